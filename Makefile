@@ -1,0 +1,46 @@
+# Two commands matter: `make run` and `make test`. Everything else is a helper.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: run test lint fmt typecheck pytest openapi bench install clean docker
+
+# (Re)install only when the dependencies change, so a second `make run` starts at once.
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)  ## set up, migrate the embedded SQLite database and serve on 127.0.0.1:8000
+	$(BIN)/leadapi migrate
+	$(BIN)/leadapi serve
+
+test: lint pytest  ## the whole suite: lint, types, tests on SQLite and PostgreSQL
+
+pytest: $(STAMP)
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench migrations
+	$(BIN)/ruff format --check src tests bench migrations
+	$(BIN)/mypy
+
+fmt: $(STAMP)
+	$(BIN)/ruff check --fix src tests bench migrations
+	$(BIN)/ruff format src tests bench migrations
+
+openapi: $(STAMP)  ## regenerate openapi/openapi.json from the app
+	LEADAPI_BOOTSTRAP=false $(BIN)/leadapi openapi --output openapi/openapi.json
+
+bench: $(STAMP)  ## benchmarks against PostgreSQL, reported as ratios to a bare baseline
+	$(BIN)/python -m bench
+
+docker:
+	docker build -t leadapi .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

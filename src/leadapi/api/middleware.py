@@ -1,0 +1,101 @@
+"""ASGI middleware for request bodies: size limit (413), JSON content type (415), Idempotency-Key."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+from leadapi.errors import PROBLEM_JSON, ProblemError
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+
+
+async def send_problem(send: Send, problem: ProblemError, path: str) -> None:
+    body = json.dumps(problem.body(path)).encode()
+    headers = [(b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(body)).encode())]
+    headers += [(k.lower().encode(), v.encode()) for k, v in (problem.headers or {}).items()]
+    await send({"type": "http.response.start", "status": problem.status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+def header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope["headers"]:
+        if key == name:
+            return str(value.decode("latin-1"))
+    return None
+
+
+def is_json_media_type(content_type: str | None) -> bool:
+    media = (content_type or "").split(";", 1)[0].strip().lower()
+    return media == "application/json" or (media.startswith("application/") and media.endswith("+json"))
+
+
+class BodyGuard:
+    """Reads the body of a write request once, refusing it early when too large (413) or not JSON (415).
+
+    The body is then replayed to the app, so downstream code (and the idempotency layer, which
+    hashes it) sees the same bytes.
+    """
+
+    def __init__(self, app: ASGIApp, *, max_body_bytes: int, non_json_prefixes: tuple[str, ...] = ()) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+        self.non_json_prefixes = non_json_prefixes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in BODY_METHODS:
+            await self.app(scope, receive, send)
+            return
+        path = scope["path"]
+        declared = header(scope, b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
+            await send_problem(send, self._too_large(), path)
+            return
+        chunks: list[bytes] = []
+        size = 0
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_body_bytes:
+                await send_problem(send, self._too_large(), path)
+                return
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+        if (
+            body
+            and path.startswith("/v1/")
+            and not path.startswith(self.non_json_prefixes)
+            and not is_json_media_type(header(scope, b"content-type"))
+        ):
+            await send_problem(
+                send,
+                ProblemError(415, "Send the body as JSON, with `Content-Type: application/json`."),
+                path,
+            )
+            return
+        scope.setdefault("state", {})["body"] = body
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()  # after the body: wait for disconnect, as a real server would
+
+        await self.app(scope, replay, send)
+
+    def _too_large(self) -> ProblemError:
+        return ProblemError(413, f"The request body is over the limit of {self.max_body_bytes} bytes.")

@@ -1,0 +1,97 @@
+"""Keyset (cursor) pagination: stable pages however many rows are inserted meanwhile.
+
+A cursor is the sort values of the last row returned plus its id, base64url-encoded JSON. NULLs
+sort last in both directions, on SQLite and PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from sqlalchemy import ColumnElement, and_, false, or_, true
+
+from leadapi.errors import ProblemError
+
+CursorKind = Literal["string", "int", "bool", "datetime", "id"]
+
+
+def _bad_cursor() -> ProblemError:
+    return ProblemError(
+        400,
+        "The cursor is not one this API gave out for this query; start again without it.",
+        slug="bad-cursor",
+        errors=[{"field": "cursor", "message": "invalid cursor"}],
+    )
+
+
+def encode_cursor(values: Sequence[Any]) -> str:
+    encoded = [
+        {"t": value.astimezone(UTC).isoformat()} if isinstance(value, datetime) else value for value in values
+    ]
+    raw = json.dumps(encoded, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, kinds: Sequence[str]) -> list[Any]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        values = json.loads(raw)
+    except (binascii.Error, ValueError, UnicodeDecodeError) as exc:
+        raise _bad_cursor() from exc
+    if not isinstance(values, list) or len(values) != len(kinds):
+        raise _bad_cursor()
+    return [_decode_value(value, kind) for value, kind in zip(values, kinds, strict=True)]
+
+
+def _decode_value(value: Any, kind: str) -> Any:
+    if value is None and kind != "id":
+        return None
+    if kind == "datetime":
+        if not (isinstance(value, dict) and isinstance(value.get("t"), str)):
+            raise _bad_cursor()
+        try:
+            parsed = datetime.fromisoformat(value["t"])
+        except ValueError as exc:
+            raise _bad_cursor() from exc
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    expected: tuple[type, ...] = {
+        "int": (int,),
+        "bool": (bool,),
+        "string": (str,),
+        "id": (str,),
+    }.get(kind, (str, int, float, bool))
+    if not isinstance(value, expected) or (kind == "int" and isinstance(value, bool)):
+        raise _bad_cursor()
+    return value
+
+
+def order_by(columns: Sequence[tuple[ColumnElement[Any], bool]]) -> list[ColumnElement[Any]]:
+    return [(col.desc() if desc else col.asc()).nulls_last() for col, desc in columns]
+
+
+def keyset_clause(
+    columns: Sequence[tuple[ColumnElement[Any], bool]], last: Sequence[Any]
+) -> ColumnElement[bool]:
+    """Rows strictly after `last` in the order of `columns` (NULLs last in both directions).
+
+    Expanded as (k1 after) OR (k1 same AND k2 after) OR ..., where "after" and "same" account for
+    NULLs: after a NULL only NULLs remain; after a value, bigger values and then NULLs.
+    """
+    alternatives: list[ColumnElement[bool]] = []
+    equal_so_far: list[ColumnElement[bool]] = []
+    for (column, desc), value in zip(columns, last, strict=True):
+        if value is None:
+            after: ColumnElement[bool] = false()
+            same: ColumnElement[bool] = column.is_(None)
+        else:
+            beyond = column < value if desc else column > value
+            after = or_(beyond, column.is_(None))
+            same = column == value
+        alternatives.append(and_(*equal_so_far, after) if equal_so_far else after)
+        equal_so_far.append(same)
+    return or_(*alternatives) if alternatives else true()

@@ -1,0 +1,140 @@
+"""create_app(settings): the FastAPI application factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import datetime, timedelta
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+
+from leadapi import __version__
+from leadapi.api.idempotency import Idempotency
+from leadapi.api.middleware import BodyGuard
+from leadapi.config import Settings
+from leadapi.db import Database, create_engine, utcnow
+from leadapi.errors import PROBLEM_JSON, ProblemError, install_handlers, problem_response
+from leadapi.leads.router import router as leads_router
+from leadapi.leads.service import LeadService
+from leadapi.workspaces.router import router as api_keys_router
+from leadapi.workspaces.service import WorkspaceService
+
+DESCRIPTION = """Headless lead management: capture, dedupe, score, route, SLA, webhooks, funnel.
+
+Authenticate with `Authorization: Bearer <key>` (or `X-API-Key`). Errors are RFC 9457
+`application/problem+json`. Lists use cursor pagination (`limit`, `cursor` -> `next_cursor`).
+POSTs accept an `Idempotency-Key` header; updates honour `If-Match`."""
+
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "title": "Problem",
+    "description": "RFC 9457 problem details.",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string", "format": "uri"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "instance": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["field", "message"],
+                "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
+            },
+        },
+    },
+}
+
+
+def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime] = utcnow) -> FastAPI:
+    settings = settings or Settings()
+    db = Database(
+        create_engine(
+            settings.database_url, pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow
+        )
+    )
+    workspaces = WorkspaceService(db, clock, settings.auth_cache_seconds)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        await db.dispose()
+
+    app = FastAPI(
+        title="leadapi",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url="/docs" if settings.docs_enabled else None,
+        redoc_url="/redoc" if settings.docs_enabled else None,
+        openapi_url="/openapi.json" if settings.docs_enabled else None,
+    )
+    app.state.settings = settings
+    app.state.db = db
+    app.state.clock = clock
+    app.state.workspaces = workspaces
+    app.state.leads = LeadService(db, clock, settings.default_phone_region)
+
+    install_handlers(app)
+    app.include_router(leads_router)
+    app.include_router(api_keys_router)
+    _add_health(app, db)
+
+    # Outermost first: the body is read and checked once, then idempotency sees the same bytes.
+    app.add_middleware(
+        Idempotency,
+        db=db,
+        workspaces=workspaces,
+        clock=clock,
+        ttl=timedelta(hours=settings.idempotency_ttl_hours),
+    )
+    app.add_middleware(BodyGuard, max_body_bytes=settings.max_body_bytes)
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    return app
+
+
+def _add_health(app: FastAPI, db: Database) -> None:
+    @app.get("/healthz", tags=["health"], operation_id="healthz", summary="Process is alive")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get(
+        "/readyz",
+        tags=["health"],
+        operation_id="readyz",
+        summary="Database is reachable",
+        responses={503: {"description": "Database unreachable", "content": {PROBLEM_JSON: {}}}},
+    )
+    async def readyz(request: Request) -> JSONResponse:
+        try:
+            async with db.engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+        except Exception:
+            return problem_response(ProblemError(503, "The database is not reachable."), request)
+        return JSONResponse({"status": "ok", "database": db.dialect})
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    if app.openapi_schema:
+        return app.openapi_schema
+    schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+    schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+    # FastAPI adds its own 422 shape; ours is the Problem, declared on every router.
+    for path in schema.get("paths", {}).values():
+        for operation in path.values():
+            responses = operation.get("responses", {})
+            if "422" in responses:
+                responses["422"] = {
+                    "description": "Unprocessable content",
+                    "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+                }
+    for name in ("HTTPValidationError", "ValidationError"):
+        schema["components"]["schemas"].pop(name, None)
+    app.openapi_schema = schema
+    return schema

@@ -1,0 +1,60 @@
+"""Settings, read from the environment with the LEADAPI_ prefix (and an optional .env file)."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="LEADAPI_", env_file=".env", extra="ignore")
+
+    database_url: str = Field(
+        default="sqlite+aiosqlite:///./data/leadapi.db",
+        description="SQLAlchemy async URL: sqlite+aiosqlite:///path or postgresql+asyncpg://user@host/db",
+    )
+    host: str = Field(default="127.0.0.1", description="Interface `leadapi serve` binds to.")
+    port: int = Field(default=8000, ge=1, le=65535, description="Port `leadapi serve` listens on.")
+    workers: int = Field(default=1, ge=1, le=64, description="uvicorn worker processes for `leadapi serve`.")
+    log_level: str = Field(default="info", description="uvicorn / application log level.")
+    default_phone_region: str = Field(
+        default="US",
+        min_length=2,
+        max_length=2,
+        description="ISO country used to read phone numbers written without a +country prefix.",
+    )
+    max_body_bytes: int = Field(
+        default=2 * 1024 * 1024, ge=1024, description="Largest accepted request body; larger gets 413."
+    )
+    db_pool_size: int = Field(default=10, ge=1, description="PostgreSQL connections per process.")
+    db_max_overflow: int = Field(default=10, ge=0, description="Extra PostgreSQL connections under bursts.")
+    auth_cache_seconds: float = Field(
+        default=5.0,
+        ge=0,
+        description="How long a process trusts a verified API key before checking it again "
+        "(revocation is immediate in the process that revokes; others see it within this time).",
+    )
+    idempotency_ttl_hours: int = Field(
+        default=24, ge=1, description="How long an Idempotency-Key's stored response is replayed."
+    )
+    bootstrap: bool = Field(
+        default=True,
+        description="On start, if no API key exists, create a default workspace and admin key and print it.",
+    )
+    docs_enabled: bool = Field(default=True, description="Serve /docs, /redoc and /openapi.json.")
+
+    @cached_property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def sqlite_path(self) -> Path | None:
+        """The database file of a sqlite URL (None for in-memory or other databases)."""
+        if not self.is_sqlite:
+            return None
+        _, _, path = self.database_url.partition(":///")
+        if not path or path == ":memory:":
+            return None
+        return Path(path)

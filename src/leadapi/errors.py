@@ -1,0 +1,186 @@
+"""RFC 9457 problem details: one error shape for every failure, never a stack trace."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger("leadapi")
+
+PROBLEM_JSON = "application/problem+json"
+TYPE_BASE = "https://leadapi.dev/problems/"
+
+_TITLES = {
+    400: "Bad request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    412: "Precondition failed",
+    413: "Payload too large",
+    415: "Unsupported media type",
+    422: "Unprocessable content",
+    428: "Precondition required",
+    429: "Too many requests",
+    500: "Internal server error",
+    503: "Service unavailable",
+}
+
+_SLUGS = {
+    400: "bad-request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not-found",
+    405: "method-not-allowed",
+    409: "conflict",
+    412: "precondition-failed",
+    413: "payload-too-large",
+    415: "unsupported-media-type",
+    422: "validation-error",
+    428: "precondition-required",
+    500: "internal-error",
+    503: "unavailable",
+}
+
+
+class ProblemError(Exception):
+    """Raise anywhere below the router; the handler renders it as problem+json."""
+
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        *,
+        slug: str | None = None,
+        title: str | None = None,
+        errors: Sequence[dict[str, str]] | None = None,
+        headers: dict[str, str] | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+        self.slug = slug or _SLUGS.get(status, "error")
+        self.title = title or _TITLES.get(status, "Error")
+        self.errors = list(errors) if errors else None
+        self.headers = headers
+        self.extra = extra or {}
+
+    def body(self, instance: str | None = None) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "type": TYPE_BASE + self.slug,
+            "title": self.title,
+            "status": self.status,
+            "detail": self.detail,
+        }
+        if instance:
+            body["instance"] = instance
+        if self.errors:
+            body["errors"] = self.errors
+        body.update(self.extra)
+        return body
+
+
+def not_found(what: str, ident: str) -> ProblemError:
+    return ProblemError(404, f"{what} {ident!r} does not exist.")
+
+
+def validation_problem(errors: Sequence[dict[str, str]], detail: str | None = None) -> ProblemError:
+    return ProblemError(422, detail or "The request has invalid fields.", errors=errors)
+
+
+def problem_response(problem: ProblemError, request: Request | None = None) -> JSONResponse:
+    instance = request.url.path if request is not None else None
+    return JSONResponse(
+        problem.body(instance), status_code=problem.status, media_type=PROBLEM_JSON, headers=problem.headers
+    )
+
+
+def _field_path(loc: Sequence[Any]) -> str:
+    """('body', 'leads', 3, 'email') -> 'leads[3].email'; the 'body'/'query' root is dropped."""
+    parts = list(loc)
+    if parts and parts[0] in ("body", "query", "path", "header"):
+        parts = parts[1:]
+    out = ""
+    for part in parts:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "body"
+
+
+def validation_errors(raw: Sequence[Any]) -> list[dict[str, str]]:
+    errors = []
+    for err in raw:
+        message = str(err.get("msg", "invalid"))
+        # Pydantic prefixes messages of custom validators; the user needs only the sentence.
+        message = message.removeprefix("Value error, ")
+        errors.append({"field": _field_path(err.get("loc", ())), "message": message})
+    return errors
+
+
+async def _on_problem(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ProblemError)
+    return problem_response(exc, request)
+
+
+async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    raw = exc.errors()
+    if any(err.get("type") == "json_invalid" for err in raw):
+        # Not a field problem: the body is not JSON at all.
+        detail = next(
+            (str(err.get("ctx", {}).get("error", "")) for err in raw if err.get("type") == "json_invalid"), ""
+        )
+        return problem_response(
+            ProblemError(
+                400,
+                f"The request body is not valid JSON{': ' + detail if detail else ''}.",
+                slug="malformed-json",
+            ),
+            request,
+        )
+    return problem_response(validation_problem(validation_errors(raw)), request)
+
+
+async def _on_http(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    status = exc.status_code
+    detail = exc.detail if isinstance(exc.detail, str) else _TITLES.get(status, "Error")
+    if status == 404 and detail == "Not Found":
+        detail = f"No route matches {request.url.path!r}."
+    if status == 405:
+        detail = f"{request.method} is not allowed on {request.url.path!r}."
+    headers = dict(exc.headers) if exc.headers else None
+    return problem_response(ProblemError(status, detail, headers=headers), request)
+
+
+async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return problem_response(
+        ProblemError(500, "Something went wrong on our side; it has been logged."), request
+    )
+
+
+def install_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(ProblemError, _on_problem)
+    app.add_exception_handler(RequestValidationError, _on_validation)
+    app.add_exception_handler(StarletteHTTPException, _on_http)
+    app.add_exception_handler(Exception, _on_unexpected)
+
+
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {
+        "description": _TITLES[status],
+        "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }
+    for status in (400, 401, 403, 404, 409, 412, 413, 415, 422)
+}

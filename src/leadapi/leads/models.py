@@ -1,0 +1,75 @@
+"""Leads and the external ids that identify them in other systems."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from leadapi.db import Base, JSONDoc, UTCDateTime
+
+
+class Lead(Base):
+    __tablename__ = "leads"
+    __table_args__ = (
+        # NULLs are distinct in unique indexes on both databases: leads without email coexist.
+        UniqueConstraint("workspace_id", "email"),
+        Index("ix_leads_workspace_id_phone", "workspace_id", "phone"),
+        Index("ix_leads_workspace_id_created_at_id", "workspace_id", "created_at", "id"),
+        Index("ix_leads_workspace_id_domain", "workspace_id", "domain"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    email: Mapped[str | None] = mapped_column(String(254))
+    first_name: Mapped[str | None] = mapped_column(String(100))
+    last_name: Mapped[str | None] = mapped_column(String(100))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    title: Mapped[str | None] = mapped_column(String(200))
+    company: Mapped[str | None] = mapped_column(String(200))
+    website: Mapped[str | None] = mapped_column(String(253))
+    industry: Mapped[str | None] = mapped_column(String(100))
+    company_size: Mapped[int | None] = mapped_column(Integer)
+    country: Mapped[str | None] = mapped_column(String(2))
+    region: Mapped[str | None] = mapped_column(String(100))
+    city: Mapped[str | None] = mapped_column(String(100))
+    postal_code: Mapped[str | None] = mapped_column(String(20))
+    source: Mapped[str | None] = mapped_column(String(100))
+    utm_source: Mapped[str | None] = mapped_column(String(200))
+    utm_medium: Mapped[str | None] = mapped_column(String(200))
+    utm_campaign: Mapped[str | None] = mapped_column(String(200))
+    utm_term: Mapped[str | None] = mapped_column(String(200))
+    utm_content: Mapped[str | None] = mapped_column(String(200))
+    tags: Mapped[list[str]] = mapped_column(JSONDoc)
+    external_ids: Mapped[dict[str, str]] = mapped_column(JSONDoc)
+    attributes: Mapped[dict[str, Any]] = mapped_column(JSONDoc)
+    consent: Mapped[bool | None] = mapped_column(Boolean)
+    unsubscribed: Mapped[bool] = mapped_column(Boolean, default=False)
+    owner_id: Mapped[str | None] = mapped_column(String(32))
+    stage: Mapped[str] = mapped_column(String(50))
+    score: Mapped[int | None] = mapped_column(Integer)
+    # Derived on write (read-only in the API); they feed scoring and routing.
+    domain: Mapped[str | None] = mapped_column(String(253))
+    is_free_email: Mapped[bool] = mapped_column(Boolean, default=False)
+    seniority: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class LeadExternalId(Base):
+    """Index of `external_ids`: makes (system, id) unique per workspace and findable."""
+
+    __tablename__ = "lead_external_ids"
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "system", "external_id"),
+        Index("ix_lead_external_ids_lead_id", "lead_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    lead_id: Mapped[str] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"))
+    system: Mapped[str] = mapped_column(String(50))
+    external_id: Mapped[str] = mapped_column(String(200))

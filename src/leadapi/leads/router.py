@@ -1,0 +1,176 @@
+"""Thin HTTP layer over LeadService: parse, call, shape the response."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi.responses import JSONResponse
+
+from leadapi.api.auth import Reader, Writer
+from leadapi.api.filters import parse_filters, parse_sort
+from leadapi.api.pagination import decode_cursor, encode_cursor
+from leadapi.errors import PROBLEM_RESPONSES
+from leadapi.leads.repository import LEAD_FIELDS
+from leadapi.leads.schemas import (
+    Lead,
+    LeadBatchIn,
+    LeadBatchItem,
+    LeadBatchOut,
+    LeadCaptured,
+    LeadCreate,
+    LeadList,
+    LeadUpdate,
+    MergeIn,
+    Timeline,
+    TimelineEvent,
+)
+from leadapi.leads.service import LeadService, etag, parse_if_match
+
+router = APIRouter(prefix="/v1/leads", tags=["leads"], responses=PROBLEM_RESPONSES)
+
+LIST_CONTROL_PARAMS = frozenset({"limit", "cursor", "sort", "q"})
+Limit = Annotated[int, Query(ge=1, le=200, description="Page size.")]
+Cursor = Annotated[str | None, Query(max_length=2000, description="`next_cursor` of the previous page.")]
+
+
+def _service(request: Request) -> LeadService:
+    service: LeadService = request.app.state.leads
+    return service
+
+
+@router.post(
+    "",
+    operation_id="create_lead",
+    status_code=201,
+    response_model=LeadCaptured,
+    summary="Capture a lead (dedupes and merges)",
+    responses={200: {"model": LeadCaptured, "description": "Matched an existing lead and merged into it."}},
+)
+async def create_lead(
+    request: Request,
+    body: LeadCreate,
+    principal: Writer,
+    overwrite: Annotated[bool, Query(description="A matched lead takes the new non-empty values.")] = False,
+) -> Response:
+    """Same email, else same external id, else same phone: the request merges into that lead
+    (200, `merged: true`; empty fields are filled, others kept unless `overwrite=true`).
+    Otherwise a new lead (201)."""
+    captured = await _service(request).capture(principal, body, overwrite=overwrite)
+    lead = LeadCaptured.model_validate({**captured.lead, "merged": captured.merged})
+    headers = {"ETag": etag(lead.version)}
+    if not captured.merged:
+        headers["Location"] = f"/v1/leads/{lead.id}"
+    return Response(
+        lead.model_dump_json(),
+        status_code=200 if captured.merged else 201,
+        media_type="application/json",
+        headers=headers,
+    )
+
+
+@router.post(
+    "/batch",
+    operation_id="create_leads_batch",
+    response_model=LeadBatchOut,
+    summary="Capture up to 1000 leads",
+)
+async def create_leads_batch(request: Request, body: LeadBatchIn, principal: Writer) -> LeadBatchOut:
+    """Each lead is captured (deduped, merged) in its own transaction; every item gets a result,
+    and one bad item never sinks the others."""
+    results = await _service(request).capture_batch(principal, body.leads, overwrite=body.overwrite)
+    items = [
+        LeadBatchItem.model_validate({"index": i, "status": status, "lead_id": lead_id, "errors": errors})
+        for i, (status, lead_id, errors) in enumerate(results)
+    ]
+    return LeadBatchOut(
+        created=sum(1 for r in results if r[0] == "created"),
+        merged=sum(1 for r in results if r[0] == "merged"),
+        failed=sum(1 for r in results if r[0] == "error"),
+        results=items,
+    )
+
+
+@router.get("", operation_id="list_leads", response_model=LeadList, summary="List and filter leads")
+async def list_leads(
+    request: Request,
+    principal: Reader,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+    sort: Annotated[
+        str | None, Query(max_length=200, description="e.g. `-created_at` or `company,-score`.")
+    ] = None,
+    q: Annotated[
+        str | None, Query(max_length=200, description="Text search in email, names, company.")
+    ] = None,
+) -> LeadList:
+    """Filters: `field[op]=value` with eq, ne, gt, gte, lt, lte, in (comma-separated), contains,
+    starts_with, exists; on lead fields, `tags`, and `attributes.<name>`. A bare `field=value` means eq."""
+    filters = parse_filters(request.query_params.multi_items(), LEAD_FIELDS, ignore=LIST_CONTROL_PARAMS)
+    order = parse_sort(sort, LEAD_FIELDS)
+    kinds: list[Any] = [LEAD_FIELDS[name].kind for name, _ in order] + ["id"]
+    after = decode_cursor(cursor, kinds) if cursor else None
+    rows = await _service(request).list_page(principal, filters, order, q, limit + 1, after)
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        last = rows[-1]
+        next_cursor = encode_cursor([last[LEAD_FIELDS[name].column] for name, _ in order] + [last["id"]])
+    return LeadList(data=[Lead.model_validate(row) for row in rows], next_cursor=next_cursor)
+
+
+@router.get("/{lead_id}", operation_id="get_lead", response_model=Lead, summary="Get a lead")
+async def get_lead(request: Request, lead_id: str, principal: Reader) -> Response:
+    lead = Lead.model_validate(await _service(request).get(principal, lead_id))
+    return Response(
+        lead.model_dump_json(), media_type="application/json", headers={"ETag": etag(lead.version)}
+    )
+
+
+@router.patch("/{lead_id}", operation_id="update_lead", response_model=Lead, summary="Update a lead")
+async def update_lead(
+    request: Request,
+    lead_id: str,
+    body: LeadUpdate,
+    principal: Writer,
+    if_match: Annotated[
+        str | None, Header(description="ETag from a read; 412 if the lead changed since.")
+    ] = None,
+) -> Response:
+    """Absent fields stay, `null` clears; `attributes` and `external_ids` merge key by key."""
+    row = await _service(request).update(principal, lead_id, body, parse_if_match(if_match))
+    lead = Lead.model_validate(row)
+    return Response(
+        lead.model_dump_json(), media_type="application/json", headers={"ETag": etag(lead.version)}
+    )
+
+
+@router.delete("/{lead_id}", operation_id="delete_lead", status_code=204, summary="Erase a lead")
+async def delete_lead(request: Request, lead_id: str, principal: Writer) -> Response:
+    """Right to erasure: the lead and everything about it go; a `lead.deleted` event without
+    personal data records that it happened."""
+    await _service(request).delete(principal, lead_id)
+    return Response(status_code=204)
+
+
+@router.post(
+    "/{lead_id}/merge", operation_id="merge_leads", response_model=Lead, summary="Merge a duplicate in"
+)
+async def merge_leads(request: Request, lead_id: str, body: MergeIn, principal: Writer) -> JSONResponse:
+    """Moves the duplicate's events, external ids and tags here, fills empty fields from it,
+    deletes it and appends `lead.merged`."""
+    lead = Lead.model_validate(await _service(request).merge(principal, lead_id, body.duplicate_id))
+    return JSONResponse(lead.model_dump(mode="json"), headers={"ETag": etag(lead.version)})
+
+
+@router.get(
+    "/{lead_id}/timeline", operation_id="get_lead_timeline", response_model=Timeline, summary="Lead events"
+)
+async def get_lead_timeline(
+    request: Request, lead_id: str, principal: Reader, limit: Limit = 50, cursor: Cursor = None
+) -> Timeline:
+    """The lead's events, newest first."""
+    before = decode_cursor(cursor, ["int"])[0] if cursor else None
+    rows = await _service(request).timeline(principal, lead_id, limit + 1, before)
+    next_cursor = encode_cursor([rows[limit - 1]["seq"]]) if len(rows) > limit else None
+    return Timeline(data=[TimelineEvent.model_validate(r) for r in rows[:limit]], next_cursor=next_cursor)

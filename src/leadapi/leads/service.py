@@ -1,0 +1,478 @@
+"""Lead use cases: capture (dedupe + merge), read, list, update, delete, merge, timeline.
+
+Each use case is one transaction, and every change appends its event in that same transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy.exc import IntegrityError
+
+from leadapi.api.filters import Filter
+from leadapi.db import Database
+from leadapi.errors import ProblemError, not_found, validation_errors, validation_problem
+from leadapi.events.repository import EventRepository, NewEvent
+from leadapi.ids import new_id
+from leadapi.leads import normalize
+from leadapi.leads.repository import LeadRepository
+from leadapi.leads.schemas import Lead, LeadCreate, LeadFields, LeadUpdate
+from leadapi.workspaces.service import Principal
+
+log = logging.getLogger("leadapi.leads")
+
+# Fields copied as they are (after normalisation) between requests and rows.
+SCALAR_FIELDS = [
+    "email",
+    "first_name",
+    "last_name",
+    "phone",
+    "title",
+    "company",
+    "website",
+    "industry",
+    "company_size",
+    "country",
+    "region",
+    "city",
+    "postal_code",
+    "source",
+    "utm_source",
+    "utm_medium",
+    "utm_campaign",
+    "utm_term",
+    "utm_content",
+    "consent",
+]
+DEFAULT_STAGE = "new"
+CAPTURE_ATTEMPTS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Captured:
+    lead: dict[str, Any]
+    merged: bool
+
+
+def normalize_fields(fields: dict[str, Any], phone_region: str) -> dict[str, Any]:
+    """Normalise the semantic fields of a validated request in place; all problems at once."""
+    errors: list[dict[str, str]] = []
+    normalizers: dict[str, Callable[[str], str]] = {
+        "email": normalize.normalize_email,
+        "phone": lambda value: normalize.normalize_phone(value, phone_region),
+        "country": normalize.normalize_country,
+        "website": normalize.website_domain,
+    }
+    for name, value in fields.items():
+        if isinstance(value, str) and value == "":
+            fields[name] = None  # an empty string is an absent value, not a value
+        elif value is not None and name in normalizers:
+            try:
+                fields[name] = normalizers[name](value)
+            except normalize.FieldError as exc:
+                errors.append({"field": name, "message": exc.message})
+    if errors:
+        raise validation_problem(errors)
+    return fields
+
+
+def derived(row: Mapping[str, Any]) -> dict[str, Any]:
+    email = row.get("email")
+    domain = normalize.derive_domain(row.get("website"), email)
+    return {
+        "domain": domain,
+        "is_free_email": bool(email and normalize.is_free_email_domain(normalize.email_domain(email))),
+        "seniority": normalize.seniority(row.get("title")),
+    }
+
+
+def public(row: Mapping[str, Any]) -> dict[str, Any]:
+    """The lead as the API shows it, JSON-ready (for event payloads)."""
+    return Lead.model_validate(row).model_dump(mode="json")
+
+
+def _jsonable(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def merge_values(existing: Mapping[str, Any], incoming: Mapping[str, Any], overwrite: bool) -> dict[str, Any]:
+    """What changes when `incoming` is merged into `existing`.
+
+    Empty fields are filled; non-empty ones change only with `overwrite`. Tags are unioned,
+    attributes and external ids are added key by key. An unsubscribe is never undone by a merge:
+    only an explicit update can clear it.
+    """
+    changes: dict[str, Any] = {}
+    for name in SCALAR_FIELDS:
+        new = incoming.get(name)
+        if new is None:
+            continue
+        old = existing.get(name)
+        if old is None or (overwrite and old != new):
+            changes[name] = new
+    new_tags = incoming.get("tags") or []
+    if any(tag not in existing["tags"] for tag in new_tags):
+        changes["tags"] = list(dict.fromkeys([*existing["tags"], *new_tags]))
+    for name in ("attributes", "external_ids"):
+        new_map = incoming.get(name) or {}
+        old_map = existing[name]
+        added = {k: v for k, v in new_map.items() if v is not None and (k not in old_map or overwrite)}
+        if any(old_map.get(k) != v for k, v in added.items()):
+            changes[name] = {**old_map, **added}
+    if incoming.get("unsubscribed") and not existing["unsubscribed"]:
+        changes["unsubscribed"] = True
+    return changes
+
+
+def diff(before: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, list[Any]]:
+    return {
+        name: [_jsonable(before.get(name)), _jsonable(value)]
+        for name, value in changes.items()
+        if before.get(name) != value
+    }
+
+
+class LeadService:
+    def __init__(self, db: Database, clock: Callable[[], datetime], phone_region: str) -> None:
+        self.db = db
+        self.clock = clock
+        self.phone_region = phone_region
+
+    def _repos(self, conn: Any, principal: Principal) -> tuple[LeadRepository, EventRepository]:
+        return (
+            LeadRepository(conn, principal.workspace_id, lock=self.db.is_postgres),
+            EventRepository(conn, principal.workspace_id),
+        )
+
+    # ---- capture ---------------------------------------------------------------------------
+
+    def prepare(self, data: LeadFields) -> dict[str, Any]:
+        return normalize_fields(data.model_dump(exclude_unset=True), self.phone_region)
+
+    async def capture(self, principal: Principal, data: LeadCreate, *, overwrite: bool = False) -> Captured:
+        fields = self.prepare(data)
+        # A concurrent capture of the same person can win the race to insert; the unique index
+        # refuses ours, and the retry then finds that lead and merges into it.
+        for attempt in range(1, CAPTURE_ATTEMPTS + 1):
+            try:
+                return await self._capture_once(principal, fields, overwrite)
+            except IntegrityError:
+                if attempt == CAPTURE_ATTEMPTS:
+                    raise
+                log.debug("capture lost an insert race, retrying (attempt %d)", attempt)
+        raise AssertionError("unreachable")
+
+    async def _capture_once(self, principal: Principal, fields: dict[str, Any], overwrite: bool) -> Captured:
+        now = self.clock()
+        ext_ids: dict[str, str] = {
+            k: v for k, v in (fields.get("external_ids") or {}).items() if v is not None
+        }
+        async with self.db.transaction() as conn:
+            leads, events = self._repos(conn, principal)
+            matches = await leads.find_matches(fields.get("email"), fields.get("phone"), ext_ids)
+            target, matched_on = self._pick_match(
+                matches, fields, await leads.lead_ids_by_external_ids(ext_ids)
+            )
+            if target is None:
+                row = self._new_row(fields, now)
+                await leads.insert(row)
+                await leads.add_external_ids(row["id"], row["external_ids"])
+                await events.append(
+                    [NewEvent("lead.created", row["id"], now, {"lead": public(row)}, principal.key_id)]
+                )
+                return Captured({**row, "workspace_id": principal.workspace_id}, merged=False)
+
+            owned = await leads.lead_ids_by_external_ids(ext_ids)
+            conflicts = {s: v for s, v in ext_ids.items() if owned.get((s, v), target["id"]) != target["id"]}
+            incoming = {**fields, "external_ids": {s: v for s, v in ext_ids.items() if s not in conflicts}}
+            changes = merge_values(target, incoming, overwrite)
+            changed = diff(target, changes)
+            if changes:
+                changes = {**changes, **derived({**target, **changes})}
+                changes.update(updated_at=now, version=target["version"] + 1)
+                await leads.update(target["id"], changes)
+                await self._sync_external_ids(leads, target, changes)
+            data: dict[str, Any] = {"via": "capture", "matched_on": matched_on, "changes": changed}
+            if conflicts:
+                data["external_id_conflicts"] = conflicts
+            await events.append([NewEvent("lead.merged", target["id"], now, data, principal.key_id)])
+            return Captured({**target, **changes}, merged=True)
+
+    @staticmethod
+    def _pick_match(
+        matches: Sequence[dict[str, Any]], fields: Mapping[str, Any], owners: Mapping[tuple[str, str], str]
+    ) -> tuple[dict[str, Any] | None, str | None]:
+        """Dedupe order: same email, else same external id, else same phone.
+
+        A phone alone is weak evidence (switchboards, shared numbers): it matches only when the
+        two leads cannot be told apart by email, i.e. one of them has none.
+        """
+        if not matches:
+            return None, None
+        by_id = {m["id"]: m for m in matches}
+        email = fields.get("email")
+        if email:
+            for lead in matches:
+                if lead["email"] == email:
+                    return lead, "email"
+        for system, value in (fields.get("external_ids") or {}).items():
+            lead_id = owners.get((system, value))
+            if lead_id in by_id:
+                return by_id[lead_id], "external_id"
+        phone = fields.get("phone")
+        if phone:
+            for lead in matches:
+                if lead["phone"] == phone and (not email or not lead["email"]):
+                    return lead, "phone"
+        return None, None
+
+    def _new_row(self, fields: Mapping[str, Any], now: datetime) -> dict[str, Any]:
+        row: dict[str, Any] = {name: fields.get(name) for name in SCALAR_FIELDS}
+        row.update(
+            id=new_id("lead"),
+            tags=fields.get("tags") or [],
+            external_ids={k: v for k, v in (fields.get("external_ids") or {}).items() if v is not None},
+            attributes={k: v for k, v in (fields.get("attributes") or {}).items() if v is not None},
+            unsubscribed=bool(fields.get("unsubscribed")),
+            owner_id=None,
+            stage=DEFAULT_STAGE,
+            score=None,
+            created_at=now,
+            updated_at=now,
+            version=1,
+        )
+        row.update(derived(row))
+        return row
+
+    @staticmethod
+    async def _sync_external_ids(
+        leads: LeadRepository, before: Mapping[str, Any], changes: Mapping[str, Any]
+    ) -> None:
+        if "external_ids" not in changes:
+            return
+        old, new = before["external_ids"], changes["external_ids"]
+        stale = [s for s in old if s not in new or new[s] != old[s]]
+        await leads.remove_external_ids(before["id"], stale)
+        await leads.add_external_ids(before["id"], {s: v for s, v in new.items() if old.get(s) != v})
+
+    async def capture_batch(
+        self, principal: Principal, items: Sequence[Any], *, overwrite: bool
+    ) -> list[tuple[str, str | None, list[dict[str, str]] | None]]:
+        """(status, lead id, errors) per item; one transaction per lead, so one bad item sinks nothing."""
+        results: list[tuple[str, str | None, list[dict[str, str]] | None]] = []
+        for item in items:
+            try:
+                data = LeadCreate.model_validate(item)
+                captured = await self.capture(principal, data, overwrite=overwrite)
+            except ValidationError as exc:
+                results.append(("error", None, validation_errors(exc.errors())))
+            except ProblemError as exc:
+                results.append(("error", None, exc.errors or [{"field": "", "message": exc.detail}]))
+            else:
+                results.append(("merged" if captured.merged else "created", captured.lead["id"], None))
+        return results
+
+    # ---- read ------------------------------------------------------------------------------
+
+    async def get(self, principal: Principal, lead_id: str) -> dict[str, Any]:
+        async with self.db.read() as conn:
+            lead = await LeadRepository(conn, principal.workspace_id).get(lead_id)
+        if lead is None:
+            raise not_found("Lead", lead_id)
+        return lead
+
+    async def list_page(
+        self,
+        principal: Principal,
+        filters: Sequence[Filter],
+        sort: Sequence[tuple[str, bool]],
+        query: str | None,
+        limit: int,
+        after: Sequence[Any] | None,
+    ) -> list[dict[str, Any]]:
+        async with self.db.read() as conn:
+            return await LeadRepository(conn, principal.workspace_id).page(filters, sort, query, limit, after)
+
+    async def timeline(
+        self, principal: Principal, lead_id: str, limit: int, before_seq: int | None
+    ) -> list[dict[str, Any]]:
+        async with self.db.read() as conn:
+            if await LeadRepository(conn, principal.workspace_id).get(lead_id) is None:
+                raise not_found("Lead", lead_id)
+            return await EventRepository(conn, principal.workspace_id).for_lead(lead_id, limit, before_seq)
+
+    # ---- change ----------------------------------------------------------------------------
+
+    async def update(
+        self, principal: Principal, lead_id: str, data: LeadUpdate, if_match: int | None
+    ) -> dict[str, Any]:
+        fields = self.prepare(data)
+        for name in ("unsubscribed",):
+            if name in fields and fields[name] is None:
+                raise validation_problem([{"field": name, "message": "cannot be null"}])
+        now = self.clock()
+        async with self.db.transaction() as conn:
+            leads, events = self._repos(conn, principal)
+            lead = await leads.get(lead_id, for_update=True)
+            if lead is None:
+                raise not_found("Lead", lead_id)
+            if if_match is not None and if_match != lead["version"]:
+                raise ProblemError(
+                    412,
+                    f"The lead changed since you read it (version {lead['version']}, you sent {if_match}).",
+                    headers={"ETag": etag(lead["version"])},
+                )
+            changes = self._patch_values(lead, fields)
+            if fields.get("email") and changes.get("email"):
+                other = await leads.email_owner(changes["email"])
+                if other is not None and other != lead_id:
+                    raise ProblemError(
+                        409,
+                        f"Lead {other!r} already has this email; merge the two with "
+                        f"POST /v1/leads/{lead_id}/merge.",
+                        slug="duplicate-lead",
+                        extra={"conflicting_lead_id": other},
+                    )
+            if "external_ids" in changes:
+                owned = await leads.lead_ids_by_external_ids(changes["external_ids"])
+                taken = [f"{s}:{v}" for (s, v), owner in owned.items() if owner != lead_id]
+                if taken:
+                    raise ProblemError(
+                        409,
+                        f"External ids already belong to another lead: {', '.join(taken)}.",
+                        slug="duplicate-lead",
+                    )
+            changed = diff(lead, changes)
+            if not changed:
+                return lead
+            changes = {
+                **changes,
+                **derived({**lead, **changes}),
+                "updated_at": now,
+                "version": lead["version"] + 1,
+            }
+            await leads.update(lead_id, changes)
+            await self._sync_external_ids(leads, lead, changes)
+            await events.append(
+                [
+                    NewEvent(
+                        "lead.updated",
+                        lead_id,
+                        now,
+                        {"changes": changed, "version": changes["version"]},
+                        principal.key_id,
+                    )
+                ]
+            )
+            return {**lead, **changes}
+
+    @staticmethod
+    def _patch_values(lead: Mapping[str, Any], fields: Mapping[str, Any]) -> dict[str, Any]:
+        """Merge-patch semantics: absent stays, null clears, maps merge key by key."""
+        changes: dict[str, Any] = {}
+        for name, value in fields.items():
+            if name in ("attributes", "external_ids"):
+                merged = dict(lead[name])
+                for key, item in (value or {}).items():
+                    if item is None:
+                        merged.pop(key, None)
+                    else:
+                        merged[key] = item
+                if value is None:
+                    merged = {}
+                changes[name] = merged
+            elif name == "tags":
+                changes[name] = value or []
+            else:
+                changes[name] = value
+        return {k: v for k, v in changes.items() if lead.get(k) != v}
+
+    async def delete(self, principal: Principal, lead_id: str) -> None:
+        now = self.clock()
+        async with self.db.transaction() as conn:
+            leads, events = self._repos(conn, principal)
+            if await leads.get(lead_id, for_update=True) is None:
+                raise not_found("Lead", lead_id)
+            await events.erase_lead(lead_id)
+            await leads.delete(lead_id)
+            # Only the id survives: the erasure is recorded, the person is not.
+            await events.append(
+                [NewEvent("lead.deleted", lead_id, now, {"lead_id": lead_id}, principal.key_id)]
+            )
+
+    async def merge(self, principal: Principal, lead_id: str, duplicate_id: str) -> dict[str, Any]:
+        if duplicate_id == lead_id:
+            raise validation_problem(
+                [{"field": "duplicate_id", "message": "a lead cannot be merged into itself"}]
+            )
+        now = self.clock()
+        async with self.db.transaction() as conn:
+            leads, events = self._repos(conn, principal)
+            # Lock both in id order, so two opposite merges cannot deadlock.
+            rows = {i: await leads.get(i, for_update=True) for i in sorted((lead_id, duplicate_id))}
+            lead, duplicate = rows[lead_id], rows[duplicate_id]
+            if lead is None:
+                raise not_found("Lead", lead_id)
+            if duplicate is None:
+                raise ProblemError(
+                    422,
+                    f"Lead {duplicate_id!r} does not exist.",
+                    errors=[{"field": "duplicate_id", "message": "no such lead"}],
+                )
+            incoming = {
+                k: v
+                for k, v in duplicate.items()
+                if k in (*SCALAR_FIELDS, "tags", "attributes", "external_ids", "unsubscribed")
+            }
+            if incoming.get("email") and lead["email"] is None:
+                # The duplicate's email moves with it; free the unique slot before the survivor takes it.
+                await leads.update(duplicate_id, {"email": None})
+            changes = merge_values(lead, incoming, overwrite=False)
+            moved_systems = [
+                s
+                for s in duplicate["external_ids"]
+                if s in changes.get("external_ids", {})
+                and changes["external_ids"][s] == duplicate["external_ids"][s]
+            ]
+            await leads.move_external_ids(duplicate_id, lead_id, moved_systems)
+            await events.move_to_lead(duplicate_id, lead_id)
+            await leads.delete(duplicate_id)
+            changed = diff(lead, changes)
+            changes = {
+                **changes,
+                **derived({**lead, **changes}),
+                "updated_at": now,
+                "version": lead["version"] + 1,
+            }
+            await leads.update(lead_id, changes)
+            await events.append(
+                [
+                    NewEvent(
+                        "lead.merged",
+                        lead_id,
+                        now,
+                        {"via": "merge", "merged_lead_id": duplicate_id, "changes": changed},
+                        principal.key_id,
+                    )
+                ]
+            )
+            return {**lead, **changes}
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+def parse_if_match(header: str | None) -> int | None:
+    """`If-Match: "3"` -> 3; `*` or absent -> None (no precondition)."""
+    if header is None or header.strip() == "*":
+        return None
+    value = header.strip().removeprefix("W/").strip('"')
+    if not value.isdigit():
+        raise ProblemError(400, f"If-Match must be an ETag this API gave you, like '\"3\"'; got {header!r}.")
+    return int(value)

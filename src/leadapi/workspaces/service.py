@@ -1,0 +1,153 @@
+"""Workspaces and API keys: creation, authentication (with a short in-process cache), revocation."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from leadapi.db import Database
+from leadapi.errors import ProblemError, not_found
+from leadapi.events.repository import EventRepository
+from leadapi.ids import new_id
+from leadapi.workspaces import repository as repo
+from leadapi.workspaces.repository import ApiKeyRepository, ApiKeyRow
+
+KEY_PREFIX = "lk_"
+# Scopes imply the weaker ones: an admin key can write, a write key can read.
+SCOPE_IMPLIES = {"read": {"read"}, "write": {"read", "write"}, "admin": {"read", "write", "admin"}}
+SCOPE_ORDER = ("read", "write", "admin")
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who is calling: the workspace every query is scoped to, and what the key may do."""
+
+    workspace_id: str
+    key_id: str
+    scopes: frozenset[str]
+
+    def can(self, scope: str) -> bool:
+        return scope in self.scopes
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def effective_scopes(scopes: Iterable[str]) -> frozenset[str]:
+    out: set[str] = set()
+    for scope in scopes:
+        out |= SCOPE_IMPLIES.get(scope, set())
+    return frozenset(out)
+
+
+class WorkspaceService:
+    def __init__(self, db: Database, clock: Callable[[], datetime], auth_cache_seconds: float) -> None:
+        self.db = db
+        self.clock = clock
+        self.cache_ttl = auth_cache_seconds
+        # secret hash -> (principal or None for unknown/revoked, monotonic expiry)
+        self._auth_cache: dict[str, tuple[Principal | None, float]] = {}
+
+    async def create_workspace(self, name: str) -> str:
+        workspace_id = new_id("workspace")
+        async with self.db.transaction() as conn:
+            await self._insert_workspace(conn, workspace_id, name)
+        return workspace_id
+
+    async def _insert_workspace(self, conn: AsyncConnection, workspace_id: str, name: str) -> None:
+        await repo.insert_workspace(conn, workspace_id, name, self.clock())
+        await EventRepository(conn, workspace_id).start_sequence()
+
+    async def ensure_workspace(self, workspace_id: str | None = None, name: str = "Default") -> str:
+        """The given workspace (checked), else the first one, else a new one."""
+        async with self.db.transaction() as conn:
+            if workspace_id is not None:
+                if not await repo.workspace_exists(conn, workspace_id):
+                    raise not_found("Workspace", workspace_id)
+                return workspace_id
+            existing = await repo.first_workspace_id(conn)
+            if existing is not None:
+                return existing
+            workspace_id = new_id("workspace")
+            await self._insert_workspace(conn, workspace_id, name)
+            return workspace_id
+
+    async def create_key(self, workspace_id: str, name: str, scopes: Iterable[str]) -> tuple[ApiKeyRow, str]:
+        """Returns the stored key and its secret, which exists only in this return value."""
+        wanted = sorted(set(scopes), key=SCOPE_ORDER.index)
+        if not wanted or any(s not in SCOPE_IMPLIES for s in wanted):
+            raise ProblemError(422, f"Scopes must be among {', '.join(SCOPE_ORDER)}.")
+        secret = KEY_PREFIX + secrets.token_urlsafe(32)
+        row = ApiKeyRow(
+            id=new_id("api_key"),
+            workspace_id=workspace_id,
+            name=name,
+            prefix=secret[:10],
+            secret_hash=hash_secret(secret),
+            scopes=wanted,
+            created_at=self.clock(),
+            revoked_at=None,
+        )
+        async with self.db.transaction() as conn:
+            await ApiKeyRepository(conn, workspace_id).add(
+                {
+                    "id": row.id,
+                    "name": row.name,
+                    "prefix": row.prefix,
+                    "secret_hash": row.secret_hash,
+                    "scopes": row.scopes,
+                    "created_at": row.created_at,
+                }
+            )
+        return row, secret
+
+    async def list_keys(
+        self, workspace_id: str, limit: int, after: tuple[datetime, str] | None
+    ) -> list[ApiKeyRow]:
+        async with self.db.read() as conn:
+            return await ApiKeyRepository(conn, workspace_id).page(limit, after)
+
+    async def revoke_key(self, workspace_id: str, key_id: str) -> None:
+        async with self.db.transaction() as conn:
+            keys = ApiKeyRepository(conn, workspace_id)
+            key = await keys.get(key_id)
+            if key is None:
+                raise not_found("API key", key_id)
+            if key.revoked_at is None:
+                await keys.revoke(key_id, self.clock())
+            self._auth_cache.pop(key.secret_hash, None)
+
+    async def has_any_key(self) -> bool:
+        async with self.db.read() as conn:
+            return await repo.count_active_keys(conn) > 0
+
+    async def authenticate(self, secret: str) -> Principal | None:
+        """The key's principal, or None for an unknown or revoked key.
+
+        Verified keys are trusted for `auth_cache_seconds`, which takes a database round trip off
+        every request; the process that revokes a key forgets it at once.
+        """
+        if not secret.startswith(KEY_PREFIX) or len(secret) > 100:
+            return None
+        digest = hash_secret(secret)
+        now = time.monotonic()
+        cached = self._auth_cache.get(digest)
+        if cached is not None and cached[1] > now:
+            return cached[0]
+        async with self.db.read() as conn:
+            key = await repo.find_key_by_hash(conn, digest)
+        principal = None
+        if key is not None and key.revoked_at is None:
+            principal = Principal(key.workspace_id, key.id, effective_scopes(key.scopes))
+        if self.cache_ttl > 0:
+            if len(self._auth_cache) > 10_000:  # bounded: garbage keys must not grow memory forever
+                self._auth_cache.clear()
+            self._auth_cache[digest] = (principal, now + self.cache_ttl)
+        return principal

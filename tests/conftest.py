@@ -1,0 +1,152 @@
+"""Shared fixtures: the real app over HTTP on a real database, SQLite and PostgreSQL.
+
+Every API test runs once per database (the `database` fixture is parametrised). Isolation is by
+tenant: each test gets a workspace of its own, so tests never see each other's data, and tenant
+scoping is exercised by every test. The schema is migrated from empty with Alembic at session start.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from leadapi.app import create_app
+from leadapi.cli import migrate
+from leadapi.config import Settings
+
+PG_ADMIN_URL = os.environ.get("LEADAPI_TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+PG_TEST_DB = os.environ.get("LEADAPI_TEST_PG_DB", "leadapi_test")
+IN_CI = bool(os.environ.get("CI"))
+
+
+class Clock:
+    """An injectable clock: tests move time instead of sleeping."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta()
+
+    def __call__(self) -> datetime:
+        return datetime.now(UTC) + self.offset
+
+    def advance(self, **kwargs: float) -> None:
+        self.offset += timedelta(**kwargs)
+
+
+async def _pg_reachable() -> str | None:
+    try:
+        conn = await asyncpg.connect(PG_ADMIN_URL, timeout=5)
+    except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
+        return f"{type(exc).__name__}: {exc}"
+    await conn.close()
+    return None
+
+
+async def fresh_pg_database(name: str) -> str:
+    """(Re)create a database that belongs to the tests alone; returns its SQLAlchemy URL."""
+    admin = await asyncpg.connect(PG_ADMIN_URL)
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    base = PG_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://", 1)
+    return f"{base}/{name}"
+
+
+def require_postgres() -> None:
+    problem = asyncio.run(_pg_reachable())
+    if problem is None:
+        return
+    message = f"PostgreSQL at {PG_ADMIN_URL} is unreachable ({problem})"
+    if IN_CI:
+        pytest.fail(f"{message}: CI requires PostgreSQL", pytrace=False)
+    pytest.skip(f"{message}: skipping the PostgreSQL half (CI would fail here)")
+
+
+def _migrated_url(kind: str, tmp_dir: Path) -> str:
+    if kind == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp_dir / 'leadapi-test.db'}"
+    else:
+        require_postgres()
+        url = asyncio.run(fresh_pg_database(PG_TEST_DB))
+    migrate(Settings(database_url=url))
+    return url
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    return _migrated_url(request.param, tmp_path_factory.mktemp(request.param))
+
+
+@pytest.fixture(scope="session")
+def dialect(database_url: str) -> str:
+    return "sqlite" if database_url.startswith("sqlite") else "postgresql"
+
+
+@pytest.fixture
+def postgres_only(dialect: str) -> None:
+    if dialect != "postgresql":
+        pytest.skip("PostgreSQL-only: concurrency across connections")
+
+
+@pytest.fixture(scope="session")
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture(scope="session")
+def settings(database_url: str) -> Settings:
+    return Settings(database_url=database_url, bootstrap=False, max_body_bytes=256 * 1024, _env_file=None)  # type: ignore[call-arg]
+
+
+@pytest.fixture(scope="session")
+async def app(settings: Settings, clock: Clock) -> AsyncIterator[FastAPI]:
+    application = create_app(settings, clock=clock)
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+@pytest.fixture(scope="session")
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://leadapi.test") as http:
+        yield http
+
+
+@dataclass
+class Tenant:
+    """A fresh workspace with a key per scope."""
+
+    workspace_id: str
+    admin: dict[str, str]
+    write: dict[str, str]
+    read: dict[str, str]
+
+
+async def make_tenant(app: FastAPI, name: str = "test") -> Tenant:
+    service = app.state.workspaces
+    workspace_id = await service.create_workspace(name)
+    headers = {}
+    for scope in ("admin", "write", "read"):
+        _, secret = await service.create_key(workspace_id, f"{scope} key", [scope])
+        headers[scope] = {"Authorization": f"Bearer {secret}"}
+    return Tenant(workspace_id, headers["admin"], headers["write"], headers["read"])
+
+
+@pytest.fixture
+async def tenant(app: FastAPI) -> Tenant:
+    return await make_tenant(app)
+
+
+@pytest.fixture
+async def other_tenant(app: FastAPI) -> Tenant:
+    return await make_tenant(app, "other")
