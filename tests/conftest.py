@@ -105,7 +105,14 @@ def clock() -> Clock:
 
 @pytest.fixture(scope="session")
 def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url, bootstrap=False, max_body_bytes=256 * 1024, _env_file=None)  # type: ignore[call-arg]
+    # The sequencer loop is off: tests that need numbered events drain it themselves, deterministically.
+    return Settings(  # type: ignore[call-arg]
+        database_url=database_url,
+        bootstrap=False,
+        max_body_bytes=256 * 1024,
+        sequencer_interval=0,
+        _env_file=None,
+    )
 
 
 @pytest.fixture(scope="session")

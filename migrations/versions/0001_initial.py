@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-24 19:16:22.685881
+Create Date: 2026-11-24 19:38:59.131406
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ def upgrade() -> None:
         "events",
         sa.Column("id", sa.String(length=32), nullable=False),
         sa.Column("workspace_id", sa.String(length=32), nullable=False),
-        sa.Column("seq", sa.BigInteger(), nullable=False),
+        sa.Column("seq", sa.BigInteger(), nullable=True),
         sa.Column("type", sa.String(length=100), nullable=False),
         sa.Column("lead_id", sa.String(length=32), nullable=True),
         sa.Column("occurred_at", leadapi.db.UTCDateTime(timezone=True), nullable=False),
@@ -94,7 +94,16 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("events", schema=None) as batch_op:
         batch_op.create_index(
-            "ix_events_workspace_id_lead_id_seq", ["workspace_id", "lead_id", "seq"], unique=False
+            "ix_events_unsequenced",
+            ["id"],
+            unique=False,
+            postgresql_where=sa.text("seq IS NULL"),
+            sqlite_where=sa.text("seq IS NULL"),
+        )
+        batch_op.create_index(
+            "ix_events_workspace_id_lead_id_occurred_at",
+            ["workspace_id", "lead_id", "occurred_at"],
+            unique=False,
         )
 
     op.create_table(
@@ -226,7 +235,12 @@ def downgrade() -> None:
     op.drop_table("leads")
     op.drop_table("idempotency_keys")
     with op.batch_alter_table("events", schema=None) as batch_op:
-        batch_op.drop_index("ix_events_workspace_id_lead_id_seq")
+        batch_op.drop_index("ix_events_workspace_id_lead_id_occurred_at")
+        batch_op.drop_index(
+            "ix_events_unsequenced",
+            postgresql_where=sa.text("seq IS NULL"),
+            sqlite_where=sa.text("seq IS NULL"),
+        )
 
     op.drop_table("events")
     op.drop_table("event_sequences")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
@@ -18,6 +19,7 @@ from leadapi.api.middleware import BodyGuard
 from leadapi.config import Settings
 from leadapi.db import Database, create_engine, utcnow
 from leadapi.errors import PROBLEM_JSON, ProblemError, install_handlers, problem_response
+from leadapi.events.sequencer import EventSequencer
 from leadapi.leads.router import router as leads_router
 from leadapi.leads.service import LeadService
 from leadapi.workspaces.router import router as api_keys_router
@@ -61,10 +63,21 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
     )
     workspaces = WorkspaceService(db, clock, settings.auth_cache_seconds)
 
+    sequencer = EventSequencer(db)
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        yield
-        await db.dispose()
+        stop = asyncio.Event()
+        task = None
+        if settings.sequencer_interval > 0:
+            task = asyncio.create_task(sequencer.run_forever(settings.sequencer_interval, stop))
+        try:
+            yield
+        finally:
+            stop.set()
+            if task is not None:
+                await task
+            await db.dispose()
 
     app = FastAPI(
         title="leadapi",
@@ -79,6 +92,7 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
     app.state.db = db
     app.state.clock = clock
     app.state.workspaces = workspaces
+    app.state.sequencer = sequencer
     app.state.leads = LeadService(db, clock, settings.default_phone_region)
 
     install_handlers(app)

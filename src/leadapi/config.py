@@ -29,7 +29,7 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         default=2 * 1024 * 1024, ge=1024, description="Largest accepted request body; larger gets 413."
     )
-    db_pool_size: int = Field(default=10, ge=1, description="PostgreSQL connections per process.")
+    db_pool_size: int = Field(default=20, ge=1, description="PostgreSQL connections kept open per process.")
     db_max_overflow: int = Field(default=10, ge=0, description="Extra PostgreSQL connections under bursts.")
     auth_cache_seconds: float = Field(
         default=5.0,
@@ -39,6 +39,12 @@ class Settings(BaseSettings):
     )
     idempotency_ttl_hours: int = Field(
         default=24, ge=1, description="How long an Idempotency-Key's stored response is replayed."
+    )
+    sequencer_interval: float = Field(
+        default=0.1,
+        ge=0,
+        description="Seconds between rounds of numbering new events for the change feed; 0 turns the "
+        "in-process sequencer off (run it elsewhere).",
     )
     bootstrap: bool = Field(
         default=True,

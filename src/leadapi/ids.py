@@ -1,6 +1,15 @@
-"""Prefixed, time-ordered identifiers (`ld_01J...`): sortable like the rows they name."""
+"""Prefixed, time-ordered identifiers (`ld_01J...`): sortable like the rows they name.
+
+ULIDs, made monotonic within a process: two ids made in the same millisecond still sort in the
+order they were made, which the event sequencer relies on to number a transaction's events in
+the order they were appended.
+"""
 
 from __future__ import annotations
+
+import os
+import threading
+import time
 
 from ulid import ULID
 
@@ -11,12 +20,19 @@ PREFIXES = {
     "event": "ev",
 }
 
+_lock = threading.Lock()
+_last = 0
+
+
+def _monotonic_ulid() -> ULID:
+    global _last
+    with _lock:
+        candidate = (time.time_ns() // 1_000_000) << 80 | int.from_bytes(os.urandom(10), "big")
+        if candidate <= _last:
+            candidate = _last + 1  # same millisecond: step the random part, as ULID's monotonic mode does
+        _last = candidate
+    return ULID.from_int(candidate)
+
 
 def new_id(kind: str) -> str:
-    return f"{PREFIXES[kind]}_{str(ULID()).lower()}"
-
-
-def looks_like(kind: str, value: str) -> bool:
-    """Cheap shape check, so an obviously foreign id is a 404 without a query."""
-    prefix = PREFIXES[kind] + "_"
-    return value.startswith(prefix) and len(value) == len(prefix) + 26
+    return f"{PREFIXES[kind]}_{str(_monotonic_ulid()).lower()}"

@@ -34,7 +34,7 @@ ADA = {
 async def events_of(app: FastAPI, workspace_id: str) -> list[dict[str, Any]]:
     async with app.state.db.read() as conn:
         rows = await conn.execute(
-            select(Event.__table__).where(Event.workspace_id == workspace_id).order_by(Event.seq)
+            select(Event.__table__).where(Event.workspace_id == workspace_id).order_by(Event.seq, Event.id)
         )
         return [dict(r) for r in rows.mappings()]
 
@@ -258,9 +258,10 @@ async def test_timeline_is_newest_first_and_paginated(client: httpx.AsyncClient,
     second = (
         await client.get(url, params={"limit": 3, "cursor": first["next_cursor"]}, headers=tenant.read)
     ).json()
-    seqs = [e["seq"] for e in first["data"] + second["data"]]
-    assert len(seqs) == 5
-    assert seqs == sorted(seqs, reverse=True)
+    events = first["data"] + second["data"]
+    assert len({e["id"] for e in events}) == 5
+    assert [e["occurred_at"] for e in events] == sorted((e["occurred_at"] for e in events), reverse=True)
+    assert events[-1]["type"] == "lead.created"
     assert second["next_cursor"] is None
     assert first["data"][0]["data"]["changes"] == {"city": ["C", "D"]}
     assert (await client.get(url, params={"cursor": "garbage"}, headers=tenant.read)).status_code == 400
@@ -272,8 +273,26 @@ async def test_event_sequence_increases_per_workspace(
     for i in range(3):
         await create(client, tenant, {"email": f"s{i}@acme.com"})
         await create(client, other_tenant, {"email": f"s{i}@acme.com"})
-    assert [e["seq"] for e in await events_of(app, tenant.workspace_id)] == [1, 2, 3]
+    assert [e["seq"] for e in await events_of(app, tenant.workspace_id)] == [None] * 3
+    await app.state.sequencer.drain()
+    numbered = await events_of(app, tenant.workspace_id)
+    assert [e["seq"] for e in numbered] == [1, 2, 3]
+    # Numbered in the order the events were appended.
+    assert [e["id"] for e in numbered] == sorted(e["id"] for e in numbered)
     assert [e["seq"] for e in await events_of(app, other_tenant.workspace_id)] == [1, 2, 3]
+    await create(client, tenant, {"email": "late@acme.com"})
+    await app.state.sequencer.drain()
+    assert [e["seq"] for e in await events_of(app, tenant.workspace_id)] == [1, 2, 3, 4]
+
+
+async def test_concurrent_sequencers_never_reuse_a_number(
+    postgres_only: None, app: FastAPI, client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    await asyncio.gather(*(create(client, tenant, {"email": f"q{i}@acme.com"}) for i in range(60)))
+    await asyncio.gather(*(app.state.sequencer.run_once() for _ in range(4)))
+    await app.state.sequencer.drain()
+    seqs = [e["seq"] for e in await events_of(app, tenant.workspace_id)]
+    assert sorted(seqs) == list(range(1, 61))
 
 
 async def test_batch_reports_each_item(client: httpx.AsyncClient, tenant: Tenant) -> None:

@@ -5,19 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from leadapi.db import Base, JSONDoc, UTCDateTime
 
 
 class EventSequence(Base):
-    """Per-workspace event counter.
-
-    Bumped in the same transaction that appends the events, so its row lock orders commits:
-    an event with a higher seq is never visible before one with a lower seq, and a change-feed
-    reader that remembers the last seq it saw can never miss one.
-    """
+    """Per-workspace event counter, advanced only by the sequencer (see events/sequencer.py)."""
 
     __tablename__ = "event_sequences"
 
@@ -28,15 +23,27 @@ class EventSequence(Base):
 
 
 class Event(Base):
+    """One fact about a lead, appended in the transaction of the change it records.
+
+    `seq` is NULL until the sequencer numbers the event, shortly after its transaction commits.
+    """
+
     __tablename__ = "events"
     __table_args__ = (
         UniqueConstraint("workspace_id", "seq"),
-        Index("ix_events_workspace_id_lead_id_seq", "workspace_id", "lead_id", "seq"),
+        Index("ix_events_workspace_id_lead_id_occurred_at", "workspace_id", "lead_id", "occurred_at"),
+        # The sequencer's work queue: small, because events leave it within moments.
+        Index(
+            "ix_events_unsequenced",
+            "id",
+            postgresql_where=text("seq IS NULL"),
+            sqlite_where=text("seq IS NULL"),
+        ),
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
-    seq: Mapped[int] = mapped_column(BigInteger)
+    seq: Mapped[int | None] = mapped_column(BigInteger)
     type: Mapped[str] = mapped_column(String(100))
     # No foreign key: `lead.deleted` must outlive its lead.
     lead_id: Mapped[str | None] = mapped_column(String(32), nullable=True)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, insert, select, update
+from sqlalchemy import Table, and_, delete, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from leadapi.events.models import Event, EventSequence
@@ -15,6 +15,7 @@ from leadapi.ids import new_id
 
 events = cast(Table, Event.__table__)
 sequences = cast(Table, EventSequence.__table__)
+_INSERT_EVENT = insert(events)
 
 
 @dataclass(slots=True)
@@ -32,53 +33,53 @@ class EventRepository:
         self.workspace_id = workspace_id
 
     async def start_sequence(self) -> None:
-        """A new workspace's counter; appends lock and bump this row."""
+        """A new workspace's counter, which the sequencer advances."""
         await self.conn.execute(insert(sequences).values(workspace_id=self.workspace_id, last_seq=0))
 
     async def append(self, new_events: Sequence[NewEvent]) -> list[dict[str, Any]]:
-        """Append events with the next sequence numbers.
+        """Append events, unnumbered: the sequencer gives them their `seq` once committed.
 
-        The counter row is locked until the transaction ends, so call this as the last write of a
-        transaction: commits then happen in sequence order and the lock is held for one round trip.
+        Numbering here would mean locking the workspace's counter row until commit, which
+        serialises every write of a workspace behind one lock held through the commit's fsync.
         """
         if not new_events:
             return []
-        last = (
-            await self.conn.execute(
-                update(sequences)
-                .where(sequences.c.workspace_id == self.workspace_id)
-                .values(last_seq=sequences.c.last_seq + len(new_events))
-                .returning(sequences.c.last_seq)
-            )
-        ).scalar_one()
-        first = last - len(new_events) + 1
         rows = [
             {
                 "id": new_id("event"),
                 "workspace_id": self.workspace_id,
-                "seq": first + offset,
+                "seq": None,
                 "type": ev.type,
                 "lead_id": ev.lead_id,
                 "occurred_at": ev.occurred_at,
                 "actor": ev.actor,
                 "data": ev.data,
             }
-            for offset, ev in enumerate(new_events)
+            for ev in new_events
         ]
-        await self.conn.execute(insert(events), rows)
+        # One row: a plain execute, not executemany; the statement is built once.
+        await self.conn.execute(_INSERT_EVENT, rows[0] if len(rows) == 1 else rows)
         return rows
 
-    async def for_lead(self, lead_id: str, limit: int, before_seq: int | None) -> list[dict[str, Any]]:
+    async def for_lead(
+        self, lead_id: str, limit: int, before: tuple[datetime, str] | None
+    ) -> list[dict[str, Any]]:
+        """A lead's events, newest first (by when they happened, then by id)."""
         stmt = (
             select(
                 events.c.id, events.c.seq, events.c.type, events.c.occurred_at, events.c.actor, events.c.data
             )
             .where(events.c.workspace_id == self.workspace_id, events.c.lead_id == lead_id)
-            .order_by(events.c.seq.desc())
+            .order_by(events.c.occurred_at.desc(), events.c.id.desc())
             .limit(limit)
         )
-        if before_seq is not None:
-            stmt = stmt.where(events.c.seq < before_seq)
+        if before is not None:
+            stmt = stmt.where(
+                or_(
+                    events.c.occurred_at < before[0],
+                    and_(events.c.occurred_at == before[0], events.c.id < before[1]),
+                )
+            )
         return [dict(row) for row in (await self.conn.execute(stmt)).mappings()]
 
     async def move_to_lead(self, from_lead_id: str, to_lead_id: str) -> None:

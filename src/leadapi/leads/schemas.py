@@ -212,7 +212,9 @@ class MergeIn(BaseModel):
 
 class TimelineEvent(BaseModel):
     id: str
-    seq: int
+    seq: int | None = Field(
+        description="Position in the workspace's change feed; null for a moment after commit."
+    )
     type: str
     occurred_at: datetime
     actor: str | None
