@@ -119,6 +119,21 @@ class Database:
             yield conn
 
     @asynccontextmanager
+    async def autocommit(self) -> AsyncIterator[AsyncConnection]:
+        """A connection without BEGIN/COMMIT: for single statements that are atomic on their own."""
+        async with self.engine.connect() as conn:
+            yield await conn.execution_options(isolation_level="AUTOCOMMIT")
+
+    @asynccontextmanager
+    async def asyncpg_connection(self) -> AsyncIterator[Any]:
+        """The pooled connection's own asyncpg connection, for the few statements where
+        SQLAlchemy's per-execute work (greenlet hop, bind processing) is the biggest cost.
+        Statements run on it autocommit, so use it for single atomic statements only."""
+        async with self.engine.connect() as conn:
+            raw = await conn.get_raw_connection()
+            yield raw.driver_connection
+
+    @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncConnection]:
         """A connection for reads (a transaction too, so reads see one snapshot)."""
         async with self.engine.begin() as conn:

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.responses import JSONResponse
+from pydantic_core import to_json
 
 from leadapi.api.auth import Reader, Writer
 from leadapi.api.filters import parse_filters, parse_sort
@@ -57,12 +58,13 @@ async def create_lead(
     (200, `merged: true`; empty fields are filled, others kept unless `overwrite=true`).
     Otherwise a new lead (201)."""
     captured = await _service(request).capture(principal, body, overwrite=overwrite)
-    lead = LeadCaptured.model_validate({**captured.lead, "merged": captured.merged})
-    headers = {"ETag": etag(lead.version)}
+    # Already shaped by the Lead schema in the service (it is also the event's payload).
+    shown = {**captured.public(), "merged": captured.merged}
+    headers = {"ETag": etag(shown["version"])}
     if not captured.merged:
-        headers["Location"] = f"/v1/leads/{lead.id}"
+        headers["Location"] = f"/v1/leads/{shown['id']}"
     return Response(
-        lead.model_dump_json(),
+        to_json(shown),
         status_code=200 if captured.merged else 201,
         media_type="application/json",
         headers=headers,
@@ -170,7 +172,11 @@ async def get_lead_timeline(
     request: Request, lead_id: str, principal: Reader, limit: Limit = 50, cursor: Cursor = None
 ) -> Timeline:
     """The lead's events, newest first."""
-    before = decode_cursor(cursor, ["int"])[0] if cursor else None
-    rows = await _service(request).timeline(principal, lead_id, limit + 1, before)
-    next_cursor = encode_cursor([rows[limit - 1]["seq"]]) if len(rows) > limit else None
+    after = decode_cursor(cursor, ["datetime", "id"]) if cursor else None
+    rows = await _service(request).timeline(
+        principal, lead_id, limit + 1, (after[0], after[1]) if after else None
+    )
+    next_cursor = None
+    if len(rows) > limit:
+        next_cursor = encode_cursor([rows[limit - 1]["occurred_at"], rows[limit - 1]["id"]])
     return Timeline(data=[TimelineEvent.model_validate(r) for r in rows[:limit]], next_cursor=next_cursor)

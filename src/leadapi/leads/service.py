@@ -20,7 +20,7 @@ from leadapi.errors import ProblemError, not_found, validation_errors, validatio
 from leadapi.events.repository import EventRepository, NewEvent
 from leadapi.ids import new_id
 from leadapi.leads import normalize
-from leadapi.leads.repository import LeadRepository
+from leadapi.leads.repository import FastCreate, LeadRepository
 from leadapi.leads.schemas import Lead, LeadCreate, LeadFields, LeadUpdate
 from leadapi.workspaces.service import Principal
 
@@ -53,10 +53,18 @@ DEFAULT_STAGE = "new"
 CAPTURE_ATTEMPTS = 3
 
 
+class _MatchVanishedError(Exception):
+    """The lead a capture matched was deleted before it could be locked."""
+
+
 @dataclass(frozen=True, slots=True)
 class Captured:
     lead: dict[str, Any]
     merged: bool
+    shown: dict[str, Any] | None = None  # the lead as the API shows it, when already computed
+
+    def public(self) -> dict[str, Any]:
+        return self.shown if self.shown is not None else public(self.lead)
 
 
 def normalize_fields(fields: dict[str, Any], phone_region: str) -> dict[str, Any]:
@@ -156,12 +164,16 @@ class LeadService:
 
     async def capture(self, principal: Principal, data: LeadCreate, *, overwrite: bool = False) -> Captured:
         fields = self.prepare(data)
+        if self.db.is_postgres and not fields.get("external_ids"):
+            created = await self._create_in_one_statement(principal, fields)
+            if created is not None:
+                return created
         # A concurrent capture of the same person can win the race to insert; the unique index
         # refuses ours, and the retry then finds that lead and merges into it.
         for attempt in range(1, CAPTURE_ATTEMPTS + 1):
             try:
                 return await self._capture_once(principal, fields, overwrite)
-            except IntegrityError:
+            except (IntegrityError, _MatchVanishedError):
                 if attempt == CAPTURE_ATTEMPTS:
                     raise
                 log.debug("capture lost an insert race, retrying (attempt %d)", attempt)
@@ -175,9 +187,8 @@ class LeadService:
         async with self.db.transaction() as conn:
             leads, events = self._repos(conn, principal)
             matches = await leads.find_matches(fields.get("email"), fields.get("phone"), ext_ids)
-            target, matched_on = self._pick_match(
-                matches, fields, await leads.lead_ids_by_external_ids(ext_ids)
-            )
+            owners = await leads.lead_ids_by_external_ids(ext_ids)
+            target, matched_on = self._pick_match(matches, fields, owners)
             if target is None:
                 row = self._new_row(fields, now)
                 await leads.insert(row)
@@ -187,8 +198,13 @@ class LeadService:
                 )
                 return Captured({**row, "workspace_id": principal.workspace_id}, merged=False)
 
-            owned = await leads.lead_ids_by_external_ids(ext_ids)
-            conflicts = {s: v for s, v in ext_ids.items() if owned.get((s, v), target["id"]) != target["id"]}
+            # Only the lead merged into is locked, and re-read under the lock: concurrent merges
+            # into one lead then apply one after the other, each on the other's result.
+            locked = await leads.get(target["id"], for_update=True)
+            if locked is None:
+                raise _MatchVanishedError  # merged away or erased meanwhile: decide again
+            target = locked
+            conflicts = {s: v for s, v in ext_ids.items() if owners.get((s, v), target["id"]) != target["id"]}
             incoming = {**fields, "external_ids": {s: v for s, v in ext_ids.items() if s not in conflicts}}
             changes = merge_values(target, incoming, overwrite)
             changed = diff(target, changes)
@@ -202,6 +218,27 @@ class LeadService:
                 data["external_id_conflicts"] = conflicts
             await events.append([NewEvent("lead.merged", target["id"], now, data, principal.key_id)])
             return Captured({**target, **changes}, merged=True)
+
+    async def _create_in_one_statement(self, principal: Principal, fields: dict[str, Any]) -> Captured | None:
+        """The common case, a new person, in one round trip; None when the lead must be merged
+        (or an insert race was lost), which the transactional path then handles."""
+        now = self.clock()
+        row = self._new_row(fields, now)
+        shown = public(row)
+        event = {
+            "id": new_id("event"),
+            "type": "lead.created",
+            "occurred_at": now,
+            "actor": principal.key_id,
+            "data": {"lead": shown},
+        }
+        async with self.db.asyncpg_connection() as conn:
+            outcome = await FastCreate(conn, principal.workspace_id).create_if_new(row, event)
+        return (
+            Captured({**row, "workspace_id": principal.workspace_id}, merged=False)
+            if outcome == "created"
+            else None
+        )
 
     @staticmethod
     def _pick_match(
@@ -299,12 +336,12 @@ class LeadService:
             return await LeadRepository(conn, principal.workspace_id).page(filters, sort, query, limit, after)
 
     async def timeline(
-        self, principal: Principal, lead_id: str, limit: int, before_seq: int | None
+        self, principal: Principal, lead_id: str, limit: int, before: tuple[datetime, str] | None
     ) -> list[dict[str, Any]]:
         async with self.db.read() as conn:
             if await LeadRepository(conn, principal.workspace_id).get(lead_id) is None:
                 raise not_found("Lead", lead_id)
-            return await EventRepository(conn, principal.workspace_id).for_lead(lead_id, limit, before_seq)
+            return await EventRepository(conn, principal.workspace_id).for_lead(lead_id, limit, before)
 
     # ---- change ----------------------------------------------------------------------------
 
