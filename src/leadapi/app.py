@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
 from leadapi import __version__
+from leadapi.api.auth import SECURITY_SCHEMES
 from leadapi.api.idempotency import Idempotency
 from leadapi.api.middleware import BodyGuard
 from leadapi.config import Settings
@@ -139,6 +140,11 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
         return app.openapi_schema
     schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
     schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+    schema["components"]["securitySchemes"] = SECURITY_SCHEMES
+    for path_name, path in schema.get("paths", {}).items():
+        if path_name.startswith("/v1/"):
+            for operation in path.values():
+                operation["security"] = [{"bearer": []}, {"apiKey": []}]
     # FastAPI adds its own 422 shape; ours is the Problem, declared on every router.
     for path in schema.get("paths", {}).values():
         for operation in path.values():
