@@ -1,0 +1,231 @@
+"""`make bench`: leadapi against a bare baseline, measured in the same run, reported as ratios.
+
+Each service runs alone (uvicorn, same worker count) while wrk drives it from a separate process
+over loopback; the two services take turns so they never share the CPU. Results go to stdout and
+bench/results/latest.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import asyncpg
+import httpx
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+VENV_BIN = Path(sys.executable).parent
+ADMIN_DSN = os.environ.get("BENCH_ADMIN_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
+DATABASE = "leadapi_bench"  # ours alone: dropped and created on every run
+DSN = ADMIN_DSN.rsplit("/", 1)[0] + f"/{DATABASE}"
+TARGET_RATIO = 0.5
+SEED_LEADS = 50_000
+
+
+@dataclass
+class Result:
+    name: str
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+    ratio: float | None = None
+
+
+def run(cmd: list[str], **kwargs: object) -> str:
+    return subprocess.run(cmd, check=True, capture_output=True, text=True, **kwargs).stdout  # type: ignore[call-overload, no-any-return]
+
+
+def ensure_wrk() -> str:
+    found = shutil.which("wrk")
+    if found:
+        return found
+    print("bench: installing wrk (Debian package)", flush=True)
+    subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=False, capture_output=True)
+    found = shutil.which("wrk")
+    if not found:
+        subprocess.run(["apt-get", "update", "-qq"], check=False, capture_output=True)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True, capture_output=True)
+        found = shutil.which("wrk")
+    if not found:
+        raise SystemExit("bench: wrk is required (apt-get install wrk)")
+    return found
+
+
+async def _fresh_database() -> None:
+    admin = await asyncpg.connect(ADMIN_DSN)
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
+        await admin.execute(f'CREATE DATABASE "{DATABASE}"')
+    finally:
+        await admin.close()
+    conn = await asyncpg.connect(DSN)
+    try:
+        await conn.execute(
+            "CREATE TABLE baseline_leads (id text PRIMARY KEY, email text, payload jsonb, "
+            "created_at timestamptz NOT NULL DEFAULT now())"
+        )
+    finally:
+        await conn.close()
+
+
+async def _seed(count: int) -> None:
+    """Both services start on tables of `count` rows with statistics, like a database in use:
+    on empty, never-analysed tables PostgreSQL's plans are guesses for the first minute."""
+    conn = await asyncpg.connect(DSN)
+    try:
+        await conn.execute(
+            """
+            INSERT INTO leads (id, workspace_id, email, phone, company, tags, external_ids, attributes,
+                               unsubscribed, stage, is_free_email, seniority, created_at, updated_at, version)
+            SELECT 'ld_seed' || g, w.id, 'seed' || g || '@seed-' || (g % 500) || '.com',
+                   '+1555' || lpad(g::text, 7, '0'), 'Seed ' || (g % 500), '[]', '{}', '{}',
+                   false, 'new', false, 'unknown', now(), now(), 1
+            FROM generate_series(1, $1) AS g, (SELECT id FROM workspaces LIMIT 1) AS w
+            """,
+            count,
+        )
+        await conn.execute(
+            """
+            INSERT INTO events (id, workspace_id, seq, type, lead_id, occurred_at, data)
+            SELECT 'ev_seed' || g, w.id, g, 'lead.created', 'ld_seed' || g, now(), '{}'
+            FROM generate_series(1, $1) AS g, (SELECT id FROM workspaces LIMIT 1) AS w
+            """,
+            count,
+        )
+        await conn.execute("UPDATE event_sequences SET last_seq = $1", count)
+        await conn.execute(
+            "INSERT INTO baseline_leads (id, email, payload) "
+            "SELECT 'seed' || g, 'seed' || g || '@seed.com', '{}' FROM generate_series(1, $1) AS g",
+            count,
+        )
+        await conn.execute("ANALYZE")
+    finally:
+        await conn.close()
+
+
+@contextmanager
+def serving(cmd: list[str], env: dict[str, str], port: int) -> Iterator[None]:
+    log = (HERE / "results" / f"server-{port}.log").open("w")
+    process = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"bench: {' '.join(cmd)} did not start; see {log.name}")
+            time.sleep(0.2)
+        yield
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+        log.close()
+
+
+def drive(wrk: str, url: str, key: str, args: argparse.Namespace) -> tuple[float, float, float, int]:
+    env = {**os.environ, "BENCH_KEY": key}
+    script = str(HERE / "post_lead.lua")
+    base = [wrk, f"-t{args.threads}", f"-c{args.connections}", "-s", script]
+    run([*base, f"-d{args.warmup}s", url], env=env)
+    out = run([*base, f"-d{args.duration}s", "--latency", url], env=env)
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    errors_match = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    errors = int(errors_match.group(1)) if errors_match else 0
+    if socket_errors:
+        errors += sum(int(g) for g in socket_errors.groups())
+    return rps, _percentile(out, "50%"), _percentile(out, "99%"), errors
+
+
+def _percentile(out: str, label: str) -> float:
+    match = re.search(rf"^\s+{re.escape(label)}\s+([\d.]+)(us|ms|s)\s*$", out, re.MULTILINE)
+    if not match:
+        return float("nan")
+    value, unit = float(match.group(1)), match.group(2)
+    return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="make bench", description=__doc__)
+    parser.add_argument("--duration", type=int, default=int(os.environ.get("BENCH_DURATION", "10")))
+    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=SEED_LEADS, help="leads in the database before measuring")
+    args = parser.parse_args()
+
+    import asyncio
+
+    wrk = ensure_wrk()
+    (HERE / "results").mkdir(exist_ok=True)
+    asyncio.run(_fresh_database())
+    env = {
+        **os.environ,
+        "LEADAPI_DATABASE_URL": DSN.replace("postgresql://", "postgresql+asyncpg://", 1),
+        "LEADAPI_BOOTSTRAP": "false",
+        "LEADAPI_LOG_LEVEL": "warning",
+        "LEADAPI_WORKERS": str(args.workers),
+        "BENCH_DSN": DSN,
+    }
+    leadapi = str(VENV_BIN / "leadapi")
+    run([leadapi, "migrate"], env=env)
+    key = run([leadapi, "keys", "create", "--scopes", "write", "--name", "bench", "--quiet"], env=env).strip()
+    asyncio.run(_seed(args.seed))
+
+    results: list[Result] = []
+    uvicorn_opts = ["--workers", str(args.workers), "--log-level", "warning", "--no-access-log"]
+    baseline_cmd = [str(VENV_BIN / "uvicorn"), "bench.baseline_app:app", "--port", "8091", *uvicorn_opts]
+    with serving(baseline_cmd, {**env, "PYTHONPATH": str(ROOT)}, 8091):
+        results.append(
+            Result(
+                "baseline POST (FastAPI + 1 asyncpg INSERT)",
+                *drive(wrk, "http://127.0.0.1:8091/v1/leads", "", args),
+            )
+        )
+    with serving([leadapi, "serve"], {**env, "LEADAPI_PORT": "8092"}, 8092):
+        results.append(
+            Result("leadapi POST /v1/leads", *drive(wrk, "http://127.0.0.1:8092/v1/leads", key, args))
+        )
+
+    baseline = results[0].requests_per_second
+    for result in results:
+        result.ratio = result.requests_per_second / baseline if baseline else None
+    print(f"\n{'scenario':<46} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'ratio':>7}")
+    for r in results:
+        print(
+            f"{r.name:<46} {r.requests_per_second:>9.0f} {r.p50_ms:>8.1f} {r.p99_ms:>8.1f} {r.errors:>7} "
+            f"{(r.ratio or 0):>7.2f}"
+        )
+    ratio = results[1].ratio or 0
+    verdict = "met" if ratio >= TARGET_RATIO else "NOT met"
+    print(f"\ntarget: POST /v1/leads >= {TARGET_RATIO:.0%} of the baseline's req/s: {verdict} ({ratio:.0%})")
+    if any(r.errors for r in results):
+        print("WARNING: some requests failed; figures with errors are not comparable", file=sys.stderr)
+    (HERE / "results" / "latest.json").write_text(
+        json.dumps({"args": vars(args), "results": [asdict(r) for r in results]}, indent=2)
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
