@@ -1,0 +1,201 @@
+"""Every endpoint against the same bad inputs: no key, missing scope, malformed JSON, wrong
+content type, wrong JSON shape, oversized body, another workspace's ids. Each must answer a
+problem+json with the right status, and write nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import func, select
+
+from leadapi.events.models import Event
+from leadapi.leads.models import Lead
+from tests.conftest import Tenant, make_tenant
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    method: str
+    path: str  # {lead} and {key} are replaced by ids of the tenant (or of another tenant)
+    scope: str
+    body: dict[str, Any] | None = None
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path}"
+
+
+ENDPOINTS = [
+    Endpoint("POST", "/v1/leads", "write", {"email": "new@acme.com"}),
+    Endpoint("POST", "/v1/leads/batch", "write", {"leads": [{"email": "new@acme.com"}]}),
+    Endpoint("GET", "/v1/leads", "read"),
+    Endpoint("GET", "/v1/leads/{lead}", "read"),
+    Endpoint("PATCH", "/v1/leads/{lead}", "write", {"city": "Oslo"}),
+    Endpoint("DELETE", "/v1/leads/{lead}", "write"),
+    Endpoint("POST", "/v1/leads/{lead}/merge", "write", {"duplicate_id": "{dup}"}),
+    Endpoint("GET", "/v1/leads/{lead}/timeline", "read"),
+    Endpoint("POST", "/v1/api-keys", "admin", {"name": "k", "scopes": ["read"]}),
+    Endpoint("GET", "/v1/api-keys", "admin"),
+    Endpoint("DELETE", "/v1/api-keys/{key}", "admin"),
+]
+WITH_BODY = [e for e in ENDPOINTS if e.body is not None]
+WITH_IDS = [e for e in ENDPOINTS if "{" in e.path]
+WEAKER = {"read": None, "write": "read", "admin": "write"}
+
+
+@dataclass
+class World:
+    tenant: Tenant
+    ids: dict[str, str]
+
+
+async def _world(app: FastAPI, client: httpx.AsyncClient) -> World:
+    tenant = await make_tenant(app)
+    lead = (await client.post("/v1/leads", json={"email": "a@acme.com"}, headers=tenant.write)).json()
+    dup = (await client.post("/v1/leads", json={"email": "b@acme.com"}, headers=tenant.write)).json()
+    key = (
+        await client.post("/v1/api-keys", json={"name": "x", "scopes": ["read"]}, headers=tenant.admin)
+    ).json()
+    return World(tenant, {"lead": lead["id"], "dup": dup["id"], "key": key["id"]})
+
+
+def _fill(text: str, ids: dict[str, str]) -> str:
+    for name, value in ids.items():
+        text = text.replace("{" + name + "}", value)
+    return text
+
+
+def _body(endpoint: Endpoint, ids: dict[str, str]) -> dict[str, Any] | None:
+    if endpoint.body is None:
+        return None
+    return {k: _fill(v, ids) if isinstance(v, str) else v for k, v in endpoint.body.items()}
+
+
+async def _counts(app: FastAPI, workspace_id: str) -> tuple[int, int]:
+    async with app.state.db.read() as conn:
+        leads = await conn.scalar(
+            select(func.count()).select_from(Lead).where(Lead.workspace_id == workspace_id)
+        )
+        events = await conn.scalar(
+            select(func.count()).select_from(Event).where(Event.workspace_id == workspace_id)
+        )
+    return int(leads or 0), int(events or 0)
+
+
+def _assert_problem(response: httpx.Response, status: int) -> None:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["status"] == status
+    assert problem["title"]
+    assert problem["detail"]
+    assert problem["type"].startswith("https://")
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=str)
+async def test_no_key(app: FastAPI, client: httpx.AsyncClient, endpoint: Endpoint) -> None:
+    world = await _world(app, client)
+    before = await _counts(app, world.tenant.workspace_id)
+    response = await client.request(
+        endpoint.method, _fill(endpoint.path, world.ids), json=_body(endpoint, world.ids)
+    )
+    _assert_problem(response, 401)
+    assert await _counts(app, world.tenant.workspace_id) == before
+
+
+@pytest.mark.parametrize("endpoint", [e for e in ENDPOINTS if WEAKER[e.scope]], ids=str)
+async def test_missing_scope(app: FastAPI, client: httpx.AsyncClient, endpoint: Endpoint) -> None:
+    world = await _world(app, client)
+    weaker = getattr(world.tenant, WEAKER[endpoint.scope] or "read")
+    before = await _counts(app, world.tenant.workspace_id)
+    response = await client.request(
+        endpoint.method, _fill(endpoint.path, world.ids), json=_body(endpoint, world.ids), headers=weaker
+    )
+    _assert_problem(response, 403)
+    assert await _counts(app, world.tenant.workspace_id) == before
+
+
+@pytest.mark.parametrize("endpoint", WITH_BODY, ids=str)
+@pytest.mark.parametrize(
+    ("content", "content_type", "status"),
+    [
+        (b'{"email": ', "application/json", 400),
+        (b"\xff\xfe not utf-8", "application/json", 400),
+        (b"[1, 2]", "application/json", 422),
+        (b'{"email": "a@acme.com"}', "text/plain", 415),
+        (b"email=a%40acme.com", "application/x-www-form-urlencoded", 415),
+    ],
+)
+async def test_bad_bodies(
+    app: FastAPI,
+    client: httpx.AsyncClient,
+    endpoint: Endpoint,
+    content: bytes,
+    content_type: str,
+    status: int,
+) -> None:
+    world = await _world(app, client)
+    headers = {**getattr(world.tenant, endpoint.scope), "Content-Type": content_type}
+    before = await _counts(app, world.tenant.workspace_id)
+    response = await client.request(
+        endpoint.method, _fill(endpoint.path, world.ids), content=content, headers=headers
+    )
+    _assert_problem(response, status)
+    assert await _counts(app, world.tenant.workspace_id) == before
+
+
+@pytest.mark.parametrize("endpoint", WITH_BODY, ids=str)
+async def test_oversized_body(app: FastAPI, client: httpx.AsyncClient, endpoint: Endpoint) -> None:
+    world = await _world(app, client)
+    limit = app.state.settings.max_body_bytes
+    padding = {"note": "x" * (limit + 1)}
+    headers = getattr(world.tenant, endpoint.scope)
+    response = await client.request(
+        endpoint.method,
+        _fill(endpoint.path, world.ids),
+        json={**(_body(endpoint, world.ids) or {}), **padding},
+        headers=headers,
+    )
+    _assert_problem(response, 413)
+
+
+@pytest.mark.parametrize("endpoint", [e for e in WITH_BODY if e.path != "/v1/leads/batch"], ids=str)
+async def test_wrong_types_and_unknown_fields(
+    app: FastAPI, client: httpx.AsyncClient, endpoint: Endpoint
+) -> None:
+    world = await _world(app, client)
+    headers = getattr(world.tenant, endpoint.scope)
+    before = await _counts(app, world.tenant.workspace_id)
+    body = _body(endpoint, world.ids) or {}
+    wrong = dict.fromkeys(body, 12345) | {"no_such_field": True}
+    response = await client.request(
+        endpoint.method, _fill(endpoint.path, world.ids), json=wrong, headers=headers
+    )
+    _assert_problem(response, 422)
+    fields = {error["field"] for error in response.json()["errors"]}
+    assert "no_such_field" in fields or endpoint.path == "/v1/leads/{lead}/merge"
+    assert await _counts(app, world.tenant.workspace_id) == before
+
+
+@pytest.mark.parametrize("endpoint", WITH_IDS, ids=str)
+async def test_other_workspace_ids_are_404(
+    app: FastAPI, client: httpx.AsyncClient, endpoint: Endpoint
+) -> None:
+    mine = await _world(app, client)
+    theirs = await _world(app, client)
+    before = await _counts(app, theirs.tenant.workspace_id)
+    headers = getattr(mine.tenant, endpoint.scope)
+    response = await client.request(
+        endpoint.method, _fill(endpoint.path, theirs.ids), json=_body(endpoint, mine.ids), headers=headers
+    )
+    _assert_problem(response, 404)
+    assert await _counts(app, theirs.tenant.workspace_id) == before
+    # Unknown ids answer exactly the same: nothing tells a foreign id from a missing one.
+    missing = {name: value[:-4] + "zzzz" for name, value in mine.ids.items()}
+    unknown = await client.request(
+        endpoint.method, _fill(endpoint.path, missing), json=_body(endpoint, mine.ids), headers=headers
+    )
+    _assert_problem(unknown, 404)
