@@ -7,10 +7,15 @@ import asyncio
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from leadapi.config import Settings
+
+if TYPE_CHECKING:
+    from leadapi.workspaces.service import WorkspaceService
 
 SCOPES = ("read", "write", "admin")
 
@@ -44,62 +49,45 @@ def migrate(settings: Settings, revision: str = "head") -> None:
     command.upgrade(alembic_config(settings.database_url), revision)  # type: ignore[arg-type]
 
 
-async def _create_key(settings: Settings, name: str, scopes: Sequence[str], workspace: str | None) -> str:
+@asynccontextmanager
+async def _workspaces(settings: Settings) -> AsyncIterator[WorkspaceService]:
+    """A WorkspaceService on its own short-lived engine, for one CLI command."""
     from leadapi.db import Database, create_engine, utcnow
     from leadapi.workspaces.service import WorkspaceService
 
     db = Database(create_engine(settings.database_url))
     try:
-        service = WorkspaceService(db, utcnow, 0)
-        workspace_id = await service.ensure_workspace(workspace)
-        _, secret = await service.create_key(workspace_id, name, scopes)
-        return secret
+        yield WorkspaceService(db, utcnow, 0)
     finally:
         await db.dispose()
+
+
+async def _create_key(settings: Settings, name: str, scopes: Sequence[str], workspace: str | None) -> str:
+    async with _workspaces(settings) as service:
+        _, secret = await service.create_key(await service.ensure_workspace(workspace), name, scopes)
+        return secret
 
 
 async def _bootstrap(settings: Settings) -> str | None:
     """First start with an empty database: a default workspace and an admin key."""
-    from leadapi.db import Database, create_engine, utcnow
-    from leadapi.workspaces.service import WorkspaceService
-
-    db = Database(create_engine(settings.database_url))
-    try:
-        service = WorkspaceService(db, utcnow, 0)
+    async with _workspaces(settings) as service:
         if await service.has_any_key():
             return None
-        workspace_id = await service.ensure_workspace()
-        _, secret = await service.create_key(workspace_id, "bootstrap admin", ["admin"])
+        _, secret = await service.create_key(await service.ensure_workspace(), "bootstrap admin", ["admin"])
         return secret
-    finally:
-        await db.dispose()
 
 
 async def _list_keys(settings: Settings, workspace: str | None) -> list[dict[str, object]]:
-    from leadapi.db import Database, create_engine, utcnow
     from leadapi.workspaces.schemas import ApiKey
-    from leadapi.workspaces.service import WorkspaceService
 
-    db = Database(create_engine(settings.database_url))
-    try:
-        service = WorkspaceService(db, utcnow, 0)
-        workspace_id = await service.ensure_workspace(workspace)
-        rows = await service.list_keys(workspace_id, 10_000, None)
+    async with _workspaces(settings) as service:
+        rows = await service.list_keys(await service.ensure_workspace(workspace), 10_000, None)
         return [ApiKey.model_validate(r).model_dump(mode="json") for r in rows]
-    finally:
-        await db.dispose()
 
 
 async def _revoke_key(settings: Settings, key_id: str, workspace: str | None) -> None:
-    from leadapi.db import Database, create_engine, utcnow
-    from leadapi.workspaces.service import WorkspaceService
-
-    db = Database(create_engine(settings.database_url))
-    try:
-        service = WorkspaceService(db, utcnow, 0)
+    async with _workspaces(settings) as service:
         await service.revoke_key(await service.ensure_workspace(workspace), key_id)
-    finally:
-        await db.dispose()
 
 
 def print_key_banner(secret: str, settings: Settings) -> None:
