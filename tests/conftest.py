@@ -99,7 +99,8 @@ def postgres_only() -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    keep, drop = [], []
+    keep: list[pytest.Item] = []
+    drop: list[pytest.Item] = []
     for item in items:
         callspec = getattr(item, "callspec", None)
         fixtures = getattr(item, "fixturenames", ())
@@ -118,7 +119,7 @@ def clock() -> Clock:
 @pytest.fixture(scope="session")
 def settings(database_url: str) -> Settings:
     # The sequencer loop is off: tests that need numbered events drain it themselves, deterministically.
-    return Settings(  # type: ignore[call-arg]
+    return Settings(
         database_url=database_url,
         bootstrap=False,
         max_body_bytes=256 * 1024,

@@ -12,7 +12,7 @@ COMMITTED = Path(__file__).resolve().parents[1] / "openapi" / "openapi.json"
 
 
 def current_document() -> str:
-    app = create_app(Settings(database_url="sqlite+aiosqlite:///:memory:", bootstrap=False, _env_file=None))  # type: ignore[call-arg]
+    app = create_app(Settings(database_url="sqlite+aiosqlite:///:memory:", bootstrap=False, _env_file=None))
     return json.dumps(app.openapi(), indent=2, sort_keys=True) + "\n"
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from tests.conftest import Tenant
 
-PEOPLE = [
+PEOPLE: list[dict[str, Any]] = [
     {
         "email": "ann@alpha.io",
         "company": "Alpha",
@@ -55,9 +55,7 @@ async def people(client: httpx.AsyncClient, tenant: Tenant) -> list[dict[str, An
     return out
 
 
-async def emails(
-    client: httpx.AsyncClient, tenant: Tenant, params: dict[str, Any] | list[tuple[str, str]]
-) -> list[str]:
+async def emails(client: httpx.AsyncClient, tenant: Tenant, params: dict[str, str]) -> list[str]:
     response = await client.get("/v1/leads", params=params, headers=tenant.read)
     assert response.status_code == 200, response.text
     return [lead["email"] for lead in response.json()["data"]]
