@@ -129,9 +129,11 @@ class Database:
         """The pooled connection's own asyncpg connection, for the few statements where
         SQLAlchemy's per-execute work (greenlet hop, bind processing) is the biggest cost.
         Statements run on it autocommit, so use it for single atomic statements only."""
-        async with self.engine.connect() as conn:
-            raw = await conn.get_raw_connection()
-            yield raw.driver_connection
+        pooled = await self.engine.raw_connection()
+        try:
+            yield pooled.driver_connection
+        finally:
+            pooled.close()  # back to the pool
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncConnection]:
