@@ -131,6 +131,15 @@ async def test_dedupe_by_external_id_then_phone(client: httpx.AsyncClient, tenan
     assert colleague.status_code == 201
 
 
+async def test_a_lead_without_dedupe_keys_is_always_new(client: httpx.AsyncClient, tenant: Tenant) -> None:
+    body = {"first_name": "Anonymous", "company": "Acme", "source": "event-badge-scan"}
+    first = await create(client, tenant, body)
+    second = await create(client, tenant, body)
+    assert first.status_code == second.status_code == 201, (first.text, second.text)
+    assert first.json()["id"] != second.json()["id"]
+    assert len((await client.get("/v1/leads", headers=tenant.read)).json()["data"]) == 2
+
+
 async def test_update_with_etag(client: httpx.AsyncClient, tenant: Tenant) -> None:
     lead = (await create(client, tenant, ADA)).json()
     url = f"/v1/leads/{lead['id']}"

@@ -254,7 +254,7 @@ class LeadRepository:
 
 
 @lru_cache(maxsize=8)
-def _create_if_new_statement(by_email: bool, by_phone: bool) -> CompoundSelect[Any]:
+def _create_if_new_statement(by_email: bool, by_phone: bool) -> Select[Any] | CompoundSelect[Any]:
     """PostgreSQL: dedupe check, lead insert and `lead.created` append in ONE statement.
 
     Data-modifying CTEs run as one atomic statement, so this needs no BEGIN/COMMIT round trips:
@@ -264,16 +264,17 @@ def _create_if_new_statement(by_email: bool, by_phone: bool) -> CompoundSelect[A
     """
     from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-    matches = _match_ids_statement(by_email, by_phone, False).cte("matches")
     lead_values = {
         c.name: bindparam(f"l_{c.name}", type_=c.type) for c in leads.c if c.name != "workspace_id"
     }
+    new_row = select(_WS, *lead_values.values())
+    matches = None
+    if by_email or by_phone:  # with no dedupe key, every capture is a new lead
+        matches = _match_ids_statement(by_email, by_phone, False).cte("matches")
+        new_row = new_row.where(~select(matches.c.id).exists())
     new_lead = (
         pg_insert(leads)
-        .from_select(
-            ["workspace_id", *lead_values],
-            select(_WS, *lead_values.values()).where(~select(matches.c.id).exists()),
-        )
+        .from_select(["workspace_id", *lead_values], new_row)
         .on_conflict_do_nothing()
         .returning(leads.c.id)
         .cte("new_lead")
@@ -290,11 +291,10 @@ def _create_if_new_statement(by_email: bool, by_phone: bool) -> CompoundSelect[A
         )
         .cte("created_event")
     )
-    return (
-        select(literal("match").label("kind"), matches.c.id)
-        .union_all(select(literal("new").label("kind"), new_lead.c.id))
-        .add_cte(created_event)
-    )
+    created = select(literal("new").label("kind"), new_lead.c.id).add_cte(created_event)
+    if matches is None:
+        return created
+    return select(literal("match").label("kind"), matches.c.id).union_all(created)
 
 
 _JSON_PARAMS = frozenset({"l_tags", "l_external_ids", "l_attributes", "e_data"})

@@ -239,11 +239,9 @@ class LeadService:
         }
         async with self.db.asyncpg_connection() as conn:
             outcome = await FastCreate(conn, principal.workspace_id).create_if_new(row, event)
-        return (
-            Captured({**row, "workspace_id": principal.workspace_id}, merged=False)
-            if outcome == "created"
-            else None
-        )
+        if outcome != "created":
+            return None
+        return Captured({**row, "workspace_id": principal.workspace_id}, merged=False, shown=shown)
 
     @staticmethod
     def _pick_match(
