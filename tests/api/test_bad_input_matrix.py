@@ -148,6 +148,48 @@ async def test_bad_bodies(
 
 
 @pytest.mark.parametrize("endpoint", WITH_BODY, ids=str)
+async def test_nul_characters_in_the_body_are_refused(
+    app: FastAPI, client: httpx.AsyncClient, endpoint: Endpoint
+) -> None:
+    world = await _world(app, client)
+    body = _body(endpoint, world.ids) or {}
+    poisoned = {
+        key: (value + "\x00" if isinstance(value, str) else [{"email": "nul\x00@acme.com"}])
+        for key, value in body.items()
+    }
+    before = await _counts(app, world.tenant.workspace_id)
+    response = await client.request(
+        endpoint.method,
+        _fill(endpoint.path, world.ids),
+        json=poisoned,
+        headers=getattr(world.tenant, endpoint.scope),
+    )
+    if endpoint.path == "/v1/leads/batch":
+        assert response.status_code == 200, response.text
+        assert response.json()["results"][0]["status"] == "error"
+    else:
+        _assert_problem(response, 422)
+    assert await _counts(app, world.tenant.workspace_id) == before
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=str)
+async def test_nul_characters_in_the_url_are_refused(
+    app: FastAPI, client: httpx.AsyncClient, endpoint: Endpoint
+) -> None:
+    world = await _world(app, client)
+    headers = getattr(world.tenant, endpoint.scope)
+    path = _fill(endpoint.path, world.ids)
+    urls = [path + "?q=%00"]
+    if "{lead}" in endpoint.path:
+        urls.append(path.replace(world.ids["lead"], world.ids["lead"] + "%00"))
+    for url in urls:
+        response = await client.request(
+            endpoint.method, url, json=_body(endpoint, world.ids), headers=headers
+        )
+        _assert_problem(response, 400)
+
+
+@pytest.mark.parametrize("endpoint", WITH_BODY, ids=str)
 async def test_oversized_body(app: FastAPI, client: httpx.AsyncClient, endpoint: Endpoint) -> None:
     world = await _world(app, client)
     limit = app.state.settings.max_body_bytes

@@ -380,6 +380,8 @@ async def test_concurrent_creates_of_one_email_give_one_lead(
         ({"consent": "maybe"}, "consent"),
         ({"score": 99}, "score"),
         ({"unknown_field": 1}, "unknown_field"),
+        ({"first_name": "Ada\x00"}, "first_name"),
+        ({"attributes": {"note": ["ok", "bad\x00"]}}, "attributes"),
     ],
 )
 async def test_create_rejects_bad_fields(
@@ -391,6 +393,20 @@ async def test_create_rejects_bad_fields(
     problem = response.json()
     assert problem["status"] == 422
     assert any(e["field"].startswith(field) for e in problem["errors"]), problem
+    assert (await client.get("/v1/leads", headers=tenant.read)).json()["data"] == []
+
+
+@pytest.mark.parametrize("number", [b"NaN", b"Infinity", b"-Infinity"])
+async def test_non_finite_numbers_are_refused(
+    client: httpx.AsyncClient, tenant: Tenant, number: bytes
+) -> None:
+    # Python's JSON parser accepts these; JSON has no such numbers and PostgreSQL's jsonb refuses them.
+    body = b'{"email": "nan@acme.com", "attributes": {"ratio": ' + number + b"}}"
+    response = await client.post(
+        "/v1/leads", content=body, headers={**tenant.write, "Content-Type": "application/json"}
+    )
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"][0]["field"].startswith("attributes.ratio")
     assert (await client.get("/v1/leads", headers=tenant.read)).json()["data"] == []
 
 

@@ -134,6 +134,8 @@ async def test_sort_and_paginate(
         {"created_at[gt]": "yesterday"},
         {"attributes.bad key": "1"},
         {"email[eq": "x"},
+        {"company_size": "99999999999999999999"},
+        {"email": "a\x00b"},
     ],
 )
 async def test_bad_list_params(client: httpx.AsyncClient, tenant: Tenant, params: dict[str, str]) -> None:

@@ -31,6 +31,8 @@ def test_cursor_round_trip() -> None:
         (encode_cursor(["a", "b"]), ["id"]),
         (encode_cursor(["not-a-date", "x"]), ["datetime", "id"]),
         (encode_cursor([None]), ["id"]),
+        (encode_cursor(["a\x00b", "x"]), ["string", "id"]),
+        (encode_cursor([2**40, "x"]), ["int", "id"]),
     ],
 )
 def test_bad_cursors_are_400(cursor: str, kinds: list[str]) -> None:

@@ -48,6 +48,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
 KEY = re.compile(r"^(?P<field>[A-Za-z_][A-Za-z0-9_]*)(?:\.(?P<attr>[^\[\]]*))?(?:\[(?P<op>[^\[\]]*)\])?$")
 ATTRIBUTE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
 MAX_IN = 100
+INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
 MAX_VALUE = 500
 
 
@@ -134,9 +135,12 @@ def _scalar(key: str, kind: FieldKind, op: str, raw: str) -> Any:
         raise _problem(key, f"values are at most {MAX_VALUE} characters")
     if kind == "int":
         try:
-            return int(raw)
+            number = int(raw)
         except ValueError:
             raise _problem(key, "expected an integer") from None
+        if not INT32_MIN <= number <= INT32_MAX:  # integer columns are 32-bit
+            raise _problem(key, f"out of range ({INT32_MIN} to {INT32_MAX})")
+        return number
     if kind == "bool":
         return _bool(key, raw)
     if kind == "datetime":

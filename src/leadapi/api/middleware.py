@@ -50,10 +50,17 @@ class BodyGuard:
         self.non_json_prefixes = non_json_prefixes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in BODY_METHODS:
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         path = scope["path"]
+        if "\x00" in path or b"%00" in scope.get("query_string", b""):
+            # PostgreSQL text cannot hold NUL; refuse it here rather than fail in the database.
+            await send_problem(send, ProblemError(400, "The URL contains a NUL character (%00)."), path)
+            return
+        if scope["method"] not in BODY_METHODS:
+            await self.app(scope, receive, send)
+            return
         declared = header(scope, b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
             await send_problem(send, self._too_large(), path)

@@ -67,6 +67,11 @@ def _decode_value(value: Any, kind: str) -> Any:
     }.get(kind, (str, int, float, bool))
     if not isinstance(value, expected) or (kind == "int" and isinstance(value, bool)):
         raise _bad_cursor()
+    # A tampered cursor must fail here, not in the database: no NUL in text, ints fit 32 bits.
+    if (isinstance(value, str) and "\x00" in value) or (
+        isinstance(value, int) and not isinstance(value, bool) and not -(2**31) <= value < 2**31
+    ):
+        raise _bad_cursor()
     return value
 
 

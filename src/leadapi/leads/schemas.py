@@ -8,6 +8,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema, field_validator
 
+from leadapi.api.schemas import RequestModel
+
 MAX_TAGS = 50
 MAX_ATTRIBUTES = 50
 MAX_EXTERNAL_IDS = 20
@@ -29,10 +31,8 @@ AttributeValue = (
 Seniority = Literal["c_level", "vp", "director", "manager", "individual", "student_intern", "unknown"]
 
 
-class LeadFields(BaseModel):
+class LeadFields(RequestModel):
     """Writable fields. Every one is optional; unknown fields are refused so typos surface."""
-
-    model_config = ConfigDict(extra="forbid", strict=False)
 
     email: Annotated[str, StringConstraints(strip_whitespace=True, max_length=254)] | None = Field(
         None, description="Lower-cased and validated; the first dedupe key.", examples=["ada@acme.com"]
@@ -163,9 +163,8 @@ class LeadList(BaseModel):
     next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last page.")
 
 
-class LeadBatchIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class LeadBatchIn(RequestModel):
+    nul_checked_later = frozenset({"leads"})
     # Items are validated one by one in the service, so a bad item is reported in its result instead of
     # failing the whole request; the schema still documents them as LeadCreate.
     leads: Annotated[
@@ -202,9 +201,7 @@ class LeadBatchOut(BaseModel):
     results: list[LeadBatchItem]
 
 
-class MergeIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class MergeIn(RequestModel):
     duplicate_id: Annotated[str, StringConstraints(min_length=1, max_length=64)] = Field(
         description="The lead merged into this one and then deleted."
     )

@@ -7,12 +7,12 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from leadapi.api.schemas import RequestModel
+
 Scope = Literal["read", "write", "admin"]
 
 
-class ApiKeyCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ApiKeyCreate(RequestModel):
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
     scopes: Annotated[list[Scope], Field(min_length=1, max_length=3)] = Field(
         description="read: GET; write: read + changes; admin: write + API keys."
