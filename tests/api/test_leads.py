@@ -313,14 +313,16 @@ async def test_batch_reports_each_item(client: httpx.AsyncClient, tenant: Tenant
             {"company_size": "many"},
             {"first_name": "x" * 101},
             {"phone": "+1 415 555 2671"},
+            {"email": "web@acme.com", "website": "http://[::1"},
         ]
     }
     response = await client.post("/v1/leads/batch", json=body, headers=tenant.write)
     assert response.status_code == 200, response.text
     out = response.json()
-    assert (out["created"], out["merged"], out["failed"]) == (2, 1, 3)
+    assert (out["created"], out["merged"], out["failed"]) == (2, 1, 4)
     statuses = [r["status"] for r in out["results"]]
-    assert statuses == ["created", "error", "merged", "error", "error", "created"]
+    assert statuses == ["created", "error", "merged", "error", "error", "created", "error"]
+    assert out["results"][6]["errors"][0]["field"] == "website"
     assert out["results"][2]["lead_id"] == out["results"][0]["lead_id"]
     assert out["results"][1]["errors"][0]["field"] == "email"
     assert out["results"][3]["errors"][0]["field"] == "company_size"
@@ -365,6 +367,7 @@ async def test_concurrent_creates_of_one_email_give_one_lead(
         ({"phone": "+1 555 000 0000 0000 000"}, "phone"),
         ({"country": "Atlantis"}, "country"),
         ({"website": "not a site"}, "website"),
+        ({"website": "]\u00d6p["}, "website"),
         ({"email": "x" * 250 + "@a.com"}, "email"),
         ({"first_name": "x" * 101}, "first_name"),
         ({"company_size": -1}, "company_size"),

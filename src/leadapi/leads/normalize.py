@@ -111,8 +111,10 @@ def website_domain(value: str) -> str:
     text = value.strip()
     if not text or any(ch.isspace() for ch in text):
         raise FieldError("website", f"{value[:60]!r} is not a website")
-    parts = urlsplit(text if "://" in text else f"http://{text}")
-    host = (parts.hostname or "").rstrip(".")
+    try:
+        host = (urlsplit(text if "://" in text else f"http://{text}").hostname or "").rstrip(".")
+    except ValueError:  # e.g. "Invalid IPv6 URL" for a stray "["
+        raise FieldError("website", f"{value[:60]!r} is not a website") from None
     try:
         ipaddress.ip_address(host)
     except ValueError:

@@ -313,6 +313,13 @@ class LeadService:
                 results.append(("error", None, validation_errors(exc.errors())))
             except ProblemError as exc:
                 results.append(("error", None, exc.errors or [{"field": "", "message": exc.detail}]))
+            except Exception:
+                # A bug must not sink the items after it: this one is reported (and logged), the
+                # batch goes on. Each item is its own transaction, so nothing of it was kept.
+                log.exception("batch item failed unexpectedly")
+                results.append(
+                    ("error", None, [{"field": "", "message": "internal error; it has been logged"}])
+                )
             else:
                 results.append(("merged" if captured.merged else "created", captured.lead["id"], None))
         return results
