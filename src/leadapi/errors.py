@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 log = logging.getLogger("leadapi")
 
@@ -157,10 +158,25 @@ async def _on_http(request: Request, exc: Exception) -> JSONResponse:
     detail = exc.detail if isinstance(exc.detail, str) else _TITLES.get(status, "Error")
     if status == 404 and detail == "Not Found":
         detail = f"No route matches {request.url.path!r}."
+    headers = dict(exc.headers) if exc.headers else None
     if status == 405:
         detail = f"{request.method} is not allowed on {request.url.path!r}."
-    headers = dict(exc.headers) if exc.headers else None
+        # Starlette names only the first route that matched the path; a path served by several
+        # routes (GET and POST /v1/leads) must list all of them.
+        headers = {**(headers or {}), "Allow": ", ".join(_allowed_methods(request))}
     return problem_response(ProblemError(status, detail, headers=headers), request)
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Methods some route fully matches for this path (asked through the routes' public API)."""
+    return [
+        method
+        for method in ("DELETE", "GET", "PATCH", "POST", "PUT")
+        if any(
+            route.matches({**request.scope, "method": method})[0] is Match.FULL
+            for route in request.app.routes
+        )
+    ]
 
 
 async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:

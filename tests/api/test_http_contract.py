@@ -143,6 +143,9 @@ async def test_unknown_route_and_method(client: httpx.AsyncClient, tenant: Tenan
     wrong = await client.put("/v1/leads", json={}, headers=tenant.write)
     assert wrong.status_code == 405
     assert wrong.json()["status"] == 405
+    assert wrong.headers["allow"] == "GET, POST"
+    item = await client.post("/v1/leads/ld_x", json={}, headers=tenant.write)
+    assert item.headers["allow"] == "DELETE, GET, PATCH"
 
 
 async def test_other_workspace_ids_are_404(
