@@ -37,6 +37,17 @@ def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([*LEADAPI, *args], env=env, capture_output=True, text=True, timeout=60, check=False)
 
 
+def wait_until_serving(base: str, log: Path) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.1)  # waiting on another process to bind; no clock to inject here
+    pytest.fail(f"server did not start:\n{log.read_text()}")
+
+
 @pytest.fixture
 def server(env: dict[str, str], tmp_path: Path) -> Iterator[tuple[str, Path]]:
     assert run(env, "migrate").returncode == 0
@@ -45,15 +56,7 @@ def server(env: dict[str, str], tmp_path: Path) -> Iterator[tuple[str, Path]]:
         process = subprocess.Popen([*LEADAPI, "serve"], env=env, stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{env['LEADAPI_PORT']}"
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)  # waiting on another process to bind; no clock to inject here
-        else:
-            pytest.fail(f"server did not start:\n{log.read_text()}")
+        wait_until_serving(base, log)
         yield base, log
     finally:
         process.terminate()
