@@ -119,12 +119,6 @@ class Database:
             yield conn
 
     @asynccontextmanager
-    async def autocommit(self) -> AsyncIterator[AsyncConnection]:
-        """A connection without BEGIN/COMMIT: for single statements that are atomic on their own."""
-        async with self.engine.connect() as conn:
-            yield await conn.execution_options(isolation_level="AUTOCOMMIT")
-
-    @asynccontextmanager
     async def asyncpg_connection(self) -> AsyncIterator[Any]:
         """The pooled connection's own asyncpg connection, for the few statements where
         SQLAlchemy's per-execute work (greenlet hop, bind processing) is the biggest cost.
