@@ -1,0 +1,278 @@
+"""Conditions: JSON trees compiled once into plain Python predicates. Pure: no I/O.
+
+    leaf:  {"field": "country", "op": "in", "value": ["FR", "DE"]}
+    tree:  {"all": [...]} | {"any": [...]} | {"not": {...}}
+
+Rules every operator keeps: string comparisons ignore case; a missing (or null) field never
+raises and simply does not match (only `exists` false and `empty` are true of it); a value of the
+wrong type does not match either. `matches` uses RE2, whose matching time is linear in the input,
+so no pattern can hang the service. Problems are reported with the exact path of the bad node,
+e.g. `rules[3].when.any[1].op`, by ConditionError.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import re2
+
+Predicate = Callable[[Mapping[str, Any]], bool]
+
+OPERATORS = (
+    "eq", "ne", "in", "not_in", "gt", "gte", "lt", "lte", "between",
+    "contains", "contains_any", "starts_with", "ends_with", "matches", "exists", "empty",
+)  # fmt: skip
+MAX_DEPTH = 12
+MAX_NODES = 500
+MAX_LIST = 1000
+MAX_STRING = 1000
+MAX_PATTERN = 500
+
+
+class ConditionError(ValueError):
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(f"{path}: {message}")
+        self.path = path
+        self.message = message
+
+
+@dataclass(frozen=True)
+class FieldSet:
+    """The fields a condition may name: exact names, and prefixes for open maps (`attributes.`)."""
+
+    names: frozenset[str]
+    prefixes: tuple[str, ...] = field(default=())
+
+    def allows(self, name: str) -> bool:
+        return name in self.names or any(name.startswith(p) and len(name) > len(p) for p in self.prefixes)
+
+
+def compile_condition(node: Any, fields: FieldSet | None = None, path: str = "when") -> Predicate:
+    """Validate `node` and compile it; raises ConditionError naming the first bad node."""
+    counter = [0]
+    return _compile(node, fields, path, 0, counter)
+
+
+def _compile(node: Any, fields: FieldSet | None, path: str, depth: int, counter: list[int]) -> Predicate:
+    counter[0] += 1
+    if counter[0] > MAX_NODES:
+        raise ConditionError(path, f"a condition has at most {MAX_NODES} nodes")
+    if depth > MAX_DEPTH:
+        raise ConditionError(path, f"conditions nest at most {MAX_DEPTH} deep")
+    if not isinstance(node, Mapping):
+        raise ConditionError(path, "a condition is an object: a leaf {field, op, value} or all/any/not")
+    keys = set(node)
+    for group in ("all", "any"):
+        if group in keys:
+            if keys != {group}:
+                raise ConditionError(path, f"{group!r} stands alone in its object")
+            children = node[group]
+            if not isinstance(children, list) or not children:
+                raise ConditionError(f"{path}.{group}", "a non-empty list of conditions")
+            compiled = [
+                _compile(child, fields, f"{path}.{group}[{i}]", depth + 1, counter)
+                for i, child in enumerate(children)
+            ]
+            if group == "all":
+                return lambda data: all(p(data) for p in compiled)
+            return lambda data: any(p(data) for p in compiled)
+    if "not" in keys:
+        if keys != {"not"}:
+            raise ConditionError(path, "'not' stands alone in its object")
+        inner = _compile(node["not"], fields, f"{path}.not", depth + 1, counter)
+        return lambda data: not inner(data)
+    return _leaf(node, fields, path)
+
+
+def _leaf(node: Mapping[str, Any], fields: FieldSet | None, path: str) -> Predicate:
+    unknown = set(node) - {"field", "op", "value"}
+    if unknown:
+        raise ConditionError(f"{path}.{sorted(unknown)[0]}", "unknown key; a leaf has field, op and value")
+    name = node.get("field")
+    if not isinstance(name, str) or not name:
+        raise ConditionError(f"{path}.field", "a field name is required")
+    if fields is not None and not fields.allows(name):
+        raise ConditionError(f"{path}.field", f"unknown field {name[:80]!r}")
+    op = node.get("op")
+    if op not in OPERATORS:
+        raise ConditionError(f"{path}.op", f"unknown operator {op!r}; one of {', '.join(OPERATORS)}")
+    get = _getter(name)
+    test = _operator(op, node.get("value"), "value" in node, f"{path}.value")
+    return lambda data: test(get(data))
+
+
+def _getter(name: str) -> Callable[[Mapping[str, Any]], Any]:
+    parts = name.split(".")
+    if len(parts) == 1:
+        return lambda data: data.get(name)
+
+    def get(data: Mapping[str, Any]) -> Any:
+        value: Any = data
+        for part in parts:
+            if not isinstance(value, Mapping):
+                return None
+            value = value.get(part)
+        return value
+
+    return get
+
+
+def _fold(value: Any) -> Any:
+    return value.casefold() if isinstance(value, str) else value
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _scalar(value: Any, path: str) -> Any:
+    if isinstance(value, str):
+        if len(value) > MAX_STRING:
+            raise ConditionError(path, f"strings are at most {MAX_STRING} characters")
+        return value
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    raise ConditionError(path, "expected a string, number, boolean or null")
+
+
+def _scalars(value: Any, path: str) -> list[Any]:
+    if not isinstance(value, list) or not value:
+        raise ConditionError(path, "expected a non-empty list")
+    if len(value) > MAX_LIST:
+        raise ConditionError(path, f"lists have at most {MAX_LIST} items")
+    return [_scalar(item, f"{path}[{i}]") for i, item in enumerate(value)]
+
+
+def _comparable(value: Any, path: str) -> float | datetime:
+    """Order operators compare numbers, or date-times given as ISO 8601 strings."""
+    if _is_number(value):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            pass
+        else:
+            return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    raise ConditionError(path, "expected a number or an ISO 8601 date-time")
+
+
+def _order_key(actual: Any, like: float | datetime) -> float | datetime | None:
+    if isinstance(like, datetime):
+        if isinstance(actual, datetime):
+            return actual if actual.tzinfo else actual.replace(tzinfo=UTC)
+        if isinstance(actual, str):
+            try:
+                return _comparable(actual, "")
+            except ConditionError:
+                return None
+        return None
+    return float(actual) if _is_number(actual) else None
+
+
+def _equal(actual: Any, expected: Any) -> bool:
+    if isinstance(actual, list):  # a list field equals a value when one of its items does
+        return any(_equal(item, expected) for item in actual)
+    if _is_number(actual) and _is_number(expected):
+        return float(actual) == float(expected)
+    if isinstance(actual, bool) or isinstance(expected, bool):
+        return actual is expected
+    return bool(_fold(actual) == expected)
+
+
+def _operator(op: str, raw: Any, has_value: bool, path: str) -> Callable[[Any], bool]:
+    if op in ("exists", "empty"):
+        wanted = True if not has_value else raw
+        if not isinstance(wanted, bool):
+            raise ConditionError(path, "true or false (or leave the value out)")
+        is_empty = _empty
+
+        if op == "exists":
+            return lambda actual: (not is_empty(actual)) is wanted
+        return lambda actual: is_empty(actual) is wanted
+    if not has_value:
+        raise ConditionError(path, f"{op!r} needs a value")
+
+    if op in ("eq", "ne"):
+        expected = _fold(_scalar(raw, path))
+        if op == "eq":
+            return lambda actual: actual is not None and _equal(actual, expected)
+        return lambda actual: actual is not None and not _equal(actual, expected)
+    if op in ("in", "not_in", "contains_any"):
+        options = [_fold(item) for item in _scalars(raw, path)]
+        if op == "not_in":
+            return lambda actual: actual is not None and not any(_equal(actual, o) for o in options)
+        if op == "in":
+            return lambda actual: actual is not None and any(_equal(actual, o) for o in options)
+        return lambda actual: _contains_any(actual, options)
+    if op in ("gt", "gte", "lt", "lte"):
+        bound = _comparable(raw, path)
+        compare: Callable[[Any, Any], bool] = {
+            "gt": operator.gt,
+            "gte": operator.ge,
+            "lt": operator.lt,
+            "lte": operator.le,
+        }[op]
+
+        def ordered(actual: Any) -> bool:
+            key = _order_key(actual, bound)
+            return key is not None and bool(compare(key, bound))
+
+        return ordered
+    if op == "between":
+        if not isinstance(raw, list) or len(raw) != 2:
+            raise ConditionError(path, "between takes [low, high]")
+        low, high = _comparable(raw[0], f"{path}[0]"), _comparable(raw[1], f"{path}[1]")
+        if type(low) is not type(high):
+            raise ConditionError(path, "low and high must both be numbers or both date-times")
+        if low > high:  # type: ignore[operator]
+            raise ConditionError(path, "low must not be above high")
+
+        def within(actual: Any) -> bool:
+            key = _order_key(actual, low)
+            return key is not None and low <= key <= high  # type: ignore[operator]
+
+        return within
+    if op in ("contains", "starts_with", "ends_with"):
+        needle = _scalar(raw, path)
+        if op == "contains":
+            folded = _fold(needle)
+            return lambda actual: _contains(actual, folded)
+        if not isinstance(needle, str):
+            raise ConditionError(path, f"{op} takes a string")
+        folded_text = needle.casefold()
+        if op == "starts_with":
+            return lambda actual: isinstance(actual, str) and actual.casefold().startswith(folded_text)
+        return lambda actual: isinstance(actual, str) and actual.casefold().endswith(folded_text)
+    # matches
+    if not isinstance(raw, str) or not raw:
+        raise ConditionError(path, "matches takes a regular expression")
+    if len(raw) > MAX_PATTERN:
+        raise ConditionError(path, f"patterns are at most {MAX_PATTERN} characters")
+    options = re2.Options()
+    options.case_sensitive = False
+    try:
+        pattern = re2.compile(raw, options)
+    except re2.error as exc:
+        raise ConditionError(path, f"invalid regular expression: {exc}") from None
+    return lambda actual: isinstance(actual, str) and pattern.search(actual) is not None
+
+
+def _empty(actual: Any) -> bool:
+    return actual is None or (isinstance(actual, str | list | dict) and len(actual) == 0)
+
+
+def _contains(actual: Any, needle: Any) -> bool:
+    if isinstance(actual, str):
+        return isinstance(needle, str) and needle in actual.casefold()
+    if isinstance(actual, list):
+        return any(_equal(item, needle) for item in actual)
+    return False
+
+
+def _contains_any(actual: Any, needles: Sequence[Any]) -> bool:
+    return any(_contains(actual, needle) for needle in needles)
