@@ -1,0 +1,403 @@
+"""The scoring engine: a model (versioned JSON data) compiled once into a scorer. Pure: no I/O.
+
+score = fit points (rules over lead fields) + behaviour points (rules over events, negative ones
+included), clamped to the model's range; the band is the first band, highest minimum first, whose
+minimum the score reaches. Every result carries its breakdown: each rule that fired, its points
+and its evidence, and the breakdown's points add up to the unclamped total.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from leadapi.conditions import ConditionError, FieldSet, Predicate, compile_condition
+
+# What fit rules (and, later, routing and SLA conditions) may read of a lead.
+LEAD_FIELDS = FieldSet(
+    frozenset(
+        {
+            "id",
+            "email",
+            "first_name",
+            "last_name",
+            "phone",
+            "title",
+            "company",
+            "website",
+            "industry",
+            "company_size",
+            "country",
+            "region",
+            "city",
+            "postal_code",
+            "source",
+            "utm_source",
+            "utm_medium",
+            "utm_campaign",
+            "utm_term",
+            "utm_content",
+            "tags",
+            "consent",
+            "unsubscribed",
+            "owner_id",
+            "stage",
+            "domain",
+            "is_free_email",
+            "seniority",
+            "created_at",
+            "updated_at",
+        }
+    ),
+    ("attributes.",),
+)
+EVENT_FIELDS = FieldSet(frozenset({"type", "source"}), ("properties.",))
+RULE_KINDS = ("fit", "behavior", "inactivity")
+MAX_RULES = 200
+
+
+class ModelError(ValueError):
+    """An invalid model; `path` names the bad node, e.g. `rules[3].when.any[1].op`."""
+
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(f"{path}: {message}")
+        self.path = path
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class EventFact:
+    id: str
+    type: str
+    occurred_at: datetime
+    properties: Mapping[str, Any] = field(default_factory=dict)
+    source: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RuleHit:
+    rule_id: str
+    kind: str
+    points: float
+    evidence: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Band:
+    name: str
+    min: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreResult:
+    score: int
+    fit_score: float
+    behavior_score: float
+    unclamped: float
+    band: str
+    hits: tuple[RuleHit, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _FitRule:
+    id: str
+    points: float
+    when: Predicate
+    fields: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _BehaviorRule:
+    id: str
+    points: float
+    event_type: str
+    where: Predicate | None
+    min_count: int
+    per_event: bool
+    max_points: float | None
+    within: timedelta | None
+    half_life_days: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class _InactivityRule:
+    id: str
+    points: float
+    days: timedelta
+
+
+@dataclass(frozen=True)
+class CompiledModel:
+    name: str
+    minimum: float
+    maximum: float
+    bands: tuple[Band, ...]  # highest minimum first; the last one may have no minimum
+    fit: tuple[_FitRule, ...]
+    behavior: tuple[_BehaviorRule, ...]
+    inactivity: tuple[_InactivityRule, ...]
+
+    def band_of(self, score: float) -> str:
+        for band in self.bands:
+            if band.min is None or score >= band.min:
+                return band.name
+        return self.bands[-1].name
+
+    def score(self, lead: Mapping[str, Any], events: Sequence[EventFact], now: datetime) -> ScoreResult:
+        hits: list[RuleHit] = []
+        for rule in self.fit:
+            if rule.when(lead):
+                evidence = {name: _plain(_lookup(lead, name)) for name in rule.fields}
+                hits.append(RuleHit(rule.id, "fit", rule.points, {"fields": evidence}))
+        fit_total = sum(hit.points for hit in hits)
+        # Index the events once per scoring, not once per rule: a rule only looks at its type.
+        by_type: dict[str, list[EventFact]] = {}
+        last_activity: datetime | None = None
+        for event in events:
+            if event.occurred_at <= now:  # an event dated in the future has not happened yet
+                by_type.setdefault(event.type, []).append(event)
+                if last_activity is None or event.occurred_at > last_activity:
+                    last_activity = event.occurred_at
+        for behavior in self.behavior:
+            hit = _behavior_hit(behavior, by_type.get(behavior.event_type, ()), now)
+            if hit is not None:
+                hits.append(hit)
+        for idle in self.inactivity:
+            hit = _inactivity_hit(idle, lead, last_activity, now)
+            if hit is not None:
+                hits.append(hit)
+        behavior_total = sum(hit.points for hit in hits) - fit_total
+        unclamped = fit_total + behavior_total
+        score = round(min(self.maximum, max(self.minimum, unclamped)))
+        return ScoreResult(score, fit_total, behavior_total, unclamped, self.band_of(score), tuple(hits))
+
+
+def _lookup(data: Mapping[str, Any], name: str) -> Any:
+    value: Any = data
+    for part in name.split("."):
+        if not isinstance(value, Mapping):
+            return None
+        value = value.get(part)
+    return value
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def _event_data(event: EventFact) -> Mapping[str, Any]:
+    return {"type": event.type, "source": event.source, "properties": event.properties}
+
+
+def _decayed(points: float, event: EventFact, now: datetime, half_life_days: float | None) -> float:
+    if half_life_days is None:
+        return points
+    age_days = max(0.0, (now - event.occurred_at).total_seconds() / 86400)
+    return points * math.pow(0.5, age_days / half_life_days)
+
+
+def _behavior_hit(rule: _BehaviorRule, events: Sequence[EventFact], now: datetime) -> RuleHit | None:
+    since = None if rule.within is None else now - rule.within
+    matching = [
+        event
+        for event in events
+        if (since is None or event.occurred_at >= since)
+        and (rule.where is None or rule.where(_event_data(event)))
+    ]
+    if len(matching) < rule.min_count:
+        return None
+    # Ordered by time then id, so the result does not depend on the order events arrive in.
+    matching.sort(key=lambda event: (event.occurred_at, event.id))
+    if rule.per_event:
+        points = sum(_decayed(rule.points, event, now, rule.half_life_days) for event in matching)
+        if rule.max_points is not None:
+            points = max(-rule.max_points, min(rule.max_points, points))
+    else:
+        points = _decayed(rule.points, matching[-1], now, rule.half_life_days)
+    evidence = {"count": len(matching), "event_ids": [event.id for event in matching[-20:]]}
+    return RuleHit(rule.id, "behavior", points, evidence)
+
+
+def _inactivity_hit(
+    rule: _InactivityRule, lead: Mapping[str, Any], last: datetime | None, now: datetime
+) -> RuleHit | None:
+    created = lead.get("created_at")
+    if not isinstance(created, datetime) or now - created < rule.days:
+        return None
+    if last is not None and now - last < rule.days:
+        return None
+    return RuleHit(
+        rule.id, "inactivity", rule.points, {"last_activity_at": _plain(last), "days": rule.days.days}
+    )
+
+
+# ---- compiling -----------------------------------------------------------------------------------
+
+
+def _number(value: Any, path: str, *, positive: bool = False, integer: bool = False) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ModelError(path, "expected a number")
+    if integer and not float(value).is_integer():
+        raise ModelError(path, "expected a whole number")
+    if positive and value <= 0:
+        raise ModelError(path, "must be above 0")
+    if abs(value) > 1_000_000:
+        raise ModelError(path, "out of range")
+    return float(value)
+
+
+def _condition(node: Any, fields: FieldSet, path: str) -> Predicate:
+    try:
+        return compile_condition(node, fields, path)
+    except ConditionError as exc:
+        raise ModelError(exc.path, exc.message) from None
+
+
+def _condition_fields(node: Any) -> tuple[str, ...]:
+    """The lead fields a condition reads: the evidence shown when it fires."""
+    found: list[str] = []
+
+    def walk(item: Any) -> None:
+        if isinstance(item, Mapping):
+            if isinstance(item.get("field"), str):
+                found.append(item["field"])
+            for key in ("all", "any"):
+                for child in item.get(key) or []:
+                    walk(child)
+            if "not" in item:
+                walk(item["not"])
+
+    walk(node)
+    return tuple(dict.fromkeys(found))
+
+
+def _expect_keys(node: Mapping[str, Any], allowed: set[str], path: str) -> None:
+    for key in node:
+        if key not in allowed:
+            raise ModelError(f"{path}.{key}", f"unknown key; allowed: {', '.join(sorted(allowed))}")
+
+
+def compile_model(model: Any) -> CompiledModel:
+    """Validate a model document and compile it; raises ModelError naming the first bad node."""
+    if not isinstance(model, Mapping):
+        raise ModelError("model", "a model is an object")
+    _expect_keys(model, {"name", "score_range", "bands", "rules"}, "model")
+    name = model.get("name")
+    if not isinstance(name, str) or not name.strip() or len(name) > 200:
+        raise ModelError("name", "a name of 1 to 200 characters is required")
+    minimum, maximum = _range(model.get("score_range", {"min": 0, "max": 100}))
+    bands = _bands(model.get("bands"), minimum, maximum)
+    rules = model.get("rules")
+    if not isinstance(rules, list) or not rules:
+        raise ModelError("rules", "a non-empty list of rules")
+    if len(rules) > MAX_RULES:
+        raise ModelError("rules", f"at most {MAX_RULES} rules")
+    fit: list[_FitRule] = []
+    behavior: list[_BehaviorRule] = []
+    inactivity: list[_InactivityRule] = []
+    seen: set[str] = set()
+    for index, rule in enumerate(rules):
+        path = f"rules[{index}]"
+        if not isinstance(rule, Mapping):
+            raise ModelError(path, "a rule is an object")
+        rule_id = rule.get("id")
+        if not isinstance(rule_id, str) or not rule_id or len(rule_id) > 100:
+            raise ModelError(f"{path}.id", "an id of 1 to 100 characters is required")
+        if rule_id in seen:
+            raise ModelError(f"{path}.id", f"duplicate rule id {rule_id!r}")
+        seen.add(rule_id)
+        kind = rule.get("kind")
+        points = _number(rule.get("points"), f"{path}.points")
+        if kind == "fit":
+            _expect_keys(rule, {"id", "kind", "points", "when"}, path)
+            when = _condition(rule.get("when"), LEAD_FIELDS, f"{path}.when")
+            fit.append(_FitRule(rule_id, points, when, _condition_fields(rule.get("when"))))
+        elif kind == "behavior":
+            behavior.append(_behavior_rule(rule, rule_id, points, path))
+        elif kind == "inactivity":
+            _expect_keys(rule, {"id", "kind", "points", "days"}, path)
+            days = _number(rule.get("days"), f"{path}.days", positive=True, integer=True)
+            inactivity.append(_InactivityRule(rule_id, points, timedelta(days=days)))
+        else:
+            raise ModelError(f"{path}.kind", f"one of {', '.join(RULE_KINDS)}")
+    return CompiledModel(name, minimum, maximum, bands, tuple(fit), tuple(behavior), tuple(inactivity))
+
+
+def _range(node: Any) -> tuple[float, float]:
+    if not isinstance(node, Mapping):
+        raise ModelError("score_range", "an object {min, max}")
+    _expect_keys(node, {"min", "max"}, "score_range")
+    low = _number(node.get("min"), "score_range.min")
+    high = _number(node.get("max"), "score_range.max")
+    if low >= high:
+        raise ModelError("score_range", "min must be below max")
+    return low, high
+
+
+def _bands(node: Any, minimum: float, maximum: float) -> tuple[Band, ...]:
+    if not isinstance(node, list) or not node:
+        raise ModelError("bands", "a non-empty list of {name, min}")
+    bands: list[Band] = []
+    for index, band in enumerate(node):
+        path = f"bands[{index}]"
+        if not isinstance(band, Mapping):
+            raise ModelError(path, "a band is an object {name, min}")
+        _expect_keys(band, {"name", "min"}, path)
+        name = band.get("name")
+        if not isinstance(name, str) or not name or len(name) > 50:
+            raise ModelError(f"{path}.name", "a name of 1 to 50 characters is required")
+        low = band.get("min")
+        bands.append(Band(name, None if low is None else _number(low, f"{path}.min")))
+    if len({band.name for band in bands}) != len(bands):
+        raise ModelError("bands", "band names must be unique")
+    floors = [band for band in bands if band.min is None]
+    if len(floors) > 1 or (floors and bands[-1].min is not None):
+        raise ModelError("bands", "only the last band may have no minimum")
+    ordered = [band.min for band in bands if band.min is not None]
+    if ordered != sorted(ordered, reverse=True) or len(set(ordered)) != len(ordered):
+        raise ModelError("bands", "list bands from the highest minimum down, each minimum once")
+    if not floors and ordered[-1] > minimum:
+        raise ModelError("bands", "some scores fall in no band: give the last band no minimum")
+    del maximum
+    return tuple(bands)
+
+
+def _behavior_rule(rule: Mapping[str, Any], rule_id: str, points: float, path: str) -> _BehaviorRule:
+    _expect_keys(
+        rule,
+        {
+            "id",
+            "kind",
+            "points",
+            "event",
+            "min_count",
+            "per_event",
+            "max_points",
+            "within_days",
+            "half_life_days",
+        },
+        path,
+    )
+    event = rule.get("event")
+    if not isinstance(event, Mapping):
+        raise ModelError(f"{path}.event", "an object {type, where?}")
+    _expect_keys(event, {"type", "where"}, f"{path}.event")
+    event_type = event.get("type")
+    if not isinstance(event_type, str) or not event_type or len(event_type) > 100:
+        raise ModelError(f"{path}.event.type", "an event type is required")
+    where = _condition(event["where"], EVENT_FIELDS, f"{path}.event.where") if "where" in event else None
+    min_count = int(_number(rule.get("min_count", 1), f"{path}.min_count", positive=True, integer=True))
+    per_event = rule.get("per_event", False)
+    if not isinstance(per_event, bool):
+        raise ModelError(f"{path}.per_event", "true or false")
+    max_points = rule.get("max_points")
+    cap = None if max_points is None else _number(max_points, f"{path}.max_points", positive=True)
+    if cap is not None and not per_event:
+        raise ModelError(f"{path}.max_points", "caps only apply to per_event rules")
+    within = rule.get("within_days")
+    window = None if within is None else timedelta(days=_number(within, f"{path}.within_days", positive=True))
+    half_life = rule.get("half_life_days")
+    decay = None if half_life is None else _number(half_life, f"{path}.half_life_days", positive=True)
+    return _BehaviorRule(rule_id, points, event_type, where, min_count, per_event, cap, window, decay)
