@@ -113,7 +113,8 @@ def _getter(name: str) -> Callable[[Mapping[str, Any]], Any]:
     def get(data: Mapping[str, Any]) -> Any:
         value: Any = data
         for part in parts:
-            if not isinstance(value, Mapping):
+            # `type(...) is dict` first: the ABC check is the slow path, for other mappings.
+            if type(value) is not dict and not isinstance(value, Mapping):
                 return None
             value = value.get(part)
         return value
@@ -199,11 +200,31 @@ def _operator(op: str, raw: Any, has_value: bool, path: str) -> Callable[[Any], 
 
     if op in ("eq", "ne"):
         expected = _fold(_scalar(raw, path))
+        if op == "eq" and isinstance(expected, str):
+            # The common case, specialised: a string compared with a string (or a list of them).
+            return lambda actual: (
+                actual.casefold() == expected
+                if type(actual) is str
+                else actual is not None and _equal(actual, expected)
+            )
         if op == "eq":
             return lambda actual: actual is not None and _equal(actual, expected)
         return lambda actual: actual is not None and not _equal(actual, expected)
     if op in ("in", "not_in", "contains_any"):
         options = [_fold(item) for item in _scalars(raw, path)]
+        if op in ("in", "not_in") and all(isinstance(item, str) for item in options):
+            # All strings: one set lookup instead of a comparison per option.
+            choices = frozenset(options)
+            wanted_inside = op == "in"
+
+            def member(actual: Any) -> bool:
+                if type(actual) is str:
+                    return (actual.casefold() in choices) is wanted_inside
+                if actual is None:
+                    return False
+                return any(_equal(actual, o) for o in options) is wanted_inside
+
+            return member
         if op == "not_in":
             return lambda actual: actual is not None and not any(_equal(actual, o) for o in options)
         if op == "in":
