@@ -16,7 +16,7 @@ from sqlalchemy import text
 from leadapi import __version__
 from leadapi.api.auth import SECURITY_SCHEMES
 from leadapi.api.idempotency import Idempotency
-from leadapi.api.middleware import BodyGuard
+from leadapi.api.middleware import RequestGuard
 from leadapi.config import Settings
 from leadapi.db import Database, create_engine, utcnow
 from leadapi.errors import PROBLEM_JSON, ProblemError, install_handlers, problem_response
@@ -109,7 +109,7 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
         clock=clock,
         ttl=timedelta(hours=settings.idempotency_ttl_hours),
     )
-    app.add_middleware(BodyGuard, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestGuard, max_body_bytes=settings.max_body_bytes)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 

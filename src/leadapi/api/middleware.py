@@ -1,4 +1,4 @@
-"""ASGI middleware for request bodies: size limit (413), JSON content type (415), Idempotency-Key."""
+"""ASGI middleware helpers and the request guard: NUL in URLs (400), body size (413), JSON only (415)."""
 
 from __future__ import annotations
 
@@ -37,11 +37,12 @@ def is_json_media_type(content_type: str | None) -> bool:
     return media == "application/json" or (media.startswith("application/") and media.endswith("+json"))
 
 
-class BodyGuard:
-    """Reads the body of a write request once, refusing it early when too large (413) or not JSON (415).
+class RequestGuard:
+    """Refuses what no route should see: a NUL in the URL (400), and for write requests a body
+    that is too large (413) or not JSON (415).
 
-    The body is then replayed to the app, so downstream code (and the idempotency layer, which
-    hashes it) sees the same bytes.
+    The body is read once and replayed to the app, so downstream code (and the idempotency layer,
+    which hashes it) sees the same bytes.
     """
 
     def __init__(self, app: ASGIApp, *, max_body_bytes: int, non_json_prefixes: tuple[str, ...] = ()) -> None:
