@@ -20,7 +20,9 @@ from leadapi.api.middleware import RequestGuard
 from leadapi.config import Settings
 from leadapi.db import Database, create_engine, utcnow
 from leadapi.errors import PROBLEM_JSON, ProblemError, install_handlers, problem_response
+from leadapi.events.router import router as events_router
 from leadapi.events.sequencer import EventSequencer
+from leadapi.events.service import EventService
 from leadapi.leads.router import router as leads_router
 from leadapi.leads.service import LeadService
 from leadapi.workspaces.router import router as api_keys_router
@@ -95,9 +97,11 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
     app.state.workspaces = workspaces
     app.state.sequencer = sequencer
     app.state.leads = LeadService(db, clock, settings.default_phone_region)
+    app.state.events = EventService(db, clock, app.state.leads)
 
     install_handlers(app)
     app.include_router(leads_router)
+    app.include_router(events_router)
     app.include_router(api_keys_router)
     _add_health(app, db)
 

@@ -37,6 +37,9 @@ ENDPOINTS = [
     Endpoint("DELETE", "/v1/leads/{lead}", "write"),
     Endpoint("POST", "/v1/leads/{lead}/merge", "write", {"duplicate_id": "{dup}"}),
     Endpoint("GET", "/v1/leads/{lead}/timeline", "read"),
+    Endpoint("POST", "/v1/leads/{lead}/events", "write", {"type": "page_view"}),
+    Endpoint("POST", "/v1/events", "write", {"type": "page_view", "lead_id": "{lead}"}),
+    Endpoint("POST", "/v1/events/batch", "write", {"events": [{"type": "call", "lead_id": "{lead}"}]}),
     Endpoint("POST", "/v1/api-keys", "admin", {"name": "k", "scopes": ["read"]}),
     Endpoint("GET", "/v1/api-keys", "admin"),
     Endpoint("DELETE", "/v1/api-keys/{key}", "admin"),
@@ -164,7 +167,7 @@ async def test_nul_characters_in_the_body_are_refused(
         json=poisoned,
         headers=getattr(world.tenant, endpoint.scope),
     )
-    if endpoint.path == "/v1/leads/batch":
+    if endpoint.path.endswith("/batch"):
         assert response.status_code == 200, response.text
         assert response.json()["results"][0]["status"] == "error"
     else:
@@ -204,7 +207,7 @@ async def test_oversized_body(app: FastAPI, client: httpx.AsyncClient, endpoint:
     _assert_problem(response, 413)
 
 
-@pytest.mark.parametrize("endpoint", [e for e in WITH_BODY if e.path != "/v1/leads/batch"], ids=str)
+@pytest.mark.parametrize("endpoint", [e for e in WITH_BODY if not e.path.endswith("/batch")], ids=str)
 async def test_wrong_types_and_unknown_fields(
     app: FastAPI, client: httpx.AsyncClient, endpoint: Endpoint
 ) -> None:

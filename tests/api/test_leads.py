@@ -314,14 +314,15 @@ async def test_batch_reports_each_item(client: httpx.AsyncClient, tenant: Tenant
             {"first_name": "x" * 101},
             {"phone": "+1 415 555 2671"},
             {"email": "web@acme.com", "website": "http://[::1"},
+            ["not", "an", "object"],
         ]
     }
     response = await client.post("/v1/leads/batch", json=body, headers=tenant.write)
     assert response.status_code == 200, response.text
     out = response.json()
-    assert (out["created"], out["merged"], out["failed"]) == (2, 1, 4)
+    assert (out["created"], out["merged"], out["failed"]) == (2, 1, 5)
     statuses = [r["status"] for r in out["results"]]
-    assert statuses == ["created", "error", "merged", "error", "error", "created", "error"]
+    assert statuses == ["created", "error", "merged", "error", "error", "created", "error", "error"]
     assert out["results"][6]["errors"][0]["field"] == "website"
     assert out["results"][2]["lead_id"] == out["results"][0]["lead_id"]
     assert out["results"][1]["errors"][0]["field"] == "email"

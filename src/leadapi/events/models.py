@@ -31,6 +31,8 @@ class Event(Base):
     __tablename__ = "events"
     __table_args__ = (
         UniqueConstraint("workspace_id", "seq"),
+        # A behaviour event's id in the system that sent it: a replay is acknowledged, not counted.
+        UniqueConstraint("workspace_id", "external_id"),
         Index("ix_events_workspace_id_lead_id_occurred_at", "workspace_id", "lead_id", "occurred_at"),
         # The sequencer's work queue: small, because events leave it within moments.
         Index(
@@ -49,4 +51,7 @@ class Event(Base):
     lead_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
     actor: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # For behaviour events `data` holds the event's properties; for lead.* events, the change.
     data: Mapped[dict[str, Any]] = mapped_column(JSONDoc)
+    source: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    external_id: Mapped[str | None] = mapped_column(String(200), nullable=True)

@@ -25,6 +25,8 @@ class NewEvent:
     occurred_at: datetime
     data: dict[str, Any] = field(default_factory=dict)
     actor: str | None = None
+    source: str | None = None
+    external_id: str | None = None
 
 
 class EventRepository:
@@ -54,6 +56,8 @@ class EventRepository:
                 "occurred_at": ev.occurred_at,
                 "actor": ev.actor,
                 "data": ev.data,
+                "source": ev.source,
+                "external_id": ev.external_id,
             }
             for ev in new_events
         ]
@@ -61,13 +65,34 @@ class EventRepository:
         await self.conn.execute(_INSERT_EVENT, rows[0] if len(rows) == 1 else rows)
         return rows
 
+    async def by_external_id(self, external_id: str) -> dict[str, Any] | None:
+        row = (
+            (
+                await self.conn.execute(
+                    select(events).where(
+                        events.c.workspace_id == self.workspace_id, events.c.external_id == external_id
+                    )
+                )
+            )
+            .mappings()
+            .first()
+        )
+        return dict(row) if row else None
+
     async def for_lead(
         self, lead_id: str, limit: int, before: tuple[datetime, str] | None
     ) -> list[dict[str, Any]]:
         """A lead's events, newest first (by when they happened, then by id)."""
         stmt = (
             select(
-                events.c.id, events.c.seq, events.c.type, events.c.occurred_at, events.c.actor, events.c.data
+                events.c.id,
+                events.c.seq,
+                events.c.type,
+                events.c.occurred_at,
+                events.c.actor,
+                events.c.data,
+                events.c.source,
+                events.c.external_id,
             )
             .where(events.c.workspace_id == self.workspace_id, events.c.lead_id == lead_id)
             .order_by(events.c.occurred_at.desc(), events.c.id.desc())

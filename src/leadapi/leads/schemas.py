@@ -168,7 +168,7 @@ class LeadBatchIn(RequestModel):
     # Items are validated one by one in the service, so a bad item is reported in its result instead of
     # failing the whole request; the schema still documents them as LeadCreate.
     leads: Annotated[
-        list[dict[str, Any]],
+        list[Any],
         Field(min_length=1, max_length=MAX_BATCH),
         WithJsonSchema(
             {
@@ -215,7 +215,11 @@ class TimelineEvent(BaseModel):
     type: str
     occurred_at: datetime
     actor: str | None
-    data: dict[str, Any]
+    data: dict[str, Any] = Field(
+        description="A behaviour event's properties, or what a lead.* event changed."
+    )
+    source: str | None = None
+    external_id: str | None = None
 
 
 class Timeline(BaseModel):

@@ -300,6 +300,64 @@ class LeadService:
         await leads.remove_external_ids(before["id"], stale)
         await leads.add_external_ids(before["id"], {s: v for s, v in new.items() if old.get(s) != v})
 
+    # ---- for other domains' transactions ------------------------------------------------------
+
+    async def lock_for_event(
+        self,
+        conn: Any,
+        principal: Principal,
+        *,
+        lead_id: str | None = None,
+        email: str | None = None,
+        external: tuple[str, str] | None = None,
+        create: bool = False,
+    ) -> dict[str, Any] | None:
+        """The lead an event is about, locked in the caller's transaction (None: no such lead).
+
+        With `create`, an unknown email becomes a new lead, in the same transaction.
+        """
+        leads, events = self._repos(conn, principal)
+        if lead_id is not None:
+            return await leads.get(lead_id, for_update=True)
+        if external is not None:
+            owner = (await leads.lead_ids_by_external_ids({external[0]: external[1]})).get(external)
+            return await leads.get(owner, for_update=True) if owner else None
+        if email is None:
+            return None
+        address = normalize_fields({"email": email}, self.phone_region)["email"]
+        found = await leads.email_owner(address)
+        if found is not None:
+            return await leads.get(found, for_update=True)
+        if not create:
+            return None
+        now = self.clock()
+        row = self._new_row({"email": address}, now)
+        await leads.insert(row)
+        await events.append(
+            [NewEvent("lead.created", row["id"], now, {"lead": public(row)}, principal.key_id)]
+        )
+        return {**row, "workspace_id": principal.workspace_id}
+
+    async def mark_unsubscribed(self, conn: Any, principal: Principal, lead: Mapping[str, Any]) -> None:
+        """An unsubscribe event sets the flag (and records the change), in the caller's transaction."""
+        if lead["unsubscribed"]:
+            return
+        now = self.clock()
+        leads, events = self._repos(conn, principal)
+        version = lead["version"] + 1
+        await leads.update(lead["id"], {"unsubscribed": True, "updated_at": now, "version": version})
+        await events.append(
+            [
+                NewEvent(
+                    "lead.updated",
+                    lead["id"],
+                    now,
+                    {"changes": {"unsubscribed": [False, True]}, "version": version},
+                    principal.key_id,
+                )
+            ]
+        )
+
     async def capture_batch(
         self, principal: Principal, items: Sequence[Any], *, overwrite: bool
     ) -> list[tuple[str, str | None, list[dict[str, str]] | None]]:

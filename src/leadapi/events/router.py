@@ -1,0 +1,85 @@
+"""Behaviour events over HTTP: thin over EventService."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from pydantic_core import to_json
+
+from leadapi.api.auth import Writer
+from leadapi.errors import PROBLEM_RESPONSES
+from leadapi.events.schemas import Event, EventBatchIn, EventBatchItem, EventBatchOut, EventIn, TrackedEventIn
+from leadapi.events.service import EventService
+
+router = APIRouter(tags=["events"], responses=PROBLEM_RESPONSES)
+
+REPLAYED: dict[int | str, dict[str, Any]] = {
+    200: {"model": Event, "description": "This external_id was recorded before: nothing was added."}
+}
+
+
+def _service(request: Request) -> EventService:
+    service: EventService = request.app.state.events
+    return service
+
+
+def _reply(event: dict[str, object]) -> Response:
+    body = Event.model_validate(event)
+    return Response(to_json(body.model_dump(mode="json")), status_code=200 if body.replayed else 201,
+                    media_type="application/json")  # fmt: skip
+
+
+@router.post(
+    "/v1/leads/{lead_id}/events",
+    operation_id="record_lead_event",
+    status_code=201,
+    response_model=Event,
+    responses=REPLAYED,
+    summary="Record what a lead did",
+)
+async def record_lead_event(request: Request, lead_id: str, body: EventIn, principal: Writer) -> Response:
+    """`occurred_at` may be in the past (backfill). An `external_id` seen before is acknowledged
+    (200, `replayed: true`) and not counted twice. `unsubscribe` sets the lead's flag."""
+    return _reply(await _service(request).record_for_lead(principal, lead_id, body))
+
+
+@router.post(
+    "/v1/events",
+    operation_id="record_event",
+    status_code=201,
+    response_model=Event,
+    responses=REPLAYED,
+    summary="Record an event, naming the lead by id, email or external id",
+)
+async def record_event(request: Request, body: TrackedEventIn, principal: Writer) -> Response:
+    """Exactly one of `lead_id`, `email`, `lead_external_id`; with `create_lead: true` an unknown
+    email creates the lead first (same transaction)."""
+    return _reply(await _service(request).record(principal, body))
+
+
+@router.post(
+    "/v1/events/batch",
+    operation_id="record_events_batch",
+    response_model=EventBatchOut,
+    summary="Up to 1000 events",
+)
+async def record_events_batch(request: Request, body: EventBatchIn, principal: Writer) -> EventBatchOut:
+    """Each event in its own transaction, each with its result: one bad item never sinks the rest."""
+    results = await _service(request).record_batch(principal, body.events)
+    items = [
+        EventBatchItem(
+            index=index,
+            status=status,
+            event_id=event["id"] if event else None,
+            lead_id=event["lead_id"] if event else None,
+            errors=errors,
+        )
+        for index, (status, event, errors) in enumerate(results)
+    ]
+    return EventBatchOut(
+        created=sum(1 for r in results if r[0] == "created"),
+        replayed=sum(1 for r in results if r[0] == "replayed"),
+        failed=sum(1 for r in results if r[0] == "error"),
+        results=items,
+    )

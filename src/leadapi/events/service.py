@@ -1,0 +1,123 @@
+"""Behaviour events: record what a lead did, once, in one transaction with what it changes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy.exc import IntegrityError
+
+from leadapi.db import Database
+from leadapi.errors import ProblemError, not_found, validation_errors, validation_problem
+from leadapi.events.repository import EventRepository, NewEvent
+from leadapi.events.schemas import EventIn, TrackedEventIn
+from leadapi.leads.service import LeadService
+from leadapi.workspaces.service import Principal
+
+# Clocks disagree a little; an event from further in the future is a mistake, not skew.
+FUTURE_TOLERANCE = timedelta(minutes=5)
+ATTEMPTS = 3
+
+
+def shown(row: dict[str, Any], replayed: bool) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "lead_id": row["lead_id"],
+        "type": row["type"],
+        "occurred_at": row["occurred_at"],
+        "properties": row["data"],
+        "source": row["source"],
+        "external_id": row["external_id"],
+        "replayed": replayed,
+    }
+
+
+class EventService:
+    def __init__(self, db: Database, clock: Callable[[], datetime], leads: LeadService) -> None:
+        self.db = db
+        self.clock = clock
+        self.leads = leads
+
+    async def record_for_lead(self, principal: Principal, lead_id: str, data: EventIn) -> dict[str, Any]:
+        return await self._record(principal, data, {"lead_id": lead_id})
+
+    async def record(self, principal: Principal, data: TrackedEventIn) -> dict[str, Any]:
+        named = [name for name in ("lead_id", "email", "lead_external_id") if getattr(data, name) is not None]
+        if len(named) != 1:
+            raise validation_problem(
+                [
+                    {
+                        "field": "lead_id",
+                        "message": "name the lead by exactly one of lead_id, email, lead_external_id",
+                    }
+                ]
+            )
+        if data.create_lead and data.email is None:
+            raise validation_problem([{"field": "create_lead", "message": "creating a lead needs its email"}])
+        ref: dict[str, Any] = {"lead_id": data.lead_id, "email": data.email, "create": data.create_lead}
+        if data.lead_external_id is not None:
+            ref["external"] = (data.lead_external_id.system, data.lead_external_id.id)
+        return await self._record(principal, data, ref)
+
+    async def _record(self, principal: Principal, data: EventIn, ref: dict[str, Any]) -> dict[str, Any]:
+        now = self.clock()
+        occurred_at = data.occurred_at or now
+        if occurred_at > now + FUTURE_TOLERANCE:
+            raise validation_problem([{"field": "occurred_at", "message": "is in the future"}])
+        # Two deliveries of one external id can race; the unique index stops the second, whose
+        # retry then finds the first and acknowledges it as a replay.
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                return await self._record_once(principal, data, ref, occurred_at)
+            except IntegrityError:
+                if attempt == ATTEMPTS:
+                    raise
+        raise AssertionError("unreachable")
+
+    async def _record_once(
+        self, principal: Principal, data: EventIn, ref: dict[str, Any], occurred_at: datetime
+    ) -> dict[str, Any]:
+        async with self.db.transaction() as conn:
+            events = EventRepository(conn, principal.workspace_id)
+            if data.external_id is not None:
+                existing = await events.by_external_id(data.external_id)
+                if existing is not None:
+                    return shown(existing, replayed=True)
+            lead = await self.leads.lock_for_event(conn, principal, **ref)
+            if lead is None:
+                described = ref.get("lead_id") or ref.get("email") or ":".join(ref.get("external") or ())
+                raise not_found("Lead", str(described))
+            [row] = await events.append(
+                [
+                    NewEvent(
+                        data.type,
+                        lead["id"],
+                        occurred_at,
+                        data.properties,
+                        principal.key_id,
+                        source=data.source,
+                        external_id=data.external_id,
+                    )
+                ]
+            )
+            if data.type == "unsubscribe":
+                await self.leads.mark_unsubscribed(conn, principal, lead)
+            return shown(row, replayed=False)
+
+    async def record_batch(
+        self, principal: Principal, items: Sequence[Any]
+    ) -> list[tuple[str, dict[str, Any] | None, list[dict[str, str]] | None]]:
+        """(status, event, errors) per item, each in its own transaction."""
+        results: list[tuple[str, dict[str, Any] | None, list[dict[str, str]] | None]] = []
+        for item in items:
+            try:
+                event = await self.record(principal, TrackedEventIn.model_validate(item))
+            except ValidationError as exc:
+                results.append(("error", None, validation_errors(exc.errors())))
+            except ProblemError as exc:
+                results.append(("error", None, exc.errors or [{"field": "", "message": exc.detail}]))
+            else:
+                results.append(("replayed" if event["replayed"] else "created", event, None))
+        return results
