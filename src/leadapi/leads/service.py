@@ -20,35 +20,13 @@ from leadapi.errors import ProblemError, not_found, validation_errors, validatio
 from leadapi.events.repository import EventRepository, NewEvent
 from leadapi.ids import new_id
 from leadapi.leads import normalize
+from leadapi.leads.fields import SCALAR_FIELDS
 from leadapi.leads.repository import FastCreate, LeadRepository
 from leadapi.leads.schemas import Lead, LeadCreate, LeadFields, LeadUpdate
 from leadapi.workspaces.service import Principal
 
 log = logging.getLogger("leadapi.leads")
 
-# Fields copied as they are (after normalisation) between requests and rows.
-SCALAR_FIELDS = [
-    "email",
-    "first_name",
-    "last_name",
-    "phone",
-    "title",
-    "company",
-    "website",
-    "industry",
-    "company_size",
-    "country",
-    "region",
-    "city",
-    "postal_code",
-    "source",
-    "utm_source",
-    "utm_medium",
-    "utm_campaign",
-    "utm_term",
-    "utm_content",
-    "consent",
-]
 DEFAULT_STAGE = "new"
 LEAD_COLUMNS = tuple(Lead.model_fields)
 CAPTURE_ATTEMPTS = 3

@@ -15,45 +15,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from leadapi.conditions import ConditionError, FieldSet, Predicate, compile_condition
+from leadapi.leads.fields import CONDITION_FIELDS
 
-# What fit rules (and, later, routing and SLA conditions) may read of a lead.
-LEAD_FIELDS = FieldSet(
-    frozenset(
-        {
-            "id",
-            "email",
-            "first_name",
-            "last_name",
-            "phone",
-            "title",
-            "company",
-            "website",
-            "industry",
-            "company_size",
-            "country",
-            "region",
-            "city",
-            "postal_code",
-            "source",
-            "utm_source",
-            "utm_medium",
-            "utm_campaign",
-            "utm_term",
-            "utm_content",
-            "tags",
-            "consent",
-            "unsubscribed",
-            "owner_id",
-            "stage",
-            "domain",
-            "is_free_email",
-            "seniority",
-            "created_at",
-            "updated_at",
-        }
-    ),
-    ("attributes.",),
-)
+LEAD_FIELDS = FieldSet(CONDITION_FIELDS, ("attributes.",))
 EVENT_FIELDS = FieldSet(frozenset({"type", "source"}), ("properties.",))
 RULE_KINDS = ("fit", "behavior", "inactivity")
 MAX_RULES = 200
