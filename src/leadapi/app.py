@@ -15,7 +15,7 @@ from sqlalchemy import text
 
 from leadapi import __version__
 from leadapi.api.auth import SECURITY_SCHEMES
-from leadapi.api.idempotency import Idempotency
+from leadapi.api.idempotency import Idempotency, purge_expired
 from leadapi.api.middleware import RequestGuard
 from leadapi.config import Settings
 from leadapi.db import Database, create_engine, utcnow
@@ -23,6 +23,7 @@ from leadapi.errors import PROBLEM_JSON, ProblemError, install_handlers, problem
 from leadapi.events.router import router as events_router
 from leadapi.events.sequencer import EventSequencer
 from leadapi.events.service import EventService
+from leadapi.jobs.loop import every
 from leadapi.leads.router import router as leads_router
 from leadapi.leads.service import LeadService
 from leadapi.workspaces.router import router as api_keys_router
@@ -67,19 +68,31 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
     workspaces = WorkspaceService(db, clock, settings.auth_cache_seconds)
 
     sequencer = EventSequencer(db)
+    idempotency_ttl = timedelta(hours=settings.idempotency_ttl_hours)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         stop = asyncio.Event()
-        task = None
+        tasks = []
         if settings.sequencer_interval > 0:
-            task = asyncio.create_task(sequencer.run_forever(settings.sequencer_interval, stop))
+
+            async def sequence() -> bool:
+                return await sequencer.run_once() == sequencer.batch
+
+            tasks.append(asyncio.create_task(every(settings.sequencer_interval, sequence, stop, "sequencer")))
+        if settings.maintenance_interval > 0:
+
+            async def purge() -> bool:
+                return await purge_expired(db, clock(), idempotency_ttl) > 0
+
+            tasks.append(
+                asyncio.create_task(every(settings.maintenance_interval, purge, stop, "idempotency purge"))
+            )
         try:
             yield
         finally:
             stop.set()
-            if task is not None:
-                await task
+            await asyncio.gather(*tasks)
             await db.dispose()
 
     app = FastAPI(
@@ -111,7 +124,7 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
         db=db,
         workspaces=workspaces,
         clock=clock,
-        ttl=timedelta(hours=settings.idempotency_ttl_hours),
+        ttl=idempotency_ttl,
     )
     app.add_middleware(RequestGuard, max_body_bytes=settings.max_body_bytes)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]

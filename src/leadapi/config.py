@@ -56,6 +56,11 @@ class Settings(BaseSettings):
         description="Seconds between rounds of numbering new events for the change feed; 0 turns the "
         "in-process sequencer off (run it elsewhere).",
     )
+    maintenance_interval: float = Field(
+        default=60,
+        ge=0,
+        description="Seconds between sweeps of expired Idempotency-Key records; 0 turns the sweep off.",
+    )
     bootstrap: bool = Field(
         default=True,
         description="On start, if no API key exists, create a default workspace and admin key and print it.",

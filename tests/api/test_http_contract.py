@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 import httpx
 import pytest
 from fastapi import FastAPI
 
-from tests.conftest import Tenant
+from leadapi.api.idempotency import purge_expired
+from tests.conftest import Clock, Tenant
 
 
 async def test_health(client: httpx.AsyncClient, dialect: str) -> None:
@@ -206,3 +208,20 @@ async def test_concurrent_idempotent_retries_create_once(client: httpx.AsyncClie
     assert codes.count(201) >= 1
     ids = {r.json()["id"] for r in responses if r.status_code == 201}
     assert len(ids) == 1
+
+
+async def test_expired_idempotency_records_are_purged(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant, clock: Clock
+) -> None:
+    headers = {**tenant.write, "Idempotency-Key": "old-key"}
+    first = await client.post("/v1/leads", json={"email": "purge@acme.com"}, headers=headers)
+    assert first.status_code == 201
+    ttl = timedelta(hours=app.state.settings.idempotency_ttl_hours)
+    assert await purge_expired(app.state.db, clock(), ttl) == 0  # still fresh: kept
+    replay = await client.post("/v1/leads", json={"email": "purge@acme.com"}, headers=headers)
+    assert replay.headers["idempotent-replayed"] == "true"
+    # Past the TTL the record goes; the key then counts as new (the email dedupes the lead: 200).
+    assert await purge_expired(app.state.db, clock() + ttl + timedelta(minutes=1), ttl) >= 1
+    after = await client.post("/v1/leads", json={"email": "purge@acme.com"}, headers=headers)
+    assert "idempotent-replayed" not in after.headers
+    assert after.status_code == 200

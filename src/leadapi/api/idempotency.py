@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, insert, select, update
+from sqlalchemy import Table, delete, insert, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 
 from leadapi.api.auth import secret_from_headers
@@ -36,6 +36,19 @@ def request_fingerprint(method: str, path: str, query: bytes, body: bytes) -> st
         digest.update(len(part).to_bytes(8, "big"))
         digest.update(part)
     return digest.hexdigest()
+
+
+async def purge_expired(db: Database, now: datetime, ttl: timedelta, batch: int = 5000) -> int:
+    """Delete stored responses older than the TTL (they would no longer be replayed anyway), a
+    bounded batch per call so one sweep never holds locks for long."""
+    oldest = (
+        select(records.c.workspace_id, records.c.key).where(records.c.created_at < now - ttl).limit(batch)
+    )
+    async with db.transaction() as conn:
+        result = await conn.execute(
+            delete(records).where(tuple_(records.c.workspace_id, records.c.key).in_(oldest))
+        )
+        return int(result.rowcount or 0)
 
 
 class Idempotency:

@@ -9,8 +9,6 @@ lock; SQLite has a single writer anyway); every API process and worker may try.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from collections import defaultdict
 from typing import cast
@@ -83,14 +81,3 @@ class EventSequencer:
         while count := await self.run_once():
             total += count
         return total
-
-    async def run_forever(self, interval: float, stop: asyncio.Event) -> None:
-        while not stop.is_set():
-            try:
-                count = await self.run_once()
-            except Exception:  # a failed round is retried next round; never kill the loop
-                log.exception("sequencer round failed")
-                count = 0
-            if count < self.batch:
-                with contextlib.suppress(TimeoutError):  # the normal way to wait out the interval
-                    await asyncio.wait_for(stop.wait(), timeout=interval)
