@@ -26,6 +26,8 @@ from leadapi.events.service import EventService
 from leadapi.jobs.loop import every
 from leadapi.leads.router import router as leads_router
 from leadapi.leads.service import LeadService
+from leadapi.scoring.router import router as scoring_router
+from leadapi.scoring.service import ScoringService
 from leadapi.workspaces.router import router as api_keys_router
 from leadapi.workspaces.service import WorkspaceService
 
@@ -111,10 +113,12 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
     app.state.sequencer = sequencer
     app.state.leads = LeadService(db, clock, settings.default_phone_region)
     app.state.events = EventService(db, clock, app.state.leads)
+    app.state.scoring = ScoringService(db, clock, app.state.leads)
 
     install_handlers(app)
     app.include_router(leads_router)
     app.include_router(events_router)
+    app.include_router(scoring_router)
     app.include_router(api_keys_router)
     _add_health(app, db)
 

@@ -18,6 +18,7 @@ PREFIXES = {
     "api_key": "key",
     "lead": "ld",
     "event": "ev",
+    "scoring_model": "sm",
 }
 
 _lock = threading.Lock()

@@ -107,6 +107,10 @@ class EventRepository:
             )
         return [dict(row) for row in (await self.conn.execute(stmt)).mappings()]
 
+    async def all_for_lead(self, lead_id: str) -> list[dict[str, Any]]:
+        stmt = select(events).where(events.c.workspace_id == self.workspace_id, events.c.lead_id == lead_id)
+        return [dict(row) for row in (await self.conn.execute(stmt)).mappings()]
+
     async def move_to_lead(self, from_lead_id: str, to_lead_id: str) -> None:
         await self.conn.execute(
             update(events)

@@ -1,0 +1,100 @@
+"""Scoring models and previews over HTTP: thin over ScoringService."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Query, Request, Response
+
+from leadapi.api.auth import Admin, Reader
+from leadapi.api.pagination import decode_cursor, encode_cursor
+from leadapi.errors import PROBLEM_RESPONSES
+from leadapi.scoring.schemas import (
+    MODEL_DESCRIPTION,
+    ModelRef,
+    PreviewIn,
+    RuleHit,
+    ScoreOut,
+    ScoringModel,
+    ScoringModelList,
+)
+from leadapi.scoring.service import ScoringService
+
+router = APIRouter(prefix="/v1/scoring", tags=["scoring"], responses=PROBLEM_RESPONSES)
+
+
+def _service(request: Request) -> ScoringService:
+    service: ScoringService = request.app.state.scoring
+    return service
+
+
+@router.get(
+    "/models", operation_id="list_scoring_models", response_model=ScoringModelList, summary="Model versions"
+)
+async def list_scoring_models(
+    request: Request,
+    principal: Reader,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    cursor: Annotated[str | None, Query(max_length=2000)] = None,
+) -> ScoringModelList:
+    """Newest version first."""
+    before = decode_cursor(cursor, ["int"])[0] if cursor else None
+    rows = await _service(request).page(principal, limit + 1, before)
+    next_cursor = encode_cursor([rows[limit - 1]["version"]]) if len(rows) > limit else None
+    return ScoringModelList(
+        data=[ScoringModel.model_validate(r) for r in rows[:limit]], next_cursor=next_cursor
+    )
+
+
+@router.post(
+    "/models",
+    operation_id="create_scoring_model",
+    status_code=201,
+    response_model=ScoringModel,
+    summary="Create a model version",
+)
+async def create_scoring_model(
+    request: Request,
+    principal: Admin,
+    response: Response,
+    document: Annotated[dict[str, Any], Body(description=MODEL_DESCRIPTION)],
+) -> ScoringModel:
+    """Models are immutable: a change is a new version. Creating one does not activate it."""
+    row = await _service(request).create(principal, document)
+    response.headers["Location"] = f"/v1/scoring/models/{row['id']}"
+    return ScoringModel.model_validate(row)
+
+
+@router.get(
+    "/models/{model_id}", operation_id="get_scoring_model", response_model=ScoringModel, summary="A model"
+)
+async def get_scoring_model(request: Request, model_id: str, principal: Reader) -> ScoringModel:
+    return ScoringModel.model_validate(await _service(request).get(principal, model_id))
+
+
+@router.get(
+    "/active", operation_id="get_active_scoring_model", response_model=ScoringModel, summary="Active model"
+)
+async def get_active_scoring_model(request: Request, principal: Reader) -> ScoringModel:
+    """A new workspace starts with the default B2B model."""
+    return ScoringModel.model_validate(await _service(request).active(principal))
+
+
+@router.post(
+    "/preview", operation_id="preview_score", response_model=ScoreOut, summary="Score without storing"
+)
+async def preview_score(request: Request, body: PreviewIn, principal: Reader) -> ScoreOut:
+    """Score a stored lead (with its events) or an inline lead with inline events, under the
+    active model or an inline draft; nothing is stored."""
+    result, ref = await _service(request).preview(principal, body)
+    return ScoreOut(
+        score=result.score,
+        fit_score=result.fit_score,
+        behavior_score=result.behavior_score,
+        band=result.band,
+        breakdown=[
+            RuleHit(rule_id=h.rule_id, kind=h.kind, points=round(h.points, 4), evidence=h.evidence)
+            for h in result.hits
+        ],
+        model=ModelRef.model_validate(ref),
+    )

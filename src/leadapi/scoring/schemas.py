@@ -1,0 +1,70 @@
+"""The contract of scoring models and previews."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from pydantic import BaseModel, Field, StringConstraints
+
+from leadapi.api.schemas import RequestModel
+from leadapi.events.schemas import EventIn
+from leadapi.leads.schemas import LeadFields
+from leadapi.scoring.defaults import DEFAULT_MODEL
+
+MODEL_DESCRIPTION = (
+    "A scoring model: `name`, `score_range` {min, max}, `bands` (highest minimum first; the last may have "
+    "`min: null`) and `rules` (fit: `when`; behavior: `event` {type, where}, `min_count`, `per_event`, "
+    "`max_points`, `within_days`, `half_life_days`; inactivity: `days`). Invalid models answer 422 naming "
+    "the exact node, e.g. `rules[3].when.any[1].op`."
+)
+ModelDocument = Annotated[dict[str, Any], Field(description=MODEL_DESCRIPTION, examples=[DEFAULT_MODEL])]
+
+
+class ScoringModel(BaseModel):
+    id: str
+    version: int = Field(description="Increases by one per model created in the workspace.")
+    name: str
+    active: bool
+    created_at: datetime
+    document: dict[str, Any]
+
+
+class ScoringModelList(BaseModel):
+    data: list[ScoringModel]
+    next_cursor: str | None
+
+
+class PreviewEvent(EventIn):
+    """An inline event (its external_id is ignored: nothing is stored)."""
+
+
+class PreviewIn(RequestModel):
+    lead_id: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = Field(
+        None, description="Score this stored lead with its stored events..."
+    )
+    lead: LeadFields | None = Field(None, description="...or this inline lead, with `events`.")
+    events: Annotated[list[PreviewEvent], Field(max_length=1000)] = Field(default_factory=list)
+    model: ModelDocument | None = Field(None, description="A draft model to try; default: the active model.")
+
+
+class RuleHit(BaseModel):
+    rule_id: str
+    kind: str
+    points: float
+    evidence: dict[str, Any]
+
+
+class ModelRef(BaseModel):
+    id: str | None = Field(description="Null for an inline draft.")
+    version: int | None
+    name: str
+
+
+class ScoreOut(BaseModel):
+    score: int
+    fit_score: float
+    behavior_score: float
+    band: str
+    breakdown: list[RuleHit] = Field(description="Every rule that fired, its points and its evidence.")
+    model: ModelRef
