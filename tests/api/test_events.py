@@ -172,6 +172,8 @@ async def test_bad_events(
         {"type": "call", "lead_id": "ld_x", "email": "a@b.co"},
         {"type": "call", "lead_id": "ld_x", "create_lead": True},
         {"type": "call", "email": "not-an-email"},
+        {"type": "call", "email": ""},
+        {"type": "call", "email": "   "},
         {"type": "call", "lead_external_id": {"system": "HubSpot!", "id": "1"}},
     ],
 )

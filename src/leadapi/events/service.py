@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -15,6 +16,8 @@ from leadapi.events.repository import EventRepository, NewEvent
 from leadapi.events.schemas import EventIn, TrackedEventIn
 from leadapi.leads.service import LeadService
 from leadapi.workspaces.service import Principal
+
+log = logging.getLogger("leadapi.events")
 
 # Clocks disagree a little; an event from further in the future is a mistake, not skew.
 FUTURE_TOLERANCE = timedelta(minutes=5)
@@ -118,6 +121,12 @@ class EventService:
                 results.append(("error", None, validation_errors(exc.errors())))
             except ProblemError as exc:
                 results.append(("error", None, exc.errors or [{"field": "", "message": exc.detail}]))
+            except Exception:
+                # A bug must not sink the items after it: reported (and logged), the batch goes on.
+                log.exception("batch event failed unexpectedly")
+                results.append(
+                    ("error", None, [{"field": "", "message": "internal error; it has been logged"}])
+                )
             else:
                 results.append(("replayed" if event["replayed"] else "created", event, None))
         return results

@@ -303,6 +303,8 @@ class LeadService:
         if email is None:
             return None
         address = normalize_fields({"email": email}, self.phone_region)["email"]
+        if address is None:  # "" normalises to no email at all
+            raise validation_problem([{"field": "email", "message": "an empty email names no lead"}])
         found = await leads.email_owner(address)
         if found is not None:
             return await leads.get(found, for_update=True)
