@@ -100,8 +100,10 @@ def _leaf(node: Mapping[str, Any], fields: FieldSet | None, path: str) -> Predic
     op = node.get("op")
     if op not in OPERATORS:
         raise ConditionError(f"{path}.op", f"unknown operator {op!r}; one of {', '.join(OPERATORS)}")
-    get = _getter(name)
     test = _operator(op, node.get("value"), "value" in node, f"{path}.value")
+    if "." not in name:  # the common case, without the getter's call (rules run per lead, per event)
+        return lambda data: test(data.get(name))
+    get = _getter(name)
     return lambda data: test(get(data))
 
 

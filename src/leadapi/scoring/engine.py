@@ -163,17 +163,22 @@ def _decayed(points: float, event: EventFact, now: datetime, half_life_days: flo
 
 
 def _behavior_hit(rule: _BehaviorRule, events: Sequence[EventFact], now: datetime) -> RuleHit | None:
+    if len(events) < rule.min_count:  # cheap exit: not even enough events of the type
+        return None
     since = None if rule.within is None else now - rule.within
-    matching = [
-        event
-        for event in events
-        if (since is None or event.occurred_at >= since)
-        and (rule.where is None or rule.where(_event_data(event)))
-    ]
+    where = rule.where
+    if since is None and where is None:
+        matching = list(events)
+    else:
+        matching = [
+            event
+            for event in events
+            if (since is None or event.occurred_at >= since) and (where is None or where(_event_data(event)))
+        ]
     if len(matching) < rule.min_count:
         return None
     # Ordered by time then id, so the result does not depend on the order events arrive in.
-    matching.sort(key=lambda event: (event.occurred_at, event.id))
+    matching.sort(key=_event_order)
     if rule.per_event:
         points = sum(_decayed(rule.points, event, now, rule.half_life_days) for event in matching)
         if rule.max_points is not None:
@@ -182,6 +187,10 @@ def _behavior_hit(rule: _BehaviorRule, events: Sequence[EventFact], now: datetim
         points = _decayed(rule.points, matching[-1], now, rule.half_life_days)
     evidence = {"count": len(matching), "event_ids": [event.id for event in matching[-20:]]}
     return RuleHit(rule.id, "behavior", points, evidence)
+
+
+def _event_order(event: EventFact) -> tuple[datetime, str]:
+    return (event.occurred_at, event.id)
 
 
 def _inactivity_hit(
