@@ -122,7 +122,8 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
     app.include_router(api_keys_router)
     _add_health(app, db)
 
-    # Outermost first: the body is read and checked once, then idempotency sees the same bytes.
+    # The middleware added last runs first: RequestGuard reads and checks the body once, then
+    # Idempotency hashes the same bytes.
     app.add_middleware(
         Idempotency,
         db=db,

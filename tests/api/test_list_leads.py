@@ -78,6 +78,8 @@ async def emails(client: httpx.AsyncClient, tenant: Tenant, params: dict[str, st
         ({"attributes.seats[gt]": "2"}, {"ann@alpha.io", "cyd@gamma.io"}),
         ({"is_free_email": "true"}, {"dan@gmail.com"}),
         ({"q": "beta"}, {"bob@beta.io"}),
+        ({"q": "100%"}, {"cyd@gamma.io"}),
+        ({"q": "_"}, set()),  # a LIKE wildcard in q matches only itself
         ({"country": "FR", "attributes.seats[lte]": "3"}, {"ann@alpha.io"}),
     ],
 )

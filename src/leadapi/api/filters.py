@@ -157,7 +157,8 @@ def _scalar(key: str, kind: FieldKind, op: str, raw: str) -> Any:
     return raw
 
 
-def _escape_like(text: str) -> str:
+def escape_like(text: str) -> str:
+    """Escape LIKE wildcards so the text matches literally (patterns use a backslash escape)."""
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
@@ -187,9 +188,9 @@ def _comparison(column: ColumnElement[Any], op: str, value: Any) -> Any:
     if op == "in":
         return column.in_(value)
     if op == "contains":
-        return column.ilike(f"%{_escape_like(value)}%", escape="\\")
+        return column.ilike(f"%{escape_like(value)}%", escape="\\")
     if op == "starts_with":
-        return column.ilike(f"{_escape_like(value)}%", escape="\\")
+        return column.ilike(f"{escape_like(value)}%", escape="\\")
     raise ValueError(op)
 
 

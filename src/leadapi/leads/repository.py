@@ -26,37 +26,21 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import BindParameter
 
-from leadapi.api.filters import FieldSpec, Filter, filter_clause
+from leadapi.api.filters import FieldSpec, Filter, escape_like, filter_clause
 from leadapi.api.pagination import keyset_clause, order_by
 
 # Only for the one-statement capture below, which must write the lead and its event together.
 from leadapi.events.models import Event
+from leadapi.leads.fields import SCALAR_FIELDS
 from leadapi.leads.models import Lead, LeadExternalId
 
 leads = cast(Table, Lead.__table__)
 external_ids = cast(Table, LeadExternalId.__table__)
 events = cast(Table, Event.__table__)
 
-_STRING_FIELDS = [
+# Text columns: the plain fields that hold text, and the derived or read-only ones.
+_STRING_FIELDS = [name for name in SCALAR_FIELDS if name not in ("company_size", "consent")] + [
     "id",
-    "email",
-    "first_name",
-    "last_name",
-    "phone",
-    "title",
-    "company",
-    "website",
-    "industry",
-    "country",
-    "region",
-    "city",
-    "postal_code",
-    "source",
-    "utm_source",
-    "utm_medium",
-    "utm_campaign",
-    "utm_term",
-    "utm_content",
     "owner_id",
     "stage",
     "domain",
@@ -81,10 +65,6 @@ LEAD_FIELDS: dict[str, FieldSpec] = {
 SEARCH_COLUMNS = ("email", "first_name", "last_name", "company")
 # Enough to hold the email match, each external id match and a few phone matches.
 MAX_MATCHES = 25
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 # Hot-path statements are built once with bind parameters: constructing a statement per call
@@ -239,7 +219,7 @@ class LeadRepository:
         stmt = self._base()
         clauses = [filter_clause(leads, f, LEAD_FIELDS, self.conn.dialect.name) for f in filters]
         if query:
-            pattern = f"%{_escape_like(query)}%"
+            pattern = f"%{escape_like(query)}%"
             clauses.append(or_(*(leads.c[name].ilike(pattern, escape="\\") for name in SEARCH_COLUMNS)))
         keys: list[tuple[ColumnElement[Any], bool]] = [
             (leads.c[LEAD_FIELDS[name].column], desc) for name, desc in sort

@@ -173,13 +173,8 @@ class LeadService:
             owners = await leads.lead_ids_by_external_ids(ext_ids)
             target, matched_on = self._pick_match(matches, fields, owners)
             if target is None:
-                row = self._new_row(fields, now)
-                await leads.insert(row)
-                await leads.add_external_ids(row["id"], row["external_ids"])
-                await events.append(
-                    [NewEvent("lead.created", row["id"], now, {"lead": public(row)}, principal.key_id)]
-                )
-                return Captured({**row, "workspace_id": principal.workspace_id}, merged=False)
+                row = await self._insert_new(leads, events, principal, fields, now)
+                return Captured(row, merged=False)
 
             # Only the lead merged into is locked, and re-read under the lock: concurrent merges
             # into one lead then apply one after the other, each on the other's result.
@@ -267,6 +262,23 @@ class LeadService:
         row.update(derived(row))
         return row
 
+    async def _insert_new(
+        self,
+        leads: LeadRepository,
+        events: EventRepository,
+        principal: Principal,
+        fields: Mapping[str, Any],
+        now: datetime,
+    ) -> dict[str, Any]:
+        """A new lead, its external ids and its `lead.created`, in the caller's transaction."""
+        row = self._new_row(fields, now)
+        await leads.insert(row)
+        await leads.add_external_ids(row["id"], row["external_ids"])
+        await events.append(
+            [NewEvent("lead.created", row["id"], now, {"lead": public(row)}, principal.key_id)]
+        )
+        return {**row, "workspace_id": principal.workspace_id}
+
     @staticmethod
     async def _sync_external_ids(
         leads: LeadRepository, before: Mapping[str, Any], changes: Mapping[str, Any]
@@ -310,13 +322,7 @@ class LeadService:
             return await leads.get(found, for_update=True)
         if not create:
             return None
-        now = self.clock()
-        row = self._new_row({"email": address}, now)
-        await leads.insert(row)
-        await events.append(
-            [NewEvent("lead.created", row["id"], now, {"lead": public(row)}, principal.key_id)]
-        )
-        return {**row, "workspace_id": principal.workspace_id}
+        return await self._insert_new(leads, events, principal, {"email": address}, self.clock())
 
     async def mark_unsubscribed(self, conn: Any, principal: Principal, lead: Mapping[str, Any]) -> None:
         """An unsubscribe event sets the flag (and records the change), in the caller's transaction."""
@@ -397,9 +403,8 @@ class LeadService:
         self, principal: Principal, lead_id: str, data: LeadUpdate, if_match: int | None
     ) -> dict[str, Any]:
         fields = self.prepare(data)
-        for name in ("unsubscribed",):
-            if name in fields and fields[name] is None:
-                raise validation_problem([{"field": name, "message": "cannot be null"}])
+        if "unsubscribed" in fields and fields["unsubscribed"] is None:
+            raise validation_problem([{"field": "unsubscribed", "message": "cannot be null"}])
         now = self.clock()
         async with self.db.transaction() as conn:
             leads, events = self._repos(conn, principal)
