@@ -6,7 +6,6 @@ from __future__ import annotations
 import copy
 import math
 import random
-import timeit
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -233,12 +232,3 @@ def test_positive_only_events_never_lower_the_score(
     before = MODEL.score(lead_fields, events, NOW)
     after = MODEL.score(lead_fields, events + extra, NOW)
     assert after.score >= before.score
-
-
-def test_speed_of_the_default_model() -> None:
-    """Not a timed test of ours (that is `make bench`): a guard against a 10x regression."""
-    fields = lead(seniority="vp", country="US", industry="saas", company_size=200)
-    events = [event(t, days_ago=i, n=i, path="/pricing") for i, t in enumerate(ANY_TYPE * 3)][:20]
-    runs = 2000
-    per_second = runs / timeit.timeit(lambda: MODEL.score(fields, events, NOW), number=runs)
-    assert per_second > 2_000
