@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, TypeVar
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 log = logging.getLogger("leadapi")
+T = TypeVar("T")
 
 PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "https://leadapi.dev/problems/"
@@ -200,3 +202,20 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     }
     for status in (400, 401, 403, 404, 409, 412, 413, 415, 422)
 }
+
+
+async def attempt_item(work: Callable[[], Awaitable[T]]) -> tuple[T | None, list[dict[str, str]] | None]:
+    """Run one batch item: (its result, None), or (None, field errors) when it failed.
+
+    Bad input becomes that item's errors; an unexpected failure is logged and reported as the
+    item's error too, so no item can sink the ones after it (each runs in its own transaction).
+    """
+    try:
+        return await work(), None
+    except ValidationError as exc:
+        return None, validation_errors(exc.errors())
+    except ProblemError as exc:
+        return None, exc.errors or [{"field": "", "message": exc.detail}]
+    except Exception:
+        log.exception("batch item failed unexpectedly")
+        return None, [{"field": "", "message": "internal error; it has been logged"}]

@@ -5,13 +5,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
-from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 
 from leadapi.db import Database
-from leadapi.errors import ProblemError, not_found, validation_errors, validation_problem
+from leadapi.errors import attempt_item, not_found, validation_problem
 from leadapi.events.repository import EventRepository, NewEvent
 from leadapi.events.schemas import EventIn, TrackedEventIn
 from leadapi.leads.service import LeadService
@@ -109,24 +109,18 @@ class EventService:
                 await self.leads.mark_unsubscribed(conn, principal, lead)
             return shown(row, replayed=False)
 
+    async def _record_item(self, principal: Principal, item: Any) -> dict[str, Any]:
+        return await self.record(principal, TrackedEventIn.model_validate(item))
+
     async def record_batch(
         self, principal: Principal, items: Sequence[Any]
     ) -> list[tuple[str, dict[str, Any] | None, list[dict[str, str]] | None]]:
         """(status, event, errors) per item, each in its own transaction."""
         results: list[tuple[str, dict[str, Any] | None, list[dict[str, str]] | None]] = []
         for item in items:
-            try:
-                event = await self.record(principal, TrackedEventIn.model_validate(item))
-            except ValidationError as exc:
-                results.append(("error", None, validation_errors(exc.errors())))
-            except ProblemError as exc:
-                results.append(("error", None, exc.errors or [{"field": "", "message": exc.detail}]))
-            except Exception:
-                # A bug must not sink the items after it: reported (and logged), the batch goes on.
-                log.exception("batch event failed unexpectedly")
-                results.append(
-                    ("error", None, [{"field": "", "message": "internal error; it has been logged"}])
-                )
+            event, errors = await attempt_item(partial(self._record_item, principal, item))
+            if event is None:
+                results.append(("error", None, errors))
             else:
                 results.append(("replayed" if event["replayed"] else "created", event, None))
         return results

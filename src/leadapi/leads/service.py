@@ -9,14 +9,14 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 
-from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 
 from leadapi.api.filters import Filter
 from leadapi.db import Database
-from leadapi.errors import ProblemError, not_found, validation_errors, validation_problem
+from leadapi.errors import ProblemError, attempt_item, not_found, validation_problem
 from leadapi.events.repository import EventRepository, NewEvent
 from leadapi.ids import new_id
 from leadapi.leads import normalize
@@ -344,26 +344,18 @@ class LeadService:
             ]
         )
 
+    async def _capture_item(self, principal: Principal, item: Any, overwrite: bool) -> Captured:
+        return await self.capture(principal, LeadCreate.model_validate(item), overwrite=overwrite)
+
     async def capture_batch(
         self, principal: Principal, items: Sequence[Any], *, overwrite: bool
     ) -> list[tuple[str, str | None, list[dict[str, str]] | None]]:
         """(status, lead id, errors) per item; one transaction per lead, so one bad item sinks nothing."""
         results: list[tuple[str, str | None, list[dict[str, str]] | None]] = []
         for item in items:
-            try:
-                data = LeadCreate.model_validate(item)
-                captured = await self.capture(principal, data, overwrite=overwrite)
-            except ValidationError as exc:
-                results.append(("error", None, validation_errors(exc.errors())))
-            except ProblemError as exc:
-                results.append(("error", None, exc.errors or [{"field": "", "message": exc.detail}]))
-            except Exception:
-                # A bug must not sink the items after it: this one is reported (and logged), the
-                # batch goes on. Each item is its own transaction, so nothing of it was kept.
-                log.exception("batch item failed unexpectedly")
-                results.append(
-                    ("error", None, [{"field": "", "message": "internal error; it has been logged"}])
-                )
+            captured, errors = await attempt_item(partial(self._capture_item, principal, item, overwrite))
+            if captured is None:
+                results.append(("error", None, errors))
             else:
                 results.append(("merged" if captured.merged else "created", captured.lead["id"], None))
         return results
