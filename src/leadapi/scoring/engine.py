@@ -21,6 +21,10 @@ LEAD_FIELDS = FieldSet(CONDITION_FIELDS, ("attributes.",))
 EVENT_FIELDS = FieldSet(frozenset({"type", "source"}), ("properties.",))
 RULE_KINDS = ("fit", "behavior", "inactivity")
 MAX_RULES = 200
+# Decaying points change continuously; the stored score is refreshed this often (at most daily,
+# at least hourly) while a decaying rule still contributes half a point or more.
+DECAY_REFRESH_MAX = timedelta(days=1)
+DECAY_REFRESH_MIN = timedelta(hours=1)
 
 
 class ModelError(ValueError):
@@ -63,6 +67,9 @@ class ScoreResult:
     unclamped: float
     band: str
     hits: tuple[RuleHit, ...]
+    # The earliest moment time alone can change this result (a window ends, points decay, a
+    # lead turns inactive, a future-dated event happens); None if only new facts can.
+    next_change_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,13 +110,29 @@ class CompiledModel:
     behavior: tuple[_BehaviorRule, ...]
     inactivity: tuple[_InactivityRule, ...]
 
+    @property
+    def event_types(self) -> frozenset[str]:
+        """The event types behaviour rules read: the only events a scoring has to load."""
+        return frozenset(rule.event_type for rule in self.behavior)
+
     def band_of(self, score: float) -> str:
         for band in self.bands:
             if band.min is None or score >= band.min:
                 return band.name
         return self.bands[-1].name
 
-    def score(self, lead: Mapping[str, Any], events: Sequence[EventFact], now: datetime) -> ScoreResult:
+    def score(
+        self,
+        lead: Mapping[str, Any],
+        events: Sequence[EventFact],
+        now: datetime,
+        last_activity: datetime | None = None,
+    ) -> ScoreResult:
+        """Score a lead from its events at `now`.
+
+        `events` need only hold the types in `event_types`; `last_activity` is the time of the
+        lead's latest behaviour event of any type (for inactivity), when the caller knows it.
+        """
         hits: list[RuleHit] = []
         for rule in self.fit:
             if rule.when(lead):
@@ -118,24 +141,36 @@ class CompiledModel:
         fit_total = sum(hit.points for hit in hits)
         # Index the events once per scoring, not once per rule: a rule only looks at its type.
         by_type: dict[str, list[EventFact]] = {}
-        last_activity: datetime | None = None
+        changes: list[datetime] = []
+        if last_activity is not None and last_activity > now:
+            last_activity = None
         for event in events:
-            if event.occurred_at <= now:  # an event dated in the future has not happened yet
+            if event.occurred_at <= now:
                 by_type.setdefault(event.type, []).append(event)
                 if last_activity is None or event.occurred_at > last_activity:
                     last_activity = event.occurred_at
+            else:  # dated in the future: it has not happened yet, and will count when it has
+                changes.append(event.occurred_at)
         for behavior in self.behavior:
-            hit = _behavior_hit(behavior, by_type.get(behavior.event_type, ()), now)
+            hit = _behavior_hit(behavior, by_type.get(behavior.event_type, ()), now, changes)
             if hit is not None:
                 hits.append(hit)
         for idle in self.inactivity:
-            hit = _inactivity_hit(idle, lead, last_activity, now)
+            hit = _inactivity_hit(idle, lead, last_activity, now, changes)
             if hit is not None:
                 hits.append(hit)
         behavior_total = sum(hit.points for hit in hits) - fit_total
         unclamped = fit_total + behavior_total
         score = round(min(self.maximum, max(self.minimum, unclamped)))
-        return ScoreResult(score, fit_total, behavior_total, unclamped, self.band_of(score), tuple(hits))
+        return ScoreResult(
+            score,
+            fit_total,
+            behavior_total,
+            unclamped,
+            self.band_of(score),
+            tuple(hits),
+            min(changes) if changes else None,
+        )
 
 
 def _lookup(data: Mapping[str, Any], name: str) -> Any:
@@ -162,7 +197,10 @@ def _decayed(points: float, event: EventFact, now: datetime, half_life_days: flo
     return points * math.pow(0.5, age_days / half_life_days)
 
 
-def _behavior_hit(rule: _BehaviorRule, events: Sequence[EventFact], now: datetime) -> RuleHit | None:
+def _behavior_hit(
+    rule: _BehaviorRule, events: Sequence[EventFact], now: datetime, changes: list[datetime]
+) -> RuleHit | None:
+    """The rule's hit, if it fires; appends to `changes` when time alone will change it."""
     if len(events) < rule.min_count:  # cheap exit: not even enough events of the type
         return None
     since = None if rule.within is None else now - rule.within
@@ -179,12 +217,17 @@ def _behavior_hit(rule: _BehaviorRule, events: Sequence[EventFact], now: datetim
         return None
     # Ordered by time then id, so the result does not depend on the order events arrive in.
     matching.sort(key=_event_order)
+    if rule.within is not None:  # the oldest event leaving the window changes (or may end) the hit
+        changes.append(matching[0].occurred_at + rule.within)
     if rule.per_event:
         points = sum(_decayed(rule.points, event, now, rule.half_life_days) for event in matching)
         if rule.max_points is not None:
             points = max(-rule.max_points, min(rule.max_points, points))
     else:
         points = _decayed(rule.points, matching[-1], now, rule.half_life_days)
+    if rule.half_life_days is not None and abs(points) >= 0.5:
+        step = timedelta(days=rule.half_life_days / 8)
+        changes.append(now + max(DECAY_REFRESH_MIN, min(DECAY_REFRESH_MAX, step)))
     evidence = {"count": len(matching), "event_ids": [event.id for event in matching[-20:]]}
     return RuleHit(rule.id, "behavior", points, evidence)
 
@@ -194,12 +237,18 @@ def _event_order(event: EventFact) -> tuple[datetime, str]:
 
 
 def _inactivity_hit(
-    rule: _InactivityRule, lead: Mapping[str, Any], last: datetime | None, now: datetime
+    rule: _InactivityRule,
+    lead: Mapping[str, Any],
+    last: datetime | None,
+    now: datetime,
+    changes: list[datetime],
 ) -> RuleHit | None:
     created = lead.get("created_at")
-    if not isinstance(created, datetime) or now - created < rule.days:
+    if not isinstance(created, datetime):
         return None
-    if last is not None and now - last < rule.days:
+    idle_from = created + rule.days if last is None else max(created, last) + rule.days
+    if now < idle_from:
+        changes.append(idle_from)  # turns inactive then, unless something happens first
         return None
     return RuleHit(
         rule.id, "inactivity", rule.points, {"last_activity_at": _plain(last), "days": rule.days.days}
