@@ -19,6 +19,7 @@ PREFIXES = {
     "lead": "ld",
     "event": "ev",
     "scoring_model": "sm",
+    "job": "job",
 }
 
 _lock = threading.Lock()

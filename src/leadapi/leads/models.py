@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from leadapi.db import Base, JSONDoc, UTCDateTime
@@ -19,6 +19,14 @@ class Lead(Base):
         Index("ix_leads_workspace_id_phone", "workspace_id", "phone"),
         Index("ix_leads_workspace_id_created_at_id", "workspace_id", "created_at", "id"),
         Index("ix_leads_workspace_id_domain", "workspace_id", "domain"),
+        Index("ix_leads_workspace_id_score", "workspace_id", "score"),
+        # The time-based rescoring sweep's queue, across workspaces.
+        Index(
+            "ix_leads_rescore_at",
+            "rescore_at",
+            postgresql_where=text("rescore_at IS NOT NULL"),
+            sqlite_where=text("rescore_at IS NOT NULL"),
+        ),
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
@@ -49,7 +57,17 @@ class Lead(Base):
     unsubscribed: Mapped[bool] = mapped_column(Boolean, default=False)
     owner_id: Mapped[str | None] = mapped_column(String(32))
     stage: Mapped[str] = mapped_column(String(50))
+    # The score, as the active scoring model computed it at scored_at (read-only in the API).
     score: Mapped[int | None] = mapped_column(Integer)
+    fit_score: Mapped[float | None] = mapped_column(Float)
+    behavior_score: Mapped[float | None] = mapped_column(Float)
+    band: Mapped[str | None] = mapped_column(String(50))
+    scored_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    score_model_id: Mapped[str | None] = mapped_column(String(32))
+    # When time alone can next change the score (windows, decay, inactivity): the sweep's due time.
+    rescore_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The latest behaviour event (any type), for inactivity rules and activation reports.
+    last_activity_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Derived on write (read-only in the API); they feed scoring and routing.
     domain: Mapped[str | None] = mapped_column(String(253))
     is_free_email: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -1,0 +1,63 @@
+"""Job rows: enqueue, claim with a lease, report progress, finish."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import Table, and_, insert, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from leadapi.jobs.models import Job
+
+jobs = cast(Table, Job.__table__)
+
+
+class JobRepository:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+
+    async def add(self, row: dict[str, Any]) -> None:
+        await self.conn.execute(insert(jobs).values(**row))
+
+    async def get(self, workspace_id: str, job_id: str) -> dict[str, Any] | None:
+        stmt = select(jobs).where(jobs.c.workspace_id == workspace_id, jobs.c.id == job_id)
+        row = (await self.conn.execute(stmt)).mappings().first()
+        return dict(row) if row else None
+
+    async def claim(self, now: datetime, lease_until: datetime) -> dict[str, Any] | None:
+        """The oldest job that is queued, or whose worker's lease ran out; leased to the caller.
+
+        SKIP LOCKED lets several workers on PostgreSQL claim different jobs at once (SQLite has
+        one writer at a time anyway).
+        """
+        due = or_(
+            jobs.c.status == "queued",
+            and_(jobs.c.status == "running", jobs.c.lease_until < now),
+        )
+        stmt = (
+            select(jobs)
+            .where(jobs.c.status.in_(["queued", "running"]), due)
+            .order_by(jobs.c.created_at, jobs.c.id)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        )
+        row = (await self.conn.execute(stmt)).mappings().first()
+        if row is None:
+            return None
+        claimed = {
+            "status": "running",
+            "attempts": row["attempts"] + 1,
+            "started_at": row["started_at"] or now,
+            "lease_until": lease_until,
+        }
+        await self.conn.execute(update(jobs).where(jobs.c.id == row["id"]).values(**claimed))
+        return {**dict(row), **claimed}
+
+    async def report(self, job_id: str, progress: dict[str, Any], lease_until: datetime) -> None:
+        await self.conn.execute(
+            update(jobs).where(jobs.c.id == job_id).values(progress=progress, lease_until=lease_until)
+        )
+
+    async def finish(self, job_id: str, values: dict[str, Any]) -> None:
+        await self.conn.execute(update(jobs).where(jobs.c.id == job_id).values(lease_until=None, **values))
