@@ -15,21 +15,19 @@ from sqlalchemy import text
 
 from leadapi import __version__
 from leadapi.api.auth import SECURITY_SCHEMES
-from leadapi.api.idempotency import Idempotency, purge_expired
+from leadapi.api.idempotency import Idempotency
 from leadapi.api.middleware import RequestGuard
+from leadapi.background import loops
 from leadapi.config import Settings
-from leadapi.db import Database, create_engine, utcnow
+from leadapi.db import Database, utcnow
 from leadapi.errors import PROBLEM_JSON, ProblemError, install_handlers, problem_response
 from leadapi.events.router import router as events_router
-from leadapi.events.sequencer import EventSequencer
-from leadapi.events.service import EventService
-from leadapi.jobs.loop import every
+from leadapi.jobs.router import router as jobs_router
 from leadapi.leads.router import router as leads_router
-from leadapi.leads.service import LeadService
+from leadapi.scoring.router import lead_router as lead_scoring_router
 from leadapi.scoring.router import router as scoring_router
-from leadapi.scoring.service import ScoringService
+from leadapi.services import build_services
 from leadapi.workspaces.router import router as api_keys_router
-from leadapi.workspaces.service import WorkspaceService
 
 DESCRIPTION = """Headless lead management: capture, dedupe, score, route, SLA, webhooks, funnel.
 
@@ -62,34 +60,17 @@ PROBLEM_SCHEMA: dict[str, Any] = {
 
 def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime] = utcnow) -> FastAPI:
     settings = settings or Settings()
-    db = Database(
-        create_engine(
-            settings.database_url, pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow
-        )
-    )
-    workspaces = WorkspaceService(db, clock, settings.auth_cache_seconds)
-
-    sequencer = EventSequencer(db)
-    idempotency_ttl = timedelta(hours=settings.idempotency_ttl_hours)
+    services = build_services(settings, clock)
+    db = services.db
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         stop = asyncio.Event()
-        tasks = []
-        if settings.sequencer_interval > 0:
-
-            async def sequence() -> bool:
-                return await sequencer.run_once() == sequencer.batch
-
-            tasks.append(asyncio.create_task(every(settings.sequencer_interval, sequence, stop, "sequencer")))
-        if settings.maintenance_interval > 0:
-
-            async def purge() -> bool:
-                return await purge_expired(db, clock(), idempotency_ttl) > 0
-
-            tasks.append(
-                asyncio.create_task(every(settings.maintenance_interval, purge, stop, "idempotency purge"))
-            )
+        tasks = (
+            [asyncio.create_task(loop) for loop in loops(services, stop)]
+            if settings.background_in_serve
+            else []
+        )
         try:
             yield
         finally:
@@ -107,18 +88,22 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
         openapi_url="/openapi.json" if settings.docs_enabled else None,
     )
     app.state.settings = settings
+    app.state.services = services
     app.state.db = db
     app.state.clock = clock
-    app.state.workspaces = workspaces
-    app.state.sequencer = sequencer
-    app.state.leads = LeadService(db, clock, settings.default_phone_region)
-    app.state.events = EventService(db, clock, app.state.leads)
-    app.state.scoring = ScoringService(db, clock, app.state.leads)
+    app.state.workspaces = services.workspaces
+    app.state.sequencer = services.sequencer
+    app.state.leads = services.leads
+    app.state.events = services.events
+    app.state.scoring = services.scoring
+    app.state.jobs = services.jobs
 
     install_handlers(app)
     app.include_router(leads_router)
     app.include_router(events_router)
     app.include_router(scoring_router)
+    app.include_router(lead_scoring_router)
+    app.include_router(jobs_router)
     app.include_router(api_keys_router)
     _add_health(app, db)
 
@@ -127,9 +112,9 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
     app.add_middleware(
         Idempotency,
         db=db,
-        workspaces=workspaces,
+        workspaces=services.workspaces,
         clock=clock,
-        ttl=idempotency_ttl,
+        ttl=timedelta(hours=settings.idempotency_ttl_hours),
     )
     app.add_middleware(RequestGuard, max_body_bytes=settings.max_body_bytes)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]

@@ -143,6 +143,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="leadapi", description="Headless lead management API.")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("serve", help="serve the API (settings: LEADAPI_HOST, LEADAPI_PORT, LEADAPI_WORKERS)")
+    sub.add_parser(
+        "worker",
+        help="run the background work alone (event numbering, jobs, time-based rescoring, cleanup); "
+        "set LEADAPI_BACKGROUND_IN_SERVE=false on the API processes",
+    )
     m = sub.add_parser("migrate", help="migrate the database to the latest schema")
     m.add_argument("revision", nargs="?", default="head")
     sub.add_parser("init", help="migrate, and create a workspace and an admin key if there is none")
@@ -180,6 +185,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "serve":
         serve(settings)
+    elif args.command == "worker":
+        from leadapi.background import run_worker
+        from leadapi.db import utcnow
+        from leadapi.services import build_services
+
+        asyncio.run(run_worker(build_services(settings, utcnow)))
     elif args.command == "migrate":
         migrate(settings, args.revision)
     elif args.command == "init":

@@ -61,6 +61,17 @@ class Settings(BaseSettings):
         ge=0,
         description="Seconds between sweeps of expired Idempotency-Key records; 0 turns the sweep off.",
     )
+    worker_interval: float = Field(
+        default=1.0,
+        ge=0,
+        description="Seconds between rounds of background jobs (rescoring after a model is activated) and "
+        "of time-based rescoring (windows, decay, inactivity); 0 turns both off.",
+    )
+    background_in_serve: bool = Field(
+        default=True,
+        description="Run the background work (event numbering, jobs, rescoring, cleanup) inside "
+        "`leadapi serve`; set false where `leadapi worker` runs it instead.",
+    )
     bootstrap: bool = Field(
         default=True,
         description="On start, if no API key exists, create a default workspace and admin key and print it.",

@@ -11,6 +11,7 @@ Choices users can rely on:
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass
@@ -35,11 +36,12 @@ from sqlalchemy import (
 
 from leadapi.errors import ProblemError
 
-FieldKind = Literal["string", "int", "bool", "datetime", "string_list", "attributes"]
+FieldKind = Literal["string", "int", "number", "bool", "datetime", "string_list", "attributes"]
 OPERATORS = ("eq", "ne", "gt", "gte", "lt", "lte", "in", "contains", "starts_with", "exists")
 ALLOWED: dict[str, tuple[str, ...]] = {
     "string": ("eq", "ne", "in", "contains", "starts_with", "exists"),
     "int": ("eq", "ne", "gt", "gte", "lt", "lte", "in", "exists"),
+    "number": ("eq", "ne", "gt", "gte", "lt", "lte", "exists"),
     "datetime": ("eq", "ne", "gt", "gte", "lt", "lte", "exists"),
     "bool": ("eq", "ne", "exists"),
     "string_list": ("contains", "in", "exists"),
@@ -141,6 +143,14 @@ def _scalar(key: str, kind: FieldKind, op: str, raw: str) -> Any:
         if not INT32_MIN <= number <= INT32_MAX:  # integer columns are 32-bit
             raise _problem(key, f"out of range ({INT32_MIN} to {INT32_MAX})")
         return number
+    if kind == "number":
+        try:
+            real = float(raw)
+        except ValueError:
+            raise _problem(key, "expected a number") from None
+        if not math.isfinite(real) or abs(real) > 1e15:
+            raise _problem(key, "expected a finite number of reasonable size")
+        return real
     if kind == "bool":
         return _bool(key, raw)
     if kind == "datetime":

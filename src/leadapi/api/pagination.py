@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -17,7 +18,7 @@ from sqlalchemy import ColumnElement, and_, false, or_, true
 
 from leadapi.errors import ProblemError
 
-CursorKind = Literal["string", "int", "bool", "datetime", "id"]
+CursorKind = Literal["string", "int", "number", "bool", "datetime", "id"]
 
 
 def _bad_cursor() -> ProblemError:
@@ -61,11 +62,14 @@ def _decode_value(value: Any, kind: str) -> Any:
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
     expected: tuple[type, ...] = {
         "int": (int,),
+        "number": (int, float),
         "bool": (bool,),
         "string": (str,),
         "id": (str,),
     }.get(kind, (str, int, float, bool))
-    if not isinstance(value, expected) or (kind == "int" and isinstance(value, bool)):
+    if not isinstance(value, expected) or (kind in ("int", "number") and isinstance(value, bool)):
+        raise _bad_cursor()
+    if isinstance(value, float) and not math.isfinite(value):
         raise _bad_cursor()
     # A tampered cursor must fail here, not in the database: no NUL in text, ints fit 32 bits.
     if (isinstance(value, str) and "\x00" in value) or (

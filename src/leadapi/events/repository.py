@@ -80,7 +80,11 @@ class EventRepository:
         return dict(row) if row else None
 
     async def for_lead(
-        self, lead_id: str, limit: int, before: tuple[datetime, str] | None
+        self,
+        lead_id: str,
+        limit: int,
+        before: tuple[datetime, str] | None,
+        types: Sequence[str] | None = None,
     ) -> list[dict[str, Any]]:
         """A lead's events, newest first (by when they happened, then by id)."""
         stmt = (
@@ -98,6 +102,8 @@ class EventRepository:
             .order_by(events.c.occurred_at.desc(), events.c.id.desc())
             .limit(limit)
         )
+        if types is not None:
+            stmt = stmt.where(events.c.type.in_(list(types)))
         if before is not None:
             stmt = stmt.where(
                 or_(

@@ -15,6 +15,7 @@ from leadapi.errors import attempt_item, not_found, validation_problem
 from leadapi.events.repository import EventRepository, NewEvent
 from leadapi.events.schemas import EventIn, TrackedEventIn
 from leadapi.leads.service import LeadService
+from leadapi.scoring.scorer import Scorer
 from leadapi.workspaces.service import Principal
 
 log = logging.getLogger("leadapi.events")
@@ -38,10 +39,13 @@ def shown(row: dict[str, Any], replayed: bool) -> dict[str, Any]:
 
 
 class EventService:
-    def __init__(self, db: Database, clock: Callable[[], datetime], leads: LeadService) -> None:
+    def __init__(
+        self, db: Database, clock: Callable[[], datetime], leads: LeadService, scorer: Scorer
+    ) -> None:
         self.db = db
         self.clock = clock
         self.leads = leads
+        self.scorer = scorer
 
     async def record_for_lead(self, principal: Principal, lead_id: str, data: EventIn) -> dict[str, Any]:
         return await self._record(principal, data, {"lead_id": lead_id})
@@ -65,6 +69,7 @@ class EventService:
         return await self._record(principal, data, ref)
 
     async def _record(self, principal: Principal, data: EventIn, ref: dict[str, Any]) -> dict[str, Any]:
+        await self.scorer.ensure_active(principal.workspace_id, principal.key_id)
         now = self.clock()
         occurred_at = data.occurred_at or now
         if occurred_at > now + FUTURE_TOLERANCE:
@@ -106,7 +111,14 @@ class EventService:
                 ]
             )
             if data.type == "unsubscribe":
-                await self.leads.mark_unsubscribed(conn, principal, lead)
+                lead = await self.leads.mark_unsubscribed(conn, principal, lead)
+            # Every client event is behaviour; one dated ahead (clock skew) counts from now.
+            happened = min(occurred_at, self.clock())
+            if lead["last_activity_at"] is None or happened > lead["last_activity_at"]:
+                lead = {**lead, "last_activity_at": happened}
+            await self.scorer.rescore(
+                conn, principal.workspace_id, [lead], reason="event", actor=principal.key_id
+            )
             return shown(row, replayed=False)
 
     async def _record_item(self, principal: Principal, item: Any) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from sqlalchemy import (
     and_,
     bindparam,
     delete,
+    func,
     insert,
     literal,
     or_,
@@ -33,10 +34,12 @@ from leadapi.api.pagination import keyset_clause, order_by
 from leadapi.events.models import Event
 from leadapi.leads.fields import SCALAR_FIELDS
 from leadapi.leads.models import Lead, LeadExternalId
+from leadapi.scoring.models import ScoringSettings
 
 leads = cast(Table, Lead.__table__)
 external_ids = cast(Table, LeadExternalId.__table__)
 events = cast(Table, Event.__table__)
+scoring_settings = cast(Table, ScoringSettings.__table__)
 
 # Text columns: the plain fields that hold text, and the derived or read-only ones.
 _STRING_FIELDS = [name for name in SCALAR_FIELDS if name not in ("company_size", "consent")] + [
@@ -45,6 +48,8 @@ _STRING_FIELDS = [name for name in SCALAR_FIELDS if name not in ("company_size",
     "stage",
     "domain",
     "seniority",
+    "band",
+    "score_model_id",
 ]
 
 # What `GET /v1/leads` can filter and sort on.
@@ -52,6 +57,10 @@ LEAD_FIELDS: dict[str, FieldSpec] = {
     **{name: FieldSpec(name, "string") for name in _STRING_FIELDS},
     "company_size": FieldSpec("company_size", "int"),
     "score": FieldSpec("score", "int"),
+    "fit_score": FieldSpec("fit_score", "number"),
+    "behavior_score": FieldSpec("behavior_score", "number"),
+    "scored_at": FieldSpec("scored_at", "datetime"),
+    "last_activity_at": FieldSpec("last_activity_at", "datetime"),
     "version": FieldSpec("version", "int"),
     "consent": FieldSpec("consent", "bool"),
     "unsubscribed": FieldSpec("unsubscribed", "bool"),
@@ -208,6 +217,23 @@ class LeadRepository:
                 .values(lead_id=to_lead_id)
             )
 
+    async def count(self) -> int:
+        stmt = select(func.count()).select_from(leads).where(leads.c.workspace_id == self.workspace_id)
+        return int((await self.conn.execute(stmt)).scalar_one())
+
+    async def not_scored_by(
+        self, model_id: str, after: tuple[Any, str] | None, limit: int
+    ) -> list[dict[str, Any]]:
+        """The next leads, in creation order, whose score another model (or none) computed;
+        locked on PostgreSQL."""
+        stmt = self._base().where(or_(leads.c.score_model_id != model_id, leads.c.score_model_id.is_(None)))
+        if after is not None:
+            stmt = stmt.where(keyset_clause([(leads.c.created_at, False), (leads.c.id, False)], after))
+        stmt = stmt.order_by(leads.c.created_at, leads.c.id).limit(limit)
+        if self.lock:
+            stmt = stmt.with_for_update()
+        return [dict(row) for row in (await self.conn.execute(stmt)).mappings()]
+
     async def page(
         self,
         filters: Sequence[Filter],
@@ -247,7 +273,17 @@ def _create_if_new_statement(by_email: bool, by_phone: bool) -> Select[Any] | Co
     lead_values = {
         c.name: bindparam(f"l_{c.name}", type_=c.type) for c in leads.c if c.name != "workspace_id"
     }
-    new_row = select(_WS, *lead_values.values())
+    # Scored under the model the caller believes active: if another became active meanwhile,
+    # nothing is inserted and the transactional path scores under the right one.
+    model_is_active = (
+        select(scoring_settings.c.workspace_id)
+        .where(
+            scoring_settings.c.workspace_id == _WS,
+            scoring_settings.c.active_model_id == bindparam("_model"),
+        )
+        .exists()
+    )
+    new_row = select(_WS, *lead_values.values()).where(model_is_active)
     matches = None
     if by_email or by_phone:  # with no dedupe key, every capture is a new lead
         matches = _match_ids_statement(by_email, by_phone, False).cte("matches")
@@ -259,25 +295,28 @@ def _create_if_new_statement(by_email: bool, by_phone: bool) -> Select[Any] | Co
         .returning(leads.c.id)
         .cte("new_lead")
     )
-    event_values = {
-        name: bindparam(f"e_{name}", type_=events.c[name].type)
-        for name in ("id", "type", "occurred_at", "actor", "data")
-    }
-    created_event = (
-        insert(events)
-        .from_select(
-            ["workspace_id", "lead_id", *event_values],
-            select(_WS, new_lead.c.id, *event_values.values()),
+    # Its `lead.created` and `lead.scored`, in that order (ids are monotonic).
+    appended = []
+    for prefix in ("e", "s"):
+        event_values = {
+            name: bindparam(f"{prefix}_{name}", type_=events.c[name].type)
+            for name in ("id", "type", "occurred_at", "actor", "data")
+        }
+        appended.append(
+            insert(events)
+            .from_select(
+                ["workspace_id", "lead_id", *event_values],
+                select(_WS, new_lead.c.id, *event_values.values()),
+            )
+            .cte(f"{prefix}_event")
         )
-        .cte("created_event")
-    )
-    created = select(literal("new").label("kind"), new_lead.c.id).add_cte(created_event)
+    created = select(literal("new").label("kind"), new_lead.c.id).add_cte(*appended)
     if matches is None:
         return created
     return select(literal("match").label("kind"), matches.c.id).union_all(created)
 
 
-_JSON_PARAMS = frozenset({"l_tags", "l_external_ids", "l_attributes", "e_data"})
+_JSON_PARAMS = frozenset({"l_tags", "l_external_ids", "l_attributes", "e_data", "s_data"})
 
 
 @lru_cache(maxsize=8)
@@ -299,16 +338,30 @@ class FastCreate:
         self.conn = driver_connection
         self.workspace_id = workspace_id
 
-    async def create_if_new(self, row: Mapping[str, Any], event: Mapping[str, Any]) -> str:
-        """'created', 'matched' (someone has a dedupe key), or 'raced' (lost an insert race)."""
+    async def create_if_new(
+        self, row: Mapping[str, Any], created: Mapping[str, Any], scored: Mapping[str, Any], model_id: str
+    ) -> str:
+        """'created', 'matched' (someone has a dedupe key), or 'raced' (lost an insert race, or
+        the scoring model changed)."""
         sql, order, literals = _create_if_new_sql(bool(row.get("email")), bool(row.get("phone")))
         params: dict[str, Any] = {**literals, "_ws": self.workspace_id, "_email": row.get("email")}
-        params["_phone"] = row.get("phone")
+        params.update(_phone=row.get("phone"), _model=model_id)
         params.update({f"l_{name}": value for name, value in row.items()})
-        params.update({f"e_{name}": value for name, value in event.items()})
+        params.update({f"e_{name}": value for name, value in created.items()})
+        params.update({f"s_{name}": value for name, value in scored.items()})
         # SQLAlchemy's jsonb codec on these connections takes JSON text.
         args = [json.dumps(params[name]) if name in _JSON_PARAMS else params[name] for name in order]
         kinds = {record[0] for record in await self.conn.fetch(sql, *args)}
         if "match" in kinds:
             return "matched"
         return "created" if "new" in kinds else "raced"
+
+
+async def due_for_rescore(conn: AsyncConnection, now: Any, limit: int, *, lock: bool) -> list[dict[str, Any]]:
+    """Leads, in any workspace, whose score time alone may have changed by `now`, most overdue
+    first. On PostgreSQL they are locked and rows other sweepers hold are skipped, so several
+    workers share the queue without doing anything twice."""
+    stmt = select(leads).where(leads.c.rescore_at <= now).order_by(leads.c.rescore_at).limit(limit)
+    if lock:
+        stmt = stmt.with_for_update(skip_locked=True)
+    return [dict(row) for row in (await conn.execute(stmt)).mappings()]

@@ -145,7 +145,13 @@ class Lead(BaseModel):
     unsubscribed: bool
     owner_id: str | None
     stage: str
-    score: int | None
+    score: int | None = Field(description="Fit + behaviour points, clamped to the model's range.")
+    fit_score: float | None = Field(description="Points from who the lead is.")
+    behavior_score: float | None = Field(description="Points from what the lead did (negative included).")
+    band: str | None = Field(description="The score's band in the active model, e.g. sql, mql, not_ready.")
+    scored_at: datetime | None
+    score_model_id: str | None = Field(description="The scoring model version that computed the score.")
+    last_activity_at: datetime | None = Field(description="When the lead's latest behaviour event happened.")
     domain: str | None = Field(description="Company domain: the website's, else a work email's.")
     is_free_email: bool
     seniority: Seniority

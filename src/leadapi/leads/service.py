@@ -23,6 +23,7 @@ from leadapi.leads import normalize
 from leadapi.leads.fields import SCALAR_FIELDS
 from leadapi.leads.repository import FastCreate, LeadRepository
 from leadapi.leads.schemas import Lead, LeadCreate, LeadFields, LeadUpdate
+from leadapi.scoring.scorer import SCORE_COLUMNS, ActiveModel, Scorer
 from leadapi.workspaces.service import Principal
 
 log = logging.getLogger("leadapi.leads")
@@ -129,10 +130,13 @@ def diff(before: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, lis
 
 
 class LeadService:
-    def __init__(self, db: Database, clock: Callable[[], datetime], phone_region: str) -> None:
+    def __init__(
+        self, db: Database, clock: Callable[[], datetime], phone_region: str, scorer: Scorer
+    ) -> None:
         self.db = db
         self.clock = clock
         self.phone_region = phone_region
+        self.scorer = scorer
 
     def _repos(self, conn: Any, principal: Principal) -> tuple[LeadRepository, EventRepository]:
         return (
@@ -147,8 +151,9 @@ class LeadService:
 
     async def capture(self, principal: Principal, data: LeadCreate, *, overwrite: bool = False) -> Captured:
         fields = self.prepare(data)
+        model = await self.scorer.ensure_active(principal.workspace_id, principal.key_id)
         if self.db.is_postgres and not fields.get("external_ids"):
-            created = await self._create_in_one_statement(principal, fields)
+            created = await self._create_in_one_statement(principal, fields, model)
             if created is not None:
                 return created
         # A concurrent capture of the same person can win the race to insert; the unique index
@@ -173,7 +178,7 @@ class LeadService:
             owners = await leads.lead_ids_by_external_ids(ext_ids)
             target, matched_on = self._pick_match(matches, fields, owners)
             if target is None:
-                row = await self._insert_new(leads, events, principal, fields, now)
+                row = await self._insert_new(conn, principal, fields, now)
                 return Captured(row, merged=False)
 
             # Only the lead merged into is locked, and re-read under the lock: concurrent merges
@@ -195,13 +200,20 @@ class LeadService:
             if conflicts:
                 data["external_id_conflicts"] = conflicts
             await events.append([NewEvent("lead.merged", target["id"], now, data, principal.key_id)])
-            return Captured({**target, **changes}, merged=True)
+            merged = {**target, **changes}
+            if changes:
+                [merged] = await self._rescore(conn, principal, merged)
+            return Captured(merged, merged=True)
 
-    async def _create_in_one_statement(self, principal: Principal, fields: dict[str, Any]) -> Captured | None:
+    async def _create_in_one_statement(
+        self, principal: Principal, fields: dict[str, Any], model: ActiveModel
+    ) -> Captured | None:
         """The common case, a new person, in one round trip; None when the lead must be merged
-        (or an insert race was lost), which the transactional path then handles."""
+        (or an insert race was lost, or the active model changed), which the transactional path
+        then handles."""
         now = self.clock()
         row = self._new_row(fields, now)
+        scored = self.scorer.score_new(model, row, now, principal.key_id)
         shown = public(row)
         event = {
             "id": new_id("event"),
@@ -210,9 +222,19 @@ class LeadService:
             "actor": principal.key_id,
             "data": {"lead": shown},
         }
+        scored_event = {
+            "id": new_id("event"),
+            "type": scored.type,
+            "occurred_at": now,
+            "actor": principal.key_id,
+            "data": scored.data,
+        }
         async with self.db.asyncpg_connection() as conn:
-            outcome = await FastCreate(conn, principal.workspace_id).create_if_new(row, event)
+            outcome = await FastCreate(conn, principal.workspace_id).create_if_new(
+                row, event, scored_event, model.id
+            )
         if outcome != "created":
+            self.scorer.forget_active(principal.workspace_id)  # in case that was the reason
             return None
         return Captured({**row, "workspace_id": principal.workspace_id}, merged=False, shown=shown)
 
@@ -254,8 +276,8 @@ class LeadService:
             unsubscribed=bool(fields.get("unsubscribed")),
             owner_id=None,
             stage=DEFAULT_STAGE,
-            score=None,
             created_at=now,
+            **dict.fromkeys(SCORE_COLUMNS),
             updated_at=now,
             version=1,
         )
@@ -263,21 +285,26 @@ class LeadService:
         return row
 
     async def _insert_new(
-        self,
-        leads: LeadRepository,
-        events: EventRepository,
-        principal: Principal,
-        fields: Mapping[str, Any],
-        now: datetime,
+        self, conn: Any, principal: Principal, fields: Mapping[str, Any], now: datetime
     ) -> dict[str, Any]:
-        """A new lead, its external ids and its `lead.created`, in the caller's transaction."""
+        """A new lead, scored, with its external ids, `lead.created` and `lead.scored`, in the
+        caller's transaction."""
+        leads, events = self._repos(conn, principal)
         row = self._new_row(fields, now)
+        model = await self.scorer.model_in(conn, principal.workspace_id)
+        scored = [] if model is None else [self.scorer.score_new(model, row, now, principal.key_id)]
         await leads.insert(row)
         await leads.add_external_ids(row["id"], row["external_ids"])
-        await events.append(
-            [NewEvent("lead.created", row["id"], now, {"lead": public(row)}, principal.key_id)]
-        )
+        created = NewEvent("lead.created", row["id"], now, {"lead": public(row)}, principal.key_id)
+        await events.append([created, *scored])
         return {**row, "workspace_id": principal.workspace_id}
+
+    async def _rescore(
+        self, conn: Any, principal: Principal, lead: Mapping[str, Any], reason: str = "lead_changed"
+    ) -> list[dict[str, Any]]:
+        return await self.scorer.rescore(
+            conn, principal.workspace_id, [lead], reason=reason, actor=principal.key_id
+        )
 
     @staticmethod
     async def _sync_external_ids(
@@ -306,7 +333,7 @@ class LeadService:
 
         With `create`, an unknown email becomes a new lead, in the same transaction.
         """
-        leads, events = self._repos(conn, principal)
+        leads = LeadRepository(conn, principal.workspace_id, lock=self.db.is_postgres)
         if lead_id is not None:
             return await leads.get(lead_id, for_update=True)
         if external is not None:
@@ -322,12 +349,15 @@ class LeadService:
             return await leads.get(found, for_update=True)
         if not create:
             return None
-        return await self._insert_new(leads, events, principal, {"email": address}, self.clock())
+        return await self._insert_new(conn, principal, {"email": address}, self.clock())
 
-    async def mark_unsubscribed(self, conn: Any, principal: Principal, lead: Mapping[str, Any]) -> None:
-        """An unsubscribe event sets the flag (and records the change), in the caller's transaction."""
+    async def mark_unsubscribed(
+        self, conn: Any, principal: Principal, lead: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """An unsubscribe event sets the flag (and records the change), in the caller's transaction;
+        returns the lead as it now is."""
         if lead["unsubscribed"]:
-            return
+            return dict(lead)
         now = self.clock()
         leads, events = self._repos(conn, principal)
         version = lead["version"] + 1
@@ -343,6 +373,7 @@ class LeadService:
                 )
             ]
         )
+        return {**lead, "unsubscribed": True, "updated_at": now, "version": version}
 
     async def _capture_item(self, principal: Principal, item: Any, overwrite: bool) -> Captured:
         return await self.capture(principal, LeadCreate.model_validate(item), overwrite=overwrite)
@@ -397,6 +428,7 @@ class LeadService:
         fields = self.prepare(data)
         if "unsubscribed" in fields and fields["unsubscribed"] is None:
             raise validation_problem([{"field": "unsubscribed", "message": "cannot be null"}])
+        await self.scorer.ensure_active(principal.workspace_id, principal.key_id)
         now = self.clock()
         async with self.db.transaction() as conn:
             leads, events = self._repos(conn, principal)
@@ -451,7 +483,8 @@ class LeadService:
                     )
                 ]
             )
-            return {**lead, **changes}
+            [updated] = await self._rescore(conn, principal, {**lead, **changes})
+            return updated
 
     @staticmethod
     def _patch_values(lead: Mapping[str, Any], fields: Mapping[str, Any]) -> dict[str, Any]:
@@ -492,6 +525,7 @@ class LeadService:
             raise validation_problem(
                 [{"field": "duplicate_id", "message": "a lead cannot be merged into itself"}]
             )
+        await self.scorer.ensure_active(principal.workspace_id, principal.key_id)
         now = self.clock()
         async with self.db.transaction() as conn:
             leads, events = self._repos(conn, principal)
@@ -531,6 +565,9 @@ class LeadService:
                 "updated_at": now,
                 "version": lead["version"] + 1,
             }
+            # The duplicate's behaviour is the survivor's now.
+            activity = [t for t in (lead["last_activity_at"], duplicate["last_activity_at"]) if t]
+            changes["last_activity_at"] = max(activity, default=None)
             await leads.update(lead_id, changes)
             await events.append(
                 [
@@ -543,7 +580,8 @@ class LeadService:
                     )
                 ]
             )
-            return {**lead, **changes}
+            [merged] = await self._rescore(conn, principal, {**lead, **changes})
+            return merged
 
 
 def etag(version: int) -> str:

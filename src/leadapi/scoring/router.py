@@ -9,11 +9,17 @@ from fastapi import APIRouter, Body, Query, Request, Response
 from leadapi.api.auth import Admin, Reader
 from leadapi.api.pagination import decode_cursor, encode_cursor
 from leadapi.errors import PROBLEM_RESPONSES
+from leadapi.jobs.schemas import Job
+from leadapi.scoring.engine import ScoreResult
 from leadapi.scoring.schemas import (
     MODEL_DESCRIPTION,
+    BandOut,
+    LeadScore,
     ModelRef,
     PreviewIn,
     RuleHit,
+    ScoreChange,
+    ScoreHistory,
     ScoreOut,
     ScoringModel,
     ScoringModelList,
@@ -21,6 +27,7 @@ from leadapi.scoring.schemas import (
 from leadapi.scoring.service import ScoringService
 
 router = APIRouter(prefix="/v1/scoring", tags=["scoring"], responses=PROBLEM_RESPONSES)
+lead_router = APIRouter(prefix="/v1/leads", tags=["scoring"], responses=PROBLEM_RESPONSES)
 
 
 def _service(request: Request) -> ScoringService:
@@ -92,9 +99,91 @@ async def preview_score(request: Request, body: PreviewIn, principal: Reader) ->
         fit_score=result.fit_score,
         behavior_score=result.behavior_score,
         band=result.band,
-        breakdown=[
-            RuleHit(rule_id=h.rule_id, kind=h.kind, points=round(h.points, 4), evidence=h.evidence)
-            for h in result.hits
-        ],
+        breakdown=_hits(result),
         model=ModelRef.model_validate(ref),
+    )
+
+
+@router.post(
+    "/models/{model_id}/activate",
+    operation_id="activate_scoring_model",
+    status_code=202,
+    response_model=Job,
+    summary="Activate a model version",
+)
+async def activate_scoring_model(
+    request: Request, model_id: str, principal: Admin, response: Response
+) -> Job:
+    """The model scores every change from now on; a background job rescores every existing lead
+    (follow it at the `Location` given, `GET /v1/jobs/{id}`)."""
+    job = await _service(request).activate(principal, model_id)
+    response.headers["Location"] = f"/v1/jobs/{job['id']}"
+    return Job.model_validate(job)
+
+
+def _hits(result: ScoreResult) -> list[RuleHit]:
+    return [
+        RuleHit(rule_id=h.rule_id, kind=h.kind, points=round(h.points, 4), evidence=h.evidence)
+        for h in result.hits
+    ]
+
+
+@lead_router.get(
+    "/{lead_id}/score", operation_id="get_lead_score", response_model=LeadScore, summary="Why this score"
+)
+async def get_lead_score(request: Request, lead_id: str, principal: Reader) -> LeadScore:
+    """The lead's score, rule by rule, under the model version that computed it."""
+    lead, result, model = await _service(request).explain(principal, lead_id)
+    return LeadScore(
+        lead_id=lead["id"],
+        score=result.score,
+        fit_score=round(result.fit_score, 4),
+        behavior_score=round(result.behavior_score, 4),
+        band=result.band,
+        scored_at=lead["scored_at"],
+        model=ModelRef(id=model.id, version=model.version, name=model.name),
+        breakdown=_hits(result),
+        bands=[BandOut(name=b.name, min=b.min) for b in model.compiled.bands],
+    )
+
+
+@lead_router.get(
+    "/{lead_id}/score/history",
+    operation_id="get_lead_score_history",
+    response_model=ScoreHistory,
+    summary="How the score changed",
+)
+async def get_lead_score_history(
+    request: Request,
+    lead_id: str,
+    principal: Reader,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    cursor: Annotated[str | None, Query(max_length=2000)] = None,
+) -> ScoreHistory:
+    """Every score change, newest first, with its reason and model version."""
+    before = decode_cursor(cursor, ["datetime", "id"]) if cursor else None
+    rows = await _service(request).history(
+        principal, lead_id, limit + 1, (before[0], before[1]) if before else None
+    )
+    next_cursor = (
+        encode_cursor([rows[limit - 1]["occurred_at"], rows[limit - 1]["id"]]) if len(rows) > limit else None
+    )
+    return ScoreHistory(
+        data=[
+            ScoreChange(
+                event_id=row["id"],
+                at=row["occurred_at"],
+                score=row["data"]["new"],
+                old_score=row["data"]["old"],
+                fit_score=row["data"]["fit_score"],
+                behavior_score=row["data"]["behavior_score"],
+                band=row["data"]["band"],
+                old_band=row["data"].get("old_band"),
+                model_id=row["data"]["model_id"],
+                model_version=row["data"]["model_version"],
+                reason=row["data"]["reason"],
+            )
+            for row in rows[:limit]
+        ],
+        next_cursor=next_cursor,
     )

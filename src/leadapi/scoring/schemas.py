@@ -68,3 +68,42 @@ class ScoreOut(BaseModel):
     band: str
     breakdown: list[RuleHit] = Field(description="Every rule that fired, its points and its evidence.")
     model: ModelRef
+
+
+class BandOut(BaseModel):
+    name: str
+    min: float | None
+
+
+class LeadScore(BaseModel):
+    lead_id: str
+    score: int
+    fit_score: float
+    behavior_score: float
+    band: str
+    scored_at: datetime | None = Field(description="When the score was computed; null if never stored yet.")
+    model: ModelRef
+    breakdown: list[RuleHit] = Field(
+        description="Every rule that fired, its points (after decay and caps) and its evidence: "
+        "the fields it read, or the events it counted. The points add up to fit + behaviour."
+    )
+    bands: list[BandOut] = Field(description="The model's bands, highest minimum first.")
+
+
+class ScoreChange(BaseModel):
+    event_id: str
+    at: datetime
+    score: int
+    old_score: int | None
+    fit_score: float
+    behavior_score: float
+    band: str
+    old_band: str | None
+    model_id: str
+    model_version: int
+    reason: str = Field(description="lead_created, lead_changed, event, model_activated or time.")
+
+
+class ScoreHistory(BaseModel):
+    data: list[ScoreChange]
+    next_cursor: str | None

@@ -14,15 +14,18 @@ from leadapi.db import Database
 from leadapi.errors import not_found, validation_problem
 from leadapi.events.repository import EventRepository
 from leadapi.events.schemas import RESERVED_PREFIXES
-from leadapi.ids import new_id
+from leadapi.jobs.service import JobService, Report
+from leadapi.leads.repository import LeadRepository, due_for_rescore
 from leadapi.leads.service import LeadService, derived
-from leadapi.scoring.defaults import DEFAULT_MODEL
 from leadapi.scoring.engine import CompiledModel, EventFact, ModelError, ScoreResult, compile_model
 from leadapi.scoring.repository import ScoringRepository
 from leadapi.scoring.schemas import PreviewIn
+from leadapi.scoring.scorer import ActiveModel, Scorer
 from leadapi.workspaces.service import Principal
 
 ATTEMPTS = 3
+RESCORE_JOB = "scoring.rescore"
+RESCORE_BATCH = 500
 
 
 def _refuse_unstorable(value: Any, path: str) -> None:
@@ -51,49 +54,29 @@ def compile_document(document: Any) -> CompiledModel:
 
 
 class ScoringService:
-    def __init__(self, db: Database, clock: Callable[[], datetime], leads: LeadService) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Callable[[], datetime],
+        leads: LeadService,
+        scorer: Scorer,
+        jobs: JobService,
+    ) -> None:
         self.db = db
         self.clock = clock
         self.leads = leads
-        # Models are immutable, so a compiled model is good for as long as the process lives.
-        self._compiled: dict[str, CompiledModel] = {}
-
-    def compiled(self, row: Mapping[str, Any]) -> CompiledModel:
-        model = self._compiled.get(row["id"])
-        if model is None:
-            if len(self._compiled) > 1000:
-                self._compiled.clear()
-            model = self._compiled[row["id"]] = compile_model(row["document"])
-        return model
+        self.scorer = scorer
+        self.jobs = jobs
+        jobs.register(RESCORE_JOB, self.run_rescore_job)
 
     async def active(self, principal: Principal) -> dict[str, Any]:
-        for attempt in range(1, ATTEMPTS + 1):
-            try:
-                async with self.db.transaction() as conn:
-                    repo = ScoringRepository(conn, principal.workspace_id)
-                    active_id = await repo.active_id()
-                    if active_id is not None:
-                        row = await repo.get(active_id)
-                        assert row is not None  # a foreign key keeps it
-                        return {**row, "active": True}
-                    row = self._new_row(await repo.next_version(), DEFAULT_MODEL, principal)
-                    await repo.add(row)
-                    await repo.set_active(row["id"], first=True)
-                    return {**row, "active": True}
-            except IntegrityError:  # another request created the default at the same moment
-                if attempt == ATTEMPTS:
-                    raise
-        raise AssertionError("unreachable")
-
-    def _new_row(self, version: int, document: Mapping[str, Any], principal: Principal) -> dict[str, Any]:
-        return {
-            "id": new_id("scoring_model"),
-            "version": version,
-            "name": document["name"],
-            "document": dict(document),
-            "created_at": self.clock(),
-            "created_by": principal.key_id,
-        }
+        model = await self.scorer.ensure_active(principal.workspace_id, principal.key_id)
+        async with self.db.read() as conn:
+            repo = ScoringRepository(conn, principal.workspace_id)
+            active_id = await repo.active_id() or model.id
+            row = await repo.get(active_id)
+        assert row is not None  # a foreign key keeps the active model
+        return {**row, "active": True}
 
     async def create(self, principal: Principal, document: dict[str, Any]) -> dict[str, Any]:
         compiled = compile_document(document)
@@ -102,9 +85,9 @@ class ScoringService:
             try:
                 async with self.db.transaction() as conn:
                     repo = ScoringRepository(conn, principal.workspace_id)
-                    row = self._new_row(await repo.next_version(), document, principal)
+                    row = self.scorer.new_model_row(await repo.next_version(), document, principal.key_id)
                     await repo.add(row)
-                    self._compiled[row["id"]] = compiled
+                    self.scorer.remember(ActiveModel(row["id"], row["version"], row["name"], compiled))
                     return {**row, "active": row["id"] == active["id"]}
             except IntegrityError:  # two creations raced for the same version number
                 if attempt == ATTEMPTS:
@@ -137,9 +120,9 @@ class ScoringService:
             model = compile_document(body.model)
             ref: dict[str, Any] = {"id": None, "version": None, "name": model.name}
         else:
-            active = await self.active(principal)
-            model = self.compiled(active)
-            ref = {"id": active["id"], "version": active["version"], "name": active["name"]}
+            active = await self.scorer.ensure_active(principal.workspace_id, principal.key_id)
+            model = active.compiled
+            ref = {"id": active.id, "version": active.version, "name": active.name}
         now = self.clock()
         facts = [
             EventFact(f"preview_{i}", e.type, e.occurred_at or now, e.properties, e.source)
@@ -160,3 +143,116 @@ class ScoringService:
             lead = {"created_at": now, "tags": [], "attributes": {}, "unsubscribed": False, **fields}
             lead.update(derived(lead))
         return model.score(lead, facts, now), ref
+
+    # ---- activation and the rescoring job -------------------------------------------------------
+
+    async def activate(self, principal: Principal, model_id: str) -> dict[str, Any]:
+        """Make a model version the active one and queue the job that rescores every lead."""
+        await self.scorer.ensure_active(principal.workspace_id, principal.key_id)
+        async with self.db.transaction() as conn:
+            repo = ScoringRepository(conn, principal.workspace_id)
+            row = await repo.get(model_id)
+            if row is None:
+                raise not_found("Scoring model", model_id)
+            await repo.set_active(model_id, first=False)
+            job = await self.jobs.enqueue(
+                conn, principal.workspace_id, RESCORE_JOB, {"model_id": model_id}, principal.key_id
+            )
+        self.scorer.compiled(row)
+        self.scorer.forget_active(principal.workspace_id)
+        return job
+
+    async def run_rescore_job(self, job: dict[str, Any], report: Report) -> dict[str, Any]:
+        """Rescore every lead of the workspace not yet scored by the job's model, in batches of
+        one transaction each. A second pass catches leads that a request scored under the old
+        model while the first pass ran (its transaction began before the activation committed).
+        Stops early if another model became active meanwhile: that activation has its own job."""
+        workspace_id, model_id = job["workspace_id"], job["params"]["model_id"]
+        async with self.db.read() as conn:
+            total = await LeadRepository(conn, workspace_id).count()
+        done = rescored = changed = band_changes = 0
+        for _pass in range(2):
+            after: tuple[Any, str] | None = None
+            while True:
+                async with self.db.transaction() as conn:
+                    model = await self.scorer.model_in(conn, workspace_id)
+                    if model is None or model.id != model_id:
+                        return {"rescored": rescored, "changed": changed, "band_changes": band_changes,
+                                "superseded_by": None if model is None else model.id}  # fmt: skip
+                    repo = LeadRepository(conn, workspace_id, lock=self.db.is_postgres)
+                    batch = await repo.not_scored_by(model_id, after, RESCORE_BATCH)
+                    updated = await self.scorer.rescore(
+                        conn,
+                        workspace_id,
+                        batch,
+                        reason="model_activated",
+                        actor=job["created_by"],
+                        model=model,
+                    )
+                if not batch:
+                    break
+                after = (batch[-1]["created_at"], batch[-1]["id"])
+                rescored += len(batch)
+                changed += sum(
+                    1 for old, new in zip(batch, updated, strict=True) if old["score"] != new["score"]
+                )
+                band_changes += sum(
+                    1 for old, new in zip(batch, updated, strict=True) if old["band"] != new["band"]
+                )
+                done = min(total, done + len(batch))
+                await report({"total": total, "done": done})
+        await report({"total": total, "done": total})
+        return {"rescored": rescored, "changed": changed, "band_changes": band_changes}
+
+    # ---- time-based rescoring -------------------------------------------------------------------
+
+    async def rescore_due(self, limit: int = RESCORE_BATCH) -> int:
+        """One round of the sweep: rescore leads whose score time alone may have changed (a window
+        ended, points decayed, the lead went quiet). Returns how many leads it rescored."""
+        now = self.clock()
+        async with self.db.transaction() as conn:
+            due = await due_for_rescore(conn, now, limit, lock=self.db.is_postgres)
+            by_workspace: dict[str, list[dict[str, Any]]] = {}
+            for lead in due:
+                by_workspace.setdefault(lead["workspace_id"], []).append(lead)
+            for workspace_id, batch in by_workspace.items():
+                model = await self.scorer.model_in(conn, workspace_id)
+                if model is None:  # a workspace older than scoring: give it its default model here
+                    model = await self.scorer.create_default(conn, workspace_id, None)
+                await self.scorer.rescore(conn, workspace_id, batch, reason="time", actor=None, model=model)
+        return len(due)
+
+    # ---- a lead's score -------------------------------------------------------------------------
+
+    async def explain(
+        self, principal: Principal, lead_id: str
+    ) -> tuple[dict[str, Any], ScoreResult, ActiveModel]:
+        """The lead's stored score, re-derived rule by rule: under the model that computed it, at
+        the moment it was computed, so the breakdown adds up to the stored figures."""
+        await self.scorer.ensure_active(principal.workspace_id, principal.key_id)
+        async with self.db.read() as conn:
+            lead = await LeadRepository(conn, principal.workspace_id).get(lead_id)
+            if lead is None:
+                raise not_found("Lead", lead_id)
+            model: ActiveModel | None = None
+            if lead["score_model_id"] is not None:
+                row = await ScoringRepository(conn, principal.workspace_id).get(lead["score_model_id"])
+                model = None if row is None else self.scorer.compiled(row)
+            at = lead["scored_at"] if model is not None else None
+            model = model or await self.scorer.model_in(conn, principal.workspace_id)
+            assert model is not None
+            facts = await self.scorer.facts(conn, principal.workspace_id, model, [lead_id])
+        at = at or self.clock()
+        result = model.compiled.score(lead, facts.get(lead_id, ()), at, lead["last_activity_at"])
+        return lead, result, model
+
+    async def history(
+        self, principal: Principal, lead_id: str, limit: int, before: tuple[datetime, str] | None
+    ) -> list[dict[str, Any]]:
+        """The lead's `lead.scored` events, newest first."""
+        async with self.db.read() as conn:
+            if await LeadRepository(conn, principal.workspace_id).get(lead_id) is None:
+                raise not_found("Lead", lead_id)
+            return await EventRepository(conn, principal.workspace_id).for_lead(
+                lead_id, limit, before, types=("lead.scored",)
+            )

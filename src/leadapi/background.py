@@ -1,0 +1,50 @@
+"""Background work: numbering events, running jobs, rescoring as time passes, cleaning up.
+
+It runs inside `leadapi serve` by default and in `leadapi worker` when that is set apart. Every
+piece is safe with several processes on one PostgreSQL (advisory lock, SKIP LOCKED, leases).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from collections.abc import Awaitable, Callable, Coroutine
+from datetime import timedelta
+from typing import Any
+
+from leadapi.api.idempotency import purge_expired
+from leadapi.jobs.loop import every
+from leadapi.services import Services
+
+
+def loops(services: Services, stop: asyncio.Event) -> list[Coroutine[Any, Any, None]]:
+    settings = services.settings
+    work: list[tuple[float, Callable[[], Awaitable[bool]], str]] = []
+
+    async def sequence() -> bool:
+        return await services.sequencer.run_once() == services.sequencer.batch
+
+    async def purge() -> bool:
+        ttl = timedelta(hours=settings.idempotency_ttl_hours)
+        return await purge_expired(services.db, services.clock(), ttl) > 0
+
+    async def rescore() -> bool:
+        return await services.scoring.rescore_due() > 0
+
+    work.append((settings.sequencer_interval, sequence, "sequencer"))
+    work.append((settings.worker_interval, services.jobs.run_once, "jobs"))
+    work.append((settings.worker_interval, rescore, "rescoring sweep"))
+    work.append((settings.maintenance_interval, purge, "idempotency purge"))
+    return [every(interval, fn, stop, name) for interval, fn, name in work if interval > 0]
+
+
+async def run_worker(services: Services) -> None:
+    """`leadapi worker`: the background loops alone, until SIGINT or SIGTERM."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await asyncio.gather(*loops(services, stop))
+    finally:
+        await services.db.dispose()

@@ -1,0 +1,54 @@
+"""The service graph, built once per process: by the API app and by `leadapi worker` alike."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from leadapi.config import Settings
+from leadapi.db import Database, create_engine
+from leadapi.events.sequencer import EventSequencer
+from leadapi.events.service import EventService
+from leadapi.jobs.service import JobService
+from leadapi.leads.service import LeadService
+from leadapi.scoring.scorer import Scorer
+from leadapi.scoring.service import ScoringService
+from leadapi.workspaces.service import WorkspaceService
+
+
+@dataclass(frozen=True)
+class Services:
+    settings: Settings
+    clock: Callable[[], datetime]
+    db: Database
+    workspaces: WorkspaceService
+    sequencer: EventSequencer
+    jobs: JobService
+    scorer: Scorer
+    leads: LeadService
+    events: EventService
+    scoring: ScoringService
+
+
+def build_services(settings: Settings, clock: Callable[[], datetime]) -> Services:
+    db = Database(
+        create_engine(
+            settings.database_url, pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow
+        )
+    )
+    jobs = JobService(db, clock)
+    scorer = Scorer(db, clock)
+    leads = LeadService(db, clock, settings.default_phone_region, scorer)
+    return Services(
+        settings=settings,
+        clock=clock,
+        db=db,
+        workspaces=WorkspaceService(db, clock, settings.auth_cache_seconds),
+        sequencer=EventSequencer(db),
+        jobs=jobs,
+        scorer=scorer,
+        leads=leads,
+        events=EventService(db, clock, leads, scorer),
+        scoring=ScoringService(db, clock, leads, scorer, jobs),
+    )
