@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -39,6 +40,17 @@ class Clock:
 
     def advance(self, **kwargs: float) -> None:
         self.offset += timedelta(**kwargs)
+
+    @contextmanager
+    def travel(self, **kwargs: float) -> Iterator[None]:
+        """Move time ahead for a block, then back: the app and the clock live for the session,
+        so a test that ages its leads must not age every later test's too."""
+        saved = self.offset
+        self.offset += timedelta(**kwargs)
+        try:
+            yield
+        finally:
+            self.offset = saved
 
 
 async def _pg_reachable() -> str | None:
@@ -118,12 +130,13 @@ def clock() -> Clock:
 
 @pytest.fixture(scope="session")
 def settings(database_url: str) -> Settings:
-    # The sequencer loop is off: tests that need numbered events drain it themselves, deterministically.
+    # Background loops are off: tests drain the sequencer, run jobs and sweeps themselves, deterministically.
     return Settings(
         database_url=database_url,
         bootstrap=False,
         max_body_bytes=256 * 1024,
         sequencer_interval=0,
+        worker_interval=0,
         _env_file=None,
     )
 

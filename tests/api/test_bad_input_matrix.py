@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 
 from leadapi.events.models import Event
+from leadapi.jobs.models import Job
 from leadapi.leads.models import Lead
 from tests.conftest import Tenant, make_tenant
 
@@ -44,6 +45,10 @@ ENDPOINTS = [
     Endpoint("POST", "/v1/scoring/models", "admin", {"name": "m"}),
     Endpoint("GET", "/v1/scoring/active", "read"),
     Endpoint("POST", "/v1/scoring/preview", "read", {"lead_id": "{lead}"}),
+    Endpoint("POST", "/v1/scoring/models/{model}/activate", "admin"),
+    Endpoint("GET", "/v1/leads/{lead}/score", "read"),
+    Endpoint("GET", "/v1/leads/{lead}/score/history", "read"),
+    Endpoint("GET", "/v1/jobs/{job}", "read"),
     Endpoint("POST", "/v1/api-keys", "admin", {"name": "k", "scopes": ["read"]}),
     Endpoint("GET", "/v1/api-keys", "admin"),
     Endpoint("DELETE", "/v1/api-keys/{key}", "admin"),
@@ -66,7 +71,12 @@ async def _world(app: FastAPI, client: httpx.AsyncClient) -> World:
     key = (
         await client.post("/v1/api-keys", json={"name": "x", "scopes": ["read"]}, headers=tenant.admin)
     ).json()
-    return World(tenant, {"lead": lead["id"], "dup": dup["id"], "key": key["id"]})
+    model = (await client.get("/v1/scoring/active", headers=tenant.read)).json()
+    job = (await client.post(f"/v1/scoring/models/{model['id']}/activate", headers=tenant.admin)).json()
+    while await app.state.jobs.run_once():  # run it (and leave no queued job behind)
+        pass
+    ids = {"lead": lead["id"], "dup": dup["id"], "key": key["id"], "model": model["id"], "job": job["id"]}
+    return World(tenant, ids)
 
 
 def _fill(text: str, ids: dict[str, str]) -> str:
@@ -81,7 +91,7 @@ def _body(endpoint: Endpoint, ids: dict[str, str]) -> dict[str, Any] | None:
     return {k: _fill(v, ids) if isinstance(v, str) else v for k, v in endpoint.body.items()}
 
 
-async def _counts(app: FastAPI, workspace_id: str) -> tuple[int, int]:
+async def _counts(app: FastAPI, workspace_id: str) -> tuple[int, int, int]:
     async with app.state.db.read() as conn:
         leads = await conn.scalar(
             select(func.count()).select_from(Lead).where(Lead.workspace_id == workspace_id)
@@ -89,7 +99,10 @@ async def _counts(app: FastAPI, workspace_id: str) -> tuple[int, int]:
         events = await conn.scalar(
             select(func.count()).select_from(Event).where(Event.workspace_id == workspace_id)
         )
-    return int(leads or 0), int(events or 0)
+        jobs = await conn.scalar(
+            select(func.count()).select_from(Job).where(Job.workspace_id == workspace_id)
+        )
+    return int(leads or 0), int(events or 0), int(jobs or 0)
 
 
 def _assert_problem(response: httpx.Response, status: int) -> None:

@@ -42,9 +42,12 @@ async def test_record_and_see_it_in_the_timeline(client: httpx.AsyncClient, tena
     assert event["properties"] == {"path": "/pricing"}
     assert event["replayed"] is False
     timeline = (await client.get(f"/v1/leads/{lead['id']}/timeline", headers=tenant.read)).json()["data"]
-    assert [e["type"] for e in timeline] == ["lead.created", "page_view"]  # newest first: page_view is older
-    assert timeline[1]["source"] == "web"
-    assert timeline[1]["data"] == {"path": "/pricing"}
+    # Newest first: the pricing page scored now, the lead's creation (scored too), the older visit.
+    types = [e["type"] for e in timeline]
+    assert types == ["lead.scored", "lead.scored", "lead.created", "page_view"]
+    assert timeline[0]["data"]["reason"] == "event"
+    assert timeline[-1]["source"] == "web"
+    assert timeline[-1]["data"] == {"path": "/pricing"}
 
 
 async def test_naive_times_are_utc_and_future_is_refused(
@@ -116,7 +119,8 @@ async def test_record_by_email_external_id_or_new_lead(
     fetched = (await client.get(f"/v1/leads/{new_id}", headers=tenant.read)).json()
     assert fetched["email"] == "new@beta.io"
     types = [e["type"] for e in await stored(app, tenant.workspace_id) if e["lead_id"] == new_id]
-    assert types == ["lead.created", "demo_request"]
+    # A demo request is worth 50 points in the default model: the new lead is an MQL at once.
+    assert types == ["lead.created", "lead.scored", "demo_request", "lead.scored", "lead.band_changed"]
 
 
 async def test_unsubscribe_sets_the_flag(app: FastAPI, client: httpx.AsyncClient, tenant: Tenant) -> None:
@@ -130,6 +134,7 @@ async def test_unsubscribe_sets_the_flag(app: FastAPI, client: httpx.AsyncClient
     assert after["version"] == 2
     assert [e["type"] for e in await stored(app, tenant.workspace_id)] == [
         "lead.created",
+        "lead.scored",
         "unsubscribe",
         "lead.updated",
     ]
@@ -162,7 +167,7 @@ async def test_bad_events(
     response = await client.post(f"/v1/leads/{lead['id']}/events", json=body, headers=tenant.write)
     assert response.status_code == 422, response.text
     assert any(e["field"].startswith(field) for e in response.json()["errors"]), response.json()
-    assert [e["type"] for e in await stored(app, tenant.workspace_id)] == ["lead.created"]
+    assert [e["type"] for e in await stored(app, tenant.workspace_id)] == ["lead.created", "lead.scored"]
 
 
 @pytest.mark.parametrize(
