@@ -20,7 +20,13 @@ LEAD: dict[str, Any] = {
     "unsubscribed": False,
     "title": "VP Sales",
     "tags": ["Webinar", "vip"],
-    "attributes": {"plan": "Pro", "seats": 12, "tech_stack": ["python", "postgres"]},
+    "attributes": {
+        "plan": "Pro",
+        "seats": 12,
+        "tech_stack": ["python", "postgres"],
+        "flags": [False, True],
+        "mixed": [7, None, ["Ruby"]],
+    },
     "created_at": datetime(2026, 3, 1, 12, tzinfo=UTC),
     "email": "",
     "city": None,
@@ -69,6 +75,16 @@ def check(field: str, op: str, value: Any = ..., data: dict[str, Any] = LEAD) ->
         ("email", "exists", None, False),
         ("country", "exists", None, True),
         ("company_size", "gt", "not-a-date-but-a-number-expected", None),
+        # The specialised fast paths keep the general rules:
+        ("company_size", "between", ["2026-01-01", "2026-02-01"], False),  # a number is no date
+        ("score", "between", [42, 43], True),
+        ("unsubscribed", "eq", True, False),
+        ("attributes.flags", "eq", True, True),  # a list field equals a value one item equals
+        ("attributes.tech_stack", "contains_any", ["POSTGRES", "java"], True),  # list: an item
+        ("attributes.tech_stack", "contains_any", ["post"], False),  # an item, not a substring
+        ("company", "contains_any", ["zzz", "ANALYT"], True),  # text: a substring
+        ("attributes.mixed", "contains_any", ["x", "ruby"], True),
+        ("attributes.mixed", "contains_any", ["7"], False),
     ],
 )
 def test_operators(field: str, op: str, value: Any, expected: bool | None) -> None:

@@ -77,15 +77,35 @@ def _compile(node: Any, fields: FieldSet | None, path: str, depth: int, counter:
                 _compile(child, fields, f"{path}.{group}[{i}]", depth + 1, counter)
                 for i, child in enumerate(children)
             ]
-            if group == "all":
-                return lambda data: all(p(data) for p in compiled)
-            return lambda data: any(p(data) for p in compiled)
+            return _all_of(compiled) if group == "all" else _any_of(compiled)
     if "not" in keys:
         if keys != {"not"}:
             raise ConditionError(path, "'not' stands alone in its object")
         inner = _compile(node["not"], fields, f"{path}.not", depth + 1, counter)
         return lambda data: not inner(data)
     return _leaf(node, fields, path)
+
+
+# Plain loops, not all()/any() over a generator: building the generator cost more than the
+# children's tests in the common two- or three-child group.
+def _all_of(children: list[Predicate]) -> Predicate:
+    def all_of(data: Mapping[str, Any]) -> bool:
+        for child in children:  # noqa: SIM110
+            if not child(data):
+                return False
+        return True
+
+    return all_of
+
+
+def _any_of(children: list[Predicate]) -> Predicate:
+    def any_of(data: Mapping[str, Any]) -> bool:
+        for child in children:  # noqa: SIM110
+            if child(data):
+                return True
+        return False
+
+    return any_of
 
 
 def _leaf(node: Mapping[str, Any], fields: FieldSet | None, path: str) -> Predicate:
@@ -101,8 +121,21 @@ def _leaf(node: Mapping[str, Any], fields: FieldSet | None, path: str) -> Predic
     if op not in OPERATORS:
         raise ConditionError(f"{path}.op", f"unknown operator {op!r}; one of {', '.join(OPERATORS)}")
     test = _operator(op, node.get("value"), "value" in node, f"{path}.value")
-    if "." not in name:  # the common case, without the getter's call (rules run per lead, per event)
+    # Conditions run per lead and per event, so the common shapes read their field inline
+    # rather than through a getter's extra call.
+    if "." not in name:
         return lambda data: test(data.get(name))
+    parts = name.split(".")
+    if len(parts) == 2:  # `attributes.x`, `properties.x`
+        outer, inner = parts
+
+        def nested_leaf(data: Mapping[str, Any]) -> bool:
+            value = data.get(outer)
+            if type(value) is dict:
+                return test(value.get(inner))
+            return test(value.get(inner) if isinstance(value, Mapping) else None)
+
+        return nested_leaf
     get = _getter(name)
     return lambda data: test(get(data))
 
@@ -209,6 +242,9 @@ def _operator(op: str, raw: Any, has_value: bool, path: str) -> Callable[[Any], 
                 if type(actual) is str
                 else actual is not None and _equal(actual, expected)
             )
+        if op == "eq" and isinstance(expected, bool):
+            # A flag (is_free_email, unsubscribed): identity, or an item of a list field.
+            return lambda actual: actual is expected or (type(actual) is list and _equal(actual, expected))
         if op == "eq":
             return lambda actual: actual is not None and _equal(actual, expected)
         return lambda actual: actual is not None and not _equal(actual, expected)
@@ -227,6 +263,8 @@ def _operator(op: str, raw: Any, has_value: bool, path: str) -> Callable[[Any], 
                 return any(_equal(actual, o) for o in options) is wanted_inside
 
             return member
+        if op == "contains_any" and all(isinstance(item, str) for item in options):
+            return _contains_any_text(options)
         if op == "not_in":
             return lambda actual: actual is not None and not any(_equal(actual, o) for o in options)
         if op == "in":
@@ -255,7 +293,11 @@ def _operator(op: str, raw: Any, has_value: bool, path: str) -> Callable[[Any], 
         if low > high:  # type: ignore[operator]
             raise ConditionError(path, "low must not be above high")
 
+        numeric = isinstance(low, float)
+
         def within(actual: Any) -> bool:
+            if numeric and (type(actual) is int or type(actual) is float):  # common: skip the key
+                return low <= actual <= high  # type: ignore[operator]
             key = _order_key(actual, low)
             return key is not None and low <= key <= high  # type: ignore[operator]
 
@@ -264,6 +306,10 @@ def _operator(op: str, raw: Any, has_value: bool, path: str) -> Callable[[Any], 
         needle = _scalar(raw, path)
         if op == "contains":
             folded = _fold(needle)
+            if isinstance(folded, str):  # text in text, the common case, without the call
+                return lambda actual: (
+                    folded in actual.casefold() if type(actual) is str else _contains(actual, folded)
+                )
             return lambda actual: _contains(actual, folded)
         if not isinstance(needle, str):
             raise ConditionError(path, f"{op} takes a string")
@@ -295,6 +341,30 @@ def _contains(actual: Any, needle: Any) -> bool:
     if isinstance(actual, list):
         return any(_equal(item, needle) for item in actual)
     return False
+
+
+def _contains_any_text(needles: list[str]) -> Callable[[Any], bool]:
+    """contains_any with only (case-folded) strings to look for: the common case, specialised.
+
+    A text contains a needle as a substring; a list contains it as an item (one set lookup per
+    string item; other items keep the general rule)."""
+    needle_set = frozenset(needles)
+
+    def contains_any(actual: Any) -> bool:
+        if type(actual) is str:
+            text = actual.casefold()
+            return any(needle in text for needle in needles)
+        if type(actual) is list:
+            for item in actual:
+                if type(item) is str:
+                    if item.casefold() in needle_set:
+                        return True
+                elif any(_equal(item, needle) for needle in needles):
+                    return True
+            return False
+        return _contains_any(actual, needles)
+
+    return contains_any
 
 
 def _contains_any(actual: Any, needles: Sequence[Any]) -> bool:

@@ -9,9 +9,13 @@ and its evidence, and the breakdown's points add up to the unclamped total.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from bisect import bisect_right
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
+from operator import attrgetter
 from typing import Any
 
 from leadapi.conditions import ConditionError, FieldSet, Predicate, compile_condition
@@ -25,6 +29,8 @@ MAX_RULES = 200
 # at least hourly) while a decaying rule still contributes half a point or more.
 DECAY_REFRESH_MAX = timedelta(days=1)
 DECAY_REFRESH_MIN = timedelta(hours=1)
+_EVENT_ORDER = attrgetter("occurred_at", "id")  # time, then id: a total order whatever the arrival
+_OCCURRED_AT = attrgetter("occurred_at")
 
 
 class ModelError(ValueError):
@@ -45,12 +51,26 @@ class EventFact:
     source: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, eq=False)  # not frozen: a frozen __init__ costs 3x, on every rule that fires
 class RuleHit:
     rule_id: str
     kind: str
     points: float
-    evidence: dict[str, Any]
+    # What made the rule fire, gathered only when asked for: most scorings are stored, not
+    # explained, and gathering evidence for every hit was a third of the engine's time.
+    explain: Callable[[], dict[str, Any]] = field(repr=False)
+
+    @property
+    def evidence(self) -> dict[str, Any]:
+        return self.explain()
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, RuleHit):
+            return NotImplemented
+        mine = (self.rule_id, self.kind, self.points, self.evidence)
+        return mine == (other.rule_id, other.kind, other.points, other.evidence)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable and compared by value
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +79,7 @@ class Band:
     min: float | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen, for the same reason as RuleHit; nothing mutates one
 class ScoreResult:
     score: int
     fit_score: float
@@ -91,6 +111,12 @@ class _BehaviorRule:
     max_points: float | None
     within: timedelta | None
     half_life_days: float | None
+    # Fires at once for its points when enough events of its type exist: no filter, window, decay.
+    simple: bool = field(init=False)
+
+    def __post_init__(self) -> None:
+        simple = self.where is None and self.within is None and self.half_life_days is None
+        object.__setattr__(self, "simple", simple and not self.per_event)
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,23 +162,35 @@ class CompiledModel:
         hits: list[RuleHit] = []
         for rule in self.fit:
             if rule.when(lead):
-                evidence = {name: _plain(_lookup(lead, name)) for name in rule.fields}
-                hits.append(RuleHit(rule.id, "fit", rule.points, {"fields": evidence}))
+                hits.append(RuleHit(rule.id, "fit", rule.points, partial(_fit_evidence, lead, rule.fields)))
         fit_total = sum(hit.points for hit in hits)
         # Index the events once per scoring, not once per rule: a rule only looks at its type.
-        by_type: dict[str, list[EventFact]] = {}
+        # Sorted once by (time, id) so every per-type list is in order, and the result does not
+        # depend on the order events arrive in.
         changes: list[datetime] = []
+        ordered = sorted(events, key=_EVENT_ORDER)
+        if ordered and ordered[-1].occurred_at > now:
+            # Dated in the future: not happened yet; each will count (and change the score) then.
+            cut = bisect_right(ordered, now, key=_OCCURRED_AT)
+            changes.extend(event.occurred_at for event in ordered[cut:])
+            del ordered[cut:]
+        by_type: defaultdict[str, list[EventFact]] = defaultdict(list)
+        for event in ordered:
+            by_type[event.type].append(event)
         if last_activity is not None and last_activity > now:
             last_activity = None
-        for event in events:
-            if event.occurred_at <= now:
-                by_type.setdefault(event.type, []).append(event)
-                if last_activity is None or event.occurred_at > last_activity:
-                    last_activity = event.occurred_at
-            else:  # dated in the future: it has not happened yet, and will count when it has
-                changes.append(event.occurred_at)
+        if ordered and (last_activity is None or ordered[-1].occurred_at > last_activity):
+            last_activity = ordered[-1].occurred_at
+        views: dict[str, list[Mapping[str, Any]]] = {}  # events as condition data, built once per type
         for behavior in self.behavior:
-            hit = _behavior_hit(behavior, by_type.get(behavior.event_type, ()), now, changes)
+            typed = by_type.get(behavior.event_type)  # .get: reading must not add empty lists
+            if typed is None or len(typed) < behavior.min_count:
+                continue
+            if behavior.simple:
+                evidence = partial(_behavior_evidence, typed)
+                hits.append(RuleHit(behavior.id, "behavior", behavior.points, evidence))
+                continue
+            hit = _behavior_hit(behavior, typed, views, now, changes)
             if hit is not None:
                 hits.append(hit)
         for idle in self.inactivity:
@@ -186,8 +224,16 @@ def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, datetime) else value
 
 
-def _event_data(event: EventFact) -> Mapping[str, Any]:
-    return {"type": event.type, "source": event.source, "properties": event.properties}
+def _fit_evidence(lead: Mapping[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
+    return {"fields": {name: _plain(_lookup(lead, name)) for name in fields}}
+
+
+def _behavior_evidence(matching: Sequence[EventFact]) -> dict[str, Any]:
+    return {"count": len(matching), "event_ids": [event.id for event in matching[-20:]]}
+
+
+def _event_views(events: Sequence[EventFact]) -> list[Mapping[str, Any]]:
+    return [{"type": e.type, "source": e.source, "properties": e.properties} for e in events]
 
 
 def _decayed(points: float, event: EventFact, now: datetime, half_life_days: float | None) -> float:
@@ -198,25 +244,32 @@ def _decayed(points: float, event: EventFact, now: datetime, half_life_days: flo
 
 
 def _behavior_hit(
-    rule: _BehaviorRule, events: Sequence[EventFact], now: datetime, changes: list[datetime]
+    rule: _BehaviorRule,
+    events: list[EventFact],
+    views: dict[str, list[Mapping[str, Any]]],
+    now: datetime,
+    changes: list[datetime],
 ) -> RuleHit | None:
-    """The rule's hit, if it fires; appends to `changes` when time alone will change it."""
-    if len(events) < rule.min_count:  # cheap exit: not even enough events of the type
-        return None
+    """The rule's hit, if it fires; appends to `changes` when time alone will change it.
+
+    `events` are the lead's events of the rule's type that have happened, in (time, id) order;
+    `views` caches them as condition data per type, shared by the rules that read that type.
+    """
     since = None if rule.within is None else now - rule.within
     where = rule.where
-    if since is None and where is None:
-        matching = list(events)
+    if where is None:
+        matching = events if since is None else [event for event in events if event.occurred_at >= since]
     else:
+        data = views.get(rule.event_type)
+        if data is None:
+            data = views[rule.event_type] = _event_views(events)
         matching = [
             event
-            for event in events
-            if (since is None or event.occurred_at >= since) and (where is None or where(_event_data(event)))
+            for event, view in zip(events, data, strict=True)
+            if (since is None or event.occurred_at >= since) and where(view)
         ]
     if len(matching) < rule.min_count:
         return None
-    # Ordered by time then id, so the result does not depend on the order events arrive in.
-    matching.sort(key=_event_order)
     if rule.within is not None:  # the oldest event leaving the window changes (or may end) the hit
         changes.append(matching[0].occurred_at + rule.within)
     if rule.per_event:
@@ -228,12 +281,7 @@ def _behavior_hit(
     if rule.half_life_days is not None and abs(points) >= 0.5:
         step = timedelta(days=rule.half_life_days / 8)
         changes.append(now + max(DECAY_REFRESH_MIN, min(DECAY_REFRESH_MAX, step)))
-    evidence = {"count": len(matching), "event_ids": [event.id for event in matching[-20:]]}
-    return RuleHit(rule.id, "behavior", points, evidence)
-
-
-def _event_order(event: EventFact) -> tuple[datetime, str]:
-    return (event.occurred_at, event.id)
+    return RuleHit(rule.id, "behavior", points, partial(_behavior_evidence, matching))
 
 
 def _inactivity_hit(
@@ -250,9 +298,8 @@ def _inactivity_hit(
     if now < idle_from:
         changes.append(idle_from)  # turns inactive then, unless something happens first
         return None
-    return RuleHit(
-        rule.id, "inactivity", rule.points, {"last_activity_at": _plain(last), "days": rule.days.days}
-    )
+    evidence = {"last_activity_at": _plain(last), "days": rule.days.days}
+    return RuleHit(rule.id, "inactivity", rule.points, evidence.copy)
 
 
 # ---- compiling -----------------------------------------------------------------------------------
