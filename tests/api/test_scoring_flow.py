@@ -379,3 +379,28 @@ async def test_several_sweepers_rescore_each_lead_once(
         e for e in await log_of(app, tenant.workspace_id, "lead.scored") if e["data"]["reason"] == "time"
     ]
     assert sorted(e["lead_id"] for e in swept) == sorted(lead["id"] for lead in leads)
+
+
+async def test_concurrent_events_for_one_lead_all_count(
+    postgres_only: None, app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    """Each event's rescoring reads the lead's events after taking its lock, so events that
+    commit while a request waits for that lock are in its score: 30 concurrent clicks (fast
+    path) and 5 concurrent opens with external ids (general path) score as if sent in turn."""
+    tenant = await make_tenant(app)
+    lead = await new_lead(client, tenant, "busy@acme.com")
+    await asyncio.gather(
+        *(
+            track(client, tenant, lead["id"], "page_view", properties={"path": f"/pricing/{i}"})
+            for i in range(30)
+        ),
+        *(track(client, tenant, lead["id"], "email_open", external_id=f"open-{i}") for i in range(5)),
+    )
+    scored = [e["data"] for e in await log_of(app, tenant.workspace_id, "lead.scored")]
+    # Created at 0; the pricing page (+15) and the third open (+8) in either order; each change
+    # starts from the one before (no update lost).
+    assert [change["new"] for change in scored] in ([0, 15, 23], [0, 8, 23])
+    assert [change["old"] for change in scored[1:]] == [change["new"] for change in scored[:-1]]
+    assert (await get_lead(client, tenant, lead["id"]))["score"] == 23
+    history = await log_of(app, tenant.workspace_id, "page_view", "email_open")
+    assert len(history) == 35

@@ -8,14 +8,18 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
+import asyncpg
 from sqlalchemy.exc import IntegrityError
 
 from leadapi.db import Database
 from leadapi.errors import attempt_item, not_found, validation_problem
+from leadapi.events.fast import FastEvents
 from leadapi.events.repository import EventRepository, NewEvent
 from leadapi.events.schemas import EventIn, TrackedEventIn
+from leadapi.ids import new_id
 from leadapi.leads.service import LeadService
-from leadapi.scoring.scorer import Scorer
+from leadapi.scoring.engine import EventFact
+from leadapi.scoring.scorer import ActiveModel, Scorer
 from leadapi.workspaces.service import Principal
 
 log = logging.getLogger("leadapi.events")
@@ -23,6 +27,10 @@ log = logging.getLogger("leadapi.events")
 # Clocks disagree a little; an event from further in the future is a mistake, not skew.
 FUTURE_TOLERANCE = timedelta(minutes=5)
 ATTEMPTS = 3
+# Optimistic rounds on the fast path before a busy lead goes to the general (locking) path.
+FAST_ATTEMPTS = 3
+# Types whose recording changes the lead beyond its score: always the general path.
+SPECIAL_TYPES = frozenset({"unsubscribe"})
 
 
 def shown(row: dict[str, Any], replayed: bool) -> dict[str, Any]:
@@ -69,11 +77,18 @@ class EventService:
         return await self._record(principal, data, ref)
 
     async def _record(self, principal: Principal, data: EventIn, ref: dict[str, Any]) -> dict[str, Any]:
-        await self.scorer.ensure_active(principal.workspace_id, principal.key_id)
+        model = await self.scorer.ensure_active(principal.workspace_id, principal.key_id)
         now = self.clock()
         occurred_at = data.occurred_at or now
         if occurred_at > now + FUTURE_TOLERANCE:
             raise validation_problem([{"field": "occurred_at", "message": "is in the future"}])
+        # The common case, an event for a lead named by id, takes PostgreSQL's fast path; the
+        # rest (and whatever the fast path hands back: replays, a changed model, races) the
+        # general one, which also runs on SQLite.
+        if self.db.is_postgres and ref.get("lead_id") and data.type not in SPECIAL_TYPES:
+            recorded = await self._record_fast(principal, data, ref["lead_id"], occurred_at, model)
+            if recorded is not None:
+                return recorded
         # Two deliveries of one external id can race; the unique index stops the second, whose
         # retry then finds the first and acknowledges it as a replay.
         for attempt in range(1, ATTEMPTS + 1):
@@ -112,14 +127,60 @@ class EventService:
             )
             if data.type == "unsubscribe":
                 lead = await self.leads.mark_unsubscribed(conn, principal, lead)
-            # Every client event is behaviour; one dated ahead (clock skew) counts from now.
-            happened = min(occurred_at, self.clock())
-            if lead["last_activity_at"] is None or happened > lead["last_activity_at"]:
-                lead = {**lead, "last_activity_at": happened}
+            lead = self._with_activity(lead, occurred_at)
             await self.scorer.rescore(
                 conn, principal.workspace_id, [lead], reason="event", actor=principal.key_id
             )
             return shown(row, replayed=False)
+
+    async def _record_fast(
+        self, principal: Principal, data: EventIn, lead_id: str, occurred_at: datetime, model: ActiveModel
+    ) -> dict[str, Any] | None:
+        """Record on PostgreSQL's fast path (see events/fast.py); None hands the event to the
+        general path: an unknown lead, an external id seen before, a changed active model, an
+        insert race, or a lead that kept changing under us."""
+        event = NewEvent(
+            data.type,
+            lead_id,
+            occurred_at,
+            data.properties,
+            principal.key_id,
+            source=data.source,
+            external_id=data.external_id,
+        )
+        event_id = new_id("event")
+        async with self.db.asyncpg_connection() as raw:
+            fast = FastEvents(raw, principal.workspace_id)
+            for _ in range(FAST_ATTEMPTS):
+                snapshot = await fast.read(lead_id, data.external_id, model.compiled.event_types)
+                if snapshot is None or snapshot.replayed or snapshot.active_model_id != model.id:
+                    # (An unknown lead too: the general path also answers replays of its events.)
+                    self.scorer.forget_active(principal.workspace_id)
+                    return None
+                facts = snapshot.facts
+                if data.type in model.compiled.event_types:
+                    facts.append(EventFact(event_id, data.type, occurred_at, data.properties, data.source))
+                lead = self._with_activity(snapshot.lead, occurred_at)
+                now = self.clock()
+                score, changes = self.scorer.rescored(model, lead, facts, now, "event", principal.key_id)
+                appended = [(event_id, event), *((new_id("event"), change) for change in changes)]
+                try:
+                    if await fast.write(snapshot, score, appended):
+                        break
+                except asyncpg.UniqueViolationError:  # the same external id, at the same moment
+                    return None
+            else:
+                return None
+        row = {"id": event_id, "lead_id": lead_id, "type": data.type, "occurred_at": occurred_at}
+        row.update(data=data.properties, source=data.source, external_id=data.external_id)
+        return shown(row, replayed=False)
+
+    def _with_activity(self, lead: dict[str, Any], occurred_at: datetime) -> dict[str, Any]:
+        """Every client event is behaviour; one dated ahead (clock skew) counts from now."""
+        happened = min(occurred_at, self.clock())
+        if lead["last_activity_at"] is None or happened > lead["last_activity_at"]:
+            return {**lead, "last_activity_at": happened}
+        return lead
 
     async def _record_item(self, principal: Principal, item: Any) -> dict[str, Any]:
         return await self.record(principal, TrackedEventIn.model_validate(item))

@@ -219,26 +219,43 @@ class Scorer:
         writes: list[dict[str, Any]] = []
         appended: list[NewEvent] = []
         for lead in batch:
-            result = model.compiled.score(lead, facts.get(lead["id"], ()), now, lead.get("last_activity_at"))
-            values = score_values(model, result, now)
-            values["last_activity_at"] = lead.get("last_activity_at")
+            values, changes = self.rescored(model, lead, facts.get(lead["id"], ()), now, reason, actor)
             writes.append({**values, "_ws": workspace_id, "_id": lead["id"]})
-            if result.score != lead.get("score"):
-                data = scored_event_data(model, lead, result, reason)
-                appended.append(NewEvent("lead.scored", lead["id"], now, data, actor))
-            if result.band != lead.get("band"):
-                data = {
-                    "from": lead.get("band"),
-                    "to": result.band,
-                    "score": result.score,
-                    "model_version": model.version,
-                    "reason": reason,
-                }
-                appended.append(NewEvent("lead.band_changed", lead["id"], now, data, actor))
+            appended.extend(changes)
             updated.append({**lead, **values})
         await conn.execute(_WRITE_SCORE, writes[0] if len(writes) == 1 else writes)
         await EventRepository(conn, workspace_id).append(appended)
         return updated
+
+    @staticmethod
+    def rescored(
+        model: ActiveModel,
+        lead: Mapping[str, Any],
+        facts: Sequence[EventFact],
+        now: datetime,
+        reason: str,
+        actor: str | None,
+    ) -> tuple[dict[str, Any], list[NewEvent]]:
+        """A lead's new score columns (with `last_activity_at` as given) and the events that
+        record what changed: `lead.scored` when the score moved, `lead.band_changed` when the
+        band did. Pure: the caller loads the facts and writes the result."""
+        result = model.compiled.score(lead, facts, now, lead.get("last_activity_at"))
+        values = score_values(model, result, now)
+        values["last_activity_at"] = lead.get("last_activity_at")
+        changes: list[NewEvent] = []
+        if result.score != lead.get("score"):
+            data = scored_event_data(model, lead, result, reason)
+            changes.append(NewEvent("lead.scored", lead["id"], now, data, actor))
+        if result.band != lead.get("band"):
+            data = {
+                "from": lead.get("band"),
+                "to": result.band,
+                "score": result.score,
+                "model_version": model.version,
+                "reason": reason,
+            }
+            changes.append(NewEvent("lead.band_changed", lead["id"], now, data, actor))
+        return values, changes
 
     async def facts(
         self, conn: AsyncConnection, workspace_id: str, model: ActiveModel, lead_ids: list[str]
