@@ -88,3 +88,58 @@ def test_keys_commands(env: dict[str, str]) -> None:
     missing = run(env, "keys", "revoke", "key_nope")
     assert missing.returncode == 1
     assert missing.stderr.startswith("leadapi: ")
+
+
+def test_worker_runs_background_work_the_server_left_to_it(env: dict[str, str], tmp_path: Path) -> None:
+    """`leadapi serve` with LEADAPI_BACKGROUND_IN_SERVE=false leaves jobs queued; a separate
+    `leadapi worker` runs them (here: rescoring every lead after a model activation), and stops
+    cleanly on SIGTERM."""
+    env = {**env, "LEADAPI_BACKGROUND_IN_SERVE": "false", "LEADAPI_WORKER_INTERVAL": "0.05"}
+    assert run(env, "migrate").returncode == 0
+    key = run(env, "keys", "create", "--scopes", "admin", "--quiet").stdout.strip()
+    headers = {"Authorization": f"Bearer {key}"}
+    base = f"http://127.0.0.1:{env['LEADAPI_PORT']}"
+    serve_log, worker_log = tmp_path / "serve.log", tmp_path / "worker.log"
+    with serve_log.open("w") as out:
+        server = subprocess.Popen([*LEADAPI, "serve"], env=env, stdout=out, stderr=subprocess.STDOUT)
+    worker: subprocess.Popen[bytes] | None = None
+    try:
+        wait_until_serving(base, serve_log)
+        lead = httpx.post(f"{base}/v1/leads", json={"email": "ceo@acme.com", "title": "CEO"}, headers=headers)
+        assert lead.status_code == 201, lead.text
+        model = {
+            "name": "Executives only",
+            "bands": [{"name": "hot", "min": 10}, {"name": "cold", "min": None}],
+            "rules": [
+                {
+                    "id": "exec",
+                    "kind": "fit",
+                    "points": 20,
+                    "when": {"field": "seniority", "op": "eq", "value": "c_level"},
+                }
+            ],
+        }
+        created = httpx.post(f"{base}/v1/scoring/models", json=model, headers=headers)
+        assert created.status_code == 201, created.text
+        activated = httpx.post(f"{base}/v1/scoring/models/{created.json()['id']}/activate", headers=headers)
+        assert activated.status_code == 202, activated.text
+        job_url = f"{base}/v1/jobs/{activated.json()['id']}"
+        assert httpx.get(job_url, headers=headers).json()["status"] == "queued"  # nobody runs it yet
+
+        with worker_log.open("w") as out:
+            worker = subprocess.Popen([*LEADAPI, "worker"], env=env, stdout=out, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 30
+        while (job := httpx.get(job_url, headers=headers).json())["status"] != "succeeded":
+            assert job["status"] in ("queued", "running"), job
+            assert time.monotonic() < deadline, worker_log.read_text()
+            time.sleep(0.1)  # another process does the work; no clock to inject here
+        assert job["result"]["rescored"] == 1
+        rescored = httpx.get(f"{base}/v1/leads/{lead.json()['id']}", headers=headers).json()
+        assert (rescored["score"], rescored["band"]) == (20, "hot")
+        worker.terminate()
+        assert worker.wait(timeout=15) == 0, worker_log.read_text()
+    finally:
+        if worker is not None and worker.poll() is None:
+            worker.kill()
+        server.terminate()
+        server.wait(timeout=15)
