@@ -13,7 +13,7 @@ import logging
 from collections import defaultdict
 from typing import cast
 
-from sqlalchemy import Table, bindparam, func, select, update
+from sqlalchemy import Table, bindparam, func, select, text, update
 
 from leadapi.db import Database
 from leadapi.events.models import Event, EventSequence
@@ -22,6 +22,18 @@ log = logging.getLogger("leadapi.sequencer")
 
 events = cast(Table, Event.__table__)
 sequences = cast(Table, EventSequence.__table__)
+
+_NUMBER_ONE = (
+    update(events)
+    .where(events.c.id == bindparam("event_id"))
+    .values(seq=bindparam("new_seq"))
+    .execution_options(synchronize_session=False)
+)
+_NUMBER_PG = text(
+    "UPDATE events SET seq = numbered.seq "
+    "FROM unnest(CAST(:ids AS text[]), CAST(:seqs AS bigint[])) AS numbered(id, seq) "
+    "WHERE events.id = numbered.id"
+)
 
 ADVISORY_LOCK_KEY = 0x1EAD_5E0  # any constant no other code uses
 BATCH = 5000
@@ -66,13 +78,15 @@ class EventSequencer:
                 ).scalar_one()
                 first = last - len(ids) + 1
                 numbered += [{"event_id": event_id, "new_seq": first + i} for i, event_id in enumerate(ids)]
-            await conn.execute(
-                update(events)
-                .where(events.c.id == bindparam("event_id"))
-                .values(seq=bindparam("new_seq"))
-                .execution_options(synchronize_session=False),
-                numbered,
-            )
+            if self.db.is_postgres:
+                # One set-based statement: the per-row executemany was a fifth of the event
+                # endpoint's throughput in `make bench` (three events per request to number).
+                await conn.execute(
+                    _NUMBER_PG,
+                    {"ids": [n["event_id"] for n in numbered], "seqs": [n["new_seq"] for n in numbered]},
+                )
+            else:
+                await conn.execute(_NUMBER_ONE, numbered)
             return len(pending)
 
     async def drain(self) -> int:
