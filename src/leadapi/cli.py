@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 from leadapi.config import Settings
 
 if TYPE_CHECKING:
+    from alembic.config import Config
+
     from leadapi.workspaces.service import WorkspaceService
 
 SCOPES = ("read", "write", "admin")
@@ -31,8 +33,8 @@ def migrations_dir() -> Path:
     raise SystemExit("leadapi: cannot find the migrations directory (set LEADAPI_MIGRATIONS_DIR)")
 
 
-def alembic_config(database_url: str) -> object:
-    from alembic.config import Config
+def alembic_config(database_url: str) -> Config:
+    from alembic.config import Config  # imported here: most commands never touch Alembic
 
     config = Config()
     config.set_main_option("script_location", str(migrations_dir()))
@@ -46,7 +48,7 @@ def migrate(settings: Settings, revision: str = "head") -> None:
     path = settings.sqlite_path()
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-    command.upgrade(alembic_config(settings.database_url), revision)  # type: ignore[arg-type]
+    command.upgrade(alembic_config(settings.database_url), revision)
 
 
 @asynccontextmanager

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy import BigInteger, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from leadapi.db import Base, JSONDoc, UTCDateTime
@@ -30,9 +30,26 @@ class Event(Base):
 
     __tablename__ = "events"
     __table_args__ = (
-        UniqueConstraint("workspace_id", "seq"),
+        # Both unique indexes are partial: most events have no external id, and every event
+        # starts unnumbered, so full indexes took an entry per insert that no lookup ever uses
+        # (lookups by `seq > n` or `external_id = x` imply NOT NULL, so they use these).
+        Index(
+            "uq_events_workspace_id_seq",
+            "workspace_id",
+            "seq",
+            unique=True,
+            postgresql_where=text("seq IS NOT NULL"),
+            sqlite_where=text("seq IS NOT NULL"),
+        ),
         # A behaviour event's id in the system that sent it: a replay is acknowledged, not counted.
-        UniqueConstraint("workspace_id", "external_id"),
+        Index(
+            "uq_events_workspace_id_external_id",
+            "workspace_id",
+            "external_id",
+            unique=True,
+            postgresql_where=text("external_id IS NOT NULL"),
+            sqlite_where=text("external_id IS NOT NULL"),
+        ),
         Index("ix_events_workspace_id_lead_id_occurred_at", "workspace_id", "lead_id", "occurred_at"),
         # The sequencer's work queue: small, because events leave it within moments.
         Index(
