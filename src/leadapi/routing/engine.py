@@ -1,0 +1,277 @@
+"""The routing engine: which owner gets a lead, and why. Pure: no I/O.
+
+The service loads the lead, the workspace's owners (with their open-lead counts), the active
+rules, each rule's rotation state and, for account-owner rules, who owns leads of the lead's
+company domain; it locks what it must and persists what the engine decides. The engine tries
+the rules in order of position: a rule whose condition does not match is passed over; a rule
+that matches but finds no eligible owner is recorded as skipped, and the next one is tried.
+
+Strategies:
+- round_robin: the next eligible pool owner after the last one this rule picked (pool order is
+  owner id order, so every process agrees on it);
+- weighted: smooth weighted round robin (as in nginx): every eligible owner gains its weight,
+  the one with the most wins and pays back the total, so shares follow the weights exactly and
+  picks are spread evenly rather than in runs;
+- least_loaded: the lowest open_leads / capacity (owners without a cap count against the largest
+  cap in the pool), then the fewest open leads, then id;
+- territory: pool owners with a territory matching the lead, then the rule's tie breaker;
+- account_owner: an eligible owner who already owns leads of the lead's company domain (most
+  such leads first); never for free email domains;
+- owner: one fixed owner.
+
+Eligible = active, not out of office now, below capacity.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from leadapi.conditions import FieldSet, Predicate, compile_condition
+from leadapi.leads.fields import CONDITION_FIELDS
+
+STRATEGIES = ("round_robin", "weighted", "least_loaded", "territory", "account_owner", "owner")
+TIE_BREAKERS = ("round_robin", "least_loaded")
+ROTATING = frozenset({"round_robin", "weighted"})
+# Routing conditions may also read the score's band (route hot leads differently).
+LEAD_FIELDS = FieldSet(
+    CONDITION_FIELDS | {"band", "fit_score", "behavior_score", "last_activity_at"}, ("attributes.",)
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Territory:
+    """Every non-empty field must match; an empty field matches anything."""
+
+    countries: frozenset[str] = frozenset()
+    regions: frozenset[str] = frozenset()  # case-folded
+    postal_prefixes: tuple[str, ...] = ()  # case-folded, spaces removed
+    industries: frozenset[str] = frozenset()  # case-folded
+    size_min: int | None = None
+    size_max: int | None = None
+
+    @classmethod
+    def from_document(cls, doc: Mapping[str, Any]) -> Territory:
+        size = doc.get("company_size") or {}
+        return cls(
+            frozenset(c.upper() for c in doc.get("countries") or ()),
+            frozenset(r.casefold() for r in doc.get("regions") or ()),
+            tuple(p.casefold().replace(" ", "") for p in doc.get("postal_prefixes") or ()),
+            frozenset(i.casefold() for i in doc.get("industries") or ()),
+            size.get("min"),
+            size.get("max"),
+        )
+
+    def matches(self, lead: Mapping[str, Any]) -> bool:
+        if self.countries and (lead.get("country") or "").upper() not in self.countries:
+            return False
+        if self.regions and (lead.get("region") or "").casefold() not in self.regions:
+            return False
+        if self.postal_prefixes:
+            postal = (lead.get("postal_code") or "").casefold().replace(" ", "")
+            if not postal or not postal.startswith(self.postal_prefixes):
+                return False
+        if self.industries and (lead.get("industry") or "").casefold() not in self.industries:
+            return False
+        if self.size_min is not None or self.size_max is not None:
+            size = lead.get("company_size")
+            if not isinstance(size, int):
+                return False
+            if self.size_min is not None and size < self.size_min:
+                return False
+            if self.size_max is not None and size > self.size_max:
+                return False
+        return True
+
+
+@dataclass(frozen=True, slots=True)
+class Owner:
+    id: str
+    active: bool = True
+    capacity: int | None = None
+    weight: int = 1
+    tags: frozenset[str] = frozenset()
+    territories: tuple[Territory, ...] = ()
+    away_from: datetime | None = None
+    away_until: datetime | None = None
+    open_leads: int = 0
+
+    def unavailable(self, now: datetime) -> str | None:
+        """Why this owner cannot take a lead now (None: eligible)."""
+        if not self.active:
+            return "inactive"
+        if self.away_from is not None or self.away_until is not None:
+            started = self.away_from is None or self.away_from <= now
+            ongoing = self.away_until is None or now < self.away_until
+            if started and ongoing:
+                return "out_of_office"
+        if self.capacity is not None and self.open_leads >= self.capacity:
+            return "at_capacity"
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    name: str
+    strategy: str
+    when: Predicate | None = None
+    pool_ids: frozenset[str] = frozenset()
+    pool_tags: frozenset[str] = frozenset()
+    owner_id: str | None = None
+    tie_breaker: str = "round_robin"
+
+    def in_pool(self, owner: Owner) -> bool:
+        if self.strategy == "owner":
+            return owner.id == self.owner_id
+        if not self.pool_ids and not self.pool_tags:
+            return True  # no pool: every owner of the workspace
+        return owner.id in self.pool_ids or bool(self.pool_tags & owner.tags)
+
+
+@dataclass(slots=True)
+class Decision:
+    owner_id: str | None
+    rule_id: str | None = None
+    rule_name: str | None = None
+    strategy: str | None = None
+    candidates: list[str] = field(default_factory=list)
+    skipped: list[dict[str, str]] = field(default_factory=list)
+    rules_tried: list[dict[str, str]] = field(default_factory=list)
+    # The picking rule's new rotation state, for the service to store (None: unchanged).
+    rotation: dict[str, Any] | None = None
+
+    def explanation(self) -> dict[str, Any]:
+        return {
+            "owner_id": self.owner_id,
+            "rule_id": self.rule_id,
+            "rule_name": self.rule_name,
+            "strategy": self.strategy,
+            "candidates": self.candidates,
+            "skipped": self.skipped,
+            "rules_tried": self.rules_tried,
+        }
+
+
+def compile_rule_condition(node: Any, path: str = "when") -> Predicate:
+    return compile_condition(node, LEAD_FIELDS, path)
+
+
+def decide(
+    lead: Mapping[str, Any],
+    rules: Sequence[Rule],
+    owners: Sequence[Owner],
+    rotations: Mapping[str, Mapping[str, Any]],
+    now: datetime,
+    account_owners: Mapping[str, int] | None = None,
+    exclude: frozenset[str] = frozenset(),
+) -> Decision:
+    """Route `lead`: `rules` in order; `owners` every owner of the workspace; `rotations` each
+    rotating rule's state; `account_owners` owner id -> how many leads of the lead's company
+    domain they own; `exclude` owners who must not get it (say, the one it is taken from)."""
+    ordered = sorted(owners, key=lambda o: o.id)
+    decision = Decision(owner_id=None)
+    for rule in rules:
+        if rule.when is not None and not rule.when(lead):
+            decision.rules_tried.append({"rule_id": rule.id, "outcome": "not_matched"})
+            continue
+        candidates: list[Owner] = []
+        skipped: list[dict[str, str]] = []
+        for owner in ordered:
+            reason = _skip_reason(rule, owner, lead, now, exclude)
+            if reason is None:
+                candidates.append(owner)
+            else:
+                skipped.append({"owner_id": owner.id, "reason": reason})
+        if rule.strategy == "account_owner":
+            candidates, more = _account_owners(lead, candidates, account_owners or {})
+            skipped.extend(more)
+        pick, rotation = _pick(rule, candidates, rotations.get(rule.id) or {})
+        if pick is None:
+            decision.rules_tried.append({"rule_id": rule.id, "outcome": "no_eligible_owner"})
+            continue
+        decision.rules_tried.append({"rule_id": rule.id, "outcome": "assigned"})
+        decision.owner_id = pick.id
+        decision.rule_id, decision.rule_name, decision.strategy = rule.id, rule.name, rule.strategy
+        decision.candidates = [owner.id for owner in candidates]
+        decision.skipped = skipped
+        decision.rotation = rotation
+        return decision
+    return decision
+
+
+def _skip_reason(
+    rule: Rule, owner: Owner, lead: Mapping[str, Any], now: datetime, exclude: frozenset[str]
+) -> str | None:
+    if not rule.in_pool(owner):
+        return "not_in_pool"
+    if owner.id in exclude:
+        return "excluded"
+    reason = owner.unavailable(now)
+    if reason is not None:
+        return reason
+    if rule.strategy == "territory" and not any(t.matches(lead) for t in owner.territories):
+        return "no_territory_match"
+    return None
+
+
+def _account_owners(
+    lead: Mapping[str, Any], candidates: list[Owner], owned: Mapping[str, int]
+) -> tuple[list[Owner], list[dict[str, str]]]:
+    if lead.get("is_free_email") or not lead.get("domain"):
+        return [], [{"owner_id": owner.id, "reason": "no_account_match"} for owner in candidates]
+    keep = [owner for owner in candidates if owned.get(owner.id)]
+    dropped = [{"owner_id": o.id, "reason": "no_account_match"} for o in candidates if not owned.get(o.id)]
+    keep.sort(key=lambda owner: (-owned[owner.id], owner.id))
+    return keep, dropped
+
+
+def _pick(
+    rule: Rule, candidates: list[Owner], state: Mapping[str, Any]
+) -> tuple[Owner | None, dict[str, Any] | None]:
+    if not candidates:
+        return None, None
+    strategy = rule.strategy
+    if strategy == "territory":
+        strategy = rule.tie_breaker
+    if strategy == "round_robin":
+        return _next_in_turn(candidates, state)
+    if strategy == "weighted":
+        return _smooth_weighted(candidates, state)
+    if strategy == "least_loaded":
+        return _least_loaded(candidates), None
+    return candidates[0], None  # owner (the one), account_owner (most leads of the account)
+
+
+def _next_in_turn(candidates: list[Owner], state: Mapping[str, Any]) -> tuple[Owner, dict[str, Any]]:
+    """The first candidate after the last pick, in id order (wrapping around)."""
+    last = state.get("last")
+    if isinstance(last, str):
+        for owner in candidates:
+            if owner.id > last:
+                return owner, {"last": owner.id}
+    return candidates[0], {"last": candidates[0].id}
+
+
+def _smooth_weighted(candidates: list[Owner], state: Mapping[str, Any]) -> tuple[Owner, dict[str, Any]]:
+    current = state.get("current")
+    weights = {owner.id: owner.weight for owner in candidates}
+    running: dict[str, float] = dict(current) if isinstance(current, Mapping) else {}
+    for owner_id, weight in weights.items():
+        running[owner_id] = float(running.get(owner_id, 0)) + weight
+    # max() keeps the first of equals, and candidates are in id order: ties go to the lowest id.
+    best = max(candidates, key=lambda owner: running[owner.id])
+    running[best.id] -= sum(weights.values())
+    return best, {"current": running}
+
+
+def _least_loaded(candidates: list[Owner]) -> Owner:
+    caps = [owner.capacity for owner in candidates if owner.capacity]
+    default_cap = max(caps) if caps else 1
+
+    def load(owner: Owner) -> tuple[float, int, str]:
+        return (owner.open_leads / (owner.capacity or default_cap), owner.open_leads, owner.id)
+
+    return min(candidates, key=load)
