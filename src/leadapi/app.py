@@ -24,6 +24,9 @@ from leadapi.errors import PROBLEM_JSON, ProblemError, install_handlers, problem
 from leadapi.events.router import router as events_router
 from leadapi.jobs.router import router as jobs_router
 from leadapi.leads.router import router as leads_router
+from leadapi.owners.router import router as owners_router
+from leadapi.routing.router import lead_router as lead_routing_router
+from leadapi.routing.router import router as routing_router
 from leadapi.scoring.router import lead_router as lead_scoring_router
 from leadapi.scoring.router import router as scoring_router
 from leadapi.services import build_services
@@ -97,6 +100,8 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
     app.state.events = services.events
     app.state.scoring = services.scoring
     app.state.jobs = services.jobs
+    app.state.routing = services.routing
+    app.state.owners = services.owners
 
     install_handlers(app)
     app.include_router(leads_router)
@@ -104,6 +109,9 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
     app.include_router(scoring_router)
     app.include_router(lead_scoring_router)
     app.include_router(jobs_router)
+    app.include_router(owners_router)
+    app.include_router(routing_router)
+    app.include_router(lead_routing_router)
     app.include_router(api_keys_router)
     _add_health(app, db)
 

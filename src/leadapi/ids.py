@@ -20,6 +20,9 @@ PREFIXES = {
     "event": "ev",
     "scoring_model": "sm",
     "job": "job",
+    "owner": "ow",
+    "routing_rule": "rr",
+    "assignment": "asg",
 }
 
 _lock = threading.Lock()

@@ -5,6 +5,8 @@ from leadapi.db import Base
 from leadapi.events import models as events_models
 from leadapi.jobs import models as jobs_models
 from leadapi.leads import models as leads_models
+from leadapi.owners import models as owners_models
+from leadapi.routing import models as routing_models
 from leadapi.scoring import models as scoring_models
 from leadapi.workspaces import models as workspaces_models
 
@@ -16,6 +18,8 @@ __all__ = [
     "jobs_models",
     "leads_models",
     "metadata",
+    "owners_models",
+    "routing_models",
     "scoring_models",
     "workspaces_models",
 ]

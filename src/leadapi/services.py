@@ -12,6 +12,8 @@ from leadapi.events.sequencer import EventSequencer
 from leadapi.events.service import EventService
 from leadapi.jobs.service import JobService
 from leadapi.leads.service import LeadService
+from leadapi.owners.service import OwnerService
+from leadapi.routing.service import RoutingService
 from leadapi.scoring.scorer import Scorer
 from leadapi.scoring.service import ScoringService
 from leadapi.workspaces.service import WorkspaceService
@@ -29,6 +31,8 @@ class Services:
     leads: LeadService
     events: EventService
     scoring: ScoringService
+    routing: RoutingService
+    owners: OwnerService
 
 
 def build_services(settings: Settings, clock: Callable[[], datetime]) -> Services:
@@ -39,7 +43,8 @@ def build_services(settings: Settings, clock: Callable[[], datetime]) -> Service
     )
     jobs = JobService(db, clock)
     scorer = Scorer(db, clock)
-    leads = LeadService(db, clock, settings.default_phone_region, scorer)
+    routing = RoutingService(db, clock)
+    leads = LeadService(db, clock, settings.default_phone_region, scorer, routing)
     return Services(
         settings=settings,
         clock=clock,
@@ -49,6 +54,8 @@ def build_services(settings: Settings, clock: Callable[[], datetime]) -> Service
         jobs=jobs,
         scorer=scorer,
         leads=leads,
-        events=EventService(db, clock, leads, scorer),
+        events=EventService(db, clock, leads, scorer, routing),
         scoring=ScoringService(db, clock, leads, scorer, jobs),
+        routing=routing,
+        owners=OwnerService(db, clock, routing),
     )

@@ -25,11 +25,13 @@ from leadapi.scoring.engine import EventFact
 
 _READ = """
 SELECT l.*, l.xmin::text AS _row_version, s.active_model_id AS _active_model_id,
+       COALESCE(rs.route_on, 'sql') AS _route_on,
        EXISTS (SELECT 1 FROM events r WHERE r.workspace_id = $1 AND r.external_id = $3) AS _replayed,
        f.ids AS _fact_ids, f.types AS _fact_types, f.times AS _fact_times, f.data AS _fact_data,
        f.sources AS _fact_sources
 FROM leads l
 LEFT JOIN scoring_settings s ON s.workspace_id = l.workspace_id
+LEFT JOIN routing_settings rs ON rs.workspace_id = l.workspace_id
 CROSS JOIN LATERAL (
     SELECT array_agg(e.id) AS ids, array_agg(e.type) AS types, array_agg(e.occurred_at) AS times,
            array_agg(e.data::text) AS data, array_agg(e.source) AS sources
@@ -64,6 +66,7 @@ class LeadSnapshot:
     active_model_id: str | None
     replayed: bool  # the event's external id is already recorded
     facts: list[EventFact]
+    route_on: str  # the workspace's routing setting (routing/service.py)
 
 
 class FastEvents:
@@ -81,7 +84,12 @@ class FastEvents:
         columns = (ids or (), types_ or (), times or (), map(json.loads, data or ()), sources or ())
         facts = [EventFact(*fact) for fact in zip(*columns, strict=True)]
         return LeadSnapshot(
-            lead, lead.pop("_row_version"), lead.pop("_active_model_id"), lead.pop("_replayed"), facts
+            lead,
+            lead.pop("_row_version"),
+            lead.pop("_active_model_id"),
+            lead.pop("_replayed"),
+            facts,
+            lead.pop("_route_on"),
         )
 
     async def write(

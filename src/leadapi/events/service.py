@@ -18,6 +18,7 @@ from leadapi.events.repository import EventRepository, NewEvent
 from leadapi.events.schemas import EventIn, TrackedEventIn
 from leadapi.ids import new_id
 from leadapi.leads.service import LeadService
+from leadapi.routing.service import RoutingService, starts_routing
 from leadapi.scoring.engine import EventFact
 from leadapi.scoring.scorer import ActiveModel, Scorer
 from leadapi.workspaces.service import Principal
@@ -48,12 +49,18 @@ def shown(row: dict[str, Any], replayed: bool) -> dict[str, Any]:
 
 class EventService:
     def __init__(
-        self, db: Database, clock: Callable[[], datetime], leads: LeadService, scorer: Scorer
+        self,
+        db: Database,
+        clock: Callable[[], datetime],
+        leads: LeadService,
+        scorer: Scorer,
+        routing: RoutingService,
     ) -> None:
         self.db = db
         self.clock = clock
         self.leads = leads
         self.scorer = scorer
+        self.routing = routing
 
     async def record_for_lead(self, principal: Principal, lead_id: str, data: EventIn) -> dict[str, Any]:
         return await self._record(principal, data, {"lead_id": lead_id})
@@ -128,9 +135,10 @@ class EventService:
             if data.type == "unsubscribe":
                 lead = await self.leads.mark_unsubscribed(conn, principal, lead)
             lead = self._with_activity(lead, occurred_at)
-            await self.scorer.rescore(
+            [scored] = await self.scorer.rescore(
                 conn, principal.workspace_id, [lead], reason="event", actor=principal.key_id
             )
+            await self.routing.after_change(conn, principal.workspace_id, lead, scored, principal.key_id)
             return shown(row, replayed=False)
 
     async def _record_fast(
@@ -163,6 +171,8 @@ class EventService:
                 lead = self._with_activity(snapshot.lead, occurred_at)
                 now = self.clock()
                 score, changes = self.scorer.rescored(model, lead, facts, now, "event", principal.key_id)
+                if starts_routing(snapshot.route_on, lead, {**lead, **score}):
+                    return None  # routed in the same transaction as the event: the general path
                 appended = [(event_id, event), *((new_id("event"), change) for change in changes)]
                 try:
                     if await fast.write(snapshot, score, appended):

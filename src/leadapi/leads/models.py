@@ -20,6 +20,8 @@ class Lead(Base):
         Index("ix_leads_workspace_id_created_at_id", "workspace_id", "created_at", "id"),
         Index("ix_leads_workspace_id_domain", "workspace_id", "domain"),
         Index("ix_leads_workspace_id_score", "workspace_id", "score"),
+        # An owner's leads (open_leads, reassignment) and who owns an account's leads.
+        Index("ix_leads_workspace_id_owner_id", "workspace_id", "owner_id"),
         # The time-based rescoring sweep's queue, across workspaces.
         Index(
             "ix_leads_rescore_at",

@@ -34,12 +34,15 @@ from leadapi.api.pagination import keyset_clause, order_by
 from leadapi.events.models import Event
 from leadapi.leads.fields import SCALAR_FIELDS
 from leadapi.leads.models import Lead, LeadExternalId
+from leadapi.routing.models import RoutingSettings
+from leadapi.routing.repository import DEFAULT_ROUTE_ON
 from leadapi.scoring.models import ScoringSettings
 
 leads = cast(Table, Lead.__table__)
 external_ids = cast(Table, LeadExternalId.__table__)
 events = cast(Table, Event.__table__)
 scoring_settings = cast(Table, ScoringSettings.__table__)
+routing_settings = cast(Table, RoutingSettings.__table__)
 
 # Text columns: the plain fields that hold text, and the derived or read-only ones.
 _STRING_FIELDS = [name for name in SCALAR_FIELDS if name not in ("company_size", "consent")] + [
@@ -283,7 +286,13 @@ def _create_if_new_statement(by_email: bool, by_phone: bool) -> Select[Any] | Co
         )
         .exists()
     )
-    new_row = select(_WS, *lead_values.values()).where(model_is_active)
+    # And with the routing setting the caller believes in (it skips this path when the lead
+    # would be routed): if it changed meanwhile, nothing is inserted either.
+    route_on = func.coalesce(
+        select(routing_settings.c.route_on).where(routing_settings.c.workspace_id == _WS).scalar_subquery(),
+        DEFAULT_ROUTE_ON,
+    )
+    new_row = select(_WS, *lead_values.values()).where(model_is_active, route_on == bindparam("_route_on"))
     matches = None
     if by_email or by_phone:  # with no dedupe key, every capture is a new lead
         matches = _match_ids_statement(by_email, by_phone, False).cte("matches")
@@ -339,13 +348,18 @@ class FastCreate:
         self.workspace_id = workspace_id
 
     async def create_if_new(
-        self, row: Mapping[str, Any], created: Mapping[str, Any], scored: Mapping[str, Any], model_id: str
+        self,
+        row: Mapping[str, Any],
+        created: Mapping[str, Any],
+        scored: Mapping[str, Any],
+        model_id: str,
+        route_on: str,
     ) -> str:
         """'created', 'matched' (someone has a dedupe key), or 'raced' (lost an insert race, or
-        the scoring model changed)."""
+        the scoring model or the routing setting changed)."""
         sql, order, literals = _create_if_new_sql(bool(row.get("email")), bool(row.get("phone")))
         params: dict[str, Any] = {**literals, "_ws": self.workspace_id, "_email": row.get("email")}
-        params.update(_phone=row.get("phone"), _model=model_id)
+        params.update(_phone=row.get("phone"), _model=model_id, _route_on=route_on)
         params.update({f"l_{name}": value for name, value in row.items()})
         params.update({f"e_{name}": value for name, value in created.items()})
         params.update({f"s_{name}": value for name, value in scored.items()})

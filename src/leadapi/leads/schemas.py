@@ -114,6 +114,11 @@ class LeadUpdate(LeadFields):
     """Partial update. Absent fields stay; `null` clears a field. `attributes` and `external_ids` are
     merged key by key (a `null` value removes the key); `tags` replaces the list."""
 
+    owner_id: Annotated[str, StringConstraints(min_length=1, max_length=32)] | None = Field(
+        None,
+        description="Assign the lead by hand to this owner (rules and capacity do not apply); null unassigns.",
+    )
+
 
 class Lead(BaseModel):
     model_config = ConfigDict(from_attributes=True)

@@ -23,6 +23,7 @@ from leadapi.leads import normalize
 from leadapi.leads.fields import SCALAR_FIELDS
 from leadapi.leads.repository import FastCreate, LeadRepository
 from leadapi.leads.schemas import Lead, LeadCreate, LeadFields, LeadUpdate
+from leadapi.routing.service import RoutingService, starts_routing
 from leadapi.scoring.scorer import SCORE_COLUMNS, ActiveModel, Scorer
 from leadapi.workspaces.service import Principal
 
@@ -131,12 +132,18 @@ def diff(before: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, lis
 
 class LeadService:
     def __init__(
-        self, db: Database, clock: Callable[[], datetime], phone_region: str, scorer: Scorer
+        self,
+        db: Database,
+        clock: Callable[[], datetime],
+        phone_region: str,
+        scorer: Scorer,
+        routing: RoutingService,
     ) -> None:
         self.db = db
         self.clock = clock
         self.phone_region = phone_region
         self.scorer = scorer
+        self.routing = routing
 
     def _repos(self, conn: Any, principal: Principal) -> tuple[LeadRepository, EventRepository]:
         return (
@@ -211,9 +218,12 @@ class LeadService:
         """The common case, a new person, in one round trip; None when the lead must be merged
         (or an insert race was lost, or the active model changed), which the transactional path
         then handles."""
+        route_on = self.routing.route_on_hint(principal.workspace_id)
         now = self.clock()
         row = self._new_row(fields, now)
         scored = self.scorer.score_new(model, row, now, principal.key_id)
+        if route_on is None or starts_routing(route_on, None, row):
+            return None  # routing runs in the same transaction: the general path
         shown = public(row)
         event = {
             "id": new_id("event"),
@@ -231,10 +241,12 @@ class LeadService:
         }
         async with self.db.asyncpg_connection() as conn:
             outcome = await FastCreate(conn, principal.workspace_id).create_if_new(
-                row, event, scored_event, model.id
+                row, event, scored_event, model.id, route_on
             )
         if outcome != "created":
-            self.scorer.forget_active(principal.workspace_id)  # in case that was the reason
+            # In case the model or the routing setting changed (which the statement checks).
+            self.scorer.forget_active(principal.workspace_id)
+            self.routing.forget_route_on(principal.workspace_id)
             return None
         return Captured({**row, "workspace_id": principal.workspace_id}, merged=False, shown=shown)
 
@@ -297,14 +309,17 @@ class LeadService:
         await leads.add_external_ids(row["id"], row["external_ids"])
         created = NewEvent("lead.created", row["id"], now, {"lead": public(row)}, principal.key_id)
         await events.append([created, *scored])
-        return {**row, "workspace_id": principal.workspace_id}
+        row = {**row, "workspace_id": principal.workspace_id}
+        return await self.routing.after_change(conn, principal.workspace_id, None, row, principal.key_id)
 
     async def _rescore(
         self, conn: Any, principal: Principal, lead: Mapping[str, Any], reason: str = "lead_changed"
     ) -> list[dict[str, Any]]:
-        return await self.scorer.rescore(
+        """Rescore a changed lead (locked) and route it if that sent it to sales."""
+        [after] = await self.scorer.rescore(
             conn, principal.workspace_id, [lead], reason=reason, actor=principal.key_id
         )
+        return [await self.routing.after_change(conn, principal.workspace_id, lead, after, principal.key_id)]
 
     @staticmethod
     async def _sync_external_ids(
@@ -393,6 +408,15 @@ class LeadService:
 
     # ---- read ------------------------------------------------------------------------------
 
+    async def sketch(self, principal: Principal, data: LeadFields) -> dict[str, Any]:
+        """An inline lead as capture would store it, scored by the active model (no events),
+        for previews; nothing is stored."""
+        now = self.clock()
+        row = self._new_row(self.prepare(data), now)
+        model = await self.scorer.ensure_active(principal.workspace_id, principal.key_id)
+        self.scorer.score_new(model, row, now, principal.key_id)
+        return row
+
     async def get(self, principal: Principal, lead_id: str) -> dict[str, Any]:
         async with self.db.read() as conn:
             lead = await LeadRepository(conn, principal.workspace_id).get(lead_id)
@@ -426,12 +450,14 @@ class LeadService:
         self, principal: Principal, lead_id: str, data: LeadUpdate, if_match: int | None
     ) -> dict[str, Any]:
         fields = self.prepare(data)
+        assigning = "owner_id" in fields
+        new_owner = fields.pop("owner_id", None)
         if "unsubscribed" in fields and fields["unsubscribed"] is None:
             raise validation_problem([{"field": "unsubscribed", "message": "cannot be null"}])
         await self.scorer.ensure_active(principal.workspace_id, principal.key_id)
         now = self.clock()
         async with self.db.transaction() as conn:
-            leads, events = self._repos(conn, principal)
+            leads = LeadRepository(conn, principal.workspace_id, lock=self.db.is_postgres)
             lead = await leads.get(lead_id, for_update=True)
             if lead is None:
                 raise not_found("Lead", lead_id)
@@ -462,29 +488,60 @@ class LeadService:
                         slug="duplicate-lead",
                     )
             changed = diff(lead, changes)
-            if not changed:
-                return lead
-            changes = {
-                **changes,
-                **derived({**lead, **changes}),
-                "updated_at": now,
-                "version": lead["version"] + 1,
-            }
-            await leads.update(lead_id, changes)
-            await self._sync_external_ids(leads, lead, changes)
-            await events.append(
-                [
-                    NewEvent(
-                        "lead.updated",
-                        lead_id,
-                        now,
-                        {"changes": changed, "version": changes["version"]},
-                        principal.key_id,
-                    )
-                ]
+            if changed:
+                lead = await self._apply_update(conn, principal, lead, changes, changed, now)
+            if assigning and new_owner != lead["owner_id"]:
+                lead = await self._set_owner(conn, principal, lead, new_owner)
+            return lead
+
+    async def _apply_update(
+        self,
+        conn: Any,
+        principal: Principal,
+        lead: dict[str, Any],
+        changes: dict[str, Any],
+        changed: dict[str, list[Any]],
+        now: datetime,
+    ) -> dict[str, Any]:
+        leads, events = self._repos(conn, principal)
+        lead_id = lead["id"]
+        changes = {
+            **changes,
+            **derived({**lead, **changes}),
+            "updated_at": now,
+            "version": lead["version"] + 1,
+        }
+        await leads.update(lead_id, changes)
+        await self._sync_external_ids(leads, lead, changes)
+        await events.append(
+            [
+                NewEvent(
+                    "lead.updated",
+                    lead_id,
+                    now,
+                    {"changes": changed, "version": changes["version"]},
+                    principal.key_id,
+                )
+            ]
+        )
+        [updated] = await self._rescore(conn, principal, {**lead, **changes})
+        return updated
+
+    async def _set_owner(
+        self, conn: Any, principal: Principal, lead: dict[str, Any], owner_id: str | None
+    ) -> dict[str, Any]:
+        """`owner_id` by PATCH: an assignment by hand, or `null` to unassign."""
+        if owner_id is not None:
+            return await self.routing.manual_assign(
+                conn, principal.workspace_id, lead, owner_id, principal.key_id
             )
-            [updated] = await self._rescore(conn, principal, {**lead, **changes})
-            return updated
+        leads, events = self._repos(conn, principal)
+        now = self.clock()
+        values = {"owner_id": None, "updated_at": now, "version": lead["version"] + 1}
+        await leads.update(lead["id"], values)
+        data = {"reason": "manual", "previous_owner_id": lead["owner_id"]}
+        await events.append([NewEvent("lead.unassigned", lead["id"], now, data, principal.key_id)])
+        return {**lead, **values}
 
     @staticmethod
     def _patch_values(lead: Mapping[str, Any], fields: Mapping[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,117 @@
+"""Owner queries, scoped to one workspace."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, cast
+
+from sqlalchemy import Table, delete, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from leadapi.leads.fields import CLOSED_STAGES
+from leadapi.leads.models import Lead
+from leadapi.owners.models import Owner
+
+owners = cast(Table, Owner.__table__)
+leads = cast(Table, Lead.__table__)
+
+
+class OwnerRepository:
+    def __init__(self, conn: AsyncConnection, workspace_id: str) -> None:
+        self.conn = conn
+        self.workspace_id = workspace_id
+
+    async def add(self, row: dict[str, Any]) -> None:
+        await self.conn.execute(insert(owners).values(workspace_id=self.workspace_id, **row))
+
+    async def get(self, owner_id: str, *, for_update: bool = False) -> dict[str, Any] | None:
+        stmt = select(owners).where(owners.c.workspace_id == self.workspace_id, owners.c.id == owner_id)
+        if for_update:
+            stmt = stmt.with_for_update()
+        row = (await self.conn.execute(stmt)).mappings().first()
+        return dict(row) if row else None
+
+    async def all(self) -> list[dict[str, Any]]:
+        stmt = select(owners).where(owners.c.workspace_id == self.workspace_id).order_by(owners.c.id)
+        return [dict(row) for row in (await self.conn.execute(stmt)).mappings()]
+
+    async def existing_ids(self, owner_ids: Iterable[str]) -> set[str]:
+        wanted = list(owner_ids)
+        if not wanted:
+            return set()
+        stmt = select(owners.c.id).where(owners.c.workspace_id == self.workspace_id, owners.c.id.in_(wanted))
+        return set((await self.conn.execute(stmt)).scalars())
+
+    async def page(self, limit: int, after_id: str | None) -> list[dict[str, Any]]:
+        stmt = (
+            select(owners)
+            .where(owners.c.workspace_id == self.workspace_id)
+            .order_by(owners.c.id)
+            .limit(limit)
+        )
+        if after_id is not None:
+            stmt = stmt.where(owners.c.id > after_id)
+        return [dict(row) for row in (await self.conn.execute(stmt)).mappings()]
+
+    async def email_owner(self, email: str) -> str | None:
+        stmt = select(owners.c.id).where(owners.c.workspace_id == self.workspace_id, owners.c.email == email)
+        return (await self.conn.execute(stmt)).scalar_one_or_none()
+
+    async def update(self, owner_id: str, values: dict[str, Any]) -> None:
+        await self.conn.execute(
+            update(owners)
+            .where(owners.c.workspace_id == self.workspace_id, owners.c.id == owner_id)
+            .values(**values)
+        )
+
+    async def delete(self, owner_id: str) -> None:
+        await self.conn.execute(
+            delete(owners).where(owners.c.workspace_id == self.workspace_id, owners.c.id == owner_id)
+        )
+
+    async def open_leads(self, owner_ids: Iterable[str] | None = None) -> dict[str, int]:
+        """Leads each owner holds in an open stage (all owners when `owner_ids` is None)."""
+        stmt = (
+            select(leads.c.owner_id, func.count())
+            .where(
+                leads.c.workspace_id == self.workspace_id,
+                leads.c.owner_id.is_not(None),
+                leads.c.stage.not_in(sorted(CLOSED_STAGES)),
+            )
+            .group_by(leads.c.owner_id)
+        )
+        if owner_ids is not None:
+            wanted = list(owner_ids)
+            if not wanted:
+                return {}
+            stmt = stmt.where(leads.c.owner_id.in_(wanted))
+        return {str(row[0]): int(row[1]) for row in await self.conn.execute(stmt)}
+
+    async def open_lead_ids(self, owner_id: str) -> list[str]:
+        """The owner's open leads, locked (in id order, so concurrent lockers never deadlock)."""
+        stmt = (
+            select(leads.c.id)
+            .where(
+                leads.c.workspace_id == self.workspace_id,
+                leads.c.owner_id == owner_id,
+                leads.c.stage.not_in(sorted(CLOSED_STAGES)),
+            )
+            .order_by(leads.c.id)
+        )
+        if self.conn.dialect.name == "postgresql":
+            stmt = stmt.with_for_update()
+        return list((await self.conn.execute(stmt)).scalars())
+
+    async def account_owners(self, domain: str) -> dict[str, int]:
+        """Owner id -> how many of the company domain's leads they hold (won ones too: the
+        account stays theirs)."""
+        stmt = (
+            select(leads.c.owner_id, func.count())
+            .where(
+                leads.c.workspace_id == self.workspace_id,
+                leads.c.domain == domain,
+                leads.c.owner_id.is_not(None),
+            )
+            .group_by(leads.c.owner_id)
+        )
+        return {str(row[0]): int(row[1]) for row in await self.conn.execute(stmt)}

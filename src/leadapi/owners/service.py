@@ -1,0 +1,142 @@
+"""Owners: create, change and remove the people leads are routed to."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from leadapi.db import Database
+from leadapi.errors import ProblemError, not_found, validation_problem
+from leadapi.ids import new_id
+from leadapi.owners.repository import OwnerRepository
+from leadapi.owners.schemas import OutOfOffice, OwnerCreate, OwnerUpdate
+from leadapi.routing.repository import RoutingRepository
+from leadapi.routing.service import RoutingService
+from leadapi.workspaces.service import Principal
+
+
+def shown(row: Mapping[str, Any], open_leads: int) -> dict[str, Any]:
+    away = None
+    if row["away_from"] is not None or row["away_until"] is not None:
+        away = {"from": row["away_from"], "until": row["away_until"]}
+    return {**row, "out_of_office": away, "open_leads": open_leads}
+
+
+class OwnerService:
+    def __init__(self, db: Database, clock: Callable[[], datetime], routing: RoutingService) -> None:
+        self.db = db
+        self.clock = clock
+        self.routing = routing
+
+    async def create(self, principal: Principal, data: OwnerCreate) -> dict[str, Any]:
+        now = self.clock()
+        row: dict[str, Any] = {
+            "id": new_id("owner"),
+            "name": data.name,
+            "email": data.email,
+            "active": True if data.active is None else data.active,
+            "capacity": data.capacity,
+            "weight": data.weight or 1,
+            "tags": data.tags or [],
+            "territories": [t.model_dump(exclude_defaults=True) for t in data.territories or []],
+            **self._away(data.out_of_office, now),
+            "created_at": now,
+            "updated_at": now,
+        }
+        async with self.db.transaction() as conn:
+            repo = OwnerRepository(conn, principal.workspace_id)
+            await self._email_free(repo, data.email, None)
+            await repo.add(row)
+        return shown(row, 0)
+
+    async def page(self, principal: Principal, limit: int, after_id: str | None) -> list[dict[str, Any]]:
+        async with self.db.read() as conn:
+            repo = OwnerRepository(conn, principal.workspace_id)
+            rows = await repo.page(limit, after_id)
+            loads = await repo.open_leads([row["id"] for row in rows])
+        return [shown(row, loads.get(row["id"], 0)) for row in rows]
+
+    async def get(self, principal: Principal, owner_id: str) -> dict[str, Any]:
+        async with self.db.read() as conn:
+            repo = OwnerRepository(conn, principal.workspace_id)
+            row = await repo.get(owner_id)
+            if row is None:
+                raise not_found("Owner", owner_id)
+            loads = await repo.open_leads([owner_id])
+        return shown(row, loads.get(owner_id, 0))
+
+    async def update(
+        self, principal: Principal, owner_id: str, data: OwnerUpdate, *, reassign: bool
+    ) -> dict[str, Any]:
+        changes = data.model_dump(exclude_unset=True)
+        for name in ("name", "email", "active", "weight", "tags", "territories"):
+            if name in changes and changes[name] is None:
+                raise validation_problem([{"field": name, "message": "cannot be null"}])
+        now = self.clock()
+        values: dict[str, Any] = {
+            k: v for k, v in changes.items() if k not in ("territories", "out_of_office")
+        }
+        if "territories" in changes:
+            values["territories"] = [t.model_dump(exclude_defaults=True) for t in data.territories or []]
+        if "out_of_office" in changes:
+            values.update(self._away(data.out_of_office, now))
+        async with self.db.transaction() as conn:
+            repo = OwnerRepository(conn, principal.workspace_id)
+            row = await repo.get(owner_id, for_update=True)
+            if row is None:
+                raise not_found("Owner", owner_id)
+            if "email" in values and values["email"] != row["email"]:
+                await self._email_free(repo, values["email"], owner_id)
+            await repo.update(owner_id, {**values, "updated_at": now})
+            if row["active"] and values.get("active") is False:
+                await self._hand_over(conn, principal, owner_id, reassign, "deactivating")
+            loads = await repo.open_leads([owner_id])
+        return shown({**row, **values, "updated_at": now}, loads.get(owner_id, 0))
+
+    async def delete(self, principal: Principal, owner_id: str, *, reassign: bool) -> None:
+        async with self.db.transaction() as conn:
+            repo = OwnerRepository(conn, principal.workspace_id)
+            if await repo.get(owner_id, for_update=True) is None:
+                raise not_found("Owner", owner_id)
+            routing = RoutingRepository(conn, principal.workspace_id)
+            fixed = await routing.rules_naming_owner(owner_id)
+            if fixed:
+                raise ProblemError(
+                    409,
+                    f"Routing rules {', '.join(fixed)} assign to this owner: change or delete them first.",
+                    extra={"rules": fixed},
+                )
+            await self._hand_over(conn, principal, owner_id, reassign, "deleting")
+            await routing.forget_owner(owner_id)
+            await repo.delete(owner_id)
+
+    async def _hand_over(
+        self, conn: AsyncConnection, principal: Principal, owner_id: str, reassign: bool, doing: str
+    ) -> None:
+        """An owner who leaves must not take open leads along: 409, or route them elsewhere."""
+        open_leads = (await OwnerRepository(conn, principal.workspace_id).open_leads([owner_id])).get(
+            owner_id, 0
+        )
+        if not open_leads:
+            return
+        if not reassign:
+            raise ProblemError(
+                409,
+                f"The owner has {open_leads} open lead(s); {doing} them needs reassign=true, "
+                "which routes each lead to someone else.",
+                extra={"open_leads": open_leads},
+            )
+        await self.routing.reassign_owner(conn, principal.workspace_id, owner_id, principal.key_id)
+
+    async def _email_free(self, repo: OwnerRepository, email: str, owner_id: str | None) -> None:
+        holder = await repo.email_owner(email)
+        if holder is not None and holder != owner_id:
+            raise ProblemError(409, f"Owner {holder!r} already has the email {email!r}.", slug="conflict")
+
+    def _away(self, away: OutOfOffice | None, now: datetime) -> dict[str, Any]:
+        if away is None:
+            return {"away_from": None, "away_until": None}
+        return {"away_from": away.from_ or now, "away_until": away.until}

@@ -1,0 +1,65 @@
+"""Routing rules, each workspace's routing settings and rotation state, and assignments."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from leadapi.db import Base, JSONDoc, UTCDateTime
+
+
+class RoutingRule(Base):
+    __tablename__ = "routing_rules"
+    __table_args__ = (UniqueConstraint("workspace_id", "position"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(Integer)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    when: Mapped[dict[str, Any] | None] = mapped_column(JSONDoc, nullable=True)
+    strategy: Mapped[str] = mapped_column(String(20))
+    pool: Mapped[dict[str, Any]] = mapped_column(JSONDoc)  # {"owner_ids": [...], "tags": [...]}
+    owner_id: Mapped[str | None] = mapped_column(String(32))
+    tie_breaker: Mapped[str] = mapped_column(String(20))
+    # Where the rotation stands (round robin: the last pick; weighted: running weights). Read and
+    # written under the workspace's routing lock.
+    rotation: Mapped[dict[str, Any]] = mapped_column(JSONDoc)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class RoutingSettings(Base):
+    """One row per workspace; locking it serialises the workspace's assignments, which keeps
+    rotations fair and capacities exact across processes."""
+
+    __tablename__ = "routing_settings"
+
+    workspace_id: Mapped[str] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
+    )
+    route_on: Mapped[str] = mapped_column(String(20))  # created | mql | sql
+
+
+class Assignment(Base):
+    """Who got a lead, when and why (the engine's explanation), or who set it by hand."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (
+        Index("ix_assignments_workspace_id_lead_id_created_at", "workspace_id", "lead_id", "created_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    lead_id: Mapped[str] = mapped_column(String(32))
+    owner_id: Mapped[str] = mapped_column(String(32))
+    previous_owner_id: Mapped[str | None] = mapped_column(String(32))
+    by: Mapped[str] = mapped_column(String(20))  # routing | manual | reassign
+    rule_id: Mapped[str | None] = mapped_column(String(32))
+    strategy: Mapped[str | None] = mapped_column(String(20))
+    explanation: Mapped[dict[str, Any]] = mapped_column(JSONDoc)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    actor: Mapped[str | None] = mapped_column(String(64))

@@ -1,0 +1,129 @@
+"""The contract of routing: rules, settings, assignments, previews."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, Field, StringConstraints
+
+from leadapi.api.schemas import RequestModel
+from leadapi.leads.schemas import LeadFields
+
+Strategy = Literal["round_robin", "weighted", "least_loaded", "territory", "account_owner", "owner"]
+TieBreaker = Literal["round_robin", "least_loaded"]
+RouteOn = Literal["created", "mql", "sql"]
+OwnerId = Annotated[str, StringConstraints(min_length=1, max_length=32)]
+Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
+
+
+class Pool(RequestModel):
+    """Owners a rule picks from: these ids, and owners with any of these tags (both empty: all)."""
+
+    owner_ids: list[OwnerId] = Field(default_factory=list, max_length=1000)
+    tags: list[Tag] = Field(default_factory=list, max_length=50)
+
+
+class RuleFields(RequestModel):
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)] | None = None
+    position: int | None = Field(None, ge=0, le=1_000_000, description="Rules are tried lowest first.")
+    active: bool | None = None
+    when: dict[str, Any] | None = Field(
+        None, description="A condition on the lead (as in scoring rules; `band` included); null: every lead."
+    )
+    strategy: Strategy | None = None
+    pool: Pool | None = None
+    owner_id: OwnerId | None = Field(None, description="The owner of an `owner` rule.")
+    tie_breaker: TieBreaker | None = Field(None, description="How `territory` picks among matching owners.")
+
+
+class RuleCreate(RuleFields):
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    position: int = Field(ge=0, le=1_000_000, description="Rules are tried lowest first.")
+    strategy: Strategy
+
+
+class RuleUpdate(RuleFields):
+    """Partial update; absent fields stay."""
+
+
+class RoutingRule(BaseModel):
+    id: str
+    name: str
+    position: int
+    active: bool
+    when: dict[str, Any] | None
+    strategy: Strategy
+    pool: dict[str, list[str]]
+    owner_id: str | None
+    tie_breaker: TieBreaker
+    created_at: datetime
+    updated_at: datetime
+
+
+class RoutingRuleList(BaseModel):
+    data: list[RoutingRule]
+
+
+class RoutingSettings(RequestModel):
+    route_on: RouteOn = Field(
+        description="When a lead goes to sales: on creation, on reaching the mql band (or sql), or "
+        "on reaching sql (the default: marketing keeps leads until they are sales-ready)."
+    )
+
+
+class SkippedOwner(BaseModel):
+    owner_id: str
+    reason: str = Field(
+        description="inactive, out_of_office, at_capacity, not_in_pool, no_territory_match, "
+        "no_account_match or excluded (the owner the lead is taken from)."
+    )
+
+
+class RuleTried(BaseModel):
+    rule_id: str
+    outcome: Literal["not_matched", "no_eligible_owner", "assigned"]
+
+
+class Decision(BaseModel):
+    owner_id: str | None = Field(description="The pick; null when no rule yields an owner.")
+    rule_id: str | None
+    rule_name: str | None
+    strategy: str | None
+    candidates: list[str] = Field(description="The eligible owners the picking rule chose among.")
+    skipped: list[SkippedOwner]
+    rules_tried: list[RuleTried]
+
+
+class Assignment(BaseModel):
+    id: str
+    lead_id: str
+    owner_id: str
+    previous_owner_id: str | None
+    by: Literal["routing", "manual", "reassign"]
+    rule_id: str | None
+    strategy: str | None
+    explanation: dict[str, Any]
+    created_at: datetime
+    actor: str | None
+
+
+class AssignmentList(BaseModel):
+    data: list[Assignment]
+    next_cursor: str | None
+
+
+class RouteIn(RequestModel):
+    force: bool = Field(False, description="Route again a lead that already has an owner.")
+
+
+class RouteOut(BaseModel):
+    lead_id: str
+    owner_id: str | None
+    assigned: bool = Field(description="False when no rule yielded an owner (or the lead kept its owner).")
+    decision: Decision
+
+
+class RoutingPreviewIn(RequestModel):
+    lead_id: OwnerId | None = Field(None, description="A stored lead; or give `lead`.")
+    lead: LeadFields | None = Field(None, description="An inline lead, normalised as on capture.")

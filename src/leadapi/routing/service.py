@@ -1,0 +1,396 @@
+"""Routing: rules and settings, and assigning leads to owners inside the caller's transaction.
+
+Every assignment takes the workspace's routing lock (its settings row, FOR UPDATE on
+PostgreSQL; SQLite has one writer anyway) after the lead's own lock, then reads the owners and
+their open leads, decides (routing/engine.py), and writes the owner, the assignment with its
+explanation, the rule's new rotation state and `lead.assigned`, all in that transaction. So
+several processes rotate fairly, capacities stay exact, and a lead never gets two owners.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from leadapi.conditions import ConditionError
+from leadapi.db import Database
+from leadapi.errors import ProblemError, not_found, validation_problem
+from leadapi.events.repository import EventRepository, NewEvent
+from leadapi.ids import new_id
+from leadapi.leads.fields import CLOSED_STAGES
+from leadapi.leads.repository import LeadRepository
+from leadapi.owners.repository import OwnerRepository
+from leadapi.routing import engine
+from leadapi.routing.repository import RoutingRepository
+from leadapi.routing.schemas import RuleCreate, RuleUpdate
+from leadapi.workspaces.service import Principal
+
+MAX_RULES = 200
+# The bands each route_on setting sends to sales (the default model's names; a model with other
+# band names routes only with route_on=created).
+ROUTED_BANDS = {"mql": frozenset({"mql", "sql"}), "sql": frozenset({"sql"})}
+
+
+def reaches(route_on: str, lead: Mapping[str, Any] | None) -> bool:
+    """Whether a lead in this state goes to sales under `route_on`."""
+    if lead is None:
+        return False
+    if route_on == "created":
+        return True
+    return lead.get("band") in ROUTED_BANDS.get(route_on, frozenset())
+
+
+def starts_routing(route_on: str, before: Mapping[str, Any] | None, after: Mapping[str, Any]) -> bool:
+    """Whether this change sends an unowned, open lead to routing: it reaches route_on now and
+    did not before (created counts as not before)."""
+    if after.get("owner_id") or after.get("stage") in CLOSED_STAGES:
+        return False
+    return reaches(route_on, after) and not (before is not None and reaches(route_on, before))
+
+
+def _owner_view(row: Mapping[str, Any], open_leads: int) -> engine.Owner:
+    return engine.Owner(
+        id=row["id"],
+        active=row["active"],
+        capacity=row["capacity"],
+        weight=row["weight"],
+        tags=frozenset(row["tags"]),
+        territories=tuple(engine.Territory.from_document(t) for t in row["territories"]),
+        away_from=row["away_from"],
+        away_until=row["away_until"],
+        open_leads=open_leads,
+    )
+
+
+class RoutingService:
+    def __init__(self, db: Database, clock: Callable[[], datetime]) -> None:
+        self.db = db
+        self.clock = clock
+        self._compiled: dict[tuple[str, datetime], engine.Rule] = {}
+        # Each workspace's route_on as last seen: a hint for the capture fast path, which checks
+        # it against the database in its own statement.
+        self._route_on: dict[str, str] = {}
+
+    def route_on_hint(self, workspace_id: str) -> str | None:
+        return self._route_on.get(workspace_id)
+
+    def forget_route_on(self, workspace_id: str) -> None:
+        self._route_on.pop(workspace_id, None)
+
+    # ---- settings ------------------------------------------------------------------------------
+
+    async def route_on(self, principal: Principal) -> str:
+        async with self.db.read() as conn:
+            route_on = await RoutingRepository(conn, principal.workspace_id).route_on()
+        self._route_on[principal.workspace_id] = route_on
+        return route_on
+
+    async def set_route_on(self, principal: Principal, route_on: str) -> str:
+        async with self.db.transaction() as conn:
+            await RoutingRepository(conn, principal.workspace_id).set_route_on(route_on)
+        self._route_on[principal.workspace_id] = route_on
+        return route_on
+
+    # ---- rules ---------------------------------------------------------------------------------
+
+    async def rules(self, principal: Principal) -> list[dict[str, Any]]:
+        async with self.db.read() as conn:
+            return await RoutingRepository(conn, principal.workspace_id).rules()
+
+    async def rule(self, principal: Principal, rule_id: str) -> dict[str, Any]:
+        async with self.db.read() as conn:
+            row = await RoutingRepository(conn, principal.workspace_id).rule(rule_id)
+        if row is None:
+            raise not_found("Routing rule", rule_id)
+        return row
+
+    async def create_rule(self, principal: Principal, data: RuleCreate) -> dict[str, Any]:
+        now = self.clock()
+        row: dict[str, Any] = {
+            "id": new_id("routing_rule"),
+            "name": data.name,
+            "position": data.position,
+            "active": True if data.active is None else data.active,
+            "when": data.when,
+            "strategy": data.strategy,
+            "pool": (data.pool.model_dump() if data.pool else {"owner_ids": [], "tags": []}),
+            "owner_id": data.owner_id,
+            "tie_breaker": data.tie_breaker or "round_robin",
+            "rotation": {},
+            "created_at": now,
+            "updated_at": now,
+        }
+        async with self.db.transaction() as conn:
+            repo = RoutingRepository(conn, principal.workspace_id)
+            await repo.lock()  # rule changes and assignments do not interleave
+            if len(await repo.rules()) >= MAX_RULES:
+                raise ProblemError(409, f"A workspace has at most {MAX_RULES} routing rules.")
+            await self._check_rule(conn, principal, row, rule_id=None)
+            await repo.add_rule(row)
+        return row
+
+    async def update_rule(self, principal: Principal, rule_id: str, data: RuleUpdate) -> dict[str, Any]:
+        changes = data.model_dump(exclude_unset=True)
+        for name in ("name", "position", "active", "strategy", "tie_breaker"):
+            if name in changes and changes[name] is None:
+                raise validation_problem([{"field": name, "message": "cannot be null"}])
+        if "pool" in changes:
+            changes["pool"] = data.pool.model_dump() if data.pool else {"owner_ids": [], "tags": []}
+        async with self.db.transaction() as conn:
+            repo = RoutingRepository(conn, principal.workspace_id)
+            await repo.lock()
+            row = await repo.rule(rule_id)
+            if row is None:
+                raise not_found("Routing rule", rule_id)
+            updated = {**row, **changes, "updated_at": self.clock()}
+            if {"strategy", "pool"} & changes.keys():
+                updated["rotation"] = {}  # a new pool starts a new rotation
+            await self._check_rule(conn, principal, updated, rule_id=rule_id)
+            await repo.update_rule(
+                rule_id, {k: v for k, v in updated.items() if k not in ("id", "workspace_id")}
+            )
+        return updated
+
+    async def delete_rule(self, principal: Principal, rule_id: str) -> None:
+        async with self.db.transaction() as conn:
+            repo = RoutingRepository(conn, principal.workspace_id)
+            await repo.lock()
+            if await repo.rule(rule_id) is None:
+                raise not_found("Routing rule", rule_id)
+            await repo.delete_rule(rule_id)
+
+    async def _check_rule(
+        self, conn: AsyncConnection, principal: Principal, row: Mapping[str, Any], rule_id: str | None
+    ) -> None:
+        errors: list[dict[str, str]] = []
+        if row["when"] is not None:
+            try:
+                engine.compile_rule_condition(row["when"], "when")
+            except ConditionError as exc:
+                errors.append({"field": exc.path, "message": exc.message})
+        strategy = row["strategy"]
+        if strategy == "owner" and not row["owner_id"]:
+            errors.append({"field": "owner_id", "message": "an `owner` rule names its owner"})
+        if strategy != "owner" and row["owner_id"]:
+            errors.append({"field": "owner_id", "message": "only `owner` rules name an owner; use pool"})
+        named = set(row["pool"]["owner_ids"]) | ({row["owner_id"]} if row["owner_id"] else set())
+        known = await OwnerRepository(conn, principal.workspace_id).existing_ids(named)
+        for index, owner_id in enumerate(row["pool"]["owner_ids"]):
+            if owner_id not in known:
+                errors.append({"field": f"pool.owner_ids[{index}]", "message": f"no owner {owner_id!r}"})
+        if row["owner_id"] and row["owner_id"] not in known:
+            errors.append({"field": "owner_id", "message": f"no owner {row['owner_id']!r}"})
+        if errors:
+            raise validation_problem(errors)
+        holder = await RoutingRepository(conn, principal.workspace_id).position_holder(row["position"])
+        if holder is not None and holder != rule_id:
+            raise ProblemError(
+                409, f"Position {row['position']} is taken by rule {holder!r}; rules need distinct positions."
+            )
+
+    def _rule(self, row: Mapping[str, Any]) -> engine.Rule:
+        key = (row["id"], row["updated_at"])
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            if len(self._compiled) > 10_000:
+                self._compiled.clear()
+            when = None if row["when"] is None else engine.compile_rule_condition(row["when"])
+            compiled = engine.Rule(
+                id=row["id"],
+                name=row["name"],
+                strategy=row["strategy"],
+                when=when,
+                pool_ids=frozenset(row["pool"].get("owner_ids") or ()),
+                pool_tags=frozenset(row["pool"].get("tags") or ()),
+                owner_id=row["owner_id"],
+                tie_breaker=row["tie_breaker"],
+            )
+            self._compiled[key] = compiled
+        return compiled
+
+    # ---- deciding and assigning -----------------------------------------------------------------
+
+    async def decide(
+        self,
+        conn: AsyncConnection,
+        workspace_id: str,
+        lead: Mapping[str, Any],
+        exclude: frozenset[str] = frozenset(),
+    ) -> engine.Decision:
+        """The engine's decision for `lead` with the workspace's current state (reads only)."""
+        routing = RoutingRepository(conn, workspace_id)
+        owners = OwnerRepository(conn, workspace_id)
+        rule_rows = await routing.rules(active_only=True)
+        owner_rows = await owners.all()
+        loads = await owners.open_leads()
+        account: dict[str, int] = {}
+        domain = lead.get("domain")
+        if (
+            domain
+            and not lead.get("is_free_email")
+            and any(r["strategy"] == "account_owner" for r in rule_rows)
+        ):
+            account = await owners.account_owners(domain)
+        return engine.decide(
+            lead,
+            [self._rule(row) for row in rule_rows],
+            [_owner_view(row, loads.get(row["id"], 0)) for row in owner_rows],
+            {row["id"]: row["rotation"] for row in rule_rows},
+            self.clock(),
+            account_owners=account,
+            exclude=exclude,
+        )
+
+    async def route_locked(
+        self,
+        conn: AsyncConnection,
+        workspace_id: str,
+        lead: dict[str, Any],
+        *,
+        by: str,
+        actor: str | None,
+        exclude: frozenset[str] = frozenset(),
+    ) -> tuple[dict[str, Any], engine.Decision]:
+        """Route a lead the caller has locked, in its transaction; returns the lead as it now is."""
+        await RoutingRepository(conn, workspace_id).lock()
+        decision = await self.decide(conn, workspace_id, lead, exclude)
+        events = EventRepository(conn, workspace_id)
+        now = self.clock()
+        if decision.owner_id is None:
+            data = {"reason": "no_eligible_owner", "rules_tried": decision.rules_tried}
+            await events.append([NewEvent("lead.unassigned", lead["id"], now, data, actor)])
+            return lead, decision
+        if decision.rule_id is not None and decision.rotation is not None:
+            await RoutingRepository(conn, workspace_id).update_rule(
+                decision.rule_id, {"rotation": decision.rotation}
+            )
+        updated = await self._assign(
+            conn, workspace_id, lead, decision.owner_id, by, actor, decision.explanation()
+        )
+        return updated, decision
+
+    async def _assign(
+        self,
+        conn: AsyncConnection,
+        workspace_id: str,
+        lead: dict[str, Any],
+        owner_id: str,
+        by: str,
+        actor: str | None,
+        explanation: dict[str, Any],
+    ) -> dict[str, Any]:
+        now = self.clock()
+        values = {"owner_id": owner_id, "updated_at": now, "version": lead["version"] + 1}
+        await LeadRepository(conn, workspace_id).update(lead["id"], values)
+        assignment = {
+            "id": new_id("assignment"),
+            "lead_id": lead["id"],
+            "owner_id": owner_id,
+            "previous_owner_id": lead.get("owner_id"),
+            "by": by,
+            "rule_id": explanation.get("rule_id"),
+            "strategy": explanation.get("strategy"),
+            "explanation": explanation,
+            "created_at": now,
+            "actor": actor,
+        }
+        await RoutingRepository(conn, workspace_id).add_assignment(assignment)
+        data = {
+            k: v for k, v in assignment.items() if k not in ("lead_id", "created_at", "explanation", "id")
+        }
+        data.update(
+            assignment_id=assignment["id"], **{k: v for k, v in explanation.items() if k != "owner_id"}
+        )
+        await EventRepository(conn, workspace_id).append(
+            [NewEvent("lead.assigned", lead["id"], now, data, actor)]
+        )
+        return {**lead, **values}
+
+    async def after_change(
+        self,
+        conn: AsyncConnection,
+        workspace_id: str,
+        before: Mapping[str, Any] | None,
+        after: dict[str, Any],
+        actor: str | None,
+    ) -> dict[str, Any]:
+        """Route a lead (locked by the caller) that has just reached the workspace's route_on:
+        created, or its band moved into the routed bands. Leads with an owner keep it."""
+        if after.get("owner_id") or after.get("stage") in CLOSED_STAGES:
+            return after
+        if before is not None and before.get("band") == after.get("band"):
+            return after
+        route_on = await RoutingRepository(conn, workspace_id).route_on()
+        self._route_on[workspace_id] = route_on
+        if not starts_routing(route_on, before, after):
+            return after
+        routed, _ = await self.route_locked(conn, workspace_id, after, by="routing", actor=actor)
+        return routed
+
+    async def manual_assign(
+        self, conn: AsyncConnection, workspace_id: str, lead: dict[str, Any], owner_id: str, actor: str | None
+    ) -> dict[str, Any]:
+        """`PATCH owner_id`: an assignment by hand (capacity and rules do not apply)."""
+        if not await OwnerRepository(conn, workspace_id).existing_ids([owner_id]):
+            raise validation_problem([{"field": "owner_id", "message": f"no owner {owner_id!r}"}])
+        await RoutingRepository(conn, workspace_id).lock()
+        explanation: dict[str, Any] = {"owner_id": owner_id, "rule_id": None, "rule_name": None}
+        explanation.update(strategy=None, candidates=[], skipped=[], rules_tried=[])
+        return await self._assign(conn, workspace_id, lead, owner_id, "manual", actor, explanation)
+
+    async def route(
+        self, principal: Principal, lead_id: str, force: bool
+    ) -> tuple[dict[str, Any], engine.Decision]:
+        """`POST /v1/leads/{id}/route`: route now (an owned lead only with `force`, and never back
+        to the owner it is taken from)."""
+        async with self.db.transaction() as conn:
+            repo = LeadRepository(conn, principal.workspace_id, lock=self.db.is_postgres)
+            lead = await repo.get(lead_id, for_update=True)
+            if lead is None:
+                raise not_found("Lead", lead_id)
+            if lead["owner_id"] and not force:
+                raise ProblemError(
+                    409,
+                    f"Lead {lead_id!r} already has an owner ({lead['owner_id']}); "
+                    "route with force=true to reassign.",
+                )
+            exclude = frozenset({lead["owner_id"]}) if lead["owner_id"] else frozenset()
+            return await self.route_locked(
+                conn, principal.workspace_id, lead, by="routing", actor=principal.key_id, exclude=exclude
+            )
+
+    async def preview(self, principal: Principal, lead: Mapping[str, Any]) -> engine.Decision:
+        async with self.db.read() as conn:
+            return await self.decide(conn, principal.workspace_id, lead)
+
+    async def reassign_owner(
+        self, conn: AsyncConnection, workspace_id: str, owner_id: str, actor: str | None
+    ) -> int:
+        """Route each open lead of an owner who leaves (inactive or deleted) to someone else."""
+        lead_ids = await OwnerRepository(conn, workspace_id).open_lead_ids(owner_id)
+        repo = LeadRepository(conn, workspace_id, lock=self.db.is_postgres)
+        for lead_id in lead_ids:
+            lead = await repo.get(lead_id, for_update=True)
+            if lead is None or lead["owner_id"] != owner_id:
+                continue
+            _, decision = await self.route_locked(
+                conn, workspace_id, lead, by="reassign", actor=actor, exclude=frozenset({owner_id})
+            )
+            if decision.owner_id is None:  # nobody can take it: it leaves the owner anyway
+                await repo.update(
+                    lead_id, {"owner_id": None, "updated_at": self.clock(), "version": lead["version"] + 1}
+                )
+        return len(lead_ids)
+
+    async def assignments(
+        self, principal: Principal, lead_id: str, limit: int, before: tuple[datetime, str] | None
+    ) -> list[dict[str, Any]]:
+        async with self.db.read() as conn:
+            if await LeadRepository(conn, principal.workspace_id).get(lead_id) is None:
+                raise not_found("Lead", lead_id)
+            return await RoutingRepository(conn, principal.workspace_id).assignments_of(
+                lead_id, limit, before
+            )
