@@ -116,7 +116,8 @@ class LeadUpdate(LeadFields):
 
     owner_id: Annotated[str, StringConstraints(min_length=1, max_length=32)] | None = Field(
         None,
-        description="Assign the lead by hand to this owner (rules and capacity do not apply); null unassigns.",
+        description="Assign the lead by hand to this owner (rules and capacity do not apply); "
+        "null unassigns.",
     )
 
 
