@@ -15,6 +15,8 @@ from sqlalchemy import func, select
 from leadapi.events.models import Event
 from leadapi.jobs.models import Job
 from leadapi.leads.models import Lead
+from leadapi.owners.models import Owner
+from leadapi.routing.models import Assignment, RoutingRule
 from tests.conftest import Tenant, make_tenant
 
 
@@ -49,6 +51,21 @@ ENDPOINTS = [
     Endpoint("GET", "/v1/leads/{lead}/score", "read"),
     Endpoint("GET", "/v1/leads/{lead}/score/history", "read"),
     Endpoint("GET", "/v1/jobs/{job}", "read"),
+    Endpoint("POST", "/v1/owners", "write", {"name": "Ada", "email": "ada@acme.com"}),
+    Endpoint("GET", "/v1/owners", "read"),
+    Endpoint("GET", "/v1/owners/{owner}", "read"),
+    Endpoint("PATCH", "/v1/owners/{owner}", "write", {"name": "Ada L."}),
+    Endpoint("DELETE", "/v1/owners/{owner}", "write"),
+    Endpoint("GET", "/v1/routing/rules", "read"),
+    Endpoint("POST", "/v1/routing/rules", "admin", {"name": "r", "position": 99, "strategy": "round_robin"}),
+    Endpoint("GET", "/v1/routing/rules/{rule}", "read"),
+    Endpoint("PATCH", "/v1/routing/rules/{rule}", "admin", {"name": "renamed"}),
+    Endpoint("DELETE", "/v1/routing/rules/{rule}", "admin"),
+    Endpoint("GET", "/v1/routing/settings", "read"),
+    Endpoint("PUT", "/v1/routing/settings", "admin", {"route_on": "created"}),
+    Endpoint("POST", "/v1/routing/preview", "read", {"lead_id": "{lead}"}),
+    Endpoint("POST", "/v1/leads/{lead}/route", "write", {"force": False}),
+    Endpoint("GET", "/v1/leads/{lead}/assignments", "read"),
     Endpoint("POST", "/v1/api-keys", "admin", {"name": "k", "scopes": ["read"]}),
     Endpoint("GET", "/v1/api-keys", "admin"),
     Endpoint("DELETE", "/v1/api-keys/{key}", "admin"),
@@ -75,7 +92,25 @@ async def _world(app: FastAPI, client: httpx.AsyncClient) -> World:
     job = (await client.post(f"/v1/scoring/models/{model['id']}/activate", headers=tenant.admin)).json()
     while await app.state.jobs.run_once():  # run it (and leave no queued job behind)
         pass
+    owner = (
+        await client.post(
+            "/v1/owners", json={"name": "Owner", "email": "owner@acme.com"}, headers=tenant.write
+        )
+    ).json()
+    rule = (
+        await client.post(
+            "/v1/routing/rules",
+            json={
+                "name": "all",
+                "position": 1,
+                "strategy": "round_robin",
+                "pool": {"owner_ids": [owner["id"]]},
+            },
+            headers=tenant.admin,
+        )
+    ).json()
     ids = {"lead": lead["id"], "dup": dup["id"], "key": key["id"], "model": model["id"], "job": job["id"]}
+    ids.update(owner=owner["id"], rule=rule["id"])
     return World(tenant, ids)
 
 
@@ -91,18 +126,21 @@ def _body(endpoint: Endpoint, ids: dict[str, str]) -> dict[str, Any] | None:
     return {k: _fill(v, ids) if isinstance(v, str) else v for k, v in endpoint.body.items()}
 
 
-async def _counts(app: FastAPI, workspace_id: str) -> tuple[int, int, int]:
+async def _counts(app: FastAPI, workspace_id: str) -> dict[str, int]:
+    """Rows of every table a request could write, and the routing state (a refused request
+    must not move a rotation or change the setting either)."""
+    counts: dict[str, int] = {}
     async with app.state.db.read() as conn:
-        leads = await conn.scalar(
-            select(func.count()).select_from(Lead).where(Lead.workspace_id == workspace_id)
+        for table in (Lead, Event, Job, Owner, RoutingRule, Assignment):
+            found = await conn.scalar(
+                select(func.count()).select_from(table).where(table.workspace_id == workspace_id)
+            )
+            counts[table.__tablename__] = int(found or 0)
+        rotations = await conn.execute(
+            select(RoutingRule.id, RoutingRule.rotation).where(RoutingRule.workspace_id == workspace_id)
         )
-        events = await conn.scalar(
-            select(func.count()).select_from(Event).where(Event.workspace_id == workspace_id)
-        )
-        jobs = await conn.scalar(
-            select(func.count()).select_from(Job).where(Job.workspace_id == workspace_id)
-        )
-    return int(leads or 0), int(events or 0), int(jobs or 0)
+        counts["rotation_states"] = hash(repr(sorted((r.id, repr(r.rotation)) for r in rotations)))
+    return counts
 
 
 def _assert_problem(response: httpx.Response, status: int) -> None:
