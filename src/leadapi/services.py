@@ -55,7 +55,7 @@ def build_services(settings: Settings, clock: Callable[[], datetime]) -> Service
         scorer=scorer,
         leads=leads,
         events=EventService(db, clock, leads, scorer, routing),
-        scoring=ScoringService(db, clock, leads, scorer, jobs),
+        scoring=ScoringService(db, clock, leads, scorer, jobs, routing),
         routing=routing,
         owners=OwnerService(db, clock, routing),
     )

@@ -481,3 +481,32 @@ async def test_concurrent_routing_is_fair_and_exact(
         capped[1]["id"]: 10,
         spare["id"]: 20,
     }
+
+
+async def test_a_model_activation_that_makes_leads_sales_ready_routes_them(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    ada = await add_owner(client, tenant, "Ada")
+    await add_rule(client, tenant, name="hot", position=1, strategy="owner", owner_id=ada["id"])
+    ceo = await new_lead(client, tenant, "ceo@prospect.io", title="CEO")
+    intern = await new_lead(client, tenant, "intern@prospect.io", title="Intern")
+    assert (ceo["band"], ceo["owner_id"]) == ("not_ready", None)
+    model = {
+        "name": "Executives are sales-ready",
+        "bands": [{"name": "sql", "min": 75}, {"name": "not_ready", "min": None}],
+        "rules": [
+            {
+                "id": "exec",
+                "kind": "fit",
+                "points": 80,
+                "when": {"field": "seniority", "op": "eq", "value": "c_level"},
+            }
+        ],
+    }
+    created = await client.post("/v1/scoring/models", json=model, headers=tenant.admin)
+    activated = await client.post(f"/v1/scoring/models/{created.json()['id']}/activate", headers=tenant.admin)
+    assert activated.status_code == 202, activated.text
+    while await app.state.jobs.run_once():
+        pass
+    assert await owner_of(client, tenant, ceo["id"]) == ada["id"]
+    assert await owner_of(client, tenant, intern["id"]) is None

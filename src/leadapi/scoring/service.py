@@ -17,6 +17,7 @@ from leadapi.events.schemas import RESERVED_PREFIXES
 from leadapi.jobs.service import JobService, Report
 from leadapi.leads.repository import LeadRepository, due_for_rescore
 from leadapi.leads.service import LeadService, derived
+from leadapi.routing.service import RoutingService
 from leadapi.scoring.engine import CompiledModel, EventFact, ModelError, ScoreResult, compile_model
 from leadapi.scoring.repository import ScoringRepository
 from leadapi.scoring.schemas import PreviewIn
@@ -61,12 +62,14 @@ class ScoringService:
         leads: LeadService,
         scorer: Scorer,
         jobs: JobService,
+        routing: RoutingService,
     ) -> None:
         self.db = db
         self.clock = clock
         self.leads = leads
         self.scorer = scorer
         self.jobs = jobs
+        self.routing = routing
         jobs.register(RESCORE_JOB, self.run_rescore_job)
 
     async def active(self, principal: Principal) -> dict[str, Any]:
@@ -189,6 +192,7 @@ class ScoringService:
                         actor=job["created_by"],
                         model=model,
                     )
+                    await self._route_changed(conn, workspace_id, batch, updated, job["created_by"])
                 if not batch:
                     break
                 after = (batch[-1]["created_at"], batch[-1]["id"])
@@ -219,8 +223,24 @@ class ScoringService:
                 model = await self.scorer.model_in(conn, workspace_id)
                 if model is None:  # a workspace older than scoring: give it its default model here
                     model = await self.scorer.create_default(conn, workspace_id, None)
-                await self.scorer.rescore(conn, workspace_id, batch, reason="time", actor=None, model=model)
+                updated = await self.scorer.rescore(
+                    conn, workspace_id, batch, reason="time", actor=None, model=model
+                )
+                await self._route_changed(conn, workspace_id, batch, updated, None)
         return len(due)
+
+    async def _route_changed(
+        self,
+        conn: Any,
+        workspace_id: str,
+        before: list[dict[str, Any]],
+        after: list[dict[str, Any]],
+        actor: str | None,
+    ) -> None:
+        """Leads a rescoring sent to sales are routed in the same transaction (they are locked)."""
+        for old, new in zip(before, after, strict=True):
+            if old.get("band") != new.get("band"):
+                await self.routing.after_change(conn, workspace_id, old, new, actor)
 
     # ---- a lead's score -------------------------------------------------------------------------
 
