@@ -24,7 +24,7 @@ from pathlib import Path
 import asyncpg
 import httpx
 
-from bench.engines import scoring_per_second
+from bench.engines import routing_per_second, scoring_per_second
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -35,6 +35,9 @@ DSN = ADMIN_DSN.rsplit("/", 1)[0] + f"/{DATABASE}"
 TARGET_RATIO = 0.5  # POST /v1/leads against the baseline (the foundation issue)
 BASELINE_URL = "http://127.0.0.1:8091/v1/leads"
 EVENTS_TARGET = 0.4  # POST /v1/leads/{id}/events against the same baseline (issue 3)
+ROUTED = "leadapi POST /v1/leads, routed"
+ROUTED_WORKSPACE = "ws_bench_routed"
+ROUTING_TARGET = 0.2  # routing may add at most 20% to a capture (issue 4)
 SEED_LEADS = 50_000
 
 
@@ -119,6 +122,30 @@ async def _seed(count: int) -> None:
         await conn.execute("ANALYZE")
     finally:
         await conn.close()
+
+
+async def _routed_workspace() -> None:
+    conn = await asyncpg.connect(DSN)
+    try:
+        await conn.execute(
+            "INSERT INTO workspaces (id, name, created_at) VALUES ($1, 'routed', now())", ROUTED_WORKSPACE
+        )
+        await conn.execute(
+            "INSERT INTO event_sequences (workspace_id, last_seq) VALUES ($1, 0)", ROUTED_WORKSPACE
+        )
+    finally:
+        await conn.close()
+
+
+def _routing_setup(base: str, key: str) -> None:
+    """Five owners in a round-robin rule, and every new lead routed."""
+    headers = {"Authorization": f"Bearer {key}"}
+    for i in range(5):
+        owner = {"name": f"Rep {i}", "email": f"rep{i}@bench.example"}
+        httpx.post(f"{base}/v1/owners", json=owner, headers=headers).raise_for_status()
+    rule = {"name": "everyone", "position": 1, "strategy": "round_robin"}
+    httpx.post(f"{base}/v1/routing/rules", json=rule, headers=headers).raise_for_status()
+    httpx.put(f"{base}/v1/routing/settings", json={"route_on": "created"}, headers=headers).raise_for_status()
 
 
 @contextmanager
@@ -206,6 +233,11 @@ def main() -> int:
     run([leadapi, "migrate"], env=env)
     key = run([leadapi, "keys", "create", "--scopes", "write", "--name", "bench", "--quiet"], env=env).strip()
     asyncio.run(_seed(args.seed))
+    # A second workspace routes every new lead (route_on=created: what a sales-ready lead costs).
+    asyncio.run(_routed_workspace())
+    routed_key = run(
+        [leadapi, "keys", "create", "--scopes", "admin", "--workspace", ROUTED_WORKSPACE, "--quiet"], env=env
+    ).strip()
 
     uvicorn_opts = ["--workers", str(args.workers), "--log-level", "warning", "--no-access-log"]
     baseline_cmd = [str(VENV_BIN / "uvicorn"), "bench.baseline_app:app", "--port", "8091", *uvicorn_opts]
@@ -215,6 +247,7 @@ def main() -> int:
         ("leadapi POST /v1/leads", "http://127.0.0.1:8092/v1/leads", key, "post_lead.lua", TARGET_RATIO),
         # Events for random seeded leads: rescoring each lead in its transaction included.
         ("leadapi POST /v1/leads/{id}/events", "http://127.0.0.1:8092", key, "post_event.lua", EVENTS_TARGET),
+        (ROUTED, "http://127.0.0.1:8092/v1/leads", routed_key, "post_lead.lua", None),
     ]
     runs: dict[str, list[tuple[float, float, float, int]]] = {name: [] for name, *_ in scenarios}
     # Both serve at once but are driven in turns (an idle server costs nothing), several rounds,
@@ -223,6 +256,7 @@ def main() -> int:
         serving(baseline_cmd, {**env, "PYTHONPATH": str(ROOT)}, 8091),
         serving([leadapi, "serve"], {**env, "LEADAPI_PORT": "8092"}, 8092),
     ):
+        _routing_setup("http://127.0.0.1:8092", routed_key)
         for round_number in range(1, args.rounds + 1):
             for name, url, scenario_key, script, _ in scenarios:
                 runs[name].append(drive(wrk, url, scenario_key, script, args))
@@ -248,13 +282,26 @@ def main() -> int:
             ratio = result.ratio or 0
             verdict = "met" if ratio >= target else "NOT met"
             print(f"target: {name} >= {target:.0%} of the baseline's req/s: {verdict} ({ratio:.0%})")
+    by_name = {result.name: result for result in results}
+    plain, routed = by_name["leadapi POST /v1/leads"], by_name[ROUTED]
+    if routed.requests_per_second:
+        added = plain.requests_per_second / routed.requests_per_second - 1
+        verdict = "met" if added <= ROUTING_TARGET else "NOT met"
+        print(f"target: routing adds <= {ROUTING_TARGET:.0%} to POST /v1/leads: {verdict} (adds {added:.0%})")
     scorings = scoring_per_second()
     print(f"scoring engine, default model, 20 events: {scorings:,.0f}/s on one core (issue 3 asks 50,000)")
+    decisions = routing_per_second()
+    print(f"routing engine, 200 owners and 50 rules: {decisions:,.0f} decisions/s on one core")
     if any(r.errors for r in results):
         print("WARNING: some requests failed; figures with errors are not comparable", file=sys.stderr)
     (HERE / "results" / "latest.json").write_text(
         json.dumps(
-            {"args": vars(args), "results": [asdict(r) for r in results], "scorings_per_second": scorings},
+            {
+                "args": vars(args),
+                "results": [asdict(r) for r in results],
+                "scorings_per_second": scorings,
+                "routing_decisions_per_second": decisions,
+            },
             indent=2,
         )
     )

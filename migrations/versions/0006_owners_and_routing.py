@@ -139,7 +139,13 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("workspace_id", name=op.f("pk_routing_settings")),
     )
     with op.batch_alter_table("leads", schema=None) as batch_op:
-        batch_op.create_index("ix_leads_workspace_id_owner_id", ["workspace_id", "owner_id"], unique=False)
+        batch_op.create_index(
+            "ix_leads_workspace_id_owner_id",
+            ["workspace_id", "owner_id"],
+            unique=False,
+            postgresql_where=sa.text("owner_id IS NOT NULL"),
+            sqlite_where=sa.text("owner_id IS NOT NULL"),
+        )
 
 
 def downgrade() -> None:

@@ -434,11 +434,10 @@ async def test_out_of_office_ends_by_the_clock(
         assert (await new_lead(client, tenant, "later@prospect.io"))["owner_id"] == ada["id"]
 
 
-async def test_concurrent_routing_is_fair_and_exact(
-    postgres_only: None, app: FastAPI, client: httpx.AsyncClient
-) -> None:
-    """Many assigning transactions at once on PostgreSQL: round robin stays exact, weighted
-    follows its weights, capacity is never exceeded, and no lead gets two assignments."""
+async def test_concurrent_routing_is_fair_and_exact(app: FastAPI, client: httpx.AsyncClient) -> None:
+    """Many assigning transactions at once (PostgreSQL: across connections; SQLite: one process,
+    one writer): round robin stays exact, capacity is never exceeded, and no lead gets two
+    assignments."""
     tenant = await make_tenant(app)
     team = [await add_owner(client, tenant, f"T{i}") for i in range(5)]
     await add_rule(

@@ -20,8 +20,16 @@ class Lead(Base):
         Index("ix_leads_workspace_id_created_at_id", "workspace_id", "created_at", "id"),
         Index("ix_leads_workspace_id_domain", "workspace_id", "domain"),
         Index("ix_leads_workspace_id_score", "workspace_id", "score"),
-        # An owner's leads (open_leads, reassignment) and who owns an account's leads.
-        Index("ix_leads_workspace_id_owner_id", "workspace_id", "owner_id"),
+        # An owner's leads (open_leads, reassignment) and who owns an account's leads. Partial:
+        # a full (workspace_id, ...) index is one more way for the planner to walk a whole
+        # workspace when a new workspace has no statistics yet (the dedupe query did, 7 s at 3k).
+        Index(
+            "ix_leads_workspace_id_owner_id",
+            "workspace_id",
+            "owner_id",
+            postgresql_where=text("owner_id IS NOT NULL"),
+            sqlite_where=text("owner_id IS NOT NULL"),
+        ),
         # The time-based rescoring sweep's queue, across workspaces.
         Index(
             "ix_leads_rescore_at",

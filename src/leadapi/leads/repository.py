@@ -130,10 +130,33 @@ def _match_ids_statement(by_email: bool, by_phone: bool, by_external_id: bool) -
 
 
 @lru_cache(maxsize=16)
-def _match_statement(by_email: bool, by_phone: bool, by_external_id: bool) -> Select[Any]:
-    """The matching leads themselves (the few matches are ordered in Python)."""
-    ids = _match_ids_statement(by_email, by_phone, by_external_id).subquery("matched")
-    return _BASE.where(leads.c.id.in_(select(ids.c[0])))
+def _match_statement(by_email: bool, by_phone: bool, by_external_id: bool) -> CompoundSelect[Any]:
+    """The matching leads themselves, one branch per key as above (a lead matched by two keys
+    comes twice; the few matches are deduplicated and ordered in Python). Rows come straight
+    from each branch's index: an outer `id IN (matches)` over the workspace let PostgreSQL walk
+    every lead of a new workspace once per match candidate (7.7 s at 2,800 leads)."""
+    in_workspace = leads.c.workspace_id == _WS
+    branches: list[Select[Any]] = []
+    if by_email:
+        branches.append(select(leads).where(in_workspace, leads.c.email == bindparam("_email")))
+    if by_phone:
+        phone = leads.c.phone == bindparam("_phone")
+        branches.append(
+            select(leads).where(in_workspace, phone, *([leads.c.email.is_(None)] if by_email else []))
+        )
+    if by_external_id:
+        branches.append(
+            select(leads)
+            .join(external_ids, external_ids.c.lead_id == leads.c.id)
+            .where(
+                in_workspace,
+                external_ids.c.workspace_id == _WS,
+                tuple_(external_ids.c.system, external_ids.c.external_id).in_(
+                    bindparam("_ext", expanding=True)
+                ),
+            )
+        )
+    return union_all(*branches).limit(MAX_MATCHES)
 
 
 class LeadRepository:
@@ -161,8 +184,8 @@ class LeadRepository:
         params: dict[str, Any] = {"_ws": self.workspace_id, "_email": email, "_phone": phone}
         if ext_ids:
             params["_ext"] = list(ext_ids.items())
-        rows = [dict(row) for row in (await self.conn.execute(stmt, params)).mappings()]
-        return sorted(rows, key=lambda row: (row["created_at"], row["id"]))
+        unique = {row["id"]: dict(row) for row in (await self.conn.execute(stmt, params)).mappings()}
+        return sorted(unique.values(), key=lambda row: (row["created_at"], row["id"]))
 
     async def lead_ids_by_external_ids(self, ext_ids: Mapping[str, str]) -> dict[tuple[str, str], str]:
         if not ext_ids:

@@ -225,7 +225,15 @@ class RoutingService:
         owners = OwnerRepository(conn, workspace_id)
         rule_rows = await routing.rules(active_only=True)
         owner_rows = await owners.all()
-        loads = await owners.open_leads()
+        # Open leads are counted only where they matter: capped owners (eligibility) and, when a
+        # rule balances load, everyone. Counting is O(open leads), and a capped owner has few.
+        balances = any(
+            r["strategy"] == "least_loaded"
+            or (r["strategy"] == "territory" and r["tie_breaker"] == "least_loaded")
+            for r in rule_rows
+        )
+        counted = None if balances else [row["id"] for row in owner_rows if row["capacity"] is not None]
+        loads = await owners.open_leads(counted)
         account: dict[str, int] = {}
         domain = lead.get("domain")
         if (
