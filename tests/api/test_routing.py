@@ -298,7 +298,7 @@ async def test_capacity_falls_through_to_the_next_rule_and_nobody_leaves_it_unas
         pool={"owner_ids": [o["id"] for o in small]},
     )
     await add_rule(
-        client, tenant, name="overflow", position=2, strategy="least_loaded", pool={"tags": ["overflow"]}
+        client, tenant, name="overflow", position=2, strategy="least_loaded", pool={"tags": ["Overflow"]}
     )
     await route_on(client, tenant, "created")
     leads = [await new_lead(client, tenant, f"c{i}@prospect.io") for i in range(4)]
@@ -345,7 +345,9 @@ async def test_route_endpoint_force_and_preview(
     assert bad.status_code == 422
 
 
-async def test_manual_assignment_and_unassignment(client: httpx.AsyncClient, tenant: Tenant) -> None:
+async def test_manual_assignment_and_unassignment(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant
+) -> None:
     ada = await add_owner(client, tenant, "Ada", capacity=0)  # by hand, capacity does not apply
     lead = await new_lead(client, tenant, "m@prospect.io")
     assigned = await client.patch(
@@ -362,6 +364,13 @@ async def test_manual_assignment_and_unassignment(client: httpx.AsyncClient, ten
     assert unknown.status_code == 422
     cleared = await client.patch(f"/v1/leads/{lead['id']}", json={"owner_id": None}, headers=tenant.write)
     assert cleared.json()["owner_id"] is None
+    # Erasing the lead takes its assignments along.
+    assert (await client.delete(f"/v1/leads/{lead['id']}", headers=tenant.write)).status_code == 204
+    async with app.state.db.read() as conn:
+        left = await conn.scalar(
+            select(func.count()).select_from(Assignment).where(Assignment.lead_id == lead["id"])
+        )
+    assert left == 0
 
 
 async def test_deactivating_or_deleting_an_owner_with_open_leads(

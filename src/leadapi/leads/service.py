@@ -571,6 +571,7 @@ class LeadService:
             if await leads.get(lead_id, for_update=True) is None:
                 raise not_found("Lead", lead_id)
             await events.erase_lead(lead_id)
+            await self.routing.erase_lead(conn, principal.workspace_id, lead_id)
             await leads.delete(lead_id)
             # Only the id survives: the erasure is recorded, the person is not.
             await events.append(

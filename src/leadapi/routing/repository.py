@@ -118,6 +118,13 @@ class RoutingRepository:
     async def add_assignment(self, row: dict[str, Any]) -> None:
         await self.conn.execute(insert(assignments).values(workspace_id=self.workspace_id, **row))
 
+    async def erase_lead(self, lead_id: str) -> None:
+        await self.conn.execute(
+            delete(assignments).where(
+                assignments.c.workspace_id == self.workspace_id, assignments.c.lead_id == lead_id
+            )
+        )
+
     async def assignments_of(
         self, lead_id: str, limit: int, before: tuple[datetime, str] | None
     ) -> list[dict[str, Any]]:

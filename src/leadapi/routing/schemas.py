@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints, field_validator
 
 from leadapi.api.schemas import RequestModel
 from leadapi.leads.schemas import LeadFields
@@ -22,6 +22,11 @@ class Pool(RequestModel):
 
     owner_ids: list[OwnerId] = Field(default_factory=list, max_length=1000)
     tags: list[Tag] = Field(default_factory=list, max_length=50)
+
+    @field_validator("tags")
+    @classmethod
+    def _folded(cls, value: list[str]) -> list[str]:
+        return list(dict.fromkeys(tag.casefold() for tag in value))  # as owners' tags are stored
 
 
 class RuleFields(RequestModel):

@@ -393,6 +393,10 @@ class RoutingService:
                 )
         return len(lead_ids)
 
+    async def erase_lead(self, conn: AsyncConnection, workspace_id: str, lead_id: str) -> None:
+        """Right to erasure: the lead's assignments go with it."""
+        await RoutingRepository(conn, workspace_id).erase_lead(lead_id)
+
     async def assignments(
         self, principal: Principal, lead_id: str, limit: int, before: tuple[datetime, str] | None
     ) -> list[dict[str, Any]]:
