@@ -110,11 +110,6 @@ def upgrade() -> None:
         ),
         sa.Column("owner_id", sa.String(length=32), nullable=True),
         sa.Column("tie_breaker", sa.String(length=20), nullable=False),
-        sa.Column(
-            "rotation",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
-            nullable=False,
-        ),
         sa.Column("created_at", leadapi.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", leadapi.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
@@ -130,6 +125,12 @@ def upgrade() -> None:
         "routing_settings",
         sa.Column("workspace_id", sa.String(length=32), nullable=False),
         sa.Column("route_on", sa.String(length=20), nullable=False),
+        sa.Column("config_version", sa.Integer(), nullable=False),
+        sa.Column(
+            "rotations",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
         sa.ForeignKeyConstraint(
             ["workspace_id"],
             ["workspaces.id"],

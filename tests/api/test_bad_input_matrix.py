@@ -16,7 +16,7 @@ from leadapi.events.models import Event
 from leadapi.jobs.models import Job
 from leadapi.leads.models import Lead
 from leadapi.owners.models import Owner
-from leadapi.routing.models import Assignment, RoutingRule
+from leadapi.routing.models import Assignment, RoutingRule, RoutingSettings
 from tests.conftest import Tenant, make_tenant
 
 
@@ -127,8 +127,8 @@ def _body(endpoint: Endpoint, ids: dict[str, str]) -> dict[str, Any] | None:
 
 
 async def _counts(app: FastAPI, workspace_id: str) -> dict[str, int]:
-    """Rows of every table a request could write, and the routing state (a refused request
-    must not move a rotation or change the setting either)."""
+    """Rows of every table a request could write, and a fingerprint of the routing state (a
+    refused request must not move a rotation, change the setting or the config version)."""
     counts: dict[str, int] = {}
     async with app.state.db.read() as conn:
         for table in (Lead, Event, Job, Owner, RoutingRule, Assignment):
@@ -136,10 +136,14 @@ async def _counts(app: FastAPI, workspace_id: str) -> dict[str, int]:
                 select(func.count()).select_from(table).where(table.workspace_id == workspace_id)
             )
             counts[table.__tablename__] = int(found or 0)
-        rotations = await conn.execute(
-            select(RoutingRule.id, RoutingRule.rotation).where(RoutingRule.workspace_id == workspace_id)
-        )
-        counts["rotation_states"] = hash(repr(sorted((r.id, repr(r.rotation)) for r in rotations)))
+        routing = (
+            await conn.execute(
+                select(
+                    RoutingSettings.route_on, RoutingSettings.config_version, RoutingSettings.rotations
+                ).where(RoutingSettings.workspace_id == workspace_id)
+            )
+        ).first()
+        counts["routing_state"] = hash(repr(None if routing is None else tuple(routing)))
     return counts
 
 

@@ -50,6 +50,7 @@ class OwnerService:
             repo = OwnerRepository(conn, principal.workspace_id)
             await self._email_free(repo, data.email, None)
             await repo.add(row)
+            await self._config_changed(conn, principal)
         return shown(row, 0)
 
     async def page(self, principal: Principal, limit: int, after_id: str | None) -> list[dict[str, Any]]:
@@ -93,6 +94,7 @@ class OwnerService:
             await repo.update(owner_id, {**values, "updated_at": now})
             if row["active"] and values.get("active") is False:
                 await self._hand_over(conn, principal, owner_id, reassign, "deactivating")
+            await self._config_changed(conn, principal)
             loads = await repo.open_leads([owner_id])
         return shown({**row, **values, "updated_at": now}, loads.get(owner_id, 0))
 
@@ -112,6 +114,15 @@ class OwnerService:
             await self._hand_over(conn, principal, owner_id, reassign, "deleting")
             await routing.forget_owner(owner_id)
             await repo.delete(owner_id)
+            await self._config_changed(conn, principal)
+
+    @staticmethod
+    async def _config_changed(conn: AsyncConnection, principal: Principal) -> None:
+        """Routing caches owners per config version: bump it (under the routing lock, taken
+        last: a hand-over locks the owner's leads first, as every assigning transaction does)."""
+        routing = RoutingRepository(conn, principal.workspace_id)
+        await routing.lock()
+        await routing.config_changed()
 
     async def _hand_over(
         self, conn: AsyncConnection, principal: Principal, owner_id: str, reassign: bool, doing: str

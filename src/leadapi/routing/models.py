@@ -25,9 +25,6 @@ class RoutingRule(Base):
     pool: Mapped[dict[str, Any]] = mapped_column(JSONDoc)  # {"owner_ids": [...], "tags": [...]}
     owner_id: Mapped[str | None] = mapped_column(String(32))
     tie_breaker: Mapped[str] = mapped_column(String(20))
-    # Where the rotation stands (round robin: the last pick; weighted: running weights). Read and
-    # written under the workspace's routing lock.
-    rotation: Mapped[dict[str, Any]] = mapped_column(JSONDoc)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
@@ -42,6 +39,12 @@ class RoutingSettings(Base):
         ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
     )
     route_on: Mapped[str] = mapped_column(String(20))  # created | mql | sql
+    # Bumped by every change to rules or owners: processes cache both per version, so an
+    # assignment reads only this row under the lock.
+    config_version: Mapped[int] = mapped_column(Integer, default=0)
+    # Where each rotating rule stands (round robin: the last pick; weighted: running weights),
+    # by rule id: read with the lock, written in the assigning transaction.
+    rotations: Mapped[dict[str, Any]] = mapped_column(JSONDoc)
 
 
 class Assignment(Base):

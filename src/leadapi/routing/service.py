@@ -24,7 +24,7 @@ from leadapi.leads.fields import CLOSED_STAGES
 from leadapi.leads.repository import LeadRepository
 from leadapi.owners.repository import OwnerRepository
 from leadapi.routing import engine
-from leadapi.routing.repository import RoutingRepository
+from leadapi.routing.repository import RoutingRepository, RoutingState
 from leadapi.routing.schemas import RuleCreate, RuleUpdate
 from leadapi.workspaces.service import Principal
 
@@ -70,6 +70,8 @@ class RoutingService:
         self.db = db
         self.clock = clock
         self._compiled: dict[tuple[str, datetime], engine.Rule] = {}
+        # Per workspace: (config version, active rules, owners).
+        self._configs: dict[str, tuple[int, list[dict[str, Any]], list[dict[str, Any]]]] = {}
         # Each workspace's route_on as last seen: a hint for the capture fast path, which checks
         # it against the database in its own statement.
         self._route_on: dict[str, str] = {}
@@ -119,7 +121,6 @@ class RoutingService:
             "pool": (data.pool.model_dump() if data.pool else {"owner_ids": [], "tags": []}),
             "owner_id": data.owner_id,
             "tie_breaker": data.tie_breaker or "round_robin",
-            "rotation": {},
             "created_at": now,
             "updated_at": now,
         }
@@ -130,6 +131,7 @@ class RoutingService:
                 raise ProblemError(409, f"A workspace has at most {MAX_RULES} routing rules.")
             await self._check_rule(conn, principal, row, rule_id=None)
             await repo.add_rule(row)
+            await repo.config_changed()
         return row
 
     async def update_rule(self, principal: Principal, rule_id: str, data: RuleUpdate) -> dict[str, Any]:
@@ -146,12 +148,13 @@ class RoutingService:
             if row is None:
                 raise not_found("Routing rule", rule_id)
             updated = {**row, **changes, "updated_at": self.clock()}
-            if {"strategy", "pool"} & changes.keys():
-                updated["rotation"] = {}  # a new pool starts a new rotation
             await self._check_rule(conn, principal, updated, rule_id=rule_id)
             await repo.update_rule(
                 rule_id, {k: v for k, v in updated.items() if k not in ("id", "workspace_id")}
             )
+            # A new pool or strategy starts a new rotation.
+            fresh = rule_id if {"strategy", "pool"} & changes.keys() else None
+            await repo.config_changed(reset_rotation_of=fresh)
         return updated
 
     async def delete_rule(self, principal: Principal, rule_id: str) -> None:
@@ -161,6 +164,7 @@ class RoutingService:
             if await repo.rule(rule_id) is None:
                 raise not_found("Routing rule", rule_id)
             await repo.delete_rule(rule_id)
+            await repo.config_changed(reset_rotation_of=rule_id)
 
     async def _check_rule(
         self, conn: AsyncConnection, principal: Principal, row: Mapping[str, Any], rule_id: str | None
@@ -213,18 +217,32 @@ class RoutingService:
 
     # ---- deciding and assigning -----------------------------------------------------------------
 
+    async def _config(
+        self, conn: AsyncConnection, workspace_id: str, version: int
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """The workspace's active rules and its owners, cached per config version (every change
+        to either bumps it, under the routing lock)."""
+        cached = self._configs.get(workspace_id)
+        if cached is not None and cached[0] == version:
+            return cached[1], cached[2]
+        rule_rows = await RoutingRepository(conn, workspace_id).rules(active_only=True)
+        owner_rows = await OwnerRepository(conn, workspace_id).all()
+        if len(self._configs) > 10_000:
+            self._configs.clear()
+        self._configs[workspace_id] = (version, rule_rows, owner_rows)
+        return rule_rows, owner_rows
+
     async def decide(
         self,
         conn: AsyncConnection,
         workspace_id: str,
         lead: Mapping[str, Any],
+        state: RoutingState,
         exclude: frozenset[str] = frozenset(),
     ) -> engine.Decision:
-        """The engine's decision for `lead` with the workspace's current state (reads only)."""
-        routing = RoutingRepository(conn, workspace_id)
+        """The engine's decision for `lead` under `state` (reads only)."""
         owners = OwnerRepository(conn, workspace_id)
-        rule_rows = await routing.rules(active_only=True)
-        owner_rows = await owners.all()
+        rule_rows, owner_rows = await self._config(conn, workspace_id, state.config_version)
         # Open leads are counted only where they matter: capped owners (eligibility) and, when a
         # rule balances load, everyone. Counting is O(open leads), and a capped owner has few.
         balances = any(
@@ -246,7 +264,7 @@ class RoutingService:
             lead,
             [self._rule(row) for row in rule_rows],
             [_owner_view(row, loads.get(row["id"], 0)) for row in owner_rows],
-            {row["id"]: row["rotation"] for row in rule_rows},
+            state.rotations,
             self.clock(),
             account_owners=account,
             exclude=exclude,
@@ -263,20 +281,19 @@ class RoutingService:
         exclude: frozenset[str] = frozenset(),
     ) -> tuple[dict[str, Any], engine.Decision]:
         """Route a lead the caller has locked, in its transaction; returns the lead as it now is."""
-        await RoutingRepository(conn, workspace_id).lock()
-        decision = await self.decide(conn, workspace_id, lead, exclude)
-        events = EventRepository(conn, workspace_id)
+        state = await RoutingRepository(conn, workspace_id).lock()
+        decision = await self.decide(conn, workspace_id, lead, state, exclude)
         now = self.clock()
         if decision.owner_id is None:
             data = {"reason": "no_eligible_owner", "rules_tried": decision.rules_tried}
-            await events.append([NewEvent("lead.unassigned", lead["id"], now, data, actor)])
+            unassigned = NewEvent("lead.unassigned", lead["id"], now, data, actor)
+            await EventRepository(conn, workspace_id).append([unassigned])
             return lead, decision
+        rotations = None
         if decision.rule_id is not None and decision.rotation is not None:
-            await RoutingRepository(conn, workspace_id).update_rule(
-                decision.rule_id, {"rotation": decision.rotation}
-            )
+            rotations = {**state.rotations, decision.rule_id: decision.rotation}
         updated = await self._assign(
-            conn, workspace_id, lead, decision.owner_id, by, actor, decision.explanation()
+            conn, workspace_id, lead, decision.owner_id, by, actor, decision.explanation(), rotations
         )
         return updated, decision
 
@@ -289,10 +306,13 @@ class RoutingService:
         by: str,
         actor: str | None,
         explanation: dict[str, Any],
+        rotations: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
+        """Write an assignment: the lead's owner, the assignment row, `lead.assigned` and (when
+        a rotation moved) the new rotations; on PostgreSQL in one statement, because all of it
+        happens while the workspace's routing lock is held."""
         now = self.clock()
         values = {"owner_id": owner_id, "updated_at": now, "version": lead["version"] + 1}
-        await LeadRepository(conn, workspace_id).update(lead["id"], values)
         assignment = {
             "id": new_id("assignment"),
             "lead_id": lead["id"],
@@ -305,16 +325,22 @@ class RoutingService:
             "created_at": now,
             "actor": actor,
         }
-        await RoutingRepository(conn, workspace_id).add_assignment(assignment)
         data = {
             k: v for k, v in assignment.items() if k not in ("lead_id", "created_at", "explanation", "id")
         }
         data.update(
             assignment_id=assignment["id"], **{k: v for k, v in explanation.items() if k != "owner_id"}
         )
-        await EventRepository(conn, workspace_id).append(
-            [NewEvent("lead.assigned", lead["id"], now, data, actor)]
-        )
+        event = NewEvent("lead.assigned", lead["id"], now, data, actor)
+        routing = RoutingRepository(conn, workspace_id)
+        if self.db.is_postgres:
+            await routing.write_assignment(values, assignment, event, new_id("event"), rotations)
+        else:
+            if rotations is not None:
+                await routing.save_rotation(rotations)
+            await LeadRepository(conn, workspace_id).update(lead["id"], values)
+            await routing.add_assignment(assignment)
+            await EventRepository(conn, workspace_id).append([event])
         return {**lead, **values}
 
     async def after_change(
@@ -372,7 +398,8 @@ class RoutingService:
 
     async def preview(self, principal: Principal, lead: Mapping[str, Any]) -> engine.Decision:
         async with self.db.read() as conn:
-            return await self.decide(conn, principal.workspace_id, lead)
+            state = await RoutingRepository(conn, principal.workspace_id).state(lock=False)
+            return await self.decide(conn, principal.workspace_id, lead, state)
 
     async def reassign_owner(
         self, conn: AsyncConnection, workspace_id: str, owner_id: str, actor: str | None
