@@ -73,8 +73,16 @@ def create_engine(
         pool_size=pool_size,
         max_overflow=max_overflow,
         pool_pre_ping=False,
-        # Statements are prepared once per connection and reused: most of our hot path.
-        connect_args={"prepared_statement_cache_size": 500},
+        connect_args={
+            # Statements are prepared once per connection and reused: most of our hot path.
+            "prepared_statement_cache_size": 500,
+            # Plans from the average workspace, not from the one in the parameters: a workspace
+            # newer than the table's statistics looks empty to a custom plan, which then walks
+            # all its leads through any (workspace_id, ...) index instead of the email one (the
+            # dedupe lookup took 8 ms at 12k leads and grew with every capture). Every query is
+            # scoped by workspace, and the average is the safer guess.
+            "server_settings": {"plan_cache_mode": "force_generic_plan"},
+        },
     )
 
 
