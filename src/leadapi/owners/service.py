@@ -112,6 +112,8 @@ class OwnerService:
                     extra={"rules": fixed},
                 )
             await self._hand_over(conn, principal, owner_id, reassign, "deleting")
+            # The routing lock before touching rules, as rule changes take it before theirs.
+            await routing.lock()
             await routing.forget_owner(owner_id)
             await repo.delete(owner_id)
             await self._config_changed(conn, principal)
