@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from leadapi.events.models import Event
 from leadapi.routing.models import Assignment
 from tests.conftest import Clock, Tenant, make_tenant
+from tests.e2e.test_routing_processes import EXECUTIVES_MODEL
 
 
 async def add_owner(client: httpx.AsyncClient, tenant: Tenant, name: str, **fields: Any) -> dict[str, Any]:
@@ -499,19 +500,7 @@ async def test_a_model_activation_that_makes_leads_sales_ready_routes_them(
     ceo = await new_lead(client, tenant, "ceo@prospect.io", title="CEO")
     intern = await new_lead(client, tenant, "intern@prospect.io", title="Intern")
     assert (ceo["band"], ceo["owner_id"]) == ("not_ready", None)
-    model = {
-        "name": "Executives are sales-ready",
-        "bands": [{"name": "sql", "min": 75}, {"name": "not_ready", "min": None}],
-        "rules": [
-            {
-                "id": "exec",
-                "kind": "fit",
-                "points": 80,
-                "when": {"field": "seniority", "op": "eq", "value": "c_level"},
-            }
-        ],
-    }
-    created = await client.post("/v1/scoring/models", json=model, headers=tenant.admin)
+    created = await client.post("/v1/scoring/models", json=EXECUTIVES_MODEL, headers=tenant.admin)
     activated = await client.post(f"/v1/scoring/models/{created.json()['id']}/activate", headers=tenant.admin)
     assert activated.status_code == 202, activated.text
     while await app.state.jobs.run_once():

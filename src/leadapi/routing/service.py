@@ -350,19 +350,26 @@ class RoutingService:
         before: Mapping[str, Any] | None,
         after: dict[str, Any],
         actor: str | None,
+        route_on: str | None = None,
     ) -> dict[str, Any]:
         """Route a lead (locked by the caller) that has just reached the workspace's route_on:
-        created, or its band moved into the routed bands. Leads with an owner keep it."""
+        created, or its band moved into the routed bands. Leads with an owner keep it. Batch
+        callers pass `route_on`, read once for the batch."""
         if after.get("owner_id") or after.get("stage") in CLOSED_STAGES:
             return after
         if before is not None and before.get("band") == after.get("band"):
             return after
-        route_on = await RoutingRepository(conn, workspace_id).route_on()
-        self._route_on[workspace_id] = route_on
+        if route_on is None:
+            route_on = await RoutingRepository(conn, workspace_id).route_on()
+            self._route_on[workspace_id] = route_on
         if not starts_routing(route_on, before, after):
             return after
         routed, _ = await self.route_locked(conn, workspace_id, after, by="routing", actor=actor)
         return routed
+
+    async def route_on_in(self, conn: AsyncConnection, workspace_id: str) -> str:
+        """The workspace's route_on as the caller's transaction sees it."""
+        return await RoutingRepository(conn, workspace_id).route_on()
 
     async def manual_assign(
         self, conn: AsyncConnection, workspace_id: str, lead: dict[str, Any], owner_id: str, actor: str | None

@@ -238,9 +238,14 @@ class ScoringService:
         actor: str | None,
     ) -> None:
         """Leads a rescoring sent to sales are routed in the same transaction (they are locked)."""
-        for old, new in zip(before, after, strict=True):
-            if old.get("band") != new.get("band"):
-                await self.routing.after_change(conn, workspace_id, old, new, actor)
+        moved = [
+            (old, new) for old, new in zip(before, after, strict=True) if old.get("band") != new.get("band")
+        ]
+        if not moved:
+            return
+        route_on = await self.routing.route_on_in(conn, workspace_id)
+        for old, new in moved:
+            await self.routing.after_change(conn, workspace_id, old, new, actor, route_on)
 
     # ---- a lead's score -------------------------------------------------------------------------
 
