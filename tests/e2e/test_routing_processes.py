@@ -142,6 +142,12 @@ def test_round_robin_weighted_and_capacity_across_four_processes(
     assert set(per_lead.values()) == {1}
     assert len(per_lead) == 400
 
+    # Every process caches owners; a change made through one of them reaches all at once.
+    away = httpx.patch(f"{base}/v1/owners/{team[0]}", json={"out_of_office": {}}, headers=headers)
+    assert away.status_code == 200, away.text
+    leads = asyncio.run(_capture_at_once(base, headers, "ooo", 40))
+    assert Counter(lead["owner_id"] for lead in leads) == dict.fromkeys(team[1:], 10)
+
     heavy, light = _setup(
         base,
         headers,
