@@ -16,7 +16,7 @@ Writers on the general path lock the row and always update it, so they move `xmi
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -74,8 +74,8 @@ class FastEvents:
         self.conn = driver_connection
         self.workspace_id = workspace_id
 
-    async def read(self, lead_id: str, external_id: str | None, types: Iterable[str]) -> LeadSnapshot | None:
-        record = await self.conn.fetchrow(_READ, self.workspace_id, lead_id, external_id, sorted(types))
+    async def read(self, lead_id: str, external_id: str | None, types: list[str]) -> LeadSnapshot | None:
+        record = await self.conn.fetchrow(_READ, self.workspace_id, lead_id, external_id, types)
         if record is None:
             return None
         lead = dict(record)

@@ -160,7 +160,7 @@ class EventService:
         async with self.db.asyncpg_connection() as raw:
             fast = FastEvents(raw, principal.workspace_id)
             for _ in range(FAST_ATTEMPTS):
-                snapshot = await fast.read(lead_id, data.external_id, model.compiled.event_types)
+                snapshot = await fast.read(lead_id, data.external_id, model.compiled.event_type_list)
                 if snapshot is None or snapshot.replayed or snapshot.active_model_id != model.id:
                     # (An unknown lead too: the general path also answers replays of its events.)
                     self.scorer.forget_active(principal.workspace_id)

@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from functools import partial
+from functools import cached_property, partial
 from operator import attrgetter
 from typing import Any
 
@@ -136,10 +136,15 @@ class CompiledModel:
     behavior: tuple[_BehaviorRule, ...]
     inactivity: tuple[_InactivityRule, ...]
 
-    @property
+    @cached_property
     def event_types(self) -> frozenset[str]:
         """The event types behaviour rules read: the only events a scoring has to load."""
         return frozenset(rule.event_type for rule in self.behavior)
+
+    @cached_property
+    def event_type_list(self) -> list[str]:
+        """`event_types` sorted: a stable statement parameter."""
+        return sorted(self.event_types)
 
     def band_of(self, score: float) -> str:
         for band in self.bands:

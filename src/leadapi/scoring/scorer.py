@@ -260,7 +260,7 @@ class Scorer:
     async def facts(
         self, conn: AsyncConnection, workspace_id: str, model: ActiveModel, lead_ids: list[str]
     ) -> dict[str, list[EventFact]]:
-        types = sorted(model.compiled.event_types)
+        types = model.compiled.event_type_list
         if not types:
             return {}
         found: dict[str, list[EventFact]] = defaultdict(list)
