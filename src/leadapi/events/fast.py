@@ -10,7 +10,9 @@ connection, no explicit transaction, no lock held while Python scores.
 
 The general path takes eight SQLAlchemy round trips (BEGIN, lock, append, model, events, score,
 score events, COMMIT) for the same work; per-execute overhead was the endpoint's largest cost.
-Writers on the general path lock the row and always update it, so they move `xmin` too.
+Writers on the general path lock the row and always update it, so they move `xmin` too. The
+read also returns the workspace's routing setting: an event that makes the lead sales-ready is
+handed to the general path, which routes it in the same transaction.
 """
 
 from __future__ import annotations

@@ -87,10 +87,11 @@ class OwnerRepository:
             stmt = stmt.where(leads.c.owner_id.in_(wanted))
         return {str(row[0]): int(row[1]) for row in await self.conn.execute(stmt)}
 
-    async def open_lead_ids(self, owner_id: str) -> list[str]:
-        """The owner's open leads, locked (in id order, so concurrent lockers never deadlock)."""
+    async def open_leads_locked(self, owner_id: str) -> list[dict[str, Any]]:
+        """The owner's open leads, locked in one statement (in id order, so concurrent lockers
+        never deadlock) and read as they are under the lock."""
         stmt = (
-            select(leads.c.id)
+            select(leads)
             .where(
                 leads.c.workspace_id == self.workspace_id,
                 leads.c.owner_id == owner_id,
@@ -100,7 +101,7 @@ class OwnerRepository:
         )
         if self.conn.dialect.name == "postgresql":
             stmt = stmt.with_for_update()
-        return list((await self.conn.execute(stmt)).scalars())
+        return [dict(row) for row in (await self.conn.execute(stmt)).mappings()]
 
     async def account_owners(self, domain: str) -> dict[str, int]:
         """Owner id -> how many of the company domain's leads they hold (won ones too: the

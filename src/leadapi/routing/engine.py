@@ -32,9 +32,6 @@ from typing import Any
 from leadapi.conditions import FieldSet, Predicate, compile_condition
 from leadapi.leads.fields import CONDITION_FIELDS
 
-STRATEGIES = ("round_robin", "weighted", "least_loaded", "territory", "account_owner", "owner")
-TIE_BREAKERS = ("round_robin", "least_loaded")
-ROTATING = frozenset({"round_robin", "weighted"})
 # Routing conditions may also read the score's band (route hot leads differently).
 LEAD_FIELDS = FieldSet(
     CONDITION_FIELDS | {"band", "fit_score", "behavior_score", "last_activity_at"}, ("attributes.",)

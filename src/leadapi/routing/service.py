@@ -1,10 +1,12 @@
 """Routing: rules and settings, and assigning leads to owners inside the caller's transaction.
 
 Every assignment takes the workspace's routing lock (its settings row, FOR UPDATE on
-PostgreSQL; SQLite has one writer anyway) after the lead's own lock, then reads the owners and
-their open leads, decides (routing/engine.py), and writes the owner, the assignment with its
-explanation, the rule's new rotation state and `lead.assigned`, all in that transaction. So
-several processes rotate fairly, capacities stay exact, and a lead never gets two owners.
+PostgreSQL; SQLite has one writer anyway) after the lead's own lock. The locking read returns
+the rotations and a config version; rules and owners come from a per-process cache of that
+version, open leads are counted only where capacity or load balancing needs them. The engine
+decides (routing/engine.py), and the owner, the assignment with its explanation, the new
+rotations and `lead.assigned` are written in that transaction (one statement on PostgreSQL).
+So several processes rotate fairly, capacities stay exact, and a lead never gets two owners.
 """
 
 from __future__ import annotations
@@ -360,16 +362,18 @@ class RoutingService:
         if before is not None and before.get("band") == after.get("band"):
             return after
         if route_on is None:
-            route_on = await RoutingRepository(conn, workspace_id).route_on()
-            self._route_on[workspace_id] = route_on
+            route_on = await self.route_on_in(conn, workspace_id)
         if not starts_routing(route_on, before, after):
             return after
         routed, _ = await self.route_locked(conn, workspace_id, after, by="routing", actor=actor)
         return routed
 
     async def route_on_in(self, conn: AsyncConnection, workspace_id: str) -> str:
-        """The workspace's route_on as the caller's transaction sees it."""
-        return await RoutingRepository(conn, workspace_id).route_on()
+        """The workspace's route_on as the caller's transaction sees it (and remembered as the
+        capture fast path's hint)."""
+        route_on = await RoutingRepository(conn, workspace_id).route_on()
+        self._route_on[workspace_id] = route_on
+        return route_on
 
     async def manual_assign(
         self, conn: AsyncConnection, workspace_id: str, lead: dict[str, Any], owner_id: str, actor: str | None
@@ -412,20 +416,16 @@ class RoutingService:
         self, conn: AsyncConnection, workspace_id: str, owner_id: str, actor: str | None
     ) -> int:
         """Route each open lead of an owner who leaves (inactive or deleted) to someone else."""
-        lead_ids = await OwnerRepository(conn, workspace_id).open_lead_ids(owner_id)
-        repo = LeadRepository(conn, workspace_id, lock=self.db.is_postgres)
-        for lead_id in lead_ids:
-            lead = await repo.get(lead_id, for_update=True)
-            if lead is None or lead["owner_id"] != owner_id:
-                continue
+        open_leads = await OwnerRepository(conn, workspace_id).open_leads_locked(owner_id)
+        repo = LeadRepository(conn, workspace_id)
+        for lead in open_leads:
             _, decision = await self.route_locked(
                 conn, workspace_id, lead, by="reassign", actor=actor, exclude=frozenset({owner_id})
             )
             if decision.owner_id is None:  # nobody can take it: it leaves the owner anyway
-                await repo.update(
-                    lead_id, {"owner_id": None, "updated_at": self.clock(), "version": lead["version"] + 1}
-                )
-        return len(lead_ids)
+                values = {"owner_id": None, "updated_at": self.clock(), "version": lead["version"] + 1}
+                await repo.update(lead["id"], values)
+        return len(open_leads)
 
     async def erase_lead(self, conn: AsyncConnection, workspace_id: str, lead_id: str) -> None:
         """Right to erasure: the lead's assignments go with it."""
