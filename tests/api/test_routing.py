@@ -136,6 +136,15 @@ async def test_owner_bad_input(client: httpx.AsyncClient, tenant: Tenant) -> Non
         assert field in {e["field"] for e in response.json()["errors"]}, (field, response.json())
     owners = (await client.get("/v1/owners", headers=tenant.read)).json()["data"]
     assert [o["name"] for o in owners] == ["Ada"]  # nothing half-written
+    bob = await add_owner(client, tenant, "Bob")
+    for patch, status in (
+        ({"name": None}, 422),
+        ({"weight": 0}, 422),
+        ({"email": "ada@sales.acme.com"}, 409),
+    ):
+        response = await client.patch(f"/v1/owners/{bob['id']}", json=patch, headers=tenant.write)
+        assert response.status_code == status, (patch, response.text)
+    assert (await client.get(f"/v1/owners/{bob['id']}", headers=tenant.read)).json() == bob
 
 
 # ---- rules and settings -------------------------------------------------------------------------
@@ -201,6 +210,13 @@ async def test_rules_are_validated_and_ordered(
     assert clash.status_code == 409, clash.text
     listed = (await client.get("/v1/routing/rules", headers=tenant.read)).json()["data"]
     assert [r["id"] for r in listed] == [first["id"], second["id"]]
+    for patch, status in (
+        ({"strategy": None}, 422),
+        ({"position": 10}, 409),
+        ({"when": {"field": "x"}}, 422),
+    ):
+        refused = await client.patch(f"/v1/routing/rules/{second['id']}", json=patch, headers=tenant.admin)
+        assert refused.status_code == status, (patch, refused.text)
     moved = await client.patch(
         f"/v1/routing/rules/{second['id']}", json={"position": 5}, headers=tenant.admin
     )
