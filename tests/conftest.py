@@ -137,6 +137,7 @@ def settings(database_url: str) -> Settings:
         max_body_bytes=256 * 1024,
         sequencer_interval=0,
         worker_interval=0,
+        sla_sweep_interval=0,
         _env_file=None,
     )
 

@@ -30,6 +30,9 @@ from leadapi.routing.router import router as routing_router
 from leadapi.scoring.router import lead_router as lead_scoring_router
 from leadapi.scoring.router import router as scoring_router
 from leadapi.services import build_services
+from leadapi.sla.router import router as sla_router
+from leadapi.stages.router import lead_router as lead_stages_router
+from leadapi.stages.router import router as stages_router
 from leadapi.workspaces.router import router as api_keys_router
 
 DESCRIPTION = """Headless lead management: capture, dedupe, score, route, SLA, webhooks, funnel.
@@ -102,6 +105,8 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
     app.state.jobs = services.jobs
     app.state.routing = services.routing
     app.state.owners = services.owners
+    app.state.sla = services.sla
+    app.state.stages = services.stages
 
     install_handlers(app)
     app.include_router(leads_router)
@@ -112,6 +117,9 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
     app.include_router(owners_router)
     app.include_router(routing_router)
     app.include_router(lead_routing_router)
+    app.include_router(stages_router)
+    app.include_router(lead_stages_router)
+    app.include_router(sla_router)
     app.include_router(api_keys_router)
     _add_health(app, db)
 

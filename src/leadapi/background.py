@@ -1,4 +1,5 @@
-"""Background work: numbering events, running jobs, rescoring as time passes, cleaning up.
+"""Background work: numbering events, running jobs, rescoring as time passes, finding SLA
+breaches, cleaning up.
 
 It runs inside `leadapi serve` by default and in `leadapi worker` when that is set apart. Every
 piece is safe with several processes on one PostgreSQL (advisory lock, SKIP LOCKED, leases).
@@ -33,7 +34,13 @@ def loops(services: Services, stop: asyncio.Event) -> list[Coroutine[Any, Any, N
 
     work.append((settings.sequencer_interval, sequence, "sequencer"))
     work.append((settings.worker_interval, services.jobs.run_once, "jobs"))
+
+    async def sla_sweep() -> bool:
+        _, more = await services.sla.sweep_once()
+        return more
+
     work.append((settings.worker_interval, rescore, "rescoring sweep"))
+    work.append((settings.sla_sweep_interval, sla_sweep, "SLA sweep"))
     work.append((settings.maintenance_interval, purge, "idempotency purge"))
     return [every(interval, fn, stop, name) for interval, fn, name in work if interval > 0]
 

@@ -67,6 +67,12 @@ class Settings(BaseSettings):
         description="Seconds between rounds of background jobs (rescoring after a model is activated) and "
         "of time-based rescoring (windows, decay, inactivity); 0 turns both off.",
     )
+    sla_sweep_interval: float = Field(
+        default=10.0,
+        ge=0,
+        description="Seconds between sweeps for first-touch SLA breaches (a breach is found within this "
+        "long of its due time); 0 turns the sweep off.",
+    )
     background_in_serve: bool = Field(
         default=True,
         description="Run the background work (event numbering, jobs, rescoring, cleanup) inside "

@@ -23,6 +23,9 @@ PREFIXES = {
     "owner": "ow",
     "routing_rule": "rr",
     "assignment": "asg",
+    "sla_policy": "slp",
+    "sla_breach": "slb",
+    "stage_change": "stc",
 }
 
 _lock = threading.Lock()

@@ -8,6 +8,8 @@ from leadapi.leads import models as leads_models
 from leadapi.owners import models as owners_models
 from leadapi.routing import models as routing_models
 from leadapi.scoring import models as scoring_models
+from leadapi.sla import models as sla_models
+from leadapi.stages import models as stages_models
 from leadapi.workspaces import models as workspaces_models
 
 metadata = Base.metadata
@@ -21,5 +23,7 @@ __all__ = [
     "owners_models",
     "routing_models",
     "scoring_models",
+    "sla_models",
+    "stages_models",
     "workspaces_models",
 ]

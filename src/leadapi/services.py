@@ -16,6 +16,8 @@ from leadapi.owners.service import OwnerService
 from leadapi.routing.service import RoutingService
 from leadapi.scoring.scorer import Scorer
 from leadapi.scoring.service import ScoringService
+from leadapi.sla.service import SlaService
+from leadapi.stages.service import StageService
 from leadapi.workspaces.service import WorkspaceService
 
 
@@ -33,6 +35,8 @@ class Services:
     scoring: ScoringService
     routing: RoutingService
     owners: OwnerService
+    sla: SlaService
+    stages: StageService
 
 
 def build_services(settings: Settings, clock: Callable[[], datetime]) -> Services:
@@ -44,7 +48,9 @@ def build_services(settings: Settings, clock: Callable[[], datetime]) -> Service
     jobs = JobService(db, clock)
     scorer = Scorer(db, clock)
     routing = RoutingService(db, clock)
-    leads = LeadService(db, clock, settings.default_phone_region, scorer, routing)
+    sla = SlaService(db, clock, routing)
+    stages = StageService(db, clock, routing, sla)
+    leads = LeadService(db, clock, settings.default_phone_region, scorer, routing, stages, sla)
     return Services(
         settings=settings,
         clock=clock,
@@ -54,8 +60,10 @@ def build_services(settings: Settings, clock: Callable[[], datetime]) -> Service
         jobs=jobs,
         scorer=scorer,
         leads=leads,
-        events=EventService(db, clock, leads, scorer, routing),
-        scoring=ScoringService(db, clock, leads, scorer, jobs, routing),
+        events=EventService(db, clock, leads, scorer, stages, sla),
+        scoring=ScoringService(db, clock, leads, scorer, jobs, routing, stages),
         routing=routing,
         owners=OwnerService(db, clock, routing),
+        sla=sla,
+        stages=stages,
     )

@@ -119,8 +119,16 @@ async def test_record_by_email_external_id_or_new_lead(
     fetched = (await client.get(f"/v1/leads/{new_id}", headers=tenant.read)).json()
     assert fetched["email"] == "new@beta.io"
     types = [e["type"] for e in await stored(app, tenant.workspace_id) if e["lead_id"] == new_id]
-    # A demo request is worth 50 points in the default model: the new lead is an MQL at once.
-    assert types == ["lead.created", "lead.scored", "demo_request", "lead.scored", "lead.band_changed"]
+    # A demo request is worth 50 points in the default model: the new lead is an MQL at once,
+    # and its stage follows.
+    assert types == [
+        "lead.created",
+        "lead.scored",
+        "demo_request",
+        "lead.scored",
+        "lead.band_changed",
+        "lead.stage_changed",
+    ]
 
 
 async def test_unsubscribe_sets_the_flag(app: FastAPI, client: httpx.AsyncClient, tenant: Tenant) -> None:

@@ -67,7 +67,9 @@ async def test_create_normalises_and_derives(client: httpx.AsyncClient, tenant: 
     assert lead["seniority"] == "c_level"
     assert lead["tags"] == ["webinar", "vip"]
     assert lead["attributes"] == ADA["attributes"]
-    assert lead["stage"] == "new"
+    # Born marketing-qualified (a C-level title at a company): stored straight in the mql stage.
+    assert lead["band"] == "mql"
+    assert lead["stage"] == "mql"
     assert lead["version"] == 1
     assert lead["unsubscribed"] is False
 

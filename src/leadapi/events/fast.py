@@ -10,9 +10,10 @@ connection, no explicit transaction, no lock held while Python scores.
 
 The general path takes eight SQLAlchemy round trips (BEGIN, lock, append, model, events, score,
 score events, COMMIT) for the same work; per-execute overhead was the endpoint's largest cost.
-Writers on the general path lock the row and always update it, so they move `xmin` too. The
-read also returns the workspace's routing setting: an event that makes the lead sales-ready is
-handed to the general path, which routes it in the same transaction.
+Writers on the general path lock the row and always update it, so they move `xmin` too. An
+event that changes the lead's band is handed to the general path, which promotes its stage and
+routes it in the same transaction; so are touches. The read returns the pipeline's version, so a
+process with stale touch types hands the event over too.
 """
 
 from __future__ import annotations
@@ -27,13 +28,13 @@ from leadapi.scoring.engine import EventFact
 
 _READ = """
 SELECT l.*, l.xmin::text AS _row_version, s.active_model_id AS _active_model_id,
-       COALESCE(rs.route_on, 'sql') AS _route_on,
+       COALESCE(ls.version, 0) AS _pipeline_version,
        EXISTS (SELECT 1 FROM events r WHERE r.workspace_id = $1 AND r.external_id = $3) AS _replayed,
        f.ids AS _fact_ids, f.types AS _fact_types, f.times AS _fact_times, f.data AS _fact_data,
        f.sources AS _fact_sources
 FROM leads l
 LEFT JOIN scoring_settings s ON s.workspace_id = l.workspace_id
-LEFT JOIN routing_settings rs ON rs.workspace_id = l.workspace_id
+LEFT JOIN lifecycle_settings ls ON ls.workspace_id = l.workspace_id
 CROSS JOIN LATERAL (
     SELECT array_agg(e.id) AS ids, array_agg(e.type) AS types, array_agg(e.occurred_at) AS times,
            array_agg(e.data::text) AS data, array_agg(e.source) AS sources
@@ -68,7 +69,7 @@ class LeadSnapshot:
     active_model_id: str | None
     replayed: bool  # the event's external id is already recorded
     facts: list[EventFact]
-    route_on: str  # the workspace's routing setting (routing/service.py)
+    pipeline_version: int  # the workspace's pipeline settings (stages/), for its touch types
 
 
 class FastEvents:
@@ -91,7 +92,7 @@ class FastEvents:
             lead.pop("_active_model_id"),
             lead.pop("_replayed"),
             facts,
-            lead.pop("_route_on"),
+            lead.pop("_pipeline_version"),
         )
 
     async def write(

@@ -18,9 +18,10 @@ from leadapi.events.repository import EventRepository, NewEvent
 from leadapi.events.schemas import EventIn, TrackedEventIn
 from leadapi.ids import new_id
 from leadapi.leads.service import LeadService
-from leadapi.routing.service import RoutingService, starts_routing
 from leadapi.scoring.engine import EventFact
 from leadapi.scoring.scorer import ActiveModel, Scorer
+from leadapi.sla.service import SlaService
+from leadapi.stages.service import StageService
 from leadapi.workspaces.service import Principal
 
 log = logging.getLogger("leadapi.events")
@@ -54,13 +55,15 @@ class EventService:
         clock: Callable[[], datetime],
         leads: LeadService,
         scorer: Scorer,
-        routing: RoutingService,
+        stages: StageService,
+        sla: SlaService,
     ) -> None:
         self.db = db
         self.clock = clock
         self.leads = leads
         self.scorer = scorer
-        self.routing = routing
+        self.stages = stages
+        self.sla = sla
 
     async def record_for_lead(self, principal: Principal, lead_id: str, data: EventIn) -> dict[str, Any]:
         return await self._record(principal, data, {"lead_id": lead_id})
@@ -89,11 +92,20 @@ class EventService:
         occurred_at = data.occurred_at or now
         if occurred_at > now + FUTURE_TOLERANCE:
             raise validation_problem([{"field": "occurred_at", "message": "is in the future"}])
-        # The common case, an event for a lead named by id, takes PostgreSQL's fast path; the
-        # rest (and whatever the fast path hands back: replays, a changed model, races) the
-        # general one, which also runs on SQLite.
-        if self.db.is_postgres and ref.get("lead_id") and data.type not in SPECIAL_TYPES:
-            recorded = await self._record_fast(principal, data, ref["lead_id"], occurred_at, model)
+        # The common case, a behaviour event for a lead named by id, takes PostgreSQL's fast
+        # path; the rest (touches, and whatever the fast path hands back: replays, a changed
+        # model or pipeline, band changes, races) the general one, which also runs on SQLite.
+        pipeline = self.stages.pipeline_hint(principal.workspace_id)
+        if (
+            self.db.is_postgres
+            and ref.get("lead_id")
+            and data.type not in SPECIAL_TYPES
+            and pipeline is not None
+            and data.type not in pipeline.touch_types
+        ):
+            recorded = await self._record_fast(
+                principal, data, ref["lead_id"], occurred_at, model, pipeline.version
+            )
             if recorded is not None:
                 return recorded
         # Two deliveries of one external id can race; the unique index stops the second, whose
@@ -138,11 +150,22 @@ class EventService:
             [scored] = await self.scorer.rescore(
                 conn, principal.workspace_id, [lead], reason="event", actor=principal.key_id
             )
-            await self.routing.after_change(conn, principal.workspace_id, lead, scored, principal.key_id)
+            pipeline = await self.stages.pipeline_in(conn, principal.workspace_id)
+            lead = await self.stages.after_score(
+                conn, principal.workspace_id, lead, scored, principal.key_id, pipeline=pipeline
+            )
+            if data.type in pipeline.touch_types:
+                await self.sla.touch(conn, principal.workspace_id, lead, occurred_at, principal.key_id)
             return shown(row, replayed=False)
 
     async def _record_fast(
-        self, principal: Principal, data: EventIn, lead_id: str, occurred_at: datetime, model: ActiveModel
+        self,
+        principal: Principal,
+        data: EventIn,
+        lead_id: str,
+        occurred_at: datetime,
+        model: ActiveModel,
+        pipeline_version: int,
     ) -> dict[str, Any] | None:
         """Record on PostgreSQL's fast path (see events/fast.py); None hands the event to the
         general path: an unknown lead, an external id seen before, a changed active model, an
@@ -165,14 +188,17 @@ class EventService:
                     # (An unknown lead too: the general path also answers replays of its events.)
                     self.scorer.forget_active(principal.workspace_id)
                     return None
+                if snapshot.pipeline_version != pipeline_version:  # touch types may have changed
+                    self.stages.forget_pipeline(principal.workspace_id)
+                    return None
                 facts = snapshot.facts
                 if data.type in model.compiled.event_types:
                     facts.append(EventFact(event_id, data.type, occurred_at, data.properties, data.source))
                 lead = self._with_activity(snapshot.lead, occurred_at)
                 now = self.clock()
                 score, changes = self.scorer.rescored(model, lead, facts, now, "event", principal.key_id)
-                if starts_routing(snapshot.route_on, lead, {**lead, **score}):
-                    return None  # routed in the same transaction as the event: the general path
+                if score["band"] != lead["band"]:
+                    return None  # promoted and maybe routed in the event's transaction: the general path
                 appended = [(event_id, event), *((new_id("event"), change) for change in changes)]
                 try:
                     if await fast.write(snapshot, score, appended):

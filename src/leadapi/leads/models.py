@@ -78,6 +78,8 @@ class Lead(Base):
     rescore_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The latest behaviour event (any type), for inactivity rules and activation reports.
     last_activity_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The first touch by sales ever (a call, email, meeting, or acceptance): speed to lead.
+    first_touch_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Derived on write (read-only in the API); they feed scoring and routing.
     domain: Mapped[str | None] = mapped_column(String(253))
     is_free_email: Mapped[bool] = mapped_column(Boolean, default=False)

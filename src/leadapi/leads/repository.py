@@ -37,12 +37,14 @@ from leadapi.leads.models import Lead, LeadExternalId
 from leadapi.routing.models import RoutingSettings
 from leadapi.routing.repository import DEFAULT_ROUTE_ON
 from leadapi.scoring.models import ScoringSettings
+from leadapi.stages.models import LifecycleSettings
 
 leads = cast(Table, Lead.__table__)
 external_ids = cast(Table, LeadExternalId.__table__)
 events = cast(Table, Event.__table__)
 scoring_settings = cast(Table, ScoringSettings.__table__)
 routing_settings = cast(Table, RoutingSettings.__table__)
+lifecycle_settings = cast(Table, LifecycleSettings.__table__)
 
 # Text columns: the plain fields that hold text, and the derived or read-only ones.
 _STRING_FIELDS = [name for name in SCALAR_FIELDS if name not in ("company_size", "consent")] + [
@@ -64,6 +66,7 @@ LEAD_FIELDS: dict[str, FieldSpec] = {
     "behavior_score": FieldSpec("behavior_score", "number"),
     "scored_at": FieldSpec("scored_at", "datetime"),
     "last_activity_at": FieldSpec("last_activity_at", "datetime"),
+    "first_touch_at": FieldSpec("first_touch_at", "datetime"),
     "version": FieldSpec("version", "int"),
     "consent": FieldSpec("consent", "bool"),
     "unsubscribed": FieldSpec("unsubscribed", "bool"),
@@ -85,6 +88,7 @@ _WS: BindParameter[str] = bindparam("_ws")
 _BASE = select(leads).where(leads.c.workspace_id == _WS)
 _GET = _BASE.where(leads.c.id == bindparam("_id"))
 _GET_FOR_UPDATE = _GET.with_for_update()
+_GET_SKIP_LOCKED = _GET.with_for_update(skip_locked=True)
 _INSERT = insert(leads)
 _UPDATE = update(leads).where(leads.c.workspace_id == _WS, leads.c.id == bindparam("_id"))
 _INSERT_EXTERNAL_IDS = insert(external_ids)
@@ -169,8 +173,14 @@ class LeadRepository:
     def _base(self) -> Select[Any]:
         return select(leads).where(leads.c.workspace_id == self.workspace_id)
 
-    async def get(self, lead_id: str, *, for_update: bool = False) -> dict[str, Any] | None:
-        stmt = _GET_FOR_UPDATE if for_update and self.lock else _GET
+    async def get(
+        self, lead_id: str, *, for_update: bool = False, skip_locked: bool = False
+    ) -> dict[str, Any] | None:
+        """The lead; `for_update` locks it (PostgreSQL), and with `skip_locked` a lead someone
+        else holds reads as None instead of waiting."""
+        stmt = _GET
+        if for_update and self.lock:
+            stmt = _GET_SKIP_LOCKED if skip_locked else _GET_FOR_UPDATE
         row = (await self.conn.execute(stmt, {"_ws": self.workspace_id, "_id": lead_id})).mappings().first()
         return dict(row) if row else None
 
@@ -315,7 +325,19 @@ def _create_if_new_statement(by_email: bool, by_phone: bool) -> Select[Any] | Co
         select(routing_settings.c.route_on).where(routing_settings.c.workspace_id == _WS).scalar_subquery(),
         DEFAULT_ROUTE_ON,
     )
-    new_row = select(_WS, *lead_values.values()).where(model_is_active, route_on == bindparam("_route_on"))
+    # And with the pipeline version the caller believes in (the lead's entry stage, and whether
+    # its band promotes it, came from that pipeline).
+    pipeline_version = func.coalesce(
+        select(lifecycle_settings.c.version)
+        .where(lifecycle_settings.c.workspace_id == _WS)
+        .scalar_subquery(),
+        0,
+    )
+    new_row = select(_WS, *lead_values.values()).where(
+        model_is_active,
+        route_on == bindparam("_route_on"),
+        pipeline_version == bindparam("_pipeline_version"),
+    )
     matches = None
     if by_email or by_phone:  # with no dedupe key, every capture is a new lead
         matches = _match_ids_statement(by_email, by_phone, False).cte("matches")
@@ -377,12 +399,14 @@ class FastCreate:
         scored: Mapping[str, Any],
         model_id: str,
         route_on: str,
+        pipeline_version: int,
     ) -> str:
         """'created', 'matched' (someone has a dedupe key), or 'raced' (lost an insert race, or
-        the scoring model or the routing setting changed)."""
+        the scoring model, the routing setting or the pipeline changed)."""
         sql, order, literals = _create_if_new_sql(bool(row.get("email")), bool(row.get("phone")))
         params: dict[str, Any] = {**literals, "_ws": self.workspace_id, "_email": row.get("email")}
         params.update(_phone=row.get("phone"), _model=model_id, _route_on=route_on)
+        params["_pipeline_version"] = pipeline_version
         params.update({f"l_{name}": value for name, value in row.items()})
         params.update({f"e_{name}": value for name, value in created.items()})
         params.update({f"s_{name}": value for name, value in scored.items()})

@@ -158,6 +158,9 @@ class Lead(BaseModel):
     scored_at: datetime | None
     score_model_id: str | None = Field(description="The scoring model version that computed the score.")
     last_activity_at: datetime | None = Field(description="When the lead's latest behaviour event happened.")
+    first_touch_at: datetime | None = Field(
+        description="When sales first touched the lead (a touch-type event, or acceptance)."
+    )
     domain: str | None = Field(description="Company domain: the website's, else a work email's.")
     is_free_email: bool
     seniority: Seniority

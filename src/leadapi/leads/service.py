@@ -25,11 +25,14 @@ from leadapi.leads.repository import FastCreate, LeadRepository
 from leadapi.leads.schemas import Lead, LeadCreate, LeadFields, LeadUpdate
 from leadapi.routing.service import RoutingService, starts_routing
 from leadapi.scoring.scorer import SCORE_COLUMNS, ActiveModel, Scorer
+from leadapi.sla.repository import SlaRepository
+from leadapi.sla.service import SlaService
+from leadapi.stages.repository import StageRepository
+from leadapi.stages.service import StageService
 from leadapi.workspaces.service import Principal
 
 log = logging.getLogger("leadapi.leads")
 
-DEFAULT_STAGE = "new"
 LEAD_COLUMNS = tuple(Lead.model_fields)
 CAPTURE_ATTEMPTS = 3
 
@@ -138,12 +141,16 @@ class LeadService:
         phone_region: str,
         scorer: Scorer,
         routing: RoutingService,
+        stages: StageService,
+        sla: SlaService,
     ) -> None:
         self.db = db
         self.clock = clock
         self.phone_region = phone_region
         self.scorer = scorer
         self.routing = routing
+        self.stages = stages
+        self.sla = sla
 
     def _repos(self, conn: Any, principal: Principal) -> tuple[LeadRepository, EventRepository]:
         return (
@@ -219,11 +226,16 @@ class LeadService:
         (or an insert race was lost, or the active model changed), which the transactional path
         then handles."""
         route_on = self.routing.route_on_hint(principal.workspace_id)
+        pipeline = self.stages.pipeline_hint(principal.workspace_id)
+        if route_on is None or pipeline is None:
+            return None  # the general path reads both (and remembers them)
         now = self.clock()
-        row = self._new_row(fields, now)
+        row = self._new_row(fields, now, pipeline.entry)
         scored = self.scorer.score_new(model, row, now, principal.key_id)
-        if route_on is None or starts_routing(route_on, None, row):
-            return None  # routing runs in the same transaction: the general path
+        if pipeline.promotion(row["stage"], row["band"]) is not None or starts_routing(
+            route_on, None, row, pipeline.closed
+        ):
+            return None  # promotion and routing run in the same transaction: the general path
         shown = public(row)
         event = {
             "id": new_id("event"),
@@ -241,12 +253,13 @@ class LeadService:
         }
         async with self.db.asyncpg_connection() as conn:
             outcome = await FastCreate(conn, principal.workspace_id).create_if_new(
-                row, event, scored_event, model.id, route_on
+                row, event, scored_event, model.id, route_on, pipeline.version
             )
         if outcome != "created":
-            # In case the model or the routing setting changed (which the statement checks).
+            # In case the model, the routing setting or the pipeline changed (the statement checks).
             self.scorer.forget_active(principal.workspace_id)
             self.routing.forget_route_on(principal.workspace_id)
+            self.stages.forget_pipeline(principal.workspace_id)
             return None
         return Captured({**row, "workspace_id": principal.workspace_id}, merged=False, shown=shown)
 
@@ -278,7 +291,7 @@ class LeadService:
                     return lead, "phone"
         return None, None
 
-    def _new_row(self, fields: Mapping[str, Any], now: datetime) -> dict[str, Any]:
+    def _new_row(self, fields: Mapping[str, Any], now: datetime, stage: str) -> dict[str, Any]:
         row: dict[str, Any] = {name: fields.get(name) for name in SCALAR_FIELDS}
         row.update(
             id=new_id("lead"),
@@ -287,7 +300,8 @@ class LeadService:
             attributes={k: v for k, v in (fields.get("attributes") or {}).items() if v is not None},
             unsubscribed=bool(fields.get("unsubscribed")),
             owner_id=None,
-            stage=DEFAULT_STAGE,
+            stage=stage,
+            first_touch_at=None,
             created_at=now,
             **dict.fromkeys(SCORE_COLUMNS),
             updated_at=now,
@@ -302,24 +316,37 @@ class LeadService:
         """A new lead, scored, with its external ids, `lead.created` and `lead.scored`, in the
         caller's transaction."""
         leads, events = self._repos(conn, principal)
-        row = self._new_row(fields, now)
+        pipeline = await self.stages.pipeline_in(conn, principal.workspace_id)
+        row = self._new_row(fields, now, pipeline.entry)
         model = await self.scorer.model_in(conn, principal.workspace_id)
         scored = [] if model is None else [self.scorer.score_new(model, row, now, principal.key_id)]
+        # A lead born in a band that has a stage is stored in that stage at once (version 1); the
+        # move from the entry stage is recorded all the same.
+        promoted = pipeline.promotion(row["stage"], row["band"])
+        entry = dict(row)
+        if promoted is not None:
+            row["stage"] = promoted
         await leads.insert(row)
         await leads.add_external_ids(row["id"], row["external_ids"])
         created = NewEvent("lead.created", row["id"], now, {"lead": public(row)}, principal.key_id)
         await events.append([created, *scored])
+        if promoted is not None:
+            await self.stages.record_promotion(
+                conn, principal.workspace_id, pipeline, entry, promoted, principal.key_id
+            )
         row = {**row, "workspace_id": principal.workspace_id}
-        return await self.routing.after_change(conn, principal.workspace_id, None, row, principal.key_id)
+        return await self.stages.after_score(
+            conn, principal.workspace_id, None, row, principal.key_id, pipeline=pipeline
+        )
 
     async def _rescore(
         self, conn: Any, principal: Principal, lead: Mapping[str, Any], reason: str = "lead_changed"
     ) -> list[dict[str, Any]]:
-        """Rescore a changed lead (locked) and route it if that sent it to sales."""
+        """Rescore a changed lead (locked); a new band may promote and route it."""
         [after] = await self.scorer.rescore(
             conn, principal.workspace_id, [lead], reason=reason, actor=principal.key_id
         )
-        return [await self.routing.after_change(conn, principal.workspace_id, lead, after, principal.key_id)]
+        return [await self.stages.after_score(conn, principal.workspace_id, lead, after, principal.key_id)]
 
     @staticmethod
     async def _sync_external_ids(
@@ -412,7 +439,8 @@ class LeadService:
         """An inline lead as capture would store it, scored by the active model (no events),
         for previews; nothing is stored."""
         now = self.clock()
-        row = self._new_row(self.prepare(data), now)
+        pipeline = await self.stages.pipeline(principal)
+        row = self._new_row(self.prepare(data), now, pipeline.entry)
         model = await self.scorer.ensure_active(principal.workspace_id, principal.key_id)
         self.scorer.score_new(model, row, now, principal.key_id)
         return row
@@ -539,6 +567,7 @@ class LeadService:
         now = self.clock()
         values = {"owner_id": None, "updated_at": now, "version": lead["version"] + 1}
         await leads.update(lead["id"], values)
+        await self.sla.stop(conn, principal.workspace_id, lead["id"], close_at=None)
         data = {"reason": "manual", "previous_owner_id": lead["owner_id"]}
         await events.append([NewEvent("lead.unassigned", lead["id"], now, data, principal.key_id)])
         return {**lead, **values}
@@ -572,6 +601,8 @@ class LeadService:
                 raise not_found("Lead", lead_id)
             await events.erase_lead(lead_id)
             await self.routing.erase_lead(conn, principal.workspace_id, lead_id)
+            await StageRepository(conn, principal.workspace_id).erase_lead(lead_id)
+            await SlaRepository(conn, principal.workspace_id).erase_lead(lead_id)
             await leads.delete(lead_id)
             # Only the id survives: the erasure is recorded, the person is not.
             await events.append(
@@ -615,6 +646,9 @@ class LeadService:
             ]
             await leads.move_external_ids(duplicate_id, lead_id, moved_systems)
             await events.move_to_lead(duplicate_id, lead_id)
+            # The duplicate's stage history reads under the survivor; its clock dies with it.
+            await StageRepository(conn, principal.workspace_id).move_to_lead(duplicate_id, lead_id)
+            await self.sla.stop(conn, principal.workspace_id, duplicate_id, close_at=now)
             await leads.delete(duplicate_id)
             changed = diff(lead, changes)
             changes = {

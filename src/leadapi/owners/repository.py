@@ -8,7 +8,6 @@ from typing import Any, cast
 from sqlalchemy import Table, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from leadapi.leads.fields import CLOSED_STAGES
 from leadapi.leads.models import Lead
 from leadapi.owners.models import Owner
 
@@ -69,14 +68,17 @@ class OwnerRepository:
             delete(owners).where(owners.c.workspace_id == self.workspace_id, owners.c.id == owner_id)
         )
 
-    async def open_leads(self, owner_ids: Iterable[str] | None = None) -> dict[str, int]:
-        """Leads each owner holds in an open stage (all owners when `owner_ids` is None)."""
+    async def open_leads(
+        self, closed_stages: frozenset[str], owner_ids: Iterable[str] | None = None
+    ) -> dict[str, int]:
+        """Leads each owner holds in an open stage, i.e. not in `closed_stages` (all owners when
+        `owner_ids` is None)."""
         stmt = (
             select(leads.c.owner_id, func.count())
             .where(
                 leads.c.workspace_id == self.workspace_id,
                 leads.c.owner_id.is_not(None),
-                leads.c.stage.not_in(sorted(CLOSED_STAGES)),
+                leads.c.stage.not_in(sorted(closed_stages)),
             )
             .group_by(leads.c.owner_id)
         )
@@ -87,7 +89,7 @@ class OwnerRepository:
             stmt = stmt.where(leads.c.owner_id.in_(wanted))
         return {str(row[0]): int(row[1]) for row in await self.conn.execute(stmt)}
 
-    async def open_leads_locked(self, owner_id: str) -> list[dict[str, Any]]:
+    async def open_leads_locked(self, owner_id: str, closed_stages: frozenset[str]) -> list[dict[str, Any]]:
         """The owner's open leads, locked in one statement (in id order, so concurrent lockers
         never deadlock) and read as they are under the lock."""
         stmt = (
@@ -95,7 +97,7 @@ class OwnerRepository:
             .where(
                 leads.c.workspace_id == self.workspace_id,
                 leads.c.owner_id == owner_id,
-                leads.c.stage.not_in(sorted(CLOSED_STAGES)),
+                leads.c.stage.not_in(sorted(closed_stages)),
             )
             .order_by(leads.c.id)
         )

@@ -15,7 +15,13 @@ from leadapi.owners.repository import OwnerRepository
 from leadapi.owners.schemas import OutOfOffice, OwnerCreate, OwnerUpdate
 from leadapi.routing.repository import RoutingRepository
 from leadapi.routing.service import RoutingService
+from leadapi.stages.repository import StageRepository
 from leadapi.workspaces.service import Principal
+
+
+async def _closed(conn: AsyncConnection, principal: Principal) -> frozenset[str]:
+    """The workspace's won and lost stages: leads there are not open leads."""
+    return (await StageRepository(conn, principal.workspace_id).pipeline()).closed
 
 
 def shown(row: Mapping[str, Any], open_leads: int) -> dict[str, Any]:
@@ -57,7 +63,7 @@ class OwnerService:
         async with self.db.read() as conn:
             repo = OwnerRepository(conn, principal.workspace_id)
             rows = await repo.page(limit, after_id)
-            loads = await repo.open_leads([row["id"] for row in rows])
+            loads = await repo.open_leads(await _closed(conn, principal), [row["id"] for row in rows])
         return [shown(row, loads.get(row["id"], 0)) for row in rows]
 
     async def get(self, principal: Principal, owner_id: str) -> dict[str, Any]:
@@ -66,7 +72,7 @@ class OwnerService:
             row = await repo.get(owner_id)
             if row is None:
                 raise not_found("Owner", owner_id)
-            loads = await repo.open_leads([owner_id])
+            loads = await repo.open_leads(await _closed(conn, principal), [owner_id])
         return shown(row, loads.get(owner_id, 0))
 
     async def update(
@@ -95,7 +101,7 @@ class OwnerService:
             if row["active"] and values.get("active") is False:
                 await self._hand_over(conn, principal, owner_id, reassign, "deactivating")
             await self._config_changed(conn, principal)
-            loads = await repo.open_leads([owner_id])
+            loads = await repo.open_leads(await _closed(conn, principal), [owner_id])
         return shown({**row, **values, "updated_at": now}, loads.get(owner_id, 0))
 
     async def delete(self, principal: Principal, owner_id: str, *, reassign: bool) -> None:
@@ -130,9 +136,11 @@ class OwnerService:
         self, conn: AsyncConnection, principal: Principal, owner_id: str, reassign: bool, doing: str
     ) -> None:
         """An owner who leaves must not take open leads along: 409, or route them elsewhere."""
-        open_leads = (await OwnerRepository(conn, principal.workspace_id).open_leads([owner_id])).get(
-            owner_id, 0
-        )
+        open_leads = (
+            await OwnerRepository(conn, principal.workspace_id).open_leads(
+                await _closed(conn, principal), [owner_id]
+            )
+        ).get(owner_id, 0)
         if not open_leads:
             return
         if not reassign:

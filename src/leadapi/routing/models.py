@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from leadapi.db import Base, JSONDoc, UTCDateTime
@@ -53,6 +53,13 @@ class Assignment(Base):
     __tablename__ = "assignments"
     __table_args__ = (
         Index("ix_assignments_workspace_id_lead_id_created_at", "workspace_id", "lead_id", "created_at"),
+        # The SLA sweep's queue, across workspaces: running clocks by due time.
+        Index(
+            "ix_assignments_due_at_running",
+            "due_at",
+            postgresql_where=text("sla_state = 'running'"),
+            sqlite_where=text("sla_state = 'running'"),
+        ),
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
@@ -66,3 +73,10 @@ class Assignment(Base):
     explanation: Mapped[dict[str, Any]] = mapped_column(JSONDoc)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     actor: Mapped[str | None] = mapped_column(String(64))
+    # The first-touch SLA clock (sla/): the policy that covered the lead when it was assigned,
+    # when the owner must have touched it by, when they did, and where the clock stands:
+    # running | met | breached | stopped (the lead moved on first); None when no policy applied.
+    sla_policy_id: Mapped[str | None] = mapped_column(String(32))
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    touched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sla_state: Mapped[str | None] = mapped_column(String(20))

@@ -29,9 +29,9 @@ WITH rotated AS (
     WHERE workspace_id = :ws AND id = :a_lead_id
 ), assigned AS (
     INSERT INTO assignments (id, workspace_id, lead_id, owner_id, previous_owner_id, by, rule_id, strategy,
-                             explanation, created_at, actor)
+                             explanation, created_at, actor, sla_policy_id, due_at, sla_state)
     VALUES (:a_id, :ws, :a_lead_id, :a_owner_id, :a_previous_owner_id, :a_by, :a_rule_id, :a_strategy,
-            CAST(:explanation AS jsonb), :a_created_at, :a_actor)
+            CAST(:explanation AS jsonb), :a_created_at, :a_actor, :a_sla_policy_id, :a_due_at, :a_sla_state)
 )
 INSERT INTO events (id, workspace_id, seq, type, lead_id, occurred_at, actor, data)
 VALUES (:e_id, :ws, NULL, :e_type, :a_lead_id, :e_at, :e_actor, CAST(:e_data AS jsonb))

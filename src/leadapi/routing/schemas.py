@@ -105,12 +105,18 @@ class Assignment(BaseModel):
     lead_id: str
     owner_id: str
     previous_owner_id: str | None
-    by: Literal["routing", "manual", "reassign"]
+    by: Literal["routing", "manual", "reassign", "sla_escalation"]
     rule_id: str | None
     strategy: str | None
     explanation: dict[str, Any]
     created_at: datetime
     actor: str | None
+    sla_policy_id: str | None = Field(description="The first-touch SLA policy that covered the lead.")
+    due_at: datetime | None = Field(description="When the owner must have touched the lead by.")
+    touched_at: datetime | None = Field(description="The first touch while this owner held the lead.")
+    sla_state: Literal["running", "met", "breached", "stopped"] | None = Field(
+        description="The first-touch clock: stopped when the lead moved on first; null without a policy."
+    )
 
 
 class AssignmentList(BaseModel):

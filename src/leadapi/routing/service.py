@@ -12,6 +12,7 @@ So several processes rotate fairly, capacities stay exact, and a lead never gets
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -22,12 +23,14 @@ from leadapi.db import Database
 from leadapi.errors import ProblemError, not_found, validation_problem
 from leadapi.events.repository import EventRepository, NewEvent
 from leadapi.ids import new_id
-from leadapi.leads.fields import CLOSED_STAGES
 from leadapi.leads.repository import LeadRepository
 from leadapi.owners.repository import OwnerRepository
 from leadapi.routing import engine
 from leadapi.routing.repository import RoutingRepository, RoutingState
 from leadapi.routing.schemas import RuleCreate, RuleUpdate
+from leadapi.sla import engine as sla_engine
+from leadapi.sla.repository import SlaRepository
+from leadapi.stages.repository import StageRepository
 from leadapi.workspaces.service import Principal
 
 MAX_RULES = 200
@@ -45,10 +48,12 @@ def reaches(route_on: str, lead: Mapping[str, Any] | None) -> bool:
     return lead.get("band") in ROUTED_BANDS.get(route_on, frozenset())
 
 
-def starts_routing(route_on: str, before: Mapping[str, Any] | None, after: Mapping[str, Any]) -> bool:
-    """Whether this change sends an unowned, open lead to routing: it reaches route_on now and
-    did not before (created counts as not before)."""
-    if after.get("owner_id") or after.get("stage") in CLOSED_STAGES:
+def starts_routing(
+    route_on: str, before: Mapping[str, Any] | None, after: Mapping[str, Any], closed: frozenset[str]
+) -> bool:
+    """Whether this change sends an unowned lead in an open stage (not in `closed`) to routing:
+    it reaches route_on now and did not before (created counts as not before)."""
+    if after.get("owner_id") or after.get("stage") in closed:
         return False
     return reaches(route_on, after) and not (before is not None and reaches(route_on, before))
 
@@ -67,13 +72,24 @@ def _owner_view(row: Mapping[str, Any], open_leads: int) -> engine.Owner:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class RoutingConfig:
+    """What an assignment depends on besides the rotations, cached per config version: every
+    change to rules, owners, the pipeline or SLA policies bumps it under the routing lock."""
+
+    version: int
+    rules: list[dict[str, Any]]
+    owners: list[dict[str, Any]]
+    closed_stages: frozenset[str]  # won and lost: leads there are not open leads
+    policies: list[sla_engine.Policy]
+
+
 class RoutingService:
     def __init__(self, db: Database, clock: Callable[[], datetime]) -> None:
         self.db = db
         self.clock = clock
         self._compiled: dict[tuple[str, datetime], engine.Rule] = {}
-        # Per workspace: (config version, active rules, owners).
-        self._configs: dict[str, tuple[int, list[dict[str, Any]], list[dict[str, Any]]]] = {}
+        self._configs: dict[str, RoutingConfig] = {}
         # Each workspace's route_on as last seen: a hint for the capture fast path, which checks
         # it against the database in its own statement.
         self._route_on: dict[str, str] = {}
@@ -219,20 +235,25 @@ class RoutingService:
 
     # ---- deciding and assigning -----------------------------------------------------------------
 
-    async def _config(
-        self, conn: AsyncConnection, workspace_id: str, version: int
-    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        """The workspace's active rules and its owners, cached per config version (every change
-        to either bumps it, under the routing lock)."""
+    async def config(self, conn: AsyncConnection, workspace_id: str, version: int) -> RoutingConfig:
+        """The workspace's active rules, owners, closed stages and SLA policies, cached per config
+        version (see RoutingConfig)."""
         cached = self._configs.get(workspace_id)
-        if cached is not None and cached[0] == version:
-            return cached[1], cached[2]
-        rule_rows = await RoutingRepository(conn, workspace_id).rules(active_only=True)
-        owner_rows = await OwnerRepository(conn, workspace_id).all()
+        if cached is not None and cached.version == version:
+            return cached
+        pipeline = await StageRepository(conn, workspace_id).pipeline()
+        policy_rows = await SlaRepository(conn, workspace_id).policies(active_only=True)
+        config = RoutingConfig(
+            version=version,
+            rules=await RoutingRepository(conn, workspace_id).rules(active_only=True),
+            owners=await OwnerRepository(conn, workspace_id).all(),
+            closed_stages=pipeline.closed,
+            policies=[sla_engine.compile_policy(row) for row in policy_rows],
+        )
         if len(self._configs) > 10_000:
             self._configs.clear()
-        self._configs[workspace_id] = (version, rule_rows, owner_rows)
-        return rule_rows, owner_rows
+        self._configs[workspace_id] = config
+        return config
 
     async def decide(
         self,
@@ -244,7 +265,8 @@ class RoutingService:
     ) -> engine.Decision:
         """The engine's decision for `lead` under `state` (reads only)."""
         owners = OwnerRepository(conn, workspace_id)
-        rule_rows, owner_rows = await self._config(conn, workspace_id, state.config_version)
+        config = await self.config(conn, workspace_id, state.config_version)
+        rule_rows, owner_rows = config.rules, config.owners
         # Open leads are counted only where they matter: capped owners (eligibility) and, when a
         # rule balances load, everyone. Counting is O(open leads), and a capped owner has few.
         balances = any(
@@ -253,7 +275,7 @@ class RoutingService:
             for r in rule_rows
         )
         counted = None if balances else [row["id"] for row in owner_rows if row["capacity"] is not None]
-        loads = await owners.open_leads(counted)
+        loads = await owners.open_leads(config.closed_stages, counted)
         account: dict[str, int] = {}
         domain = lead.get("domain")
         if (
@@ -281,21 +303,25 @@ class RoutingService:
         by: str,
         actor: str | None,
         exclude: frozenset[str] = frozenset(),
+        record_unassigned: bool = True,
     ) -> tuple[dict[str, Any], engine.Decision]:
-        """Route a lead the caller has locked, in its transaction; returns the lead as it now is."""
+        """Route a lead the caller has locked, in its transaction; returns the lead as it now is.
+        When nobody can take it, `lead.unassigned` says so (unless the caller records that)."""
         state = await RoutingRepository(conn, workspace_id).lock()
         decision = await self.decide(conn, workspace_id, lead, state, exclude)
         now = self.clock()
         if decision.owner_id is None:
-            data = {"reason": "no_eligible_owner", "rules_tried": decision.rules_tried}
-            unassigned = NewEvent("lead.unassigned", lead["id"], now, data, actor)
-            await EventRepository(conn, workspace_id).append([unassigned])
+            if record_unassigned:
+                data = {"reason": "no_eligible_owner", "rules_tried": decision.rules_tried}
+                unassigned = NewEvent("lead.unassigned", lead["id"], now, data, actor)
+                await EventRepository(conn, workspace_id).append([unassigned])
             return lead, decision
         rotations = None
         if decision.rule_id is not None and decision.rotation is not None:
             rotations = {**state.rotations, decision.rule_id: decision.rotation}
+        config = await self.config(conn, workspace_id, state.config_version)
         updated = await self._assign(
-            conn, workspace_id, lead, decision.owner_id, by, actor, decision.explanation(), rotations
+            conn, workspace_id, lead, decision.owner_id, by, actor, decision.explanation(), config, rotations
         )
         return updated, decision
 
@@ -308,12 +334,19 @@ class RoutingService:
         by: str,
         actor: str | None,
         explanation: dict[str, Any],
+        config: RoutingConfig,
         rotations: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
-        """Write an assignment: the lead's owner, the assignment row, `lead.assigned` and (when
-        a rotation moved) the new rotations; on PostgreSQL in one statement, because all of it
-        happens while the workspace's routing lock is held."""
+        """Write an assignment: the lead's owner, the assignment row with its SLA clock (the first
+        policy covering the lead), `lead.assigned` and (when a rotation moved) the new rotations;
+        on PostgreSQL in one statement, because all of it happens while the workspace's routing
+        lock is held. A clock the previous owner had running stops."""
         now = self.clock()
+        if lead.get("owner_id"):
+            await SlaRepository(conn, workspace_id).stop_running(lead["id"])
+        policy = None
+        if lead.get("stage") not in config.closed_stages:
+            policy = sla_engine.covering(config.policies, {**lead, "owner_id": owner_id})
         values = {"owner_id": owner_id, "updated_at": now, "version": lead["version"] + 1}
         assignment = {
             "id": new_id("assignment"),
@@ -326,10 +359,16 @@ class RoutingService:
             "explanation": explanation,
             "created_at": now,
             "actor": actor,
+            "sla_policy_id": None if policy is None else policy.id,
+            "due_at": None if policy is None else policy.due(now),
+            "sla_state": None if policy is None else "running",
         }
         data = {
-            k: v for k, v in assignment.items() if k not in ("lead_id", "created_at", "explanation", "id")
+            k: v
+            for k, v in assignment.items()
+            if k not in ("lead_id", "created_at", "explanation", "id", "due_at", "sla_state")
         }
+        data["due_at"] = None if policy is None else assignment["due_at"].isoformat()
         data.update(
             assignment_id=assignment["id"], **{k: v for k, v in explanation.items() if k != "owner_id"}
         )
@@ -352,18 +391,19 @@ class RoutingService:
         before: Mapping[str, Any] | None,
         after: dict[str, Any],
         actor: str | None,
+        closed: frozenset[str],
         route_on: str | None = None,
     ) -> dict[str, Any]:
         """Route a lead (locked by the caller) that has just reached the workspace's route_on:
-        created, or its band moved into the routed bands. Leads with an owner keep it. Batch
-        callers pass `route_on`, read once for the batch."""
-        if after.get("owner_id") or after.get("stage") in CLOSED_STAGES:
+        created, or its band moved into the routed bands. Leads with an owner keep it, leads in
+        a `closed` stage are done. Batch callers pass `route_on`, read once for the batch."""
+        if after.get("owner_id") or after.get("stage") in closed:
             return after
         if before is not None and before.get("band") == after.get("band"):
             return after
         if route_on is None:
             route_on = await self.route_on_in(conn, workspace_id)
-        if not starts_routing(route_on, before, after):
+        if not starts_routing(route_on, before, after, closed):
             return after
         routed, _ = await self.route_locked(conn, workspace_id, after, by="routing", actor=actor)
         return routed
@@ -381,10 +421,11 @@ class RoutingService:
         """`PATCH owner_id`: an assignment by hand (capacity and rules do not apply)."""
         if not await OwnerRepository(conn, workspace_id).existing_ids([owner_id]):
             raise validation_problem([{"field": "owner_id", "message": f"no owner {owner_id!r}"}])
-        await RoutingRepository(conn, workspace_id).lock()
+        state = await RoutingRepository(conn, workspace_id).lock()
+        config = await self.config(conn, workspace_id, state.config_version)
         explanation: dict[str, Any] = {"owner_id": owner_id, "rule_id": None, "rule_name": None}
         explanation.update(strategy=None, candidates=[], skipped=[], rules_tried=[])
-        return await self._assign(conn, workspace_id, lead, owner_id, "manual", actor, explanation)
+        return await self._assign(conn, workspace_id, lead, owner_id, "manual", actor, explanation, config)
 
     async def route(
         self, principal: Principal, lead_id: str, force: bool
@@ -416,7 +457,9 @@ class RoutingService:
         self, conn: AsyncConnection, workspace_id: str, owner_id: str, actor: str | None
     ) -> int:
         """Route each open lead of an owner who leaves (inactive or deleted) to someone else."""
-        open_leads = await OwnerRepository(conn, workspace_id).open_leads_locked(owner_id)
+        # The leads are locked before the routing lock, as every assigning transaction does.
+        closed = (await StageRepository(conn, workspace_id).pipeline()).closed
+        open_leads = await OwnerRepository(conn, workspace_id).open_leads_locked(owner_id, closed)
         repo = LeadRepository(conn, workspace_id)
         for lead in open_leads:
             _, decision = await self.route_locked(
@@ -425,6 +468,7 @@ class RoutingService:
             if decision.owner_id is None:  # nobody can take it: it leaves the owner anyway
                 values = {"owner_id": None, "updated_at": self.clock(), "version": lead["version"] + 1}
                 await repo.update(lead["id"], values)
+                await SlaRepository(conn, workspace_id).stop_running(lead["id"])
         return len(open_leads)
 
     async def erase_lead(self, conn: AsyncConnection, workspace_id: str, lead_id: str) -> None:

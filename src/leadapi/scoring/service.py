@@ -22,6 +22,7 @@ from leadapi.scoring.engine import CompiledModel, EventFact, ModelError, ScoreRe
 from leadapi.scoring.repository import ScoringRepository
 from leadapi.scoring.schemas import PreviewIn
 from leadapi.scoring.scorer import ActiveModel, Scorer
+from leadapi.stages.service import StageService
 from leadapi.workspaces.service import Principal
 
 ATTEMPTS = 3
@@ -63,6 +64,7 @@ class ScoringService:
         scorer: Scorer,
         jobs: JobService,
         routing: RoutingService,
+        stages: StageService,
     ) -> None:
         self.db = db
         self.clock = clock
@@ -70,6 +72,7 @@ class ScoringService:
         self.scorer = scorer
         self.jobs = jobs
         self.routing = routing
+        self.stages = stages
         jobs.register(RESCORE_JOB, self.run_rescore_job)
 
     async def active(self, principal: Principal) -> dict[str, Any]:
@@ -237,15 +240,17 @@ class ScoringService:
         after: list[dict[str, Any]],
         actor: str | None,
     ) -> None:
-        """Leads a rescoring sent to sales are routed in the same transaction (they are locked)."""
+        """Leads whose band a rescoring changed are promoted, and routed if that sent them to
+        sales, in the same transaction (they are locked)."""
         moved = [
             (old, new) for old, new in zip(before, after, strict=True) if old.get("band") != new.get("band")
         ]
         if not moved:
             return
         route_on = await self.routing.route_on_in(conn, workspace_id)
+        pipeline = await self.stages.pipeline_in(conn, workspace_id)
         for old, new in moved:
-            await self.routing.after_change(conn, workspace_id, old, new, actor, route_on)
+            await self.stages.after_score(conn, workspace_id, old, new, actor, route_on, pipeline)
 
     # ---- a lead's score -------------------------------------------------------------------------
 

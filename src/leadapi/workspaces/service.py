@@ -15,6 +15,7 @@ from leadapi.db import Database
 from leadapi.errors import ProblemError, not_found
 from leadapi.events.repository import EventRepository
 from leadapi.ids import new_id
+from leadapi.sla.repository import SlaRepository
 from leadapi.workspaces import repository as repo
 from leadapi.workspaces.repository import ApiKeyRepository, ApiKeyRow
 
@@ -62,8 +63,10 @@ class WorkspaceService:
         return workspace_id
 
     async def _insert_workspace(self, conn: AsyncConnection, workspace_id: str, name: str) -> None:
-        await repo.insert_workspace(conn, workspace_id, name, self.clock())
+        now = self.clock()
+        await repo.insert_workspace(conn, workspace_id, name, now)
         await EventRepository(conn, workspace_id).start_sequence()
+        await SlaRepository(conn, workspace_id).seed_defaults(now)
 
     async def ensure_workspace(self, workspace_id: str | None = None, name: str = "Default") -> str:
         """The given workspace (checked), else the first one, else a new one."""

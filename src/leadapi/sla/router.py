@@ -1,0 +1,100 @@
+"""SLA policies and breaches over HTTP: thin over SlaService."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request, Response
+
+from leadapi.api.auth import Admin, Reader
+from leadapi.api.pagination import decode_cursor, encode_cursor
+from leadapi.errors import PROBLEM_RESPONSES, validation_problem
+from leadapi.sla.schemas import Breach, BreachList, Policy, PolicyCreate, PolicyList, PolicyUpdate
+from leadapi.sla.service import SlaService
+
+router = APIRouter(prefix="/v1/sla", tags=["sla"], responses=PROBLEM_RESPONSES)
+
+
+def _service(request: Request) -> SlaService:
+    service: SlaService = request.app.state.sla
+    return service
+
+
+@router.get("/policies", operation_id="list_sla_policies", response_model=PolicyList, summary="Policies")
+async def list_sla_policies(request: Request, principal: Reader) -> PolicyList:
+    """In order: the first policy whose condition a lead meets at assignment sets its clock."""
+    rows = await _service(request).policies(principal)
+    return PolicyList(data=[Policy.model_validate(r) for r in rows])
+
+
+@router.post(
+    "/policies", operation_id="create_sla_policy", status_code=201, response_model=Policy, summary="Add one"
+)
+async def create_sla_policy(
+    request: Request, body: PolicyCreate, principal: Admin, response: Response
+) -> Policy:
+    row = await _service(request).create_policy(principal, body)
+    response.headers["Location"] = f"/v1/sla/policies/{row['id']}"
+    return Policy.model_validate(row)
+
+
+@router.get("/policies/{policy_id}", operation_id="get_sla_policy", response_model=Policy, summary="A policy")
+async def get_sla_policy(request: Request, policy_id: str, principal: Reader) -> Policy:
+    return Policy.model_validate(await _service(request).policy(principal, policy_id))
+
+
+@router.patch(
+    "/policies/{policy_id}", operation_id="update_sla_policy", response_model=Policy, summary="Change one"
+)
+async def update_sla_policy(request: Request, policy_id: str, body: PolicyUpdate, principal: Admin) -> Policy:
+    """Applies to later assignments; clocks already running keep their due time."""
+    return Policy.model_validate(await _service(request).update_policy(principal, policy_id, body))
+
+
+@router.delete(
+    "/policies/{policy_id}", operation_id="delete_sla_policy", status_code=204, summary="Delete one"
+)
+async def delete_sla_policy(request: Request, policy_id: str, principal: Admin) -> Response:
+    await _service(request).delete_policy(principal, policy_id)
+    return Response(status_code=204)
+
+
+@router.get("/breaches", operation_id="list_sla_breaches", response_model=BreachList, summary="Breaches")
+async def list_sla_breaches(
+    request: Request,
+    principal: Reader,
+    owner_id: Annotated[str | None, Query(max_length=32, description="The owner who breached.")] = None,
+    lead_id: Annotated[str | None, Query(max_length=32)] = None,
+    status: Annotated[
+        Literal["open", "closed"] | None, Query(description="open: the lead is still untouched.")
+    ] = None,
+    from_: Annotated[datetime | None, Query(alias="from", description="Breached at or after.")] = None,
+    to: Annotated[datetime | None, Query(description="Breached before.")] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    cursor: Annotated[str | None, Query(max_length=2000)] = None,
+) -> BreachList:
+    """Newest first."""
+    for name, value in (("from", from_), ("to", to)):
+        if value is not None and value.tzinfo is None:
+            raise validation_problem([{"field": name, "message": "give a time zone offset (e.g. Z)"}])
+    if from_ is not None and to is not None and from_ >= to:
+        raise validation_problem([{"field": "to", "message": "`to` comes after `from`"}])
+    before = None
+    if cursor:
+        at, last_id = decode_cursor(cursor, ["datetime", "id"])
+        before = (at, last_id)
+    rows = await _service(request).breaches(
+        principal,
+        owner_id=owner_id,
+        is_open=None if status is None else status == "open",
+        since=from_,
+        until=to,
+        lead_id=lead_id,
+        limit=limit + 1,
+        before=before,
+    )
+    next_cursor = (
+        encode_cursor([rows[limit - 1]["breached_at"], rows[limit - 1]["id"]]) if len(rows) > limit else None
+    )
+    return BreachList(data=[Breach.model_validate(r) for r in rows[:limit]], next_cursor=next_cursor)

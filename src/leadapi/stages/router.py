@@ -1,0 +1,119 @@
+"""The pipeline, stage moves, acceptance and rejection over HTTP: thin over StageService."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Query, Request, Response
+
+from leadapi.api.auth import Admin, Reader, Writer
+from leadapi.api.pagination import decode_cursor, encode_cursor
+from leadapi.errors import PROBLEM_RESPONSES
+from leadapi.leads.schemas import Lead
+from leadapi.leads.service import etag, public
+from leadapi.stages.engine import Pipeline
+from leadapi.stages.schemas import (
+    AcceptIn,
+    PipelineIn,
+    PipelineOut,
+    RejectIn,
+    StageChange,
+    StageChangeList,
+    StageMoveIn,
+    StageMoveOut,
+)
+from leadapi.stages.service import StageService
+
+router = APIRouter(prefix="/v1/stages", tags=["lifecycle"], responses=PROBLEM_RESPONSES)
+lead_router = APIRouter(prefix="/v1/leads", tags=["lifecycle"], responses=PROBLEM_RESPONSES)
+
+
+def _service(request: Request) -> StageService:
+    service: StageService = request.app.state.stages
+    return service
+
+
+def _pipeline(pipeline: Pipeline) -> PipelineOut:
+    return PipelineOut.model_validate({**pipeline.document(), "version": pipeline.version})
+
+
+def _moved(response: Response, lead: dict[str, Any], change: dict[str, Any]) -> StageMoveOut:
+    response.headers["ETag"] = etag(lead["version"])
+    return StageMoveOut(lead=Lead.model_validate(public(lead)), change=StageChange.model_validate(change))
+
+
+@router.get("", operation_id="get_stages", response_model=PipelineOut, summary="The pipeline")
+async def get_stages(request: Request, principal: Reader) -> PipelineOut:
+    """The workspace's stages in order, its disqualification reasons and touch types."""
+    return _pipeline(await _service(request).pipeline(principal))
+
+
+@router.put("", operation_id="put_stages", response_model=PipelineOut, summary="Replace the pipeline")
+async def put_stages(request: Request, body: PipelineIn, principal: Admin) -> PipelineOut:
+    """Removing a stage that leads are in answers 409 with the counts: move those leads first."""
+    return _pipeline(await _service(request).set_pipeline(principal, body))
+
+
+@lead_router.post(
+    "/{lead_id}/stage", operation_id="move_lead_stage", response_model=StageMoveOut, summary="Move a lead"
+)
+async def move_lead_stage(
+    request: Request, lead_id: str, body: StageMoveIn, principal: Writer, response: Response
+) -> StageMoveOut:
+    """Forward in the funnel, back to the recycle stage, to a lost stage (`reason` from the
+    disqualification reasons) or a won one (`amount` optional). A move the pipeline does not allow
+    answers 409 with the allowed targets."""
+    lead, change = await _service(request).move(principal, lead_id, body)
+    return _moved(response, lead, change)
+
+
+@lead_router.post(
+    "/{lead_id}/accept", operation_id="accept_lead", response_model=StageMoveOut, summary="Sales accepts"
+)
+async def accept_lead(
+    request: Request,
+    lead_id: str,
+    principal: Writer,
+    response: Response,
+    body: Annotated[AcceptIn | None, Body()] = None,
+) -> StageMoveOut:
+    """The lead's owner takes it: it moves to the accepted stage, and that is a first touch
+    (the SLA clock stops)."""
+    lead, change = await _service(request).accept(principal, lead_id, body.note if body else None)
+    return _moved(response, lead, change)
+
+
+@lead_router.post(
+    "/{lead_id}/reject", operation_id="reject_lead", response_model=StageMoveOut, summary="Sales rejects"
+)
+async def reject_lead(
+    request: Request, lead_id: str, body: RejectIn, principal: Writer, response: Response
+) -> StageMoveOut:
+    """Sales gives the lead back: recycle stage, no owner, `lead.rejected` appended."""
+    lead, change = await _service(request).reject(principal, lead_id, body.reason, body.note)
+    return _moved(response, lead, change)
+
+
+@lead_router.get(
+    "/{lead_id}/stages",
+    operation_id="list_lead_stage_changes",
+    response_model=StageChangeList,
+    summary="Moves",
+)
+async def list_lead_stage_changes(
+    request: Request,
+    lead_id: str,
+    principal: Reader,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    cursor: Annotated[str | None, Query(max_length=2000)] = None,
+) -> StageChangeList:
+    """Newest first: every move with who made it (api key, owner, system) and why."""
+    before = None
+    if cursor:
+        at, last_id = decode_cursor(cursor, ["datetime", "id"])
+        before = (at, last_id)
+    rows = await _service(request).history(principal, lead_id, limit + 1, before)
+    next_cursor = encode_cursor([rows[limit - 1]["at"], rows[limit - 1]["id"]]) if len(rows) > limit else None
+    return StageChangeList(
+        data=[StageChange.model_validate(r) for r in rows[:limit]], next_cursor=next_cursor
+    )

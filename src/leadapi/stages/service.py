@@ -1,0 +1,354 @@
+"""The lifecycle: the workspace's pipeline, stage moves (by hand, by scoring, by sales accepting
+or rejecting), and the orchestration after a lead is scored: promote, then route.
+
+Every move is one transaction with the lead locked: the lead's stage, the move's record, and
+`lead.stage_changed` (plus `lead.rejected` for a rejection). Leaving the funnel (won or lost)
+stops the lead's SLA clock and closes its breaches; acceptance is a touch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from leadapi.db import Database
+from leadapi.errors import ProblemError, not_found, validation_problem
+from leadapi.events.repository import EventRepository, NewEvent
+from leadapi.ids import new_id
+from leadapi.leads.repository import LeadRepository
+from leadapi.routing.repository import RoutingRepository
+from leadapi.routing.service import RoutingService
+from leadapi.sla.service import SlaService
+from leadapi.stages import engine
+from leadapi.stages.engine import Pipeline
+from leadapi.stages.repository import StageRepository
+from leadapi.stages.schemas import PipelineIn, StageMoveIn
+from leadapi.workspaces.service import Principal
+
+
+def shown_change(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        **{k: row[k] for k in ("id", "lead_id", "from_stage", "to_stage", "at", "reason", "note", "amount")},
+        "by": {"kind": row["by_kind"], "id": row["by_id"]},
+    }
+
+
+class StageService:
+    def __init__(
+        self, db: Database, clock: Callable[[], datetime], routing: RoutingService, sla: SlaService
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.routing = routing
+        self.sla = sla
+        # Each workspace's pipeline as last read: a hint for the one-statement capture and the
+        # event fast path, which check its version against the database in their own statement.
+        self._hints: dict[str, Pipeline] = {}
+
+    # ---- the pipeline ---------------------------------------------------------------------------
+
+    def pipeline_hint(self, workspace_id: str) -> Pipeline | None:
+        return self._hints.get(workspace_id)
+
+    def forget_pipeline(self, workspace_id: str) -> None:
+        self._hints.pop(workspace_id, None)
+
+    async def pipeline_in(self, conn: AsyncConnection, workspace_id: str) -> Pipeline:
+        pipeline = await StageRepository(conn, workspace_id).pipeline()
+        if len(self._hints) > 10_000:
+            self._hints.clear()
+        self._hints[workspace_id] = pipeline
+        return pipeline
+
+    async def pipeline(self, principal: Principal) -> Pipeline:
+        async with self.db.read() as conn:
+            return await self.pipeline_in(conn, principal.workspace_id)
+
+    async def set_pipeline(self, principal: Principal, data: PipelineIn) -> Pipeline:
+        doc = data.model_dump()
+        errors = engine.validate(doc)
+        if errors:
+            raise validation_problem(errors)
+        async with self.db.transaction() as conn:
+            repo = StageRepository(conn, principal.workspace_id)
+            current = await repo.pipeline(lock=True)
+            removed = [s.key for s in current.stages if s.key not in {s["key"] for s in doc["stages"]}]
+            occupied = await repo.leads_in(removed)
+            if occupied:
+                listed = ", ".join(f"{key} ({count})" for key, count in sorted(occupied.items()))
+                raise ProblemError(
+                    409,
+                    f"Leads are in stages the new pipeline removes: {listed}. Move them first.",
+                    extra={"leads_in_removed_stages": occupied},
+                )
+            version = current.version + 1
+            await repo.save(doc, version, self.clock())
+            # Assignments cache the closed stages with the routing config: a new version of it.
+            routing = RoutingRepository(conn, principal.workspace_id)
+            await routing.lock()
+            await routing.config_changed()
+        pipeline = Pipeline.from_document(doc, version)
+        self._hints[principal.workspace_id] = pipeline
+        return pipeline
+
+    # ---- after scoring: promote, then route -------------------------------------------------------
+
+    async def after_score(
+        self,
+        conn: AsyncConnection,
+        workspace_id: str,
+        before: Mapping[str, Any] | None,
+        after: dict[str, Any],
+        actor: str | None,
+        route_on: str | None = None,
+        pipeline: Pipeline | None = None,
+    ) -> dict[str, Any]:
+        """A lead (locked by the caller) was created or rescored: a new band promotes its stage,
+        and reaching the workspace's route_on routes it, in the caller's transaction."""
+        if before is not None and before.get("band") == after.get("band"):
+            return after
+        if pipeline is None:
+            pipeline = await self.pipeline_in(conn, workspace_id)
+        target = pipeline.promotion(after["stage"], after.get("band"))
+        if target is not None:
+            after, _ = await self._move(
+                conn,
+                workspace_id,
+                pipeline,
+                after,
+                target,
+                by=("system", "scoring"),
+                actor=actor,
+                reason="band_changed",
+            )
+        return await self.routing.after_change(
+            conn, workspace_id, before, after, actor, pipeline.closed, route_on
+        )
+
+    async def record_promotion(
+        self,
+        conn: AsyncConnection,
+        workspace_id: str,
+        pipeline: Pipeline,
+        lead: dict[str, Any],
+        to: str,
+        actor: str | None,
+    ) -> None:
+        """A new lead stored straight in its band's stage: the move from `lead`'s stage, recorded."""
+        await self._move(
+            conn,
+            workspace_id,
+            pipeline,
+            lead,
+            to,
+            by=("system", "scoring"),
+            actor=actor,
+            reason="band_changed",
+            stored=True,
+        )
+
+    # ---- moves ----------------------------------------------------------------------------------
+
+    async def move(
+        self, principal: Principal, lead_id: str, data: StageMoveIn
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """`POST /v1/leads/{id}/stage`: (the lead as it now is, the move)."""
+        async with self.db.transaction() as conn:
+            lead, pipeline = await self._locked(conn, principal, lead_id)
+            target = pipeline.stage(data.to)
+            if target is None:
+                raise validation_problem(
+                    [{"field": "to", "message": f"no stage {data.to!r} in the pipeline"}]
+                )
+            self._check_move(pipeline, lead, data.to)
+            errors: list[dict[str, str]] = []
+            if target.category == "lost":
+                if data.reason is None:
+                    errors.append({"field": "reason", "message": "a move to a lost stage gives a reason"})
+                elif data.reason not in pipeline.disqualification_reasons:
+                    known = ", ".join(pipeline.disqualification_reasons)
+                    errors.append({"field": "reason", "message": f"not a disqualification reason ({known})"})
+            if data.amount is not None and target.category != "won":
+                errors.append({"field": "amount", "message": "only a move to a won stage has an amount"})
+            if errors:
+                raise validation_problem(errors)
+            by = ("api_key", principal.key_id)
+            if data.to == pipeline.accepted_stage:
+                return await self._accept_locked(conn, principal, pipeline, lead, data.note, data.reason)
+            return await self._move(
+                conn,
+                principal.workspace_id,
+                pipeline,
+                lead,
+                data.to,
+                by=by,
+                actor=principal.key_id,
+                reason=data.reason,
+                note=data.note,
+                amount=data.amount,
+            )
+
+    async def accept(
+        self, principal: Principal, lead_id: str, note: str | None
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Sales accepts the lead: it moves to the accepted stage, and that is a touch."""
+        async with self.db.transaction() as conn:
+            lead, pipeline = await self._locked(conn, principal, lead_id)
+            self._check_move(pipeline, lead, pipeline.accepted_stage, doing="accept")
+            if not lead["owner_id"]:
+                raise ProblemError(
+                    409,
+                    f"Lead {lead_id!r} has no owner to accept it; assign it first "
+                    "(route it, or PATCH owner_id).",
+                )
+            return await self._accept_locked(conn, principal, pipeline, lead, note, None)
+
+    async def reject(
+        self, principal: Principal, lead_id: str, reason: str, note: str | None
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Sales gives the lead back: it goes to the recycle stage without an owner, the clock
+        stops, and `lead.rejected` says who rejected it and why."""
+        async with self.db.transaction() as conn:
+            lead, pipeline = await self._locked(conn, principal, lead_id)
+            if not pipeline.before_acceptance(lead["stage"]):
+                raise ProblemError(
+                    409,
+                    f"Only a lead handed to sales and not yet accepted can be rejected; this one is "
+                    f"in {lead['stage']!r}. Move it with POST /v1/leads/{lead_id}/stage instead.",
+                    extra={"stage": lead["stage"], "allowed": pipeline.targets(lead["stage"])},
+                )
+            now = self.clock()
+            owner_id = lead["owner_id"]
+            by = ("owner", owner_id) if owner_id else ("api_key", principal.key_id)
+            moved, change = await self._move(
+                conn,
+                principal.workspace_id,
+                pipeline,
+                lead,
+                pipeline.recycle_stage,
+                by=by,
+                actor=principal.key_id,
+                reason=reason,
+                note=note,
+                extra_values={"owner_id": None},
+            )
+            await self.sla.stop(conn, principal.workspace_id, lead_id, close_at=now)
+            data = {"reason": reason, "note": note, "owner_id": owner_id, "stage_before": lead["stage"]}
+            await EventRepository(conn, principal.workspace_id).append(
+                [NewEvent("lead.rejected", lead_id, now, data, principal.key_id)]
+            )
+            return moved, change
+
+    async def _accept_locked(
+        self,
+        conn: AsyncConnection,
+        principal: Principal,
+        pipeline: Pipeline,
+        lead: dict[str, Any],
+        note: str | None,
+        reason: str | None,
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        owner_id = lead["owner_id"]
+        by = ("owner", owner_id) if owner_id else ("api_key", principal.key_id)
+        moved, change = await self._move(
+            conn,
+            principal.workspace_id,
+            pipeline,
+            lead,
+            pipeline.accepted_stage,
+            by=by,
+            actor=principal.key_id,
+            reason=reason,
+            note=note,
+        )
+        touched = await self.sla.touch(conn, principal.workspace_id, moved, self.clock(), principal.key_id)
+        return touched, change
+
+    async def _locked(
+        self, conn: AsyncConnection, principal: Principal, lead_id: str
+    ) -> tuple[dict[str, Any], Pipeline]:
+        repo = LeadRepository(conn, principal.workspace_id, lock=self.db.is_postgres)
+        lead = await repo.get(lead_id, for_update=True)
+        if lead is None:
+            raise not_found("Lead", lead_id)
+        return lead, await self.pipeline_in(conn, principal.workspace_id)
+
+    @staticmethod
+    def _check_move(pipeline: Pipeline, lead: Mapping[str, Any], to: str, doing: str = "move") -> None:
+        allowed = pipeline.targets(lead["stage"])
+        if to not in allowed:
+            what = "accept a lead" if doing == "accept" else f"move a lead from {lead['stage']!r} to {to!r}"
+            raise ProblemError(
+                409,
+                f"Cannot {what} in {lead['stage']!r}; allowed: {', '.join(allowed) or 'none (final stage)'}.",
+                slug="stage-move-not-allowed",
+                extra={"stage": lead["stage"], "allowed": allowed},
+            )
+
+    async def _move(
+        self,
+        conn: AsyncConnection,
+        workspace_id: str,
+        pipeline: Pipeline,
+        lead: dict[str, Any],
+        to: str,
+        *,
+        by: tuple[str, str | None],
+        actor: str | None,
+        reason: str | None = None,
+        note: str | None = None,
+        amount: float | None = None,
+        extra_values: Mapping[str, Any] | None = None,
+        stored: bool = False,
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Move a locked lead to `to` (checked by the caller): (the lead as it now is, the move).
+        With `stored`, the lead row already holds the new stage: only the move is written."""
+        now = self.clock()
+        values = {"stage": to, "updated_at": now, "version": lead["version"] + 1, **(extra_values or {})}
+        if stored:
+            values = {"stage": to}
+        else:
+            await LeadRepository(conn, workspace_id).update(lead["id"], values)
+        change = {
+            "id": new_id("stage_change"),
+            "lead_id": lead["id"],
+            "from_stage": lead["stage"],
+            "to_stage": to,
+            "at": now,
+            "by_kind": by[0],
+            "by_id": by[1],
+            "reason": reason,
+            "note": note,
+            "amount": amount,
+        }
+        await StageRepository(conn, workspace_id).record(change)
+        data = {
+            "from": lead["stage"],
+            "to": to,
+            "category": pipeline.category(to),
+            "reason": reason,
+            "note": note,
+            "amount": amount,
+            "by": {"kind": by[0], "id": by[1]},
+            "change_id": change["id"],
+        }
+        await EventRepository(conn, workspace_id).append(
+            [NewEvent("lead.stage_changed", lead["id"], now, data, actor)]
+        )
+        if pipeline.category(to) != "open":
+            await self.sla.stop(conn, workspace_id, lead["id"], close_at=now)
+        return {**lead, **values}, shown_change(change)
+
+    # ---- reading --------------------------------------------------------------------------------
+
+    async def history(
+        self, principal: Principal, lead_id: str, limit: int, before: tuple[datetime, str] | None
+    ) -> list[dict[str, Any]]:
+        async with self.db.read() as conn:
+            if await LeadRepository(conn, principal.workspace_id).get(lead_id) is None:
+                raise not_found("Lead", lead_id)
+            rows = await StageRepository(conn, principal.workspace_id).history(lead_id, limit, before)
+        return [shown_change(row) for row in rows]
