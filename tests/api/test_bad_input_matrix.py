@@ -17,6 +17,8 @@ from leadapi.jobs.models import Job
 from leadapi.leads.models import Lead
 from leadapi.owners.models import Owner
 from leadapi.routing.models import Assignment, RoutingRule, RoutingSettings
+from leadapi.sla.models import SlaBreach, SlaPolicy
+from leadapi.stages.models import LifecycleSettings, StageChange
 from tests.conftest import Tenant, make_tenant
 
 
@@ -31,6 +33,13 @@ class Endpoint:
         return f"{self.method} {self.path}"
 
 
+PIPELINE = [
+    {"key": "new", "name": "New", "category": "open"},
+    {"key": "working", "name": "Working", "category": "open"},
+    {"key": "nurturing", "name": "Nurturing", "category": "open"},
+    {"key": "won", "name": "Won", "category": "won"},
+    {"key": "lost", "name": "Lost", "category": "lost"},
+]
 ENDPOINTS = [
     Endpoint("POST", "/v1/leads", "write", {"email": "new@acme.com"}),
     Endpoint("POST", "/v1/leads/batch", "write", {"leads": [{"email": "new@acme.com"}]}),
@@ -66,6 +75,20 @@ ENDPOINTS = [
     Endpoint("POST", "/v1/routing/preview", "read", {"lead_id": "{lead}"}),
     Endpoint("POST", "/v1/leads/{lead}/route", "write", {"force": False}),
     Endpoint("GET", "/v1/leads/{lead}/assignments", "read"),
+    Endpoint("GET", "/v1/stages", "read"),
+    Endpoint("PUT", "/v1/stages", "admin", {"stages": PIPELINE, "accepted_stage": "working"}),
+    Endpoint("POST", "/v1/leads/{lead}/stage", "write", {"to": "mql"}),
+    Endpoint("POST", "/v1/leads/{lead}/accept", "write", {"note": "mine"}),
+    Endpoint("POST", "/v1/leads/{lead}/reject", "write", {"reason": "not_ready"}),
+    Endpoint("GET", "/v1/leads/{lead}/stages", "read"),
+    Endpoint("GET", "/v1/sla/policies", "read"),
+    Endpoint(
+        "POST", "/v1/sla/policies", "admin", {"name": "p", "position": 99, "first_touch_within_minutes": 5}
+    ),
+    Endpoint("GET", "/v1/sla/policies/{policy}", "read"),
+    Endpoint("PATCH", "/v1/sla/policies/{policy}", "admin", {"name": "renamed"}),
+    Endpoint("DELETE", "/v1/sla/policies/{policy}", "admin"),
+    Endpoint("GET", "/v1/sla/breaches", "read"),
     Endpoint("POST", "/v1/api-keys", "admin", {"name": "k", "scopes": ["read"]}),
     Endpoint("GET", "/v1/api-keys", "admin"),
     Endpoint("DELETE", "/v1/api-keys/{key}", "admin"),
@@ -110,7 +133,8 @@ async def _world(app: FastAPI, client: httpx.AsyncClient) -> World:
         )
     ).json()
     ids = {"lead": lead["id"], "dup": dup["id"], "key": key["id"], "model": model["id"], "job": job["id"]}
-    ids.update(owner=owner["id"], rule=rule["id"])
+    policy = (await client.get("/v1/sla/policies", headers=tenant.read)).json()["data"][0]
+    ids.update(owner=owner["id"], rule=rule["id"], policy=policy["id"])
     return World(tenant, ids)
 
 
@@ -131,7 +155,7 @@ async def _counts(app: FastAPI, workspace_id: str) -> dict[str, int]:
     refused request must not move a rotation, change the setting or the config version)."""
     counts: dict[str, int] = {}
     async with app.state.db.read() as conn:
-        for table in (Lead, Event, Job, Owner, RoutingRule, Assignment):
+        for table in (Lead, Event, Job, Owner, RoutingRule, Assignment, StageChange, SlaPolicy, SlaBreach):
             found = await conn.scalar(
                 select(func.count()).select_from(table).where(table.workspace_id == workspace_id)
             )
@@ -144,6 +168,16 @@ async def _counts(app: FastAPI, workspace_id: str) -> dict[str, int]:
             )
         ).first()
         counts["routing_state"] = hash(repr(None if routing is None else tuple(routing)))
+        pipeline = (
+            await conn.execute(
+                select(LifecycleSettings.version).where(LifecycleSettings.workspace_id == workspace_id)
+            )
+        ).first()
+        counts["pipeline_version"] = 0 if pipeline is None else pipeline[0]
+        stages = await conn.execute(
+            select(Lead.stage, Lead.owner_id).where(Lead.workspace_id == workspace_id)
+        )
+        counts["lead_states"] = hash(tuple(sorted(map(tuple, stages))))
     return counts
 
 

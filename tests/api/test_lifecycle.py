@@ -1,0 +1,270 @@
+"""Lifecycle stages over HTTP, on SQLite and PostgreSQL: the pipeline, moves, promotion on band
+changes, sales acceptance and rejection.
+
+Scores follow the default model by hand: a VP in the US is 35 (not ready), a /pricing view adds 15
+(50: mql), a demo request 50 (sql)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+from fastapi import FastAPI
+
+from tests.api.test_routing import add_owner, add_rule, events_of, new_lead, route_on
+from tests.conftest import Tenant
+
+
+async def post_event(
+    client: httpx.AsyncClient, tenant: Tenant, lead_id: str, type_: str, **body: Any
+) -> None:
+    response = await client.post(
+        f"/v1/leads/{lead_id}/events", json={"type": type_, **body}, headers=tenant.write
+    )
+    assert response.status_code == 201, response.text
+
+
+async def get_lead(client: httpx.AsyncClient, tenant: Tenant, lead_id: str) -> dict[str, Any]:
+    response = await client.get(f"/v1/leads/{lead_id}", headers=tenant.read)
+    assert response.status_code == 200, response.text
+    lead: dict[str, Any] = response.json()
+    return lead
+
+
+async def moves_of(client: httpx.AsyncClient, tenant: Tenant, lead_id: str) -> list[tuple[str | None, str]]:
+    """(from, to), oldest first."""
+    response = await client.get(f"/v1/leads/{lead_id}/stages", headers=tenant.read)
+    assert response.status_code == 200, response.text
+    return [(m["from_stage"], m["to_stage"]) for m in reversed(response.json()["data"])]
+
+
+async def move(client: httpx.AsyncClient, tenant: Tenant, lead_id: str, **body: Any) -> httpx.Response:
+    return await client.post(f"/v1/leads/{lead_id}/stage", json=body, headers=tenant.write)
+
+
+CUSTOM = {
+    "stages": [
+        {"key": "inbound", "name": "Inbound", "category": "open"},
+        {"key": "sql", "name": "Sales ready", "category": "open"},
+        {"key": "working", "name": "Working", "category": "open"},
+        {"key": "parked", "name": "Parked", "category": "open"},
+        {"key": "won", "name": "Won", "category": "won"},
+        {"key": "lost", "name": "Lost", "category": "lost"},
+    ],
+    "disqualification_reasons": ["no_fit", "spam"],
+    "touch_types": ["call", "linkedin.message"],
+    "accepted_stage": "working",
+    "recycle_stage": "parked",
+}
+
+
+async def test_default_pipeline(client: httpx.AsyncClient, tenant: Tenant) -> None:
+    response = await client.get("/v1/stages", headers=tenant.read)
+    assert response.status_code == 200
+    body = response.json()
+    assert [(s["key"], s["category"]) for s in body["stages"]] == [
+        ("new", "open"), ("mql", "open"), ("sql", "open"), ("accepted", "open"), ("opportunity", "open"),
+        ("customer", "won"), ("nurturing", "open"), ("disqualified", "lost"),
+    ]  # fmt: skip
+    assert body["disqualification_reasons"] == [
+        "no_budget", "no_authority", "no_need", "bad_timing", "competitor", "bad_data", "duplicate", "spam",
+    ]  # fmt: skip
+    assert body["touch_types"] == ["call", "email_sent", "meeting"]
+    assert (body["accepted_stage"], body["recycle_stage"], body["version"]) == ("accepted", "nurturing", 0)
+
+
+async def test_a_custom_pipeline_governs_new_leads_moves_and_touches(
+    client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    put = await client.put("/v1/stages", json=CUSTOM, headers=tenant.admin)
+    assert put.status_code == 200, put.text
+    assert put.json()["version"] == 1
+    assert (await client.get("/v1/stages", headers=tenant.read)).json() == put.json()
+    lead = await new_lead(client, tenant, "first@prospect.io")
+    assert lead["stage"] == "inbound"
+    # A demo request makes it sql: this pipeline has an sql stage, so it is promoted.
+    await post_event(client, tenant, lead["id"], "demo_request")
+    await post_event(client, tenant, lead["id"], "page_view", properties={"path": "/pricing"})
+    moved = await get_lead(client, tenant, lead["id"])
+    assert (moved["band"], moved["stage"]) == ("mql", "inbound")  # no mql stage here: it stays
+    bad = await move(client, tenant, lead["id"], to="lost", reason="no_budget")  # not this pipeline's
+    assert bad.status_code == 422
+    assert bad.json()["errors"][0]["field"] == "reason"
+    # The workspace's own touch type sets the first touch.
+    await post_event(client, tenant, lead["id"], "linkedin.message")
+    assert (await get_lead(client, tenant, lead["id"]))["first_touch_at"] is not None
+    # Removing a stage leads are in answers 409 with the counts; nothing changes.
+    without_inbound = {**CUSTOM, "stages": CUSTOM["stages"][1:]}  # type: ignore[index]
+    refused = await client.put("/v1/stages", json=without_inbound, headers=tenant.admin)
+    assert refused.status_code == 409, refused.text
+    assert refused.json()["leads_in_removed_stages"] == {"inbound": 1}
+    assert (await client.get("/v1/stages", headers=tenant.read)).json()["version"] == 1
+
+
+async def test_pipeline_bad_input(client: httpx.AsyncClient, tenant: Tenant, other_tenant: Tenant) -> None:
+    cases: list[tuple[Any, str]] = [
+        ({**CUSTOM, "stages": CUSTOM["stages"] + [CUSTOM["stages"][0]]}, "stages[6].key"),  # type: ignore[operator,index]
+        ({**CUSTOM, "accepted_stage": "won"}, "accepted_stage"),
+        ({**CUSTOM, "recycle_stage": "nowhere"}, "recycle_stage"),
+        ({**CUSTOM, "stages": [s for s in CUSTOM["stages"] if s["category"] != "lost"]}, "stages"),  # type: ignore[attr-defined]
+        ({**CUSTOM, "touch_types": ["lead.created"]}, "touch_types"),
+        ({**CUSTOM, "stages": [{"key": "Bad Key", "name": "x", "category": "open"}] * 3}, "stages[0].key"),
+        ({**CUSTOM, "stages": [{**CUSTOM["stages"][0], "category": "closed"}] * 3}, "stages[0].category"),  # type: ignore[index]
+        ({**CUSTOM, "surprise": 1}, "surprise"),
+        ({"stages": "new"}, "stages"),
+    ]
+    for body, field in cases:
+        response = await client.put("/v1/stages", json=body, headers=tenant.admin)
+        assert response.status_code == 422, (body, response.text)
+        fields = [e["field"] for e in response.json()["errors"]]
+        assert any(f == field or f.startswith(field) for f in fields), (field, fields)
+    malformed = await client.put(
+        "/v1/stages", content=b"{", headers={**tenant.admin, "Content-Type": "application/json"}
+    )
+    assert malformed.status_code == 400
+    assert (await client.put("/v1/stages", json=CUSTOM, headers=tenant.write)).status_code == 403
+    # Nothing was stored, and another workspace is untouched by ours.
+    assert (await client.get("/v1/stages", headers=tenant.read)).json()["version"] == 0
+    assert (await client.put("/v1/stages", json=CUSTOM, headers=tenant.admin)).status_code == 200
+    assert (await client.get("/v1/stages", headers=other_tenant.read)).json()["stages"][0]["key"] == "new"
+
+
+async def test_band_changes_promote_only_forward(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    lead = await new_lead(client, tenant, "vp@prospect.io", title="VP Sales", country="US")
+    assert (lead["band"], lead["stage"]) == ("not_ready", "new")
+    await post_event(client, tenant, lead["id"], "page_view", properties={"path": "/pricing"})
+    assert (await get_lead(client, tenant, lead["id"]))["stage"] == "mql"
+    await post_event(client, tenant, lead["id"], "demo_request")
+    assert (await get_lead(client, tenant, lead["id"]))["stage"] == "sql"
+    assert await moves_of(client, tenant, lead["id"]) == [("new", "mql"), ("mql", "sql")]
+    history = (await client.get(f"/v1/leads/{lead['id']}/stages", headers=tenant.read)).json()["data"]
+    assert history[0]["by"] == {"kind": "system", "id": "scoring"}
+    assert history[0]["reason"] == "band_changed"
+    changed = [e["data"] for e in await events_of(app, tenant, "lead.stage_changed")]
+    assert [(d["from"], d["to"]) for d in changed] == [("new", "mql"), ("mql", "sql")]
+    # An unsubscribe costs points (the band drops): the stage does not go back.
+    await post_event(client, tenant, lead["id"], "unsubscribe")
+    after = await get_lead(client, tenant, lead["id"])
+    assert after["stage"] == "sql"
+    assert len(await moves_of(client, tenant, lead["id"])) == 2
+
+
+async def test_moves_follow_the_pipeline(client: httpx.AsyncClient, tenant: Tenant) -> None:
+    lead = await new_lead(client, tenant, "mover@prospect.io")
+    skipped = await move(client, tenant, lead["id"], to="opportunity", note="met at the fair")
+    assert skipped.status_code == 200, skipped.text
+    body = skipped.json()
+    assert body["lead"]["stage"] == "opportunity"
+    assert skipped.headers["etag"] == f'"{body["lead"]["version"]}"'
+    assert body["change"]["by"]["kind"] == "api_key"
+    assert body["change"]["note"] == "met at the fair"
+    back = await move(client, tenant, lead["id"], to="mql")
+    assert back.status_code == 409
+    assert back.json()["allowed"] == ["customer", "nurturing", "disqualified"]
+    no_reason = await move(client, tenant, lead["id"], to="disqualified")
+    assert no_reason.status_code == 422
+    assert no_reason.json()["errors"][0]["field"] == "reason"
+    unknown_reason = await move(client, tenant, lead["id"], to="disqualified", reason="too_tall")
+    assert unknown_reason.status_code == 422
+    amount_elsewhere = await move(client, tenant, lead["id"], to="nurturing", amount=10)
+    assert amount_elsewhere.status_code == 422
+    won = await move(client, tenant, lead["id"], to="customer", amount=12500.5)
+    assert won.status_code == 200, won.text
+    assert won.json()["change"]["amount"] == 12500.5
+    final = await move(client, tenant, lead["id"], to="nurturing")
+    assert final.status_code == 409
+    assert final.json()["allowed"] == []
+    assert await moves_of(client, tenant, lead["id"]) == [("new", "opportunity"), ("opportunity", "customer")]
+    # A lost lead may only be recycled.
+    lost = await new_lead(client, tenant, "spam@prospect.io")
+    assert (await move(client, tenant, lost["id"], to="disqualified", reason="spam")).status_code == 200
+    assert (await move(client, tenant, lost["id"], to="sql")).status_code == 409
+    assert (await move(client, tenant, lost["id"], to="nurturing")).status_code == 200
+
+
+async def test_move_bad_input(client: httpx.AsyncClient, tenant: Tenant, other_tenant: Tenant) -> None:
+    lead = await new_lead(client, tenant, "bad@prospect.io")
+    url = f"/v1/leads/{lead['id']}/stage"
+    cases: list[tuple[Any, str]] = [
+        ({}, "to"),
+        ({"to": "nowhere"}, "to"),
+        ({"to": 5}, "to"),
+        ({"to": "customer", "amount": -1}, "amount"),
+        ({"to": "customer", "amount": 1e13}, "amount"),
+        ({"to": "customer", "amount": "lots"}, "amount"),
+        ({"to": "disqualified", "reason": "x" * 51}, "reason"),
+        ({"to": "mql", "note": "x" * 2001}, "note"),
+        ({"to": "mql", "by": "me"}, "by"),
+    ]
+    for body, field in cases:
+        response = await client.post(url, json=body, headers=tenant.write)
+        assert response.status_code == 422, (body, response.text)
+        assert response.headers["content-type"] == "application/problem+json"
+        assert response.json()["errors"][0]["field"] == field, response.text
+    malformed = await client.post(
+        url, content=b"{to:", headers={**tenant.write, "Content-Type": "application/json"}
+    )
+    assert malformed.status_code == 400
+    assert (await client.post(url, json={"to": "mql"}, headers=tenant.read)).status_code == 403
+    assert (await client.post(url, json={"to": "mql"}, headers=other_tenant.write)).status_code == 404
+    missing = await client.post("/v1/leads/ld_nope/stage", json={"to": "mql"}, headers=tenant.write)
+    assert missing.status_code == 404
+    for path, body in (("accept", {}), ("reject", {"reason": "not_ready"})):
+        other = await client.post(f"/v1/leads/{lead['id']}/{path}", json=body, headers=other_tenant.write)
+        assert other.status_code == 404
+    assert (await client.get(f"/v1/leads/{lead['id']}/stages", headers=other_tenant.read)).status_code == 404
+    # Nothing moved.
+    assert (await get_lead(client, tenant, lead["id"]))["stage"] == "new"
+    assert await moves_of(client, tenant, lead["id"]) == []
+
+
+async def test_accept_and_reject(app: FastAPI, client: httpx.AsyncClient, tenant: Tenant) -> None:
+    ada = await add_owner(client, tenant, "Ada")
+    await add_rule(client, tenant, name="all", position=1, strategy="owner", owner_id=ada["id"])
+    await route_on(client, tenant, "created")
+    lead = await new_lead(client, tenant, "taken@prospect.io")
+    assert lead["owner_id"] == ada["id"]
+    unowned = await new_lead(client, tenant, "plain@prospect.io")
+    await client.patch(f"/v1/leads/{unowned['id']}", json={"owner_id": None}, headers=tenant.write)
+    refused = await client.post(f"/v1/leads/{unowned['id']}/accept", headers=tenant.write)
+    assert refused.status_code == 409
+    assert "no owner" in refused.json()["detail"]
+
+    accepted = await client.post(
+        f"/v1/leads/{lead['id']}/accept", json={"note": "on it"}, headers=tenant.write
+    )
+    assert accepted.status_code == 200, accepted.text
+    body = accepted.json()
+    assert body["lead"]["stage"] == "accepted"
+    assert body["lead"]["first_touch_at"] is not None  # acceptance is a touch
+    assert body["change"]["by"] == {"kind": "owner", "id": ada["id"]}
+    # Accepted leads are no longer sales' to reject, nor to accept twice.
+    assert (await client.post(f"/v1/leads/{lead['id']}/accept", headers=tenant.write)).status_code == 409
+    late = await client.post(
+        f"/v1/leads/{lead['id']}/reject", json={"reason": "no_fit"}, headers=tenant.write
+    )
+    assert late.status_code == 409
+
+    other = await new_lead(client, tenant, "given-back@prospect.io")
+    assert other["owner_id"] == ada["id"]
+    missing_reason = await client.post(f"/v1/leads/{other['id']}/reject", json={}, headers=tenant.write)
+    assert missing_reason.status_code == 422
+    rejected = await client.post(
+        f"/v1/leads/{other['id']}/reject",
+        json={"reason": "not_ready", "note": "call in Q3"},
+        headers=tenant.write,
+    )
+    assert rejected.status_code == 200, rejected.text
+    lead_after = rejected.json()["lead"]
+    assert (lead_after["stage"], lead_after["owner_id"]) == ("nurturing", None)
+    [event] = [e for e in await events_of(app, tenant, "lead.rejected") if e["lead_id"] == other["id"]]
+    assert event["data"]["reason"] == "not_ready"
+    assert event["data"]["owner_id"] == ada["id"]
+    owner = (await client.get(f"/v1/owners/{ada['id']}", headers=tenant.read)).json()
+    assert owner["open_leads"] == 1  # the accepted lead; the rejected one left with its owner
+    # Winning takes a lead out of the owner's open leads.
+    await move(client, tenant, lead["id"], to="customer")
+    owner = (await client.get(f"/v1/owners/{ada['id']}", headers=tenant.read)).json()
+    assert owner["open_leads"] == 0
