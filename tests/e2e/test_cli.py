@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -91,10 +92,15 @@ def test_keys_commands(env: dict[str, str]) -> None:
 
 
 def test_worker_runs_background_work_the_server_left_to_it(env: dict[str, str], tmp_path: Path) -> None:
-    """`leadapi serve` with LEADAPI_BACKGROUND_IN_SERVE=false leaves jobs queued; a separate
-    `leadapi worker` runs them (here: rescoring every lead after a model activation), and stops
-    cleanly on SIGTERM."""
-    env = {**env, "LEADAPI_BACKGROUND_IN_SERVE": "false", "LEADAPI_WORKER_INTERVAL": "0.05"}
+    """`leadapi serve` with LEADAPI_BACKGROUND_IN_SERVE=false leaves jobs queued and SLA clocks
+    unjudged; a separate `leadapi worker` runs them (here: rescoring every lead after a model
+    activation, and reporting a first-touch breach), and stops cleanly on SIGTERM."""
+    env = {
+        **env,
+        "LEADAPI_BACKGROUND_IN_SERVE": "false",
+        "LEADAPI_WORKER_INTERVAL": "0.05",
+        "LEADAPI_SLA_SWEEP_INTERVAL": "0.05",
+    }
     assert run(env, "migrate").returncode == 0
     key = run(env, "keys", "create", "--scopes", "admin", "--quiet").stdout.strip()
     headers = {"Authorization": f"Bearer {key}"}
@@ -125,6 +131,21 @@ def test_worker_runs_background_work_the_server_left_to_it(env: dict[str, str], 
         assert activated.status_code == 202, activated.text
         job_url = f"{base}/v1/jobs/{activated.json()['id']}"
         assert httpx.get(job_url, headers=headers).json()["status"] == "queued"  # nobody runs it yet
+        # A clock that ran out: a lead assigned by hand under a one-minute policy, whose due time
+        # is then moved into the past in the database (the processes' clocks are real ones).
+        owner = httpx.post(
+            f"{base}/v1/owners", json={"name": "Ada", "email": "ada@acme.com"}, headers=headers
+        )
+        policy = {"name": "All", "position": 1, "first_touch_within_minutes": 1}
+        assert httpx.post(f"{base}/v1/sla/policies", json=policy, headers=headers).status_code == 201
+        other = httpx.post(f"{base}/v1/leads", json={"email": "cto@acme.com"}, headers=headers).json()
+        patched = httpx.patch(
+            f"{base}/v1/leads/{other['id']}", json={"owner_id": owner.json()["id"]}, headers=headers
+        )
+        assert patched.status_code == 200, patched.text
+        with sqlite3.connect(env["LEADAPI_DATABASE_URL"].split("///", 1)[1]) as db:
+            db.execute("UPDATE assignments SET due_at = '2000-01-01 00:00:00.000000'")
+        assert httpx.get(f"{base}/v1/sla/breaches", headers=headers).json()["data"] == []
 
         with worker_log.open("w") as out:
             worker = subprocess.Popen([*LEADAPI, "worker"], env=env, stdout=out, stderr=subprocess.STDOUT)
@@ -136,6 +157,10 @@ def test_worker_runs_background_work_the_server_left_to_it(env: dict[str, str], 
         assert job["result"]["rescored"] == 1
         rescored = httpx.get(f"{base}/v1/leads/{lead.json()['id']}", headers=headers).json()
         assert (rescored["score"], rescored["band"]) == (20, "hot")
+        while not (breaches := httpx.get(f"{base}/v1/sla/breaches", headers=headers).json()["data"]):
+            assert time.monotonic() < deadline, worker_log.read_text()
+            time.sleep(0.1)
+        assert [b["lead_id"] for b in breaches] == [other["id"]]
         worker.terminate()
         assert worker.wait(timeout=15) == 0, worker_log.read_text()
     finally:
