@@ -268,3 +268,19 @@ async def test_accept_and_reject(app: FastAPI, client: httpx.AsyncClient, tenant
     await move(client, tenant, lead["id"], to="customer")
     owner = (await client.get(f"/v1/owners/{ada['id']}", headers=tenant.read)).json()
     assert owner["open_leads"] == 0
+
+
+async def test_a_merge_keeps_the_duplicates_touch_and_moves(
+    client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    survivor = await new_lead(client, tenant, "keep@prospect.io")
+    duplicate = await new_lead(client, tenant, "dup@prospect.io")
+    await post_event(client, tenant, duplicate["id"], "call")
+    assert (await move(client, tenant, duplicate["id"], to="sql")).status_code == 200
+    touched_at = (await get_lead(client, tenant, duplicate["id"]))["first_touch_at"]
+    merged = await client.post(
+        f"/v1/leads/{survivor['id']}/merge", json={"duplicate_id": duplicate["id"]}, headers=tenant.write
+    )
+    assert merged.status_code == 200, merged.text
+    assert merged.json()["first_touch_at"] == touched_at
+    assert await moves_of(client, tenant, survivor["id"]) == [("new", "sql")]

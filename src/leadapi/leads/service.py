@@ -660,6 +660,8 @@ class LeadService:
             # The duplicate's behaviour is the survivor's now.
             activity = [t for t in (lead["last_activity_at"], duplicate["last_activity_at"]) if t]
             changes["last_activity_at"] = max(activity, default=None)
+            touches = [t for t in (lead["first_touch_at"], duplicate["first_touch_at"]) if t]
+            changes["first_touch_at"] = min(touches, default=None)
             await leads.update(lead_id, changes)
             await events.append(
                 [
