@@ -101,9 +101,19 @@ async def _capture_at_once(
     async with httpx.AsyncClient(base_url=base, headers=headers, limits=limits, timeout=60) as client:
 
         async def capture(i: int) -> dict[str, Any]:
-            response = await client.post(
-                "/v1/leads", json={"email": f"{prefix}{i}@prospect.io", "title": "CEO"}
-            )
+            # As a careful client does: an Idempotency-Key, and a retry when the connection drops
+            # (a kept-alive connection the server closes just as a request goes out reads nothing),
+            # which replays the first answer instead of capturing twice.
+            key = {"Idempotency-Key": f"{prefix}-{i}"}
+            for attempt in range(3):
+                try:
+                    response = await client.post(
+                        "/v1/leads", json={"email": f"{prefix}{i}@prospect.io", "title": "CEO"}, headers=key
+                    )
+                    break
+                except httpx.TransportError:
+                    if attempt == 2:
+                        raise
             assert response.status_code == 201, response.text
             lead: dict[str, Any] = response.json()
             return lead

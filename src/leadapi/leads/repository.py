@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any, cast
@@ -17,7 +16,6 @@ from sqlalchemy import (
     delete,
     func,
     insert,
-    literal,
     or_,
     select,
     tuple_,
@@ -35,7 +33,6 @@ from leadapi.events.models import Event
 from leadapi.leads.fields import SCALAR_FIELDS
 from leadapi.leads.models import Lead, LeadExternalId
 from leadapi.routing.models import RoutingSettings
-from leadapi.routing.repository import DEFAULT_ROUTE_ON
 from leadapi.scoring.models import ScoringSettings
 from leadapi.stages.models import LifecycleSettings
 
@@ -293,129 +290,6 @@ class LeadRepository:
             stmt = stmt.where(and_(*clauses))
         stmt = stmt.order_by(*order_by(keys)).limit(limit)
         return [dict(row) for row in (await self.conn.execute(stmt)).mappings()]
-
-
-@lru_cache(maxsize=8)
-def _create_if_new_statement(by_email: bool, by_phone: bool) -> Select[Any] | CompoundSelect[Any]:
-    """PostgreSQL: dedupe check, lead insert and `lead.created` append in ONE statement.
-
-    Data-modifying CTEs run as one atomic statement, so this needs no BEGIN/COMMIT round trips:
-    the common case of capture (a new person) costs one round trip, like a bare INSERT. It inserts
-    only when nothing matches; a lost race on the email index inserts nothing (ON CONFLICT DO
-    NOTHING) and the caller falls back to the transactional path, which merges.
-    """
-    from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-    lead_values = {
-        c.name: bindparam(f"l_{c.name}", type_=c.type) for c in leads.c if c.name != "workspace_id"
-    }
-    # Scored under the model the caller believes active: if another became active meanwhile,
-    # nothing is inserted and the transactional path scores under the right one.
-    model_is_active = (
-        select(scoring_settings.c.workspace_id)
-        .where(
-            scoring_settings.c.workspace_id == _WS,
-            scoring_settings.c.active_model_id == bindparam("_model"),
-        )
-        .exists()
-    )
-    # And with the routing setting the caller believes in (it skips this path when the lead
-    # would be routed): if it changed meanwhile, nothing is inserted either.
-    route_on = func.coalesce(
-        select(routing_settings.c.route_on).where(routing_settings.c.workspace_id == _WS).scalar_subquery(),
-        DEFAULT_ROUTE_ON,
-    )
-    # And with the pipeline version the caller believes in (the lead's entry stage, and whether
-    # its band promotes it, came from that pipeline).
-    pipeline_version = func.coalesce(
-        select(lifecycle_settings.c.version)
-        .where(lifecycle_settings.c.workspace_id == _WS)
-        .scalar_subquery(),
-        0,
-    )
-    new_row = select(_WS, *lead_values.values()).where(
-        model_is_active,
-        route_on == bindparam("_route_on"),
-        pipeline_version == bindparam("_pipeline_version"),
-    )
-    matches = None
-    if by_email or by_phone:  # with no dedupe key, every capture is a new lead
-        matches = _match_ids_statement(by_email, by_phone, False).cte("matches")
-        new_row = new_row.where(~select(matches.c.id).exists())
-    new_lead = (
-        pg_insert(leads)
-        .from_select(["workspace_id", *lead_values], new_row)
-        .on_conflict_do_nothing()
-        .returning(leads.c.id)
-        .cte("new_lead")
-    )
-    # Its `lead.created` and `lead.scored`, in that order (ids are monotonic).
-    appended = []
-    for prefix in ("e", "s"):
-        event_values = {
-            name: bindparam(f"{prefix}_{name}", type_=events.c[name].type)
-            for name in ("id", "type", "occurred_at", "actor", "data")
-        }
-        appended.append(
-            insert(events)
-            .from_select(
-                ["workspace_id", "lead_id", *event_values],
-                select(_WS, new_lead.c.id, *event_values.values()),
-            )
-            .cte(f"{prefix}_event")
-        )
-    created = select(literal("new").label("kind"), new_lead.c.id).add_cte(*appended)
-    if matches is None:
-        return created
-    return select(literal("match").label("kind"), matches.c.id).union_all(created)
-
-
-_JSON_PARAMS = frozenset({"l_tags", "l_external_ids", "l_attributes", "e_data", "s_data"})
-
-
-@lru_cache(maxsize=8)
-def _create_if_new_sql(by_email: bool, by_phone: bool) -> tuple[str, tuple[str, ...], dict[str, Any]]:
-    """The statement compiled once for asyncpg: SQL text, parameter order, literal values."""
-    from sqlalchemy.dialects.postgresql.asyncpg import dialect
-
-    compiled = _create_if_new_statement(by_email, by_phone).compile(dialect=dialect())  # type: ignore[no-untyped-call]
-    literals = {name: bind.value for name, bind in compiled.binds.items() if not bind.required}
-    return str(compiled), tuple(compiled.positiontup or ()), literals
-
-
-class FastCreate:
-    """PostgreSQL-only capture of a new lead in one autocommitted statement, on the raw asyncpg
-    connection: at one round trip per request, SQLAlchemy's per-execute overhead was the largest
-    remaining cost of the hot path."""
-
-    def __init__(self, driver_connection: Any, workspace_id: str) -> None:
-        self.conn = driver_connection
-        self.workspace_id = workspace_id
-
-    async def create_if_new(
-        self,
-        row: Mapping[str, Any],
-        created: Mapping[str, Any],
-        scored: Mapping[str, Any],
-        model_id: str,
-        route_on: str,
-        pipeline_version: int,
-    ) -> str:
-        """'created', 'matched' (someone has a dedupe key), or 'raced' (lost an insert race, or
-        the scoring model, the routing setting or the pipeline changed)."""
-        sql, order, literals = _create_if_new_sql(bool(row.get("email")), bool(row.get("phone")))
-        params: dict[str, Any] = {**literals, "_ws": self.workspace_id, "_email": row.get("email")}
-        params.update(_phone=row.get("phone"), _model=model_id, _route_on=route_on)
-        params["_pipeline_version"] = pipeline_version
-        params.update({f"l_{name}": value for name, value in row.items()})
-        params.update({f"e_{name}": value for name, value in created.items()})
-        params.update({f"s_{name}": value for name, value in scored.items()})
-        # SQLAlchemy's jsonb codec on these connections takes JSON text.
-        args = [json.dumps(params[name]) if name in _JSON_PARAMS else params[name] for name in order]
-        kinds = {record[0] for record in await self.conn.fetch(sql, *args)}
-        if "match" in kinds:
-            return "matched"
-        return "created" if "new" in kinds else "raced"
 
 
 async def due_for_rescore(conn: AsyncConnection, now: Any, limit: int, *, lock: bool) -> list[dict[str, Any]]:

@@ -20,15 +20,16 @@ from leadapi.errors import ProblemError, attempt_item, not_found, validation_pro
 from leadapi.events.repository import EventRepository, NewEvent
 from leadapi.ids import new_id
 from leadapi.leads import normalize
+from leadapi.leads.fast import FastCapture, FastCreate
 from leadapi.leads.fields import SCALAR_FIELDS
-from leadapi.leads.repository import FastCreate, LeadRepository
+from leadapi.leads.repository import LeadRepository
 from leadapi.leads.schemas import Lead, LeadCreate, LeadFields, LeadUpdate
 from leadapi.routing.service import RoutingService, starts_routing
 from leadapi.scoring.scorer import SCORE_COLUMNS, ActiveModel, Scorer
 from leadapi.sla.repository import SlaRepository
 from leadapi.sla.service import SlaService
 from leadapi.stages.repository import StageRepository
-from leadapi.stages.service import StageService
+from leadapi.stages.service import PROMOTED_BY, StageService, change_record
 from leadapi.workspaces.service import Principal
 
 log = logging.getLogger("leadapi.leads")
@@ -90,6 +91,10 @@ def public(row: Mapping[str, Any]) -> dict[str, Any]:
     is constructed without validating again (it was a visible cost on the capture path).
     """
     return Lead.model_construct(**{name: row[name] for name in LEAD_COLUMNS}).model_dump(mode="json")
+
+
+def _event_row(type_: str, now: datetime, actor: str | None, data: dict[str, Any]) -> dict[str, Any]:
+    return {"id": new_id("event"), "type": type_, "occurred_at": now, "actor": actor, "data": data}
 
 
 def _jsonable(value: Any) -> Any:
@@ -230,37 +235,48 @@ class LeadService:
         if route_on is None or pipeline is None:
             return None  # the general path reads both (and remembers them)
         now = self.clock()
+        actor = principal.key_id
         row = self._new_row(fields, now, pipeline.entry)
-        scored = self.scorer.score_new(model, row, now, principal.key_id)
-        if pipeline.promotion(row["stage"], row["band"]) is not None or starts_routing(
-            route_on, None, row, pipeline.closed
-        ):
-            return None  # promotion and routing run in the same transaction: the general path
+        scored = self.scorer.score_new(model, row, now, actor)
+        created = _event_row("lead.created", now, actor, {})
+        scored_event = _event_row(scored.type, now, actor, scored.data)
+        capture = FastCapture(row, created, scored_event)
+        # Born in a band with a stage: stored in that stage, the move recorded (as _insert_new).
+        promoted = pipeline.promotion(row["stage"], row["band"])
+        if promoted is not None:
+            change, data = change_record(pipeline, row, promoted, PROMOTED_BY, now, reason="band_changed")
+            row["stage"] = promoted
+            capture = FastCapture(
+                row, created, scored_event, change, _event_row("lead.stage_changed", now, actor, data)
+            )
         shown = public(row)
-        event = {
-            "id": new_id("event"),
-            "type": "lead.created",
-            "occurred_at": now,
-            "actor": principal.key_id,
-            "data": {"lead": shown},
-        }
-        scored_event = {
-            "id": new_id("event"),
-            "type": scored.type,
-            "occurred_at": now,
-            "actor": principal.key_id,
-            "data": scored.data,
-        }
+        created["data"] = {"lead": shown}
+        if starts_routing(route_on, None, row, pipeline.closed):
+            assigned = self.routing.plan_fast(principal.workspace_id, row, now, actor)
+            if assigned is None:
+                return None  # the decision needs the database: the general path
+            capture = FastCapture(
+                {**row, "version": 2},
+                created,
+                scored_event,
+                capture.stage_change,
+                capture.stage_event,
+                assigned,
+            )
         async with self.db.asyncpg_connection() as conn:
-            outcome = await FastCreate(conn, principal.workspace_id).create_if_new(
-                row, event, scored_event, model.id, route_on, pipeline.version
+            outcome, owner_id = await FastCreate(conn, principal.workspace_id).create_if_new(
+                capture, model.id, route_on, pipeline.version
             )
         if outcome != "created":
-            # In case the model, the routing setting or the pipeline changed (the statement checks).
+            # In case the model, the routing setting, the pipeline or the routing config changed
+            # (the statement checks): the general path reads them afresh.
             self.scorer.forget_active(principal.workspace_id)
             self.routing.forget_route_on(principal.workspace_id)
             self.stages.forget_pipeline(principal.workspace_id)
             return None
+        if capture.assigned is not None:
+            row = {**capture.row, "owner_id": owner_id}
+            shown = public(row)
         return Captured({**row, "workspace_id": principal.workspace_id}, merged=False, shown=shown)
 
     @staticmethod

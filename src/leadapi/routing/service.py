@@ -23,6 +23,7 @@ from leadapi.db import Database
 from leadapi.errors import ProblemError, not_found, validation_problem
 from leadapi.events.repository import EventRepository, NewEvent
 from leadapi.ids import new_id
+from leadapi.leads.fast import FastAssignment
 from leadapi.leads.repository import LeadRepository
 from leadapi.owners.repository import OwnerRepository
 from leadapi.routing import engine
@@ -82,6 +83,46 @@ class RoutingConfig:
     owners: list[dict[str, Any]]
     closed_stages: frozenset[str]  # won and lost: leads there are not open leads
     policies: list[sla_engine.Policy]
+
+
+def _assignment_record(
+    lead: Mapping[str, Any],
+    owner_id: str | None,
+    by: str,
+    actor: str | None,
+    explanation: dict[str, Any],
+    config: RoutingConfig,
+    now: datetime,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """An assignment row with its SLA clock (the first policy covering the lead, unless it is
+    in a closed stage), and the data of its `lead.assigned`."""
+    policy = None
+    if lead.get("stage") not in config.closed_stages:
+        policy = sla_engine.covering(config.policies, {**lead, "owner_id": owner_id})
+    assignment = {
+        "id": new_id("assignment"),
+        "lead_id": lead["id"],
+        "owner_id": owner_id,
+        "previous_owner_id": lead.get("owner_id"),
+        "by": by,
+        "rule_id": explanation.get("rule_id"),
+        "strategy": explanation.get("strategy"),
+        "explanation": explanation,
+        "created_at": now,
+        "actor": actor,
+        "sla_policy_id": None if policy is None else policy.id,
+        "due_at": None if policy is None else policy.due(now),
+        "touched_at": None,
+        "sla_state": None if policy is None else "running",
+    }
+    data = {
+        k: v
+        for k, v in assignment.items()
+        if k not in ("lead_id", "created_at", "explanation", "id", "due_at", "touched_at", "sla_state")
+    }
+    data["due_at"] = None if policy is None else assignment["due_at"].isoformat()
+    data.update(assignment_id=assignment["id"], **{k: v for k, v in explanation.items() if k != "owner_id"})
+    return assignment, data
 
 
 class RoutingService:
@@ -344,34 +385,8 @@ class RoutingService:
         now = self.clock()
         if lead.get("owner_id"):
             await SlaRepository(conn, workspace_id).stop_running(lead["id"])
-        policy = None
-        if lead.get("stage") not in config.closed_stages:
-            policy = sla_engine.covering(config.policies, {**lead, "owner_id": owner_id})
         values = {"owner_id": owner_id, "updated_at": now, "version": lead["version"] + 1}
-        assignment = {
-            "id": new_id("assignment"),
-            "lead_id": lead["id"],
-            "owner_id": owner_id,
-            "previous_owner_id": lead.get("owner_id"),
-            "by": by,
-            "rule_id": explanation.get("rule_id"),
-            "strategy": explanation.get("strategy"),
-            "explanation": explanation,
-            "created_at": now,
-            "actor": actor,
-            "sla_policy_id": None if policy is None else policy.id,
-            "due_at": None if policy is None else policy.due(now),
-            "sla_state": None if policy is None else "running",
-        }
-        data = {
-            k: v
-            for k, v in assignment.items()
-            if k not in ("lead_id", "created_at", "explanation", "id", "due_at", "sla_state")
-        }
-        data["due_at"] = None if policy is None else assignment["due_at"].isoformat()
-        data.update(
-            assignment_id=assignment["id"], **{k: v for k, v in explanation.items() if k != "owner_id"}
-        )
+        assignment, data = _assignment_record(lead, owner_id, by, actor, explanation, config, now)
         event = NewEvent("lead.assigned", lead["id"], now, data, actor)
         routing = RoutingRepository(conn, workspace_id)
         if self.db.is_postgres:
@@ -383,6 +398,53 @@ class RoutingService:
             await routing.add_assignment(assignment)
             await EventRepository(conn, workspace_id).append([event])
         return {**lead, **values}
+
+    def plan_fast(
+        self, workspace_id: str, lead: Mapping[str, Any], now: datetime, actor: str | None
+    ) -> FastAssignment | None:
+        """The assignment of a new lead, decided from the cached config for the one-statement
+        capture (leads/fast.py), which makes a rotating rule's pick under the row lock; None when
+        the decision needs the database (no cached config, capacities to count, account owners
+        to look up, a rule that balances load or weighs) or when nobody can take the lead."""
+        config = self._configs.get(workspace_id)
+        if config is None or any(row["capacity"] is not None for row in config.owners):
+            return None
+        if (
+            lead.get("domain")
+            and not lead.get("is_free_email")
+            and any(r["strategy"] == "account_owner" for r in config.rules)
+        ):
+            return None
+        decision = engine.decide(
+            lead,
+            [self._rule(row) for row in config.rules],
+            [_owner_view(row, 0) for row in config.owners],
+            {},
+            now,
+        )
+        if decision.owner_id is None or decision.rule_id is None:
+            return None
+        rule = next(r for r in config.rules if r["id"] == decision.rule_id)
+        turn = rule["tie_breaker"] if rule["strategy"] == "territory" else rule["strategy"]
+        if turn not in ("round_robin", "owner"):
+            return None
+        explanation = {**decision.explanation(), "owner_id": None}  # the statement's pick
+        assignment, data = _assignment_record(lead, None, "routing", actor, explanation, config, now)
+        event = {
+            "id": new_id("event"),
+            "type": "lead.assigned",
+            "occurred_at": now,
+            "actor": actor,
+            "data": data,
+        }
+        return FastAssignment(
+            config_version=config.version,
+            rule_id=rule["id"],
+            candidates=decision.candidates,
+            rotates=turn == "round_robin",
+            assignment={k: v for k, v in assignment.items() if k not in ("lead_id", "owner_id")},
+            event=event,
+        )
 
     async def after_change(
         self,

@@ -36,6 +36,46 @@ def shown_change(row: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def change_record(
+    pipeline: Pipeline,
+    lead: Mapping[str, Any],
+    to: str,
+    by: tuple[str, str | None],
+    now: datetime,
+    *,
+    reason: str | None = None,
+    note: str | None = None,
+    amount: float | None = None,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A move of `lead` to `to`: the stored row, and the data of its `lead.stage_changed`."""
+    change = {
+        "id": new_id("stage_change"),
+        "lead_id": lead["id"],
+        "from_stage": lead["stage"],
+        "to_stage": to,
+        "at": now,
+        "by_kind": by[0],
+        "by_id": by[1],
+        "reason": reason,
+        "note": note,
+        "amount": amount,
+    }
+    data = {
+        "from": lead["stage"],
+        "to": to,
+        "category": pipeline.category(to),
+        "reason": reason,
+        "note": note,
+        "amount": amount,
+        "by": {"kind": by[0], "id": by[1]},
+        "change_id": change["id"],
+    }
+    return change, data
+
+
+PROMOTED_BY = ("system", "scoring")
+
+
 class StageService:
     def __init__(
         self, db: Database, clock: Callable[[], datetime], routing: RoutingService, sla: SlaService
@@ -120,7 +160,7 @@ class StageService:
                 pipeline,
                 after,
                 target,
-                by=("system", "scoring"),
+                by=PROMOTED_BY,
                 actor=actor,
                 reason="band_changed",
             )
@@ -144,7 +184,7 @@ class StageService:
             pipeline,
             lead,
             to,
-            by=("system", "scoring"),
+            by=PROMOTED_BY,
             actor=actor,
             reason="band_changed",
             stored=True,
@@ -312,29 +352,8 @@ class StageService:
             values = {"stage": to}
         else:
             await LeadRepository(conn, workspace_id).update(lead["id"], values)
-        change = {
-            "id": new_id("stage_change"),
-            "lead_id": lead["id"],
-            "from_stage": lead["stage"],
-            "to_stage": to,
-            "at": now,
-            "by_kind": by[0],
-            "by_id": by[1],
-            "reason": reason,
-            "note": note,
-            "amount": amount,
-        }
+        change, data = change_record(pipeline, lead, to, by, now, reason=reason, note=note, amount=amount)
         await StageRepository(conn, workspace_id).record(change)
-        data = {
-            "from": lead["stage"],
-            "to": to,
-            "category": pipeline.category(to),
-            "reason": reason,
-            "note": note,
-            "amount": amount,
-            "by": {"kind": by[0], "id": by[1]},
-            "change_id": change["id"],
-        }
         await EventRepository(conn, workspace_id).append(
             [NewEvent("lead.stage_changed", lead["id"], now, data, actor)]
         )

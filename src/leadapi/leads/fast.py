@@ -1,0 +1,291 @@
+"""PostgreSQL's one-statement capture of a new lead, on the raw asyncpg connection.
+
+At one round trip per request, SQLAlchemy's per-execute overhead was the largest remaining cost
+of the hot path, so the common case of capture (a new person) is one autocommitted statement of
+data-modifying CTEs: the dedupe check, the lead, `lead.created` and `lead.scored`, and when the
+new lead's band promotes it, its stage move and `lead.stage_changed`.
+
+When the lead goes straight to sales and the decision needs nothing but the cached routing
+config (no capacities to count, no account owners to look up, a round-robin or fixed-owner rule),
+the same statement also assigns it: it advances the rule's rotation on the workspace's routing
+settings row (the UPDATE's row lock serialises concurrent assignments for the length of one
+statement instead of a whole transaction, and PostgreSQL re-evaluates the pick on the row version
+it finally locks, so rotations stay exact), and inserts the lead with that owner, the assignment
+and `lead.assigned`.
+
+Each statement checks everything the caller assumed from per-process caches (the active model,
+route_on, the pipeline version, the routing config version): if any changed, nothing is written
+and the caller takes the transactional path.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, cast
+
+import asyncpg
+from sqlalchemy import (
+    ARRAY,
+    Boolean,
+    CompoundSelect,
+    Select,
+    String,
+    Table,
+    bindparam,
+    case,
+    func,
+    insert,
+    literal,
+    literal_column,
+    select,
+    update,
+)
+from sqlalchemy.dialects.postgresql import JSONB, array
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+from leadapi.events.models import Event
+from leadapi.leads.models import Lead
+from leadapi.leads.repository import _WS, _match_ids_statement
+from leadapi.routing.models import Assignment, RoutingSettings
+from leadapi.routing.repository import DEFAULT_ROUTE_ON
+from leadapi.scoring.models import ScoringSettings
+from leadapi.stages.models import LifecycleSettings, StageChange
+
+leads = cast(Table, Lead.__table__)
+events = cast(Table, Event.__table__)
+assignments = cast(Table, Assignment.__table__)
+stage_changes = cast(Table, StageChange.__table__)
+scoring_settings = cast(Table, ScoringSettings.__table__)
+routing_settings = cast(Table, RoutingSettings.__table__)
+lifecycle_settings = cast(Table, LifecycleSettings.__table__)
+
+_EVENT_COLUMNS = ("id", "type", "occurred_at", "actor", "data")
+
+
+@dataclass(frozen=True, slots=True)
+class FastAssignment:
+    """An assignment decided from the cached config, but for the pick of a rotating rule, which
+    the statement makes under the row lock: `candidates` in id order, the first after the rule's
+    last pick (`rotates`), or the one fixed owner."""
+
+    config_version: int
+    rule_id: str
+    candidates: list[str]
+    rotates: bool
+    assignment: dict[str, Any]  # the row, owner_id to be filled in
+    event: dict[str, Any]  # `lead.assigned` (id, type, occurred_at, actor, data), owner_id filled in too
+
+
+@dataclass(frozen=True, slots=True)
+class FastCapture:
+    row: dict[str, Any]  # the lead (owner_id filled in by the statement when assigned)
+    created: dict[str, Any]
+    scored: dict[str, Any]
+    stage_change: dict[str, Any] | None = None  # the promotion's stored move
+    stage_event: dict[str, Any] | None = None
+    assigned: FastAssignment | None = None
+
+
+def _appended(prefix: str, new_lead: Any, data: Any = None) -> Any:
+    values = {name: bindparam(f"{prefix}_{name}", type_=events.c[name].type) for name in _EVENT_COLUMNS}
+    if data is not None:
+        values["data"] = data
+    return (
+        insert(events)
+        .from_select(["workspace_id", "lead_id", *values], select(_WS, new_lead.c.id, *values.values()))
+        .cte(f"{prefix}_event")
+    )
+
+
+def _with_owner(document: str, new_lead: Any) -> Any:
+    """A JSON document parameter with its `owner_id` set to the owner the statement picked."""
+    return func.jsonb_set(
+        bindparam(document, type_=JSONB),
+        array([literal_column("'owner_id'")]),
+        func.to_jsonb(new_lead.c.owner_id),
+    )
+
+
+def _rotation(guards: list[Any]) -> Any:
+    """Advance the rule's rotation under the settings row's lock, returning the pick: the first
+    candidate after the rule's last pick (wrapping around), as routing/engine.py's round robin."""
+    rs = routing_settings
+    candidates = bindparam("_candidates", type_=ARRAY(String))
+    rule = bindparam("_rule", type_=String)
+    last = func.jsonb_extract_path_text(rs.c.rotations, rule, literal_column("'last'"))
+    candidate = func.unnest(candidates).column_valued("candidate")
+    first = select(func.min(candidate)).scalar_subquery()  # candidates come in id order
+    after_last = select(func.min(candidate)).where(candidate > last).scalar_subquery()
+    pick = func.coalesce(after_last, first)
+    rotates = bindparam("_rotates", type_=Boolean)
+    advanced = func.jsonb_set(
+        rs.c.rotations, array([rule]), func.jsonb_build_object(literal_column("'last'"), pick)
+    )
+    return (
+        update(rs)
+        .where(rs.c.workspace_id == _WS, rs.c.config_version == bindparam("_config_version"), *guards)
+        .values(rotations=case((rotates, advanced), else_=rs.c.rotations))
+        .returning(case((rotates, last), else_=first).label("owner_id"))
+        .cte("rotated")
+    )
+
+
+@lru_cache(maxsize=32)
+def _statement(
+    by_email: bool, by_phone: bool, promoted: bool, routed: bool
+) -> Select[Any] | CompoundSelect[Any]:
+    lead_values = {
+        c.name: bindparam(f"l_{c.name}", type_=c.type) for c in leads.c if c.name != "workspace_id"
+    }
+    # Scored under the model the caller believes active, with the routing setting and the
+    # pipeline it believes in: if any changed meanwhile, nothing is written.
+    model_is_active = (
+        select(scoring_settings.c.workspace_id)
+        .where(
+            scoring_settings.c.workspace_id == _WS, scoring_settings.c.active_model_id == bindparam("_model")
+        )
+        .exists()
+    )
+    route_on = func.coalesce(
+        select(routing_settings.c.route_on).where(routing_settings.c.workspace_id == _WS).scalar_subquery(),
+        DEFAULT_ROUTE_ON,
+    )
+    pipeline_version = func.coalesce(
+        select(lifecycle_settings.c.version)
+        .where(lifecycle_settings.c.workspace_id == _WS)
+        .scalar_subquery(),
+        0,
+    )
+    guards: list[Any] = [
+        model_is_active,
+        route_on == bindparam("_route_on"),
+        pipeline_version == bindparam("_pipeline_version"),
+    ]
+    matches = None
+    if by_email or by_phone:  # with no dedupe key, every capture is a new lead
+        matches = _match_ids_statement(by_email, by_phone, False).cte("matches")
+        guards.append(~select(matches.c.id).exists())
+    if routed:
+        rotated = _rotation(guards)
+        values = {**lead_values, "owner_id": rotated.c.owner_id}
+        # No ON CONFLICT: a lost insert race fails the whole statement, rotation included, so a
+        # rotation never moves without its lead.
+        new_lead = (
+            insert(leads)
+            .from_select(["workspace_id", *values], select(_WS, *values.values()).select_from(rotated))
+            .returning(leads.c.id, leads.c.owner_id)
+            .cte("new_lead")
+        )
+    else:
+        new_lead = (
+            pg_insert(leads)
+            .from_select(["workspace_id", *lead_values], select(_WS, *lead_values.values()).where(*guards))
+            .on_conflict_do_nothing()
+            .returning(leads.c.id, leads.c.owner_id)
+            .cte("new_lead")
+        )
+    # Its events in the order their (monotonic) ids were made: created, scored, moved, assigned.
+    appended = [_appended("e", new_lead), _appended("s", new_lead)]
+    if promoted:
+        change_values = {
+            c.name: bindparam(f"c_{c.name}", type_=c.type)
+            for c in stage_changes.c
+            if c.name not in ("workspace_id", "lead_id")
+        }
+        appended.append(
+            insert(stage_changes)
+            .from_select(
+                ["workspace_id", "lead_id", *change_values],
+                select(_WS, new_lead.c.id, *change_values.values()),
+            )
+            .cte("moved")
+        )
+        appended.append(_appended("p", new_lead))
+    if routed:
+        assignment_values = {
+            c.name: bindparam(f"a_{c.name}", type_=c.type)
+            for c in assignments.c
+            if c.name not in ("workspace_id", "lead_id", "owner_id", "explanation")
+        }
+        assignment_values["explanation"] = _with_owner("a_explanation", new_lead)
+        appended.append(
+            insert(assignments)
+            .from_select(
+                ["workspace_id", "lead_id", "owner_id", *assignment_values],
+                select(_WS, new_lead.c.id, new_lead.c.owner_id, *assignment_values.values()),
+            )
+            .cte("assigned")
+        )
+        appended.append(_appended("g", new_lead, _with_owner("g_data", new_lead)))
+    created = select(literal("new").label("kind"), new_lead.c.id, new_lead.c.owner_id).add_cte(*appended)
+    if matches is None:
+        return created
+    return select(
+        literal("match").label("kind"), matches.c.id, literal(None, String).label("owner_id")
+    ).union_all(created)
+
+
+_JSON_PARAMS = frozenset(
+    {"l_tags", "l_external_ids", "l_attributes", "e_data", "s_data", "p_data", "g_data", "a_explanation"}
+)
+
+
+@lru_cache(maxsize=32)
+def _compiled(
+    by_email: bool, by_phone: bool, promoted: bool, routed: bool
+) -> tuple[str, tuple[str, ...], dict[str, Any]]:
+    """The statement compiled once for asyncpg: SQL text, parameter order, literal values."""
+    from sqlalchemy.dialects.postgresql.asyncpg import dialect
+
+    compiled = _statement(by_email, by_phone, promoted, routed).compile(dialect=dialect())  # type: ignore[no-untyped-call]
+    literals = {name: bind.value for name, bind in compiled.binds.items() if not bind.required}
+    return str(compiled), tuple(compiled.positiontup or ()), literals
+
+
+class FastCreate:
+    def __init__(self, driver_connection: Any, workspace_id: str) -> None:
+        self.conn = driver_connection
+        self.workspace_id = workspace_id
+
+    async def create_if_new(
+        self, capture: FastCapture, model_id: str, route_on: str, pipeline_version: int
+    ) -> tuple[str, str | None]:
+        """('created', owner id or None), ('matched', None) when someone has a dedupe key, or
+        ('raced', None): an insert race was lost, or the scoring model, the routing setting,
+        the pipeline or the routing config changed."""
+        row = capture.row
+        promoted, assigned = capture.stage_change is not None, capture.assigned
+        sql, order, literals = _compiled(
+            bool(row.get("email")), bool(row.get("phone")), promoted, assigned is not None
+        )
+        params: dict[str, Any] = {**literals, "_ws": self.workspace_id, "_email": row.get("email")}
+        params.update(_phone=row.get("phone"), _model=model_id, _route_on=route_on)
+        params["_pipeline_version"] = pipeline_version
+        params.update(_prefixed("l", row))
+        params.update(_prefixed("e", capture.created))
+        params.update(_prefixed("s", capture.scored))
+        if capture.stage_change is not None and capture.stage_event is not None:
+            params.update(_prefixed("c", capture.stage_change))
+            params.update(_prefixed("p", capture.stage_event))
+        if assigned is not None:
+            params.update(_config_version=assigned.config_version, _rule=assigned.rule_id)
+            params.update(_candidates=assigned.candidates, _rotates=assigned.rotates)
+            params.update(_prefixed("a", assigned.assignment))
+            params.update(_prefixed("g", assigned.event))
+        # SQLAlchemy's jsonb codec on these connections takes JSON text.
+        args = [json.dumps(params[name]) if name in _JSON_PARAMS else params[name] for name in order]
+        try:
+            records = await self.conn.fetch(sql, *args)
+        except asyncpg.UniqueViolationError:  # a concurrent capture of the same person won
+            return "raced", None
+        kinds = {record[0]: record[2] for record in records}
+        if "match" in kinds:
+            return "matched", None
+        return ("created", kinds["new"]) if "new" in kinds else ("raced", None)
+
+
+def _prefixed(prefix: str, values: Mapping[str, Any]) -> dict[str, Any]:
+    return {f"{prefix}_{name}": value for name, value in values.items()}
