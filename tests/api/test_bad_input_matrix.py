@@ -52,6 +52,7 @@ ENDPOINTS = [
     Endpoint("POST", "/v1/leads/{lead}/events", "write", {"type": "page_view"}),
     Endpoint("POST", "/v1/events", "write", {"type": "page_view", "lead_id": "{lead}"}),
     Endpoint("POST", "/v1/events/batch", "write", {"events": [{"type": "call", "lead_id": "{lead}"}]}),
+    Endpoint("GET", "/v1/events", "read"),
     Endpoint("GET", "/v1/scoring/models", "read"),
     Endpoint("POST", "/v1/scoring/models", "admin", {"name": "m"}),
     Endpoint("GET", "/v1/scoring/active", "read"),

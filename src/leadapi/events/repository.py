@@ -18,6 +18,14 @@ sequences = cast(Table, EventSequence.__table__)
 _INSERT_EVENT = insert(events)
 
 
+def _type_matches(pattern: str) -> Any:
+    if "*" not in pattern:
+        return events.c.type == pattern
+    # The pattern syntax has no `%`, but `_` is LIKE's one-character wildcard: it must match itself.
+    escaped = pattern.replace("\\", "\\\\").replace("_", "\\_").replace("*", "%")
+    return events.c.type.like(escaped, escape="\\")
+
+
 @dataclass(slots=True)
 class NewEvent:
     type: str
@@ -111,6 +119,29 @@ class EventRepository:
                     and_(events.c.occurred_at == before[0], events.c.id < before[1]),
                 )
             )
+        return [dict(row) for row in (await self.conn.execute(stmt)).mappings()]
+
+    async def feed(self, after: int, patterns: Sequence[str] | None, limit: int) -> list[dict[str, Any]]:
+        """Numbered events after `after`, in sequence order; `patterns` are types with `*`
+        wildcards (None: every type)."""
+        stmt = (
+            select(
+                events.c.seq,
+                events.c.id,
+                events.c.type,
+                events.c.lead_id,
+                events.c.occurred_at,
+                events.c.actor,
+                events.c.source,
+                events.c.external_id,
+                events.c.data,
+            )
+            .where(events.c.workspace_id == self.workspace_id, events.c.seq > after)
+            .order_by(events.c.seq)
+            .limit(limit)
+        )
+        if patterns is not None:
+            stmt = stmt.where(or_(*(_type_matches(p) for p in patterns)))
         return [dict(row) for row in (await self.conn.execute(stmt)).mappings()]
 
     async def all_for_lead(self, lead_id: str) -> list[dict[str, Any]]:

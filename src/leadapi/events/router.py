@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from pydantic_core import to_json
 
-from leadapi.api.auth import Writer
-from leadapi.errors import PROBLEM_RESPONSES
-from leadapi.events.schemas import Event, EventBatchIn, EventBatchItem, EventBatchOut, EventIn, TrackedEventIn
+from leadapi.api.auth import Reader, Writer
+from leadapi.errors import PROBLEM_RESPONSES, validation_problem
+from leadapi.events.schemas import (
+    Event,
+    EventBatchIn,
+    EventBatchItem,
+    EventBatchOut,
+    EventIn,
+    FeedEvent,
+    FeedPage,
+    TrackedEventIn,
+    type_patterns,
+)
 from leadapi.events.service import EventService
 
 router = APIRouter(tags=["events"], responses=PROBLEM_RESPONSES)
@@ -58,6 +68,35 @@ async def record_event(request: Request, body: TrackedEventIn, principal: Writer
     """Exactly one of `lead_id`, `email`, `lead_external_id`; with `create_lead: true` an unknown
     email creates the lead first (same transaction)."""
     return _reply(await _service(request).record(principal, body))
+
+
+@router.get("/v1/events", operation_id="list_events", response_model=FeedPage, summary="The change feed")
+async def list_events(
+    request: Request,
+    principal: Reader,
+    after: Annotated[
+        int, Query(ge=0, le=2**62, description="Events numbered after this (0: from the start).")
+    ] = 0,
+    types: Annotated[
+        str | None,
+        Query(max_length=2000, description="Comma-separated types or patterns: `lead.*,sla.breached`."),
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    wait: Annotated[
+        float, Query(ge=0, le=30, description="Seconds to wait for new events when none are there.")
+    ] = 0,
+) -> FeedPage:
+    """The workspace's events in sequence order, every state change included (lead.*, sla.*, and
+    behaviour events): a CRM syncs by calling again with `after=next`, and never misses or
+    reorders a change. Events are numbered within about a tenth of a second of their commit."""
+    try:
+        patterns = type_patterns(types)
+    except ValueError as exc:
+        raise validation_problem([{"field": "types", "message": str(exc)}]) from exc
+    rows = await _service(request).feed(principal, after, patterns, limit, wait)
+    return FeedPage(
+        data=[FeedEvent.model_validate(row) for row in rows], next=rows[-1]["seq"] if rows else after
+    )
 
 
 @router.post(

@@ -87,6 +87,39 @@ class TrackedEventIn(EventIn):
     create_lead: bool = Field(False, description="With `email`: an unknown email creates the lead.")
 
 
+TYPE_PATTERN = re.compile(r"^[a-z*][a-z0-9_*]*(\.[a-z*][a-z0-9_*]*)*$")
+
+
+def type_patterns(raw: str | None) -> list[str] | None:
+    """`lead.*,sla.breached` -> the patterns (`*` matches within and across dots); None for all."""
+    if raw is None or not raw.strip():
+        return None
+    patterns = [p.strip() for p in raw.split(",") if p.strip()]
+    if len(patterns) > 20:
+        raise ValueError("at most 20 type patterns")
+    for pattern in patterns:
+        if len(pattern) > 100 or not TYPE_PATTERN.match(pattern):
+            raise ValueError(f"{pattern!r} is not an event type or pattern (like lead.*)")
+    return patterns
+
+
+class FeedEvent(BaseModel):
+    seq: int = Field(description="The workspace's sequence number: increasing, never reused.")
+    id: str
+    type: str
+    lead_id: str | None
+    occurred_at: datetime
+    actor: str | None
+    source: str | None
+    external_id: str | None
+    data: dict[str, Any]
+
+
+class FeedPage(BaseModel):
+    data: list[FeedEvent]
+    next: int = Field(description="Pass as `after` to read on (the last sequence number returned).")
+
+
 class Event(BaseModel):
     id: str
     lead_id: str

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from functools import partial
@@ -31,6 +33,8 @@ FUTURE_TOLERANCE = timedelta(minutes=5)
 ATTEMPTS = 3
 # Optimistic rounds on the fast path before a busy lead goes to the general (locking) path.
 FAST_ATTEMPTS = 3
+# How often a long-polling feed request looks for new events.
+FEED_POLL_SECONDS = 0.2
 # Types whose recording changes the lead beyond its score: always the general path.
 SPECIAL_TYPES = frozenset({"unsubscribe"})
 
@@ -217,6 +221,21 @@ class EventService:
         if lead["last_activity_at"] is None or happened > lead["last_activity_at"]:
             return {**lead, "last_activity_at": happened}
         return lead
+
+    async def feed(
+        self, principal: Principal, after: int, patterns: list[str] | None, limit: int, wait: float
+    ) -> list[dict[str, Any]]:
+        """The change feed: numbered events after `after`. With `wait`, an empty answer waits up
+        to that many seconds for new ones (polling the database, so events numbered by any
+        process are seen)."""
+        deadline = time.monotonic() + wait
+        while True:
+            async with self.db.read() as conn:
+                rows = await EventRepository(conn, principal.workspace_id).feed(after, patterns, limit)
+            left = deadline - time.monotonic()
+            if rows or left <= 0:
+                return rows
+            await asyncio.sleep(min(FEED_POLL_SECONDS, left))
 
     async def _record_item(self, principal: Principal, item: Any) -> dict[str, Any]:
         return await self.record(principal, TrackedEventIn.model_validate(item))
