@@ -138,6 +138,8 @@ def settings(database_url: str) -> Settings:
         sequencer_interval=0,
         worker_interval=0,
         sla_sweep_interval=0,
+        webhook_interval=0,
+        webhooks_allow_private=True,
         _env_file=None,
     )
 

@@ -33,6 +33,7 @@ from leadapi.services import build_services
 from leadapi.sla.router import router as sla_router
 from leadapi.stages.router import lead_router as lead_stages_router
 from leadapi.stages.router import router as stages_router
+from leadapi.webhooks.router import router as webhooks_router
 from leadapi.workspaces.router import router as api_keys_router
 
 DESCRIPTION = """Headless lead management: capture, dedupe, score, route, SLA, webhooks, funnel.
@@ -82,6 +83,7 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
         finally:
             stop.set()
             await asyncio.gather(*tasks)
+            await services.webhooks.close()
             await db.dispose()
 
     app = FastAPI(
@@ -107,6 +109,7 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
     app.state.owners = services.owners
     app.state.sla = services.sla
     app.state.stages = services.stages
+    app.state.webhooks = services.webhooks
 
     install_handlers(app)
     app.include_router(leads_router)
@@ -120,6 +123,7 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
     app.include_router(stages_router)
     app.include_router(lead_stages_router)
     app.include_router(sla_router)
+    app.include_router(webhooks_router)
     app.include_router(api_keys_router)
     _add_health(app, db)
 

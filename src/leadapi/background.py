@@ -41,6 +41,7 @@ def loops(services: Services, stop: asyncio.Event) -> list[Coroutine[Any, Any, N
 
     work.append((settings.worker_interval, rescore, "rescoring sweep"))
     work.append((settings.sla_sweep_interval, sla_sweep, "SLA sweep"))
+    work.append((settings.webhook_interval, services.webhooks.run_once, "webhooks"))
     work.append((settings.maintenance_interval, purge, "idempotency purge"))
     return [every(interval, fn, stop, name) for interval, fn, name in work if interval > 0]
 
@@ -54,4 +55,5 @@ async def run_worker(services: Services) -> None:
     try:
         await asyncio.gather(*loops(services, stop))
     finally:
+        await services.webhooks.close()
         await services.db.dispose()

@@ -73,6 +73,20 @@ class Settings(BaseSettings):
         description="Seconds between sweeps for first-touch SLA breaches (a breach is found within this "
         "long of its due time); 0 turns the sweep off.",
     )
+    webhook_interval: float = Field(
+        default=1.0,
+        ge=0,
+        description="Seconds between rounds of turning new events into webhook deliveries and sending due "
+        "ones; 0 turns webhook delivery off in this process.",
+    )
+    webhook_timeout: float = Field(
+        default=10.0, gt=0, le=60, description="Seconds a webhook endpoint has to answer."
+    )
+    webhooks_allow_private: bool = Field(
+        default=False,
+        description="Let webhooks target private, loopback and link-local addresses (tests, closed "
+        "networks); off, such targets are refused on write and on delivery.",
+    )
     background_in_serve: bool = Field(
         default=True,
         description="Run the background work (event numbering, jobs, rescoring, cleanup) inside "

@@ -26,6 +26,8 @@ PREFIXES = {
     "sla_policy": "slp",
     "sla_breach": "slb",
     "stage_change": "stc",
+    "webhook": "wh",
+    "delivery": "msg",
 }
 
 _lock = threading.Lock()

@@ -10,6 +10,7 @@ from leadapi.routing import models as routing_models
 from leadapi.scoring import models as scoring_models
 from leadapi.sla import models as sla_models
 from leadapi.stages import models as stages_models
+from leadapi.webhooks import models as webhooks_models
 from leadapi.workspaces import models as workspaces_models
 
 metadata = Base.metadata
@@ -25,5 +26,6 @@ __all__ = [
     "scoring_models",
     "sla_models",
     "stages_models",
+    "webhooks_models",
     "workspaces_models",
 ]

@@ -18,6 +18,7 @@ from leadapi.scoring.scorer import Scorer
 from leadapi.scoring.service import ScoringService
 from leadapi.sla.service import SlaService
 from leadapi.stages.service import StageService
+from leadapi.webhooks.service import WebhookService
 from leadapi.workspaces.service import WorkspaceService
 
 
@@ -37,6 +38,7 @@ class Services:
     owners: OwnerService
     sla: SlaService
     stages: StageService
+    webhooks: WebhookService
 
 
 def build_services(settings: Settings, clock: Callable[[], datetime]) -> Services:
@@ -66,4 +68,7 @@ def build_services(settings: Settings, clock: Callable[[], datetime]) -> Service
         owners=OwnerService(db, clock, routing),
         sla=sla,
         stages=stages,
+        webhooks=WebhookService(
+            db, clock, timeout=settings.webhook_timeout, allow_private=settings.webhooks_allow_private
+        ),
     )

@@ -33,7 +33,8 @@ async def test_the_feed_is_every_change_in_order_and_resumes(
     types = [e["type"] for e in page["data"]]
     assert types == ["lead.created", "lead.scored", "page_view", "lead.updated"]
     seqs = [e["seq"] for e in page["data"]]
-    assert seqs == sorted(seqs) and len(set(seqs)) == len(seqs)
+    assert seqs == sorted(seqs)
+    assert len(set(seqs)) == len(seqs)
     assert page["next"] == seqs[-1]
     assert page["data"][3]["data"]["changes"] == {"city": [None, "Oslo"]}
     assert {e["lead_id"] for e in page["data"]} == {lead["id"]}  # another workspace's never show

@@ -30,6 +30,7 @@ from leadapi.sla.repository import SlaRepository
 from leadapi.sla.service import SlaService
 from leadapi.stages.repository import StageRepository
 from leadapi.stages.service import PROMOTED_BY, StageService, change_record
+from leadapi.webhooks.repository import WebhookRepository
 from leadapi.workspaces.service import Principal
 
 log = logging.getLogger("leadapi.leads")
@@ -619,6 +620,7 @@ class LeadService:
             await self.routing.erase_lead(conn, principal.workspace_id, lead_id)
             await StageRepository(conn, principal.workspace_id).erase_lead(lead_id)
             await SlaRepository(conn, principal.workspace_id).erase_lead(lead_id)
+            await WebhookRepository(conn, principal.workspace_id).erase_lead(lead_id)
             await leads.delete(lead_id)
             # Only the id survives: the erasure is recorded, the person is not.
             await events.append(

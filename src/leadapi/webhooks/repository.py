@@ -1,0 +1,171 @@
+"""Webhook subscriptions and deliveries: per workspace, and the workers' queues across them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import Table, and_, delete, insert, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.orm import aliased
+
+from leadapi.events.models import EventSequence
+from leadapi.webhooks.models import WebhookDelivery, WebhookSubscription
+
+subscriptions = cast(Table, WebhookSubscription.__table__)
+deliveries = cast(Table, WebhookDelivery.__table__)
+sequences = cast(Table, EventSequence.__table__)
+
+
+async def subscriptions_behind(conn: AsyncConnection, limit: int) -> list[dict[str, Any]]:
+    """Active subscriptions, in any workspace, with numbered events they have not fanned out; on
+    PostgreSQL locked, skipping those another worker holds."""
+    last_seq = (
+        select(sequences.c.last_seq).where(sequences.c.workspace_id == subscriptions.c.workspace_id)
+    ).scalar_subquery()
+    stmt = (
+        select(subscriptions)
+        .where(subscriptions.c.active.is_(True), subscriptions.c.cursor < last_seq)
+        .order_by(subscriptions.c.id)
+        .limit(limit)
+    )
+    if conn.dialect.name == "postgresql":
+        stmt = stmt.with_for_update(skip_locked=True)
+    return [dict(row) for row in (await conn.execute(stmt)).mappings()]
+
+
+async def claim_due(conn: AsyncConnection, now: datetime, limit: int) -> list[dict[str, Any]]:
+    """Pending deliveries due by `now`, oldest first, each only when no earlier pending delivery
+    of the same lead to the same subscription waits (in order per lead); locked on PostgreSQL,
+    skipping those another worker holds. The caller leases them before committing."""
+    earlier = aliased(deliveries)
+    waits_for_earlier = (
+        select(earlier.c.id)
+        .where(
+            earlier.c.subscription_id == deliveries.c.subscription_id,
+            earlier.c.lead_id == deliveries.c.lead_id,
+            earlier.c.status == "pending",
+            earlier.c.event_seq < deliveries.c.event_seq,
+        )
+        .exists()
+    )
+    stmt = (
+        select(deliveries)
+        .where(deliveries.c.status == "pending", deliveries.c.next_attempt_at <= now, ~waits_for_earlier)
+        .order_by(deliveries.c.next_attempt_at)
+        .limit(limit)
+    )
+    if conn.dialect.name == "postgresql":
+        stmt = stmt.with_for_update(of=deliveries, skip_locked=True)
+    return [dict(row) for row in (await conn.execute(stmt)).mappings()]
+
+
+async def subscriptions_by_id(conn: AsyncConnection, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    if not ids:
+        return {}
+    stmt = select(subscriptions).where(subscriptions.c.id.in_(list(set(ids))))
+    return {row["id"]: dict(row) for row in (await conn.execute(stmt)).mappings()}
+
+
+async def set_delivery(conn: AsyncConnection, delivery_id: str, values: dict[str, Any]) -> None:
+    await conn.execute(update(deliveries).where(deliveries.c.id == delivery_id).values(**values))
+
+
+class WebhookRepository:
+    def __init__(self, conn: AsyncConnection, workspace_id: str) -> None:
+        self.conn = conn
+        self.workspace_id = workspace_id
+
+    async def last_seq(self) -> int:
+        stmt = select(sequences.c.last_seq).where(sequences.c.workspace_id == self.workspace_id)
+        return int((await self.conn.execute(stmt)).scalar_one_or_none() or 0)
+
+    async def add(self, row: dict[str, Any]) -> None:
+        await self.conn.execute(insert(subscriptions).values(workspace_id=self.workspace_id, **row))
+
+    async def get(self, subscription_id: str, *, lock: bool = False) -> dict[str, Any] | None:
+        stmt = select(subscriptions).where(
+            subscriptions.c.workspace_id == self.workspace_id, subscriptions.c.id == subscription_id
+        )
+        if lock and self.conn.dialect.name == "postgresql":
+            stmt = stmt.with_for_update()
+        row = (await self.conn.execute(stmt)).mappings().first()
+        return dict(row) if row else None
+
+    async def page(self, limit: int, after_id: str | None) -> list[dict[str, Any]]:
+        stmt = (
+            select(subscriptions)
+            .where(subscriptions.c.workspace_id == self.workspace_id)
+            .order_by(subscriptions.c.id)
+            .limit(limit)
+        )
+        if after_id is not None:
+            stmt = stmt.where(subscriptions.c.id > after_id)
+        return [dict(row) for row in (await self.conn.execute(stmt)).mappings()]
+
+    async def update(self, subscription_id: str, values: dict[str, Any]) -> None:
+        await self.conn.execute(
+            update(subscriptions)
+            .where(subscriptions.c.workspace_id == self.workspace_id, subscriptions.c.id == subscription_id)
+            .values(**values)
+        )
+
+    async def delete(self, subscription_id: str) -> None:
+        await self.conn.execute(
+            delete(deliveries).where(
+                deliveries.c.workspace_id == self.workspace_id,
+                deliveries.c.subscription_id == subscription_id,
+            )
+        )
+        await self.conn.execute(
+            delete(subscriptions).where(
+                subscriptions.c.workspace_id == self.workspace_id, subscriptions.c.id == subscription_id
+            )
+        )
+
+    async def add_deliveries(self, rows: Sequence[dict[str, Any]]) -> None:
+        if rows:
+            await self.conn.execute(
+                insert(deliveries), [{**r, "workspace_id": self.workspace_id} for r in rows]
+            )
+
+    async def delivery(self, subscription_id: str, delivery_id: str) -> dict[str, Any] | None:
+        stmt = select(deliveries).where(
+            deliveries.c.workspace_id == self.workspace_id,
+            deliveries.c.subscription_id == subscription_id,
+            deliveries.c.id == delivery_id,
+        )
+        row = (await self.conn.execute(stmt)).mappings().first()
+        return dict(row) if row else None
+
+    async def deliveries_of(
+        self, subscription_id: str, status: str | None, limit: int, before: tuple[datetime, str] | None
+    ) -> list[dict[str, Any]]:
+        stmt = (
+            select(deliveries)
+            .where(
+                deliveries.c.workspace_id == self.workspace_id,
+                deliveries.c.subscription_id == subscription_id,
+            )
+            .order_by(deliveries.c.created_at.desc(), deliveries.c.id.desc())
+            .limit(limit)
+        )
+        if status is not None:
+            stmt = stmt.where(deliveries.c.status == status)
+        if before is not None:
+            stmt = stmt.where(
+                or_(
+                    deliveries.c.created_at < before[0],
+                    and_(deliveries.c.created_at == before[0], deliveries.c.id < before[1]),
+                )
+            )
+        return [dict(row) for row in (await self.conn.execute(stmt)).mappings()]
+
+    async def erase_lead(self, lead_id: str) -> None:
+        """Deliveries carry the lead's data: they go with it."""
+        await self.conn.execute(
+            delete(deliveries).where(
+                deliveries.c.workspace_id == self.workspace_id, deliveries.c.lead_id == lead_id
+            )
+        )
