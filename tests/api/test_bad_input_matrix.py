@@ -19,6 +19,7 @@ from leadapi.owners.models import Owner
 from leadapi.routing.models import Assignment, RoutingRule, RoutingSettings
 from leadapi.sla.models import SlaBreach, SlaPolicy
 from leadapi.stages.models import LifecycleSettings, StageChange
+from leadapi.webhooks.models import WebhookDelivery, WebhookSubscription
 from tests.conftest import Tenant, make_tenant
 
 
@@ -90,6 +91,15 @@ ENDPOINTS = [
     Endpoint("PATCH", "/v1/sla/policies/{policy}", "admin", {"name": "renamed"}),
     Endpoint("DELETE", "/v1/sla/policies/{policy}", "admin"),
     Endpoint("GET", "/v1/sla/breaches", "read"),
+    Endpoint("POST", "/v1/webhooks", "admin", {"url": "http://127.0.0.1:9/hook", "events": ["lead.*"]}),
+    Endpoint("GET", "/v1/webhooks", "read"),
+    Endpoint("GET", "/v1/webhooks/{webhook}", "read"),
+    Endpoint("PATCH", "/v1/webhooks/{webhook}", "admin", {"description": "renamed"}),
+    Endpoint("DELETE", "/v1/webhooks/{webhook}", "admin"),
+    Endpoint("POST", "/v1/webhooks/{webhook}/rotate-secret", "admin"),
+    Endpoint("POST", "/v1/webhooks/{webhook}/test", "admin"),
+    Endpoint("GET", "/v1/webhooks/{webhook}/deliveries", "read"),
+    Endpoint("POST", "/v1/webhooks/{webhook}/deliveries/{delivery}/redeliver", "admin"),
     Endpoint("POST", "/v1/api-keys", "admin", {"name": "k", "scopes": ["read"]}),
     Endpoint("GET", "/v1/api-keys", "admin"),
     Endpoint("DELETE", "/v1/api-keys/{key}", "admin"),
@@ -135,7 +145,16 @@ async def _world(app: FastAPI, client: httpx.AsyncClient) -> World:
     ).json()
     ids = {"lead": lead["id"], "dup": dup["id"], "key": key["id"], "model": model["id"], "job": job["id"]}
     policy = (await client.get("/v1/sla/policies", headers=tenant.read)).json()["data"][0]
+    webhook = (
+        await client.post(
+            "/v1/webhooks",
+            json={"url": "http://127.0.0.1:9/hook", "events": ["lead.*"]},
+            headers=tenant.admin,
+        )
+    ).json()
+    delivery = (await client.post(f"/v1/webhooks/{webhook['id']}/test", headers=tenant.admin)).json()
     ids.update(owner=owner["id"], rule=rule["id"], policy=policy["id"])
+    ids.update(webhook=webhook["id"], delivery=delivery["id"])
     return World(tenant, ids)
 
 
@@ -156,7 +175,10 @@ async def _counts(app: FastAPI, workspace_id: str) -> dict[str, int]:
     refused request must not move a rotation, change the setting or the config version)."""
     counts: dict[str, int] = {}
     async with app.state.db.read() as conn:
-        for table in (Lead, Event, Job, Owner, RoutingRule, Assignment, StageChange, SlaPolicy, SlaBreach):
+        for table in (
+            Lead, Event, Job, Owner, RoutingRule, Assignment, StageChange, SlaPolicy, SlaBreach,
+            WebhookSubscription, WebhookDelivery,
+        ):  # fmt: skip
             found = await conn.scalar(
                 select(func.count()).select_from(table).where(table.workspace_id == workspace_id)
             )
@@ -179,6 +201,12 @@ async def _counts(app: FastAPI, workspace_id: str) -> dict[str, int]:
             select(Lead.stage, Lead.owner_id).where(Lead.workspace_id == workspace_id)
         )
         counts["lead_states"] = hash(tuple(sorted(map(tuple, stages))))
+        hooks = await conn.execute(
+            select(
+                WebhookSubscription.secret, WebhookSubscription.active, WebhookSubscription.updated_at
+            ).where(WebhookSubscription.workspace_id == workspace_id)
+        )
+        counts["webhooks_state"] = hash(tuple(sorted(map(tuple, hooks))))
     return counts
 
 

@@ -1,0 +1,321 @@
+"""Outbound webhooks over HTTP, on SQLite and PostgreSQL, delivered to a real endpoint on
+loopback and verified with the `standardwebhooks` package (a verifier nobody here wrote).
+
+Background loops are off: tests number events, fan out and deliver by calling the rounds; time
+moves by the injected clock (retries are due by it)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections import Counter
+from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from standardwebhooks.webhooks import Webhook, WebhookVerificationError
+
+from leadapi.services import Services
+from leadapi.webhooks.transport import TargetError, vet_target
+from tests.api.test_routing import events_of
+from tests.api.webhook_receiver import Receiver, start_receiver
+from tests.conftest import Clock, Tenant
+
+
+@pytest.fixture
+async def receiver() -> AsyncIterator[Receiver]:
+    endpoint, server, task = await start_receiver()
+    yield endpoint
+    server.should_exit = True
+    await task
+
+
+def services(app: FastAPI) -> Services:
+    found: Services = app.state.services
+    return found
+
+
+async def pump(app: FastAPI) -> None:
+    """Number events, fan them out, and send what is due, until nothing is left to send now."""
+    await app.state.sequencer.drain()
+    webhooks = services(app).webhooks
+    await webhooks.fan_out_once()
+    while await webhooks.deliver_once():
+        pass
+
+
+async def subscribe(
+    client: httpx.AsyncClient, tenant: Tenant, url: str, events: list[str] | None = None
+) -> dict[str, Any]:
+    response = await client.post(
+        "/v1/webhooks", json={"url": url, "events": events or ["lead.*"]}, headers=tenant.admin
+    )
+    assert response.status_code == 201, response.text
+    sub: dict[str, Any] = response.json()
+    return sub
+
+
+async def deliveries(
+    client: httpx.AsyncClient, tenant: Tenant, sub_id: str, **params: Any
+) -> list[dict[str, Any]]:
+    response = await client.get(f"/v1/webhooks/{sub_id}/deliveries", params=params, headers=tenant.read)
+    assert response.status_code == 200, response.text
+    data: list[dict[str, Any]] = response.json()["data"]
+    return data
+
+
+async def new_lead(client: httpx.AsyncClient, tenant: Tenant, email: str) -> dict[str, Any]:
+    response = await client.post("/v1/leads", json={"email": email}, headers=tenant.write)
+    assert response.status_code == 201, response.text
+    lead: dict[str, Any] = response.json()
+    return lead
+
+
+async def test_deliveries_are_signed_per_standard_webhooks(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant, receiver: Receiver
+) -> None:
+    await new_lead(client, tenant, "before@acme.com")  # numbered before the subscription: not sent
+    await app.state.sequencer.drain()
+    sub = await subscribe(client, tenant, f"{receiver.base}/ok", ["lead.created", "lead.scored"])
+    assert sub["secret"].startswith("whsec_")
+    assert "secret" not in (await client.get(f"/v1/webhooks/{sub['id']}", headers=tenant.read)).json()
+    lead = await new_lead(client, tenant, "hook@acme.com")
+    await client.post(f"/v1/leads/{lead['id']}/events", json={"type": "page_view"}, headers=tenant.write)
+    await pump(app)
+
+    got = receiver.at("/ok")
+    assert len(got) == 2
+    verifier = Webhook(sub["secret"])
+    bodies = [verifier.verify(r.body, r.headers) for r in got]
+    assert [b["type"] for b in bodies] == ["lead.created", "lead.scored"]
+    assert bodies[0]["data"]["lead_id"] == lead["id"]
+    assert bodies[0]["data"]["data"]["lead"]["email"] == "hook@acme.com"
+    with pytest.raises(WebhookVerificationError):
+        Webhook(sub["secret"]).verify(got[0].body.replace(b"hook@", b"evil@"), got[0].headers)
+    listed = await deliveries(client, tenant, sub["id"])
+    assert {(d["status"], d["attempts"], d["last_status_code"]) for d in listed} == {("succeeded", 1, 200)}
+    assert {d["id"] for d in listed} == {r.headers["webhook-id"] for r in got}
+    # Nothing is sent twice.
+    await pump(app)
+    assert len(receiver.at("/ok")) == 2
+
+
+async def test_failures_are_retried_with_backoff_then_succeed(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant, receiver: Receiver, clock: Clock
+) -> None:
+    sub = await subscribe(client, tenant, f"{receiver.base}/flaky/1", ["lead.created"])
+    await new_lead(client, tenant, "retry@acme.com")
+    await pump(app)
+    [pending] = await deliveries(client, tenant, sub["id"])
+    assert (pending["status"], pending["attempts"], pending["last_status_code"]) == ("pending", 1, 500)
+    assert pending["last_error"] == "HTTP 500"
+    wait = datetime.fromisoformat(pending["next_attempt_at"]) - clock()
+    assert timedelta(seconds=3) < wait <= timedelta(seconds=6)  # about 5 s, with jitter
+    await pump(app)
+    assert len(receiver.at("/flaky/1")) == 1  # not due yet
+    with clock.travel(seconds=7):
+        await pump(app)
+    [done] = await deliveries(client, tenant, sub["id"])
+    assert (done["status"], done["attempts"]) == ("succeeded", 2)
+    ids = {r.headers["webhook-id"] for r in receiver.at("/flaky/1")}
+    assert ids == {done["id"]}  # the same webhook-id on every attempt
+
+
+async def test_a_delivery_fails_after_its_schedule_and_days_of_failures_disable(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant, receiver: Receiver, clock: Clock
+) -> None:
+    sub = await subscribe(client, tenant, f"{receiver.base}/fail", ["lead.created"])
+    await new_lead(client, tenant, "doomed@acme.com")
+    hours = 0.0
+    for _ in range(12):
+        with clock.travel(hours=hours):
+            await pump(app)
+        hours += 11  # past the longest wait (10 h, +20%)
+    [failed] = await deliveries(client, tenant, sub["id"])
+    assert (failed["status"], failed["attempts"], failed["next_attempt_at"]) == ("failed", 8, None)
+    assert len(receiver.at("/fail")) == 8
+    current = (await client.get(f"/v1/webhooks/{sub['id']}", headers=tenant.read)).json()
+    assert current["active"] is True  # a bit over a day of failures: not yet
+    with clock.travel(days=6):
+        await new_lead(client, tenant, "later@acme.com")
+        await pump(app)
+    current = (await client.get(f"/v1/webhooks/{sub['id']}", headers=tenant.read)).json()
+    assert current["active"] is False
+    assert current["disabled_reason"].startswith("Every delivery failed since")
+    [disabled] = await events_of(app, tenant, "webhook.disabled")
+    assert disabled["data"]["webhook_id"] == sub["id"]
+
+
+async def test_410_gone_disables_at_once_and_reenabling_starts_afresh(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant, receiver: Receiver
+) -> None:
+    sub = await subscribe(client, tenant, f"{receiver.base}/gone", ["lead.created"])
+    await new_lead(client, tenant, "gone@acme.com")
+    await pump(app)
+    current = (await client.get(f"/v1/webhooks/{sub['id']}", headers=tenant.read)).json()
+    assert (current["active"], current["disabled_reason"]) == (False, "The endpoint answered 410 Gone.")
+    [failed] = await deliveries(client, tenant, sub["id"])
+    assert (failed["status"], failed["last_status_code"]) == ("failed", 410)
+    assert len(await events_of(app, tenant, "webhook.disabled")) == 1
+    await new_lead(client, tenant, "unheard@acme.com")
+    await pump(app)
+    assert len(receiver.at("/gone")) == 1  # disabled: nothing more
+    again = await client.patch(
+        f"/v1/webhooks/{sub['id']}", json={"active": True, "url": f"{receiver.base}/ok"}, headers=tenant.admin
+    )
+    assert again.status_code == 200, again.text
+    assert again.json()["disabled_reason"] is None
+    await new_lead(client, tenant, "heard@acme.com")
+    await pump(app)
+    assert [json.loads(r.body)["data"]["data"]["lead"]["email"] for r in receiver.at("/ok")] == [
+        "heard@acme.com"
+    ]
+
+
+async def test_timeouts_redirects_and_big_answers(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant, receiver: Receiver
+) -> None:
+    slow = await subscribe(client, tenant, f"{receiver.base}/slow", ["lead.created"])
+    await new_lead(client, tenant, "slow@acme.com")
+    await pump(app)
+    [pending] = await deliveries(client, tenant, slow["id"])
+    assert (pending["status"], pending["last_error"], pending["last_status_code"]) == (
+        "pending",
+        "timed out",
+        None,
+    )
+
+
+async def test_in_order_per_lead(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant, receiver: Receiver, clock: Clock
+) -> None:
+    sub = await subscribe(client, tenant, f"{receiver.base}/flaky/1", ["lead.*"])
+    await new_lead(client, tenant, "ordered@acme.com")
+    await pump(app)
+    # lead.created failed; lead.scored (same lead, later) waits behind it.
+    assert [json.loads(r.body)["type"] for r in receiver.at("/flaky/1")] == ["lead.created"]
+    with clock.travel(seconds=7):
+        await pump(app)
+    assert [json.loads(r.body)["type"] for r in receiver.at("/flaky/1")] == [
+        "lead.created", "lead.created", "lead.scored",
+    ]  # fmt: skip
+    statuses = {d["event_type"]: d["status"] for d in await deliveries(client, tenant, sub["id"])}
+    assert statuses == {"lead.created": "succeeded", "lead.scored": "succeeded"}
+
+
+async def test_rotation_signs_with_both_secrets_for_a_day(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant, receiver: Receiver
+) -> None:
+    sub = await subscribe(client, tenant, f"{receiver.base}/ok", ["lead.created"])
+    rotated = await client.post(f"/v1/webhooks/{sub['id']}/rotate-secret", headers=tenant.admin)
+    assert rotated.status_code == 200, rotated.text
+    new_secret = rotated.json()["secret"]
+    assert new_secret != sub["secret"]
+    await new_lead(client, tenant, "rotated@acme.com")
+    await pump(app)
+    [got] = receiver.at("/ok")
+    assert len(got.headers["webhook-signature"].split(" ")) == 2
+    Webhook(new_secret).verify(got.body, got.headers)
+    Webhook(sub["secret"]).verify(got.body, got.headers)
+
+
+async def test_test_messages_and_redelivery(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant, receiver: Receiver
+) -> None:
+    sub = await subscribe(client, tenant, f"{receiver.base}/ok", ["lead.created"])
+    queued = await client.post(f"/v1/webhooks/{sub['id']}/test", headers=tenant.admin)
+    assert queued.status_code == 202, queued.text
+    await pump(app)
+    [test_message] = receiver.at("/ok")
+    assert Webhook(sub["secret"]).verify(test_message.body, test_message.headers)["type"] == "webhook.test"
+    again = await client.post(
+        f"/v1/webhooks/{sub['id']}/deliveries/{queued.json()['id']}/redeliver", headers=tenant.admin
+    )
+    assert again.status_code == 202
+    await pump(app)
+    assert [r.headers["webhook-id"] for r in receiver.at("/ok")] == [queued.json()["id"]] * 2
+
+
+async def test_webhook_bad_input(client: httpx.AsyncClient, tenant: Tenant, other_tenant: Tenant) -> None:
+    cases: list[tuple[Any, str]] = [
+        ({"url": "ftp://example.com/x", "events": ["lead.*"]}, "url"),
+        ({"url": "not a url", "events": ["lead.*"]}, "url"),
+        ({"url": "https://example.com", "events": []}, "events"),
+        ({"url": "https://example.com", "events": ["Lead created"]}, "events"),
+        ({"url": "https://example.com", "events": "lead.*"}, "events"),
+        ({"url": "https://example.com/" + "x" * 2000, "events": ["lead.*"]}, "url"),
+        ({"events": ["lead.*"]}, "url"),
+        ({"url": "https://example.com", "events": ["lead.*"], "secret": "mine"}, "secret"),
+    ]
+    for body, field in cases:
+        response = await client.post("/v1/webhooks", json=body, headers=tenant.admin)
+        assert response.status_code == 422, (body, response.text)
+        assert response.json()["errors"][0]["field"].startswith(field), response.text
+    assert (await client.post("/v1/webhooks", json=cases[0][0], headers=tenant.write)).status_code == 403
+    assert (await client.get("/v1/webhooks", headers=tenant.read)).json()["data"] == []  # nothing stored
+    sub = await subscribe(client, tenant, "http://127.0.0.1:9/x")
+    for method, path in (
+        ("GET", f"/v1/webhooks/{sub['id']}"),
+        ("PATCH", f"/v1/webhooks/{sub['id']}"),
+        ("DELETE", f"/v1/webhooks/{sub['id']}"),
+        ("POST", f"/v1/webhooks/{sub['id']}/rotate-secret"),
+        ("POST", f"/v1/webhooks/{sub['id']}/test"),
+        ("GET", f"/v1/webhooks/{sub['id']}/deliveries"),
+        ("POST", f"/v1/webhooks/{sub['id']}/deliveries/msg_nope/redeliver"),
+    ):
+        response = await client.request(
+            method, path, json={} if method == "PATCH" else None, headers=other_tenant.admin
+        )
+        assert response.status_code == 404, (method, path, response.text)
+    null_url = await client.patch(f"/v1/webhooks/{sub['id']}", json={"url": None}, headers=tenant.admin)
+    assert null_url.status_code == 422
+    assert (await client.delete(f"/v1/webhooks/{sub['id']}", headers=tenant.admin)).status_code == 204
+    assert (await client.get(f"/v1/webhooks/{sub['id']}", headers=tenant.read)).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1/hook",
+        "http://localhost:8080/hook",
+        "http://10.1.2.3/hook",
+        "http://192.168.0.10/hook",
+        "http://169.254.169.254/latest/meta-data",
+        "http://[::1]/hook",
+        "http://[::ffff:127.0.0.1]/hook",
+        "http://0.0.0.0/hook",
+    ],
+)
+async def test_private_targets_are_refused(url: str) -> None:
+    with pytest.raises(TargetError):
+        await vet_target(url, allow_private=False)
+    await vet_target(url, allow_private=True)
+
+
+async def test_public_targets_pass() -> None:
+    await vet_target("https://93.184.215.14/hook", allow_private=False)
+
+
+async def test_concurrent_workers_send_each_delivery_once_per_attempt(
+    postgres_only: None, app: FastAPI, client: httpx.AsyncClient, tenant: Tenant, receiver: Receiver
+) -> None:
+    await subscribe(client, tenant, f"{receiver.base}/ok", ["lead.created"])
+    batch = [{"email": f"many{i}@acme.com"} for i in range(60)]
+    assert (
+        await client.post("/v1/leads/batch", json={"leads": batch}, headers=tenant.write)
+    ).status_code == 200
+    await app.state.sequencer.drain()
+    await services(app).webhooks.fan_out_once()
+    webhooks = services(app).webhooks
+
+    async def worker() -> None:
+        while await webhooks.deliver_once():
+            pass
+
+    await asyncio.gather(worker(), worker(), worker())
+    counts = Counter(r.headers["webhook-id"] for r in receiver.at("/ok"))
+    assert len(counts) == 60
+    assert set(counts.values()) == {1}
