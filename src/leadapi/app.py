@@ -31,6 +31,8 @@ from leadapi.scoring.router import lead_router as lead_scoring_router
 from leadapi.scoring.router import router as scoring_router
 from leadapi.services import build_services
 from leadapi.sla.router import router as sla_router
+from leadapi.sources.router import hook_router
+from leadapi.sources.router import router as sources_router
 from leadapi.stages.router import lead_router as lead_stages_router
 from leadapi.stages.router import router as stages_router
 from leadapi.webhooks.router import router as webhooks_router
@@ -110,6 +112,7 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
     app.state.sla = services.sla
     app.state.stages = services.stages
     app.state.webhooks = services.webhooks
+    app.state.sources = services.sources
 
     install_handlers(app)
     app.include_router(leads_router)
@@ -124,6 +127,8 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
     app.include_router(lead_stages_router)
     app.include_router(sla_router)
     app.include_router(webhooks_router)
+    app.include_router(sources_router)
+    app.include_router(hook_router)
     app.include_router(api_keys_router)
     _add_health(app, db)
 
@@ -136,7 +141,10 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
         clock=clock,
         ttl=timedelta(hours=settings.idempotency_ttl_hours),
     )
-    app.add_middleware(RequestGuard, max_body_bytes=settings.max_body_bytes)
+    # Form providers post form-encoded bodies too; the hook checks its own content types.
+    app.add_middleware(
+        RequestGuard, max_body_bytes=settings.max_body_bytes, non_json_prefixes=("/v1/hooks/",)
+    )
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 

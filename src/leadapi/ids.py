@@ -28,6 +28,8 @@ PREFIXES = {
     "stage_change": "stc",
     "webhook": "wh",
     "delivery": "msg",
+    "source": "src",
+    "submission": "sub",
 }
 
 _lock = threading.Lock()

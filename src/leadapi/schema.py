@@ -9,6 +9,7 @@ from leadapi.owners import models as owners_models
 from leadapi.routing import models as routing_models
 from leadapi.scoring import models as scoring_models
 from leadapi.sla import models as sla_models
+from leadapi.sources import models as sources_models
 from leadapi.stages import models as stages_models
 from leadapi.webhooks import models as webhooks_models
 from leadapi.workspaces import models as workspaces_models
@@ -25,6 +26,7 @@ __all__ = [
     "routing_models",
     "scoring_models",
     "sla_models",
+    "sources_models",
     "stages_models",
     "webhooks_models",
     "workspaces_models",

@@ -17,6 +17,7 @@ from leadapi.routing.service import RoutingService
 from leadapi.scoring.scorer import Scorer
 from leadapi.scoring.service import ScoringService
 from leadapi.sla.service import SlaService
+from leadapi.sources.service import SourceService
 from leadapi.stages.service import StageService
 from leadapi.webhooks.service import WebhookService
 from leadapi.workspaces.service import WorkspaceService
@@ -39,6 +40,7 @@ class Services:
     sla: SlaService
     stages: StageService
     webhooks: WebhookService
+    sources: SourceService
 
 
 def build_services(settings: Settings, clock: Callable[[], datetime]) -> Services:
@@ -53,6 +55,7 @@ def build_services(settings: Settings, clock: Callable[[], datetime]) -> Service
     sla = SlaService(db, clock, routing)
     stages = StageService(db, clock, routing, sla)
     leads = LeadService(db, clock, settings.default_phone_region, scorer, routing, stages, sla)
+    events = EventService(db, clock, leads, scorer, stages, sla)
     return Services(
         settings=settings,
         clock=clock,
@@ -62,7 +65,7 @@ def build_services(settings: Settings, clock: Callable[[], datetime]) -> Service
         jobs=jobs,
         scorer=scorer,
         leads=leads,
-        events=EventService(db, clock, leads, scorer, stages, sla),
+        events=events,
         scoring=ScoringService(db, clock, leads, scorer, jobs, routing, stages),
         routing=routing,
         owners=OwnerService(db, clock, routing),
@@ -71,4 +74,5 @@ def build_services(settings: Settings, clock: Callable[[], datetime]) -> Service
         webhooks=WebhookService(
             db, clock, timeout=settings.webhook_timeout, allow_private=settings.webhooks_allow_private
         ),
+        sources=SourceService(db, clock, leads, events),
     )

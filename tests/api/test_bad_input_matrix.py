@@ -4,6 +4,7 @@ problem+json with the right status, and write nothing."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,8 +19,10 @@ from leadapi.leads.models import Lead
 from leadapi.owners.models import Owner
 from leadapi.routing.models import Assignment, RoutingRule, RoutingSettings
 from leadapi.sla.models import SlaBreach, SlaPolicy
+from leadapi.sources.models import Source, SourceSubmission
 from leadapi.stages.models import LifecycleSettings, StageChange
 from leadapi.webhooks.models import WebhookDelivery, WebhookSubscription
+from tests.api.test_sources import post_generic
 from tests.conftest import Tenant, make_tenant
 
 
@@ -100,6 +103,13 @@ ENDPOINTS = [
     Endpoint("POST", "/v1/webhooks/{webhook}/test", "admin"),
     Endpoint("GET", "/v1/webhooks/{webhook}/deliveries", "read"),
     Endpoint("POST", "/v1/webhooks/{webhook}/deliveries/{delivery}/redeliver", "admin"),
+    Endpoint("POST", "/v1/sources", "admin", {"name": "Form", "mapping": {"email": "email"}}),
+    Endpoint("GET", "/v1/sources", "read"),
+    Endpoint("GET", "/v1/sources/{source}", "read"),
+    Endpoint("PATCH", "/v1/sources/{source}", "admin", {"name": "renamed"}),
+    Endpoint("DELETE", "/v1/sources/{source}", "admin"),
+    Endpoint("GET", "/v1/sources/{source}/submissions", "read"),
+    Endpoint("POST", "/v1/sources/{source}/submissions/{submission}/replay", "write"),
     Endpoint("POST", "/v1/api-keys", "admin", {"name": "k", "scopes": ["read"]}),
     Endpoint("GET", "/v1/api-keys", "admin"),
     Endpoint("DELETE", "/v1/api-keys/{key}", "admin"),
@@ -148,13 +158,22 @@ async def _world(app: FastAPI, client: httpx.AsyncClient) -> World:
     webhook = (
         await client.post(
             "/v1/webhooks",
-            json={"url": "http://127.0.0.1:9/hook", "events": ["lead.*"]},
+            # Paused: the world's test message must not be sent (to a closed port) by later tests.
+            json={"url": "http://127.0.0.1:9/hook", "events": ["lead.*"], "active": False},
             headers=tenant.admin,
         )
     ).json()
     delivery = (await client.post(f"/v1/webhooks/{webhook['id']}/test", headers=tenant.admin)).json()
+    source = (
+        await client.post(
+            "/v1/sources", json={"name": "Form", "mapping": {"mail": "email"}}, headers=tenant.admin
+        )
+    ).json()
+    failed = await post_generic(client, source, {"email": "unmapped@acme.com"}, int(time.time()))
+    assert failed.status_code == 422, failed.text
     ids.update(owner=owner["id"], rule=rule["id"], policy=policy["id"])
     ids.update(webhook=webhook["id"], delivery=delivery["id"])
+    ids.update(source=source["id"], submission=failed.json()["submission_id"])
     return World(tenant, ids)
 
 
@@ -177,7 +196,7 @@ async def _counts(app: FastAPI, workspace_id: str) -> dict[str, int]:
     async with app.state.db.read() as conn:
         for table in (
             Lead, Event, Job, Owner, RoutingRule, Assignment, StageChange, SlaPolicy, SlaBreach,
-            WebhookSubscription, WebhookDelivery,
+            WebhookSubscription, WebhookDelivery, Source, SourceSubmission,
         ):  # fmt: skip
             found = await conn.scalar(
                 select(func.count()).select_from(table).where(table.workspace_id == workspace_id)

@@ -135,32 +135,41 @@ class EventService:
             if lead is None:
                 described = ref.get("lead_id") or ref.get("email") or ":".join(ref.get("external") or ())
                 raise not_found("Lead", str(described))
-            [row] = await events.append(
-                [
-                    NewEvent(
-                        data.type,
-                        lead["id"],
-                        occurred_at,
-                        data.properties,
-                        principal.key_id,
-                        source=data.source,
-                        external_id=data.external_id,
-                    )
-                ]
-            )
-            if data.type == "unsubscribe":
-                lead = await self.leads.mark_unsubscribed(conn, principal, lead)
-            lead = self._with_activity(lead, occurred_at)
-            [scored] = await self.scorer.rescore(
-                conn, principal.workspace_id, [lead], reason="event", actor=principal.key_id
-            )
-            pipeline = await self.stages.pipeline_in(conn, principal.workspace_id)
-            lead = await self.stages.after_score(
-                conn, principal.workspace_id, lead, scored, principal.key_id, pipeline=pipeline
-            )
-            if data.type in pipeline.touch_types:
-                await self.sla.touch(conn, principal.workspace_id, lead, occurred_at, principal.key_id)
+            row, _ = await self.record_in(conn, principal, lead, data, occurred_at)
             return shown(row, replayed=False)
+
+    async def record_in(
+        self, conn: Any, principal: Principal, lead: dict[str, Any], data: EventIn, occurred_at: datetime
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Record an event for a lead the caller has locked, in its transaction, with all it
+        changes (unsubscribe, activity, score, stage, routing, first touch): (the stored event,
+        the lead as it now is)."""
+        [row] = await EventRepository(conn, principal.workspace_id).append(
+            [
+                NewEvent(
+                    data.type,
+                    lead["id"],
+                    occurred_at,
+                    data.properties,
+                    principal.key_id,
+                    source=data.source,
+                    external_id=data.external_id,
+                )
+            ]
+        )
+        if data.type == "unsubscribe":
+            lead = await self.leads.mark_unsubscribed(conn, principal, lead)
+        lead = self._with_activity(lead, occurred_at)
+        [scored] = await self.scorer.rescore(
+            conn, principal.workspace_id, [lead], reason="event", actor=principal.key_id
+        )
+        pipeline = await self.stages.pipeline_in(conn, principal.workspace_id)
+        lead = await self.stages.after_score(
+            conn, principal.workspace_id, lead, scored, principal.key_id, pipeline=pipeline
+        )
+        if data.type in pipeline.touch_types:
+            lead = await self.sla.touch(conn, principal.workspace_id, lead, occurred_at, principal.key_id)
+        return row, lead
 
     async def _record_fast(
         self,

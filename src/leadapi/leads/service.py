@@ -28,6 +28,7 @@ from leadapi.routing.service import RoutingService, starts_routing
 from leadapi.scoring.scorer import SCORE_COLUMNS, ActiveModel, Scorer
 from leadapi.sla.repository import SlaRepository
 from leadapi.sla.service import SlaService
+from leadapi.sources.repository import SourceRepository
 from leadapi.stages.repository import StageRepository
 from leadapi.stages.service import PROMOTED_BY, StageService, change_record
 from leadapi.webhooks.repository import WebhookRepository
@@ -39,7 +40,7 @@ LEAD_COLUMNS = tuple(Lead.model_fields)
 CAPTURE_ATTEMPTS = 3
 
 
-class _MatchVanishedError(Exception):
+class MatchVanishedError(Exception):
     """The lead a capture matched was deleted before it could be locked."""
 
 
@@ -181,49 +182,57 @@ class LeadService:
         for attempt in range(1, CAPTURE_ATTEMPTS + 1):
             try:
                 return await self._capture_once(principal, fields, overwrite)
-            except (IntegrityError, _MatchVanishedError):
+            except (IntegrityError, MatchVanishedError):
                 if attempt == CAPTURE_ATTEMPTS:
                     raise
                 log.debug("capture lost an insert race, retrying (attempt %d)", attempt)
         raise AssertionError("unreachable")
 
     async def _capture_once(self, principal: Principal, fields: dict[str, Any], overwrite: bool) -> Captured:
+        async with self.db.transaction() as conn:
+            return await self.capture_in(conn, principal, fields, overwrite)
+
+    async def capture_in(
+        self, conn: Any, principal: Principal, fields: dict[str, Any], overwrite: bool
+    ) -> Captured:
+        """Capture (normalised `fields`) in the caller's transaction: the lead merged into is
+        locked, a new one is the caller's own uncommitted row. A lost insert race raises
+        IntegrityError (the caller retries); a match merged away meanwhile, MatchVanishedError."""
         now = self.clock()
         ext_ids: dict[str, str] = {
             k: v for k, v in (fields.get("external_ids") or {}).items() if v is not None
         }
-        async with self.db.transaction() as conn:
-            leads, events = self._repos(conn, principal)
-            matches = await leads.find_matches(fields.get("email"), fields.get("phone"), ext_ids)
-            owners = await leads.lead_ids_by_external_ids(ext_ids)
-            target, matched_on = self._pick_match(matches, fields, owners)
-            if target is None:
-                row = await self._insert_new(conn, principal, fields, now)
-                return Captured(row, merged=False)
+        leads, events = self._repos(conn, principal)
+        matches = await leads.find_matches(fields.get("email"), fields.get("phone"), ext_ids)
+        owners = await leads.lead_ids_by_external_ids(ext_ids)
+        target, matched_on = self._pick_match(matches, fields, owners)
+        if target is None:
+            row = await self._insert_new(conn, principal, fields, now)
+            return Captured(row, merged=False)
 
-            # Only the lead merged into is locked, and re-read under the lock: concurrent merges
-            # into one lead then apply one after the other, each on the other's result.
-            locked = await leads.get(target["id"], for_update=True)
-            if locked is None:
-                raise _MatchVanishedError  # merged away or erased meanwhile: decide again
-            target = locked
-            conflicts = {s: v for s, v in ext_ids.items() if owners.get((s, v), target["id"]) != target["id"]}
-            incoming = {**fields, "external_ids": {s: v for s, v in ext_ids.items() if s not in conflicts}}
-            changes = merge_values(target, incoming, overwrite)
-            changed = diff(target, changes)
-            if changes:
-                changes = {**changes, **derived({**target, **changes})}
-                changes.update(updated_at=now, version=target["version"] + 1)
-                await leads.update(target["id"], changes)
-                await self._sync_external_ids(leads, target, changes)
-            data: dict[str, Any] = {"via": "capture", "matched_on": matched_on, "changes": changed}
-            if conflicts:
-                data["external_id_conflicts"] = conflicts
-            await events.append([NewEvent("lead.merged", target["id"], now, data, principal.key_id)])
-            merged = {**target, **changes}
-            if changes:
-                [merged] = await self._rescore(conn, principal, merged)
-            return Captured(merged, merged=True)
+        # Only the lead merged into is locked, and re-read under the lock: concurrent merges
+        # into one lead then apply one after the other, each on the other's result.
+        locked = await leads.get(target["id"], for_update=True)
+        if locked is None:
+            raise MatchVanishedError  # merged away or erased meanwhile: decide again
+        target = locked
+        conflicts = {s: v for s, v in ext_ids.items() if owners.get((s, v), target["id"]) != target["id"]}
+        incoming = {**fields, "external_ids": {s: v for s, v in ext_ids.items() if s not in conflicts}}
+        changes = merge_values(target, incoming, overwrite)
+        changed = diff(target, changes)
+        if changes:
+            changes = {**changes, **derived({**target, **changes})}
+            changes.update(updated_at=now, version=target["version"] + 1)
+            await leads.update(target["id"], changes)
+            await self._sync_external_ids(leads, target, changes)
+        data: dict[str, Any] = {"via": "capture", "matched_on": matched_on, "changes": changed}
+        if conflicts:
+            data["external_id_conflicts"] = conflicts
+        await events.append([NewEvent("lead.merged", target["id"], now, data, principal.key_id)])
+        merged = {**target, **changes}
+        if changes:
+            [merged] = await self._rescore(conn, principal, merged)
+        return Captured(merged, merged=True)
 
     async def _create_in_one_statement(
         self, principal: Principal, fields: dict[str, Any], model: ActiveModel
@@ -621,6 +630,7 @@ class LeadService:
             await StageRepository(conn, principal.workspace_id).erase_lead(lead_id)
             await SlaRepository(conn, principal.workspace_id).erase_lead(lead_id)
             await WebhookRepository(conn, principal.workspace_id).erase_lead(lead_id)
+            await SourceRepository(conn, principal.workspace_id).erase_lead(lead_id)
             await leads.delete(lead_id)
             # Only the id survives: the erasure is recorded, the person is not.
             await events.append(

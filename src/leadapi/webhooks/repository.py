@@ -36,9 +36,10 @@ async def subscriptions_behind(conn: AsyncConnection, limit: int) -> list[dict[s
 
 
 async def claim_due(conn: AsyncConnection, now: datetime, limit: int) -> list[dict[str, Any]]:
-    """Pending deliveries due by `now`, oldest first, each only when no earlier pending delivery
-    of the same lead to the same subscription waits (in order per lead); locked on PostgreSQL,
-    skipping those another worker holds. The caller leases them before committing."""
+    """Pending deliveries of active subscriptions due by `now`, oldest first, each only when no
+    earlier pending delivery of the same lead to the same subscription waits (in order per lead);
+    locked on PostgreSQL, skipping those another worker holds. The caller leases them before
+    committing. (A disabled subscription's deliveries wait: re-enabling it sends them.)"""
     earlier = aliased(deliveries)
     waits_for_earlier = (
         select(earlier.c.id)
@@ -52,7 +53,14 @@ async def claim_due(conn: AsyncConnection, now: datetime, limit: int) -> list[di
     )
     stmt = (
         select(deliveries)
-        .where(deliveries.c.status == "pending", deliveries.c.next_attempt_at <= now, ~waits_for_earlier)
+        .where(
+            deliveries.c.status == "pending",
+            deliveries.c.next_attempt_at <= now,
+            select(subscriptions.c.id)
+            .where(subscriptions.c.id == deliveries.c.subscription_id, subscriptions.c.active.is_(True))
+            .exists(),
+            ~waits_for_earlier,
+        )
         .order_by(deliveries.c.next_attempt_at)
         .limit(limit)
     )

@@ -47,7 +47,7 @@ FANOUT_SUBSCRIPTIONS = 50
 FANOUT_EVENTS = 1000
 DELIVERY_BATCH = 20
 ROTATED_SECRET_VALID = timedelta(hours=24)
-LEASE_MARGIN = timedelta(seconds=50)  # beyond the request timeout, before a lease expires
+LEASE_MARGIN = timedelta(seconds=10)  # beyond the request timeout, before a lease expires
 
 
 def new_secret() -> str:
@@ -245,9 +245,10 @@ class WebhookService:
     # ---- background rounds -------------------------------------------------------------------------
 
     async def fan_out_once(self) -> int:
-        """Turn numbered events into deliveries for the subscriptions behind; returns how many."""
+        """Turn numbered events into deliveries for (a batch of) the subscriptions behind; returns
+        how many subscriptions moved on."""
         now = self.clock()
-        made = 0
+        moved = 0
         async with self.db.transaction() as conn:
             for sub in await subscriptions_behind(conn, FANOUT_SUBSCRIPTIONS):
                 events = EventRepository(conn, sub["workspace_id"])
@@ -265,8 +266,8 @@ class WebhookService:
                 repo = WebhookRepository(conn, sub["workspace_id"])
                 await repo.add_deliveries(rows)
                 await repo.update(sub["id"], {"cursor": batch[-1]["seq"]})
-                made += len(rows)
-        return made
+                moved += 1
+        return moved
 
     async def deliver_once(self) -> int:
         """Lease the due deliveries (a batch), send them concurrently, record each outcome;
@@ -355,6 +356,6 @@ class WebhookService:
 
     async def run_once(self) -> bool:
         """One background round: fan out, then deliver; True when there may be more to do."""
-        made = await self.fan_out_once()
+        moved = await self.fan_out_once()
         sent = await self.deliver_once()
-        return made > 0 or sent == DELIVERY_BATCH
+        return moved > 0 or sent == DELIVERY_BATCH

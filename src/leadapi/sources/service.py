@@ -1,0 +1,310 @@
+"""Inbound form sources: a provider posts a submission, we check its signature, keep it raw, and
+in one transaction upsert the lead (deduped as any capture) and append its `form_submit` event.
+
+A submission the mapping cannot turn into a lead is kept as failed, with the reason, and can be
+replayed once the mapping is fixed; a provider's retry of a submission (same provider id, or the
+same body and timestamp) is acknowledged and not counted twice.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy.exc import IntegrityError
+
+from leadapi.db import Database
+from leadapi.errors import ProblemError, not_found, validation_problem
+from leadapi.events.schemas import EventIn
+from leadapi.events.service import EventService
+from leadapi.ids import new_id
+from leadapi.leads.schemas import LeadCreate
+from leadapi.leads.service import CAPTURE_ATTEMPTS, LeadService, MatchVanishedError
+from leadapi.sources import engine
+from leadapi.sources.repository import SourceRepository, source_by_id
+from leadapi.sources.schemas import SourceCreate, SourceUpdate
+from leadapi.workspaces.service import Principal
+
+SOURCE_SCOPES = frozenset({"read", "write"})
+MAX_SOURCES = 100
+
+
+class SubmissionFailedError(Exception):
+    def __init__(self, submission_id: str, reason: str) -> None:
+        super().__init__(reason)
+        self.submission_id = submission_id
+        self.reason = reason
+
+
+def _problem(failed: SubmissionFailedError) -> ProblemError:
+    return ProblemError(
+        422,
+        f"The submission was kept but could not be mapped to a lead: {failed.reason}",
+        slug="submission-failed",
+        extra={"submission_id": failed.submission_id},
+    )
+
+
+class SourceService:
+    def __init__(
+        self, db: Database, clock: Callable[[], datetime], leads: LeadService, events: EventService
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.leads = leads
+        self.events = events
+
+    # ---- sources -------------------------------------------------------------------------------
+
+    async def create(self, principal: Principal, data: SourceCreate) -> dict[str, Any]:
+        if data.kind != "generic" and data.secret is None:
+            raise validation_problem(
+                [
+                    {
+                        "field": "secret",
+                        "message": f"a {data.kind} source needs the signing secret {data.kind} gave you",
+                    }
+                ]
+            )
+        now = self.clock()
+        row: dict[str, Any] = {
+            "id": new_id("source"),
+            "name": data.name,
+            "kind": data.kind,
+            "mapping": data.mapping,
+            "defaults": (
+                data.defaults.model_dump()
+                if data.defaults
+                else {"source": None, "tags": [], "attributes": {}}
+            ),
+            "secret": data.secret or secrets.token_urlsafe(32),
+            "created_at": now,
+            "updated_at": now,
+        }
+        async with self.db.transaction() as conn:
+            repo = SourceRepository(conn, principal.workspace_id)
+            if len(await repo.all()) >= MAX_SOURCES:
+                raise ProblemError(409, f"A workspace has at most {MAX_SOURCES} sources.")
+            await repo.add(row)
+        return row
+
+    async def all(self, principal: Principal) -> list[dict[str, Any]]:
+        async with self.db.read() as conn:
+            return await SourceRepository(conn, principal.workspace_id).all()
+
+    async def get(self, principal: Principal, source_id: str) -> dict[str, Any]:
+        async with self.db.read() as conn:
+            row = await SourceRepository(conn, principal.workspace_id).get(source_id)
+        if row is None:
+            raise not_found("Source", source_id)
+        return row
+
+    async def update(self, principal: Principal, source_id: str, data: SourceUpdate) -> dict[str, Any]:
+        changes = data.model_dump(exclude_unset=True)
+        for name in ("name", "mapping", "secret"):
+            if name in changes and changes[name] is None:
+                raise validation_problem([{"field": name, "message": "cannot be null"}])
+        if "defaults" in changes:
+            changes["defaults"] = (
+                data.defaults.model_dump()
+                if data.defaults
+                else {"source": None, "tags": [], "attributes": {}}
+            )
+        async with self.db.transaction() as conn:
+            repo = SourceRepository(conn, principal.workspace_id)
+            row = await repo.get(source_id)
+            if row is None:
+                raise not_found("Source", source_id)
+            changes["updated_at"] = self.clock()
+            await repo.update(source_id, changes)
+        return {**row, **changes}
+
+    async def delete(self, principal: Principal, source_id: str) -> None:
+        async with self.db.transaction() as conn:
+            repo = SourceRepository(conn, principal.workspace_id)
+            if await repo.get(source_id) is None:
+                raise not_found("Source", source_id)
+            await repo.delete(source_id)
+
+    async def submissions(
+        self,
+        principal: Principal,
+        source_id: str,
+        status: str | None,
+        limit: int,
+        before: tuple[datetime, str] | None,
+    ) -> list[dict[str, Any]]:
+        async with self.db.read() as conn:
+            repo = SourceRepository(conn, principal.workspace_id)
+            if await repo.get(source_id) is None:
+                raise not_found("Source", source_id)
+            return await repo.submissions_of(source_id, status, limit, before)
+
+    # ---- receiving ---------------------------------------------------------------------------
+
+    async def receive(
+        self, source_id: str, method: str, url: str, headers: Mapping[str, str], body: bytes
+    ) -> dict[str, Any]:
+        """`POST /v1/hooks/{source_id}`: (the reply); raises 404, 401, 415 or 422 (kept as failed)."""
+        async with self.db.read() as conn:
+            source = await source_by_id(conn, source_id)
+        if source is None:
+            raise not_found("Source", source_id)
+        now = self.clock()
+        try:
+            engine.verify(source["kind"], source["secret"], headers, body, method, url, now)
+        except engine.SignatureError as exc:
+            raise ProblemError(
+                401, f"The submission's signature is not valid: {exc}.", slug="bad-signature"
+            ) from exc
+        content_type = headers.get("content-type", "")
+        media = content_type.split(";", 1)[0].strip().lower()
+        if media not in ("application/json", "application/x-www-form-urlencoded") and not media.endswith(
+            "+json"
+        ):
+            raise ProblemError(415, "Send JSON or application/x-www-form-urlencoded.")
+        try:
+            payload: dict[str, Any] | None = engine.parse(content_type, body)
+            reason = None
+        except engine.PayloadError as exc:
+            payload, reason = None, str(exc)
+        submission = {
+            "id": new_id("submission"),
+            "source_id": source_id,
+            "received_at": now,
+            "content_type": content_type[:200],
+            "body": body.decode(errors="replace"),
+            "dedupe_key": engine.dedupe_key(source["kind"], payload or {}, body, headers),
+            "replayed_at": None,
+        }
+        try:
+            return await self._process(source, submission, payload, reason, replay=False)
+        except SubmissionFailedError as failed:
+            raise _problem(failed) from None
+
+    async def replay(self, principal: Principal, source_id: str, submission_id: str) -> dict[str, Any]:
+        """Map a stored submission again (after the mapping was fixed)."""
+        async with self.db.read() as conn:
+            repo = SourceRepository(conn, principal.workspace_id)
+            source = await repo.get(source_id)
+            stored = None if source is None else await repo.submission(source_id, submission_id)
+        if source is None:
+            raise not_found("Source", source_id)
+        if stored is None:
+            raise not_found("Submission", submission_id)
+        if stored["status"] == "accepted":
+            raise ProblemError(
+                409, f"Submission {submission_id!r} was accepted already (lead {stored['lead_id']})."
+            )
+        try:
+            payload: dict[str, Any] | None = engine.parse(stored["content_type"], stored["body"].encode())
+            reason = None
+        except engine.PayloadError as exc:
+            payload, reason = None, str(exc)
+        try:
+            return await self._process(
+                source, {**stored, "replayed_at": self.clock()}, payload, reason, replay=True
+            )
+        except SubmissionFailedError as failed:
+            raise _problem(failed) from None
+
+    def _map(
+        self, source: Mapping[str, Any], payload: Mapping[str, Any]
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """(normalised lead fields, event properties); raises ValueError with the reason."""
+        mapped = engine.apply(source["kind"], source["mapping"], source["defaults"], payload)
+        try:
+            data = LeadCreate.model_validate(mapped.lead)
+            EventIn(type="form_submit", properties=mapped.properties)
+        except ValidationError as exc:
+            raise ValueError(
+                "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()[:10])
+            ) from exc
+        try:
+            fields = self.leads.prepare(data)
+        except ProblemError as exc:
+            raise ValueError("; ".join(f"{e['field']}: {e['message']}" for e in exc.errors or [])) from exc
+        if not (fields.get("email") or fields.get("phone") or fields.get("external_ids")):
+            missing = f" (not in the payload: {', '.join(mapped.missing)})" if mapped.missing else ""
+            raise ValueError(f"the mapping gives no email, phone or external id{missing}")
+        return fields, mapped.properties
+
+    async def _process(
+        self,
+        source: Mapping[str, Any],
+        submission: dict[str, Any],
+        payload: Mapping[str, Any] | None,
+        reason: str | None,
+        *,
+        replay: bool,
+    ) -> dict[str, Any]:
+        fields: dict[str, Any] = {}
+        properties: dict[str, Any] = {}
+        if payload is not None:
+            try:
+                fields, properties = self._map(source, payload)
+            except ValueError as exc:
+                reason = str(exc)[:2000]
+        principal = Principal(source["workspace_id"], source["id"], SOURCE_SCOPES)
+        for attempt in range(1, CAPTURE_ATTEMPTS + 1):
+            try:
+                return await self._store(principal, source, submission, fields, properties, reason, replay)
+            except (IntegrityError, MatchVanishedError):
+                if attempt == CAPTURE_ATTEMPTS:
+                    raise
+        raise AssertionError("unreachable")
+
+    async def _store(
+        self,
+        principal: Principal,
+        source: Mapping[str, Any],
+        submission: dict[str, Any],
+        fields: dict[str, Any],
+        properties: dict[str, Any],
+        reason: str | None,
+        replay: bool,
+    ) -> dict[str, Any]:
+        failed: SubmissionFailedError | None = None
+        async with self.db.transaction() as conn:
+            repo = SourceRepository(conn, principal.workspace_id)
+            if not replay:
+                seen = await repo.submission_by_key(source["id"], submission["dedupe_key"])
+                if seen is not None:
+                    if seen["status"] != "accepted":
+                        raise SubmissionFailedError(seen["id"], seen["error"] or "failed before")
+                    return _reply(seen, replayed=True)
+            if reason is not None:
+                values = {"status": "failed", "error": reason, "lead_id": None, "event_id": None}
+                failed = SubmissionFailedError(submission["id"], reason)
+            else:
+                captured = await self.leads.capture_in(conn, principal, fields, overwrite=False)
+                event = EventIn(type="form_submit", properties=properties, source=source["name"][:100])
+                row, _ = await self.events.record_in(conn, principal, captured.lead, event, self.clock())
+                values = {
+                    "status": "accepted",
+                    "error": None,
+                    "lead_id": captured.lead["id"],
+                    "event_id": row["id"],
+                }
+            if replay:
+                await repo.update_submission(
+                    submission["id"], {**values, "replayed_at": submission["replayed_at"]}
+                )
+            else:
+                await repo.add_submission({**submission, **values})
+        if failed is not None:
+            raise failed
+        return _reply({**submission, **values}, replayed=False)
+
+
+def _reply(submission: Mapping[str, Any], replayed: bool) -> dict[str, Any]:
+    return {
+        "submission_id": submission["id"],
+        "status": "accepted",
+        "lead_id": submission["lead_id"],
+        "event_id": submission["event_id"],
+        "replayed": replayed,
+    }
