@@ -194,6 +194,19 @@ async def test_timeouts_redirects_and_big_answers(
         "timed out",
         None,
     )
+    # A redirect is not followed: it is a failed attempt, and /ok never hears of it.
+    moved = await subscribe(client, tenant, f"{receiver.base}/redirect", ["lead.created"])
+    await new_lead(client, tenant, "moved@acme.com")
+    await pump(app)
+    [redirected] = await deliveries(client, tenant, moved["id"])
+    assert (redirected["status"], redirected["last_status_code"]) == ("pending", 307)
+    assert receiver.at("/ok") == []
+    # An endpoint that answers 100 kB is read up to a small limit, and its 200 counts.
+    big = await subscribe(client, tenant, f"{receiver.base}/ok", ["lead.created"])
+    await new_lead(client, tenant, "big@acme.com")
+    await pump(app)
+    [answered] = await deliveries(client, tenant, big["id"])
+    assert (answered["status"], answered["last_status_code"]) == ("succeeded", 200)
 
 
 async def test_in_order_per_lead(

@@ -1,6 +1,6 @@
 """A real HTTP endpoint on loopback for webhook tests: it records every request and answers as
-each path says: `/ok` 200, `/gone` 410, `/fail` 500, `/slow` after the sender's timeout,
-`/flaky/<n>` 500 for its first n requests, then 200."""
+each path says: `/ok` 200, `/redirect` 307 to /ok, `/gone` 410, `/fail` 500, `/slow` after the
+sender's timeout, `/flaky/<n>` 500 for its first n requests, then 200."""
 
 from __future__ import annotations
 
@@ -43,7 +43,10 @@ class Receiver:
         self.requests.append(Received(path, headers, body))
         self._seen[path] += 1
         status = 200
-        if path == "/gone":
+        extra: list[tuple[bytes, bytes]] = []
+        if path == "/redirect":
+            status, extra = 307, [(b"location", b"/ok")]
+        elif path == "/gone":
             status = 410
         elif path == "/fail":
             status = 500
@@ -52,7 +55,11 @@ class Receiver:
         elif path.startswith("/flaky/"):
             status = 500 if self._seen[path] <= int(path.rsplit("/", 1)[1]) else 200
         await send(
-            {"type": "http.response.start", "status": status, "headers": [(b"content-type", b"text/plain")]}
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [(b"content-type", b"text/plain"), *extra],
+            }
         )
         await send({"type": "http.response.body", "body": b"x" * 100_000})  # more than the sender reads
 
