@@ -284,3 +284,19 @@ async def test_a_merge_keeps_the_duplicates_touch_and_moves(
     assert merged.status_code == 200, merged.text
     assert merged.json()["first_touch_at"] == touched_at
     assert await moves_of(client, tenant, survivor["id"]) == [("new", "sql")]
+
+
+async def test_stage_history_pages(client: httpx.AsyncClient, tenant: Tenant) -> None:
+    lead = await new_lead(client, tenant, "pages@prospect.io")
+    for stage in ("mql", "sql", "accepted", "opportunity"):
+        assert (await move(client, tenant, lead["id"], to=stage)).status_code == 200
+    url = f"/v1/leads/{lead['id']}/stages"
+    first = (await client.get(url, params={"limit": 3}, headers=tenant.read)).json()
+    assert first["next_cursor"] is not None
+    rest = (
+        await client.get(url, params={"limit": 3, "cursor": first["next_cursor"]}, headers=tenant.read)
+    ).json()
+    assert rest["next_cursor"] is None
+    assert [m["to_stage"] for m in first["data"] + rest["data"]] == ["opportunity", "accepted", "sql", "mql"]
+    bad = await client.get(url, params={"cursor": "not-a-cursor"}, headers=tenant.read)
+    assert bad.status_code == 400

@@ -10,7 +10,7 @@ import base64
 import binascii
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -104,3 +104,21 @@ def keyset_clause(
         alternatives.append(and_(*equal_so_far, after) if equal_so_far else after)
         equal_so_far.append(same)
     return or_(*alternatives) if alternatives else true()
+
+
+def time_cursor(cursor: str | None) -> tuple[datetime, str] | None:
+    """Where a newest-first list (by a time, then id) continues: after this (time, id); None
+    from the top."""
+    if not cursor:
+        return None
+    at, last_id = decode_cursor(cursor, ["datetime", "id"])
+    return at, last_id
+
+
+def next_time_cursor(rows: Sequence[Mapping[str, Any]], limit: int, time_field: str) -> str | None:
+    """The cursor after a page read with `limit + 1` rows (the extra one says there is more);
+    None on the last page."""
+    if len(rows) <= limit:
+        return None
+    last = rows[limit - 1]
+    return encode_cursor([last[time_field], last["id"]])

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Query, Request, Response
 
 from leadapi.api.auth import Admin, Reader, Writer
-from leadapi.api.pagination import decode_cursor, encode_cursor
+from leadapi.api.pagination import next_time_cursor, time_cursor
 from leadapi.errors import PROBLEM_RESPONSES, validation_problem
 from leadapi.leads.service import LeadService
 from leadapi.routing.engine import Decision as EngineDecision
@@ -153,12 +153,7 @@ async def list_lead_assignments(
     cursor: Annotated[str | None, Query(max_length=2000)] = None,
 ) -> AssignmentList:
     """Newest first: who got the lead, by what (routing, manual, reassign) and why."""
-    before = None
-    if cursor:
-        at, last_id = decode_cursor(cursor, ["datetime", "id"])
-        before = (at, last_id)
+    before = time_cursor(cursor)
     rows = await _service(request).assignments(principal, lead_id, limit + 1, before)
-    next_cursor = (
-        encode_cursor([rows[limit - 1]["created_at"], rows[limit - 1]["id"]]) if len(rows) > limit else None
-    )
+    next_cursor = next_time_cursor(rows, limit, "created_at")
     return AssignmentList(data=[Assignment.model_validate(r) for r in rows[:limit]], next_cursor=next_cursor)

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request, Response
 
 from leadapi.api.auth import Admin, Reader
-from leadapi.api.pagination import decode_cursor, encode_cursor
+from leadapi.api.pagination import next_time_cursor, time_cursor
 from leadapi.errors import PROBLEM_RESPONSES, validation_problem
 from leadapi.sla.schemas import Breach, BreachList, Policy, PolicyCreate, PolicyList, PolicyUpdate
 from leadapi.sla.service import SlaService
@@ -80,10 +80,7 @@ async def list_sla_breaches(
             raise validation_problem([{"field": name, "message": "give a time zone offset (e.g. Z)"}])
     if from_ is not None and to is not None and from_ >= to:
         raise validation_problem([{"field": "to", "message": "`to` comes after `from`"}])
-    before = None
-    if cursor:
-        at, last_id = decode_cursor(cursor, ["datetime", "id"])
-        before = (at, last_id)
+    before = time_cursor(cursor)
     rows = await _service(request).breaches(
         principal,
         owner_id=owner_id,
@@ -94,7 +91,5 @@ async def list_sla_breaches(
         limit=limit + 1,
         before=before,
     )
-    next_cursor = (
-        encode_cursor([rows[limit - 1]["breached_at"], rows[limit - 1]["id"]]) if len(rows) > limit else None
-    )
+    next_cursor = next_time_cursor(rows, limit, "breached_at")
     return BreachList(data=[Breach.model_validate(r) for r in rows[:limit]], next_cursor=next_cursor)

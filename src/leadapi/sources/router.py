@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request, Response
 
 from leadapi.api.auth import Admin, Reader, Writer
-from leadapi.api.pagination import decode_cursor, encode_cursor
+from leadapi.api.pagination import next_time_cursor, time_cursor
 from leadapi.errors import PROBLEM_RESPONSES
 from leadapi.sources.schemas import (
     HookReply,
@@ -82,14 +82,9 @@ async def list_source_submissions(
     cursor: Annotated[str | None, Query(max_length=2000)] = None,
 ) -> SubmissionList:
     """Newest first, each with its raw payload; failed ones with the reason."""
-    before = None
-    if cursor:
-        at, last_id = decode_cursor(cursor, ["datetime", "id"])
-        before = (at, last_id)
+    before = time_cursor(cursor)
     rows = await _service(request).submissions(principal, source_id, status, limit + 1, before)
-    next_cursor = (
-        encode_cursor([rows[limit - 1]["received_at"], rows[limit - 1]["id"]]) if len(rows) > limit else None
-    )
+    next_cursor = next_time_cursor(rows, limit, "received_at")
     return SubmissionList(data=[Submission.model_validate(r) for r in rows[:limit]], next_cursor=next_cursor)
 
 

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Query, Request, Response
 
 from leadapi.api.auth import Admin, Reader, Writer
-from leadapi.api.pagination import decode_cursor, encode_cursor
+from leadapi.api.pagination import next_time_cursor, time_cursor
 from leadapi.errors import PROBLEM_RESPONSES
 from leadapi.leads.schemas import Lead
 from leadapi.leads.service import etag, public
@@ -108,12 +108,9 @@ async def list_lead_stage_changes(
     cursor: Annotated[str | None, Query(max_length=2000)] = None,
 ) -> StageChangeList:
     """Newest first: every move with who made it (api key, owner, system) and why."""
-    before = None
-    if cursor:
-        at, last_id = decode_cursor(cursor, ["datetime", "id"])
-        before = (at, last_id)
+    before = time_cursor(cursor)
     rows = await _service(request).history(principal, lead_id, limit + 1, before)
-    next_cursor = encode_cursor([rows[limit - 1]["at"], rows[limit - 1]["id"]]) if len(rows) > limit else None
+    next_cursor = next_time_cursor(rows, limit, "at")
     return StageChangeList(
         data=[StageChange.model_validate(r) for r in rows[:limit]], next_cursor=next_cursor
     )

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request, Response
 
 from leadapi.api.auth import Admin, Reader
-from leadapi.api.pagination import decode_cursor, encode_cursor
+from leadapi.api.pagination import decode_cursor, encode_cursor, next_time_cursor, time_cursor
 from leadapi.errors import PROBLEM_RESPONSES
 from leadapi.webhooks.schemas import (
     Delivery,
@@ -119,14 +119,9 @@ async def list_webhook_deliveries(
     cursor: Annotated[str | None, Query(max_length=2000)] = None,
 ) -> DeliveryList:
     """Newest first: status, attempts, the last response code and latency, the next attempt."""
-    before = None
-    if cursor:
-        at, last_id = decode_cursor(cursor, ["datetime", "id"])
-        before = (at, last_id)
+    before = time_cursor(cursor)
     rows = await _service(request).deliveries(principal, webhook_id, status, limit + 1, before)
-    next_cursor = (
-        encode_cursor([rows[limit - 1]["created_at"], rows[limit - 1]["id"]]) if len(rows) > limit else None
-    )
+    next_cursor = next_time_cursor(rows, limit, "created_at")
     return DeliveryList(data=[_delivery(r) for r in rows[:limit]], next_cursor=next_cursor)
 
 
