@@ -4,6 +4,7 @@ and replayed, duplicates, and bad input."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
@@ -299,3 +300,18 @@ async def test_source_bad_input(client: httpx.AsyncClient, tenant: Tenant, other
         await client.patch(f"/v1/sources/{source['id']}", json={"mapping": None}, headers=tenant.admin)
     ).status_code == 422
     assert (await client.delete(f"/v1/sources/{source['id']}", headers=tenant.admin)).status_code == 204
+
+
+async def test_concurrent_replays_accept_once(
+    postgres_only: None, app: FastAPI, client: httpx.AsyncClient, tenant: Tenant, clock: Clock
+) -> None:
+    source = await add_source(client, tenant, name="Website", mapping={"mail": "email"})
+    failed = await post_generic(client, source, {"email_address": "twice@acme.com"}, int(clock().timestamp()))
+    assert failed.status_code == 422
+    await client.patch(
+        f"/v1/sources/{source['id']}", json={"mapping": {"email_address": "email"}}, headers=tenant.admin
+    )
+    url = f"/v1/sources/{source['id']}/submissions/{failed.json()['submission_id']}/replay"
+    answers = await asyncio.gather(*(client.post(url, headers=tenant.write) for _ in range(4)))
+    assert sorted(r.status_code for r in answers) == [200, 409, 409, 409]
+    assert len(await events_of(app, tenant, "form_submit")) == 1

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import partial
 from typing import Any
@@ -256,23 +256,15 @@ class LeadService:
         if promoted is not None:
             change, data = change_record(pipeline, row, promoted, PROMOTED_BY, now, reason="band_changed")
             row["stage"] = promoted
-            capture = FastCapture(
-                row, created, scored_event, change, _event_row("lead.stage_changed", now, actor, data)
-            )
+            stage_event = _event_row("lead.stage_changed", now, actor, data)
+            capture = replace(capture, stage_change=change, stage_event=stage_event)
         shown = public(row)
         created["data"] = {"lead": shown}
         if starts_routing(route_on, None, row, pipeline.closed):
             assigned = self.routing.plan_fast(principal.workspace_id, row, now, actor)
             if assigned is None:
                 return None  # the decision needs the database: the general path
-            capture = FastCapture(
-                {**row, "version": 2},
-                created,
-                scored_event,
-                capture.stage_change,
-                capture.stage_event,
-                assigned,
-            )
+            capture = replace(capture, row={**row, "version": 2}, assigned=assigned)
         async with self.db.asyncpg_connection() as conn:
             outcome, owner_id = await FastCreate(conn, principal.workspace_id).create_if_new(
                 capture, model.id, route_on, pipeline.version

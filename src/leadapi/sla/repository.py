@@ -81,16 +81,14 @@ class SlaRepository:
 
     # ---- clocks ------------------------------------------------------------------------------
 
-    async def current_assignment(self, lead_id: str, *, lock: bool = False) -> dict[str, Any] | None:
-        """The lead's latest assignment (the one whose clock may run)."""
+    async def current_assignment(self, lead_id: str) -> dict[str, Any] | None:
+        """The lead's latest assignment (the one whose clock may run); callers hold the lead's lock."""
         stmt = (
             select(assignments)
             .where(assignments.c.workspace_id == self.workspace_id, assignments.c.lead_id == lead_id)
             .order_by(assignments.c.created_at.desc(), assignments.c.id.desc())
             .limit(1)
         )
-        if lock and self.conn.dialect.name == "postgresql":
-            stmt = stmt.with_for_update()
         row = (await self.conn.execute(stmt)).mappings().first()
         return dict(row) if row else None
 

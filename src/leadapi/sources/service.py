@@ -270,7 +270,12 @@ class SourceService:
         failed: SubmissionFailedError | None = None
         async with self.db.transaction() as conn:
             repo = SourceRepository(conn, principal.workspace_id)
-            if not replay:
+            if replay:
+                # Two replays of one submission at once: the second waits, then finds it accepted.
+                current = await repo.submission(source["id"], submission["id"], lock=True)
+                if current is not None and current["status"] == "accepted":
+                    raise ProblemError(409, f"Submission {submission['id']!r} was accepted already.")
+            else:
                 seen = await repo.submission_by_key(source["id"], submission["dedupe_key"])
                 if seen is not None:
                     if seen["status"] != "accepted":
