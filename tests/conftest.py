@@ -34,9 +34,10 @@ class Clock:
 
     def __init__(self) -> None:
         self.offset = timedelta()
+        self.frozen: datetime | None = None
 
     def __call__(self) -> datetime:
-        return datetime.now(UTC) + self.offset
+        return (self.frozen or datetime.now(UTC)) + self.offset
 
     def advance(self, **kwargs: float) -> None:
         self.offset += timedelta(**kwargs)
@@ -51,6 +52,18 @@ class Clock:
             yield
         finally:
             self.offset = saved
+
+
+    @contextmanager
+    def freeze(self, at: datetime) -> Iterator[None]:
+        """Stop time at `at` for a block (advance() still moves it), then give real time back:
+        for tests whose expected figures are exact durations."""
+        saved = (self.frozen, self.offset)
+        self.frozen, self.offset = at, timedelta()
+        try:
+            yield
+        finally:
+            self.frozen, self.offset = saved
 
 
 async def _pg_reachable() -> str | None:

@@ -25,6 +25,7 @@ from leadapi.events.router import router as events_router
 from leadapi.jobs.router import router as jobs_router
 from leadapi.leads.router import router as leads_router
 from leadapi.owners.router import router as owners_router
+from leadapi.reports.router import router as reports_router
 from leadapi.routing.router import lead_router as lead_routing_router
 from leadapi.routing.router import router as routing_router
 from leadapi.scoring.router import lead_router as lead_scoring_router
@@ -113,6 +114,7 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
     app.state.stages = services.stages
     app.state.webhooks = services.webhooks
     app.state.sources = services.sources
+    app.state.reports = services.reports
 
     install_handlers(app)
     app.include_router(leads_router)
@@ -129,6 +131,7 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
     app.include_router(webhooks_router)
     app.include_router(sources_router)
     app.include_router(hook_router)
+    app.include_router(reports_router)
     app.include_router(api_keys_router)
     _add_health(app, db)
 

@@ -13,6 +13,7 @@ from leadapi.events.service import EventService
 from leadapi.jobs.service import JobService
 from leadapi.leads.service import LeadService
 from leadapi.owners.service import OwnerService
+from leadapi.reports.service import ReportService
 from leadapi.routing.service import RoutingService
 from leadapi.scoring.scorer import Scorer
 from leadapi.scoring.service import ScoringService
@@ -41,6 +42,7 @@ class Services:
     stages: StageService
     webhooks: WebhookService
     sources: SourceService
+    reports: ReportService
 
 
 def build_services(settings: Settings, clock: Callable[[], datetime]) -> Services:
@@ -75,4 +77,5 @@ def build_services(settings: Settings, clock: Callable[[], datetime]) -> Service
             db, clock, timeout=settings.webhook_timeout, allow_private=settings.webhooks_allow_private
         ),
         sources=SourceService(db, clock, leads, events),
+        reports=ReportService(db, clock, stages),
     )

@@ -1,0 +1,262 @@
+"""Reports over HTTP: JSON by default, CSV with `Accept: text/csv`."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+from pydantic import BaseModel
+
+from leadapi.api.auth import Reader
+from leadapi.errors import PROBLEM_RESPONSES, validation_problem
+from leadapi.reports.engine import GROUP_BYS, MAX_RANGE, ReportQuery, csv_rows
+from leadapi.reports.schemas import (
+    ActivationReport,
+    FunnelReport,
+    OwnersReport,
+    ScoresReport,
+    SlaReport,
+    SourcesReport,
+    SpeedReport,
+    VelocityReport,
+)
+from leadapi.reports.service import Report, ReportService
+from leadapi.workspaces.service import Principal
+
+router = APIRouter(prefix="/v1/reports", tags=["reports"], responses=PROBLEM_RESPONSES)
+
+DEFAULT_RANGE = timedelta(days=30)
+QUERY_NAMES = frozenset({"from", "to", "source", "owner_id", "utm_campaign", "tag", "group_by"})
+CSV = "text/csv"
+CSV_RESPONSE: dict[int | str, dict[str, Any]] = {
+    200: {"content": {CSV: {"schema": {"type": "string"}}}, "description": "JSON, or CSV on request."}
+}
+
+
+@dataclass(frozen=True)
+class RawQuery:
+    start: datetime | None
+    end: datetime | None
+    source: str | None
+    owner_id: str | None
+    utm_campaign: str | None
+    tag: str | None
+    group_by: str | None
+
+
+def raw_query(
+    request: Request,
+    from_: Annotated[
+        datetime | None,
+        Query(
+            alias="from", description="Range start (inclusive). Default: 30 days before `to`. No offset: UTC."
+        ),
+    ] = None,
+    to: Annotated[datetime | None, Query(description="Range end (exclusive). Default: now.")] = None,
+    source: Annotated[str | None, Query(max_length=100, description="Only leads of this source.")] = None,
+    owner_id: Annotated[str | None, Query(max_length=32, description="Only leads this owner holds.")] = None,
+    utm_campaign: Annotated[str | None, Query(max_length=200)] = None,
+    tag: Annotated[str | None, Query(max_length=50, description="Only leads with this tag.")] = None,
+    group_by: Annotated[
+        str | None,
+        Query(
+            max_length=20, description=f"Split the figures: {', '.join(GROUP_BYS)} (where the report allows)."
+        ),
+    ] = None,
+) -> RawQuery:
+    unknown = sorted(set(request.query_params) - QUERY_NAMES)
+    if unknown:
+        allowed = ", ".join(sorted(QUERY_NAMES))
+        raise validation_problem(
+            [{"field": name, "message": f"not a report parameter (known: {allowed})"} for name in unknown]
+        )
+    return RawQuery(from_, to, source, owner_id, utm_campaign, tag, group_by)
+
+
+Raw = Annotated[RawQuery, Depends(raw_query)]
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _query(
+    request: Request, raw: RawQuery, allowed: tuple[str, ...], default_group: str | None = None
+) -> ReportQuery:
+    errors: list[dict[str, str]] = []
+    group_by = raw.group_by if raw.group_by is not None else default_group
+    if group_by is not None and group_by not in allowed:
+        errors.append({"field": "group_by", "message": f"not one of {', '.join(allowed)}"})
+    end = _utc(raw.end) or request.app.state.clock()
+    start = _utc(raw.start) or end - DEFAULT_RANGE
+    if start >= end:
+        errors.append({"field": "from", "message": "must be before `to`"})
+    elif end - start > MAX_RANGE:
+        errors.append({"field": "from", "message": f"the range spans at most {MAX_RANGE.days} days"})
+    if errors:
+        raise validation_problem(errors)
+    return ReportQuery(start, end, raw.source, raw.owner_id, raw.utm_campaign, raw.tag, group_by)
+
+
+def _service(request: Request) -> ReportService:
+    service: ReportService = request.app.state.reports
+    return service
+
+
+def _respond(request: Request, model: type[BaseModel], body: Report, sections: tuple[str, ...]) -> Any:
+    if CSV in request.headers.get("accept", ""):
+        columns, lines = csv_rows(body, sections)
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(lines)
+        return Response(out.getvalue(), media_type=CSV)
+    return model.model_validate(body)
+
+
+Runner = Callable[[Principal, ReportQuery], Awaitable[Report]]
+
+
+async def _report(
+    request: Request,
+    principal: Principal,
+    raw: RawQuery,
+    run: Runner,
+    model: type[BaseModel],
+    *,
+    allowed: tuple[str, ...] = GROUP_BYS,
+    default_group: str | None = None,
+    sections: tuple[str, ...] = ("total", "groups"),
+) -> Any:
+    return _respond(
+        request, model, await run(principal, _query(request, raw, allowed, default_group)), sections
+    )
+
+
+@router.get(
+    "/funnel",
+    operation_id="funnel_report",
+    response_model=FunnelReport,
+    responses=CSV_RESPONSE,
+    summary="Funnel",
+)
+async def funnel_report(request: Request, principal: Reader, raw: Raw) -> Any:
+    """Of the leads created in the range: how many entered and reached each stage, the
+    conversion between consecutive funnel stages, lead-to-MQL, MQL-to-SQL, SQL acceptance and
+    lead-to-customer. Split by day, week, month (of creation), source, owner or UTM fields."""
+    return await _report(request, principal, raw, _service(request).funnel, FunnelReport)
+
+
+@router.get(
+    "/speed-to-lead",
+    operation_id="speed_to_lead_report",
+    response_model=SpeedReport,
+    responses=CSV_RESPONSE,
+    summary="Speed to lead",
+)
+async def speed_to_lead_report(request: Request, principal: Reader, raw: Raw) -> Any:
+    """First touch after creation (leads created in the range) and after assignment
+    (assignments made in the range): median, p90, share within 5 minutes and within an hour,
+    share never touched; overall, per group and per owner."""
+    return await _report(
+        request,
+        principal,
+        raw,
+        _service(request).speed_to_lead,
+        SpeedReport,
+        sections=("total", "groups", "owners"),
+    )
+
+
+@router.get(
+    "/sla", operation_id="sla_report", response_model=SlaReport, responses=CSV_RESPONSE, summary="SLA"
+)
+async def sla_report(request: Request, principal: Reader, raw: Raw) -> Any:
+    """First-touch SLA clocks of the assignments made in the range: covered, met, breached,
+    running, stopped, and compliance (met / decided); per policy and per owner."""
+    return await _report(
+        request,
+        principal,
+        raw,
+        _service(request).sla,
+        SlaReport,
+        sections=("total", "groups", "policies", "owners"),
+    )
+
+
+@router.get(
+    "/stage-velocity",
+    operation_id="stage_velocity_report",
+    response_model=VelocityReport,
+    responses=CSV_RESPONSE,
+    summary="Stage velocity",
+)
+async def stage_velocity_report(request: Request, principal: Reader, raw: Raw) -> Any:
+    """Of the leads created in the range: median and p90 time spent in each open stage
+    (completed stays), and from creation to the first won stage."""
+    return await _report(request, principal, raw, _service(request).stage_velocity, VelocityReport)
+
+
+@router.get(
+    "/sources",
+    operation_id="sources_report",
+    response_model=SourcesReport,
+    responses=CSV_RESPONSE,
+    summary="Sources",
+)
+async def sources_report(request: Request, principal: Reader, raw: Raw) -> Any:
+    """Per source (or `group_by=utm_campaign`, `utm_source`, `utm_medium`...): leads created in
+    the range, how many reached MQL, SQL and customer, the rates between, and won revenue."""
+    return await _report(
+        request, principal, raw, _service(request).sources, SourcesReport, default_group="source"
+    )
+
+
+@router.get(
+    "/owners",
+    operation_id="owners_report",
+    response_model=OwnersReport,
+    responses=CSV_RESPONSE,
+    summary="Owners",
+)
+async def owners_report(request: Request, principal: Reader, raw: Raw) -> Any:
+    """Per owner: assignments in the range and how many were touched, open leads now, leads
+    accepted, rejected and won in the range, SLA compliance and median speed to lead."""
+    return await _report(
+        request, principal, raw, _service(request).owners, OwnersReport, allowed=(), sections=("owners",)
+    )
+
+
+@router.get(
+    "/scores",
+    operation_id="scores_report",
+    response_model=ScoresReport,
+    responses=CSV_RESPONSE,
+    summary="Scores",
+)
+async def scores_report(request: Request, principal: Reader, raw: Raw) -> Any:
+    """Of the leads created in the range: a histogram of current scores in 10-point buckets,
+    the share in each band, and each band's conversion to customer (is the model predictive?)."""
+    return await _report(request, principal, raw, _service(request).scores, ScoresReport)
+
+
+@router.get(
+    "/activation",
+    operation_id="activation_report",
+    response_model=ActivationReport,
+    responses=CSV_RESPONSE,
+    summary="Activation",
+)
+async def activation_report(request: Request, principal: Reader, raw: Raw) -> Any:
+    """Of the leads created in the range, per source by default: the share with a behaviour
+    event within 7 and within 30 days of entry. Recent leads have not had their whole window."""
+    return await _report(
+        request, principal, raw, _service(request).activation, ActivationReport, default_group="source"
+    )

@@ -1,0 +1,266 @@
+"""The reports' public contract. Shares are 0..1 rounded to 4 places and null when there is
+nothing to divide by; durations are in seconds."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Share = float | None
+
+
+class ReportFrame(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    from_: datetime = Field(alias="from", description="Start of the range (inclusive).")
+    to: datetime = Field(description="End of the range (exclusive).")
+    filters: dict[str, str] = Field(description="The lead filters applied.")
+    group_by: str | None = Field(description="How `groups` splits the range; null: not split.")
+
+
+class GroupKey(BaseModel):
+    key: str | None = Field(description="The group: a UTC date (YYYY-MM-DD) or the value split by.")
+    label: str | None = Field(None, description="The owner's name, when split by owner.")
+
+
+# -- funnel ---------------------------------------------------------------------------------
+
+
+class FunnelStage(BaseModel):
+    stage: str
+    name: str
+    category: str
+    entered: int = Field(description="Leads of the cohort that were ever in this stage.")
+    reached: int | None = Field(
+        description="Funnel stages: leads that got this far (entered it or any later funnel stage)."
+    )
+    conversion: Share = Field(description="reached / reached of the funnel stage before it.")
+
+
+class FunnelRates(BaseModel):
+    lead_to_mql: Share
+    mql_to_sql: Share
+    sql_acceptance: Share = Field(description="accepted / (accepted + rejected).")
+    lead_to_customer: Share
+
+
+class FunnelFigures(BaseModel):
+    leads: int = Field(description="Leads created in the range (the cohort).")
+    stages: list[FunnelStage]
+    accepted: int = Field(description="Moves of the cohort's leads into the accepted stage.")
+    rejected: int = Field(description="Rejections of the cohort's leads by sales.")
+    customers: int = Field(description="Leads that reached a won stage.")
+    revenue: float = Field(description="The sum of won amounts.")
+    rates: FunnelRates
+
+
+class FunnelGroup(GroupKey, FunnelFigures):
+    pass
+
+
+class FunnelReport(ReportFrame):
+    total: FunnelFigures
+    groups: list[FunnelGroup]
+
+
+# -- speed to lead ----------------------------------------------------------------------------
+
+
+class SpeedStats(BaseModel):
+    touched: int
+    median_seconds: float | None
+    p90_seconds: float | None
+    within_5m: Share
+    within_1h: Share
+    never_touched: Share
+
+
+class LeadSpeed(SpeedStats):
+    leads: int = Field(description="Leads created in the range; times run from their creation.")
+
+
+class AssignmentSpeed(SpeedStats):
+    assignments: int = Field(description="Assignments made in the range; times run from each one.")
+
+
+class SpeedFigures(BaseModel):
+    after_creation: LeadSpeed
+    after_assignment: AssignmentSpeed
+
+
+class SpeedGroup(GroupKey, SpeedFigures):
+    pass
+
+
+class OwnerSpeed(BaseModel):
+    owner_id: str
+    name: str | None
+    after_assignment: AssignmentSpeed
+
+
+class SpeedReport(ReportFrame):
+    total: SpeedFigures
+    groups: list[SpeedGroup]
+    owners: list[OwnerSpeed]
+
+
+# -- SLA ------------------------------------------------------------------------------------
+
+
+class SlaFigures(BaseModel):
+    covered: int = Field(description="Assignments made in the range with an SLA clock.")
+    met: int
+    breached: int
+    running: int
+    stopped: int = Field(description="The lead moved on (reassigned, rejected, won, lost) before a verdict.")
+    compliance: Share = Field(description="met / (met + breached).")
+
+
+class SlaGroup(GroupKey, SlaFigures):
+    pass
+
+
+class SlaPolicyFigures(SlaFigures):
+    policy_id: str
+    name: str | None = Field(description="Null when the policy has been deleted since.")
+
+
+class SlaOwnerFigures(SlaFigures):
+    owner_id: str
+    name: str | None
+
+
+class SlaReport(ReportFrame):
+    total: SlaFigures
+    groups: list[SlaGroup]
+    policies: list[SlaPolicyFigures]
+    owners: list[SlaOwnerFigures]
+
+
+# -- stage velocity ---------------------------------------------------------------------------
+
+
+class StageTime(BaseModel):
+    stage: str
+    name: str
+    stays: int = Field(description="Completed stays of the cohort's leads in the stage.")
+    median_seconds: float | None
+    p90_seconds: float | None
+
+
+class TimeToCustomer(BaseModel):
+    leads: int
+    median_seconds: float | None
+    p90_seconds: float | None
+
+
+class VelocityFigures(BaseModel):
+    stages: list[StageTime]
+    to_customer: TimeToCustomer
+
+
+class VelocityGroup(GroupKey, VelocityFigures):
+    pass
+
+
+class VelocityReport(ReportFrame):
+    total: VelocityFigures
+    groups: list[VelocityGroup]
+
+
+# -- sources ----------------------------------------------------------------------------------
+
+
+class SourceFigures(BaseModel):
+    leads: int
+    mql: int | None = Field(description="Leads that reached the mql stage; null without one.")
+    sql: int | None
+    customers: int
+    revenue: float
+    lead_to_mql: Share
+    mql_to_sql: Share
+    lead_to_customer: Share
+
+
+class SourceGroup(GroupKey, SourceFigures):
+    pass
+
+
+class SourcesReport(ReportFrame):
+    total: SourceFigures
+    groups: list[SourceGroup]
+
+
+# -- owners -----------------------------------------------------------------------------------
+
+
+class OwnerFigures(BaseModel):
+    owner_id: str
+    name: str | None
+    assigned: int = Field(description="Assignments to the owner made in the range.")
+    touched: int = Field(description="Of those, the ones the owner touched.")
+    open: int = Field(description="Leads the owner holds in an open stage now.")
+    accepted: int = Field(description="Leads the owner accepted in the range.")
+    rejected: int = Field(description="Leads the owner rejected in the range.")
+    won: int = Field(description="The owner's leads won in the range.")
+    sla_met: int
+    sla_breached: int
+    sla_compliance: Share
+    median_speed_seconds: float | None = Field(description="Median wait from assignment to first touch.")
+
+
+class OwnersReport(ReportFrame):
+    owners: list[OwnerFigures]
+
+
+# -- scores ---------------------------------------------------------------------------------
+
+
+class ScoreBucket(BaseModel):
+    bucket: str = Field(description="Score range, e.g. 40-49 (the last is 90-100).")
+    leads: int
+
+
+class BandFigures(BaseModel):
+    band: str | None = Field(description="Null: not scored.")
+    leads: int
+    share: Share
+    customers: int
+    conversion: Share = Field(description="customers / leads: is the model predictive?")
+
+
+class ScoreFigures(BaseModel):
+    leads: int
+    scored: int
+    buckets: list[ScoreBucket]
+    bands: list[BandFigures]
+
+
+class ScoreGroup(GroupKey, ScoreFigures):
+    pass
+
+
+class ScoresReport(ReportFrame):
+    total: ScoreFigures
+    groups: list[ScoreGroup]
+
+
+# -- activation -------------------------------------------------------------------------------
+
+
+class ActivationFigures(BaseModel):
+    leads: int
+    activated_7d: int = Field(description="Leads with a behaviour event within 7 days of entry.")
+    rate_7d: Share
+    activated_30d: int
+    rate_30d: Share
+
+
+class ActivationGroup(GroupKey, ActivationFigures):
+    pass
+
+
+class ActivationReport(ReportFrame):
+    total: ActivationFigures
+    groups: list[ActivationGroup]

@@ -1,0 +1,396 @@
+"""Reports: each one reads a snapshot, asks the repository for a handful of numbers per group,
+and shapes them (reports/engine.py) into the figures the API returns."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import datetime
+from typing import Any
+
+from leadapi.db import Database
+from leadapi.errors import validation_problem
+from leadapi.reports.engine import (
+    ACTIVATION_WINDOWS_DAYS,
+    SCORE_BUCKET_WIDTH,
+    FunnelOrder,
+    ReportQuery,
+    funnel_stages,
+    rate,
+    seconds,
+    stage_reached,
+)
+from leadapi.reports.repository import Group, Keyed, ReportRepository, assignments, leads
+from leadapi.stages.engine import Pipeline
+from leadapi.stages.service import StageService
+from leadapi.workspaces.service import Principal
+
+Report = dict[str, Any]
+
+
+class ReportService:
+    def __init__(self, db: Database, clock: Callable[[], datetime], stages: StageService) -> None:
+        self.db = db
+        self.clock = clock
+        self.stages = stages
+
+    # -- the shared frame -------------------------------------------------------------------
+
+    async def _run(
+        self,
+        principal: Principal,
+        q: ReportQuery,
+        build: Callable[[ReportRepository, Pipeline], Awaitable[Report]],
+    ) -> Report:
+        async with self.db.read() as conn:
+            repo = ReportRepository(conn, principal.workspace_id, q)
+            if q.owner_id is not None and q.owner_id not in await repo.owner_names():
+                raise validation_problem(
+                    [{"field": "owner_id", "message": "no such owner in this workspace"}]
+                )
+            pipeline = await self.stages.pipeline_in(conn, principal.workspace_id)
+            body = await build(repo, pipeline)
+        return {
+            "from": q.start,
+            "to": q.end,
+            "filters": q.filters(),
+            "group_by": q.group_by,
+            **body,
+        }
+
+    @staticmethod
+    def _lead_dimension(repo: ReportRepository) -> Group:
+        return repo.dimension(repo.q.group_by, at=leads.c.created_at, owner=leads.c.owner_id)
+
+    @staticmethod
+    def _assignment_dimension(repo: ReportRepository) -> Group:
+        return repo.dimension(repo.q.group_by, at=assignments.c.created_at, owner=assignments.c.owner_id)
+
+    @staticmethod
+    async def _total_and_groups(
+        repo: ReportRepository,
+        group: Group,
+        figures: Callable[[Group], Awaitable[dict[Any, Report]]],
+    ) -> Report:
+        """The figures for the whole range, and per group when the report is split."""
+        total = (await figures(None))[None]
+        groups: list[Report] = []
+        if group is not None:
+            names = await repo.owner_names() if repo.q.group_by == "owner" else {}
+            per_group = await figures(group)
+            for key in sorted(per_group, key=lambda k: (k is None, str(k))):
+                groups.append({"key": key, "label": names.get(key), **per_group[key]})
+        return {"total": total, "groups": groups}
+
+    # -- funnel and sources ---------------------------------------------------------------
+
+    async def _funnel_figures(
+        self, repo: ReportRepository, pipeline: Pipeline, group: Group
+    ) -> dict[Any, Report]:
+        order = FunnelOrder.of(pipeline)
+        keys = [s.key for s in pipeline.stages]
+        counted = await repo.funnel(group, order, keys)
+        rejected = await repo.rejections(group)
+        out: dict[Any, Report] = {}
+        for g in _keys(group, counted):
+            row = counted.get(g, {})
+            entered = {key: row.get(f"s{i}") or 0 for i, key in enumerate(keys)}
+            reached = {rank: row.get(f"r{rank}") or 0 for rank in set(order.ranks.values())}
+            stages = funnel_stages(order, pipeline, entered, reached)
+            total = row.get("leads") or 0
+            accepted = row.get("accepted") or 0
+            rejections = rejected.get(g, 0)
+            customers = reached.get(order.ranks[order.won[0]], 0) if order.won else 0
+            mql, sql = stage_reached(stages, "mql"), stage_reached(stages, "sql")
+            out[g] = {
+                "leads": total,
+                "stages": stages,
+                "accepted": accepted,
+                "rejected": rejections,
+                "customers": customers,
+                "revenue": float(row.get("revenue") or 0),
+                "rates": {
+                    "lead_to_mql": rate(mql, total),
+                    "mql_to_sql": rate(sql, mql),
+                    "sql_acceptance": rate(accepted, accepted + rejections),
+                    "lead_to_customer": rate(customers, total),
+                },
+            }
+        return out
+
+    async def funnel(self, principal: Principal, q: ReportQuery) -> Report:
+        async def build(repo: ReportRepository, pipeline: Pipeline) -> Report:
+            return await self._total_and_groups(
+                repo,
+                self._lead_dimension(repo),
+                lambda group: self._funnel_figures(repo, pipeline, group),
+            )
+
+        return await self._run(principal, q, build)
+
+    async def sources(self, principal: Principal, q: ReportQuery) -> Report:
+        async def build(repo: ReportRepository, pipeline: Pipeline) -> Report:
+            async def figures(group: Group) -> dict[Any, Report]:
+                funnel = await self._funnel_figures(repo, pipeline, group)
+                return {g: _source_row(f) for g, f in funnel.items()}
+
+            return await self._total_and_groups(repo, self._lead_dimension(repo), figures)
+
+        return await self._run(principal, q, build)
+
+    # -- speed to lead ----------------------------------------------------------------------
+
+    async def speed_to_lead(self, principal: Principal, q: ReportQuery) -> Report:
+        async def build(repo: ReportRepository, pipeline: Pipeline) -> Report:
+            async def figures(group: Group) -> dict[Any, Report]:
+                # One dimension for both halves: the lead's for lead figures, the assignment's for
+                # assignment figures (by owner: the lead's owner, then the assignee).
+                lead_group = group if group is None else self._lead_dimension(repo)
+                assignment_group = group if group is None else self._assignment_dimension(repo)
+                counts = await repo.touch_counts(lead_group)
+                waits = await repo.touch_percentiles(lead_group)
+                a_counts = await repo.assignment_counts(assignment_group)
+                a_waits = await repo.assignment_percentiles(assignment_group)
+                out: dict[Any, Report] = {}
+                for g in _keys(group, counts, a_counts):
+                    out[g] = {
+                        "after_creation": _speed(counts.get(g, {}), waits.get(g, {}), "leads"),
+                        "after_assignment": _speed(a_counts.get(g, {}), a_waits.get(g, {}), "assignments"),
+                    }
+                return out
+
+            body = await self._total_and_groups(repo, self._lead_dimension(repo), figures)
+            names = await repo.owner_names()
+            by_owner = await repo.assignment_counts(None, keys=("owner_id",))
+            by_owner_waits = await repo.assignment_percentiles(None, keys=("owner_id",))
+            body["owners"] = [
+                {
+                    "owner_id": owner_id,
+                    "name": names.get(owner_id),
+                    "after_assignment": _speed(row, by_owner_waits.get(owner_id, {}), "assignments"),
+                }
+                for owner_id, row in sorted(by_owner.items(), key=lambda kv: str(kv[0]))
+            ]
+            return body
+
+        return await self._run(principal, q, build)
+
+    # -- SLA ------------------------------------------------------------------------------
+
+    async def sla(self, principal: Principal, q: ReportQuery) -> Report:
+        async def build(repo: ReportRepository, pipeline: Pipeline) -> Report:
+            async def figures(group: Group) -> dict[Any, Report]:
+                counted = await repo.assignment_counts(group)
+                return {g: _sla(counted.get(g, {})) for g in _keys(group, counted)}
+
+            body = await self._total_and_groups(repo, self._assignment_dimension(repo), figures)
+            policy_names = await repo.policy_names()
+            owner_names = await repo.owner_names()
+            per_policy = await repo.assignment_counts(None, keys=("policy_id",))
+            per_owner = await repo.assignment_counts(None, keys=("owner_id",))
+            body["policies"] = [
+                {"policy_id": pid, "name": policy_names.get(pid), **_sla(row)}
+                for pid, row in sorted(per_policy.items(), key=lambda kv: str(kv[0]))
+                if pid is not None
+            ]
+            body["owners"] = [
+                {"owner_id": oid, "name": owner_names.get(oid), **_sla(row)}
+                for oid, row in sorted(per_owner.items(), key=lambda kv: str(kv[0]))
+                if row.get("covered")
+            ]
+            return body
+
+        return await self._run(principal, q, build)
+
+    # -- stage velocity ---------------------------------------------------------------------
+
+    async def stage_velocity(self, principal: Principal, q: ReportQuery) -> Report:
+        async def build(repo: ReportRepository, pipeline: Pipeline) -> Report:
+            won = [s.key for s in pipeline.stages if s.category == "won"]
+
+            async def figures(group: Group) -> dict[Any, Report]:
+                stays = await repo.stage_stays(group)
+                to_won = await repo.time_to_won(group, won) if won else {}
+                out: dict[Any, Report] = {}
+                for g in _keys(group, {g for g, _ in stays}, to_won):
+                    out[g] = {
+                        "stages": [
+                            {"stage": s.key, "name": s.name, **_durations(stays.get((g, s.key), {}), "stays")}
+                            for s in pipeline.stages
+                            if s.category == "open"
+                        ],
+                        "to_customer": _durations(to_won.get(g, {}), "leads"),
+                    }
+                return out
+
+            return await self._total_and_groups(repo, self._lead_dimension(repo), figures)
+
+        return await self._run(principal, q, build)
+
+    # -- owners ---------------------------------------------------------------------------
+
+    async def owners(self, principal: Principal, q: ReportQuery) -> Report:
+        async def build(repo: ReportRepository, pipeline: Pipeline) -> Report:
+            names = await repo.owner_names()
+            counted = await repo.assignment_counts(None, keys=("owner_id",))
+            waits = await repo.assignment_percentiles(None, keys=("owner_id",))
+            open_stages = [s.key for s in pipeline.stages if s.category == "open"]
+            open_leads = await repo.open_leads_by_owner(open_stages)
+            accepted = await repo.moves_by_owner([pipeline.accepted_stage], by_owner=True)
+            rejected = await repo.rejections_by_owner()
+            won = await repo.moves_by_owner(
+                [s.key for s in pipeline.stages if s.category == "won"], by_owner=False
+            )
+            ids = set(names) | set(counted) | set(open_leads) | set(accepted) | set(rejected) | set(won)
+            if q.owner_id is not None:
+                ids = {q.owner_id}
+            rows = []
+            for owner_id in sorted(i for i in ids if i is not None):
+                row = counted.get(owner_id, {})
+                sla = _sla(row)
+                rows.append(
+                    {
+                        "owner_id": owner_id,
+                        "name": names.get(owner_id),
+                        "assigned": row.get("assignments", 0),
+                        "touched": row.get("touched", 0),
+                        "open": open_leads.get(owner_id, 0),
+                        "accepted": accepted.get(owner_id, 0),
+                        "rejected": rejected.get(owner_id, 0),
+                        "won": won.get(owner_id, 0),
+                        "sla_met": sla["met"],
+                        "sla_breached": sla["breached"],
+                        "sla_compliance": sla["compliance"],
+                        "median_speed_seconds": seconds(waits.get(owner_id, {}).get("p50")),
+                    }
+                )
+            return {"owners": rows}
+
+        return await self._run(principal, q, build)
+
+    # -- scores ---------------------------------------------------------------------------
+
+    async def scores(self, principal: Principal, q: ReportQuery) -> Report:
+        async def build(repo: ReportRepository, pipeline: Pipeline) -> Report:
+            won = [s.key for s in pipeline.stages if s.category == "won"]
+
+            async def figures(group: Group) -> dict[Any, Report]:
+                buckets = await repo.score_buckets(group)
+                bands = await repo.bands(group, won)
+                groups = _keys(group, {g for g, _ in buckets}, {g for g, _ in bands})
+                return {g: _scores(g, buckets, bands) for g in groups}
+
+            return await self._total_and_groups(repo, self._lead_dimension(repo), figures)
+
+        return await self._run(principal, q, build)
+
+    # -- activation -------------------------------------------------------------------------
+
+    async def activation(self, principal: Principal, q: ReportQuery) -> Report:
+        async def build(repo: ReportRepository, pipeline: Pipeline) -> Report:
+            async def figures(group: Group) -> dict[Any, Report]:
+                counted = await repo.activation(group, ACTIVATION_WINDOWS_DAYS)
+                return {g: _activation(counted.get(g, {})) for g in _keys(group, counted)}
+
+            return await self._total_and_groups(repo, self._lead_dimension(repo), figures)
+
+        return await self._run(principal, q, build)
+
+
+def _keys(group: Group, *found: Any) -> set[Any]:
+    """The groups any query found; for the whole range (no group), always the one None key,
+    so an empty range still has a total of zeros."""
+    keys: set[Any] = set()
+    for items in found:
+        keys.update(items)
+    return keys if group is not None else {None}
+
+
+def _source_row(funnel: Mapping[str, Any]) -> Report:
+    stages = funnel["stages"]
+    mql, sql = stage_reached(stages, "mql"), stage_reached(stages, "sql")
+    return {
+        "leads": funnel["leads"],
+        "mql": mql,
+        "sql": sql,
+        "customers": funnel["customers"],
+        "revenue": funnel["revenue"],
+        "lead_to_mql": funnel["rates"]["lead_to_mql"],
+        "mql_to_sql": funnel["rates"]["mql_to_sql"],
+        "lead_to_customer": funnel["rates"]["lead_to_customer"],
+    }
+
+
+def _speed(counts: Mapping[str, Any], waits: Mapping[str, Any], unit: str) -> Report:
+    total = counts.get(unit) or 0
+    touched = counts.get("touched") or 0
+    return {
+        unit: total,
+        "touched": touched,
+        "median_seconds": seconds(waits.get("p50")),
+        "p90_seconds": seconds(waits.get("p90")),
+        "within_5m": rate(counts.get("within_5m") or 0, total),
+        "within_1h": rate(counts.get("within_1h") or 0, total),
+        "never_touched": rate(total - touched, total),
+    }
+
+
+def _sla(row: Mapping[str, Any]) -> Report:
+    met, breached = row.get("met") or 0, row.get("breached") or 0
+    return {
+        "covered": row.get("covered") or 0,
+        "met": met,
+        "breached": breached,
+        "running": row.get("running") or 0,
+        "stopped": row.get("stopped") or 0,
+        "compliance": rate(met, met + breached),
+    }
+
+
+def _durations(row: Mapping[str, Any], unit: str) -> Report:
+    return {
+        unit: row.get("n") or 0,
+        "median_seconds": seconds(row.get("p50")),
+        "p90_seconds": seconds(row.get("p90")),
+    }
+
+
+def _scores(group: Any, buckets: Keyed, bands: Keyed) -> Report:
+    per_bucket = {b: row["n"] for (g, b), row in buckets.items() if g == group}
+    leads_total = sum(per_bucket.values())
+    scored = leads_total - per_bucket.get(None, 0)
+    band_rows = []
+    for (g, band), row in sorted(bands.items(), key=lambda kv: (kv[0][1] is None, str(kv[0][1]))):
+        if g != group:
+            continue
+        band_rows.append(
+            {
+                "band": band,
+                "leads": row["leads"],
+                "share": rate(row["leads"], leads_total),
+                "customers": row["customers"] or 0,
+                "conversion": rate(row["customers"] or 0, row["leads"]),
+            }
+        )
+    width = SCORE_BUCKET_WIDTH
+    return {
+        "leads": leads_total,
+        "scored": scored,
+        "buckets": [
+            {
+                "bucket": f"{i * width}-{i * width + width - 1 if i < 9 else 100}",
+                "leads": per_bucket.get(i, 0),
+            }
+            for i in range(10)
+        ],
+        "bands": band_rows,
+    }
+
+
+def _activation(row: Mapping[str, Any]) -> Report:
+    total = row.get("leads") or 0
+    out: Report = {"leads": total}
+    for days in ACTIVATION_WINDOWS_DAYS:
+        active = row.get(f"d{days}") or 0
+        out[f"activated_{days}d"] = active
+        out[f"rate_{days}d"] = rate(active, total)
+    return out
