@@ -25,6 +25,7 @@ import asyncpg
 import httpx
 
 from bench.engines import routing_per_second, scoring_per_second
+from bench.reports import TARGET_SECONDS, Timing, measure
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -39,6 +40,8 @@ ROUTED = "leadapi POST /v1/leads, routed"
 ROUTED_WORKSPACE = "ws_bench_routed"
 ROUTING_TARGET = 0.2  # routing may add at most 20% to a capture (issue 4)
 SEED_LEADS = 50_000
+ASYNC_DSN = DSN.replace("postgresql://", "postgresql+asyncpg://", 1)
+REPORT_LEADS = 1_000_000
 
 
 @dataclass
@@ -214,16 +217,27 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds; the median is reported")
     parser.add_argument("--seed", type=int, default=SEED_LEADS, help="leads in the database before measuring")
+    parser.add_argument(
+        "--report-leads",
+        type=int,
+        default=REPORT_LEADS,
+        help="leads in the reports workspace (issue 7: 1,000,000)",
+    )
+    parser.add_argument("--reports-only", action="store_true", help="measure the reports alone")
     args = parser.parse_args()
 
     import asyncio
 
-    wrk = ensure_wrk()
     (HERE / "results").mkdir(exist_ok=True)
     asyncio.run(_fresh_database())
+    if args.reports_only:
+        run([str(VENV_BIN / "leadapi"), "migrate"], env={**os.environ, "LEADAPI_DATABASE_URL": ASYNC_DSN})
+        _report_timings(args)
+        return 0
+    wrk = ensure_wrk()
     env = {
         **os.environ,
-        "LEADAPI_DATABASE_URL": DSN.replace("postgresql://", "postgresql+asyncpg://", 1),
+        "LEADAPI_DATABASE_URL": ASYNC_DSN,
         "LEADAPI_BOOTSTRAP": "false",
         "LEADAPI_LOG_LEVEL": "warning",
         "LEADAPI_WORKERS": str(args.workers),
@@ -292,6 +306,7 @@ def main() -> int:
     print(f"scoring engine, default model, 20 events: {scorings:,.0f}/s on one core (issue 3 asks 50,000)")
     decisions = routing_per_second()
     print(f"routing engine, 200 owners and 50 rules: {decisions:,.0f} decisions/s on one core")
+    report_timings = _report_timings(args)
     if any(r.errors for r in results):
         print("WARNING: some requests failed; figures with errors are not comparable", file=sys.stderr)
     (HERE / "results" / "latest.json").write_text(
@@ -301,11 +316,29 @@ def main() -> int:
                 "results": [asdict(r) for r in results],
                 "scorings_per_second": scorings,
                 "routing_decisions_per_second": decisions,
+                "reports": [asdict(t) for t in report_timings],
             },
             indent=2,
         )
     )
     return 0
+
+
+def _report_timings(args: argparse.Namespace) -> list[Timing]:
+    """Issue 7: every report under 1 s over a million leads, in a workspace of its own (measured
+    last: the captures above run on the smaller seed)."""
+    import asyncio
+
+    timings = asyncio.run(measure(ASYNC_DSN, DSN, args.report_leads))
+    yardstick = timings[0].median_ms
+    title = f"report over {args.report_leads:,} leads"
+    print(f"\n{title:<40} {'range':>8} {'ms':>8} {'x count(*)':>11}")
+    for t in timings:
+        print(f"{t.report:<40} {t.scope:>8} {t.median_ms:>8.0f} {t.median_ms / yardstick:>11.1f}")
+    slow = [t for t in timings[1:] if t.median_ms > TARGET_SECONDS * 1000]
+    verdict = "met" if not slow else "NOT met (" + ", ".join(f"{t.report} {t.scope}" for t in slow) + ")"
+    print(f"target: every report under {TARGET_SECONDS:.0f} s over {args.report_leads:,} leads: {verdict}")
+    return timings
 
 
 if __name__ == "__main__":

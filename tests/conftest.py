@@ -53,7 +53,6 @@ class Clock:
         finally:
             self.offset = saved
 
-
     @contextmanager
     def freeze(self, at: datetime) -> Iterator[None]:
         """Stop time at `at` for a block (advance() still moves it), then give real time back:

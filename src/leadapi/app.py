@@ -8,9 +8,10 @@ from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import text
 
 from leadapi import __version__
@@ -24,6 +25,7 @@ from leadapi.errors import PROBLEM_JSON, ProblemError, install_handlers, problem
 from leadapi.events.router import router as events_router
 from leadapi.jobs.router import router as jobs_router
 from leadapi.leads.router import router as leads_router
+from leadapi.metrics import Metrics, RequestMetrics, queue_depths
 from leadapi.owners.router import router as owners_router
 from leadapi.reports.router import router as reports_router
 from leadapi.routing.router import lead_router as lead_routing_router
@@ -134,6 +136,8 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
     app.include_router(reports_router)
     app.include_router(api_keys_router)
     _add_health(app, db)
+    if settings.metrics_enabled:
+        _add_metrics(app, db, services.metrics, clock)
 
     # The middleware added last runs first: RequestGuard reads and checks the body once, then
     # Idempotency hashes the same bytes.
@@ -148,6 +152,8 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
     app.add_middleware(
         RequestGuard, max_body_bytes=settings.max_body_bytes, non_json_prefixes=("/v1/hooks/",)
     )
+    # Outermost: times and counts every request, the ones the guards refuse included.
+    app.add_middleware(RequestMetrics, metrics=services.metrics)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 
@@ -171,6 +177,16 @@ def _add_health(app: FastAPI, db: Database) -> None:
         except Exception:
             return problem_response(ProblemError(503, "The database is not reachable."), request)
         return JSONResponse({"status": "ok", "database": db.dialect})
+
+
+def _add_metrics(app: FastAPI, db: Database, metrics: Metrics, clock: Callable[[], datetime]) -> None:
+    @app.get("/metrics", tags=["health"], operation_id="metrics", summary="Prometheus metrics")
+    async def prometheus_metrics() -> Response:
+        """Request counts and latencies, leads created, events ingested, webhook deliveries by
+        outcome, SLA breaches, and queue depths, in Prometheus' text format."""
+        async with db.read() as conn:
+            depths = await queue_depths(conn, clock())
+        return Response(metrics.exposition(depths), media_type=CONTENT_TYPE_LATEST)
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:

@@ -87,6 +87,11 @@ class Settings(BaseSettings):
         description="Let webhooks target private, loopback and link-local addresses (tests, closed "
         "networks); off, such targets are refused on write and on delivery.",
     )
+    metrics_enabled: bool = Field(
+        default=True,
+        description="Serve Prometheus metrics at GET /metrics (no key: keep the port internal, or "
+        "turn this off).",
+    )
     background_in_serve: bool = Field(
         default=True,
         description="Run the background work (event numbering, jobs, rescoring, cleanup) inside "

@@ -12,6 +12,7 @@ from leadapi.events.sequencer import EventSequencer
 from leadapi.events.service import EventService
 from leadapi.jobs.service import JobService
 from leadapi.leads.service import LeadService
+from leadapi.metrics import Metrics
 from leadapi.owners.service import OwnerService
 from leadapi.reports.service import ReportService
 from leadapi.routing.service import RoutingService
@@ -43,6 +44,7 @@ class Services:
     webhooks: WebhookService
     sources: SourceService
     reports: ReportService
+    metrics: Metrics
 
 
 def build_services(settings: Settings, clock: Callable[[], datetime]) -> Services:
@@ -51,13 +53,14 @@ def build_services(settings: Settings, clock: Callable[[], datetime]) -> Service
             settings.database_url, pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow
         )
     )
+    metrics = Metrics()
     jobs = JobService(db, clock)
     scorer = Scorer(db, clock)
     routing = RoutingService(db, clock)
-    sla = SlaService(db, clock, routing)
+    sla = SlaService(db, clock, routing, metrics)
     stages = StageService(db, clock, routing, sla)
-    leads = LeadService(db, clock, settings.default_phone_region, scorer, routing, stages, sla)
-    events = EventService(db, clock, leads, scorer, stages, sla)
+    leads = LeadService(db, clock, settings.default_phone_region, scorer, routing, stages, sla, metrics)
+    events = EventService(db, clock, leads, scorer, stages, sla, metrics)
     return Services(
         settings=settings,
         clock=clock,
@@ -74,8 +77,13 @@ def build_services(settings: Settings, clock: Callable[[], datetime]) -> Service
         sla=sla,
         stages=stages,
         webhooks=WebhookService(
-            db, clock, timeout=settings.webhook_timeout, allow_private=settings.webhooks_allow_private
+            db,
+            clock,
+            timeout=settings.webhook_timeout,
+            allow_private=settings.webhooks_allow_private,
+            metrics=metrics,
         ),
-        sources=SourceService(db, clock, leads, events),
+        sources=SourceService(db, clock, leads, events, metrics),
         reports=ReportService(db, clock, stages),
+        metrics=metrics,
     )

@@ -281,7 +281,9 @@ async def test_stage_velocity(client: httpx.AsyncClient, population: Population)
     # Stays in new: L2 0 s (promoted on creation), L1 60 s, L3 1 h, L4 1 d.
     assert stages["new"] == pytest.approx((4, (60 + HOUR) / 2, HOUR + 0.7 * (DAY - HOUR)))
     # Stays in sql: L1 9 min (to accepted), L2 1 h (to nurturing).
-    assert stages["sql"] == pytest.approx((2, (9 * MINUTE + HOUR) / 2, 9 * MINUTE + 0.9 * (HOUR - 9 * MINUTE)))
+    assert stages["sql"] == pytest.approx(
+        (2, (9 * MINUTE + HOUR) / 2, 9 * MINUTE + 0.9 * (HOUR - 9 * MINUTE))
+    )
     assert stages["accepted"] == (1, 2 * DAY - 10 * MINUTE, 2 * DAY - 10 * MINUTE)
     assert stages["mql"] == (0, None, None)
     assert body["total"]["to_customer"] == {"leads": 1, "median_seconds": 2 * DAY, "p90_seconds": 2 * DAY}

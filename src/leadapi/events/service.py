@@ -20,6 +20,7 @@ from leadapi.events.repository import EventRepository, NewEvent
 from leadapi.events.schemas import EventIn, TrackedEventIn
 from leadapi.ids import new_id
 from leadapi.leads.service import LeadService
+from leadapi.metrics import Metrics
 from leadapi.scoring.engine import EventFact
 from leadapi.scoring.scorer import ActiveModel, Scorer
 from leadapi.sla.service import SlaService
@@ -61,9 +62,11 @@ class EventService:
         scorer: Scorer,
         stages: StageService,
         sla: SlaService,
+        metrics: Metrics | None = None,
     ) -> None:
         self.db = db
         self.clock = clock
+        self.metrics = metrics or Metrics()
         self.leads = leads
         self.scorer = scorer
         self.stages = stages
@@ -91,6 +94,12 @@ class EventService:
         return await self._record(principal, data, ref)
 
     async def _record(self, principal: Principal, data: EventIn, ref: dict[str, Any]) -> dict[str, Any]:
+        recorded = await self._record_any(principal, data, ref)
+        if not recorded.get("replayed"):
+            self.metrics.events_ingested.inc()
+        return recorded
+
+    async def _record_any(self, principal: Principal, data: EventIn, ref: dict[str, Any]) -> dict[str, Any]:
         model = await self.scorer.ensure_active(principal.workspace_id, principal.key_id)
         now = self.clock()
         occurred_at = data.occurred_at or now

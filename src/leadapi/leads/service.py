@@ -24,6 +24,7 @@ from leadapi.leads.fast import FastCapture, FastCreate
 from leadapi.leads.fields import SCALAR_FIELDS
 from leadapi.leads.repository import LeadRepository
 from leadapi.leads.schemas import Lead, LeadCreate, LeadFields, LeadUpdate
+from leadapi.metrics import Metrics
 from leadapi.routing.service import RoutingService, starts_routing
 from leadapi.scoring.scorer import SCORE_COLUMNS, ActiveModel, Scorer
 from leadapi.sla.repository import SlaRepository
@@ -150,9 +151,11 @@ class LeadService:
         routing: RoutingService,
         stages: StageService,
         sla: SlaService,
+        metrics: Metrics | None = None,
     ) -> None:
         self.db = db
         self.clock = clock
+        self.metrics = metrics or Metrics()
         self.phone_region = phone_region
         self.scorer = scorer
         self.routing = routing
@@ -171,6 +174,12 @@ class LeadService:
         return normalize_fields(data.model_dump(exclude_unset=True), self.phone_region)
 
     async def capture(self, principal: Principal, data: LeadCreate, *, overwrite: bool = False) -> Captured:
+        captured = await self._capture(principal, data, overwrite)
+        if not captured.merged:
+            self.metrics.leads_created.inc()
+        return captured
+
+    async def _capture(self, principal: Principal, data: LeadCreate, overwrite: bool) -> Captured:
         fields = self.prepare(data)
         model = await self.scorer.ensure_active(principal.workspace_id, principal.key_id)
         if self.db.is_postgres and not fields.get("external_ids"):

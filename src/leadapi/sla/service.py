@@ -25,6 +25,7 @@ from leadapi.errors import ProblemError, not_found, validation_problem
 from leadapi.events.repository import EventRepository, NewEvent
 from leadapi.ids import new_id
 from leadapi.leads.repository import LeadRepository
+from leadapi.metrics import Metrics
 from leadapi.routing.repository import RoutingRepository
 from leadapi.routing.service import RoutingService
 from leadapi.sla import engine
@@ -40,9 +41,16 @@ SWEEP_BATCH = 200
 
 
 class SlaService:
-    def __init__(self, db: Database, clock: Callable[[], datetime], routing: RoutingService) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Callable[[], datetime],
+        routing: RoutingService,
+        metrics: Metrics | None = None,
+    ) -> None:
         self.db = db
         self.clock = clock
+        self.metrics = metrics or Metrics()
         self.routing = routing
 
     # ---- policies ------------------------------------------------------------------------------
@@ -186,6 +194,9 @@ class SlaService:
             policy = await SlaRepository(conn, workspace_id).policy(clock_row["sla_policy_id"])
         action = "notify" if policy is None or late_touch else policy["on_breach"]
         now = self.clock()
+        # Counted when written: a rolled-back sweep overcounts by its few, which beats a counter
+        # that needs a hook after every caller's commit.
+        self.metrics.sla_breaches.inc()
         breach = {
             "id": new_id("sla_breach"),
             "assignment_id": clock_row["id"],

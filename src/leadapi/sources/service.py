@@ -23,6 +23,7 @@ from leadapi.events.service import EventService
 from leadapi.ids import new_id
 from leadapi.leads.schemas import LeadCreate
 from leadapi.leads.service import CAPTURE_ATTEMPTS, LeadService, MatchVanishedError
+from leadapi.metrics import Metrics
 from leadapi.sources import engine
 from leadapi.sources.repository import SourceRepository, source_by_id
 from leadapi.sources.schemas import SourceCreate, SourceUpdate
@@ -50,10 +51,16 @@ def _problem(failed: SubmissionFailedError) -> ProblemError:
 
 class SourceService:
     def __init__(
-        self, db: Database, clock: Callable[[], datetime], leads: LeadService, events: EventService
+        self,
+        db: Database,
+        clock: Callable[[], datetime],
+        leads: LeadService,
+        events: EventService,
+        metrics: Metrics | None = None,
     ) -> None:
         self.db = db
         self.clock = clock
+        self.metrics = metrics or Metrics()
         self.leads = leads
         self.events = events
 
@@ -268,6 +275,7 @@ class SourceService:
         replay: bool,
     ) -> dict[str, Any]:
         failed: SubmissionFailedError | None = None
+        created_lead = False
         async with self.db.transaction() as conn:
             repo = SourceRepository(conn, principal.workspace_id)
             if replay:
@@ -286,6 +294,7 @@ class SourceService:
                 failed = SubmissionFailedError(submission["id"], reason)
             else:
                 captured = await self.leads.capture_in(conn, principal, fields, overwrite=False)
+                created_lead = not captured.merged
                 event = EventIn(type="form_submit", properties=properties, source=source["name"][:100])
                 row, _ = await self.events.record_in(conn, principal, captured.lead, event, self.clock())
                 values = {
@@ -302,6 +311,9 @@ class SourceService:
                 await repo.add_submission({**submission, **values})
         if failed is not None:
             raise failed
+        self.metrics.events_ingested.inc()
+        if created_lead:
+            self.metrics.leads_created.inc()
         return _reply({**submission, **values}, replayed=False)
 
 

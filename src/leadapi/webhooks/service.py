@@ -28,6 +28,7 @@ from leadapi.db import Database
 from leadapi.errors import ProblemError, not_found, validation_problem
 from leadapi.events.repository import EventRepository, NewEvent
 from leadapi.ids import new_id
+from leadapi.metrics import Metrics
 from leadapi.webhooks import engine
 from leadapi.webhooks.repository import (
     WebhookRepository,
@@ -63,9 +64,11 @@ class WebhookService:
         timeout: float,
         allow_private: bool,
         draw: Callable[[], float] = random.random,
+        metrics: Metrics | None = None,
     ) -> None:
         self.db = db
         self.clock = clock
+        self.metrics = metrics or Metrics()
         self.timeout = timeout
         self.allow_private = allow_private
         self.draw = draw
@@ -316,10 +319,12 @@ class WebhookService:
         disable: str | None = None
         code = outcome.status_code
         if code is not None and 200 <= code < 300:
+            self.metrics.webhook_deliveries.labels("succeeded").inc()
             values.update(status="succeeded", delivered_at=done, next_attempt_at=None)
             if sub["failing_since"] is not None:
                 sub_values["failing_since"] = None
         elif code == 410:
+            self.metrics.webhook_deliveries.labels("gone").inc()
             values.update(status="failed", next_attempt_at=None)
             disable = "The endpoint answered 410 Gone."
         else:
@@ -327,6 +332,7 @@ class WebhookService:
                 values["last_error"] = f"HTTP {code}"
             retry = engine.next_attempt(attempts, done, self.draw)
             values.update(status="pending" if retry else "failed", next_attempt_at=retry)
+            self.metrics.webhook_deliveries.labels("retrying" if retry else "failed").inc()
             failing_since = sub["failing_since"] or done
             if sub["failing_since"] is None:
                 sub_values["failing_since"] = done

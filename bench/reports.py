@@ -1,0 +1,215 @@
+"""Report latency on PostgreSQL over a workspace of a million leads (issue 7: each under 1 s).
+
+The workspace is made by the service (so it has its defaults: pipeline, SLA policies) and then
+filled in SQL, server side: leads spread over a year along six paths through the funnel, their
+stage history, assignments with SLA clocks, and behaviour and system events. Each report is
+then asked through the real app over ASGI, for the whole year and for the last 30 days; the
+median of a few runs is reported, next to a bare `count(*)` of the workspace's leads measured in
+the same run as the yardstick.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import asyncpg
+import httpx
+
+from leadapi.app import create_app
+from leadapi.config import Settings
+
+REPORTS = ("funnel", "speed-to-lead", "sla", "stage-velocity", "sources", "owners", "scores", "activation")
+TARGET_SECONDS = 1.0
+OWNERS = 50
+
+# A lead's path is chosen by (n * 37) % 100: 45% stay new, 25% become MQLs, 10% reach SQL and
+# are rejected, 10% are accepted, 5% are won, 5% are disqualified at once.
+PATHS = """
+CASE
+  WHEN (n * 37) % 100 < 45 THEN ARRAY['new']
+  WHEN (n * 37) % 100 < 70 THEN ARRAY['new','mql']
+  WHEN (n * 37) % 100 < 80 THEN ARRAY['new','mql','sql','nurturing']
+  WHEN (n * 37) % 100 < 90 THEN ARRAY['new','mql','sql','accepted']
+  WHEN (n * 37) % 100 < 95 THEN ARRAY['new','mql','sql','accepted','customer']
+  ELSE ARRAY['new','disqualified']
+END
+"""
+
+
+@dataclass
+class Timing:
+    report: str
+    scope: str
+    median_ms: float
+
+
+async def seed(dsn: str, workspace_id: str, count: int) -> None:
+    conn = await asyncpg.connect(dsn)
+    try:
+        await conn.execute(
+            "INSERT INTO owners (id, workspace_id, name, email, active, capacity, weight, tags, "
+            "territories, created_at, updated_at) "
+            "SELECT 'ow_r' || g, $1, 'Owner ' || g, 'owner' || g || '@bench.test', true, NULL, 1, "
+            "'[]', '[]', now(), now() FROM generate_series(0, $2 - 1) AS g",
+            workspace_id,
+            OWNERS,
+        )
+        # Leads: created over the past year; stage, score and band follow the path.
+        await conn.execute(
+            f"""
+            INSERT INTO leads (id, workspace_id, email, tags, external_ids, attributes, unsubscribed,
+                               stage, is_free_email, seniority, created_at, updated_at, version, score,
+                               fit_score, behavior_score, band, scored_at, source, utm_campaign, owner_id,
+                               first_touch_at)
+            SELECT 'ld_r' || n, $1, 'r' || n || '@r' || (n % 5000) || '.com',
+                   CASE WHEN n % 10 = 0 THEN '["vip"]' ELSE '[]' END::jsonb, '{{}}', '{{}}', false,
+                   path[array_length(path, 1)], false, 'unknown', created, created, 1,
+                   CASE array_length(path, 1) WHEN 1 THEN n % 40 WHEN 2 THEN 40 + n % 35 ELSE 75 + n % 26 END,
+                   0, 0,
+                   CASE array_length(path, 1) WHEN 1 THEN 'not_ready' WHEN 2 THEN 'mql' ELSE 'sql' END,
+                   created,
+                   (ARRAY['ads','webinar','organic','referral','events'])[1 + n % 5],
+                   'campaign_' || (n % 20),
+                   CASE WHEN path[array_length(path, 1)] IN ('accepted','customer')
+                        THEN 'ow_r' || (n % {OWNERS}) END,
+                   CASE WHEN array_length(path, 1) >= 4
+                        THEN created + interval '2 hours' + (n % 3600) * interval '1 second' END
+            FROM (
+                SELECT n, {PATHS} AS path,
+                       now() - (n % 365) * interval '1 day' - (n % 86400) * interval '1 second' AS created
+                FROM generate_series(1, $2) AS n
+            ) AS l
+            """,
+            workspace_id,
+            count,
+        )
+        # One move per step of the path, an hour or more apart; wins carry an amount.
+        await conn.execute(
+            f"""
+            INSERT INTO stage_changes (id, workspace_id, lead_id, from_stage, to_stage, at, by_kind, by_id,
+                                       reason, note, amount)
+            SELECT 'sc_r' || n || '_' || s, $1, 'ld_r' || n, path[s], path[s + 1],
+                   created + s * (1 + n % 50) * interval '1 hour',
+                   CASE WHEN path[s + 1] = 'accepted' THEN 'owner' ELSE 'system' END,
+                   CASE WHEN path[s + 1] = 'accepted' THEN 'ow_r' || (n % {OWNERS}) END,
+                   NULL, NULL,
+                   CASE WHEN path[s + 1] = 'customer' THEN 1000 + n % 9000 END
+            FROM (
+                SELECT n, {PATHS} AS path,
+                       now() - (n % 365) * interval '1 day' - (n % 86400) * interval '1 second' AS created
+                FROM generate_series(1, $2) AS n
+            ) AS l
+            CROSS JOIN LATERAL generate_series(1, array_length(path, 1) - 1) AS s
+            """,
+            workspace_id,
+            count,
+        )
+        policy = await conn.fetchval(
+            "SELECT id FROM sla_policies WHERE workspace_id = $1 ORDER BY position LIMIT 1", workspace_id
+        )
+        # Leads that reached sql were assigned then: accepted ones met their SLA, rejected ones not.
+        await conn.execute(
+            f"""
+            INSERT INTO assignments (id, workspace_id, lead_id, owner_id, previous_owner_id, by, rule_id,
+                                     strategy, explanation, created_at, actor, sla_policy_id, due_at,
+                                     touched_at, sla_state)
+            SELECT 'as_r' || id, workspace_id, id, 'ow_r' || (substr(id, 5)::int % {OWNERS}), NULL, 'routing',
+                   NULL, 'round_robin', '{{}}', created_at + interval '1 hour', NULL, $2,
+                   created_at + interval '1 hour 5 minutes',
+                   CASE WHEN first_touch_at IS NOT NULL AND stage IN ('accepted','customer')
+                        THEN first_touch_at END,
+                   CASE WHEN stage IN ('accepted','customer') THEN 'met' ELSE 'breached' END
+            FROM leads WHERE workspace_id = $1 AND band = 'sql'
+            """,
+            workspace_id,
+            policy,
+        )
+        # Events: lead.created for each, a behaviour event for 70% within days, rejections.
+        await conn.execute(
+            """
+            INSERT INTO events (id, workspace_id, seq, type, lead_id, occurred_at, data)
+            SELECT 'ev_rc' || substr(id, 5), workspace_id, NULL, 'lead.created', id, created_at, '{}'
+            FROM leads WHERE workspace_id = $1
+            """,
+            workspace_id,
+        )
+        await conn.execute(
+            """
+            INSERT INTO events (id, workspace_id, seq, type, lead_id, occurred_at, data)
+            SELECT 'ev_rb' || substr(id, 5), workspace_id, NULL, 'page_view', id,
+                   created_at + (substr(id, 5)::int % 20) * interval '1 day' + interval '1 minute', '{}'
+            FROM leads WHERE workspace_id = $1 AND substr(id, 5)::int % 10 < 7
+            """,
+            workspace_id,
+        )
+        await conn.execute(
+            """
+            INSERT INTO events (id, workspace_id, seq, type, lead_id, occurred_at, data)
+            SELECT 'ev_rr' || substr(id, 5), workspace_id, NULL, 'lead.rejected', id,
+                   created_at + interval '3 hours',
+                   jsonb_build_object('owner_id', 'ow_r' || (substr(id, 5)::int % 50), 'reason', 'not_ready')
+            FROM leads WHERE workspace_id = $1 AND stage = 'nurturing'
+            """,
+            workspace_id,
+        )
+        await conn.execute("ANALYZE")
+    finally:
+        await conn.close()
+
+
+async def measure(database_url: str, dsn: str, count: int, runs: int = 3) -> list[Timing]:
+    settings = Settings(
+        database_url=database_url,
+        bootstrap=False,
+        sequencer_interval=0,
+        worker_interval=0,
+        sla_sweep_interval=0,
+        webhook_interval=0,
+        _env_file=None,
+    )
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        workspaces = app.state.workspaces
+        workspace_id = await workspaces.create_workspace("reports bench")
+        _, secret = await workspaces.create_key(workspace_id, "reports", ["read"])
+        started = time.perf_counter()
+        await seed(dsn, workspace_id, count)
+        print(
+            f"reports: seeded {count:,} leads with history in {time.perf_counter() - started:.0f} s",
+            flush=True,
+        )
+        now = datetime.now(UTC)
+        scopes = {
+            "year": {"from": (now - timedelta(days=366)).isoformat(), "to": now.isoformat()},
+            "30 days": {"from": (now - timedelta(days=30)).isoformat(), "to": now.isoformat()},
+        }
+        headers = {"Authorization": f"Bearer {secret}"}
+        timings: list[Timing] = []
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://bench", timeout=300) as client:
+            conn = await asyncpg.connect(dsn)
+            try:
+                samples = []
+                for _ in range(runs):
+                    started = time.perf_counter()
+                    await conn.fetchval("SELECT count(*) FROM leads WHERE workspace_id = $1", workspace_id)
+                    samples.append(time.perf_counter() - started)
+                timings.append(
+                    Timing("count(*) of the leads (yardstick)", "all", statistics.median(samples) * 1000)
+                )
+            finally:
+                await conn.close()
+            for scope, params in scopes.items():
+                for report in REPORTS:
+                    samples = []
+                    for _ in range(runs):
+                        started = time.perf_counter()
+                        response = await client.get(f"/v1/reports/{report}", params=params, headers=headers)
+                        samples.append(time.perf_counter() - started)
+                        response.raise_for_status()
+                    timings.append(Timing(report, scope, statistics.median(samples) * 1000))
+                    print(f"reports: {report} ({scope}): {timings[-1].median_ms:.0f} ms", flush=True)
+    return timings
