@@ -47,7 +47,8 @@ WHERE l.workspace_id = $1 AND l.id = $2
 _WRITE = """
 WITH scored AS (
     UPDATE leads SET score = $3, fit_score = $4, behavior_score = $5, band = $6, scored_at = $7,
-                     score_model_id = $8, rescore_at = $9, last_activity_at = $10
+                     score_model_id = $8, rescore_at = $9, last_activity_at = $10,
+                     first_activity_at = $19
     WHERE workspace_id = $1 AND id = $2 AND xmin = $18::text::xid
     RETURNING id
 )
@@ -123,5 +124,6 @@ class FastEvents:
             [event.source for _, event in rows],
             [event.external_id for _, event in rows],
             snapshot.row_version,
+            score["first_activity_at"],
         )
         return bool(int(status.rsplit(" ", 1)[-1]))  # "INSERT 0 <rows>"

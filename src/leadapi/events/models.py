@@ -51,6 +51,14 @@ class Event(Base):
             sqlite_where=text("external_id IS NOT NULL"),
         ),
         Index("ix_events_workspace_id_lead_id_occurred_at", "workspace_id", "lead_id", "occurred_at"),
+        # Reports: rejections by time (few, so the partial index is small).
+        Index(
+            "ix_events_rejections",
+            "workspace_id",
+            "occurred_at",
+            postgresql_where=text("type = 'lead.rejected'"),
+            sqlite_where=text("type = 'lead.rejected'"),
+        ),
         # The sequencer's work queue: small, because events leave it within moments.
         Index(
             "ix_events_unsequenced",

@@ -234,8 +234,12 @@ class EventService:
         return shown(row, replayed=False)
 
     def _with_activity(self, lead: dict[str, Any], occurred_at: datetime) -> dict[str, Any]:
-        """Every client event is behaviour; one dated ahead (clock skew) counts from now."""
+        """Every client event is behaviour; one dated ahead (clock skew) counts from now. The
+        first one after the lead's creation dates its activation (reports)."""
         happened = min(occurred_at, self.clock())
+        first = lead.get("first_activity_at")
+        if happened > lead["created_at"] and (first is None or happened < first):
+            lead = {**lead, "first_activity_at": happened}
         if lead["last_activity_at"] is None or happened > lead["last_activity_at"]:
             return {**lead, "last_activity_at": happened}
         return lead

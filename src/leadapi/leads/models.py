@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, UniqueConstraint, text
+from sqlalchemy import BigInteger, Boolean, Float, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from leadapi.db import Base, JSONDoc, UTCDateTime
@@ -80,6 +80,11 @@ class Lead(Base):
     last_activity_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The first touch by sales ever (a call, email, meeting, or acceptance): speed to lead.
     first_touch_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The first behaviour event after the lead was created: activation (reports).
+    first_activity_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # One bit per stage the lead was ever in, and one for a rejection (stages/engine.py): the
+    # funnel report counts from these in one pass over leads.
+    stages_mask: Mapped[int] = mapped_column(BigInteger, default=0, server_default=text("0"))
     # Derived on write (read-only in the API); they feed scoring and routing.
     domain: Mapped[str | None] = mapped_column(String(253))
     is_free_email: Mapped[bool] = mapped_column(Boolean, default=False)

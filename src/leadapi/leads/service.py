@@ -262,6 +262,7 @@ class LeadService:
         capture = FastCapture(row, created, scored_event)
         # Born in a band with a stage: stored in that stage, the move recorded (as _insert_new).
         promoted = pipeline.promotion(row["stage"], row["band"])
+        row["stages_mask"] = pipeline.mask(row["stage"], *([promoted] if promoted else []))
         if promoted is not None:
             change, data = change_record(pipeline, row, promoted, PROMOTED_BY, now, reason="band_changed")
             row["stage"] = promoted
@@ -329,6 +330,7 @@ class LeadService:
             owner_id=None,
             stage=stage,
             first_touch_at=None,
+            stages_mask=0,  # set with the stage the lead is stored in (see _stored_stage)
             created_at=now,
             **dict.fromkeys(SCORE_COLUMNS),
             updated_at=now,
@@ -350,6 +352,7 @@ class LeadService:
         # A lead born in a band that has a stage is stored in that stage at once (version 1); the
         # move from the entry stage is recorded all the same.
         promoted = pipeline.promotion(row["stage"], row["band"])
+        row["stages_mask"] = pipeline.mask(row["stage"], *([promoted] if promoted else []))
         entry = dict(row)
         if promoted is not None:
             row["stage"] = promoted
@@ -689,6 +692,14 @@ class LeadService:
             # The duplicate's behaviour is the survivor's now.
             activity = [t for t in (lead["last_activity_at"], duplicate["last_activity_at"]) if t]
             changes["last_activity_at"] = max(activity, default=None)
+            firsts = [
+                t
+                for t in (lead["first_activity_at"], duplicate["first_activity_at"])
+                if t and t > lead["created_at"]
+            ]
+            changes["first_activity_at"] = min(firsts, default=None)
+            # The duplicate's stage history is the survivor's now, and so are its milestones.
+            changes["stages_mask"] = (lead["stages_mask"] or 0) | (duplicate["stages_mask"] or 0)
             touches = [t for t in (lead["first_touch_at"], duplicate["first_touch_at"]) if t]
             changes["first_touch_at"] = min(touches, default=None)
             await leads.update(lead_id, changes)

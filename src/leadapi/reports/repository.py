@@ -21,6 +21,7 @@ from decimal import Decimal
 from typing import Any, cast
 
 from sqlalchemy import (
+    BigInteger,
     ColumnElement,
     Float,
     Integer,
@@ -28,13 +29,10 @@ from sqlalchemy import (
     Table,
     and_,
     case,
-    exists,
     func,
     literal,
     literal_column,
-    not_,
     null,
-    or_,
     select,
 )
 from sqlalchemy import cast as sql_cast
@@ -43,13 +41,13 @@ from sqlalchemy.sql import Select, Subquery
 
 from leadapi.api.filters import Filter, filter_clause
 from leadapi.events.models import Event
-from leadapi.events.schemas import RESERVED_PREFIXES
 from leadapi.leads.models import Lead
 from leadapi.leads.repository import LEAD_FIELDS
 from leadapi.owners.models import Owner
 from leadapi.reports.engine import FAST_SECONDS, HOUR_SECONDS, TIME_BUCKETS, FunnelOrder, ReportQuery
 from leadapi.routing.models import Assignment
 from leadapi.sla.models import SlaPolicy
+from leadapi.stages.engine import Pipeline
 from leadapi.stages.models import StageChange
 
 leads = cast(Table, Lead.__table__)
@@ -151,219 +149,178 @@ class ReportRepository:
             out[key] = values
         return out
 
-    async def percentiles(self, values: Subquery, keys: Sequence[str]) -> Keyed:
-        """n, median (p50) and p90 of `values.c.v` per `keys`, interpolated linearly between the
-        two nearest ranks (PostgreSQL's percentile_cont)."""
-        key_columns = [values.c[k] for k in keys]
+    async def summarise(
+        self,
+        rows: Select[Any],
+        measures: Callable[[Subquery], list[Any]] = lambda sub: [],
+        keys: Sequence[str] = ("g",),
+    ) -> Keyed:
+        """Per `keys`: the `measures` of `rows`, and `n`, median `p50` and `p90` of its column
+        `v` (NULLs not counted), interpolated between the two nearest ranks as PostgreSQL's
+        percentile_cont does. One pass on PostgreSQL; SQLite, which has no percentile, ranks
+        the values with window functions in a second query."""
+        sub = rows.subquery()
+        key_columns = [sub.c[k] for k in keys]
+        if "v" not in sub.c:
+            return await self._keyed(
+                select(*key_columns, *measures(sub)).group_by(*key_columns), keys=len(keys)
+            )
+        spread = [
+            func.count(sub.c.v).label("n"),
+            func.percentile_cont(0.5).within_group(sub.c.v).label("p50"),
+            func.percentile_cont(0.9).within_group(sub.c.v).label("p90"),
+        ]
         if self.pg:
-            stmt = select(
+            stmt = select(*key_columns, *measures(sub), *spread).group_by(*key_columns)
+            return await self._keyed(stmt, keys=len(keys))
+        found = await self._keyed(
+            select(*key_columns, *measures(sub), func.count(sub.c.v).label("n")).group_by(*key_columns),
+            keys=len(keys),
+        )
+        ranked = (
+            select(
                 *key_columns,
-                func.count().label("n"),
-                func.percentile_cont(0.5).within_group(values.c.v).label("p50"),
-                func.percentile_cont(0.9).within_group(values.c.v).label("p90"),
-            ).group_by(*key_columns)
-        else:
-            ranked = select(
-                *key_columns,
-                values.c.v,
-                (func.row_number().over(partition_by=key_columns, order_by=values.c.v) - 1).label("i"),
+                sub.c.v,
+                (func.row_number().over(partition_by=key_columns, order_by=sub.c.v) - 1).label("i"),
                 func.count().over(partition_by=key_columns).label("n"),
-            ).subquery()
+            )
+            .where(sub.c.v.is_not(None))
+            .subquery()
+        )
 
-            def at(p: float) -> ColumnElement[float]:
-                position = literal(p) * (ranked.c.n - 1)
-                low = sql_cast(position, Integer)  # positions are >= 0: the cast is floor
-                fraction = position - low
-                return func.sum(
-                    case(
-                        (ranked.c.i == low, ranked.c.v * (1 - fraction)),
-                        (ranked.c.i == low + 1, ranked.c.v * fraction),
-                        else_=0.0,
-                    )
+        def at(p: float) -> ColumnElement[float]:
+            position = literal(p) * (ranked.c.n - 1)
+            low = sql_cast(position, Integer)  # positions are >= 0: the cast is floor
+            fraction = position - low
+            return func.sum(
+                case(
+                    (ranked.c.i == low, ranked.c.v * (1 - fraction)),
+                    (ranked.c.i == low + 1, ranked.c.v * fraction),
+                    else_=0.0,
                 )
+            )
 
-            ranked_keys = [ranked.c[k] for k in keys]
-            stmt = select(
-                *ranked_keys,
-                func.count().label("n"),
-                at(0.5).label("p50"),
-                at(0.9).label("p90"),
-            ).group_by(*ranked_keys)
-        if not keys:
-            row = (await self.conn.execute(stmt)).mappings().one_or_none()
-            return {None: dict(row)} if row is not None and row["n"] else {}
-        return await self._keyed(stmt, keys=len(keys))
+        ranked_keys = [ranked.c[k] for k in keys]
+        stmt = select(*ranked_keys, at(0.5).label("p50"), at(0.9).label("p90")).group_by(*ranked_keys)
+        for key, values in (await self._keyed(stmt, keys=len(keys))).items():
+            found.setdefault(key, {}).update(values)
+        return found
 
     @staticmethod
     def _g(group: Group) -> ColumnElement[Any]:
         return (group if group is not None else null()).label("g")
 
-    async def _aggregate(
-        self, rows: Select[Any], measures: Callable[[Subquery], list[Any]], keys: Sequence[str] = ("g",)
-    ) -> Keyed:
-        """Aggregates `rows` (which carry the group key as plain columns) per key. Grouping a
-        subquery's columns, never an expression, keeps PostgreSQL from seeing the group
-        expression's bound parameters twice as different values."""
-        sub = rows.subquery()
-        key_columns = [sub.c[k] for k in keys]
-        stmt = select(*key_columns, *measures(sub)).group_by(*key_columns)
-        return await self._keyed(stmt, keys=len(keys))
-
     @staticmethod
     def _count_if(condition: ColumnElement[bool], name: str) -> ColumnElement[int]:
         return func.sum(case((condition, 1), else_=0)).label(name)
 
+    async def _counts(self, rows: Select[Any]) -> dict[Any, int]:
+        """How many `rows` per their column g."""
+        found = await self.summarise(rows, lambda sub: [func.count().label("n")])
+        return {k: v["n"] for k, v in found.items()}
+
     # -- funnel and sources -----------------------------------------------------------------
 
-    async def funnel(self, group: Group, order: FunnelOrder, stage_keys: Sequence[str]) -> Keyed:
-        """Per group: leads; per stage, leads that were ever in it (a stage a lead occupied is
-        the from or to of one of its moves, or where it is now); leads that reached each funnel
-        rank; acceptances; won revenue."""
-        joined = leads.outerjoin(
-            changes, and_(changes.c.workspace_id == leads.c.workspace_id, changes.c.lead_id == leads.c.id)
-        )
+    async def funnel(self, group: Group, order: FunnelOrder, pipeline: Pipeline) -> Keyed:
+        """Per group, from each lead's stages_mask: leads; leads ever in each stage; leads that
+        reached each funnel rank (were ever in a stage of that rank or later); leads accepted,
+        and leads rejected."""
+        mask = leads.c.stages_mask
+        rows = select(self._g(group), mask).where(*self.cohort())
 
-        def rank_of(column: Any) -> ColumnElement[int]:
-            whens = [(column == key, rank) for key, rank in order.ranks.items()]
-            return case(*whens, else_=-1) if whens else literal(-1)
+        def measures(sub: Subquery) -> list[Any]:
+            column = sub.c.stages_mask
 
-        visited = [
-            func.max(
-                case(
-                    (or_(changes.c.to_stage == key, changes.c.from_stage == key, leads.c.stage == key), 1),
-                    else_=0,
-                )
-            ).label(f"s{i}")
-            for i, key in enumerate(stage_keys)
-        ]
-        # Grouped by the lead's primary key: the group expression depends on the lead's columns
-        # only, which both databases accept without grouping it too.
-        per_lead = (
-            select(
-                self._g(group),
-                *visited,
-                self._greatest(
-                    func.coalesce(func.max(rank_of(changes.c.to_stage)), -1),
-                    func.coalesce(func.max(rank_of(changes.c.from_stage)), -1),
-                    func.max(rank_of(leads.c.stage)),
-                ).label("furthest"),
-                func.sum(case((changes.c.to_stage == order.accepted, 1), else_=0)).label("accepted"),
-                func.sum(case((changes.c.to_stage.in_(list(order.won)), changes.c.amount), else_=None)).label(
-                    "revenue"
-                ),
-            )
-            .select_from(joined)
-            .where(*self.cohort())
-            .group_by(leads.c.id)
-        )
-        ranks = sorted(set(order.ranks.values()))
-        return await self._aggregate(
-            per_lead,
-            lambda sub: [
+            def count_has(bits: int, name: str) -> ColumnElement[int]:
+                return self._count_if(column.op("&")(literal(bits, BigInteger)) != 0, name)
+
+            by_rank: dict[int, int] = {}
+            for key, rank in order.ranks.items():
+                for reached_rank in range(rank + 1):
+                    by_rank[reached_rank] = by_rank.get(reached_rank, 0) | pipeline.mask(key)
+            return [
                 func.count().label("leads"),
-                *(func.sum(sub.c[f"s{i}"]).label(f"s{i}") for i in range(len(stage_keys))),
-                *(self._count_if(sub.c.furthest >= rank, f"r{rank}") for rank in ranks),
-                func.sum(sub.c.accepted).label("accepted"),
-                func.sum(sub.c.revenue).label("revenue"),
-            ],
-        )
+                *(count_has(pipeline.mask(s.key), f"s{i}") for i, s in enumerate(pipeline.stages)),
+                *(count_has(bits, f"r{rank}") for rank, bits in sorted(by_rank.items())),
+                count_has(pipeline.mask(pipeline.accepted_stage), "accepted"),
+                count_has(pipeline.mask(rejected=True), "rejected"),
+            ]
 
-    async def rejections(self, group: Group) -> dict[Any, int]:
-        """lead.rejected events on the cohort's leads, per group."""
+        return await self.summarise(rows, measures)
+
+    async def revenue(self, group: Group, won: Sequence[str]) -> dict[Any, float]:
+        """The won amounts of the cohort's leads, per group (moves into won stages are few: the
+        index on (workspace, to_stage, at) finds them)."""
         rows = (
-            select(self._g(group))
-            .select_from(events.join(leads, leads.c.id == events.c.lead_id))
-            .where(events.c.workspace_id == self.ws, events.c.type == "lead.rejected", *self.cohort())
+            select(self._g(group), changes.c.amount)
+            .select_from(changes.join(leads, leads.c.id == changes.c.lead_id))
+            .where(changes.c.workspace_id == self.ws, changes.c.to_stage.in_(list(won)), *self.cohort())
         )
-        found = await self._aggregate(rows, lambda sub: [func.count().label("n")])
-        return {k: v["n"] for k, v in found.items()}
+        found = await self.summarise(rows, lambda sub: [func.sum(sub.c.amount).label("revenue")])
+        return {k: float(v["revenue"] or 0) for k, v in found.items()}
 
     # -- speed to lead --------------------------------------------------------------------
 
-    async def touch_counts(self, group: Group) -> Keyed:
-        """Per group: the cohort's leads, how many were ever touched, and how many within 5
-        minutes and within an hour of their creation."""
-        rows = select(
-            self._g(group),
-            leads.c.first_touch_at.label("touched_at"),
-            self.seconds_between(leads.c.first_touch_at, leads.c.created_at).label("waited"),
-        ).where(*self.cohort())
-        return await self._aggregate(
+    async def touches(self, group: Group) -> Keyed:
+        """Per group: the cohort's leads, how many were ever touched, how many within 5 minutes
+        and within an hour of their creation, and the spread of the wait."""
+        waited = self.seconds_between(leads.c.first_touch_at, leads.c.created_at)
+        rows = select(self._g(group), waited.label("v")).where(*self.cohort())
+        return await self.summarise(
             rows,
             lambda sub: [
                 func.count().label("leads"),
-                func.count(sub.c.touched_at).label("touched"),
-                self._count_if(sub.c.waited <= FAST_SECONDS, "within_5m"),
-                self._count_if(sub.c.waited <= HOUR_SECONDS, "within_1h"),
+                func.count(sub.c.v).label("touched"),
+                self._count_if(sub.c.v <= FAST_SECONDS, "within_5m"),
+                self._count_if(sub.c.v <= HOUR_SECONDS, "within_1h"),
             ],
         )
 
-    async def touch_percentiles(self, group: Group) -> Keyed:
-        values = (
-            select(
-                self._g(group), self.seconds_between(leads.c.first_touch_at, leads.c.created_at).label("v")
-            )
-            .where(*self.cohort(), leads.c.first_touch_at.is_not(None))
-            .subquery()
+    def _needs_leads(self) -> bool:
+        """Assignment figures read the lead only to filter or split by it."""
+        return bool(self.q.filters()) or self.q.group_by in (
+            "source",
+            "utm_campaign",
+            "utm_source",
+            "utm_medium",
         )
-        return await self.percentiles(values, ["g"])
 
-    def _assignments_in_range(self) -> list[ColumnElement[bool]]:
-        return [
+    def _assignment_rows(self, *columns: Any) -> Select[Any]:
+        stmt = select(*columns).where(
             assignments.c.workspace_id == self.ws,
             assignments.c.created_at >= self.q.start,
             assignments.c.created_at < self.q.end,
-            *self.lead_filters(),
-        ]
-
-    @staticmethod
-    def _assigned_leads() -> Any:
-        return assignments.join(
-            leads,
-            and_(leads.c.workspace_id == assignments.c.workspace_id, leads.c.id == assignments.c.lead_id),
         )
-
-    async def assignment_counts(self, group: Group, keys: Sequence[str] = ("g",)) -> Keyed:
-        """Per group (and per `keys` among owner_id and policy_id): assignments made in the
-        range, how many their owner touched (within 5 minutes, an hour), their SLA clocks."""
-        rows = (
-            select(
-                self._g(group),
-                assignments.c.owner_id,
-                assignments.c.sla_policy_id.label("policy_id"),
-                assignments.c.touched_at,
-                assignments.c.sla_state,
-                self.seconds_between(assignments.c.touched_at, assignments.c.created_at).label("waited"),
+        if self._needs_leads():
+            joined = assignments.join(
+                leads,
+                and_(leads.c.workspace_id == assignments.c.workspace_id, leads.c.id == assignments.c.lead_id),
             )
-            .select_from(self._assigned_leads())
-            .where(*self._assignments_in_range())
+            stmt = stmt.select_from(joined).where(*self.lead_filters())
+        return stmt
+
+    async def assignment_figures(self, group: Group, keys: Sequence[str] = ("g",)) -> Keyed:
+        """Per group (or per owner_id or policy_id): assignments made in the range, how many their
+        owner touched (within 5 minutes, an hour), the spread of that wait, their SLA clocks."""
+        rows = self._assignment_rows(
+            self._g(group),
+            assignments.c.owner_id,
+            assignments.c.sla_policy_id.label("policy_id"),
+            assignments.c.sla_state,
+            self.seconds_between(assignments.c.touched_at, assignments.c.created_at).label("v"),
         )
 
         def measures(sub: Subquery) -> list[Any]:
             return [
                 func.count().label("assignments"),
-                func.count(sub.c.touched_at).label("touched"),
-                self._count_if(sub.c.waited <= FAST_SECONDS, "within_5m"),
-                self._count_if(sub.c.waited <= HOUR_SECONDS, "within_1h"),
+                func.count(sub.c.v).label("touched"),
+                self._count_if(sub.c.v <= FAST_SECONDS, "within_5m"),
+                self._count_if(sub.c.v <= HOUR_SECONDS, "within_1h"),
                 func.count(sub.c.policy_id).label("covered"),
                 *(self._count_if(sub.c.sla_state == s, s) for s in ("met", "breached", "running", "stopped")),
             ]
 
-        return await self._aggregate(rows, measures, keys)
-
-    async def assignment_percentiles(self, group: Group, keys: Sequence[str] = ("g",)) -> Keyed:
-        """Percentiles of the wait from assignment to the owner's first touch."""
-        values = (
-            select(
-                self._g(group),
-                assignments.c.owner_id,
-                self.seconds_between(assignments.c.touched_at, assignments.c.created_at).label("v"),
-            )
-            .select_from(self._assigned_leads())
-            .where(*self._assignments_in_range(), assignments.c.touched_at.is_not(None))
-            .subquery()
-        )
-        return await self.percentiles(values, keys)
+        return await self.summarise(rows, measures, keys)
 
     async def policy_names(self) -> dict[str, str]:
         stmt = select(policies.c.id, policies.c.name).where(policies.c.workspace_id == self.ws)
@@ -377,11 +334,11 @@ class ReportRepository:
 
     async def open_leads_by_owner(self, open_stages: Sequence[str]) -> dict[Any, int]:
         """Now, whatever the range: the leads each owner holds in an open stage."""
-        rows = select(leads.c.owner_id.label("g")).where(
-            *self.lead_filters(), leads.c.owner_id.is_not(None), leads.c.stage.in_(list(open_stages))
+        return await self._counts(
+            select(leads.c.owner_id.label("g")).where(
+                *self.lead_filters(), leads.c.owner_id.is_not(None), leads.c.stage.in_(list(open_stages))
+            )
         )
-        found = await self._aggregate(rows, lambda sub: [func.count().label("n")])
-        return {k: v["n"] for k, v in found.items()}
 
     async def moves_by_owner(self, to_stages: Sequence[str], *, by_owner: bool) -> dict[Any, int]:
         """Moves made in the range into `to_stages`, per the owner who made them (`by_owner`) or
@@ -396,16 +353,14 @@ class ReportRepository:
         if by_owner:
             clauses.append(changes.c.by_kind == "owner")
         who = changes.c.by_id if by_owner else leads.c.owner_id
-        rows = (
+        return await self._counts(
             select(who.label("g"))
             .select_from(changes.join(leads, leads.c.id == changes.c.lead_id))
             .where(*clauses)
         )
-        found = await self._aggregate(rows, lambda sub: [func.count().label("n")])
-        return {k: v["n"] for k, v in found.items()}
 
     async def rejections_by_owner(self) -> dict[Any, int]:
-        rows = (
+        return await self._counts(
             select(self._json_text(events.c.data, "owner_id").label("g"))
             .select_from(events.join(leads, leads.c.id == events.c.lead_id))
             .where(
@@ -416,8 +371,6 @@ class ReportRepository:
                 *self.lead_filters(),
             )
         )
-        found = await self._aggregate(rows, lambda sub: [func.count().label("n")])
-        return {k: v["n"] for k, v in found.items()}
 
     # -- stage velocity ---------------------------------------------------------------------
 
@@ -430,7 +383,7 @@ class ReportRepository:
             ),
             leads.c.created_at,
         )
-        values = (
+        rows = (
             select(
                 self._g(group),
                 changes.c.from_stage.label("stage"),
@@ -438,71 +391,56 @@ class ReportRepository:
             )
             .select_from(changes.join(leads, leads.c.id == changes.c.lead_id))
             .where(changes.c.workspace_id == self.ws, *self.cohort())
-            .subquery()
         )
-        return await self.percentiles(values, ["g", "stage"])
+        return await self.summarise(rows, keys=("g", "stage"))
 
     async def time_to_won(self, group: Group, won: Sequence[str]) -> Keyed:
-        """From creation to the first move into a won stage, per group."""
-        per_lead = (
-            select(
-                self._g(group), self.seconds_between(func.min(changes.c.at), leads.c.created_at).label("v")
-            )
+        """From creation to the first move into a won stage (a won stage is final: one move)."""
+        rows = (
+            select(self._g(group), self.seconds_between(changes.c.at, leads.c.created_at).label("v"))
             .select_from(changes.join(leads, leads.c.id == changes.c.lead_id))
             .where(changes.c.workspace_id == self.ws, changes.c.to_stage.in_(list(won)), *self.cohort())
-            .group_by(leads.c.id)
-            .subquery()
         )
-        return await self.percentiles(per_lead, ["g"])
+        return await self.summarise(rows)
 
     # -- scores ---------------------------------------------------------------------------
 
-    async def score_buckets(self, group: Group) -> Keyed:
-        """Per (group, bucket): leads by score in tens (90-100 is the last bucket; None:
-        unscored)."""
+    async def score_bands(self, group: Group, won: Sequence[str]) -> Keyed:
+        """Per (group, band, bucket): leads, and how many are customers now (a won stage is
+        final). Buckets are scores in tens (90-100 is the last; None: unscored)."""
         bucket = case(
             (leads.c.score.is_(None), None),
             (leads.c.score >= 90, 9),
             else_=sql_cast(leads.c.score, Integer) // 10,
         )
-        rows = select(self._g(group), bucket.label("bucket")).where(*self.cohort())
-        return await self._aggregate(rows, lambda sub: [func.count().label("n")], keys=("g", "bucket"))
-
-    async def bands(self, group: Group, won: Sequence[str]) -> Keyed:
-        """Per (group, band): leads, and how many are customers now (a won stage is final)."""
-        rows = select(self._g(group), leads.c.band, leads.c.stage).where(*self.cohort())
-        return await self._aggregate(
+        rows = select(self._g(group), leads.c.band, bucket.label("bucket"), leads.c.stage).where(
+            *self.cohort()
+        )
+        return await self.summarise(
             rows,
             lambda sub: [
                 func.count().label("leads"),
                 self._count_if(sub.c.stage.in_(list(won)), "customers"),
             ],
-            keys=("g", "band"),
+            keys=("g", "band", "bucket"),
         )
 
     # -- activation -------------------------------------------------------------------------
 
     async def activation(self, group: Group, windows: Sequence[int]) -> Keyed:
-        """Per group: the cohort's leads, and those with a behaviour event (any type a client
-        sends; none of ours) within each window after they were created."""
-        behaviour = not_(or_(*(events.c.type.like(f"{prefix}.%") for prefix in RESERVED_PREFIXES)))
-
-        def active_within(days: int) -> ColumnElement[bool]:
-            return exists(
-                select(literal(1)).where(
-                    events.c.workspace_id == leads.c.workspace_id,
-                    events.c.lead_id == leads.c.id,
-                    events.c.occurred_at > leads.c.created_at,
-                    self._within_days(events.c.occurred_at, leads.c.created_at, days),
-                    behaviour,
-                )
-            )
-
+        """Per group: the cohort's leads, and those whose first behaviour event after creation
+        came within each window."""
+        first = leads.c.first_activity_at
         rows = select(
             self._g(group),
-            *(case((active_within(d), 1), else_=0).label(f"d{d}") for d in windows),
+            *(
+                case(
+                    (and_(first.is_not(None), self._within_days(first, leads.c.created_at, d)), 1), else_=0
+                ).label(f"d{d}")
+                for d in windows
+            ),
         ).where(*self.cohort())
-        return await self._aggregate(
+        return await self.summarise(
             rows,
             lambda sub: [
                 func.count().label("leads"),

@@ -94,18 +94,17 @@ class ReportService:
         self, repo: ReportRepository, pipeline: Pipeline, group: Group
     ) -> dict[Any, Report]:
         order = FunnelOrder.of(pipeline)
-        keys = [s.key for s in pipeline.stages]
-        counted = await repo.funnel(group, order, keys)
-        rejected = await repo.rejections(group)
+        counted = await repo.funnel(group, order, pipeline)
+        revenue = await repo.revenue(group, order.won) if order.won else {}
         out: dict[Any, Report] = {}
         for g in _keys(group, counted):
             row = counted.get(g, {})
-            entered = {key: row.get(f"s{i}") or 0 for i, key in enumerate(keys)}
+            entered = {s.key: row.get(f"s{i}") or 0 for i, s in enumerate(pipeline.stages)}
             reached = {rank: row.get(f"r{rank}") or 0 for rank in set(order.ranks.values())}
             stages = funnel_stages(order, pipeline, entered, reached)
             total = row.get("leads") or 0
             accepted = row.get("accepted") or 0
-            rejections = rejected.get(g, 0)
+            rejections = row.get("rejected") or 0
             customers = reached.get(order.ranks[order.won[0]], 0) if order.won else 0
             mql, sql = stage_reached(stages, "mql"), stage_reached(stages, "sql")
             out[g] = {
@@ -114,7 +113,7 @@ class ReportService:
                 "accepted": accepted,
                 "rejected": rejections,
                 "customers": customers,
-                "revenue": float(row.get("revenue") or 0),
+                "revenue": revenue.get(g, 0.0),
                 "rates": {
                     "lead_to_mql": rate(mql, total),
                     "mql_to_sql": rate(sql, mql),
@@ -153,27 +152,24 @@ class ReportService:
                 # assignment figures (by owner: the lead's owner, then the assignee).
                 lead_group = group if group is None else self._lead_dimension(repo)
                 assignment_group = group if group is None else self._assignment_dimension(repo)
-                counts = await repo.touch_counts(lead_group)
-                waits = await repo.touch_percentiles(lead_group)
-                a_counts = await repo.assignment_counts(assignment_group)
-                a_waits = await repo.assignment_percentiles(assignment_group)
+                touched = await repo.touches(lead_group)
+                assigned = await repo.assignment_figures(assignment_group)
                 out: dict[Any, Report] = {}
-                for g in _keys(group, counts, a_counts):
+                for g in _keys(group, touched, assigned):
                     out[g] = {
-                        "after_creation": _speed(counts.get(g, {}), waits.get(g, {}), "leads"),
-                        "after_assignment": _speed(a_counts.get(g, {}), a_waits.get(g, {}), "assignments"),
+                        "after_creation": _speed(touched.get(g, {}), "leads"),
+                        "after_assignment": _speed(assigned.get(g, {}), "assignments"),
                     }
                 return out
 
             body = await self._total_and_groups(repo, self._lead_dimension(repo), figures)
             names = await repo.owner_names()
-            by_owner = await repo.assignment_counts(None, keys=("owner_id",))
-            by_owner_waits = await repo.assignment_percentiles(None, keys=("owner_id",))
+            by_owner = await repo.assignment_figures(None, keys=("owner_id",))
             body["owners"] = [
                 {
                     "owner_id": owner_id,
                     "name": names.get(owner_id),
-                    "after_assignment": _speed(row, by_owner_waits.get(owner_id, {}), "assignments"),
+                    "after_assignment": _speed(row, "assignments"),
                 }
                 for owner_id, row in sorted(by_owner.items(), key=lambda kv: str(kv[0]))
             ]
@@ -186,14 +182,14 @@ class ReportService:
     async def sla(self, principal: Principal, q: ReportQuery) -> Report:
         async def build(repo: ReportRepository, pipeline: Pipeline) -> Report:
             async def figures(group: Group) -> dict[Any, Report]:
-                counted = await repo.assignment_counts(group)
+                counted = await repo.assignment_figures(group)
                 return {g: _sla(counted.get(g, {})) for g in _keys(group, counted)}
 
             body = await self._total_and_groups(repo, self._assignment_dimension(repo), figures)
             policy_names = await repo.policy_names()
             owner_names = await repo.owner_names()
-            per_policy = await repo.assignment_counts(None, keys=("policy_id",))
-            per_owner = await repo.assignment_counts(None, keys=("owner_id",))
+            per_policy = await repo.assignment_figures(None, keys=("policy_id",))
+            per_owner = await repo.assignment_figures(None, keys=("owner_id",))
             body["policies"] = [
                 {"policy_id": pid, "name": policy_names.get(pid), **_sla(row)}
                 for pid, row in sorted(per_policy.items(), key=lambda kv: str(kv[0]))
@@ -238,8 +234,7 @@ class ReportService:
     async def owners(self, principal: Principal, q: ReportQuery) -> Report:
         async def build(repo: ReportRepository, pipeline: Pipeline) -> Report:
             names = await repo.owner_names()
-            counted = await repo.assignment_counts(None, keys=("owner_id",))
-            waits = await repo.assignment_percentiles(None, keys=("owner_id",))
+            counted = await repo.assignment_figures(None, keys=("owner_id",))
             open_stages = [s.key for s in pipeline.stages if s.category == "open"]
             open_leads = await repo.open_leads_by_owner(open_stages)
             accepted = await repo.moves_by_owner([pipeline.accepted_stage], by_owner=True)
@@ -267,7 +262,7 @@ class ReportService:
                         "sla_met": sla["met"],
                         "sla_breached": sla["breached"],
                         "sla_compliance": sla["compliance"],
-                        "median_speed_seconds": seconds(waits.get(owner_id, {}).get("p50")),
+                        "median_speed_seconds": seconds(row.get("p50")),
                     }
                 )
             return {"owners": rows}
@@ -281,10 +276,8 @@ class ReportService:
             won = [s.key for s in pipeline.stages if s.category == "won"]
 
             async def figures(group: Group) -> dict[Any, Report]:
-                buckets = await repo.score_buckets(group)
-                bands = await repo.bands(group, won)
-                groups = _keys(group, {g for g, _ in buckets}, {g for g, _ in bands})
-                return {g: _scores(g, buckets, bands) for g in groups}
+                found = await repo.score_bands(group, won)
+                return {g: _scores(g, found) for g in _keys(group, {g for g, _, _ in found})}
 
             return await self._total_and_groups(repo, self._lead_dimension(repo), figures)
 
@@ -327,14 +320,14 @@ def _source_row(funnel: Mapping[str, Any]) -> Report:
     }
 
 
-def _speed(counts: Mapping[str, Any], waits: Mapping[str, Any], unit: str) -> Report:
+def _speed(counts: Mapping[str, Any], unit: str) -> Report:
     total = counts.get(unit) or 0
     touched = counts.get("touched") or 0
     return {
         unit: total,
         "touched": touched,
-        "median_seconds": seconds(waits.get("p50")),
-        "p90_seconds": seconds(waits.get("p90")),
+        "median_seconds": seconds(counts.get("p50")),
+        "p90_seconds": seconds(counts.get("p90")),
         "within_5m": rate(counts.get("within_5m") or 0, total),
         "within_1h": rate(counts.get("within_1h") or 0, total),
         "never_touched": rate(total - touched, total),
@@ -361,27 +354,22 @@ def _durations(row: Mapping[str, Any], unit: str) -> Report:
     }
 
 
-def _scores(group: Any, buckets: Keyed, bands: Keyed) -> Report:
-    per_bucket = {b: row["n"] for (g, b), row in buckets.items() if g == group}
-    leads_total = sum(per_bucket.values())
-    scored = leads_total - per_bucket.get(None, 0)
-    band_rows = []
-    for (g, band), row in sorted(bands.items(), key=lambda kv: (kv[0][1] is None, str(kv[0][1]))):
+def _scores(group: Any, found: Keyed) -> Report:
+    """One group's histogram and bands from (group, band, bucket) counts."""
+    per_bucket: dict[Any, int] = {}
+    per_band: dict[Any, list[int]] = {}
+    for (g, band, bucket), row in found.items():
         if g != group:
             continue
-        band_rows.append(
-            {
-                "band": band,
-                "leads": row["leads"],
-                "share": rate(row["leads"], leads_total),
-                "customers": row["customers"] or 0,
-                "conversion": rate(row["customers"] or 0, row["leads"]),
-            }
-        )
+        per_bucket[bucket] = per_bucket.get(bucket, 0) + row["leads"]
+        counts = per_band.setdefault(band, [0, 0])
+        counts[0] += row["leads"]
+        counts[1] += row["customers"] or 0
+    leads_total = sum(per_bucket.values())
     width = SCORE_BUCKET_WIDTH
     return {
         "leads": leads_total,
-        "scored": scored,
+        "scored": leads_total - per_bucket.get(None, 0),
         "buckets": [
             {
                 "bucket": f"{i * width}-{i * width + width - 1 if i < 9 else 100}",
@@ -389,7 +377,18 @@ def _scores(group: Any, buckets: Keyed, bands: Keyed) -> Report:
             }
             for i in range(10)
         ],
-        "bands": band_rows,
+        "bands": [
+            {
+                "band": band,
+                "leads": leads,
+                "share": rate(leads, leads_total),
+                "customers": customers,
+                "conversion": rate(customers, leads),
+            }
+            for band, (leads, customers) in sorted(
+                per_band.items(), key=lambda kv: (kv[0] is None, str(kv[0]))
+            )
+        ],
     }
 
 

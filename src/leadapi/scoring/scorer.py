@@ -41,7 +41,9 @@ SCORE_COLUMNS = (
     "scored_at",
     "score_model_id",
     "rescore_at",
+    # Activity travels with the score: events move both in one write.
     "last_activity_at",
+    "first_activity_at",
 )
 
 _EVENTS_OF_LEADS = select(
@@ -192,6 +194,7 @@ class Scorer:
         result = model.compiled.score(row, (), now)
         row.update(score_values(model, result, now))
         row.setdefault("last_activity_at", None)
+        row.setdefault("first_activity_at", None)
         data = scored_event_data(model, {}, result, "lead_created")
         return NewEvent("lead.scored", row["id"], now, data, actor)
 
@@ -242,6 +245,7 @@ class Scorer:
         result = model.compiled.score(lead, facts, now, lead.get("last_activity_at"))
         values = score_values(model, result, now)
         values["last_activity_at"] = lead.get("last_activity_at")
+        values["first_activity_at"] = lead.get("first_activity_at")
         changes: list[NewEvent] = []
         if result.score != lead.get("score"):
             data = scored_event_data(model, lead, result, reason)

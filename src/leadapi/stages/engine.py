@@ -45,6 +45,15 @@ DEFAULT_TOUCH_TYPES = ("call", "email_sent", "meeting")
 DEFAULT_ACCEPTED_STAGE = "accepted"
 DEFAULT_RECYCLE_STAGE = "nurturing"
 
+# Every lead keeps `stages_mask`: one bit per stage it was ever in, plus one for "rejected by
+# sales". The funnel report then counts entries and how far leads got in one pass over leads,
+# with integer arithmetic, instead of joining and grouping the whole stage history. A stage's
+# bit is its own for good: a workspace's `stage_bits` only grows, so a removed stage's bit is
+# never handed to a new stage that old leads never entered.
+DEFAULT_BITS: dict[str, int] = {key: bit for bit, (key, _, _) in enumerate(DEFAULT_STAGES)}
+REJECTED_BIT = 62  # bit 63 is the sign of a BIGINT
+MAX_STAGE_BITS = REJECTED_BIT  # bits 0..61 are for stages
+
 
 @dataclass(frozen=True, slots=True)
 class Stage:
@@ -61,6 +70,8 @@ class Pipeline:
     accepted_stage: str
     recycle_stage: str
     version: int = 0  # the stored settings' version (0: the defaults, never stored)
+    # Each stage key's bit in `stages_mask`, for every key the workspace ever had.
+    bits: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_BITS), compare=False)
     _by_key: dict[str, tuple[int, Stage]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -85,6 +96,7 @@ class Pipeline:
             accepted_stage=doc["accepted_stage"],
             recycle_stage=doc["recycle_stage"],
             version=version,
+            bits=doc.get("stage_bits") or assign_bits(DEFAULT_BITS, [s["key"] for s in doc["stages"]]),
         )
 
     def document(self) -> dict[str, Any]:
@@ -95,6 +107,13 @@ class Pipeline:
             "accepted_stage": self.accepted_stage,
             "recycle_stage": self.recycle_stage,
         }
+
+    def mask(self, *keys: str, rejected: bool = False) -> int:
+        """The `stages_mask` bits of these stages (and of a rejection)."""
+        value = 1 << REJECTED_BIT if rejected else 0
+        for key in keys:
+            value |= 1 << self.bits[key]
+        return value
 
     @property
     def entry(self) -> str:
@@ -158,6 +177,20 @@ class Pipeline:
         if accepted is not None and here >= accepted:
             return None
         return band if target > here else None
+
+
+def assign_bits(current: dict[str, int], keys: list[str]) -> dict[str, int]:
+    """`current` plus a free bit for each new key (lowest first). Raises ValueError when the
+    workspace has used up its stage bits."""
+    bits = dict(current)
+    free = (b for b in range(MAX_STAGE_BITS) if b not in set(bits.values()))
+    for key in keys:
+        if key not in bits:
+            found = next(free, None)
+            if found is None:
+                raise ValueError(f"this workspace has had {MAX_STAGE_BITS} stage keys; reuse an old key")
+            bits[key] = found
+    return bits
 
 
 def validate(doc: dict[str, Any]) -> list[dict[str, str]]:

@@ -26,6 +26,8 @@ class LifecycleSettings(Base):
     touch_types: Mapped[list[str]] = mapped_column(JSONDoc)
     accepted_stage: Mapped[str] = mapped_column(String(50))
     recycle_stage: Mapped[str] = mapped_column(String(50))
+    # Every stage key the workspace ever had -> its bit in leads.stages_mask (never reused).
+    stage_bits: Mapped[dict[str, int] | None] = mapped_column(JSONDoc, nullable=True)
     version: Mapped[int] = mapped_column(Integer)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
@@ -34,7 +36,11 @@ class StageChange(Base):
     """A lead moved from one stage to another: when, who or what moved it, and why."""
 
     __tablename__ = "stage_changes"
-    __table_args__ = (Index("ix_stage_changes_workspace_id_lead_id_at", "workspace_id", "lead_id", "at"),)
+    __table_args__ = (
+        Index("ix_stage_changes_workspace_id_lead_id_at", "workspace_id", "lead_id", "at"),
+        # Reports: moves into a stage (accepted, won) by time.
+        Index("ix_stage_changes_workspace_id_to_stage_at", "workspace_id", "to_stage", "at"),
+    )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))

@@ -115,6 +115,10 @@ class StageService:
         async with self.db.transaction() as conn:
             repo = StageRepository(conn, principal.workspace_id)
             current = await repo.pipeline(lock=True)
+            try:
+                doc["stage_bits"] = engine.assign_bits(current.bits, [s["key"] for s in doc["stages"]])
+            except ValueError as exc:
+                raise validation_problem([{"field": "stages", "message": str(exc)}]) from exc
             removed = [s.key for s in current.stages if s.key not in {s["key"] for s in doc["stages"]}]
             occupied = await repo.leads_in(removed)
             if occupied:
@@ -273,7 +277,11 @@ class StageService:
                 actor=principal.key_id,
                 reason=reason,
                 note=note,
-                extra_values={"owner_id": None},
+                extra_values={
+                    "owner_id": None,
+                    "stages_mask": (lead.get("stages_mask") or 0)
+                    | pipeline.mask(pipeline.recycle_stage, rejected=True),
+                },
             )
             await self.sla.stop(conn, principal.workspace_id, lead_id, close_at=now)
             data = {"reason": reason, "note": note, "owner_id": owner_id, "stage_before": lead["stage"]}
@@ -347,7 +355,13 @@ class StageService:
         """Move a locked lead to `to` (checked by the caller): (the lead as it now is, the move).
         With `stored`, the lead row already holds the new stage: only the move is written."""
         now = self.clock()
-        values = {"stage": to, "updated_at": now, "version": lead["version"] + 1, **(extra_values or {})}
+        values = {
+            "stage": to,
+            "stages_mask": (lead.get("stages_mask") or 0) | pipeline.mask(to),
+            "updated_at": now,
+            "version": lead["version"] + 1,
+            **(extra_values or {}),
+        }
         if stored:
             values = {"stage": to}
         else:
