@@ -63,7 +63,7 @@ async def seed(dsn: str, workspace_id: str, count: int) -> None:
             INSERT INTO leads (id, workspace_id, email, tags, external_ids, attributes, unsubscribed,
                                stage, is_free_email, seniority, created_at, updated_at, version, score,
                                fit_score, behavior_score, band, scored_at, source, utm_campaign, owner_id,
-                               first_touch_at)
+                               first_touch_at, stages_mask, first_activity_at, stage_entered_at)
             SELECT 'ld_r' || n, $1, 'r' || n || '@r' || (n % 5000) || '.com',
                    CASE WHEN n % 10 = 0 THEN '["vip"]' ELSE '[]' END::jsonb, '{{}}', '{{}}', false,
                    path[array_length(path, 1)], false, 'unknown', created, created, 1,
@@ -76,7 +76,16 @@ async def seed(dsn: str, workspace_id: str, count: int) -> None:
                    CASE WHEN path[array_length(path, 1)] IN ('accepted','customer')
                         THEN 'ow_r' || (n % {OWNERS}) END,
                    CASE WHEN array_length(path, 1) >= 4
-                        THEN created + interval '2 hours' + (n % 3600) * interval '1 second' END
+                        THEN created + interval '2 hours' + (n % 3600) * interval '1 second' END,
+                   -- The milestones the app keeps: each stage's bit (the default pipeline's
+                   -- bits are their positions), and bit 62 for the rejected ones.
+                   (SELECT sum(DISTINCT 1::bigint << array_position(ARRAY['new','mql','sql','accepted',
+                           'opportunity','customer','nurturing','disqualified'], p) - 1)::bigint
+                    FROM unnest(path) AS p)
+                   | CASE WHEN path[array_length(path, 1)] = 'nurturing' THEN 1::bigint << 62 ELSE 0 END,
+                   CASE WHEN n % 10 < 7
+                        THEN created + (n % 20) * interval '1 day' + interval '1 minute' END,
+                   created + (array_length(path, 1) - 1) * (1 + n % 50) * interval '1 hour'
             FROM (
                 SELECT n, {PATHS} AS path,
                        now() - (n % 365) * interval '1 day' - (n % 86400) * interval '1 second' AS created
@@ -89,10 +98,11 @@ async def seed(dsn: str, workspace_id: str, count: int) -> None:
         # One move per step of the path, an hour or more apart; wins carry an amount.
         await conn.execute(
             f"""
-            INSERT INTO stage_changes (id, workspace_id, lead_id, from_stage, to_stage, at, by_kind, by_id,
-                                       reason, note, amount)
+            INSERT INTO stage_changes (id, workspace_id, lead_id, from_stage, to_stage, at, since, by_kind,
+                                       by_id, reason, note, amount)
             SELECT 'sc_r' || n || '_' || s, $1, 'ld_r' || n, path[s], path[s + 1],
                    created + s * (1 + n % 50) * interval '1 hour',
+                   created + (s - 1) * (1 + n % 50) * interval '1 hour',
                    CASE WHEN path[s + 1] = 'accepted' THEN 'owner' ELSE 'system' END,
                    CASE WHEN path[s + 1] = 'accepted' THEN 'ow_r' || (n % {OWNERS}) END,
                    NULL, NULL,

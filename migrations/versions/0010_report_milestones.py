@@ -57,6 +57,9 @@ def upgrade() -> None:
         batch.add_column(
             sa.Column("stages_mask", sa.BigInteger(), server_default=sa.text("0"), nullable=False)
         )
+        batch.add_column(sa.Column("stage_entered_at", leadapi.db.UTCDateTime(timezone=True), nullable=True))
+    with op.batch_alter_table("stage_changes") as batch:
+        batch.add_column(sa.Column("since", leadapi.db.UTCDateTime(timezone=True), nullable=True))
     with op.batch_alter_table("lifecycle_settings") as batch:
         batch.add_column(
             sa.Column(
@@ -71,6 +74,7 @@ def upgrade() -> None:
         ["workspace_id", "to_stage", "at"],
         unique=False,
     )
+    op.create_index("ix_stage_changes_workspace_id_at", "stage_changes", ["workspace_id", "at"], unique=False)
     op.create_index(
         "ix_events_rejections",
         "events",
@@ -107,6 +111,22 @@ def _fill() -> None:
     _fill_masks(conn, DEFAULT_BITS, "workspace_id NOT IN (SELECT workspace_id FROM lifecycle_settings)", {})
     for workspace_id, bits in custom.items():
         _fill_masks(conn, bits, "workspace_id = :ws", {"ws": workspace_id})
+    # Each move's stay began at the lead's previous move (ids are time-ordered), or its creation.
+    conn.execute(
+        sa.text(
+            "UPDATE stage_changes SET since = COALESCE("
+            "(SELECT MAX(p.at) FROM stage_changes p WHERE p.workspace_id = stage_changes.workspace_id "
+            "AND p.lead_id = stage_changes.lead_id AND (p.at < stage_changes.at "
+            "OR (p.at = stage_changes.at AND p.id < stage_changes.id))), "
+            "(SELECT l.created_at FROM leads l WHERE l.id = stage_changes.lead_id))"
+        )
+    )
+    conn.execute(
+        sa.text(
+            "UPDATE leads SET stage_entered_at = COALESCE((SELECT MAX(sc.at) FROM stage_changes sc "
+            "WHERE sc.workspace_id = leads.workspace_id AND sc.lead_id = leads.id), leads.created_at)"
+        )
+    )
     behaviour = " AND ".join(f"e.type NOT LIKE '{prefix}.%'" for prefix in RESERVED_PREFIXES)
     conn.execute(
         sa.text(
@@ -145,8 +165,12 @@ def _fill_masks(conn: sa.Connection, bits: dict[str, int], where: str, params: d
 def downgrade() -> None:
     op.drop_index("ix_events_rejections", table_name="events")
     op.drop_index("ix_stage_changes_workspace_id_to_stage_at", table_name="stage_changes")
+    op.drop_index("ix_stage_changes_workspace_id_at", table_name="stage_changes")
+    with op.batch_alter_table("stage_changes") as batch:
+        batch.drop_column("since")
     with op.batch_alter_table("lifecycle_settings") as batch:
         batch.drop_column("stage_bits")
     with op.batch_alter_table("leads") as batch:
         batch.drop_column("stages_mask")
+        batch.drop_column("stage_entered_at")
         batch.drop_column("first_activity_at")

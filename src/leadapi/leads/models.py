@@ -80,6 +80,8 @@ class Lead(Base):
     last_activity_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The first touch by sales ever (a call, email, meeting, or acceptance): speed to lead.
     first_touch_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the lead entered its current stage (its next move records the stay).
+    stage_entered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The first behaviour event after the lead was created: activation (reports).
     first_activity_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # One bit per stage the lead was ever in, and one for a rejection (stages/engine.py): the

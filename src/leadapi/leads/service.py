@@ -330,7 +330,8 @@ class LeadService:
             owner_id=None,
             stage=stage,
             first_touch_at=None,
-            stages_mask=0,  # set with the stage the lead is stored in (see _stored_stage)
+            stages_mask=0,  # set once the stage it is stored in is known
+            stage_entered_at=now,
             created_at=now,
             **dict.fromkeys(SCORE_COLUMNS),
             updated_at=now,

@@ -9,7 +9,7 @@ Which rows a report counts:
 - lead figures count the cohort of leads created in the range, and everything that has
   happened to them since (stage moves, touches, wins);
 - assignment figures (speed after assignment, SLA, owners) count assignments made in the range;
-- owner decisions (accepted, rejected, won) count the moves made in the range.
+- stage velocity and owner decisions (accepted, rejected, won) count the moves made in the range.
 Filters (source, owner, utm campaign, tag) are always on the lead.
 """
 
@@ -44,7 +44,14 @@ from leadapi.events.models import Event
 from leadapi.leads.models import Lead
 from leadapi.leads.repository import LEAD_FIELDS
 from leadapi.owners.models import Owner
-from leadapi.reports.engine import FAST_SECONDS, HOUR_SECONDS, TIME_BUCKETS, FunnelOrder, ReportQuery
+from leadapi.reports.engine import (
+    FAST_SECONDS,
+    HOUR_SECONDS,
+    LEAD_DIMENSIONS,
+    TIME_BUCKETS,
+    FunnelOrder,
+    ReportQuery,
+)
 from leadapi.routing.models import Assignment
 from leadapi.sla.models import SlaPolicy
 from leadapi.stages.engine import Pipeline
@@ -58,6 +65,8 @@ owners = cast(Table, Owner.__table__)
 policies = cast(Table, SlaPolicy.__table__)
 
 Group = ColumnElement[Any] | None
+# Splits that read a column of the lead (not of the assignment or the move).
+LEAD_COLUMNS = tuple(d for d in LEAD_DIMENSIONS if d != "owner")
 Keyed = dict[Any, dict[str, Any]]
 
 
@@ -374,32 +383,40 @@ class ReportRepository:
 
     # -- stage velocity ---------------------------------------------------------------------
 
-    async def stage_stays(self, group: Group) -> Keyed:
-        """Per (group, stage): completed stays. A move ends the stay in its from-stage, which
-        began at the lead's previous move, or at its creation."""
-        began = func.coalesce(
-            func.lag(changes.c.at).over(
-                partition_by=changes.c.lead_id, order_by=(changes.c.at, changes.c.id)
-            ),
-            leads.c.created_at,
+    def _moves(
+        self, *columns: Any, to_stages: Sequence[str] | None = None, lead: bool = False
+    ) -> Select[Any]:
+        """Moves made in the range (into `to_stages`), joined to their lead when `lead` or when
+        the report filters or splits by the lead."""
+        stmt = select(*columns).where(
+            changes.c.workspace_id == self.ws, changes.c.at >= self.q.start, changes.c.at < self.q.end
         )
-        rows = (
-            select(
-                self._g(group),
-                changes.c.from_stage.label("stage"),
-                self.seconds_between(changes.c.at, began).label("v"),
+        if to_stages is not None:
+            stmt = stmt.where(changes.c.to_stage.in_(list(to_stages)))
+        if lead or self.q.filters() or self.q.group_by in LEAD_DIMENSIONS:
+            joined = changes.join(
+                leads, and_(leads.c.workspace_id == changes.c.workspace_id, leads.c.id == changes.c.lead_id)
             )
-            .select_from(changes.join(leads, leads.c.id == changes.c.lead_id))
-            .where(changes.c.workspace_id == self.ws, *self.cohort())
+            stmt = stmt.select_from(joined).where(*self.lead_filters())
+        return stmt
+
+    async def stage_stays(self, group: Group) -> Keyed:
+        """Per (group, stage): the stays that ended in the range; each move ends the stay in its
+        from-stage, which began at `since`."""
+        rows = self._moves(
+            self._g(group),
+            changes.c.from_stage.label("stage"),
+            self.seconds_between(changes.c.at, changes.c.since).label("v"),
         )
         return await self.summarise(rows, keys=("g", "stage"))
 
     async def time_to_won(self, group: Group, won: Sequence[str]) -> Keyed:
-        """From creation to the first move into a won stage (a won stage is final: one move)."""
-        rows = (
-            select(self._g(group), self.seconds_between(changes.c.at, leads.c.created_at).label("v"))
-            .select_from(changes.join(leads, leads.c.id == changes.c.lead_id))
-            .where(changes.c.workspace_id == self.ws, changes.c.to_stage.in_(list(won)), *self.cohort())
+        """Leads won in the range: from their creation to the move (a won stage is final)."""
+        rows = self._moves(
+            self._g(group),
+            self.seconds_between(changes.c.at, leads.c.created_at).label("v"),
+            to_stages=won,
+            lead=True,
         )
         return await self.summarise(rows)
 

@@ -199,8 +199,9 @@ async def sla_report(request: Request, principal: Reader, raw: Raw) -> Any:
     summary="Stage velocity",
 )
 async def stage_velocity_report(request: Request, principal: Reader, raw: Raw) -> Any:
-    """Of the leads created in the range: median and p90 time spent in each open stage
-    (completed stays), and from creation to the first won stage."""
+    """Median and p90 time spent in each open stage, over the stays that ended in the range
+    (a move ends one), and from creation to won, over the leads won in the range. Split by
+    the day, week or month of the move, or by the lead's source, owner or UTM fields."""
     return await _report(request, principal, raw, _service(request).stage_velocity, VelocityReport)
 
 

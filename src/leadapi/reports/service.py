@@ -21,7 +21,7 @@ from leadapi.reports.engine import (
     seconds,
     stage_reached,
 )
-from leadapi.reports.repository import Group, Keyed, ReportRepository, assignments, leads
+from leadapi.reports.repository import Group, Keyed, ReportRepository, assignments, changes, leads
 from leadapi.stages.engine import Pipeline
 from leadapi.stages.service import StageService
 from leadapi.workspaces.service import Principal
@@ -225,7 +225,8 @@ class ReportService:
                     }
                 return out
 
-            return await self._total_and_groups(repo, self._lead_dimension(repo), figures)
+            moved_at = repo.dimension(q.group_by, at=changes.c.at, owner=leads.c.owner_id)
+            return await self._total_and_groups(repo, moved_at, figures)
 
         return await self._run(principal, q, build)
 

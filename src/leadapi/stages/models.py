@@ -38,8 +38,9 @@ class StageChange(Base):
     __tablename__ = "stage_changes"
     __table_args__ = (
         Index("ix_stage_changes_workspace_id_lead_id_at", "workspace_id", "lead_id", "at"),
-        # Reports: moves into a stage (accepted, won) by time.
+        # Reports: moves into a stage (accepted, won) by time, and all moves by time.
         Index("ix_stage_changes_workspace_id_to_stage_at", "workspace_id", "to_stage", "at"),
+        Index("ix_stage_changes_workspace_id_at", "workspace_id", "at"),
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
@@ -48,6 +49,8 @@ class StageChange(Base):
     from_stage: Mapped[str | None] = mapped_column(String(50))
     to_stage: Mapped[str] = mapped_column(String(50))
     at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # When the lead entered from_stage: the stay this move ends lasted `at - since`.
+    since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     by_kind: Mapped[str] = mapped_column(String(20))  # api_key | owner | system
     by_id: Mapped[str | None] = mapped_column(String(64))  # the key or owner; the process for system
     reason: Mapped[str | None] = mapped_column(String(50))

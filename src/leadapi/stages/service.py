@@ -54,6 +54,8 @@ def change_record(
         "from_stage": lead["stage"],
         "to_stage": to,
         "at": now,
+        # When the lead entered the stage it leaves: the stay's length is `at - since`.
+        "since": lead.get("stage_entered_at") or lead.get("created_at") or now,
         "by_kind": by[0],
         "by_id": by[1],
         "reason": reason,
@@ -358,6 +360,7 @@ class StageService:
         values = {
             "stage": to,
             "stages_mask": (lead.get("stages_mask") or 0) | pipeline.mask(to),
+            "stage_entered_at": now,
             "updated_at": now,
             "version": lead["version"] + 1,
             **(extra_values or {}),
