@@ -58,6 +58,7 @@ def upgrade() -> None:
             sa.Column("stages_mask", sa.BigInteger(), server_default=sa.text("0"), nullable=False)
         )
         batch.add_column(sa.Column("stage_entered_at", leadapi.db.UTCDateTime(timezone=True), nullable=True))
+        batch.add_column(sa.Column("won_amount", sa.Numeric(precision=16, scale=2), nullable=True))
     with op.batch_alter_table("stage_changes") as batch:
         batch.add_column(sa.Column("since", leadapi.db.UTCDateTime(timezone=True), nullable=True))
     with op.batch_alter_table("lifecycle_settings") as batch:
@@ -73,6 +74,15 @@ def upgrade() -> None:
         "stage_changes",
         ["workspace_id", "to_stage", "at"],
         unique=False,
+    )
+    op.create_index(
+        "ix_leads_workspace_id_created_at_touched",
+        "leads",
+        ["workspace_id", "created_at"],
+        unique=False,
+        postgresql_include=["first_touch_at"],
+        postgresql_where=sa.text("first_touch_at IS NOT NULL"),
+        sqlite_where=sa.text("first_touch_at IS NOT NULL"),
     )
     op.create_index("ix_stage_changes_workspace_id_at", "stage_changes", ["workspace_id", "at"], unique=False)
     op.create_index(
@@ -127,6 +137,13 @@ def _fill() -> None:
             "WHERE sc.workspace_id = leads.workspace_id AND sc.lead_id = leads.id), leads.created_at)"
         )
     )
+    conn.execute(
+        sa.text(
+            "UPDATE leads SET won_amount = (SELECT MAX(sc.amount) FROM stage_changes sc "
+            "WHERE sc.workspace_id = leads.workspace_id AND sc.lead_id = leads.id "
+            "AND sc.to_stage = leads.stage AND sc.amount IS NOT NULL)"
+        )
+    )
     behaviour = " AND ".join(f"e.type NOT LIKE '{prefix}.%'" for prefix in RESERVED_PREFIXES)
     conn.execute(
         sa.text(
@@ -164,6 +181,7 @@ def _fill_masks(conn: sa.Connection, bits: dict[str, int], where: str, params: d
 
 def downgrade() -> None:
     op.drop_index("ix_events_rejections", table_name="events")
+    op.drop_index("ix_leads_workspace_id_created_at_touched", table_name="leads")
     op.drop_index("ix_stage_changes_workspace_id_to_stage_at", table_name="stage_changes")
     op.drop_index("ix_stage_changes_workspace_id_at", table_name="stage_changes")
     with op.batch_alter_table("stage_changes") as batch:
@@ -173,4 +191,5 @@ def downgrade() -> None:
     with op.batch_alter_table("leads") as batch:
         batch.drop_column("stages_mask")
         batch.drop_column("stage_entered_at")
+        batch.drop_column("won_amount")
         batch.drop_column("first_activity_at")

@@ -5,7 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, Float, ForeignKey, Index, Integer, String, UniqueConstraint, text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from leadapi.db import Base, JSONDoc, UTCDateTime
@@ -29,6 +40,16 @@ class Lead(Base):
             "owner_id",
             postgresql_where=text("owner_id IS NOT NULL"),
             sqlite_where=text("owner_id IS NOT NULL"),
+        ),
+        # Speed to lead (reports): the touched leads by creation, with their first touch, read
+        # from the index alone. Partial: an untouched lead has no entry.
+        Index(
+            "ix_leads_workspace_id_created_at_touched",
+            "workspace_id",
+            "created_at",
+            postgresql_include=["first_touch_at"],
+            postgresql_where=text("first_touch_at IS NOT NULL"),
+            sqlite_where=text("first_touch_at IS NOT NULL"),
         ),
         # The time-based rescoring sweep's queue, across workspaces.
         Index(
@@ -87,6 +108,8 @@ class Lead(Base):
     # One bit per stage the lead was ever in, and one for a rejection (stages/engine.py): the
     # funnel report counts from these in one pass over leads.
     stages_mask: Mapped[int] = mapped_column(BigInteger, default=0, server_default=text("0"))
+    # The amount of the move into a won stage (won is final): revenue, in the same pass.
+    won_amount: Mapped[float | None] = mapped_column(Numeric(16, 2, asdecimal=False))
     # Derived on write (read-only in the API); they feed scoring and routing.
     domain: Mapped[str | None] = mapped_column(String(253))
     is_free_email: Mapped[bool] = mapped_column(Boolean, default=False)

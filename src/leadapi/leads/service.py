@@ -332,6 +332,7 @@ class LeadService:
             first_touch_at=None,
             stages_mask=0,  # set once the stage it is stored in is known
             stage_entered_at=now,
+            won_amount=None,
             created_at=now,
             **dict.fromkeys(SCORE_COLUMNS),
             updated_at=now,

@@ -117,6 +117,42 @@ def funnel_stages(
     return rows
 
 
+def funnel_from_masks(
+    order: FunnelOrder, pipeline: Pipeline, masks: Mapping[int, int]
+) -> tuple[int, dict[str, int], dict[int, int], int, int]:
+    """From leads per stages_mask: (leads, leads ever in each stage, leads that reached each
+    funnel rank, leads accepted, leads rejected)."""
+    leads = sum(masks.values())
+    entered = {s.key: 0 for s in pipeline.stages}
+    reached = dict.fromkeys(set(order.ranks.values()), 0)
+    rank_bits: dict[int, int] = {}  # the stages of each rank, and those of every later rank
+    for key, rank in order.ranks.items():
+        for lower in range(rank + 1):
+            rank_bits[lower] = rank_bits.get(lower, 0) | pipeline.mask(key)
+    accepted_bit = pipeline.mask(pipeline.accepted_stage)
+    rejected_bit = pipeline.mask(rejected=True)
+    accepted = rejected = 0
+    for mask, count in masks.items():
+        for key in entered:
+            if mask & pipeline.mask(key):
+                entered[key] += count
+        for rank, bits in rank_bits.items():
+            if mask & bits:
+                reached[rank] += count
+        accepted += count if mask & accepted_bit else 0
+        rejected += count if mask & rejected_bit else 0
+    return leads, entered, reached, accepted, rejected
+
+
+def merge_counts(parts: Iterable[Mapping[Any, int]]) -> dict[Any, int]:
+    """Counts of several groups summed: the whole range's, when every row is in one group."""
+    total: dict[Any, int] = {}
+    for part in parts:
+        for key, count in part.items():
+            total[key] = total.get(key, 0) + count
+    return total
+
+
 def stage_reached(stages: Sequence[Mapping[str, Any]], key: str) -> int | None:
     for row in stages:
         if row["stage"] == key:

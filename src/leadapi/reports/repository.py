@@ -21,7 +21,6 @@ from decimal import Decimal
 from typing import Any, cast
 
 from sqlalchemy import (
-    BigInteger,
     ColumnElement,
     Float,
     Integer,
@@ -49,12 +48,10 @@ from leadapi.reports.engine import (
     HOUR_SECONDS,
     LEAD_DIMENSIONS,
     TIME_BUCKETS,
-    FunnelOrder,
     ReportQuery,
 )
 from leadapi.routing.models import Assignment
 from leadapi.sla.models import SlaPolicy
-from leadapi.stages.engine import Pipeline
 from leadapi.stages.models import StageChange
 
 leads = cast(Table, Lead.__table__)
@@ -163,6 +160,8 @@ class ReportRepository:
         rows: Select[Any],
         measures: Callable[[Subquery], list[Any]] = lambda sub: [],
         keys: Sequence[str] = ("g",),
+        *,
+        spread: bool = True,
     ) -> Keyed:
         """Per `keys`: the `measures` of `rows`, and `n`, median `p50` and `p90` of its column
         `v` (NULLs not counted), interpolated between the two nearest ranks as PostgreSQL's
@@ -170,17 +169,17 @@ class ReportRepository:
         the values with window functions in a second query."""
         sub = rows.subquery()
         key_columns = [sub.c[k] for k in keys]
-        if "v" not in sub.c:
+        if not spread or "v" not in sub.c:
             return await self._keyed(
                 select(*key_columns, *measures(sub)).group_by(*key_columns), keys=len(keys)
             )
-        spread = [
-            func.count(sub.c.v).label("n"),
-            func.percentile_cont(0.5).within_group(sub.c.v).label("p50"),
-            func.percentile_cont(0.9).within_group(sub.c.v).label("p90"),
-        ]
         if self.pg:
-            stmt = select(*key_columns, *measures(sub), *spread).group_by(*key_columns)
+            percentiles = [
+                func.count(sub.c.v).label("n"),
+                func.percentile_cont(0.5).within_group(sub.c.v).label("p50"),
+                func.percentile_cont(0.9).within_group(sub.c.v).label("p90"),
+            ]
+            stmt = select(*key_columns, *measures(sub), *percentiles).group_by(*key_columns)
             return await self._keyed(stmt, keys=len(keys))
         found = await self._keyed(
             select(*key_columns, *measures(sub), func.count(sub.c.v).label("n")).group_by(*key_columns),
@@ -230,43 +229,20 @@ class ReportRepository:
 
     # -- funnel and sources -----------------------------------------------------------------
 
-    async def funnel(self, group: Group, order: FunnelOrder, pipeline: Pipeline) -> Keyed:
-        """Per group, from each lead's stages_mask: leads; leads ever in each stage; leads that
-        reached each funnel rank (were ever in a stage of that rank or later); leads accepted,
-        and leads rejected."""
-        mask = leads.c.stages_mask
-        rows = select(self._g(group), mask).where(*self.cohort())
-
-        def measures(sub: Subquery) -> list[Any]:
-            column = sub.c.stages_mask
-
-            def count_has(bits: int, name: str) -> ColumnElement[int]:
-                return self._count_if(column.op("&")(literal(bits, BigInteger)) != 0, name)
-
-            by_rank: dict[int, int] = {}
-            for key, rank in order.ranks.items():
-                for reached_rank in range(rank + 1):
-                    by_rank[reached_rank] = by_rank.get(reached_rank, 0) | pipeline.mask(key)
-            return [
-                func.count().label("leads"),
-                *(count_has(pipeline.mask(s.key), f"s{i}") for i, s in enumerate(pipeline.stages)),
-                *(count_has(bits, f"r{rank}") for rank, bits in sorted(by_rank.items())),
-                count_has(pipeline.mask(pipeline.accepted_stage), "accepted"),
-                count_has(pipeline.mask(rejected=True), "rejected"),
-            ]
-
-        return await self.summarise(rows, measures)
-
-    async def revenue(self, group: Group, won: Sequence[str]) -> dict[Any, float]:
-        """The won amounts of the cohort's leads, per group (moves into won stages are few: the
-        index on (workspace, to_stage, at) finds them)."""
-        rows = (
-            select(self._g(group), changes.c.amount)
-            .select_from(changes.join(leads, leads.c.id == changes.c.lead_id))
-            .where(changes.c.workspace_id == self.ws, changes.c.to_stage.in_(list(won)), *self.cohort())
+    async def stage_masks(self, group: Group) -> dict[Any, dict[int, tuple[int, float]]]:
+        """Per group and stages_mask: how many of the cohort's leads have it, and their won
+        amounts. A workspace's leads follow a handful of paths, so this is a few rows from one
+        pass over the leads; the funnel's figures are worked out from them (reports/engine.py)."""
+        rows = select(self._g(group), leads.c.stages_mask, leads.c.won_amount).where(*self.cohort())
+        found = await self.summarise(
+            rows,
+            lambda sub: [func.count().label("n"), func.sum(sub.c.won_amount).label("revenue")],
+            keys=("g", "stages_mask"),
         )
-        found = await self.summarise(rows, lambda sub: [func.sum(sub.c.amount).label("revenue")])
-        return {k: float(v["revenue"] or 0) for k, v in found.items()}
+        out: dict[Any, dict[int, tuple[int, float]]] = {}
+        for (g, mask), row in found.items():
+            out.setdefault(g, {})[int(mask)] = (row["n"], float(row["revenue"] or 0))
+        return out
 
     # -- speed to lead --------------------------------------------------------------------
 
@@ -275,7 +251,9 @@ class ReportRepository:
         and within an hour of their creation, and the spread of the wait."""
         waited = self.seconds_between(leads.c.first_touch_at, leads.c.created_at)
         rows = select(self._g(group), waited.label("v")).where(*self.cohort())
-        return await self.summarise(
+        # Two queries: the counts over every lead in parallel, the percentiles over the touched
+        # leads alone (an ordered-set aggregate runs in one process; a partial index holds them).
+        found = await self.summarise(
             rows,
             lambda sub: [
                 func.count().label("leads"),
@@ -283,7 +261,12 @@ class ReportRepository:
                 self._count_if(sub.c.v <= FAST_SECONDS, "within_5m"),
                 self._count_if(sub.c.v <= HOUR_SECONDS, "within_1h"),
             ],
+            spread=False,
         )
+        touched = await self.summarise(rows.where(leads.c.first_touch_at.is_not(None)))
+        for g, spread in touched.items():
+            found.setdefault(g, {}).update(spread)
+        return found
 
     def _needs_leads(self) -> bool:
         """Assignment figures read the lead only to filter or split by it."""
@@ -308,7 +291,9 @@ class ReportRepository:
             stmt = stmt.select_from(joined).where(*self.lead_filters())
         return stmt
 
-    async def assignment_figures(self, group: Group, keys: Sequence[str] = ("g",)) -> Keyed:
+    async def assignment_figures(
+        self, group: Group, keys: Sequence[str] = ("g",), *, spread: bool = True
+    ) -> Keyed:
         """Per group (or per owner_id or policy_id): assignments made in the range, how many their
         owner touched (within 5 minutes, an hour), the spread of that wait, their SLA clocks."""
         rows = self._assignment_rows(
@@ -329,7 +314,7 @@ class ReportRepository:
                 *(self._count_if(sub.c.sla_state == s, s) for s in ("met", "breached", "running", "stopped")),
             ]
 
-        return await self.summarise(rows, measures, keys)
+        return await self.summarise(rows, measures, keys, spread=spread)
 
     async def policy_names(self) -> dict[str, str]:
         stmt = select(policies.c.id, policies.c.name).where(policies.c.workspace_id == self.ws)
@@ -352,34 +337,27 @@ class ReportRepository:
     async def moves_by_owner(self, to_stages: Sequence[str], *, by_owner: bool) -> dict[Any, int]:
         """Moves made in the range into `to_stages`, per the owner who made them (`by_owner`) or
         per the lead's owner."""
-        clauses = [
-            changes.c.workspace_id == self.ws,
-            changes.c.at >= self.q.start,
-            changes.c.at < self.q.end,
-            changes.c.to_stage.in_(list(to_stages)),
-            *self.lead_filters(),
-        ]
         if by_owner:
-            clauses.append(changes.c.by_kind == "owner")
-        who = changes.c.by_id if by_owner else leads.c.owner_id
-        return await self._counts(
-            select(who.label("g"))
-            .select_from(changes.join(leads, leads.c.id == changes.c.lead_id))
-            .where(*clauses)
-        )
+            return await self._counts(
+                self._moves(changes.c.by_id.label("g"), to_stages=to_stages).where(
+                    changes.c.by_kind == "owner"
+                )
+            )
+        return await self._counts(self._moves(leads.c.owner_id.label("g"), to_stages=to_stages, lead=True))
 
     async def rejections_by_owner(self) -> dict[Any, int]:
-        return await self._counts(
-            select(self._json_text(events.c.data, "owner_id").label("g"))
-            .select_from(events.join(leads, leads.c.id == events.c.lead_id))
-            .where(
-                events.c.workspace_id == self.ws,
-                events.c.type == "lead.rejected",
-                events.c.occurred_at >= self.q.start,
-                events.c.occurred_at < self.q.end,
-                *self.lead_filters(),
-            )
+        """lead.rejected events in the range, per the owner who rejected."""
+        rows = select(self._json_text(events.c.data, "owner_id").label("g")).where(
+            events.c.workspace_id == self.ws,
+            events.c.type == "lead.rejected",
+            events.c.occurred_at >= self.q.start,
+            events.c.occurred_at < self.q.end,
         )
+        if self.q.filters():
+            rows = rows.select_from(events.join(leads, leads.c.id == events.c.lead_id)).where(
+                *self.lead_filters()
+            )
+        return await self._counts(rows)
 
     # -- stage velocity ---------------------------------------------------------------------
 
@@ -446,14 +424,14 @@ class ReportRepository:
 
     async def activation(self, group: Group, windows: Sequence[int]) -> Keyed:
         """Per group: the cohort's leads, and those whose first behaviour event after creation
-        came within each window."""
+        came within each window. (Sums of flags grouped by the group alone: grouping by a
+        computed window too would hide from the planner how few groups there are, and it would
+        then aggregate in one process.)"""
         first = leads.c.first_activity_at
         rows = select(
             self._g(group),
             *(
-                case(
-                    (and_(first.is_not(None), self._within_days(first, leads.c.created_at, d)), 1), else_=0
-                ).label(f"d{d}")
+                case((self._within_days(first, leads.c.created_at, d), 1), else_=0).label(f"d{d}")
                 for d in windows
             ),
         ).where(*self.cohort())

@@ -48,8 +48,8 @@ class FunnelRates(BaseModel):
 class FunnelFigures(BaseModel):
     leads: int = Field(description="Leads created in the range (the cohort).")
     stages: list[FunnelStage]
-    accepted: int = Field(description="Moves of the cohort's leads into the accepted stage.")
-    rejected: int = Field(description="Rejections of the cohort's leads by sales.")
+    accepted: int = Field(description="Leads of the cohort that sales accepted.")
+    rejected: int = Field(description="Leads of the cohort that sales rejected (at least once).")
     customers: int = Field(description="Leads that reached a won stage.")
     revenue: float = Field(description="The sum of won amounts.")
     rates: FunnelRates
@@ -144,13 +144,13 @@ class SlaReport(ReportFrame):
 class StageTime(BaseModel):
     stage: str
     name: str
-    stays: int = Field(description="Completed stays of the cohort's leads in the stage.")
+    stays: int = Field(description="Stays in the stage that ended in the range.")
     median_seconds: float | None
     p90_seconds: float | None
 
 
 class TimeToCustomer(BaseModel):
-    leads: int
+    leads: int = Field(description="Leads won in the range; times run from their creation.")
     median_seconds: float | None
     p90_seconds: float | None
 

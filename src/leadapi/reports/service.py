@@ -3,8 +3,10 @@ and shapes them (reports/engine.py) into the figures the API returns."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+import operator
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from sqlalchemy import text
@@ -16,7 +18,9 @@ from leadapi.reports.engine import (
     SCORE_BUCKET_WIDTH,
     FunnelOrder,
     ReportQuery,
+    funnel_from_masks,
     funnel_stages,
+    merge_counts,
     rate,
     seconds,
     stage_reached,
@@ -45,8 +49,11 @@ class ReportService:
     ) -> Report:
         async with self.db.read() as conn:
             if self.db.is_postgres:
-                # Reports aggregate many rows in one go: room to hash in memory rather than spill
-                # to disk, and no JIT (compiling costs more than it saves on queries this size).
+                # Reports read many rows: plans made for their actual range (the pool forces
+                # generic plans, which guess a range is narrow and walk an index row by row:
+                # 3x slower over a year, and never parallel), room to hash in memory, no JIT
+                # (compiling costs more than it saves at these sizes).
+                await conn.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
                 await conn.execute(text("SET LOCAL work_mem = '64MB'"))
                 await conn.execute(text("SET LOCAL jit = off"))
             repo = ReportRepository(conn, principal.workspace_id, q)
@@ -90,56 +97,38 @@ class ReportService:
 
     # -- funnel and sources ---------------------------------------------------------------
 
-    async def _funnel_figures(
-        self, repo: ReportRepository, pipeline: Pipeline, group: Group
-    ) -> dict[Any, Report]:
+    async def _funnels(self, repo: ReportRepository, pipeline: Pipeline) -> tuple[Report, list[Report]]:
+        """The funnel figures of the range and of each group, from one query: lead counts per
+        stages_mask add up across groups, and so do won amounts."""
         order = FunnelOrder.of(pipeline)
-        counted = await repo.funnel(group, order, pipeline)
-        revenue = await repo.revenue(group, order.won) if order.won else {}
-        out: dict[Any, Report] = {}
-        for g in _keys(group, counted):
-            row = counted.get(g, {})
-            entered = {s.key: row.get(f"s{i}") or 0 for i, s in enumerate(pipeline.stages)}
-            reached = {rank: row.get(f"r{rank}") or 0 for rank in set(order.ranks.values())}
-            stages = funnel_stages(order, pipeline, entered, reached)
-            total = row.get("leads") or 0
-            accepted = row.get("accepted") or 0
-            rejections = row.get("rejected") or 0
-            customers = reached.get(order.ranks[order.won[0]], 0) if order.won else 0
-            mql, sql = stage_reached(stages, "mql"), stage_reached(stages, "sql")
-            out[g] = {
-                "leads": total,
-                "stages": stages,
-                "accepted": accepted,
-                "rejected": rejections,
-                "customers": customers,
-                "revenue": revenue.get(g, 0.0),
-                "rates": {
-                    "lead_to_mql": rate(mql, total),
-                    "mql_to_sql": rate(sql, mql),
-                    "sql_acceptance": rate(accepted, accepted + rejections),
-                    "lead_to_customer": rate(customers, total),
-                },
-            }
-        return out
+        group = self._lead_dimension(repo)
+        found = await repo.stage_masks(group)
+        counts = {g: {mask: n for mask, (n, _) in masks.items()} for g, masks in found.items()}
+        revenue = {g: sum(amount for _, amount in masks.values()) for g, masks in found.items()}
+        total = _funnel(order, pipeline, merge_counts(counts.values()), sum(revenue.values()))
+        if group is None:
+            return total, []
+        names = await repo.owner_names() if repo.q.group_by == "owner" else {}
+        groups = [
+            {"key": g, "label": names.get(g), **_funnel(order, pipeline, counts[g], revenue[g])}
+            for g in sorted(found, key=lambda k: (k is None, str(k)))
+        ]
+        return total, groups
 
     async def funnel(self, principal: Principal, q: ReportQuery) -> Report:
         async def build(repo: ReportRepository, pipeline: Pipeline) -> Report:
-            return await self._total_and_groups(
-                repo,
-                self._lead_dimension(repo),
-                lambda group: self._funnel_figures(repo, pipeline, group),
-            )
+            total, groups = await self._funnels(repo, pipeline)
+            return {"total": total, "groups": groups}
 
         return await self._run(principal, q, build)
 
     async def sources(self, principal: Principal, q: ReportQuery) -> Report:
         async def build(repo: ReportRepository, pipeline: Pipeline) -> Report:
-            async def figures(group: Group) -> dict[Any, Report]:
-                funnel = await self._funnel_figures(repo, pipeline, group)
-                return {g: _source_row(f) for g, f in funnel.items()}
-
-            return await self._total_and_groups(repo, self._lead_dimension(repo), figures)
+            total, groups = await self._funnels(repo, pipeline)
+            return {
+                "total": _source_row(total),
+                "groups": [{"key": g["key"], "label": g["label"], **_source_row(g)} for g in groups],
+            }
 
         return await self._run(principal, q, build)
 
@@ -181,24 +170,35 @@ class ReportService:
 
     async def sla(self, principal: Principal, q: ReportQuery) -> Report:
         async def build(repo: ReportRepository, pipeline: Pipeline) -> Report:
-            async def figures(group: Group) -> dict[Any, Report]:
-                counted = await repo.assignment_figures(group)
-                return {g: _sla(counted.get(g, {})) for g in _keys(group, counted)}
-
-            body = await self._total_and_groups(repo, self._assignment_dimension(repo), figures)
+            # Clock counts add up: the total, each policy's and each owner's come from one
+            # query by (policy, owner).
+            counted = await repo.assignment_figures(None, keys=("policy_id", "owner_id"), spread=False)
+            per_policy: dict[Any, list[Mapping[str, Any]]] = {}
+            per_owner: dict[Any, list[Mapping[str, Any]]] = {}
+            for (policy_id, owner_id), row in counted.items():
+                per_policy.setdefault(policy_id, []).append(row)
+                per_owner.setdefault(owner_id, []).append(row)
             policy_names = await repo.policy_names()
             owner_names = await repo.owner_names()
-            per_policy = await repo.assignment_figures(None, keys=("policy_id",))
-            per_owner = await repo.assignment_figures(None, keys=("owner_id",))
+            body: Report = {"total": _sla(_summed(counted.values())), "groups": []}
+            group = self._assignment_dimension(repo)
+            if group is not None:
+                by_group = await repo.assignment_figures(group, spread=False)
+                names = owner_names if q.group_by == "owner" else {}
+                body["groups"] = [
+                    {"key": g, "label": names.get(g), **_sla(by_group[g])}
+                    for g in sorted(by_group, key=lambda k: (k is None, str(k)))
+                ]
             body["policies"] = [
-                {"policy_id": pid, "name": policy_names.get(pid), **_sla(row)}
-                for pid, row in sorted(per_policy.items(), key=lambda kv: str(kv[0]))
+                {"policy_id": pid, "name": policy_names.get(pid), **_sla(_summed(rows))}
+                for pid, rows in sorted(per_policy.items(), key=lambda kv: str(kv[0]))
                 if pid is not None
             ]
+            owners = [(oid, _sla(_summed(rows))) for oid, rows in per_owner.items()]
             body["owners"] = [
-                {"owner_id": oid, "name": owner_names.get(oid), **_sla(row)}
-                for oid, row in sorted(per_owner.items(), key=lambda kv: str(kv[0]))
-                if row.get("covered")
+                {"owner_id": oid, "name": owner_names.get(oid), **figures}
+                for oid, figures in sorted(owners, key=lambda kv: str(kv[0]))
+                if figures["covered"]
             ]
             return body
 
@@ -276,11 +276,17 @@ class ReportService:
         async def build(repo: ReportRepository, pipeline: Pipeline) -> Report:
             won = [s.key for s in pipeline.stages if s.category == "won"]
 
-            async def figures(group: Group) -> dict[Any, Report]:
-                found = await repo.score_bands(group, won)
-                return {g: _scores(g, found) for g in _keys(group, {g for g, _, _ in found})}
-
-            return await self._total_and_groups(repo, self._lead_dimension(repo), figures)
+            # Counts add up across groups: one query, the total summed from its groups.
+            group = self._lead_dimension(repo)
+            found = await repo.score_bands(group, won)
+            body: Report = {"total": _scores(lambda g: True, found), "groups": []}
+            if group is not None:
+                names = await repo.owner_names() if q.group_by == "owner" else {}
+                keys = sorted({g for g, _, _ in found}, key=lambda k: (k is None, str(k)))
+                body["groups"] = [
+                    {"key": g, "label": names.get(g), **_scores(partial(operator.eq, g), found)} for g in keys
+                ]
+            return body
 
         return await self._run(principal, q, build)
 
@@ -288,13 +294,50 @@ class ReportService:
 
     async def activation(self, principal: Principal, q: ReportQuery) -> Report:
         async def build(repo: ReportRepository, pipeline: Pipeline) -> Report:
-            async def figures(group: Group) -> dict[Any, Report]:
-                counted = await repo.activation(group, ACTIVATION_WINDOWS_DAYS)
-                return {g: _activation(counted.get(g, {})) for g in _keys(group, counted)}
-
-            return await self._total_and_groups(repo, self._lead_dimension(repo), figures)
+            # Counts add up across groups: one query, the total summed from its groups.
+            group = self._lead_dimension(repo)
+            counted = await repo.activation(group, ACTIVATION_WINDOWS_DAYS)
+            body: Report = {"total": _activation(_summed(counted.values())), "groups": []}
+            if group is not None:
+                names = await repo.owner_names() if q.group_by == "owner" else {}
+                body["groups"] = [
+                    {"key": g, "label": names.get(g), **_activation(counted[g])}
+                    for g in sorted(counted, key=lambda k: (k is None, str(k)))
+                ]
+            return body
 
         return await self._run(principal, q, build)
+
+
+def _funnel(order: FunnelOrder, pipeline: Pipeline, masks: Mapping[int, int], revenue: float) -> Report:
+    total, entered, reached, accepted, rejections = funnel_from_masks(order, pipeline, masks)
+    stages = funnel_stages(order, pipeline, entered, reached)
+    customers = reached.get(order.ranks[order.won[0]], 0) if order.won else 0
+    mql, sql = stage_reached(stages, "mql"), stage_reached(stages, "sql")
+    return {
+        "leads": total,
+        "stages": stages,
+        "accepted": accepted,
+        "rejected": rejections,
+        "customers": customers,
+        "revenue": float(revenue),
+        "rates": {
+            "lead_to_mql": rate(mql, total),
+            "mql_to_sql": rate(sql, mql),
+            "sql_acceptance": rate(accepted, accepted + rejections),
+            "lead_to_customer": rate(customers, total),
+        },
+    }
+
+
+def _summed(rows: Iterable[Mapping[str, Any]]) -> dict[str, int]:
+    """Count columns of several rows added up."""
+    total: dict[str, int] = {}
+    for row in rows:
+        for name, value in row.items():
+            if isinstance(value, int):
+                total[name] = total.get(name, 0) + value
+    return total
 
 
 def _keys(group: Group, *found: Any) -> set[Any]:
@@ -355,12 +398,12 @@ def _durations(row: Mapping[str, Any], unit: str) -> Report:
     }
 
 
-def _scores(group: Any, found: Keyed) -> Report:
-    """One group's histogram and bands from (group, band, bucket) counts."""
+def _scores(include: Callable[[Any], bool], found: Keyed) -> Report:
+    """The histogram and bands of the groups `include` takes, from (group, band, bucket) counts."""
     per_bucket: dict[Any, int] = {}
     per_band: dict[Any, list[int]] = {}
     for (g, band, bucket), row in found.items():
-        if g != group:
+        if not include(g):
             continue
         per_bucket[bucket] = per_bucket.get(bucket, 0) + row["leads"]
         counts = per_band.setdefault(band, [0, 0])

@@ -361,6 +361,7 @@ class StageService:
             "stage": to,
             "stages_mask": (lead.get("stages_mask") or 0) | pipeline.mask(to),
             "stage_entered_at": now,
+            **({"won_amount": amount} if pipeline.category(to) == "won" else {}),
             "updated_at": now,
             "version": lead["version"] + 1,
             **(extra_values or {}),
