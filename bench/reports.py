@@ -165,7 +165,10 @@ async def seed(dsn: str, workspace_id: str, count: int) -> None:
             """,
             workspace_id,
         )
-        await conn.execute("ANALYZE")
+        # A database in use has been vacuumed (autovacuum): visibility maps set, as index-only
+        # scans need, and statistics fresh.
+        for table in ("leads", "stage_changes", "assignments", "events"):
+            await conn.execute(f"VACUUM ANALYZE {table}")
     finally:
         await conn.close()
 

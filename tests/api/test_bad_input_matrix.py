@@ -44,6 +44,7 @@ PIPELINE = [
     {"key": "won", "name": "Won", "category": "won"},
     {"key": "lost", "name": "Lost", "category": "lost"},
 ]
+REPORTS = ("funnel", "speed-to-lead", "sla", "stage-velocity", "sources", "owners", "scores", "activation")
 ENDPOINTS = [
     Endpoint("POST", "/v1/leads", "write", {"email": "new@acme.com"}),
     Endpoint("POST", "/v1/leads/batch", "write", {"leads": [{"email": "new@acme.com"}]}),
@@ -110,6 +111,7 @@ ENDPOINTS = [
     Endpoint("DELETE", "/v1/sources/{source}", "admin"),
     Endpoint("GET", "/v1/sources/{source}/submissions", "read"),
     Endpoint("POST", "/v1/sources/{source}/submissions/{submission}/replay", "write"),
+    *(Endpoint("GET", f"/v1/reports/{name}", "read") for name in REPORTS),
     Endpoint("POST", "/v1/api-keys", "admin", {"name": "k", "scopes": ["read"]}),
     Endpoint("GET", "/v1/api-keys", "admin"),
     Endpoint("DELETE", "/v1/api-keys/{key}", "admin"),

@@ -437,3 +437,11 @@ async def test_defaults_are_the_last_30_days(client: httpx.AsyncClient, tenant: 
     assert (body["from"], body["to"]) == ("2026-05-02T12:00:00Z", "2026-06-01T12:00:00Z")
     # `to` is exclusive: the lead created at `now` is in the next range.
     assert body["total"]["leads"] == 0
+
+
+async def test_dates_without_a_time_are_utc_midnights(
+    client: httpx.AsyncClient, population: Population
+) -> None:
+    body = await report(client, population, "funnel", **{"from": "2026-03-02", "to": "2026-03-03"})
+    assert (body["from"], body["to"]) == ("2026-03-02T00:00:00Z", "2026-03-03T00:00:00Z")
+    assert body["total"]["leads"] == 2  # L1 and L2; L3 came the next day
