@@ -87,12 +87,7 @@ class ReportService:
     ) -> Report:
         """The figures for the whole range, and per group when the report is split."""
         total = (await figures(None))[None]
-        groups: list[Report] = []
-        if group is not None:
-            names = await repo.owner_names() if repo.q.group_by == "owner" else {}
-            per_group = await figures(group)
-            for key in sorted(per_group, key=lambda k: (k is None, str(k))):
-                groups.append({"key": key, "label": names.get(key), **per_group[key]})
+        groups = await _labelled(repo, await figures(group)) if group is not None else []
         return {"total": total, "groups": groups}
 
     # -- funnel and sources ---------------------------------------------------------------
@@ -108,12 +103,8 @@ class ReportService:
         total = _funnel(order, pipeline, merge_counts(counts.values()), sum(revenue.values()))
         if group is None:
             return total, []
-        names = await repo.owner_names() if repo.q.group_by == "owner" else {}
-        groups = [
-            {"key": g, "label": names.get(g), **_funnel(order, pipeline, counts[g], revenue[g])}
-            for g in sorted(found, key=lambda k: (k is None, str(k)))
-        ]
-        return total, groups
+        per_group = {g: _funnel(order, pipeline, counts[g], revenue[g]) for g in found}
+        return total, await _labelled(repo, per_group)
 
     async def funnel(self, principal: Principal, q: ReportQuery) -> Report:
         async def build(repo: ReportRepository, pipeline: Pipeline) -> Report:
@@ -184,11 +175,7 @@ class ReportService:
             group = self._assignment_dimension(repo)
             if group is not None:
                 by_group = await repo.assignment_figures(group, spread=False)
-                names = owner_names if q.group_by == "owner" else {}
-                body["groups"] = [
-                    {"key": g, "label": names.get(g), **_sla(by_group[g])}
-                    for g in sorted(by_group, key=lambda k: (k is None, str(k)))
-                ]
+                body["groups"] = await _labelled(repo, {g: _sla(row) for g, row in by_group.items()})
             body["policies"] = [
                 {"policy_id": pid, "name": policy_names.get(pid), **_sla(_summed(rows))}
                 for pid, rows in sorted(per_policy.items(), key=lambda kv: str(kv[0]))
@@ -281,11 +268,8 @@ class ReportService:
             found = await repo.score_bands(group, won)
             body: Report = {"total": _scores(lambda g: True, found), "groups": []}
             if group is not None:
-                names = await repo.owner_names() if q.group_by == "owner" else {}
-                keys = sorted({g for g, _, _ in found}, key=lambda k: (k is None, str(k)))
-                body["groups"] = [
-                    {"key": g, "label": names.get(g), **_scores(partial(operator.eq, g), found)} for g in keys
-                ]
+                per_group = {g: _scores(partial(operator.eq, g), found) for g in {g for g, _, _ in found}}
+                body["groups"] = await _labelled(repo, per_group)
             return body
 
         return await self._run(principal, q, build)
@@ -299,14 +283,18 @@ class ReportService:
             counted = await repo.activation(group, ACTIVATION_WINDOWS_DAYS)
             body: Report = {"total": _activation(_summed(counted.values())), "groups": []}
             if group is not None:
-                names = await repo.owner_names() if q.group_by == "owner" else {}
-                body["groups"] = [
-                    {"key": g, "label": names.get(g), **_activation(counted[g])}
-                    for g in sorted(counted, key=lambda k: (k is None, str(k)))
-                ]
+                body["groups"] = await _labelled(repo, {g: _activation(row) for g, row in counted.items()})
             return body
 
         return await self._run(principal, q, build)
+
+
+async def _labelled(repo: ReportRepository, per_group: Mapping[Any, Report]) -> list[Report]:
+    """Groups in key order (no value last), each with its key, and its owner's name when split
+    by owner."""
+    names = await repo.owner_names() if repo.q.group_by == "owner" else {}
+    ordered = sorted(per_group, key=lambda k: (k is None, str(k)))
+    return [{"key": g, "label": names.get(g), **per_group[g]} for g in ordered]
 
 
 def _funnel(order: FunnelOrder, pipeline: Pipeline, masks: Mapping[int, int], revenue: float) -> Report:
