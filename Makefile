@@ -4,13 +4,13 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint fmt typecheck pytest openapi bench install clean docker
+.PHONY: run test lint fmt typecheck pytest openapi client bench install clean docker
 
 # (Re)install only when the dependencies change, so a second `make run` starts at once.
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml clients/python/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev]' -e clients/python
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -35,6 +35,10 @@ fmt: $(STAMP)
 
 openapi: $(STAMP)  ## regenerate openapi/openapi.json from the app
 	LEADAPI_BOOTSTRAP=false $(BIN)/leadapi openapi --output openapi/openapi.json
+
+client: $(STAMP)  ## regenerate the typed Python client in clients/python from openapi/openapi.json
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/openapi-python-client generate --path openapi/openapi.json \
+		--output-path clients/python --overwrite --meta pdm --config clients/openapi-python-client.yaml
 
 bench: $(STAMP)  ## benchmarks against PostgreSQL, reported as ratios to a bare baseline
 	$(BIN)/python -m bench

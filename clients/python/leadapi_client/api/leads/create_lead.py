@@ -1,0 +1,249 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.lead_captured import LeadCaptured
+from ...models.lead_create import LeadCreate
+from ...models.problem import Problem
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    body: LeadCreate,
+    overwrite: bool | Unset = False,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    params: dict[str, Any] = {}
+
+    params["overwrite"] = overwrite
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/v1/leads",
+        "params": params,
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> LeadCaptured | Problem | None:
+    if response.status_code == 200:
+        response_200 = LeadCaptured.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 201:
+        response_201 = LeadCaptured.from_dict(response.json())
+
+        return response_201
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 412:
+        response_412 = Problem.from_dict(response.json())
+
+        return response_412
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = Problem.from_dict(response.json())
+
+        return response_415
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[LeadCaptured | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: LeadCreate,
+    overwrite: bool | Unset = False,
+) -> Response[LeadCaptured | Problem]:
+    """Capture a lead (dedupes and merges)
+
+     Same email, else same external id, else same phone: the request merges into that lead
+    (200, `merged: true`; empty fields are filled, others kept unless `overwrite=true`).
+    Otherwise a new lead (201).
+
+    Args:
+        overwrite (bool | Unset): A matched lead takes the new non-empty values. Default: False.
+        body (LeadCreate): A captured lead. Matching an existing lead (email, else external id,
+            else phone) merges into it.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[LeadCaptured | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+        overwrite=overwrite,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    body: LeadCreate,
+    overwrite: bool | Unset = False,
+) -> LeadCaptured | Problem | None:
+    """Capture a lead (dedupes and merges)
+
+     Same email, else same external id, else same phone: the request merges into that lead
+    (200, `merged: true`; empty fields are filled, others kept unless `overwrite=true`).
+    Otherwise a new lead (201).
+
+    Args:
+        overwrite (bool | Unset): A matched lead takes the new non-empty values. Default: False.
+        body (LeadCreate): A captured lead. Matching an existing lead (email, else external id,
+            else phone) merges into it.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        LeadCaptured | Problem
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+        overwrite=overwrite,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: LeadCreate,
+    overwrite: bool | Unset = False,
+) -> Response[LeadCaptured | Problem]:
+    """Capture a lead (dedupes and merges)
+
+     Same email, else same external id, else same phone: the request merges into that lead
+    (200, `merged: true`; empty fields are filled, others kept unless `overwrite=true`).
+    Otherwise a new lead (201).
+
+    Args:
+        overwrite (bool | Unset): A matched lead takes the new non-empty values. Default: False.
+        body (LeadCreate): A captured lead. Matching an existing lead (email, else external id,
+            else phone) merges into it.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[LeadCaptured | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+        overwrite=overwrite,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    body: LeadCreate,
+    overwrite: bool | Unset = False,
+) -> LeadCaptured | Problem | None:
+    """Capture a lead (dedupes and merges)
+
+     Same email, else same external id, else same phone: the request merges into that lead
+    (200, `merged: true`; empty fields are filled, others kept unless `overwrite=true`).
+    Otherwise a new lead (201).
+
+    Args:
+        overwrite (bool | Unset): A matched lead takes the new non-empty values. Default: False.
+        body (LeadCreate): A captured lead. Matching an existing lead (email, else external id,
+            else phone) merges into it.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        LeadCaptured | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+            overwrite=overwrite,
+        )
+    ).parsed

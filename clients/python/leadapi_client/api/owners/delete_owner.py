@@ -1,0 +1,228 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    owner_id: str,
+    *,
+    reassign: bool | Unset = False,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["reassign"] = reassign
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "delete",
+        "url": "/v1/owners/{owner_id}".format(
+            owner_id=quote(str(owner_id), safe=""),
+        ),
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | Problem | None:
+    if response.status_code == 204:
+        response_204 = cast(Any, None)
+        return response_204
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 412:
+        response_412 = Problem.from_dict(response.json())
+
+        return response_412
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = Problem.from_dict(response.json())
+
+        return response_415
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    owner_id: str,
+    *,
+    client: AuthenticatedClient,
+    reassign: bool | Unset = False,
+) -> Response[Any | Problem]:
+    """Remove an owner
+
+     409 while routing rules name the owner as their fixed owner; the owner leaves every pool.
+
+    Args:
+        owner_id (str):
+        reassign (bool | Unset): An owner with open leads can be deactivated or deleted only with
+            reassign=true, which routes each of those leads to someone else. Default: False.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        owner_id=owner_id,
+        reassign=reassign,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    owner_id: str,
+    *,
+    client: AuthenticatedClient,
+    reassign: bool | Unset = False,
+) -> Any | Problem | None:
+    """Remove an owner
+
+     409 while routing rules name the owner as their fixed owner; the owner leaves every pool.
+
+    Args:
+        owner_id (str):
+        reassign (bool | Unset): An owner with open leads can be deactivated or deleted only with
+            reassign=true, which routes each of those leads to someone else. Default: False.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | Problem
+    """
+
+    return sync_detailed(
+        owner_id=owner_id,
+        client=client,
+        reassign=reassign,
+    ).parsed
+
+
+async def asyncio_detailed(
+    owner_id: str,
+    *,
+    client: AuthenticatedClient,
+    reassign: bool | Unset = False,
+) -> Response[Any | Problem]:
+    """Remove an owner
+
+     409 while routing rules name the owner as their fixed owner; the owner leaves every pool.
+
+    Args:
+        owner_id (str):
+        reassign (bool | Unset): An owner with open leads can be deactivated or deleted only with
+            reassign=true, which routes each of those leads to someone else. Default: False.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        owner_id=owner_id,
+        reassign=reassign,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    owner_id: str,
+    *,
+    client: AuthenticatedClient,
+    reassign: bool | Unset = False,
+) -> Any | Problem | None:
+    """Remove an owner
+
+     409 while routing rules name the owner as their fixed owner; the owner leaves every pool.
+
+    Args:
+        owner_id (str):
+        reassign (bool | Unset): An owner with open leads can be deactivated or deleted only with
+            reassign=true, which routes each of those leads to someone else. Default: False.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            owner_id=owner_id,
+            client=client,
+            reassign=reassign,
+        )
+    ).parsed

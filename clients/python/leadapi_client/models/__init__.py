@@ -1,0 +1,435 @@
+"""Contains all the data models used in inputs/outputs"""
+
+from .accept_in import AcceptIn
+from .activation_figures import ActivationFigures
+from .activation_group import ActivationGroup
+from .activation_report import ActivationReport
+from .activation_report_filters import ActivationReportFilters
+from .api_key import ApiKey
+from .api_key_create import ApiKeyCreate
+from .api_key_create_scopes_item import ApiKeyCreateScopesItem
+from .api_key_created import ApiKeyCreated
+from .api_key_created_scopes_item import ApiKeyCreatedScopesItem
+from .api_key_list import ApiKeyList
+from .api_key_scopes_item import ApiKeyScopesItem
+from .assignment import Assignment
+from .assignment_by import AssignmentBy
+from .assignment_explanation import AssignmentExplanation
+from .assignment_list import AssignmentList
+from .assignment_sla_state_type_0 import AssignmentSlaStateType0
+from .assignment_speed import AssignmentSpeed
+from .band_figures import BandFigures
+from .band_out import BandOut
+from .breach import Breach
+from .breach_action import BreachAction
+from .breach_list import BreachList
+from .business_hours import BusinessHours
+from .business_hours_days_item import BusinessHoursDaysItem
+from .changed_by import ChangedBy
+from .changed_by_kind import ChangedByKind
+from .company_size import CompanySize
+from .create_scoring_model_document import CreateScoringModelDocument
+from .decision import Decision
+from .defaults import Defaults
+from .defaults_attributes import DefaultsAttributes
+from .delivery import Delivery
+from .delivery_list import DeliveryList
+from .delivery_payload import DeliveryPayload
+from .delivery_status import DeliveryStatus
+from .event import Event
+from .event_batch_in import EventBatchIn
+from .event_batch_item import EventBatchItem
+from .event_batch_item_errors_type_0_item import EventBatchItemErrorsType0Item
+from .event_batch_item_status import EventBatchItemStatus
+from .event_batch_out import EventBatchOut
+from .event_in import EventIn
+from .event_in_properties import EventInProperties
+from .event_properties import EventProperties
+from .feed_event import FeedEvent
+from .feed_event_data import FeedEventData
+from .feed_page import FeedPage
+from .field_message import FieldMessage
+from .funnel_figures import FunnelFigures
+from .funnel_group import FunnelGroup
+from .funnel_rates import FunnelRates
+from .funnel_report import FunnelReport
+from .funnel_report_filters import FunnelReportFilters
+from .funnel_stage import FunnelStage
+from .healthz_response_healthz import HealthzResponseHealthz
+from .hook_reply import HookReply
+from .job import Job
+from .job_params import JobParams
+from .job_progress import JobProgress
+from .job_result_type_0 import JobResultType0
+from .job_status import JobStatus
+from .lead import Lead
+from .lead_attributes import LeadAttributes
+from .lead_batch_in import LeadBatchIn
+from .lead_batch_item import LeadBatchItem
+from .lead_batch_item_status import LeadBatchItemStatus
+from .lead_batch_out import LeadBatchOut
+from .lead_captured import LeadCaptured
+from .lead_captured_attributes import LeadCapturedAttributes
+from .lead_captured_external_ids import LeadCapturedExternalIds
+from .lead_captured_seniority import LeadCapturedSeniority
+from .lead_create import LeadCreate
+from .lead_create_attributes_type_0 import LeadCreateAttributesType0
+from .lead_create_external_ids_type_0 import LeadCreateExternalIdsType0
+from .lead_external_ids import LeadExternalIds
+from .lead_external_ref import LeadExternalRef
+from .lead_fields import LeadFields
+from .lead_fields_attributes_type_0 import LeadFieldsAttributesType0
+from .lead_fields_external_ids_type_0 import LeadFieldsExternalIdsType0
+from .lead_list import LeadList
+from .lead_score import LeadScore
+from .lead_seniority import LeadSeniority
+from .lead_speed import LeadSpeed
+from .lead_update import LeadUpdate
+from .lead_update_attributes_type_0 import LeadUpdateAttributesType0
+from .lead_update_external_ids_type_0 import LeadUpdateExternalIdsType0
+from .list_sla_breaches_status_type_0 import ListSlaBreachesStatusType0
+from .list_source_submissions_status_type_0 import ListSourceSubmissionsStatusType0
+from .list_webhook_deliveries_status_type_0 import ListWebhookDeliveriesStatusType0
+from .merge_in import MergeIn
+from .model_ref import ModelRef
+from .out_of_office import OutOfOffice
+from .owner import Owner
+from .owner_create import OwnerCreate
+from .owner_figures import OwnerFigures
+from .owner_list import OwnerList
+from .owner_out_of_office_type_0 import OwnerOutOfOfficeType0
+from .owner_speed import OwnerSpeed
+from .owner_territories_item import OwnerTerritoriesItem
+from .owner_update import OwnerUpdate
+from .owners_report import OwnersReport
+from .owners_report_filters import OwnersReportFilters
+from .pipeline_in import PipelineIn
+from .pipeline_out import PipelineOut
+from .policy import Policy
+from .policy_business_hours_type_0 import PolicyBusinessHoursType0
+from .policy_create import PolicyCreate
+from .policy_create_on_breach import PolicyCreateOnBreach
+from .policy_create_when_type_0 import PolicyCreateWhenType0
+from .policy_list import PolicyList
+from .policy_on_breach import PolicyOnBreach
+from .policy_update import PolicyUpdate
+from .policy_update_on_breach_type_0 import PolicyUpdateOnBreachType0
+from .policy_update_when_type_0 import PolicyUpdateWhenType0
+from .policy_when_type_0 import PolicyWhenType0
+from .pool import Pool
+from .preview_event import PreviewEvent
+from .preview_event_properties import PreviewEventProperties
+from .preview_in import PreviewIn
+from .preview_in_model_type_0 import PreviewInModelType0
+from .problem import Problem
+from .problem_errors_item import ProblemErrorsItem
+from .reject_in import RejectIn
+from .route_in import RouteIn
+from .route_out import RouteOut
+from .routing_preview_in import RoutingPreviewIn
+from .routing_rule import RoutingRule
+from .routing_rule_list import RoutingRuleList
+from .routing_rule_pool import RoutingRulePool
+from .routing_rule_strategy import RoutingRuleStrategy
+from .routing_rule_tie_breaker import RoutingRuleTieBreaker
+from .routing_rule_when_type_0 import RoutingRuleWhenType0
+from .routing_settings import RoutingSettings
+from .routing_settings_route_on import RoutingSettingsRouteOn
+from .rule_create import RuleCreate
+from .rule_create_strategy import RuleCreateStrategy
+from .rule_create_tie_breaker_type_0 import RuleCreateTieBreakerType0
+from .rule_create_when_type_0 import RuleCreateWhenType0
+from .rule_hit import RuleHit
+from .rule_hit_evidence import RuleHitEvidence
+from .rule_tried import RuleTried
+from .rule_tried_outcome import RuleTriedOutcome
+from .rule_update import RuleUpdate
+from .rule_update_strategy_type_0 import RuleUpdateStrategyType0
+from .rule_update_tie_breaker_type_0 import RuleUpdateTieBreakerType0
+from .rule_update_when_type_0 import RuleUpdateWhenType0
+from .score_bucket import ScoreBucket
+from .score_change import ScoreChange
+from .score_figures import ScoreFigures
+from .score_group import ScoreGroup
+from .score_history import ScoreHistory
+from .score_out import ScoreOut
+from .scores_report import ScoresReport
+from .scores_report_filters import ScoresReportFilters
+from .scoring_model import ScoringModel
+from .scoring_model_document import ScoringModelDocument
+from .scoring_model_list import ScoringModelList
+from .skipped_owner import SkippedOwner
+from .sla_figures import SlaFigures
+from .sla_group import SlaGroup
+from .sla_owner_figures import SlaOwnerFigures
+from .sla_policy_figures import SlaPolicyFigures
+from .sla_report import SlaReport
+from .sla_report_filters import SlaReportFilters
+from .source import Source
+from .source_create import SourceCreate
+from .source_create_kind import SourceCreateKind
+from .source_create_mapping import SourceCreateMapping
+from .source_defaults import SourceDefaults
+from .source_figures import SourceFigures
+from .source_group import SourceGroup
+from .source_kind import SourceKind
+from .source_list import SourceList
+from .source_mapping import SourceMapping
+from .source_update import SourceUpdate
+from .source_update_mapping_type_0 import SourceUpdateMappingType0
+from .source_with_secret import SourceWithSecret
+from .source_with_secret_defaults import SourceWithSecretDefaults
+from .source_with_secret_kind import SourceWithSecretKind
+from .source_with_secret_mapping import SourceWithSecretMapping
+from .sources_report import SourcesReport
+from .sources_report_filters import SourcesReportFilters
+from .speed_figures import SpeedFigures
+from .speed_group import SpeedGroup
+from .speed_report import SpeedReport
+from .speed_report_filters import SpeedReportFilters
+from .stage_change import StageChange
+from .stage_change_list import StageChangeList
+from .stage_in import StageIn
+from .stage_in_category import StageInCategory
+from .stage_move_in import StageMoveIn
+from .stage_move_out import StageMoveOut
+from .stage_out import StageOut
+from .stage_out_category import StageOutCategory
+from .stage_time import StageTime
+from .submission import Submission
+from .submission_list import SubmissionList
+from .submission_status import SubmissionStatus
+from .subscription import Subscription
+from .subscription_create import SubscriptionCreate
+from .subscription_list import SubscriptionList
+from .subscription_update import SubscriptionUpdate
+from .subscription_with_secret import SubscriptionWithSecret
+from .territory_in import TerritoryIn
+from .time_to_customer import TimeToCustomer
+from .timeline import Timeline
+from .timeline_event import TimelineEvent
+from .timeline_event_data import TimelineEventData
+from .tracked_event_in import TrackedEventIn
+from .tracked_event_in_properties import TrackedEventInProperties
+from .velocity_figures import VelocityFigures
+from .velocity_group import VelocityGroup
+from .velocity_report import VelocityReport
+from .velocity_report_filters import VelocityReportFilters
+
+__all__ = (
+    "AcceptIn",
+    "ActivationFigures",
+    "ActivationGroup",
+    "ActivationReport",
+    "ActivationReportFilters",
+    "ApiKey",
+    "ApiKeyCreate",
+    "ApiKeyCreated",
+    "ApiKeyCreatedScopesItem",
+    "ApiKeyCreateScopesItem",
+    "ApiKeyList",
+    "ApiKeyScopesItem",
+    "Assignment",
+    "AssignmentBy",
+    "AssignmentExplanation",
+    "AssignmentList",
+    "AssignmentSlaStateType0",
+    "AssignmentSpeed",
+    "BandFigures",
+    "BandOut",
+    "Breach",
+    "BreachAction",
+    "BreachList",
+    "BusinessHours",
+    "BusinessHoursDaysItem",
+    "ChangedBy",
+    "ChangedByKind",
+    "CompanySize",
+    "CreateScoringModelDocument",
+    "Decision",
+    "Defaults",
+    "DefaultsAttributes",
+    "Delivery",
+    "DeliveryList",
+    "DeliveryPayload",
+    "DeliveryStatus",
+    "Event",
+    "EventBatchIn",
+    "EventBatchItem",
+    "EventBatchItemErrorsType0Item",
+    "EventBatchItemStatus",
+    "EventBatchOut",
+    "EventIn",
+    "EventInProperties",
+    "EventProperties",
+    "FeedEvent",
+    "FeedEventData",
+    "FeedPage",
+    "FieldMessage",
+    "FunnelFigures",
+    "FunnelGroup",
+    "FunnelRates",
+    "FunnelReport",
+    "FunnelReportFilters",
+    "FunnelStage",
+    "HealthzResponseHealthz",
+    "HookReply",
+    "Job",
+    "JobParams",
+    "JobProgress",
+    "JobResultType0",
+    "JobStatus",
+    "Lead",
+    "LeadAttributes",
+    "LeadBatchIn",
+    "LeadBatchItem",
+    "LeadBatchItemStatus",
+    "LeadBatchOut",
+    "LeadCaptured",
+    "LeadCapturedAttributes",
+    "LeadCapturedExternalIds",
+    "LeadCapturedSeniority",
+    "LeadCreate",
+    "LeadCreateAttributesType0",
+    "LeadCreateExternalIdsType0",
+    "LeadExternalIds",
+    "LeadExternalRef",
+    "LeadFields",
+    "LeadFieldsAttributesType0",
+    "LeadFieldsExternalIdsType0",
+    "LeadList",
+    "LeadScore",
+    "LeadSeniority",
+    "LeadSpeed",
+    "LeadUpdate",
+    "LeadUpdateAttributesType0",
+    "LeadUpdateExternalIdsType0",
+    "ListSlaBreachesStatusType0",
+    "ListSourceSubmissionsStatusType0",
+    "ListWebhookDeliveriesStatusType0",
+    "MergeIn",
+    "ModelRef",
+    "OutOfOffice",
+    "Owner",
+    "OwnerCreate",
+    "OwnerFigures",
+    "OwnerList",
+    "OwnerOutOfOfficeType0",
+    "OwnerSpeed",
+    "OwnersReport",
+    "OwnersReportFilters",
+    "OwnerTerritoriesItem",
+    "OwnerUpdate",
+    "PipelineIn",
+    "PipelineOut",
+    "Policy",
+    "PolicyBusinessHoursType0",
+    "PolicyCreate",
+    "PolicyCreateOnBreach",
+    "PolicyCreateWhenType0",
+    "PolicyList",
+    "PolicyOnBreach",
+    "PolicyUpdate",
+    "PolicyUpdateOnBreachType0",
+    "PolicyUpdateWhenType0",
+    "PolicyWhenType0",
+    "Pool",
+    "PreviewEvent",
+    "PreviewEventProperties",
+    "PreviewIn",
+    "PreviewInModelType0",
+    "Problem",
+    "ProblemErrorsItem",
+    "RejectIn",
+    "RouteIn",
+    "RouteOut",
+    "RoutingPreviewIn",
+    "RoutingRule",
+    "RoutingRuleList",
+    "RoutingRulePool",
+    "RoutingRuleStrategy",
+    "RoutingRuleTieBreaker",
+    "RoutingRuleWhenType0",
+    "RoutingSettings",
+    "RoutingSettingsRouteOn",
+    "RuleCreate",
+    "RuleCreateStrategy",
+    "RuleCreateTieBreakerType0",
+    "RuleCreateWhenType0",
+    "RuleHit",
+    "RuleHitEvidence",
+    "RuleTried",
+    "RuleTriedOutcome",
+    "RuleUpdate",
+    "RuleUpdateStrategyType0",
+    "RuleUpdateTieBreakerType0",
+    "RuleUpdateWhenType0",
+    "ScoreBucket",
+    "ScoreChange",
+    "ScoreFigures",
+    "ScoreGroup",
+    "ScoreHistory",
+    "ScoreOut",
+    "ScoresReport",
+    "ScoresReportFilters",
+    "ScoringModel",
+    "ScoringModelDocument",
+    "ScoringModelList",
+    "SkippedOwner",
+    "SlaFigures",
+    "SlaGroup",
+    "SlaOwnerFigures",
+    "SlaPolicyFigures",
+    "SlaReport",
+    "SlaReportFilters",
+    "Source",
+    "SourceCreate",
+    "SourceCreateKind",
+    "SourceCreateMapping",
+    "SourceDefaults",
+    "SourceFigures",
+    "SourceGroup",
+    "SourceKind",
+    "SourceList",
+    "SourceMapping",
+    "SourcesReport",
+    "SourcesReportFilters",
+    "SourceUpdate",
+    "SourceUpdateMappingType0",
+    "SourceWithSecret",
+    "SourceWithSecretDefaults",
+    "SourceWithSecretKind",
+    "SourceWithSecretMapping",
+    "SpeedFigures",
+    "SpeedGroup",
+    "SpeedReport",
+    "SpeedReportFilters",
+    "StageChange",
+    "StageChangeList",
+    "StageIn",
+    "StageInCategory",
+    "StageMoveIn",
+    "StageMoveOut",
+    "StageOut",
+    "StageOutCategory",
+    "StageTime",
+    "Submission",
+    "SubmissionList",
+    "SubmissionStatus",
+    "Subscription",
+    "SubscriptionCreate",
+    "SubscriptionList",
+    "SubscriptionUpdate",
+    "SubscriptionWithSecret",
+    "TerritoryIn",
+    "Timeline",
+    "TimelineEvent",
+    "TimelineEventData",
+    "TimeToCustomer",
+    "TrackedEventIn",
+    "TrackedEventInProperties",
+    "VelocityFigures",
+    "VelocityGroup",
+    "VelocityReport",
+    "VelocityReportFilters",
+)

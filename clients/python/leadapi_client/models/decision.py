@@ -1,0 +1,157 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+if TYPE_CHECKING:
+    from ..models.rule_tried import RuleTried
+    from ..models.skipped_owner import SkippedOwner
+
+
+T = TypeVar("T", bound="Decision")
+
+
+@_attrs_define
+class Decision:
+    """
+    Attributes:
+        candidates (list[str]): The eligible owners the picking rule chose among.
+        owner_id (None | str): The pick; null when no rule yields an owner.
+        rule_id (None | str):
+        rule_name (None | str):
+        rules_tried (list[RuleTried]):
+        skipped (list[SkippedOwner]):
+        strategy (None | str):
+    """
+
+    candidates: list[str]
+    owner_id: None | str
+    rule_id: None | str
+    rule_name: None | str
+    rules_tried: list[RuleTried]
+    skipped: list[SkippedOwner]
+    strategy: None | str
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        candidates = self.candidates
+
+        owner_id: None | str
+        owner_id = self.owner_id
+
+        rule_id: None | str
+        rule_id = self.rule_id
+
+        rule_name: None | str
+        rule_name = self.rule_name
+
+        rules_tried = []
+        for rules_tried_item_data in self.rules_tried:
+            rules_tried_item = rules_tried_item_data.to_dict()
+            rules_tried.append(rules_tried_item)
+
+        skipped = []
+        for skipped_item_data in self.skipped:
+            skipped_item = skipped_item_data.to_dict()
+            skipped.append(skipped_item)
+
+        strategy: None | str
+        strategy = self.strategy
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "candidates": candidates,
+                "owner_id": owner_id,
+                "rule_id": rule_id,
+                "rule_name": rule_name,
+                "rules_tried": rules_tried,
+                "skipped": skipped,
+                "strategy": strategy,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.rule_tried import RuleTried  # noqa: PLC0415
+        from ..models.skipped_owner import SkippedOwner  # noqa: PLC0415
+
+        d = dict(src_dict)
+        candidates = cast(list[str], d.pop("candidates"))
+
+        def _parse_owner_id(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        owner_id = _parse_owner_id(d.pop("owner_id"))
+
+        def _parse_rule_id(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        rule_id = _parse_rule_id(d.pop("rule_id"))
+
+        def _parse_rule_name(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        rule_name = _parse_rule_name(d.pop("rule_name"))
+
+        rules_tried = []
+        _rules_tried = d.pop("rules_tried")
+        for rules_tried_item_data in _rules_tried:
+            rules_tried_item = RuleTried.from_dict(rules_tried_item_data)
+
+            rules_tried.append(rules_tried_item)
+
+        skipped = []
+        _skipped = d.pop("skipped")
+        for skipped_item_data in _skipped:
+            skipped_item = SkippedOwner.from_dict(skipped_item_data)
+
+            skipped.append(skipped_item)
+
+        def _parse_strategy(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        strategy = _parse_strategy(d.pop("strategy"))
+
+        decision = cls(
+            candidates=candidates,
+            owner_id=owner_id,
+            rule_id=rule_id,
+            rule_name=rule_name,
+            rules_tried=rules_tried,
+            skipped=skipped,
+            strategy=strategy,
+        )
+
+        decision.additional_properties = d
+        return decision
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

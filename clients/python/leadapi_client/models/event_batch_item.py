@@ -1,0 +1,157 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.event_batch_item_status import EventBatchItemStatus
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.event_batch_item_errors_type_0_item import EventBatchItemErrorsType0Item
+
+
+T = TypeVar("T", bound="EventBatchItem")
+
+
+@_attrs_define
+class EventBatchItem:
+    """
+    Attributes:
+        index (int):
+        status (EventBatchItemStatus):
+        errors (list[EventBatchItemErrorsType0Item] | None | Unset):
+        event_id (None | str | Unset):
+        lead_id (None | str | Unset):
+    """
+
+    index: int
+    status: EventBatchItemStatus
+    errors: list[EventBatchItemErrorsType0Item] | None | Unset = UNSET
+    event_id: None | str | Unset = UNSET
+    lead_id: None | str | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        index = self.index
+
+        status = self.status.value
+
+        errors: list[dict[str, Any]] | None | Unset
+        if isinstance(self.errors, Unset):
+            errors = UNSET
+        elif isinstance(self.errors, list):
+            errors = []
+            for errors_type_0_item_data in self.errors:
+                errors_type_0_item = errors_type_0_item_data.to_dict()
+                errors.append(errors_type_0_item)
+
+        else:
+            errors = self.errors
+
+        event_id: None | str | Unset
+        if isinstance(self.event_id, Unset):
+            event_id = UNSET
+        else:
+            event_id = self.event_id
+
+        lead_id: None | str | Unset
+        if isinstance(self.lead_id, Unset):
+            lead_id = UNSET
+        else:
+            lead_id = self.lead_id
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "index": index,
+                "status": status,
+            }
+        )
+        if errors is not UNSET:
+            field_dict["errors"] = errors
+        if event_id is not UNSET:
+            field_dict["event_id"] = event_id
+        if lead_id is not UNSET:
+            field_dict["lead_id"] = lead_id
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.event_batch_item_errors_type_0_item import EventBatchItemErrorsType0Item  # noqa: PLC0415
+
+        d = dict(src_dict)
+        index = d.pop("index")
+
+        status = EventBatchItemStatus(d.pop("status"))
+
+        def _parse_errors(data: object) -> list[EventBatchItemErrorsType0Item] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                errors_type_0 = []
+                _errors_type_0 = data
+                for errors_type_0_item_data in _errors_type_0:
+                    errors_type_0_item = EventBatchItemErrorsType0Item.from_dict(errors_type_0_item_data)
+
+                    errors_type_0.append(errors_type_0_item)
+
+                return errors_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(list[EventBatchItemErrorsType0Item] | None | Unset, data)
+
+        errors = _parse_errors(d.pop("errors", UNSET))
+
+        def _parse_event_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        event_id = _parse_event_id(d.pop("event_id", UNSET))
+
+        def _parse_lead_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        lead_id = _parse_lead_id(d.pop("lead_id", UNSET))
+
+        event_batch_item = cls(
+            index=index,
+            status=status,
+            errors=errors,
+            event_id=event_id,
+            lead_id=lead_id,
+        )
+
+        event_batch_item.additional_properties = d
+        return event_batch_item
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

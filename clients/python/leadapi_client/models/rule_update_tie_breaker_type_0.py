@@ -1,0 +1,9 @@
+from enum import StrEnum
+
+
+class RuleUpdateTieBreakerType0(StrEnum):
+    LEAST_LOADED = "least_loaded"
+    ROUND_ROBIN = "round_robin"
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+T = TypeVar("T", bound="ScoreBucket")
+
+
+@_attrs_define
+class ScoreBucket:
+    """
+    Attributes:
+        bucket (str): Score range, e.g. 40-49 (the last is 90-100).
+        leads (int):
+    """
+
+    bucket: str
+    leads: int
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        bucket = self.bucket
+
+        leads = self.leads
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "bucket": bucket,
+                "leads": leads,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        bucket = d.pop("bucket")
+
+        leads = d.pop("leads")
+
+        score_bucket = cls(
+            bucket=bucket,
+            leads=leads,
+        )
+
+        score_bucket.additional_properties = d
+        return score_bucket
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
