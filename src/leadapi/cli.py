@@ -1,18 +1,20 @@
-"""The `leadapi` command: serve, migrate, init, keys, openapi."""
+"""The `leadapi` command: serve, worker, migrate, init, keys, import, export, openapi."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import io
 import json
 import os
 import sys
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from leadapi.config import Settings
+from leadapi.leads.transfer import FORMATS, RowError, count_rows, read_documents, write_documents
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -92,6 +94,108 @@ async def _revoke_key(settings: Settings, key_id: str, workspace: str | None) ->
         await service.revoke_key(await service.ensure_workspace(workspace), key_id)
 
 
+@asynccontextmanager
+async def _lead_services(
+    settings: Settings, workspace: str | None, scopes: frozenset[str]
+) -> AsyncIterator[tuple[Any, Any]]:
+    """The services and a principal of the workspace, for a command that works on its leads."""
+    from leadapi.db import utcnow
+    from leadapi.services import build_services
+    from leadapi.workspaces.service import Principal
+
+    services = build_services(settings, utcnow)
+    try:
+        workspace_id = await services.workspaces.ensure_workspace(workspace)
+        yield services, Principal(workspace_id, "cli", scopes)
+    finally:
+        await services.db.dispose()
+
+
+async def _import_leads(settings: Settings, args: argparse.Namespace) -> int:
+    """Each row is captured by the lead service in its own transaction, as POST /v1/leads does;
+    a refused row is reported and the rest go on."""
+    from pydantic import ValidationError
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from leadapi.errors import ProblemError, validation_errors
+    from leadapi.leads.schemas import Lead, LeadCreate
+
+    fmt = args.format or ("ndjson" if args.file.suffix in (".ndjson", ".jsonl") else "csv")
+    # What an export holds but a capture does not take (id, score, ...): dropped, so an export
+    # imports back; any other unknown column is refused.
+    read_only = set(Lead.model_fields) - set(LeadCreate.model_fields)
+    text = sys.stdin.read() if str(args.file) == "-" else args.file.read_text(encoding="utf-8-sig")
+    total = count_rows(io.StringIO(text, newline=""), fmt)
+    counts = {"created": 0, "merged": 0, "refused": 0}
+    refused: list[dict[str, Any]] = []
+    async with _lead_services(settings, args.workspace, frozenset({"read", "write"})) as (
+        services,
+        principal,
+    ):
+        with Progress(console=Console(stderr=True), disable=args.quiet, transient=True) as progress:
+            task = progress.add_task(f"importing {total} rows", total=total)
+            for number, document in read_documents(io.StringIO(text, newline=""), fmt):
+                errors: list[dict[str, str]] = []
+                if isinstance(document, RowError):
+                    errors = [{"field": "", "message": str(document)}]
+                else:
+                    fields = {k: v for k, v in document.items() if k not in read_only}
+                    try:
+                        data = LeadCreate.model_validate(fields)
+                        captured = await services.leads.capture(principal, data, overwrite=args.overwrite)
+                        counts["merged" if captured.merged else "created"] += 1
+                    except ValidationError as exc:
+                        errors = validation_errors(exc.errors())
+                    except ProblemError as exc:
+                        errors = list(exc.errors or []) or [{"field": "", "message": exc.detail}]
+                if errors:
+                    counts["refused"] += 1
+                    refused.append({"row": number, "errors": errors})
+                progress.advance(task)
+    if args.errors is not None:
+        args.errors.write_text("".join(json.dumps(r) + "\n" for r in refused))
+    for row in refused[: 0 if args.errors else 10]:
+        details = "; ".join(
+            f"{e['field']}: {e['message']}" if e["field"] else e["message"] for e in row["errors"]
+        )
+        print(f"leadapi: row {row['row']}: {details}", file=sys.stderr)
+    summary = ", ".join(f"{n} {what}" for what, n in counts.items())
+    print(f"leadapi: {total} rows: {summary}", file=sys.stderr)
+    return 3 if refused else 0
+
+
+async def _export_leads(settings: Settings, args: argparse.Namespace) -> int:
+    from leadapi.api.filters import parse_filters, parse_sort
+    from leadapi.leads.repository import LEAD_FIELDS
+    from leadapi.leads.service import LEAD_COLUMNS, public
+
+    pairs = []
+    for item in args.filter:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise ValueError(f"--filter {item!r}: write FIELD=VALUE or FIELD[OP]=VALUE")
+        pairs.append((key, value))
+    filters = parse_filters(pairs, LEAD_FIELDS, ignore=())
+    order = parse_sort("created_at", LEAD_FIELDS)
+    columns = list(LEAD_COLUMNS)
+    out = args.output.open("w", newline="", encoding="utf-8") if args.output else sys.stdout
+    written = 0
+    try:
+        async with _lead_services(settings, args.workspace, frozenset({"read"})) as (services, principal):
+            after: list[Any] | None = None
+            while True:
+                rows = await services.leads.list_page(principal, filters, order, args.query, 500, after)
+                leads = [public(row) for row in rows]
+                written += write_documents(out, args.format, leads, columns, header=after is None)
+                if len(rows) < 500:
+                    return written
+                after = [rows[-1]["created_at"], rows[-1]["id"]]
+    finally:
+        if args.output:
+            out.close()
+
+
 def print_key_banner(secret: str, settings: Settings) -> None:
     base = f"http://{settings.host}:{settings.port}"
     print(
@@ -164,6 +268,29 @@ def build_parser() -> argparse.ArgumentParser:
     revoke = keys.add_parser("revoke", help="revoke an API key")
     revoke.add_argument("key_id")
     revoke.add_argument("--workspace")
+    imp = sub.add_parser(
+        "import",
+        help="capture leads from a CSV or NDJSON file (deduplicated and scored as over the API); "
+        "exit 0: all imported, 3: some rows refused (see --errors), 1: failed",
+    )
+    imp.add_argument("file", type=Path, help="the file; - reads standard input")
+    imp.add_argument("--format", choices=FORMATS, help="default: from the file's extension, else csv")
+    imp.add_argument("--workspace", help="workspace id (default: the first)")
+    imp.add_argument("--overwrite", action="store_true", help="file values replace existing ones on merge")
+    imp.add_argument("--errors", type=Path, help="write one NDJSON line per refused row here")
+    imp.add_argument("--quiet", action="store_true", help="no progress bar")
+    exp = sub.add_parser("export", help="write leads as CSV or NDJSON, oldest first")
+    exp.add_argument("--format", choices=FORMATS, default="csv")
+    exp.add_argument("--output", "-o", type=Path, help="write to this file instead of stdout")
+    exp.add_argument("--workspace", help="workspace id (default: the first)")
+    exp.add_argument(
+        "--filter",
+        action="append",
+        default=[],
+        metavar="FIELD[OP]=VALUE",
+        help="as on GET /v1/leads, e.g. country=US or score[gte]=40; repeatable",
+    )
+    exp.add_argument("--query", help="text search in email, names, company")
     oa = sub.add_parser("openapi", help="print the OpenAPI document")
     oa.add_argument("--output", "-o", help="write to this file instead of stdout")
     return parser
@@ -211,6 +338,11 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         else:
             asyncio.run(_revoke_key(settings, args.key_id, args.workspace))
             print(f"revoked {args.key_id}")
+    elif args.command == "import":
+        return asyncio.run(_import_leads(settings, args))
+    elif args.command == "export":
+        written = asyncio.run(_export_leads(settings, args))
+        print(f"leadapi: exported {written} leads", file=sys.stderr)
     elif args.command == "openapi":
         from leadapi.app import create_app
 

@@ -1,0 +1,107 @@
+"""`leadapi import` and `leadapi export` as processes, on SQLite and PostgreSQL: rows are captured
+as over the API (normalised, deduplicated, scored), refused rows are reported one by one with
+the exit code saying so, and an export imports back into another workspace as it was."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import fresh_pg_database, require_postgres
+from tests.e2e.test_cli import run
+
+LEADS_CSV = """email,first_name,title,country,company_size,tags,attributes.plan,consent,external_ids.crm
+Ada@Analytical-Engines.co.uk,Ada,CTO,united kingdom,250,vip|emea,pro,yes,crm-1
+grace@navy.example-corp.com,Grace,VP Engineering,US,,,,,
+ADA@analytical-engines.co.uk,Ada L.,,,,,,,
+not-an-email,Bob,,,,,,,
+carol@acme.com,Carol,,US,many,,,,
+dan@acme.com,Dan,,,,,,maybe,
+"""
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def cli_env(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, str]:
+    if request.param == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp_path / 'leadapi.db'}"
+    else:
+        require_postgres()
+        url = asyncio.run(fresh_pg_database("leadapi_test_transfer"))
+    env = {**os.environ, "LEADAPI_DATABASE_URL": url, "LEADAPI_LOG_LEVEL": "warning"}
+    assert run(env, "migrate").returncode == 0
+    return env
+
+
+def test_import_reports_each_refused_row_and_export_round_trips(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    source = tmp_path / "leads.csv"
+    source.write_text(LEADS_CSV)
+    errors = tmp_path / "errors.ndjson"
+    result = run(cli_env, "import", str(source), "--errors", str(errors), "--quiet")
+    assert result.returncode == 3, result.stderr  # done, with refused rows
+    assert "6 rows: 2 created, 1 merged, 3 refused" in result.stderr
+    refused = [json.loads(line) for line in errors.read_text().splitlines()]
+    assert [(r["row"], [e["field"] for e in r["errors"]]) for r in refused] == [
+        (4, ["email"]),
+        (5, ["company_size"]),
+        (6, [""]),  # consent: "maybe" is neither true nor false
+    ]
+
+    exported = run(cli_env, "export", "--filter", "country=GB")
+    assert exported.returncode == 0, exported.stderr
+    [ada] = list(csv.DictReader(io.StringIO(exported.stdout)))
+    assert (ada["email"], ada["first_name"], ada["country"], ada["company_size"]) == (
+        "ada@analytical-engines.co.uk",
+        "Ada",  # the merge filled gaps and kept what was there
+        "GB",
+        "250",
+    )
+    assert (ada["tags"], json.loads(ada["attributes"]), json.loads(ada["external_ids"])) == (
+        "vip|emea",
+        {"plan": "pro"},
+        {"crm": "crm-1"},
+    )
+    assert ada["score"] != ""
+
+    # The whole export, as NDJSON, into a second workspace: the same leads.
+    workspace = run(cli_env, "keys", "create", "--workspace", "ws_nope")
+    assert workspace.returncode == 1
+    assert workspace.stderr.strip().startswith("leadapi: ")  # one clear line
+    dump = tmp_path / "leads.ndjson"
+    assert run(cli_env, "export", "--format", "ndjson", "--output", str(dump)).returncode == 0
+    first = [json.loads(line) for line in dump.read_text().splitlines()]
+    assert sorted(lead["email"] for lead in first) == [
+        "ada@analytical-engines.co.uk",
+        "grace@navy.example-corp.com",
+    ]
+    back = run(cli_env, "import", str(dump), "--quiet", "--overwrite")
+    assert back.returncode == 0, back.stderr
+    assert "2 rows: 0 created, 2 merged, 0 refused" in back.stderr
+    again = run(cli_env, "export", "--format", "ndjson")
+    assert [json.loads(line)["email"] for line in again.stdout.splitlines()] == [
+        lead["email"] for lead in first
+    ]
+
+
+def test_bad_files_and_arguments_fail_clearly(cli_env: dict[str, str], tmp_path: Path) -> None:
+    lines = tmp_path / "events.ndjson"
+    lines.write_text(
+        '{"email": "ok@acme.com"}\n[1, 2]\n{"email": \n{"email": "x@acme.com", "shoe_size": 9}\n'
+    )
+    result = run(cli_env, "import", str(lines), "--quiet")
+    assert result.returncode == 3
+    assert "row 2: not a JSON object" in result.stderr
+    assert "row 3: not JSON" in result.stderr
+    assert "row 4: shoe_size:" in result.stderr
+    missing = run(cli_env, "import", str(tmp_path / "nothing.csv"))
+    assert (missing.returncode, missing.stderr.count("\n")) == (1, 1)
+    assert run(cli_env, "export", "--filter", "nonsense").returncode == 1
+    assert run(cli_env, "export", "--filter", "shoe_size=9").returncode == 1
+    assert run(cli_env, "export", "--format", "xml").returncode == 2  # usage
