@@ -4,8 +4,10 @@ it is sales-ready, its routing, a touch, and the funnel."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, TypeVar
 
+import pytest
 from leadapi_client import AuthenticatedClient
 from leadapi_client.api.api_keys import create_api_key
 from leadapi_client.api.events import record_lead_event
@@ -96,3 +98,18 @@ def test_the_core_flow_with_the_generated_client(live: tuple[str, str]) -> None:
         assert (funnel.total.leads, reached["sql"], reached["accepted"]) == (1, 1, 0)
         speed = ok(speed_to_lead_report.sync(client=api), SpeedReport)
         assert (speed.total.after_creation.touched, speed.total.after_assignment.assignments) == (1, 1)
+
+
+def test_the_readme_client_example_runs(live: tuple[str, str], capsys: pytest.CaptureFixture[str]) -> None:  # noqa: F811
+    """The README's client snippet, as written, against the live server (its key and address
+    swapped in): it stays true."""
+    base, key = live
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme.split("## Python client", 1)[1]
+    snippet = section.split("```python\n", 1)[1].split("```", 1)[0]
+    assert 'base_url="http://127.0.0.1:8000"' in snippet
+    assert 'token="lk_..."' in snippet
+    code = snippet.replace('"http://127.0.0.1:8000"', repr(base)).replace('"lk_..."', repr(key))
+    exec(compile(code, "README.md (Python client)", "exec"), {})
+    printed = capsys.readouterr().out
+    assert "lead_to_mql" in printed

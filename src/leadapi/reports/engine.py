@@ -203,7 +203,7 @@ def csv_rows(report: Mapping[str, Any], sections: Iterable[str]) -> tuple[list[s
         for item in items:
             flat = {"section": section, **flatten(item)}
             lines.append(flat)
-    columns: dict[str, None] = {}
+    columns: dict[str, None] = {"section": None}  # a header even when there is no row
     for line in lines:
         columns.update(dict.fromkeys(line))
     return list(columns), lines
