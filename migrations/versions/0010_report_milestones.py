@@ -84,6 +84,15 @@ def upgrade() -> None:
         postgresql_where=sa.text("first_touch_at IS NOT NULL"),
         sqlite_where=sa.text("first_touch_at IS NOT NULL"),
     )
+    op.create_index(
+        "ix_assignments_workspace_id_created_at_touched",
+        "assignments",
+        ["workspace_id", "created_at"],
+        unique=False,
+        postgresql_include=["owner_id", "sla_policy_id", "touched_at"],
+        postgresql_where=sa.text("touched_at IS NOT NULL"),
+        sqlite_where=sa.text("touched_at IS NOT NULL"),
+    )
     op.create_index("ix_stage_changes_workspace_id_at", "stage_changes", ["workspace_id", "at"], unique=False)
     op.create_index(
         "ix_events_rejections",
@@ -182,6 +191,7 @@ def _fill_masks(conn: sa.Connection, bits: dict[str, int], where: str, params: d
 def downgrade() -> None:
     op.drop_index("ix_events_rejections", table_name="events")
     op.drop_index("ix_leads_workspace_id_created_at_touched", table_name="leads")
+    op.drop_index("ix_assignments_workspace_id_created_at_touched", table_name="assignments")
     op.drop_index("ix_stage_changes_workspace_id_to_stage_at", table_name="stage_changes")
     op.drop_index("ix_stage_changes_workspace_id_at", table_name="stage_changes")
     with op.batch_alter_table("stage_changes") as batch:
