@@ -19,7 +19,8 @@ from leadapi.leads.transfer import FORMATS, RowError, count_rows, read_documents
 if TYPE_CHECKING:
     from alembic.config import Config
 
-    from leadapi.workspaces.service import WorkspaceService
+    from leadapi.services import Services
+    from leadapi.workspaces.service import Principal, WorkspaceService
 
 SCOPES = ("read", "write", "admin")
 
@@ -97,12 +98,13 @@ async def _revoke_key(settings: Settings, key_id: str, workspace: str | None) ->
 @asynccontextmanager
 async def _lead_services(
     settings: Settings, workspace: str | None, scopes: frozenset[str]
-) -> AsyncIterator[tuple[Any, Any]]:
+) -> AsyncIterator[tuple[Services, Principal]]:
     """The services and a principal of the workspace, for a command that works on its leads."""
     from leadapi.db import utcnow
     from leadapi.services import build_services
     from leadapi.workspaces.service import Principal
 
+    # Imported here, not at the top: `leadapi --help` should not load the whole service graph.
     services = build_services(settings, utcnow)
     try:
         workspace_id = await services.workspaces.ensure_workspace(workspace)
