@@ -115,6 +115,13 @@ def test_0010_fills_milestones_from_history(kind: str, tmp_path: Path) -> None:
                 ("INSERT INTO workspaces (id, name, created_at) VALUES ('ws_1', 'w', :at)", {"at": t0}),
                 (lead, {"id": "ld_a", "stage": "nurturing", "at": t0}),
                 (lead, {"id": "ld_b", "stage": "new", "at": t0}),
+                (lead, {"id": "ld_c", "stage": "customer", "at": t0}),
+                (
+                    "INSERT INTO stage_changes (id, workspace_id, lead_id, from_stage, to_stage, at, "
+                    "by_kind, amount) "
+                    "VALUES ('sc_3', 'ws_1', 'ld_c', 'new', 'customer', :at, 'system', 1500)",
+                    {"at": t0 + timedelta(hours=2)},
+                ),
                 (
                     move,
                     {
@@ -151,7 +158,11 @@ def test_0010_fills_milestones_from_history(kind: str, tmp_path: Path) -> None:
         _run(
             url,
             [
-                ("SELECT id, stages_mask, stage_entered_at, first_activity_at FROM leads ORDER BY id", {}),
+                (
+                    "SELECT id, stages_mask, stage_entered_at, first_activity_at, won_amount FROM leads "
+                    "ORDER BY id",
+                    {},
+                ),
                 ("SELECT id, since FROM stage_changes ORDER BY id", {}),
             ],
         )
@@ -164,9 +175,14 @@ def test_0010_fills_milestones_from_history(kind: str, tmp_path: Path) -> None:
         return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed
 
     # ld_a: new, sql, nurturing (bits 0, 2, 6) and rejected (bit 62); ld_b: new only, and its one
-    # event came before it was created.
-    assert [(r[0], r[1], utc(r[2]), utc(r[3])) for r in leads] == [
-        ("ld_a", 1 | 4 | 64 | 1 << 62, t0 + timedelta(hours=3), t0 + timedelta(days=1)),
-        ("ld_b", 1, t0, None),
+    # event came before it was created; ld_c: new and customer (bit 5), won for 1500.
+    assert [(r[0], r[1], utc(r[2]), utc(r[3]), None if r[4] is None else float(r[4])) for r in leads] == [
+        ("ld_a", 1 | 4 | 64 | 1 << 62, t0 + timedelta(hours=3), t0 + timedelta(days=1), None),
+        ("ld_b", 1, t0, None, None),
+        ("ld_c", 1 | 32, t0 + timedelta(hours=2), None, 1500.0),
     ]
-    assert [(r[0], utc(r[1])) for r in moves] == [("sc_1", t0), ("sc_2", t0 + timedelta(hours=1))]
+    assert [(r[0], utc(r[1])) for r in moves] == [
+        ("sc_1", t0),
+        ("sc_2", t0 + timedelta(hours=1)),
+        ("sc_3", t0),
+    ]
