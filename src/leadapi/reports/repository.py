@@ -137,9 +137,6 @@ class ReportRepository:
             return cast(ColumnElement[bool], later <= earlier + literal(timedelta(days=days)))
         return func.julianday(later) <= func.julianday(earlier) + days
 
-    def _greatest(self, *values: ColumnElement[Any]) -> ColumnElement[Any]:
-        return func.greatest(*values) if self.pg else func.max(*values)
-
     def _json_text(self, column: Any, key: str) -> ColumnElement[str]:
         if self.pg:
             return cast(ColumnElement[str], column.op("->>")(key))
@@ -268,14 +265,10 @@ class ReportRepository:
             found.setdefault(g, {}).update(spread)
         return found
 
-    def _needs_leads(self) -> bool:
-        """Assignment figures read the lead only to filter or split by it."""
-        return bool(self.q.filters()) or self.q.group_by in (
-            "source",
-            "utm_campaign",
-            "utm_source",
-            "utm_medium",
-        )
+    def _reads_lead(self, splits: Sequence[str]) -> bool:
+        """Whether rows of another table (assignments, moves) must be joined to their lead: to
+        filter by it, or to split by one of `splits`, the lead's columns for that report."""
+        return bool(self.q.filters()) or self.q.group_by in splits
 
     def _assignment_rows(self, *columns: Any) -> Select[Any]:
         stmt = select(*columns).where(
@@ -283,7 +276,7 @@ class ReportRepository:
             assignments.c.created_at >= self.q.start,
             assignments.c.created_at < self.q.end,
         )
-        if self._needs_leads():
+        if self._reads_lead(LEAD_COLUMNS):  # by owner: the assignee, on the assignment
             joined = assignments.join(
                 leads,
                 and_(leads.c.workspace_id == assignments.c.workspace_id, leads.c.id == assignments.c.lead_id),
@@ -383,7 +376,7 @@ class ReportRepository:
         )
         if to_stages is not None:
             stmt = stmt.where(changes.c.to_stage.in_(list(to_stages)))
-        if lead or self.q.filters() or self.q.group_by in LEAD_DIMENSIONS:
+        if lead or self._reads_lead(LEAD_DIMENSIONS):  # by owner: the lead's owner
             joined = changes.join(
                 leads, and_(leads.c.workspace_id == changes.c.workspace_id, leads.c.id == changes.c.lead_id)
             )
