@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import text
+from starlette.routing import Route
 
 from leadapi import __version__
 from leadapi.api.auth import SECURITY_SCHEMES
@@ -32,7 +33,7 @@ from leadapi.routing.router import lead_router as lead_routing_router
 from leadapi.routing.router import router as routing_router
 from leadapi.scoring.router import lead_router as lead_scoring_router
 from leadapi.scoring.router import router as scoring_router
-from leadapi.services import build_services
+from leadapi.services import Services, build_services
 from leadapi.sla.router import router as sla_router
 from leadapi.sources.router import hook_router
 from leadapi.sources.router import router as sources_router
@@ -40,6 +41,9 @@ from leadapi.stages.router import lead_router as lead_stages_router
 from leadapi.stages.router import router as stages_router
 from leadapi.webhooks.router import router as webhooks_router
 from leadapi.workspaces.router import router as api_keys_router
+
+if TYPE_CHECKING:
+    from leadapi.mcp.http import McpEndpoint
 
 DESCRIPTION = """Headless lead management: capture, dedupe, score, route, SLA, webhooks, funnel.
 
@@ -74,6 +78,7 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
     settings = settings or Settings()
     services = build_services(settings, clock)
     db = services.db
+    mcp = _mcp_endpoint(services) if settings.mcp_enabled else None
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -84,7 +89,10 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
             else []
         )
         try:
-            yield
+            async with AsyncExitStack() as stack:
+                if mcp is not None:
+                    await stack.enter_async_context(mcp.running())
+                yield
         finally:
             stop.set()
             await asyncio.gather(*tasks)
@@ -136,6 +144,10 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
     app.include_router(reports_router)
     app.include_router(api_keys_router)
     _add_health(app, db)
+    if mcp is not None:
+        # A plain ASGI route: the MCP transport speaks JSON-RPC, not the REST contract, so it
+        # stays out of the OpenAPI document.
+        app.router.routes.append(Route(mcp.path, endpoint=mcp, methods=["GET", "POST", "DELETE"]))
     if settings.metrics_enabled:
         _add_metrics(app, db, services.metrics, clock)
 
@@ -156,6 +168,13 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
     app.add_middleware(RequestMetrics, metrics=services.metrics)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
+
+
+def _mcp_endpoint(services: Services) -> McpEndpoint:
+    # Imported here: with LEADAPI_MCP_ENABLED=false the MCP SDK is never loaded.
+    from leadapi.mcp.http import McpEndpoint
+
+    return McpEndpoint(services)
 
 
 def _add_health(app: FastAPI, db: Database) -> None:

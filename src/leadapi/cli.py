@@ -1,4 +1,4 @@
-"""The `leadapi` command: serve, worker, migrate, init, keys, import, export, openapi."""
+"""The `leadapi` command: serve, worker, migrate, init, keys, import, export, mcp, openapi."""
 
 from __future__ import annotations
 
@@ -198,6 +198,28 @@ async def _export_leads(settings: Settings, args: argparse.Namespace) -> int:
             out.close()
 
 
+async def _serve_mcp(settings: Settings) -> int:
+    """The MCP server on stdin/stdout, acting as the key in LEADAPI_API_KEY (its workspace, its
+    scopes). Standard output carries the protocol alone; messages go to standard error."""
+    secret = os.environ.get("LEADAPI_API_KEY", "").strip()
+    if not secret:
+        print("leadapi: set LEADAPI_API_KEY to the API key the MCP server acts as", file=sys.stderr)
+        return 2
+    from leadapi.db import utcnow
+    from leadapi.mcp.server import build_server, key_authenticator
+    from leadapi.services import build_services
+
+    services = build_services(settings, utcnow)
+    try:
+        if await services.workspaces.authenticate(secret) is None:
+            print("leadapi: LEADAPI_API_KEY is unknown or revoked", file=sys.stderr)
+            return 1
+        await build_server(services, key_authenticator(services, secret)).run_stdio_async()
+    finally:
+        await services.db.dispose()
+    return 0
+
+
 def print_key_banner(secret: str, settings: Settings) -> None:
     base = f"http://{settings.host}:{settings.port}"
     print(
@@ -293,6 +315,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="as on GET /v1/leads, e.g. country=US or score[gte]=40; repeatable",
     )
     exp.add_argument("--query", help="text search in email, names, company")
+    sub.add_parser(
+        "mcp",
+        help="serve the MCP server on stdio for an AI agent, as the API key in LEADAPI_API_KEY "
+        "(streamable HTTP is at /mcp of `leadapi serve`); exit 2: no key, 1: key unknown",
+    )
     oa = sub.add_parser("openapi", help="print the OpenAPI document")
     oa.add_argument("--output", "-o", help="write to this file instead of stdout")
     return parser
@@ -345,6 +372,8 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     elif args.command == "export":
         written = asyncio.run(_export_leads(settings, args))
         print(f"leadapi: exported {written} leads", file=sys.stderr)
+    elif args.command == "mcp":
+        return asyncio.run(_serve_mcp(settings))
     elif args.command == "openapi":
         from leadapi.app import create_app
 

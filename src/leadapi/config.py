@@ -92,6 +92,10 @@ class Settings(BaseSettings):
         description="Serve Prometheus metrics at GET /metrics (no key: keep the port internal, or "
         "turn this off).",
     )
+    mcp_enabled: bool = Field(
+        default=True,
+        description="Serve the MCP server (streamable HTTP) at /mcp, with the same API keys as REST.",
+    )
     background_in_serve: bool = Field(
         default=True,
         description="Run the background work (event numbering, jobs, rescoring, cleanup) inside "

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic_core import to_json
 
 from leadapi.api.auth import Reader, Writer
-from leadapi.api.filters import parse_filters, parse_sort
 from leadapi.api.pagination import decode_cursor, encode_cursor
 from leadapi.errors import PROBLEM_RESPONSES
-from leadapi.leads.repository import LEAD_FIELDS
 from leadapi.leads.schemas import (
     Lead,
     LeadBatchIn,
@@ -108,16 +106,8 @@ async def list_leads(
 ) -> LeadList:
     """Filters: `field[op]=value` with eq, ne, gt, gte, lt, lte, in (comma-separated), contains,
     starts_with, exists; on lead fields, `tags`, and `attributes.<name>`. A bare `field=value` means eq."""
-    filters = parse_filters(request.query_params.multi_items(), LEAD_FIELDS, ignore=LIST_CONTROL_PARAMS)
-    order = parse_sort(sort, LEAD_FIELDS)
-    kinds: list[Any] = [LEAD_FIELDS[name].kind for name, _ in order] + ["id"]
-    after = decode_cursor(cursor, kinds) if cursor else None
-    rows = await _service(request).list_page(principal, filters, order, q, limit + 1, after)
-    next_cursor = None
-    if len(rows) > limit:
-        rows = rows[:limit]
-        last = rows[-1]
-        next_cursor = encode_cursor([last[LEAD_FIELDS[name].column] for name, _ in order] + [last["id"]])
+    params = [(k, v) for k, v in request.query_params.multi_items() if k not in LIST_CONTROL_PARAMS]
+    rows, next_cursor = await _service(request).search(principal, params, sort, q, limit, cursor)
     return LeadList(data=[Lead.model_validate(row) for row in rows], next_cursor=next_cursor)
 
 

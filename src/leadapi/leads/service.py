@@ -14,7 +14,8 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
-from leadapi.api.filters import Filter
+from leadapi.api.filters import Filter, parse_filters, parse_sort
+from leadapi.api.pagination import decode_cursor, encode_cursor
 from leadapi.db import Database
 from leadapi.errors import ProblemError, attempt_item, not_found, validation_problem
 from leadapi.events.repository import EventRepository, NewEvent
@@ -22,7 +23,7 @@ from leadapi.ids import new_id
 from leadapi.leads import normalize
 from leadapi.leads.fast import FastCapture, FastCreate
 from leadapi.leads.fields import SCALAR_FIELDS
-from leadapi.leads.repository import LeadRepository
+from leadapi.leads.repository import LEAD_FIELDS, LeadRepository
 from leadapi.leads.schemas import Lead, LeadCreate, LeadFields, LeadUpdate
 from leadapi.metrics import Metrics
 from leadapi.routing.service import RoutingService, starts_routing
@@ -495,6 +496,28 @@ class LeadService:
     ) -> list[dict[str, Any]]:
         async with self.db.read() as conn:
             return await LeadRepository(conn, principal.workspace_id).page(filters, sort, query, limit, after)
+
+    async def search(
+        self,
+        principal: Principal,
+        filter_params: Sequence[tuple[str, str]],
+        sort: str | None,
+        query: str | None,
+        limit: int,
+        cursor: str | None,
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        """A page of leads from filters as `GET /v1/leads` takes them (`field[op]=value` pairs)
+        and a sort spec (`company,-score`), and the cursor of the next page (None on the last)."""
+        filters = parse_filters(filter_params, LEAD_FIELDS, ignore=())
+        order = parse_sort(sort, LEAD_FIELDS)
+        kinds: list[Any] = [LEAD_FIELDS[name].kind for name, _ in order] + ["id"]
+        after = decode_cursor(cursor, kinds) if cursor else None
+        rows = await self.list_page(principal, filters, order, query, limit + 1, after)
+        if len(rows) <= limit:
+            return rows, None
+        last = rows[limit - 1]
+        next_cursor = encode_cursor([last[LEAD_FIELDS[name].column] for name, _ in order] + [last["id"]])
+        return rows[:limit], next_cursor
 
     async def timeline(
         self, principal: Principal, lead_id: str, limit: int, before: tuple[datetime, str] | None

@@ -5,8 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -14,7 +13,7 @@ from pydantic import BaseModel
 
 from leadapi.api.auth import Reader
 from leadapi.errors import PROBLEM_RESPONSES, validation_problem
-from leadapi.reports.engine import GROUP_BYS, MAX_RANGE, ReportQuery, csv_rows
+from leadapi.reports.engine import GROUP_BYS, ReportQuery, csv_rows
 from leadapi.reports.schemas import (
     ActivationReport,
     FunnelReport,
@@ -25,28 +24,16 @@ from leadapi.reports.schemas import (
     SpeedReport,
     VelocityReport,
 )
-from leadapi.reports.service import Report, ReportService
+from leadapi.reports.service import Report, ReportParams, ReportService
 from leadapi.workspaces.service import Principal
 
 router = APIRouter(prefix="/v1/reports", tags=["reports"], responses=PROBLEM_RESPONSES)
 
-DEFAULT_RANGE = timedelta(days=30)
 QUERY_NAMES = frozenset({"from", "to", "source", "owner_id", "utm_campaign", "tag", "group_by"})
 CSV = "text/csv"
 CSV_RESPONSE: dict[int | str, dict[str, Any]] = {
     200: {"content": {CSV: {"schema": {"type": "string"}}}, "description": "JSON, or CSV on request."}
 }
-
-
-@dataclass(frozen=True)
-class RawQuery:
-    start: datetime | None
-    end: datetime | None
-    source: str | None
-    owner_id: str | None
-    utm_campaign: str | None
-    tag: str | None
-    group_by: str | None
 
 
 def raw_query(
@@ -68,41 +55,17 @@ def raw_query(
             max_length=20, description=f"Split the figures: {', '.join(GROUP_BYS)} (where the report allows)."
         ),
     ] = None,
-) -> RawQuery:
+) -> ReportParams:
     unknown = sorted(set(request.query_params) - QUERY_NAMES)
     if unknown:
         allowed = ", ".join(sorted(QUERY_NAMES))
         raise validation_problem(
             [{"field": name, "message": f"not a report parameter (known: {allowed})"} for name in unknown]
         )
-    return RawQuery(from_, to, source, owner_id, utm_campaign, tag, group_by)
+    return ReportParams(from_, to, source, owner_id, utm_campaign, tag, group_by)
 
 
-Raw = Annotated[RawQuery, Depends(raw_query)]
-
-
-def _utc(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def _query(
-    request: Request, raw: RawQuery, allowed: tuple[str, ...], default_group: str | None = None
-) -> ReportQuery:
-    errors: list[dict[str, str]] = []
-    group_by = raw.group_by if raw.group_by is not None else default_group
-    if group_by is not None and group_by not in allowed:
-        errors.append({"field": "group_by", "message": f"not one of {', '.join(allowed)}"})
-    end = _utc(raw.end) or request.app.state.clock()
-    start = _utc(raw.start) or end - DEFAULT_RANGE
-    if start >= end:
-        errors.append({"field": "from", "message": "must be before `to`"})
-    elif end - start > MAX_RANGE:
-        errors.append({"field": "from", "message": f"the range spans at most {MAX_RANGE.days} days"})
-    if errors:
-        raise validation_problem(errors)
-    return ReportQuery(start, end, raw.source, raw.owner_id, raw.utm_campaign, raw.tag, group_by)
+Raw = Annotated[ReportParams, Depends(raw_query)]
 
 
 def _service(request: Request) -> ReportService:
@@ -127,7 +90,7 @@ Runner = Callable[[Principal, ReportQuery], Awaitable[Report]]
 async def _report(
     request: Request,
     principal: Principal,
-    raw: RawQuery,
+    raw: ReportParams,
     run: Runner,
     model: type[BaseModel],
     *,
@@ -135,9 +98,9 @@ async def _report(
     default_group: str | None = None,
     sections: tuple[str, ...] = ("total", "groups"),
 ) -> Any:
-    return _respond(
-        request, model, await run(principal, _query(request, raw, allowed, default_group)), sections
-    )
+    service = _service(request)
+    query = service.query(raw, allowed=allowed, default_group=default_group)
+    return _respond(request, model, await run(principal, query), sections)
 
 
 @router.get(

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
 
@@ -15,6 +16,8 @@ from leadapi.db import Database
 from leadapi.errors import validation_problem
 from leadapi.reports.engine import (
     ACTIVATION_WINDOWS_DAYS,
+    GROUP_BYS,
+    MAX_RANGE,
     SCORE_BUCKET_WIDTH,
     FunnelOrder,
     ReportQuery,
@@ -31,6 +34,26 @@ from leadapi.stages.service import StageService
 from leadapi.workspaces.service import Principal
 
 Report = dict[str, Any]
+DEFAULT_RANGE = timedelta(days=30)
+
+
+@dataclass(frozen=True)
+class ReportParams:
+    """A report's parameters as a caller gives them (REST query or MCP tool), before checks."""
+
+    start: datetime | None = None
+    end: datetime | None = None
+    source: str | None = None
+    owner_id: str | None = None
+    utm_campaign: str | None = None
+    tag: str | None = None
+    group_by: str | None = None
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 class ReportService:
@@ -38,6 +61,32 @@ class ReportService:
         self.db = db
         self.clock = clock
         self.stages = stages
+
+    def query(
+        self,
+        params: ReportParams,
+        *,
+        allowed: tuple[str, ...] = GROUP_BYS,
+        default_group: str | None = None,
+    ) -> ReportQuery:
+        """The checked query: the range defaults to the 30 days before now, a time without an
+        offset is UTC, and `group_by` is one this report allows (422 otherwise)."""
+        errors: list[dict[str, str]] = []
+        group_by = params.group_by if params.group_by is not None else default_group
+        if group_by is not None and group_by not in allowed:
+            choices = ", ".join(allowed) if allowed else "none: this report is already split"
+            errors.append({"field": "group_by", "message": f"not one of {choices}"})
+        end = _utc(params.end) or self.clock()
+        start = _utc(params.start) or end - DEFAULT_RANGE
+        if start >= end:
+            errors.append({"field": "from", "message": "must be before `to`"})
+        elif end - start > MAX_RANGE:
+            errors.append({"field": "from", "message": f"the range spans at most {MAX_RANGE.days} days"})
+        if errors:
+            raise validation_problem(errors)
+        return ReportQuery(
+            start, end, params.source, params.owner_id, params.utm_campaign, params.tag, group_by
+        )
 
     # -- the shared frame -------------------------------------------------------------------
 

@@ -1,0 +1,632 @@
+"""leadapi's use cases as MCP tools, and its configuration as MCP resources.
+
+Tools call the services directly (never HTTP to ourselves), under the calling API key's workspace
+and scopes, and answer compact JSON. Who is calling is settled once per message by a server
+middleware: over stdio from the key in `LEADAPI_API_KEY`, over HTTP from the bearer key that
+`mcp/http.py` checked. A refusal (bad input, a missing scope, another workspace's id) comes back
+as a tool error carrying the same problem (status, detail, errors) the REST API would answer.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import json
+from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
+from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver.exceptions import ResourceError, ToolError
+from mcp.types import CallToolResult, TextContent, ToolAnnotations
+from pydantic import Field, ValidationError
+from starlette.requests import Request
+
+from leadapi import __version__
+from leadapi.api.pagination import decode_cursor, encode_cursor, next_time_cursor, time_cursor
+from leadapi.errors import ProblemError, validation_problem
+from leadapi.events.schemas import EventIn
+from leadapi.leads.repository import LEAD_FIELDS
+from leadapi.leads.schemas import Lead, LeadCreate, LeadFields, LeadUpdate, TimelineEvent
+from leadapi.owners.schemas import OutOfOffice, Owner, OwnerUpdate
+from leadapi.reports.engine import GROUP_BYS
+from leadapi.reports.schemas import FunnelReport, SpeedReport
+from leadapi.reports.service import ReportParams
+from leadapi.routing.schemas import Decision, RoutingRule
+from leadapi.scoring.schemas import ScoringModel
+from leadapi.services import Services
+from leadapi.sla.schemas import Breach
+from leadapi.stages.schemas import StageChange, StageMoveIn
+from leadapi.workspaces.service import Principal
+
+Json = dict[str, Any]
+Authenticator = Callable[[ServerRequestContext[Any, Any]], Awaitable[Principal | None]]
+
+INSTRUCTIONS = """leadapi manages sales leads: capture, dedupe, score (fit + behaviour, bands \
+not_ready / mql / sql), route to owners, first-touch SLAs, lifecycle stages and funnel reports.
+Find leads with search_leads, read one with get_lead (score breakdown, owner, stage, recent \
+events), and act with the other tools. Ids are prefixed: ld_ leads, ow_ owners. Lead fields that \
+are empty are left out of answers (no owner_id: unassigned). Errors carry an HTTP-like status and \
+a detail that says what to change. The resources hold the scoring model, the \
+stage pipeline and the routing rules."""
+
+# The summary search_leads answers per lead: enough to choose one, small enough for many.
+SUMMARY_FIELDS = (
+    "id", "email", "first_name", "last_name", "company", "title", "country", "source",
+    "score", "band", "stage", "owner_id", "created_at",
+)  # fmt: skip
+
+_caller: ContextVar[Principal | None] = ContextVar("leadapi_mcp_caller", default=None)
+
+
+def key_authenticator(services: Services, secret: str) -> Authenticator:
+    """Every message runs as the key `secret` (stdio, in-process): checked each time through the
+    same short cache as REST, so a revoked key stops working here too."""
+
+    async def authenticate(_: ServerRequestContext[Any, Any]) -> Principal | None:
+        return await services.workspaces.authenticate(secret)
+
+    return authenticate
+
+
+async def request_authenticator(ctx: ServerRequestContext[Any, Any]) -> Principal | None:
+    """Streamable HTTP: the principal `mcp/http.py` put on the request after checking its key."""
+    request = ctx.request
+    if not isinstance(request, Request):
+        return None
+    principal: Principal | None = getattr(request.state, "principal", None)
+    return principal
+
+
+class _Authenticate:
+    """Server middleware: resolves the caller once per message, for tools and resources alike
+    (the SDK gives static resources no context, so a context variable carries it)."""
+
+    def __init__(self, authenticate: Authenticator) -> None:
+        self.authenticate = authenticate
+
+    async def __call__(self, ctx: ServerRequestContext[Any, Any], call_next: CallNext) -> HandlerResult:
+        if ctx.method not in ("tools/call", "resources/read"):
+            return await call_next(ctx)
+        token = _caller.set(await self.authenticate(ctx))
+        try:
+            return await call_next(ctx)
+        finally:
+            _caller.reset(token)
+
+
+def caller(scope: str) -> Principal:
+    principal = _caller.get()
+    if principal is None:
+        raise ProblemError(401, "The API key is unknown or revoked.")
+    if not principal.can(scope):
+        raise ProblemError(403, f"This API key lacks the {scope!r} scope.")
+    return principal
+
+
+def _json(data: Any) -> str:
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def _problem(exc: ProblemError) -> str:
+    body = exc.body(None)
+    return _json({k: body[k] for k in ("status", "title", "detail", "errors") if k in body})
+
+
+def _invalid(exc: ValidationError) -> ProblemError:
+    return validation_problem(
+        [
+            {"field": ".".join(str(p) for p in error["loc"]) or "arguments", "message": error["msg"]}
+            for error in exc.errors()
+        ]
+    )
+
+
+ToolFn = Callable[..., Awaitable[Json]]
+
+
+def _tool(
+    server: MCPServer[Any],
+    *,
+    title: str,
+    read_only: bool = False,
+    destructive: bool = False,
+    idempotent: bool = False,
+) -> Callable[[ToolFn], ToolFn]:
+    """Registers a tool whose answer is compact JSON (text for the model, structured content for
+    programs) and whose refusals are tool errors with the problem's status, detail and errors."""
+
+    def register(fn: ToolFn) -> ToolFn:
+        @functools.wraps(fn)
+        async def run(*args: Any, **kwargs: Any) -> CallToolResult:
+            try:
+                try:
+                    data = await fn(*args, **kwargs)
+                except ValidationError as exc:
+                    raise _invalid(exc) from exc
+            except ProblemError as exc:
+                raise ToolError(_problem(exc)) from exc
+            return CallToolResult(
+                content=[TextContent(type="text", text=_json(data))], structured_content=data
+            )
+
+        server.add_tool(
+            run,
+            name=fn.__name__,
+            title=title,
+            description=inspect.getdoc(fn),
+            annotations=ToolAnnotations(
+                title=title,
+                read_only_hint=read_only,
+                destructive_hint=destructive,
+                idempotent_hint=idempotent,
+                open_world_hint=False,
+            ),
+            structured_output=False,
+        )
+        return fn
+
+    return register
+
+
+def _lead(row: Json) -> Json:
+    # Compact: a lead has thirty-odd fields, most of them often empty.
+    return Lead.model_validate(row).model_dump(mode="json", exclude_none=True)
+
+
+def _summary(row: Json) -> Json:
+    lead = Lead.model_validate(row).model_dump(mode="json")
+    return {name: lead[name] for name in SUMMARY_FIELDS if lead[name] is not None}
+
+
+def _confirmed(confirm: bool, what: str) -> None:
+    if not confirm:
+        raise ProblemError(
+            409,
+            f"{what} cannot be undone: call again with confirm: true once the user has agreed.",
+            title="Confirmation required",
+        )
+
+
+LeadId = Annotated[str, Field(min_length=1, max_length=32, description="The lead's id (ld_...).")]
+OwnerId = Annotated[str, Field(min_length=1, max_length=32, description="The owner's id (ow_...).")]
+Note = Annotated[str | None, Field(max_length=2000, description="Free text kept with the change.")]
+Cursor = Annotated[
+    str | None, Field(max_length=2000, description="`next_cursor` of the previous page; omit for the first.")
+]
+Start = Annotated[
+    datetime | None,
+    Field(description="Range start, ISO 8601, inclusive (default: 30 days before `end`). No offset: UTC."),
+]
+End = Annotated[datetime | None, Field(description="Range end, ISO 8601, exclusive (default: now).")]
+Source = Annotated[str | None, Field(max_length=100, description="Only leads of this source.")]
+ReportOwner = Annotated[str | None, Field(max_length=32, description="Only leads this owner holds.")]
+Campaign = Annotated[str | None, Field(max_length=200, description="Only leads of this utm_campaign.")]
+Tag = Annotated[str | None, Field(max_length=50, description="Only leads with this tag.")]
+GroupBy = Annotated[
+    str | None, Field(max_length=20, description=f"Split the figures by one of: {', '.join(GROUP_BYS)}.")
+]
+FILTERABLE = ", ".join(sorted(LEAD_FIELDS))
+
+
+def build_server(services: Services, authenticate: Authenticator) -> MCPServer[Any]:
+    server: MCPServer[Any] = MCPServer(
+        "leadapi",
+        title="leadapi",
+        version=__version__,
+        instructions=INSTRUCTIONS,
+        # The SDK configures the root logger on construction; below WARNING it would narrate
+        # every refused tool call into the API's logs.
+        log_level="WARNING",
+        middleware=[_Authenticate(authenticate)],
+    )
+    _lead_tools(server, services)
+    _pipeline_tools(server, services)
+    _owner_and_report_tools(server, services)
+    _resources(server, services)
+    return server
+
+
+def _lead_tools(server: MCPServer[Any], services: Services) -> None:
+    leads, scoring = services.leads, services.scoring
+
+    @_tool(server, title="Search leads", read_only=True, idempotent=True)
+    async def search_leads(
+        query: Annotated[
+            str | None, Field(max_length=200, description="Text to find in email, names and company.")
+        ] = None,
+        filters: Annotated[
+            dict[str, str] | None,
+            Field(
+                description="`field[op]` -> value, as GET /v1/leads takes them, e.g. "
+                '{"score[gte]": "40", "country": "US", "tags[contains]": "vip", '
+                '"owner_id[exists]": "false"}. '
+                "Operators: eq (the default), ne, gt, gte, lt, lte, in (comma-separated), contains, "
+                f"starts_with, exists. Fields: {FILTERABLE}, and attributes.<name>.",
+            ),
+        ] = None,
+        sort: Annotated[
+            str | None,
+            Field(max_length=200, description="Comma-separated fields, `-` for descending, e.g. `-score`."),
+        ] = None,
+        limit: Annotated[int, Field(ge=1, le=100, description="Leads per page.")] = 20,
+        cursor: Cursor = None,
+    ) -> Json:
+        """Find leads by text, field filters and sort (newest first by default). Answers a short
+        summary per lead (id, email, name, company, score, band, stage, owner) and `next_cursor`
+        for the next page; read a lead in full with get_lead."""
+        principal = caller("read")
+        pairs = list((filters or {}).items())
+        rows, next_cursor = await leads.search(principal, pairs, sort, query, limit, cursor)
+        return {"leads": [_summary(row) for row in rows], "next_cursor": next_cursor}
+
+    @_tool(server, title="Get a lead", read_only=True, idempotent=True)
+    async def get_lead(
+        lead_id: LeadId,
+        events: Annotated[int, Field(ge=0, le=50, description="How many recent events to include.")] = 10,
+    ) -> Json:
+        """One lead in full: its fields, the score with the rules that made it, its owner, its
+        lifecycle stage and its most recent events (newest first)."""
+        principal = caller("read")
+        lead, result, model = await scoring.explain(principal, lead_id)
+        owner = await services.owners.get(principal, lead["owner_id"]) if lead["owner_id"] else None
+        recent = await leads.timeline(principal, lead_id, events, None) if events else []
+        return {
+            "lead": _lead(lead),
+            "score": _score(lead, result, model),
+            "owner": None if owner is None else {k: owner[k] for k in ("id", "name", "email", "active")},
+            "recent_events": [
+                TimelineEvent.model_validate(row).model_dump(mode="json", exclude={"seq"}) for row in recent
+            ],
+        }
+
+    @_tool(server, title="Create a lead")
+    async def create_lead(
+        lead: Annotated[
+            LeadCreate, Field(description="The lead's fields; at least an email, a phone or an external id.")
+        ],
+        overwrite: Annotated[
+            bool, Field(description="When it matches an existing lead, replace that lead's non-empty values.")
+        ] = False,
+    ) -> Json:
+        """Capture a lead exactly as POST /v1/leads does: normalised, deduplicated (same email,
+        else external id, else phone: merged into that lead, `merged: true`), scored, and routed
+        when it is sales-ready."""
+        captured = await leads.capture(caller("write"), lead, overwrite=overwrite)
+        shown = {name: value for name, value in captured.public().items() if value is not None}
+        return {"lead": shown, "merged": captured.merged}
+
+    @_tool(server, title="Update a lead", idempotent=True)
+    async def update_lead(
+        lead_id: LeadId,
+        changes: Annotated[
+            LeadUpdate,
+            Field(
+                description="Only the fields to change; null clears a field. `attributes` and "
+                "`external_ids` merge key by key. `owner_id` assigns the lead by hand."
+            ),
+        ],
+        expected_version: Annotated[
+            int | None,
+            Field(
+                ge=1, description="The lead's `version` as you read it: refused (412) if it changed since."
+            ),
+        ] = None,
+    ) -> Json:
+        """Change a lead's fields (rescored at once; a new owner is a manual assignment)."""
+        return _lead(await leads.update(caller("write"), lead_id, changes, expected_version))
+
+    @_tool(server, title="Record an event", idempotent=True)
+    async def record_event(
+        lead_id: LeadId,
+        event: Annotated[
+            EventIn,
+            Field(description='What the lead did, e.g. {"type": "demo_request"} or a page_view with a url.'),
+        ],
+    ) -> Json:
+        """Record something the lead did (page_view, form_submit, demo_request, email_click, call,
+        meeting...). It is scored at once; a call, meeting or email reply by the owner is a first
+        touch. Answers the event and the lead's new score, band and stage."""
+        principal = caller("write")
+        event_row = await services.events.record_for_lead(principal, lead_id, event)
+        return {"event": event_row, "lead": _summary(await leads.get(principal, lead_id))}
+
+    @_tool(server, title="Explain a score", read_only=True, idempotent=True)
+    async def explain_score(lead_id: LeadId) -> Json:
+        """Why a lead has its score: every rule that fired, its points and its evidence, under
+        the model version that computed it, and the model's bands."""
+        lead, result, model = await scoring.explain(caller("read"), lead_id)
+        return {"lead_id": lead_id, **_score(lead, result, model)}
+
+    @_tool(server, title="Delete a lead", destructive=True, idempotent=True)
+    async def delete_lead(
+        lead_id: LeadId,
+        confirm: Annotated[bool, Field(description="Must be true: the erasure cannot be undone.")] = False,
+    ) -> Json:
+        """Erase a lead and everything about it (right to erasure); a `lead.deleted` event
+        without personal data records that it happened. Needs `confirm: true`."""
+        principal = caller("write")
+        _confirmed(confirm, f"Erasing lead {lead_id}")
+        await leads.delete(principal, lead_id)
+        return {"deleted": lead_id}
+
+    @_tool(server, title="Merge two leads", destructive=True)
+    async def merge_leads(
+        lead_id: Annotated[str, Field(min_length=1, max_length=32, description="The lead that stays.")],
+        duplicate_id: Annotated[
+            str, Field(min_length=1, max_length=32, description="The duplicate: merged in, then deleted.")
+        ],
+        confirm: Annotated[bool, Field(description="Must be true: the duplicate is deleted.")] = False,
+    ) -> Json:
+        """Merge a duplicate into a lead: its events, external ids and tags move over, empty
+        fields are filled from it, and the duplicate is deleted. Needs `confirm: true`."""
+        principal = caller("write")
+        _confirmed(confirm, f"Merging {duplicate_id} into {lead_id}")
+        return _lead(await leads.merge(principal, lead_id, duplicate_id))
+
+
+def _score(lead: Json, result: Any, model: Any) -> Json:
+    return {
+        "score": result.score,
+        "fit_score": round(result.fit_score, 4),
+        "behavior_score": round(result.behavior_score, 4),
+        "band": result.band,
+        "scored_at": lead["scored_at"].isoformat() if lead["scored_at"] else None,
+        "model": {"id": model.id, "version": model.version, "name": model.name},
+        "breakdown": [
+            {"rule_id": h.rule_id, "kind": h.kind, "points": round(h.points, 4), "evidence": h.evidence}
+            for h in result.hits
+        ],
+        "bands": [{"name": b.name, "min": b.min} for b in model.compiled.bands],
+    }
+
+
+def _pipeline_tools(server: MCPServer[Any], services: Services) -> None:
+    routing, stages = services.routing, services.stages
+
+    def moved(lead: Json, change: Json) -> Json:
+        return {
+            "lead": _summary(lead),
+            "change": StageChange.model_validate(change).model_dump(mode="json"),
+        }
+
+    @_tool(server, title="Preview routing", read_only=True, idempotent=True)
+    async def preview_routing(
+        lead_id: Annotated[
+            str | None, Field(max_length=32, description="A stored lead's id; or give `lead` instead.")
+        ] = None,
+        lead: Annotated[
+            LeadFields | None, Field(description="An inline lead to try the rules on (scored first).")
+        ] = None,
+    ) -> Json:
+        """Who would get a lead under the routing rules, and why (each rule tried, the candidates,
+        who was skipped and why): nothing is stored and no rotation moves."""
+        principal = caller("read")
+        if (lead_id is None) == (lead is None):
+            raise validation_problem(
+                [{"field": "lead_id", "message": "give exactly one of lead_id and lead"}]
+            )
+        row = await services.leads.get(principal, lead_id) if lead_id else None
+        if row is None:
+            assert lead is not None
+            row = await services.leads.sketch(principal, lead)
+        decision = await routing.preview(principal, row)
+        return Decision.model_validate(decision.explanation()).model_dump(mode="json")
+
+    @_tool(server, title="Route a lead")
+    async def route_lead(
+        lead_id: LeadId,
+        force: Annotated[
+            bool, Field(description="Reassign a lead that has an owner (never back to that owner).")
+        ] = False,
+    ) -> Json:
+        """Assign the lead now with the routing rules; the assignment records the rule, the
+        candidates, who was skipped and why. An owned lead only with `force: true`."""
+        lead, decision = await routing.route(caller("write"), lead_id, force)
+        return {
+            "lead_id": lead_id,
+            "owner_id": lead["owner_id"],
+            "assigned": decision.owner_id is not None,
+            "decision": Decision.model_validate(decision.explanation()).model_dump(mode="json"),
+        }
+
+    @_tool(server, title="Move a lead's stage")
+    async def move_stage(
+        lead_id: LeadId,
+        to: Annotated[str, Field(min_length=1, max_length=50, description="The target stage's key.")],
+        reason: Annotated[
+            str | None,
+            Field(
+                max_length=50, description="Required for a lost stage: one of the disqualification reasons."
+            ),
+        ] = None,
+        note: Note = None,
+        amount: Annotated[
+            float | None, Field(ge=0, le=1e12, description="Won stages only: the deal's value.")
+        ] = None,
+    ) -> Json:
+        """Move a lead to another lifecycle stage (read the allowed stages and reasons in the
+        `leadapi://stages` resource). A move the pipeline does not allow is refused with the
+        allowed targets."""
+        principal = caller("write")
+        data = StageMoveIn(to=to, reason=reason, note=note, amount=amount)
+        return moved(*await stages.move(principal, lead_id, data))
+
+    @_tool(server, title="Accept a lead")
+    async def accept_lead(lead_id: LeadId, note: Note = None) -> Json:
+        """The owner takes the lead: it moves to the accepted stage, and that is its first touch
+        (the SLA clock stops). The lead needs an owner."""
+        return moved(*await stages.accept(caller("write"), lead_id, note))
+
+    @_tool(server, title="Reject a lead")
+    async def reject_lead(
+        lead_id: LeadId,
+        reason: Annotated[
+            str, Field(min_length=1, max_length=50, description="Why, e.g. not_ready or wrong_contact.")
+        ],
+        note: Note = None,
+    ) -> Json:
+        """Sales gives the lead back: it goes to the recycle stage without an owner, and
+        `lead.rejected` records who and why."""
+        return moved(*await stages.reject(caller("write"), lead_id, reason, note))
+
+
+def _owner_and_report_tools(server: MCPServer[Any], services: Services) -> None:
+    owners, reports = services.owners, services.reports
+
+    @_tool(server, title="List owners", read_only=True, idempotent=True)
+    async def list_owners(
+        limit: Annotated[int, Field(ge=1, le=200, description="Owners per page.")] = 50,
+        cursor: Cursor = None,
+    ) -> Json:
+        """The sales owners leads are routed to: active, capacity, open leads, tags, territories
+        and out-of-office, and `next_cursor` for the next page."""
+        principal = caller("read")
+        after = decode_cursor(cursor, ["id"])[0] if cursor else None
+        rows = await owners.page(principal, limit + 1, after)
+        next_cursor = encode_cursor([rows[limit - 1]["id"]]) if len(rows) > limit else None
+        return {
+            "owners": [Owner.model_validate(r).model_dump(mode="json") for r in rows[:limit]],
+            "next_cursor": next_cursor,
+        }
+
+    @_tool(server, title="Set out of office", idempotent=True)
+    async def set_out_of_office(
+        owner_id: OwnerId,
+        out_of_office: Annotated[
+            OutOfOffice | None,
+            Field(
+                description='{"from": ..., "until": ...} (ISO 8601; from defaults to now, until null: '
+                "until further notice); null: back in office."
+            ),
+        ],
+    ) -> Json:
+        """Mark an owner away (routing skips them while away) or back. Leads they already hold
+        stay theirs."""
+        principal = caller("write")
+        row = await owners.update(
+            principal, owner_id, OwnerUpdate(out_of_office=out_of_office), reassign=False
+        )
+        return Owner.model_validate(row).model_dump(mode="json")
+
+    @_tool(server, title="List SLA breaches", read_only=True, idempotent=True)
+    async def list_sla_breaches(
+        owner_id: Annotated[
+            str | None, Field(max_length=32, description="Only this owner's breaches.")
+        ] = None,
+        lead_id: Annotated[str | None, Field(max_length=32, description="Only this lead's breaches.")] = None,
+        status: Annotated[
+            Literal["open", "closed"] | None, Field(description="open: the lead is still untouched.")
+        ] = None,
+        start: Annotated[datetime | None, Field(description="Breached at or after (ISO 8601).")] = None,
+        end: Annotated[datetime | None, Field(description="Breached before (ISO 8601).")] = None,
+        limit: Annotated[int, Field(ge=1, le=200)] = 50,
+        cursor: Cursor = None,
+    ) -> Json:
+        """First-touch SLA breaches, newest first: the lead, the owner who missed it, when it was
+        due and breached, and whether it is still open."""
+        principal = caller("read")
+        params = ReportParams(start=start, end=end)
+        if start is not None and end is not None:
+            reports.query(params)  # the same range checks as the reports
+        rows = await services.sla.breaches(
+            principal,
+            owner_id=owner_id,
+            is_open=None if status is None else status == "open",
+            since=start,
+            until=end,
+            lead_id=lead_id,
+            limit=limit + 1,
+            before=time_cursor(cursor),
+        )
+        return {
+            "breaches": [Breach.model_validate(r).model_dump(mode="json") for r in rows[:limit]],
+            "next_cursor": next_time_cursor(rows, limit, "breached_at"),
+        }
+
+    @_tool(server, title="Funnel report", read_only=True, idempotent=True)
+    async def funnel_report(
+        start: Start = None,
+        end: End = None,
+        source: Source = None,
+        owner_id: ReportOwner = None,
+        utm_campaign: Campaign = None,
+        tag: Tag = None,
+        group_by: GroupBy = None,
+    ) -> Json:
+        """Of the leads created in the range: how many entered and reached each stage, conversion
+        between consecutive stages, lead-to-MQL, MQL-to-SQL, SQL acceptance and lead-to-customer."""
+        params = ReportParams(start, end, source, owner_id, utm_campaign, tag, group_by)
+        body = await reports.funnel(caller("read"), reports.query(params))
+        return FunnelReport.model_validate(body).model_dump(mode="json", by_alias=True)
+
+    @_tool(server, title="Speed-to-lead report", read_only=True, idempotent=True)
+    async def speed_to_lead_report(
+        start: Start = None,
+        end: End = None,
+        source: Source = None,
+        owner_id: ReportOwner = None,
+        utm_campaign: Campaign = None,
+        tag: Tag = None,
+        group_by: GroupBy = None,
+    ) -> Json:
+        """How fast leads are first touched, after creation and after assignment: median, p90,
+        share within 5 minutes and within an hour, share never touched; overall and per owner."""
+        params = ReportParams(start, end, source, owner_id, utm_campaign, tag, group_by)
+        body = await reports.speed_to_lead(caller("read"), reports.query(params))
+        return SpeedReport.model_validate(body).model_dump(mode="json", by_alias=True)
+
+
+def _resources(server: MCPServer[Any], services: Services) -> None:
+    async def read(build: Callable[[Principal], Awaitable[Any]]) -> str:
+        try:
+            return _json(await build(caller("read")))
+        except ProblemError as exc:
+            raise ResourceError(_problem(exc)) from exc
+
+    @server.resource(
+        "leadapi://scoring/model",
+        name="scoring_model",
+        title="Active scoring model",
+        description="The model that scores every lead: fit, behaviour and negative rules, decay, bands.",
+        mime_type="application/json",
+    )
+    async def scoring_model() -> str:
+        async def build(principal: Principal) -> Any:
+            row = await services.scoring.active(principal)
+            return ScoringModel.model_validate(row).model_dump(mode="json")
+
+        return await read(build)
+
+    @server.resource(
+        "leadapi://stages",
+        name="stages",
+        title="Stage pipeline",
+        description="The lifecycle stages in order, the disqualification reasons and the touch types.",
+        mime_type="application/json",
+    )
+    async def stage_pipeline() -> str:
+        async def build(principal: Principal) -> Any:
+            pipeline = await services.stages.pipeline(principal)
+            return {**pipeline.document(), "version": pipeline.version}
+
+        return await read(build)
+
+    @server.resource(
+        "leadapi://routing/rules",
+        name="routing_rules",
+        title="Routing rules",
+        description="When leads are routed (route_on) and the rules tried in order, with their pools.",
+        mime_type="application/json",
+    )
+    async def routing_rules() -> str:
+        async def build(principal: Principal) -> Any:
+            rules = await services.routing.rules(principal)
+            return {
+                "route_on": await services.routing.route_on(principal),
+                "rules": [RoutingRule.model_validate(r).model_dump(mode="json") for r in rules],
+            }
+
+        return await read(build)
