@@ -1,0 +1,119 @@
+"""The README's copy-paste examples, run as written (only keys, addresses and paths swapped in), so
+they stay true: the command-line round trip, the MCP server entry an agent is given, and the MCP
+client snippet against a live server. (The Python client's snippet runs in test_client_flow.py.)"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from mcp import Client, StdioServerParameters
+
+from tests.e2e.test_cli import run
+from tests.e2e.test_fuzz_contract import live  # noqa: F401 (a fixture: a live server per database)
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+VENV_BIN = str(Path(sys.executable).parent)
+
+
+def section(title: str) -> str:
+    text = README.read_text()
+    assert f"\n## {title}\n" in text, f"README has no section {title!r}"
+    return text.split(f"\n## {title}\n", 1)[1].split("\n## ", 1)[0]
+
+
+def blocks(text: str, language: str) -> list[str]:
+    return [part.split("```", 1)[0] for part in text.split(f"```{language}\n")[1:]]
+
+
+@pytest.fixture
+def workdir(tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    """A fresh SQLite database and an environment whose `leadapi` is this checkout's."""
+    env = {
+        **os.environ,
+        "PATH": f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+        "LEADAPI_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'data' / 'leadapi.db'}",
+        "LEADAPI_LOG_LEVEL": "warning",
+    }
+    assert run(env, "migrate").returncode == 0
+    return tmp_path, env
+
+
+def test_the_command_line_round_trip_runs(workdir: tuple[Path, dict[str, str]]) -> None:
+    tmp, env = workdir
+    (script,) = [b for b in blocks(section("Command line"), "sh") if "leadapi import" in b and "printf" in b]
+    done = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", script],
+        cwd=tmp,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    refused = [json.loads(line) for line in (tmp / "refused.ndjson").read_text().splitlines()]
+    assert [(r["row"], [e["field"] for e in r["errors"]]) for r in refused] == [(2, ["email"])]
+    printed = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+    assert printed[0] == refused[0]  # `cat refused.ndjson`, then the export
+    leads = printed[1:]
+    assert [(lead["email"], lead["tags"], lead["seniority"]) for lead in leads] == [
+        ("ada@example-corp.com", ["vip", "beta"], "c_level")
+    ]
+    assert leads[0]["score"] >= 30
+    assert (tmp / "agent.key").read_text().strip().startswith("lk_")
+
+
+def test_the_mcp_server_entry_starts_the_server(workdir: tuple[Path, dict[str, str]]) -> None:
+    """The JSON an agent is given: its command, arguments and environment (with a real key and
+    database path) start a working MCP server over stdio."""
+    _, env = workdir
+    (document,) = blocks(section("MCP server (AI agents)"), "json")
+    entry = json.loads(document)["mcpServers"]["leadapi"]
+    assert set(entry["env"]) == {"LEADAPI_API_KEY", "LEADAPI_DATABASE_URL"}
+    key = run(env, "keys", "create", "--scopes", "read,write", "--quiet").stdout.strip()
+    command = shutil.which(entry["command"], path=env["PATH"])
+    assert command is not None
+    server_env = {
+        **env,
+        **entry["env"],
+        "LEADAPI_API_KEY": key,
+        "LEADAPI_DATABASE_URL": env["LEADAPI_DATABASE_URL"],
+    }
+
+    async def tools_and_a_lead() -> tuple[set[str], dict[str, Any]]:
+        params = StdioServerParameters(command=command, args=entry["args"], env=server_env)
+        async with Client(params) as agent:
+            names = {tool.name for tool in (await agent.list_tools()).tools}
+            created = await agent.call_tool("create_lead", {"lead": {"email": "grace@example-corp.com"}})
+            assert not created.is_error, created.content
+            assert created.structured_content is not None
+            return names, created.structured_content
+
+    names, created = asyncio.run(tools_and_a_lead())
+    assert {"search_leads", "get_lead", "create_lead", "delete_lead", "funnel_report"} <= names
+    assert created["merged"] is False
+    exported = run(env, "export", "--format", "ndjson", "--query", "grace")
+    assert [json.loads(line)["id"] for line in exported.stdout.splitlines()] == [created["lead"]["id"]]
+
+
+def test_the_mcp_client_example_runs(live: tuple[str, str], capsys: pytest.CaptureFixture[str]) -> None:  # noqa: F811
+    base, key = live
+    (snippet,) = blocks(section("MCP server (AI agents)"), "python")
+    assert '"http://127.0.0.1:8000/mcp"' in snippet
+    assert '"Bearer lk_..."' in snippet
+    code = snippet.replace('"http://127.0.0.1:8000/mcp"', repr(f"{base}/mcp")).replace(
+        '"Bearer lk_..."', repr(f"Bearer {key}")
+    )
+    exec(compile(code, "README.md (MCP client)", "exec"), {"__name__": "readme"})
+    found = json.loads(capsys.readouterr().out)
+    emails = [lead["email"] for lead in found["leads"]]
+    assert "linus@example-corp.com" in emails
+    assert {lead["band"] for lead in found["leads"]} == {"sql"}
