@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -157,10 +157,34 @@ def settings(database_url: str) -> Settings:
     )
 
 
+@asynccontextmanager
+async def serving(application: FastAPI) -> AsyncIterator[FastAPI]:
+    """The app's lifespan in a task of its own, as a server runs it: the MCP transport's task
+    group must be left by the task that entered it, and pytest may finish a session fixture
+    from another task than the one that set it up."""
+    started, stop = asyncio.Event(), asyncio.Event()
+
+    async def lifespan() -> None:
+        async with application.router.lifespan_context(application):
+            started.set()
+            await stop.wait()
+
+    task = asyncio.create_task(lifespan())
+    waiting = asyncio.create_task(started.wait())
+    await asyncio.wait({task, waiting}, return_when=asyncio.FIRST_COMPLETED)
+    if task.done():  # the startup failed: its exception, not a hang
+        waiting.cancel()
+        task.result()
+    try:
+        yield application
+    finally:
+        stop.set()
+        await task
+
+
 @pytest.fixture(scope="session")
 async def app(settings: Settings, clock: Clock) -> AsyncIterator[FastAPI]:
-    application = create_app(settings, clock=clock)
-    async with application.router.lifespan_context(application):
+    async with serving(create_app(settings, clock=clock)) as application:
         yield application
 
 
