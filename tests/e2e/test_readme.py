@@ -117,3 +117,60 @@ def test_the_mcp_client_example_runs(live: tuple[str, str], capsys: pytest.Captu
     emails = [lead["email"] for lead in found["leads"]]
     assert "linus@example-corp.com" in emails
     assert {lead["band"] for lead in found["leads"]} == {"sql"}
+
+
+def documents(output: str) -> tuple[list[Any], str]:
+    """The JSON documents curl printed one after another, and whatever text follows them."""
+    decoder = json.JSONDecoder()
+    found: list[Any] = []
+    rest = output.strip()
+    while rest.startswith(("{", "[")):
+        document, end = decoder.raw_decode(rest)
+        found.append(document)
+        rest = rest[end:].strip()
+    return found, rest
+
+
+def curl(script: str, base: str, **variables: str) -> str:
+    """A README shell block against the live server, its `NAME=...` placeholders filled in."""
+    for name, value in variables.items():
+        placeholder = [line for line in script.splitlines() if line.startswith(f"{name}=")]
+        assert placeholder, f"the block sets no {name}"
+        script = script.replace(placeholder[0], f"{name}={value}")
+    script = script.replace("http://127.0.0.1:8000", base)
+    done = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", script], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_the_first_lead_walkthrough_runs(live: tuple[str, str]) -> None:  # noqa: F811
+    """`A first lead` as a newcomer pastes it: the normalised lead at 35, then the demo request
+    that makes it sales-ready at 85, with the rules that fired."""
+    base, key = live
+    capture, demo = blocks(section("A first lead"), "sh")
+    (lead,), _ = documents(curl(capture, base, KEY=key))
+    assert (lead["email"], lead["phone"], lead["country"], lead["domain"], lead["seniority"]) == (
+        "ada@analytical-engines.co.uk",
+        "+442079460958",
+        "GB",
+        "analytical-engines.co.uk",
+        "c_level",
+    )
+    assert (lead["score"], lead["band"]) == (35, "not_ready")
+    # The second block goes on in the first one's shell: $KEY is already set there.
+    (event, score), _ = documents(curl(f"KEY=lk_...\n{demo}", base, KEY=key, LEAD=lead["id"]))
+    assert (event["type"], event["lead_id"]) == ("demo_request", lead["id"])
+    assert (score["score"], score["band"]) == (85, "sql")
+    assert sum(hit["points"] for hit in score["breakdown"]) == 85
+
+
+def test_the_report_examples_run(live: tuple[str, str]) -> None:  # noqa: F811
+    base, key = live
+    (script,) = blocks(section("The API"), "sh")
+    output = curl(f"KEY=lk_...\n{script}", base, KEY=key)
+    (funnel,), owners_csv = documents(output)
+    assert funnel["group_by"] == "source"
+    assert {"total", "groups"} <= set(funnel)
+    assert owners_csv.splitlines()[0].split(",")[0] == "section"  # CSV, one line per owner
