@@ -37,6 +37,7 @@ TARGET_RATIO = 0.5  # POST /v1/leads against the baseline (the foundation issue)
 BASELINE_URL = "http://127.0.0.1:8091/v1/leads"
 EVENTS_TARGET = 0.4  # POST /v1/leads/{id}/events against the same baseline (issue 3)
 ROUTED = "leadapi POST /v1/leads, routed"
+MCP = "leadapi MCP create_lead (POST /mcp)"
 ROUTED_WORKSPACE = "ws_bench_routed"
 ROUTING_TARGET = 0.2  # routing may add at most 20% to a capture (issue 4)
 SEED_LEADS = 50_000
@@ -262,6 +263,8 @@ def main() -> int:
         # Events for random seeded leads: rescoring each lead in its transaction included.
         ("leadapi POST /v1/leads/{id}/events", "http://127.0.0.1:8092", key, "post_event.lua", EVENTS_TARGET),
         (ROUTED, "http://127.0.0.1:8092/v1/leads", routed_key, "post_lead.lua", None),
+        # The same capture as an agent makes it: the create_lead tool over streamable HTTP.
+        (MCP, "http://127.0.0.1:8092/mcp", key, "post_mcp_lead.lua", None),
     ]
     runs: dict[str, list[tuple[float, float, float, int]]] = {name: [] for name, *_ in scenarios}
     # Both serve at once but are driven in turns (an idle server costs nothing), several rounds,
@@ -302,6 +305,12 @@ def main() -> int:
         added = plain.requests_per_second / routed.requests_per_second - 1
         verdict = "met" if added <= ROUTING_TARGET else "NOT met"
         print(f"target: routing adds <= {ROUTING_TARGET:.0%} to POST /v1/leads: {verdict} (adds {added:.0%})")
+    mcp = by_name[MCP]
+    if mcp.requests_per_second:
+        print(
+            f"MCP create_lead over HTTP costs {plain.requests_per_second / mcp.requests_per_second - 1:.0%} "
+            "more per lead than POST /v1/leads"
+        )
     scorings = scoring_per_second()
     print(f"scoring engine, default model, 20 events: {scorings:,.0f}/s on one core (issue 3 asks 50,000)")
     decisions = routing_per_second()
