@@ -147,7 +147,7 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
     if mcp is not None:
         # A plain ASGI route: the MCP transport speaks JSON-RPC, not the REST contract, so it
         # stays out of the OpenAPI document.
-        app.router.routes.append(Route(mcp.path, endpoint=mcp, methods=["GET", "POST", "DELETE"]))
+        app.router.routes.append(Route(mcp.path, endpoint=mcp))
     if settings.metrics_enabled:
         _add_metrics(app, db, services.metrics, clock)
 

@@ -315,11 +315,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="as on GET /v1/leads, e.g. country=US or score[gte]=40; repeatable",
     )
     exp.add_argument("--query", help="text search in email, names, company")
-    sub.add_parser(
-        "mcp",
-        help="serve the MCP server on stdio for an AI agent, as the API key in LEADAPI_API_KEY "
-        "(streamable HTTP is at /mcp of `leadapi serve`); exit 2: no key, 1: key unknown",
+    mcp_help = (
+        "serve the MCP server on stdio for an AI agent, as the API key in LEADAPI_API_KEY "
+        "(streamable HTTP is at /mcp of `leadapi serve`); exit 2: no key, 1: key unknown"
     )
+    sub.add_parser("mcp", help=mcp_help, description=mcp_help[0].upper() + mcp_help[1:] + ".")
     oa = sub.add_parser("openapi", help="print the OpenAPI document")
     oa.add_argument("--output", "-o", help="write to this file instead of stdout")
     return parser
@@ -333,11 +333,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # one clear line, not a traceback
-        from leadapi.errors import ProblemError
-
-        message = exc.detail if isinstance(exc, ProblemError) else f"{type(exc).__name__}: {exc}"
-        print(f"leadapi: {message}", file=sys.stderr)
+        print(f"leadapi: {one_line(exc)}", file=sys.stderr)
         return 1
+
+
+def one_line(exc: Exception) -> str:
+    """What went wrong, on one line: a database driver's message without the SQL, its
+    parameters and SQLAlchemy's link, plus the likely fix for a database that is not migrated."""
+    from sqlalchemy.exc import DBAPIError
+
+    from leadapi.errors import ProblemError
+
+    if isinstance(exc, ProblemError):
+        return exc.detail
+    if isinstance(exc, DBAPIError):
+        driver = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else type(exc.orig).__name__
+        missing = "no such table" in driver or ("relation" in driver and "does not exist" in driver)
+        hint = " (is the database migrated? `leadapi migrate`)" if missing else ""
+        return f"database error: {driver}{hint}"
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:

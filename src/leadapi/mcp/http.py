@@ -50,6 +50,14 @@ class McpEndpoint:
             yield
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["method"] != "POST":
+            # Stateless: no server-initiated stream to GET (it would stay open, idle, for ever)
+            # and no session to DELETE; the specification allows 405 for both.
+            problem = ProblemError(
+                405, "The MCP endpoint takes JSON-RPC messages by POST.", headers={"Allow": "POST"}
+            )
+            await send_problem(send, problem, scope["path"])
+            return
         secret = secret_from_headers(header(scope, b"authorization"), header(scope, b"x-api-key"))
         if not secret:
             problem = ProblemError(
