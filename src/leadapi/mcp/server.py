@@ -22,6 +22,7 @@ from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ResourceError, ToolError
 from mcp.types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import Field, ValidationError
+from pydantic_core import to_jsonable_python
 from starlette.requests import Request
 
 from leadapi import __version__
@@ -31,7 +32,7 @@ from leadapi.events.schemas import EventIn
 from leadapi.leads.repository import LEAD_FIELDS
 from leadapi.leads.schemas import Lead, LeadCreate, LeadFields, LeadUpdate, TimelineEvent
 from leadapi.owners.schemas import OutOfOffice, Owner, OwnerUpdate
-from leadapi.reports.engine import GROUP_BYS
+from leadapi.reports.engine import GROUP_BYS, ReportQuery
 from leadapi.reports.schemas import FunnelReport, SpeedReport
 from leadapi.reports.service import ReportParams
 from leadapi.routing.schemas import Decision, RoutingRule
@@ -143,7 +144,8 @@ def _tool(
         async def run(*args: Any, **kwargs: Any) -> CallToolResult:
             try:
                 try:
-                    data = await fn(*args, **kwargs)
+                    # JSON-ready once, so the text and the structured content say the same.
+                    data = to_jsonable_python(await fn(*args, **kwargs))
                 except ValidationError as exc:
                     raise _invalid(exc) from exc
             except ProblemError as exc:
@@ -318,7 +320,8 @@ def _lead_tools(server: MCPServer[Any], services: Services) -> None:
         """Change a lead's fields (rescored at once; a new owner is a manual assignment)."""
         return _lead(await leads.update(caller("write"), lead_id, changes, expected_version))
 
-    @_tool(server, title="Record an event", idempotent=True)
+    # Not idempotent: the same event twice counts twice (unless it carries an external_id).
+    @_tool(server, title="Record an event")
     async def record_event(
         lead_id: LeadId,
         event: Annotated[
@@ -373,7 +376,7 @@ def _score(lead: Json, result: Any, model: Any) -> Json:
         "fit_score": round(result.fit_score, 4),
         "behavior_score": round(result.behavior_score, 4),
         "band": result.band,
-        "scored_at": lead["scored_at"].isoformat() if lead["scored_at"] else None,
+        "scored_at": lead["scored_at"],
         "model": {"id": model.id, "version": model.version, "name": model.name},
         "breakdown": [
             {"rule_id": h.rule_id, "kind": h.kind, "points": round(h.points, 4), "evidence": h.evidence}
@@ -395,7 +398,8 @@ def _pipeline_tools(server: MCPServer[Any], services: Services) -> None:
     @_tool(server, title="Preview routing", read_only=True, idempotent=True)
     async def preview_routing(
         lead_id: Annotated[
-            str | None, Field(max_length=32, description="A stored lead's id; or give `lead` instead.")
+            str | None,
+            Field(min_length=1, max_length=32, description="A stored lead's id; or give `lead` instead."),
         ] = None,
         lead: Annotated[
             LeadFields | None, Field(description="An inline lead to try the rules on (scored first).")
@@ -408,9 +412,10 @@ def _pipeline_tools(server: MCPServer[Any], services: Services) -> None:
             raise validation_problem(
                 [{"field": "lead_id", "message": "give exactly one of lead_id and lead"}]
             )
-        row = await services.leads.get(principal, lead_id) if lead_id else None
-        if row is None:
-            assert lead is not None
+        if lead_id is not None:
+            row = await services.leads.get(principal, lead_id)
+        else:
+            assert lead is not None  # exactly one was given
             row = await services.leads.sketch(principal, lead)
         decision = await routing.preview(principal, row)
         return Decision.model_validate(decision.explanation()).model_dump(mode="json")
@@ -476,6 +481,17 @@ def _pipeline_tools(server: MCPServer[Any], services: Services) -> None:
 def _owner_and_report_tools(server: MCPServer[Any], services: Services) -> None:
     owners, reports = services.owners, services.reports
 
+    def report_query(params: ReportParams) -> ReportQuery:
+        """The reports' checks, with errors named after this tool's parameters (start and end
+        where REST says from and to)."""
+        try:
+            return reports.query(params)
+        except ProblemError as exc:
+            renamed = {"from": "start", "to": "end"}
+            for error in exc.errors or []:
+                error["field"] = renamed.get(error["field"], error["field"])
+            raise
+
     @_tool(server, title="List owners", read_only=True, idempotent=True)
     async def list_owners(
         limit: Annotated[int, Field(ge=1, le=200, description="Owners per page.")] = 50,
@@ -528,9 +544,16 @@ def _owner_and_report_tools(server: MCPServer[Any], services: Services) -> None:
         """First-touch SLA breaches, newest first: the lead, the owner who missed it, when it was
         due and breached, and whether it is still open."""
         principal = caller("read")
-        params = ReportParams(start=start, end=end)
-        if start is not None and end is not None:
-            reports.query(params)  # the same range checks as the reports
+        # As GET /v1/sla/breaches checks them.
+        errors = [
+            {"field": name, "message": "give a time zone offset (e.g. Z)"}
+            for name, value in (("start", start), ("end", end))
+            if value is not None and value.tzinfo is None
+        ]
+        if not errors and start is not None and end is not None and start >= end:
+            errors.append({"field": "end", "message": "`end` comes after `start`"})
+        if errors:
+            raise validation_problem(errors)
         rows = await services.sla.breaches(
             principal,
             owner_id=owner_id,
@@ -559,7 +582,7 @@ def _owner_and_report_tools(server: MCPServer[Any], services: Services) -> None:
         """Of the leads created in the range: how many entered and reached each stage, conversion
         between consecutive stages, lead-to-MQL, MQL-to-SQL, SQL acceptance and lead-to-customer."""
         params = ReportParams(start, end, source, owner_id, utm_campaign, tag, group_by)
-        body = await reports.funnel(caller("read"), reports.query(params))
+        body = await reports.funnel(caller("read"), report_query(params))
         return FunnelReport.model_validate(body).model_dump(mode="json", by_alias=True)
 
     @_tool(server, title="Speed-to-lead report", read_only=True, idempotent=True)
@@ -575,7 +598,7 @@ def _owner_and_report_tools(server: MCPServer[Any], services: Services) -> None:
         """How fast leads are first touched, after creation and after assignment: median, p90,
         share within 5 minutes and within an hour, share never touched; overall and per owner."""
         params = ReportParams(start, end, source, owner_id, utm_campaign, tag, group_by)
-        body = await reports.speed_to_lead(caller("read"), reports.query(params))
+        body = await reports.speed_to_lead(caller("read"), report_query(params))
         return SpeedReport.model_validate(body).model_dump(mode="json", by_alias=True)
 
 
