@@ -698,6 +698,7 @@ SCHEMA_CASES: list[tuple[str, Json, str]] = [
     ("search_leads", {"limit": 1000}, "limit"),
     ("search_leads", {"query": "x" * 201}, "query"),
     ("search_leads", {"filters": "score > 40"}, "filters"),
+    ("search_leads", {"filters": {f"attributes.a{i}": "x" for i in range(51)}}, "filters"),
     ("search_leads", {"filters": {"score[gte]": 40}}, "filters"),
     ("search_leads", {"sort": ["score"]}, "sort"),
     ("get_lead", {}, "lead_id"),

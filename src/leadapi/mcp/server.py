@@ -242,6 +242,7 @@ def _lead_tools(server: MCPServer[Any], services: Services) -> None:
         filters: Annotated[
             dict[str, str] | None,
             Field(
+                max_length=50,
                 description="`field[op]` -> value, as GET /v1/leads takes them, e.g. "
                 '{"score[gte]": "40", "country": "US", "tags[contains]": "vip", '
                 '"owner_id[exists]": "false"}. '
