@@ -37,6 +37,7 @@ from leadapi.reports.schemas import FunnelReport, SpeedReport
 from leadapi.reports.service import ReportParams
 from leadapi.routing.schemas import Decision, RoutingRule
 from leadapi.scoring.schemas import ScoringModel
+from leadapi.scoring.service import lead_score
 from leadapi.services import Services
 from leadapi.sla.schemas import Breach
 from leadapi.stages.schemas import StageChange, StageMoveIn
@@ -278,7 +279,7 @@ def _lead_tools(server: MCPServer[Any], services: Services) -> None:
         recent = await leads.timeline(principal, lead_id, events, None) if events else []
         return {
             "lead": _lead(lead),
-            "score": _score(lead, result, model),
+            "score": lead_score(lead, result, model).model_dump(mode="json", exclude={"lead_id"}),
             "owner": None if owner is None else {k: owner[k] for k in ("id", "name", "email", "active")},
             "recent_events": [
                 TimelineEvent.model_validate(row).model_dump(mode="json", exclude={"seq"}) for row in recent
@@ -341,8 +342,7 @@ def _lead_tools(server: MCPServer[Any], services: Services) -> None:
     async def explain_score(lead_id: LeadId) -> Json:
         """Why a lead has its score: every rule that fired, its points and its evidence, under
         the model version that computed it, and the model's bands."""
-        lead, result, model = await scoring.explain(caller("read"), lead_id)
-        return {"lead_id": lead_id, **_score(lead, result, model)}
+        return lead_score(*await scoring.explain(caller("read"), lead_id)).model_dump(mode="json")
 
     @_tool(server, title="Delete a lead", destructive=True, idempotent=True)
     async def delete_lead(
@@ -369,22 +369,6 @@ def _lead_tools(server: MCPServer[Any], services: Services) -> None:
         principal = caller("write")
         _confirmed(confirm, f"Merging {duplicate_id} into {lead_id}")
         return _lead(await leads.merge(principal, lead_id, duplicate_id))
-
-
-def _score(lead: Json, result: Any, model: Any) -> Json:
-    return {
-        "score": result.score,
-        "fit_score": round(result.fit_score, 4),
-        "behavior_score": round(result.behavior_score, 4),
-        "band": result.band,
-        "scored_at": lead["scored_at"],
-        "model": {"id": model.id, "version": model.version, "name": model.name},
-        "breakdown": [
-            {"rule_id": h.rule_id, "kind": h.kind, "points": round(h.points, 4), "evidence": h.evidence}
-            for h in result.hits
-        ],
-        "bands": [{"name": b.name, "min": b.min} for b in model.compiled.bands],
-    }
 
 
 def _pipeline_tools(server: MCPServer[Any], services: Services) -> None:

@@ -10,21 +10,18 @@ from leadapi.api.auth import Admin, Reader
 from leadapi.api.pagination import decode_cursor, encode_cursor
 from leadapi.errors import PROBLEM_RESPONSES
 from leadapi.jobs.schemas import Job
-from leadapi.scoring.engine import ScoreResult
 from leadapi.scoring.schemas import (
     MODEL_DESCRIPTION,
-    BandOut,
     LeadScore,
     ModelRef,
     PreviewIn,
-    RuleHit,
     ScoreChange,
     ScoreHistory,
     ScoreOut,
     ScoringModel,
     ScoringModelList,
 )
-from leadapi.scoring.service import ScoringService
+from leadapi.scoring.service import ScoringService, lead_score, rule_hits
 
 router = APIRouter(prefix="/v1/scoring", tags=["scoring"], responses=PROBLEM_RESPONSES)
 lead_router = APIRouter(prefix="/v1/leads", tags=["scoring"], responses=PROBLEM_RESPONSES)
@@ -99,7 +96,7 @@ async def preview_score(request: Request, body: PreviewIn, principal: Reader) ->
         fit_score=result.fit_score,
         behavior_score=result.behavior_score,
         band=result.band,
-        breakdown=_hits(result),
+        breakdown=rule_hits(result),
         model=ModelRef.model_validate(ref),
     )
 
@@ -121,30 +118,12 @@ async def activate_scoring_model(
     return Job.model_validate(job)
 
 
-def _hits(result: ScoreResult) -> list[RuleHit]:
-    return [
-        RuleHit(rule_id=h.rule_id, kind=h.kind, points=round(h.points, 4), evidence=h.evidence)
-        for h in result.hits
-    ]
-
-
 @lead_router.get(
     "/{lead_id}/score", operation_id="get_lead_score", response_model=LeadScore, summary="Why this score"
 )
 async def get_lead_score(request: Request, lead_id: str, principal: Reader) -> LeadScore:
     """The lead's score, rule by rule, under the model version that computed it."""
-    lead, result, model = await _service(request).explain(principal, lead_id)
-    return LeadScore(
-        lead_id=lead["id"],
-        score=result.score,
-        fit_score=round(result.fit_score, 4),
-        behavior_score=round(result.behavior_score, 4),
-        band=result.band,
-        scored_at=lead["scored_at"],
-        model=ModelRef(id=model.id, version=model.version, name=model.name),
-        breakdown=_hits(result),
-        bands=[BandOut(name=b.name, min=b.min) for b in model.compiled.bands],
-    )
+    return lead_score(*await _service(request).explain(principal, lead_id))
 
 
 @lead_router.get(

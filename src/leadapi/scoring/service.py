@@ -20,7 +20,7 @@ from leadapi.leads.service import LeadService, derived
 from leadapi.routing.service import RoutingService
 from leadapi.scoring.engine import CompiledModel, EventFact, ModelError, ScoreResult, compile_model
 from leadapi.scoring.repository import ScoringRepository
-from leadapi.scoring.schemas import PreviewIn
+from leadapi.scoring.schemas import BandOut, LeadScore, ModelRef, PreviewIn, RuleHit
 from leadapi.scoring.scorer import ActiveModel, Scorer
 from leadapi.stages.service import StageService
 from leadapi.workspaces.service import Principal
@@ -286,3 +286,25 @@ class ScoringService:
             return await EventRepository(conn, principal.workspace_id).for_lead(
                 lead_id, limit, before, types=("lead.scored",)
             )
+
+
+def rule_hits(result: ScoreResult) -> list[RuleHit]:
+    return [
+        RuleHit(rule_id=h.rule_id, kind=h.kind, points=round(h.points, 4), evidence=h.evidence)
+        for h in result.hits
+    ]
+
+
+def lead_score(lead: Mapping[str, Any], result: ScoreResult, model: ActiveModel) -> LeadScore:
+    """A lead's score as `explain` re-derived it, rule by rule, in the shape REST and MCP answer."""
+    return LeadScore(
+        lead_id=lead["id"],
+        score=result.score,
+        fit_score=round(result.fit_score, 4),
+        behavior_score=round(result.behavior_score, 4),
+        band=result.band,
+        scored_at=lead["scored_at"],
+        model=ModelRef(id=model.id, version=model.version, name=model.name),
+        breakdown=rule_hits(result),
+        bands=[BandOut(name=b.name, min=b.min) for b in model.compiled.bands],
+    )
