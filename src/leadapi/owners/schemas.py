@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Any
 
 from pydantic import BaseModel, Field, StringConstraints, field_validator, model_validator
 
 from leadapi.api.schemas import RequestModel
+from leadapi.db import as_utc
 from leadapi.leads.normalize import FieldError, normalize_country, normalize_email
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
 MAX_CAPACITY = 1_000_000
 MAX_WEIGHT = 1000
-
-
-def _utc(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 class CompanySize(RequestModel):
@@ -64,7 +59,7 @@ class OutOfOffice(RequestModel):
     @field_validator("from_", "until")
     @classmethod
     def _as_utc(cls, value: datetime | None) -> datetime | None:
-        return _utc(value)
+        return as_utc(value)
 
     @model_validator(mode="after")
     def _ordered(self) -> OutOfOffice:

@@ -6,13 +6,13 @@ from __future__ import annotations
 import operator
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
 from sqlalchemy import text
 
-from leadapi.db import Database
+from leadapi.db import Database, as_utc
 from leadapi.errors import validation_problem
 from leadapi.reports.engine import (
     ACTIVATION_WINDOWS_DAYS,
@@ -50,12 +50,6 @@ class ReportParams:
     group_by: str | None = None
 
 
-def _utc(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
 class ReportService:
     def __init__(self, db: Database, clock: Callable[[], datetime], stages: StageService) -> None:
         self.db = db
@@ -76,8 +70,8 @@ class ReportService:
         if group_by is not None and group_by not in allowed:
             choices = ", ".join(allowed) if allowed else "none: this report is already split"
             errors.append({"field": "group_by", "message": f"not one of {choices}"})
-        end = _utc(params.end) or self.clock()
-        start = _utc(params.start) or end - DEFAULT_RANGE
+        end = as_utc(params.end) or self.clock()
+        start = as_utc(params.start) or end - DEFAULT_RANGE
         if start >= end:
             errors.append({"field": "from", "message": "must be before `to`"})
         elif end - start > MAX_RANGE:
