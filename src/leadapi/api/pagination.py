@@ -106,6 +106,16 @@ def keyset_clause(
     return or_(*alternatives) if alternatives else true()
 
 
+def id_cursor(cursor: str | None) -> str | None:
+    """Where a list in id order continues: after this id; None from the top."""
+    return str(decode_cursor(cursor, ["id"])[0]) if cursor else None
+
+
+def next_id_cursor(rows: Sequence[Mapping[str, Any]], limit: int) -> str | None:
+    """The cursor after a page read with `limit + 1` rows in id order; None on the last page."""
+    return encode_cursor([rows[limit - 1]["id"]]) if len(rows) > limit else None
+
+
 def time_cursor(cursor: str | None) -> tuple[datetime, str] | None:
     """Where a newest-first list (by a time, then id) continues: after this (time, id); None
     from the top."""

@@ -26,7 +26,7 @@ from pydantic_core import to_jsonable_python
 from starlette.requests import Request
 
 from leadapi import __version__
-from leadapi.api.pagination import decode_cursor, encode_cursor, next_time_cursor, time_cursor
+from leadapi.api.pagination import id_cursor, next_id_cursor, next_time_cursor, time_cursor
 from leadapi.errors import ProblemError, validation_problem
 from leadapi.events.schemas import EventIn
 from leadapi.leads.repository import LEAD_FIELDS
@@ -485,12 +485,10 @@ def _owner_and_report_tools(server: MCPServer[Any], services: Services) -> None:
         """The sales owners leads are routed to: active, capacity, open leads, tags, territories
         and out-of-office, and `next_cursor` for the next page."""
         principal = caller("read")
-        after = decode_cursor(cursor, ["id"])[0] if cursor else None
-        rows = await owners.page(principal, limit + 1, after)
-        next_cursor = encode_cursor([rows[limit - 1]["id"]]) if len(rows) > limit else None
+        rows = await owners.page(principal, limit + 1, id_cursor(cursor))
         return {
             "owners": [Owner.model_validate(r).model_dump(mode="json") for r in rows[:limit]],
-            "next_cursor": next_cursor,
+            "next_cursor": next_id_cursor(rows, limit),
         }
 
     @_tool(server, title="Set out of office", idempotent=True)

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from leadapi.api.auth import Reader, Writer
-from leadapi.api.pagination import decode_cursor, encode_cursor
+from leadapi.api.pagination import id_cursor, next_id_cursor
 from leadapi.errors import PROBLEM_RESPONSES
 from leadapi.owners.schemas import Owner, OwnerCreate, OwnerList, OwnerUpdate
 from leadapi.owners.service import OwnerService
@@ -41,10 +41,10 @@ async def list_owners(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(max_length=2000)] = None,
 ) -> OwnerList:
-    after = decode_cursor(cursor, ["id"])[0] if cursor else None
-    rows = await _service(request).page(principal, limit + 1, after)
-    next_cursor = encode_cursor([rows[limit - 1]["id"]]) if len(rows) > limit else None
-    return OwnerList(data=[Owner.model_validate(r) for r in rows[:limit]], next_cursor=next_cursor)
+    rows = await _service(request).page(principal, limit + 1, id_cursor(cursor))
+    return OwnerList(
+        data=[Owner.model_validate(r) for r in rows[:limit]], next_cursor=next_id_cursor(rows, limit)
+    )
 
 
 @router.get("/{owner_id}", operation_id="get_owner", response_model=Owner, summary="An owner")

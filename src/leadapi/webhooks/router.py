@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request, Response
 
 from leadapi.api.auth import Admin, Reader
-from leadapi.api.pagination import decode_cursor, encode_cursor, next_time_cursor, time_cursor
+from leadapi.api.pagination import id_cursor, next_id_cursor, next_time_cursor, time_cursor
 from leadapi.errors import PROBLEM_RESPONSES
 from leadapi.webhooks.schemas import (
     Delivery,
@@ -56,11 +56,9 @@ async def list_webhooks(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(max_length=2000)] = None,
 ) -> SubscriptionList:
-    after = decode_cursor(cursor, ["id"])[0] if cursor else None
-    rows = await _service(request).page(principal, limit + 1, after)
-    next_cursor = encode_cursor([rows[limit - 1]["id"]]) if len(rows) > limit else None
+    rows = await _service(request).page(principal, limit + 1, id_cursor(cursor))
     return SubscriptionList(
-        data=[Subscription.model_validate(r) for r in rows[:limit]], next_cursor=next_cursor
+        data=[Subscription.model_validate(r) for r in rows[:limit]], next_cursor=next_id_cursor(rows, limit)
     )
 
 
