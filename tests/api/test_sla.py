@@ -147,6 +147,10 @@ async def test_policy_crud_and_bad_input(
         headers=tenant.read,
     )
     assert bad_range.status_code == 422
+    assert [e["field"] for e in bad_range.json()["errors"]] == ["to"]
+    naive = await client.get("/v1/sla/breaches", params={"from": "2026-02-01T00:00:00"}, headers=tenant.read)
+    assert naive.status_code == 422
+    assert [e["field"] for e in naive.json()["errors"]] == ["from"]
     bad_status = await client.get("/v1/sla/breaches", params={"status": "ajar"}, headers=tenant.read)
     assert bad_status.status_code == 422
 

@@ -526,19 +526,8 @@ def _owner_and_report_tools(server: MCPServer[Any], services: Services) -> None:
     ) -> Json:
         """First-touch SLA breaches, newest first: the lead, the owner who missed it, when it was
         due and breached, and whether it is still open."""
-        principal = caller("read")
-        # As GET /v1/sla/breaches checks them.
-        errors = [
-            {"field": name, "message": "give a time zone offset (e.g. Z)"}
-            for name, value in (("start", start), ("end", end))
-            if value is not None and value.tzinfo is None
-        ]
-        if not errors and start is not None and end is not None and start >= end:
-            errors.append({"field": "end", "message": "`end` comes after `start`"})
-        if errors:
-            raise validation_problem(errors)
         rows = await services.sla.breaches(
-            principal,
+            caller("read"),
             owner_id=owner_id,
             is_open=None if status is None else status == "open",
             since=start,
@@ -546,6 +535,7 @@ def _owner_and_report_tools(server: MCPServer[Any], services: Services) -> None:
             lead_id=lead_id,
             limit=limit + 1,
             before=time_cursor(cursor),
+            window_names=("start", "end"),
         )
         return {
             "breaches": [Breach.model_validate(r).model_dump(mode="json") for r in rows[:limit]],

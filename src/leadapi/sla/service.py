@@ -282,7 +282,19 @@ class SlaService:
         lead_id: str | None,
         limit: int,
         before: tuple[datetime, str] | None,
+        window_names: tuple[str, str] = ("from", "to"),
     ) -> list[dict[str, Any]]:
+        """Newest first. `since` and `until` need an offset, in order; a refusal names them as
+        the caller does (`window_names`: REST's from/to, the MCP tool's start/end)."""
+        errors = [
+            {"field": name, "message": "give a time zone offset (e.g. Z)"}
+            for name, value in zip(window_names, (since, until), strict=True)
+            if value is not None and value.tzinfo is None
+        ]
+        if not errors and since is not None and until is not None and since >= until:
+            errors.append({"field": window_names[1], "message": f"comes after `{window_names[0]}`"})
+        if errors:
+            raise validation_problem(errors)
         async with self.db.read() as conn:
             return await SlaRepository(conn, principal.workspace_id).breaches(
                 owner_id=owner_id,
