@@ -467,15 +467,7 @@ def _owner_and_report_tools(server: MCPServer[Any], services: Services) -> None:
     owners, reports = services.owners, services.reports
 
     def report_query(params: ReportParams) -> ReportQuery:
-        """The reports' checks, with errors named after this tool's parameters (start and end
-        where REST says from and to)."""
-        try:
-            return reports.query(params)
-        except ProblemError as exc:
-            renamed = {"from": "start", "to": "end"}
-            for error in exc.errors or []:
-                error["field"] = renamed.get(error["field"], error["field"])
-            raise
+        return reports.query(params, range_names=("start", "end"))
 
     @_tool(server, title="List owners", read_only=True, idempotent=True)
     async def list_owners(

@@ -62,9 +62,12 @@ class ReportService:
         *,
         allowed: tuple[str, ...] = GROUP_BYS,
         default_group: str | None = None,
+        range_names: tuple[str, str] = ("from", "to"),
     ) -> ReportQuery:
         """The checked query: the range defaults to the 30 days before now, a time without an
-        offset is UTC, and `group_by` is one this report allows (422 otherwise)."""
+        offset is UTC, and `group_by` is one this report allows (422 otherwise, naming the range
+        as the caller does: REST's from/to, the MCP tools' start/end)."""
+        start_name, end_name = range_names
         errors: list[dict[str, str]] = []
         group_by = params.group_by if params.group_by is not None else default_group
         if group_by is not None and group_by not in allowed:
@@ -73,9 +76,9 @@ class ReportService:
         end = as_utc(params.end) or self.clock()
         start = as_utc(params.start) or end - DEFAULT_RANGE
         if start >= end:
-            errors.append({"field": "from", "message": "must be before `to`"})
+            errors.append({"field": start_name, "message": f"must be before `{end_name}`"})
         elif end - start > MAX_RANGE:
-            errors.append({"field": "from", "message": f"the range spans at most {MAX_RANGE.days} days"})
+            errors.append({"field": start_name, "message": f"the range spans at most {MAX_RANGE.days} days"})
         if errors:
             raise validation_problem(errors)
         return ReportQuery(
