@@ -36,21 +36,30 @@ def secret_from_headers(authorization: str | None, x_api_key: str | None) -> str
     return x_api_key.strip() if x_api_key else None
 
 
+async def principal_from_headers(
+    workspaces: WorkspaceService, authorization: str | None, x_api_key: str | None
+) -> Principal:
+    """The key's principal, or a 401 problem saying what is missing: for REST and for /mcp."""
+    secret = secret_from_headers(authorization, x_api_key)
+    if not secret:
+        raise ProblemError(
+            401, "An API key is required: `Authorization: Bearer <key>`.", headers=UNAUTHORIZED_HEADERS
+        )
+    principal = await workspaces.authenticate(secret)
+    if principal is None:
+        raise ProblemError(401, "The API key is unknown or revoked.", headers=UNAUTHORIZED_HEADERS)
+    return principal
+
+
 async def authenticate(request: Request) -> Principal:
     # The idempotency middleware may have authenticated this request already.
     principal: Principal | None = getattr(request.state, "principal", None)
     if principal is not None:
         return principal
     headers = request.headers
-    secret = secret_from_headers(headers.get("authorization"), headers.get("x-api-key"))
-    if not secret:
-        raise ProblemError(
-            401, "An API key is required: `Authorization: Bearer <key>`.", headers=UNAUTHORIZED_HEADERS
-        )
-    service: WorkspaceService = request.app.state.workspaces
-    principal = await service.authenticate(secret)
-    if principal is None:
-        raise ProblemError(401, "The API key is unknown or revoked.", headers=UNAUTHORIZED_HEADERS)
+    principal = await principal_from_headers(
+        request.app.state.workspaces, headers.get("authorization"), headers.get("x-api-key")
+    )
     request.state.principal = principal
     return principal
 

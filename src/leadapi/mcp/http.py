@@ -15,7 +15,7 @@ from mcp.server.mcpserver import MCPServer
 from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
 from mcp.server.transport_security import TransportSecuritySettings
 
-from leadapi.api.auth import UNAUTHORIZED_HEADERS, secret_from_headers
+from leadapi.api.auth import principal_from_headers
 from leadapi.api.middleware import Receive, Scope, Send, header, send_problem
 from leadapi.errors import ProblemError
 from leadapi.mcp.server import build_server, request_authenticator
@@ -58,16 +58,11 @@ class McpEndpoint:
             )
             await send_problem(send, problem, scope["path"])
             return
-        secret = secret_from_headers(header(scope, b"authorization"), header(scope, b"x-api-key"))
-        if not secret:
-            problem = ProblemError(
-                401, "An API key is required: `Authorization: Bearer <key>`.", headers=UNAUTHORIZED_HEADERS
+        try:
+            principal = await principal_from_headers(
+                self.services.workspaces, header(scope, b"authorization"), header(scope, b"x-api-key")
             )
-            await send_problem(send, problem, scope["path"])
-            return
-        principal = await self.services.workspaces.authenticate(secret)
-        if principal is None:
-            problem = ProblemError(401, "The API key is unknown or revoked.", headers=UNAUTHORIZED_HEADERS)
+        except ProblemError as problem:
             await send_problem(send, problem, scope["path"])
             return
         # A scope of its own: the server's state may be shared by every request.
