@@ -109,7 +109,8 @@ def caller(scope: str) -> Principal:
 
 
 def _json(data: Any) -> str:
-    return json.dumps(data, separators=(",", ":"), ensure_ascii=False, default=str)
+    """Compact JSON of data already JSON-ready (to_jsonable_python)."""
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
 
 
 def _problem(exc: ProblemError) -> str:
@@ -570,7 +571,7 @@ def _owner_and_report_tools(server: MCPServer[Any], services: Services) -> None:
 def _resources(server: MCPServer[Any], services: Services) -> None:
     async def read(build: Callable[[Principal], Awaitable[Any]]) -> str:
         try:
-            return _json(await build(caller("read")))
+            return _json(to_jsonable_python(await build(caller("read"))))
         except ProblemError as exc:
             raise ResourceError(_problem(exc)) from exc
 
