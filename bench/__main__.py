@@ -225,6 +225,11 @@ def main() -> int:
         help="leads in the reports workspace (issue 7: 1,000,000)",
     )
     parser.add_argument("--reports-only", action="store_true", help="measure the reports alone")
+    parser.add_argument(
+        "--routing-only",
+        action="store_true",
+        help="measure the baseline and a capture with and without routing alone (issue 4's ratio)",
+    )
     args = parser.parse_args()
 
     import asyncio
@@ -266,6 +271,9 @@ def main() -> int:
         # The same capture as an agent makes it: the create_lead tool over streamable HTTP.
         (MCP, "http://127.0.0.1:8092/mcp", key, "post_mcp_lead.lua", None),
     ]
+    if args.routing_only:
+        kept = (scenarios[0][0], "leadapi POST /v1/leads", ROUTED)
+        scenarios = [scenario for scenario in scenarios if scenario[0] in kept]
     runs: dict[str, list[tuple[float, float, float, int]]] = {name: [] for name, *_ in scenarios}
     # Both serve at once but are driven in turns (an idle server costs nothing), several rounds,
     # and the median round is reported: single runs on a shared 2-core machine vary by +-20%.
@@ -305,6 +313,8 @@ def main() -> int:
         added = plain.requests_per_second / routed.requests_per_second - 1
         verdict = "met" if added <= ROUTING_TARGET else "NOT met"
         print(f"target: routing adds <= {ROUTING_TARGET:.0%} to POST /v1/leads: {verdict} (adds {added:.0%})")
+    if args.routing_only:
+        return 0
     mcp = by_name[MCP]
     if mcp.requests_per_second:
         print(

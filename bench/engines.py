@@ -80,8 +80,8 @@ def routing_per_second(seconds: float = 2.0) -> float:
     ]
     rules.append(Rule("rr_territory", "territories", "territory", tie_breaker="least_loaded"))
     lead = {"country": "FR", "industry": "saas", "band": "sql", "domain": "acme.fr", "is_free_email": False}
-    assert decide(lead, rules, owners, {}, NOW).owner_id is not None
+    assert decide(lead, rules, owners, NOW).owner_id is not None
     runs = 100
-    elapsed = timeit.timeit(lambda: decide(lead, rules, owners, {}, NOW), number=runs)
+    elapsed = timeit.timeit(lambda: decide(lead, rules, owners, NOW), number=runs)
     runs = max(runs, int(runs * seconds / elapsed))
-    return runs / timeit.timeit(lambda: decide(lead, rules, owners, {}, NOW), number=runs)
+    return runs / timeit.timeit(lambda: decide(lead, rules, owners, NOW), number=runs)

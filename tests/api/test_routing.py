@@ -265,6 +265,11 @@ async def test_round_robin_on_creation_with_reasons(
     assigned = await events_of(app, tenant, "lead.assigned")
     assert [e["data"]["owner_id"] for e in assigned] == expected
     assert assigned[0]["data"]["skipped"] == explanation["skipped"]
+    # Each pick says which of the rule's turns it was, in the assignment and its event alike
+    # (on PostgreSQL the first pick is transactional, making the rule's counter; later ones are
+    # one-statement captures).
+    turns = [(await assignments_of(client, tenant, lead["id"]))[0]["explanation"]["turn"] for lead in leads]
+    assert turns == [e["data"]["turn"] for e in assigned] == list(range(6))
     counts = {
         o["id"]: (await client.get(f"/v1/owners/{o['id']}", headers=tenant.read)).json()["open_leads"]
         for o in owners
@@ -340,6 +345,7 @@ async def test_route_endpoint_force_and_preview(
     again = await client.post("/v1/routing/preview", json=preview, headers=tenant.read)
     assert first.status_code == 200, first.text
     assert first.json()["owner_id"] == again.json()["owner_id"] == ada["id"]  # the rotation did not move
+    assert first.json()["turn"] == again.json()["turn"] == 0
     inline = await client.post(
         "/v1/routing/preview", json={"lead": {"email": "x@y.io", "country": "fr"}}, headers=tenant.read
     )
@@ -446,6 +452,37 @@ async def test_weighted_rotation(client: httpx.AsyncClient, tenant: Tenant) -> N
     await route_on(client, tenant, "created")
     owners = [(await new_lead(client, tenant, f"w{i}@prospect.io"))["owner_id"] for i in range(8)]
     assert Counter(owners) == {heavy["id"]: 6, light["id"]: 2}
+
+
+async def test_a_new_pool_or_strategy_restarts_the_rotation(
+    client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    ada, bob, cy = [await add_owner(client, tenant, name) for name in ("Ada", "Bob", "Cy")]
+    rule = await add_rule(client, tenant, name="rr", position=1, strategy="round_robin")
+    await route_on(client, tenant, "created")
+    picks = [(await new_lead(client, tenant, f"a{i}@prospect.io"))["owner_id"] for i in range(2)]
+    assert picks == [ada["id"], bob["id"]]
+    preview = await client.post(
+        "/v1/routing/preview", json={"lead": {"email": "x@y.io"}}, headers=tenant.read
+    )
+    assert (preview.json()["owner_id"], preview.json()["turn"]) == (cy["id"], 2)
+    renamed = await client.patch(
+        f"/v1/routing/rules/{rule['id']}", json={"name": "same"}, headers=tenant.admin
+    )
+    assert renamed.status_code == 200, renamed.text
+    assert (await new_lead(client, tenant, "b@prospect.io"))["owner_id"] == cy["id"]  # carries on
+    pool = {"pool": {"owner_ids": [bob["id"], cy["id"]]}}
+    repooled = await client.patch(f"/v1/routing/rules/{rule['id']}", json=pool, headers=tenant.admin)
+    assert repooled.status_code == 200, repooled.text
+    lead = await new_lead(client, tenant, "c@prospect.io")
+    assert lead["owner_id"] == bob["id"]
+    assert (await assignments_of(client, tenant, lead["id"]))[0]["explanation"]["turn"] == 0
+    weighted = await client.patch(
+        f"/v1/routing/rules/{rule['id']}", json={"strategy": "weighted"}, headers=tenant.admin
+    )
+    assert weighted.status_code == 200, weighted.text
+    later = [(await new_lead(client, tenant, f"d{i}@prospect.io"))["owner_id"] for i in range(3)]
+    assert later == [bob["id"], cy["id"], bob["id"]]
 
 
 async def test_out_of_office_ends_by_the_clock(

@@ -29,18 +29,34 @@ def rr(**kwargs: Any) -> Rule:
     return Rule("rr_1", "round robin", "round_robin", **kwargs)
 
 
+def decide_at(
+    lead: dict[str, Any],
+    rules: list[Rule],
+    owners: list[Owner],
+    turns: dict[str, int] | None = None,
+    **kwargs: Any,
+) -> Decision:
+    """`decide`, then the picking rule's turn as the service takes it: the next of its count in
+    `turns` (which moves on)."""
+    decision = decide(lead, rules, owners, NOW, **kwargs)
+    if decision.awaits_turn:
+        counts = {} if turns is None else turns
+        rule_id = decision.rule_id or ""
+        decision.at_turn(counts.get(rule_id, 0))
+        counts[rule_id] = counts.get(rule_id, 0) + 1
+    return decision
+
+
 def route_many(rule: Rule, owners: list[Owner], count: int) -> Counter[str]:
-    """Route `count` leads in turn, carrying the rotation state (and open leads) as the
-    service does."""
-    state: dict[str, Any] = {}
+    """Route `count` leads in turn, counting turns (and open leads) as the service does."""
+    turns: dict[str, int] = {}
     loads = {owner.id: owner.open_leads for owner in owners}
     picks: Counter[str] = Counter()
     for _ in range(count):
         current = [Owner(**{**_fields(o), "open_leads": loads[o.id]}) for o in owners]
-        decision = decide(LEAD, [rule], current, {rule.id: state}, NOW)
+        decision = decide_at(LEAD, [rule], current, turns)
         if decision.owner_id is None:
             break
-        state = decision.rotation or state
         loads[decision.owner_id] += 1
         picks[decision.owner_id] += 1
     return picks
@@ -52,13 +68,34 @@ def _fields(owner: Owner) -> dict[str, Any]:
 
 def test_round_robin_takes_turns_in_id_order() -> None:
     owners = [Owner("ow_b"), Owner("ow_a"), Owner("ow_c")]
-    state: dict[str, Any] = {}
-    picks = []
-    for _ in range(7):
-        decision = decide(LEAD, [rr()], owners, {"rr_1": state}, NOW)
-        picks.append(decision.owner_id)
-        state = decision.rotation or {}
-    assert picks == ["ow_a", "ow_b", "ow_c", "ow_a", "ow_b", "ow_c", "ow_a"]
+    turns: dict[str, int] = {}
+    decisions = [decide_at(LEAD, [rr()], owners, turns) for _ in range(7)]
+    assert [d.owner_id for d in decisions] == ["ow_a", "ow_b", "ow_c", "ow_a", "ow_b", "ow_c", "ow_a"]
+    assert [d.turn for d in decisions] == list(range(7))
+    assert decisions[4].explanation()["turn"] == 4  # which turn it was, for the audit
+
+
+def test_a_rotating_pick_waits_for_its_turn() -> None:
+    decision = decide(LEAD, [rr()], [Owner("ow_a"), Owner("ow_b")], NOW)
+    assert decision.awaits_turn
+    assert decision.owner_id is None
+    assert decision.rotation == ("ow_a", "ow_b")
+    decision.at_turn(41)  # any process's 42nd pick of the rule: the same owner
+    assert decision.owner_id == "ow_b"
+    assert not decision.awaits_turn
+
+
+def test_round_robin_shares_stay_even_when_an_owner_leaves_and_returns() -> None:
+    """Turns count picks, not owners: while one of five is away the other four share evenly,
+    and once back the five do again."""
+    team = [Owner(f"ow_{i}") for i in range(5)]
+    away = [Owner("ow_0", active=False), *team[1:]]
+    turns: dict[str, int] = {}
+    first = Counter(decide_at(LEAD, [rr()], team, turns).owner_id for _ in range(100))
+    during = Counter(decide_at(LEAD, [rr()], away, turns).owner_id for _ in range(100))
+    after = Counter(decide_at(LEAD, [rr()], team, turns).owner_id for _ in range(100))
+    assert first == after == {f"ow_{i}": 20 for i in range(5)}
+    assert during == {f"ow_{i}": 25 for i in range(1, 5)}
 
 
 def test_round_robin_is_exactly_fair() -> None:
@@ -74,7 +111,7 @@ def test_round_robin_skips_ineligible_owners_with_reasons() -> None:
         Owner("ow_d"),
         Owner("ow_e", tags=frozenset({"emea"})),
     ]
-    decision = decide(LEAD, [rr(pool_ids=frozenset({"ow_a", "ow_b", "ow_c", "ow_d"}))], owners, {}, NOW)
+    decision = decide_at(LEAD, [rr(pool_ids=frozenset({"ow_a", "ow_b", "ow_c", "ow_d"}))], owners)
     assert decision.owner_id == "ow_d"
     assert decision.candidates == ["ow_d"]
     assert decision.skipped == [
@@ -96,7 +133,7 @@ def test_out_of_office_is_a_window() -> None:
 
 def test_pool_by_tags() -> None:
     owners = [Owner("ow_a", tags=frozenset({"apac"})), Owner("ow_b", tags=frozenset({"emea", "fr"}))]
-    decision = decide(LEAD, [rr(pool_tags=frozenset({"emea"}))], owners, {}, NOW)
+    decision = decide_at(LEAD, [rr(pool_tags=frozenset({"emea"}))], owners)
     assert decision.owner_id == "ow_b"
 
 
@@ -104,13 +141,9 @@ def test_weighted_shares_follow_the_weights_exactly() -> None:
     owners = [Owner("ow_a", weight=3), Owner("ow_b", weight=1)]
     rule = Rule("rr_w", "weighted", "weighted")
     assert route_many(rule, owners, 400) == {"ow_a": 300, "ow_b": 100}
-    # Smooth: never more than the weight in a row.
-    state: dict[str, Any] = {}
-    sequence = []
-    for _ in range(8):
-        decision = decide(LEAD, [rule], owners, {"rr_w": state}, NOW)
-        sequence.append(decision.owner_id)
-        state = decision.rotation or {}
+    # Smooth: the light owner's turn falls mid-period, not after a run of the heavy one.
+    turns: dict[str, int] = {}
+    sequence = [decide_at(LEAD, [rule], owners, turns).owner_id for _ in range(8)]
     assert sequence == ["ow_a", "ow_a", "ow_b", "ow_a"] * 2
 
 
@@ -127,9 +160,10 @@ def test_least_loaded_compares_load_to_capacity() -> None:
         Owner("ow_b", capacity=40, open_leads=12),  # 30%
         Owner("ow_c", open_leads=15),  # no cap: counts against the largest cap (40): 37.5%
     ]
-    decision = decide(LEAD, [Rule("r", "least", "least_loaded")], owners, {}, NOW)
+    decision = decide_at(LEAD, [Rule("r", "least", "least_loaded")], owners)
     assert decision.owner_id == "ow_b"
-    assert decision.rotation is None
+    assert decision.rotation == ()
+    assert decision.turn is None
 
 
 def test_capacity_is_never_exceeded_and_the_next_rule_takes_the_rest() -> None:
@@ -140,13 +174,12 @@ def test_capacity_is_never_exceeded_and_the_next_rule_takes_the_rest() -> None:
         Rule("rr_2", "overflow", "round_robin", pool_tags=frozenset({"overflow"})),
     ]
     loads = {"ow_a": 0, "ow_b": 0, "ow_z": 0}
-    states: dict[str, dict[str, Any]] = {}
+    turns: dict[str, int] = {}
     for _ in range(30):
         owners = [Owner(**{**_fields(o), "open_leads": loads[o.id]}) for o in [*capped, overflow]]
-        decision = decide(LEAD, rules, owners, states, NOW)
+        decision = decide_at(LEAD, rules, owners, turns)
         assert decision.owner_id is not None
         loads[decision.owner_id] += 1
-        states[decision.rule_id or ""] = decision.rotation or {}
     assert loads == {"ow_a": 10, "ow_b": 10, "ow_z": 10}
     assert decision.rules_tried == [
         {"rule_id": "rr_1", "outcome": "no_eligible_owner"},
@@ -180,32 +213,32 @@ def test_territory_then_tie_breaker() -> None:
             capacity=10,
         ),
     ]
-    by_turn = decide(LEAD, [Rule("t", "t", "territory")], owners, {}, NOW)
+    by_turn = decide_at(LEAD, [Rule("t", "t", "territory")], owners)
     assert by_turn.owner_id == "ow_b"
     assert {"owner_id": "ow_a", "reason": "no_territory_match"} in by_turn.skipped
-    by_load = decide(LEAD, [Rule("t", "t", "territory", tie_breaker="least_loaded")], owners, {}, NOW)
+    by_load = decide_at(LEAD, [Rule("t", "t", "territory", tie_breaker="least_loaded")], owners)
     assert by_load.owner_id == "ow_c"
 
 
 def test_account_owner_prefers_who_owns_the_most_of_the_domain() -> None:
     owners = [Owner("ow_a"), Owner("ow_b"), Owner("ow_c", active=False)]
     rule = Rule("acct", "accounts", "account_owner")
-    decision = decide(LEAD, [rule], owners, {}, NOW, account_owners={"ow_a": 1, "ow_b": 4, "ow_c": 9})
+    decision = decide_at(LEAD, [rule], owners, account_owners={"ow_a": 1, "ow_b": 4, "ow_c": 9})
     assert decision.owner_id == "ow_b"
     assert {"owner_id": "ow_c", "reason": "inactive"} in decision.skipped
-    free_mail = decide({**LEAD, "is_free_email": True}, [rule], owners, {}, NOW, account_owners={"ow_b": 4})
+    free_mail = decide_at({**LEAD, "is_free_email": True}, [rule], owners, account_owners={"ow_b": 4})
     assert free_mail.owner_id is None
-    nobody = decide(LEAD, [rule], owners, {}, NOW, account_owners={})
+    nobody = decide_at(LEAD, [rule], owners, account_owners={})
     assert nobody.rules_tried == [{"rule_id": "acct", "outcome": "no_eligible_owner"}]
 
 
 def test_fixed_owner_and_exclusion() -> None:
     owners = [Owner("ow_a"), Owner("ow_b")]
     rule = Rule("fix", "fixed", "owner", owner_id="ow_b")
-    assert decide(LEAD, [rule], owners, {}, NOW).owner_id == "ow_b"
-    excluded = decide(LEAD, [rule], owners, {}, NOW, exclude=frozenset({"ow_b"}))
+    assert decide_at(LEAD, [rule], owners).owner_id == "ow_b"
+    excluded = decide_at(LEAD, [rule], owners, exclude=frozenset({"ow_b"}))
     assert excluded.owner_id is None
-    elsewhere = decide(LEAD, [rr()], owners, {}, NOW, exclude=frozenset({"ow_b"}))
+    elsewhere = decide_at(LEAD, [rr()], owners, exclude=frozenset({"ow_b"}))
     assert elsewhere.owner_id == "ow_a"
     assert {"owner_id": "ow_b", "reason": "excluded"} in elsewhere.skipped
 
@@ -226,8 +259,8 @@ def test_conditions_pick_the_rule_and_nothing_matching_leaves_it_unassigned() ->
         owner_id="ow_b",
     )
     owners = [Owner("ow_a"), Owner("ow_b")]
-    assert decide({**LEAD, "band": "mql"}, [hot, emea], owners, {}, NOW).owner_id == "ow_b"
-    none: Decision = decide({**LEAD, "band": "mql", "country": "US"}, [hot, emea], owners, {}, NOW)
+    assert decide_at({**LEAD, "band": "mql"}, [hot, emea], owners).owner_id == "ow_b"
+    none: Decision = decide_at({**LEAD, "band": "mql", "country": "US"}, [hot, emea], owners)
     assert none.owner_id is None
     assert none.rules_tried == [
         {"rule_id": "hot", "outcome": "not_matched"},

@@ -6,16 +6,18 @@ data-modifying CTEs: the dedupe check, the lead, `lead.created` and `lead.scored
 new lead's band promotes it, its stage move and `lead.stage_changed`.
 
 When the lead goes straight to sales and the decision needs nothing but the cached routing
-config (no capacities to count, no account owners to look up, a round-robin or fixed-owner rule),
-the same statement also assigns it: it advances the rule's rotation on the workspace's routing
-settings row (the UPDATE's row lock serialises concurrent assignments for the length of one
-statement instead of a whole transaction, and PostgreSQL re-evaluates the pick on the row version
-it finally locks, so rotations stay exact), and inserts the lead with that owner, the assignment
-and `lead.assigned`.
+config (no capacities to count, no account owners to look up, a round-robin, weighted or
+fixed-owner rule), the same statement also assigns it: `leadapi_routing_turn` (migration 0011)
+takes the rule's next turn, the pick is that turn of the rule's rotation, and the lead is
+inserted with that owner, the assignment and `lead.assigned`. Nothing here waits for another
+capture's commit: the turn comes from a sequence, and the workspace's routing advisory lock is
+taken shared (config changes take it exclusive).
 
 Each statement checks everything the caller assumed from per-process caches (the active model,
 route_on, the pipeline version, the routing config version): if any changed, nothing is written
-and the caller takes the transactional path.
+and the caller takes the transactional path. The routing config version is checked inside
+`leadapi_routing_turn`, under the advisory lock and with a snapshot of its own, so a config
+change that committed while this statement ran is seen (an owner who left gets no new lead).
 """
 
 from __future__ import annotations
@@ -29,8 +31,8 @@ from typing import Any, cast
 import asyncpg
 from sqlalchemy import (
     ARRAY,
-    Boolean,
     CompoundSelect,
+    Integer,
     Select,
     String,
     Table,
@@ -40,11 +42,13 @@ from sqlalchemy import (
     insert,
     literal,
     literal_column,
+    null,
     select,
-    update,
+    type_coerce,
 )
 from sqlalchemy.dialects.postgresql import JSONB, array
 from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.sql.elements import Grouping
 
 from leadapi.events.models import Event
 from leadapi.leads.models import Lead
@@ -67,16 +71,15 @@ _EVENT_COLUMNS = ("id", "type", "occurred_at", "actor", "data")
 
 @dataclass(frozen=True, slots=True)
 class FastAssignment:
-    """An assignment decided from the cached config, but for the pick of a rotating rule, which
-    the statement makes under the row lock: `candidates` in id order, the first after the rule's
-    last pick (`rotates`), or the one fixed owner."""
+    """An assignment decided from the cached config, but for the pick, which the statement makes
+    by the turn it takes: `rotation` (owner ids, one per turn of a period) at the turn counted
+    by the `turns` sequence, or the one fixed owner (`turns` None)."""
 
     config_version: int
-    rule_id: str
-    candidates: list[str]
-    rotates: bool
-    assignment: dict[str, Any]  # the row, owner_id to be filled in
-    event: dict[str, Any]  # `lead.assigned` (id, type, occurred_at, actor, data), owner_id filled in too
+    rotation: list[str]
+    turns: str | None
+    assignment: dict[str, Any]  # the row, owner_id and the explanation's turn to be filled in
+    event: dict[str, Any]  # `lead.assigned` (id, type, occurred_at, actor, data), filled in too
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,37 +103,38 @@ def _appended(prefix: str, new_lead: Any, data: Any = None) -> Any:
     )
 
 
-def _with_owner(document: str, new_lead: Any) -> Any:
-    """A JSON document parameter with its `owner_id` set to the owner the statement picked."""
-    return func.jsonb_set(
+def _with_pick(document: str, new_lead: Any, picked: Any) -> Any:
+    """A JSON document parameter with the statement's pick set: `owner_id`, and `turn` (null
+    for a fixed owner)."""
+    with_owner = func.jsonb_set(
         bindparam(document, type_=JSONB),
         array([literal_column("'owner_id'")]),
         func.to_jsonb(new_lead.c.owner_id),
     )
+    return func.jsonb_set(
+        with_owner,
+        array([literal_column("'turn'")]),
+        func.coalesce(func.to_jsonb(picked.c.turn), literal_column("'null'::jsonb")),
+    )
 
 
-def _rotation(guards: list[Any]) -> Any:
-    """Advance the rule's rotation under the settings row's lock, returning the pick: the first
-    candidate after the rule's last pick (wrapping around), as routing/engine.py's round robin."""
-    rs = routing_settings
-    candidates = bindparam("_candidates", type_=ARRAY(String))
-    rule = bindparam("_rule", type_=String)
-    last = func.jsonb_extract_path_text(rs.c.rotations, rule, literal_column("'last'"))
-    candidate = func.unnest(candidates).column_valued("candidate")
-    first = select(func.min(candidate)).scalar_subquery()  # candidates come in id order
-    after_last = select(func.min(candidate)).where(candidate > last).scalar_subquery()
-    pick = func.coalesce(after_last, first)
-    rotates = bindparam("_rotates", type_=Boolean)
-    advanced = func.jsonb_set(
-        rs.c.rotations, array([rule]), func.jsonb_build_object(literal_column("'last'"), pick)
+def _pick(guards: list[Any]) -> Any:
+    """The owner: the rotation's entry at the rule's next turn. `leadapi_routing_turn` returns
+    NULL when the routing config changed (or the rule's sequence does not exist yet): then no
+    row, and nothing is written. It runs only when the guards hold, so a lead that is not
+    created (a dedupe match, a stale cache) takes no turn."""
+    turns = bindparam("_turns", type_=String)
+    turned = (
+        select(
+            func.leadapi_routing_turn(_WS, bindparam("_config_version", type_=Integer), turns).label("turn")
+        )
+        .where(*guards)
+        .cte("turned")
     )
-    return (
-        update(rs)
-        .where(rs.c.workspace_id == _WS, rs.c.config_version == bindparam("_config_version"), *guards)
-        .values(rotations=case((rotates, advanced), else_=rs.c.rotations))
-        .returning(case((rotates, last), else_=first).label("owner_id"))
-        .cte("rotated")
-    )
+    rotation = type_coerce(Grouping(bindparam("_rotation", type_=ARRAY(String))), ARRAY(String))
+    owner = rotation[literal(1) + turned.c.turn % func.cardinality(rotation)]
+    turn = case((turns.is_not(None), turned.c.turn), else_=null())
+    return select(owner.label("owner_id"), turn.label("turn")).where(turned.c.turn.is_not(None)).cte("picked")
 
 
 @lru_cache(maxsize=32)
@@ -168,14 +172,14 @@ def _statement(
     if by_email or by_phone:  # with no dedupe key, every capture is a new lead
         matches = _match_ids_statement(by_email, by_phone, False).cte("matches")
         guards.append(~select(matches.c.id).exists())
+    picked = None
     if routed:
-        rotated = _rotation(guards)
-        values = {**lead_values, "owner_id": rotated.c.owner_id}
-        # No ON CONFLICT: a lost insert race fails the whole statement, rotation included, so a
-        # rotation never moves without its lead.
+        picked = _pick(guards)
+        values = {**lead_values, "owner_id": picked.c.owner_id}
+        # No ON CONFLICT: a lost insert race fails the whole statement (its turn is skipped).
         new_lead = (
             insert(leads)
-            .from_select(["workspace_id", *values], select(_WS, *values.values()).select_from(rotated))
+            .from_select(["workspace_id", *values], select(_WS, *values.values()).select_from(picked))
             .returning(leads.c.id, leads.c.owner_id)
             .cte("new_lead")
         )
@@ -204,13 +208,13 @@ def _statement(
             .cte("moved")
         )
         appended.append(_appended("p", new_lead))
-    if routed:
+    if picked is not None:
         assignment_values = {
             c.name: bindparam(f"a_{c.name}", type_=c.type)
             for c in assignments.c
             if c.name not in ("workspace_id", "lead_id", "owner_id", "explanation")
         }
-        assignment_values["explanation"] = _with_owner("a_explanation", new_lead)
+        assignment_values["explanation"] = _with_pick("a_explanation", new_lead, picked)
         appended.append(
             insert(assignments)
             .from_select(
@@ -219,7 +223,7 @@ def _statement(
             )
             .cte("assigned")
         )
-        appended.append(_appended("g", new_lead, _with_owner("g_data", new_lead)))
+        appended.append(_appended("g", new_lead, _with_pick("g_data", new_lead, picked)))
     created = select(literal("new").label("kind"), new_lead.c.id, new_lead.c.owner_id).add_cte(*appended)
     if matches is None:
         return created
@@ -255,7 +259,8 @@ class FastCreate:
     ) -> tuple[str, str | None]:
         """('created', owner id or None), ('matched', None) when someone has a dedupe key, or
         ('raced', None): an insert race was lost, or the scoring model, the routing setting,
-        the pipeline or the routing config changed."""
+        the pipeline or the routing config changed, or a rotating rule has no turn counter yet
+        (the transactional path makes it)."""
         row = capture.row
         promoted, assigned = capture.stage_change is not None, capture.assigned
         sql, order, literals = _compiled(
@@ -271,8 +276,8 @@ class FastCreate:
             params.update(_prefixed("c", capture.stage_change))
             params.update(_prefixed("p", capture.stage_event))
         if assigned is not None:
-            params.update(_config_version=assigned.config_version, _rule=assigned.rule_id)
-            params.update(_candidates=assigned.candidates, _rotates=assigned.rotates)
+            params.update(_config_version=assigned.config_version, _turns=assigned.turns)
+            params["_rotation"] = assigned.rotation
             params.update(_prefixed("a", assigned.assignment))
             params.update(_prefixed("g", assigned.event))
         # SQLAlchemy's jsonb codec on these connections takes JSON text.

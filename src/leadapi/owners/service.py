@@ -53,6 +53,7 @@ class OwnerService:
             "updated_at": now,
         }
         async with self.db.transaction() as conn:
+            await RoutingRepository(conn, principal.workspace_id).hold_back_captures()
             repo = OwnerRepository(conn, principal.workspace_id)
             await self._email_free(repo, data.email, None)
             await repo.add(row)
@@ -91,6 +92,8 @@ class OwnerService:
         if "out_of_office" in changes:
             values.update(self._away(data.out_of_office, now))
         async with self.db.transaction() as conn:
+            # Before reading the owner's open leads: a capture assigning to them commits first.
+            await RoutingRepository(conn, principal.workspace_id).hold_back_captures()
             repo = OwnerRepository(conn, principal.workspace_id)
             row = await repo.get(owner_id, for_update=True)
             if row is None:
@@ -106,6 +109,7 @@ class OwnerService:
 
     async def delete(self, principal: Principal, owner_id: str, *, reassign: bool) -> None:
         async with self.db.transaction() as conn:
+            await RoutingRepository(conn, principal.workspace_id).hold_back_captures()
             repo = OwnerRepository(conn, principal.workspace_id)
             if await repo.get(owner_id, for_update=True) is None:
                 raise not_found("Owner", owner_id)

@@ -1,17 +1,17 @@
 """The routing engine: which owner gets a lead, and why. Pure: no I/O.
 
 The service loads the lead, the workspace's owners (with their open-lead counts), the active
-rules, each rule's rotation state and, for account-owner rules, who owns leads of the lead's
-company domain; it locks what it must and persists what the engine decides. The engine tries
+rules and, for account-owner rules, who owns leads of the lead's company domain; it locks what
+it must and persists what the engine decides. The engine tries
 the rules in order of position: a rule whose condition does not match is passed over; a rule
 that matches but finds no eligible owner is recorded as skipped, and the next one is tried.
 
 Strategies:
-- round_robin: the next eligible pool owner after the last one this rule picked (pool order is
-  owner id order, so every process agrees on it);
-- weighted: smooth weighted round robin (as in nginx): every eligible owner gains its weight,
-  the one with the most wins and pays back the total, so shares follow the weights exactly and
-  picks are spread evenly rather than in runs;
+- round_robin: the eligible pool owners take turns in id order (so every process agrees on it):
+  the rule's n-th pick goes to candidates[n mod len(candidates)];
+- weighted: the same turns over a weighted period: of every sum(weights) turns an owner takes
+  its weight, its k-th turn falling at (k + 1/2) / weight of the period, so shares follow the
+  weights exactly and picks are spread evenly rather than in runs;
 - least_loaded: the lowest open_leads / capacity (owners without a cap count against the largest
   cap in the pool), then the fewest open leads, then id;
 - territory: pool owners with a territory matching the lead, then the rule's tie breaker;
@@ -20,6 +20,12 @@ Strategies:
 - owner: one fixed owner.
 
 Eligible = active, not out of office now, below capacity.
+
+A rotating rule's decision is made in two steps: `decide` finds the rule and its `rotation` (the
+order of turns over one period), the service takes the rule's next turn number from the
+database (a counter that needs no lock: see routing/repository.py), and `Decision.at_turn`
+makes the pick. Because the pick is a pure function of the turn number, concurrent assignments
+never need to wait for each other to rotate fairly.
 """
 
 from __future__ import annotations
@@ -27,6 +33,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
+from math import gcd
 from typing import Any
 
 from leadapi.conditions import FieldSet, Predicate, compile_condition
@@ -137,8 +145,19 @@ class Decision:
     candidates: list[str] = field(default_factory=list)
     skipped: list[dict[str, str]] = field(default_factory=list)
     rules_tried: list[dict[str, str]] = field(default_factory=list)
-    # The picking rule's new rotation state, for the service to store (None: unchanged).
-    rotation: dict[str, Any] | None = None
+    # A rotating rule's turns over one period (owner ids, a weighted owner once per unit of
+    # weight): the pick waits for the rule's turn number (`at_turn`). Empty when decided.
+    rotation: tuple[str, ...] = ()
+    turn: int | None = None  # which of the rule's turns this pick was (0: its first ever)
+
+    @property
+    def awaits_turn(self) -> bool:
+        return bool(self.rotation) and self.turn is None
+
+    def at_turn(self, turn: int) -> None:
+        """Make the rotating rule's pick: its `turn`-th (0-based) since the rotation started."""
+        self.turn = turn
+        self.owner_id = self.rotation[turn % len(self.rotation)]
 
     def explanation(self) -> dict[str, Any]:
         return {
@@ -147,6 +166,7 @@ class Decision:
             "rule_name": self.rule_name,
             "strategy": self.strategy,
             "candidates": self.candidates,
+            "turn": self.turn,
             "skipped": self.skipped,
             "rules_tried": self.rules_tried,
         }
@@ -160,14 +180,14 @@ def decide(
     lead: Mapping[str, Any],
     rules: Sequence[Rule],
     owners: Sequence[Owner],
-    rotations: Mapping[str, Mapping[str, Any]],
     now: datetime,
     account_owners: Mapping[str, int] | None = None,
     exclude: frozenset[str] = frozenset(),
 ) -> Decision:
-    """Route `lead`: `rules` in order; `owners` every owner of the workspace; `rotations` each
-    rotating rule's state; `account_owners` owner id -> how many leads of the lead's company
-    domain they own; `exclude` owners who must not get it (say, the one it is taken from)."""
+    """Route `lead`: `rules` in order; `owners` every owner of the workspace; `account_owners`
+    owner id -> how many leads of the lead's company domain they own; `exclude` owners who must
+    not get it (say, the one it is taken from). When a rotating rule picks, the decision
+    `awaits_turn`: the caller takes the rule's turn number and calls `at_turn`."""
     ordered = sorted(owners, key=lambda o: o.id)
     decision = Decision(owner_id=None)
     for rule in rules:
@@ -185,16 +205,22 @@ def decide(
         if rule.strategy == "account_owner":
             candidates, more = _account_owners(lead, candidates, account_owners or {})
             skipped.extend(more)
-        pick, rotation = _pick(rule, candidates, rotations.get(rule.id) or {})
-        if pick is None:
+        if not candidates:
             decision.rules_tried.append({"rule_id": rule.id, "outcome": "no_eligible_owner"})
             continue
         decision.rules_tried.append({"rule_id": rule.id, "outcome": "assigned"})
-        decision.owner_id = pick.id
         decision.rule_id, decision.rule_name, decision.strategy = rule.id, rule.name, rule.strategy
         decision.candidates = [owner.id for owner in candidates]
         decision.skipped = skipped
-        decision.rotation = rotation
+        strategy = rule.tie_breaker if rule.strategy == "territory" else rule.strategy
+        if strategy == "round_robin":
+            decision.rotation = tuple(decision.candidates)
+        elif strategy == "weighted":
+            decision.rotation = weighted_turns(tuple((owner.id, owner.weight) for owner in candidates))
+        elif strategy == "least_loaded":
+            decision.owner_id = _least_loaded(candidates).id
+        else:  # owner (the one), account_owner (the most leads of the account)
+            decision.owner_id = candidates[0].id
         return decision
     return decision
 
@@ -225,43 +251,22 @@ def _account_owners(
     return keep, dropped
 
 
-def _pick(
-    rule: Rule, candidates: list[Owner], state: Mapping[str, Any]
-) -> tuple[Owner | None, dict[str, Any] | None]:
-    if not candidates:
-        return None, None
-    strategy = rule.strategy
-    if strategy == "territory":
-        strategy = rule.tie_breaker
-    if strategy == "round_robin":
-        return _next_in_turn(candidates, state)
-    if strategy == "weighted":
-        return _smooth_weighted(candidates, state)
-    if strategy == "least_loaded":
-        return _least_loaded(candidates), None
-    return candidates[0], None  # owner (the one), account_owner (most leads of the account)
-
-
-def _next_in_turn(candidates: list[Owner], state: Mapping[str, Any]) -> tuple[Owner, dict[str, Any]]:
-    """The first candidate after the last pick, in id order (wrapping around)."""
-    last = state.get("last")
-    if isinstance(last, str):
-        for owner in candidates:
-            if owner.id > last:
-                return owner, {"last": owner.id}
-    return candidates[0], {"last": candidates[0].id}
-
-
-def _smooth_weighted(candidates: list[Owner], state: Mapping[str, Any]) -> tuple[Owner, dict[str, Any]]:
-    current = state.get("current")
-    weights = {owner.id: owner.weight for owner in candidates}
-    running: dict[str, float] = dict(current) if isinstance(current, Mapping) else {}
-    for owner_id, weight in weights.items():
-        running[owner_id] = float(running.get(owner_id, 0)) + weight
-    # max() keeps the first of equals, and candidates are in id order: ties go to the lowest id.
-    best = max(candidates, key=lambda owner: running[owner.id])
-    running[best.id] -= sum(weights.values())
-    return best, {"current": running}
+@lru_cache(maxsize=256)
+def weighted_turns(weights: tuple[tuple[str, int], ...]) -> tuple[str, ...]:
+    """One period of weighted turns: with the weights divided by their common divisor, an owner
+    of weight w takes w of every sum(weights) turns, its k-th at (k + 1/2) / w of the period
+    (equal times go to the lower id, as `weights` come in id order). Floats are exact enough:
+    equal fractions divide to equal floats, and distinct ones (denominators up to 2 x 1,000) are
+    far apart."""
+    common = 0
+    for _, weight in weights:
+        common = gcd(common, weight)
+    slots = sorted(
+        ((2 * k + 1) / (2 * (weight // common)), index)
+        for index, (_, weight) in enumerate(weights)
+        for k in range(weight // common)
+    )
+    return tuple(weights[index][0] for _, index in slots)
 
 
 def _least_loaded(candidates: list[Owner]) -> Owner:

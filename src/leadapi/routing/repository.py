@@ -1,8 +1,19 @@
-"""Routing rules, settings and assignments, scoped to one workspace."""
+"""Routing rules, settings and assignments, scoped to one workspace.
+
+Rotations (round robin, weighted) count turns: a rule's n-th pick is the n-th turn of its
+rotation (routing/engine.py). On PostgreSQL each rotating rule's counter is a sequence of its
+own, `routing_turns_<rule id>`, created on the rule's first transactional pick and dropped when
+its rotation restarts: `nextval` takes no lock that lasts until commit, so concurrent captures
+rotate without waiting for each other's commits (a row lock held through every commit's WAL
+flush made routing cost twice a capture). A turn taken by a statement that then fails is
+skipped: the rotation moves on one. On SQLite, whose one writer serialises assignments anyway,
+the counters are kept in the settings row's `rotations`.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
@@ -19,12 +30,25 @@ assignments = cast(Table, Assignment.__table__)
 
 DEFAULT_ROUTE_ON = "sql"
 
+# The workspace's routing advisory lock (two-key form: this class, hashtext(workspace id)):
+# one-statement routed captures hold it shared through `leadapi_routing_turn` (migration 0011),
+# changes to what assignments read hold it exclusive (`hold_back_captures`).
+ROUTING_LOCK_CLASS = 19538
+TURNS_PREFIX = "routing_turns_"
+_RULE_ID = re.compile(r"[a-z0-9_]{1,48}")
+
+
+def turns_sequence(rule_id: str) -> str:
+    """The name of a rotating rule's turn counter on PostgreSQL (rule ids are ours: checked, not
+    quoted, as they are spliced into DDL)."""
+    if not _RULE_ID.fullmatch(rule_id):
+        raise ValueError(f"not a rule id: {rule_id!r}")
+    return TURNS_PREFIX + rule_id
+
+
 _WRITE_ASSIGNMENT = text(
     """
-WITH rotated AS (
-    UPDATE routing_settings SET rotations = CAST(:rotations AS jsonb)
-    WHERE workspace_id = :ws AND CAST(:rotations AS jsonb) IS NOT NULL
-), owned AS (
+WITH owned AS (
     UPDATE leads SET owner_id = :l_owner_id, updated_at = :l_updated_at, version = :l_version
     WHERE workspace_id = :ws AND id = :a_lead_id
 ), assigned AS (
@@ -59,9 +83,11 @@ class RoutingRepository:
 
     async def state(self, *, lock: bool) -> RoutingState:
         """The workspace's routing state; with `lock`, its routing lock (the settings row, created
-        on first use) is held until the transaction ends. Every assignment and every change to
-        rules or owners holds it, so rotations advance one at a time, capacities stay exact
-        across processes, and the config version names what processes may cache."""
+        on first use) is held until the transaction ends. Every transactional assignment and every
+        change to what assignments read holds it, so capacities and loads stay exact across
+        processes, and the config version names what processes may cache. (The one-statement
+        capture needs neither: it routes only where no count matters, and checks the version
+        under the advisory lock instead; see `hold_back_captures`.)"""
         stmt = select(settings.c.route_on, settings.c.config_version, settings.c.rotations).where(
             settings.c.workspace_id == self.workspace_id
         )
@@ -77,6 +103,19 @@ class RoutingRepository:
 
     async def lock(self) -> RoutingState:
         return await self.state(lock=True)
+
+    async def hold_back_captures(self) -> None:
+        """Taken first by every change to what assignments read (rules, owners, the pipeline, SLA
+        policies). PostgreSQL: the exclusive side of the workspace's routing advisory lock. It
+        waits for the one-statement routed captures in flight to commit, so this transaction
+        sees their leads (an owner who leaves hands them over too), and holds new ones back
+        until it ends; those then read the new config version with a fresh snapshot and take the
+        transactional path. SQLite's one writer does the same by itself."""
+        if self.conn.dialect.name == "postgresql":
+            await self.conn.execute(
+                text("SELECT pg_advisory_xact_lock(:lock_class, hashtext(:ws))"),
+                {"lock_class": ROUTING_LOCK_CLASS, "ws": self.workspace_id},
+            )
 
     async def _insert_settings(self) -> None:
         values = {"workspace_id": self.workspace_id, "route_on": DEFAULT_ROUTE_ON, "config_version": 0}
@@ -94,15 +133,36 @@ class RoutingRepository:
 
     async def config_changed(self, *, reset_rotation_of: str | None = None) -> None:
         """Rules or owners changed (the caller holds the lock): bump the version caches follow,
-        and start a rule's rotation afresh when its pool or strategy changed."""
+        and start a rule's rotation afresh when its pool or strategy changed (or it is gone)."""
         values: dict[str, Any] = {"config_version": settings.c.config_version + 1}
         if reset_rotation_of is not None:
             state = await self.lock()
             values["rotations"] = {k: v for k, v in state.rotations.items() if k != reset_rotation_of}
+            if self.conn.dialect.name == "postgresql":
+                await self.conn.execute(text(f"DROP SEQUENCE IF EXISTS {turns_sequence(reset_rotation_of)}"))
         await self._update_settings(values)
 
-    async def save_rotation(self, rotations: dict[str, Any]) -> None:
-        await self._update_settings({"rotations": rotations})
+    async def next_turn(self, rule_id: str, state: RoutingState) -> int:
+        """Take a rotating rule's next turn (0: its first), under the routing lock (`state`)."""
+        if self.conn.dialect.name == "postgresql":
+            name = turns_sequence(rule_id)
+            taken = text("SELECT nextval(to_regclass(:name)) - 1")
+            turn = (await self.conn.execute(taken, {"name": name})).scalar()
+            if turn is None:  # the rotation's first pick (the routing lock makes it the only one)
+                await self.conn.execute(text(f"CREATE SEQUENCE IF NOT EXISTS {name}"))
+                turn = (await self.conn.execute(taken, {"name": name})).scalar_one()
+            return int(turn)
+        turn = _stored_turn(state, rule_id)
+        await self._update_settings({"rotations": {**state.rotations, rule_id: {"turn": turn + 1}}})
+        state.rotations[rule_id] = {"turn": turn + 1}  # a second pick in this transaction follows on
+        return turn
+
+    async def peek_turn(self, rule_id: str, state: RoutingState) -> int:
+        """The turn a rotating rule's next pick would take (previews: nothing moves)."""
+        if self.conn.dialect.name == "postgresql":
+            peek = text("SELECT coalesce(pg_sequence_last_value(to_regclass(:name)), 0)")
+            return int((await self.conn.execute(peek, {"name": turns_sequence(rule_id)})).scalar_one())
+        return _stored_turn(state, rule_id)
 
     async def _update_settings(self, values: dict[str, Any]) -> None:
         await self.conn.execute(
@@ -172,14 +232,11 @@ class RoutingRepository:
         assignment: dict[str, Any],
         event: NewEvent,
         event_id: str,
-        rotations: dict[str, Any] | None,
     ) -> None:
-        """PostgreSQL: the lead's owner, the assignment, its event and the rotations in one
-        statement (data-modifying CTEs), as four round trips held the routing lock four times
-        as long."""
+        """PostgreSQL: the lead's owner, the assignment and its event in one statement
+        (data-modifying CTEs), as three round trips held the routing lock three times as long."""
         params: dict[str, Any] = {
             "ws": self.workspace_id,
-            "rotations": None if rotations is None else json.dumps(rotations),
             "explanation": json.dumps(assignment["explanation"]),
             "e_id": event_id,
             "e_type": event.type,
@@ -215,3 +272,9 @@ class RoutingRepository:
                 )
             )
         return [dict(row) for row in (await self.conn.execute(stmt)).mappings()]
+
+
+def _stored_turn(state: RoutingState, rule_id: str) -> int:
+    stored = state.rotations.get(rule_id)
+    turn = stored.get("turn") if isinstance(stored, dict) else None
+    return turn if isinstance(turn, int) else 0

@@ -96,6 +96,13 @@ class Decision(BaseModel):
     rule_name: str | None
     strategy: str | None
     candidates: list[str] = Field(description="The eligible owners the picking rule chose among.")
+    turn: int | None = Field(
+        None,
+        description=(
+            "A rotating rule's (round robin, weighted) count of earlier picks since its rotation "
+            "started: the pick is the turn-th of its turns over the candidates. Null for other strategies."
+        ),
+    )
     skipped: list[SkippedOwner]
     rules_tried: list[RuleTried]
 

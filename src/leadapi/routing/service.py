@@ -1,12 +1,15 @@
 """Routing: rules and settings, and assigning leads to owners inside the caller's transaction.
 
-Every assignment takes the workspace's routing lock (its settings row, FOR UPDATE on
+A transactional assignment takes the workspace's routing lock (its settings row, FOR UPDATE on
 PostgreSQL; SQLite has one writer anyway) after the lead's own lock. The locking read returns
-the rotations and a config version; rules and owners come from a per-process cache of that
-version, open leads are counted only where capacity or load balancing needs them. The engine
-decides (routing/engine.py), and the owner, the assignment with its explanation, the new
-rotations and `lead.assigned` are written in that transaction (one statement on PostgreSQL).
-So several processes rotate fairly, capacities stay exact, and a lead never gets two owners.
+a config version; rules and owners come from a per-process cache of that version, open leads
+are counted only where capacity or load balancing needs them. The engine decides
+(routing/engine.py); a rotating rule's pick takes the rule's next turn (routing/repository.py);
+the owner, the assignment with its explanation and `lead.assigned` are written in that
+transaction (one statement on PostgreSQL). So capacities stay exact and a lead never gets two
+owners. A new lead whose routing needs no counts is assigned by the one-statement capture
+instead (`plan_fast`, leads/fast.py), which takes no lock beyond the advisory one that holds
+config changes off.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from leadapi.leads.fast import FastAssignment
 from leadapi.leads.repository import LeadRepository
 from leadapi.owners.repository import OwnerRepository
 from leadapi.routing import engine
-from leadapi.routing.repository import RoutingRepository, RoutingState
+from leadapi.routing.repository import RoutingRepository, RoutingState, turns_sequence
 from leadapi.routing.schemas import RuleCreate, RuleUpdate
 from leadapi.sla import engine as sla_engine
 from leadapi.sla.repository import SlaRepository
@@ -35,6 +38,9 @@ from leadapi.stages.repository import StageRepository
 from leadapi.workspaces.service import Principal
 
 MAX_RULES = 200
+# The longest rotation the one-statement capture carries as a parameter (weighted rotations
+# are sum(weights) long): longer ones take the transactional path.
+FAST_ROTATION_MAX = 1_000
 # The bands each route_on setting sends to sales (the default model's names; a model with other
 # band names routes only with route_on=created).
 ROUTED_BANDS = {"mql": frozenset({"mql", "sql"}), "sql": frozenset({"sql"})}
@@ -83,6 +89,7 @@ class RoutingConfig:
     owners: list[dict[str, Any]]
     closed_stages: frozenset[str]  # won and lost: leads there are not open leads
     policies: list[sla_engine.Policy]
+    uncounted_owners: list[engine.Owner]  # the engine's view of `owners`, open leads not counted
 
 
 def _assignment_record(
@@ -185,6 +192,7 @@ class RoutingService:
         }
         async with self.db.transaction() as conn:
             repo = RoutingRepository(conn, principal.workspace_id)
+            await repo.hold_back_captures()
             await repo.lock()  # rule changes and assignments do not interleave
             if len(await repo.rules()) >= MAX_RULES:
                 raise ProblemError(409, f"A workspace has at most {MAX_RULES} routing rules.")
@@ -202,6 +210,7 @@ class RoutingService:
             changes["pool"] = data.pool.model_dump() if data.pool else {"owner_ids": [], "tags": []}
         async with self.db.transaction() as conn:
             repo = RoutingRepository(conn, principal.workspace_id)
+            await repo.hold_back_captures()
             await repo.lock()
             row = await repo.rule(rule_id)
             if row is None:
@@ -219,6 +228,7 @@ class RoutingService:
     async def delete_rule(self, principal: Principal, rule_id: str) -> None:
         async with self.db.transaction() as conn:
             repo = RoutingRepository(conn, principal.workspace_id)
+            await repo.hold_back_captures()
             await repo.lock()
             if await repo.rule(rule_id) is None:
                 raise not_found("Routing rule", rule_id)
@@ -284,12 +294,14 @@ class RoutingService:
             return cached
         pipeline = await StageRepository(conn, workspace_id).pipeline()
         policy_rows = await SlaRepository(conn, workspace_id).policies(active_only=True)
+        owners = await OwnerRepository(conn, workspace_id).all()
         config = RoutingConfig(
             version=version,
             rules=await RoutingRepository(conn, workspace_id).rules(active_only=True),
-            owners=await OwnerRepository(conn, workspace_id).all(),
+            owners=owners,
             closed_stages=pipeline.closed,
             policies=[sla_engine.compile_policy(row) for row in policy_rows],
+            uncounted_owners=[_owner_view(row, 0) for row in owners],
         )
         if len(self._configs) > 10_000:
             self._configs.clear()
@@ -303,8 +315,11 @@ class RoutingService:
         lead: Mapping[str, Any],
         state: RoutingState,
         exclude: frozenset[str] = frozenset(),
+        *,
+        take_turn: bool,
     ) -> engine.Decision:
-        """The engine's decision for `lead` under `state` (reads only)."""
+        """The engine's decision for `lead` under `state`; a rotating rule's pick takes the rule's
+        next turn (`take_turn`) or looks at it (a preview: nothing moves)."""
         owners = OwnerRepository(conn, workspace_id)
         config = await self.config(conn, workspace_id, state.config_version)
         rule_rows, owner_rows = config.rules, config.owners
@@ -325,15 +340,19 @@ class RoutingService:
             and any(r["strategy"] == "account_owner" for r in rule_rows)
         ):
             account = await owners.account_owners(domain)
-        return engine.decide(
+        decision = engine.decide(
             lead,
             [self._rule(row) for row in rule_rows],
             [_owner_view(row, loads.get(row["id"], 0)) for row in owner_rows],
-            state.rotations,
             self.clock(),
             account_owners=account,
             exclude=exclude,
         )
+        if decision.awaits_turn and decision.rule_id is not None:
+            routing = RoutingRepository(conn, workspace_id)
+            turns = routing.next_turn if take_turn else routing.peek_turn
+            decision.at_turn(await turns(decision.rule_id, state))
+        return decision
 
     async def route_locked(
         self,
@@ -349,7 +368,7 @@ class RoutingService:
         """Route a lead the caller has locked, in its transaction; returns the lead as it now is.
         When nobody can take it, `lead.unassigned` says so (unless the caller records that)."""
         state = await RoutingRepository(conn, workspace_id).lock()
-        decision = await self.decide(conn, workspace_id, lead, state, exclude)
+        decision = await self.decide(conn, workspace_id, lead, state, exclude, take_turn=True)
         now = self.clock()
         if decision.owner_id is None:
             if record_unassigned:
@@ -357,12 +376,9 @@ class RoutingService:
                 unassigned = NewEvent("lead.unassigned", lead["id"], now, data, actor)
                 await EventRepository(conn, workspace_id).append([unassigned])
             return lead, decision
-        rotations = None
-        if decision.rule_id is not None and decision.rotation is not None:
-            rotations = {**state.rotations, decision.rule_id: decision.rotation}
         config = await self.config(conn, workspace_id, state.config_version)
         updated = await self._assign(
-            conn, workspace_id, lead, decision.owner_id, by, actor, decision.explanation(), config, rotations
+            conn, workspace_id, lead, decision.owner_id, by, actor, decision.explanation(), config
         )
         return updated, decision
 
@@ -376,12 +392,11 @@ class RoutingService:
         actor: str | None,
         explanation: dict[str, Any],
         config: RoutingConfig,
-        rotations: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         """Write an assignment: the lead's owner, the assignment row with its SLA clock (the first
-        policy covering the lead), `lead.assigned` and (when a rotation moved) the new rotations;
-        on PostgreSQL in one statement, because all of it happens while the workspace's routing
-        lock is held. A clock the previous owner had running stops."""
+        policy covering the lead) and `lead.assigned`; on PostgreSQL in one statement, because
+        all of it happens while the workspace's routing lock is held. A clock the previous owner
+        had running stops."""
         now = self.clock()
         if lead.get("owner_id"):
             await SlaRepository(conn, workspace_id).stop_running(lead["id"])
@@ -390,10 +405,8 @@ class RoutingService:
         event = NewEvent("lead.assigned", lead["id"], now, data, actor)
         routing = RoutingRepository(conn, workspace_id)
         if self.db.is_postgres:
-            await routing.write_assignment(values, assignment, event, new_id("event"), rotations)
+            await routing.write_assignment(values, assignment, event, new_id("event"))
         else:
-            if rotations is not None:
-                await routing.save_rotation(rotations)
             await LeadRepository(conn, workspace_id).update(lead["id"], values)
             await routing.add_assignment(assignment)
             await EventRepository(conn, workspace_id).append([event])
@@ -403,9 +416,10 @@ class RoutingService:
         self, workspace_id: str, lead: Mapping[str, Any], now: datetime, actor: str | None
     ) -> FastAssignment | None:
         """The assignment of a new lead, decided from the cached config for the one-statement
-        capture (leads/fast.py), which makes a rotating rule's pick under the row lock; None when
-        the decision needs the database (no cached config, capacities to count, account owners
-        to look up, a rule that balances load or weighs) or when nobody can take the lead."""
+        capture (leads/fast.py), which makes a rotating rule's pick by the turn it takes; None
+        when the decision needs the database (no cached config, capacities to count, account
+        owners to look up, a rule that balances load, a very long weighted rotation) or when
+        nobody can take the lead."""
         config = self._configs.get(workspace_id)
         if config is None or any(row["capacity"] is not None for row in config.owners):
             return None
@@ -416,17 +430,17 @@ class RoutingService:
         ):
             return None
         decision = engine.decide(
-            lead,
-            [self._rule(row) for row in config.rules],
-            [_owner_view(row, 0) for row in config.owners],
-            {},
-            now,
+            lead, [self._rule(row) for row in config.rules], config.uncounted_owners, now
         )
-        if decision.owner_id is None or decision.rule_id is None:
+        if decision.rule_id is None:
             return None
-        rule = next(r for r in config.rules if r["id"] == decision.rule_id)
-        turn = rule["tie_breaker"] if rule["strategy"] == "territory" else rule["strategy"]
-        if turn not in ("round_robin", "owner"):
+        if decision.awaits_turn:
+            if len(decision.rotation) > FAST_ROTATION_MAX:
+                return None
+            rotation, turns = list(decision.rotation), turns_sequence(decision.rule_id)
+        elif decision.strategy == "owner" and decision.owner_id is not None:
+            rotation, turns = [decision.owner_id], None
+        else:  # least_loaded: the counts
             return None
         explanation = {**decision.explanation(), "owner_id": None}  # the statement's pick
         assignment, data = _assignment_record(lead, None, "routing", actor, explanation, config, now)
@@ -439,9 +453,8 @@ class RoutingService:
         }
         return FastAssignment(
             config_version=config.version,
-            rule_id=rule["id"],
-            candidates=decision.candidates,
-            rotates=turn == "round_robin",
+            rotation=rotation,
+            turns=turns,
             assignment={k: v for k, v in assignment.items() if k not in ("lead_id", "owner_id")},
             event=event,
         )
@@ -513,7 +526,7 @@ class RoutingService:
     async def preview(self, principal: Principal, lead: Mapping[str, Any]) -> engine.Decision:
         async with self.db.read() as conn:
             state = await RoutingRepository(conn, principal.workspace_id).state(lock=False)
-            return await self.decide(conn, principal.workspace_id, lead, state)
+            return await self.decide(conn, principal.workspace_id, lead, state, take_turn=False)
 
     async def reassign_owner(
         self, conn: AsyncConnection, workspace_id: str, owner_id: str, actor: str | None

@@ -82,6 +82,7 @@ class SlaService:
         }
         async with self.db.transaction() as conn:
             repo = SlaRepository(conn, principal.workspace_id)
+            await RoutingRepository(conn, principal.workspace_id).hold_back_captures()
             await RoutingRepository(conn, principal.workspace_id).lock()  # assignments read policies
             if len(await repo.policies()) >= MAX_POLICIES:
                 raise ProblemError(409, f"A workspace has at most {MAX_POLICIES} SLA policies.")
@@ -100,6 +101,7 @@ class SlaService:
             changes["business_hours"] = None if hours is None else hours.document()
         async with self.db.transaction() as conn:
             repo = SlaRepository(conn, principal.workspace_id)
+            await RoutingRepository(conn, principal.workspace_id).hold_back_captures()
             await RoutingRepository(conn, principal.workspace_id).lock()
             row = await repo.policy(policy_id)
             if row is None:
@@ -116,6 +118,7 @@ class SlaService:
         """Clocks already running keep their due time; their breach is then a notification."""
         async with self.db.transaction() as conn:
             repo = SlaRepository(conn, principal.workspace_id)
+            await RoutingRepository(conn, principal.workspace_id).hold_back_captures()
             await RoutingRepository(conn, principal.workspace_id).lock()
             if await repo.policy(policy_id) is None:
                 raise not_found("SLA policy", policy_id)

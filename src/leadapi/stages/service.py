@@ -115,6 +115,7 @@ class StageService:
         if errors:
             raise validation_problem(errors)
         async with self.db.transaction() as conn:
+            await RoutingRepository(conn, principal.workspace_id).hold_back_captures()
             repo = StageRepository(conn, principal.workspace_id)
             current = await repo.pipeline(lock=True)
             try:

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.rule_tried import RuleTried
     from ..models.skipped_owner import SkippedOwner
@@ -25,6 +27,8 @@ class Decision:
         rules_tried (list[RuleTried]):
         skipped (list[SkippedOwner]):
         strategy (None | str):
+        turn (int | None | Unset): A rotating rule's (round robin, weighted) count of earlier picks since its rotation
+            started: the pick is the turn-th of its turns over the candidates. Null for other strategies.
     """
 
     candidates: list[str]
@@ -34,6 +38,7 @@ class Decision:
     rules_tried: list[RuleTried]
     skipped: list[SkippedOwner]
     strategy: None | str
+    turn: int | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -61,6 +66,12 @@ class Decision:
         strategy: None | str
         strategy = self.strategy
 
+        turn: int | None | Unset
+        if isinstance(self.turn, Unset):
+            turn = UNSET
+        else:
+            turn = self.turn
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -74,6 +85,8 @@ class Decision:
                 "strategy": strategy,
             }
         )
+        if turn is not UNSET:
+            field_dict["turn"] = turn
 
         return field_dict
 
@@ -127,6 +140,15 @@ class Decision:
 
         strategy = _parse_strategy(d.pop("strategy"))
 
+        def _parse_turn(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        turn = _parse_turn(d.pop("turn", UNSET))
+
         decision = cls(
             candidates=candidates,
             owner_id=owner_id,
@@ -135,6 +157,7 @@ class Decision:
             rules_tried=rules_tried,
             skipped=skipped,
             strategy=strategy,
+            turn=turn,
         )
 
         decision.additional_properties = d
