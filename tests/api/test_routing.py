@@ -11,10 +11,12 @@ from datetime import timedelta
 from typing import Any
 
 import httpx
+import pytest
 from fastapi import FastAPI
 from sqlalchemy import func, select
 
 from leadapi.events.models import Event
+from leadapi.leads.models import Lead
 from leadapi.routing.models import Assignment
 from tests.conftest import Clock, Tenant, make_tenant
 from tests.e2e.test_routing_processes import EXECUTIVES_MODEL
@@ -427,6 +429,39 @@ async def test_deactivating_or_deleting_an_owner_with_open_leads(
     assert deleted.status_code == 204
     remaining = {await owner_of(client, tenant, lead["id"]) for lead in leads}
     assert remaining == {owners[2]["id"]}
+
+
+async def test_a_hand_over_gives_way_to_a_transaction_holding_one_of_the_leads(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    """PostgreSQL: a hand-over holds the routing lock while it locks the owner's leads, and a
+    transaction moving one of them (a forced route, say) locks the lead, then waits for the routing
+    lock. The hand-over gives way (tries again, then 409 with nothing changed) instead of letting
+    the deadlock check abort one of them with a 500."""
+    if not app.state.db.is_postgres:
+        pytest.skip("SQLite has one writer: no other transaction can hold a lead meanwhile")
+    ada, bob = await add_owner(client, tenant, "Ada"), await add_owner(client, tenant, "Bob")
+    await add_rule(client, tenant, name="rr", position=1, strategy="round_robin")
+    await route_on(client, tenant, "created")
+    lead = await new_lead(client, tenant, "held@prospect.io")
+    assert lead["owner_id"] == ada["id"]
+
+    async def leave() -> httpx.Response:
+        inactive = {"active": False}
+        return await client.patch(
+            f"/v1/owners/{ada['id']}", params={"reassign": "true"}, json=inactive, headers=tenant.write
+        )
+
+    async with app.state.db.transaction() as conn:
+        await conn.execute(select(Lead.id).where(Lead.id == lead["id"]).with_for_update())
+        refused = await asyncio.wait_for(leave(), timeout=30)  # a hand-over that waited on: fails
+    assert refused.status_code == 409, refused.text
+    assert "Try again" in refused.json()["detail"]
+    assert (await client.get(f"/v1/owners/{ada['id']}", headers=tenant.read)).json()["active"] is True
+    assert await owner_of(client, tenant, lead["id"]) == ada["id"]
+    moved = await leave()
+    assert moved.status_code == 200, moved.text
+    assert await owner_of(client, tenant, lead["id"]) == bob["id"]
 
 
 async def test_territory_and_account_owner(client: httpx.AsyncClient, tenant: Tenant) -> None:

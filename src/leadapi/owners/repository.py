@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, func, insert, select, update
+from sqlalchemy import Table, delete, func, insert, select, text, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from leadapi.leads.models import Lead
@@ -13,6 +14,14 @@ from leadapi.owners.models import Owner
 
 owners = cast(Table, Owner.__table__)
 leads = cast(Table, Lead.__table__)
+
+# How long a hand-over waits for a lead another transaction holds (below PostgreSQL's default
+# deadlock_timeout of 1 s, so in a lock cycle the hand-over is the one that gives way).
+LOCK_WAIT_MS = 200
+
+
+class LeadsBusyError(Exception):
+    """Another transaction held one of the owner's open leads for longer than LOCK_WAIT_MS."""
 
 
 class OwnerRepository:
@@ -91,7 +100,13 @@ class OwnerRepository:
 
     async def open_leads_locked(self, owner_id: str, closed_stages: frozenset[str]) -> list[dict[str, Any]]:
         """The owner's open leads, locked in one statement (in id order, so concurrent lockers
-        never deadlock) and read as they are under the lock."""
+        never deadlock) and read as they are under the lock.
+
+        A hand-over calls this holding the routing lock, while a transaction that moves one of
+        these leads (a forced route, an SLA escalation, a manual assignment) locks the lead first
+        and then waits for the routing lock: rather than let PostgreSQL's deadlock check abort
+        one of them after a second, this gives up after LOCK_WAIT (LeadsBusyError) and the
+        caller tries again once the other has gone through."""
         stmt = (
             select(leads)
             .where(
@@ -101,9 +116,17 @@ class OwnerRepository:
             )
             .order_by(leads.c.id)
         )
-        if self.conn.dialect.name == "postgresql":
-            stmt = stmt.with_for_update()
-        return [dict(row) for row in (await self.conn.execute(stmt)).mappings()]
+        if self.conn.dialect.name != "postgresql":  # one writer: nothing else holds them
+            return [dict(row) for row in (await self.conn.execute(stmt)).mappings()]
+        await self.conn.execute(text(f"SET LOCAL lock_timeout = '{LOCK_WAIT_MS}ms'"))
+        try:
+            rows = [dict(row) for row in (await self.conn.execute(stmt.with_for_update())).mappings()]
+        except DBAPIError as exc:
+            if getattr(exc.orig, "sqlstate", None) == "55P03":  # lock_not_available
+                raise LeadsBusyError(owner_id) from exc
+            raise
+        await self.conn.execute(text("SET LOCAL lock_timeout = DEFAULT"))
+        return rows
 
     async def account_owners(self, domain: str) -> dict[str, int]:
         """Owner id -> how many of the company domain's leads they hold (won ones too: the

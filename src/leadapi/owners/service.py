@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from leadapi.db import Database
 from leadapi.errors import ProblemError, not_found, validation_problem
 from leadapi.ids import new_id
-from leadapi.owners.repository import OwnerRepository
+from leadapi.owners.repository import LeadsBusyError, OwnerRepository
 from leadapi.owners.schemas import OutOfOffice, OwnerCreate, OwnerUpdate
 from leadapi.routing.repository import RoutingRepository
 from leadapi.routing.service import RoutingService
@@ -29,6 +29,13 @@ def shown(row: Mapping[str, Any], open_leads: int) -> dict[str, Any]:
     if row["away_from"] is not None or row["away_until"] is not None:
         away = {"from": row["away_from"], "until": row["away_until"]}
     return {**row, "out_of_office": away, "open_leads": open_leads}
+
+
+T = TypeVar("T")
+
+# A hand-over that finds one of the owner's leads held by another transaction starts again
+# (see OwnerRepository.open_leads_locked): this many times, then 409.
+HAND_OVER_ATTEMPTS = 5
 
 
 class OwnerService:
@@ -91,9 +98,13 @@ class OwnerService:
             values["territories"] = [t.model_dump(exclude_defaults=True) for t in data.territories or []]
         if "out_of_office" in changes:
             values.update(self._away(data.out_of_office, now))
+        return await _retried(lambda: self._update(principal, owner_id, values, now, reassign))
+
+    async def _update(
+        self, principal: Principal, owner_id: str, values: dict[str, Any], now: datetime, reassign: bool
+    ) -> dict[str, Any]:
         async with self.db.transaction() as conn:
-            # Before reading the owner's open leads: a capture assigning to them commits first.
-            await RoutingRepository(conn, principal.workspace_id).hold_back_captures()
+            await self._lock_routing(conn, principal)
             repo = OwnerRepository(conn, principal.workspace_id)
             row = await repo.get(owner_id, for_update=True)
             if row is None:
@@ -108,8 +119,11 @@ class OwnerService:
         return shown({**row, **values, "updated_at": now}, loads.get(owner_id, 0))
 
     async def delete(self, principal: Principal, owner_id: str, *, reassign: bool) -> None:
+        await _retried(lambda: self._delete(principal, owner_id, reassign))
+
+    async def _delete(self, principal: Principal, owner_id: str, reassign: bool) -> None:
         async with self.db.transaction() as conn:
-            await RoutingRepository(conn, principal.workspace_id).hold_back_captures()
+            await self._lock_routing(conn, principal)
             repo = OwnerRepository(conn, principal.workspace_id)
             if await repo.get(owner_id, for_update=True) is None:
                 raise not_found("Owner", owner_id)
@@ -122,16 +136,25 @@ class OwnerService:
                     extra={"rules": fixed},
                 )
             await self._hand_over(conn, principal, owner_id, reassign, "deleting")
-            # The routing lock before touching rules, as rule changes take it before theirs.
-            await routing.lock()
             await routing.forget_owner(owner_id)
             await repo.delete(owner_id)
             await self._config_changed(conn, principal)
 
     @staticmethod
+    async def _lock_routing(conn: AsyncConnection, principal: Principal) -> None:
+        """First of all in a change that may hand leads over: the one-statement captures in
+        flight commit (hold_back_captures), then the routing lock, before the owner's open leads
+        are read. An assignment that held the lock has committed, so its lead is handed over
+        too; one that waits for it reads the new config version once this commits, and passes
+        the owner by. (Taking the lock after reading the leads let queued assignments give the
+        leaving owner leads that nobody handed over.)"""
+        routing = RoutingRepository(conn, principal.workspace_id)
+        await routing.hold_back_captures()
+        await routing.lock()
+
+    @staticmethod
     async def _config_changed(conn: AsyncConnection, principal: Principal) -> None:
-        """Routing caches owners per config version: bump it (under the routing lock, taken
-        last: a hand-over locks the owner's leads first, as every assigning transaction does)."""
+        """Routing caches owners per config version: bump it (under the routing lock)."""
         routing = RoutingRepository(conn, principal.workspace_id)
         await routing.lock()
         await routing.config_changed()
@@ -165,3 +188,19 @@ class OwnerService:
         if away is None:
             return {"away_from": None, "away_until": None}
         return {"away_from": away.from_ or now, "away_until": away.until}
+
+
+async def _retried(change: Callable[[], Awaitable[T]]) -> T:
+    """A change that may hand leads over, started again while another transaction holds one of
+    them (LeadsBusyError), then 409."""
+    for _ in range(HAND_OVER_ATTEMPTS - 1):
+        try:
+            return await change()
+        except LeadsBusyError:
+            continue
+    try:
+        return await change()
+    except LeadsBusyError:
+        raise ProblemError(
+            409, "Another change is holding one of the owner's open leads; nothing was changed. Try again."
+        ) from None

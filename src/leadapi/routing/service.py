@@ -531,8 +531,8 @@ class RoutingService:
     async def reassign_owner(
         self, conn: AsyncConnection, workspace_id: str, owner_id: str, actor: str | None
     ) -> int:
-        """Route each open lead of an owner who leaves (inactive or deleted) to someone else."""
-        # The leads are locked before the routing lock, as every assigning transaction does.
+        """Route each open lead of an owner who leaves (inactive or deleted) to someone else. The
+        caller holds the routing lock already (OwnerService._lock_routing says why)."""
         closed = (await StageRepository(conn, workspace_id).pipeline()).closed
         open_leads = await OwnerRepository(conn, workspace_id).open_leads_locked(owner_id, closed)
         repo = LeadRepository(conn, workspace_id)
