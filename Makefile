@@ -41,7 +41,7 @@ client: $(STAMP)  ## regenerate the typed Python client in clients/python from o
 		--output-path clients/python --overwrite --meta pdm --config clients/openapi-python-client.yaml
 
 bench: $(STAMP)  ## benchmarks against PostgreSQL, reported as ratios to a bare baseline
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(ARGS)
 
 docker:
 	docker build -t leadapi .
