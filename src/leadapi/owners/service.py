@@ -151,6 +151,11 @@ class OwnerService:
         routing = RoutingRepository(conn, principal.workspace_id)
         await routing.hold_back_captures()
         await routing.lock()
+        # A hand-over routes inside this transaction, and this process caches the config it
+        # reads there under the version it reads. Bumped now (and again at the end), that
+        # version is one no committed state ever has, so neither a rollback nor the changes that
+        # follow the hand-over leave a cached config that others' version matches.
+        await routing.config_changed()
 
     @staticmethod
     async def _config_changed(conn: AsyncConnection, principal: Principal) -> None:
