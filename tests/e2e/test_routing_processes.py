@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import subprocess
 import time
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -36,10 +38,12 @@ EXECUTIVES_MODEL = {
 }
 
 
-@pytest.fixture(scope="module")
-def four_processes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str]]]:
+@contextmanager
+def four_processes_on(database: str, log_dir: Path) -> Iterator[tuple[str, dict[str, str]]]:
+    """`leadapi serve` with four worker processes on a fresh PostgreSQL database of this name:
+    its address and an admin key's headers."""
     require_postgres()
-    url = asyncio.run(fresh_pg_database(DATABASE))
+    url = asyncio.run(fresh_pg_database(database))
     port = free_port()
     env = {
         **os.environ,
@@ -47,22 +51,38 @@ def four_processes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[s
         "LEADAPI_PORT": str(port),
         "LEADAPI_WORKERS": "4",
         "LEADAPI_DB_POOL_SIZE": "10",
+        # 40 connections at most: PostgreSQL's 100 are shared with whatever else runs tests.
+        "LEADAPI_DB_MAX_OVERFLOW": "0",
         "LEADAPI_LOG_LEVEL": "warning",
         "LEADAPI_BOOTSTRAP": "false",
         "LEADAPI_WORKER_INTERVAL": "0.05",
     }
     assert run(env, "migrate").returncode == 0
     key = run(env, "keys", "create", "--scopes", "admin", "--quiet").stdout.strip()
-    log = Path(tmp_path_factory.mktemp("routing") / "serve.log")
+    log = log_dir / "serve.log"
     with log.open("w") as out:
-        process = subprocess.Popen([*LEADAPI, "serve"], env=env, stdout=out, stderr=subprocess.STDOUT)
+        # A session of its own: if the server does not stop, its workers are killed with it.
+        process = subprocess.Popen(
+            [*LEADAPI, "serve"], env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
     try:
         base = f"http://127.0.0.1:{port}"
         wait_until_serving(base, log)
         yield base, {"Authorization": f"Bearer {key}"}
     finally:
         process.terminate()
-        process.wait(timeout=30)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+            raise
+
+
+@pytest.fixture(scope="module")
+def four_processes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str]]]:
+    with four_processes_on(DATABASE, tmp_path_factory.mktemp("routing")) as served:
+        yield served
 
 
 def _activate_executives_model(base: str, headers: dict[str, str]) -> None:

@@ -17,24 +17,19 @@ version check in `leadapi_routing_turn`).
 from __future__ import annotations
 
 import asyncio
-import os
-import signal
-import subprocess
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import asyncpg
 import httpx
 import pytest
 
-from tests.conftest import PG_ADMIN_URL, fresh_pg_database, require_postgres
-from tests.e2e.test_cli import LEADAPI, free_port, run, wait_until_serving
-from tests.e2e.test_routing_processes import _activate_executives_model, _setup
+from tests.conftest import PG_ADMIN_URL
+from tests.e2e.test_routing_processes import _activate_executives_model, _setup, four_processes_on
 
 DATABASE = "leadapi_test_routing_races"
 STORM = 400  # leads captured per storm, warm-up included
@@ -60,42 +55,9 @@ class Storm:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    require_postgres()
-    url = asyncio.run(fresh_pg_database(DATABASE))
-    port = free_port()
-    env = {
-        **os.environ,
-        "LEADAPI_DATABASE_URL": url,
-        "LEADAPI_PORT": str(port),
-        "LEADAPI_WORKERS": "4",
-        "LEADAPI_DB_POOL_SIZE": "10",
-        # 40 connections at most: PostgreSQL's 100 are shared with whatever else runs tests.
-        "LEADAPI_DB_MAX_OVERFLOW": "0",
-        "LEADAPI_LOG_LEVEL": "warning",
-        "LEADAPI_BOOTSTRAP": "false",
-        "LEADAPI_WORKER_INTERVAL": "0.05",
-    }
-    assert run(env, "migrate").returncode == 0
-    key = run(env, "keys", "create", "--scopes", "admin", "--quiet").stdout.strip()
-    log = Path(tmp_path_factory.mktemp("races") / "serve.log")
-    with log.open("w") as out:
-        # A session of its own: if the server does not stop, its workers are killed with it.
-        process = subprocess.Popen(
-            [*LEADAPI, "serve"], env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    try:
-        base, headers = f"http://127.0.0.1:{port}", {"Authorization": f"Bearer {key}"}
-        wait_until_serving(base, log)
+    with four_processes_on(DATABASE, tmp_path_factory.mktemp("races")) as (base, headers):
         _activate_executives_model(base, headers)
         yield base, headers
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-            raise
 
 
 @contextmanager
