@@ -149,8 +149,7 @@ class OwnerService:
         the owner by. (Taking the lock after reading the leads let queued assignments give the
         leaving owner leads that nobody handed over.)"""
         routing = RoutingRepository(conn, principal.workspace_id)
-        await routing.hold_back_captures()
-        await routing.lock()
+        await routing.lock_config()
         # A hand-over routes inside this transaction, and this process caches the config it
         # reads there under the version it reads. Bumped now (and again at the end), that
         # version is one no committed state ever has, so neither a rollback nor the changes that

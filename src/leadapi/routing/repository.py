@@ -117,6 +117,11 @@ class RoutingRepository:
                 {"lock_class": ROUTING_LOCK_CLASS, "ws": self.workspace_id},
             )
 
+    async def lock_config(self) -> RoutingState:
+        """A config writer's locks, in their order: `hold_back_captures`, then the routing lock."""
+        await self.hold_back_captures()
+        return await self.lock()
+
     async def _insert_settings(self) -> None:
         values = {"workspace_id": self.workspace_id, "route_on": DEFAULT_ROUTE_ON, "config_version": 0}
         values["rotations"] = {}

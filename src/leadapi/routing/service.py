@@ -192,8 +192,7 @@ class RoutingService:
         }
         async with self.db.transaction() as conn:
             repo = RoutingRepository(conn, principal.workspace_id)
-            await repo.hold_back_captures()
-            await repo.lock()  # rule changes and assignments do not interleave
+            await repo.lock_config()  # rule changes and assignments do not interleave
             if len(await repo.rules()) >= MAX_RULES:
                 raise ProblemError(409, f"A workspace has at most {MAX_RULES} routing rules.")
             await self._check_rule(conn, principal, row, rule_id=None)
@@ -210,8 +209,7 @@ class RoutingService:
             changes["pool"] = data.pool.model_dump() if data.pool else {"owner_ids": [], "tags": []}
         async with self.db.transaction() as conn:
             repo = RoutingRepository(conn, principal.workspace_id)
-            await repo.hold_back_captures()
-            await repo.lock()
+            await repo.lock_config()
             row = await repo.rule(rule_id)
             if row is None:
                 raise not_found("Routing rule", rule_id)
@@ -228,8 +226,7 @@ class RoutingService:
     async def delete_rule(self, principal: Principal, rule_id: str) -> None:
         async with self.db.transaction() as conn:
             repo = RoutingRepository(conn, principal.workspace_id)
-            await repo.hold_back_captures()
-            await repo.lock()
+            await repo.lock_config()
             if await repo.rule(rule_id) is None:
                 raise not_found("Routing rule", rule_id)
             await repo.delete_rule(rule_id)

@@ -82,8 +82,7 @@ class SlaService:
         }
         async with self.db.transaction() as conn:
             repo = SlaRepository(conn, principal.workspace_id)
-            await RoutingRepository(conn, principal.workspace_id).hold_back_captures()
-            await RoutingRepository(conn, principal.workspace_id).lock()  # assignments read policies
+            await RoutingRepository(conn, principal.workspace_id).lock_config()  # assignments read policies
             if len(await repo.policies()) >= MAX_POLICIES:
                 raise ProblemError(409, f"A workspace has at most {MAX_POLICIES} SLA policies.")
             await self._check(repo, row, policy_id=None)
@@ -101,8 +100,7 @@ class SlaService:
             changes["business_hours"] = None if hours is None else hours.document()
         async with self.db.transaction() as conn:
             repo = SlaRepository(conn, principal.workspace_id)
-            await RoutingRepository(conn, principal.workspace_id).hold_back_captures()
-            await RoutingRepository(conn, principal.workspace_id).lock()
+            await RoutingRepository(conn, principal.workspace_id).lock_config()
             row = await repo.policy(policy_id)
             if row is None:
                 raise not_found("SLA policy", policy_id)
@@ -118,8 +116,7 @@ class SlaService:
         """Clocks already running keep their due time; their breach is then a notification."""
         async with self.db.transaction() as conn:
             repo = SlaRepository(conn, principal.workspace_id)
-            await RoutingRepository(conn, principal.workspace_id).hold_back_captures()
-            await RoutingRepository(conn, principal.workspace_id).lock()
+            await RoutingRepository(conn, principal.workspace_id).lock_config()
             if await repo.policy(policy_id) is None:
                 raise not_found("SLA policy", policy_id)
             await repo.delete_policy(policy_id)
