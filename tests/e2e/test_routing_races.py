@@ -206,37 +206,40 @@ def _team(base: str, headers: dict[str, str], tag: str) -> list[str]:
     )
 
 
-@pytest.mark.parametrize("path", PATHS)
-def test_deactivating_an_owner_mid_storm_leaves_them_no_lead(server: Server, path: str) -> None:
+def _owner_leaves_mid_storm(
+    server: Server, path: str, tag: str, leave: Callable[[httpx.AsyncClient, str], Awaitable[httpx.Response]]
+) -> tuple[Storm, str]:
+    """A storm on `path` over a team of five, during which its first owner `leave`s: the storm,
+    and who left."""
     base, headers = server
-    tag = f"deactivate-{path}"
     team = _team(base, headers, tag)
     with _routing_path(base, headers, path, tag):
+        storm = asyncio.run(_storm(base, headers, tag, lambda admin: leave(admin, team[0])))
+    return storm, team[0]
 
-        async def deactivate(admin: httpx.AsyncClient) -> httpx.Response:
-            return await admin.patch(f"/v1/owners/{team[0]}?reassign=true", json={"active": False})
 
-        storm = asyncio.run(_storm(base, headers, tag, deactivate))
+@pytest.mark.parametrize("path", PATHS)
+def test_deactivating_an_owner_mid_storm_leaves_them_no_lead(server: Server, path: str) -> None:
+    async def deactivate(admin: httpx.AsyncClient, owner_id: str) -> httpx.Response:
+        return await admin.patch(f"/v1/owners/{owner_id}?reassign=true", json={"active": False})
+
+    storm, gone = _owner_leaves_mid_storm(server, path, f"deactivate-{path}", deactivate)
     assert storm.response.status_code == 200, storm.response.text
     assert storm.response.json()["active"] is False
     assert all(lead["band"] == "sql" for lead in storm.leads)
-    _assert_handed_over(storm, team[0])
+    _assert_handed_over(storm, gone)
 
 
 @pytest.mark.parametrize("path", PATHS)
 def test_deleting_an_owner_mid_storm_leaves_them_no_lead(server: Server, path: str) -> None:
-    base, headers = server
-    tag = f"delete-{path}"
-    team = _team(base, headers, tag)
-    with _routing_path(base, headers, path, tag):
+    async def delete(admin: httpx.AsyncClient, owner_id: str) -> httpx.Response:
+        return await admin.delete(f"/v1/owners/{owner_id}?reassign=true")
 
-        async def delete(admin: httpx.AsyncClient) -> httpx.Response:
-            return await admin.delete(f"/v1/owners/{team[0]}?reassign=true")
-
-        storm = asyncio.run(_storm(base, headers, tag, delete))
+    storm, gone = _owner_leaves_mid_storm(server, path, f"delete-{path}", delete)
     assert storm.response.status_code == 204, storm.response.text
-    assert httpx.get(f"{base}/v1/owners/{team[0]}", headers=headers).status_code == 404
-    _assert_handed_over(storm, team[0])
+    base, headers = server
+    assert httpx.get(f"{base}/v1/owners/{gone}", headers=headers).status_code == 404
+    _assert_handed_over(storm, gone)
 
 
 def test_a_committed_pool_change_routes_every_later_capture(server: Server) -> None:
