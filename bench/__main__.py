@@ -201,6 +201,18 @@ def _median_run(runs: list[tuple[float, float, float, int]]) -> tuple[float, flo
     return rps, p50, p99, sum(run[3] for run in runs)
 
 
+def _routing_added(
+    plain_runs: list[tuple[float, float, float, int]], routed_runs: list[tuple[float, float, float, int]]
+) -> float | None:
+    """What routing adds, paired by round: the machine's speed drifts between rounds (on a
+    shared 2-core machine, by half), and a routed run is compared with the plain run made
+    seconds before it, so the drift cancels out of each ratio; the median ratio is reported."""
+    ratios = sorted(
+        plain[0] / routed[0] - 1 for plain, routed in zip(plain_runs, routed_runs, strict=True) if routed[0]
+    )
+    return ratios[len(ratios) // 2] if ratios else None
+
+
 def _percentile(out: str, label: str) -> float:
     match = re.search(rf"^\s+{re.escape(label)}\s+([\d.]+)(us|ms|s)\s*$", out, re.MULTILINE)
     if not match:
@@ -309,10 +321,14 @@ def main() -> int:
             print(f"target: {name} >= {target:.0%} of the baseline's req/s: {verdict} ({ratio:.0%})")
     by_name = {result.name: result for result in results}
     plain, routed = by_name["leadapi POST /v1/leads"], by_name[ROUTED]
-    if routed.requests_per_second:
-        added = plain.requests_per_second / routed.requests_per_second - 1
+    added = _routing_added(runs["leadapi POST /v1/leads"], runs[ROUTED])
+    if added is not None:
         verdict = "met" if added <= ROUTING_TARGET else "NOT met"
-        print(f"target: routing adds <= {ROUTING_TARGET:.0%} to POST /v1/leads: {verdict} (adds {added:.0%})")
+        print(
+            f"target: routing adds <= {ROUTING_TARGET:.0%} to POST /v1/leads: {verdict} (adds {added:.0%}, "
+            "the median of each round's routed run against the plain run just before it; "
+            f"{plain.requests_per_second / routed.requests_per_second - 1:.0%} between the medians above)"
+        )
     if args.routing_only:
         return 0
     mcp = by_name[MCP]
