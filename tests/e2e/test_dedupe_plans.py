@@ -35,7 +35,15 @@ def test_dedupe_goes_to_the_key_in_a_workspace_newer_than_the_statistics() -> No
 
 
 async def _walked_by_dedupe(url: str) -> dict[str, int]:
-    settings = Settings(database_url=url, bootstrap=False, sequencer_interval=0, _env_file=None)
+    settings = Settings(
+        database_url=url,
+        bootstrap=False,
+        sequencer_interval=0,
+        worker_interval=0,
+        sla_sweep_interval=0,
+        webhook_interval=0,
+        _env_file=None,
+    )
     async with serving(create_app(settings)) as app:
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://leadapi.test") as client:
