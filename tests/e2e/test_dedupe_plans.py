@@ -19,7 +19,7 @@ from leadapi.app import create_app
 from leadapi.cli import migrate
 from leadapi.config import Settings
 from leadapi.leads.repository import _match_ids_statement, _match_statement
-from tests.conftest import fresh_pg_database, make_tenant, require_postgres, serving
+from tests.conftest import Tenant, fresh_pg_database, make_tenant, require_postgres, serving
 
 DATABASE = "leadapi_test_dedupe_plans"
 COPIES = 2000
@@ -49,7 +49,7 @@ async def _walked_by_dedupe(url: str) -> dict[str, int]:
         async with httpx.AsyncClient(transport=transport, base_url="http://leadapi.test") as client:
             known, grown = await make_tenant(app, "known"), await make_tenant(app, "grown")
 
-            async def leads(tenant: Any, email: str) -> None:
+            async def leads(tenant: Tenant, email: str) -> None:
                 """A lead, then COPIES more, each with an email of its own."""
                 body = {"email": email, "phone": "+1 415 555 2671", "company": "Acme"}
                 response = await client.post("/v1/leads", json=body, headers=tenant.write)
@@ -68,7 +68,7 @@ async def _walked_by_dedupe(url: str) -> dict[str, int]:
             async with app.state.db.asyncpg_connection() as conn:
                 await conn.execute("ANALYZE leads")
             await leads(grown, "grown@acme.com")  # after the statistics were read
-            walked = {}
+            walked: dict[str, int] = {}
             values = {"_ws": grown.workspace_id, "_email": "new@acme.com", "_phone": "+14155550000"}
             statements = {
                 "capture": _match_ids_statement(True, True, False),
