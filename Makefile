@@ -22,7 +22,7 @@ run: $(STAMP)  ## set up, migrate the embedded SQLite database and serve on 127.
 test: lint pytest  ## the whole suite: lint, types, tests on SQLite and PostgreSQL
 
 pytest: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto $(PYTEST_ARGS)  # on every core: see _SuiteScheduling in tests/conftest.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench migrations

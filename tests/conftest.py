@@ -14,18 +14,25 @@ from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import httpx
 import pytest
 from fastapi import FastAPI
+from xdist.scheduler import LoadScopeScheduling
 
 from leadapi.app import create_app
 from leadapi.cli import migrate
 from leadapi.config import Settings
 
 PG_ADMIN_URL = os.environ.get("LEADAPI_TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-PG_TEST_DB = os.environ.get("LEADAPI_TEST_PG_DB", "leadapi_test")
+# Every test database's name starts with this one. Under pytest-xdist each worker gets its own
+# (leadapi_test_gw0, ...): fresh_pg_database drops a database before it makes it again, so two
+# workers sharing one name would pull it from under each other.
+PG_TEST_DB = os.environ.get("LEADAPI_TEST_PG_DB", "leadapi_test") + (
+    f"_{os.environ['PYTEST_XDIST_WORKER']}" if "PYTEST_XDIST_WORKER" in os.environ else ""
+)
 IN_CI = bool(os.environ.get("CI"))
 
 
@@ -133,6 +140,38 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
+
+
+# Modules whose servers hold many connections at once: the four-process fleet, 40; the webhook
+# crash test's server and workers, about 20.
+CONNECTION_HUNGRY = ("tests/e2e/test_routing_processes.py", "tests/e2e/test_routing_races.py",
+                     "tests/e2e/test_webhook_crash.py")  # fmt: skip
+
+
+class _SuiteScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist ships no types
+    """How `make test` spreads the suite over the cores (pytest-xdist). An end-to-end module's
+    half on one database is one unit of work (its module fixtures start servers once); the
+    connection-hungry modules together are one unit, so they run one at a time and PostgreSQL's
+    100 connections are never overdrawn (those modules hold 40 at most, each worker's session
+    app up to 30). Every other test is a unit of its own. Larger units go out first, so the long
+    end-to-end units start at once and the API tests fill the gaps. (xdist's `loadgroup` cannot
+    do this under pytest 9.2: it renames node ids by a private attribute pytest no longer reads.)
+    """
+
+    def _split_scope(self, nodeid: str) -> str:
+        module = nodeid.split("::", 1)[0]
+        if module in CONNECTION_HUNGRY:
+            return "connection-hungry end-to-end modules"
+        if not module.startswith("tests/e2e/"):
+            return nodeid
+        # A module's SQLite and PostgreSQL halves set up apart anyway (their fixtures are
+        # parametrised by database), so they can go to different workers.
+        params = nodeid.partition("[")[2].rstrip("]").split("-")
+        return f"{module} {next((p for p in params if p in ('sqlite', 'postgresql')), '')}"
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> LoadScopeScheduling | None:
+    return _SuiteScheduling(config, log) if config.getoption("dist") == "load" else None
 
 
 @pytest.fixture(scope="session")

@@ -179,6 +179,20 @@ async def _world(app: FastAPI, client: httpx.AsyncClient) -> World:
     return World(tenant, ids)
 
 
+@pytest.fixture(scope="module")
+async def world(app: FastAPI, client: httpx.AsyncClient) -> World:
+    """One world per database for the whole matrix: every request here must be refused, and the
+    tests that could write check that nothing was written, so no test leaves the next one a
+    different world. (Building it is a dozen requests and a job: per test, it was most of the
+    matrix's time.)"""
+    return await _world(app, client)
+
+
+@pytest.fixture(scope="module")
+async def other_world(app: FastAPI, client: httpx.AsyncClient) -> World:
+    return await _world(app, client)
+
+
 def _fill(text: str, ids: dict[str, str]) -> str:
     for name, value in ids.items():
         text = text.replace("{" + name + "}", value)
@@ -242,8 +256,7 @@ def _assert_problem(response: httpx.Response, status: int) -> None:
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=str)
-async def test_no_key(app: FastAPI, client: httpx.AsyncClient, endpoint: Endpoint) -> None:
-    world = await _world(app, client)
+async def test_no_key(app: FastAPI, client: httpx.AsyncClient, world: World, endpoint: Endpoint) -> None:
     before = await _counts(app, world.tenant.workspace_id)
     response = await client.request(
         endpoint.method, _fill(endpoint.path, world.ids), json=_body(endpoint, world.ids)
@@ -253,8 +266,9 @@ async def test_no_key(app: FastAPI, client: httpx.AsyncClient, endpoint: Endpoin
 
 
 @pytest.mark.parametrize("endpoint", [e for e in ENDPOINTS if WEAKER[e.scope]], ids=str)
-async def test_missing_scope(app: FastAPI, client: httpx.AsyncClient, endpoint: Endpoint) -> None:
-    world = await _world(app, client)
+async def test_missing_scope(
+    app: FastAPI, client: httpx.AsyncClient, world: World, endpoint: Endpoint
+) -> None:
     weaker = getattr(world.tenant, WEAKER[endpoint.scope] or "read")
     before = await _counts(app, world.tenant.workspace_id)
     response = await client.request(
@@ -278,12 +292,12 @@ async def test_missing_scope(app: FastAPI, client: httpx.AsyncClient, endpoint: 
 async def test_bad_bodies(
     app: FastAPI,
     client: httpx.AsyncClient,
+    world: World,
     endpoint: Endpoint,
     content: bytes,
     content_type: str,
     status: int,
 ) -> None:
-    world = await _world(app, client)
     headers = {**getattr(world.tenant, endpoint.scope), "Content-Type": content_type}
     before = await _counts(app, world.tenant.workspace_id)
     response = await client.request(
@@ -295,9 +309,8 @@ async def test_bad_bodies(
 
 @pytest.mark.parametrize("endpoint", WITH_BODY, ids=str)
 async def test_nul_characters_in_the_body_are_refused(
-    app: FastAPI, client: httpx.AsyncClient, endpoint: Endpoint
+    app: FastAPI, client: httpx.AsyncClient, world: World, endpoint: Endpoint
 ) -> None:
-    world = await _world(app, client)
     body = _body(endpoint, world.ids) or {}
     poisoned = {
         key: (value + "\x00" if isinstance(value, str) else [{"email": "nul\x00@acme.com"}])
@@ -320,9 +333,8 @@ async def test_nul_characters_in_the_body_are_refused(
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=str)
 async def test_nul_characters_in_the_url_are_refused(
-    app: FastAPI, client: httpx.AsyncClient, endpoint: Endpoint
+    app: FastAPI, client: httpx.AsyncClient, world: World, endpoint: Endpoint
 ) -> None:
-    world = await _world(app, client)
     headers = getattr(world.tenant, endpoint.scope)
     path = _fill(endpoint.path, world.ids)
     urls = [path + "?q=%00"]
@@ -336,8 +348,9 @@ async def test_nul_characters_in_the_url_are_refused(
 
 
 @pytest.mark.parametrize("endpoint", WITH_BODY, ids=str)
-async def test_oversized_body(app: FastAPI, client: httpx.AsyncClient, endpoint: Endpoint) -> None:
-    world = await _world(app, client)
+async def test_oversized_body(
+    app: FastAPI, client: httpx.AsyncClient, world: World, endpoint: Endpoint
+) -> None:
     limit = app.state.settings.max_body_bytes
     padding = {"note": "x" * (limit + 1)}
     headers = getattr(world.tenant, endpoint.scope)
@@ -352,9 +365,8 @@ async def test_oversized_body(app: FastAPI, client: httpx.AsyncClient, endpoint:
 
 @pytest.mark.parametrize("endpoint", [e for e in WITH_BODY if not e.path.endswith("/batch")], ids=str)
 async def test_wrong_types_and_unknown_fields(
-    app: FastAPI, client: httpx.AsyncClient, endpoint: Endpoint
+    app: FastAPI, client: httpx.AsyncClient, world: World, endpoint: Endpoint
 ) -> None:
-    world = await _world(app, client)
     headers = getattr(world.tenant, endpoint.scope)
     before = await _counts(app, world.tenant.workspace_id)
     body = _body(endpoint, world.ids) or {}
@@ -371,10 +383,9 @@ async def test_wrong_types_and_unknown_fields(
 
 @pytest.mark.parametrize("endpoint", WITH_IDS, ids=str)
 async def test_other_workspace_ids_are_404(
-    app: FastAPI, client: httpx.AsyncClient, endpoint: Endpoint
+    app: FastAPI, client: httpx.AsyncClient, world: World, other_world: World, endpoint: Endpoint
 ) -> None:
-    mine = await _world(app, client)
-    theirs = await _world(app, client)
+    mine, theirs = world, other_world
     before = await _counts(app, theirs.tenant.workspace_id)
     headers = getattr(mine.tenant, endpoint.scope)
     response = await client.request(

@@ -39,7 +39,9 @@ def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def wait_until_serving(base: str, log: Path) -> None:
-    deadline = time.monotonic() + 30
+    # Generous: a bound for a hung server, not a speed test (a slow CI machine with the suite
+    # running on every core took more than 30 s to start four workers).
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
             if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import fresh_pg_database, require_postgres
+from tests.conftest import PG_TEST_DB, fresh_pg_database, require_postgres
 from tests.e2e.test_cli import run
 
 LEADS_CSV = """email,first_name,title,country,company_size,tags,attributes.plan,consent,external_ids.crm
@@ -32,7 +32,7 @@ def cli_env(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, str]:
         url = f"sqlite+aiosqlite:///{tmp_path / 'leadapi.db'}"
     else:
         require_postgres()
-        url = asyncio.run(fresh_pg_database("leadapi_test_transfer"))
+        url = asyncio.run(fresh_pg_database(f"{PG_TEST_DB}_transfer"))
     env = {**os.environ, "LEADAPI_DATABASE_URL": url, "LEADAPI_LOG_LEVEL": "warning"}
     assert run(env, "migrate").returncode == 0
     return env

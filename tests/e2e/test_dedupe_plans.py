@@ -19,9 +19,9 @@ from leadapi.app import create_app
 from leadapi.cli import migrate
 from leadapi.config import Settings
 from leadapi.leads.repository import _match_ids_statement, _match_statement
-from tests.conftest import Tenant, fresh_pg_database, make_tenant, require_postgres, serving
+from tests.conftest import PG_TEST_DB, Tenant, fresh_pg_database, make_tenant, require_postgres, serving
 
-DATABASE = "leadapi_test_dedupe_plans"
+DATABASE = f"{PG_TEST_DB}_dedupe_plans"
 COPIES = 2000
 
 

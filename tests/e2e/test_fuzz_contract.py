@@ -15,7 +15,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 
-from tests.conftest import fresh_pg_database, require_postgres
+from tests.conftest import PG_TEST_DB, fresh_pg_database, require_postgres
 from tests.e2e.test_cli import LEADAPI, free_port, run, wait_until_serving
 
 
@@ -28,7 +28,7 @@ def live(
         url = f"sqlite+aiosqlite:///{tmp / 'fuzz.db'}"
     else:
         require_postgres()
-        url = asyncio.run(fresh_pg_database("leadapi_test_fuzz"))
+        url = asyncio.run(fresh_pg_database(f"{PG_TEST_DB}_fuzz"))
     port = free_port()
     env = {
         "LEADAPI_DATABASE_URL": url,

@@ -26,7 +26,7 @@ from mcp import Client, StdioServerParameters
 from mcp.client.streamable_http import streamable_http_client
 from mcp.types import CallToolResult, TextContent, TextResourceContents
 
-from tests.conftest import fresh_pg_database, require_postgres
+from tests.conftest import PG_TEST_DB, fresh_pg_database, require_postgres
 from tests.e2e.test_cli import LEADAPI, run
 from tests.e2e.test_fuzz_contract import live  # noqa: F401 (a fixture: a live server per database)
 
@@ -137,7 +137,7 @@ def migrated(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, str]:
         url = f"sqlite+aiosqlite:///{tmp_path / 'data' / 'leadapi.db'}"
     else:
         require_postgres()
-        url = asyncio.run(fresh_pg_database("leadapi_test_mcp"))
+        url = asyncio.run(fresh_pg_database(f"{PG_TEST_DB}_mcp"))
     env = {**os.environ, "LEADAPI_DATABASE_URL": url, "LEADAPI_LOG_LEVEL": "warning"}
     env.pop("LEADAPI_API_KEY", None)
     done = run(env, "migrate")

@@ -19,10 +19,10 @@ import asyncpg
 import httpx
 import pytest
 
-from tests.conftest import PG_ADMIN_URL, fresh_pg_database, require_postgres
+from tests.conftest import PG_ADMIN_URL, PG_TEST_DB, fresh_pg_database, require_postgres
 from tests.e2e.test_cli import LEADAPI, free_port, run, wait_until_serving
 
-DATABASE = "leadapi_test_routing_e2e"
+DATABASE = f"{PG_TEST_DB}_routing_e2e"
 # A CEO scores 80 under this model: sales-ready (sql) the moment it is captured.
 EXECUTIVES_MODEL = {
     "name": "Executives are sales-ready",

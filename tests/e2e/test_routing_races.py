@@ -28,10 +28,10 @@ import asyncpg
 import httpx
 import pytest
 
-from tests.conftest import PG_ADMIN_URL
+from tests.conftest import PG_ADMIN_URL, PG_TEST_DB
 from tests.e2e.test_routing_processes import _activate_executives_model, _setup, four_processes_on
 
-DATABASE = "leadapi_test_routing_races"
+DATABASE = f"{PG_TEST_DB}_routing_races"
 STORM = 400  # leads captured per storm, warm-up included
 WARM_UP = 100  # captured at once before the storm: a fifth of them reach each of 5 owners
 IN_FLIGHT = 64  # requests at a time: 16 per process, more than its 10 connections, so some always wait

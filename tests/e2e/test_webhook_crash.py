@@ -19,10 +19,10 @@ import httpx
 import pytest
 import uvicorn
 
-from tests.conftest import fresh_pg_database, require_postgres
+from tests.conftest import PG_TEST_DB, fresh_pg_database, require_postgres
 from tests.e2e.test_cli import LEADAPI, free_port, run, wait_until_serving
 
-DATABASE = "leadapi_test_webhook_crash"
+DATABASE = f"{PG_TEST_DB}_webhook_crash"
 
 
 class SlowReceiver:
