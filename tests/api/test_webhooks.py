@@ -21,6 +21,7 @@ from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from leadapi.services import Services
 from leadapi.webhooks.models import WebhookSubscription
+from leadapi.webhooks.service import WebhookService
 from leadapi.webhooks.transport import TargetError, vet_target
 from tests.api.test_routing import events_of
 from tests.api.webhook_receiver import Receiver, start_receiver
@@ -320,7 +321,12 @@ async def test_public_targets_pass() -> None:
 
 
 async def test_concurrent_workers_send_each_delivery_once_per_attempt(
-    postgres_only: None, app: FastAPI, client: httpx.AsyncClient, tenant: Tenant, receiver: Receiver
+    postgres_only: None,
+    app: FastAPI,
+    client: httpx.AsyncClient,
+    clock: Clock,
+    tenant: Tenant,
+    receiver: Receiver,
 ) -> None:
     await subscribe(client, tenant, f"{receiver.base}/ok", ["lead.created"])
     batch = [{"email": f"many{i}@acme.com"} for i in range(60)]
@@ -328,15 +334,22 @@ async def test_concurrent_workers_send_each_delivery_once_per_attempt(
         await client.post("/v1/leads/batch", json={"leads": batch}, headers=tenant.write)
     ).status_code == 200
     await app.state.sequencer.drain()
-    webhooks = services(app).webhooks
-    while await webhooks.fan_out_once():
+    while await services(app).webhooks.fan_out_once():
         pass
+    # Three senders, as three worker processes have, each with a timeout no slow machine reaches:
+    # the receiver runs on this test's event loop, and a send timed out by a busy loop would be
+    # a failed attempt, not the double send this test is about.
+    senders = [WebhookService(app.state.db, clock, timeout=60, allow_private=True) for _ in range(3)]
 
-    async def worker() -> None:
+    async def worker(webhooks: WebhookService) -> None:
         while await webhooks.deliver_once():
             pass
 
-    await asyncio.gather(worker(), worker(), worker())
+    try:
+        await asyncio.gather(*map(worker, senders))
+    finally:
+        for sender in senders:
+            await sender.close()
     counts = Counter(r.headers["webhook-id"] for r in receiver.at("/ok"))
     assert len(counts) == 60
     assert set(counts.values()) == {1}
