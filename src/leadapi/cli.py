@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import io
 import json
 import os
+import shutil
 import sys
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+import tempfile
+from collections.abc import AsyncIterator, Iterator, Sequence
+from contextlib import AsyncExitStack, asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -115,7 +116,9 @@ async def _lead_services(
 
 async def _import_leads(settings: Settings, args: argparse.Namespace) -> int:
     """Each row is captured by the lead service in its own transaction, as POST /v1/leads does;
-    a refused row is reported and the rest go on."""
+    a refused row is reported and the rest go on. The file is streamed, a row at a time (read
+    twice: a count for the progress bar, then the rows), and refused rows go to --errors as
+    they come, so a file of millions of rows takes no more memory than one of ten."""
     from pydantic import ValidationError
     from rich.console import Console
     from rich.progress import Progress
@@ -127,44 +130,64 @@ async def _import_leads(settings: Settings, args: argparse.Namespace) -> int:
     # What an export holds but a capture does not take (id, score, ...): dropped, so an export
     # imports back; any other unknown column is refused.
     read_only = set(Lead.model_fields) - set(LeadCreate.model_fields)
-    text = sys.stdin.read() if str(args.file) == "-" else args.file.read_text(encoding="utf-8-sig")
-    total = count_rows(io.StringIO(text, newline=""), fmt)
     counts = {"created": 0, "merged": 0, "refused": 0}
-    refused: list[dict[str, Any]] = []
-    async with _lead_services(settings, args.workspace, frozenset({"read", "write"})) as (
-        services,
-        principal,
-    ):
-        with Progress(console=Console(stderr=True), disable=args.quiet, transient=True) as progress:
-            task = progress.add_task(f"importing {total} rows", total=total)
-            for number, document in read_documents(io.StringIO(text, newline=""), fmt):
-                errors: list[dict[str, str]] = []
-                if isinstance(document, RowError):
-                    errors = [{"field": "", "message": str(document)}]
-                else:
-                    fields = {k: v for k, v in document.items() if k not in read_only}
-                    try:
-                        data = LeadCreate.model_validate(fields)
-                        captured = await services.leads.capture(principal, data, overwrite=args.overwrite)
-                        counts["merged" if captured.merged else "created"] += 1
-                    except ValidationError as exc:
-                        errors = validation_errors(exc.errors())
-                    except ProblemError as exc:
-                        errors = list(exc.errors or []) or [{"field": "", "message": exc.detail}]
-                if errors:
-                    counts["refused"] += 1
-                    refused.append({"row": number, "errors": errors})
-                progress.advance(task)
-    if args.errors is not None:
-        args.errors.write_text("".join(json.dumps(r) + "\n" for r in refused))
-    for row in refused[: 0 if args.errors else 10]:
+    shown: list[dict[str, Any]] = []  # the first refused rows, for stderr when there is no --errors
+    async with AsyncExitStack() as stack:
+        source = stack.enter_context(_seekable(args.file))
+        with source.open(encoding="utf-8-sig", newline="") as counting:
+            total = count_rows(counting, fmt)
+        rows = stack.enter_context(source.open(encoding="utf-8-sig", newline=""))
+        errors_out = stack.enter_context(args.errors.open("w")) if args.errors is not None else None
+        services, principal = await stack.enter_async_context(
+            _lead_services(settings, args.workspace, frozenset({"read", "write"}))
+        )
+        progress = stack.enter_context(
+            Progress(console=Console(stderr=True), disable=args.quiet, transient=True)
+        )
+        task = progress.add_task(f"importing {total} rows", total=total)
+        for number, document in read_documents(rows, fmt):
+            errors: list[dict[str, str]] = []
+            if isinstance(document, RowError):
+                errors = [{"field": "", "message": str(document)}]
+            else:
+                fields = {k: v for k, v in document.items() if k not in read_only}
+                try:
+                    data = LeadCreate.model_validate(fields)
+                    captured = await services.leads.capture(principal, data, overwrite=args.overwrite)
+                    counts["merged" if captured.merged else "created"] += 1
+                except ValidationError as exc:
+                    errors = validation_errors(exc.errors())
+                except ProblemError as exc:
+                    errors = list(exc.errors or []) or [{"field": "", "message": exc.detail}]
+            if errors:
+                counts["refused"] += 1
+                if errors_out is not None:
+                    errors_out.write(json.dumps({"row": number, "errors": errors}) + "\n")
+                elif len(shown) < 10:
+                    shown.append({"row": number, "errors": errors})
+            progress.advance(task)
+    for row in shown:
         details = "; ".join(
             f"{e['field']}: {e['message']}" if e["field"] else e["message"] for e in row["errors"]
         )
         print(f"leadapi: row {row['row']}: {details}", file=sys.stderr)
     summary = ", ".join(f"{n} {what}" for what, n in counts.items())
     print(f"leadapi: {total} rows: {summary}", file=sys.stderr)
-    return 3 if refused else 0
+    return 3 if counts["refused"] else 0
+
+
+@contextmanager
+def _seekable(path: Path) -> Iterator[Path]:
+    """The import's input as a file that can be read twice: the file itself, or standard input
+    (`-`) copied to a temporary file in chunks."""
+    if str(path) != "-":
+        yield path
+        return
+    with tempfile.TemporaryDirectory(prefix="leadapi-import-") as spool_dir:
+        spool = Path(spool_dir) / "stdin"
+        with spool.open("wb") as out:
+            shutil.copyfileobj(sys.stdin.buffer, out)
+        yield spool
 
 
 async def _export_leads(settings: Settings, args: argparse.Namespace) -> int:

@@ -9,12 +9,13 @@ import csv
 import io
 import json
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import PG_TEST_DB, fresh_pg_database, require_postgres
-from tests.e2e.test_cli import run
+from tests.e2e.test_cli import LEADAPI, run
 
 LEADS_CSV = """email,first_name,title,country,company_size,tags,attributes.plan,consent,external_ids.crm
 Ada@Analytical-Engines.co.uk,Ada,CTO,united kingdom,250,vip|emea,pro,yes,crm-1
@@ -87,6 +88,29 @@ def test_import_reports_each_refused_row_and_export_round_trips(
     again = run(cli_env, "export", "--format", "ndjson")
     assert [json.loads(line)["email"] for line in again.stdout.splitlines()] == [
         lead["email"] for lead in first
+    ]
+
+
+def test_import_reads_standard_input(cli_env: dict[str, str], tmp_path: Path) -> None:
+    """`-` reads standard input (spooled, so it is read twice like a file: counted, then
+    captured), with a byte order mark as spreadsheet programs write one; refused rows stream to
+    --errors."""
+    errors = tmp_path / "errors.ndjson"
+    result = subprocess.run(
+        [*LEADAPI, "import", "-", "--errors", str(errors), "--quiet"],
+        env=cli_env,
+        input=("\ufeff" + LEADS_CSV).encode(),
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 3, result.stderr
+    assert b"6 rows: 2 created, 1 merged, 3 refused" in result.stderr
+    assert [json.loads(line)["row"] for line in errors.read_text().splitlines()] == [4, 5, 6]
+    exported = run(cli_env, "export")
+    assert sorted(row["email"] for row in csv.DictReader(io.StringIO(exported.stdout))) == [
+        "ada@analytical-engines.co.uk",
+        "grace@navy.example-corp.com",
     ]
 
 
