@@ -21,8 +21,11 @@ run: $(STAMP)  ## set up, migrate the embedded SQLite database and serve on 127.
 
 test: lint pytest  ## the whole suite: lint, types, tests on SQLite and PostgreSQL
 
+# On up to two cores (pytest-xdist; see _SuiteScheduling in tests/conftest.py). Not more: each
+# worker's apps hold up to 30 PostgreSQL connections and the four-process tests 40 more, and
+# PostgreSQL allows 100 (71 seen at once with two workers).
 pytest: $(STAMP)
-	$(BIN)/pytest -n auto $(PYTEST_ARGS)  # on every core: see _SuiteScheduling in tests/conftest.py
+	$(BIN)/pytest -n auto --maxprocesses 2 $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench migrations
