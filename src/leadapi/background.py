@@ -15,6 +15,7 @@ from typing import Any
 
 from leadapi.api.idempotency import purge_expired
 from leadapi.jobs.loop import every
+from leadapi.metrics import queue_depths
 from leadapi.services import Services
 
 
@@ -46,14 +47,27 @@ def loops(services: Services, stop: asyncio.Event) -> list[Coroutine[Any, Any, N
     return [every(interval, fn, stop, name) for interval, fn, name in work if interval > 0]
 
 
-async def run_worker(services: Services) -> None:
-    """`leadapi worker`: the background loops alone, until SIGINT or SIGTERM."""
+async def run_worker(services: Services, metrics_address: tuple[str, int] | None = None) -> None:
+    """`leadapi worker`: the background loops alone, until SIGINT or SIGTERM; with a metrics
+    address, its counters (webhook deliveries, SLA breaches, ...) and the queue depths on
+    /metrics there, as `leadapi serve` has them on its own port."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+
+    async def depths() -> dict[str, int]:
+        async with services.db.read() as conn:
+            return await queue_depths(conn, services.clock())
+
+    def read_depths() -> dict[str, int]:  # on the exporter's thread: the query runs on this loop
+        return asyncio.run_coroutine_threadsafe(depths(), loop).result(timeout=30)
+
+    stop_metrics = None if metrics_address is None else services.metrics.serve(*metrics_address, read_depths)
     try:
         await asyncio.gather(*loops(services, stop))
     finally:
+        if stop_metrics is not None:
+            await asyncio.to_thread(stop_metrics)  # a scrape in flight needs this loop to finish
         await services.webhooks.close()
         await services.db.dispose()

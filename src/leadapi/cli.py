@@ -296,11 +296,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="leadapi", description="Headless lead management API.")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("serve", help="serve the API (settings: LEADAPI_HOST, LEADAPI_PORT, LEADAPI_WORKERS)")
-    sub.add_parser(
+    worker = sub.add_parser(
         "worker",
         help="run the background work alone (event numbering, jobs, time-based rescoring, cleanup); "
         "set LEADAPI_BACKGROUND_IN_SERVE=false on the API processes",
     )
+    worker.add_argument(
+        "--metrics-port", type=int, help="serve Prometheus /metrics on this port (none by default)"
+    )
+    worker.add_argument("--metrics-host", default="127.0.0.1", help="the address it listens on")
     m = sub.add_parser("migrate", help="migrate the database to the latest schema")
     m.add_argument("revision", nargs="?", default="head")
     sub.add_parser("init", help="migrate, and create a workspace and an admin key if there is none")
@@ -386,7 +390,8 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         from leadapi.db import utcnow
         from leadapi.services import build_services
 
-        asyncio.run(run_worker(build_services(settings, utcnow)))
+        address = None if args.metrics_port is None else (args.metrics_host, args.metrics_port)
+        asyncio.run(run_worker(build_services(settings, utcnow), address))
     elif args.command == "migrate":
         migrate(settings, args.revision)
     elif args.command == "init":

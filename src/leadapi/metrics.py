@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import cast
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest, start_http_server
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
@@ -58,17 +58,44 @@ class Metrics:
         )
         self.sla_breaches = Counter("leadapi_sla_breaches", "First-touch SLA breaches recorded.", registry=r)
 
+    def counted(self) -> CollectorRegistry:
+        """This process's metrics, or in multiprocess mode every process's."""
+        if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+            return self.registry
+        registry = CollectorRegistry()
+        MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+        return registry
+
     def exposition(self, depths: dict[str, int]) -> bytes:
-        """The text format: this process's metrics (or, in multiprocess mode, every worker's),
-        plus the queue depths just read."""
-        if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-            registry = CollectorRegistry()
-            MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
-        else:
-            registry = self.registry
+        """The text format: the counted metrics plus the queue depths just read."""
         depth_registry = CollectorRegistry()
         depth_registry.register(_Depths(depths))
-        return generate_latest(registry) + generate_latest(depth_registry)
+        return generate_latest(self.counted()) + generate_latest(depth_registry)
+
+    def serve(self, host: str, port: int, read_depths: Callable[[], dict[str, int]]) -> Callable[[], None]:
+        """Serve /metrics on a port of its own, for `leadapi worker`, which has no HTTP app:
+        prometheus_client's exporter in a thread, the queue depths read at each scrape by
+        `read_depths`. Returns what stops it."""
+        registry = CollectorRegistry(auto_describe=False)
+        registry.register(_Scraped(self, read_depths))
+        server, thread = start_http_server(port, addr=host, registry=registry)
+
+        def stop() -> None:
+            server.shutdown()
+            server.server_close()
+            thread.join()
+
+        return stop
+
+
+class _Scraped(Collector):
+    def __init__(self, metrics: Metrics, read_depths: Callable[[], dict[str, int]]) -> None:
+        self.metrics = metrics
+        self.read_depths = read_depths
+
+    def collect(self) -> Iterator[Metric]:
+        yield from self.metrics.counted().collect()
+        yield from _Depths(self.read_depths()).collect()
 
 
 class _Depths(Collector):

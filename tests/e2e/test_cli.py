@@ -96,7 +96,8 @@ def test_keys_commands(env: dict[str, str]) -> None:
 def test_worker_runs_background_work_the_server_left_to_it(env: dict[str, str], tmp_path: Path) -> None:
     """`leadapi serve` with LEADAPI_BACKGROUND_IN_SERVE=false leaves jobs queued and SLA clocks
     unjudged; a separate `leadapi worker` runs them (here: rescoring every lead after a model
-    activation, and reporting a first-touch breach), and stops cleanly on SIGTERM."""
+    activation, and reporting a first-touch breach), counts them on its own /metrics, and stops
+    cleanly on SIGTERM."""
     env = {
         **env,
         "LEADAPI_BACKGROUND_IN_SERVE": "false",
@@ -149,8 +150,14 @@ def test_worker_runs_background_work_the_server_left_to_it(env: dict[str, str], 
             db.execute("UPDATE assignments SET due_at = '2000-01-01 00:00:00.000000'")
         assert httpx.get(f"{base}/v1/sla/breaches", headers=headers).json()["data"] == []
 
+        metrics_port = free_port()
         with worker_log.open("w") as out:
-            worker = subprocess.Popen([*LEADAPI, "worker"], env=env, stdout=out, stderr=subprocess.STDOUT)
+            worker = subprocess.Popen(
+                [*LEADAPI, "worker", "--metrics-port", str(metrics_port)],
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
         deadline = time.monotonic() + 30
         while (job := httpx.get(job_url, headers=headers).json())["status"] != "succeeded":
             assert job["status"] in ("queued", "running"), job
@@ -163,6 +170,16 @@ def test_worker_runs_background_work_the_server_left_to_it(env: dict[str, str], 
             assert time.monotonic() < deadline, worker_log.read_text()
             time.sleep(0.1)
         assert [b["lead_id"] for b in breaches] == [other["id"]]
+        # The worker's own counts, and the queues as the database has them, on its /metrics.
+        scraped = httpx.get(f"http://127.0.0.1:{metrics_port}/metrics")
+        assert scraped.status_code == 200, worker_log.read_text()
+        samples = {
+            line.rsplit(" ", 1)[0]: float(line.rsplit(" ", 1)[1])
+            for line in scraped.text.splitlines()
+            if line and not line.startswith("#")
+        }
+        assert samples["leadapi_sla_breaches_total"] == 1
+        assert samples['leadapi_queue_depth{queue="jobs"}'] == 0
         worker.terminate()
         assert worker.wait(timeout=15) == 0, worker_log.read_text()
     finally:
