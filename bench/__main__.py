@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import asyncpg
 import httpx
@@ -45,6 +46,20 @@ ASYNC_DSN = DSN.replace("postgresql://", "postgresql+asyncpg://", 1)
 REPORT_LEADS = 1_000_000
 
 
+class Run(NamedTuple):
+    """One measured wrk run. The CPU figures are what the run cost per request: the serving
+    processes' CPU time and PostgreSQL's (every postgres process: backends, WAL writer,
+    autovacuum), read from /proc before and after. On a shared machine whose speed drifts,
+    they say where a difference comes from, which requests per second cannot."""
+
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+    server_cpu_ms: float
+    database_cpu_ms: float
+
+
 @dataclass
 class Result:
     name: str
@@ -53,6 +68,8 @@ class Result:
     p99_ms: float
     errors: int
     ratio: float | None = None
+    server_cpu_ms: float = 0.0  # medians of the rounds' CPU per request (see Run)
+    database_cpu_ms: float = 0.0
 
 
 def run(cmd: list[str], **kwargs: object) -> str:
@@ -153,7 +170,9 @@ def _routing_setup(base: str, key: str) -> None:
 
 
 @contextmanager
-def serving(cmd: list[str], env: dict[str, str], port: int) -> Iterator[None]:
+def serving(cmd: list[str], env: dict[str, str], port: int) -> Iterator[int]:
+    """Runs a server in a session of its own while the block runs; yields the session's id
+    (the CPU its processes use is counted by it)."""
     log = (HERE / "results" / f"server-{port}.log").open("w")
     process = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
@@ -167,7 +186,7 @@ def serving(cmd: list[str], env: dict[str, str], port: int) -> Iterator[None]:
             if process.poll() is not None or time.monotonic() > deadline:
                 raise SystemExit(f"bench: {' '.join(cmd)} did not start; see {log.name}")
             time.sleep(0.2)
-        yield
+        yield process.pid  # start_new_session: the session's id is the leader's pid
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:
@@ -177,40 +196,69 @@ def serving(cmd: list[str], env: dict[str, str], port: int) -> Iterator[None]:
         log.close()
 
 
-def drive(
-    wrk: str, url: str, key: str, script_name: str, args: argparse.Namespace
-) -> tuple[float, float, float, int]:
+def _cpu_seconds(session: int) -> tuple[float, float]:
+    """CPU seconds used so far by the processes of a session, and by PostgreSQL's processes."""
+    tick = os.sysconf("SC_CLK_TCK")
+    server = database = 0
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                name, _, rest = stat.read().rpartition(")")
+        except OSError:  # gone meanwhile
+            continue
+        fields = rest.split()  # from the state on: session is fields[3], utime and stime 11 and 12
+        used = int(fields[11]) + int(fields[12])
+        if int(fields[3]) == session:
+            server += used
+        elif name.endswith("(postgres"):
+            database += used
+    return server / tick, database / tick
+
+
+def drive(wrk: str, url: str, key: str, script_name: str, args: argparse.Namespace, session: int) -> Run:
     env = {**os.environ, "BENCH_KEY": key, "BENCH_SEEDED": str(args.seed)}
     script = str(HERE / script_name)
     base = [wrk, f"-t{args.threads}", f"-c{args.connections}", "-s", script]
     run([*base, f"-d{args.warmup}s", url], env=env)
+    before = _cpu_seconds(session)
     out = run([*base, f"-d{args.duration}s", "--latency", url], env=env)
+    after = _cpu_seconds(session)
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    requests = int(re.search(r"(\d+) requests in", out).group(1)) or 1  # type: ignore[union-attr]
     errors_match = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     errors = int(errors_match.group(1)) if errors_match else 0
     if socket_errors:
         errors += sum(int(g) for g in socket_errors.groups())
-    return rps, _percentile(out, "50%"), _percentile(out, "99%"), errors
+    server_ms, database_ms = ((b - a) / requests * 1000 for a, b in zip(before, after, strict=True))
+    return Run(rps, _percentile(out, "50%"), _percentile(out, "99%"), errors, server_ms, database_ms)
 
 
-def _median_run(runs: list[tuple[float, float, float, int]]) -> tuple[float, float, float, int]:
+def _median_run(runs: list[Run]) -> tuple[float, float, float, int]:
     """The run with the median req/s (its latencies come with it); errors summed over all runs."""
     ordered = sorted(runs)
-    rps, p50, p99, _ = ordered[len(ordered) // 2]
-    return rps, p50, p99, sum(run[3] for run in runs)
+    rps, p50, p99, *_ = ordered[len(ordered) // 2]
+    return rps, p50, p99, sum(run.errors for run in runs)
 
 
-def _routing_added(
-    plain_runs: list[tuple[float, float, float, int]], routed_runs: list[tuple[float, float, float, int]]
-) -> float | None:
+def _median(values: list[float]) -> float:
+    return sorted(values)[len(values) // 2]
+
+
+def _routing_added(plain_runs: list[Run], routed_runs: list[Run]) -> tuple[float, float] | None:
     """What routing adds, paired by round: the machine's speed drifts between rounds (on a
     shared 2-core machine, by half), and a routed run is compared with the plain run made
-    seconds before it, so the drift cancels out of each ratio; the median ratio is reported."""
-    ratios = sorted(
-        plain[0] / routed[0] - 1 for plain, routed in zip(plain_runs, routed_runs, strict=True) if routed[0]
-    )
-    return ratios[len(ratios) // 2] if ratios else None
+    seconds before it, so the drift cancels out of each ratio; the median ratio is reported,
+    in requests per second and in CPU per request (server and PostgreSQL together)."""
+    pairs = [(plain, routed) for plain, routed in zip(plain_runs, routed_runs, strict=True) if routed[0]]
+    if not pairs:
+        return None
+    throughput = [plain[0] / routed[0] - 1 for plain, routed in pairs]
+    cpu = [
+        (routed.server_cpu_ms + routed.database_cpu_ms) / (plain.server_cpu_ms + plain.database_cpu_ms) - 1
+        for plain, routed in pairs
+    ]
+    return _median(throughput), _median(cpu)
 
 
 def _percentile(out: str, label: str) -> float:
@@ -286,32 +334,53 @@ def main() -> int:
     if args.routing_only:
         kept = (scenarios[0][0], "leadapi POST /v1/leads", ROUTED)
         scenarios = [scenario for scenario in scenarios if scenario[0] in kept]
-    runs: dict[str, list[tuple[float, float, float, int]]] = {name: [] for name, *_ in scenarios}
+    runs: dict[str, list[Run]] = {name: [] for name, *_ in scenarios}
     # Both serve at once but are driven in turns (an idle server costs nothing), several rounds,
     # and the median round is reported: single runs on a shared 2-core machine vary by +-20%.
     with (
-        serving(baseline_cmd, {**env, "PYTHONPATH": str(ROOT)}, 8091),
-        serving([leadapi, "serve"], {**env, "LEADAPI_PORT": "8092"}, 8092),
+        serving(baseline_cmd, {**env, "PYTHONPATH": str(ROOT)}, 8091) as baseline_session,
+        serving([leadapi, "serve"], {**env, "LEADAPI_PORT": "8092"}, 8092) as leadapi_session,
     ):
         _routing_setup("http://127.0.0.1:8092", routed_key)
         for round_number in range(1, args.rounds + 1):
             for name, url, scenario_key, script, _ in scenarios:
-                runs[name].append(drive(wrk, url, scenario_key, script, args))
-                print(f"round {round_number}: {name}: {runs[name][-1][0]:.0f} req/s", flush=True)
-    results = [Result(name, *_median_run(runs[name])) for name, *_ in scenarios]
+                session = baseline_session if url.startswith(BASELINE_URL) else leadapi_session
+                measured = drive(wrk, url, scenario_key, script, args, session)
+                runs[name].append(measured)
+                print(
+                    f"round {round_number}: {name}: {measured.requests_per_second:.0f} req/s, CPU per "
+                    f"request {measured.server_cpu_ms:.2f} ms server + {measured.database_cpu_ms:.2f} ms "
+                    "PostgreSQL",
+                    flush=True,
+                )
+    results = [
+        Result(
+            name,
+            *_median_run(runs[name]),
+            server_cpu_ms=_median([run.server_cpu_ms for run in runs[name]]),
+            database_cpu_ms=_median([run.database_cpu_ms for run in runs[name]]),
+        )
+        for name, *_ in scenarios
+    ]
 
     baseline = results[0].requests_per_second
     for result in results:
         result.ratio = result.requests_per_second / baseline if baseline else None
-    print(f"\n{'scenario':<46} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'ratio':>7}")
+    print(
+        f"\n{'scenario':<46} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'ratio':>7}"
+        f" {'CPU ms/req: server':>19} {'PostgreSQL':>11}"
+    )
     for r in results:
         print(
             f"{r.name:<46} {r.requests_per_second:>9.0f} {r.p50_ms:>8.1f} {r.p99_ms:>8.1f} {r.errors:>7} "
-            f"{(r.ratio or 0):>7.2f}"
+            f"{(r.ratio or 0):>7.2f} {r.server_cpu_ms:>19.2f} {r.database_cpu_ms:>11.2f}"
         )
     print(
         f"rounds: {args.rounds} x {args.duration} s each; req/s per round: "
-        + "; ".join(f"{name} " + ", ".join(f"{r[0]:.0f}" for r in runs[name]) for name, *_ in scenarios)
+        + "; ".join(
+            f"{name} " + ", ".join(f"{r.requests_per_second:.0f}" for r in runs[name])
+            for name, *_ in scenarios
+        )
     )
     print()
     for result, (name, *_, target) in zip(results, scenarios, strict=True):
@@ -323,11 +392,13 @@ def main() -> int:
     plain, routed = by_name["leadapi POST /v1/leads"], by_name[ROUTED]
     added = _routing_added(runs["leadapi POST /v1/leads"], runs[ROUTED])
     if added is not None:
-        verdict = "met" if added <= ROUTING_TARGET else "NOT met"
+        throughput, cpu = added
+        verdict = "met" if throughput <= ROUTING_TARGET else "NOT met"
         print(
-            f"target: routing adds <= {ROUTING_TARGET:.0%} to POST /v1/leads: {verdict} (adds {added:.0%}, "
-            "the median of each round's routed run against the plain run just before it; "
-            f"{plain.requests_per_second / routed.requests_per_second - 1:.0%} between the medians above)"
+            f"target: routing adds <= {ROUTING_TARGET:.0%} to POST /v1/leads: {verdict} (adds "
+            f"{throughput:.0%}, the median of each round's routed run against the plain run just before "
+            f"it; {plain.requests_per_second / routed.requests_per_second - 1:.0%} between the medians "
+            f"above; {cpu:+.0%} CPU per request, server and PostgreSQL, paired the same way)"
         )
     if args.routing_only:
         return 0
