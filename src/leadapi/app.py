@@ -26,7 +26,7 @@ from leadapi.errors import PROBLEM_JSON, ProblemError, install_handlers, problem
 from leadapi.events.router import router as events_router
 from leadapi.jobs.router import router as jobs_router
 from leadapi.leads.router import router as leads_router
-from leadapi.metrics import Metrics, RequestMetrics, queue_depths
+from leadapi.metrics import Metrics, RequestMetrics, read_queue_depths
 from leadapi.owners.router import router as owners_router
 from leadapi.reports.router import router as reports_router
 from leadapi.routing.router import lead_router as lead_routing_router
@@ -203,8 +203,7 @@ def _add_metrics(app: FastAPI, db: Database, metrics: Metrics, clock: Callable[[
     async def prometheus_metrics() -> Response:
         """Request counts and latencies, leads created, events ingested, webhook deliveries by
         outcome, SLA breaches, and queue depths, in Prometheus' text format."""
-        async with db.read() as conn:
-            depths = await queue_depths(conn, clock())
+        depths = await read_queue_depths(db, clock())
         return Response(metrics.exposition(depths), media_type=CONTENT_TYPE_LATEST)
 
 

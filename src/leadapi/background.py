@@ -15,7 +15,7 @@ from typing import Any
 
 from leadapi.api.idempotency import purge_expired
 from leadapi.jobs.loop import every
-from leadapi.metrics import queue_depths
+from leadapi.metrics import read_queue_depths
 from leadapi.services import Services
 
 
@@ -56,12 +56,9 @@ async def run_worker(services: Services, metrics_address: tuple[str, int] | None
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
 
-    async def depths() -> dict[str, int]:
-        async with services.db.read() as conn:
-            return await queue_depths(conn, services.clock())
-
     def read_depths() -> dict[str, int]:  # on the exporter's thread: the query runs on this loop
-        return asyncio.run_coroutine_threadsafe(depths(), loop).result(timeout=30)
+        reading = read_queue_depths(services.db, services.clock())
+        return asyncio.run_coroutine_threadsafe(reading, loop).result(timeout=30)
 
     stop_metrics = None if metrics_address is None else services.metrics.serve(*metrics_address, read_depths)
     try:

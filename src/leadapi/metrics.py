@@ -23,6 +23,7 @@ from sqlalchemy import Table, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from leadapi.db import Database
 from leadapi.events.models import Event
 from leadapi.jobs.models import Job
 from leadapi.routing.models import Assignment
@@ -141,6 +142,12 @@ class RequestMetrics:
             method = scope["method"]
             self.metrics.requests.labels(method, template, str(status)).inc()
             self.metrics.latency.labels(method, template).observe(self.clock() - started)
+
+
+async def read_queue_depths(db: Database, now: datetime) -> dict[str, int]:
+    """What a scrape shows as leadapi_queue_depth, whichever process answers it."""
+    async with db.read() as conn:
+        return await queue_depths(conn, now)
 
 
 async def queue_depths(conn: AsyncConnection, now: datetime) -> dict[str, int]:
