@@ -250,10 +250,14 @@ def _routing_added(plain_runs: list[Run], routed_runs: list[Run]) -> tuple[float
     shared 2-core machine, by half), and a routed run is compared with the plain run made
     seconds before it, so the drift cancels out of each ratio; the median ratio is reported,
     in requests per second and in CPU per request (server and PostgreSQL together)."""
-    pairs = [(plain, routed) for plain, routed in zip(plain_runs, routed_runs, strict=True) if routed[0]]
+    pairs = [
+        (plain, routed)
+        for plain, routed in zip(plain_runs, routed_runs, strict=True)
+        if routed.requests_per_second
+    ]
     if not pairs:
         return None
-    throughput = [plain[0] / routed[0] - 1 for plain, routed in pairs]
+    throughput = [plain.requests_per_second / routed.requests_per_second - 1 for plain, routed in pairs]
     cpu = [
         (routed.server_cpu_ms + routed.database_cpu_ms) / (plain.server_cpu_ms + plain.database_cpu_ms) - 1
         for plain, routed in pairs

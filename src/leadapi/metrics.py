@@ -69,17 +69,13 @@ class Metrics:
 
     def exposition(self, depths: dict[str, int]) -> bytes:
         """The text format: the counted metrics plus the queue depths just read."""
-        depth_registry = CollectorRegistry()
-        depth_registry.register(_Depths(depths))
-        return generate_latest(self.counted()) + generate_latest(depth_registry)
+        return generate_latest(self._scraped(lambda: depths))
 
     def serve(self, host: str, port: int, read_depths: Callable[[], dict[str, int]]) -> Callable[[], None]:
         """Serve /metrics on a port of its own, for `leadapi worker`, which has no HTTP app:
         prometheus_client's exporter in a thread, the queue depths read at each scrape by
         `read_depths`. Returns what stops it."""
-        registry = CollectorRegistry(auto_describe=False)
-        registry.register(_Scraped(self, read_depths))
-        server, thread = start_http_server(port, addr=host, registry=registry)
+        server, thread = start_http_server(port, addr=host, registry=self._scraped(read_depths))
 
         def stop() -> None:
             server.shutdown()
@@ -88,8 +84,16 @@ class Metrics:
 
         return stop
 
+    def _scraped(self, read_depths: Callable[[], dict[str, int]]) -> CollectorRegistry:
+        registry = CollectorRegistry(auto_describe=False)
+        registry.register(_Scraped(self, read_depths))
+        return registry
+
 
 class _Scraped(Collector):
+    """What one scrape shows, wherever it is served: the counted metrics, then the queue depths
+    read at that moment."""
+
     def __init__(self, metrics: Metrics, read_depths: Callable[[], dict[str, int]]) -> None:
         self.metrics = metrics
         self.read_depths = read_depths
