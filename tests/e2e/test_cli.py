@@ -93,6 +93,21 @@ def test_keys_commands(env: dict[str, str]) -> None:
     assert missing.stderr.startswith("leadapi: ")
 
 
+def test_worker_metrics_bad_arguments_fail_clearly(env: dict[str, str]) -> None:
+    """A metrics port that is taken, or not a port: one line and an exit code, no traceback."""
+    assert run(env, "migrate").returncode == 0
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        busy = run(env, "worker", "--metrics-port", str(taken.getsockname()[1]))
+    assert (busy.returncode, busy.stderr.count("\n")) == (1, 1), busy.stderr
+    assert busy.stderr.startswith("leadapi: ")
+    assert "in use" in busy.stderr
+    not_a_port = run(env, "worker", "--metrics-port", "ninety")
+    assert not_a_port.returncode == 2  # usage
+    assert "--metrics-port" in not_a_port.stderr
+
+
 def test_worker_runs_background_work_the_server_left_to_it(env: dict[str, str], tmp_path: Path) -> None:
     """`leadapi serve` with LEADAPI_BACKGROUND_IN_SERVE=false leaves jobs queued and SLA clocks
     unjudged; a separate `leadapi worker` runs them (here: rescoring every lead after a model
