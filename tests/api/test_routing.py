@@ -254,6 +254,11 @@ async def test_round_robin_on_creation_with_reasons(
     expected = [owners[i % 3]["id"] for i in range(6)]
     assert [lead["owner_id"] for lead in leads] == expected
     assert [await owner_of(client, tenant, lead["id"]) for lead in leads] == expected
+    # Each reply is the lead as stored, its owner and version included (the one-statement
+    # capture builds it from the copy in `lead.created`, made before the pick).
+    for lead in leads:
+        stored = (await client.get(f"/v1/leads/{lead['id']}", headers=tenant.read)).json()
+        assert {**stored, "merged": False} == lead
     [assignment] = await assignments_of(client, tenant, leads[0]["id"])
     assert assignment["by"] == "routing"
     assert (assignment["owner_id"], assignment["rule_id"], assignment["strategy"]) == (
