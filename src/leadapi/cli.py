@@ -221,24 +221,35 @@ async def _export_leads(settings: Settings, args: argparse.Namespace) -> int:
             out.close()
 
 
-async def _serve_mcp(settings: Settings) -> int:
+async def _serve_mcp(settings: Settings, background: bool = False) -> int:
     """The MCP server on stdin/stdout, acting as the key in LEADAPI_API_KEY (its workspace, its
-    scopes). Standard output carries the protocol alone; messages go to standard error."""
+    scopes). Standard output carries the protocol alone; messages go to standard error. With
+    `background`, the background loops run beside it until the agent hangs up: an agent working
+    a database alone (no `leadapi serve` or `leadapi worker`) still gets its events numbered for
+    the change feed, its webhooks sent and its SLA clocks judged."""
     secret = os.environ.get("LEADAPI_API_KEY", "").strip()
     if not secret:
         print("leadapi: set LEADAPI_API_KEY to the API key the MCP server acts as", file=sys.stderr)
         return 2
+    from leadapi.background import loops
     from leadapi.db import utcnow
     from leadapi.mcp.server import build_server, key_authenticator
     from leadapi.services import build_services
 
     services = build_services(settings, utcnow)
+    stop = asyncio.Event()
+    tasks: list[asyncio.Task[None]] = []
     try:
         if await services.workspaces.authenticate(secret) is None:
             print("leadapi: LEADAPI_API_KEY is unknown or revoked", file=sys.stderr)
             return 1
+        if background:
+            tasks = [asyncio.create_task(loop) for loop in loops(services, stop)]
         await build_server(services, key_authenticator(services, secret)).run_stdio_async()
     finally:
+        stop.set()
+        await asyncio.gather(*tasks)
+        await services.webhooks.close()
         await services.db.dispose()
     return 0
 
@@ -346,7 +357,14 @@ def build_parser() -> argparse.ArgumentParser:
         "serve the MCP server on stdio for an AI agent, as the API key in LEADAPI_API_KEY "
         "(streamable HTTP is at /mcp of `leadapi serve`); exit 2: no key, 1: key unknown"
     )
-    sub.add_parser("mcp", help=mcp_help, description=mcp_help[0].upper() + mcp_help[1:] + ".")
+    mcp = sub.add_parser("mcp", help=mcp_help, description=mcp_help[0].upper() + mcp_help[1:] + ".")
+    mcp.add_argument(
+        "--background",
+        action="store_true",
+        help="also run the background work (numbering events for the change feed, webhooks, SLA "
+        "sweeps, rescoring) until the agent hangs up; for an agent with no `leadapi serve` or "
+        "`leadapi worker` on its database",
+    )
     oa = sub.add_parser("openapi", help="print the OpenAPI document")
     oa.add_argument("--output", "-o", help="write to this file instead of stdout")
     return parser
@@ -416,7 +434,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         written = asyncio.run(_export_leads(settings, args))
         print(f"leadapi: exported {written} leads", file=sys.stderr)
     elif args.command == "mcp":
-        return asyncio.run(_serve_mcp(settings))
+        return asyncio.run(_serve_mcp(settings, args.background))
     elif args.command == "openapi":
         from leadapi.app import create_app
 

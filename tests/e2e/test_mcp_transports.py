@@ -25,6 +25,8 @@ import pytest
 from mcp import Client, StdioServerParameters
 from mcp.client.streamable_http import streamable_http_client
 from mcp.types import CallToolResult, TextContent, TextResourceContents
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from tests.conftest import PG_TEST_DB, fresh_pg_database, require_postgres
 from tests.e2e.test_cli import LEADAPI, run
@@ -226,6 +228,56 @@ def test_stdio_session_writes_what_other_processes_read(migrated: dict[str, str]
     assert [(lead["id"], lead["score"], lead["band"], lead["stage"]) for lead in outside] == [
         (read["lead"]["id"], 85, "sql", "sql")
     ]
+    # Without --background nothing here numbers events for the change feed: they wait for a
+    # `leadapi serve` or `leadapi worker` on the same database.
+    numbered, pending = asyncio.run(event_numbering(env["LEADAPI_DATABASE_URL"]))
+    assert (numbered, pending > 0) == (0, True)
+
+
+async def event_numbering(url: str) -> tuple[int, int]:
+    """(numbered, not yet numbered) events in the database at `url`, read from outside the MCP
+    process."""
+    engine = create_async_engine(url)
+    try:
+        async with engine.connect() as conn:
+            counted = await conn.execute(
+                text("SELECT count(seq), count(*) - count(seq) FROM events WHERE lead_id IS NOT NULL")
+            )
+            numbered, pending = counted.one()
+            return numbered, pending
+    finally:
+        await engine.dispose()
+
+
+def test_stdio_with_background_numbers_the_session_events(migrated: dict[str, str]) -> None:
+    """`leadapi mcp --background`, for an agent working a database alone: the events its calls
+    append are numbered for the change feed while the session is open (without the flag they
+    wait for a `leadapi serve` or `leadapi worker`: the session test above), and hanging up ends
+    the process with its loops."""
+    env = migrated
+    url = env["LEADAPI_DATABASE_URL"]
+    key = run(env, "keys", "create", "--scopes", "read,write", "--name", "agent", "--quiet").stdout.strip()
+    server_env = {
+        "LEADAPI_DATABASE_URL": url,
+        "LEADAPI_API_KEY": key,
+        "LEADAPI_SEQUENCER_INTERVAL": "0.05",
+        "LEADAPI_LOG_LEVEL": "warning",
+    }
+    command = ["-m", "leadapi.cli", "mcp", "--background"]
+    params = StdioServerParameters(command=sys.executable, args=command, env=server_env)
+
+    async def session() -> tuple[int, int]:
+        async with asyncio.timeout(DEADLINE), Client(params) as agent:
+            lead = {"email": "ada@background-corp.com", **EXEC}
+            answer(await agent.call_tool("create_lead", {"lead": lead}))
+            numbering = await event_numbering(url)
+            while numbering[1]:  # bounded by DEADLINE: the loop runs every 0.05 s
+                await asyncio.sleep(0.05)
+                numbering = await event_numbering(url)
+            return numbering
+
+    numbered, pending = asyncio.run(session())
+    assert (numbered, pending) == (2, 0)  # lead.created and lead.scored
 
 
 def test_stdio_exit_codes(sqlite_env: dict[str, str]) -> None:
