@@ -6,13 +6,14 @@ Scores follow the default model by hand: a VP in the US is 35 (not ready), a /pr
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
 from fastapi import FastAPI
 
 from tests.api.test_routing import add_owner, add_rule, events_of, new_lead, route_on
-from tests.conftest import Tenant
+from tests.conftest import Clock, Tenant
 
 
 async def post_event(
@@ -300,3 +301,52 @@ async def test_stage_history_pages(client: httpx.AsyncClient, tenant: Tenant) ->
     assert [m["to_stage"] for m in first["data"] + rest["data"]] == ["opportunity", "accepted", "sql", "mql"]
     bad = await client.get(url, params={"cursor": "not-a-cursor"}, headers=tenant.read)
     assert bad.status_code == 400
+
+
+async def test_a_lead_says_since_when_it_is_in_its_stage_and_when_it_first_acted(
+    client: httpx.AsyncClient, tenant: Tenant, clock: Clock
+) -> None:
+    """`stage_entered_at` moves with the stage (a refused move leaves it); `first_activity_at` is
+    the first behaviour event's time and stays. Both filter and sort the list, as the lead's
+    other times do: "in this stage for more than two days" is one query."""
+    stays = await new_lead(client, tenant, "stays@since.io")
+    lead = await new_lead(client, tenant, "moves@since.io")
+    assert (lead["stage_entered_at"], lead["first_activity_at"]) == (lead["created_at"], None)
+    with clock.travel(hours=2):
+        first = await client.post(
+            f"/v1/leads/{lead['id']}/events", json={"type": "page_view"}, headers=tenant.write
+        )
+        assert first.status_code == 201, first.text
+    with clock.travel(hours=5):
+        await post_event(client, tenant, lead["id"], "page_view")
+    with clock.travel(days=3):
+        moved = await move(client, tenant, lead["id"], to="opportunity")
+        assert moved.status_code == 200, moved.text
+        refused = await move(client, tenant, lead["id"], to="mql")
+        assert refused.status_code == 409
+    read = await get_lead(client, tenant, lead["id"])
+    assert when(read["stage_entered_at"]) == when(moved.json()["change"]["at"]) > when(lead["created_at"])
+    assert when(read["first_activity_at"]) == when(first.json()["occurred_at"])
+    assert when(read["last_activity_at"]) > when(read["first_activity_at"])
+    assert (await get_lead(client, tenant, stays["id"]))["stage_entered_at"] == stays["created_at"]
+
+    two_days_after = (when(lead["created_at"]) + timedelta(days=2)).isoformat()
+    listed = await client.get(
+        "/v1/leads",
+        params={"email[in]": "stays@since.io,moves@since.io", "stage_entered_at[lt]": two_days_after},
+        headers=tenant.read,
+    )
+    assert listed.status_code == 200, listed.text
+    assert [found["id"] for found in listed.json()["data"]] == [stays["id"]]
+    active = await client.get("/v1/leads", params={"first_activity_at[exists]": "true"}, headers=tenant.read)
+    assert [found["id"] for found in active.json()["data"]] == [lead["id"]]
+    newest_stay_first = await client.get(
+        "/v1/leads",
+        params={"email[in]": "stays@since.io,moves@since.io", "sort": "-stage_entered_at"},
+        headers=tenant.read,
+    )
+    assert [found["id"] for found in newest_stay_first.json()["data"]] == [lead["id"], stays["id"]]
+
+
+def when(value: str) -> datetime:
+    return datetime.fromisoformat(value)

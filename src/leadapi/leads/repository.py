@@ -64,6 +64,8 @@ LEAD_FIELDS: dict[str, FieldSpec] = {
     "scored_at": FieldSpec("scored_at", "datetime"),
     "last_activity_at": FieldSpec("last_activity_at", "datetime"),
     "first_touch_at": FieldSpec("first_touch_at", "datetime"),
+    "first_activity_at": FieldSpec("first_activity_at", "datetime"),
+    "stage_entered_at": FieldSpec("stage_entered_at", "datetime"),
     "version": FieldSpec("version", "int"),
     "consent": FieldSpec("consent", "bool"),
     "unsubscribed": FieldSpec("unsubscribed", "bool"),

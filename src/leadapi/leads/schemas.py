@@ -161,6 +161,12 @@ class Lead(BaseModel):
     first_touch_at: datetime | None = Field(
         description="When sales first touched the lead (a touch-type event, or acceptance)."
     )
+    first_activity_at: datetime | None = Field(
+        description="When the lead's first behaviour event after its capture happened."
+    )
+    stage_entered_at: datetime | None = Field(
+        description="When the lead entered its current stage: with `stage`, how long it has been there."
+    )
     domain: str | None = Field(description="Company domain: the website's, else a work email's.")
     is_free_email: bool
     seniority: Seniority

@@ -33,6 +33,7 @@ class Lead:
         domain (None | str): Company domain: the website's, else a work email's.
         email (None | str):
         external_ids (LeadExternalIds):
+        first_activity_at (datetime.datetime | None): When the lead's first behaviour event after its capture happened.
         first_name (None | str):
         first_touch_at (datetime.datetime | None): When sales first touched the lead (a touch-type event, or
             acceptance).
@@ -52,6 +53,8 @@ class Lead:
         seniority (LeadSeniority):
         source (None | str):
         stage (str):
+        stage_entered_at (datetime.datetime | None): When the lead entered its current stage: with `stage`, how long it
+            has been there.
         tags (list[str]):
         title (None | str):
         unsubscribed (bool):
@@ -77,6 +80,7 @@ class Lead:
     domain: None | str
     email: None | str
     external_ids: LeadExternalIds
+    first_activity_at: datetime.datetime | None
     first_name: None | str
     first_touch_at: datetime.datetime | None
     fit_score: float | None
@@ -95,6 +99,7 @@ class Lead:
     seniority: LeadSeniority
     source: None | str
     stage: str
+    stage_entered_at: datetime.datetime | None
     tags: list[str]
     title: None | str
     unsubscribed: bool
@@ -141,6 +146,12 @@ class Lead:
         email = self.email
 
         external_ids = self.external_ids.to_dict()
+
+        first_activity_at: None | str
+        if isinstance(self.first_activity_at, datetime.datetime):
+            first_activity_at = self.first_activity_at.isoformat()
+        else:
+            first_activity_at = self.first_activity_at
 
         first_name: None | str
         first_name = self.first_name
@@ -201,6 +212,12 @@ class Lead:
 
         stage = self.stage
 
+        stage_entered_at: None | str
+        if isinstance(self.stage_entered_at, datetime.datetime):
+            stage_entered_at = self.stage_entered_at.isoformat()
+        else:
+            stage_entered_at = self.stage_entered_at
+
         tags = self.tags
 
         title: None | str
@@ -246,6 +263,7 @@ class Lead:
                 "domain": domain,
                 "email": email,
                 "external_ids": external_ids,
+                "first_activity_at": first_activity_at,
                 "first_name": first_name,
                 "first_touch_at": first_touch_at,
                 "fit_score": fit_score,
@@ -264,6 +282,7 @@ class Lead:
                 "seniority": seniority,
                 "source": source,
                 "stage": stage,
+                "stage_entered_at": stage_entered_at,
                 "tags": tags,
                 "title": title,
                 "unsubscribed": unsubscribed,
@@ -354,6 +373,21 @@ class Lead:
         email = _parse_email(d.pop("email"))
 
         external_ids = LeadExternalIds.from_dict(d.pop("external_ids"))
+
+        def _parse_first_activity_at(data: object) -> datetime.datetime | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                first_activity_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return first_activity_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None, data)
+
+        first_activity_at = _parse_first_activity_at(d.pop("first_activity_at"))
 
         def _parse_first_name(data: object) -> None | str:
             if data is None:
@@ -485,6 +519,21 @@ class Lead:
 
         stage = d.pop("stage")
 
+        def _parse_stage_entered_at(data: object) -> datetime.datetime | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                stage_entered_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return stage_entered_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None, data)
+
+        stage_entered_at = _parse_stage_entered_at(d.pop("stage_entered_at"))
+
         tags = cast(list[str], d.pop("tags"))
 
         def _parse_title(data: object) -> None | str:
@@ -555,6 +604,7 @@ class Lead:
             domain=domain,
             email=email,
             external_ids=external_ids,
+            first_activity_at=first_activity_at,
             first_name=first_name,
             first_touch_at=first_touch_at,
             fit_score=fit_score,
@@ -573,6 +623,7 @@ class Lead:
             seniority=seniority,
             source=source,
             stage=stage,
+            stage_entered_at=stage_entered_at,
             tags=tags,
             title=title,
             unsubscribed=unsubscribed,

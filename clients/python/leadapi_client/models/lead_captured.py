@@ -33,6 +33,7 @@ class LeadCaptured:
         domain (None | str): Company domain: the website's, else a work email's.
         email (None | str):
         external_ids (LeadCapturedExternalIds):
+        first_activity_at (datetime.datetime | None): When the lead's first behaviour event after its capture happened.
         first_name (None | str):
         first_touch_at (datetime.datetime | None): When sales first touched the lead (a touch-type event, or
             acceptance).
@@ -53,6 +54,8 @@ class LeadCaptured:
         seniority (LeadCapturedSeniority):
         source (None | str):
         stage (str):
+        stage_entered_at (datetime.datetime | None): When the lead entered its current stage: with `stage`, how long it
+            has been there.
         tags (list[str]):
         title (None | str):
         unsubscribed (bool):
@@ -78,6 +81,7 @@ class LeadCaptured:
     domain: None | str
     email: None | str
     external_ids: LeadCapturedExternalIds
+    first_activity_at: datetime.datetime | None
     first_name: None | str
     first_touch_at: datetime.datetime | None
     fit_score: float | None
@@ -97,6 +101,7 @@ class LeadCaptured:
     seniority: LeadCapturedSeniority
     source: None | str
     stage: str
+    stage_entered_at: datetime.datetime | None
     tags: list[str]
     title: None | str
     unsubscribed: bool
@@ -143,6 +148,12 @@ class LeadCaptured:
         email = self.email
 
         external_ids = self.external_ids.to_dict()
+
+        first_activity_at: None | str
+        if isinstance(self.first_activity_at, datetime.datetime):
+            first_activity_at = self.first_activity_at.isoformat()
+        else:
+            first_activity_at = self.first_activity_at
 
         first_name: None | str
         first_name = self.first_name
@@ -205,6 +216,12 @@ class LeadCaptured:
 
         stage = self.stage
 
+        stage_entered_at: None | str
+        if isinstance(self.stage_entered_at, datetime.datetime):
+            stage_entered_at = self.stage_entered_at.isoformat()
+        else:
+            stage_entered_at = self.stage_entered_at
+
         tags = self.tags
 
         title: None | str
@@ -250,6 +267,7 @@ class LeadCaptured:
                 "domain": domain,
                 "email": email,
                 "external_ids": external_ids,
+                "first_activity_at": first_activity_at,
                 "first_name": first_name,
                 "first_touch_at": first_touch_at,
                 "fit_score": fit_score,
@@ -269,6 +287,7 @@ class LeadCaptured:
                 "seniority": seniority,
                 "source": source,
                 "stage": stage,
+                "stage_entered_at": stage_entered_at,
                 "tags": tags,
                 "title": title,
                 "unsubscribed": unsubscribed,
@@ -359,6 +378,21 @@ class LeadCaptured:
         email = _parse_email(d.pop("email"))
 
         external_ids = LeadCapturedExternalIds.from_dict(d.pop("external_ids"))
+
+        def _parse_first_activity_at(data: object) -> datetime.datetime | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                first_activity_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return first_activity_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None, data)
+
+        first_activity_at = _parse_first_activity_at(d.pop("first_activity_at"))
 
         def _parse_first_name(data: object) -> None | str:
             if data is None:
@@ -492,6 +526,21 @@ class LeadCaptured:
 
         stage = d.pop("stage")
 
+        def _parse_stage_entered_at(data: object) -> datetime.datetime | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                stage_entered_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return stage_entered_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None, data)
+
+        stage_entered_at = _parse_stage_entered_at(d.pop("stage_entered_at"))
+
         tags = cast(list[str], d.pop("tags"))
 
         def _parse_title(data: object) -> None | str:
@@ -562,6 +611,7 @@ class LeadCaptured:
             domain=domain,
             email=email,
             external_ids=external_ids,
+            first_activity_at=first_activity_at,
             first_name=first_name,
             first_touch_at=first_touch_at,
             fit_score=fit_score,
@@ -581,6 +631,7 @@ class LeadCaptured:
             seniority=seniority,
             source=source,
             stage=stage,
+            stage_entered_at=stage_entered_at,
             tags=tags,
             title=title,
             unsubscribed=unsubscribed,
