@@ -252,8 +252,7 @@ async def event_numbering(url: str) -> tuple[int, int]:
 def test_stdio_with_background_numbers_the_session_events(migrated: dict[str, str]) -> None:
     """`leadapi mcp --background`, for an agent working a database alone: the events its calls
     append are numbered for the change feed while the session is open (without the flag they
-    wait for a `leadapi serve` or `leadapi worker`: the session test above), and hanging up ends
-    the process with its loops."""
+    wait for a `leadapi serve` or `leadapi worker`: the session test above)."""
     env = migrated
     url = env["LEADAPI_DATABASE_URL"]
     key = run(env, "keys", "create", "--scopes", "read,write", "--name", "agent", "--quiet").stdout.strip()
