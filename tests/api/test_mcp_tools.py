@@ -107,13 +107,12 @@ async def problem(mcp: Client, tool: str, args: Json, status: int) -> Json:
 
 
 async def schema_error(mcp: Client, tool: str, args: Json) -> str:
-    """A call the SDK refuses against the tool's argument schema: pydantic's message."""
-    result = await mcp.call_tool(tool, args)
-    text = text_of(result)
-    assert result.is_error, text
-    assert text.startswith(error_prefix(tool)), text
-    assert "validation error" in text, text
-    return text
+    """A call refused against the tool's argument schema, before the tool runs: the problem of
+    any other bad input (422, the fields and their messages), not pydantic's text."""
+    body = await problem(mcp, tool, args, 422)
+    assert body["errors"], body
+    assert "pydantic" not in json.dumps(body), body
+    return json.dumps(body["errors"])
 
 
 def fields_of(body: Json) -> list[str]:

@@ -18,9 +18,9 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
-from mcp.server.mcpserver import MCPServer
-from mcp.server.mcpserver.exceptions import ResourceError, ToolError
-from mcp.types import CallToolResult, TextContent, ToolAnnotations
+from mcp.server.mcpserver import Context, MCPServer
+from mcp.server.mcpserver.exceptions import ResourceError, ToolError, UnexpectedToolError
+from mcp.types import CallToolResult, InputRequiredResult, TextContent, ToolAnnotations
 from pydantic import Field, ValidationError
 from pydantic_core import to_jsonable_python
 from starlette.requests import Request
@@ -215,8 +215,29 @@ GroupBy = Annotated[
 FILTERABLE = ", ".join(sorted(LEAD_FIELDS))
 
 
+class _Server(MCPServer[Any]):
+    """Arguments outside a tool's schema are refused like every other bad input: the problem
+    (422, each field and what is wrong with it) after the SDK's prefix, not pydantic's text,
+    whose links and layout an agent has no use for."""
+
+    async def call_tool(
+        self, name: str, arguments: dict[str, Any], context: Context[Any, Any] | None = None
+    ) -> CallToolResult | InputRequiredResult:
+        try:
+            return await super().call_tool(name, arguments, context)
+        except UnexpectedToolError:
+            raise
+        except ToolError as exc:
+            # The SDK's own argument check is the one ToolError caused by a ValidationError:
+            # our tools' refusals (ProblemError) arrive wrapped in one ToolError more.
+            if not isinstance(exc.__cause__, ValidationError):
+                raise
+            problem = _problem(_invalid(exc.__cause__))
+            raise ToolError(f"Error executing tool {name}: {problem}") from exc.__cause__
+
+
 def build_server(services: Services, authenticate: Authenticator) -> MCPServer[Any]:
-    server: MCPServer[Any] = MCPServer(
+    server: MCPServer[Any] = _Server(
         "leadapi",
         title="leadapi",
         version=__version__,
