@@ -134,6 +134,8 @@ async def test_sort_and_paginate(
         {"limit": "ten"},
         {"cursor": "not-a-cursor"},
         {"created_at[gt]": "yesterday"},
+        {"stage_entered_at[lt]": "last week"},
+        {"first_activity_at[contains]": "2026"},
         {"attributes.bad key": "1"},
         {"email[eq": "x"},
         {"company_size": "99999999999999999999"},
