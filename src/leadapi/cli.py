@@ -1,4 +1,4 @@
-"""The `leadapi` command: serve, worker, migrate, init, keys, import, export, mcp, openapi."""
+"""The `leadapi` command: serve, worker, migrate, init, secrets, keys, import, export, mcp, openapi."""
 
 from __future__ import annotations
 
@@ -53,6 +53,34 @@ def migrate(settings: Settings, revision: str = "head") -> None:
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
     command.upgrade(alembic_config(settings.database_url), revision)
+    if revision == "head":
+        # Values stored before sealing existed, or under a key since rotated out of first place.
+        asyncio.run(reseal_secrets(settings))
+
+
+async def reseal_secrets(settings: Settings) -> int:
+    """Seal every stored secret under the first key of the keyring; returns the rows changed."""
+    from typing import cast
+
+    from sqlalchemy import Table
+
+    from leadapi.db import Database, create_engine
+    from leadapi.sealing import load_sealer, reseal_columns
+    from leadapi.sources.models import Source
+    from leadapi.webhooks.models import WebhookSubscription
+
+    sealer = load_sealer(settings)
+    db = Database(create_engine(settings.database_url))
+    subscriptions = cast(Table, WebhookSubscription.__table__)
+    sources = cast(Table, Source.__table__)
+    try:
+        async with db.transaction() as conn:
+            changed = await reseal_columns(
+                conn, subscriptions, [subscriptions.c.secret, subscriptions.c.previous_secret], sealer
+            )
+            return changed + await reseal_columns(conn, sources, [sources.c.secret], sealer)
+    finally:
+        await db.dispose()
 
 
 @asynccontextmanager
@@ -319,6 +347,14 @@ def build_parser() -> argparse.ArgumentParser:
     m = sub.add_parser("migrate", help="migrate the database to the latest schema")
     m.add_argument("revision", nargs="?", default="head")
     sub.add_parser("init", help="migrate, and create a workspace and an admin key if there is none")
+    sealing = sub.add_parser(
+        "secrets", help="the keys that seal stored secrets (LEADAPI_SECRET_KEYS)"
+    ).add_subparsers(dest="secrets_command", required=True)
+    sealing.add_parser("new-key", help="print a new sealing key (put it first in LEADAPI_SECRET_KEYS)")
+    sealing.add_parser(
+        "reseal",
+        help="seal every stored secret under the first key (after a rotation; then drop the old key)",
+    )
     keys = sub.add_parser("keys", help="manage API keys").add_subparsers(dest="keys_command", required=True)
     create = keys.add_parser("create", help="create an API key and print it (shown once)")
     create.add_argument("--scopes", type=parse_scopes, default=["read", "write"], help="e.g. read,write")
@@ -419,6 +455,13 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
             print_key_banner(secret, settings)
         else:
             print("leadapi: already initialised (API keys exist); create more with `leadapi keys create`.")
+    elif args.command == "secrets":
+        if args.secrets_command == "new-key":
+            from leadapi.sealing import new_key
+
+            print(new_key())
+        else:
+            print(f"leadapi: resealed {asyncio.run(reseal_secrets(settings))} rows")
     elif args.command == "keys":
         if args.keys_command == "create":
             secret = asyncio.run(_create_key(settings, args.name, args.scopes, args.workspace))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cached_property
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -106,6 +106,16 @@ class Settings(BaseSettings):
         description="On start, if no API key exists, create a default workspace and admin key and print it.",
     )
     docs_enabled: bool = Field(default=True, description="Serve /docs, /redoc and /openapi.json.")
+    secret_keys: SecretStr = Field(
+        default=SecretStr(""),
+        description="Comma-separated Fernet keys that seal stored secrets (webhook signing secrets, form "
+        "source secrets): the first seals, all unseal. Empty: a key file (`secret_key_file`).",
+    )
+    secret_key_file: Path | None = Field(
+        default=None,
+        description="Where the sealing key is kept when `secret_keys` is empty; made on first start. "
+        "Default: secret.key next to the SQLite database (./data/secret.key for PostgreSQL).",
+    )
 
     @cached_property
     def is_sqlite(self) -> bool:

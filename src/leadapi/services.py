@@ -18,6 +18,7 @@ from leadapi.reports.service import ReportService
 from leadapi.routing.service import RoutingService
 from leadapi.scoring.scorer import Scorer
 from leadapi.scoring.service import ScoringService
+from leadapi.sealing import Sealer, load_sealer
 from leadapi.sla.service import SlaService
 from leadapi.sources.service import SourceService
 from leadapi.stages.service import StageService
@@ -45,6 +46,7 @@ class Services:
     sources: SourceService
     reports: ReportService
     metrics: Metrics
+    sealer: Sealer
 
 
 def build_services(settings: Settings, clock: Callable[[], datetime]) -> Services:
@@ -54,6 +56,7 @@ def build_services(settings: Settings, clock: Callable[[], datetime]) -> Service
         )
     )
     metrics = Metrics()
+    sealer = load_sealer(settings)
     jobs = JobService(db, clock)
     scorer = Scorer(db, clock)
     routing = RoutingService(db, clock)
@@ -81,9 +84,11 @@ def build_services(settings: Settings, clock: Callable[[], datetime]) -> Service
             clock,
             timeout=settings.webhook_timeout,
             allow_private=settings.webhooks_allow_private,
+            sealer=sealer,
             metrics=metrics,
         ),
-        sources=SourceService(db, clock, leads, events, metrics),
+        sources=SourceService(db, clock, leads, events, sealer, metrics),
         reports=ReportService(db, clock, stages),
         metrics=metrics,
+        sealer=sealer,
     )

@@ -339,7 +339,10 @@ async def test_concurrent_workers_send_each_delivery_once_per_attempt(
     # Three senders, as three worker processes have, each with a timeout no slow machine reaches:
     # the receiver runs on this test's event loop, and a send timed out by a busy loop would be
     # a failed attempt, not the double send this test is about.
-    senders = [WebhookService(app.state.db, clock, timeout=60, allow_private=True) for _ in range(3)]
+    senders = [
+        WebhookService(app.state.db, clock, timeout=60, allow_private=True, sealer=services(app).sealer)
+        for _ in range(3)
+    ]
 
     async def worker(webhooks: WebhookService) -> None:
         while await webhooks.deliver_once():

@@ -20,7 +20,8 @@ class Source(Base):
     kind: Mapped[str] = mapped_column(String(20))  # generic | typeform | hubspot
     mapping: Mapped[dict[str, str]] = mapped_column(JSONDoc)  # payload path or field ref -> target
     defaults: Mapped[dict[str, Any]] = mapped_column(JSONDoc)  # {source, tags, attributes}
-    secret: Mapped[str] = mapped_column(String(200))  # the signing secret (the provider's, or ours)
+    # The signing secret (the provider's, or ours), sealed (leadapi/sealing.py).
+    secret: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

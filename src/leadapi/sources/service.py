@@ -24,6 +24,7 @@ from leadapi.ids import new_id
 from leadapi.leads.schemas import LeadCreate
 from leadapi.leads.service import CAPTURE_ATTEMPTS, LeadService, MatchVanishedError
 from leadapi.metrics import Metrics
+from leadapi.sealing import Sealer
 from leadapi.sources import engine
 from leadapi.sources.repository import SourceRepository, source_by_id
 from leadapi.sources.schemas import SourceCreate, SourceUpdate
@@ -56,6 +57,7 @@ class SourceService:
         clock: Callable[[], datetime],
         leads: LeadService,
         events: EventService,
+        sealer: Sealer,
         metrics: Metrics | None = None,
     ) -> None:
         self.db = db
@@ -63,6 +65,7 @@ class SourceService:
         self.metrics = metrics or Metrics()
         self.leads = leads
         self.events = events
+        self.sealer = sealer
 
     # ---- sources -------------------------------------------------------------------------------
 
@@ -77,6 +80,7 @@ class SourceService:
                 ]
             )
         now = self.clock()
+        secret = data.secret or secrets.token_urlsafe(32)
         row: dict[str, Any] = {
             "id": new_id("source"),
             "name": data.name,
@@ -87,7 +91,7 @@ class SourceService:
                 if data.defaults
                 else {"source": None, "tags": [], "attributes": {}}
             ),
-            "secret": data.secret or secrets.token_urlsafe(32),
+            "secret": self.sealer.seal(secret),
             "created_at": now,
             "updated_at": now,
         }
@@ -96,7 +100,7 @@ class SourceService:
             if len(await repo.all()) >= MAX_SOURCES:
                 raise ProblemError(409, f"A workspace has at most {MAX_SOURCES} sources.")
             await repo.add(row)
-        return row
+        return {**row, "secret": secret}  # the caller shows it this once
 
     async def all(self, principal: Principal) -> list[dict[str, Any]]:
         async with self.db.read() as conn:
@@ -126,6 +130,8 @@ class SourceService:
             if row is None:
                 raise not_found("Source", source_id)
             changes["updated_at"] = self.clock()
+            if changes.get("secret") is not None:
+                changes["secret"] = self.sealer.seal(changes["secret"])
             await repo.update(source_id, changes)
         return {**row, **changes}
 
@@ -162,7 +168,8 @@ class SourceService:
             raise not_found("Source", source_id)
         now = self.clock()
         try:
-            engine.verify(source["kind"], source["secret"], headers, body, method, url, now)
+            secret = self.sealer.unseal(source["secret"])
+            engine.verify(source["kind"], secret, headers, body, method, url, now)
         except engine.SignatureError as exc:
             raise ProblemError(
                 401, f"The submission's signature is not valid: {exc}.", slug="bad-signature"

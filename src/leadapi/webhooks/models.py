@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, UniqueConstraint, text
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from leadapi.db import Base, JSONDoc, UTCDateTime
@@ -20,9 +20,10 @@ class WebhookSubscription(Base):
     events: Mapped[list[str]] = mapped_column(JSONDoc)  # types or patterns (`lead.*`)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     description: Mapped[str | None] = mapped_column(String(500))
-    # Signing secrets (whsec_...): the previous one still signs for a day after a rotation.
-    secret: Mapped[str] = mapped_column(String(100))
-    previous_secret: Mapped[str | None] = mapped_column(String(100))
+    # Signing secrets (whsec_...), sealed (leadapi/sealing.py): the previous one still signs for a
+    # day after a rotation.
+    secret: Mapped[str] = mapped_column(Text)
+    previous_secret: Mapped[str | None] = mapped_column(Text)
     previous_secret_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The last event (by the workspace's sequence) already turned into deliveries.
     cursor: Mapped[int] = mapped_column(BigInteger, default=0)

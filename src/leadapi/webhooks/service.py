@@ -29,6 +29,7 @@ from leadapi.errors import ProblemError, not_found, validation_problem
 from leadapi.events.repository import EventRepository, NewEvent
 from leadapi.ids import new_id
 from leadapi.metrics import Metrics
+from leadapi.sealing import Sealer
 from leadapi.webhooks import engine
 from leadapi.webhooks.repository import (
     WebhookRepository,
@@ -63,6 +64,7 @@ class WebhookService:
         *,
         timeout: float,
         allow_private: bool,
+        sealer: Sealer,
         draw: Callable[[], float] = random.random,
         metrics: Metrics | None = None,
     ) -> None:
@@ -71,6 +73,7 @@ class WebhookService:
         self.metrics = metrics or Metrics()
         self.timeout = timeout
         self.allow_private = allow_private
+        self.sealer = sealer
         self.draw = draw
         self._client: httpx.AsyncClient | None = None
 
@@ -104,13 +107,14 @@ class WebhookService:
             repo = WebhookRepository(conn, principal.workspace_id)
             if len(await repo.page(MAX_SUBSCRIPTIONS, None)) >= MAX_SUBSCRIPTIONS:
                 raise ProblemError(409, f"A workspace has at most {MAX_SUBSCRIPTIONS} webhook subscriptions.")
+            secret = new_secret()
             row: dict[str, Any] = {
                 "id": new_id("webhook"),
                 "url": data.url,
                 "events": data.events,
                 "active": True if data.active is None else data.active,
                 "description": data.description,
-                "secret": new_secret(),
+                "secret": self.sealer.seal(secret),
                 "previous_secret": None,
                 "previous_secret_until": None,
                 "cursor": await repo.last_seq(),  # from now on: history is in the change feed
@@ -120,7 +124,7 @@ class WebhookService:
                 "updated_at": now,
             }
             await repo.add(row)
-        return row
+        return {**row, "secret": secret}  # the caller shows it this once
 
     async def get(self, principal: Principal, subscription_id: str) -> dict[str, Any]:
         async with self.db.read() as conn:
@@ -169,14 +173,15 @@ class WebhookService:
             row = await repo.get(subscription_id, lock=True)
             if row is None:
                 raise not_found("Webhook", subscription_id)
+            secret = new_secret()
             values = {
-                "secret": new_secret(),
+                "secret": self.sealer.seal(secret),
                 "previous_secret": row["secret"],
                 "previous_secret_until": now + ROTATED_SECRET_VALID,
                 "updated_at": now,
             }
             await repo.update(subscription_id, values)
-        return {**row, **values}
+        return {**row, **values, "secret": secret}  # the caller shows it this once
 
     # ---- deliveries, as the API shows them ---------------------------------------------------------
 
@@ -288,9 +293,10 @@ class WebhookService:
         return len(due)
 
     def _headers(self, sub: dict[str, Any], delivery_id: str, body: str, now: datetime) -> dict[str, str]:
-        signatures = [Webhook(sub["secret"]).sign(delivery_id, now, body)]
+        unseal = self.sealer.unseal
+        signatures = [Webhook(unseal(sub["secret"])).sign(delivery_id, now, body)]
         if sub["previous_secret"] and sub["previous_secret_until"] and sub["previous_secret_until"] > now:
-            signatures.append(Webhook(sub["previous_secret"]).sign(delivery_id, now, body))
+            signatures.append(Webhook(unseal(sub["previous_secret"])).sign(delivery_id, now, body))
         return {
             "Content-Type": "application/json",
             "webhook-id": delivery_id,
