@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint fmt typecheck pytest openapi client bench install clean docker
+.PHONY: run test lint fmt typecheck pytest openapi client bench soak install clean docker
 
 # (Re)install only when the dependencies change, so a second `make run` starts at once.
 $(STAMP): pyproject.toml clients/python/pyproject.toml
@@ -45,6 +45,9 @@ client: $(STAMP)  ## regenerate the typed Python client in clients/python from o
 
 bench: $(STAMP)  ## benchmarks against PostgreSQL, reported as ratios to a bare baseline
 	$(BIN)/python -m bench $(ARGS)
+
+soak: $(STAMP)  ## minutes of mixed traffic on PostgreSQL, the server's memory read as it goes
+	BENCH_DATABASE=leadapi_soak $(BIN)/python -m bench.soak $(ARGS)
 
 docker:
 	docker build -t leadapi .
