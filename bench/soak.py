@@ -106,7 +106,8 @@ def main() -> int:
     requests = errors = 0
     slices = max(2, round(args.minutes * 60 / args.slice))
     wrk_env = {**os.environ, "BENCH_KEY": key, "BENCH_SEEDED": str(args.seed)}
-    wrk_cmd = [wrk, "-t2", f"-c{args.connections}", f"-d{args.slice}s", "-s", str(HERE / "soak_mix.lua"), base]
+    script = str(HERE / "soak_mix.lua")
+    wrk_cmd = [wrk, "-t2", f"-c{args.connections}", f"-d{args.slice}s", "-s", script, base]
     started = time.monotonic()
     try:
         with serving([leadapi, "serve"], env, PORT) as session:
