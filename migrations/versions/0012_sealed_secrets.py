@@ -5,7 +5,7 @@ longer than the plaintext the old widths allowed, so the columns become unbounde
 themselves are sealed by `leadapi migrate` after the upgrade (and by `leadapi secrets reseal`):
 sealing needs the keyring, which a revision does not have.
 
-Revision ID: 0016
+Revision ID: 0012
 Revises: 0011
 Create Date: 2026-12-02 22:30:00
 """
@@ -17,7 +17,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0016"
+revision: str = "0012"
 down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
