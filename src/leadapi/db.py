@@ -6,8 +6,11 @@ timestamps are always timezone-aware UTC, and JSON is JSONB on PostgreSQL.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -117,6 +120,20 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+@dataclass(frozen=True)
+class _Shared:
+    """The request-scoped transaction that nested units of work join (see shared_transaction)."""
+
+    db: Database
+    conn: AsyncConnection
+    # Only the task that opened it joins: a task spawned meanwhile copies the context but runs
+    # concurrently, and one connection cannot carry two conversations at once.
+    task: asyncio.Task[Any] | None
+
+
+_shared: ContextVar[_Shared | None] = ContextVar("leadapi_shared_transaction", default=None)
+
+
 class Database:
     """The process's engine plus the transaction helper services use."""
 
@@ -129,8 +146,33 @@ class Database:
         return self.dialect == "postgresql"
 
     @asynccontextmanager
+    async def shared_transaction(self) -> AsyncIterator[AsyncConnection]:
+        """One transaction for a whole request: every transaction(), read() and
+        asyncpg_connection() opened inside it (in this task) runs on its connection, in a
+        savepoint, so all the request's effects commit together, with whatever the caller writes
+        on the connection too (an idempotent request's stored response), or not at all."""
+        async with self.engine.begin() as conn:
+            token = _shared.set(_Shared(self, conn, asyncio.current_task()))
+            try:
+                yield conn
+            finally:
+                _shared.reset(token)
+
+    def _joined(self) -> AsyncConnection | None:
+        shared = _shared.get()
+        if shared is None or shared.db is not self or shared.task is not asyncio.current_task():
+            return None
+        return shared.conn
+
+    @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncConnection]:
-        """One unit of work: committed on success, rolled back on any exception."""
+        """One unit of work: committed on success, rolled back on any exception. Inside a shared
+        transaction, a savepoint of it: undone alone on an exception, committed with it."""
+        joined = self._joined()
+        if joined is not None:
+            async with joined.begin_nested():
+                yield joined
+            return
         async with self.engine.begin() as conn:
             yield conn
 
@@ -138,7 +180,18 @@ class Database:
     async def asyncpg_connection(self) -> AsyncIterator[Any]:
         """The pooled connection's own asyncpg connection, for the few statements where
         SQLAlchemy's per-execute work (greenlet hop, bind processing) is the biggest cost.
-        Statements run on it autocommit, so use it for single atomic statements only."""
+        Statements run on it autocommit, so use it for single atomic statements only. Inside a
+        shared transaction they run in it instead, each in a savepoint of its own, so each is
+        still atomic alone and a failed one (a unique violation the caller expects) undoes only
+        itself."""
+        joined = self._joined()
+        if joined is not None:
+            raw: Any = (await joined.get_raw_connection()).driver_connection
+            if not raw.is_in_transaction():
+                # SQLAlchemy sends BEGIN with its first statement; the savepoints need it first.
+                await joined.exec_driver_sql("SELECT 1")
+            yield _SavepointPerStatement(raw)
+            return
         pooled = await self.engine.raw_connection()
         try:
             yield pooled.driver_connection
@@ -147,9 +200,34 @@ class Database:
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncConnection]:
-        """A connection for reads (a transaction too, so reads see one snapshot)."""
-        async with self.engine.begin() as conn:
+        """A connection for reads (a transaction too, so reads see one snapshot). Inside a shared
+        transaction, a savepoint of it, so the request reads its own writes."""
+        async with self.transaction() as conn:
             yield conn
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+class _SavepointPerStatement:
+    """An asyncpg connection inside a shared transaction, each statement in its own savepoint
+    (what asyncpg_connection() promises: every statement atomic on its own)."""
+
+    def __init__(self, raw: Any) -> None:
+        self._raw = raw
+
+    async def execute(self, *args: Any, **kwargs: Any) -> Any:
+        async with self._raw.transaction():
+            return await self._raw.execute(*args, **kwargs)
+
+    async def fetch(self, *args: Any, **kwargs: Any) -> Any:
+        async with self._raw.transaction():
+            return await self._raw.fetch(*args, **kwargs)
+
+    async def fetchrow(self, *args: Any, **kwargs: Any) -> Any:
+        async with self._raw.transaction():
+            return await self._raw.fetchrow(*args, **kwargs)
+
+    async def fetchval(self, *args: Any, **kwargs: Any) -> Any:
+        async with self._raw.transaction():
+            return await self._raw.fetchval(*args, **kwargs)

@@ -1,9 +1,18 @@
-"""Idempotency-Key on POST: the first response is stored and replayed to retries.
+"""Idempotency-Key on /v1 POSTs: the first response is stored and replayed to retries.
 
 A retry with the same key and the same request gets the stored response (header
 `Idempotent-Replayed: true`); the same key with a different request is a 422; a retry that arrives
-while the first is still running gets 409 and should try again shortly. Responses of 5xx are not
-stored, so the client's retry runs the request again.
+while the first is still running gets 409 and should try again shortly.
+
+The request runs in one database transaction (Database.shared_transaction: every unit of work of
+the request joins it as a savepoint), and its response is stored in that same transaction, then
+sent only after the commit. So the stored response commits with the effect it describes or not at
+all: a process killed at any moment leaves either both (a retry replays the response) or neither
+(a retry runs the request). A 5xx is rolled back and not stored, so the client's retry runs the
+request again. A retry running at the same time waits for nothing: on PostgreSQL the first holds
+a transaction-scoped advisory lock on the key (a retry that cannot take it answers 409, and the
+lock dies with the first's connection, so a crash leaves no key "in progress"); on SQLite the
+transaction holds the single write lock, so the retry runs after the first and replays it.
 """
 
 from __future__ import annotations
@@ -13,8 +22,8 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, insert, select, tuple_, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Table, delete, func, insert, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from leadapi.api.auth import secret_from_headers
 from leadapi.api.middleware import ASGIApp, Message, Receive, Scope, Send, header, send_problem
@@ -25,7 +34,7 @@ from leadapi.workspaces.service import WorkspaceService
 
 records = cast(Table, IdempotencyRecord.__table__)
 MAX_KEY_LENGTH = 255
-# A first request still "running" after this long crashed; its key may be used again.
+# A record without a response (left by an earlier version) this old is from a crash: the key is free.
 ABANDONED_AFTER = timedelta(minutes=2)
 REPLAYED_HEADERS = ("content-type", "location", "etag")
 
@@ -51,6 +60,16 @@ async def purge_expired(db: Database, now: datetime, ttl: timedelta, batch: int 
         return int(result.rowcount or 0)
 
 
+class _RolledBackError(Exception):
+    """A 5xx answer: its transaction is rolled back and nothing is stored."""
+
+
+def _lock_id(workspace_id: str, key: str) -> int:
+    """The key's advisory lock: 64 bits of a hash, signed as PostgreSQL's bigint is."""
+    digest = hashlib.sha256(b"idempotency\0" + workspace_id.encode() + b"\0" + key.encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
 class Idempotency:
     def __init__(
         self,
@@ -69,7 +88,8 @@ class Idempotency:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         key = header(scope, b"idempotency-key") if scope["type"] == "http" else None
-        if key is None or scope["method"] != "POST":
+        # The REST API's writes only: /mcp speaks JSON-RPC, whose requests carry their own ids.
+        if key is None or scope["method"] != "POST" or not scope["path"].startswith("/v1/"):
             await self.app(scope, receive, send)
             return
         path = scope["path"]
@@ -88,116 +108,96 @@ class Idempotency:
         fingerprint = request_fingerprint("POST", path, scope.get("query_string", b""), body)
         ws = principal.workspace_id
 
-        stored = await self._claim(ws, key, path, fingerprint)
-        if stored is not None:
-            if stored["request_hash"] != fingerprint:
-                await send_problem(
-                    send,
-                    ProblemError(
-                        422,
-                        "This Idempotency-Key was used with another request; a new request needs a new key.",
-                        slug="idempotency-key-reused",
-                    ),
-                    path,
-                )
-            elif stored["status_code"] is None:
-                await send_problem(
-                    send,
-                    ProblemError(
-                        409,
-                        "A request with this Idempotency-Key is still being processed; retry shortly.",
-                        slug="idempotency-in-progress",
-                        headers={"Retry-After": "1"},
-                    ),
-                    path,
-                )
-            else:
-                await self._replay(send, stored)
-            return
-
+        # The response waits here until its transaction has committed.
+        messages: list[Message] = []
         status = 500
         headers: list[tuple[bytes, bytes]] = []
-        chunks: list[bytes] = []
 
         async def capture(message: Message) -> None:
             nonlocal status, headers
             if message["type"] == "http.response.start":
                 status = message["status"]
                 headers = list(message.get("headers", []))
-            elif message["type"] == "http.response.body":
-                chunks.append(message.get("body", b""))
+            messages.append(message)
+
+        verdict: ProblemError | dict[str, Any] | None = None
+        try:
+            async with self.db.shared_transaction() as conn:
+                verdict = await self._lookup(conn, ws, key, fingerprint)
+                if verdict is None:
+                    await self.app(scope, receive, capture)
+                    if status >= 500:
+                        raise _RolledBackError
+                    await self._store(conn, ws, key, path, fingerprint, status, headers, messages)
+        except _RolledBackError:
+            pass
+        if isinstance(verdict, ProblemError):
+            await send_problem(send, verdict, path)
+        elif verdict is not None:
+            await self._replay(send, verdict)
+        for message in messages:
             await send(message)
 
-        try:
-            await self.app(scope, receive, capture)
-        finally:
-            await self._finish(ws, key, status, headers, b"".join(chunks))
-
-    async def _claim(self, ws: str, key: str, path: str, fingerprint: str) -> dict[str, Any] | None:
-        """Insert an in-progress record; if the key exists, return its record instead."""
-        now = self.clock()
-        for _ in range(2):
-            try:
-                async with self.db.transaction() as conn:
-                    await conn.execute(
-                        insert(records).values(
-                            workspace_id=ws,
-                            key=key,
-                            method="POST",
-                            path=path,
-                            request_hash=fingerprint,
-                            status_code=None,
-                            created_at=now,
-                        )
-                    )
-                return None
-            except IntegrityError:
-                pass
-            async with self.db.transaction() as conn:
-                row = (
-                    (
-                        await conn.execute(
-                            select(records).where(records.c.workspace_id == ws, records.c.key == key)
-                        )
-                    )
-                    .mappings()
-                    .first()
-                )
-                if row is None:
-                    continue  # expired and removed meanwhile: claim again
-                expired = row["created_at"] < now - self.ttl
-                abandoned = row["status_code"] is None and row["created_at"] < now - ABANDONED_AFTER
-                if not (expired or abandoned):
-                    return dict(row)
-                await conn.execute(
-                    delete(records).where(
-                        records.c.workspace_id == ws,
-                        records.c.key == key,
-                        records.c.created_at == row["created_at"],
-                    )
-                )
-        raise ProblemError(
-            409, "This Idempotency-Key is contended; retry shortly.", headers={"Retry-After": "1"}
-        )
-
-    async def _finish(
-        self, ws: str, key: str, status: int, headers: list[tuple[bytes, bytes]], body: bytes
-    ) -> None:
+    async def _lookup(
+        self, conn: AsyncConnection, ws: str, key: str, fingerprint: str
+    ) -> ProblemError | dict[str, Any] | None:
+        """What to answer instead of running the request (a problem, or the stored record to
+        replay), or None: run it."""
+        if self.db.is_postgres:
+            locked = await conn.scalar(select(func.pg_try_advisory_xact_lock(_lock_id(ws, key))))
+            if not locked:
+                return _in_progress()
         where = (records.c.workspace_id == ws, records.c.key == key)
-        async with self.db.transaction() as conn:
-            if status >= 500:
-                await conn.execute(delete(records).where(*where))
-                return
-            kept = {
-                k.decode("latin-1"): v.decode("latin-1")
-                for k, v in headers
-                if k.decode("latin-1").lower() in REPLAYED_HEADERS
-            }
-            await conn.execute(
-                update(records)
-                .where(*where)
-                .values(status_code=status, response_headers=kept, response_body=body)
+        row = (await conn.execute(select(records).where(*where))).mappings().first()
+        if row is None:
+            return None
+        now = self.clock()
+        expired = row["created_at"] < now - self.ttl
+        # (Only a version that claimed keys apart from the response left a record without one.)
+        abandoned = row["status_code"] is None and row["created_at"] < now - ABANDONED_AFTER
+        if expired or abandoned:
+            await conn.execute(delete(records).where(*where))
+            return None
+        if row["request_hash"] != fingerprint:
+            return ProblemError(
+                422,
+                "This Idempotency-Key was used with another request; a new request needs a new key.",
+                slug="idempotency-key-reused",
             )
+        if row["status_code"] is None:
+            return _in_progress()
+        return dict(row)
+
+    async def _store(
+        self,
+        conn: AsyncConnection,
+        ws: str,
+        key: str,
+        path: str,
+        fingerprint: str,
+        status: int,
+        headers: list[tuple[bytes, bytes]],
+        messages: list[Message],
+    ) -> None:
+        kept = {
+            k.decode("latin-1"): v.decode("latin-1")
+            for k, v in headers
+            if k.decode("latin-1").lower() in REPLAYED_HEADERS
+        }
+        body = b"".join(m.get("body", b"") for m in messages if m["type"] == "http.response.body")
+        await conn.execute(
+            insert(records).values(
+                workspace_id=ws,
+                key=key,
+                method="POST",
+                path=path,
+                request_hash=fingerprint,
+                status_code=status,
+                response_headers=kept,
+                response_body=body,
+                created_at=self.clock(),
+            )
+        )
 
     @staticmethod
     async def _replay(send: Send, stored: dict[str, Any]) -> None:
@@ -206,3 +206,12 @@ class Idempotency:
         headers += [(b"content-length", str(len(body)).encode()), (b"idempotent-replayed", b"true")]
         await send({"type": "http.response.start", "status": stored["status_code"], "headers": headers})
         await send({"type": "http.response.body", "body": body})
+
+
+def _in_progress() -> ProblemError:
+    return ProblemError(
+        409,
+        "A request with this Idempotency-Key is still being processed; retry shortly.",
+        slug="idempotency-in-progress",
+        headers={"Retry-After": "1"},
+    )
