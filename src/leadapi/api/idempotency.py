@@ -64,7 +64,7 @@ class _RolledBackError(Exception):
     """A 5xx answer: its transaction is rolled back and nothing is stored."""
 
 
-def _lock_id(workspace_id: str, key: str) -> int:
+def key_lock_id(workspace_id: str, key: str) -> int:
     """The key's advisory lock: 64 bits of a hash, signed as PostgreSQL's bigint is."""
     digest = hashlib.sha256(b"idempotency\0" + workspace_id.encode() + b"\0" + key.encode()).digest()
     return int.from_bytes(digest[:8], "big", signed=True)
@@ -144,7 +144,7 @@ class Idempotency:
         """What to answer instead of running the request (a problem, or the stored record to
         replay), or None: run it."""
         if self.db.is_postgres:
-            locked = await conn.scalar(select(func.pg_try_advisory_xact_lock(_lock_id(ws, key))))
+            locked = await conn.scalar(select(func.pg_try_advisory_xact_lock(key_lock_id(ws, key))))
             if not locked:
                 return _in_progress()
         where = (records.c.workspace_id == ws, records.c.key == key)

@@ -1,0 +1,136 @@
+"""An Idempotency-Key survives a crash (issue 18, defect 1): a server process killed with
+SIGKILL between the commit of a request's effect and its response leaves a key whose retry gets
+the original response, and the effect happened once. On both databases, with real processes."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.conftest import PG_TEST_DB, fresh_pg_database, require_postgres
+from tests.e2e.crash_before_response import DIE_HEADER
+from tests.e2e.test_cli import free_port, run, wait_until_serving
+
+ROOT = Path(__file__).resolve().parents[2]
+SERVER = [sys.executable, "-m", "tests.e2e.crash_before_response"]
+DIE = {DIE_HEADER: "1"}
+
+
+@dataclass
+class Server:
+    env: dict[str, str]
+    base: str
+    log: Path
+    headers: dict[str, str]
+    process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        with self.log.open("a") as out:
+            self.process = subprocess.Popen(
+                SERVER, env=self.env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT
+            )
+        wait_until_serving(self.base, self.log)
+
+    def post(self, path: str, body: dict[str, Any], key: str, **extra: str) -> httpx.Response:
+        headers = {**self.headers, "Idempotency-Key": key, **extra}
+        return httpx.post(f"{self.base}{path}", json=body, headers=headers, timeout=30)
+
+    def get(self, path: str, **params: Any) -> Any:
+        response = httpx.get(f"{self.base}{path}", params=params, headers=self.headers, timeout=30)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    def killed_by(self, path: str, body: dict[str, Any], key: str) -> None:
+        """Send the request that kills the server after its commit; it gets no answer."""
+        assert self.process is not None
+        with pytest.raises(httpx.TransportError):
+            self.post(path, body, key, **DIE)
+        assert self.process.wait(timeout=30) == -signal.SIGKILL, self.log.read_text()
+        self.process = None
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=15)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Server]:
+    if request.param == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp_path / 'leadapi.db'}"
+    else:
+        require_postgres()
+        url = asyncio.run(fresh_pg_database(f"{PG_TEST_DB}_idempotency_crash"))
+    port = free_port()
+    env = {
+        **os.environ,
+        "LEADAPI_DATABASE_URL": url,
+        "LEADAPI_PORT": str(port),
+        "LEADAPI_LOG_LEVEL": "warning",
+        "LEADAPI_BOOTSTRAP": "false",
+        "LEADAPI_BACKGROUND_IN_SERVE": "false",
+    }
+    assert run(env, "migrate").returncode == 0
+    key = run(env, "keys", "create", "--scopes", "admin", "--quiet").stdout.strip()
+    server = Server(
+        env, f"http://127.0.0.1:{port}", tmp_path / "serve.log", {"Authorization": f"Bearer {key}"}
+    )
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def _types(server: Server, lead_id: str) -> list[str]:
+    return [event["type"] for event in server.get(f"/v1/leads/{lead_id}/timeline", limit=200)["data"]]
+
+
+def test_a_capture_killed_after_its_commit_is_replayed_once(server: Server) -> None:
+    body = {"email": "crash@acme.com", "first_name": "Ada"}
+    server.killed_by("/v1/leads", body, "capture-1")
+    server.start()
+
+    retry = server.post("/v1/leads", body, "capture-1")
+    # The original answer (201 created), not 409 "in progress" nor a second run (200 merged).
+    assert retry.status_code == 201, retry.text
+    assert retry.headers["idempotent-replayed"] == "true"
+    lead = retry.json()
+    assert lead["email"] == "crash@acme.com"
+    assert retry.headers["location"].endswith(f"/v1/leads/{lead['id']}")
+    assert [row["id"] for row in server.get("/v1/leads")["data"]] == [lead["id"]]
+    assert _types(server, lead["id"]).count("lead.created") == 1
+    assert "lead.merged" not in _types(server, lead["id"])
+
+    again = server.post("/v1/leads", body, "capture-1")
+    assert (again.status_code, again.json()) == (201, lead)
+    other = server.post("/v1/leads", {"email": "other@acme.com"}, "capture-1")
+    assert other.status_code == 422, other.text
+
+
+def test_an_event_killed_after_its_commit_is_recorded_once(server: Server) -> None:
+    lead = server.post("/v1/leads", {"email": "events@acme.com"}, "lead-for-events")
+    assert lead.status_code == 201, lead.text
+    lead_id = lead.json()["id"]
+    body = {"type": "demo_requested", "properties": {"plan": "pro"}}
+    server.killed_by(f"/v1/leads/{lead_id}/events", body, "event-1")
+    server.start()
+
+    retry = server.post(f"/v1/leads/{lead_id}/events", body, "event-1")
+    assert retry.status_code == 201, retry.text
+    assert retry.headers["idempotent-replayed"] == "true"
+    event = retry.json()
+    assert event["type"] == "demo_requested"
+    timeline = server.get(f"/v1/leads/{lead_id}/timeline", limit=200)["data"]
+    recorded = [row["id"] for row in timeline if row["type"] == "demo_requested"]
+    assert recorded == [event["id"]]
