@@ -9,11 +9,13 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
 
@@ -134,3 +136,54 @@ def test_an_event_killed_after_its_commit_is_recorded_once(server: Server) -> No
     timeline = server.get(f"/v1/leads/{lead_id}/timeline", limit=200)["data"]
     recorded = [row["id"] for row in timeline if row["type"] == "demo_requested"]
     assert recorded == [event["id"]]
+
+
+@pytest.mark.parametrize("server", ["postgresql"], indirect=True)
+async def test_a_request_killed_mid_transaction_leaves_its_key_free(server: Server) -> None:
+    """kill -9 from outside while the request waits inside its transaction (on a row lock the
+    test holds): nothing committed, and the key is not left "in progress" (its lock went with
+    the dead connection), so the retry runs the request, once. (On SQLite the request's wait for
+    the database's write lock cannot be observed from outside; the kill above covers it.)"""
+    lead = server.post("/v1/leads", {"email": "inflight@acme.com"}, "lead-in-flight")
+    assert lead.status_code == 201, lead.text
+    lead_id = lead.json()["id"]
+    body = {"type": "pricing_viewed"}
+    url = server.env["LEADAPI_DATABASE_URL"].replace("postgresql+asyncpg://", "postgresql://", 1)
+    holder = await asyncpg.connect(url)
+    try:
+        blocker = holder.transaction()
+        await blocker.start()
+        await holder.execute("SELECT 1 FROM leads WHERE id = $1 FOR UPDATE", lead_id)
+        in_flight = asyncio.create_task(
+            asyncio.to_thread(server.post, f"/v1/leads/{lead_id}/events", body, "event-in-flight")
+        )
+        waiting = (
+            "SELECT count(*) FROM pg_stat_activity"
+            " WHERE wait_event_type = 'Lock' AND datname = current_database()"
+        )
+        deadline = time.monotonic() + 60
+        while not await holder.fetchval(waiting):
+            assert not in_flight.done(), "the request ended without waiting on the lock"
+            assert time.monotonic() < deadline, "the request never waited on the lock"
+            await asyncio.sleep(0.05)  # another process works; no clock to inject across processes
+        assert server.process is not None
+        server.process.send_signal(signal.SIGKILL)
+        assert server.process.wait(timeout=30) == -signal.SIGKILL
+        server.process = None
+        with pytest.raises(httpx.TransportError):
+            await in_flight
+        await blocker.rollback()
+    finally:
+        await holder.close()
+    server.start()
+
+    # The dead request's backend ends once it finds its client gone; a careful client retries a
+    # 409 after its Retry-After. (The old code kept the key "in progress" for minutes.)
+    deadline = time.monotonic() + 20
+    while (retry := server.post(f"/v1/leads/{lead_id}/events", body, "event-in-flight")).status_code == 409:
+        assert time.monotonic() < deadline, retry.text
+        await asyncio.sleep(float(retry.headers["retry-after"]) / 4)
+    assert retry.status_code == 201, retry.text
+    assert "idempotent-replayed" not in retry.headers  # nothing had committed: it ran now
+    timeline = server.get(f"/v1/leads/{lead_id}/timeline", limit=200)["data"]
+    assert [row["id"] for row in timeline if row["type"] == "pricing_viewed"] == [retry.json()["id"]]
