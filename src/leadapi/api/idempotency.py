@@ -9,10 +9,10 @@ the request joins it as a savepoint), and its response is stored in that same tr
 sent only after the commit. So the stored response commits with the effect it describes or not at
 all: a process killed at any moment leaves either both (a retry replays the response) or neither
 (a retry runs the request). A 5xx is rolled back and not stored, so the client's retry runs the
-request again. A retry running at the same time waits for nothing: on PostgreSQL the first holds
-a transaction-scoped advisory lock on the key (a retry that cannot take it answers 409, and the
-lock dies with the first's connection, so a crash leaves no key "in progress"); on SQLite the
-transaction holds the single write lock, so the retry runs after the first and replays it.
+request again. For a retry arriving while the first runs, on PostgreSQL the first holds a
+transaction-scoped advisory lock on the key: a retry that cannot take it answers 409 at once, and
+the lock dies with the first's connection, so a crash leaves no key "in progress". On SQLite the
+first's transaction holds the single write lock, so the retry waits for it and replays it.
 """
 
 from __future__ import annotations
