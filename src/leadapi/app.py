@@ -97,6 +97,7 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
             stop.set()
             await asyncio.gather(*tasks)
             await services.webhooks.close()
+            services.scoring.evaluator.close()
             await db.dispose()
 
     app = FastAPI(

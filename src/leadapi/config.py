@@ -29,6 +29,19 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         default=2 * 1024 * 1024, ge=1024, description="Largest accepted request body; larger gets 413."
     )
+    preview_match_budget: int = Field(
+        default=1_000_000_000,
+        ge=1,
+        description="Matching one preview's `matches` conditions may do, in characters read times "
+        "compiled pattern size; beyond it the preview is a 422 problem (match-budget-exceeded).",
+    )
+    preview_cpu_seconds: float = Field(
+        default=2.0,
+        gt=0,
+        le=60,
+        description="CPU seconds one scoring preview may take evaluating (off the event loop); "
+        "beyond it the preview is a 422 problem (match-budget-exceeded).",
+    )
     db_pool_size: int = Field(
         default=30,
         ge=1,

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from leadapi.conditions.offload import EvaluationLimits, Evaluator
 from leadapi.config import Settings
 from leadapi.db import Database, create_engine
 from leadapi.events.sequencer import EventSequencer
@@ -59,7 +60,8 @@ def build_services(settings: Settings, clock: Callable[[], datetime]) -> Service
     sealer = load_sealer(settings)
     jobs = JobService(db, clock)
     scorer = Scorer(db, clock)
-    routing = RoutingService(db, clock)
+    evaluator = Evaluator(EvaluationLimits(settings.preview_match_budget, settings.preview_cpu_seconds))
+    routing = RoutingService(db, clock, evaluator)
     sla = SlaService(db, clock, routing, metrics)
     stages = StageService(db, clock, routing, sla)
     leads = LeadService(db, clock, settings.default_phone_region, scorer, routing, stages, sla, metrics)
@@ -74,7 +76,7 @@ def build_services(settings: Settings, clock: Callable[[], datetime]) -> Service
         scorer=scorer,
         leads=leads,
         events=events,
-        scoring=ScoringService(db, clock, leads, scorer, jobs, routing, stages),
+        scoring=ScoringService(db, clock, leads, scorer, jobs, routing, stages, evaluator),
         routing=routing,
         owners=OwnerService(db, clock, routing),
         sla=sla,

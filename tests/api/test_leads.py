@@ -371,6 +371,49 @@ async def test_concurrent_creates_of_one_email_give_one_lead(
     assert sorted(listed[0]["tags"]) == sorted(f"t{i}" for i in range(50))
 
 
+PHONE_STORM = 200
+
+
+def phone_storm_bodies(phone: str) -> list[dict[str, Any]]:
+    """Captures of one person known by phone: most without an email (the one-statement path on
+    PostgreSQL), some with one email (which a phone-only lead takes on), some with an external id
+    of their own (the transactional path). In any order, one after another, they are one lead."""
+    bodies: list[dict[str, Any]] = []
+    for i in range(PHONE_STORM):
+        body: dict[str, Any] = {"phone": phone, "tags": [f"t{i}"]}
+        if i % 5 == 1:
+            body["email"] = "switchboard@acme.com"
+        elif i % 5 == 2:
+            body["external_ids"] = {"crm": f"c{i}"}
+        bodies.append(body)
+    return bodies
+
+
+async def test_concurrent_captures_of_one_phone_give_one_lead(
+    client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    phone = "+33 1 42 68 53 00"
+    only_phone = [{"phone": phone, "tags": [f"t{i}"]} for i in range(PHONE_STORM)]
+    responses = await asyncio.gather(*(create(client, tenant, body) for body in only_phone))
+    assert all(r.status_code in (200, 201) for r in responses), [
+        r.text for r in responses if r.status_code >= 300
+    ]
+    assert [r.status_code for r in responses].count(201) == 1
+    assert len({r.json()["id"] for r in responses}) == 1
+    listed = (await client.get("/v1/leads", headers=tenant.read, params={"limit": 100})).json()["data"]
+    assert len(listed) == 1
+    assert sorted(listed[0]["tags"]) == sorted(f"t{i}" for i in range(PHONE_STORM))
+
+    other = "+33 1 42 68 53 01"
+    mixed = await asyncio.gather(*(create(client, tenant, body) for body in phone_storm_bodies(other)))
+    assert all(r.status_code in (200, 201) for r in mixed), [r.text for r in mixed if r.status_code >= 300]
+    assert len({r.json()["id"] for r in mixed}) == 1
+    [lead] = (await client.get("/v1/leads", headers=tenant.read, params={"phone": "+33142685301"})).json()[
+        "data"
+    ]
+    assert lead["email"] == "switchboard@acme.com"
+
+
 @pytest.mark.parametrize(
     ("body", "field"),
     [

@@ -315,3 +315,115 @@ async def test_concurrent_replays_accept_once(
     answers = await asyncio.gather(*(client.post(url, headers=tenant.write) for _ in range(4)))
     assert sorted(r.status_code for r in answers) == [200, 409, 409, 409]
     assert len(await events_of(app, tenant, "form_submit")) == 1
+
+
+def _signed(secret: str, body: bytes, stamp: int) -> str:
+    return hmac.new(secret.encode(), f"{stamp}.".encode() + body, hashlib.sha256).hexdigest()
+
+
+async def test_a_submission_is_the_same_however_it_is_signed(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant, clock: Clock
+) -> None:
+    """Replay detection keys on the submission (the provider's id, else its payload in a
+    canonical form), never on the signature header: a sender re-signs every retry."""
+    source = await add_source(
+        client, tenant, name="Website", mapping={"email": "email", "plan": "attributes.plan"}
+    )
+    payload = {"email": "resigned@acme.com", "plan": "pro"}
+    stamp = int(clock().timestamp())
+    first = await post_generic(client, source, payload, stamp)
+    assert first.status_code == 200, first.text
+    assert first.json()["replayed"] is False
+    secret = source["secret"]
+
+    def header(body: bytes, at: int, template: str) -> dict[str, str]:
+        signature = template.format(
+            t=at, v1=_signed(secret, body, at), other=_signed("another-secret", body, at)
+        )
+        return {"Content-Type": "application/json", "X-Leadapi-Signature": signature}
+
+    compact = json.dumps(payload, separators=(",", ":")).encode()
+    reordered = json.dumps(dict(reversed(payload.items())), indent=2).encode()
+    retries = [  # (body, seconds later, header template)
+        (json.dumps(payload).encode(), 1, "t={t},v1={v1}"),
+        (json.dumps(payload).encode(), 60, "t={t},v1={v1}"),
+        (json.dumps(payload).encode(), 0, "t={t},v1={v1},v0=deadbeef"),
+        (json.dumps(payload).encode(), 0, "t={t}, v1={v1}, scheme=hmac-sha256, kid=2"),
+        (json.dumps(payload).encode(), 0, "v1={other},v1={v1},t={t}"),  # a rotated secret: any v1 may match
+        (json.dumps(payload).encode(), 0, "t={t},v1={v1},t={t},novalue,=x,v1"),
+        (compact, 2, "t={t},v1={v1}"),
+        (reordered, 3, "t={t},v1={v1},extra=1"),
+    ]
+    for body, later, template in retries:
+        with clock.travel(seconds=later):
+            at = int(clock().timestamp())
+            again = await client.post(source["hook_url"], content=body, headers=header(body, at, template))
+        assert again.status_code == 200, (template, again.text)
+        assert again.json() == {**first.json(), "replayed": True}, template
+    assert len(await events_of(app, tenant, "form_submit")) == 1
+    submissions = (await client.get(f"/v1/sources/{source['id']}/submissions", headers=tenant.read)).json()
+    assert len(submissions["data"]) == 1
+
+    # A new submission with unknown parameters in its header is accepted, once.
+    other = json.dumps({"email": "extra@acme.com"}).encode()
+    extra = header(other, stamp, "t={t},v1={v1},v0=abc,future=1")
+    accepted = await client.post(source["hook_url"], content=other, headers=extra)
+    assert (accepted.status_code, accepted.json()["replayed"]) == (200, False)
+    twice = await client.post(
+        source["hook_url"], content=other, headers=header(other, stamp, "t={t},v1={v1}")
+    )
+    assert twice.json() == {**accepted.json(), "replayed": True}
+    assert len(await events_of(app, tenant, "form_submit")) == 2
+
+
+async def test_signature_headers_are_read_within_bounds(
+    client: httpx.AsyncClient, tenant: Tenant, clock: Clock
+) -> None:
+    source = await add_source(client, tenant, name="Website", mapping={"email": "email"})
+    body = json.dumps({"email": "bounds@acme.com"}).encode()
+    stamp = int(clock().timestamp())
+    good = _signed(source["secret"], body, stamp)
+    refused = [
+        f"t={stamp}," + ",".join(["v1=00"] * 8) + f",v1={good}",  # more than 8 signatures
+        f"t={stamp},t={stamp + 1},v1={good}",  # two timestamps: which was signed?
+        f"t={stamp},v1={good}," + "x" * 5000,  # longer than any real header
+        f"t=+{stamp},v1={good}",
+        f"t={'9' * 40},v1={good}",
+        f"t={stamp}",
+        f"v1={good}",
+    ]
+    for signature in refused:
+        headers = {"Content-Type": "application/json", "X-Leadapi-Signature": signature}
+        response = await client.post(source["hook_url"], content=body, headers=headers)
+        assert response.status_code == 401, (signature[:80], response.text)
+        assert response.headers["content-type"] == "application/problem+json"
+    assert await leads_of(client, tenant) == []
+    eight = f"t={stamp}," + ",".join(["v1=00"] * 7) + f",v1={good}"
+    headers = {"Content-Type": "application/json", "X-Leadapi-Signature": eight}
+    assert (await client.post(source["hook_url"], content=body, headers=headers)).status_code == 200
+
+
+async def test_hubspot_without_an_id_is_the_same_when_re_signed(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant, clock: Clock
+) -> None:
+    source = await add_source(
+        client, tenant, name="HubSpot", kind="hubspot", secret=SECRET, mapping={"email": "email"}
+    )
+    body = json.dumps({"fields": [{"name": "email", "value": "noid@acme.com"}]}).encode()
+    url = f"http://leadapi.test{source['hook_url']}"
+    replies = []
+    for later_ms in (0, 1000, 90_000):
+        stamp_ms = int(clock().timestamp() * 1000) + later_ms
+        message = b"POST" + url.encode() + body + str(stamp_ms).encode()
+        signature = base64.b64encode(hmac.new(SECRET.encode(), message, hashlib.sha256).digest()).decode()
+        headers = {
+            "Content-Type": "application/json",
+            "X-HubSpot-Signature-v3": signature,
+            "X-HubSpot-Request-Timestamp": str(stamp_ms),
+        }
+        response = await client.post(source["hook_url"], content=body, headers=headers)
+        assert response.status_code == 200, response.text
+        replies.append(response.json())
+    assert [reply["replayed"] for reply in replies] == [False, True, True]
+    assert len({reply["submission_id"] for reply in replies}) == 1
+    assert len(await events_of(app, tenant, "form_submit")) == 1

@@ -10,7 +10,19 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from leadapi.conditions import OPERATORS, ConditionError, FieldSet, compile_condition
+from leadapi.conditions import (
+    MAX_MATCH_INPUT,
+    MAX_PATTERNS,
+    MAX_PROGRAM,
+    OPERATORS,
+    ConditionError,
+    FieldSet,
+    MatchBudget,
+    MatchBudgetExceededError,
+    PatternTally,
+    compile_condition,
+    match_budget,
+)
 
 LEAD: dict[str, Any] = {
     "country": "FR",
@@ -144,10 +156,56 @@ def test_trees() -> None:
 def test_catastrophic_pattern_runs_in_linear_time() -> None:
     # Not a speed test: a backtracking engine takes astronomically long here (2^20000 paths), so
     # any bound at all tells RE2 (linear) from a ReDoS.
+    # (2^999 paths within what a match reads.)
     evil = compile_condition({"field": "company", "op": "matches", "value": "(a+)+$"})
     started = time.perf_counter()
-    assert evil({"company": "a" * 20_000 + "!"}) is False
+    assert evil({"company": "a" * (MAX_MATCH_INPUT - 1) + "!"}) is False
     assert time.perf_counter() - started < 0.5
+
+
+def test_a_match_reads_the_start_of_a_value() -> None:
+    ends = compile_condition({"field": "company", "op": "matches", "value": "a$"})
+    assert ends({"company": "x" * (MAX_MATCH_INPUT - 1) + "a"}) is True
+    assert ends({"company": "x" * MAX_MATCH_INPUT + "a"}) is False  # past what it reads
+
+
+@pytest.mark.parametrize(
+    "repeat", ["(a{1,100}){1,10}", "(x{2,50}|y{2,50}){1,20}", "[a-z]{1000}", "(.{1,30}){1,20}"]
+)
+def test_patterns_that_compile_large_are_refused(repeat: str) -> None:
+    with pytest.raises(ConditionError, match=f"at most {MAX_PROGRAM}") as raised:
+        compile_condition({"field": "company", "op": "matches", "value": repeat})
+    assert raised.value.path == "when.value"
+
+
+def test_patterns_are_counted_across_conditions() -> None:
+    tally = PatternTally()
+    leaf = {"field": "company", "op": "matches", "value": "x"}
+    for _ in range(MAX_PATTERNS):
+        compile_condition(leaf, patterns=tally)
+    with pytest.raises(ConditionError, match="regular expressions") as raised:
+        compile_condition({"all": [{"field": "country", "op": "eq", "value": "FR"}, leaf]}, patterns=tally)
+    assert raised.value.path == "when.all[1].op"
+    # Each condition alone has the same bound by default.
+    with pytest.raises(ConditionError):
+        compile_condition({"any": [leaf] * (MAX_PATTERNS + 1)})
+
+
+def test_a_budget_bounds_all_the_matching_of_an_evaluation() -> None:
+    matches = compile_condition({"field": "company", "op": "matches", "value": "(a{1,48}){1,10}b"})
+    lead = {"company": "a" * 5000}
+    with match_budget(MatchBudget(units=50_000_000)) as budget:
+        for _ in range(50):
+            assert matches(lead) is False
+        with pytest.raises(MatchBudgetExceededError):  # the 51st search overspends
+            matches(lead)
+    assert budget.units < 0
+    assert matches(lead) is False  # outside the budget's context, nothing is counted
+    ticks = iter([0.0, 0.1, 5.0])
+    with match_budget(MatchBudget(units=10**15, cpu_seconds=1.0, clock=lambda: next(ticks))):
+        assert matches(lead) is False
+        with pytest.raises(MatchBudgetExceededError, match="too long"):
+            matches(lead)
 
 
 @pytest.mark.parametrize(

@@ -5,15 +5,24 @@
 
 Rules every operator keeps: string comparisons ignore case; a missing (or null) field never
 raises and simply does not match (only `exists` false and `empty` are true of it); a value of the
-wrong type does not match either. `matches` uses RE2, whose matching time is linear in the input,
-so no pattern can hang the service. Problems are reported with the exact path of the bad node,
+wrong type does not match either. Problems are reported with the exact path of the bad node,
 e.g. `rules[3].when.any[1].op`, by ConditionError.
+
+`matches` uses RE2, whose matching time is linear in the input, but the factor is the compiled
+program's size once RE2's DFA runs out of memory (bounded repeats: `(a{1,100}){1,10}` compiles to
+about 2,000 instructions, and each search of a 1,000-character text then steps through them all
+per character). So the work is bounded at every level: a pattern's length (MAX_PATTERN) and
+program size (MAX_PROGRAM), the patterns in one compiled set (MAX_PATTERNS: a scoring model, a
+rule), the characters a match reads (MAX_MATCH_INPUT, the start of the value), and, where a
+caller sets one (previews), a MatchBudget for all the matching of one evaluation.
 """
 
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -31,6 +40,64 @@ MAX_NODES = 500
 MAX_LIST = 1000
 MAX_STRING = 1000
 MAX_PATTERN = 500
+MAX_PROGRAM = 1000  # RE2 instructions (`programsize`); the slow searches were above 2,000
+MAX_PATTERNS = 50  # `matches` leaves in one compiled set (a condition, or all of a model's)
+MAX_MATCH_INPUT = 1000  # characters of a value a `matches` reads: its start
+
+
+class MatchBudgetExceededError(Exception):
+    """An evaluation did more matching than its MatchBudget allows."""
+
+
+@dataclass
+class MatchBudget:
+    """The matching one evaluation may do, in units of characters read times the pattern's
+    program size (a bound on RE2's steps), and optionally in CPU seconds by `clock` (the
+    evaluating thread's CPU time): spent by every `matches`, MatchBudgetExceededError when
+    either runs out."""
+
+    units: int
+    cpu_seconds: float | None = None
+    clock: Callable[[], float] | None = None
+    started: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.clock is not None:
+            self.started = self.clock()
+
+    def spend(self, units: int) -> None:
+        self.units -= units
+        if self.units < 0:
+            raise MatchBudgetExceededError("the conditions' regular expressions read too much text")
+        if (
+            self.cpu_seconds is not None
+            and self.clock is not None
+            and self.clock() - self.started > self.cpu_seconds
+        ):
+            raise MatchBudgetExceededError("the conditions' regular expressions took too long")
+
+
+# The budget of the evaluation running in this context (None: unbudgeted, e.g. one capture's
+# rules, which the per-pattern bounds above already keep small).
+_BUDGET: ContextVar[MatchBudget | None] = ContextVar("leadapi_match_budget", default=None)
+
+
+@contextmanager
+def match_budget(budget: MatchBudget) -> Iterator[MatchBudget]:
+    """Every `matches` evaluated in this context (thread or task) spends from `budget`."""
+    token = _BUDGET.set(budget)
+    try:
+        yield budget
+    finally:
+        _BUDGET.reset(token)
+
+
+@dataclass
+class PatternTally:
+    """Counts `matches` leaves across the conditions of one set (say, a scoring model)."""
+
+    limit: int = MAX_PATTERNS
+    count: int = 0
 
 
 class ConditionError(ValueError):
@@ -51,13 +118,18 @@ class FieldSet:
         return name in self.names or any(name.startswith(p) and len(name) > len(p) for p in self.prefixes)
 
 
-def compile_condition(node: Any, fields: FieldSet | None = None, path: str = "when") -> Predicate:
-    """Validate `node` and compile it; raises ConditionError naming the first bad node."""
+def compile_condition(
+    node: Any, fields: FieldSet | None = None, path: str = "when", patterns: PatternTally | None = None
+) -> Predicate:
+    """Validate `node` and compile it; raises ConditionError naming the first bad node.
+    `patterns` counts regular expressions across several conditions (default: this one's)."""
     counter = [0]
-    return _compile(node, fields, path, 0, counter)
+    return _compile(node, fields, path, 0, counter, patterns or PatternTally())
 
 
-def _compile(node: Any, fields: FieldSet | None, path: str, depth: int, counter: list[int]) -> Predicate:
+def _compile(
+    node: Any, fields: FieldSet | None, path: str, depth: int, counter: list[int], patterns: PatternTally
+) -> Predicate:
     counter[0] += 1
     if counter[0] > MAX_NODES:
         raise ConditionError(path, f"a condition has at most {MAX_NODES} nodes")
@@ -74,16 +146,16 @@ def _compile(node: Any, fields: FieldSet | None, path: str, depth: int, counter:
             if not isinstance(children, list) or not children:
                 raise ConditionError(f"{path}.{group}", "a non-empty list of conditions")
             compiled = [
-                _compile(child, fields, f"{path}.{group}[{i}]", depth + 1, counter)
+                _compile(child, fields, f"{path}.{group}[{i}]", depth + 1, counter, patterns)
                 for i, child in enumerate(children)
             ]
             return _all_of(compiled) if group == "all" else _any_of(compiled)
     if "not" in keys:
         if keys != {"not"}:
             raise ConditionError(path, "'not' stands alone in its object")
-        inner = _compile(node["not"], fields, f"{path}.not", depth + 1, counter)
+        inner = _compile(node["not"], fields, f"{path}.not", depth + 1, counter, patterns)
         return lambda data: not inner(data)
-    return _leaf(node, fields, path)
+    return _leaf(node, fields, path, patterns)
 
 
 # Plain loops, not all()/any() over a generator: building the generator cost more than the
@@ -108,7 +180,7 @@ def _any_of(children: list[Predicate]) -> Predicate:
     return any_of
 
 
-def _leaf(node: Mapping[str, Any], fields: FieldSet | None, path: str) -> Predicate:
+def _leaf(node: Mapping[str, Any], fields: FieldSet | None, path: str, patterns: PatternTally) -> Predicate:
     unknown = set(node) - {"field", "op", "value"}
     if unknown:
         raise ConditionError(f"{path}.{sorted(unknown)[0]}", "unknown key; a leaf has field, op and value")
@@ -120,6 +192,10 @@ def _leaf(node: Mapping[str, Any], fields: FieldSet | None, path: str) -> Predic
     op = node.get("op")
     if op not in OPERATORS:
         raise ConditionError(f"{path}.op", f"unknown operator {op!r}; one of {', '.join(OPERATORS)}")
+    if op == "matches":
+        patterns.count += 1
+        if patterns.count > patterns.limit:
+            raise ConditionError(f"{path}.op", f"at most {patterns.limit} regular expressions in all")
     test = _operator(op, node.get("value"), "value" in node, f"{path}.value")
     # Conditions run per lead and per event, so the common shapes read their field inline
     # rather than through a getter's extra call.
@@ -324,11 +400,32 @@ def _operator(op: str, raw: Any, has_value: bool, path: str) -> Callable[[Any], 
         raise ConditionError(path, f"patterns are at most {MAX_PATTERN} characters")
     options = re2.Options()
     options.case_sensitive = False
+    # Not RE2's max_mem: past it RE2 still compiles, then searches slowly without its DFA.
     try:
         pattern = re2.compile(raw, options)
     except re2.error as exc:
         raise ConditionError(path, f"invalid regular expression: {exc}") from None
-    return lambda actual: isinstance(actual, str) and pattern.search(actual) is not None
+    size = max(pattern.programsize, pattern.reverseprogramsize)
+    if size > MAX_PROGRAM:
+        raise ConditionError(
+            path,
+            f"the regular expression is too complex ({size} steps compiled, at most {MAX_PROGRAM}); "
+            "use fewer or smaller bounded repeats such as {1,100}",
+        )
+    return _matcher(pattern, size)
+
+
+def _matcher(pattern: Any, size: int) -> Callable[[Any], bool]:
+    def matches(actual: Any) -> bool:
+        if not isinstance(actual, str):
+            return False
+        text = actual[:MAX_MATCH_INPUT]
+        budget = _BUDGET.get()
+        if budget is not None:
+            budget.spend((len(text) + 1) * size)
+        return pattern.search(text) is not None
+
+    return matches
 
 
 def _empty(actual: Any) -> bool:

@@ -38,13 +38,16 @@ from sqlalchemy import (
     Table,
     bindparam,
     case,
+    false,
     func,
     insert,
     literal,
     literal_column,
     null,
     select,
+    true,
     type_coerce,
+    union_all,
 )
 from sqlalchemy.dialects.postgresql import JSONB, array
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -137,6 +140,23 @@ def _pick(guards: list[Any]) -> Any:
     return select(owner.label("owner_id"), turn.label("turn")).where(turned.c.turn.is_not(None)).cte("picked")
 
 
+def _matches(by_email: bool, by_phone: bool) -> Select[Any] | CompoundSelect[Any]:
+    """Ids of leads sharing a dedupe key. The email is exact by its unique index (a lost race
+    fails the insert); the phone by its advisory lock, which `leadapi_phone_matches` takes
+    before it looks, in a query with a snapshot of its own (migration 0014)."""
+    if not by_phone:
+        return _match_ids_statement(by_email, False, False)
+    phone_matches = (
+        func.leadapi_phone_matches(_WS, bindparam("_phone", type_=String), true() if by_email else false())
+        .table_valued("id")
+        .render_derived(name="phone_matches")
+    )
+    by_phone_ids = select(phone_matches.c.id)
+    if not by_email:
+        return by_phone_ids
+    return union_all(_match_ids_statement(True, False, False).subquery().select(), by_phone_ids)
+
+
 @lru_cache(maxsize=32)
 def _statement(
     by_email: bool, by_phone: bool, promoted: bool, routed: bool
@@ -170,7 +190,7 @@ def _statement(
     ]
     matches = None
     if by_email or by_phone:  # with no dedupe key, every capture is a new lead
-        matches = _match_ids_statement(by_email, by_phone, False).cte("matches")
+        matches = _matches(by_email, by_phone).cte("matches")
         guards.append(~select(matches.c.id).exists())
     picked = None
     if routed:

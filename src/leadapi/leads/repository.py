@@ -18,6 +18,7 @@ from sqlalchemy import (
     insert,
     or_,
     select,
+    text,
     tuple_,
     union_all,
     update,
@@ -79,6 +80,13 @@ LEAD_FIELDS: dict[str, FieldSpec] = {
 SEARCH_COLUMNS = ("email", "first_name", "last_name", "company")
 # Enough to hold the email match, each external id match and a few phone matches.
 MAX_MATCHES = 25
+# The advisory lock that makes the phone key exact under concurrency (two-key form: this class,
+# hashtext(workspace id, space, phone)). Email and external ids are exact by their unique
+# indexes; a phone cannot have one (leads with different emails may share a number), so every
+# capture with a phone takes this lock before it looks for matches and holds it until it
+# commits. The one-statement capture takes it in `leadapi_phone_matches` (migration 0014).
+PHONE_LOCK_CLASS = 19539
+_LOCK_PHONE = text("SELECT pg_advisory_xact_lock(:lock_class, hashtext(:ws || ' ' || :phone))")
 
 
 # Hot-path statements are built once with bind parameters: constructing a statement per call
@@ -189,6 +197,14 @@ class LeadRepository:
             stmt = _GET_SKIP_LOCKED if skip_locked else _GET_FOR_UPDATE
         row = (await self.conn.execute(stmt, {"_ws": self.workspace_id, "_id": lead_id})).mappings().first()
         return dict(row) if row else None
+
+    async def lock_phone(self, phone: str) -> None:
+        """Hold the phone's dedupe lock until the transaction ends (PostgreSQL; SQLite's single
+        writer already orders captures). Take it before the lookup: in READ COMMITTED the
+        lookup's own snapshot then sees every lead committed under it before."""
+        if self.lock:
+            params = {"lock_class": PHONE_LOCK_CLASS, "ws": self.workspace_id, "phone": phone}
+            await self.conn.execute(_LOCK_PHONE, params)
 
     async def find_matches(
         self, email: str | None, phone: str | None, ext_ids: Mapping[str, str]

@@ -213,6 +213,8 @@ class LeadService:
             k: v for k, v in (fields.get("external_ids") or {}).items() if v is not None
         }
         leads, events = self._repos(conn, principal)
+        if fields.get("phone"):
+            await leads.lock_phone(fields["phone"])
         matches = await leads.find_matches(fields.get("email"), fields.get("phone"), ext_ids)
         owners = await leads.lead_ids_by_external_ids(ext_ids)
         target, matched_on = self._pick_match(matches, fields, owners)

@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from leadapi.conditions import ConditionError
+from leadapi.conditions.offload import Evaluator
 from leadapi.db import Database
 from leadapi.errors import ProblemError, not_found, validation_problem
 from leadapi.events.repository import EventRepository, NewEvent
@@ -133,9 +134,12 @@ def _assignment_record(
 
 
 class RoutingService:
-    def __init__(self, db: Database, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self, db: Database, clock: Callable[[], datetime], evaluator: Evaluator | None = None
+    ) -> None:
         self.db = db
         self.clock = clock
+        self.evaluator = evaluator or Evaluator()
         self._compiled: dict[tuple[str, datetime], engine.Rule] = {}
         self._configs: dict[str, RoutingConfig] = {}
         # Each workspace's route_on as last seen: a hint for the capture fast path, which checks
@@ -521,9 +525,12 @@ class RoutingService:
             )
 
     async def preview(self, principal: Principal, lead: Mapping[str, Any]) -> engine.Decision:
+        # One lead against the rules: small, but a read key may send any lead, so its matching
+        # is budgeted (on the event loop: the decision interleaves queries).
         async with self.db.read() as conn:
             state = await RoutingRepository(conn, principal.workspace_id).state(lock=False)
-            return await self.decide(conn, principal.workspace_id, lead, state, take_turn=False)
+            with self.evaluator.on_loop():
+                return await self.decide(conn, principal.workspace_id, lead, state, take_turn=False)
 
     async def reassign_owner(
         self, conn: AsyncConnection, workspace_id: str, owner_id: str, actor: str | None

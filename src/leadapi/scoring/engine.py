@@ -18,7 +18,7 @@ from functools import cached_property, partial
 from operator import attrgetter
 from typing import Any
 
-from leadapi.conditions import ConditionError, FieldSet, Predicate, compile_condition
+from leadapi.conditions import ConditionError, FieldSet, PatternTally, Predicate, compile_condition
 from leadapi.leads.fields import CONDITION_FIELDS
 
 LEAD_FIELDS = FieldSet(CONDITION_FIELDS, ("attributes.",))
@@ -322,9 +322,9 @@ def _number(value: Any, path: str, *, positive: bool = False, integer: bool = Fa
     return float(value)
 
 
-def _condition(node: Any, fields: FieldSet, path: str) -> Predicate:
+def _condition(node: Any, fields: FieldSet, path: str, patterns: PatternTally) -> Predicate:
     try:
-        return compile_condition(node, fields, path)
+        return compile_condition(node, fields, path, patterns)
     except ConditionError as exc:
         raise ModelError(exc.path, exc.message) from None
 
@@ -372,6 +372,7 @@ def compile_model(model: Any) -> CompiledModel:
     behavior: list[_BehaviorRule] = []
     inactivity: list[_InactivityRule] = []
     seen: set[str] = set()
+    patterns = PatternTally()  # the model's regular expressions, all rules together
     for index, rule in enumerate(rules):
         path = f"rules[{index}]"
         if not isinstance(rule, Mapping):
@@ -386,10 +387,10 @@ def compile_model(model: Any) -> CompiledModel:
         points = _number(rule.get("points"), f"{path}.points")
         if kind == "fit":
             _expect_keys(rule, {"id", "kind", "points", "when"}, path)
-            when = _condition(rule.get("when"), LEAD_FIELDS, f"{path}.when")
+            when = _condition(rule.get("when"), LEAD_FIELDS, f"{path}.when", patterns)
             fit.append(_FitRule(rule_id, points, when, _condition_fields(rule.get("when"))))
         elif kind == "behavior":
-            behavior.append(_behavior_rule(rule, rule_id, points, path))
+            behavior.append(_behavior_rule(rule, rule_id, points, path, patterns))
         elif kind == "inactivity":
             _expect_keys(rule, {"id", "kind", "points", "days"}, path)
             days = _number(rule.get("days"), f"{path}.days", positive=True, integer=True)
@@ -438,7 +439,9 @@ def _bands(node: Any, minimum: float, maximum: float) -> tuple[Band, ...]:
     return tuple(bands)
 
 
-def _behavior_rule(rule: Mapping[str, Any], rule_id: str, points: float, path: str) -> _BehaviorRule:
+def _behavior_rule(
+    rule: Mapping[str, Any], rule_id: str, points: float, path: str, patterns: PatternTally
+) -> _BehaviorRule:
     _expect_keys(
         rule,
         {
@@ -461,7 +464,11 @@ def _behavior_rule(rule: Mapping[str, Any], rule_id: str, points: float, path: s
     event_type = event.get("type")
     if not isinstance(event_type, str) or not event_type or len(event_type) > 100:
         raise ModelError(f"{path}.event.type", "an event type is required")
-    where = _condition(event["where"], EVENT_FIELDS, f"{path}.event.where") if "where" in event else None
+    where = (
+        _condition(event["where"], EVENT_FIELDS, f"{path}.event.where", patterns)
+        if "where" in event
+        else None
+    )
     min_count = int(_number(rule.get("min_count", 1), f"{path}.min_count", positive=True, integer=True))
     per_event = rule.get("per_event", False)
     if not isinstance(per_event, bool):

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
+from leadapi.conditions.offload import Evaluator
 from leadapi.db import Database
 from leadapi.errors import not_found, validation_problem
 from leadapi.events.repository import EventRepository
@@ -65,7 +66,9 @@ class ScoringService:
         jobs: JobService,
         routing: RoutingService,
         stages: StageService,
+        evaluator: Evaluator | None = None,
     ) -> None:
+        self.evaluator = evaluator or Evaluator()
         self.db = db
         self.clock = clock
         self.leads = leads
@@ -148,7 +151,8 @@ class ScoringService:
             fields = self.leads.prepare(body.lead)
             lead = {"created_at": now, "tags": [], "attributes": {}, "unsubscribed": False, **fields}
             lead.update(derived(lead))
-        return model.score(lead, facts, now), ref
+        # A draft model over a lead's whole history can be heavy: off the event loop, budgeted.
+        return await self.evaluator.run(model.score, lead, facts, now), ref
 
     # ---- activation and the rescoring job -------------------------------------------------------
 

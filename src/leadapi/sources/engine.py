@@ -3,6 +3,8 @@ onto a lead and its `form_submit` event. Pure: no I/O.
 
 Signatures (HMAC-SHA256 over the raw body, compared in constant time):
 - generic: `X-Leadapi-Signature: t=<unix seconds>,v1=<hex hmac of "<t>.<body>">`, 5 minutes' tolerance;
+  up to 8 `v1` values (a sender rotating its secret signs with both) and any other parameters,
+  which sign nothing we check and are ignored;
 - typeform: `Typeform-Signature: sha256=<base64 hmac of the body>` (Typeform's scheme);
 - hubspot: `X-HubSpot-Signature-v3: <base64 hmac of method + uri + body + timestamp>` with
   `X-HubSpot-Request-Timestamp` (milliseconds), 5 minutes' tolerance (HubSpot's v3 scheme).
@@ -25,6 +27,9 @@ from leadapi.leads.fields import SCALAR_FIELDS
 
 KINDS = ("generic", "typeform", "hubspot")
 TOLERANCE = timedelta(minutes=5)
+# Bounds on what a generic signature header may make us do: v1 values compared, characters read.
+MAX_SIGNATURES = 8
+MAX_SIGNATURE_HEADER = 4096
 # Where a mapping may put a value: a lead field, tags, an attribute, an external id, or a
 # property of the form_submit event.
 TARGET = re.compile(r"^(tags|(attributes|properties|external_ids)\.[A-Za-z0-9_.-]{1,100})$")
@@ -53,13 +58,11 @@ def verify(
     """Raise SignatureError unless the request carries a valid, fresh signature for its kind
     (`headers` with lower-case names)."""
     if kind == "generic":
-        parts = dict(p.split("=", 1) for p in headers.get("x-leadapi-signature", "").split(",") if "=" in p)
-        stamp, given = parts.get("t", ""), parts.get("v1", "")
-        if not stamp.isdigit() or not given:
-            raise SignatureError("X-Leadapi-Signature is missing or malformed (t=<unix>,v1=<hex>)")
+        stamp, signatures = _generic_signature(headers.get("x-leadapi-signature", ""))
         _fresh(int(stamp), now)
         expected = _hmac(secret, stamp.encode() + b"." + body).hex()
-        if not hmac.compare_digest(expected, given):
+        # Every candidate is compared (no early exit), each in constant time.
+        if not [candidate for candidate in signatures if hmac.compare_digest(expected, candidate)]:
             raise SignatureError("the signature does not match the body")
     elif kind == "typeform":
         given = headers.get("typeform-signature", "")
@@ -80,6 +83,31 @@ def verify(
             raise SignatureError("the signature does not match the request")
     else:  # pragma: no cover - kinds are validated on write
         raise SignatureError(f"unknown kind {kind!r}")
+
+
+def _generic_signature(header: str) -> tuple[str, list[str]]:
+    """(the signed timestamp, the v1 signatures) of an `X-Leadapi-Signature` header. Unknown
+    parameters are skipped; the work is bounded by the header's length and the v1 count."""
+    malformed = "X-Leadapi-Signature is missing or malformed (t=<unix>,v1=<hex>)"
+    if len(header) > MAX_SIGNATURE_HEADER:
+        raise SignatureError(f"X-Leadapi-Signature is longer than {MAX_SIGNATURE_HEADER} characters")
+    stamps: set[str] = set()
+    given: list[str] = []
+    for part in header.split(","):
+        name, _, value = part.strip().partition("=")
+        if name == "t":
+            stamps.add(value.strip())
+        elif name == "v1":
+            given.append(value.strip())
+    # Two different timestamps: which one was signed is ambiguous, so neither is trusted.
+    if len(stamps) != 1 or not given:
+        raise SignatureError(malformed)
+    [stamp] = stamps
+    if not (stamp.isascii() and stamp.isdigit()) or len(stamp) > 12:
+        raise SignatureError(malformed)
+    if len(given) > MAX_SIGNATURES:
+        raise SignatureError(f"X-Leadapi-Signature carries more than {MAX_SIGNATURES} v1 signatures")
+    return stamp, given
 
 
 def _fresh(seconds: int, now: datetime) -> None:
@@ -111,21 +139,26 @@ def parse(content_type: str, body: bytes) -> dict[str, Any]:
     return payload
 
 
-def dedupe_key(kind: str, payload: Mapping[str, Any], body: bytes, headers: Mapping[str, str]) -> str:
-    """The provider's id for the submission where it gives one, else the body with its signed
-    timestamp: a provider's retry of the same submission has the same key."""
+def dedupe_key(kind: str, payload: Mapping[str, Any] | None, body: bytes) -> str:
+    """What identifies a submission within its source: the provider's id for it where it sends
+    one, else the submission itself (its parsed payload in a canonical form: keys sorted, no
+    insignificant whitespace; the raw body when it does not parse). Never the signature headers:
+    a provider re-signs every retry (a new timestamp, other parameters), and a retry of the same
+    submission must have the same key."""
     provider_id: Any = None
-    if kind == "typeform":
+    if payload is not None and kind == "typeform":
         response = payload.get("form_response")
         provider_id = payload.get("event_id") or (
             response.get("token") if isinstance(response, dict) else None
         )
-    elif kind == "hubspot":
+    elif payload is not None and kind == "hubspot":
         provider_id = payload.get("eventId") or payload.get("submissionId") or payload.get("conversionId")
-    if isinstance(provider_id, str | int) and str(provider_id):
+    if isinstance(provider_id, str | int) and not isinstance(provider_id, bool) and str(provider_id):
         return f"id:{provider_id}"[:200]
-    stamp = headers.get("x-leadapi-signature", "") + headers.get("x-hubspot-request-timestamp", "")
-    return "sha256:" + hashlib.sha256(stamp.encode() + b"\n" + body).hexdigest()
+    if payload is None:
+        return "body:" + hashlib.sha256(body).hexdigest()
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return "payload:" + hashlib.sha256(canonical.encode(errors="surrogatepass")).hexdigest()
 
 
 def _path(payload: Any, path: str) -> Any:

@@ -3,7 +3,7 @@ in one transaction upsert the lead (deduped as any capture) and append its `form
 
 A submission the mapping cannot turn into a lead is kept as failed, with the reason, and can be
 replayed once the mapping is fixed; a provider's retry of a submission (same provider id, or the
-same body and timestamp) is acknowledged and not counted twice.
+same payload, however it was signed) is acknowledged and not counted twice.
 """
 
 from __future__ import annotations
@@ -191,7 +191,7 @@ class SourceService:
             "received_at": now,
             "content_type": content_type[:200],
             "body": body.decode(errors="replace"),
-            "dedupe_key": engine.dedupe_key(source["kind"], payload or {}, body, headers),
+            "dedupe_key": engine.dedupe_key(source["kind"], payload, body),
             "replayed_at": None,
         }
         try:
