@@ -23,7 +23,7 @@ from sqlalchemy import Table, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from leadapi.db import Database
+from leadapi.db import Database, constant
 from leadapi.events.models import Event
 from leadapi.jobs.models import Job
 from leadapi.routing.models import Assignment
@@ -163,11 +163,11 @@ async def queue_depths(conn: AsyncConnection, now: datetime) -> dict[str, int]:
     events = cast(Table, Event.__table__)
     assignments = cast(Table, Assignment.__table__)
     counts = {
-        "jobs": select(func.count()).where(jobs.c.status == "queued"),
-        "webhook_deliveries": select(func.count()).where(deliveries.c.status == "pending"),
+        "jobs": select(func.count()).where(jobs.c.status == constant("queued")),
+        "webhook_deliveries": select(func.count()).where(deliveries.c.status == constant("pending")),
         "unsequenced_events": select(func.count()).where(events.c.seq.is_(None)),
         "sla_overdue": select(func.count()).where(
-            assignments.c.sla_state == "running", assignments.c.due_at <= now
+            assignments.c.sla_state == constant("running"), assignments.c.due_at <= now
         ),
     }
     return {name: int((await conn.execute(stmt)).scalar_one()) for name, stmt in counts.items()}
