@@ -86,8 +86,10 @@ def forbidden_address(address: str | IPAddress) -> str | None:
             inner = forbidden_address(v4)
             if inner is not None:
                 return f"an {mechanism} IPv6 address embedding {inner}"
-            if mechanism == "IPv4-mapped":
-                return None  # it is the IPv4 address itself on a dual-stack socket
+            if mechanism in ("IPv4-mapped", "NAT64"):
+                # The IPv4 address itself (a dual-stack socket, the NAT64 gateway) is what is
+                # reached; the IPv6 prefix is in ::/8, which Python counts as reserved.
+                return None
     if ip.is_loopback:
         return "a loopback address"
     if ip.is_link_local:
@@ -109,7 +111,8 @@ def forbidden_address(address: str | IPAddress) -> str | None:
 
 # Characters a URL may hold as written (RFC 3986), `%` for escapes included; no spaces or controls.
 _URL_CHARS = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*")
-_HOST_LABEL = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)")
+_HOST_PORT = re.compile(r"(\[[0-9A-Fa-f:.]+\]|[^\[\]:@]+)(:[0-9]{1,5})?")
+_HOST_LABEL = re.compile(r"(?!-)[A-Za-z0-9_-]{1,63}(?<!-)")
 
 
 def url_problem(url: str) -> str | None:
@@ -127,11 +130,12 @@ def url_problem(url: str) -> str | None:
         return "an http or https URL"
     if not host:
         return "a URL with a host"
-    if parts.port is None and parts.netloc.rsplit("]", 1)[-1].endswith(":"):
-        return "a port number after the colon"
+    hostport = parts.netloc.rpartition("@")[2]
+    if not _HOST_PORT.fullmatch(hostport):
+        return "a host, optionally with a port (an IPv6 address between brackets)"
     if port == 0:
         return "a port from 1 to 65535"
-    if "[" in parts.netloc:
+    if hostport.startswith("["):
         try:
             ipaddress.IPv6Address(host)
         except ValueError:
