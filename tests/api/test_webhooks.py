@@ -470,3 +470,34 @@ async def test_a_success_ends_the_failure_streak(
         await pump(app)
     state = (await client.get(f"/v1/webhooks/{sub['id']}", headers=tenant.read)).json()
     assert (state["failure_streak"], state["failing_since"], state["active"]) == (0, None, True)
+
+
+async def test_rounds_do_not_wait_for_slow_sends_and_each_subscription_has_its_share_in_flight(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant, receiver: Receiver
+) -> None:
+    """The background loop's rounds start sends and go on: a slow endpoint holds its own share
+    of sends in flight (and gets no more until they end), not the next round."""
+    webhooks = services(app).webhooks
+    slow = await subscribe(client, tenant, f"{receiver.base}/slow", ["lead.created"])
+    for n in range(DELIVERY_PER_SUBSCRIPTION + 2):
+        await new_lead(client, tenant, f"slow{n}@acme.com")
+    await app.state.sequencer.drain()
+    while await webhooks.fan_out_once():
+        pass
+    try:
+        assert await webhooks.deliver_once(wait=False) == DELIVERY_PER_SUBSCRIPTION
+        assert webhooks.in_flight == DELIVERY_PER_SUBSCRIPTION  # the round returned with them under way
+        healthy = await subscribe(client, tenant, f"{receiver.base}/ok", ["lead.created"])
+        await new_lead(client, tenant, "quick@acme.com")
+        await app.state.sequencer.drain()
+        while await webhooks.fan_out_once():
+            pass
+        # The slow one has its share in flight: the next round takes only the healthy one's.
+        assert await webhooks.deliver_once(wait=False) == 1
+    finally:
+        await webhooks.settle()
+    [done] = await deliveries(client, tenant, healthy["id"])
+    assert done["status"] == "succeeded"
+    attempts = sorted(d["attempts"] for d in await deliveries(client, tenant, slow["id"]))
+    assert attempts == [0, 0, 0] + [1] * DELIVERY_PER_SUBSCRIPTION  # two left, and quick@ to it too
+    assert webhooks.in_flight == 0

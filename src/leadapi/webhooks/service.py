@@ -331,6 +331,16 @@ class WebhookService:
             await asyncio.gather(*tasks)
         return len(due)
 
+    @property
+    def in_flight(self) -> int:
+        """Sends under way in this process."""
+        return len(self._tasks)
+
+    async def settle(self) -> None:
+        """Wait for the sends under way to be recorded."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
     def _start(self, row: dict[str, Any], sub: dict[str, Any]) -> asyncio.Task[None]:
         sid = sub["id"]
         self._in_flight[sid] += 1
