@@ -7,18 +7,29 @@ checked on an app of this module with the setting at its default (off), on the s
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
+import socket
+import ssl
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
+import uvicorn
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 from fastapi import FastAPI
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from leadapi.app import create_app
 from leadapi.config import Settings
-from leadapi.outbound.transport import ForbiddenTarget, guarded_client
+from leadapi.outbound.transport import ForbiddenTarget, GuardedTransport, guarded_client
 from leadapi.webhooks.service import WebhookService
 from tests.api.test_webhooks import deliveries, new_lead, receiver, services, subscribe  # noqa: F401 (receiver: a fixture)
 from tests.api.webhook_receiver import Receiver
@@ -253,3 +264,60 @@ async def test_a_delivery_to_a_name_now_resolving_to_loopback_is_refused_when_co
     assert refused["status"] == "pending"
     assert refused["last_error"].startswith("refused: the host 'localhost' resolves to a loopback"), refused
     assert receiver.at("/ok") == []
+
+
+async def test_tls_verifies_the_host_name_while_connecting_to_the_checked_address(tmp_path: Path) -> None:
+    """The transport connects to the address it resolved and checked, yet TLS is for the name:
+    a certificate for `localhost` alone (no IP address in it) verifies, so SNI and the hostname
+    check used the URL's host, not the address."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+    now = datetime.now(UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(now + timedelta(hours=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost")]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = tmp_path / "cert.pem", tmp_path / "key.pem"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    seen: list[str] = []
+
+    async def hello(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        seen.append(dict(scope["headers"])[b"host"].decode())
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(16)
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(
+        hello, log_level="warning", lifespan="off", ssl_certfile=str(cert_file), ssl_keyfile=str(key_file)
+    )
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve(sockets=[sock]))
+    trusting = ssl.create_default_context(cafile=str(cert_file))
+    try:
+        transport = GuardedTransport(allow_private=True, verify=trusting)
+        async with httpx.AsyncClient(transport=transport, timeout=10) as tls:
+            assert (await tls.get(f"https://localhost:{port}/")).status_code == 200
+            with pytest.raises(httpx.ConnectError, match=r"(?i)certificate|hostname|IP address"):
+                await tls.get(f"https://127.0.0.1:{port}/")  # the certificate does not name the address
+        assert seen == [f"localhost:{port}"]
+    finally:
+        server.should_exit = True
+        await task

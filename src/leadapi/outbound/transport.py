@@ -137,7 +137,7 @@ class GuardedTransport(httpx.AsyncBaseTransport):
 
     def __init__(self, *, allow_private: bool, verify: ssl.SSLContext | None = None) -> None:
         self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=verify or ssl.create_default_context(),
+            ssl_context=verify or httpx.create_ssl_context(),  # certifi's roots, as httpx's own
             network_backend=GuardedBackend(allow_private),
             max_connections=100,
             max_keepalive_connections=20,
