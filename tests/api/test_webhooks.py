@@ -501,3 +501,22 @@ async def test_rounds_do_not_wait_for_slow_sends_and_each_subscription_has_its_s
     attempts = sorted(d["attempts"] for d in await deliveries(client, tenant, slow["id"]))
     assert attempts == [0, 0, 0] + [1] * DELIVERY_PER_SUBSCRIPTION  # two left, and quick@ to it too
     assert webhooks.in_flight == 0
+
+
+async def test_closing_lets_sends_under_way_finish_and_records_them(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant, receiver: Receiver, clock: Clock
+) -> None:
+    """A process shutting down gracefully does not drop its sends in flight (they would go out
+    again after their lease, a duplicate for the receiver): it waits, within the timeout."""
+    sub = await subscribe(client, tenant, f"{receiver.base}/ok", ["lead.created"])
+    await new_lead(client, tenant, "closing@acme.com")
+    await app.state.sequencer.drain()
+    while await services(app).webhooks.fan_out_once():
+        pass
+    sender = WebhookService(app.state.db, clock, timeout=5, allow_private=True, sealer=services(app).sealer)
+    assert await sender.deliver_once(wait=False) == 1
+    await sender.close()
+    assert sender.in_flight == 0
+    [done] = await deliveries(client, tenant, sub["id"])
+    assert (done["status"], done["attempts"]) == ("succeeded", 1)
+    assert len(receiver.at("/ok")) == 1

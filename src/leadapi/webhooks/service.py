@@ -104,7 +104,9 @@ class WebhookService:
         return self._client
 
     async def close(self) -> None:
-        for task in list(self._tasks):  # their leases expire and the deliveries go out again
+        if self._tasks:  # sends under way end within the timeout: let them, and record them
+            await asyncio.wait(set(self._tasks), timeout=self.timeout + 1)
+        for task in list(self._tasks):  # stuck recording: the lease expires, and it goes out again
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         if self._client is not None:
