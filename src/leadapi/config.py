@@ -95,10 +95,23 @@ class Settings(BaseSettings):
     webhook_timeout: float = Field(
         default=10.0, gt=0, le=60, description="Seconds a webhook endpoint has to answer."
     )
+    webhook_disable_after_failures: int = Field(
+        default=5,
+        ge=1,
+        description="A subscription is disabled once this many attempts in a row have failed and "
+        "`webhook_disable_after_hours` have passed without a success (both bounds).",
+    )
+    webhook_disable_after_hours: float = Field(
+        default=120,
+        gt=0,
+        description="Hours without a successful delivery (with `webhook_disable_after_failures` failed "
+        "attempts) after which a subscription is disabled, with a `webhook.disabled` event.",
+    )
     webhooks_allow_private: bool = Field(
         default=False,
-        description="Let webhooks target private, loopback and link-local addresses (tests, closed "
-        "networks); off, such targets are refused on write and on delivery.",
+        description="Let webhooks target addresses that are not globally routable (private, loopback, "
+        "link-local, carrier-grade NAT, metadata; tests, closed networks); off, such targets are "
+        "refused on write and at connect time.",
     )
     metrics_enabled: bool = Field(
         default=True,

@@ -7,6 +7,7 @@ timestamps are always timezone-aware UTC, and JSON is JSONB on PostgreSQL.
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, MetaData, event
+from sqlalchemy import JSON, ColumnElement, DateTime, MetaData, event, literal_column
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
@@ -29,6 +30,19 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+_CONSTANT = re.compile(r"[a-z_.]{1,40}")
+
+
+def constant(value: str) -> ColumnElement[str]:
+    """A string written into the SQL rather than bound: for a status that a partial index is
+    defined by (`WHERE status = 'pending'`). A prepared statement planned generically (asyncpg
+    prepares, and PostgreSQL goes generic after five runs) cannot match a bound parameter against
+    the index predicate, and falls back to scanning the table."""
+    if not _CONSTANT.fullmatch(value):
+        raise ValueError(f"{value!r} is not a plain status word")
+    return literal_column(f"'{value}'")
 
 
 class Base(DeclarativeBase):

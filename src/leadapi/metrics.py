@@ -13,17 +13,17 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from datetime import datetime
-from typing import cast
+from typing import Any, cast
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest, start_http_server
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
-from sqlalchemy import Table, func, select
+from sqlalchemy import Select, Table, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from leadapi.db import Database
+from leadapi.db import Database, constant
 from leadapi.events.models import Event
 from leadapi.jobs.models import Job
 from leadapi.routing.models import Assignment
@@ -154,20 +154,25 @@ async def read_queue_depths(db: Database, now: datetime) -> dict[str, int]:
         return await queue_depths(conn, now)
 
 
-async def queue_depths(conn: AsyncConnection, now: datetime) -> dict[str, int]:
-    """Work waiting across all workspaces: jobs queued, webhook deliveries pending, events not
-    yet numbered for the feed, and SLA clocks past due that no sweep has judged yet. Each
-    count reads a partial or status index, so a scrape stays cheap."""
+def queue_depth_statements(now: datetime) -> dict[str, Select[Any]]:
+    """The counts behind leadapi_queue_depth; each reads a partial or status index (statuses
+    written into the SQL, as the partial indexes are defined by them), so a scrape stays cheap."""
     jobs = cast(Table, Job.__table__)
     deliveries = cast(Table, WebhookDelivery.__table__)
     events = cast(Table, Event.__table__)
     assignments = cast(Table, Assignment.__table__)
-    counts = {
-        "jobs": select(func.count()).where(jobs.c.status == "queued"),
-        "webhook_deliveries": select(func.count()).where(deliveries.c.status == "pending"),
+    return {
+        "jobs": select(func.count()).where(jobs.c.status == constant("queued")),
+        "webhook_deliveries": select(func.count()).where(deliveries.c.status == constant("pending")),
         "unsequenced_events": select(func.count()).where(events.c.seq.is_(None)),
         "sla_overdue": select(func.count()).where(
-            assignments.c.sla_state == "running", assignments.c.due_at <= now
+            assignments.c.sla_state == constant("running"), assignments.c.due_at <= now
         ),
     }
+
+
+async def queue_depths(conn: AsyncConnection, now: datetime) -> dict[str, int]:
+    """Work waiting across all workspaces: jobs queued, webhook deliveries pending, events not
+    yet numbered for the feed, and SLA clocks past due that no sweep has judged yet."""
+    counts = queue_depth_statements(now)
     return {name: int((await conn.execute(stmt)).scalar_one()) for name, stmt in counts.items()}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from leadapi.conditions.offload import EvaluationLimits, Evaluator
 from leadapi.config import Settings
@@ -86,6 +86,8 @@ def build_services(settings: Settings, clock: Callable[[], datetime]) -> Service
             clock,
             timeout=settings.webhook_timeout,
             allow_private=settings.webhooks_allow_private,
+            disable_after_failures=settings.webhook_disable_after_failures,
+            disable_after=timedelta(hours=settings.webhook_disable_after_hours),
             sealer=sealer,
             metrics=metrics,
         ),

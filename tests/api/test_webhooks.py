@@ -16,12 +16,12 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import update
+from sqlalchemy import insert, update
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from leadapi.services import Services
-from leadapi.webhooks.models import WebhookSubscription
-from leadapi.webhooks.service import WebhookService
+from leadapi.webhooks.models import WebhookDelivery, WebhookSubscription
+from leadapi.webhooks.service import DELIVERY_PER_SUBSCRIPTION, WebhookService
 from leadapi.webhooks.transport import TargetError, vet_target
 from tests.api.test_routing import events_of
 from tests.api.webhook_receiver import Receiver, start_receiver
@@ -356,3 +356,167 @@ async def test_concurrent_workers_send_each_delivery_once_per_attempt(
     counts = Counter(r.headers["webhook-id"] for r in receiver.at("/ok"))
     assert len(counts) == 60
     assert set(counts.values()) == {1}
+
+
+async def test_a_backlog_on_dead_endpoints_does_not_hold_up_a_healthy_one(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant, receiver: Receiver, clock: Clock
+) -> None:
+    """Two endpoints gone dead with thousands of deliveries due between them, all older than
+    anything a new, healthy endpoint has: a delivery round takes a share from each subscription,
+    so the healthy one is served in the first round and each dead one costs only its share."""
+    dead = [await subscribe(client, tenant, "http://127.0.0.1:9/dead", ["lead.created"]) for _ in range(2)]
+    backlog = 2500
+    long_ago = clock() - timedelta(hours=1)
+    rows = [
+        {
+            "id": f"msg_backlog{n:05d}{i}{tenant.workspace_id[-12:]}",
+            "workspace_id": tenant.workspace_id,
+            "subscription_id": sub["id"],
+            "event_id": None,
+            "event_seq": None,
+            "event_type": "webhook.test",
+            "lead_id": None,
+            "payload": {"type": "webhook.test", "timestamp": long_ago.isoformat(), "data": {}},
+            "status": "pending",
+            "attempts": 0,
+            "next_attempt_at": long_ago,
+            "created_at": long_ago,
+        }
+        for i, sub in enumerate(dead)
+        for n in range(backlog)
+    ]
+    async with app.state.db.transaction() as conn:
+        for start in range(0, len(rows), 1000):
+            await conn.execute(insert(WebhookDelivery), rows[start : start + 1000])
+    healthy = await subscribe(client, tenant, f"{receiver.base}/ok", ["lead.created"])
+    try:
+        await new_lead(client, tenant, "healthy@acme.com")
+        await app.state.sequencer.drain()
+        while await services(app).webhooks.fan_out_once():
+            pass
+        taken = await services(app).webhooks.deliver_once()
+        assert len(receiver.at("/ok")) == 1
+        [delivered] = await deliveries(client, tenant, healthy["id"])
+        assert delivered["status"] == "succeeded"
+        for sub in dead:
+            tried = await deliveries(client, tenant, sub["id"], limit=200, status="pending")
+            assert sum(1 for d in tried if d["attempts"]) <= DELIVERY_PER_SUBSCRIPTION
+        assert taken == 2 * DELIVERY_PER_SUBSCRIPTION + 1
+    finally:
+        for sub in dead:  # their backlog goes with them
+            await client.delete(f"/v1/webhooks/{sub['id']}", headers=tenant.admin)
+
+
+async def test_disabled_after_both_failures_in_a_row_and_hours_without_success(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant, receiver: Receiver, clock: Clock
+) -> None:
+    webhooks = services(app).webhooks
+    assert (webhooks.disable_after_failures, webhooks.disable_after) == (5, timedelta(hours=120))
+
+    async def current(sub_id: str) -> dict[str, Any]:
+        got: dict[str, Any] = (await client.get(f"/v1/webhooks/{sub_id}", headers=tenant.read)).json()
+        return got
+
+    # One failure, then quiet for longer than the hours: one attempt is not enough.
+    quiet = await subscribe(client, tenant, f"{receiver.base}/fail", ["lead.created"])
+    await new_lead(client, tenant, "quiet@acme.com")
+    await pump(app)
+    with clock.travel(hours=130):
+        await client.patch(
+            f"/v1/webhooks/{quiet['id']}", json={"events": ["lead.updated"]}, headers=tenant.admin
+        )
+        await pump(app)  # its second attempt, long after the first
+        state = await current(quiet["id"])
+        assert (state["active"], state["failure_streak"], state["disabled_at"]) == (True, 2, None)
+    await client.delete(f"/v1/webhooks/{quiet['id']}", headers=tenant.admin)
+
+    # Many failures in a short outage: not enough either, until the hours have passed too.
+    sub = await subscribe(client, tenant, f"{receiver.base}/fail", ["lead.created"])
+    for n in range(6):
+        await new_lead(client, tenant, f"outage{n}@acme.com")
+    await pump(app)
+    state = await current(sub["id"])
+    assert (state["active"], state["failure_streak"], state["disabled_at"]) == (True, 6, None)
+    assert state["failing_since"] is not None
+    with clock.travel(hours=121):
+        await pump(app)  # the retries come due, and fail again
+        state = await current(sub["id"])
+        assert state["active"] is False
+        assert state["failure_streak"] >= 7
+        assert state["disabled_reason"].startswith("Every delivery failed since")
+        assert datetime.fromisoformat(state["disabled_at"]) >= datetime.fromisoformat(state["failing_since"])
+        [event] = await events_of(app, tenant, "webhook.disabled")
+        assert event["data"]["webhook_id"] == sub["id"]
+        assert 7 <= event["data"]["failure_streak"] <= state["failure_streak"]  # sends in flight go on
+        # Re-enabled, it starts with a clean record.
+        again = await client.patch(f"/v1/webhooks/{sub['id']}", json={"active": True}, headers=tenant.admin)
+        assert again.status_code == 200, again.text
+        fresh = again.json()
+        assert (fresh["active"], fresh["failure_streak"], fresh["failing_since"]) == (True, 0, None)
+        assert (fresh["disabled_at"], fresh["disabled_reason"]) == (None, None)
+
+
+async def test_a_success_ends_the_failure_streak(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant, receiver: Receiver, clock: Clock
+) -> None:
+    sub = await subscribe(client, tenant, f"{receiver.base}/flaky/2", ["lead.created"])
+    await new_lead(client, tenant, "streak@acme.com")
+    await pump(app)
+    with clock.travel(seconds=7):
+        await pump(app)
+    state = (await client.get(f"/v1/webhooks/{sub['id']}", headers=tenant.read)).json()
+    assert (state["failure_streak"], state["failing_since"] is not None) == (2, True)
+    with clock.travel(minutes=7):
+        await pump(app)
+    state = (await client.get(f"/v1/webhooks/{sub['id']}", headers=tenant.read)).json()
+    assert (state["failure_streak"], state["failing_since"], state["active"]) == (0, None, True)
+
+
+async def test_rounds_do_not_wait_for_slow_sends_and_each_subscription_has_its_share_in_flight(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant, receiver: Receiver
+) -> None:
+    """The background loop's rounds start sends and go on: a slow endpoint holds its own share
+    of sends in flight (and gets no more until they end), not the next round."""
+    webhooks = services(app).webhooks
+    slow = await subscribe(client, tenant, f"{receiver.base}/slow", ["lead.created"])
+    for n in range(DELIVERY_PER_SUBSCRIPTION + 2):
+        await new_lead(client, tenant, f"slow{n}@acme.com")
+    await app.state.sequencer.drain()
+    while await webhooks.fan_out_once():
+        pass
+    try:
+        assert await webhooks.deliver_once(wait=False) == DELIVERY_PER_SUBSCRIPTION
+        assert webhooks.in_flight == DELIVERY_PER_SUBSCRIPTION  # the round returned with them under way
+        healthy = await subscribe(client, tenant, f"{receiver.base}/ok", ["lead.created"])
+        await new_lead(client, tenant, "quick@acme.com")
+        await app.state.sequencer.drain()
+        while await webhooks.fan_out_once():
+            pass
+        # The slow one has its share in flight: the next round takes only the healthy one's.
+        assert await webhooks.deliver_once(wait=False) == 1
+    finally:
+        await webhooks.settle()
+    [done] = await deliveries(client, tenant, healthy["id"])
+    assert done["status"] == "succeeded"
+    attempts = sorted(d["attempts"] for d in await deliveries(client, tenant, slow["id"]))
+    assert attempts == [0, 0, 0] + [1] * DELIVERY_PER_SUBSCRIPTION  # two left, and quick@ to it too
+    assert webhooks.in_flight == 0
+
+
+async def test_closing_lets_sends_under_way_finish_and_records_them(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant, receiver: Receiver, clock: Clock
+) -> None:
+    """A process shutting down gracefully does not drop its sends in flight (they would go out
+    again after their lease, a duplicate for the receiver): it waits, within the timeout."""
+    sub = await subscribe(client, tenant, f"{receiver.base}/ok", ["lead.created"])
+    await new_lead(client, tenant, "closing@acme.com")
+    await app.state.sequencer.drain()
+    while await services(app).webhooks.fan_out_once():
+        pass
+    sender = WebhookService(app.state.db, clock, timeout=5, allow_private=True, sealer=services(app).sealer)
+    assert await sender.deliver_once(wait=False) == 1
+    await sender.close()
+    assert sender.in_flight == 0
+    [done] = await deliveries(client, tenant, sub["id"])
+    assert (done["status"], done["attempts"]) == ("succeeded", 1)
+    assert len(receiver.at("/ok")) == 1

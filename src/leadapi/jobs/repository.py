@@ -5,12 +5,29 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, insert, or_, select, update
+from sqlalchemy import Select, Table, and_, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from leadapi.db import constant
 from leadapi.jobs.models import Job
 
 jobs = cast(Table, Job.__table__)
+
+
+def claim_statement(now: datetime) -> Select[Any]:
+    """The oldest job queued, or running with its lease run out. Statuses are written into the
+    SQL: bound, a generic plan cannot tell how few rows they select."""
+    due = or_(
+        jobs.c.status == constant("queued"),
+        and_(jobs.c.status == constant("running"), jobs.c.lease_until < now),
+    )
+    return (
+        select(jobs)
+        .where(jobs.c.status.in_([constant("queued"), constant("running")]), due)
+        .order_by(jobs.c.created_at, jobs.c.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    )
 
 
 class JobRepository:
@@ -31,17 +48,7 @@ class JobRepository:
         SKIP LOCKED lets several workers on PostgreSQL claim different jobs at once (SQLite has
         one writer at a time anyway).
         """
-        due = or_(
-            jobs.c.status == "queued",
-            and_(jobs.c.status == "running", jobs.c.lease_until < now),
-        )
-        stmt = (
-            select(jobs)
-            .where(jobs.c.status.in_(["queued", "running"]), due)
-            .order_by(jobs.c.created_at, jobs.c.id)
-            .limit(1)
-            .with_for_update(skip_locked=True)
-        )
+        stmt = claim_statement(now)
         row = (await self.conn.execute(stmt)).mappings().first()
         if row is None:
             return None

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, delete, insert, or_, select, update
+from sqlalchemy import Select, Table, and_, delete, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from leadapi.db import constant
 from leadapi.ids import new_id
 from leadapi.routing.models import Assignment
 from leadapi.sla.engine import DEFAULT_POLICIES
@@ -18,14 +19,19 @@ breaches = cast(Table, SlaBreach.__table__)
 assignments = cast(Table, Assignment.__table__)
 
 
-async def due_clocks(conn: AsyncConnection, now: datetime, limit: int) -> list[dict[str, Any]]:
-    """Running clocks, in any workspace, due by `now`, most overdue first (the sweep's queue)."""
-    stmt = (
+def due_clocks_statement(now: datetime, limit: int) -> Select[Any]:
+    """Running clocks, in any workspace, due by `now`, most overdue first (the sweep's queue);
+    the state is written into the SQL, as the partial index is defined by it."""
+    return (
         select(assignments.c.id, assignments.c.workspace_id, assignments.c.lead_id)
-        .where(assignments.c.sla_state == "running", assignments.c.due_at <= now)
+        .where(assignments.c.sla_state == constant("running"), assignments.c.due_at <= now)
         .order_by(assignments.c.due_at)
         .limit(limit)
     )
+
+
+async def due_clocks(conn: AsyncConnection, now: datetime, limit: int) -> list[dict[str, Any]]:
+    stmt = due_clocks_statement(now, limit)
     return [dict(row) for row in (await conn.execute(stmt)).mappings()]
 
 

@@ -3,7 +3,6 @@ which addresses are off limits. Pure: no I/O."""
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from fnmatch import fnmatchcase
@@ -20,8 +19,6 @@ RETRY_SCHEDULE = (
     timedelta(hours=10),
 )
 JITTER = 0.2  # each wait is drawn within +-20% of its nominal value, so retries do not stampede
-# A subscription whose deliveries have all failed for this long is disabled.
-DISABLE_AFTER = timedelta(days=5)
 
 
 def takes(patterns: Iterable[str], event_type: str) -> bool:
@@ -58,17 +55,13 @@ def next_attempt(attempts: int, now: datetime, draw: Callable[[], float]) -> dat
     return now + nominal * (1 - JITTER + 2 * JITTER * draw())
 
 
-def forbidden_address(address: str) -> str | None:
-    """Why a webhook must not reach this IP address (None: it may)."""
-    ip = ipaddress.ip_address(address)
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    if ip.is_loopback:
-        return "a loopback address"
-    if ip.is_link_local:
-        return "a link-local address (cloud metadata lives there)"
-    if ip.is_private:
-        return "a private address"
-    if ip.is_multicast or ip.is_reserved or ip.is_unspecified:
-        return "a reserved address"
-    return None
+def disable_reason(
+    failure_streak: int, failing_since: datetime | None, now: datetime, after_failures: int, after: timedelta
+) -> str | None:
+    """Why a subscription whose attempts keep failing is to be disabled now (None: not yet). Both
+    bounds must be passed: many failures in a short outage, or one failure long ago (a quiet
+    subscription), are not enough alone."""
+    if failing_since is None or failure_streak < after_failures or now - failing_since < after:
+        return None
+    since = failing_since.isoformat()
+    return f"Every delivery failed since {since} ({failure_streak} attempts without a success)."

@@ -27,8 +27,11 @@ class WebhookSubscription(Base):
     previous_secret_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The last event (by the workspace's sequence) already turned into deliveries.
     cursor: Mapped[int] = mapped_column(BigInteger, default=0)
-    # Since when every delivery has failed (None: the last one succeeded); disabled after days.
+    # Since when every attempt has failed (None: the last one succeeded), and how many attempts
+    # failed in a row: past both bounds (settings) the subscription is disabled.
     failing_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    failure_streak: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     disabled_reason: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -47,9 +50,11 @@ class WebhookDelivery(Base):
             "subscription_id",
             "created_at",
         ),
-        # The delivery workers' queue, across workspaces.
+        # The delivery workers' queue, per subscription: each round takes a share from each
+        # subscription with due deliveries, so one with a backlog costs only itself.
         Index(
-            "ix_webhook_deliveries_due",
+            "ix_webhook_deliveries_due_per_subscription",
+            "subscription_id",
             "next_attempt_at",
             postgresql_where=text("status = 'pending'"),
             sqlite_where=text("status = 'pending'"),

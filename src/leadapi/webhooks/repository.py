@@ -6,10 +6,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, delete, insert, or_, select, update
+from sqlalchemy import Select, Table, and_, delete, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm import aliased
 
+from leadapi.db import constant
 from leadapi.events.models import EventSequence
 from leadapi.webhooks.models import WebhookDelivery, WebhookSubscription
 
@@ -35,18 +36,57 @@ async def subscriptions_behind(conn: AsyncConnection, limit: int) -> list[dict[s
     return [dict(row) for row in (await conn.execute(stmt)).mappings()]
 
 
-async def claim_due(conn: AsyncConnection, now: datetime, limit: int) -> list[dict[str, Any]]:
-    """Pending deliveries of active subscriptions due by `now`, oldest first, each only when no
-    earlier pending delivery of the same lead to the same subscription waits (in order per lead);
-    locked on PostgreSQL, skipping those another worker holds. The caller leases them before
-    committing. (A disabled subscription's deliveries wait: re-enabling it sends them.)"""
+def due_subscriptions_statement(
+    now: datetime, after_id: str | None, exclude: Sequence[str], limit: int
+) -> Select[Any]:
+    """Active subscriptions with a delivery due by `now`, by id from after `after_id` (the
+    rounds go round them, so none waits behind the others)."""
+    due = (
+        select(deliveries.c.id)
+        .where(
+            deliveries.c.subscription_id == subscriptions.c.id,
+            deliveries.c.status == constant("pending"),
+            deliveries.c.next_attempt_at <= now,
+        )
+        .exists()
+    )
+    stmt = (
+        select(subscriptions.c.id)
+        .where(subscriptions.c.active.is_(True), due)
+        .order_by(subscriptions.c.id)
+        .limit(limit)
+    )
+    if after_id is not None:
+        stmt = stmt.where(subscriptions.c.id > after_id)
+    if exclude:
+        stmt = stmt.where(subscriptions.c.id.not_in(list(exclude)))
+    return stmt
+
+
+async def due_subscriptions(
+    conn: AsyncConnection, now: datetime, after_id: str | None, exclude: Sequence[str], limit: int
+) -> list[str]:
+    """Up to `limit` subscriptions with due deliveries, going round: those after `after_id`
+    first, then from the start again."""
+    found = list((await conn.execute(due_subscriptions_statement(now, after_id, exclude, limit))).scalars())
+    if after_id is not None and len(found) < limit:
+        again = due_subscriptions_statement(now, None, [*exclude, *found], limit - len(found))
+        found += [i for i in (await conn.execute(again)).scalars() if i <= after_id]
+    return found
+
+
+def claim_due_statement(subscription_id: str, now: datetime, limit: int, dialect: str) -> Select[Any]:
+    """A subscription's pending deliveries due by `now`, oldest first, each only when no earlier
+    pending delivery of the same lead waits (in order per lead); locked on PostgreSQL, skipping
+    those another worker holds. Statuses are written into the SQL (`constant`): the partial
+    indexes are defined by them."""
     earlier = aliased(deliveries)
     waits_for_earlier = (
         select(earlier.c.id)
         .where(
             earlier.c.subscription_id == deliveries.c.subscription_id,
             earlier.c.lead_id == deliveries.c.lead_id,
-            earlier.c.status == "pending",
+            earlier.c.status == constant("pending"),
             earlier.c.event_seq < deliveries.c.event_seq,
         )
         .exists()
@@ -54,19 +94,34 @@ async def claim_due(conn: AsyncConnection, now: datetime, limit: int) -> list[di
     stmt = (
         select(deliveries)
         .where(
-            deliveries.c.status == "pending",
+            deliveries.c.subscription_id == subscription_id,
+            deliveries.c.status == constant("pending"),
             deliveries.c.next_attempt_at <= now,
-            select(subscriptions.c.id)
-            .where(subscriptions.c.id == deliveries.c.subscription_id, subscriptions.c.active.is_(True))
-            .exists(),
             ~waits_for_earlier,
         )
         .order_by(deliveries.c.next_attempt_at)
         .limit(limit)
     )
-    if conn.dialect.name == "postgresql":
+    if dialect == "postgresql":
         stmt = stmt.with_for_update(of=deliveries, skip_locked=True)
-    return [dict(row) for row in (await conn.execute(stmt)).mappings()]
+    return stmt
+
+
+async def claim_due(
+    conn: AsyncConnection, subscription_id: str, now: datetime, limit: int, lease_until: datetime
+) -> list[dict[str, Any]]:
+    """Lease up to `limit` due deliveries of one subscription until `lease_until`, counting the
+    attempt (a worker that dies mid-flight leaves the lease to expire). (A disabled
+    subscription's deliveries wait: re-enabling it sends them.)"""
+    stmt = claim_due_statement(subscription_id, now, limit, conn.dialect.name)
+    rows = [dict(row) for row in (await conn.execute(stmt)).mappings()]
+    if rows:
+        await conn.execute(
+            update(deliveries)
+            .where(deliveries.c.id.in_([row["id"] for row in rows]))
+            .values(next_attempt_at=lease_until, attempts=deliveries.c.attempts + 1)
+        )
+    return rows
 
 
 async def subscriptions_by_id(conn: AsyncConnection, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
@@ -117,6 +172,18 @@ class WebhookRepository:
             update(subscriptions)
             .where(subscriptions.c.workspace_id == self.workspace_id, subscriptions.c.id == subscription_id)
             .values(**values)
+        )
+
+    async def clear_failures(self, subscription_id: str) -> None:
+        """After a success: no streak (a no-op, without a write, when there was none)."""
+        await self.conn.execute(
+            update(subscriptions)
+            .where(
+                subscriptions.c.workspace_id == self.workspace_id,
+                subscriptions.c.id == subscription_id,
+                or_(subscriptions.c.failure_streak > 0, subscriptions.c.failing_since.is_not(None)),
+            )
+            .values(failure_streak=0, failing_since=None)
         )
 
     async def delete(self, subscription_id: str) -> None:

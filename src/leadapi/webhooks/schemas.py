@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field, StringConstraints, field_validator
 
 from leadapi.api.schemas import RequestModel
 from leadapi.events.schemas import TYPE_PATTERN
+from leadapi.outbound.rules import url_problem
 
 Url = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
@@ -33,6 +34,15 @@ class SubscriptionFields(RequestModel):
 
     _check_events = field_validator("events")(_patterns)
 
+    @field_validator("url")
+    @classmethod
+    def _check_url(cls, value: str | None) -> str | None:
+        if value is not None:
+            problem = url_problem(value)
+            if problem is not None:
+                raise ValueError(f"webhooks need {problem}")
+        return value
+
 
 class SubscriptionCreate(SubscriptionFields):
     url: Url = Field(description="Where to POST: http(s), not a private address.")
@@ -50,7 +60,11 @@ class Subscription(BaseModel):
     active: bool
     description: str | None
     disabled_reason: str | None = Field(description="Why it was disabled (410 Gone, or days of failures).")
-    failing_since: datetime | None
+    disabled_at: datetime | None = Field(description="When it was disabled (None: it was not).")
+    failing_since: datetime | None = Field(
+        description="Since when every attempt has failed (None: the last succeeded)."
+    )
+    failure_streak: int = Field(description="Attempts failed in a row since the last success.")
     created_at: datetime
     updated_at: datetime
 

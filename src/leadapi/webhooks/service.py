@@ -16,6 +16,7 @@ import json
 import logging
 import random
 import secrets
+from collections import Counter
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -29,11 +30,13 @@ from leadapi.errors import ProblemError, not_found, validation_problem
 from leadapi.events.repository import EventRepository, NewEvent
 from leadapi.ids import new_id
 from leadapi.metrics import Metrics
+from leadapi.outbound.transport import guarded_client
 from leadapi.sealing import Sealer
 from leadapi.webhooks import engine
 from leadapi.webhooks.repository import (
     WebhookRepository,
     claim_due,
+    due_subscriptions,
     set_delivery,
     subscriptions_behind,
     subscriptions_by_id,
@@ -47,7 +50,13 @@ log = logging.getLogger("leadapi.webhooks")
 MAX_SUBSCRIPTIONS = 50
 FANOUT_SUBSCRIPTIONS = 50
 FANOUT_EVENTS = 1000
-DELIVERY_BATCH = 20
+# Each delivery round takes up to this many due deliveries from each of up to this many
+# subscriptions, so an endpoint with a backlog (a dead one retrying thousands) costs only itself.
+DELIVERY_PER_SUBSCRIPTION = 10
+DELIVERY_SUBSCRIPTIONS = 50
+# Sends in flight per process (a slow endpoint holds a slot up to the timeout): a round claims
+# no more than the free slots, and no more for a subscription that has its share in flight.
+MAX_IN_FLIGHT = DELIVERY_PER_SUBSCRIPTION * DELIVERY_SUBSCRIPTIONS
 ROTATED_SECRET_VALID = timedelta(hours=24)
 LEASE_MARGIN = timedelta(seconds=10)  # beyond the request timeout, before a lease expires
 
@@ -65,6 +74,8 @@ class WebhookService:
         timeout: float,
         allow_private: bool,
         sealer: Sealer,
+        disable_after_failures: int = 5,
+        disable_after: timedelta = timedelta(hours=120),
         draw: Callable[[], float] = random.random,
         metrics: Metrics | None = None,
     ) -> None:
@@ -75,19 +86,29 @@ class WebhookService:
         self.allow_private = allow_private
         self.sealer = sealer
         self.draw = draw
+        self.disable_after_failures = disable_after_failures
+        self.disable_after = disable_after
         self._client: httpx.AsyncClient | None = None
+        self._in_flight: Counter[str] = Counter()  # sends under way, per subscription
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._after: str | None = None  # where the last round stopped going round subscriptions
 
     def _http(self) -> httpx.AsyncClient:
         if self._client is None:
-            self._client = httpx.AsyncClient(
+            # Checked at connect time (DNS may change after a subscription is written).
+            self._client = guarded_client(
                 timeout=self.timeout,
-                follow_redirects=False,
-                trust_env=False,  # no proxies from the environment: the target is what was vetted
+                allow_private=self.allow_private,
                 headers={"User-Agent": "leadapi-webhooks/1"},
             )
         return self._client
 
     async def close(self) -> None:
+        if self._tasks:  # sends under way end within the timeout: let them, and record them
+            await asyncio.wait(set(self._tasks), timeout=self.timeout + 1)
+        for task in list(self._tasks):  # stuck recording: the lease expires, and it goes out again
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
         if self._client is not None:
             await self._client.aclose()
             self._client = None
@@ -119,6 +140,8 @@ class WebhookService:
                 "previous_secret_until": None,
                 "cursor": await repo.last_seq(),  # from now on: history is in the change feed
                 "failing_since": None,
+                "failure_streak": 0,
+                "disabled_at": None,
                 "disabled_reason": None,
                 "created_at": now,
                 "updated_at": now,
@@ -153,7 +176,13 @@ class WebhookService:
                 raise not_found("Webhook", subscription_id)
             if changes.get("active") and not row["active"]:
                 # Back on: from now on, and with a clean record.
-                changes.update(disabled_reason=None, failing_since=None, cursor=await repo.last_seq())
+                changes.update(
+                    disabled_reason=None,
+                    disabled_at=None,
+                    failing_since=None,
+                    failure_streak=0,
+                    cursor=await repo.last_seq(),
+                )
             changes["updated_at"] = self.clock()
             await repo.update(subscription_id, changes)
         return {**row, **changes}
@@ -277,20 +306,59 @@ class WebhookService:
                 moved += 1
         return moved
 
-    async def deliver_once(self) -> int:
-        """Lease the due deliveries (a batch), send them concurrently, record each outcome;
-        returns how many were sent."""
+    async def deliver_once(self, *, wait: bool = True) -> int:
+        """Lease due deliveries fairly (a share per subscription, going round them) and send
+        them concurrently; returns how many were taken. With `wait`, returns once they are
+        recorded; without (the background loop), the sends run on while later rounds claim
+        more, within MAX_IN_FLIGHT, so a slow endpoint does not hold up the next round."""
+        free = MAX_IN_FLIGHT - len(self._tasks)
+        if free <= 0:
+            return 0
         now = self.clock()
         lease = now + timedelta(seconds=self.timeout) + LEASE_MARGIN
+        busy = [sid for sid, n in self._in_flight.items() if n >= DELIVERY_PER_SUBSCRIPTION]
+        due: list[dict[str, Any]] = []
         async with self.db.transaction() as conn:
-            due = await claim_due(conn, now, DELIVERY_BATCH)
-            for row in due:
-                await set_delivery(
-                    conn, row["id"], {"next_attempt_at": lease, "attempts": row["attempts"] + 1}
-                )
+            ids = await due_subscriptions(conn, now, self._after, busy, DELIVERY_SUBSCRIPTIONS)
+            for sid in ids:
+                share = min(DELIVERY_PER_SUBSCRIPTION - self._in_flight[sid], free - len(due))
+                if share <= 0:
+                    break
+                due += await claim_due(conn, sid, now, share, lease)
             subs = await subscriptions_by_id(conn, [row["subscription_id"] for row in due])
-        await asyncio.gather(*(self._attempt(row, subs[row["subscription_id"]]) for row in due))
+        if ids:
+            self._after = ids[-1]
+        tasks = [self._start(row, subs[row["subscription_id"]]) for row in due]
+        if wait and tasks:
+            await asyncio.gather(*tasks)
         return len(due)
+
+    @property
+    def in_flight(self) -> int:
+        """Sends under way in this process."""
+        return len(self._tasks)
+
+    async def settle(self) -> None:
+        """Wait for the sends under way to be recorded."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    def _start(self, row: dict[str, Any], sub: dict[str, Any]) -> asyncio.Task[None]:
+        sid = sub["id"]
+        self._in_flight[sid] += 1
+        task = asyncio.create_task(self._attempt(row, sub))
+        self._tasks.add(task)
+
+        def finished(done: asyncio.Task[None]) -> None:
+            self._tasks.discard(done)
+            self._in_flight[sid] -= 1
+            if self._in_flight[sid] <= 0:
+                del self._in_flight[sid]
+            if not done.cancelled() and done.exception() is not None:
+                log.error("recording webhook delivery %s failed", row["id"], exc_info=done.exception())
+
+        task.add_done_callback(finished)
+        return task
 
     def _headers(self, sub: dict[str, Any], delivery_id: str, body: str, now: datetime) -> dict[str, str]:
         unseal = self.sealer.unseal
@@ -307,13 +375,8 @@ class WebhookService:
     async def _attempt(self, row: dict[str, Any], sub: dict[str, Any]) -> None:
         now = self.clock()
         body = json.dumps(row["payload"], separators=(",", ":"))
-        outcome = await send(
-            self._http(),
-            sub["url"],
-            self._headers(sub, row["id"], body, now),
-            body.encode(),
-            self.allow_private,
-        )
+        headers = self._headers(sub, row["id"], body, now)
+        outcome = await send(self._http(), sub["url"], headers, body.encode())
         done = self.clock()
         attempts = row["attempts"] + 1
         values: dict[str, Any] = {
@@ -321,47 +384,52 @@ class WebhookService:
             "last_latency_ms": outcome.latency_ms,
             "last_error": outcome.error,
         }
-        sub_values: dict[str, Any] = {}
-        disable: str | None = None
         code = outcome.status_code
-        if code is not None and 200 <= code < 300:
+        succeeded = code is not None and 200 <= code < 300
+        if succeeded:
             self.metrics.webhook_deliveries.labels("succeeded").inc()
             values.update(status="succeeded", delivered_at=done, next_attempt_at=None)
-            if sub["failing_since"] is not None:
-                sub_values["failing_since"] = None
         elif code == 410:
             self.metrics.webhook_deliveries.labels("gone").inc()
             values.update(status="failed", next_attempt_at=None)
-            disable = "The endpoint answered 410 Gone."
         else:
             if code is not None and values["last_error"] is None:
                 values["last_error"] = f"HTTP {code}"
             retry = engine.next_attempt(attempts, done, self.draw)
             values.update(status="pending" if retry else "failed", next_attempt_at=retry)
             self.metrics.webhook_deliveries.labels("retrying" if retry else "failed").inc()
-            failing_since = sub["failing_since"] or done
-            if sub["failing_since"] is None:
-                sub_values["failing_since"] = done
-            if done - failing_since >= engine.DISABLE_AFTER:
-                disable = f"Every delivery failed since {failing_since.isoformat()}."
         async with self.db.transaction() as conn:
             await set_delivery(conn, row["id"], values)
-            if disable is not None:
-                sub_values.update(active=False, disabled_reason=disable)
-            if sub_values:
-                repo = WebhookRepository(conn, sub["workspace_id"])
-                current = await repo.get(sub["id"], lock=True)
-                if current is None:
-                    return  # deleted meanwhile
-                if disable is not None and not current["active"]:
-                    disable = None  # another worker disabled it first
-                await repo.update(sub["id"], {**sub_values, "updated_at": done})
-                if disable is not None:
-                    await self._disabled(conn, sub, disable, done)
+            repo = WebhookRepository(conn, sub["workspace_id"])
+            if succeeded:
+                await repo.clear_failures(sub["id"])
+                return
+            # Counted on the locked row: sends of one subscription finish concurrently.
+            current = await repo.get(sub["id"], lock=True)
+            if current is None:
+                return  # deleted meanwhile
+            streak = current["failure_streak"] + 1
+            failing_since = current["failing_since"] or done
+            sub_values: dict[str, Any] = {"failure_streak": streak, "failing_since": failing_since}
+            if code == 410:
+                reason: str | None = "The endpoint answered 410 Gone."
+            else:
+                reason = engine.disable_reason(
+                    streak, failing_since, done, self.disable_after_failures, self.disable_after
+                )
+            if reason is not None and current["active"]:  # not when another worker disabled it first
+                sub_values.update(active=False, disabled_reason=reason, disabled_at=done, updated_at=done)
+                await self._disabled(conn, current, reason, done)
+            await repo.update(sub["id"], sub_values)
 
     @staticmethod
     async def _disabled(conn: AsyncConnection, sub: dict[str, Any], reason: str, now: datetime) -> None:
-        data = {"webhook_id": sub["id"], "url": sub["url"], "reason": reason}
+        data = {
+            "webhook_id": sub["id"],
+            "url": sub["url"],
+            "reason": reason,
+            "failure_streak": sub["failure_streak"] + 1,
+        }
         await EventRepository(conn, sub["workspace_id"]).append(
             [NewEvent("webhook.disabled", None, now, data)]
         )
@@ -369,5 +437,5 @@ class WebhookService:
     async def run_once(self) -> bool:
         """One background round: fan out, then deliver; True when there may be more to do."""
         moved = await self.fan_out_once()
-        sent = await self.deliver_once()
-        return moved > 0 or sent == DELIVERY_BATCH
+        sent = await self.deliver_once(wait=False)
+        return moved > 0 or sent > 0

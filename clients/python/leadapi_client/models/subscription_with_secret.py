@@ -17,9 +17,11 @@ class SubscriptionWithSecret:
         active (bool):
         created_at (datetime.datetime):
         description (None | str):
+        disabled_at (datetime.datetime | None): When it was disabled (None: it was not).
         disabled_reason (None | str): Why it was disabled (410 Gone, or days of failures).
         events (list[str]):
-        failing_since (datetime.datetime | None):
+        failing_since (datetime.datetime | None): Since when every attempt has failed (None: the last succeeded).
+        failure_streak (int): Attempts failed in a row since the last success.
         id (str):
         secret (str): whsec_...: shown now only; verify `webhook-signature` with it.
         updated_at (datetime.datetime):
@@ -29,9 +31,11 @@ class SubscriptionWithSecret:
     active: bool
     created_at: datetime.datetime
     description: None | str
+    disabled_at: datetime.datetime | None
     disabled_reason: None | str
     events: list[str]
     failing_since: datetime.datetime | None
+    failure_streak: int
     id: str
     secret: str
     updated_at: datetime.datetime
@@ -46,6 +50,12 @@ class SubscriptionWithSecret:
         description: None | str
         description = self.description
 
+        disabled_at: None | str
+        if isinstance(self.disabled_at, datetime.datetime):
+            disabled_at = self.disabled_at.isoformat()
+        else:
+            disabled_at = self.disabled_at
+
         disabled_reason: None | str
         disabled_reason = self.disabled_reason
 
@@ -56,6 +66,8 @@ class SubscriptionWithSecret:
             failing_since = self.failing_since.isoformat()
         else:
             failing_since = self.failing_since
+
+        failure_streak = self.failure_streak
 
         id = self.id
 
@@ -72,9 +84,11 @@ class SubscriptionWithSecret:
                 "active": active,
                 "created_at": created_at,
                 "description": description,
+                "disabled_at": disabled_at,
                 "disabled_reason": disabled_reason,
                 "events": events,
                 "failing_since": failing_since,
+                "failure_streak": failure_streak,
                 "id": id,
                 "secret": secret,
                 "updated_at": updated_at,
@@ -97,6 +111,21 @@ class SubscriptionWithSecret:
             return cast(None | str, data)
 
         description = _parse_description(d.pop("description"))
+
+        def _parse_disabled_at(data: object) -> datetime.datetime | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                disabled_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return disabled_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None, data)
+
+        disabled_at = _parse_disabled_at(d.pop("disabled_at"))
 
         def _parse_disabled_reason(data: object) -> None | str:
             if data is None:
@@ -122,6 +151,8 @@ class SubscriptionWithSecret:
 
         failing_since = _parse_failing_since(d.pop("failing_since"))
 
+        failure_streak = d.pop("failure_streak")
+
         id = d.pop("id")
 
         secret = d.pop("secret")
@@ -134,9 +165,11 @@ class SubscriptionWithSecret:
             active=active,
             created_at=created_at,
             description=description,
+            disabled_at=disabled_at,
             disabled_reason=disabled_reason,
             events=events,
             failing_since=failing_since,
+            failure_streak=failure_streak,
             id=id,
             secret=secret,
             updated_at=updated_at,
