@@ -10,7 +10,6 @@ from pydantic import BaseModel, Field
 Resource = Literal[
     "api_key",
     "scoring_model",
-    "scoring_settings",
     "routing_rule",
     "routing_settings",
     "owner",

@@ -29,7 +29,6 @@ Action = Literal["created", "updated", "deleted", "revoked", "activated", "rotat
 RESOURCES = (
     "api_key",
     "scoring_model",
-    "scoring_settings",
     "routing_rule",
     "routing_settings",
     "owner",
@@ -63,6 +62,13 @@ def masked(value: Any) -> Any:
     if isinstance(value, Decimal):
         return float(value)
     return value
+
+
+def _shown(row: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    if row is None:
+        return None
+    shown: dict[str, Any] = masked({k: v for k, v in row.items() if k not in ALWAYS_OMITTED})
+    return shown
 
 
 async def snapshot(
@@ -100,8 +106,8 @@ async def record(
             action=action,
             resource=resource,
             resource_id=resource_id,
-            before=masked(before) if before is not None else None,
-            after=masked(after) if after is not None else None,
+            before=_shown(before),
+            after=_shown(after),
         )
     )
 
