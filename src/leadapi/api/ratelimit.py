@@ -14,15 +14,17 @@ outage, and the storage is not asked again for a second, so requests do not each
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import cast
 
 from limits import RateLimitItem, parse_many
-from limits.aio.strategies import FixedWindowRateLimiter
+from limits.aio.storage import Storage
 from limits.storage import storage_from_string
 from limits.util import SEPARATORS, SINGLE_EXPR
 
@@ -79,7 +81,8 @@ def check_storage(uri: str) -> str:
     return uri
 
 
-def _policy_names(kind: str, items: Sequence[RateLimitItem]) -> tuple[str, ...]:
+@lru_cache(maxsize=1024)
+def _policy_names(kind: str, items: tuple[RateLimitItem, ...]) -> tuple[str, ...]:
     names: list[str] = []
     for item in items:
         name = f"{kind}-{item.multiples or 1}{item.GRANULARITY.name}"
@@ -121,23 +124,21 @@ class RateLimiter:
 
     def __init__(self, storage_uri: str) -> None:
         self.storage_uri = storage_uri
-        self.storage = storage_from_string("async+" + storage_uri)
-        self.strategy = FixedWindowRateLimiter(self.storage)
+        self.storage = cast(Storage, storage_from_string("async+" + storage_uri))
+        # Over the network, the windows' round trips overlap; in memory, tasks would cost more
+        # than they save.
+        self._overlap = not storage_uri.startswith("memory")
         self._down_until: float | None = None
 
-    async def hit(self, kind: str, partition: str, items: Sequence[RateLimitItem]) -> Outcome:
+    async def hit(self, kind: str, partition: str, items: tuple[RateLimitItem, ...]) -> Outcome:
         names = _policy_names(kind, items)
-        windows: list[Window] = []
-        allowed = True
         if self._down_until is not None and time.monotonic() < self._down_until:
             return self._unknown(names, items)
         try:
-            for name, item in zip(names, items, strict=True):
-                if not await self.strategy.hit(item, kind, partition):
-                    allowed = False
-                stats = await self.strategy.get_window_stats(item, kind, partition)
-                reset = max(0, math.ceil(stats.reset_time - time.time()))
-                windows.append(Window(name, item.amount, item.get_expiry(), stats.remaining, reset))
+            if self._overlap:
+                counted = await asyncio.gather(*(self._count(item, kind, partition) for item in items))
+            else:
+                counted = [await self._count(item, kind, partition) for item in items]
         except Exception as exc:  # any storage failure: the request must not fail with it
             if self._down_until is None:
                 log.warning(
@@ -151,7 +152,28 @@ class RateLimiter:
         if self._down_until is not None:
             log.info("rate limit storage is back; limits apply again")
             self._down_until = None
-        return Outcome(allowed, tuple(windows))
+        now = time.time()
+        windows = tuple(
+            Window(
+                name,
+                item.amount,
+                item.get_expiry(),
+                max(0, item.amount - count),
+                max(0, math.ceil(reset - now)),
+            )
+            for name, item, (count, reset) in zip(names, items, counted, strict=True)
+        )
+        return Outcome(
+            all(count <= item.amount for item, (count, _) in zip(items, counted, strict=True)), windows
+        )
+
+    async def _count(self, item: RateLimitItem, kind: str, partition: str) -> tuple[int, float]:
+        """One hit on a fixed window, counted as limits' FixedWindowRateLimiter counts it, with
+        the count after it and when the window ends: one increment and one expiry read, where
+        the strategy's hit and window stats would also read the counter again."""
+        key = item.key_for(kind, partition)
+        count = await self.storage.incr(key, item.get_expiry())
+        return count, await self.storage.get_expiry(key)
 
     @staticmethod
     def _unknown(names: Sequence[str], items: Sequence[RateLimitItem]) -> Outcome:
@@ -213,7 +235,7 @@ class RateLimit:
 
         await self.app(scope, receive, with_headers)
 
-    async def _partition(self, scope: Scope) -> tuple[str, str, Sequence[RateLimitItem]]:
+    async def _partition(self, scope: Scope) -> tuple[str, str, tuple[RateLimitItem, ...]]:
         path: str = scope["path"]
         if path.startswith(HOOK_PREFIX):
             return "source", path[len(HOOK_PREFIX) :].split("/", 1)[0][:100], self.sources
