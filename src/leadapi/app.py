@@ -76,6 +76,14 @@ PROBLEM_SCHEMA: dict[str, Any] = {
 }
 
 
+TOO_MANY_REQUESTS: dict[str, Any] = {
+    "description": "Over the key's (or form source's) rate limit: retry after `Retry-After` seconds. "
+    "Every response carries `RateLimit-Policy` and `RateLimit` (draft-ietf-httpapi-ratelimit-headers).",
+    "headers": {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}},
+    "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+}
+
+
 def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime] = utcnow) -> FastAPI:
     settings = settings or Settings()
     services = build_services(settings, clock)
@@ -229,6 +237,7 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
         if path_name.startswith("/v1/"):
             for operation in path.values():
                 operation["security"] = [{"bearer": []}, {"apiKey": []}]
+                operation.setdefault("responses", {})["429"] = TOO_MANY_REQUESTS
     # FastAPI adds its own 422 shape; ours is the Problem, declared on every router.
     for path in schema.get("paths", {}).values():
         for operation in path.values():
