@@ -85,7 +85,16 @@ async def test_every_response_carries_the_headers(client: httpx.AsyncClient, ten
         await client.post("/v1/leads", content=b"x" * (300 * 1024), headers=tenant.write),  # 413
         await client.post("/v1/hooks/src_nothing", json={}),  # 404, counted per source
         await client.get("/v1/api-keys", headers=tenant.read),  # 403
+        await client.post("/mcp", json={}, headers=tenant.read),  # the MCP transport
     ]
+    replayed = [
+        await client.post(
+            "/v1/leads", json={"email": "rep@acme.com"}, headers={**tenant.write, "Idempotency-Key": k}
+        )
+        for k in ("r1", "r1")
+    ]
+    assert replayed[1].headers["idempotent-replayed"] == "true"
+    responses += replayed
     for response in responses:
         assert response.status_code < 500, response.text
         found = policies(response)
