@@ -19,6 +19,8 @@ from leadapi import __version__
 from leadapi.api.auth import SECURITY_SCHEMES
 from leadapi.api.idempotency import Idempotency
 from leadapi.api.middleware import RequestGuard
+from leadapi.api.ratelimit import RateLimit, RateLimiter
+from leadapi.audit.router import router as audit_router
 from leadapi.background import loops
 from leadapi.config import Settings
 from leadapi.db import Database, utcnow
@@ -71,6 +73,14 @@ PROBLEM_SCHEMA: dict[str, Any] = {
             },
         },
     },
+}
+
+
+TOO_MANY_REQUESTS: dict[str, Any] = {
+    "description": "Over the key's (or form source's) rate limit: retry after `Retry-After` seconds. "
+    "Every response carries `RateLimit-Policy` and `RateLimit` (draft-ietf-httpapi-ratelimit-headers).",
+    "headers": {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}},
+    "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
 }
 
 
@@ -144,6 +154,7 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
     app.include_router(hook_router)
     app.include_router(reports_router)
     app.include_router(api_keys_router)
+    app.include_router(audit_router)
     _add_health(app, db)
     if mcp is not None:
         # A plain ASGI route: the MCP transport speaks JSON-RPC, not the REST contract, so it
@@ -164,6 +175,15 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
     # Form providers post form-encoded bodies too; the hook checks its own content types.
     app.add_middleware(
         RequestGuard, max_body_bytes=settings.max_body_bytes, non_json_prefixes=("/v1/hooks/",)
+    )
+    # Before the body is read and before an Idempotency-Key is claimed: a refused request costs
+    # little and leaves nothing behind.
+    app.add_middleware(
+        RateLimit,
+        limiter=RateLimiter(settings.rate_limit_storage),
+        workspaces=services.workspaces,
+        default=settings.rate_limit,
+        sources=settings.rate_limit_sources,
     )
     # Outermost: times and counts every request, the ones the guards refuse included.
     app.add_middleware(RequestMetrics, metrics=services.metrics)
@@ -218,6 +238,7 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
         if path_name.startswith("/v1/"):
             for operation in path.values():
                 operation["security"] = [{"bearer": []}, {"apiKey": []}]
+                operation.setdefault("responses", {})["429"] = TOO_MANY_REQUESTS
     # FastAPI adds its own 422 shape; ours is the Problem, declared on every router.
     for path in schema.get("paths", {}).values():
         for operation in path.values():

@@ -96,9 +96,12 @@ async def _workspaces(settings: Settings) -> AsyncIterator[WorkspaceService]:
         await db.dispose()
 
 
-async def _create_key(settings: Settings, name: str, scopes: Sequence[str], workspace: str | None) -> str:
+async def _create_key(
+    settings: Settings, name: str, scopes: Sequence[str], workspace: str | None, rate_limit: str | None = None
+) -> str:
     async with _workspaces(settings) as service:
-        _, secret = await service.create_key(await service.ensure_workspace(workspace), name, scopes)
+        ws = await service.ensure_workspace(workspace)
+        _, secret = await service.create_key(ws, name, scopes, rate_limit)
         return secret
 
 
@@ -331,6 +334,15 @@ def parse_scopes(value: str) -> list[str]:
     return scopes
 
 
+def parse_rate_limit(value: str) -> str:
+    from leadapi.api.ratelimit import check_limits
+
+    try:
+        return check_limits(value.strip())
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="leadapi", description="Headless lead management API.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -361,6 +373,11 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--name", default="cli")
     create.add_argument("--workspace", help="workspace id (default: the first; created if none)")
     create.add_argument("--quiet", action="store_true", help="print only the key")
+    create.add_argument(
+        "--rate-limit",
+        type=parse_rate_limit,
+        help="the key's own rate limit, e.g. 100/second;3000/minute (default: LEADAPI_RATE_LIMIT)",
+    )
     listing = keys.add_parser("list", help="list API keys (JSON)")
     listing.add_argument("--workspace")
     revoke = keys.add_parser("revoke", help="revoke an API key")
@@ -464,7 +481,9 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
             print(f"leadapi: resealed {asyncio.run(reseal_secrets(settings))} rows")
     elif args.command == "keys":
         if args.keys_command == "create":
-            secret = asyncio.run(_create_key(settings, args.name, args.scopes, args.workspace))
+            secret = asyncio.run(
+                _create_key(settings, args.name, args.scopes, args.workspace, args.rate_limit)
+            )
             print(secret if args.quiet else f"API key (shown once): {secret}")
         elif args.keys_command == "list":
             print(json.dumps(asyncio.run(_list_keys(settings, args.workspace)), indent=2))

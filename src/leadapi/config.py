@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cached_property
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -142,6 +142,35 @@ class Settings(BaseSettings):
         description="Where the sealing key is kept when `secret_keys` is empty; made on first start. "
         "Default: secret.key next to the SQLite database (./data/secret.key for PostgreSQL).",
     )
+    rate_limit: str = Field(
+        default="10000/second;300000/minute",
+        description="Requests allowed per API key (and per client address without a valid key), in "
+        "`limits` notation: `<count>/<period>` joined by `;`. A key's own `rate_limit` replaces it.",
+    )
+    rate_limit_sources: str = Field(
+        default="100/second;3000/minute",
+        description="Submissions allowed per form source at /v1/hooks/{source_id}, same notation.",
+    )
+    rate_limit_storage: str = Field(
+        default="memory://",
+        description="Where rate limit counters are kept: memory:// (each process its own) or "
+        "redis://host:port/db (shared by every process). If Redis fails, requests pass unlimited "
+        "and one warning is logged.",
+    )
+
+    @field_validator("rate_limit", "rate_limit_sources")
+    @classmethod
+    def _rate_limit(cls, value: str) -> str:
+        from leadapi.api.ratelimit import check_limits
+
+        return check_limits(value)
+
+    @field_validator("rate_limit_storage")
+    @classmethod
+    def _rate_limit_storage(cls, value: str) -> str:
+        from leadapi.api.ratelimit import check_storage
+
+        return check_storage(value)
 
     @cached_property
     def is_sqlite(self) -> bool:

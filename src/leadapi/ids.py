@@ -30,6 +30,7 @@ PREFIXES = {
     "delivery": "msg",
     "source": "src",
     "submission": "sub",
+    "audit": "aud",
 }
 
 _lock = threading.Lock()

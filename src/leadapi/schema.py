@@ -1,6 +1,7 @@
 """Every domain's tables, so `Base.metadata` is complete (for Alembic and schema checks)."""
 
 from leadapi.api import models as api_models
+from leadapi.audit import models as audit_models
 from leadapi.db import Base
 from leadapi.events import models as events_models
 from leadapi.jobs import models as jobs_models
@@ -18,6 +19,7 @@ metadata = Base.metadata
 
 __all__ = [
     "api_models",
+    "audit_models",
     "events_models",
     "jobs_models",
     "leads_models",

@@ -93,6 +93,16 @@ def test_keys_commands(env: dict[str, str]) -> None:
     assert missing.stderr.startswith("leadapi: ")
 
 
+def test_keys_create_sets_a_rate_limit(env: dict[str, str]) -> None:
+    assert run(env, "migrate").returncode == 0
+    created = run(env, "keys", "create", "--scopes", "read", "--rate-limit", "5/second;100/hour", "--quiet")
+    assert created.returncode == 0, created.stderr
+    assert '"rate_limit": "5/second;100/hour"' in run(env, "keys", "list").stdout
+    bad = run(env, "keys", "create", "--rate-limit", "fast")
+    assert bad.returncode == 2
+    assert "rate limit" in bad.stderr
+
+
 def test_worker_metrics_bad_arguments_fail_clearly(env: dict[str, str]) -> None:
     """A metrics port that is taken, or not a port: one line and an exit code, no traceback."""
     assert run(env, "migrate").returncode == 0

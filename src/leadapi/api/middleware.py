@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from typing import Any
 
 from leadapi.errors import PROBLEM_JSON, ProblemError
@@ -17,10 +17,13 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
 
-async def send_problem(send: Send, problem: ProblemError, path: str) -> None:
+async def send_problem(
+    send: Send, problem: ProblemError, path: str, extra_headers: Sequence[tuple[bytes, bytes]] = ()
+) -> None:
     body = json.dumps(problem.body(path)).encode()
     headers = [(b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(body)).encode())]
     headers += [(k.lower().encode(), v.encode()) for k, v in (problem.headers or {}).items()]
+    headers += extra_headers
     await send({"type": "http.response.start", "status": problem.status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
 

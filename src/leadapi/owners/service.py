@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from leadapi.audit.service import record_for
 from leadapi.db import Database
 from leadapi.errors import ProblemError, not_found, validation_problem
 from leadapi.ids import new_id
@@ -65,6 +66,7 @@ class OwnerService:
             await self._email_free(repo, data.email, None)
             await repo.add(row)
             await self._config_changed(conn, principal)
+            await record_for(conn, principal, now, "created", "owner", row["id"], None, row)
         return shown(row, 0)
 
     async def page(self, principal: Principal, limit: int, after_id: str | None) -> list[dict[str, Any]]:
@@ -115,8 +117,10 @@ class OwnerService:
             if row["active"] and values.get("active") is False:
                 await self._hand_over(conn, principal, owner_id, reassign, "deactivating")
             await self._config_changed(conn, principal)
+            after = {**row, **values, "updated_at": now}
+            await record_for(conn, principal, now, "updated", "owner", owner_id, row, after)
             loads = await repo.open_leads(await _closed(conn, principal), [owner_id])
-        return shown({**row, **values, "updated_at": now}, loads.get(owner_id, 0))
+        return shown(after, loads.get(owner_id, 0))
 
     async def delete(self, principal: Principal, owner_id: str, *, reassign: bool) -> None:
         await _retried(lambda: self._delete(principal, owner_id, reassign))
@@ -125,7 +129,8 @@ class OwnerService:
         async with self.db.transaction() as conn:
             await self._lock_routing(conn, principal)
             repo = OwnerRepository(conn, principal.workspace_id)
-            if await repo.get(owner_id, for_update=True) is None:
+            before = await repo.get(owner_id, for_update=True)
+            if before is None:
                 raise not_found("Owner", owner_id)
             routing = RoutingRepository(conn, principal.workspace_id)
             fixed = await routing.rules_naming_owner(owner_id)
@@ -139,6 +144,7 @@ class OwnerService:
             await routing.forget_owner(owner_id)
             await repo.delete(owner_id)
             await self._config_changed(conn, principal)
+            await record_for(conn, principal, self.clock(), "deleted", "owner", owner_id, before, None)
 
     @staticmethod
     async def _lock_routing(conn: AsyncConnection, principal: Principal) -> None:

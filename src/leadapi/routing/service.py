@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from leadapi.audit.service import record_for
 from leadapi.conditions import ConditionError
 from leadapi.conditions.offload import Evaluator
 from leadapi.db import Database
@@ -162,7 +163,19 @@ class RoutingService:
 
     async def set_route_on(self, principal: Principal, route_on: str) -> str:
         async with self.db.transaction() as conn:
-            await RoutingRepository(conn, principal.workspace_id).set_route_on(route_on)
+            repo = RoutingRepository(conn, principal.workspace_id)
+            previous = await repo.route_on()
+            await repo.set_route_on(route_on)
+            await record_for(
+                conn,
+                principal,
+                self.clock(),
+                "updated",
+                "routing_settings",
+                principal.workspace_id,
+                {"route_on": previous},
+                {"route_on": route_on},
+            )
         self._route_on[principal.workspace_id] = route_on
         return route_on
 
@@ -202,6 +215,7 @@ class RoutingService:
             await self._check_rule(conn, principal, row, rule_id=None)
             await repo.add_rule(row)
             await repo.config_changed()
+            await record_for(conn, principal, now, "created", "routing_rule", row["id"], None, row)
         return row
 
     async def update_rule(self, principal: Principal, rule_id: str, data: RuleUpdate) -> dict[str, Any]:
@@ -225,16 +239,21 @@ class RoutingService:
             # A new pool or strategy starts a new rotation.
             fresh = rule_id if {"strategy", "pool"} & changes.keys() else None
             await repo.config_changed(reset_rotation_of=fresh)
+            await record_for(
+                conn, principal, updated["updated_at"], "updated", "routing_rule", rule_id, row, updated
+            )
         return updated
 
     async def delete_rule(self, principal: Principal, rule_id: str) -> None:
         async with self.db.transaction() as conn:
             repo = RoutingRepository(conn, principal.workspace_id)
             await repo.lock_config()
-            if await repo.rule(rule_id) is None:
+            before = await repo.rule(rule_id)
+            if before is None:
                 raise not_found("Routing rule", rule_id)
             await repo.delete_rule(rule_id)
             await repo.config_changed(reset_rotation_of=rule_id)
+            await record_for(conn, principal, self.clock(), "deleted", "routing_rule", rule_id, before, None)
 
     async def _check_rule(
         self, conn: AsyncConnection, principal: Principal, row: Mapping[str, Any], rule_id: str | None

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
+from leadapi.audit.service import record_for
 from leadapi.conditions.offload import Evaluator
 from leadapi.db import Database
 from leadapi.errors import not_found, validation_problem
@@ -96,6 +97,9 @@ class ScoringService:
                     repo = ScoringRepository(conn, principal.workspace_id)
                     row = self.scorer.new_model_row(await repo.next_version(), document, principal.key_id)
                     await repo.add(row)
+                    await record_for(
+                        conn, principal, self.clock(), "created", "scoring_model", row["id"], None, row
+                    )
                     self.scorer.remember(ActiveModel(row["id"], row["version"], row["name"], compiled))
                     return {**row, "active": row["id"] == active["id"]}
             except IntegrityError:  # two creations raced for the same version number
@@ -164,7 +168,18 @@ class ScoringService:
             row = await repo.get(model_id)
             if row is None:
                 raise not_found("Scoring model", model_id)
+            previous = await repo.active_id()
             await repo.set_active(model_id, first=False)
+            await record_for(
+                conn,
+                principal,
+                self.clock(),
+                "activated",
+                "scoring_model",
+                model_id,
+                {"active_model_id": previous},
+                {"active_model_id": model_id},
+            )
             job = await self.jobs.enqueue(
                 conn, principal.workspace_id, RESCORE_JOB, {"model_id": model_id}, principal.key_id
             )

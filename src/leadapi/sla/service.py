@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from leadapi.audit.service import record_for
 from leadapi.conditions import ConditionError
 from leadapi.db import Database
 from leadapi.errors import ProblemError, not_found, validation_problem
@@ -88,6 +89,7 @@ class SlaService:
             await self._check(repo, row, policy_id=None)
             await repo.add_policy(row)
             await RoutingRepository(conn, principal.workspace_id).config_changed()
+            await record_for(conn, principal, now, "created", "sla_policy", row["id"], None, row)
         return row
 
     async def update_policy(self, principal: Principal, policy_id: str, data: PolicyUpdate) -> dict[str, Any]:
@@ -110,6 +112,9 @@ class SlaService:
                 policy_id, {k: v for k, v in updated.items() if k not in ("id", "workspace_id")}
             )
             await RoutingRepository(conn, principal.workspace_id).config_changed()
+            await record_for(
+                conn, principal, updated["updated_at"], "updated", "sla_policy", policy_id, row, updated
+            )
         return updated
 
     async def delete_policy(self, principal: Principal, policy_id: str) -> None:
@@ -117,10 +122,12 @@ class SlaService:
         async with self.db.transaction() as conn:
             repo = SlaRepository(conn, principal.workspace_id)
             await RoutingRepository(conn, principal.workspace_id).lock_config()
-            if await repo.policy(policy_id) is None:
+            before = await repo.policy(policy_id)
+            if before is None:
                 raise not_found("SLA policy", policy_id)
             await repo.delete_policy(policy_id)
             await RoutingRepository(conn, principal.workspace_id).config_changed()
+            await record_for(conn, principal, self.clock(), "deleted", "sla_policy", policy_id, before, None)
 
     @staticmethod
     async def _check(repo: SlaRepository, row: Mapping[str, Any], policy_id: str | None) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 
+from leadapi.audit.service import record_for
 from leadapi.db import Database
 from leadapi.errors import ProblemError, not_found, validation_problem
 from leadapi.events.schemas import EventIn
@@ -100,6 +101,7 @@ class SourceService:
             if len(await repo.all()) >= MAX_SOURCES:
                 raise ProblemError(409, f"A workspace has at most {MAX_SOURCES} sources.")
             await repo.add(row)
+            await record_for(conn, principal, now, "created", "source", row["id"], None, row)
         return {**row, "secret": secret}  # the caller shows it this once
 
     async def all(self, principal: Principal) -> list[dict[str, Any]]:
@@ -133,14 +135,26 @@ class SourceService:
             if changes.get("secret") is not None:
                 changes["secret"] = self.sealer.seal(changes["secret"])
             await repo.update(source_id, changes)
+            await record_for(
+                conn,
+                principal,
+                changes["updated_at"],
+                "updated",
+                "source",
+                source_id,
+                row,
+                {**row, **changes},
+            )
         return {**row, **changes}
 
     async def delete(self, principal: Principal, source_id: str) -> None:
         async with self.db.transaction() as conn:
             repo = SourceRepository(conn, principal.workspace_id)
-            if await repo.get(source_id) is None:
+            before = await repo.get(source_id)
+            if before is None:
                 raise not_found("Source", source_id)
             await repo.delete(source_id)
+            await record_for(conn, principal, self.clock(), "deleted", "source", source_id, before, None)
 
     async def submissions(
         self,

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from leadapi.audit.service import record_for
 from leadapi.db import Database
 from leadapi.errors import ProblemError, not_found, validation_problem
 from leadapi.events.repository import EventRepository, NewEvent
@@ -137,7 +138,17 @@ class StageService:
             routing = RoutingRepository(conn, principal.workspace_id)
             await routing.lock()
             await routing.config_changed()
-        pipeline = Pipeline.from_document(doc, version)
+            pipeline = Pipeline.from_document(doc, version)
+            await record_for(
+                conn,
+                principal,
+                self.clock(),
+                "replaced",
+                "lifecycle_stages",
+                principal.workspace_id,
+                {**current.document(), "version": current.version},
+                {**pipeline.document(), "version": version},
+            )
         self._hints[principal.workspace_id] = pipeline
         return pipeline
 

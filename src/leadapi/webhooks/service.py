@@ -25,6 +25,7 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncConnection
 from standardwebhooks.webhooks import Webhook
 
+from leadapi.audit.service import record_for
 from leadapi.db import Database
 from leadapi.errors import ProblemError, not_found, validation_problem
 from leadapi.events.repository import EventRepository, NewEvent
@@ -147,6 +148,7 @@ class WebhookService:
                 "updated_at": now,
             }
             await repo.add(row)
+            await record_for(conn, principal, now, "created", "webhook", row["id"], None, row)
         return {**row, "secret": secret}  # the caller shows it this once
 
     async def get(self, principal: Principal, subscription_id: str) -> dict[str, Any]:
@@ -185,14 +187,28 @@ class WebhookService:
                 )
             changes["updated_at"] = self.clock()
             await repo.update(subscription_id, changes)
+            await record_for(
+                conn,
+                principal,
+                changes["updated_at"],
+                "updated",
+                "webhook",
+                subscription_id,
+                row,
+                {**row, **changes},
+            )
         return {**row, **changes}
 
     async def delete(self, principal: Principal, subscription_id: str) -> None:
         async with self.db.transaction() as conn:
             repo = WebhookRepository(conn, principal.workspace_id)
-            if await repo.get(subscription_id, lock=True) is None:
+            before = await repo.get(subscription_id, lock=True)
+            if before is None:
                 raise not_found("Webhook", subscription_id)
             await repo.delete(subscription_id)
+            await record_for(
+                conn, principal, self.clock(), "deleted", "webhook", subscription_id, before, None
+            )
 
     async def rotate_secret(self, principal: Principal, subscription_id: str) -> dict[str, Any]:
         """A new secret; the old one still signs (alongside) for a day, while receivers switch."""
@@ -210,6 +226,9 @@ class WebhookService:
                 "updated_at": now,
             }
             await repo.update(subscription_id, values)
+            await record_for(
+                conn, principal, now, "rotated", "webhook", subscription_id, row, {**row, **values}
+            )
         return {**row, **values, "secret": secret}  # the caller shows it this once
 
     # ---- deliveries, as the API shows them ---------------------------------------------------------

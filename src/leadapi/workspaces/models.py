@@ -33,3 +33,5 @@ class ApiKey(Base):
     scopes: Mapped[list[str]] = mapped_column(JSONDoc)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # The key's own rate limit (limits' notation, `100/second;3000/minute`); None: the setting's.
+    rate_limit: Mapped[str | None] = mapped_column(String(200), nullable=True)

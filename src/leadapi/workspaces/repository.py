@@ -55,6 +55,7 @@ class ApiKeyRow:
     scopes: list[str]
     created_at: datetime
     revoked_at: datetime | None
+    rate_limit: str | None = None
 
 
 class ApiKeyRepository:
@@ -82,6 +83,13 @@ class ApiKeyRepository:
                 | ((api_keys.c.created_at == after[0]) & (api_keys.c.id > after[1]))
             )
         return [ApiKeyRow(**row) for row in (await self.conn.execute(stmt)).mappings()]
+
+    async def update(self, key_id: str, changes: dict[str, Any]) -> None:
+        await self.conn.execute(
+            update(api_keys)
+            .where(api_keys.c.workspace_id == self.workspace_id, api_keys.c.id == key_id)
+            .values(**changes)
+        )
 
     async def revoke(self, key_id: str, now: datetime) -> None:
         await self.conn.execute(

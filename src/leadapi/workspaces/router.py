@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request, Response
 from leadapi.api.auth import Admin
 from leadapi.api.pagination import decode_cursor, encode_cursor
 from leadapi.errors import PROBLEM_RESPONSES
-from leadapi.workspaces.schemas import ApiKey, ApiKeyCreate, ApiKeyCreated, ApiKeyList
+from leadapi.workspaces.schemas import ApiKey, ApiKeyCreate, ApiKeyCreated, ApiKeyList, ApiKeyUpdate
 from leadapi.workspaces.service import WorkspaceService
 
 router = APIRouter(prefix="/v1/api-keys", tags=["api-keys"], responses=PROBLEM_RESPONSES)
@@ -31,7 +31,9 @@ async def create_api_key(
     request: Request, body: ApiKeyCreate, principal: Admin, response: Response
 ) -> ApiKeyCreated:
     """The key is in this response only: it is stored hashed and cannot be shown again."""
-    row, secret = await _service(request).create_key(principal.workspace_id, body.name, body.scopes)
+    row, secret = await _service(request).create_key(
+        principal.workspace_id, body.name, body.scopes, body.rate_limit, actor=principal.key_id
+    )
     response.headers["Location"] = f"/v1/api-keys/{row.id}"
     return ApiKeyCreated.model_validate({**ApiKey.model_validate(row).model_dump(), "key": secret})
 
@@ -54,7 +56,15 @@ async def list_api_keys(
     return ApiKeyList(data=[ApiKey.model_validate(r) for r in rows], next_cursor=next_cursor)
 
 
+@router.patch("/{key_id}", operation_id="update_api_key", response_model=ApiKey, summary="Change an API key")
+async def update_api_key(request: Request, key_id: str, body: ApiKeyUpdate, principal: Admin) -> ApiKey:
+    """Rename a key or set its own rate limit (`rate_limit: null`: back to the server's default)."""
+    changes = body.model_dump(exclude_unset=True)
+    row = await _service(request).update_key(principal.workspace_id, key_id, changes, actor=principal.key_id)
+    return ApiKey.model_validate(row)
+
+
 @router.delete("/{key_id}", operation_id="revoke_api_key", status_code=204, summary="Revoke an API key")
 async def revoke_api_key(request: Request, key_id: str, principal: Admin) -> Response:
-    await _service(request).revoke_key(principal.workspace_id, key_id)
+    await _service(request).revoke_key(principal.workspace_id, key_id, actor=principal.key_id)
     return Response(status_code=204)

@@ -8,16 +8,18 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from leadapi.audit.service import Action, record, snapshot
 from leadapi.db import Database
 from leadapi.errors import ProblemError, not_found
 from leadapi.events.repository import EventRepository
 from leadapi.ids import new_id
 from leadapi.sla.repository import SlaRepository
 from leadapi.workspaces import repository as repo
-from leadapi.workspaces.repository import ApiKeyRepository, ApiKeyRow
+from leadapi.workspaces.repository import ApiKeyRepository, ApiKeyRow, api_keys
 
 KEY_PREFIX = "lk_"
 # Scopes imply the weaker ones: an admin key can write, a write key can read.
@@ -32,6 +34,7 @@ class Principal:
     workspace_id: str
     key_id: str
     scopes: frozenset[str]
+    rate_limit: str | None = None  # the key's own rate limit; None: the rate_limit setting
 
     def can(self, scope: str) -> bool:
         return scope in self.scopes
@@ -82,7 +85,15 @@ class WorkspaceService:
             await self._insert_workspace(conn, workspace_id, name)
             return workspace_id
 
-    async def create_key(self, workspace_id: str, name: str, scopes: Iterable[str]) -> tuple[ApiKeyRow, str]:
+    async def create_key(
+        self,
+        workspace_id: str,
+        name: str,
+        scopes: Iterable[str],
+        rate_limit: str | None = None,
+        *,
+        actor: str | None = None,
+    ) -> tuple[ApiKeyRow, str]:
         """Returns the stored key and its secret, which exists only in this return value."""
         wanted = sorted(set(scopes), key=SCOPE_ORDER.index)
         if not wanted or any(s not in SCOPE_IMPLIES for s in wanted):
@@ -97,6 +108,7 @@ class WorkspaceService:
             scopes=wanted,
             created_at=self.clock(),
             revoked_at=None,
+            rate_limit=rate_limit,
         )
         async with self.db.transaction() as conn:
             await ApiKeyRepository(conn, workspace_id).add(
@@ -107,9 +119,54 @@ class WorkspaceService:
                     "secret_hash": row.secret_hash,
                     "scopes": row.scopes,
                     "created_at": row.created_at,
+                    "rate_limit": row.rate_limit,
                 }
             )
+            await self._audit(conn, workspace_id, actor, "created", row.id, None)
         return row, secret
+
+    async def _audit(
+        self,
+        conn: AsyncConnection,
+        workspace_id: str,
+        actor: str | None,
+        action: Action,
+        key_id: str,
+        before: dict[str, Any] | None,
+    ) -> dict[str, Any] | None:
+        """Writes the entry in `conn`'s transaction; returns the key as the entry shows it."""
+        after = await snapshot(conn, api_keys, {"id": key_id, "workspace_id": workspace_id})
+        await record(
+            conn,
+            workspace_id=workspace_id,
+            key_id=actor,
+            at=self.clock(),
+            action=action,
+            resource="api_key",
+            resource_id=key_id,
+            before=before,
+            after=after,
+        )
+        return after
+
+    async def update_key(
+        self, workspace_id: str, key_id: str, changes: dict[str, Any], *, actor: str | None = None
+    ) -> ApiKeyRow:
+        """Changes `name` and/or `rate_limit` (None: back to the default). This process applies a
+        new limit at once; others within `auth_cache_seconds`."""
+        async with self.db.transaction() as conn:
+            keys = ApiKeyRepository(conn, workspace_id)
+            key = await keys.get(key_id)
+            if key is None:
+                raise not_found("API key", key_id)
+            if changes:
+                before = await snapshot(conn, api_keys, {"id": key_id})
+                await keys.update(key_id, changes)
+                key = await keys.get(key_id)
+                assert key is not None
+                await self._audit(conn, workspace_id, actor, "updated", key_id, before)
+            self._auth_cache.pop(key.secret_hash, None)
+            return key
 
     async def list_keys(
         self, workspace_id: str, limit: int, after: tuple[datetime, str] | None
@@ -117,14 +174,16 @@ class WorkspaceService:
         async with self.db.read() as conn:
             return await ApiKeyRepository(conn, workspace_id).page(limit, after)
 
-    async def revoke_key(self, workspace_id: str, key_id: str) -> None:
+    async def revoke_key(self, workspace_id: str, key_id: str, *, actor: str | None = None) -> None:
         async with self.db.transaction() as conn:
             keys = ApiKeyRepository(conn, workspace_id)
             key = await keys.get(key_id)
             if key is None:
                 raise not_found("API key", key_id)
             if key.revoked_at is None:
+                before = await snapshot(conn, api_keys, {"id": key_id})
                 await keys.revoke(key_id, self.clock())
+                await self._audit(conn, workspace_id, actor, "revoked", key_id, before)
             self._auth_cache.pop(key.secret_hash, None)
 
     async def has_any_key(self) -> bool:
@@ -148,7 +207,7 @@ class WorkspaceService:
             key = await repo.find_key_by_hash(conn, digest)
         principal = None
         if key is not None and key.revoked_at is None:
-            principal = Principal(key.workspace_id, key.id, effective_scopes(key.scopes))
+            principal = Principal(key.workspace_id, key.id, effective_scopes(key.scopes), key.rate_limit)
         if self.cache_ttl > 0:
             if len(self._auth_cache) > 10_000:  # bounded: garbage keys must not grow memory forever
                 self._auth_cache.clear()

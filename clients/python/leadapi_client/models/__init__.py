@@ -12,12 +12,19 @@ from .api_key_created import ApiKeyCreated
 from .api_key_created_scopes_item import ApiKeyCreatedScopesItem
 from .api_key_list import ApiKeyList
 from .api_key_scopes_item import ApiKeyScopesItem
+from .api_key_update import ApiKeyUpdate
 from .assignment import Assignment
 from .assignment_by import AssignmentBy
 from .assignment_explanation import AssignmentExplanation
 from .assignment_list import AssignmentList
 from .assignment_sla_state_type_0 import AssignmentSlaStateType0
 from .assignment_speed import AssignmentSpeed
+from .audit_entry import AuditEntry
+from .audit_entry_action import AuditEntryAction
+from .audit_entry_after_type_0 import AuditEntryAfterType0
+from .audit_entry_before_type_0 import AuditEntryBeforeType0
+from .audit_entry_list import AuditEntryList
+from .audit_entry_resource import AuditEntryResource
 from .band_figures import BandFigures
 from .band_out import BandOut
 from .breach import Breach
@@ -87,6 +94,7 @@ from .lead_speed import LeadSpeed
 from .lead_update import LeadUpdate
 from .lead_update_attributes_type_0 import LeadUpdateAttributesType0
 from .lead_update_external_ids_type_0 import LeadUpdateExternalIdsType0
+from .list_audit_log_resource_type_0 import ListAuditLogResourceType0
 from .list_sla_breaches_status_type_0 import ListSlaBreachesStatusType0
 from .list_source_submissions_status_type_0 import ListSourceSubmissionsStatusType0
 from .list_webhook_deliveries_status_type_0 import ListWebhookDeliveriesStatusType0
@@ -229,12 +237,19 @@ __all__ = (
     "ApiKeyCreateScopesItem",
     "ApiKeyList",
     "ApiKeyScopesItem",
+    "ApiKeyUpdate",
     "Assignment",
     "AssignmentBy",
     "AssignmentExplanation",
     "AssignmentList",
     "AssignmentSlaStateType0",
     "AssignmentSpeed",
+    "AuditEntry",
+    "AuditEntryAction",
+    "AuditEntryAfterType0",
+    "AuditEntryBeforeType0",
+    "AuditEntryList",
+    "AuditEntryResource",
     "BandFigures",
     "BandOut",
     "Breach",
@@ -304,6 +319,7 @@ __all__ = (
     "LeadUpdate",
     "LeadUpdateAttributesType0",
     "LeadUpdateExternalIdsType0",
+    "ListAuditLogResourceType0",
     "ListSlaBreachesStatusType0",
     "ListSourceSubmissionsStatusType0",
     "ListWebhookDeliveriesStatusType0",

@@ -20,6 +20,7 @@ class ApiKey:
         id (str):
         name (str):
         prefix (str): The key's first characters, to recognise it; the rest is never shown again.
+        rate_limit (None | str): The key's own rate limit; null: the server's default.
         revoked_at (datetime.datetime | None):
         scopes (list[ApiKeyScopesItem]):
     """
@@ -28,6 +29,7 @@ class ApiKey:
     id: str
     name: str
     prefix: str
+    rate_limit: None | str
     revoked_at: datetime.datetime | None
     scopes: list[ApiKeyScopesItem]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -40,6 +42,9 @@ class ApiKey:
         name = self.name
 
         prefix = self.prefix
+
+        rate_limit: None | str
+        rate_limit = self.rate_limit
 
         revoked_at: None | str
         if isinstance(self.revoked_at, datetime.datetime):
@@ -60,6 +65,7 @@ class ApiKey:
                 "id": id,
                 "name": name,
                 "prefix": prefix,
+                "rate_limit": rate_limit,
                 "revoked_at": revoked_at,
                 "scopes": scopes,
             }
@@ -77,6 +83,13 @@ class ApiKey:
         name = d.pop("name")
 
         prefix = d.pop("prefix")
+
+        def _parse_rate_limit(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        rate_limit = _parse_rate_limit(d.pop("rate_limit"))
 
         def _parse_revoked_at(data: object) -> datetime.datetime | None:
             if data is None:
@@ -105,6 +118,7 @@ class ApiKey:
             id=id,
             name=name,
             prefix=prefix,
+            rate_limit=rate_limit,
             revoked_at=revoked_at,
             scopes=scopes,
         )

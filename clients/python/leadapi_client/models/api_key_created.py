@@ -21,6 +21,7 @@ class ApiKeyCreated:
         key (str): The secret key. Shown once: store it now.
         name (str):
         prefix (str): The key's first characters, to recognise it; the rest is never shown again.
+        rate_limit (None | str): The key's own rate limit; null: the server's default.
         revoked_at (datetime.datetime | None):
         scopes (list[ApiKeyCreatedScopesItem]):
     """
@@ -30,6 +31,7 @@ class ApiKeyCreated:
     key: str
     name: str
     prefix: str
+    rate_limit: None | str
     revoked_at: datetime.datetime | None
     scopes: list[ApiKeyCreatedScopesItem]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -44,6 +46,9 @@ class ApiKeyCreated:
         name = self.name
 
         prefix = self.prefix
+
+        rate_limit: None | str
+        rate_limit = self.rate_limit
 
         revoked_at: None | str
         if isinstance(self.revoked_at, datetime.datetime):
@@ -65,6 +70,7 @@ class ApiKeyCreated:
                 "key": key,
                 "name": name,
                 "prefix": prefix,
+                "rate_limit": rate_limit,
                 "revoked_at": revoked_at,
                 "scopes": scopes,
             }
@@ -84,6 +90,13 @@ class ApiKeyCreated:
         name = d.pop("name")
 
         prefix = d.pop("prefix")
+
+        def _parse_rate_limit(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        rate_limit = _parse_rate_limit(d.pop("rate_limit"))
 
         def _parse_revoked_at(data: object) -> datetime.datetime | None:
             if data is None:
@@ -113,6 +126,7 @@ class ApiKeyCreated:
             key=key,
             name=name,
             prefix=prefix,
+            rate_limit=rate_limit,
             revoked_at=revoked_at,
             scopes=scopes,
         )

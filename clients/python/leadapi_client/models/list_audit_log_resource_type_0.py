@@ -1,0 +1,16 @@
+from enum import StrEnum
+
+
+class ListAuditLogResourceType0(StrEnum):
+    API_KEY = "api_key"
+    LIFECYCLE_STAGES = "lifecycle_stages"
+    OWNER = "owner"
+    ROUTING_RULE = "routing_rule"
+    ROUTING_SETTINGS = "routing_settings"
+    SCORING_MODEL = "scoring_model"
+    SLA_POLICY = "sla_policy"
+    SOURCE = "source"
+    WEBHOOK = "webhook"
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -1,0 +1,1 @@
+"""The audit log: who changed which admin resource, how, and when."""
