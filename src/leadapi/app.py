@@ -19,6 +19,7 @@ from leadapi import __version__
 from leadapi.api.auth import SECURITY_SCHEMES
 from leadapi.api.idempotency import Idempotency
 from leadapi.api.middleware import RequestGuard
+from leadapi.api.request_log import RequestLog
 from leadapi.background import loops
 from leadapi.config import Settings
 from leadapi.db import Database, utcnow
@@ -62,6 +63,7 @@ PROBLEM_SCHEMA: dict[str, Any] = {
         "status": {"type": "integer"},
         "detail": {"type": "string"},
         "instance": {"type": "string"},
+        "request_id": {"type": "string", "description": "The response's X-Request-Id."},
         "errors": {
             "type": "array",
             "items": {
@@ -99,14 +101,12 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
             await services.webhooks.close()
             await db.dispose()
 
-    app = FastAPI(
+    app = _application(
+        settings.docs_enabled,
         title="leadapi",
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
-        docs_url="/docs" if settings.docs_enabled else None,
-        redoc_url="/redoc" if settings.docs_enabled else None,
-        openapi_url="/openapi.json" if settings.docs_enabled else None,
     )
     app.state.settings = settings
     app.state.services = services
@@ -162,12 +162,28 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
     )
     # Form providers post form-encoded bodies too; the hook checks its own content types.
     app.add_middleware(
-        RequestGuard, max_body_bytes=settings.max_body_bytes, non_json_prefixes=("/v1/hooks/",)
+        RequestGuard,
+        max_body_bytes=settings.max_body_bytes,
+        body_timeout=settings.body_timeout,
+        non_json_prefixes=("/v1/hooks/",),
     )
     # Outermost: times and counts every request, the ones the guards refuse included.
     app.add_middleware(RequestMetrics, metrics=services.metrics)
+    # Outside everything: the request id for every response and log record, and the 500s.
+    app.add_middleware(RequestLog)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
+
+
+def _application(docs: bool, **options: Any) -> FastAPI:
+    """The FastAPI app; with docs, /docs and /redoc load Swagger UI and ReDoc from files the
+    fastapi-offline package ships (served under /static-offline-docs), not from a CDN, so the
+    docs work offline and behind strict firewalls."""
+    if not docs:
+        return FastAPI(docs_url=None, redoc_url=None, openapi_url=None, **options)
+    from fastapi_offline import FastAPIOffline
+
+    return FastAPIOffline(docs_url="/docs", redoc_url="/redoc", openapi_url="/openapi.json", **options)
 
 
 def _mcp_endpoint(services: Services) -> McpEndpoint:

@@ -308,6 +308,9 @@ def print_key_banner(secret: str, settings: Settings) -> None:
 def serve(settings: Settings) -> None:
     import uvicorn
 
+    from leadapi.logs import logging_config
+    from leadapi.serving import PROTOCOL
+
     if settings.bootstrap:
         secret = asyncio.run(_bootstrap(settings))
         if secret:
@@ -318,8 +321,11 @@ def serve(settings: Settings) -> None:
         port=settings.port,
         workers=settings.workers,
         log_level=settings.log_level,
-        access_log=settings.log_level == "debug",
+        log_config=logging_config(settings.log_level, settings.log_format),
+        # leadapi logs each request itself (leadapi.api.request_log), with its id, key and route.
+        access_log=False,
         proxy_headers=True,
+        http=PROTOCOL,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
@@ -37,6 +38,10 @@ def is_json_media_type(content_type: str | None) -> bool:
     return media == "application/json" or (media.startswith("application/") and media.endswith("+json"))
 
 
+class _TooLargeError(Exception):
+    pass
+
+
 class RequestGuard:
     """Refuses what no route should see: a NUL in the URL (400), and for write requests a body
     that is too large (413) or not JSON (415).
@@ -45,9 +50,17 @@ class RequestGuard:
     which hashes it) sees the same bytes.
     """
 
-    def __init__(self, app: ASGIApp, *, max_body_bytes: int, non_json_prefixes: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_body_bytes: int,
+        body_timeout: float = 30.0,
+        non_json_prefixes: tuple[str, ...] = (),
+    ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.body_timeout = body_timeout
         self.non_json_prefixes = non_json_prefixes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -66,21 +79,23 @@ class RequestGuard:
         if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
             await send_problem(send, self._too_large(), path)
             return
-        chunks: list[bytes] = []
-        size = 0
-        more = True
-        while more:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > self.max_body_bytes:
-                await send_problem(send, self._too_large(), path)
-                return
-            chunks.append(chunk)
-            more = message.get("more_body", False)
-        body = b"".join(chunks)
+        try:
+            async with asyncio.timeout(self.body_timeout):
+                body = await self._read_body(receive)
+        except TimeoutError:
+            # Closing the connection: what is left of the body is never read.
+            problem = ProblemError(
+                408,
+                f"The request body did not arrive within {self.body_timeout:g} seconds.",
+                headers={"Connection": "close"},
+            )
+            await send_problem(send, problem, path)
+            return
+        except _TooLargeError:
+            await send_problem(send, self._too_large(), path)
+            return
+        if body is None:  # the client went away
+            return
         if (
             body
             and path.startswith("/v1/")
@@ -105,5 +120,28 @@ class RequestGuard:
 
         await self.app(scope, replay, send)
 
+    async def _read_body(self, receive: Receive) -> bytes | None:
+        """The whole body, or None if the client disconnected; _TooLargeError as soon as it is over
+        the limit (the rest is not read: the 413 closes the connection)."""
+        chunks: list[bytes] = []
+        size = 0
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return None
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_body_bytes:
+                raise _TooLargeError
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+        return b"".join(chunks)
+
     def _too_large(self) -> ProblemError:
-        return ProblemError(413, f"The request body is over the limit of {self.max_body_bytes} bytes.")
+        # Connection: close, so the server does not read (and the client need not send) the rest.
+        return ProblemError(
+            413,
+            f"The request body is over the limit of {self.max_body_bytes} bytes.",
+            headers={"Connection": "close"},
+        )
