@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import mmap
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -36,6 +37,57 @@ def header(scope: Scope, name: bytes) -> str | None:
 def is_json_media_type(content_type: str | None) -> bool:
     media = (content_type or "").split(";", 1)[0].strip().lower()
     return media == "application/json" or (media.startswith("application/") and media.endswith("+json"))
+
+
+class BodyBuffer:
+    """A request body as it arrives. Small bodies stay in a bytearray; past SMALL bytes the body
+    moves to an anonymous memory map of its own, unmapped (given back to the system) when the
+    request is done with it. Chunks kept on the heap instead left the process's memory high after
+    clients abandoned large bodies: the allocator could not return the scattered space."""
+
+    SMALL = 64 * 1024
+
+    def __init__(self) -> None:
+        self.size = 0
+        self.small = bytearray()
+        self.mapped: mmap.mmap | None = None
+
+    def add(self, chunk: bytes) -> None:
+        end = self.size + len(chunk)
+        if self.mapped is None and end <= self.SMALL:
+            self.small += chunk
+        else:
+            if self.mapped is None or end > len(self.mapped):
+                self._grow(end)
+            assert self.mapped is not None
+            self.mapped[self.size : end] = chunk
+        self.size = end
+
+    def _grow(self, needed: int) -> None:
+        # Doubling keeps the copies few; a map is whole pages, so its size is rounded up anyway.
+        capacity = max(needed, 2 * (len(self.mapped) if self.mapped is not None else self.SMALL))
+        grown = mmap.mmap(-1, capacity)
+        if self.mapped is not None:
+            grown[: self.size] = self.mapped[: self.size]
+            self.mapped.close()
+        else:
+            grown[: self.size] = self.small
+            self.small = bytearray()
+        self.mapped = grown
+
+    def value(self) -> bytes:
+        if self.mapped is None:
+            return bytes(self.small)
+        return self.mapped[: self.size]
+
+    def __enter__(self) -> BodyBuffer:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self.mapped is not None:
+            self.mapped.close()
+            self.mapped = None
+        self.small = bytearray()
 
 
 class _TooLargeError(Exception):
@@ -123,20 +175,18 @@ class RequestGuard:
     async def _read_body(self, receive: Receive) -> bytes | None:
         """The whole body, or None if the client disconnected; _TooLargeError as soon as it is over
         the limit (the rest is not read: the 413 closes the connection)."""
-        chunks: list[bytes] = []
-        size = 0
-        more = True
-        while more:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return None
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > self.max_body_bytes:
-                raise _TooLargeError
-            chunks.append(chunk)
-            more = message.get("more_body", False)
-        return b"".join(chunks)
+        with BodyBuffer() as buffer:
+            more = True
+            while more:
+                message = await receive()
+                if message["type"] == "http.disconnect":
+                    return None
+                chunk = message.get("body", b"")
+                if buffer.size + len(chunk) > self.max_body_bytes:
+                    raise _TooLargeError
+                buffer.add(chunk)
+                more = message.get("more_body", False)
+            return buffer.value()
 
     def _too_large(self) -> ProblemError:
         # Connection: close, so the server does not read (and the client need not send) the rest.
