@@ -50,7 +50,9 @@ DESCRIPTION = """Headless lead management: capture, dedupe, score, route, SLA, w
 
 Authenticate with `Authorization: Bearer <key>` (or `X-API-Key`). Errors are RFC 9457
 `application/problem+json`. Lists use cursor pagination (`limit`, `cursor` -> `next_cursor`).
-POSTs accept an `Idempotency-Key` header; updates honour `If-Match`."""
+POSTs accept an `Idempotency-Key` header; updates honour `If-Match`. Every response carries an
+`X-Request-Id` (yours, when you send one of up to 128 visible ASCII characters); problem documents
+repeat it as `request_id`."""
 
 PROBLEM_SCHEMA: dict[str, Any] = {
     "type": "object",
