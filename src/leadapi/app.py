@@ -20,6 +20,7 @@ from leadapi.api.auth import SECURITY_SCHEMES
 from leadapi.api.idempotency import Idempotency
 from leadapi.api.middleware import RequestGuard
 from leadapi.api.ratelimit import RateLimit, RateLimiter
+from leadapi.api.request_log import RequestLog
 from leadapi.audit.router import router as audit_router
 from leadapi.background import loops
 from leadapi.config import Settings
@@ -51,7 +52,9 @@ DESCRIPTION = """Headless lead management: capture, dedupe, score, route, SLA, w
 
 Authenticate with `Authorization: Bearer <key>` (or `X-API-Key`). Errors are RFC 9457
 `application/problem+json`. Lists use cursor pagination (`limit`, `cursor` -> `next_cursor`).
-POSTs accept an `Idempotency-Key` header; updates honour `If-Match`."""
+POSTs accept an `Idempotency-Key` header; updates honour `If-Match`. Every response carries an
+`X-Request-Id` (yours, when you send one of up to 128 visible ASCII characters); problem documents
+repeat it as `request_id`."""
 
 PROBLEM_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -64,6 +67,7 @@ PROBLEM_SCHEMA: dict[str, Any] = {
         "status": {"type": "integer"},
         "detail": {"type": "string"},
         "instance": {"type": "string"},
+        "request_id": {"type": "string", "description": "The response's X-Request-Id."},
         "errors": {
             "type": "array",
             "items": {
@@ -110,14 +114,12 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
             services.scoring.evaluator.close()
             await db.dispose()
 
-    app = FastAPI(
+    app = _application(
+        settings.docs_enabled,
         title="leadapi",
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
-        docs_url="/docs" if settings.docs_enabled else None,
-        redoc_url="/redoc" if settings.docs_enabled else None,
-        openapi_url="/openapi.json" if settings.docs_enabled else None,
     )
     app.state.settings = settings
     app.state.services = services
@@ -174,7 +176,10 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
     )
     # Form providers post form-encoded bodies too; the hook checks its own content types.
     app.add_middleware(
-        RequestGuard, max_body_bytes=settings.max_body_bytes, non_json_prefixes=("/v1/hooks/",)
+        RequestGuard,
+        max_body_bytes=settings.max_body_bytes,
+        body_timeout=settings.body_timeout,
+        non_json_prefixes=("/v1/hooks/",),
     )
     # Before the body is read and before an Idempotency-Key is claimed: a refused request costs
     # little and leaves nothing behind.
@@ -187,8 +192,21 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
     )
     # Outermost: times and counts every request, the ones the guards refuse included.
     app.add_middleware(RequestMetrics, metrics=services.metrics)
+    # Outside everything: the request id for every response and log record, and the 500s.
+    app.add_middleware(RequestLog)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
+
+
+def _application(docs: bool, **options: Any) -> FastAPI:
+    """The FastAPI app; with docs, /docs and /redoc load Swagger UI and ReDoc from files the
+    fastapi-offline package ships (served under /static-offline-docs), not from a CDN, so the
+    docs work offline and behind strict firewalls."""
+    if not docs:
+        return FastAPI(docs_url=None, redoc_url=None, openapi_url=None, **options)
+    from fastapi_offline import FastAPIOffline
+
+    return FastAPIOffline(docs_url="/docs", redoc_url="/redoc", openapi_url="/openapi.json", **options)
 
 
 def _mcp_endpoint(services: Services) -> McpEndpoint:

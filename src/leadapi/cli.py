@@ -223,6 +223,7 @@ def _seekable(path: Path) -> Iterator[Path]:
 
 async def _export_leads(settings: Settings, args: argparse.Namespace) -> int:
     from leadapi.api.filters import parse_filters, parse_sort
+    from leadapi.errors import ProblemError
     from leadapi.leads.repository import LEAD_FIELDS
     from leadapi.leads.service import LEAD_COLUMNS, public
 
@@ -230,9 +231,12 @@ async def _export_leads(settings: Settings, args: argparse.Namespace) -> int:
     for item in args.filter:
         key, sep, value = item.partition("=")
         if not sep:
-            raise ValueError(f"--filter {item!r}: write FIELD=VALUE or FIELD[OP]=VALUE")
+            raise UsageError(f"--filter {item!r}: write FIELD=VALUE or FIELD[OP]=VALUE")
         pairs.append((key, value))
-    filters = parse_filters(pairs, LEAD_FIELDS, ignore=())
+    try:
+        filters = parse_filters(pairs, LEAD_FIELDS, ignore=())
+    except ProblemError as exc:
+        raise UsageError(f"--filter: {one_line(exc)}") from exc
     order = parse_sort("created_at", LEAD_FIELDS)
     columns = list(LEAD_COLUMNS)
     out = args.output.open("w", newline="", encoding="utf-8") if args.output else sys.stdout
@@ -311,6 +315,9 @@ def print_key_banner(secret: str, settings: Settings) -> None:
 def serve(settings: Settings) -> None:
     import uvicorn
 
+    from leadapi.logs import logging_config
+    from leadapi.serving import PROTOCOL
+
     if settings.bootstrap:
         secret = asyncio.run(_bootstrap(settings))
         if secret:
@@ -321,8 +328,11 @@ def serve(settings: Settings) -> None:
         port=settings.port,
         workers=settings.workers,
         log_level=settings.log_level,
-        access_log=settings.log_level == "debug",
+        log_config=logging_config(settings.log_level, settings.log_format),
+        # leadapi logs each request itself (leadapi.api.request_log), with its id, key and route.
+        access_log=False,
         proxy_headers=True,
+        http=PROTOCOL,
     )
 
 
@@ -386,7 +396,8 @@ def build_parser() -> argparse.ArgumentParser:
     imp = sub.add_parser(
         "import",
         help="capture leads from a CSV or NDJSON file (deduplicated and scored as over the API); "
-        "exit 0: all imported, 3: some rows refused (see --errors), 1: failed",
+        "exit 0: all imported, 3: some rows refused (see --errors), 1: failed, 2: bad arguments "
+        "(a missing file)",
     )
     imp.add_argument("file", type=Path, help="the file; - reads standard input")
     imp.add_argument("--format", choices=FORMATS, help="default: from the file's extension, else csv")
@@ -394,7 +405,11 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--overwrite", action="store_true", help="file values replace existing ones on merge")
     imp.add_argument("--errors", type=Path, help="write one NDJSON line per refused row here")
     imp.add_argument("--quiet", action="store_true", help="no progress bar")
-    exp = sub.add_parser("export", help="write leads as CSV or NDJSON, oldest first")
+    exp = sub.add_parser(
+        "export",
+        help="write leads as CSV or NDJSON, oldest first; exit 0: done, 1: failed, 2: bad arguments "
+        "(a bad --filter)",
+    )
     exp.add_argument("--format", choices=FORMATS, default="csv")
     exp.add_argument("--output", "-o", type=Path, help="write to this file instead of stdout")
     exp.add_argument("--workspace", help="workspace id (default: the first)")
@@ -423,6 +438,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class UsageError(Exception):
+    """Bad arguments found after parsing (a missing input file, a bad --filter): exit 2, as
+    argparse exits for the ones it finds."""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     settings = Settings()
@@ -430,6 +450,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run(args, settings)
     except KeyboardInterrupt:
         return 130
+    except UsageError as exc:
+        print(f"leadapi {args.command}: {exc}", file=sys.stderr)
+        return 2
     except Exception as exc:  # one clear line, not a traceback
         print(f"leadapi: {one_line(exc)}", file=sys.stderr)
         return 1
@@ -491,6 +514,8 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
             asyncio.run(_revoke_key(settings, args.key_id, args.workspace))
             print(f"revoked {args.key_id}")
     elif args.command == "import":
+        if str(args.file) != "-" and not args.file.is_file():
+            raise UsageError(f"no such file: {args.file}")
         return asyncio.run(_import_leads(settings, args))
     elif args.command == "export":
         written = asyncio.run(_export_leads(settings, args))

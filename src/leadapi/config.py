@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -20,6 +21,23 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535, description="Port `leadapi serve` listens on.")
     workers: int = Field(default=1, ge=1, le=64, description="uvicorn worker processes for `leadapi serve`.")
     log_level: str = Field(default="info", description="uvicorn / application log level.")
+    log_format: Literal["text", "json"] = Field(
+        default="text",
+        description="`text`: readable lines; `json`: one JSON object per record. Either way each "
+        "request is one record with its request id, key id, workspace, route, status and duration.",
+    )
+    header_timeout: float = Field(
+        default=10.0,
+        gt=0,
+        description="Seconds a client has to send a request's headers (from connecting, or from the "
+        "first byte of the next request on a kept-alive connection); then the connection is closed.",
+    )
+    body_timeout: float = Field(
+        default=30.0,
+        gt=0,
+        description="Seconds a client has to send a request's body once its headers are in; then 408 "
+        "and the connection is closed.",
+    )
     default_phone_region: str = Field(
         default="US",
         min_length=2,

@@ -13,6 +13,8 @@ from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
+from leadapi.logs import current_request
+
 log = logging.getLogger("leadapi")
 T = TypeVar("T")
 
@@ -25,6 +27,7 @@ _TITLES = {
     403: "Forbidden",
     404: "Not found",
     405: "Method not allowed",
+    408: "Request timeout",
     409: "Conflict",
     412: "Precondition failed",
     413: "Payload too large",
@@ -42,6 +45,7 @@ _SLUGS = {
     403: "forbidden",
     404: "not-found",
     405: "method-not-allowed",
+    408: "request-timeout",
     409: "conflict",
     412: "precondition-failed",
     413: "payload-too-large",
@@ -88,6 +92,10 @@ class ProblemError(Exception):
         if self.errors:
             body["errors"] = self.errors
         body.update(self.extra)
+        request = current_request.get()
+        if request is not None:
+            # The id the response's X-Request-Id header carries and every log record names.
+            body["request_id"] = request.request_id
         return body
 
 
@@ -181,18 +189,11 @@ def _allowed_methods(request: Request) -> list[str]:
     ]
 
 
-async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
-    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    return problem_response(
-        ProblemError(500, "Something went wrong on our side; it has been logged."), request
-    )
-
-
 def install_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ProblemError, _on_problem)
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(StarletteHTTPException, _on_http)
-    app.add_exception_handler(Exception, _on_unexpected)
+    # Unexpected exceptions: logged once and answered in leadapi.api.request_log.RequestLog.
 
 
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {

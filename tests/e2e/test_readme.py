@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -35,13 +36,22 @@ def blocks(text: str, language: str) -> list[str]:
 
 @pytest.fixture
 def workdir(tmp_path: Path) -> tuple[Path, dict[str, str]]:
-    """A fresh SQLite database and an environment whose `leadapi` is this checkout's."""
+    """A directory laid out as a checkout after `make run` (a `.venv` with this checkout's
+    `leadapi`, a fresh SQLite database) and an environment with no `leadapi` on its PATH, as a
+    newcomer's shell has none."""
+    (tmp_path / ".venv").symlink_to(Path(VENV_BIN).parent, target_is_directory=True)
+    path = os.pathsep.join(
+        entry
+        for entry in os.environ.get("PATH", "").split(os.pathsep)
+        if entry and shutil.which("leadapi", path=entry) is None
+    )
     env = {
         **os.environ,
-        "PATH": f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+        "PATH": path,
         "LEADAPI_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'data' / 'leadapi.db'}",
         "LEADAPI_LOG_LEVEL": "warning",
     }
+    assert shutil.which("leadapi", path=path) is None
     assert run(env, "migrate").returncode == 0
     return tmp_path, env
 
@@ -79,7 +89,10 @@ def test_the_mcp_server_entry_starts_the_server(workdir: tuple[Path, dict[str, s
     entry = json.loads(document)["mcpServers"]["leadapi"]
     assert set(entry["env"]) == {"LEADAPI_API_KEY", "LEADAPI_DATABASE_URL"}
     key = run(env, "keys", "create", "--scopes", "read,write", "--quiet").stdout.strip()
-    command = shutil.which(entry["command"], path=env["PATH"])
+    # The entry names the checkout's command by its path, as a desktop agent needs it (its PATH
+    # has no .venv); here the checkout is this one.
+    assert entry["command"].startswith("/path/to/leadapi/.venv/bin/")
+    command = shutil.which(entry["command"].replace("/path/to/leadapi/.venv/bin", VENV_BIN))
     assert command is not None
     server_env = {
         **env,
@@ -174,3 +187,19 @@ def test_the_report_examples_run(live: tuple[str, str]) -> None:  # noqa: F811
     assert funnel["group_by"] == "source"
     assert {"total", "groups"} <= set(funnel)
     assert owners_csv.splitlines()[0].split(",")[0] == "section"  # CSV, one line per owner
+
+
+def test_the_settings_table_lists_every_setting() -> None:
+    """Both ways: every setting of the config is in the README's table, and every LEADAPI_
+    variable the README (or the code) names is in the table."""
+    from leadapi.config import Settings
+
+    table = section("Settings").split("\n|", 1)[1]
+    listed = set(re.findall(r"`(LEADAPI_[A-Z0-9_]+)`", table))
+    configured = {f"LEADAPI_{name.upper()}" for name in Settings.model_fields}
+    assert configured - listed == set(), "settings missing from the README's table"
+    named = set(re.findall(r"\bLEADAPI_[A-Z0-9_]+\b", README.read_text()))
+    source = Path(__file__).resolve().parents[2] / "src" / "leadapi"
+    for module in source.rglob("*.py"):
+        named |= set(re.findall(r"\bLEADAPI_[A-Z0-9_]+\b", module.read_text()))
+    assert named - listed == set(), "LEADAPI_ variables used but missing from the README's table"

@@ -36,6 +36,12 @@ def test_email_bad(raw: str) -> None:
         ("(415) 555-2671", "US", "+14155552671"),
         ("00 44 20 7946 0958", "FR", "+442079460958"),
         ("01 23 45 67 89", "FR", "+33123456789"),
+        # Extensions are kept (RFC 3966's `;ext=`), however they are written, and read back as is.
+        ("+1 415 555 2671 ext. 89", "US", "+14155552671;ext=89"),
+        ("(415) 555-2671 x 89", "US", "+14155552671;ext=89"),
+        ("+44 20 7946 0958 extension 1234", "US", "+442079460958;ext=1234"),
+        ("+14155552671;ext=89", "US", "+14155552671;ext=89"),
+        ("tel:+1-415-555-2671;ext=89", "US", "+14155552671;ext=89"),
     ],
 )
 def test_phone_ok(raw: str, region: str, expected: str) -> None:

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 
 from leadapi.errors import ProblemError
+from leadapi.logs import current_request
 from leadapi.workspaces.service import Principal, WorkspaceService
 
 UNAUTHORIZED_HEADERS = {"WWW-Authenticate": 'Bearer realm="leadapi"'}
@@ -61,6 +62,9 @@ async def authenticate(request: Request) -> Principal:
         request.app.state.workspaces, headers.get("authorization"), headers.get("x-api-key")
     )
     request.state.principal = principal
+    info = current_request.get()
+    if info is not None:  # records logged from here on name the key and its workspace
+        info.key_id, info.workspace = principal.key_id, principal.workspace_id
     return principal
 
 

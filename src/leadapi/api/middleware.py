@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import mmap
 from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from typing import Any
 
@@ -40,6 +42,61 @@ def is_json_media_type(content_type: str | None) -> bool:
     return media == "application/json" or (media.startswith("application/") and media.endswith("+json"))
 
 
+class BodyBuffer:
+    """A request body as it arrives. Small bodies stay in a bytearray; past SMALL bytes the body
+    moves to an anonymous memory map of its own, unmapped (given back to the system) when the
+    request is done with it. Chunks kept on the heap instead left the process's memory high after
+    clients abandoned large bodies: the allocator could not return the scattered space."""
+
+    SMALL = 64 * 1024
+
+    def __init__(self) -> None:
+        self.size = 0
+        self.small = bytearray()
+        self.mapped: mmap.mmap | None = None
+
+    def add(self, chunk: bytes) -> None:
+        end = self.size + len(chunk)
+        if self.mapped is None and end <= self.SMALL:
+            self.small += chunk
+        else:
+            if self.mapped is None or end > len(self.mapped):
+                self._grow(end)
+            assert self.mapped is not None
+            self.mapped[self.size : end] = chunk
+        self.size = end
+
+    def _grow(self, needed: int) -> None:
+        # Doubling keeps the copies few; a map is whole pages, so its size is rounded up anyway.
+        capacity = max(needed, 2 * (len(self.mapped) if self.mapped is not None else self.SMALL))
+        grown = mmap.mmap(-1, capacity)
+        if self.mapped is not None:
+            grown[: self.size] = self.mapped[: self.size]
+            self.mapped.close()
+        else:
+            grown[: self.size] = self.small
+            self.small = bytearray()
+        self.mapped = grown
+
+    def value(self) -> bytes:
+        if self.mapped is None:
+            return bytes(self.small)
+        return self.mapped[: self.size]
+
+    def __enter__(self) -> BodyBuffer:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self.mapped is not None:
+            self.mapped.close()
+            self.mapped = None
+        self.small = bytearray()
+
+
+class _TooLargeError(Exception):
+    pass
+
+
 class RequestGuard:
     """Refuses what no route should see: a NUL in the URL (400), and for write requests a body
     that is too large (413) or not JSON (415).
@@ -48,9 +105,17 @@ class RequestGuard:
     which hashes it) sees the same bytes.
     """
 
-    def __init__(self, app: ASGIApp, *, max_body_bytes: int, non_json_prefixes: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_body_bytes: int,
+        body_timeout: float = 30.0,
+        non_json_prefixes: tuple[str, ...] = (),
+    ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.body_timeout = body_timeout
         self.non_json_prefixes = non_json_prefixes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -69,21 +134,23 @@ class RequestGuard:
         if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
             await send_problem(send, self._too_large(), path)
             return
-        chunks: list[bytes] = []
-        size = 0
-        more = True
-        while more:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > self.max_body_bytes:
-                await send_problem(send, self._too_large(), path)
-                return
-            chunks.append(chunk)
-            more = message.get("more_body", False)
-        body = b"".join(chunks)
+        try:
+            async with asyncio.timeout(self.body_timeout):
+                body = await self._read_body(receive)
+        except TimeoutError:
+            # Closing the connection: what is left of the body is never read.
+            problem = ProblemError(
+                408,
+                f"The request body did not arrive within {self.body_timeout:g} seconds.",
+                headers={"Connection": "close"},
+            )
+            await send_problem(send, problem, path)
+            return
+        except _TooLargeError:
+            await send_problem(send, self._too_large(), path)
+            return
+        if body is None:  # the client went away
+            return
         if (
             body
             and path.startswith("/v1/")
@@ -108,5 +175,26 @@ class RequestGuard:
 
         await self.app(scope, replay, send)
 
+    async def _read_body(self, receive: Receive) -> bytes | None:
+        """The whole body, or None if the client disconnected; _TooLargeError as soon as it is over
+        the limit (the rest is not read: the 413 closes the connection)."""
+        with BodyBuffer() as buffer:
+            more = True
+            while more:
+                message = await receive()
+                if message["type"] == "http.disconnect":
+                    return None
+                chunk = message.get("body", b"")
+                if buffer.size + len(chunk) > self.max_body_bytes:
+                    raise _TooLargeError
+                buffer.add(chunk)
+                more = message.get("more_body", False)
+            return buffer.value()
+
     def _too_large(self) -> ProblemError:
-        return ProblemError(413, f"The request body is over the limit of {self.max_body_bytes} bytes.")
+        # Connection: close, so the server does not read (and the client need not send) the rest.
+        return ProblemError(
+            413,
+            f"The request body is over the limit of {self.max_body_bytes} bytes.",
+            headers={"Connection": "close"},
+        )

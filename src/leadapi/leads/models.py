@@ -65,7 +65,8 @@ class Lead(Base):
     email: Mapped[str | None] = mapped_column(String(254))
     first_name: Mapped[str | None] = mapped_column(String(100))
     last_name: Mapped[str | None] = mapped_column(String(100))
-    phone: Mapped[str | None] = mapped_column(String(20))
+    # E.164 (at most 16 characters) and an optional ";ext=" with up to 20 digits.
+    phone: Mapped[str | None] = mapped_column(String(48))
     title: Mapped[str | None] = mapped_column(String(200))
     company: Mapped[str | None] = mapped_column(String(200))
     website: Mapped[str | None] = mapped_column(String(253))

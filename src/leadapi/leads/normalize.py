@@ -39,7 +39,11 @@ def normalize_phone(value: str, default_region: str) -> str:
         raise FieldError("phone", f"{value[:40]!r} is not a phone number") from None
     if not phonenumbers.is_valid_number(number):
         raise FieldError("phone", f"{value[:40]!r} is not a valid phone number (write it with +country code)")
-    return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+    e164 = str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+    # An extension reaches a different person behind one switchboard number: kept, in RFC 3966's
+    # `;ext=` form (which parses back to the same number and extension), so two extensions are
+    # two dedupe keys and a number without one stays plain E.164.
+    return f"{e164};ext={number.extension}" if number.extension else e164
 
 
 # Everyday names pycountry's official names miss.

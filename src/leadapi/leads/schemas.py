@@ -40,7 +40,9 @@ class LeadFields(RequestModel):
     first_name: Str100 | None = None
     last_name: Str100 | None = None
     phone: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)] | None = Field(
-        None, description="Stored as E.164; numbers without +country use the default region setting."
+        None,
+        description="Stored as E.164, with an extension as `;ext=` (`+1 415 555 2671 ext. 89` -> "
+        "`+14155552671;ext=89`); numbers without +country use the default region setting.",
     )
     title: Str200 | None = Field(None, description="Job title; `seniority` is derived from it.")
     company: Str200 | None = None

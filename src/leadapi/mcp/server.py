@@ -31,6 +31,7 @@ from leadapi.errors import ProblemError, validation_problem
 from leadapi.events.schemas import EventIn
 from leadapi.leads.repository import LEAD_FIELDS
 from leadapi.leads.schemas import Lead, LeadCreate, LeadFields, LeadUpdate, TimelineEvent
+from leadapi.logs import root_logging_kept
 from leadapi.owners.schemas import OutOfOffice, Owner, OwnerUpdate
 from leadapi.reports.engine import GROUP_BYS, ReportQuery
 from leadapi.reports.schemas import FunnelReport, SpeedReport
@@ -237,16 +238,17 @@ class _Server(MCPServer[Any]):
 
 
 def build_server(services: Services, authenticate: Authenticator) -> MCPServer[Any]:
-    server: MCPServer[Any] = _Server(
-        "leadapi",
-        title="leadapi",
-        version=__version__,
-        instructions=INSTRUCTIONS,
-        # The SDK configures the root logger on construction; below WARNING it would narrate
-        # every refused tool call into the API's logs.
-        log_level="WARNING",
-        middleware=[_Authenticate(authenticate)],
-    )
+    # The SDK configures the root logger on construction (`basicConfig` with a rich traceback
+    # handler, when the root has none): leadapi's logging is its own, so that is undone.
+    with root_logging_kept():
+        server: MCPServer[Any] = _Server(
+            "leadapi",
+            title="leadapi",
+            version=__version__,
+            instructions=INSTRUCTIONS,
+            log_level="WARNING",
+            middleware=[_Authenticate(authenticate)],
+        )
     _lead_tools(server, services)
     _pipeline_tools(server, services)
     _owner_and_report_tools(server, services)

@@ -33,7 +33,8 @@ class LeadCreate:
         first_name (None | str | Unset):
         industry (None | str | Unset):
         last_name (None | str | Unset):
-        phone (None | str | Unset): Stored as E.164; numbers without +country use the default region setting.
+        phone (None | str | Unset): Stored as E.164, with an extension as `;ext=` (`+1 415 555 2671 ext. 89` ->
+            `+14155552671;ext=89`); numbers without +country use the default region setting.
         postal_code (None | str | Unset):
         region (None | str | Unset):
         source (None | str | Unset): Where the lead came from (web, event, import...).

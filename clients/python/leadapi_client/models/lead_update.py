@@ -36,7 +36,8 @@ class LeadUpdate:
             last_name (None | str | Unset):
             owner_id (None | str | Unset): Assign the lead by hand to this owner (rules and capacity do not apply); null
                 unassigns.
-            phone (None | str | Unset): Stored as E.164; numbers without +country use the default region setting.
+            phone (None | str | Unset): Stored as E.164, with an extension as `;ext=` (`+1 415 555 2671 ext. 89` ->
+                `+14155552671;ext=89`); numbers without +country use the default region setting.
             postal_code (None | str | Unset):
             region (None | str | Unset):
             source (None | str | Unset): Where the lead came from (web, event, import...).

@@ -26,6 +26,7 @@ class Problem:
         type_ (str):
         errors (list[ProblemErrorsItem] | Unset):
         instance (str | Unset):
+        request_id (str | Unset): The response's X-Request-Id.
     """
 
     detail: str
@@ -34,6 +35,7 @@ class Problem:
     type_: str
     errors: list[ProblemErrorsItem] | Unset = UNSET
     instance: str | Unset = UNSET
+    request_id: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -54,6 +56,8 @@ class Problem:
 
         instance = self.instance
 
+        request_id = self.request_id
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -68,6 +72,8 @@ class Problem:
             field_dict["errors"] = errors
         if instance is not UNSET:
             field_dict["instance"] = instance
+        if request_id is not UNSET:
+            field_dict["request_id"] = request_id
 
         return field_dict
 
@@ -95,6 +101,8 @@ class Problem:
 
         instance = d.pop("instance", UNSET)
 
+        request_id = d.pop("request_id", UNSET)
+
         problem = cls(
             detail=detail,
             status=status,
@@ -102,6 +110,7 @@ class Problem:
             type_=type_,
             errors=errors,
             instance=instance,
+            request_id=request_id,
         )
 
         problem.additional_properties = d
