@@ -20,9 +20,15 @@ def _has_nul(value: Any) -> bool:
 class RequestModel(BaseModel):
     """Unknown fields are refused (typos surface), and so are values no database stores the same:
     NaN/Infinity (JSON has no such numbers; PostgreSQL's jsonb refuses them) and NUL characters
-    (PostgreSQL text cannot hold them, SQLite silently can)."""
+    (PostgreSQL text cannot hold them, SQLite silently can).
 
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+    Strict: the schema says boolean or integer, so `"yes"`, `"12"`, `1` for true and `12.0` for
+    12 are refused, not guessed at. Pydantic's strict mode judges Python objects (FastAPI hands
+    it the parsed JSON), so types JSON can only carry as text (date-times) opt out per field with
+    `Field(strict=False)`. Input that is text by nature (CSV import rows, form hook fields)
+    validates with `strict=False`."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, strict=True)
     # Fields whose items are validated one by one later (batch items), so one bad item stays one.
     nul_checked_later: ClassVar[frozenset[str]] = frozenset()
 

@@ -32,7 +32,8 @@ from leadapi.events.schemas import EventIn
 from leadapi.leads.repository import LEAD_FIELDS
 from leadapi.leads.schemas import Lead, LeadCreate, LeadFields, LeadUpdate, TimelineEvent
 from leadapi.owners.schemas import OutOfOffice, Owner, OwnerUpdate
-from leadapi.reports.engine import GROUP_BYS, ReportQuery
+from leadapi.reports.engine import GroupBy as GroupByName
+from leadapi.reports.engine import ReportQuery
 from leadapi.reports.schemas import FunnelReport, SpeedReport
 from leadapi.reports.service import ReportParams
 from leadapi.routing.schemas import Decision, RoutingRule
@@ -209,9 +210,7 @@ Source = Annotated[str | None, Field(max_length=100, description="Only leads of 
 ReportOwner = Annotated[str | None, Field(max_length=32, description="Only leads this owner holds.")]
 Campaign = Annotated[str | None, Field(max_length=200, description="Only leads of this utm_campaign.")]
 Tag = Annotated[str | None, Field(max_length=50, description="Only leads with this tag.")]
-GroupBy = Annotated[
-    str | None, Field(max_length=20, description=f"Split the figures by one of: {', '.join(GROUP_BYS)}.")
-]
+GroupBy = Annotated[GroupByName | None, Field(description="Split the figures.")]
 FILTERABLE = ", ".join(sorted(LEAD_FIELDS))
 
 

@@ -51,8 +51,9 @@ class TerritoryIn(RequestModel):
 
 
 class OutOfOffice(RequestModel):
-    from_: datetime | None = Field(None, alias="from", description="Away from (default: now).")
-    until: datetime | None = Field(None, description="Back at (null: until further notice).")
+    # Not strict: JSON carries a date-time as text (RequestModel).
+    from_: datetime | None = Field(None, alias="from", strict=False, description="Away from (default: now).")
+    until: datetime | None = Field(None, strict=False, description="Back at (null: until further notice).")
 
     model_config = {**RequestModel.model_config, "populate_by_name": True}
 

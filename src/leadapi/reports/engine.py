@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal, get_args
 
 from leadapi.stages.engine import Pipeline
 
@@ -17,7 +17,10 @@ from leadapi.stages.engine import Pipeline
 # creation, an assignment), in UTC; weeks start on Monday.
 TIME_BUCKETS = ("day", "week", "month")
 LEAD_DIMENSIONS = ("source", "owner", "utm_campaign", "utm_source", "utm_medium")
-GROUP_BYS = TIME_BUCKETS + LEAD_DIMENSIONS
+# The same names as a type, so the OpenAPI document and the MCP tools list them as an enum.
+GroupBy = Literal["day", "week", "month", "source", "owner", "utm_campaign", "utm_source", "utm_medium"]
+GROUP_BYS: tuple[str, ...] = get_args(GroupBy)
+assert GROUP_BYS == TIME_BUCKETS + LEAD_DIMENSIONS
 
 # Speed to lead: the thresholds the industry quotes (a lead called within 5 minutes is many
 # times likelier to convert than one called after an hour).
