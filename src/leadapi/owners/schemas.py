@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel, Field, StringConstraints, field_validator, model_validator
 
@@ -108,6 +108,10 @@ class OwnerCreate(OwnerFields):
 
 class OwnerUpdate(OwnerFields):
     """Partial update: absent fields stay; `null` clears capacity (no cap) and out_of_office."""
+
+    not_null: ClassVar[frozenset[str]] = frozenset(
+        {"name", "email", "active", "weight", "tags", "territories"}
+    )  # `[]` clears tags and territories
 
 
 class Owner(BaseModel):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, Field, StringConstraints, field_validator
 
@@ -50,6 +50,10 @@ class RuleCreate(RuleFields):
 
 class RuleUpdate(RuleFields):
     """Partial update; absent fields stay."""
+
+    not_null: ClassVar[frozenset[str]] = frozenset(
+        {"name", "position", "active", "strategy", "tie_breaker"}
+    )  # `when`, `pool` and `owner_id` clear
 
 
 class RoutingRule(BaseModel):
