@@ -21,6 +21,7 @@ from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ResourceError, ToolError, UnexpectedToolError
 from mcp.types import CallToolResult, InputRequiredResult, TextContent, ToolAnnotations
+from mcp.types import Tool as MCPTool
 from pydantic import Field, ValidationError
 from pydantic_core import to_jsonable_python
 from starlette.requests import Request
@@ -119,6 +120,17 @@ def _problem(exc: ProblemError) -> str:
     return _json({k: body[k] for k in ("status", "title", "detail", "errors") if k in body})
 
 
+def _error(tool: str, exc: ProblemError) -> CallToolResult:
+    """A refusal as a tool error: the problem as text after the SDK's usual prefix (for the
+    model) and as structured content (for programs), as a success carries both."""
+    body = json.loads(_problem(exc))
+    return CallToolResult(
+        content=[TextContent(type="text", text=f"Error executing tool {tool}: {_json(body)}")],
+        structured_content=body,
+        is_error=True,
+    )
+
+
 def _invalid(exc: ValidationError) -> ProblemError:
     return validation_problem(
         [
@@ -132,7 +144,7 @@ ToolFn = Callable[..., Awaitable[Json]]
 
 
 def _tool(
-    server: MCPServer[Any],
+    server: _Server,
     *,
     title: str,
     read_only: bool = False,
@@ -152,7 +164,7 @@ def _tool(
                 except ValidationError as exc:
                     raise _invalid(exc) from exc
             except ProblemError as exc:
-                raise ToolError(_problem(exc)) from exc
+                return _error(fn.__name__, exc)
             return CallToolResult(
                 content=[TextContent(type="text", text=_json(data))], structured_content=data
             )
@@ -171,6 +183,7 @@ def _tool(
             ),
             structured_output=False,
         )
+        server.arguments[fn.__name__] = frozenset(inspect.signature(fn).parameters)
         return fn
 
     return register
@@ -217,26 +230,44 @@ FILTERABLE = ", ".join(sorted(LEAD_FIELDS))
 class _Server(MCPServer[Any]):
     """Arguments outside a tool's schema are refused like every other bad input: the problem
     (422, each field and what is wrong with it) after the SDK's prefix, not pydantic's text,
-    whose links and layout an agent has no use for."""
+    whose links and layout an agent has no use for. That includes arguments the tool does not
+    have: the SDK would drop them silently, and a misspelt `filter` would then find every lead.
+    Every refusal carries the problem as structured content too."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.arguments: dict[str, frozenset[str]] = {}  # tool name -> its argument names
+
+    async def list_tools(self) -> list[MCPTool]:
+        # Declared as enforced: no argument beyond the properties.
+        return [
+            tool.model_copy(update={"input_schema": {**tool.input_schema, "additionalProperties": False}})
+            for tool in await super().list_tools()
+        ]
 
     async def call_tool(
         self, name: str, arguments: dict[str, Any], context: Context[Any, Any] | None = None
     ) -> CallToolResult | InputRequiredResult:
+        known = self.arguments.get(name)
+        if known is None:
+            return _error(name, ProblemError(404, f"There is no tool {name!r}; tools/list names them."))
+        unknown = sorted(set(arguments) - known)
+        if unknown:
+            message = f"not an argument of {name} (its arguments: {', '.join(sorted(known))})"
+            return _error(name, validation_problem([{"field": key, "message": message} for key in unknown]))
         try:
             return await super().call_tool(name, arguments, context)
         except UnexpectedToolError:
             raise
         except ToolError as exc:
-            # The SDK's own argument check is the one ToolError caused by a ValidationError:
-            # our tools' refusals (ProblemError) arrive wrapped in one ToolError more.
+            # The SDK's own argument check is the one ToolError caused by a ValidationError.
             if not isinstance(exc.__cause__, ValidationError):
                 raise
-            problem = _problem(_invalid(exc.__cause__))
-            raise ToolError(f"Error executing tool {name}: {problem}") from exc.__cause__
+            return _error(name, _invalid(exc.__cause__))
 
 
 def build_server(services: Services, authenticate: Authenticator) -> MCPServer[Any]:
-    server: MCPServer[Any] = _Server(
+    server = _Server(
         "leadapi",
         title="leadapi",
         version=__version__,
@@ -253,7 +284,7 @@ def build_server(services: Services, authenticate: Authenticator) -> MCPServer[A
     return server
 
 
-def _lead_tools(server: MCPServer[Any], services: Services) -> None:
+def _lead_tools(server: _Server, services: Services) -> None:
     leads, scoring = services.leads, services.scoring
 
     @_tool(server, title="Search leads", read_only=True, idempotent=True)
@@ -392,7 +423,7 @@ def _lead_tools(server: MCPServer[Any], services: Services) -> None:
         return _lead(await leads.merge(principal, lead_id, duplicate_id))
 
 
-def _pipeline_tools(server: MCPServer[Any], services: Services) -> None:
+def _pipeline_tools(server: _Server, services: Services) -> None:
     routing, stages = services.routing, services.stages
 
     def moved(lead: Json, change: Json) -> Json:
@@ -484,7 +515,7 @@ def _pipeline_tools(server: MCPServer[Any], services: Services) -> None:
         return moved(*await stages.reject(caller("write"), lead_id, reason, note))
 
 
-def _owner_and_report_tools(server: MCPServer[Any], services: Services) -> None:
+def _owner_and_report_tools(server: _Server, services: Services) -> None:
     owners, reports = services.owners, services.reports
 
     def report_query(params: ReportParams) -> ReportQuery:

@@ -109,6 +109,12 @@ class Decision(BaseModel):
     )
     skipped: list[SkippedOwner]
     rules_tried: list[RuleTried]
+    reason: Literal["no_rules", "no_rule_matched", "no_eligible_owner"] | None = Field(
+        None,
+        description="Why nobody was picked: the workspace has no active routing rules, no rule's "
+        "condition matched the lead, or the matching rules found no eligible owner (see `skipped` "
+        "and `rules_tried`). Null when an owner was picked.",
+    )
 
 
 class Assignment(BaseModel):
