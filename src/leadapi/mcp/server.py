@@ -598,7 +598,8 @@ def _owner_and_report_tools(server: _Server, services: Services) -> None:
     ) -> Json:
         """Of the leads created in the range: how many entered and reached each stage, conversion
         between consecutive stages, lead-to-MQL, MQL-to-SQL, SQL acceptance and lead-to-customer."""
-        params = ReportParams(start, end, source, owner_id, utm_campaign, tag, group_by)
+        split = None if group_by is None else group_by.value
+        params = ReportParams(start, end, source, owner_id, utm_campaign, tag, split)
         body = await reports.funnel(caller("read"), report_query(params))
         return FunnelReport.model_validate(body).model_dump(mode="json", by_alias=True)
 
@@ -614,7 +615,8 @@ def _owner_and_report_tools(server: _Server, services: Services) -> None:
     ) -> Json:
         """How fast leads are first touched, after creation and after assignment: median, p90,
         share within 5 minutes and within an hour, share never touched; overall and per owner."""
-        params = ReportParams(start, end, source, owner_id, utm_campaign, tag, group_by)
+        split = None if group_by is None else group_by.value
+        params = ReportParams(start, end, source, owner_id, utm_campaign, tag, split)
         body = await reports.speed_to_lead(caller("read"), report_query(params))
         return SpeedReport.model_validate(body).model_dump(mode="json", by_alias=True)
 

@@ -59,7 +59,8 @@ def raw_query(
         raise validation_problem(
             [{"field": name, "message": f"not a report parameter (known: {allowed})"} for name in unknown]
         )
-    return ReportParams(from_, to, source, owner_id, utm_campaign, tag, group_by)
+    split = None if group_by is None else group_by.value
+    return ReportParams(from_, to, source, owner_id, utm_campaign, tag, split)
 
 
 Raw = Annotated[ReportParams, Depends(raw_query)]
