@@ -30,6 +30,7 @@ from .changed_by_kind import ChangedByKind
 from .company_size import CompanySize
 from .create_scoring_model_document import CreateScoringModelDocument
 from .decision import Decision
+from .decision_reason_type_0 import DecisionReasonType0
 from .defaults import Defaults
 from .defaults_attributes import DefaultsAttributes
 from .delivery import Delivery
@@ -55,6 +56,7 @@ from .funnel_rates import FunnelRates
 from .funnel_report import FunnelReport
 from .funnel_report_filters import FunnelReportFilters
 from .funnel_stage import FunnelStage
+from .group_by import GroupBy
 from .healthz_response_healthz import HealthzResponseHealthz
 from .hook_reply import HookReply
 from .job import Job
@@ -113,7 +115,7 @@ from .policy_create_when_type_0 import PolicyCreateWhenType0
 from .policy_list import PolicyList
 from .policy_on_breach import PolicyOnBreach
 from .policy_update import PolicyUpdate
-from .policy_update_on_breach_type_0 import PolicyUpdateOnBreachType0
+from .policy_update_on_breach import PolicyUpdateOnBreach
 from .policy_update_when_type_0 import PolicyUpdateWhenType0
 from .policy_when_type_0 import PolicyWhenType0
 from .pool import Pool
@@ -144,8 +146,8 @@ from .rule_hit_evidence import RuleHitEvidence
 from .rule_tried import RuleTried
 from .rule_tried_outcome import RuleTriedOutcome
 from .rule_update import RuleUpdate
-from .rule_update_strategy_type_0 import RuleUpdateStrategyType0
-from .rule_update_tie_breaker_type_0 import RuleUpdateTieBreakerType0
+from .rule_update_strategy import RuleUpdateStrategy
+from .rule_update_tie_breaker import RuleUpdateTieBreaker
 from .rule_update_when_type_0 import RuleUpdateWhenType0
 from .score_bucket import ScoreBucket
 from .score_change import ScoreChange
@@ -176,7 +178,7 @@ from .source_kind import SourceKind
 from .source_list import SourceList
 from .source_mapping import SourceMapping
 from .source_update import SourceUpdate
-from .source_update_mapping_type_0 import SourceUpdateMappingType0
+from .source_update_mapping import SourceUpdateMapping
 from .source_with_secret import SourceWithSecret
 from .source_with_secret_defaults import SourceWithSecretDefaults
 from .source_with_secret_kind import SourceWithSecretKind
@@ -247,6 +249,7 @@ __all__ = (
     "CompanySize",
     "CreateScoringModelDocument",
     "Decision",
+    "DecisionReasonType0",
     "Defaults",
     "DefaultsAttributes",
     "Delivery",
@@ -272,6 +275,7 @@ __all__ = (
     "FunnelReport",
     "FunnelReportFilters",
     "FunnelStage",
+    "GroupBy",
     "HealthzResponseHealthz",
     "HookReply",
     "Job",
@@ -330,7 +334,7 @@ __all__ = (
     "PolicyList",
     "PolicyOnBreach",
     "PolicyUpdate",
-    "PolicyUpdateOnBreachType0",
+    "PolicyUpdateOnBreach",
     "PolicyUpdateWhenType0",
     "PolicyWhenType0",
     "Pool",
@@ -361,8 +365,8 @@ __all__ = (
     "RuleTried",
     "RuleTriedOutcome",
     "RuleUpdate",
-    "RuleUpdateStrategyType0",
-    "RuleUpdateTieBreakerType0",
+    "RuleUpdateStrategy",
+    "RuleUpdateTieBreaker",
     "RuleUpdateWhenType0",
     "ScoreBucket",
     "ScoreChange",
@@ -395,7 +399,7 @@ __all__ = (
     "SourcesReport",
     "SourcesReportFilters",
     "SourceUpdate",
-    "SourceUpdateMappingType0",
+    "SourceUpdateMapping",
     "SourceWithSecret",
     "SourceWithSecretDefaults",
     "SourceWithSecretKind",
