@@ -216,6 +216,12 @@ async def test_the_key_is_checked_before_the_query(client: httpx.AsyncClient, te
     _is_problem(await client.get("/v1/api-keys?limit=1&limit=1", headers=tenant.admin), 400, "bad-query")
 
 
+async def test_inbound_form_hooks_take_queries_as_providers_send_them(client: httpx.AsyncClient) -> None:
+    """Form providers are not our clients: their query strings are not held to our contract."""
+    response = await client.post("/v1/hooks/src_nobody?a=1&a=2&b[]=3", json={"email": "h@acme.com"})
+    _is_problem(response, 404)
+
+
 def test_array_parameters_may_repeat() -> None:
     """No route declares an array query parameter yet; the check lets one repeat when one does."""
     spec = QuerySpec({"ids": "array", "limit": "int"}, ())
