@@ -754,6 +754,13 @@ async def test_resource_errors(mcp_server: ServerFor, tenant: Tenant) -> None:
 
 SCHEMA_CASES: list[tuple[str, Json, str]] = [
     ("search_leads", {"limit": "many"}, "limit"),
+    # Strict as the schema says: no "5" for 5, no "true" or 1 for true, no 5.0 for an integer.
+    ("search_leads", {"limit": "5"}, "limit"),
+    ("get_lead", {"lead_id": "ld_x", "events": 5.0}, "events"),
+    ("delete_lead", {"lead_id": "ld_x", "confirm": "true"}, "confirm"),
+    ("route_lead", {"lead_id": "ld_x", "force": 1}, "force"),
+    ("move_stage", {"lead_id": "ld_x", "to": "customer", "amount": "5"}, "amount"),
+    ("create_lead", {"lead": {"email": "ada@example.com", "consent": "yes"}}, "consent"),
     ("search_leads", {"limit": 0}, "limit"),
     ("search_leads", {"limit": 1000}, "limit"),
     ("search_leads", {"query": "x" * 201}, "query"),

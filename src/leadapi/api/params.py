@@ -58,7 +58,7 @@ def _unwrap(annotation: Any) -> Any:
     return annotation
 
 
-def _kind(annotation: Any) -> Kind:
+def scalar_kind(annotation: Any) -> Kind:
     annotation = _unwrap(annotation)
     if get_origin(annotation) in (list, set, frozenset, tuple, Sequence) or annotation in (list, set, tuple):
         return "array"
@@ -85,7 +85,7 @@ def spec_of(route: APIRoute) -> QuerySpec:
     scopes: list[Any] = []
     for dependant in _dependants(route.dependant):
         for field in dependant.query_params:
-            kinds[field.alias] = _kind(field.field_info.annotation)
+            kinds[field.alias] = scalar_kind(field.field_info.annotation)
         if getattr(dependant.call, "scope", None) is not None:
             scopes.append(dependant.call)
     spec = QuerySpec(kinds, tuple(scopes))

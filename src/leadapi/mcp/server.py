@@ -15,7 +15,7 @@ import json
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_type_hints
 
 from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
 from mcp.server.mcpserver import Context, MCPServer
@@ -28,6 +28,7 @@ from starlette.requests import Request
 
 from leadapi import __version__
 from leadapi.api.pagination import id_cursor, next_id_cursor, next_time_cursor, time_cursor
+from leadapi.api.params import Kind, scalar_kind
 from leadapi.errors import ProblemError, validation_problem
 from leadapi.events.schemas import EventIn
 from leadapi.leads.repository import LEAD_FIELDS
@@ -120,6 +121,24 @@ def _problem(exc: ProblemError) -> str:
     return _json({k: body[k] for k in ("status", "title", "detail", "errors") if k in body})
 
 
+STRICT_MESSAGES: dict[Kind, str] = {
+    "bool": "expected true or false (a JSON boolean)",
+    "int": "expected an integer (a JSON number without a fraction)",
+    "number": "expected a number (a JSON number)",
+}
+
+
+def _fits(kind: Kind, value: Any) -> bool:
+    """Strict JSON types for scalar arguments; null and other kinds are the SDK's to check."""
+    if value is None or kind not in STRICT_MESSAGES:
+        return True
+    if kind == "bool":
+        return isinstance(value, bool)
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int) or (kind == "number" and isinstance(value, float))
+
+
 def _error(tool: str, exc: ProblemError) -> CallToolResult:
     """A refusal as a tool error: the problem as text after the SDK's usual prefix (for the
     model) and as structured content (for programs), as a success carries both."""
@@ -183,7 +202,10 @@ def _tool(
             ),
             structured_output=False,
         )
-        server.arguments[fn.__name__] = frozenset(inspect.signature(fn).parameters)
+        hints = get_type_hints(fn, include_extras=True)
+        server.arguments[fn.__name__] = {
+            name: scalar_kind(hints[name]) for name in inspect.signature(fn).parameters
+        }
         return fn
 
     return register
@@ -236,7 +258,8 @@ class _Server(MCPServer[Any]):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.arguments: dict[str, frozenset[str]] = {}  # tool name -> its argument names
+        # tool name -> its arguments' names and scalar kinds (api/params.py reads them alike)
+        self.arguments: dict[str, dict[str, Kind]] = {}
 
     async def list_tools(self) -> list[MCPTool]:
         # Declared as enforced: no argument beyond the properties.
@@ -251,10 +274,18 @@ class _Server(MCPServer[Any]):
         known = self.arguments.get(name)
         if known is None:
             return _error(name, ProblemError(404, f"There is no tool {name!r}; tools/list names them."))
-        unknown = sorted(set(arguments) - known)
+        unknown = sorted(set(arguments) - set(known))
         if unknown:
             message = f"not an argument of {name} (its arguments: {', '.join(sorted(known))})"
             return _error(name, validation_problem([{"field": key, "message": message} for key in unknown]))
+        # The SDK reads "12" as 12 and "true" as true; the schema says integer and boolean.
+        lax = [
+            {"field": key, "message": STRICT_MESSAGES[known[key]]}
+            for key, value in arguments.items()
+            if not _fits(known[key], value)
+        ]
+        if lax:
+            return _error(name, validation_problem(lax))
         try:
             return await super().call_tool(name, arguments, context)
         except UnexpectedToolError:
