@@ -8,9 +8,9 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from fastapi import FastAPI, Request, Response
+from fastapi import Depends, FastAPI, Request, Response
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import text
 from starlette.routing import Route
@@ -19,6 +19,7 @@ from leadapi import __version__
 from leadapi.api.auth import SECURITY_SCHEMES
 from leadapi.api.idempotency import Idempotency
 from leadapi.api.middleware import RequestGuard
+from leadapi.api.params import check_query
 from leadapi.api.ratelimit import RateLimit, RateLimiter
 from leadapi.api.request_log import RequestLog
 from leadapi.audit.router import router as audit_router
@@ -88,6 +89,9 @@ TOO_MANY_REQUESTS: dict[str, Any] = {
 }
 
 
+STRICT_QUERY = [Depends(check_query)]
+
+
 def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime] = utcnow) -> FastAPI:
     settings = settings or Settings()
     services = build_services(settings, clock)
@@ -140,23 +144,25 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
     app.state.reports = services.reports
 
     install_handlers(app)
-    app.include_router(leads_router)
-    app.include_router(events_router)
-    app.include_router(scoring_router)
-    app.include_router(lead_scoring_router)
-    app.include_router(jobs_router)
-    app.include_router(owners_router)
-    app.include_router(routing_router)
-    app.include_router(lead_routing_router)
-    app.include_router(stages_router)
-    app.include_router(lead_stages_router)
-    app.include_router(sla_router)
-    app.include_router(webhooks_router)
-    app.include_router(sources_router)
+    # Every REST route reads its query strictly (api/params.py); the inbound form hooks take
+    # what form providers send.
+    app.include_router(leads_router, dependencies=STRICT_QUERY)
+    app.include_router(events_router, dependencies=STRICT_QUERY)
+    app.include_router(scoring_router, dependencies=STRICT_QUERY)
+    app.include_router(lead_scoring_router, dependencies=STRICT_QUERY)
+    app.include_router(jobs_router, dependencies=STRICT_QUERY)
+    app.include_router(owners_router, dependencies=STRICT_QUERY)
+    app.include_router(routing_router, dependencies=STRICT_QUERY)
+    app.include_router(lead_routing_router, dependencies=STRICT_QUERY)
+    app.include_router(stages_router, dependencies=STRICT_QUERY)
+    app.include_router(lead_stages_router, dependencies=STRICT_QUERY)
+    app.include_router(sla_router, dependencies=STRICT_QUERY)
+    app.include_router(webhooks_router, dependencies=STRICT_QUERY)
+    app.include_router(sources_router, dependencies=STRICT_QUERY)
     app.include_router(hook_router)
-    app.include_router(reports_router)
-    app.include_router(api_keys_router)
-    app.include_router(audit_router)
+    app.include_router(reports_router, dependencies=STRICT_QUERY)
+    app.include_router(api_keys_router, dependencies=STRICT_QUERY)
+    app.include_router(audit_router, dependencies=STRICT_QUERY)
     _add_health(app, db)
     if mcp is not None:
         # A plain ASGI route: the MCP transport speaks JSON-RPC, not the REST contract, so it
@@ -238,7 +244,14 @@ def _add_health(app: FastAPI, db: Database) -> None:
 
 
 def _add_metrics(app: FastAPI, db: Database, metrics: Metrics, clock: Callable[[], datetime]) -> None:
-    @app.get("/metrics", tags=["health"], operation_id="metrics", summary="Prometheus metrics")
+    @app.get(
+        "/metrics",
+        tags=["health"],
+        operation_id="metrics",
+        summary="Prometheus metrics",
+        response_class=PlainTextResponse,
+        responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}}},
+    )
     async def prometheus_metrics() -> Response:
         """Request counts and latencies, leads created, events ingested, webhook deliveries by
         outcome, SLA breaches, and queue depths, in Prometheus' text format."""

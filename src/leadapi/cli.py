@@ -183,7 +183,8 @@ async def _import_leads(settings: Settings, args: argparse.Namespace) -> int:
             else:
                 fields = {k: v for k, v in document.items() if k not in read_only}
                 try:
-                    data = LeadCreate.model_validate(fields)
+                    # A CSV cell is text by nature ("12", "true"); NDJSON is as strict as the API.
+                    data = LeadCreate.model_validate(fields, strict=False if fmt == "csv" else None)
                     captured = await services.leads.capture(principal, data, overwrite=args.overwrite)
                     counts["merged" if captured.merged else "created"] += 1
                 except ValidationError as exc:

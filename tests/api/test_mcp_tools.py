@@ -100,6 +100,7 @@ async def problem(mcp: Client, tool: str, args: Json, status: int) -> Json:
     assert result.is_error, text
     assert text.startswith(error_prefix(tool)), text
     body: Json = json.loads(text.removeprefix(error_prefix(tool)))
+    assert result.structured_content == body  # programs read the problem without parsing text
     assert body["status"] == status, body
     assert body["title"], body
     assert body["detail"], body
@@ -215,9 +216,69 @@ async def test_tools_are_listed_with_descriptions_schemas_and_hints(
 
 async def test_an_unknown_tool_is_an_error(mcp_server: ServerFor, tenant: Tenant) -> None:
     async with Client(mcp_server(tenant.admin)) as mcp:
-        result = await mcp.call_tool("drop_all_leads", {})
-    assert result.is_error
-    assert "drop_all_leads" in text_of(result)
+        body = await problem(mcp, "drop_all_leads", {}, 404)
+    assert "drop_all_leads" in body["detail"]
+
+
+async def test_every_tool_declares_and_enforces_its_arguments(
+    app: FastAPI, client: httpx.AsyncClient, mcp_server: ServerFor, tenant: Tenant
+) -> None:
+    """An argument a tool does not have is refused (422 naming it), as the schema says, before
+    anything runs: a misspelt `filter` must not find every lead, nor a report ignore `from`."""
+    ids = await world(client, tenant)
+    before = await footprint(app, tenant.workspace_id)
+    async with Client(mcp_server(tenant.admin)) as mcp:
+        schemas = {tool.name: tool.input_schema for tool in (await mcp.list_tools()).tools}
+        for tool, args in valid_args(ids).items():
+            assert schemas[tool]["additionalProperties"] is False, tool
+            body = await problem(mcp, tool, {**args, "colour": "red"}, 422)
+            assert fields_of(body) == ["colour"], (tool, body)
+            assert all(name in body["errors"][0]["message"] for name in schemas[tool]["properties"])
+        misspelt = await problem(mcp, "search_leads", {"filter": {"country": "US"}}, 422)
+        assert fields_of(misspelt) == ["filter"]
+        ranged = await problem(mcp, "funnel_report", {"from": "2026-01-01T00:00:00Z"}, 422)
+        assert fields_of(ranged) == ["from"]
+    assert await footprint(app, tenant.workspace_id) == before
+
+
+async def test_routing_says_why_nobody_was_picked(
+    client: httpx.AsyncClient, mcp_server: ServerFor, tenant: Tenant, clock: Clock
+) -> None:
+    owner = await add_owner(client, tenant, "Ada")
+    lead = await new_lead(client, tenant, "why@acme.com", **EXEC)
+    async with Client(mcp_server(tenant.write)) as mcp:
+
+        async def reason() -> str | None:
+            preview = await call(mcp, "preview_routing", {"lead_id": lead["id"]})
+            rest_preview = await rest(
+                client, "POST", "/v1/routing/preview", tenant.read, json={"lead_id": lead["id"]}
+            )
+            assert preview == rest_preview
+            assert preview["owner_id"] is None or preview["reason"] is None
+            found: str | None = preview["reason"]
+            return found
+
+        assert await reason() == "no_rules"  # an owner, but no rule to route by
+        routed = await call(mcp, "route_lead", {"lead_id": lead["id"]})
+        assert (routed["assigned"], routed["decision"]["reason"]) == (False, "no_rules")
+        rule = await add_rule(
+            client,
+            tenant,
+            name="FR",
+            position=1,
+            strategy="round_robin",
+            when={"field": "country", "op": "eq", "value": "FR"},
+        )
+        assert await reason() == "no_rule_matched"
+        changed = await client.patch(
+            f"/v1/routing/rules/{rule['id']}", json={"when": None}, headers=tenant.admin
+        )
+        assert changed.status_code == 200, changed.text
+        away = {"until": iso(clock() + timedelta(days=3))}
+        await call(mcp, "set_out_of_office", {"owner_id": owner["id"], "out_of_office": away})
+        assert await reason() == "no_eligible_owner"
+        await call(mcp, "set_out_of_office", {"owner_id": owner["id"], "out_of_office": None})
+        assert await reason() is None
 
 
 # ---- leads: capture, change, score ---------------------------------------------------------------
@@ -693,6 +754,13 @@ async def test_resource_errors(mcp_server: ServerFor, tenant: Tenant) -> None:
 
 SCHEMA_CASES: list[tuple[str, Json, str]] = [
     ("search_leads", {"limit": "many"}, "limit"),
+    # Strict as the schema says: no "5" for 5, no "true" or 1 for true, no 5.0 for an integer.
+    ("search_leads", {"limit": "5"}, "limit"),
+    ("get_lead", {"lead_id": "ld_x", "events": 5.0}, "events"),
+    ("delete_lead", {"lead_id": "ld_x", "confirm": "true"}, "confirm"),
+    ("route_lead", {"lead_id": "ld_x", "force": 1}, "force"),
+    ("move_stage", {"lead_id": "ld_x", "to": "customer", "amount": "5"}, "amount"),
+    ("create_lead", {"lead": {"email": "ada@example.com", "consent": "yes"}}, "consent"),
     ("search_leads", {"limit": 0}, "limit"),
     ("search_leads", {"limit": 1000}, "limit"),
     ("search_leads", {"query": "x" * 201}, "query"),
@@ -799,7 +867,7 @@ PROBLEM_CASES: list[tuple[str, Json, int, str | None]] = [
         "occurred_at",
     ),
     ("update_lead", {"lead_id": "{lead}", "changes": {"owner_id": "ow_nobody"}}, 422, "owner_id"),
-    ("update_lead", {"lead_id": "{lead}", "changes": {"unsubscribed": None}}, 422, "unsubscribed"),
+    ("update_lead", {"lead_id": "{lead}", "changes": {"unsubscribed": None}}, 422, "changes.unsubscribed"),
     ("update_lead", {"lead_id": "{lead}", "changes": {"email": "taken@acme.com"}}, 409, None),
     ("create_lead", {"lead": {"email": "not an email"}}, 422, None),
     ("merge_leads", {"lead_id": "{lead}", "duplicate_id": "{lead}", "confirm": True}, 422, "duplicate_id"),

@@ -76,6 +76,8 @@ def require(scope: str) -> Callable[..., Awaitable[Principal]]:
         return principal
 
     check.__name__ = f"require_{scope}"
+    # The strict query check (api/params.py) runs this before refusing a query, so 401/403 win.
+    check.scope = scope  # type: ignore[attr-defined]
     return check
 
 

@@ -32,7 +32,9 @@ class EventIn(RequestModel):
         examples=["page_view"],
     )
     occurred_at: datetime | None = Field(
-        None, description="When it happened (default: now); may be in the past. Without an offset, UTC."
+        None,
+        strict=False,  # JSON carries a date-time as text (RequestModel)
+        description="When it happened (default: now); may be in the past. Without an offset, UTC.",
     )
     properties: dict[str, Any] = Field(
         default_factory=dict,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema, field_validator
 
@@ -115,6 +115,9 @@ class LeadCreate(LeadFields):
 class LeadUpdate(LeadFields):
     """Partial update. Absent fields stay; `null` clears a field. `attributes` and `external_ids` are
     merged key by key (a `null` value removes the key); `tags` replaces the list."""
+
+    # Null for the others: a lead is subscribed or not.
+    not_null: ClassVar[frozenset[str]] = frozenset({"unsubscribed"})
 
     owner_id: Annotated[str, StringConstraints(min_length=1, max_length=32)] | None = Field(
         None,

@@ -15,25 +15,28 @@ import json
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_type_hints
 
 from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ResourceError, ToolError, UnexpectedToolError
 from mcp.types import CallToolResult, InputRequiredResult, TextContent, ToolAnnotations
+from mcp.types import Tool as MCPTool
 from pydantic import Field, ValidationError
 from pydantic_core import to_jsonable_python
 from starlette.requests import Request
 
 from leadapi import __version__
 from leadapi.api.pagination import id_cursor, next_id_cursor, next_time_cursor, time_cursor
+from leadapi.api.params import Kind, scalar_kind
 from leadapi.errors import ProblemError, validation_problem
 from leadapi.events.schemas import EventIn
 from leadapi.leads.repository import LEAD_FIELDS
 from leadapi.leads.schemas import Lead, LeadCreate, LeadFields, LeadUpdate, TimelineEvent
 from leadapi.logs import root_logging_kept
 from leadapi.owners.schemas import OutOfOffice, Owner, OwnerUpdate
-from leadapi.reports.engine import GROUP_BYS, ReportQuery
+from leadapi.reports.engine import GroupBy as GroupByName
+from leadapi.reports.engine import ReportQuery
 from leadapi.reports.schemas import FunnelReport, SpeedReport
 from leadapi.reports.service import ReportParams
 from leadapi.routing.schemas import Decision, RoutingRule
@@ -119,6 +122,35 @@ def _problem(exc: ProblemError) -> str:
     return _json({k: body[k] for k in ("status", "title", "detail", "errors") if k in body})
 
 
+STRICT_MESSAGES: dict[Kind, str] = {
+    "bool": "expected true or false (a JSON boolean)",
+    "int": "expected an integer (a JSON number without a fraction)",
+    "number": "expected a number (a JSON number)",
+}
+
+
+def _fits(kind: Kind, value: Any) -> bool:
+    """Strict JSON types for scalar arguments; null and other kinds are the SDK's to check."""
+    if value is None or kind not in STRICT_MESSAGES:
+        return True
+    if kind == "bool":
+        return isinstance(value, bool)
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int) or (kind == "number" and isinstance(value, float))
+
+
+def _error(tool: str, exc: ProblemError) -> CallToolResult:
+    """A refusal as a tool error: the problem as text after the SDK's usual prefix (for the
+    model) and as structured content (for programs), as a success carries both."""
+    body = json.loads(_problem(exc))
+    return CallToolResult(
+        content=[TextContent(type="text", text=f"Error executing tool {tool}: {_json(body)}")],
+        structured_content=body,
+        is_error=True,
+    )
+
+
 def _invalid(exc: ValidationError) -> ProblemError:
     return validation_problem(
         [
@@ -132,7 +164,7 @@ ToolFn = Callable[..., Awaitable[Json]]
 
 
 def _tool(
-    server: MCPServer[Any],
+    server: _Server,
     *,
     title: str,
     read_only: bool = False,
@@ -152,7 +184,7 @@ def _tool(
                 except ValidationError as exc:
                     raise _invalid(exc) from exc
             except ProblemError as exc:
-                raise ToolError(_problem(exc)) from exc
+                return _error(fn.__name__, exc)
             return CallToolResult(
                 content=[TextContent(type="text", text=_json(data))], structured_content=data
             )
@@ -171,6 +203,10 @@ def _tool(
             ),
             structured_output=False,
         )
+        hints = get_type_hints(fn, include_extras=True)
+        server.arguments[fn.__name__] = {
+            name: scalar_kind(hints[name]) for name in inspect.signature(fn).parameters
+        }
         return fn
 
     return register
@@ -210,31 +246,56 @@ Source = Annotated[str | None, Field(max_length=100, description="Only leads of 
 ReportOwner = Annotated[str | None, Field(max_length=32, description="Only leads this owner holds.")]
 Campaign = Annotated[str | None, Field(max_length=200, description="Only leads of this utm_campaign.")]
 Tag = Annotated[str | None, Field(max_length=50, description="Only leads with this tag.")]
-GroupBy = Annotated[
-    str | None, Field(max_length=20, description=f"Split the figures by one of: {', '.join(GROUP_BYS)}.")
-]
+GroupBy = Annotated[GroupByName | None, Field(description="Split the figures.")]
 FILTERABLE = ", ".join(sorted(LEAD_FIELDS))
 
 
 class _Server(MCPServer[Any]):
     """Arguments outside a tool's schema are refused like every other bad input: the problem
     (422, each field and what is wrong with it) after the SDK's prefix, not pydantic's text,
-    whose links and layout an agent has no use for."""
+    whose links and layout an agent has no use for. That includes arguments the tool does not
+    have: the SDK would drop them silently, and a misspelt `filter` would then find every lead.
+    Every refusal carries the problem as structured content too."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # tool name -> its arguments' names and scalar kinds (api/params.py reads them alike)
+        self.arguments: dict[str, dict[str, Kind]] = {}
+
+    async def list_tools(self) -> list[MCPTool]:
+        # Declared as enforced: no argument beyond the properties.
+        return [
+            tool.model_copy(update={"input_schema": {**tool.input_schema, "additionalProperties": False}})
+            for tool in await super().list_tools()
+        ]
 
     async def call_tool(
         self, name: str, arguments: dict[str, Any], context: Context[Any, Any] | None = None
     ) -> CallToolResult | InputRequiredResult:
+        known = self.arguments.get(name)
+        if known is None:
+            return _error(name, ProblemError(404, f"There is no tool {name!r}; tools/list names them."))
+        unknown = sorted(set(arguments) - set(known))
+        if unknown:
+            message = f"not an argument of {name} (its arguments: {', '.join(sorted(known))})"
+            return _error(name, validation_problem([{"field": key, "message": message} for key in unknown]))
+        # The SDK reads "12" as 12 and "true" as true; the schema says integer and boolean.
+        lax = [
+            {"field": key, "message": STRICT_MESSAGES[known[key]]}
+            for key, value in arguments.items()
+            if not _fits(known[key], value)
+        ]
+        if lax:
+            return _error(name, validation_problem(lax))
         try:
             return await super().call_tool(name, arguments, context)
         except UnexpectedToolError:
             raise
         except ToolError as exc:
-            # The SDK's own argument check is the one ToolError caused by a ValidationError:
-            # our tools' refusals (ProblemError) arrive wrapped in one ToolError more.
+            # The SDK's own argument check is the one ToolError caused by a ValidationError.
             if not isinstance(exc.__cause__, ValidationError):
                 raise
-            problem = _problem(_invalid(exc.__cause__))
-            raise ToolError(f"Error executing tool {name}: {problem}") from exc.__cause__
+            return _error(name, _invalid(exc.__cause__))
 
 
 def build_server(services: Services, authenticate: Authenticator) -> MCPServer[Any]:
@@ -256,7 +317,7 @@ def build_server(services: Services, authenticate: Authenticator) -> MCPServer[A
     return server
 
 
-def _lead_tools(server: MCPServer[Any], services: Services) -> None:
+def _lead_tools(server: _Server, services: Services) -> None:
     leads, scoring = services.leads, services.scoring
 
     @_tool(server, title="Search leads", read_only=True, idempotent=True)
@@ -395,7 +456,7 @@ def _lead_tools(server: MCPServer[Any], services: Services) -> None:
         return _lead(await leads.merge(principal, lead_id, duplicate_id))
 
 
-def _pipeline_tools(server: MCPServer[Any], services: Services) -> None:
+def _pipeline_tools(server: _Server, services: Services) -> None:
     routing, stages = services.routing, services.stages
 
     def moved(lead: Json, change: Json) -> Json:
@@ -487,7 +548,7 @@ def _pipeline_tools(server: MCPServer[Any], services: Services) -> None:
         return moved(*await stages.reject(caller("write"), lead_id, reason, note))
 
 
-def _owner_and_report_tools(server: MCPServer[Any], services: Services) -> None:
+def _owner_and_report_tools(server: _Server, services: Services) -> None:
     owners, reports = services.owners, services.reports
 
     def report_query(params: ReportParams) -> ReportQuery:
@@ -570,7 +631,8 @@ def _owner_and_report_tools(server: MCPServer[Any], services: Services) -> None:
     ) -> Json:
         """Of the leads created in the range: how many entered and reached each stage, conversion
         between consecutive stages, lead-to-MQL, MQL-to-SQL, SQL acceptance and lead-to-customer."""
-        params = ReportParams(start, end, source, owner_id, utm_campaign, tag, group_by)
+        split = None if group_by is None else group_by.value
+        params = ReportParams(start, end, source, owner_id, utm_campaign, tag, split)
         body = await reports.funnel(caller("read"), report_query(params))
         return FunnelReport.model_validate(body).model_dump(mode="json", by_alias=True)
 
@@ -586,7 +648,8 @@ def _owner_and_report_tools(server: MCPServer[Any], services: Services) -> None:
     ) -> Json:
         """How fast leads are first touched, after creation and after assignment: median, p90,
         share within 5 minutes and within an hour, share never touched; overall and per owner."""
-        params = ReportParams(start, end, source, owner_id, utm_campaign, tag, group_by)
+        split = None if group_by is None else group_by.value
+        params = ReportParams(start, end, source, owner_id, utm_campaign, tag, split)
         body = await reports.speed_to_lead(caller("read"), report_query(params))
         return SpeedReport.model_validate(body).model_dump(mode="json", by_alias=True)
 

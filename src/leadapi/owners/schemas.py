@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel, Field, StringConstraints, field_validator, model_validator
 
@@ -51,8 +51,9 @@ class TerritoryIn(RequestModel):
 
 
 class OutOfOffice(RequestModel):
-    from_: datetime | None = Field(None, alias="from", description="Away from (default: now).")
-    until: datetime | None = Field(None, description="Back at (null: until further notice).")
+    # Not strict: JSON carries a date-time as text (RequestModel).
+    from_: datetime | None = Field(None, alias="from", strict=False, description="Away from (default: now).")
+    until: datetime | None = Field(None, strict=False, description="Back at (null: until further notice).")
 
     model_config = {**RequestModel.model_config, "populate_by_name": True}
 
@@ -107,6 +108,10 @@ class OwnerCreate(OwnerFields):
 
 class OwnerUpdate(OwnerFields):
     """Partial update: absent fields stay; `null` clears capacity (no cap) and out_of_office."""
+
+    not_null: ClassVar[frozenset[str]] = frozenset(
+        {"name", "email", "active", "weight", "tags", "territories"}
+    )  # `[]` clears tags and territories
 
 
 class Owner(BaseModel):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from leadapi.stages.engine import Pipeline
@@ -18,6 +19,20 @@ from leadapi.stages.engine import Pipeline
 TIME_BUCKETS = ("day", "week", "month")
 LEAD_DIMENSIONS = ("source", "owner", "utm_campaign", "utm_source", "utm_medium")
 GROUP_BYS = TIME_BUCKETS + LEAD_DIMENSIONS
+
+
+# The same names as a type, so the OpenAPI document (one shared schema) and the MCP tools list
+# them as an enum. Callers pass on its `.value`: the queries take plain strings.
+class GroupBy(StrEnum):
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+    SOURCE = "source"
+    OWNER = "owner"
+    UTM_CAMPAIGN = "utm_campaign"
+    UTM_SOURCE = "utm_source"
+    UTM_MEDIUM = "utm_medium"
+
 
 # Speed to lead: the thresholds the industry quotes (a lead called within 5 minutes is many
 # times likelier to convert than one called after an hour).

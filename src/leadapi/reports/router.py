@@ -13,7 +13,7 @@ from pydantic import BaseModel
 
 from leadapi.api.auth import Reader
 from leadapi.errors import PROBLEM_RESPONSES, validation_problem
-from leadapi.reports.engine import GROUP_BYS, ReportQuery, csv_rows
+from leadapi.reports.engine import GROUP_BYS, GroupBy, ReportQuery, csv_rows
 from leadapi.reports.schemas import (
     ActivationReport,
     FunnelReport,
@@ -50,10 +50,7 @@ def raw_query(
     utm_campaign: Annotated[str | None, Query(max_length=200)] = None,
     tag: Annotated[str | None, Query(max_length=50, description="Only leads with this tag.")] = None,
     group_by: Annotated[
-        str | None,
-        Query(
-            max_length=20, description=f"Split the figures: {', '.join(GROUP_BYS)} (where the report allows)."
-        ),
+        GroupBy | None, Query(description="Split the figures (where the report allows; 422 otherwise).")
     ] = None,
 ) -> ReportParams:
     unknown = sorted(set(request.query_params) - QUERY_NAMES)
@@ -62,7 +59,8 @@ def raw_query(
         raise validation_problem(
             [{"field": name, "message": f"not a report parameter (known: {allowed})"} for name in unknown]
         )
-    return ReportParams(from_, to, source, owner_id, utm_campaign, tag, group_by)
+    split = None if group_by is None else group_by.value
+    return ReportParams(from_, to, source, owner_id, utm_campaign, tag, split)
 
 
 Raw = Annotated[ReportParams, Depends(raw_query)]

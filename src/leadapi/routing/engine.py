@@ -149,6 +149,9 @@ class Decision:
     # weight): the pick waits for the rule's turn number (`at_turn`). Empty when decided.
     rotation: tuple[str, ...] = ()
     turn: int | None = None  # which of the rule's turns this pick was (0: its first ever)
+    # Why nobody was picked (None when a rule picked): no active rules at all, none whose
+    # condition matched, or the matching rules found nobody eligible.
+    reason: str | None = None
 
     @property
     def awaits_turn(self) -> bool:
@@ -160,7 +163,7 @@ class Decision:
         self.owner_id = self.rotation[turn % len(self.rotation)]
 
     def explanation(self) -> dict[str, Any]:
-        return {
+        explained = {
             "owner_id": self.owner_id,
             "rule_id": self.rule_id,
             "rule_name": self.rule_name,
@@ -170,6 +173,9 @@ class Decision:
             "skipped": self.skipped,
             "rules_tried": self.rules_tried,
         }
+        if self.reason is not None:  # only a decision without a pick has one
+            explained["reason"] = self.reason
+        return explained
 
 
 def compile_rule_condition(node: Any, path: str = "when") -> Predicate:
@@ -222,6 +228,12 @@ def decide(
         else:  # owner (the one), account_owner (the most leads of the account)
             decision.owner_id = candidates[0].id
         return decision
+    if not rules:
+        decision.reason = "no_rules"
+    elif all(tried["outcome"] == "not_matched" for tried in decision.rules_tried):
+        decision.reason = "no_rule_matched"
+    else:
+        decision.reason = "no_eligible_owner"
     return decision
 
 

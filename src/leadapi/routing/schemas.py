@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, Field, StringConstraints, field_validator
 
@@ -50,6 +50,10 @@ class RuleCreate(RuleFields):
 
 class RuleUpdate(RuleFields):
     """Partial update; absent fields stay."""
+
+    not_null: ClassVar[frozenset[str]] = frozenset(
+        {"name", "position", "active", "strategy", "tie_breaker"}
+    )  # `when`, `pool` and `owner_id` clear
 
 
 class RoutingRule(BaseModel):
@@ -105,6 +109,12 @@ class Decision(BaseModel):
     )
     skipped: list[SkippedOwner]
     rules_tried: list[RuleTried]
+    reason: Literal["no_rules", "no_rule_matched", "no_eligible_owner"] | None = Field(
+        None,
+        description="Why nobody was picked: the workspace has no active routing rules, no rule's "
+        "condition matched the lead, or the matching rules found no eligible owner (see `skipped` "
+        "and `rules_tried`). Null when an owner was picked.",
+    )
 
 
 class Assignment(BaseModel):

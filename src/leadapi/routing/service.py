@@ -392,7 +392,7 @@ class RoutingService:
         now = self.clock()
         if decision.owner_id is None:
             if record_unassigned:
-                data = {"reason": "no_eligible_owner", "rules_tried": decision.rules_tried}
+                data = {"reason": decision.reason, "rules_tried": decision.rules_tried}
                 unassigned = NewEvent("lead.unassigned", lead["id"], now, data, actor)
                 await EventRepository(conn, workspace_id).append([unassigned])
             return lead, decision

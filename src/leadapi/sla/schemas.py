@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, time
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from pydantic import BaseModel, Field, StringConstraints, field_validator, model_validator
@@ -88,6 +88,10 @@ class PolicyCreate(PolicyFields):
 
 class PolicyUpdate(PolicyFields):
     """Partial update; absent fields stay. Clocks already running keep their due time."""
+
+    not_null: ClassVar[frozenset[str]] = frozenset(
+        {"name", "position", "active", "first_touch_within_minutes", "on_breach"}
+    )  # `when` and `business_hours` clear
 
 
 class Policy(BaseModel):

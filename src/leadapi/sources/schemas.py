@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, Field, StringConstraints, field_validator
 
@@ -64,6 +64,9 @@ class SourceCreate(SourceFields):
 
 class SourceUpdate(SourceFields):
     """Partial update; absent fields stay. Failed submissions can then be replayed."""
+
+    # Null for the others: `defaults` clears.
+    not_null: ClassVar[frozenset[str]] = frozenset({"name", "mapping", "secret"})
 
     secret: Secret | None = None
 

@@ -245,8 +245,9 @@ class SourceService:
         """(normalised lead fields, event properties); raises ValueError with the reason."""
         mapped = engine.apply(source["kind"], source["mapping"], source["defaults"], payload)
         try:
-            data = LeadCreate.model_validate(mapped.lead)
-            EventIn(type="form_submit", properties=mapped.properties)
+            # Form fields are text by nature ("12", "on"): read laxly, unlike the JSON API.
+            data = LeadCreate.model_validate(mapped.lead, strict=False)
+            EventIn.model_validate({"type": "form_submit", "properties": mapped.properties}, strict=False)
         except ValidationError as exc:
             raise ValueError(
                 "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()[:10])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, Field, StringConstraints, field_validator
 
@@ -51,6 +51,9 @@ class SubscriptionCreate(SubscriptionFields):
 
 class SubscriptionUpdate(SubscriptionFields):
     """Partial update; absent fields stay."""
+
+    # Null for the others: `description` clears.
+    not_null: ClassVar[frozenset[str]] = frozenset({"url", "events", "active"})
 
 
 class Subscription(BaseModel):

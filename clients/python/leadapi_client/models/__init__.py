@@ -37,6 +37,7 @@ from .changed_by_kind import ChangedByKind
 from .company_size import CompanySize
 from .create_scoring_model_document import CreateScoringModelDocument
 from .decision import Decision
+from .decision_reason_type_0 import DecisionReasonType0
 from .defaults import Defaults
 from .defaults_attributes import DefaultsAttributes
 from .delivery import Delivery
@@ -62,6 +63,7 @@ from .funnel_rates import FunnelRates
 from .funnel_report import FunnelReport
 from .funnel_report_filters import FunnelReportFilters
 from .funnel_stage import FunnelStage
+from .group_by import GroupBy
 from .healthz_response_healthz import HealthzResponseHealthz
 from .hook_reply import HookReply
 from .job import Job
@@ -121,7 +123,7 @@ from .policy_create_when_type_0 import PolicyCreateWhenType0
 from .policy_list import PolicyList
 from .policy_on_breach import PolicyOnBreach
 from .policy_update import PolicyUpdate
-from .policy_update_on_breach_type_0 import PolicyUpdateOnBreachType0
+from .policy_update_on_breach import PolicyUpdateOnBreach
 from .policy_update_when_type_0 import PolicyUpdateWhenType0
 from .policy_when_type_0 import PolicyWhenType0
 from .pool import Pool
@@ -152,8 +154,8 @@ from .rule_hit_evidence import RuleHitEvidence
 from .rule_tried import RuleTried
 from .rule_tried_outcome import RuleTriedOutcome
 from .rule_update import RuleUpdate
-from .rule_update_strategy_type_0 import RuleUpdateStrategyType0
-from .rule_update_tie_breaker_type_0 import RuleUpdateTieBreakerType0
+from .rule_update_strategy import RuleUpdateStrategy
+from .rule_update_tie_breaker import RuleUpdateTieBreaker
 from .rule_update_when_type_0 import RuleUpdateWhenType0
 from .score_bucket import ScoreBucket
 from .score_change import ScoreChange
@@ -184,7 +186,7 @@ from .source_kind import SourceKind
 from .source_list import SourceList
 from .source_mapping import SourceMapping
 from .source_update import SourceUpdate
-from .source_update_mapping_type_0 import SourceUpdateMappingType0
+from .source_update_mapping import SourceUpdateMapping
 from .source_with_secret import SourceWithSecret
 from .source_with_secret_defaults import SourceWithSecretDefaults
 from .source_with_secret_kind import SourceWithSecretKind
@@ -262,6 +264,7 @@ __all__ = (
     "CompanySize",
     "CreateScoringModelDocument",
     "Decision",
+    "DecisionReasonType0",
     "Defaults",
     "DefaultsAttributes",
     "Delivery",
@@ -287,6 +290,7 @@ __all__ = (
     "FunnelReport",
     "FunnelReportFilters",
     "FunnelStage",
+    "GroupBy",
     "HealthzResponseHealthz",
     "HookReply",
     "Job",
@@ -346,7 +350,7 @@ __all__ = (
     "PolicyList",
     "PolicyOnBreach",
     "PolicyUpdate",
-    "PolicyUpdateOnBreachType0",
+    "PolicyUpdateOnBreach",
     "PolicyUpdateWhenType0",
     "PolicyWhenType0",
     "Pool",
@@ -377,8 +381,8 @@ __all__ = (
     "RuleTried",
     "RuleTriedOutcome",
     "RuleUpdate",
-    "RuleUpdateStrategyType0",
-    "RuleUpdateTieBreakerType0",
+    "RuleUpdateStrategy",
+    "RuleUpdateTieBreaker",
     "RuleUpdateWhenType0",
     "ScoreBucket",
     "ScoreChange",
@@ -411,7 +415,7 @@ __all__ = (
     "SourcesReport",
     "SourcesReportFilters",
     "SourceUpdate",
-    "SourceUpdateMappingType0",
+    "SourceUpdateMapping",
     "SourceWithSecret",
     "SourceWithSecretDefaults",
     "SourceWithSecretKind",

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.decision_reason_type_0 import DecisionReasonType0
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -27,6 +28,9 @@ class Decision:
         rules_tried (list[RuleTried]):
         skipped (list[SkippedOwner]):
         strategy (None | str):
+        reason (DecisionReasonType0 | None | Unset): Why nobody was picked: the workspace has no active routing rules,
+            no rule's condition matched the lead, or the matching rules found no eligible owner (see `skipped` and
+            `rules_tried`). Null when an owner was picked.
         turn (int | None | Unset): A rotating rule's (round robin, weighted) count of earlier picks since its rotation
             started: the pick is the turn-th of its turns over the candidates. Null for other strategies.
     """
@@ -38,6 +42,7 @@ class Decision:
     rules_tried: list[RuleTried]
     skipped: list[SkippedOwner]
     strategy: None | str
+    reason: DecisionReasonType0 | None | Unset = UNSET
     turn: int | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -66,6 +71,14 @@ class Decision:
         strategy: None | str
         strategy = self.strategy
 
+        reason: None | str | Unset
+        if isinstance(self.reason, Unset):
+            reason = UNSET
+        elif isinstance(self.reason, DecisionReasonType0):
+            reason = self.reason.value
+        else:
+            reason = self.reason
+
         turn: int | None | Unset
         if isinstance(self.turn, Unset):
             turn = UNSET
@@ -85,6 +98,8 @@ class Decision:
                 "strategy": strategy,
             }
         )
+        if reason is not UNSET:
+            field_dict["reason"] = reason
         if turn is not UNSET:
             field_dict["turn"] = turn
 
@@ -140,6 +155,23 @@ class Decision:
 
         strategy = _parse_strategy(d.pop("strategy"))
 
+        def _parse_reason(data: object) -> DecisionReasonType0 | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                reason_type_0 = DecisionReasonType0(data)
+
+                return reason_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(DecisionReasonType0 | None | Unset, data)
+
+        reason = _parse_reason(d.pop("reason", UNSET))
+
         def _parse_turn(data: object) -> int | None | Unset:
             if data is None:
                 return data
@@ -157,6 +189,7 @@ class Decision:
             rules_tried=rules_tried,
             skipped=skipped,
             strategy=strategy,
+            reason=reason,
             turn=turn,
         )
 

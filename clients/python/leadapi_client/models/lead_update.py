@@ -43,7 +43,7 @@ class LeadUpdate:
             source (None | str | Unset): Where the lead came from (web, event, import...).
             tags (list[str] | None | Unset):
             title (None | str | Unset): Job title; `seniority` is derived from it.
-            unsubscribed (bool | None | Unset):
+            unsubscribed (bool | Unset):
             utm_campaign (None | str | Unset):
             utm_content (None | str | Unset):
             utm_medium (None | str | Unset):
@@ -70,7 +70,7 @@ class LeadUpdate:
     source: None | str | Unset = UNSET
     tags: list[str] | None | Unset = UNSET
     title: None | str | Unset = UNSET
-    unsubscribed: bool | None | Unset = UNSET
+    unsubscribed: bool | Unset = UNSET
     utm_campaign: None | str | Unset = UNSET
     utm_content: None | str | Unset = UNSET
     utm_medium: None | str | Unset = UNSET
@@ -197,11 +197,7 @@ class LeadUpdate:
         else:
             title = self.title
 
-        unsubscribed: bool | None | Unset
-        if isinstance(self.unsubscribed, Unset):
-            unsubscribed = UNSET
-        else:
-            unsubscribed = self.unsubscribed
+        unsubscribed = self.unsubscribed
 
         utm_campaign: None | str | Unset
         if isinstance(self.utm_campaign, Unset):
@@ -488,14 +484,7 @@ class LeadUpdate:
 
         title = _parse_title(d.pop("title", UNSET))
 
-        def _parse_unsubscribed(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        unsubscribed = _parse_unsubscribed(d.pop("unsubscribed", UNSET))
+        unsubscribed = d.pop("unsubscribed", UNSET)
 
         def _parse_utm_campaign(data: object) -> None | str | Unset:
             if data is None:

@@ -20,33 +20,29 @@ class OwnerUpdate:
     """Partial update: absent fields stay; `null` clears capacity (no cap) and out_of_office.
 
     Attributes:
-        active (bool | None | Unset):
+        active (bool | Unset):
         capacity (int | None | Unset): Most open leads at once; null: no cap.
-        email (None | str | Unset):
-        name (None | str | Unset):
+        email (str | Unset):
+        name (str | Unset):
         out_of_office (None | OutOfOffice | Unset):
-        tags (list[str] | None | Unset): Teams, skills, languages.
-        territories (list[TerritoryIn] | None | Unset):
-        weight (int | None | Unset): Share in weighted rotation (default 1).
+        tags (list[str] | Unset): Teams, skills, languages.
+        territories (list[TerritoryIn] | Unset):
+        weight (int | Unset): Share in weighted rotation (default 1).
     """
 
-    active: bool | None | Unset = UNSET
+    active: bool | Unset = UNSET
     capacity: int | None | Unset = UNSET
-    email: None | str | Unset = UNSET
-    name: None | str | Unset = UNSET
+    email: str | Unset = UNSET
+    name: str | Unset = UNSET
     out_of_office: None | OutOfOffice | Unset = UNSET
-    tags: list[str] | None | Unset = UNSET
-    territories: list[TerritoryIn] | None | Unset = UNSET
-    weight: int | None | Unset = UNSET
+    tags: list[str] | Unset = UNSET
+    territories: list[TerritoryIn] | Unset = UNSET
+    weight: int | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.out_of_office import OutOfOffice  # noqa: PLC0415
 
-        active: bool | None | Unset
-        if isinstance(self.active, Unset):
-            active = UNSET
-        else:
-            active = self.active
+        active = self.active
 
         capacity: int | None | Unset
         if isinstance(self.capacity, Unset):
@@ -54,17 +50,9 @@ class OwnerUpdate:
         else:
             capacity = self.capacity
 
-        email: None | str | Unset
-        if isinstance(self.email, Unset):
-            email = UNSET
-        else:
-            email = self.email
+        email = self.email
 
-        name: None | str | Unset
-        if isinstance(self.name, Unset):
-            name = UNSET
-        else:
-            name = self.name
+        name = self.name
 
         out_of_office: dict[str, Any] | None | Unset
         if isinstance(self.out_of_office, Unset):
@@ -74,32 +62,18 @@ class OwnerUpdate:
         else:
             out_of_office = self.out_of_office
 
-        tags: list[str] | None | Unset
-        if isinstance(self.tags, Unset):
-            tags = UNSET
-        elif isinstance(self.tags, list):
+        tags: list[str] | Unset = UNSET
+        if not isinstance(self.tags, Unset):
             tags = self.tags
 
-        else:
-            tags = self.tags
-
-        territories: list[dict[str, Any]] | None | Unset
-        if isinstance(self.territories, Unset):
-            territories = UNSET
-        elif isinstance(self.territories, list):
+        territories: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.territories, Unset):
             territories = []
-            for territories_type_0_item_data in self.territories:
-                territories_type_0_item = territories_type_0_item_data.to_dict()
-                territories.append(territories_type_0_item)
+            for territories_item_data in self.territories:
+                territories_item = territories_item_data.to_dict()
+                territories.append(territories_item)
 
-        else:
-            territories = self.territories
-
-        weight: int | None | Unset
-        if isinstance(self.weight, Unset):
-            weight = UNSET
-        else:
-            weight = self.weight
+        weight = self.weight
 
         field_dict: dict[str, Any] = {}
 
@@ -129,15 +103,7 @@ class OwnerUpdate:
         from ..models.territory_in import TerritoryIn  # noqa: PLC0415
 
         d = dict(src_dict)
-
-        def _parse_active(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        active = _parse_active(d.pop("active", UNSET))
+        active = d.pop("active", UNSET)
 
         def _parse_capacity(data: object) -> int | None | Unset:
             if data is None:
@@ -148,23 +114,9 @@ class OwnerUpdate:
 
         capacity = _parse_capacity(d.pop("capacity", UNSET))
 
-        def _parse_email(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        email = d.pop("email", UNSET)
 
-        email = _parse_email(d.pop("email", UNSET))
-
-        def _parse_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        name = _parse_name(d.pop("name", UNSET))
+        name = d.pop("name", UNSET)
 
         def _parse_out_of_office(data: object) -> None | OutOfOffice | Unset:
             if data is None:
@@ -183,53 +135,18 @@ class OwnerUpdate:
 
         out_of_office = _parse_out_of_office(d.pop("out_of_office", UNSET))
 
-        def _parse_tags(data: object) -> list[str] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                tags_type_0 = cast(list[str], data)
+        tags = cast(list[str], d.pop("tags", UNSET))
 
-                return tags_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[str] | None | Unset, data)
+        _territories = d.pop("territories", UNSET)
+        territories: list[TerritoryIn] | Unset = UNSET
+        if _territories is not UNSET:
+            territories = []
+            for territories_item_data in _territories:
+                territories_item = TerritoryIn.from_dict(territories_item_data)
 
-        tags = _parse_tags(d.pop("tags", UNSET))
+                territories.append(territories_item)
 
-        def _parse_territories(data: object) -> list[TerritoryIn] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                territories_type_0 = []
-                _territories_type_0 = data
-                for territories_type_0_item_data in _territories_type_0:
-                    territories_type_0_item = TerritoryIn.from_dict(territories_type_0_item_data)
-
-                    territories_type_0.append(territories_type_0_item)
-
-                return territories_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[TerritoryIn] | None | Unset, data)
-
-        territories = _parse_territories(d.pop("territories", UNSET))
-
-        def _parse_weight(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        weight = _parse_weight(d.pop("weight", UNSET))
+        weight = d.pop("weight", UNSET)
 
         owner_update = cls(
             active=active,

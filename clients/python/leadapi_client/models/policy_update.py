@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 
-from ..models.policy_update_on_breach_type_0 import PolicyUpdateOnBreachType0
+from ..models.policy_update_on_breach import PolicyUpdateOnBreach
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -21,34 +21,30 @@ class PolicyUpdate:
     """Partial update; absent fields stay. Clocks already running keep their due time.
 
     Attributes:
-        active (bool | None | Unset):
+        active (bool | Unset):
         business_hours (BusinessHours | None | Unset): Null: the clock never pauses.
-        first_touch_within_minutes (int | None | Unset):
-        name (None | str | Unset):
-        on_breach (None | PolicyUpdateOnBreachType0 | Unset): notify: record the breach; reassign: also route the lead
-            to someone else.
-        position (int | None | Unset): Policies are tried lowest first.
+        first_touch_within_minutes (int | Unset):
+        name (str | Unset):
+        on_breach (PolicyUpdateOnBreach | Unset): notify: record the breach; reassign: also route the lead to someone
+            else.
+        position (int | Unset): Policies are tried lowest first.
         when (None | PolicyUpdateWhenType0 | Unset): A condition on the lead (as in routing rules: `band` and `stage`
             included); null: every lead.
     """
 
-    active: bool | None | Unset = UNSET
+    active: bool | Unset = UNSET
     business_hours: BusinessHours | None | Unset = UNSET
-    first_touch_within_minutes: int | None | Unset = UNSET
-    name: None | str | Unset = UNSET
-    on_breach: None | PolicyUpdateOnBreachType0 | Unset = UNSET
-    position: int | None | Unset = UNSET
+    first_touch_within_minutes: int | Unset = UNSET
+    name: str | Unset = UNSET
+    on_breach: PolicyUpdateOnBreach | Unset = UNSET
+    position: int | Unset = UNSET
     when: None | PolicyUpdateWhenType0 | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.business_hours import BusinessHours  # noqa: PLC0415
         from ..models.policy_update_when_type_0 import PolicyUpdateWhenType0  # noqa: PLC0415
 
-        active: bool | None | Unset
-        if isinstance(self.active, Unset):
-            active = UNSET
-        else:
-            active = self.active
+        active = self.active
 
         business_hours: dict[str, Any] | None | Unset
         if isinstance(self.business_hours, Unset):
@@ -58,31 +54,15 @@ class PolicyUpdate:
         else:
             business_hours = self.business_hours
 
-        first_touch_within_minutes: int | None | Unset
-        if isinstance(self.first_touch_within_minutes, Unset):
-            first_touch_within_minutes = UNSET
-        else:
-            first_touch_within_minutes = self.first_touch_within_minutes
+        first_touch_within_minutes = self.first_touch_within_minutes
 
-        name: None | str | Unset
-        if isinstance(self.name, Unset):
-            name = UNSET
-        else:
-            name = self.name
+        name = self.name
 
-        on_breach: None | str | Unset
-        if isinstance(self.on_breach, Unset):
-            on_breach = UNSET
-        elif isinstance(self.on_breach, PolicyUpdateOnBreachType0):
+        on_breach: str | Unset = UNSET
+        if not isinstance(self.on_breach, Unset):
             on_breach = self.on_breach.value
-        else:
-            on_breach = self.on_breach
 
-        position: int | None | Unset
-        if isinstance(self.position, Unset):
-            position = UNSET
-        else:
-            position = self.position
+        position = self.position
 
         when: dict[str, Any] | None | Unset
         if isinstance(self.when, Unset):
@@ -118,15 +98,7 @@ class PolicyUpdate:
         from ..models.policy_update_when_type_0 import PolicyUpdateWhenType0  # noqa: PLC0415
 
         d = dict(src_dict)
-
-        def _parse_active(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        active = _parse_active(d.pop("active", UNSET))
+        active = d.pop("active", UNSET)
 
         def _parse_business_hours(data: object) -> BusinessHours | None | Unset:
             if data is None:
@@ -145,49 +117,18 @@ class PolicyUpdate:
 
         business_hours = _parse_business_hours(d.pop("business_hours", UNSET))
 
-        def _parse_first_touch_within_minutes(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        first_touch_within_minutes = d.pop("first_touch_within_minutes", UNSET)
 
-        first_touch_within_minutes = _parse_first_touch_within_minutes(d.pop("first_touch_within_minutes", UNSET))
+        name = d.pop("name", UNSET)
 
-        def _parse_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        _on_breach = d.pop("on_breach", UNSET)
+        on_breach: PolicyUpdateOnBreach | Unset
+        if isinstance(_on_breach, Unset):
+            on_breach = UNSET
+        else:
+            on_breach = PolicyUpdateOnBreach(_on_breach)
 
-        name = _parse_name(d.pop("name", UNSET))
-
-        def _parse_on_breach(data: object) -> None | PolicyUpdateOnBreachType0 | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                on_breach_type_0 = PolicyUpdateOnBreachType0(data)
-
-                return on_breach_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | PolicyUpdateOnBreachType0 | Unset, data)
-
-        on_breach = _parse_on_breach(d.pop("on_breach", UNSET))
-
-        def _parse_position(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        position = _parse_position(d.pop("position", UNSET))
+        position = d.pop("position", UNSET)
 
         def _parse_when(data: object) -> None | PolicyUpdateWhenType0 | Unset:
             if data is None:

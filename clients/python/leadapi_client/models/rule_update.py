@@ -5,8 +5,8 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 
-from ..models.rule_update_strategy_type_0 import RuleUpdateStrategyType0
-from ..models.rule_update_tie_breaker_type_0 import RuleUpdateTieBreakerType0
+from ..models.rule_update_strategy import RuleUpdateStrategy
+from ..models.rule_update_tie_breaker import RuleUpdateTieBreaker
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -22,41 +22,33 @@ class RuleUpdate:
     """Partial update; absent fields stay.
 
     Attributes:
-        active (bool | None | Unset):
-        name (None | str | Unset):
+        active (bool | Unset):
+        name (str | Unset):
         owner_id (None | str | Unset): The owner of an `owner` rule.
         pool (None | Pool | Unset):
-        position (int | None | Unset): Rules are tried lowest first.
-        strategy (None | RuleUpdateStrategyType0 | Unset):
-        tie_breaker (None | RuleUpdateTieBreakerType0 | Unset): How `territory` picks among matching owners.
+        position (int | Unset): Rules are tried lowest first.
+        strategy (RuleUpdateStrategy | Unset):
+        tie_breaker (RuleUpdateTieBreaker | Unset): How `territory` picks among matching owners.
         when (None | RuleUpdateWhenType0 | Unset): A condition on the lead (as in scoring rules; `band` included); null:
             every lead.
     """
 
-    active: bool | None | Unset = UNSET
-    name: None | str | Unset = UNSET
+    active: bool | Unset = UNSET
+    name: str | Unset = UNSET
     owner_id: None | str | Unset = UNSET
     pool: None | Pool | Unset = UNSET
-    position: int | None | Unset = UNSET
-    strategy: None | RuleUpdateStrategyType0 | Unset = UNSET
-    tie_breaker: None | RuleUpdateTieBreakerType0 | Unset = UNSET
+    position: int | Unset = UNSET
+    strategy: RuleUpdateStrategy | Unset = UNSET
+    tie_breaker: RuleUpdateTieBreaker | Unset = UNSET
     when: None | RuleUpdateWhenType0 | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.pool import Pool  # noqa: PLC0415
         from ..models.rule_update_when_type_0 import RuleUpdateWhenType0  # noqa: PLC0415
 
-        active: bool | None | Unset
-        if isinstance(self.active, Unset):
-            active = UNSET
-        else:
-            active = self.active
+        active = self.active
 
-        name: None | str | Unset
-        if isinstance(self.name, Unset):
-            name = UNSET
-        else:
-            name = self.name
+        name = self.name
 
         owner_id: None | str | Unset
         if isinstance(self.owner_id, Unset):
@@ -72,27 +64,15 @@ class RuleUpdate:
         else:
             pool = self.pool
 
-        position: int | None | Unset
-        if isinstance(self.position, Unset):
-            position = UNSET
-        else:
-            position = self.position
+        position = self.position
 
-        strategy: None | str | Unset
-        if isinstance(self.strategy, Unset):
-            strategy = UNSET
-        elif isinstance(self.strategy, RuleUpdateStrategyType0):
+        strategy: str | Unset = UNSET
+        if not isinstance(self.strategy, Unset):
             strategy = self.strategy.value
-        else:
-            strategy = self.strategy
 
-        tie_breaker: None | str | Unset
-        if isinstance(self.tie_breaker, Unset):
-            tie_breaker = UNSET
-        elif isinstance(self.tie_breaker, RuleUpdateTieBreakerType0):
+        tie_breaker: str | Unset = UNSET
+        if not isinstance(self.tie_breaker, Unset):
             tie_breaker = self.tie_breaker.value
-        else:
-            tie_breaker = self.tie_breaker
 
         when: dict[str, Any] | None | Unset
         if isinstance(self.when, Unset):
@@ -130,24 +110,9 @@ class RuleUpdate:
         from ..models.rule_update_when_type_0 import RuleUpdateWhenType0  # noqa: PLC0415
 
         d = dict(src_dict)
+        active = d.pop("active", UNSET)
 
-        def _parse_active(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        active = _parse_active(d.pop("active", UNSET))
-
-        def _parse_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        name = _parse_name(d.pop("name", UNSET))
+        name = d.pop("name", UNSET)
 
         def _parse_owner_id(data: object) -> None | str | Unset:
             if data is None:
@@ -175,48 +140,21 @@ class RuleUpdate:
 
         pool = _parse_pool(d.pop("pool", UNSET))
 
-        def _parse_position(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        position = d.pop("position", UNSET)
 
-        position = _parse_position(d.pop("position", UNSET))
+        _strategy = d.pop("strategy", UNSET)
+        strategy: RuleUpdateStrategy | Unset
+        if isinstance(_strategy, Unset):
+            strategy = UNSET
+        else:
+            strategy = RuleUpdateStrategy(_strategy)
 
-        def _parse_strategy(data: object) -> None | RuleUpdateStrategyType0 | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                strategy_type_0 = RuleUpdateStrategyType0(data)
-
-                return strategy_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | RuleUpdateStrategyType0 | Unset, data)
-
-        strategy = _parse_strategy(d.pop("strategy", UNSET))
-
-        def _parse_tie_breaker(data: object) -> None | RuleUpdateTieBreakerType0 | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                tie_breaker_type_0 = RuleUpdateTieBreakerType0(data)
-
-                return tie_breaker_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | RuleUpdateTieBreakerType0 | Unset, data)
-
-        tie_breaker = _parse_tie_breaker(d.pop("tie_breaker", UNSET))
+        _tie_breaker = d.pop("tie_breaker", UNSET)
+        tie_breaker: RuleUpdateTieBreaker | Unset
+        if isinstance(_tie_breaker, Unset):
+            tie_breaker = UNSET
+        else:
+            tie_breaker = RuleUpdateTieBreaker(_tie_breaker)
 
         def _parse_when(data: object) -> None | RuleUpdateWhenType0 | Unset:
             if data is None:

@@ -9,7 +9,7 @@ from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.defaults import Defaults
-    from ..models.source_update_mapping_type_0 import SourceUpdateMappingType0
+    from ..models.source_update_mapping import SourceUpdateMapping
 
 
 T = TypeVar("T", bound="SourceUpdate")
@@ -21,21 +21,20 @@ class SourceUpdate:
 
     Attributes:
         defaults (Defaults | None | Unset):
-        mapping (None | SourceUpdateMappingType0 | Unset): Payload path (dotted, list indexes as `.0` or `[0]`) or, for
+        mapping (SourceUpdateMapping | Unset): Payload path (dotted, list indexes as `.0` or `[0]`) or, for
             typeform/hubspot, field ref or name -> target: a lead field (`email`), `tags`, `attributes.<name>`,
             `external_ids.<system>` or `properties.<name>` (of the form_submit event).
-        name (None | str | Unset):
-        secret (None | str | Unset):
+        name (str | Unset):
+        secret (str | Unset):
     """
 
     defaults: Defaults | None | Unset = UNSET
-    mapping: None | SourceUpdateMappingType0 | Unset = UNSET
-    name: None | str | Unset = UNSET
-    secret: None | str | Unset = UNSET
+    mapping: SourceUpdateMapping | Unset = UNSET
+    name: str | Unset = UNSET
+    secret: str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.defaults import Defaults  # noqa: PLC0415
-        from ..models.source_update_mapping_type_0 import SourceUpdateMappingType0  # noqa: PLC0415
 
         defaults: dict[str, Any] | None | Unset
         if isinstance(self.defaults, Unset):
@@ -45,25 +44,13 @@ class SourceUpdate:
         else:
             defaults = self.defaults
 
-        mapping: dict[str, Any] | None | Unset
-        if isinstance(self.mapping, Unset):
-            mapping = UNSET
-        elif isinstance(self.mapping, SourceUpdateMappingType0):
+        mapping: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.mapping, Unset):
             mapping = self.mapping.to_dict()
-        else:
-            mapping = self.mapping
 
-        name: None | str | Unset
-        if isinstance(self.name, Unset):
-            name = UNSET
-        else:
-            name = self.name
+        name = self.name
 
-        secret: None | str | Unset
-        if isinstance(self.secret, Unset):
-            secret = UNSET
-        else:
-            secret = self.secret
+        secret = self.secret
 
         field_dict: dict[str, Any] = {}
 
@@ -82,7 +69,7 @@ class SourceUpdate:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.defaults import Defaults  # noqa: PLC0415
-        from ..models.source_update_mapping_type_0 import SourceUpdateMappingType0  # noqa: PLC0415
+        from ..models.source_update_mapping import SourceUpdateMapping  # noqa: PLC0415
 
         d = dict(src_dict)
 
@@ -103,40 +90,16 @@ class SourceUpdate:
 
         defaults = _parse_defaults(d.pop("defaults", UNSET))
 
-        def _parse_mapping(data: object) -> None | SourceUpdateMappingType0 | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                mapping_type_0 = SourceUpdateMappingType0.from_dict(data)
+        _mapping = d.pop("mapping", UNSET)
+        mapping: SourceUpdateMapping | Unset
+        if isinstance(_mapping, Unset):
+            mapping = UNSET
+        else:
+            mapping = SourceUpdateMapping.from_dict(_mapping)
 
-                return mapping_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | SourceUpdateMappingType0 | Unset, data)
+        name = d.pop("name", UNSET)
 
-        mapping = _parse_mapping(d.pop("mapping", UNSET))
-
-        def _parse_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        name = _parse_name(d.pop("name", UNSET))
-
-        def _parse_secret(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        secret = _parse_secret(d.pop("secret", UNSET))
+        secret = d.pop("secret", UNSET)
 
         source_update = cls(
             defaults=defaults,

@@ -15,23 +15,19 @@ class SubscriptionUpdate:
     """Partial update; absent fields stay.
 
     Attributes:
-        active (bool | None | Unset): Setting true again re-enables a disabled subscription.
+        active (bool | Unset): Setting true again re-enables a disabled subscription.
         description (None | str | Unset):
-        events (list[str] | None | Unset): Event types or patterns: `lead.*`, `sla.breached`.
-        url (None | str | Unset): Where to POST: http(s), not a private address.
+        events (list[str] | Unset): Event types or patterns: `lead.*`, `sla.breached`.
+        url (str | Unset): Where to POST: http(s), not a private address.
     """
 
-    active: bool | None | Unset = UNSET
+    active: bool | Unset = UNSET
     description: None | str | Unset = UNSET
-    events: list[str] | None | Unset = UNSET
-    url: None | str | Unset = UNSET
+    events: list[str] | Unset = UNSET
+    url: str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
-        active: bool | None | Unset
-        if isinstance(self.active, Unset):
-            active = UNSET
-        else:
-            active = self.active
+        active = self.active
 
         description: None | str | Unset
         if isinstance(self.description, Unset):
@@ -39,20 +35,11 @@ class SubscriptionUpdate:
         else:
             description = self.description
 
-        events: list[str] | None | Unset
-        if isinstance(self.events, Unset):
-            events = UNSET
-        elif isinstance(self.events, list):
+        events: list[str] | Unset = UNSET
+        if not isinstance(self.events, Unset):
             events = self.events
 
-        else:
-            events = self.events
-
-        url: None | str | Unset
-        if isinstance(self.url, Unset):
-            url = UNSET
-        else:
-            url = self.url
+        url = self.url
 
         field_dict: dict[str, Any] = {}
 
@@ -71,15 +58,7 @@ class SubscriptionUpdate:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-
-        def _parse_active(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        active = _parse_active(d.pop("active", UNSET))
+        active = d.pop("active", UNSET)
 
         def _parse_description(data: object) -> None | str | Unset:
             if data is None:
@@ -90,31 +69,9 @@ class SubscriptionUpdate:
 
         description = _parse_description(d.pop("description", UNSET))
 
-        def _parse_events(data: object) -> list[str] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                events_type_0 = cast(list[str], data)
+        events = cast(list[str], d.pop("events", UNSET))
 
-                return events_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[str] | None | Unset, data)
-
-        events = _parse_events(d.pop("events", UNSET))
-
-        def _parse_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        url = _parse_url(d.pop("url", UNSET))
+        url = d.pop("url", UNSET)
 
         subscription_update = cls(
             active=active,

@@ -6,6 +6,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.group_by import GroupBy
 from ...models.owners_report import OwnersReport
 from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
@@ -19,7 +20,7 @@ def _get_kwargs(
     owner_id: None | str | Unset = UNSET,
     utm_campaign: None | str | Unset = UNSET,
     tag: None | str | Unset = UNSET,
-    group_by: None | str | Unset = UNSET,
+    group_by: GroupBy | None | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -73,6 +74,8 @@ def _get_kwargs(
     json_group_by: None | str | Unset
     if isinstance(group_by, Unset):
         json_group_by = UNSET
+    elif isinstance(group_by, GroupBy):
+        json_group_by = group_by.value
     else:
         json_group_by = group_by
     params["group_by"] = json_group_by
@@ -170,7 +173,7 @@ def sync_detailed(
     owner_id: None | str | Unset = UNSET,
     utm_campaign: None | str | Unset = UNSET,
     tag: None | str | Unset = UNSET,
-    group_by: None | str | Unset = UNSET,
+    group_by: GroupBy | None | Unset = UNSET,
 ) -> Response[OwnersReport | Problem]:
     """Owners
 
@@ -185,8 +188,8 @@ def sync_detailed(
         owner_id (None | str | Unset): Only leads this owner holds.
         utm_campaign (None | str | Unset):
         tag (None | str | Unset): Only leads with this tag.
-        group_by (None | str | Unset): Split the figures: day, week, month, source, owner,
-            utm_campaign, utm_source, utm_medium (where the report allows).
+        group_by (GroupBy | None | Unset): Split the figures (where the report allows; 422
+            otherwise).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -222,7 +225,7 @@ def sync(
     owner_id: None | str | Unset = UNSET,
     utm_campaign: None | str | Unset = UNSET,
     tag: None | str | Unset = UNSET,
-    group_by: None | str | Unset = UNSET,
+    group_by: GroupBy | None | Unset = UNSET,
 ) -> OwnersReport | Problem | None:
     """Owners
 
@@ -237,8 +240,8 @@ def sync(
         owner_id (None | str | Unset): Only leads this owner holds.
         utm_campaign (None | str | Unset):
         tag (None | str | Unset): Only leads with this tag.
-        group_by (None | str | Unset): Split the figures: day, week, month, source, owner,
-            utm_campaign, utm_source, utm_medium (where the report allows).
+        group_by (GroupBy | None | Unset): Split the figures (where the report allows; 422
+            otherwise).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -269,7 +272,7 @@ async def asyncio_detailed(
     owner_id: None | str | Unset = UNSET,
     utm_campaign: None | str | Unset = UNSET,
     tag: None | str | Unset = UNSET,
-    group_by: None | str | Unset = UNSET,
+    group_by: GroupBy | None | Unset = UNSET,
 ) -> Response[OwnersReport | Problem]:
     """Owners
 
@@ -284,8 +287,8 @@ async def asyncio_detailed(
         owner_id (None | str | Unset): Only leads this owner holds.
         utm_campaign (None | str | Unset):
         tag (None | str | Unset): Only leads with this tag.
-        group_by (None | str | Unset): Split the figures: day, week, month, source, owner,
-            utm_campaign, utm_source, utm_medium (where the report allows).
+        group_by (GroupBy | None | Unset): Split the figures (where the report allows; 422
+            otherwise).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -319,7 +322,7 @@ async def asyncio(
     owner_id: None | str | Unset = UNSET,
     utm_campaign: None | str | Unset = UNSET,
     tag: None | str | Unset = UNSET,
-    group_by: None | str | Unset = UNSET,
+    group_by: GroupBy | None | Unset = UNSET,
 ) -> OwnersReport | Problem | None:
     """Owners
 
@@ -334,8 +337,8 @@ async def asyncio(
         owner_id (None | str | Unset): Only leads this owner holds.
         utm_campaign (None | str | Unset):
         tag (None | str | Unset): Only leads with this tag.
-        group_by (None | str | Unset): Split the figures: day, week, month, source, owner,
-            utm_campaign, utm_source, utm_medium (where the report allows).
+        group_by (GroupBy | None | Unset): Split the figures (where the report allows; 422
+            otherwise).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -6,6 +6,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.group_by import GroupBy
 from ...models.problem import Problem
 from ...models.velocity_report import VelocityReport
 from ...types import UNSET, Response, Unset
@@ -19,7 +20,7 @@ def _get_kwargs(
     owner_id: None | str | Unset = UNSET,
     utm_campaign: None | str | Unset = UNSET,
     tag: None | str | Unset = UNSET,
-    group_by: None | str | Unset = UNSET,
+    group_by: GroupBy | None | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -73,6 +74,8 @@ def _get_kwargs(
     json_group_by: None | str | Unset
     if isinstance(group_by, Unset):
         json_group_by = UNSET
+    elif isinstance(group_by, GroupBy):
+        json_group_by = group_by.value
     else:
         json_group_by = group_by
     params["group_by"] = json_group_by
@@ -172,7 +175,7 @@ def sync_detailed(
     owner_id: None | str | Unset = UNSET,
     utm_campaign: None | str | Unset = UNSET,
     tag: None | str | Unset = UNSET,
-    group_by: None | str | Unset = UNSET,
+    group_by: GroupBy | None | Unset = UNSET,
 ) -> Response[Problem | VelocityReport]:
     """Stage velocity
 
@@ -188,8 +191,8 @@ def sync_detailed(
         owner_id (None | str | Unset): Only leads this owner holds.
         utm_campaign (None | str | Unset):
         tag (None | str | Unset): Only leads with this tag.
-        group_by (None | str | Unset): Split the figures: day, week, month, source, owner,
-            utm_campaign, utm_source, utm_medium (where the report allows).
+        group_by (GroupBy | None | Unset): Split the figures (where the report allows; 422
+            otherwise).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -225,7 +228,7 @@ def sync(
     owner_id: None | str | Unset = UNSET,
     utm_campaign: None | str | Unset = UNSET,
     tag: None | str | Unset = UNSET,
-    group_by: None | str | Unset = UNSET,
+    group_by: GroupBy | None | Unset = UNSET,
 ) -> Problem | VelocityReport | None:
     """Stage velocity
 
@@ -241,8 +244,8 @@ def sync(
         owner_id (None | str | Unset): Only leads this owner holds.
         utm_campaign (None | str | Unset):
         tag (None | str | Unset): Only leads with this tag.
-        group_by (None | str | Unset): Split the figures: day, week, month, source, owner,
-            utm_campaign, utm_source, utm_medium (where the report allows).
+        group_by (GroupBy | None | Unset): Split the figures (where the report allows; 422
+            otherwise).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -273,7 +276,7 @@ async def asyncio_detailed(
     owner_id: None | str | Unset = UNSET,
     utm_campaign: None | str | Unset = UNSET,
     tag: None | str | Unset = UNSET,
-    group_by: None | str | Unset = UNSET,
+    group_by: GroupBy | None | Unset = UNSET,
 ) -> Response[Problem | VelocityReport]:
     """Stage velocity
 
@@ -289,8 +292,8 @@ async def asyncio_detailed(
         owner_id (None | str | Unset): Only leads this owner holds.
         utm_campaign (None | str | Unset):
         tag (None | str | Unset): Only leads with this tag.
-        group_by (None | str | Unset): Split the figures: day, week, month, source, owner,
-            utm_campaign, utm_source, utm_medium (where the report allows).
+        group_by (GroupBy | None | Unset): Split the figures (where the report allows; 422
+            otherwise).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -324,7 +327,7 @@ async def asyncio(
     owner_id: None | str | Unset = UNSET,
     utm_campaign: None | str | Unset = UNSET,
     tag: None | str | Unset = UNSET,
-    group_by: None | str | Unset = UNSET,
+    group_by: GroupBy | None | Unset = UNSET,
 ) -> Problem | VelocityReport | None:
     """Stage velocity
 
@@ -340,8 +343,8 @@ async def asyncio(
         owner_id (None | str | Unset): Only leads this owner holds.
         utm_campaign (None | str | Unset):
         tag (None | str | Unset): Only leads with this tag.
-        group_by (None | str | Unset): Split the figures: day, week, month, source, owner,
-            utm_campaign, utm_source, utm_medium (where the report allows).
+        group_by (GroupBy | None | Unset): Split the figures (where the report allows; 422
+            otherwise).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -1,7 +1,7 @@
 from enum import StrEnum
 
 
-class PolicyUpdateOnBreachType0(StrEnum):
+class PolicyUpdateOnBreach(StrEnum):
     NOTIFY = "notify"
     REASSIGN = "reassign"
 

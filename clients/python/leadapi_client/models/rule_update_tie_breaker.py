@@ -1,13 +1,9 @@
 from enum import StrEnum
 
 
-class RuleUpdateStrategyType0(StrEnum):
-    ACCOUNT_OWNER = "account_owner"
+class RuleUpdateTieBreaker(StrEnum):
     LEAST_LOADED = "least_loaded"
-    OWNER = "owner"
     ROUND_ROBIN = "round_robin"
-    TERRITORY = "territory"
-    WEIGHTED = "weighted"
 
     def __str__(self) -> str:
         return str(self.value)

@@ -6,11 +6,17 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-T = TypeVar("T", bound="SourceUpdateMappingType0")
+T = TypeVar("T", bound="SourceUpdateMapping")
 
 
 @_attrs_define
-class SourceUpdateMappingType0:
+class SourceUpdateMapping:
+    """Payload path (dotted, list indexes as `.0` or `[0]`) or, for typeform/hubspot, field ref or name -> target: a lead
+    field (`email`), `tags`, `attributes.<name>`, `external_ids.<system>` or `properties.<name>` (of the form_submit
+    event).
+
+    """
+
     additional_properties: dict[str, str] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -23,10 +29,10 @@ class SourceUpdateMappingType0:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        source_update_mapping_type_0 = cls()
+        source_update_mapping = cls()
 
-        source_update_mapping_type_0.additional_properties = d
-        return source_update_mapping_type_0
+        source_update_mapping.additional_properties = d
+        return source_update_mapping
 
     @property
     def additional_keys(self) -> list[str]:
