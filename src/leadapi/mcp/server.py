@@ -302,7 +302,7 @@ def build_server(services: Services, authenticate: Authenticator) -> MCPServer[A
     # The SDK configures the root logger on construction (`basicConfig` with a rich traceback
     # handler, when the root has none): leadapi's logging is its own, so that is undone.
     with root_logging_kept():
-        server: MCPServer[Any] = _Server(
+        server = _Server(
             "leadapi",
             title="leadapi",
             version=__version__,
