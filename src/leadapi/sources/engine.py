@@ -106,6 +106,8 @@ def parse(content_type: str, body: bytes) -> dict[str, Any]:
         payload = json.loads(body)
     except (UnicodeDecodeError, ValueError) as exc:
         raise PayloadError("the body is not valid JSON") from exc
+    except RecursionError as exc:  # Python's parser recurses once per level of nesting
+        raise PayloadError("the JSON body is nested too deeply") from exc
     if not isinstance(payload, dict):
         raise PayloadError("the JSON body is not an object")
     return payload
