@@ -318,8 +318,13 @@ def body_values(field: Field, seed: int) -> list[Any]:
         "integer": rotate(HUGE_NUMBERS, seed, 8),
         "number": rotate(HUGE_NUMBERS, seed, 8),
         "string": [SURROGATES[seed % len(SURROGATES)], *rotate(ODD_UNICODE, seed, 1)],
-        "array": rotate(DEEP, seed, 1),
-        "object": rotate(DEEP, seed, 1),
+        # Inside a free-form object or list: what the model cannot check by type.
+        "array": [*rotate(DEEP, seed, 1), rotate(HUGE_NUMBERS, seed, 1), [SURROGATES[seed % 4]]],
+        "object": [
+            *rotate(DEEP, seed, 1),
+            {"n": rotate(HUGE_NUMBERS, seed, 1)[0]},
+            {SURROGATES[seed % 4]: SURROGATES[(seed + 1) % 4]},
+        ],
     }.get(field.kind, [])
     return [*own, *rotate(EVERYTHING, seed * 5, 1)]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any, ClassVar
 
@@ -18,7 +19,8 @@ def storable_text(text: str) -> bool:
 
 
 def _unstorable(value: Any) -> str | None:
-    """What makes a value unstorable (a NUL or a lone surrogate in a string or a key), or None.
+    """What makes a value unstorable (a NUL or a lone surrogate in a string or a key, a number
+    that is not finite), or None.
     Iterative: a deeply nested document must not exhaust the stack."""
     stack = [value]
     while stack:
@@ -30,6 +32,9 @@ def _unstorable(value: Any) -> str | None:
                 return (
                     "contains a lone UTF-16 surrogate (e.g. \\ud800), which is not text and cannot be stored"
                 )
+        elif isinstance(item, float) and not math.isfinite(item):
+            # Fields typed float refuse these already (allow_inf_nan); free-form values need this.
+            return "NaN and Infinity are not JSON numbers (1e400 is read as Infinity)"
         elif isinstance(item, dict):
             stack.extend(item.keys())
             stack.extend(item.values())
