@@ -16,7 +16,9 @@ OFFSETS = st.integers(min_value=-(24 * 60 - 1), max_value=24 * 60 - 1).map(
     lambda minutes: timezone(timedelta(minutes=minutes))
 )
 ZERO = timedelta()
-ANY_TIME = st.datetimes(min_value=datetime.min, max_value=datetime.max, timezones=st.one_of(st.none(), OFFSETS))
+ANY_TIME = st.datetimes(
+    min_value=datetime.min, max_value=datetime.max, timezones=st.one_of(st.none(), OFFSETS)
+)
 
 
 @pytest.mark.parametrize(
