@@ -10,7 +10,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 
-from leadapi.api.times import EARLIEST, LATEST, OUT_OF_RANGE, UtcDateTime, parse_time, to_utc
+from leadapi.api.times import (
+    EARLIEST,
+    LATEST,
+    OUT_OF_RANGE,
+    OffsetDateTime,
+    UtcDateTime,
+    parse_time,
+    to_utc,
+)
 
 OFFSETS = st.integers(min_value=-(24 * 60 - 1), max_value=24 * 60 - 1).map(
     lambda minutes: timezone(timedelta(minutes=minutes))
@@ -93,3 +101,12 @@ def test_the_pydantic_type_agrees_with_to_utc(moment: datetime) -> None:
             adapter.validate_python(moment.isoformat())
     else:
         assert adapter.validate_python(moment.isoformat()) == expected
+
+
+def test_offset_times_keep_a_missing_offset_for_callers_that_refuse_it() -> None:
+    adapter: TypeAdapter[datetime] = TypeAdapter(OffsetDateTime)
+    assert adapter.validate_python("2026-03-01T00:00:00").tzinfo is None
+    assert adapter.validate_python("2026-03-01T01:00:00+01:00") == datetime(2026, 3, 1, tzinfo=UTC)
+    for text in ("0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59"):
+        with pytest.raises(ValidationError, match="1900-01-01"):
+            adapter.validate_python(text)

@@ -46,6 +46,14 @@ def parse_time(raw: str) -> datetime:
     return to_utc(value)
 
 
+def _checked_keeping_naive(value: datetime) -> datetime:
+    utc = to_utc(value)
+    return value if value.tzinfo is None else utc
+
+
 # A time field of a request body or a query parameter: parsed by pydantic, then checked and
 # turned into UTC here (a ValueError becomes a 422 naming the field).
 UtcDateTime = Annotated[datetime, AfterValidator(to_utc)]
+# The same check, but a time without an offset stays without one: for callers that refuse such
+# times themselves with their own message (SLA breach windows).
+OffsetDateTime = Annotated[datetime, AfterValidator(_checked_keeping_naive)]

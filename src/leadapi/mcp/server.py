@@ -26,7 +26,7 @@ from starlette.requests import Request
 
 from leadapi import __version__
 from leadapi.api.pagination import id_cursor, next_id_cursor, next_time_cursor, time_cursor
-from leadapi.api.times import UtcDateTime
+from leadapi.api.times import OffsetDateTime, UtcDateTime
 from leadapi.errors import ProblemError, validation_problem
 from leadapi.events.schemas import EventIn
 from leadapi.leads.repository import LEAD_FIELDS
@@ -533,8 +533,8 @@ def _owner_and_report_tools(server: MCPServer[Any], services: Services) -> None:
         status: Annotated[
             Literal["open", "closed"] | None, Field(description="open: the lead is still untouched.")
         ] = None,
-        start: Annotated[UtcDateTime | None, Field(description="Breached at or after (ISO 8601).")] = None,
-        end: Annotated[UtcDateTime | None, Field(description="Breached before (ISO 8601).")] = None,
+        start: Annotated[OffsetDateTime | None, Field(description="Breached at or after (ISO 8601).")] = None,
+        end: Annotated[OffsetDateTime | None, Field(description="Breached before (ISO 8601).")] = None,
         limit: Annotated[int, Field(ge=1, le=200)] = 50,
         cursor: Cursor = None,
     ) -> Json:
