@@ -522,13 +522,16 @@ def hook_probes(source: dict[str, Any]) -> Iterator[Probe]:
 
 
 @dataclass
-class World2:
+class Fuzzed:
+    """The world the probes aim at (a workspace of its own), a key with every scope, and a form
+    source whose secret signs the hook's probes."""
+
     ids: dict[str, str]
     headers: dict[str, str]
     source: dict[str, Any]
 
 
-async def run(client: httpx.AsyncClient, world: World2, probes: Iterator[Probe]) -> None:
+async def run(client: httpx.AsyncClient, world: Fuzzed, probes: Iterator[Probe]) -> None:
     failures: list[str] = []
     slowest: list[tuple[float, str]] = []
     sent = 0
@@ -590,7 +593,7 @@ async def fuzz_client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 
 
 @pytest.fixture(scope="module")
-async def fuzzed(app: FastAPI, fuzz_client: httpx.AsyncClient) -> World2:
+async def fuzzed(app: FastAPI, fuzz_client: httpx.AsyncClient) -> Fuzzed:
     world = await _world(app, fuzz_client)
     _, secret = await app.state.workspaces.create_key(
         world.tenant.workspace_id, "every scope", ["read", "write", "admin"]
@@ -601,30 +604,30 @@ async def fuzzed(app: FastAPI, fuzz_client: httpx.AsyncClient) -> World2:
         name="Fuzzed form",
         mapping={"mail": "email", "when": "properties.when", "n": "attributes.n", "who": "first_name"},
     )
-    return World2(world.ids, {"Authorization": f"Bearer {secret}"}, source)
+    return Fuzzed(world.ids, {"Authorization": f"Bearer {secret}"}, source)
 
 
 async def test_every_body_field_takes_every_class(
-    app: FastAPI, fuzz_client: httpx.AsyncClient, fuzzed: World2
+    app: FastAPI, fuzz_client: httpx.AsyncClient, fuzzed: Fuzzed
 ) -> None:
     await run(fuzz_client, fuzzed, body_probes(app.openapi(), fuzzed.ids))
 
 
 async def test_every_parameter_takes_every_class(
-    app: FastAPI, fuzz_client: httpx.AsyncClient, fuzzed: World2
+    app: FastAPI, fuzz_client: httpx.AsyncClient, fuzzed: Fuzzed
 ) -> None:
     await run(fuzz_client, fuzzed, parameter_probes(app.openapi(), fuzzed.ids))
 
 
-async def test_tampered_cursors_on_every_lead_sort(fuzz_client: httpx.AsyncClient, fuzzed: World2) -> None:
+async def test_tampered_cursors_on_every_lead_sort(fuzz_client: httpx.AsyncClient, fuzzed: Fuzzed) -> None:
     await run(fuzz_client, fuzzed, cursor_probes())
 
 
-async def test_every_lead_filter_takes_every_class(fuzz_client: httpx.AsyncClient, fuzzed: World2) -> None:
+async def test_every_lead_filter_takes_every_class(fuzz_client: httpx.AsyncClient, fuzzed: Fuzzed) -> None:
     await run(fuzz_client, fuzzed, filter_probes())
 
 
-async def test_the_form_hook_takes_every_class(fuzz_client: httpx.AsyncClient, fuzzed: World2) -> None:
+async def test_the_form_hook_takes_every_class(fuzz_client: httpx.AsyncClient, fuzzed: Fuzzed) -> None:
     await run(fuzz_client, fuzzed, hook_probes(fuzzed.source))
 
 
