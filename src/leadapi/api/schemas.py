@@ -19,8 +19,7 @@ def storable_text(text: str) -> bool:
 
 
 def _unstorable(value: Any) -> str | None:
-    """What makes a value unstorable (a NUL or a lone surrogate in a string or a key, a number
-    that is not finite), or None.
+    """What makes a value unstorable (a NUL or a lone surrogate in a string or a key), or None.
     Iterative: a deeply nested document must not exhaust the stack."""
     stack = [value]
     while stack:
@@ -32,15 +31,25 @@ def _unstorable(value: Any) -> str | None:
                 return (
                     "contains a lone UTF-16 surrogate (e.g. \\ud800), which is not text and cannot be stored"
                 )
-        elif isinstance(item, float) and not math.isfinite(item):
-            # Fields typed float refuse these already (allow_inf_nan); free-form values need this.
-            return "NaN and Infinity are not JSON numbers (1e400 is read as Infinity)"
         elif isinstance(item, dict):
             stack.extend(item.keys())
             stack.extend(item.values())
         elif isinstance(item, list):
             stack.extend(item)
     return None
+
+
+def _has_non_finite(value: Any) -> bool:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, float) and not math.isfinite(item):
+            return True
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
 
 
 class RequestModel(BaseModel):
@@ -59,4 +68,14 @@ class RequestModel(BaseModel):
             problem = _unstorable(value)
             if problem is not None:
                 raise ValueError(problem)
+        return value
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _refuse_non_finite_numbers(cls, value: Any, info: ValidationInfo) -> Any:
+        # Fields typed float refuse NaN and Infinity already (allow_inf_nan), and fields that check
+        # their own documents name the exact key; this catches what is left in free-form values
+        # (a source's default attributes), which PostgreSQL's jsonb would refuse with a 500.
+        if info.field_name not in cls.nul_checked_later and _has_non_finite(value):
+            raise ValueError("NaN and Infinity are not JSON numbers (1e400 is read as Infinity)")
         return value
