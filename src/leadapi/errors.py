@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
@@ -107,11 +108,21 @@ def validation_problem(errors: Sequence[dict[str, str]], detail: str | None = No
     return ProblemError(422, detail or "The request has invalid fields.", errors=errors)
 
 
+class ProblemResponse(JSONResponse):
+    media_type = PROBLEM_JSON
+
+    def render(self, content: Any) -> bytes:
+        try:
+            return super().render(content)
+        except UnicodeEncodeError:
+            # A lone surrogate echoed from the request (an unknown field named "\ud800") is no
+            # UTF-8: send it as the JSON escape it arrived as.
+            return json.dumps(content, allow_nan=False, separators=(",", ":")).encode()
+
+
 def problem_response(problem: ProblemError, request: Request | None = None) -> JSONResponse:
     instance = request.url.path if request is not None else None
-    return JSONResponse(
-        problem.body(instance), status_code=problem.status, media_type=PROBLEM_JSON, headers=problem.headers
-    )
+    return ProblemResponse(problem.body(instance), status_code=problem.status, headers=problem.headers)
 
 
 def _field_path(loc: Sequence[Any]) -> str:
@@ -189,11 +200,20 @@ def _allowed_methods(request: Request) -> list[str]:
     ]
 
 
+async def _on_too_deep(request: Request, exc: Exception) -> JSONResponse:
+    # Python's JSON parser recurses once per level: a body of 100,000 nested arrays is within
+    # the size limit but exhausts the stack while FastAPI parses it, before any route runs.
+    return problem_response(
+        ProblemError(400, "The request body is nested too deeply.", slug="malformed-json"), request
+    )
+
+
 def install_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ProblemError, _on_problem)
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(StarletteHTTPException, _on_http)
     # Unexpected exceptions: logged once and answered in leadapi.api.request_log.RequestLog.
+    app.add_exception_handler(RecursionError, _on_too_deep)
 
 
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {

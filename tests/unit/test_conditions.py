@@ -133,6 +133,21 @@ def test_wrong_types_do_not_match() -> None:
     assert check("created_at", "gt", 5) is False
 
 
+@pytest.mark.parametrize(
+    "value", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00", 10**400, float("inf"), float("nan")]
+)
+def test_values_out_of_range_are_refused_not_raised(value: Any) -> None:
+    with pytest.raises(ConditionError):
+        check("created_at", "gt", value)
+
+
+@pytest.mark.parametrize("actual", [10**400, -(10**400), "0001-01-01T00:00:00+14:00"])
+def test_data_out_of_range_fails_to_match_without_raising(actual: Any) -> None:
+    data = {**LEAD, "attributes": {"n": actual}}
+    for op, value in (("gt", 1), ("eq", 1), ("lt", "2026-01-01T00:00:00Z"), ("between", [1, 2])):
+        assert check("attributes.n", op, value, data) is False
+
+
 def test_trees() -> None:
     fit = compile_condition(
         {

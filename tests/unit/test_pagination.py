@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import itertools
 import random
 from datetime import UTC, datetime, timedelta
@@ -33,6 +34,16 @@ def test_cursor_round_trip() -> None:
         (encode_cursor([None]), ["id"]),
         (encode_cursor(["a\x00b", "x"]), ["string", "id"]),
         (encode_cursor([2**40, "x"]), ["int", "id"]),
+        # Times whose UTC form leaves the calendar (converting them overflowed: a 500).
+        (encode_cursor([{"t": "0001-01-01T00:00:00+14:00"}, "x"]), ["datetime", "id"]),
+        (encode_cursor([{"t": "9999-12-31T23:59:59-14:00"}, "x"]), ["datetime", "id"]),
+        (encode_cursor([{"t": "1899-12-31T23:59:59Z"}, "x"]), ["datetime", "id"]),
+        # Lone surrogates, as JSON escapes or raw (no database can store or compare them).
+        ("WyJcdWQ4MDAiLCJ4Il0", ["string", "id"]),  # ["\ud800","x"]
+        ("WyLtoIAiLCJ4Il0", ["string", "id"]),  # the same, encoded as (invalid) UTF-8
+        (encode_cursor(["x", "\udfff"]), ["string", "id"]),
+        # Nested past the JSON parser's stack.
+        (base64.urlsafe_b64encode(b"[" * 5000 + b"]" * 5000).decode(), ["id"]),
     ],
 )
 def test_bad_cursors_are_400(cursor: str, kinds: list[str]) -> None:

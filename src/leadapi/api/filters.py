@@ -15,7 +15,6 @@ import math
 import re
 from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any, Literal
 
 from sqlalchemy import (
@@ -34,6 +33,7 @@ from sqlalchemy import (
     select,
 )
 
+from leadapi.api.times import parse_time
 from leadapi.errors import ProblemError
 
 FieldKind = Literal["string", "int", "number", "bool", "datetime", "string_list", "attributes"]
@@ -155,10 +155,9 @@ def _scalar(key: str, kind: FieldKind, op: str, raw: str) -> Any:
         return _bool(key, raw)
     if kind == "datetime":
         try:
-            value = datetime.fromisoformat(raw.strip().replace("Z", "+00:00"))
-        except ValueError:
-            raise _problem(key, "expected an ISO 8601 date-time, e.g. 2026-01-31T12:00:00Z") from None
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
+            return parse_time(raw)
+        except ValueError as exc:
+            raise _problem(key, str(exc)) from None
     if kind == "attributes" and op in ("gt", "gte", "lt", "lte"):
         try:
             return float(raw)

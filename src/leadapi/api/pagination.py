@@ -16,6 +16,8 @@ from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, and_, false, or_, true
 
+from leadapi.api.schemas import storable_text
+from leadapi.api.times import parse_time
 from leadapi.errors import ProblemError
 
 CursorKind = Literal["string", "int", "number", "bool", "datetime", "id"]
@@ -42,7 +44,7 @@ def decode_cursor(cursor: str, kinds: Sequence[str]) -> list[Any]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         values = json.loads(raw)
-    except (binascii.Error, ValueError, UnicodeDecodeError) as exc:
+    except (binascii.Error, ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise _bad_cursor() from exc
     if not isinstance(values, list) or len(values) != len(kinds):
         raise _bad_cursor()
@@ -56,10 +58,9 @@ def _decode_value(value: Any, kind: str) -> Any:
         if not (isinstance(value, dict) and isinstance(value.get("t"), str)):
             raise _bad_cursor()
         try:
-            parsed = datetime.fromisoformat(value["t"])
-        except ValueError as exc:
+            return parse_time(value["t"])
+        except ValueError as exc:  # not a time, or one no database can compare (see api/times.py)
             raise _bad_cursor() from exc
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
     expected: tuple[type, ...] = {
         "int": (int,),
         "number": (int, float),
@@ -71,8 +72,9 @@ def _decode_value(value: Any, kind: str) -> Any:
         raise _bad_cursor()
     if isinstance(value, float) and not math.isfinite(value):
         raise _bad_cursor()
-    # A tampered cursor must fail here, not in the database: no NUL in text, ints fit 32 bits.
-    if (isinstance(value, str) and "\x00" in value) or (
+    # A tampered cursor must fail here, not in the database: no NUL or lone surrogate (a JSON
+    # escape such as \ud800 decodes to one) in text, ints fit 32 bits.
+    if (isinstance(value, str) and not storable_text(value)) or (
         isinstance(value, int) and not isinstance(value, bool) and not -(2**31) <= value < 2**31
     ):
         raise _bad_cursor()

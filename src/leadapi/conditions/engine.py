@@ -19,15 +19,18 @@ caller sets one (previews), a MatchBudget for all the matching of one evaluation
 
 from __future__ import annotations
 
+import math
 import operator
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import re2
+
+from leadapi.api.times import OUT_OF_RANGE, parse_time, to_utc
 
 Predicate = Callable[[Mapping[str, Any]], bool]
 
@@ -241,11 +244,26 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
+def _as_float(value: Any) -> float | None:
+    """A number as a float; None for non-numbers and for integers too big for one (10**400 in a
+    lead's attributes must fail to match, not fail the request)."""
+    if not _is_number(value):
+        return None
+    try:
+        return float(value)
+    except OverflowError:
+        return None
+
+
 def _scalar(value: Any, path: str) -> Any:
     if isinstance(value, str):
         if len(value) > MAX_STRING:
             raise ConditionError(path, f"strings are at most {MAX_STRING} characters")
         return value
+    if _is_number(value):
+        number = _as_float(value)
+        if number is None or not math.isfinite(number):
+            raise ConditionError(path, "numbers must be finite and of reasonable size")
     if value is None or isinstance(value, bool | int | float):
         return value
     raise ConditionError(path, "expected a string, number, boolean or null")
@@ -262,35 +280,40 @@ def _scalars(value: Any, path: str) -> list[Any]:
 def _comparable(value: Any, path: str) -> float | datetime:
     """Order operators compare numbers, or date-times given as ISO 8601 strings."""
     if _is_number(value):
-        return float(value)
+        number = _as_float(value)
+        if number is None or not math.isfinite(number):
+            raise ConditionError(path, "numbers must be finite and of reasonable size")
+        return number
     if isinstance(value, str):
         try:
-            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            pass
-        else:
-            return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+            return parse_time(value)
+        except ValueError as exc:
+            if str(exc) == OUT_OF_RANGE:
+                raise ConditionError(path, OUT_OF_RANGE) from None
     raise ConditionError(path, "expected a number or an ISO 8601 date-time")
 
 
 def _order_key(actual: Any, like: float | datetime) -> float | datetime | None:
     if isinstance(like, datetime):
         if isinstance(actual, datetime):
-            return actual if actual.tzinfo else actual.replace(tzinfo=UTC)
+            try:
+                return to_utc(actual)
+            except ValueError:
+                return None
         if isinstance(actual, str):
             try:
                 return _comparable(actual, "")
             except ConditionError:
                 return None
         return None
-    return float(actual) if _is_number(actual) else None
+    return _as_float(actual)
 
 
 def _equal(actual: Any, expected: Any) -> bool:
     if isinstance(actual, list):  # a list field equals a value when one of its items does
         return any(_equal(item, expected) for item in actual)
     if _is_number(actual) and _is_number(expected):
-        return float(actual) == float(expected)
+        return _as_float(actual) == _as_float(expected)
     if isinstance(actual, bool) or isinstance(expected, bool):
         return actual is expected
     return bool(_fold(actual) == expected)

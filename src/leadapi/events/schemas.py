@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field, StringConstraints, WithJsonSchema, field_validator
 
 from leadapi.api.schemas import RequestModel
-from leadapi.db import as_utc
+from leadapi.api.times import UtcDateTime
 
 EVENT_TYPE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")
 # Types the service itself appends; a client posting one could forge history.
@@ -31,7 +31,7 @@ class EventIn(RequestModel):
         "type; system types (lead.*, sla.* ...) are reserved.",
         examples=["page_view"],
     )
-    occurred_at: datetime | None = Field(
+    occurred_at: UtcDateTime | None = Field(
         None,
         strict=False,  # JSON carries a date-time as text (RequestModel)
         description="When it happened (default: now); may be in the past. Without an offset, UTC.",
@@ -56,11 +56,6 @@ class EventIn(RequestModel):
         if value.split(".", 1)[0] in RESERVED_PREFIXES:
             raise ValueError(f"{value!r} is a reserved system type")
         return value
-
-    @field_validator("occurred_at")
-    @classmethod
-    def _utc(cls, value: datetime | None) -> datetime | None:
-        return as_utc(value)
 
     @field_validator("properties")
     @classmethod

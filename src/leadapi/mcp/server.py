@@ -14,7 +14,6 @@ import inspect
 import json
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
-from datetime import datetime
 from typing import Annotated, Any, Literal, get_type_hints
 
 from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
@@ -29,6 +28,7 @@ from starlette.requests import Request
 from leadapi import __version__
 from leadapi.api.pagination import id_cursor, next_id_cursor, next_time_cursor, time_cursor
 from leadapi.api.params import Kind, scalar_kind
+from leadapi.api.times import OffsetDateTime, UtcDateTime
 from leadapi.errors import ProblemError, validation_problem
 from leadapi.events.schemas import EventIn
 from leadapi.leads.repository import LEAD_FIELDS
@@ -238,10 +238,10 @@ Cursor = Annotated[
     str | None, Field(max_length=2000, description="`next_cursor` of the previous page; omit for the first.")
 ]
 Start = Annotated[
-    datetime | None,
+    UtcDateTime | None,
     Field(description="Range start, ISO 8601, inclusive (default: 30 days before `end`). No offset: UTC."),
 ]
-End = Annotated[datetime | None, Field(description="Range end, ISO 8601, exclusive (default: now).")]
+End = Annotated[UtcDateTime | None, Field(description="Range end, ISO 8601, exclusive (default: now).")]
 Source = Annotated[str | None, Field(max_length=100, description="Only leads of this source.")]
 ReportOwner = Annotated[str | None, Field(max_length=32, description="Only leads this owner holds.")]
 Campaign = Annotated[str | None, Field(max_length=200, description="Only leads of this utm_campaign.")]
@@ -596,8 +596,8 @@ def _owner_and_report_tools(server: _Server, services: Services) -> None:
         status: Annotated[
             Literal["open", "closed"] | None, Field(description="open: the lead is still untouched.")
         ] = None,
-        start: Annotated[datetime | None, Field(description="Breached at or after (ISO 8601).")] = None,
-        end: Annotated[datetime | None, Field(description="Breached before (ISO 8601).")] = None,
+        start: Annotated[OffsetDateTime | None, Field(description="Breached at or after (ISO 8601).")] = None,
+        end: Annotated[OffsetDateTime | None, Field(description="Breached before (ISO 8601).")] = None,
         limit: Annotated[int, Field(ge=1, le=200)] = 50,
         cursor: Cursor = None,
     ) -> Json:

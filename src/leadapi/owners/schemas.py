@@ -8,7 +8,7 @@ from typing import Annotated, Any, ClassVar
 from pydantic import BaseModel, Field, StringConstraints, field_validator, model_validator
 
 from leadapi.api.schemas import RequestModel
-from leadapi.db import as_utc
+from leadapi.api.times import UtcDateTime
 from leadapi.leads.normalize import FieldError, normalize_country, normalize_email
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
@@ -52,15 +52,12 @@ class TerritoryIn(RequestModel):
 
 class OutOfOffice(RequestModel):
     # Not strict: JSON carries a date-time as text (RequestModel).
-    from_: datetime | None = Field(None, alias="from", strict=False, description="Away from (default: now).")
-    until: datetime | None = Field(None, strict=False, description="Back at (null: until further notice).")
+    from_: UtcDateTime | None = Field(
+        None, alias="from", strict=False, description="Away from (default: now)."
+    )
+    until: UtcDateTime | None = Field(None, strict=False, description="Back at (null: until further notice).")
 
     model_config = {**RequestModel.model_config, "populate_by_name": True}
-
-    @field_validator("from_", "until")
-    @classmethod
-    def _as_utc(cls, value: datetime | None) -> datetime | None:
-        return as_utc(value)
 
     @model_validator(mode="after")
     def _ordered(self) -> OutOfOffice:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Awaitable, Callable
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel
 
 from leadapi.api.auth import Reader
+from leadapi.api.times import UtcDateTime
 from leadapi.errors import PROBLEM_RESPONSES, validation_problem
 from leadapi.reports.engine import GROUP_BYS, GroupBy, ReportQuery, csv_rows
 from leadapi.reports.schemas import (
@@ -39,12 +39,12 @@ CSV_RESPONSE: dict[int | str, dict[str, Any]] = {
 def raw_query(
     request: Request,
     from_: Annotated[
-        datetime | None,
+        UtcDateTime | None,
         Query(
             alias="from", description="Range start (inclusive). Default: 30 days before `to`. No offset: UTC."
         ),
     ] = None,
-    to: Annotated[datetime | None, Query(description="Range end (exclusive). Default: now.")] = None,
+    to: Annotated[UtcDateTime | None, Query(description="Range end (exclusive). Default: now.")] = None,
     source: Annotated[str | None, Query(max_length=100, description="Only leads of this source.")] = None,
     owner_id: Annotated[str | None, Query(max_length=32, description="Only leads this owner holds.")] = None,
     utm_campaign: Annotated[str | None, Query(max_length=200)] = None,

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 
 from leadapi.api.auth import Admin, Reader
 from leadapi.api.pagination import next_time_cursor, time_cursor
+from leadapi.api.times import OffsetDateTime
 from leadapi.errors import PROBLEM_RESPONSES
 from leadapi.sla.schemas import Breach, BreachList, Policy, PolicyCreate, PolicyList, PolicyUpdate
 from leadapi.sla.service import SlaService
@@ -69,8 +69,8 @@ async def list_sla_breaches(
     status: Annotated[
         Literal["open", "closed"] | None, Query(description="open: the lead is still untouched.")
     ] = None,
-    from_: Annotated[datetime | None, Query(alias="from", description="Breached at or after.")] = None,
-    to: Annotated[datetime | None, Query(description="Breached before.")] = None,
+    from_: Annotated[OffsetDateTime | None, Query(alias="from", description="Breached at or after.")] = None,
+    to: Annotated[OffsetDateTime | None, Query(description="Breached before.")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(max_length=2000)] = None,
 ) -> BreachList:

@@ -16,6 +16,7 @@ import base64
 import hashlib
 import hmac
 import json
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -115,6 +116,18 @@ def _fresh(seconds: int, now: datetime) -> None:
         raise SignatureError("the signature's timestamp is more than 5 minutes away from now")
 
 
+def _no_constant(name: str) -> Any:
+    # NaN and Infinity are not JSON (Python's parser takes them); PostgreSQL's jsonb refuses them.
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _finite(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):  # 1e400 parses as infinity
+        raise ValueError(f"{text[:20]} is too large a number")
+    return number
+
+
 def parse(content_type: str, body: bytes) -> dict[str, Any]:
     """A JSON object, or a form-encoded body as a flat object (repeated keys: lists)."""
     media = content_type.split(";", 1)[0].strip().lower()
@@ -131,9 +144,11 @@ def parse(content_type: str, body: bytes) -> dict[str, Any]:
                 out[key] = value
         return out
     try:
-        payload = json.loads(body)
+        payload = json.loads(body, parse_constant=_no_constant, parse_float=_finite)
     except (UnicodeDecodeError, ValueError) as exc:
         raise PayloadError("the body is not valid JSON") from exc
+    except RecursionError as exc:  # Python's parser recurses once per level of nesting
+        raise PayloadError("the JSON body is nested too deeply") from exc
     if not isinstance(payload, dict):
         raise PayloadError("the JSON body is not an object")
     return payload
