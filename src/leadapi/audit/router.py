@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
 from leadapi.api.auth import Admin
 from leadapi.api.pagination import next_time_cursor, time_cursor
+from leadapi.api.times import UtcDateTime
 from leadapi.audit.schemas import AuditEntry, AuditEntryList, Resource
 from leadapi.audit.service import AuditService
 from leadapi.errors import PROBLEM_RESPONSES, ProblemError
@@ -23,8 +23,8 @@ async def list_audit_log(
     resource: Annotated[Resource | None, Query(description="Only changes to this kind of resource.")] = None,
     resource_id: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
     key_id: Annotated[str | None, Query(min_length=1, max_length=32, description="Made by this key.")] = None,
-    from_: Annotated[datetime | None, Query(alias="from", description="At or after.")] = None,
-    to: Annotated[datetime | None, Query(description="Before.")] = None,
+    from_: Annotated[UtcDateTime | None, Query(alias="from", description="At or after.")] = None,
+    to: Annotated[UtcDateTime | None, Query(description="Before.")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(max_length=2000)] = None,
 ) -> AuditEntryList:
