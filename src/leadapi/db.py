@@ -114,6 +114,9 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
+        # Database.read_statements: each statement its own read, no write lock taken.
+        if conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
+            return
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
@@ -149,6 +152,15 @@ class Database:
     async def read(self) -> AsyncIterator[AsyncConnection]:
         """A connection for reads (a transaction too, so reads see one snapshot)."""
         async with self.engine.begin() as conn:
+            yield conn
+
+    @asynccontextmanager
+    async def read_statements(self) -> AsyncIterator[AsyncConnection]:
+        """A connection whose statements each run on their own (autocommit): no BEGIN and COMMIT
+        round trips on PostgreSQL, no write lock on SQLite. For reads that need no common snapshot,
+        such as one page of a keyset list (the cursor, not a snapshot, keeps pages consistent)."""
+        async with self.engine.connect() as conn:
+            await conn.execution_options(isolation_level="AUTOCOMMIT")
             yield conn
 
     async def dispose(self) -> None:

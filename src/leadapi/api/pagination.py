@@ -21,7 +21,7 @@ from leadapi.errors import ProblemError
 CursorKind = Literal["string", "int", "number", "bool", "datetime", "id"]
 
 
-def _bad_cursor() -> ProblemError:
+def bad_cursor() -> ProblemError:
     return ProblemError(
         400,
         "The cursor is not one this API gave out for this query; start again without it.",
@@ -43,9 +43,9 @@ def decode_cursor(cursor: str, kinds: Sequence[str]) -> list[Any]:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         values = json.loads(raw)
     except (binascii.Error, ValueError, UnicodeDecodeError) as exc:
-        raise _bad_cursor() from exc
+        raise bad_cursor() from exc
     if not isinstance(values, list) or len(values) != len(kinds):
-        raise _bad_cursor()
+        raise bad_cursor()
     return [_decode_value(value, kind) for value, kind in zip(values, kinds, strict=True)]
 
 
@@ -54,11 +54,11 @@ def _decode_value(value: Any, kind: str) -> Any:
         return None
     if kind == "datetime":
         if not (isinstance(value, dict) and isinstance(value.get("t"), str)):
-            raise _bad_cursor()
+            raise bad_cursor()
         try:
             parsed = datetime.fromisoformat(value["t"])
         except ValueError as exc:
-            raise _bad_cursor() from exc
+            raise bad_cursor() from exc
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
     expected: tuple[type, ...] = {
         "int": (int,),
@@ -68,14 +68,14 @@ def _decode_value(value: Any, kind: str) -> Any:
         "id": (str,),
     }.get(kind, (str, int, float, bool))
     if not isinstance(value, expected) or (kind in ("int", "number") and isinstance(value, bool)):
-        raise _bad_cursor()
+        raise bad_cursor()
     if isinstance(value, float) and not math.isfinite(value):
-        raise _bad_cursor()
+        raise bad_cursor()
     # A tampered cursor must fail here, not in the database: no NUL in text, ints fit 32 bits.
     if (isinstance(value, str) and "\x00" in value) or (
         isinstance(value, int) and not isinstance(value, bool) and not -(2**31) <= value < 2**31
     ):
-        raise _bad_cursor()
+        raise bad_cursor()
     return value
 
 
