@@ -45,3 +45,61 @@ async def seed_leads(conn: asyncpg.Connection, workspace_id: str, count: int, id
     """`count` leads in the workspace (which must exist), then statistics for the planner."""
     await conn.execute(SEED_SQL, workspace_id, id_prefix, count, FIRST_NAMES, OWNERS, STAGES)
     await conn.execute("ANALYZE leads")
+
+
+async def ensure_seeded(dsn: str, count: int) -> bool:
+    """The reads workspace with `count` leads: seeded when missing or of another size (a kept
+    database is reused); True if it seeded."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        have = await conn.fetchval("SELECT count(*) FROM leads WHERE workspace_id = $1", READS_WORKSPACE)
+        if have == count:
+            return False
+        await conn.execute("DELETE FROM leads WHERE workspace_id = $1", READS_WORKSPACE)
+        await conn.execute(
+            "INSERT INTO workspaces (id, name, created_at) VALUES ($1, 'reads', now()) "
+            "ON CONFLICT DO NOTHING",
+            READS_WORKSPACE,
+        )
+        await conn.execute(
+            "INSERT INTO event_sequences (workspace_id, last_seq) VALUES ($1, 0) ON CONFLICT DO NOTHING",
+            READS_WORKSPACE,
+        )
+        await seed_leads(conn, READS_WORKSPACE, count, "ld_r")
+        await conn.execute("VACUUM (ANALYZE) leads")  # the visibility map: index-only scans
+        return True
+    finally:
+        await conn.close()
+
+
+async def deep_cursor(dsn: str, count: int) -> str:
+    """The cursor of the default list (newest first) half-way down the workspace."""
+    from leadapi.api.pagination import encode_cursor
+
+    conn = await asyncpg.connect(dsn)
+    try:
+        row = await conn.fetchrow(
+            "SELECT created_at, id FROM leads WHERE workspace_id = $1 "
+            "ORDER BY created_at DESC, id DESC OFFSET $2 LIMIT 1",
+            READS_WORKSPACE,
+            count // 2,
+        )
+        assert row is not None
+        return encode_cursor([row["created_at"], row["id"]])
+    finally:
+        await conn.close()
+
+
+async def search_terms(dsn: str, how_many: int = 40) -> list[str]:
+    """Company names' first words, lower-cased and cut to seven letters (a prefix, as typed):
+    each matches the leads of one company."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        rows = await conn.fetch(
+            "SELECT DISTINCT company FROM leads WHERE workspace_id = $1 AND id < 'ld_r000001000' LIMIT $2",
+            READS_WORKSPACE,
+            how_many,
+        )
+        return [row["company"].lower()[:7] for row in rows]
+    finally:
+        await conn.close()
