@@ -18,7 +18,8 @@ FIRST_NAMES = [
 STAGES = ["new", "mql", "sql", "accepted", "customer"]
 
 # Leads spread like a workspace in use: a seventh unscored, a third unowned, an eleventh without
-# stage_entered_at (NULLs for the nullable sorts), a tenth tagged vip, 5,000 companies.
+# stage_entered_at (NULLs for the nullable sorts), a tenth tagged vip, 5,000 companies; every
+# owner has leads in every stage.
 SEED_SQL = """
 INSERT INTO leads (id, workspace_id, email, first_name, last_name, company, domain, tags, external_ids,
                    attributes, unsubscribed, owner_id, stage, score, band, is_free_email, seniority,
@@ -30,7 +31,7 @@ SELECT $2 || lpad(g::text, 9, '0'), $1,
        substr(md5((g % 5000)::text), 1, 10) || '.com',
        CASE WHEN g % 10 = 0 THEN '["vip"]' ELSE '[]' END::jsonb, '{}'::jsonb,
        jsonb_build_object('plan', (ARRAY['free', 'pro', 'team'])[1 + g % 3], 'seats', g % 50),
-       false, CASE WHEN g % 3 = 0 THEN NULL ELSE 'ow_seed' || (g % $5) END, ($6::text[])[1 + g % 5],
+       false, CASE WHEN g % 3 = 0 THEN NULL ELSE 'ow_seed' || (g % $5) END, ($6::text[])[1 + (g / 20) % 5],
        CASE WHEN g % 7 = 0 THEN NULL ELSE (g * 31) % 101 END,
        CASE WHEN g % 7 = 0 THEN NULL WHEN (g * 31) % 101 >= 75 THEN 'sql'
             WHEN (g * 31) % 101 >= 40 THEN 'mql' ELSE 'not_ready' END,

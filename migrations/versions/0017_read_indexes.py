@@ -5,8 +5,10 @@ Every sort GET /v1/leads offers, and the common filtered lists, served by an ind
 a rep's queue (owner_id, score, id), which replaces the (workspace_id, owner_id) and
 (workspace_id, score) indexes it extends.
 
-PostgreSQL alone: GIN indexes on tags and attributes (jsonb_path_ops, with workspace_id through
-btree_gin) and a trigram index (pg_trgm) over the search text (leads/fts.py). SQLite: an FTS5
+PostgreSQL alone: GIN indexes on tags and attributes (jsonb_path_ops) and a trigram index (pg_trgm)
+over the search text (leads/fts.py). Not with workspace_id in front (btree_gin): a big workspace's
+key then holds every lead of it, and each search walked that posting tree (the workspace is
+checked on the few rows the GIN index finds instead). SQLite: an FTS5
 external-content table over the same fields, kept in step by triggers on `leads`.
 
 A later revision that rebuilds `leads` in batch mode on SQLite drops those triggers (and may
@@ -54,15 +56,10 @@ def upgrade() -> None:
         )
     if bind.dialect.name == "postgresql":
         op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-        op.execute("CREATE EXTENSION IF NOT EXISTS btree_gin")
-        op.execute("CREATE INDEX ix_leads_tags_gin ON leads USING gin (workspace_id, tags jsonb_path_ops)")
+        op.execute("CREATE INDEX ix_leads_tags_gin ON leads USING gin (tags jsonb_path_ops)")
+        op.execute("CREATE INDEX ix_leads_attributes_gin ON leads USING gin (attributes jsonb_path_ops)")
         op.execute(
-            "CREATE INDEX ix_leads_attributes_gin ON leads "
-            "USING gin (workspace_id, attributes jsonb_path_ops)"
-        )
-        op.execute(
-            "CREATE INDEX ix_leads_search_trgm ON leads USING gin "
-            f"(workspace_id, ({PG_SEARCH_EXPRESSION}) gin_trgm_ops)"
+            f"CREATE INDEX ix_leads_search_trgm ON leads USING gin (({PG_SEARCH_EXPRESSION}) gin_trgm_ops)"
         )
     else:
         create_sqlite_fts(bind)

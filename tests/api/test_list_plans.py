@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime
 from typing import Any
@@ -49,12 +50,23 @@ class Plans:
             if "FROM leads" in statement and statement.lstrip().upper().startswith("SELECT"):
                 seen.append((statement, tuple(parameters)))
 
+        class Sent(logging.Handler):
+            def emit(self, entry: logging.LogRecord) -> None:
+                seen.append((entry.__dict__["statement"], tuple(entry.__dict__["parameters"])))
+
+        # Statements go through SQLAlchemy, or straight to asyncpg with a DEBUG record of each.
         engine = self.app.state.db.engine.sync_engine
+        logger, handler = logging.getLogger("leadapi.leads.reads"), Sent()
+        level = logger.level
         event.listen(engine, "before_cursor_execute", record)
+        logger.addHandler(handler)
+        logger.setLevel(logging.DEBUG)
         try:
             response = await self.client.get("/v1/leads", params=params, headers=self.tenant.read)
         finally:
             event.remove(engine, "before_cursor_execute", record)
+            logger.removeHandler(handler)
+            logger.setLevel(level)
         assert response.status_code == 200, response.text
         assert seen, params
         return seen

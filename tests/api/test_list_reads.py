@@ -252,7 +252,8 @@ async def test_counts(
     client: httpx.AsyncClient, tenant: Tenant, crowd: list[dict[str, Any]], dialect: str
 ) -> None:
     plain = await list_page(client, tenant, {"limit": 2})
-    assert (plain["total"], plain["total_is_estimate"]) == (None, None)  # only when asked
+    assert "total" not in plain  # only when asked
+    assert "total_is_estimate" not in plain
     exact = await list_page(client, tenant, {"limit": 2, "count": "exact", "score[gte]": "10"})
     assert (exact["total"], exact["total_is_estimate"]) == (
         sum(1 for lead in crowd if (lead["score"] or 0) >= 10),

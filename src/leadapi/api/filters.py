@@ -25,6 +25,7 @@ from sqlalchemy import (
     String,
     Table,
     and_,
+    any_,
     case,
     cast,
     exists,
@@ -35,6 +36,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import array as pg_array
 
 from leadapi.errors import ProblemError
 
@@ -218,6 +220,10 @@ def filter_clause(
         return _attribute_clause(column, f, dialect)
     if f.op == "exists":
         return column.is_not(None) if f.value else column.is_(None)
+    if f.op == "in" and dialect == "postgresql":
+        # `= ANY (ARRAY[...])`: the same rows as IN, in SQL fixed at compile time (IN expands
+        # when executed), so the list's compiled statement is reused (leads/reads.py).
+        return cast_bool(column == any_(pg_array(f.value)))
     return _compare(column, f.op, f.value)
 
 

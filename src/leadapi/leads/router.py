@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.responses import JSONResponse
@@ -127,12 +127,9 @@ async def list_leads(
     params = [(k, v) for k, v in request.query_params.multi_items() if k not in LIST_CONTROL_PARAMS]
     page = await _service(request).list_leads(principal, params, sort, q, limit, cursor, count)
     # Rows are read in the schema's columns and types already: straight to JSON, no models.
-    body = {
-        "data": page.rows,
-        "next_cursor": page.next_cursor,
-        "total": page.total,
-        "total_is_estimate": page.total_is_estimate,
-    }
+    body: dict[str, Any] = {"data": page.rows, "next_cursor": page.next_cursor}
+    if count is not None:  # absent otherwise: the body is what it was before counts existed
+        body["total"], body["total_is_estimate"] = page.total, page.total_is_estimate
     return Response(to_json(body), media_type="application/json")
 
 
