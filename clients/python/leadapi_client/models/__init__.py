@@ -87,6 +87,7 @@ from .lead_speed import LeadSpeed
 from .lead_update import LeadUpdate
 from .lead_update_attributes_type_0 import LeadUpdateAttributesType0
 from .lead_update_external_ids_type_0 import LeadUpdateExternalIdsType0
+from .list_leads_count_type_0 import ListLeadsCountType0
 from .list_sla_breaches_status_type_0 import ListSlaBreachesStatusType0
 from .list_source_submissions_status_type_0 import ListSourceSubmissionsStatusType0
 from .list_webhook_deliveries_status_type_0 import ListWebhookDeliveriesStatusType0
@@ -304,6 +305,7 @@ __all__ = (
     "LeadUpdate",
     "LeadUpdateAttributesType0",
     "LeadUpdateExternalIdsType0",
+    "ListLeadsCountType0",
     "ListSlaBreachesStatusType0",
     "ListSourceSubmissionsStatusType0",
     "ListWebhookDeliveriesStatusType0",
