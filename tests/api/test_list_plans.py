@@ -145,7 +145,6 @@ FAST: list[dict[str, str]] = [
     {"sort": "-score", "stage": "mql"},
     {"sort": "-score", "owner_id": "ow_seed3"},
     {"sort": "-score", "owner_id": "ow_seed3", "stage[in]": "new,mql,sql"},
-    {"sort": "id"},
 ]
 
 
