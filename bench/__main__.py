@@ -26,6 +26,7 @@ import asyncpg
 import httpx
 
 from bench.engines import routing_per_second, scoring_per_second
+from bench.reads import READS_WORKSPACE, deep_cursor, ensure_seeded, search_terms
 from bench.reports import TARGET_SECONDS, Timing, measure
 
 HERE = Path(__file__).resolve().parent
@@ -44,6 +45,11 @@ ROUTING_TARGET = 0.2  # routing may add at most 20% to a capture (issue 4)
 SEED_LEADS = 50_000
 ASYNC_DSN = DSN.replace("postgresql://", "postgresql+asyncpg://", 1)
 REPORT_LEADS = 1_000_000
+READ_LEADS = 1_000_000
+READ_TARGET = 0.5  # the first page and a rep's queue against the read baseline (issue 26)
+DEEP_TARGET = 0.9  # a page half-way down the cursor chain against the first page
+SEARCH_P50_MS, SEARCH_P99_MS = 50.0, 200.0
+REP_QUEUE = "/v1/leads?owner_id=ow_seed3&stage%5Bin%5D=new,mql,sql&sort=-score"
 
 
 class Run(NamedTuple):
@@ -290,6 +296,16 @@ def main() -> int:
     )
     parser.add_argument("--reports-only", action="store_true", help="measure the reports alone")
     parser.add_argument(
+        "--reads-only",
+        action="store_true",
+        help="measure GET /v1/leads alone, on a database kept between runs (BENCH_DATABASE, default "
+        "leadapi_bench_reads; the leads are seeded once)",
+    )
+    parser.add_argument("--read-leads", type=int, default=READ_LEADS, help="leads in the reads workspace")
+    parser.add_argument(
+        "--search-connections", type=int, default=2, help="wrk connections for the search latency run"
+    )
+    parser.add_argument(
         "--routing-only",
         action="store_true",
         help="measure the baseline and a capture with and without routing alone (issue 4's ratio)",
@@ -299,6 +315,8 @@ def main() -> int:
     import asyncio
 
     (HERE / "results").mkdir(exist_ok=True)
+    if args.reads_only:
+        return _reads_only(args)
     asyncio.run(_fresh_database())
     if args.reports_only:
         run([str(VENV_BIN / "leadapi"), "migrate"], env={**os.environ, "LEADAPI_DATABASE_URL": ASYNC_DSN})
@@ -417,7 +435,8 @@ def main() -> int:
     decisions = routing_per_second()
     print(f"routing engine, 200 owners and 50 rules: {decisions:,.0f} decisions/s on one core")
     report_timings = _report_timings(args)
-    if any(r.errors for r in results):
+    read_results = _read_scenarios(args, env, wrk, DSN)
+    if any(r.errors for r in results + read_results):
         print("WARNING: some requests failed; figures with errors are not comparable", file=sys.stderr)
     (HERE / "results" / "latest.json").write_text(
         json.dumps(
@@ -427,11 +446,136 @@ def main() -> int:
                 "scorings_per_second": scorings,
                 "routing_decisions_per_second": decisions,
                 "reports": [asdict(t) for t in report_timings],
+                "reads": [asdict(r) for r in read_results],
             },
             indent=2,
         )
     )
     return 0
+
+
+def _reads_only(args: argparse.Namespace) -> int:
+    import asyncio
+
+    database = os.environ.get("BENCH_DATABASE", "leadapi_bench_reads")
+    dsn = ADMIN_DSN.rsplit("/", 1)[0] + f"/{database}"
+    asyncio.run(_database_kept(database))
+    env = {
+        **os.environ,
+        "LEADAPI_DATABASE_URL": dsn.replace("postgresql://", "postgresql+asyncpg://", 1),
+        "LEADAPI_BOOTSTRAP": "false",
+        "LEADAPI_LOG_LEVEL": "warning",
+        "LEADAPI_WORKERS": str(args.workers),
+        "BENCH_DSN": dsn,
+    }
+    run([str(VENV_BIN / "leadapi"), "migrate"], env=env)
+    results = _read_scenarios(args, env, ensure_wrk(), dsn)
+    (HERE / "results" / "reads.json").write_text(
+        json.dumps({"args": vars(args), "reads": [asdict(r) for r in results]}, indent=2)
+    )
+    return 0
+
+
+async def _database_kept(database: str) -> None:
+    admin = await asyncpg.connect(ADMIN_DSN)
+    try:
+        if not await admin.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", database):
+            await admin.execute(f'CREATE DATABASE "{database}"')
+    finally:
+        await admin.close()
+
+
+def _read_scenarios(args: argparse.Namespace, env: dict[str, str], wrk: str, dsn: str) -> list[Result]:
+    """Issue 26: GET /v1/leads over `--read-leads` leads against the bare read baseline, in turns,
+    several rounds, medians reported."""
+    import asyncio
+
+    started = time.monotonic()
+    if asyncio.run(ensure_seeded(dsn, args.read_leads)):
+        print(f"reads: seeded {args.read_leads:,} leads in {time.monotonic() - started:.0f} s", flush=True)
+    leadapi = str(VENV_BIN / "leadapi")
+    key = run(
+        [leadapi, "keys", "create", "--scopes", "read", "--workspace", READS_WORKSPACE, "--quiet"], env=env
+    ).strip()
+    deep = asyncio.run(deep_cursor(dsn, args.read_leads))
+    terms = asyncio.run(search_terms(dsn))
+    search_paths = "|".join(f"/v1/leads?q={term}" for term in terms)
+    base = "http://127.0.0.1:8092"
+    # (name, url, key, paths, connections)
+    scenarios = [
+        (
+            "baseline GET (FastAPI + 1 indexed SELECT LIMIT 50)",
+            "http://127.0.0.1:8091",
+            "",
+            "/v1/leads",
+            None,
+        ),
+        ("leadapi GET /v1/leads, first page", base, key, "/v1/leads", None),
+        ("leadapi GET /v1/leads, a rep's queue", base, key, REP_QUEUE, None),
+        ("leadapi GET /v1/leads, a page half-way down", base, key, f"/v1/leads?cursor={deep}", None),
+        ("leadapi GET /v1/leads?q=, search", base, key, search_paths, args.search_connections),
+    ]
+    uvicorn_opts = ["--workers", str(args.workers), "--log-level", "warning", "--no-access-log"]
+    baseline_cmd = [str(VENV_BIN / "uvicorn"), "bench.baseline_app:app", "--port", "8091", *uvicorn_opts]
+    runs: dict[str, list[Run]] = {name: [] for name, *_ in scenarios}
+    with (
+        serving(baseline_cmd, {**env, "PYTHONPATH": str(ROOT)}, 8091) as baseline_session,
+        serving([leadapi, "serve"], {**env, "LEADAPI_PORT": "8092"}, 8092) as leadapi_session,
+    ):
+        for round_number in range(1, args.rounds + 1):
+            for name, url, scenario_key, paths, connections in scenarios:
+                session = baseline_session if url.endswith(":8091") else leadapi_session
+                scenario_args = argparse.Namespace(
+                    **{**vars(args), "connections": connections or args.connections}
+                )
+                os.environ["BENCH_PATHS"] = paths
+                try:
+                    measured = drive(wrk, url, scenario_key, "get_reads.lua", scenario_args, session)
+                finally:
+                    del os.environ["BENCH_PATHS"]
+                runs[name].append(measured)
+                print(
+                    f"round {round_number}: {name}: {measured.requests_per_second:.0f} req/s, "
+                    f"p50 {measured.p50_ms:.1f} ms, CPU per request {measured.server_cpu_ms:.2f} ms server "
+                    f"+ {measured.database_cpu_ms:.2f} ms PostgreSQL",
+                    flush=True,
+                )
+    results = [
+        Result(
+            name,
+            *_median_run(runs[name]),
+            server_cpu_ms=_median([r.server_cpu_ms for r in runs[name]]),
+            database_cpu_ms=_median([r.database_cpu_ms for r in runs[name]]),
+        )
+        for name, *_ in scenarios
+    ]
+    baseline = results[0].requests_per_second
+    for result in results:
+        result.ratio = result.requests_per_second / baseline if baseline else None
+    print(f"\n{'read scenario':<52} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'ratio':>7}")
+    for r in results:
+        print(
+            f"{r.name:<52} {r.requests_per_second:>9.0f} {r.p50_ms:>8.1f} {r.p99_ms:>8.1f} {r.errors:>7} "
+            f"{(r.ratio or 0):>7.2f}"
+        )
+    first, queue, deep_page, search = results[1:]
+    for result in (first, queue):
+        ratio = result.ratio or 0
+        verdict = "met" if ratio >= READ_TARGET else "NOT met"
+        print(f"target: {result.name} >= {READ_TARGET:.0%} of the baseline's req/s: {verdict} ({ratio:.0%})")
+    deep_ratio = deep_page.requests_per_second / first.requests_per_second if first.requests_per_second else 0
+    verdict = "met" if deep_ratio >= DEEP_TARGET else "NOT met"
+    print(
+        f"target: a page half-way down as fast as the first (>= {DEEP_TARGET:.0%}): "
+        f"{verdict} ({deep_ratio:.0%})"
+    )
+    fast = search.p50_ms < SEARCH_P50_MS and search.p99_ms < SEARCH_P99_MS
+    print(
+        f"target: search p50 < {SEARCH_P50_MS:.0f} ms and p99 < {SEARCH_P99_MS:.0f} ms "
+        f"({args.search_connections} connections): {'met' if fast else 'NOT met'} "
+        f"(p50 {search.p50_ms:.1f} ms, p99 {search.p99_ms:.1f} ms)"
+    )
+    return results
 
 
 def _report_timings(args: argparse.Namespace) -> list[Timing]:

@@ -9,7 +9,8 @@ from sqlalchemy.engine import Connection
 
 from leadapi.config import Settings
 from leadapi.db import create_engine
-from leadapi.schema import metadata
+from leadapi.leads.fts import ensure_sqlite_fts
+from leadapi.schema import include_name, metadata
 
 config = context.config
 
@@ -25,6 +26,7 @@ def _configure(connection: Connection) -> None:
         target_metadata=metadata,
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite alters tables by copying them
         compare_type=True,
+        include_name=include_name,
     )
 
 
@@ -32,6 +34,9 @@ def _run_sync(connection: Connection) -> None:
     _configure(connection)
     with context.begin_transaction():
         context.run_migrations()
+        if connection.dialect.name == "sqlite":
+            # A revision after 0017 that rebuilt `leads` dropped the FTS triggers (leads/fts.py).
+            ensure_sqlite_fts(connection)
 
 
 async def _run_async() -> None:

@@ -131,6 +131,9 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
+        # Database.read_statements: each statement its own read, no write lock taken.
+        if conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
+            return
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
@@ -217,6 +220,15 @@ class Database:
         """A connection for reads (a transaction too, so reads see one snapshot). Inside a shared
         transaction, a savepoint of it, so the request reads its own writes."""
         async with self.transaction() as conn:
+            yield conn
+
+    @asynccontextmanager
+    async def read_statements(self) -> AsyncIterator[AsyncConnection]:
+        """A connection whose statements each run on their own (autocommit): no BEGIN and COMMIT
+        round trips on PostgreSQL, no write lock on SQLite. For reads that need no common snapshot,
+        such as one page of a keyset list (the cursor, not a snapshot, keeps pages consistent)."""
+        async with self.engine.connect() as conn:
+            await conn.execution_options(isolation_level="AUTOCOMMIT")
             yield conn
 
     async def dispose(self) -> None:

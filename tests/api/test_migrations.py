@@ -16,12 +16,14 @@ from sqlalchemy.engine import Connection
 
 from leadapi.cli import alembic_config
 from leadapi.db import create_engine
-from leadapi.schema import metadata
+from leadapi.schema import include_name, metadata
 from tests.conftest import PG_TEST_DB, fresh_pg_database, require_postgres
 
 
 def _diff(connection: Connection) -> list[Any]:
-    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    context = MigrationContext.configure(
+        connection, opts={"compare_type": True, "include_name": include_name}
+    )
     return list(compare_metadata(context, metadata))
 
 

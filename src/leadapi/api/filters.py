@@ -11,6 +11,7 @@ Choices users can rely on:
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Container, Iterable, Mapping
@@ -23,6 +24,7 @@ from sqlalchemy import (
     String,
     Table,
     and_,
+    any_,
     case,
     cast,
     exists,
@@ -32,6 +34,8 @@ from sqlalchemy import (
     or_,
     select,
 )
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import array as pg_array
 
 from leadapi.api.times import parse_time
 from leadapi.errors import ProblemError
@@ -215,6 +219,10 @@ def filter_clause(
         return _attribute_clause(column, f, dialect)
     if f.op == "exists":
         return column.is_not(None) if f.value else column.is_(None)
+    if f.op == "in" and dialect == "postgresql":
+        # `= ANY (ARRAY[...])`: the same rows as IN, in SQL fixed at compile time (IN expands
+        # when executed), so the list's compiled statement is reused (leads/reads.py).
+        return cast_bool(column == any_(pg_array(f.value)))
     return _compare(column, f.op, f.value)
 
 
@@ -255,10 +263,41 @@ def _attribute_clause(column: Any, f: Filter, dialect: str) -> ColumnElement[boo
     if f.op in ("gt", "gte", "lt", "lte"):
         return _compare(number, f.op, f.value)
     if f.op == "in":
-        return text_form.in_([_json_text_form(v) for v in f.value])
+        listed = cast_bool(text_form.in_([_json_text_form(v) for v in f.value]))
+        return _with_containment(listed, column, key, f.value, dialect)
     if f.op in ("contains", "starts_with"):
         return _compare(text_form, f.op, f.value)
-    return _compare(text_form, f.op, _json_text_form(f.value))
+    exact = _compare(text_form, f.op, _json_text_form(f.value))
+    return _with_containment(exact, column, key, [f.value], dialect) if f.op == "eq" else exact
+
+
+_JSON_NUMBER = re.compile(r"^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$")
+
+
+def _with_containment(
+    exact: ColumnElement[bool], column: Any, key: str, values: list[str], dialect: str
+) -> ColumnElement[bool]:
+    """On PostgreSQL, `exact` and `attributes @> {key: value}` for each JSON form the value can
+    take (string, number, boolean): the same rows, found through the GIN index on attributes."""
+    if dialect != "postgresql":
+        return exact
+    documents: list[dict[str, Any]] = []
+    for value in values:
+        if value.startswith(("{", "[")):
+            return exact  # an object's or array's text: no containment spells it, scan instead
+        # Every form whose text `exact` accepts: the string as given and as compared, a boolean,
+        # a number (only where the float spells the same number: else the index could miss it).
+        text = _json_text_form(value)
+        documents += [{key: value}, {key: text}]
+        if text in ("true", "false"):
+            documents.append({key: text == "true"})
+        elif _JSON_NUMBER.match(value):
+            parsed = json.loads(value)
+            if isinstance(parsed, float) and repr(parsed) != value:
+                return exact
+            documents.append({key: parsed})
+    contained = or_(*(column.op("@>")(literal(document, JSONB)) for document in documents))
+    return and_(contained, exact)
 
 
 def _json_text_form(value: str) -> str:

@@ -23,7 +23,7 @@ from leadapi.errors import ProblemError
 CursorKind = Literal["string", "int", "number", "bool", "datetime", "id"]
 
 
-def _bad_cursor() -> ProblemError:
+def bad_cursor() -> ProblemError:
     return ProblemError(
         400,
         "The cursor is not one this API gave out for this query; start again without it.",
@@ -45,9 +45,9 @@ def decode_cursor(cursor: str, kinds: Sequence[str]) -> list[Any]:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         values = json.loads(raw)
     except (binascii.Error, ValueError, UnicodeDecodeError, RecursionError) as exc:
-        raise _bad_cursor() from exc
+        raise bad_cursor() from exc
     if not isinstance(values, list) or len(values) != len(kinds):
-        raise _bad_cursor()
+        raise bad_cursor()
     return [_decode_value(value, kind) for value, kind in zip(values, kinds, strict=True)]
 
 
@@ -56,11 +56,11 @@ def _decode_value(value: Any, kind: str) -> Any:
         return None
     if kind == "datetime":
         if not (isinstance(value, dict) and isinstance(value.get("t"), str)):
-            raise _bad_cursor()
+            raise bad_cursor()
         try:
             return parse_time(value["t"])
         except ValueError as exc:  # not a time, or one no database can compare (see api/times.py)
-            raise _bad_cursor() from exc
+            raise bad_cursor() from exc
     expected: tuple[type, ...] = {
         "int": (int,),
         "number": (int, float),
@@ -69,15 +69,15 @@ def _decode_value(value: Any, kind: str) -> Any:
         "id": (str,),
     }.get(kind, (str, int, float, bool))
     if not isinstance(value, expected) or (kind in ("int", "number") and isinstance(value, bool)):
-        raise _bad_cursor()
+        raise bad_cursor()
     if isinstance(value, float) and not math.isfinite(value):
-        raise _bad_cursor()
+        raise bad_cursor()
     # A tampered cursor must fail here, not in the database: no NUL or lone surrogate (a JSON
     # escape such as \ud800 decodes to one) in text, ints fit 32 bits.
     if (isinstance(value, str) and not storable_text(value)) or (
         isinstance(value, int) and not isinstance(value, bool) and not -(2**31) <= value < 2**31
     ):
-        raise _bad_cursor()
+        raise bad_cursor()
     return value
 
 

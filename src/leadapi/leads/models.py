@@ -30,17 +30,29 @@ class Lead(Base):
         Index("ix_leads_workspace_id_phone", "workspace_id", "phone"),
         Index("ix_leads_workspace_id_created_at_id", "workspace_id", "created_at", "id"),
         Index("ix_leads_workspace_id_domain", "workspace_id", "domain"),
-        Index("ix_leads_workspace_id_score", "workspace_id", "score"),
-        # An owner's leads (open_leads, reassignment) and who owns an account's leads. Partial:
-        # a full (workspace_id, ...) index is one more way for the planner to walk a whole
-        # workspace when a new workspace has no statistics yet (the dedupe query did, 7 s at 3k).
+        # The list's sorts (GET /v1/leads), each ending in id, the keyset's tie-breaker, so a page
+        # is one range read of the index in either direction. A nullable key keeps its NULLs in a
+        # segment of their own (leads/reads.py), read through the same index.
+        Index("ix_leads_workspace_id_score_id", "workspace_id", "score", "id"),
+        Index("ix_leads_workspace_id_updated_at_id", "workspace_id", "updated_at", "id"),
+        Index("ix_leads_workspace_id_stage_entered_at_id", "workspace_id", "stage_entered_at", "id"),
+        # "My open MQLs by score" without an owner: a stage's leads by score.
+        Index("ix_leads_workspace_id_stage_score_id", "workspace_id", "stage", "score", "id"),
+        # A rep's queue (owner_id=..&stage[in]=..&sort=-score), an owner's leads (open_leads,
+        # reassignment) and who owns an account's leads. Partial: a full (workspace_id, ...) index
+        # is one more way for the planner to walk a whole workspace when a new workspace has no
+        # statistics yet (the dedupe query did, 7 s at 3k).
         Index(
-            "ix_leads_workspace_id_owner_id",
+            "ix_leads_workspace_id_owner_id_score_id",
             "workspace_id",
             "owner_id",
+            "score",
+            "id",
             postgresql_where=text("owner_id IS NOT NULL"),
             sqlite_where=text("owner_id IS NOT NULL"),
         ),
+        # PostgreSQL alone also has GIN indexes on tags, attributes and the search text, and
+        # SQLite an FTS5 table: migration 0017 makes them; schema.UNMODELLED names them.
         # Speed to lead (reports): the touched leads by creation, with their first touch, read
         # from the index alone. Partial: an untouched lead has no entry.
         Index(

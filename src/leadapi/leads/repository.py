@@ -7,11 +7,9 @@ from functools import lru_cache
 from typing import Any, cast
 
 from sqlalchemy import (
-    ColumnElement,
     CompoundSelect,
     Select,
     Table,
-    and_,
     bindparam,
     delete,
     func,
@@ -26,8 +24,8 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import BindParameter
 
-from leadapi.api.filters import FieldSpec, Filter, escape_like, filter_clause
-from leadapi.api.pagination import keyset_clause, order_by
+from leadapi.api.filters import FieldSpec
+from leadapi.api.pagination import keyset_clause
 
 # Only for the one-statement capture below, which must write the lead and its event together.
 from leadapi.events.models import Event
@@ -77,7 +75,6 @@ LEAD_FIELDS: dict[str, FieldSpec] = {
     "attributes": FieldSpec("attributes", "attributes", sortable=False),
 }
 
-SEARCH_COLUMNS = ("email", "first_name", "last_name", "company")
 # Enough to hold the email match, each external id match and a few phone matches.
 MAX_MATCHES = 25
 # The advisory lock that makes the phone key exact under concurrency (two-key form: this class,
@@ -290,30 +287,6 @@ class LeadRepository:
         stmt = stmt.order_by(leads.c.created_at, leads.c.id).limit(limit)
         if self.lock:
             stmt = stmt.with_for_update()
-        return [dict(row) for row in (await self.conn.execute(stmt)).mappings()]
-
-    async def page(
-        self,
-        filters: Sequence[Filter],
-        sort: Sequence[tuple[str, bool]],
-        query: str | None,
-        limit: int,
-        after: Sequence[Any] | None,
-    ) -> list[dict[str, Any]]:
-        stmt = self._base()
-        clauses = [filter_clause(leads, f, LEAD_FIELDS, self.conn.dialect.name) for f in filters]
-        if query:
-            pattern = f"%{escape_like(query)}%"
-            clauses.append(or_(*(leads.c[name].ilike(pattern, escape="\\") for name in SEARCH_COLUMNS)))
-        keys: list[tuple[ColumnElement[Any], bool]] = [
-            (leads.c[LEAD_FIELDS[name].column], desc) for name, desc in sort
-        ]
-        keys.append((leads.c.id, sort[-1][1] if sort else False))
-        if after is not None:
-            clauses.append(keyset_clause(keys, after))
-        if clauses:
-            stmt = stmt.where(and_(*clauses))
-        stmt = stmt.order_by(*order_by(keys)).limit(limit)
         return [dict(row) for row in (await self.conn.execute(stmt)).mappings()]
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.responses import JSONResponse
@@ -28,7 +28,7 @@ from leadapi.leads.service import LeadService, etag, parse_if_match
 
 router = APIRouter(prefix="/v1/leads", tags=["leads"], responses=PROBLEM_RESPONSES)
 
-LIST_CONTROL_PARAMS = frozenset({"limit", "cursor", "sort", "q"})
+LIST_CONTROL_PARAMS = frozenset({"limit", "cursor", "sort", "q", "count"})
 Limit = Annotated[int, Query(ge=1, le=200, description="Page size.")]
 Cursor = Annotated[str | None, Query(max_length=2000, description="`next_cursor` of the previous page.")]
 
@@ -98,17 +98,39 @@ async def list_leads(
     limit: Limit = 50,
     cursor: Cursor = None,
     sort: Annotated[
-        str | None, Query(max_length=200, description="e.g. `-created_at` or `company,-score`.")
+        str | None,
+        Query(
+            max_length=200,
+            description="e.g. `-created_at` (the default) or `company,-score`. "
+            "With `q` and no sort, best matches first.",
+        ),
     ] = None,
     q: Annotated[
-        str | None, Query(max_length=200, description="Text search in email, names, company.")
+        str | None,
+        Query(
+            max_length=200,
+            description="Text search in email, names, company and domain (prefixes; typos "
+            "tolerated on PostgreSQL).",
+        ),
     ] = None,
-) -> LeadList:
+    count: Annotated[
+        Literal["estimate", "exact"] | None,
+        Query(
+            description="Also return `total`: `estimate` is the planner's (reads no rows), "
+            "`exact` counts every matching lead."
+        ),
+    ] = None,
+) -> Response:
     """Filters: `field[op]=value` with eq, ne, gt, gte, lt, lte, in (comma-separated), contains,
-    starts_with, exists; on lead fields, `tags`, and `attributes.<name>`. A bare `field=value` means eq."""
+    starts_with, exists; on lead fields, `tags`, and `attributes.<name>`. A bare `field=value` means eq.
+    The README lists the filter and sort combinations an index serves."""
     params = [(k, v) for k, v in request.query_params.multi_items() if k not in LIST_CONTROL_PARAMS]
-    rows, next_cursor = await _service(request).search(principal, params, sort, q, limit, cursor)
-    return LeadList(data=[Lead.model_validate(row) for row in rows], next_cursor=next_cursor)
+    page = await _service(request).list_leads(principal, params, sort, q, limit, cursor, count)
+    # Rows are read in the schema's columns and types already: straight to JSON, no models.
+    body: dict[str, Any] = {"data": page.rows, "next_cursor": page.next_cursor}
+    if count is not None:  # absent otherwise: the body is what it was before counts existed
+        body["total"], body["total_is_estimate"] = page.total, page.total_is_estimate
+    return Response(to_json(body), media_type="application/json")
 
 
 @router.get("/{lead_id}", operation_id="get_lead", response_model=Lead, summary="Get a lead")

@@ -187,6 +187,13 @@ class LeadCaptured(Lead):
 class LeadList(BaseModel):
     data: list[Lead]
     next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last page.")
+    total: int | None = Field(
+        None, description="With `count`: how many leads the list holds over all its pages; else absent."
+    )
+    total_is_estimate: bool | None = Field(
+        None,
+        description="With `count`: true when `total` is the planner's estimate, not a count; else absent.",
+    )
 
 
 class LeadBatchIn(RequestModel):

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 
 from leadapi.api.filters import Filter, parse_filters, parse_sort
-from leadapi.api.pagination import decode_cursor, encode_cursor
+from leadapi.api.pagination import bad_cursor, decode_cursor, encode_cursor
 from leadapi.db import Database
 from leadapi.errors import ProblemError, attempt_item, not_found, validation_problem
 from leadapi.events.repository import EventRepository, NewEvent
@@ -23,6 +23,7 @@ from leadapi.ids import new_id
 from leadapi.leads import normalize
 from leadapi.leads.fast import FastCapture, FastCreate
 from leadapi.leads.fields import SCALAR_FIELDS
+from leadapi.leads.reads import RANKED_CURSOR_KINDS, LeadReads, ListSpec
 from leadapi.leads.repository import LEAD_FIELDS, LeadRepository
 from leadapi.leads.schemas import Lead, LeadCreate, LeadFields, LeadUpdate
 from leadapi.metrics import Metrics
@@ -40,6 +41,14 @@ log = logging.getLogger("leadapi.leads")
 
 LEAD_COLUMNS = tuple(Lead.model_fields)
 CAPTURE_ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class LeadPage:
+    rows: list[dict[str, Any]]
+    next_cursor: str | None
+    total: int | None = None
+    total_is_estimate: bool | None = None
 
 
 class MatchVanishedError(Exception):
@@ -499,8 +508,10 @@ class LeadService:
         limit: int,
         after: Sequence[Any] | None,
     ) -> list[dict[str, Any]]:
-        async with self.db.read() as conn:
-            return await LeadRepository(conn, principal.workspace_id).page(filters, sort, query, limit, after)
+        """Up to `limit` leads in the order of `sort` after the cursor values `after`."""
+        spec = ListSpec(filters, sort, query, ranked=False)
+        async with self.db.read_statements() as conn:
+            return await LeadReads(conn, principal.workspace_id, LEAD_FIELDS).page(spec, limit, after)
 
     async def search(
         self,
@@ -513,16 +524,54 @@ class LeadService:
     ) -> tuple[list[dict[str, Any]], str | None]:
         """A page of leads from filters as `GET /v1/leads` takes them (`field[op]=value` pairs)
         and a sort spec (`company,-score`), and the cursor of the next page (None on the last)."""
+        page = await self.list_leads(principal, filter_params, sort, query, limit, cursor)
+        return page.rows, page.next_cursor
+
+    async def list_leads(
+        self,
+        principal: Principal,
+        filter_params: Sequence[tuple[str, str]],
+        sort: str | None,
+        query: str | None,
+        limit: int,
+        cursor: str | None,
+        count: str | None = None,
+    ) -> LeadPage:
+        """`search`, and with `count` ("estimate" or "exact") how many leads every page holds."""
         filters = parse_filters(filter_params, LEAD_FIELDS, ignore=())
         order = parse_sort(sort, LEAD_FIELDS)
-        kinds: list[Any] = [LEAD_FIELDS[name].kind for name, _ in order] + ["id"]
+        ranked = bool(query) and sort is None and self.db.is_postgres
+        kinds: list[Any] = (
+            RANKED_CURSOR_KINDS if ranked else [LEAD_FIELDS[name].kind for name, _ in order] + ["id"]
+        )
         after = decode_cursor(cursor, kinds) if cursor else None
-        rows = await self.list_page(principal, filters, order, query, limit + 1, after)
-        if len(rows) <= limit:
-            return rows, None
-        last = rows[limit - 1]
-        next_cursor = encode_cursor([last[LEAD_FIELDS[name].column] for name, _ in order] + [last["id"]])
-        return rows[:limit], next_cursor
+        if ranked and after is not None and after[0] not in ("=", "~"):
+            raise bad_cursor()
+        spec = ListSpec(filters, order, query, ranked=ranked)
+        async with self.db.read_statements() as conn:
+            reads = LeadReads(conn, principal.workspace_id, LEAD_FIELDS)
+            rows = await reads.page(spec, limit + 1, after)
+            total: int | None = None
+            estimate: bool | None = None
+            if count is not None:
+                if after is None and len(rows) <= limit:
+                    total, estimate = len(rows), False  # the only page: counted already
+                else:
+                    total, estimate = await reads.count(spec, exact=count == "exact")
+        next_cursor = None
+        if len(rows) > limit:
+            last = rows[limit - 1]
+            if ranked:
+                next_cursor = encode_cursor([last["_mode"], last["_rank"], last["id"]])
+            else:
+                next_cursor = encode_cursor(
+                    [last[LEAD_FIELDS[name].column] for name, _ in order] + [last["id"]]
+                )
+            rows = rows[:limit]
+        if ranked:
+            for row in rows:
+                del row["_mode"], row["_rank"]
+        return LeadPage(rows, next_cursor, total, estimate)
 
     async def timeline(
         self, principal: Principal, lead_id: str, limit: int, before: tuple[datetime, str] | None

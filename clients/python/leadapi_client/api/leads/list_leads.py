@@ -6,6 +6,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.lead_list import LeadList
+from ...models.list_leads_count_type_0 import ListLeadsCountType0
 from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
@@ -16,6 +17,7 @@ def _get_kwargs(
     cursor: None | str | Unset = UNSET,
     sort: None | str | Unset = UNSET,
     q: None | str | Unset = UNSET,
+    count: ListLeadsCountType0 | None | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -42,6 +44,15 @@ def _get_kwargs(
     else:
         json_q = q
     params["q"] = json_q
+
+    json_count: None | str | Unset
+    if isinstance(count, Unset):
+        json_count = UNSET
+    elif isinstance(count, ListLeadsCountType0):
+        json_count = count.value
+    else:
+        json_count = count
+    params["count"] = json_count
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -132,17 +143,23 @@ def sync_detailed(
     cursor: None | str | Unset = UNSET,
     sort: None | str | Unset = UNSET,
     q: None | str | Unset = UNSET,
+    count: ListLeadsCountType0 | None | Unset = UNSET,
 ) -> Response[LeadList | Problem]:
     """List and filter leads
 
      Filters: `field[op]=value` with eq, ne, gt, gte, lt, lte, in (comma-separated), contains,
     starts_with, exists; on lead fields, `tags`, and `attributes.<name>`. A bare `field=value` means eq.
+    The README lists the filter and sort combinations an index serves.
 
     Args:
         limit (int | Unset): Page size. Default: 50.
         cursor (None | str | Unset): `next_cursor` of the previous page.
-        sort (None | str | Unset): e.g. `-created_at` or `company,-score`.
-        q (None | str | Unset): Text search in email, names, company.
+        sort (None | str | Unset): e.g. `-created_at` (the default) or `company,-score`. With `q`
+            and no sort, best matches first.
+        q (None | str | Unset): Text search in email, names, company and domain (prefixes; typos
+            tolerated on PostgreSQL).
+        count (ListLeadsCountType0 | None | Unset): Also return `total`: `estimate` is the
+            planner's (reads no rows), `exact` counts every matching lead.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -157,6 +174,7 @@ def sync_detailed(
         cursor=cursor,
         sort=sort,
         q=q,
+        count=count,
     )
 
     response = client.get_httpx_client().request(
@@ -173,17 +191,23 @@ def sync(
     cursor: None | str | Unset = UNSET,
     sort: None | str | Unset = UNSET,
     q: None | str | Unset = UNSET,
+    count: ListLeadsCountType0 | None | Unset = UNSET,
 ) -> LeadList | Problem | None:
     """List and filter leads
 
      Filters: `field[op]=value` with eq, ne, gt, gte, lt, lte, in (comma-separated), contains,
     starts_with, exists; on lead fields, `tags`, and `attributes.<name>`. A bare `field=value` means eq.
+    The README lists the filter and sort combinations an index serves.
 
     Args:
         limit (int | Unset): Page size. Default: 50.
         cursor (None | str | Unset): `next_cursor` of the previous page.
-        sort (None | str | Unset): e.g. `-created_at` or `company,-score`.
-        q (None | str | Unset): Text search in email, names, company.
+        sort (None | str | Unset): e.g. `-created_at` (the default) or `company,-score`. With `q`
+            and no sort, best matches first.
+        q (None | str | Unset): Text search in email, names, company and domain (prefixes; typos
+            tolerated on PostgreSQL).
+        count (ListLeadsCountType0 | None | Unset): Also return `total`: `estimate` is the
+            planner's (reads no rows), `exact` counts every matching lead.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -199,6 +223,7 @@ def sync(
         cursor=cursor,
         sort=sort,
         q=q,
+        count=count,
     ).parsed
 
 
@@ -209,17 +234,23 @@ async def asyncio_detailed(
     cursor: None | str | Unset = UNSET,
     sort: None | str | Unset = UNSET,
     q: None | str | Unset = UNSET,
+    count: ListLeadsCountType0 | None | Unset = UNSET,
 ) -> Response[LeadList | Problem]:
     """List and filter leads
 
      Filters: `field[op]=value` with eq, ne, gt, gte, lt, lte, in (comma-separated), contains,
     starts_with, exists; on lead fields, `tags`, and `attributes.<name>`. A bare `field=value` means eq.
+    The README lists the filter and sort combinations an index serves.
 
     Args:
         limit (int | Unset): Page size. Default: 50.
         cursor (None | str | Unset): `next_cursor` of the previous page.
-        sort (None | str | Unset): e.g. `-created_at` or `company,-score`.
-        q (None | str | Unset): Text search in email, names, company.
+        sort (None | str | Unset): e.g. `-created_at` (the default) or `company,-score`. With `q`
+            and no sort, best matches first.
+        q (None | str | Unset): Text search in email, names, company and domain (prefixes; typos
+            tolerated on PostgreSQL).
+        count (ListLeadsCountType0 | None | Unset): Also return `total`: `estimate` is the
+            planner's (reads no rows), `exact` counts every matching lead.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -234,6 +265,7 @@ async def asyncio_detailed(
         cursor=cursor,
         sort=sort,
         q=q,
+        count=count,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -248,17 +280,23 @@ async def asyncio(
     cursor: None | str | Unset = UNSET,
     sort: None | str | Unset = UNSET,
     q: None | str | Unset = UNSET,
+    count: ListLeadsCountType0 | None | Unset = UNSET,
 ) -> LeadList | Problem | None:
     """List and filter leads
 
      Filters: `field[op]=value` with eq, ne, gt, gte, lt, lte, in (comma-separated), contains,
     starts_with, exists; on lead fields, `tags`, and `attributes.<name>`. A bare `field=value` means eq.
+    The README lists the filter and sort combinations an index serves.
 
     Args:
         limit (int | Unset): Page size. Default: 50.
         cursor (None | str | Unset): `next_cursor` of the previous page.
-        sort (None | str | Unset): e.g. `-created_at` or `company,-score`.
-        q (None | str | Unset): Text search in email, names, company.
+        sort (None | str | Unset): e.g. `-created_at` (the default) or `company,-score`. With `q`
+            and no sort, best matches first.
+        q (None | str | Unset): Text search in email, names, company and domain (prefixes; typos
+            tolerated on PostgreSQL).
+        count (ListLeadsCountType0 | None | Unset): Also return `total`: `estimate` is the
+            planner's (reads no rows), `exact` counts every matching lead.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -275,5 +313,6 @@ async def asyncio(
             cursor=cursor,
             sort=sort,
             q=q,
+            count=count,
         )
     ).parsed
