@@ -12,12 +12,19 @@ from .api_key_created import ApiKeyCreated
 from .api_key_created_scopes_item import ApiKeyCreatedScopesItem
 from .api_key_list import ApiKeyList
 from .api_key_scopes_item import ApiKeyScopesItem
+from .api_key_update import ApiKeyUpdate
 from .assignment import Assignment
 from .assignment_by import AssignmentBy
 from .assignment_explanation import AssignmentExplanation
 from .assignment_list import AssignmentList
 from .assignment_sla_state_type_0 import AssignmentSlaStateType0
 from .assignment_speed import AssignmentSpeed
+from .audit_entry import AuditEntry
+from .audit_entry_action import AuditEntryAction
+from .audit_entry_after_type_0 import AuditEntryAfterType0
+from .audit_entry_before_type_0 import AuditEntryBeforeType0
+from .audit_entry_list import AuditEntryList
+from .audit_entry_resource import AuditEntryResource
 from .band_figures import BandFigures
 from .band_out import BandOut
 from .breach import Breach
@@ -30,6 +37,7 @@ from .changed_by_kind import ChangedByKind
 from .company_size import CompanySize
 from .create_scoring_model_document import CreateScoringModelDocument
 from .decision import Decision
+from .decision_reason_type_0 import DecisionReasonType0
 from .defaults import Defaults
 from .defaults_attributes import DefaultsAttributes
 from .delivery import Delivery
@@ -55,6 +63,7 @@ from .funnel_rates import FunnelRates
 from .funnel_report import FunnelReport
 from .funnel_report_filters import FunnelReportFilters
 from .funnel_stage import FunnelStage
+from .group_by import GroupBy
 from .healthz_response_healthz import HealthzResponseHealthz
 from .hook_reply import HookReply
 from .job import Job
@@ -87,6 +96,7 @@ from .lead_speed import LeadSpeed
 from .lead_update import LeadUpdate
 from .lead_update_attributes_type_0 import LeadUpdateAttributesType0
 from .lead_update_external_ids_type_0 import LeadUpdateExternalIdsType0
+from .list_audit_log_resource_type_0 import ListAuditLogResourceType0
 from .list_leads_count_type_0 import ListLeadsCountType0
 from .list_sla_breaches_status_type_0 import ListSlaBreachesStatusType0
 from .list_source_submissions_status_type_0 import ListSourceSubmissionsStatusType0
@@ -114,7 +124,7 @@ from .policy_create_when_type_0 import PolicyCreateWhenType0
 from .policy_list import PolicyList
 from .policy_on_breach import PolicyOnBreach
 from .policy_update import PolicyUpdate
-from .policy_update_on_breach_type_0 import PolicyUpdateOnBreachType0
+from .policy_update_on_breach import PolicyUpdateOnBreach
 from .policy_update_when_type_0 import PolicyUpdateWhenType0
 from .policy_when_type_0 import PolicyWhenType0
 from .pool import Pool
@@ -145,8 +155,8 @@ from .rule_hit_evidence import RuleHitEvidence
 from .rule_tried import RuleTried
 from .rule_tried_outcome import RuleTriedOutcome
 from .rule_update import RuleUpdate
-from .rule_update_strategy_type_0 import RuleUpdateStrategyType0
-from .rule_update_tie_breaker_type_0 import RuleUpdateTieBreakerType0
+from .rule_update_strategy import RuleUpdateStrategy
+from .rule_update_tie_breaker import RuleUpdateTieBreaker
 from .rule_update_when_type_0 import RuleUpdateWhenType0
 from .score_bucket import ScoreBucket
 from .score_change import ScoreChange
@@ -177,7 +187,7 @@ from .source_kind import SourceKind
 from .source_list import SourceList
 from .source_mapping import SourceMapping
 from .source_update import SourceUpdate
-from .source_update_mapping_type_0 import SourceUpdateMappingType0
+from .source_update_mapping import SourceUpdateMapping
 from .source_with_secret import SourceWithSecret
 from .source_with_secret_defaults import SourceWithSecretDefaults
 from .source_with_secret_kind import SourceWithSecretKind
@@ -230,12 +240,19 @@ __all__ = (
     "ApiKeyCreateScopesItem",
     "ApiKeyList",
     "ApiKeyScopesItem",
+    "ApiKeyUpdate",
     "Assignment",
     "AssignmentBy",
     "AssignmentExplanation",
     "AssignmentList",
     "AssignmentSlaStateType0",
     "AssignmentSpeed",
+    "AuditEntry",
+    "AuditEntryAction",
+    "AuditEntryAfterType0",
+    "AuditEntryBeforeType0",
+    "AuditEntryList",
+    "AuditEntryResource",
     "BandFigures",
     "BandOut",
     "Breach",
@@ -248,6 +265,7 @@ __all__ = (
     "CompanySize",
     "CreateScoringModelDocument",
     "Decision",
+    "DecisionReasonType0",
     "Defaults",
     "DefaultsAttributes",
     "Delivery",
@@ -273,6 +291,7 @@ __all__ = (
     "FunnelReport",
     "FunnelReportFilters",
     "FunnelStage",
+    "GroupBy",
     "HealthzResponseHealthz",
     "HookReply",
     "Job",
@@ -305,6 +324,7 @@ __all__ = (
     "LeadUpdate",
     "LeadUpdateAttributesType0",
     "LeadUpdateExternalIdsType0",
+    "ListAuditLogResourceType0",
     "ListLeadsCountType0",
     "ListSlaBreachesStatusType0",
     "ListSourceSubmissionsStatusType0",
@@ -332,7 +352,7 @@ __all__ = (
     "PolicyList",
     "PolicyOnBreach",
     "PolicyUpdate",
-    "PolicyUpdateOnBreachType0",
+    "PolicyUpdateOnBreach",
     "PolicyUpdateWhenType0",
     "PolicyWhenType0",
     "Pool",
@@ -363,8 +383,8 @@ __all__ = (
     "RuleTried",
     "RuleTriedOutcome",
     "RuleUpdate",
-    "RuleUpdateStrategyType0",
-    "RuleUpdateTieBreakerType0",
+    "RuleUpdateStrategy",
+    "RuleUpdateTieBreaker",
     "RuleUpdateWhenType0",
     "ScoreBucket",
     "ScoreChange",
@@ -397,7 +417,7 @@ __all__ = (
     "SourcesReport",
     "SourcesReportFilters",
     "SourceUpdate",
-    "SourceUpdateMappingType0",
+    "SourceUpdateMapping",
     "SourceWithSecret",
     "SourceWithSecretDefaults",
     "SourceWithSecretKind",
