@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import socket
@@ -14,6 +15,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+
+from tests.conftest import PG_TEST_DB, fresh_pg_database, require_postgres
 
 LEADAPI = [sys.executable, "-m", "leadapi.cli"]
 
@@ -36,6 +39,33 @@ def env(tmp_path: Path) -> dict[str, str]:
 
 def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([*LEADAPI, *args], env=env, capture_output=True, text=True, timeout=60, check=False)
+
+
+def served_database(kind: str, tmp: Path, name: str) -> str:
+    """A new, empty database for a served process: a SQLite file in `tmp`, or a PostgreSQL one."""
+    if kind == "sqlite":
+        return f"sqlite+aiosqlite:///{tmp / f'{name}.db'}"
+    require_postgres()
+    return asyncio.run(fresh_pg_database(f"{PG_TEST_DB}_{name}"))
+
+
+def serve_env(url: str, port: int, **settings: str) -> dict[str, str]:
+    """The environment of a `leadapi serve` on `url` and `port`: quiet, no bootstrap key, and
+    `settings` (LEADAPI_* names) on top."""
+    return {
+        **os.environ,
+        "LEADAPI_DATABASE_URL": url,
+        "LEADAPI_PORT": str(port),
+        "LEADAPI_LOG_LEVEL": "warning",
+        "LEADAPI_BOOTSTRAP": "false",
+        **settings,
+    }
+
+
+def migrated_with_admin_key(env: dict[str, str]) -> str:
+    """Migrates the environment's database and returns a new admin key for it."""
+    assert run(env, "migrate").returncode == 0
+    return run(env, "keys", "create", "--scopes", "admin", "--quiet").stdout.strip()
 
 
 def wait_until_serving(base: str, log: Path) -> None:

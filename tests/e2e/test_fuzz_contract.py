@@ -4,8 +4,6 @@ and every error is problem+json. Derandomised, so a failure reproduces."""
 
 from __future__ import annotations
 
-import asyncio
-import os
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,8 +13,14 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 
-from tests.conftest import PG_TEST_DB, fresh_pg_database, require_postgres
-from tests.e2e.test_cli import LEADAPI, free_port, run, wait_until_serving
+from tests.e2e.test_cli import (
+    LEADAPI,
+    free_port,
+    migrated_with_admin_key,
+    serve_env,
+    served_database,
+    wait_until_serving,
+)
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
@@ -24,21 +28,9 @@ def live(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[str, str]]:
     tmp = tmp_path_factory.mktemp("fuzz")
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp / 'fuzz.db'}"
-    else:
-        require_postgres()
-        url = asyncio.run(fresh_pg_database(f"{PG_TEST_DB}_fuzz"))
     port = free_port()
-    env = {
-        "LEADAPI_DATABASE_URL": url,
-        "LEADAPI_PORT": str(port),
-        "LEADAPI_LOG_LEVEL": "warning",
-        "LEADAPI_BOOTSTRAP": "false",
-    }
-    env = {**os.environ, **env}
-    assert run(env, "migrate").returncode == 0
-    key = run(env, "keys", "create", "--scopes", "admin", "--quiet").stdout.strip()
+    env = serve_env(served_database(request.param, tmp, "fuzz"), port)
+    key = migrated_with_admin_key(env)
     log = Path(tmp / "serve.log")
     with log.open("w") as out:
         process = subprocess.Popen([*LEADAPI, "serve"], env=env, stdout=out, stderr=subprocess.STDOUT)

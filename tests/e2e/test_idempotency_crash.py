@@ -5,7 +5,6 @@ the original response, and the effect happened once. On both databases, with rea
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import subprocess
 import sys
@@ -19,9 +18,14 @@ import asyncpg
 import httpx
 import pytest
 
-from tests.conftest import PG_TEST_DB, fresh_pg_database, require_postgres
 from tests.e2e.crash_before_response import DIE_HEADER
-from tests.e2e.test_cli import free_port, run, wait_until_serving
+from tests.e2e.test_cli import (
+    free_port,
+    migrated_with_admin_key,
+    serve_env,
+    served_database,
+    wait_until_serving,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVER = [sys.executable, "-m", "tests.e2e.crash_before_response"]
@@ -68,22 +72,13 @@ class Server:
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Server]:
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path / 'leadapi.db'}"
-    else:
-        require_postgres()
-        url = asyncio.run(fresh_pg_database(f"{PG_TEST_DB}_idempotency_crash"))
     port = free_port()
-    env = {
-        **os.environ,
-        "LEADAPI_DATABASE_URL": url,
-        "LEADAPI_PORT": str(port),
-        "LEADAPI_LOG_LEVEL": "warning",
-        "LEADAPI_BOOTSTRAP": "false",
-        "LEADAPI_BACKGROUND_IN_SERVE": "false",
-    }
-    assert run(env, "migrate").returncode == 0
-    key = run(env, "keys", "create", "--scopes", "admin", "--quiet").stdout.strip()
+    env = serve_env(
+        served_database(request.param, tmp_path, "idempotency_crash"),
+        port,
+        LEADAPI_BACKGROUND_IN_SERVE="false",
+    )
+    key = migrated_with_admin_key(env)
     server = Server(
         env, f"http://127.0.0.1:{port}", tmp_path / "serve.log", {"Authorization": f"Bearer {key}"}
     )

@@ -4,9 +4,7 @@ server's log is one JSON record per request with its id."""
 
 from __future__ import annotations
 
-import asyncio
 import json
-import os
 import socket
 import subprocess
 import time
@@ -15,8 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PG_TEST_DB, fresh_pg_database, require_postgres
-from tests.e2e.test_cli import LEADAPI, free_port, run, wait_until_serving
+from tests.e2e.test_cli import LEADAPI, free_port, run, serve_env, served_database, wait_until_serving
 
 HEADER_TIMEOUT = 1.0
 BODY_TIMEOUT = 1.0
@@ -31,23 +28,16 @@ def limited(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[int, str, Path]]:
     tmp = tmp_path_factory.mktemp("limits")
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp / 'limits.db'}"
-    else:
-        require_postgres()
-        url = asyncio.run(fresh_pg_database(f"{PG_TEST_DB}_limits"))
     port = free_port()
-    env = {
-        **os.environ,
-        "LEADAPI_DATABASE_URL": url,
-        "LEADAPI_PORT": str(port),
-        "LEADAPI_LOG_LEVEL": "info",
-        "LEADAPI_LOG_FORMAT": "json",
-        "LEADAPI_BOOTSTRAP": "false",
-        "LEADAPI_HEADER_TIMEOUT": str(HEADER_TIMEOUT),
-        "LEADAPI_BODY_TIMEOUT": str(BODY_TIMEOUT),
-        "LEADAPI_MAX_BODY_BYTES": str(MAX_BODY),
-    }
+    env = serve_env(
+        served_database(request.param, tmp, "limits"),
+        port,
+        LEADAPI_LOG_LEVEL="info",
+        LEADAPI_LOG_FORMAT="json",
+        LEADAPI_HEADER_TIMEOUT=str(HEADER_TIMEOUT),
+        LEADAPI_BODY_TIMEOUT=str(BODY_TIMEOUT),
+        LEADAPI_MAX_BODY_BYTES=str(MAX_BODY),
+    )
     assert run(env, "migrate").returncode == 0
     key = run(env, "keys", "create", "--scopes", "read,write", "--quiet").stdout.strip()
     log = tmp / "serve.log"
@@ -199,21 +189,13 @@ def rss_mib(pid: int) -> float:
 @pytest.fixture(params=["sqlite", "postgresql"])
 def roomy(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[int, str, int]]:
     """A server that takes bodies of up to 8 MiB: its port, a key and its process id."""
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path / 'roomy.db'}"
-    else:
-        require_postgres()
-        url = asyncio.run(fresh_pg_database(f"{PG_TEST_DB}_roomy"))
     port = free_port()
-    env = {
-        **os.environ,
-        "LEADAPI_DATABASE_URL": url,
-        "LEADAPI_PORT": str(port),
-        "LEADAPI_LOG_LEVEL": "warning",
-        "LEADAPI_BOOTSTRAP": "false",
-        "LEADAPI_MCP_ENABLED": "false",
-        "LEADAPI_MAX_BODY_BYTES": str(8 * 1024 * 1024),
-    }
+    env = serve_env(
+        served_database(request.param, tmp_path, "roomy"),
+        port,
+        LEADAPI_MCP_ENABLED="false",
+        LEADAPI_MAX_BODY_BYTES=str(8 * 1024 * 1024),
+    )
     assert run(env, "migrate").returncode == 0
     key = run(env, "keys", "create", "--scopes", "read,write", "--quiet").stdout.strip()
     log = tmp_path / "serve.log"
