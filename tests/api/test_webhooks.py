@@ -503,6 +503,28 @@ async def test_rounds_do_not_wait_for_slow_sends_and_each_subscription_has_its_s
     assert webhooks.in_flight == 0
 
 
+async def test_a_busy_endpoint_gets_its_next_share_as_soon_as_a_send_ends(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant, receiver: Receiver
+) -> None:
+    """The background loop runs rounds while they return True and only then waits its interval.
+    With an endpoint's whole share in flight, a round goes again once one of its sends is
+    recorded: an endpoint with more due than its share is not held to one share per interval."""
+    webhooks = services(app).webhooks
+    sub = await subscribe(client, tenant, f"{receiver.base}/busy", ["lead.created"])
+    total = 2 * DELIVERY_PER_SUBSCRIPTION + 5
+    for n in range(total):
+        await new_lead(client, tenant, f"busy{n}@acme.com")
+    await app.state.sequencer.drain()
+    try:
+        while await webhooks.run_once():
+            pass
+    finally:
+        await webhooks.settle()
+    statuses = [d["status"] for d in await deliveries(client, tenant, sub["id"])]
+    assert statuses == ["succeeded"] * total
+    assert len(receiver.at("/busy")) == total
+
+
 async def test_closing_lets_sends_under_way_finish_and_records_them(
     app: FastAPI, client: httpx.AsyncClient, tenant: Tenant, receiver: Receiver, clock: Clock
 ) -> None:

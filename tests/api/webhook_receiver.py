@@ -1,6 +1,6 @@
 """A real HTTP endpoint on loopback for webhook tests: it records every request and answers as
 each path says: `/ok` 200, `/redirect` 307 to /ok, `/gone` 410, `/fail` 500, `/slow` after the
-sender's timeout, `/flaky/<n>` 500 for its first n requests, then 200."""
+sender's timeout, `/busy` 200 after a fifth of a second (within it), `/flaky/<n>` 500 for its first n requests, then 200."""
 
 from __future__ import annotations
 
@@ -52,6 +52,8 @@ class Receiver:
             status = 500
         elif path == "/slow":
             await asyncio.sleep(3)  # the endpoint being slow, beyond the sender's 1 s timeout
+        elif path == "/busy":
+            await asyncio.sleep(0.2)  # a busy endpoint: slower than a round, within the timeout
         elif path.startswith("/flaky/"):
             status = 500 if self._seen[path] <= int(path.rsplit("/", 1)[1]) else 200
         await send(

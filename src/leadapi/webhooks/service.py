@@ -58,6 +58,8 @@ DELIVERY_SUBSCRIPTIONS = 50
 # Sends in flight per process (a slow endpoint holds a slot up to the timeout): a round claims
 # no more than the free slots, and no more for a subscription that has its share in flight.
 MAX_IN_FLIGHT = DELIVERY_PER_SUBSCRIPTION * DELIVERY_SUBSCRIPTIONS
+# How long a round with nothing to claim waits for a send under way to free its slot.
+SLOT_WAIT_SECONDS = 1.0
 ROTATED_SECRET_VALID = timedelta(hours=24)
 LEASE_MARGIN = timedelta(seconds=10)  # beyond the request timeout, before a lease expires
 
@@ -457,4 +459,14 @@ class WebhookService:
         """One background round: fan out, then deliver; True when there may be more to do."""
         moved = await self.fan_out_once()
         sent = await self.deliver_once(wait=False)
-        return moved > 0 or sent > 0
+        if moved > 0 or sent > 0:
+            return True
+        if not self._tasks:
+            return False
+        # Nothing could be claimed, but sends are under way: every subscription with deliveries
+        # due may have its share in flight. Go again as soon as one is recorded (its slot is free)
+        # rather than after the loop's interval, or a busy endpoint would get one share a round.
+        done, _ = await asyncio.wait(
+            set(self._tasks), timeout=SLOT_WAIT_SECONDS, return_when=asyncio.FIRST_COMPLETED
+        )
+        return bool(done)
