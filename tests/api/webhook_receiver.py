@@ -1,6 +1,7 @@
 """A real HTTP endpoint on loopback for webhook tests: it records every request and answers as
 each path says: `/ok` 200, `/redirect` 307 to /ok, `/gone` 410, `/fail` 500, `/slow` after the
-sender's timeout, `/busy` 200 after a fifth of a second (within it), `/flaky/<n>` 500 for its first n requests, then 200."""
+sender's timeout, `/busy` 200 after a fifth of a second (within it), `/flaky/<n>` 500 for its
+first n requests, then 200."""
 
 from __future__ import annotations
 
