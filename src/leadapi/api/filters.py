@@ -245,7 +245,9 @@ def _attribute_clause(column: Any, f: Filter, dialect: str) -> ColumnElement[boo
     key = f.attribute or ""
     if dialect == "postgresql":
         kind = func.jsonb_typeof(column.op("->")(key))
-        text_form: ColumnElement[Any] = column.op("->>")(key)
+        # ->> yields text; typed so, `contains`/`starts_with` are text operators (on the JSON type
+        # SQLAlchemy deprecates them).
+        text_form: ColumnElement[Any] = column.op("->>", return_type=String)(key)
         number: ColumnElement[Any] = case((kind == "number", cast(text_form, Float)))
     else:
         path = f"$.{key}"  # names are [A-Za-z0-9_], so no quoting is needed
