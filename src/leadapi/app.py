@@ -146,23 +146,27 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
     install_handlers(app)
     # Every REST route reads its query strictly (api/params.py); the inbound form hooks take
     # what form providers send.
-    app.include_router(leads_router, dependencies=STRICT_QUERY)
-    app.include_router(events_router, dependencies=STRICT_QUERY)
-    app.include_router(scoring_router, dependencies=STRICT_QUERY)
-    app.include_router(lead_scoring_router, dependencies=STRICT_QUERY)
-    app.include_router(jobs_router, dependencies=STRICT_QUERY)
-    app.include_router(owners_router, dependencies=STRICT_QUERY)
-    app.include_router(routing_router, dependencies=STRICT_QUERY)
-    app.include_router(lead_routing_router, dependencies=STRICT_QUERY)
-    app.include_router(stages_router, dependencies=STRICT_QUERY)
-    app.include_router(lead_stages_router, dependencies=STRICT_QUERY)
-    app.include_router(sla_router, dependencies=STRICT_QUERY)
-    app.include_router(webhooks_router, dependencies=STRICT_QUERY)
-    app.include_router(sources_router, dependencies=STRICT_QUERY)
+    strict = (
+        leads_router,
+        events_router,
+        scoring_router,
+        lead_scoring_router,
+        jobs_router,
+        owners_router,
+        routing_router,
+        lead_routing_router,
+        stages_router,
+        lead_stages_router,
+        sla_router,
+        webhooks_router,
+        sources_router,
+        reports_router,
+        api_keys_router,
+        audit_router,
+    )
+    for router in strict:
+        app.include_router(router, dependencies=STRICT_QUERY)
     app.include_router(hook_router)
-    app.include_router(reports_router, dependencies=STRICT_QUERY)
-    app.include_router(api_keys_router, dependencies=STRICT_QUERY)
-    app.include_router(audit_router, dependencies=STRICT_QUERY)
     _add_health(app, db)
     if mcp is not None:
         # A plain ASGI route: the MCP transport speaks JSON-RPC, not the REST contract, so it
@@ -196,7 +200,7 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
         default=settings.rate_limit,
         sources=settings.rate_limit_sources,
     )
-    # Outermost: times and counts every request, the ones the guards refuse included.
+    # Outside the guards: times and counts every request, the ones they refuse included.
     app.add_middleware(RequestMetrics, metrics=services.metrics)
     # Outside everything: the request id for every response and log record, and the 500s.
     app.add_middleware(RequestLog)
