@@ -4,19 +4,25 @@ only admin keys read it, and only their own workspace's; filters, pagination and
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
+from sqlalchemy.dialects.postgresql import dialect as pg_dialect
 
+from leadapi.audit.service import entries_statement
+from leadapi.cli import migrate
+from leadapi.config import Settings
 from tests.api.test_lifecycle import CUSTOM
 from tests.api.test_routing import add_owner, add_rule
 from tests.api.test_scoring import SIMPLE
 from tests.api.test_sources import add_source
 from tests.api.test_webhooks import subscribe
-from tests.conftest import Clock, Tenant
+from tests.conftest import PG_TEST_DB, Clock, Tenant, fresh_pg_database, require_postgres
 
 SOURCE_SECRET = "form-secret-form-secret-form-secret"
 
@@ -264,3 +270,72 @@ async def test_bad_parameters_are_problems(
     response = await client.get("/v1/audit-log", params=params, headers=tenant.admin)
     assert response.status_code in (400, 422), response.text
     assert response.headers["content-type"] == "application/problem+json"
+
+
+# ---- plans ------------------------------------------------------------------------------------
+
+AUDIT_PLAN_ROWS = 20_000
+
+
+def _audit_plan_nodes(node: dict[str, Any]) -> list[str]:
+    """The plan's scans of audit_log that read it all, and its sorts."""
+    found = []
+    if node.get("Node Type") == "Seq Scan" and node.get("Relation Name") == "audit_log":
+        found.append("Seq Scan")
+    if node.get("Node Type") == "Sort":
+        found.append("Sort")
+    for child in node.get("Plans", []):
+        found += _audit_plan_nodes(child)
+    return found
+
+
+def test_the_audit_log_pages_are_served_by_its_indexes() -> None:
+    """On PostgreSQL, over a workspace with many entries (analysed): the listing, a page deep in
+    the cursor chain, a time range, one resource's and one key's history read audit_log through
+    an index, and the listing needs no sort."""
+    require_postgres()
+    url = asyncio.run(fresh_pg_database(f"{PG_TEST_DB}_audit_plans"))
+    migrate(Settings(database_url=url, _env_file=None))
+    found = asyncio.run(_audit_plans(url))
+    assert found == {}, found
+
+
+async def _audit_plans(url: str) -> dict[str, list[str]]:
+    dsn = url.replace("postgresql+asyncpg://", "postgresql://", 1)
+    conn = await asyncpg.connect(dsn)
+    try:
+        for ws in ("ws_audit_a", "ws_audit_b"):
+            await conn.execute("INSERT INTO workspaces (id, name, created_at) VALUES ($1, $1, now())", ws)
+            await conn.execute(
+                "INSERT INTO audit_log (id, workspace_id, at, key_id, action, resource, resource_id) "
+                "SELECT $1 || '_' || g, $1, now() - make_interval(secs => g), 'key_' || (g % 50), "
+                "'updated', 'owner', 'own_' || (g % 500) FROM generate_series(1, $2) AS g",
+                ws,
+                AUDIT_PLAN_ROWS,
+            )
+        await conn.execute("ANALYZE audit_log")
+        now = datetime.now(UTC)
+        statements = {
+            "listing": entries_statement("ws_audit_a"),
+            "deep page": entries_statement("ws_audit_a", before=(now - timedelta(hours=3), "ws_audit_a_9")),
+            "time range": entries_statement("ws_audit_a", since=now - timedelta(hours=1), until=now),
+            "one resource": entries_statement("ws_audit_a", resource="owner", resource_id="own_7"),
+            "one key": entries_statement("ws_audit_a", key_id="key_7"),
+        }
+        found: dict[str, list[str]] = {}
+        for name, statement in statements.items():
+            sql = statement.compile(
+                dialect=pg_dialect(),  # type: ignore[no-untyped-call]
+                compile_kwargs={"literal_binds": True},
+            )
+            explained = await conn.fetchval(f"EXPLAIN (FORMAT JSON) {sql}")
+            [plan] = json.loads(explained) if isinstance(explained, str) else explained
+            nodes = _audit_plan_nodes(plan["Plan"])
+            # One resource's or key's history is few rows: sorting them is fine, reading all is not.
+            if name in ("one resource", "one key"):
+                nodes = [n for n in nodes if n != "Sort"]
+            if nodes:
+                found[name] = nodes
+        return found
+    finally:
+        await conn.close()

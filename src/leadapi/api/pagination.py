@@ -12,9 +12,9 @@ import json
 import math
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
-from sqlalchemy import ColumnElement, and_, false, or_, true
+from sqlalchemy import ColumnElement, and_, false, or_, true, tuple_
 
 from leadapi.api.schemas import storable_text
 from leadapi.api.times import parse_time
@@ -106,6 +106,22 @@ def keyset_clause(
         alternatives.append(and_(*equal_so_far, after) if equal_so_far else after)
         equal_so_far.append(same)
     return or_(*alternatives) if alternatives else true()
+
+
+def row_after(keys: Sequence[tuple[ColumnElement[Any], bool]], values: Sequence[Any]) -> ColumnElement[bool]:
+    """Rows after `values` in the order of `keys`, for keys in one direction with no NULLs among
+    the values: a row comparison, which an index on the keys serves as one range (keyset_clause's
+    OR of alternatives, which handles NULLs, is not one)."""
+    if not keys:
+        return true()
+    columns = [column for column, _ in keys]
+    descending = keys[0][1]
+    if len(columns) == 1:
+        result: Any = columns[0] < values[0] if descending else columns[0] > values[0]
+    else:
+        row, given = tuple_(*columns), tuple_(*values)
+        result = row < given if descending else row > given
+    return cast(ColumnElement[bool], result)
 
 
 def id_cursor(cursor: str | None) -> str | None:

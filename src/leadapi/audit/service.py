@@ -13,9 +13,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal, cast
 
-from sqlalchemy import Table, and_, insert, or_, select
+from sqlalchemy import Select, Table, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from leadapi.api.pagination import row_after
 from leadapi.audit.models import AuditEntry
 from leadapi.db import Database
 from leadapi.ids import new_id
@@ -135,6 +136,40 @@ async def record_for(
     )
 
 
+def entries_statement(
+    workspace_id: str,
+    *,
+    resource: str | None = None,
+    resource_id: str | None = None,
+    key_id: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: int = 50,
+    before: tuple[datetime, str] | None = None,
+) -> Select[Any]:
+    """A page of the log, newest first, after the (at, id) of `before` when given."""
+    c = audit_log.c
+    stmt = (
+        select(audit_log)
+        .where(c.workspace_id == workspace_id)
+        .order_by(c.at.desc(), c.id.desc())
+        .limit(limit)
+    )
+    if resource is not None:
+        stmt = stmt.where(c.resource == resource)
+    if resource_id is not None:
+        stmt = stmt.where(c.resource_id == resource_id)
+    if key_id is not None:
+        stmt = stmt.where(c.key_id == key_id)
+    if since is not None:
+        stmt = stmt.where(c.at >= since)
+    if until is not None:
+        stmt = stmt.where(c.at < until)
+    if before is not None:
+        stmt = stmt.where(row_after([(c.at, True), (c.id, True)], before))
+    return stmt
+
+
 class AuditService:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -151,25 +186,15 @@ class AuditService:
         limit: int,
         before: tuple[datetime, str] | None,
     ) -> list[dict[str, Any]]:
-        """Newest first, after the (at, id) of `before` when given."""
-        c = audit_log.c
-        stmt = (
-            select(audit_log)
-            .where(c.workspace_id == principal.workspace_id)
-            .order_by(c.at.desc(), c.id.desc())
-            .limit(limit)
+        stmt = entries_statement(
+            principal.workspace_id,
+            resource=resource,
+            resource_id=resource_id,
+            key_id=key_id,
+            since=since,
+            until=until,
+            limit=limit,
+            before=before,
         )
-        if resource is not None:
-            stmt = stmt.where(c.resource == resource)
-        if resource_id is not None:
-            stmt = stmt.where(c.resource_id == resource_id)
-        if key_id is not None:
-            stmt = stmt.where(c.key_id == key_id)
-        if since is not None:
-            stmt = stmt.where(c.at >= since)
-        if until is not None:
-            stmt = stmt.where(c.at < until)
-        if before is not None:
-            stmt = stmt.where(or_(c.at < before[0], and_(c.at == before[0], c.id < before[1])))
         async with self.db.read() as conn:
             return [dict(row) for row in (await conn.execute(stmt)).mappings()]

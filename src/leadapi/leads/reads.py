@@ -39,13 +39,12 @@ from sqlalchemy import (
     or_,
     select,
     table,
-    true,
     tuple_,
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from leadapi.api.filters import FieldSpec, Filter, escape_like, filter_clause
-from leadapi.api.pagination import keyset_clause, order_by
+from leadapi.api.pagination import keyset_clause, order_by, row_after
 from leadapi.leads.fts import FTS_TABLE, PG_SEARCH_EXPRESSION, SEARCH_FIELDS
 from leadapi.leads.models import Lead
 from leadapi.leads.schemas import Lead as LeadSchema
@@ -132,18 +131,18 @@ class LeadReads:
             return await self._general(where, keys, limit, after)
         if not _nullable(first[0]):
             if after is not None:
-                where.append(_row_after(keys, after))
+                where.append(row_after(keys, after))
             return await self._rows(where, keys, limit)
         column = first[0]
         if after is None or after[0] is not None:
             valued = [*where, column.is_not(None)]
             if after is not None:
-                valued.append(_row_after(keys, after))
+                valued.append(row_after(keys, after))
             rows = await self._rows(valued, keys, limit)
             if len(rows) >= limit:
                 return rows
             return rows + await self._rows([*where, column.is_(None)], keys, limit - len(rows))
-        nulls = [*where, column.is_(None), _row_after(rest, after[1:])]
+        nulls = [*where, column.is_(None), row_after(rest, after[1:])]
         return await self._rows(nulls, keys, limit)
 
     async def _rows(
@@ -275,17 +274,3 @@ def _positional(compiled: Any, params: Any = None) -> tuple[Any, ...]:
         processor = processors.get(name)
         values.append(processor(value) if processor is not None else value)
     return tuple(values)
-
-
-def _row_after(keys: Sequence[tuple[ColumnElement[Any], bool]], values: Sequence[Any]) -> ColumnElement[bool]:
-    """Rows after `values` in the order of `keys` (one direction, no NULLs among the values)."""
-    if not keys:
-        return true()
-    columns = [column for column, _ in keys]
-    descending = keys[0][1]
-    if len(columns) == 1:
-        result: Any = columns[0] < values[0] if descending else columns[0] > values[0]
-    else:
-        row, given = tuple_(*columns), tuple_(*values)
-        result = row < given if descending else row > given
-    return cast(ColumnElement[bool], result)
