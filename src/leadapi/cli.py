@@ -20,8 +20,9 @@ from leadapi.leads.transfer import FORMATS, RowError, count_rows, read_documents
 if TYPE_CHECKING:
     from alembic.config import Config
 
+    from leadapi.principal import Principal
     from leadapi.services import Services
-    from leadapi.workspaces.service import Principal, WorkspaceService
+    from leadapi.workspaces.service import WorkspaceService
 
 SCOPES = ("read", "write", "admin")
 
@@ -133,8 +134,8 @@ async def _lead_services(
 ) -> AsyncIterator[tuple[Services, Principal]]:
     """The services and a principal of the workspace, for a command that works on its leads."""
     from leadapi.db import utcnow
+    from leadapi.principal import Principal
     from leadapi.services import build_services
-    from leadapi.workspaces.service import Principal
 
     # Imported here, not at the top: `leadapi --help` should not load the whole service graph.
     services = build_services(settings, utcnow)

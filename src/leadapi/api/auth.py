@@ -14,7 +14,8 @@ from fastapi import Depends, Request
 
 from leadapi.errors import ProblemError
 from leadapi.logs import current_request
-from leadapi.workspaces.service import Principal, WorkspaceService
+from leadapi.principal import Principal
+from leadapi.workspaces.service import WorkspaceService
 
 UNAUTHORIZED_HEADERS = {"WWW-Authenticate": 'Bearer realm="leadapi"'}
 

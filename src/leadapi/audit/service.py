@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import Any, Literal, cast
 
 from sqlalchemy import Select, Table, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -20,9 +20,7 @@ from leadapi.api.pagination import row_after
 from leadapi.audit.models import AuditEntry
 from leadapi.db import Database
 from leadapi.ids import new_id
-
-if TYPE_CHECKING:  # workspaces.service writes entries too: a runtime import would be a cycle
-    from leadapi.workspaces.service import Principal
+from leadapi.principal import Principal
 
 audit_log = cast(Table, AuditEntry.__table__)
 

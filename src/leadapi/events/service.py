@@ -21,11 +21,11 @@ from leadapi.events.schemas import EventIn, TrackedEventIn
 from leadapi.ids import new_id
 from leadapi.leads.service import LeadService
 from leadapi.metrics import Metrics
+from leadapi.principal import Principal
 from leadapi.scoring.engine import EventFact
 from leadapi.scoring.scorer import ActiveModel, Scorer
 from leadapi.sla.service import SlaService
 from leadapi.stages.service import StageService
-from leadapi.workspaces.service import Principal
 
 log = logging.getLogger("leadapi.events")
 

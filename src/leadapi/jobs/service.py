@@ -17,7 +17,7 @@ from leadapi.db import Database
 from leadapi.errors import not_found
 from leadapi.ids import new_id
 from leadapi.jobs.repository import JobRepository
-from leadapi.workspaces.service import Principal
+from leadapi.principal import Principal
 
 log = logging.getLogger("leadapi.jobs")
 

@@ -20,13 +20,14 @@ from leadapi.db import Database
 from leadapi.errors import ProblemError, attempt_item, not_found, validation_problem
 from leadapi.events.repository import EventRepository, NewEvent
 from leadapi.ids import new_id
-from leadapi.leads import normalize
+from leadapi.leads.engine import derived, diff, merge_values, normalize_fields, patch_values, pick_match
 from leadapi.leads.fast import FastCapture, FastCreate
 from leadapi.leads.fields import SCALAR_FIELDS
 from leadapi.leads.reads import RANKED_CURSOR_KINDS, LeadReads, ListSpec
 from leadapi.leads.repository import LEAD_FIELDS, LeadRepository
 from leadapi.leads.schemas import Lead, LeadCreate, LeadFields, LeadUpdate
 from leadapi.metrics import Metrics
+from leadapi.principal import Principal
 from leadapi.routing.service import RoutingService, starts_routing
 from leadapi.scoring.scorer import SCORE_COLUMNS, ActiveModel, Scorer
 from leadapi.sla.repository import SlaRepository
@@ -35,7 +36,6 @@ from leadapi.sources.repository import SourceRepository
 from leadapi.stages.repository import StageRepository
 from leadapi.stages.service import PROMOTED_BY, StageService, change_record
 from leadapi.webhooks.repository import WebhookRepository
-from leadapi.workspaces.service import Principal
 
 log = logging.getLogger("leadapi.leads")
 
@@ -65,38 +65,6 @@ class Captured:
         return self.shown if self.shown is not None else public(self.lead)
 
 
-def normalize_fields(fields: dict[str, Any], phone_region: str) -> dict[str, Any]:
-    """Normalise the semantic fields of a validated request in place; all problems at once."""
-    errors: list[dict[str, str]] = []
-    normalizers: dict[str, Callable[[str], str]] = {
-        "email": normalize.normalize_email,
-        "phone": lambda value: normalize.normalize_phone(value, phone_region),
-        "country": normalize.normalize_country,
-        "website": normalize.website_domain,
-    }
-    for name, value in fields.items():
-        if isinstance(value, str) and value == "":
-            fields[name] = None  # an empty string is an absent value, not a value
-        elif value is not None and name in normalizers:
-            try:
-                fields[name] = normalizers[name](value)
-            except normalize.FieldError as exc:
-                errors.append({"field": name, "message": exc.message})
-    if errors:
-        raise validation_problem(errors)
-    return fields
-
-
-def derived(row: Mapping[str, Any]) -> dict[str, Any]:
-    email = row.get("email")
-    domain = normalize.derive_domain(row.get("website"), email)
-    return {
-        "domain": domain,
-        "is_free_email": bool(email and normalize.is_free_email_domain(normalize.email_domain(email))),
-        "seniority": normalize.seniority(row.get("title")),
-    }
-
-
 def public(row: Mapping[str, Any]) -> dict[str, Any]:
     """The lead as the API shows it, JSON-ready (for event payloads and replies).
 
@@ -108,47 +76,6 @@ def public(row: Mapping[str, Any]) -> dict[str, Any]:
 
 def _event_row(type_: str, now: datetime, actor: str | None, data: dict[str, Any]) -> dict[str, Any]:
     return {"id": new_id("event"), "type": type_, "occurred_at": now, "actor": actor, "data": data}
-
-
-def _jsonable(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, datetime) else value
-
-
-def merge_values(existing: Mapping[str, Any], incoming: Mapping[str, Any], overwrite: bool) -> dict[str, Any]:
-    """What changes when `incoming` is merged into `existing`.
-
-    Empty fields are filled; non-empty ones change only with `overwrite`. Tags are unioned,
-    attributes and external ids are added key by key. An unsubscribe is never undone by a merge:
-    only an explicit update can clear it.
-    """
-    changes: dict[str, Any] = {}
-    for name in SCALAR_FIELDS:
-        new = incoming.get(name)
-        if new is None:
-            continue
-        old = existing.get(name)
-        if old is None or (overwrite and old != new):
-            changes[name] = new
-    new_tags = incoming.get("tags") or []
-    if any(tag not in existing["tags"] for tag in new_tags):
-        changes["tags"] = list(dict.fromkeys([*existing["tags"], *new_tags]))
-    for name in ("attributes", "external_ids"):
-        new_map = incoming.get(name) or {}
-        old_map = existing[name]
-        added = {k: v for k, v in new_map.items() if v is not None and (k not in old_map or overwrite)}
-        if any(old_map.get(k) != v for k, v in added.items()):
-            changes[name] = {**old_map, **added}
-    if incoming.get("unsubscribed") and not existing["unsubscribed"]:
-        changes["unsubscribed"] = True
-    return changes
-
-
-def diff(before: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, list[Any]]:
-    return {
-        name: [_jsonable(before.get(name)), _jsonable(value)]
-        for name, value in changes.items()
-        if before.get(name) != value
-    }
 
 
 class LeadService:
@@ -226,7 +153,7 @@ class LeadService:
             await leads.lock_phone(fields["phone"])
         matches = await leads.find_matches(fields.get("email"), fields.get("phone"), ext_ids)
         owners = await leads.lead_ids_by_external_ids(ext_ids)
-        target, matched_on = self._pick_match(matches, fields, owners)
+        target, matched_on = pick_match(matches, fields, owners)
         if target is None:
             row = await self._insert_new(conn, principal, fields, now)
             return Captured(row, merged=False)
@@ -305,34 +232,6 @@ class LeadService:
             # of Python work after the decision itself (~65 us).
             shown = {**shown, "owner_id": owner_id, "version": row["version"]}
         return Captured({**row, "workspace_id": principal.workspace_id}, merged=False, shown=shown)
-
-    @staticmethod
-    def _pick_match(
-        matches: Sequence[dict[str, Any]], fields: Mapping[str, Any], owners: Mapping[tuple[str, str], str]
-    ) -> tuple[dict[str, Any] | None, str | None]:
-        """Dedupe order: same email, else same external id, else same phone.
-
-        A phone alone is weak evidence (switchboards, shared numbers): it matches only when the
-        two leads cannot be told apart by email, i.e. one of them has none.
-        """
-        if not matches:
-            return None, None
-        by_id = {m["id"]: m for m in matches}
-        email = fields.get("email")
-        if email:
-            for lead in matches:
-                if lead["email"] == email:
-                    return lead, "email"
-        for system, value in (fields.get("external_ids") or {}).items():
-            lead_id = owners.get((system, value))
-            if lead_id in by_id:
-                return by_id[lead_id], "external_id"
-        phone = fields.get("phone")
-        if phone:
-            for lead in matches:
-                if lead["phone"] == phone and (not email or not lead["email"]):
-                    return lead, "phone"
-        return None, None
 
     def _new_row(self, fields: Mapping[str, Any], now: datetime, stage: str) -> dict[str, Any]:
         row: dict[str, Any] = {name: fields.get(name) for name in SCALAR_FIELDS}
@@ -604,7 +503,7 @@ class LeadService:
                     f"The lead changed since you read it (version {lead['version']}, you sent {if_match}).",
                     headers={"ETag": etag(lead["version"])},
                 )
-            changes = self._patch_values(lead, fields)
+            changes = patch_values(lead, fields)
             if fields.get("email") and changes.get("email"):
                 other = await leads.email_owner(changes["email"])
                 if other is not None and other != lead_id:
@@ -680,27 +579,6 @@ class LeadService:
         data = {"reason": "manual", "previous_owner_id": lead["owner_id"]}
         await events.append([NewEvent("lead.unassigned", lead["id"], now, data, principal.key_id)])
         return {**lead, **values}
-
-    @staticmethod
-    def _patch_values(lead: Mapping[str, Any], fields: Mapping[str, Any]) -> dict[str, Any]:
-        """Merge-patch semantics: absent stays, null clears, maps merge key by key."""
-        changes: dict[str, Any] = {}
-        for name, value in fields.items():
-            if name in ("attributes", "external_ids"):
-                merged = dict(lead[name])
-                for key, item in (value or {}).items():
-                    if item is None:
-                        merged.pop(key, None)
-                    else:
-                        merged[key] = item
-                if value is None:
-                    merged = {}
-                changes[name] = merged
-            elif name == "tags":
-                changes[name] = value or []
-            else:
-                changes[name] = value
-        return {k: v for k, v in changes.items() if lead.get(k) != v}
 
     async def delete(self, principal: Principal, lead_id: str) -> None:
         now = self.clock()

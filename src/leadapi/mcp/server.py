@@ -35,6 +35,7 @@ from leadapi.leads.repository import LEAD_FIELDS
 from leadapi.leads.schemas import Lead, LeadCreate, LeadFields, LeadUpdate, TimelineEvent
 from leadapi.logs import root_logging_kept
 from leadapi.owners.schemas import OutOfOffice, Owner, OwnerUpdate
+from leadapi.principal import Principal
 from leadapi.reports.engine import GroupBy as GroupByName
 from leadapi.reports.engine import ReportQuery
 from leadapi.reports.schemas import FunnelReport, SpeedReport
@@ -45,7 +46,6 @@ from leadapi.scoring.service import lead_score
 from leadapi.services import Services
 from leadapi.sla.schemas import Breach
 from leadapi.stages.schemas import StageChange, StageMoveIn
-from leadapi.workspaces.service import Principal
 
 Json = dict[str, Any]
 Authenticator = Callable[[ServerRequestContext[Any, Any]], Awaitable[Principal | None]]

@@ -14,10 +14,10 @@ from leadapi.errors import ProblemError, not_found, validation_problem
 from leadapi.ids import new_id
 from leadapi.owners.repository import LeadsBusyError, OwnerRepository
 from leadapi.owners.schemas import OutOfOffice, OwnerCreate, OwnerUpdate
+from leadapi.principal import Principal
 from leadapi.routing.repository import RoutingRepository
 from leadapi.routing.service import RoutingService
 from leadapi.stages.repository import StageRepository
-from leadapi.workspaces.service import Principal
 
 
 async def _closed(conn: AsyncConnection, principal: Principal) -> frozenset[str]:

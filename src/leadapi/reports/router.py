@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from leadapi.api.auth import Reader
 from leadapi.api.times import UtcDateTime
 from leadapi.errors import PROBLEM_RESPONSES, validation_problem
+from leadapi.principal import Principal
 from leadapi.reports.engine import GROUP_BYS, GroupBy, ReportQuery, csv_rows
 from leadapi.reports.schemas import (
     ActivationReport,
@@ -25,7 +26,6 @@ from leadapi.reports.schemas import (
     VelocityReport,
 )
 from leadapi.reports.service import Report, ReportParams, ReportService
-from leadapi.workspaces.service import Principal
 
 router = APIRouter(prefix="/v1/reports", tags=["reports"], responses=PROBLEM_RESPONSES)
 

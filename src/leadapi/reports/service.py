@@ -14,6 +14,7 @@ from sqlalchemy import text
 
 from leadapi.db import Database, as_utc
 from leadapi.errors import validation_problem
+from leadapi.principal import Principal
 from leadapi.reports.engine import (
     ACTIVATION_WINDOWS_DAYS,
     GROUP_BYS,
@@ -31,7 +32,6 @@ from leadapi.reports.engine import (
 from leadapi.reports.repository import Group, Keyed, ReportRepository, assignments, changes, leads
 from leadapi.stages.engine import Pipeline
 from leadapi.stages.service import StageService
-from leadapi.workspaces.service import Principal
 
 Report = dict[str, Any]
 DEFAULT_RANGE = timedelta(days=30)

@@ -31,13 +31,13 @@ from leadapi.ids import new_id
 from leadapi.leads.fast import FastAssignment
 from leadapi.leads.repository import LeadRepository
 from leadapi.owners.repository import OwnerRepository
+from leadapi.principal import Principal
 from leadapi.routing import engine
 from leadapi.routing.repository import RoutingRepository, RoutingState, turns_sequence
 from leadapi.routing.schemas import RuleCreate, RuleUpdate
 from leadapi.sla import engine as sla_engine
 from leadapi.sla.repository import SlaRepository
 from leadapi.stages.repository import StageRepository
-from leadapi.workspaces.service import Principal
 
 MAX_RULES = 200
 # The longest rotation the one-statement capture carries as a parameter (weighted rotations

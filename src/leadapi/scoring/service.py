@@ -17,15 +17,16 @@ from leadapi.errors import not_found, validation_problem
 from leadapi.events.repository import EventRepository
 from leadapi.events.schemas import RESERVED_PREFIXES
 from leadapi.jobs.service import JobService, Report
+from leadapi.leads.engine import derived
 from leadapi.leads.repository import LeadRepository, due_for_rescore
-from leadapi.leads.service import LeadService, derived
+from leadapi.leads.service import LeadService
+from leadapi.principal import Principal
 from leadapi.routing.service import RoutingService
 from leadapi.scoring.engine import CompiledModel, EventFact, ModelError, ScoreResult, compile_model
 from leadapi.scoring.repository import ScoringRepository
 from leadapi.scoring.schemas import BandOut, LeadScore, ModelRef, PreviewIn, RuleHit
 from leadapi.scoring.scorer import ActiveModel, Scorer
 from leadapi.stages.service import StageService
-from leadapi.workspaces.service import Principal
 
 ATTEMPTS = 3
 RESCORE_JOB = "scoring.rescore"

@@ -27,13 +27,13 @@ from leadapi.events.repository import EventRepository, NewEvent
 from leadapi.ids import new_id
 from leadapi.leads.repository import LeadRepository
 from leadapi.metrics import Metrics
+from leadapi.principal import Principal
 from leadapi.routing.repository import RoutingRepository
 from leadapi.routing.service import RoutingService
 from leadapi.sla import engine
 from leadapi.sla.repository import SlaRepository, due_clocks
 from leadapi.sla.schemas import PolicyCreate, PolicyUpdate
 from leadapi.stages.repository import StageRepository
-from leadapi.workspaces.service import Principal
 
 log = logging.getLogger("leadapi.sla")
 

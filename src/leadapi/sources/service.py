@@ -25,11 +25,11 @@ from leadapi.ids import new_id
 from leadapi.leads.schemas import LeadCreate
 from leadapi.leads.service import CAPTURE_ATTEMPTS, LeadService, MatchVanishedError
 from leadapi.metrics import Metrics
+from leadapi.principal import Principal
 from leadapi.sealing import Sealer
 from leadapi.sources import engine
 from leadapi.sources.repository import SourceRepository, source_by_id
 from leadapi.sources.schemas import SourceCreate, SourceUpdate
-from leadapi.workspaces.service import Principal
 
 SOURCE_SCOPES = frozenset({"read", "write"})
 MAX_SOURCES = 100

@@ -20,6 +20,7 @@ from leadapi.errors import ProblemError, not_found, validation_problem
 from leadapi.events.repository import EventRepository, NewEvent
 from leadapi.ids import new_id
 from leadapi.leads.repository import LeadRepository
+from leadapi.principal import Principal
 from leadapi.routing.repository import RoutingRepository
 from leadapi.routing.service import RoutingService
 from leadapi.sla.service import SlaService
@@ -27,7 +28,6 @@ from leadapi.stages import engine
 from leadapi.stages.engine import Pipeline
 from leadapi.stages.repository import StageRepository
 from leadapi.stages.schemas import PipelineIn, StageMoveIn
-from leadapi.workspaces.service import Principal
 
 
 def shown_change(row: Mapping[str, Any]) -> dict[str, Any]:

@@ -32,6 +32,7 @@ from leadapi.events.repository import EventRepository, NewEvent
 from leadapi.ids import new_id
 from leadapi.metrics import Metrics
 from leadapi.outbound.transport import guarded_client
+from leadapi.principal import Principal
 from leadapi.sealing import Sealer
 from leadapi.webhooks import engine
 from leadapi.webhooks.repository import (
@@ -44,7 +45,6 @@ from leadapi.webhooks.repository import (
 )
 from leadapi.webhooks.schemas import SubscriptionCreate, SubscriptionUpdate
 from leadapi.webhooks.transport import TargetError, send, vet_target
-from leadapi.workspaces.service import Principal
 
 log = logging.getLogger("leadapi.webhooks")
 

@@ -6,7 +6,6 @@ import hashlib
 import secrets
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -17,38 +16,16 @@ from leadapi.db import Database
 from leadapi.errors import ProblemError, not_found
 from leadapi.events.repository import EventRepository
 from leadapi.ids import new_id
+from leadapi.principal import SCOPE_IMPLIES, SCOPE_ORDER, Principal, effective_scopes
 from leadapi.sla.repository import SlaRepository
 from leadapi.workspaces import repository as repo
 from leadapi.workspaces.repository import ApiKeyRepository, ApiKeyRow, api_keys
 
 KEY_PREFIX = "lk_"
-# Scopes imply the weaker ones: an admin key can write, a write key can read.
-SCOPE_IMPLIES = {"read": {"read"}, "write": {"read", "write"}, "admin": {"read", "write", "admin"}}
-SCOPE_ORDER = ("read", "write", "admin")
-
-
-@dataclass(frozen=True, slots=True)
-class Principal:
-    """Who is calling: the workspace every query is scoped to, and what the key may do."""
-
-    workspace_id: str
-    key_id: str
-    scopes: frozenset[str]
-    rate_limit: str | None = None  # the key's own rate limit; None: the rate_limit setting
-
-    def can(self, scope: str) -> bool:
-        return scope in self.scopes
 
 
 def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
-
-
-def effective_scopes(scopes: Iterable[str]) -> frozenset[str]:
-    out: set[str] = set()
-    for scope in scopes:
-        out |= SCOPE_IMPLIES.get(scope, set())
-    return frozenset(out)
 
 
 class WorkspaceService:
