@@ -7,13 +7,14 @@ timestamps are always timezone-aware UTC, and JSON is JSONB on PostgreSQL.
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import JSON, ColumnElement, DateTime, MetaData, event, literal_column
 from sqlalchemy.dialects.postgresql import JSONB
@@ -43,6 +44,10 @@ def constant(value: str) -> ColumnElement[str]:
     if not _CONSTANT.fullmatch(value):
         raise ValueError(f"{value!r} is not a plain status word")
     return literal_column(f"'{value}'")
+
+
+T = TypeVar("T")
+log = logging.getLogger("leadapi.db")
 
 
 class Base(DeclarativeBase):
@@ -215,6 +220,15 @@ class Database:
         finally:
             pooled.close()  # back to the pool
 
+    @staticmethod
+    async def driver(conn: AsyncConnection) -> Any:
+        """The caller's connection as asyncpg sees it, for the one-statement fast paths. Outside a
+        transaction (nothing executed yet on `conn`: SQLAlchemy begins lazily, with the first
+        statement) each statement commits on its own; inside one, each runs in a savepoint of it,
+        so a statement that fails (a unique violation the caller expects) undoes only itself."""
+        raw: Any = (await conn.get_raw_connection()).driver_connection
+        return _SavepointPerStatement(raw) if raw.is_in_transaction() else raw
+
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncConnection]:
         """A connection for reads (a transaction too, so reads see one snapshot). Inside a shared
@@ -257,3 +271,24 @@ class _SavepointPerStatement:
     async def fetchval(self, *args: Any, **kwargs: Any) -> Any:
         async with self._raw.transaction():
             return await self._raw.fetchval(*args, **kwargs)
+
+
+async def retrying(
+    conn: AsyncConnection,
+    work: Callable[[], Awaitable[T]],
+    *,
+    retry_on: tuple[type[BaseException], ...],
+    attempts: int = 3,
+) -> T:
+    """Run `work` in a savepoint of the caller's transaction, and again when it loses a race it
+    can win on a second look (`retry_on`: a unique index refusing a concurrent insert, a row
+    merged away meanwhile). Only the savepoint is undone; the caller's other writes stay."""
+    for attempt in range(1, attempts + 1):
+        try:
+            async with conn.begin_nested():
+                return await work()
+        except retry_on:
+            if attempt == attempts:
+                raise
+            log.debug("lost a race, retrying (attempt %d)", attempt)
+    raise AssertionError("unreachable")
