@@ -20,13 +20,14 @@ from leadapi.api.auth import SECURITY_SCHEMES
 from leadapi.api.idempotency import Idempotency
 from leadapi.api.middleware import RequestGuard
 from leadapi.api.params import check_query
+from leadapi.api.problems import install_handlers, problem_response
 from leadapi.api.ratelimit import RateLimit, RateLimiter
 from leadapi.api.request_log import RequestLog
 from leadapi.audit.router import router as audit_router
 from leadapi.background import loops
 from leadapi.config import Settings
 from leadapi.db import Database, utcnow
-from leadapi.errors import PROBLEM_JSON, ProblemError, install_handlers, problem_response
+from leadapi.errors import PROBLEM_JSON, ProblemError
 from leadapi.events.router import router as events_router
 from leadapi.jobs.router import router as jobs_router
 from leadapi.leads.router import router as leads_router

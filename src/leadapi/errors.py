@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
 from pydantic import ValidationError
-from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import Match
 
 from leadapi.logs import current_request
 
@@ -22,7 +16,7 @@ T = TypeVar("T")
 PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "https://leadapi.dev/problems/"
 
-_TITLES = {
+TITLES = {
     400: "Bad request",
     401: "Unauthorized",
     403: "Forbidden",
@@ -76,7 +70,7 @@ class ProblemError(Exception):
         self.status = status
         self.detail = detail
         self.slug = slug or _SLUGS.get(status, "error")
-        self.title = title or _TITLES.get(status, "Error")
+        self.title = title or TITLES.get(status, "Error")
         self.errors = list(errors) if errors else None
         self.headers = headers
         self.extra = extra or {}
@@ -108,23 +102,6 @@ def validation_problem(errors: Sequence[dict[str, str]], detail: str | None = No
     return ProblemError(422, detail or "The request has invalid fields.", errors=errors)
 
 
-class ProblemResponse(JSONResponse):
-    media_type = PROBLEM_JSON
-
-    def render(self, content: Any) -> bytes:
-        try:
-            return super().render(content)
-        except UnicodeEncodeError:
-            # A lone surrogate echoed from the request (an unknown field named "\ud800") is no
-            # UTF-8: send it as the JSON escape it arrived as.
-            return json.dumps(content, allow_nan=False, separators=(",", ":")).encode()
-
-
-def problem_response(problem: ProblemError, request: Request | None = None) -> JSONResponse:
-    instance = request.url.path if request is not None else None
-    return ProblemResponse(problem.body(instance), status_code=problem.status, headers=problem.headers)
-
-
 def _field_path(loc: Sequence[Any]) -> str:
     """('body', 'leads', 3, 'email') -> 'leads[3].email'; the 'body'/'query' root is dropped."""
     parts = list(loc)
@@ -149,76 +126,9 @@ def validation_errors(raw: Sequence[Any]) -> list[dict[str, str]]:
     return errors
 
 
-async def _on_problem(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, ProblemError)
-    return problem_response(exc, request)
-
-
-async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, RequestValidationError)
-    raw = exc.errors()
-    if any(err.get("type") == "json_invalid" for err in raw):
-        # Not a field problem: the body is not JSON at all.
-        detail = next(
-            (str(err.get("ctx", {}).get("error", "")) for err in raw if err.get("type") == "json_invalid"), ""
-        )
-        return problem_response(
-            ProblemError(
-                400,
-                f"The request body is not valid JSON{': ' + detail if detail else ''}.",
-                slug="malformed-json",
-            ),
-            request,
-        )
-    return problem_response(validation_problem(validation_errors(raw)), request)
-
-
-async def _on_http(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, StarletteHTTPException)
-    status = exc.status_code
-    detail = exc.detail if isinstance(exc.detail, str) else _TITLES.get(status, "Error")
-    if status == 404 and detail == "Not Found":
-        detail = f"No route matches {request.url.path!r}."
-    headers = dict(exc.headers) if exc.headers else None
-    if status == 405:
-        detail = f"{request.method} is not allowed on {request.url.path!r}."
-        # Starlette names only the first route that matched the path; a path served by several
-        # routes (GET and POST /v1/leads) must list all of them.
-        headers = {**(headers or {}), "Allow": ", ".join(_allowed_methods(request))}
-    return problem_response(ProblemError(status, detail, headers=headers), request)
-
-
-def _allowed_methods(request: Request) -> list[str]:
-    """Methods some route fully matches for this path (asked through the routes' public API)."""
-    return [
-        method
-        for method in ("DELETE", "GET", "PATCH", "POST", "PUT")
-        if any(
-            route.matches({**request.scope, "method": method})[0] is Match.FULL
-            for route in request.app.routes
-        )
-    ]
-
-
-async def _on_too_deep(request: Request, exc: Exception) -> JSONResponse:
-    # Python's JSON parser recurses once per level: a body of 100,000 nested arrays is within
-    # the size limit but exhausts the stack while FastAPI parses it, before any route runs.
-    return problem_response(
-        ProblemError(400, "The request body is nested too deeply.", slug="malformed-json"), request
-    )
-
-
-def install_handlers(app: FastAPI) -> None:
-    app.add_exception_handler(ProblemError, _on_problem)
-    app.add_exception_handler(RequestValidationError, _on_validation)
-    app.add_exception_handler(StarletteHTTPException, _on_http)
-    # Unexpected exceptions: logged once and answered in leadapi.api.request_log.RequestLog.
-    app.add_exception_handler(RecursionError, _on_too_deep)
-
-
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {
-        "description": _TITLES[status],
+        "description": TITLES[status],
         "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
     }
     for status in (400, 401, 403, 404, 409, 412, 413, 415, 422)
