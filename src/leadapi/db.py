@@ -109,8 +109,8 @@ def create_engine(
             # Plans from the average workspace, not from the one in the parameters: a workspace
             # newer than the table's statistics looks empty to a custom plan, which then walks
             # all its leads through any (workspace_id, ...) index instead of the email one (the
-            # dedupe lookup took 8 ms at 12k leads and grew with every capture). Every query is
-            # scoped by workspace, and the average is the safer guess.
+            # dedupe lookup then grows with every capture). Every query is scoped by workspace,
+            # and the average is the safer guess.
             "server_settings": {"plan_cache_mode": "force_generic_plan"},
         },
     )

@@ -41,7 +41,7 @@ class Lead(Base):
         # A rep's queue (owner_id=..&stage[in]=..&sort=-score), an owner's leads (open_leads,
         # reassignment) and who owns an account's leads. Partial: a full (workspace_id, ...) index
         # is one more way for the planner to walk a whole workspace when a new workspace has no
-        # statistics yet (the dedupe query did, 7 s at 3k).
+        # statistics yet (the dedupe query did).
         Index(
             "ix_leads_workspace_id_owner_id_score_id",
             "workspace_id",
