@@ -18,12 +18,12 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import event, select
+from sqlalchemy import Column, Table, event, select
 
 from leadapi.app import create_app
 from leadapi.config import Settings
@@ -50,9 +50,10 @@ class Side:
     statements: list[str] = field(default_factory=list)
 
     @contextmanager
-    def watching(self) -> Iterator[list[str]]:
+    def watching(self) -> Iterator[None]:
+        """Record only what the block sends."""
         self.statements.clear()
-        yield self.statements
+        yield
 
     def inserted(self, table: str) -> bool:
         return any(s.lstrip().upper().startswith(f"INSERT INTO {table.upper()} ") for s in self.statements)
@@ -125,30 +126,39 @@ def _flatten(value: Any, path: str, into: dict[str, Any]) -> dict[str, Any]:
     return into
 
 
+_leads = cast(Table, Lead.__table__)
+_external_ids = cast(Table, LeadExternalId.__table__)
+_events = cast(Table, Event.__table__)
+_moves = cast(Table, StageChange.__table__)
+_assignments = cast(Table, Assignment.__table__)
+# Each table's rows of a lead: (name, table, the column naming the lead, the order of its rows).
+# Ids are time-ordered, so ordering by id is the order the rows were written in.
+STORED: list[tuple[str, Table, Column[Any], tuple[Column[Any], ...]]] = [
+    ("lead", _leads, _leads.c.id, (_leads.c.id,)),
+    (
+        "external_ids",
+        _external_ids,
+        _external_ids.c.lead_id,
+        (_external_ids.c.system, _external_ids.c.external_id),
+    ),
+    ("events", _events, _events.c.lead_id, (_events.c.id,)),
+    ("stage_changes", _moves, _moves.c.lead_id, (_moves.c.id,)),
+    ("assignments", _assignments, _assignments.c.lead_id, (_assignments.c.id,)),
+]
+
+
 async def stored(app: FastAPI, workspace_id: str, lead_ids: list[str], at: datetime) -> dict[str, Any]:
     """Everything the scenario stored about its leads, normalised and flattened."""
     normal = Normaliser(at)
     normal(workspace_id)  # the workspace is the first id on either side
-    tables: list[tuple[str, Any, Any]] = [
-        ("lead", Lead.__table__, Lead.__table__.c.id),
-        ("external_ids", LeadExternalId.__table__, None),
-        ("events", Event.__table__, Event.__table__.c.id),
-        ("stage_changes", StageChange.__table__, StageChange.__table__.c.id),
-        ("assignments", Assignment.__table__, Assignment.__table__.c.id),
-    ]
     flat: dict[str, Any] = {}
     async with app.state.db.read() as conn:
         for n, lead_id in enumerate(lead_ids):
-            for name, table, order in tables:
-                column = table.c.id if name == "lead" else table.c.lead_id
-                query = select(table).where(table.c.workspace_id == workspace_id, column == lead_id)
-                if order is None:  # an index of the lead's ids, keyed by a serial number
-                    query = query.order_by(table.c.system, table.c.external_id)
-                else:
-                    query = query.order_by(order)  # ids are time-ordered: the order written
-                rows = [dict(row) for row in (await conn.execute(query)).mappings()]
-                if order is None:
-                    rows = [{k: v for k, v in row.items() if k != "id"} for row in rows]
+            for name, table, of_lead, order in STORED:
+                # The external ids' index numbers its rows from a sequence both apps share.
+                columns = [c for c in table.c if table is not _external_ids or c.name != "id"]
+                query = select(*columns).where(table.c.workspace_id == workspace_id, of_lead == lead_id)
+                rows = [dict(row) for row in (await conn.execute(query.order_by(*order))).mappings()]
                 _flatten(normal(rows), f"lead{n}.{name}", flat)
     return flat
 
