@@ -22,6 +22,7 @@ from tests.e2e.processes import (
 def live(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[str, str]]:
+    """A `leadapi serve` per database, shared by a module's tests: its address and an admin key."""
     tmp = tmp_path_factory.mktemp("fuzz")
     port = free_port()
     env = serve_env(served_database(request.param, tmp, "fuzz"), port)
