@@ -150,6 +150,12 @@ class Settings(BaseSettings):
         description="On start, if no API key exists, create a default workspace and admin key and print it.",
     )
     docs_enabled: bool = Field(default=True, description="Serve /docs, /redoc and /openapi.json.")
+    fast_paths: bool = Field(
+        default=True,
+        description="On PostgreSQL, take the one-statement paths for the common capture (a new person) "
+        "and behaviour event; false forces the general path everywhere, which stores the same rows "
+        "(the parity tests compare the two).",
+    )
     secret_keys: SecretStr = Field(
         default=SecretStr(""),
         description="Comma-separated Fernet keys that seal stored secrets (webhook signing secrets, form "

@@ -159,9 +159,12 @@ _shared: ContextVar[_Shared | None] = ContextVar("leadapi_shared_transaction", d
 class Database:
     """The process's engine plus the transaction helper services use."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, *, fast_paths: bool = True) -> None:
         self.engine = engine
         self.dialect = engine.dialect.name
+        # The one-statement paths are written for PostgreSQL alone; the setting can force the
+        # general path there too, so the two can be compared.
+        self.fast_paths = fast_paths and self.is_postgres
 
     @property
     def is_postgres(self) -> bool:

@@ -54,7 +54,8 @@ def build_services(settings: Settings, clock: Callable[[], datetime]) -> Service
     db = Database(
         create_engine(
             settings.database_url, pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow
-        )
+        ),
+        fast_paths=settings.fast_paths,
     )
     metrics = Metrics()
     sealer = load_sealer(settings)

@@ -17,12 +17,8 @@ from sqlalchemy.dialects.postgresql import dialect as pg_dialect
 from leadapi.audit.service import entries_statement
 from leadapi.cli import migrate
 from leadapi.config import Settings
-from tests.api.test_lifecycle import CUSTOM
-from tests.api.test_routing import add_owner, add_rule
-from tests.api.test_scoring import SIMPLE
-from tests.api.test_sources import add_source
-from tests.api.test_webhooks import subscribe
 from tests.conftest import PG_TEST_DB, Clock, Tenant, fresh_pg_database, require_postgres
+from tests.factories import CUSTOM, SIMPLE, add_owner, add_rule, add_source, subscribe
 
 SOURCE_SECRET = "form-secret-form-secret-form-secret"
 

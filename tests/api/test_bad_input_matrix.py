@@ -4,8 +4,6 @@ problem+json with the right status, and write nothing."""
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -22,161 +20,11 @@ from leadapi.sla.models import SlaBreach, SlaPolicy
 from leadapi.sources.models import Source, SourceSubmission
 from leadapi.stages.models import LifecycleSettings, StageChange
 from leadapi.webhooks.models import WebhookDelivery, WebhookSubscription
-from tests.api.test_sources import post_generic
-from tests.conftest import Tenant, make_tenant
+from tests.endpoints import ENDPOINTS, Endpoint, World, fill_path, make_world
 
-
-@dataclass(frozen=True)
-class Endpoint:
-    method: str
-    path: str  # {lead} and {key} are replaced by ids of the tenant (or of another tenant)
-    scope: str
-    body: dict[str, Any] | None = None
-
-    def __str__(self) -> str:
-        return f"{self.method} {self.path}"
-
-
-PIPELINE = [
-    {"key": "new", "name": "New", "category": "open"},
-    {"key": "working", "name": "Working", "category": "open"},
-    {"key": "nurturing", "name": "Nurturing", "category": "open"},
-    {"key": "won", "name": "Won", "category": "won"},
-    {"key": "lost", "name": "Lost", "category": "lost"},
-]
-REPORTS = ("funnel", "speed-to-lead", "sla", "stage-velocity", "sources", "owners", "scores", "activation")
-ENDPOINTS = [
-    Endpoint("POST", "/v1/leads", "write", {"email": "new@acme.com"}),
-    Endpoint("POST", "/v1/leads/batch", "write", {"leads": [{"email": "new@acme.com"}]}),
-    Endpoint("GET", "/v1/leads", "read"),
-    Endpoint("GET", "/v1/leads/{lead}", "read"),
-    Endpoint("PATCH", "/v1/leads/{lead}", "write", {"city": "Oslo"}),
-    Endpoint("DELETE", "/v1/leads/{lead}", "write"),
-    Endpoint("POST", "/v1/leads/{lead}/merge", "write", {"duplicate_id": "{dup}"}),
-    Endpoint("GET", "/v1/leads/{lead}/timeline", "read"),
-    Endpoint("POST", "/v1/leads/{lead}/events", "write", {"type": "page_view"}),
-    Endpoint("POST", "/v1/events", "write", {"type": "page_view", "lead_id": "{lead}"}),
-    Endpoint("POST", "/v1/events/batch", "write", {"events": [{"type": "call", "lead_id": "{lead}"}]}),
-    Endpoint("GET", "/v1/events", "read"),
-    Endpoint("GET", "/v1/scoring/models", "read"),
-    Endpoint("POST", "/v1/scoring/models", "admin", {"name": "m"}),
-    Endpoint("GET", "/v1/scoring/active", "read"),
-    Endpoint("POST", "/v1/scoring/preview", "read", {"lead_id": "{lead}"}),
-    Endpoint("POST", "/v1/scoring/models/{model}/activate", "admin"),
-    Endpoint("GET", "/v1/leads/{lead}/score", "read"),
-    Endpoint("GET", "/v1/leads/{lead}/score/history", "read"),
-    Endpoint("GET", "/v1/jobs/{job}", "read"),
-    Endpoint("POST", "/v1/owners", "write", {"name": "Ada", "email": "ada@acme.com"}),
-    Endpoint("GET", "/v1/owners", "read"),
-    Endpoint("GET", "/v1/owners/{owner}", "read"),
-    Endpoint("PATCH", "/v1/owners/{owner}", "write", {"name": "Ada L."}),
-    Endpoint("DELETE", "/v1/owners/{owner}", "write"),
-    Endpoint("GET", "/v1/routing/rules", "read"),
-    Endpoint("POST", "/v1/routing/rules", "admin", {"name": "r", "position": 99, "strategy": "round_robin"}),
-    Endpoint("GET", "/v1/routing/rules/{rule}", "read"),
-    Endpoint("PATCH", "/v1/routing/rules/{rule}", "admin", {"name": "renamed"}),
-    Endpoint("DELETE", "/v1/routing/rules/{rule}", "admin"),
-    Endpoint("GET", "/v1/routing/settings", "read"),
-    Endpoint("PUT", "/v1/routing/settings", "admin", {"route_on": "created"}),
-    Endpoint("POST", "/v1/routing/preview", "read", {"lead_id": "{lead}"}),
-    Endpoint("POST", "/v1/leads/{lead}/route", "write", {"force": False}),
-    Endpoint("GET", "/v1/leads/{lead}/assignments", "read"),
-    Endpoint("GET", "/v1/stages", "read"),
-    Endpoint("PUT", "/v1/stages", "admin", {"stages": PIPELINE, "accepted_stage": "working"}),
-    Endpoint("POST", "/v1/leads/{lead}/stage", "write", {"to": "mql"}),
-    Endpoint("POST", "/v1/leads/{lead}/accept", "write", {"note": "mine"}),
-    Endpoint("POST", "/v1/leads/{lead}/reject", "write", {"reason": "not_ready"}),
-    Endpoint("GET", "/v1/leads/{lead}/stages", "read"),
-    Endpoint("GET", "/v1/sla/policies", "read"),
-    Endpoint(
-        "POST", "/v1/sla/policies", "admin", {"name": "p", "position": 99, "first_touch_within_minutes": 5}
-    ),
-    Endpoint("GET", "/v1/sla/policies/{policy}", "read"),
-    Endpoint("PATCH", "/v1/sla/policies/{policy}", "admin", {"name": "renamed"}),
-    Endpoint("DELETE", "/v1/sla/policies/{policy}", "admin"),
-    Endpoint("GET", "/v1/sla/breaches", "read"),
-    Endpoint("POST", "/v1/webhooks", "admin", {"url": "http://127.0.0.1:9/hook", "events": ["lead.*"]}),
-    Endpoint("GET", "/v1/webhooks", "read"),
-    Endpoint("GET", "/v1/webhooks/{webhook}", "read"),
-    Endpoint("PATCH", "/v1/webhooks/{webhook}", "admin", {"description": "renamed"}),
-    Endpoint("DELETE", "/v1/webhooks/{webhook}", "admin"),
-    Endpoint("POST", "/v1/webhooks/{webhook}/rotate-secret", "admin"),
-    Endpoint("POST", "/v1/webhooks/{webhook}/test", "admin"),
-    Endpoint("GET", "/v1/webhooks/{webhook}/deliveries", "read"),
-    Endpoint("POST", "/v1/webhooks/{webhook}/deliveries/{delivery}/redeliver", "admin"),
-    Endpoint("POST", "/v1/sources", "admin", {"name": "Form", "mapping": {"email": "email"}}),
-    Endpoint("GET", "/v1/sources", "read"),
-    Endpoint("GET", "/v1/sources/{source}", "read"),
-    Endpoint("PATCH", "/v1/sources/{source}", "admin", {"name": "renamed"}),
-    Endpoint("DELETE", "/v1/sources/{source}", "admin"),
-    Endpoint("GET", "/v1/sources/{source}/submissions", "read"),
-    Endpoint("POST", "/v1/sources/{source}/submissions/{submission}/replay", "write"),
-    *(Endpoint("GET", f"/v1/reports/{name}", "read") for name in REPORTS),
-    Endpoint("POST", "/v1/api-keys", "admin", {"name": "k", "scopes": ["read"]}),
-    Endpoint("GET", "/v1/api-keys", "admin"),
-    Endpoint("DELETE", "/v1/api-keys/{key}", "admin"),
-]
 WITH_BODY = [e for e in ENDPOINTS if e.body is not None]
 WITH_IDS = [e for e in ENDPOINTS if "{" in e.path]
 WEAKER = {"read": None, "write": "read", "admin": "write"}
-
-
-@dataclass
-class World:
-    tenant: Tenant
-    ids: dict[str, str]
-
-
-async def _world(app: FastAPI, client: httpx.AsyncClient) -> World:
-    tenant = await make_tenant(app)
-    lead = (await client.post("/v1/leads", json={"email": "a@acme.com"}, headers=tenant.write)).json()
-    dup = (await client.post("/v1/leads", json={"email": "b@acme.com"}, headers=tenant.write)).json()
-    key = (
-        await client.post("/v1/api-keys", json={"name": "x", "scopes": ["read"]}, headers=tenant.admin)
-    ).json()
-    model = (await client.get("/v1/scoring/active", headers=tenant.read)).json()
-    job = (await client.post(f"/v1/scoring/models/{model['id']}/activate", headers=tenant.admin)).json()
-    while await app.state.jobs.run_once():  # run it (and leave no queued job behind)
-        pass
-    owner = (
-        await client.post(
-            "/v1/owners", json={"name": "Owner", "email": "owner@acme.com"}, headers=tenant.write
-        )
-    ).json()
-    rule = (
-        await client.post(
-            "/v1/routing/rules",
-            json={
-                "name": "all",
-                "position": 1,
-                "strategy": "round_robin",
-                "pool": {"owner_ids": [owner["id"]]},
-            },
-            headers=tenant.admin,
-        )
-    ).json()
-    ids = {"lead": lead["id"], "dup": dup["id"], "key": key["id"], "model": model["id"], "job": job["id"]}
-    policy = (await client.get("/v1/sla/policies", headers=tenant.read)).json()["data"][0]
-    webhook = (
-        await client.post(
-            "/v1/webhooks",
-            # Paused: the world's test message must not be sent (to a closed port) by later tests.
-            json={"url": "http://127.0.0.1:9/hook", "events": ["lead.*"], "active": False},
-            headers=tenant.admin,
-        )
-    ).json()
-    delivery = (await client.post(f"/v1/webhooks/{webhook['id']}/test", headers=tenant.admin)).json()
-    source = (
-        await client.post(
-            "/v1/sources", json={"name": "Form", "mapping": {"mail": "email"}}, headers=tenant.admin
-        )
-    ).json()
-    failed = await post_generic(client, source, {"email": "unmapped@acme.com"}, int(time.time()))
-    assert failed.status_code == 422, failed.text
-    ids.update(owner=owner["id"], rule=rule["id"], policy=policy["id"])
-    ids.update(webhook=webhook["id"], delivery=delivery["id"])
-    ids.update(source=source["id"], submission=failed.json()["submission_id"])
-    return World(tenant, ids)
 
 
 @pytest.fixture(scope="module")
@@ -185,24 +33,18 @@ async def world(app: FastAPI, client: httpx.AsyncClient) -> World:
     tests that could write check that nothing was written, so no test leaves the next one a
     different world. (Building it is a dozen requests and a job: per test, it was most of the
     matrix's time.)"""
-    return await _world(app, client)
+    return await make_world(app, client)
 
 
 @pytest.fixture(scope="module")
 async def other_world(app: FastAPI, client: httpx.AsyncClient) -> World:
-    return await _world(app, client)
-
-
-def _fill(text: str, ids: dict[str, str]) -> str:
-    for name, value in ids.items():
-        text = text.replace("{" + name + "}", value)
-    return text
+    return await make_world(app, client)
 
 
 def _body(endpoint: Endpoint, ids: dict[str, str]) -> dict[str, Any] | None:
     if endpoint.body is None:
         return None
-    return {k: _fill(v, ids) if isinstance(v, str) else v for k, v in endpoint.body.items()}
+    return {k: fill_path(v, ids) if isinstance(v, str) else v for k, v in endpoint.body.items()}
 
 
 async def _counts(app: FastAPI, workspace_id: str) -> dict[str, int]:
@@ -259,7 +101,7 @@ def _assert_problem(response: httpx.Response, status: int) -> None:
 async def test_no_key(app: FastAPI, client: httpx.AsyncClient, world: World, endpoint: Endpoint) -> None:
     before = await _counts(app, world.tenant.workspace_id)
     response = await client.request(
-        endpoint.method, _fill(endpoint.path, world.ids), json=_body(endpoint, world.ids)
+        endpoint.method, fill_path(endpoint.path, world.ids), json=_body(endpoint, world.ids)
     )
     _assert_problem(response, 401)
     assert await _counts(app, world.tenant.workspace_id) == before
@@ -272,7 +114,7 @@ async def test_missing_scope(
     weaker = getattr(world.tenant, WEAKER[endpoint.scope] or "read")
     before = await _counts(app, world.tenant.workspace_id)
     response = await client.request(
-        endpoint.method, _fill(endpoint.path, world.ids), json=_body(endpoint, world.ids), headers=weaker
+        endpoint.method, fill_path(endpoint.path, world.ids), json=_body(endpoint, world.ids), headers=weaker
     )
     _assert_problem(response, 403)
     assert await _counts(app, world.tenant.workspace_id) == before
@@ -301,7 +143,7 @@ async def test_bad_bodies(
     headers = {**getattr(world.tenant, endpoint.scope), "Content-Type": content_type}
     before = await _counts(app, world.tenant.workspace_id)
     response = await client.request(
-        endpoint.method, _fill(endpoint.path, world.ids), content=content, headers=headers
+        endpoint.method, fill_path(endpoint.path, world.ids), content=content, headers=headers
     )
     _assert_problem(response, status)
     assert await _counts(app, world.tenant.workspace_id) == before
@@ -319,7 +161,7 @@ async def test_nul_characters_in_the_body_are_refused(
     before = await _counts(app, world.tenant.workspace_id)
     response = await client.request(
         endpoint.method,
-        _fill(endpoint.path, world.ids),
+        fill_path(endpoint.path, world.ids),
         json=poisoned,
         headers=getattr(world.tenant, endpoint.scope),
     )
@@ -336,7 +178,7 @@ async def test_nul_characters_in_the_url_are_refused(
     app: FastAPI, client: httpx.AsyncClient, world: World, endpoint: Endpoint
 ) -> None:
     headers = getattr(world.tenant, endpoint.scope)
-    path = _fill(endpoint.path, world.ids)
+    path = fill_path(endpoint.path, world.ids)
     urls = [path + "?q=%00"]
     if "{lead}" in endpoint.path:
         urls.append(path.replace(world.ids["lead"], world.ids["lead"] + "%00"))
@@ -356,7 +198,7 @@ async def test_oversized_body(
     headers = getattr(world.tenant, endpoint.scope)
     response = await client.request(
         endpoint.method,
-        _fill(endpoint.path, world.ids),
+        fill_path(endpoint.path, world.ids),
         json={**(_body(endpoint, world.ids) or {}), **padding},
         headers=headers,
     )
@@ -372,7 +214,7 @@ async def test_wrong_types_and_unknown_fields(
     body = _body(endpoint, world.ids) or {}
     wrong = dict.fromkeys(body, 12345) | {"no_such_field": True}
     response = await client.request(
-        endpoint.method, _fill(endpoint.path, world.ids), json=wrong, headers=headers
+        endpoint.method, fill_path(endpoint.path, world.ids), json=wrong, headers=headers
     )
     _assert_problem(response, 422)
     fields = {error["field"] for error in response.json()["errors"]}
@@ -389,13 +231,13 @@ async def test_other_workspace_ids_are_404(
     before = await _counts(app, theirs.tenant.workspace_id)
     headers = getattr(mine.tenant, endpoint.scope)
     response = await client.request(
-        endpoint.method, _fill(endpoint.path, theirs.ids), json=_body(endpoint, mine.ids), headers=headers
+        endpoint.method, fill_path(endpoint.path, theirs.ids), json=_body(endpoint, mine.ids), headers=headers
     )
     _assert_problem(response, 404)
     assert await _counts(app, theirs.tenant.workspace_id) == before
     # Unknown ids answer exactly the same: nothing tells a foreign id from a missing one.
     missing = {name: value[:-4] + "zzzz" for name, value in mine.ids.items()}
     unknown = await client.request(
-        endpoint.method, _fill(endpoint.path, missing), json=_body(endpoint, mine.ids), headers=headers
+        endpoint.method, fill_path(endpoint.path, missing), json=_body(endpoint, mine.ids), headers=headers
     )
     _assert_problem(unknown, 404)

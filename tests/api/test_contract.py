@@ -19,8 +19,8 @@ from leadapi.api.params import QuerySpec, query_errors
 from leadapi.app import create_app
 from leadapi.config import Settings
 from leadapi.reports.engine import GROUP_BYS
-from tests.api.test_bad_input_matrix import World, _world
 from tests.conftest import Tenant
+from tests.endpoints import World, make_world
 
 Json = dict[str, Any]
 
@@ -93,7 +93,7 @@ def _patch_fields() -> list[Any]:
 async def world(app: FastAPI, client: httpx.AsyncClient) -> World:
     """Ids of one of everything; the lead also has a phone and an external id, so clearing any
     one of its keys leaves it identifiable."""
-    built = await _world(app, client)
+    built = await make_world(app, client)
     changed = await client.patch(
         f"/v1/leads/{built.ids['lead']}",
         json={"phone": "+14155550100", "external_ids": {"crm": "1"}},

@@ -35,8 +35,8 @@ from hypothesis import strategies as st
 
 from leadapi.api.filters import ALLOWED
 from leadapi.leads.repository import LEAD_FIELDS
-from tests.api.test_bad_input_matrix import ENDPOINTS, _fill, _world
-from tests.api.test_sources import add_source, generic_headers
+from tests.endpoints import ENDPOINTS, fill_path, make_world
+from tests.factories import add_source, generic_headers
 
 
 @dataclass(frozen=True)
@@ -391,7 +391,7 @@ def baselines(ids: dict[str, str]) -> dict[tuple[str, str], Any]:
         template = endpoint.path
         for param, name in PATH_IDS.items():
             template = template.replace("{" + name + "}", "{" + param + "}")
-        out[(endpoint.method, template)] = json.loads(_fill(json.dumps(endpoint.body), ids))
+        out[(endpoint.method, template)] = json.loads(fill_path(json.dumps(endpoint.body), ids))
     return out
 
 
@@ -594,7 +594,7 @@ async def fuzz_client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 
 @pytest.fixture(scope="module")
 async def fuzzed(app: FastAPI, fuzz_client: httpx.AsyncClient) -> Fuzzed:
-    world = await _world(app, fuzz_client)
+    world = await make_world(app, fuzz_client)
     _, secret = await app.state.workspaces.create_key(
         world.tenant.workspace_id, "every scope", ["read", "write", "admin"]
     )

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from leadapi.events.models import Event
 from leadapi.leads.models import LeadExternalId
 from tests.conftest import Tenant
+from tests.factories import PHONE_STORM, phone_storm_bodies
 
 ADA = {
     "email": "  Ada.Lovelace@Analytical-Engines.co.uk ",
@@ -369,24 +370,6 @@ async def test_concurrent_creates_of_one_email_give_one_lead(
     listed = (await client.get("/v1/leads", headers=tenant.read)).json()["data"]
     assert len(listed) == 1
     assert sorted(listed[0]["tags"]) == sorted(f"t{i}" for i in range(50))
-
-
-PHONE_STORM = 200
-
-
-def phone_storm_bodies(phone: str) -> list[dict[str, Any]]:
-    """Captures of one person known by phone: most without an email (the one-statement path on
-    PostgreSQL), some with one email (which a phone-only lead takes on), some with an external id
-    of their own (the transactional path). In any order, one after another, they are one lead."""
-    bodies: list[dict[str, Any]] = []
-    for i in range(PHONE_STORM):
-        body: dict[str, Any] = {"phone": phone, "tags": [f"t{i}"]}
-        if i % 5 == 1:
-            body["email"] = "switchboard@acme.com"
-        elif i % 5 == 2:
-            body["external_ids"] = {"crm": f"c{i}"}
-        bodies.append(body)
-    return bodies
 
 
 async def test_concurrent_captures_of_one_phone_give_one_lead(

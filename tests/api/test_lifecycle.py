@@ -12,24 +12,18 @@ from typing import Any
 import httpx
 from fastapi import FastAPI
 
-from tests.api.test_routing import add_owner, add_rule, events_of, new_lead, route_on
 from tests.conftest import Clock, Tenant
-
-
-async def post_event(
-    client: httpx.AsyncClient, tenant: Tenant, lead_id: str, type_: str, **body: Any
-) -> None:
-    response = await client.post(
-        f"/v1/leads/{lead_id}/events", json={"type": type_, **body}, headers=tenant.write
-    )
-    assert response.status_code == 201, response.text
-
-
-async def get_lead(client: httpx.AsyncClient, tenant: Tenant, lead_id: str) -> dict[str, Any]:
-    response = await client.get(f"/v1/leads/{lead_id}", headers=tenant.read)
-    assert response.status_code == 200, response.text
-    lead: dict[str, Any] = response.json()
-    return lead
+from tests.factories import (
+    CUSTOM,
+    add_owner,
+    add_rule,
+    events_of,
+    get_lead,
+    move,
+    new_lead,
+    post_event,
+    route_on,
+)
 
 
 async def moves_of(client: httpx.AsyncClient, tenant: Tenant, lead_id: str) -> list[tuple[str | None, str]]:
@@ -37,26 +31,6 @@ async def moves_of(client: httpx.AsyncClient, tenant: Tenant, lead_id: str) -> l
     response = await client.get(f"/v1/leads/{lead_id}/stages", headers=tenant.read)
     assert response.status_code == 200, response.text
     return [(m["from_stage"], m["to_stage"]) for m in reversed(response.json()["data"])]
-
-
-async def move(client: httpx.AsyncClient, tenant: Tenant, lead_id: str, **body: Any) -> httpx.Response:
-    return await client.post(f"/v1/leads/{lead_id}/stage", json=body, headers=tenant.write)
-
-
-CUSTOM = {
-    "stages": [
-        {"key": "inbound", "name": "Inbound", "category": "open"},
-        {"key": "sql", "name": "Sales ready", "category": "open"},
-        {"key": "working", "name": "Working", "category": "open"},
-        {"key": "parked", "name": "Parked", "category": "open"},
-        {"key": "won", "name": "Won", "category": "won"},
-        {"key": "lost", "name": "Lost", "category": "lost"},
-    ],
-    "disqualification_reasons": ["no_fit", "spam"],
-    "touch_types": ["call", "linkedin.message"],
-    "accepted_stage": "working",
-    "recycle_stage": "parked",
-}
 
 
 async def test_default_pipeline(client: httpx.AsyncClient, tenant: Tenant) -> None:

@@ -32,10 +32,8 @@ from leadapi.routing.models import Assignment
 from leadapi.services import Services
 from leadapi.sla.models import SlaBreach
 from leadapi.stages.models import StageChange
-from tests.api.test_lifecycle import CUSTOM, post_event
-from tests.api.test_routing import add_owner, add_rule, new_lead
-from tests.api.test_sla import sweep
 from tests.conftest import Clock, Tenant
+from tests.factories import CUSTOM, add_owner, add_rule, new_lead, post_event, sweep
 
 Json = dict[str, Any]
 ServerFor = Callable[[dict[str, str]], MCPServer[Any]]

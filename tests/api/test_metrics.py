@@ -9,11 +9,9 @@ import httpx
 from fastapi import FastAPI
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.api.test_lifecycle import post_event
-from tests.api.test_sla import sales_ready_lead, sweep, two_owners
-from tests.api.test_webhooks import pump, receiver, subscribe  # noqa: F401 (receiver: a fixture)
 from tests.api.webhook_receiver import Receiver
 from tests.conftest import Clock, Tenant
+from tests.factories import post_event, pump, sales_ready_lead, subscribe, sweep, two_owners
 
 Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
 
@@ -75,7 +73,7 @@ async def test_breaches_and_webhook_outcomes_are_counted(
     client: httpx.AsyncClient,
     tenant: Tenant,
     clock: Clock,
-    receiver: Receiver,  # noqa: F811
+    receiver: Receiver,
 ) -> None:
     await two_owners(client, tenant)
     await app.state.sequencer.drain()

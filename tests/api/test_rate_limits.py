@@ -19,8 +19,8 @@ from fastapi import FastAPI
 
 from leadapi.app import create_app
 from leadapi.config import Settings
-from tests.api.test_sources import add_source, post_generic
 from tests.conftest import IN_CI, Clock, Tenant, make_tenant, serving
+from tests.factories import add_source, post_generic
 
 REDIS_HOST, REDIS_PORT = "127.0.0.1", int(os.environ.get("LEADAPI_TEST_REDIS_PORT", "6379"))
 # draft-ietf-httpapi-ratelimit-headers: structured-field lists of named policies / states.

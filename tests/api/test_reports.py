@@ -24,10 +24,8 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from tests.api.test_lifecycle import get_lead, move, post_event
-from tests.api.test_routing import add_owner, add_rule, new_lead
-from tests.api.test_sla import sweep
 from tests.conftest import Clock, Tenant, make_tenant
+from tests.factories import add_owner, add_rule, get_lead, move, new_lead, post_event, sweep
 
 T = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 RANGE = {"from": "2026-03-02T00:00:00Z", "to": "2026-03-16T00:00:00Z"}

@@ -15,38 +15,18 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import func, select
 
-from leadapi.events.models import Event
 from leadapi.leads.models import Lead
 from leadapi.routing.models import Assignment
 from tests.conftest import Clock, Tenant, make_tenant
-from tests.e2e.test_routing_processes import EXECUTIVES_MODEL
-
-
-async def add_owner(client: httpx.AsyncClient, tenant: Tenant, name: str, **fields: Any) -> dict[str, Any]:
-    body = {"name": name, "email": f"{name.lower()}@sales.acme.com", **fields}
-    response = await client.post("/v1/owners", json=body, headers=tenant.write)
-    assert response.status_code == 201, response.text
-    owner: dict[str, Any] = response.json()
-    return owner
-
-
-async def add_rule(client: httpx.AsyncClient, tenant: Tenant, **fields: Any) -> dict[str, Any]:
-    response = await client.post("/v1/routing/rules", json=fields, headers=tenant.admin)
-    assert response.status_code == 201, response.text
-    rule: dict[str, Any] = response.json()
-    return rule
-
-
-async def route_on(client: httpx.AsyncClient, tenant: Tenant, value: str) -> None:
-    response = await client.put("/v1/routing/settings", json={"route_on": value}, headers=tenant.admin)
-    assert response.status_code == 200, response.text
-
-
-async def new_lead(client: httpx.AsyncClient, tenant: Tenant, email: str, **fields: Any) -> dict[str, Any]:
-    response = await client.post("/v1/leads", json={"email": email, **fields}, headers=tenant.write)
-    assert response.status_code == 201, response.text
-    lead: dict[str, Any] = response.json()
-    return lead
+from tests.factories import (
+    EXECUTIVES_MODEL,
+    add_owner,
+    add_rule,
+    assignments_of,
+    events_of,
+    new_lead,
+    route_on,
+)
 
 
 async def owner_of(client: httpx.AsyncClient, tenant: Tenant, lead_id: str) -> str | None:
@@ -54,19 +34,6 @@ async def owner_of(client: httpx.AsyncClient, tenant: Tenant, lead_id: str) -> s
     assert response.status_code == 200, response.text
     owner: str | None = response.json()["owner_id"]
     return owner
-
-
-async def assignments_of(client: httpx.AsyncClient, tenant: Tenant, lead_id: str) -> list[dict[str, Any]]:
-    response = await client.get(f"/v1/leads/{lead_id}/assignments", headers=tenant.read)
-    assert response.status_code == 200, response.text
-    data: list[dict[str, Any]] = response.json()["data"]
-    return data
-
-
-async def events_of(app: FastAPI, tenant: Tenant, type_: str) -> list[dict[str, Any]]:
-    async with app.state.db.read() as conn:
-        query = select(Event.__table__).where(Event.workspace_id == tenant.workspace_id, Event.type == type_)
-        return [dict(r) for r in (await conn.execute(query.order_by(Event.id))).mappings()]
 
 
 # ---- owners ------------------------------------------------------------------------------------

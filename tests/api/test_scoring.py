@@ -11,20 +11,7 @@ import pytest
 
 from leadapi.scoring.defaults import DEFAULT_MODEL
 from tests.conftest import Tenant
-
-SIMPLE = {
-    "name": "Simple",
-    "bands": [{"name": "hot", "min": 50}, {"name": "cold", "min": None}],
-    "rules": [
-        {
-            "id": "cto",
-            "kind": "fit",
-            "points": 30,
-            "when": {"field": "title", "op": "contains", "value": "cto"},
-        },
-        {"id": "demo", "kind": "behavior", "points": 40, "event": {"type": "demo_request"}},
-    ],
-}
+from tests.factories import SIMPLE
 
 
 async def test_a_workspace_starts_with_the_default_model(client: httpx.AsyncClient, tenant: Tenant) -> None:

@@ -16,8 +16,8 @@ from leadapi.cli import migrate, reseal_secrets
 from leadapi.config import Settings
 from leadapi.db import create_engine
 from leadapi.sealing import PREFIX, Sealer, SealingError, load_sealer, new_key
-from tests.api.test_sources import add_source, post_generic
 from tests.conftest import PG_TEST_DB, Tenant, fresh_pg_database, require_postgres
+from tests.factories import add_source, post_generic
 
 PROVIDER_SECRET = "typeform-secret-given-by-the-provider"
 

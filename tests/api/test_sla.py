@@ -16,23 +16,22 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 
 from leadapi.events.models import Event
-from leadapi.services import Services
 from leadapi.sla.models import SlaBreach
-from tests.api.test_lifecycle import get_lead, move, post_event
-from tests.api.test_routing import add_owner, add_rule, assignments_of, events_of, new_lead, route_on
 from tests.conftest import Clock, Tenant
-
-
-async def sweep(app: FastAPI) -> int:
-    """Sweep until nothing is due. It sweeps every workspace, and other tests may leave clocks
-    running: count a test's own breaches through its tenant, not by this total."""
-    total = 0
-    while True:
-        services: Services = app.state.services
-        breached, more = await services.sla.sweep_once()
-        total += breached
-        if not more:
-            return total
+from tests.factories import (
+    add_owner,
+    add_rule,
+    assignments_of,
+    events_of,
+    get_lead,
+    move,
+    new_lead,
+    post_event,
+    route_on,
+    sales_ready_lead,
+    sweep,
+    two_owners,
+)
 
 
 async def breaches(client: httpx.AsyncClient, tenant: Tenant, **params: Any) -> list[dict[str, Any]]:
@@ -40,19 +39,6 @@ async def breaches(client: httpx.AsyncClient, tenant: Tenant, **params: Any) -> 
     assert response.status_code == 200, response.text
     data: list[dict[str, Any]] = response.json()["data"]
     return data
-
-
-async def sales_ready_lead(client: httpx.AsyncClient, tenant: Tenant, email: str) -> dict[str, Any]:
-    lead = await new_lead(client, tenant, email, title="VP Sales", country="US")
-    await post_event(client, tenant, lead["id"], "demo_request")
-    return await get_lead(client, tenant, lead["id"])
-
-
-async def two_owners(client: httpx.AsyncClient, tenant: Tenant) -> tuple[dict[str, Any], dict[str, Any]]:
-    ada = await add_owner(client, tenant, "Ada")
-    bob = await add_owner(client, tenant, "Bob")
-    await add_rule(client, tenant, name="all", position=1, strategy="round_robin")
-    return ada, bob
 
 
 def _at(value: str) -> datetime:

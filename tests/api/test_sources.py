@@ -15,8 +15,8 @@ from urllib.parse import urlencode
 import httpx
 from fastapi import FastAPI
 
-from tests.api.test_routing import events_of
 from tests.conftest import Clock, Tenant
+from tests.factories import add_source, events_of, generic_headers, post_generic
 
 SECRET = "s3cret-s3cret-s3cret-s3cret"
 TYPEFORM_PAYLOAD = {
@@ -32,28 +32,6 @@ TYPEFORM_PAYLOAD = {
         ],
     },
 }
-
-
-async def add_source(client: httpx.AsyncClient, tenant: Tenant, **body: Any) -> dict[str, Any]:
-    response = await client.post("/v1/sources", json=body, headers=tenant.admin)
-    assert response.status_code == 201, response.text
-    source: dict[str, Any] = response.json()
-    return source
-
-
-def generic_headers(
-    secret: str, body: bytes, stamp: int, content_type: str = "application/json"
-) -> dict[str, str]:
-    signature = hmac.new(secret.encode(), f"{stamp}.".encode() + body, hashlib.sha256).hexdigest()
-    return {"Content-Type": content_type, "X-Leadapi-Signature": f"t={stamp},v1={signature}"}
-
-
-async def post_generic(
-    client: httpx.AsyncClient, source: dict[str, Any], payload: Any, stamp: int, secret: str | None = None
-) -> httpx.Response:
-    body = json.dumps(payload).encode()
-    headers = generic_headers(secret or source["secret"], body, stamp)
-    return await client.post(source["hook_url"], content=body, headers=headers)
 
 
 async def leads_of(client: httpx.AsyncClient, tenant: Tenant) -> list[dict[str, Any]]:

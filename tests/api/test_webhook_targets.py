@@ -31,9 +31,9 @@ from leadapi.app import create_app
 from leadapi.config import Settings
 from leadapi.outbound.transport import ForbiddenTarget, GuardedTransport, guarded_client
 from leadapi.webhooks.service import WebhookService
-from tests.api.test_webhooks import deliveries, new_lead, receiver, services, subscribe  # noqa: F401 (receiver: a fixture)
 from tests.api.webhook_receiver import Receiver
 from tests.conftest import Clock, Tenant, make_tenant, serving
+from tests.factories import deliveries, new_lead, services, subscribe
 
 EXAMPLES = settings(
     max_examples=60,
@@ -223,7 +223,7 @@ async def test_names_resolving_to_loopback_are_refused_on_write(
 
 
 async def test_the_client_refuses_at_connect_time_and_keeps_the_host(
-    receiver: Receiver,  # noqa: F811
+    receiver: Receiver,
 ) -> None:
     port = receiver.base.rsplit(":", 1)[1]
     async with guarded_client(timeout=5, allow_private=False) as strict:
@@ -243,7 +243,7 @@ async def test_a_delivery_to_a_name_now_resolving_to_loopback_is_refused_when_co
     app: FastAPI,
     client: httpx.AsyncClient,
     tenant: Tenant,
-    receiver: Receiver,  # noqa: F811
+    receiver: Receiver,
     clock: Clock,
 ) -> None:
     """The subscription was taken where private targets were allowed (as if the name had then

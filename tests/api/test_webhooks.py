@@ -9,77 +9,21 @@ from __future__ import annotations
 import asyncio
 import json
 from collections import Counter
-from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import insert, update
+from sqlalchemy import insert
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
-from leadapi.services import Services
-from leadapi.webhooks.models import WebhookDelivery, WebhookSubscription
+from leadapi.webhooks.models import WebhookDelivery
 from leadapi.webhooks.service import DELIVERY_PER_SUBSCRIPTION, WebhookService
 from leadapi.webhooks.transport import TargetError, vet_target
-from tests.api.test_routing import events_of
-from tests.api.webhook_receiver import Receiver, start_receiver
+from tests.api.webhook_receiver import Receiver
 from tests.conftest import Clock, Tenant
-
-
-@pytest.fixture
-async def receiver(app: FastAPI) -> AsyncIterator[Receiver]:
-    endpoint, server, task = await start_receiver()
-    yield endpoint
-    server.should_exit = True
-    await task
-    # The database is shared by the session: a test's subscriptions must not keep later tests'
-    # delivery rounds busy retrying endpoints that are gone.
-    async with app.state.db.transaction() as conn:
-        await conn.execute(update(WebhookSubscription).values(active=False))
-
-
-def services(app: FastAPI) -> Services:
-    found: Services = app.state.services
-    return found
-
-
-async def pump(app: FastAPI) -> None:
-    """Number events, fan them out, and send what is due, until nothing is left to send now."""
-    await app.state.sequencer.drain()
-    webhooks = services(app).webhooks
-    while await webhooks.fan_out_once():  # other tests' subscriptions share the database
-        pass
-    while await webhooks.deliver_once():
-        pass
-
-
-async def subscribe(
-    client: httpx.AsyncClient, tenant: Tenant, url: str, events: list[str] | None = None
-) -> dict[str, Any]:
-    response = await client.post(
-        "/v1/webhooks", json={"url": url, "events": events or ["lead.*"]}, headers=tenant.admin
-    )
-    assert response.status_code == 201, response.text
-    sub: dict[str, Any] = response.json()
-    return sub
-
-
-async def deliveries(
-    client: httpx.AsyncClient, tenant: Tenant, sub_id: str, **params: Any
-) -> list[dict[str, Any]]:
-    response = await client.get(f"/v1/webhooks/{sub_id}/deliveries", params=params, headers=tenant.read)
-    assert response.status_code == 200, response.text
-    data: list[dict[str, Any]] = response.json()["data"]
-    return data
-
-
-async def new_lead(client: httpx.AsyncClient, tenant: Tenant, email: str) -> dict[str, Any]:
-    response = await client.post("/v1/leads", json={"email": email}, headers=tenant.write)
-    assert response.status_code == 201, response.text
-    lead: dict[str, Any] = response.json()
-    return lead
+from tests.factories import deliveries, events_of, new_lead, pump, services, subscribe
 
 
 async def test_deliveries_are_signed_per_standard_webhooks(

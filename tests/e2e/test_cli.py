@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import re
 import socket
 import sqlite3
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,15 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import PG_TEST_DB, fresh_pg_database, require_postgres
-
-LEADAPI = [sys.executable, "-m", "leadapi.cli"]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests.e2e.processes import LEADAPI, free_port, run, wait_until_serving
 
 
 @pytest.fixture
@@ -35,50 +25,6 @@ def env(tmp_path: Path) -> dict[str, str]:
         "LEADAPI_PORT": str(free_port()),
         "LEADAPI_LOG_LEVEL": "warning",
     }
-
-
-def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*LEADAPI, *args], env=env, capture_output=True, text=True, timeout=60, check=False)
-
-
-def served_database(kind: str, tmp: Path, name: str) -> str:
-    """A new, empty database for a served process: a SQLite file in `tmp`, or a PostgreSQL one."""
-    if kind == "sqlite":
-        return f"sqlite+aiosqlite:///{tmp / f'{name}.db'}"
-    require_postgres()
-    return asyncio.run(fresh_pg_database(f"{PG_TEST_DB}_{name}"))
-
-
-def serve_env(url: str, port: int, **settings: str) -> dict[str, str]:
-    """The environment of a `leadapi serve` on `url` and `port`: quiet, no bootstrap key, and
-    `settings` (LEADAPI_* names) on top."""
-    return {
-        **os.environ,
-        "LEADAPI_DATABASE_URL": url,
-        "LEADAPI_PORT": str(port),
-        "LEADAPI_LOG_LEVEL": "warning",
-        "LEADAPI_BOOTSTRAP": "false",
-        **settings,
-    }
-
-
-def migrated_with_admin_key(env: dict[str, str]) -> str:
-    """Migrates the environment's database and returns a new admin key for it."""
-    assert run(env, "migrate").returncode == 0
-    return run(env, "keys", "create", "--scopes", "admin", "--quiet").stdout.strip()
-
-
-def wait_until_serving(base: str, log: Path) -> None:
-    # Generous: a bound for a hung server, not a speed test (a slow CI machine with the suite
-    # running on every core took more than 30 s to start four workers).
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            time.sleep(0.1)  # waiting on another process to bind; no clock to inject here
-    pytest.fail(f"server did not start:\n{log.read_text()}")
 
 
 @pytest.fixture

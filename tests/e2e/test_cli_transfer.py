@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PG_TEST_DB, fresh_pg_database, require_postgres
-from tests.e2e.test_cli import LEADAPI, run
+from tests.e2e.processes import LEADAPI, run
 
 LEADS_CSV = """email,first_name,title,country,company_size,tags,attributes.plan,consent,external_ids.crm
 Ada@Analytical-Engines.co.uk,Ada,CTO,united kingdom,250,vip|emea,pro,yes,crm-1

@@ -35,8 +35,6 @@ from leadapi_client.models import (
     SpeedReport,
 )
 
-from tests.e2e.test_fuzz_contract import live  # noqa: F401 (a fixture: a live server per database)
-
 T = TypeVar("T")
 
 
@@ -46,7 +44,7 @@ def ok(answer: T | Problem | None, kind: type[T]) -> T:
     return answer
 
 
-def test_the_core_flow_with_the_generated_client(live: tuple[str, str]) -> None:  # noqa: F811
+def test_the_core_flow_with_the_generated_client(live: tuple[str, str]) -> None:
     base, admin_key = live
     with AuthenticatedClient(base_url=base, token=admin_key, raise_on_unexpected_status=True) as admin:
         created = create_api_key.sync(
@@ -100,7 +98,7 @@ def test_the_core_flow_with_the_generated_client(live: tuple[str, str]) -> None:
         assert (speed.total.after_creation.touched, speed.total.after_assignment.assignments) == (1, 1)
 
 
-def test_the_readme_client_example_runs(live: tuple[str, str], capsys: pytest.CaptureFixture[str]) -> None:  # noqa: F811
+def test_the_readme_client_example_runs(live: tuple[str, str], capsys: pytest.CaptureFixture[str]) -> None:
     """The README's client snippet, as written, against the live server (its key and address
     swapped in): it stays true."""
     base, key = live

@@ -18,9 +18,9 @@ import asyncpg
 import httpx
 import pytest
 
-from tests.api.test_leads import PHONE_STORM, phone_storm_bodies
 from tests.conftest import PG_ADMIN_URL, PG_TEST_DB
-from tests.e2e.test_routing_processes import _activate_executives_model, _setup, four_processes_on
+from tests.e2e.processes import activate_executives_model, four_processes_on, set_up_routing
+from tests.factories import PHONE_STORM, phone_storm_bodies
 
 DATABASE = f"{PG_TEST_DB}_dedupe_races"
 
@@ -88,8 +88,8 @@ def test_one_phone_captured_at_once_across_four_processes_is_one_lead(server: Se
 
 def test_one_phone_routed_at_once_across_four_processes_is_one_lead(server: Server) -> None:
     base, headers = server
-    _activate_executives_model(base, headers)
-    _setup(
+    activate_executives_model(base, headers)
+    set_up_routing(
         base,
         headers,
         [{"name": f"Rep {i}", "email": f"rep{i}@acme.com", "tags": ["team"]} for i in range(3)],

@@ -4,43 +4,10 @@ and every error is problem+json. Derandomised, so a failure reproduces."""
 
 from __future__ import annotations
 
-import subprocess
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
-
-from tests.e2e.test_cli import (
-    LEADAPI,
-    free_port,
-    migrated_with_admin_key,
-    serve_env,
-    served_database,
-    wait_until_serving,
-)
-
-
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def live(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[str, str]]:
-    tmp = tmp_path_factory.mktemp("fuzz")
-    port = free_port()
-    env = serve_env(served_database(request.param, tmp, "fuzz"), port)
-    key = migrated_with_admin_key(env)
-    log = Path(tmp / "serve.log")
-    with log.open("w") as out:
-        process = subprocess.Popen([*LEADAPI, "serve"], env=env, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        base = f"http://127.0.0.1:{port}"
-        wait_until_serving(base, log)
-        yield base, key
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
 
 
 def test_no_input_gets_a_server_error(live: tuple[str, str]) -> None:

@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from tests.e2e.crash_before_response import DIE_HEADER
-from tests.e2e.test_cli import (
+from tests.e2e.processes import (
     free_port,
     migrated_with_admin_key,
     serve_env,

@@ -29,8 +29,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from tests.conftest import PG_TEST_DB, fresh_pg_database, require_postgres
-from tests.e2e.test_cli import LEADAPI, run
-from tests.e2e.test_fuzz_contract import live  # noqa: F401 (a fixture: a live server per database)
+from tests.e2e.processes import LEADAPI, run
 
 Json = dict[str, Any]
 
@@ -416,7 +415,7 @@ async def over_http(base: str, key: str, mode: str, email: str) -> tuple[str, Js
 
 
 @pytest.mark.parametrize("mode", ["auto", "legacy"])
-def test_http_agents_modern_and_legacy(live: tuple[str, str], mode: str) -> None:  # noqa: F811
+def test_http_agents_modern_and_legacy(live: tuple[str, str], mode: str) -> None:
     base, admin_key = live
     email = f"ada-{mode}@http-corp.com"
     version, lead, model = asyncio.run(over_http(base, admin_key, mode, email))
@@ -429,7 +428,7 @@ def test_http_agents_modern_and_legacy(live: tuple[str, str], mode: str) -> None
     assert rest.json()["score_model_id"] == model["id"]
 
 
-def test_http_without_a_valid_key_is_401_problem(live: tuple[str, str]) -> None:  # noqa: F811
+def test_http_without_a_valid_key_is_401_problem(live: tuple[str, str]) -> None:
     base, _ = live
     refusals = [
         ({}, "required"),
@@ -446,7 +445,7 @@ def test_http_without_a_valid_key_is_401_problem(live: tuple[str, str]) -> None:
         assert detail in response.json()["detail"]
 
 
-def test_http_only_post_is_served(live: tuple[str, str]) -> None:  # noqa: F811
+def test_http_only_post_is_served(live: tuple[str, str]) -> None:
     """Stateless: no stream to GET (it would stay open and idle) and no session to DELETE; both
     are 405 problems that name the method to use, with or without a key."""
     base, admin_key = live
@@ -460,7 +459,7 @@ def test_http_only_post_is_served(live: tuple[str, str]) -> None:  # noqa: F811
             assert response.headers["allow"] == "POST"
 
 
-def test_http_malformed_json_is_a_parse_error(live: tuple[str, str]) -> None:  # noqa: F811
+def test_http_malformed_json_is_a_parse_error(live: tuple[str, str]) -> None:
     """With a valid key, a body that is not JSON gets a JSON-RPC parse error (a 4xx), whichever
     protocol version the client announces (none, a handshake one, a modern one)."""
     base, admin_key = live
@@ -476,7 +475,7 @@ def test_http_malformed_json_is_a_parse_error(live: tuple[str, str]) -> None:  #
         assert {tool["name"] for tool in listed.json()["result"]["tools"]} == TOOLS
 
 
-def test_http_read_key_cannot_write_and_a_revoked_key_is_refused(live: tuple[str, str]) -> None:  # noqa: F811
+def test_http_read_key_cannot_write_and_a_revoked_key_is_refused(live: tuple[str, str]) -> None:
     base, admin_key = live
     reader = rest_key(base, admin_key, ["read"])
     email = "refused@readonly-corp.com"
@@ -503,7 +502,7 @@ def test_http_read_key_cannot_write_and_a_revoked_key_is_refused(live: tuple[str
     assert refused.headers["content-type"] == "application/problem+json"
 
 
-def test_http_concurrent_agents_act_as_their_own_keys(live: tuple[str, str]) -> None:  # noqa: F811
+def test_http_concurrent_agents_act_as_their_own_keys(live: tuple[str, str]) -> None:
     """Requests of a read key and a write key in flight at once through one server: each is
     judged as its own key (the caller never leaks from one request to another)."""
     base, admin_key = live

@@ -17,8 +17,7 @@ from typing import Any
 import pytest
 from mcp import Client, StdioServerParameters
 
-from tests.e2e.test_cli import run
-from tests.e2e.test_fuzz_contract import live  # noqa: F401 (a fixture: a live server per database)
+from tests.e2e.processes import run
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 VENV_BIN = str(Path(sys.executable).parent)
@@ -117,7 +116,7 @@ def test_the_mcp_server_entry_starts_the_server(workdir: tuple[Path, dict[str, s
     assert [json.loads(line)["id"] for line in exported.stdout.splitlines()] == [created["lead"]["id"]]
 
 
-def test_the_mcp_client_example_runs(live: tuple[str, str], capsys: pytest.CaptureFixture[str]) -> None:  # noqa: F811
+def test_the_mcp_client_example_runs(live: tuple[str, str], capsys: pytest.CaptureFixture[str]) -> None:
     base, key = live
     (snippet,) = blocks(section("MCP server (AI agents)"), "python")
     assert '"http://127.0.0.1:8000/mcp"' in snippet
@@ -158,7 +157,7 @@ def curl(script: str, base: str, **variables: str) -> str:
     return done.stdout
 
 
-def test_the_first_lead_walkthrough_runs(live: tuple[str, str]) -> None:  # noqa: F811
+def test_the_first_lead_walkthrough_runs(live: tuple[str, str]) -> None:
     """`A first lead` as a newcomer pastes it: the normalised lead at 35, then the demo request
     that makes it sales-ready at 85, with the rules that fired."""
     base, key = live
@@ -179,7 +178,7 @@ def test_the_first_lead_walkthrough_runs(live: tuple[str, str]) -> None:  # noqa
     assert sum(hit["points"] for hit in score["breakdown"]) == 85
 
 
-def test_the_report_examples_run(live: tuple[str, str]) -> None:  # noqa: F811
+def test_the_report_examples_run(live: tuple[str, str]) -> None:
     base, key = live
     (script,) = blocks(section("The API"), "sh")
     output = curl(f"KEY=lk_...\n{script}", base, KEY=key)

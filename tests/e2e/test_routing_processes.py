@@ -5,113 +5,24 @@ follow its weights, capacities must hold, and no lead may get two assignments.""
 from __future__ import annotations
 
 import asyncio
-import os
-import signal
-import subprocess
-import time
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 import asyncpg
 import httpx
 import pytest
 
-from tests.conftest import PG_ADMIN_URL, PG_TEST_DB, fresh_pg_database, require_postgres
-from tests.e2e.test_cli import LEADAPI, free_port, run, wait_until_serving
+from tests.conftest import PG_ADMIN_URL, PG_TEST_DB
+from tests.e2e.processes import activate_executives_model, four_processes_on, set_up_routing
 
 DATABASE = f"{PG_TEST_DB}_routing_e2e"
-# A CEO scores 80 under this model: sales-ready (sql) the moment it is captured.
-EXECUTIVES_MODEL = {
-    "name": "Executives are sales-ready",
-    "bands": [{"name": "sql", "min": 75}, {"name": "not_ready", "min": None}],
-    "rules": [
-        {
-            "id": "exec",
-            "kind": "fit",
-            "points": 80,
-            "when": {"field": "seniority", "op": "eq", "value": "c_level"},
-        }
-    ],
-}
-
-
-@contextmanager
-def four_processes_on(database: str, log_dir: Path) -> Iterator[tuple[str, dict[str, str]]]:
-    """`leadapi serve` with four worker processes on a fresh PostgreSQL database of this name:
-    its address and an admin key's headers."""
-    require_postgres()
-    url = asyncio.run(fresh_pg_database(database))
-    port = free_port()
-    env = {
-        **os.environ,
-        "LEADAPI_DATABASE_URL": url,
-        "LEADAPI_PORT": str(port),
-        "LEADAPI_WORKERS": "4",
-        "LEADAPI_DB_POOL_SIZE": "10",
-        # 40 connections at most: PostgreSQL's 100 are shared with whatever else runs tests.
-        "LEADAPI_DB_MAX_OVERFLOW": "0",
-        "LEADAPI_LOG_LEVEL": "warning",
-        "LEADAPI_BOOTSTRAP": "false",
-        "LEADAPI_WORKER_INTERVAL": "0.05",
-    }
-    assert run(env, "migrate").returncode == 0
-    key = run(env, "keys", "create", "--scopes", "admin", "--quiet").stdout.strip()
-    log = log_dir / "serve.log"
-    with log.open("w") as out:
-        # A session of its own: if the server does not stop, its workers are killed with it.
-        process = subprocess.Popen(
-            [*LEADAPI, "serve"], env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    try:
-        base = f"http://127.0.0.1:{port}"
-        wait_until_serving(base, log)
-        yield base, {"Authorization": f"Bearer {key}"}
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-            raise
 
 
 @pytest.fixture(scope="module")
 def four_processes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str]]]:
     with four_processes_on(DATABASE, tmp_path_factory.mktemp("routing")) as served:
         yield served
-
-
-def _activate_executives_model(base: str, headers: dict[str, str]) -> None:
-    created = httpx.post(f"{base}/v1/scoring/models", json=EXECUTIVES_MODEL, headers=headers)
-    assert created.status_code == 201, created.text
-    activated = httpx.post(f"{base}/v1/scoring/models/{created.json()['id']}/activate", headers=headers)
-    assert activated.status_code == 202, activated.text
-    deadline = time.monotonic() + 30
-    while (
-        httpx.get(f"{base}/v1/jobs/{activated.json()['id']}", headers=headers).json()["status"] != "succeeded"
-    ):
-        assert time.monotonic() < deadline
-        time.sleep(0.05)  # a worker process runs the job; no clock to inject across processes
-
-
-def _setup(
-    base: str, headers: dict[str, str], owners: list[dict[str, Any]], rules: list[dict[str, Any]]
-) -> list[str]:
-    ids = []
-    for owner in owners:
-        response = httpx.post(f"{base}/v1/owners", json=owner, headers=headers)
-        assert response.status_code == 201, response.text
-        ids.append(response.json()["id"])
-    for old in httpx.get(f"{base}/v1/routing/rules", headers=headers).json()["data"]:
-        assert httpx.delete(f"{base}/v1/routing/rules/{old['id']}", headers=headers).status_code == 204
-    for rule in rules:
-        response = httpx.post(f"{base}/v1/routing/rules", json=rule, headers=headers)
-        assert response.status_code == 201, response.text
-    return ids
 
 
 async def _capture_at_once(
@@ -157,9 +68,9 @@ def test_round_robin_weighted_and_capacity_across_four_processes(
     four_processes: tuple[str, dict[str, str]],
 ) -> None:
     base, headers = four_processes
-    _activate_executives_model(base, headers)
+    activate_executives_model(base, headers)
 
-    team = _setup(
+    team = set_up_routing(
         base,
         headers,
         [{"name": f"Rep {i}", "email": f"rep{i}@acme.com", "tags": ["team"]} for i in range(5)],
@@ -178,7 +89,7 @@ def test_round_robin_weighted_and_capacity_across_four_processes(
     leads = asyncio.run(_capture_at_once(base, headers, "ooo", 40))
     assert Counter(lead["owner_id"] for lead in leads) == dict.fromkeys(team[1:], 10)
 
-    heavy, light = _setup(
+    heavy, light = set_up_routing(
         base,
         headers,
         [
@@ -193,7 +104,7 @@ def test_round_robin_weighted_and_capacity_across_four_processes(
     assert abs(shares[light] - 100) <= 1
     assert shares[heavy] + shares[light] == 400
 
-    capped = _setup(
+    capped = set_up_routing(
         base,
         headers,
         [

@@ -29,7 +29,7 @@ import httpx
 import pytest
 
 from tests.conftest import PG_ADMIN_URL, PG_TEST_DB
-from tests.e2e.test_routing_processes import _activate_executives_model, _setup, four_processes_on
+from tests.e2e.processes import activate_executives_model, four_processes_on, set_up_routing
 
 DATABASE = f"{PG_TEST_DB}_routing_races"
 STORM = 400  # leads captured per storm, warm-up included
@@ -56,7 +56,7 @@ class Storm:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     with four_processes_on(DATABASE, tmp_path_factory.mktemp("races")) as (base, headers):
-        _activate_executives_model(base, headers)
+        activate_executives_model(base, headers)
         yield base, headers
 
 
@@ -198,7 +198,7 @@ def _assert_handed_over(storm: Storm, gone: str) -> None:
 
 def _team(base: str, headers: dict[str, str], tag: str) -> list[str]:
     """Five owners in one round-robin rule (routing on `sql`, which a CEO is at once)."""
-    return _setup(
+    return set_up_routing(
         base,
         headers,
         [{"name": f"Rep {i}", "email": f"{tag}{i}@acme.com", "tags": [tag]} for i in range(5)],

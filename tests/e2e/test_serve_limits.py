@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_cli import LEADAPI, free_port, run, serve_env, served_database, wait_until_serving
+from tests.e2e.processes import LEADAPI, free_port, run, serve_env, served_database, wait_until_serving
 
 HEADER_TIMEOUT = 1.0
 BODY_TIMEOUT = 1.0

@@ -20,7 +20,7 @@ import pytest
 import uvicorn
 
 from tests.conftest import PG_TEST_DB, fresh_pg_database, require_postgres
-from tests.e2e.test_cli import LEADAPI, free_port, run, wait_until_serving
+from tests.e2e.processes import LEADAPI, free_port, run, wait_until_serving
 
 DATABASE = f"{PG_TEST_DB}_webhook_crash"
 

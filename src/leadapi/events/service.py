@@ -110,7 +110,7 @@ class EventService:
         # model or pipeline, band changes, races) the general one, which also runs on SQLite.
         pipeline = self.stages.pipeline_hint(principal.workspace_id)
         if (
-            self.db.is_postgres
+            self.db.fast_paths
             and ref.get("lead_id")
             and data.type not in SPECIAL_TYPES
             and pipeline is not None

@@ -119,7 +119,7 @@ class LeadService:
     async def _capture(self, principal: Principal, data: LeadCreate, overwrite: bool) -> Captured:
         fields = self.prepare(data)
         model = await self.scorer.ensure_active(principal.workspace_id, principal.key_id)
-        if self.db.is_postgres and not fields.get("external_ids"):
+        if self.db.fast_paths and not fields.get("external_ids"):
             created = await self._create_in_one_statement(principal, fields, model)
             if created is not None:
                 return created

@@ -1,0 +1,39 @@
+"""Fixtures of the end-to-end tests."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.processes import (
+    LEADAPI,
+    free_port,
+    migrated_with_admin_key,
+    serve_env,
+    served_database,
+    wait_until_serving,
+)
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def live(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, str]]:
+    """A `leadapi serve` per database, shared by a module's tests: its address and an admin key."""
+    tmp = tmp_path_factory.mktemp("fuzz")
+    port = free_port()
+    env = serve_env(served_database(request.param, tmp, "fuzz"), port)
+    key = migrated_with_admin_key(env)
+    log = Path(tmp / "serve.log")
+    with log.open("w") as out:
+        process = subprocess.Popen([*LEADAPI, "serve"], env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_until_serving(base, log)
+        yield base, key
+    finally:
+        process.terminate()
+        process.wait(timeout=15)

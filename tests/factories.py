@@ -1,0 +1,244 @@
+"""What API tests build and call, shared by every test module: owners, rules, leads, events,
+sources, webhook subscriptions, models, and the rounds the background loops would run. Test
+modules import these from here, never from each other."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from typing import Any
+
+import httpx
+from fastapi import FastAPI
+from sqlalchemy import select
+
+from leadapi.events.models import Event
+from leadapi.services import Services
+from tests.conftest import Tenant
+
+# ---- services, and the rounds the background loops would run ---------------------------------
+
+
+def services(app: FastAPI) -> Services:
+    found: Services = app.state.services
+    return found
+
+
+async def sweep(app: FastAPI) -> int:
+    """Sweep until nothing is due. It sweeps every workspace, and other tests may leave clocks
+    running: count a test's own breaches through its tenant, not by this total."""
+    total = 0
+    while True:
+        services: Services = app.state.services
+        breached, more = await services.sla.sweep_once()
+        total += breached
+        if not more:
+            return total
+
+
+async def pump(app: FastAPI) -> None:
+    """Number events, fan them out, and send what is due, until nothing is left to send now."""
+    await app.state.sequencer.drain()
+    webhooks = services(app).webhooks
+    while await webhooks.fan_out_once():  # other tests' subscriptions share the database
+        pass
+    while await webhooks.deliver_once():
+        pass
+
+
+# ---- leads and events ------------------------------------------------------------------------
+
+
+async def new_lead(client: httpx.AsyncClient, tenant: Tenant, email: str, **fields: Any) -> dict[str, Any]:
+    response = await client.post("/v1/leads", json={"email": email, **fields}, headers=tenant.write)
+    assert response.status_code == 201, response.text
+    lead: dict[str, Any] = response.json()
+    return lead
+
+
+async def get_lead(client: httpx.AsyncClient, tenant: Tenant, lead_id: str) -> dict[str, Any]:
+    response = await client.get(f"/v1/leads/{lead_id}", headers=tenant.read)
+    assert response.status_code == 200, response.text
+    lead: dict[str, Any] = response.json()
+    return lead
+
+
+async def post_event(
+    client: httpx.AsyncClient, tenant: Tenant, lead_id: str, type_: str, **body: Any
+) -> None:
+    response = await client.post(
+        f"/v1/leads/{lead_id}/events", json={"type": type_, **body}, headers=tenant.write
+    )
+    assert response.status_code == 201, response.text
+
+
+async def move(client: httpx.AsyncClient, tenant: Tenant, lead_id: str, **body: Any) -> httpx.Response:
+    return await client.post(f"/v1/leads/{lead_id}/stage", json=body, headers=tenant.write)
+
+
+async def events_of(app: FastAPI, tenant: Tenant, type_: str) -> list[dict[str, Any]]:
+    async with app.state.db.read() as conn:
+        query = select(Event.__table__).where(Event.workspace_id == tenant.workspace_id, Event.type == type_)
+        return [dict(r) for r in (await conn.execute(query.order_by(Event.id))).mappings()]
+
+
+async def sales_ready_lead(client: httpx.AsyncClient, tenant: Tenant, email: str) -> dict[str, Any]:
+    lead = await new_lead(client, tenant, email, title="VP Sales", country="US")
+    await post_event(client, tenant, lead["id"], "demo_request")
+    return await get_lead(client, tenant, lead["id"])
+
+
+PHONE_STORM = 200
+
+
+def phone_storm_bodies(phone: str) -> list[dict[str, Any]]:
+    """Captures of one person known by phone: most without an email (the one-statement path on
+    PostgreSQL), some with one email (which a phone-only lead takes on), some with an external id
+    of their own (the transactional path). In any order, one after another, they are one lead."""
+    bodies: list[dict[str, Any]] = []
+    for i in range(PHONE_STORM):
+        body: dict[str, Any] = {"phone": phone, "tags": [f"t{i}"]}
+        if i % 5 == 1:
+            body["email"] = "switchboard@acme.com"
+        elif i % 5 == 2:
+            body["external_ids"] = {"crm": f"c{i}"}
+        bodies.append(body)
+    return bodies
+
+
+# ---- routing ---------------------------------------------------------------------------------
+
+
+async def add_owner(client: httpx.AsyncClient, tenant: Tenant, name: str, **fields: Any) -> dict[str, Any]:
+    body = {"name": name, "email": f"{name.lower()}@sales.acme.com", **fields}
+    response = await client.post("/v1/owners", json=body, headers=tenant.write)
+    assert response.status_code == 201, response.text
+    owner: dict[str, Any] = response.json()
+    return owner
+
+
+async def add_rule(client: httpx.AsyncClient, tenant: Tenant, **fields: Any) -> dict[str, Any]:
+    response = await client.post("/v1/routing/rules", json=fields, headers=tenant.admin)
+    assert response.status_code == 201, response.text
+    rule: dict[str, Any] = response.json()
+    return rule
+
+
+async def route_on(client: httpx.AsyncClient, tenant: Tenant, value: str) -> None:
+    response = await client.put("/v1/routing/settings", json={"route_on": value}, headers=tenant.admin)
+    assert response.status_code == 200, response.text
+
+
+async def two_owners(client: httpx.AsyncClient, tenant: Tenant) -> tuple[dict[str, Any], dict[str, Any]]:
+    ada = await add_owner(client, tenant, "Ada")
+    bob = await add_owner(client, tenant, "Bob")
+    await add_rule(client, tenant, name="all", position=1, strategy="round_robin")
+    return ada, bob
+
+
+async def assignments_of(client: httpx.AsyncClient, tenant: Tenant, lead_id: str) -> list[dict[str, Any]]:
+    response = await client.get(f"/v1/leads/{lead_id}/assignments", headers=tenant.read)
+    assert response.status_code == 200, response.text
+    data: list[dict[str, Any]] = response.json()["data"]
+    return data
+
+
+# ---- documents: a pipeline, scoring models ---------------------------------------------------
+
+
+# A pipeline of its own: stages with other keys than the default one's, touch types, and the
+# stages an accepted and a recycled lead go to.
+CUSTOM = {
+    "stages": [
+        {"key": "inbound", "name": "Inbound", "category": "open"},
+        {"key": "sql", "name": "Sales ready", "category": "open"},
+        {"key": "working", "name": "Working", "category": "open"},
+        {"key": "parked", "name": "Parked", "category": "open"},
+        {"key": "won", "name": "Won", "category": "won"},
+        {"key": "lost", "name": "Lost", "category": "lost"},
+    ],
+    "disqualification_reasons": ["no_fit", "spam"],
+    "touch_types": ["call", "linkedin.message"],
+    "accepted_stage": "working",
+    "recycle_stage": "parked",
+}
+
+
+# Two bands and two rules: a CTO scores 30 (cold), a demo request adds 40 (hot from 50).
+SIMPLE = {
+    "name": "Simple",
+    "bands": [{"name": "hot", "min": 50}, {"name": "cold", "min": None}],
+    "rules": [
+        {
+            "id": "cto",
+            "kind": "fit",
+            "points": 30,
+            "when": {"field": "title", "op": "contains", "value": "cto"},
+        },
+        {"id": "demo", "kind": "behavior", "points": 40, "event": {"type": "demo_request"}},
+    ],
+}
+
+
+# A CEO scores 80 under this model: sales-ready (sql) the moment it is captured.
+EXECUTIVES_MODEL = {
+    "name": "Executives are sales-ready",
+    "bands": [{"name": "sql", "min": 75}, {"name": "not_ready", "min": None}],
+    "rules": [
+        {
+            "id": "exec",
+            "kind": "fit",
+            "points": 80,
+            "when": {"field": "seniority", "op": "eq", "value": "c_level"},
+        }
+    ],
+}
+
+
+# ---- webhooks --------------------------------------------------------------------------------
+
+
+async def subscribe(
+    client: httpx.AsyncClient, tenant: Tenant, url: str, events: list[str] | None = None
+) -> dict[str, Any]:
+    response = await client.post(
+        "/v1/webhooks", json={"url": url, "events": events or ["lead.*"]}, headers=tenant.admin
+    )
+    assert response.status_code == 201, response.text
+    sub: dict[str, Any] = response.json()
+    return sub
+
+
+async def deliveries(
+    client: httpx.AsyncClient, tenant: Tenant, sub_id: str, **params: Any
+) -> list[dict[str, Any]]:
+    response = await client.get(f"/v1/webhooks/{sub_id}/deliveries", params=params, headers=tenant.read)
+    assert response.status_code == 200, response.text
+    data: list[dict[str, Any]] = response.json()["data"]
+    return data
+
+
+# ---- form sources ----------------------------------------------------------------------------
+
+
+async def add_source(client: httpx.AsyncClient, tenant: Tenant, **body: Any) -> dict[str, Any]:
+    response = await client.post("/v1/sources", json=body, headers=tenant.admin)
+    assert response.status_code == 201, response.text
+    source: dict[str, Any] = response.json()
+    return source
+
+
+def generic_headers(
+    secret: str, body: bytes, stamp: int, content_type: str = "application/json"
+) -> dict[str, str]:
+    signature = hmac.new(secret.encode(), f"{stamp}.".encode() + body, hashlib.sha256).hexdigest()
+    return {"Content-Type": content_type, "X-Leadapi-Signature": f"t={stamp},v1={signature}"}
+
+
+async def post_generic(
+    client: httpx.AsyncClient, source: dict[str, Any], payload: Any, stamp: int, secret: str | None = None
+) -> httpx.Response:
+    body = json.dumps(payload).encode()
+    headers = generic_headers(secret or source["secret"], body, stamp)
+    return await client.post(source["hook_url"], content=body, headers=headers)
