@@ -113,18 +113,18 @@ def _match_ids_statement(by_email: bool, by_phone: bool, by_external_id: bool) -
     4.6 ms at 5k leads and growing), which it does for certain on a table without statistics yet.
     """
     branches: list[Select[Any]] = []
-    in_workspace = leads.c.workspace_id == _WS_UNSEEN
+    of_workspace = in_workspace(leads, _WS_UNSEEN)
     if by_email:
-        branches.append(select(leads.c.id).where(in_workspace, leads.c.email == bindparam("_email")))
+        branches.append(select(leads.c.id).where(of_workspace, leads.c.email == bindparam("_email")))
     if by_phone:
         phone = leads.c.phone == bindparam("_phone")
         branches.append(
-            select(leads.c.id).where(in_workspace, phone, *([leads.c.email.is_(None)] if by_email else []))
+            select(leads.c.id).where(of_workspace, phone, *([leads.c.email.is_(None)] if by_email else []))
         )
     if by_external_id:
         branches.append(
             select(external_ids.c.lead_id).where(
-                external_ids.c.workspace_id == _WS_UNSEEN,
+                in_workspace(external_ids, _WS_UNSEEN),
                 tuple_(external_ids.c.system, external_ids.c.external_id).in_(
                     bindparam("_ext", expanding=True)
                 ),
@@ -139,22 +139,22 @@ def _match_statement(by_email: bool, by_phone: bool, by_external_id: bool) -> Co
     comes twice; the few matches are deduplicated and ordered in Python). Rows come straight
     from each branch's index: an outer `id IN (matches)` over the workspace let PostgreSQL walk
     every lead of a new workspace once per match candidate (7.7 s at 2,800 leads)."""
-    in_workspace = leads.c.workspace_id == _WS_UNSEEN
+    of_workspace = in_workspace(leads, _WS_UNSEEN)
     branches: list[Select[Any]] = []
     if by_email:
-        branches.append(select(leads).where(in_workspace, leads.c.email == bindparam("_email")))
+        branches.append(select(leads).where(of_workspace, leads.c.email == bindparam("_email")))
     if by_phone:
         phone = leads.c.phone == bindparam("_phone")
         branches.append(
-            select(leads).where(in_workspace, phone, *([leads.c.email.is_(None)] if by_email else []))
+            select(leads).where(of_workspace, phone, *([leads.c.email.is_(None)] if by_email else []))
         )
     if by_external_id:
         branches.append(
             select(leads)
             .join(external_ids, external_ids.c.lead_id == leads.c.id)
             .where(
-                in_workspace,
-                external_ids.c.workspace_id == _WS_UNSEEN,
+                of_workspace,
+                in_workspace(external_ids, _WS_UNSEEN),
                 tuple_(external_ids.c.system, external_ids.c.external_id).in_(
                     bindparam("_ext", expanding=True)
                 ),
