@@ -75,7 +75,8 @@ def _sql(statement: ClauseElement, dialect: Any) -> str:
 
 def test_scoped_statements_filter_on_the_workspace() -> None:
     repo = WorkspaceRepository(cast(Any, None), "ws_a")
-    for dialect in (sqlite.dialect(), postgresql.dialect()):
+    dialects = (sqlite.dialect(), postgresql.dialect())  # type: ignore[no-untyped-call]
+    for dialect in dialects:
         select_sql = _sql(repo.scoped_select(leads).where(leads.c.id == "ld_1"), dialect)
         assert "WHERE leads.workspace_id = 'ws_a' AND leads.id = 'ld_1'" in select_sql
         columns_sql = _sql(repo.scoped_select(leads, leads.c.id), dialect)
