@@ -2,10 +2,10 @@
 
 `LeadRow` declares every field a stored lead has, in the order the API shows them; the lists
 below name groups of them by role, and the rest are derived: what the API shows
-(`PUBLIC_FIELDS`, the order of `leads.schemas.Lead`), what a list can filter and sort on
-(`leads.repository.LEAD_FIELDS`), and the one-statement capture's columns (`leads.fast`, from the
-table). The ORM model and the pydantic schemas carry types and documentation, so they cannot be
-derived from it: tests/unit/test_lead_fields.py holds them to it.
+(`PUBLIC_FIELDS`, the order of `leads.schemas.Lead`) and what a list can filter and sort on
+(`leads.repository.LEAD_FIELDS`, by the columns' types). The ORM model and the pydantic schema
+carry types and documentation, so they are not derived from it: tests/unit/test_lead_row.py
+holds them to it (same fields; the schema in this order).
 """
 
 from __future__ import annotations
