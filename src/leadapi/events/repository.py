@@ -7,15 +7,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, delete, insert, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import Table, and_, or_
 
 from leadapi.events.models import Event, EventSequence
+from leadapi.events.rows import EventRow
 from leadapi.ids import new_id
+from leadapi.repository import WorkspaceRepository
 
 events = cast(Table, Event.__table__)
 sequences = cast(Table, EventSequence.__table__)
-_INSERT_EVENT = insert(events)
 
 
 def _type_matches(pattern: str) -> Any:
@@ -37,14 +37,27 @@ class NewEvent:
     external_id: str | None = None
 
 
-class EventRepository:
-    def __init__(self, conn: AsyncConnection, workspace_id: str) -> None:
-        self.conn = conn
-        self.workspace_id = workspace_id
+def event_row(workspace_id: str, ev: NewEvent, event_id: str | None = None) -> EventRow:
+    """The stored row of a new event, unnumbered: the one shape of an insert into `events`
+    (a new id unless the caller made one already)."""
+    return {
+        "id": event_id or new_id("event"),
+        "workspace_id": workspace_id,
+        "seq": None,
+        "type": ev.type,
+        "lead_id": ev.lead_id,
+        "occurred_at": ev.occurred_at,
+        "actor": ev.actor,
+        "data": ev.data,
+        "source": ev.source,
+        "external_id": ev.external_id,
+    }
 
+
+class EventRepository(WorkspaceRepository):
     async def start_sequence(self) -> None:
         """A new workspace's counter, which the sequencer advances."""
-        await self.conn.execute(insert(sequences).values(workspace_id=self.workspace_id, last_seq=0))
+        await self.insert_row(sequences, {"last_seq": 0})
 
     async def append(self, new_events: Sequence[NewEvent]) -> list[dict[str, Any]]:
         """Append events, unnumbered: the sequencer gives them their `seq` once committed.
@@ -52,39 +65,14 @@ class EventRepository:
         Numbering here would mean locking the workspace's counter row until commit, which
         serialises every write of a workspace behind one lock held through the commit's fsync.
         """
-        if not new_events:
-            return []
-        rows = [
-            {
-                "id": new_id("event"),
-                "workspace_id": self.workspace_id,
-                "seq": None,
-                "type": ev.type,
-                "lead_id": ev.lead_id,
-                "occurred_at": ev.occurred_at,
-                "actor": ev.actor,
-                "data": ev.data,
-                "source": ev.source,
-                "external_id": ev.external_id,
-            }
-            for ev in new_events
-        ]
-        # One row: a plain execute, not executemany; the statement is built once.
-        await self.conn.execute(_INSERT_EVENT, rows[0] if len(rows) == 1 else rows)
-        return rows
+        rows = [event_row(self.workspace_id, ev) for ev in new_events]
+        await self.insert_rows(events, rows)
+        # The services still read the rows they get back as plain dicts.
+        return cast(list[dict[str, Any]], rows)
 
     async def by_external_id(self, external_id: str) -> dict[str, Any] | None:
-        row = (
-            (
-                await self.conn.execute(
-                    select(events).where(
-                        events.c.workspace_id == self.workspace_id, events.c.external_id == external_id
-                    )
-                )
-            )
-            .mappings()
-            .first()
-        )
+        stmt = self.scoped_select(events).where(events.c.external_id == external_id)
+        row = (await self.conn.execute(stmt)).mappings().first()
         return dict(row) if row else None
 
     async def for_lead(
@@ -96,7 +84,8 @@ class EventRepository:
     ) -> list[dict[str, Any]]:
         """A lead's events, newest first (by when they happened, then by id)."""
         stmt = (
-            select(
+            self.scoped_select(
+                events,
                 events.c.id,
                 events.c.seq,
                 events.c.type,
@@ -106,7 +95,7 @@ class EventRepository:
                 events.c.source,
                 events.c.external_id,
             )
-            .where(events.c.workspace_id == self.workspace_id, events.c.lead_id == lead_id)
+            .where(events.c.lead_id == lead_id)
             .order_by(events.c.occurred_at.desc(), events.c.id.desc())
             .limit(limit)
         )
@@ -125,7 +114,8 @@ class EventRepository:
         """Numbered events after `after`, in sequence order; `patterns` are types with `*`
         wildcards (None: every type)."""
         stmt = (
-            select(
+            self.scoped_select(
+                events,
                 events.c.seq,
                 events.c.id,
                 events.c.type,
@@ -136,7 +126,7 @@ class EventRepository:
                 events.c.external_id,
                 events.c.data,
             )
-            .where(events.c.workspace_id == self.workspace_id, events.c.seq > after)
+            .where(events.c.seq > after)
             .order_by(events.c.seq)
             .limit(limit)
         )
@@ -144,19 +134,15 @@ class EventRepository:
             stmt = stmt.where(or_(*(_type_matches(p) for p in patterns)))
         return [dict(row) for row in (await self.conn.execute(stmt)).mappings()]
 
-    async def all_for_lead(self, lead_id: str) -> list[dict[str, Any]]:
-        stmt = select(events).where(events.c.workspace_id == self.workspace_id, events.c.lead_id == lead_id)
-        return [dict(row) for row in (await self.conn.execute(stmt)).mappings()]
+    async def all_for_lead(self, lead_id: str) -> list[EventRow]:
+        stmt = self.scoped_select(events).where(events.c.lead_id == lead_id)
+        return [cast(EventRow, dict(row)) for row in (await self.conn.execute(stmt)).mappings()]
 
     async def move_to_lead(self, from_lead_id: str, to_lead_id: str) -> None:
         await self.conn.execute(
-            update(events)
-            .where(events.c.workspace_id == self.workspace_id, events.c.lead_id == from_lead_id)
-            .values(lead_id=to_lead_id)
+            self.scoped_update(events).where(events.c.lead_id == from_lead_id).values(lead_id=to_lead_id)
         )
 
     async def erase_lead(self, lead_id: str) -> None:
         """Right to erasure: a lead's events carry personal data, so they go with the lead."""
-        await self.conn.execute(
-            delete(events).where(events.c.workspace_id == self.workspace_id, events.c.lead_id == lead_id)
-        )
+        await self.conn.execute(self.scoped_delete(events).where(events.c.lead_id == lead_id))

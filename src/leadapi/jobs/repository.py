@@ -6,10 +6,10 @@ from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Select, Table, and_, insert, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from leadapi.db import constant
 from leadapi.jobs.models import Job
+from leadapi.repository import Repository, in_workspace
 
 jobs = cast(Table, Job.__table__)
 
@@ -30,15 +30,15 @@ def claim_statement(now: datetime) -> Select[Any]:
     )
 
 
-class JobRepository:
-    def __init__(self, conn: AsyncConnection) -> None:
-        self.conn = conn
+class JobRepository(Repository):
+    """The job queue, across workspaces: workers claim any workspace's jobs. A job is read by
+    its workspace and id (`get`); the rest act on a job the worker already holds."""
 
     async def add(self, row: dict[str, Any]) -> None:
         await self.conn.execute(insert(jobs).values(**row))
 
     async def get(self, workspace_id: str, job_id: str) -> dict[str, Any] | None:
-        stmt = select(jobs).where(jobs.c.workspace_id == workspace_id, jobs.c.id == job_id)
+        stmt = select(jobs).where(in_workspace(jobs, workspace_id), jobs.c.id == job_id)
         row = (await self.conn.execute(stmt)).mappings().first()
         return dict(row) if row else None
 

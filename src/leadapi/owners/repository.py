@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, func, insert, select, text, update
+from sqlalchemy import Table, func, text
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from leadapi.leads.models import Lead
 from leadapi.owners.models import Owner
+from leadapi.repository import WorkspaceRepository
 
 owners = cast(Table, Owner.__table__)
 leads = cast(Table, Lead.__table__)
@@ -24,58 +24,43 @@ class LeadsBusyError(Exception):
     """Another transaction held one of the owner's open leads for longer than LOCK_WAIT_MS."""
 
 
-class OwnerRepository:
-    def __init__(self, conn: AsyncConnection, workspace_id: str) -> None:
-        self.conn = conn
-        self.workspace_id = workspace_id
-
+class OwnerRepository(WorkspaceRepository):
     async def add(self, row: dict[str, Any]) -> None:
-        await self.conn.execute(insert(owners).values(workspace_id=self.workspace_id, **row))
+        await self.insert_row(owners, row)
 
     async def get(self, owner_id: str, *, for_update: bool = False) -> dict[str, Any] | None:
-        stmt = select(owners).where(owners.c.workspace_id == self.workspace_id, owners.c.id == owner_id)
+        stmt = self.scoped_select(owners).where(owners.c.id == owner_id)
         if for_update:
             stmt = stmt.with_for_update()
         row = (await self.conn.execute(stmt)).mappings().first()
         return dict(row) if row else None
 
     async def all(self) -> list[dict[str, Any]]:
-        stmt = select(owners).where(owners.c.workspace_id == self.workspace_id).order_by(owners.c.id)
+        stmt = self.scoped_select(owners).order_by(owners.c.id)
         return [dict(row) for row in (await self.conn.execute(stmt)).mappings()]
 
     async def existing_ids(self, owner_ids: Iterable[str]) -> set[str]:
         wanted = list(owner_ids)
         if not wanted:
             return set()
-        stmt = select(owners.c.id).where(owners.c.workspace_id == self.workspace_id, owners.c.id.in_(wanted))
+        stmt = self.scoped_select(owners, owners.c.id).where(owners.c.id.in_(wanted))
         return set((await self.conn.execute(stmt)).scalars())
 
     async def page(self, limit: int, after_id: str | None) -> list[dict[str, Any]]:
-        stmt = (
-            select(owners)
-            .where(owners.c.workspace_id == self.workspace_id)
-            .order_by(owners.c.id)
-            .limit(limit)
-        )
+        stmt = self.scoped_select(owners).order_by(owners.c.id).limit(limit)
         if after_id is not None:
             stmt = stmt.where(owners.c.id > after_id)
         return [dict(row) for row in (await self.conn.execute(stmt)).mappings()]
 
     async def email_owner(self, email: str) -> str | None:
-        stmt = select(owners.c.id).where(owners.c.workspace_id == self.workspace_id, owners.c.email == email)
+        stmt = self.scoped_select(owners, owners.c.id).where(owners.c.email == email)
         return (await self.conn.execute(stmt)).scalar_one_or_none()
 
     async def update(self, owner_id: str, values: dict[str, Any]) -> None:
-        await self.conn.execute(
-            update(owners)
-            .where(owners.c.workspace_id == self.workspace_id, owners.c.id == owner_id)
-            .values(**values)
-        )
+        await self.conn.execute(self.scoped_update(owners).where(owners.c.id == owner_id).values(**values))
 
     async def delete(self, owner_id: str) -> None:
-        await self.conn.execute(
-            delete(owners).where(owners.c.workspace_id == self.workspace_id, owners.c.id == owner_id)
-        )
+        await self.conn.execute(self.scoped_delete(owners).where(owners.c.id == owner_id))
 
     async def open_leads(
         self, closed_stages: frozenset[str], owner_ids: Iterable[str] | None = None
@@ -83,9 +68,8 @@ class OwnerRepository:
         """Leads each owner holds in an open stage, i.e. not in `closed_stages` (all owners when
         `owner_ids` is None)."""
         stmt = (
-            select(leads.c.owner_id, func.count())
+            self.scoped_select(leads, leads.c.owner_id, func.count())
             .where(
-                leads.c.workspace_id == self.workspace_id,
                 leads.c.owner_id.is_not(None),
                 leads.c.stage.not_in(sorted(closed_stages)),
             )
@@ -108,9 +92,8 @@ class OwnerRepository:
         one of them after a second, this gives up after LOCK_WAIT (LeadsBusyError) and the
         caller tries again once the other has gone through."""
         stmt = (
-            select(leads)
+            self.scoped_select(leads)
             .where(
-                leads.c.workspace_id == self.workspace_id,
                 leads.c.owner_id == owner_id,
                 leads.c.stage.not_in(sorted(closed_stages)),
             )
@@ -132,9 +115,8 @@ class OwnerRepository:
         """Owner id -> how many of the company domain's leads they hold (won ones too: the
         account stays theirs)."""
         stmt = (
-            select(leads.c.owner_id, func.count())
+            self.scoped_select(leads, leads.c.owner_id, func.count())
             .where(
-                leads.c.workspace_id == self.workspace_id,
                 leads.c.domain == domain,
                 leads.c.owner_id.is_not(None),
             )

@@ -50,6 +50,7 @@ from leadapi.reports.engine import (
     TIME_BUCKETS,
     ReportQuery,
 )
+from leadapi.repository import WorkspaceRepository
 from leadapi.routing.models import Assignment
 from leadapi.sla.models import SlaPolicy
 from leadapi.stages.models import StageChange
@@ -74,10 +75,9 @@ def _plain(value: Any) -> Any:
     return value
 
 
-class ReportRepository:
+class ReportRepository(WorkspaceRepository):
     def __init__(self, conn: AsyncConnection, workspace_id: str, query: ReportQuery) -> None:
-        self.conn = conn
-        self.ws = workspace_id
+        super().__init__(conn, workspace_id)
         self.q = query
         self.pg = conn.dialect.name == "postgresql"
 
@@ -85,7 +85,7 @@ class ReportRepository:
 
     def lead_filters(self) -> list[ColumnElement[bool]]:
         q = self.q
-        clauses: list[ColumnElement[bool]] = [leads.c.workspace_id == self.ws]
+        clauses: list[ColumnElement[bool]] = [self.scope(leads)]
         for column, value in (
             (leads.c.source, q.source),
             (leads.c.owner_id, q.owner_id),
@@ -277,8 +277,7 @@ class ReportRepository:
         return bool(self.q.filters()) or self.q.group_by in splits
 
     def _assignment_rows(self, *columns: Any) -> Select[Any]:
-        stmt = select(*columns).where(
-            assignments.c.workspace_id == self.ws,
+        stmt = self.scoped_select(assignments, *columns).where(
             assignments.c.created_at >= self.q.start,
             assignments.c.created_at < self.q.end,
         )
@@ -328,11 +327,11 @@ class ReportRepository:
         return found
 
     async def policy_names(self) -> dict[str, str]:
-        stmt = select(policies.c.id, policies.c.name).where(policies.c.workspace_id == self.ws)
+        stmt = self.scoped_select(policies, policies.c.id, policies.c.name)
         return {r.id: r.name for r in await self.conn.execute(stmt)}
 
     async def owner_names(self) -> dict[str, str]:
-        stmt = select(owners.c.id, owners.c.name).where(owners.c.workspace_id == self.ws)
+        stmt = self.scoped_select(owners, owners.c.id, owners.c.name)
         return {r.id: r.name for r in await self.conn.execute(stmt)}
 
     # -- owners ---------------------------------------------------------------------------
@@ -358,8 +357,7 @@ class ReportRepository:
 
     async def rejections_by_owner(self) -> dict[Any, int]:
         """lead.rejected events in the range, per the owner who rejected."""
-        rows = select(self._json_text(events.c.data, "owner_id").label("g")).where(
-            events.c.workspace_id == self.ws,
+        rows = self.scoped_select(events, self._json_text(events.c.data, "owner_id").label("g")).where(
             events.c.type == "lead.rejected",
             events.c.occurred_at >= self.q.start,
             events.c.occurred_at < self.q.end,
@@ -377,8 +375,8 @@ class ReportRepository:
     ) -> Select[Any]:
         """Moves made in the range (into `to_stages`), joined to their lead when `lead` or when
         the report filters or splits by the lead."""
-        stmt = select(*columns).where(
-            changes.c.workspace_id == self.ws, changes.c.at >= self.q.start, changes.c.at < self.q.end
+        stmt = self.scoped_select(changes, *columns).where(
+            changes.c.at >= self.q.start, changes.c.at < self.q.end
         )
         if to_stages is not None:
             stmt = stmt.where(changes.c.to_stage.in_(list(to_stages)))

@@ -18,10 +18,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, delete, insert, or_, select, text, update
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import Table, and_, insert, or_, text
 
-from leadapi.events.repository import NewEvent
+from leadapi.events.repository import NewEvent, event_row
+from leadapi.events.rows import EVENT_COLUMNS
+from leadapi.repository import WorkspaceRepository
 from leadapi.routing.models import Assignment, RoutingRule, RoutingSettings
 
 rules = cast(Table, RoutingRule.__table__)
@@ -46,19 +47,20 @@ def turns_sequence(rule_id: str) -> str:
     return TURNS_PREFIX + rule_id
 
 
+# The event's columns come from its one row shape (events/rows.py), each bound as `e_<column>`.
 _WRITE_ASSIGNMENT = text(
-    """
+    f"""
 WITH owned AS (
     UPDATE leads SET owner_id = :l_owner_id, updated_at = :l_updated_at, version = :l_version
-    WHERE workspace_id = :ws AND id = :a_lead_id
+    WHERE workspace_id = :_ws AND id = :a_lead_id
 ), assigned AS (
     INSERT INTO assignments (id, workspace_id, lead_id, owner_id, previous_owner_id, by, rule_id, strategy,
                              explanation, created_at, actor, sla_policy_id, due_at, sla_state)
-    VALUES (:a_id, :ws, :a_lead_id, :a_owner_id, :a_previous_owner_id, :a_by, :a_rule_id, :a_strategy,
+    VALUES (:a_id, :_ws, :a_lead_id, :a_owner_id, :a_previous_owner_id, :a_by, :a_rule_id, :a_strategy,
             CAST(:explanation AS jsonb), :a_created_at, :a_actor, :a_sla_policy_id, :a_due_at, :a_sla_state)
 )
-INSERT INTO events (id, workspace_id, seq, type, lead_id, occurred_at, actor, data)
-VALUES (:e_id, :ws, NULL, :e_type, :a_lead_id, :e_at, :e_actor, CAST(:e_data AS jsonb))
+INSERT INTO events ({", ".join(EVENT_COLUMNS)})
+VALUES ({", ".join("CAST(:e_data AS jsonb)" if c == "data" else f":e_{c}" for c in EVENT_COLUMNS)})
 """
 )
 
@@ -70,15 +72,11 @@ class RoutingState:
     rotations: dict[str, Any]
 
 
-class RoutingRepository:
-    def __init__(self, conn: AsyncConnection, workspace_id: str) -> None:
-        self.conn = conn
-        self.workspace_id = workspace_id
-
+class RoutingRepository(WorkspaceRepository):
     # ---- settings, and the workspace's routing lock ---------------------------------------
 
     async def route_on(self) -> str:
-        stmt = select(settings.c.route_on).where(settings.c.workspace_id == self.workspace_id)
+        stmt = self.scoped_select(settings, settings.c.route_on)
         return (await self.conn.execute(stmt)).scalar_one_or_none() or DEFAULT_ROUTE_ON
 
     async def state(self, *, lock: bool) -> RoutingState:
@@ -88,8 +86,8 @@ class RoutingRepository:
         processes, and the config version names what processes may cache. (The one-statement
         capture needs neither: it routes only where no count matters, and checks the version
         under the advisory lock instead; see `hold_back_captures`.)"""
-        stmt = select(settings.c.route_on, settings.c.config_version, settings.c.rotations).where(
-            settings.c.workspace_id == self.workspace_id
+        stmt = self.scoped_select(
+            settings, settings.c.route_on, settings.c.config_version, settings.c.rotations
         )
         if lock and self.conn.dialect.name == "postgresql":
             stmt = stmt.with_for_update()
@@ -113,8 +111,8 @@ class RoutingRepository:
         transactional path. SQLite's one writer does the same by itself."""
         if self.conn.dialect.name == "postgresql":
             await self.conn.execute(
-                text("SELECT pg_advisory_xact_lock(:lock_class, hashtext(:ws))"),
-                {"lock_class": ROUTING_LOCK_CLASS, "ws": self.workspace_id},
+                text("SELECT pg_advisory_xact_lock(:lock_class, hashtext(:_ws))"),
+                self.params(lock_class=ROUTING_LOCK_CLASS),
             )
 
     async def lock_config(self) -> RoutingState:
@@ -123,8 +121,7 @@ class RoutingRepository:
         return await self.lock()
 
     async def _insert_settings(self) -> None:
-        values = {"workspace_id": self.workspace_id, "route_on": DEFAULT_ROUTE_ON, "config_version": 0}
-        values["rotations"] = {}
+        values = self.row({"route_on": DEFAULT_ROUTE_ON, "config_version": 0, "rotations": {}})
         if self.conn.dialect.name == "postgresql":
             from sqlalchemy.dialects.postgresql import insert as pg_insert
 
@@ -170,49 +167,37 @@ class RoutingRepository:
         return _stored_turn(state, rule_id)
 
     async def _update_settings(self, values: dict[str, Any]) -> None:
-        await self.conn.execute(
-            update(settings).where(settings.c.workspace_id == self.workspace_id).values(**values)
-        )
+        await self.conn.execute(self.scoped_update(settings).values(**values))
 
     # ---- rules ------------------------------------------------------------------------------
 
     async def rules(self, *, active_only: bool = False) -> list[dict[str, Any]]:
-        stmt = select(rules).where(rules.c.workspace_id == self.workspace_id).order_by(rules.c.position)
+        stmt = self.scoped_select(rules).order_by(rules.c.position)
         if active_only:
             stmt = stmt.where(rules.c.active.is_(True))
         return [dict(row) for row in (await self.conn.execute(stmt)).mappings()]
 
     async def rule(self, rule_id: str) -> dict[str, Any] | None:
-        stmt = select(rules).where(rules.c.workspace_id == self.workspace_id, rules.c.id == rule_id)
+        stmt = self.scoped_select(rules).where(rules.c.id == rule_id)
         row = (await self.conn.execute(stmt)).mappings().first()
         return dict(row) if row else None
 
     async def position_holder(self, position: int) -> str | None:
-        stmt = select(rules.c.id).where(
-            rules.c.workspace_id == self.workspace_id, rules.c.position == position
-        )
+        stmt = self.scoped_select(rules, rules.c.id).where(rules.c.position == position)
         return (await self.conn.execute(stmt)).scalar_one_or_none()
 
     async def add_rule(self, row: dict[str, Any]) -> None:
-        await self.conn.execute(insert(rules).values(workspace_id=self.workspace_id, **row))
+        await self.insert_row(rules, row)
 
     async def update_rule(self, rule_id: str, values: dict[str, Any]) -> None:
-        await self.conn.execute(
-            update(rules)
-            .where(rules.c.workspace_id == self.workspace_id, rules.c.id == rule_id)
-            .values(**values)
-        )
+        await self.conn.execute(self.scoped_update(rules).where(rules.c.id == rule_id).values(**values))
 
     async def delete_rule(self, rule_id: str) -> None:
-        await self.conn.execute(
-            delete(rules).where(rules.c.workspace_id == self.workspace_id, rules.c.id == rule_id)
-        )
+        await self.conn.execute(self.scoped_delete(rules).where(rules.c.id == rule_id))
 
     async def rules_naming_owner(self, owner_id: str) -> list[str]:
         """Ids of rules that name the owner as their fixed owner."""
-        stmt = select(rules.c.id).where(
-            rules.c.workspace_id == self.workspace_id, rules.c.owner_id == owner_id
-        )
+        stmt = self.scoped_select(rules, rules.c.id).where(rules.c.owner_id == owner_id)
         return list((await self.conn.execute(stmt)).scalars())
 
     async def forget_owner(self, owner_id: str) -> None:
@@ -229,7 +214,7 @@ class RoutingRepository:
     # ---- assignments --------------------------------------------------------------------------
 
     async def add_assignment(self, row: dict[str, Any]) -> None:
-        await self.conn.execute(insert(assignments).values(workspace_id=self.workspace_id, **row))
+        await self.insert_row(assignments, row)
 
     async def write_assignment(
         self,
@@ -240,32 +225,25 @@ class RoutingRepository:
     ) -> None:
         """PostgreSQL: the lead's owner, the assignment and its event in one statement
         (data-modifying CTEs), as three round trips held the routing lock three times as long."""
-        params: dict[str, Any] = {
-            "ws": self.workspace_id,
-            "explanation": json.dumps(assignment["explanation"]),
-            "e_id": event_id,
-            "e_type": event.type,
-            "e_at": event.occurred_at,
-            "e_actor": event.actor,
-            "e_data": json.dumps(event.data),
+        stored = event_row(self.workspace_id, event, event_id)
+        params = self.params(
+            explanation=json.dumps(assignment["explanation"]),
+            **{f"e_{k}": v for k, v in stored.items()},
             **{f"l_{k}": v for k, v in lead_values.items()},
             **{f"a_{k}": v for k, v in assignment.items() if k != "explanation"},
-        }
+        )
+        params["e_data"] = json.dumps(stored["data"])
         await self.conn.execute(_WRITE_ASSIGNMENT, params)
 
     async def erase_lead(self, lead_id: str) -> None:
-        await self.conn.execute(
-            delete(assignments).where(
-                assignments.c.workspace_id == self.workspace_id, assignments.c.lead_id == lead_id
-            )
-        )
+        await self.conn.execute(self.scoped_delete(assignments).where(assignments.c.lead_id == lead_id))
 
     async def assignments_of(
         self, lead_id: str, limit: int, before: tuple[datetime, str] | None
     ) -> list[dict[str, Any]]:
         stmt = (
-            select(assignments)
-            .where(assignments.c.workspace_id == self.workspace_id, assignments.c.lead_id == lead_id)
+            self.scoped_select(assignments)
+            .where(assignments.c.lead_id == lead_id)
             .order_by(assignments.c.created_at.desc(), assignments.c.id.desc())
             .limit(limit)
         )

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, and_, delete, insert, or_, select, update
+from sqlalchemy import Select, Table, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from leadapi.db import constant
 from leadapi.ids import new_id
+from leadapi.repository import WorkspaceRepository
 from leadapi.routing.models import Assignment
 from leadapi.sla.engine import DEFAULT_POLICIES
 from leadapi.sla.models import SlaBreach, SlaPolicy
@@ -35,63 +36,49 @@ async def due_clocks(conn: AsyncConnection, now: datetime, limit: int) -> list[d
     return [dict(row) for row in (await conn.execute(stmt)).mappings()]
 
 
-class SlaRepository:
-    def __init__(self, conn: AsyncConnection, workspace_id: str) -> None:
-        self.conn = conn
-        self.workspace_id = workspace_id
-
+class SlaRepository(WorkspaceRepository):
     # ---- policies ----------------------------------------------------------------------------
 
     async def seed_defaults(self, now: datetime) -> None:
         rows = [
-            {"id": new_id("sla_policy"), "workspace_id": self.workspace_id, "active": True, **policy}
+            {"id": new_id("sla_policy"), "active": True, **policy, "created_at": now, "updated_at": now}
             for policy in DEFAULT_POLICIES
         ]
-        await self.conn.execute(insert(policies), [{**r, "created_at": now, "updated_at": now} for r in rows])
+        await self.insert_rows(policies, rows)
 
     async def policies(self, *, active_only: bool = False) -> list[dict[str, Any]]:
-        stmt = (
-            select(policies).where(policies.c.workspace_id == self.workspace_id).order_by(policies.c.position)
-        )
+        stmt = self.scoped_select(policies).order_by(policies.c.position)
         if active_only:
             stmt = stmt.where(policies.c.active.is_(True))
         return [dict(row) for row in (await self.conn.execute(stmt)).mappings()]
 
     async def policy(self, policy_id: str) -> dict[str, Any] | None:
-        stmt = select(policies).where(
-            policies.c.workspace_id == self.workspace_id, policies.c.id == policy_id
-        )
+        stmt = self.scoped_select(policies).where(policies.c.id == policy_id)
         row = (await self.conn.execute(stmt)).mappings().first()
         return dict(row) if row else None
 
     async def position_holder(self, position: int) -> str | None:
-        stmt = select(policies.c.id).where(
-            policies.c.workspace_id == self.workspace_id, policies.c.position == position
-        )
+        stmt = self.scoped_select(policies, policies.c.id).where(policies.c.position == position)
         return (await self.conn.execute(stmt)).scalar_one_or_none()
 
     async def add_policy(self, row: dict[str, Any]) -> None:
-        await self.conn.execute(insert(policies).values(workspace_id=self.workspace_id, **row))
+        await self.insert_row(policies, row)
 
     async def update_policy(self, policy_id: str, values: dict[str, Any]) -> None:
         await self.conn.execute(
-            update(policies)
-            .where(policies.c.workspace_id == self.workspace_id, policies.c.id == policy_id)
-            .values(**values)
+            self.scoped_update(policies).where(policies.c.id == policy_id).values(**values)
         )
 
     async def delete_policy(self, policy_id: str) -> None:
-        await self.conn.execute(
-            delete(policies).where(policies.c.workspace_id == self.workspace_id, policies.c.id == policy_id)
-        )
+        await self.conn.execute(self.scoped_delete(policies).where(policies.c.id == policy_id))
 
     # ---- clocks ------------------------------------------------------------------------------
 
     async def current_assignment(self, lead_id: str) -> dict[str, Any] | None:
         """The lead's latest assignment (the one whose clock may run); callers hold the lead's lock."""
         stmt = (
-            select(assignments)
-            .where(assignments.c.workspace_id == self.workspace_id, assignments.c.lead_id == lead_id)
+            self.scoped_select(assignments)
+            .where(assignments.c.lead_id == lead_id)
             .order_by(assignments.c.created_at.desc(), assignments.c.id.desc())
             .limit(1)
         )
@@ -99,25 +86,20 @@ class SlaRepository:
         return dict(row) if row else None
 
     async def assignment(self, assignment_id: str) -> dict[str, Any] | None:
-        stmt = select(assignments).where(
-            assignments.c.workspace_id == self.workspace_id, assignments.c.id == assignment_id
-        )
+        stmt = self.scoped_select(assignments).where(assignments.c.id == assignment_id)
         row = (await self.conn.execute(stmt)).mappings().first()
         return dict(row) if row else None
 
     async def set_clock(self, assignment_id: str, values: dict[str, Any]) -> None:
         await self.conn.execute(
-            update(assignments)
-            .where(assignments.c.workspace_id == self.workspace_id, assignments.c.id == assignment_id)
-            .values(**values)
+            self.scoped_update(assignments).where(assignments.c.id == assignment_id).values(**values)
         )
 
     async def stop_running(self, lead_id: str) -> None:
         """The lead moved on (reassigned, unassigned, rejected, won or lost) before its clock ran out."""
         await self.conn.execute(
-            update(assignments)
+            self.scoped_update(assignments)
             .where(
-                assignments.c.workspace_id == self.workspace_id,
                 assignments.c.lead_id == lead_id,
                 assignments.c.sla_state == "running",
             )
@@ -127,13 +109,12 @@ class SlaRepository:
     # ---- breaches ----------------------------------------------------------------------------
 
     async def add_breach(self, row: dict[str, Any]) -> None:
-        await self.conn.execute(insert(breaches).values(workspace_id=self.workspace_id, **row))
+        await self.insert_row(breaches, row)
 
     async def close_breaches(self, lead_id: str, at: datetime) -> None:
         await self.conn.execute(
-            update(breaches)
+            self.scoped_update(breaches)
             .where(
-                breaches.c.workspace_id == self.workspace_id,
                 breaches.c.lead_id == lead_id,
                 breaches.c.closed_at.is_(None),
             )
@@ -152,8 +133,7 @@ class SlaRepository:
         before: tuple[datetime, str] | None,
     ) -> list[dict[str, Any]]:
         stmt = (
-            select(breaches)
-            .where(breaches.c.workspace_id == self.workspace_id)
+            self.scoped_select(breaches)
             .order_by(breaches.c.breached_at.desc(), breaches.c.id.desc())
             .limit(limit)
         )
@@ -179,8 +159,4 @@ class SlaRepository:
         return [dict(row) for row in (await self.conn.execute(stmt)).mappings()]
 
     async def erase_lead(self, lead_id: str) -> None:
-        await self.conn.execute(
-            delete(breaches).where(
-                breaches.c.workspace_id == self.workspace_id, breaches.c.lead_id == lead_id
-            )
-        )
+        await self.conn.execute(self.scoped_delete(breaches).where(breaches.c.lead_id == lead_id))

@@ -6,10 +6,10 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, delete, func, insert, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import Table, and_, func, or_
 
 from leadapi.leads.models import Lead
+from leadapi.repository import WorkspaceRepository
 from leadapi.stages.engine import Pipeline
 from leadapi.stages.models import LifecycleSettings, StageChange
 
@@ -18,16 +18,12 @@ changes = cast(Table, StageChange.__table__)
 leads = cast(Table, Lead.__table__)
 
 
-class StageRepository:
-    def __init__(self, conn: AsyncConnection, workspace_id: str) -> None:
-        self.conn = conn
-        self.workspace_id = workspace_id
-
+class StageRepository(WorkspaceRepository):
     async def pipeline(self, *, lock: bool = False) -> Pipeline:
         """The workspace's pipeline (the defaults until it stores its own); with `lock`, its
         settings row is held until the transaction ends (PostgreSQL), so two changes of the
         pipeline apply one after the other."""
-        stmt = select(settings).where(settings.c.workspace_id == self.workspace_id)
+        stmt = self.scoped_select(settings)
         if lock and self.conn.dialect.name == "postgresql":
             stmt = stmt.with_for_update()
         row = (await self.conn.execute(stmt)).mappings().first()
@@ -38,11 +34,9 @@ class StageRepository:
     async def save(self, doc: dict[str, Any], version: int, now: datetime) -> None:
         values = {**doc, "version": version, "updated_at": now}
         if version == 1:
-            await self.conn.execute(insert(settings).values(workspace_id=self.workspace_id, **values))
+            await self.insert_row(settings, values)
         else:
-            await self.conn.execute(
-                update(settings).where(settings.c.workspace_id == self.workspace_id).values(**values)
-            )
+            await self.conn.execute(self.scoped_update(settings).values(**values))
 
     async def leads_in(self, keys: Iterable[str]) -> dict[str, int]:
         """How many leads sit in each of these stages (only those with any)."""
@@ -50,21 +44,21 @@ class StageRepository:
         if not wanted:
             return {}
         stmt = (
-            select(leads.c.stage, func.count())
-            .where(leads.c.workspace_id == self.workspace_id, leads.c.stage.in_(wanted))
+            self.scoped_select(leads, leads.c.stage, func.count())
+            .where(leads.c.stage.in_(wanted))
             .group_by(leads.c.stage)
         )
         return {str(row[0]): int(row[1]) for row in await self.conn.execute(stmt)}
 
     async def record(self, row: dict[str, Any]) -> None:
-        await self.conn.execute(insert(changes).values(workspace_id=self.workspace_id, **row))
+        await self.insert_row(changes, row)
 
     async def history(
         self, lead_id: str, limit: int, before: tuple[datetime, str] | None
     ) -> list[dict[str, Any]]:
         stmt = (
-            select(changes)
-            .where(changes.c.workspace_id == self.workspace_id, changes.c.lead_id == lead_id)
+            self.scoped_select(changes)
+            .where(changes.c.lead_id == lead_id)
             .order_by(changes.c.at.desc(), changes.c.id.desc())
             .limit(limit)
         )
@@ -77,12 +71,8 @@ class StageRepository:
     async def move_to_lead(self, from_lead_id: str, to_lead_id: str) -> None:
         """A merged duplicate's history stays readable under the lead it was merged into."""
         await self.conn.execute(
-            update(changes)
-            .where(changes.c.workspace_id == self.workspace_id, changes.c.lead_id == from_lead_id)
-            .values(lead_id=to_lead_id)
+            self.scoped_update(changes).where(changes.c.lead_id == from_lead_id).values(lead_id=to_lead_id)
         )
 
     async def erase_lead(self, lead_id: str) -> None:
-        await self.conn.execute(
-            delete(changes).where(changes.c.workspace_id == self.workspace_id, changes.c.lead_id == lead_id)
-        )
+        await self.conn.execute(self.scoped_delete(changes).where(changes.c.lead_id == lead_id))

@@ -6,12 +6,13 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, and_, delete, insert, or_, select, update
+from sqlalchemy import Select, Table, and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm import aliased
 
 from leadapi.db import constant
 from leadapi.events.models import EventSequence
+from leadapi.repository import WorkspaceRepository
 from leadapi.webhooks.models import WebhookDelivery, WebhookSubscription
 
 subscriptions = cast(Table, WebhookSubscription.__table__)
@@ -135,51 +136,37 @@ async def set_delivery(conn: AsyncConnection, delivery_id: str, values: dict[str
     await conn.execute(update(deliveries).where(deliveries.c.id == delivery_id).values(**values))
 
 
-class WebhookRepository:
-    def __init__(self, conn: AsyncConnection, workspace_id: str) -> None:
-        self.conn = conn
-        self.workspace_id = workspace_id
-
+class WebhookRepository(WorkspaceRepository):
     async def last_seq(self) -> int:
-        stmt = select(sequences.c.last_seq).where(sequences.c.workspace_id == self.workspace_id)
+        stmt = self.scoped_select(sequences, sequences.c.last_seq)
         return int((await self.conn.execute(stmt)).scalar_one_or_none() or 0)
 
     async def add(self, row: dict[str, Any]) -> None:
-        await self.conn.execute(insert(subscriptions).values(workspace_id=self.workspace_id, **row))
+        await self.insert_row(subscriptions, row)
 
     async def get(self, subscription_id: str, *, lock: bool = False) -> dict[str, Any] | None:
-        stmt = select(subscriptions).where(
-            subscriptions.c.workspace_id == self.workspace_id, subscriptions.c.id == subscription_id
-        )
+        stmt = self.scoped_select(subscriptions).where(subscriptions.c.id == subscription_id)
         if lock and self.conn.dialect.name == "postgresql":
             stmt = stmt.with_for_update()
         row = (await self.conn.execute(stmt)).mappings().first()
         return dict(row) if row else None
 
     async def page(self, limit: int, after_id: str | None) -> list[dict[str, Any]]:
-        stmt = (
-            select(subscriptions)
-            .where(subscriptions.c.workspace_id == self.workspace_id)
-            .order_by(subscriptions.c.id)
-            .limit(limit)
-        )
+        stmt = self.scoped_select(subscriptions).order_by(subscriptions.c.id).limit(limit)
         if after_id is not None:
             stmt = stmt.where(subscriptions.c.id > after_id)
         return [dict(row) for row in (await self.conn.execute(stmt)).mappings()]
 
     async def update(self, subscription_id: str, values: dict[str, Any]) -> None:
         await self.conn.execute(
-            update(subscriptions)
-            .where(subscriptions.c.workspace_id == self.workspace_id, subscriptions.c.id == subscription_id)
-            .values(**values)
+            self.scoped_update(subscriptions).where(subscriptions.c.id == subscription_id).values(**values)
         )
 
     async def clear_failures(self, subscription_id: str) -> None:
         """After a success: no streak (a no-op, without a write, when there was none)."""
         await self.conn.execute(
-            update(subscriptions)
+            self.scoped_update(subscriptions)
             .where(
-                subscriptions.c.workspace_id == self.workspace_id,
                 subscriptions.c.id == subscription_id,
                 or_(subscriptions.c.failure_streak > 0, subscriptions.c.failing_since.is_not(None)),
             )
@@ -188,26 +175,19 @@ class WebhookRepository:
 
     async def delete(self, subscription_id: str) -> None:
         await self.conn.execute(
-            delete(deliveries).where(
-                deliveries.c.workspace_id == self.workspace_id,
+            self.scoped_delete(deliveries).where(
                 deliveries.c.subscription_id == subscription_id,
             )
         )
         await self.conn.execute(
-            delete(subscriptions).where(
-                subscriptions.c.workspace_id == self.workspace_id, subscriptions.c.id == subscription_id
-            )
+            self.scoped_delete(subscriptions).where(subscriptions.c.id == subscription_id)
         )
 
     async def add_deliveries(self, rows: Sequence[dict[str, Any]]) -> None:
-        if rows:
-            await self.conn.execute(
-                insert(deliveries), [{**r, "workspace_id": self.workspace_id} for r in rows]
-            )
+        await self.insert_rows(deliveries, rows)
 
     async def delivery(self, subscription_id: str, delivery_id: str) -> dict[str, Any] | None:
-        stmt = select(deliveries).where(
-            deliveries.c.workspace_id == self.workspace_id,
+        stmt = self.scoped_select(deliveries).where(
             deliveries.c.subscription_id == subscription_id,
             deliveries.c.id == delivery_id,
         )
@@ -218,9 +198,8 @@ class WebhookRepository:
         self, subscription_id: str, status: str | None, limit: int, before: tuple[datetime, str] | None
     ) -> list[dict[str, Any]]:
         stmt = (
-            select(deliveries)
+            self.scoped_select(deliveries)
             .where(
-                deliveries.c.workspace_id == self.workspace_id,
                 deliveries.c.subscription_id == subscription_id,
             )
             .order_by(deliveries.c.created_at.desc(), deliveries.c.id.desc())
@@ -239,8 +218,4 @@ class WebhookRepository:
 
     async def erase_lead(self, lead_id: str) -> None:
         """Deliveries carry the lead's data: they go with it."""
-        await self.conn.execute(
-            delete(deliveries).where(
-                deliveries.c.workspace_id == self.workspace_id, deliveries.c.lead_id == lead_id
-            )
-        )
+        await self.conn.execute(self.scoped_delete(deliveries).where(deliveries.c.lead_id == lead_id))

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, func, insert, select, update
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from leadapi.repository import WorkspaceRepository
 from leadapi.workspaces.models import ApiKey, Workspace
 
 workspaces = cast(Table, Workspace.__table__)
@@ -58,25 +59,22 @@ class ApiKeyRow:
     rate_limit: str | None = None
 
 
-class ApiKeyRepository:
+class ApiKeyRepository(WorkspaceRepository):
     """API keys of one workspace."""
 
-    def __init__(self, conn: AsyncConnection, workspace_id: str) -> None:
-        self.conn = conn
-        self.workspace_id = workspace_id
-
-    def _base(self) -> Select[Any]:
-        return select(api_keys).where(api_keys.c.workspace_id == self.workspace_id)
-
     async def add(self, row: dict[str, object]) -> None:
-        await self.conn.execute(insert(api_keys).values(workspace_id=self.workspace_id, **row))
+        await self.insert_row(api_keys, row)
 
     async def get(self, key_id: str) -> ApiKeyRow | None:
-        row = (await self.conn.execute(self._base().where(api_keys.c.id == key_id))).mappings().first()
+        row = (
+            (await self.conn.execute(self.scoped_select(api_keys).where(api_keys.c.id == key_id)))
+            .mappings()
+            .first()
+        )
         return ApiKeyRow(**row) if row else None
 
     async def page(self, limit: int, after: tuple[datetime, str] | None) -> list[ApiKeyRow]:
-        stmt = self._base().order_by(api_keys.c.created_at, api_keys.c.id).limit(limit)
+        stmt = self.scoped_select(api_keys).order_by(api_keys.c.created_at, api_keys.c.id).limit(limit)
         if after is not None:
             stmt = stmt.where(
                 (api_keys.c.created_at > after[0])
@@ -85,15 +83,9 @@ class ApiKeyRepository:
         return [ApiKeyRow(**row) for row in (await self.conn.execute(stmt)).mappings()]
 
     async def update(self, key_id: str, changes: dict[str, Any]) -> None:
-        await self.conn.execute(
-            update(api_keys)
-            .where(api_keys.c.workspace_id == self.workspace_id, api_keys.c.id == key_id)
-            .values(**changes)
-        )
+        await self.conn.execute(self.scoped_update(api_keys).where(api_keys.c.id == key_id).values(**changes))
 
     async def revoke(self, key_id: str, now: datetime) -> None:
         await self.conn.execute(
-            update(api_keys)
-            .where(api_keys.c.workspace_id == self.workspace_id, api_keys.c.id == key_id)
-            .values(revoked_at=now)
+            self.scoped_update(api_keys).where(api_keys.c.id == key_id).values(revoked_at=now)
         )

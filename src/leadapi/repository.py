@@ -1,0 +1,98 @@
+"""The base every repository derives from.
+
+`WorkspaceRepository` holds the connection and the caller's workspace, and builds every
+statement already scoped to it: `scoped_select`, `scoped_update` and `scoped_delete` filter on
+the workspace, `insert_row` and `insert_rows` stamp it (the builders' names leave the repositories'
+own `get`/`insert`/`update`/`delete` free). A repository method then cannot forget the tenant
+filter, and the SQL is the same as the hand-written `.where(t.c.workspace_id == ...)` was, so the
+same indexes serve.
+
+Hot-path statements built once at import take the workspace as the bind parameter `WS`
+(`in_workspace(table)`), and raw `text()` SQL names it `:_ws`; `params()` supplies its value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from functools import cache
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Delete,
+    Insert,
+    Select,
+    Table,
+    Update,
+    bindparam,
+    delete,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql.elements import BindParameter
+
+# The workspace of a statement built once (with bind parameters) and executed with `params()`.
+WS_PARAM = "_ws"
+WS: BindParameter[str] = bindparam(WS_PARAM)
+
+
+def in_workspace(table: Table, workspace: Any = WS) -> ColumnElement[bool]:
+    """`table`'s rows of the workspace (by default, the bound `WS`)."""
+    return table.c.workspace_id == workspace  # type: ignore[no-any-return]
+
+
+@cache
+def _insert(table: Table) -> Insert:
+    # Built once per table: constructing the statement per call costs more than executing it.
+    return insert(table)
+
+
+class Repository:
+    """A repository over the whole database: its queries are not about one workspace (the job
+    queue, the sweeps). Prefer `WorkspaceRepository`."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+
+
+class WorkspaceRepository(Repository):
+    """Queries inside one workspace: every statement starts from a builder scoped to it."""
+
+    def __init__(self, conn: AsyncConnection, workspace_id: str) -> None:
+        super().__init__(conn)
+        self.workspace_id = workspace_id
+
+    def scope(self, table: Table) -> ColumnElement[bool]:
+        """The workspace filter on `table`, for joins and statements the builders cannot start."""
+        return in_workspace(table, self.workspace_id)
+
+    def params(self, **values: Any) -> dict[str, Any]:
+        """Parameters for a statement scoped by `WS` or `:_ws`: the workspace and `values`."""
+        return {**values, WS_PARAM: self.workspace_id}
+
+    def scoped_select(self, table: Table, /, *columns: Any) -> Select[*tuple[Any, ...]]:
+        """`columns` (default: the whole row) of `table`'s rows in the workspace."""
+        return select(*(columns or (table,))).where(self.scope(table))
+
+    def scoped_update(self, table: Table) -> Update:
+        return update(table).where(self.scope(table))
+
+    def scoped_delete(self, table: Table) -> Delete:
+        return delete(table).where(self.scope(table))
+
+    def row(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        """`values` stamped with the workspace (it wins over any `workspace_id` in them)."""
+        return {**values, "workspace_id": self.workspace_id}
+
+    async def insert_row(self, table: Table, values: Mapping[str, Any]) -> None:
+        """One row into `table`, in the workspace."""
+        await self.conn.execute(_insert(table), self.row(values))
+
+    async def insert_rows(self, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Rows into `table`, in the workspace (one row: a plain execute, not executemany)."""
+        if len(rows) == 1:
+            await self.insert_row(table, rows[0])
+        elif rows:
+            await self.conn.execute(_insert(table), [self.row(r) for r in rows])
