@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 
 from leadapi.events.models import Event
+from leadapi.jobs.loop import run_job
 from leadapi.jobs.models import Job
 from leadapi.leads.models import Lead
 from leadapi.owners.models import Owner
@@ -136,7 +137,7 @@ async def _world(app: FastAPI, client: httpx.AsyncClient) -> World:
     ).json()
     model = (await client.get("/v1/scoring/active", headers=tenant.read)).json()
     job = (await client.post(f"/v1/scoring/models/{model['id']}/activate", headers=tenant.admin)).json()
-    while await app.state.jobs.run_once():  # run it (and leave no queued job behind)
+    while await run_job(app.state.db, app.state.jobs):  # run it (and leave no queued job behind)
         pass
     owner = (
         await client.post(
