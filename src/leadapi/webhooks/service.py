@@ -7,12 +7,12 @@ skipped or fanned out twice, whatever crashes. Delivery rounds lease due deliver
 with SKIP LOCKED on PostgreSQL, so any number of workers cooperate), send them signed per the
 Standard Webhooks specification, and record the outcome; a worker that dies mid-flight leaves
 its leases to expire, and the deliveries go out again: at least once, deduplicable by webhook-id.
+Each of those steps runs in the transaction its caller opens (webhooks/loop.py for the rounds).
 """
 
 from __future__ import annotations
 
 import json
-import logging
 import random
 import secrets
 from collections.abc import Callable, Mapping
@@ -44,8 +44,6 @@ from leadapi.webhooks.repository import (
 )
 from leadapi.webhooks.schemas import SubscriptionCreate, SubscriptionUpdate
 from leadapi.webhooks.transport import Outcome, TargetError, send, vet_target
-
-log = logging.getLogger("leadapi.webhooks")
 
 MAX_SUBSCRIPTIONS = 50
 FANOUT_SUBSCRIPTIONS = 50
