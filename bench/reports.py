@@ -20,6 +20,7 @@ import httpx
 
 from leadapi.app import create_app
 from leadapi.config import Settings
+from leadapi.workspaces.service import operator
 
 REPORTS = ("funnel", "speed-to-lead", "sla", "stage-velocity", "sources", "owners", "scores", "activation")
 TARGET_SECONDS = 1.0
@@ -186,8 +187,9 @@ async def measure(database_url: str, dsn: str, count: int, runs: int = 3) -> lis
     app = create_app(settings)
     async with app.router.lifespan_context(app):
         workspaces = app.state.workspaces
-        workspace_id = await workspaces.create_workspace("reports bench")
-        _, secret = await workspaces.create_key(workspace_id, "reports", ["read"])
+        async with app.state.db.transaction() as conn:
+            workspace_id = await workspaces.create_workspace(conn, "reports bench")
+            _, secret = await workspaces.create_key(conn, operator(workspace_id), "reports", ["read"])
         started = time.perf_counter()
         await seed(dsn, workspace_id, count)
         print(

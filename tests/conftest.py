@@ -25,6 +25,7 @@ from xdist.scheduler import LoadScopeScheduling
 from leadapi.app import create_app
 from leadapi.cli import migrate
 from leadapi.config import Settings
+from leadapi.workspaces.service import operator
 
 PG_ADMIN_URL = os.environ.get("LEADAPI_TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 # Every test database's name starts with this one. Under pytest-xdist each worker gets its own
@@ -246,11 +247,12 @@ class Tenant:
 
 async def make_tenant(app: FastAPI, name: str = "test") -> Tenant:
     service = app.state.workspaces
-    workspace_id = await service.create_workspace(name)
     headers = {}
-    for scope in ("admin", "write", "read"):
-        _, secret = await service.create_key(workspace_id, f"{scope} key", [scope])
-        headers[scope] = {"Authorization": f"Bearer {secret}"}
+    async with app.state.db.transaction() as conn:
+        workspace_id = await service.create_workspace(conn, name)
+        for scope in ("admin", "write", "read"):
+            _, secret = await service.create_key(conn, operator(workspace_id), f"{scope} key", [scope])
+            headers[scope] = {"Authorization": f"Bearer {secret}"}
     return Tenant(workspace_id, headers["admin"], headers["write"], headers["read"])
 
 

@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 from fastapi import FastAPI
 
+from leadapi.jobs.loop import run_job
 from tests.conftest import Tenant, make_tenant
 from tests.factories import post_generic
 
@@ -126,7 +127,7 @@ async def make_world(app: FastAPI, client: httpx.AsyncClient) -> World:
     ).json()
     model = (await client.get("/v1/scoring/active", headers=tenant.read)).json()
     job = (await client.post(f"/v1/scoring/models/{model['id']}/activate", headers=tenant.admin)).json()
-    while await app.state.jobs.run_once():  # run it (and leave no queued job behind)
+    while await run_job(app.state.db, app.state.jobs):  # run it (and leave no queued job behind)
         pass
     owner = (
         await client.post(

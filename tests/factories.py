@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from leadapi.events.models import Event
 from leadapi.services import Services
+from leadapi.webhooks.loop import WebhookSender
 from tests.conftest import Tenant
 
 # ---- services, and the rounds the background loops would run ---------------------------------
@@ -37,10 +38,15 @@ async def sweep(app: FastAPI) -> int:
             return total
 
 
+def sender(app: FastAPI) -> WebhookSender:
+    """A delivery pipeline over the app's webhook service, as the background loop has."""
+    return WebhookSender(app.state.db, services(app).webhooks)
+
+
 async def pump(app: FastAPI) -> None:
     """Number events, fan them out, and send what is due, until nothing is left to send now."""
     await app.state.sequencer.drain()
-    webhooks = services(app).webhooks
+    webhooks = sender(app)
     while await webhooks.fan_out_once():  # other tests' subscriptions share the database
         pass
     while await webhooks.deliver_once():

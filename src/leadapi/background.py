@@ -14,9 +14,10 @@ from datetime import timedelta
 from typing import Any
 
 from leadapi.api.idempotency import purge_expired
-from leadapi.jobs.loop import every
+from leadapi.jobs.loop import every, run_job
 from leadapi.metrics import read_queue_depths
 from leadapi.services import Services
+from leadapi.webhooks.loop import WebhookSender
 
 
 def loops(services: Services, stop: asyncio.Event) -> list[Coroutine[Any, Any, None]]:
@@ -34,7 +35,11 @@ def loops(services: Services, stop: asyncio.Event) -> list[Coroutine[Any, Any, N
         return await services.scoring.rescore_due() > 0
 
     work.append((settings.sequencer_interval, sequence, "sequencer"))
-    work.append((settings.worker_interval, services.jobs.run_once, "jobs"))
+
+    async def jobs() -> bool:
+        return await run_job(services.db, services.jobs)
+
+    work.append((settings.worker_interval, jobs, "jobs"))
 
     async def sla_sweep() -> bool:
         _, more = await services.sla.sweep_once()
@@ -42,9 +47,21 @@ def loops(services: Services, stop: asyncio.Event) -> list[Coroutine[Any, Any, N
 
     work.append((settings.worker_interval, rescore, "rescoring sweep"))
     work.append((settings.sla_sweep_interval, sla_sweep, "SLA sweep"))
-    work.append((settings.webhook_interval, services.webhooks.run_once, "webhooks"))
     work.append((settings.maintenance_interval, purge, "idempotency purge"))
-    return [every(interval, fn, stop, name) for interval, fn, name in work if interval > 0]
+    running = [every(interval, fn, stop, name) for interval, fn, name in work if interval > 0]
+    if settings.webhook_interval > 0:
+        running.append(_webhooks(services, stop))
+    return running
+
+
+async def _webhooks(services: Services, stop: asyncio.Event) -> None:
+    """The delivery loop; once stopped, its sends under way finish and are recorded before the
+    caller closes the HTTP client (services.webhooks.close())."""
+    sender = WebhookSender(services.db, services.webhooks)
+    try:
+        await every(services.settings.webhook_interval, sender.run_once, stop, "webhooks")
+    finally:
+        await sender.close()
 
 
 async def run_worker(services: Services, metrics_address: tuple[str, int] | None = None) -> None:

@@ -19,6 +19,7 @@ from leadapi.leads.transfer import FORMATS, RowError, count_rows, read_documents
 
 if TYPE_CHECKING:
     from alembic.config import Config
+    from sqlalchemy.ext.asyncio import AsyncConnection
 
     from leadapi.principal import Principal
     from leadapi.services import Services
@@ -85,14 +86,16 @@ async def reseal_secrets(settings: Settings) -> int:
 
 
 @asynccontextmanager
-async def _workspaces(settings: Settings) -> AsyncIterator[WorkspaceService]:
-    """A WorkspaceService on its own short-lived engine, for one CLI command."""
+async def _workspaces(settings: Settings) -> AsyncIterator[tuple[WorkspaceService, AsyncConnection]]:
+    """A WorkspaceService and one transaction on its own short-lived engine, for one CLI command:
+    what the command does commits together, or not at all."""
     from leadapi.db import Database, create_engine, utcnow
     from leadapi.workspaces.service import WorkspaceService
 
     db = Database(create_engine(settings.database_url))
     try:
-        yield WorkspaceService(db, utcnow, 0)
+        async with db.transaction() as conn:
+            yield WorkspaceService(db, utcnow, 0), conn
     finally:
         await db.dispose()
 
@@ -100,32 +103,41 @@ async def _workspaces(settings: Settings) -> AsyncIterator[WorkspaceService]:
 async def _create_key(
     settings: Settings, name: str, scopes: Sequence[str], workspace: str | None, rate_limit: str | None = None
 ) -> str:
-    async with _workspaces(settings) as service:
-        ws = await service.ensure_workspace(workspace)
-        _, secret = await service.create_key(ws, name, scopes, rate_limit)
+    from leadapi.workspaces.service import operator
+
+    async with _workspaces(settings) as (service, conn):
+        ws = await service.ensure_workspace(conn, workspace)
+        _, secret = await service.create_key(conn, operator(ws), name, scopes, rate_limit)
         return secret
 
 
 async def _bootstrap(settings: Settings) -> str | None:
     """First start with an empty database: a default workspace and an admin key."""
-    async with _workspaces(settings) as service:
-        if await service.has_any_key():
+    from leadapi.workspaces.service import operator
+
+    async with _workspaces(settings) as (service, conn):
+        if await service.has_any_key(conn):
             return None
-        _, secret = await service.create_key(await service.ensure_workspace(), "bootstrap admin", ["admin"])
+        ws = await service.ensure_workspace(conn)
+        _, secret = await service.create_key(conn, operator(ws), "bootstrap admin", ["admin"])
         return secret
 
 
 async def _list_keys(settings: Settings, workspace: str | None) -> list[dict[str, object]]:
     from leadapi.workspaces.schemas import ApiKey
+    from leadapi.workspaces.service import operator
 
-    async with _workspaces(settings) as service:
-        rows = await service.list_keys(await service.ensure_workspace(workspace), 10_000, None)
+    async with _workspaces(settings) as (service, conn):
+        ws = await service.ensure_workspace(conn, workspace)
+        rows = await service.list_keys(conn, operator(ws), 10_000, None)
         return [ApiKey.model_validate(r).model_dump(mode="json") for r in rows]
 
 
 async def _revoke_key(settings: Settings, key_id: str, workspace: str | None) -> None:
-    async with _workspaces(settings) as service:
-        await service.revoke_key(await service.ensure_workspace(workspace), key_id)
+    from leadapi.workspaces.service import operator
+
+    async with _workspaces(settings) as (service, conn):
+        await service.revoke_key(conn, operator(await service.ensure_workspace(conn, workspace)), key_id)
 
 
 @asynccontextmanager
@@ -140,7 +152,8 @@ async def _lead_services(
     # Imported here, not at the top: `leadapi --help` should not load the whole service graph.
     services = build_services(settings, utcnow)
     try:
-        workspace_id = await services.workspaces.ensure_workspace(workspace)
+        async with services.db.transaction() as conn:
+            workspace_id = await services.workspaces.ensure_workspace(conn, workspace)
         yield services, Principal(workspace_id, "cli", scopes)
     finally:
         await services.db.dispose()

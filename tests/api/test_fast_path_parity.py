@@ -28,6 +28,7 @@ from sqlalchemy import Column, Table, event, select
 from leadapi.app import create_app
 from leadapi.config import Settings
 from leadapi.events.models import Event
+from leadapi.jobs.loop import run_job
 from leadapi.leads.models import Lead, LeadExternalId
 from leadapi.routing.models import Assignment
 from leadapi.stages.models import StageChange
@@ -234,7 +235,7 @@ async def routed_capture(side: Side, tenant: Tenant) -> list[str]:
         f"/v1/scoring/models/{created.json()['id']}/activate", headers=tenant.admin
     )
     assert activated.status_code == 202, activated.text
-    while await side.app.state.jobs.run_once():
+    while await run_job(side.app.state.db, side.app.state.jobs):
         pass
     await _warm_up(side, tenant)
     # The first routed capture takes the general path on both sides: routing reads its config

@@ -35,6 +35,7 @@ from hypothesis import strategies as st
 
 from leadapi.api.filters import ALLOWED
 from leadapi.leads.repository import LEAD_FIELDS
+from leadapi.workspaces.service import operator
 from tests.endpoints import ENDPOINTS, fill_path, make_world
 from tests.factories import add_source, generic_headers
 
@@ -595,9 +596,10 @@ async def fuzz_client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 @pytest.fixture(scope="module")
 async def fuzzed(app: FastAPI, fuzz_client: httpx.AsyncClient) -> Fuzzed:
     world = await make_world(app, fuzz_client)
-    _, secret = await app.state.workspaces.create_key(
-        world.tenant.workspace_id, "every scope", ["read", "write", "admin"]
-    )
+    async with app.state.db.transaction() as conn:
+        _, secret = await app.state.workspaces.create_key(
+            conn, operator(world.tenant.workspace_id), "every scope", ["read", "write", "admin"]
+        )
     source = await add_source(
         fuzz_client,
         world.tenant,

@@ -15,6 +15,7 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import func, select
 
+from leadapi.jobs.loop import run_job
 from leadapi.leads.models import Lead
 from leadapi.routing.models import Assignment
 from tests.conftest import Clock, Tenant, make_tenant
@@ -563,7 +564,7 @@ async def test_a_model_activation_that_makes_leads_sales_ready_routes_them(
     created = await client.post("/v1/scoring/models", json=EXECUTIVES_MODEL, headers=tenant.admin)
     activated = await client.post(f"/v1/scoring/models/{created.json()['id']}/activate", headers=tenant.admin)
     assert activated.status_code == 202, activated.text
-    while await app.state.jobs.run_once():
+    while await run_job(app.state.db, app.state.jobs):
         pass
     assert await owner_of(client, tenant, ceo["id"]) == ada["id"]
     assert await owner_of(client, tenant, intern["id"]) is None

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from leadapi.app import create_app
 from leadapi.events.models import Event
+from leadapi.jobs.loop import run_job
 from leadapi.jobs.repository import JobRepository
 from leadapi.scoring.service import RESCORE_BATCH
 from tests.conftest import Clock, Tenant, make_tenant
@@ -62,7 +63,7 @@ async def run_jobs(app: FastAPI, client: httpx.AsyncClient, tenant: Tenant, job_
         job: dict[str, Any] = (await client.get(f"/v1/jobs/{job_id}", headers=tenant.read)).json()
         if job["status"] in ("succeeded", "failed"):
             return job
-        assert await app.state.jobs.run_once(), "a queued job was not claimed"
+        assert await run_job(app.state.db, app.state.jobs), "a queued job was not claimed"
     raise AssertionError("the job never finished")
 
 

@@ -30,6 +30,7 @@ from hypothesis import strategies as st
 from leadapi.app import create_app
 from leadapi.config import Settings
 from leadapi.outbound.transport import ForbiddenTarget, GuardedTransport, guarded_client
+from leadapi.webhooks.loop import WebhookSender
 from leadapi.webhooks.service import WebhookService
 from tests.api.webhook_receiver import Receiver
 from tests.conftest import Clock, Tenant, make_tenant, serving
@@ -252,14 +253,16 @@ async def test_a_delivery_to_a_name_now_resolving_to_loopback_is_refused_when_co
     sub = await subscribe(client, tenant, f"http://localhost:{port}/ok", ["lead.created"])
     await new_lead(client, tenant, "rebound@acme.com")
     await app.state.sequencer.drain()
-    while await services(app).webhooks.fan_out_once():
+    while await WebhookSender(app.state.db, services(app).webhooks).fan_out_once():
         pass
-    sender = WebhookService(app.state.db, clock, timeout=5, allow_private=False, sealer=services(app).sealer)
+    strict = WebhookService(app.state.db, clock, timeout=5, allow_private=False, sealer=services(app).sealer)
+    sender = WebhookSender(app.state.db, strict)
     try:
         while await sender.deliver_once():
             pass
     finally:
         await sender.close()
+        await strict.close()
     [refused] = await deliveries(client, tenant, sub["id"])
     assert refused["status"] == "pending"
     assert refused["last_error"].startswith("refused: the host 'localhost' resolves to a loopback"), refused

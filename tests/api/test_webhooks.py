@@ -18,12 +18,13 @@ from fastapi import FastAPI
 from sqlalchemy import insert
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
+from leadapi.webhooks.loop import WebhookSender
 from leadapi.webhooks.models import WebhookDelivery
 from leadapi.webhooks.service import DELIVERY_PER_SUBSCRIPTION, WebhookService
 from leadapi.webhooks.transport import TargetError, vet_target
 from tests.api.webhook_receiver import Receiver
 from tests.conftest import Clock, Tenant
-from tests.factories import deliveries, events_of, new_lead, pump, services, subscribe
+from tests.factories import deliveries, events_of, new_lead, pump, sender, services, subscribe
 
 
 async def test_deliveries_are_signed_per_standard_webhooks(
@@ -278,25 +279,29 @@ async def test_concurrent_workers_send_each_delivery_once_per_attempt(
         await client.post("/v1/leads/batch", json={"leads": batch}, headers=tenant.write)
     ).status_code == 200
     await app.state.sequencer.drain()
-    while await services(app).webhooks.fan_out_once():
+    while await sender(app).fan_out_once():
         pass
     # Three senders, as three worker processes have, each with a timeout no slow machine reaches:
     # the receiver runs on this test's event loop, and a send timed out by a busy loop would be
     # a failed attempt, not the double send this test is about.
     senders = [
-        WebhookService(app.state.db, clock, timeout=60, allow_private=True, sealer=services(app).sealer)
+        WebhookSender(
+            app.state.db,
+            WebhookService(app.state.db, clock, timeout=60, allow_private=True, sealer=services(app).sealer),
+        )
         for _ in range(3)
     ]
 
-    async def worker(webhooks: WebhookService) -> None:
+    async def worker(webhooks: WebhookSender) -> None:
         while await webhooks.deliver_once():
             pass
 
     try:
         await asyncio.gather(*map(worker, senders))
     finally:
-        for sender in senders:
-            await sender.close()
+        for one in senders:
+            await one.close()
+            await one.webhooks.close()
     counts = Counter(r.headers["webhook-id"] for r in receiver.at("/ok"))
     assert len(counts) == 60
     assert set(counts.values()) == {1}
@@ -336,9 +341,9 @@ async def test_a_backlog_on_dead_endpoints_does_not_hold_up_a_healthy_one(
     try:
         await new_lead(client, tenant, "healthy@acme.com")
         await app.state.sequencer.drain()
-        while await services(app).webhooks.fan_out_once():
+        while await sender(app).fan_out_once():
             pass
-        taken = await services(app).webhooks.deliver_once()
+        taken = await sender(app).deliver_once()
         assert len(receiver.at("/ok")) == 1
         [delivered] = await deliveries(client, tenant, healthy["id"])
         assert delivered["status"] == "succeeded"
@@ -421,7 +426,7 @@ async def test_rounds_do_not_wait_for_slow_sends_and_each_subscription_has_its_s
 ) -> None:
     """The background loop's rounds start sends and go on: a slow endpoint holds its own share
     of sends in flight (and gets no more until they end), not the next round."""
-    webhooks = services(app).webhooks
+    webhooks = sender(app)
     slow = await subscribe(client, tenant, f"{receiver.base}/slow", ["lead.created"])
     for n in range(DELIVERY_PER_SUBSCRIPTION + 2):
         await new_lead(client, tenant, f"slow{n}@acme.com")
@@ -453,7 +458,7 @@ async def test_a_busy_endpoint_gets_its_next_share_as_soon_as_a_send_ends(
     """The background loop runs rounds while they return True and only then waits its interval.
     With an endpoint's whole share in flight, a round goes again once one of its sends is
     recorded: an endpoint with more due than its share is not held to one share per interval."""
-    webhooks = services(app).webhooks
+    webhooks = sender(app)
     sub = await subscribe(client, tenant, f"{receiver.base}/busy", ["lead.created"])
     total = 2 * DELIVERY_PER_SUBSCRIPTION + 5
     for n in range(total):
@@ -477,12 +482,16 @@ async def test_closing_lets_sends_under_way_finish_and_records_them(
     sub = await subscribe(client, tenant, f"{receiver.base}/ok", ["lead.created"])
     await new_lead(client, tenant, "closing@acme.com")
     await app.state.sequencer.drain()
-    while await services(app).webhooks.fan_out_once():
+    while await sender(app).fan_out_once():
         pass
-    sender = WebhookService(app.state.db, clock, timeout=5, allow_private=True, sealer=services(app).sealer)
-    assert await sender.deliver_once(wait=False) == 1
-    await sender.close()
-    assert sender.in_flight == 0
+    closing = WebhookSender(
+        app.state.db,
+        WebhookService(app.state.db, clock, timeout=5, allow_private=True, sealer=services(app).sealer),
+    )
+    assert await closing.deliver_once(wait=False) == 1
+    await closing.close()
+    await closing.webhooks.close()
+    assert closing.in_flight == 0
     [done] = await deliveries(client, tenant, sub["id"])
     assert (done["status"], done["attempts"]) == ("succeeded", 1)
     assert len(receiver.at("/ok")) == 1

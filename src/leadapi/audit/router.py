@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 
 from leadapi.api.auth import Admin
+from leadapi.api.deps import Reads
 from leadapi.api.pagination import next_time_cursor, time_cursor
 from leadapi.api.times import UtcDateTime
 from leadapi.audit.schemas import AuditEntry, AuditEntryList, Resource
-from leadapi.audit.service import AuditService
+from leadapi.audit.service import entries
 from leadapi.errors import PROBLEM_RESPONSES, ProblemError
 
 router = APIRouter(prefix="/v1/audit-log", tags=["audit-log"], responses=PROBLEM_RESPONSES)
@@ -18,8 +19,8 @@ router = APIRouter(prefix="/v1/audit-log", tags=["audit-log"], responses=PROBLEM
 
 @router.get("", operation_id="list_audit_log", response_model=AuditEntryList, summary="Admin changes")
 async def list_audit_log(
-    request: Request,
     principal: Admin,
+    conn: Reads,
     resource: Annotated[Resource | None, Query(description="Only changes to this kind of resource.")] = None,
     resource_id: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
     key_id: Annotated[str | None, Query(min_length=1, max_length=32, description="Made by this key.")] = None,
@@ -36,7 +37,8 @@ async def list_audit_log(
         raise ProblemError(
             422, "`from` must be before `to`.", errors=[{"field": "from", "message": "not before `to`"}]
         )
-    rows = await AuditService(request.app.state.db).entries(
+    rows = await entries(
+        conn,
         principal,
         resource=resource,
         resource_id=resource_id,

@@ -18,7 +18,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from leadapi.api.pagination import row_after
 from leadapi.audit.models import AuditEntry
-from leadapi.db import Database
 from leadapi.ids import new_id
 from leadapi.principal import Principal
 
@@ -168,31 +167,27 @@ def entries_statement(
     return stmt
 
 
-class AuditService:
-    def __init__(self, db: Database) -> None:
-        self.db = db
-
-    async def entries(
-        self,
-        principal: Principal,
-        *,
-        resource: str | None,
-        resource_id: str | None,
-        key_id: str | None,
-        since: datetime | None,
-        until: datetime | None,
-        limit: int,
-        before: tuple[datetime, str] | None,
-    ) -> list[dict[str, Any]]:
-        stmt = entries_statement(
-            principal.workspace_id,
-            resource=resource,
-            resource_id=resource_id,
-            key_id=key_id,
-            since=since,
-            until=until,
-            limit=limit,
-            before=before,
-        )
-        async with self.db.read() as conn:
-            return [dict(row) for row in (await conn.execute(stmt)).mappings()]
+async def entries(
+    conn: AsyncConnection,
+    principal: Principal,
+    *,
+    resource: str | None,
+    resource_id: str | None,
+    key_id: str | None,
+    since: datetime | None,
+    until: datetime | None,
+    limit: int,
+    before: tuple[datetime, str] | None,
+) -> list[dict[str, Any]]:
+    """A page of the caller's workspace's log (see entries_statement)."""
+    stmt = entries_statement(
+        principal.workspace_id,
+        resource=resource,
+        resource_id=resource_id,
+        key_id=key_id,
+        since=since,
+        until=until,
+        limit=limit,
+        before=before,
+    )
+    return [dict(row) for row in (await conn.execute(stmt)).mappings()]

@@ -1,4 +1,5 @@
-"""A periodic loop that survives its own failures and stops promptly."""
+"""A periodic loop that survives its own failures and stops promptly, and the job runner it
+drives: each step of a job's run in a transaction of its own."""
 
 from __future__ import annotations
 
@@ -6,6 +7,10 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
+from typing import Any
+
+from leadapi.db import Database
+from leadapi.jobs.service import MAX_ATTEMPTS, JobService
 
 log = logging.getLogger("leadapi.jobs")
 
@@ -22,3 +27,32 @@ async def every(interval: float, work: Callable[[], Awaitable[bool]], stop: asyn
         if not more:
             with contextlib.suppress(TimeoutError):  # the normal way to wait out the interval
                 await asyncio.wait_for(stop.wait(), timeout=interval)
+
+
+async def run_job(db: Database, jobs: JobService) -> bool:
+    """Claim and run one due job; False when there was none. The claim commits before the
+    handler runs (another worker must not take it), each progress report commits as it comes,
+    and the outcome commits at the end."""
+    async with db.transaction() as conn:
+        job = await jobs.claim(conn)
+    if job is None:
+        return False
+
+    async def report(progress: dict[str, Any]) -> None:
+        async with db.transaction() as conn:
+            await jobs.report(conn, job["id"], progress)
+
+    handler = jobs.handlers.get(job["kind"])
+    try:
+        if handler is None:
+            raise LookupError(f"no handler for job kind {job['kind']!r}")
+        result = await handler(job, report)
+    except Exception as exc:
+        log.exception("job %s (%s) failed, attempt %d", job["id"], job["kind"], job["attempts"])
+        final = job["attempts"] >= MAX_ATTEMPTS or handler is None
+        async with db.transaction() as conn:
+            await jobs.failed(conn, job, exc, final=final)
+        return True
+    async with db.transaction() as conn:
+        await jobs.succeeded(conn, job, result)
+    return True

@@ -6,7 +6,6 @@ Handlers must be safe to run again: a job whose worker died is picked up once it
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -19,8 +18,6 @@ from leadapi.ids import new_id
 from leadapi.jobs.repository import JobRepository
 from leadapi.principal import Principal
 
-log = logging.getLogger("leadapi.jobs")
-
 LEASE = timedelta(minutes=5)
 MAX_ATTEMPTS = 3
 
@@ -29,8 +26,10 @@ Handler = Callable[[dict[str, Any], Report], Awaitable[dict[str, Any]]]
 
 
 class JobService:
+    """Jobs, in the caller's transaction; jobs/loop.py runs them."""
+
     def __init__(self, db: Database, clock: Callable[[], datetime]) -> None:
-        self.db = db
+        del db  # the caller owns the transaction; kept while the service graph passes it
         self.clock = clock
         self.handlers: dict[str, Handler] = {}
 
@@ -60,43 +59,34 @@ class JobService:
         await JobRepository(conn).add(row)
         return row
 
-    async def get(self, principal: Principal, job_id: str) -> dict[str, Any]:
-        async with self.db.read() as conn:
-            row = await JobRepository(conn).get(principal.workspace_id, job_id)
+    async def get(self, conn: AsyncConnection, principal: Principal, job_id: str) -> dict[str, Any]:
+        row = await JobRepository(conn).get(principal.workspace_id, job_id)
         if row is None:
             raise not_found("Job", job_id)
         return row
 
-    async def run_once(self) -> bool:
-        """Claim and run one due job; False when there was none."""
+    # One job's run is several units of work (claim, progress reports, the outcome), each its own
+    # transaction, opened by the runner (jobs/loop.py): a claim must commit before the handler
+    # runs, and progress must be visible while it does.
+
+    async def claim(self, conn: AsyncConnection) -> dict[str, Any] | None:
+        """Lease the next due job, or None."""
         now = self.clock()
-        async with self.db.transaction() as conn:
-            job = await JobRepository(conn).claim(now, now + LEASE)
-        if job is None:
-            return False
+        return await JobRepository(conn).claim(now, now + LEASE)
 
-        async def report(progress: dict[str, Any]) -> None:
-            async with self.db.transaction() as conn:
-                await JobRepository(conn).report(job["id"], progress, self.clock() + LEASE)
+    async def report(self, conn: AsyncConnection, job_id: str, progress: dict[str, Any]) -> None:
+        """Store a running job's progress and extend its lease."""
+        await JobRepository(conn).report(job_id, progress, self.clock() + LEASE)
 
-        handler = self.handlers.get(job["kind"])
-        try:
-            if handler is None:
-                raise LookupError(f"no handler for job kind {job['kind']!r}")
-            result = await handler(job, report)
-        except Exception as exc:
-            log.exception("job %s (%s) failed, attempt %d", job["id"], job["kind"], job["attempts"])
-            final = job["attempts"] >= MAX_ATTEMPTS or handler is None
-            values: dict[str, Any] = {"error": f"{type(exc).__name__}: {exc}"[:2000]}
-            values.update(
-                {"status": "failed", "finished_at": self.clock()} if final else {"status": "queued"}
-            )
-            async with self.db.transaction() as conn:
-                await JobRepository(conn).finish(job["id"], values)
-            return True
-        async with self.db.transaction() as conn:
-            await JobRepository(conn).finish(
-                job["id"],
-                {"status": "succeeded", "result": result, "error": None, "finished_at": self.clock()},
-            )
-        return True
+    async def failed(
+        self, conn: AsyncConnection, job: dict[str, Any], exc: Exception, *, final: bool
+    ) -> None:
+        """A run that raised: queued again, or failed for good once out of attempts."""
+        values: dict[str, Any] = {"error": f"{type(exc).__name__}: {exc}"[:2000]}
+        values.update({"status": "failed", "finished_at": self.clock()} if final else {"status": "queued"})
+        await JobRepository(conn).finish(job["id"], values)
+
+    async def succeeded(self, conn: AsyncConnection, job: dict[str, Any], result: dict[str, Any]) -> None:
+        await JobRepository(conn).finish(
+            job["id"], {"status": "succeeded", "result": result, "error": None, "finished_at": self.clock()}
+        )

@@ -360,7 +360,10 @@ def _lead_tools(server: _Server, services: Services) -> None:
         lifecycle stage and its most recent events (newest first)."""
         principal = caller("read")
         lead, result, model = await scoring.explain(principal, lead_id)
-        owner = await services.owners.get(principal, lead["owner_id"]) if lead["owner_id"] else None
+        owner = None
+        if lead["owner_id"]:
+            async with services.db.read() as conn:
+                owner = await services.owners.get(conn, principal, lead["owner_id"])
         recent = await leads.timeline(principal, lead_id, events, None) if events else []
         return {
             "lead": _lead(lead),
@@ -562,7 +565,8 @@ def _owner_and_report_tools(server: _Server, services: Services) -> None:
         """The sales owners leads are routed to: active, capacity, open leads, tags, territories
         and out-of-office, and `next_cursor` for the next page."""
         principal = caller("read")
-        rows = await owners.page(principal, limit + 1, id_cursor(cursor))
+        async with services.db.read() as conn:
+            rows = await owners.page(conn, principal, limit + 1, id_cursor(cursor))
         return {
             "owners": [Owner.model_validate(r).model_dump(mode="json") for r in rows[:limit]],
             "next_cursor": next_id_cursor(rows, limit),
@@ -582,9 +586,10 @@ def _owner_and_report_tools(server: _Server, services: Services) -> None:
         """Mark an owner away (routing skips them while away) or back. Leads they already hold
         stay theirs."""
         principal = caller("write")
-        row = await owners.update(
-            principal, owner_id, OwnerUpdate(out_of_office=out_of_office), reassign=False
-        )
+        async with services.db.transaction() as conn:
+            row = await owners.update(
+                conn, principal, owner_id, OwnerUpdate(out_of_office=out_of_office), reassign=False
+            )
         return Owner.model_validate(row).model_dump(mode="json")
 
     @_tool(server, title="List SLA breaches", read_only=True, idempotent=True)
@@ -633,7 +638,9 @@ def _owner_and_report_tools(server: _Server, services: Services) -> None:
         between consecutive stages, lead-to-MQL, MQL-to-SQL, SQL acceptance and lead-to-customer."""
         split = None if group_by is None else group_by.value
         params = ReportParams(start, end, source, owner_id, utm_campaign, tag, split)
-        body = await reports.funnel(caller("read"), report_query(params))
+        principal, query = caller("read"), report_query(params)
+        async with services.db.read() as conn:
+            body = await reports.funnel(conn, principal, query)
         return FunnelReport.model_validate(body).model_dump(mode="json", by_alias=True)
 
     @_tool(server, title="Speed-to-lead report", read_only=True, idempotent=True)
@@ -650,7 +657,9 @@ def _owner_and_report_tools(server: _Server, services: Services) -> None:
         share within 5 minutes and within an hour, share never touched; overall and per owner."""
         split = None if group_by is None else group_by.value
         params = ReportParams(start, end, source, owner_id, utm_campaign, tag, split)
-        body = await reports.speed_to_lead(caller("read"), report_query(params))
+        principal, query = caller("read"), report_query(params)
+        async with services.db.read() as conn:
+            body = await reports.speed_to_lead(conn, principal, query)
         return SpeedReport.model_validate(body).model_dump(mode="json", by_alias=True)
 
 

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from leadapi.audit.service import record_for
-from leadapi.db import Database
+from leadapi.db import Database, retrying
 from leadapi.errors import ProblemError, not_found, validation_problem
 from leadapi.ids import new_id
 from leadapi.owners.repository import LeadsBusyError, OwnerRepository
@@ -40,12 +40,14 @@ HAND_OVER_ATTEMPTS = 5
 
 
 class OwnerService:
+    """Owners, in the caller's transaction."""
+
     def __init__(self, db: Database, clock: Callable[[], datetime], routing: RoutingService) -> None:
-        self.db = db
+        del db  # the caller owns the transaction; kept while the service graph passes it
         self.clock = clock
         self.routing = routing
 
-    async def create(self, principal: Principal, data: OwnerCreate) -> dict[str, Any]:
+    async def create(self, conn: AsyncConnection, principal: Principal, data: OwnerCreate) -> dict[str, Any]:
         now = self.clock()
         row: dict[str, Any] = {
             "id": new_id("owner"),
@@ -60,33 +62,32 @@ class OwnerService:
             "created_at": now,
             "updated_at": now,
         }
-        async with self.db.transaction() as conn:
-            await RoutingRepository(conn, principal.workspace_id).hold_back_captures()
-            repo = OwnerRepository(conn, principal.workspace_id)
-            await self._email_free(repo, data.email, None)
-            await repo.add(row)
-            await self._config_changed(conn, principal)
-            await record_for(conn, principal, now, "created", "owner", row["id"], None, row)
+        await RoutingRepository(conn, principal.workspace_id).hold_back_captures()
+        repo = OwnerRepository(conn, principal.workspace_id)
+        await self._email_free(repo, data.email, None)
+        await repo.add(row)
+        await self._config_changed(conn, principal)
+        await record_for(conn, principal, now, "created", "owner", row["id"], None, row)
         return shown(row, 0)
 
-    async def page(self, principal: Principal, limit: int, after_id: str | None) -> list[dict[str, Any]]:
-        async with self.db.read() as conn:
-            repo = OwnerRepository(conn, principal.workspace_id)
-            rows = await repo.page(limit, after_id)
-            loads = await repo.open_leads(await _closed(conn, principal), [row["id"] for row in rows])
+    async def page(
+        self, conn: AsyncConnection, principal: Principal, limit: int, after_id: str | None
+    ) -> list[dict[str, Any]]:
+        repo = OwnerRepository(conn, principal.workspace_id)
+        rows = await repo.page(limit, after_id)
+        loads = await repo.open_leads(await _closed(conn, principal), [row["id"] for row in rows])
         return [shown(row, loads.get(row["id"], 0)) for row in rows]
 
-    async def get(self, principal: Principal, owner_id: str) -> dict[str, Any]:
-        async with self.db.read() as conn:
-            repo = OwnerRepository(conn, principal.workspace_id)
-            row = await repo.get(owner_id)
-            if row is None:
-                raise not_found("Owner", owner_id)
-            loads = await repo.open_leads(await _closed(conn, principal), [owner_id])
+    async def get(self, conn: AsyncConnection, principal: Principal, owner_id: str) -> dict[str, Any]:
+        repo = OwnerRepository(conn, principal.workspace_id)
+        row = await repo.get(owner_id)
+        if row is None:
+            raise not_found("Owner", owner_id)
+        loads = await repo.open_leads(await _closed(conn, principal), [owner_id])
         return shown(row, loads.get(owner_id, 0))
 
     async def update(
-        self, principal: Principal, owner_id: str, data: OwnerUpdate, *, reassign: bool
+        self, conn: AsyncConnection, principal: Principal, owner_id: str, data: OwnerUpdate, *, reassign: bool
     ) -> dict[str, Any]:
         changes = data.model_dump(exclude_unset=True)
         for name in ("name", "email", "active", "weight", "tags", "territories"):
@@ -100,51 +101,66 @@ class OwnerService:
             values["territories"] = [t.model_dump(exclude_defaults=True) for t in data.territories or []]
         if "out_of_office" in changes:
             values.update(self._away(data.out_of_office, now))
-        return await _retried(lambda: self._update(principal, owner_id, values, now, reassign))
+
+        async def change() -> dict[str, Any]:
+            return await self._update(conn, principal, owner_id, values, now, reassign)
+
+        return await _retried(conn, change)
 
     async def _update(
-        self, principal: Principal, owner_id: str, values: dict[str, Any], now: datetime, reassign: bool
+        self,
+        conn: AsyncConnection,
+        principal: Principal,
+        owner_id: str,
+        values: dict[str, Any],
+        now: datetime,
+        reassign: bool,
     ) -> dict[str, Any]:
-        async with self.db.transaction() as conn:
-            await self._lock_routing(conn, principal)
-            repo = OwnerRepository(conn, principal.workspace_id)
-            row = await repo.get(owner_id, for_update=True)
-            if row is None:
-                raise not_found("Owner", owner_id)
-            if "email" in values and values["email"] != row["email"]:
-                await self._email_free(repo, values["email"], owner_id)
-            await repo.update(owner_id, {**values, "updated_at": now})
-            if row["active"] and values.get("active") is False:
-                await self._hand_over(conn, principal, owner_id, reassign, "deactivating")
-            await self._config_changed(conn, principal)
-            after = {**row, **values, "updated_at": now}
-            await record_for(conn, principal, now, "updated", "owner", owner_id, row, after)
-            loads = await repo.open_leads(await _closed(conn, principal), [owner_id])
+        await self._lock_routing(conn, principal)
+        repo = OwnerRepository(conn, principal.workspace_id)
+        row = await repo.get(owner_id, for_update=True)
+        if row is None:
+            raise not_found("Owner", owner_id)
+        if "email" in values and values["email"] != row["email"]:
+            await self._email_free(repo, values["email"], owner_id)
+        await repo.update(owner_id, {**values, "updated_at": now})
+        if row["active"] and values.get("active") is False:
+            await self._hand_over(conn, principal, owner_id, reassign, "deactivating")
+        await self._config_changed(conn, principal)
+        after = {**row, **values, "updated_at": now}
+        await record_for(conn, principal, now, "updated", "owner", owner_id, row, after)
+        loads = await repo.open_leads(await _closed(conn, principal), [owner_id])
         return shown(after, loads.get(owner_id, 0))
 
-    async def delete(self, principal: Principal, owner_id: str, *, reassign: bool) -> None:
-        await _retried(lambda: self._delete(principal, owner_id, reassign))
+    async def delete(
+        self, conn: AsyncConnection, principal: Principal, owner_id: str, *, reassign: bool
+    ) -> None:
+        async def change() -> None:
+            await self._delete(conn, principal, owner_id, reassign)
 
-    async def _delete(self, principal: Principal, owner_id: str, reassign: bool) -> None:
-        async with self.db.transaction() as conn:
-            await self._lock_routing(conn, principal)
-            repo = OwnerRepository(conn, principal.workspace_id)
-            before = await repo.get(owner_id, for_update=True)
-            if before is None:
-                raise not_found("Owner", owner_id)
-            routing = RoutingRepository(conn, principal.workspace_id)
-            fixed = await routing.rules_naming_owner(owner_id)
-            if fixed:
-                raise ProblemError(
-                    409,
-                    f"Routing rules {', '.join(fixed)} assign to this owner: change or delete them first.",
-                    extra={"rules": fixed},
-                )
-            await self._hand_over(conn, principal, owner_id, reassign, "deleting")
-            await routing.forget_owner(owner_id)
-            await repo.delete(owner_id)
-            await self._config_changed(conn, principal)
-            await record_for(conn, principal, self.clock(), "deleted", "owner", owner_id, before, None)
+        await _retried(conn, change)
+
+    async def _delete(
+        self, conn: AsyncConnection, principal: Principal, owner_id: str, reassign: bool
+    ) -> None:
+        await self._lock_routing(conn, principal)
+        repo = OwnerRepository(conn, principal.workspace_id)
+        before = await repo.get(owner_id, for_update=True)
+        if before is None:
+            raise not_found("Owner", owner_id)
+        routing = RoutingRepository(conn, principal.workspace_id)
+        fixed = await routing.rules_naming_owner(owner_id)
+        if fixed:
+            raise ProblemError(
+                409,
+                f"Routing rules {', '.join(fixed)} assign to this owner: change or delete them first.",
+                extra={"rules": fixed},
+            )
+        await self._hand_over(conn, principal, owner_id, reassign, "deleting")
+        await routing.forget_owner(owner_id)
+        await repo.delete(owner_id)
+        await self._config_changed(conn, principal)
+        await record_for(conn, principal, self.clock(), "deleted", "owner", owner_id, before, None)
 
     @staticmethod
     async def _lock_routing(conn: AsyncConnection, principal: Principal) -> None:
@@ -200,16 +216,12 @@ class OwnerService:
         return {"away_from": away.from_ or now, "away_until": away.until}
 
 
-async def _retried(change: Callable[[], Awaitable[T]]) -> T:
-    """A change that may hand leads over, started again while another transaction holds one of
-    them (LeadsBusyError), then 409."""
-    for _ in range(HAND_OVER_ATTEMPTS - 1):
-        try:
-            return await change()
-        except LeadsBusyError:
-            continue
+async def _retried(conn: AsyncConnection, change: Callable[[], Awaitable[T]]) -> T:
+    """A change that may hand leads over, run in a savepoint and started again while another
+    transaction holds one of them (LeadsBusyError), then 409. Undoing the savepoint releases the
+    locks the attempt took, so the other transaction can go through meanwhile."""
     try:
-        return await change()
+        return await retrying(conn, change, retry_on=(LeadsBusyError,), attempts=HAND_OVER_ATTEMPTS)
     except LeadsBusyError:
         raise ProblemError(
             409, "Another change is holding one of the owner's open leads; nothing was changed. Try again."

@@ -9,8 +9,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from leadapi.api.auth import Reader
+from leadapi.api.deps import ServicesDep, Snapshot
 from leadapi.api.times import UtcDateTime
 from leadapi.errors import PROBLEM_RESPONSES, validation_problem
 from leadapi.principal import Principal
@@ -25,7 +27,7 @@ from leadapi.reports.schemas import (
     SpeedReport,
     VelocityReport,
 )
-from leadapi.reports.service import Report, ReportParams, ReportService
+from leadapi.reports.service import Report, ReportParams
 
 router = APIRouter(prefix="/v1/reports", tags=["reports"], responses=PROBLEM_RESPONSES)
 
@@ -66,11 +68,6 @@ def raw_query(
 Raw = Annotated[ReportParams, Depends(raw_query)]
 
 
-def _service(request: Request) -> ReportService:
-    service: ReportService = request.app.state.reports
-    return service
-
-
 def _respond(request: Request, model: type[BaseModel], body: Report, sections: tuple[str, ...]) -> Any:
     if CSV in request.headers.get("accept", ""):
         columns, lines = csv_rows(body, sections)
@@ -82,11 +79,13 @@ def _respond(request: Request, model: type[BaseModel], body: Report, sections: t
     return model.model_validate(body)
 
 
-Runner = Callable[[Principal, ReportQuery], Awaitable[Report]]
+Runner = Callable[[AsyncConnection, Principal, ReportQuery], Awaitable[Report]]
 
 
 async def _report(
     request: Request,
+    services: ServicesDep,
+    conn: AsyncConnection,
     principal: Principal,
     raw: ReportParams,
     run: Runner,
@@ -96,9 +95,8 @@ async def _report(
     default_group: str | None = None,
     sections: tuple[str, ...] = ("total", "groups"),
 ) -> Any:
-    service = _service(request)
-    query = service.query(raw, allowed=allowed, default_group=default_group)
-    return _respond(request, model, await run(principal, query), sections)
+    query = services.reports.query(raw, allowed=allowed, default_group=default_group)
+    return _respond(request, model, await run(conn, principal, query), sections)
 
 
 @router.get(
@@ -108,11 +106,13 @@ async def _report(
     responses=CSV_RESPONSE,
     summary="Funnel",
 )
-async def funnel_report(request: Request, principal: Reader, raw: Raw) -> Any:
+async def funnel_report(
+    request: Request, principal: Reader, raw: Raw, services: ServicesDep, conn: Snapshot
+) -> Any:
     """Of the leads created in the range: how many entered and reached each stage, the
     conversion between consecutive funnel stages, lead-to-MQL, MQL-to-SQL, SQL acceptance and
     lead-to-customer. Split by day, week, month (of creation), source, owner or UTM fields."""
-    return await _report(request, principal, raw, _service(request).funnel, FunnelReport)
+    return await _report(request, services, conn, principal, raw, services.reports.funnel, FunnelReport)
 
 
 @router.get(
@@ -122,15 +122,19 @@ async def funnel_report(request: Request, principal: Reader, raw: Raw) -> Any:
     responses=CSV_RESPONSE,
     summary="Speed to lead",
 )
-async def speed_to_lead_report(request: Request, principal: Reader, raw: Raw) -> Any:
+async def speed_to_lead_report(
+    request: Request, principal: Reader, raw: Raw, services: ServicesDep, conn: Snapshot
+) -> Any:
     """First touch after creation (leads created in the range) and after assignment
     (assignments made in the range): median, p90, share within 5 minutes and within an hour,
     share never touched; overall, per group and per owner."""
     return await _report(
         request,
+        services,
+        conn,
         principal,
         raw,
-        _service(request).speed_to_lead,
+        services.reports.speed_to_lead,
         SpeedReport,
         sections=("total", "groups", "owners"),
     )
@@ -139,14 +143,18 @@ async def speed_to_lead_report(request: Request, principal: Reader, raw: Raw) ->
 @router.get(
     "/sla", operation_id="sla_report", response_model=SlaReport, responses=CSV_RESPONSE, summary="SLA"
 )
-async def sla_report(request: Request, principal: Reader, raw: Raw) -> Any:
+async def sla_report(
+    request: Request, principal: Reader, raw: Raw, services: ServicesDep, conn: Snapshot
+) -> Any:
     """First-touch SLA clocks of the assignments made in the range: covered, met, breached,
     running, stopped, and compliance (met / decided); per policy and per owner."""
     return await _report(
         request,
+        services,
+        conn,
         principal,
         raw,
-        _service(request).sla,
+        services.reports.sla,
         SlaReport,
         sections=("total", "groups", "policies", "owners"),
     )
@@ -159,11 +167,15 @@ async def sla_report(request: Request, principal: Reader, raw: Raw) -> Any:
     responses=CSV_RESPONSE,
     summary="Stage velocity",
 )
-async def stage_velocity_report(request: Request, principal: Reader, raw: Raw) -> Any:
+async def stage_velocity_report(
+    request: Request, principal: Reader, raw: Raw, services: ServicesDep, conn: Snapshot
+) -> Any:
     """Median and p90 time spent in each open stage, over the stays that ended in the range
     (a move ends one), and from creation to won, over the leads won in the range. Split by
     the day, week or month of the move, or by the lead's source, owner or UTM fields."""
-    return await _report(request, principal, raw, _service(request).stage_velocity, VelocityReport)
+    return await _report(
+        request, services, conn, principal, raw, services.reports.stage_velocity, VelocityReport
+    )
 
 
 @router.get(
@@ -173,11 +185,20 @@ async def stage_velocity_report(request: Request, principal: Reader, raw: Raw) -
     responses=CSV_RESPONSE,
     summary="Sources",
 )
-async def sources_report(request: Request, principal: Reader, raw: Raw) -> Any:
+async def sources_report(
+    request: Request, principal: Reader, raw: Raw, services: ServicesDep, conn: Snapshot
+) -> Any:
     """Per source (or `group_by=utm_campaign`, `utm_source`, `utm_medium`...): leads created in
     the range, how many reached MQL, SQL and customer, the rates between, and won revenue."""
     return await _report(
-        request, principal, raw, _service(request).sources, SourcesReport, default_group="source"
+        request,
+        services,
+        conn,
+        principal,
+        raw,
+        services.reports.sources,
+        SourcesReport,
+        default_group="source",
     )
 
 
@@ -188,11 +209,21 @@ async def sources_report(request: Request, principal: Reader, raw: Raw) -> Any:
     responses=CSV_RESPONSE,
     summary="Owners",
 )
-async def owners_report(request: Request, principal: Reader, raw: Raw) -> Any:
+async def owners_report(
+    request: Request, principal: Reader, raw: Raw, services: ServicesDep, conn: Snapshot
+) -> Any:
     """Per owner: assignments in the range and how many were touched, open leads now, leads
     accepted, rejected and won in the range, SLA compliance and median speed to lead."""
     return await _report(
-        request, principal, raw, _service(request).owners, OwnersReport, allowed=(), sections=("owners",)
+        request,
+        services,
+        conn,
+        principal,
+        raw,
+        services.reports.owners,
+        OwnersReport,
+        allowed=(),
+        sections=("owners",),
     )
 
 
@@ -203,10 +234,12 @@ async def owners_report(request: Request, principal: Reader, raw: Raw) -> Any:
     responses=CSV_RESPONSE,
     summary="Scores",
 )
-async def scores_report(request: Request, principal: Reader, raw: Raw) -> Any:
+async def scores_report(
+    request: Request, principal: Reader, raw: Raw, services: ServicesDep, conn: Snapshot
+) -> Any:
     """Of the leads created in the range: a histogram of current scores in 10-point buckets,
     the share in each band, and each band's conversion to customer (is the model predictive?)."""
-    return await _report(request, principal, raw, _service(request).scores, ScoresReport)
+    return await _report(request, services, conn, principal, raw, services.reports.scores, ScoresReport)
 
 
 @router.get(
@@ -216,9 +249,18 @@ async def scores_report(request: Request, principal: Reader, raw: Raw) -> Any:
     responses=CSV_RESPONSE,
     summary="Activation",
 )
-async def activation_report(request: Request, principal: Reader, raw: Raw) -> Any:
+async def activation_report(
+    request: Request, principal: Reader, raw: Raw, services: ServicesDep, conn: Snapshot
+) -> Any:
     """Of the leads created in the range, per source by default: the share with a behaviour
     event within 7 and within 30 days of entry. Recent leads have not had their whole window."""
     return await _report(
-        request, principal, raw, _service(request).activation, ActivationReport, default_group="source"
+        request,
+        services,
+        conn,
+        principal,
+        raw,
+        services.reports.activation,
+        ActivationReport,
+        default_group="source",
     )

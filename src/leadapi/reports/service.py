@@ -11,6 +11,7 @@ from functools import partial
 from typing import Any
 
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from leadapi.db import Database, as_utc
 from leadapi.errors import validation_problem
@@ -51,8 +52,10 @@ class ReportParams:
 
 
 class ReportService:
+    """Reports, each read in the caller's transaction (one snapshot, so its figures agree)."""
+
     def __init__(self, db: Database, clock: Callable[[], datetime], stages: StageService) -> None:
-        self.db = db
+        del db  # the caller owns the transaction; kept while the service graph passes it
         self.clock = clock
         self.stages = stages
 
@@ -89,26 +92,24 @@ class ReportService:
 
     async def _run(
         self,
+        conn: AsyncConnection,
         principal: Principal,
         q: ReportQuery,
         build: Callable[[ReportRepository, Pipeline], Awaitable[Report]],
     ) -> Report:
-        async with self.db.read() as conn:
-            if self.db.is_postgres:
-                # Reports read many rows: plans made for their actual range (the pool forces
-                # generic plans, which guess a range is narrow and walk an index row by row:
-                # 3x slower over a year, and never parallel), room to hash in memory, no JIT
-                # (compiling costs more than it saves at these sizes).
-                await conn.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
-                await conn.execute(text("SET LOCAL work_mem = '64MB'"))
-                await conn.execute(text("SET LOCAL jit = off"))
-            repo = ReportRepository(conn, principal.workspace_id, q)
-            if q.owner_id is not None and q.owner_id not in await repo.owner_names():
-                raise validation_problem(
-                    [{"field": "owner_id", "message": "no such owner in this workspace"}]
-                )
-            pipeline = await self.stages.pipeline_in(conn, principal.workspace_id)
-            body = await build(repo, pipeline)
+        if conn.dialect.name == "postgresql":
+            # Reports read many rows: plans made for their actual range (the pool forces
+            # generic plans, which guess a range is narrow and walk an index row by row:
+            # 3x slower over a year, and never parallel), room to hash in memory, no JIT
+            # (compiling costs more than it saves at these sizes).
+            await conn.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+            await conn.execute(text("SET LOCAL work_mem = '64MB'"))
+            await conn.execute(text("SET LOCAL jit = off"))
+        repo = ReportRepository(conn, principal.workspace_id, q)
+        if q.owner_id is not None and q.owner_id not in await repo.owner_names():
+            raise validation_problem([{"field": "owner_id", "message": "no such owner in this workspace"}])
+        pipeline = await self.stages.pipeline_in(conn, principal.workspace_id)
+        body = await build(repo, pipeline)
         return {
             "from": q.start,
             "to": q.end,
@@ -152,14 +153,14 @@ class ReportService:
         per_group = {g: _funnel(order, pipeline, counts[g], revenue[g]) for g in found}
         return total, await _labelled(repo, per_group)
 
-    async def funnel(self, principal: Principal, q: ReportQuery) -> Report:
+    async def funnel(self, conn: AsyncConnection, principal: Principal, q: ReportQuery) -> Report:
         async def build(repo: ReportRepository, pipeline: Pipeline) -> Report:
             total, groups = await self._funnels(repo, pipeline)
             return {"total": total, "groups": groups}
 
-        return await self._run(principal, q, build)
+        return await self._run(conn, principal, q, build)
 
-    async def sources(self, principal: Principal, q: ReportQuery) -> Report:
+    async def sources(self, conn: AsyncConnection, principal: Principal, q: ReportQuery) -> Report:
         async def build(repo: ReportRepository, pipeline: Pipeline) -> Report:
             total, groups = await self._funnels(repo, pipeline)
             return {
@@ -167,11 +168,11 @@ class ReportService:
                 "groups": [{"key": g["key"], "label": g["label"], **_source_row(g)} for g in groups],
             }
 
-        return await self._run(principal, q, build)
+        return await self._run(conn, principal, q, build)
 
     # -- speed to lead ----------------------------------------------------------------------
 
-    async def speed_to_lead(self, principal: Principal, q: ReportQuery) -> Report:
+    async def speed_to_lead(self, conn: AsyncConnection, principal: Principal, q: ReportQuery) -> Report:
         async def build(repo: ReportRepository, pipeline: Pipeline) -> Report:
             async def figures(group: Group) -> dict[Any, Report]:
                 # One dimension for both halves: the lead's for lead figures, the assignment's for
@@ -201,11 +202,11 @@ class ReportService:
             ]
             return body
 
-        return await self._run(principal, q, build)
+        return await self._run(conn, principal, q, build)
 
     # -- SLA ------------------------------------------------------------------------------
 
-    async def sla(self, principal: Principal, q: ReportQuery) -> Report:
+    async def sla(self, conn: AsyncConnection, principal: Principal, q: ReportQuery) -> Report:
         async def build(repo: ReportRepository, pipeline: Pipeline) -> Report:
             # Clock counts add up: the total, each policy's and each owner's come from one
             # query by (policy, owner).
@@ -235,11 +236,11 @@ class ReportService:
             ]
             return body
 
-        return await self._run(principal, q, build)
+        return await self._run(conn, principal, q, build)
 
     # -- stage velocity ---------------------------------------------------------------------
 
-    async def stage_velocity(self, principal: Principal, q: ReportQuery) -> Report:
+    async def stage_velocity(self, conn: AsyncConnection, principal: Principal, q: ReportQuery) -> Report:
         async def build(repo: ReportRepository, pipeline: Pipeline) -> Report:
             won = [s.key for s in pipeline.stages if s.category == "won"]
 
@@ -261,11 +262,11 @@ class ReportService:
             moved_at = repo.dimension(q.group_by, at=changes.c.at, owner=leads.c.owner_id)
             return await self._total_and_groups(repo, moved_at, figures)
 
-        return await self._run(principal, q, build)
+        return await self._run(conn, principal, q, build)
 
     # -- owners ---------------------------------------------------------------------------
 
-    async def owners(self, principal: Principal, q: ReportQuery) -> Report:
+    async def owners(self, conn: AsyncConnection, principal: Principal, q: ReportQuery) -> Report:
         async def build(repo: ReportRepository, pipeline: Pipeline) -> Report:
             names = await repo.owner_names()
             counted = await repo.assignment_figures(None, keys=("owner_id",))
@@ -301,11 +302,11 @@ class ReportService:
                 )
             return {"owners": rows}
 
-        return await self._run(principal, q, build)
+        return await self._run(conn, principal, q, build)
 
     # -- scores ---------------------------------------------------------------------------
 
-    async def scores(self, principal: Principal, q: ReportQuery) -> Report:
+    async def scores(self, conn: AsyncConnection, principal: Principal, q: ReportQuery) -> Report:
         async def build(repo: ReportRepository, pipeline: Pipeline) -> Report:
             won = [s.key for s in pipeline.stages if s.category == "won"]
 
@@ -318,11 +319,11 @@ class ReportService:
                 body["groups"] = await _labelled(repo, per_group)
             return body
 
-        return await self._run(principal, q, build)
+        return await self._run(conn, principal, q, build)
 
     # -- activation -------------------------------------------------------------------------
 
-    async def activation(self, principal: Principal, q: ReportQuery) -> Report:
+    async def activation(self, conn: AsyncConnection, principal: Principal, q: ReportQuery) -> Report:
         async def build(repo: ReportRepository, pipeline: Pipeline) -> Report:
             # Counts add up across groups: one query, the total summed from its groups.
             group = self._lead_dimension(repo)
@@ -332,7 +333,7 @@ class ReportService:
                 body["groups"] = await _labelled(repo, {g: _activation(row) for g, row in counted.items()})
             return body
 
-        return await self._run(principal, q, build)
+        return await self._run(conn, principal, q, build)
 
 
 async def _labelled(repo: ReportRepository, per_group: Mapping[Any, Report]) -> list[Report]:

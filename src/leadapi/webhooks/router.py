@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Response
 
 from leadapi.api.auth import Admin, Reader
+from leadapi.api.deps import Reads, ServicesDep, Snapshot, Tx
 from leadapi.api.pagination import id_cursor, next_id_cursor, next_time_cursor, time_cursor
 from leadapi.errors import PROBLEM_RESPONSES
 from leadapi.webhooks.schemas import (
@@ -18,14 +19,25 @@ from leadapi.webhooks.schemas import (
     SubscriptionUpdate,
     SubscriptionWithSecret,
 )
-from leadapi.webhooks.service import WebhookService
 
 router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"], responses=PROBLEM_RESPONSES)
 
 
-def _service(request: Request) -> WebhookService:
-    service: WebhookService = request.app.state.webhooks
-    return service
+async def _vetted_create(body: SubscriptionCreate, services: ServicesDep) -> SubscriptionCreate:
+    # A dependency, so the target is checked (a DNS look-up) before the transaction opens.
+    await services.webhooks.vet(body.url)
+    return body
+
+
+async def _vetted_update(body: SubscriptionUpdate, services: ServicesDep) -> SubscriptionUpdate:
+    changes = services.webhooks.changes(body)  # a null where one is needed: 422 before anything
+    if "url" in changes:
+        await services.webhooks.vet(changes["url"])
+    return body
+
+
+VettedCreate = Annotated[SubscriptionCreate, Depends(_vetted_create)]
+VettedUpdate = Annotated[SubscriptionUpdate, Depends(_vetted_update)]
 
 
 def _delivery(row: dict[str, Any]) -> Delivery:
@@ -40,23 +52,24 @@ def _delivery(row: dict[str, Any]) -> Delivery:
     summary="Subscribe an endpoint",
 )
 async def create_webhook(
-    request: Request, body: SubscriptionCreate, principal: Admin, response: Response
+    principal: Admin, body: VettedCreate, services: ServicesDep, conn: Tx, response: Response
 ) -> SubscriptionWithSecret:
     """Events from now on whose type matches `events` are POSTed to `url`, signed per Standard
     Webhooks with the returned secret (shown this once). Private addresses are refused."""
-    row = await _service(request).create(principal, body)
+    row = await services.webhooks.create(conn, principal, body)
     response.headers["Location"] = f"/v1/webhooks/{row['id']}"
     return SubscriptionWithSecret.model_validate(row)
 
 
 @router.get("", operation_id="list_webhooks", response_model=SubscriptionList, summary="Subscriptions")
 async def list_webhooks(
-    request: Request,
     principal: Reader,
+    services: ServicesDep,
+    conn: Reads,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(max_length=2000)] = None,
 ) -> SubscriptionList:
-    rows = await _service(request).page(principal, limit + 1, id_cursor(cursor))
+    rows = await services.webhooks.page(conn, principal, limit + 1, id_cursor(cursor))
     return SubscriptionList(
         data=[Subscription.model_validate(r) for r in rows[:limit]], next_cursor=next_id_cursor(rows, limit)
     )
@@ -65,8 +78,8 @@ async def list_webhooks(
 @router.get(
     "/{webhook_id}", operation_id="get_webhook", response_model=Subscription, summary="A subscription"
 )
-async def get_webhook(request: Request, webhook_id: str, principal: Reader) -> Subscription:
-    return Subscription.model_validate(await _service(request).get(principal, webhook_id))
+async def get_webhook(webhook_id: str, principal: Reader, services: ServicesDep, conn: Reads) -> Subscription:
+    return Subscription.model_validate(await services.webhooks.get(conn, principal, webhook_id))
 
 
 @router.patch(
@@ -76,15 +89,15 @@ async def get_webhook(request: Request, webhook_id: str, principal: Reader) -> S
     summary="Change a subscription",
 )
 async def update_webhook(
-    request: Request, webhook_id: str, body: SubscriptionUpdate, principal: Admin
+    webhook_id: str, principal: Admin, body: VettedUpdate, services: ServicesDep, conn: Tx
 ) -> Subscription:
     """`active: true` re-enables a disabled subscription (for events from then on)."""
-    return Subscription.model_validate(await _service(request).update(principal, webhook_id, body))
+    return Subscription.model_validate(await services.webhooks.update(conn, principal, webhook_id, body))
 
 
 @router.delete("/{webhook_id}", operation_id="delete_webhook", status_code=204, summary="Unsubscribe")
-async def delete_webhook(request: Request, webhook_id: str, principal: Admin) -> Response:
-    await _service(request).delete(principal, webhook_id)
+async def delete_webhook(webhook_id: str, principal: Admin, services: ServicesDep, conn: Tx) -> Response:
+    await services.webhooks.delete(conn, principal, webhook_id)
     return Response(status_code=204)
 
 
@@ -95,11 +108,12 @@ async def delete_webhook(request: Request, webhook_id: str, principal: Admin) ->
     summary="A new signing secret",
 )
 async def rotate_webhook_secret(
-    request: Request, webhook_id: str, principal: Admin
+    webhook_id: str, principal: Admin, services: ServicesDep, conn: Tx
 ) -> SubscriptionWithSecret:
     """The new secret is shown this once; for 24 hours deliveries carry a signature by the old
     one too, so receivers can switch without missing a message."""
-    return SubscriptionWithSecret.model_validate(await _service(request).rotate_secret(principal, webhook_id))
+    row = await services.webhooks.rotate_secret(conn, principal, webhook_id)
+    return SubscriptionWithSecret.model_validate(row)
 
 
 @router.get(
@@ -109,16 +123,17 @@ async def rotate_webhook_secret(
     summary="Deliveries",
 )
 async def list_webhook_deliveries(
-    request: Request,
     webhook_id: str,
     principal: Reader,
+    services: ServicesDep,
+    conn: Snapshot,
     status: Literal["pending", "succeeded", "failed"] | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(max_length=2000)] = None,
 ) -> DeliveryList:
     """Newest first: status, attempts, the last response code and latency, the next attempt."""
     before = time_cursor(cursor)
-    rows = await _service(request).deliveries(principal, webhook_id, status, limit + 1, before)
+    rows = await services.webhooks.deliveries(conn, principal, webhook_id, status, limit + 1, before)
     next_cursor = next_time_cursor(rows, limit, "created_at")
     return DeliveryList(data=[_delivery(r) for r in rows[:limit]], next_cursor=next_cursor)
 
@@ -131,10 +146,10 @@ async def list_webhook_deliveries(
     summary="Send again",
 )
 async def redeliver_webhook(
-    request: Request, webhook_id: str, delivery_id: str, principal: Admin
+    webhook_id: str, delivery_id: str, principal: Admin, services: ServicesDep, conn: Tx
 ) -> Delivery:
     """Queued now, with the same webhook-id (receivers that saw it may drop it)."""
-    return _delivery(await _service(request).redeliver(principal, webhook_id, delivery_id))
+    return _delivery(await services.webhooks.redeliver(conn, principal, webhook_id, delivery_id))
 
 
 @router.post(
@@ -144,6 +159,6 @@ async def redeliver_webhook(
     response_model=Delivery,
     summary="Send a test message",
 )
-async def test_webhook(request: Request, webhook_id: str, principal: Admin) -> Delivery:
+async def test_webhook(webhook_id: str, principal: Admin, services: ServicesDep, conn: Tx) -> Delivery:
     """A `webhook.test` message, queued now; follow it in the deliveries."""
-    return _delivery(await _service(request).test(principal, webhook_id))
+    return _delivery(await services.webhooks.test(conn, principal, webhook_id))

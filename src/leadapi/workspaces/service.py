@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from leadapi.audit.service import Action, record, snapshot
+from leadapi.audit.service import Action, record_for, snapshot
 from leadapi.db import Database
 from leadapi.errors import ProblemError, not_found
 from leadapi.events.repository import EventRepository
@@ -28,18 +28,27 @@ def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+def operator(workspace_id: str) -> Principal:
+    """Whoever runs the command line (or sets a test up): every scope, and no key of their own,
+    so the audit log names none."""
+    return Principal(workspace_id, "", effective_scopes(["admin"]))
+
+
 class WorkspaceService:
+    """Workspaces and keys. Every method but `authenticate` works in the caller's transaction;
+    `authenticate` runs before any unit of work exists (the auth dependency, the rate limiter and
+    the idempotency middleware call it with only the secret), so it reads on its own."""
+
     def __init__(self, db: Database, clock: Callable[[], datetime], auth_cache_seconds: float) -> None:
-        self.db = db
+        self.db = db  # for `authenticate` alone
         self.clock = clock
         self.cache_ttl = auth_cache_seconds
         # secret hash -> (principal or None for unknown/revoked, monotonic expiry)
         self._auth_cache: dict[str, tuple[Principal | None, float]] = {}
 
-    async def create_workspace(self, name: str) -> str:
+    async def create_workspace(self, conn: AsyncConnection, name: str) -> str:
         workspace_id = new_id("workspace")
-        async with self.db.transaction() as conn:
-            await self._insert_workspace(conn, workspace_id, name)
+        await self._insert_workspace(conn, workspace_id, name)
         return workspace_id
 
     async def _insert_workspace(self, conn: AsyncConnection, workspace_id: str, name: str) -> None:
@@ -48,28 +57,28 @@ class WorkspaceService:
         await EventRepository(conn, workspace_id).start_sequence()
         await SlaRepository(conn, workspace_id).seed_defaults(now)
 
-    async def ensure_workspace(self, workspace_id: str | None = None, name: str = "Default") -> str:
+    async def ensure_workspace(
+        self, conn: AsyncConnection, workspace_id: str | None = None, name: str = "Default"
+    ) -> str:
         """The given workspace (checked), else the first one, else a new one."""
-        async with self.db.transaction() as conn:
-            if workspace_id is not None:
-                if not await repo.workspace_exists(conn, workspace_id):
-                    raise not_found("Workspace", workspace_id)
-                return workspace_id
-            existing = await repo.first_workspace_id(conn)
-            if existing is not None:
-                return existing
-            workspace_id = new_id("workspace")
-            await self._insert_workspace(conn, workspace_id, name)
+        if workspace_id is not None:
+            if not await repo.workspace_exists(conn, workspace_id):
+                raise not_found("Workspace", workspace_id)
             return workspace_id
+        existing = await repo.first_workspace_id(conn)
+        if existing is not None:
+            return existing
+        workspace_id = new_id("workspace")
+        await self._insert_workspace(conn, workspace_id, name)
+        return workspace_id
 
     async def create_key(
         self,
-        workspace_id: str,
+        conn: AsyncConnection,
+        principal: Principal,
         name: str,
         scopes: Iterable[str],
         rate_limit: str | None = None,
-        *,
-        actor: str | None = None,
     ) -> tuple[ApiKeyRow, str]:
         """Returns the stored key and its secret, which exists only in this return value."""
         wanted = sorted(set(scopes), key=SCOPE_ORDER.index)
@@ -78,7 +87,7 @@ class WorkspaceService:
         secret = KEY_PREFIX + secrets.token_urlsafe(32)
         row = ApiKeyRow(
             id=new_id("api_key"),
-            workspace_id=workspace_id,
+            workspace_id=principal.workspace_id,
             name=name,
             prefix=secret[:10],
             secret_hash=hash_secret(secret),
@@ -87,85 +96,70 @@ class WorkspaceService:
             revoked_at=None,
             rate_limit=rate_limit,
         )
-        async with self.db.transaction() as conn:
-            await ApiKeyRepository(conn, workspace_id).add(
-                {
-                    "id": row.id,
-                    "name": row.name,
-                    "prefix": row.prefix,
-                    "secret_hash": row.secret_hash,
-                    "scopes": row.scopes,
-                    "created_at": row.created_at,
-                    "rate_limit": row.rate_limit,
-                }
-            )
-            await self._audit(conn, workspace_id, actor, "created", row.id, None)
+        await ApiKeyRepository(conn, principal.workspace_id).add(
+            {
+                "id": row.id,
+                "name": row.name,
+                "prefix": row.prefix,
+                "secret_hash": row.secret_hash,
+                "scopes": row.scopes,
+                "created_at": row.created_at,
+                "rate_limit": row.rate_limit,
+            }
+        )
+        await self._audit(conn, principal, "created", row.id, None)
         return row, secret
 
     async def _audit(
         self,
         conn: AsyncConnection,
-        workspace_id: str,
-        actor: str | None,
+        principal: Principal,
         action: Action,
         key_id: str,
         before: dict[str, Any] | None,
     ) -> dict[str, Any] | None:
         """Writes the entry in `conn`'s transaction; returns the key as the entry shows it."""
-        after = await snapshot(conn, api_keys, {"id": key_id, "workspace_id": workspace_id})
-        await record(
-            conn,
-            workspace_id=workspace_id,
-            key_id=actor,
-            at=self.clock(),
-            action=action,
-            resource="api_key",
-            resource_id=key_id,
-            before=before,
-            after=after,
-        )
+        after = await snapshot(conn, api_keys, {"id": key_id, "workspace_id": principal.workspace_id})
+        await record_for(conn, principal, self.clock(), action, "api_key", key_id, before, after)
         return after
 
     async def update_key(
-        self, workspace_id: str, key_id: str, changes: dict[str, Any], *, actor: str | None = None
+        self, conn: AsyncConnection, principal: Principal, key_id: str, changes: dict[str, Any]
     ) -> ApiKeyRow:
         """Changes `name` and/or `rate_limit` (None: back to the default). This process applies a
         new limit at once; others within `auth_cache_seconds`."""
-        async with self.db.transaction() as conn:
-            keys = ApiKeyRepository(conn, workspace_id)
+        keys = ApiKeyRepository(conn, principal.workspace_id)
+        key = await keys.get(key_id)
+        if key is None:
+            raise not_found("API key", key_id)
+        if changes:
+            before = await snapshot(conn, api_keys, {"id": key_id})
+            await keys.update(key_id, changes)
             key = await keys.get(key_id)
-            if key is None:
-                raise not_found("API key", key_id)
-            if changes:
-                before = await snapshot(conn, api_keys, {"id": key_id})
-                await keys.update(key_id, changes)
-                key = await keys.get(key_id)
-                assert key is not None
-                await self._audit(conn, workspace_id, actor, "updated", key_id, before)
-            self._auth_cache.pop(key.secret_hash, None)
-            return key
+            assert key is not None
+            await self._audit(conn, principal, "updated", key_id, before)
+        self._auth_cache.pop(key.secret_hash, None)
+        return key
 
     async def list_keys(
-        self, workspace_id: str, limit: int, after: tuple[datetime, str] | None
+        self, conn: AsyncConnection, principal: Principal, limit: int, after: tuple[datetime, str] | None
     ) -> list[ApiKeyRow]:
-        async with self.db.read() as conn:
-            return await ApiKeyRepository(conn, workspace_id).page(limit, after)
+        return await ApiKeyRepository(conn, principal.workspace_id).page(limit, after)
 
-    async def revoke_key(self, workspace_id: str, key_id: str, *, actor: str | None = None) -> None:
-        async with self.db.transaction() as conn:
-            keys = ApiKeyRepository(conn, workspace_id)
-            key = await keys.get(key_id)
-            if key is None:
-                raise not_found("API key", key_id)
-            if key.revoked_at is None:
-                before = await snapshot(conn, api_keys, {"id": key_id})
-                await keys.revoke(key_id, self.clock())
-                await self._audit(conn, workspace_id, actor, "revoked", key_id, before)
-            self._auth_cache.pop(key.secret_hash, None)
+    async def revoke_key(self, conn: AsyncConnection, principal: Principal, key_id: str) -> None:
+        keys = ApiKeyRepository(conn, principal.workspace_id)
+        key = await keys.get(key_id)
+        if key is None:
+            raise not_found("API key", key_id)
+        if key.revoked_at is None:
+            before = await snapshot(conn, api_keys, {"id": key_id})
+            await keys.revoke(key_id, self.clock())
+            await self._audit(conn, principal, "revoked", key_id, before)
+        self._auth_cache.pop(key.secret_hash, None)
 
-    async def has_any_key(self) -> bool:
-        async with self.db.read() as conn:
-            return await repo.count_active_keys(conn) > 0
+    @staticmethod
+    async def has_any_key(conn: AsyncConnection) -> bool:
+        return await repo.count_active_keys(conn) > 0
 
     async def authenticate(self, secret: str) -> Principal | None:
         """The key's principal, or None for an unknown or revoked key.
