@@ -383,7 +383,9 @@ def _lead_tools(server: _Server, services: Services) -> None:
         """Capture a lead exactly as POST /v1/leads does: normalised, deduplicated (same email,
         else external id, else phone: merged into that lead, `merged: true`), scored, and routed
         when it is sales-ready."""
-        captured = await leads.capture(caller("write"), lead, overwrite=overwrite)
+        principal = caller("write")
+        async with services.db.transaction() as conn:
+            captured = await leads.capture(conn, principal, leads.prepare(lead), overwrite=overwrite)
         shown = {name: value for name, value in captured.public().items() if value is not None}
         return {"lead": shown, "merged": captured.merged}
 
@@ -405,7 +407,9 @@ def _lead_tools(server: _Server, services: Services) -> None:
         ] = None,
     ) -> Json:
         """Change a lead's fields (rescored at once; a new owner is a manual assignment)."""
-        return _lead(await leads.update(caller("write"), lead_id, changes, expected_version))
+        principal = caller("write")
+        async with services.db.transaction() as conn:
+            return _lead(await leads.update(conn, principal, lead_id, changes, expected_version))
 
     # Not idempotent: the same event twice counts twice (unless it carries an external_id).
     @_tool(server, title="Record an event")
@@ -420,7 +424,8 @@ def _lead_tools(server: _Server, services: Services) -> None:
         meeting...). It is scored at once; a call, meeting or email reply by the owner is a first
         touch. Answers the event and the lead's new score, band and stage."""
         principal = caller("write")
-        event_row = await services.events.record_for_lead(principal, lead_id, event)
+        async with services.db.transaction() as conn:
+            event_row = await services.events.record_for_lead(conn, principal, lead_id, event)
         return {"event": event_row, "lead": _summary(await leads.get(principal, lead_id))}
 
     @_tool(server, title="Explain a score", read_only=True, idempotent=True)
@@ -438,7 +443,8 @@ def _lead_tools(server: _Server, services: Services) -> None:
         without personal data records that it happened. Needs `confirm: true`."""
         principal = caller("write")
         _confirmed(confirm, f"Erasing lead {lead_id}")
-        await leads.delete(principal, lead_id)
+        async with services.db.transaction() as conn:
+            await leads.delete(conn, principal, lead_id)
         return {"deleted": lead_id}
 
     @_tool(server, title="Merge two leads", destructive=True)
@@ -453,7 +459,8 @@ def _lead_tools(server: _Server, services: Services) -> None:
         fields are filled from it, and the duplicate is deleted. Needs `confirm: true`."""
         principal = caller("write")
         _confirmed(confirm, f"Merging {duplicate_id} into {lead_id}")
-        return _lead(await leads.merge(principal, lead_id, duplicate_id))
+        async with services.db.transaction() as conn:
+            return _lead(await leads.merge(conn, principal, lead_id, duplicate_id))
 
 
 def _pipeline_tools(server: _Server, services: Services) -> None:
@@ -486,7 +493,8 @@ def _pipeline_tools(server: _Server, services: Services) -> None:
             row = await services.leads.get(principal, lead_id)
         else:
             assert lead is not None  # exactly one was given
-            row = await services.leads.sketch(principal, lead)
+            async with services.db.transaction() as conn:
+                row = await services.leads.sketch(conn, principal, lead)
         decision = await routing.preview(principal, row)
         return Decision.model_validate(decision.explanation()).model_dump(mode="json")
 
@@ -684,7 +692,8 @@ def _resources(server: MCPServer[Any], services: Services) -> None:
     )
     async def stage_pipeline() -> str:
         async def build(principal: Principal) -> Any:
-            pipeline = await services.stages.pipeline(principal)
+            async with services.db.read() as conn:
+                pipeline = await services.stages.pipeline(conn, principal.workspace_id)
             return {**pipeline.document(), "version": pipeline.version}
 
         return await read(build)
@@ -699,8 +708,10 @@ def _resources(server: MCPServer[Any], services: Services) -> None:
     async def routing_rules() -> str:
         async def build(principal: Principal) -> Any:
             rules = await services.routing.rules(principal)
+            async with services.db.read() as conn:
+                route_on = await services.routing.route_on(conn, principal.workspace_id)
             return {
-                "route_on": await services.routing.route_on(principal),
+                "route_on": route_on,
                 "rules": [RoutingRule.model_validate(r).model_dump(mode="json") for r in rules],
             }
 

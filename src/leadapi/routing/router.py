@@ -7,9 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Query, Request, Response
 
 from leadapi.api.auth import Admin, Reader, Writer
+from leadapi.api.deps import ServicesDep, Snapshot, Tx
 from leadapi.api.pagination import next_time_cursor, time_cursor
 from leadapi.errors import PROBLEM_RESPONSES, validation_problem
-from leadapi.leads.service import LeadService
 from leadapi.routing.engine import Decision as EngineDecision
 from leadapi.routing.schemas import (
     Assignment,
@@ -92,8 +92,9 @@ async def delete_routing_rule(request: Request, rule_id: str, principal: Admin) 
 @router.get(
     "/settings", operation_id="get_routing_settings", response_model=RoutingSettings, summary="Settings"
 )
-async def get_routing_settings(request: Request, principal: Reader) -> RoutingSettings:
-    return RoutingSettings.model_validate({"route_on": await _service(request).route_on(principal)})
+async def get_routing_settings(services: ServicesDep, conn: Snapshot, principal: Reader) -> RoutingSettings:
+    route_on = await services.routing.route_on(conn, principal.workspace_id)
+    return RoutingSettings.model_validate({"route_on": route_on})
 
 
 @router.put(
@@ -105,17 +106,19 @@ async def put_routing_settings(request: Request, body: RoutingSettings, principa
 
 
 @router.post("/preview", operation_id="preview_routing", response_model=Decision, summary="Who would get it")
-async def preview_routing(request: Request, body: RoutingPreviewIn, principal: Reader) -> Decision:
+async def preview_routing(
+    request: Request, services: ServicesDep, conn: Tx, body: RoutingPreviewIn, principal: Reader
+) -> Decision:
     """The decision for a stored lead or an inline one (scored by the active model, so band
     conditions apply), storing nothing and moving no rotation."""
     if (body.lead_id is None) == (body.lead is None):
         raise validation_problem([{"field": "lead_id", "message": "give exactly one of lead_id and lead"}])
-    leads: LeadService = request.app.state.leads
+    leads = services.leads
     if body.lead_id is not None:
         lead = await leads.get(principal, body.lead_id)
     else:
         assert body.lead is not None
-        lead = await leads.sketch(principal, body.lead)
+        lead = await leads.sketch(conn, principal, body.lead)
     return _decision(await _service(request).preview(principal, lead))
 
 

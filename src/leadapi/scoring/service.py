@@ -16,17 +16,16 @@ from leadapi.db import Database
 from leadapi.errors import not_found, validation_problem
 from leadapi.events.repository import EventRepository
 from leadapi.events.schemas import RESERVED_PREFIXES
+from leadapi.flows.lead_change import LeadChangeFlow
 from leadapi.jobs.service import JobService, Report
 from leadapi.leads.engine import derived
 from leadapi.leads.repository import LeadRepository, due_for_rescore
 from leadapi.leads.service import LeadService
 from leadapi.principal import Principal
-from leadapi.routing.service import RoutingService
 from leadapi.scoring.engine import CompiledModel, EventFact, ModelError, ScoreResult, compile_model
 from leadapi.scoring.repository import ScoringRepository
 from leadapi.scoring.schemas import BandOut, LeadScore, ModelRef, PreviewIn, RuleHit
 from leadapi.scoring.scorer import ActiveModel, Scorer
-from leadapi.stages.service import StageService
 
 ATTEMPTS = 3
 RESCORE_JOB = "scoring.rescore"
@@ -66,8 +65,7 @@ class ScoringService:
         leads: LeadService,
         scorer: Scorer,
         jobs: JobService,
-        routing: RoutingService,
-        stages: StageService,
+        flow: LeadChangeFlow,
         evaluator: Evaluator | None = None,
     ) -> None:
         self.evaluator = evaluator or Evaluator()
@@ -76,13 +74,12 @@ class ScoringService:
         self.leads = leads
         self.scorer = scorer
         self.jobs = jobs
-        self.routing = routing
-        self.stages = stages
+        self.flow = flow
         jobs.register(RESCORE_JOB, self.run_rescore_job)
 
     async def active(self, principal: Principal) -> dict[str, Any]:
-        model = await self.scorer.ensure_active(principal.workspace_id, principal.key_id)
-        async with self.db.read() as conn:
+        async with self.db.transaction() as conn:
+            model = await self.scorer.ensure_active(conn, principal.workspace_id, principal.key_id)
             repo = ScoringRepository(conn, principal.workspace_id)
             active_id = await repo.active_id() or model.id
             row = await repo.get(active_id)
@@ -134,7 +131,8 @@ class ScoringService:
             model = compile_document(body.model)
             ref: dict[str, Any] = {"id": None, "version": None, "name": model.name}
         else:
-            active = await self.scorer.ensure_active(principal.workspace_id, principal.key_id)
+            async with self.db.transaction() as conn:
+                active = await self.scorer.ensure_active(conn, principal.workspace_id, principal.key_id)
             model = active.compiled
             ref = {"id": active.id, "version": active.version, "name": active.name}
         now = self.clock()
@@ -163,8 +161,8 @@ class ScoringService:
 
     async def activate(self, principal: Principal, model_id: str) -> dict[str, Any]:
         """Make a model version the active one and queue the job that rescores every lead."""
-        await self.scorer.ensure_active(principal.workspace_id, principal.key_id)
         async with self.db.transaction() as conn:
+            await self.scorer.ensure_active(conn, principal.workspace_id, principal.key_id)
             repo = ScoringRepository(conn, principal.workspace_id)
             row = await repo.get(model_id)
             if row is None:
@@ -201,21 +199,20 @@ class ScoringService:
             after: tuple[Any, str] | None = None
             while True:
                 async with self.db.transaction() as conn:
-                    model = await self.scorer.model_in(conn, workspace_id)
+                    model = await self.scorer.model(conn, workspace_id)
                     if model is None or model.id != model_id:
                         return {"rescored": rescored, "changed": changed, "band_changes": band_changes,
                                 "superseded_by": None if model is None else model.id}  # fmt: skip
                     repo = LeadRepository(conn, workspace_id, lock=self.db.is_postgres)
                     batch = await repo.not_scored_by(model_id, after, RESCORE_BATCH)
-                    updated = await self.scorer.rescore(
+                    updated = await self.flow.rescored(
                         conn,
                         workspace_id,
                         batch,
+                        model=model,
                         reason="model_activated",
                         actor=job["created_by"],
-                        model=model,
                     )
-                    await self._route_changed(conn, workspace_id, batch, updated, job["created_by"])
                 if not batch:
                     break
                 after = (batch[-1]["created_at"], batch[-1]["id"])
@@ -243,34 +240,11 @@ class ScoringService:
             for lead in due:
                 by_workspace.setdefault(lead["workspace_id"], []).append(lead)
             for workspace_id, batch in by_workspace.items():
-                model = await self.scorer.model_in(conn, workspace_id)
+                model = await self.scorer.model(conn, workspace_id)
                 if model is None:  # a workspace older than scoring: give it its default model here
                     model = await self.scorer.create_default(conn, workspace_id, None)
-                updated = await self.scorer.rescore(
-                    conn, workspace_id, batch, reason="time", actor=None, model=model
-                )
-                await self._route_changed(conn, workspace_id, batch, updated, None)
+                await self.flow.rescored(conn, workspace_id, batch, model=model, reason="time", actor=None)
         return len(due)
-
-    async def _route_changed(
-        self,
-        conn: Any,
-        workspace_id: str,
-        before: list[dict[str, Any]],
-        after: list[dict[str, Any]],
-        actor: str | None,
-    ) -> None:
-        """Leads whose band a rescoring changed are promoted, and routed if that sent them to
-        sales, in the same transaction (they are locked)."""
-        moved = [
-            (old, new) for old, new in zip(before, after, strict=True) if old.get("band") != new.get("band")
-        ]
-        if not moved:
-            return
-        route_on = await self.routing.route_on_in(conn, workspace_id)
-        pipeline = await self.stages.pipeline_in(conn, workspace_id)
-        for old, new in moved:
-            await self.stages.after_score(conn, workspace_id, old, new, actor, route_on, pipeline)
 
     # ---- a lead's score -------------------------------------------------------------------------
 
@@ -279,8 +253,8 @@ class ScoringService:
     ) -> tuple[dict[str, Any], ScoreResult, ActiveModel]:
         """The lead's stored score, re-derived rule by rule: under the model that computed it, at
         the moment it was computed, so the breakdown adds up to the stored figures."""
-        await self.scorer.ensure_active(principal.workspace_id, principal.key_id)
-        async with self.db.read() as conn:
+        async with self.db.transaction() as conn:
+            await self.scorer.ensure_active(conn, principal.workspace_id, principal.key_id)
             lead = await LeadRepository(conn, principal.workspace_id).get(lead_id)
             if lead is None:
                 raise not_found("Lead", lead_id)
@@ -289,7 +263,7 @@ class ScoringService:
                 row = await ScoringRepository(conn, principal.workspace_id).get(lead["score_model_id"])
                 model = None if row is None else self.scorer.compiled(row)
             at = lead["scored_at"] if model is not None else None
-            model = model or await self.scorer.model_in(conn, principal.workspace_id)
+            model = model or await self.scorer.model(conn, principal.workspace_id)
             assert model is not None
             facts = await self.scorer.facts(conn, principal.workspace_id, model, [lead_id])
         at = at or self.clock()

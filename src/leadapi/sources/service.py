@@ -11,13 +11,15 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Mapping
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from leadapi.audit.service import record_for
-from leadapi.db import Database
+from leadapi.db import Database, retrying
 from leadapi.errors import ProblemError, not_found, validation_problem
 from leadapi.events.schemas import EventIn
 from leadapi.events.service import EventService
@@ -278,16 +280,22 @@ class SourceService:
             except ValueError as exc:
                 reason = str(exc)[:2000]
         principal = Principal(source["workspace_id"], source["id"], SOURCE_SCOPES)
-        for attempt in range(1, CAPTURE_ATTEMPTS + 1):
-            try:
-                return await self._store(principal, source, submission, fields, properties, reason, replay)
-            except (IntegrityError, MatchVanishedError):
-                if attempt == CAPTURE_ATTEMPTS:
-                    raise
-        raise AssertionError("unreachable")
+        async with self.db.transaction() as conn:
+            # A concurrent capture of the same person (or delivery of the same submission) can win
+            # an insert race: the attempt's savepoint is undone and the next one finds its lead.
+            stored = await retrying(
+                conn,
+                partial(self._store, conn, principal, source, submission, fields, properties, reason, replay),
+                retry_on=(IntegrityError, MatchVanishedError),
+                attempts=CAPTURE_ATTEMPTS,
+            )
+        if isinstance(stored, SubmissionFailedError):
+            raise stored  # kept as failed: committed first
+        return stored
 
     async def _store(
         self,
+        conn: AsyncConnection,
         principal: Principal,
         source: Mapping[str, Any],
         submission: dict[str, Any],
@@ -295,47 +303,44 @@ class SourceService:
         properties: dict[str, Any],
         reason: str | None,
         replay: bool,
-    ) -> dict[str, Any]:
+    ) -> dict[str, Any] | SubmissionFailedError:
+        """The submission, and with it the lead and its `form_submit`, in the caller's transaction:
+        the reply, or the failure it was stored as (returned, so that it commits)."""
         failed: SubmissionFailedError | None = None
-        created_lead = False
-        async with self.db.transaction() as conn:
-            repo = SourceRepository(conn, principal.workspace_id)
-            if replay:
-                # Two replays of one submission at once: the second waits, then finds it accepted.
-                current = await repo.submission(source["id"], submission["id"], lock=True)
-                if current is not None and current["status"] == "accepted":
-                    raise ProblemError(409, f"Submission {submission['id']!r} was accepted already.")
-            else:
-                seen = await repo.submission_by_key(source["id"], submission["dedupe_key"])
-                if seen is not None:
-                    if seen["status"] != "accepted":
-                        raise SubmissionFailedError(seen["id"], seen["error"] or "failed before")
-                    return _reply(seen, replayed=True)
-            if reason is not None:
-                values = {"status": "failed", "error": reason, "lead_id": None, "event_id": None}
-                failed = SubmissionFailedError(submission["id"], reason)
-            else:
-                captured = await self.leads.capture_in(conn, principal, fields, overwrite=False)
-                created_lead = not captured.merged
-                event = EventIn(type="form_submit", properties=properties, source=source["name"][:100])
-                row, _ = await self.events.record_in(conn, principal, captured.lead, event, self.clock())
-                values = {
-                    "status": "accepted",
-                    "error": None,
-                    "lead_id": captured.lead["id"],
-                    "event_id": row["id"],
-                }
-            if replay:
-                await repo.update_submission(
-                    submission["id"], {**values, "replayed_at": submission["replayed_at"]}
-                )
-            else:
-                await repo.add_submission({**submission, **values})
+        repo = SourceRepository(conn, principal.workspace_id)
+        if replay:
+            # Two replays of one submission at once: the second waits, then finds it accepted.
+            current = await repo.submission(source["id"], submission["id"], lock=True)
+            if current is not None and current["status"] == "accepted":
+                raise ProblemError(409, f"Submission {submission['id']!r} was accepted already.")
+        else:
+            seen = await repo.submission_by_key(source["id"], submission["dedupe_key"])
+            if seen is not None:
+                if seen["status"] != "accepted":
+                    raise SubmissionFailedError(seen["id"], seen["error"] or "failed before")
+                return _reply(seen, replayed=True)
+        if reason is not None:
+            values = {"status": "failed", "error": reason, "lead_id": None, "event_id": None}
+            failed = SubmissionFailedError(submission["id"], reason)
+        else:
+            captured = await self.leads.capture(conn, principal, fields, overwrite=False)
+            event = EventIn(type="form_submit", properties=properties, source=source["name"][:100])
+            row, _ = await self.events.record_locked(conn, principal, captured.lead, event, self.clock())
+            values = {
+                "status": "accepted",
+                "error": None,
+                "lead_id": captured.lead["id"],
+                "event_id": row["id"],
+            }
+        if replay:
+            await repo.update_submission(
+                submission["id"], {**values, "replayed_at": submission["replayed_at"]}
+            )
+        else:
+            await repo.add_submission({**submission, **values})
         if failed is not None:
-            raise failed
+            return failed
         self.metrics.events_ingested.inc()
-        if created_lead:
-            self.metrics.leads_created.inc()
         return _reply({**submission, **values}, replayed=False)
 
 

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Query, Request, Response
 
 from leadapi.api.auth import Admin, Reader, Writer
+from leadapi.api.deps import ServicesDep, Snapshot
 from leadapi.api.pagination import next_time_cursor, time_cursor
 from leadapi.errors import PROBLEM_RESPONSES
 from leadapi.leads.schemas import Lead
@@ -43,9 +44,9 @@ def _moved(response: Response, lead: dict[str, Any], change: dict[str, Any]) -> 
 
 
 @router.get("", operation_id="get_stages", response_model=PipelineOut, summary="The pipeline")
-async def get_stages(request: Request, principal: Reader) -> PipelineOut:
+async def get_stages(services: ServicesDep, conn: Snapshot, principal: Reader) -> PipelineOut:
     """The workspace's stages in order, its disqualification reasons and touch types."""
-    return _pipeline(await _service(request).pipeline(principal))
+    return _pipeline(await services.stages.pipeline(conn, principal.workspace_id))
 
 
 @router.put("", operation_id="put_stages", response_model=PipelineOut, summary="Replace the pipeline")

@@ -1,5 +1,5 @@
-"""The lifecycle: the workspace's pipeline, stage moves (by hand, by scoring, by sales accepting
-or rejecting), and the orchestration after a lead is scored: promote, then route.
+"""The lifecycle: the workspace's pipeline and stage moves (by hand, by sales accepting or
+rejecting, and the promotion a new band makes, which flows/lead_change.py decides).
 
 Every move is one transaction with the lead locked: the lead's stage, the move's record, and
 `lead.stage_changed` (plus `lead.rejected` for a rejection). Leaving the funnel (won or lost)
@@ -20,9 +20,9 @@ from leadapi.errors import ProblemError, not_found, validation_problem
 from leadapi.events.repository import EventRepository, NewEvent
 from leadapi.ids import new_id
 from leadapi.leads.repository import LeadRepository
+from leadapi.leads.versions import bumped
 from leadapi.principal import Principal
 from leadapi.routing.repository import RoutingRepository
-from leadapi.routing.service import RoutingService
 from leadapi.sla.service import SlaService
 from leadapi.stages import engine
 from leadapi.stages.engine import Pipeline
@@ -80,12 +80,9 @@ PROMOTED_BY = ("system", "scoring")
 
 
 class StageService:
-    def __init__(
-        self, db: Database, clock: Callable[[], datetime], routing: RoutingService, sla: SlaService
-    ) -> None:
+    def __init__(self, db: Database, clock: Callable[[], datetime], sla: SlaService) -> None:
         self.db = db
         self.clock = clock
-        self.routing = routing
         self.sla = sla
         # Each workspace's pipeline as last read: a hint for the one-statement capture and the
         # event fast path, which check its version against the database in their own statement.
@@ -99,16 +96,17 @@ class StageService:
     def forget_pipeline(self, workspace_id: str) -> None:
         self._hints.pop(workspace_id, None)
 
-    async def pipeline_in(self, conn: AsyncConnection, workspace_id: str) -> Pipeline:
+    async def pipeline(self, conn: AsyncConnection, workspace_id: str) -> Pipeline:
+        """The workspace's pipeline as the caller's transaction sees it (and remembered as the
+        fast paths' hint)."""
         pipeline = await StageRepository(conn, workspace_id).pipeline()
         if len(self._hints) > 10_000:
             self._hints.clear()
         self._hints[workspace_id] = pipeline
         return pipeline
 
-    async def pipeline(self, principal: Principal) -> Pipeline:
-        async with self.db.read() as conn:
-            return await self.pipeline_in(conn, principal.workspace_id)
+    # reports/service.py still calls it by its former name; that module is not this change's.
+    pipeline_in = pipeline
 
     async def set_pipeline(self, principal: Principal, data: PipelineIn) -> Pipeline:
         doc = data.model_dump()
@@ -152,41 +150,9 @@ class StageService:
         self._hints[principal.workspace_id] = pipeline
         return pipeline
 
-    # ---- after scoring: promote, then route -------------------------------------------------------
+    # ---- promotion by band (the lead-change flow decides when) ----------------------------------
 
-    async def after_score(
-        self,
-        conn: AsyncConnection,
-        workspace_id: str,
-        before: Mapping[str, Any] | None,
-        after: dict[str, Any],
-        actor: str | None,
-        route_on: str | None = None,
-        pipeline: Pipeline | None = None,
-    ) -> dict[str, Any]:
-        """A lead (locked by the caller) was created or rescored: a new band promotes its stage,
-        and reaching the workspace's route_on routes it, in the caller's transaction."""
-        if before is not None and before.get("band") == after.get("band"):
-            return after
-        if pipeline is None:
-            pipeline = await self.pipeline_in(conn, workspace_id)
-        target = pipeline.promotion(after["stage"], after.get("band"))
-        if target is not None:
-            after, _ = await self._move(
-                conn,
-                workspace_id,
-                pipeline,
-                after,
-                target,
-                by=PROMOTED_BY,
-                actor=actor,
-                reason="band_changed",
-            )
-        return await self.routing.after_change(
-            conn, workspace_id, before, after, actor, pipeline.closed, route_on
-        )
-
-    async def record_promotion(
+    async def promote(
         self,
         conn: AsyncConnection,
         workspace_id: str,
@@ -194,9 +160,13 @@ class StageService:
         lead: dict[str, Any],
         to: str,
         actor: str | None,
-    ) -> None:
-        """A new lead stored straight in its band's stage: the move from `lead`'s stage, recorded."""
-        await self._move(
+        *,
+        stored: bool = False,
+    ) -> dict[str, Any]:
+        """Move a lead (locked by the caller) to the funnel stage of its new band; with `stored`,
+        a new lead already stored in that stage: only the move from `lead`'s stage is recorded.
+        Returns the lead as it now is."""
+        moved, _ = await self._move(
             conn,
             workspace_id,
             pipeline,
@@ -205,8 +175,9 @@ class StageService:
             by=PROMOTED_BY,
             actor=actor,
             reason="band_changed",
-            stored=True,
+            stored=stored,
         )
+        return moved
 
     # ---- moves ----------------------------------------------------------------------------------
 
@@ -336,7 +307,7 @@ class StageService:
         lead = await repo.get(lead_id, for_update=True)
         if lead is None:
             raise not_found("Lead", lead_id)
-        return lead, await self.pipeline_in(conn, principal.workspace_id)
+        return lead, await self.pipeline(conn, principal.workspace_id)
 
     @staticmethod
     def _check_move(pipeline: Pipeline, lead: Mapping[str, Any], to: str, doing: str = "move") -> None:
@@ -369,15 +340,17 @@ class StageService:
         """Move a locked lead to `to` (checked by the caller): (the lead as it now is, the move).
         With `stored`, the lead row already holds the new stage: only the move is written."""
         now = self.clock()
-        values = {
-            "stage": to,
-            "stages_mask": (lead.get("stages_mask") or 0) | pipeline.mask(to),
-            "stage_entered_at": now,
-            **({"won_amount": amount} if pipeline.category(to) == "won" else {}),
-            "updated_at": now,
-            "version": lead["version"] + 1,
-            **(extra_values or {}),
-        }
+        values = bumped(
+            lead,
+            {
+                "stage": to,
+                "stages_mask": (lead.get("stages_mask") or 0) | pipeline.mask(to),
+                "stage_entered_at": now,
+                **({"won_amount": amount} if pipeline.category(to) == "won" else {}),
+                **(extra_values or {}),
+            },
+            now,
+        )
         if stored:
             values = {"stage": to}
         else:
