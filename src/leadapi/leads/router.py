@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 from pydantic_core import to_json
 
 from leadapi.api.auth import Reader, Writer
-from leadapi.api.deps import ServicesDep, Tx
+from leadapi.api.deps import Reads, ServicesDep, Tx
 from leadapi.api.pagination import decode_cursor, encode_cursor
 from leadapi.errors import PROBLEM_RESPONSES
 from leadapi.leads.schemas import (
@@ -140,8 +140,8 @@ async def list_leads(
 
 
 @router.get("/{lead_id}", operation_id="get_lead", response_model=Lead, summary="Get a lead")
-async def get_lead(request: Request, lead_id: str, principal: Reader) -> Response:
-    lead = Lead.model_validate(await _service(request).get(principal, lead_id))
+async def get_lead(services: ServicesDep, conn: Reads, lead_id: str, principal: Reader) -> Response:
+    lead = Lead.model_validate(await services.leads.get(conn, principal, lead_id))
     return Response(
         lead.model_dump_json(), media_type="application/json", headers={"ETag": etag(lead.version)}
     )

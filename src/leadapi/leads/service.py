@@ -349,9 +349,8 @@ class LeadService:
         )
         return plan.entry
 
-    async def get(self, principal: Principal, lead_id: str) -> dict[str, Any]:
-        async with self.db.read() as conn:
-            lead = await LeadRepository(conn, principal.workspace_id).get(lead_id)
+    async def get(self, conn: AsyncConnection, principal: Principal, lead_id: str) -> dict[str, Any]:
+        lead = await LeadRepository(conn, principal.workspace_id).get(lead_id)
         if lead is None:
             raise not_found("Lead", lead_id)
         return lead

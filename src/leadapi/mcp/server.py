@@ -426,7 +426,8 @@ def _lead_tools(server: _Server, services: Services) -> None:
         principal = caller("write")
         async with services.db.transaction() as conn:
             event_row = await services.events.record_for_lead(conn, principal, lead_id, event)
-        return {"event": event_row, "lead": _summary(await leads.get(principal, lead_id))}
+            lead = await leads.get(conn, principal, lead_id)
+        return {"event": event_row, "lead": _summary(lead)}
 
     @_tool(server, title="Explain a score", read_only=True, idempotent=True)
     async def explain_score(lead_id: LeadId) -> Json:
@@ -489,13 +490,13 @@ def _pipeline_tools(server: _Server, services: Services) -> None:
             raise validation_problem(
                 [{"field": "lead_id", "message": "give exactly one of lead_id and lead"}]
             )
-        if lead_id is not None:
-            row = await services.leads.get(principal, lead_id)
-        else:
-            assert lead is not None  # exactly one was given
-            async with services.db.transaction() as conn:
+        async with services.db.transaction() as conn:
+            if lead_id is not None:
+                row = await services.leads.get(conn, principal, lead_id)
+            else:
+                assert lead is not None  # exactly one was given
                 row = await services.leads.sketch(conn, principal, lead)
-        decision = await routing.preview(principal, row)
+            decision = await routing.preview(conn, principal, row)
         return Decision.model_validate(decision.explanation()).model_dump(mode="json")
 
     @_tool(server, title="Route a lead")

@@ -107,7 +107,7 @@ async def put_routing_settings(request: Request, body: RoutingSettings, principa
 
 @router.post("/preview", operation_id="preview_routing", response_model=Decision, summary="Who would get it")
 async def preview_routing(
-    request: Request, services: ServicesDep, conn: Tx, body: RoutingPreviewIn, principal: Reader
+    services: ServicesDep, conn: Tx, body: RoutingPreviewIn, principal: Reader
 ) -> Decision:
     """The decision for a stored lead or an inline one (scored by the active model, so band
     conditions apply), storing nothing and moving no rotation."""
@@ -115,11 +115,11 @@ async def preview_routing(
         raise validation_problem([{"field": "lead_id", "message": "give exactly one of lead_id and lead"}])
     leads = services.leads
     if body.lead_id is not None:
-        lead = await leads.get(principal, body.lead_id)
+        lead = await leads.get(conn, principal, body.lead_id)
     else:
         assert body.lead is not None
         lead = await leads.sketch(conn, principal, body.lead)
-    return _decision(await _service(request).preview(principal, lead))
+    return _decision(await services.routing.preview(conn, principal, lead))
 
 
 @lead_router.post(

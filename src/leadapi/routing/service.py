@@ -537,13 +537,14 @@ class RoutingService:
                 conn, principal.workspace_id, lead, by="routing", actor=principal.key_id, exclude=exclude
             )
 
-    async def preview(self, principal: Principal, lead: Mapping[str, Any]) -> engine.Decision:
+    async def preview(
+        self, conn: AsyncConnection, principal: Principal, lead: Mapping[str, Any]
+    ) -> engine.Decision:
         # One lead against the rules: small, but a read key may send any lead, so its matching
         # is budgeted (on the event loop: the decision interleaves queries).
-        async with self.db.read() as conn:
-            state = await RoutingRepository(conn, principal.workspace_id).state(lock=False)
-            with self.evaluator.on_loop():
-                return await self.decide(conn, principal.workspace_id, lead, state, take_turn=False)
+        state = await RoutingRepository(conn, principal.workspace_id).state(lock=False)
+        with self.evaluator.on_loop():
+            return await self.decide(conn, principal.workspace_id, lead, state, take_turn=False)
 
     async def reassign_owner(
         self, conn: AsyncConnection, workspace_id: str, owner_id: str, actor: str | None

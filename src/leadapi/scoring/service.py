@@ -141,8 +141,8 @@ class ScoringService:
             for i, e in enumerate(body.events)
         ]
         if body.lead_id is not None:
-            lead = await self.leads.get(principal, body.lead_id)
             async with self.db.read() as conn:
+                lead = await self.leads.get(conn, principal, body.lead_id)
                 stored = await EventRepository(conn, principal.workspace_id).all_for_lead(body.lead_id)
             facts += [
                 EventFact(row["id"], row["type"], row["occurred_at"], row["data"], row["source"])

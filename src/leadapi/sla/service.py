@@ -26,6 +26,7 @@ from leadapi.errors import ProblemError, not_found, validation_problem
 from leadapi.events.repository import EventRepository, NewEvent
 from leadapi.ids import new_id
 from leadapi.leads.repository import LeadRepository
+from leadapi.leads.versions import bumped
 from leadapi.metrics import Metrics
 from leadapi.principal import Principal
 from leadapi.routing.repository import RoutingRepository
@@ -172,7 +173,7 @@ class SlaService:
         if lead["first_touch_at"] is not None and lead["first_touch_at"] <= at:
             return lead
         now = self.clock()
-        changes = {"first_touch_at": at, "updated_at": now, "version": lead["version"] + 1}
+        changes = bumped(lead, {"first_touch_at": at}, now)
         await LeadRepository(conn, workspace_id).update(lead["id"], changes)
         return {**lead, **changes}
 
