@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 from pydantic_core import to_json
 
 from leadapi.api.auth import Reader, Writer
-from leadapi.api.deps import Reads, ServicesDep, Tx
+from leadapi.api.deps import Reads, ServicesDep, Snapshot, Tx
 from leadapi.api.pagination import decode_cursor, encode_cursor
 from leadapi.errors import PROBLEM_RESPONSES
 from leadapi.leads.schemas import (
@@ -25,18 +25,13 @@ from leadapi.leads.schemas import (
     Timeline,
     TimelineEvent,
 )
-from leadapi.leads.service import LeadService, etag, parse_if_match
+from leadapi.leads.service import etag, parse_if_match
 
 router = APIRouter(prefix="/v1/leads", tags=["leads"], responses=PROBLEM_RESPONSES)
 
 LIST_CONTROL_PARAMS = frozenset({"limit", "cursor", "sort", "q", "count"})
 Limit = Annotated[int, Query(ge=1, le=200, description="Page size.")]
 Cursor = Annotated[str | None, Query(max_length=2000, description="`next_cursor` of the previous page.")]
-
-
-def _service(request: Request) -> LeadService:
-    service: LeadService = request.app.state.leads
-    return service
 
 
 @router.post(
@@ -100,6 +95,8 @@ async def create_leads_batch(
 @router.get("", operation_id="list_leads", response_model=LeadList, summary="List and filter leads")
 async def list_leads(
     request: Request,
+    services: ServicesDep,
+    conn: Reads,
     principal: Reader,
     limit: Limit = 50,
     cursor: Cursor = None,
@@ -131,7 +128,7 @@ async def list_leads(
     starts_with, exists; on lead fields, `tags`, and `attributes.<name>`. A bare `field=value` means eq.
     The README lists the filter and sort combinations an index serves."""
     params = [(k, v) for k, v in request.query_params.multi_items() if k not in LIST_CONTROL_PARAMS]
-    page = await _service(request).list_leads(principal, params, sort, q, limit, cursor, count)
+    page = await services.leads.list_leads(conn, principal, params, sort, q, limit, cursor, count)
     # Rows are read in the schema's columns and types already: straight to JSON, no models.
     body: dict[str, Any] = {"data": page.rows, "next_cursor": page.next_cursor}
     if count is not None:  # absent otherwise: the body is what it was before counts existed
@@ -190,12 +187,17 @@ async def merge_leads(
     "/{lead_id}/timeline", operation_id="get_lead_timeline", response_model=Timeline, summary="Lead events"
 )
 async def get_lead_timeline(
-    request: Request, lead_id: str, principal: Reader, limit: Limit = 50, cursor: Cursor = None
+    services: ServicesDep,
+    conn: Snapshot,
+    lead_id: str,
+    principal: Reader,
+    limit: Limit = 50,
+    cursor: Cursor = None,
 ) -> Timeline:
     """The lead's events, newest first."""
     after = decode_cursor(cursor, ["datetime", "id"]) if cursor else None
-    rows = await _service(request).timeline(
-        principal, lead_id, limit + 1, (after[0], after[1]) if after else None
+    rows = await services.leads.timeline(
+        conn, principal, lead_id, limit + 1, (after[0], after[1]) if after else None
     )
     next_cursor = None
     if len(rows) > limit:

@@ -371,6 +371,7 @@ class LeadService:
 
     async def search(
         self,
+        conn: AsyncConnection,
         principal: Principal,
         filter_params: Sequence[tuple[str, str]],
         sort: str | None,
@@ -380,11 +381,12 @@ class LeadService:
     ) -> tuple[list[dict[str, Any]], str | None]:
         """A page of leads from filters as `GET /v1/leads` takes them (`field[op]=value` pairs)
         and a sort spec (`company,-score`), and the cursor of the next page (None on the last)."""
-        page = await self.list_leads(principal, filter_params, sort, query, limit, cursor)
+        page = await self.list_leads(conn, principal, filter_params, sort, query, limit, cursor)
         return page.rows, page.next_cursor
 
     async def list_leads(
         self,
+        conn: AsyncConnection,
         principal: Principal,
         filter_params: Sequence[tuple[str, str]],
         sort: str | None,
@@ -404,16 +406,15 @@ class LeadService:
         if ranked and after is not None and after[0] not in ("=", "~"):
             raise bad_cursor()
         spec = ListSpec(filters, order, query, ranked=ranked)
-        async with self.db.read_statements() as conn:
-            reads = LeadReads(conn, principal.workspace_id, LEAD_FIELDS)
-            rows = await reads.page(spec, limit + 1, after)
-            total: int | None = None
-            estimate: bool | None = None
-            if count is not None:
-                if after is None and len(rows) <= limit:
-                    total, estimate = len(rows), False  # the only page: counted already
-                else:
-                    total, estimate = await reads.count(spec, exact=count == "exact")
+        reads = LeadReads(conn, principal.workspace_id, LEAD_FIELDS)
+        rows = await reads.page(spec, limit + 1, after)
+        total: int | None = None
+        estimate: bool | None = None
+        if count is not None:
+            if after is None and len(rows) <= limit:
+                total, estimate = len(rows), False  # the only page: counted already
+            else:
+                total, estimate = await reads.count(spec, exact=count == "exact")
         next_cursor = None
         if len(rows) > limit:
             last = rows[limit - 1]
@@ -430,12 +431,16 @@ class LeadService:
         return LeadPage(rows, next_cursor, total, estimate)
 
     async def timeline(
-        self, principal: Principal, lead_id: str, limit: int, before: tuple[datetime, str] | None
+        self,
+        conn: AsyncConnection,
+        principal: Principal,
+        lead_id: str,
+        limit: int,
+        before: tuple[datetime, str] | None,
     ) -> list[dict[str, Any]]:
-        async with self.db.read() as conn:
-            if await LeadRepository(conn, principal.workspace_id).get(lead_id) is None:
-                raise not_found("Lead", lead_id)
-            return await EventRepository(conn, principal.workspace_id).for_lead(lead_id, limit, before)
+        if await LeadRepository(conn, principal.workspace_id).get(lead_id) is None:
+            raise not_found("Lead", lead_id)
+        return await EventRepository(conn, principal.workspace_id).for_lead(lead_id, limit, before)
 
     # ---- change ----------------------------------------------------------------------------
 

@@ -348,7 +348,8 @@ def _lead_tools(server: _Server, services: Services) -> None:
         for the next page; read a lead in full with get_lead."""
         principal = caller("read")
         pairs = list((filters or {}).items())
-        rows, next_cursor = await leads.search(principal, pairs, sort, query, limit, cursor)
+        async with services.db.read_statements() as conn:
+            rows, next_cursor = await leads.search(conn, principal, pairs, sort, query, limit, cursor)
         return {"leads": [_summary(row) for row in rows], "next_cursor": next_cursor}
 
     @_tool(server, title="Get a lead", read_only=True, idempotent=True)
@@ -359,9 +360,11 @@ def _lead_tools(server: _Server, services: Services) -> None:
         """One lead in full: its fields, the score with the rules that made it, its owner, its
         lifecycle stage and its most recent events (newest first)."""
         principal = caller("read")
-        lead, result, model = await scoring.explain(principal, lead_id)
+        async with services.db.read() as conn:
+            lead, result, model = await scoring.explain(conn, principal, lead_id)
         owner = await services.owners.get(principal, lead["owner_id"]) if lead["owner_id"] else None
-        recent = await leads.timeline(principal, lead_id, events, None) if events else []
+        async with services.db.read() as conn:
+            recent = await leads.timeline(conn, principal, lead_id, events, None) if events else []
         return {
             "lead": _lead(lead),
             "score": lead_score(lead, result, model).model_dump(mode="json", exclude={"lead_id"}),
@@ -433,7 +436,9 @@ def _lead_tools(server: _Server, services: Services) -> None:
     async def explain_score(lead_id: LeadId) -> Json:
         """Why a lead has its score: every rule that fired, its points and its evidence, under
         the model version that computed it, and the model's bands."""
-        return lead_score(*await scoring.explain(caller("read"), lead_id)).model_dump(mode="json")
+        principal = caller("read")
+        async with services.db.read() as conn:
+            return lead_score(*await scoring.explain(conn, principal, lead_id)).model_dump(mode="json")
 
     @_tool(server, title="Delete a lead", destructive=True, idempotent=True)
     async def delete_lead(
@@ -508,7 +513,9 @@ def _pipeline_tools(server: _Server, services: Services) -> None:
     ) -> Json:
         """Assign the lead now with the routing rules; the assignment records the rule, the
         candidates, who was skipped and why. An owned lead only with `force: true`."""
-        lead, decision = await routing.route(caller("write"), lead_id, force)
+        principal = caller("write")
+        async with services.db.transaction() as conn:
+            lead, decision = await routing.route(conn, principal, lead_id, force)
         return {
             "lead_id": lead_id,
             "owner_id": lead["owner_id"],
@@ -536,13 +543,16 @@ def _pipeline_tools(server: _Server, services: Services) -> None:
         allowed targets."""
         principal = caller("write")
         data = StageMoveIn(to=to, reason=reason, note=note, amount=amount)
-        return moved(*await stages.move(principal, lead_id, data))
+        async with services.db.transaction() as conn:
+            return moved(*await stages.move(conn, principal, lead_id, data))
 
     @_tool(server, title="Accept a lead")
     async def accept_lead(lead_id: LeadId, note: Note = None) -> Json:
         """The owner takes the lead: it moves to the accepted stage, and that is its first touch
         (the SLA clock stops). The lead needs an owner."""
-        return moved(*await stages.accept(caller("write"), lead_id, note))
+        principal = caller("write")
+        async with services.db.transaction() as conn:
+            return moved(*await stages.accept(conn, principal, lead_id, note))
 
     @_tool(server, title="Reject a lead")
     async def reject_lead(
@@ -554,7 +564,9 @@ def _pipeline_tools(server: _Server, services: Services) -> None:
     ) -> Json:
         """Sales gives the lead back: it goes to the recycle stage without an owner, and
         `lead.rejected` records who and why."""
-        return moved(*await stages.reject(caller("write"), lead_id, reason, note))
+        principal = caller("write")
+        async with services.db.transaction() as conn:
+            return moved(*await stages.reject(conn, principal, lead_id, reason, note))
 
 
 def _owner_and_report_tools(server: _Server, services: Services) -> None:
@@ -612,17 +624,20 @@ def _owner_and_report_tools(server: _Server, services: Services) -> None:
     ) -> Json:
         """First-touch SLA breaches, newest first: the lead, the owner who missed it, when it was
         due and breached, and whether it is still open."""
-        rows = await services.sla.breaches(
-            caller("read"),
-            owner_id=owner_id,
-            is_open=None if status is None else status == "open",
-            since=start,
-            until=end,
-            lead_id=lead_id,
-            limit=limit + 1,
-            before=time_cursor(cursor),
-            window_names=("start", "end"),
-        )
+        principal = caller("read")
+        async with services.db.read() as conn:
+            rows = await services.sla.breaches(
+                conn,
+                principal,
+                owner_id=owner_id,
+                is_open=None if status is None else status == "open",
+                since=start,
+                until=end,
+                lead_id=lead_id,
+                limit=limit + 1,
+                before=time_cursor(cursor),
+                window_names=("start", "end"),
+            )
         return {
             "breaches": [Breach.model_validate(r).model_dump(mode="json") for r in rows[:limit]],
             "next_cursor": next_time_cursor(rows, limit, "breached_at"),
@@ -679,7 +694,8 @@ def _resources(server: MCPServer[Any], services: Services) -> None:
     )
     async def scoring_model() -> str:
         async def build(principal: Principal) -> Any:
-            row = await services.scoring.active(principal)
+            async with services.db.read() as conn:
+                row = await services.scoring.active(conn, principal)
             return ScoringModel.model_validate(row).model_dump(mode="json")
 
         return await read(build)
@@ -708,8 +724,8 @@ def _resources(server: MCPServer[Any], services: Services) -> None:
     )
     async def routing_rules() -> str:
         async def build(principal: Principal) -> Any:
-            rules = await services.routing.rules(principal)
             async with services.db.read() as conn:
+                rules = await services.routing.rules(conn, principal)
                 route_on = await services.routing.route_on(conn, principal.workspace_id)
             return {
                 "route_on": route_on,

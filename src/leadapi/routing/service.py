@@ -166,38 +166,37 @@ class RoutingService:
 
     # ---- settings ------------------------------------------------------------------------------
 
-    async def set_route_on(self, principal: Principal, route_on: str) -> str:
-        async with self.db.transaction() as conn:
-            repo = RoutingRepository(conn, principal.workspace_id)
-            previous = await repo.route_on()
-            await repo.set_route_on(route_on)
-            await record_for(
-                conn,
-                principal,
-                self.clock(),
-                "updated",
-                "routing_settings",
-                principal.workspace_id,
-                {"route_on": previous},
-                {"route_on": route_on},
-            )
+    async def set_route_on(self, conn: AsyncConnection, principal: Principal, route_on: str) -> str:
+        repo = RoutingRepository(conn, principal.workspace_id)
+        previous = await repo.route_on()
+        await repo.set_route_on(route_on)
+        await record_for(
+            conn,
+            principal,
+            self.clock(),
+            "updated",
+            "routing_settings",
+            principal.workspace_id,
+            {"route_on": previous},
+            {"route_on": route_on},
+        )
         self._route_on[principal.workspace_id] = route_on
         return route_on
 
     # ---- rules ---------------------------------------------------------------------------------
 
-    async def rules(self, principal: Principal) -> list[dict[str, Any]]:
-        async with self.db.read() as conn:
-            return await RoutingRepository(conn, principal.workspace_id).rules()
+    async def rules(self, conn: AsyncConnection, principal: Principal) -> list[dict[str, Any]]:
+        return await RoutingRepository(conn, principal.workspace_id).rules()
 
-    async def rule(self, principal: Principal, rule_id: str) -> dict[str, Any]:
-        async with self.db.read() as conn:
-            row = await RoutingRepository(conn, principal.workspace_id).rule(rule_id)
+    async def rule(self, conn: AsyncConnection, principal: Principal, rule_id: str) -> dict[str, Any]:
+        row = await RoutingRepository(conn, principal.workspace_id).rule(rule_id)
         if row is None:
             raise not_found("Routing rule", rule_id)
         return row
 
-    async def create_rule(self, principal: Principal, data: RuleCreate) -> dict[str, Any]:
+    async def create_rule(
+        self, conn: AsyncConnection, principal: Principal, data: RuleCreate
+    ) -> dict[str, Any]:
         now = self.clock()
         row: dict[str, Any] = {
             "id": new_id("routing_rule"),
@@ -212,53 +211,50 @@ class RoutingService:
             "created_at": now,
             "updated_at": now,
         }
-        async with self.db.transaction() as conn:
-            repo = RoutingRepository(conn, principal.workspace_id)
-            await repo.lock_config()  # rule changes and assignments do not interleave
-            if len(await repo.rules()) >= MAX_RULES:
-                raise ProblemError(409, f"A workspace has at most {MAX_RULES} routing rules.")
-            await self._check_rule(conn, principal, row, rule_id=None)
-            await repo.add_rule(row)
-            await repo.config_changed()
-            await record_for(conn, principal, now, "created", "routing_rule", row["id"], None, row)
+        repo = RoutingRepository(conn, principal.workspace_id)
+        await repo.lock_config()  # rule changes and assignments do not interleave
+        if len(await repo.rules()) >= MAX_RULES:
+            raise ProblemError(409, f"A workspace has at most {MAX_RULES} routing rules.")
+        await self._check_rule(conn, principal, row, rule_id=None)
+        await repo.add_rule(row)
+        await repo.config_changed()
+        await record_for(conn, principal, now, "created", "routing_rule", row["id"], None, row)
         return row
 
-    async def update_rule(self, principal: Principal, rule_id: str, data: RuleUpdate) -> dict[str, Any]:
+    async def update_rule(
+        self, conn: AsyncConnection, principal: Principal, rule_id: str, data: RuleUpdate
+    ) -> dict[str, Any]:
         changes = data.model_dump(exclude_unset=True)
         for name in ("name", "position", "active", "strategy", "tie_breaker"):
             if name in changes and changes[name] is None:
                 raise validation_problem([{"field": name, "message": "cannot be null"}])
         if "pool" in changes:
             changes["pool"] = data.pool.model_dump() if data.pool else {"owner_ids": [], "tags": []}
-        async with self.db.transaction() as conn:
-            repo = RoutingRepository(conn, principal.workspace_id)
-            await repo.lock_config()
-            row = await repo.rule(rule_id)
-            if row is None:
-                raise not_found("Routing rule", rule_id)
-            updated = {**row, **changes, "updated_at": self.clock()}
-            await self._check_rule(conn, principal, updated, rule_id=rule_id)
-            await repo.update_rule(
-                rule_id, {k: v for k, v in updated.items() if k not in ("id", "workspace_id")}
-            )
-            # A new pool or strategy starts a new rotation.
-            fresh = rule_id if {"strategy", "pool"} & changes.keys() else None
-            await repo.config_changed(reset_rotation_of=fresh)
-            await record_for(
-                conn, principal, updated["updated_at"], "updated", "routing_rule", rule_id, row, updated
-            )
+        repo = RoutingRepository(conn, principal.workspace_id)
+        await repo.lock_config()
+        row = await repo.rule(rule_id)
+        if row is None:
+            raise not_found("Routing rule", rule_id)
+        updated = {**row, **changes, "updated_at": self.clock()}
+        await self._check_rule(conn, principal, updated, rule_id=rule_id)
+        await repo.update_rule(rule_id, {k: v for k, v in updated.items() if k not in ("id", "workspace_id")})
+        # A new pool or strategy starts a new rotation.
+        fresh = rule_id if {"strategy", "pool"} & changes.keys() else None
+        await repo.config_changed(reset_rotation_of=fresh)
+        await record_for(
+            conn, principal, updated["updated_at"], "updated", "routing_rule", rule_id, row, updated
+        )
         return updated
 
-    async def delete_rule(self, principal: Principal, rule_id: str) -> None:
-        async with self.db.transaction() as conn:
-            repo = RoutingRepository(conn, principal.workspace_id)
-            await repo.lock_config()
-            before = await repo.rule(rule_id)
-            if before is None:
-                raise not_found("Routing rule", rule_id)
-            await repo.delete_rule(rule_id)
-            await repo.config_changed(reset_rotation_of=rule_id)
-            await record_for(conn, principal, self.clock(), "deleted", "routing_rule", rule_id, before, None)
+    async def delete_rule(self, conn: AsyncConnection, principal: Principal, rule_id: str) -> None:
+        repo = RoutingRepository(conn, principal.workspace_id)
+        await repo.lock_config()
+        before = await repo.rule(rule_id)
+        if before is None:
+            raise not_found("Routing rule", rule_id)
+        await repo.delete_rule(rule_id)
+        await repo.config_changed(reset_rotation_of=rule_id)
+        await record_for(conn, principal, self.clock(), "deleted", "routing_rule", rule_id, before, None)
 
     async def _check_rule(
         self, conn: AsyncConnection, principal: Principal, row: Mapping[str, Any], rule_id: str | None
@@ -517,25 +513,24 @@ class RoutingService:
         return await self._assign(conn, workspace_id, lead, owner_id, "manual", actor, explanation, config)
 
     async def route(
-        self, principal: Principal, lead_id: str, force: bool
+        self, conn: AsyncConnection, principal: Principal, lead_id: str, force: bool
     ) -> tuple[dict[str, Any], engine.Decision]:
         """`POST /v1/leads/{id}/route`: route now (an owned lead only with `force`, and never back
         to the owner it is taken from)."""
-        async with self.db.transaction() as conn:
-            repo = LeadRepository(conn, principal.workspace_id, lock=self.db.is_postgres)
-            lead = await repo.get(lead_id, for_update=True)
-            if lead is None:
-                raise not_found("Lead", lead_id)
-            if lead["owner_id"] and not force:
-                raise ProblemError(
-                    409,
-                    f"Lead {lead_id!r} already has an owner ({lead['owner_id']}); "
-                    "route with force=true to reassign.",
-                )
-            exclude = frozenset({lead["owner_id"]}) if lead["owner_id"] else frozenset()
-            return await self.route_locked(
-                conn, principal.workspace_id, lead, by="routing", actor=principal.key_id, exclude=exclude
+        repo = LeadRepository(conn, principal.workspace_id, lock=self.db.is_postgres)
+        lead = await repo.get(lead_id, for_update=True)
+        if lead is None:
+            raise not_found("Lead", lead_id)
+        if lead["owner_id"] and not force:
+            raise ProblemError(
+                409,
+                f"Lead {lead_id!r} already has an owner ({lead['owner_id']}); "
+                "route with force=true to reassign.",
             )
+        exclude = frozenset({lead["owner_id"]}) if lead["owner_id"] else frozenset()
+        return await self.route_locked(
+            conn, principal.workspace_id, lead, by="routing", actor=principal.key_id, exclude=exclude
+        )
 
     async def preview(
         self, conn: AsyncConnection, principal: Principal, lead: Mapping[str, Any]
@@ -569,11 +564,13 @@ class RoutingService:
         await RoutingRepository(conn, workspace_id).erase_lead(lead_id)
 
     async def assignments(
-        self, principal: Principal, lead_id: str, limit: int, before: tuple[datetime, str] | None
+        self,
+        conn: AsyncConnection,
+        principal: Principal,
+        lead_id: str,
+        limit: int,
+        before: tuple[datetime, str] | None,
     ) -> list[dict[str, Any]]:
-        async with self.db.read() as conn:
-            if await LeadRepository(conn, principal.workspace_id).get(lead_id) is None:
-                raise not_found("Lead", lead_id)
-            return await RoutingRepository(conn, principal.workspace_id).assignments_of(
-                lead_id, limit, before
-            )
+        if await LeadRepository(conn, principal.workspace_id).get(lead_id) is None:
+            raise not_found("Lead", lead_id)
+        return await RoutingRepository(conn, principal.workspace_id).assignments_of(lead_id, limit, before)

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request, Response
 
 from leadapi.api.auth import Admin, Reader, Writer
+from leadapi.api.deps import ServicesDep, Snapshot, Tx
 from leadapi.api.pagination import next_time_cursor, time_cursor
 from leadapi.errors import PROBLEM_RESPONSES
 from leadapi.sources.schemas import (
@@ -38,32 +39,36 @@ def _shown(row: dict[str, Any]) -> dict[str, Any]:
     "", operation_id="create_source", status_code=201, response_model=SourceWithSecret, summary="Add one"
 )
 async def create_source(
-    request: Request, body: SourceCreate, principal: Admin, response: Response
+    services: ServicesDep, conn: Tx, body: SourceCreate, principal: Admin, response: Response
 ) -> SourceWithSecret:
     """A form source: point the provider at `hook_url` with the signing secret."""
-    row = await _service(request).create(principal, body)
+    row = await services.sources.create(conn, principal, body)
     response.headers["Location"] = f"/v1/sources/{row['id']}"
     return SourceWithSecret.model_validate(_shown(row))
 
 
 @router.get("", operation_id="list_sources", response_model=SourceList, summary="Sources")
-async def list_sources(request: Request, principal: Reader) -> SourceList:
-    return SourceList(data=[Source.model_validate(_shown(r)) for r in await _service(request).all(principal)])
+async def list_sources(services: ServicesDep, conn: Snapshot, principal: Reader) -> SourceList:
+    return SourceList(
+        data=[Source.model_validate(_shown(r)) for r in await services.sources.all(conn, principal)]
+    )
 
 
 @router.get("/{source_id}", operation_id="get_source", response_model=Source, summary="A source")
-async def get_source(request: Request, source_id: str, principal: Reader) -> Source:
-    return Source.model_validate(_shown(await _service(request).get(principal, source_id)))
+async def get_source(services: ServicesDep, conn: Snapshot, source_id: str, principal: Reader) -> Source:
+    return Source.model_validate(_shown(await services.sources.get(conn, principal, source_id)))
 
 
 @router.patch("/{source_id}", operation_id="update_source", response_model=Source, summary="Change one")
-async def update_source(request: Request, source_id: str, body: SourceUpdate, principal: Admin) -> Source:
-    return Source.model_validate(_shown(await _service(request).update(principal, source_id, body)))
+async def update_source(
+    services: ServicesDep, conn: Tx, source_id: str, body: SourceUpdate, principal: Admin
+) -> Source:
+    return Source.model_validate(_shown(await services.sources.update(conn, principal, source_id, body)))
 
 
 @router.delete("/{source_id}", operation_id="delete_source", status_code=204, summary="Delete one")
-async def delete_source(request: Request, source_id: str, principal: Admin) -> Response:
-    await _service(request).delete(principal, source_id)
+async def delete_source(services: ServicesDep, conn: Tx, source_id: str, principal: Admin) -> Response:
+    await services.sources.delete(conn, principal, source_id)
     return Response(status_code=204)
 
 
@@ -74,7 +79,8 @@ async def delete_source(request: Request, source_id: str, principal: Admin) -> R
     summary="Submissions",
 )
 async def list_source_submissions(
-    request: Request,
+    services: ServicesDep,
+    conn: Snapshot,
     source_id: str,
     principal: Reader,
     status: Literal["accepted", "failed"] | None = None,
@@ -83,7 +89,7 @@ async def list_source_submissions(
 ) -> SubmissionList:
     """Newest first, each with its raw payload; failed ones with the reason."""
     before = time_cursor(cursor)
-    rows = await _service(request).submissions(principal, source_id, status, limit + 1, before)
+    rows = await services.sources.submissions(conn, principal, source_id, status, limit + 1, before)
     next_cursor = next_time_cursor(rows, limit, "received_at")
     return SubmissionList(data=[Submission.model_validate(r) for r in rows[:limit]], next_cursor=next_cursor)
 

@@ -72,7 +72,7 @@ class SourceService:
 
     # ---- sources -------------------------------------------------------------------------------
 
-    async def create(self, principal: Principal, data: SourceCreate) -> dict[str, Any]:
+    async def create(self, conn: AsyncConnection, principal: Principal, data: SourceCreate) -> dict[str, Any]:
         if data.kind != "generic" and data.secret is None:
             raise validation_problem(
                 [
@@ -98,26 +98,25 @@ class SourceService:
             "created_at": now,
             "updated_at": now,
         }
-        async with self.db.transaction() as conn:
-            repo = SourceRepository(conn, principal.workspace_id)
-            if len(await repo.all()) >= MAX_SOURCES:
-                raise ProblemError(409, f"A workspace has at most {MAX_SOURCES} sources.")
-            await repo.add(row)
-            await record_for(conn, principal, now, "created", "source", row["id"], None, row)
+        repo = SourceRepository(conn, principal.workspace_id)
+        if len(await repo.all()) >= MAX_SOURCES:
+            raise ProblemError(409, f"A workspace has at most {MAX_SOURCES} sources.")
+        await repo.add(row)
+        await record_for(conn, principal, now, "created", "source", row["id"], None, row)
         return {**row, "secret": secret}  # the caller shows it this once
 
-    async def all(self, principal: Principal) -> list[dict[str, Any]]:
-        async with self.db.read() as conn:
-            return await SourceRepository(conn, principal.workspace_id).all()
+    async def all(self, conn: AsyncConnection, principal: Principal) -> list[dict[str, Any]]:
+        return await SourceRepository(conn, principal.workspace_id).all()
 
-    async def get(self, principal: Principal, source_id: str) -> dict[str, Any]:
-        async with self.db.read() as conn:
-            row = await SourceRepository(conn, principal.workspace_id).get(source_id)
+    async def get(self, conn: AsyncConnection, principal: Principal, source_id: str) -> dict[str, Any]:
+        row = await SourceRepository(conn, principal.workspace_id).get(source_id)
         if row is None:
             raise not_found("Source", source_id)
         return row
 
-    async def update(self, principal: Principal, source_id: str, data: SourceUpdate) -> dict[str, Any]:
+    async def update(
+        self, conn: AsyncConnection, principal: Principal, source_id: str, data: SourceUpdate
+    ) -> dict[str, Any]:
         changes = data.model_dump(exclude_unset=True)
         for name in ("name", "mapping", "secret"):
             if name in changes and changes[name] is None:
@@ -128,49 +127,47 @@ class SourceService:
                 if data.defaults
                 else {"source": None, "tags": [], "attributes": {}}
             )
-        async with self.db.transaction() as conn:
-            repo = SourceRepository(conn, principal.workspace_id)
-            row = await repo.get(source_id)
-            if row is None:
-                raise not_found("Source", source_id)
-            changes["updated_at"] = self.clock()
-            if changes.get("secret") is not None:
-                changes["secret"] = self.sealer.seal(changes["secret"])
-            await repo.update(source_id, changes)
-            await record_for(
-                conn,
-                principal,
-                changes["updated_at"],
-                "updated",
-                "source",
-                source_id,
-                row,
-                {**row, **changes},
-            )
+        repo = SourceRepository(conn, principal.workspace_id)
+        row = await repo.get(source_id)
+        if row is None:
+            raise not_found("Source", source_id)
+        changes["updated_at"] = self.clock()
+        if changes.get("secret") is not None:
+            changes["secret"] = self.sealer.seal(changes["secret"])
+        await repo.update(source_id, changes)
+        await record_for(
+            conn,
+            principal,
+            changes["updated_at"],
+            "updated",
+            "source",
+            source_id,
+            row,
+            {**row, **changes},
+        )
         return {**row, **changes}
 
-    async def delete(self, principal: Principal, source_id: str) -> None:
-        async with self.db.transaction() as conn:
-            repo = SourceRepository(conn, principal.workspace_id)
-            before = await repo.get(source_id)
-            if before is None:
-                raise not_found("Source", source_id)
-            await repo.delete(source_id)
-            await record_for(conn, principal, self.clock(), "deleted", "source", source_id, before, None)
+    async def delete(self, conn: AsyncConnection, principal: Principal, source_id: str) -> None:
+        repo = SourceRepository(conn, principal.workspace_id)
+        before = await repo.get(source_id)
+        if before is None:
+            raise not_found("Source", source_id)
+        await repo.delete(source_id)
+        await record_for(conn, principal, self.clock(), "deleted", "source", source_id, before, None)
 
     async def submissions(
         self,
+        conn: AsyncConnection,
         principal: Principal,
         source_id: str,
         status: str | None,
         limit: int,
         before: tuple[datetime, str] | None,
     ) -> list[dict[str, Any]]:
-        async with self.db.read() as conn:
-            repo = SourceRepository(conn, principal.workspace_id)
-            if await repo.get(source_id) is None:
-                raise not_found("Source", source_id)
-            return await repo.submissions_of(source_id, status, limit, before)
+        repo = SourceRepository(conn, principal.workspace_id)
+        if await repo.get(source_id) is None:
+            raise not_found("Source", source_id)
+        return await repo.submissions_of(source_id, status, limit, before)
 
     # ---- receiving ---------------------------------------------------------------------------
 

@@ -108,45 +108,44 @@ class StageService:
     # reports/service.py still calls it by its former name; that module is not this change's.
     pipeline_in = pipeline
 
-    async def set_pipeline(self, principal: Principal, data: PipelineIn) -> Pipeline:
+    async def set_pipeline(self, conn: AsyncConnection, principal: Principal, data: PipelineIn) -> Pipeline:
         doc = data.model_dump()
         errors = engine.validate(doc)
         if errors:
             raise validation_problem(errors)
-        async with self.db.transaction() as conn:
-            await RoutingRepository(conn, principal.workspace_id).hold_back_captures()
-            repo = StageRepository(conn, principal.workspace_id)
-            current = await repo.pipeline(lock=True)
-            try:
-                doc["stage_bits"] = engine.assign_bits(current.bits, [s["key"] for s in doc["stages"]])
-            except ValueError as exc:
-                raise validation_problem([{"field": "stages", "message": str(exc)}]) from exc
-            removed = [s.key for s in current.stages if s.key not in {s["key"] for s in doc["stages"]}]
-            occupied = await repo.leads_in(removed)
-            if occupied:
-                listed = ", ".join(f"{key} ({count})" for key, count in sorted(occupied.items()))
-                raise ProblemError(
-                    409,
-                    f"Leads are in stages the new pipeline removes: {listed}. Move them first.",
-                    extra={"leads_in_removed_stages": occupied},
-                )
-            version = current.version + 1
-            await repo.save(doc, version, self.clock())
-            # Assignments cache the closed stages with the routing config: a new version of it.
-            routing = RoutingRepository(conn, principal.workspace_id)
-            await routing.lock()
-            await routing.config_changed()
-            pipeline = Pipeline.from_document(doc, version)
-            await record_for(
-                conn,
-                principal,
-                self.clock(),
-                "replaced",
-                "lifecycle_stages",
-                principal.workspace_id,
-                {**current.document(), "version": current.version},
-                {**pipeline.document(), "version": version},
+        await RoutingRepository(conn, principal.workspace_id).hold_back_captures()
+        repo = StageRepository(conn, principal.workspace_id)
+        current = await repo.pipeline(lock=True)
+        try:
+            doc["stage_bits"] = engine.assign_bits(current.bits, [s["key"] for s in doc["stages"]])
+        except ValueError as exc:
+            raise validation_problem([{"field": "stages", "message": str(exc)}]) from exc
+        removed = [s.key for s in current.stages if s.key not in {s["key"] for s in doc["stages"]}]
+        occupied = await repo.leads_in(removed)
+        if occupied:
+            listed = ", ".join(f"{key} ({count})" for key, count in sorted(occupied.items()))
+            raise ProblemError(
+                409,
+                f"Leads are in stages the new pipeline removes: {listed}. Move them first.",
+                extra={"leads_in_removed_stages": occupied},
             )
+        version = current.version + 1
+        await repo.save(doc, version, self.clock())
+        # Assignments cache the closed stages with the routing config: a new version of it.
+        routing = RoutingRepository(conn, principal.workspace_id)
+        await routing.lock()
+        await routing.config_changed()
+        pipeline = Pipeline.from_document(doc, version)
+        await record_for(
+            conn,
+            principal,
+            self.clock(),
+            "replaced",
+            "lifecycle_stages",
+            principal.workspace_id,
+            {**current.document(), "version": current.version},
+            {**pipeline.document(), "version": version},
+        )
         self._hints[principal.workspace_id] = pipeline
         return pipeline
 
@@ -182,98 +181,92 @@ class StageService:
     # ---- moves ----------------------------------------------------------------------------------
 
     async def move(
-        self, principal: Principal, lead_id: str, data: StageMoveIn
+        self, conn: AsyncConnection, principal: Principal, lead_id: str, data: StageMoveIn
     ) -> tuple[dict[str, Any], dict[str, Any]]:
         """`POST /v1/leads/{id}/stage`: (the lead as it now is, the move)."""
-        async with self.db.transaction() as conn:
-            lead, pipeline = await self._locked(conn, principal, lead_id)
-            target = pipeline.stage(data.to)
-            if target is None:
-                raise validation_problem(
-                    [{"field": "to", "message": f"no stage {data.to!r} in the pipeline"}]
-                )
-            self._check_move(pipeline, lead, data.to)
-            errors: list[dict[str, str]] = []
-            if target.category == "lost":
-                if data.reason is None:
-                    errors.append({"field": "reason", "message": "a move to a lost stage gives a reason"})
-                elif data.reason not in pipeline.disqualification_reasons:
-                    known = ", ".join(pipeline.disqualification_reasons)
-                    errors.append({"field": "reason", "message": f"not a disqualification reason ({known})"})
-            if data.amount is not None and target.category != "won":
-                errors.append({"field": "amount", "message": "only a move to a won stage has an amount"})
-            if errors:
-                raise validation_problem(errors)
-            by = ("api_key", principal.key_id)
-            if data.to == pipeline.accepted_stage:
-                return await self._accept_locked(conn, principal, pipeline, lead, data.note, data.reason)
-            return await self._move(
-                conn,
-                principal.workspace_id,
-                pipeline,
-                lead,
-                data.to,
-                by=by,
-                actor=principal.key_id,
-                reason=data.reason,
-                note=data.note,
-                amount=data.amount,
-            )
+        lead, pipeline = await self._locked(conn, principal, lead_id)
+        target = pipeline.stage(data.to)
+        if target is None:
+            raise validation_problem([{"field": "to", "message": f"no stage {data.to!r} in the pipeline"}])
+        self._check_move(pipeline, lead, data.to)
+        errors: list[dict[str, str]] = []
+        if target.category == "lost":
+            if data.reason is None:
+                errors.append({"field": "reason", "message": "a move to a lost stage gives a reason"})
+            elif data.reason not in pipeline.disqualification_reasons:
+                known = ", ".join(pipeline.disqualification_reasons)
+                errors.append({"field": "reason", "message": f"not a disqualification reason ({known})"})
+        if data.amount is not None and target.category != "won":
+            errors.append({"field": "amount", "message": "only a move to a won stage has an amount"})
+        if errors:
+            raise validation_problem(errors)
+        by = ("api_key", principal.key_id)
+        if data.to == pipeline.accepted_stage:
+            return await self._accept_locked(conn, principal, pipeline, lead, data.note, data.reason)
+        return await self._move(
+            conn,
+            principal.workspace_id,
+            pipeline,
+            lead,
+            data.to,
+            by=by,
+            actor=principal.key_id,
+            reason=data.reason,
+            note=data.note,
+            amount=data.amount,
+        )
 
     async def accept(
-        self, principal: Principal, lead_id: str, note: str | None
+        self, conn: AsyncConnection, principal: Principal, lead_id: str, note: str | None
     ) -> tuple[dict[str, Any], dict[str, Any]]:
         """Sales accepts the lead: it moves to the accepted stage, and that is a touch."""
-        async with self.db.transaction() as conn:
-            lead, pipeline = await self._locked(conn, principal, lead_id)
-            self._check_move(pipeline, lead, pipeline.accepted_stage, doing="accept")
-            if not lead["owner_id"]:
-                raise ProblemError(
-                    409,
-                    f"Lead {lead_id!r} has no owner to accept it; assign it first "
-                    "(route it, or PATCH owner_id).",
-                )
-            return await self._accept_locked(conn, principal, pipeline, lead, note, None)
+        lead, pipeline = await self._locked(conn, principal, lead_id)
+        self._check_move(pipeline, lead, pipeline.accepted_stage, doing="accept")
+        if not lead["owner_id"]:
+            raise ProblemError(
+                409,
+                f"Lead {lead_id!r} has no owner to accept it; assign it first (route it, or PATCH owner_id).",
+            )
+        return await self._accept_locked(conn, principal, pipeline, lead, note, None)
 
     async def reject(
-        self, principal: Principal, lead_id: str, reason: str, note: str | None
+        self, conn: AsyncConnection, principal: Principal, lead_id: str, reason: str, note: str | None
     ) -> tuple[dict[str, Any], dict[str, Any]]:
         """Sales gives the lead back: it goes to the recycle stage without an owner, the clock
         stops, and `lead.rejected` says who rejected it and why."""
-        async with self.db.transaction() as conn:
-            lead, pipeline = await self._locked(conn, principal, lead_id)
-            if not pipeline.before_acceptance(lead["stage"]):
-                raise ProblemError(
-                    409,
-                    f"Only a lead handed to sales and not yet accepted can be rejected; this one is "
-                    f"in {lead['stage']!r}. Move it with POST /v1/leads/{lead_id}/stage instead.",
-                    extra={"stage": lead["stage"], "allowed": pipeline.targets(lead["stage"])},
-                )
-            now = self.clock()
-            owner_id = lead["owner_id"]
-            by = ("owner", owner_id) if owner_id else ("api_key", principal.key_id)
-            moved, change = await self._move(
-                conn,
-                principal.workspace_id,
-                pipeline,
-                lead,
-                pipeline.recycle_stage,
-                by=by,
-                actor=principal.key_id,
-                reason=reason,
-                note=note,
-                extra_values={
-                    "owner_id": None,
-                    "stages_mask": (lead.get("stages_mask") or 0)
-                    | pipeline.mask(pipeline.recycle_stage, rejected=True),
-                },
+        lead, pipeline = await self._locked(conn, principal, lead_id)
+        if not pipeline.before_acceptance(lead["stage"]):
+            raise ProblemError(
+                409,
+                f"Only a lead handed to sales and not yet accepted can be rejected; this one is "
+                f"in {lead['stage']!r}. Move it with POST /v1/leads/{lead_id}/stage instead.",
+                extra={"stage": lead["stage"], "allowed": pipeline.targets(lead["stage"])},
             )
-            await self.sla.stop(conn, principal.workspace_id, lead_id, close_at=now)
-            data = {"reason": reason, "note": note, "owner_id": owner_id, "stage_before": lead["stage"]}
-            await EventRepository(conn, principal.workspace_id).append(
-                [NewEvent("lead.rejected", lead_id, now, data, principal.key_id)]
-            )
-            return moved, change
+        now = self.clock()
+        owner_id = lead["owner_id"]
+        by = ("owner", owner_id) if owner_id else ("api_key", principal.key_id)
+        moved, change = await self._move(
+            conn,
+            principal.workspace_id,
+            pipeline,
+            lead,
+            pipeline.recycle_stage,
+            by=by,
+            actor=principal.key_id,
+            reason=reason,
+            note=note,
+            extra_values={
+                "owner_id": None,
+                "stages_mask": (lead.get("stages_mask") or 0)
+                | pipeline.mask(pipeline.recycle_stage, rejected=True),
+            },
+        )
+        await self.sla.stop(conn, principal.workspace_id, lead_id, close_at=now)
+        data = {"reason": reason, "note": note, "owner_id": owner_id, "stage_before": lead["stage"]}
+        await EventRepository(conn, principal.workspace_id).append(
+            [NewEvent("lead.rejected", lead_id, now, data, principal.key_id)]
+        )
+        return moved, change
 
     async def _accept_locked(
         self,
@@ -367,10 +360,14 @@ class StageService:
     # ---- reading --------------------------------------------------------------------------------
 
     async def history(
-        self, principal: Principal, lead_id: str, limit: int, before: tuple[datetime, str] | None
+        self,
+        conn: AsyncConnection,
+        principal: Principal,
+        lead_id: str,
+        limit: int,
+        before: tuple[datetime, str] | None,
     ) -> list[dict[str, Any]]:
-        async with self.db.read() as conn:
-            if await LeadRepository(conn, principal.workspace_id).get(lead_id) is None:
-                raise not_found("Lead", lead_id)
-            rows = await StageRepository(conn, principal.workspace_id).history(lead_id, limit, before)
+        if await LeadRepository(conn, principal.workspace_id).get(lead_id) is None:
+            raise not_found("Lead", lead_id)
+        rows = await StageRepository(conn, principal.workspace_id).history(lead_id, limit, before)
         return [shown_change(row) for row in rows]
