@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request, Response
 from leadapi.api.auth import Admin, Reader, Writer
 from leadapi.api.deps import ServicesDep, Snapshot, Tx
 from leadapi.api.pagination import next_time_cursor, time_cursor
-from leadapi.errors import PROBLEM_RESPONSES
+from leadapi.errors import PROBLEM_RESPONSES, ProblemError, problem_response
 from leadapi.sources.schemas import (
     HookReply,
     Source,
@@ -20,15 +20,9 @@ from leadapi.sources.schemas import (
     Submission,
     SubmissionList,
 )
-from leadapi.sources.service import SourceService
 
 router = APIRouter(prefix="/v1/sources", tags=["sources"], responses=PROBLEM_RESPONSES)
 hook_router = APIRouter(prefix="/v1/hooks", tags=["sources"], responses=PROBLEM_RESPONSES)
-
-
-def _service(request: Request) -> SourceService:
-    service: SourceService = request.app.state.sources
-    return service
 
 
 def _shown(row: dict[str, Any]) -> dict[str, Any]:
@@ -101,10 +95,10 @@ async def list_source_submissions(
     summary="Map a failed submission again",
 )
 async def replay_source_submission(
-    request: Request, source_id: str, submission_id: str, principal: Writer
-) -> HookReply:
+    request: Request, services: ServicesDep, conn: Tx, source_id: str, submission_id: str, principal: Writer
+) -> HookReply | Response:
     """After fixing the mapping: the stored payload is mapped again; 422 if it still fails."""
-    return HookReply.model_validate(await _service(request).replay(principal, source_id, submission_id))
+    return _answer(request, await services.sources.replay(conn, principal, source_id, submission_id))
 
 
 @hook_router.post(
@@ -114,12 +108,22 @@ async def replay_source_submission(
     summary="A provider posts a submission",
     openapi_extra={"security": []},
 )
-async def receive_submission(request: Request, source_id: str) -> HookReply:
+async def receive_submission(
+    request: Request, services: ServicesDep, conn: Tx, source_id: str
+) -> HookReply | Response:
     """No API key: the provider's signature authenticates (generic: `X-Leadapi-Signature`,
     typeform: `Typeform-Signature`, hubspot: `X-HubSpot-Signature-v3`). JSON or form-encoded.
     The lead is upserted and `form_submit` appended in one transaction; a retry is acknowledged
     with `replayed: true`; a payload the mapping cannot use is kept as failed (422)."""
     body = await request.body()
     headers = {k.lower(): v for k, v in request.headers.items()}
-    reply = await _service(request).receive(source_id, request.method, str(request.url), headers, body)
-    return HookReply.model_validate(reply)
+    reply = await services.sources.receive(conn, source_id, request.method, str(request.url), headers, body)
+    return _answer(request, reply)
+
+
+def _answer(request: Request, outcome: dict[str, Any] | ProblemError) -> HookReply | Response:
+    """The reply, or the refusal of a submission kept as failed: answered, not raised, so the
+    request's transaction commits what was kept."""
+    if isinstance(outcome, ProblemError):
+        return problem_response(outcome, request)
+    return HookReply.model_validate(outcome)

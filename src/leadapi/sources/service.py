@@ -172,11 +172,18 @@ class SourceService:
     # ---- receiving ---------------------------------------------------------------------------
 
     async def receive(
-        self, source_id: str, method: str, url: str, headers: Mapping[str, str], body: bytes
-    ) -> dict[str, Any]:
-        """`POST /v1/hooks/{source_id}`: (the reply); raises 404, 401, 415 or 422 (kept as failed)."""
-        async with self.db.read() as conn:
-            source = await source_by_id(conn, source_id)
+        self,
+        conn: AsyncConnection,
+        source_id: str,
+        method: str,
+        url: str,
+        headers: Mapping[str, str],
+        body: bytes,
+    ) -> dict[str, Any] | ProblemError:
+        """`POST /v1/hooks/{source_id}`: the reply; raises 404, 401 or 415. A submission the
+        mapping cannot use is kept as failed: its 422 is returned, not raised, so that the
+        caller commits what was kept before answering."""
+        source = await source_by_id(conn, source_id)
         if source is None:
             raise not_found("Source", source_id)
         now = self.clock()
@@ -207,17 +214,16 @@ class SourceService:
             "dedupe_key": engine.dedupe_key(source["kind"], payload, body),
             "replayed_at": None,
         }
-        try:
-            return await self._process(source, submission, payload, reason, replay=False)
-        except SubmissionFailedError as failed:
-            raise _problem(failed) from None
+        return await self._process(conn, source, submission, payload, reason, replay=False)
 
-    async def replay(self, principal: Principal, source_id: str, submission_id: str) -> dict[str, Any]:
-        """Map a stored submission again (after the mapping was fixed)."""
-        async with self.db.read() as conn:
-            repo = SourceRepository(conn, principal.workspace_id)
-            source = await repo.get(source_id)
-            stored = None if source is None else await repo.submission(source_id, submission_id)
+    async def replay(
+        self, conn: AsyncConnection, principal: Principal, source_id: str, submission_id: str
+    ) -> dict[str, Any] | ProblemError:
+        """Map a stored submission again (after the mapping was fixed); a failure again is
+        returned as its 422, as `receive` does."""
+        repo = SourceRepository(conn, principal.workspace_id)
+        source = await repo.get(source_id)
+        stored = None if source is None else await repo.submission(source_id, submission_id)
         if source is None:
             raise not_found("Source", source_id)
         if stored is None:
@@ -231,12 +237,8 @@ class SourceService:
             reason = None
         except engine.PayloadError as exc:
             payload, reason = None, str(exc)
-        try:
-            return await self._process(
-                source, {**stored, "replayed_at": self.clock()}, payload, reason, replay=True
-            )
-        except SubmissionFailedError as failed:
-            raise _problem(failed) from None
+        replayed = {**stored, "replayed_at": self.clock()}
+        return await self._process(conn, source, replayed, payload, reason, replay=True)
 
     def _map(
         self, source: Mapping[str, Any], payload: Mapping[str, Any]
@@ -262,13 +264,14 @@ class SourceService:
 
     async def _process(
         self,
+        conn: AsyncConnection,
         source: Mapping[str, Any],
         submission: dict[str, Any],
         payload: Mapping[str, Any] | None,
         reason: str | None,
         *,
         replay: bool,
-    ) -> dict[str, Any]:
+    ) -> dict[str, Any] | ProblemError:
         fields: dict[str, Any] = {}
         properties: dict[str, Any] = {}
         if payload is not None:
@@ -277,18 +280,18 @@ class SourceService:
             except ValueError as exc:
                 reason = str(exc)[:2000]
         principal = Principal(source["workspace_id"], source["id"], SOURCE_SCOPES)
-        async with self.db.transaction() as conn:
-            # A concurrent capture of the same person (or delivery of the same submission) can win
-            # an insert race: the attempt's savepoint is undone and the next one finds its lead.
+        # A concurrent capture of the same person (or delivery of the same submission) can win an
+        # insert race: the attempt's savepoint is undone and the next one finds its lead.
+        try:
             stored = await retrying(
                 conn,
                 partial(self._store, conn, principal, source, submission, fields, properties, reason, replay),
                 retry_on=(IntegrityError, MatchVanishedError),
                 attempts=CAPTURE_ATTEMPTS,
             )
-        if isinstance(stored, SubmissionFailedError):
-            raise stored  # kept as failed: committed first
-        return stored
+        except SubmissionFailedError as failed:  # failed before: nothing new to keep
+            return _problem(failed)
+        return _problem(stored) if isinstance(stored, SubmissionFailedError) else stored
 
     async def _store(
         self,
