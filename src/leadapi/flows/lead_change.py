@@ -80,14 +80,8 @@ def _band_names(model: ActiveModel | None) -> list[str]:
 
 class LeadChangeFlow:
     def __init__(
-        self,
-        clock: Callable[[], datetime],
-        scorer: Scorer,
-        stages: StageService,
-        routing: RoutingService,
-        sla: SlaService,
+        self, scorer: Scorer, stages: StageService, routing: RoutingService, sla: SlaService
     ) -> None:
-        self.clock = clock
         self.scorer = scorer
         self.stages = stages
         self.routing = routing
