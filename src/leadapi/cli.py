@@ -199,7 +199,11 @@ async def _import_leads(settings: Settings, args: argparse.Namespace) -> int:
                 try:
                     # A CSV cell is text by nature ("12", "true"); NDJSON is as strict as the API.
                     data = LeadCreate.model_validate(fields, strict=False if fmt == "csv" else None)
-                    captured = await services.leads.capture(principal, data, overwrite=args.overwrite)
+                    prepared = services.leads.prepare(data)
+                    async with services.db.transaction() as conn:  # one per row: a bad row sinks nothing
+                        captured = await services.leads.capture(
+                            conn, principal, prepared, overwrite=args.overwrite
+                        )
                     counts["merged" if captured.merged else "created"] += 1
                 except ValidationError as exc:
                     errors = validation_errors(exc.errors())

@@ -11,6 +11,7 @@ from leadapi.config import Settings
 from leadapi.db import Database, create_engine
 from leadapi.events.sequencer import EventSequencer
 from leadapi.events.service import EventService
+from leadapi.flows.lead_change import LeadChangeFlow
 from leadapi.jobs.service import JobService
 from leadapi.leads.service import LeadService
 from leadapi.metrics import Metrics
@@ -38,6 +39,7 @@ class Services:
     scorer: Scorer
     leads: LeadService
     events: EventService
+    flow: LeadChangeFlow
     scoring: ScoringService
     routing: RoutingService
     owners: OwnerService
@@ -64,9 +66,10 @@ def build_services(settings: Settings, clock: Callable[[], datetime]) -> Service
     evaluator = Evaluator(EvaluationLimits(settings.preview_match_budget, settings.preview_cpu_seconds))
     routing = RoutingService(db, clock, evaluator)
     sla = SlaService(db, clock, routing, metrics)
-    stages = StageService(db, clock, routing, sla)
-    leads = LeadService(db, clock, settings.default_phone_region, scorer, routing, stages, sla, metrics)
-    events = EventService(db, clock, leads, scorer, stages, sla, metrics)
+    stages = StageService(db, clock, sla)
+    flow = LeadChangeFlow(scorer, stages, routing, sla)
+    leads = LeadService(db, clock, settings.default_phone_region, scorer, flow, metrics)
+    events = EventService(db, clock, leads, scorer, stages, flow, metrics)
     return Services(
         settings=settings,
         clock=clock,
@@ -77,7 +80,8 @@ def build_services(settings: Settings, clock: Callable[[], datetime]) -> Service
         scorer=scorer,
         leads=leads,
         events=events,
-        scoring=ScoringService(db, clock, leads, scorer, jobs, routing, stages, evaluator),
+        flow=flow,
+        scoring=ScoringService(db, clock, leads, scorer, jobs, flow, evaluator),
         routing=routing,
         owners=OwnerService(db, clock, routing),
         sla=sla,

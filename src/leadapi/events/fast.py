@@ -1,5 +1,7 @@
-"""PostgreSQL's fast path for recording a behaviour event: two statements on the raw asyncpg
-connection, no explicit transaction, no lock held while Python scores.
+"""PostgreSQL's fast path for recording a behaviour event: two statements on the caller's asyncpg
+connection, no explicit transaction, no lock held while Python scores. The score and its events
+are the lead-change flow's step 1 (`LeadChangeFlow.plan_event`); when later steps would have work
+(a band change, a touch) the flow's general path takes the event.
 
 1. Read, in one snapshot: the lead with its row version (`xmin`, which every update of the row
    changes), the active model, whether the event's external id was seen, and the lead's events

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic_core import to_json
 
 from leadapi.api.auth import Reader, Writer
+from leadapi.api.deps import ServicesDep, Tx
 from leadapi.errors import PROBLEM_RESPONSES, validation_problem
 from leadapi.events.schemas import (
     Event,
@@ -50,10 +51,12 @@ def _reply(event: dict[str, Any]) -> Response:
     responses=REPLAYED,
     summary="Record what a lead did",
 )
-async def record_lead_event(request: Request, lead_id: str, body: EventIn, principal: Writer) -> Response:
+async def record_lead_event(
+    services: ServicesDep, conn: Tx, lead_id: str, body: EventIn, principal: Writer
+) -> Response:
     """`occurred_at` may be in the past (backfill). An `external_id` seen before is acknowledged
     (200, `replayed: true`) and not counted twice. `unsubscribe` sets the lead's flag."""
-    return _reply(await _service(request).record_for_lead(principal, lead_id, body))
+    return _reply(await services.events.record_for_lead(conn, principal, lead_id, body))
 
 
 @router.post(
@@ -64,10 +67,10 @@ async def record_lead_event(request: Request, lead_id: str, body: EventIn, princ
     responses=REPLAYED,
     summary="Record an event, naming the lead by id, email or external id",
 )
-async def record_event(request: Request, body: TrackedEventIn, principal: Writer) -> Response:
+async def record_event(services: ServicesDep, conn: Tx, body: TrackedEventIn, principal: Writer) -> Response:
     """Exactly one of `lead_id`, `email`, `lead_external_id`; with `create_lead: true` an unknown
     email creates the lead first (same transaction)."""
-    return _reply(await _service(request).record(principal, body))
+    return _reply(await services.events.record(conn, principal, body))
 
 
 @router.get("/v1/events", operation_id="list_events", response_model=FeedPage, summary="The change feed")
@@ -105,9 +108,12 @@ async def list_events(
     response_model=EventBatchOut,
     summary="Up to 1000 events",
 )
-async def record_events_batch(request: Request, body: EventBatchIn, principal: Writer) -> EventBatchOut:
+async def record_events_batch(
+    services: ServicesDep, conn: Tx, body: EventBatchIn, principal: Writer
+) -> EventBatchOut:
     """Each event in its own transaction, each with its result: one bad item never sinks the rest."""
-    results = await _service(request).record_batch(principal, body.events)
+    # Each item in a savepoint of the request's transaction (see EventService.record_batch).
+    results = await services.events.record_batch(conn, principal, body.events)
     items = [
         EventBatchItem(
             index=index,

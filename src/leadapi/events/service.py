@@ -12,19 +12,20 @@ from typing import Any
 
 import asyncpg
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
 
-from leadapi.db import Database
+from leadapi.db import Database, retrying
 from leadapi.errors import attempt_item, not_found, validation_problem
 from leadapi.events.fast import FastEvents
 from leadapi.events.repository import EventRepository, NewEvent
 from leadapi.events.schemas import EventIn, TrackedEventIn
+from leadapi.flows.lead_change import LeadChangeFlow
 from leadapi.ids import new_id
 from leadapi.leads.service import LeadService
 from leadapi.metrics import Metrics
 from leadapi.principal import Principal
 from leadapi.scoring.engine import EventFact
 from leadapi.scoring.scorer import ActiveModel, Scorer
-from leadapi.sla.service import SlaService
 from leadapi.stages.service import StageService
 
 log = logging.getLogger("leadapi.events")
@@ -61,7 +62,7 @@ class EventService:
         leads: LeadService,
         scorer: Scorer,
         stages: StageService,
-        sla: SlaService,
+        flow: LeadChangeFlow,
         metrics: Metrics | None = None,
     ) -> None:
         self.db = db
@@ -70,12 +71,16 @@ class EventService:
         self.leads = leads
         self.scorer = scorer
         self.stages = stages
-        self.sla = sla
+        self.flow = flow
 
-    async def record_for_lead(self, principal: Principal, lead_id: str, data: EventIn) -> dict[str, Any]:
-        return await self._record(principal, data, {"lead_id": lead_id})
+    async def record_for_lead(
+        self, conn: AsyncConnection, principal: Principal, lead_id: str, data: EventIn
+    ) -> dict[str, Any]:
+        return await self._record(conn, principal, data, {"lead_id": lead_id})
 
-    async def record(self, principal: Principal, data: TrackedEventIn) -> dict[str, Any]:
+    async def record(
+        self, conn: AsyncConnection, principal: Principal, data: TrackedEventIn
+    ) -> dict[str, Any]:
         named = [name for name in ("lead_id", "email", "lead_external_id") if getattr(data, name) is not None]
         if len(named) != 1:
             raise validation_problem(
@@ -91,16 +96,20 @@ class EventService:
         ref: dict[str, Any] = {"lead_id": data.lead_id, "email": data.email, "create": data.create_lead}
         if data.lead_external_id is not None:
             ref["external"] = (data.lead_external_id.system, data.lead_external_id.id)
-        return await self._record(principal, data, ref)
+        return await self._record(conn, principal, data, ref)
 
-    async def _record(self, principal: Principal, data: EventIn, ref: dict[str, Any]) -> dict[str, Any]:
-        recorded = await self._record_any(principal, data, ref)
+    async def _record(
+        self, conn: AsyncConnection, principal: Principal, data: EventIn, ref: dict[str, Any]
+    ) -> dict[str, Any]:
+        recorded = await self._record_any(conn, principal, data, ref)
         if not recorded.get("replayed"):
             self.metrics.events_ingested.inc()
         return recorded
 
-    async def _record_any(self, principal: Principal, data: EventIn, ref: dict[str, Any]) -> dict[str, Any]:
-        model = await self.scorer.ensure_active(principal.workspace_id, principal.key_id)
+    async def _record_any(
+        self, conn: AsyncConnection, principal: Principal, data: EventIn, ref: dict[str, Any]
+    ) -> dict[str, Any]:
+        model = await self.scorer.ensure_active(conn, principal.workspace_id, principal.key_id)
         now = self.clock()
         occurred_at = data.occurred_at or now
         if occurred_at > now + FUTURE_TOLERANCE:
@@ -117,41 +126,50 @@ class EventService:
             and data.type not in pipeline.touch_types
         ):
             recorded = await self._record_fast(
-                principal, data, ref["lead_id"], occurred_at, model, pipeline.version
+                conn, principal, data, ref["lead_id"], occurred_at, model, pipeline.version
             )
             if recorded is not None:
                 return recorded
         # Two deliveries of one external id can race; the unique index stops the second, whose
         # retry then finds the first and acknowledges it as a replay.
-        for attempt in range(1, ATTEMPTS + 1):
-            try:
-                return await self._record_once(principal, data, ref, occurred_at)
-            except IntegrityError:
-                if attempt == ATTEMPTS:
-                    raise
-        raise AssertionError("unreachable")
+        return await retrying(
+            conn,
+            partial(self._record_once, conn, principal, data, ref, occurred_at),
+            retry_on=(IntegrityError,),
+            attempts=ATTEMPTS,
+        )
 
     async def _record_once(
-        self, principal: Principal, data: EventIn, ref: dict[str, Any], occurred_at: datetime
+        self,
+        conn: AsyncConnection,
+        principal: Principal,
+        data: EventIn,
+        ref: dict[str, Any],
+        occurred_at: datetime,
     ) -> dict[str, Any]:
-        async with self.db.transaction() as conn:
-            events = EventRepository(conn, principal.workspace_id)
-            if data.external_id is not None:
-                existing = await events.by_external_id(data.external_id)
-                if existing is not None:
-                    return shown(existing, replayed=True)
-            lead = await self.leads.lock_for_event(conn, principal, **ref)
-            if lead is None:
-                described = ref.get("lead_id") or ref.get("email") or ":".join(ref.get("external") or ())
-                raise not_found("Lead", str(described))
-            row, _ = await self.record_in(conn, principal, lead, data, occurred_at)
-            return shown(row, replayed=False)
+        events = EventRepository(conn, principal.workspace_id)
+        if data.external_id is not None:
+            existing = await events.by_external_id(data.external_id)
+            if existing is not None:
+                return shown(existing, replayed=True)
+        lead = await self.leads.lock_for_event(conn, principal, **ref)
+        if lead is None:
+            described = ref.get("lead_id") or ref.get("email") or ":".join(ref.get("external") or ())
+            raise not_found("Lead", str(described))
+        row, _ = await self.record_locked(conn, principal, lead, data, occurred_at)
+        return shown(row, replayed=False)
 
-    async def record_in(
-        self, conn: Any, principal: Principal, lead: dict[str, Any], data: EventIn, occurred_at: datetime
+    async def record_locked(
+        self,
+        conn: AsyncConnection,
+        principal: Principal,
+        lead: dict[str, Any],
+        data: EventIn,
+        occurred_at: datetime,
     ) -> tuple[dict[str, Any], dict[str, Any]]:
-        """Record an event for a lead the caller has locked, in its transaction, with all it
-        changes (unsubscribe, activity, score, stage, routing, first touch): (the stored event,
+        """Record an event for a lead the caller has locked (found, or just captured), in its
+        transaction: the event, then what it changes on the lead (unsubscribe, activity), then
+        the lead-change flow (score, stage, routing, first touch). Returns (the stored event,
         the lead as it now is)."""
         [row] = await EventRepository(conn, principal.workspace_id).append(
             [
@@ -166,22 +184,26 @@ class EventService:
                 )
             ]
         )
+        before = lead
         if data.type == "unsubscribe":
             lead = await self.leads.mark_unsubscribed(conn, principal, lead)
         lead = self._with_activity(lead, occurred_at)
-        [scored] = await self.scorer.rescore(
-            conn, principal.workspace_id, [lead], reason="event", actor=principal.key_id
+        pipeline = await self.stages.pipeline(conn, principal.workspace_id)
+        lead = await self.flow.changed(
+            conn,
+            principal.workspace_id,
+            before,
+            lead,
+            actor=principal.key_id,
+            reason="event",
+            touched_at=occurred_at if data.type in pipeline.touch_types else None,
+            pipeline=pipeline,
         )
-        pipeline = await self.stages.pipeline_in(conn, principal.workspace_id)
-        lead = await self.stages.after_score(
-            conn, principal.workspace_id, lead, scored, principal.key_id, pipeline=pipeline
-        )
-        if data.type in pipeline.touch_types:
-            lead = await self.sla.touch(conn, principal.workspace_id, lead, occurred_at, principal.key_id)
         return row, lead
 
     async def _record_fast(
         self,
+        conn: AsyncConnection,
         principal: Principal,
         data: EventIn,
         lead_id: str,
@@ -202,33 +224,32 @@ class EventService:
             external_id=data.external_id,
         )
         event_id = new_id("event")
-        async with self.db.asyncpg_connection() as raw:
-            fast = FastEvents(raw, principal.workspace_id)
-            for _ in range(FAST_ATTEMPTS):
-                snapshot = await fast.read(lead_id, data.external_id, model.compiled.event_type_list)
-                if snapshot is None or snapshot.replayed or snapshot.active_model_id != model.id:
-                    # (An unknown lead too: the general path also answers replays of its events.)
-                    self.scorer.forget_active(principal.workspace_id)
-                    return None
-                if snapshot.pipeline_version != pipeline_version:  # touch types may have changed
-                    self.stages.forget_pipeline(principal.workspace_id)
-                    return None
-                facts = snapshot.facts
-                if data.type in model.compiled.event_types:
-                    facts.append(EventFact(event_id, data.type, occurred_at, data.properties, data.source))
-                lead = self._with_activity(snapshot.lead, occurred_at)
-                now = self.clock()
-                score, changes = self.scorer.rescored(model, lead, facts, now, "event", principal.key_id)
-                if score["band"] != lead["band"]:
-                    return None  # promoted and maybe routed in the event's transaction: the general path
-                appended = [(event_id, event), *((new_id("event"), change) for change in changes)]
-                try:
-                    if await fast.write(snapshot, score, appended):
-                        break
-                except asyncpg.UniqueViolationError:  # the same external id, at the same moment
-                    return None
-            else:
+        fast = FastEvents(await self.db.driver(conn), principal.workspace_id)
+        for _ in range(FAST_ATTEMPTS):
+            snapshot = await fast.read(lead_id, data.external_id, model.compiled.event_type_list)
+            if snapshot is None or snapshot.replayed or snapshot.active_model_id != model.id:
+                # (An unknown lead too: the general path also answers replays of its events.)
+                self.scorer.forget_active(principal.workspace_id)
                 return None
+            if snapshot.pipeline_version != pipeline_version:  # touch types may have changed
+                self.stages.forget_pipeline(principal.workspace_id)
+                return None
+            facts = snapshot.facts
+            if data.type in model.compiled.event_types:
+                facts.append(EventFact(event_id, data.type, occurred_at, data.properties, data.source))
+            lead = self._with_activity(snapshot.lead, occurred_at)
+            planned = self.flow.plan_event(model, lead, facts, self.clock(), principal.key_id)
+            if planned is None:
+                return None  # promoted and maybe routed in the event's transaction: the general path
+            score, changes = planned
+            appended = [(event_id, event), *((new_id("event"), change) for change in changes)]
+            try:
+                if await fast.write(snapshot, score, appended):
+                    break
+            except asyncpg.UniqueViolationError:  # the same external id, at the same moment
+                return None
+        else:
+            return None
         row = {"id": event_id, "lead_id": lead_id, "type": data.type, "occurred_at": occurred_at}
         row.update(data=data.properties, source=data.source, external_id=data.external_id)
         return shown(row, replayed=False)
@@ -259,16 +280,19 @@ class EventService:
                 return rows
             await asyncio.sleep(min(FEED_POLL_SECONDS, left))
 
-    async def _record_item(self, principal: Principal, item: Any) -> dict[str, Any]:
-        return await self.record(principal, TrackedEventIn.model_validate(item))
+    async def _record_item(self, conn: AsyncConnection, principal: Principal, item: Any) -> dict[str, Any]:
+        data = TrackedEventIn.model_validate(item)
+        async with conn.begin_nested():
+            return await self.record(conn, principal, data)
 
     async def record_batch(
-        self, principal: Principal, items: Sequence[Any]
+        self, conn: AsyncConnection, principal: Principal, items: Sequence[Any]
     ) -> list[tuple[str, dict[str, Any] | None, list[dict[str, str]] | None]]:
-        """(status, event, errors) per item, each in its own transaction."""
+        """(status, event, errors) per item, each in a savepoint of its own in the caller's
+        transaction, so one bad item sinks nothing."""
         results: list[tuple[str, dict[str, Any] | None, list[dict[str, str]] | None]] = []
         for item in items:
-            event, errors = await attempt_item(partial(self._record_item, principal, item))
+            event, errors = await attempt_item(partial(self._record_item, conn, principal, item))
             if event is None:
                 results.append(("error", None, errors))
             else:

@@ -1,9 +1,12 @@
-"""PostgreSQL's one-statement capture of a new lead, on the raw asyncpg connection.
+"""PostgreSQL's one-statement capture of a new lead, on the caller's asyncpg connection.
 
 At one round trip per request, SQLAlchemy's per-execute overhead was the largest remaining cost
-of the hot path, so the common case of capture (a new person) is one autocommitted statement of
-data-modifying CTEs: the dedupe check, the lead, `lead.created` and `lead.scored`, and when the
-new lead's band promotes it, its stage move and `lead.stage_changed`.
+of the hot path, so the common case of capture (a new person) is one statement of data-modifying
+CTEs (autocommitted when the caller's transaction has run nothing yet): the dedupe check, the
+lead, `lead.created` and `lead.scored`, and when the new lead's band promotes it, its stage move
+and `lead.stage_changed`. It is the lead-change flow compiled for that case: what it writes is
+decided by `LeadChangeFlow.plan_fast_capture` (flows/lead_change.py), from the same `plan_new` the
+general path writes; this module only turns the decision into one statement.
 
 When the lead goes straight to sales and the decision needs nothing but the cached routing
 config (no capacities to count, no account owners to look up, a round-robin, weighted or

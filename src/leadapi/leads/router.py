@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 from pydantic_core import to_json
 
 from leadapi.api.auth import Reader, Writer
+from leadapi.api.deps import Reads, ServicesDep, Snapshot, Tx
 from leadapi.api.pagination import decode_cursor, encode_cursor
 from leadapi.errors import PROBLEM_RESPONSES
 from leadapi.leads.schemas import (
@@ -24,18 +25,13 @@ from leadapi.leads.schemas import (
     Timeline,
     TimelineEvent,
 )
-from leadapi.leads.service import LeadService, etag, parse_if_match
+from leadapi.leads.service import etag, parse_if_match
 
 router = APIRouter(prefix="/v1/leads", tags=["leads"], responses=PROBLEM_RESPONSES)
 
 LIST_CONTROL_PARAMS = frozenset({"limit", "cursor", "sort", "q", "count"})
 Limit = Annotated[int, Query(ge=1, le=200, description="Page size.")]
 Cursor = Annotated[str | None, Query(max_length=2000, description="`next_cursor` of the previous page.")]
-
-
-def _service(request: Request) -> LeadService:
-    service: LeadService = request.app.state.leads
-    return service
 
 
 @router.post(
@@ -47,7 +43,8 @@ def _service(request: Request) -> LeadService:
     responses={200: {"model": LeadCaptured, "description": "Matched an existing lead and merged into it."}},
 )
 async def create_lead(
-    request: Request,
+    services: ServicesDep,
+    conn: Tx,
     body: LeadCreate,
     principal: Writer,
     overwrite: Annotated[bool, Query(description="A matched lead takes the new non-empty values.")] = False,
@@ -55,7 +52,8 @@ async def create_lead(
     """Same email, else same external id, else same phone: the request merges into that lead
     (200, `merged: true`; empty fields are filled, others kept unless `overwrite=true`).
     Otherwise a new lead (201)."""
-    captured = await _service(request).capture(principal, body, overwrite=overwrite)
+    leads = services.leads
+    captured = await leads.capture(conn, principal, leads.prepare(body), overwrite=overwrite)
     # Already shaped by the Lead schema in the service (it is also the event's payload).
     shown = {**captured.public(), "merged": captured.merged}
     headers = {"ETag": etag(shown["version"])}
@@ -75,10 +73,13 @@ async def create_lead(
     response_model=LeadBatchOut,
     summary="Capture up to 1000 leads",
 )
-async def create_leads_batch(request: Request, body: LeadBatchIn, principal: Writer) -> LeadBatchOut:
+async def create_leads_batch(
+    services: ServicesDep, conn: Tx, body: LeadBatchIn, principal: Writer
+) -> LeadBatchOut:
     """Each lead is captured (deduped, merged) in its own transaction; every item gets a result,
     and one bad item never sinks the others."""
-    results = await _service(request).capture_batch(principal, body.leads, overwrite=body.overwrite)
+    # Each item in a savepoint of the request's transaction (see LeadService.capture_batch).
+    results = await services.leads.capture_batch(conn, principal, body.leads, overwrite=body.overwrite)
     items = [
         LeadBatchItem.model_validate({"index": i, "status": status, "lead_id": lead_id, "errors": errors})
         for i, (status, lead_id, errors) in enumerate(results)
@@ -94,6 +95,8 @@ async def create_leads_batch(request: Request, body: LeadBatchIn, principal: Wri
 @router.get("", operation_id="list_leads", response_model=LeadList, summary="List and filter leads")
 async def list_leads(
     request: Request,
+    services: ServicesDep,
+    conn: Reads,
     principal: Reader,
     limit: Limit = 50,
     cursor: Cursor = None,
@@ -125,7 +128,7 @@ async def list_leads(
     starts_with, exists; on lead fields, `tags`, and `attributes.<name>`. A bare `field=value` means eq.
     The README lists the filter and sort combinations an index serves."""
     params = [(k, v) for k, v in request.query_params.multi_items() if k not in LIST_CONTROL_PARAMS]
-    page = await _service(request).list_leads(principal, params, sort, q, limit, cursor, count)
+    page = await services.leads.list_leads(conn, principal, params, sort, q, limit, cursor, count)
     # Rows are read in the schema's columns and types already: straight to JSON, no models.
     body: dict[str, Any] = {"data": page.rows, "next_cursor": page.next_cursor}
     if count is not None:  # absent otherwise: the body is what it was before counts existed
@@ -134,8 +137,8 @@ async def list_leads(
 
 
 @router.get("/{lead_id}", operation_id="get_lead", response_model=Lead, summary="Get a lead")
-async def get_lead(request: Request, lead_id: str, principal: Reader) -> Response:
-    lead = Lead.model_validate(await _service(request).get(principal, lead_id))
+async def get_lead(services: ServicesDep, conn: Reads, lead_id: str, principal: Reader) -> Response:
+    lead = Lead.model_validate(await services.leads.get(conn, principal, lead_id))
     return Response(
         lead.model_dump_json(), media_type="application/json", headers={"ETag": etag(lead.version)}
     )
@@ -143,7 +146,8 @@ async def get_lead(request: Request, lead_id: str, principal: Reader) -> Respons
 
 @router.patch("/{lead_id}", operation_id="update_lead", response_model=Lead, summary="Update a lead")
 async def update_lead(
-    request: Request,
+    services: ServicesDep,
+    conn: Tx,
     lead_id: str,
     body: LeadUpdate,
     principal: Writer,
@@ -152,7 +156,7 @@ async def update_lead(
     ] = None,
 ) -> Response:
     """Absent fields stay, `null` clears; `attributes` and `external_ids` merge key by key."""
-    row = await _service(request).update(principal, lead_id, body, parse_if_match(if_match))
+    row = await services.leads.update(conn, principal, lead_id, body, parse_if_match(if_match))
     lead = Lead.model_validate(row)
     return Response(
         lead.model_dump_json(), media_type="application/json", headers={"ETag": etag(lead.version)}
@@ -160,20 +164,22 @@ async def update_lead(
 
 
 @router.delete("/{lead_id}", operation_id="delete_lead", status_code=204, summary="Erase a lead")
-async def delete_lead(request: Request, lead_id: str, principal: Writer) -> Response:
+async def delete_lead(services: ServicesDep, conn: Tx, lead_id: str, principal: Writer) -> Response:
     """Right to erasure: the lead and everything about it go; a `lead.deleted` event without
     personal data records that it happened."""
-    await _service(request).delete(principal, lead_id)
+    await services.leads.delete(conn, principal, lead_id)
     return Response(status_code=204)
 
 
 @router.post(
     "/{lead_id}/merge", operation_id="merge_leads", response_model=Lead, summary="Merge a duplicate in"
 )
-async def merge_leads(request: Request, lead_id: str, body: MergeIn, principal: Writer) -> JSONResponse:
+async def merge_leads(
+    services: ServicesDep, conn: Tx, lead_id: str, body: MergeIn, principal: Writer
+) -> JSONResponse:
     """Moves the duplicate's events, external ids and tags here, fills empty fields from it,
     deletes it and appends `lead.merged`."""
-    lead = Lead.model_validate(await _service(request).merge(principal, lead_id, body.duplicate_id))
+    lead = Lead.model_validate(await services.leads.merge(conn, principal, lead_id, body.duplicate_id))
     return JSONResponse(lead.model_dump(mode="json"), headers={"ETag": etag(lead.version)})
 
 
@@ -181,12 +187,17 @@ async def merge_leads(request: Request, lead_id: str, body: MergeIn, principal: 
     "/{lead_id}/timeline", operation_id="get_lead_timeline", response_model=Timeline, summary="Lead events"
 )
 async def get_lead_timeline(
-    request: Request, lead_id: str, principal: Reader, limit: Limit = 50, cursor: Cursor = None
+    services: ServicesDep,
+    conn: Snapshot,
+    lead_id: str,
+    principal: Reader,
+    limit: Limit = 50,
+    cursor: Cursor = None,
 ) -> Timeline:
     """The lead's events, newest first."""
     after = decode_cursor(cursor, ["datetime", "id"]) if cursor else None
-    rows = await _service(request).timeline(
-        principal, lead_id, limit + 1, (after[0], after[1]) if after else None
+    rows = await services.leads.timeline(
+        conn, principal, lead_id, limit + 1, (after[0], after[1]) if after else None
     )
     next_cursor = None
     if len(rows) > limit:

@@ -1,40 +1,43 @@
 """Lead use cases: capture (dedupe + merge), read, list, update, delete, merge, timeline.
 
-Each use case is one transaction, and every change appends its event in that same transaction.
+Each use case runs in the caller's transaction (the router's, the MCP tool's, a job's), and every
+change appends its event in it. What a change sets off (rescore, promotion, routing, SLA clocks)
+is the lead-change flow's (flows/lead_change.py).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from leadapi.api.filters import Filter, parse_filters, parse_sort
 from leadapi.api.pagination import bad_cursor, decode_cursor, encode_cursor
-from leadapi.db import Database
+from leadapi.db import Database, retrying
 from leadapi.errors import ProblemError, attempt_item, not_found, validation_problem
 from leadapi.events.repository import EventRepository, NewEvent
+from leadapi.flows.lead_change import LeadChangeFlow
 from leadapi.ids import new_id
 from leadapi.leads.engine import derived, diff, merge_values, normalize_fields, patch_values, pick_match
-from leadapi.leads.fast import FastCapture, FastCreate
+from leadapi.leads.fast import FastCreate
 from leadapi.leads.fields import SCALAR_FIELDS
 from leadapi.leads.reads import RANKED_CURSOR_KINDS, LeadReads, ListSpec
 from leadapi.leads.repository import LEAD_FIELDS, LeadRepository
 from leadapi.leads.schemas import Lead, LeadCreate, LeadFields, LeadUpdate
+from leadapi.leads.versions import bumped
 from leadapi.metrics import Metrics
 from leadapi.principal import Principal
-from leadapi.routing.service import RoutingService, starts_routing
+from leadapi.routing.repository import RoutingRepository
 from leadapi.scoring.scorer import SCORE_COLUMNS, ActiveModel, Scorer
 from leadapi.sla.repository import SlaRepository
-from leadapi.sla.service import SlaService
 from leadapi.sources.repository import SourceRepository
 from leadapi.stages.repository import StageRepository
-from leadapi.stages.service import PROMOTED_BY, StageService, change_record
 from leadapi.webhooks.repository import WebhookRepository
 
 log = logging.getLogger("leadapi.leads")
@@ -74,10 +77,6 @@ def public(row: Mapping[str, Any]) -> dict[str, Any]:
     return Lead.model_construct(**{name: row[name] for name in LEAD_COLUMNS}).model_dump(mode="json")
 
 
-def _event_row(type_: str, now: datetime, actor: str | None, data: dict[str, Any]) -> dict[str, Any]:
-    return {"id": new_id("event"), "type": type_, "occurred_at": now, "actor": actor, "data": data}
-
-
 class LeadService:
     def __init__(
         self,
@@ -85,9 +84,7 @@ class LeadService:
         clock: Callable[[], datetime],
         phone_region: str,
         scorer: Scorer,
-        routing: RoutingService,
-        stages: StageService,
-        sla: SlaService,
+        flow: LeadChangeFlow,
         metrics: Metrics | None = None,
     ) -> None:
         self.db = db
@@ -95,11 +92,9 @@ class LeadService:
         self.metrics = metrics or Metrics()
         self.phone_region = phone_region
         self.scorer = scorer
-        self.routing = routing
-        self.stages = stages
-        self.sla = sla
+        self.flow = flow
 
-    def _repos(self, conn: Any, principal: Principal) -> tuple[LeadRepository, EventRepository]:
+    def _repos(self, conn: AsyncConnection, principal: Principal) -> tuple[LeadRepository, EventRepository]:
         return (
             LeadRepository(conn, principal.workspace_id, lock=self.db.is_postgres),
             EventRepository(conn, principal.workspace_id),
@@ -110,40 +105,44 @@ class LeadService:
     def prepare(self, data: LeadFields) -> dict[str, Any]:
         return normalize_fields(data.model_dump(exclude_unset=True), self.phone_region)
 
-    async def capture(self, principal: Principal, data: LeadCreate, *, overwrite: bool = False) -> Captured:
-        captured = await self._capture(principal, data, overwrite)
+    async def capture(
+        self,
+        conn: AsyncConnection,
+        principal: Principal,
+        fields: Mapping[str, Any],
+        *,
+        overwrite: bool = False,
+    ) -> Captured:
+        """Capture a lead (`fields` as `prepare` normalised them) in the caller's transaction:
+        merged into the lead it matches (locked), or new."""
+        captured = await self._capture(conn, principal, fields, overwrite)
         if not captured.merged:
             self.metrics.leads_created.inc()
         return captured
 
-    async def _capture(self, principal: Principal, data: LeadCreate, overwrite: bool) -> Captured:
-        fields = self.prepare(data)
-        model = await self.scorer.ensure_active(principal.workspace_id, principal.key_id)
+    async def _capture(
+        self, conn: AsyncConnection, principal: Principal, fields: Mapping[str, Any], overwrite: bool
+    ) -> Captured:
+        model = await self.scorer.ensure_active(conn, principal.workspace_id, principal.key_id)
         if self.db.fast_paths and not fields.get("external_ids"):
-            created = await self._create_in_one_statement(principal, fields, model)
+            created = await self._create_in_one_statement(conn, principal, fields, model)
             if created is not None:
                 return created
         # A concurrent capture of the same person can win the race to insert; the unique index
         # refuses ours, and the retry then finds that lead and merges into it.
-        for attempt in range(1, CAPTURE_ATTEMPTS + 1):
-            try:
-                return await self._capture_once(principal, fields, overwrite)
-            except (IntegrityError, MatchVanishedError):
-                if attempt == CAPTURE_ATTEMPTS:
-                    raise
-                log.debug("capture lost an insert race, retrying (attempt %d)", attempt)
-        raise AssertionError("unreachable")
+        return await retrying(
+            conn,
+            partial(self._capture_once, conn, principal, fields, overwrite),
+            retry_on=(IntegrityError, MatchVanishedError),
+            attempts=CAPTURE_ATTEMPTS,
+        )
 
-    async def _capture_once(self, principal: Principal, fields: dict[str, Any], overwrite: bool) -> Captured:
-        async with self.db.transaction() as conn:
-            return await self.capture_in(conn, principal, fields, overwrite)
-
-    async def capture_in(
-        self, conn: Any, principal: Principal, fields: dict[str, Any], overwrite: bool
+    async def _capture_once(
+        self, conn: AsyncConnection, principal: Principal, fields: Mapping[str, Any], overwrite: bool
     ) -> Captured:
-        """Capture (normalised `fields`) in the caller's transaction: the lead merged into is
-        locked, a new one is the caller's own uncommitted row. A lost insert race raises
-        IntegrityError (the caller retries); a match merged away meanwhile, MatchVanishedError."""
+        """One attempt: the lead merged into is locked, a new one is the transaction's own
+        uncommitted row. A lost insert race raises IntegrityError; a match merged away
+        meanwhile, MatchVanishedError (the caller retries both)."""
         now = self.clock()
         ext_ids: dict[str, str] = {
             k: v for k, v in (fields.get("external_ids") or {}).items() if v is not None
@@ -169,8 +168,7 @@ class LeadService:
         changes = merge_values(target, incoming, overwrite)
         changed = diff(target, changes)
         if changes:
-            changes = {**changes, **derived({**target, **changes})}
-            changes.update(updated_at=now, version=target["version"] + 1)
+            changes = bumped(target, {**changes, **derived({**target, **changes})}, now)
             await leads.update(target["id"], changes)
             await self._sync_external_ids(leads, target, changes)
         data: dict[str, Any] = {"via": "capture", "matched_on": matched_on, "changes": changed}
@@ -179,61 +177,46 @@ class LeadService:
         await events.append([NewEvent("lead.merged", target["id"], now, data, principal.key_id)])
         merged = {**target, **changes}
         if changes:
-            [merged] = await self._rescore(conn, principal, merged)
+            merged = await self.flow.changed(
+                conn, principal.workspace_id, target, merged, actor=principal.key_id, reason="lead_changed"
+            )
         return Captured(merged, merged=True)
 
     async def _create_in_one_statement(
-        self, principal: Principal, fields: dict[str, Any], model: ActiveModel
+        self, conn: AsyncConnection, principal: Principal, fields: Mapping[str, Any], model: ActiveModel
     ) -> Captured | None:
-        """The common case, a new person, in one round trip; None when the lead must be merged
-        (or an insert race was lost, or the active model changed), which the transactional path
-        then handles."""
-        route_on = self.routing.route_on_hint(principal.workspace_id)
-        pipeline = self.stages.pipeline_hint(principal.workspace_id)
-        if route_on is None or pipeline is None:
-            return None  # the general path reads both (and remembers them)
-        now = self.clock()
-        actor = principal.key_id
-        row = self._new_row(fields, now, pipeline.entry)
-        scored = self.scorer.score_new(model, row, now, actor)
-        created = _event_row("lead.created", now, actor, {})
-        scored_event = _event_row(scored.type, now, actor, scored.data)
-        capture = FastCapture(row, created, scored_event)
-        # Born in a band with a stage: stored in that stage, the move recorded (as _insert_new).
-        promoted = pipeline.promotion(row["stage"], row["band"])
-        row["stages_mask"] = pipeline.mask(row["stage"], *([promoted] if promoted else []))
-        if promoted is not None:
-            change, data = change_record(pipeline, row, promoted, PROMOTED_BY, now, reason="band_changed")
-            row["stage"] = promoted
-            stage_event = _event_row("lead.stage_changed", now, actor, data)
-            capture = replace(capture, stage_change=change, stage_event=stage_event)
-        shown = public(row)
-        created["data"] = {"lead": shown}
-        if starts_routing(route_on, None, row, pipeline.closed):
-            assigned = self.routing.plan_fast(principal.workspace_id, row, now, actor)
-            if assigned is None:
-                return None  # the decision needs the database: the general path
-            capture = replace(capture, row={**row, "version": 2}, assigned=assigned)
-        async with self.db.asyncpg_connection() as conn:
-            outcome, owner_id = await FastCreate(conn, principal.workspace_id).create_if_new(
-                capture, model.id, route_on, pipeline.version
-            )
+        """The common case, a new person, in one round trip on the caller's connection; None
+        when the lead must be merged (or an insert race was lost, or something the plan read
+        from the caches changed), which the general path then handles."""
+        workspace_id = principal.workspace_id
+        cached = self.flow.cached_setting(workspace_id)
+        if cached is None:
+            return None  # the general path reads them (and remembers them)
+        pipeline, route_on = cached
+        row = {**self._new_row(fields, self.clock()), "stage": pipeline.entry}
+        capture = self.flow.plan_fast_capture(
+            workspace_id, row, model, pipeline, route_on, principal.key_id, public
+        )
+        if capture is None:
+            return None  # the routing decision needs the database
+        driver = await self.db.driver(conn)
+        outcome, owner_id = await FastCreate(driver, workspace_id).create_if_new(
+            capture, model.id, route_on, pipeline.version
+        )
         if outcome != "created":
-            # In case the model, the routing setting, the pipeline or the routing config changed
-            # (the statement checks): the general path reads them afresh.
-            self.scorer.forget_active(principal.workspace_id)
-            self.routing.forget_route_on(principal.workspace_id)
-            self.stages.forget_pipeline(principal.workspace_id)
+            self.flow.forget_setting(workspace_id)  # the general path reads it afresh
             return None
+        row = capture.row
+        shown: dict[str, Any] = capture.created["data"]["lead"]
         if capture.assigned is not None:
-            row = {**capture.row, "owner_id": owner_id}
+            row = {**row, "owner_id": owner_id}
             # The reply differs from `lead.created`'s lead in these two alone (both plain JSON
-            # values); building it again through the model (~40 us) was routing's largest piece
-            # of Python work after the decision itself (~65 us).
+            # values), so it is not built through the model a second time.
             shown = {**shown, "owner_id": owner_id, "version": row["version"]}
-        return Captured({**row, "workspace_id": principal.workspace_id}, merged=False, shown=shown)
+        return Captured({**row, "workspace_id": workspace_id}, merged=False, shown=shown)
 
-    def _new_row(self, fields: Mapping[str, Any], now: datetime, stage: str) -> dict[str, Any]:
+    def _new_row(self, fields: Mapping[str, Any], now: datetime) -> dict[str, Any]:
+        """A new lead's row before the flow's plan: unscored, no stage yet."""
         row: dict[str, Any] = {name: fields.get(name) for name in SCALAR_FIELDS}
         row.update(
             id=new_id("lead"),
@@ -242,7 +225,7 @@ class LeadService:
             attributes={k: v for k, v in (fields.get("attributes") or {}).items() if v is not None},
             unsubscribed=bool(fields.get("unsubscribed")),
             owner_id=None,
-            stage=stage,
+            stage=None,
             first_touch_at=None,
             stages_mask=0,  # set once the stage it is stored in is known
             stage_entered_at=now,
@@ -256,43 +239,21 @@ class LeadService:
         return row
 
     async def _insert_new(
-        self, conn: Any, principal: Principal, fields: Mapping[str, Any], now: datetime
+        self, conn: AsyncConnection, principal: Principal, fields: Mapping[str, Any], now: datetime
     ) -> dict[str, Any]:
-        """A new lead, scored, with its external ids, `lead.created` and `lead.scored`, in the
-        caller's transaction."""
-        leads, events = self._repos(conn, principal)
-        pipeline = await self.stages.pipeline_in(conn, principal.workspace_id)
-        row = self._new_row(fields, now, pipeline.entry)
-        model = await self.scorer.model_in(conn, principal.workspace_id)
-        scored = [] if model is None else [self.scorer.score_new(model, row, now, principal.key_id)]
-        # A lead born in a band that has a stage is stored in that stage at once (version 1); the
-        # move from the entry stage is recorded all the same.
-        promoted = pipeline.promotion(row["stage"], row["band"])
-        row["stages_mask"] = pipeline.mask(row["stage"], *([promoted] if promoted else []))
-        entry = dict(row)
-        if promoted is not None:
-            row["stage"] = promoted
+        """A new lead in the caller's transaction: the flow plans it (score, stage, routing), this
+        stores the row, its external ids and `lead.created`, and the flow writes the rest."""
+        leads, _ = self._repos(conn, principal)
+        plan, pipeline = await self.flow.plan(
+            conn, principal.workspace_id, self._new_row(fields, now), principal.key_id
+        )
+        row = plan.row
         await leads.insert(row)
         await leads.add_external_ids(row["id"], row["external_ids"])
         created = NewEvent("lead.created", row["id"], now, {"lead": public(row)}, principal.key_id)
-        await events.append([created, *scored])
-        if promoted is not None:
-            await self.stages.record_promotion(
-                conn, principal.workspace_id, pipeline, entry, promoted, principal.key_id
-            )
-        row = {**row, "workspace_id": principal.workspace_id}
-        return await self.stages.after_score(
-            conn, principal.workspace_id, None, row, principal.key_id, pipeline=pipeline
+        return await self.flow.created(
+            conn, principal.workspace_id, plan, pipeline, principal.key_id, first=[created]
         )
-
-    async def _rescore(
-        self, conn: Any, principal: Principal, lead: Mapping[str, Any], reason: str = "lead_changed"
-    ) -> list[dict[str, Any]]:
-        """Rescore a changed lead (locked); a new band may promote and route it."""
-        [after] = await self.scorer.rescore(
-            conn, principal.workspace_id, [lead], reason=reason, actor=principal.key_id
-        )
-        return [await self.stages.after_score(conn, principal.workspace_id, lead, after, principal.key_id)]
 
     @staticmethod
     async def _sync_external_ids(
@@ -309,7 +270,7 @@ class LeadService:
 
     async def lock_for_event(
         self,
-        conn: Any,
+        conn: AsyncConnection,
         principal: Principal,
         *,
         lead_id: str | None = None,
@@ -340,7 +301,7 @@ class LeadService:
         return await self._insert_new(conn, principal, {"email": address}, self.clock())
 
     async def mark_unsubscribed(
-        self, conn: Any, principal: Principal, lead: Mapping[str, Any]
+        self, conn: AsyncConnection, principal: Principal, lead: Mapping[str, Any]
     ) -> dict[str, Any]:
         """An unsubscribe event sets the flag (and records the change), in the caller's transaction;
         returns the lead as it now is."""
@@ -348,31 +309,28 @@ class LeadService:
             return dict(lead)
         now = self.clock()
         leads, events = self._repos(conn, principal)
-        version = lead["version"] + 1
-        await leads.update(lead["id"], {"unsubscribed": True, "updated_at": now, "version": version})
-        await events.append(
-            [
-                NewEvent(
-                    "lead.updated",
-                    lead["id"],
-                    now,
-                    {"changes": {"unsubscribed": [False, True]}, "version": version},
-                    principal.key_id,
-                )
-            ]
-        )
-        return {**lead, "unsubscribed": True, "updated_at": now, "version": version}
+        values = bumped(lead, {"unsubscribed": True}, now)
+        await leads.update(lead["id"], values)
+        data = {"changes": {"unsubscribed": [False, True]}, "version": values["version"]}
+        await events.append([NewEvent("lead.updated", lead["id"], now, data, principal.key_id)])
+        return {**lead, **values}
 
-    async def _capture_item(self, principal: Principal, item: Any, overwrite: bool) -> Captured:
-        return await self.capture(principal, LeadCreate.model_validate(item), overwrite=overwrite)
+    async def _capture_item(
+        self, conn: AsyncConnection, principal: Principal, item: Any, overwrite: bool
+    ) -> Captured:
+        fields = self.prepare(LeadCreate.model_validate(item))
+        async with conn.begin_nested():
+            return await self.capture(conn, principal, fields, overwrite=overwrite)
 
     async def capture_batch(
-        self, principal: Principal, items: Sequence[Any], *, overwrite: bool
+        self, conn: AsyncConnection, principal: Principal, items: Sequence[Any], *, overwrite: bool
     ) -> list[tuple[str, str | None, list[dict[str, str]] | None]]:
-        """(status, lead id, errors) per item; one transaction per lead, so one bad item sinks nothing."""
+        """(status, lead id, errors) per item; each lead in a savepoint of its own in the caller's
+        transaction, so one bad item sinks nothing."""
         results: list[tuple[str, str | None, list[dict[str, str]] | None]] = []
         for item in items:
-            captured, errors = await attempt_item(partial(self._capture_item, principal, item, overwrite))
+            work = partial(self._capture_item, conn, principal, item, overwrite)
+            captured, errors = await attempt_item(work)
             if captured is None:
                 results.append(("error", None, errors))
             else:
@@ -381,19 +339,18 @@ class LeadService:
 
     # ---- read ------------------------------------------------------------------------------
 
-    async def sketch(self, principal: Principal, data: LeadFields) -> dict[str, Any]:
+    async def sketch(self, conn: AsyncConnection, principal: Principal, data: LeadFields) -> dict[str, Any]:
         """An inline lead as capture would store it, scored by the active model (no events),
         for previews; nothing is stored."""
         now = self.clock()
-        pipeline = await self.stages.pipeline(principal)
-        row = self._new_row(self.prepare(data), now, pipeline.entry)
-        model = await self.scorer.ensure_active(principal.workspace_id, principal.key_id)
-        self.scorer.score_new(model, row, now, principal.key_id)
-        return row
+        await self.scorer.ensure_active(conn, principal.workspace_id, principal.key_id)
+        plan, _ = await self.flow.plan(
+            conn, principal.workspace_id, self._new_row(self.prepare(data), now), None
+        )
+        return plan.entry
 
-    async def get(self, principal: Principal, lead_id: str) -> dict[str, Any]:
-        async with self.db.read() as conn:
-            lead = await LeadRepository(conn, principal.workspace_id).get(lead_id)
+    async def get(self, conn: AsyncConnection, principal: Principal, lead_id: str) -> dict[str, Any]:
+        lead = await LeadRepository(conn, principal.workspace_id).get(lead_id)
         if lead is None:
             raise not_found("Lead", lead_id)
         return lead
@@ -414,6 +371,7 @@ class LeadService:
 
     async def search(
         self,
+        conn: AsyncConnection,
         principal: Principal,
         filter_params: Sequence[tuple[str, str]],
         sort: str | None,
@@ -423,11 +381,12 @@ class LeadService:
     ) -> tuple[list[dict[str, Any]], str | None]:
         """A page of leads from filters as `GET /v1/leads` takes them (`field[op]=value` pairs)
         and a sort spec (`company,-score`), and the cursor of the next page (None on the last)."""
-        page = await self.list_leads(principal, filter_params, sort, query, limit, cursor)
+        page = await self.list_leads(conn, principal, filter_params, sort, query, limit, cursor)
         return page.rows, page.next_cursor
 
     async def list_leads(
         self,
+        conn: AsyncConnection,
         principal: Principal,
         filter_params: Sequence[tuple[str, str]],
         sort: str | None,
@@ -447,16 +406,15 @@ class LeadService:
         if ranked and after is not None and after[0] not in ("=", "~"):
             raise bad_cursor()
         spec = ListSpec(filters, order, query, ranked=ranked)
-        async with self.db.read_statements() as conn:
-            reads = LeadReads(conn, principal.workspace_id, LEAD_FIELDS)
-            rows = await reads.page(spec, limit + 1, after)
-            total: int | None = None
-            estimate: bool | None = None
-            if count is not None:
-                if after is None and len(rows) <= limit:
-                    total, estimate = len(rows), False  # the only page: counted already
-                else:
-                    total, estimate = await reads.count(spec, exact=count == "exact")
+        reads = LeadReads(conn, principal.workspace_id, LEAD_FIELDS)
+        rows = await reads.page(spec, limit + 1, after)
+        total: int | None = None
+        estimate: bool | None = None
+        if count is not None:
+            if after is None and len(rows) <= limit:
+                total, estimate = len(rows), False  # the only page: counted already
+            else:
+                total, estimate = await reads.count(spec, exact=count == "exact")
         next_cursor = None
         if len(rows) > limit:
             last = rows[limit - 1]
@@ -473,62 +431,70 @@ class LeadService:
         return LeadPage(rows, next_cursor, total, estimate)
 
     async def timeline(
-        self, principal: Principal, lead_id: str, limit: int, before: tuple[datetime, str] | None
+        self,
+        conn: AsyncConnection,
+        principal: Principal,
+        lead_id: str,
+        limit: int,
+        before: tuple[datetime, str] | None,
     ) -> list[dict[str, Any]]:
-        async with self.db.read() as conn:
-            if await LeadRepository(conn, principal.workspace_id).get(lead_id) is None:
-                raise not_found("Lead", lead_id)
-            return await EventRepository(conn, principal.workspace_id).for_lead(lead_id, limit, before)
+        if await LeadRepository(conn, principal.workspace_id).get(lead_id) is None:
+            raise not_found("Lead", lead_id)
+        return await EventRepository(conn, principal.workspace_id).for_lead(lead_id, limit, before)
 
     # ---- change ----------------------------------------------------------------------------
 
     async def update(
-        self, principal: Principal, lead_id: str, data: LeadUpdate, if_match: int | None
+        self,
+        conn: AsyncConnection,
+        principal: Principal,
+        lead_id: str,
+        data: LeadUpdate,
+        if_match: int | None,
     ) -> dict[str, Any]:
         fields = self.prepare(data)
         assigning = "owner_id" in fields
         new_owner = fields.pop("owner_id", None)
         if "unsubscribed" in fields and fields["unsubscribed"] is None:
             raise validation_problem([{"field": "unsubscribed", "message": "cannot be null"}])
-        await self.scorer.ensure_active(principal.workspace_id, principal.key_id)
+        await self.scorer.ensure_active(conn, principal.workspace_id, principal.key_id)
         now = self.clock()
-        async with self.db.transaction() as conn:
-            leads = LeadRepository(conn, principal.workspace_id, lock=self.db.is_postgres)
-            lead = await leads.get(lead_id, for_update=True)
-            if lead is None:
-                raise not_found("Lead", lead_id)
-            if if_match is not None and if_match != lead["version"]:
+        leads = LeadRepository(conn, principal.workspace_id, lock=self.db.is_postgres)
+        lead = await leads.get(lead_id, for_update=True)
+        if lead is None:
+            raise not_found("Lead", lead_id)
+        if if_match is not None and if_match != lead["version"]:
+            raise ProblemError(
+                412,
+                f"The lead changed since you read it (version {lead['version']}, you sent {if_match}).",
+                headers={"ETag": etag(lead["version"])},
+            )
+        changes = patch_values(lead, fields)
+        if fields.get("email") and changes.get("email"):
+            other = await leads.email_owner(changes["email"])
+            if other is not None and other != lead_id:
                 raise ProblemError(
-                    412,
-                    f"The lead changed since you read it (version {lead['version']}, you sent {if_match}).",
-                    headers={"ETag": etag(lead["version"])},
+                    409,
+                    f"Lead {other!r} already has this email; merge the two with "
+                    f"POST /v1/leads/{lead_id}/merge.",
+                    slug="duplicate-lead",
+                    extra={"conflicting_lead_id": other},
                 )
-            changes = patch_values(lead, fields)
-            if fields.get("email") and changes.get("email"):
-                other = await leads.email_owner(changes["email"])
-                if other is not None and other != lead_id:
-                    raise ProblemError(
-                        409,
-                        f"Lead {other!r} already has this email; merge the two with "
-                        f"POST /v1/leads/{lead_id}/merge.",
-                        slug="duplicate-lead",
-                        extra={"conflicting_lead_id": other},
-                    )
-            if "external_ids" in changes:
-                owned = await leads.lead_ids_by_external_ids(changes["external_ids"])
-                taken = [f"{s}:{v}" for (s, v), owner in owned.items() if owner != lead_id]
-                if taken:
-                    raise ProblemError(
-                        409,
-                        f"External ids already belong to another lead: {', '.join(taken)}.",
-                        slug="duplicate-lead",
-                    )
-            changed = diff(lead, changes)
-            if changed:
-                lead = await self._apply_update(conn, principal, lead, changes, changed, now)
-            if assigning and new_owner != lead["owner_id"]:
-                lead = await self._set_owner(conn, principal, lead, new_owner)
-            return lead
+        if "external_ids" in changes:
+            owned = await leads.lead_ids_by_external_ids(changes["external_ids"])
+            taken = [f"{s}:{v}" for (s, v), owner in owned.items() if owner != lead_id]
+            if taken:
+                raise ProblemError(
+                    409,
+                    f"External ids already belong to another lead: {', '.join(taken)}.",
+                    slug="duplicate-lead",
+                )
+        changed = diff(lead, changes)
+        if changed:
+            lead = await self._apply_update(conn, principal, lead, changes, changed, now)
+        if assigning and new_owner != lead["owner_id"]:
+            lead = await self.flow.owner_set(conn, principal.workspace_id, lead, new_owner, principal.key_id)
+        return lead
 
     async def _apply_update(
         self,
@@ -541,12 +507,7 @@ class LeadService:
     ) -> dict[str, Any]:
         leads, events = self._repos(conn, principal)
         lead_id = lead["id"]
-        changes = {
-            **changes,
-            **derived({**lead, **changes}),
-            "updated_at": now,
-            "version": lead["version"] + 1,
-        }
+        changes = bumped(lead, {**changes, **derived({**lead, **changes})}, now)
         await leads.update(lead_id, changes)
         await self._sync_external_ids(leads, lead, changes)
         await events.append(
@@ -560,119 +521,107 @@ class LeadService:
                 )
             ]
         )
-        [updated] = await self._rescore(conn, principal, {**lead, **changes})
-        return updated
+        return await self.flow.changed(
+            conn,
+            principal.workspace_id,
+            lead,
+            {**lead, **changes},
+            actor=principal.key_id,
+            reason="lead_changed",
+        )
 
-    async def _set_owner(
-        self, conn: Any, principal: Principal, lead: dict[str, Any], owner_id: str | None
-    ) -> dict[str, Any]:
-        """`owner_id` by PATCH: an assignment by hand, or `null` to unassign."""
-        if owner_id is not None:
-            return await self.routing.manual_assign(
-                conn, principal.workspace_id, lead, owner_id, principal.key_id
-            )
+    async def delete(self, conn: AsyncConnection, principal: Principal, lead_id: str) -> None:
+        now = self.clock()
         leads, events = self._repos(conn, principal)
-        now = self.clock()
-        values = {"owner_id": None, "updated_at": now, "version": lead["version"] + 1}
-        await leads.update(lead["id"], values)
-        await self.sla.stop(conn, principal.workspace_id, lead["id"], close_at=None)
-        data = {"reason": "manual", "previous_owner_id": lead["owner_id"]}
-        await events.append([NewEvent("lead.unassigned", lead["id"], now, data, principal.key_id)])
-        return {**lead, **values}
+        if await leads.get(lead_id, for_update=True) is None:
+            raise not_found("Lead", lead_id)
+        await events.erase_lead(lead_id)
+        await RoutingRepository(conn, principal.workspace_id).erase_lead(lead_id)
+        await StageRepository(conn, principal.workspace_id).erase_lead(lead_id)
+        await SlaRepository(conn, principal.workspace_id).erase_lead(lead_id)
+        await WebhookRepository(conn, principal.workspace_id).erase_lead(lead_id)
+        await SourceRepository(conn, principal.workspace_id).erase_lead(lead_id)
+        await leads.delete(lead_id)
+        # Only the id survives: the erasure is recorded, the person is not.
+        await events.append([NewEvent("lead.deleted", lead_id, now, {"lead_id": lead_id}, principal.key_id)])
 
-    async def delete(self, principal: Principal, lead_id: str) -> None:
-        now = self.clock()
-        async with self.db.transaction() as conn:
-            leads, events = self._repos(conn, principal)
-            if await leads.get(lead_id, for_update=True) is None:
-                raise not_found("Lead", lead_id)
-            await events.erase_lead(lead_id)
-            await self.routing.erase_lead(conn, principal.workspace_id, lead_id)
-            await StageRepository(conn, principal.workspace_id).erase_lead(lead_id)
-            await SlaRepository(conn, principal.workspace_id).erase_lead(lead_id)
-            await WebhookRepository(conn, principal.workspace_id).erase_lead(lead_id)
-            await SourceRepository(conn, principal.workspace_id).erase_lead(lead_id)
-            await leads.delete(lead_id)
-            # Only the id survives: the erasure is recorded, the person is not.
-            await events.append(
-                [NewEvent("lead.deleted", lead_id, now, {"lead_id": lead_id}, principal.key_id)]
-            )
-
-    async def merge(self, principal: Principal, lead_id: str, duplicate_id: str) -> dict[str, Any]:
+    async def merge(
+        self, conn: AsyncConnection, principal: Principal, lead_id: str, duplicate_id: str
+    ) -> dict[str, Any]:
         if duplicate_id == lead_id:
             raise validation_problem(
                 [{"field": "duplicate_id", "message": "a lead cannot be merged into itself"}]
             )
-        await self.scorer.ensure_active(principal.workspace_id, principal.key_id)
+        await self.scorer.ensure_active(conn, principal.workspace_id, principal.key_id)
         now = self.clock()
-        async with self.db.transaction() as conn:
-            leads, events = self._repos(conn, principal)
-            # Lock both in id order, so two opposite merges cannot deadlock.
-            rows = {i: await leads.get(i, for_update=True) for i in sorted((lead_id, duplicate_id))}
-            lead, duplicate = rows[lead_id], rows[duplicate_id]
-            if lead is None:
-                raise not_found("Lead", lead_id)
-            if duplicate is None:
-                raise ProblemError(
-                    422,
-                    f"Lead {duplicate_id!r} does not exist.",
-                    errors=[{"field": "duplicate_id", "message": "no such lead"}],
-                )
-            incoming = {
-                k: v
-                for k, v in duplicate.items()
-                if k in (*SCALAR_FIELDS, "tags", "attributes", "external_ids", "unsubscribed")
-            }
-            if incoming.get("email") and lead["email"] is None:
-                # The duplicate's email moves with it; free the unique slot before the survivor takes it.
-                await leads.update(duplicate_id, {"email": None})
-            changes = merge_values(lead, incoming, overwrite=False)
-            moved_systems = [
-                s
-                for s in duplicate["external_ids"]
-                if s in changes.get("external_ids", {})
-                and changes["external_ids"][s] == duplicate["external_ids"][s]
-            ]
-            await leads.move_external_ids(duplicate_id, lead_id, moved_systems)
-            await events.move_to_lead(duplicate_id, lead_id)
-            # The duplicate's stage history reads under the survivor; its clock dies with it.
-            await StageRepository(conn, principal.workspace_id).move_to_lead(duplicate_id, lead_id)
-            await self.sla.stop(conn, principal.workspace_id, duplicate_id, close_at=now)
-            await leads.delete(duplicate_id)
-            changed = diff(lead, changes)
-            changes = {
-                **changes,
-                **derived({**lead, **changes}),
-                "updated_at": now,
-                "version": lead["version"] + 1,
-            }
-            # The duplicate's behaviour is the survivor's now.
-            activity = [t for t in (lead["last_activity_at"], duplicate["last_activity_at"]) if t]
-            changes["last_activity_at"] = max(activity, default=None)
-            firsts = [
-                t
-                for t in (lead["first_activity_at"], duplicate["first_activity_at"])
-                if t and t > lead["created_at"]
-            ]
-            changes["first_activity_at"] = min(firsts, default=None)
-            # The duplicate's stage history is the survivor's now, and so are its milestones.
-            changes["stages_mask"] = (lead["stages_mask"] or 0) | (duplicate["stages_mask"] or 0)
-            touches = [t for t in (lead["first_touch_at"], duplicate["first_touch_at"]) if t]
-            changes["first_touch_at"] = min(touches, default=None)
-            await leads.update(lead_id, changes)
-            await events.append(
-                [
-                    NewEvent(
-                        "lead.merged",
-                        lead_id,
-                        now,
-                        {"via": "merge", "merged_lead_id": duplicate_id, "changes": changed},
-                        principal.key_id,
-                    )
-                ]
+        leads, events = self._repos(conn, principal)
+        # Lock both in id order, so two opposite merges cannot deadlock.
+        rows = {i: await leads.get(i, for_update=True) for i in sorted((lead_id, duplicate_id))}
+        lead, duplicate = rows[lead_id], rows[duplicate_id]
+        if lead is None:
+            raise not_found("Lead", lead_id)
+        if duplicate is None:
+            raise ProblemError(
+                422,
+                f"Lead {duplicate_id!r} does not exist.",
+                errors=[{"field": "duplicate_id", "message": "no such lead"}],
             )
-            [merged] = await self._rescore(conn, principal, {**lead, **changes})
-            return merged
+        incoming = {
+            k: v
+            for k, v in duplicate.items()
+            if k in (*SCALAR_FIELDS, "tags", "attributes", "external_ids", "unsubscribed")
+        }
+        if incoming.get("email") and lead["email"] is None:
+            # The duplicate's email moves with it; free the unique slot before the survivor takes it.
+            await leads.update(duplicate_id, {"email": None})
+        changes = merge_values(lead, incoming, overwrite=False)
+        moved_systems = [
+            s
+            for s in duplicate["external_ids"]
+            if s in changes.get("external_ids", {})
+            and changes["external_ids"][s] == duplicate["external_ids"][s]
+        ]
+        await leads.move_external_ids(duplicate_id, lead_id, moved_systems)
+        await events.move_to_lead(duplicate_id, lead_id)
+        # The duplicate's stage history reads under the survivor; its clock dies with it.
+        await StageRepository(conn, principal.workspace_id).move_to_lead(duplicate_id, lead_id)
+        await self.flow.stop_clock(conn, principal.workspace_id, duplicate_id, close_at=now)
+        await leads.delete(duplicate_id)
+        changed = diff(lead, changes)
+        changes = bumped(lead, {**changes, **derived({**lead, **changes})}, now)
+        # The duplicate's behaviour is the survivor's now.
+        activity = [t for t in (lead["last_activity_at"], duplicate["last_activity_at"]) if t]
+        changes["last_activity_at"] = max(activity, default=None)
+        firsts = [
+            t
+            for t in (lead["first_activity_at"], duplicate["first_activity_at"])
+            if t and t > lead["created_at"]
+        ]
+        changes["first_activity_at"] = min(firsts, default=None)
+        # The duplicate's stage history is the survivor's now, and so are its milestones.
+        changes["stages_mask"] = (lead["stages_mask"] or 0) | (duplicate["stages_mask"] or 0)
+        touches = [t for t in (lead["first_touch_at"], duplicate["first_touch_at"]) if t]
+        changes["first_touch_at"] = min(touches, default=None)
+        await leads.update(lead_id, changes)
+        await events.append(
+            [
+                NewEvent(
+                    "lead.merged",
+                    lead_id,
+                    now,
+                    {"via": "merge", "merged_lead_id": duplicate_id, "changes": changed},
+                    principal.key_id,
+                )
+            ]
+        )
+        return await self.flow.changed(
+            conn,
+            principal.workspace_id,
+            lead,
+            {**lead, **changes},
+            actor=principal.key_id,
+            reason="lead_changed",
+        )
 
 
 def etag(version: int) -> str:

@@ -348,7 +348,8 @@ def _lead_tools(server: _Server, services: Services) -> None:
         for the next page; read a lead in full with get_lead."""
         principal = caller("read")
         pairs = list((filters or {}).items())
-        rows, next_cursor = await leads.search(principal, pairs, sort, query, limit, cursor)
+        async with services.db.read_statements() as conn:
+            rows, next_cursor = await leads.search(conn, principal, pairs, sort, query, limit, cursor)
         return {"leads": [_summary(row) for row in rows], "next_cursor": next_cursor}
 
     @_tool(server, title="Get a lead", read_only=True, idempotent=True)
@@ -359,12 +360,10 @@ def _lead_tools(server: _Server, services: Services) -> None:
         """One lead in full: its fields, the score with the rules that made it, its owner, its
         lifecycle stage and its most recent events (newest first)."""
         principal = caller("read")
-        lead, result, model = await scoring.explain(principal, lead_id)
-        owner = None
-        if lead["owner_id"]:
-            async with services.db.read() as conn:
-                owner = await services.owners.get(conn, principal, lead["owner_id"])
-        recent = await leads.timeline(principal, lead_id, events, None) if events else []
+        async with services.db.read() as conn:
+            lead, result, model = await scoring.explain(conn, principal, lead_id)
+            owner = await services.owners.get(conn, principal, lead["owner_id"]) if lead["owner_id"] else None
+            recent = await leads.timeline(conn, principal, lead_id, events, None) if events else []
         return {
             "lead": _lead(lead),
             "score": lead_score(lead, result, model).model_dump(mode="json", exclude={"lead_id"}),
@@ -386,7 +385,9 @@ def _lead_tools(server: _Server, services: Services) -> None:
         """Capture a lead exactly as POST /v1/leads does: normalised, deduplicated (same email,
         else external id, else phone: merged into that lead, `merged: true`), scored, and routed
         when it is sales-ready."""
-        captured = await leads.capture(caller("write"), lead, overwrite=overwrite)
+        principal = caller("write")
+        async with services.db.transaction() as conn:
+            captured = await leads.capture(conn, principal, leads.prepare(lead), overwrite=overwrite)
         shown = {name: value for name, value in captured.public().items() if value is not None}
         return {"lead": shown, "merged": captured.merged}
 
@@ -408,7 +409,9 @@ def _lead_tools(server: _Server, services: Services) -> None:
         ] = None,
     ) -> Json:
         """Change a lead's fields (rescored at once; a new owner is a manual assignment)."""
-        return _lead(await leads.update(caller("write"), lead_id, changes, expected_version))
+        principal = caller("write")
+        async with services.db.transaction() as conn:
+            return _lead(await leads.update(conn, principal, lead_id, changes, expected_version))
 
     # Not idempotent: the same event twice counts twice (unless it carries an external_id).
     @_tool(server, title="Record an event")
@@ -423,14 +426,18 @@ def _lead_tools(server: _Server, services: Services) -> None:
         meeting...). It is scored at once; a call, meeting or email reply by the owner is a first
         touch. Answers the event and the lead's new score, band and stage."""
         principal = caller("write")
-        event_row = await services.events.record_for_lead(principal, lead_id, event)
-        return {"event": event_row, "lead": _summary(await leads.get(principal, lead_id))}
+        async with services.db.transaction() as conn:
+            event_row = await services.events.record_for_lead(conn, principal, lead_id, event)
+            lead = await leads.get(conn, principal, lead_id)
+        return {"event": event_row, "lead": _summary(lead)}
 
     @_tool(server, title="Explain a score", read_only=True, idempotent=True)
     async def explain_score(lead_id: LeadId) -> Json:
         """Why a lead has its score: every rule that fired, its points and its evidence, under
         the model version that computed it, and the model's bands."""
-        return lead_score(*await scoring.explain(caller("read"), lead_id)).model_dump(mode="json")
+        principal = caller("read")
+        async with services.db.read() as conn:
+            return lead_score(*await scoring.explain(conn, principal, lead_id)).model_dump(mode="json")
 
     @_tool(server, title="Delete a lead", destructive=True, idempotent=True)
     async def delete_lead(
@@ -441,7 +448,8 @@ def _lead_tools(server: _Server, services: Services) -> None:
         without personal data records that it happened. Needs `confirm: true`."""
         principal = caller("write")
         _confirmed(confirm, f"Erasing lead {lead_id}")
-        await leads.delete(principal, lead_id)
+        async with services.db.transaction() as conn:
+            await leads.delete(conn, principal, lead_id)
         return {"deleted": lead_id}
 
     @_tool(server, title="Merge two leads", destructive=True)
@@ -456,7 +464,8 @@ def _lead_tools(server: _Server, services: Services) -> None:
         fields are filled from it, and the duplicate is deleted. Needs `confirm: true`."""
         principal = caller("write")
         _confirmed(confirm, f"Merging {duplicate_id} into {lead_id}")
-        return _lead(await leads.merge(principal, lead_id, duplicate_id))
+        async with services.db.transaction() as conn:
+            return _lead(await leads.merge(conn, principal, lead_id, duplicate_id))
 
 
 def _pipeline_tools(server: _Server, services: Services) -> None:
@@ -485,12 +494,13 @@ def _pipeline_tools(server: _Server, services: Services) -> None:
             raise validation_problem(
                 [{"field": "lead_id", "message": "give exactly one of lead_id and lead"}]
             )
-        if lead_id is not None:
-            row = await services.leads.get(principal, lead_id)
-        else:
-            assert lead is not None  # exactly one was given
-            row = await services.leads.sketch(principal, lead)
-        decision = await routing.preview(principal, row)
+        async with services.db.transaction() as conn:
+            if lead_id is not None:
+                row = await services.leads.get(conn, principal, lead_id)
+            else:
+                assert lead is not None  # exactly one was given
+                row = await services.leads.sketch(conn, principal, lead)
+            decision = await routing.preview(conn, principal, row)
         return Decision.model_validate(decision.explanation()).model_dump(mode="json")
 
     @_tool(server, title="Route a lead")
@@ -502,7 +512,9 @@ def _pipeline_tools(server: _Server, services: Services) -> None:
     ) -> Json:
         """Assign the lead now with the routing rules; the assignment records the rule, the
         candidates, who was skipped and why. An owned lead only with `force: true`."""
-        lead, decision = await routing.route(caller("write"), lead_id, force)
+        principal = caller("write")
+        async with services.db.transaction() as conn:
+            lead, decision = await routing.route(conn, principal, lead_id, force)
         return {
             "lead_id": lead_id,
             "owner_id": lead["owner_id"],
@@ -530,13 +542,16 @@ def _pipeline_tools(server: _Server, services: Services) -> None:
         allowed targets."""
         principal = caller("write")
         data = StageMoveIn(to=to, reason=reason, note=note, amount=amount)
-        return moved(*await stages.move(principal, lead_id, data))
+        async with services.db.transaction() as conn:
+            return moved(*await stages.move(conn, principal, lead_id, data))
 
     @_tool(server, title="Accept a lead")
     async def accept_lead(lead_id: LeadId, note: Note = None) -> Json:
         """The owner takes the lead: it moves to the accepted stage, and that is its first touch
         (the SLA clock stops). The lead needs an owner."""
-        return moved(*await stages.accept(caller("write"), lead_id, note))
+        principal = caller("write")
+        async with services.db.transaction() as conn:
+            return moved(*await stages.accept(conn, principal, lead_id, note))
 
     @_tool(server, title="Reject a lead")
     async def reject_lead(
@@ -548,7 +563,9 @@ def _pipeline_tools(server: _Server, services: Services) -> None:
     ) -> Json:
         """Sales gives the lead back: it goes to the recycle stage without an owner, and
         `lead.rejected` records who and why."""
-        return moved(*await stages.reject(caller("write"), lead_id, reason, note))
+        principal = caller("write")
+        async with services.db.transaction() as conn:
+            return moved(*await stages.reject(conn, principal, lead_id, reason, note))
 
 
 def _owner_and_report_tools(server: _Server, services: Services) -> None:
@@ -608,17 +625,20 @@ def _owner_and_report_tools(server: _Server, services: Services) -> None:
     ) -> Json:
         """First-touch SLA breaches, newest first: the lead, the owner who missed it, when it was
         due and breached, and whether it is still open."""
-        rows = await services.sla.breaches(
-            caller("read"),
-            owner_id=owner_id,
-            is_open=None if status is None else status == "open",
-            since=start,
-            until=end,
-            lead_id=lead_id,
-            limit=limit + 1,
-            before=time_cursor(cursor),
-            window_names=("start", "end"),
-        )
+        principal = caller("read")
+        async with services.db.read() as conn:
+            rows = await services.sla.breaches(
+                conn,
+                principal,
+                owner_id=owner_id,
+                is_open=None if status is None else status == "open",
+                since=start,
+                until=end,
+                lead_id=lead_id,
+                limit=limit + 1,
+                before=time_cursor(cursor),
+                window_names=("start", "end"),
+            )
         return {
             "breaches": [Breach.model_validate(r).model_dump(mode="json") for r in rows[:limit]],
             "next_cursor": next_time_cursor(rows, limit, "breached_at"),
@@ -679,7 +699,8 @@ def _resources(server: MCPServer[Any], services: Services) -> None:
     )
     async def scoring_model() -> str:
         async def build(principal: Principal) -> Any:
-            row = await services.scoring.active(principal)
+            async with services.db.read() as conn:
+                row = await services.scoring.active(conn, principal)
             return ScoringModel.model_validate(row).model_dump(mode="json")
 
         return await read(build)
@@ -693,7 +714,8 @@ def _resources(server: MCPServer[Any], services: Services) -> None:
     )
     async def stage_pipeline() -> str:
         async def build(principal: Principal) -> Any:
-            pipeline = await services.stages.pipeline(principal)
+            async with services.db.read() as conn:
+                pipeline = await services.stages.pipeline(conn, principal.workspace_id)
             return {**pipeline.document(), "version": pipeline.version}
 
         return await read(build)
@@ -707,9 +729,11 @@ def _resources(server: MCPServer[Any], services: Services) -> None:
     )
     async def routing_rules() -> str:
         async def build(principal: Principal) -> Any:
-            rules = await services.routing.rules(principal)
+            async with services.db.read() as conn:
+                rules = await services.routing.rules(conn, principal)
+                route_on = await services.routing.route_on(conn, principal.workspace_id)
             return {
-                "route_on": await services.routing.route_on(principal),
+                "route_on": route_on,
                 "rules": [RoutingRule.model_validate(r).model_dump(mode="json") for r in rules],
             }
 

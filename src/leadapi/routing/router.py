@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Query, Request, Response
+from fastapi import APIRouter, Body, Query, Response
 
 from leadapi.api.auth import Admin, Reader, Writer
+from leadapi.api.deps import ServicesDep, Snapshot, Tx
 from leadapi.api.pagination import next_time_cursor, time_cursor
 from leadapi.errors import PROBLEM_RESPONSES, validation_problem
-from leadapi.leads.service import LeadService
 from leadapi.routing.engine import Decision as EngineDecision
 from leadapi.routing.schemas import (
     Assignment,
@@ -24,15 +24,9 @@ from leadapi.routing.schemas import (
     RuleCreate,
     RuleUpdate,
 )
-from leadapi.routing.service import RoutingService
 
 router = APIRouter(prefix="/v1/routing", tags=["routing"], responses=PROBLEM_RESPONSES)
 lead_router = APIRouter(prefix="/v1/leads", tags=["routing"], responses=PROBLEM_RESPONSES)
-
-
-def _service(request: Request) -> RoutingService:
-    service: RoutingService = request.app.state.routing
-    return service
 
 
 def _decision(decision: EngineDecision) -> Decision:
@@ -42,8 +36,8 @@ def _decision(decision: EngineDecision) -> Decision:
 @router.get(
     "/rules", operation_id="list_routing_rules", response_model=RoutingRuleList, summary="Rules, in order"
 )
-async def list_routing_rules(request: Request, principal: Reader) -> RoutingRuleList:
-    rows = await _service(request).rules(principal)
+async def list_routing_rules(services: ServicesDep, conn: Snapshot, principal: Reader) -> RoutingRuleList:
+    rows = await services.routing.rules(conn, principal)
     return RoutingRuleList(data=[RoutingRule.model_validate(r) for r in rows])
 
 
@@ -55,17 +49,19 @@ async def list_routing_rules(request: Request, principal: Reader) -> RoutingRule
     summary="Add a rule",
 )
 async def create_routing_rule(
-    request: Request, body: RuleCreate, principal: Admin, response: Response
+    services: ServicesDep, conn: Tx, body: RuleCreate, principal: Admin, response: Response
 ) -> RoutingRule:
     """Rules are tried by position, lowest first; positions are distinct (409 when taken)."""
-    row = await _service(request).create_rule(principal, body)
+    row = await services.routing.create_rule(conn, principal, body)
     response.headers["Location"] = f"/v1/routing/rules/{row['id']}"
     return RoutingRule.model_validate(row)
 
 
 @router.get("/rules/{rule_id}", operation_id="get_routing_rule", response_model=RoutingRule, summary="A rule")
-async def get_routing_rule(request: Request, rule_id: str, principal: Reader) -> RoutingRule:
-    return RoutingRule.model_validate(await _service(request).rule(principal, rule_id))
+async def get_routing_rule(
+    services: ServicesDep, conn: Snapshot, rule_id: str, principal: Reader
+) -> RoutingRule:
+    return RoutingRule.model_validate(await services.routing.rule(conn, principal, rule_id))
 
 
 @router.patch(
@@ -75,62 +71,68 @@ async def get_routing_rule(request: Request, rule_id: str, principal: Reader) ->
     summary="Change a rule",
 )
 async def update_routing_rule(
-    request: Request, rule_id: str, body: RuleUpdate, principal: Admin
+    services: ServicesDep, conn: Tx, rule_id: str, body: RuleUpdate, principal: Admin
 ) -> RoutingRule:
     """A new strategy or pool starts the rule's rotation afresh."""
-    return RoutingRule.model_validate(await _service(request).update_rule(principal, rule_id, body))
+    return RoutingRule.model_validate(await services.routing.update_rule(conn, principal, rule_id, body))
 
 
 @router.delete(
     "/rules/{rule_id}", operation_id="delete_routing_rule", status_code=204, summary="Remove a rule"
 )
-async def delete_routing_rule(request: Request, rule_id: str, principal: Admin) -> Response:
-    await _service(request).delete_rule(principal, rule_id)
+async def delete_routing_rule(services: ServicesDep, conn: Tx, rule_id: str, principal: Admin) -> Response:
+    await services.routing.delete_rule(conn, principal, rule_id)
     return Response(status_code=204)
 
 
 @router.get(
     "/settings", operation_id="get_routing_settings", response_model=RoutingSettings, summary="Settings"
 )
-async def get_routing_settings(request: Request, principal: Reader) -> RoutingSettings:
-    return RoutingSettings.model_validate({"route_on": await _service(request).route_on(principal)})
+async def get_routing_settings(services: ServicesDep, conn: Snapshot, principal: Reader) -> RoutingSettings:
+    route_on = await services.routing.route_on(conn, principal.workspace_id)
+    return RoutingSettings.model_validate({"route_on": route_on})
 
 
 @router.put(
     "/settings", operation_id="put_routing_settings", response_model=RoutingSettings, summary="Settings"
 )
-async def put_routing_settings(request: Request, body: RoutingSettings, principal: Admin) -> RoutingSettings:
-    await _service(request).set_route_on(principal, body.route_on)
+async def put_routing_settings(
+    services: ServicesDep, conn: Tx, body: RoutingSettings, principal: Admin
+) -> RoutingSettings:
+    await services.routing.set_route_on(conn, principal, body.route_on)
     return body
 
 
 @router.post("/preview", operation_id="preview_routing", response_model=Decision, summary="Who would get it")
-async def preview_routing(request: Request, body: RoutingPreviewIn, principal: Reader) -> Decision:
+async def preview_routing(
+    services: ServicesDep, conn: Tx, body: RoutingPreviewIn, principal: Reader
+) -> Decision:
     """The decision for a stored lead or an inline one (scored by the active model, so band
     conditions apply), storing nothing and moving no rotation."""
     if (body.lead_id is None) == (body.lead is None):
         raise validation_problem([{"field": "lead_id", "message": "give exactly one of lead_id and lead"}])
-    leads: LeadService = request.app.state.leads
+    leads = services.leads
     if body.lead_id is not None:
-        lead = await leads.get(principal, body.lead_id)
+        lead = await leads.get(conn, principal, body.lead_id)
     else:
         assert body.lead is not None
-        lead = await leads.sketch(principal, body.lead)
-    return _decision(await _service(request).preview(principal, lead))
+        lead = await leads.sketch(conn, principal, body.lead)
+    return _decision(await services.routing.preview(conn, principal, lead))
 
 
 @lead_router.post(
     "/{lead_id}/route", operation_id="route_lead", response_model=RouteOut, summary="Route a lead"
 )
 async def route_lead(
-    request: Request,
+    services: ServicesDep,
+    conn: Tx,
     lead_id: str,
     principal: Writer,
     body: Annotated[RouteIn | None, Body()] = None,
 ) -> RouteOut:
     """Route now with the rules; an owned lead only with `force: true`, never back to its owner."""
     force = body.force if body is not None else False
-    lead, decision = await _service(request).route(principal, lead_id, force)
+    lead, decision = await services.routing.route(conn, principal, lead_id, force)
     return RouteOut(
         lead_id=lead_id,
         owner_id=lead["owner_id"],
@@ -146,7 +148,8 @@ async def route_lead(
     summary="Assignments",
 )
 async def list_lead_assignments(
-    request: Request,
+    services: ServicesDep,
+    conn: Snapshot,
     lead_id: str,
     principal: Reader,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
@@ -154,6 +157,6 @@ async def list_lead_assignments(
 ) -> AssignmentList:
     """Newest first: who got the lead, by what (routing, manual, reassign) and why."""
     before = time_cursor(cursor)
-    rows = await _service(request).assignments(principal, lead_id, limit + 1, before)
+    rows = await services.routing.assignments(conn, principal, lead_id, limit + 1, before)
     next_cursor = next_time_cursor(rows, limit, "created_at")
     return AssignmentList(data=[Assignment.model_validate(r) for r in rows[:limit]], next_cursor=next_cursor)

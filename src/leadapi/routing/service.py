@@ -14,7 +14,7 @@ config changes off.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -30,6 +30,7 @@ from leadapi.events.repository import EventRepository, NewEvent
 from leadapi.ids import new_id
 from leadapi.leads.fast import FastAssignment
 from leadapi.leads.repository import LeadRepository
+from leadapi.leads.versions import bumped
 from leadapi.owners.repository import OwnerRepository
 from leadapi.principal import Principal
 from leadapi.routing import engine
@@ -43,28 +44,38 @@ MAX_RULES = 200
 # The longest rotation the one-statement capture carries as a parameter (weighted rotations
 # are sum(weights) long): longer ones take the transactional path.
 FAST_ROTATION_MAX = 1_000
-# The bands each route_on setting sends to sales (the default model's names; a model with other
-# band names routes only with route_on=created).
-ROUTED_BANDS = {"mql": frozenset({"mql", "sql"}), "sql": frozenset({"sql"})}
 
 
-def reaches(route_on: str, lead: Mapping[str, Any] | None) -> bool:
-    """Whether a lead in this state goes to sales under `route_on`."""
+def routed_bands(route_on: str, bands: Sequence[str]) -> frozenset[str]:
+    """The bands that send a lead to sales under `route_on`, which names a band: that band and
+    those above it in the model's band order (`bands`, highest first). None when the model has
+    no band of that name; `created` routes by creation, not by band."""
+    if route_on not in bands:
+        return frozenset()
+    return frozenset(bands[: list(bands).index(route_on) + 1])
+
+
+def reaches(route_on: str, routed: frozenset[str], lead: Mapping[str, Any] | None) -> bool:
+    """Whether a lead in this state goes to sales under `route_on` (`routed`: its bands)."""
     if lead is None:
         return False
     if route_on == "created":
         return True
-    return lead.get("band") in ROUTED_BANDS.get(route_on, frozenset())
+    return lead.get("band") in routed
 
 
 def starts_routing(
-    route_on: str, before: Mapping[str, Any] | None, after: Mapping[str, Any], closed: frozenset[str]
+    route_on: str,
+    routed: frozenset[str],
+    before: Mapping[str, Any] | None,
+    after: Mapping[str, Any],
+    closed: frozenset[str],
 ) -> bool:
     """Whether this change sends an unowned lead in an open stage (not in `closed`) to routing:
     it reaches route_on now and did not before (created counts as not before)."""
     if after.get("owner_id") or after.get("stage") in closed:
         return False
-    return reaches(route_on, after) and not (before is not None and reaches(route_on, before))
+    return reaches(route_on, routed, after) and not (before is not None and reaches(route_on, routed, before))
 
 
 def _owner_view(row: Mapping[str, Any], open_leads: int) -> engine.Owner:
@@ -155,44 +166,37 @@ class RoutingService:
 
     # ---- settings ------------------------------------------------------------------------------
 
-    async def route_on(self, principal: Principal) -> str:
-        async with self.db.read() as conn:
-            route_on = await RoutingRepository(conn, principal.workspace_id).route_on()
-        self._route_on[principal.workspace_id] = route_on
-        return route_on
-
-    async def set_route_on(self, principal: Principal, route_on: str) -> str:
-        async with self.db.transaction() as conn:
-            repo = RoutingRepository(conn, principal.workspace_id)
-            previous = await repo.route_on()
-            await repo.set_route_on(route_on)
-            await record_for(
-                conn,
-                principal,
-                self.clock(),
-                "updated",
-                "routing_settings",
-                principal.workspace_id,
-                {"route_on": previous},
-                {"route_on": route_on},
-            )
+    async def set_route_on(self, conn: AsyncConnection, principal: Principal, route_on: str) -> str:
+        repo = RoutingRepository(conn, principal.workspace_id)
+        previous = await repo.route_on()
+        await repo.set_route_on(route_on)
+        await record_for(
+            conn,
+            principal,
+            self.clock(),
+            "updated",
+            "routing_settings",
+            principal.workspace_id,
+            {"route_on": previous},
+            {"route_on": route_on},
+        )
         self._route_on[principal.workspace_id] = route_on
         return route_on
 
     # ---- rules ---------------------------------------------------------------------------------
 
-    async def rules(self, principal: Principal) -> list[dict[str, Any]]:
-        async with self.db.read() as conn:
-            return await RoutingRepository(conn, principal.workspace_id).rules()
+    async def rules(self, conn: AsyncConnection, principal: Principal) -> list[dict[str, Any]]:
+        return await RoutingRepository(conn, principal.workspace_id).rules()
 
-    async def rule(self, principal: Principal, rule_id: str) -> dict[str, Any]:
-        async with self.db.read() as conn:
-            row = await RoutingRepository(conn, principal.workspace_id).rule(rule_id)
+    async def rule(self, conn: AsyncConnection, principal: Principal, rule_id: str) -> dict[str, Any]:
+        row = await RoutingRepository(conn, principal.workspace_id).rule(rule_id)
         if row is None:
             raise not_found("Routing rule", rule_id)
         return row
 
-    async def create_rule(self, principal: Principal, data: RuleCreate) -> dict[str, Any]:
+    async def create_rule(
+        self, conn: AsyncConnection, principal: Principal, data: RuleCreate
+    ) -> dict[str, Any]:
         now = self.clock()
         row: dict[str, Any] = {
             "id": new_id("routing_rule"),
@@ -207,53 +211,50 @@ class RoutingService:
             "created_at": now,
             "updated_at": now,
         }
-        async with self.db.transaction() as conn:
-            repo = RoutingRepository(conn, principal.workspace_id)
-            await repo.lock_config()  # rule changes and assignments do not interleave
-            if len(await repo.rules()) >= MAX_RULES:
-                raise ProblemError(409, f"A workspace has at most {MAX_RULES} routing rules.")
-            await self._check_rule(conn, principal, row, rule_id=None)
-            await repo.add_rule(row)
-            await repo.config_changed()
-            await record_for(conn, principal, now, "created", "routing_rule", row["id"], None, row)
+        repo = RoutingRepository(conn, principal.workspace_id)
+        await repo.lock_config()  # rule changes and assignments do not interleave
+        if len(await repo.rules()) >= MAX_RULES:
+            raise ProblemError(409, f"A workspace has at most {MAX_RULES} routing rules.")
+        await self._check_rule(conn, principal, row, rule_id=None)
+        await repo.add_rule(row)
+        await repo.config_changed()
+        await record_for(conn, principal, now, "created", "routing_rule", row["id"], None, row)
         return row
 
-    async def update_rule(self, principal: Principal, rule_id: str, data: RuleUpdate) -> dict[str, Any]:
+    async def update_rule(
+        self, conn: AsyncConnection, principal: Principal, rule_id: str, data: RuleUpdate
+    ) -> dict[str, Any]:
         changes = data.model_dump(exclude_unset=True)
         for name in ("name", "position", "active", "strategy", "tie_breaker"):
             if name in changes and changes[name] is None:
                 raise validation_problem([{"field": name, "message": "cannot be null"}])
         if "pool" in changes:
             changes["pool"] = data.pool.model_dump() if data.pool else {"owner_ids": [], "tags": []}
-        async with self.db.transaction() as conn:
-            repo = RoutingRepository(conn, principal.workspace_id)
-            await repo.lock_config()
-            row = await repo.rule(rule_id)
-            if row is None:
-                raise not_found("Routing rule", rule_id)
-            updated = {**row, **changes, "updated_at": self.clock()}
-            await self._check_rule(conn, principal, updated, rule_id=rule_id)
-            await repo.update_rule(
-                rule_id, {k: v for k, v in updated.items() if k not in ("id", "workspace_id")}
-            )
-            # A new pool or strategy starts a new rotation.
-            fresh = rule_id if {"strategy", "pool"} & changes.keys() else None
-            await repo.config_changed(reset_rotation_of=fresh)
-            await record_for(
-                conn, principal, updated["updated_at"], "updated", "routing_rule", rule_id, row, updated
-            )
+        repo = RoutingRepository(conn, principal.workspace_id)
+        await repo.lock_config()
+        row = await repo.rule(rule_id)
+        if row is None:
+            raise not_found("Routing rule", rule_id)
+        updated = {**row, **changes, "updated_at": self.clock()}
+        await self._check_rule(conn, principal, updated, rule_id=rule_id)
+        await repo.update_rule(rule_id, {k: v for k, v in updated.items() if k not in ("id", "workspace_id")})
+        # A new pool or strategy starts a new rotation.
+        fresh = rule_id if {"strategy", "pool"} & changes.keys() else None
+        await repo.config_changed(reset_rotation_of=fresh)
+        await record_for(
+            conn, principal, updated["updated_at"], "updated", "routing_rule", rule_id, row, updated
+        )
         return updated
 
-    async def delete_rule(self, principal: Principal, rule_id: str) -> None:
-        async with self.db.transaction() as conn:
-            repo = RoutingRepository(conn, principal.workspace_id)
-            await repo.lock_config()
-            before = await repo.rule(rule_id)
-            if before is None:
-                raise not_found("Routing rule", rule_id)
-            await repo.delete_rule(rule_id)
-            await repo.config_changed(reset_rotation_of=rule_id)
-            await record_for(conn, principal, self.clock(), "deleted", "routing_rule", rule_id, before, None)
+    async def delete_rule(self, conn: AsyncConnection, principal: Principal, rule_id: str) -> None:
+        repo = RoutingRepository(conn, principal.workspace_id)
+        await repo.lock_config()
+        before = await repo.rule(rule_id)
+        if before is None:
+            raise not_found("Routing rule", rule_id)
+        await repo.delete_rule(rule_id)
+        await repo.config_changed(reset_rotation_of=rule_id)
+        await record_for(conn, principal, self.clock(), "deleted", "routing_rule", rule_id, before, None)
 
     async def _check_rule(
         self, conn: AsyncConnection, principal: Principal, row: Mapping[str, Any], rule_id: str | None
@@ -420,7 +421,7 @@ class RoutingService:
         now = self.clock()
         if lead.get("owner_id"):
             await SlaRepository(conn, workspace_id).stop_running(lead["id"])
-        values = {"owner_id": owner_id, "updated_at": now, "version": lead["version"] + 1}
+        values = bumped(lead, {"owner_id": owner_id}, now)
         assignment, data = _assignment_record(lead, owner_id, by, actor, explanation, config, now)
         event = NewEvent("lead.assigned", lead["id"], now, data, actor)
         routing = RoutingRepository(conn, workspace_id)
@@ -479,36 +480,25 @@ class RoutingService:
             event=event,
         )
 
-    async def after_change(
-        self,
-        conn: AsyncConnection,
-        workspace_id: str,
-        before: Mapping[str, Any] | None,
-        after: dict[str, Any],
-        actor: str | None,
-        closed: frozenset[str],
-        route_on: str | None = None,
-    ) -> dict[str, Any]:
-        """Route a lead (locked by the caller) that has just reached the workspace's route_on:
-        created, or its band moved into the routed bands. Leads with an owner keep it, leads in
-        a `closed` stage are done. Batch callers pass `route_on`, read once for the batch."""
-        if after.get("owner_id") or after.get("stage") in closed:
-            return after
-        if before is not None and before.get("band") == after.get("band"):
-            return after
-        if route_on is None:
-            route_on = await self.route_on_in(conn, workspace_id)
-        if not starts_routing(route_on, before, after, closed):
-            return after
-        routed, _ = await self.route_locked(conn, workspace_id, after, by="routing", actor=actor)
-        return routed
-
-    async def route_on_in(self, conn: AsyncConnection, workspace_id: str) -> str:
+    async def route_on(self, conn: AsyncConnection, workspace_id: str) -> str:
         """The workspace's route_on as the caller's transaction sees it (and remembered as the
         capture fast path's hint)."""
         route_on = await RoutingRepository(conn, workspace_id).route_on()
         self._route_on[workspace_id] = route_on
         return route_on
+
+    async def unassign(
+        self, conn: AsyncConnection, workspace_id: str, lead: dict[str, Any], actor: str | None
+    ) -> dict[str, Any]:
+        """`owner_id: null` by PATCH: the lead (locked by the caller) leaves its owner."""
+        now = self.clock()
+        values = bumped(lead, {"owner_id": None}, now)
+        await LeadRepository(conn, workspace_id).update(lead["id"], values)
+        data = {"reason": "manual", "previous_owner_id": lead["owner_id"]}
+        await EventRepository(conn, workspace_id).append(
+            [NewEvent("lead.unassigned", lead["id"], now, data, actor)]
+        )
+        return {**lead, **values}
 
     async def manual_assign(
         self, conn: AsyncConnection, workspace_id: str, lead: dict[str, Any], owner_id: str, actor: str | None
@@ -523,33 +513,33 @@ class RoutingService:
         return await self._assign(conn, workspace_id, lead, owner_id, "manual", actor, explanation, config)
 
     async def route(
-        self, principal: Principal, lead_id: str, force: bool
+        self, conn: AsyncConnection, principal: Principal, lead_id: str, force: bool
     ) -> tuple[dict[str, Any], engine.Decision]:
         """`POST /v1/leads/{id}/route`: route now (an owned lead only with `force`, and never back
         to the owner it is taken from)."""
-        async with self.db.transaction() as conn:
-            repo = LeadRepository(conn, principal.workspace_id, lock=self.db.is_postgres)
-            lead = await repo.get(lead_id, for_update=True)
-            if lead is None:
-                raise not_found("Lead", lead_id)
-            if lead["owner_id"] and not force:
-                raise ProblemError(
-                    409,
-                    f"Lead {lead_id!r} already has an owner ({lead['owner_id']}); "
-                    "route with force=true to reassign.",
-                )
-            exclude = frozenset({lead["owner_id"]}) if lead["owner_id"] else frozenset()
-            return await self.route_locked(
-                conn, principal.workspace_id, lead, by="routing", actor=principal.key_id, exclude=exclude
+        repo = LeadRepository(conn, principal.workspace_id, lock=self.db.is_postgres)
+        lead = await repo.get(lead_id, for_update=True)
+        if lead is None:
+            raise not_found("Lead", lead_id)
+        if lead["owner_id"] and not force:
+            raise ProblemError(
+                409,
+                f"Lead {lead_id!r} already has an owner ({lead['owner_id']}); "
+                "route with force=true to reassign.",
             )
+        exclude = frozenset({lead["owner_id"]}) if lead["owner_id"] else frozenset()
+        return await self.route_locked(
+            conn, principal.workspace_id, lead, by="routing", actor=principal.key_id, exclude=exclude
+        )
 
-    async def preview(self, principal: Principal, lead: Mapping[str, Any]) -> engine.Decision:
+    async def preview(
+        self, conn: AsyncConnection, principal: Principal, lead: Mapping[str, Any]
+    ) -> engine.Decision:
         # One lead against the rules: small, but a read key may send any lead, so its matching
         # is budgeted (on the event loop: the decision interleaves queries).
-        async with self.db.read() as conn:
-            state = await RoutingRepository(conn, principal.workspace_id).state(lock=False)
-            with self.evaluator.on_loop():
-                return await self.decide(conn, principal.workspace_id, lead, state, take_turn=False)
+        state = await RoutingRepository(conn, principal.workspace_id).state(lock=False)
+        with self.evaluator.on_loop():
+            return await self.decide(conn, principal.workspace_id, lead, state, take_turn=False)
 
     async def reassign_owner(
         self, conn: AsyncConnection, workspace_id: str, owner_id: str, actor: str | None
@@ -564,7 +554,7 @@ class RoutingService:
                 conn, workspace_id, lead, by="reassign", actor=actor, exclude=frozenset({owner_id})
             )
             if decision.owner_id is None:  # nobody can take it: it leaves the owner anyway
-                values = {"owner_id": None, "updated_at": self.clock(), "version": lead["version"] + 1}
+                values = bumped(lead, {"owner_id": None}, self.clock())
                 await repo.update(lead["id"], values)
                 await SlaRepository(conn, workspace_id).stop_running(lead["id"])
         return len(open_leads)
@@ -574,11 +564,13 @@ class RoutingService:
         await RoutingRepository(conn, workspace_id).erase_lead(lead_id)
 
     async def assignments(
-        self, principal: Principal, lead_id: str, limit: int, before: tuple[datetime, str] | None
+        self,
+        conn: AsyncConnection,
+        principal: Principal,
+        lead_id: str,
+        limit: int,
+        before: tuple[datetime, str] | None,
     ) -> list[dict[str, Any]]:
-        async with self.db.read() as conn:
-            if await LeadRepository(conn, principal.workspace_id).get(lead_id) is None:
-                raise not_found("Lead", lead_id)
-            return await RoutingRepository(conn, principal.workspace_id).assignments_of(
-                lead_id, limit, before
-            )
+        if await LeadRepository(conn, principal.workspace_id).get(lead_id) is None:
+            raise not_found("Lead", lead_id)
+        return await RoutingRepository(conn, principal.workspace_id).assignments_of(lead_id, limit, before)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query, Request, Response
+from fastapi import APIRouter, Body, Query, Response
 
 from leadapi.api.auth import Admin, Reader
+from leadapi.api.deps import ServicesDep, Snapshot, Tx
 from leadapi.api.pagination import decode_cursor, encode_cursor
 from leadapi.errors import PROBLEM_RESPONSES
 from leadapi.jobs.schemas import Job
@@ -21,29 +22,25 @@ from leadapi.scoring.schemas import (
     ScoringModel,
     ScoringModelList,
 )
-from leadapi.scoring.service import ScoringService, lead_score, rule_hits
+from leadapi.scoring.service import lead_score, rule_hits
 
 router = APIRouter(prefix="/v1/scoring", tags=["scoring"], responses=PROBLEM_RESPONSES)
 lead_router = APIRouter(prefix="/v1/leads", tags=["scoring"], responses=PROBLEM_RESPONSES)
-
-
-def _service(request: Request) -> ScoringService:
-    service: ScoringService = request.app.state.scoring
-    return service
 
 
 @router.get(
     "/models", operation_id="list_scoring_models", response_model=ScoringModelList, summary="Model versions"
 )
 async def list_scoring_models(
-    request: Request,
+    services: ServicesDep,
+    conn: Snapshot,
     principal: Reader,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(max_length=2000)] = None,
 ) -> ScoringModelList:
     """Newest version first."""
     before = decode_cursor(cursor, ["int"])[0] if cursor else None
-    rows = await _service(request).page(principal, limit + 1, before)
+    rows = await services.scoring.page(conn, principal, limit + 1, before)
     next_cursor = encode_cursor([rows[limit - 1]["version"]]) if len(rows) > limit else None
     return ScoringModelList(
         data=[ScoringModel.model_validate(r) for r in rows[:limit]], next_cursor=next_cursor
@@ -58,13 +55,14 @@ async def list_scoring_models(
     summary="Create a model version",
 )
 async def create_scoring_model(
-    request: Request,
+    services: ServicesDep,
+    conn: Tx,
     principal: Admin,
     response: Response,
     document: Annotated[dict[str, Any], Body(description=MODEL_DESCRIPTION)],
 ) -> ScoringModel:
     """Models are immutable: a change is a new version. Creating one does not activate it."""
-    row = await _service(request).create(principal, document)
+    row = await services.scoring.create(conn, principal, document)
     response.headers["Location"] = f"/v1/scoring/models/{row['id']}"
     return ScoringModel.model_validate(row)
 
@@ -72,25 +70,27 @@ async def create_scoring_model(
 @router.get(
     "/models/{model_id}", operation_id="get_scoring_model", response_model=ScoringModel, summary="A model"
 )
-async def get_scoring_model(request: Request, model_id: str, principal: Reader) -> ScoringModel:
-    return ScoringModel.model_validate(await _service(request).get(principal, model_id))
+async def get_scoring_model(
+    services: ServicesDep, conn: Snapshot, model_id: str, principal: Reader
+) -> ScoringModel:
+    return ScoringModel.model_validate(await services.scoring.get(conn, principal, model_id))
 
 
 @router.get(
     "/active", operation_id="get_active_scoring_model", response_model=ScoringModel, summary="Active model"
 )
-async def get_active_scoring_model(request: Request, principal: Reader) -> ScoringModel:
+async def get_active_scoring_model(services: ServicesDep, conn: Snapshot, principal: Reader) -> ScoringModel:
     """A new workspace starts with the default B2B model."""
-    return ScoringModel.model_validate(await _service(request).active(principal))
+    return ScoringModel.model_validate(await services.scoring.active(conn, principal))
 
 
 @router.post(
     "/preview", operation_id="preview_score", response_model=ScoreOut, summary="Score without storing"
 )
-async def preview_score(request: Request, body: PreviewIn, principal: Reader) -> ScoreOut:
+async def preview_score(services: ServicesDep, conn: Tx, body: PreviewIn, principal: Reader) -> ScoreOut:
     """Score a stored lead (with its events) or an inline lead with inline events, under the
     active model or an inline draft; nothing is stored."""
-    result, ref = await _service(request).preview(principal, body)
+    result, ref = await services.scoring.preview(conn, principal, body)
     return ScoreOut(
         score=result.score,
         fit_score=result.fit_score,
@@ -109,11 +109,11 @@ async def preview_score(request: Request, body: PreviewIn, principal: Reader) ->
     summary="Activate a model version",
 )
 async def activate_scoring_model(
-    request: Request, model_id: str, principal: Admin, response: Response
+    services: ServicesDep, conn: Tx, model_id: str, principal: Admin, response: Response
 ) -> Job:
     """The model scores every change from now on; a background job rescores every existing lead
     (follow it at the `Location` given, `GET /v1/jobs/{id}`)."""
-    job = await _service(request).activate(principal, model_id)
+    job = await services.scoring.activate(conn, principal, model_id)
     response.headers["Location"] = f"/v1/jobs/{job['id']}"
     return Job.model_validate(job)
 
@@ -121,9 +121,9 @@ async def activate_scoring_model(
 @lead_router.get(
     "/{lead_id}/score", operation_id="get_lead_score", response_model=LeadScore, summary="Why this score"
 )
-async def get_lead_score(request: Request, lead_id: str, principal: Reader) -> LeadScore:
+async def get_lead_score(services: ServicesDep, conn: Snapshot, lead_id: str, principal: Reader) -> LeadScore:
     """The lead's score, rule by rule, under the model version that computed it."""
-    return lead_score(*await _service(request).explain(principal, lead_id))
+    return lead_score(*await services.scoring.explain(conn, principal, lead_id))
 
 
 @lead_router.get(
@@ -133,7 +133,8 @@ async def get_lead_score(request: Request, lead_id: str, principal: Reader) -> L
     summary="How the score changed",
 )
 async def get_lead_score_history(
-    request: Request,
+    services: ServicesDep,
+    conn: Snapshot,
     lead_id: str,
     principal: Reader,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
@@ -141,8 +142,8 @@ async def get_lead_score_history(
 ) -> ScoreHistory:
     """Every score change, newest first, with its reason and model version."""
     before = decode_cursor(cursor, ["datetime", "id"]) if cursor else None
-    rows = await _service(request).history(
-        principal, lead_id, limit + 1, (before[0], before[1]) if before else None
+    rows = await services.scoring.history(
+        conn, principal, lead_id, limit + 1, (before[0], before[1]) if before else None
     )
     next_cursor = (
         encode_cursor([rows[limit - 1]["occurred_at"], rows[limit - 1]["id"]]) if len(rows) > limit else None

@@ -1,7 +1,8 @@
 """Keeping stored scores true: score new leads and rescore changed ones, in the caller's transaction.
 
-Lead and event services call this inside their own transactions, so a lead, the change that
-moved its score and the `lead.scored` / `lead.band_changed` events that record it commit together.
+The lead-change flow (flows/lead_change.py) calls this in the caller's transaction, so a lead, the
+change that moved its score and the `lead.scored` / `lead.band_changed` events that record it
+commit together.
 The active model is read inside that transaction; compiled models are cached by id, because a
 model is immutable once created.
 """
@@ -18,7 +19,7 @@ from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from leadapi.db import Database
+from leadapi.db import Database, retrying
 from leadapi.events.models import Event
 from leadapi.events.repository import EventRepository, NewEvent
 from leadapi.ids import new_id
@@ -131,22 +132,29 @@ class Scorer:
         model_id = self._active_hint.get(workspace_id)
         return None if model_id is None else self._models.get(model_id)
 
-    async def ensure_active(self, workspace_id: str, actor: str | None) -> ActiveModel:
-        """The workspace's active model, creating the default model the first time one is needed."""
+    async def ensure_active(self, conn: AsyncConnection, workspace_id: str, actor: str | None) -> ActiveModel:
+        """The workspace's active model, creating the default model (in the caller's transaction)
+        the first time one is needed; remembered, so this costs no statement after that.
+
+        Call it before the transaction takes any other lock: concurrent first requests of a
+        workspace then wait for the first one's default model and hold nothing meanwhile.
+        """
         cached = self.cached_active(workspace_id)
         if cached is not None:
             return cached
-        for attempt in range(1, ATTEMPTS + 1):
-            try:
-                async with self.db.transaction() as conn:
-                    model = await self.model_in(conn, workspace_id)
-                    if model is None:
-                        model = await self.create_default(conn, workspace_id, actor)
+
+        async def active_or_default() -> ActiveModel:
+            model = await self.model(conn, workspace_id)
+            if model is not None:
+                self._active_hint[workspace_id] = model.id
                 return model
-            except IntegrityError:  # another request created the default at the same moment
-                if attempt == ATTEMPTS:
-                    raise
-        raise AssertionError("unreachable")
+            # Not remembered as active until another transaction has read it: this one may
+            # still roll back, and the fast paths trust what is remembered.
+            return await self.create_default(conn, workspace_id, actor)
+
+        # Another request may create the default at the same moment: its unique version wins,
+        # and the second look finds it.
+        return await retrying(conn, active_or_default, retry_on=(IntegrityError,), attempts=ATTEMPTS)
 
     async def create_default(
         self, conn: AsyncConnection, workspace_id: str, actor: str | None
@@ -156,9 +164,7 @@ class Scorer:
         row = self.new_model_row(await repo.next_version(), DEFAULT_MODEL, actor)
         await repo.add(row)
         await repo.set_active(row["id"], first=True)
-        model = self.compiled(row)
-        self._active_hint[workspace_id] = model.id
-        return model
+        return self.compiled(row)
 
     def new_model_row(self, version: int, document: Mapping[str, Any], actor: str | None) -> dict[str, Any]:
         return {
@@ -170,7 +176,7 @@ class Scorer:
             "created_by": actor,
         }
 
-    async def model_in(self, conn: AsyncConnection, workspace_id: str) -> ActiveModel | None:
+    async def model(self, conn: AsyncConnection, workspace_id: str) -> ActiveModel | None:
         """The active model as the caller's transaction sees it (None: the workspace has none yet)."""
         repo = ScoringRepository(conn, workspace_id)
         model_id = await repo.active_id()
@@ -181,7 +187,6 @@ class Scorer:
             row = await repo.get(model_id)
             assert row is not None  # a foreign key keeps it
             model = self.compiled(row)
-        self._active_hint[workspace_id] = model_id
         return model
 
     # ---- scoring -----------------------------------------------------------------------------
@@ -213,7 +218,7 @@ class Scorer:
         as they now are."""
         if not batch:
             return []
-        model = model or await self.model_in(conn, workspace_id)
+        model = model or await self.model(conn, workspace_id)
         if model is None:
             return [dict(lead) for lead in batch]
         now = self.clock()

@@ -9,24 +9,24 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from leadapi.audit.service import record_for
 from leadapi.conditions.offload import Evaluator
-from leadapi.db import Database
+from leadapi.db import Database, retrying
 from leadapi.errors import not_found, validation_problem
 from leadapi.events.repository import EventRepository
 from leadapi.events.schemas import RESERVED_PREFIXES
+from leadapi.flows.lead_change import LeadChangeFlow
 from leadapi.jobs.service import JobService, Report
 from leadapi.leads.engine import derived
 from leadapi.leads.repository import LeadRepository, due_for_rescore
 from leadapi.leads.service import LeadService
 from leadapi.principal import Principal
-from leadapi.routing.service import RoutingService
 from leadapi.scoring.engine import CompiledModel, EventFact, ModelError, ScoreResult, compile_model
 from leadapi.scoring.repository import ScoringRepository
 from leadapi.scoring.schemas import BandOut, LeadScore, ModelRef, PreviewIn, RuleHit
 from leadapi.scoring.scorer import ActiveModel, Scorer
-from leadapi.stages.service import StageService
 
 ATTEMPTS = 3
 RESCORE_JOB = "scoring.rescore"
@@ -66,8 +66,7 @@ class ScoringService:
         leads: LeadService,
         scorer: Scorer,
         jobs: JobService,
-        routing: RoutingService,
-        stages: StageService,
+        flow: LeadChangeFlow,
         evaluator: Evaluator | None = None,
     ) -> None:
         self.evaluator = evaluator or Evaluator()
@@ -76,55 +75,51 @@ class ScoringService:
         self.leads = leads
         self.scorer = scorer
         self.jobs = jobs
-        self.routing = routing
-        self.stages = stages
+        self.flow = flow
         jobs.register(RESCORE_JOB, self.run_rescore_job)
 
-    async def active(self, principal: Principal) -> dict[str, Any]:
-        model = await self.scorer.ensure_active(principal.workspace_id, principal.key_id)
-        async with self.db.read() as conn:
-            repo = ScoringRepository(conn, principal.workspace_id)
-            active_id = await repo.active_id() or model.id
-            row = await repo.get(active_id)
+    async def active(self, conn: AsyncConnection, principal: Principal) -> dict[str, Any]:
+        model = await self.scorer.ensure_active(conn, principal.workspace_id, principal.key_id)
+        repo = ScoringRepository(conn, principal.workspace_id)
+        active_id = await repo.active_id() or model.id
+        row = await repo.get(active_id)
         assert row is not None  # a foreign key keeps the active model
         return {**row, "active": True}
 
-    async def create(self, principal: Principal, document: dict[str, Any]) -> dict[str, Any]:
+    async def create(
+        self, conn: AsyncConnection, principal: Principal, document: dict[str, Any]
+    ) -> dict[str, Any]:
         compiled = compile_document(document)
-        active = await self.active(principal)  # the default exists before any other version
-        for attempt in range(1, ATTEMPTS + 1):
-            try:
-                async with self.db.transaction() as conn:
-                    repo = ScoringRepository(conn, principal.workspace_id)
-                    row = self.scorer.new_model_row(await repo.next_version(), document, principal.key_id)
-                    await repo.add(row)
-                    await record_for(
-                        conn, principal, self.clock(), "created", "scoring_model", row["id"], None, row
-                    )
-                    self.scorer.remember(ActiveModel(row["id"], row["version"], row["name"], compiled))
-                    return {**row, "active": row["id"] == active["id"]}
-            except IntegrityError:  # two creations raced for the same version number
-                if attempt == ATTEMPTS:
-                    raise
-        raise AssertionError("unreachable")
+        active = await self.active(conn, principal)  # the default exists before any other version
 
-    async def get(self, principal: Principal, model_id: str) -> dict[str, Any]:
-        active = await self.active(principal)
-        async with self.db.read() as conn:
-            row = await ScoringRepository(conn, principal.workspace_id).get(model_id)
+        async def add() -> dict[str, Any]:
+            repo = ScoringRepository(conn, principal.workspace_id)
+            row = self.scorer.new_model_row(await repo.next_version(), document, principal.key_id)
+            await repo.add(row)
+            await record_for(conn, principal, self.clock(), "created", "scoring_model", row["id"], None, row)
+            self.scorer.remember(ActiveModel(row["id"], row["version"], row["name"], compiled))
+            return {**row, "active": row["id"] == active["id"]}
+
+        # Two creations can race for the same version number: the second looks again.
+        return await retrying(conn, add, retry_on=(IntegrityError,), attempts=ATTEMPTS)
+
+    async def get(self, conn: AsyncConnection, principal: Principal, model_id: str) -> dict[str, Any]:
+        active = await self.active(conn, principal)
+        row = await ScoringRepository(conn, principal.workspace_id).get(model_id)
         if row is None:
             raise not_found("Scoring model", model_id)
         return {**row, "active": row["id"] == active["id"]}
 
     async def page(
-        self, principal: Principal, limit: int, before_version: int | None
+        self, conn: AsyncConnection, principal: Principal, limit: int, before_version: int | None
     ) -> list[dict[str, Any]]:
-        active = await self.active(principal)
-        async with self.db.read() as conn:
-            rows = await ScoringRepository(conn, principal.workspace_id).page(limit, before_version)
+        active = await self.active(conn, principal)
+        rows = await ScoringRepository(conn, principal.workspace_id).page(limit, before_version)
         return [{**row, "active": row["id"] == active["id"]} for row in rows]
 
-    async def preview(self, principal: Principal, body: PreviewIn) -> tuple[ScoreResult, dict[str, Any]]:
+    async def preview(
+        self, conn: AsyncConnection, principal: Principal, body: PreviewIn
+    ) -> tuple[ScoreResult, dict[str, Any]]:
         """Score a stored or inline lead under the active or a draft model, storing nothing."""
         if (body.lead_id is None) == (body.lead is None):
             raise validation_problem(
@@ -134,7 +129,7 @@ class ScoringService:
             model = compile_document(body.model)
             ref: dict[str, Any] = {"id": None, "version": None, "name": model.name}
         else:
-            active = await self.scorer.ensure_active(principal.workspace_id, principal.key_id)
+            active = await self.scorer.ensure_active(conn, principal.workspace_id, principal.key_id)
             model = active.compiled
             ref = {"id": active.id, "version": active.version, "name": active.name}
         now = self.clock()
@@ -143,9 +138,8 @@ class ScoringService:
             for i, e in enumerate(body.events)
         ]
         if body.lead_id is not None:
-            lead = await self.leads.get(principal, body.lead_id)
-            async with self.db.read() as conn:
-                stored = await EventRepository(conn, principal.workspace_id).all_for_lead(body.lead_id)
+            lead = await self.leads.get(conn, principal, body.lead_id)
+            stored = await EventRepository(conn, principal.workspace_id).all_for_lead(body.lead_id)
             facts += [
                 EventFact(row["id"], row["type"], row["occurred_at"], row["data"], row["source"])
                 for row in stored
@@ -161,29 +155,28 @@ class ScoringService:
 
     # ---- activation and the rescoring job -------------------------------------------------------
 
-    async def activate(self, principal: Principal, model_id: str) -> dict[str, Any]:
+    async def activate(self, conn: AsyncConnection, principal: Principal, model_id: str) -> dict[str, Any]:
         """Make a model version the active one and queue the job that rescores every lead."""
-        await self.scorer.ensure_active(principal.workspace_id, principal.key_id)
-        async with self.db.transaction() as conn:
-            repo = ScoringRepository(conn, principal.workspace_id)
-            row = await repo.get(model_id)
-            if row is None:
-                raise not_found("Scoring model", model_id)
-            previous = await repo.active_id()
-            await repo.set_active(model_id, first=False)
-            await record_for(
-                conn,
-                principal,
-                self.clock(),
-                "activated",
-                "scoring_model",
-                model_id,
-                {"active_model_id": previous},
-                {"active_model_id": model_id},
-            )
-            job = await self.jobs.enqueue(
-                conn, principal.workspace_id, RESCORE_JOB, {"model_id": model_id}, principal.key_id
-            )
+        await self.scorer.ensure_active(conn, principal.workspace_id, principal.key_id)
+        repo = ScoringRepository(conn, principal.workspace_id)
+        row = await repo.get(model_id)
+        if row is None:
+            raise not_found("Scoring model", model_id)
+        previous = await repo.active_id()
+        await repo.set_active(model_id, first=False)
+        await record_for(
+            conn,
+            principal,
+            self.clock(),
+            "activated",
+            "scoring_model",
+            model_id,
+            {"active_model_id": previous},
+            {"active_model_id": model_id},
+        )
+        job = await self.jobs.enqueue(
+            conn, principal.workspace_id, RESCORE_JOB, {"model_id": model_id}, principal.key_id
+        )
         self.scorer.compiled(row)
         self.scorer.forget_active(principal.workspace_id)
         return job
@@ -201,21 +194,20 @@ class ScoringService:
             after: tuple[Any, str] | None = None
             while True:
                 async with self.db.transaction() as conn:
-                    model = await self.scorer.model_in(conn, workspace_id)
+                    model = await self.scorer.model(conn, workspace_id)
                     if model is None or model.id != model_id:
                         return {"rescored": rescored, "changed": changed, "band_changes": band_changes,
                                 "superseded_by": None if model is None else model.id}  # fmt: skip
                     repo = LeadRepository(conn, workspace_id, lock=self.db.is_postgres)
                     batch = await repo.not_scored_by(model_id, after, RESCORE_BATCH)
-                    updated = await self.scorer.rescore(
+                    updated = await self.flow.rescored(
                         conn,
                         workspace_id,
                         batch,
+                        model=model,
                         reason="model_activated",
                         actor=job["created_by"],
-                        model=model,
                     )
-                    await self._route_changed(conn, workspace_id, batch, updated, job["created_by"])
                 if not batch:
                     break
                 after = (batch[-1]["created_at"], batch[-1]["id"])
@@ -243,69 +235,49 @@ class ScoringService:
             for lead in due:
                 by_workspace.setdefault(lead["workspace_id"], []).append(lead)
             for workspace_id, batch in by_workspace.items():
-                model = await self.scorer.model_in(conn, workspace_id)
+                model = await self.scorer.model(conn, workspace_id)
                 if model is None:  # a workspace older than scoring: give it its default model here
                     model = await self.scorer.create_default(conn, workspace_id, None)
-                updated = await self.scorer.rescore(
-                    conn, workspace_id, batch, reason="time", actor=None, model=model
-                )
-                await self._route_changed(conn, workspace_id, batch, updated, None)
+                await self.flow.rescored(conn, workspace_id, batch, model=model, reason="time", actor=None)
         return len(due)
-
-    async def _route_changed(
-        self,
-        conn: Any,
-        workspace_id: str,
-        before: list[dict[str, Any]],
-        after: list[dict[str, Any]],
-        actor: str | None,
-    ) -> None:
-        """Leads whose band a rescoring changed are promoted, and routed if that sent them to
-        sales, in the same transaction (they are locked)."""
-        moved = [
-            (old, new) for old, new in zip(before, after, strict=True) if old.get("band") != new.get("band")
-        ]
-        if not moved:
-            return
-        route_on = await self.routing.route_on_in(conn, workspace_id)
-        pipeline = await self.stages.pipeline_in(conn, workspace_id)
-        for old, new in moved:
-            await self.stages.after_score(conn, workspace_id, old, new, actor, route_on, pipeline)
 
     # ---- a lead's score -------------------------------------------------------------------------
 
     async def explain(
-        self, principal: Principal, lead_id: str
+        self, conn: AsyncConnection, principal: Principal, lead_id: str
     ) -> tuple[dict[str, Any], ScoreResult, ActiveModel]:
         """The lead's stored score, re-derived rule by rule: under the model that computed it, at
         the moment it was computed, so the breakdown adds up to the stored figures."""
-        await self.scorer.ensure_active(principal.workspace_id, principal.key_id)
-        async with self.db.read() as conn:
-            lead = await LeadRepository(conn, principal.workspace_id).get(lead_id)
-            if lead is None:
-                raise not_found("Lead", lead_id)
-            model: ActiveModel | None = None
-            if lead["score_model_id"] is not None:
-                row = await ScoringRepository(conn, principal.workspace_id).get(lead["score_model_id"])
-                model = None if row is None else self.scorer.compiled(row)
-            at = lead["scored_at"] if model is not None else None
-            model = model or await self.scorer.model_in(conn, principal.workspace_id)
-            assert model is not None
-            facts = await self.scorer.facts(conn, principal.workspace_id, model, [lead_id])
+        await self.scorer.ensure_active(conn, principal.workspace_id, principal.key_id)
+        lead = await LeadRepository(conn, principal.workspace_id).get(lead_id)
+        if lead is None:
+            raise not_found("Lead", lead_id)
+        model: ActiveModel | None = None
+        if lead["score_model_id"] is not None:
+            row = await ScoringRepository(conn, principal.workspace_id).get(lead["score_model_id"])
+            model = None if row is None else self.scorer.compiled(row)
+        at = lead["scored_at"] if model is not None else None
+        model = model or await self.scorer.model(conn, principal.workspace_id)
+        assert model is not None
+        facts = await self.scorer.facts(conn, principal.workspace_id, model, [lead_id])
         at = at or self.clock()
         result = model.compiled.score(lead, facts.get(lead_id, ()), at, lead["last_activity_at"])
         return lead, result, model
 
     async def history(
-        self, principal: Principal, lead_id: str, limit: int, before: tuple[datetime, str] | None
+        self,
+        conn: AsyncConnection,
+        principal: Principal,
+        lead_id: str,
+        limit: int,
+        before: tuple[datetime, str] | None,
     ) -> list[dict[str, Any]]:
         """The lead's `lead.scored` events, newest first."""
-        async with self.db.read() as conn:
-            if await LeadRepository(conn, principal.workspace_id).get(lead_id) is None:
-                raise not_found("Lead", lead_id)
-            return await EventRepository(conn, principal.workspace_id).for_lead(
-                lead_id, limit, before, types=("lead.scored",)
-            )
+        if await LeadRepository(conn, principal.workspace_id).get(lead_id) is None:
+            raise not_found("Lead", lead_id)
+        return await EventRepository(conn, principal.workspace_id).for_lead(
+            lead_id, limit, before, types=("lead.scored",)
+        )
 
 
 def rule_hits(result: ScoreResult) -> list[RuleHit]:

@@ -4,27 +4,22 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query, Response
 
 from leadapi.api.auth import Admin, Reader
+from leadapi.api.deps import ServicesDep, Snapshot, Tx
 from leadapi.api.pagination import next_time_cursor, time_cursor
 from leadapi.api.times import OffsetDateTime
 from leadapi.errors import PROBLEM_RESPONSES
 from leadapi.sla.schemas import Breach, BreachList, Policy, PolicyCreate, PolicyList, PolicyUpdate
-from leadapi.sla.service import SlaService
 
 router = APIRouter(prefix="/v1/sla", tags=["sla"], responses=PROBLEM_RESPONSES)
 
 
-def _service(request: Request) -> SlaService:
-    service: SlaService = request.app.state.sla
-    return service
-
-
 @router.get("/policies", operation_id="list_sla_policies", response_model=PolicyList, summary="Policies")
-async def list_sla_policies(request: Request, principal: Reader) -> PolicyList:
+async def list_sla_policies(services: ServicesDep, conn: Snapshot, principal: Reader) -> PolicyList:
     """In order: the first policy whose condition a lead meets at assignment sets its clock."""
-    rows = await _service(request).policies(principal)
+    rows = await services.sla.policies(conn, principal)
     return PolicyList(data=[Policy.model_validate(r) for r in rows])
 
 
@@ -32,37 +27,40 @@ async def list_sla_policies(request: Request, principal: Reader) -> PolicyList:
     "/policies", operation_id="create_sla_policy", status_code=201, response_model=Policy, summary="Add one"
 )
 async def create_sla_policy(
-    request: Request, body: PolicyCreate, principal: Admin, response: Response
+    services: ServicesDep, conn: Tx, body: PolicyCreate, principal: Admin, response: Response
 ) -> Policy:
-    row = await _service(request).create_policy(principal, body)
+    row = await services.sla.create_policy(conn, principal, body)
     response.headers["Location"] = f"/v1/sla/policies/{row['id']}"
     return Policy.model_validate(row)
 
 
 @router.get("/policies/{policy_id}", operation_id="get_sla_policy", response_model=Policy, summary="A policy")
-async def get_sla_policy(request: Request, policy_id: str, principal: Reader) -> Policy:
-    return Policy.model_validate(await _service(request).policy(principal, policy_id))
+async def get_sla_policy(services: ServicesDep, conn: Snapshot, policy_id: str, principal: Reader) -> Policy:
+    return Policy.model_validate(await services.sla.policy(conn, principal, policy_id))
 
 
 @router.patch(
     "/policies/{policy_id}", operation_id="update_sla_policy", response_model=Policy, summary="Change one"
 )
-async def update_sla_policy(request: Request, policy_id: str, body: PolicyUpdate, principal: Admin) -> Policy:
+async def update_sla_policy(
+    services: ServicesDep, conn: Tx, policy_id: str, body: PolicyUpdate, principal: Admin
+) -> Policy:
     """Applies to later assignments; clocks already running keep their due time."""
-    return Policy.model_validate(await _service(request).update_policy(principal, policy_id, body))
+    return Policy.model_validate(await services.sla.update_policy(conn, principal, policy_id, body))
 
 
 @router.delete(
     "/policies/{policy_id}", operation_id="delete_sla_policy", status_code=204, summary="Delete one"
 )
-async def delete_sla_policy(request: Request, policy_id: str, principal: Admin) -> Response:
-    await _service(request).delete_policy(principal, policy_id)
+async def delete_sla_policy(services: ServicesDep, conn: Tx, policy_id: str, principal: Admin) -> Response:
+    await services.sla.delete_policy(conn, principal, policy_id)
     return Response(status_code=204)
 
 
 @router.get("/breaches", operation_id="list_sla_breaches", response_model=BreachList, summary="Breaches")
 async def list_sla_breaches(
-    request: Request,
+    services: ServicesDep,
+    conn: Snapshot,
     principal: Reader,
     owner_id: Annotated[str | None, Query(max_length=32, description="The owner who breached.")] = None,
     lead_id: Annotated[str | None, Query(max_length=32)] = None,
@@ -76,7 +74,8 @@ async def list_sla_breaches(
 ) -> BreachList:
     """Newest first."""
     before = time_cursor(cursor)
-    rows = await _service(request).breaches(
+    rows = await services.sla.breaches(
+        conn,
         principal,
         owner_id=owner_id,
         is_open=None if status is None else status == "open",

@@ -26,6 +26,7 @@ from leadapi.errors import ProblemError, not_found, validation_problem
 from leadapi.events.repository import EventRepository, NewEvent
 from leadapi.ids import new_id
 from leadapi.leads.repository import LeadRepository
+from leadapi.leads.versions import bumped
 from leadapi.metrics import Metrics
 from leadapi.principal import Principal
 from leadapi.routing.repository import RoutingRepository
@@ -56,18 +57,18 @@ class SlaService:
 
     # ---- policies ------------------------------------------------------------------------------
 
-    async def policies(self, principal: Principal) -> list[dict[str, Any]]:
-        async with self.db.read() as conn:
-            return await SlaRepository(conn, principal.workspace_id).policies()
+    async def policies(self, conn: AsyncConnection, principal: Principal) -> list[dict[str, Any]]:
+        return await SlaRepository(conn, principal.workspace_id).policies()
 
-    async def policy(self, principal: Principal, policy_id: str) -> dict[str, Any]:
-        async with self.db.read() as conn:
-            row = await SlaRepository(conn, principal.workspace_id).policy(policy_id)
+    async def policy(self, conn: AsyncConnection, principal: Principal, policy_id: str) -> dict[str, Any]:
+        row = await SlaRepository(conn, principal.workspace_id).policy(policy_id)
         if row is None:
             raise not_found("SLA policy", policy_id)
         return row
 
-    async def create_policy(self, principal: Principal, data: PolicyCreate) -> dict[str, Any]:
+    async def create_policy(
+        self, conn: AsyncConnection, principal: Principal, data: PolicyCreate
+    ) -> dict[str, Any]:
         now = self.clock()
         row: dict[str, Any] = {
             "id": new_id("sla_policy"),
@@ -81,18 +82,19 @@ class SlaService:
             "created_at": now,
             "updated_at": now,
         }
-        async with self.db.transaction() as conn:
-            repo = SlaRepository(conn, principal.workspace_id)
-            await RoutingRepository(conn, principal.workspace_id).lock_config()  # assignments read policies
-            if len(await repo.policies()) >= MAX_POLICIES:
-                raise ProblemError(409, f"A workspace has at most {MAX_POLICIES} SLA policies.")
-            await self._check(repo, row, policy_id=None)
-            await repo.add_policy(row)
-            await RoutingRepository(conn, principal.workspace_id).config_changed()
-            await record_for(conn, principal, now, "created", "sla_policy", row["id"], None, row)
+        repo = SlaRepository(conn, principal.workspace_id)
+        await RoutingRepository(conn, principal.workspace_id).lock_config()  # assignments read policies
+        if len(await repo.policies()) >= MAX_POLICIES:
+            raise ProblemError(409, f"A workspace has at most {MAX_POLICIES} SLA policies.")
+        await self._check(repo, row, policy_id=None)
+        await repo.add_policy(row)
+        await RoutingRepository(conn, principal.workspace_id).config_changed()
+        await record_for(conn, principal, now, "created", "sla_policy", row["id"], None, row)
         return row
 
-    async def update_policy(self, principal: Principal, policy_id: str, data: PolicyUpdate) -> dict[str, Any]:
+    async def update_policy(
+        self, conn: AsyncConnection, principal: Principal, policy_id: str, data: PolicyUpdate
+    ) -> dict[str, Any]:
         changes = data.model_dump(exclude_unset=True)
         for name in ("name", "position", "active", "first_touch_within_minutes", "on_breach"):
             if name in changes and changes[name] is None:
@@ -100,34 +102,32 @@ class SlaService:
         if "business_hours" in changes:
             hours = data.business_hours
             changes["business_hours"] = None if hours is None else hours.document()
-        async with self.db.transaction() as conn:
-            repo = SlaRepository(conn, principal.workspace_id)
-            await RoutingRepository(conn, principal.workspace_id).lock_config()
-            row = await repo.policy(policy_id)
-            if row is None:
-                raise not_found("SLA policy", policy_id)
-            updated = {**row, **changes, "updated_at": self.clock()}
-            await self._check(repo, updated, policy_id=policy_id)
-            await repo.update_policy(
-                policy_id, {k: v for k, v in updated.items() if k not in ("id", "workspace_id")}
-            )
-            await RoutingRepository(conn, principal.workspace_id).config_changed()
-            await record_for(
-                conn, principal, updated["updated_at"], "updated", "sla_policy", policy_id, row, updated
-            )
+        repo = SlaRepository(conn, principal.workspace_id)
+        await RoutingRepository(conn, principal.workspace_id).lock_config()
+        row = await repo.policy(policy_id)
+        if row is None:
+            raise not_found("SLA policy", policy_id)
+        updated = {**row, **changes, "updated_at": self.clock()}
+        await self._check(repo, updated, policy_id=policy_id)
+        await repo.update_policy(
+            policy_id, {k: v for k, v in updated.items() if k not in ("id", "workspace_id")}
+        )
+        await RoutingRepository(conn, principal.workspace_id).config_changed()
+        await record_for(
+            conn, principal, updated["updated_at"], "updated", "sla_policy", policy_id, row, updated
+        )
         return updated
 
-    async def delete_policy(self, principal: Principal, policy_id: str) -> None:
+    async def delete_policy(self, conn: AsyncConnection, principal: Principal, policy_id: str) -> None:
         """Clocks already running keep their due time; their breach is then a notification."""
-        async with self.db.transaction() as conn:
-            repo = SlaRepository(conn, principal.workspace_id)
-            await RoutingRepository(conn, principal.workspace_id).lock_config()
-            before = await repo.policy(policy_id)
-            if before is None:
-                raise not_found("SLA policy", policy_id)
-            await repo.delete_policy(policy_id)
-            await RoutingRepository(conn, principal.workspace_id).config_changed()
-            await record_for(conn, principal, self.clock(), "deleted", "sla_policy", policy_id, before, None)
+        repo = SlaRepository(conn, principal.workspace_id)
+        await RoutingRepository(conn, principal.workspace_id).lock_config()
+        before = await repo.policy(policy_id)
+        if before is None:
+            raise not_found("SLA policy", policy_id)
+        await repo.delete_policy(policy_id)
+        await RoutingRepository(conn, principal.workspace_id).config_changed()
+        await record_for(conn, principal, self.clock(), "deleted", "sla_policy", policy_id, before, None)
 
     @staticmethod
     async def _check(repo: SlaRepository, row: Mapping[str, Any], policy_id: str | None) -> None:
@@ -172,7 +172,7 @@ class SlaService:
         if lead["first_touch_at"] is not None and lead["first_touch_at"] <= at:
             return lead
         now = self.clock()
-        changes = {"first_touch_at": at, "updated_at": now, "version": lead["version"] + 1}
+        changes = bumped(lead, {"first_touch_at": at}, now)
         await LeadRepository(conn, workspace_id).update(lead["id"], changes)
         return {**lead, **changes}
 
@@ -280,6 +280,7 @@ class SlaService:
 
     async def breaches(
         self,
+        conn: AsyncConnection,
         principal: Principal,
         *,
         owner_id: str | None,
@@ -302,13 +303,12 @@ class SlaService:
             errors.append({"field": window_names[1], "message": f"comes after `{window_names[0]}`"})
         if errors:
             raise validation_problem(errors)
-        async with self.db.read() as conn:
-            return await SlaRepository(conn, principal.workspace_id).breaches(
-                owner_id=owner_id,
-                is_open=is_open,
-                since=since,
-                until=until,
-                lead_id=lead_id,
-                limit=limit,
-                before=before,
-            )
+        return await SlaRepository(conn, principal.workspace_id).breaches(
+            owner_id=owner_id,
+            is_open=is_open,
+            since=since,
+            until=until,
+            lead_id=lead_id,
+            limit=limit,
+            before=before,
+        )

@@ -7,8 +7,10 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request, Response
 
 from leadapi.api.auth import Admin, Reader, Writer
+from leadapi.api.deps import ServicesDep, Snapshot, Tx
 from leadapi.api.pagination import next_time_cursor, time_cursor
-from leadapi.errors import PROBLEM_RESPONSES
+from leadapi.api.problems import problem_response
+from leadapi.errors import PROBLEM_RESPONSES, ProblemError
 from leadapi.sources.schemas import (
     HookReply,
     Source,
@@ -19,15 +21,9 @@ from leadapi.sources.schemas import (
     Submission,
     SubmissionList,
 )
-from leadapi.sources.service import SourceService
 
 router = APIRouter(prefix="/v1/sources", tags=["sources"], responses=PROBLEM_RESPONSES)
 hook_router = APIRouter(prefix="/v1/hooks", tags=["sources"], responses=PROBLEM_RESPONSES)
-
-
-def _service(request: Request) -> SourceService:
-    service: SourceService = request.app.state.sources
-    return service
 
 
 def _shown(row: dict[str, Any]) -> dict[str, Any]:
@@ -38,32 +34,36 @@ def _shown(row: dict[str, Any]) -> dict[str, Any]:
     "", operation_id="create_source", status_code=201, response_model=SourceWithSecret, summary="Add one"
 )
 async def create_source(
-    request: Request, body: SourceCreate, principal: Admin, response: Response
+    services: ServicesDep, conn: Tx, body: SourceCreate, principal: Admin, response: Response
 ) -> SourceWithSecret:
     """A form source: point the provider at `hook_url` with the signing secret."""
-    row = await _service(request).create(principal, body)
+    row = await services.sources.create(conn, principal, body)
     response.headers["Location"] = f"/v1/sources/{row['id']}"
     return SourceWithSecret.model_validate(_shown(row))
 
 
 @router.get("", operation_id="list_sources", response_model=SourceList, summary="Sources")
-async def list_sources(request: Request, principal: Reader) -> SourceList:
-    return SourceList(data=[Source.model_validate(_shown(r)) for r in await _service(request).all(principal)])
+async def list_sources(services: ServicesDep, conn: Snapshot, principal: Reader) -> SourceList:
+    return SourceList(
+        data=[Source.model_validate(_shown(r)) for r in await services.sources.all(conn, principal)]
+    )
 
 
 @router.get("/{source_id}", operation_id="get_source", response_model=Source, summary="A source")
-async def get_source(request: Request, source_id: str, principal: Reader) -> Source:
-    return Source.model_validate(_shown(await _service(request).get(principal, source_id)))
+async def get_source(services: ServicesDep, conn: Snapshot, source_id: str, principal: Reader) -> Source:
+    return Source.model_validate(_shown(await services.sources.get(conn, principal, source_id)))
 
 
 @router.patch("/{source_id}", operation_id="update_source", response_model=Source, summary="Change one")
-async def update_source(request: Request, source_id: str, body: SourceUpdate, principal: Admin) -> Source:
-    return Source.model_validate(_shown(await _service(request).update(principal, source_id, body)))
+async def update_source(
+    services: ServicesDep, conn: Tx, source_id: str, body: SourceUpdate, principal: Admin
+) -> Source:
+    return Source.model_validate(_shown(await services.sources.update(conn, principal, source_id, body)))
 
 
 @router.delete("/{source_id}", operation_id="delete_source", status_code=204, summary="Delete one")
-async def delete_source(request: Request, source_id: str, principal: Admin) -> Response:
-    await _service(request).delete(principal, source_id)
+async def delete_source(services: ServicesDep, conn: Tx, source_id: str, principal: Admin) -> Response:
+    await services.sources.delete(conn, principal, source_id)
     return Response(status_code=204)
 
 
@@ -74,7 +74,8 @@ async def delete_source(request: Request, source_id: str, principal: Admin) -> R
     summary="Submissions",
 )
 async def list_source_submissions(
-    request: Request,
+    services: ServicesDep,
+    conn: Snapshot,
     source_id: str,
     principal: Reader,
     status: Literal["accepted", "failed"] | None = None,
@@ -83,7 +84,7 @@ async def list_source_submissions(
 ) -> SubmissionList:
     """Newest first, each with its raw payload; failed ones with the reason."""
     before = time_cursor(cursor)
-    rows = await _service(request).submissions(principal, source_id, status, limit + 1, before)
+    rows = await services.sources.submissions(conn, principal, source_id, status, limit + 1, before)
     next_cursor = next_time_cursor(rows, limit, "received_at")
     return SubmissionList(data=[Submission.model_validate(r) for r in rows[:limit]], next_cursor=next_cursor)
 
@@ -95,10 +96,10 @@ async def list_source_submissions(
     summary="Map a failed submission again",
 )
 async def replay_source_submission(
-    request: Request, source_id: str, submission_id: str, principal: Writer
-) -> HookReply:
+    request: Request, services: ServicesDep, conn: Tx, source_id: str, submission_id: str, principal: Writer
+) -> HookReply | Response:
     """After fixing the mapping: the stored payload is mapped again; 422 if it still fails."""
-    return HookReply.model_validate(await _service(request).replay(principal, source_id, submission_id))
+    return _answer(request, await services.sources.replay(conn, principal, source_id, submission_id))
 
 
 @hook_router.post(
@@ -108,12 +109,22 @@ async def replay_source_submission(
     summary="A provider posts a submission",
     openapi_extra={"security": []},
 )
-async def receive_submission(request: Request, source_id: str) -> HookReply:
+async def receive_submission(
+    request: Request, services: ServicesDep, conn: Tx, source_id: str
+) -> HookReply | Response:
     """No API key: the provider's signature authenticates (generic: `X-Leadapi-Signature`,
     typeform: `Typeform-Signature`, hubspot: `X-HubSpot-Signature-v3`). JSON or form-encoded.
     The lead is upserted and `form_submit` appended in one transaction; a retry is acknowledged
     with `replayed: true`; a payload the mapping cannot use is kept as failed (422)."""
     body = await request.body()
     headers = {k.lower(): v for k, v in request.headers.items()}
-    reply = await _service(request).receive(source_id, request.method, str(request.url), headers, body)
-    return HookReply.model_validate(reply)
+    reply = await services.sources.receive(conn, source_id, request.method, str(request.url), headers, body)
+    return _answer(request, reply)
+
+
+def _answer(request: Request, outcome: dict[str, Any] | ProblemError) -> HookReply | Response:
+    """The reply, or the refusal of a submission kept as failed: answered, not raised, so the
+    request's transaction commits what was kept."""
+    if isinstance(outcome, ProblemError):
+        return problem_response(outcome, request)
+    return HookReply.model_validate(outcome)

@@ -11,13 +11,15 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Mapping
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from leadapi.audit.service import record_for
-from leadapi.db import Database
+from leadapi.db import Database, retrying
 from leadapi.errors import ProblemError, not_found, validation_problem
 from leadapi.events.schemas import EventIn
 from leadapi.events.service import EventService
@@ -70,7 +72,7 @@ class SourceService:
 
     # ---- sources -------------------------------------------------------------------------------
 
-    async def create(self, principal: Principal, data: SourceCreate) -> dict[str, Any]:
+    async def create(self, conn: AsyncConnection, principal: Principal, data: SourceCreate) -> dict[str, Any]:
         if data.kind != "generic" and data.secret is None:
             raise validation_problem(
                 [
@@ -96,26 +98,25 @@ class SourceService:
             "created_at": now,
             "updated_at": now,
         }
-        async with self.db.transaction() as conn:
-            repo = SourceRepository(conn, principal.workspace_id)
-            if len(await repo.all()) >= MAX_SOURCES:
-                raise ProblemError(409, f"A workspace has at most {MAX_SOURCES} sources.")
-            await repo.add(row)
-            await record_for(conn, principal, now, "created", "source", row["id"], None, row)
+        repo = SourceRepository(conn, principal.workspace_id)
+        if len(await repo.all()) >= MAX_SOURCES:
+            raise ProblemError(409, f"A workspace has at most {MAX_SOURCES} sources.")
+        await repo.add(row)
+        await record_for(conn, principal, now, "created", "source", row["id"], None, row)
         return {**row, "secret": secret}  # the caller shows it this once
 
-    async def all(self, principal: Principal) -> list[dict[str, Any]]:
-        async with self.db.read() as conn:
-            return await SourceRepository(conn, principal.workspace_id).all()
+    async def all(self, conn: AsyncConnection, principal: Principal) -> list[dict[str, Any]]:
+        return await SourceRepository(conn, principal.workspace_id).all()
 
-    async def get(self, principal: Principal, source_id: str) -> dict[str, Any]:
-        async with self.db.read() as conn:
-            row = await SourceRepository(conn, principal.workspace_id).get(source_id)
+    async def get(self, conn: AsyncConnection, principal: Principal, source_id: str) -> dict[str, Any]:
+        row = await SourceRepository(conn, principal.workspace_id).get(source_id)
         if row is None:
             raise not_found("Source", source_id)
         return row
 
-    async def update(self, principal: Principal, source_id: str, data: SourceUpdate) -> dict[str, Any]:
+    async def update(
+        self, conn: AsyncConnection, principal: Principal, source_id: str, data: SourceUpdate
+    ) -> dict[str, Any]:
         changes = data.model_dump(exclude_unset=True)
         for name in ("name", "mapping", "secret"):
             if name in changes and changes[name] is None:
@@ -126,58 +127,63 @@ class SourceService:
                 if data.defaults
                 else {"source": None, "tags": [], "attributes": {}}
             )
-        async with self.db.transaction() as conn:
-            repo = SourceRepository(conn, principal.workspace_id)
-            row = await repo.get(source_id)
-            if row is None:
-                raise not_found("Source", source_id)
-            changes["updated_at"] = self.clock()
-            if changes.get("secret") is not None:
-                changes["secret"] = self.sealer.seal(changes["secret"])
-            await repo.update(source_id, changes)
-            await record_for(
-                conn,
-                principal,
-                changes["updated_at"],
-                "updated",
-                "source",
-                source_id,
-                row,
-                {**row, **changes},
-            )
+        repo = SourceRepository(conn, principal.workspace_id)
+        row = await repo.get(source_id)
+        if row is None:
+            raise not_found("Source", source_id)
+        changes["updated_at"] = self.clock()
+        if changes.get("secret") is not None:
+            changes["secret"] = self.sealer.seal(changes["secret"])
+        await repo.update(source_id, changes)
+        await record_for(
+            conn,
+            principal,
+            changes["updated_at"],
+            "updated",
+            "source",
+            source_id,
+            row,
+            {**row, **changes},
+        )
         return {**row, **changes}
 
-    async def delete(self, principal: Principal, source_id: str) -> None:
-        async with self.db.transaction() as conn:
-            repo = SourceRepository(conn, principal.workspace_id)
-            before = await repo.get(source_id)
-            if before is None:
-                raise not_found("Source", source_id)
-            await repo.delete(source_id)
-            await record_for(conn, principal, self.clock(), "deleted", "source", source_id, before, None)
+    async def delete(self, conn: AsyncConnection, principal: Principal, source_id: str) -> None:
+        repo = SourceRepository(conn, principal.workspace_id)
+        before = await repo.get(source_id)
+        if before is None:
+            raise not_found("Source", source_id)
+        await repo.delete(source_id)
+        await record_for(conn, principal, self.clock(), "deleted", "source", source_id, before, None)
 
     async def submissions(
         self,
+        conn: AsyncConnection,
         principal: Principal,
         source_id: str,
         status: str | None,
         limit: int,
         before: tuple[datetime, str] | None,
     ) -> list[dict[str, Any]]:
-        async with self.db.read() as conn:
-            repo = SourceRepository(conn, principal.workspace_id)
-            if await repo.get(source_id) is None:
-                raise not_found("Source", source_id)
-            return await repo.submissions_of(source_id, status, limit, before)
+        repo = SourceRepository(conn, principal.workspace_id)
+        if await repo.get(source_id) is None:
+            raise not_found("Source", source_id)
+        return await repo.submissions_of(source_id, status, limit, before)
 
     # ---- receiving ---------------------------------------------------------------------------
 
     async def receive(
-        self, source_id: str, method: str, url: str, headers: Mapping[str, str], body: bytes
-    ) -> dict[str, Any]:
-        """`POST /v1/hooks/{source_id}`: (the reply); raises 404, 401, 415 or 422 (kept as failed)."""
-        async with self.db.read() as conn:
-            source = await source_by_id(conn, source_id)
+        self,
+        conn: AsyncConnection,
+        source_id: str,
+        method: str,
+        url: str,
+        headers: Mapping[str, str],
+        body: bytes,
+    ) -> dict[str, Any] | ProblemError:
+        """`POST /v1/hooks/{source_id}`: the reply; raises 404, 401 or 415. A submission the
+        mapping cannot use is kept as failed: its 422 is returned, not raised, so that the
+        caller commits what was kept before answering."""
+        source = await source_by_id(conn, source_id)
         if source is None:
             raise not_found("Source", source_id)
         now = self.clock()
@@ -208,17 +214,16 @@ class SourceService:
             "dedupe_key": engine.dedupe_key(source["kind"], payload, body),
             "replayed_at": None,
         }
-        try:
-            return await self._process(source, submission, payload, reason, replay=False)
-        except SubmissionFailedError as failed:
-            raise _problem(failed) from None
+        return await self._process(conn, source, submission, payload, reason, replay=False)
 
-    async def replay(self, principal: Principal, source_id: str, submission_id: str) -> dict[str, Any]:
-        """Map a stored submission again (after the mapping was fixed)."""
-        async with self.db.read() as conn:
-            repo = SourceRepository(conn, principal.workspace_id)
-            source = await repo.get(source_id)
-            stored = None if source is None else await repo.submission(source_id, submission_id)
+    async def replay(
+        self, conn: AsyncConnection, principal: Principal, source_id: str, submission_id: str
+    ) -> dict[str, Any] | ProblemError:
+        """Map a stored submission again (after the mapping was fixed); a failure again is
+        returned as its 422, as `receive` does."""
+        repo = SourceRepository(conn, principal.workspace_id)
+        source = await repo.get(source_id)
+        stored = None if source is None else await repo.submission(source_id, submission_id)
         if source is None:
             raise not_found("Source", source_id)
         if stored is None:
@@ -232,12 +237,8 @@ class SourceService:
             reason = None
         except engine.PayloadError as exc:
             payload, reason = None, str(exc)
-        try:
-            return await self._process(
-                source, {**stored, "replayed_at": self.clock()}, payload, reason, replay=True
-            )
-        except SubmissionFailedError as failed:
-            raise _problem(failed) from None
+        replayed = {**stored, "replayed_at": self.clock()}
+        return await self._process(conn, source, replayed, payload, reason, replay=True)
 
     def _map(
         self, source: Mapping[str, Any], payload: Mapping[str, Any]
@@ -263,13 +264,14 @@ class SourceService:
 
     async def _process(
         self,
+        conn: AsyncConnection,
         source: Mapping[str, Any],
         submission: dict[str, Any],
         payload: Mapping[str, Any] | None,
         reason: str | None,
         *,
         replay: bool,
-    ) -> dict[str, Any]:
+    ) -> dict[str, Any] | ProblemError:
         fields: dict[str, Any] = {}
         properties: dict[str, Any] = {}
         if payload is not None:
@@ -278,16 +280,22 @@ class SourceService:
             except ValueError as exc:
                 reason = str(exc)[:2000]
         principal = Principal(source["workspace_id"], source["id"], SOURCE_SCOPES)
-        for attempt in range(1, CAPTURE_ATTEMPTS + 1):
-            try:
-                return await self._store(principal, source, submission, fields, properties, reason, replay)
-            except (IntegrityError, MatchVanishedError):
-                if attempt == CAPTURE_ATTEMPTS:
-                    raise
-        raise AssertionError("unreachable")
+        # A concurrent capture of the same person (or delivery of the same submission) can win an
+        # insert race: the attempt's savepoint is undone and the next one finds its lead.
+        try:
+            stored = await retrying(
+                conn,
+                partial(self._store, conn, principal, source, submission, fields, properties, reason, replay),
+                retry_on=(IntegrityError, MatchVanishedError),
+                attempts=CAPTURE_ATTEMPTS,
+            )
+        except SubmissionFailedError as failed:  # failed before: nothing new to keep
+            return _problem(failed)
+        return _problem(stored) if isinstance(stored, SubmissionFailedError) else stored
 
     async def _store(
         self,
+        conn: AsyncConnection,
         principal: Principal,
         source: Mapping[str, Any],
         submission: dict[str, Any],
@@ -295,47 +303,44 @@ class SourceService:
         properties: dict[str, Any],
         reason: str | None,
         replay: bool,
-    ) -> dict[str, Any]:
+    ) -> dict[str, Any] | SubmissionFailedError:
+        """The submission, and with it the lead and its `form_submit`, in the caller's transaction:
+        the reply, or the failure it was stored as (returned, so that it commits)."""
         failed: SubmissionFailedError | None = None
-        created_lead = False
-        async with self.db.transaction() as conn:
-            repo = SourceRepository(conn, principal.workspace_id)
-            if replay:
-                # Two replays of one submission at once: the second waits, then finds it accepted.
-                current = await repo.submission(source["id"], submission["id"], lock=True)
-                if current is not None and current["status"] == "accepted":
-                    raise ProblemError(409, f"Submission {submission['id']!r} was accepted already.")
-            else:
-                seen = await repo.submission_by_key(source["id"], submission["dedupe_key"])
-                if seen is not None:
-                    if seen["status"] != "accepted":
-                        raise SubmissionFailedError(seen["id"], seen["error"] or "failed before")
-                    return _reply(seen, replayed=True)
-            if reason is not None:
-                values = {"status": "failed", "error": reason, "lead_id": None, "event_id": None}
-                failed = SubmissionFailedError(submission["id"], reason)
-            else:
-                captured = await self.leads.capture_in(conn, principal, fields, overwrite=False)
-                created_lead = not captured.merged
-                event = EventIn(type="form_submit", properties=properties, source=source["name"][:100])
-                row, _ = await self.events.record_in(conn, principal, captured.lead, event, self.clock())
-                values = {
-                    "status": "accepted",
-                    "error": None,
-                    "lead_id": captured.lead["id"],
-                    "event_id": row["id"],
-                }
-            if replay:
-                await repo.update_submission(
-                    submission["id"], {**values, "replayed_at": submission["replayed_at"]}
-                )
-            else:
-                await repo.add_submission({**submission, **values})
+        repo = SourceRepository(conn, principal.workspace_id)
+        if replay:
+            # Two replays of one submission at once: the second waits, then finds it accepted.
+            current = await repo.submission(source["id"], submission["id"], lock=True)
+            if current is not None and current["status"] == "accepted":
+                raise ProblemError(409, f"Submission {submission['id']!r} was accepted already.")
+        else:
+            seen = await repo.submission_by_key(source["id"], submission["dedupe_key"])
+            if seen is not None:
+                if seen["status"] != "accepted":
+                    raise SubmissionFailedError(seen["id"], seen["error"] or "failed before")
+                return _reply(seen, replayed=True)
+        if reason is not None:
+            values = {"status": "failed", "error": reason, "lead_id": None, "event_id": None}
+            failed = SubmissionFailedError(submission["id"], reason)
+        else:
+            captured = await self.leads.capture(conn, principal, fields, overwrite=False)
+            event = EventIn(type="form_submit", properties=properties, source=source["name"][:100])
+            row, _ = await self.events.record_locked(conn, principal, captured.lead, event, self.clock())
+            values = {
+                "status": "accepted",
+                "error": None,
+                "lead_id": captured.lead["id"],
+                "event_id": row["id"],
+            }
+        if replay:
+            await repo.update_submission(
+                submission["id"], {**values, "replayed_at": submission["replayed_at"]}
+            )
+        else:
+            await repo.add_submission({**submission, **values})
         if failed is not None:
-            raise failed
+            return failed
         self.metrics.events_ingested.inc()
-        if created_lead:
-            self.metrics.leads_created.inc()
         return _reply({**submission, **values}, replayed=False)
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query, Request, Response
+from fastapi import APIRouter, Body, Query, Response
 
 from leadapi.api.auth import Admin, Reader, Writer
+from leadapi.api.deps import ServicesDep, Snapshot, Tx
 from leadapi.api.pagination import next_time_cursor, time_cursor
 from leadapi.errors import PROBLEM_RESPONSES
 from leadapi.leads.schemas import Lead
@@ -22,15 +23,9 @@ from leadapi.stages.schemas import (
     StageMoveIn,
     StageMoveOut,
 )
-from leadapi.stages.service import StageService
 
 router = APIRouter(prefix="/v1/stages", tags=["lifecycle"], responses=PROBLEM_RESPONSES)
 lead_router = APIRouter(prefix="/v1/leads", tags=["lifecycle"], responses=PROBLEM_RESPONSES)
-
-
-def _service(request: Request) -> StageService:
-    service: StageService = request.app.state.stages
-    return service
 
 
 def _pipeline(pipeline: Pipeline) -> PipelineOut:
@@ -43,27 +38,27 @@ def _moved(response: Response, lead: dict[str, Any], change: dict[str, Any]) -> 
 
 
 @router.get("", operation_id="get_stages", response_model=PipelineOut, summary="The pipeline")
-async def get_stages(request: Request, principal: Reader) -> PipelineOut:
+async def get_stages(services: ServicesDep, conn: Snapshot, principal: Reader) -> PipelineOut:
     """The workspace's stages in order, its disqualification reasons and touch types."""
-    return _pipeline(await _service(request).pipeline(principal))
+    return _pipeline(await services.stages.pipeline(conn, principal.workspace_id))
 
 
 @router.put("", operation_id="put_stages", response_model=PipelineOut, summary="Replace the pipeline")
-async def put_stages(request: Request, body: PipelineIn, principal: Admin) -> PipelineOut:
+async def put_stages(services: ServicesDep, conn: Tx, body: PipelineIn, principal: Admin) -> PipelineOut:
     """Removing a stage that leads are in answers 409 with the counts: move those leads first."""
-    return _pipeline(await _service(request).set_pipeline(principal, body))
+    return _pipeline(await services.stages.set_pipeline(conn, principal, body))
 
 
 @lead_router.post(
     "/{lead_id}/stage", operation_id="move_lead_stage", response_model=StageMoveOut, summary="Move a lead"
 )
 async def move_lead_stage(
-    request: Request, lead_id: str, body: StageMoveIn, principal: Writer, response: Response
+    services: ServicesDep, conn: Tx, lead_id: str, body: StageMoveIn, principal: Writer, response: Response
 ) -> StageMoveOut:
     """Forward in the funnel, back to the recycle stage, to a lost stage (`reason` from the
     disqualification reasons) or a won one (`amount` optional). A move the pipeline does not allow
     answers 409 with the allowed targets."""
-    lead, change = await _service(request).move(principal, lead_id, body)
+    lead, change = await services.stages.move(conn, principal, lead_id, body)
     return _moved(response, lead, change)
 
 
@@ -71,7 +66,8 @@ async def move_lead_stage(
     "/{lead_id}/accept", operation_id="accept_lead", response_model=StageMoveOut, summary="Sales accepts"
 )
 async def accept_lead(
-    request: Request,
+    services: ServicesDep,
+    conn: Tx,
     lead_id: str,
     principal: Writer,
     response: Response,
@@ -79,7 +75,7 @@ async def accept_lead(
 ) -> StageMoveOut:
     """The lead's owner takes it: it moves to the accepted stage, and that is a first touch
     (the SLA clock stops)."""
-    lead, change = await _service(request).accept(principal, lead_id, body.note if body else None)
+    lead, change = await services.stages.accept(conn, principal, lead_id, body.note if body else None)
     return _moved(response, lead, change)
 
 
@@ -87,10 +83,10 @@ async def accept_lead(
     "/{lead_id}/reject", operation_id="reject_lead", response_model=StageMoveOut, summary="Sales rejects"
 )
 async def reject_lead(
-    request: Request, lead_id: str, body: RejectIn, principal: Writer, response: Response
+    services: ServicesDep, conn: Tx, lead_id: str, body: RejectIn, principal: Writer, response: Response
 ) -> StageMoveOut:
     """Sales gives the lead back: recycle stage, no owner, `lead.rejected` appended."""
-    lead, change = await _service(request).reject(principal, lead_id, body.reason, body.note)
+    lead, change = await services.stages.reject(conn, principal, lead_id, body.reason, body.note)
     return _moved(response, lead, change)
 
 
@@ -101,7 +97,8 @@ async def reject_lead(
     summary="Moves",
 )
 async def list_lead_stage_changes(
-    request: Request,
+    services: ServicesDep,
+    conn: Snapshot,
     lead_id: str,
     principal: Reader,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
@@ -109,7 +106,7 @@ async def list_lead_stage_changes(
 ) -> StageChangeList:
     """Newest first: every move with who made it (api key, owner, system) and why."""
     before = time_cursor(cursor)
-    rows = await _service(request).history(principal, lead_id, limit + 1, before)
+    rows = await services.stages.history(conn, principal, lead_id, limit + 1, before)
     next_cursor = next_time_cursor(rows, limit, "at")
     return StageChangeList(
         data=[StageChange.model_validate(r) for r in rows[:limit]], next_cursor=next_cursor

@@ -1,5 +1,5 @@
-"""The lifecycle: the workspace's pipeline, stage moves (by hand, by scoring, by sales accepting
-or rejecting), and the orchestration after a lead is scored: promote, then route.
+"""The lifecycle: the workspace's pipeline and stage moves (by hand, by sales accepting or
+rejecting, and the promotion a new band makes, which flows/lead_change.py decides).
 
 Every move is one transaction with the lead locked: the lead's stage, the move's record, and
 `lead.stage_changed` (plus `lead.rejected` for a rejection). Leaving the funnel (won or lost)
@@ -20,9 +20,9 @@ from leadapi.errors import ProblemError, not_found, validation_problem
 from leadapi.events.repository import EventRepository, NewEvent
 from leadapi.ids import new_id
 from leadapi.leads.repository import LeadRepository
+from leadapi.leads.versions import bumped
 from leadapi.principal import Principal
 from leadapi.routing.repository import RoutingRepository
-from leadapi.routing.service import RoutingService
 from leadapi.sla.service import SlaService
 from leadapi.stages import engine
 from leadapi.stages.engine import Pipeline
@@ -80,12 +80,9 @@ PROMOTED_BY = ("system", "scoring")
 
 
 class StageService:
-    def __init__(
-        self, db: Database, clock: Callable[[], datetime], routing: RoutingService, sla: SlaService
-    ) -> None:
+    def __init__(self, db: Database, clock: Callable[[], datetime], sla: SlaService) -> None:
         self.db = db
         self.clock = clock
-        self.routing = routing
         self.sla = sla
         # Each workspace's pipeline as last read: a hint for the one-statement capture and the
         # event fast path, which check its version against the database in their own statement.
@@ -99,94 +96,62 @@ class StageService:
     def forget_pipeline(self, workspace_id: str) -> None:
         self._hints.pop(workspace_id, None)
 
-    async def pipeline_in(self, conn: AsyncConnection, workspace_id: str) -> Pipeline:
+    async def pipeline(self, conn: AsyncConnection, workspace_id: str) -> Pipeline:
+        """The workspace's pipeline as the caller's transaction sees it (and remembered as the
+        fast paths' hint)."""
         pipeline = await StageRepository(conn, workspace_id).pipeline()
         if len(self._hints) > 10_000:
             self._hints.clear()
         self._hints[workspace_id] = pipeline
         return pipeline
 
-    async def pipeline(self, principal: Principal) -> Pipeline:
-        async with self.db.read() as conn:
-            return await self.pipeline_in(conn, principal.workspace_id)
+    # reports/service.py still calls it by its former name; that module is not this change's.
+    pipeline_in = pipeline
 
-    async def set_pipeline(self, principal: Principal, data: PipelineIn) -> Pipeline:
+    async def set_pipeline(self, conn: AsyncConnection, principal: Principal, data: PipelineIn) -> Pipeline:
         doc = data.model_dump()
         errors = engine.validate(doc)
         if errors:
             raise validation_problem(errors)
-        async with self.db.transaction() as conn:
-            await RoutingRepository(conn, principal.workspace_id).hold_back_captures()
-            repo = StageRepository(conn, principal.workspace_id)
-            current = await repo.pipeline(lock=True)
-            try:
-                doc["stage_bits"] = engine.assign_bits(current.bits, [s["key"] for s in doc["stages"]])
-            except ValueError as exc:
-                raise validation_problem([{"field": "stages", "message": str(exc)}]) from exc
-            removed = [s.key for s in current.stages if s.key not in {s["key"] for s in doc["stages"]}]
-            occupied = await repo.leads_in(removed)
-            if occupied:
-                listed = ", ".join(f"{key} ({count})" for key, count in sorted(occupied.items()))
-                raise ProblemError(
-                    409,
-                    f"Leads are in stages the new pipeline removes: {listed}. Move them first.",
-                    extra={"leads_in_removed_stages": occupied},
-                )
-            version = current.version + 1
-            await repo.save(doc, version, self.clock())
-            # Assignments cache the closed stages with the routing config: a new version of it.
-            routing = RoutingRepository(conn, principal.workspace_id)
-            await routing.lock()
-            await routing.config_changed()
-            pipeline = Pipeline.from_document(doc, version)
-            await record_for(
-                conn,
-                principal,
-                self.clock(),
-                "replaced",
-                "lifecycle_stages",
-                principal.workspace_id,
-                {**current.document(), "version": current.version},
-                {**pipeline.document(), "version": version},
+        await RoutingRepository(conn, principal.workspace_id).hold_back_captures()
+        repo = StageRepository(conn, principal.workspace_id)
+        current = await repo.pipeline(lock=True)
+        try:
+            doc["stage_bits"] = engine.assign_bits(current.bits, [s["key"] for s in doc["stages"]])
+        except ValueError as exc:
+            raise validation_problem([{"field": "stages", "message": str(exc)}]) from exc
+        removed = [s.key for s in current.stages if s.key not in {s["key"] for s in doc["stages"]}]
+        occupied = await repo.leads_in(removed)
+        if occupied:
+            listed = ", ".join(f"{key} ({count})" for key, count in sorted(occupied.items()))
+            raise ProblemError(
+                409,
+                f"Leads are in stages the new pipeline removes: {listed}. Move them first.",
+                extra={"leads_in_removed_stages": occupied},
             )
+        version = current.version + 1
+        await repo.save(doc, version, self.clock())
+        # Assignments cache the closed stages with the routing config: a new version of it.
+        routing = RoutingRepository(conn, principal.workspace_id)
+        await routing.lock()
+        await routing.config_changed()
+        pipeline = Pipeline.from_document(doc, version)
+        await record_for(
+            conn,
+            principal,
+            self.clock(),
+            "replaced",
+            "lifecycle_stages",
+            principal.workspace_id,
+            {**current.document(), "version": current.version},
+            {**pipeline.document(), "version": version},
+        )
         self._hints[principal.workspace_id] = pipeline
         return pipeline
 
-    # ---- after scoring: promote, then route -------------------------------------------------------
+    # ---- promotion by band (the lead-change flow decides when) ----------------------------------
 
-    async def after_score(
-        self,
-        conn: AsyncConnection,
-        workspace_id: str,
-        before: Mapping[str, Any] | None,
-        after: dict[str, Any],
-        actor: str | None,
-        route_on: str | None = None,
-        pipeline: Pipeline | None = None,
-    ) -> dict[str, Any]:
-        """A lead (locked by the caller) was created or rescored: a new band promotes its stage,
-        and reaching the workspace's route_on routes it, in the caller's transaction."""
-        if before is not None and before.get("band") == after.get("band"):
-            return after
-        if pipeline is None:
-            pipeline = await self.pipeline_in(conn, workspace_id)
-        target = pipeline.promotion(after["stage"], after.get("band"))
-        if target is not None:
-            after, _ = await self._move(
-                conn,
-                workspace_id,
-                pipeline,
-                after,
-                target,
-                by=PROMOTED_BY,
-                actor=actor,
-                reason="band_changed",
-            )
-        return await self.routing.after_change(
-            conn, workspace_id, before, after, actor, pipeline.closed, route_on
-        )
-
-    async def record_promotion(
+    async def promote(
         self,
         conn: AsyncConnection,
         workspace_id: str,
@@ -194,9 +159,13 @@ class StageService:
         lead: dict[str, Any],
         to: str,
         actor: str | None,
-    ) -> None:
-        """A new lead stored straight in its band's stage: the move from `lead`'s stage, recorded."""
-        await self._move(
+        *,
+        stored: bool = False,
+    ) -> dict[str, Any]:
+        """Move a lead (locked by the caller) to the funnel stage of its new band; with `stored`,
+        a new lead already stored in that stage: only the move from `lead`'s stage is recorded.
+        Returns the lead as it now is."""
+        moved, _ = await self._move(
             conn,
             workspace_id,
             pipeline,
@@ -205,104 +174,99 @@ class StageService:
             by=PROMOTED_BY,
             actor=actor,
             reason="band_changed",
-            stored=True,
+            stored=stored,
         )
+        return moved
 
     # ---- moves ----------------------------------------------------------------------------------
 
     async def move(
-        self, principal: Principal, lead_id: str, data: StageMoveIn
+        self, conn: AsyncConnection, principal: Principal, lead_id: str, data: StageMoveIn
     ) -> tuple[dict[str, Any], dict[str, Any]]:
         """`POST /v1/leads/{id}/stage`: (the lead as it now is, the move)."""
-        async with self.db.transaction() as conn:
-            lead, pipeline = await self._locked(conn, principal, lead_id)
-            target = pipeline.stage(data.to)
-            if target is None:
-                raise validation_problem(
-                    [{"field": "to", "message": f"no stage {data.to!r} in the pipeline"}]
-                )
-            self._check_move(pipeline, lead, data.to)
-            errors: list[dict[str, str]] = []
-            if target.category == "lost":
-                if data.reason is None:
-                    errors.append({"field": "reason", "message": "a move to a lost stage gives a reason"})
-                elif data.reason not in pipeline.disqualification_reasons:
-                    known = ", ".join(pipeline.disqualification_reasons)
-                    errors.append({"field": "reason", "message": f"not a disqualification reason ({known})"})
-            if data.amount is not None and target.category != "won":
-                errors.append({"field": "amount", "message": "only a move to a won stage has an amount"})
-            if errors:
-                raise validation_problem(errors)
-            by = ("api_key", principal.key_id)
-            if data.to == pipeline.accepted_stage:
-                return await self._accept_locked(conn, principal, pipeline, lead, data.note, data.reason)
-            return await self._move(
-                conn,
-                principal.workspace_id,
-                pipeline,
-                lead,
-                data.to,
-                by=by,
-                actor=principal.key_id,
-                reason=data.reason,
-                note=data.note,
-                amount=data.amount,
-            )
+        lead, pipeline = await self._locked(conn, principal, lead_id)
+        target = pipeline.stage(data.to)
+        if target is None:
+            raise validation_problem([{"field": "to", "message": f"no stage {data.to!r} in the pipeline"}])
+        self._check_move(pipeline, lead, data.to)
+        errors: list[dict[str, str]] = []
+        if target.category == "lost":
+            if data.reason is None:
+                errors.append({"field": "reason", "message": "a move to a lost stage gives a reason"})
+            elif data.reason not in pipeline.disqualification_reasons:
+                known = ", ".join(pipeline.disqualification_reasons)
+                errors.append({"field": "reason", "message": f"not a disqualification reason ({known})"})
+        if data.amount is not None and target.category != "won":
+            errors.append({"field": "amount", "message": "only a move to a won stage has an amount"})
+        if errors:
+            raise validation_problem(errors)
+        by = ("api_key", principal.key_id)
+        if data.to == pipeline.accepted_stage:
+            return await self._accept_locked(conn, principal, pipeline, lead, data.note, data.reason)
+        return await self._move(
+            conn,
+            principal.workspace_id,
+            pipeline,
+            lead,
+            data.to,
+            by=by,
+            actor=principal.key_id,
+            reason=data.reason,
+            note=data.note,
+            amount=data.amount,
+        )
 
     async def accept(
-        self, principal: Principal, lead_id: str, note: str | None
+        self, conn: AsyncConnection, principal: Principal, lead_id: str, note: str | None
     ) -> tuple[dict[str, Any], dict[str, Any]]:
         """Sales accepts the lead: it moves to the accepted stage, and that is a touch."""
-        async with self.db.transaction() as conn:
-            lead, pipeline = await self._locked(conn, principal, lead_id)
-            self._check_move(pipeline, lead, pipeline.accepted_stage, doing="accept")
-            if not lead["owner_id"]:
-                raise ProblemError(
-                    409,
-                    f"Lead {lead_id!r} has no owner to accept it; assign it first "
-                    "(route it, or PATCH owner_id).",
-                )
-            return await self._accept_locked(conn, principal, pipeline, lead, note, None)
+        lead, pipeline = await self._locked(conn, principal, lead_id)
+        self._check_move(pipeline, lead, pipeline.accepted_stage, doing="accept")
+        if not lead["owner_id"]:
+            raise ProblemError(
+                409,
+                f"Lead {lead_id!r} has no owner to accept it; assign it first (route it, or PATCH owner_id).",
+            )
+        return await self._accept_locked(conn, principal, pipeline, lead, note, None)
 
     async def reject(
-        self, principal: Principal, lead_id: str, reason: str, note: str | None
+        self, conn: AsyncConnection, principal: Principal, lead_id: str, reason: str, note: str | None
     ) -> tuple[dict[str, Any], dict[str, Any]]:
         """Sales gives the lead back: it goes to the recycle stage without an owner, the clock
         stops, and `lead.rejected` says who rejected it and why."""
-        async with self.db.transaction() as conn:
-            lead, pipeline = await self._locked(conn, principal, lead_id)
-            if not pipeline.before_acceptance(lead["stage"]):
-                raise ProblemError(
-                    409,
-                    f"Only a lead handed to sales and not yet accepted can be rejected; this one is "
-                    f"in {lead['stage']!r}. Move it with POST /v1/leads/{lead_id}/stage instead.",
-                    extra={"stage": lead["stage"], "allowed": pipeline.targets(lead["stage"])},
-                )
-            now = self.clock()
-            owner_id = lead["owner_id"]
-            by = ("owner", owner_id) if owner_id else ("api_key", principal.key_id)
-            moved, change = await self._move(
-                conn,
-                principal.workspace_id,
-                pipeline,
-                lead,
-                pipeline.recycle_stage,
-                by=by,
-                actor=principal.key_id,
-                reason=reason,
-                note=note,
-                extra_values={
-                    "owner_id": None,
-                    "stages_mask": (lead.get("stages_mask") or 0)
-                    | pipeline.mask(pipeline.recycle_stage, rejected=True),
-                },
+        lead, pipeline = await self._locked(conn, principal, lead_id)
+        if not pipeline.before_acceptance(lead["stage"]):
+            raise ProblemError(
+                409,
+                f"Only a lead handed to sales and not yet accepted can be rejected; this one is "
+                f"in {lead['stage']!r}. Move it with POST /v1/leads/{lead_id}/stage instead.",
+                extra={"stage": lead["stage"], "allowed": pipeline.targets(lead["stage"])},
             )
-            await self.sla.stop(conn, principal.workspace_id, lead_id, close_at=now)
-            data = {"reason": reason, "note": note, "owner_id": owner_id, "stage_before": lead["stage"]}
-            await EventRepository(conn, principal.workspace_id).append(
-                [NewEvent("lead.rejected", lead_id, now, data, principal.key_id)]
-            )
-            return moved, change
+        now = self.clock()
+        owner_id = lead["owner_id"]
+        by = ("owner", owner_id) if owner_id else ("api_key", principal.key_id)
+        moved, change = await self._move(
+            conn,
+            principal.workspace_id,
+            pipeline,
+            lead,
+            pipeline.recycle_stage,
+            by=by,
+            actor=principal.key_id,
+            reason=reason,
+            note=note,
+            extra_values={
+                "owner_id": None,
+                "stages_mask": (lead.get("stages_mask") or 0)
+                | pipeline.mask(pipeline.recycle_stage, rejected=True),
+            },
+        )
+        await self.sla.stop(conn, principal.workspace_id, lead_id, close_at=now)
+        data = {"reason": reason, "note": note, "owner_id": owner_id, "stage_before": lead["stage"]}
+        await EventRepository(conn, principal.workspace_id).append(
+            [NewEvent("lead.rejected", lead_id, now, data, principal.key_id)]
+        )
+        return moved, change
 
     async def _accept_locked(
         self,
@@ -336,7 +300,7 @@ class StageService:
         lead = await repo.get(lead_id, for_update=True)
         if lead is None:
             raise not_found("Lead", lead_id)
-        return lead, await self.pipeline_in(conn, principal.workspace_id)
+        return lead, await self.pipeline(conn, principal.workspace_id)
 
     @staticmethod
     def _check_move(pipeline: Pipeline, lead: Mapping[str, Any], to: str, doing: str = "move") -> None:
@@ -369,15 +333,17 @@ class StageService:
         """Move a locked lead to `to` (checked by the caller): (the lead as it now is, the move).
         With `stored`, the lead row already holds the new stage: only the move is written."""
         now = self.clock()
-        values = {
-            "stage": to,
-            "stages_mask": (lead.get("stages_mask") or 0) | pipeline.mask(to),
-            "stage_entered_at": now,
-            **({"won_amount": amount} if pipeline.category(to) == "won" else {}),
-            "updated_at": now,
-            "version": lead["version"] + 1,
-            **(extra_values or {}),
-        }
+        values = bumped(
+            lead,
+            {
+                "stage": to,
+                "stages_mask": (lead.get("stages_mask") or 0) | pipeline.mask(to),
+                "stage_entered_at": now,
+                **({"won_amount": amount} if pipeline.category(to) == "won" else {}),
+                **(extra_values or {}),
+            },
+            now,
+        )
         if stored:
             values = {"stage": to}
         else:
@@ -394,10 +360,14 @@ class StageService:
     # ---- reading --------------------------------------------------------------------------------
 
     async def history(
-        self, principal: Principal, lead_id: str, limit: int, before: tuple[datetime, str] | None
+        self,
+        conn: AsyncConnection,
+        principal: Principal,
+        lead_id: str,
+        limit: int,
+        before: tuple[datetime, str] | None,
     ) -> list[dict[str, Any]]:
-        async with self.db.read() as conn:
-            if await LeadRepository(conn, principal.workspace_id).get(lead_id) is None:
-                raise not_found("Lead", lead_id)
-            rows = await StageRepository(conn, principal.workspace_id).history(lead_id, limit, before)
+        if await LeadRepository(conn, principal.workspace_id).get(lead_id) is None:
+            raise not_found("Lead", lead_id)
+        rows = await StageRepository(conn, principal.workspace_id).history(lead_id, limit, before)
         return [shown_change(row) for row in rows]
