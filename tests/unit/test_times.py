@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 
-from leadapi.api.times import (
+from leadapi.times import (
     EARLIEST,
     LATEST,
     OUT_OF_RANGE,

@@ -37,8 +37,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.dialects.postgresql import array as pg_array
 
-from leadapi.api.times import parse_time
 from leadapi.errors import ProblemError
+from leadapi.times import parse_time
 
 FieldKind = Literal["string", "int", "number", "bool", "datetime", "string_list", "attributes"]
 OPERATORS = ("eq", "ne", "gt", "gte", "lt", "lte", "in", "contains", "starts_with", "exists")

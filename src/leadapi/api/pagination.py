@@ -17,8 +17,8 @@ from typing import Any, Literal, cast
 from sqlalchemy import ColumnElement, and_, false, or_, true, tuple_
 
 from leadapi.api.schemas import storable_text
-from leadapi.api.times import parse_time
 from leadapi.errors import ProblemError
+from leadapi.times import parse_time
 
 CursorKind = Literal["string", "int", "number", "bool", "datetime", "id"]
 
@@ -59,7 +59,7 @@ def _decode_value(value: Any, kind: str) -> Any:
             raise bad_cursor()
         try:
             return parse_time(value["t"])
-        except ValueError as exc:  # not a time, or one no database can compare (see api/times.py)
+        except ValueError as exc:  # not a time, or one no database can compare (see times.py)
             raise bad_cursor() from exc
     expected: tuple[type, ...] = {
         "int": (int,),

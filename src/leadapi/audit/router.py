@@ -9,10 +9,10 @@ from fastapi import APIRouter, Query
 from leadapi.api.auth import Admin
 from leadapi.api.deps import Reads
 from leadapi.api.pagination import next_time_cursor, time_cursor
-from leadapi.api.times import UtcDateTime
 from leadapi.audit.schemas import AuditEntry, AuditEntryList, Resource
 from leadapi.audit.service import entries
 from leadapi.errors import PROBLEM_RESPONSES, ProblemError
+from leadapi.times import UtcDateTime
 
 router = APIRouter(prefix="/v1/audit-log", tags=["audit-log"], responses=PROBLEM_RESPONSES)
 

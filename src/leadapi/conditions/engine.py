@@ -30,7 +30,7 @@ from typing import Any
 
 import re2
 
-from leadapi.api.times import OUT_OF_RANGE, parse_time, to_utc
+from leadapi.times import OUT_OF_RANGE, parse_time, to_utc
 
 Predicate = Callable[[Mapping[str, Any]], bool]
 

@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field, StringConstraints, WithJsonSchema, field_validator
 
 from leadapi.api.schemas import RequestModel
-from leadapi.api.times import UtcDateTime
+from leadapi.times import UtcDateTime
 
 EVENT_TYPE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")
 # Types the service itself appends; a client posting one could forge history.

@@ -28,7 +28,6 @@ from starlette.requests import Request
 from leadapi import __version__
 from leadapi.api.pagination import id_cursor, next_id_cursor, next_time_cursor, time_cursor
 from leadapi.api.params import Kind, scalar_kind
-from leadapi.api.times import OffsetDateTime, UtcDateTime
 from leadapi.errors import ProblemError, validation_problem
 from leadapi.events.schemas import EventIn
 from leadapi.leads.repository import LEAD_FIELDS
@@ -46,6 +45,7 @@ from leadapi.scoring.service import lead_score
 from leadapi.services import Services
 from leadapi.sla.schemas import Breach
 from leadapi.stages.schemas import StageChange, StageMoveIn
+from leadapi.times import OffsetDateTime, UtcDateTime
 
 Json = dict[str, Any]
 Authenticator = Callable[[ServerRequestContext[Any, Any]], Awaitable[Principal | None]]

@@ -8,8 +8,8 @@ from typing import Annotated, Any, ClassVar
 from pydantic import BaseModel, Field, StringConstraints, field_validator, model_validator
 
 from leadapi.api.schemas import RequestModel
-from leadapi.api.times import UtcDateTime
 from leadapi.leads.normalize import FieldError, normalize_country, normalize_email
+from leadapi.times import UtcDateTime
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]

@@ -13,7 +13,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from leadapi.api.auth import Reader
 from leadapi.api.deps import ServicesDep, Snapshot
-from leadapi.api.times import UtcDateTime
 from leadapi.errors import PROBLEM_RESPONSES, validation_problem
 from leadapi.principal import Principal
 from leadapi.reports.engine import GROUP_BYS, GroupBy, ReportQuery, csv_rows
@@ -28,6 +27,7 @@ from leadapi.reports.schemas import (
     VelocityReport,
 )
 from leadapi.reports.service import Report, ReportParams
+from leadapi.times import UtcDateTime
 
 router = APIRouter(prefix="/v1/reports", tags=["reports"], responses=PROBLEM_RESPONSES)
 

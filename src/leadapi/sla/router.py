@@ -9,9 +9,9 @@ from fastapi import APIRouter, Query, Response
 from leadapi.api.auth import Admin, Reader
 from leadapi.api.deps import ServicesDep, Snapshot, Tx
 from leadapi.api.pagination import next_time_cursor, time_cursor
-from leadapi.api.times import OffsetDateTime
 from leadapi.errors import PROBLEM_RESPONSES
 from leadapi.sla.schemas import Breach, BreachList, Policy, PolicyCreate, PolicyList, PolicyUpdate
+from leadapi.times import OffsetDateTime
 
 router = APIRouter(prefix="/v1/sla", tags=["sla"], responses=PROBLEM_RESPONSES)
 
