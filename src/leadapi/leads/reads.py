@@ -11,6 +11,13 @@ A page is one range read of a (workspace_id, key, id) index in either direction:
   (mixed directions, a nullable key after the first) are answered with the general OR form, which
   is correct but not index-bounded; the README lists which lists are fast.
 
+A list without `q=` and without tag or attribute filters is compiled once per shape: the filters'
+columns, operators and number of values, the sort, the segment, which cursor values are null and
+the database. Its values (the workspace, the filters', the cursor's, the limit) are bound
+parameters, so a repeated list costs neither SQLAlchemy's statement construction nor its cache
+key, and one workspace's compiled statement serves every workspace. The others are built per
+request.
+
 Search (`q=`): on PostgreSQL, a case-insensitive substring match on the trigram-indexed search text
 (leads/fts.py), ranked by word similarity when no sort is given; when nothing matches, a typo-
 tolerant pass (`q <% text`, pg_trgm's word similarity) answers instead. On SQLite, FTS5 prefix
