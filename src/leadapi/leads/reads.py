@@ -356,6 +356,7 @@ _SHAPES_MAX = 500
 
 def _compile_shape(shape: tuple[Any, ...], dialect: Any) -> _Compiled:
     dialect_name, _, segment, shapes, keys, cursor_nulls = shape
+    # Typed as a str value was (the column's type, taken from its foreign key, is not set here).
     where = [leads.c.workspace_id == bindparam("ws", type_=String())]
     where += [bound_clause(leads, s, f"f{i}", dialect_name) for i, s in enumerate(shapes)]
     cursor = None
