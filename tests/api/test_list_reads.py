@@ -187,6 +187,47 @@ async def test_a_reps_queue(client: httpx.AsyncClient, tenant: Tenant, crowd: li
     assert {lead["owner_id"] for lead in got} == {owners[0]}
 
 
+# Lists of one shape share one compiled statement in every workspace (leads/reads.py).
+SHARED_SHAPES: list[dict[str, str]] = [
+    {},
+    {"sort": "-score"},
+    {"stage[in]": "new,mql", "sort": "-score"},
+    {"company[starts_with]": "same", "sort": "company"},
+    {"email[ne]": "nobody@same.com", "created_at[gte]": "2000-01-01T00:00:00Z", "sort": "-company_size"},
+]
+
+
+@pytest.mark.parametrize(
+    "params", SHARED_SHAPES, ids=lambda p: "&".join(f"{k}={v}" for k, v in p.items()) or "default"
+)
+async def test_a_warm_list_statement_keeps_workspaces_apart(
+    client: httpx.AsyncClient, tenant: Tenant, other_tenant: Tenant, params: dict[str, str]
+) -> None:
+    """Two workspaces with look-alike leads list the same shape in turns, every page: each sees its
+    own leads only, also once the statement is compiled and reused (the workspace is a bound
+    value, never part of the cached SQL)."""
+    from leadapi.leads import reads
+
+    leads = {
+        tenant.workspace_id: [
+            await capture(client, tenant, email=f"p{i}@same.com", company="Same Co", company_size=i)
+            for i in range(5)
+        ],
+        other_tenant.workspace_id: [
+            await capture(client, other_tenant, email=f"p{i}@same.com", company="Same Co", company_size=i)
+            for i in range(4)
+        ],
+    }
+    for warm in (False, True):
+        compiled = len(reads._SHAPES)
+        for who in (tenant, other_tenant, tenant):
+            got = await every_page(client, who, params, limit=2)
+            expected = leads[who.workspace_id]
+            assert sorted(lead["id"] for lead in got) == sorted(lead["id"] for lead in expected)
+        if warm:  # every request of the second round ran on a statement the first compiled
+            assert len(reads._SHAPES) == compiled
+
+
 async def test_tags_and_attributes_through_their_indexes(client: httpx.AsyncClient, tenant: Tenant) -> None:
     a = await capture(
         client, tenant, email="a@t.io", tags=["vip", "eu"], attributes={"plan": "pro", "seats": 3}

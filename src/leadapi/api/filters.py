@@ -25,6 +25,7 @@ from sqlalchemy import (
     Table,
     and_,
     any_,
+    bindparam,
     case,
     cast,
     exists,
@@ -176,7 +177,18 @@ def escape_like(text: str) -> str:
 
 
 def _compare(column: ColumnElement[Any], op: str, value: Any) -> ColumnElement[bool]:
+    """`column op value`, where `value` is the operand as the SQL compares it (see _operand): a
+    value, or a bind parameter that will hold one."""
     return cast_bool(_comparison(column, op, value))
+
+
+def _operand(op: str, value: Any) -> Any:
+    """What a filter's value is compared with: `contains` and `starts_with` as LIKE patterns."""
+    if op == "contains":
+        return f"%{escape_like(value)}%"
+    if op == "starts_with":
+        return f"{escape_like(value)}%"
+    return value
 
 
 def cast_bool(expression: Any) -> ColumnElement[bool]:
@@ -200,10 +212,8 @@ def _comparison(column: ColumnElement[Any], op: str, value: Any) -> Any:
         return column <= value
     if op == "in":
         return column.in_(value)
-    if op == "contains":
-        return column.ilike(f"%{escape_like(value)}%", escape="\\")
-    if op == "starts_with":
-        return column.ilike(f"{escape_like(value)}%", escape="\\")
+    if op in ("contains", "starts_with"):
+        return column.ilike(value, escape="\\")
     raise ValueError(op)
 
 
@@ -223,7 +233,48 @@ def filter_clause(
         # `= ANY (ARRAY[...])`: the same rows as IN, in SQL fixed at compile time (IN expands
         # when executed), so the list's compiled statement is reused (leads/reads.py).
         return cast_bool(column == any_(pg_array(f.value)))
-    return _compare(column, f.op, f.value)
+    return _compare(column, f.op, _operand(f.op, f.value))
+
+
+# A plain column's filter as SQL with its values bound by name, so one compiled statement serves
+# every request of the same shape (leads/reads.py). Tags and attributes are not plain: their SQL
+# depends on the values themselves (containment documents, a JSON path per attribute name).
+BoundShape = tuple[str, str, Any]
+
+
+def bound_shape(f: Filter, fields: Mapping[str, FieldSpec]) -> BoundShape | None:
+    """What the SQL of `f` depends on besides its bound values: (column, op, detail), the detail
+    being how many values an `in` lists or whether `exists` asks for a value; None for a filter
+    that has no bound form (tags, attributes)."""
+    spec = fields[f.field.split(".", 1)[0]]
+    if spec.kind in ("string_list", "attributes"):
+        return None
+    detail = len(f.value) if f.op == "in" else f.value if f.op == "exists" else None
+    return spec.column, f.op, detail
+
+
+def bound_clause(table: Table, shape: BoundShape, name: str, dialect: str) -> ColumnElement[bool]:
+    """filter_clause of a filter of this shape, its value the bind parameter `name` (`in`: one per
+    value, `name_0`, `name_1`, ...); bound_values gives their values. The same SQL as filter_clause."""
+    column_name, op, detail = shape
+    column = table.c[column_name]
+    if op == "exists":
+        return column.is_not(None) if detail else column.is_(None)
+    if op == "in":
+        items = [bindparam(f"{name}_{j}", type_=column.type) for j in range(detail)]
+        if dialect == "postgresql":
+            return cast_bool(column == any_(pg_array(items)))
+        return cast_bool(column.in_(items))
+    return _compare(column, op, bindparam(name, type_=column.type))
+
+
+def bound_values(f: Filter, name: str) -> dict[str, Any]:
+    """The values of bound_clause's parameters for `f`."""
+    if f.op == "exists":
+        return {}
+    if f.op == "in":
+        return {f"{name}_{j}": value for j, value in enumerate(f.value)}
+    return {name: _operand(f.op, f.value)}
 
 
 def _list_clause(column: Any, f: Filter, dialect: str) -> ColumnElement[bool]:
@@ -268,7 +319,7 @@ def _attribute_clause(column: Any, f: Filter, dialect: str) -> ColumnElement[boo
         listed = cast_bool(text_form.in_([_json_text_form(v) for v in f.value]))
         return _with_containment(listed, column, key, f.value, dialect)
     if f.op in ("contains", "starts_with"):
-        return _compare(text_form, f.op, f.value)
+        return _compare(text_form, f.op, _operand(f.op, f.value))
     exact = _compare(text_form, f.op, _json_text_form(f.value))
     return _with_containment(exact, column, key, [f.value], dialect) if f.op == "eq" else exact
 

@@ -18,7 +18,7 @@ import asyncio
 import logging
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import cast
@@ -119,12 +119,39 @@ class Outcome:
         return out
 
 
+class MemoryWindows:
+    """Fixed windows in process memory, counted as limits' memory storage counts them (a window
+    starts with its first hit and lasts its length), without the asyncio task that storage starts
+    on nearly every hit to sweep expired keys: here a sweep runs inline, at most once a second."""
+
+    SWEEP_EVERY = 1.0
+
+    def __init__(self, clock: Callable[[], float] = time.time) -> None:
+        self.clock = clock
+        self._windows: dict[str, tuple[int, float]] = {}  # key -> (hits, when the window ends)
+        self._next_sweep = 0.0
+
+    def hit(self, key: str, seconds: int) -> tuple[int, float]:
+        """One more hit in the key's current window: (hits so far, when the window ends)."""
+        now = self.clock()
+        if now >= self._next_sweep:
+            self._windows = {k: w for k, w in self._windows.items() if w[1] > now}
+            self._next_sweep = now + self.SWEEP_EVERY
+        hits, ends = self._windows.get(key, (0, 0.0))
+        if ends <= now:
+            hits, ends = 0, now + seconds
+        self._windows[key] = (hits + 1, ends)
+        return hits + 1, ends
+
+
 class RateLimiter:
     """Counts hits per partition in fixed windows; fails open when the storage fails."""
 
     def __init__(self, storage_uri: str) -> None:
         self.storage_uri = storage_uri
         self.storage = cast(Storage, storage_from_string("async+" + storage_uri))
+        # In this process's memory (memory://, no options), counted here: no storage to wait on.
+        self._memory = MemoryWindows() if storage_uri == "memory://" else None
         # Over the network, the windows' round trips overlap; in memory, tasks would cost more
         # than they save.
         self._overlap = not storage_uri.startswith("memory")
@@ -132,6 +159,11 @@ class RateLimiter:
 
     async def hit(self, kind: str, partition: str, items: tuple[RateLimitItem, ...]) -> Outcome:
         names = _policy_names(kind, items)
+        if self._memory is not None:
+            memory = self._memory
+            return self._outcome(
+                names, items, [memory.hit(item.key_for(kind, partition), item.get_expiry()) for item in items]
+            )
         if self._down_until is not None and time.monotonic() < self._down_until:
             return self._unknown(names, items)
         try:
@@ -152,6 +184,12 @@ class RateLimiter:
         if self._down_until is not None:
             log.info("rate limit storage is back; limits apply again")
             self._down_until = None
+        return self._outcome(names, items, counted)
+
+    @staticmethod
+    def _outcome(
+        names: Sequence[str], items: Sequence[RateLimitItem], counted: Sequence[tuple[int, float]]
+    ) -> Outcome:
         now = time.time()
         windows = tuple(
             Window(

@@ -11,6 +11,13 @@ A page is one range read of a (workspace_id, key, id) index in either direction:
   (mixed directions, a nullable key after the first) are answered with the general OR form, which
   is correct but not index-bounded; the README lists which lists are fast.
 
+A list without `q=` and without tag or attribute filters is compiled once per shape: the filters'
+columns, operators and number of values, the sort, the segment, which cursor values are null and
+the database. Its values (the workspace, the filters', the cursor's, the limit) are bound
+parameters, so a repeated list costs neither SQLAlchemy's statement construction nor its cache
+key, and one workspace's compiled statement serves every workspace. The others are built per
+request.
+
 Search (`q=`): on PostgreSQL, a case-insensitive substring match on the trigram-indexed search text
 (leads/fts.py), ranked by word similarity when no sort is given; when nothing matches, a typo-
 tolerant pass (`q <% text`, pg_trgm's word similarity) answers instead. On SQLite, FTS5 prefix
@@ -22,17 +29,20 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, Literal, cast
 
 from sqlalchemy import (
     ColumnElement,
     Float,
+    Integer,
     Select,
     String,
     Table,
+    Text,
     and_,
+    bindparam,
     func,
     literal,
     literal_column,
@@ -43,7 +53,16 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from leadapi.api.filters import FieldSpec, Filter, escape_like, filter_clause
+from leadapi.api.filters import (
+    BoundShape,
+    FieldSpec,
+    Filter,
+    bound_clause,
+    bound_shape,
+    bound_values,
+    escape_like,
+    filter_clause,
+)
 from leadapi.api.pagination import keyset_clause, order_by, row_after
 from leadapi.leads.fts import FTS_TABLE, PG_SEARCH_EXPRESSION, SEARCH_FIELDS
 from leadapi.leads.models import Lead
@@ -57,6 +76,14 @@ LIST_COLUMNS = [leads.c[name] for name in LeadSchema.model_fields]
 _LIST: Select[Any] = select(*LIST_COLUMNS)
 _log = logging.getLogger(__name__)
 _JSON_COLUMNS = ("tags", "external_ids", "attributes")
+# The same on PostgreSQL with the JSON columns read as text: parsed in one call per page
+# (_api_rows), not one per value as the connection's JSONB codec would.
+_PG_LIST: Select[Any] = select(
+    *(
+        column.cast(Text).label(column.name) if column.name in _JSON_COLUMNS else column
+        for column in LIST_COLUMNS
+    )
+)
 _SEARCH_TEXT: ColumnElement[str] = literal_column(PG_SEARCH_EXPRESSION)
 _WORD = re.compile(r"\w+", re.UNICODE)
 # A ranked search's cursor starts with its mode: "=" substring matches, "~" the typo pass.
@@ -119,51 +146,64 @@ class LeadReads:
         """Up to `limit` leads after the cursor's values (None: from the top)."""
         if spec.ranked and spec.query and self.postgres:
             return await self._ranked(spec, limit, after)
-        where = self.conditions(spec)
-        keys: list[tuple[ColumnElement[Any], bool]] = [
-            (leads.c[self.fields[name].column], desc) for name, desc in spec.sort
-        ]
-        if not keys or keys[-1][0] is not leads.c.id:
-            keys.append((leads.c.id, keys[-1][1] if keys else False))
-        first, rest = keys[0], keys[1:]
-        one_direction = all(desc == first[1] for _, desc in keys)
-        if not one_direction or any(_nullable(column) for column, _ in rest):
-            return await self._general(where, keys, limit, after)
-        if not _nullable(first[0]):
-            if after is not None:
-                where.append(row_after(keys, after))
-            return await self._rows(where, keys, limit)
-        column = first[0]
-        if after is None or after[0] is not None:
-            valued = [*where, column.is_not(None)]
-            if after is not None:
-                valued.append(row_after(keys, after))
-            rows = await self._rows(valued, keys, limit)
+        keys: list[tuple[str, bool]] = [(self.fields[name].column, desc) for name, desc in spec.sort]
+        if not keys or keys[-1][0] != "id":
+            keys.append(("id", keys[-1][1] if keys else False))
+        shapes = None if spec.query else _bound_shapes(spec.filters, self.fields)
+        rows: list[dict[str, Any]] = []
+        for segment, cursor in _segments(keys, after):
+            if shapes is None:
+                where = self.conditions(spec)
+                stmt = _segment_statement(_LIST, where, keys, segment, cursor, limit - len(rows))
+                rows += await self._fetch(stmt)
+            else:
+                rows += await self._shaped(spec, shapes, keys, segment, cursor, limit - len(rows))
             if len(rows) >= limit:
-                return rows
-            return rows + await self._rows([*where, column.is_(None)], keys, limit - len(rows))
-        nulls = [*where, column.is_(None), row_after(rest, after[1:])]
-        return await self._rows(nulls, keys, limit)
+                break
+        return rows
 
-    async def _rows(
-        self, where: list[ColumnElement[bool]], keys: Sequence[tuple[ColumnElement[Any], bool]], limit: int
-    ) -> list[dict[str, Any]]:
-        # Plain ASC/DESC: with the NULLs filtered out (or all NULL) the index order is the order.
-        order = [column.desc() if desc else column.asc() for column, desc in keys]
-        stmt = _LIST.where(and_(*where)).order_by(*order).limit(limit)
-        return await self._fetch(stmt)
-
-    async def _general(
+    async def _shaped(
         self,
-        where: list[ColumnElement[bool]],
-        keys: Sequence[tuple[ColumnElement[Any], bool]],
+        spec: ListSpec,
+        shapes: tuple[BoundShape, ...],
+        keys: Sequence[tuple[str, bool]],
+        segment: Segment,
+        cursor: Sequence[Any] | None,
         limit: int,
-        after: Sequence[Any] | None,
     ) -> list[dict[str, Any]]:
-        if after is not None:
-            where = [*where, keyset_clause(keys, after)]
-        stmt = _LIST.where(and_(*where)).order_by(*order_by(keys)).limit(limit)
-        return await self._fetch(stmt)
+        """A segment's rows through the statement compiled once for its shape. The shape holds no
+        value: the workspace, the filters' values, the cursor's and the limit are bound
+        parameters, so one workspace's statement is every workspace's."""
+        dialect = self.conn.dialect
+        shape = (
+            dialect.name,
+            dialect.driver,
+            segment,
+            shapes,
+            tuple(keys),
+            None if cursor is None else tuple(value is None for value in cursor),
+        )
+        compiled = _SHAPES.get(shape)
+        if compiled is None:
+            compiled = _compile_shape(shape, dialect)
+            if len(_SHAPES) >= _SHAPES_MAX:
+                _SHAPES.clear()
+            _SHAPES[shape] = compiled
+        values: dict[str, Any] = {"ws": self.workspace_id, "lim": limit}
+        for i, f in enumerate(spec.filters):
+            values.update(bound_values(f, f"f{i}"))
+        if cursor is not None:
+            values.update((f"a{k}", value) for k, value in enumerate(cursor) if value is not None)
+        if not self.postgres:
+            return _dicts(await self.conn.execute(compiled.statement, values))
+        args = [
+            values[name] if process is None else process(values[name])
+            for name, process in zip(compiled.names, compiled.processors, strict=True)
+        ]
+        if _log.isEnabledFor(logging.DEBUG):  # what tests/api/test_list_plans.py explains
+            _log.debug("list statement", extra={"statement": compiled.sql, "parameters": tuple(args)})
+        raw: Any = (await self.conn.get_raw_connection()).driver_connection
+        return _api_rows(await raw.fetch(compiled.sql, *args))
 
     async def _ranked(self, spec: ListSpec, limit: int, after: Sequence[Any] | None) -> list[dict[str, Any]]:
         """Best matches first: word similarity of the query to the search text, then id. Rows carry
@@ -237,6 +277,114 @@ def _dicts(result: Any) -> list[dict[str, Any]]:
     """Rows as dicts, keyed once per result (a RowMapping looks its keys up again per row)."""
     keys = list(result.keys())
     return [dict(zip(keys, row, strict=True)) for row in result.all()]
+
+
+Segment = Literal["all", "valued", "nulls", "general"]
+
+
+def _segments(
+    keys: Sequence[tuple[str, bool]], after: Sequence[Any] | None
+) -> list[tuple[Segment, Sequence[Any] | None]]:
+    """The statements a page reads, in order, each with the cursor it continues from; the next
+    runs only when the one before returns less than the page (see the module's docstring)."""
+    first, rest = keys[0], keys[1:]
+    one_direction = all(desc == first[1] for _, desc in keys)
+    if not one_direction or any(_nullable(leads.c[name]) for name, _ in rest):
+        return [("general", after)]
+    if not _nullable(leads.c[first[0]]):
+        return [("all", after)]
+    if after is None or after[0] is not None:
+        return [("valued", after), ("nulls", None)]
+    return [("nulls", after)]
+
+
+def _segment_statement(
+    columns: Select[Any],
+    where: list[ColumnElement[bool]],
+    keys: Sequence[tuple[str, bool]],
+    segment: Segment,
+    cursor: Sequence[Any] | None,
+    limit: Any,
+) -> Select[Any]:
+    """One segment's statement; the cursor's values and the limit are values or bind parameters."""
+    sort = [(leads.c[name], desc) for name, desc in keys]
+    where = list(where)
+    if segment == "general":
+        if cursor is not None:
+            where.append(keyset_clause(sort, cursor))
+        return columns.where(and_(*where)).order_by(*order_by(sort)).limit(limit)
+    first = sort[0][0]
+    if segment == "valued":
+        where.append(first.is_not(None))
+    elif segment == "nulls":
+        where.append(first.is_(None))
+    if cursor is not None:
+        # In the NULL segment the first key is NULL throughout: the rest of the keys order it.
+        where.append(row_after(sort[1:], cursor[1:]) if segment == "nulls" else row_after(sort, cursor))
+    # Plain ASC/DESC: with the NULLs filtered out (or all NULL) the index order is the order.
+    order = [column.desc() if desc else column.asc() for column, desc in sort]
+    return columns.where(and_(*where)).order_by(*order).limit(limit)
+
+
+def _bound_shapes(filters: Sequence[Filter], fields: dict[str, FieldSpec]) -> tuple[BoundShape, ...] | None:
+    shapes = []
+    for f in filters:
+        shape = bound_shape(f, fields)
+        if shape is None:
+            return None
+        shapes.append(shape)
+    return tuple(shapes)
+
+
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    """A list statement of one shape, compiled once: SQLite runs `statement` through SQLAlchemy
+    (which keeps its cache key on the object), PostgreSQL `sql` on asyncpg, the parameter named
+    names[n] (through processors[n], the column type's own conversion) as $n+1."""
+
+    statement: Select[Any]
+    sql: str
+    names: tuple[str, ...]
+    processors: tuple[Callable[[Any], Any] | None, ...]
+
+
+# List statements by shape (see LeadReads._shaped). Building and compiling a statement, or only
+# building one and computing SQLAlchemy's cache key for it, cost more than running it.
+_SHAPES: dict[tuple[Any, ...], _Compiled] = {}
+_SHAPES_MAX = 500
+
+
+def _compile_shape(shape: tuple[Any, ...], dialect: Any) -> _Compiled:
+    dialect_name, _, segment, shapes, keys, cursor_nulls = shape
+    # Typed as a str value was (the column's type, taken from its foreign key, is not set here).
+    where = [leads.c.workspace_id == bindparam("ws", type_=String())]
+    where += [bound_clause(leads, s, f"f{i}", dialect_name) for i, s in enumerate(shapes)]
+    cursor = None
+    if cursor_nulls is not None:
+        cursor = [
+            None if null else bindparam(f"a{k}", type_=leads.c[name].type)
+            for k, ((name, _), null) in enumerate(zip(keys, cursor_nulls, strict=True))
+        ]
+    columns = _PG_LIST if dialect_name == "postgresql" else _LIST
+    stmt = _segment_statement(columns, where, keys, segment, cursor, bindparam("lim", type_=Integer))
+    compiled: Any = stmt.compile(dialect=dialect)
+    names = tuple(compiled.positiontup or ())
+    return _Compiled(stmt, compiled.string, names, tuple(compiled._bind_processors.get(n) for n in names))
+
+
+def _api_rows(records: Sequence[Any]) -> list[dict[str, Any]]:
+    """asyncpg's records as the API shows them: its types are the API's already (aware UTC
+    times); the JSON columns, read as text, are parsed in one call for the whole page."""
+    if not records:
+        return []
+    names = tuple(records[0].keys())
+    rows = [dict(zip(names, record, strict=True)) for record in records]
+    texts = [row[name] for row in rows for name in _JSON_COLUMNS]
+    parsed = iter(json.loads("[" + ",".join("null" if text is None else text for text in texts) + "]"))
+    for row in rows:
+        for name in _JSON_COLUMNS:
+            row[name] = next(parsed)
+    return rows
 
 
 # Compiled list statements by SQLAlchemy's cache key (the statement's shape, values apart), as
