@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query, Response
 from pydantic_core import to_json
 
 from leadapi.api.auth import Reader, Writer
@@ -21,18 +21,12 @@ from leadapi.events.schemas import (
     TrackedEventIn,
     type_patterns,
 )
-from leadapi.events.service import EventService
 
 router = APIRouter(tags=["events"], responses=PROBLEM_RESPONSES)
 
 REPLAYED: dict[int | str, dict[str, Any]] = {
     200: {"model": Event, "description": "This external_id was recorded before: nothing was added."}
 }
-
-
-def _service(request: Request) -> EventService:
-    service: EventService = request.app.state.events
-    return service
 
 
 def _reply(event: dict[str, Any]) -> Response:
@@ -75,7 +69,7 @@ async def record_event(services: ServicesDep, conn: Tx, body: TrackedEventIn, pr
 
 @router.get("/v1/events", operation_id="list_events", response_model=FeedPage, summary="The change feed")
 async def list_events(
-    request: Request,
+    services: ServicesDep,
     principal: Reader,
     after: Annotated[
         int, Query(ge=0, le=2**62, description="Events numbered after this (0: from the start).")
@@ -96,7 +90,7 @@ async def list_events(
         patterns = type_patterns(types)
     except ValueError as exc:
         raise validation_problem([{"field": "types", "message": str(exc)}]) from exc
-    rows = await _service(request).feed(principal, after, patterns, limit, wait)
+    rows = await services.events.feed(principal, after, patterns, limit, wait)
     return FeedPage(
         data=[FeedEvent.model_validate(row) for row in rows], next=rows[-1]["seq"] if rows else after
     )

@@ -108,7 +108,7 @@ class ReportService:
         repo = ReportRepository(conn, principal.workspace_id, q)
         if q.owner_id is not None and q.owner_id not in await repo.owner_names():
             raise validation_problem([{"field": "owner_id", "message": "no such owner in this workspace"}])
-        pipeline = await self.stages.pipeline_in(conn, principal.workspace_id)
+        pipeline = await self.stages.pipeline(conn, principal.workspace_id)
         body = await build(repo, pipeline)
         return {
             "from": q.start,
