@@ -17,7 +17,10 @@ def test_the_named_band_and_those_above_it() -> None:
     assert routed_bands("sql", WARM) == {"sql"}
 
 
-def test_a_band_the_model_lacks_routes_nothing() -> None:
+def test_a_band_the_model_lacks_means_the_lifecycle_bands_above_it() -> None:
+    # route_on=mql promises "mql or better": a model with no mql band still routes its sql leads.
+    assert routed_bands("mql", ["sql", "not_ready"]) == {"sql"}
+    assert routed_bands("sql", ["mql", "not_ready"]) == frozenset()
     assert routed_bands("mql", ["hot", "cold"]) == frozenset()
     assert routed_bands("created", DEFAULT) == frozenset()  # created routes by creation, not band
 

@@ -46,13 +46,22 @@ MAX_RULES = 200
 FAST_ROTATION_MAX = 1_000
 
 
+# route_on's own names, highest first: what they mean in a model that lacks the named band
+# (`mql` under a model with only `sql` and `not_ready` still routes its `sql` leads, as the
+# API documents route_on).
+LIFECYCLE_BANDS = ("sql", "mql")
+
+
 def routed_bands(route_on: str, bands: Sequence[str]) -> frozenset[str]:
     """The bands that send a lead to sales under `route_on`, which names a band: that band and
-    those above it in the model's band order (`bands`, highest first). None when the model has
-    no band of that name; `created` routes by creation, not by band."""
-    if route_on not in bands:
-        return frozenset()
-    return frozenset(bands[: list(bands).index(route_on) + 1])
+    those above it in the model's band order (`bands`, highest first). When the model has no band
+    of that name, those of its bands that the lifecycle puts at or above it. `created` routes by
+    creation, not by band."""
+    if route_on in bands:
+        return frozenset(bands[: list(bands).index(route_on) + 1])
+    if route_on in LIFECYCLE_BANDS:
+        return frozenset(LIFECYCLE_BANDS[: LIFECYCLE_BANDS.index(route_on) + 1]) & frozenset(bands)
+    return frozenset()
 
 
 def reaches(route_on: str, routed: frozenset[str], lead: Mapping[str, Any] | None) -> bool:
