@@ -66,7 +66,7 @@ def build_services(settings: Settings, clock: Callable[[], datetime]) -> Service
     evaluator = Evaluator(EvaluationLimits(settings.preview_match_budget, settings.preview_cpu_seconds))
     routing = RoutingService(db, clock, evaluator)
     sla = SlaService(db, clock, routing, metrics)
-    stages = StageService(db, clock, sla)
+    stages = StageService(db, clock)
     flow = LeadChangeFlow(scorer, stages, routing, sla)
     leads = LeadService(db, clock, settings.default_phone_region, scorer, flow, metrics)
     events = EventService(db, clock, leads, scorer, stages, flow, metrics)
