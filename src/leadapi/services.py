@@ -65,7 +65,7 @@ def build_services(settings: Settings, clock: Callable[[], datetime]) -> Service
     scorer = Scorer(db, clock)
     evaluator = Evaluator(EvaluationLimits(settings.preview_match_budget, settings.preview_cpu_seconds))
     routing = RoutingService(db, clock, evaluator)
-    sla = SlaService(db, clock, routing, metrics)
+    sla = SlaService(db, clock, metrics)
     stages = StageService(db, clock)
     flow = LeadChangeFlow(scorer, stages, routing, sla)
     leads = LeadService(db, clock, settings.default_phone_region, scorer, flow, metrics)

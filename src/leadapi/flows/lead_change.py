@@ -32,7 +32,7 @@ the `sql` stage (`lead.stage_changed`), and, under the default `route_on=sql` an
 yet, routed (`lead.assigned`) with a first-touch clock when a policy covers it; all in the
 event's transaction.
 
-One other change starts part-way down this list, and comes here too, so that no domain calls
+Two other changes start part-way down this list, and come here too, so that no domain calls
 another's service (an import-linter contract holds stages, routing, SLA and scoring apart):
 
 - **A stage moved by hand** (`move_stage`, `accept`, `reject`: the stages router and the MCP
@@ -40,6 +40,11 @@ another's service (an import-linter contract holds stages, routing, SLA and scor
   move's record, `lead.stage_changed`, `lead.rejected`), then step 4 at the move's time: a won
   or lost stage or a rejection stops the clock and closes the lead's open breaches; an
   acceptance is the owner's touch.
+- **A clock past due** (`clock_due`, once per clock from the breach sweep, flows/sla_sweep.py,
+  in a transaction of its own): SLA judges it (sla/service.py: the lead locked, the assignment
+  marked breached, the breach stored, `sla.breached`); when the breach's policy says
+  `reassign`, step 3 runs again without the owner who let it wait (`lead.assigned`, a new
+  clock; nobody else: it stays, with no `lead.unassigned`), and the breach names the new owner.
 
 The one-statement PostgreSQL capture (leads/fast.py) is this flow compiled for its commonest
 case, a new lead: `plan_new` decides steps 1-3 for both paths, and `plan_fast_capture` turns the
@@ -64,7 +69,7 @@ from leadapi.principal import Principal
 from leadapi.routing.service import RoutingService, routed_bands, starts_routing
 from leadapi.scoring.engine import EventFact
 from leadapi.scoring.scorer import ActiveModel, Scorer
-from leadapi.sla.service import SlaService
+from leadapi.sla.service import Breached, SlaService
 from leadapi.stages.engine import Pipeline
 from leadapi.stages.schemas import StageMoveIn
 from leadapi.stages.service import PROMOTED_BY, StageMove, StageService, change_record
@@ -361,6 +366,33 @@ class LeadChangeFlow:
         if move.accepted:
             return await self.sla.touch(conn, workspace_id, move.lead, move.at, actor)
         return move.lead
+
+    # ---- a first-touch clock past due (flows/sla_sweep.py) ----------------------------------------
+
+    async def clock_due(
+        self, conn: AsyncConnection, workspace_id: str, assignment_id: str, lead_id: str, now: datetime
+    ) -> Breached | None:
+        """Step 4 for a clock the SLA sweep found due by `now`, in the caller's transaction: SLA
+        judges it (a breach: the assignment marked breached, the breach stored, `sla.breached`),
+        and when the breach's policy says `reassign` the lead is routed again without the owner
+        who let it wait (`lead.assigned`, with a new clock; when nobody else can take it, it stays
+        with its owner and no `lead.unassigned` is recorded), the breach naming the new owner.
+        None: no breach (see SlaService.judge)."""
+        breached = await self.sla.judge(conn, workspace_id, assignment_id, lead_id, now)
+        if breached is None or breached.action != "reassign":
+            return breached
+        _, decision = await self.routing.route_locked(
+            conn,
+            workspace_id,
+            breached.lead,
+            by="sla_escalation",
+            actor=None,
+            exclude=frozenset({breached.breach["owner_id"]}),
+            record_unassigned=False,
+        )
+        if decision.owner_id is None:
+            return breached
+        return await self.sla.reassigned(conn, workspace_id, breached, decision.owner_id)
 
     # ---- an owner set by hand --------------------------------------------------------------------
 
