@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from sqlalchemy import select
 
 from leadapi.events.models import Event
+from leadapi.flows.sla_sweep import sweep_once
 from leadapi.services import Services
 from leadapi.webhooks.loop import WebhookSender
 from tests.conftest import Tenant
@@ -32,7 +33,7 @@ async def sweep(app: FastAPI) -> int:
     total = 0
     while True:
         services: Services = app.state.services
-        breached, more = await services.sla.sweep_once()
+        breached, more = await sweep_once(services.db, services.flow, services.clock())
         total += breached
         if not more:
             return total

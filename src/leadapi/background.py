@@ -14,6 +14,7 @@ from datetime import timedelta
 from typing import Any
 
 from leadapi.api.idempotency import purge_expired
+from leadapi.flows.sla_sweep import sweep_once
 from leadapi.jobs.loop import every, run_job
 from leadapi.metrics import read_queue_depths
 from leadapi.services import Services
@@ -42,7 +43,7 @@ def loops(services: Services, stop: asyncio.Event) -> list[Coroutine[Any, Any, N
     work.append((settings.worker_interval, jobs, "jobs"))
 
     async def sla_sweep() -> bool:
-        _, more = await services.sla.sweep_once()
+        _, more = await sweep_once(services.db, services.flow, services.clock())
         return more
 
     work.append((settings.worker_interval, rescore, "rescoring sweep"))

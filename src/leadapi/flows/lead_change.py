@@ -20,7 +20,8 @@ the caller, these steps run in this order:
    can start routing, so steps 2 and 3 run only then.
 4. **SLA clocks** (sla/): the assignment starts its owner's first-touch clock (the first policy
    covering the lead, written with the assignment); an event of one of the pipeline's touch
-   types stops the clock (met, or breached when late) and dates the lead's first touch.
+   types stops the clock (met, or breached when late) and dates the lead's first touch; any
+   move to a won or lost stage stops it without verdict and closes the lead's open breaches.
 5. **Events**: each step appends its events as it runs, so the lead's timeline reads
    `lead.scored`, `lead.band_changed`, `lead.stage_changed`, `lead.assigned`, in that order, and
    the change feed and webhooks see them only if the whole change commits.
@@ -30,6 +31,20 @@ event is stored, the lead is rescored (`lead.scored`, `lead.band_changed` mql ->
 the `sql` stage (`lead.stage_changed`), and, under the default `route_on=sql` and with no owner
 yet, routed (`lead.assigned`) with a first-touch clock when a policy covers it; all in the
 event's transaction.
+
+Two other changes start part-way down this list, and come here too, so that no domain calls
+another's service (an import-linter contract holds stages, routing, SLA and scoring apart):
+
+- **A stage moved by hand** (`move_stage`, `accept`, `reject`: the stages router and the MCP
+  tools call these, not StageService): the stage work (stages/service.py: the lead's stage, the
+  move's record, `lead.stage_changed`, `lead.rejected`), then step 4 at the move's time: a won
+  or lost stage or a rejection stops the clock and closes the lead's open breaches; an
+  acceptance is the owner's touch.
+- **A clock past due** (`clock_due`, once per clock from the breach sweep, flows/sla_sweep.py,
+  in a transaction of its own): SLA judges it (sla/service.py: the lead locked, the assignment
+  marked breached, the breach stored, `sla.breached`); when the breach's policy says
+  `reassign`, step 3 runs again without the owner who let it wait (`lead.assigned`, a new
+  clock; nobody else: it stays, with no `lead.unassigned`), and the breach names the new owner.
 
 The one-statement PostgreSQL capture (leads/fast.py) is this flow compiled for its commonest
 case, a new lead: `plan_new` decides steps 1-3 for both paths, and `plan_fast_capture` turns the
@@ -50,12 +65,14 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from leadapi.events.repository import EventRepository, NewEvent
 from leadapi.ids import new_id
 from leadapi.leads.fast import FastCapture
+from leadapi.principal import Principal
 from leadapi.routing.service import RoutingService, routed_bands, starts_routing
 from leadapi.scoring.engine import EventFact
 from leadapi.scoring.scorer import ActiveModel, Scorer
-from leadapi.sla.service import SlaService
+from leadapi.sla.service import Breached, SlaService
 from leadapi.stages.engine import Pipeline
-from leadapi.stages.service import PROMOTED_BY, StageService, change_record
+from leadapi.stages.schemas import StageMoveIn
+from leadapi.stages.service import PROMOTED_BY, StageMove, StageService, change_record
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,9 +163,10 @@ class LeadChangeFlow:
         lead = {**plan.row, "workspace_id": workspace_id}
         await EventRepository(conn, workspace_id).append([*first, *([plan.scored] if plan.scored else [])])
         if plan.promoted is not None:
-            await self.stages.promote(
+            move = await self.stages.promote(
                 conn, workspace_id, pipeline, plan.entry, plan.promoted, actor, stored=True
             )
+            await self._after_move(conn, workspace_id, move, actor)
         if plan.routes:
             lead, _ = await self.routing.route_locked(conn, workspace_id, lead, by="routing", actor=actor)
         return lead
@@ -295,7 +313,8 @@ class LeadChangeFlow:
             pipeline = await self.stages.pipeline(conn, workspace_id)
         target = pipeline.promotion(lead["stage"], lead.get("band"))
         if target is not None:
-            lead = await self.stages.promote(conn, workspace_id, pipeline, lead, target, actor)
+            move = await self.stages.promote(conn, workspace_id, pipeline, lead, target, actor)
+            lead = await self._after_move(conn, workspace_id, move, actor)
         if lead.get("owner_id") or lead.get("stage") in pipeline.closed:
             return lead  # an owned lead keeps its owner; a closed one is done
         if route_on is None:
@@ -311,6 +330,69 @@ class LeadChangeFlow:
     ) -> None:
         """Step 4 for a lead that leaves its owner or the funnel otherwise (merged away)."""
         await self.sla.stop(conn, workspace_id, lead_id, close_at=close_at)
+
+    # ---- a stage moved by hand, an acceptance, a rejection ----------------------------------------
+
+    async def move_stage(
+        self, conn: AsyncConnection, principal: Principal, lead_id: str, data: StageMoveIn
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """`POST /v1/leads/{id}/stage`: the move (one to the accepted stage is an acceptance), then
+        step 4. Returns (the lead as it now is, the move as shown)."""
+        move = await self.stages.move(conn, principal, lead_id, data)
+        return await self._after_move(conn, principal.workspace_id, move, principal.key_id), move.change
+
+    async def accept(
+        self, conn: AsyncConnection, principal: Principal, lead_id: str, note: str | None
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Sales accepts the lead (the accepted stage), and that is its first touch."""
+        move = await self.stages.accept(conn, principal, lead_id, note)
+        return await self._after_move(conn, principal.workspace_id, move, principal.key_id), move.change
+
+    async def reject(
+        self, conn: AsyncConnection, principal: Principal, lead_id: str, reason: str, note: str | None
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Sales gives the lead back (the recycle stage, no owner, `lead.rejected`): its clock stops."""
+        move = await self.stages.reject(conn, principal, lead_id, reason, note)
+        return await self._after_move(conn, principal.workspace_id, move, principal.key_id), move.change
+
+    async def _after_move(
+        self, conn: AsyncConnection, workspace_id: str, move: StageMove, actor: str | None
+    ) -> dict[str, Any]:
+        """Step 4 after any stage move, promotions included: leaving the funnel (a won or lost
+        stage) or a rejection stops the lead's clock without verdict and closes its open breaches
+        at the move's time; an acceptance is a touch at that time. Returns the lead as it now is."""
+        if move.rejected or move.category != "open":
+            await self.sla.stop(conn, workspace_id, move.lead["id"], close_at=move.at)
+        if move.accepted:
+            return await self.sla.touch(conn, workspace_id, move.lead, move.at, actor)
+        return move.lead
+
+    # ---- a first-touch clock past due (flows/sla_sweep.py) ----------------------------------------
+
+    async def clock_due(
+        self, conn: AsyncConnection, workspace_id: str, assignment_id: str, lead_id: str, now: datetime
+    ) -> Breached | None:
+        """Step 4 for a clock the SLA sweep found due by `now`, in the caller's transaction: SLA
+        judges it (a breach: the assignment marked breached, the breach stored, `sla.breached`),
+        and when the breach's policy says `reassign` the lead is routed again without the owner
+        who let it wait (`lead.assigned`, with a new clock; when nobody else can take it, it stays
+        with its owner and no `lead.unassigned` is recorded), the breach naming the new owner.
+        None: no breach (see SlaService.judge)."""
+        breached = await self.sla.judge(conn, workspace_id, assignment_id, lead_id, now)
+        if breached is None or breached.action != "reassign":
+            return breached
+        _, decision = await self.routing.route_locked(
+            conn,
+            workspace_id,
+            breached.lead,
+            by="sla_escalation",
+            actor=None,
+            exclude=frozenset({breached.breach["owner_id"]}),
+            record_unassigned=False,
+        )
+        if decision.owner_id is None:
+            return breached
+        return await self.sla.reassigned(conn, workspace_id, breached, decision.owner_id)
 
     # ---- an owner set by hand --------------------------------------------------------------------
 

@@ -469,7 +469,7 @@ def _lead_tools(server: _Server, services: Services) -> None:
 
 
 def _pipeline_tools(server: _Server, services: Services) -> None:
-    routing, stages = services.routing, services.stages
+    routing, flow = services.routing, services.flow
 
     def moved(lead: Json, change: Json) -> Json:
         return {
@@ -543,7 +543,7 @@ def _pipeline_tools(server: _Server, services: Services) -> None:
         principal = caller("write")
         data = StageMoveIn(to=to, reason=reason, note=note, amount=amount)
         async with services.db.transaction() as conn:
-            return moved(*await stages.move(conn, principal, lead_id, data))
+            return moved(*await flow.move_stage(conn, principal, lead_id, data))
 
     @_tool(server, title="Accept a lead")
     async def accept_lead(lead_id: LeadId, note: Note = None) -> Json:
@@ -551,7 +551,7 @@ def _pipeline_tools(server: _Server, services: Services) -> None:
         (the SLA clock stops). The lead needs an owner."""
         principal = caller("write")
         async with services.db.transaction() as conn:
-            return moved(*await stages.accept(conn, principal, lead_id, note))
+            return moved(*await flow.accept(conn, principal, lead_id, note))
 
     @_tool(server, title="Reject a lead")
     async def reject_lead(
@@ -565,7 +565,7 @@ def _pipeline_tools(server: _Server, services: Services) -> None:
         `lead.rejected` records who and why."""
         principal = caller("write")
         async with services.db.transaction() as conn:
-            return moved(*await stages.reject(conn, principal, lead_id, reason, note))
+            return moved(*await flow.reject(conn, principal, lead_id, reason, note))
 
 
 def _owner_and_report_tools(server: _Server, services: Services) -> None:

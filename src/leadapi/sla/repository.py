@@ -111,6 +111,11 @@ class SlaRepository(WorkspaceRepository):
     async def add_breach(self, row: dict[str, Any]) -> None:
         await self.insert_row(breaches, row)
 
+    async def set_breach(self, breach_id: str, values: dict[str, Any]) -> None:
+        await self.conn.execute(
+            self.scoped_update(breaches).where(breaches.c.id == breach_id).values(**values)
+        )
+
     async def close_breaches(self, lead_id: str, at: datetime) -> None:
         await self.conn.execute(
             self.scoped_update(breaches)

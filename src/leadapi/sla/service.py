@@ -1,19 +1,21 @@
-"""First-touch SLAs: policies, the clock on each assignment, touches, and the breach sweep.
+"""First-touch SLAs: policies, the clock on each assignment, touches, and judging a clock past due.
 
 The clock starts when a lead is assigned (routing writes `due_at` from the first policy that
 covers the lead, see RoutingService._assign), stops at the first touch, and stops without
-verdict when the lead moves on first (reassigned, unassigned, rejected, won, lost). The sweep
-finds running clocks past due, and for each, in one transaction with the lead locked: marks the
-assignment breached, stores the breach, appends `sla.breached`, and on `reassign` routes the
-lead again without the owner who let it wait. Two sweepers never report one clock twice: both
-lock the lead before looking at its clock (PostgreSQL; SKIP LOCKED, so they split the queue),
-and the breach table is unique by assignment.
+verdict when the lead moves on first (reassigned, unassigned, rejected, won, lost). The breach
+sweep (flows/sla_sweep.py) finds running clocks past due and has each judged in its own
+transaction: `judge` locks the lead, marks the assignment breached, stores the breach and
+appends `sla.breached`; what the breach's action then asks of other domains (`reassign`: route
+the lead again without the owner who let it wait) is the lead-change flow's. Two sweepers never
+report one clock twice: both lock the lead before looking at its clock (PostgreSQL; SKIP LOCKED,
+so they split the queue), and the breach table is unique by assignment.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -30,16 +32,23 @@ from leadapi.leads.versions import bumped
 from leadapi.metrics import Metrics
 from leadapi.principal import Principal
 from leadapi.routing.repository import RoutingRepository
-from leadapi.routing.service import RoutingService
 from leadapi.sla import engine
-from leadapi.sla.repository import SlaRepository, due_clocks
+from leadapi.sla.repository import SlaRepository
 from leadapi.sla.schemas import PolicyCreate, PolicyUpdate
 from leadapi.stages.repository import StageRepository
 
 log = logging.getLogger("leadapi.sla")
 
 MAX_POLICIES = 100
-SWEEP_BATCH = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Breached:
+    """A clock the sweep found past due, judged breached."""
+
+    lead: dict[str, Any]  # locked by the caller's transaction
+    breach: dict[str, Any]  # as stored
+    action: str  # the policy's `on_breach` (`notify` when the policy is gone): the caller's to do
 
 
 class SlaService:
@@ -47,13 +56,11 @@ class SlaService:
         self,
         db: Database,
         clock: Callable[[], datetime],
-        routing: RoutingService,
         metrics: Metrics | None = None,
     ) -> None:
         self.db = db
         self.clock = clock
         self.metrics = metrics or Metrics()
-        self.routing = routing
 
     # ---- policies ------------------------------------------------------------------------------
 
@@ -229,52 +236,42 @@ class SlaService:
         await EventRepository(conn, workspace_id).append([NewEvent("sla.breached", lead["id"], now, data)])
         return breach
 
-    # ---- the sweep -----------------------------------------------------------------------------
+    # ---- a clock past due ---------------------------------------------------------------------
 
-    async def sweep_once(self) -> tuple[int, bool]:
-        """One round over the clocks due by now, in any workspace, most overdue first: (breaches
-        recorded, whether more may be due). Clocks of leads someone holds wait for a later round."""
-        now = self.clock()
-        async with self.db.read() as conn:
-            due = await due_clocks(conn, now, SWEEP_BATCH)
-        breached = 0
-        for item in due:
-            if await self._judge(item["workspace_id"], item["id"], item["lead_id"], now):
-                breached += 1
-        return breached, len(due) == SWEEP_BATCH and breached > 0
+    async def judge(
+        self, conn: AsyncConnection, workspace_id: str, assignment_id: str, lead_id: str, now: datetime
+    ) -> Breached | None:
+        """The sweep's verdict on a clock it found due by `now`, in the caller's transaction: with
+        the lead locked, a clock still running and past due is breached (the assignment marked,
+        the breach stored, `sla.breached` appended). None when there is no breach: the lead is
+        busy (another sweeper, or a request: the next round looks again), the clock stopped or
+        moved meanwhile, or the lead left its owner or the funnel (the clock then stops)."""
+        leads = LeadRepository(conn, workspace_id, lock=self.db.is_postgres)
+        lead = await leads.get(lead_id, for_update=True, skip_locked=True)
+        repo = SlaRepository(conn, workspace_id)
+        if lead is None:
+            if await leads.get(lead_id) is not None:
+                return None  # busy
+            await repo.set_clock(assignment_id, {"sla_state": "stopped"})  # merged away
+            return None
+        clock_row = await repo.assignment(assignment_id)
+        if clock_row is None or clock_row["sla_state"] != "running" or clock_row["due_at"] > now:
+            return None
+        closed = (await StageRepository(conn, workspace_id).pipeline()).closed
+        if lead["owner_id"] != clock_row["owner_id"] or lead["stage"] in closed:
+            await repo.set_clock(assignment_id, {"sla_state": "stopped"})
+            return None
+        await repo.set_clock(assignment_id, {"sla_state": "breached"})
+        breach = await self._record_breach(conn, workspace_id, lead, clock_row, None)
+        await repo.add_breach(breach)
+        return Breached(lead, breach, breach["action"])
 
-    async def _judge(self, workspace_id: str, assignment_id: str, lead_id: str, now: datetime) -> bool:
-        async with self.db.transaction() as conn:
-            leads = LeadRepository(conn, workspace_id, lock=self.db.is_postgres)
-            lead = await leads.get(lead_id, for_update=True, skip_locked=True)
-            repo = SlaRepository(conn, workspace_id)
-            if lead is None:
-                if await leads.get(lead_id) is not None:
-                    return False  # busy (another sweeper, or a request): the next round looks again
-                await repo.set_clock(assignment_id, {"sla_state": "stopped"})  # merged away
-                return False
-            clock_row = await repo.assignment(assignment_id)
-            if clock_row is None or clock_row["sla_state"] != "running" or clock_row["due_at"] > now:
-                return False
-            closed = (await StageRepository(conn, workspace_id).pipeline()).closed
-            if lead["owner_id"] != clock_row["owner_id"] or lead["stage"] in closed:
-                await repo.set_clock(assignment_id, {"sla_state": "stopped"})
-                return False
-            await repo.set_clock(assignment_id, {"sla_state": "breached"})
-            breach = await self._record_breach(conn, workspace_id, lead, clock_row, None)
-            if breach["action"] == "reassign":
-                _, decision = await self.routing.route_locked(
-                    conn,
-                    workspace_id,
-                    lead,
-                    by="sla_escalation",
-                    actor=None,
-                    exclude=frozenset({clock_row["owner_id"]}),
-                    record_unassigned=False,  # nobody else can take it: it stays where it is
-                )
-                breach["reassigned_to"] = decision.owner_id
-            await repo.add_breach(breach)
-            return True
+    async def reassigned(
+        self, conn: AsyncConnection, workspace_id: str, breached: Breached, owner_id: str
+    ) -> Breached:
+        """The breach's `reassign` gave the lead to `owner_id`: the breach says so."""
+        await SlaRepository(conn, workspace_id).set_breach(breached.breach["id"], {"reassigned_to": owner_id})
+        return replace(breached, breach={**breached.breach, "reassigned_to": owner_id})
 
     # ---- reading -------------------------------------------------------------------------------
 

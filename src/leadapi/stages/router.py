@@ -1,4 +1,5 @@
-"""The pipeline, stage moves, acceptance and rejection over HTTP: thin over StageService."""
+"""The pipeline, stage moves, acceptance and rejection over HTTP: thin over StageService, and over
+the lead-change flow for the moves (it follows a move up in the other domains: the SLA clock)."""
 
 from __future__ import annotations
 
@@ -58,7 +59,7 @@ async def move_lead_stage(
     """Forward in the funnel, back to the recycle stage, to a lost stage (`reason` from the
     disqualification reasons) or a won one (`amount` optional). A move the pipeline does not allow
     answers 409 with the allowed targets."""
-    lead, change = await services.stages.move(conn, principal, lead_id, body)
+    lead, change = await services.flow.move_stage(conn, principal, lead_id, body)
     return _moved(response, lead, change)
 
 
@@ -75,7 +76,7 @@ async def accept_lead(
 ) -> StageMoveOut:
     """The lead's owner takes it: it moves to the accepted stage, and that is a first touch
     (the SLA clock stops)."""
-    lead, change = await services.stages.accept(conn, principal, lead_id, body.note if body else None)
+    lead, change = await services.flow.accept(conn, principal, lead_id, body.note if body else None)
     return _moved(response, lead, change)
 
 
@@ -86,7 +87,7 @@ async def reject_lead(
     services: ServicesDep, conn: Tx, lead_id: str, body: RejectIn, principal: Writer, response: Response
 ) -> StageMoveOut:
     """Sales gives the lead back: recycle stage, no owner, `lead.rejected` appended."""
-    lead, change = await services.stages.reject(conn, principal, lead_id, body.reason, body.note)
+    lead, change = await services.flow.reject(conn, principal, lead_id, body.reason, body.note)
     return _moved(response, lead, change)
 
 

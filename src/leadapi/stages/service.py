@@ -1,14 +1,17 @@
 """The lifecycle: the workspace's pipeline and stage moves (by hand, by sales accepting or
 rejecting, and the promotion a new band makes, which flows/lead_change.py decides).
 
-Every move is one transaction with the lead locked: the lead's stage, the move's record, and
-`lead.stage_changed` (plus `lead.rejected` for a rejection). Leaving the funnel (won or lost)
-stops the lead's SLA clock and closes its breaches; acceptance is a touch.
+Every move runs in the caller's transaction with the lead locked: the lead's stage, the move's
+record, and `lead.stage_changed` (plus `lead.rejected` for a rejection). That is all a move does
+here; what follows from it in other domains (leaving the funnel or a rejection stops the SLA
+clock, an acceptance is a touch) is the lead-change flow's, which callers go through
+(flows/lead_change.py). A `StageMove` tells the flow what the move was.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -23,7 +26,6 @@ from leadapi.leads.repository import LeadRepository
 from leadapi.leads.versions import bumped
 from leadapi.principal import Principal
 from leadapi.routing.repository import RoutingRepository
-from leadapi.sla.service import SlaService
 from leadapi.stages import engine
 from leadapi.stages.engine import Pipeline
 from leadapi.stages.repository import StageRepository
@@ -79,11 +81,23 @@ def change_record(
 PROMOTED_BY = ("system", "scoring")
 
 
+@dataclass(frozen=True, slots=True)
+class StageMove:
+    """A move made: what its caller answers with, and what the lead-change flow reads to follow
+    it up in the other domains."""
+
+    lead: dict[str, Any]  # as it now is
+    change: dict[str, Any]  # the move's record, as shown
+    at: datetime  # when it was made
+    category: str | None  # the target stage's: open, won or lost
+    accepted: bool = False  # sales accepted the lead (by `accept`, or a move to the accepted stage)
+    rejected: bool = False  # sales gave the lead back
+
+
 class StageService:
-    def __init__(self, db: Database, clock: Callable[[], datetime], sla: SlaService) -> None:
+    def __init__(self, db: Database, clock: Callable[[], datetime]) -> None:
         self.db = db
         self.clock = clock
-        self.sla = sla
         # Each workspace's pipeline as last read: a hint for the one-statement capture and the
         # event fast path, which check its version against the database in their own statement.
         self._hints: dict[str, Pipeline] = {}
@@ -161,11 +175,10 @@ class StageService:
         actor: str | None,
         *,
         stored: bool = False,
-    ) -> dict[str, Any]:
+    ) -> StageMove:
         """Move a lead (locked by the caller) to the funnel stage of its new band; with `stored`,
-        a new lead already stored in that stage: only the move from `lead`'s stage is recorded.
-        Returns the lead as it now is."""
-        moved, _ = await self._move(
+        a new lead already stored in that stage: only the move from `lead`'s stage is recorded."""
+        return await self._move(
             conn,
             workspace_id,
             pipeline,
@@ -176,14 +189,13 @@ class StageService:
             reason="band_changed",
             stored=stored,
         )
-        return moved
 
     # ---- moves ----------------------------------------------------------------------------------
 
     async def move(
         self, conn: AsyncConnection, principal: Principal, lead_id: str, data: StageMoveIn
-    ) -> tuple[dict[str, Any], dict[str, Any]]:
-        """`POST /v1/leads/{id}/stage`: (the lead as it now is, the move)."""
+    ) -> StageMove:
+        """`POST /v1/leads/{id}/stage` (a move to the accepted stage is an acceptance)."""
         lead, pipeline = await self._locked(conn, principal, lead_id)
         target = pipeline.stage(data.to)
         if target is None:
@@ -218,8 +230,8 @@ class StageService:
 
     async def accept(
         self, conn: AsyncConnection, principal: Principal, lead_id: str, note: str | None
-    ) -> tuple[dict[str, Any], dict[str, Any]]:
-        """Sales accepts the lead: it moves to the accepted stage, and that is a touch."""
+    ) -> StageMove:
+        """Sales accepts the lead: it moves to the accepted stage (the flow counts it a touch)."""
         lead, pipeline = await self._locked(conn, principal, lead_id)
         self._check_move(pipeline, lead, pipeline.accepted_stage, doing="accept")
         if not lead["owner_id"]:
@@ -231,9 +243,9 @@ class StageService:
 
     async def reject(
         self, conn: AsyncConnection, principal: Principal, lead_id: str, reason: str, note: str | None
-    ) -> tuple[dict[str, Any], dict[str, Any]]:
-        """Sales gives the lead back: it goes to the recycle stage without an owner, the clock
-        stops, and `lead.rejected` says who rejected it and why."""
+    ) -> StageMove:
+        """Sales gives the lead back: it goes to the recycle stage without an owner, and
+        `lead.rejected` says who rejected it and why (the flow stops its clock)."""
         lead, pipeline = await self._locked(conn, principal, lead_id)
         if not pipeline.before_acceptance(lead["stage"]):
             raise ProblemError(
@@ -242,10 +254,9 @@ class StageService:
                 f"in {lead['stage']!r}. Move it with POST /v1/leads/{lead_id}/stage instead.",
                 extra={"stage": lead["stage"], "allowed": pipeline.targets(lead["stage"])},
             )
-        now = self.clock()
         owner_id = lead["owner_id"]
         by = ("owner", owner_id) if owner_id else ("api_key", principal.key_id)
-        moved, change = await self._move(
+        move = await self._move(
             conn,
             principal.workspace_id,
             pipeline,
@@ -261,12 +272,11 @@ class StageService:
                 | pipeline.mask(pipeline.recycle_stage, rejected=True),
             },
         )
-        await self.sla.stop(conn, principal.workspace_id, lead_id, close_at=now)
         data = {"reason": reason, "note": note, "owner_id": owner_id, "stage_before": lead["stage"]}
         await EventRepository(conn, principal.workspace_id).append(
-            [NewEvent("lead.rejected", lead_id, now, data, principal.key_id)]
+            [NewEvent("lead.rejected", lead_id, move.at, data, principal.key_id)]
         )
-        return moved, change
+        return replace(move, rejected=True)
 
     async def _accept_locked(
         self,
@@ -276,10 +286,10 @@ class StageService:
         lead: dict[str, Any],
         note: str | None,
         reason: str | None,
-    ) -> tuple[dict[str, Any], dict[str, Any]]:
+    ) -> StageMove:
         owner_id = lead["owner_id"]
         by = ("owner", owner_id) if owner_id else ("api_key", principal.key_id)
-        moved, change = await self._move(
+        move = await self._move(
             conn,
             principal.workspace_id,
             pipeline,
@@ -290,8 +300,7 @@ class StageService:
             reason=reason,
             note=note,
         )
-        touched = await self.sla.touch(conn, principal.workspace_id, moved, self.clock(), principal.key_id)
-        return touched, change
+        return replace(move, accepted=True)
 
     async def _locked(
         self, conn: AsyncConnection, principal: Principal, lead_id: str
@@ -329,9 +338,9 @@ class StageService:
         amount: float | None = None,
         extra_values: Mapping[str, Any] | None = None,
         stored: bool = False,
-    ) -> tuple[dict[str, Any], dict[str, Any]]:
-        """Move a locked lead to `to` (checked by the caller): (the lead as it now is, the move).
-        With `stored`, the lead row already holds the new stage: only the move is written."""
+    ) -> StageMove:
+        """Move a locked lead to `to` (checked by the caller). With `stored`, the lead row already
+        holds the new stage: only the move is written."""
         now = self.clock()
         values = bumped(
             lead,
@@ -353,9 +362,7 @@ class StageService:
         await EventRepository(conn, workspace_id).append(
             [NewEvent("lead.stage_changed", lead["id"], now, data, actor)]
         )
-        if pipeline.category(to) != "open":
-            await self.sla.stop(conn, workspace_id, lead["id"], close_at=now)
-        return {**lead, **values}, shown_change(change)
+        return StageMove({**lead, **values}, shown_change(change), now, pipeline.category(to))
 
     # ---- reading --------------------------------------------------------------------------------
 
