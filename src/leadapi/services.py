@@ -61,7 +61,7 @@ def build_services(settings: Settings, clock: Callable[[], datetime]) -> Service
     )
     metrics = Metrics()
     sealer = load_sealer(settings)
-    jobs = JobService(db, clock)
+    jobs = JobService(clock)
     scorer = Scorer(db, clock)
     evaluator = Evaluator(EvaluationLimits(settings.preview_match_budget, settings.preview_cpu_seconds))
     routing = RoutingService(db, clock, evaluator)
@@ -83,11 +83,10 @@ def build_services(settings: Settings, clock: Callable[[], datetime]) -> Service
         flow=flow,
         scoring=ScoringService(db, clock, leads, scorer, jobs, flow, evaluator),
         routing=routing,
-        owners=OwnerService(db, clock, routing),
+        owners=OwnerService(clock, routing),
         sla=sla,
         stages=stages,
         webhooks=WebhookService(
-            db,
             clock,
             timeout=settings.webhook_timeout,
             allow_private=settings.webhooks_allow_private,
@@ -97,7 +96,7 @@ def build_services(settings: Settings, clock: Callable[[], datetime]) -> Service
             metrics=metrics,
         ),
         sources=SourceService(db, clock, leads, events, sealer, metrics),
-        reports=ReportService(db, clock, stages),
+        reports=ReportService(clock, stages),
         metrics=metrics,
         sealer=sealer,
     )

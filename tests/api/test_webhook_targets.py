@@ -255,7 +255,7 @@ async def test_a_delivery_to_a_name_now_resolving_to_loopback_is_refused_when_co
     await app.state.sequencer.drain()
     while await WebhookSender(app.state.db, services(app).webhooks).fan_out_once():
         pass
-    strict = WebhookService(app.state.db, clock, timeout=5, allow_private=False, sealer=services(app).sealer)
+    strict = WebhookService(clock, timeout=5, allow_private=False, sealer=services(app).sealer)
     sender = WebhookSender(app.state.db, strict)
     try:
         while await sender.deliver_once():

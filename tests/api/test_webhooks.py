@@ -287,7 +287,7 @@ async def test_concurrent_workers_send_each_delivery_once_per_attempt(
     senders = [
         WebhookSender(
             app.state.db,
-            WebhookService(app.state.db, clock, timeout=60, allow_private=True, sealer=services(app).sealer),
+            WebhookService(clock, timeout=60, allow_private=True, sealer=services(app).sealer),
         )
         for _ in range(3)
     ]
@@ -486,7 +486,7 @@ async def test_closing_lets_sends_under_way_finish_and_records_them(
         pass
     closing = WebhookSender(
         app.state.db,
-        WebhookService(app.state.db, clock, timeout=5, allow_private=True, sealer=services(app).sealer),
+        WebhookService(clock, timeout=5, allow_private=True, sealer=services(app).sealer),
     )
     assert await closing.deliver_once(wait=False) == 1
     await closing.close()

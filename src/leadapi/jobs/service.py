@@ -12,7 +12,6 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from leadapi.db import Database
 from leadapi.errors import not_found
 from leadapi.ids import new_id
 from leadapi.jobs.repository import JobRepository
@@ -28,8 +27,7 @@ Handler = Callable[[dict[str, Any], Report], Awaitable[dict[str, Any]]]
 class JobService:
     """Jobs, in the caller's transaction; jobs/loop.py runs them."""
 
-    def __init__(self, db: Database, clock: Callable[[], datetime]) -> None:
-        del db  # the caller owns the transaction; kept while the service graph passes it
+    def __init__(self, clock: Callable[[], datetime]) -> None:
         self.clock = clock
         self.handlers: dict[str, Handler] = {}
 

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from leadapi.audit.service import record_for
-from leadapi.db import Database, retrying
+from leadapi.db import retrying
 from leadapi.errors import ProblemError, not_found, validation_problem
 from leadapi.ids import new_id
 from leadapi.owners.repository import LeadsBusyError, OwnerRepository
@@ -42,8 +42,7 @@ HAND_OVER_ATTEMPTS = 5
 class OwnerService:
     """Owners, in the caller's transaction."""
 
-    def __init__(self, db: Database, clock: Callable[[], datetime], routing: RoutingService) -> None:
-        del db  # the caller owns the transaction; kept while the service graph passes it
+    def __init__(self, clock: Callable[[], datetime], routing: RoutingService) -> None:
         self.clock = clock
         self.routing = routing
 

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from leadapi.db import Database, as_utc
+from leadapi.db import as_utc
 from leadapi.errors import validation_problem
 from leadapi.principal import Principal
 from leadapi.reports.engine import (
@@ -54,8 +54,7 @@ class ReportParams:
 class ReportService:
     """Reports, each read in the caller's transaction (one snapshot, so its figures agree)."""
 
-    def __init__(self, db: Database, clock: Callable[[], datetime], stages: StageService) -> None:
-        del db  # the caller owns the transaction; kept while the service graph passes it
+    def __init__(self, clock: Callable[[], datetime], stages: StageService) -> None:
         self.clock = clock
         self.stages = stages
 

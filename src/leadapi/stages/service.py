@@ -120,7 +120,6 @@ class StageService:
         return pipeline
 
     # reports/service.py still calls it by its former name; that module is not this change's.
-    pipeline_in = pipeline
 
     async def set_pipeline(self, conn: AsyncConnection, principal: Principal, data: PipelineIn) -> Pipeline:
         doc = data.model_dump()

@@ -25,7 +25,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from standardwebhooks.webhooks import Webhook
 
 from leadapi.audit.service import record_for
-from leadapi.db import Database
 from leadapi.errors import ProblemError, not_found, validation_problem
 from leadapi.events.repository import EventRepository, NewEvent
 from leadapi.ids import new_id
@@ -75,7 +74,6 @@ class WebhookService:
 
     def __init__(
         self,
-        db: Database,
         clock: Callable[[], datetime],
         *,
         timeout: float,
@@ -86,7 +84,6 @@ class WebhookService:
         draw: Callable[[], float] = random.random,
         metrics: Metrics | None = None,
     ) -> None:
-        del db  # the caller owns the transaction; kept while the service graph passes it
         self.clock = clock
         self.metrics = metrics or Metrics()
         self.timeout = timeout
