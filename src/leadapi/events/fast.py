@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from leadapi.events.repository import NewEvent
+from leadapi.events.rows import EVENT_COLUMNS
 from leadapi.scoring.engine import EventFact
 
 _READ = """
@@ -46,7 +47,8 @@ CROSS JOIN LATERAL (
 WHERE l.workspace_id = $1 AND l.id = $2
 """
 
-_WRITE = """
+# The SELECT below lists its values in EVENT_COLUMNS' order.
+_WRITE = f"""
 WITH scored AS (
     UPDATE leads SET score = $3, fit_score = $4, behavior_score = $5, band = $6, scored_at = $7,
                      score_model_id = $8, rescore_at = $9, last_activity_at = $10,
@@ -54,7 +56,7 @@ WITH scored AS (
     WHERE workspace_id = $1 AND id = $2 AND xmin = $18::text::xid
     RETURNING id
 )
-INSERT INTO events (id, workspace_id, seq, type, lead_id, occurred_at, actor, data, source, external_id)
+INSERT INTO events ({", ".join(EVENT_COLUMNS)})
 SELECT u.id, $1, NULL, u.type, $2, u.occurred_at, u.actor, u.data::jsonb, u.source, u.external_id
 FROM unnest($11::text[], $12::text[], $13::timestamptz[], $14::text[], $15::text[], $16::text[],
             $17::text[]) WITH ORDINALITY AS u(id, type, occurred_at, actor, data, source, external_id, n)
