@@ -19,7 +19,8 @@ from typing import Any, TypeVar
 from sqlalchemy import JSON, ColumnElement, DateTime, MetaData, event, literal_column
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.engine import Dialect as SyncDialect
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncTransaction, create_async_engine
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
@@ -198,18 +199,13 @@ class Database:
             async with joined.begin_nested():
                 yield joined
             return
-        # Begun with its first statement (SQLAlchemy's autobegin), and committed only if one ran:
-        # a request served by a one-statement fast path on the driver connection pays for no
-        # transaction it does not use.
-        async with self.engine.connect() as conn:
-            try:
-                yield conn
-            except BaseException:
-                if conn.in_transaction():
-                    await conn.rollback()
-                raise
-            if conn.in_transaction():
-                await conn.commit()
+        conn = UnitConnection(self.engine)
+        try:
+            yield conn
+        except BaseException:
+            await conn.finish(commit=False)
+            raise
+        await conn.finish(commit=True)
 
     @asynccontextmanager
     async def asyncpg_connection(self) -> AsyncIterator[Any]:
@@ -239,6 +235,8 @@ class Database:
         transaction (nothing executed yet on `conn`: SQLAlchemy begins lazily, with the first
         statement) each statement commits on its own; inside one, each runs in a savepoint of it,
         so a statement that fails (a unique violation the caller expects) undoes only itself."""
+        if isinstance(conn, UnitConnection):
+            return await conn.driver()
         raw: Any = (await conn.get_raw_connection()).driver_connection
         return _SavepointPerStatement(raw) if raw.is_in_transaction() else raw
 
@@ -260,6 +258,115 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+class UnitConnection(AsyncConnection):
+    """The connection of one unit of work (Database.transaction), started when first used.
+
+    A request that a one-statement fast path serves needs only the pooled driver connection:
+    `driver()` lends it without building SQLAlchemy's connection around it (a connection object,
+    a begin and a commit, each a greenlet hop). The first SQLAlchemy statement gives that pooled
+    connection back and starts the connection proper; its transaction begins with that
+    statement (autobegin), and `finish` commits it only if one began.
+    """
+
+    __slots__ = ("_lent",)
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        super().__init__(engine)
+        self._lent: Any = None  # the pooled connection driver() lent before the start
+
+    # Read before the start too (repositories branch on it); the engine's dialect is the one.
+    @property  # type: ignore[misc]  # read-only here: nothing sets it
+    def dialect(self) -> SyncDialect:
+        return self.sync_engine.dialect
+
+    async def driver(self) -> Any:
+        """The driver connection: the started connection's own (each statement in a savepoint of
+        its transaction, if one began), or one lent from the pool, each statement committing on
+        its own."""
+        if self.sync_connection is not None:
+            raw: Any = (await super().get_raw_connection()).driver_connection
+            return _SavepointPerStatement(raw) if raw.is_in_transaction() else raw
+        if self._lent is None:
+            self._lent = await self.engine.raw_connection()
+        return self._lent.driver_connection
+
+    async def _started(self) -> None:
+        if self.sync_connection is None:
+            self._give_back()
+            await self.start()
+
+    def _give_back(self) -> None:
+        if self._lent is not None:
+            lent, self._lent = self._lent, None
+            lent.close()  # back to the pool
+
+    async def finish(self, *, commit: bool) -> None:
+        """End the unit: commit (or roll back) what began, and give every connection back."""
+        try:
+            if self.sync_connection is not None and super().in_transaction():
+                await (super().commit() if commit else super().rollback())
+        finally:
+            self._give_back()
+            if self.sync_connection is not None:
+                await super().close()
+
+    def in_transaction(self) -> bool:
+        return self.sync_connection is not None and super().in_transaction()
+
+    def begin(self) -> AsyncTransaction:
+        return _StartingTransaction(self)
+
+    def begin_nested(self) -> AsyncTransaction:
+        return _StartingTransaction(self, nested=True)
+
+    async def execute(self, *args: Any, **kwargs: Any) -> Any:
+        await self._started()
+        return await super().execute(*args, **kwargs)
+
+    async def exec_driver_sql(self, *args: Any, **kwargs: Any) -> Any:
+        await self._started()
+        return await super().exec_driver_sql(*args, **kwargs)
+
+    async def scalar(self, *args: Any, **kwargs: Any) -> Any:
+        await self._started()
+        return await super().scalar(*args, **kwargs)
+
+    async def scalars(self, *args: Any, **kwargs: Any) -> Any:
+        await self._started()
+        return await super().scalars(*args, **kwargs)
+
+    async def get_raw_connection(self) -> Any:
+        await self._started()
+        return await super().get_raw_connection()
+
+    async def execution_options(self, **opt: Any) -> Any:
+        await self._started()
+        return await super().execution_options(**opt)
+
+    async def run_sync(self, *args: Any, **kwargs: Any) -> Any:
+        await self._started()
+        return await super().run_sync(*args, **kwargs)
+
+    async def commit(self) -> None:
+        if self.sync_connection is not None:
+            await super().commit()
+
+    async def rollback(self) -> None:
+        if self.sync_connection is not None:
+            await super().rollback()
+
+
+class _StartingTransaction(AsyncTransaction):
+    """A transaction (or savepoint) of a UnitConnection, which starts the connection first."""
+
+    __slots__ = ()
+
+    async def start(self, is_ctxmanager: bool = False) -> AsyncTransaction:
+        assert isinstance(self.connection, UnitConnection)
+        await self.connection._started()
+        return await super().start(is_ctxmanager)
 
 
 class _SavepointPerStatement:
