@@ -139,7 +139,7 @@ async def attempt_item(work: Callable[[], Awaitable[T]]) -> tuple[T | None, list
     """Run one batch item: (its result, None), or (None, field errors) when it failed.
 
     Bad input becomes that item's errors; an unexpected failure is logged and reported as the
-    item's error too, so no item can sink the ones after it (each runs in its own transaction).
+    item's error too, so no item can sink the ones after it (each runs in a savepoint of its own).
     """
     try:
         return await work(), None

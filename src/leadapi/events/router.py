@@ -105,7 +105,8 @@ async def list_events(
 async def record_events_batch(
     services: ServicesDep, conn: Tx, body: EventBatchIn, principal: Writer
 ) -> EventBatchOut:
-    """Each event in its own transaction, each with its result: one bad item never sinks the rest."""
+    """Each event in a savepoint of its own, each with its result: one bad item never sinks the
+    rest, and the events recorded are committed together before the response is sent."""
     # Each item in a savepoint of the request's transaction (see EventService.record_batch).
     results = await services.events.record_batch(conn, principal, body.events)
     items = [

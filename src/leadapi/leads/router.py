@@ -76,8 +76,9 @@ async def create_lead(
 async def create_leads_batch(
     services: ServicesDep, conn: Tx, body: LeadBatchIn, principal: Writer
 ) -> LeadBatchOut:
-    """Each lead is captured (deduped, merged) in its own transaction; every item gets a result,
-    and one bad item never sinks the others."""
+    """Each lead is captured (deduped, merged) in a savepoint of its own: every item gets a
+    result, one bad item never sinks the others, and the items that succeeded are committed
+    together before the response is sent."""
     # Each item in a savepoint of the request's transaction (see LeadService.capture_batch).
     results = await services.leads.capture_batch(conn, principal, body.leads, overwrite=body.overwrite)
     items = [

@@ -112,7 +112,8 @@ def sync_detailed(
 ) -> Response[EventBatchOut | Problem]:
     """Up to 1000 events
 
-     Each event in its own transaction, each with its result: one bad item never sinks the rest.
+     Each event in a savepoint of its own, each with its result: one bad item never sinks the
+    rest, and the events recorded are committed together before the response is sent.
 
     Args:
         body (EventBatchIn):
@@ -143,7 +144,8 @@ def sync(
 ) -> EventBatchOut | Problem | None:
     """Up to 1000 events
 
-     Each event in its own transaction, each with its result: one bad item never sinks the rest.
+     Each event in a savepoint of its own, each with its result: one bad item never sinks the
+    rest, and the events recorded are committed together before the response is sent.
 
     Args:
         body (EventBatchIn):
@@ -169,7 +171,8 @@ async def asyncio_detailed(
 ) -> Response[EventBatchOut | Problem]:
     """Up to 1000 events
 
-     Each event in its own transaction, each with its result: one bad item never sinks the rest.
+     Each event in a savepoint of its own, each with its result: one bad item never sinks the
+    rest, and the events recorded are committed together before the response is sent.
 
     Args:
         body (EventBatchIn):
@@ -198,7 +201,8 @@ async def asyncio(
 ) -> EventBatchOut | Problem | None:
     """Up to 1000 events
 
-     Each event in its own transaction, each with its result: one bad item never sinks the rest.
+     Each event in a savepoint of its own, each with its result: one bad item never sinks the
+    rest, and the events recorded are committed together before the response is sent.
 
     Args:
         body (EventBatchIn):

@@ -110,8 +110,9 @@ def sync_detailed(
 ) -> Response[LeadBatchOut | Problem]:
     """Capture up to 1000 leads
 
-     Each lead is captured (deduped, merged) in its own transaction; every item gets a result,
-    and one bad item never sinks the others.
+     Each lead is captured (deduped, merged) in a savepoint of its own: every item gets a
+    result, one bad item never sinks the others, and the items that succeeded are committed
+    together before the response is sent.
 
     Args:
         body (LeadBatchIn):
@@ -142,8 +143,9 @@ def sync(
 ) -> LeadBatchOut | Problem | None:
     """Capture up to 1000 leads
 
-     Each lead is captured (deduped, merged) in its own transaction; every item gets a result,
-    and one bad item never sinks the others.
+     Each lead is captured (deduped, merged) in a savepoint of its own: every item gets a
+    result, one bad item never sinks the others, and the items that succeeded are committed
+    together before the response is sent.
 
     Args:
         body (LeadBatchIn):
@@ -169,8 +171,9 @@ async def asyncio_detailed(
 ) -> Response[LeadBatchOut | Problem]:
     """Capture up to 1000 leads
 
-     Each lead is captured (deduped, merged) in its own transaction; every item gets a result,
-    and one bad item never sinks the others.
+     Each lead is captured (deduped, merged) in a savepoint of its own: every item gets a
+    result, one bad item never sinks the others, and the items that succeeded are committed
+    together before the response is sent.
 
     Args:
         body (LeadBatchIn):
@@ -199,8 +202,9 @@ async def asyncio(
 ) -> LeadBatchOut | Problem | None:
     """Capture up to 1000 leads
 
-     Each lead is captured (deduped, merged) in its own transaction; every item gets a result,
-    and one bad item never sinks the others.
+     Each lead is captured (deduped, merged) in a savepoint of its own: every item gets a
+    result, one bad item never sinks the others, and the items that succeeded are committed
+    together before the response is sent.
 
     Args:
         body (LeadBatchIn):
