@@ -18,7 +18,7 @@ from sqlalchemy.dialects.postgresql.asyncpg import dialect
 from leadapi.app import create_app
 from leadapi.cli import migrate
 from leadapi.config import Settings
-from leadapi.leads.repository import _match_ids_statement, _match_statement
+from leadapi.leads.repository import EMAIL_MATCH_IDS, _match_statement
 from tests.conftest import PG_TEST_DB, Tenant, fresh_pg_database, make_tenant, require_postgres, serving
 
 DATABASE = f"{PG_TEST_DB}_dedupe_plans"
@@ -71,7 +71,9 @@ async def _walked_by_dedupe(url: str) -> dict[str, int]:
             walked: dict[str, int] = {}
             values = {"_ws": grown.workspace_id, "_email": "new@acme.com", "_phone": "+14155550000"}
             statements = {
-                "capture": _match_ids_statement(True, True, False),
+                # The one-statement capture's email key (its phone key is looked up inside
+                # leadapi_phone_matches, migration 0014); the general path's both keys.
+                "capture": EMAIL_MATCH_IDS,
                 "merge": _match_statement(True, True, False),
             }
             async with app.state.db.asyncpg_connection() as conn:

@@ -58,7 +58,8 @@ from sqlalchemy.sql.elements import Grouping
 
 from leadapi.events.models import Event
 from leadapi.leads.models import Lead
-from leadapi.leads.repository import _WS, _match_ids_statement
+from leadapi.leads.repository import EMAIL_MATCH_IDS
+from leadapi.repository import WS
 from leadapi.routing.models import Assignment, RoutingSettings
 from leadapi.routing.repository import DEFAULT_ROUTE_ON
 from leadapi.scoring.models import ScoringSettings
@@ -104,7 +105,7 @@ def _appended(prefix: str, new_lead: Any, data: Any = None) -> Any:
         values["data"] = data
     return (
         insert(events)
-        .from_select(["workspace_id", "lead_id", *values], select(_WS, new_lead.c.id, *values.values()))
+        .from_select(["workspace_id", "lead_id", *values], select(WS, new_lead.c.id, *values.values()))
         .cte(f"{prefix}_event")
     )
 
@@ -132,7 +133,7 @@ def _pick(guards: list[Any]) -> Any:
     turns = bindparam("_turns", type_=String)
     turned = (
         select(
-            func.leadapi_routing_turn(_WS, bindparam("_config_version", type_=Integer), turns).label("turn")
+            func.leadapi_routing_turn(WS, bindparam("_config_version", type_=Integer), turns).label("turn")
         )
         .where(*guards)
         .cte("turned")
@@ -148,16 +149,16 @@ def _matches(by_email: bool, by_phone: bool) -> Select[Any] | CompoundSelect[Any
     fails the insert); the phone by its advisory lock, which `leadapi_phone_matches` takes
     before it looks, in a query with a snapshot of its own (migration 0014)."""
     if not by_phone:
-        return _match_ids_statement(by_email, False, False)
+        return EMAIL_MATCH_IDS
     phone_matches = (
-        func.leadapi_phone_matches(_WS, bindparam("_phone", type_=String), true() if by_email else false())
+        func.leadapi_phone_matches(WS, bindparam("_phone", type_=String), true() if by_email else false())
         .table_valued("id")
         .render_derived(name="phone_matches")
     )
     by_phone_ids = select(phone_matches.c.id)
     if not by_email:
         return by_phone_ids
-    return union_all(_match_ids_statement(True, False, False).subquery().select(), by_phone_ids)
+    return union_all(EMAIL_MATCH_IDS, by_phone_ids)
 
 
 @lru_cache(maxsize=32)
@@ -172,18 +173,16 @@ def _statement(
     model_is_active = (
         select(scoring_settings.c.workspace_id)
         .where(
-            scoring_settings.c.workspace_id == _WS, scoring_settings.c.active_model_id == bindparam("_model")
+            scoring_settings.c.workspace_id == WS, scoring_settings.c.active_model_id == bindparam("_model")
         )
         .exists()
     )
     route_on = func.coalesce(
-        select(routing_settings.c.route_on).where(routing_settings.c.workspace_id == _WS).scalar_subquery(),
+        select(routing_settings.c.route_on).where(routing_settings.c.workspace_id == WS).scalar_subquery(),
         DEFAULT_ROUTE_ON,
     )
     pipeline_version = func.coalesce(
-        select(lifecycle_settings.c.version)
-        .where(lifecycle_settings.c.workspace_id == _WS)
-        .scalar_subquery(),
+        select(lifecycle_settings.c.version).where(lifecycle_settings.c.workspace_id == WS).scalar_subquery(),
         0,
     )
     guards: list[Any] = [
@@ -202,14 +201,14 @@ def _statement(
         # No ON CONFLICT: a lost insert race fails the whole statement (its turn is skipped).
         new_lead = (
             insert(leads)
-            .from_select(["workspace_id", *values], select(_WS, *values.values()).select_from(picked))
+            .from_select(["workspace_id", *values], select(WS, *values.values()).select_from(picked))
             .returning(leads.c.id, leads.c.owner_id)
             .cte("new_lead")
         )
     else:
         new_lead = (
             pg_insert(leads)
-            .from_select(["workspace_id", *lead_values], select(_WS, *lead_values.values()).where(*guards))
+            .from_select(["workspace_id", *lead_values], select(WS, *lead_values.values()).where(*guards))
             .on_conflict_do_nothing()
             .returning(leads.c.id, leads.c.owner_id)
             .cte("new_lead")
@@ -226,7 +225,7 @@ def _statement(
             insert(stage_changes)
             .from_select(
                 ["workspace_id", "lead_id", *change_values],
-                select(_WS, new_lead.c.id, *change_values.values()),
+                select(WS, new_lead.c.id, *change_values.values()),
             )
             .cte("moved")
         )
@@ -242,7 +241,7 @@ def _statement(
             insert(assignments)
             .from_select(
                 ["workspace_id", "lead_id", "owner_id", *assignment_values],
-                select(_WS, new_lead.c.id, new_lead.c.owner_id, *assignment_values.values()),
+                select(WS, new_lead.c.id, new_lead.c.owner_id, *assignment_values.values()),
             )
             .cte("assigned")
         )

@@ -80,7 +80,6 @@ _LOCK_PHONE = text("SELECT pg_advisory_xact_lock(:lock_class, hashtext(:_ws || '
 
 # Hot-path statements are built once with bind parameters: constructing a statement per call
 # (values(), where() with literals) costs more than executing it. Each still filters on `WS`.
-_WS = WS
 _GET = select(leads).where(in_workspace(leads), leads.c.id == bindparam("_id"))
 _GET_FOR_UPDATE = _GET.with_for_update()
 _GET_SKIP_LOCKED = _GET.with_for_update(skip_locked=True)
@@ -97,40 +96,14 @@ _OWNERS_OF_EXTERNAL_IDS = select(
 # starts with workspace_id tied at one row, and the smallest won (ix_leads_workspace_id_score):
 # each capture walked the whole workspace (2.6 ms at 11k leads; `make bench`'s routed workspace).
 # The average can tie too, where workspaces hold about one lead each: then autoanalyze decides.
-_WS_UNSEEN = select(_WS).scalar_subquery()
+_WS_UNSEEN = select(WS).scalar_subquery()
 
 
-@lru_cache(maxsize=16)
-def _match_ids_statement(by_email: bool, by_phone: bool, by_external_id: bool) -> CompoundSelect[Any]:
-    """Ids of leads sharing a dedupe key with the request.
-
-    A phone is only a key between leads that cannot be told apart by email, so with an email in the
-    request only leads without one are phone candidates (that also keeps a busy switchboard number
-    from matching hundreds of rows).
-
-    One UNION ALL branch per key, each an equality on a whole index: an OR of the keys, or an ORDER
-    BY, let PostgreSQL pick a plan that walks every lead of the workspace and filters (measured:
-    4.6 ms at 5k leads and growing), which it does for certain on a table without statistics yet.
-    """
-    branches: list[Select[Any]] = []
-    of_workspace = in_workspace(leads, _WS_UNSEEN)
-    if by_email:
-        branches.append(select(leads.c.id).where(of_workspace, leads.c.email == bindparam("_email")))
-    if by_phone:
-        phone = leads.c.phone == bindparam("_phone")
-        branches.append(
-            select(leads.c.id).where(of_workspace, phone, *([leads.c.email.is_(None)] if by_email else []))
-        )
-    if by_external_id:
-        branches.append(
-            select(external_ids.c.lead_id).where(
-                in_workspace(external_ids, _WS_UNSEEN),
-                tuple_(external_ids.c.system, external_ids.c.external_id).in_(
-                    bindparam("_ext", expanding=True)
-                ),
-            )
-        )
-    return union_all(*branches).limit(MAX_MATCHES)
+# Ids of the leads that have the request's email, for the one-statement capture (leads/fast.py,
+# which looks up phones through `leadapi_phone_matches`).
+EMAIL_MATCH_IDS = select(leads.c.id).where(
+    in_workspace(leads, _WS_UNSEEN), leads.c.email == bindparam("_email")
+)
 
 
 @lru_cache(maxsize=16)
