@@ -243,8 +243,9 @@ def _seekable(path: Path) -> Iterator[Path]:
 async def _export_leads(settings: Settings, args: argparse.Namespace) -> int:
     from leadapi.api.filters import parse_filters, parse_sort
     from leadapi.errors import ProblemError
+    from leadapi.leads.fields import PUBLIC_FIELDS
     from leadapi.leads.repository import LEAD_FIELDS
-    from leadapi.leads.service import LEAD_COLUMNS, public
+    from leadapi.leads.service import public
 
     pairs = []
     for item in args.filter:
@@ -257,7 +258,7 @@ async def _export_leads(settings: Settings, args: argparse.Namespace) -> int:
     except ProblemError as exc:
         raise UsageError(f"--filter: {one_line(exc)}") from exc
     order = parse_sort("created_at", LEAD_FIELDS)
-    columns = list(LEAD_COLUMNS)
+    columns = list(PUBLIC_FIELDS)
     out = args.output.open("w", newline="", encoding="utf-8") if args.output else sys.stdout
     written = 0
     try:

@@ -237,8 +237,7 @@ class Database:
         so a statement that fails (a unique violation the caller expects) undoes only itself."""
         if isinstance(conn, UnitConnection):
             return await conn.driver()
-        raw: Any = (await conn.get_raw_connection()).driver_connection
-        return _SavepointPerStatement(raw) if raw.is_in_transaction() else raw
+        return _per_statement((await conn.get_raw_connection()).driver_connection)
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncConnection]:
@@ -286,8 +285,7 @@ class UnitConnection(AsyncConnection):
         its transaction, if one began), or one lent from the pool, each statement committing on
         its own."""
         if self.sync_connection is not None:
-            raw: Any = (await super().get_raw_connection()).driver_connection
-            return _SavepointPerStatement(raw) if raw.is_in_transaction() else raw
+            return _per_statement((await super().get_raw_connection()).driver_connection)
         if self._lent is None:
             self._lent = await self.engine.raw_connection()
         return self._lent.driver_connection
@@ -367,6 +365,12 @@ class _StartingTransaction(AsyncTransaction):
         assert isinstance(self.connection, UnitConnection)
         await self.connection._started()
         return await super().start(is_ctxmanager)
+
+
+def _per_statement(raw: Any) -> Any:
+    """A driver connection whose statements are each atomic alone: as it is outside a
+    transaction (autocommit), in a savepoint of its own inside one."""
+    return _SavepointPerStatement(raw) if raw.is_in_transaction() else raw
 
 
 class _SavepointPerStatement:

@@ -117,7 +117,3 @@ CONDITION_FIELDS: frozenset[str] = frozenset(
         "updated_at",
     )
 )
-
-# Stages a lead is done in: its owner no longer works it (open_leads and capacity leave it out).
-# The lifecycle issue makes stages workspace data with a category; these are its defaults.
-CLOSED_STAGES: frozenset[str] = frozenset({"customer", "disqualified"})

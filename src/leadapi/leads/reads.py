@@ -64,14 +64,14 @@ from leadapi.api.filters import (
     filter_clause,
 )
 from leadapi.api.pagination import keyset_clause, order_by, row_after
+from leadapi.leads.fields import PUBLIC_FIELDS
 from leadapi.leads.fts import FTS_TABLE, PG_SEARCH_EXPRESSION, SEARCH_FIELDS
 from leadapi.leads.models import Lead
-from leadapi.leads.schemas import Lead as LeadSchema
 
 leads = cast(Table, Lead.__table__)
 
 # What a list shows of a lead: the schema's fields, read straight into the response.
-LIST_COLUMNS = [leads.c[name] for name in LeadSchema.model_fields]
+LIST_COLUMNS = [leads.c[name] for name in PUBLIC_FIELDS]
 # Built once: a select of forty-odd columns costs more to construct than to extend.
 _LIST: Select[Any] = select(*LIST_COLUMNS)
 _log = logging.getLogger(__name__)

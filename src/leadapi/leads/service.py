@@ -26,7 +26,7 @@ from leadapi.flows.lead_change import LeadChangeFlow
 from leadapi.ids import new_id
 from leadapi.leads.engine import derived, diff, merge_values, normalize_fields, patch_values, pick_match
 from leadapi.leads.fast import FastCreate
-from leadapi.leads.fields import SCALAR_FIELDS
+from leadapi.leads.fields import PUBLIC_FIELDS, SCALAR_FIELDS
 from leadapi.leads.reads import RANKED_CURSOR_KINDS, LeadReads, ListSpec
 from leadapi.leads.repository import LEAD_FIELDS, LeadRepository
 from leadapi.leads.schemas import Lead, LeadCreate, LeadFields, LeadUpdate
@@ -42,7 +42,6 @@ from leadapi.webhooks.repository import WebhookRepository
 
 log = logging.getLogger("leadapi.leads")
 
-LEAD_COLUMNS = tuple(Lead.model_fields)
 CAPTURE_ATTEMPTS = 3
 
 
@@ -74,7 +73,7 @@ def public(row: Mapping[str, Any]) -> dict[str, Any]:
     Rows come from our own writes or the database, already in the schema's types, so the model
     is constructed without validating again (it was a visible cost on the capture path).
     """
-    return Lead.model_construct(**{name: row[name] for name in LEAD_COLUMNS}).model_dump(mode="json")
+    return Lead.model_construct(**{name: row[name] for name in PUBLIC_FIELDS}).model_dump(mode="json")
 
 
 class LeadService:
