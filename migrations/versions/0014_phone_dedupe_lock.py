@@ -11,7 +11,7 @@ snapshot, so the lookup below sees every lead committed before the lock was gran
 is held until the calling statement commits, i.e. until its new lead is visible.
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0013
 Create Date: 2026-12-03 05:30:00
 """
 

@@ -5,7 +5,7 @@ deliveries are taken per subscription, by an index on (subscription, next attemp
 deliveries, instead of oldest first across all (a backlog on one endpoint held up every other).
 
 Revision ID: 0015
-Revises: 0012
+Revises: 0014
 Create Date: 2026-12-03 05:30:00
 """
 

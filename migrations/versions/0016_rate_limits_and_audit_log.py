@@ -5,7 +5,7 @@ admin change, written in the change's transaction, read newest first per workspa
 resource, or by key).
 
 Revision ID: 0016
-Revises: 0012
+Revises: 0015
 Create Date: 2026-12-03 05:30:00
 """
 

@@ -16,7 +16,7 @@ renumber rowids): migrations/env.py calls leads.fts.ensure_sqlite_fts after ever
 recreates them and rebuilds the index, so such a revision needs nothing extra.
 
 Revision ID: 0017
-Revises: 0012
+Revises: 0016
 Create Date: 2026-12-03 05:00:00
 """
 

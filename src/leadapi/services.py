@@ -62,7 +62,7 @@ def build_services(settings: Settings, clock: Callable[[], datetime]) -> Service
     metrics = Metrics()
     sealer = load_sealer(settings)
     jobs = JobService(clock)
-    scorer = Scorer(db, clock)
+    scorer = Scorer(clock)
     evaluator = Evaluator(EvaluationLimits(settings.preview_match_budget, settings.preview_cpu_seconds))
     routing = RoutingService(db, clock, evaluator)
     sla = SlaService(db, clock, metrics)
@@ -95,7 +95,7 @@ def build_services(settings: Settings, clock: Callable[[], datetime]) -> Service
             sealer=sealer,
             metrics=metrics,
         ),
-        sources=SourceService(db, clock, leads, events, sealer, metrics),
+        sources=SourceService(clock, leads, events, sealer, metrics),
         reports=ReportService(clock, stages),
         metrics=metrics,
         sealer=sealer,

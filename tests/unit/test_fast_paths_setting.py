@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from pydantic import ValidationError
 
 from leadapi.config import Settings
 from leadapi.db import Database, create_engine
@@ -21,6 +22,13 @@ def test_the_setting_is_read_from_the_environment(
     else:
         monkeypatch.setenv("LEADAPI_FAST_PATHS", value)
     assert Settings(_env_file=None).fast_paths is expected
+
+
+@pytest.mark.parametrize("value", ["maybe", "", "2", "fals"])
+def test_a_value_that_is_no_boolean_is_refused_at_start(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv("LEADAPI_FAST_PATHS", value)
+    with pytest.raises(ValidationError, match="fast_paths"):
+        Settings(_env_file=None)
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""Running background jobs: a request enqueues one in its own transaction; a worker (in the
+"""Running background jobs: a request enqueues one in the request's transaction; a worker (in the
 serving process by default, or `leadapi worker`) claims it with a lease and runs its handler.
 
 Handlers must be safe to run again: a job whose worker died is picked up once its lease ends.

@@ -19,7 +19,7 @@ from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from leadapi.db import Database, retrying
+from leadapi.db import retrying
 from leadapi.events.models import Event
 from leadapi.events.repository import EventRepository, NewEvent
 from leadapi.ids import new_id
@@ -103,8 +103,7 @@ def scored_event_data(
 
 
 class Scorer:
-    def __init__(self, db: Database, clock: Callable[[], datetime]) -> None:
-        self.db = db
+    def __init__(self, clock: Callable[[], datetime]) -> None:
         self.clock = clock
         self._models: dict[str, ActiveModel] = {}
         # Which model each workspace had active when last seen: only a hint, always checked

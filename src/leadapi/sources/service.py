@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from leadapi.audit.service import record_for
-from leadapi.db import Database, retrying
+from leadapi.db import retrying
 from leadapi.errors import ProblemError, not_found, validation_problem
 from leadapi.events.schemas import EventIn
 from leadapi.events.service import EventService
@@ -56,14 +56,12 @@ def _problem(failed: SubmissionFailedError) -> ProblemError:
 class SourceService:
     def __init__(
         self,
-        db: Database,
         clock: Callable[[], datetime],
         leads: LeadService,
         events: EventService,
         sealer: Sealer,
         metrics: Metrics | None = None,
     ) -> None:
-        self.db = db
         self.clock = clock
         self.metrics = metrics or Metrics()
         self.leads = leads

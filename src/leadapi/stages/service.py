@@ -119,8 +119,6 @@ class StageService:
         self._hints[workspace_id] = pipeline
         return pipeline
 
-    # reports/service.py still calls it by its former name; that module is not this change's.
-
     async def set_pipeline(self, conn: AsyncConnection, principal: Principal, data: PipelineIn) -> Pipeline:
         doc = data.model_dump()
         errors = engine.validate(doc)
