@@ -25,13 +25,13 @@ change that committed while this statement ran is seen (an owner who left gets n
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, cast
 
 import asyncpg
+from pydantic_core import to_json
 from sqlalchemy import (
     ARRAY,
     CompoundSelect,
@@ -254,21 +254,42 @@ def _statement(
     ).union_all(created)
 
 
+# Parameters that are JSON documents: sent as JSON text (SQLAlchemy's jsonb codec on these
+# connections takes text).
 _JSON_PARAMS = frozenset(
     {"l_tags", "l_external_ids", "l_attributes", "e_data", "s_data", "p_data", "g_data", "a_explanation"}
 )
+# The prefix of a parameter names the part of the capture it comes from (`l_email` is the
+# row's `email`); control values (`_ws`, `_model`...) have none.
+_PARTS = ("l", "e", "s", "c", "p", "a", "g")
+
+
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    """The statement compiled once for asyncpg, with how to read each positional argument
+    from the capture: (part, key, is JSON); part None is a control value, part "" a literal."""
+
+    sql: str
+    arguments: tuple[tuple[str | None, str, Any], ...]
 
 
 @lru_cache(maxsize=32)
-def _compiled(
-    by_email: bool, by_phone: bool, promoted: bool, routed: bool
-) -> tuple[str, tuple[str, ...], dict[str, Any]]:
-    """The statement compiled once for asyncpg: SQL text, parameter order, literal values."""
+def _compiled(by_email: bool, by_phone: bool, promoted: bool, routed: bool) -> _Compiled:
     from sqlalchemy.dialects.postgresql.asyncpg import dialect
 
     compiled = _statement(by_email, by_phone, promoted, routed).compile(dialect=dialect())  # type: ignore[no-untyped-call]
-    literals = {name: bind.value for name, bind in compiled.binds.items() if not bind.required}
-    return str(compiled), tuple(compiled.positiontup or ()), literals
+    arguments: list[tuple[str | None, str, Any]] = []
+    for name in compiled.positiontup or ():
+        bind = compiled.binds[name]
+        if not bind.required:
+            arguments.append(("", name, bind.value))
+            continue
+        part, _, key = name.partition("_")
+        if part in _PARTS:
+            arguments.append((part, key, name in _JSON_PARAMS))
+        else:
+            arguments.append((None, name, False))
+    return _Compiled(str(compiled), tuple(arguments))
 
 
 class FastCreate:
@@ -284,28 +305,32 @@ class FastCreate:
         the pipeline or the routing config changed, or a rotating rule has no turn counter yet
         (the transactional path makes it)."""
         row = capture.row
-        promoted, assigned = capture.stage_change is not None, capture.assigned
-        sql, order, literals = _compiled(
-            bool(row.get("email")), bool(row.get("phone")), promoted, assigned is not None
-        )
-        params: dict[str, Any] = {**literals, "_ws": self.workspace_id, "_email": row.get("email")}
-        params.update(_phone=row.get("phone"), _model=model_id, _route_on=route_on)
-        params["_pipeline_version"] = pipeline_version
-        params.update(_prefixed("l", row))
-        params.update(_prefixed("e", capture.created))
-        params.update(_prefixed("s", capture.scored))
-        if capture.stage_change is not None and capture.stage_event is not None:
-            params.update(_prefixed("c", capture.stage_change))
-            params.update(_prefixed("p", capture.stage_event))
+        assigned = capture.assigned
+        promoted = capture.stage_change is not None
+        compiled = _compiled(bool(row.get("email")), bool(row.get("phone")), promoted, assigned is not None)
+        parts: dict[str, Mapping[str, Any]] = {
+            "l": row,
+            "e": capture.created,
+            "s": capture.scored,
+            "c": capture.stage_change or {},
+            "p": capture.stage_event or {},
+        }
+        control: dict[str, Any] = {
+            "_ws": self.workspace_id,
+            "_email": row.get("email"),
+            "_phone": row.get("phone"),
+            "_model": model_id,
+            "_route_on": route_on,
+            "_pipeline_version": pipeline_version,
+        }
         if assigned is not None:
-            params.update(_config_version=assigned.config_version, _turns=assigned.turns)
-            params["_rotation"] = assigned.rotation
-            params.update(_prefixed("a", assigned.assignment))
-            params.update(_prefixed("g", assigned.event))
-        # SQLAlchemy's jsonb codec on these connections takes JSON text.
-        args = [json.dumps(params[name]) if name in _JSON_PARAMS else params[name] for name in order]
+            parts.update(a=assigned.assignment, g=assigned.event)
+            control.update(
+                _config_version=assigned.config_version, _turns=assigned.turns, _rotation=assigned.rotation
+            )
+        args = [_argument(parts, control, *argument) for argument in compiled.arguments]
         try:
-            records = await self.conn.fetch(sql, *args)
+            records = await self.conn.fetch(compiled.sql, *args)
         except asyncpg.UniqueViolationError:  # a concurrent capture of the same person won
             return "raced", None
         kinds = {record[0]: record[2] for record in records}
@@ -314,5 +339,12 @@ class FastCreate:
         return ("created", kinds["new"]) if "new" in kinds else ("raced", None)
 
 
-def _prefixed(prefix: str, values: Mapping[str, Any]) -> dict[str, Any]:
-    return {f"{prefix}_{name}": value for name, value in values.items()}
+def _argument(
+    parts: Mapping[str, Mapping[str, Any]], control: Mapping[str, Any], part: str | None, key: str, spec: Any
+) -> Any:
+    if part == "":
+        return spec  # a literal: `spec` is its value
+    if part is None:
+        return control[key]
+    value = parts[part][key]
+    return to_json(value).decode() if spec else value  # `spec`: a JSON document
