@@ -112,13 +112,13 @@ class LeadChangeFlow:
         model: ActiveModel | None,
         pipeline: Pipeline,
         route_on: str,
-        now: datetime,
         actor: str | None,
     ) -> NewLead:
-        """Steps 1-3 for `row`, a lead about to be inserted in the pipeline's entry stage. Pure:
-        the general path (`created`) and the one-statement capture (`plan_fast_capture`) both
-        write what it decides."""
+        """Steps 1-3 for `row`, a lead about to be inserted in the pipeline's entry stage (at its
+        `created_at`). Pure: the general path (`created`) and the one-statement capture
+        (`plan_fast_capture`) both write what it decides."""
         row = dict(row)
+        now = row["created_at"]
         # 1. A new lead has no events yet: its fields alone score it.
         scored = None if model is None else self.scorer.score_new(model, row, now, actor)
         # 2. Born in a band that has a stage: stored in that stage at once (version 1), the move
@@ -142,10 +142,7 @@ class LeadChangeFlow:
         pipeline = await self.stages.pipeline(conn, workspace_id)
         model = await self._model(conn, workspace_id, actor)
         route_on = await self.routing.route_on(conn, workspace_id)
-        now = row["created_at"]
-        return self.plan_new(
-            {**row, "stage": pipeline.entry}, model, pipeline, route_on, now, actor
-        ), pipeline
+        return self.plan_new({**row, "stage": pipeline.entry}, model, pipeline, route_on, actor), pipeline
 
     async def created(
         self,
@@ -201,7 +198,7 @@ class LeadChangeFlow:
         config; None when routing needs the database (the general path then decides). `show`
         is the lead as `lead.created` carries it."""
         now = row["created_at"]
-        plan = self.plan_new(row, model, pipeline, route_on, now, actor)
+        plan = self.plan_new(row, model, pipeline, route_on, actor)
         assert plan.scored is not None
         created = _event_row("lead.created", now, actor, {"lead": show(plan.row)})
         scored = _event_row(plan.scored.type, now, actor, plan.scored.data)
@@ -294,6 +291,9 @@ class LeadChangeFlow:
     async def _model(self, conn: AsyncConnection, workspace_id: str, actor: str | None) -> ActiveModel:
         """The active model; the default one when the workspace has none (it predates scoring, or
         the transaction that made its default rolled back)."""
+        # Read in the caller's transaction even when the caller has just asked `ensure_active`:
+        # that answer is this process's hint, and another process may have activated a model
+        # since; the lead is scored under the one its transaction sees.
         model = await self.scorer.model(conn, workspace_id)
         return model if model is not None else await self.scorer.create_default(conn, workspace_id, actor)
 

@@ -11,6 +11,7 @@ from typing import Any
 from leadapi.errors import validation_problem
 from leadapi.leads import normalize
 from leadapi.leads.fields import SCALAR_FIELDS
+from leadapi.leads.versions import bumped
 
 
 def normalize_fields(fields: dict[str, Any], phone_region: str) -> dict[str, Any]:
@@ -43,6 +44,12 @@ def derived(row: Mapping[str, Any]) -> dict[str, Any]:
         "is_free_email": bool(email and normalize.is_free_email_domain(normalize.email_domain(email))),
         "seniority": normalize.seniority(row.get("title")),
     }
+
+
+def revised(lead: Mapping[str, Any], changes: Mapping[str, Any], now: datetime) -> dict[str, Any]:
+    """`changes` to `lead` as written: with the fields derived from the changed lead, the next
+    version and `updated_at`."""
+    return bumped(lead, {**changes, **derived({**lead, **changes})}, now)
 
 
 def _jsonable(value: Any) -> Any:

@@ -57,6 +57,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.sql.elements import Grouping
 
 from leadapi.events.models import Event
+from leadapi.events.rows import EVENT_COLUMNS
 from leadapi.leads.models import Lead
 from leadapi.leads.repository import EMAIL_MATCH_IDS
 from leadapi.repository import WS
@@ -73,7 +74,11 @@ scoring_settings = cast(Table, ScoringSettings.__table__)
 routing_settings = cast(Table, RoutingSettings.__table__)
 lifecycle_settings = cast(Table, LifecycleSettings.__table__)
 
-_EVENT_COLUMNS = ("id", "type", "occurred_at", "actor", "data")
+# What each event the statement appends binds: its columns but the workspace and the lead (the
+# statement's), `seq` (numbered after commit) and what only an inbound event has.
+_EVENT_COLUMNS = tuple(
+    name for name in EVENT_COLUMNS if name not in ("workspace_id", "lead_id", "seq", "source", "external_id")
+)
 
 
 @dataclass(frozen=True, slots=True)

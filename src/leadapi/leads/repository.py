@@ -137,10 +137,10 @@ def _match_statement(by_email: bool, by_phone: bool, by_external_id: bool) -> Co
 
 
 class LeadRepository(WorkspaceRepository):
-    def __init__(self, conn: AsyncConnection, workspace_id: str, *, lock: bool = False) -> None:
+    def __init__(self, conn: AsyncConnection, workspace_id: str) -> None:
         super().__init__(conn, workspace_id)
         # Row locks only mean something on PostgreSQL; SQLite transactions already hold the write lock.
-        self.lock = lock
+        self.lock = conn.dialect.name == "postgresql"
 
     async def get(
         self, lead_id: str, *, for_update: bool = False, skip_locked: bool = False
@@ -238,11 +238,11 @@ class LeadRepository(WorkspaceRepository):
         return [dict(row) for row in (await self.conn.execute(stmt)).mappings()]
 
 
-async def due_for_rescore(conn: AsyncConnection, now: Any, limit: int, *, lock: bool) -> list[dict[str, Any]]:
+async def due_for_rescore(conn: AsyncConnection, now: Any, limit: int) -> list[dict[str, Any]]:
     """Leads, in any workspace, whose score time alone may have changed by `now`, most overdue
     first. On PostgreSQL they are locked and rows other sweepers hold are skipped, so several
     workers share the queue without doing anything twice."""
     stmt = select(leads).where(leads.c.rescore_at <= now).order_by(leads.c.rescore_at).limit(limit)
-    if lock:
+    if conn.dialect.name == "postgresql":
         stmt = stmt.with_for_update(skip_locked=True)
     return [dict(row) for row in (await conn.execute(stmt)).mappings()]

@@ -24,7 +24,15 @@ from leadapi.errors import ProblemError, attempt_item, not_found, validation_pro
 from leadapi.events.repository import EventRepository, NewEvent
 from leadapi.flows.lead_change import LeadChangeFlow
 from leadapi.ids import new_id
-from leadapi.leads.engine import derived, diff, merge_values, normalize_fields, patch_values, pick_match
+from leadapi.leads.engine import (
+    derived,
+    diff,
+    merge_values,
+    normalize_fields,
+    patch_values,
+    pick_match,
+    revised,
+)
 from leadapi.leads.fast import FastCreate
 from leadapi.leads.fields import PUBLIC_FIELDS, SCALAR_FIELDS
 from leadapi.leads.reads import RANKED_CURSOR_KINDS, LeadReads, ListSpec
@@ -95,7 +103,7 @@ class LeadService:
 
     def _repos(self, conn: AsyncConnection, principal: Principal) -> tuple[LeadRepository, EventRepository]:
         return (
-            LeadRepository(conn, principal.workspace_id, lock=self.db.is_postgres),
+            LeadRepository(conn, principal.workspace_id),
             EventRepository(conn, principal.workspace_id),
         )
 
@@ -167,7 +175,7 @@ class LeadService:
         changes = merge_values(target, incoming, overwrite)
         changed = diff(target, changes)
         if changes:
-            changes = bumped(target, {**changes, **derived({**target, **changes})}, now)
+            changes = revised(target, changes, now)
             await leads.update(target["id"], changes)
             await self._sync_external_ids(leads, target, changes)
         data: dict[str, Any] = {"via": "capture", "matched_on": matched_on, "changes": changed}
@@ -281,7 +289,7 @@ class LeadService:
 
         With `create`, an unknown email becomes a new lead, in the same transaction.
         """
-        leads = LeadRepository(conn, principal.workspace_id, lock=self.db.is_postgres)
+        leads = LeadRepository(conn, principal.workspace_id)
         if lead_id is not None:
             return await leads.get(lead_id, for_update=True)
         if external is not None:
@@ -458,7 +466,7 @@ class LeadService:
             raise validation_problem([{"field": "unsubscribed", "message": "cannot be null"}])
         await self.scorer.ensure_active(conn, principal.workspace_id, principal.key_id)
         now = self.clock()
-        leads = LeadRepository(conn, principal.workspace_id, lock=self.db.is_postgres)
+        leads = LeadRepository(conn, principal.workspace_id)
         lead = await leads.get(lead_id, for_update=True)
         if lead is None:
             raise not_found("Lead", lead_id)
@@ -506,7 +514,7 @@ class LeadService:
     ) -> dict[str, Any]:
         leads, events = self._repos(conn, principal)
         lead_id = lead["id"]
-        changes = bumped(lead, {**changes, **derived({**lead, **changes})}, now)
+        changes = revised(lead, changes, now)
         await leads.update(lead_id, changes)
         await self._sync_external_ids(leads, lead, changes)
         await events.append(
@@ -587,7 +595,7 @@ class LeadService:
         await self.flow.stop_clock(conn, principal.workspace_id, duplicate_id, close_at=now)
         await leads.delete(duplicate_id)
         changed = diff(lead, changes)
-        changes = bumped(lead, {**changes, **derived({**lead, **changes})}, now)
+        changes = revised(lead, changes, now)
         # The duplicate's behaviour is the survivor's now.
         activity = [t for t in (lead["last_activity_at"], duplicate["last_activity_at"]) if t]
         changes["last_activity_at"] = max(activity, default=None)

@@ -526,7 +526,7 @@ class RoutingService:
     ) -> tuple[dict[str, Any], engine.Decision]:
         """`POST /v1/leads/{id}/route`: route now (an owned lead only with `force`, and never back
         to the owner it is taken from)."""
-        repo = LeadRepository(conn, principal.workspace_id, lock=self.db.is_postgres)
+        repo = LeadRepository(conn, principal.workspace_id)
         lead = await repo.get(lead_id, for_update=True)
         if lead is None:
             raise not_found("Lead", lead_id)

@@ -198,7 +198,7 @@ class ScoringService:
                     if model is None or model.id != model_id:
                         return {"rescored": rescored, "changed": changed, "band_changes": band_changes,
                                 "superseded_by": None if model is None else model.id}  # fmt: skip
-                    repo = LeadRepository(conn, workspace_id, lock=self.db.is_postgres)
+                    repo = LeadRepository(conn, workspace_id)
                     batch = await repo.not_scored_by(model_id, after, RESCORE_BATCH)
                     updated = await self.flow.rescored(
                         conn,
@@ -230,7 +230,7 @@ class ScoringService:
         ended, points decayed, the lead went quiet). Returns how many leads it rescored."""
         now = self.clock()
         async with self.db.transaction() as conn:
-            due = await due_for_rescore(conn, now, limit, lock=self.db.is_postgres)
+            due = await due_for_rescore(conn, now, limit)
             by_workspace: dict[str, list[dict[str, Any]]] = {}
             for lead in due:
                 by_workspace.setdefault(lead["workspace_id"], []).append(lead)

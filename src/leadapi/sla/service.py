@@ -23,7 +23,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from leadapi.audit.service import record_for
 from leadapi.conditions import ConditionError
-from leadapi.db import Database
 from leadapi.errors import ProblemError, not_found, validation_problem
 from leadapi.events.repository import EventRepository, NewEvent
 from leadapi.ids import new_id
@@ -54,11 +53,9 @@ class Breached:
 class SlaService:
     def __init__(
         self,
-        db: Database,
         clock: Callable[[], datetime],
         metrics: Metrics | None = None,
     ) -> None:
-        self.db = db
         self.clock = clock
         self.metrics = metrics or Metrics()
 
@@ -246,7 +243,7 @@ class SlaService:
         the breach stored, `sla.breached` appended). None when there is no breach: the lead is
         busy (another sweeper, or a request: the next round looks again), the clock stopped or
         moved meanwhile, or the lead left its owner or the funnel (the clock then stops)."""
-        leads = LeadRepository(conn, workspace_id, lock=self.db.is_postgres)
+        leads = LeadRepository(conn, workspace_id)
         lead = await leads.get(lead_id, for_update=True, skip_locked=True)
         repo = SlaRepository(conn, workspace_id)
         if lead is None:

@@ -18,7 +18,6 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from leadapi.audit.service import record_for
-from leadapi.db import Database
 from leadapi.errors import ProblemError, not_found, validation_problem
 from leadapi.events.repository import EventRepository, NewEvent
 from leadapi.ids import new_id
@@ -95,8 +94,7 @@ class StageMove:
 
 
 class StageService:
-    def __init__(self, db: Database, clock: Callable[[], datetime]) -> None:
-        self.db = db
+    def __init__(self, clock: Callable[[], datetime]) -> None:
         self.clock = clock
         # Each workspace's pipeline as last read: a hint for the one-statement capture and the
         # event fast path, which check its version against the database in their own statement.
@@ -302,7 +300,7 @@ class StageService:
     async def _locked(
         self, conn: AsyncConnection, principal: Principal, lead_id: str
     ) -> tuple[dict[str, Any], Pipeline]:
-        repo = LeadRepository(conn, principal.workspace_id, lock=self.db.is_postgres)
+        repo = LeadRepository(conn, principal.workspace_id)
         lead = await repo.get(lead_id, for_update=True)
         if lead is None:
             raise not_found("Lead", lead_id)
