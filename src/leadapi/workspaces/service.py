@@ -48,14 +48,11 @@ class WorkspaceService:
 
     async def create_workspace(self, conn: AsyncConnection, name: str) -> str:
         workspace_id = new_id("workspace")
-        await self._insert_workspace(conn, workspace_id, name)
-        return workspace_id
-
-    async def _insert_workspace(self, conn: AsyncConnection, workspace_id: str, name: str) -> None:
         now = self.clock()
         await repo.insert_workspace(conn, workspace_id, name, now)
         await EventRepository(conn, workspace_id).start_sequence()
         await SlaRepository(conn, workspace_id).seed_defaults(now)
+        return workspace_id
 
     async def ensure_workspace(
         self, conn: AsyncConnection, workspace_id: str | None = None, name: str = "Default"
@@ -68,9 +65,7 @@ class WorkspaceService:
         existing = await repo.first_workspace_id(conn)
         if existing is not None:
             return existing
-        workspace_id = new_id("workspace")
-        await self._insert_workspace(conn, workspace_id, name)
-        return workspace_id
+        return await self.create_workspace(conn, name)
 
     async def create_key(
         self,
