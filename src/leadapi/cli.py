@@ -100,44 +100,43 @@ async def _workspaces(settings: Settings) -> AsyncIterator[tuple[WorkspaceServic
         await db.dispose()
 
 
+async def _operator(service: WorkspaceService, conn: AsyncConnection, workspace: str | None) -> Principal:
+    """The operator of the given workspace (checked), else of the first one, else of a new one."""
+    from leadapi.workspaces.service import operator
+
+    return operator(await service.ensure_workspace(conn, workspace))
+
+
 async def _create_key(
     settings: Settings, name: str, scopes: Sequence[str], workspace: str | None, rate_limit: str | None = None
 ) -> str:
-    from leadapi.workspaces.service import operator
-
     async with _workspaces(settings) as (service, conn):
-        ws = await service.ensure_workspace(conn, workspace)
-        _, secret = await service.create_key(conn, operator(ws), name, scopes, rate_limit)
+        principal = await _operator(service, conn, workspace)
+        _, secret = await service.create_key(conn, principal, name, scopes, rate_limit)
         return secret
 
 
 async def _bootstrap(settings: Settings) -> str | None:
     """First start with an empty database: a default workspace and an admin key."""
-    from leadapi.workspaces.service import operator
-
     async with _workspaces(settings) as (service, conn):
         if await service.has_any_key(conn):
             return None
-        ws = await service.ensure_workspace(conn)
-        _, secret = await service.create_key(conn, operator(ws), "bootstrap admin", ["admin"])
+        principal = await _operator(service, conn, None)
+        _, secret = await service.create_key(conn, principal, "bootstrap admin", ["admin"])
         return secret
 
 
 async def _list_keys(settings: Settings, workspace: str | None) -> list[dict[str, object]]:
     from leadapi.workspaces.schemas import ApiKey
-    from leadapi.workspaces.service import operator
 
     async with _workspaces(settings) as (service, conn):
-        ws = await service.ensure_workspace(conn, workspace)
-        rows = await service.list_keys(conn, operator(ws), 10_000, None)
+        rows = await service.list_keys(conn, await _operator(service, conn, workspace), 10_000, None)
         return [ApiKey.model_validate(r).model_dump(mode="json") for r in rows]
 
 
 async def _revoke_key(settings: Settings, key_id: str, workspace: str | None) -> None:
-    from leadapi.workspaces.service import operator
-
     async with _workspaces(settings) as (service, conn):
-        await service.revoke_key(conn, operator(await service.ensure_workspace(conn, workspace)), key_id)
+        await service.revoke_key(conn, await _operator(service, conn, workspace), key_id)
 
 
 @asynccontextmanager

@@ -12,6 +12,8 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
+from fastapi import FastAPI
+from sqlalchemy import event
 from sqlalchemy.dialects.postgresql import dialect as pg_dialect
 
 from leadapi.audit.service import entries_statement
@@ -155,6 +157,62 @@ async def test_every_admin_change_writes_an_entry(client: httpx.AsyncClient, ten
     assert stages["after"]["version"] == 1
     activation = (await entries(client, tenant, resource="scoring_model"))[0]
     assert activation["after"] == {"active_model_id": ids["scoring_model"]}
+
+
+def _times_parsed(row: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The row with its times as datetimes: entries keep isoformat text, the API writes `Z`."""
+    if row is None:
+        return None
+    return {
+        k: datetime.fromisoformat(v) if k.endswith("_at") and v is not None else v for k, v in row.items()
+    }
+
+
+async def test_an_api_key_entry_holds_the_key_before_and_after(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    """Each entry of a key's life holds the whole key as it was and as it became (the secret's
+    hash masked); the change reads the key's row once, the entry is built from it."""
+    created = await client.post(
+        "/v1/api-keys", json={"name": "ci", "scopes": ["write", "read"]}, headers=tenant.admin
+    )
+    assert created.status_code == 201, created.text
+    key_id = created.json()["id"]
+
+    def shown(key: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in key.items() if k != "key"} | {"secret_hash": "[masked]"}
+
+    first = shown(created.json())
+    reads: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *rest: Any) -> None:
+        # The key's own row, not the authentication's lookup by hash.
+        if "FROM api_keys" in statement and "secret_hash =" not in statement:
+            reads.append(statement)
+
+    engine = app.state.db.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        patched = await client.patch(
+            f"/v1/api-keys/{key_id}", json={"name": "deploy", "rate_limit": "5/second"}, headers=tenant.admin
+        )
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert patched.status_code == 200, patched.text
+    assert len(reads) == 1, reads
+    renamed = shown(patched.json())
+    assert (renamed["name"], renamed["rate_limit"]) == ("deploy", "5/second")
+    assert (await client.delete(f"/v1/api-keys/{key_id}", headers=tenant.admin)).status_code == 204
+    listed = (await client.get("/v1/api-keys", params={"limit": 200}, headers=tenant.admin)).json()["data"]
+    revoked = shown(next(k for k in listed if k["id"] == key_id))
+    assert revoked["revoked_at"] is not None
+
+    found = list(reversed(await entries(client, tenant, resource="api_key", resource_id=key_id)))
+    assert [(e["action"], _times_parsed(e["before"]), _times_parsed(e["after"])) for e in found] == [
+        ("created", None, _times_parsed(first)),
+        ("updated", _times_parsed(first), _times_parsed(renamed)),
+        ("revoked", _times_parsed(renamed), _times_parsed(revoked)),
+    ]
 
 
 async def test_secrets_never_appear(client: httpx.AsyncClient, tenant: Tenant) -> None:

@@ -1077,6 +1077,18 @@ async def test_preview_routing_with_an_empty_lead_id_is_bad_input(
         assert "lead_id" in await schema_error(mcp, "preview_routing", {"lead_id": ""})
 
 
+async def test_preview_routing_refuses_neither_or_both_subjects_as_rest_does(
+    client: httpx.AsyncClient, mcp_server: ServerFor, tenant: Tenant
+) -> None:
+    lead = await new_lead(client, tenant, "subject@acme.com")
+    async with Client(mcp_server(tenant.read)) as mcp:
+        for args in ({}, {"lead_id": lead["id"], "lead": {"email": "x@acme.com"}}):
+            body = await problem(mcp, "preview_routing", args, 422)
+            rest_body = await rest(client, "POST", "/v1/routing/preview", tenant.read, 422, json=args)
+            assert (body["detail"], body["errors"]) == (rest_body["detail"], rest_body["errors"])
+            assert body["errors"] == [{"field": "lead_id", "message": "give exactly one of lead_id and lead"}]
+
+
 @pytest.mark.parametrize(
     "window",
     [

@@ -176,6 +176,7 @@ async def test_the_whole_story(app: FastAPI, client: httpx.AsyncClient, tenant: 
         [event] = await events_of(app, tenant, "sla.breached")
         assert event["data"]["owner_id"] == ada["id"]
         assert event["data"]["action"] == "reassign"
+        assert event["actor"] is None  # the sweep's verdict: no key made it
 
         await post_event(client, tenant, lead["id"], "call", properties={"outcome": "connected"})
         touched = await get_lead(client, tenant, lead["id"])
@@ -236,6 +237,9 @@ async def test_a_touch_after_due_is_a_breach_even_before_the_sweep(
         assert breach["closed_at"] is not None
         [event] = await events_of(app, tenant, "sla.breached")
         assert event["data"]["late_touch"] is True
+        # The key whose touch found the breach is its actor, as of the touch itself.
+        [touch] = await events_of(app, tenant, "meeting")
+        assert event["actor"] == touch["actor"] is not None
         await sweep(app)
         assert len(await breaches(client, tenant)) == 1
     assert (await get_lead(client, tenant, lead["id"]))["owner_id"] == breach["owner_id"]

@@ -39,6 +39,7 @@ from leadapi.reports.engine import GroupBy as GroupByName
 from leadapi.reports.engine import ReportQuery
 from leadapi.reports.schemas import FunnelReport, SpeedReport
 from leadapi.reports.service import ReportParams
+from leadapi.routing.preview import preview_decision
 from leadapi.routing.schemas import Decision, RoutingRule
 from leadapi.scoring.schemas import ScoringModel
 from leadapi.scoring.service import lead_score
@@ -490,17 +491,8 @@ def _pipeline_tools(server: _Server, services: Services) -> None:
         """Who would get a lead under the routing rules, and why (each rule tried, the candidates,
         who was skipped and why): nothing is stored and no rotation moves."""
         principal = caller("read")
-        if (lead_id is None) == (lead is None):
-            raise validation_problem(
-                [{"field": "lead_id", "message": "give exactly one of lead_id and lead"}]
-            )
         async with services.db.transaction() as conn:
-            if lead_id is not None:
-                row = await services.leads.get(conn, principal, lead_id)
-            else:
-                assert lead is not None  # exactly one was given
-                row = await services.leads.sketch(conn, principal, lead)
-            decision = await routing.preview(conn, principal, row)
+            decision = await preview_decision(conn, principal, services.leads, routing, lead_id, lead)
         return Decision.model_validate(decision.explanation()).model_dump(mode="json")
 
     @_tool(server, title="Route a lead")

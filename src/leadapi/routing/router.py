@@ -9,8 +9,9 @@ from fastapi import APIRouter, Body, Query, Response
 from leadapi.api.auth import Admin, Reader, Writer
 from leadapi.api.deps import ServicesDep, Snapshot, Tx
 from leadapi.api.pagination import next_time_cursor, time_cursor
-from leadapi.errors import PROBLEM_RESPONSES, validation_problem
+from leadapi.errors import PROBLEM_RESPONSES
 from leadapi.routing.engine import Decision as EngineDecision
+from leadapi.routing.preview import preview_decision
 from leadapi.routing.schemas import (
     Assignment,
     AssignmentList,
@@ -109,15 +110,10 @@ async def preview_routing(
 ) -> Decision:
     """The decision for a stored lead or an inline one (scored by the active model, so band
     conditions apply), storing nothing and moving no rotation."""
-    if (body.lead_id is None) == (body.lead is None):
-        raise validation_problem([{"field": "lead_id", "message": "give exactly one of lead_id and lead"}])
-    leads = services.leads
-    if body.lead_id is not None:
-        lead = await leads.get(conn, principal, body.lead_id)
-    else:
-        assert body.lead is not None
-        lead = await leads.sketch(conn, principal, body.lead)
-    return _decision(await services.routing.preview(conn, principal, lead))
+    decision = await preview_decision(
+        conn, principal, services.leads, services.routing, body.lead_id, body.lead
+    )
+    return _decision(decision)
 
 
 @lead_router.post(

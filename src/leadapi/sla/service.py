@@ -155,7 +155,9 @@ class SlaService:
     ) -> dict[str, Any]:
         """Sales touched the lead (locked by the caller) at `at`: the lead's first touch is kept,
         the current assignment's clock stops (met, or breached if it ran out and the sweep has
-        not said so yet), and open breaches close. Returns the lead as it now is."""
+        not said so yet), and open breaches close. Returns the lead as it now is. `actor` (the
+        key whose call touched it) is the actor of a late touch's `sla.breached`, as it is of
+        every event that call writes; the sweep's breaches have none."""
         at = min(at, self.clock())
         repo = SlaRepository(conn, workspace_id)
         current = await repo.current_assignment(lead["id"])
@@ -168,7 +170,7 @@ class SlaService:
                 else:
                     values["sla_state"] = "breached"
                     breach = await self._record_breach(
-                        conn, workspace_id, lead, current, touched, late_touch=True
+                        conn, workspace_id, lead, current, touched, late_touch=True, actor=actor
                     )
                     await repo.add_breach(breach)
             await repo.set_clock(current["id"], values)
@@ -199,6 +201,7 @@ class SlaService:
         closed_at: datetime | None,
         *,
         late_touch: bool = False,
+        actor: str | None = None,
     ) -> dict[str, Any]:
         policy = None
         if clock_row["sla_policy_id"] is not None:
@@ -230,7 +233,9 @@ class SlaService:
             "action": action,
             "late_touch": late_touch,
         }
-        await EventRepository(conn, workspace_id).append([NewEvent("sla.breached", lead["id"], now, data)])
+        await EventRepository(conn, workspace_id).append(
+            [NewEvent("sla.breached", lead["id"], now, data, actor=actor)]
+        )
         return breach
 
     # ---- a clock past due ---------------------------------------------------------------------

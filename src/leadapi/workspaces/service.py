@@ -6,26 +6,38 @@ import hashlib
 import secrets
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import asdict, replace
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from leadapi.audit.service import Action, record_for, snapshot
-from leadapi.db import Database
+from leadapi.audit.service import Action, record_for
+from leadapi.db import Database, as_utc
 from leadapi.errors import ProblemError, not_found
 from leadapi.events.repository import EventRepository
 from leadapi.ids import new_id
 from leadapi.principal import SCOPE_IMPLIES, SCOPE_ORDER, Principal, effective_scopes
 from leadapi.sla.repository import SlaRepository
 from leadapi.workspaces import repository as repo
-from leadapi.workspaces.repository import ApiKeyRepository, ApiKeyRow, api_keys
+from leadapi.workspaces.repository import ApiKeyRepository, ApiKeyRow
 
 KEY_PREFIX = "lk_"
 
 
 def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _as_read(key: ApiKeyRow | None) -> dict[str, Any] | None:
+    """The key's row as reading it back would give it (times in UTC, as the column returns
+    them); the audit entry masks and omits what it always does."""
+    if key is None:
+        return None
+    row = asdict(key)
+    row["created_at"] = as_utc(key.created_at)
+    row["revoked_at"] = as_utc(key.revoked_at)
+    return row
 
 
 def operator(workspace_id: str) -> Principal:
@@ -48,14 +60,11 @@ class WorkspaceService:
 
     async def create_workspace(self, conn: AsyncConnection, name: str) -> str:
         workspace_id = new_id("workspace")
-        await self._insert_workspace(conn, workspace_id, name)
-        return workspace_id
-
-    async def _insert_workspace(self, conn: AsyncConnection, workspace_id: str, name: str) -> None:
         now = self.clock()
         await repo.insert_workspace(conn, workspace_id, name, now)
         await EventRepository(conn, workspace_id).start_sequence()
         await SlaRepository(conn, workspace_id).seed_defaults(now)
+        return workspace_id
 
     async def ensure_workspace(
         self, conn: AsyncConnection, workspace_id: str | None = None, name: str = "Default"
@@ -68,9 +77,7 @@ class WorkspaceService:
         existing = await repo.first_workspace_id(conn)
         if existing is not None:
             return existing
-        workspace_id = new_id("workspace")
-        await self._insert_workspace(conn, workspace_id, name)
-        return workspace_id
+        return await self.create_workspace(conn, name)
 
     async def create_key(
         self,
@@ -107,7 +114,7 @@ class WorkspaceService:
                 "rate_limit": row.rate_limit,
             }
         )
-        await self._audit(conn, principal, "created", row.id, None)
+        await self._audit(conn, principal, "created", None, row)
         return row, secret
 
     async def _audit(
@@ -115,13 +122,14 @@ class WorkspaceService:
         conn: AsyncConnection,
         principal: Principal,
         action: Action,
-        key_id: str,
-        before: dict[str, Any] | None,
-    ) -> dict[str, Any] | None:
-        """Writes the entry in `conn`'s transaction; returns the key as the entry shows it."""
-        after = await snapshot(conn, api_keys, {"id": key_id, "workspace_id": principal.workspace_id})
-        await record_for(conn, principal, self.clock(), action, "api_key", key_id, before, after)
-        return after
+        before: ApiKeyRow | None,
+        after: ApiKeyRow,
+    ) -> None:
+        """Writes the entry in `conn`'s transaction, from the rows in hand: the key is not read
+        back, since what was written is known."""
+        await record_for(
+            conn, principal, self.clock(), action, "api_key", after.id, _as_read(before), _as_read(after)
+        )
 
     async def update_key(
         self, conn: AsyncConnection, principal: Principal, key_id: str, changes: dict[str, Any]
@@ -133,11 +141,9 @@ class WorkspaceService:
         if key is None:
             raise not_found("API key", key_id)
         if changes:
-            before = await snapshot(conn, api_keys, {"id": key_id})
+            before, key = key, replace(key, **changes)
             await keys.update(key_id, changes)
-            key = await keys.get(key_id)
-            assert key is not None
-            await self._audit(conn, principal, "updated", key_id, before)
+            await self._audit(conn, principal, "updated", before, key)
         self._auth_cache.pop(key.secret_hash, None)
         return key
 
@@ -152,9 +158,9 @@ class WorkspaceService:
         if key is None:
             raise not_found("API key", key_id)
         if key.revoked_at is None:
-            before = await snapshot(conn, api_keys, {"id": key_id})
-            await keys.revoke(key_id, self.clock())
-            await self._audit(conn, principal, "revoked", key_id, before)
+            now = self.clock()
+            await keys.revoke(key_id, now)
+            await self._audit(conn, principal, "revoked", key, replace(key, revoked_at=now))
         self._auth_cache.pop(key.secret_hash, None)
 
     @staticmethod
