@@ -71,23 +71,26 @@ async def get_lead(client: httpx.AsyncClient, tenant: Tenant, lead_id: str) -> d
     return lead
 
 
-async def post_event(
-    client: httpx.AsyncClient, tenant: Tenant, lead_id: str, type_: str, **body: Any
-) -> None:
+async def post_event(client: httpx.AsyncClient, tenant: Tenant, lead_id: str, type_: str, **body: Any) -> str:
+    """Record a behaviour event on a lead; returns the event's id."""
     response = await client.post(
         f"/v1/leads/{lead_id}/events", json={"type": type_, **body}, headers=tenant.write
     )
     assert response.status_code == 201, response.text
+    event_id: str = response.json()["id"]
+    return event_id
 
 
 async def move(client: httpx.AsyncClient, tenant: Tenant, lead_id: str, **body: Any) -> httpx.Response:
     return await client.post(f"/v1/leads/{lead_id}/stage", json=body, headers=tenant.write)
 
 
-async def events_of(app: FastAPI, tenant: Tenant, type_: str) -> list[dict[str, Any]]:
+async def events_of(app: FastAPI, tenant: Tenant, *types: str) -> list[dict[str, Any]]:
+    """The tenant's stored events of these types, in the order they were written."""
     async with app.state.db.read() as conn:
-        query = select(Event.__table__).where(Event.workspace_id == tenant.workspace_id, Event.type == type_)
-        return [dict(r) for r in (await conn.execute(query.order_by(Event.id))).mappings()]
+        query = select(Event.__table__).where(Event.workspace_id == tenant.workspace_id)
+        query = query.where(Event.type.in_(types)).order_by(Event.id)
+        return [dict(r) for r in (await conn.execute(query)).mappings()]
 
 
 async def sales_ready_lead(client: httpx.AsyncClient, tenant: Tenant, email: str) -> dict[str, Any]:
