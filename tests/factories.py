@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import json
 from typing import Any
 
 import httpx
 from fastapi import FastAPI
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from leadapi.events.models import Event
@@ -44,12 +46,18 @@ def sender(app: FastAPI) -> WebhookSender:
     return WebhookSender(app.state.db, services(app).webhooks)
 
 
-async def pump(app: FastAPI) -> None:
-    """Number events, fan them out, and send what is due, until nothing is left to send now."""
+async def fan_out(app: FastAPI) -> None:
+    """Number events and fan them out until none is left: deliveries are made, none is sent."""
     await app.state.sequencer.drain()
     webhooks = sender(app)
     while await webhooks.fan_out_once():  # other tests' subscriptions share the database
         pass
+
+
+async def pump(app: FastAPI) -> None:
+    """Number events, fan them out, and send what is due, until nothing is left to send now."""
+    await fan_out(app)
+    webhooks = sender(app)
     while await webhooks.deliver_once():
         pass
 
@@ -207,6 +215,14 @@ EXECUTIVES_MODEL = {
 
 
 # ---- webhooks --------------------------------------------------------------------------------
+
+
+def within(network: str) -> st.SearchStrategy[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+    """Any address of a network, first to last (for the outbound guard's address classes)."""
+    net = ipaddress.ip_network(network)
+    first, last = int(net.network_address), int(net.broadcast_address)
+    kind = ipaddress.IPv4Address if net.version == 4 else ipaddress.IPv6Address
+    return st.integers(first, last).map(kind)
 
 
 async def subscribe(

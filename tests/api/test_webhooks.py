@@ -24,7 +24,7 @@ from leadapi.webhooks.service import DELIVERY_PER_SUBSCRIPTION, WebhookService
 from leadapi.webhooks.transport import TargetError, vet_target
 from tests.api.webhook_receiver import Receiver
 from tests.conftest import Clock, Tenant
-from tests.factories import deliveries, events_of, new_lead, pump, sender, services, subscribe
+from tests.factories import deliveries, events_of, fan_out, new_lead, pump, sender, services, subscribe
 
 
 async def test_deliveries_are_signed_per_standard_webhooks(
@@ -278,9 +278,7 @@ async def test_concurrent_workers_send_each_delivery_once_per_attempt(
     assert (
         await client.post("/v1/leads/batch", json={"leads": batch}, headers=tenant.write)
     ).status_code == 200
-    await app.state.sequencer.drain()
-    while await sender(app).fan_out_once():
-        pass
+    await fan_out(app)
     # Three senders, as three worker processes have, each with a timeout no slow machine reaches:
     # the receiver runs on this test's event loop, and a send timed out by a busy loop would be
     # a failed attempt, not the double send this test is about.
@@ -340,9 +338,7 @@ async def test_a_backlog_on_dead_endpoints_does_not_hold_up_a_healthy_one(
     healthy = await subscribe(client, tenant, f"{receiver.base}/ok", ["lead.created"])
     try:
         await new_lead(client, tenant, "healthy@acme.com")
-        await app.state.sequencer.drain()
-        while await sender(app).fan_out_once():
-            pass
+        await fan_out(app)
         taken = await sender(app).deliver_once()
         assert len(receiver.at("/ok")) == 1
         [delivered] = await deliveries(client, tenant, healthy["id"])
@@ -430,17 +426,13 @@ async def test_rounds_do_not_wait_for_slow_sends_and_each_subscription_has_its_s
     slow = await subscribe(client, tenant, f"{receiver.base}/slow", ["lead.created"])
     for n in range(DELIVERY_PER_SUBSCRIPTION + 2):
         await new_lead(client, tenant, f"slow{n}@acme.com")
-    await app.state.sequencer.drain()
-    while await webhooks.fan_out_once():
-        pass
+    await fan_out(app)
     try:
         assert await webhooks.deliver_once(wait=False) == DELIVERY_PER_SUBSCRIPTION
         assert webhooks.in_flight == DELIVERY_PER_SUBSCRIPTION  # the round returned with them under way
         healthy = await subscribe(client, tenant, f"{receiver.base}/ok", ["lead.created"])
         await new_lead(client, tenant, "quick@acme.com")
-        await app.state.sequencer.drain()
-        while await webhooks.fan_out_once():
-            pass
+        await fan_out(app)
         # The slow one has its share in flight: the next round takes only the healthy one's.
         assert await webhooks.deliver_once(wait=False) == 1
     finally:
@@ -481,9 +473,7 @@ async def test_closing_lets_sends_under_way_finish_and_records_them(
     again after their lease, a duplicate for the receiver): it waits, within the timeout."""
     sub = await subscribe(client, tenant, f"{receiver.base}/ok", ["lead.created"])
     await new_lead(client, tenant, "closing@acme.com")
-    await app.state.sequencer.drain()
-    while await sender(app).fan_out_once():
-        pass
+    await fan_out(app)
     closing = WebhookSender(
         app.state.db,
         WebhookService(clock, timeout=5, allow_private=True, sealer=services(app).sealer),
