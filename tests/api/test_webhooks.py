@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections import Counter
+from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -18,12 +19,14 @@ from fastapi import FastAPI
 from sqlalchemy import insert
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
+from leadapi.app import create_app
+from leadapi.config import Settings
 from leadapi.webhooks.loop import WebhookSender
 from leadapi.webhooks.models import WebhookDelivery
 from leadapi.webhooks.service import DELIVERY_PER_SUBSCRIPTION, WebhookService
 from leadapi.webhooks.transport import TargetError, vet_target
 from tests.api.webhook_receiver import Receiver
-from tests.conftest import Clock, Tenant
+from tests.conftest import Clock, Tenant, serving
 from tests.factories import deliveries, events_of, fan_out, new_lead, pump, sender, services, subscribe
 
 
@@ -399,6 +402,79 @@ async def test_disabled_after_both_failures_in_a_row_and_hours_without_success(
         fresh = again.json()
         assert (fresh["active"], fresh["failure_streak"], fresh["failing_since"]) == (True, 0, None)
         assert (fresh["disabled_at"], fresh["disabled_reason"]) == (None, None)
+
+
+# As an operator would set them, in the environment: three failed attempts in a row, one hour.
+QUICK_TO_DISABLE = {"LEADAPI_WEBHOOK_DISABLE_AFTER_FAILURES": "3", "LEADAPI_WEBHOOK_DISABLE_AFTER_HOURS": "1"}
+
+
+@pytest.fixture(scope="module")
+async def quick_to_disable(
+    settings: Settings, clock: Clock
+) -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient]]:
+    """An app on the session's database whose two disabling settings come from the environment."""
+    with pytest.MonkeyPatch.context() as env:
+        for name, value in QUICK_TO_DISABLE.items():
+            env.setenv(name, value)
+        others = settings.model_dump(
+            exclude={"webhook_disable_after_failures", "webhook_disable_after_hours"}
+        )
+        configured = Settings(**others, _env_file=None)
+    async with serving(create_app(configured, clock=clock)) as app:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://leadapi.test") as http:
+            yield app, http
+
+
+async def _state(client: httpx.AsyncClient, tenant: Tenant, sub_id: str) -> tuple[bool, int]:
+    response = await client.get(f"/v1/webhooks/{sub_id}", headers=tenant.read)
+    assert response.status_code == 200, response.text
+    return response.json()["active"], response.json()["failure_streak"]
+
+
+async def test_the_failure_count_set_in_the_environment_is_the_one_that_disables(
+    quick_to_disable: tuple[FastAPI, httpx.AsyncClient], tenant: Tenant, receiver: Receiver, clock: Clock
+) -> None:
+    """Past the hour, two failures do not disable and the third does: neither the default (5)
+    nor any count but 3."""
+    app, client = quick_to_disable
+    webhooks = services(app).webhooks
+    assert (webhooks.disable_after_failures, webhooks.disable_after) == (3, timedelta(hours=1))
+    sub = await subscribe(client, tenant, f"{receiver.base}/fail", ["lead.created"])
+    await new_lead(client, tenant, "count@acme.com")
+    await pump(app)
+    assert await _state(client, tenant, sub["id"]) == (True, 1)
+    with clock.travel(hours=2):  # past the hour; the retry (about 5 s on) is due
+        await pump(app)
+        assert await _state(client, tenant, sub["id"]) == (True, 2)
+    with clock.travel(hours=3):  # the next retry (about 5 min on) is due
+        await pump(app)
+        assert await _state(client, tenant, sub["id"]) == (False, 3)
+        [event] = await events_of(app, tenant, "webhook.disabled")
+        assert (event["data"]["webhook_id"], event["data"]["failure_streak"]) == (sub["id"], 3)
+
+
+async def test_the_hours_set_in_the_environment_are_the_ones_that_disable(
+    quick_to_disable: tuple[FastAPI, httpx.AsyncClient], tenant: Tenant, receiver: Receiver, clock: Clock
+) -> None:
+    """Past three failures, 40 minutes do not disable and 80 do: neither the default (120 hours)
+    nor anything but about an hour."""
+    app, client = quick_to_disable
+    sub = await subscribe(client, tenant, f"{receiver.base}/fail", ["lead.created"])
+    for n in range(3):
+        await new_lead(client, tenant, f"hours{n}@acme.com")
+    await pump(app)
+    assert await _state(client, tenant, sub["id"]) == (True, 3)
+    with clock.travel(minutes=40):  # the three retries (about 5 s on) fail too
+        await pump(app)
+        assert await _state(client, tenant, sub["id"]) == (True, 6)
+    with clock.travel(minutes=80):  # the next retries (about 5 min after those) are due
+        await pump(app)
+        active, streak = await _state(client, tenant, sub["id"])
+        assert active is False
+        assert streak >= 7  # the sends in flight when it was disabled are counted too
+        [event] = await events_of(app, tenant, "webhook.disabled")
+        assert event["data"]["webhook_id"] == sub["id"]
 
 
 async def test_a_success_ends_the_failure_streak(
