@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import socket
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ PG_TEST_DB = os.environ.get("LEADAPI_TEST_PG_DB", "leadapi_test") + (
     f"_{os.environ['PYTEST_XDIST_WORKER']}" if "PYTEST_XDIST_WORKER" in os.environ else ""
 )
 IN_CI = bool(os.environ.get("CI"))
+REDIS_HOST, REDIS_PORT = "127.0.0.1", int(os.environ.get("LEADAPI_TEST_REDIS_PORT", "6379"))
 
 
 class Clock:
@@ -94,14 +96,34 @@ async def fresh_pg_database(name: str) -> str:
     return f"{base}/{name}"
 
 
-def require_postgres() -> None:
-    problem = asyncio.run(_pg_reachable())
+def require_service(service: str, where: str, problem: str | None) -> None:
+    """A service the tests need is down (`problem` says how; None: it is up): CI fails, for CI
+    must run every test (.ci/run starts the services); a local run skips, saying CI would fail."""
     if problem is None:
         return
-    message = f"PostgreSQL at {PG_ADMIN_URL} is unreachable ({problem})"
+    message = f"{service} at {where} is unreachable ({problem})"
     if IN_CI:
-        pytest.fail(f"{message}: CI requires PostgreSQL", pytrace=False)
-    pytest.skip(f"{message}: skipping the PostgreSQL half (CI would fail here)")
+        pytest.fail(f"{message}: CI requires {service} (.ci/run starts it)", pytrace=False)
+    pytest.skip(f"{message}: skipping (CI would fail here)")
+
+
+def require_postgres() -> None:
+    require_service("PostgreSQL", PG_ADMIN_URL, asyncio.run(_pg_reachable()))
+
+
+def _redis_reachable() -> str | None:
+    try:
+        with socket.create_connection((REDIS_HOST, REDIS_PORT), timeout=2):
+            return None
+    except OSError as exc:
+        return f"{type(exc).__name__}: {exc}"
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """Redis for the tests that share state through it (rate limit counters)."""
+    require_service("Redis", f"{REDIS_HOST}:{REDIS_PORT}", _redis_reachable())
+    return f"redis://{REDIS_HOST}:{REDIS_PORT}/0"
 
 
 def _migrated_url(kind: str, tmp_dir: Path) -> str:

@@ -170,6 +170,14 @@ async def make_world(app: FastAPI, client: httpx.AsyncClient) -> World:
     return World(tenant, ids)
 
 
+# The OpenAPI document's path parameters -> the world's ids they take.
+PATH_IDS = {
+    "lead_id": "lead", "owner_id": "owner", "rule_id": "rule", "policy_id": "policy",
+    "source_id": "source", "webhook_id": "webhook", "delivery_id": "delivery", "key_id": "key",
+    "model_id": "model", "job_id": "job", "submission_id": "submission",
+}  # fmt: skip
+
+
 def fill_path(text: str, ids: dict[str, str]) -> str:
     for name, value in ids.items():
         text = text.replace("{" + name + "}", value)

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import json
 from typing import Any
 
 import httpx
 from fastapi import FastAPI
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from leadapi.events.models import Event
@@ -44,12 +46,18 @@ def sender(app: FastAPI) -> WebhookSender:
     return WebhookSender(app.state.db, services(app).webhooks)
 
 
-async def pump(app: FastAPI) -> None:
-    """Number events, fan them out, and send what is due, until nothing is left to send now."""
+async def fan_out(app: FastAPI) -> None:
+    """Number events and fan them out until none is left: deliveries are made, none is sent."""
     await app.state.sequencer.drain()
     webhooks = sender(app)
     while await webhooks.fan_out_once():  # other tests' subscriptions share the database
         pass
+
+
+async def pump(app: FastAPI) -> None:
+    """Number events, fan them out, and send what is due, until nothing is left to send now."""
+    await fan_out(app)
+    webhooks = sender(app)
     while await webhooks.deliver_once():
         pass
 
@@ -71,23 +79,26 @@ async def get_lead(client: httpx.AsyncClient, tenant: Tenant, lead_id: str) -> d
     return lead
 
 
-async def post_event(
-    client: httpx.AsyncClient, tenant: Tenant, lead_id: str, type_: str, **body: Any
-) -> None:
+async def post_event(client: httpx.AsyncClient, tenant: Tenant, lead_id: str, type_: str, **body: Any) -> str:
+    """Record a behaviour event on a lead; returns the event's id."""
     response = await client.post(
         f"/v1/leads/{lead_id}/events", json={"type": type_, **body}, headers=tenant.write
     )
     assert response.status_code == 201, response.text
+    event_id: str = response.json()["id"]
+    return event_id
 
 
 async def move(client: httpx.AsyncClient, tenant: Tenant, lead_id: str, **body: Any) -> httpx.Response:
     return await client.post(f"/v1/leads/{lead_id}/stage", json=body, headers=tenant.write)
 
 
-async def events_of(app: FastAPI, tenant: Tenant, type_: str) -> list[dict[str, Any]]:
+async def events_of(app: FastAPI, tenant: Tenant, *types: str) -> list[dict[str, Any]]:
+    """The tenant's stored events of these types, in the order they were written."""
     async with app.state.db.read() as conn:
-        query = select(Event.__table__).where(Event.workspace_id == tenant.workspace_id, Event.type == type_)
-        return [dict(r) for r in (await conn.execute(query.order_by(Event.id))).mappings()]
+        query = select(Event.__table__).where(Event.workspace_id == tenant.workspace_id)
+        query = query.where(Event.type.in_(types)).order_by(Event.id)
+        return [dict(r) for r in (await conn.execute(query)).mappings()]
 
 
 async def sales_ready_lead(client: httpx.AsyncClient, tenant: Tenant, email: str) -> dict[str, Any]:
@@ -204,6 +215,14 @@ EXECUTIVES_MODEL = {
 
 
 # ---- webhooks --------------------------------------------------------------------------------
+
+
+def within(network: str) -> st.SearchStrategy[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+    """Any address of a network, first to last (for the outbound guard's address classes)."""
+    net = ipaddress.ip_network(network)
+    first, last = int(net.network_address), int(net.broadcast_address)
+    kind = ipaddress.IPv4Address if net.version == 4 else ipaddress.IPv6Address
+    return st.integers(first, last).map(kind)
 
 
 async def subscribe(

@@ -122,8 +122,13 @@ class Settings(BaseSettings):
     webhook_disable_after_hours: float = Field(
         default=120,
         gt=0,
+        # Over a century, as good as never. A larger value, or infinity, does not fit a timedelta:
+        # refused here, with the setting's name, not an OverflowError as the app starts.
+        le=1_000_000,
+        allow_inf_nan=False,
         description="Hours without a successful delivery (with `webhook_disable_after_failures` failed "
-        "attempts) after which a subscription is disabled, with a `webhook.disabled` event.",
+        "attempts) after which a subscription is disabled, with a `webhook.disabled` event; at most "
+        "1000000.",
     )
     webhooks_allow_private: bool = Field(
         default=False,

@@ -20,19 +20,13 @@ from leadapi.app import create_app
 from leadapi.config import Settings
 from leadapi.reports.engine import GROUP_BYS
 from tests.conftest import Tenant
-from tests.endpoints import World, make_world
+from tests.endpoints import PATH_IDS, World, make_world
 
 Json = dict[str, Any]
 
 DOCUMENT: Json = create_app(
     Settings(database_url="sqlite+aiosqlite://", bootstrap=False, mcp_enabled=False, _env_file=None)
 ).openapi()
-# Path parameters -> the world's ids (tests/api/test_bad_input_matrix.py builds one of each).
-PATH_IDS = {
-    "lead_id": "lead", "owner_id": "owner", "rule_id": "rule", "policy_id": "policy",
-    "source_id": "source", "webhook_id": "webhook", "delivery_id": "delivery", "key_id": "key",
-    "model_id": "model", "job_id": "job", "submission_id": "submission",
-}  # fmt: skip
 
 
 def _schema(ref_or_schema: Json) -> Json:

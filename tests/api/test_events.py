@@ -13,12 +13,7 @@ from sqlalchemy import select
 
 from leadapi.events.models import Event
 from tests.conftest import Clock, Tenant
-
-
-async def new_lead(client: httpx.AsyncClient, tenant: Tenant, **fields: Any) -> dict[str, Any]:
-    response = await client.post("/v1/leads", json={"email": "ev@acme.com", **fields}, headers=tenant.write)
-    assert response.status_code == 201, response.text
-    return response.json()  # type: ignore[no-any-return]
+from tests.factories import new_lead
 
 
 async def stored(app: FastAPI, workspace_id: str, kind: str | None = None) -> list[dict[str, Any]]:
@@ -30,7 +25,7 @@ async def stored(app: FastAPI, workspace_id: str, kind: str | None = None) -> li
 
 
 async def test_record_and_see_it_in_the_timeline(client: httpx.AsyncClient, tenant: Tenant) -> None:
-    lead = await new_lead(client, tenant)
+    lead = await new_lead(client, tenant, "ev@acme.com")
     when = "2026-01-15T10:00:00Z"
     body = {"type": "page_view", "occurred_at": when, "properties": {"path": "/pricing"}, "source": "web"}
     response = await client.post(f"/v1/leads/{lead['id']}/events", json=body, headers=tenant.write)
@@ -53,7 +48,7 @@ async def test_record_and_see_it_in_the_timeline(client: httpx.AsyncClient, tena
 async def test_naive_times_are_utc_and_future_is_refused(
     client: httpx.AsyncClient, tenant: Tenant, clock: Clock
 ) -> None:
-    lead = await new_lead(client, tenant)
+    lead = await new_lead(client, tenant, "ev@acme.com")
     url = f"/v1/leads/{lead['id']}/events"
     naive = await client.post(
         url, json={"type": "call", "occurred_at": "2026-02-01T08:30:00"}, headers=tenant.write
@@ -68,7 +63,7 @@ async def test_naive_times_are_utc_and_future_is_refused(
 async def test_external_id_replay_is_acknowledged_not_counted(
     app: FastAPI, client: httpx.AsyncClient, tenant: Tenant
 ) -> None:
-    lead = await new_lead(client, tenant)
+    lead = await new_lead(client, tenant, "ev@acme.com")
     body = {"type": "email_open", "external_id": "esp-42"}
     first = await client.post(f"/v1/leads/{lead['id']}/events", json=body, headers=tenant.write)
     again = await client.post(f"/v1/leads/{lead['id']}/events", json=body, headers=tenant.write)
@@ -81,7 +76,7 @@ async def test_external_id_replay_is_acknowledged_not_counted(
 async def test_concurrent_replays_store_one_event(
     postgres_only: None, app: FastAPI, client: httpx.AsyncClient, tenant: Tenant
 ) -> None:
-    lead = await new_lead(client, tenant)
+    lead = await new_lead(client, tenant, "ev@acme.com")
     body = {"type": "email_click", "external_id": "click-1"}
     responses = await asyncio.gather(
         *(client.post(f"/v1/leads/{lead['id']}/events", json=body, headers=tenant.write) for _ in range(20))
@@ -93,7 +88,7 @@ async def test_concurrent_replays_store_one_event(
 async def test_record_by_email_external_id_or_new_lead(
     app: FastAPI, client: httpx.AsyncClient, tenant: Tenant
 ) -> None:
-    lead = await new_lead(client, tenant, external_ids={"hubspot": "77"})
+    lead = await new_lead(client, tenant, "ev@acme.com", external_ids={"hubspot": "77"})
     by_email = await client.post(
         "/v1/events", json={"type": "webinar_attended", "email": "EV@acme.com"}, headers=tenant.write
     )
@@ -132,7 +127,7 @@ async def test_record_by_email_external_id_or_new_lead(
 
 
 async def test_unsubscribe_sets_the_flag(app: FastAPI, client: httpx.AsyncClient, tenant: Tenant) -> None:
-    lead = await new_lead(client, tenant)
+    lead = await new_lead(client, tenant, "ev@acme.com")
     response = await client.post(
         f"/v1/leads/{lead['id']}/events", json={"type": "unsubscribe"}, headers=tenant.write
     )
@@ -171,7 +166,7 @@ async def test_unsubscribe_sets_the_flag(app: FastAPI, client: httpx.AsyncClient
 async def test_bad_events(
     app: FastAPI, client: httpx.AsyncClient, tenant: Tenant, body: dict[str, Any], field: str
 ) -> None:
-    lead = await new_lead(client, tenant)
+    lead = await new_lead(client, tenant, "ev@acme.com")
     response = await client.post(f"/v1/leads/{lead['id']}/events", json=body, headers=tenant.write)
     assert response.status_code == 422, response.text
     assert any(e["field"].startswith(field) for e in response.json()["errors"]), response.json()
@@ -198,7 +193,7 @@ async def test_bad_lead_references(client: httpx.AsyncClient, tenant: Tenant, bo
 async def test_custom_dotted_types_and_other_workspaces(
     client: httpx.AsyncClient, tenant: Tenant, other_tenant: Tenant
 ) -> None:
-    lead = await new_lead(client, tenant)
+    lead = await new_lead(client, tenant, "ev@acme.com")
     custom = await client.post(
         f"/v1/leads/{lead['id']}/events", json={"type": "trial.started"}, headers=tenant.write
     )
@@ -214,7 +209,7 @@ async def test_custom_dotted_types_and_other_workspaces(
 
 
 async def test_batch(app: FastAPI, client: httpx.AsyncClient, tenant: Tenant) -> None:
-    lead = await new_lead(client, tenant)
+    lead = await new_lead(client, tenant, "ev@acme.com")
     body = {
         "events": [
             {"type": "page_view", "lead_id": lead["id"], "external_id": "b-1"},
@@ -244,7 +239,7 @@ async def test_batch(app: FastAPI, client: httpx.AsyncClient, tenant: Tenant) ->
 
 
 async def test_occurred_at_is_kept_as_given(client: httpx.AsyncClient, tenant: Tenant) -> None:
-    lead = await new_lead(client, tenant)
+    lead = await new_lead(client, tenant, "ev@acme.com")
     when = datetime(2025, 6, 1, 9, 0, tzinfo=UTC)
     response = await client.post(
         f"/v1/leads/{lead['id']}/events",

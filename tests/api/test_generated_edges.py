@@ -36,7 +36,7 @@ from hypothesis import strategies as st
 from leadapi.api.filters import ALLOWED
 from leadapi.leads.repository import LEAD_FIELDS
 from leadapi.workspaces.service import operator
-from tests.endpoints import ENDPOINTS, fill_path, make_world
+from tests.endpoints import ENDPOINTS, PATH_IDS, fill_path, make_world
 from tests.factories import add_source, generic_headers
 
 
@@ -366,21 +366,6 @@ class Probe:
     def __str__(self) -> str:
         query = f"?{self.query[:160]}" if self.query else ""
         return f"{self.method} {self.path}{query} {(self.body or '')[:160]}"
-
-
-PATH_IDS = {
-    "lead_id": "lead",
-    "key_id": "key",
-    "model_id": "model",
-    "job_id": "job",
-    "owner_id": "owner",
-    "rule_id": "rule",
-    "policy_id": "policy",
-    "webhook_id": "webhook",
-    "delivery_id": "delivery",
-    "source_id": "source",
-    "submission_id": "submission",
-}
 
 
 def baselines(ids: dict[str, str]) -> dict[tuple[str, str], Any]:

@@ -12,7 +12,7 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import text
 
-from leadapi.api.idempotency import MAX_KEY_LENGTH, key_lock_id
+from leadapi.api.idempotency import key_lock_id
 from tests.conftest import Tenant
 
 
@@ -74,22 +74,38 @@ async def test_the_same_key_for_another_request_is_refused(
     assert await _leads(client, tenant) == ["a@acme.com"]
 
 
-@pytest.mark.parametrize("key", ["", "k" * (MAX_KEY_LENGTH + 1)])
-async def test_key_length_is_checked(client: httpx.AsyncClient, tenant: Tenant, key: str) -> None:
+# The longest Idempotency-Key the API takes, written here, not read from the code: a limit taken
+# from the implementation would follow it anywhere. The 400 states it to the client, and the key
+# is stored in a 255-character column.
+LONGEST_KEY = 255
+
+
+@pytest.mark.parametrize("key", ["", "k" * (LONGEST_KEY + 1), "k" * 1000])
+async def test_a_key_that_is_empty_or_too_long_is_a_400_problem(
+    client: httpx.AsyncClient, tenant: Tenant, key: str
+) -> None:
     response = await client.post(
         "/v1/leads", json={"email": "len@acme.com"}, headers={**tenant.write, "Idempotency-Key": key}
     )
-    assert response.status_code == 400
+    assert response.status_code == 400, response.text
     assert response.headers["content-type"] == "application/problem+json"
-    assert "Idempotency-Key" in response.json()["detail"]
+    problem = response.json()
+    assert (problem["type"], problem["status"]) == ("https://leadapi.dev/problems/bad-request", 400)
+    assert problem["detail"] == "Idempotency-Key must be 1 to 255 characters."
     assert await _leads(client, tenant) == []
 
 
-async def test_the_longest_key_is_accepted(client: httpx.AsyncClient, tenant: Tenant) -> None:
-    headers = {**tenant.write, "Idempotency-Key": "k" * MAX_KEY_LENGTH}
+@pytest.mark.parametrize("length", [1, LONGEST_KEY])
+async def test_the_shortest_and_the_longest_keys_are_taken_and_replayed(
+    client: httpx.AsyncClient, tenant: Tenant, length: int
+) -> None:
+    headers = {**tenant.write, "Idempotency-Key": "k" * length}
     first = await client.post("/v1/leads", json={"email": "long@acme.com"}, headers=headers)
     replay = await client.post("/v1/leads", json={"email": "long@acme.com"}, headers=headers)
-    assert (first.status_code, replay.headers["idempotent-replayed"]) == (201, "true")
+    assert first.status_code == 201, first.text
+    assert (replay.status_code, replay.headers["idempotent-replayed"]) == (201, "true")
+    assert replay.json() == first.json()
+    assert await _leads(client, tenant) == ["long@acme.com"]
 
 
 async def test_concurrent_retries_run_once(client: httpx.AsyncClient, tenant: Tenant, dialect: str) -> None:

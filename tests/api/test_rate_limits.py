@@ -5,7 +5,6 @@ app instances (two processes' worth), failing open when Redis is down, and bad l
 from __future__ import annotations
 
 import logging
-import os
 import re
 import socket
 import uuid
@@ -19,10 +18,9 @@ from fastapi import FastAPI
 
 from leadapi.app import create_app
 from leadapi.config import Settings
-from tests.conftest import IN_CI, Clock, Tenant, make_tenant, serving
+from tests.conftest import Clock, Tenant, make_tenant, serving
 from tests.factories import add_source, post_generic
 
-REDIS_HOST, REDIS_PORT = "127.0.0.1", int(os.environ.get("LEADAPI_TEST_REDIS_PORT", "6379"))
 # draft-ietf-httpapi-ratelimit-headers: structured-field lists of named policies / states.
 POLICY_ITEM = re.compile(r'^"[a-z0-9+-]+";q=\d+;w=\d+$')
 STATE_ITEM = re.compile(r'^"[a-z0-9+-]+";r=\d+;t=\d+$')
@@ -245,24 +243,6 @@ async def test_form_sources_are_limited_each_on_their_own(app: FastAPI, tenant: 
         # The other source, and the API keys, are not held up by it.
         assert (await post_generic(http, second, {"email": "t@acme.com"}, stamp)).status_code == 200
         assert (await http.get("/v1/leads", headers=tenant.read)).status_code == 200
-
-
-def _redis_up() -> bool:
-    try:
-        with socket.create_connection((REDIS_HOST, REDIS_PORT), timeout=2):
-            return True
-    except OSError:
-        return False
-
-
-@pytest.fixture
-def redis_url() -> str:
-    if not _redis_up():
-        message = f"Redis at {REDIS_HOST}:{REDIS_PORT} is unreachable"
-        if IN_CI:
-            pytest.fail(f"{message}: CI requires Redis (.ci/run starts it)", pytrace=False)
-        pytest.skip(f"{message}: skipping (CI would fail here)")
-    return f"redis://{REDIS_HOST}:{REDIS_PORT}/0"
 
 
 async def test_redis_storage_shares_counters_across_processes(app: FastAPI, redis_url: str) -> None:

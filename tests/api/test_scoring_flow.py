@@ -10,45 +10,15 @@ from typing import Any
 
 import httpx
 from fastapi import FastAPI
-from sqlalchemy import select
 
 from leadapi.app import create_app
-from leadapi.events.models import Event
 from leadapi.jobs.loop import run_job
 from leadapi.jobs.repository import JobRepository
 from leadapi.scoring.service import RESCORE_BATCH
 from tests.conftest import Clock, Tenant, make_tenant
+from tests.factories import events_of, get_lead, new_lead, post_event
 
 CEO_IN_US = {"title": "CEO", "country": "US"}  # executive +20, target geography +15
-
-
-async def new_lead(client: httpx.AsyncClient, tenant: Tenant, email: str, **fields: Any) -> dict[str, Any]:
-    response = await client.post("/v1/leads", json={"email": email, **fields}, headers=tenant.write)
-    assert response.status_code == 201, response.text
-    lead: dict[str, Any] = response.json()
-    return lead
-
-
-async def track(client: httpx.AsyncClient, tenant: Tenant, lead_id: str, type_: str, **extra: Any) -> str:
-    response = await client.post(
-        f"/v1/leads/{lead_id}/events", json={"type": type_, **extra}, headers=tenant.write
-    )
-    assert response.status_code == 201, response.text
-    event_id: str = response.json()["id"]
-    return event_id
-
-
-async def get_lead(client: httpx.AsyncClient, tenant: Tenant, lead_id: str) -> dict[str, Any]:
-    response = await client.get(f"/v1/leads/{lead_id}", headers=tenant.read)
-    assert response.status_code == 200, response.text
-    lead: dict[str, Any] = response.json()
-    return lead
-
-
-async def log_of(app: FastAPI, workspace_id: str, *types: str) -> list[dict[str, Any]]:
-    async with app.state.db.read() as conn:
-        query = select(Event.__table__).where(Event.workspace_id == workspace_id, Event.type.in_(types))
-        return [dict(r) for r in (await conn.execute(query.order_by(Event.id))).mappings()]
 
 
 async def sweep_all(app: FastAPI) -> None:
@@ -84,19 +54,19 @@ async def test_events_move_the_score_and_the_band(
     app: FastAPI, client: httpx.AsyncClient, tenant: Tenant
 ) -> None:
     lead = await new_lead(client, tenant, "buyer@acme.com", **CEO_IN_US)
-    pricing = await track(client, tenant, lead["id"], "page_view", properties={"path": "/pricing/teams"})
+    pricing = await post_event(client, tenant, lead["id"], "page_view", properties={"path": "/pricing/teams"})
     assert (await get_lead(client, tenant, lead["id"]))[("band")] == "mql"  # 35 + 15 = 50
-    await track(client, tenant, lead["id"], "demo_request")
+    await post_event(client, tenant, lead["id"], "demo_request")
     after_demo = await get_lead(client, tenant, lead["id"])
     assert (after_demo["score"], after_demo["band"]) == (100, "sql")  # 35 + 15 + 50
     assert after_demo["last_activity_at"] is not None
-    await track(client, tenant, lead["id"], "page_view", properties={"path": "/careers"})
+    await post_event(client, tenant, lead["id"], "page_view", properties={"path": "/careers"})
     final = await get_lead(client, tenant, lead["id"])
     assert (final["score"], final["fit_score"], final["behavior_score"], final["band"]) == (85, 35, 50, "sql")
 
-    bands = [e["data"] for e in await log_of(app, tenant.workspace_id, "lead.band_changed")]
+    bands = [e["data"] for e in await events_of(app, tenant, "lead.band_changed")]
     assert [(b["from"], b["to"]) for b in bands] == [("not_ready", "mql"), ("mql", "sql")]
-    scored = [e["data"] for e in await log_of(app, tenant.workspace_id, "lead.scored")]
+    scored = [e["data"] for e in await events_of(app, tenant, "lead.scored")]
     assert [(s["old"], s["new"], s["reason"]) for s in scored] == [
         (None, 35, "lead_created"),
         (35, 50, "event"),
@@ -122,8 +92,8 @@ async def test_events_move_the_score_and_the_band(
 
 async def test_score_history_is_newest_first_and_paginated(client: httpx.AsyncClient, tenant: Tenant) -> None:
     lead = await new_lead(client, tenant, "history@acme.com", **CEO_IN_US)
-    await track(client, tenant, lead["id"], "page_view", properties={"path": "/pricing"})
-    await track(client, tenant, lead["id"], "webinar_attended")
+    await post_event(client, tenant, lead["id"], "page_view", properties={"path": "/pricing"})
+    await post_event(client, tenant, lead["id"], "webinar_attended")
     url = f"/v1/leads/{lead['id']}/score/history"
     first = (await client.get(url, params={"limit": 2}, headers=tenant.read)).json()
     second = (
@@ -152,7 +122,7 @@ async def test_changing_merging_and_unsubscribing_rescore(
     assert patched.json()["version"] == 2
 
     other = await new_lead(client, tenant, "other@acme.com")
-    await track(client, tenant, other["id"], "demo_request", occurred_at="2026-10-01T09:00:00Z")
+    await post_event(client, tenant, other["id"], "demo_request", occurred_at="2026-10-01T09:00:00Z")
     merged = await client.post(
         f"/v1/leads/{lead['id']}/merge", json={"duplicate_id": other["id"]}, headers=tenant.write
     )
@@ -161,10 +131,10 @@ async def test_changing_merging_and_unsubscribing_rescore(
     assert merged.json()["band"] == "mql"
     assert merged.json()["last_activity_at"] == "2026-10-01T09:00:00Z"
 
-    await track(client, tenant, lead["id"], "unsubscribe")
+    await post_event(client, tenant, lead["id"], "unsubscribe")
     after = await get_lead(client, tenant, lead["id"])
     assert (after["unsubscribed"], after["score"]) == (True, 50)
-    reasons = [e["data"]["reason"] for e in await log_of(app, tenant.workspace_id, "lead.scored")]
+    reasons = [e["data"]["reason"] for e in await events_of(app, tenant, "lead.scored")]
     assert reasons.count("lead_changed") == 2  # the patch and the merge
     assert reasons[-1] == "event"
 
@@ -181,7 +151,7 @@ async def test_one_by_one_or_in_a_batch_gives_the_same_score(
     ]
     single = await new_lead(client, tenant, "single@acme.com")
     for event in reversed(events):
-        await track(
+        await post_event(
             client, tenant, single["id"], event["type"], **{k: v for k, v in event.items() if k != "type"}
         )
     batched = await new_lead(client, tenant, "batched@acme.com")
@@ -198,7 +168,7 @@ async def test_one_by_one_or_in_a_batch_gives_the_same_score(
 
 async def test_lead_filters_and_sorting_on_scores(client: httpx.AsyncClient, tenant: Tenant) -> None:
     hot = await new_lead(client, tenant, "hot@acme.com", **CEO_IN_US)
-    await track(client, tenant, hot["id"], "demo_request")
+    await post_event(client, tenant, hot["id"], "demo_request")
     warm = await new_lead(client, tenant, "warm@acme.com", **CEO_IN_US)
     cold = await new_lead(client, tenant, "cold@acme.com")
 
@@ -229,7 +199,7 @@ async def test_time_decays_windows_and_inactivity(
     app: FastAPI, client: httpx.AsyncClient, tenant: Tenant, clock: Clock
 ) -> None:
     clicker = await new_lead(client, tenant, "clicker@acme.com")
-    await track(client, tenant, clicker["id"], "email_click", occurred_at=clock().isoformat())
+    await post_event(client, tenant, clicker["id"], "email_click", occurred_at=clock().isoformat())
     assert (await get_lead(client, tenant, clicker["id"]))["score"] == 10
     quiet = await new_lead(client, tenant, "quiet@acme.com", **CEO_IN_US)
 
@@ -246,9 +216,7 @@ async def test_time_decays_windows_and_inactivity(
         assert (went_quiet["score"], went_quiet["band"]) == (15, "not_ready")
         explained = (await client.get(f"/v1/leads/{quiet['id']}/score", headers=tenant.read)).json()
         assert "inactive_90d" in {hit["rule_id"] for hit in explained["breakdown"]}
-    time_scored = [
-        e for e in await log_of(app, tenant.workspace_id, "lead.scored") if e["data"]["reason"] == "time"
-    ]
+    time_scored = [e for e in await events_of(app, tenant, "lead.scored") if e["data"]["reason"] == "time"]
     assert [(e["lead_id"], e["data"]["new"]) for e in time_scored] == [
         (clicker["id"], 5),
         (clicker["id"], 0),
@@ -303,7 +271,7 @@ async def test_activating_a_model_rescores_every_lead_in_a_job(
         assert (rescored["score"], rescored["band"], rescored["score_model_id"]) == (60, "hot", model["id"])
     assert (await get_lead(client, tenant, engineer["id"]))[("score")] == 0
     assert (await get_lead(client, other_tenant, untouched["id"]))["band"] == "not_ready"
-    changed = await log_of(app, tenant.workspace_id, "lead.band_changed")
+    changed = await events_of(app, tenant, "lead.band_changed")
     assert sorted(e["data"]["to"] for e in changed if e["data"]["reason"] == "model_activated") == [
         "cold",
         "hot",
@@ -376,9 +344,7 @@ async def test_several_sweepers_rescore_each_lead_once(
     with clock.travel(days=91):
         while sum(await asyncio.gather(*(app.state.scoring.rescore_due(limit=7) for _ in range(4)))):
             pass
-    swept = [
-        e for e in await log_of(app, tenant.workspace_id, "lead.scored") if e["data"]["reason"] == "time"
-    ]
+    swept = [e for e in await events_of(app, tenant, "lead.scored") if e["data"]["reason"] == "time"]
     assert sorted(e["lead_id"] for e in swept) == sorted(lead["id"] for lead in leads)
 
 
@@ -392,16 +358,16 @@ async def test_concurrent_events_for_one_lead_all_count(
     lead = await new_lead(client, tenant, "busy@acme.com")
     await asyncio.gather(
         *(
-            track(client, tenant, lead["id"], "page_view", properties={"path": f"/pricing/{i}"})
+            post_event(client, tenant, lead["id"], "page_view", properties={"path": f"/pricing/{i}"})
             for i in range(30)
         ),
-        *(track(client, tenant, lead["id"], "email_open", external_id=f"open-{i}") for i in range(5)),
+        *(post_event(client, tenant, lead["id"], "email_open", external_id=f"open-{i}") for i in range(5)),
     )
-    scored = [e["data"] for e in await log_of(app, tenant.workspace_id, "lead.scored")]
+    scored = [e["data"] for e in await events_of(app, tenant, "lead.scored")]
     # Created at 0; the pricing page (+15) and the third open (+8) in either order; each change
     # starts from the one before (no update lost).
     assert [change["new"] for change in scored] in ([0, 15, 23], [0, 8, 23])
     assert [change["old"] for change in scored[1:]] == [change["new"] for change in scored[:-1]]
     assert (await get_lead(client, tenant, lead["id"]))["score"] == 23
-    history = await log_of(app, tenant.workspace_id, "page_view", "email_open")
+    history = await events_of(app, tenant, "page_view", "email_open")
     assert len(history) == 35

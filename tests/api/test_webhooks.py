@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections import Counter
+from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -18,13 +19,15 @@ from fastapi import FastAPI
 from sqlalchemy import insert
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
+from leadapi.app import create_app
+from leadapi.config import Settings
 from leadapi.webhooks.loop import WebhookSender
 from leadapi.webhooks.models import WebhookDelivery
 from leadapi.webhooks.service import DELIVERY_PER_SUBSCRIPTION, WebhookService
 from leadapi.webhooks.transport import TargetError, vet_target
 from tests.api.webhook_receiver import Receiver
-from tests.conftest import Clock, Tenant
-from tests.factories import deliveries, events_of, new_lead, pump, sender, services, subscribe
+from tests.conftest import Clock, Tenant, serving
+from tests.factories import deliveries, events_of, fan_out, new_lead, pump, sender, services, subscribe
 
 
 async def test_deliveries_are_signed_per_standard_webhooks(
@@ -278,9 +281,7 @@ async def test_concurrent_workers_send_each_delivery_once_per_attempt(
     assert (
         await client.post("/v1/leads/batch", json={"leads": batch}, headers=tenant.write)
     ).status_code == 200
-    await app.state.sequencer.drain()
-    while await sender(app).fan_out_once():
-        pass
+    await fan_out(app)
     # Three senders, as three worker processes have, each with a timeout no slow machine reaches:
     # the receiver runs on this test's event loop, and a send timed out by a busy loop would be
     # a failed attempt, not the double send this test is about.
@@ -340,9 +341,7 @@ async def test_a_backlog_on_dead_endpoints_does_not_hold_up_a_healthy_one(
     healthy = await subscribe(client, tenant, f"{receiver.base}/ok", ["lead.created"])
     try:
         await new_lead(client, tenant, "healthy@acme.com")
-        await app.state.sequencer.drain()
-        while await sender(app).fan_out_once():
-            pass
+        await fan_out(app)
         taken = await sender(app).deliver_once()
         assert len(receiver.at("/ok")) == 1
         [delivered] = await deliveries(client, tenant, healthy["id"])
@@ -405,6 +404,79 @@ async def test_disabled_after_both_failures_in_a_row_and_hours_without_success(
         assert (fresh["disabled_at"], fresh["disabled_reason"]) == (None, None)
 
 
+# As an operator would set them, in the environment: three failed attempts in a row, one hour.
+QUICK_TO_DISABLE = {"LEADAPI_WEBHOOK_DISABLE_AFTER_FAILURES": "3", "LEADAPI_WEBHOOK_DISABLE_AFTER_HOURS": "1"}
+
+
+@pytest.fixture(scope="module")
+async def quick_to_disable(
+    settings: Settings, clock: Clock
+) -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient]]:
+    """An app on the session's database whose two disabling settings come from the environment."""
+    with pytest.MonkeyPatch.context() as env:
+        for name, value in QUICK_TO_DISABLE.items():
+            env.setenv(name, value)
+        others = settings.model_dump(
+            exclude={"webhook_disable_after_failures", "webhook_disable_after_hours"}
+        )
+        configured = Settings(**others, _env_file=None)
+    async with serving(create_app(configured, clock=clock)) as app:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://leadapi.test") as http:
+            yield app, http
+
+
+async def _state(client: httpx.AsyncClient, tenant: Tenant, sub_id: str) -> tuple[bool, int]:
+    response = await client.get(f"/v1/webhooks/{sub_id}", headers=tenant.read)
+    assert response.status_code == 200, response.text
+    return response.json()["active"], response.json()["failure_streak"]
+
+
+async def test_the_failure_count_set_in_the_environment_is_the_one_that_disables(
+    quick_to_disable: tuple[FastAPI, httpx.AsyncClient], tenant: Tenant, receiver: Receiver, clock: Clock
+) -> None:
+    """Past the hour, two failures do not disable and the third does: neither the default (5)
+    nor any count but 3."""
+    app, client = quick_to_disable
+    webhooks = services(app).webhooks
+    assert (webhooks.disable_after_failures, webhooks.disable_after) == (3, timedelta(hours=1))
+    sub = await subscribe(client, tenant, f"{receiver.base}/fail", ["lead.created"])
+    await new_lead(client, tenant, "count@acme.com")
+    await pump(app)
+    assert await _state(client, tenant, sub["id"]) == (True, 1)
+    with clock.travel(hours=2):  # past the hour; the retry (about 5 s on) is due
+        await pump(app)
+        assert await _state(client, tenant, sub["id"]) == (True, 2)
+    with clock.travel(hours=3):  # the next retry (about 5 min on) is due
+        await pump(app)
+        assert await _state(client, tenant, sub["id"]) == (False, 3)
+        [event] = await events_of(app, tenant, "webhook.disabled")
+        assert (event["data"]["webhook_id"], event["data"]["failure_streak"]) == (sub["id"], 3)
+
+
+async def test_the_hours_set_in_the_environment_are_the_ones_that_disable(
+    quick_to_disable: tuple[FastAPI, httpx.AsyncClient], tenant: Tenant, receiver: Receiver, clock: Clock
+) -> None:
+    """Past three failures, 40 minutes do not disable and 80 do: neither the default (120 hours)
+    nor anything but about an hour."""
+    app, client = quick_to_disable
+    sub = await subscribe(client, tenant, f"{receiver.base}/fail", ["lead.created"])
+    for n in range(3):
+        await new_lead(client, tenant, f"hours{n}@acme.com")
+    await pump(app)
+    assert await _state(client, tenant, sub["id"]) == (True, 3)
+    with clock.travel(minutes=40):  # the three retries (about 5 s on) fail too
+        await pump(app)
+        assert await _state(client, tenant, sub["id"]) == (True, 6)
+    with clock.travel(minutes=80):  # the next retries (about 5 min after those) are due
+        await pump(app)
+        active, streak = await _state(client, tenant, sub["id"])
+        assert active is False
+        assert streak >= 7  # the sends in flight when it was disabled are counted too
+        [event] = await events_of(app, tenant, "webhook.disabled")
+        assert event["data"]["webhook_id"] == sub["id"]
+
+
 async def test_a_success_ends_the_failure_streak(
     app: FastAPI, client: httpx.AsyncClient, tenant: Tenant, receiver: Receiver, clock: Clock
 ) -> None:
@@ -430,17 +502,13 @@ async def test_rounds_do_not_wait_for_slow_sends_and_each_subscription_has_its_s
     slow = await subscribe(client, tenant, f"{receiver.base}/slow", ["lead.created"])
     for n in range(DELIVERY_PER_SUBSCRIPTION + 2):
         await new_lead(client, tenant, f"slow{n}@acme.com")
-    await app.state.sequencer.drain()
-    while await webhooks.fan_out_once():
-        pass
+    await fan_out(app)
     try:
         assert await webhooks.deliver_once(wait=False) == DELIVERY_PER_SUBSCRIPTION
         assert webhooks.in_flight == DELIVERY_PER_SUBSCRIPTION  # the round returned with them under way
         healthy = await subscribe(client, tenant, f"{receiver.base}/ok", ["lead.created"])
         await new_lead(client, tenant, "quick@acme.com")
-        await app.state.sequencer.drain()
-        while await webhooks.fan_out_once():
-            pass
+        await fan_out(app)
         # The slow one has its share in flight: the next round takes only the healthy one's.
         assert await webhooks.deliver_once(wait=False) == 1
     finally:
@@ -481,9 +549,7 @@ async def test_closing_lets_sends_under_way_finish_and_records_them(
     again after their lease, a duplicate for the receiver): it waits, within the timeout."""
     sub = await subscribe(client, tenant, f"{receiver.base}/ok", ["lead.created"])
     await new_lead(client, tenant, "closing@acme.com")
-    await app.state.sequencer.drain()
-    while await sender(app).fan_out_once():
-        pass
+    await fan_out(app)
     closing = WebhookSender(
         app.state.db,
         WebhookService(clock, timeout=5, allow_private=True, sealer=services(app).sealer),

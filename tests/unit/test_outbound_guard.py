@@ -11,14 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from leadapi.outbound.rules import METADATA, forbidden_address
-
-
-def within(network: str) -> st.SearchStrategy[ipaddress.IPv4Address | ipaddress.IPv6Address]:
-    net = ipaddress.ip_network(network)
-    first, last = int(net.network_address), int(net.broadcast_address)
-    kind = ipaddress.IPv4Address if net.version == 4 else ipaddress.IPv6Address
-    return st.integers(first, last).map(kind)
-
+from tests.factories import within
 
 # IPv4 classes that must never be reached, by the reason given.
 V4_CLASSES = {
