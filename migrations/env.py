@@ -44,6 +44,9 @@ async def _run_async() -> None:
     try:
         async with engine.connect() as connection:
             await connection.run_sync(_run_sync)
+            # SQLite has no transactional DDL for Alembic: it commits each revision on its own,
+            # not what runs after them (ensure_sqlite_fts), which closing would roll back.
+            await connection.commit()
     finally:
         await engine.dispose()
 

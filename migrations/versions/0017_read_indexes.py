@@ -8,8 +8,9 @@ a rep's queue (owner_id, score, id), which replaces the (workspace_id, owner_id)
 PostgreSQL alone: GIN indexes on tags and attributes (jsonb_path_ops) and a trigram index (pg_trgm)
 over the search text (leads/fts.py). Not with workspace_id in front (btree_gin): a big workspace's
 key then holds every lead of it, and each search walked that posting tree (the workspace is
-checked on the few rows the GIN index finds instead). SQLite: an FTS5
-external-content table over the same fields, kept in step by triggers on `leads`.
+checked on the few rows the GIN index finds instead). SQLite: an FTS5 external-content table over
+the same fields, kept in step by triggers on `leads`. What this revision takes from leads/fts.py
+is copied below as it was then: a later edit of fts.py must not change what 0017 does.
 
 A later revision that rebuilds `leads` in batch mode on SQLite drops those triggers (and may
 renumber rowids): migrations/env.py calls leads.fts.ensure_sqlite_fts after every upgrade, which
@@ -26,8 +27,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
-
-from leadapi.leads.fts import PG_SEARCH_EXPRESSION, create_sqlite_fts, drop_sqlite_fts
+from sqlalchemy.engine import Connection
 
 revision: str = "0017"
 down_revision: str | None = "0016"
@@ -35,6 +35,47 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 OWNED = sa.text("owner_id IS NOT NULL")
+
+# Frozen here as they are at this revision (leads/fts.py SEARCH_FIELDS, PG_SEARCH_EXPRESSION,
+# FTS_TABLE, SQLITE_FTS_TABLE, SQLITE_FTS_TRIGGERS, create_sqlite_fts, drop_sqlite_fts).
+# tests/api/test_migrations.py checks that what fts.py builds now is what the migrations built.
+SEARCH_FIELDS = ("email", "first_name", "last_name", "company", "domain")
+PG_SEARCH_EXPRESSION = "lower(" + " || ' ' || ".join(f"coalesce({f}, '')" for f in SEARCH_FIELDS) + ")"
+
+FTS_TABLE = "leads_fts"
+_COLUMNS = ", ".join(SEARCH_FIELDS)
+_NEW = ", ".join(f"new.{f}" for f in SEARCH_FIELDS)
+_OLD = ", ".join(f"old.{f}" for f in SEARCH_FIELDS)
+
+SQLITE_FTS_TABLE = (
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
+    f"{_COLUMNS}, content='leads', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2')"
+)
+SQLITE_FTS_TRIGGERS = {
+    "leads_fts_ai": f"""CREATE TRIGGER IF NOT EXISTS leads_fts_ai AFTER INSERT ON leads BEGIN
+  INSERT INTO {FTS_TABLE}(rowid, {_COLUMNS}) VALUES (new.rowid, {_NEW});
+END""",
+    "leads_fts_ad": f"""CREATE TRIGGER IF NOT EXISTS leads_fts_ad AFTER DELETE ON leads BEGIN
+  INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, {_COLUMNS}) VALUES ('delete', old.rowid, {_OLD});
+END""",
+    "leads_fts_au": f"""CREATE TRIGGER IF NOT EXISTS leads_fts_au AFTER UPDATE OF {_COLUMNS} ON leads BEGIN
+  INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, {_COLUMNS}) VALUES ('delete', old.rowid, {_OLD});
+  INSERT INTO {FTS_TABLE}(rowid, {_COLUMNS}) VALUES (new.rowid, {_NEW});
+END""",
+}
+
+
+def create_sqlite_fts(connection: Connection) -> None:
+    connection.exec_driver_sql(SQLITE_FTS_TABLE)
+    for ddl in SQLITE_FTS_TRIGGERS.values():
+        connection.exec_driver_sql(ddl)
+    connection.exec_driver_sql(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
+
+
+def drop_sqlite_fts(connection: Connection) -> None:
+    for name in SQLITE_FTS_TRIGGERS:
+        connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
+    connection.exec_driver_sql(f"DROP TABLE IF EXISTS {FTS_TABLE}")
 
 
 def upgrade() -> None:

@@ -227,13 +227,19 @@ def filter_clause(
         return _list_clause(column, f, dialect)
     if spec.kind == "attributes":
         return _attribute_clause(column, f, dialect)
-    if f.op == "exists":
-        return column.is_not(None) if f.value else column.is_(None)
-    if f.op == "in" and dialect == "postgresql":
+    return _column_clause(column, f.op, _operand(f.op, f.value), dialect)
+
+
+def _column_clause(column: ColumnElement[Any], op: str, operand: Any, dialect: str) -> ColumnElement[bool]:
+    """A plain column's filter, its operand values or bind parameters (filter_clause, bound_clause):
+    `exists` whether a value is wanted, `in` a list, the others as _operand makes them."""
+    if op == "exists":
+        return column.is_not(None) if operand else column.is_(None)
+    if op == "in" and dialect == "postgresql":
         # `= ANY (ARRAY[...])`: the same rows as IN, in SQL fixed at compile time (IN expands
         # when executed), so the list's compiled statement is reused (leads/reads.py).
-        return cast_bool(column == any_(pg_array(f.value)))
-    return _compare(column, f.op, _operand(f.op, f.value))
+        return cast_bool(column == any_(pg_array(operand)))
+    return _compare(column, op, operand)
 
 
 # A plain column's filter as SQL with its values bound by name, so one compiled statement serves
@@ -258,14 +264,14 @@ def bound_clause(table: Table, shape: BoundShape, name: str, dialect: str) -> Co
     value, `name_0`, `name_1`, ...); bound_values gives their values. The same SQL as filter_clause."""
     column_name, op, detail = shape
     column = table.c[column_name]
+    operand: Any
     if op == "exists":
-        return column.is_not(None) if detail else column.is_(None)
-    if op == "in":
-        items = [bindparam(f"{name}_{j}", type_=column.type) for j in range(detail)]
-        if dialect == "postgresql":
-            return cast_bool(column == any_(pg_array(items)))
-        return cast_bool(column.in_(items))
-    return _compare(column, op, bindparam(name, type_=column.type))
+        operand = detail
+    elif op == "in":
+        operand = [bindparam(f"{name}_{j}", type_=column.type) for j in range(detail)]
+    else:
+        operand = bindparam(name, type_=column.type)
+    return _column_clause(column, op, operand, dialect)
 
 
 def bound_values(f: Filter, name: str) -> dict[str, Any]:

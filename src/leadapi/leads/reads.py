@@ -29,7 +29,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, cast
 
@@ -77,7 +77,8 @@ _LIST: Select[Any] = select(*LIST_COLUMNS)
 _log = logging.getLogger(__name__)
 _JSON_COLUMNS = ("tags", "external_ids", "attributes")
 # The same on PostgreSQL with the JSON columns read as text: parsed in one call per page
-# (_api_rows), not one per value as the connection's JSONB codec would.
+# (_api_rows), not one per value as the connection's JSONB codec would. Every list statement on
+# PostgreSQL selects these.
 _PG_LIST: Select[Any] = select(
     *(
         column.cast(Text).label(column.name) if column.name in _JSON_COLUMNS else column
@@ -154,7 +155,8 @@ class LeadReads:
         for segment, cursor in _segments(keys, after):
             if shapes is None:
                 where = self.conditions(spec)
-                stmt = _segment_statement(_LIST, where, keys, segment, cursor, limit - len(rows))
+                columns = _PG_LIST if self.postgres else _LIST
+                stmt = _segment_statement(columns, where, keys, segment, cursor, limit - len(rows))
                 rows += await self._fetch(stmt)
             else:
                 rows += await self._shaped(spec, shapes, keys, segment, cursor, limit - len(rows))
@@ -175,20 +177,12 @@ class LeadReads:
         value: the workspace, the filters' values, the cursor's and the limit are bound
         parameters, so one workspace's statement is every workspace's."""
         dialect = self.conn.dialect
-        shape = (
-            dialect.name,
-            dialect.driver,
-            segment,
-            shapes,
-            tuple(keys),
-            None if cursor is None else tuple(value is None for value in cursor),
-        )
-        compiled = _SHAPES.get(shape)
+        cursor_nulls = None if cursor is None else tuple(value is None for value in cursor)
+        key = ("shape", dialect.name, dialect.driver, segment, shapes, tuple(keys), cursor_nulls)
+        compiled = _STATEMENTS.get(key)
         if compiled is None:
-            compiled = _compile_shape(shape, dialect)
-            if len(_SHAPES) >= _SHAPES_MAX:
-                _SHAPES.clear()
-            _SHAPES[shape] = compiled
+            compiled = _compile_shape(dialect, segment, shapes, keys, cursor_nulls)
+            _remember(key, compiled)
         values: dict[str, Any] = {"ws": self.workspace_id, "lim": limit}
         for i, f in enumerate(spec.filters):
             values.update(bound_values(f, f"f{i}"))
@@ -196,14 +190,7 @@ class LeadReads:
             values.update((f"a{k}", value) for k, value in enumerate(cursor) if value is not None)
         if not self.postgres:
             return _dicts(await self.conn.execute(compiled.statement, values))
-        args = [
-            values[name] if process is None else process(values[name])
-            for name, process in zip(compiled.names, compiled.processors, strict=True)
-        ]
-        if _log.isEnabledFor(logging.DEBUG):  # what tests/api/test_list_plans.py explains
-            _log.debug("list statement", extra={"statement": compiled.sql, "parameters": tuple(args)})
-        raw: Any = (await self.conn.get_raw_connection()).driver_connection
-        return _api_rows(await raw.fetch(compiled.sql, *args))
+        return await self._run(compiled.sql, compiled.arguments(values))
 
     async def _ranked(self, spec: ListSpec, limit: int, after: Sequence[Any] | None) -> list[dict[str, Any]]:
         """Best matches first: word similarity of the query to the search text, then id. Rows carry
@@ -226,7 +213,7 @@ class LeadReads:
         if after is not None:
             where.append(tuple_(rank, leads.c.id) < tuple_(after[0], after[1]))
         stmt = (
-            select(*LIST_COLUMNS, rank.label("_rank"))
+            _PG_LIST.add_columns(rank.label("_rank"))
             .where(and_(*where))
             .order_by(rank.desc(), leads.c.id.desc())
             .limit(limit)
@@ -234,26 +221,26 @@ class LeadReads:
         return await self._fetch(stmt)
 
     async def _fetch(self, stmt: Select[Any]) -> list[dict[str, Any]]:
-        """The rows as the API shows them. On PostgreSQL straight from asyncpg, whose types are
-        the API's already (aware UTC times); only the JSON columns, which arrive as text, are
-        parsed. SQLAlchemy's per-row processing was the biggest cost of a page."""
-        prepared = _prepared(stmt, self.conn.dialect) if self.postgres else None
-        if prepared is None:
+        """The rows of a statement built for this request, as the API shows them. On PostgreSQL
+        the statement selects _PG_LIST's columns (the JSON ones as text) and runs as _run does;
+        one whose SQL depends on its values (an expanding IN) goes through SQLAlchemy instead,
+        its JSON text parsed the same way."""
+        if not self.postgres:
             return _dicts(await self.conn.execute(stmt))
+        prepared = _prepared(stmt, self.conn.dialect)
+        if prepared is None:
+            result = await self.conn.execute(stmt)
+            return _api_rows(tuple(result.keys()), result.all())
+        return await self._run(*prepared)
+
+    async def _run(self, sql: str, args: Sequence[Any]) -> list[dict[str, Any]]:
+        """A compiled list statement straight on asyncpg, whose types are the API's already
+        (aware UTC times): SQLAlchemy's per-row processing was the biggest cost of a page."""
         if _log.isEnabledFor(logging.DEBUG):  # what tests/api/test_list_plans.py explains
-            _log.debug("list statement", extra={"statement": prepared[0], "parameters": prepared[1:]})
+            _log.debug("list statement", extra={"statement": sql, "parameters": tuple(args)})
         raw: Any = (await self.conn.get_raw_connection()).driver_connection
-        records = await raw.fetch(*prepared)
-        rows = []
-        loads = json.loads
-        for record in records:
-            row = dict(record)
-            for name in _JSON_COLUMNS:
-                value = row[name]
-                if isinstance(value, str):
-                    row[name] = loads(value)
-            rows.append(row)
-        return rows
+        records = await raw.fetch(sql, *args)
+        return _api_rows(tuple(records[0].keys()), records) if records else []
 
     # ---- counts --------------------------------------------------------------------------------
 
@@ -266,9 +253,12 @@ class LeadReads:
             stmt = select(func.count()).select_from(leads).where(and_(*where))
             return int((await self.conn.execute(stmt)).scalar_one()), False
         query: Select[Any] = select(literal_column("1")).select_from(leads).where(and_(*where))
-        compiled = query.compile(dialect=self.conn.dialect)
+        # Expanding INs (attribute filters) rendered as one parameter per value: EXPLAIN takes the
+        # SQL as it is, with no execution to expand them.
+        compiled = query.compile(dialect=self.conn.dialect, compile_kwargs={"render_postcompile": True})
         explain = f"EXPLAIN (FORMAT JSON) {compiled}"
-        plan: Any = (await self.conn.exec_driver_sql(explain, _positional(compiled))).scalar()
+        args = tuple(_Compiled.of(query, compiled).arguments(compiled.construct_params()))
+        plan: Any = (await self.conn.exec_driver_sql(explain, args)).scalar()
         document = json.loads(plan) if isinstance(plan, str) else plan
         return int(document[0]["Plan"]["Plan Rows"]), True
 
@@ -338,46 +328,87 @@ def _bound_shapes(filters: Sequence[Filter], fields: dict[str, FieldSpec]) -> tu
 
 @dataclass(frozen=True, slots=True)
 class _Compiled:
-    """A list statement of one shape, compiled once: SQLite runs `statement` through SQLAlchemy
-    (which keeps its cache key on the object), PostgreSQL `sql` on asyncpg, the parameter named
-    names[n] (through processors[n], the column type's own conversion) as $n+1."""
+    """A list statement compiled once: PostgreSQL runs `sql` on asyncpg, the parameter named
+    names[n] (through processors[n], the column type's own conversion) as $n+1; SQLite runs a
+    shape's `statement` through SQLAlchemy (which keeps its cache key on the object). `compiled`
+    is SQLAlchemy's form, which gives a statement built per request its values."""
 
     statement: Select[Any]
+    compiled: Any
     sql: str
     names: tuple[str, ...]
     processors: tuple[Callable[[Any], Any] | None, ...]
 
+    @classmethod
+    def of(cls, statement: Select[Any], compiled: Any) -> _Compiled:
+        names = tuple(compiled.positiontup or ())
+        processors = tuple(compiled._bind_processors.get(name) for name in names)
+        return cls(statement, compiled, compiled.string, names, processors)
 
-# List statements by shape (see LeadReads._shaped). Building and compiling a statement, or only
-# building one and computing SQLAlchemy's cache key for it, cost more than running it.
-_SHAPES: dict[tuple[Any, ...], _Compiled] = {}
-_SHAPES_MAX = 500
+    def arguments(self, values: Mapping[str, Any]) -> list[Any]:
+        """asyncpg's $1, $2, ... from the values by parameter name."""
+        return [
+            values[name] if process is None else process(values[name])
+            for name, process in zip(self.names, self.processors, strict=True)
+        ]
 
 
-def _compile_shape(shape: tuple[Any, ...], dialect: Any) -> _Compiled:
-    dialect_name, _, segment, shapes, keys, cursor_nulls = shape
+# Compiled list statements, one bounded cache for both kinds: by shape (LeadReads._shaped), and
+# the statements built per request by SQLAlchemy's cache key (their shape, values apart), as
+# SQLAlchemy's own execution caches them. Building and compiling a statement, or only building
+# one and computing SQLAlchemy's cache key for it, cost more than running it. A full cache drops
+# its oldest entry.
+_STATEMENTS: dict[Hashable, _Compiled] = {}
+_STATEMENTS_MAX = 1000
+
+
+def _remember(key: Hashable, compiled: _Compiled) -> None:
+    if len(_STATEMENTS) >= _STATEMENTS_MAX:
+        del _STATEMENTS[next(iter(_STATEMENTS))]
+    _STATEMENTS[key] = compiled
+
+
+def _compile_shape(
+    dialect: Any,
+    segment: Segment,
+    shapes: tuple[BoundShape, ...],
+    keys: Sequence[tuple[str, bool]],
+    cursor_nulls: tuple[bool, ...] | None,
+) -> _Compiled:
     # Typed as a str value was (the column's type, taken from its foreign key, is not set here).
     where = [leads.c.workspace_id == bindparam("ws", type_=String())]
-    where += [bound_clause(leads, s, f"f{i}", dialect_name) for i, s in enumerate(shapes)]
+    where += [bound_clause(leads, s, f"f{i}", dialect.name) for i, s in enumerate(shapes)]
     cursor = None
     if cursor_nulls is not None:
         cursor = [
             None if null else bindparam(f"a{k}", type_=leads.c[name].type)
             for k, ((name, _), null) in enumerate(zip(keys, cursor_nulls, strict=True))
         ]
-    columns = _PG_LIST if dialect_name == "postgresql" else _LIST
+    columns = _PG_LIST if dialect.name == "postgresql" else _LIST
     stmt = _segment_statement(columns, where, keys, segment, cursor, bindparam("lim", type_=Integer))
-    compiled: Any = stmt.compile(dialect=dialect)
-    names = tuple(compiled.positiontup or ())
-    return _Compiled(stmt, compiled.string, names, tuple(compiled._bind_processors.get(n) for n in names))
+    return _Compiled.of(stmt, stmt.compile(dialect=dialect))
 
 
-def _api_rows(records: Sequence[Any]) -> list[dict[str, Any]]:
-    """asyncpg's records as the API shows them: its types are the API's already (aware UTC
-    times); the JSON columns, read as text, are parsed in one call for the whole page."""
-    if not records:
-        return []
-    names = tuple(records[0].keys())
+def _prepared(stmt: Select[Any], dialect: Any) -> tuple[str, list[Any]] | None:
+    """(SQL, parameters) for asyncpg; None for a statement whose SQL depends on its values
+    (an expanding IN), which SQLAlchemy's execution handles instead."""
+    key = stmt._generate_cache_key()
+    if key is None:
+        return None
+    cache_key = ("statement", dialect.name, dialect.driver, key.key)
+    compiled = _STATEMENTS.get(cache_key)
+    if compiled is None:
+        compiled = _Compiled.of(stmt, dialect.statement_compiler(dialect, stmt, cache_key=key))
+        _remember(cache_key, compiled)
+    sqla = compiled.compiled
+    if sqla.post_compile_params or sqla.literal_execute_params:
+        return None
+    return compiled.sql, compiled.arguments(sqla.construct_params(extracted_parameters=key.bindparams))
+
+
+def _api_rows(names: Sequence[str], records: Sequence[Any]) -> list[dict[str, Any]]:
+    """PostgreSQL's rows as the API shows them, the JSON columns (read as text) parsed in one call
+    for the whole page."""
     rows = [dict(zip(names, record, strict=True)) for record in records]
     texts = [row[name] for row in rows for name in _JSON_COLUMNS]
     parsed = iter(json.loads("[" + ",".join("null" if text is None else text for text in texts) + "]"))
@@ -385,40 +416,3 @@ def _api_rows(records: Sequence[Any]) -> list[dict[str, Any]]:
         for name in _JSON_COLUMNS:
             row[name] = next(parsed)
     return rows
-
-
-# Compiled list statements by SQLAlchemy's cache key (the statement's shape, values apart), as
-# SQLAlchemy's own execution caches them: compiling a page's statement cost more than running it.
-_COMPILED: dict[Any, Any] = {}
-_COMPILED_MAX = 500
-
-
-def _prepared(stmt: Select[Any], dialect: Any) -> tuple[Any, ...] | None:
-    """(SQL, *parameters) for asyncpg; None for a statement whose SQL depends on its values
-    (an expanding IN), which SQLAlchemy's execution handles instead."""
-    key = stmt._generate_cache_key()
-    if key is None:
-        return None
-    compiled = _COMPILED.get(key.key)
-    if compiled is None:
-        compiled = dialect.statement_compiler(dialect, stmt, cache_key=key)
-        if len(_COMPILED) >= _COMPILED_MAX:
-            _COMPILED.clear()
-        _COMPILED[key.key] = compiled
-    if compiled.post_compile_params or compiled.literal_execute_params:
-        return None
-    params = compiled.construct_params(extracted_parameters=key.bindparams)
-    return (compiled.string, *_positional(compiled, params))
-
-
-def _positional(compiled: Any, params: Any = None) -> tuple[Any, ...]:
-    """The compiled statement's parameters in asyncpg's $n order."""
-    params = compiled.construct_params() if params is None else params
-    processors = compiled._bind_processors
-    names = compiled.positiontup or []
-    values = []
-    for name in names:
-        value = params[name]
-        processor = processors.get(name)
-        values.append(processor(value) if processor is not None else value)
-    return tuple(values)
