@@ -13,8 +13,11 @@ import httpx
 from fastapi import FastAPI
 from sqlalchemy import event
 
-from tests.conftest import make_tenant
-from tests.factories import add_owner, add_rule, new_lead, route_on
+from leadapi.webhooks.loop import MAX_IN_FLIGHT
+from leadapi.webhooks.service import DELIVERY_PER_SUBSCRIPTION, Claimed
+from tests.api.webhook_receiver import Receiver
+from tests.conftest import Tenant, make_tenant
+from tests.factories import add_owner, add_rule, new_lead, route_on, services, subscribe
 
 
 @contextmanager
@@ -82,3 +85,87 @@ async def test_a_hand_over_locks_routing_and_reads_the_pipeline_once_whatever_it
     if app.state.db.is_postgres:
         expected["captures held back"] = 1
     assert (_kinds(few), _kinds(many)) == (expected, expected), (few, many)
+
+
+# ---- a delivery round over N subscriptions -------------------------------------------------------
+
+
+async def _due_to(
+    client: httpx.AsyncClient, tenant: Tenant, url: str, subscriptions: int, each: int
+) -> list[str]:
+    """`subscriptions` new subscriptions to `url`, each with `each` test messages due now; their
+    ids, in order."""
+    ids = []
+    for _ in range(subscriptions):
+        sub = await subscribe(client, tenant, url, ["lead.created"])
+        for _ in range(each):
+            queued = await client.post(f"/v1/webhooks/{sub['id']}/test", headers=tenant.admin)
+            assert queued.status_code == 202, queued.text
+        ids.append(sub["id"])
+    return sorted(ids)
+
+
+async def _claim(app: FastAPI, **round_: Any) -> tuple[Claimed, list[str]]:
+    """One delivery round's claim, committed; what it leased and the statements it sent."""
+    with statements(app) as sent:
+        async with app.state.db.transaction() as conn:
+            claimed = await services(app).webhooks.claim(conn, **round_)
+    return claimed, sent
+
+
+async def _forget(client: httpx.AsyncClient, tenant: Tenant, ids: list[str]) -> None:
+    """The subscriptions go, and their deliveries with them: later rounds in the session's
+    database must not find them."""
+    for sid in ids:
+        gone = await client.delete(f"/v1/webhooks/{sid}", headers=tenant.admin)
+        assert gone.status_code == 204, gone.text
+
+
+async def test_a_delivery_round_claims_across_subscriptions_in_statements_that_do_not_grow_with_them(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant, receiver: Receiver
+) -> None:
+    url = f"{receiver.base}/ok"
+    counts = {}
+    for subscriptions, after in ((1, None), (6, None), (6, 2)):
+        ids = await _due_to(client, tenant, url, subscriptions, 2)
+        start = None if after is None else ids[after]
+        try:
+            claimed, sent = await _claim(app, after=start, in_flight={}, free=MAX_IN_FLIGHT)
+        finally:
+            await _forget(client, tenant, ids)
+        went_round = ids if after is None else ids[after + 1 :] + ids[: after + 1]
+        assert claimed.subscription_ids == went_round
+        assert [row["subscription_id"] for row, _ in claimed.due] == [i for i in went_round for _ in range(2)]
+        for row, sub in claimed.due:
+            assert (sub["id"], sub["url"], sub["workspace_id"]) == (
+                row["subscription_id"],
+                url,
+                tenant.workspace_id,
+            )
+            assert (row["attempts"], row["status"]) == (0, "pending")  # as they were when claimed
+        counts[(subscriptions, after)] = len(sent)
+    assert counts[(1, None)] == counts[(6, None)] == counts[(6, 2)], counts
+
+
+async def test_a_delivery_round_keeps_each_subscriptions_share_and_the_free_slots(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant, receiver: Receiver
+) -> None:
+    """A subscription's share is less what it has in flight; the free slots go to subscriptions in
+    the order the round goes round them, whole shares first; a subscription with its share in
+    flight is not claimed from at all."""
+    ids = await _due_to(client, tenant, f"{receiver.base}/ok", 4, DELIVERY_PER_SUBSCRIPTION)
+    try:
+        in_flight = {ids[0]: DELIVERY_PER_SUBSCRIPTION, ids[1]: DELIVERY_PER_SUBSCRIPTION - 3}
+        claimed, _ = await _claim(app, after=None, in_flight=in_flight, free=3 + 5)
+        taken = Counter(row["subscription_id"] for row, _ in claimed.due)
+        assert taken == {ids[1]: 3, ids[2]: 5}
+        assert claimed.subscription_ids == ids[1:]
+        # What was leased is not due again; the rest is, and the next round takes it.
+        claimed, _ = await _claim(app, after=None, in_flight={}, free=MAX_IN_FLIGHT)
+        taken = Counter(row["subscription_id"] for row, _ in claimed.due)
+        assert taken == {ids[0]: 10, ids[1]: 7, ids[2]: 5, ids[3]: 10}
+        # In the order the round went round the subscriptions, each one's oldest first.
+        order = [(ids.index(row["subscription_id"]), row["next_attempt_at"]) for row, _ in claimed.due]
+        assert order == sorted(order)
+    finally:
+        await _forget(client, tenant, ids)
