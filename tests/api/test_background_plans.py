@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import httpx
-from sqlalchemy import Select
+from sqlalchemy import Select, Update
 from sqlalchemy.dialects.postgresql.asyncpg import dialect
 
 from leadapi.app import create_app
@@ -52,6 +52,8 @@ def _literal(value: Any) -> str:
         return "'" + value.replace("'", "''") + "'"
     if isinstance(value, int):
         return str(value)
+    if isinstance(value, list):
+        return f"ARRAY[{', '.join(map(_literal, value))}]"
     raise TypeError(value)
 
 
@@ -83,6 +85,9 @@ async def _sequential_scans(url: str) -> dict[str, list[str]]:
             response = await client.post("/v1/webhooks", json=body, headers=tenant.admin)
             assert response.status_code == 201, response.text
             sub_id = response.json()["id"]
+            response = await client.post("/v1/webhooks", json=body, headers=tenant.admin)
+            assert response.status_code == 201, response.text
+            other_id = response.json()["id"]
         ws = tenant.workspace_id
         async with app.state.db.asyncpg_connection() as conn:
             await conn.execute(
@@ -115,10 +120,12 @@ async def _sequential_scans(url: str) -> dict[str, list[str]]:
             )
             await conn.execute("ANALYZE")
         now = datetime.now(UTC)
-        statements: dict[str, Select[Any]] = {
+        statements: dict[str, Select[Any] | Update] = {
             "webhook due subscriptions": due_subscriptions_statement(now, None, [], 50),
             "webhook due subscriptions, going round": due_subscriptions_statement(now, sub_id, [], 50),
-            "webhook claim": claim_due_statement(sub_id, now, 10, "postgresql"),
+            "webhook claim": claim_due_statement([(sub_id, 10)], now, 10, now),
+            # A round's claim across subscriptions (the other one has no deliveries at all).
+            "webhook claim, going round": claim_due_statement([(sub_id, 10), (other_id, 10)], now, 15, now),
             "job claim": claim_statement(now),
             "SLA due clocks": due_clocks_statement(now, 100),
             **{f"queue depth {name}": stmt for name, stmt in queue_depth_statements(now).items()},

@@ -15,7 +15,7 @@ from leadapi.ids import new_id
 from leadapi.owners.repository import LeadsBusyError, OwnerRepository
 from leadapi.owners.schemas import OutOfOffice, OwnerCreate, OwnerUpdate
 from leadapi.principal import Principal
-from leadapi.routing.repository import RoutingRepository
+from leadapi.routing.repository import RoutingRepository, RoutingState
 from leadapi.routing.service import RoutingService
 from leadapi.stages.repository import StageRepository
 
@@ -61,7 +61,7 @@ class OwnerService:
             "created_at": now,
             "updated_at": now,
         }
-        await RoutingRepository(conn, principal.workspace_id).hold_back_captures()
+        await self._lock_routing(conn, principal)
         repo = OwnerRepository(conn, principal.workspace_id)
         await self._email_free(repo, data.email, None)
         await repo.add(row)
@@ -115,20 +115,21 @@ class OwnerService:
         now: datetime,
         reassign: bool,
     ) -> dict[str, Any]:
-        await self._lock_routing(conn, principal)
+        state = await self._lock_routing(conn, principal)
         repo = OwnerRepository(conn, principal.workspace_id)
         row = await repo.get(owner_id, for_update=True)
         if row is None:
             raise not_found("Owner", owner_id)
         if "email" in values and values["email"] != row["email"]:
             await self._email_free(repo, values["email"], owner_id)
+        closed = await _closed(conn, principal)  # once, under the routing lock: the pipeline holds still
         await repo.update(owner_id, {**values, "updated_at": now})
         if row["active"] and values.get("active") is False:
-            await self._hand_over(conn, principal, owner_id, reassign, "deactivating")
+            await self._hand_over(conn, principal, owner_id, reassign, "deactivating", state, closed)
         await self._config_changed(conn, principal)
         after = {**row, **values, "updated_at": now}
         await record_for(conn, principal, now, "updated", "owner", owner_id, row, after)
-        loads = await repo.open_leads(await _closed(conn, principal), [owner_id])
+        loads = await repo.open_leads(closed, [owner_id])
         return shown(after, loads.get(owner_id, 0))
 
     async def delete(
@@ -142,7 +143,7 @@ class OwnerService:
     async def _delete(
         self, conn: AsyncConnection, principal: Principal, owner_id: str, reassign: bool
     ) -> None:
-        await self._lock_routing(conn, principal)
+        state = await self._lock_routing(conn, principal)
         repo = OwnerRepository(conn, principal.workspace_id)
         before = await repo.get(owner_id, for_update=True)
         if before is None:
@@ -155,44 +156,45 @@ class OwnerService:
                 f"Routing rules {', '.join(fixed)} assign to this owner: change or delete them first.",
                 extra={"rules": fixed},
             )
-        await self._hand_over(conn, principal, owner_id, reassign, "deleting")
+        closed = await _closed(conn, principal)
+        await self._hand_over(conn, principal, owner_id, reassign, "deleting", state, closed)
         await routing.forget_owner(owner_id)
         await repo.delete(owner_id)
         await self._config_changed(conn, principal)
         await record_for(conn, principal, self.clock(), "deleted", "owner", owner_id, before, None)
 
     @staticmethod
-    async def _lock_routing(conn: AsyncConnection, principal: Principal) -> None:
-        """First of all in a change that may hand leads over: the one-statement captures in
-        flight commit (hold_back_captures), then the routing lock, before the owner's open leads
-        are read. An assignment that held the lock has committed, so its lead is handed over
-        too; one that waits for it reads the new config version once this commits, and passes
-        the owner by. (Taking the lock after reading the leads let queued assignments give the
-        leaving owner leads that nobody handed over.)"""
-        routing = RoutingRepository(conn, principal.workspace_id)
-        await routing.lock_config()
-        # A hand-over routes inside this transaction, and this process caches the config it
-        # reads there under the version it reads. Bumped now (and again at the end), that
-        # version is one no committed state ever has, so neither a rollback nor the changes that
-        # follow the hand-over leave a cached config that others' version matches.
-        await routing.config_changed()
+    async def _lock_routing(conn: AsyncConnection, principal: Principal) -> RoutingState:
+        """First of all in every owner change, and only once in it: the one-statement captures
+        in flight commit (hold_back_captures), then the routing lock, before the owner's open
+        leads are read; both are held until the transaction ends. An assignment that held the
+        lock has committed, so its lead is handed over too; one that waits for it reads the new
+        config version once this commits, and passes the owner by. (Taking the lock after
+        reading the leads let queued assignments give the leaving owner leads that nobody handed
+        over.) The state it returns is what a hand-over routes under: it does not lock again."""
+        return await RoutingRepository(conn, principal.workspace_id).lock_config()
 
     @staticmethod
     async def _config_changed(conn: AsyncConnection, principal: Principal) -> None:
-        """Routing caches owners per config version: bump it (under the routing lock)."""
-        routing = RoutingRepository(conn, principal.workspace_id)
-        await routing.lock()
-        await routing.config_changed()
+        """Routing caches owners per config version: bump it, last (under the routing lock the
+        change took first), so no committed version names the config as it was midway."""
+        await RoutingRepository(conn, principal.workspace_id).config_changed()
 
     async def _hand_over(
-        self, conn: AsyncConnection, principal: Principal, owner_id: str, reassign: bool, doing: str
+        self,
+        conn: AsyncConnection,
+        principal: Principal,
+        owner_id: str,
+        reassign: bool,
+        doing: str,
+        state: RoutingState,
+        closed: frozenset[str],
     ) -> None:
-        """An owner who leaves must not take open leads along: 409, or route them elsewhere."""
-        open_leads = (
-            await OwnerRepository(conn, principal.workspace_id).open_leads(
-                await _closed(conn, principal), [owner_id]
-            )
-        ).get(owner_id, 0)
+        """An owner who leaves must not take open leads along: 409, or route them elsewhere
+        (under the routing lock the change holds, `state`; `closed`: the pipeline's closed
+        stages, read under it)."""
+        repo = OwnerRepository(conn, principal.workspace_id)
+        open_leads = (await repo.open_leads(closed, [owner_id])).get(owner_id, 0)
         if not open_leads:
             return
         if not reassign:
@@ -202,7 +204,9 @@ class OwnerService:
                 "which routes each lead to someone else.",
                 extra={"open_leads": open_leads},
             )
-        await self.routing.reassign_owner(conn, principal.workspace_id, owner_id, principal.key_id)
+        await self.routing.reassign_owner(
+            conn, principal.workspace_id, owner_id, principal.key_id, state=state, closed=closed
+        )
 
     async def _email_free(self, repo: OwnerRepository, email: str, owner_id: str | None) -> None:
         holder = await repo.email_owner(email)

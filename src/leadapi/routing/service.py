@@ -114,6 +114,16 @@ class RoutingConfig:
     uncounted_owners: list[engine.Owner]  # the engine's view of `owners`, open leads not counted
 
 
+@dataclass(frozen=True, slots=True)
+class HeldLock:
+    """The workspace's routing lock as a caller holds it across several assignments (a hand-over
+    routing each of an owner's leads): the state its locking read returned, and the config read
+    under it. Assignments made with it neither lock nor read the config again."""
+
+    state: RoutingState
+    config: RoutingConfig
+
+
 def _assignment_record(
     lead: Mapping[str, Any],
     owner_id: str | None,
@@ -322,21 +332,29 @@ class RoutingService:
         cached = self._configs.get(workspace_id)
         if cached is not None and cached.version == version:
             return cached
-        pipeline = await StageRepository(conn, workspace_id).pipeline()
-        policy_rows = await SlaRepository(conn, workspace_id).policies(active_only=True)
-        owners = await OwnerRepository(conn, workspace_id).all()
-        config = RoutingConfig(
-            version=version,
-            rules=await RoutingRepository(conn, workspace_id).rules(active_only=True),
-            owners=owners,
-            closed_stages=pipeline.closed,
-            policies=[sla_engine.compile_policy(row) for row in policy_rows],
-            uncounted_owners=[_owner_view(row, 0) for row in owners],
-        )
+        config = await self._read_config(conn, workspace_id, version)
         if len(self._configs) > 10_000:
             self._configs.clear()
         self._configs[workspace_id] = config
         return config
+
+    async def _read_config(
+        self, conn: AsyncConnection, workspace_id: str, version: int, closed: frozenset[str] | None = None
+    ) -> RoutingConfig:
+        """The config as the caller's transaction sees it, not cached; `closed`: the closed stages
+        when the caller has read the pipeline already."""
+        if closed is None:
+            closed = (await StageRepository(conn, workspace_id).pipeline()).closed
+        policy_rows = await SlaRepository(conn, workspace_id).policies(active_only=True)
+        owners = await OwnerRepository(conn, workspace_id).all()
+        return RoutingConfig(
+            version=version,
+            rules=await RoutingRepository(conn, workspace_id).rules(active_only=True),
+            owners=owners,
+            closed_stages=closed,
+            policies=[sla_engine.compile_policy(row) for row in policy_rows],
+            uncounted_owners=[_owner_view(row, 0) for row in owners],
+        )
 
     async def decide(
         self,
@@ -347,11 +365,14 @@ class RoutingService:
         exclude: frozenset[str] = frozenset(),
         *,
         take_turn: bool,
+        config: RoutingConfig | None = None,
     ) -> engine.Decision:
-        """The engine's decision for `lead` under `state`; a rotating rule's pick takes the rule's
-        next turn (`take_turn`) or looks at it (a preview: nothing moves)."""
+        """The engine's decision for `lead` under `state` (and `config`, when the caller has it);
+        a rotating rule's pick takes the rule's next turn (`take_turn`) or looks at it (a preview:
+        nothing moves)."""
         owners = OwnerRepository(conn, workspace_id)
-        config = await self.config(conn, workspace_id, state.config_version)
+        if config is None:
+            config = await self.config(conn, workspace_id, state.config_version)
         rule_rows, owner_rows = config.rules, config.owners
         # Open leads are counted only where they matter: capped owners (eligibility) and, when a
         # rule balances load, everyone. Counting is O(open leads), and a capped owner has few.
@@ -394,11 +415,17 @@ class RoutingService:
         actor: str | None,
         exclude: frozenset[str] = frozenset(),
         record_unassigned: bool = True,
+        held: HeldLock | None = None,
     ) -> tuple[dict[str, Any], engine.Decision]:
         """Route a lead the caller has locked, in its transaction; returns the lead as it now is.
-        When nobody can take it, `lead.unassigned` says so (unless the caller records that)."""
-        state = await RoutingRepository(conn, workspace_id).lock()
-        decision = await self.decide(conn, workspace_id, lead, state, exclude, take_turn=True)
+        When nobody can take it, `lead.unassigned` says so (unless the caller records that). This
+        takes the routing lock, unless the caller holds it already (`held`)."""
+        if held is None:
+            state = await RoutingRepository(conn, workspace_id).lock()
+            config = await self.config(conn, workspace_id, state.config_version)
+        else:
+            state, config = held.state, held.config
+        decision = await self.decide(conn, workspace_id, lead, state, exclude, take_turn=True, config=config)
         now = self.clock()
         if decision.owner_id is None:
             if record_unassigned:
@@ -406,7 +433,6 @@ class RoutingService:
                 unassigned = NewEvent("lead.unassigned", lead["id"], now, data, actor)
                 await EventRepository(conn, workspace_id).append([unassigned])
             return lead, decision
-        config = await self.config(conn, workspace_id, state.config_version)
         updated = await self._assign(
             conn, workspace_id, lead, decision.owner_id, by, actor, decision.explanation(), config
         )
@@ -551,16 +577,31 @@ class RoutingService:
             return await self.decide(conn, principal.workspace_id, lead, state, take_turn=False)
 
     async def reassign_owner(
-        self, conn: AsyncConnection, workspace_id: str, owner_id: str, actor: str | None
+        self,
+        conn: AsyncConnection,
+        workspace_id: str,
+        owner_id: str,
+        actor: str | None,
+        *,
+        state: RoutingState,
+        closed: frozenset[str],
     ) -> int:
         """Route each open lead of an owner who leaves (inactive or deleted) to someone else. The
-        caller holds the routing lock already (OwnerService._lock_routing says why)."""
-        closed = (await StageRepository(conn, workspace_id).pipeline()).closed
+        caller holds the routing lock already (`state`: OwnerService._lock_routing says why) and
+        has read the pipeline's closed stages under it (`closed`).
+
+        The config these assignments read is this transaction's, with the owner's change in it,
+        and is not cached: until the change bumps the version, as it ends, the version it is read
+        under is the committed one, under which no other transaction (nor this one, rolled back)
+        may find it."""
         open_leads = await OwnerRepository(conn, workspace_id).open_leads_locked(owner_id, closed)
+        if not open_leads:
+            return 0
+        held = HeldLock(state, await self._read_config(conn, workspace_id, state.config_version, closed))
         repo = LeadRepository(conn, workspace_id)
         for lead in open_leads:
             _, decision = await self.route_locked(
-                conn, workspace_id, lead, by="reassign", actor=actor, exclude=frozenset({owner_id})
+                conn, workspace_id, lead, by="reassign", actor=actor, exclude=frozenset({owner_id}), held=held
             )
             if decision.owner_id is None:  # nobody can take it: it leaves the owner anyway
                 values = bumped(lead, {"owner_id": None}, self.clock())

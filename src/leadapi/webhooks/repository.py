@@ -6,7 +6,27 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, and_, or_, select, update
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    FromClause,
+    Integer,
+    Select,
+    String,
+    Table,
+    Update,
+    and_,
+    bindparam,
+    column,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    true,
+    union_all,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm import aliased
 
@@ -40,8 +60,10 @@ async def subscriptions_behind(conn: AsyncConnection, limit: int) -> list[dict[s
 def due_subscriptions_statement(
     now: datetime, after_id: str | None, exclude: Sequence[str], limit: int
 ) -> Select[Any]:
-    """Active subscriptions with a delivery due by `now`, by id from after `after_id` (the
-    rounds go round them, so none waits behind the others)."""
+    """Up to `limit` active subscriptions with a delivery due by `now`, going round them by id:
+    those after `after_id` first, then from the start again (the rounds go round them, so none
+    waits behind the others). One statement: each lap is its own ordered scan, the second one
+    only when there is an `after_id`."""
     due = (
         select(deliveries.c.id)
         .where(
@@ -51,85 +73,152 @@ def due_subscriptions_statement(
         )
         .exists()
     )
-    stmt = (
-        select(subscriptions.c.id)
-        .where(subscriptions.c.active.is_(True), due)
-        .order_by(subscriptions.c.id)
-        .limit(limit)
-    )
-    if after_id is not None:
-        stmt = stmt.where(subscriptions.c.id > after_id)
-    if exclude:
-        stmt = stmt.where(subscriptions.c.id.not_in(list(exclude)))
-    return stmt
+
+    def lap(*where: ColumnElement[bool]) -> Select[Any]:
+        stmt = (
+            select(subscriptions)
+            .where(subscriptions.c.active.is_(True), due, *where)
+            .order_by(subscriptions.c.id)
+            .limit(limit)
+        )
+        if exclude:
+            stmt = stmt.where(subscriptions.c.id.not_in(list(exclude)))
+        return stmt
+
+    if after_id is None:
+        return lap()
+    laps = [
+        select(literal_column(str(n)).label("lap"), *one.c)
+        for n, one in enumerate(
+            (lap(subscriptions.c.id > after_id).subquery(), lap(subscriptions.c.id <= after_id).subquery())
+        )
+    ]
+    both = union_all(*laps).subquery("laps")
+    return select(*(both.c[c.name] for c in subscriptions.c)).order_by(both.c.lap, both.c.id).limit(limit)
 
 
 async def due_subscriptions(
     conn: AsyncConnection, now: datetime, after_id: str | None, exclude: Sequence[str], limit: int
-) -> list[str]:
-    """Up to `limit` subscriptions with due deliveries, going round: those after `after_id`
-    first, then from the start again."""
-    found = list((await conn.execute(due_subscriptions_statement(now, after_id, exclude, limit))).scalars())
-    if after_id is not None and len(found) < limit:
-        again = due_subscriptions_statement(now, None, [*exclude, *found], limit - len(found))
-        found += [i for i in (await conn.execute(again)).scalars() if i <= after_id]
-    return found
+) -> list[dict[str, Any]]:
+    """Up to `limit` subscriptions with due deliveries, going round (due_subscriptions_statement):
+    their rows, as the round sends with them."""
+    stmt = due_subscriptions_statement(now, after_id, exclude, limit)
+    return [dict(row) for row in (await conn.execute(stmt)).mappings()]
 
 
-def claim_due_statement(subscription_id: str, now: datetime, limit: int, dialect: str) -> Select[Any]:
-    """A subscription's pending deliveries due by `now`, oldest first, each only when no earlier
-    pending delivery of the same lead waits (in order per lead); locked on PostgreSQL, skipping
-    those another worker holds. Statuses are written into the SQL (`constant`): the partial
-    indexes are defined by them."""
+def _claimable(
+    table: FromClause, subscription_id: ColumnElement[str], now: datetime
+) -> list[ColumnElement[bool]]:
+    """`table`'s (an alias of the deliveries') rows one subscription may send now: pending, due by
+    `now`, each only when no earlier pending delivery of the same lead waits (in order per lead).
+    Statuses are written into the SQL (`constant`): the partial indexes are defined by them."""
     earlier = aliased(deliveries)
     waits_for_earlier = (
         select(earlier.c.id)
         .where(
-            earlier.c.subscription_id == deliveries.c.subscription_id,
-            earlier.c.lead_id == deliveries.c.lead_id,
+            earlier.c.subscription_id == table.c.subscription_id,
+            earlier.c.lead_id == table.c.lead_id,
             earlier.c.status == constant("pending"),
-            earlier.c.event_seq < deliveries.c.event_seq,
+            earlier.c.event_seq < table.c.event_seq,
         )
         .exists()
     )
-    stmt = (
-        select(deliveries)
-        .where(
-            deliveries.c.subscription_id == subscription_id,
-            deliveries.c.status == constant("pending"),
-            deliveries.c.next_attempt_at <= now,
-            ~waits_for_earlier,
+    return [
+        table.c.subscription_id == subscription_id,
+        table.c.status == constant("pending"),
+        table.c.next_attempt_at <= now,
+        ~waits_for_earlier,
+    ]
+
+
+# The claim's own columns beside the delivery's: where it falls in the round.
+_NTH = "claimed_nth"
+
+
+def claim_due_statement(
+    shares: Sequence[tuple[str, int]], now: datetime, free: int, lease_until: datetime
+) -> Update:
+    """PostgreSQL: lease, in one statement, up to each subscription's share of its claimable
+    deliveries (`shares`: subscription ids in the order the round goes round them, each with its
+    share), oldest first, and no more than `free` in all, the first subscriptions' whole shares
+    first; returns them as they were before. Each subscription's share is one index scan, locked
+    with SKIP LOCKED (rows another worker holds are passed over); rows past `free` are locked
+    until the claim commits, not leased."""
+    wanted = (
+        func.unnest(
+            bindparam("subscription_ids", [sid for sid, _ in shares], type_=ARRAY(String)),
+            bindparam("shares", [share for _, share in shares], type_=ARRAY(Integer)),
         )
-        .order_by(deliveries.c.next_attempt_at)
-        .limit(limit)
+        .table_valued(column("subscription_id", String), column("share", Integer), with_ordinality="ord")
+        .render_derived(name="wanted")
     )
-    if dialect == "postgresql":
-        stmt = stmt.with_for_update(of=deliveries, skip_locked=True)
-    return stmt
+    one = aliased(deliveries, name="one")
+    share = (
+        select(one)
+        .where(*_claimable(one, wanted.c.subscription_id, now))
+        .order_by(one.c.next_attempt_at)
+        .limit(wanted.c.share)
+        .with_for_update(of=one, skip_locked=True)
+        .lateral("share")
+    )
+    nth = func.row_number().over(order_by=(wanted.c.ord, share.c.next_attempt_at))
+    taken = select(share, nth.label(_NTH)).select_from(wanted.join(share, true())).cte("taken")
+    return (
+        update(deliveries)
+        .where(deliveries.c.id == taken.c.id, taken.c[_NTH] <= free)
+        .values(next_attempt_at=lease_until, attempts=deliveries.c.attempts + 1)
+        .returning(*(taken.c[c.name] for c in deliveries.c), taken.c[_NTH])
+    )
+
+
+def claimable_statement(shares: Sequence[tuple[str, int]], now: datetime) -> Select[Any]:
+    """SQLite (one writer: nothing to lock): each subscription's share of its claimable
+    deliveries, oldest first, in one statement (a limited scan per subscription)."""
+    per_subscription = []
+    for n, (sid, limit) in enumerate(shares):
+        one = (
+            select(deliveries)
+            .where(*_claimable(deliveries, literal(sid), now))
+            .order_by(deliveries.c.next_attempt_at)
+            .limit(limit)
+            .subquery()
+        )
+        per_subscription.append(select(one, literal(n).label(_NTH)))
+    both = union_all(*per_subscription).subquery("claimable")
+    return select(both).order_by(both.c[_NTH], both.c.next_attempt_at)
 
 
 async def claim_due(
-    conn: AsyncConnection, subscription_id: str, now: datetime, limit: int, lease_until: datetime
+    conn: AsyncConnection,
+    shares: Sequence[tuple[str, int]],
+    now: datetime,
+    free: int,
+    lease_until: datetime,
 ) -> list[dict[str, Any]]:
-    """Lease up to `limit` due deliveries of one subscription until `lease_until`, counting the
-    attempt (a worker that dies mid-flight leaves the lease to expire). (A disabled
-    subscription's deliveries wait: re-enabling it sends them.)"""
-    stmt = claim_due_statement(subscription_id, now, limit, conn.dialect.name)
-    rows = [dict(row) for row in (await conn.execute(stmt)).mappings()]
-    if rows:
-        await conn.execute(
-            update(deliveries)
-            .where(deliveries.c.id.in_([row["id"] for row in rows]))
-            .values(next_attempt_at=lease_until, attempts=deliveries.c.attempts + 1)
-        )
+    """Lease due deliveries until `lease_until`, counting the attempt (a worker that dies
+    mid-flight leaves the lease to expire): up to each subscription's share (`shares`, in the
+    order the round goes round them), at most `free` in all, the first subscriptions' whole
+    shares first. Returns them as they were, in that order. (A disabled subscription's
+    deliveries wait: re-enabling it sends them.)"""
+    if not shares or free <= 0:
+        return []
+    capped = [(sid, min(share, free)) for sid, share in shares if share > 0]
+    if not capped:
+        return []
+    if conn.dialect.name == "postgresql":
+        leased = (await conn.execute(claim_due_statement(capped, now, free, lease_until))).mappings()
+        rows = sorted((dict(row) for row in leased), key=lambda row: int(row[_NTH]))
+    else:
+        rows = [dict(row) for row in (await conn.execute(claimable_statement(capped, now))).mappings()][:free]
+        if rows:
+            await conn.execute(
+                update(deliveries)
+                .where(deliveries.c.id.in_([row["id"] for row in rows]))
+                .values(next_attempt_at=lease_until, attempts=deliveries.c.attempts + 1)
+            )
+    for row in rows:
+        del row[_NTH]
     return rows
-
-
-async def subscriptions_by_id(conn: AsyncConnection, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
-    if not ids:
-        return {}
-    stmt = select(subscriptions).where(subscriptions.c.id.in_(list(set(ids))))
-    return {row["id"]: dict(row) for row in (await conn.execute(stmt)).mappings()}
 
 
 async def set_delivery(conn: AsyncConnection, delivery_id: str, values: dict[str, Any]) -> None:

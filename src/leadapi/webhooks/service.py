@@ -39,7 +39,6 @@ from leadapi.webhooks.repository import (
     due_subscriptions,
     set_delivery,
     subscriptions_behind,
-    subscriptions_by_id,
 )
 from leadapi.webhooks.schemas import SubscriptionCreate, SubscriptionUpdate
 from leadapi.webhooks.transport import Outcome, TargetError, send, vet_target
@@ -327,20 +326,19 @@ class WebhookService:
         self, conn: AsyncConnection, *, after: str | None, in_flight: Mapping[str, int], free: int
     ) -> Claimed:
         """Lease due deliveries fairly: a share per subscription (less what it has in flight),
-        going round the subscriptions after `after`, at most `free` in all. The lease outlives
-        the send's timeout, so a worker that dies leaves them to go out again."""
+        going round the subscriptions after `after`, at most `free` in all, the first ones' whole
+        shares first. The lease outlives the send's timeout, so a worker that dies leaves them to
+        go out again. Two statements whatever the number of subscriptions (three on SQLite): the
+        subscriptions with deliveries due, then the claim across them; the deliveries go out
+        with the subscription rows the first one read."""
         now = self.clock()
         lease = now + timedelta(seconds=self.timeout) + LEASE_MARGIN
         busy = [sid for sid, n in in_flight.items() if n >= DELIVERY_PER_SUBSCRIPTION]
-        due: list[dict[str, Any]] = []
-        ids = await due_subscriptions(conn, now, after, busy, DELIVERY_SUBSCRIPTIONS)
-        for sid in ids:
-            share = min(DELIVERY_PER_SUBSCRIPTION - in_flight.get(sid, 0), free - len(due))
-            if share <= 0:
-                break
-            due += await claim_due(conn, sid, now, share, lease)
-        subs = await subscriptions_by_id(conn, [row["subscription_id"] for row in due])
-        return Claimed(ids, [(row, subs[row["subscription_id"]]) for row in due])
+        subs = await due_subscriptions(conn, now, after, busy, DELIVERY_SUBSCRIPTIONS)
+        shares = [(sub["id"], DELIVERY_PER_SUBSCRIPTION - in_flight.get(sub["id"], 0)) for sub in subs]
+        due = await claim_due(conn, shares, now, free, lease)
+        by_id = {sub["id"]: sub for sub in subs}
+        return Claimed([sub["id"] for sub in subs], [(row, by_id[row["subscription_id"]]) for row in due])
 
     def _headers(self, sub: dict[str, Any], delivery_id: str, body: str, now: datetime) -> dict[str, str]:
         unseal = self.sealer.unseal
