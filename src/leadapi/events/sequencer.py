@@ -13,7 +13,7 @@ import logging
 from collections import defaultdict
 from typing import cast
 
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import Table, bindparam, select, text, update
 
 from leadapi.db import Database
 from leadapi.events.models import Event, EventSequence
@@ -32,18 +32,19 @@ _NUMBER_ONE = (
 ADVISORY_LOCK_KEY = 0x1EAD_5E0  # any constant no other code uses
 BATCH = 5000
 
-# PostgreSQL's round in one autocommitted statement: the lock (an initplan, taken once), the
-# batch, each workspace's counter advanced by its count, and the events numbered in id order
-# above the counter's old value. Per event, nothing crosses to Python: fetching and sending
-# back ids was most of the sequencer's cost, and the sequencer's cost grows with the events a
-# capture appends (three for a routed lead, two for one that is not).
-_ROUND_PG = f"""
-WITH locked AS (
-    SELECT pg_try_advisory_xact_lock({ADVISORY_LOCK_KEY}) AS ok
-), pending AS (
+# PostgreSQL's round: the lock, in a statement of its own, then one statement for the batch,
+# each workspace's counter advanced by its count, and the events numbered in id order above the
+# counter's old value. The lock comes first because a statement sees the database as it was when
+# the statement began: a round that took the lock inside its own statement could begin before
+# the previous holder committed, see that holder's events still unnumbered, and number them a
+# second time. Per event, nothing crosses to Python: fetching and sending back ids was most of
+# the sequencer's cost, and the sequencer's cost grows with the events a capture appends.
+_TRY_LOCK_PG = text(f"SELECT pg_try_advisory_xact_lock({ADVISORY_LOCK_KEY})")
+_ROUND_PG = text("""
+WITH pending AS (
     SELECT id, workspace_id FROM events
-    WHERE seq IS NULL AND (SELECT ok FROM locked)
-    ORDER BY id LIMIT $1
+    WHERE seq IS NULL
+    ORDER BY id LIMIT :batch
 ), counted AS (
     SELECT workspace_id, count(*) AS n FROM pending GROUP BY workspace_id
 ), advanced AS (
@@ -58,7 +59,7 @@ WITH locked AS (
     UPDATE events SET seq = numbered.seq FROM numbered WHERE events.id = numbered.id RETURNING 1
 )
 SELECT count(*) FROM done
-"""
+""")
 
 
 class EventSequencer:
@@ -69,10 +70,11 @@ class EventSequencer:
     async def run_once(self) -> int:
         """Number the events committed so far (up to one batch); returns how many (0 also
         when another process is sequencing right now)."""
-        if self.db.is_postgres:
-            async with self.db.asyncpg_connection() as conn:
-                return cast(int, await conn.fetchval(_ROUND_PG, self.batch))
         async with self.db.transaction() as conn:
+            if self.db.is_postgres:
+                if not (await conn.execute(_TRY_LOCK_PG)).scalar_one():
+                    return 0  # another process is numbering right now
+                return cast(int, (await conn.execute(_ROUND_PG, {"batch": self.batch})).scalar_one())
             pending = (
                 await conn.execute(
                     select(events.c.id, events.c.workspace_id)
