@@ -129,8 +129,8 @@ async def list_lead_tasks(
     cursor: Cursor = None,
 ) -> TaskList:
     """By due time, soonest first."""
-    rows = await services.tasks.for_lead(
-        conn, principal, lead_id, status=status, limit=limit + 1, after=time_cursor(cursor)
+    rows = await services.tasks.page(
+        conn, principal, lead_id=lead_id, status=status, limit=limit + 1, after=time_cursor(cursor)
     )
     return TaskList(
         data=[Task.model_validate(r) for r in rows[:limit]],

@@ -208,7 +208,9 @@ class TaskService:
         await TaskRepository(conn, workspace_id).update(task_id, written)
         after = {**task, **written}
         kind = STATUS_EVENTS[status] if "status" in values else "task.updated"
-        diff = {name: [_plain(task[name]), _plain(after[name])] for name in values}
+        diff = {
+            name: [_plain(task[name]), _plain(after[name])] for name in values if task[name] != after[name]
+        }
         await EventRepository(conn, workspace_id).append(
             [NewEvent(kind, after["lead_id"], now, {"task": shown(after), "changes": diff}, actor)]
         )
@@ -251,6 +253,7 @@ class TaskService:
         principal: Principal,
         *,
         owner_id: str | None = None,
+        lead_id: str | None = None,
         status: str | None = None,
         due_before: datetime | None = None,
         due_after: datetime | None = None,
@@ -259,34 +262,20 @@ class TaskService:
         after: tuple[datetime, str] | None = None,
     ) -> list[dict[str, Any]]:
         """By due time, soonest first (`descending`: last). An owner of another workspace, or
-        none, has no tasks here."""
+        none, has no tasks here; a lead not in the workspace is not found (404)."""
         if due_before is not None and due_after is not None and due_after >= due_before:
             raise validation_problem([{"field": "due_before", "message": "must be after due_after"}])
+        if lead_id is not None and await LeadRepository(conn, principal.workspace_id).get(lead_id) is None:
+            raise not_found("Lead", lead_id)
         return await TaskRepository(conn, principal.workspace_id).page(
             owner_id=owner_id,
+            lead_id=lead_id,
             status=status,
             due_before=due_before,
             due_after=due_after,
             descending=descending,
             limit=limit,
             after=after,
-        )
-
-    async def for_lead(
-        self,
-        conn: AsyncConnection,
-        principal: Principal,
-        lead_id: str,
-        *,
-        status: str | None = None,
-        limit: int,
-        after: tuple[datetime, str] | None = None,
-    ) -> list[dict[str, Any]]:
-        """The lead's tasks by due time, soonest first (404: no such lead in the workspace)."""
-        if await LeadRepository(conn, principal.workspace_id).get(lead_id) is None:
-            raise not_found("Lead", lead_id)
-        return await TaskRepository(conn, principal.workspace_id).page(
-            lead_id=lead_id, status=status, limit=limit, after=after
         )
 
     # ---- overdue (tasks/sweep.py) --------------------------------------------------------------
