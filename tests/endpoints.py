@@ -106,6 +106,16 @@ ENDPOINTS = [
     Endpoint("GET", "/v1/sources/{source}/submissions", "read"),
     Endpoint("POST", "/v1/sources/{source}/submissions/{submission}/replay", "write"),
     *(Endpoint("GET", f"/v1/reports/{name}", "read") for name in REPORTS),
+    Endpoint(
+        "POST",
+        "/v1/tasks",
+        "write",
+        {"lead_id": "{lead}", "owner_id": "{owner}", "type": "call", "due_at": "2030-01-01T09:00:00Z"},
+    ),
+    Endpoint("GET", "/v1/tasks", "read"),
+    Endpoint("GET", "/v1/tasks/{task}", "read"),
+    Endpoint("PATCH", "/v1/tasks/{task}", "write", {"note": "left a voicemail"}),
+    Endpoint("GET", "/v1/leads/{lead}/tasks", "read"),
     Endpoint("POST", "/v1/api-keys", "admin", {"name": "k", "scopes": ["read"]}),
     Endpoint("GET", "/v1/api-keys", "admin"),
     Endpoint("DELETE", "/v1/api-keys/{key}", "admin"),
@@ -167,6 +177,19 @@ async def make_world(app: FastAPI, client: httpx.AsyncClient) -> World:
     ids.update(owner=owner["id"], rule=rule["id"], policy=policy["id"])
     ids.update(webhook=webhook["id"], delivery=delivery["id"])
     ids.update(source=source["id"], submission=failed.json()["submission_id"])
+    task = (
+        await client.post(
+            "/v1/tasks",
+            json={
+                "lead_id": lead["id"],
+                "owner_id": owner["id"],
+                "type": "call",
+                "due_at": "2030-01-01T09:00:00Z",
+            },
+            headers=tenant.write,
+        )
+    ).json()
+    ids.update(task=task["id"])
     return World(tenant, ids)
 
 
@@ -174,7 +197,7 @@ async def make_world(app: FastAPI, client: httpx.AsyncClient) -> World:
 PATH_IDS = {
     "lead_id": "lead", "owner_id": "owner", "rule_id": "rule", "policy_id": "policy",
     "source_id": "source", "webhook_id": "webhook", "delivery_id": "delivery", "key_id": "key",
-    "model_id": "model", "job_id": "job", "submission_id": "submission",
+    "model_id": "model", "job_id": "job", "submission_id": "submission", "task_id": "task",
 }  # fmt: skip
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from leadapi.events.models import Event
 from leadapi.flows.sla_sweep import sweep_once
 from leadapi.services import Services
+from leadapi.tasks.sweep import sweep_once as overdue_sweep_once
 from leadapi.webhooks.loop import WebhookSender
 from tests.conftest import Tenant
 
@@ -37,6 +38,18 @@ async def sweep(app: FastAPI) -> int:
         services: Services = app.state.services
         breached, more = await sweep_once(services.db, services.flow, services.clock())
         total += breached
+        if not more:
+            return total
+
+
+async def sweep_overdue(app: FastAPI) -> int:
+    """Report overdue tasks until none is due. It sweeps every workspace: count a test's own
+    reports through its tenant's events, not by this total."""
+    total = 0
+    while True:
+        services: Services = app.state.services
+        reported, more = await overdue_sweep_once(services.db, services.tasks, services.clock())
+        total += reported
         if not more:
             return total
 
@@ -160,6 +173,18 @@ async def assignments_of(client: httpx.AsyncClient, tenant: Tenant, lead_id: str
     assert response.status_code == 200, response.text
     data: list[dict[str, Any]] = response.json()["data"]
     return data
+
+
+# ---- tasks -----------------------------------------------------------------------------------
+
+
+async def add_task(client: httpx.AsyncClient, tenant: Tenant, lead_id: str, **fields: Any) -> dict[str, Any]:
+    """A task on the lead (a call due in 2030, for the lead's owner, unless `fields` say otherwise)."""
+    body = {"lead_id": lead_id, "type": "call", "due_at": "2030-01-01T09:00:00Z", **fields}
+    response = await client.post("/v1/tasks", json=body, headers=tenant.write)
+    assert response.status_code == 201, response.text
+    task: dict[str, Any] = response.json()
+    return task
 
 
 # ---- documents: a pipeline, scoring models ---------------------------------------------------

@@ -44,6 +44,8 @@ from leadapi.sources.router import hook_router
 from leadapi.sources.router import router as sources_router
 from leadapi.stages.router import lead_router as lead_stages_router
 from leadapi.stages.router import router as stages_router
+from leadapi.tasks.router import lead_router as lead_tasks_router
+from leadapi.tasks.router import router as tasks_router
 from leadapi.webhooks.router import router as webhooks_router
 from leadapi.workspaces.router import router as api_keys_router
 
@@ -143,6 +145,7 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
     app.state.webhooks = services.webhooks
     app.state.sources = services.sources
     app.state.reports = services.reports
+    app.state.tasks = services.tasks
 
     install_handlers(app)
     # Every REST route reads its query strictly (api/params.py); the inbound form hooks take
@@ -164,6 +167,8 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
         reports_router,
         api_keys_router,
         audit_router,
+        tasks_router,
+        lead_tasks_router,
     )
     for router in strict:
         app.include_router(router, dependencies=STRICT_QUERY)

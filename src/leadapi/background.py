@@ -1,5 +1,5 @@
 """Background work: numbering events, running jobs, rescoring as time passes, finding SLA
-breaches, cleaning up.
+breaches and overdue tasks, cleaning up.
 
 It runs inside `leadapi serve` by default and in `leadapi worker` when that is set apart. Every
 piece is safe with several processes on one PostgreSQL (advisory lock, SKIP LOCKED, leases).
@@ -18,6 +18,7 @@ from leadapi.flows.sla_sweep import sweep_once
 from leadapi.jobs.loop import every, run_job
 from leadapi.metrics import read_queue_depths
 from leadapi.services import Services
+from leadapi.tasks.sweep import sweep_once as overdue_sweep_once
 from leadapi.webhooks.loop import WebhookSender
 
 
@@ -46,8 +47,14 @@ def loops(services: Services, stop: asyncio.Event) -> list[Coroutine[Any, Any, N
         _, more = await sweep_once(services.db, services.flow, services.clock())
         return more
 
+    async def overdue_sweep() -> bool:
+        _, more = await overdue_sweep_once(services.db, services.tasks, services.clock())
+        return more
+
     work.append((settings.worker_interval, rescore, "rescoring sweep"))
     work.append((settings.sla_sweep_interval, sla_sweep, "SLA sweep"))
+    # The other sweep over due times, on the same beat: a task is reported within this long too.
+    work.append((settings.sla_sweep_interval, overdue_sweep, "overdue task sweep"))
     work.append((settings.maintenance_interval, purge, "idempotency purge"))
     running = [every(interval, fn, stop, name) for interval, fn, name in work if interval > 0]
     if settings.webhook_interval > 0:

@@ -101,8 +101,8 @@ class Settings(BaseSettings):
     sla_sweep_interval: float = Field(
         default=10.0,
         ge=0,
-        description="Seconds between sweeps for first-touch SLA breaches (a breach is found within this "
-        "long of its due time); 0 turns the sweep off.",
+        description="Seconds between sweeps for first-touch SLA breaches and for open tasks past their due "
+        "time (each is found within this long of its due time); 0 turns both sweeps off.",
     )
     webhook_interval: float = Field(
         default=1.0,

@@ -31,6 +31,7 @@ PREFIXES = {
     "source": "src",
     "submission": "sub",
     "audit": "aud",
+    "task": "tsk",
 }
 
 _lock = threading.Lock()

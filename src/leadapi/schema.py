@@ -12,6 +12,7 @@ from leadapi.scoring import models as scoring_models
 from leadapi.sla import models as sla_models
 from leadapi.sources import models as sources_models
 from leadapi.stages import models as stages_models
+from leadapi.tasks import models as tasks_models
 from leadapi.webhooks import models as webhooks_models
 from leadapi.workspaces import models as workspaces_models
 
@@ -45,6 +46,7 @@ __all__ = [
     "sla_models",
     "sources_models",
     "stages_models",
+    "tasks_models",
     "webhooks_models",
     "workspaces_models",
 ]

@@ -24,6 +24,7 @@ from leadapi.sealing import Sealer, load_sealer
 from leadapi.sla.service import SlaService
 from leadapi.sources.service import SourceService
 from leadapi.stages.service import StageService
+from leadapi.tasks.service import TaskService
 from leadapi.webhooks.service import WebhookService
 from leadapi.workspaces.service import WorkspaceService
 
@@ -48,6 +49,7 @@ class Services:
     webhooks: WebhookService
     sources: SourceService
     reports: ReportService
+    tasks: TaskService
     metrics: Metrics
     sealer: Sealer
 
@@ -97,6 +99,7 @@ def build_services(settings: Settings, clock: Callable[[], datetime]) -> Service
         ),
         sources=SourceService(clock, leads, events, sealer, metrics),
         reports=ReportService(clock, stages),
+        tasks=TaskService(clock, flow),
         metrics=metrics,
         sealer=sealer,
     )

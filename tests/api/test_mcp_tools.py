@@ -33,7 +33,7 @@ from leadapi.services import Services
 from leadapi.sla.models import SlaBreach
 from leadapi.stages.models import StageChange
 from tests.conftest import Clock, Tenant
-from tests.factories import CUSTOM, add_owner, add_rule, new_lead, post_event, sweep
+from tests.factories import CUSTOM, add_owner, add_rule, add_task, new_lead, post_event, sweep
 
 Json = dict[str, Any]
 ServerFor = Callable[[dict[str, str]], MCPServer[Any]]
@@ -42,11 +42,11 @@ TOOLS = {
     "search_leads", "get_lead", "create_lead", "update_lead", "record_event", "explain_score",
     "delete_lead", "merge_leads", "preview_routing", "route_lead", "move_stage", "accept_lead",
     "reject_lead", "list_owners", "set_out_of_office", "list_sla_breaches", "funnel_report",
-    "speed_to_lead_report",
+    "speed_to_lead_report", "list_tasks", "complete_task",
 }  # fmt: skip
 READ_TOOLS = {
     "search_leads", "get_lead", "explain_score", "preview_routing", "list_owners",
-    "list_sla_breaches", "funnel_report", "speed_to_lead_report",
+    "list_sla_breaches", "funnel_report", "speed_to_lead_report", "list_tasks",
 }  # fmt: skip
 WRITE_TOOLS = TOOLS - READ_TOOLS
 DESTRUCTIVE_TOOLS = {"delete_lead", "merge_leads"}
@@ -912,7 +912,7 @@ async def test_refusals_are_problems(
 
 
 def valid_args(ids: dict[str, str]) -> dict[str, Json]:
-    """One well-formed call of every tool, on the ids given ({lead}, {dup}, {owner})."""
+    """One well-formed call of every tool, on the ids given ({lead}, {dup}, {owner}, {task})."""
     lead, dup, owner = ids["lead"], ids["dup"], ids["owner"]
     return {
         "search_leads": {"query": "acme"},
@@ -933,17 +933,20 @@ def valid_args(ids: dict[str, str]) -> dict[str, Json]:
         "list_sla_breaches": {"owner_id": owner},
         "funnel_report": {"owner_id": owner},
         "speed_to_lead_report": {"group_by": "source"},
+        "list_tasks": {"owner_id": owner, "status": "open"},
+        "complete_task": {"task_id": ids["task"]},
     }
 
 
 async def world(client: httpx.AsyncClient, tenant: Tenant) -> dict[str, str]:
-    """A lead an owner holds (sql), a second lead, and the owner under a rule."""
+    """A lead an owner holds (sql) with a call to make, a second lead, and the owner under a rule."""
     owner = await add_owner(client, tenant, "Ada")
     await add_rule(client, tenant, name="all", position=1, strategy="round_robin")
     lead = await sales_ready(client, tenant, "held@acme.com")
     dup = await new_lead(client, tenant, "twin@acme.com")
     assert lead["owner_id"] == owner["id"]
-    return {"lead": lead["id"], "dup": dup["id"], "owner": owner["id"]}
+    task = await add_task(client, tenant, lead["id"])
+    return {"lead": lead["id"], "dup": dup["id"], "owner": owner["id"], "task": task["id"]}
 
 
 # The tools that take a lead's or an owner's id: another workspace's is not found (404).
@@ -956,6 +959,7 @@ FOREIGN = sorted(
         "list_sla_breaches",
         "funnel_report",
         "speed_to_lead_report",
+        "list_tasks",  # their owner filters to nothing, as in REST
     }
 )
 

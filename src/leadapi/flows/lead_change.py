@@ -32,7 +32,7 @@ the `sql` stage (`lead.stage_changed`), and, under the default `route_on=sql` an
 yet, routed (`lead.assigned`) with a first-touch clock when a policy covers it; all in the
 event's transaction.
 
-Two other changes start part-way down this list, and come here too, so that no domain calls
+Three other changes start part-way down this list, and come here too, so that no domain calls
 another's service (an import-linter contract holds stages, routing, SLA and scoring apart):
 
 - **A stage moved by hand** (`move_stage`, `accept`, `reject`: the stages router and the MCP
@@ -40,6 +40,8 @@ another's service (an import-linter contract holds stages, routing, SLA and scor
   move's record, `lead.stage_changed`, `lead.rejected`), then step 4 at the move's time: a won
   or lost stage or a rejection stops the clock and closes the lead's open breaches; an
   acceptance is the owner's touch.
+- **A task done** (`task_done`, from tasks/service.py): a task of one of the pipeline's touch
+  types completed is step 4's touch at its completion, as an event of that type would be.
 - **A clock past due** (`clock_due`, once per clock from the breach sweep, flows/sla_sweep.py,
   in a transaction of its own): SLA judges it (sla/service.py: the lead locked, the assignment
   marked breached, the breach stored, `sla.breached`); when the breach's policy says
@@ -366,6 +368,26 @@ class LeadChangeFlow:
         if move.accepted:
             return await self.sla.touch(conn, workspace_id, move.lead, move.at, actor)
         return move.lead
+
+    # ---- a task done (tasks/service.py) -----------------------------------------------------------
+
+    async def task_done(
+        self,
+        conn: AsyncConnection,
+        workspace_id: str,
+        lead: dict[str, Any],
+        task_type: str,
+        at: datetime,
+        actor: str | None,
+    ) -> dict[str, Any]:
+        """Step 4 for a task done on a lead (locked by the caller) at `at`: when the task's type
+        is one of the pipeline's touch types, that is the owner's touch, as an event of that type
+        is (the clock stops, the first touch is dated). Nothing else of the lead changed, so no
+        rescoring. Returns the lead as it now is."""
+        pipeline = await self.stages.pipeline(conn, workspace_id)
+        if task_type not in pipeline.touch_types:
+            return lead
+        return await self.sla.touch(conn, workspace_id, lead, at, actor)
 
     # ---- a first-touch clock past due (flows/sla_sweep.py) ----------------------------------------
 

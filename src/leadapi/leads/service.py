@@ -46,6 +46,7 @@ from leadapi.scoring.scorer import SCORE_COLUMNS, ActiveModel, Scorer
 from leadapi.sla.repository import SlaRepository
 from leadapi.sources.repository import SourceRepository
 from leadapi.stages.repository import StageRepository
+from leadapi.tasks.repository import TaskRepository
 from leadapi.webhooks.repository import WebhookRepository
 
 log = logging.getLogger("leadapi.leads")
@@ -592,6 +593,8 @@ class LeadService:
         await events.move_to_lead(duplicate_id, lead_id)
         # The duplicate's stage history reads under the survivor; its clock dies with it.
         await StageRepository(conn, principal.workspace_id).move_to_lead(duplicate_id, lead_id)
+        # So do its tasks (the duplicate's deletion would cascade to them).
+        await TaskRepository(conn, principal.workspace_id).move_to_lead(duplicate_id, lead_id)
         await self.flow.stop_clock(conn, principal.workspace_id, duplicate_id, close_at=now)
         await leads.delete(duplicate_id)
         changed = diff(lead, changes)

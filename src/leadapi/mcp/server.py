@@ -46,6 +46,7 @@ from leadapi.scoring.service import lead_score
 from leadapi.services import Services
 from leadapi.sla.schemas import Breach
 from leadapi.stages.schemas import StageChange, StageMoveIn
+from leadapi.tasks.schemas import Task, TaskStatus
 from leadapi.times import OffsetDateTime, UtcDateTime
 
 Json = dict[str, Any]
@@ -54,7 +55,7 @@ Authenticator = Callable[[ServerRequestContext[Any, Any]], Awaitable[Principal |
 INSTRUCTIONS = """leadapi manages sales leads: capture, dedupe, score (fit + behaviour, bands \
 not_ready / mql / sql), route to owners, first-touch SLAs, lifecycle stages and funnel reports.
 Find leads with search_leads, read one with get_lead (score breakdown, owner, stage, recent \
-events), and act with the other tools. Ids are prefixed: ld_ leads, ow_ owners. Lead fields that \
+events), and act with the other tools. Ids are prefixed: ld_ leads, ow_ owners, tsk_ tasks. Lead fields that \
 are empty are left out of answers (no owner_id: unassigned). Errors carry an HTTP-like status and \
 a detail that says what to change. The resources hold the scoring model, the \
 stage pipeline and the routing rules."""
@@ -314,6 +315,7 @@ def build_server(services: Services, authenticate: Authenticator) -> MCPServer[A
     _lead_tools(server, services)
     _pipeline_tools(server, services)
     _owner_and_report_tools(server, services)
+    _task_tools(server, services)
     _resources(server, services)
     return server
 
@@ -673,6 +675,57 @@ def _owner_and_report_tools(server: _Server, services: Services) -> None:
         async with services.db.read() as conn:
             body = await reports.speed_to_lead(conn, principal, query)
         return SpeedReport.model_validate(body).model_dump(mode="json", by_alias=True)
+
+
+def _task_tools(server: _Server, services: Services) -> None:
+    tasks = services.tasks
+
+    @_tool(server, title="List tasks", read_only=True, idempotent=True)
+    async def list_tasks(
+        owner_id: Annotated[str | None, Field(max_length=32, description="Only this owner's tasks.")] = None,
+        lead_id: Annotated[str | None, Field(max_length=32, description="Only this lead's tasks.")] = None,
+        status: Annotated[TaskStatus | None, Field(description="open, done or cancelled.")] = None,
+        due_before: Annotated[
+            UtcDateTime | None, Field(description="Due before this time (ISO 8601; no offset: UTC).")
+        ] = None,
+        due_after: Annotated[UtcDateTime | None, Field(description="Due at or after this time.")] = None,
+        limit: Annotated[int, Field(ge=1, le=200)] = 50,
+        cursor: Cursor = None,
+    ) -> Json:
+        """Owners' tasks (calls, emails, follow-ups on leads), soonest due first: a rep's open
+        work is owner_id + status open, what is late is status open + due_before now. Each task
+        has its lead, owner, type, due time, status and note; `next_cursor` for the next page."""
+        principal = caller("read")
+        after = time_cursor(cursor)
+        async with services.db.read() as conn:
+            rows = await tasks.page(
+                conn,
+                principal,
+                owner_id=owner_id,
+                lead_id=lead_id,
+                status=status,
+                due_before=due_before,
+                due_after=due_after,
+                limit=limit + 1,
+                after=after,
+            )
+        return {
+            "tasks": [Task.model_validate(r).model_dump(mode="json") for r in rows[:limit]],
+            "next_cursor": next_time_cursor(rows, limit, "due_at"),
+        }
+
+    @_tool(server, title="Complete a task", idempotent=True)
+    async def complete_task(
+        task_id: Annotated[str, Field(min_length=1, max_length=32, description="The task's id (tsk_...).")],
+        note: Note = None,
+    ) -> Json:
+        """Mark a task done (a task already done stays done; a cancelled one must be reopened
+        first). A done call (a type among the pipeline's touch types) is the owner's first touch
+        of the lead: its SLA clock stops."""
+        principal = caller("write")
+        async with services.db.transaction() as conn:
+            row = await tasks.complete(conn, principal, task_id, note)
+        return Task.model_validate(row).model_dump(mode="json")
 
 
 def _resources(server: MCPServer[Any], services: Services) -> None:

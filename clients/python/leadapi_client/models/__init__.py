@@ -97,9 +97,12 @@ from .lead_update import LeadUpdate
 from .lead_update_attributes_type_0 import LeadUpdateAttributesType0
 from .lead_update_external_ids_type_0 import LeadUpdateExternalIdsType0
 from .list_audit_log_resource_type_0 import ListAuditLogResourceType0
+from .list_lead_tasks_status_type_0 import ListLeadTasksStatusType0
 from .list_leads_count_type_0 import ListLeadsCountType0
 from .list_sla_breaches_status_type_0 import ListSlaBreachesStatusType0
 from .list_source_submissions_status_type_0 import ListSourceSubmissionsStatusType0
+from .list_tasks_sort import ListTasksSort
+from .list_tasks_status_type_0 import ListTasksStatusType0
 from .list_webhook_deliveries_status_type_0 import ListWebhookDeliveriesStatusType0
 from .merge_in import MergeIn
 from .model_ref import ModelRef
@@ -215,6 +218,13 @@ from .subscription_create import SubscriptionCreate
 from .subscription_list import SubscriptionList
 from .subscription_update import SubscriptionUpdate
 from .subscription_with_secret import SubscriptionWithSecret
+from .task import Task
+from .task_create import TaskCreate
+from .task_create_type import TaskCreateType
+from .task_list import TaskList
+from .task_update import TaskUpdate
+from .task_update_status import TaskUpdateStatus
+from .task_update_type import TaskUpdateType
 from .territory_in import TerritoryIn
 from .time_to_customer import TimeToCustomer
 from .timeline import Timeline
@@ -326,8 +336,11 @@ __all__ = (
     "LeadUpdateExternalIdsType0",
     "ListAuditLogResourceType0",
     "ListLeadsCountType0",
+    "ListLeadTasksStatusType0",
     "ListSlaBreachesStatusType0",
     "ListSourceSubmissionsStatusType0",
+    "ListTasksSort",
+    "ListTasksStatusType0",
     "ListWebhookDeliveriesStatusType0",
     "MergeIn",
     "ModelRef",
@@ -443,6 +456,13 @@ __all__ = (
     "SubscriptionList",
     "SubscriptionUpdate",
     "SubscriptionWithSecret",
+    "Task",
+    "TaskCreate",
+    "TaskCreateType",
+    "TaskList",
+    "TaskUpdate",
+    "TaskUpdateStatus",
+    "TaskUpdateType",
     "TerritoryIn",
     "Timeline",
     "TimelineEvent",

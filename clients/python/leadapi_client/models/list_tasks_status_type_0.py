@@ -1,0 +1,10 @@
+from enum import StrEnum
+
+
+class ListTasksStatusType0(StrEnum):
+    CANCELLED = "cancelled"
+    DONE = "done"
+    OPEN = "open"
+
+    def __str__(self) -> str:
+        return str(self.value)

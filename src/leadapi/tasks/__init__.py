@@ -1,0 +1,1 @@
+"""Tasks for owners: calls, emails and follow-ups due on a lead."""
