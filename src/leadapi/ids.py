@@ -31,6 +31,8 @@ PREFIXES = {
     "source": "src",
     "submission": "sub",
     "audit": "aud",
+    "automation": "aut",
+    "automation_run": "arun",
 }
 
 _lock = threading.Lock()
