@@ -300,10 +300,15 @@ async def run_automations(app: FastAPI, tenant: Tenant, rounds: int = 50) -> int
 
 
 async def runs_of(client: httpx.AsyncClient, tenant: Tenant, automation_id: str) -> list[dict[str, Any]]:
-    """An automation's runs, oldest first."""
-    response = await client.get(
-        f"/v1/automations/{automation_id}/runs", params={"limit": 200}, headers=tenant.read
-    )
-    assert response.status_code == 200, response.text
-    runs: list[dict[str, Any]] = response.json()["data"]
-    return runs[::-1]
+    """An automation's runs, oldest first (every page)."""
+    runs: list[dict[str, Any]] = []
+    params: dict[str, Any] = {"limit": 200}
+    while True:
+        response = await client.get(
+            f"/v1/automations/{automation_id}/runs", params=params, headers=tenant.read
+        )
+        assert response.status_code == 200, response.text
+        runs += response.json()["data"]
+        if response.json()["next_cursor"] is None:
+            return runs[::-1]
+        params["cursor"] = response.json()["next_cursor"]

@@ -63,7 +63,8 @@ async def test_crud_with_admin_writes_and_audit(client: httpx.AsyncClient, tenan
         f"/v1/automations/{automation['id']}", json={"active": False, "when": None}, headers=tenant.admin
     )
     assert patched.status_code == 200, patched.text
-    assert patched.json()["active"] is False and patched.json()["when"] is None
+    assert patched.json()["active"] is False
+    assert patched.json()["when"] is None
     assert patched.json()["actions"] == automation["actions"]
     refused = await client.patch(
         f"/v1/automations/{automation['id']}", json={"name": "x"}, headers=tenant.write
@@ -192,19 +193,20 @@ async def test_bad_requests_are_problems(
     response = await client.get(
         f"/v1/automations/{mine['id']}/runs", params={"cursor": "nope"}, headers=tenant.read
     )
-    assert response.status_code == 400 and response.json()["type"].endswith("/bad-cursor")
+    assert response.status_code == 400
+    assert response.json()["type"].endswith("/bad-cursor")
     response = await client.get("/v1/automations", params={"limit": 0}, headers=tenant.read)
     assert response.status_code == 422
     response = await client.patch(
         f"/v1/automations/{mine['id']}", json={"actions": None}, headers=tenant.admin
     )
-    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "actions"
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "actions"
     response = await client.post(
         "/v1/automations", content=b"{not json", headers={**tenant.admin, "Content-Type": "application/json"}
     )
-    assert response.status_code in (400, 422) and response.headers["content-type"].startswith(
-        "application/problem+json"
-    )
+    assert response.status_code in (400, 422)
+    assert response.headers["content-type"].startswith("application/problem+json")
     response = await client.post(
         "/v1/automations/preview",
         json={"automation": mine["id"], "lead_id": lead["id"], "event": {"type": "page_view"}},
@@ -243,9 +245,12 @@ async def test_event_trigger_tags_notifies_and_records_the_run(
     assert (await get_lead(client, tenant, lead["id"]))["tags"] == ["known", "hot", "pricing"]
     [run] = await runs_of(client, tenant, automation["id"])
     assert run["id"].startswith("arun_")
-    assert run["status"] == "fired" and run["reason"] is None
-    assert run["event_id"] == event_id and run["event_type"] == "pricing_page_view"
-    assert run["depth"] == 0 and run["caused_by"] is None
+    assert run["status"] == "fired"
+    assert run["reason"] is None
+    assert run["event_id"] == event_id
+    assert run["event_type"] == "pricing_page_view"
+    assert run["depth"] == 0
+    assert run["caused_by"] is None
     assert run["actions"][0] == {
         "index": 0,
         "type": "add_tags",
@@ -268,7 +273,8 @@ async def test_event_trigger_tags_notifies_and_records_the_run(
     assert [r["id"] for r in runs.json()["data"]] == [run["id"]]
     timeline = (await client.get(f"/v1/leads/{lead['id']}/timeline", headers=tenant.read)).json()["data"]
     caused = {e["type"]: e["caused_by"] for e in timeline}
-    assert caused["automation.notified"] == run["id"] and caused["pricing_page_view"] is None
+    assert caused["automation.notified"] == run["id"]
+    assert caused["pricing_page_view"] is None
     feed = (await client.get("/v1/events", params={"types": "automation.*"}, headers=tenant.read)).json()
     assert [e["caused_by"] for e in feed["data"]] == [run["id"]]
 
@@ -326,7 +332,8 @@ async def test_set_fields_and_remove_tags(app: FastAPI, client: httpx.AsyncClien
     await post_event(client, tenant, lead["id"], "trial_started")
     await run_automations(app, tenant)
     after = await get_lead(client, tenant, lead["id"])
-    assert after["industry"] == "Software" and after["city"] is None
+    assert after["industry"] == "Software"
+    assert after["city"] is None
     assert after["attributes"] == {"seats": 5, "plan": "trial"}
     assert after["tags"] == ["vip"]
     # Software is a target industry: the change was rescored like any other.
@@ -359,9 +366,11 @@ async def test_move_stage_applies_the_rules(app: FastAPI, client: httpx.AsyncCli
     runs = {r["lead_id"]: r for r in await runs_of(client, tenant, automation["id"])}
     assert runs[forward["id"]]["actions"][0]["status"] == "done"
     refused = runs[backward["id"]]["actions"][0]
-    assert refused["status"] == "refused" and "sql" in refused["detail"]
+    assert refused["status"] == "refused"
+    assert "sql" in refused["detail"]
     stages = (await client.get(f"/v1/leads/{forward['id']}/stages", headers=tenant.read)).json()["data"]
-    assert stages[0]["to_stage"] == "mql" and stages[0]["note"] == "booked"
+    assert stages[0]["to_stage"] == "mql"
+    assert stages[0]["note"] == "booked"
     assert stages[0]["by"] == {"kind": "api_key", "id": automation["id"]}
 
 
@@ -398,7 +407,8 @@ async def test_assign_and_route(app: FastAPI, client: httpx.AsyncClient, tenant:
     assert refused["actions"][0]["status"] == "refused"
     assert f"no owner {gone['id']!r}" in refused["actions"][0]["detail"]
     routed = {r["lead_id"]: r["actions"][0] for r in await runs_of(client, tenant, route["id"])}
-    assert routed[first["id"]]["status"] == "refused" and "force" in routed[first["id"]]["detail"]
+    assert routed[first["id"]]["status"] == "refused"
+    assert "force" in routed[first["id"]]["detail"]
     assert routed[second["id"]]["changes"] == {"owner_id": [None, bob["id"]]}
     [forced] = await runs_of(client, tenant, force["id"])
     assert forced["actions"][0]["changes"] == {"owner_id": [ada["id"], bob["id"]]}
@@ -438,7 +448,9 @@ async def test_preview_stores_nothing(app: FastAPI, client: httpx.AsyncClient, t
     response = await client.post("/v1/automations/preview", json=body, headers=tenant.read)
     assert response.status_code == 200, response.text
     preview = response.json()
-    assert preview["fires"] is True and preview["trigger_matched"] and preview["condition_matched"]
+    assert preview["fires"] is True
+    assert preview["trigger_matched"]
+    assert preview["condition_matched"]
     assert [a["status"] for a in preview["actions"]] == ["would", "would", "would_refuse", "would", "would"]
     assert preview["actions"][0]["changes"] == {"tags": [[], ["hot"]]}
     assert preview["actions"][1]["changes"] == {"stage": ["new", "customer"]}  # then `new` is refused
@@ -446,9 +458,9 @@ async def test_preview_stores_nothing(app: FastAPI, client: httpx.AsyncClient, t
 
     other = {**body, "event": {"type": "page_view"}}
     preview = (await client.post("/v1/automations/preview", json=other, headers=tenant.read)).json()
-    assert (
-        preview["fires"] is False and preview["reason"] == "trigger" and preview["condition_matched"] is None
-    )
+    assert preview["fires"] is False
+    assert preview["reason"] == "trigger"
+    assert preview["condition_matched"] is None
 
     inline = {
         "automation": {"name": "draft", "trigger": {"event": "*"},
@@ -457,8 +469,10 @@ async def test_preview_stores_nothing(app: FastAPI, client: httpx.AsyncClient, t
         "event": {"type": "anything"},
     }  # fmt: skip
     preview = (await client.post("/v1/automations/preview", json=inline, headers=tenant.read)).json()
-    assert preview["fires"] is False and preview["reason"] == "condition"
-    assert preview["trigger_matched"] is True and preview["condition_matched"] is False
+    assert preview["fires"] is False
+    assert preview["reason"] == "condition"
+    assert preview["trigger_matched"] is True
+    assert preview["condition_matched"] is False
 
     bad = {
         **inline,

@@ -128,11 +128,15 @@ class AutomationFlow:
         for event in batch:
             if event["lead_id"] is None:
                 continue
-            for automation in active:
-                if event["seq"] <= automation["from_seq"] or (automation["id"], event["id"]) in done:
-                    continue
-                if engine.may_fire(automation["trigger"], event):
-                    await self._run(conn, workspace_id, automation, event, state)
+            candidates = [
+                automation
+                for automation in active
+                if event["seq"] > automation["from_seq"]
+                and (automation["id"], event["id"]) not in done
+                and engine.may_fire(automation["trigger"], event)
+            ]
+            if candidates:
+                await self._event(conn, workspace_id, candidates, event, state)
         await repo.move_cursor(batch[-1]["seq"], now)
         return len(batch)
 
@@ -188,55 +192,64 @@ class AutomationFlow:
             return engine.events_spike(spec, earlier)
         return True
 
-    async def _run(
+    async def _event(
         self,
         conn: AsyncConnection,
         workspace_id: str,
-        automation: dict[str, Any],
+        candidates: list[dict[str, Any]],
         event: dict[str, Any],
         state: _Batch,
     ) -> None:
+        """The automations whose trigger takes the event, for its lead: each one's verdict on the
+        lead as it is before any of them acts (so one's effect does not decide another's condition
+        on the same event), then the actions of those that fire, in the automations' order."""
         repo = AutomationRepository(conn, workspace_id)
         lead = await LeadRepository(conn, workspace_id).get(event["lead_id"], for_update=True)
         if lead is None:  # erased or merged away since
             return
-        if not await self._triggered(repo, automation["trigger"], event, lead["id"]):
-            return
         now = self.clock()
-        run_id = new_id("automation_run")
         cause = await self._cause(repo, event, state)
-        limits = automation["limits"] or {}
-        depth, skip = engine.loop_guard(
-            automation["id"], lead["id"], cause, limits.get("cooldown_minutes"), self.max_depth, now
-        )
-        if skip is None:
-            predicate = state.predicates.get(automation["id"])
-            if predicate is not None and not predicate(engine.when_context(lead, event)):
-                skip = engine.Skip("condition", "The automation's `when` is false for this lead and event.")
-        if skip is None:
-            skip = await self._limit(repo, automation, lead["id"], now)
-        results: list[dict[str, Any]] = []
-        if skip is None:
-            results = await self._act(conn, workspace_id, automation, run_id, lead, event)
-        await repo.add_runs(
-            [
-                {
-                    "id": run_id,
-                    "automation_id": automation["id"],
-                    "event_id": event["id"],
-                    "event_seq": event["seq"],
-                    "event_type": event["type"],
-                    "lead_id": lead["id"],
-                    "status": "fired" if skip is None else "skipped",
-                    "reason": None if skip is None else skip.reason,
-                    "detail": None if skip is None else skip.detail[:500],
-                    "actions": results,
-                    "depth": depth,
-                    "caused_by": None if cause is None else cause.run_id,
-                    "at": now,
-                }
-            ]
-        )
+        decided: list[tuple[dict[str, Any], int, engine.Skip | None]] = []
+        for automation in candidates:
+            if not await self._triggered(repo, automation["trigger"], event, lead["id"]):
+                continue
+            limits = automation["limits"] or {}
+            depth, skip = engine.loop_guard(
+                automation["id"], lead["id"], cause, limits.get("cooldown_minutes"), self.max_depth, now
+            )
+            if skip is None:
+                predicate = state.predicates.get(automation["id"])
+                if predicate is not None and not predicate(engine.when_context(lead, event)):
+                    skip = engine.Skip(
+                        "condition", "The automation's `when` is false for this lead and event."
+                    )
+            if skip is None:
+                skip = await self._limit(repo, automation, lead["id"], now)
+            decided.append((automation, depth, skip))
+        for automation, depth, skip in decided:
+            run_id = new_id("automation_run")
+            results: list[dict[str, Any]] = []
+            if skip is None:
+                results = await self._act(conn, workspace_id, automation, run_id, lead, event)
+            await repo.add_runs(
+                [
+                    {
+                        "id": run_id,
+                        "automation_id": automation["id"],
+                        "event_id": event["id"],
+                        "event_seq": event["seq"],
+                        "event_type": event["type"],
+                        "lead_id": lead["id"],
+                        "status": "fired" if skip is None else "skipped",
+                        "reason": None if skip is None else skip.reason,
+                        "detail": None if skip is None else skip.detail[:500],
+                        "actions": results,
+                        "depth": depth,
+                        "caused_by": None if cause is None else cause.run_id,
+                        "at": now,
+                    }
+                ]
+            )
 
     async def _limit(
         self, repo: AutomationRepository, automation: Mapping[str, Any], lead_id: str, now: datetime
