@@ -36,6 +36,12 @@ PIPELINE = [
 ]
 
 
+AUTOMATION = {
+    "name": "a",
+    "trigger": {"event": "page_view"},
+    "actions": [{"type": "add_tags", "tags": ["seen"]}],
+}
+
 REPORTS = ("funnel", "speed-to-lead", "sla", "stage-velocity", "sources", "owners", "scores", "activation")
 
 
@@ -106,6 +112,19 @@ ENDPOINTS = [
     Endpoint("GET", "/v1/sources/{source}/submissions", "read"),
     Endpoint("POST", "/v1/sources/{source}/submissions/{submission}/replay", "write"),
     *(Endpoint("GET", f"/v1/reports/{name}", "read") for name in REPORTS),
+    Endpoint("POST", "/v1/automations", "admin", AUTOMATION),
+    Endpoint("GET", "/v1/automations", "read"),
+    Endpoint(
+        "POST",
+        "/v1/automations/preview",
+        "read",
+        {"automation": "{automation}", "lead_id": "{lead}", "event": {"type": "page_view"}},
+    ),
+    Endpoint("GET", "/v1/automations/{automation}", "read"),
+    Endpoint("PATCH", "/v1/automations/{automation}", "admin", {"name": "renamed"}),
+    Endpoint("DELETE", "/v1/automations/{automation}", "admin"),
+    Endpoint("GET", "/v1/automations/{automation}/runs", "read"),
+    Endpoint("GET", "/v1/leads/{lead}/automation-runs", "read"),
     Endpoint("POST", "/v1/api-keys", "admin", {"name": "k", "scopes": ["read"]}),
     Endpoint("GET", "/v1/api-keys", "admin"),
     Endpoint("DELETE", "/v1/api-keys/{key}", "admin"),
@@ -167,6 +186,8 @@ async def make_world(app: FastAPI, client: httpx.AsyncClient) -> World:
     ids.update(owner=owner["id"], rule=rule["id"], policy=policy["id"])
     ids.update(webhook=webhook["id"], delivery=delivery["id"])
     ids.update(source=source["id"], submission=failed.json()["submission_id"])
+    automation = (await client.post("/v1/automations", json=AUTOMATION, headers=tenant.admin)).json()
+    ids.update(automation=automation["id"])
     return World(tenant, ids)
 
 
@@ -174,7 +195,7 @@ async def make_world(app: FastAPI, client: httpx.AsyncClient) -> World:
 PATH_IDS = {
     "lead_id": "lead", "owner_id": "owner", "rule_id": "rule", "policy_id": "policy",
     "source_id": "source", "webhook_id": "webhook", "delivery_id": "delivery", "key_id": "key",
-    "model_id": "model", "job_id": "job", "submission_id": "submission",
+    "model_id": "model", "job_id": "job", "submission_id": "submission", "automation_id": "automation",
 }  # fmt: skip
 
 
