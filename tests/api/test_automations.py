@@ -462,7 +462,7 @@ async def test_preview_stores_nothing(app: FastAPI, client: httpx.AsyncClient, t
     assert preview["reason"] == "trigger"
     assert preview["condition_matched"] is None
 
-    inline = {
+    inline: dict[str, Any] = {
         "automation": {"name": "draft", "trigger": {"event": "*"},
                        "when": {"field": "country", "op": "eq", "value": "DE"}, "actions": [NOTIFY]},
         "lead": {"email": "someone@acme.com", "country": "FR"},

@@ -118,12 +118,14 @@ class AutomationRepository(WorkspaceRepository):
         row = (await self.conn.execute(stmt)).mappings().first()
         return dict(row) if row else None
 
-    async def runs_done(self, event_ids: Sequence[str]) -> set[tuple[str, str]]:
-        """(automation, event) pairs among these events that have a run already."""
-        if not event_ids:
+    async def runs_done(
+        self, automation_ids: Sequence[str], event_ids: Sequence[str]
+    ) -> set[tuple[str, str]]:
+        """(automation, event) pairs among these that have a run already (by the unique index)."""
+        if not event_ids or not automation_ids:
             return set()
         stmt = self.scoped_select(runs, runs.c.automation_id, runs.c.event_id).where(
-            runs.c.event_id.in_(list(event_ids))
+            runs.c.automation_id.in_(list(automation_ids)), runs.c.event_id.in_(list(event_ids))
         )
         return {(str(a), str(e)) for a, e in await self.conn.execute(stmt)}
 
@@ -144,7 +146,7 @@ class AutomationRepository(WorkspaceRepository):
     async def fired_since(self, automation_id: str, since: datetime, cap: int) -> int:
         """How many times the automation fired since `since`, counted up to `cap`."""
         inner = (
-            select(runs.c.id)
+            select(runs.c.at)  # what the partial index holds: read from it alone
             .where(
                 runs.c.automation_id == automation_id,
                 runs.c.status == constant("fired"),

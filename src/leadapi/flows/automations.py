@@ -123,7 +123,7 @@ class AutomationFlow:
         batch = await EventRepository(conn, workspace_id).feed(position, None, limit)
         if not batch:
             return 0
-        done = await repo.runs_done([event["id"] for event in batch])
+        done = await repo.runs_done([a["id"] for a in active], [event["id"] for event in batch])
         state = _Batch({a["id"]: self._predicate(a) for a in active}, {})
         for event in batch:
             if event["lead_id"] is None:
