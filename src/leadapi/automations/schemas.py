@@ -379,7 +379,7 @@ class AutomationRunList(BaseModel):
 # ---- preview -------------------------------------------------------------------------------------
 
 
-class PreviewEvent(RequestModel):
+class AutomationPreviewEvent(RequestModel):
     type: Annotated[str, StringConstraints(min_length=1, max_length=100)] = Field(
         examples=["pricing_page_view"]
     )
@@ -410,7 +410,7 @@ class AutomationPreviewIn(RequestModel):
     ] = Field(description="A stored automation's id, or one written out (not stored).")
     lead_id: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
     lead: LeadFields | None = Field(None, description="A lead written out (not stored), instead of lead_id.")
-    event: PreviewEvent
+    event: AutomationPreviewEvent
 
     @model_validator(mode="wrap")
     @classmethod
