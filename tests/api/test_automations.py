@@ -494,3 +494,25 @@ async def test_runs_and_preview_are_readable(client: httpx.AsyncClient, tenant: 
     headers = getattr(tenant, scope)
     assert (await client.get(f"/v1/automations/{automation['id']}/runs", headers=headers)).status_code == 200
     assert (await client.get("/v1/automations", headers=headers)).status_code == 200
+
+
+async def test_runs_go_with_an_erased_lead_and_follow_a_merge(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    automation = await add_automation(client, tenant, trigger={"event": "ping"}, actions=[NOTIFY])
+    erased = await new_lead(client, tenant, "erased@acme.com")
+    survivor = await new_lead(client, tenant, "survivor@acme.com")
+    duplicate = await new_lead(client, tenant, "duplicate@acme.com")
+    for lead in (erased, survivor, duplicate):
+        await post_event(client, tenant, lead["id"], "ping")
+    await run_automations(app, tenant)
+    assert len(await runs_of(client, tenant, automation["id"])) == 3
+    assert (await client.delete(f"/v1/leads/{erased['id']}", headers=tenant.write)).status_code == 204
+    merged = await client.post(
+        f"/v1/leads/{survivor['id']}/merge", json={"duplicate_id": duplicate["id"]}, headers=tenant.write
+    )
+    assert merged.status_code == 200, merged.text
+    runs = await runs_of(client, tenant, automation["id"])
+    assert sorted(r["lead_id"] for r in runs) == [survivor["id"], survivor["id"]]
+    listed = await client.get(f"/v1/leads/{survivor['id']}/automation-runs", headers=tenant.read)
+    assert len(listed.json()["data"]) == 2

@@ -175,6 +175,16 @@ class AutomationRepository(WorkspaceRepository):
             stmt = stmt.where(or_(runs.c.at < before[0], and_(runs.c.at == before[0], runs.c.id < before[1])))
         return [dict(row) for row in (await self.conn.execute(stmt)).mappings()]
 
+    async def erase_lead(self, lead_id: str) -> None:
+        """Right to erasure: runs carry what the actions did to the lead (its values, messages)."""
+        await self.conn.execute(self.scoped_delete(runs).where(runs.c.lead_id == lead_id))
+
+    async def move_to_lead(self, from_lead_id: str, to_lead_id: str) -> None:
+        """A merge: the duplicate's runs read under the survivor, as its events do."""
+        await self.conn.execute(
+            self.scoped_update(runs).where(runs.c.lead_id == from_lead_id).values(lead_id=to_lead_id)
+        )
+
     # ---- what a spike reads of the lead's history ------------------------------------------------
 
     async def behavior_at(self, lead_id: str, at: datetime) -> float:
