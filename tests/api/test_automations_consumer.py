@@ -9,6 +9,7 @@ import asyncio
 from datetime import datetime, timedelta
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
 from fastapi import FastAPI
@@ -414,3 +415,45 @@ async def test_lag_is_in_metrics(
         await consumer(app).run_once(tenant.workspace_id)
         after = await _gauges(client)
     assert after["leadapi_automation_lag_events"] == before["leadapi_automation_lag_events"]
+
+
+async def test_a_batch_cut_short_leaves_nothing_and_runs_once_later(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant, database_url: str, postgres_only: None
+) -> None:
+    """The process dies mid-batch (here: its task is cancelled while it waits for a lead another
+    transaction holds, half the batch's actions done): nothing of the batch stays, and the next
+    round applies every run once."""
+    automation = await add_automation(client, tenant, trigger={"event": "ping"}, actions=[TAG_HOT, NOTIFY])
+    leads = [await new_lead(client, tenant, f"cut{i}@acme.com") for i in range(10)]
+    for lead in leads:
+        await post_event(client, tenant, lead["id"], "ping")
+    await app.state.sequencer.drain()
+    holder = await asyncpg.connect(database_url.replace("postgresql+asyncpg://", "postgresql://", 1))
+    try:
+        transaction = holder.transaction()
+        await transaction.start()
+        await holder.execute("SELECT 1 FROM leads WHERE id = $1 FOR UPDATE", leads[5]["id"])
+        cut = asyncio.create_task(consumer(app).run_once(tenant.workspace_id))
+        for _ in range(200):  # until it waits on the held lead, five leads' actions done
+            waiting = await holder.fetchval(
+                "SELECT count(*) FROM pg_locks WHERE NOT granted AND locktype = 'transactionid' "
+                "AND pid <> pg_backend_pid()"
+            )
+            if waiting:
+                break
+            await asyncio.sleep(0.05)
+        assert waiting
+        cut.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await cut
+        await transaction.rollback()
+    finally:
+        await holder.close()
+    assert await runs_of(client, tenant, automation["id"]) == []
+    assert await events_of(app, tenant, "automation.notified") == []
+    assert [(await get_lead(client, tenant, lead["id"]))["tags"] for lead in leads] == [[]] * len(leads)
+    await run_automations(app, tenant)
+    runs = await runs_of(client, tenant, automation["id"])
+    assert sorted(r["lead_id"] for r in runs) == sorted(lead["id"] for lead in leads)
+    assert len(await events_of(app, tenant, "automation.notified")) == len(leads)
+    assert [(await get_lead(client, tenant, lead["id"]))["tags"] for lead in leads] == [["hot"]] * len(leads)
