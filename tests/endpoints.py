@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 from fastapi import FastAPI
+from mcp.types import CallToolResult, TextContent
 
 from leadapi.jobs.loop import run_job
 from tests.conftest import Tenant, make_tenant
@@ -35,6 +36,12 @@ PIPELINE = [
     {"key": "lost", "name": "Lost", "category": "lost"},
 ]
 
+
+AUTOMATION = {
+    "name": "a",
+    "trigger": {"event": "page_view"},
+    "actions": [{"type": "add_tags", "tags": ["seen"]}],
+}
 
 REPORTS = ("funnel", "speed-to-lead", "sla", "stage-velocity", "sources", "owners", "scores", "activation")
 
@@ -116,6 +123,19 @@ ENDPOINTS = [
     Endpoint("GET", "/v1/tasks/{task}", "read"),
     Endpoint("PATCH", "/v1/tasks/{task}", "write", {"note": "left a voicemail"}),
     Endpoint("GET", "/v1/leads/{lead}/tasks", "read"),
+    Endpoint("POST", "/v1/automations", "admin", AUTOMATION),
+    Endpoint("GET", "/v1/automations", "read"),
+    Endpoint(
+        "POST",
+        "/v1/automations/preview",
+        "read",
+        {"automation": "{automation}", "lead_id": "{lead}", "event": {"type": "page_view"}},
+    ),
+    Endpoint("GET", "/v1/automations/{automation}", "read"),
+    Endpoint("PATCH", "/v1/automations/{automation}", "admin", {"name": "renamed"}),
+    Endpoint("DELETE", "/v1/automations/{automation}", "admin"),
+    Endpoint("GET", "/v1/automations/{automation}/runs", "read"),
+    Endpoint("GET", "/v1/leads/{lead}/automation-runs", "read"),
     Endpoint("POST", "/v1/api-keys", "admin", {"name": "k", "scopes": ["read"]}),
     Endpoint("GET", "/v1/api-keys", "admin"),
     Endpoint("DELETE", "/v1/api-keys/{key}", "admin"),
@@ -190,7 +210,25 @@ async def make_world(app: FastAPI, client: httpx.AsyncClient) -> World:
         )
     ).json()
     ids.update(task=task["id"])
+    automation = (await client.post("/v1/automations", json=AUTOMATION, headers=tenant.admin)).json()
+    ids.update(automation=automation["id"])
     return World(tenant, ids)
+
+
+# The MCP server's tools, as an agent lists them over any transport.
+MCP_TOOLS = {
+    "search_leads", "get_lead", "create_lead", "update_lead", "record_event", "explain_score",
+    "delete_lead", "merge_leads", "preview_routing", "route_lead", "move_stage", "accept_lead",
+    "reject_lead", "list_owners", "set_out_of_office", "list_sla_breaches", "funnel_report",
+    "speed_to_lead_report", "list_tasks", "complete_task",
+}  # fmt: skip
+
+
+def text_of(result: CallToolResult) -> str:
+    """A tool result's one text content."""
+    [content] = result.content
+    assert isinstance(content, TextContent), content
+    return content.text
 
 
 # The OpenAPI document's path parameters -> the world's ids they take.
@@ -198,6 +236,7 @@ PATH_IDS = {
     "lead_id": "lead", "owner_id": "owner", "rule_id": "rule", "policy_id": "policy",
     "source_id": "source", "webhook_id": "webhook", "delivery_id": "delivery", "key_id": "key",
     "model_id": "model", "job_id": "job", "submission_id": "submission", "task_id": "task",
+    "automation_id": "automation",
 }  # fmt: skip
 
 

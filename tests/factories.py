@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from leadapi.events.models import Event
+from leadapi.flows.automations import AutomationConsumer
 from leadapi.flows.sla_sweep import sweep_once
 from leadapi.services import Services
 from leadapi.tasks.sweep import sweep_once as overdue_sweep_once
@@ -293,3 +294,46 @@ async def post_generic(
     body = json.dumps(payload).encode()
     headers = generic_headers(secret or source["secret"], body, stamp)
     return await client.post(source["hook_url"], content=body, headers=headers)
+
+
+# ---- automations -----------------------------------------------------------------------------
+
+
+async def add_automation(client: httpx.AsyncClient, tenant: Tenant, **body: Any) -> dict[str, Any]:
+    body.setdefault("name", "automation")
+    response = await client.post("/v1/automations", json=body, headers=tenant.admin)
+    assert response.status_code == 201, response.text
+    automation: dict[str, Any] = response.json()
+    return automation
+
+
+def consumer(app: FastAPI) -> AutomationConsumer:
+    """The automations' consumer over the app's flow, as the background loop has it."""
+    return AutomationConsumer(app.state.db, services(app).automation_flow)
+
+
+async def run_automations(app: FastAPI, tenant: Tenant, rounds: int = 50) -> int:
+    """Number events and run the tenant's automations over them, again while their actions append
+    events, until nothing is left; returns the rounds it took (a chain that never ended fails)."""
+    await app.state.sequencer.drain()
+    for n in range(1, rounds + 1):
+        more = await consumer(app).run_once(tenant.workspace_id)
+        appended = await app.state.sequencer.drain()  # what the actions appended
+        if not more and not appended:
+            return n
+    raise AssertionError(f"automations still had work after {rounds} rounds")
+
+
+async def runs_of(client: httpx.AsyncClient, tenant: Tenant, automation_id: str) -> list[dict[str, Any]]:
+    """An automation's runs, oldest first (every page)."""
+    runs: list[dict[str, Any]] = []
+    params: dict[str, Any] = {"limit": 200}
+    while True:
+        response = await client.get(
+            f"/v1/automations/{automation_id}/runs", params=params, headers=tenant.read
+        )
+        assert response.status_code == 200, response.text
+        runs += response.json()["data"]
+        if response.json()["next_cursor"] is None:
+            return runs[::-1]
+        params["cursor"] = response.json()["next_cursor"]

@@ -24,6 +24,8 @@ from leadapi.api.problems import install_handlers, problem_response
 from leadapi.api.ratelimit import RateLimit, RateLimiter
 from leadapi.api.request_log import RequestLog
 from leadapi.audit.router import router as audit_router
+from leadapi.automations.router import lead_router as lead_automations_router
+from leadapi.automations.router import router as automations_router
 from leadapi.background import loops
 from leadapi.config import Settings
 from leadapi.db import Database, utcnow
@@ -31,7 +33,7 @@ from leadapi.errors import PROBLEM_JSON, ProblemError
 from leadapi.events.router import router as events_router
 from leadapi.jobs.router import router as jobs_router
 from leadapi.leads.router import router as leads_router
-from leadapi.metrics import Metrics, RequestMetrics, read_queue_depths
+from leadapi.metrics import Metrics, RequestMetrics, read_gauges
 from leadapi.owners.router import router as owners_router
 from leadapi.reports.router import router as reports_router
 from leadapi.routing.router import lead_router as lead_routing_router
@@ -169,6 +171,8 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
         audit_router,
         tasks_router,
         lead_tasks_router,
+        automations_router,
+        lead_automations_router,
     )
     for router in strict:
         app.include_router(router, dependencies=STRICT_QUERY)
@@ -264,9 +268,9 @@ def _add_metrics(app: FastAPI, db: Database, metrics: Metrics, clock: Callable[[
     )
     async def prometheus_metrics() -> Response:
         """Request counts and latencies, leads created, events ingested, webhook deliveries by
-        outcome, SLA breaches, and queue depths, in Prometheus' text format."""
-        depths = await read_queue_depths(db, clock())
-        return Response(metrics.exposition(depths), media_type=CONTENT_TYPE_LATEST)
+        outcome, SLA breaches, queue depths and the automations' lag, in Prometheus' text format."""
+        gauges = await read_gauges(db, clock())
+        return Response(metrics.exposition(gauges), media_type=CONTENT_TYPE_LATEST)
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:

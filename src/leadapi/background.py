@@ -14,9 +14,10 @@ from datetime import timedelta
 from typing import Any
 
 from leadapi.api.idempotency import purge_expired
+from leadapi.flows.automations import AutomationConsumer
 from leadapi.flows.sla_sweep import sweep_once
 from leadapi.jobs.loop import every, run_job
-from leadapi.metrics import read_queue_depths
+from leadapi.metrics import Gauges, read_gauges
 from leadapi.services import Services
 from leadapi.tasks.sweep import sweep_once as overdue_sweep_once
 from leadapi.webhooks.loop import WebhookSender
@@ -56,6 +57,8 @@ def loops(services: Services, stop: asyncio.Event) -> list[Coroutine[Any, Any, N
     # The other sweep over due times, on the same beat: a task is reported within this long too.
     work.append((settings.sla_sweep_interval, overdue_sweep, "overdue task sweep"))
     work.append((settings.maintenance_interval, purge, "idempotency purge"))
+    consumer = AutomationConsumer(services.db, services.automation_flow)
+    work.append((settings.automation_interval, consumer.run_once, "automations"))
     running = [every(interval, fn, stop, name) for interval, fn, name in work if interval > 0]
     if settings.webhook_interval > 0:
         running.append(_webhooks(services, stop))
@@ -81,8 +84,8 @@ async def run_worker(services: Services, metrics_address: tuple[str, int] | None
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
 
-    def read_depths() -> dict[str, int]:  # on the exporter's thread: the query runs on this loop
-        reading = read_queue_depths(services.db, services.clock())
+    def read_depths() -> Gauges:  # on the exporter's thread: the query runs on this loop
+        reading = read_gauges(services.db, services.clock())
         return asyncio.run_coroutine_threadsafe(reading, loop).result(timeout=30)
 
     stop_metrics = None if metrics_address is None else services.metrics.serve(*metrics_address, read_depths)

@@ -110,6 +110,19 @@ class Settings(BaseSettings):
         description="Seconds between rounds of turning new events into webhook deliveries and sending due "
         "ones; 0 turns webhook delivery off in this process.",
     )
+    automation_interval: float = Field(
+        default=1.0,
+        ge=0,
+        description="Seconds between rounds of running automations over new events (a round with work "
+        "goes again at once); 0 turns automations off in this process (run them elsewhere).",
+    )
+    automation_max_depth: int = Field(
+        default=5,
+        ge=1,
+        le=100,
+        description="How long a chain of automations may grow: a run triggered by an event that this many "
+        "automation runs led to is skipped (reason `depth`), so automations that set each other off end.",
+    )
     webhook_timeout: float = Field(
         default=10.0, gt=0, le=60, description="Seconds a webhook endpoint has to answer."
     )

@@ -32,6 +32,8 @@ PREFIXES = {
     "submission": "sub",
     "audit": "aud",
     "task": "tsk",
+    "automation": "aut",
+    "automation_run": "arun",
 }
 
 _lock = threading.Lock()

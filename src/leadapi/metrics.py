@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
@@ -23,8 +24,9 @@ from sqlalchemy import Select, Table, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from leadapi.automations.models import AutomationCursor
 from leadapi.db import Database, constant
-from leadapi.events.models import Event
+from leadapi.events.models import Event, EventSequence
 from leadapi.jobs.models import Job
 from leadapi.routing.models import Assignment
 from leadapi.webhooks.models import WebhookDelivery
@@ -67,11 +69,11 @@ class Metrics:
         MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
         return registry
 
-    def exposition(self, depths: dict[str, int]) -> bytes:
-        """The text format: the counted metrics plus the queue depths just read."""
-        return generate_latest(self._scraped(lambda: depths))
+    def exposition(self, gauges: Gauges) -> bytes:
+        """The text format: the counted metrics plus the gauges just read."""
+        return generate_latest(self._scraped(lambda: gauges))
 
-    def serve(self, host: str, port: int, read_depths: Callable[[], dict[str, int]]) -> Callable[[], None]:
+    def serve(self, host: str, port: int, read_depths: Callable[[], Gauges]) -> Callable[[], None]:
         """Serve /metrics on a port of its own, for `leadapi worker`, which has no HTTP app:
         prometheus_client's exporter in a thread, the queue depths read at each scrape by
         `read_depths`. Returns what stops it."""
@@ -84,34 +86,53 @@ class Metrics:
 
         return stop
 
-    def _scraped(self, read_depths: Callable[[], dict[str, int]]) -> CollectorRegistry:
+    def _scraped(self, read_depths: Callable[[], Gauges]) -> CollectorRegistry:
         registry = CollectorRegistry(auto_describe=False)
         registry.register(_Scraped(self, read_depths))
         return registry
 
 
 class _Scraped(Collector):
-    """What one scrape shows, wherever it is served: the counted metrics, then the queue depths
-    read at that moment."""
+    """What one scrape shows, wherever it is served: the counted metrics, then the gauges read at
+    that moment."""
 
-    def __init__(self, metrics: Metrics, read_depths: Callable[[], dict[str, int]]) -> None:
+    def __init__(self, metrics: Metrics, read_depths: Callable[[], Gauges]) -> None:
         self.metrics = metrics
         self.read_depths = read_depths
 
     def collect(self) -> Iterator[Metric]:
         yield from self.metrics.counted().collect()
-        yield from _Depths(self.read_depths()).collect()
+        yield from _Gauges(self.read_depths()).collect()
 
 
-class _Depths(Collector):
-    def __init__(self, depths: dict[str, int]) -> None:
-        self.depths = depths
+@dataclass(frozen=True)
+class Gauges:
+    """What the database says at a scrape: queue depths, and how far behind the automations are."""
+
+    depths: dict[str, int]
+    automation_lag_events: int = 0
+    automation_lag_seconds: float = 0.0
+
+
+class _Gauges(Collector):
+    def __init__(self, gauges: Gauges) -> None:
+        self.gauges = gauges
 
     def collect(self) -> Iterator[Metric]:
         family = GaugeMetricFamily("leadapi_queue_depth", "Work waiting now, by queue.", labels=["queue"])
-        for queue, depth in sorted(self.depths.items()):
+        for queue, depth in sorted(self.gauges.depths.items()):
             family.add_metric([queue], depth)
         yield family
+        yield GaugeMetricFamily(
+            "leadapi_automation_lag_events",
+            "Numbered events the automations have not gone through yet, over all workspaces.",
+            value=self.gauges.automation_lag_events,
+        )
+        yield GaugeMetricFamily(
+            "leadapi_automation_lag_seconds",
+            "How long the oldest event the automations have not gone through has waited (0: caught up).",
+            value=self.gauges.automation_lag_seconds,
+        )
 
 
 class RequestMetrics:
@@ -148,10 +169,42 @@ class RequestMetrics:
             self.metrics.latency.labels(method, template).observe(self.clock() - started)
 
 
-async def read_queue_depths(db: Database, now: datetime) -> dict[str, int]:
-    """What a scrape shows as leadapi_queue_depth, whichever process answers it."""
+def lag_statements() -> dict[str, Select[Any]]:
+    """The automations' lag over every workspace: numbered events they have not gone through
+    (per workspace, its last number less the consumer's position), and when the oldest of those
+    happened (the first event after each position, by the unique (workspace, seq) index)."""
+    cursors = cast(Table, AutomationCursor.__table__)
+    sequences = cast(Table, EventSequence.__table__)
+    events = cast(Table, Event.__table__)
+    last_seq = (
+        select(sequences.c.last_seq).where(sequences.c.workspace_id == cursors.c.workspace_id)
+    ).scalar_subquery()
+    oldest = (
+        select(events.c.occurred_at)
+        .where(events.c.workspace_id == cursors.c.workspace_id, events.c.seq > cursors.c.position)
+        .order_by(events.c.seq)
+        .limit(1)
+        .scalar_subquery()
+    )
+    return {
+        "events": select(func.coalesce(func.sum(last_seq - cursors.c.position), 0)).where(
+            cursors.c.position < last_seq
+        ),
+        "oldest": select(func.min(oldest)).where(cursors.c.position < last_seq),
+    }
+
+
+async def read_gauges(db: Database, now: datetime) -> Gauges:
+    """What a scrape shows of the database, whichever process answers it."""
     async with db.read() as conn:
-        return await queue_depths(conn, now)
+        depths = await queue_depths(conn, now)
+        lag = lag_statements()
+        behind = int((await conn.execute(lag["events"])).scalar_one() or 0)
+        oldest: datetime | None = (await conn.execute(lag["oldest"])).scalar_one_or_none()
+    seconds = 0.0
+    if behind and oldest is not None:
+        seconds = max(0.0, (now - oldest).total_seconds())
+    return Gauges(depths, behind, seconds)
 
 
 def queue_depth_statements(now: datetime) -> dict[str, Select[Any]]:

@@ -6,11 +6,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from leadapi.automations.service import AutomationService
 from leadapi.conditions.offload import EvaluationLimits, Evaluator
 from leadapi.config import Settings
 from leadapi.db import Database, create_engine
 from leadapi.events.sequencer import EventSequencer
 from leadapi.events.service import EventService
+from leadapi.flows.automations import AutomationFlow
 from leadapi.flows.lead_change import LeadChangeFlow
 from leadapi.jobs.service import JobService
 from leadapi.leads.service import LeadService
@@ -50,6 +52,8 @@ class Services:
     sources: SourceService
     reports: ReportService
     tasks: TaskService
+    automations: AutomationService
+    automation_flow: AutomationFlow
     metrics: Metrics
     sealer: Sealer
 
@@ -72,6 +76,7 @@ def build_services(settings: Settings, clock: Callable[[], datetime]) -> Service
     flow = LeadChangeFlow(scorer, stages, routing, sla)
     leads = LeadService(db, clock, settings.default_phone_region, scorer, flow, metrics)
     events = EventService(db, clock, leads, scorer, stages, flow, metrics)
+    automations = AutomationService(clock)
     return Services(
         settings=settings,
         clock=clock,
@@ -100,6 +105,10 @@ def build_services(settings: Settings, clock: Callable[[], datetime]) -> Service
         sources=SourceService(clock, leads, events, sealer, metrics),
         reports=ReportService(clock, stages),
         tasks=TaskService(clock, flow),
+        automations=automations,
+        automation_flow=AutomationFlow(
+            clock, automations, leads, flow, routing, max_depth=settings.automation_max_depth
+        ),
         metrics=metrics,
         sealer=sealer,
     )

@@ -21,7 +21,7 @@ from fastapi import FastAPI
 from mcp import Client
 from mcp.server.mcpserver import MCPServer
 from mcp.shared.exceptions import MCPError
-from mcp.types import CallToolResult, TextContent, TextResourceContents
+from mcp.types import TextResourceContents
 from sqlalchemy import func, select
 
 from leadapi.events.models import Event
@@ -33,17 +33,13 @@ from leadapi.services import Services
 from leadapi.sla.models import SlaBreach
 from leadapi.stages.models import StageChange
 from tests.conftest import Clock, Tenant
+from tests.endpoints import MCP_TOOLS, text_of
 from tests.factories import CUSTOM, add_owner, add_rule, add_task, new_lead, post_event, sweep
 
 Json = dict[str, Any]
 ServerFor = Callable[[dict[str, str]], MCPServer[Any]]
 
-TOOLS = {
-    "search_leads", "get_lead", "create_lead", "update_lead", "record_event", "explain_score",
-    "delete_lead", "merge_leads", "preview_routing", "route_lead", "move_stage", "accept_lead",
-    "reject_lead", "list_owners", "set_out_of_office", "list_sla_breaches", "funnel_report",
-    "speed_to_lead_report", "list_tasks", "complete_task",
-}  # fmt: skip
+TOOLS = MCP_TOOLS
 READ_TOOLS = {
     "search_leads", "get_lead", "explain_score", "preview_routing", "list_owners",
     "list_sla_breaches", "funnel_report", "speed_to_lead_report", "list_tasks",
@@ -67,12 +63,6 @@ def mcp_server(app: FastAPI) -> ServerFor:
         return build_server(services, key_authenticator(services, secret))
 
     return build
-
-
-def text_of(result: CallToolResult) -> str:
-    [content] = result.content
-    assert isinstance(content, TextContent), content
-    return content.text
 
 
 async def call(mcp: Client, tool: str, args: Json | None = None) -> Json:

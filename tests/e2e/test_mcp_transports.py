@@ -24,21 +24,17 @@ import httpx2
 import pytest
 from mcp import Client, StdioServerParameters
 from mcp.client.streamable_http import streamable_http_client
-from mcp.types import CallToolResult, TextContent, TextResourceContents
+from mcp.types import CallToolResult, TextResourceContents
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from tests.conftest import PG_TEST_DB, fresh_pg_database, require_postgres
 from tests.e2e.processes import LEADAPI, run
+from tests.endpoints import MCP_TOOLS, text_of
 
 Json = dict[str, Any]
 
-TOOLS = {
-    "search_leads", "get_lead", "create_lead", "update_lead", "record_event", "explain_score",
-    "delete_lead", "merge_leads", "preview_routing", "route_lead", "move_stage", "accept_lead",
-    "reject_lead", "list_owners", "set_out_of_office", "list_sla_breaches", "funnel_report",
-    "speed_to_lead_report",
-}  # fmt: skip
+TOOLS = MCP_TOOLS
 RESOURCES = {"leadapi://scoring/model", "leadapi://stages", "leadapi://routing/rules"}
 EXEC = {"title": "CTO", "country": "US"}  # 35 points under the default model
 DEMO = {"type": "demo_request"}  # 50 more: 85, sql
@@ -49,12 +45,6 @@ DEADLINE = 60  # seconds for one MCP conversation: a hung server fails the test,
 
 
 # ---- helpers -----------------------------------------------------------------------------------
-
-
-def text_of(result: CallToolResult) -> str:
-    [content] = result.content
-    assert isinstance(content, TextContent), content
-    return content.text
 
 
 def answer(result: CallToolResult) -> Json:

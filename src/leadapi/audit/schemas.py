@@ -17,6 +17,7 @@ Resource = Literal[
     "sla_policy",
     "source",
     "webhook",
+    "automation",
 ]
 Action = Literal["created", "updated", "deleted", "revoked", "activated", "rotated", "replaced"]
 

@@ -34,6 +34,7 @@ RESOURCES = (
     "sla_policy",
     "source",
     "webhook",
+    "automation",
 )
 MASK = "[masked]"
 # A name holding any of these is a secret (or a hash of one): its value is never logged.

@@ -47,7 +47,8 @@ CROSS JOIN LATERAL (
 WHERE l.workspace_id = $1 AND l.id = $2
 """
 
-# The SELECT below lists its values in EVENT_COLUMNS' order.
+# The SELECT below lists its values in EVENT_COLUMNS' order (`caused_by` NULL: an event posted to
+# the API is no automation's doing).
 _WRITE = f"""
 WITH scored AS (
     UPDATE leads SET score = $3, fit_score = $4, behavior_score = $5, band = $6, scored_at = $7,
@@ -57,7 +58,7 @@ WITH scored AS (
     RETURNING id
 )
 INSERT INTO events ({", ".join(EVENT_COLUMNS)})
-SELECT u.id, $1, NULL, u.type, $2, u.occurred_at, u.actor, u.data::jsonb, u.source, u.external_id
+SELECT u.id, $1, NULL, u.type, $2, u.occurred_at, u.actor, u.data::jsonb, u.source, u.external_id, NULL
 FROM unnest($11::text[], $12::text[], $13::timestamptz[], $14::text[], $15::text[], $16::text[],
             $17::text[]) WITH ORDINALITY AS u(id, type, occurred_at, actor, data, source, external_id, n)
 WHERE EXISTS (SELECT 1 FROM scored)

@@ -80,3 +80,6 @@ class Event(Base):
     data: Mapped[dict[str, Any]] = mapped_column(JSONDoc)
     source: Mapped[str | None] = mapped_column(String(100), nullable=True)
     external_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    # The automation run whose action appended this event (None: not an automation's doing), so
+    # chains of automations can be traced and bounded.
+    caused_by: Mapped[str | None] = mapped_column(String(32), nullable=True)

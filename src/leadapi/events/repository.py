@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
@@ -24,6 +26,23 @@ def _type_matches(pattern: str) -> Any:
     # The pattern syntax has no `%`, but `_` is LIKE's one-character wildcard: it must match itself.
     escaped = pattern.replace("\\", "\\\\").replace("_", "\\_").replace("*", "%")
     return events.c.type.like(escaped, escape="\\")
+
+
+# The automation run whose actions are running in this context (flows/automations.py sets it):
+# every event appended meanwhile, by whichever domain's code, carries it as `caused_by`. A context
+# variable rather than a parameter, because an action goes through the same service paths an API
+# request does (updates, stage moves, routing), and those append events many calls deep.
+_CAUSED_BY: ContextVar[str | None] = ContextVar("leadapi_caused_by", default=None)
+
+
+@contextmanager
+def caused_by(run_id: str) -> Iterator[None]:
+    """Events appended in this block (this task) carry `run_id` as what caused them."""
+    token = _CAUSED_BY.set(run_id)
+    try:
+        yield
+    finally:
+        _CAUSED_BY.reset(token)
 
 
 @dataclass(slots=True)
@@ -51,6 +70,7 @@ def event_row(workspace_id: str, ev: NewEvent, event_id: str | None = None) -> E
         "data": ev.data,
         "source": ev.source,
         "external_id": ev.external_id,
+        "caused_by": _CAUSED_BY.get(),
     }
 
 
@@ -94,6 +114,7 @@ class EventRepository(WorkspaceRepository):
                 events.c.data,
                 events.c.source,
                 events.c.external_id,
+                events.c.caused_by,
             )
             .where(events.c.lead_id == lead_id)
             .order_by(events.c.occurred_at.desc(), events.c.id.desc())
@@ -125,6 +146,7 @@ class EventRepository(WorkspaceRepository):
                 events.c.source,
                 events.c.external_id,
                 events.c.data,
+                events.c.caused_by,
             )
             .where(events.c.seq > after)
             .order_by(events.c.seq)

@@ -19,6 +19,7 @@ class EventRow(TypedDict):
     data: dict[str, Any]
     source: str | None
     external_id: str | None
+    caused_by: str | None  # the automation run that appended it
 
 
 # The event's columns, in the table's order (a test holds them to the table).

@@ -14,7 +14,9 @@ from leadapi.times import UtcDateTime
 
 EVENT_TYPE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")
 # Types the service itself appends; a client posting one could forge history.
-RESERVED_PREFIXES = ("lead", "sla", "webhook", "owner", "routing", "scoring", "stage", "system", "job")
+RESERVED_PREFIXES = (
+    "lead", "sla", "webhook", "owner", "routing", "scoring", "stage", "system", "job", "automation", "task",
+)  # fmt: skip
 STANDARD_TYPES = (
     "page_view", "form_submit", "email_open", "email_click", "content_download", "webinar_attended",
     "demo_request", "unsubscribe", "call", "email_sent", "meeting",
@@ -109,6 +111,9 @@ class FeedEvent(BaseModel):
     source: str | None
     external_id: str | None
     data: dict[str, Any]
+    caused_by: str | None = Field(
+        None, description="The automation run whose action appended this event (null: none did)."
+    )
 
 
 class FeedPage(BaseModel):

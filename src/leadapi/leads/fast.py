@@ -75,9 +75,12 @@ routing_settings = cast(Table, RoutingSettings.__table__)
 lifecycle_settings = cast(Table, LifecycleSettings.__table__)
 
 # What each event the statement appends binds: its columns but the workspace and the lead (the
-# statement's), `seq` (numbered after commit) and what only an inbound event has.
+# statement's), `seq` (numbered after commit), what only an inbound event has, and `caused_by`
+# (a capture is no automation's doing).
 _EVENT_COLUMNS = tuple(
-    name for name in EVENT_COLUMNS if name not in ("workspace_id", "lead_id", "seq", "source", "external_id")
+    name
+    for name in EVENT_COLUMNS
+    if name not in ("workspace_id", "lead_id", "seq", "source", "external_id", "caused_by")
 )
 
 

@@ -253,6 +253,9 @@ class TimelineEvent(BaseModel):
     )
     source: str | None = None
     external_id: str | None = None
+    caused_by: str | None = Field(
+        None, description="The automation run whose action appended this event (null: none did)."
+    )
 
 
 class Timeline(BaseModel):

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from leadapi.api.filters import Filter, parse_filters, parse_sort
 from leadapi.api.pagination import bad_cursor, decode_cursor, encode_cursor
+from leadapi.automations.repository import AutomationRepository
 from leadapi.db import Database, retrying
 from leadapi.errors import ProblemError, attempt_item, not_found, validation_problem
 from leadapi.events.repository import EventRepository, NewEvent
@@ -549,6 +550,7 @@ class LeadService:
         await SlaRepository(conn, principal.workspace_id).erase_lead(lead_id)
         await WebhookRepository(conn, principal.workspace_id).erase_lead(lead_id)
         await SourceRepository(conn, principal.workspace_id).erase_lead(lead_id)
+        await AutomationRepository(conn, principal.workspace_id).erase_lead(lead_id)
         await leads.delete(lead_id)
         # Only the id survives: the erasure is recorded, the person is not.
         await events.append([NewEvent("lead.deleted", lead_id, now, {"lead_id": lead_id}, principal.key_id)])
@@ -595,6 +597,7 @@ class LeadService:
         await StageRepository(conn, principal.workspace_id).move_to_lead(duplicate_id, lead_id)
         # So do its tasks (the duplicate's deletion would cascade to them).
         await TaskRepository(conn, principal.workspace_id).move_to_lead(duplicate_id, lead_id)
+        await AutomationRepository(conn, principal.workspace_id).move_to_lead(duplicate_id, lead_id)
         await self.flow.stop_clock(conn, principal.workspace_id, duplicate_id, close_at=now)
         await leads.delete(duplicate_id)
         changed = diff(lead, changes)

@@ -94,6 +94,9 @@ def scored_event_data(
         "new": result.score,
         "fit_score": _rounded(result.fit_score),
         "behavior_score": _rounded(result.behavior_score),
+        # The parts before too, so a reader of the log sees either cross a threshold (automations).
+        "old_fit_score": before.get("fit_score"),
+        "old_behavior_score": before.get("behavior_score"),
         "band": result.band,
         "old_band": before.get("band"),
         "model_id": model.id,

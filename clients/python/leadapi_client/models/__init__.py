@@ -1,10 +1,14 @@
 """Contains all the data models used in inputs/outputs"""
 
 from .accept_in import AcceptIn
+from .action_result import ActionResult
+from .action_result_changes_type_0 import ActionResultChangesType0
+from .action_result_status import ActionResultStatus
 from .activation_figures import ActivationFigures
 from .activation_group import ActivationGroup
 from .activation_report import ActivationReport
 from .activation_report_filters import ActivationReportFilters
+from .add_tags import AddTags
 from .api_key import ApiKey
 from .api_key_create import ApiKeyCreate
 from .api_key_create_scopes_item import ApiKeyCreateScopesItem
@@ -13,6 +17,7 @@ from .api_key_created_scopes_item import ApiKeyCreatedScopesItem
 from .api_key_list import ApiKeyList
 from .api_key_scopes_item import ApiKeyScopesItem
 from .api_key_update import ApiKeyUpdate
+from .assign import Assign
 from .assignment import Assignment
 from .assignment_by import AssignmentBy
 from .assignment_explanation import AssignmentExplanation
@@ -25,6 +30,23 @@ from .audit_entry_after_type_0 import AuditEntryAfterType0
 from .audit_entry_before_type_0 import AuditEntryBeforeType0
 from .audit_entry_list import AuditEntryList
 from .audit_entry_resource import AuditEntryResource
+from .automation import Automation
+from .automation_actions_item import AutomationActionsItem
+from .automation_create import AutomationCreate
+from .automation_create_when_type_0 import AutomationCreateWhenType0
+from .automation_limits import AutomationLimits
+from .automation_list import AutomationList
+from .automation_preview import AutomationPreview
+from .automation_preview_event import AutomationPreviewEvent
+from .automation_preview_event_data import AutomationPreviewEventData
+from .automation_preview_in import AutomationPreviewIn
+from .automation_run import AutomationRun
+from .automation_run_list import AutomationRunList
+from .automation_run_status import AutomationRunStatus
+from .automation_trigger import AutomationTrigger
+from .automation_update import AutomationUpdate
+from .automation_update_when_type_0 import AutomationUpdateWhenType0
+from .automation_when_type_0 import AutomationWhenType0
 from .band_figures import BandFigures
 from .band_out import BandOut
 from .breach import Breach
@@ -53,6 +75,7 @@ from .event_batch_out import EventBatchOut
 from .event_in import EventIn
 from .event_in_properties import EventInProperties
 from .event_properties import EventProperties
+from .event_trigger import EventTrigger
 from .feed_event import FeedEvent
 from .feed_event_data import FeedEventData
 from .feed_page import FeedPage
@@ -66,6 +89,8 @@ from .funnel_stage import FunnelStage
 from .group_by import GroupBy
 from .healthz_response_healthz import HealthzResponseHealthz
 from .hook_reply import HookReply
+from .intent_spike_spec import IntentSpikeSpec
+from .intent_spike_trigger import IntentSpikeTrigger
 from .job import Job
 from .job_params import JobParams
 from .job_progress import JobProgress
@@ -96,6 +121,7 @@ from .lead_speed import LeadSpeed
 from .lead_update import LeadUpdate
 from .lead_update_attributes_type_0 import LeadUpdateAttributesType0
 from .lead_update_external_ids_type_0 import LeadUpdateExternalIdsType0
+from .limits import Limits
 from .list_audit_log_resource_type_0 import ListAuditLogResourceType0
 from .list_lead_tasks_status_type_0 import ListLeadTasksStatusType0
 from .list_leads_count_type_0 import ListLeadsCountType0
@@ -106,6 +132,9 @@ from .list_tasks_status_type_0 import ListTasksStatusType0
 from .list_webhook_deliveries_status_type_0 import ListWebhookDeliveriesStatusType0
 from .merge_in import MergeIn
 from .model_ref import ModelRef
+from .move_stage import MoveStage
+from .notify import Notify
+from .notify_data import NotifyData
 from .out_of_office import OutOfOffice
 from .owner import Owner
 from .owner_create import OwnerCreate
@@ -138,6 +167,8 @@ from .preview_in_model_type_0 import PreviewInModelType0
 from .problem import Problem
 from .problem_errors_item import ProblemErrorsItem
 from .reject_in import RejectIn
+from .remove_tags import RemoveTags
+from .route import Route
 from .route_in import RouteIn
 from .route_out import RouteOut
 from .routing_preview_in import RoutingPreviewIn
@@ -163,6 +194,10 @@ from .rule_update_tie_breaker import RuleUpdateTieBreaker
 from .rule_update_when_type_0 import RuleUpdateWhenType0
 from .score_bucket import ScoreBucket
 from .score_change import ScoreChange
+from .score_crossed_spec import ScoreCrossedSpec
+from .score_crossed_spec_direction import ScoreCrossedSpecDirection
+from .score_crossed_spec_field import ScoreCrossedSpecField
+from .score_crossed_trigger import ScoreCrossedTrigger
 from .score_figures import ScoreFigures
 from .score_group import ScoreGroup
 from .score_history import ScoreHistory
@@ -172,6 +207,8 @@ from .scores_report_filters import ScoresReportFilters
 from .scoring_model import ScoringModel
 from .scoring_model_document import ScoringModelDocument
 from .scoring_model_list import ScoringModelList
+from .set_fields import SetFields
+from .set_fields_fields import SetFieldsFields
 from .skipped_owner import SkippedOwner
 from .sla_figures import SlaFigures
 from .sla_group import SlaGroup
@@ -239,10 +276,14 @@ from .velocity_report_filters import VelocityReportFilters
 
 __all__ = (
     "AcceptIn",
+    "ActionResult",
+    "ActionResultChangesType0",
+    "ActionResultStatus",
     "ActivationFigures",
     "ActivationGroup",
     "ActivationReport",
     "ActivationReportFilters",
+    "AddTags",
     "ApiKey",
     "ApiKeyCreate",
     "ApiKeyCreated",
@@ -251,6 +292,7 @@ __all__ = (
     "ApiKeyList",
     "ApiKeyScopesItem",
     "ApiKeyUpdate",
+    "Assign",
     "Assignment",
     "AssignmentBy",
     "AssignmentExplanation",
@@ -263,6 +305,23 @@ __all__ = (
     "AuditEntryBeforeType0",
     "AuditEntryList",
     "AuditEntryResource",
+    "Automation",
+    "AutomationActionsItem",
+    "AutomationCreate",
+    "AutomationCreateWhenType0",
+    "AutomationLimits",
+    "AutomationList",
+    "AutomationPreview",
+    "AutomationPreviewEvent",
+    "AutomationPreviewEventData",
+    "AutomationPreviewIn",
+    "AutomationRun",
+    "AutomationRunList",
+    "AutomationRunStatus",
+    "AutomationTrigger",
+    "AutomationUpdate",
+    "AutomationUpdateWhenType0",
+    "AutomationWhenType0",
     "BandFigures",
     "BandOut",
     "Breach",
@@ -291,6 +350,7 @@ __all__ = (
     "EventIn",
     "EventInProperties",
     "EventProperties",
+    "EventTrigger",
     "FeedEvent",
     "FeedEventData",
     "FeedPage",
@@ -304,6 +364,8 @@ __all__ = (
     "GroupBy",
     "HealthzResponseHealthz",
     "HookReply",
+    "IntentSpikeSpec",
+    "IntentSpikeTrigger",
     "Job",
     "JobParams",
     "JobProgress",
@@ -334,6 +396,7 @@ __all__ = (
     "LeadUpdate",
     "LeadUpdateAttributesType0",
     "LeadUpdateExternalIdsType0",
+    "Limits",
     "ListAuditLogResourceType0",
     "ListLeadsCountType0",
     "ListLeadTasksStatusType0",
@@ -344,6 +407,9 @@ __all__ = (
     "ListWebhookDeliveriesStatusType0",
     "MergeIn",
     "ModelRef",
+    "MoveStage",
+    "Notify",
+    "NotifyData",
     "OutOfOffice",
     "Owner",
     "OwnerCreate",
@@ -376,6 +442,8 @@ __all__ = (
     "Problem",
     "ProblemErrorsItem",
     "RejectIn",
+    "RemoveTags",
+    "Route",
     "RouteIn",
     "RouteOut",
     "RoutingPreviewIn",
@@ -401,6 +469,10 @@ __all__ = (
     "RuleUpdateWhenType0",
     "ScoreBucket",
     "ScoreChange",
+    "ScoreCrossedSpec",
+    "ScoreCrossedSpecDirection",
+    "ScoreCrossedSpecField",
+    "ScoreCrossedTrigger",
     "ScoreFigures",
     "ScoreGroup",
     "ScoreHistory",
@@ -410,6 +482,8 @@ __all__ = (
     "ScoringModel",
     "ScoringModelDocument",
     "ScoringModelList",
+    "SetFields",
+    "SetFieldsFields",
     "SkippedOwner",
     "SlaFigures",
     "SlaGroup",

@@ -3,6 +3,7 @@ from enum import StrEnum
 
 class AuditEntryResource(StrEnum):
     API_KEY = "api_key"
+    AUTOMATION = "automation"
     LIFECYCLE_STAGES = "lifecycle_stages"
     OWNER = "owner"
     ROUTING_RULE = "routing_rule"

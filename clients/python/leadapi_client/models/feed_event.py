@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.feed_event_data import FeedEventData
 
@@ -27,6 +29,7 @@ class FeedEvent:
         seq (int): The workspace's sequence number: increasing, never reused.
         source (None | str):
         type_ (str):
+        caused_by (None | str | Unset): The automation run whose action appended this event (null: none did).
     """
 
     actor: None | str
@@ -38,6 +41,7 @@ class FeedEvent:
     seq: int
     source: None | str
     type_: str
+    caused_by: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -63,6 +67,12 @@ class FeedEvent:
 
         type_ = self.type_
 
+        caused_by: None | str | Unset
+        if isinstance(self.caused_by, Unset):
+            caused_by = UNSET
+        else:
+            caused_by = self.caused_by
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -78,6 +88,8 @@ class FeedEvent:
                 "type": type_,
             }
         )
+        if caused_by is not UNSET:
+            field_dict["caused_by"] = caused_by
 
         return field_dict
 
@@ -125,6 +137,15 @@ class FeedEvent:
 
         type_ = d.pop("type")
 
+        def _parse_caused_by(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        caused_by = _parse_caused_by(d.pop("caused_by", UNSET))
+
         feed_event = cls(
             actor=actor,
             data=data,
@@ -135,6 +156,7 @@ class FeedEvent:
             seq=seq,
             source=source,
             type_=type_,
+            caused_by=caused_by,
         )
 
         feed_event.additional_properties = d

@@ -26,6 +26,7 @@ class TimelineEvent:
         occurred_at (datetime.datetime):
         seq (int | None): Position in the workspace's change feed; null for a moment after commit.
         type_ (str):
+        caused_by (None | str | Unset): The automation run whose action appended this event (null: none did).
         external_id (None | str | Unset):
         source (None | str | Unset):
     """
@@ -36,6 +37,7 @@ class TimelineEvent:
     occurred_at: datetime.datetime
     seq: int | None
     type_: str
+    caused_by: None | str | Unset = UNSET
     external_id: None | str | Unset = UNSET
     source: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -54,6 +56,12 @@ class TimelineEvent:
         seq = self.seq
 
         type_ = self.type_
+
+        caused_by: None | str | Unset
+        if isinstance(self.caused_by, Unset):
+            caused_by = UNSET
+        else:
+            caused_by = self.caused_by
 
         external_id: None | str | Unset
         if isinstance(self.external_id, Unset):
@@ -79,6 +87,8 @@ class TimelineEvent:
                 "type": type_,
             }
         )
+        if caused_by is not UNSET:
+            field_dict["caused_by"] = caused_by
         if external_id is not UNSET:
             field_dict["external_id"] = external_id
         if source is not UNSET:
@@ -114,6 +124,15 @@ class TimelineEvent:
 
         type_ = d.pop("type")
 
+        def _parse_caused_by(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        caused_by = _parse_caused_by(d.pop("caused_by", UNSET))
+
         def _parse_external_id(data: object) -> None | str | Unset:
             if data is None:
                 return data
@@ -139,6 +158,7 @@ class TimelineEvent:
             occurred_at=occurred_at,
             seq=seq,
             type_=type_,
+            caused_by=caused_by,
             external_id=external_id,
             source=source,
         )

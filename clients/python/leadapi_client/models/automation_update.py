@@ -1,0 +1,274 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.add_tags import AddTags
+    from ..models.assign import Assign
+    from ..models.automation_update_when_type_0 import AutomationUpdateWhenType0
+    from ..models.event_trigger import EventTrigger
+    from ..models.intent_spike_trigger import IntentSpikeTrigger
+    from ..models.limits import Limits
+    from ..models.move_stage import MoveStage
+    from ..models.notify import Notify
+    from ..models.remove_tags import RemoveTags
+    from ..models.route import Route
+    from ..models.score_crossed_trigger import ScoreCrossedTrigger
+    from ..models.set_fields import SetFields
+
+
+T = TypeVar("T", bound="AutomationUpdate")
+
+
+@_attrs_define
+class AutomationUpdate:
+    """Partial update: absent fields stay; `when: null` removes the condition.
+
+    Attributes:
+        actions (list[AddTags | Assign | MoveStage | Notify | RemoveTags | Route | SetFields] | Unset):
+        active (bool | Unset): Only active automations run (default true).
+        limits (Limits | Unset):
+        name (str | Unset):
+        trigger (EventTrigger | IntentSpikeTrigger | ScoreCrossedTrigger | Unset):
+        when (AutomationUpdateWhenType0 | None | Unset): A condition (as in scoring and routing) over the lead (`band`,
+            `stage`, `tags`, `attributes.x`...) and the triggering event (`event.type`, `event.properties.x`,
+            `event.data.x`); null: always.
+    """
+
+    actions: list[AddTags | Assign | MoveStage | Notify | RemoveTags | Route | SetFields] | Unset = UNSET
+    active: bool | Unset = UNSET
+    limits: Limits | Unset = UNSET
+    name: str | Unset = UNSET
+    trigger: EventTrigger | IntentSpikeTrigger | ScoreCrossedTrigger | Unset = UNSET
+    when: AutomationUpdateWhenType0 | None | Unset = UNSET
+
+    def to_dict(self) -> dict[str, Any]:
+        from ..models.add_tags import AddTags  # noqa: PLC0415
+        from ..models.assign import Assign  # noqa: PLC0415
+        from ..models.automation_update_when_type_0 import AutomationUpdateWhenType0  # noqa: PLC0415
+        from ..models.event_trigger import EventTrigger  # noqa: PLC0415
+        from ..models.move_stage import MoveStage  # noqa: PLC0415
+        from ..models.remove_tags import RemoveTags  # noqa: PLC0415
+        from ..models.route import Route  # noqa: PLC0415
+        from ..models.score_crossed_trigger import ScoreCrossedTrigger  # noqa: PLC0415
+        from ..models.set_fields import SetFields  # noqa: PLC0415
+
+        actions: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.actions, Unset):
+            actions = []
+            for actions_item_data in self.actions:
+                actions_item: dict[str, Any]
+                if isinstance(actions_item_data, AddTags):
+                    actions_item = actions_item_data.to_dict()
+                elif isinstance(actions_item_data, RemoveTags):
+                    actions_item = actions_item_data.to_dict()
+                elif isinstance(actions_item_data, SetFields):
+                    actions_item = actions_item_data.to_dict()
+                elif isinstance(actions_item_data, MoveStage):
+                    actions_item = actions_item_data.to_dict()
+                elif isinstance(actions_item_data, Assign):
+                    actions_item = actions_item_data.to_dict()
+                elif isinstance(actions_item_data, Route):
+                    actions_item = actions_item_data.to_dict()
+                else:
+                    actions_item = actions_item_data.to_dict()
+
+                actions.append(actions_item)
+
+        active = self.active
+
+        limits: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.limits, Unset):
+            limits = self.limits.to_dict()
+
+        name = self.name
+
+        trigger: dict[str, Any] | Unset
+        if isinstance(self.trigger, Unset):
+            trigger = UNSET
+        elif isinstance(self.trigger, EventTrigger):
+            trigger = self.trigger.to_dict()
+        elif isinstance(self.trigger, ScoreCrossedTrigger):
+            trigger = self.trigger.to_dict()
+        else:
+            trigger = self.trigger.to_dict()
+
+        when: dict[str, Any] | None | Unset
+        if isinstance(self.when, Unset):
+            when = UNSET
+        elif isinstance(self.when, AutomationUpdateWhenType0):
+            when = self.when.to_dict()
+        else:
+            when = self.when
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update({})
+        if actions is not UNSET:
+            field_dict["actions"] = actions
+        if active is not UNSET:
+            field_dict["active"] = active
+        if limits is not UNSET:
+            field_dict["limits"] = limits
+        if name is not UNSET:
+            field_dict["name"] = name
+        if trigger is not UNSET:
+            field_dict["trigger"] = trigger
+        if when is not UNSET:
+            field_dict["when"] = when
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.add_tags import AddTags  # noqa: PLC0415
+        from ..models.assign import Assign  # noqa: PLC0415
+        from ..models.automation_update_when_type_0 import AutomationUpdateWhenType0  # noqa: PLC0415
+        from ..models.event_trigger import EventTrigger  # noqa: PLC0415
+        from ..models.intent_spike_trigger import IntentSpikeTrigger  # noqa: PLC0415
+        from ..models.limits import Limits  # noqa: PLC0415
+        from ..models.move_stage import MoveStage  # noqa: PLC0415
+        from ..models.notify import Notify  # noqa: PLC0415
+        from ..models.remove_tags import RemoveTags  # noqa: PLC0415
+        from ..models.route import Route  # noqa: PLC0415
+        from ..models.score_crossed_trigger import ScoreCrossedTrigger  # noqa: PLC0415
+        from ..models.set_fields import SetFields  # noqa: PLC0415
+
+        d = dict(src_dict)
+        _actions = d.pop("actions", UNSET)
+        actions: list[AddTags | Assign | MoveStage | Notify | RemoveTags | Route | SetFields] | Unset = UNSET
+        if _actions is not UNSET:
+            actions = []
+            for actions_item_data in _actions:
+
+                def _parse_actions_item(
+                    data: object,
+                ) -> AddTags | Assign | MoveStage | Notify | RemoveTags | Route | SetFields:
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        actions_item_type_0 = AddTags.from_dict(data)
+
+                        return actions_item_type_0
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        actions_item_type_1 = RemoveTags.from_dict(data)
+
+                        return actions_item_type_1
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        actions_item_type_2 = SetFields.from_dict(data)
+
+                        return actions_item_type_2
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        actions_item_type_3 = MoveStage.from_dict(data)
+
+                        return actions_item_type_3
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        actions_item_type_4 = Assign.from_dict(data)
+
+                        return actions_item_type_4
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        actions_item_type_5 = Route.from_dict(data)
+
+                        return actions_item_type_5
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    actions_item_type_6 = Notify.from_dict(data)
+
+                    return actions_item_type_6
+
+                actions_item = _parse_actions_item(actions_item_data)
+
+                actions.append(actions_item)
+
+        active = d.pop("active", UNSET)
+
+        _limits = d.pop("limits", UNSET)
+        limits: Limits | Unset
+        if isinstance(_limits, Unset):
+            limits = UNSET
+        else:
+            limits = Limits.from_dict(_limits)
+
+        name = d.pop("name", UNSET)
+
+        def _parse_trigger(data: object) -> EventTrigger | IntentSpikeTrigger | ScoreCrossedTrigger | Unset:
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                trigger_type_0 = EventTrigger.from_dict(data)
+
+                return trigger_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                trigger_type_1 = ScoreCrossedTrigger.from_dict(data)
+
+                return trigger_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            trigger_type_2 = IntentSpikeTrigger.from_dict(data)
+
+            return trigger_type_2
+
+        trigger = _parse_trigger(d.pop("trigger", UNSET))
+
+        def _parse_when(data: object) -> AutomationUpdateWhenType0 | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                when_type_0 = AutomationUpdateWhenType0.from_dict(data)
+
+                return when_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(AutomationUpdateWhenType0 | None | Unset, data)
+
+        when = _parse_when(d.pop("when", UNSET))
+
+        automation_update = cls(
+            actions=actions,
+            active=active,
+            limits=limits,
+            name=name,
+            trigger=trigger,
+            when=when,
+        )
+
+        return automation_update

@@ -1,0 +1,1 @@
+"""Automations: "when this happens to a lead, and it matches, do these things"."""

@@ -1,0 +1,222 @@
+"""Automations, their runs and the consumer's position: per workspace, and the consumer's queue across
+workspaces."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import Select, Table, and_, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from leadapi.automations.models import Automation, AutomationCursor, AutomationRun
+from leadapi.db import constant
+from leadapi.events.models import Event, EventSequence
+from leadapi.repository import WorkspaceRepository
+
+automations = cast(Table, Automation.__table__)
+runs = cast(Table, AutomationRun.__table__)
+cursors = cast(Table, AutomationCursor.__table__)
+sequences = cast(Table, EventSequence.__table__)
+events = cast(Table, Event.__table__)
+
+SCORED = "lead.scored"
+
+
+def behind_statement(limit: int) -> Select[Any]:
+    """Workspaces whose automations have numbered events to go through, by workspace id."""
+    last_seq = (
+        select(sequences.c.last_seq).where(sequences.c.workspace_id == cursors.c.workspace_id)
+    ).scalar_subquery()
+    return (
+        select(cursors.c.workspace_id)
+        .where(cursors.c.position < last_seq)
+        .order_by(cursors.c.workspace_id)
+        .limit(limit)
+    )
+
+
+async def workspaces_behind(conn: AsyncConnection, limit: int) -> list[str]:
+    return [str(w) for w in (await conn.execute(behind_statement(limit))).scalars()]
+
+
+async def claim_cursor(conn: AsyncConnection, workspace_id: str) -> int | None:
+    """The workspace's position, locked for this transaction; None when another worker holds it
+    (PostgreSQL: SKIP LOCKED) or there is none."""
+    stmt = select(cursors.c.position).where(cursors.c.workspace_id == workspace_id)
+    if conn.dialect.name == "postgresql":
+        stmt = stmt.with_for_update(skip_locked=True)
+    found = (await conn.execute(stmt)).scalar_one_or_none()
+    return None if found is None else int(found)
+
+
+class AutomationRepository(WorkspaceRepository):
+    # ---- automations -----------------------------------------------------------------------------
+
+    async def add(self, row: dict[str, Any]) -> None:
+        await self.insert_row(automations, row)
+
+    async def get(self, automation_id: str, *, lock: bool = False) -> dict[str, Any] | None:
+        stmt = self.scoped_select(automations).where(automations.c.id == automation_id)
+        if lock and self.conn.dialect.name == "postgresql":
+            stmt = stmt.with_for_update()
+        row = (await self.conn.execute(stmt)).mappings().first()
+        return dict(row) if row else None
+
+    async def page(self, limit: int, after_id: str | None) -> list[dict[str, Any]]:
+        stmt = self.scoped_select(automations).order_by(automations.c.id).limit(limit)
+        if after_id is not None:
+            stmt = stmt.where(automations.c.id > after_id)
+        return [dict(row) for row in (await self.conn.execute(stmt)).mappings()]
+
+    async def count(self) -> int:
+        stmt = self.scoped_select(automations, func.count())
+        return int((await self.conn.execute(stmt)).scalar_one())
+
+    async def active(self) -> list[dict[str, Any]]:
+        stmt = (
+            self.scoped_select(automations).where(automations.c.active.is_(True)).order_by(automations.c.id)
+        )
+        return [dict(row) for row in (await self.conn.execute(stmt)).mappings()]
+
+    async def update(self, automation_id: str, values: dict[str, Any]) -> None:
+        await self.conn.execute(
+            self.scoped_update(automations).where(automations.c.id == automation_id).values(**values)
+        )
+
+    async def delete(self, automation_id: str) -> None:
+        await self.conn.execute(self.scoped_delete(runs).where(runs.c.automation_id == automation_id))
+        await self.conn.execute(self.scoped_delete(automations).where(automations.c.id == automation_id))
+
+    # ---- the consumer's position -----------------------------------------------------------------
+
+    async def last_seq(self) -> int:
+        stmt = self.scoped_select(sequences, sequences.c.last_seq)
+        return int((await self.conn.execute(stmt)).scalar_one_or_none() or 0)
+
+    async def has_cursor(self) -> bool:
+        stmt = self.scoped_select(cursors, cursors.c.position)
+        return (await self.conn.execute(stmt)).first() is not None
+
+    async def start_cursor(self, position: int, now: datetime) -> None:
+        """The workspace's position, made when its first automation is (at `position`, the events
+        before it being history); nothing when it has one."""
+        if not await self.has_cursor():
+            await self.insert_row(cursors, {"position": position, "updated_at": now})
+
+    async def move_cursor(self, position: int, now: datetime) -> None:
+        await self.conn.execute(self.scoped_update(cursors).values(position=position, updated_at=now))
+
+    # ---- runs ------------------------------------------------------------------------------------
+
+    async def add_runs(self, rows: Sequence[dict[str, Any]]) -> None:
+        await self.insert_rows(runs, rows)
+
+    async def run(self, run_id: str) -> dict[str, Any] | None:
+        stmt = self.scoped_select(runs).where(runs.c.id == run_id)
+        row = (await self.conn.execute(stmt)).mappings().first()
+        return dict(row) if row else None
+
+    async def runs_done(
+        self, automation_ids: Sequence[str], event_ids: Sequence[str]
+    ) -> set[tuple[str, str]]:
+        """(automation, event) pairs among these that have a run already (by the unique index)."""
+        if not event_ids or not automation_ids:
+            return set()
+        stmt = self.scoped_select(runs, runs.c.automation_id, runs.c.event_id).where(
+            runs.c.automation_id.in_(list(automation_ids)), runs.c.event_id.in_(list(event_ids))
+        )
+        return {(str(a), str(e)) for a, e in await self.conn.execute(stmt)}
+
+    async def last_fired(self, automation_id: str, lead_id: str) -> datetime | None:
+        stmt = (
+            select(runs.c.at)
+            .where(
+                runs.c.automation_id == automation_id,
+                runs.c.lead_id == lead_id,
+                runs.c.status == constant("fired"),
+            )
+            .order_by(runs.c.at.desc())
+            .limit(1)
+        )
+        found: datetime | None = (await self.conn.execute(stmt)).scalar_one_or_none()
+        return found
+
+    async def fired_since(self, automation_id: str, since: datetime, cap: int) -> int:
+        """How many times the automation fired since `since`, counted up to `cap`."""
+        inner = (
+            select(runs.c.at)  # what the partial index holds: read from it alone
+            .where(
+                runs.c.automation_id == automation_id,
+                runs.c.status == constant("fired"),
+                runs.c.at >= since,
+            )
+            .limit(cap)
+            .subquery()
+        )
+        return int((await self.conn.execute(select(func.count()).select_from(inner))).scalar_one())
+
+    async def runs_of(
+        self,
+        *,
+        automation_id: str | None = None,
+        lead_id: str | None = None,
+        limit: int,
+        before: tuple[datetime, str] | None,
+    ) -> list[dict[str, Any]]:
+        """An automation's (or a lead's) runs, newest first."""
+        stmt = self.scoped_select(runs).order_by(runs.c.at.desc(), runs.c.id.desc()).limit(limit)
+        if automation_id is not None:
+            stmt = stmt.where(runs.c.automation_id == automation_id)
+        if lead_id is not None:
+            stmt = stmt.where(runs.c.lead_id == lead_id)
+        if before is not None:
+            stmt = stmt.where(or_(runs.c.at < before[0], and_(runs.c.at == before[0], runs.c.id < before[1])))
+        return [dict(row) for row in (await self.conn.execute(stmt)).mappings()]
+
+    async def erase_lead(self, lead_id: str) -> None:
+        """Right to erasure: runs carry what the actions did to the lead (its values, messages)."""
+        await self.conn.execute(self.scoped_delete(runs).where(runs.c.lead_id == lead_id))
+
+    async def move_to_lead(self, from_lead_id: str, to_lead_id: str) -> None:
+        """A merge: the duplicate's runs read under the survivor, as its events do."""
+        await self.conn.execute(
+            self.scoped_update(runs).where(runs.c.lead_id == from_lead_id).values(lead_id=to_lead_id)
+        )
+
+    # ---- what a spike reads of the lead's history ------------------------------------------------
+
+    async def behavior_at(self, lead_id: str, at: datetime) -> float:
+        """The lead's behaviour score as of `at`: the last rescoring before it (0: none yet)."""
+        stmt = (
+            self.scoped_select(events, events.c.data)
+            .where(events.c.lead_id == lead_id, events.c.type == SCORED, events.c.occurred_at <= at)
+            .order_by(events.c.occurred_at.desc(), events.c.id.desc())
+            .limit(1)
+        )
+        data = (await self.conn.execute(stmt)).scalar_one_or_none()
+        value = data.get("behavior_score") if isinstance(data, dict) else None
+        return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0.0
+
+    async def events_in_window(
+        self, lead_id: str, types: Sequence[str], since: datetime, event: dict[str, Any]
+    ) -> int:
+        """The lead's events of `types` (exact, or patterns with `*`) from `since` up to `event`,
+        not counting `event` itself."""
+        exact = [t for t in types if "*" not in t]
+        patterns = [t for t in types if "*" in t]
+        matches = []
+        if exact:
+            matches.append(events.c.type.in_(exact))
+        for pattern in patterns:
+            escaped = pattern.replace("\\", "\\\\").replace("_", "\\_").replace("*", "%")
+            matches.append(events.c.type.like(escaped, escape="\\"))
+        at = event["occurred_at"]
+        stmt = self.scoped_select(events, func.count()).where(
+            events.c.lead_id == lead_id,
+            or_(*matches),
+            events.c.occurred_at >= since,
+            or_(events.c.occurred_at < at, and_(events.c.occurred_at == at, events.c.id < event["id"])),
+        )
+        return int((await self.conn.execute(stmt)).scalar_one())

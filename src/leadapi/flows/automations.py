@@ -1,0 +1,530 @@
+"""Running automations: a consumer of the numbered event log, and the actions it takes on leads.
+
+For each workspace with automations, the consumer keeps a position in the event log (events.seq).
+One batch, in one transaction: the position row locked (SKIP LOCKED on PostgreSQL, so any number
+of workers cooperate and none waits), the events after it read, every active automation whose
+trigger takes an event run for the event's lead, each run recorded, and the position moved past
+the batch. The effects, the runs and the new position commit together or not at all, so every
+(automation, event) runs exactly once whatever crashes; a unique (automation_id, event_id) on
+runs is the second guard.
+
+A run: the lead locked; the trigger's details (a score crossing a threshold, a spike within a
+window); the loop guards (how many runs led to the event, an automation setting itself off); the
+`when` condition; the limits; then the actions, in order, each in a savepoint of its own, through
+the same paths an API call takes: lead updates (LeadService), stage moves (LeadChangeFlow, whose
+rules apply), routing (RoutingService). So every change goes through the lead-change flow (rescore,
+promotion, routing, SLA clocks). An action that is refused (a stage move the pipeline forbids, an
+owner who is gone) is recorded as refused, and the next runs. Every event an action appends
+carries the run (`caused_by`), so the chains automations make are traced, and bounded by depth.
+
+It lives here, beside the lead-change flow, because it calls across leads, stages and routing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from leadapi.automations import engine
+from leadapi.automations.repository import AutomationRepository, claim_cursor, workspaces_behind
+from leadapi.automations.schemas import AutomationCreate, AutomationPreviewIn
+from leadapi.automations.service import AutomationService, stored
+from leadapi.conditions import ConditionError, Predicate
+from leadapi.db import Database
+from leadapi.errors import ProblemError, not_found, validation_errors
+from leadapi.events.repository import EventRepository, NewEvent, caused_by
+from leadapi.flows.lead_change import LeadChangeFlow
+from leadapi.ids import new_id
+from leadapi.leads.repository import LeadRepository
+from leadapi.leads.schemas import LeadUpdate
+from leadapi.leads.service import LeadService
+from leadapi.owners.repository import OwnerRepository
+from leadapi.principal import Principal, effective_scopes
+from leadapi.routing.service import RoutingService
+from leadapi.stages.repository import StageRepository
+from leadapi.stages.schemas import StageMoveIn
+
+log = logging.getLogger("leadapi.automations")
+
+BATCH = 200  # events per workspace per transaction
+WORKSPACES_PER_ROUND = 50
+# A database error that a later attempt may not meet (a deadlock, a serialisation failure, a lock
+# or statement timeout): the batch rolls back and is taken again, rather than recorded as failed.
+TRANSIENT_STATES = frozenset({"40001", "40P01", "55P03", "57014"})
+
+
+def _transient(exc: BaseException) -> bool:
+    if isinstance(exc, OperationalError):
+        return True
+    return isinstance(exc, DBAPIError) and getattr(exc.orig, "sqlstate", None) in TRANSIENT_STATES
+
+
+def _refusal(exc: ProblemError | ValidationError) -> str:
+    if isinstance(exc, ValidationError):
+        errors = validation_errors(exc.errors())
+        return "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+    if exc.errors:
+        return "; ".join(
+            f"{e['field']}: {e['message']}" if e.get("field") else e["message"] for e in exc.errors
+        )
+    return exc.detail
+
+
+@dataclass
+class _Batch:
+    """What one batch of a workspace has read once: compiled conditions, the runs events name."""
+
+    predicates: dict[str, Predicate | None]
+    causes: dict[str, engine.Cause | None]
+
+
+class AutomationFlow:
+    def __init__(
+        self,
+        clock: Callable[[], datetime],
+        automations: AutomationService,
+        leads: LeadService,
+        flow: LeadChangeFlow,
+        routing: RoutingService,
+        *,
+        max_depth: int = 5,
+    ) -> None:
+        self.clock = clock
+        self.automations = automations
+        self.leads = leads
+        self.flow = flow
+        self.routing = routing
+        self.max_depth = max_depth
+        self._compiled: dict[tuple[str, datetime], Predicate | None] = {}
+
+    # ---- the consumer's unit of work -------------------------------------------------------------
+
+    async def consume(self, conn: AsyncConnection, workspace_id: str, limit: int = BATCH) -> int | None:
+        """One batch of the workspace's events in the caller's transaction: how many events it went
+        through (None: another worker holds the workspace now)."""
+        position = await claim_cursor(conn, workspace_id)
+        if position is None:
+            return None
+        now = self.clock()
+        repo = AutomationRepository(conn, workspace_id)
+        active = await repo.active()
+        if not active:  # nothing to run: straight to the end of the log
+            last = await repo.last_seq()
+            if last > position:
+                await repo.move_cursor(last, now)
+            return 0
+        batch = await EventRepository(conn, workspace_id).feed(position, None, limit)
+        if not batch:
+            return 0
+        done = await repo.runs_done([a["id"] for a in active], [event["id"] for event in batch])
+        state = _Batch({a["id"]: self._predicate(a) for a in active}, {})
+        for event in batch:
+            if event["lead_id"] is None:
+                continue
+            candidates = [
+                automation
+                for automation in active
+                if event["seq"] > automation["from_seq"]
+                and (automation["id"], event["id"]) not in done
+                and engine.may_fire(automation["trigger"], event)
+            ]
+            if candidates:
+                await self._event(conn, workspace_id, candidates, event, state)
+        await repo.move_cursor(batch[-1]["seq"], now)
+        return len(batch)
+
+    def _predicate(self, automation: Mapping[str, Any]) -> Predicate | None:
+        """The automation's condition, compiled once per version of it."""
+        if automation["when"] is None:
+            return None
+        key = (automation["id"], automation["updated_at"])
+        if key not in self._compiled:
+            if len(self._compiled) > 10_000:
+                self._compiled.clear()
+            self._compiled[key] = engine.compile_when(automation["when"])
+        return self._compiled[key]
+
+    async def _cause(
+        self, repo: AutomationRepository, event: Mapping[str, Any], state: _Batch
+    ) -> engine.Cause | None:
+        run_id = event.get("caused_by")
+        if run_id is None:
+            return None
+        if run_id not in state.causes:
+            run = await repo.run(run_id)
+            state.causes[run_id] = (
+                None
+                if run is None
+                else engine.Cause(run["id"], run["automation_id"], run["lead_id"], run["depth"], run["at"])
+            )
+        return state.causes[run_id]
+
+    async def _triggered(
+        self,
+        repo: AutomationRepository,
+        trigger: Mapping[str, Any],
+        event: Mapping[str, Any],
+        lead_id: str | None,
+    ) -> bool:
+        """The trigger's own test, beyond the event's kind (engine.may_fire): a crossing, a spike."""
+        kind = engine.trigger_kind(trigger)
+        data = event.get("data") or {}
+        if kind == "score_crossed":
+            return engine.score_crossed(trigger["score_crossed"], data)
+        if kind == "intent_spike":
+            spec = trigger["intent_spike"]
+            since = engine.window_start(spec, event["occurred_at"])
+            if spec.get("points") is not None:
+                baseline = 0.0 if lead_id is None else await repo.behavior_at(lead_id, since)
+                return engine.points_spike(spec, data, baseline)
+            earlier = (
+                0
+                if lead_id is None
+                else await repo.events_in_window(lead_id, spec["types"], since, dict(event))
+            )
+            return engine.events_spike(spec, earlier)
+        return True
+
+    async def _event(
+        self,
+        conn: AsyncConnection,
+        workspace_id: str,
+        candidates: list[dict[str, Any]],
+        event: dict[str, Any],
+        state: _Batch,
+    ) -> None:
+        """The automations whose trigger takes the event, for its lead: each one's verdict on the
+        lead as it is before any of them acts (so one's effect does not decide another's condition
+        on the same event), then the actions of those that fire, in the automations' order."""
+        repo = AutomationRepository(conn, workspace_id)
+        lead = await LeadRepository(conn, workspace_id).get(event["lead_id"], for_update=True)
+        if lead is None:  # erased or merged away since
+            return
+        now = self.clock()
+        cause = await self._cause(repo, event, state)
+        decided: list[tuple[dict[str, Any], int, engine.Skip | None]] = []
+        for automation in candidates:
+            if not await self._triggered(repo, automation["trigger"], event, lead["id"]):
+                continue
+            limits = automation["limits"] or {}
+            depth, skip = engine.loop_guard(
+                automation["id"], lead["id"], cause, limits.get("cooldown_minutes"), self.max_depth, now
+            )
+            if skip is None:
+                predicate = state.predicates.get(automation["id"])
+                if predicate is not None and not predicate(engine.when_context(lead, event)):
+                    skip = engine.Skip(
+                        "condition", "The automation's `when` is false for this lead and event."
+                    )
+            if skip is None:
+                skip = await self._limit(repo, automation, lead["id"], now)
+            decided.append((automation, depth, skip))
+        for automation, depth, skip in decided:
+            run_id = new_id("automation_run")
+            results: list[dict[str, Any]] = []
+            if skip is None:
+                results = await self._act(conn, workspace_id, automation, run_id, lead, event)
+            await repo.add_runs(
+                [
+                    {
+                        "id": run_id,
+                        "automation_id": automation["id"],
+                        "event_id": event["id"],
+                        "event_seq": event["seq"],
+                        "event_type": event["type"],
+                        "lead_id": lead["id"],
+                        "status": "fired" if skip is None else "skipped",
+                        "reason": None if skip is None else skip.reason,
+                        "detail": None if skip is None else skip.detail[:500],
+                        "actions": results,
+                        "depth": depth,
+                        "caused_by": None if cause is None else cause.run_id,
+                        "at": now,
+                    }
+                ]
+            )
+
+    async def _limit(
+        self, repo: AutomationRepository, automation: Mapping[str, Any], lead_id: str, now: datetime
+    ) -> engine.Skip | None:
+        limits = automation["limits"] or {}
+        last = None
+        if limits.get("once_per_lead") or limits.get("cooldown_minutes"):
+            last = await repo.last_fired(automation["id"], lead_id)
+        fired = 0
+        if limits.get("max_runs_per_day"):
+            fired = await repo.fired_since(
+                automation["id"], now - engine.DAY, int(limits["max_runs_per_day"])
+            )
+        return engine.limit_skip(limits, last, fired, now)
+
+    # ---- actions ---------------------------------------------------------------------------------
+
+    async def _act(
+        self,
+        conn: AsyncConnection,
+        workspace_id: str,
+        automation: Mapping[str, Any],
+        run_id: str,
+        lead: dict[str, Any],
+        event: Mapping[str, Any],
+    ) -> list[dict[str, Any]]:
+        """Run the actions in order, each in a savepoint (a refused one undoes only itself); every
+        event they append carries the run."""
+        principal = Principal(workspace_id, automation["id"], effective_scopes(["admin"]))
+        results: list[dict[str, Any]] = []
+        with caused_by(run_id):
+            for index, action in enumerate(automation["actions"]):
+                result: dict[str, Any] = {"index": index, "type": action["type"]}
+                try:
+                    async with conn.begin_nested():
+                        result.update(
+                            await self._action(conn, principal, automation, run_id, lead["id"], action, event)
+                        )
+                except (ProblemError, ValidationError) as exc:
+                    result.update(status="refused", detail=_refusal(exc)[:500])
+                except Exception as exc:
+                    if _transient(exc):
+                        raise  # the batch rolls back and is taken again
+                    log.exception("automation %s action %d failed", automation["id"], index)
+                    result.update(status="failed", detail=f"{type(exc).__name__}: {str(exc)[:300]}")
+                results.append(result)
+        return results
+
+    async def _action(
+        self,
+        conn: AsyncConnection,
+        principal: Principal,
+        automation: Mapping[str, Any],
+        run_id: str,
+        lead_id: str,
+        action: Mapping[str, Any],
+        event: Mapping[str, Any],
+    ) -> dict[str, Any]:
+        kind = action["type"]
+        lead = await LeadRepository(conn, principal.workspace_id).get(lead_id, for_update=True)
+        if lead is None:
+            raise ProblemError(404, f"Lead {lead_id!r} no longer exists.")
+        if kind in ("add_tags", "remove_tags", "set_fields"):
+            if kind == "set_fields":
+                update = engine.field_update(action["fields"])
+            else:
+                change = engine.tags_added if kind == "add_tags" else engine.tags_removed
+                update = {"tags": change(lead["tags"], action["tags"])}
+            after = await self.leads.update(conn, principal, lead_id, LeadUpdate.model_validate(update), None)
+            return _changed(lead, after, update)
+        if kind == "move_stage":
+            if lead["stage"] == action["stage"]:
+                return {"status": "unchanged", "detail": f"The lead is in {action['stage']!r} already."}
+            move = StageMoveIn(to=action["stage"], reason=action.get("reason"), note=action.get("note"))
+            after, _ = await self.flow.move_stage(conn, principal, lead_id, move)
+            return {"status": "done", "changes": {"stage": [lead["stage"], after["stage"]]}}
+        if kind == "assign":
+            if lead["owner_id"] == action["owner_id"]:
+                return {"status": "unchanged", "detail": "The lead has this owner already."}
+            update = {"owner_id": action["owner_id"]}
+            after = await self.leads.update(conn, principal, lead_id, LeadUpdate.model_validate(update), None)
+            return _changed(lead, after, update)
+        if kind == "route":
+            after, decision = await self.routing.route(conn, principal, lead_id, bool(action.get("force")))
+            if decision.owner_id is None:
+                return {"status": "unchanged", "detail": f"Nobody can take the lead: {decision.reason}."}
+            return {"status": "done", "changes": {"owner_id": [lead["owner_id"], after["owner_id"]]}}
+        # notify
+        data = engine.notification(action, automation, run_id, lead, event)
+        [appended] = await EventRepository(conn, principal.workspace_id).append(
+            [NewEvent("automation.notified", lead_id, self.clock(), data, principal.key_id)]
+        )
+        return {"status": "done", "changes": {"event_id": appended["id"], "message": data["message"]}}
+
+    # ---- a dry run -------------------------------------------------------------------------------
+
+    async def preview(
+        self, conn: AsyncConnection, principal: Principal, body: AutomationPreviewIn
+    ) -> dict[str, Any]:
+        """Would the automation fire for this lead and event, and what would each action do? Reads
+        only: nothing is stored."""
+        workspace_id = principal.workspace_id
+        if isinstance(body.automation, AutomationCreate):
+            automation: dict[str, Any] = {"id": "preview", **stored(body.automation), "limits": {}}
+            if body.automation.limits is not None:
+                automation["limits"] = body.automation.limits.model_dump()
+            await self.automations.check(conn, workspace_id, automation)
+            stored_automation = False
+        else:
+            automation = await self.automations.get(conn, principal, body.automation)
+            stored_automation = True
+        if body.lead_id is not None:
+            found = await LeadRepository(conn, workspace_id).get(body.lead_id)
+            if found is None:
+                raise not_found("Lead", body.lead_id)
+            lead, stored_lead = found, True
+        else:
+            assert body.lead is not None
+            lead, stored_lead = await self.leads.sketch(conn, principal, body.lead), False
+        now = self.clock()
+        event = {
+            "id": "preview",
+            "seq": 0,
+            "type": body.event.type,
+            "lead_id": lead["id"],
+            "occurred_at": body.event.occurred_at or now,
+            "actor": None,
+            "source": None,
+            "data": body.event.data,
+            "caused_by": None,
+        }
+        answer: dict[str, Any] = {
+            "fires": False,
+            "trigger_matched": False,
+            "condition_matched": None,
+            "reason": None,
+            "detail": None,
+            "actions": [],
+        }
+        repo = AutomationRepository(conn, workspace_id)
+        matched = engine.may_fire(automation["trigger"], event) and await self._triggered(
+            repo, automation["trigger"], event, lead["id"] if stored_lead else None
+        )
+        if not matched:
+            return {**answer, "reason": "trigger", "detail": "The trigger does not take this event."}
+        answer["trigger_matched"] = True
+        try:
+            predicate = None if automation["when"] is None else engine.compile_when(automation["when"])
+        except ConditionError as exc:  # a stored one was checked on write; this is belt and braces
+            raise ProblemError(
+                422, exc.message, errors=[{"field": exc.path, "message": exc.message}]
+            ) from None
+        condition = predicate is None or predicate(engine.when_context(lead, event))
+        answer["condition_matched"] = condition
+        if not condition:
+            return {
+                **answer,
+                "reason": "condition",
+                "detail": "The automation's `when` is false for this lead and event.",
+            }
+        if stored_automation and stored_lead:
+            skip = await self._limit(repo, automation, lead["id"], now)
+            if skip is not None:
+                return {**answer, "reason": skip.reason, "detail": skip.detail}
+        answer["fires"] = True
+        answer["actions"] = await self._dry_actions(conn, principal, automation, dict(lead), event)
+        return answer
+
+    async def _dry_actions(
+        self,
+        conn: AsyncConnection,
+        principal: Principal,
+        automation: Mapping[str, Any],
+        lead: dict[str, Any],
+        event: Mapping[str, Any],
+    ) -> list[dict[str, Any]]:
+        """What each action would do, in order, each on the lead as the ones before would leave it."""
+        workspace_id = principal.workspace_id
+        pipeline = await StageRepository(conn, workspace_id).pipeline()
+        out: list[dict[str, Any]] = []
+        for index, action in enumerate(automation["actions"]):
+            kind = action["type"]
+            result: dict[str, Any] = {"index": index, "type": kind}
+            if kind in ("add_tags", "remove_tags", "set_fields"):
+                if kind == "set_fields":
+                    update = engine.field_update(action["fields"])
+                    attributes = {**lead.get("attributes", {}), **update.get("attributes", {})}
+                    after = {
+                        **lead,
+                        **update,
+                        "attributes": {k: v for k, v in attributes.items() if v is not None},
+                    }
+                else:
+                    change = engine.tags_added if kind == "add_tags" else engine.tags_removed
+                    update = {"tags": change(lead.get("tags") or [], action["tags"])}
+                    after = {**lead, **update}
+                result.update(_changed(lead, after, update, would=True))
+                lead = after
+            elif kind == "move_stage":
+                to = action["stage"]
+                if lead["stage"] == to:
+                    result.update(status="unchanged", detail=f"The lead is in {to!r} already.")
+                elif to not in pipeline.targets(lead["stage"]):
+                    allowed = ", ".join(pipeline.targets(lead["stage"])) or "none"
+                    result.update(
+                        status="would_refuse",
+                        detail=f"Cannot move from {lead['stage']!r} to {to!r}; allowed: {allowed}.",
+                    )
+                else:
+                    result.update(status="would", changes={"stage": [lead["stage"], to]})
+                    lead = {**lead, "stage": to}
+            elif kind == "assign":
+                owner_id = action["owner_id"]
+                if lead.get("owner_id") == owner_id:
+                    result.update(status="unchanged", detail="The lead has this owner already.")
+                elif not await OwnerRepository(conn, workspace_id).existing_ids([owner_id]):
+                    result.update(status="would_refuse", detail=f"owner_id: no owner {owner_id!r}")
+                else:
+                    result.update(status="would", changes={"owner_id": [lead.get("owner_id"), owner_id]})
+                    lead = {**lead, "owner_id": owner_id}
+            elif kind == "route":
+                if lead.get("owner_id") and not action.get("force"):
+                    result.update(
+                        status="would_refuse", detail="The lead has an owner; route with force to reassign."
+                    )
+                else:
+                    decision = await self.routing.preview(conn, principal, lead)
+                    if decision.owner_id is None:
+                        result.update(
+                            status="unchanged", detail=f"Nobody can take the lead: {decision.reason}."
+                        )
+                    else:
+                        result.update(
+                            status="would", changes={"owner_id": [lead.get("owner_id"), decision.owner_id]}
+                        )
+                        lead = {**lead, "owner_id": decision.owner_id}
+            else:
+                data = engine.notification(action, automation, "preview", lead, event)
+                result.update(status="would", changes={"event_type": "automation.notified", "data": data})
+            out.append(result)
+        return out
+
+
+def _changed(
+    before: Mapping[str, Any], after: Mapping[str, Any], update: Mapping[str, Any], *, would: bool = False
+) -> dict[str, Any]:
+    """An action's result from the lead before and after it: each field it changed, [old, new]."""
+    changes = {
+        name: [before.get(name), after.get(name)] for name in update if before.get(name) != after.get(name)
+    }
+    if not changes:
+        return {"status": "unchanged", "detail": "The lead has these values already."}
+    return {"status": "would" if would else "done", "changes": changes}
+
+
+class AutomationConsumer:
+    """Runs automations over new events for this process; any number of processes cooperate (each
+    workspace's position is claimed with SKIP LOCKED)."""
+
+    def __init__(self, db: Database, flow: AutomationFlow, batch: int = BATCH) -> None:
+        self.db = db
+        self.flow = flow
+        self.batch = batch
+
+    async def run_once(self, workspace_id: str | None = None) -> bool:
+        """One round: a batch for each workspace behind (or for this one), each committed on its
+        own; True when there may be more to do."""
+        if workspace_id is not None:
+            behind = [workspace_id]
+        else:
+            async with self.db.read() as conn:
+                behind = await workspaces_behind(conn, WORKSPACES_PER_ROUND)
+        more = False
+        for ws in behind:
+            async with self.db.transaction() as conn:
+                went = await self.flow.consume(conn, ws, self.batch)
+            more = more or went == self.batch
+        return more or len(behind) == WORKSPACES_PER_ROUND
