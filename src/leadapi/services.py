@@ -77,6 +77,7 @@ def build_services(settings: Settings, clock: Callable[[], datetime]) -> Service
     leads = LeadService(db, clock, settings.default_phone_region, scorer, flow, metrics)
     events = EventService(db, clock, leads, scorer, stages, flow, metrics)
     automations = AutomationService(clock)
+    tasks = TaskService(clock, flow)
     return Services(
         settings=settings,
         clock=clock,
@@ -104,10 +105,10 @@ def build_services(settings: Settings, clock: Callable[[], datetime]) -> Service
         ),
         sources=SourceService(clock, leads, events, sealer, metrics),
         reports=ReportService(clock, stages),
-        tasks=TaskService(clock, flow),
+        tasks=tasks,
         automations=automations,
         automation_flow=AutomationFlow(
-            clock, automations, leads, flow, routing, max_depth=settings.automation_max_depth
+            clock, automations, leads, flow, routing, tasks, max_depth=settings.automation_max_depth
         ),
         metrics=metrics,
         sealer=sealer,

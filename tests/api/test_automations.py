@@ -145,6 +145,18 @@ async def test_an_invalid_automation_names_the_node(client: httpx.AsyncClient, t
         client, tenant, {"trigger": ok_trigger, "actions": [{"type": "assign", "owner_id": "ow_nobody"}]}
     )
     assert fields == ["actions[0].owner_id"]
+    task = {"type": "create_task", "task_type": "call", "due_in_minutes": 60}
+    fields = await _refused(
+        client, tenant, {"trigger": ok_trigger, "actions": [NOTIFY, {**task, "owner_id": "ow_nobody"}]}
+    )
+    assert fields == ["actions[1].owner_id"]
+    fields = await _refused(
+        client, tenant, {"trigger": ok_trigger, "actions": [{**task, "due_in_minutes": 525_601}]}
+    )
+    assert fields == ["actions[0].due_in_minutes"]
+    fax = {**task, "task_type": "fax"}
+    fields = await _refused(client, tenant, {"trigger": ok_trigger, "actions": [fax]})
+    assert fields == ["actions[0].task_type"]
     fields = await _refused(
         client,
         tenant,
@@ -440,6 +452,7 @@ async def test_preview_stores_nothing(app: FastAPI, client: httpx.AsyncClient, t
             {"type": "move_stage", "stage": "new"},
             {"type": "assign", "owner_id": owner["id"]},
             {"type": "notify", "message": "{{lead.email}} / {{event.properties.plan}}"},
+            {"type": "create_task", "task_type": "call", "due_in_minutes": 30},
         ],
     )
     lead = await new_lead(client, tenant, "fr@acme.com", country="FR")
@@ -451,10 +464,13 @@ async def test_preview_stores_nothing(app: FastAPI, client: httpx.AsyncClient, t
     assert preview["fires"] is True
     assert preview["trigger_matched"]
     assert preview["condition_matched"]
-    assert [a["status"] for a in preview["actions"]] == ["would", "would", "would_refuse", "would", "would"]
+    statuses = [a["status"] for a in preview["actions"]]
+    assert statuses == ["would", "would", "would_refuse", "would", "would", "would"]
     assert preview["actions"][0]["changes"] == {"tags": [[], ["hot"]]}
     assert preview["actions"][1]["changes"] == {"stage": ["new", "customer"]}  # then `new` is refused
     assert preview["actions"][4]["changes"]["data"]["message"] == "fr@acme.com / team"
+    # The task goes to the owner the assign before it would give the lead.
+    assert preview["actions"][5]["changes"]["owner_id"] == owner["id"]
 
     other = {**body, "event": {"type": "page_view"}}
     preview = (await client.post("/v1/automations/preview", json=other, headers=tenant.read)).json()

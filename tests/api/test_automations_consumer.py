@@ -21,6 +21,7 @@ from leadapi.automations.models import AutomationCursor, AutomationRun
 from tests.conftest import Clock, Tenant, make_tenant
 from tests.factories import (
     add_automation,
+    add_owner,
     consumer,
     events_of,
     get_lead,
@@ -457,3 +458,45 @@ async def test_a_batch_cut_short_leaves_nothing_and_runs_once_later(
     assert sorted(r["lead_id"] for r in runs) == sorted(lead["id"] for lead in leads)
     assert len(await events_of(app, tenant, "automation.notified")) == len(leads)
     assert [(await get_lead(client, tenant, lead["id"]))["tags"] for lead in leads] == [["hot"]] * len(leads)
+
+
+# ---- create_task ---------------------------------------------------------------------------------
+
+
+async def test_create_task_gives_the_lead_owner_a_task_the_run_caused(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant, clock: Clock
+) -> None:
+    owner = await add_owner(client, tenant, "Tasked")
+    automation = await add_automation(
+        client,
+        tenant,
+        trigger={"event": "pricing_page_view"},
+        actions=[{"type": "create_task", "task_type": "call", "due_in_minutes": 60, "note": "call back"}],
+    )
+    owned = await new_lead(client, tenant, "owned-task@acme.com")
+    assigned = await client.patch(
+        f"/v1/leads/{owned['id']}", json={"owner_id": owner["id"]}, headers=tenant.write
+    )
+    assert assigned.status_code == 200, assigned.text
+    orphan = await new_lead(client, tenant, "orphan-task@acme.com")
+    at = (clock() + timedelta(days=1)).replace(second=0, microsecond=0)
+    with clock.freeze(at):
+        await post_event(client, tenant, owned["id"], "pricing_page_view")
+        await post_event(client, tenant, orphan["id"], "pricing_page_view")
+        await run_automations(app, tenant)
+    runs = {run["lead_id"]: run for run in await runs_of(client, tenant, automation["id"])}
+    [done] = runs[owned["id"]]["actions"]
+    assert done["status"] == "done", done
+    tasks = (await client.get(f"/v1/leads/{owned['id']}/tasks", headers=tenant.read)).json()["data"]
+    assert [(t["id"], t["owner_id"], t["type"], t["note"]) for t in tasks] == [
+        (done["changes"]["task_id"], owner["id"], "call", "call back")
+    ]
+    assert tasks[0]["due_at"] == f"{at + timedelta(minutes=60):%Y-%m-%dT%H:%M:%S}Z"  # the run's time + 60
+    [created] = [e for e in await events_of(app, tenant, "task.created") if e["lead_id"] == owned["id"]]
+    assert created["caused_by"] == runs[owned["id"]]["id"]
+    # A lead without an owner and no owner named: refused, recorded, nothing stored.
+    [refused] = runs[orphan["id"]]["actions"]
+    assert refused["status"] == "refused", refused
+    assert "owner" in refused["detail"], refused
+    orphan_tasks = (await client.get(f"/v1/leads/{orphan['id']}/tasks", headers=tenant.read)).json()
+    assert orphan_tasks["data"] == []

@@ -233,7 +233,21 @@ class Notify(RequestModel):
     )
 
 
-ACTION_TYPES = ("add_tags", "remove_tags", "set_fields", "move_stage", "assign", "route", "notify")
+class CreateTask(RequestModel):
+    type: Literal["create_task"]
+    task_type: Literal["call", "email", "follow_up", "custom"] = Field(description="The task's type.")
+    due_in_minutes: int = Field(
+        ge=0, le=525_600, description="Due this many minutes after the run (at most a year).", examples=[60]
+    )
+    owner_id: Annotated[str, StringConstraints(min_length=1, max_length=32)] | None = Field(
+        None, description="Whose task it is; none: the lead's owner (a lead without one: refused)."
+    )
+    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] | None = None
+
+
+ACTION_TYPES = (
+    "add_tags", "remove_tags", "set_fields", "move_stage", "assign", "route", "notify", "create_task",
+)  # fmt: skip
 
 
 def _action_type(value: Any) -> str | None:
@@ -250,7 +264,8 @@ Action = Annotated[
     | Annotated[MoveStage, Tag("move_stage")]
     | Annotated[Assign, Tag("assign")]
     | Annotated[Route, Tag("route")]
-    | Annotated[Notify, Tag("notify")],
+    | Annotated[Notify, Tag("notify")]
+    | Annotated[CreateTask, Tag("create_task")],
     Discriminator(
         _action_type,
         custom_error_type="action_type",

@@ -42,6 +42,10 @@ def stored(data: AutomationFields) -> dict[str, Any]:
     return out
 
 
+# Actions that may name an owner: checked on write against the workspace's owners.
+OWNER_ACTIONS = ("assign", "create_task")
+
+
 class AutomationService:
     """Automations, in the caller's transaction."""
 
@@ -58,11 +62,11 @@ class AutomationService:
             except ConditionError as exc:
                 errors.append({"field": exc.path, "message": exc.message})
         actions = row["actions"]
-        owners = {a["owner_id"] for a in actions if a["type"] == "assign"}
+        owners = {a["owner_id"] for a in actions if a["type"] in OWNER_ACTIONS and a.get("owner_id")}
         known = await OwnerRepository(conn, workspace_id).existing_ids(owners)
         pipeline = None
         for i, action in enumerate(actions):
-            if action["type"] == "assign" and action["owner_id"] not in known:
+            if action["type"] in OWNER_ACTIONS and action.get("owner_id") and action["owner_id"] not in known:
                 errors.append(
                     {"field": f"actions[{i}].owner_id", "message": f"no owner {action['owner_id']!r}"}
                 )

@@ -25,7 +25,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import ValidationError
@@ -50,6 +50,7 @@ from leadapi.principal import Principal, effective_scopes
 from leadapi.routing.service import RoutingService
 from leadapi.stages.repository import StageRepository
 from leadapi.stages.schemas import StageMoveIn
+from leadapi.tasks.service import TaskService
 
 log = logging.getLogger("leadapi.automations")
 
@@ -93,6 +94,7 @@ class AutomationFlow:
         leads: LeadService,
         flow: LeadChangeFlow,
         routing: RoutingService,
+        tasks: TaskService,
         *,
         max_depth: int = 5,
     ) -> None:
@@ -101,6 +103,7 @@ class AutomationFlow:
         self.leads = leads
         self.flow = flow
         self.routing = routing
+        self.tasks = tasks
         self.max_depth = max_depth
         self._compiled: dict[tuple[str, datetime], Predicate | None] = {}
 
@@ -337,6 +340,19 @@ class AutomationFlow:
             if decision.owner_id is None:
                 return {"status": "unchanged", "detail": f"Nobody can take the lead: {decision.reason}."}
             return {"status": "done", "changes": {"owner_id": [lead["owner_id"], after["owner_id"]]}}
+        if kind == "create_task":
+            task = await self.tasks.create(
+                conn,
+                principal.workspace_id,
+                lead_id=lead_id,
+                task_type=action["task_type"],
+                due_at=self.clock() + timedelta(minutes=action["due_in_minutes"]),
+                owner_id=action.get("owner_id"),
+                note=action.get("note"),
+                actor=principal.key_id,
+                caused_by=run_id,
+            )
+            return {"status": "done", "changes": {"task_id": task["id"], "owner_id": task["owner_id"]}}
         # notify
         data = engine.notification(action, automation, run_id, lead, event)
         [appended] = await EventRepository(conn, principal.workspace_id).append(
@@ -486,6 +502,18 @@ class AutomationFlow:
                             status="would", changes={"owner_id": [lead.get("owner_id"), decision.owner_id]}
                         )
                         lead = {**lead, "owner_id": decision.owner_id}
+            elif kind == "create_task":
+                owner_id = action.get("owner_id") or lead.get("owner_id")
+                if owner_id is None:
+                    result.update(
+                        status="would_refuse", detail="owner_id: the lead has no owner: name the task's owner"
+                    )
+                else:
+                    due_at = self.clock() + timedelta(minutes=action["due_in_minutes"])
+                    result.update(
+                        status="would",
+                        changes={"task_type": action["task_type"], "owner_id": owner_id, "due_at": due_at},
+                    )
             else:
                 data = engine.notification(action, automation, "preview", lead, event)
                 result.update(status="would", changes={"event_type": "automation.notified", "data": data})

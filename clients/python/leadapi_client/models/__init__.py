@@ -58,6 +58,8 @@ from .changed_by import ChangedBy
 from .changed_by_kind import ChangedByKind
 from .company_size import CompanySize
 from .create_scoring_model_document import CreateScoringModelDocument
+from .create_task import CreateTask
+from .create_task_task_type import CreateTaskTaskType
 from .decision import Decision
 from .decision_reason_type_0 import DecisionReasonType0
 from .defaults import Defaults
@@ -333,6 +335,8 @@ __all__ = (
     "ChangedByKind",
     "CompanySize",
     "CreateScoringModelDocument",
+    "CreateTask",
+    "CreateTaskTaskType",
     "Decision",
     "DecisionReasonType0",
     "Defaults",

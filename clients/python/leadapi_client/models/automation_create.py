@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from ..models.add_tags import AddTags
     from ..models.assign import Assign
     from ..models.automation_create_when_type_0 import AutomationCreateWhenType0
+    from ..models.create_task import CreateTask
     from ..models.event_trigger import EventTrigger
     from ..models.intent_spike_trigger import IntentSpikeTrigger
     from ..models.limits import Limits
@@ -29,7 +30,7 @@ T = TypeVar("T", bound="AutomationCreate")
 class AutomationCreate:
     """
     Attributes:
-        actions (list[AddTags | Assign | MoveStage | Notify | RemoveTags | Route | SetFields]):
+        actions (list[AddTags | Assign | CreateTask | MoveStage | Notify | RemoveTags | Route | SetFields]):
         name (str):
         trigger (EventTrigger | IntentSpikeTrigger | ScoreCrossedTrigger):
         active (bool | None | Unset): Only active automations run (default true).
@@ -39,7 +40,7 @@ class AutomationCreate:
             `event.data.x`); null: always.
     """
 
-    actions: list[AddTags | Assign | MoveStage | Notify | RemoveTags | Route | SetFields]
+    actions: list[AddTags | Assign | CreateTask | MoveStage | Notify | RemoveTags | Route | SetFields]
     name: str
     trigger: EventTrigger | IntentSpikeTrigger | ScoreCrossedTrigger
     active: bool | None | Unset = UNSET
@@ -53,6 +54,7 @@ class AutomationCreate:
         from ..models.event_trigger import EventTrigger  # noqa: PLC0415
         from ..models.limits import Limits  # noqa: PLC0415
         from ..models.move_stage import MoveStage  # noqa: PLC0415
+        from ..models.notify import Notify  # noqa: PLC0415
         from ..models.remove_tags import RemoveTags  # noqa: PLC0415
         from ..models.route import Route  # noqa: PLC0415
         from ..models.score_crossed_trigger import ScoreCrossedTrigger  # noqa: PLC0415
@@ -72,6 +74,8 @@ class AutomationCreate:
             elif isinstance(actions_item_data, Assign):
                 actions_item = actions_item_data.to_dict()
             elif isinstance(actions_item_data, Route):
+                actions_item = actions_item_data.to_dict()
+            elif isinstance(actions_item_data, Notify):
                 actions_item = actions_item_data.to_dict()
             else:
                 actions_item = actions_item_data.to_dict()
@@ -133,6 +137,7 @@ class AutomationCreate:
         from ..models.add_tags import AddTags  # noqa: PLC0415
         from ..models.assign import Assign  # noqa: PLC0415
         from ..models.automation_create_when_type_0 import AutomationCreateWhenType0  # noqa: PLC0415
+        from ..models.create_task import CreateTask  # noqa: PLC0415
         from ..models.event_trigger import EventTrigger  # noqa: PLC0415
         from ..models.intent_spike_trigger import IntentSpikeTrigger  # noqa: PLC0415
         from ..models.limits import Limits  # noqa: PLC0415
@@ -150,7 +155,7 @@ class AutomationCreate:
 
             def _parse_actions_item(
                 data: object,
-            ) -> AddTags | Assign | MoveStage | Notify | RemoveTags | Route | SetFields:
+            ) -> AddTags | Assign | CreateTask | MoveStage | Notify | RemoveTags | Route | SetFields:
                 try:
                     if not isinstance(data, dict):
                         raise TypeError()
@@ -199,11 +204,19 @@ class AutomationCreate:
                     return actions_item_type_5
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    actions_item_type_6 = Notify.from_dict(data)
+
+                    return actions_item_type_6
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
                 if not isinstance(data, dict):
                     raise TypeError()
-                actions_item_type_6 = Notify.from_dict(data)
+                actions_item_type_7 = CreateTask.from_dict(data)
 
-                return actions_item_type_6
+                return actions_item_type_7
 
             actions_item = _parse_actions_item(actions_item_data)
 

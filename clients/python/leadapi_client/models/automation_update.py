@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from ..models.add_tags import AddTags
     from ..models.assign import Assign
     from ..models.automation_update_when_type_0 import AutomationUpdateWhenType0
+    from ..models.create_task import CreateTask
     from ..models.event_trigger import EventTrigger
     from ..models.intent_spike_trigger import IntentSpikeTrigger
     from ..models.limits import Limits
@@ -30,7 +31,7 @@ class AutomationUpdate:
     """Partial update: absent fields stay; `when: null` removes the condition.
 
     Attributes:
-        actions (list[AddTags | Assign | MoveStage | Notify | RemoveTags | Route | SetFields] | Unset):
+        actions (list[AddTags | Assign | CreateTask | MoveStage | Notify | RemoveTags | Route | SetFields] | Unset):
         active (bool | Unset): Only active automations run (default true).
         limits (Limits | Unset):
         name (str | Unset):
@@ -40,7 +41,7 @@ class AutomationUpdate:
             `event.data.x`); null: always.
     """
 
-    actions: list[AddTags | Assign | MoveStage | Notify | RemoveTags | Route | SetFields] | Unset = UNSET
+    actions: list[AddTags | Assign | CreateTask | MoveStage | Notify | RemoveTags | Route | SetFields] | Unset = UNSET
     active: bool | Unset = UNSET
     limits: Limits | Unset = UNSET
     name: str | Unset = UNSET
@@ -53,6 +54,7 @@ class AutomationUpdate:
         from ..models.automation_update_when_type_0 import AutomationUpdateWhenType0  # noqa: PLC0415
         from ..models.event_trigger import EventTrigger  # noqa: PLC0415
         from ..models.move_stage import MoveStage  # noqa: PLC0415
+        from ..models.notify import Notify  # noqa: PLC0415
         from ..models.remove_tags import RemoveTags  # noqa: PLC0415
         from ..models.route import Route  # noqa: PLC0415
         from ..models.score_crossed_trigger import ScoreCrossedTrigger  # noqa: PLC0415
@@ -74,6 +76,8 @@ class AutomationUpdate:
                 elif isinstance(actions_item_data, Assign):
                     actions_item = actions_item_data.to_dict()
                 elif isinstance(actions_item_data, Route):
+                    actions_item = actions_item_data.to_dict()
+                elif isinstance(actions_item_data, Notify):
                     actions_item = actions_item_data.to_dict()
                 else:
                     actions_item = actions_item_data.to_dict()
@@ -129,6 +133,7 @@ class AutomationUpdate:
         from ..models.add_tags import AddTags  # noqa: PLC0415
         from ..models.assign import Assign  # noqa: PLC0415
         from ..models.automation_update_when_type_0 import AutomationUpdateWhenType0  # noqa: PLC0415
+        from ..models.create_task import CreateTask  # noqa: PLC0415
         from ..models.event_trigger import EventTrigger  # noqa: PLC0415
         from ..models.intent_spike_trigger import IntentSpikeTrigger  # noqa: PLC0415
         from ..models.limits import Limits  # noqa: PLC0415
@@ -141,14 +146,16 @@ class AutomationUpdate:
 
         d = dict(src_dict)
         _actions = d.pop("actions", UNSET)
-        actions: list[AddTags | Assign | MoveStage | Notify | RemoveTags | Route | SetFields] | Unset = UNSET
+        actions: list[AddTags | Assign | CreateTask | MoveStage | Notify | RemoveTags | Route | SetFields] | Unset = (
+            UNSET
+        )
         if _actions is not UNSET:
             actions = []
             for actions_item_data in _actions:
 
                 def _parse_actions_item(
                     data: object,
-                ) -> AddTags | Assign | MoveStage | Notify | RemoveTags | Route | SetFields:
+                ) -> AddTags | Assign | CreateTask | MoveStage | Notify | RemoveTags | Route | SetFields:
                     try:
                         if not isinstance(data, dict):
                             raise TypeError()
@@ -197,11 +204,19 @@ class AutomationUpdate:
                         return actions_item_type_5
                     except (TypeError, ValueError, AttributeError, KeyError):
                         pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        actions_item_type_6 = Notify.from_dict(data)
+
+                        return actions_item_type_6
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
                     if not isinstance(data, dict):
                         raise TypeError()
-                    actions_item_type_6 = Notify.from_dict(data)
+                    actions_item_type_7 = CreateTask.from_dict(data)
 
-                    return actions_item_type_6
+                    return actions_item_type_7
 
                 actions_item = _parse_actions_item(actions_item_data)
 
