@@ -12,7 +12,7 @@ import asyncio
 import csv
 import io
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, MutableMapping
 from typing import Any
 
 import httpx
@@ -323,7 +323,7 @@ async def test_a_client_that_hangs_up_mid_export_leaves_no_connection_checked_ou
         await gone.wait()
         return {"type": "http.disconnect"}
 
-    async def send(message: dict[str, Any]) -> None:
+    async def send(message: MutableMapping[str, Any]) -> None:
         if message["type"] != "http.response.body":
             assert message["status"] == 200
             return
