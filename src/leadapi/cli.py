@@ -438,7 +438,8 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument(
         "--sort",
         default="created_at",
-        help="as on GET /v1/leads, e.g. -score or company,-created_at (default: created_at, oldest first)",
+        help="as on GET /v1/leads, e.g. --sort=-score or --sort=company,-created_at (default: "
+        "created_at, oldest first)",
     )
     mcp_help = (
         "serve the MCP server on stdio for an AI agent, as the API key in LEADAPI_API_KEY "
