@@ -199,7 +199,7 @@ EXPORTS: list[dict[str, str]] = [
 )
 async def test_every_chunk_of_an_export_reads_an_index_in_order(plans: Plans, params: dict[str, str]) -> None:
     sent = await plans.statements(params, accept="text/csv")
-    distinct = {statement: parameters for statement, parameters in sent}
+    distinct = dict(sent)
     assert len(sent) >= 3  # several chunks, so continuations were sent and are checked
     assert any("<" in statement or ">" in statement for statement in distinct)  # a keyset continuation
     for statement, parameters in distinct.items():
