@@ -18,6 +18,11 @@ parameters, so a repeated list costs neither SQLAlchemy's statement construction
 key, and one workspace's compiled statement serves every workspace. The others are built per
 request.
 
+An export (`GET /v1/leads` as CSV or NDJSON; leads/service.py `export`) reads a list through the
+same statements, chunk by chunk, each continued from the last chunk's row as a cursor would be:
+`read` gives a chunk's rows as the driver returned them, for the export to format a column at a
+time; `page` makes the JSON list's dicts of the same rows.
+
 Search (`q=`): on PostgreSQL, a case-insensitive substring match on the trigram-indexed search text
 (leads/fts.py), ranked by word similarity when no sort is given; when nothing matches, a typo-
 tolerant pass (`q <% text`, pg_trgm's word similarity) answers instead. On SQLite, FTS5 prefix
