@@ -26,6 +26,7 @@ import asyncpg
 import httpx
 
 from bench.engines import routing_per_second, scoring_per_second
+from bench.exports import EXPORT_TARGET, FLAT_MB, ExportRun, measure_export
 from bench.reads import READS_WORKSPACE, deep_cursor, ensure_seeded, search_terms
 from bench.reports import TARGET_SECONDS, Timing, measure
 
@@ -303,6 +304,12 @@ def main() -> int:
     )
     parser.add_argument("--read-leads", type=int, default=READ_LEADS, help="leads in the reads workspace")
     parser.add_argument(
+        "--export-only",
+        action="store_true",
+        help="with --reads-only: only the export (GET /v1/leads as CSV, every lead of the reads "
+        "workspace, once per round)",
+    )
+    parser.add_argument(
         "--search-connections", type=int, default=2, help="wrk connections for the search latency run"
     )
     parser.add_argument(
@@ -441,7 +448,7 @@ def main() -> int:
     decisions = routing_per_second()
     print(f"routing engine, 200 owners and 50 rules: {decisions:,.0f} decisions/s on one core")
     report_timings = [] if args.capture_only else _report_timings(args)
-    read_results = [] if args.capture_only else _read_scenarios(args, env, wrk, DSN)
+    read_results, exports = ([], []) if args.capture_only else _read_scenarios(args, env, wrk, DSN)
     if any(r.errors for r in results + read_results):
         print("WARNING: some requests failed; figures with errors are not comparable", file=sys.stderr)
     (HERE / "results" / "latest.json").write_text(
@@ -453,6 +460,7 @@ def main() -> int:
                 "routing_decisions_per_second": decisions,
                 "reports": [asdict(t) for t in report_timings],
                 "reads": [asdict(r) for r in read_results],
+                "exports": [asdict(e) for e in exports],
             },
             indent=2,
         )
@@ -475,9 +483,16 @@ def _reads_only(args: argparse.Namespace) -> int:
         "BENCH_DSN": dsn,
     }
     run([str(VENV_BIN / "leadapi"), "migrate"], env=env)
-    results = _read_scenarios(args, env, ensure_wrk(), dsn)
+    results, exports = _read_scenarios(args, env, ensure_wrk(), dsn)
     (HERE / "results" / "reads.json").write_text(
-        json.dumps({"args": vars(args), "reads": [asdict(r) for r in results]}, indent=2)
+        json.dumps(
+            {
+                "args": vars(args),
+                "reads": [asdict(r) for r in results],
+                "exports": [asdict(e) for e in exports],
+            },
+            indent=2,
+        )
     )
     return 0
 
@@ -491,9 +506,11 @@ async def _database_kept(database: str) -> None:
         await admin.close()
 
 
-def _read_scenarios(args: argparse.Namespace, env: dict[str, str], wrk: str, dsn: str) -> list[Result]:
+def _read_scenarios(
+    args: argparse.Namespace, env: dict[str, str], wrk: str, dsn: str
+) -> tuple[list[Result], list[ExportRun]]:
     """Issue 26: GET /v1/leads over `--read-leads` leads against the bare read baseline, in turns,
-    several rounds, medians reported."""
+    several rounds, medians reported; then issue 22's export of all of them, once per round."""
     import asyncio
 
     started = time.monotonic()
@@ -503,6 +520,9 @@ def _read_scenarios(args: argparse.Namespace, env: dict[str, str], wrk: str, dsn
     key = run(
         [leadapi, "keys", "create", "--scopes", "read", "--workspace", READS_WORKSPACE, "--quiet"], env=env
     ).strip()
+    if args.export_only:
+        with serving([leadapi, "serve"], {**env, "LEADAPI_PORT": "8092"}, 8092) as session:
+            return [], _export_rounds(args, "http://127.0.0.1:8092", key, session)
     deep = asyncio.run(deep_cursor(dsn, args.read_leads))
     terms = asyncio.run(search_terms(dsn))
     search_paths = "|".join(f"/v1/leads?q={term}" for term in terms)
@@ -546,6 +566,7 @@ def _read_scenarios(args: argparse.Namespace, env: dict[str, str], wrk: str, dsn
                     f"+ {measured.database_cpu_ms:.2f} ms PostgreSQL",
                     flush=True,
                 )
+        exports = _export_rounds(args, base, key, leadapi_session)
     results = [
         Result(
             name,
@@ -581,7 +602,30 @@ def _read_scenarios(args: argparse.Namespace, env: dict[str, str], wrk: str, dsn
         f"({args.search_connections} connections): {'met' if fast else 'NOT met'} "
         f"(p50 {search.p50_ms:.1f} ms, p99 {search.p99_ms:.1f} ms)"
     )
-    return results
+    return results, exports
+
+
+def _export_rounds(args: argparse.Namespace, base: str, key: str, session: int) -> list[ExportRun]:
+    """Issue 22: every lead of the reads workspace as CSV, once per round; the median round's
+    rows/s and the largest memory growth are judged."""
+    exports = []
+    for round_number in range(1, args.rounds + 1):
+        export = measure_export(base, key, session)
+        exports.append(export)
+        print(
+            f"round {round_number}: export GET /v1/leads as CSV: {export.rows:,} rows in "
+            f"{export.seconds:.1f} s, {export.rows_per_second:,.0f} rows/s, {export.megabytes:,.0f} MB; "
+            f"server RSS {export.rss_before_mb:.0f} MB before, peak {export.rss_peak_mb:.0f} MB",
+            flush=True,
+        )
+    median = _median([e.rows_per_second for e in exports])
+    growth = max(e.growth_mb for e in exports)
+    fast, flat = median >= EXPORT_TARGET, growth < FLAT_MB
+    print(
+        f"target: export >= {EXPORT_TARGET:,} rows/s with flat memory (growth < {FLAT_MB:.0f} MB): "
+        f"{'met' if fast and flat else 'NOT met'} ({median:,.0f} rows/s, RSS growth {growth:.0f} MB)"
+    )
+    return exports
 
 
 def _report_timings(args: argparse.Namespace) -> list[Timing]:

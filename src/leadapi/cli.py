@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from leadapi.config import Settings
-from leadapi.leads.transfer import FORMATS, RowError, count_rows, read_documents, write_documents
+from leadapi.leads.transfer import FORMATS, RowError, count_rows, export_header, export_lines, read_documents
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -240,11 +240,9 @@ def _seekable(path: Path) -> Iterator[Path]:
 
 
 async def _export_leads(settings: Settings, args: argparse.Namespace) -> int:
-    from leadapi.api.filters import parse_filters, parse_sort
+    """The leads the filters, query and sort select, through the service's export (the one
+    `GET /v1/leads` streams as CSV or NDJSON): chunk by chunk, whatever the number of leads."""
     from leadapi.errors import ProblemError
-    from leadapi.leads.fields import PUBLIC_FIELDS
-    from leadapi.leads.repository import LEAD_FIELDS
-    from leadapi.leads.service import public
 
     pairs = []
     for item in args.filter:
@@ -252,24 +250,21 @@ async def _export_leads(settings: Settings, args: argparse.Namespace) -> int:
         if not sep:
             raise UsageError(f"--filter {item!r}: write FIELD=VALUE or FIELD[OP]=VALUE")
         pairs.append((key, value))
-    try:
-        filters = parse_filters(pairs, LEAD_FIELDS, ignore=())
-    except ProblemError as exc:
-        raise UsageError(f"--filter: {one_line(exc)}") from exc
-    order = parse_sort("created_at", LEAD_FIELDS)
-    columns = list(PUBLIC_FIELDS)
-    out = args.output.open("w", newline="", encoding="utf-8") if args.output else sys.stdout
+    out = args.output.open("wb") if args.output else sys.stdout.buffer
     written = 0
     try:
         async with _lead_services(settings, args.workspace, frozenset({"read"})) as (services, principal):
-            after: list[Any] | None = None
-            while True:
-                rows = await services.leads.list_page(principal, filters, order, args.query, 500, after)
-                leads = [public(row) for row in rows]
-                written += write_documents(out, args.format, leads, columns, header=after is None)
-                if len(rows) < 500:
-                    return written
-                after = [rows[-1]["created_at"], rows[-1]["id"]]
+            try:
+                spec = services.leads.list_spec(pairs, args.sort, args.query)
+            except ProblemError as exc:
+                option = "--sort" if exc.slug == "bad-sort" else "--filter"
+                raise UsageError(f"{option}: {one_line(exc)}") from exc
+            out.write(export_header(args.format))
+            async for chunk in services.leads.export(principal, spec):
+                out.write(export_lines(args.format, chunk.names, chunk.records, json_text=chunk.json_text))
+                written += len(chunk.records)
+            out.flush()
+            return written
     finally:
         if args.output:
             out.close()
@@ -440,6 +435,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="as on GET /v1/leads, e.g. country=US or score[gte]=40; repeatable",
     )
     exp.add_argument("--query", help="text search in email, names, company")
+    exp.add_argument(
+        "--sort",
+        default="created_at",
+        help="as on GET /v1/leads, e.g. --sort=-score or --sort=company,-created_at (default: "
+        "created_at, oldest first)",
+    )
     mcp_help = (
         "serve the MCP server on stdio for an AI agent, as the API key in LEADAPI_API_KEY "
         "(streamable HTTP is at /mcp of `leadapi serve`); exit 2: no key, 1: key unknown"

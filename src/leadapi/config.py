@@ -60,6 +60,13 @@ class Settings(BaseSettings):
         description="CPU seconds one scoring preview may take evaluating (off the event loop); "
         "beyond it the preview is a 422 problem (match-budget-exceeded).",
     )
+    export_chunk_rows: int = Field(
+        default=2000,
+        ge=1,
+        le=100_000,
+        description="Leads an export (`GET /v1/leads` as CSV or NDJSON, `leadapi export`) reads per "
+        "statement; each statement checks a connection out for itself alone.",
+    )
     db_pool_size: int = Field(
         default=30,
         ge=1,

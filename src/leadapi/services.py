@@ -74,7 +74,15 @@ def build_services(settings: Settings, clock: Callable[[], datetime]) -> Service
     sla = SlaService(clock, metrics)
     stages = StageService(clock)
     flow = LeadChangeFlow(scorer, stages, routing, sla)
-    leads = LeadService(db, clock, settings.default_phone_region, scorer, flow, metrics)
+    leads = LeadService(
+        db,
+        clock,
+        settings.default_phone_region,
+        scorer,
+        flow,
+        metrics,
+        export_chunk_rows=settings.export_chunk_rows,
+    )
     events = EventService(db, clock, leads, scorer, stages, flow, metrics)
     automations = AutomationService(clock)
     tasks = TaskService(clock, flow)

@@ -18,6 +18,11 @@ parameters, so a repeated list costs neither SQLAlchemy's statement construction
 key, and one workspace's compiled statement serves every workspace. The others are built per
 request.
 
+An export (`GET /v1/leads` as CSV or NDJSON; leads/service.py `export`) reads a list through the
+same statements, chunk by chunk, each continued from the last chunk's row as a cursor would be:
+`read` gives a chunk's rows as the driver returned them, for the export to format a column at a
+time; `page` makes the JSON list's dicts of the same rows.
+
 Search (`q=`): on PostgreSQL, a case-insensitive substring match on the trigram-indexed search text
 (leads/fts.py), ranked by word similarity when no sort is given; when nothing matches, a typo-
 tolerant pass (`q <% text`, pg_trgm's word similarity) answers instead. On SQLite, FTS5 prefix
@@ -101,6 +106,22 @@ class ListSpec:
     ranked: bool  # q= without a sort: best matches first (PostgreSQL)
 
 
+# A statement's column names and rows as the driver gave them.
+Raw = tuple[Sequence[str], Sequence[Sequence[Any]]]
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """Rows of a list as read: `names` are the columns of every record (the lead's public fields
+    in their order, then a ranked search's `_rank`); on PostgreSQL (`json_text`) the JSON columns
+    are still text, elsewhere parsed. `mode` is a ranked search's (see `_ranked`), else None."""
+
+    names: tuple[str, ...]
+    records: list[Sequence[Any]]
+    json_text: bool
+    mode: str | None = None
+
+
 def _nullable(column: ColumnElement[Any]) -> bool:
     return bool(getattr(column, "nullable", True))
 
@@ -144,25 +165,39 @@ class LeadReads:
     # ---- pages ---------------------------------------------------------------------------------
 
     async def page(self, spec: ListSpec, limit: int, after: Sequence[Any] | None) -> list[dict[str, Any]]:
-        """Up to `limit` leads after the cursor's values (None: from the top)."""
+        """Up to `limit` leads after the cursor's values (None: from the top), as the API shows
+        them; a ranked search's rows carry `_mode` and `_rank` for the next cursor."""
+        chunk = await self.read(spec, limit, after)
+        rows = (
+            _api_rows(chunk.names, chunk.records) if chunk.json_text else _dicts(chunk.names, chunk.records)
+        )
+        if chunk.mode is not None:
+            for row in rows:
+                row["_mode"] = chunk.mode
+        return rows
+
+    async def read(self, spec: ListSpec, limit: int, after: Sequence[Any] | None) -> Chunk:
+        """What `page` reads, as the driver gave it: the rows of one or two segments' statements."""
         if spec.ranked and spec.query and self.postgres:
             return await self._ranked(spec, limit, after)
-        keys: list[tuple[str, bool]] = [(self.fields[name].column, desc) for name, desc in spec.sort]
-        if not keys or keys[-1][0] != "id":
-            keys.append(("id", keys[-1][1] if keys else False))
+        keys = sort_keys(spec, self.fields)
         shapes = None if spec.query else _bound_shapes(spec.filters, self.fields)
-        rows: list[dict[str, Any]] = []
+        names: Sequence[str] = ()
+        records: list[Sequence[Any]] = []
         for segment, cursor in _segments(keys, after):
             if shapes is None:
                 where = self.conditions(spec)
                 columns = _PG_LIST if self.postgres else _LIST
-                stmt = _segment_statement(columns, where, keys, segment, cursor, limit - len(rows))
-                rows += await self._fetch(stmt)
+                stmt = _segment_statement(columns, where, keys, segment, cursor, limit - len(records))
+                read = await self._fetch(stmt)
             else:
-                rows += await self._shaped(spec, shapes, keys, segment, cursor, limit - len(rows))
-            if len(rows) >= limit:
+                read = await self._shaped(spec, shapes, keys, segment, cursor, limit - len(records))
+            if read[1]:
+                names = read[0]
+                records += read[1]
+            if len(records) >= limit:
                 break
-        return rows
+        return Chunk(tuple(names), records, self.postgres)
 
     async def _shaped(
         self,
@@ -172,7 +207,7 @@ class LeadReads:
         segment: Segment,
         cursor: Sequence[Any] | None,
         limit: int,
-    ) -> list[dict[str, Any]]:
+    ) -> Raw:
         """A segment's rows through the statement compiled once for its shape. The shape holds no
         value: the workspace, the filters' values, the cursor's and the limit are bound
         parameters, so one workspace's statement is every workspace's."""
@@ -189,24 +224,22 @@ class LeadReads:
         if cursor is not None:
             values.update((f"a{k}", value) for k, value in enumerate(cursor) if value is not None)
         if not self.postgres:
-            return _dicts(await self.conn.execute(compiled.statement, values))
+            return _raw(await self.conn.execute(compiled.statement, values))
         return await self._run(compiled.sql, compiled.arguments(values))
 
-    async def _ranked(self, spec: ListSpec, limit: int, after: Sequence[Any] | None) -> list[dict[str, Any]]:
-        """Best matches first: word similarity of the query to the search text, then id. Rows carry
-        `_mode` and `_rank` for the next cursor."""
+    async def _ranked(self, spec: ListSpec, limit: int, after: Sequence[Any] | None) -> Chunk:
+        """Best matches first: word similarity of the query to the search text, then id. The rows
+        carry `_rank`, the chunk its mode, for the next cursor."""
         mode = after[0] if after is not None else "="
-        rows = await self._ranked_rows(spec, mode == "~", limit, after[1:] if after is not None else None)
-        if not rows and after is None:
+        names, records = await self._ranked_rows(
+            spec, mode == "~", limit, after[1:] if after is not None else None
+        )
+        if not records and after is None:
             mode = "~"
-            rows = await self._ranked_rows(spec, True, limit, None)
-        for row in rows:
-            row["_mode"] = mode
-        return rows
+            names, records = await self._ranked_rows(spec, True, limit, None)
+        return Chunk(tuple(names), list(records), True, mode)
 
-    async def _ranked_rows(
-        self, spec: ListSpec, typo: bool, limit: int, after: Sequence[Any] | None
-    ) -> list[dict[str, Any]]:
+    async def _ranked_rows(self, spec: ListSpec, typo: bool, limit: int, after: Sequence[Any] | None) -> Raw:
         assert spec.query is not None
         rank = cast(ColumnElement[float], func.word_similarity(spec.query.lower(), _SEARCH_TEXT)).cast(Float)
         where = self.conditions(spec, typo=typo)
@@ -220,27 +253,25 @@ class LeadReads:
         )
         return await self._fetch(stmt)
 
-    async def _fetch(self, stmt: Select[Any]) -> list[dict[str, Any]]:
-        """The rows of a statement built for this request, as the API shows them. On PostgreSQL
-        the statement selects _PG_LIST's columns (the JSON ones as text) and runs as _run does;
-        one whose SQL depends on its values (an expanding IN) goes through SQLAlchemy instead,
-        its JSON text parsed the same way."""
+    async def _fetch(self, stmt: Select[Any]) -> Raw:
+        """The rows of a statement built for this request. On PostgreSQL the statement selects
+        _PG_LIST's columns (the JSON ones as text) and runs as _run does; one whose SQL depends on
+        its values (an expanding IN) goes through SQLAlchemy instead, its JSON columns text too."""
         if not self.postgres:
-            return _dicts(await self.conn.execute(stmt))
+            return _raw(await self.conn.execute(stmt))
         prepared = _prepared(stmt, self.conn.dialect)
         if prepared is None:
-            result = await self.conn.execute(stmt)
-            return _api_rows(tuple(result.keys()), result.all())
+            return _raw(await self.conn.execute(stmt))
         return await self._run(*prepared)
 
-    async def _run(self, sql: str, args: Sequence[Any]) -> list[dict[str, Any]]:
+    async def _run(self, sql: str, args: Sequence[Any]) -> Raw:
         """A compiled list statement straight on asyncpg, whose types are the API's already
         (aware UTC times): SQLAlchemy's per-row processing was the biggest cost of a page."""
         if _log.isEnabledFor(logging.DEBUG):  # what tests/api/test_list_plans.py explains
             _log.debug("list statement", extra={"statement": sql, "parameters": tuple(args)})
         raw: Any = (await self.conn.get_raw_connection()).driver_connection
         records = await raw.fetch(sql, *args)
-        return _api_rows(tuple(records[0].keys()), records) if records else []
+        return (tuple(records[0].keys()) if records else ()), records
 
     # ---- counts --------------------------------------------------------------------------------
 
@@ -263,10 +294,30 @@ class LeadReads:
         return int(document[0]["Plan"]["Plan Rows"]), True
 
 
-def _dicts(result: Any) -> list[dict[str, Any]]:
+def _raw(result: Any) -> Raw:
+    return tuple(result.keys()), result.all()
+
+
+def _dicts(names: Sequence[str], records: Sequence[Sequence[Any]]) -> list[dict[str, Any]]:
     """Rows as dicts, keyed once per result (a RowMapping looks its keys up again per row)."""
-    keys = list(result.keys())
-    return [dict(zip(keys, row, strict=True)) for row in result.all()]
+    return [dict(zip(names, row, strict=True)) for row in records]
+
+
+def sort_keys(spec: ListSpec, fields: Mapping[str, FieldSpec]) -> list[tuple[str, bool]]:
+    """The columns a list is ordered by, `id` last (the tie-break every order ends with)."""
+    keys: list[tuple[str, bool]] = [(fields[name].column, desc) for name, desc in spec.sort]
+    if not keys or keys[-1][0] != "id":
+        keys.append(("id", keys[-1][1] if keys else False))
+    return keys
+
+
+def after_last(spec: ListSpec, fields: Mapping[str, FieldSpec], chunk: Chunk) -> list[Any]:
+    """The cursor's values that continue a list after the chunk's last row (which must exist):
+    a ranked search's mode, rank and id; otherwise the sort's columns and the id."""
+    last = dict(zip(chunk.names, chunk.records[-1], strict=True))
+    if chunk.mode is not None:
+        return [chunk.mode, last["_rank"], last["id"]]
+    return [last[fields[name].column] for name, _ in spec.sort] + [last["id"]]
 
 
 Segment = Literal["all", "valued", "nulls", "general"]

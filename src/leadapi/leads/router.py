@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, Query, Request, Response
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic_core import to_json
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from leadapi.api.auth import Reader, Writer
 from leadapi.api.deps import Reads, ServicesDep, Snapshot, Tx
 from leadapi.api.pagination import decode_cursor, encode_cursor
-from leadapi.errors import PROBLEM_RESPONSES
+from leadapi.errors import PROBLEM_JSON, PROBLEM_RESPONSES, ProblemError
 from leadapi.leads.schemas import (
     Lead,
     LeadBatchIn,
@@ -26,10 +28,30 @@ from leadapi.leads.schemas import (
     TimelineEvent,
 )
 from leadapi.leads.service import etag, parse_if_match
+from leadapi.leads.transfer import MEDIA_TYPES, export_header, export_lines
+from leadapi.principal import Principal
+from leadapi.services import Services
 
 router = APIRouter(prefix="/v1/leads", tags=["leads"], responses=PROBLEM_RESPONSES)
 
 LIST_CONTROL_PARAMS = frozenset({"limit", "cursor", "sort", "q", "count"})
+JSON = "application/json"
+# What GET /v1/leads answers in, by the client's Accept; on equal preference, the first.
+LIST_MEDIA_TYPES = {JSON: "json", **{media: fmt for fmt, media in MEDIA_TYPES.items()}}
+# Page controls: an export is every matching lead, so it refuses them rather than ignore them.
+PAGE_ONLY_PARAMS = ("limit", "cursor", "count")
+LIST_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "A page of leads (JSON), or with `Accept: text/csv` or `Accept: "
+        "application/x-ndjson` every matching lead, streamed: a CSV header line and one line per "
+        "lead, or one JSON object per line.",
+        "content": {media: {"schema": {"type": "string"}} for media in MEDIA_TYPES.values()},
+    },
+    406: {
+        "description": "Not acceptable",
+        "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    },
+}
 Limit = Annotated[int, Query(ge=1, le=200, description="Page size.")]
 Cursor = Annotated[str | None, Query(max_length=2000, description="`next_cursor` of the previous page.")]
 
@@ -93,7 +115,13 @@ async def create_leads_batch(
     )
 
 
-@router.get("", operation_id="list_leads", response_model=LeadList, summary="List and filter leads")
+@router.get(
+    "",
+    operation_id="list_leads",
+    response_model=LeadList,
+    responses=LIST_RESPONSES,
+    summary="List and filter leads, or export them",
+)
 async def list_leads(
     request: Request,
     services: ServicesDep,
@@ -127,14 +155,119 @@ async def list_leads(
 ) -> Response:
     """Filters: `field[op]=value` with eq, ne, gt, gte, lt, lte, in (comma-separated), contains,
     starts_with, exists; on lead fields, `tags`, and `attributes.<name>`. A bare `field=value` means eq.
-    The README lists the filter and sort combinations an index serves."""
+    The README lists the filter and sort combinations an index serves.
+
+    Export: with `Accept: text/csv` or `Accept: application/x-ndjson` the answer is every lead the
+    filters, `q` and `sort` select, streamed in that order (CSV as `leadapi export` writes it:
+    `tags` joined by `|`, `attributes` and `external_ids` as JSON; NDJSON one lead per line, as
+    the JSON list shows it). `limit`, `cursor` and `count` page the JSON list and are refused
+    (400) with an export."""
+    fmt = _negotiate(request.headers.get("accept"))
     params = [(k, v) for k, v in request.query_params.multi_items() if k not in LIST_CONTROL_PARAMS]
+    if fmt != "json":
+        return await _export(request, services, conn, principal, fmt, params, sort, q)
     page = await services.leads.list_leads(conn, principal, params, sort, q, limit, cursor, count)
     # Rows are read in the schema's columns and types already: straight to JSON, no models.
     body: dict[str, Any] = {"data": page.rows, "next_cursor": page.next_cursor}
     if count is not None:  # absent otherwise: the body is what it was before counts existed
         body["total"], body["total_is_estimate"] = page.total, page.total_is_estimate
-    return Response(to_json(body), media_type="application/json")
+    return Response(to_json(body), media_type="application/json", headers={"Vary": "Accept"})
+
+
+async def _export(
+    request: Request,
+    services: Services,
+    conn: AsyncConnection,
+    principal: Principal,
+    fmt: str,
+    params: list[tuple[str, str]],
+    sort: str | None,
+    q: str | None,
+) -> StreamingResponse:
+    paging = [name for name in PAGE_ONLY_PARAMS if name in request.query_params]
+    if paging:
+        raise ProblemError(
+            400,
+            f"An export streams every matching lead: {', '.join(paging)} only page the JSON list.",
+            slug="bad-query",
+            errors=[{"field": name, "message": "does not apply to an export"} for name in paging],
+        )
+    leads = services.leads
+    spec = leads.list_spec(params, sort, q)
+    chunks = leads.export(principal, spec, first=conn)
+    # The first chunk is read here, on the request's connection: whatever fails before a byte is
+    # sent is answered as a problem, not as a cut-off stream.
+    first = await anext(chunks, None)
+
+    async def body() -> AsyncIterator[bytes]:
+        try:
+            yield export_header(fmt)
+            chunk = first
+            while chunk is not None:
+                yield export_lines(fmt, chunk.names, chunk.records, json_text=chunk.json_text)
+                chunk = await anext(chunks, None)
+        finally:
+            await chunks.aclose()
+
+    media = MEDIA_TYPES[fmt]
+    return StreamingResponse(
+        body(),
+        media_type=f"{media}; charset=utf-8" if fmt == "csv" else media,
+        headers={"Vary": "Accept", "Content-Disposition": f'attachment; filename="leads.{fmt}"'},
+    )
+
+
+def _negotiate(accept: str | None) -> str:
+    """The format the Accept header prefers among the list's (RFC 9110 12.5.1: each type takes
+    the quality of the most specific range that matches it; q=0 refuses it): "json" for none."""
+    if not accept or not accept.strip():
+        return "json"
+    ranges: list[tuple[str, str, float]] = []
+    for item in accept.split(","):
+        media, *parameters = (part.strip() for part in item.split(";"))
+        kind, slash, subtype = media.lower().partition("/")
+        if not media or not slash:
+            continue
+        quality = 1.0
+        for parameter in parameters:
+            name, _, value = parameter.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        ranges.append((kind, subtype, quality))
+    best, best_quality = None, 0.0
+    for media, fmt in LIST_MEDIA_TYPES.items():
+        kind, _, subtype = media.partition("/")
+        matches = [
+            (specificity, quality)
+            for range_kind, range_subtype, quality in ranges
+            for specificity in [
+                2
+                if (range_kind, range_subtype) == (kind, subtype)
+                else 1
+                if (range_kind, range_subtype) == (kind, "*")
+                else 0
+                if (range_kind, range_subtype) == ("*", "*")
+                else -1
+            ]
+            if specificity >= 0
+        ]
+        if matches:
+            quality = max(matches)[1]
+            if quality > best_quality:
+                best, best_quality = fmt, quality
+    if best is None:
+        offered = ", ".join(LIST_MEDIA_TYPES)
+        raise ProblemError(
+            406,
+            f"This list is answered as {offered}; the Accept header allows none of them.",
+            slug="not-acceptable",
+            title="Not acceptable",
+            errors=[{"field": "Accept", "message": f"accept one of {offered}"}],
+        )
+    return best
 
 
 @router.get("/{lead_id}", operation_id="get_lead", response_model=Lead, summary="Get a lead")

@@ -91,6 +91,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_404
 
+    if response.status_code == 406:
+        response_406 = Problem.from_dict(response.json())
+
+        return response_406
+
     if response.status_code == 409:
         response_409 = Problem.from_dict(response.json())
 
@@ -145,11 +150,17 @@ def sync_detailed(
     q: None | str | Unset = UNSET,
     count: ListLeadsCountType0 | None | Unset = UNSET,
 ) -> Response[LeadList | Problem]:
-    """List and filter leads
+    """List and filter leads, or export them
 
      Filters: `field[op]=value` with eq, ne, gt, gte, lt, lte, in (comma-separated), contains,
     starts_with, exists; on lead fields, `tags`, and `attributes.<name>`. A bare `field=value` means eq.
     The README lists the filter and sort combinations an index serves.
+
+    Export: with `Accept: text/csv` or `Accept: application/x-ndjson` the answer is every lead the
+    filters, `q` and `sort` select, streamed in that order (CSV as `leadapi export` writes it:
+    `tags` joined by `|`, `attributes` and `external_ids` as JSON; NDJSON one lead per line, as
+    the JSON list shows it). `limit`, `cursor` and `count` page the JSON list and are refused
+    (400) with an export.
 
     Args:
         limit (int | Unset): Page size. Default: 50.
@@ -193,11 +204,17 @@ def sync(
     q: None | str | Unset = UNSET,
     count: ListLeadsCountType0 | None | Unset = UNSET,
 ) -> LeadList | Problem | None:
-    """List and filter leads
+    """List and filter leads, or export them
 
      Filters: `field[op]=value` with eq, ne, gt, gte, lt, lte, in (comma-separated), contains,
     starts_with, exists; on lead fields, `tags`, and `attributes.<name>`. A bare `field=value` means eq.
     The README lists the filter and sort combinations an index serves.
+
+    Export: with `Accept: text/csv` or `Accept: application/x-ndjson` the answer is every lead the
+    filters, `q` and `sort` select, streamed in that order (CSV as `leadapi export` writes it:
+    `tags` joined by `|`, `attributes` and `external_ids` as JSON; NDJSON one lead per line, as
+    the JSON list shows it). `limit`, `cursor` and `count` page the JSON list and are refused
+    (400) with an export.
 
     Args:
         limit (int | Unset): Page size. Default: 50.
@@ -236,11 +253,17 @@ async def asyncio_detailed(
     q: None | str | Unset = UNSET,
     count: ListLeadsCountType0 | None | Unset = UNSET,
 ) -> Response[LeadList | Problem]:
-    """List and filter leads
+    """List and filter leads, or export them
 
      Filters: `field[op]=value` with eq, ne, gt, gte, lt, lte, in (comma-separated), contains,
     starts_with, exists; on lead fields, `tags`, and `attributes.<name>`. A bare `field=value` means eq.
     The README lists the filter and sort combinations an index serves.
+
+    Export: with `Accept: text/csv` or `Accept: application/x-ndjson` the answer is every lead the
+    filters, `q` and `sort` select, streamed in that order (CSV as `leadapi export` writes it:
+    `tags` joined by `|`, `attributes` and `external_ids` as JSON; NDJSON one lead per line, as
+    the JSON list shows it). `limit`, `cursor` and `count` page the JSON list and are refused
+    (400) with an export.
 
     Args:
         limit (int | Unset): Page size. Default: 50.
@@ -282,11 +305,17 @@ async def asyncio(
     q: None | str | Unset = UNSET,
     count: ListLeadsCountType0 | None | Unset = UNSET,
 ) -> LeadList | Problem | None:
-    """List and filter leads
+    """List and filter leads, or export them
 
      Filters: `field[op]=value` with eq, ne, gt, gte, lt, lte, in (comma-separated), contains,
     starts_with, exists; on lead fields, `tags`, and `attributes.<name>`. A bare `field=value` means eq.
     The README lists the filter and sort combinations an index serves.
+
+    Export: with `Accept: text/csv` or `Accept: application/x-ndjson` the answer is every lead the
+    filters, `q` and `sort` select, streamed in that order (CSV as `leadapi export` writes it:
+    `tags` joined by `|`, `attributes` and `external_ids` as JSON; NDJSON one lead per line, as
+    the JSON list shows it). `limit`, `cursor` and `count` page the JSON list and are refused
+    (400) with an export.
 
     Args:
         limit (int | Unset): Page size. Default: 50.
