@@ -184,8 +184,7 @@ class AutomationService:
         limit: int,
         before: tuple[datetime, str] | None,
     ) -> list[dict[str, Any]]:
-        if await LeadRepository(conn, principal.workspace_id).get(lead_id) is None:
-            raise not_found("Lead", lead_id)
+        await LeadRepository(conn, principal.workspace_id).require(lead_id)
         return await AutomationRepository(conn, principal.workspace_id).runs_of(
             lead_id=lead_id, limit=limit, before=before
         )

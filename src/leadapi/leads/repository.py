@@ -30,6 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from leadapi.api.filters import FieldKind, FieldSpec
 from leadapi.api.pagination import keyset_clause
 from leadapi.db import UTCDateTime
+from leadapi.errors import not_found
 from leadapi.leads.fields import PUBLIC_FIELDS, LeadRow
 from leadapi.leads.models import Lead, LeadExternalId
 from leadapi.repository import WS, WorkspaceRepository, in_workspace
@@ -152,6 +153,12 @@ class LeadRepository(WorkspaceRepository):
             stmt = _GET_SKIP_LOCKED if skip_locked else _GET_FOR_UPDATE
         row = (await self.conn.execute(stmt, self.params(_id=lead_id))).mappings().first()
         return dict(row) if row else None
+
+    async def require(self, lead_id: str) -> None:
+        """A 404 problem unless the workspace has the lead: for what lists a lead's history."""
+        found = await self.conn.scalar(self.scoped_select(leads, leads.c.id).where(leads.c.id == lead_id))
+        if found is None:
+            raise not_found("Lead", lead_id)
 
     async def lock_phone(self, phone: str) -> None:
         """Hold the phone's dedupe lock until the transaction ends (PostgreSQL; SQLite's single

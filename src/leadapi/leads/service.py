@@ -484,8 +484,7 @@ class LeadService:
         limit: int,
         before: tuple[datetime, str] | None,
     ) -> list[dict[str, Any]]:
-        if await LeadRepository(conn, principal.workspace_id).get(lead_id) is None:
-            raise not_found("Lead", lead_id)
+        await LeadRepository(conn, principal.workspace_id).require(lead_id)
         return await EventRepository(conn, principal.workspace_id).for_lead(lead_id, limit, before)
 
     # ---- change ----------------------------------------------------------------------------

@@ -621,6 +621,5 @@ class RoutingService:
         limit: int,
         before: tuple[datetime, str] | None,
     ) -> list[dict[str, Any]]:
-        if await LeadRepository(conn, principal.workspace_id).get(lead_id) is None:
-            raise not_found("Lead", lead_id)
+        await LeadRepository(conn, principal.workspace_id).require(lead_id)
         return await RoutingRepository(conn, principal.workspace_id).assignments_of(lead_id, limit, before)

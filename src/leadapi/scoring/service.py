@@ -273,8 +273,7 @@ class ScoringService:
         before: tuple[datetime, str] | None,
     ) -> list[dict[str, Any]]:
         """The lead's `lead.scored` events, newest first."""
-        if await LeadRepository(conn, principal.workspace_id).get(lead_id) is None:
-            raise not_found("Lead", lead_id)
+        await LeadRepository(conn, principal.workspace_id).require(lead_id)
         return await EventRepository(conn, principal.workspace_id).for_lead(
             lead_id, limit, before, types=("lead.scored",)
         )

@@ -369,7 +369,6 @@ class StageService:
         limit: int,
         before: tuple[datetime, str] | None,
     ) -> list[dict[str, Any]]:
-        if await LeadRepository(conn, principal.workspace_id).get(lead_id) is None:
-            raise not_found("Lead", lead_id)
+        await LeadRepository(conn, principal.workspace_id).require(lead_id)
         rows = await StageRepository(conn, principal.workspace_id).history(lead_id, limit, before)
         return [shown_change(row) for row in rows]

@@ -265,8 +265,8 @@ class TaskService:
         none, has no tasks here; a lead not in the workspace is not found (404)."""
         if due_before is not None and due_after is not None and due_after >= due_before:
             raise validation_problem([{"field": "due_before", "message": "must be after due_after"}])
-        if lead_id is not None and await LeadRepository(conn, principal.workspace_id).get(lead_id) is None:
-            raise not_found("Lead", lead_id)
+        if lead_id is not None:
+            await LeadRepository(conn, principal.workspace_id).require(lead_id)
         return await TaskRepository(conn, principal.workspace_id).page(
             owner_id=owner_id,
             lead_id=lead_id,
