@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Iterator
-from datetime import datetime
 from typing import Any
 
 import asyncpg
@@ -27,51 +26,17 @@ from leadapi.config import Settings
 from leadapi.metrics import lag_statements
 from tests.conftest import PG_TEST_DB, Clock, fresh_pg_database, make_tenant, require_postgres, serving
 from tests.factories import add_automation, consumer, new_lead, post_event
+from tests.plans import generic_plan
 
 DATABASE = f"{PG_TEST_DB}_automation_plans"
 ROWS = 30_000
 BIG_TABLES = {"automation_runs", "events"}
 
 
-def _literal(value: Any, kind: str) -> str:
-    if value is None:
-        return "NULL"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value)
-    if isinstance(value, datetime):
-        value = value.isoformat()
-    if isinstance(value, list | tuple):
-        inner = ", ".join("'" + str(v).replace("'", "''") + "'" for v in value)
-        return f"ARRAY[{inner}]::{kind}"
-    return "'" + str(value).replace("'", "''") + "'::" + kind
-
-
 def nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
     yield plan
     for child in plan.get("Plans", []):
         yield from nodes(child)
-
-
-async def _plan(dsn: str, statement: str, parameters: tuple[Any, ...]) -> dict[str, Any]:
-    conn = await asyncpg.connect(dsn, server_settings={"plan_cache_mode": "force_generic_plan"})
-    try:
-        prepared = await conn.prepare(statement)
-        types = [
-            t.name if not t.name.startswith("_") else f"{t.name[1:]}[]" for t in prepared.get_parameters()
-        ]
-        await conn.execute(f"PREPARE checked AS {statement}")
-        literals = ", ".join(_literal(v, k) for v, k in zip(parameters, types, strict=True))
-        explained = await conn.fetchval(
-            f"EXPLAIN (FORMAT JSON) EXECUTE checked({literals})"
-            if literals
-            else "EXPLAIN (FORMAT JSON) EXECUTE checked"
-        )
-        document: dict[str, Any] = json.loads(explained)[0]["Plan"]
-        return document
-    finally:
-        await conn.close()
 
 
 async def test_automation_reads_use_their_indexes() -> None:
@@ -168,7 +133,7 @@ async def test_automation_reads_use_their_indexes() -> None:
             compiled = built.compile(dialect=dialect())  # type: ignore[no-untyped-call]
             seen.append((str(compiled), tuple(compiled.params[k] for k in compiled.positiontup or ())))
         for statement, parameters in seen:
-            plan = await _plan(dsn, statement, parameters)
+            plan = await generic_plan(dsn, statement, parameters)
             kinds = [(node["Node Type"], node.get("Relation Name")) for node in nodes(plan)]
             scanned = [table for kind, table in kinds if kind == "Seq Scan" and table in BIG_TABLES]
             assert not scanned, statement + "\n" + json.dumps(plan, indent=1)

@@ -55,6 +55,7 @@ from tests.factories import (
     sweep_overdue,
     two_owners,
 )
+from tests.plans import generic_plan
 
 Json = dict[str, Any]
 
@@ -625,28 +626,7 @@ class Plans:
         return seen
 
     async def plan(self, statement: str, parameters: tuple[Any, ...]) -> dict[str, Any]:
-        """The plan of the statement as the app's connections run it: prepared, generic."""
-        conn = await asyncpg.connect(self.dsn, server_settings={"plan_cache_mode": "force_generic_plan"})
-        try:
-            prepared = await conn.prepare(statement)
-            types = [t.name for t in prepared.get_parameters()]
-            await conn.execute(f"PREPARE listed AS {statement}")
-            literals = ", ".join(_literal(value, kind) for value, kind in zip(parameters, types, strict=True))
-            explained = await conn.fetchval(f"EXPLAIN (FORMAT JSON) EXECUTE listed({literals})")
-            document: dict[str, Any] = json.loads(explained)[0]["Plan"]
-            return document
-        finally:
-            await conn.close()
-
-
-def _literal(value: Any, kind: str) -> str:
-    if value is None:
-        return "NULL"
-    if isinstance(value, int):
-        return repr(value)
-    if isinstance(value, datetime):
-        value = value.isoformat()
-    return "'" + str(value).replace("'", "''") + "'::" + kind
+        return await generic_plan(self.dsn, statement, parameters)
 
 
 def nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:

@@ -1,0 +1,46 @@
+"""The plan PostgreSQL makes for a statement as the app's connections run it: prepared, under a
+generic plan (what a pooled connection settles on after a few executions), with the parameters
+written in as literals of the types PostgreSQL inferred for them."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+
+
+def sql_literal(value: Any, kind: str) -> str:
+    """`value` as an SQL literal of the type `kind` (as PostgreSQL names it: `text`, `int4[]`)."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, datetime):
+        value = value.isoformat()
+    if isinstance(value, list | tuple):
+        inner = ", ".join("'" + str(v).replace("'", "''") + "'" for v in value)
+        return f"ARRAY[{inner}]::{kind}"
+    return "'" + str(value).replace("'", "''") + "'::" + kind
+
+
+async def generic_plan(dsn: str, statement: str, parameters: tuple[Any, ...]) -> dict[str, Any]:
+    """The generic plan of `statement` (asyncpg's `$n` placeholders) for these parameters."""
+    conn = await asyncpg.connect(dsn, server_settings={"plan_cache_mode": "force_generic_plan"})
+    try:
+        prepared = await conn.prepare(statement)
+        # Array types come back as `_int4`; a cast needs `int4[]`.
+        types = [
+            t.name if not t.name.startswith("_") else f"{t.name[1:]}[]" for t in prepared.get_parameters()
+        ]
+        await conn.execute(f"PREPARE checked AS {statement}")
+        literals = ", ".join(sql_literal(v, k) for v, k in zip(parameters, types, strict=True))
+        execute = f"EXECUTE checked({literals})" if literals else "EXECUTE checked"
+        explained = await conn.fetchval(f"EXPLAIN (FORMAT JSON) {execute}")
+        document: dict[str, Any] = json.loads(explained)[0]["Plan"]
+        return document
+    finally:
+        await conn.close()
