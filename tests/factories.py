@@ -337,3 +337,15 @@ async def runs_of(client: httpx.AsyncClient, tenant: Tenant, automation_id: str)
         if response.json()["next_cursor"] is None:
             return runs[::-1]
         params["cursor"] = response.json()["next_cursor"]
+
+
+# ---- score adjustments -----------------------------------------------------------------------
+
+
+async def adjust_score(
+    client: httpx.AsyncClient, tenant: Tenant, lead_id: str, **body: Any
+) -> dict[str, Any]:
+    response = await client.post(f"/v1/leads/{lead_id}/score-adjustments", json=body, headers=tenant.write)
+    assert response.status_code == 201, response.text
+    made: dict[str, Any] = response.json()
+    return made

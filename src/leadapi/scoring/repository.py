@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, func
+from sqlalchemy import Table, func, tuple_
 
 from leadapi.repository import WorkspaceRepository
-from leadapi.scoring.models import ScoringModel, ScoringSettings
+from leadapi.scoring.models import ScoreAdjustment, ScoringModel, ScoringSettings
 
 models = cast(Table, ScoringModel.__table__)
 settings = cast(Table, ScoringSettings.__table__)
+adjustments = cast(Table, ScoreAdjustment.__table__)
 
 
 class ScoringRepository(WorkspaceRepository):
@@ -40,4 +42,21 @@ class ScoringRepository(WorkspaceRepository):
         stmt = self.scoped_select(models).order_by(models.c.version.desc()).limit(limit)
         if before_version is not None:
             stmt = stmt.where(models.c.version < before_version)
+        return [dict(row) for row in (await self.conn.execute(stmt)).mappings()]
+
+    async def add_adjustment(self, row: dict[str, Any]) -> None:
+        await self.insert_row(adjustments, row)
+
+    async def adjustments(
+        self, lead_id: str, limit: int, before: tuple[datetime, str] | None
+    ) -> list[dict[str, Any]]:
+        """A lead's adjustments, newest first, those before the keyset `before` (created_at, id)."""
+        stmt = (
+            self.scoped_select(adjustments)
+            .where(adjustments.c.lead_id == lead_id)
+            .order_by(adjustments.c.created_at.desc(), adjustments.c.id.desc())
+            .limit(limit)
+        )
+        if before is not None:
+            stmt = stmt.where(tuple_(adjustments.c.created_at, adjustments.c.id) < tuple_(*before))
         return [dict(row) for row in (await self.conn.execute(stmt)).mappings()]

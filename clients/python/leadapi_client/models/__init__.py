@@ -194,6 +194,10 @@ from .rule_update import RuleUpdate
 from .rule_update_strategy import RuleUpdateStrategy
 from .rule_update_tie_breaker import RuleUpdateTieBreaker
 from .rule_update_when_type_0 import RuleUpdateWhenType0
+from .score_adjustment import ScoreAdjustment
+from .score_adjustment_in import ScoreAdjustmentIn
+from .score_adjustment_list import ScoreAdjustmentList
+from .score_adjustment_made import ScoreAdjustmentMade
 from .score_bucket import ScoreBucket
 from .score_change import ScoreChange
 from .score_crossed_spec import ScoreCrossedSpec
@@ -471,6 +475,10 @@ __all__ = (
     "RuleUpdateStrategy",
     "RuleUpdateTieBreaker",
     "RuleUpdateWhenType0",
+    "ScoreAdjustment",
+    "ScoreAdjustmentIn",
+    "ScoreAdjustmentList",
+    "ScoreAdjustmentMade",
     "ScoreBucket",
     "ScoreChange",
     "ScoreCrossedSpec",

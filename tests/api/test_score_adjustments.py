@@ -1,0 +1,168 @@
+"""Manual score adjustments over HTTP, on SQLite and PostgreSQL: points with a reason count in the
+behaviour part of the score (clamped to the model's range), show in the breakdown, rescore the lead
+at once (through the lead-change flow) and again when they expire (the rescoring sweep, through the
+lead's `rescore_at`, time moved by the injected clock); events recorded afterwards (the fast path on
+PostgreSQL) keep them; bad input is a problem.
+
+Under the default model a CEO in the US scores 35 (not ready); an email click is worth 10.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+from fastapi import FastAPI
+
+from leadapi.scoring.service import RESCORE_BATCH
+from tests.conftest import Clock, Tenant
+from tests.factories import adjust_score, events_of, get_lead, new_lead, post_event
+
+CEO_IN_US = {"title": "CEO", "country": "US"}
+
+
+async def sweep_all(app: FastAPI) -> None:
+    while await app.state.scoring.rescore_due() == RESCORE_BATCH:
+        pass
+
+
+async def breakdown(client: httpx.AsyncClient, tenant: Tenant, lead_id: str) -> dict[str, Any]:
+    response = await client.get(f"/v1/leads/{lead_id}/score", headers=tenant.read)
+    assert response.status_code == 200, response.text
+    found: dict[str, Any] = response.json()
+    return found
+
+
+async def test_an_adjustment_counts_shows_and_expires(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant, clock: Clock
+) -> None:
+    lead = await new_lead(client, tenant, "fair@acme.com", **CEO_IN_US)
+    assert (lead["score"], lead["band"]) == (35, "not_ready")
+    made = await adjust_score(
+        client, tenant, lead["id"], points=10, reason="Met at the fair", expires_in_days=7
+    )
+    assert (made["score"], made["band"], made["points"], made["active"]) == (45, "mql", 10, True)
+    assert made["id"].startswith("sadj_")
+    assert made["run_id"] is None
+    assert made["created_by"] is not None
+    now = await get_lead(client, tenant, lead["id"])
+    assert (now["score"], now["band"], now["behavior_score"]) == (45, "mql", 10)
+
+    explained = await breakdown(client, tenant, lead["id"])
+    [hit] = [h for h in explained["breakdown"] if h["kind"] == "adjustment"]
+    assert (hit["rule_id"], hit["points"]) == (made["id"], 10)
+    assert hit["evidence"]["reason"] == "Met at the fair"
+    assert hit["evidence"]["expires_at"] is not None
+    assert (
+        sum(h["points"] for h in explained["breakdown"])
+        == explained["fit_score"] + explained["behavior_score"]
+    )
+
+    [adjusted] = await events_of(app, tenant, "lead.score_adjusted")
+    assert adjusted["id"] == made["event_id"]
+    assert adjusted["data"]["points"] == 10
+    history = (await client.get(f"/v1/leads/{lead['id']}/score/history", headers=tenant.read)).json()
+    assert history["data"][0]["reason"] == "adjustment"
+    assert (history["data"][0]["old_score"], history["data"][0]["score"]) == (35, 45)
+
+    # An event recorded afterwards (on PostgreSQL, the one-statement fast path) keeps the points.
+    await post_event(client, tenant, lead["id"], "email_click", occurred_at=clock().isoformat())
+    assert (await get_lead(client, tenant, lead["id"]))["score"] == 55
+
+    with clock.travel(days=6):
+        await sweep_all(app)
+        assert (await get_lead(client, tenant, lead["id"]))["score"] >= 50  # not expired yet
+    with clock.travel(days=7, minutes=1):
+        await sweep_all(app)
+        expired = await get_lead(client, tenant, lead["id"])
+        assert expired["behavior_score"] < 10  # the click's points decay; the 10 manual ones are gone
+        assert expired["score"] < 45
+        explained = await breakdown(client, tenant, lead["id"])
+        assert not [h for h in explained["breakdown"] if h["kind"] == "adjustment"]
+        listed = (await client.get(f"/v1/leads/{lead['id']}/score-adjustments", headers=tenant.read)).json()
+        assert [(a["id"], a["active"]) for a in listed["data"]] == [(made["id"], False)]
+    scored = [e for e in await events_of(app, tenant, "lead.scored") if e["lead_id"] == lead["id"]]
+    assert [e["data"]["reason"] for e in scored][:3] == ["lead_created", "adjustment", "event"]
+    assert scored[-1]["data"]["reason"] == "time"
+
+
+async def test_points_without_expiry_stay_and_the_score_is_clamped(
+    client: httpx.AsyncClient, tenant: Tenant, clock: Clock
+) -> None:
+    lead = await new_lead(client, tenant, "minus@acme.com")
+    assert lead["score"] == 0
+    made = await adjust_score(client, tenant, lead["id"], points=-20, reason="Competitor")
+    assert (made["score"], made["expires_at"], made["active"]) == (0, None, True)
+    now = await get_lead(client, tenant, lead["id"])
+    assert (now["score"], now["behavior_score"]) == (0, -20)  # the part as it is, the score clamped
+    for points in (100, 100):
+        made = await adjust_score(client, tenant, lead["id"], points=points, reason="Big deal")
+    assert made["score"] == 100  # 180 clamped to the model's maximum
+    with clock.travel(days=3000):
+        assert [h["points"] for h in (await breakdown(client, tenant, lead["id"]))["breakdown"]] == [
+            -20,
+            100,
+            100,
+        ]
+    listed = (await client.get(f"/v1/leads/{lead['id']}/score-adjustments", headers=tenant.read)).json()
+    assert [a["points"] for a in listed["data"]] == [100, 100, -20]  # newest first
+    first = (
+        await client.get(f"/v1/leads/{lead['id']}/score-adjustments?limit=2", headers=tenant.read)
+    ).json()
+    assert len(first["data"]) == 2
+    assert first["next_cursor"]
+    rest = (
+        await client.get(
+            f"/v1/leads/{lead['id']}/score-adjustments",
+            params={"limit": 2, "cursor": first["next_cursor"]},
+            headers=tenant.read,
+        )
+    ).json()
+    assert [a["points"] for a in rest["data"]] == [-20]
+    assert rest["next_cursor"] is None
+
+
+async def test_bad_input_is_a_problem(
+    client: httpx.AsyncClient, tenant: Tenant, other_tenant: Tenant
+) -> None:
+    lead = await new_lead(client, tenant, "bad@acme.com")
+    url = f"/v1/leads/{lead['id']}/score-adjustments"
+    base = {"points": 5, "reason": "why"}
+    cases: list[tuple[Any, str]] = [
+        ({**base, "points": 0}, "points"),
+        ({**base, "points": 101}, "points"),
+        ({**base, "points": -101}, "points"),
+        ({**base, "points": "5"}, "points"),
+        ({**base, "points": 5.5}, "points"),
+        ({**base, "points": None}, "points"),
+        ({"reason": "why"}, "points"),
+        ({"points": 5}, "reason"),
+        ({**base, "reason": ""}, "reason"),
+        ({**base, "reason": "   "}, "reason"),
+        ({**base, "reason": "x" * 201}, "reason"),
+        ({**base, "reason": "nul\x00"}, "reason"),
+        ({**base, "expires_in_days": 0}, "expires_in_days"),
+        ({**base, "expires_in_days": 3651}, "expires_in_days"),
+        ({**base, "expires_in_days": "7"}, "expires_in_days"),
+        ({**base, "until": "later"}, "until"),
+    ]
+    for body, field in cases:
+        response = await client.post(url, json=body, headers=tenant.write)
+        assert response.status_code == 422, (body, response.text)
+        assert response.headers["content-type"] == "application/problem+json"
+        assert field in [e["field"] for e in response.json()["errors"]], (field, response.text)
+    malformed = await client.post(
+        url, content=b"{", headers={**tenant.write, "content-type": "application/json"}
+    )
+    assert malformed.status_code in (400, 422), malformed.text
+    assert (await client.post(url, json=base, headers=tenant.read)).status_code == 403
+    assert (await client.post(url, json=base)).status_code == 401
+    assert (await client.post(url, json=base, headers=other_tenant.write)).status_code == 404
+    assert (await client.get(url, headers=other_tenant.read)).status_code == 404
+    missing = "/v1/leads/ld_nosuchlead/score-adjustments"
+    assert (await client.post(missing, json=base, headers=tenant.write)).status_code == 404
+    assert (await client.get(missing, headers=tenant.read)).status_code == 404
+    assert (await client.get(url, params={"limit": 0}, headers=tenant.read)).status_code == 422
+    assert (await client.get(url, params={"cursor": "nonsense"}, headers=tenant.read)).status_code == 400
+    assert (await client.get(url, headers=tenant.read)).json() == {"data": [], "next_cursor": None}
+    assert (await get_lead(client, tenant, lead["id"]))["score"] == 0  # nothing was made
