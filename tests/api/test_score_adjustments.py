@@ -4,6 +4,9 @@ at once (through the lead-change flow) and again when they expire (the rescoring
 lead's `rescore_at`, time moved by the injected clock); events recorded afterwards (the fast path on
 PostgreSQL) keep them; bad input is a problem.
 
+The `adjust_score` action of automations makes the same adjustments, with the run that made them,
+and the dry run says what it would do.
+
 Under the default model a CEO in the US scores 35 (not ready); an email click is worth 10.
 """
 
@@ -16,7 +19,16 @@ from fastapi import FastAPI
 
 from leadapi.scoring.service import RESCORE_BATCH
 from tests.conftest import Clock, Tenant
-from tests.factories import adjust_score, events_of, get_lead, new_lead, post_event
+from tests.factories import (
+    add_automation,
+    adjust_score,
+    events_of,
+    get_lead,
+    new_lead,
+    post_event,
+    run_automations,
+    runs_of,
+)
 
 CEO_IN_US = {"title": "CEO", "country": "US"}
 
@@ -166,3 +178,74 @@ async def test_bad_input_is_a_problem(
     assert (await client.get(url, params={"cursor": "nonsense"}, headers=tenant.read)).status_code == 400
     assert (await client.get(url, headers=tenant.read)).json() == {"data": [], "next_cursor": None}
     assert (await get_lead(client, tenant, lead["id"]))["score"] == 0  # nothing was made
+
+
+# ---- the automations' action ---------------------------------------------------------------------
+
+ADJUST = {"type": "adjust_score", "points": 15, "reason": "At the trade fair", "expires_in_days": 30}
+
+
+async def test_the_adjust_score_action_adjusts_with_its_run(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant, clock: Clock
+) -> None:
+    automation = await add_automation(client, tenant, trigger={"event": "fair_visit"}, actions=[ADJUST])
+    assert automation["actions"][0]["points"] == 15
+    lead = await new_lead(client, tenant, "visitor@acme.com", **CEO_IN_US)
+    await post_event(client, tenant, lead["id"], "fair_visit")
+    await run_automations(app, tenant)
+    [run] = await runs_of(client, tenant, automation["id"])
+    assert run["status"] == "fired"
+    [result] = run["actions"]
+    assert result["status"] == "done", result
+    assert result["changes"]["score"] == [35, 50]
+    assert result["changes"]["points"] == 15
+    after = await get_lead(client, tenant, lead["id"])
+    assert (after["score"], after["band"]) == (50, "mql")
+    listed = (await client.get(f"/v1/leads/{lead['id']}/score-adjustments", headers=tenant.read)).json()
+    [made] = listed["data"]
+    assert (made["id"], made["run_id"], made["points"]) == (result["changes"]["adjustment_id"], run["id"], 15)
+    assert made["created_by"] == automation["id"]
+    # What the action appended carries the run (loop safety and tracing).
+    [adjusted] = await events_of(app, tenant, "lead.score_adjusted")
+    assert adjusted["caused_by"] == run["id"]
+    explained = await breakdown(client, tenant, lead["id"])
+    [hit] = [h for h in explained["breakdown"] if h["kind"] == "adjustment"]
+    assert hit["evidence"]["run_id"] == run["id"]
+    with clock.travel(days=31):
+        await sweep_all(app)
+        assert (await get_lead(client, tenant, lead["id"]))["score"] == 35
+
+
+async def test_the_dry_run_says_what_adjust_score_would_do(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    lead = await new_lead(client, tenant, "dry@acme.com", **CEO_IN_US)
+    inline = {"name": "a", "trigger": {"event": "fair_visit"}, "actions": [ADJUST, {**ADJUST, "points": 100}]}
+    body = {"automation": inline, "lead_id": lead["id"], "event": {"type": "fair_visit"}}
+    response = await client.post("/v1/automations/preview", json=body, headers=tenant.read)
+    assert response.status_code == 200, response.text
+    first, second = response.json()["actions"]
+    assert (first["status"], first["changes"]["score"], first["changes"]["points"]) == ("would", [35, 50], 15)
+    assert first["changes"]["expires_at"] is not None
+    assert second["changes"]["score"] == [50, 100]  # on the first's result, clamped to the range
+    assert (await get_lead(client, tenant, lead["id"]))["score"] == 35  # nothing stored
+    assert await events_of(app, tenant, "lead.score_adjusted") == []
+
+
+async def test_an_invalid_adjust_score_names_the_node(client: httpx.AsyncClient, tenant: Tenant) -> None:
+    cases: list[tuple[Any, str]] = [
+        ({**ADJUST, "points": 0}, "actions[0].points"),
+        ({**ADJUST, "points": 101}, "actions[0].points"),
+        ({**ADJUST, "points": "5"}, "actions[0].points"),
+        ({k: v for k, v in ADJUST.items() if k != "reason"}, "actions[0].reason"),
+        ({**ADJUST, "reason": "x" * 201}, "actions[0].reason"),
+        ({**ADJUST, "expires_in_days": 3651}, "actions[0].expires_in_days"),
+        ({**ADJUST, "expires_in_days": 0}, "actions[0].expires_in_days"),
+        ({**ADJUST, "score": 5}, "actions[0].score"),
+    ]
+    for action, field in cases:
+        body = {"name": "a", "trigger": {"event": "x"}, "actions": [action]}
+        response = await client.post("/v1/automations", json=body, headers=tenant.admin)
+        assert response.status_code == 422, (action, response.text)
+        assert response.headers["content-type"] == "application/problem+json"
+        assert field in [e["field"] for e in response.json()["errors"]], (field, response.text)

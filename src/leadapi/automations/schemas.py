@@ -28,6 +28,7 @@ from pydantic_core import ErrorDetails, InitErrorDetails, PydanticCustomError
 from leadapi.api.schemas import RequestModel
 from leadapi.events.schemas import TYPE_PATTERN
 from leadapi.leads.schemas import ATTRIBUTE_KEY, LeadFields, LeadUpdate
+from leadapi.scoring.schemas import ScoreAdjustmentIn
 from leadapi.times import UtcDateTime
 
 MAX_ACTIONS = 20
@@ -245,8 +246,16 @@ class CreateTask(RequestModel):
     note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] | None = None
 
 
+class AdjustScore(ScoreAdjustmentIn):
+    """Manual points, as `POST /v1/leads/{id}/score-adjustments` makes them: counted in the behaviour
+    part until they expire, shown in the breakdown with the run that made them."""
+
+    type: Literal["adjust_score"]
+
+
 ACTION_TYPES = (
     "add_tags", "remove_tags", "set_fields", "move_stage", "assign", "route", "notify", "create_task",
+    "adjust_score",
 )  # fmt: skip
 
 
@@ -265,7 +274,8 @@ Action = Annotated[
     | Annotated[Assign, Tag("assign")]
     | Annotated[Route, Tag("route")]
     | Annotated[Notify, Tag("notify")]
-    | Annotated[CreateTask, Tag("create_task")],
+    | Annotated[CreateTask, Tag("create_task")]
+    | Annotated[AdjustScore, Tag("adjust_score")],
     Discriminator(
         _action_type,
         custom_error_type="action_type",

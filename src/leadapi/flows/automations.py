@@ -48,6 +48,8 @@ from leadapi.leads.service import LeadService
 from leadapi.owners.repository import OwnerRepository
 from leadapi.principal import Principal, effective_scopes
 from leadapi.routing.service import RoutingService
+from leadapi.scoring.schemas import ScoreAdjustmentIn
+from leadapi.scoring.service import ScoringService
 from leadapi.stages.repository import StageRepository
 from leadapi.stages.schemas import StageMoveIn
 from leadapi.tasks.service import TaskService
@@ -97,6 +99,7 @@ class AutomationFlow:
         tasks: TaskService,
         *,
         max_depth: int = 5,
+        scoring: ScoringService | None = None,
     ) -> None:
         self.clock = clock
         self.automations = automations
@@ -105,6 +108,7 @@ class AutomationFlow:
         self.routing = routing
         self.tasks = tasks
         self.max_depth = max_depth
+        self.scoring = scoring
         self._compiled: dict[tuple[str, datetime], Predicate | None] = {}
 
     # ---- the consumer's unit of work -------------------------------------------------------------
@@ -353,6 +357,23 @@ class AutomationFlow:
                 caused_by=run_id,
             )
             return {"status": "done", "changes": {"task_id": task["id"], "owner_id": task["owner_id"]}}
+        if kind == "adjust_score":
+            if self.scoring is None:
+                raise ProblemError(503, "Score adjustments are not available in this process.")
+            body = ScoreAdjustmentIn.model_validate({k: v for k, v in action.items() if k != "type"})
+            made, after = await self.scoring.adjust(
+                conn, principal.workspace_id, lead_id, body, actor=principal.key_id, run_id=run_id
+            )
+            expires_at = made["expires_at"]
+            return {
+                "status": "done",
+                "changes": {
+                    "adjustment_id": made["id"],
+                    "points": made["points"],
+                    "expires_at": None if expires_at is None else expires_at.isoformat(),
+                    "score": [lead["score"], after["score"]],
+                },
+            }
         # notify
         data = engine.notification(action, automation, run_id, lead, event)
         [appended] = await EventRepository(conn, principal.workspace_id).append(
@@ -369,7 +390,13 @@ class AutomationFlow:
         only: nothing is stored."""
         workspace_id = principal.workspace_id
         if isinstance(body.automation, AutomationCreate):
-            automation: dict[str, Any] = {"id": "preview", **stored(body.automation), "limits": {}}
+            # An inline automation without `when` (always) has none to store: say so, as a stored one does.
+            automation: dict[str, Any] = {
+                "id": "preview",
+                "when": None,
+                **stored(body.automation),
+                "limits": {},
+            }
             if body.automation.limits is not None:
                 automation["limits"] = body.automation.limits.model_dump()
             await self.automations.check(conn, workspace_id, automation)
@@ -514,11 +541,37 @@ class AutomationFlow:
                         status="would",
                         changes={"task_type": action["task_type"], "owner_id": owner_id, "due_at": due_at},
                     )
+            elif kind == "adjust_score":
+                result.update(await self._dry_adjustment(conn, workspace_id, action, lead))
+                lead = {**lead, **result.pop("_lead")}
             else:
                 data = engine.notification(action, automation, "preview", lead, event)
                 result.update(status="would", changes={"event_type": "automation.notified", "data": data})
             out.append(result)
         return out
+
+    async def _dry_adjustment(
+        self, conn: AsyncConnection, workspace_id: str, action: Mapping[str, Any], lead: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """What `adjust_score` would do: the points on the behaviour part, the score they would make
+        (clamped to the active model's range), and when they would expire."""
+        model = None if self.scoring is None else await self.scoring.scorer.model(conn, workspace_id)
+        fit = float(lead.get("fit_score") or 0.0)
+        behavior = float(lead.get("behavior_score") or 0.0) + action["points"]
+        score = fit + behavior
+        if model is not None:
+            score = min(model.compiled.maximum, max(model.compiled.minimum, score))
+        days = action.get("expires_in_days")
+        return {
+            "status": "would",
+            "changes": {
+                "points": action["points"],
+                "reason": action["reason"],
+                "expires_at": None if days is None else self.clock() + timedelta(days=days),
+                "score": [lead.get("score"), round(score)],
+            },
+            "_lead": {"score": round(score), "behavior_score": behavior},
+        }
 
 
 def _changed(

@@ -9,6 +9,7 @@ from .activation_group import ActivationGroup
 from .activation_report import ActivationReport
 from .activation_report_filters import ActivationReportFilters
 from .add_tags import AddTags
+from .adjust_score import AdjustScore
 from .api_key import ApiKey
 from .api_key_create import ApiKeyCreate
 from .api_key_create_scopes_item import ApiKeyCreateScopesItem
@@ -290,6 +291,7 @@ __all__ = (
     "ActivationReport",
     "ActivationReportFilters",
     "AddTags",
+    "AdjustScore",
     "ApiKey",
     "ApiKeyCreate",
     "ApiKeyCreated",

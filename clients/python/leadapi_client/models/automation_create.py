@@ -9,6 +9,7 @@ from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.add_tags import AddTags
+    from ..models.adjust_score import AdjustScore
     from ..models.assign import Assign
     from ..models.automation_create_when_type_0 import AutomationCreateWhenType0
     from ..models.create_task import CreateTask
@@ -30,7 +31,8 @@ T = TypeVar("T", bound="AutomationCreate")
 class AutomationCreate:
     """
     Attributes:
-        actions (list[AddTags | Assign | CreateTask | MoveStage | Notify | RemoveTags | Route | SetFields]):
+        actions (list[AddTags | AdjustScore | Assign | CreateTask | MoveStage | Notify | RemoveTags | Route |
+            SetFields]):
         name (str):
         trigger (EventTrigger | IntentSpikeTrigger | ScoreCrossedTrigger):
         active (bool | None | Unset): Only active automations run (default true).
@@ -40,7 +42,7 @@ class AutomationCreate:
             `event.data.x`); null: always.
     """
 
-    actions: list[AddTags | Assign | CreateTask | MoveStage | Notify | RemoveTags | Route | SetFields]
+    actions: list[AddTags | AdjustScore | Assign | CreateTask | MoveStage | Notify | RemoveTags | Route | SetFields]
     name: str
     trigger: EventTrigger | IntentSpikeTrigger | ScoreCrossedTrigger
     active: bool | None | Unset = UNSET
@@ -51,6 +53,7 @@ class AutomationCreate:
         from ..models.add_tags import AddTags  # noqa: PLC0415
         from ..models.assign import Assign  # noqa: PLC0415
         from ..models.automation_create_when_type_0 import AutomationCreateWhenType0  # noqa: PLC0415
+        from ..models.create_task import CreateTask  # noqa: PLC0415
         from ..models.event_trigger import EventTrigger  # noqa: PLC0415
         from ..models.limits import Limits  # noqa: PLC0415
         from ..models.move_stage import MoveStage  # noqa: PLC0415
@@ -76,6 +79,8 @@ class AutomationCreate:
             elif isinstance(actions_item_data, Route):
                 actions_item = actions_item_data.to_dict()
             elif isinstance(actions_item_data, Notify):
+                actions_item = actions_item_data.to_dict()
+            elif isinstance(actions_item_data, CreateTask):
                 actions_item = actions_item_data.to_dict()
             else:
                 actions_item = actions_item_data.to_dict()
@@ -135,6 +140,7 @@ class AutomationCreate:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.add_tags import AddTags  # noqa: PLC0415
+        from ..models.adjust_score import AdjustScore  # noqa: PLC0415
         from ..models.assign import Assign  # noqa: PLC0415
         from ..models.automation_create_when_type_0 import AutomationCreateWhenType0  # noqa: PLC0415
         from ..models.create_task import CreateTask  # noqa: PLC0415
@@ -155,7 +161,7 @@ class AutomationCreate:
 
             def _parse_actions_item(
                 data: object,
-            ) -> AddTags | Assign | CreateTask | MoveStage | Notify | RemoveTags | Route | SetFields:
+            ) -> AddTags | AdjustScore | Assign | CreateTask | MoveStage | Notify | RemoveTags | Route | SetFields:
                 try:
                     if not isinstance(data, dict):
                         raise TypeError()
@@ -212,11 +218,19 @@ class AutomationCreate:
                     return actions_item_type_6
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    actions_item_type_7 = CreateTask.from_dict(data)
+
+                    return actions_item_type_7
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
                 if not isinstance(data, dict):
                     raise TypeError()
-                actions_item_type_7 = CreateTask.from_dict(data)
+                actions_item_type_8 = AdjustScore.from_dict(data)
 
-                return actions_item_type_7
+                return actions_item_type_8
 
             actions_item = _parse_actions_item(actions_item_data)
 

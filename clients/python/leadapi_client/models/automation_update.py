@@ -9,6 +9,7 @@ from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.add_tags import AddTags
+    from ..models.adjust_score import AdjustScore
     from ..models.assign import Assign
     from ..models.automation_update_when_type_0 import AutomationUpdateWhenType0
     from ..models.create_task import CreateTask
@@ -31,7 +32,8 @@ class AutomationUpdate:
     """Partial update: absent fields stay; `when: null` removes the condition.
 
     Attributes:
-        actions (list[AddTags | Assign | CreateTask | MoveStage | Notify | RemoveTags | Route | SetFields] | Unset):
+        actions (list[AddTags | AdjustScore | Assign | CreateTask | MoveStage | Notify | RemoveTags | Route | SetFields]
+            | Unset):
         active (bool | Unset): Only active automations run (default true).
         limits (Limits | Unset):
         name (str | Unset):
@@ -41,7 +43,9 @@ class AutomationUpdate:
             `event.data.x`); null: always.
     """
 
-    actions: list[AddTags | Assign | CreateTask | MoveStage | Notify | RemoveTags | Route | SetFields] | Unset = UNSET
+    actions: (
+        list[AddTags | AdjustScore | Assign | CreateTask | MoveStage | Notify | RemoveTags | Route | SetFields] | Unset
+    ) = UNSET
     active: bool | Unset = UNSET
     limits: Limits | Unset = UNSET
     name: str | Unset = UNSET
@@ -52,6 +56,7 @@ class AutomationUpdate:
         from ..models.add_tags import AddTags  # noqa: PLC0415
         from ..models.assign import Assign  # noqa: PLC0415
         from ..models.automation_update_when_type_0 import AutomationUpdateWhenType0  # noqa: PLC0415
+        from ..models.create_task import CreateTask  # noqa: PLC0415
         from ..models.event_trigger import EventTrigger  # noqa: PLC0415
         from ..models.move_stage import MoveStage  # noqa: PLC0415
         from ..models.notify import Notify  # noqa: PLC0415
@@ -78,6 +83,8 @@ class AutomationUpdate:
                 elif isinstance(actions_item_data, Route):
                     actions_item = actions_item_data.to_dict()
                 elif isinstance(actions_item_data, Notify):
+                    actions_item = actions_item_data.to_dict()
+                elif isinstance(actions_item_data, CreateTask):
                     actions_item = actions_item_data.to_dict()
                 else:
                     actions_item = actions_item_data.to_dict()
@@ -131,6 +138,7 @@ class AutomationUpdate:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.add_tags import AddTags  # noqa: PLC0415
+        from ..models.adjust_score import AdjustScore  # noqa: PLC0415
         from ..models.assign import Assign  # noqa: PLC0415
         from ..models.automation_update_when_type_0 import AutomationUpdateWhenType0  # noqa: PLC0415
         from ..models.create_task import CreateTask  # noqa: PLC0415
@@ -146,16 +154,17 @@ class AutomationUpdate:
 
         d = dict(src_dict)
         _actions = d.pop("actions", UNSET)
-        actions: list[AddTags | Assign | CreateTask | MoveStage | Notify | RemoveTags | Route | SetFields] | Unset = (
-            UNSET
-        )
+        actions: (
+            list[AddTags | AdjustScore | Assign | CreateTask | MoveStage | Notify | RemoveTags | Route | SetFields]
+            | Unset
+        ) = UNSET
         if _actions is not UNSET:
             actions = []
             for actions_item_data in _actions:
 
                 def _parse_actions_item(
                     data: object,
-                ) -> AddTags | Assign | CreateTask | MoveStage | Notify | RemoveTags | Route | SetFields:
+                ) -> AddTags | AdjustScore | Assign | CreateTask | MoveStage | Notify | RemoveTags | Route | SetFields:
                     try:
                         if not isinstance(data, dict):
                             raise TypeError()
@@ -212,11 +221,19 @@ class AutomationUpdate:
                         return actions_item_type_6
                     except (TypeError, ValueError, AttributeError, KeyError):
                         pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        actions_item_type_7 = CreateTask.from_dict(data)
+
+                        return actions_item_type_7
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
                     if not isinstance(data, dict):
                         raise TypeError()
-                    actions_item_type_7 = CreateTask.from_dict(data)
+                    actions_item_type_8 = AdjustScore.from_dict(data)
 
-                    return actions_item_type_7
+                    return actions_item_type_8
 
                 actions_item = _parse_actions_item(actions_item_data)
 
