@@ -92,6 +92,7 @@ from .funnel_stage import FunnelStage
 from .group_by import GroupBy
 from .healthz_response_healthz import HealthzResponseHealthz
 from .hook_reply import HookReply
+from .inactive_trigger import InactiveTrigger
 from .intent_spike_spec import IntentSpikeSpec
 from .intent_spike_trigger import IntentSpikeTrigger
 from .job import Job
@@ -374,6 +375,7 @@ __all__ = (
     "GroupBy",
     "HealthzResponseHealthz",
     "HookReply",
+    "InactiveTrigger",
     "IntentSpikeSpec",
     "IntentSpikeTrigger",
     "Job",

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from ..models.automation_create_when_type_0 import AutomationCreateWhenType0
     from ..models.create_task import CreateTask
     from ..models.event_trigger import EventTrigger
+    from ..models.inactive_trigger import InactiveTrigger
     from ..models.intent_spike_trigger import IntentSpikeTrigger
     from ..models.limits import Limits
     from ..models.move_stage import MoveStage
@@ -34,7 +35,7 @@ class AutomationCreate:
         actions (list[AddTags | AdjustScore | Assign | CreateTask | MoveStage | Notify | RemoveTags | Route |
             SetFields]):
         name (str):
-        trigger (EventTrigger | IntentSpikeTrigger | ScoreCrossedTrigger):
+        trigger (EventTrigger | InactiveTrigger | IntentSpikeTrigger | ScoreCrossedTrigger):
         active (bool | None | Unset): Only active automations run (default true).
         limits (Limits | None | Unset):
         when (AutomationCreateWhenType0 | None | Unset): A condition (as in scoring and routing) over the lead (`band`,
@@ -44,7 +45,7 @@ class AutomationCreate:
 
     actions: list[AddTags | AdjustScore | Assign | CreateTask | MoveStage | Notify | RemoveTags | Route | SetFields]
     name: str
-    trigger: EventTrigger | IntentSpikeTrigger | ScoreCrossedTrigger
+    trigger: EventTrigger | InactiveTrigger | IntentSpikeTrigger | ScoreCrossedTrigger
     active: bool | None | Unset = UNSET
     limits: Limits | None | Unset = UNSET
     when: AutomationCreateWhenType0 | None | Unset = UNSET
@@ -55,6 +56,7 @@ class AutomationCreate:
         from ..models.automation_create_when_type_0 import AutomationCreateWhenType0  # noqa: PLC0415
         from ..models.create_task import CreateTask  # noqa: PLC0415
         from ..models.event_trigger import EventTrigger  # noqa: PLC0415
+        from ..models.intent_spike_trigger import IntentSpikeTrigger  # noqa: PLC0415
         from ..models.limits import Limits  # noqa: PLC0415
         from ..models.move_stage import MoveStage  # noqa: PLC0415
         from ..models.notify import Notify  # noqa: PLC0415
@@ -93,6 +95,8 @@ class AutomationCreate:
         if isinstance(self.trigger, EventTrigger):
             trigger = self.trigger.to_dict()
         elif isinstance(self.trigger, ScoreCrossedTrigger):
+            trigger = self.trigger.to_dict()
+        elif isinstance(self.trigger, IntentSpikeTrigger):
             trigger = self.trigger.to_dict()
         else:
             trigger = self.trigger.to_dict()
@@ -145,6 +149,7 @@ class AutomationCreate:
         from ..models.automation_create_when_type_0 import AutomationCreateWhenType0  # noqa: PLC0415
         from ..models.create_task import CreateTask  # noqa: PLC0415
         from ..models.event_trigger import EventTrigger  # noqa: PLC0415
+        from ..models.inactive_trigger import InactiveTrigger  # noqa: PLC0415
         from ..models.intent_spike_trigger import IntentSpikeTrigger  # noqa: PLC0415
         from ..models.limits import Limits  # noqa: PLC0415
         from ..models.move_stage import MoveStage  # noqa: PLC0415
@@ -238,7 +243,7 @@ class AutomationCreate:
 
         name = d.pop("name")
 
-        def _parse_trigger(data: object) -> EventTrigger | IntentSpikeTrigger | ScoreCrossedTrigger:
+        def _parse_trigger(data: object) -> EventTrigger | InactiveTrigger | IntentSpikeTrigger | ScoreCrossedTrigger:
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
@@ -255,11 +260,19 @@ class AutomationCreate:
                 return trigger_type_1
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                trigger_type_2 = IntentSpikeTrigger.from_dict(data)
+
+                return trigger_type_2
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
             if not isinstance(data, dict):
                 raise TypeError()
-            trigger_type_2 = IntentSpikeTrigger.from_dict(data)
+            trigger_type_3 = InactiveTrigger.from_dict(data)
 
-            return trigger_type_2
+            return trigger_type_3
 
         trigger = _parse_trigger(d.pop("trigger"))
 

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from ..models.automation_update_when_type_0 import AutomationUpdateWhenType0
     from ..models.create_task import CreateTask
     from ..models.event_trigger import EventTrigger
+    from ..models.inactive_trigger import InactiveTrigger
     from ..models.intent_spike_trigger import IntentSpikeTrigger
     from ..models.limits import Limits
     from ..models.move_stage import MoveStage
@@ -37,7 +38,7 @@ class AutomationUpdate:
         active (bool | Unset): Only active automations run (default true).
         limits (Limits | Unset):
         name (str | Unset):
-        trigger (EventTrigger | IntentSpikeTrigger | ScoreCrossedTrigger | Unset):
+        trigger (EventTrigger | InactiveTrigger | IntentSpikeTrigger | ScoreCrossedTrigger | Unset):
         when (AutomationUpdateWhenType0 | None | Unset): A condition (as in scoring and routing) over the lead (`band`,
             `stage`, `tags`, `attributes.x`...) and the triggering event (`event.type`, `event.properties.x`,
             `event.data.x`); null: always.
@@ -49,7 +50,7 @@ class AutomationUpdate:
     active: bool | Unset = UNSET
     limits: Limits | Unset = UNSET
     name: str | Unset = UNSET
-    trigger: EventTrigger | IntentSpikeTrigger | ScoreCrossedTrigger | Unset = UNSET
+    trigger: EventTrigger | InactiveTrigger | IntentSpikeTrigger | ScoreCrossedTrigger | Unset = UNSET
     when: AutomationUpdateWhenType0 | None | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
@@ -58,6 +59,7 @@ class AutomationUpdate:
         from ..models.automation_update_when_type_0 import AutomationUpdateWhenType0  # noqa: PLC0415
         from ..models.create_task import CreateTask  # noqa: PLC0415
         from ..models.event_trigger import EventTrigger  # noqa: PLC0415
+        from ..models.intent_spike_trigger import IntentSpikeTrigger  # noqa: PLC0415
         from ..models.move_stage import MoveStage  # noqa: PLC0415
         from ..models.notify import Notify  # noqa: PLC0415
         from ..models.remove_tags import RemoveTags  # noqa: PLC0415
@@ -106,6 +108,8 @@ class AutomationUpdate:
             trigger = self.trigger.to_dict()
         elif isinstance(self.trigger, ScoreCrossedTrigger):
             trigger = self.trigger.to_dict()
+        elif isinstance(self.trigger, IntentSpikeTrigger):
+            trigger = self.trigger.to_dict()
         else:
             trigger = self.trigger.to_dict()
 
@@ -143,6 +147,7 @@ class AutomationUpdate:
         from ..models.automation_update_when_type_0 import AutomationUpdateWhenType0  # noqa: PLC0415
         from ..models.create_task import CreateTask  # noqa: PLC0415
         from ..models.event_trigger import EventTrigger  # noqa: PLC0415
+        from ..models.inactive_trigger import InactiveTrigger  # noqa: PLC0415
         from ..models.intent_spike_trigger import IntentSpikeTrigger  # noqa: PLC0415
         from ..models.limits import Limits  # noqa: PLC0415
         from ..models.move_stage import MoveStage  # noqa: PLC0415
@@ -250,7 +255,9 @@ class AutomationUpdate:
 
         name = d.pop("name", UNSET)
 
-        def _parse_trigger(data: object) -> EventTrigger | IntentSpikeTrigger | ScoreCrossedTrigger | Unset:
+        def _parse_trigger(
+            data: object,
+        ) -> EventTrigger | InactiveTrigger | IntentSpikeTrigger | ScoreCrossedTrigger | Unset:
             if isinstance(data, Unset):
                 return data
             try:
@@ -269,11 +276,19 @@ class AutomationUpdate:
                 return trigger_type_1
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                trigger_type_2 = IntentSpikeTrigger.from_dict(data)
+
+                return trigger_type_2
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
             if not isinstance(data, dict):
                 raise TypeError()
-            trigger_type_2 = IntentSpikeTrigger.from_dict(data)
+            trigger_type_3 = InactiveTrigger.from_dict(data)
 
-            return trigger_type_2
+            return trigger_type_3
 
         trigger = _parse_trigger(d.pop("trigger", UNSET))
 
