@@ -5,20 +5,40 @@ lead's `rescore_at`, time moved by the injected clock); events recorded afterwar
 PostgreSQL) keep them; bad input is a problem.
 
 The `adjust_score` action of automations makes the same adjustments, with the run that made them,
-and the dry run says what it would do.
+and the dry run says what it would do. On PostgreSQL alone: the list reads its index under a
+generic plan.
 
 Under the default model a CEO in the US scores 35 (not ready); an email click is worth 10.
 """
 
 from __future__ import annotations
 
+import asyncio
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
+import asyncpg
 import httpx
+from bench.reads import seed_leads
 from fastapi import FastAPI
+from sqlalchemy.dialects.postgresql.asyncpg import dialect as pg_dialect
 
+from leadapi.app import create_app
+from leadapi.cli import migrate
+from leadapi.config import Settings
+from leadapi.scoring.repository import adjustments_statement
 from leadapi.scoring.service import RESCORE_BATCH
-from tests.conftest import Clock, Tenant
+from tests.conftest import (
+    PG_TEST_DB,
+    Clock,
+    Tenant,
+    fresh_pg_database,
+    make_tenant,
+    require_postgres,
+    serving,
+)
 from tests.factories import (
     add_automation,
     adjust_score,
@@ -132,6 +152,19 @@ async def test_points_without_expiry_stay_and_the_score_is_clamped(
     ).json()
     assert [a["points"] for a in rest["data"]] == [-20]
     assert rest["next_cursor"] is None
+
+
+async def test_adjustments_follow_a_merge(client: httpx.AsyncClient, tenant: Tenant) -> None:
+    survivor = await new_lead(client, tenant, "survivor@acme.com")
+    duplicate = await new_lead(client, tenant, "duplicate@acme.com")
+    made = await adjust_score(client, tenant, duplicate["id"], points=30, reason="Called us")
+    response = await client.post(
+        f"/v1/leads/{survivor['id']}/merge", json={"duplicate_id": duplicate["id"]}, headers=tenant.write
+    )
+    assert response.status_code == 200, response.text
+    assert (await get_lead(client, tenant, survivor["id"]))["score"] == 30
+    listed = (await client.get(f"/v1/leads/{survivor['id']}/score-adjustments", headers=tenant.read)).json()
+    assert [(a["id"], a["lead_id"]) for a in listed["data"]] == [(made["id"], survivor["id"])]
 
 
 async def test_bad_input_is_a_problem(
@@ -249,3 +282,64 @@ async def test_an_invalid_adjust_score_names_the_node(client: httpx.AsyncClient,
         assert response.status_code == 422, (action, response.text)
         assert response.headers["content-type"] == "application/problem+json"
         assert field in [e["field"] for e in response.json()["errors"]], (field, response.text)
+
+
+# ---- plans (PostgreSQL) --------------------------------------------------------------------------
+
+
+def nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    yield plan
+    for child in plan.get("Plans", []):
+        yield from nodes(child)
+
+
+def test_the_list_reads_its_index_under_a_generic_plan() -> None:
+    require_postgres()
+    asyncio.run(_list_plan())
+
+
+async def _list_plan() -> None:
+    url = await fresh_pg_database(f"{PG_TEST_DB}_adjustment_plans")
+    await asyncio.to_thread(migrate, Settings(database_url=url, _env_file=None))
+    settings = Settings(database_url=url, bootstrap=False, sequencer_interval=0, worker_interval=0,
+                        sla_sweep_interval=0, webhook_interval=0, _env_file=None)  # fmt: skip
+    dsn = url.replace("postgresql+asyncpg://", "postgresql://", 1)
+    async with serving(create_app(settings, clock=Clock())) as app:
+        tenant = await make_tenant(app, "seeded")
+    conn = await asyncpg.connect(dsn)
+    try:
+        await seed_leads(conn, tenant.workspace_id, 10_000, "ld_t")
+        await conn.execute(
+            "INSERT INTO score_adjustments (id, workspace_id, lead_id, points, reason, event_id, created_at) "
+            "SELECT 'sadj_' || lpad(g::text, 9, '0'), $1, 'ld_t' || lpad((g % 10000 + 1)::text, 9, '0'), "
+            "5, 'seeded', 'ev_' || g, now() - make_interval(mins => g) FROM generate_series(1, 40000) AS g",
+            tenant.workspace_id,
+        )
+        await conn.execute("ANALYZE")
+    finally:
+        await conn.close()
+    keyset = (datetime.now(UTC), "sadj_000000100")
+    for before in (None, keyset):
+        statement = adjustments_statement(tenant.workspace_id, "ld_t000000007", 51, before)
+        compiled = statement.compile(dialect=pg_dialect())  # type: ignore[no-untyped-call]
+        args = [compiled.params[key] for key in compiled.positiontup or ()]
+        conn = await asyncpg.connect(dsn, server_settings={"plan_cache_mode": "force_generic_plan"})
+        try:
+            prepared = await conn.prepare(str(compiled))
+            types = [t.name for t in prepared.get_parameters()]
+            await conn.execute(f"PREPARE listed AS {compiled}")
+            literals = ", ".join(
+                repr(v)
+                if isinstance(v, int)
+                else "'" + (v.isoformat() if isinstance(v, datetime) else v) + f"'::{t}"
+                for v, t in zip(args, types, strict=True)
+            )
+            explained = await conn.fetchval(f"EXPLAIN (FORMAT JSON) EXECUTE listed({literals})")
+        finally:
+            await conn.close()
+        plan = json.loads(explained)[0]["Plan"]
+        kinds = [(node["Node Type"], node.get("Relation Name")) for node in nodes(plan)]
+        assert ("Seq Scan", "score_adjustments") not in kinds, json.dumps(plan, indent=1)
+        assert not any(kind in ("Sort", "Incremental Sort") for kind, _ in kinds), json.dumps(plan, indent=1)
+        used = {node.get("Index Name") for node in nodes(plan)}
+        assert "ix_score_adjustments_lead_id_created_at_id" in used, json.dumps(plan, indent=1)
