@@ -85,7 +85,8 @@ class LeadScore(BaseModel):
     model: ModelRef
     breakdown: list[RuleHit] = Field(
         description="Every rule that fired, its points (after decay and caps) and its evidence: "
-        "the fields it read, or the events it counted. The points add up to fit + behaviour."
+        "the fields it read, or the events it counted; and every manual adjustment that counts now "
+        "(kind `adjustment`, its id, reason, expiry and run). The points add up to fit + behaviour."
     )
     bands: list[BandOut] = Field(description="The model's bands, highest minimum first.")
 
@@ -101,7 +102,9 @@ class ScoreChange(BaseModel):
     old_band: str | None
     model_id: str
     model_version: int
-    reason: str = Field(description="lead_created, lead_changed, event, model_activated or time.")
+    reason: str = Field(
+        description="lead_created, lead_changed, event, model_activated, time or adjustment (manual points)."
+    )
 
 
 class ScoreHistory(BaseModel):
