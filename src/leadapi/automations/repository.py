@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, and_, delete, func, or_, select, tuple_, update
+from sqlalchemy import Select, Table, and_, func, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from leadapi.automations.models import Automation, AutomationCursor, AutomationRun, InactivityMark
@@ -280,17 +280,11 @@ class AutomationRepository(WorkspaceRepository):
         )  # fmt: skip
 
     async def drop_mark(self, automation_id: str) -> None:
-        await self.conn.execute(
-            delete(marks).where(
-                marks.c.workspace_id == self.workspace_id, marks.c.automation_id == automation_id
-            )
-        )
+        await self.conn.execute(self.scoped_delete(marks).where(marks.c.automation_id == automation_id))
 
     async def move_mark(self, automation_id: str, values: dict[str, Any]) -> None:
         await self.conn.execute(
-            update(marks)
-            .where(marks.c.workspace_id == self.workspace_id, marks.c.automation_id == automation_id)
-            .values(values)
+            self.scoped_update(marks).where(marks.c.automation_id == automation_id).values(values)
         )
 
     async def quiet_leads(
