@@ -284,7 +284,7 @@ class AutomationFlow:
         """One due `inactive_for_days` mark in the caller's transaction: an `automation.inactivity`
         event for each lead that turned quiet for the automation's days since the mark (the
         consumer runs the automation on it, exactly once), the mark moved past them, and when it is
-        next due. (how many leads, whether more are due at once); None: no mark is due.
+        next due. Returns (how many leads, whether more are due at once); None: no mark is due.
 
         The events and the moved mark commit together, so each quiet spell is found once; a lead's
         new activity puts it after the mark again (a new spell)."""
