@@ -66,6 +66,8 @@ ENDPOINTS = [
     Endpoint("POST", "/v1/scoring/models/{model}/activate", "admin"),
     Endpoint("GET", "/v1/leads/{lead}/score", "read"),
     Endpoint("GET", "/v1/leads/{lead}/score/history", "read"),
+    Endpoint("POST", "/v1/leads/{lead}/score-adjustments", "write", {"points": 5, "reason": "met at a fair"}),
+    Endpoint("GET", "/v1/leads/{lead}/score-adjustments", "read"),
     Endpoint("GET", "/v1/jobs/{job}", "read"),
     Endpoint("POST", "/v1/owners", "write", {"name": "Ada", "email": "ada@acme.com"}),
     Endpoint("GET", "/v1/owners", "read"),

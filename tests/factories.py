@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from leadapi.events.models import Event
-from leadapi.flows.automations import AutomationConsumer
+from leadapi.flows.automations import AutomationConsumer, InactivitySweep
 from leadapi.flows.sla_sweep import sweep_once
 from leadapi.services import Services
 from leadapi.tasks.sweep import sweep_once as overdue_sweep_once
@@ -337,3 +337,22 @@ async def runs_of(client: httpx.AsyncClient, tenant: Tenant, automation_id: str)
         if response.json()["next_cursor"] is None:
             return runs[::-1]
         params["cursor"] = response.json()["next_cursor"]
+
+
+# ---- score adjustments -----------------------------------------------------------------------
+
+
+async def adjust_score(
+    client: httpx.AsyncClient, tenant: Tenant, lead_id: str, **body: Any
+) -> dict[str, Any]:
+    response = await client.post(f"/v1/leads/{lead_id}/score-adjustments", json=body, headers=tenant.write)
+    assert response.status_code == 201, response.text
+    made: dict[str, Any] = response.json()
+    return made
+
+
+async def sweep_inactivity(app: FastAPI) -> None:
+    """Run the `inactive_for_days` sweep until no mark is due (it sweeps every workspace's)."""
+    sweeper = InactivitySweep(app.state.db, services(app).automation_flow)
+    while await sweeper.run_once():
+        pass

@@ -34,6 +34,7 @@ PREFIXES = {
     "task": "tsk",
     "automation": "aut",
     "automation_run": "arun",
+    "score_adjustment": "sadj",
 }
 
 _lock = threading.Lock()

@@ -86,6 +86,7 @@ def build_services(settings: Settings, clock: Callable[[], datetime]) -> Service
     events = EventService(db, clock, leads, scorer, stages, flow, metrics)
     automations = AutomationService(clock)
     tasks = TaskService(clock, flow)
+    scoring = ScoringService(db, clock, leads, scorer, jobs, flow, evaluator)
     return Services(
         settings=settings,
         clock=clock,
@@ -97,7 +98,7 @@ def build_services(settings: Settings, clock: Callable[[], datetime]) -> Service
         leads=leads,
         events=events,
         flow=flow,
-        scoring=ScoringService(db, clock, leads, scorer, jobs, flow, evaluator),
+        scoring=scoring,
         routing=routing,
         owners=OwnerService(clock, routing),
         sla=sla,
@@ -116,7 +117,14 @@ def build_services(settings: Settings, clock: Callable[[], datetime]) -> Service
         tasks=tasks,
         automations=automations,
         automation_flow=AutomationFlow(
-            clock, automations, leads, flow, routing, tasks, max_depth=settings.automation_max_depth
+            clock,
+            automations,
+            leads,
+            flow,
+            routing,
+            tasks,
+            max_depth=settings.automation_max_depth,
+            scoring=scoring,
         ),
         metrics=metrics,
         sealer=sealer,

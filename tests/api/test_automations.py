@@ -120,7 +120,7 @@ async def test_an_invalid_automation_names_the_node(client: httpx.AsyncClient, t
         {"trigger": {"score_crossed": {"threshold": 50, "direction": "sideways"}}, "actions": [NOTIFY]},
     )
     assert fields == ["trigger.score_crossed.direction"]
-    fields = await _refused(client, tenant, {"trigger": {"inactive_for_days": 30}, "actions": [NOTIFY]})
+    fields = await _refused(client, tenant, {"trigger": {"segment_entered": "seg_1"}, "actions": [NOTIFY]})
     assert fields == ["trigger"]
     fields = await _refused(client, tenant, {"trigger": {"event": "Not A Type"}, "actions": [NOTIFY]})
     assert fields == ["trigger.event"]

@@ -25,6 +25,9 @@ WHEN_FIELDS = FieldSet(
     ("attributes.", "event.properties.", "event.data."),
 )
 SCORED = "lead.scored"
+# What the inactivity sweep appends for a lead an `inactive_for_days` automation finds quiet: the
+# consumer runs the automation on it, so a run is still one (automation, event), exactly once.
+INACTIVITY = "automation.inactivity"
 DAY = timedelta(hours=24)
 _PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_.]{0,200})\s*\}\}")
 MAX_RENDERED = 2000
@@ -72,12 +75,42 @@ def may_fire(trigger: Mapping[str, Any], event: Mapping[str, Any]) -> bool:
         return fnmatchcase(event_type, str(trigger["event"]))
     if kind == "score_crossed":
         return event_type == SCORED
+    if kind == "inactive_for_days":
+        return event_type == INACTIVITY
     spec = trigger["intent_spike"]
     if spec.get("points") is not None:
         data = event.get("data") or {}
         new, old = _number(data.get("behavior_score")), _number(data.get("old_behavior_score"))
         return event_type == SCORED and new is not None and new > (old or 0.0)
     return type_matches(spec.get("types") or [], event_type)
+
+
+def meant_for(automation: Mapping[str, Any], event: Mapping[str, Any]) -> bool:
+    """An inactivity event is one automation's finding: only that automation's trigger takes it
+    (another with the same days finds the lead on its own mark)."""
+    if trigger_kind(automation["trigger"]) != "inactive_for_days":
+        return True
+    return bool((event.get("data") or {}).get("automation_id") == automation["id"])
+
+
+def quiet_since(lead: Mapping[str, Any]) -> datetime | None:
+    """When a lead's current quiet spell began: its last activity, or its creation."""
+    for name in ("last_activity_at", "created_at"):
+        value = lead.get(name)
+        if isinstance(value, datetime):
+            return value
+    return None
+
+
+def inactive(lead: Mapping[str, Any], days: int, at: datetime) -> bool:
+    """Whether the lead has been quiet for `days` at `at`."""
+    since = quiet_since(lead)
+    return since is not None and since <= at - timedelta(days=days)
+
+
+def inactivity_data(automation_id: str, days: int, since: datetime) -> dict[str, Any]:
+    """The data of `automation.inactivity`."""
+    return {"automation_id": automation_id, "days": days, "inactive_since": since.isoformat()}
 
 
 def _number(value: Any) -> float | None:

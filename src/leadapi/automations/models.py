@@ -84,3 +84,30 @@ class AutomationCursor(Base):
     )
     position: Mapped[int] = mapped_column(BigInteger, default=0)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class InactivityMark(Base):
+    """How far the sweep of one `inactive_for_days` automation has gone, and when it is next due.
+
+    Leads are read in the order of their last activity (never-active ones by creation, a second
+    order): `active_*` and `idle_*` are the last lead of each order the sweep has found inactive for
+    the automation's days. A lead's new activity moves it after the mark (its time is later than
+    any the mark passed), so it is found again, once, when it has been quiet that long again: one
+    firing per inactivity spell. `due_at` is when the next lead after the marks turns inactive (or
+    a lead active from now on could): the sweep reads only the marks due, so its cost follows the
+    leads turning inactive, not the number of leads or automations.
+    """
+
+    __tablename__ = "automation_inactivity_marks"
+    __table_args__ = (Index("ix_automation_inactivity_marks_due_at", "due_at"),)
+
+    automation_id: Mapped[str] = mapped_column(
+        ForeignKey("automations.id", ondelete="CASCADE"), primary_key=True
+    )
+    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    days: Mapped[int] = mapped_column(Integer)
+    active_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    active_id: Mapped[str] = mapped_column(String(32))
+    idle_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    idle_id: Mapped[str] = mapped_column(String(32))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)

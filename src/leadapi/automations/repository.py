@@ -4,15 +4,16 @@ workspaces."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, and_, func, or_, select
+from sqlalchemy import Select, Table, and_, func, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from leadapi.automations.models import Automation, AutomationCursor, AutomationRun
+from leadapi.automations.models import Automation, AutomationCursor, AutomationRun, InactivityMark
 from leadapi.db import constant
 from leadapi.events.models import Event, EventSequence
+from leadapi.leads.models import Lead
 from leadapi.repository import WorkspaceRepository
 
 automations = cast(Table, Automation.__table__)
@@ -20,6 +21,8 @@ runs = cast(Table, AutomationRun.__table__)
 cursors = cast(Table, AutomationCursor.__table__)
 sequences = cast(Table, EventSequence.__table__)
 events = cast(Table, Event.__table__)
+marks = cast(Table, InactivityMark.__table__)
+leads = cast(Table, Lead.__table__)
 
 SCORED = "lead.scored"
 
@@ -49,6 +52,44 @@ async def claim_cursor(conn: AsyncConnection, workspace_id: str) -> int | None:
         stmt = stmt.with_for_update(skip_locked=True)
     found = (await conn.execute(stmt)).scalar_one_or_none()
     return None if found is None else int(found)
+
+
+# ---- the inactivity sweep ------------------------------------------------------------------------
+
+
+def due_mark_statement(now: datetime) -> Select[Any]:
+    """The most overdue inactivity mark, across workspaces (the index on due_at)."""
+    return select(marks).where(marks.c.due_at <= now).order_by(marks.c.due_at).limit(1)
+
+
+async def claim_due_mark(conn: AsyncConnection, now: datetime) -> dict[str, Any] | None:
+    """A due mark, locked for this transaction (PostgreSQL: one another sweeper holds is skipped)."""
+    stmt = due_mark_statement(now)
+    if conn.dialect.name == "postgresql":
+        stmt = stmt.with_for_update(skip_locked=True)
+    row = (await conn.execute(stmt)).mappings().first()
+    return None if row is None else dict(row)
+
+
+def quiet_leads_statement(
+    workspace_id: str, order: str, after: tuple[datetime, str], cutoff: datetime | None, limit: int
+) -> Select[Any]:
+    """A workspace's leads after the mark `after` in one of the sweep's two orders, quiet since at
+    most `cutoff`: `active`, by last activity (ix_leads_workspace_id_last_activity_at_id); `idle`,
+    the never-active ones by creation (ix_leads_workspace_id_created_at_id). One index range each."""
+    if order == "active":
+        key = leads.c.last_activity_at
+        quiet = key.is_not(None)
+    else:
+        key = leads.c.created_at
+        quiet = leads.c.last_activity_at.is_(None)
+    stmt = (
+        select(leads.c.id, key.label("since"))
+        .where(leads.c.workspace_id == workspace_id, quiet, tuple_(key, leads.c.id) > tuple_(*after))
+        .order_by(key, leads.c.id)
+        .limit(limit)
+    )
+    return stmt if cutoff is None else stmt.where(key <= cutoff)
 
 
 class AutomationRepository(WorkspaceRepository):
@@ -220,3 +261,34 @@ class AutomationRepository(WorkspaceRepository):
             or_(events.c.occurred_at < at, and_(events.c.occurred_at == at, events.c.id < event["id"])),
         )
         return int((await self.conn.execute(stmt)).scalar_one())
+
+    # ---- inactivity marks ------------------------------------------------------------------------
+
+    async def mark(self, automation_id: str) -> dict[str, Any] | None:
+        stmt = self.scoped_select(marks).where(marks.c.automation_id == automation_id)
+        row = (await self.conn.execute(stmt)).mappings().first()
+        return None if row is None else dict(row)
+
+    async def start_mark(self, automation_id: str, days: int, now: datetime) -> None:
+        """A fresh mark: leads that turn quiet for `days` from now on (due now, to find the first)."""
+        await self.drop_mark(automation_id)
+        start = now - timedelta(days=days)
+        await self.insert_row(
+            marks,
+            {"automation_id": automation_id, "days": days, "active_at": start, "active_id": "",
+             "idle_at": start, "idle_id": "", "due_at": now},
+        )  # fmt: skip
+
+    async def drop_mark(self, automation_id: str) -> None:
+        await self.conn.execute(self.scoped_delete(marks).where(marks.c.automation_id == automation_id))
+
+    async def move_mark(self, automation_id: str, values: dict[str, Any]) -> None:
+        await self.conn.execute(
+            self.scoped_update(marks).where(marks.c.automation_id == automation_id).values(values)
+        )
+
+    async def quiet_leads(
+        self, order: str, after: tuple[datetime, str], cutoff: datetime | None, limit: int
+    ) -> list[tuple[str, datetime]]:
+        stmt = quiet_leads_statement(self.workspace_id, order, after, cutoff, limit)
+        return [(row.id, row.since) for row in await self.conn.execute(stmt)]

@@ -28,14 +28,15 @@ from pydantic_core import ErrorDetails, InitErrorDetails, PydanticCustomError
 from leadapi.api.schemas import RequestModel
 from leadapi.events.schemas import TYPE_PATTERN
 from leadapi.leads.schemas import ATTRIBUTE_KEY, LeadFields, LeadUpdate
+from leadapi.scoring.schemas import ScoreAdjustmentIn
 from leadapi.times import UtcDateTime
 
 MAX_ACTIONS = 20
 MAX_TEMPLATE = 1000
 MAX_TEMPLATE_KEYS = 20
 MAX_EVENT_DATA_BYTES = 16 * 1024
-TRIGGER_KINDS = ("event", "score_crossed", "intent_spike")
-LATER_TRIGGERS = ("inactive_for_days", "segment_entered")
+TRIGGER_KINDS = ("event", "score_crossed", "intent_spike", "inactive_for_days")
+LATER_TRIGGERS = ("segment_entered",)
 # Lead fields an action may set (`set_fields`): not the dedupe keys (email, external ids), not the
 # lists and maps other actions or keys handle (tags: add_tags/remove_tags; attributes: by key).
 SETTABLE_FIELDS = frozenset(LeadFields.model_fields) - {"email", "external_ids", "tags", "attributes"}
@@ -116,6 +117,18 @@ class IntentSpikeTrigger(RequestModel):
     intent_spike: IntentSpikeSpec = Field(description="A burst of behaviour within a window.")
 
 
+class InactiveTrigger(RequestModel):
+    inactive_for_days: int = Field(
+        ge=1,
+        le=3650,
+        description="A lead's last activity (a behaviour event; its creation if it never had one) is this "
+        "many days old: found by a sweep, it fires once per quiet spell (new activity starts another), "
+        "through an `automation.inactivity` event on the lead. Leads that turn inactive after the "
+        "automation is made (or switched on, or its days changed), not those already quiet then.",
+        examples=[30],
+    )
+
+
 def _trigger_kind(value: Any) -> str | None:
     if isinstance(value, dict):
         return next((kind for kind in (*TRIGGER_KINDS, *LATER_TRIGGERS) if kind in value), None)
@@ -127,12 +140,13 @@ def _trigger_kind(value: Any) -> str | None:
 Trigger = Annotated[
     Annotated[EventTrigger, Tag("event")]
     | Annotated[ScoreCrossedTrigger, Tag("score_crossed")]
-    | Annotated[IntentSpikeTrigger, Tag("intent_spike")],
+    | Annotated[IntentSpikeTrigger, Tag("intent_spike")]
+    | Annotated[InactiveTrigger, Tag("inactive_for_days")],
     Discriminator(
         _trigger_kind,
         custom_error_type="trigger_kind",
-        custom_error_message="a trigger is an object with one of the keys event, score_crossed or "
-        "intent_spike (inactive_for_days and segment_entered are not available yet)",
+        custom_error_message="a trigger is an object with one of the keys event, score_crossed, "
+        "intent_spike or inactive_for_days (segment_entered is not available yet)",
     ),
 ]
 
@@ -245,8 +259,16 @@ class CreateTask(RequestModel):
     note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] | None = None
 
 
+class AdjustScore(ScoreAdjustmentIn):
+    """Manual points, as `POST /v1/leads/{id}/score-adjustments` makes them: counted in the behaviour
+    part until they expire, shown in the breakdown with the run that made them."""
+
+    type: Literal["adjust_score"]
+
+
 ACTION_TYPES = (
     "add_tags", "remove_tags", "set_fields", "move_stage", "assign", "route", "notify", "create_task",
+    "adjust_score",
 )  # fmt: skip
 
 
@@ -265,7 +287,8 @@ Action = Annotated[
     | Annotated[Assign, Tag("assign")]
     | Annotated[Route, Tag("route")]
     | Annotated[Notify, Tag("notify")]
-    | Annotated[CreateTask, Tag("create_task")],
+    | Annotated[CreateTask, Tag("create_task")]
+    | Annotated[AdjustScore, Tag("adjust_score")],
     Discriminator(
         _action_type,
         custom_error_type="action_type",

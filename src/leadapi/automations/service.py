@@ -119,8 +119,24 @@ class AutomationService:
         await self.check(conn, principal.workspace_id, row)
         await repo.add(row)
         await repo.start_cursor(last_seq, now)
+        await self._sync_mark(repo, row, None, now)
         await record_for(conn, principal, now, "created", "automation", row["id"], None, row)
         return row
+
+    @staticmethod
+    async def _sync_mark(
+        repo: AutomationRepository, row: Mapping[str, Any], before: Mapping[str, Any] | None, now: datetime
+    ) -> None:
+        """An active `inactive_for_days` automation has a mark for the sweep; a new one (or one
+        switched back on, or with other days) starts from now. Any other has none."""
+        trigger = row["trigger"]
+        if row["active"] and engine.trigger_kind(trigger) == "inactive_for_days":
+            days = int(trigger["inactive_for_days"])
+            was_on = before is not None and before["active"] and before["trigger"] == trigger
+            if not was_on or await repo.mark(row["id"]) is None:
+                await repo.start_mark(row["id"], days, now)
+        elif before is not None and engine.trigger_kind(before["trigger"]) == "inactive_for_days":
+            await repo.drop_mark(row["id"])
 
     async def get(self, conn: AsyncConnection, principal: Principal, automation_id: str) -> dict[str, Any]:
         row = await AutomationRepository(conn, principal.workspace_id).get(automation_id)
@@ -152,6 +168,7 @@ class AutomationService:
         changes["updated_at"] = now
         await repo.update(automation_id, changes)
         after = {**row, **changes}
+        await self._sync_mark(repo, after, row, now)
         await record_for(conn, principal, now, "updated", "automation", automation_id, row, after)
         return after
 

@@ -33,7 +33,12 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from leadapi.automations import engine
-from leadapi.automations.repository import AutomationRepository, claim_cursor, workspaces_behind
+from leadapi.automations.repository import (
+    AutomationRepository,
+    claim_cursor,
+    claim_due_mark,
+    workspaces_behind,
+)
 from leadapi.automations.schemas import AutomationCreate, AutomationPreviewIn
 from leadapi.automations.service import AutomationService, stored
 from leadapi.conditions import ConditionError, Predicate
@@ -48,6 +53,8 @@ from leadapi.leads.service import LeadService
 from leadapi.owners.repository import OwnerRepository
 from leadapi.principal import Principal, effective_scopes
 from leadapi.routing.service import RoutingService
+from leadapi.scoring.schemas import ScoreAdjustmentIn
+from leadapi.scoring.service import ScoringService
 from leadapi.stages.repository import StageRepository
 from leadapi.stages.schemas import StageMoveIn
 from leadapi.tasks.service import TaskService
@@ -97,6 +104,7 @@ class AutomationFlow:
         tasks: TaskService,
         *,
         max_depth: int = 5,
+        scoring: ScoringService | None = None,
     ) -> None:
         self.clock = clock
         self.automations = automations
@@ -105,6 +113,7 @@ class AutomationFlow:
         self.routing = routing
         self.tasks = tasks
         self.max_depth = max_depth
+        self.scoring = scoring
         self._compiled: dict[tuple[str, datetime], Predicate | None] = {}
 
     # ---- the consumer's unit of work -------------------------------------------------------------
@@ -137,6 +146,7 @@ class AutomationFlow:
                 if event["seq"] > automation["from_seq"]
                 and (automation["id"], event["id"]) not in done
                 and engine.may_fire(automation["trigger"], event)
+                and engine.meant_for(automation, event)
             ]
             if candidates:
                 await self._event(conn, workspace_id, candidates, event, state)
@@ -268,6 +278,49 @@ class AutomationFlow:
             )
         return engine.limit_skip(limits, last, fired, now)
 
+    # ---- the inactivity sweep --------------------------------------------------------------------
+
+    async def sweep_inactivity(self, conn: AsyncConnection, limit: int = BATCH) -> tuple[int, bool] | None:
+        """One due `inactive_for_days` mark in the caller's transaction: an `automation.inactivity`
+        event for each lead that turned quiet for the automation's days since the mark (the
+        consumer runs the automation on it, exactly once), the mark moved past them, and when it is
+        next due. Returns (how many leads, whether more are due at once); None: no mark is due.
+
+        The events and the moved mark commit together, so each quiet spell is found once; a lead's
+        new activity puts it after the mark again (a new spell)."""
+        now = self.clock()
+        mark = await claim_due_mark(conn, now)
+        if mark is None:
+            return None
+        workspace_id, automation_id, days = mark["workspace_id"], mark["automation_id"], int(mark["days"])
+        repo = AutomationRepository(conn, workspace_id)
+        cutoff = now - timedelta(days=days)
+        # The earliest a lead not yet quiet could be: one active from now on.
+        due = [now + timedelta(days=days)]
+        appended: list[NewEvent] = []
+        moved: dict[str, Any] = {}
+        full = False
+        for order in ("active", "idle"):
+            after: tuple[datetime, str] = (mark[f"{order}_at"], mark[f"{order}_id"])
+            quiet = await repo.quiet_leads(order, after, cutoff, limit)
+            for lead_id, since in quiet:
+                data = engine.inactivity_data(automation_id, days, since)
+                appended.append(NewEvent(engine.INACTIVITY, lead_id, now, data, automation_id))
+            if quiet:
+                since, lead_id = quiet[-1][1], quiet[-1][0]
+                after = (since, lead_id)
+                moved.update({f"{order}_at": since, f"{order}_id": lead_id})
+            if len(quiet) == limit:
+                full = True
+            else:
+                following = await repo.quiet_leads(order, after, None, 1)
+                if following:
+                    due.append(following[0][1] + timedelta(days=days))
+        if appended:
+            await EventRepository(conn, workspace_id).append(appended)
+        await repo.move_mark(automation_id, {**moved, "due_at": now if full else min(due)})
+        return len(appended), full
+
     # ---- actions ---------------------------------------------------------------------------------
 
     async def _act(
@@ -353,6 +406,23 @@ class AutomationFlow:
                 caused_by=run_id,
             )
             return {"status": "done", "changes": {"task_id": task["id"], "owner_id": task["owner_id"]}}
+        if kind == "adjust_score":
+            if self.scoring is None:
+                raise ProblemError(503, "Score adjustments are not available in this process.")
+            body = ScoreAdjustmentIn.model_validate({k: v for k, v in action.items() if k != "type"})
+            made, after = await self.scoring.adjust(
+                conn, principal.workspace_id, lead_id, body, actor=principal.key_id, run_id=run_id
+            )
+            expires_at = made["expires_at"]
+            return {
+                "status": "done",
+                "changes": {
+                    "adjustment_id": made["id"],
+                    "points": made["points"],
+                    "expires_at": None if expires_at is None else expires_at.isoformat(),
+                    "score": [lead["score"], after["score"]],
+                },
+            }
         # notify
         data = engine.notification(action, automation, run_id, lead, event)
         [appended] = await EventRepository(conn, principal.workspace_id).append(
@@ -369,7 +439,13 @@ class AutomationFlow:
         only: nothing is stored."""
         workspace_id = principal.workspace_id
         if isinstance(body.automation, AutomationCreate):
-            automation: dict[str, Any] = {"id": "preview", **stored(body.automation), "limits": {}}
+            # An inline automation without `when` (always) has none to store: say so, as a stored one does.
+            automation: dict[str, Any] = {
+                "id": "preview",
+                "when": None,
+                **stored(body.automation),
+                "limits": {},
+            }
             if body.automation.limits is not None:
                 automation["limits"] = body.automation.limits.model_dump()
             await self.automations.check(conn, workspace_id, automation)
@@ -406,10 +482,20 @@ class AutomationFlow:
             "actions": [],
         }
         repo = AutomationRepository(conn, workspace_id)
-        matched = engine.may_fire(automation["trigger"], event) and await self._triggered(
-            repo, automation["trigger"], event, lead["id"] if stored_lead else None
-        )
-        if not matched:
+        trigger = automation["trigger"]
+        if engine.trigger_kind(trigger) == "inactive_for_days":
+            # Time, not an event, sets it off: would the sweep find the lead quiet at the event's time?
+            days = int(trigger["inactive_for_days"])
+            if not engine.inactive(lead, days, event["occurred_at"]):
+                since = engine.quiet_since(lead)
+                detail = f"The lead has not been quiet for {days} days" + (
+                    f" (its last activity, or creation: {since.isoformat()})." if since else "."
+                )
+                return {**answer, "reason": "trigger", "detail": detail}
+        elif not (
+            engine.may_fire(trigger, event)
+            and await self._triggered(repo, trigger, event, lead["id"] if stored_lead else None)
+        ):
             return {**answer, "reason": "trigger", "detail": "The trigger does not take this event."}
         answer["trigger_matched"] = True
         try:
@@ -514,11 +600,37 @@ class AutomationFlow:
                         status="would",
                         changes={"task_type": action["task_type"], "owner_id": owner_id, "due_at": due_at},
                     )
+            elif kind == "adjust_score":
+                result.update(await self._dry_adjustment(conn, workspace_id, action, lead))
+                lead = {**lead, **result.pop("_lead")}
             else:
                 data = engine.notification(action, automation, "preview", lead, event)
                 result.update(status="would", changes={"event_type": "automation.notified", "data": data})
             out.append(result)
         return out
+
+    async def _dry_adjustment(
+        self, conn: AsyncConnection, workspace_id: str, action: Mapping[str, Any], lead: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """What `adjust_score` would do: the points on the behaviour part, the score they would make
+        (clamped to the active model's range), and when they would expire."""
+        model = None if self.scoring is None else await self.scoring.scorer.model(conn, workspace_id)
+        fit = float(lead.get("fit_score") or 0.0)
+        behavior = float(lead.get("behavior_score") or 0.0) + action["points"]
+        score = fit + behavior
+        if model is not None:
+            score = min(model.compiled.maximum, max(model.compiled.minimum, score))
+        days = action.get("expires_in_days")
+        return {
+            "status": "would",
+            "changes": {
+                "points": action["points"],
+                "reason": action["reason"],
+                "expires_at": None if days is None else self.clock() + timedelta(days=days),
+                "score": [lead.get("score"), round(score)],
+            },
+            "_lead": {"score": round(score), "behavior_score": behavior},
+        }
 
 
 def _changed(
@@ -531,6 +643,27 @@ def _changed(
     if not changes:
         return {"status": "unchanged", "detail": "The lead has these values already."}
     return {"status": "would" if would else "done", "changes": changes}
+
+
+class InactivitySweep:
+    """Finds the leads `inactive_for_days` automations wait for: each due mark in a transaction of
+    its own; any number of processes cooperate (marks are claimed with SKIP LOCKED)."""
+
+    def __init__(
+        self, db: Database, flow: AutomationFlow, marks_per_round: int = WORKSPACES_PER_ROUND
+    ) -> None:
+        self.db = db
+        self.flow = flow
+        self.marks_per_round = marks_per_round
+
+    async def run_once(self) -> bool:
+        """One round: up to `marks_per_round` due marks; True when there may be more to do."""
+        for _ in range(self.marks_per_round):
+            async with self.db.transaction() as conn:
+                done = await self.flow.sweep_inactivity(conn)
+            if done is None:
+                return False
+        return True
 
 
 class AutomationConsumer:

@@ -63,6 +63,17 @@ class Lead(Base):
             postgresql_where=text("first_touch_at IS NOT NULL"),
             sqlite_where=text("first_touch_at IS NOT NULL"),
         ),
+        # The `inactive_for_days` automations' sweep (flows/automations.py): a workspace's leads
+        # by last activity, read from a mark up to a cutoff. Never-active leads (NULL) are read by
+        # creation instead (ix_leads_workspace_id_created_at_id), so they have no entry.
+        Index(
+            "ix_leads_workspace_id_last_activity_at_id",
+            "workspace_id",
+            "last_activity_at",
+            "id",
+            postgresql_where=text("last_activity_at IS NOT NULL"),
+            sqlite_where=text("last_activity_at IS NOT NULL"),
+        ),
         # The time-based rescoring sweep's queue, across workspaces.
         Index(
             "ix_leads_rescore_at",

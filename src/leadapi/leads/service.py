@@ -43,6 +43,7 @@ from leadapi.leads.versions import bumped
 from leadapi.metrics import Metrics
 from leadapi.principal import Principal
 from leadapi.routing.repository import RoutingRepository
+from leadapi.scoring.repository import ScoringRepository
 from leadapi.scoring.scorer import SCORE_COLUMNS, ActiveModel, Scorer
 from leadapi.sla.repository import SlaRepository
 from leadapi.sources.repository import SourceRepository
@@ -634,6 +635,8 @@ class LeadService:
         # So do its tasks (the duplicate's deletion would cascade to them).
         await TaskRepository(conn, principal.workspace_id).move_to_lead(duplicate_id, lead_id)
         await AutomationRepository(conn, principal.workspace_id).move_to_lead(duplicate_id, lead_id)
+        # Its manual score adjustments too: their events, which the scorer reads, moved above.
+        await ScoringRepository(conn, principal.workspace_id).move_adjustments(duplicate_id, lead_id)
         await self.flow.stop_clock(conn, principal.workspace_id, duplicate_id, close_at=now)
         await leads.delete(duplicate_id)
         changed = diff(lead, changes)

@@ -13,7 +13,7 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import cached_property, partial
 from operator import attrgetter
 from typing import Any
@@ -24,6 +24,11 @@ from leadapi.leads.fields import CONDITION_FIELDS
 LEAD_FIELDS = FieldSet(CONDITION_FIELDS, ("attributes.",))
 EVENT_FIELDS = FieldSet(frozenset({"type", "source"}), ("properties.",))
 RULE_KINDS = ("fit", "behavior", "inactivity")
+# Manual points (a person's or an automation's `adjust_score`) live in the event log as this
+# event, so every path that loads a lead's scoring facts (the rescoring, the events' one-statement
+# fast path, the breakdown) loads them with the behaviour events, and the score stays one function
+# of the lead and its events. They count in the behaviour part until they expire.
+ADJUSTED = "lead.score_adjusted"
 MAX_RULES = 200
 # Decaying points change continuously; the stored score is refreshed this often (at most daily,
 # at least hourly) while a decaying rule still contributes half a point or more.
@@ -143,8 +148,9 @@ class CompiledModel:
 
     @cached_property
     def event_type_list(self) -> list[str]:
-        """`event_types` sorted: a stable statement parameter."""
-        return sorted(self.event_types)
+        """The event types a scoring loads, sorted (a stable statement parameter): those behaviour
+        rules read, and score adjustments."""
+        return sorted(self.event_types | {ADJUSTED})
 
     def band_of(self, score: float) -> str:
         for band in self.bands:
@@ -165,6 +171,11 @@ class CompiledModel:
         lead's latest behaviour event of any type (for inactivity), when the caller knows it.
         """
         hits: list[RuleHit] = []
+        adjusted: list[EventFact] = []
+        if events and any(event.type == ADJUSTED for event in events):
+            # Not behaviour: they neither match rules nor count as the lead's activity.
+            adjusted = [event for event in events if event.type == ADJUSTED]
+            events = [event for event in events if event.type != ADJUSTED]
         for rule in self.fit:
             if rule.when(lead):
                 hits.append(RuleHit(rule.id, "fit", rule.points, partial(_fit_evidence, lead, rule.fields)))
@@ -200,6 +211,10 @@ class CompiledModel:
                 hits.append(hit)
         for idle in self.inactivity:
             hit = _inactivity_hit(idle, lead, last_activity, now, changes)
+            if hit is not None:
+                hits.append(hit)
+        for adjustment in sorted(adjusted, key=_EVENT_ORDER):
+            hit = _adjustment_hit(adjustment, now, changes)
             if hit is not None:
                 hits.append(hit)
         behavior_total = sum(hit.points for hit in hits) - fit_total
@@ -305,6 +320,44 @@ def _inactivity_hit(
         return None
     evidence = {"last_activity_at": _plain(last), "days": rule.days.days}
     return RuleHit(rule.id, "inactivity", rule.points, evidence.copy)
+
+
+def _adjustment_hit(event: EventFact, now: datetime, changes: list[datetime]) -> RuleHit | None:
+    """A manual adjustment's points while it holds: from when it was made until it expires (the
+    expiry is a moment time alone changes the score)."""
+    data = event.properties
+    points = data.get("points")
+    if isinstance(points, bool) or not isinstance(points, int | float):
+        return None
+    if event.occurred_at > now:
+        changes.append(event.occurred_at)
+        return None
+    expires_at = _moment(data.get("expires_at"))
+    if expires_at is not None:
+        if now >= expires_at:
+            return None
+        changes.append(expires_at)
+    evidence = {
+        "reason": data.get("reason"),
+        "made_at": _plain(event.occurred_at),
+        "expires_at": _plain(expires_at),
+        "run_id": data.get("run_id"),
+        "event_id": event.id,
+    }
+    return RuleHit(str(data.get("adjustment_id") or event.id), "adjustment", float(points), evidence.copy)
+
+
+def _moment(value: Any) -> datetime | None:
+    """A time stored in an event's JSON data (ISO 8601), as an aware datetime."""
+    if isinstance(value, datetime):
+        return value
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 # ---- compiling -----------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from leadapi.db import Base, JSONDoc, UTCDateTime
@@ -31,3 +31,30 @@ class ScoringSettings(Base):
         ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
     )
     active_model_id: Mapped[str] = mapped_column(ForeignKey("scoring_models.id"))
+
+
+class ScoreAdjustment(Base):
+    """Manual points on a lead with a reason, until an expiry: made over the API by a person or by
+    an automation's `adjust_score` action (`run_id`). The scorer reads them from the event each
+    appends (`lead.score_adjusted`, see scoring/engine.py); this table is their record and list."""
+
+    __tablename__ = "score_adjustments"
+    __table_args__ = (
+        # A lead's adjustments, newest first (GET /v1/leads/{id}/score-adjustments), and what the
+        # lead's deletion (the cascade) looks up: lead ids are unique across workspaces.
+        Index("ix_score_adjustments_lead_id_created_at_id", "lead_id", "created_at", "id"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    lead_id: Mapped[str] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"))
+    points: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(String(200))
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The `lead.score_adjusted` event the scorer reads.
+    event_id: Mapped[str] = mapped_column(String(32))
+    # The automation run whose action made it (none: an API call). No foreign key: a run is
+    # recorded after its actions, in the same transaction.
+    run_id: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by: Mapped[str | None] = mapped_column(String(64))

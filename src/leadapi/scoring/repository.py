@@ -2,15 +2,33 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, func
+from sqlalchemy import Select, Table, func, select, tuple_
 
 from leadapi.repository import WorkspaceRepository
-from leadapi.scoring.models import ScoringModel, ScoringSettings
+from leadapi.scoring.models import ScoreAdjustment, ScoringModel, ScoringSettings
 
 models = cast(Table, ScoringModel.__table__)
 settings = cast(Table, ScoringSettings.__table__)
+adjustments = cast(Table, ScoreAdjustment.__table__)
+
+
+def adjustments_statement(
+    workspace_id: str, lead_id: str, limit: int, before: tuple[datetime, str] | None
+) -> Select[Any]:
+    """A lead's adjustments, newest first, those before the keyset `before` (created_at, id): one
+    range of ix_score_adjustments_lead_id_created_at_id, read backwards."""
+    stmt = (
+        select(adjustments)
+        .where(adjustments.c.workspace_id == workspace_id, adjustments.c.lead_id == lead_id)
+        .order_by(adjustments.c.created_at.desc(), adjustments.c.id.desc())
+        .limit(limit)
+    )
+    if before is not None:
+        stmt = stmt.where(tuple_(adjustments.c.created_at, adjustments.c.id) < tuple_(*before))
+    return stmt
 
 
 class ScoringRepository(WorkspaceRepository):
@@ -41,3 +59,20 @@ class ScoringRepository(WorkspaceRepository):
         if before_version is not None:
             stmt = stmt.where(models.c.version < before_version)
         return [dict(row) for row in (await self.conn.execute(stmt)).mappings()]
+
+    async def add_adjustment(self, row: dict[str, Any]) -> None:
+        await self.insert_row(adjustments, row)
+
+    async def adjustments(
+        self, lead_id: str, limit: int, before: tuple[datetime, str] | None
+    ) -> list[dict[str, Any]]:
+        stmt = adjustments_statement(self.workspace_id, lead_id, limit, before)
+        return [dict(row) for row in (await self.conn.execute(stmt)).mappings()]
+
+    async def move_adjustments(self, from_lead_id: str, to_lead_id: str) -> None:
+        """A merged duplicate's adjustments are the survivor's."""
+        await self.conn.execute(
+            self.scoped_update(adjustments)
+            .where(adjustments.c.lead_id == from_lead_id)
+            .values(lead_id=to_lead_id)
+        )

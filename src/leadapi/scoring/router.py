@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query, Response
 
-from leadapi.api.auth import Admin, Reader
+from leadapi.api.auth import Admin, Reader, Writer
 from leadapi.api.deps import ServicesDep, Snapshot, Tx
 from leadapi.api.pagination import decode_cursor, encode_cursor
 from leadapi.errors import PROBLEM_RESPONSES
@@ -16,13 +16,16 @@ from leadapi.scoring.schemas import (
     LeadScore,
     ModelRef,
     PreviewIn,
+    ScoreAdjustmentIn,
+    ScoreAdjustmentList,
+    ScoreAdjustmentMade,
     ScoreChange,
     ScoreHistory,
     ScoreOut,
     ScoringModel,
     ScoringModelList,
 )
-from leadapi.scoring.service import lead_score, rule_hits
+from leadapi.scoring.service import lead_score, rule_hits, shown_adjustment
 
 router = APIRouter(prefix="/v1/scoring", tags=["scoring"], responses=PROBLEM_RESPONSES)
 lead_router = APIRouter(prefix="/v1/leads", tags=["scoring"], responses=PROBLEM_RESPONSES)
@@ -166,4 +169,53 @@ async def get_lead_score_history(
             for row in rows[:limit]
         ],
         next_cursor=next_cursor,
+    )
+
+
+@lead_router.post(
+    "/{lead_id}/score-adjustments",
+    operation_id="adjust_lead_score",
+    status_code=201,
+    response_model=ScoreAdjustmentMade,
+    summary="Add manual points",
+)
+async def adjust_lead_score(
+    services: ServicesDep, conn: Tx, lead_id: str, body: ScoreAdjustmentIn, principal: Writer
+) -> ScoreAdjustmentMade:
+    """Manual points (-100..100) with a reason, counted in the behaviour part of the score until
+    they expire (`expires_in_days`; none: never) and shown in the breakdown (`kind: adjustment`).
+    The lead is rescored at once (its band may change, promoting and routing it) and again when
+    the points expire; `lead.score_adjusted` is on its timeline."""
+    row, lead = await services.scoring.adjust(
+        conn, principal.workspace_id, lead_id, body, actor=principal.key_id
+    )
+    shown = shown_adjustment(row, services.clock())
+    return ScoreAdjustmentMade(**shown.model_dump(), score=lead["score"], band=lead["band"])
+
+
+@lead_router.get(
+    "/{lead_id}/score-adjustments",
+    operation_id="list_lead_score_adjustments",
+    response_model=ScoreAdjustmentList,
+    summary="A lead's manual points",
+)
+async def list_lead_score_adjustments(
+    services: ServicesDep,
+    conn: Snapshot,
+    lead_id: str,
+    principal: Reader,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    cursor: Annotated[str | None, Query(max_length=2000)] = None,
+) -> ScoreAdjustmentList:
+    """Every manual adjustment of the lead, newest first, expired ones too (`active: false`)."""
+    before = decode_cursor(cursor, ["datetime", "id"]) if cursor else None
+    rows = await services.scoring.adjustments(
+        conn, principal, lead_id, limit + 1, (before[0], str(before[1])) if before else None
+    )
+    next_cursor = (
+        encode_cursor([rows[limit - 1]["created_at"], rows[limit - 1]["id"]]) if len(rows) > limit else None
+    )
+    now = services.clock()
+    return ScoreAdjustmentList(
+        data=[shown_adjustment(row, now) for row in rows[:limit]], next_cursor=next_cursor
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints, field_validator
 
 from leadapi.api.schemas import RequestModel
 from leadapi.events.schemas import EventIn
@@ -85,7 +85,8 @@ class LeadScore(BaseModel):
     model: ModelRef
     breakdown: list[RuleHit] = Field(
         description="Every rule that fired, its points (after decay and caps) and its evidence: "
-        "the fields it read, or the events it counted. The points add up to fit + behaviour."
+        "the fields it read, or the events it counted; and every manual adjustment that counts now "
+        "(kind `adjustment`, its id, reason, expiry and run). The points add up to fit + behaviour."
     )
     bands: list[BandOut] = Field(description="The model's bands, highest minimum first.")
 
@@ -101,9 +102,56 @@ class ScoreChange(BaseModel):
     old_band: str | None
     model_id: str
     model_version: int
-    reason: str = Field(description="lead_created, lead_changed, event, model_activated or time.")
+    reason: str = Field(
+        description="lead_created, lead_changed, event, model_activated, time or adjustment (manual points)."
+    )
 
 
 class ScoreHistory(BaseModel):
     data: list[ScoreChange]
+    next_cursor: str | None
+
+
+# ---- manual adjustments --------------------------------------------------------------------------
+
+
+class ScoreAdjustmentIn(RequestModel):
+    points: int = Field(
+        ge=-100, le=100, description="Points added to the behaviour part (negative: taken away); not 0."
+    )
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)] = Field(
+        description="Why: shown in the score's breakdown.", examples=["Met at the trade fair"]
+    )
+    expires_in_days: int | None = Field(
+        None, ge=1, le=3650, description="The points stop counting after this many days; none: never."
+    )
+
+    @field_validator("points")
+    @classmethod
+    def _not_zero(cls, value: int) -> int:
+        if value == 0:
+            raise ValueError("an adjustment of 0 points changes nothing")
+        return value
+
+
+class ScoreAdjustment(BaseModel):
+    id: str = Field(examples=["sadj_01jd8x7k2m3n4p5q6r7s8t9v0w"])
+    lead_id: str
+    points: int
+    reason: str
+    expires_at: datetime | None = Field(description="When the points stop counting; null: never.")
+    active: bool = Field(description="Whether the points count now (not expired).")
+    event_id: str = Field(description="The `lead.score_adjusted` event on the lead's timeline.")
+    run_id: str | None = Field(description="The automation run whose `adjust_score` action made it.")
+    created_at: datetime
+    created_by: str | None = Field(description="The API key (or automation) that made it.")
+
+
+class ScoreAdjustmentMade(ScoreAdjustment):
+    score: int = Field(description="The lead's score with the adjustment.")
+    band: str
+
+
+class ScoreAdjustmentList(BaseModel):
+    data: list[ScoreAdjustment]
     next_cursor: str | None

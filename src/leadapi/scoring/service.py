@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -15,17 +15,33 @@ from leadapi.audit.service import record_for
 from leadapi.conditions.offload import Evaluator
 from leadapi.db import Database, retrying
 from leadapi.errors import not_found, validation_problem
-from leadapi.events.repository import EventRepository
+from leadapi.events.repository import EventRepository, NewEvent
 from leadapi.events.schemas import RESERVED_PREFIXES
 from leadapi.flows.lead_change import LeadChangeFlow
+from leadapi.ids import new_id
 from leadapi.jobs.service import JobService, Report
 from leadapi.leads.engine import derived
 from leadapi.leads.repository import LeadRepository, due_for_rescore
 from leadapi.leads.service import LeadService
 from leadapi.principal import Principal
-from leadapi.scoring.engine import CompiledModel, EventFact, ModelError, ScoreResult, compile_model
+from leadapi.scoring.engine import (
+    ADJUSTED,
+    CompiledModel,
+    EventFact,
+    ModelError,
+    ScoreResult,
+    compile_model,
+)
 from leadapi.scoring.repository import ScoringRepository
-from leadapi.scoring.schemas import BandOut, LeadScore, ModelRef, PreviewIn, RuleHit
+from leadapi.scoring.schemas import (
+    BandOut,
+    LeadScore,
+    ModelRef,
+    PreviewIn,
+    RuleHit,
+    ScoreAdjustment,
+    ScoreAdjustmentIn,
+)
 from leadapi.scoring.scorer import ActiveModel, Scorer
 
 ATTEMPTS = 3
@@ -241,6 +257,67 @@ class ScoringService:
                 await self.flow.rescored(conn, workspace_id, batch, model=model, reason="time", actor=None)
         return len(due)
 
+    # ---- manual adjustments ---------------------------------------------------------------------
+
+    async def adjust(
+        self,
+        conn: AsyncConnection,
+        workspace_id: str,
+        lead_id: str,
+        body: ScoreAdjustmentIn,
+        *,
+        actor: str | None,
+        run_id: str | None = None,
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Add manual points to a lead (until they expire) and rescore it through the lead-change
+        flow, in the caller's transaction: (the adjustment, the lead as it now is). The points
+        count through the `lead.score_adjusted` event appended here (scoring/engine.py); their
+        expiry is a moment the lead's `rescore_at` holds, so the rescoring sweep takes them away."""
+        await self.scorer.ensure_active(conn, workspace_id, actor)
+        lead = await LeadRepository(conn, workspace_id).get(lead_id, for_update=True)
+        if lead is None:
+            raise not_found("Lead", lead_id)
+        now = self.clock()
+        adjustment_id = new_id("score_adjustment")
+        expires_at = None if body.expires_in_days is None else now + timedelta(days=body.expires_in_days)
+        data = {
+            "adjustment_id": adjustment_id,
+            "points": body.points,
+            "reason": body.reason,
+            "expires_at": None if expires_at is None else expires_at.isoformat(),
+            "run_id": run_id,
+        }
+        [event] = await EventRepository(conn, workspace_id).append(
+            [NewEvent(ADJUSTED, lead_id, now, data, actor)]
+        )
+        row = {
+            "id": adjustment_id,
+            "lead_id": lead_id,
+            "points": body.points,
+            "reason": body.reason,
+            "expires_at": expires_at,
+            "event_id": event["id"],
+            "run_id": run_id,
+            "created_at": now,
+            "created_by": actor,
+        }
+        await ScoringRepository(conn, workspace_id).add_adjustment(row)
+        after = await self.flow.changed(conn, workspace_id, lead, lead, actor=actor, reason="adjustment")
+        return {**row, "workspace_id": workspace_id}, after
+
+    async def adjustments(
+        self,
+        conn: AsyncConnection,
+        principal: Principal,
+        lead_id: str,
+        limit: int,
+        before: tuple[datetime, str] | None,
+    ) -> list[dict[str, Any]]:
+        """A lead's adjustments, newest first."""
+        if await LeadRepository(conn, principal.workspace_id).get(lead_id) is None:
+            raise not_found("Lead", lead_id)
+        return await ScoringRepository(conn, principal.workspace_id).adjustments(lead_id, limit, before)
+
     # ---- a lead's score -------------------------------------------------------------------------
 
     async def explain(
@@ -298,4 +375,20 @@ def lead_score(lead: Mapping[str, Any], result: ScoreResult, model: ActiveModel)
         model=ModelRef(id=model.id, version=model.version, name=model.name),
         breakdown=rule_hits(result),
         bands=[BandOut(name=b.name, min=b.min) for b in model.compiled.bands],
+    )
+
+
+def shown_adjustment(row: Mapping[str, Any], now: datetime) -> ScoreAdjustment:
+    expires_at = row["expires_at"]
+    return ScoreAdjustment(
+        id=row["id"],
+        lead_id=row["lead_id"],
+        points=row["points"],
+        reason=row["reason"],
+        expires_at=expires_at,
+        active=expires_at is None or now < expires_at,
+        event_id=row["event_id"],
+        run_id=row["run_id"],
+        created_at=row["created_at"],
+        created_by=row["created_by"],
     )

@@ -9,6 +9,7 @@ from .activation_group import ActivationGroup
 from .activation_report import ActivationReport
 from .activation_report_filters import ActivationReportFilters
 from .add_tags import AddTags
+from .adjust_score import AdjustScore
 from .api_key import ApiKey
 from .api_key_create import ApiKeyCreate
 from .api_key_create_scopes_item import ApiKeyCreateScopesItem
@@ -91,6 +92,7 @@ from .funnel_stage import FunnelStage
 from .group_by import GroupBy
 from .healthz_response_healthz import HealthzResponseHealthz
 from .hook_reply import HookReply
+from .inactive_trigger import InactiveTrigger
 from .intent_spike_spec import IntentSpikeSpec
 from .intent_spike_trigger import IntentSpikeTrigger
 from .job import Job
@@ -194,6 +196,10 @@ from .rule_update import RuleUpdate
 from .rule_update_strategy import RuleUpdateStrategy
 from .rule_update_tie_breaker import RuleUpdateTieBreaker
 from .rule_update_when_type_0 import RuleUpdateWhenType0
+from .score_adjustment import ScoreAdjustment
+from .score_adjustment_in import ScoreAdjustmentIn
+from .score_adjustment_list import ScoreAdjustmentList
+from .score_adjustment_made import ScoreAdjustmentMade
 from .score_bucket import ScoreBucket
 from .score_change import ScoreChange
 from .score_crossed_spec import ScoreCrossedSpec
@@ -286,6 +292,7 @@ __all__ = (
     "ActivationReport",
     "ActivationReportFilters",
     "AddTags",
+    "AdjustScore",
     "ApiKey",
     "ApiKeyCreate",
     "ApiKeyCreated",
@@ -368,6 +375,7 @@ __all__ = (
     "GroupBy",
     "HealthzResponseHealthz",
     "HookReply",
+    "InactiveTrigger",
     "IntentSpikeSpec",
     "IntentSpikeTrigger",
     "Job",
@@ -471,6 +479,10 @@ __all__ = (
     "RuleUpdateStrategy",
     "RuleUpdateTieBreaker",
     "RuleUpdateWhenType0",
+    "ScoreAdjustment",
+    "ScoreAdjustmentIn",
+    "ScoreAdjustmentList",
+    "ScoreAdjustmentMade",
     "ScoreBucket",
     "ScoreChange",
     "ScoreCrossedSpec",

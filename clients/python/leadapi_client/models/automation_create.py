@@ -9,10 +9,12 @@ from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.add_tags import AddTags
+    from ..models.adjust_score import AdjustScore
     from ..models.assign import Assign
     from ..models.automation_create_when_type_0 import AutomationCreateWhenType0
     from ..models.create_task import CreateTask
     from ..models.event_trigger import EventTrigger
+    from ..models.inactive_trigger import InactiveTrigger
     from ..models.intent_spike_trigger import IntentSpikeTrigger
     from ..models.limits import Limits
     from ..models.move_stage import MoveStage
@@ -30,9 +32,10 @@ T = TypeVar("T", bound="AutomationCreate")
 class AutomationCreate:
     """
     Attributes:
-        actions (list[AddTags | Assign | CreateTask | MoveStage | Notify | RemoveTags | Route | SetFields]):
+        actions (list[AddTags | AdjustScore | Assign | CreateTask | MoveStage | Notify | RemoveTags | Route |
+            SetFields]):
         name (str):
-        trigger (EventTrigger | IntentSpikeTrigger | ScoreCrossedTrigger):
+        trigger (EventTrigger | InactiveTrigger | IntentSpikeTrigger | ScoreCrossedTrigger):
         active (bool | None | Unset): Only active automations run (default true).
         limits (Limits | None | Unset):
         when (AutomationCreateWhenType0 | None | Unset): A condition (as in scoring and routing) over the lead (`band`,
@@ -40,9 +43,9 @@ class AutomationCreate:
             `event.data.x`); null: always.
     """
 
-    actions: list[AddTags | Assign | CreateTask | MoveStage | Notify | RemoveTags | Route | SetFields]
+    actions: list[AddTags | AdjustScore | Assign | CreateTask | MoveStage | Notify | RemoveTags | Route | SetFields]
     name: str
-    trigger: EventTrigger | IntentSpikeTrigger | ScoreCrossedTrigger
+    trigger: EventTrigger | InactiveTrigger | IntentSpikeTrigger | ScoreCrossedTrigger
     active: bool | None | Unset = UNSET
     limits: Limits | None | Unset = UNSET
     when: AutomationCreateWhenType0 | None | Unset = UNSET
@@ -51,7 +54,9 @@ class AutomationCreate:
         from ..models.add_tags import AddTags  # noqa: PLC0415
         from ..models.assign import Assign  # noqa: PLC0415
         from ..models.automation_create_when_type_0 import AutomationCreateWhenType0  # noqa: PLC0415
+        from ..models.create_task import CreateTask  # noqa: PLC0415
         from ..models.event_trigger import EventTrigger  # noqa: PLC0415
+        from ..models.intent_spike_trigger import IntentSpikeTrigger  # noqa: PLC0415
         from ..models.limits import Limits  # noqa: PLC0415
         from ..models.move_stage import MoveStage  # noqa: PLC0415
         from ..models.notify import Notify  # noqa: PLC0415
@@ -77,6 +82,8 @@ class AutomationCreate:
                 actions_item = actions_item_data.to_dict()
             elif isinstance(actions_item_data, Notify):
                 actions_item = actions_item_data.to_dict()
+            elif isinstance(actions_item_data, CreateTask):
+                actions_item = actions_item_data.to_dict()
             else:
                 actions_item = actions_item_data.to_dict()
 
@@ -88,6 +95,8 @@ class AutomationCreate:
         if isinstance(self.trigger, EventTrigger):
             trigger = self.trigger.to_dict()
         elif isinstance(self.trigger, ScoreCrossedTrigger):
+            trigger = self.trigger.to_dict()
+        elif isinstance(self.trigger, IntentSpikeTrigger):
             trigger = self.trigger.to_dict()
         else:
             trigger = self.trigger.to_dict()
@@ -135,10 +144,12 @@ class AutomationCreate:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.add_tags import AddTags  # noqa: PLC0415
+        from ..models.adjust_score import AdjustScore  # noqa: PLC0415
         from ..models.assign import Assign  # noqa: PLC0415
         from ..models.automation_create_when_type_0 import AutomationCreateWhenType0  # noqa: PLC0415
         from ..models.create_task import CreateTask  # noqa: PLC0415
         from ..models.event_trigger import EventTrigger  # noqa: PLC0415
+        from ..models.inactive_trigger import InactiveTrigger  # noqa: PLC0415
         from ..models.intent_spike_trigger import IntentSpikeTrigger  # noqa: PLC0415
         from ..models.limits import Limits  # noqa: PLC0415
         from ..models.move_stage import MoveStage  # noqa: PLC0415
@@ -155,7 +166,7 @@ class AutomationCreate:
 
             def _parse_actions_item(
                 data: object,
-            ) -> AddTags | Assign | CreateTask | MoveStage | Notify | RemoveTags | Route | SetFields:
+            ) -> AddTags | AdjustScore | Assign | CreateTask | MoveStage | Notify | RemoveTags | Route | SetFields:
                 try:
                     if not isinstance(data, dict):
                         raise TypeError()
@@ -212,11 +223,19 @@ class AutomationCreate:
                     return actions_item_type_6
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    actions_item_type_7 = CreateTask.from_dict(data)
+
+                    return actions_item_type_7
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
                 if not isinstance(data, dict):
                     raise TypeError()
-                actions_item_type_7 = CreateTask.from_dict(data)
+                actions_item_type_8 = AdjustScore.from_dict(data)
 
-                return actions_item_type_7
+                return actions_item_type_8
 
             actions_item = _parse_actions_item(actions_item_data)
 
@@ -224,7 +243,7 @@ class AutomationCreate:
 
         name = d.pop("name")
 
-        def _parse_trigger(data: object) -> EventTrigger | IntentSpikeTrigger | ScoreCrossedTrigger:
+        def _parse_trigger(data: object) -> EventTrigger | InactiveTrigger | IntentSpikeTrigger | ScoreCrossedTrigger:
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
@@ -241,11 +260,19 @@ class AutomationCreate:
                 return trigger_type_1
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                trigger_type_2 = IntentSpikeTrigger.from_dict(data)
+
+                return trigger_type_2
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
             if not isinstance(data, dict):
                 raise TypeError()
-            trigger_type_2 = IntentSpikeTrigger.from_dict(data)
+            trigger_type_3 = InactiveTrigger.from_dict(data)
 
-            return trigger_type_2
+            return trigger_type_3
 
         trigger = _parse_trigger(d.pop("trigger"))
 

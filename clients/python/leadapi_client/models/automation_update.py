@@ -9,10 +9,12 @@ from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.add_tags import AddTags
+    from ..models.adjust_score import AdjustScore
     from ..models.assign import Assign
     from ..models.automation_update_when_type_0 import AutomationUpdateWhenType0
     from ..models.create_task import CreateTask
     from ..models.event_trigger import EventTrigger
+    from ..models.inactive_trigger import InactiveTrigger
     from ..models.intent_spike_trigger import IntentSpikeTrigger
     from ..models.limits import Limits
     from ..models.move_stage import MoveStage
@@ -31,28 +33,33 @@ class AutomationUpdate:
     """Partial update: absent fields stay; `when: null` removes the condition.
 
     Attributes:
-        actions (list[AddTags | Assign | CreateTask | MoveStage | Notify | RemoveTags | Route | SetFields] | Unset):
+        actions (list[AddTags | AdjustScore | Assign | CreateTask | MoveStage | Notify | RemoveTags | Route | SetFields]
+            | Unset):
         active (bool | Unset): Only active automations run (default true).
         limits (Limits | Unset):
         name (str | Unset):
-        trigger (EventTrigger | IntentSpikeTrigger | ScoreCrossedTrigger | Unset):
+        trigger (EventTrigger | InactiveTrigger | IntentSpikeTrigger | ScoreCrossedTrigger | Unset):
         when (AutomationUpdateWhenType0 | None | Unset): A condition (as in scoring and routing) over the lead (`band`,
             `stage`, `tags`, `attributes.x`...) and the triggering event (`event.type`, `event.properties.x`,
             `event.data.x`); null: always.
     """
 
-    actions: list[AddTags | Assign | CreateTask | MoveStage | Notify | RemoveTags | Route | SetFields] | Unset = UNSET
+    actions: (
+        list[AddTags | AdjustScore | Assign | CreateTask | MoveStage | Notify | RemoveTags | Route | SetFields] | Unset
+    ) = UNSET
     active: bool | Unset = UNSET
     limits: Limits | Unset = UNSET
     name: str | Unset = UNSET
-    trigger: EventTrigger | IntentSpikeTrigger | ScoreCrossedTrigger | Unset = UNSET
+    trigger: EventTrigger | InactiveTrigger | IntentSpikeTrigger | ScoreCrossedTrigger | Unset = UNSET
     when: AutomationUpdateWhenType0 | None | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.add_tags import AddTags  # noqa: PLC0415
         from ..models.assign import Assign  # noqa: PLC0415
         from ..models.automation_update_when_type_0 import AutomationUpdateWhenType0  # noqa: PLC0415
+        from ..models.create_task import CreateTask  # noqa: PLC0415
         from ..models.event_trigger import EventTrigger  # noqa: PLC0415
+        from ..models.intent_spike_trigger import IntentSpikeTrigger  # noqa: PLC0415
         from ..models.move_stage import MoveStage  # noqa: PLC0415
         from ..models.notify import Notify  # noqa: PLC0415
         from ..models.remove_tags import RemoveTags  # noqa: PLC0415
@@ -79,6 +86,8 @@ class AutomationUpdate:
                     actions_item = actions_item_data.to_dict()
                 elif isinstance(actions_item_data, Notify):
                     actions_item = actions_item_data.to_dict()
+                elif isinstance(actions_item_data, CreateTask):
+                    actions_item = actions_item_data.to_dict()
                 else:
                     actions_item = actions_item_data.to_dict()
 
@@ -98,6 +107,8 @@ class AutomationUpdate:
         elif isinstance(self.trigger, EventTrigger):
             trigger = self.trigger.to_dict()
         elif isinstance(self.trigger, ScoreCrossedTrigger):
+            trigger = self.trigger.to_dict()
+        elif isinstance(self.trigger, IntentSpikeTrigger):
             trigger = self.trigger.to_dict()
         else:
             trigger = self.trigger.to_dict()
@@ -131,10 +142,12 @@ class AutomationUpdate:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.add_tags import AddTags  # noqa: PLC0415
+        from ..models.adjust_score import AdjustScore  # noqa: PLC0415
         from ..models.assign import Assign  # noqa: PLC0415
         from ..models.automation_update_when_type_0 import AutomationUpdateWhenType0  # noqa: PLC0415
         from ..models.create_task import CreateTask  # noqa: PLC0415
         from ..models.event_trigger import EventTrigger  # noqa: PLC0415
+        from ..models.inactive_trigger import InactiveTrigger  # noqa: PLC0415
         from ..models.intent_spike_trigger import IntentSpikeTrigger  # noqa: PLC0415
         from ..models.limits import Limits  # noqa: PLC0415
         from ..models.move_stage import MoveStage  # noqa: PLC0415
@@ -146,16 +159,17 @@ class AutomationUpdate:
 
         d = dict(src_dict)
         _actions = d.pop("actions", UNSET)
-        actions: list[AddTags | Assign | CreateTask | MoveStage | Notify | RemoveTags | Route | SetFields] | Unset = (
-            UNSET
-        )
+        actions: (
+            list[AddTags | AdjustScore | Assign | CreateTask | MoveStage | Notify | RemoveTags | Route | SetFields]
+            | Unset
+        ) = UNSET
         if _actions is not UNSET:
             actions = []
             for actions_item_data in _actions:
 
                 def _parse_actions_item(
                     data: object,
-                ) -> AddTags | Assign | CreateTask | MoveStage | Notify | RemoveTags | Route | SetFields:
+                ) -> AddTags | AdjustScore | Assign | CreateTask | MoveStage | Notify | RemoveTags | Route | SetFields:
                     try:
                         if not isinstance(data, dict):
                             raise TypeError()
@@ -212,11 +226,19 @@ class AutomationUpdate:
                         return actions_item_type_6
                     except (TypeError, ValueError, AttributeError, KeyError):
                         pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        actions_item_type_7 = CreateTask.from_dict(data)
+
+                        return actions_item_type_7
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
                     if not isinstance(data, dict):
                         raise TypeError()
-                    actions_item_type_7 = CreateTask.from_dict(data)
+                    actions_item_type_8 = AdjustScore.from_dict(data)
 
-                    return actions_item_type_7
+                    return actions_item_type_8
 
                 actions_item = _parse_actions_item(actions_item_data)
 
@@ -233,7 +255,9 @@ class AutomationUpdate:
 
         name = d.pop("name", UNSET)
 
-        def _parse_trigger(data: object) -> EventTrigger | IntentSpikeTrigger | ScoreCrossedTrigger | Unset:
+        def _parse_trigger(
+            data: object,
+        ) -> EventTrigger | InactiveTrigger | IntentSpikeTrigger | ScoreCrossedTrigger | Unset:
             if isinstance(data, Unset):
                 return data
             try:
@@ -252,11 +276,19 @@ class AutomationUpdate:
                 return trigger_type_1
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                trigger_type_2 = IntentSpikeTrigger.from_dict(data)
+
+                return trigger_type_2
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
             if not isinstance(data, dict):
                 raise TypeError()
-            trigger_type_2 = IntentSpikeTrigger.from_dict(data)
+            trigger_type_3 = InactiveTrigger.from_dict(data)
 
-            return trigger_type_2
+            return trigger_type_3
 
         trigger = _parse_trigger(d.pop("trigger", UNSET))
 

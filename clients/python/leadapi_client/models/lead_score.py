@@ -24,7 +24,8 @@ class LeadScore:
         bands (list[BandOut]): The model's bands, highest minimum first.
         behavior_score (float):
         breakdown (list[RuleHit]): Every rule that fired, its points (after decay and caps) and its evidence: the fields
-            it read, or the events it counted. The points add up to fit + behaviour.
+            it read, or the events it counted; and every manual adjustment that counts now (kind `adjustment`, its id,
+            reason, expiry and run). The points add up to fit + behaviour.
         fit_score (float):
         lead_id (str):
         model (ModelRef):

@@ -23,7 +23,7 @@ class ScoreChange:
         model_version (int):
         old_band (None | str):
         old_score (int | None):
-        reason (str): lead_created, lead_changed, event, model_activated or time.
+        reason (str): lead_created, lead_changed, event, model_activated, time or adjustment (manual points).
         score (int):
     """
 
