@@ -34,6 +34,9 @@ PREFIXES = {
     "task": "tsk",
     "automation": "aut",
     "automation_run": "arun",
+    "track": "trk",
+    "enrollment": "enr",
+    "touch": "tch",
 }
 
 _lock = threading.Lock()
