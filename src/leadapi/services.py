@@ -120,7 +120,14 @@ def build_services(settings: Settings, clock: Callable[[], datetime]) -> Service
         tracks=tracks,
         automations=automations,
         automation_flow=AutomationFlow(
-            clock, automations, leads, flow, routing, tasks, max_depth=settings.automation_max_depth
+            clock,
+            automations,
+            leads,
+            flow,
+            routing,
+            tasks,
+            nurture=tracks,
+            max_depth=settings.automation_max_depth,
         ),
         metrics=metrics,
         sealer=sealer,

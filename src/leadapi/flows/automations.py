@@ -51,6 +51,8 @@ from leadapi.routing.service import RoutingService
 from leadapi.stages.repository import StageRepository
 from leadapi.stages.schemas import StageMoveIn
 from leadapi.tasks.service import TaskService
+from leadapi.tracks.repository import TrackRepository
+from leadapi.tracks.service import TrackService
 
 log = logging.getLogger("leadapi.automations")
 
@@ -96,6 +98,7 @@ class AutomationFlow:
         routing: RoutingService,
         tasks: TaskService,
         *,
+        nurture: TrackService,
         max_depth: int = 5,
     ) -> None:
         self.clock = clock
@@ -104,6 +107,7 @@ class AutomationFlow:
         self.flow = flow
         self.routing = routing
         self.tasks = tasks
+        self.nurture = nurture
         self.max_depth = max_depth
         self._compiled: dict[tuple[str, datetime], Predicate | None] = {}
 
@@ -353,6 +357,29 @@ class AutomationFlow:
                 caused_by=run_id,
             )
             return {"status": "done", "changes": {"task_id": task["id"], "owner_id": task["owner_id"]}}
+        if kind == "enroll":
+            entry = await self.nurture.enroll(
+                conn,
+                principal.workspace_id,
+                lead_id,
+                action["track_id"],
+                actor=principal.key_id,
+                caused_by=run_id,
+            )
+            changes = {"enrollment_id": entry["id"], "status": entry["status"]}
+            return {"status": "done", "changes": changes}
+        if kind == "unenroll":
+            ended = await self.nurture.exit_track(
+                conn,
+                principal.workspace_id,
+                lead_id,
+                action.get("track_id"),
+                action["reason"],
+                principal.key_id,
+            )
+            if not ended:
+                return {"status": "unchanged", "detail": "The lead is in no such track."}
+            return {"status": "done", "changes": {"enrollment_ids": [e["id"] for e in ended]}}
         # notify
         data = engine.notification(action, automation, run_id, lead, event)
         [appended] = await EventRepository(conn, principal.workspace_id).append(
@@ -369,7 +396,13 @@ class AutomationFlow:
         only: nothing is stored."""
         workspace_id = principal.workspace_id
         if isinstance(body.automation, AutomationCreate):
-            automation: dict[str, Any] = {"id": "preview", **stored(body.automation), "limits": {}}
+            # An inline automation may leave `when` out (always), as a stored one may.
+            automation: dict[str, Any] = {
+                "id": "preview",
+                "when": None,
+                **stored(body.automation),
+                "limits": {},
+            }
             if body.automation.limits is not None:
                 automation["limits"] = body.automation.limits.model_dump()
             await self.automations.check(conn, workspace_id, automation)
@@ -514,11 +547,30 @@ class AutomationFlow:
                         status="would",
                         changes={"task_type": action["task_type"], "owner_id": owner_id, "due_at": due_at},
                     )
+            elif kind in ("enroll", "unenroll"):
+                result.update(await _dry_track_result(conn, workspace_id, action))
             else:
                 data = engine.notification(action, automation, "preview", lead, event)
                 result.update(status="would", changes={"event_type": "automation.notified", "data": data})
             out.append(result)
         return out
+
+
+async def _dry_track_result(
+    conn: AsyncConnection, workspace_id: str, action: Mapping[str, Any]
+) -> dict[str, Any]:
+    """What an enroll or unenroll action would do (the track as it is now; the enrolment rules
+    are checked when it runs)."""
+    track_id = action.get("track_id")
+    track = None if track_id is None else await TrackRepository(conn, workspace_id).get(track_id)
+    if track_id is not None and track is None:
+        return {"status": "would_refuse", "detail": f"track_id: no track {track_id!r}"}
+    if action["type"] == "enroll":
+        assert track is not None
+        if not track["active"]:
+            return {"status": "would_refuse", "detail": f"Track {track_id!r} is inactive."}
+        return {"status": "would", "changes": {"track_id": track_id}}
+    return {"status": "would", "changes": {"track_id": track_id, "reason": action["reason"]}}
 
 
 def _changed(
