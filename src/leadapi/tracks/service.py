@@ -375,6 +375,23 @@ class TrackService:
                     )
         return ended
 
+    async def exit_lead(
+        self,
+        conn: AsyncConnection,
+        workspace_id: str,
+        lead_id: str,
+        track_id: str | None,
+        reason: str,
+        actor: str | None,
+    ) -> list[dict[str, Any]]:
+        """`exit_track` for a caller naming the lead: 404 when it is not in the workspace, 422 for
+        a blank reason."""
+        if not reason:
+            raise validation_problem([{"field": "reason", "message": "give a reason"}])
+        if await LeadRepository(conn, workspace_id).get(lead_id) is None:
+            raise not_found("Lead", lead_id)
+        return await self.exit_track(conn, workspace_id, lead_id, track_id, reason, actor)
+
     async def _set(
         self,
         conn: AsyncConnection,
