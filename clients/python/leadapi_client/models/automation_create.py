@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from ..models.assign import Assign
     from ..models.automation_create_when_type_0 import AutomationCreateWhenType0
     from ..models.create_task import CreateTask
+    from ..models.enroll import Enroll
     from ..models.event_trigger import EventTrigger
     from ..models.intent_spike_trigger import IntentSpikeTrigger
     from ..models.limits import Limits
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from ..models.route import Route
     from ..models.score_crossed_trigger import ScoreCrossedTrigger
     from ..models.set_fields import SetFields
+    from ..models.unenroll import Unenroll
 
 
 T = TypeVar("T", bound="AutomationCreate")
@@ -30,7 +32,8 @@ T = TypeVar("T", bound="AutomationCreate")
 class AutomationCreate:
     """
     Attributes:
-        actions (list[AddTags | Assign | CreateTask | MoveStage | Notify | RemoveTags | Route | SetFields]):
+        actions (list[AddTags | Assign | CreateTask | Enroll | MoveStage | Notify | RemoveTags | Route | SetFields |
+            Unenroll]):
         name (str):
         trigger (EventTrigger | IntentSpikeTrigger | ScoreCrossedTrigger):
         active (bool | None | Unset): Only active automations run (default true).
@@ -40,7 +43,9 @@ class AutomationCreate:
             `event.data.x`); null: always.
     """
 
-    actions: list[AddTags | Assign | CreateTask | MoveStage | Notify | RemoveTags | Route | SetFields]
+    actions: list[
+        AddTags | Assign | CreateTask | Enroll | MoveStage | Notify | RemoveTags | Route | SetFields | Unenroll
+    ]
     name: str
     trigger: EventTrigger | IntentSpikeTrigger | ScoreCrossedTrigger
     active: bool | None | Unset = UNSET
@@ -51,6 +56,8 @@ class AutomationCreate:
         from ..models.add_tags import AddTags  # noqa: PLC0415
         from ..models.assign import Assign  # noqa: PLC0415
         from ..models.automation_create_when_type_0 import AutomationCreateWhenType0  # noqa: PLC0415
+        from ..models.create_task import CreateTask  # noqa: PLC0415
+        from ..models.enroll import Enroll  # noqa: PLC0415
         from ..models.event_trigger import EventTrigger  # noqa: PLC0415
         from ..models.limits import Limits  # noqa: PLC0415
         from ..models.move_stage import MoveStage  # noqa: PLC0415
@@ -76,6 +83,10 @@ class AutomationCreate:
             elif isinstance(actions_item_data, Route):
                 actions_item = actions_item_data.to_dict()
             elif isinstance(actions_item_data, Notify):
+                actions_item = actions_item_data.to_dict()
+            elif isinstance(actions_item_data, CreateTask):
+                actions_item = actions_item_data.to_dict()
+            elif isinstance(actions_item_data, Enroll):
                 actions_item = actions_item_data.to_dict()
             else:
                 actions_item = actions_item_data.to_dict()
@@ -138,6 +149,7 @@ class AutomationCreate:
         from ..models.assign import Assign  # noqa: PLC0415
         from ..models.automation_create_when_type_0 import AutomationCreateWhenType0  # noqa: PLC0415
         from ..models.create_task import CreateTask  # noqa: PLC0415
+        from ..models.enroll import Enroll  # noqa: PLC0415
         from ..models.event_trigger import EventTrigger  # noqa: PLC0415
         from ..models.intent_spike_trigger import IntentSpikeTrigger  # noqa: PLC0415
         from ..models.limits import Limits  # noqa: PLC0415
@@ -147,6 +159,7 @@ class AutomationCreate:
         from ..models.route import Route  # noqa: PLC0415
         from ..models.score_crossed_trigger import ScoreCrossedTrigger  # noqa: PLC0415
         from ..models.set_fields import SetFields  # noqa: PLC0415
+        from ..models.unenroll import Unenroll  # noqa: PLC0415
 
         d = dict(src_dict)
         actions = []
@@ -155,7 +168,9 @@ class AutomationCreate:
 
             def _parse_actions_item(
                 data: object,
-            ) -> AddTags | Assign | CreateTask | MoveStage | Notify | RemoveTags | Route | SetFields:
+            ) -> (
+                AddTags | Assign | CreateTask | Enroll | MoveStage | Notify | RemoveTags | Route | SetFields | Unenroll
+            ):
                 try:
                     if not isinstance(data, dict):
                         raise TypeError()
@@ -212,11 +227,27 @@ class AutomationCreate:
                     return actions_item_type_6
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    actions_item_type_7 = CreateTask.from_dict(data)
+
+                    return actions_item_type_7
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    actions_item_type_8 = Enroll.from_dict(data)
+
+                    return actions_item_type_8
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
                 if not isinstance(data, dict):
                     raise TypeError()
-                actions_item_type_7 = CreateTask.from_dict(data)
+                actions_item_type_9 = Unenroll.from_dict(data)
 
-                return actions_item_type_7
+                return actions_item_type_9
 
             actions_item = _parse_actions_item(actions_item_data)
 

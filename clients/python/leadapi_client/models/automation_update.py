@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from ..models.assign import Assign
     from ..models.automation_update_when_type_0 import AutomationUpdateWhenType0
     from ..models.create_task import CreateTask
+    from ..models.enroll import Enroll
     from ..models.event_trigger import EventTrigger
     from ..models.intent_spike_trigger import IntentSpikeTrigger
     from ..models.limits import Limits
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from ..models.route import Route
     from ..models.score_crossed_trigger import ScoreCrossedTrigger
     from ..models.set_fields import SetFields
+    from ..models.unenroll import Unenroll
 
 
 T = TypeVar("T", bound="AutomationUpdate")
@@ -31,7 +33,8 @@ class AutomationUpdate:
     """Partial update: absent fields stay; `when: null` removes the condition.
 
     Attributes:
-        actions (list[AddTags | Assign | CreateTask | MoveStage | Notify | RemoveTags | Route | SetFields] | Unset):
+        actions (list[AddTags | Assign | CreateTask | Enroll | MoveStage | Notify | RemoveTags | Route | SetFields |
+            Unenroll] | Unset):
         active (bool | Unset): Only active automations run (default true).
         limits (Limits | Unset):
         name (str | Unset):
@@ -41,7 +44,10 @@ class AutomationUpdate:
             `event.data.x`); null: always.
     """
 
-    actions: list[AddTags | Assign | CreateTask | MoveStage | Notify | RemoveTags | Route | SetFields] | Unset = UNSET
+    actions: (
+        list[AddTags | Assign | CreateTask | Enroll | MoveStage | Notify | RemoveTags | Route | SetFields | Unenroll]
+        | Unset
+    ) = UNSET
     active: bool | Unset = UNSET
     limits: Limits | Unset = UNSET
     name: str | Unset = UNSET
@@ -52,6 +58,8 @@ class AutomationUpdate:
         from ..models.add_tags import AddTags  # noqa: PLC0415
         from ..models.assign import Assign  # noqa: PLC0415
         from ..models.automation_update_when_type_0 import AutomationUpdateWhenType0  # noqa: PLC0415
+        from ..models.create_task import CreateTask  # noqa: PLC0415
+        from ..models.enroll import Enroll  # noqa: PLC0415
         from ..models.event_trigger import EventTrigger  # noqa: PLC0415
         from ..models.move_stage import MoveStage  # noqa: PLC0415
         from ..models.notify import Notify  # noqa: PLC0415
@@ -78,6 +86,10 @@ class AutomationUpdate:
                 elif isinstance(actions_item_data, Route):
                     actions_item = actions_item_data.to_dict()
                 elif isinstance(actions_item_data, Notify):
+                    actions_item = actions_item_data.to_dict()
+                elif isinstance(actions_item_data, CreateTask):
+                    actions_item = actions_item_data.to_dict()
+                elif isinstance(actions_item_data, Enroll):
                     actions_item = actions_item_data.to_dict()
                 else:
                     actions_item = actions_item_data.to_dict()
@@ -134,6 +146,7 @@ class AutomationUpdate:
         from ..models.assign import Assign  # noqa: PLC0415
         from ..models.automation_update_when_type_0 import AutomationUpdateWhenType0  # noqa: PLC0415
         from ..models.create_task import CreateTask  # noqa: PLC0415
+        from ..models.enroll import Enroll  # noqa: PLC0415
         from ..models.event_trigger import EventTrigger  # noqa: PLC0415
         from ..models.intent_spike_trigger import IntentSpikeTrigger  # noqa: PLC0415
         from ..models.limits import Limits  # noqa: PLC0415
@@ -143,19 +156,34 @@ class AutomationUpdate:
         from ..models.route import Route  # noqa: PLC0415
         from ..models.score_crossed_trigger import ScoreCrossedTrigger  # noqa: PLC0415
         from ..models.set_fields import SetFields  # noqa: PLC0415
+        from ..models.unenroll import Unenroll  # noqa: PLC0415
 
         d = dict(src_dict)
         _actions = d.pop("actions", UNSET)
-        actions: list[AddTags | Assign | CreateTask | MoveStage | Notify | RemoveTags | Route | SetFields] | Unset = (
-            UNSET
-        )
+        actions: (
+            list[
+                AddTags | Assign | CreateTask | Enroll | MoveStage | Notify | RemoveTags | Route | SetFields | Unenroll
+            ]
+            | Unset
+        ) = UNSET
         if _actions is not UNSET:
             actions = []
             for actions_item_data in _actions:
 
                 def _parse_actions_item(
                     data: object,
-                ) -> AddTags | Assign | CreateTask | MoveStage | Notify | RemoveTags | Route | SetFields:
+                ) -> (
+                    AddTags
+                    | Assign
+                    | CreateTask
+                    | Enroll
+                    | MoveStage
+                    | Notify
+                    | RemoveTags
+                    | Route
+                    | SetFields
+                    | Unenroll
+                ):
                     try:
                         if not isinstance(data, dict):
                             raise TypeError()
@@ -212,11 +240,27 @@ class AutomationUpdate:
                         return actions_item_type_6
                     except (TypeError, ValueError, AttributeError, KeyError):
                         pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        actions_item_type_7 = CreateTask.from_dict(data)
+
+                        return actions_item_type_7
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        actions_item_type_8 = Enroll.from_dict(data)
+
+                        return actions_item_type_8
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
                     if not isinstance(data, dict):
                         raise TypeError()
-                    actions_item_type_7 = CreateTask.from_dict(data)
+                    actions_item_type_9 = Unenroll.from_dict(data)
 
-                    return actions_item_type_7
+                    return actions_item_type_9
 
                 actions_item = _parse_actions_item(actions_item_data)
 
