@@ -485,3 +485,12 @@ async def test_a_paused_enrolment_sends_nothing(
     await client.post(f"/v1/leads/{lead['id']}/enrollments/{entry['id']}/resume", headers=tenant.write)
     await sweep_steps(app)
     assert len(await steps_of(app, tenant)) == 1
+
+
+async def test_clients_may_not_forge_track_events(client: httpx.AsyncClient, tenant: Tenant) -> None:
+    lead = await new_lead(client, tenant, "forge@acme.com")
+    for kind in ("track.step_due", "track.exited"):
+        forged = await client.post(
+            f"/v1/leads/{lead['id']}/events", json={"type": kind}, headers=tenant.write
+        )
+        assert forged.status_code == 422, forged.text

@@ -21,7 +21,7 @@ from leadapi.api.pagination import encode_cursor
 from leadapi.app import create_app
 from leadapi.cli import migrate
 from leadapi.config import Settings
-from leadapi.tracks.repository import due_statement
+from leadapi.tracks.repository import TrackRepository, due_statement
 from tests.conftest import (
     PG_TEST_DB,
     Clock,
@@ -128,6 +128,19 @@ async def plans() -> AsyncIterator[Plans]:
                 SEEDED_LEADS,
                 NOW,
             )
+            # Touches: 20 per lead over a year.
+            await conn.execute(
+                "INSERT INTO track_touches (id, workspace_id, lead_id, enrollment_id, at) "
+                "SELECT 'tch_seed' || lpad(g::text, 9, '0'), $1, "
+                "'ld_t' || lpad(((g % $3) + 1)::text, 9, '0'), "
+                "'enr_seed' || g, $4::timestamptz - make_interval(mins => g * 13) "
+                "FROM generate_series(1, $2) AS g",
+                tenant.workspace_id,
+                SEEDED_LEADS * 20,
+                SEEDED_LEADS,
+                NOW,
+            )
+            await conn.execute("ANALYZE track_touches")
             await conn.execute("ANALYZE tracks")
             await conn.execute("ANALYZE track_enrollments")
         finally:
@@ -172,3 +185,15 @@ async def test_a_sweep_round_reads_only_the_due_enrolments(postgres_only: None, 
     # 30,000 enrolments, 3,000 active, 30 due: the index scan reads the due ones and stops.
     assert scans[0]["Actual Rows"] == due, json.dumps(plan, indent=1)
     assert scans[0].get("Rows Removed by Filter", 0) == 0, json.dumps(plan, indent=1)
+
+
+async def test_the_weekly_cap_reads_a_leads_touches_by_index(postgres_only: None, plans: Plans) -> None:
+    repo = TrackRepository(None, plans.tenant.workspace_id)  # type: ignore[arg-type]  # builds, never runs
+    statement = repo.touches_statement("ld_t000000007", NOW)
+    compiled = statement.compile(dialect=pg_dialect())  # type: ignore[no-untyped-call]
+    args = tuple(compiled.params[key] for key in compiled.positiontup or ())
+    plan = await plans.plan(str(compiled), args)
+    kinds = [(node["Node Type"], node.get("Relation Name")) for node in nodes(plan)]
+    assert ("Seq Scan", "track_touches") not in kinds, json.dumps(plan, indent=1)
+    # A lead's touches within the week are few (the cap keeps them so): sorting them is nothing.
+    assert "ix_track_touches_lead_id_at" in {node.get("Index Name") for node in nodes(plan)}

@@ -125,13 +125,17 @@ class TrackRepository(WorkspaceRepository):
 
     # ---- touches and settings --------------------------------------------------------------------
 
-    async def touches_since(self, lead_id: str, now: datetime) -> list[datetime]:
-        """The lead's touches in the 7 days before `now`, oldest first."""
-        stmt = (
+    def touches_statement(self, lead_id: str, now: datetime) -> Select[Any]:
+        """The lead's touches in the 7 days before `now`, oldest first: one range of an index."""
+        return (
             self.scoped_select(touches, touches.c.at)
             .where(touches.c.lead_id == lead_id, touches.c.at > now - WINDOW)
             .order_by(touches.c.at)
         )
+
+    async def touches_since(self, lead_id: str, now: datetime) -> list[datetime]:
+        """The lead's touches in the 7 days before `now`, oldest first."""
+        stmt = self.touches_statement(lead_id, now)
         return [cast(datetime, at) for at in (await self.conn.execute(stmt)).scalars()]
 
     async def add_touch(self, row: dict[str, Any]) -> None:
