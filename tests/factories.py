@@ -20,6 +20,7 @@ from leadapi.flows.automations import AutomationConsumer
 from leadapi.flows.sla_sweep import sweep_once
 from leadapi.services import Services
 from leadapi.tasks.sweep import sweep_once as overdue_sweep_once
+from leadapi.tracks.sweep import ExitWatch
 from leadapi.tracks.sweep import sweep_once as step_sweep_once
 from leadapi.webhooks.loop import WebhookSender
 from tests.conftest import Tenant
@@ -368,3 +369,11 @@ async def sweep_steps(app: FastAPI) -> int:
         total += taken
         if not more:
             return total
+
+
+async def watch_exits(app: FastAPI, tenant: Tenant) -> None:
+    """Number events and run the tenant's track exit watch over them until it is through."""
+    await app.state.sequencer.drain()
+    watch = ExitWatch(app.state.db, services(app).tracks)
+    while await watch.run_once(tenant.workspace_id):
+        pass

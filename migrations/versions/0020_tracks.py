@@ -3,7 +3,7 @@
 Nurture tracks (ordered steps, an exit condition, reenrolment, the one-track rule's exception), the
 enrolments of leads in them (a track's and a lead's lists, and the step sweep's queue: active
 enrolments by next due time, partial), the touches the weekly cap counts (per lead, by time) and
-the workspace's nurture settings.
+the workspace's nurture settings, and the exit watch's position in each workspace's event log.
 
 Revision ID: 0020
 Revises: 0019
@@ -109,9 +109,18 @@ def upgrade() -> None:
         _workspace_fk("nurture_settings"),
         sa.PrimaryKeyConstraint("workspace_id", name="pk_nurture_settings"),
     )
+    op.create_table(
+        "track_cursors",
+        sa.Column("workspace_id", sa.String(32), nullable=False),
+        sa.Column("position", sa.BigInteger(), nullable=False),
+        sa.Column("updated_at", UTCDateTime(), nullable=False),
+        _workspace_fk("track_cursors"),
+        sa.PrimaryKeyConstraint("workspace_id", name="pk_track_cursors"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("track_cursors")
     op.drop_table("nurture_settings")
     op.drop_table("track_touches")
     op.drop_table("track_enrollments")

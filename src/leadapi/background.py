@@ -20,6 +20,7 @@ from leadapi.jobs.loop import every, run_job
 from leadapi.metrics import Gauges, read_gauges
 from leadapi.services import Services
 from leadapi.tasks.sweep import sweep_once as overdue_sweep_once
+from leadapi.tracks.sweep import ExitWatch
 from leadapi.tracks.sweep import sweep_once as step_sweep_once
 from leadapi.webhooks.loop import WebhookSender
 
@@ -67,6 +68,10 @@ def loops(services: Services, stop: asyncio.Event) -> list[Coroutine[Any, Any, N
     work.append((settings.maintenance_interval, purge, "idempotency purge"))
     consumer = AutomationConsumer(services.db, services.automation_flow)
     work.append((settings.automation_interval, consumer.run_once, "automations"))
+    # Leads that meet their track's exit rules leave it on the automations' beat.
+    work.append(
+        (settings.automation_interval, ExitWatch(services.db, services.tracks).run_once, "track exits")
+    )
     running = [every(interval, fn, stop, name) for interval, fn, name in work if interval > 0]
     if settings.webhook_interval > 0:
         running.append(_webhooks(services, stop))

@@ -16,7 +16,7 @@ import pytest
 from fastapi import FastAPI
 
 from tests.conftest import Clock, Tenant
-from tests.factories import add_track, enroll, events_of, move, new_lead, sweep_steps
+from tests.factories import add_track, enroll, events_of, move, new_lead, sweep_steps, watch_exits
 
 Json = dict[str, Any]
 EMAIL = {"channel": "email", "ref": "tmpl_1"}
@@ -494,3 +494,45 @@ async def test_clients_may_not_forge_track_events(client: httpx.AsyncClient, ten
             f"/v1/leads/{lead['id']}/events", json={"type": kind}, headers=tenant.write
         )
         assert forged.status_code == 422, forged.text
+
+
+async def test_a_lead_change_exits_at_once_through_the_event_log(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    track = await add_track(
+        client,
+        tenant,
+        steps=[{**EMAIL, "wait_minutes": 600}],
+        exit_when={"field": "tags", "op": "contains", "value": "replied"},
+    )
+    other = await add_track(
+        client, tenant, name="other", steps=[{**EMAIL, "wait_minutes": 600}], allow_concurrent=True
+    )
+    lead = await new_lead(client, tenant, "watch@acme.com")
+    bystander = await new_lead(client, tenant, "bystander@acme.com")
+    entry = await enrolled(client, tenant, lead["id"], track["id"])
+    kept = await enrolled(client, tenant, lead["id"], other["id"])
+    await enrolled(client, tenant, bystander["id"], track["id"])
+    await watch_exits(app, tenant)
+    assert [
+        e["status"]
+        for e in (await client.get(f"/v1/leads/{lead['id']}/enrollments", headers=tenant.read)).json()["data"]
+    ] == ["active", "active"]
+
+    patched = await client.patch(f"/v1/leads/{lead['id']}", json={"tags": ["replied"]}, headers=tenant.write)
+    assert patched.status_code == 200, patched.text
+    await watch_exits(app, tenant)  # no sweep, no step due: the change alone
+    listed = (await client.get(f"/v1/leads/{lead['id']}/enrollments", headers=tenant.read)).json()["data"]
+    assert [(e["id"], e["status"], e["reason"]) for e in listed] == [
+        (entry["id"], "exited", "exit_when"),
+        (kept["id"], "active", None),
+    ]
+    assert (await enrollment(client, tenant, bystander["id"]))["status"] == "active"
+
+    # Sales taking the lead ends the other one too, as soon as it happens.
+    moved = await move(client, tenant, lead["id"], to="disqualified", reason="no_budget")
+    assert moved.status_code == 200, moved.text
+    await watch_exits(app, tenant)
+    assert (await enrollment(client, tenant, lead["id"]))["reason"] == "sales"
+    reasons = [e["data"]["reason"] for e in await events_of(app, tenant, "track.exited")]
+    assert reasons == ["exit_when", "sales"]

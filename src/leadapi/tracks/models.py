@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, text
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from leadapi.db import Base, JSONDoc, UTCDateTime
@@ -87,4 +87,17 @@ class NurtureSettings(Base):
         ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
     )
     weekly_touch_cap: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class TrackCursor(Base):
+    """The last event of a workspace (by its sequence) the exit watch has looked at: a lead change
+    that makes a lead meet its track's exit rules ends the enrolment then, not at its next step."""
+
+    __tablename__ = "track_cursors"
+
+    workspace_id: Mapped[str] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(BigInteger)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

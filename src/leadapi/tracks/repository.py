@@ -10,14 +10,17 @@ from sqlalchemy import Select, Table, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from leadapi.db import constant
+from leadapi.events.models import EventSequence
 from leadapi.repository import WorkspaceRepository
 from leadapi.tracks.engine import WINDOW
-from leadapi.tracks.models import Enrollment, NurtureSettings, Touch, Track
+from leadapi.tracks.models import Enrollment, NurtureSettings, Touch, Track, TrackCursor
 
 tracks = cast(Table, Track.__table__)
 enrollments = cast(Table, Enrollment.__table__)
 touches = cast(Table, Touch.__table__)
 settings = cast(Table, NurtureSettings.__table__)
+cursors = cast(Table, TrackCursor.__table__)
+sequences = cast(Table, EventSequence.__table__)
 
 LIVE = ("active", "paused")
 
@@ -38,6 +41,33 @@ async def claim_due(conn: AsyncConnection, now: datetime, limit: int) -> list[di
     """The queue's head, locked for the caller's transaction (PostgreSQL; SQLite has one writer)."""
     stmt = due_statement(now, limit).with_for_update(skip_locked=True)
     return [dict(row) for row in (await conn.execute(stmt)).mappings()]
+
+
+def behind_statement(limit: int) -> Select[Any]:
+    """Workspaces whose exit watch has numbered events to go through, by workspace id."""
+    last_seq = (
+        select(sequences.c.last_seq).where(sequences.c.workspace_id == cursors.c.workspace_id)
+    ).scalar_subquery()
+    return (
+        select(cursors.c.workspace_id)
+        .where(cursors.c.position < last_seq)
+        .order_by(cursors.c.workspace_id)
+        .limit(limit)
+    )
+
+
+async def workspaces_behind(conn: AsyncConnection, limit: int) -> list[str]:
+    return [str(w) for w in (await conn.execute(behind_statement(limit))).scalars()]
+
+
+async def claim_cursor(conn: AsyncConnection, workspace_id: str) -> int | None:
+    """The workspace's position, locked for this transaction; None when another worker holds it
+    (PostgreSQL: SKIP LOCKED) or there is none."""
+    stmt = select(cursors.c.position).where(cursors.c.workspace_id == workspace_id)
+    if conn.dialect.name == "postgresql":
+        stmt = stmt.with_for_update(skip_locked=True)
+    found = (await conn.execute(stmt)).scalar_one_or_none()
+    return None if found is None else int(found)
 
 
 class TrackRepository(WorkspaceRepository):
@@ -122,6 +152,32 @@ class TrackRepository(WorkspaceRepository):
             stmt = stmt.where(enrollments.c.id > after_id)
         stmt = stmt.order_by(enrollments.c.id).limit(limit)
         return [dict(row) for row in (await self.conn.execute(stmt)).mappings()]
+
+    def live_statement(self, lead_ids: set[str]) -> Select[Any]:
+        """The active and paused enrolments of these leads, by id (read from the lead index)."""
+        return (
+            self.scoped_select(enrollments)
+            .where(enrollments.c.lead_id.in_(sorted(lead_ids)), enrollments.c.status.in_(LIVE))
+            .order_by(enrollments.c.id)
+        )
+
+    async def live_for_leads(self, lead_ids: set[str]) -> list[dict[str, Any]]:
+        if not lead_ids:
+            return []
+        stmt = self.live_statement(lead_ids)
+        return [dict(row) for row in (await self.conn.execute(stmt)).mappings()]
+
+    # ---- the exit watch's position ---------------------------------------------------------------
+
+    async def start_cursor(self, now: datetime) -> None:
+        """The workspace's position, made with its first track at the end of its log (what
+        happened before is history); nothing when it has one."""
+        if (await self.conn.execute(self.scoped_select(cursors, cursors.c.position))).first() is None:
+            last = (await self.conn.execute(self.scoped_select(sequences, sequences.c.last_seq))).scalar()
+            await self.insert_row(cursors, {"position": int(last or 0), "updated_at": now})
+
+    async def move_cursor(self, position: int, now: datetime) -> None:
+        await self.conn.execute(self.scoped_update(cursors).values(position=position, updated_at=now))
 
     # ---- touches and settings --------------------------------------------------------------------
 

@@ -33,7 +33,7 @@ from leadapi.principal import Principal
 from leadapi.stages.engine import Pipeline
 from leadapi.stages.repository import StageRepository
 from leadapi.tracks import engine
-from leadapi.tracks.repository import LIVE, TrackRepository, claim_due
+from leadapi.tracks.repository import LIVE, TrackRepository, claim_cursor, claim_due
 from leadapi.tracks.schemas import Enrollment, Track, TrackCreate, TrackFields, TrackUpdate
 
 MAX_TRACKS = 200
@@ -116,6 +116,7 @@ class TrackService:
         }
         check(row)
         await repo.add(row)
+        await repo.start_cursor(now)
         await record_for(conn, principal, now, "created", "track", row["id"], None, shown_track(row))
         return shown_track(row)
 
@@ -432,6 +433,43 @@ class TrackService:
         if await repo.get(track_id) is None:
             raise not_found("Track", track_id)
         return await repo.track_enrollments(track_id, status=status, limit=limit, after_id=after_id)
+
+    # ---- the exit watch (tracks/sweep.py) ---------------------------------------------------------
+
+    async def watch(self, conn: AsyncConnection, workspace_id: str, limit: int) -> int | None:
+        """One batch of the workspace's events in the caller's transaction: every live enrolment of
+        a lead an event is about is checked against its exit rules (sales has the lead, the track's
+        `exit_when`), and exits now when they hold. Returns how many events it went through (None:
+        another worker holds the workspace now). Its exits and its position commit together."""
+        position = await claim_cursor(conn, workspace_id)
+        if position is None:
+            return None
+        batch = await EventRepository(conn, workspace_id).feed(position, None, limit)
+        if not batch:
+            return 0
+        now = self.clock()
+        repo = TrackRepository(conn, workspace_id)
+        # Its own events (track.*) change no lead: what they say was decided already.
+        lead_ids = {e["lead_id"] for e in batch if e["lead_id"] and not str(e["type"]).startswith("track.")}
+        live = await repo.live_for_leads(lead_ids)
+        if live:
+            pipeline = await StageRepository(conn, workspace_id).pipeline()
+            tracks: dict[str, dict[str, Any] | None] = {}
+            leads = LeadRepository(conn, workspace_id)
+            for row in live:
+                if row["track_id"] not in tracks:
+                    tracks[row["track_id"]] = await repo.get(row["track_id"])
+                track, lead = tracks[row["track_id"]], await leads.get(row["lead_id"])
+                if track is None or lead is None:
+                    continue
+                reason = self._exit_reason(pipeline, track, lead)
+                if reason is None:
+                    continue
+                locked = await repo.enrollment(row["id"], lock=True)
+                if locked is not None and locked["status"] in LIVE:
+                    await self._end(conn, workspace_id, locked, "exited", reason, now, None)
+        await repo.move_cursor(int(batch[-1]["seq"]), now)
+        return len(batch)
 
     # ---- the step sweep (tracks/sweep.py) --------------------------------------------------------
 
