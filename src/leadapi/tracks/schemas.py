@@ -155,9 +155,7 @@ class Enrollment(BaseModel):
     status: EnrollmentStatus = Field(description="active | paused | completed | exited.")
     step: int = Field(description="The index of the next step (the number of steps: none left).")
     next_due_at: datetime | None = Field(description="When the next step is due (active enrolments).")
-    reason: str | None = Field(
-        description="Why it exited: exit_when, sales, track_deleted, or the reason given."
-    )
+    reason: str | None = Field(description="Why it exited: exit_when, sales, manual, or the reason given.")
     caused_by: str | None = Field(description="What enrolled the lead, when not an API call.")
     enrolled_at: datetime
     ended_at: datetime | None

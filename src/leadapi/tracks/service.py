@@ -10,6 +10,9 @@ Every change appends one event to the lead's log, which webhooks and the change 
 `track.enrolled`, `track.paused`, `track.resumed`, `track.exited` (with the reason),
 `track.completed`, and from the sweep `track.step_due`, `track.step_skipped`, `track.step_deferred`.
 
+The exit rules (sales has the lead; the track's `exit_when`) are checked on enrolment, at each
+due step, and by the exit watch (tracks/sweep.py) as soon as an event about the lead is numbered.
+
 Callers own the transaction. `enroll` and `exit` take a workspace and an actor rather than a
 principal, so an automation's actions run them in the run's transaction; a refusal is a
 ProblemError they may catch.

@@ -22,7 +22,7 @@ class Enrollment:
         id (str):
         lead_id (str):
         next_due_at (datetime.datetime | None): When the next step is due (active enrolments).
-        reason (None | str): Why it exited: exit_when, sales, track_deleted, or the reason given.
+        reason (None | str): Why it exited: exit_when, sales, manual, or the reason given.
         status (EnrollmentStatus): active | paused | completed | exited.
         step (int): The index of the next step (the number of steps: none left).
         track_id (str):
