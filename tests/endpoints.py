@@ -43,6 +43,8 @@ AUTOMATION = {
     "actions": [{"type": "add_tags", "tags": ["seen"]}],
 }
 
+TRACK = {"name": "t", "steps": [{"channel": "email", "ref": "tmpl_1", "wait_minutes": 60}]}
+
 REPORTS = ("funnel", "speed-to-lead", "sla", "stage-velocity", "sources", "owners", "scores", "activation")
 
 
@@ -138,6 +140,19 @@ ENDPOINTS = [
     Endpoint("DELETE", "/v1/automations/{automation}", "admin"),
     Endpoint("GET", "/v1/automations/{automation}/runs", "read"),
     Endpoint("GET", "/v1/leads/{lead}/automation-runs", "read"),
+    Endpoint("POST", "/v1/tracks", "admin", TRACK),
+    Endpoint("GET", "/v1/tracks", "read"),
+    Endpoint("GET", "/v1/tracks/settings", "read"),
+    Endpoint("PATCH", "/v1/tracks/settings", "admin", {"weekly_touch_cap": 4}),
+    Endpoint("GET", "/v1/tracks/{track}", "read"),
+    Endpoint("PATCH", "/v1/tracks/{track}", "admin", {"name": "renamed"}),
+    Endpoint("DELETE", "/v1/tracks/{track}", "admin"),
+    Endpoint("GET", "/v1/tracks/{track}/enrollments", "read"),
+    Endpoint("POST", "/v1/leads/{lead}/enrollments", "write", {"track_id": "{spare_track}"}),
+    Endpoint("GET", "/v1/leads/{lead}/enrollments", "read"),
+    Endpoint("POST", "/v1/leads/{lead}/enrollments/{enrollment}/pause", "write", {"reason": "hold"}),
+    Endpoint("POST", "/v1/leads/{lead}/enrollments/{enrollment}/resume", "write", {"reason": "go"}),
+    Endpoint("POST", "/v1/leads/{lead}/enrollments/{enrollment}/exit", "write", {"reason": "done"}),
     Endpoint("POST", "/v1/api-keys", "admin", {"name": "k", "scopes": ["read"]}),
     Endpoint("GET", "/v1/api-keys", "admin"),
     Endpoint("DELETE", "/v1/api-keys/{key}", "admin"),
@@ -214,6 +229,16 @@ async def make_world(app: FastAPI, client: httpx.AsyncClient) -> World:
     ids.update(task=task["id"])
     automation = (await client.post("/v1/automations", json=AUTOMATION, headers=tenant.admin)).json()
     ids.update(automation=automation["id"])
+    track = (await client.post("/v1/tracks", json=TRACK, headers=tenant.admin)).json()
+    spare = (
+        await client.post("/v1/tracks", json={**TRACK, "allow_concurrent": True}, headers=tenant.admin)
+    ).json()
+    enrollment = (
+        await client.post(
+            f"/v1/leads/{lead['id']}/enrollments", json={"track_id": track["id"]}, headers=tenant.write
+        )
+    ).json()
+    ids.update(track=track["id"], spare_track=spare["id"], enrollment=enrollment["id"])
     return World(tenant, ids)
 
 
@@ -222,7 +247,7 @@ MCP_TOOLS = {
     "search_leads", "get_lead", "create_lead", "update_lead", "record_event", "explain_score",
     "delete_lead", "merge_leads", "preview_routing", "route_lead", "move_stage", "accept_lead",
     "reject_lead", "list_owners", "set_out_of_office", "list_sla_breaches", "funnel_report",
-    "speed_to_lead_report", "list_tasks", "complete_task",
+    "speed_to_lead_report", "list_tasks", "complete_task", "enroll_lead", "exit_track",
 }  # fmt: skip
 
 
@@ -238,7 +263,7 @@ PATH_IDS = {
     "lead_id": "lead", "owner_id": "owner", "rule_id": "rule", "policy_id": "policy",
     "source_id": "source", "webhook_id": "webhook", "delivery_id": "delivery", "key_id": "key",
     "model_id": "model", "job_id": "job", "submission_id": "submission", "task_id": "task",
-    "automation_id": "automation",
+    "automation_id": "automation", "track_id": "track", "enrollment_id": "enrollment",
 }  # fmt: skip
 
 

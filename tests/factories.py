@@ -20,6 +20,8 @@ from leadapi.flows.automations import AutomationConsumer, InactivitySweep
 from leadapi.flows.sla_sweep import sweep_once
 from leadapi.services import Services
 from leadapi.tasks.sweep import sweep_once as overdue_sweep_once
+from leadapi.tracks.sweep import ExitWatch
+from leadapi.tracks.sweep import sweep_once as step_sweep_once
 from leadapi.webhooks.loop import WebhookSender
 from tests.conftest import Tenant
 
@@ -355,4 +357,42 @@ async def sweep_inactivity(app: FastAPI) -> None:
     """Run the `inactive_for_days` sweep until no mark is due (it sweeps every workspace's)."""
     sweeper = InactivitySweep(app.state.db, services(app).automation_flow)
     while await sweeper.run_once():
+        pass
+
+
+# ---- nurture tracks ------------------------------------------------------------------------------
+
+
+async def add_track(client: httpx.AsyncClient, tenant: Tenant, **body: Any) -> dict[str, Any]:
+    body.setdefault("name", "track")
+    body.setdefault("steps", [{"channel": "email", "ref": "tmpl_1"}])
+    response = await client.post("/v1/tracks", json=body, headers=tenant.admin)
+    assert response.status_code == 201, response.text
+    track: dict[str, Any] = response.json()
+    return track
+
+
+async def enroll(client: httpx.AsyncClient, tenant: Tenant, lead_id: str, track_id: str) -> httpx.Response:
+    return await client.post(
+        f"/v1/leads/{lead_id}/enrollments", json={"track_id": track_id}, headers=tenant.write
+    )
+
+
+async def sweep_steps(app: FastAPI) -> int:
+    """Take due nurture steps until none is due. It sweeps every workspace: count a test's own
+    steps through its tenant's events, not by this total."""
+    total = 0
+    while True:
+        services: Services = app.state.services
+        taken, more = await step_sweep_once(services.db, services.tracks, services.clock())
+        total += taken
+        if not more:
+            return total
+
+
+async def watch_exits(app: FastAPI, tenant: Tenant) -> None:
+    """Number events and run the tenant's track exit watch over them until it is through."""
+    await app.state.sequencer.drain()
+    watch = ExitWatch(app.state.db, services(app).tracks)
+    while await watch.run_once(tenant.workspace_id):
         pass

@@ -27,8 +27,11 @@ def sql_literal(value: Any, kind: str) -> str:
     return "'" + str(value).replace("'", "''") + "'::" + kind
 
 
-async def generic_plan(dsn: str, statement: str, parameters: tuple[Any, ...]) -> dict[str, Any]:
-    """The generic plan of `statement` (asyncpg's `$n` placeholders) for these parameters."""
+async def generic_plan(
+    dsn: str, statement: str, parameters: tuple[Any, ...], *, analyze: bool = False
+) -> dict[str, Any]:
+    """The generic plan of `statement` (asyncpg's `$n` placeholders) for these parameters; with
+    `analyze`, run, with the rows each node read."""
     conn = await asyncpg.connect(dsn, server_settings={"plan_cache_mode": "force_generic_plan"})
     try:
         prepared = await conn.prepare(statement)
@@ -39,7 +42,8 @@ async def generic_plan(dsn: str, statement: str, parameters: tuple[Any, ...]) ->
         await conn.execute(f"PREPARE checked AS {statement}")
         literals = ", ".join(sql_literal(v, k) for v, k in zip(parameters, types, strict=True))
         execute = f"EXECUTE checked({literals})" if literals else "EXECUTE checked"
-        explained = await conn.fetchval(f"EXPLAIN (FORMAT JSON) {execute}")
+        options = "ANALYZE, FORMAT JSON" if analyze else "FORMAT JSON"
+        explained = await conn.fetchval(f"EXPLAIN ({options}) {execute}")
         document: dict[str, Any] = json.loads(explained)[0]["Plan"]
         return document
     finally:

@@ -10,7 +10,7 @@ when it is next due; indexed by due time), and an index of a workspace's leads b
 (partial: never-active leads are read through the index by creation).
 
 Revision ID: 0021
-Revises: 0019
+Revises: 0020
 Create Date: 2026-12-05 09:00:00
 """
 
@@ -24,7 +24,7 @@ from alembic import op
 from leadapi.db import UTCDateTime
 
 revision: str = "0021"
-down_revision: str | None = "0019"
+down_revision: str | None = "0020"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -48,6 +48,8 @@ from leadapi.stages.router import lead_router as lead_stages_router
 from leadapi.stages.router import router as stages_router
 from leadapi.tasks.router import lead_router as lead_tasks_router
 from leadapi.tasks.router import router as tasks_router
+from leadapi.tracks.router import lead_router as lead_tracks_router
+from leadapi.tracks.router import router as tracks_router
 from leadapi.webhooks.router import router as webhooks_router
 from leadapi.workspaces.router import router as api_keys_router
 
@@ -173,6 +175,8 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
         lead_tasks_router,
         automations_router,
         lead_automations_router,
+        tracks_router,
+        lead_tracks_router,
     )
     for router in strict:
         app.include_router(router, dependencies=STRICT_QUERY)

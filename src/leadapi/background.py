@@ -1,5 +1,5 @@
 """Background work: numbering events, running jobs, rescoring as time passes, finding SLA
-breaches and overdue tasks, cleaning up.
+breaches, overdue tasks and nurture steps due, cleaning up.
 
 It runs inside `leadapi serve` by default and in `leadapi worker` when that is set apart. Every
 piece is safe with several processes on one PostgreSQL (advisory lock, SKIP LOCKED, leases).
@@ -20,6 +20,8 @@ from leadapi.jobs.loop import every, run_job
 from leadapi.metrics import Gauges, read_gauges
 from leadapi.services import Services
 from leadapi.tasks.sweep import sweep_once as overdue_sweep_once
+from leadapi.tracks.sweep import ExitWatch
+from leadapi.tracks.sweep import sweep_once as step_sweep_once
 from leadapi.webhooks.loop import WebhookSender
 
 
@@ -56,12 +58,23 @@ def loops(services: Services, stop: asyncio.Event) -> list[Coroutine[Any, Any, N
     work.append((settings.sla_sweep_interval, sla_sweep, "SLA sweep"))
     # The other sweep over due times, on the same beat: a task is reported within this long too.
     work.append((settings.sla_sweep_interval, overdue_sweep, "overdue task sweep"))
+
+    async def step_sweep() -> bool:
+        _, more = await step_sweep_once(services.db, services.tracks, services.clock())
+        return more
+
+    # Nurture steps due: the same beat as the other sweeps over due times.
+    work.append((settings.sla_sweep_interval, step_sweep, "track step sweep"))
     work.append((settings.maintenance_interval, purge, "idempotency purge"))
     consumer = AutomationConsumer(services.db, services.automation_flow)
     work.append((settings.automation_interval, consumer.run_once, "automations"))
     # `inactive_for_days` automations: time, not an event, finds their leads.
     inactivity = InactivitySweep(services.db, services.automation_flow)
     work.append((settings.automation_interval, inactivity.run_once, "inactivity sweep"))
+    # Leads that meet their track's exit rules leave it on the automations' beat.
+    work.append(
+        (settings.automation_interval, ExitWatch(services.db, services.tracks).run_once, "track exits")
+    )
     running = [every(interval, fn, stop, name) for interval, fn, name in work if interval > 0]
     if settings.webhook_interval > 0:
         running.append(_webhooks(services, stop))

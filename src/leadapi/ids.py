@@ -35,6 +35,9 @@ PREFIXES = {
     "automation": "aut",
     "automation_run": "arun",
     "score_adjustment": "sadj",
+    "track": "trk",
+    "enrollment": "enr",
+    "touch": "tch",
 }
 
 _lock = threading.Lock()

@@ -14,6 +14,7 @@ from leadapi.sla import models as sla_models
 from leadapi.sources import models as sources_models
 from leadapi.stages import models as stages_models
 from leadapi.tasks import models as tasks_models
+from leadapi.tracks import models as tracks_models
 from leadapi.webhooks import models as webhooks_models
 from leadapi.workspaces import models as workspaces_models
 
@@ -49,6 +50,7 @@ __all__ = [
     "sources_models",
     "stages_models",
     "tasks_models",
+    "tracks_models",
     "webhooks_models",
     "workspaces_models",
 ]

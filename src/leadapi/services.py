@@ -27,6 +27,7 @@ from leadapi.sla.service import SlaService
 from leadapi.sources.service import SourceService
 from leadapi.stages.service import StageService
 from leadapi.tasks.service import TaskService
+from leadapi.tracks.service import TrackService
 from leadapi.webhooks.service import WebhookService
 from leadapi.workspaces.service import WorkspaceService
 
@@ -52,6 +53,7 @@ class Services:
     sources: SourceService
     reports: ReportService
     tasks: TaskService
+    tracks: TrackService
     automations: AutomationService
     automation_flow: AutomationFlow
     metrics: Metrics
@@ -87,6 +89,7 @@ def build_services(settings: Settings, clock: Callable[[], datetime]) -> Service
     automations = AutomationService(clock)
     tasks = TaskService(clock, flow)
     scoring = ScoringService(db, clock, leads, scorer, jobs, flow, evaluator)
+    tracks = TrackService(clock)
     return Services(
         settings=settings,
         clock=clock,
@@ -115,6 +118,7 @@ def build_services(settings: Settings, clock: Callable[[], datetime]) -> Service
         sources=SourceService(clock, leads, events, sealer, metrics),
         reports=ReportService(clock, stages),
         tasks=tasks,
+        tracks=tracks,
         automations=automations,
         automation_flow=AutomationFlow(
             clock,
@@ -123,8 +127,9 @@ def build_services(settings: Settings, clock: Callable[[], datetime]) -> Service
             flow,
             routing,
             tasks,
-            max_depth=settings.automation_max_depth,
             scoring=scoring,
+            nurture=tracks,
+            max_depth=settings.automation_max_depth,
         ),
         metrics=metrics,
         sealer=sealer,

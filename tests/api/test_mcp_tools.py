@@ -34,7 +34,17 @@ from leadapi.sla.models import SlaBreach
 from leadapi.stages.models import StageChange
 from tests.conftest import Clock, Tenant
 from tests.endpoints import MCP_TOOLS, text_of
-from tests.factories import CUSTOM, add_owner, add_rule, add_task, new_lead, post_event, sweep
+from tests.factories import (
+    CUSTOM,
+    add_owner,
+    add_rule,
+    add_task,
+    add_track,
+    enroll,
+    new_lead,
+    post_event,
+    sweep,
+)
 
 Json = dict[str, Any]
 ServerFor = Callable[[dict[str, str]], MCPServer[Any]]
@@ -925,6 +935,8 @@ def valid_args(ids: dict[str, str]) -> dict[str, Json]:
         "speed_to_lead_report": {"group_by": "source"},
         "list_tasks": {"owner_id": owner, "status": "open"},
         "complete_task": {"task_id": ids["task"]},
+        "enroll_lead": {"lead_id": dup, "track_id": ids["track"]},
+        "exit_track": {"lead_id": lead, "reason": "replied"},
     }
 
 
@@ -936,7 +948,17 @@ async def world(client: httpx.AsyncClient, tenant: Tenant) -> dict[str, str]:
     dup = await new_lead(client, tenant, "twin@acme.com")
     assert lead["owner_id"] == owner["id"]
     task = await add_task(client, tenant, lead["id"])
-    return {"lead": lead["id"], "dup": dup["id"], "owner": owner["id"], "task": task["id"]}
+    track = await add_track(client, tenant)
+    # The held lead is nurtured in another track, for exit_track to take it out.
+    nurturing = await add_track(client, tenant, name="nurturing")
+    assert (await enroll(client, tenant, lead["id"], nurturing["id"])).status_code == 201
+    return {
+        "lead": lead["id"],
+        "dup": dup["id"],
+        "owner": owner["id"],
+        "task": task["id"],
+        "track": track["id"],
+    }
 
 
 # The tools that take a lead's or an owner's id: another workspace's is not found (404).
@@ -1135,3 +1157,31 @@ async def test_explain_score_is_the_rest_score(
     async with Client(mcp_server(tenant.read)) as mcp:
         explained = await call(mcp, "explain_score", {"lead_id": lead["id"]})
     assert explained == await rest(client, "GET", f"/v1/leads/{lead['id']}/score", tenant.read)
+
+
+# ---- nurture tracks ------------------------------------------------------------------------------
+
+
+async def test_enroll_lead_and_exit_track(
+    app: FastAPI, client: httpx.AsyncClient, mcp_server: ServerFor, tenant: Tenant
+) -> None:
+    track = await add_track(client, tenant, name="agent")
+    lead = await new_lead(client, tenant, "nurtured@acme.com")
+    async with Client(mcp_server(tenant.write)) as mcp:
+        entry = await call(mcp, "enroll_lead", {"lead_id": lead["id"], "track_id": track["id"]})
+        assert (entry["status"], entry["track_id"]) == ("active", track["id"])
+        listed = await client.get(f"/v1/leads/{lead['id']}/enrollments", headers=tenant.read)
+        assert listed.json()["data"] == [entry]
+        again = await problem(mcp, "enroll_lead", {"lead_id": lead["id"], "track_id": track["id"]}, 409)
+        assert "already" in again["detail"]
+        missing = await problem(mcp, "enroll_lead", {"lead_id": lead["id"], "track_id": "trk_none"}, 422)
+        assert missing["errors"][0]["field"] == "track_id"
+        await problem(mcp, "exit_track", {"lead_id": lead["id"], "reason": " "}, 422)
+        out = await call(
+            mcp, "exit_track", {"lead_id": lead["id"], "track_id": track["id"], "reason": "replied"}
+        )
+        assert [(e["id"], e["status"], e["reason"]) for e in out["exited"]] == [
+            (entry["id"], "exited", "replied")
+        ]
+        assert await call(mcp, "exit_track", {"lead_id": lead["id"], "reason": "replied"}) == {"exited": []}
+        await problem(mcp, "exit_track", {"lead_id": "ld_none", "reason": "x"}, 404)

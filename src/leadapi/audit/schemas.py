@@ -18,6 +18,8 @@ Resource = Literal[
     "source",
     "webhook",
     "automation",
+    "track",
+    "nurture_settings",
 ]
 Action = Literal["created", "updated", "deleted", "revoked", "activated", "rotated", "replaced"]
 

@@ -266,9 +266,27 @@ class AdjustScore(ScoreAdjustmentIn):
     type: Literal["adjust_score"]
 
 
+class Enroll(RequestModel):
+    type: Literal["enroll"]
+    track_id: Annotated[str, StringConstraints(min_length=1, max_length=32)] = Field(
+        description="The nurture track the lead is enrolled in (the one-track rule and reenroll apply: a "
+        "refused enrolment is recorded as refused)."
+    )
+
+
+class Unenroll(RequestModel):
+    type: Literal["unenroll"]
+    track_id: Annotated[str, StringConstraints(min_length=1, max_length=32)] | None = Field(
+        None, description="The track the lead leaves; none: every track it is in."
+    )
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)] = Field(
+        description="Kept on the exited enrolment and in `track.exited`.", examples=["replied"]
+    )
+
+
 ACTION_TYPES = (
     "add_tags", "remove_tags", "set_fields", "move_stage", "assign", "route", "notify", "create_task",
-    "adjust_score",
+    "adjust_score", "enroll", "unenroll",
 )  # fmt: skip
 
 
@@ -288,7 +306,9 @@ Action = Annotated[
     | Annotated[Route, Tag("route")]
     | Annotated[Notify, Tag("notify")]
     | Annotated[CreateTask, Tag("create_task")]
-    | Annotated[AdjustScore, Tag("adjust_score")],
+    | Annotated[AdjustScore, Tag("adjust_score")]
+    | Annotated[Enroll, Tag("enroll")]
+    | Annotated[Unenroll, Tag("unenroll")],
     Discriminator(
         _action_type,
         custom_error_type="action_type",

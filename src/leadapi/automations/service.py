@@ -20,6 +20,7 @@ from leadapi.leads.repository import LeadRepository
 from leadapi.owners.repository import OwnerRepository
 from leadapi.principal import Principal
 from leadapi.stages.repository import StageRepository
+from leadapi.tracks.repository import TrackRepository
 
 MAX_AUTOMATIONS = 200
 
@@ -44,6 +45,8 @@ def stored(data: AutomationFields) -> dict[str, Any]:
 
 # Actions that may name an owner: checked on write against the workspace's owners.
 OWNER_ACTIONS = ("assign", "create_task")
+# Actions that may name a nurture track: checked on write against the workspace's tracks.
+TRACK_ACTIONS = ("enroll", "unenroll")
 
 
 class AutomationService:
@@ -53,8 +56,8 @@ class AutomationService:
         self.clock = clock
 
     async def check(self, conn: AsyncConnection, workspace_id: str, row: Mapping[str, Any]) -> None:
-        """422 naming each bad node: the condition, and actions naming stages or owners the
-        workspace does not have."""
+        """422 naming each bad node: the condition, and actions naming stages, owners or tracks
+        the workspace does not have."""
         errors: list[dict[str, str]] = []
         if row.get("when") is not None:
             try:
@@ -64,8 +67,13 @@ class AutomationService:
         actions = row["actions"]
         owners = {a["owner_id"] for a in actions if a["type"] in OWNER_ACTIONS and a.get("owner_id")}
         known = await OwnerRepository(conn, workspace_id).existing_ids(owners)
+        named_tracks = {a["track_id"] for a in actions if a["type"] in TRACK_ACTIONS and a.get("track_id")}
+        known_tracks = await TrackRepository(conn, workspace_id).existing_ids(named_tracks)
         pipeline = None
         for i, action in enumerate(actions):
+            track_id = action.get("track_id") if action["type"] in TRACK_ACTIONS else None
+            if track_id and track_id not in known_tracks:
+                errors.append({"field": f"actions[{i}].track_id", "message": f"no track {track_id!r}"})
             if action["type"] in OWNER_ACTIONS and action.get("owner_id") and action["owner_id"] not in known:
                 errors.append(
                     {"field": f"actions[{i}].owner_id", "message": f"no owner {action['owner_id']!r}"}

@@ -16,6 +16,7 @@ EVENT_TYPE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")
 # Types the service itself appends; a client posting one could forge history.
 RESERVED_PREFIXES = (
     "lead", "sla", "webhook", "owner", "routing", "scoring", "stage", "system", "job", "automation", "task",
+    "track",
 )  # fmt: skip
 STANDARD_TYPES = (
     "page_view", "form_submit", "email_open", "email_click", "content_download", "webinar_attended",

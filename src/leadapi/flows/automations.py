@@ -58,6 +58,8 @@ from leadapi.scoring.service import ScoringService
 from leadapi.stages.repository import StageRepository
 from leadapi.stages.schemas import StageMoveIn
 from leadapi.tasks.service import TaskService
+from leadapi.tracks.repository import TrackRepository
+from leadapi.tracks.service import TrackService
 
 log = logging.getLogger("leadapi.automations")
 
@@ -103,8 +105,9 @@ class AutomationFlow:
         routing: RoutingService,
         tasks: TaskService,
         *,
+        nurture: TrackService,
+        scoring: ScoringService,
         max_depth: int = 5,
-        scoring: ScoringService | None = None,
     ) -> None:
         self.clock = clock
         self.automations = automations
@@ -112,6 +115,7 @@ class AutomationFlow:
         self.flow = flow
         self.routing = routing
         self.tasks = tasks
+        self.nurture = nurture
         self.max_depth = max_depth
         self.scoring = scoring
         self._compiled: dict[tuple[str, datetime], Predicate | None] = {}
@@ -407,8 +411,6 @@ class AutomationFlow:
             )
             return {"status": "done", "changes": {"task_id": task["id"], "owner_id": task["owner_id"]}}
         if kind == "adjust_score":
-            if self.scoring is None:
-                raise ProblemError(503, "Score adjustments are not available in this process.")
             body = ScoreAdjustmentIn.model_validate({k: v for k, v in action.items() if k != "type"})
             made, after = await self.scoring.adjust(
                 conn, principal.workspace_id, lead_id, body, actor=principal.key_id, run_id=run_id
@@ -423,6 +425,29 @@ class AutomationFlow:
                     "score": [lead["score"], after["score"]],
                 },
             }
+        if kind == "enroll":
+            entry = await self.nurture.enroll(
+                conn,
+                principal.workspace_id,
+                lead_id,
+                action["track_id"],
+                actor=principal.key_id,
+                caused_by=run_id,
+            )
+            changes = {"enrollment_id": entry["id"], "status": entry["status"]}
+            return {"status": "done", "changes": changes}
+        if kind == "unenroll":
+            ended = await self.nurture.exit_track(
+                conn,
+                principal.workspace_id,
+                lead_id,
+                action.get("track_id"),
+                action["reason"],
+                principal.key_id,
+            )
+            if not ended:
+                return {"status": "unchanged", "detail": "The lead is in no such track."}
+            return {"status": "done", "changes": {"enrollment_ids": [e["id"] for e in ended]}}
         # notify
         data = engine.notification(action, automation, run_id, lead, event)
         [appended] = await EventRepository(conn, principal.workspace_id).append(
@@ -603,6 +628,8 @@ class AutomationFlow:
             elif kind == "adjust_score":
                 result.update(await self._dry_adjustment(conn, workspace_id, action, lead))
                 lead = {**lead, **result.pop("_lead")}
+            elif kind in ("enroll", "unenroll"):
+                result.update(await _dry_track_result(conn, workspace_id, action))
             else:
                 data = engine.notification(action, automation, "preview", lead, event)
                 result.update(status="would", changes={"event_type": "automation.notified", "data": data})
@@ -614,7 +641,7 @@ class AutomationFlow:
     ) -> dict[str, Any]:
         """What `adjust_score` would do: the points on the behaviour part, the score they would make
         (clamped to the active model's range), and when they would expire."""
-        model = None if self.scoring is None else await self.scoring.scorer.model(conn, workspace_id)
+        model = await self.scoring.scorer.model(conn, workspace_id)
         fit = float(lead.get("fit_score") or 0.0)
         behavior = float(lead.get("behavior_score") or 0.0) + action["points"]
         score = fit + behavior
@@ -631,6 +658,23 @@ class AutomationFlow:
             },
             "_lead": {"score": round(score), "behavior_score": behavior},
         }
+
+
+async def _dry_track_result(
+    conn: AsyncConnection, workspace_id: str, action: Mapping[str, Any]
+) -> dict[str, Any]:
+    """What an enroll or unenroll action would do (the track as it is now; the enrolment rules
+    are checked when it runs)."""
+    track_id = action.get("track_id")
+    track = None if track_id is None else await TrackRepository(conn, workspace_id).get(track_id)
+    if track_id is not None and track is None:
+        return {"status": "would_refuse", "detail": f"track_id: no track {track_id!r}"}
+    if action["type"] == "enroll":
+        assert track is not None
+        if not track["active"]:
+            return {"status": "would_refuse", "detail": f"Track {track_id!r} is inactive."}
+        return {"status": "would", "changes": {"track_id": track_id}}
+    return {"status": "would", "changes": {"track_id": track_id, "reason": action["reason"]}}
 
 
 def _changed(

@@ -48,6 +48,7 @@ from leadapi.sla.schemas import Breach
 from leadapi.stages.schemas import StageChange, StageMoveIn
 from leadapi.tasks.schemas import Task, TaskStatus
 from leadapi.times import OffsetDateTime, UtcDateTime
+from leadapi.tracks.schemas import Enrollment
 
 Json = dict[str, Any]
 Authenticator = Callable[[ServerRequestContext[Any, Any]], Awaitable[Principal | None]]
@@ -235,6 +236,7 @@ def _confirmed(confirm: bool, what: str) -> None:
 
 LeadId = Annotated[str, Field(min_length=1, max_length=32, description="The lead's id (ld_...).")]
 OwnerId = Annotated[str, Field(min_length=1, max_length=32, description="The owner's id (ow_...).")]
+TrackId = Annotated[str, Field(min_length=1, max_length=32, description="The track's id (trk_...).")]
 Note = Annotated[str | None, Field(max_length=2000, description="Free text kept with the change.")]
 Cursor = Annotated[
     str | None, Field(max_length=2000, description="`next_cursor` of the previous page; omit for the first.")
@@ -316,6 +318,7 @@ def build_server(services: Services, authenticate: Authenticator) -> MCPServer[A
     _pipeline_tools(server, services)
     _owner_and_report_tools(server, services)
     _task_tools(server, services)
+    _track_tools(server, services)
     _resources(server, services)
     return server
 
@@ -726,6 +729,42 @@ def _task_tools(server: _Server, services: Services) -> None:
         async with services.db.transaction() as conn:
             row = await tasks.complete(conn, principal, task_id, note)
         return Task.model_validate(row).model_dump(mode="json")
+
+
+def _track_tools(server: _Server, services: Services) -> None:
+    tracks = services.tracks
+
+    @_tool(server, title="Enrol a lead in a nurture track")
+    async def enroll_lead(lead_id: LeadId, track_id: TrackId) -> Json:
+        """Start a nurture track for a lead: its steps (email, LinkedIn, call, SMS touches the
+        senders make) fall due one after another. Refused (409) when the track is inactive, the lead
+        is in another track (unless this one allows concurrent enrolments) or in this one already,
+        or was in it before and the track does not take it again yet. A lead sales has, or that
+        meets the track's exit condition, exits at once (status exited, with the reason)."""
+        principal = caller("write")
+        async with services.db.transaction() as conn:
+            row = await tracks.enroll(conn, principal.workspace_id, lead_id, track_id, actor=principal.key_id)
+        return Enrollment.model_validate(row).model_dump(mode="json")
+
+    @_tool(server, title="Take a lead out of nurture tracks", idempotent=True)
+    async def exit_track(
+        lead_id: LeadId,
+        reason: Annotated[
+            str,
+            Field(min_length=1, max_length=200, description="Why (kept on the enrolment and in its event)."),
+        ],
+        track_id: Annotated[
+            str | None, Field(max_length=32, description="Only this track; none: every track the lead is in.")
+        ] = None,
+    ) -> Json:
+        """Stop nurturing a lead: its active or paused enrolments (in one track, or all) exit with
+        the reason. Returns the enrolments that exited (none: the lead was in no such track)."""
+        principal = caller("write")
+        async with services.db.transaction() as conn:
+            rows = await tracks.exit_lead(
+                conn, principal.workspace_id, lead_id, track_id, reason.strip(), principal.key_id
+            )
+        return {"exited": [Enrollment.model_validate(r).model_dump(mode="json") for r in rows]}
 
 
 def _resources(server: MCPServer[Any], services: Services) -> None:

@@ -69,6 +69,12 @@ from .delivery import Delivery
 from .delivery_list import DeliveryList
 from .delivery_payload import DeliveryPayload
 from .delivery_status import DeliveryStatus
+from .enroll import Enroll
+from .enrollment import Enrollment
+from .enrollment_action import EnrollmentAction
+from .enrollment_create import EnrollmentCreate
+from .enrollment_list import EnrollmentList
+from .enrollment_status import EnrollmentStatus
 from .event import Event
 from .event_batch_in import EventBatchIn
 from .event_batch_item import EventBatchItem
@@ -133,12 +139,15 @@ from .list_sla_breaches_status_type_0 import ListSlaBreachesStatusType0
 from .list_source_submissions_status_type_0 import ListSourceSubmissionsStatusType0
 from .list_tasks_sort import ListTasksSort
 from .list_tasks_status_type_0 import ListTasksStatusType0
+from .list_track_enrollments_status_type_0 import ListTrackEnrollmentsStatusType0
 from .list_webhook_deliveries_status_type_0 import ListWebhookDeliveriesStatusType0
 from .merge_in import MergeIn
 from .model_ref import ModelRef
 from .move_stage import MoveStage
 from .notify import Notify
 from .notify_data import NotifyData
+from .nurture_settings import NurtureSettings
+from .nurture_settings_update import NurtureSettingsUpdate
 from .out_of_office import OutOfOffice
 from .owner import Owner
 from .owner_create import OwnerCreate
@@ -170,6 +179,7 @@ from .preview_in import PreviewIn
 from .preview_in_model_type_0 import PreviewInModelType0
 from .problem import Problem
 from .problem_errors_item import ProblemErrorsItem
+from .reenroll_after import ReenrollAfter
 from .reject_in import RejectIn
 from .remove_tags import RemoveTags
 from .route import Route
@@ -255,6 +265,9 @@ from .stage_move_out import StageMoveOut
 from .stage_out import StageOut
 from .stage_out_category import StageOutCategory
 from .stage_time import StageTime
+from .step import Step
+from .step_channel import StepChannel
+from .step_skip_when_type_0 import StepSkipWhenType0
 from .submission import Submission
 from .submission_list import SubmissionList
 from .submission_status import SubmissionStatus
@@ -275,8 +288,18 @@ from .time_to_customer import TimeToCustomer
 from .timeline import Timeline
 from .timeline_event import TimelineEvent
 from .timeline_event_data import TimelineEventData
+from .track import Track
+from .track_create import TrackCreate
+from .track_create_exit_when_type_0 import TrackCreateExitWhenType0
+from .track_exit_when_type_0 import TrackExitWhenType0
+from .track_list import TrackList
+from .track_reenroll_type_1 import TrackReenrollType1
+from .track_steps_item import TrackStepsItem
+from .track_update import TrackUpdate
+from .track_update_exit_when_type_0 import TrackUpdateExitWhenType0
 from .tracked_event_in import TrackedEventIn
 from .tracked_event_in_properties import TrackedEventInProperties
+from .unenroll import Unenroll
 from .velocity_figures import VelocityFigures
 from .velocity_group import VelocityGroup
 from .velocity_report import VelocityReport
@@ -352,6 +375,12 @@ __all__ = (
     "DeliveryList",
     "DeliveryPayload",
     "DeliveryStatus",
+    "Enroll",
+    "Enrollment",
+    "EnrollmentAction",
+    "EnrollmentCreate",
+    "EnrollmentList",
+    "EnrollmentStatus",
     "Event",
     "EventBatchIn",
     "EventBatchItem",
@@ -416,12 +445,15 @@ __all__ = (
     "ListSourceSubmissionsStatusType0",
     "ListTasksSort",
     "ListTasksStatusType0",
+    "ListTrackEnrollmentsStatusType0",
     "ListWebhookDeliveriesStatusType0",
     "MergeIn",
     "ModelRef",
     "MoveStage",
     "Notify",
     "NotifyData",
+    "NurtureSettings",
+    "NurtureSettingsUpdate",
     "OutOfOffice",
     "Owner",
     "OwnerCreate",
@@ -453,6 +485,7 @@ __all__ = (
     "PreviewInModelType0",
     "Problem",
     "ProblemErrorsItem",
+    "ReenrollAfter",
     "RejectIn",
     "RemoveTags",
     "Route",
@@ -538,6 +571,9 @@ __all__ = (
     "StageOut",
     "StageOutCategory",
     "StageTime",
+    "Step",
+    "StepChannel",
+    "StepSkipWhenType0",
     "Submission",
     "SubmissionList",
     "SubmissionStatus",
@@ -558,8 +594,18 @@ __all__ = (
     "TimelineEvent",
     "TimelineEventData",
     "TimeToCustomer",
+    "Track",
+    "TrackCreate",
+    "TrackCreateExitWhenType0",
     "TrackedEventIn",
     "TrackedEventInProperties",
+    "TrackExitWhenType0",
+    "TrackList",
+    "TrackReenrollType1",
+    "TrackStepsItem",
+    "TrackUpdate",
+    "TrackUpdateExitWhenType0",
+    "Unenroll",
     "VelocityFigures",
     "VelocityGroup",
     "VelocityReport",

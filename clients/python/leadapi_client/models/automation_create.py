@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from ..models.assign import Assign
     from ..models.automation_create_when_type_0 import AutomationCreateWhenType0
     from ..models.create_task import CreateTask
+    from ..models.enroll import Enroll
     from ..models.event_trigger import EventTrigger
     from ..models.inactive_trigger import InactiveTrigger
     from ..models.intent_spike_trigger import IntentSpikeTrigger
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from ..models.route import Route
     from ..models.score_crossed_trigger import ScoreCrossedTrigger
     from ..models.set_fields import SetFields
+    from ..models.unenroll import Unenroll
 
 
 T = TypeVar("T", bound="AutomationCreate")
@@ -32,8 +34,8 @@ T = TypeVar("T", bound="AutomationCreate")
 class AutomationCreate:
     """
     Attributes:
-        actions (list[AddTags | AdjustScore | Assign | CreateTask | MoveStage | Notify | RemoveTags | Route |
-            SetFields]):
+        actions (list[AddTags | AdjustScore | Assign | CreateTask | Enroll | MoveStage | Notify | RemoveTags | Route |
+            SetFields | Unenroll]):
         name (str):
         trigger (EventTrigger | InactiveTrigger | IntentSpikeTrigger | ScoreCrossedTrigger):
         active (bool | None | Unset): Only active automations run (default true).
@@ -43,7 +45,19 @@ class AutomationCreate:
             `event.data.x`); null: always.
     """
 
-    actions: list[AddTags | AdjustScore | Assign | CreateTask | MoveStage | Notify | RemoveTags | Route | SetFields]
+    actions: list[
+        AddTags
+        | AdjustScore
+        | Assign
+        | CreateTask
+        | Enroll
+        | MoveStage
+        | Notify
+        | RemoveTags
+        | Route
+        | SetFields
+        | Unenroll
+    ]
     name: str
     trigger: EventTrigger | InactiveTrigger | IntentSpikeTrigger | ScoreCrossedTrigger
     active: bool | None | Unset = UNSET
@@ -52,9 +66,11 @@ class AutomationCreate:
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.add_tags import AddTags  # noqa: PLC0415
+        from ..models.adjust_score import AdjustScore  # noqa: PLC0415
         from ..models.assign import Assign  # noqa: PLC0415
         from ..models.automation_create_when_type_0 import AutomationCreateWhenType0  # noqa: PLC0415
         from ..models.create_task import CreateTask  # noqa: PLC0415
+        from ..models.enroll import Enroll  # noqa: PLC0415
         from ..models.event_trigger import EventTrigger  # noqa: PLC0415
         from ..models.intent_spike_trigger import IntentSpikeTrigger  # noqa: PLC0415
         from ..models.limits import Limits  # noqa: PLC0415
@@ -83,6 +99,10 @@ class AutomationCreate:
             elif isinstance(actions_item_data, Notify):
                 actions_item = actions_item_data.to_dict()
             elif isinstance(actions_item_data, CreateTask):
+                actions_item = actions_item_data.to_dict()
+            elif isinstance(actions_item_data, AdjustScore):
+                actions_item = actions_item_data.to_dict()
+            elif isinstance(actions_item_data, Enroll):
                 actions_item = actions_item_data.to_dict()
             else:
                 actions_item = actions_item_data.to_dict()
@@ -148,6 +168,7 @@ class AutomationCreate:
         from ..models.assign import Assign  # noqa: PLC0415
         from ..models.automation_create_when_type_0 import AutomationCreateWhenType0  # noqa: PLC0415
         from ..models.create_task import CreateTask  # noqa: PLC0415
+        from ..models.enroll import Enroll  # noqa: PLC0415
         from ..models.event_trigger import EventTrigger  # noqa: PLC0415
         from ..models.inactive_trigger import InactiveTrigger  # noqa: PLC0415
         from ..models.intent_spike_trigger import IntentSpikeTrigger  # noqa: PLC0415
@@ -158,6 +179,7 @@ class AutomationCreate:
         from ..models.route import Route  # noqa: PLC0415
         from ..models.score_crossed_trigger import ScoreCrossedTrigger  # noqa: PLC0415
         from ..models.set_fields import SetFields  # noqa: PLC0415
+        from ..models.unenroll import Unenroll  # noqa: PLC0415
 
         d = dict(src_dict)
         actions = []
@@ -166,7 +188,19 @@ class AutomationCreate:
 
             def _parse_actions_item(
                 data: object,
-            ) -> AddTags | AdjustScore | Assign | CreateTask | MoveStage | Notify | RemoveTags | Route | SetFields:
+            ) -> (
+                AddTags
+                | AdjustScore
+                | Assign
+                | CreateTask
+                | Enroll
+                | MoveStage
+                | Notify
+                | RemoveTags
+                | Route
+                | SetFields
+                | Unenroll
+            ):
                 try:
                     if not isinstance(data, dict):
                         raise TypeError()
@@ -231,11 +265,27 @@ class AutomationCreate:
                     return actions_item_type_7
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    actions_item_type_8 = AdjustScore.from_dict(data)
+
+                    return actions_item_type_8
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    actions_item_type_9 = Enroll.from_dict(data)
+
+                    return actions_item_type_9
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
                 if not isinstance(data, dict):
                     raise TypeError()
-                actions_item_type_8 = AdjustScore.from_dict(data)
+                actions_item_type_10 = Unenroll.from_dict(data)
 
-                return actions_item_type_8
+                return actions_item_type_10
 
             actions_item = _parse_actions_item(actions_item_data)
 

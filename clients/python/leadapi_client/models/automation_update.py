@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from ..models.assign import Assign
     from ..models.automation_update_when_type_0 import AutomationUpdateWhenType0
     from ..models.create_task import CreateTask
+    from ..models.enroll import Enroll
     from ..models.event_trigger import EventTrigger
     from ..models.inactive_trigger import InactiveTrigger
     from ..models.intent_spike_trigger import IntentSpikeTrigger
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from ..models.route import Route
     from ..models.score_crossed_trigger import ScoreCrossedTrigger
     from ..models.set_fields import SetFields
+    from ..models.unenroll import Unenroll
 
 
 T = TypeVar("T", bound="AutomationUpdate")
@@ -33,8 +35,8 @@ class AutomationUpdate:
     """Partial update: absent fields stay; `when: null` removes the condition.
 
     Attributes:
-        actions (list[AddTags | AdjustScore | Assign | CreateTask | MoveStage | Notify | RemoveTags | Route | SetFields]
-            | Unset):
+        actions (list[AddTags | AdjustScore | Assign | CreateTask | Enroll | MoveStage | Notify | RemoveTags | Route |
+            SetFields | Unenroll] | Unset):
         active (bool | Unset): Only active automations run (default true).
         limits (Limits | Unset):
         name (str | Unset):
@@ -45,7 +47,20 @@ class AutomationUpdate:
     """
 
     actions: (
-        list[AddTags | AdjustScore | Assign | CreateTask | MoveStage | Notify | RemoveTags | Route | SetFields] | Unset
+        list[
+            AddTags
+            | AdjustScore
+            | Assign
+            | CreateTask
+            | Enroll
+            | MoveStage
+            | Notify
+            | RemoveTags
+            | Route
+            | SetFields
+            | Unenroll
+        ]
+        | Unset
     ) = UNSET
     active: bool | Unset = UNSET
     limits: Limits | Unset = UNSET
@@ -55,9 +70,11 @@ class AutomationUpdate:
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.add_tags import AddTags  # noqa: PLC0415
+        from ..models.adjust_score import AdjustScore  # noqa: PLC0415
         from ..models.assign import Assign  # noqa: PLC0415
         from ..models.automation_update_when_type_0 import AutomationUpdateWhenType0  # noqa: PLC0415
         from ..models.create_task import CreateTask  # noqa: PLC0415
+        from ..models.enroll import Enroll  # noqa: PLC0415
         from ..models.event_trigger import EventTrigger  # noqa: PLC0415
         from ..models.intent_spike_trigger import IntentSpikeTrigger  # noqa: PLC0415
         from ..models.move_stage import MoveStage  # noqa: PLC0415
@@ -87,6 +104,10 @@ class AutomationUpdate:
                 elif isinstance(actions_item_data, Notify):
                     actions_item = actions_item_data.to_dict()
                 elif isinstance(actions_item_data, CreateTask):
+                    actions_item = actions_item_data.to_dict()
+                elif isinstance(actions_item_data, AdjustScore):
+                    actions_item = actions_item_data.to_dict()
+                elif isinstance(actions_item_data, Enroll):
                     actions_item = actions_item_data.to_dict()
                 else:
                     actions_item = actions_item_data.to_dict()
@@ -146,6 +167,7 @@ class AutomationUpdate:
         from ..models.assign import Assign  # noqa: PLC0415
         from ..models.automation_update_when_type_0 import AutomationUpdateWhenType0  # noqa: PLC0415
         from ..models.create_task import CreateTask  # noqa: PLC0415
+        from ..models.enroll import Enroll  # noqa: PLC0415
         from ..models.event_trigger import EventTrigger  # noqa: PLC0415
         from ..models.inactive_trigger import InactiveTrigger  # noqa: PLC0415
         from ..models.intent_spike_trigger import IntentSpikeTrigger  # noqa: PLC0415
@@ -156,11 +178,24 @@ class AutomationUpdate:
         from ..models.route import Route  # noqa: PLC0415
         from ..models.score_crossed_trigger import ScoreCrossedTrigger  # noqa: PLC0415
         from ..models.set_fields import SetFields  # noqa: PLC0415
+        from ..models.unenroll import Unenroll  # noqa: PLC0415
 
         d = dict(src_dict)
         _actions = d.pop("actions", UNSET)
         actions: (
-            list[AddTags | AdjustScore | Assign | CreateTask | MoveStage | Notify | RemoveTags | Route | SetFields]
+            list[
+                AddTags
+                | AdjustScore
+                | Assign
+                | CreateTask
+                | Enroll
+                | MoveStage
+                | Notify
+                | RemoveTags
+                | Route
+                | SetFields
+                | Unenroll
+            ]
             | Unset
         ) = UNSET
         if _actions is not UNSET:
@@ -169,7 +204,19 @@ class AutomationUpdate:
 
                 def _parse_actions_item(
                     data: object,
-                ) -> AddTags | AdjustScore | Assign | CreateTask | MoveStage | Notify | RemoveTags | Route | SetFields:
+                ) -> (
+                    AddTags
+                    | AdjustScore
+                    | Assign
+                    | CreateTask
+                    | Enroll
+                    | MoveStage
+                    | Notify
+                    | RemoveTags
+                    | Route
+                    | SetFields
+                    | Unenroll
+                ):
                     try:
                         if not isinstance(data, dict):
                             raise TypeError()
@@ -234,11 +281,27 @@ class AutomationUpdate:
                         return actions_item_type_7
                     except (TypeError, ValueError, AttributeError, KeyError):
                         pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        actions_item_type_8 = AdjustScore.from_dict(data)
+
+                        return actions_item_type_8
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        actions_item_type_9 = Enroll.from_dict(data)
+
+                        return actions_item_type_9
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
                     if not isinstance(data, dict):
                         raise TypeError()
-                    actions_item_type_8 = AdjustScore.from_dict(data)
+                    actions_item_type_10 = Unenroll.from_dict(data)
 
-                    return actions_item_type_8
+                    return actions_item_type_10
 
                 actions_item = _parse_actions_item(actions_item_data)
 

@@ -1,0 +1,1 @@
+"""Nurture tracks: paced, multichannel, consent-aware sequences of touches."""

@@ -1,0 +1,210 @@
+"""Track queries: a workspace's tracks and enrolments, touches, settings, and the step sweep's queue
+across workspaces."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import Select, Table, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from leadapi.db import constant
+from leadapi.events.models import EventSequence
+from leadapi.repository import WorkspaceRepository
+from leadapi.tracks.engine import WINDOW
+from leadapi.tracks.models import Enrollment, NurtureSettings, Touch, Track, TrackCursor
+
+tracks = cast(Table, Track.__table__)
+enrollments = cast(Table, Enrollment.__table__)
+touches = cast(Table, Touch.__table__)
+settings = cast(Table, NurtureSettings.__table__)
+cursors = cast(Table, TrackCursor.__table__)
+sequences = cast(Table, EventSequence.__table__)
+
+LIVE = ("active", "paused")
+
+
+def due_statement(now: datetime, limit: int) -> Select[Any]:
+    """Active enrolments, in any workspace, whose next step is due by `now`, longest due first
+    (the sweep's queue). The status is written into the SQL, as the partial index is defined by
+    it; the caller locks them (SKIP LOCKED: sweepers split the queue)."""
+    return (
+        select(enrollments.c.id, enrollments.c.workspace_id)
+        .where(enrollments.c.status == constant("active"), enrollments.c.next_due_at <= now)
+        .order_by(enrollments.c.next_due_at)
+        .limit(limit)
+    )
+
+
+async def claim_due(conn: AsyncConnection, now: datetime, limit: int) -> list[dict[str, Any]]:
+    """The queue's head, locked for the caller's transaction (PostgreSQL; SQLite has one writer)."""
+    stmt = due_statement(now, limit).with_for_update(skip_locked=True)
+    return [dict(row) for row in (await conn.execute(stmt)).mappings()]
+
+
+def behind_statement(limit: int) -> Select[Any]:
+    """Workspaces whose exit watch has numbered events to go through, by workspace id."""
+    last_seq = (
+        select(sequences.c.last_seq).where(sequences.c.workspace_id == cursors.c.workspace_id)
+    ).scalar_subquery()
+    return (
+        select(cursors.c.workspace_id)
+        .where(cursors.c.position < last_seq)
+        .order_by(cursors.c.workspace_id)
+        .limit(limit)
+    )
+
+
+async def workspaces_behind(conn: AsyncConnection, limit: int) -> list[str]:
+    return [str(w) for w in (await conn.execute(behind_statement(limit))).scalars()]
+
+
+async def claim_cursor(conn: AsyncConnection, workspace_id: str) -> int | None:
+    """The workspace's position, locked for this transaction; None when another worker holds it
+    (PostgreSQL: SKIP LOCKED) or there is none."""
+    stmt = select(cursors.c.position).where(cursors.c.workspace_id == workspace_id)
+    if conn.dialect.name == "postgresql":
+        stmt = stmt.with_for_update(skip_locked=True)
+    found = (await conn.execute(stmt)).scalar_one_or_none()
+    return None if found is None else int(found)
+
+
+class TrackRepository(WorkspaceRepository):
+    # ---- tracks ----------------------------------------------------------------------------------
+
+    async def add(self, row: dict[str, Any]) -> None:
+        await self.insert_row(tracks, row)
+
+    async def get(self, track_id: str, *, lock: bool = False) -> dict[str, Any] | None:
+        stmt = self.scoped_select(tracks).where(tracks.c.id == track_id)
+        if lock and self.conn.dialect.name == "postgresql":
+            stmt = stmt.with_for_update()
+        row = (await self.conn.execute(stmt)).mappings().first()
+        return dict(row) if row else None
+
+    async def existing_ids(self, track_ids: set[str]) -> set[str]:
+        if not track_ids:
+            return set()
+        stmt = self.scoped_select(tracks, tracks.c.id).where(tracks.c.id.in_(track_ids))
+        return {str(found) for found in (await self.conn.execute(stmt)).scalars()}
+
+    async def concurrent_ids(self, track_ids: set[str]) -> set[str]:
+        """Which of these tracks allow concurrent enrolments."""
+        stmt = self.scoped_select(tracks, tracks.c.id).where(
+            tracks.c.id.in_(track_ids), tracks.c.allow_concurrent.is_(True)
+        )
+        return {str(found) for found in (await self.conn.execute(stmt)).scalars()}
+
+    async def page(self, limit: int, after_id: str | None) -> list[dict[str, Any]]:
+        stmt = self.scoped_select(tracks).order_by(tracks.c.id).limit(limit)
+        if after_id is not None:
+            stmt = stmt.where(tracks.c.id > after_id)
+        return [dict(row) for row in (await self.conn.execute(stmt)).mappings()]
+
+    async def update(self, track_id: str, values: dict[str, Any]) -> None:
+        await self.conn.execute(self.scoped_update(tracks).where(tracks.c.id == track_id).values(**values))
+
+    async def delete(self, track_id: str) -> None:
+        await self.conn.execute(self.scoped_delete(tracks).where(tracks.c.id == track_id))
+
+    # ---- enrolments ------------------------------------------------------------------------------
+
+    async def add_enrollment(self, row: dict[str, Any]) -> None:
+        await self.insert_row(enrollments, row)
+
+    async def enrollment(self, enrollment_id: str, *, lock: bool = False) -> dict[str, Any] | None:
+        stmt = self.scoped_select(enrollments).where(enrollments.c.id == enrollment_id)
+        if lock:
+            stmt = stmt.with_for_update()
+        row = (await self.conn.execute(stmt)).mappings().first()
+        return dict(row) if row else None
+
+    async def enrollments_by_ids(self, ids: list[str]) -> list[dict[str, Any]]:
+        stmt = self.scoped_select(enrollments).where(enrollments.c.id.in_(ids)).order_by(enrollments.c.id)
+        return [dict(row) for row in (await self.conn.execute(stmt)).mappings()]
+
+    async def update_enrollment(self, enrollment_id: str, values: dict[str, Any]) -> None:
+        await self.conn.execute(
+            self.scoped_update(enrollments).where(enrollments.c.id == enrollment_id).values(**values)
+        )
+
+    async def lead_enrollments(
+        self, lead_id: str, *, limit: int | None = None, after_id: str | None = None
+    ) -> list[dict[str, Any]]:
+        """A lead's enrolments, oldest first (a lead has few)."""
+        stmt = self.scoped_select(enrollments).where(enrollments.c.lead_id == lead_id)
+        stmt = stmt.order_by(enrollments.c.id)
+        if after_id is not None:
+            stmt = stmt.where(enrollments.c.id > after_id)
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        return [dict(row) for row in (await self.conn.execute(stmt)).mappings()]
+
+    async def track_enrollments(
+        self, track_id: str, *, status: str | None, limit: int, after_id: str | None
+    ) -> list[dict[str, Any]]:
+        """A track's enrolments in id (enrolment) order, one range of an index (all, or one status)."""
+        stmt = self.scoped_select(enrollments).where(enrollments.c.track_id == track_id)
+        if status is not None:
+            stmt = stmt.where(enrollments.c.status == status)
+        if after_id is not None:
+            stmt = stmt.where(enrollments.c.id > after_id)
+        stmt = stmt.order_by(enrollments.c.id).limit(limit)
+        return [dict(row) for row in (await self.conn.execute(stmt)).mappings()]
+
+    def live_statement(self, lead_ids: set[str]) -> Select[Any]:
+        """The active and paused enrolments of these leads, by id (read from the lead index)."""
+        return (
+            self.scoped_select(enrollments)
+            .where(enrollments.c.lead_id.in_(sorted(lead_ids)), enrollments.c.status.in_(LIVE))
+            .order_by(enrollments.c.id)
+        )
+
+    async def live_for_leads(self, lead_ids: set[str]) -> list[dict[str, Any]]:
+        if not lead_ids:
+            return []
+        stmt = self.live_statement(lead_ids)
+        return [dict(row) for row in (await self.conn.execute(stmt)).mappings()]
+
+    # ---- the exit watch's position ---------------------------------------------------------------
+
+    async def start_cursor(self, now: datetime) -> None:
+        """The workspace's position, made with its first track at the end of its log (what
+        happened before is history); nothing when it has one."""
+        if (await self.conn.execute(self.scoped_select(cursors, cursors.c.position))).first() is None:
+            last = (await self.conn.execute(self.scoped_select(sequences, sequences.c.last_seq))).scalar()
+            await self.insert_row(cursors, {"position": int(last or 0), "updated_at": now})
+
+    async def move_cursor(self, position: int, now: datetime) -> None:
+        await self.conn.execute(self.scoped_update(cursors).values(position=position, updated_at=now))
+
+    # ---- touches and settings --------------------------------------------------------------------
+
+    def touches_statement(self, lead_id: str, now: datetime) -> Select[Any]:
+        """The lead's touches in the 7 days before `now`, oldest first: one range of an index."""
+        return (
+            self.scoped_select(touches, touches.c.at)
+            .where(touches.c.lead_id == lead_id, touches.c.at > now - WINDOW)
+            .order_by(touches.c.at)
+        )
+
+    async def touches_since(self, lead_id: str, now: datetime) -> list[datetime]:
+        """The lead's touches in the 7 days before `now`, oldest first."""
+        stmt = self.touches_statement(lead_id, now)
+        return [cast(datetime, at) for at in (await self.conn.execute(stmt)).scalars()]
+
+    async def add_touch(self, row: dict[str, Any]) -> None:
+        await self.insert_row(touches, row)
+
+    async def weekly_cap(self) -> int | None:
+        stmt = self.scoped_select(settings, settings.c.weekly_touch_cap)
+        found = (await self.conn.execute(stmt)).scalar_one_or_none()
+        return None if found is None else int(found)
+
+    async def set_weekly_cap(self, cap: int, now: datetime) -> None:
+        changed = await self.conn.execute(
+            self.scoped_update(settings).values(weekly_touch_cap=cap, updated_at=now)
+        )
+        if changed.rowcount == 0:
+            await self.insert_row(settings, {"weekly_touch_cap": cap, "updated_at": now})
