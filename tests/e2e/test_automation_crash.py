@@ -167,11 +167,13 @@ def test_a_killed_automation_worker_runs_every_automation_exactly_once(
                 worker.wait(timeout=15)
 
     # Every (automation, lead.created) has exactly one run, and each fired.
-    created = {row[0] for row in query("SELECT id FROM events WHERE type = 'lead.created'")}
-    assert len(created) == LEADS
+    lead_created = {row[0] for row in query("SELECT id FROM events WHERE type = 'lead.created'")}
+    assert len(lead_created) == LEADS
     rows = query("SELECT automation_id, event_id, status FROM automation_runs")
     assert len(rows) == expected
-    assert {(automation, event) for automation, event, _ in rows} == {(a, e) for a in ids for e in created}
+    assert {(automation, event) for automation, event, _ in rows} == {
+        (a, e) for a in ids for e in lead_created
+    }
     assert {status for _, _, status in rows} == {"fired"}
     # Each action's effect once per lead: one tag change, one notification, one task.
     lead_ids = {row[0] for row in query("SELECT id FROM leads")}
