@@ -351,6 +351,9 @@ class Automation(BaseModel):
     when: dict[str, Any] | None
     actions: list[dict[str, Any]]
     limits: dict[str, Any]
+    inactive_reason: str | None = Field(
+        None, description="Why leadapi switched it off: an action names an owner or a stage that is gone."
+    )
     created_at: datetime
     updated_at: datetime
 
