@@ -1224,3 +1224,29 @@ async def call_fires(mcp_server: ServerFor, tenant: Tenant, lead_id: str) -> Jso
             "preview_automation",
             {"automation": TAGGING, "lead_id": lead_id, "event": {"type": "demo_request"}},
         )
+
+
+async def test_preview_automation_counts_the_matching_leads_as_rest_does(
+    client: httpx.AsyncClient, mcp_server: ServerFor, tenant: Tenant
+) -> None:
+    await new_lead(client, tenant, "us@acme.com", country="US")
+    await new_lead(client, tenant, "fr@acme.com", country="FR")
+    when = {"field": "country", "op": "eq", "value": "us"}
+    args: Json = {
+        "automation": {**TAGGING, "when": when},
+        "lead": {"email": "x@acme.com"},
+        "event": {"type": "demo_request"},
+    }
+    async with Client(mcp_server(tenant.read)) as mcp:
+        counted = await call(mcp, "preview_automation", {**args, "matching": True})
+        assert counted["matching"] == 1
+        assert counted == await rest(
+            client, "POST", "/v1/automations/preview?matching=true", tenant.read, json=args
+        )
+        assert (await call(mcp, "preview_automation", args))["matching"] is None
+        regex = {
+            **args,
+            "automation": {**TAGGING, "when": {"field": "email", "op": "matches", "value": "^u"}},
+        }
+        body = await problem(mcp, "preview_automation", {**regex, "matching": True}, 422)
+        assert fields_of(body) == ["automation.when.op"]

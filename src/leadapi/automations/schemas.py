@@ -456,3 +456,6 @@ class AutomationPreview(BaseModel):
     reason: str | None = Field(description="Why it would not fire: trigger, condition, a limit, depth.")
     detail: str | None
     actions: list[ActionResult] = Field(description="What each action would do (`would`, `would_refuse`).")
+    matching: int | None = Field(
+        None, description="With `matching=true`: how many of the workspace's leads the `when` matches now."
+    )

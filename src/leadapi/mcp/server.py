@@ -28,6 +28,7 @@ from starlette.requests import Request
 from leadapi import __version__
 from leadapi.api.pagination import id_cursor, next_id_cursor, next_time_cursor, time_cursor
 from leadapi.api.params import Kind, scalar_kind
+from leadapi.automations.matching import preview_matching
 from leadapi.automations.schemas import (
     Automation,
     AutomationPreview,
@@ -772,6 +773,13 @@ def _automation_tools(server: _Server, services: Services) -> None:
             Field(min_length=1, max_length=64, description="A stored lead's id; or give `lead` instead."),
         ] = None,
         lead: Annotated[LeadFields | None, Field(description="A lead written out (not stored).")] = None,
+        matching: Annotated[
+            bool,
+            Field(
+                description="Also count the workspace's leads the `when` matches now (`matching`); "
+                "a `when` that cannot be counted (attributes, `matches`) is refused naming the node."
+            ),
+        ] = False,
     ) -> Json:
         """A dry run, as POST /v1/automations/preview: would the automation fire for this lead and
         event (trigger, `when`, limits, loop guards), and what would each action do (`would`,
@@ -785,6 +793,10 @@ def _automation_tools(server: _Server, services: Services) -> None:
             raise validation_problem(validation_errors(exc.errors())) from None
         async with services.db.read() as conn:
             answer = await services.automation_flow.preview(conn, principal, body)
+            if matching:
+                answer["matching"] = await preview_matching(
+                    conn, principal, automations, services.clock, body
+                )
         return AutomationPreview.model_validate(answer).model_dump(mode="json")
 
 
