@@ -8,7 +8,9 @@ from typing import Any
 
 import httpx
 from fastapi import FastAPI
+from sqlalchemy import delete
 
+from leadapi.owners.models import Owner
 from tests.conftest import Tenant
 from tests.factories import (
     CUSTOM,
@@ -165,3 +167,32 @@ async def test_a_refused_pipeline_change_switches_nothing_off(
     assert refused.status_code == 409, refused.text
     assert (await automation(client, tenant, moving["id"]))["active"] is True
     assert await events_of(app, tenant, "automation.disabled") == []
+
+
+async def test_the_consumer_switches_off_an_automation_whose_owner_went_unseen(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    """An owner removed in a race with the hook (here: the row deleted under it): the first run
+    that meets it records the refusal and switches the automation off, once."""
+    owner = await add_owner(client, tenant, "Raced")
+    tasking = await add_automation(client, tenant, trigger=TRIGGER, actions=[NOTIFY, task_for(owner["id"])])
+    async with app.state.db.transaction() as conn:
+        await conn.execute(delete(Owner).where(Owner.id == owner["id"]))
+    leads = [await new_lead(client, tenant, f"raced{i}@acme.com") for i in range(2)]
+    for lead in leads:
+        await post_event(client, tenant, lead["id"], "demo_request")
+    await run_automations(app, tenant)
+    runs = await runs_of(client, tenant, tasking["id"])
+    assert len(runs) == 2  # both events of the batch met it before it was off
+    for run in runs:
+        assert [a["status"] for a in run["actions"]] == ["done", "refused"]
+    shown = await automation(client, tenant, tasking["id"])
+    assert (shown["active"], shown["inactive_reason"]) == (
+        False,
+        f"actions[1].owner_id: the owner {owner['id']} is gone",
+    )
+    [event] = await events_of(app, tenant, "automation.disabled")
+    assert event["data"]["reason"] == shown["inactive_reason"]
+    await post_event(client, tenant, leads[0]["id"], "demo_request")
+    await run_automations(app, tenant)
+    assert len(await runs_of(client, tenant, tasking["id"])) == 2  # off: no more runs

@@ -16,6 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from leadapi.automations.repository import AutomationRepository
 from leadapi.events.repository import EventRepository, NewEvent
+from leadapi.owners.repository import OwnerRepository
+from leadapi.stages.repository import StageRepository
 
 # Actions that name an owner, and those that name a stage (as automations/service.py checks them).
 OWNER_ACTIONS = ("assign", "create_task")
@@ -90,3 +92,32 @@ async def stages_removed(
     return await _disable(
         conn, workspace_id, now, actor, stages=set(stages), why="was removed from the pipeline"
     )
+
+
+async def disable_if_stale(
+    conn: AsyncConnection, workspace_id: str, automation: Mapping[str, Any], now: datetime, actor: str | None
+) -> str | None:
+    """The consumer's check, at the latest, after an action was refused: an owner or a stage the
+    automation names that is gone (removed in a race with the hook above) switches it off too."""
+    actions = automation["actions"]
+    named = {a["owner_id"] for a in actions if a["type"] in OWNER_ACTIONS and a.get("owner_id")}
+    owners = named - await OwnerRepository(conn, workspace_id).existing_ids(named)
+    stages: set[str] = set()
+    if any(a["type"] in STAGE_ACTIONS for a in actions):
+        pipeline = await StageRepository(conn, workspace_id).pipeline()
+        stages = {
+            a["stage"] for a in actions if a["type"] in STAGE_ACTIONS and pipeline.stage(a["stage"]) is None
+        }
+    reason = stale_reference(actions, owners=owners, stages=stages, why="is gone")
+    if reason is None:
+        return None
+    repo = AutomationRepository(conn, workspace_id)
+    current = await repo.get(automation["id"])
+    if current is None or not current["active"]:  # switched off already (an earlier event of the batch)
+        return None
+    await repo.update(automation["id"], {"active": False, "inactive_reason": reason, "updated_at": now})
+    data = {"automation_id": automation["id"], "name": automation["name"], "reason": reason}
+    await EventRepository(conn, workspace_id).append(
+        [NewEvent("automation.disabled", None, now, data, actor)]
+    )
+    return reason
