@@ -318,6 +318,12 @@ def main() -> int:
         help="measure the baseline and a capture with and without routing alone (issue 4's ratio)",
     )
     parser.add_argument(
+        "--automations-only",
+        action="store_true",
+        help="captures with 20 active automations against none (paired by round), and the automation "
+        "consumer's lag while captures and events run (issue 20)",
+    )
+    parser.add_argument(
         "--capture-only",
         action="store_true",
         help="the capture scenarios (REST, events, routed, MCP) and the engines, without the reports "
@@ -331,6 +337,8 @@ def main() -> int:
     if args.reads_only:
         return _reads_only(args)
     asyncio.run(_fresh_database())
+    if args.automations_only:
+        return _automations_only(args)
     if args.reports_only:
         run([str(VENV_BIN / "leadapi"), "migrate"], env={**os.environ, "LEADAPI_DATABASE_URL": ASYNC_DSN})
         _report_timings(args)
@@ -643,6 +651,191 @@ def _report_timings(args: argparse.Namespace) -> list[Timing]:
     verdict = "met" if not slow else "NOT met (" + ", ".join(f"{t.report} {t.scope}" for t in slow) + ")"
     print(f"target: every report under {TARGET_SECONDS:.0f} s over {args.report_leads:,} leads: {verdict}")
     return timings
+
+
+# ---- automations (issue 20) ----------------------------------------------------------------------
+
+AUTOMATIONS = 20
+AUTOMATION_LAG_TARGET = 2.0  # seconds, p99 of the consumer's lag at the bench's rate
+AUTOMATION_COST_TARGET = 0.1  # captures with automations on within 10% of them off
+# What post_lead.lua and post_event.lua send: each automation takes one of these.
+AUTOMATION_TRIGGERS = (
+    "lead.created", "page_view", "email_open", "email_click", "content_download", "form_submit",
+    "lead.scored",
+)  # fmt: skip
+
+
+def _automation(i: int) -> dict[str, object]:
+    """Event-triggered, half tagging and half notifying; a third only for leads of one country."""
+    action: dict[str, object] = (
+        {"type": "add_tags", "tags": [f"auto{i}"]}
+        if i % 2 == 0
+        else {"type": "notify", "message": f"{{{{lead.email}}}} did {{{{event.type}}}} ({i})"}
+    )
+    body: dict[str, object] = {
+        "name": f"bench {i}",
+        "trigger": {"event": AUTOMATION_TRIGGERS[i % len(AUTOMATION_TRIGGERS)]},
+        "actions": [action],
+    }
+    if i % 3 == 2:
+        body["when"] = {"field": "country", "op": "eq", "value": "fr"}
+    return body
+
+
+class LagSampler:
+    """Reads `leadapi_automation_lag_seconds` from /metrics every 0.5 s while a run goes on."""
+
+    def __init__(self, base: str) -> None:
+        import threading
+
+        self.base = base
+        self.samples: list[float] = []
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._poll, daemon=True)
+
+    def _poll(self) -> None:
+        while not self.stop.wait(0.5):
+            try:
+                text = httpx.get(f"{self.base}/metrics", timeout=5).text
+            except httpx.TransportError:
+                continue
+            match = re.search(r"^leadapi_automation_lag_seconds ([\d.e+-]+)$", text, re.MULTILINE)
+            if match:
+                self.samples.append(float(match.group(1)))
+
+    def __enter__(self) -> LagSampler:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.stop.set()
+        self.thread.join(timeout=10)
+
+
+def _quantile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def _automations_only(args: argparse.Namespace) -> int:
+    """Captures with the automations off, then on, in each round (paired: the machine's drift
+    cancels out of each round's ratio), then events with them on; the consumer's lag sampled from
+    /metrics during the runs with them on. Automations run in `leadapi serve` (background work
+    in serve, the default), on the bench's workspace."""
+    import asyncio
+
+    port = int(os.environ.get("BENCH_PORT", "8092"))
+    base = f"http://127.0.0.1:{port}"
+    asyncio.run(_fresh_database())
+    wrk = ensure_wrk()
+    env = {
+        **os.environ,
+        "LEADAPI_DATABASE_URL": ASYNC_DSN,
+        "LEADAPI_BOOTSTRAP": "false",
+        "LEADAPI_LOG_LEVEL": "warning",
+        "LEADAPI_WORKERS": str(args.workers),
+        "LEADAPI_PORT": str(port),
+    }
+    leadapi = str(VENV_BIN / "leadapi")
+    run([leadapi, "migrate"], env=env)
+    key = run([leadapi, "keys", "create", "--scopes", "admin", "--name", "bench", "--quiet"], env=env).strip()
+    asyncio.run(_seed(args.seed))
+    headers = {"Authorization": f"Bearer {key}"}
+    off: list[Run] = []
+    on: list[Run] = []
+    events: list[Run] = []
+    lags: list[float] = []
+    with serving([leadapi, "serve"], env, port) as session:
+        ids = []
+        for i in range(AUTOMATIONS):
+            created = httpx.post(f"{base}/v1/automations", json=_automation(i), headers=headers)
+            created.raise_for_status()
+            ids.append(created.json()["id"])
+
+        def switch(active: bool) -> None:
+            for automation_id in ids:
+                response = httpx.patch(
+                    f"{base}/v1/automations/{automation_id}", json={"active": active}, headers=headers
+                )
+                response.raise_for_status()
+
+        for round_number in range(1, args.rounds + 1):
+            switch(False)
+            off.append(drive(wrk, f"{base}/v1/leads", key, "post_lead.lua", args, session))
+            switch(True)
+            with LagSampler(base) as sampler:
+                on.append(drive(wrk, f"{base}/v1/leads", key, "post_lead.lua", args, session))
+                events.append(drive(wrk, base, key, "post_event.lua", args, session))
+            lags.extend(sampler.samples)
+            print(
+                f"round {round_number}: captures {off[-1].requests_per_second:.0f} req/s off, "
+                f"{on[-1].requests_per_second:.0f} on; events {events[-1].requests_per_second:.0f} "
+                f"req/s on; lag p50 {_quantile(sampler.samples, 0.5):.2f} s, p99 "
+                f"{_quantile(sampler.samples, 0.99):.2f} s, max {max(sampler.samples, default=0):.2f} s "
+                f"({len(sampler.samples)} samples); load average {os.getloadavg()[0]:.1f}",
+                flush=True,
+            )
+        drained_at = time.monotonic()
+        while True:  # the backlog left when the load stops, worked off
+            text = httpx.get(f"{base}/metrics", timeout=5).text
+            match = re.search(r"^leadapi_automation_lag_events ([\d.e+-]+)$", text, re.MULTILINE)
+            if match is None or float(match.group(1)) == 0 or time.monotonic() - drained_at > 120:
+                break
+            time.sleep(0.5)
+        drain = time.monotonic() - drained_at
+        runs_stored = asyncio.run(_count(DSN, "SELECT count(*) FROM automation_runs"))
+    costs = [a.requests_per_second / b.requests_per_second - 1 for a, b in zip(off, on, strict=True)]
+    cost = _median(costs)
+    p50, p99 = _quantile(lags, 0.5), _quantile(lags, 0.99)
+    print(
+        f"\ncaptures, automations off: {', '.join(f'{r.requests_per_second:.0f}' for r in off)} req/s; "
+        f"on: {', '.join(f'{r.requests_per_second:.0f}' for r in on)} req/s; events on: "
+        f"{', '.join(f'{r.requests_per_second:.0f}' for r in events)} req/s"
+    )
+    print(f"automation runs stored: {runs_stored:,}; backlog worked off {drain:.1f} s after the load stopped")
+    verdict = "met" if cost <= AUTOMATION_COST_TARGET else "NOT met"
+    print(
+        f"target: {AUTOMATIONS} active automations cost <= {AUTOMATION_COST_TARGET:.0%} of the capture "
+        f"rate: {verdict} ({cost:.0%}, the median of each round's run with them on against the run "
+        "with them off just before it)"
+    )
+    verdict = "met" if p99 <= AUTOMATION_LAG_TARGET else "NOT met"
+    print(
+        f"target: the automation consumer's lag p99 <= {AUTOMATION_LAG_TARGET:.0f} s while captures and "
+        f"events run: {verdict} (p50 {p50:.2f} s, p99 {p99:.2f} s, {len(lags)} samples every 0.5 s)"
+    )
+    print(f"load average (1, 5, 15 min): {', '.join(f'{v:.1f}' for v in os.getloadavg())}")
+    errors = sum(r.errors for r in off + on + events)
+    if errors:
+        print(f"WARNING: {errors} requests failed; figures with errors are not comparable", file=sys.stderr)
+    (HERE / "results" / "automations.json").write_text(
+        json.dumps(
+            {
+                "args": vars(args),
+                "captures_off": [r._asdict() for r in off],
+                "captures_on": [r._asdict() for r in on],
+                "events_on": [r._asdict() for r in events],
+                "cost": cost,
+                "lag_p50_s": p50,
+                "lag_p99_s": p99,
+                "lag_samples": lags,
+                "drain_s": drain,
+                "runs": runs_stored,
+            },
+            indent=2,
+        )
+    )
+    return 0
+
+
+async def _count(dsn: str, sql: str) -> int:
+    conn = await asyncpg.connect(dsn)
+    try:
+        return int(await conn.fetchval(sql))
+    finally:
+        await conn.close()
 
 
 if __name__ == "__main__":

@@ -248,6 +248,7 @@ MCP_TOOLS = {
     "delete_lead", "merge_leads", "preview_routing", "route_lead", "move_stage", "accept_lead",
     "reject_lead", "list_owners", "set_out_of_office", "list_sla_breaches", "funnel_report",
     "speed_to_lead_report", "list_tasks", "complete_task", "enroll_lead", "exit_track",
+    "list_automations", "preview_automation",
 }  # fmt: skip
 
 

@@ -415,9 +415,13 @@ async def test_assign_and_route(app: FastAPI, client: httpx.AsyncClient, tenant:
 
     [assigned] = await runs_of(client, tenant, assign["id"])
     assert assigned["actions"][0]["changes"] == {"owner_id": [None, ada["id"]]}
-    [refused] = await runs_of(client, tenant, missing["id"])
-    assert refused["actions"][0]["status"] == "refused"
-    assert f"no owner {gone['id']!r}" in refused["actions"][0]["detail"]
+    # Deleting the owner switched off the automation naming them (test_automations_refs.py): no run.
+    assert await runs_of(client, tenant, missing["id"]) == []
+    off = (await client.get(f"/v1/automations/{missing['id']}", headers=tenant.read)).json()
+    assert (off["active"], off["inactive_reason"]) == (
+        False,
+        f"actions[0].owner_id: the owner {gone['id']} was deleted",
+    )
     routed = {r["lead_id"]: r["actions"][0] for r in await runs_of(client, tenant, route["id"])}
     assert routed[first["id"]]["status"] == "refused"
     assert "force" in routed[first["id"]]["detail"]

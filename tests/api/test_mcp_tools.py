@@ -52,12 +52,19 @@ ServerFor = Callable[[dict[str, str]], MCPServer[Any]]
 TOOLS = MCP_TOOLS
 READ_TOOLS = {
     "search_leads", "get_lead", "explain_score", "preview_routing", "list_owners",
-    "list_sla_breaches", "funnel_report", "speed_to_lead_report", "list_tasks",
+    "list_sla_breaches", "funnel_report", "speed_to_lead_report", "list_tasks", "list_automations",
+    "preview_automation",
 }  # fmt: skip
 WRITE_TOOLS = TOOLS - READ_TOOLS
 DESTRUCTIVE_TOOLS = {"delete_lead", "merge_leads"}
 RESOURCES = {"leadapi://scoring/model", "leadapi://stages", "leadapi://routing/rules"}
 EXEC = {"title": "CTO", "country": "US"}  # 35 points under the default model
+TAGGING = {
+    "name": "tag demo requests",
+    "trigger": {"event": "demo_request"},
+    "when": {"field": "band", "op": "eq", "value": "sql"},
+    "actions": [{"type": "add_tags", "tags": ["hot"]}],
+}
 
 
 # ---- helpers -----------------------------------------------------------------------------------
@@ -877,6 +884,40 @@ PROBLEM_CASES: list[tuple[str, Json, int, str | None]] = [
     ("accept_lead", {"lead_id": "{lead}"}, 409, None),
     ("reject_lead", {"lead_id": "ld_nobody", "reason": "not_ready"}, 404, None),
     ("set_out_of_office", {"owner_id": "ow_nobody", "out_of_office": None}, 404, None),
+    ("list_automations", {"cursor": "not-a-cursor"}, 400, "cursor"),
+    (
+        "preview_automation",
+        {"automation": "aut_nobody", "lead_id": "{lead}", "event": {"type": "x"}},
+        404,
+        None,
+    ),
+    (
+        "preview_automation",
+        {"automation": TAGGING, "lead_id": "ld_nobody", "event": {"type": "x"}},
+        404,
+        None,
+    ),
+    ("preview_automation", {"automation": TAGGING, "event": {"type": "x"}}, 422, None),
+    (
+        "preview_automation",
+        {
+            "automation": {**TAGGING, "actions": [{"type": "move_stage", "stage": "nowhere"}]},
+            "lead_id": "{lead}",
+            "event": {"type": "x"},
+        },
+        422,
+        "actions[0].stage",  # as REST names it: checked against the pipeline after the schema
+    ),
+    (
+        "preview_automation",
+        {
+            "automation": {**TAGGING, "actions": [{"type": "teleport"}]},
+            "lead_id": "{lead}",
+            "event": {"type": "x"},
+        },
+        422,
+        "automation.actions[0]",
+    ),
 ]
 
 
@@ -937,6 +978,8 @@ def valid_args(ids: dict[str, str]) -> dict[str, Json]:
         "complete_task": {"task_id": ids["task"]},
         "enroll_lead": {"lead_id": dup, "track_id": ids["track"]},
         "exit_track": {"lead_id": lead, "reason": "replied"},
+        "list_automations": {"limit": 10},
+        "preview_automation": {"automation": TAGGING, "lead_id": lead, "event": {"type": "demo_request"}},
     }
 
 
@@ -972,6 +1015,7 @@ FOREIGN = sorted(
         "funnel_report",
         "speed_to_lead_report",
         "list_tasks",  # their owner filters to nothing, as in REST
+        "list_automations",
     }
 )
 
@@ -1185,3 +1229,74 @@ async def test_enroll_lead_and_exit_track(
         ]
         assert await call(mcp, "exit_track", {"lead_id": lead["id"], "reason": "replied"}) == {"exited": []}
         await problem(mcp, "exit_track", {"lead_id": "ld_none", "reason": "x"}, 404)
+
+
+async def test_automations_are_listed_and_previewed_as_rest_does(
+    app: FastAPI, client: httpx.AsyncClient, mcp_server: ServerFor, tenant: Tenant
+) -> None:
+    stored = [
+        await rest(client, "POST", "/v1/automations", tenant.admin, 201, json={**TAGGING, "name": f"a{i}"})
+        for i in range(3)
+    ]
+    hot = await sales_ready(client, tenant, "hot@acme.com")
+    cold = await new_lead(client, tenant, "cold@acme.com")
+    before = await footprint(app, tenant.workspace_id)
+    async with Client(mcp_server(tenant.read)) as mcp:
+        first = await call(mcp, "list_automations", {"limit": 2})
+        rest_first = await rest(client, "GET", "/v1/automations?limit=2", tenant.read)
+        assert first["automations"] == rest_first["data"]
+        assert [a["id"] for a in first["automations"]] == [a["id"] for a in stored[:2]]
+        second = await call(mcp, "list_automations", {"limit": 2, "cursor": first["next_cursor"]})
+        assert [a["id"] for a in second["automations"]] == [stored[2]["id"]]
+        assert second["next_cursor"] is None
+        for automation in (stored[0]["id"], TAGGING):
+            for lead in (hot, cold):
+                args = {"automation": automation, "lead_id": lead["id"], "event": {"type": "demo_request"}}
+                preview = await call(mcp, "preview_automation", args)
+                assert preview == await rest(
+                    client, "POST", "/v1/automations/preview", tenant.read, json=args
+                )
+                assert preview["fires"] is (lead is hot), preview
+        inline = await call(
+            mcp,
+            "preview_automation",
+            {"automation": TAGGING, "lead": {"email": "x@acme.com"}, "event": {"type": "x"}},
+        )
+        assert (inline["fires"], inline["reason"]) == (False, "trigger")
+    assert (await call_fires(mcp_server, tenant, hot["id"]))["actions"][0]["status"] == "would"
+    assert await footprint(app, tenant.workspace_id) == before  # a dry run stores nothing
+
+
+async def call_fires(mcp_server: ServerFor, tenant: Tenant, lead_id: str) -> Json:
+    async with Client(mcp_server(tenant.read)) as mcp:
+        return await call(
+            mcp,
+            "preview_automation",
+            {"automation": TAGGING, "lead_id": lead_id, "event": {"type": "demo_request"}},
+        )
+
+
+async def test_preview_automation_counts_the_matching_leads_as_rest_does(
+    client: httpx.AsyncClient, mcp_server: ServerFor, tenant: Tenant
+) -> None:
+    await new_lead(client, tenant, "us@acme.com", country="US")
+    await new_lead(client, tenant, "fr@acme.com", country="FR")
+    when = {"field": "country", "op": "eq", "value": "us"}
+    args: Json = {
+        "automation": {**TAGGING, "when": when},
+        "lead": {"email": "x@acme.com"},
+        "event": {"type": "demo_request"},
+    }
+    async with Client(mcp_server(tenant.read)) as mcp:
+        counted = await call(mcp, "preview_automation", {**args, "matching": True})
+        assert counted["matching"] == 1
+        assert counted == await rest(
+            client, "POST", "/v1/automations/preview?matching=true", tenant.read, json=args
+        )
+        assert (await call(mcp, "preview_automation", args))["matching"] is None
+        regex = {
+            **args,
+            "automation": {**TAGGING, "when": {"field": "email", "op": "matches", "value": "^u"}},
+        }
+        body = await problem(mcp, "preview_automation", {**regex, "matching": True}, 422)
+        assert fields_of(body) == ["automation.when.op"]

@@ -28,6 +28,9 @@ class Automation(Base):
     # The automation takes the events numbered after this one: those of its lifetime (set when it
     # is made, and again when it is switched back on), not the history before it.
     from_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    # Why the service switched it off (an action names an owner or a stage that is gone); cleared
+    # when an admin switches it back on.
+    inactive_reason: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Response
 from leadapi.api.auth import Admin, Reader
 from leadapi.api.deps import ServicesDep, Snapshot, Tx
 from leadapi.api.pagination import id_cursor, next_id_cursor, next_time_cursor, time_cursor
+from leadapi.automations.matching import preview_matching
 from leadapi.automations.schemas import (
     Automation,
     AutomationCreate,
@@ -63,11 +64,27 @@ async def list_automations(
     "/preview", operation_id="preview_automation", response_model=AutomationPreview, summary="Dry run"
 )
 async def preview_automation(
-    body: AutomationPreviewIn, principal: Reader, services: ServicesDep, conn: Snapshot
+    body: AutomationPreviewIn,
+    principal: Reader,
+    services: ServicesDep,
+    conn: Snapshot,
+    matching: Annotated[
+        bool,
+        Query(
+            description="Also count the workspace's leads the `when` matches now (`event.*` leaves "
+            "on this event). A `when` SQL cannot count (attributes, `matches`, text outside ASCII) "
+            "is a 422 naming the node."
+        ),
+    ] = False,
 ) -> AutomationPreview:
     """Would this automation (stored, or written out) fire for this lead (stored, or written out)
     and event, and what would each action do? Nothing is stored."""
-    return AutomationPreview.model_validate(await services.automation_flow.preview(conn, principal, body))
+    answer = await services.automation_flow.preview(conn, principal, body)
+    if matching:
+        answer["matching"] = await preview_matching(
+            conn, principal, services.automations, services.clock, body
+        )
+    return AutomationPreview.model_validate(answer)
 
 
 @router.get("/{automation_id}", operation_id="get_automation", response_model=Automation, summary="One")

@@ -394,6 +394,9 @@ class Automation(BaseModel):
     when: dict[str, Any] | None
     actions: list[dict[str, Any]]
     limits: dict[str, Any]
+    inactive_reason: str | None = Field(
+        None, description="Why leadapi switched it off: an action names an owner or a stage that is gone."
+    )
     created_at: datetime
     updated_at: datetime
 
@@ -496,3 +499,6 @@ class AutomationPreview(BaseModel):
     reason: str | None = Field(description="Why it would not fire: trigger, condition, a limit, depth.")
     detail: str | None
     actions: list[ActionResult] = Field(description="What each action would do (`would`, `would_refuse`).")
+    matching: int | None = Field(
+        None, description="With `matching=true`: how many of the workspace's leads the `when` matches now."
+    )

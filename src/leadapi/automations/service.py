@@ -173,6 +173,7 @@ class AutomationService:
         now = self.clock()
         if changes.get("active") and not row["active"]:
             changes["from_seq"] = await repo.last_seq()  # back on: from now on, not what it missed
+            changes["inactive_reason"] = None  # an admin's say-so, after check() found nothing gone
         changes["updated_at"] = now
         await repo.update(automation_id, changes)
         after = {**row, **changes}

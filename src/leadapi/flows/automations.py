@@ -45,6 +45,7 @@ from leadapi.conditions import ConditionError, Predicate
 from leadapi.db import Database
 from leadapi.errors import ProblemError, not_found, validation_errors
 from leadapi.events.repository import EventRepository, NewEvent, caused_by
+from leadapi.flows.automation_refs import disable_if_stale
 from leadapi.flows.lead_change import LeadChangeFlow
 from leadapi.ids import new_id
 from leadapi.leads.repository import LeadRepository
@@ -248,6 +249,9 @@ class AutomationFlow:
             results: list[dict[str, Any]] = []
             if skip is None:
                 results = await self._act(conn, workspace_id, automation, run_id, lead, event)
+                if any(result.get("status") == "refused" for result in results):
+                    # An owner or stage gone without the hook seeing it (a race with its removal).
+                    await disable_if_stale(conn, workspace_id, automation, now, automation["id"])
             await repo.add_runs(
                 [
                     {

@@ -28,7 +28,14 @@ from starlette.requests import Request
 from leadapi import __version__
 from leadapi.api.pagination import id_cursor, next_id_cursor, next_time_cursor, time_cursor
 from leadapi.api.params import Kind, scalar_kind
-from leadapi.errors import ProblemError, validation_problem
+from leadapi.automations.matching import preview_matching
+from leadapi.automations.schemas import (
+    Automation,
+    AutomationPreview,
+    AutomationPreviewEvent,
+    AutomationPreviewIn,
+)
+from leadapi.errors import ProblemError, validation_errors, validation_problem
 from leadapi.events.schemas import EventIn
 from leadapi.leads.repository import LEAD_FIELDS
 from leadapi.leads.schemas import Lead, LeadCreate, LeadFields, LeadUpdate, TimelineEvent
@@ -56,8 +63,9 @@ Authenticator = Callable[[ServerRequestContext[Any, Any]], Awaitable[Principal |
 INSTRUCTIONS = """leadapi manages sales leads: capture, dedupe, score (fit + behaviour, bands \
 not_ready / mql / sql), route to owners, first-touch SLAs, lifecycle stages and funnel reports.
 Find leads with search_leads, read one with get_lead (score breakdown, owner, stage, recent \
-events), and act with the other tools. Ids are prefixed: ld_ leads, ow_ owners, tsk_ tasks. Lead fields that \
-are empty are left out of answers (no owner_id: unassigned). Errors carry an HTTP-like status and \
+events), and act with the other tools. Ids are prefixed: ld_ leads, ow_ owners, tsk_ tasks, \
+aut_ automations. Lead fields that are empty are left out of answers (no owner_id: unassigned). \
+Errors carry an HTTP-like status and \
 a detail that says what to change. The resources hold the scoring model, the \
 stage pipeline and the routing rules."""
 
@@ -319,6 +327,7 @@ def build_server(services: Services, authenticate: Authenticator) -> MCPServer[A
     _owner_and_report_tools(server, services)
     _task_tools(server, services)
     _track_tools(server, services)
+    _automation_tools(server, services)
     _resources(server, services)
     return server
 
@@ -765,6 +774,69 @@ def _track_tools(server: _Server, services: Services) -> None:
                 conn, principal.workspace_id, lead_id, track_id, reason.strip(), principal.key_id
             )
         return {"exited": [Enrollment.model_validate(r).model_dump(mode="json") for r in rows]}
+
+
+def _automation_tools(server: _Server, services: Services) -> None:
+    automations = services.automations
+
+    @_tool(server, title="List automations", read_only=True, idempotent=True)
+    async def list_automations(
+        limit: Annotated[int, Field(ge=1, le=200, description="Automations per page.")] = 50,
+        cursor: Cursor = None,
+    ) -> Json:
+        """The workspace's automations ("when this happens to a lead, and it matches, do these
+        things"): each one's trigger, `when` condition, actions in order, limits, whether it is
+        active, and `next_cursor` for the next page."""
+        principal = caller("read")
+        async with services.db.read() as conn:
+            rows = await automations.page(conn, principal, limit + 1, id_cursor(cursor))
+        return {
+            "automations": [Automation.model_validate(r).model_dump(mode="json") for r in rows[:limit]],
+            "next_cursor": next_id_cursor(rows, limit),
+        }
+
+    @_tool(server, title="Preview an automation", read_only=True, idempotent=True)
+    async def preview_automation(
+        automation: Annotated[
+            str | dict[str, Any],
+            Field(
+                description="A stored automation's id (aut_...), or one written out as POST "
+                "/v1/automations takes it: {name, trigger, when, actions, limits} (not stored)."
+            ),
+        ],
+        event: Annotated[
+            AutomationPreviewEvent, Field(description="The triggering event: {type, data, occurred_at}.")
+        ],
+        lead_id: Annotated[
+            str | None,
+            Field(min_length=1, max_length=64, description="A stored lead's id; or give `lead` instead."),
+        ] = None,
+        lead: Annotated[LeadFields | None, Field(description="A lead written out (not stored).")] = None,
+        matching: Annotated[
+            bool,
+            Field(
+                description="Also count the workspace's leads the `when` matches now (`matching`); "
+                "a `when` that cannot be counted (attributes, `matches`) is refused naming the node."
+            ),
+        ] = False,
+    ) -> Json:
+        """A dry run, as POST /v1/automations/preview: would the automation fire for this lead and
+        event (trigger, `when`, limits, loop guards), and what would each action do (`would`,
+        `would_refuse` with why). Nothing is stored."""
+        principal = caller("read")
+        try:
+            body = AutomationPreviewIn.model_validate(
+                {"automation": automation, "event": event, "lead_id": lead_id, "lead": lead}
+            )
+        except ValidationError as exc:  # named as REST names them: automation.actions[2].stage
+            raise validation_problem(validation_errors(exc.errors())) from None
+        async with services.db.read() as conn:
+            answer = await services.automation_flow.preview(conn, principal, body)
+            if matching:
+                answer["matching"] = await preview_matching(
+                    conn, principal, automations, services.clock, body
+                )
+        return AutomationPreview.model_validate(answer).model_dump(mode="json")
 
 
 def _resources(server: MCPServer[Any], services: Services) -> None:

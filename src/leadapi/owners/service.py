@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from leadapi.audit.service import record_for
 from leadapi.db import retrying
 from leadapi.errors import ProblemError, not_found, validation_problem
+from leadapi.flows.automation_refs import owner_gone
 from leadapi.ids import new_id
 from leadapi.owners.repository import LeadsBusyError, OwnerRepository
 from leadapi.owners.schemas import OutOfOffice, OwnerCreate, OwnerUpdate
@@ -126,6 +127,7 @@ class OwnerService:
         await repo.update(owner_id, {**values, "updated_at": now})
         if row["active"] and values.get("active") is False:
             await self._hand_over(conn, principal, owner_id, reassign, "deactivating", state, closed)
+            await owner_gone(conn, principal.workspace_id, owner_id, now, principal.key_id, deleted=False)
         await self._config_changed(conn, principal)
         after = {**row, **values, "updated_at": now}
         await record_for(conn, principal, now, "updated", "owner", owner_id, row, after)
@@ -160,6 +162,7 @@ class OwnerService:
         await self._hand_over(conn, principal, owner_id, reassign, "deleting", state, closed)
         await routing.forget_owner(owner_id)
         await repo.delete(owner_id)
+        await owner_gone(conn, principal.workspace_id, owner_id, self.clock(), principal.key_id, deleted=True)
         await self._config_changed(conn, principal)
         await record_for(conn, principal, self.clock(), "deleted", "owner", owner_id, before, None)
 

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from leadapi.audit.service import record_for
 from leadapi.errors import ProblemError, not_found, validation_problem
 from leadapi.events.repository import EventRepository, NewEvent
+from leadapi.flows.automation_refs import stages_removed
 from leadapi.ids import new_id
 from leadapi.leads.repository import LeadRepository
 from leadapi.leads.versions import bumped
@@ -140,6 +141,7 @@ class StageService:
             )
         version = current.version + 1
         await repo.save(doc, version, self.clock())
+        await stages_removed(conn, principal.workspace_id, removed, self.clock(), principal.key_id)
         # Assignments cache the closed stages with the routing config: a new version of it.
         routing = RoutingRepository(conn, principal.workspace_id)
         await routing.lock()

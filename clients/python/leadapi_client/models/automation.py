@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.automation_actions_item import AutomationActionsItem
     from ..models.automation_limits import AutomationLimits
@@ -30,6 +32,8 @@ class Automation:
         trigger (AutomationTrigger):
         updated_at (datetime.datetime):
         when (AutomationWhenType0 | None):
+        inactive_reason (None | str | Unset): Why leadapi switched it off: an action names an owner or a stage that is
+            gone.
     """
 
     actions: list[AutomationActionsItem]
@@ -41,6 +45,7 @@ class Automation:
     trigger: AutomationTrigger
     updated_at: datetime.datetime
     when: AutomationWhenType0 | None
+    inactive_reason: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -71,6 +76,12 @@ class Automation:
         else:
             when = self.when
 
+        inactive_reason: None | str | Unset
+        if isinstance(self.inactive_reason, Unset):
+            inactive_reason = UNSET
+        else:
+            inactive_reason = self.inactive_reason
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -86,6 +97,8 @@ class Automation:
                 "when": when,
             }
         )
+        if inactive_reason is not UNSET:
+            field_dict["inactive_reason"] = inactive_reason
 
         return field_dict
 
@@ -133,6 +146,15 @@ class Automation:
 
         when = _parse_when(d.pop("when"))
 
+        def _parse_inactive_reason(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        inactive_reason = _parse_inactive_reason(d.pop("inactive_reason", UNSET))
+
         automation = cls(
             actions=actions,
             active=active,
@@ -143,6 +165,7 @@ class Automation:
             trigger=trigger,
             updated_at=updated_at,
             when=when,
+            inactive_reason=inactive_reason,
         )
 
         automation.additional_properties = d

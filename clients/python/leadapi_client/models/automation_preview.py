@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.action_result import ActionResult
 
@@ -23,6 +25,7 @@ class AutomationPreview:
         fires (bool): Whether the automation would fire for this lead and event now.
         reason (None | str): Why it would not fire: trigger, condition, a limit, depth.
         trigger_matched (bool):
+        matching (int | None | Unset): With `matching=true`: how many of the workspace's leads the `when` matches now.
     """
 
     actions: list[ActionResult]
@@ -31,6 +34,7 @@ class AutomationPreview:
     fires: bool
     reason: None | str
     trigger_matched: bool
+    matching: int | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -52,6 +56,12 @@ class AutomationPreview:
 
         trigger_matched = self.trigger_matched
 
+        matching: int | None | Unset
+        if isinstance(self.matching, Unset):
+            matching = UNSET
+        else:
+            matching = self.matching
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -64,6 +74,8 @@ class AutomationPreview:
                 "trigger_matched": trigger_matched,
             }
         )
+        if matching is not UNSET:
+            field_dict["matching"] = matching
 
         return field_dict
 
@@ -104,6 +116,15 @@ class AutomationPreview:
 
         trigger_matched = d.pop("trigger_matched")
 
+        def _parse_matching(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        matching = _parse_matching(d.pop("matching", UNSET))
+
         automation_preview = cls(
             actions=actions,
             condition_matched=condition_matched,
@@ -111,6 +132,7 @@ class AutomationPreview:
             fires=fires,
             reason=reason,
             trigger_matched=trigger_matched,
+            matching=matching,
         )
 
         automation_preview.additional_properties = d

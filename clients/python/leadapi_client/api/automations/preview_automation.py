@@ -8,18 +8,26 @@ from ...client import AuthenticatedClient, Client
 from ...models.automation_preview import AutomationPreview
 from ...models.automation_preview_in import AutomationPreviewIn
 from ...models.problem import Problem
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: AutomationPreviewIn,
+    matching: bool | Unset = False,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+
+    params: dict[str, Any] = {}
+
+    params["matching"] = matching
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
         "method": "post",
         "url": "/v1/automations/preview",
+        "params": params,
     }
 
     _kwargs["json"] = body.to_dict()
@@ -109,6 +117,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: AutomationPreviewIn,
+    matching: bool | Unset = False,
 ) -> Response[AutomationPreview | Problem]:
     """Dry run
 
@@ -116,6 +125,9 @@ def sync_detailed(
     and event, and what would each action do? Nothing is stored.
 
     Args:
+        matching (bool | Unset): Also count the workspace's leads the `when` matches now
+            (`event.*` leaves on this event). A `when` SQL cannot count (attributes, `matches`, text
+            outside ASCII) is a 422 naming the node. Default: False.
         body (AutomationPreviewIn):
 
     Raises:
@@ -128,6 +140,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        matching=matching,
     )
 
     response = client.get_httpx_client().request(
@@ -141,6 +154,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: AutomationPreviewIn,
+    matching: bool | Unset = False,
 ) -> AutomationPreview | Problem | None:
     """Dry run
 
@@ -148,6 +162,9 @@ def sync(
     and event, and what would each action do? Nothing is stored.
 
     Args:
+        matching (bool | Unset): Also count the workspace's leads the `when` matches now
+            (`event.*` leaves on this event). A `when` SQL cannot count (attributes, `matches`, text
+            outside ASCII) is a 422 naming the node. Default: False.
         body (AutomationPreviewIn):
 
     Raises:
@@ -161,6 +178,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        matching=matching,
     ).parsed
 
 
@@ -168,6 +186,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: AutomationPreviewIn,
+    matching: bool | Unset = False,
 ) -> Response[AutomationPreview | Problem]:
     """Dry run
 
@@ -175,6 +194,9 @@ async def asyncio_detailed(
     and event, and what would each action do? Nothing is stored.
 
     Args:
+        matching (bool | Unset): Also count the workspace's leads the `when` matches now
+            (`event.*` leaves on this event). A `when` SQL cannot count (attributes, `matches`, text
+            outside ASCII) is a 422 naming the node. Default: False.
         body (AutomationPreviewIn):
 
     Raises:
@@ -187,6 +209,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        matching=matching,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -198,6 +221,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: AutomationPreviewIn,
+    matching: bool | Unset = False,
 ) -> AutomationPreview | Problem | None:
     """Dry run
 
@@ -205,6 +229,9 @@ async def asyncio(
     and event, and what would each action do? Nothing is stored.
 
     Args:
+        matching (bool | Unset): Also count the workspace's leads the `when` matches now
+            (`event.*` leaves on this event). A `when` SQL cannot count (attributes, `matches`, text
+            outside ASCII) is a 422 naming the node. Default: False.
         body (AutomationPreviewIn):
 
     Raises:
@@ -219,5 +246,6 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            matching=matching,
         )
     ).parsed
