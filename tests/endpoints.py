@@ -43,6 +43,8 @@ AUTOMATION = {
     "actions": [{"type": "add_tags", "tags": ["seen"]}],
 }
 
+SEGMENT = {"name": "s", "when": {"all": [{"field": "band", "op": "eq", "value": "mql"}]}}
+
 REPORTS = ("funnel", "speed-to-lead", "sla", "stage-velocity", "sources", "owners", "scores", "activation")
 
 
@@ -136,6 +138,12 @@ ENDPOINTS = [
     Endpoint("DELETE", "/v1/automations/{automation}", "admin"),
     Endpoint("GET", "/v1/automations/{automation}/runs", "read"),
     Endpoint("GET", "/v1/leads/{lead}/automation-runs", "read"),
+    Endpoint("POST", "/v1/segments", "admin", SEGMENT),
+    Endpoint("GET", "/v1/segments", "read"),
+    Endpoint("GET", "/v1/segments/{segment}", "read"),
+    Endpoint("PATCH", "/v1/segments/{segment}", "admin", {"name": "renamed"}),
+    Endpoint("DELETE", "/v1/segments/{segment}", "admin"),
+    Endpoint("GET", "/v1/segments/{segment}/leads", "read"),
     Endpoint("POST", "/v1/api-keys", "admin", {"name": "k", "scopes": ["read"]}),
     Endpoint("GET", "/v1/api-keys", "admin"),
     Endpoint("DELETE", "/v1/api-keys/{key}", "admin"),
@@ -212,6 +220,8 @@ async def make_world(app: FastAPI, client: httpx.AsyncClient) -> World:
     ids.update(task=task["id"])
     automation = (await client.post("/v1/automations", json=AUTOMATION, headers=tenant.admin)).json()
     ids.update(automation=automation["id"])
+    segment = (await client.post("/v1/segments", json=SEGMENT, headers=tenant.admin)).json()
+    ids.update(segment=segment["id"])
     return World(tenant, ids)
 
 
@@ -236,7 +246,7 @@ PATH_IDS = {
     "lead_id": "lead", "owner_id": "owner", "rule_id": "rule", "policy_id": "policy",
     "source_id": "source", "webhook_id": "webhook", "delivery_id": "delivery", "key_id": "key",
     "model_id": "model", "job_id": "job", "submission_id": "submission", "task_id": "task",
-    "automation_id": "automation",
+    "automation_id": "automation", "segment_id": "segment",
 }  # fmt: skip
 
 

@@ -34,6 +34,7 @@ PREFIXES = {
     "task": "tsk",
     "automation": "aut",
     "automation_run": "arun",
+    "segment": "seg",
 }
 
 _lock = threading.Lock()

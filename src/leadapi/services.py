@@ -14,6 +14,7 @@ from leadapi.events.sequencer import EventSequencer
 from leadapi.events.service import EventService
 from leadapi.flows.automations import AutomationFlow
 from leadapi.flows.lead_change import LeadChangeFlow
+from leadapi.flows.segments import SegmentFlow
 from leadapi.jobs.service import JobService
 from leadapi.leads.service import LeadService
 from leadapi.metrics import Metrics
@@ -23,6 +24,7 @@ from leadapi.routing.service import RoutingService
 from leadapi.scoring.scorer import Scorer
 from leadapi.scoring.service import ScoringService
 from leadapi.sealing import Sealer, load_sealer
+from leadapi.segments.service import SegmentService
 from leadapi.sla.service import SlaService
 from leadapi.sources.service import SourceService
 from leadapi.stages.service import StageService
@@ -54,6 +56,8 @@ class Services:
     tasks: TaskService
     automations: AutomationService
     automation_flow: AutomationFlow
+    segments: SegmentService
+    segment_flow: SegmentFlow
     metrics: Metrics
     sealer: Sealer
 
@@ -118,6 +122,8 @@ def build_services(settings: Settings, clock: Callable[[], datetime]) -> Service
         automation_flow=AutomationFlow(
             clock, automations, leads, flow, routing, tasks, max_depth=settings.automation_max_depth
         ),
+        segments=SegmentService(clock),
+        segment_flow=SegmentFlow(clock),
         metrics=metrics,
         sealer=sealer,
     )

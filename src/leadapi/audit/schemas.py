@@ -18,6 +18,7 @@ Resource = Literal[
     "source",
     "webhook",
     "automation",
+    "segment",
 ]
 Action = Literal["created", "updated", "deleted", "revoked", "activated", "rotated", "replaced"]
 

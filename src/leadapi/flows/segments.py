@@ -1,0 +1,174 @@
+"""Keeping segment membership current: a consumer of the numbered event log, and the backfill of
+new and changed segments.
+
+For each workspace with segments, the consumer keeps a position in the event log (events.seq).
+One batch, in one transaction: the position row locked (SKIP LOCKED on PostgreSQL, so workers
+cooperate and none waits), the events after it read, every lead they are about decided again on
+each segment's `when` as the lead is now, the memberships that changed written with a
+`segment.entered` / `segment.exited` event each, and the position moved past the batch. The
+memberships, their events and the new position commit together, so an event is gone through
+exactly once whatever crashes, and the membership table's primary key is the second guard.
+
+Events of the segments' own kind are skipped: they change no lead.
+
+The backfill goes over a new (or changed) segment's workspace by lead id, a batch per
+transaction once the events are gone through, inserting and removing memberships without events:
+the segment's definition changed, not the leads, so `segment.entered` stays the news that a lead
+moved into it. (A lead whose change is not numbered yet when the fill reads it enters silently.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from leadapi.conditions import Predicate
+from leadapi.db import Database
+from leadapi.events.repository import EventRepository, NewEvent
+from leadapi.segments import engine
+from leadapi.segments.repository import SegmentRepository, claim_cursor, workspaces_behind
+
+BATCH = 500  # events (or leads, for a backfill) per workspace per transaction
+WORKSPACES_PER_ROUND = 50
+ENTERED = "segment.entered"
+EXITED = "segment.exited"
+ACTOR = "segments"
+
+
+class SegmentFlow:
+    def __init__(self, clock: Callable[[], datetime]) -> None:
+        self.clock = clock
+        self._compiled: dict[tuple[str, datetime], Predicate] = {}
+
+    def _predicates(self, rows: list[dict[str, Any]]) -> dict[str, Predicate]:
+        """Each segment's condition, compiled once per version of it."""
+        out: dict[str, Predicate] = {}
+        for row in rows:
+            key = (row["id"], row["updated_at"])
+            if key not in self._compiled:
+                if len(self._compiled) > 10_000:
+                    self._compiled.clear()
+                self._compiled[key] = engine.compile_when(row["when"])
+            out[row["id"]] = self._compiled[key]
+        return out
+
+    async def consume(self, conn: AsyncConnection, workspace_id: str, limit: int = BATCH) -> int | None:
+        """One batch of the workspace's events, and one of each segment still filling, in the
+        caller's transaction: how many events it went through (None: another worker holds it)."""
+        position = await claim_cursor(conn, workspace_id)
+        if position is None:
+            return None
+        now = self.clock()
+        repo = SegmentRepository(conn, workspace_id)
+        rows = await repo.all()
+        predicates = self._predicates(rows)
+        names = {r["id"]: r["name"] for r in rows}
+        if not rows:  # nothing to keep: straight to the end of the log
+            last = await repo.last_seq()
+            if last > position:
+                await repo.move_cursor(last, now)
+            return 0
+        batch = await EventRepository(conn, workspace_id).feed(position, None, limit)
+        if batch:
+            lead_ids = list(
+                dict.fromkeys(
+                    e["lead_id"]
+                    for e in batch
+                    if e["lead_id"] is not None and not e["type"].startswith("segment.")
+                )
+            )
+            await self._decide(conn, repo, workspace_id, lead_ids, predicates, names, now)
+            await repo.move_cursor(batch[-1]["seq"], now)
+        if len(batch) < limit:
+            # Caught up with the log: the leads that changed since the segment was made entered
+            # it (with events) above, so the fill finds them members already.
+            for segment in rows:
+                if segment["filling"]:
+                    await self._fill(repo, segment, predicates[segment["id"]], limit, now)
+        return len(batch)
+
+    async def _decide(
+        self,
+        conn: AsyncConnection,
+        repo: SegmentRepository,
+        workspace_id: str,
+        lead_ids: list[str],
+        predicates: Mapping[str, Predicate],
+        names: Mapping[str, str],
+        now: datetime,
+    ) -> None:
+        """These leads' memberships made to match the segments' conditions on them now."""
+        if not lead_ids:
+            return
+        found = await repo.leads_by_id(lead_ids)
+        current = await repo.memberships(lead_ids)
+        entering: list[tuple[str, str]] = []
+        leaving: list[tuple[str, str]] = []
+        news: list[NewEvent] = []
+        for lead_id in lead_ids:
+            lead = found.get(lead_id)
+            if lead is None:  # erased or merged away: the foreign key took its memberships
+                continue
+            entered, exited = engine.changes(predicates, lead, current.get(lead_id, set()))
+            for segment_id in entered:
+                entering.append((segment_id, lead_id))
+                news.append(self._event(ENTERED, segment_id, names, lead_id, now))
+            for segment_id in exited:
+                leaving.append((segment_id, lead_id))
+                news.append(self._event(EXITED, segment_id, names, lead_id, now))
+        await repo.enter(entering, now)
+        await repo.leave(leaving)
+        if news:
+            await EventRepository(conn, workspace_id).append(news)
+
+    @staticmethod
+    def _event(kind: str, segment_id: str, names: Mapping[str, str], lead_id: str, now: datetime) -> NewEvent:
+        data = {"segment_id": segment_id, "segment_name": names.get(segment_id)}
+        return NewEvent(kind, lead_id, now, data, actor=ACTOR)
+
+    async def _fill(
+        self,
+        repo: SegmentRepository,
+        segment: dict[str, Any],
+        predicate: Predicate,
+        limit: int,
+        now: datetime,
+    ) -> None:
+        """The next batch of the workspace's leads (by id) decided on a filling segment, silently."""
+        batch = await repo.leads_after(segment["fill_after"], limit)
+        ids = [lead["id"] for lead in batch]
+        members = await repo.segment_members_among(segment["id"], ids)
+        meets = {lead["id"] for lead in batch if predicate(lead)}
+        await repo.enter([(segment["id"], i) for i in ids if i in meets and i not in members], now)
+        await repo.leave([(segment["id"], i) for i in ids if i in members and i not in meets])
+        done = len(batch) < limit
+        await repo.update(segment["id"], {"filling": not done, "fill_after": None if done else ids[-1]})
+
+
+class SegmentConsumer:
+    """Keeps segments current for this process; any number of processes cooperate (each
+    workspace's position is claimed with SKIP LOCKED)."""
+
+    def __init__(self, db: Database, flow: SegmentFlow, batch: int = BATCH) -> None:
+        self.db = db
+        self.flow = flow
+        self.batch = batch
+
+    async def run_once(self, workspace_id: str | None = None) -> bool:
+        """One round: a batch for each workspace behind (or for this one), each committed on its
+        own; True when there may be more to do."""
+        if workspace_id is not None:
+            behind = [workspace_id]
+        else:
+            async with self.db.read() as conn:
+                behind = await workspaces_behind(conn, WORKSPACES_PER_ROUND)
+        more = False
+        for ws in behind:
+            async with self.db.transaction() as conn:
+                went = await self.flow.consume(conn, ws, self.batch)
+                filling = bool(await SegmentRepository(conn, ws).filling())
+            more = more or went == self.batch or filling
+        return more or len(behind) == WORKSPACES_PER_ROUND

@@ -1,0 +1,254 @@
+"""Segments: CRUD and bad input, membership kept by the consumer of the event log (entering and
+leaving with events, exactly once), the backfill of new and changed segments, the count, the
+members list, and leads that are erased or merged away.
+
+The consumer is driven here directly (its run-once), as the background loop runs it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+from fastapi import FastAPI
+from sqlalchemy import func, select
+
+from leadapi.flows.segments import SegmentConsumer
+from leadapi.segments.models import SegmentMember
+from tests.conftest import Tenant, make_tenant
+from tests.factories import add_segment, events_of, new_lead, run_segments, segment_members
+
+SOFTWARE = {"all": [{"field": "industry", "op": "eq", "value": "Software"}]}
+HOT = {"all": [{"field": "tags", "op": "contains", "value": "hot"}]}
+
+
+async def get_segment(client: httpx.AsyncClient, tenant: Tenant, segment_id: str) -> dict[str, Any]:
+    response = await client.get(f"/v1/segments/{segment_id}", headers=tenant.read)
+    assert response.status_code == 200, response.text
+    segment: dict[str, Any] = response.json()
+    return segment
+
+
+async def patch_lead(client: httpx.AsyncClient, tenant: Tenant, lead_id: str, **body: Any) -> None:
+    response = await client.patch(f"/v1/leads/{lead_id}", json=body, headers=tenant.write)
+    assert response.status_code == 200, response.text
+
+
+# ---- CRUD ----------------------------------------------------------------------------------------
+
+
+async def test_crud(client: httpx.AsyncClient, tenant: Tenant) -> None:
+    response = await client.post(
+        "/v1/segments", json={"name": " Software ", "when": SOFTWARE}, headers=tenant.admin
+    )
+    assert response.status_code == 201, response.text
+    segment = response.json()
+    assert segment["id"].startswith("seg_")
+    assert response.headers["Location"] == f"/v1/segments/{segment['id']}"
+    assert (segment["name"], segment["when"], segment["member_count"], segment["filling"]) == (
+        "Software",
+        SOFTWARE,
+        0,
+        True,
+    )
+    assert await get_segment(client, tenant, segment["id"]) == segment
+    second = await add_segment(client, tenant, name="Hot", when=HOT)
+    page = (await client.get("/v1/segments", params={"limit": 1}, headers=tenant.read)).json()
+    assert [s["id"] for s in page["data"]] == [segment["id"]]
+    rest = (
+        await client.get(
+            "/v1/segments", params={"limit": 1, "cursor": page["next_cursor"]}, headers=tenant.read
+        )
+    ).json()
+    assert [s["id"] for s in rest["data"]] == [second["id"]]
+    assert rest["next_cursor"] is None
+    renamed = await client.patch(f"/v1/segments/{segment['id']}", json={"name": "SaaS"}, headers=tenant.admin)
+    assert renamed.status_code == 200, renamed.text
+    assert renamed.json()["name"] == "SaaS"
+    assert renamed.json()["when"] == SOFTWARE
+    assert (await client.delete(f"/v1/segments/{segment['id']}", headers=tenant.admin)).status_code == 204
+    assert (await client.get(f"/v1/segments/{segment['id']}", headers=tenant.read)).status_code == 404
+    audit = (await client.get("/v1/audit-log", params={"resource": "segment"}, headers=tenant.admin)).json()[
+        "data"
+    ]
+    actions = {(e["action"], e["resource_id"]) for e in audit}
+    assert {("created", segment["id"]), ("updated", segment["id"]), ("deleted", segment["id"])} <= actions
+
+
+async def test_bad_input_is_a_problem_naming_the_node(client: httpx.AsyncClient, tenant: Tenant) -> None:
+    cases: list[tuple[Any, str]] = [
+        ({"name": "x", "when": {"all": [{"field": "nope", "op": "eq", "value": 1}]}}, "when.all[0].field"),
+        ({"name": "x", "when": {"all": [{"field": "band", "op": "almost", "value": 1}]}}, "when.all[0].op"),
+        # A segment reads the lead, not an event.
+        (
+            {"name": "x", "when": {"all": [{"field": "event.type", "op": "eq", "value": "a"}]}},
+            "when.all[0].field",
+        ),
+        ({"name": "x", "when": "band"}, "when"),
+        ({"name": "", "when": SOFTWARE}, "name"),
+        ({"name": "x" * 201, "when": SOFTWARE}, "name"),
+        ({"when": SOFTWARE}, "name"),
+        ({"name": "x"}, "when"),
+        ({"name": "x", "when": SOFTWARE, "extra": 1}, "extra"),
+        ({"name": 5, "when": SOFTWARE}, "name"),
+        ([], ""),
+    ]
+    for body, field in cases:
+        response = await client.post("/v1/segments", json=body, headers=tenant.admin)
+        assert response.status_code == 422, (body, response.text)
+        assert response.headers["content-type"].startswith("application/problem+json")
+        fields = [e["field"] for e in response.json().get("errors", [])]
+        assert not field or field in fields, (body, fields)
+    segment = await add_segment(client, tenant, when=SOFTWARE)
+    for body, field in [
+        ({"when": None}, "when"),
+        ({"name": None}, "name"),
+        ({"when": {"any": 3}}, "when.any"),
+    ]:
+        response = await client.patch(f"/v1/segments/{segment['id']}", json=body, headers=tenant.admin)
+        assert response.status_code == 422, (body, response.text)
+        assert field in [e["field"] for e in response.json()["errors"]], response.text
+    assert (await get_segment(client, tenant, segment["id"]))["when"] == SOFTWARE
+
+
+async def test_scopes_and_other_workspaces(app: FastAPI, client: httpx.AsyncClient, tenant: Tenant) -> None:
+    denied = await client.post("/v1/segments", json={"name": "x", "when": SOFTWARE}, headers=tenant.write)
+    assert denied.status_code == 403
+    segment = await add_segment(client, tenant, when=SOFTWARE)
+    assert (
+        await client.patch(f"/v1/segments/{segment['id']}", json={"name": "y"}, headers=tenant.write)
+    ).status_code == 403
+    other = await make_tenant(app)
+    for method, path in [
+        ("GET", f"/v1/segments/{segment['id']}"),
+        ("GET", f"/v1/segments/{segment['id']}/leads"),
+        ("DELETE", f"/v1/segments/{segment['id']}"),
+    ]:
+        response = await client.request(method, path, headers=other.admin)
+        assert response.status_code == 404, (method, path, response.text)
+        assert response.headers["content-type"].startswith("application/problem+json")
+    assert (await client.get("/v1/segments", headers=other.read)).json()["data"] == []
+
+
+# ---- membership ----------------------------------------------------------------------------------
+
+
+async def test_backfill_of_a_new_segment_finds_the_leads_there_are(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    matching = [await new_lead(client, tenant, f"s{i}@acme.com", industry="Software") for i in range(5)]
+    await new_lead(client, tenant, "other@acme.com", industry="Retail")
+    await run_segments(app, tenant)  # no segment yet: nothing to do
+    segment = await add_segment(client, tenant, when=SOFTWARE)
+    # Small batches: the fill goes over the workspace in several transactions.
+    keeper = SegmentConsumer(app.state.db, app.state.services.segment_flow, batch=2)
+    rounds = 0
+    while await keeper.run_once(tenant.workspace_id):
+        rounds += 1
+        assert rounds < 20
+    assert rounds >= 2
+    found = await get_segment(client, tenant, segment["id"])
+    assert found["filling"] is False
+    assert found["member_count"] == 5
+    assert sorted(await segment_members(client, tenant, segment["id"])) == sorted(m["id"] for m in matching)
+    # The fill is the segment's definition changing, not the leads: no events.
+    assert await events_of(app, tenant, "segment.entered") == []
+
+
+async def test_leads_enter_and_leave_through_events_exactly_once(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    segment = await add_segment(client, tenant, name="Hot", when=HOT)
+    cold = await new_lead(client, tenant, "cold@acme.com")
+    hot = await new_lead(client, tenant, "hot@acme.com", tags=["hot"])
+    await run_segments(app, tenant)
+    assert await segment_members(client, tenant, segment["id"]) == [hot["id"]]
+    [entered] = await events_of(app, tenant, "segment.entered")
+    assert entered["lead_id"] == hot["id"]
+    assert entered["data"] == {"segment_id": segment["id"], "segment_name": "Hot"}
+    await patch_lead(client, tenant, cold["id"], tags=["hot"])
+    await patch_lead(client, tenant, hot["id"], tags=[])
+    await run_segments(app, tenant)
+    await run_segments(app, tenant)  # again: nothing new
+    assert await segment_members(client, tenant, segment["id"]) == [cold["id"]]
+    assert [e["lead_id"] for e in await events_of(app, tenant, "segment.entered")] == [hot["id"], cold["id"]]
+    [exited] = await events_of(app, tenant, "segment.exited")
+    assert exited["lead_id"] == hot["id"]
+    assert (await get_segment(client, tenant, segment["id"]))["member_count"] == 1
+    # The timeline and the change feed carry them.
+    feed = (await client.get("/v1/events", params={"types": "segment.*"}, headers=tenant.read)).json()
+    assert {e["type"] for e in feed["data"]} == {"segment.entered", "segment.exited"}
+
+
+async def test_changed_condition_refills_and_members_who_no_longer_meet_it_leave(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    software = await new_lead(client, tenant, "sw@acme.com", industry="Software")
+    retail = await new_lead(client, tenant, "rt@acme.com", industry="Retail")
+    segment = await add_segment(client, tenant, when=SOFTWARE)
+    await run_segments(app, tenant)
+    assert await segment_members(client, tenant, segment["id"]) == [software["id"]]
+    retail_when = {"all": [{"field": "industry", "op": "eq", "value": "Retail"}]}
+    changed = await client.patch(
+        f"/v1/segments/{segment['id']}", json={"when": retail_when}, headers=tenant.admin
+    )
+    assert changed.json()["filling"] is True
+    await run_segments(app, tenant)
+    assert await segment_members(client, tenant, segment["id"]) == [retail["id"]]
+    assert (await get_segment(client, tenant, segment["id"]))["filling"] is False
+
+
+async def test_members_list_pages_by_lead_id(app: FastAPI, client: httpx.AsyncClient, tenant: Tenant) -> None:
+    segment = await add_segment(client, tenant, when=HOT)
+    leads = [await new_lead(client, tenant, f"h{i}@acme.com", tags=["hot"], company="Acme") for i in range(5)]
+    await run_segments(app, tenant)
+    first = (
+        await client.get(f"/v1/segments/{segment['id']}/leads", params={"limit": 2}, headers=tenant.read)
+    ).json()
+    assert [m["lead_id"] for m in first["data"]] == sorted(m["id"] for m in leads)[:2]
+    assert first["data"][0]["company"] == "Acme"
+    assert first["data"][0]["email"].endswith("@acme.com")
+    assert sorted(await segment_members(client, tenant, segment["id"])) == sorted(m["id"] for m in leads)
+    bad = await client.get(
+        f"/v1/segments/{segment['id']}/leads", params={"cursor": "junk"}, headers=tenant.read
+    )
+    assert bad.status_code in (400, 422)
+    assert bad.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_erased_and_merged_leads_leave_and_the_survivor_is_decided_again(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    segment = await add_segment(client, tenant, when=HOT)
+    erased = await new_lead(client, tenant, "gone@acme.com", tags=["hot"])
+    survivor = await new_lead(client, tenant, "keep@acme.com")
+    duplicate = await new_lead(client, tenant, "dup@acme.com", tags=["hot"])
+    await run_segments(app, tenant)
+    assert sorted(await segment_members(client, tenant, segment["id"])) == sorted(
+        [erased["id"], duplicate["id"]]
+    )
+    assert (await client.delete(f"/v1/leads/{erased['id']}", headers=tenant.write)).status_code == 204
+    merged = await client.post(
+        f"/v1/leads/{survivor['id']}/merge", json={"duplicate_id": duplicate["id"]}, headers=tenant.write
+    )
+    assert merged.status_code == 200, merged.text
+    assert "hot" in merged.json()["tags"]
+    assert await segment_members(client, tenant, segment["id"]) == []  # at once: the memberships went
+    await run_segments(app, tenant)
+    assert await segment_members(client, tenant, segment["id"]) == [survivor["id"]]
+    assert (await get_segment(client, tenant, segment["id"]))["member_count"] == 1
+
+
+async def test_deleting_a_segment_removes_its_memberships(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    segment = await add_segment(client, tenant, when=HOT)
+    other = await add_segment(client, tenant, when=HOT)
+    await new_lead(client, tenant, "h@acme.com", tags=["hot"])
+    await run_segments(app, tenant)
+    assert (await client.delete(f"/v1/segments/{segment['id']}", headers=tenant.admin)).status_code == 204
+    assert (await get_segment(client, tenant, other["id"]))["member_count"] == 1
+    async with app.state.db.read() as conn:
+        left = await conn.scalar(
+            select(func.count()).select_from(SegmentMember).where(SegmentMember.segment_id == segment["id"])
+        )
+    assert left == 0
