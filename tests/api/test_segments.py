@@ -15,7 +15,17 @@ from sqlalchemy import func, select
 from leadapi.flows.segments import SegmentConsumer
 from leadapi.segments.models import SegmentMember
 from tests.conftest import Tenant, make_tenant
-from tests.factories import add_segment, events_of, new_lead, run_segments, segment_members
+from tests.factories import (
+    add_automation,
+    add_segment,
+    events_of,
+    get_lead,
+    new_lead,
+    run_automations,
+    run_segments,
+    runs_of,
+    segment_members,
+)
 
 SOFTWARE = {"all": [{"field": "industry", "op": "eq", "value": "Software"}]}
 HOT = {"all": [{"field": "tags", "op": "contains", "value": "hot"}]}
@@ -252,3 +262,82 @@ async def test_deleting_a_segment_removes_its_memberships(
             select(func.count()).select_from(SegmentMember).where(SegmentMember.segment_id == segment["id"])
         )
     assert left == 0
+
+
+# ---- the segment_entered trigger -----------------------------------------------------------------
+
+
+async def test_segment_entered_triggers_an_automation_once(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    hot = await add_segment(client, tenant, name="Hot", when=HOT)
+    software = await add_segment(client, tenant, name="Software", when=SOFTWARE)
+    automation = await add_automation(
+        client,
+        tenant,
+        trigger={"segment_entered": hot["id"]},
+        actions=[{"type": "add_tags", "tags": ["nurture"]}],
+    )
+    assert automation["trigger"] == {"segment_entered": hot["id"]}
+    lead = await new_lead(client, tenant, "in@acme.com", industry="Software")
+    await run_segments(app, tenant)
+    await run_automations(app, tenant)
+    assert await runs_of(client, tenant, automation["id"]) == []  # it entered the other segment only
+    await client.patch(f"/v1/leads/{lead['id']}", json={"tags": ["hot"]}, headers=tenant.write)
+    for _ in range(2):  # twice: exactly once per (automation, event)
+        await run_segments(app, tenant)
+        await run_automations(app, tenant)
+    [run] = await runs_of(client, tenant, automation["id"])
+    assert run["status"] == "fired"
+    assert run["event_type"] == "segment.entered"
+    assert set((await get_lead(client, tenant, lead["id"]))["tags"]) == {"hot", "nurture"}
+    # The tag the automation added changed the lead: decided again, it stays in (no new entry).
+    await run_segments(app, tenant)
+    assert len(await events_of(app, tenant, "segment.entered")) == 2  # software, then hot
+    assert software["id"] != hot["id"]
+
+
+async def test_segment_entered_names_a_segment_of_the_workspace(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    other = await make_tenant(app)
+    theirs = await add_segment(client, other, when=HOT)
+    for segment_id in (theirs["id"], "seg_nope"):
+        response = await client.post(
+            "/v1/automations",
+            json={
+                "name": "a",
+                "trigger": {"segment_entered": segment_id},
+                "actions": [{"type": "add_tags", "tags": ["x"]}],
+            },
+            headers=tenant.admin,
+        )
+        assert response.status_code == 422, response.text
+        assert [e["field"] for e in response.json()["errors"]] == ["trigger.segment_entered"]
+    ours = await add_segment(client, tenant, when=HOT)
+    automation = await add_automation(
+        client, tenant, trigger={"event": "page_view"}, actions=[{"type": "add_tags", "tags": ["x"]}]
+    )
+    changed = await client.patch(
+        f"/v1/automations/{automation['id']}",
+        json={"trigger": {"segment_entered": theirs["id"]}},
+        headers=tenant.admin,
+    )
+    assert changed.status_code == 422, changed.text
+    changed = await client.patch(
+        f"/v1/automations/{automation['id']}",
+        json={"trigger": {"segment_entered": ours["id"]}},
+        headers=tenant.admin,
+    )
+    assert changed.status_code == 200, changed.text
+    too_long = await client.post(
+        "/v1/automations",
+        json={
+            "name": "a",
+            "trigger": {"segment_entered": "s" * 33},
+            "actions": [{"type": "add_tags", "tags": ["x"]}],
+        },
+        headers=tenant.admin,
+    )
+    assert too_long.status_code == 422
+    assert [e["field"] for e in too_long.json()["errors"]] == ["trigger.segment_entered"]

@@ -25,6 +25,7 @@ WHEN_FIELDS = FieldSet(
     ("attributes.", "event.properties.", "event.data."),
 )
 SCORED = "lead.scored"
+SEGMENT_ENTERED = "segment.entered"
 DAY = timedelta(hours=24)
 _PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_.]{0,200})\s*\}\}")
 MAX_RENDERED = 2000
@@ -72,6 +73,9 @@ def may_fire(trigger: Mapping[str, Any], event: Mapping[str, Any]) -> bool:
         return fnmatchcase(event_type, str(trigger["event"]))
     if kind == "score_crossed":
         return event_type == SCORED
+    if kind == "segment_entered":
+        data = event.get("data") or {}
+        return event_type == SEGMENT_ENTERED and data.get("segment_id") == trigger["segment_entered"]
     spec = trigger["intent_spike"]
     if spec.get("points") is not None:
         data = event.get("data") or {}

@@ -34,8 +34,8 @@ MAX_ACTIONS = 20
 MAX_TEMPLATE = 1000
 MAX_TEMPLATE_KEYS = 20
 MAX_EVENT_DATA_BYTES = 16 * 1024
-TRIGGER_KINDS = ("event", "score_crossed", "intent_spike")
-LATER_TRIGGERS = ("inactive_for_days", "segment_entered")
+TRIGGER_KINDS = ("event", "score_crossed", "intent_spike", "segment_entered")
+LATER_TRIGGERS = ("inactive_for_days",)
 # Lead fields an action may set (`set_fields`): not the dedupe keys (email, external ids), not the
 # lists and maps other actions or keys handle (tags: add_tags/remove_tags; attributes: by key).
 SETTABLE_FIELDS = frozenset(LeadFields.model_fields) - {"email", "external_ids", "tags", "attributes"}
@@ -116,6 +116,13 @@ class IntentSpikeTrigger(RequestModel):
     intent_spike: IntentSpikeSpec = Field(description="A burst of behaviour within a window.")
 
 
+class SegmentEnteredTrigger(RequestModel):
+    segment_entered: Annotated[str, StringConstraints(min_length=1, max_length=32)] = Field(
+        description="A lead entered this segment (`segment.entered`); one of the workspace's segments.",
+        examples=["seg_01jd8x7k2m3n4p5q6r7s8t9v0w"],
+    )
+
+
 def _trigger_kind(value: Any) -> str | None:
     if isinstance(value, dict):
         return next((kind for kind in (*TRIGGER_KINDS, *LATER_TRIGGERS) if kind in value), None)
@@ -127,12 +134,13 @@ def _trigger_kind(value: Any) -> str | None:
 Trigger = Annotated[
     Annotated[EventTrigger, Tag("event")]
     | Annotated[ScoreCrossedTrigger, Tag("score_crossed")]
-    | Annotated[IntentSpikeTrigger, Tag("intent_spike")],
+    | Annotated[IntentSpikeTrigger, Tag("intent_spike")]
+    | Annotated[SegmentEnteredTrigger, Tag("segment_entered")],
     Discriminator(
         _trigger_kind,
         custom_error_type="trigger_kind",
-        custom_error_message="a trigger is an object with one of the keys event, score_crossed or "
-        "intent_spike (inactive_for_days and segment_entered are not available yet)",
+        custom_error_message="a trigger is an object with one of the keys event, score_crossed, "
+        "intent_spike or segment_entered (inactive_for_days is not available yet)",
     ),
 ]
 
