@@ -230,7 +230,7 @@ MCP_TOOLS = {
     "search_leads", "get_lead", "create_lead", "update_lead", "record_event", "explain_score",
     "delete_lead", "merge_leads", "preview_routing", "route_lead", "move_stage", "accept_lead",
     "reject_lead", "list_owners", "set_out_of_office", "list_sla_breaches", "funnel_report",
-    "speed_to_lead_report", "list_tasks", "complete_task",
+    "speed_to_lead_report", "list_tasks", "complete_task", "list_segments",
 }  # fmt: skip
 
 

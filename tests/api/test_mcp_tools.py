@@ -42,7 +42,7 @@ ServerFor = Callable[[dict[str, str]], MCPServer[Any]]
 TOOLS = MCP_TOOLS
 READ_TOOLS = {
     "search_leads", "get_lead", "explain_score", "preview_routing", "list_owners",
-    "list_sla_breaches", "funnel_report", "speed_to_lead_report", "list_tasks",
+    "list_sla_breaches", "funnel_report", "speed_to_lead_report", "list_tasks", "list_segments",
 }  # fmt: skip
 WRITE_TOOLS = TOOLS - READ_TOOLS
 DESTRUCTIVE_TOOLS = {"delete_lead", "merge_leads"}
@@ -925,6 +925,7 @@ def valid_args(ids: dict[str, str]) -> dict[str, Json]:
         "speed_to_lead_report": {"group_by": "source"},
         "list_tasks": {"owner_id": owner, "status": "open"},
         "complete_task": {"task_id": ids["task"]},
+        "list_segments": {"limit": 10},
     }
 
 
@@ -950,6 +951,7 @@ FOREIGN = sorted(
         "funnel_report",
         "speed_to_lead_report",
         "list_tasks",  # their owner filters to nothing, as in REST
+        "list_segments",  # takes no id
     }
 )
 

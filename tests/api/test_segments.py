@@ -10,9 +10,11 @@ from typing import Any
 
 import httpx
 from fastapi import FastAPI
+from mcp import Client
 from sqlalchemy import func, select
 
 from leadapi.flows.segments import SegmentConsumer
+from leadapi.mcp.server import build_server, key_authenticator
 from leadapi.segments.models import SegmentMember
 from tests.conftest import Tenant, make_tenant
 from tests.factories import (
@@ -341,3 +343,25 @@ async def test_segment_entered_names_a_segment_of_the_workspace(
     )
     assert too_long.status_code == 422
     assert [e["field"] for e in too_long.json()["errors"]] == ["trigger.segment_entered"]
+
+
+# ---- MCP -----------------------------------------------------------------------------------------
+
+
+async def test_list_segments_tool(app: FastAPI, client: httpx.AsyncClient, tenant: Tenant) -> None:
+    segments = [await add_segment(client, tenant, name=f"s{i}", when=HOT) for i in range(3)]
+    await new_lead(client, tenant, "h@acme.com", tags=["hot"])
+    await run_segments(app, tenant)
+    secret = tenant.read["Authorization"].removeprefix("Bearer ")
+    server = build_server(app.state.services, key_authenticator(app.state.services, secret))
+    async with Client(server) as mcp:
+        first = (await mcp.call_tool("list_segments", {"limit": 2})).structured_content
+        assert first is not None
+        assert [s["id"] for s in first["segments"]] == [s["id"] for s in segments[:2]]
+        assert first["segments"][0]["member_count"] == 1
+        rest = (await mcp.call_tool("list_segments", {"cursor": first["next_cursor"]})).structured_content
+        assert rest is not None
+        assert [s["id"] for s in rest["segments"]] == [segments[2]["id"]]
+        assert rest["next_cursor"] is None
+        refused = await mcp.call_tool("list_segments", {"limit": 0})
+        assert refused.is_error
