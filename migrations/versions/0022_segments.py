@@ -1,8 +1,8 @@
 """segments
 
-Segments (a name and a condition over the lead per workspace), their members (primary key
-workspace, segment, lead: the members list and the count read it alone), and the membership
-consumer's position in each workspace's event log.
+Segments (a name and a condition over the lead per workspace, and their live member count),
+their members (primary key workspace, segment, lead: the members list reads it alone), and the
+membership consumer's position in each workspace's event log.
 
 Revision ID: 0022
 Revises: 0019
@@ -35,7 +35,9 @@ def upgrade() -> None:
         sa.Column("workspace_id", sa.String(length=32), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("when", JSON, nullable=False),
+        sa.Column("member_count", sa.Integer(), nullable=False),
         sa.Column("filling", sa.Boolean(), nullable=False),
+        sa.Column("fill_after_at", leadapi.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("fill_after", sa.String(length=32), nullable=True),
         sa.Column("created_at", leadapi.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", leadapi.db.UTCDateTime(timezone=True), nullable=False),

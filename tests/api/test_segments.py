@@ -245,6 +245,7 @@ async def test_erased_and_merged_leads_leave_and_the_survivor_is_decided_again(
     assert merged.status_code == 200, merged.text
     assert "hot" in merged.json()["tags"]
     assert await segment_members(client, tenant, segment["id"]) == []  # at once: the memberships went
+    assert (await get_segment(client, tenant, segment["id"]))["member_count"] == 0
     await run_segments(app, tenant)
     assert await segment_members(client, tenant, segment["id"]) == [survivor["id"]]
     assert (await get_segment(client, tenant, segment["id"]))["member_count"] == 1

@@ -11,7 +11,7 @@ exactly once whatever crashes, and the membership table's primary key is the sec
 
 Events of the segments' own kind are skipped: they change no lead.
 
-The backfill goes over a new (or changed) segment's workspace by lead id, a batch per
+The backfill goes over a new (or changed) segment's workspace by creation time, a batch per
 transaction once the events are gone through, inserting and removing memberships without events:
 the segment's definition changed, not the leads, so `segment.entered` stays the news that a lead
 moved into it. (A lead whose change is not numbered yet when the fill reads it enters silently.)
@@ -66,6 +66,7 @@ class SegmentFlow:
         rows = await repo.all()
         predicates = self._predicates(rows)
         names = {r["id"]: r["name"] for r in rows}
+        deltas: dict[str, int] = {}
         if not rows:  # nothing to keep: straight to the end of the log
             last = await repo.last_seq()
             if last > position:
@@ -80,14 +81,15 @@ class SegmentFlow:
                     if e["lead_id"] is not None and not e["type"].startswith("segment.")
                 )
             )
-            await self._decide(conn, repo, workspace_id, lead_ids, predicates, names, now)
+            await self._decide(conn, repo, workspace_id, lead_ids, predicates, names, deltas, now)
             await repo.move_cursor(batch[-1]["seq"], now)
         if len(batch) < limit:
             # Caught up with the log: the leads that changed since the segment was made entered
             # it (with events) above, so the fill finds them members already.
             for segment in rows:
                 if segment["filling"]:
-                    await self._fill(repo, segment, predicates[segment["id"]], limit, now)
+                    await self._fill(repo, segment, predicates[segment["id"]], limit, deltas, now)
+        await repo.add_to_counts(deltas)  # last: after every lead this transaction holds
         return len(batch)
 
     async def _decide(
@@ -98,6 +100,7 @@ class SegmentFlow:
         lead_ids: list[str],
         predicates: Mapping[str, Predicate],
         names: Mapping[str, str],
+        deltas: dict[str, int],
         now: datetime,
     ) -> None:
         """These leads' memberships made to match the segments' conditions on them now."""
@@ -114,9 +117,11 @@ class SegmentFlow:
                 continue
             entered, exited = engine.changes(predicates, lead, current.get(lead_id, set()))
             for segment_id in entered:
+                deltas[segment_id] = deltas.get(segment_id, 0) + 1
                 entering.append((segment_id, lead_id))
                 news.append(self._event(ENTERED, segment_id, names, lead_id, now))
             for segment_id in exited:
+                deltas[segment_id] = deltas.get(segment_id, 0) - 1
                 leaving.append((segment_id, lead_id))
                 news.append(self._event(EXITED, segment_id, names, lead_id, now))
         await repo.enter(entering, now)
@@ -135,17 +140,30 @@ class SegmentFlow:
         segment: dict[str, Any],
         predicate: Predicate,
         limit: int,
+        deltas: dict[str, int],
         now: datetime,
     ) -> None:
         """The next batch of the workspace's leads (by id) decided on a filling segment, silently."""
-        batch = await repo.leads_after(segment["fill_after"], limit)
+        after = segment["fill_after_at"], segment["fill_after"]
+        batch = await repo.leads_after(None if after[1] is None else after, limit)
         ids = [lead["id"] for lead in batch]
         members = await repo.segment_members_among(segment["id"], ids)
         meets = {lead["id"] for lead in batch if predicate(lead)}
-        await repo.enter([(segment["id"], i) for i in ids if i in meets and i not in members], now)
-        await repo.leave([(segment["id"], i) for i in ids if i in members and i not in meets])
+        entering = [(segment["id"], i) for i in ids if i in meets and i not in members]
+        leaving = [(segment["id"], i) for i in ids if i in members and i not in meets]
+        await repo.enter(entering, now)
+        await repo.leave(leaving)
+        deltas[segment["id"]] = deltas.get(segment["id"], 0) + len(entering) - len(leaving)
         done = len(batch) < limit
-        await repo.update(segment["id"], {"filling": not done, "fill_after": None if done else ids[-1]})
+        last = None if done else batch[-1]
+        await repo.update(
+            segment["id"],
+            {
+                "filling": not done,
+                "fill_after_at": None if last is None else last["created_at"],
+                "fill_after": None if last is None else last["id"],
+            },
+        )
 
 
 class SegmentConsumer:

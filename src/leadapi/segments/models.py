@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, String, text
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from leadapi.db import Base, JSONDoc, UTCDateTime
@@ -25,9 +25,14 @@ class Segment(Base):
     workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(200))
     when: Mapped[dict[str, Any]] = mapped_column(JSONDoc)
+    # The live count, moved in the transaction that moves the memberships (the consumer, the fill,
+    # a lead's erasure or merge), so reading it costs one row whatever the segment's size.
+    member_count: Mapped[int] = mapped_column(Integer, default=0)
     # A new segment, or one whose `when` changed, goes over every lead of the workspace in batches
-    # (by lead id, after `fill_after`) until `filling` is false; events keep it current meanwhile.
+    # (by creation time and id, after `fill_after_at`, `fill_after`: the workspace's leads index)
+    # until `filling` is false; events keep it current meanwhile.
     filling: Mapped[bool] = mapped_column(Boolean, default=True)
+    fill_after_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     fill_after: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

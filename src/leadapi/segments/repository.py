@@ -108,17 +108,23 @@ class SegmentRepository(WorkspaceRepository):
 
     # ---- members ---------------------------------------------------------------------------------
 
-    async def member_counts(self, segment_ids: Sequence[str]) -> dict[str, int]:
-        """Each segment's members, counted from the primary key's index alone."""
-        if not segment_ids:
-            return {}
-        stmt = (
-            self.scoped_select(members, members.c.segment_id, func.count())
-            .where(members.c.segment_id.in_(list(segment_ids)))
-            .group_by(members.c.segment_id)
-        )
-        found = {str(s): int(n) for s, n in await self.conn.execute(stmt)}
-        return {s: found.get(s, 0) for s in segment_ids}
+    async def add_to_counts(self, deltas: dict[str, int]) -> None:
+        """Members gained (lost: negative) per segment. Callers move counts after every lead lock
+        they take, so the segment rows are always locked last (no deadlock with an erasure)."""
+        for segment_id, delta in sorted(deltas.items()):
+            if delta:
+                await self.conn.execute(
+                    self.scoped_update(segments)
+                    .where(segments.c.id == segment_id)
+                    .values(member_count=segments.c.member_count + delta)
+                )
+
+    async def erase_lead(self, lead_id: str) -> None:
+        """An erased lead (or one merged away) leaves its segments; their counts go down."""
+        stmt = self.scoped_select(members, members.c.segment_id).where(members.c.lead_id == lead_id)
+        left = [str(s) for s in (await self.conn.execute(stmt)).scalars()]
+        await self.conn.execute(self.scoped_delete(members).where(members.c.lead_id == lead_id))
+        await self.add_to_counts(dict.fromkeys(left, -1))
 
     def members_statement(self, segment_id: str, limit: int, after_lead_id: str | None) -> Select[Any]:
         stmt = (
@@ -178,11 +184,12 @@ class SegmentRepository(WorkspaceRepository):
             stmt = stmt.with_for_update(key_share=True)
         return {str(row["id"]): dict(row) for row in (await self.conn.execute(stmt)).mappings()}
 
-    async def leads_after(self, after_id: str | None, limit: int) -> list[dict[str, Any]]:
-        """The next leads by id, for a backfill; held as leads_by_id holds them."""
-        stmt = self.scoped_select(leads).order_by(leads.c.id).limit(limit)
-        if after_id is not None:
-            stmt = stmt.where(leads.c.id > after_id)
+    async def leads_after(self, after: tuple[datetime, str] | None, limit: int) -> list[dict[str, Any]]:
+        """The next leads by (created_at, id), the workspace's own index, for a backfill; held as
+        leads_by_id holds them."""
+        stmt = self.scoped_select(leads).order_by(leads.c.created_at, leads.c.id).limit(limit)
+        if after is not None:
+            stmt = stmt.where(tuple_(leads.c.created_at, leads.c.id) > tuple_(*after))
         if self.conn.dialect.name == "postgresql":
             stmt = stmt.with_for_update(key_share=True)
         return [dict(row) for row in (await self.conn.execute(stmt)).mappings()]

@@ -36,10 +36,6 @@ class SegmentService:
     def __init__(self, clock: Callable[[], datetime]) -> None:
         self.clock = clock
 
-    async def _counted(self, repo: SegmentRepository, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        counts = await repo.member_counts([r["id"] for r in rows])
-        return [{**r, "member_count": counts[r["id"]]} for r in rows]
-
     async def create(
         self, conn: AsyncConnection, principal: Principal, data: SegmentCreate
     ) -> dict[str, Any]:
@@ -52,7 +48,9 @@ class SegmentService:
             "id": new_id("segment"),
             "name": data.name,
             "when": data.when,
+            "member_count": 0,
             "filling": True,
+            "fill_after_at": None,
             "fill_after": None,
             "created_at": now,
             "updated_at": now,
@@ -61,20 +59,19 @@ class SegmentService:
         # Events from now on keep it current; the backfill finds the members there are already.
         await repo.start_cursor(await repo.last_seq(), now)
         await record_for(conn, principal, now, "created", "segment", row["id"], None, row)
-        return {**row, "member_count": 0}
+        return row
 
     async def get(self, conn: AsyncConnection, principal: Principal, segment_id: str) -> dict[str, Any]:
         repo = SegmentRepository(conn, principal.workspace_id)
         row = await repo.get(segment_id)
         if row is None:
             raise not_found("Segment", segment_id)
-        return (await self._counted(repo, [row]))[0]
+        return row
 
     async def page(
         self, conn: AsyncConnection, principal: Principal, limit: int, after_id: str | None
     ) -> list[dict[str, Any]]:
-        repo = SegmentRepository(conn, principal.workspace_id)
-        return await self._counted(repo, await repo.page(limit, after_id))
+        return await SegmentRepository(conn, principal.workspace_id).page(limit, after_id)
 
     async def update(
         self, conn: AsyncConnection, principal: Principal, segment_id: str, data: SegmentUpdate
@@ -92,12 +89,12 @@ class SegmentService:
         now = self.clock()
         if "when" in changes and changes["when"] != row["when"]:
             # Another condition: every lead is decided again (members who no longer meet it leave).
-            changes.update(filling=True, fill_after=None)
+            changes.update(filling=True, fill_after_at=None, fill_after=None)
         changes["updated_at"] = now
         await repo.update(segment_id, changes)
         after = {**row, **changes}
         await record_for(conn, principal, now, "updated", "segment", segment_id, row, after)
-        return (await self._counted(repo, [after]))[0]
+        return after
 
     async def delete(self, conn: AsyncConnection, principal: Principal, segment_id: str) -> None:
         repo = SegmentRepository(conn, principal.workspace_id)
