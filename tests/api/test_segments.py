@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import asyncio
+
 import httpx
 from fastapi import FastAPI
 from mcp import Client
@@ -265,6 +267,32 @@ async def test_deleting_a_segment_removes_its_memberships(
             select(func.count()).select_from(SegmentMember).where(SegmentMember.segment_id == segment["id"])
         )
     assert left == 0
+
+
+async def test_two_consumers_at_once_move_each_lead_once(
+    app: FastAPI, client: httpx.AsyncClient, postgres_only: None
+) -> None:
+    tenants = [await make_tenant(app, f"busy{i}") for i in range(3)]
+    segments = [await add_segment(client, tenant, when=HOT) for tenant in tenants]
+    for n, tenant in enumerate(tenants):
+        for i in range(15):
+            await new_lead(client, tenant, f"w{n}-{i}@acme.com", tags=["hot"])
+    await app.state.sequencer.drain()
+
+    async def worker() -> None:
+        keeper = SegmentConsumer(app.state.db, app.state.services.segment_flow, batch=4)
+        while True:  # many small batches: the workers contend for every position
+            went = [await keeper.run_once(t.workspace_id) for t in tenants]
+            if not any(went):
+                return
+
+    await asyncio.gather(worker(), worker())
+    for tenant, segment in zip(tenants, segments, strict=True):
+        entered = await events_of(app, tenant, "segment.entered")
+        assert len(entered) == 15
+        assert len({e["lead_id"] for e in entered}) == 15
+        assert (await get_segment(client, tenant, segment["id"]))["member_count"] == 15
+        assert len(await segment_members(client, tenant, segment["id"])) == 15
 
 
 # ---- the segment_entered trigger -----------------------------------------------------------------

@@ -179,7 +179,8 @@ class SegmentRepository(WorkspaceRepository):
         its memberships commit, without blocking updates."""
         if not lead_ids:
             return {}
-        stmt = self.scoped_select(leads).where(leads.c.id.in_(list(lead_ids)))
+        # In id order, the order a merge locks its two leads in: neither waits on the other in turn.
+        stmt = self.scoped_select(leads).where(leads.c.id.in_(list(lead_ids))).order_by(leads.c.id)
         if self.conn.dialect.name == "postgresql":
             stmt = stmt.with_for_update(key_share=True)
         return {str(row["id"]): dict(row) for row in (await self.conn.execute(stmt)).mappings()}
