@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from ..models.remove_tags import RemoveTags
     from ..models.route import Route
     from ..models.score_crossed_trigger import ScoreCrossedTrigger
+    from ..models.segment_entered_trigger import SegmentEnteredTrigger
     from ..models.set_fields import SetFields
 
 
@@ -32,7 +33,7 @@ class AutomationCreate:
     Attributes:
         actions (list[AddTags | Assign | CreateTask | MoveStage | Notify | RemoveTags | Route | SetFields]):
         name (str):
-        trigger (EventTrigger | IntentSpikeTrigger | ScoreCrossedTrigger):
+        trigger (EventTrigger | IntentSpikeTrigger | ScoreCrossedTrigger | SegmentEnteredTrigger):
         active (bool | None | Unset): Only active automations run (default true).
         limits (Limits | None | Unset):
         when (AutomationCreateWhenType0 | None | Unset): A condition (as in scoring and routing) over the lead (`band`,
@@ -42,7 +43,7 @@ class AutomationCreate:
 
     actions: list[AddTags | Assign | CreateTask | MoveStage | Notify | RemoveTags | Route | SetFields]
     name: str
-    trigger: EventTrigger | IntentSpikeTrigger | ScoreCrossedTrigger
+    trigger: EventTrigger | IntentSpikeTrigger | ScoreCrossedTrigger | SegmentEnteredTrigger
     active: bool | None | Unset = UNSET
     limits: Limits | None | Unset = UNSET
     when: AutomationCreateWhenType0 | None | Unset = UNSET
@@ -52,6 +53,7 @@ class AutomationCreate:
         from ..models.assign import Assign  # noqa: PLC0415
         from ..models.automation_create_when_type_0 import AutomationCreateWhenType0  # noqa: PLC0415
         from ..models.event_trigger import EventTrigger  # noqa: PLC0415
+        from ..models.intent_spike_trigger import IntentSpikeTrigger  # noqa: PLC0415
         from ..models.limits import Limits  # noqa: PLC0415
         from ..models.move_stage import MoveStage  # noqa: PLC0415
         from ..models.notify import Notify  # noqa: PLC0415
@@ -88,6 +90,8 @@ class AutomationCreate:
         if isinstance(self.trigger, EventTrigger):
             trigger = self.trigger.to_dict()
         elif isinstance(self.trigger, ScoreCrossedTrigger):
+            trigger = self.trigger.to_dict()
+        elif isinstance(self.trigger, IntentSpikeTrigger):
             trigger = self.trigger.to_dict()
         else:
             trigger = self.trigger.to_dict()
@@ -146,6 +150,7 @@ class AutomationCreate:
         from ..models.remove_tags import RemoveTags  # noqa: PLC0415
         from ..models.route import Route  # noqa: PLC0415
         from ..models.score_crossed_trigger import ScoreCrossedTrigger  # noqa: PLC0415
+        from ..models.segment_entered_trigger import SegmentEnteredTrigger  # noqa: PLC0415
         from ..models.set_fields import SetFields  # noqa: PLC0415
 
         d = dict(src_dict)
@@ -224,7 +229,9 @@ class AutomationCreate:
 
         name = d.pop("name")
 
-        def _parse_trigger(data: object) -> EventTrigger | IntentSpikeTrigger | ScoreCrossedTrigger:
+        def _parse_trigger(
+            data: object,
+        ) -> EventTrigger | IntentSpikeTrigger | ScoreCrossedTrigger | SegmentEnteredTrigger:
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
@@ -241,11 +248,19 @@ class AutomationCreate:
                 return trigger_type_1
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                trigger_type_2 = IntentSpikeTrigger.from_dict(data)
+
+                return trigger_type_2
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
             if not isinstance(data, dict):
                 raise TypeError()
-            trigger_type_2 = IntentSpikeTrigger.from_dict(data)
+            trigger_type_3 = SegmentEnteredTrigger.from_dict(data)
 
-            return trigger_type_2
+            return trigger_type_3
 
         trigger = _parse_trigger(d.pop("trigger"))
 

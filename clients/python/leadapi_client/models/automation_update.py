@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from ..models.remove_tags import RemoveTags
     from ..models.route import Route
     from ..models.score_crossed_trigger import ScoreCrossedTrigger
+    from ..models.segment_entered_trigger import SegmentEnteredTrigger
     from ..models.set_fields import SetFields
 
 
@@ -35,7 +36,7 @@ class AutomationUpdate:
         active (bool | Unset): Only active automations run (default true).
         limits (Limits | Unset):
         name (str | Unset):
-        trigger (EventTrigger | IntentSpikeTrigger | ScoreCrossedTrigger | Unset):
+        trigger (EventTrigger | IntentSpikeTrigger | ScoreCrossedTrigger | SegmentEnteredTrigger | Unset):
         when (AutomationUpdateWhenType0 | None | Unset): A condition (as in scoring and routing) over the lead (`band`,
             `stage`, `tags`, `attributes.x`...) and the triggering event (`event.type`, `event.properties.x`,
             `event.data.x`); null: always.
@@ -45,7 +46,7 @@ class AutomationUpdate:
     active: bool | Unset = UNSET
     limits: Limits | Unset = UNSET
     name: str | Unset = UNSET
-    trigger: EventTrigger | IntentSpikeTrigger | ScoreCrossedTrigger | Unset = UNSET
+    trigger: EventTrigger | IntentSpikeTrigger | ScoreCrossedTrigger | SegmentEnteredTrigger | Unset = UNSET
     when: AutomationUpdateWhenType0 | None | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
@@ -53,6 +54,7 @@ class AutomationUpdate:
         from ..models.assign import Assign  # noqa: PLC0415
         from ..models.automation_update_when_type_0 import AutomationUpdateWhenType0  # noqa: PLC0415
         from ..models.event_trigger import EventTrigger  # noqa: PLC0415
+        from ..models.intent_spike_trigger import IntentSpikeTrigger  # noqa: PLC0415
         from ..models.move_stage import MoveStage  # noqa: PLC0415
         from ..models.notify import Notify  # noqa: PLC0415
         from ..models.remove_tags import RemoveTags  # noqa: PLC0415
@@ -99,6 +101,8 @@ class AutomationUpdate:
             trigger = self.trigger.to_dict()
         elif isinstance(self.trigger, ScoreCrossedTrigger):
             trigger = self.trigger.to_dict()
+        elif isinstance(self.trigger, IntentSpikeTrigger):
+            trigger = self.trigger.to_dict()
         else:
             trigger = self.trigger.to_dict()
 
@@ -142,6 +146,7 @@ class AutomationUpdate:
         from ..models.remove_tags import RemoveTags  # noqa: PLC0415
         from ..models.route import Route  # noqa: PLC0415
         from ..models.score_crossed_trigger import ScoreCrossedTrigger  # noqa: PLC0415
+        from ..models.segment_entered_trigger import SegmentEnteredTrigger  # noqa: PLC0415
         from ..models.set_fields import SetFields  # noqa: PLC0415
 
         d = dict(src_dict)
@@ -233,7 +238,9 @@ class AutomationUpdate:
 
         name = d.pop("name", UNSET)
 
-        def _parse_trigger(data: object) -> EventTrigger | IntentSpikeTrigger | ScoreCrossedTrigger | Unset:
+        def _parse_trigger(
+            data: object,
+        ) -> EventTrigger | IntentSpikeTrigger | ScoreCrossedTrigger | SegmentEnteredTrigger | Unset:
             if isinstance(data, Unset):
                 return data
             try:
@@ -252,11 +259,19 @@ class AutomationUpdate:
                 return trigger_type_1
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                trigger_type_2 = IntentSpikeTrigger.from_dict(data)
+
+                return trigger_type_2
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
             if not isinstance(data, dict):
                 raise TypeError()
-            trigger_type_2 = IntentSpikeTrigger.from_dict(data)
+            trigger_type_3 = SegmentEnteredTrigger.from_dict(data)
 
-            return trigger_type_2
+            return trigger_type_3
 
         trigger = _parse_trigger(d.pop("trigger", UNSET))
 
