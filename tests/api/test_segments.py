@@ -6,25 +6,26 @@ The consumer is driven here directly (its run-once), as the background loop runs
 
 from __future__ import annotations
 
-from typing import Any
-
 import asyncio
+from typing import Any
 
 import httpx
 from fastapi import FastAPI
 from mcp import Client
+from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import func, select
 
 from leadapi.flows.segments import SegmentConsumer
 from leadapi.mcp.server import build_server, key_authenticator
 from leadapi.segments.models import SegmentMember
-from tests.conftest import Tenant, make_tenant
+from tests.conftest import Clock, Tenant, make_tenant
 from tests.factories import (
     add_automation,
     add_segment,
     events_of,
     get_lead,
     new_lead,
+    post_event,
     run_automations,
     run_segments,
     runs_of,
@@ -293,6 +294,36 @@ async def test_two_consumers_at_once_move_each_lead_once(
         assert len({e["lead_id"] for e in entered}) == 15
         assert (await get_segment(client, tenant, segment["id"]))["member_count"] == 15
         assert len(await segment_members(client, tenant, segment["id"])) == 15
+
+
+async def _lag(client: httpx.AsyncClient) -> dict[str, float]:
+    response = await client.get("/metrics")
+    assert response.status_code == 200
+    return {
+        sample.name: sample.value
+        for family in text_string_to_metric_families(response.text)
+        for sample in family.samples
+        if sample.name.startswith("leadapi_segment_lag")
+    }
+
+
+async def test_lag_is_in_metrics(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant, clock: Clock
+) -> None:
+    await add_segment(client, tenant, when=HOT)
+    lead = await new_lead(client, tenant, "lag@acme.com")
+    await run_segments(app, tenant)
+    before = await _lag(client)
+    for _ in range(3):
+        await post_event(client, tenant, lead["id"], "ping")
+    await app.state.sequencer.drain()
+    with clock.travel(seconds=120):
+        behind = await _lag(client)
+        assert behind["leadapi_segment_lag_events"] == before["leadapi_segment_lag_events"] + 3
+        assert behind["leadapi_segment_lag_seconds"] >= 120
+        await run_segments(app, tenant)
+        after = await _lag(client)
+    assert after["leadapi_segment_lag_events"] == before["leadapi_segment_lag_events"]
 
 
 # ---- the segment_entered trigger -----------------------------------------------------------------

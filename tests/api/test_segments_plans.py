@@ -11,12 +11,12 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 import asyncpg
 import httpx
 from bench.reads import seed_leads
-from sqlalchemy import event
+from sqlalchemy import Table, event
 from sqlalchemy.dialects.postgresql.asyncpg import dialect
 
 from leadapi.api.pagination import encode_cursor
@@ -24,6 +24,8 @@ from leadapi.app import create_app
 from leadapi.cli import migrate
 from leadapi.config import Settings
 from leadapi.flows.segments import SegmentConsumer
+from leadapi.metrics import lag_statements
+from leadapi.segments.models import SegmentCursor
 from leadapi.segments.repository import behind_statement
 from tests.conftest import PG_TEST_DB, Clock, fresh_pg_database, make_tenant, require_postgres, serving
 from tests.factories import add_segment, new_lead, post_event
@@ -31,7 +33,7 @@ from tests.plans import generic_plan
 
 DATABASE = f"{PG_TEST_DB}_segment_plans"
 LEADS = 20_000
-BIG_TABLES = {"leads", "segment_members"}
+BIG_TABLES = {"leads", "segment_members", "events"}
 HOT = {"all": [{"field": "tags", "op": "contains", "value": "hot"}]}
 
 
@@ -78,6 +80,20 @@ async def test_segment_reads_use_their_indexes() -> None:
                     ws,
                     other["id"],
                 )
+                await conn.execute(
+                    "INSERT INTO events (id, workspace_id, seq, type, lead_id, occurred_at, data) "
+                    "SELECT 'ev_old' || g, $1, NULL, 'page_view', 'ld_s' || lpad(g::text, 9, '0'), "
+                    "now() - make_interval(secs => g), '{}'::jsonb FROM generate_series(1, $2) AS g",
+                    ws,
+                    LEADS,
+                )
+                await app.state.sequencer.drain()
+                # History: the consumer starts after it.
+                await conn.execute(
+                    "UPDATE segment_cursors SET position = "
+                    "(SELECT last_seq FROM event_sequences WHERE workspace_id = $1) WHERE workspace_id = $1",
+                    ws,
+                )
                 await conn.execute("ANALYZE")
             finally:
                 await conn.close()
@@ -113,8 +129,10 @@ async def test_segment_reads_use_their_indexes() -> None:
         sent = "\n".join(statement for statement, _ in seen)
         assert "ORDER BY segment_members.lead_id" in sent, sent  # the members list
         assert "ORDER BY leads.created_at" in sent, sent  # the backfill's batch
-        compiled = behind_statement(50).compile(dialect=dialect())  # type: ignore[no-untyped-call]
-        seen.append((str(compiled), tuple(compiled.params[k] for k in compiled.positiontup or ())))
+        lag = lag_statements(cast(Table, SegmentCursor.__table__))
+        for built in (behind_statement(50), *lag.values()):
+            compiled = built.compile(dialect=dialect())  # type: ignore[no-untyped-call]
+            seen.append((str(compiled), tuple(compiled.params[k] for k in compiled.positiontup or ())))
         for statement, parameters in seen:
             plan = await generic_plan(dsn, statement, parameters)
             kinds = [(node["Node Type"], node.get("Relation Name")) for node in nodes(plan)]
