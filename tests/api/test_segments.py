@@ -359,6 +359,37 @@ async def test_segment_entered_triggers_an_automation_once(
     assert software["id"] != hot["id"]
 
 
+async def test_automations_that_move_a_lead_between_segments_end(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    """Each automation's entry into the other segment carries its run (caused_by), so the chain is
+    bounded by depth as one through tags alone is."""
+    tagged_a = await add_segment(
+        client, tenant, when={"all": [{"field": "tags", "op": "contains", "value": "a"}]}
+    )
+    tagged_b = await add_segment(
+        client, tenant, when={"all": [{"field": "tags", "op": "contains", "value": "b"}]}
+    )
+    to_b = [{"type": "remove_tags", "tags": ["a"]}, {"type": "add_tags", "tags": ["b"]}]
+    to_a = [{"type": "remove_tags", "tags": ["b"]}, {"type": "add_tags", "tags": ["a"]}]
+    first = await add_automation(client, tenant, trigger={"segment_entered": tagged_a["id"]}, actions=to_b)
+    second = await add_automation(client, tenant, trigger={"segment_entered": tagged_b["id"]}, actions=to_a)
+    lead = await new_lead(client, tenant, "pingpong@acme.com", tags=["a"])
+    for _ in range(40):
+        await run_segments(app, tenant)
+        if await run_automations(app, tenant) == 1:
+            break
+    else:
+        raise AssertionError("the chain did not end")
+    entries = await events_of(app, tenant, "segment.entered")
+    assert entries[0]["caused_by"] is None  # the capture's
+    assert all(e["caused_by"] for e in entries[1:])  # the automations'
+    runs = await runs_of(client, tenant, first["id"]) + await runs_of(client, tenant, second["id"])
+    [stopped] = [r for r in runs if r["status"] == "skipped"]
+    assert stopped["reason"] == "depth", stopped
+    assert {e["lead_id"] for e in entries} == {lead["id"]}
+
+
 async def test_segment_entered_names_a_segment_of_the_workspace(
     app: FastAPI, client: httpx.AsyncClient, tenant: Tenant
 ) -> None:

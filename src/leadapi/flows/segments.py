@@ -27,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from leadapi.conditions import Predicate
 from leadapi.db import Database
-from leadapi.events.repository import EventRepository, NewEvent
+from leadapi.events.repository import EventRepository, NewEvent, caused_by
 from leadapi.segments import engine
 from leadapi.segments.repository import SegmentRepository, claim_cursor, workspaces_behind
 
@@ -74,14 +74,14 @@ class SegmentFlow:
             return 0
         batch = await EventRepository(conn, workspace_id).feed(position, None, limit)
         if batch:
-            lead_ids = list(
-                dict.fromkeys(
-                    e["lead_id"]
-                    for e in batch
-                    if e["lead_id"] is not None and not e["type"].startswith("segment.")
-                )
-            )
-            await self._decide(conn, repo, workspace_id, lead_ids, predicates, names, deltas, now)
+            # Each lead, with what caused its last change here: an automation's run, when one did,
+            # so the entries it causes carry the run and chains through segments stay bounded.
+            causes: dict[str, str | None] = {}
+            for e in batch:
+                if e["lead_id"] is not None and not e["type"].startswith("segment."):
+                    causes.pop(e["lead_id"], None)
+                    causes[e["lead_id"]] = e["caused_by"]
+            await self._decide(conn, repo, workspace_id, causes, predicates, names, deltas, now)
             await repo.move_cursor(batch[-1]["seq"], now)
         if len(batch) < limit:
             # Caught up with the log: the leads that changed since the segment was made entered
@@ -97,37 +97,47 @@ class SegmentFlow:
         conn: AsyncConnection,
         repo: SegmentRepository,
         workspace_id: str,
-        lead_ids: list[str],
+        causes: Mapping[str, str | None],
         predicates: Mapping[str, Predicate],
         names: Mapping[str, str],
         deltas: dict[str, int],
         now: datetime,
     ) -> None:
-        """These leads' memberships made to match the segments' conditions on them now."""
+        """These leads' memberships made to match the segments' conditions on them now; the events
+        of each lead's entries and exits carry what caused the lead's change."""
+        lead_ids = sorted(causes)
         if not lead_ids:
             return
         found = await repo.leads_by_id(lead_ids)
         current = await repo.memberships(lead_ids)
         entering: list[tuple[str, str]] = []
         leaving: list[tuple[str, str]] = []
-        news: list[NewEvent] = []
+        news: dict[str | None, list[NewEvent]] = {}
         for lead_id in lead_ids:
             lead = found.get(lead_id)
-            if lead is None:  # erased or merged away: the foreign key took its memberships
+            if lead is None:  # erased or merged away: its memberships went with it
                 continue
             entered, exited = engine.changes(predicates, lead, current.get(lead_id, set()))
+            appended = news.setdefault(causes[lead_id], [])
             for segment_id in entered:
                 deltas[segment_id] = deltas.get(segment_id, 0) + 1
                 entering.append((segment_id, lead_id))
-                news.append(self._event(ENTERED, segment_id, names, lead_id, now))
+                appended.append(self._event(ENTERED, segment_id, names, lead_id, now))
             for segment_id in exited:
                 deltas[segment_id] = deltas.get(segment_id, 0) - 1
                 leaving.append((segment_id, lead_id))
-                news.append(self._event(EXITED, segment_id, names, lead_id, now))
+                appended.append(self._event(EXITED, segment_id, names, lead_id, now))
         await repo.enter(entering, now)
         await repo.leave(leaving)
-        if news:
-            await EventRepository(conn, workspace_id).append(news)
+        events = EventRepository(conn, workspace_id)
+        for cause, appended in news.items():
+            if not appended:
+                continue
+            if cause is None:
+                await events.append(appended)
+            else:
+                with caused_by(cause):
+                    await events.append(appended)
 
     @staticmethod
     def _event(kind: str, segment_id: str, names: Mapping[str, str], lead_id: str, now: datetime) -> NewEvent:
