@@ -37,6 +37,7 @@ def upgrade() -> None:
         sa.Column("when", JSON, nullable=False),
         sa.Column("member_count", sa.Integer(), nullable=False),
         sa.Column("filling", sa.Boolean(), nullable=False),
+        sa.Column("fill_until", leadapi.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("fill_after_at", leadapi.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("fill_after", sa.String(length=32), nullable=True),
         sa.Column("created_at", leadapi.db.UTCDateTime(timezone=True), nullable=False),

@@ -90,6 +90,7 @@ def build_services(settings: Settings, clock: Callable[[], datetime]) -> Service
     events = EventService(db, clock, leads, scorer, stages, flow, metrics)
     automations = AutomationService(clock)
     tasks = TaskService(clock, flow)
+    segments = SegmentService(clock)
     return Services(
         settings=settings,
         clock=clock,
@@ -122,8 +123,8 @@ def build_services(settings: Settings, clock: Callable[[], datetime]) -> Service
         automation_flow=AutomationFlow(
             clock, automations, leads, flow, routing, tasks, max_depth=settings.automation_max_depth
         ),
-        segments=SegmentService(clock),
-        segment_flow=SegmentFlow(clock),
+        segments=segments,
+        segment_flow=SegmentFlow(clock, segments),
         metrics=metrics,
         sealer=sealer,
     )

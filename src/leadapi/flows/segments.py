@@ -14,7 +14,9 @@ Events of the segments' own kind are skipped: they change no lead.
 The backfill goes over a new (or changed) segment's workspace by creation time, a batch per
 transaction once the events are gone through, inserting and removing memberships without events:
 the segment's definition changed, not the leads, so `segment.entered` stays the news that a lead
-moved into it. (A lead whose change is not numbered yet when the fill reads it enters silently.)
+moved into it. It decides the leads made before it began: later ones enter with their own
+`lead.created` event. (A lead changed while it fills, whose event is not numbered yet when the fill
+reads it, enters silently.)
 """
 
 from __future__ import annotations
@@ -25,11 +27,16 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from leadapi.automations.repository import AutomationRepository
+from leadapi.automations.service import MAX_AUTOMATIONS
 from leadapi.conditions import Predicate
 from leadapi.db import Database
+from leadapi.errors import ProblemError
 from leadapi.events.repository import EventRepository, NewEvent, caused_by
+from leadapi.principal import Principal
 from leadapi.segments import engine
 from leadapi.segments.repository import SegmentRepository, claim_cursor, workspaces_behind
+from leadapi.segments.service import SegmentService
 
 BATCH = 500  # events (or leads, for a backfill) per workspace per transaction
 WORKSPACES_PER_ROUND = 50
@@ -39,9 +46,24 @@ ACTOR = "segments"
 
 
 class SegmentFlow:
-    def __init__(self, clock: Callable[[], datetime]) -> None:
+    def __init__(self, clock: Callable[[], datetime], segments: SegmentService) -> None:
         self.clock = clock
+        self.segments = segments
         self._compiled: dict[tuple[str, datetime], Predicate] = {}
+
+    async def delete(self, conn: AsyncConnection, principal: Principal, segment_id: str) -> None:
+        """Remove a segment and its memberships; refused (409) while an automation triggers on it,
+        which would otherwise wait for entries that can no longer come."""
+        automations = await AutomationRepository(conn, principal.workspace_id).page(MAX_AUTOMATIONS + 1, None)
+        using = [a["id"] for a in automations if (a["trigger"] or {}).get("segment_entered") == segment_id]
+        if using:
+            await self.segments.get(conn, principal, segment_id)  # another workspace's: 404 first
+            raise ProblemError(
+                409,
+                f"Automation {', '.join(using)} triggers on segment {segment_id!r}: "
+                "change its trigger or delete it first.",
+            )
+        await self.segments.delete(conn, principal, segment_id)
 
     def _predicates(self, rows: list[dict[str, Any]]) -> dict[str, Predicate]:
         """Each segment's condition, compiled once per version of it."""
@@ -155,7 +177,8 @@ class SegmentFlow:
     ) -> None:
         """The next batch of the workspace's leads (by id) decided on a filling segment, silently."""
         after = segment["fill_after_at"], segment["fill_after"]
-        batch = await repo.leads_after(None if after[1] is None else after, limit)
+        until = segment["fill_until"] or now
+        batch = await repo.leads_after(None if after[1] is None else after, until, limit)
         ids = [lead["id"] for lead in batch]
         members = await repo.segment_members_among(segment["id"], ids)
         meets = {lead["id"] for lead in batch if predicate(lead)}

@@ -32,6 +32,9 @@ class Segment(Base):
     # (by creation time and id, after `fill_after_at`, `fill_after`: the workspace's leads index)
     # until `filling` is false; events keep it current meanwhile.
     filling: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The fill decides the leads made up to when it began; later ones enter by their own
+    # `lead.created` event, with a `segment.entered` of their own.
+    fill_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     fill_after_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     fill_after: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

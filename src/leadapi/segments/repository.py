@@ -185,10 +185,17 @@ class SegmentRepository(WorkspaceRepository):
             stmt = stmt.with_for_update(key_share=True)
         return {str(row["id"]): dict(row) for row in (await self.conn.execute(stmt)).mappings()}
 
-    async def leads_after(self, after: tuple[datetime, str] | None, limit: int) -> list[dict[str, Any]]:
-        """The next leads by (created_at, id), the workspace's own index, for a backfill; held as
-        leads_by_id holds them."""
-        stmt = self.scoped_select(leads).order_by(leads.c.created_at, leads.c.id).limit(limit)
+    async def leads_after(
+        self, after: tuple[datetime, str] | None, until: datetime, limit: int
+    ) -> list[dict[str, Any]]:
+        """The next leads by (created_at, id), the workspace's own index, made up to `until`, for a
+        backfill; held as leads_by_id holds them."""
+        stmt = (
+            self.scoped_select(leads)
+            .where(leads.c.created_at <= until)
+            .order_by(leads.c.created_at, leads.c.id)
+            .limit(limit)
+        )
         if after is not None:
             stmt = stmt.where(tuple_(leads.c.created_at, leads.c.id) > tuple_(*after))
         if self.conn.dialect.name == "postgresql":

@@ -62,8 +62,9 @@ async def update_segment(
 
 @router.delete("/{segment_id}", operation_id="delete_segment", status_code=204, summary="Delete one")
 async def delete_segment(segment_id: str, principal: Admin, services: ServicesDep, conn: Tx) -> Response:
-    """Its memberships go with it (no `segment.exited` events)."""
-    await services.segments.delete(conn, principal, segment_id)
+    """Its memberships go with it (no `segment.exited` events). Refused (409) while an automation
+    triggers on it."""
+    await services.segment_flow.delete(conn, principal, segment_id)
     return Response(status_code=204)
 
 

@@ -50,6 +50,7 @@ class SegmentService:
             "when": data.when,
             "member_count": 0,
             "filling": True,
+            "fill_until": now,
             "fill_after_at": None,
             "fill_after": None,
             "created_at": now,
@@ -89,7 +90,7 @@ class SegmentService:
         now = self.clock()
         if "when" in changes and changes["when"] != row["when"]:
             # Another condition: every lead is decided again (members who no longer meet it leave).
-            changes.update(filling=True, fill_after_at=None, fill_after=None)
+            changes.update(filling=True, fill_until=now, fill_after_at=None, fill_after=None)
         changes["updated_at"] = now
         await repo.update(segment_id, changes)
         after = {**row, **changes}
