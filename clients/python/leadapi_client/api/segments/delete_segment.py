@@ -101,7 +101,8 @@ def sync_detailed(
 ) -> Response[Any | Problem]:
     """Delete one
 
-     Its memberships go with it (no `segment.exited` events).
+     Its memberships go with it (no `segment.exited` events). Refused (409) while an automation
+    triggers on it.
 
     Args:
         segment_id (str):
@@ -132,7 +133,8 @@ def sync(
 ) -> Any | Problem | None:
     """Delete one
 
-     Its memberships go with it (no `segment.exited` events).
+     Its memberships go with it (no `segment.exited` events). Refused (409) while an automation
+    triggers on it.
 
     Args:
         segment_id (str):
@@ -158,7 +160,8 @@ async def asyncio_detailed(
 ) -> Response[Any | Problem]:
     """Delete one
 
-     Its memberships go with it (no `segment.exited` events).
+     Its memberships go with it (no `segment.exited` events). Refused (409) while an automation
+    triggers on it.
 
     Args:
         segment_id (str):
@@ -187,7 +190,8 @@ async def asyncio(
 ) -> Any | Problem | None:
     """Delete one
 
-     Its memberships go with it (no `segment.exited` events).
+     Its memberships go with it (no `segment.exited` events). Refused (409) while an automation
+    triggers on it.
 
     Args:
         segment_id (str):
