@@ -44,6 +44,7 @@ AUTOMATION = {
 }
 
 TRACK = {"name": "t", "steps": [{"channel": "email", "ref": "tmpl_1", "wait_minutes": 60}]}
+SEGMENT = {"name": "s", "when": {"all": [{"field": "band", "op": "eq", "value": "mql"}]}}
 
 REPORTS = ("funnel", "speed-to-lead", "sla", "stage-velocity", "sources", "owners", "scores", "activation")
 
@@ -153,6 +154,12 @@ ENDPOINTS = [
     Endpoint("POST", "/v1/leads/{lead}/enrollments/{enrollment}/pause", "write", {"reason": "hold"}),
     Endpoint("POST", "/v1/leads/{lead}/enrollments/{enrollment}/resume", "write", {"reason": "go"}),
     Endpoint("POST", "/v1/leads/{lead}/enrollments/{enrollment}/exit", "write", {"reason": "done"}),
+    Endpoint("POST", "/v1/segments", "admin", SEGMENT),
+    Endpoint("GET", "/v1/segments", "read"),
+    Endpoint("GET", "/v1/segments/{segment}", "read"),
+    Endpoint("PATCH", "/v1/segments/{segment}", "admin", {"name": "renamed"}),
+    Endpoint("DELETE", "/v1/segments/{segment}", "admin"),
+    Endpoint("GET", "/v1/segments/{segment}/leads", "read"),
     Endpoint("POST", "/v1/api-keys", "admin", {"name": "k", "scopes": ["read"]}),
     Endpoint("GET", "/v1/api-keys", "admin"),
     Endpoint("DELETE", "/v1/api-keys/{key}", "admin"),
@@ -239,6 +246,8 @@ async def make_world(app: FastAPI, client: httpx.AsyncClient) -> World:
         )
     ).json()
     ids.update(track=track["id"], spare_track=spare["id"], enrollment=enrollment["id"])
+    segment = (await client.post("/v1/segments", json=SEGMENT, headers=tenant.admin)).json()
+    ids.update(segment=segment["id"])
     return World(tenant, ids)
 
 
@@ -249,6 +258,7 @@ MCP_TOOLS = {
     "reject_lead", "list_owners", "set_out_of_office", "list_sla_breaches", "funnel_report",
     "speed_to_lead_report", "list_tasks", "complete_task", "enroll_lead", "exit_track",
     "list_automations", "preview_automation",
+    "list_segments",
 }  # fmt: skip
 
 
@@ -265,6 +275,7 @@ PATH_IDS = {
     "source_id": "source", "webhook_id": "webhook", "delivery_id": "delivery", "key_id": "key",
     "model_id": "model", "job_id": "job", "submission_id": "submission", "task_id": "task",
     "automation_id": "automation", "track_id": "track", "enrollment_id": "enrollment",
+    "segment_id": "segment",
 }  # fmt: skip
 
 

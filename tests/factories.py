@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from leadapi.events.models import Event
 from leadapi.flows.automations import AutomationConsumer, InactivitySweep
+from leadapi.flows.segments import SegmentConsumer
 from leadapi.flows.sla_sweep import sweep_once
 from leadapi.services import Services
 from leadapi.tasks.sweep import sweep_once as overdue_sweep_once
@@ -396,3 +397,40 @@ async def watch_exits(app: FastAPI, tenant: Tenant) -> None:
     watch = ExitWatch(app.state.db, services(app).tracks)
     while await watch.run_once(tenant.workspace_id):
         pass
+
+
+# ---- segments --------------------------------------------------------------------------------
+
+
+async def add_segment(client: httpx.AsyncClient, tenant: Tenant, **body: Any) -> dict[str, Any]:
+    body.setdefault("name", "segment")
+    response = await client.post("/v1/segments", json=body, headers=tenant.admin)
+    assert response.status_code == 201, response.text
+    segment: dict[str, Any] = response.json()
+    return segment
+
+
+async def run_segments(app: FastAPI, tenant: Tenant, rounds: int = 50) -> int:
+    """Number events and bring the tenant's segments up to them (and fill new ones), until nothing
+    is left; returns the rounds it took."""
+    keeper = SegmentConsumer(app.state.db, services(app).segment_flow)
+    await app.state.sequencer.drain()
+    for n in range(1, rounds + 1):
+        more = await keeper.run_once(tenant.workspace_id)
+        appended = await app.state.sequencer.drain()  # segment.entered / segment.exited
+        if not more and not appended:
+            return n
+    raise AssertionError(f"segments still had work after {rounds} rounds")
+
+
+async def segment_members(client: httpx.AsyncClient, tenant: Tenant, segment_id: str) -> list[str]:
+    """The segment's lead ids, every page."""
+    ids: list[str] = []
+    params: dict[str, Any] = {"limit": 200}
+    while True:
+        response = await client.get(f"/v1/segments/{segment_id}/leads", params=params, headers=tenant.read)
+        assert response.status_code == 200, response.text
+        ids += [m["lead_id"] for m in response.json()["data"]]
+        if response.json()["next_cursor"] is None:
+            return ids
+        params["cursor"] = response.json()["next_cursor"]

@@ -40,6 +40,7 @@ from leadapi.routing.router import lead_router as lead_routing_router
 from leadapi.routing.router import router as routing_router
 from leadapi.scoring.router import lead_router as lead_scoring_router
 from leadapi.scoring.router import router as scoring_router
+from leadapi.segments.router import router as segments_router
 from leadapi.services import Services, build_services
 from leadapi.sla.router import router as sla_router
 from leadapi.sources.router import hook_router
@@ -177,6 +178,7 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
         lead_automations_router,
         tracks_router,
         lead_tracks_router,
+        segments_router,
     )
     for router in strict:
         app.include_router(router, dependencies=STRICT_QUERY)

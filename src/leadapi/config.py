@@ -123,6 +123,13 @@ class Settings(BaseSettings):
         description="Seconds between rounds of running automations over new events (a round with work "
         "goes again at once); 0 turns automations off in this process (run them elsewhere).",
     )
+    segment_interval: float = Field(
+        default=1.0,
+        ge=0,
+        description="Seconds between rounds of keeping segment membership current over new events and "
+        "filling new or changed segments (a round with work goes again at once); 0 turns it off in this "
+        "process (run it elsewhere).",
+    )
     automation_max_depth: int = Field(
         default=5,
         ge=1,

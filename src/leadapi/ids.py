@@ -38,6 +38,7 @@ PREFIXES = {
     "track": "trk",
     "enrollment": "enr",
     "touch": "tch",
+    "segment": "seg",
 }
 
 _lock = threading.Lock()

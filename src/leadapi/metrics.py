@@ -29,6 +29,7 @@ from leadapi.db import Database, constant
 from leadapi.events.models import Event, EventSequence
 from leadapi.jobs.models import Job
 from leadapi.routing.models import Assignment
+from leadapi.segments.models import SegmentCursor
 from leadapi.webhooks.models import WebhookDelivery
 
 # Latency buckets around what a capture costs (a few ms) up to a slow report (seconds).
@@ -112,6 +113,8 @@ class Gauges:
     depths: dict[str, int]
     automation_lag_events: int = 0
     automation_lag_seconds: float = 0.0
+    segment_lag_events: int = 0
+    segment_lag_seconds: float = 0.0
 
 
 class _Gauges(Collector):
@@ -132,6 +135,16 @@ class _Gauges(Collector):
             "leadapi_automation_lag_seconds",
             "How long the oldest event the automations have not gone through has waited (0: caught up).",
             value=self.gauges.automation_lag_seconds,
+        )
+        yield GaugeMetricFamily(
+            "leadapi_segment_lag_events",
+            "Numbered events segment membership has not been brought up to yet, over all workspaces.",
+            value=self.gauges.segment_lag_events,
+        )
+        yield GaugeMetricFamily(
+            "leadapi_segment_lag_seconds",
+            "How long the oldest event segment membership has not gone through has waited (0: caught up).",
+            value=self.gauges.segment_lag_seconds,
         )
 
 
@@ -169,11 +182,12 @@ class RequestMetrics:
             self.metrics.latency.labels(method, template).observe(self.clock() - started)
 
 
-def lag_statements() -> dict[str, Select[Any]]:
-    """The automations' lag over every workspace: numbered events they have not gone through
-    (per workspace, its last number less the consumer's position), and when the oldest of those
-    happened (the first event after each position, by the unique (workspace, seq) index)."""
-    cursors = cast(Table, AutomationCursor.__table__)
+def lag_statements(cursors: Table | None = None) -> dict[str, Select[Any]]:
+    """A consumer's lag over every workspace (by default the automations'; `cursors`: another
+    consumer's positions): numbered events it has not gone through (per workspace, its last number
+    less the consumer's position), and when the oldest of those happened (the first event after
+    each position, by the unique (workspace, seq) index)."""
+    cursors = cursors if cursors is not None else cast(Table, AutomationCursor.__table__)
     sequences = cast(Table, EventSequence.__table__)
     events = cast(Table, Event.__table__)
     last_seq = (
@@ -198,13 +212,20 @@ async def read_gauges(db: Database, now: datetime) -> Gauges:
     """What a scrape shows of the database, whichever process answers it."""
     async with db.read() as conn:
         depths = await queue_depths(conn, now)
-        lag = lag_statements()
-        behind = int((await conn.execute(lag["events"])).scalar_one() or 0)
-        oldest: datetime | None = (await conn.execute(lag["oldest"])).scalar_one_or_none()
+        behind, seconds = await _lag(conn, lag_statements(), now)
+        segments_behind, segment_seconds = await _lag(
+            conn, lag_statements(cast(Table, SegmentCursor.__table__)), now
+        )
+    return Gauges(depths, behind, seconds, segments_behind, segment_seconds)
+
+
+async def _lag(conn: AsyncConnection, lag: dict[str, Select[Any]], now: datetime) -> tuple[int, float]:
+    behind = int((await conn.execute(lag["events"])).scalar_one() or 0)
+    oldest: datetime | None = (await conn.execute(lag["oldest"])).scalar_one_or_none()
     seconds = 0.0
     if behind and oldest is not None:
         seconds = max(0.0, (now - oldest).total_seconds())
-    return Gauges(depths, behind, seconds)
+    return behind, seconds
 
 
 def queue_depth_statements(now: datetime) -> dict[str, Select[Any]]:

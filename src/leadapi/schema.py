@@ -10,6 +10,7 @@ from leadapi.leads import models as leads_models
 from leadapi.owners import models as owners_models
 from leadapi.routing import models as routing_models
 from leadapi.scoring import models as scoring_models
+from leadapi.segments import models as segments_models
 from leadapi.sla import models as sla_models
 from leadapi.sources import models as sources_models
 from leadapi.stages import models as stages_models
@@ -46,6 +47,7 @@ __all__ = [
     "owners_models",
     "routing_models",
     "scoring_models",
+    "segments_models",
     "sla_models",
     "sources_models",
     "stages_models",

@@ -14,6 +14,7 @@ from leadapi.events.sequencer import EventSequencer
 from leadapi.events.service import EventService
 from leadapi.flows.automations import AutomationFlow
 from leadapi.flows.lead_change import LeadChangeFlow
+from leadapi.flows.segments import SegmentFlow
 from leadapi.jobs.service import JobService
 from leadapi.leads.service import LeadService
 from leadapi.metrics import Metrics
@@ -23,6 +24,7 @@ from leadapi.routing.service import RoutingService
 from leadapi.scoring.scorer import Scorer
 from leadapi.scoring.service import ScoringService
 from leadapi.sealing import Sealer, load_sealer
+from leadapi.segments.service import SegmentService
 from leadapi.sla.service import SlaService
 from leadapi.sources.service import SourceService
 from leadapi.stages.service import StageService
@@ -56,6 +58,8 @@ class Services:
     tracks: TrackService
     automations: AutomationService
     automation_flow: AutomationFlow
+    segments: SegmentService
+    segment_flow: SegmentFlow
     metrics: Metrics
     sealer: Sealer
 
@@ -90,6 +94,7 @@ def build_services(settings: Settings, clock: Callable[[], datetime]) -> Service
     tasks = TaskService(clock, flow)
     scoring = ScoringService(db, clock, leads, scorer, jobs, flow, evaluator)
     tracks = TrackService(clock)
+    segments = SegmentService(clock)
     return Services(
         settings=settings,
         clock=clock,
@@ -131,6 +136,8 @@ def build_services(settings: Settings, clock: Callable[[], datetime]) -> Service
             nurture=tracks,
             max_depth=settings.automation_max_depth,
         ),
+        segments=segments,
+        segment_flow=SegmentFlow(clock, segments),
         metrics=metrics,
         sealer=sealer,
     )

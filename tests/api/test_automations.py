@@ -121,6 +121,8 @@ async def test_an_invalid_automation_names_the_node(client: httpx.AsyncClient, t
     )
     assert fields == ["trigger.score_crossed.direction"]
     fields = await _refused(client, tenant, {"trigger": {"segment_entered": "seg_1"}, "actions": [NOTIFY]})
+    assert fields == ["trigger.segment_entered"]  # no such segment in the workspace
+    fields = await _refused(client, tenant, {"trigger": {"became_famous": True}, "actions": [NOTIFY]})
     assert fields == ["trigger"]
     fields = await _refused(client, tenant, {"trigger": {"event": "Not A Type"}, "actions": [NOTIFY]})
     assert fields == ["trigger.event"]

@@ -53,7 +53,7 @@ TOOLS = MCP_TOOLS
 READ_TOOLS = {
     "search_leads", "get_lead", "explain_score", "preview_routing", "list_owners",
     "list_sla_breaches", "funnel_report", "speed_to_lead_report", "list_tasks", "list_automations",
-    "preview_automation",
+    "preview_automation", "list_segments",
 }  # fmt: skip
 WRITE_TOOLS = TOOLS - READ_TOOLS
 DESTRUCTIVE_TOOLS = {"delete_lead", "merge_leads"}
@@ -980,6 +980,7 @@ def valid_args(ids: dict[str, str]) -> dict[str, Json]:
         "exit_track": {"lead_id": lead, "reason": "replied"},
         "list_automations": {"limit": 10},
         "preview_automation": {"automation": TAGGING, "lead_id": lead, "event": {"type": "demo_request"}},
+        "list_segments": {"limit": 10},
     }
 
 
@@ -1016,6 +1017,7 @@ FOREIGN = sorted(
         "speed_to_lead_report",
         "list_tasks",  # their owner filters to nothing, as in REST
         "list_automations",
+        "list_segments",  # takes no id
     }
 )
 

@@ -20,6 +20,7 @@ Resource = Literal[
     "automation",
     "track",
     "nurture_settings",
+    "segment",
 ]
 Action = Literal["created", "updated", "deleted", "revoked", "activated", "rotated", "replaced"]
 

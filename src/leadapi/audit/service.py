@@ -35,6 +35,7 @@ RESOURCES = (
     "source",
     "webhook",
     "automation",
+    "segment",
 )
 MASK = "[masked]"
 # A name holding any of these is a secret (or a hash of one): its value is never logged.

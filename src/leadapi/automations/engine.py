@@ -28,6 +28,7 @@ SCORED = "lead.scored"
 # What the inactivity sweep appends for a lead an `inactive_for_days` automation finds quiet: the
 # consumer runs the automation on it, so a run is still one (automation, event), exactly once.
 INACTIVITY = "automation.inactivity"
+SEGMENT_ENTERED = "segment.entered"
 DAY = timedelta(hours=24)
 _PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_.]{0,200})\s*\}\}")
 MAX_RENDERED = 2000
@@ -77,6 +78,9 @@ def may_fire(trigger: Mapping[str, Any], event: Mapping[str, Any]) -> bool:
         return event_type == SCORED
     if kind == "inactive_for_days":
         return event_type == INACTIVITY
+    if kind == "segment_entered":
+        data = event.get("data") or {}
+        return event_type == SEGMENT_ENTERED and data.get("segment_id") == trigger["segment_entered"]
     spec = trigger["intent_spike"]
     if spec.get("points") is not None:
         data = event.get("data") or {}

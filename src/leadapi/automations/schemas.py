@@ -35,8 +35,7 @@ MAX_ACTIONS = 20
 MAX_TEMPLATE = 1000
 MAX_TEMPLATE_KEYS = 20
 MAX_EVENT_DATA_BYTES = 16 * 1024
-TRIGGER_KINDS = ("event", "score_crossed", "intent_spike", "inactive_for_days")
-LATER_TRIGGERS = ("segment_entered",)
+TRIGGER_KINDS = ("event", "score_crossed", "intent_spike", "inactive_for_days", "segment_entered")
 # Lead fields an action may set (`set_fields`): not the dedupe keys (email, external ids), not the
 # lists and maps other actions or keys handle (tags: add_tags/remove_tags; attributes: by key).
 SETTABLE_FIELDS = frozenset(LeadFields.model_fields) - {"email", "external_ids", "tags", "attributes"}
@@ -129,9 +128,16 @@ class InactiveTrigger(RequestModel):
     )
 
 
+class SegmentEnteredTrigger(RequestModel):
+    segment_entered: Annotated[str, StringConstraints(min_length=1, max_length=32)] = Field(
+        description="A lead entered this segment (`segment.entered`); one of the workspace's segments.",
+        examples=["seg_01jd8x7k2m3n4p5q6r7s8t9v0w"],
+    )
+
+
 def _trigger_kind(value: Any) -> str | None:
     if isinstance(value, dict):
-        return next((kind for kind in (*TRIGGER_KINDS, *LATER_TRIGGERS) if kind in value), None)
+        return next((kind for kind in TRIGGER_KINDS if kind in value), None)
     if isinstance(value, BaseModel):
         return next((kind for kind in TRIGGER_KINDS if hasattr(value, kind)), None)
     return None
@@ -141,12 +147,13 @@ Trigger = Annotated[
     Annotated[EventTrigger, Tag("event")]
     | Annotated[ScoreCrossedTrigger, Tag("score_crossed")]
     | Annotated[IntentSpikeTrigger, Tag("intent_spike")]
-    | Annotated[InactiveTrigger, Tag("inactive_for_days")],
+    | Annotated[InactiveTrigger, Tag("inactive_for_days")]
+    | Annotated[SegmentEnteredTrigger, Tag("segment_entered")],
     Discriminator(
         _trigger_kind,
         custom_error_type="trigger_kind",
         custom_error_message="a trigger is an object with one of the keys event, score_crossed, "
-        "intent_spike or inactive_for_days (segment_entered is not available yet)",
+        "intent_spike, inactive_for_days or segment_entered",
     ),
 ]
 

@@ -19,6 +19,7 @@ from leadapi.ids import new_id
 from leadapi.leads.repository import LeadRepository
 from leadapi.owners.repository import OwnerRepository
 from leadapi.principal import Principal
+from leadapi.segments.repository import SegmentRepository
 from leadapi.stages.repository import StageRepository
 from leadapi.tracks.repository import TrackRepository
 
@@ -64,6 +65,11 @@ class AutomationService:
                 engine.compile_when(row["when"])
             except ConditionError as exc:
                 errors.append({"field": exc.path, "message": exc.message})
+        segment_id = (row.get("trigger") or {}).get("segment_entered")
+        if segment_id is not None and not await SegmentRepository(conn, workspace_id).existing_ids(
+            [segment_id]
+        ):
+            errors.append({"field": "trigger.segment_entered", "message": f"no segment {segment_id!r}"})
         actions = row["actions"]
         owners = {a["owner_id"] for a in actions if a["type"] in OWNER_ACTIONS and a.get("owner_id")}
         known = await OwnerRepository(conn, workspace_id).existing_ids(owners)

@@ -45,6 +45,7 @@ from leadapi.principal import Principal
 from leadapi.routing.repository import RoutingRepository
 from leadapi.scoring.repository import ScoringRepository
 from leadapi.scoring.scorer import SCORE_COLUMNS, ActiveModel, Scorer
+from leadapi.segments.repository import SegmentRepository
 from leadapi.sla.repository import SlaRepository
 from leadapi.sources.repository import SourceRepository
 from leadapi.stages.repository import StageRepository
@@ -588,6 +589,7 @@ class LeadService:
         await WebhookRepository(conn, principal.workspace_id).erase_lead(lead_id)
         await SourceRepository(conn, principal.workspace_id).erase_lead(lead_id)
         await AutomationRepository(conn, principal.workspace_id).erase_lead(lead_id)
+        await SegmentRepository(conn, principal.workspace_id).erase_lead(lead_id)
         await leads.delete(lead_id)
         # Only the id survives: the erasure is recorded, the person is not.
         await events.append([NewEvent("lead.deleted", lead_id, now, {"lead_id": lead_id}, principal.key_id)])
@@ -638,6 +640,8 @@ class LeadService:
         # Its manual score adjustments too: their events, which the scorer reads, moved above.
         await ScoringRepository(conn, principal.workspace_id).move_adjustments(duplicate_id, lead_id)
         await self.flow.stop_clock(conn, principal.workspace_id, duplicate_id, close_at=now)
+        # Its segments lose it; the survivor is decided again on the lead.merged event below.
+        await SegmentRepository(conn, principal.workspace_id).erase_lead(duplicate_id)
         await leads.delete(duplicate_id)
         changed = diff(lead, changes)
         changes = revised(lead, changes, now)

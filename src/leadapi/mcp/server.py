@@ -50,6 +50,7 @@ from leadapi.routing.preview import preview_decision
 from leadapi.routing.schemas import Decision, RoutingRule
 from leadapi.scoring.schemas import ScoringModel
 from leadapi.scoring.service import lead_score
+from leadapi.segments.schemas import Segment
 from leadapi.services import Services
 from leadapi.sla.schemas import Breach
 from leadapi.stages.schemas import StageChange, StageMoveIn
@@ -328,6 +329,7 @@ def build_server(services: Services, authenticate: Authenticator) -> MCPServer[A
     _task_tools(server, services)
     _track_tools(server, services)
     _automation_tools(server, services)
+    _segment_tools(server, services)
     _resources(server, services)
     return server
 
@@ -837,6 +839,24 @@ def _automation_tools(server: _Server, services: Services) -> None:
                     conn, principal, automations, services.clock, body
                 )
         return AutomationPreview.model_validate(answer).model_dump(mode="json")
+
+
+def _segment_tools(server: _Server, services: Services) -> None:
+    segments = services.segments
+
+    @_tool(server, title="List segments", read_only=True, idempotent=True)
+    async def list_segments(limit: Annotated[int, Field(ge=1, le=200)] = 50, cursor: Cursor = None) -> Json:
+        """The workspace's segments (named conditions over leads, kept current as leads change),
+        oldest first: each with its condition (`when`), how many leads are in it now
+        (`member_count`) and whether its members are still being found (`filling`);
+        `next_cursor` for the next page."""
+        principal = caller("read")
+        async with services.db.read() as conn:
+            rows = await segments.page(conn, principal, limit + 1, id_cursor(cursor))
+        return {
+            "segments": [Segment.model_validate(r).model_dump(mode="json") for r in rows[:limit]],
+            "next_cursor": next_id_cursor(rows, limit),
+        }
 
 
 def _resources(server: MCPServer[Any], services: Services) -> None:

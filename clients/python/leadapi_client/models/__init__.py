@@ -225,6 +225,16 @@ from .scores_report_filters import ScoresReportFilters
 from .scoring_model import ScoringModel
 from .scoring_model_document import ScoringModelDocument
 from .scoring_model_list import ScoringModelList
+from .segment import Segment
+from .segment_create import SegmentCreate
+from .segment_create_when import SegmentCreateWhen
+from .segment_entered_trigger import SegmentEnteredTrigger
+from .segment_list import SegmentList
+from .segment_member import SegmentMember
+from .segment_member_list import SegmentMemberList
+from .segment_update import SegmentUpdate
+from .segment_update_when import SegmentUpdateWhen
+from .segment_when import SegmentWhen
 from .set_fields import SetFields
 from .set_fields_fields import SetFieldsFields
 from .skipped_owner import SkippedOwner
@@ -531,6 +541,16 @@ __all__ = (
     "ScoringModel",
     "ScoringModelDocument",
     "ScoringModelList",
+    "Segment",
+    "SegmentCreate",
+    "SegmentCreateWhen",
+    "SegmentEnteredTrigger",
+    "SegmentList",
+    "SegmentMember",
+    "SegmentMemberList",
+    "SegmentUpdate",
+    "SegmentUpdateWhen",
+    "SegmentWhen",
     "SetFields",
     "SetFieldsFields",
     "SkippedOwner",

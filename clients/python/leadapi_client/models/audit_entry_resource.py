@@ -10,6 +10,7 @@ class AuditEntryResource(StrEnum):
     ROUTING_RULE = "routing_rule"
     ROUTING_SETTINGS = "routing_settings"
     SCORING_MODEL = "scoring_model"
+    SEGMENT = "segment"
     SLA_POLICY = "sla_policy"
     SOURCE = "source"
     TRACK = "track"

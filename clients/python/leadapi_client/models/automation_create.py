@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from ..models.remove_tags import RemoveTags
     from ..models.route import Route
     from ..models.score_crossed_trigger import ScoreCrossedTrigger
+    from ..models.segment_entered_trigger import SegmentEnteredTrigger
     from ..models.set_fields import SetFields
     from ..models.unenroll import Unenroll
 
@@ -37,7 +38,7 @@ class AutomationCreate:
         actions (list[AddTags | AdjustScore | Assign | CreateTask | Enroll | MoveStage | Notify | RemoveTags | Route |
             SetFields | Unenroll]):
         name (str):
-        trigger (EventTrigger | InactiveTrigger | IntentSpikeTrigger | ScoreCrossedTrigger):
+        trigger (EventTrigger | InactiveTrigger | IntentSpikeTrigger | ScoreCrossedTrigger | SegmentEnteredTrigger):
         active (bool | None | Unset): Only active automations run (default true).
         limits (Limits | None | Unset):
         when (AutomationCreateWhenType0 | None | Unset): A condition (as in scoring and routing) over the lead (`band`,
@@ -59,7 +60,7 @@ class AutomationCreate:
         | Unenroll
     ]
     name: str
-    trigger: EventTrigger | InactiveTrigger | IntentSpikeTrigger | ScoreCrossedTrigger
+    trigger: EventTrigger | InactiveTrigger | IntentSpikeTrigger | ScoreCrossedTrigger | SegmentEnteredTrigger
     active: bool | None | Unset = UNSET
     limits: Limits | None | Unset = UNSET
     when: AutomationCreateWhenType0 | None | Unset = UNSET
@@ -72,6 +73,7 @@ class AutomationCreate:
         from ..models.create_task import CreateTask  # noqa: PLC0415
         from ..models.enroll import Enroll  # noqa: PLC0415
         from ..models.event_trigger import EventTrigger  # noqa: PLC0415
+        from ..models.inactive_trigger import InactiveTrigger  # noqa: PLC0415
         from ..models.intent_spike_trigger import IntentSpikeTrigger  # noqa: PLC0415
         from ..models.limits import Limits  # noqa: PLC0415
         from ..models.move_stage import MoveStage  # noqa: PLC0415
@@ -117,6 +119,8 @@ class AutomationCreate:
         elif isinstance(self.trigger, ScoreCrossedTrigger):
             trigger = self.trigger.to_dict()
         elif isinstance(self.trigger, IntentSpikeTrigger):
+            trigger = self.trigger.to_dict()
+        elif isinstance(self.trigger, InactiveTrigger):
             trigger = self.trigger.to_dict()
         else:
             trigger = self.trigger.to_dict()
@@ -178,6 +182,7 @@ class AutomationCreate:
         from ..models.remove_tags import RemoveTags  # noqa: PLC0415
         from ..models.route import Route  # noqa: PLC0415
         from ..models.score_crossed_trigger import ScoreCrossedTrigger  # noqa: PLC0415
+        from ..models.segment_entered_trigger import SegmentEnteredTrigger  # noqa: PLC0415
         from ..models.set_fields import SetFields  # noqa: PLC0415
         from ..models.unenroll import Unenroll  # noqa: PLC0415
 
@@ -293,7 +298,9 @@ class AutomationCreate:
 
         name = d.pop("name")
 
-        def _parse_trigger(data: object) -> EventTrigger | InactiveTrigger | IntentSpikeTrigger | ScoreCrossedTrigger:
+        def _parse_trigger(
+            data: object,
+        ) -> EventTrigger | InactiveTrigger | IntentSpikeTrigger | ScoreCrossedTrigger | SegmentEnteredTrigger:
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
@@ -318,11 +325,19 @@ class AutomationCreate:
                 return trigger_type_2
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                trigger_type_3 = InactiveTrigger.from_dict(data)
+
+                return trigger_type_3
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
             if not isinstance(data, dict):
                 raise TypeError()
-            trigger_type_3 = InactiveTrigger.from_dict(data)
+            trigger_type_4 = SegmentEnteredTrigger.from_dict(data)
 
-            return trigger_type_3
+            return trigger_type_4
 
         trigger = _parse_trigger(d.pop("trigger"))
 

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from ..models.remove_tags import RemoveTags
     from ..models.route import Route
     from ..models.score_crossed_trigger import ScoreCrossedTrigger
+    from ..models.segment_entered_trigger import SegmentEnteredTrigger
     from ..models.set_fields import SetFields
     from ..models.unenroll import Unenroll
 
@@ -40,7 +41,8 @@ class AutomationUpdate:
         active (bool | Unset): Only active automations run (default true).
         limits (Limits | Unset):
         name (str | Unset):
-        trigger (EventTrigger | InactiveTrigger | IntentSpikeTrigger | ScoreCrossedTrigger | Unset):
+        trigger (EventTrigger | InactiveTrigger | IntentSpikeTrigger | ScoreCrossedTrigger | SegmentEnteredTrigger |
+            Unset):
         when (AutomationUpdateWhenType0 | None | Unset): A condition (as in scoring and routing) over the lead (`band`,
             `stage`, `tags`, `attributes.x`...) and the triggering event (`event.type`, `event.properties.x`,
             `event.data.x`); null: always.
@@ -65,7 +67,9 @@ class AutomationUpdate:
     active: bool | Unset = UNSET
     limits: Limits | Unset = UNSET
     name: str | Unset = UNSET
-    trigger: EventTrigger | InactiveTrigger | IntentSpikeTrigger | ScoreCrossedTrigger | Unset = UNSET
+    trigger: (
+        EventTrigger | InactiveTrigger | IntentSpikeTrigger | ScoreCrossedTrigger | SegmentEnteredTrigger | Unset
+    ) = UNSET
     when: AutomationUpdateWhenType0 | None | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
@@ -76,6 +80,7 @@ class AutomationUpdate:
         from ..models.create_task import CreateTask  # noqa: PLC0415
         from ..models.enroll import Enroll  # noqa: PLC0415
         from ..models.event_trigger import EventTrigger  # noqa: PLC0415
+        from ..models.inactive_trigger import InactiveTrigger  # noqa: PLC0415
         from ..models.intent_spike_trigger import IntentSpikeTrigger  # noqa: PLC0415
         from ..models.move_stage import MoveStage  # noqa: PLC0415
         from ..models.notify import Notify  # noqa: PLC0415
@@ -131,6 +136,8 @@ class AutomationUpdate:
             trigger = self.trigger.to_dict()
         elif isinstance(self.trigger, IntentSpikeTrigger):
             trigger = self.trigger.to_dict()
+        elif isinstance(self.trigger, InactiveTrigger):
+            trigger = self.trigger.to_dict()
         else:
             trigger = self.trigger.to_dict()
 
@@ -177,6 +184,7 @@ class AutomationUpdate:
         from ..models.remove_tags import RemoveTags  # noqa: PLC0415
         from ..models.route import Route  # noqa: PLC0415
         from ..models.score_crossed_trigger import ScoreCrossedTrigger  # noqa: PLC0415
+        from ..models.segment_entered_trigger import SegmentEnteredTrigger  # noqa: PLC0415
         from ..models.set_fields import SetFields  # noqa: PLC0415
         from ..models.unenroll import Unenroll  # noqa: PLC0415
 
@@ -320,7 +328,7 @@ class AutomationUpdate:
 
         def _parse_trigger(
             data: object,
-        ) -> EventTrigger | InactiveTrigger | IntentSpikeTrigger | ScoreCrossedTrigger | Unset:
+        ) -> EventTrigger | InactiveTrigger | IntentSpikeTrigger | ScoreCrossedTrigger | SegmentEnteredTrigger | Unset:
             if isinstance(data, Unset):
                 return data
             try:
@@ -347,11 +355,19 @@ class AutomationUpdate:
                 return trigger_type_2
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                trigger_type_3 = InactiveTrigger.from_dict(data)
+
+                return trigger_type_3
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
             if not isinstance(data, dict):
                 raise TypeError()
-            trigger_type_3 = InactiveTrigger.from_dict(data)
+            trigger_type_4 = SegmentEnteredTrigger.from_dict(data)
 
-            return trigger_type_3
+            return trigger_type_4
 
         trigger = _parse_trigger(d.pop("trigger", UNSET))
 

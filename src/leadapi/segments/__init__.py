@@ -1,0 +1,1 @@
+"""Segments: named conditions over leads, and which leads meet each one now."""
