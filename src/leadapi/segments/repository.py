@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, delete, func, or_, select, tuple_
+from sqlalchemy import Select, Table, func, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from leadapi.events.models import EventSequence
@@ -166,9 +166,8 @@ class SegmentRepository(WorkspaceRepository):
     async def leave(self, pairs: Sequence[tuple[str, str]]) -> None:
         if pairs:
             await self.conn.execute(
-                delete(members).where(
-                    members.c.workspace_id == self.workspace_id,
-                    tuple_(members.c.segment_id, members.c.lead_id).in_(list(pairs)),
+                self.scoped_delete(members).where(
+                    tuple_(members.c.segment_id, members.c.lead_id).in_(list(pairs))
                 )
             )
 
