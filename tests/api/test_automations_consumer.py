@@ -14,21 +14,24 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from prometheus_client.parser import text_string_to_metric_families
-from sqlalchemy import insert, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from leadapi.automations.models import AutomationCursor, AutomationRun
+from leadapi.webhooks.models import WebhookDelivery
 from tests.conftest import Clock, Tenant, make_tenant
 from tests.factories import (
     add_automation,
     add_owner,
     consumer,
     events_of,
+    fan_out,
     get_lead,
     new_lead,
     post_event,
     run_automations,
     runs_of,
+    subscribe,
 )
 
 TAG_HOT = {"type": "add_tags", "tags": ["hot"]}
@@ -500,3 +503,25 @@ async def test_create_task_gives_the_lead_owner_a_task_the_run_caused(
     assert "owner" in refused["detail"], refused
     orphan_tasks = (await client.get(f"/v1/leads/{orphan['id']}/tasks", headers=tenant.read)).json()
     assert orphan_tasks["data"] == []
+
+
+async def test_webhook_payloads_carry_the_run_that_caused_the_event(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    subscription = await subscribe(client, tenant, "http://127.0.0.1:9/hook", ["automation.*", "page_view"])
+    automation = await add_automation(client, tenant, trigger={"event": "page_view"}, actions=[NOTIFY])
+    lead = await new_lead(client, tenant, "hooked@acme.com")
+    await post_event(client, tenant, lead["id"], "page_view")
+    await run_automations(app, tenant)
+    await fan_out(app)
+    [run] = await runs_of(client, tenant, automation["id"])
+    async with app.state.db.read() as conn:
+        rows = await conn.execute(
+            select(WebhookDelivery.payload).where(WebhookDelivery.subscription_id == subscription["id"])
+        )
+        causes = {p["type"]: p["data"]["caused_by"] for p in rows.scalars()}
+    # Later tests send what is due: this subscription's target is a closed port.
+    removed = await client.delete(f"/v1/webhooks/{subscription['id']}", headers=tenant.admin)
+    assert removed.status_code == 204, removed.text
+    # The notification the run appended names it; the visitor's own event was caused by nobody.
+    assert causes == {"page_view": None, "automation.notified": run["id"]}

@@ -43,6 +43,7 @@ def payload(event: Mapping[str, Any]) -> dict[str, Any]:
             "source": event["source"],
             "external_id": event["external_id"],
             "data": event["data"],
+            "caused_by": event.get("caused_by"),
         },
     }
 
