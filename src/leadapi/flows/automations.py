@@ -33,17 +33,13 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from leadapi.automations import engine
-from leadapi.automations.repository import (
-    AutomationRepository,
-    claim_cursor,
-    claim_due_mark,
-    workspaces_behind,
-)
+from leadapi.automations.repository import AutomationRepository, behind_statement, claim_due_mark, cursors
 from leadapi.automations.schemas import AutomationCreate, AutomationPreviewIn
 from leadapi.automations.service import AutomationService, stored
 from leadapi.conditions import ConditionError, Predicate
 from leadapi.db import Database
 from leadapi.errors import ProblemError, not_found, validation_errors
+from leadapi.events.consumers import claim_position, run_round
 from leadapi.events.repository import EventRepository, NewEvent, caused_by
 from leadapi.flows.automation_refs import disable_if_stale
 from leadapi.flows.lead_change import LeadChangeFlow
@@ -126,7 +122,7 @@ class AutomationFlow:
     async def consume(self, conn: AsyncConnection, workspace_id: str, limit: int = BATCH) -> int | None:
         """One batch of the workspace's events in the caller's transaction: how many events it went
         through (None: another worker holds the workspace now)."""
-        position = await claim_cursor(conn, workspace_id)
+        position = await claim_position(conn, cursors, workspace_id)
         if position is None:
             return None
         now = self.clock()
@@ -726,14 +722,8 @@ class AutomationConsumer:
     async def run_once(self, workspace_id: str | None = None) -> bool:
         """One round: a batch for each workspace behind (or for this one), each committed on its
         own; True when there may be more to do."""
-        if workspace_id is not None:
-            behind = [workspace_id]
-        else:
-            async with self.db.read() as conn:
-                behind = await workspaces_behind(conn, WORKSPACES_PER_ROUND)
-        more = False
-        for ws in behind:
-            async with self.db.transaction() as conn:
-                went = await self.flow.consume(conn, ws, self.batch)
-            more = more or went == self.batch
-        return more or len(behind) == WORKSPACES_PER_ROUND
+
+        async def step(conn: AsyncConnection, ws: str) -> bool:
+            return await self.flow.consume(conn, ws, self.batch) == self.batch
+
+        return await run_round(self.db, behind_statement, step, workspace_id)

@@ -32,14 +32,14 @@ from leadapi.automations.service import MAX_AUTOMATIONS
 from leadapi.conditions import Predicate
 from leadapi.db import Database
 from leadapi.errors import ProblemError
+from leadapi.events.consumers import claim_position, run_round
 from leadapi.events.repository import EventRepository, NewEvent, caused_by
 from leadapi.principal import Principal
 from leadapi.segments import engine
-from leadapi.segments.repository import SegmentRepository, claim_cursor, workspaces_behind
+from leadapi.segments.repository import SegmentRepository, behind_statement, cursors
 from leadapi.segments.service import SegmentService
 
 BATCH = 500  # events (or leads, for a backfill) per workspace per transaction
-WORKSPACES_PER_ROUND = 50
 ENTERED = "segment.entered"
 EXITED = "segment.exited"
 ACTOR = "segments"
@@ -80,7 +80,7 @@ class SegmentFlow:
     async def consume(self, conn: AsyncConnection, workspace_id: str, limit: int = BATCH) -> int | None:
         """One batch of the workspace's events, and one of each segment still filling, in the
         caller's transaction: how many events it went through (None: another worker holds it)."""
-        position = await claim_cursor(conn, workspace_id)
+        position = await claim_position(conn, cursors, workspace_id)
         if position is None:
             return None
         now = self.clock()
@@ -210,16 +210,10 @@ class SegmentConsumer:
 
     async def run_once(self, workspace_id: str | None = None) -> bool:
         """One round: a batch for each workspace behind (or for this one), each committed on its
-        own; True when there may be more to do."""
-        if workspace_id is not None:
-            behind = [workspace_id]
-        else:
-            async with self.db.read() as conn:
-                behind = await workspaces_behind(conn, WORKSPACES_PER_ROUND)
-        more = False
-        for ws in behind:
-            async with self.db.transaction() as conn:
-                went = await self.flow.consume(conn, ws, self.batch)
-                filling = bool(await SegmentRepository(conn, ws).filling())
-            more = more or went == self.batch or filling
-        return more or len(behind) == WORKSPACES_PER_ROUND
+        own; True when there may be more to do (a full batch, or a segment still filling)."""
+
+        async def step(conn: AsyncConnection, ws: str) -> bool:
+            went = await self.flow.consume(conn, ws, self.batch)
+            return went == self.batch or bool(await SegmentRepository(conn, ws).filling())
+
+        return await run_round(self.db, behind_statement, step, workspace_id)

@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, func, or_, select, tuple_
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import Select, Table, func, select, tuple_
 
+from leadapi.events import consumers
 from leadapi.events.models import EventSequence
 from leadapi.leads.models import Lead
 from leadapi.repository import WorkspaceRepository
@@ -32,37 +32,10 @@ MEMBER_COLUMNS = (
 )
 
 
-def claim_position(conn: AsyncConnection, table: Table, workspace_id: str) -> Select[Any]:
-    """The statement reading a consumer's position row (`table`: workspace_id, position), locked
-    for the transaction and skipped when another worker holds it (PostgreSQL)."""
-    stmt = select(table.c.position).where(table.c.workspace_id == workspace_id)
-    if conn.dialect.name == "postgresql":
-        stmt = stmt.with_for_update(skip_locked=True)
-    return stmt
-
-
 def behind_statement(limit: int) -> Select[Any]:
     """Workspaces whose segments have numbered events to go through, or a segment to fill."""
-    last_seq = (
-        select(sequences.c.last_seq).where(sequences.c.workspace_id == cursors.c.workspace_id)
-    ).scalar_subquery()
     filling = select(segments.c.workspace_id).where(segments.c.filling.is_(True))
-    return (
-        select(cursors.c.workspace_id)
-        .where(or_(cursors.c.position < last_seq, cursors.c.workspace_id.in_(filling)))
-        .order_by(cursors.c.workspace_id)
-        .limit(limit)
-    )
-
-
-async def workspaces_behind(conn: AsyncConnection, limit: int) -> list[str]:
-    return [str(w) for w in (await conn.execute(behind_statement(limit))).scalars()]
-
-
-async def claim_cursor(conn: AsyncConnection, workspace_id: str) -> int | None:
-    """The workspace's position, locked; None when another worker holds it or there is none."""
-    found = (await conn.execute(claim_position(conn, cursors, workspace_id))).scalar_one_or_none()
-    return None if found is None else int(found)
+    return consumers.behind_statement(cursors, limit, cursors.c.workspace_id.in_(filling))
 
 
 class SegmentRepository(WorkspaceRepository):

@@ -10,6 +10,7 @@ from sqlalchemy import Select, Table, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from leadapi.db import constant
+from leadapi.events import consumers
 from leadapi.events.models import EventSequence
 from leadapi.repository import WorkspaceRepository
 from leadapi.tracks.engine import WINDOW
@@ -44,30 +45,8 @@ async def claim_due(conn: AsyncConnection, now: datetime, limit: int) -> list[di
 
 
 def behind_statement(limit: int) -> Select[Any]:
-    """Workspaces whose exit watch has numbered events to go through, by workspace id."""
-    last_seq = (
-        select(sequences.c.last_seq).where(sequences.c.workspace_id == cursors.c.workspace_id)
-    ).scalar_subquery()
-    return (
-        select(cursors.c.workspace_id)
-        .where(cursors.c.position < last_seq)
-        .order_by(cursors.c.workspace_id)
-        .limit(limit)
-    )
-
-
-async def workspaces_behind(conn: AsyncConnection, limit: int) -> list[str]:
-    return [str(w) for w in (await conn.execute(behind_statement(limit))).scalars()]
-
-
-async def claim_cursor(conn: AsyncConnection, workspace_id: str) -> int | None:
-    """The workspace's position, locked for this transaction; None when another worker holds it
-    (PostgreSQL: SKIP LOCKED) or there is none."""
-    stmt = select(cursors.c.position).where(cursors.c.workspace_id == workspace_id)
-    if conn.dialect.name == "postgresql":
-        stmt = stmt.with_for_update(skip_locked=True)
-    found = (await conn.execute(stmt)).scalar_one_or_none()
-    return None if found is None else int(found)
+    """Workspaces whose exit watch have numbered events to go through, by workspace id."""
+    return consumers.behind_statement(cursors, limit)
 
 
 class TrackRepository(WorkspaceRepository):

@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from leadapi.audit.service import record_for
 from leadapi.conditions import ConditionError, Predicate
 from leadapi.errors import ProblemError, not_found, validation_problem
+from leadapi.events.consumers import claim_position
 from leadapi.events.repository import EventRepository, NewEvent
 from leadapi.ids import new_id
 from leadapi.leads.repository import LeadRepository
@@ -36,7 +37,7 @@ from leadapi.principal import Principal
 from leadapi.stages.engine import Pipeline
 from leadapi.stages.repository import StageRepository
 from leadapi.tracks import engine
-from leadapi.tracks.repository import LIVE, TrackRepository, claim_cursor, claim_due
+from leadapi.tracks.repository import LIVE, TrackRepository, claim_due, cursors
 from leadapi.tracks.schemas import Enrollment, Track, TrackCreate, TrackFields, TrackUpdate
 
 MAX_TRACKS = 200
@@ -444,7 +445,7 @@ class TrackService:
         a lead an event is about is checked against its exit rules (sales has the lead, the track's
         `exit_when`), and exits now when they hold. Returns how many events it went through (None:
         another worker holds the workspace now). Its exits and its position commit together."""
-        position = await claim_cursor(conn, workspace_id)
+        position = await claim_position(conn, cursors, workspace_id)
         if position is None:
             return None
         batch = await EventRepository(conn, workspace_id).feed(position, None, limit)

@@ -12,13 +12,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy.ext.asyncio import AsyncConnection
+
 from leadapi.db import Database
-from leadapi.tracks.repository import workspaces_behind
+from leadapi.events.consumers import run_round
+from leadapi.tracks.repository import behind_statement
 from leadapi.tracks.service import TrackService
 
 SWEEP_BATCH = 200
 WATCH_BATCH = 500  # events per workspace per transaction
-WORKSPACES_PER_ROUND = 50
 
 
 async def sweep_once(db: Database, tracks: TrackService, now: datetime) -> tuple[int, bool]:
@@ -42,14 +44,8 @@ class ExitWatch:
     async def run_once(self, workspace_id: str | None = None) -> bool:
         """One round: a batch for each workspace behind (or for this one), each committed on its
         own; True when there may be more to do."""
-        if workspace_id is not None:
-            behind = [workspace_id]
-        else:
-            async with self.db.read() as conn:
-                behind = await workspaces_behind(conn, WORKSPACES_PER_ROUND)
-        more = False
-        for ws in behind:
-            async with self.db.transaction() as conn:
-                went = await self.tracks.watch(conn, ws, self.batch)
-            more = more or went == self.batch
-        return more or len(behind) == WORKSPACES_PER_ROUND
+
+        async def step(conn: AsyncConnection, ws: str) -> bool:
+            return await self.tracks.watch(conn, ws, self.batch) == self.batch
+
+        return await run_round(self.db, behind_statement, step, workspace_id)
