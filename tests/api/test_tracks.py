@@ -259,6 +259,9 @@ async def test_enrol_pause_resume_exit(app: FastAPI, client: httpx.AsyncClient, 
     assert types == ["track.enrolled", "track.paused", "track.resumed", "track.exited"]
     [exit_event] = await events_of(app, tenant, "track.exited")
     assert exit_event["data"]["reason"] == "asked us to stop"
+    [paused_event] = await events_of(app, tenant, "track.paused")
+    [resumed_event] = await events_of(app, tenant, "track.resumed")
+    assert (paused_event["data"]["reason"], resumed_event["data"]["reason"]) == (None, "back")
 
     listed = (await client.get(f"/v1/tracks/{track['id']}/enrollments", headers=tenant.read)).json()
     assert [e["id"] for e in listed["data"]] == [entry["id"]]

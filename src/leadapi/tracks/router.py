@@ -180,7 +180,10 @@ async def pause_enrollment(
     body: EnrollmentAction | None = None,
 ) -> Enrollment:
     """No step is sent while paused; `track.paused`. 409 unless active."""
-    row = await services.tracks.pause(conn, principal.workspace_id, lead_id, enrollment_id, principal.key_id)
+    reason = body.reason if body is not None else None
+    row = await services.tracks.pause(
+        conn, principal.workspace_id, lead_id, enrollment_id, principal.key_id, reason
+    )
     return Enrollment.model_validate(row)
 
 
@@ -199,7 +202,10 @@ async def resume_enrollment(
     body: EnrollmentAction | None = None,
 ) -> Enrollment:
     """Active again (a step that fell due meanwhile is due now); `track.resumed`. 409 unless paused."""
-    row = await services.tracks.resume(conn, principal.workspace_id, lead_id, enrollment_id, principal.key_id)
+    reason = body.reason if body is not None else None
+    row = await services.tracks.resume(
+        conn, principal.workspace_id, lead_id, enrollment_id, principal.key_id, reason
+    )
     return Enrollment.model_validate(row)
 
 

@@ -329,21 +329,33 @@ class TrackService:
         return row
 
     async def pause(
-        self, conn: AsyncConnection, workspace_id: str, lead_id: str, enrollment_id: str, actor: str | None
+        self,
+        conn: AsyncConnection,
+        workspace_id: str,
+        lead_id: str,
+        enrollment_id: str,
+        actor: str | None,
+        reason: str | None = None,
     ) -> dict[str, Any]:
         row = await self._locked(conn, workspace_id, lead_id, enrollment_id)
         if row["status"] != "active":
             raise _conflict(f"A {row['status']} enrolment cannot be paused.", "status")
-        return await self._set(conn, workspace_id, row, {"status": "paused"}, "track.paused", actor)
+        return await self._set(conn, workspace_id, row, {"status": "paused"}, "track.paused", actor, reason)
 
     async def resume(
-        self, conn: AsyncConnection, workspace_id: str, lead_id: str, enrollment_id: str, actor: str | None
+        self,
+        conn: AsyncConnection,
+        workspace_id: str,
+        lead_id: str,
+        enrollment_id: str,
+        actor: str | None,
+        reason: str | None = None,
     ) -> dict[str, Any]:
         """Active again; a step that fell due while paused is due now."""
         row = await self._locked(conn, workspace_id, lead_id, enrollment_id)
         if row["status"] != "paused":
             raise _conflict(f"A {row['status']} enrolment cannot be resumed.", "status")
-        return await self._set(conn, workspace_id, row, {"status": "active"}, "track.resumed", actor)
+        return await self._set(conn, workspace_id, row, {"status": "active"}, "track.resumed", actor, reason)
 
     async def exit(
         self,
@@ -405,21 +417,22 @@ class TrackService:
         values: dict[str, Any],
         kind: str,
         actor: str | None,
+        reason: str | None,
     ) -> dict[str, Any]:
+        """The enrolment changed and the event saying so, with the caller's reason."""
         now = self.clock()
         values = {**values, "updated_at": now}
         await TrackRepository(conn, workspace_id).update_enrollment(row["id"], values)
         after = {**row, **values}
         await EventRepository(conn, workspace_id).append(
-            [NewEvent(kind, row["lead_id"], now, {"enrollment": shown(after)}, actor)]
+            [NewEvent(kind, row["lead_id"], now, {"enrollment": shown(after), "reason": reason}, actor)]
         )
         return after
 
     async def lead_enrollments(
         self, conn: AsyncConnection, principal: Principal, lead_id: str, limit: int, after_id: str | None
     ) -> list[dict[str, Any]]:
-        if await LeadRepository(conn, principal.workspace_id).get(lead_id) is None:
-            raise not_found("Lead", lead_id)
+        await LeadRepository(conn, principal.workspace_id).require(lead_id)
         return await TrackRepository(conn, principal.workspace_id).lead_enrollments(
             lead_id, limit=limit, after_id=after_id
         )
