@@ -314,8 +314,7 @@ class ScoringService:
         before: tuple[datetime, str] | None,
     ) -> list[dict[str, Any]]:
         """A lead's adjustments, newest first."""
-        if await LeadRepository(conn, principal.workspace_id).get(lead_id) is None:
-            raise not_found("Lead", lead_id)
+        await LeadRepository(conn, principal.workspace_id).require(lead_id)
         return await ScoringRepository(conn, principal.workspace_id).adjustments(lead_id, limit, before)
 
     # ---- a lead's score -------------------------------------------------------------------------

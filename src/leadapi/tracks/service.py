@@ -321,8 +321,7 @@ class TrackService:
     async def _locked(
         self, conn: AsyncConnection, workspace_id: str, lead_id: str, enrollment_id: str
     ) -> dict[str, Any]:
-        if await LeadRepository(conn, workspace_id).get(lead_id) is None:
-            raise not_found("Lead", lead_id)
+        await LeadRepository(conn, workspace_id).require(lead_id)
         row = await TrackRepository(conn, workspace_id).enrollment(enrollment_id, lock=True)
         if row is None or row["lead_id"] != lead_id:
             raise not_found("Enrollment", enrollment_id)
@@ -405,8 +404,7 @@ class TrackService:
         a blank reason."""
         if not reason:
             raise validation_problem([{"field": "reason", "message": "give a reason"}])
-        if await LeadRepository(conn, workspace_id).get(lead_id) is None:
-            raise not_found("Lead", lead_id)
+        await LeadRepository(conn, workspace_id).require(lead_id)
         return await self.exit_track(conn, workspace_id, lead_id, track_id, reason, actor)
 
     async def _set(
