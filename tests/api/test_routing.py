@@ -306,6 +306,16 @@ async def test_capacity_falls_through_to_the_next_rule_and_nobody_leaves_it_unas
         "no_eligible_owner",
         "no_eligible_owner",
     ]
+    # Each rule tried keeps whom of its pool it skipped and why; the rest is a count.
+    full = [{"owner_id": o["id"], "reason": "at_capacity"} for o in small]
+    assert [(r["skipped"], r["not_in_pool"]) for r in unassigned[0]["data"]["rules_tried"]] == [
+        (full, 1),
+        ([{"owner_id": overflow["id"], "reason": "at_capacity"}], 2),
+    ]
+    # The overflow pick's audit says why the first rule passed the lead on.
+    [spilled] = await assignments_of(client, tenant, leads[2]["id"])
+    assert spilled["explanation"]["rules_tried"][0]["skipped"] == full
+    assert (spilled["explanation"]["skipped"], spilled["explanation"]["not_in_pool"]) == ([], 2)
     assert await assignments_of(client, tenant, leads[3]["id"]) == []
 
 

@@ -118,8 +118,10 @@ def test_round_robin_skips_ineligible_owners_with_reasons() -> None:
         {"owner_id": "ow_a", "reason": "inactive"},
         {"owner_id": "ow_b", "reason": "out_of_office"},
         {"owner_id": "ow_c", "reason": "at_capacity"},
-        {"owner_id": "ow_e", "reason": "not_in_pool"},
     ]
+    # Owners outside the pool are a count, not an entry each.
+    assert decision.not_in_pool == 1
+    assert decision.explanation()["not_in_pool"] == 1
 
 
 def test_out_of_office_is_a_window() -> None:
@@ -145,6 +147,9 @@ def test_weighted_shares_follow_the_weights_exactly() -> None:
     turns: dict[str, int] = {}
     sequence = [decide_at(LEAD, [rule], owners, turns).owner_id for _ in range(8)]
     assert sequence == ["ow_a", "ow_a", "ow_b", "ow_a"] * 2
+    # The weights at the pick are kept with it: shares expected later come from them.
+    assert decide_at(LEAD, [rule], owners).explanation()["weights"] == {"ow_a": 3, "ow_b": 1}
+    assert "weights" not in decide_at(LEAD, [rr()], owners).explanation()
 
 
 @given(st.lists(st.integers(min_value=1, max_value=9), min_size=1, max_size=6), st.integers(1, 5))
@@ -181,10 +186,21 @@ def test_capacity_is_never_exceeded_and_the_next_rule_takes_the_rest() -> None:
         assert decision.owner_id is not None
         loads[decision.owner_id] += 1
     assert loads == {"ow_a": 10, "ow_b": 10, "ow_z": 10}
+    # The full rule keeps why its owners were passed over, not only that it found nobody.
     assert decision.rules_tried == [
-        {"rule_id": "rr_1", "outcome": "no_eligible_owner"},
+        {
+            "rule_id": "rr_1",
+            "outcome": "no_eligible_owner",
+            "skipped": [
+                {"owner_id": "ow_a", "reason": "at_capacity"},
+                {"owner_id": "ow_b", "reason": "at_capacity"},
+            ],
+            "not_in_pool": 1,
+        },
         {"rule_id": "rr_2", "outcome": "assigned"},
     ]
+    assert decision.skipped == []
+    assert decision.not_in_pool == 2
 
 
 def test_territory_matches_every_non_empty_field() -> None:
@@ -229,7 +245,18 @@ def test_account_owner_prefers_who_owns_the_most_of_the_domain() -> None:
     free_mail = decide_at({**LEAD, "is_free_email": True}, [rule], owners, account_owners={"ow_b": 4})
     assert free_mail.owner_id is None
     nobody = decide_at(LEAD, [rule], owners, account_owners={})
-    assert nobody.rules_tried == [{"rule_id": "acct", "outcome": "no_eligible_owner"}]
+    assert nobody.rules_tried == [
+        {
+            "rule_id": "acct",
+            "outcome": "no_eligible_owner",
+            "skipped": [
+                {"owner_id": "ow_c", "reason": "inactive"},
+                {"owner_id": "ow_a", "reason": "no_account_match"},
+                {"owner_id": "ow_b", "reason": "no_account_match"},
+            ],
+            "not_in_pool": 0,
+        }
+    ]
 
 
 def test_fixed_owner_and_exclusion() -> None:

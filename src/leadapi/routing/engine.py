@@ -143,8 +143,16 @@ class Decision:
     rule_name: str | None = None
     strategy: str | None = None
     candidates: list[str] = field(default_factory=list)
+    # The picking rule's pool owners who could not take the lead, and why; owners outside its
+    # pool are only counted (a 200-owner workspace would otherwise store 199 entries per pick).
     skipped: list[dict[str, str]] = field(default_factory=list)
-    rules_tried: list[dict[str, str]] = field(default_factory=list)
+    not_in_pool: int = 0
+    # Every rule tried, in order; one that found nobody keeps its own skipped owners and count,
+    # so an earlier rule's at_capacity or out_of_office is not lost behind no_eligible_owner.
+    rules_tried: list[dict[str, Any]] = field(default_factory=list)
+    # A weighted rotation's candidate weights (owner id -> weight) as they stood at the pick:
+    # the fairness report's expected shares come from them, not from today's weights.
+    weights: dict[str, int] | None = None
     # A rotating rule's turns over one period (owner ids, a weighted owner once per unit of
     # weight): the pick waits for the rule's turn number (`at_turn`). Empty when decided.
     rotation: tuple[str, ...] = ()
@@ -163,7 +171,7 @@ class Decision:
         self.owner_id = self.rotation[turn % len(self.rotation)]
 
     def explanation(self) -> dict[str, Any]:
-        explained = {
+        explained: dict[str, Any] = {
             "owner_id": self.owner_id,
             "rule_id": self.rule_id,
             "rule_name": self.rule_name,
@@ -171,8 +179,11 @@ class Decision:
             "candidates": self.candidates,
             "turn": self.turn,
             "skipped": self.skipped,
+            "not_in_pool": self.not_in_pool,
             "rules_tried": self.rules_tried,
         }
+        if self.weights is not None:
+            explained["weights"] = self.weights
         if self.reason is not None:  # only a decision without a pick has one
             explained["reason"] = self.reason
         return explained
@@ -202,26 +213,31 @@ def decide(
             continue
         candidates: list[Owner] = []
         skipped: list[dict[str, str]] = []
+        outside = 0
         for owner in ordered:
             reason = _skip_reason(rule, owner, lead, now, exclude)
             if reason is None:
                 candidates.append(owner)
+            elif reason == "not_in_pool":
+                outside += 1
             else:
                 skipped.append({"owner_id": owner.id, "reason": reason})
         if rule.strategy == "account_owner":
             candidates, more = _account_owners(lead, candidates, account_owners or {})
             skipped.extend(more)
         if not candidates:
-            decision.rules_tried.append({"rule_id": rule.id, "outcome": "no_eligible_owner"})
+            tried = {"rule_id": rule.id, "outcome": "no_eligible_owner"}
+            decision.rules_tried.append({**tried, "skipped": skipped, "not_in_pool": outside})
             continue
         decision.rules_tried.append({"rule_id": rule.id, "outcome": "assigned"})
         decision.rule_id, decision.rule_name, decision.strategy = rule.id, rule.name, rule.strategy
         decision.candidates = [owner.id for owner in candidates]
-        decision.skipped = skipped
+        decision.skipped, decision.not_in_pool = skipped, outside
         strategy = rule.tie_breaker if rule.strategy == "territory" else rule.strategy
         if strategy == "round_robin":
             decision.rotation = tuple(decision.candidates)
         elif strategy == "weighted":
+            decision.weights = {owner.id: owner.weight for owner in candidates}
             decision.rotation = weighted_turns(tuple((owner.id, owner.weight) for owner in candidates))
         elif strategy == "least_loaded":
             decision.owner_id = _least_loaded(candidates).id

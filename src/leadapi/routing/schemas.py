@@ -84,14 +84,23 @@ class RoutingSettings(RequestModel):
 class SkippedOwner(BaseModel):
     owner_id: str
     reason: str = Field(
-        description="inactive, out_of_office, at_capacity, not_in_pool, no_territory_match, "
-        "no_account_match or excluded (the owner the lead is taken from)."
+        description="inactive, out_of_office, at_capacity, no_territory_match, no_account_match or "
+        "excluded (the owner the lead is taken from); owners outside the pool are only counted "
+        "(`not_in_pool`), but older assignments list them with reason not_in_pool."
     )
 
 
 class RuleTried(BaseModel):
     rule_id: str
     outcome: Literal["not_matched", "no_eligible_owner", "assigned"]
+    skipped: list[SkippedOwner] | None = Field(
+        None,
+        description="For a rule that found no eligible owner: its pool's owners and why each was "
+        "skipped (the picking rule's are the decision's `skipped`).",
+    )
+    not_in_pool: int | None = Field(
+        None, description="For a rule that found no eligible owner: how many owners are outside its pool."
+    )
 
 
 class Decision(BaseModel):
@@ -107,8 +116,14 @@ class Decision(BaseModel):
             "started: the pick is the turn-th of its turns over the candidates. Null for other strategies."
         ),
     )
-    skipped: list[SkippedOwner]
+    skipped: list[SkippedOwner] = Field(
+        description="The picking rule's pool owners who could not take the lead, and why."
+    )
+    not_in_pool: int = Field(0, description="How many owners are outside the picking rule's pool.")
     rules_tried: list[RuleTried]
+    weights: dict[str, int] | None = Field(
+        None, description="A weighted rotation's candidate weights at the pick (owner id -> weight)."
+    )
     reason: Literal["no_rules", "no_rule_matched", "no_eligible_owner"] | None = Field(
         None,
         description="Why nobody was picked: the workspace has no active routing rules, no rule's "
