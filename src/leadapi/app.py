@@ -35,6 +35,7 @@ from leadapi.jobs.router import router as jobs_router
 from leadapi.leads.router import router as leads_router
 from leadapi.metrics import Metrics, RequestMetrics, read_gauges
 from leadapi.owners.router import router as owners_router
+from leadapi.reports.fairness.router import router as fairness_router
 from leadapi.reports.router import router as reports_router
 from leadapi.routing.router import lead_router as lead_routing_router
 from leadapi.routing.router import router as routing_router
@@ -170,6 +171,7 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
         webhooks_router,
         sources_router,
         reports_router,
+        fairness_router,
         api_keys_router,
         audit_router,
         tasks_router,

@@ -19,6 +19,7 @@ from leadapi.jobs.service import JobService
 from leadapi.leads.service import LeadService
 from leadapi.metrics import Metrics
 from leadapi.owners.service import OwnerService
+from leadapi.reports.fairness.service import FairnessService
 from leadapi.reports.service import ReportService
 from leadapi.routing.service import RoutingService
 from leadapi.scoring.scorer import Scorer
@@ -54,6 +55,7 @@ class Services:
     webhooks: WebhookService
     sources: SourceService
     reports: ReportService
+    fairness: FairnessService
     tasks: TaskService
     tracks: TrackService
     automations: AutomationService
@@ -92,6 +94,7 @@ def build_services(settings: Settings, clock: Callable[[], datetime]) -> Service
     events = EventService(db, clock, leads, scorer, stages, flow, metrics)
     automations = AutomationService(clock)
     tasks = TaskService(clock, flow)
+    reports = ReportService(clock, stages)
     scoring = ScoringService(db, clock, leads, scorer, jobs, flow, evaluator)
     tracks = TrackService(clock)
     segments = SegmentService(clock)
@@ -121,7 +124,8 @@ def build_services(settings: Settings, clock: Callable[[], datetime]) -> Service
             metrics=metrics,
         ),
         sources=SourceService(clock, leads, events, sealer, metrics),
-        reports=ReportService(clock, stages),
+        reports=reports,
+        fairness=FairnessService(reports),
         tasks=tasks,
         tracks=tracks,
         automations=automations,

@@ -60,6 +60,15 @@ class Event(Base):
             sqlite_where=text("type = 'lead.rejected'"),
         ),
         # The sequencer's work queue: small, because events leave it within moments.
+        # The routing fairness report: the picks no rule could make, by time.
+        Index(
+            "ix_events_unassigned",
+            "workspace_id",
+            "occurred_at",
+            "id",
+            postgresql_where=text("type = 'lead.unassigned'"),
+            sqlite_where=text("type = 'lead.unassigned'"),
+        ),
         Index(
             "ix_events_unsequenced",
             "id",

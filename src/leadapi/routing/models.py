@@ -53,6 +53,8 @@ class Assignment(Base):
     __tablename__ = "assignments"
     __table_args__ = (
         Index("ix_assignments_workspace_id_lead_id_created_at", "workspace_id", "lead_id", "created_at"),
+        # The routing fairness report: every assignment of a range, with its explanation.
+        Index("ix_assignments_workspace_id_created_at_id", "workspace_id", "created_at", "id"),
         # Reports: the touched assignments by time, with what speed to lead reads, from the
         # index alone. Partial: an assignment enters it once, when first touched.
         Index(
