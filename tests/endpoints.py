@@ -46,7 +46,10 @@ AUTOMATION = {
 TRACK = {"name": "t", "steps": [{"channel": "email", "ref": "tmpl_1", "wait_minutes": 60}]}
 SEGMENT = {"name": "s", "when": {"all": [{"field": "band", "op": "eq", "value": "mql"}]}}
 
-REPORTS = ("funnel", "speed-to-lead", "sla", "stage-velocity", "sources", "owners", "scores", "activation")
+REPORTS = (
+    "funnel", "speed-to-lead", "sla", "stage-velocity", "sources", "owners", "scores", "activation",
+    "routing",
+)  # fmt: skip
 
 
 ENDPOINTS = [
@@ -258,7 +261,7 @@ MCP_TOOLS = {
     "reject_lead", "list_owners", "set_out_of_office", "list_sla_breaches", "funnel_report",
     "speed_to_lead_report", "list_tasks", "complete_task", "enroll_lead", "exit_track",
     "list_automations", "preview_automation",
-    "list_segments",
+    "list_segments", "routing_fairness",
 }  # fmt: skip
 
 

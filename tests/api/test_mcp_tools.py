@@ -53,7 +53,7 @@ TOOLS = MCP_TOOLS
 READ_TOOLS = {
     "search_leads", "get_lead", "explain_score", "preview_routing", "list_owners",
     "list_sla_breaches", "funnel_report", "speed_to_lead_report", "list_tasks", "list_automations",
-    "preview_automation", "list_segments",
+    "preview_automation", "list_segments", "routing_fairness",
 }  # fmt: skip
 WRITE_TOOLS = TOOLS - READ_TOOLS
 DESTRUCTIVE_TOOLS = {"delete_lead", "merge_leads"}
@@ -654,6 +654,27 @@ async def test_reports_equal_the_rest_reports(
         assert default_range["total"]["leads"] == 3
 
 
+async def test_routing_fairness_equals_the_rest_report(
+    client: httpx.AsyncClient, mcp_server: ServerFor, tenant: Tenant, clock: Clock
+) -> None:
+    with clock.freeze(datetime(2026, 4, 6, 9, 0, tzinfo=UTC)):
+        ada, _ = await two_owners(client, tenant)
+        for index in range(5):
+            clock.advance(minutes=1)
+            await sales_ready(client, tenant, f"fair{index}@acme.com")
+        rule_id = (await rest(client, "GET", "/v1/routing/rules", tenant.read))["data"][0]["id"]
+        window = {"start": "2026-04-06T00:00:00Z", "end": "2026-04-07T00:00:00Z"}
+        async with Client(mcp_server(tenant.read)) as mcp:
+            answer = await call(mcp, "routing_fairness", window)
+            only = await call(mcp, "routing_fairness", {**window, "rule_id": rule_id})
+        params = {"from": window["start"], "to": window["end"]}
+        assert answer == await rest(client, "GET", "/v1/reports/routing", tenant.read, params=params)
+    assert answer == only | {"rule_id": None}
+    [rule] = answer["rules"]
+    assert {row["owner_id"]: row["assignments"] for row in rule["owners"]}[ada] == 3
+    assert rule["p_value"] is not None
+
+
 # ---- destructive tools ---------------------------------------------------------------------------
 
 
@@ -829,6 +850,7 @@ SCHEMA_CASES: list[tuple[str, Json, str]] = [
     ("funnel_report", {"source": "s" * 101}, "source"),
     ("speed_to_lead_report", {"group_by": "g" * 21}, "group_by"),
     ("speed_to_lead_report", {"tag": ["vip"]}, "tag"),
+    ("routing_fairness", {"rule_id": "r" * 33}, "rule_id"),
 ]
 
 
@@ -859,6 +881,8 @@ PROBLEM_CASES: list[tuple[str, Json, int, str | None]] = [
     ("funnel_report", {"group_by": "planet"}, 422, "group_by"),
     ("speed_to_lead_report", {"group_by": "planet"}, 422, "group_by"),
     ("funnel_report", {"owner_id": "ow_nobody"}, 422, "owner_id"),
+    ("routing_fairness", {"start": "2026-03-10T00:00:00Z", "end": "2026-03-01T00:00:00Z"}, 422, "start"),
+    ("routing_fairness", {"rule_id": "rr_nobody"}, 422, "rule_id"),
     ("preview_routing", {}, 422, "lead_id"),
     ("preview_routing", {"lead_id": "{lead}", "lead": {"email": "x@acme.com"}}, 422, "lead_id"),
     ("preview_routing", {"lead_id": "ld_nobody"}, 404, None),
@@ -981,6 +1005,7 @@ def valid_args(ids: dict[str, str]) -> dict[str, Json]:
         "list_automations": {"limit": 10},
         "preview_automation": {"automation": TAGGING, "lead_id": lead, "event": {"type": "demo_request"}},
         "list_segments": {"limit": 10},
+        "routing_fairness": {"start": "2026-01-01T00:00:00Z"},
     }
 
 
@@ -1015,6 +1040,7 @@ FOREIGN = sorted(
         "list_sla_breaches",
         "funnel_report",
         "speed_to_lead_report",
+        "routing_fairness",  # their rule is a 422, as in REST (a report's filter, not a path)
         "list_tasks",  # their owner filters to nothing, as in REST
         "list_automations",
         "list_segments",  # takes no id

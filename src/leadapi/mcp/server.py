@@ -44,6 +44,7 @@ from leadapi.owners.schemas import OutOfOffice, Owner, OwnerUpdate
 from leadapi.principal import Principal
 from leadapi.reports.engine import GroupBy as GroupByName
 from leadapi.reports.engine import ReportQuery
+from leadapi.reports.fairness.schemas import RoutingReport
 from leadapi.reports.schemas import FunnelReport, SpeedReport
 from leadapi.reports.service import ReportParams
 from leadapi.routing.preview import preview_decision
@@ -689,6 +690,23 @@ def _owner_and_report_tools(server: _Server, services: Services) -> None:
         async with services.db.read() as conn:
             body = await reports.speed_to_lead(conn, principal, query)
         return SpeedReport.model_validate(body).model_dump(mode="json", by_alias=True)
+
+    @_tool(server, title="Routing fairness", read_only=True, idempotent=True)
+    async def routing_fairness(
+        start: Start = None,
+        end: End = None,
+        rule_id: Annotated[str | None, Field(max_length=32, description="Only this routing rule.")] = None,
+    ) -> Json:
+        """Is routing fair? Per rule and owner over the assignments made in the range: the share
+        each owner was due (weights, and who could take each lead when it came) against what they
+        got, the deviation and a chi-square p-value (below 0.01: skewed), capacity hits,
+        out-of-office skips, reassignments and median time to first touch."""
+        principal = caller("read")
+        async with services.db.read() as conn:
+            body = await services.fairness.routing(
+                conn, principal, start, end, rule_id, range_names=("start", "end")
+            )
+        return RoutingReport.model_validate(body).model_dump(mode="json", by_alias=True)
 
 
 def _task_tools(server: _Server, services: Services) -> None:

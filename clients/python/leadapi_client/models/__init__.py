@@ -63,6 +63,7 @@ from .create_task import CreateTask
 from .create_task_task_type import CreateTaskTaskType
 from .decision import Decision
 from .decision_reason_type_0 import DecisionReasonType0
+from .decision_weights_type_0 import DecisionWeightsType0
 from .defaults import Defaults
 from .defaults_attributes import DefaultsAttributes
 from .delivery import Delivery
@@ -85,6 +86,7 @@ from .event_in import EventIn
 from .event_in_properties import EventInProperties
 from .event_properties import EventProperties
 from .event_trigger import EventTrigger
+from .fairness_total import FairnessTotal
 from .feed_event import FeedEvent
 from .feed_event_data import FeedEventData
 from .feed_page import FeedPage
@@ -151,6 +153,7 @@ from .nurture_settings_update import NurtureSettingsUpdate
 from .out_of_office import OutOfOffice
 from .owner import Owner
 from .owner_create import OwnerCreate
+from .owner_fairness import OwnerFairness
 from .owner_figures import OwnerFigures
 from .owner_list import OwnerList
 from .owner_out_of_office_type_0 import OwnerOutOfOfficeType0
@@ -186,6 +189,7 @@ from .route import Route
 from .route_in import RouteIn
 from .route_out import RouteOut
 from .routing_preview_in import RoutingPreviewIn
+from .routing_report import RoutingReport
 from .routing_rule import RoutingRule
 from .routing_rule_list import RoutingRuleList
 from .routing_rule_pool import RoutingRulePool
@@ -198,8 +202,10 @@ from .rule_create import RuleCreate
 from .rule_create_strategy import RuleCreateStrategy
 from .rule_create_tie_breaker_type_0 import RuleCreateTieBreakerType0
 from .rule_create_when_type_0 import RuleCreateWhenType0
+from .rule_fairness import RuleFairness
 from .rule_hit import RuleHit
 from .rule_hit_evidence import RuleHitEvidence
+from .rule_owner_figures import RuleOwnerFigures
 from .rule_tried import RuleTried
 from .rule_tried_outcome import RuleTriedOutcome
 from .rule_update import RuleUpdate
@@ -379,6 +385,7 @@ __all__ = (
     "CreateTaskTaskType",
     "Decision",
     "DecisionReasonType0",
+    "DecisionWeightsType0",
     "Defaults",
     "DefaultsAttributes",
     "Delivery",
@@ -401,6 +408,7 @@ __all__ = (
     "EventInProperties",
     "EventProperties",
     "EventTrigger",
+    "FairnessTotal",
     "FeedEvent",
     "FeedEventData",
     "FeedPage",
@@ -467,6 +475,7 @@ __all__ = (
     "OutOfOffice",
     "Owner",
     "OwnerCreate",
+    "OwnerFairness",
     "OwnerFigures",
     "OwnerList",
     "OwnerOutOfOfficeType0",
@@ -502,6 +511,7 @@ __all__ = (
     "RouteIn",
     "RouteOut",
     "RoutingPreviewIn",
+    "RoutingReport",
     "RoutingRule",
     "RoutingRuleList",
     "RoutingRulePool",
@@ -514,8 +524,10 @@ __all__ = (
     "RuleCreateStrategy",
     "RuleCreateTieBreakerType0",
     "RuleCreateWhenType0",
+    "RuleFairness",
     "RuleHit",
     "RuleHitEvidence",
+    "RuleOwnerFigures",
     "RuleTried",
     "RuleTriedOutcome",
     "RuleUpdate",

@@ -10,6 +10,7 @@ from ..models.decision_reason_type_0 import DecisionReasonType0
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
+    from ..models.decision_weights_type_0 import DecisionWeightsType0
     from ..models.rule_tried import RuleTried
     from ..models.skipped_owner import SkippedOwner
 
@@ -26,13 +27,16 @@ class Decision:
         rule_id (None | str):
         rule_name (None | str):
         rules_tried (list[RuleTried]):
-        skipped (list[SkippedOwner]):
+        skipped (list[SkippedOwner]): The picking rule's pool owners who could not take the lead, and why.
         strategy (None | str):
+        not_in_pool (int | Unset): How many owners are outside the picking rule's pool. Default: 0.
         reason (DecisionReasonType0 | None | Unset): Why nobody was picked: the workspace has no active routing rules,
             no rule's condition matched the lead, or the matching rules found no eligible owner (see `skipped` and
             `rules_tried`). Null when an owner was picked.
         turn (int | None | Unset): A rotating rule's (round robin, weighted) count of earlier picks since its rotation
             started: the pick is the turn-th of its turns over the candidates. Null for other strategies.
+        weights (DecisionWeightsType0 | None | Unset): A weighted rotation's candidate weights at the pick (owner id ->
+            weight).
     """
 
     candidates: list[str]
@@ -42,11 +46,15 @@ class Decision:
     rules_tried: list[RuleTried]
     skipped: list[SkippedOwner]
     strategy: None | str
+    not_in_pool: int | Unset = 0
     reason: DecisionReasonType0 | None | Unset = UNSET
     turn: int | None | Unset = UNSET
+    weights: DecisionWeightsType0 | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.decision_weights_type_0 import DecisionWeightsType0  # noqa: PLC0415
+
         candidates = self.candidates
 
         owner_id: None | str
@@ -71,6 +79,8 @@ class Decision:
         strategy: None | str
         strategy = self.strategy
 
+        not_in_pool = self.not_in_pool
+
         reason: None | str | Unset
         if isinstance(self.reason, Unset):
             reason = UNSET
@@ -85,6 +95,14 @@ class Decision:
         else:
             turn = self.turn
 
+        weights: dict[str, Any] | None | Unset
+        if isinstance(self.weights, Unset):
+            weights = UNSET
+        elif isinstance(self.weights, DecisionWeightsType0):
+            weights = self.weights.to_dict()
+        else:
+            weights = self.weights
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -98,15 +116,20 @@ class Decision:
                 "strategy": strategy,
             }
         )
+        if not_in_pool is not UNSET:
+            field_dict["not_in_pool"] = not_in_pool
         if reason is not UNSET:
             field_dict["reason"] = reason
         if turn is not UNSET:
             field_dict["turn"] = turn
+        if weights is not UNSET:
+            field_dict["weights"] = weights
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.decision_weights_type_0 import DecisionWeightsType0  # noqa: PLC0415
         from ..models.rule_tried import RuleTried  # noqa: PLC0415
         from ..models.skipped_owner import SkippedOwner  # noqa: PLC0415
 
@@ -155,6 +178,8 @@ class Decision:
 
         strategy = _parse_strategy(d.pop("strategy"))
 
+        not_in_pool = d.pop("not_in_pool", UNSET)
+
         def _parse_reason(data: object) -> DecisionReasonType0 | None | Unset:
             if data is None:
                 return data
@@ -181,6 +206,23 @@ class Decision:
 
         turn = _parse_turn(d.pop("turn", UNSET))
 
+        def _parse_weights(data: object) -> DecisionWeightsType0 | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                weights_type_0 = DecisionWeightsType0.from_dict(data)
+
+                return weights_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(DecisionWeightsType0 | None | Unset, data)
+
+        weights = _parse_weights(d.pop("weights", UNSET))
+
         decision = cls(
             candidates=candidates,
             owner_id=owner_id,
@@ -189,8 +231,10 @@ class Decision:
             rules_tried=rules_tried,
             skipped=skipped,
             strategy=strategy,
+            not_in_pool=not_in_pool,
             reason=reason,
             turn=turn,
+            weights=weights,
         )
 
         decision.additional_properties = d

@@ -14,8 +14,9 @@ class SkippedOwner:
     """
     Attributes:
         owner_id (str):
-        reason (str): inactive, out_of_office, at_capacity, not_in_pool, no_territory_match, no_account_match or
-            excluded (the owner the lead is taken from).
+        reason (str): inactive, out_of_office, at_capacity, no_territory_match, no_account_match or excluded (the owner
+            the lead is taken from); owners outside the pool are only counted (`not_in_pool`), but older assignments list
+            them with reason not_in_pool.
     """
 
     owner_id: str

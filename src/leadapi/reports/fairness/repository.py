@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator, Mapping
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, tuple_
+from sqlalchemy import Table, literal_column, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from leadapi.events.models import Event
@@ -51,11 +51,13 @@ class FairnessRepository(WorkspaceRepository):
         return statement.order_by(a.created_at, a.id).limit(self.batch)
 
     def unassigned_statement(self, after: tuple[datetime, str] | None = None) -> Any:
-        """A batch of the range's `lead.unassigned` events (`type` as the partial index's
-        predicate spells it, so the planner can use it)."""
+        """A batch of the range's `lead.unassigned` events. The type is written into the SQL as
+        the partial index's predicate spells it: as a parameter, a generic plan could not use it."""
         e = events.c
         statement = self.scoped_select(events, e.id, e.occurred_at, e.data).where(
-            e.type == "lead.unassigned", e.occurred_at >= self.start, e.occurred_at < self.end
+            e.type == literal_column("'lead.unassigned'"),
+            e.occurred_at >= self.start,
+            e.occurred_at < self.end,
         )
         if after is not None:
             statement = statement.where(tuple_(e.occurred_at, e.id) > tuple_(*after))
