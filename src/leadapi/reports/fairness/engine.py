@@ -77,6 +77,8 @@ class OverallTally:
 class Fairness:
     """The tallies of one range, fed assignments and `lead.unassigned` events in any order."""
 
+    # Today's owner weights, for weighted picks audited before picks kept their weights.
+    current_weights: Mapping[str, int] = field(default_factory=dict)
     rules: dict[str, RuleTally] = field(default_factory=dict)
     owners: dict[str, OverallTally] = field(default_factory=dict)
     unassigned: int = 0
@@ -125,7 +127,9 @@ class Fairness:
         self._skips(rule, explanation.get("skipped") or ())
         if explanation.get("turn") is not None:
             candidates: list[str] = explanation.get("candidates") or [owner_id]
-            weights: Mapping[str, int] = explanation.get("weights") or {}
+            weights: Mapping[str, int] = explanation.get("weights") or (
+                self.current_weights if row["strategy"] == "weighted" else {}
+            )
             total = sum(weights.get(c, 1) for c in candidates)
             for candidate in candidates:
                 rule.owner(candidate).expected += weights.get(candidate, 1) / total

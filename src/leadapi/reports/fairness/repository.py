@@ -90,9 +90,10 @@ class FairnessRepository(WorkspaceRepository):
         )
         return {row.id: (row.name, row.strategy) for row in await self.conn.execute(statement)}
 
-    async def owner_names(self) -> dict[str, str]:
-        statement = self.scoped_select(owners, owners.c.id, owners.c.name)
-        return {row.id: row.name for row in await self.conn.execute(statement)}
+    async def owners(self) -> dict[str, tuple[str, int]]:
+        """Owner id -> (name, weight)."""
+        statement = self.scoped_select(owners, owners.c.id, owners.c.name, owners.c.weight)
+        return {row.id: (row.name, row.weight) for row in await self.conn.execute(statement)}
 
     async def rule_exists(self, rule_id: str) -> bool:
         statement = self.scoped_select(rules, rules.c.id).where(rules.c.id == rule_id)

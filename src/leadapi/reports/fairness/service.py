@@ -38,12 +38,14 @@ class FairnessService:
             await conn.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
             await conn.execute(text("SET LOCAL jit = off"))
         repo = FairnessRepository(conn, principal.workspace_id, query.start, query.end, self.batch)
-        tally = Fairness()
+        people = await repo.owners()
+        tally = Fairness(current_weights={owner_id: weight for owner_id, (_, weight) in people.items()})
         async for row in repo.assignments():
             tally.add_assignment(row)
         async for data in repo.unassigned():
             tally.add_unassigned(data)
-        body = tally.report(await repo.rule_names(), await repo.owner_names())
+        names = {owner_id: name for owner_id, (name, _) in people.items()}
+        body = tally.report(await repo.rule_names(), names)
         if rule_id is not None:
             body["rules"] = [rule for rule in body["rules"] if rule["rule_id"] == rule_id]
             if not body["rules"] and not await repo.rule_exists(rule_id):
