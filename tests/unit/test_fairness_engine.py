@@ -7,7 +7,7 @@ from typing import Any
 
 from scipy.stats import chisquare
 
-from leadapi.reports.fairness.engine import Fairness, chi_square, csv_lines
+from leadapi.reports.fairness.engine import Audited, Fairness, chi_square, csv_lines
 
 T = datetime(2026, 4, 6, 9, 0, tzinfo=UTC)
 
@@ -16,21 +16,16 @@ def pick(
     owner: str,
     candidates: list[str],
     *,
-    rule: str = "rr",
-    strategy: str = "round_robin",
+    rule: str | None = "rr",
+    strategy: str | None = "round_robin",
     turn: int | None = 0,
+    previous: str | None = None,
+    touched_after: timedelta | None = None,
     **explained: Any,
-) -> dict[str, Any]:
-    return {
-        "owner_id": owner,
-        "previous_owner_id": None,
-        "by": "routing",
-        "rule_id": rule,
-        "strategy": strategy,
-        "explanation": {"rule_name": rule, "candidates": candidates, "turn": turn, **explained},
-        "created_at": T,
-        "touched_at": None,
-    }
+) -> Audited:
+    explanation = {"rule_name": rule, "candidates": candidates, "turn": turn, **explained}
+    touched = None if touched_after is None else T + touched_after
+    return Audited(owner, previous, rule, strategy, explanation, T, touched)
 
 
 def test_chi_square_agrees_with_scipys_own_test() -> None:
@@ -107,12 +102,10 @@ def test_skips_count_from_every_audit_that_tried_the_rule() -> None:
 
 def test_reassignments_manual_picks_and_first_touch() -> None:
     tally = Fairness()
-    touched = {**pick("a", ["a"]), "touched_at": T + timedelta(minutes=4)}
-    tally.add_assignment(touched)
-    tally.add_assignment({**pick("a", ["a"]), "touched_at": T + timedelta(minutes=10)})
-    tally.add_assignment({**pick("a", ["a"]), "previous_owner_id": "b"})
-    manual = {**pick("b", []), "rule_id": None, "by": "manual", "strategy": None, "previous_owner_id": "a"}
-    tally.add_assignment(manual)
+    tally.add_assignment(pick("a", ["a"], touched_after=timedelta(minutes=4)))
+    tally.add_assignment(pick("a", ["a"], touched_after=timedelta(minutes=10)))
+    tally.add_assignment(pick("a", ["a"], previous="b"))
+    tally.add_assignment(pick("b", [], rule=None, strategy=None, turn=None, previous="a"))  # by hand
     body = tally.report({}, {})
     [row] = body["rules"][0]["owners"]
     assert (row["assignments"], row["reassignments"], row["touched"]) == (3, 1, 2)

@@ -34,6 +34,20 @@ from scipy.stats import chi2
 DIGITS = 6
 
 
+@dataclass(frozen=True, slots=True)
+class Audited:
+    """One assignment as the report reads it: who got the lead, from whom, by which rule, and the
+    rule's explanation (the engine's audit)."""
+
+    owner_id: str
+    previous_owner_id: str | None
+    rule_id: str | None
+    strategy: str | None
+    explanation: Mapping[str, Any]
+    created_at: datetime
+    touched_at: datetime | None
+
+
 @dataclass(slots=True)
 class OwnerTally:
     assignments: int = 0
@@ -96,17 +110,14 @@ class Fairness:
             tally = self.owners[owner_id] = OverallTally()
         return tally
 
-    def add_assignment(self, row: Mapping[str, Any]) -> None:
-        """An assignment row: owner_id, previous_owner_id, by, rule_id, strategy, explanation,
-        created_at, touched_at."""
-        owner_id: str = row["owner_id"]
-        explanation: Mapping[str, Any] = row["explanation"] or {}
-        touched = _seconds(row["created_at"], row["touched_at"])
-        overall = self.overall(owner_id)
-        if row["previous_owner_id"]:
-            self.overall(row["previous_owner_id"]).reassigned_away += 1
+    def add_assignment(self, row: Audited) -> None:
+        explanation = row.explanation or {}
+        touched = _seconds(row.created_at, row.touched_at)
+        overall = self.overall(row.owner_id)
+        if row.previous_owner_id:
+            self.overall(row.previous_owner_id).reassigned_away += 1
         self._tried(explanation.get("rules_tried") or ())
-        rule_id = row["rule_id"]
+        rule_id = row.rule_id
         if rule_id is None:  # by hand: no rule to be fair to
             self.manual += 1
             overall.manual += 1
@@ -116,19 +127,19 @@ class Fairness:
             overall.touch_seconds.append(touched)
         rule = self.rule(rule_id)
         rule.name = rule.name or explanation.get("rule_name")
-        rule.strategy = rule.strategy or row["strategy"]
+        rule.strategy = rule.strategy or row.strategy
         rule.assignments += 1
-        picked = rule.owner(owner_id)
+        picked = rule.owner(row.owner_id)
         picked.assignments += 1
-        if row["previous_owner_id"]:
+        if row.previous_owner_id:
             picked.reassignments += 1
         if touched is not None:
             picked.touch_seconds.append(touched)
         self._skips(rule, explanation.get("skipped") or ())
         if explanation.get("turn") is not None:
-            candidates: list[str] = explanation.get("candidates") or [owner_id]
+            candidates: list[str] = explanation.get("candidates") or [row.owner_id]
             weights: Mapping[str, int] = explanation.get("weights") or (
-                self.current_weights if row["strategy"] == "weighted" else {}
+                self.current_weights if row.strategy == "weighted" else {}
             )
             total = sum(weights.get(c, 1) for c in candidates)
             for candidate in candidates:
