@@ -812,6 +812,11 @@ def _automations_only(args: argparse.Namespace) -> int:
                 flush=True,
             )
         drained_at = time.monotonic()
+        # What a run costs, read while the backlog drains with no request coming in: the server's
+        # CPU (the automations' consumer and every other background loop it sets off: the
+        # sequencer, segments, the exit watch, webhooks) and PostgreSQL's, per run stored.
+        runs_before = asyncio.run(_count(DSN, "SELECT count(*) FROM automation_runs"))
+        cpu_before = _cpu_seconds(session)
         while True:  # the backlog left when the load stops, worked off
             text = httpx.get(f"{base}/metrics", timeout=5).text
             match = re.search(r"^leadapi_automation_lag_events ([\d.e+-]+)$", text, re.MULTILINE)
@@ -819,7 +824,12 @@ def _automations_only(args: argparse.Namespace) -> int:
                 break
             time.sleep(0.5)
         drain = time.monotonic() - drained_at
+        cpu_after = _cpu_seconds(session)
         runs_stored = asyncio.run(_count(DSN, "SELECT count(*) FROM automation_runs"))
+    drained = max(1, runs_stored - runs_before)
+    run_server_ms, run_database_ms = (
+        (b - a) / drained * 1000 for a, b in zip(cpu_before, cpu_after, strict=True)
+    )
     costs = [a.requests_per_second / b.requests_per_second - 1 for a, b in zip(off, on, strict=True)]
     cost = _median(costs)
     p50, p99 = _quantile(lags, 0.5), _quantile(lags, 0.99)
@@ -829,6 +839,15 @@ def _automations_only(args: argparse.Namespace) -> int:
         f"{', '.join(f'{r.requests_per_second:.0f}' for r in events)} req/s"
     )
     print(f"automation runs stored: {runs_stored:,}; backlog worked off {drain:.1f} s after the load stopped")
+    capture_server, capture_database = (
+        _median([r.server_cpu_ms for r in off]),
+        _median([r.database_cpu_ms for r in off]),
+    )
+    print(
+        f"while it drained: {drained:,} runs, {drained / max(drain, 0.001):.0f} runs/s; CPU per run: server "
+        f"{run_server_ms:.2f} ms, PostgreSQL {run_database_ms:.2f} ms (a capture with the automations off: "
+        f"server {capture_server:.2f} ms, PostgreSQL {capture_database:.2f} ms)"
+    )
     verdict = "met" if cost <= AUTOMATION_COST_TARGET else "NOT met"
     print(
         f"target: {AUTOMATIONS} active automations cost <= {AUTOMATION_COST_TARGET:.0%} of the capture "
@@ -857,6 +876,9 @@ def _automations_only(args: argparse.Namespace) -> int:
                 "lag_samples": lags,
                 "drain_s": drain,
                 "runs": runs_stored,
+                "drained_runs": drained,
+                "run_server_cpu_ms": run_server_ms,
+                "run_database_cpu_ms": run_database_ms,
             },
             indent=2,
         )
