@@ -100,6 +100,12 @@ class _Batch:
     notices: list[EventRow] = field(default_factory=list)
     fired: dict[tuple[str, str], datetime] = field(default_factory=dict)
     fired_count: Counter[str] = field(default_factory=Counter)
+    careful: bool = False  # a savepoint per action (see AutomationFlow.consume)
+
+
+class _RetryWithSavepointsError(Exception):
+    """An action failed or was refused in a batch run without a savepoint per action: the batch is
+    run again with them."""
 
 
 class AutomationFlow:
@@ -169,19 +175,38 @@ class AutomationFlow:
             ]
             if candidates:
                 work.append((event, candidates))
-        state = _Batch({a["id"]: self._predicate(a) for a in active})
-        if work:
-            state.leads = await LeadRepository(conn, workspace_id).get_many(
-                [event["lead_id"] for event, _ in work], for_update=True
-            )
-        for event, candidates in work:
-            await self._event(conn, workspace_id, candidates, event, state)
+        predicates = {a["id"]: self._predicate(a) for a in active}
+        try:
+            # Every action without a savepoint of its own, the batch in one: an action that fails
+            # or is refused (rare) sends the batch back to it, to be run again with a savepoint
+            # per action, so that one undoes only itself, as the runs then record.
+            async with conn.begin_nested():
+                state = await self._run(conn, workspace_id, work, _Batch(predicates))
+        except _RetryWithSavepointsError:
+            state = await self._run(conn, workspace_id, work, _Batch(predicates, careful=True))
         if state.notices:
             await EventRepository(conn, workspace_id).append_rows(state.notices)
         if state.runs:
             await repo.add_runs(state.runs)
         await repo.move_cursor(reached, now)
         return len(batch)
+
+    async def _run(
+        self,
+        conn: AsyncConnection,
+        workspace_id: str,
+        work: list[tuple[dict[str, Any], list[dict[str, Any]]]],
+        state: _Batch,
+    ) -> _Batch:
+        """The batch's events with their candidate automations, run in order (the runs and
+        notifications left in `state` for the caller to write)."""
+        if work:
+            state.leads = await LeadRepository(conn, workspace_id).get_many(
+                [event["lead_id"] for event, _ in work], for_update=True
+            )
+        for event, candidates in work:
+            await self._event(conn, workspace_id, candidates, event, state)
+        return state
 
     def _predicate(self, automation: Mapping[str, Any]) -> Predicate | None:
         """The automation's condition, compiled once per version of it."""
@@ -386,10 +411,10 @@ class AutomationFlow:
         event: Mapping[str, Any],
         state: _Batch,
     ) -> list[dict[str, Any]]:
-        """Run the actions in order, each in a savepoint (a refused one undoes only itself); every
-        event they append carries the run. Those that write nothing here take no savepoint: a
-        notification (its event is appended with the batch's runs) and a change the lead has
-        already."""
+        """Run the actions in order; every event they append carries the run. In a careful batch
+        each runs in a savepoint (a refused one undoes only itself); otherwise a refusal or a
+        failure sends the whole batch back to run carefully. A notification (its event is appended
+        with the batch's runs) and a change the lead has already write nothing here."""
         principal = Principal(workspace_id, automation["id"], effective_scopes(["admin"]))
         results: list[dict[str, Any]] = []
         with caused_by(run_id):
@@ -409,6 +434,19 @@ class AutomationFlow:
                     done = {"status": "done", "changes": {"event_id": row["id"], "message": data["message"]}}
                 if done is not None:
                     result.update(done)
+                    results.append(result)
+                    continue
+                if not state.careful:
+                    try:
+                        result.update(
+                            await self._action(conn, principal, automation, run_id, lead, action, event)
+                        )
+                    except Exception as exc:
+                        if _transient(exc):
+                            raise  # the batch rolls back and is taken again
+                        raise _RetryWithSavepointsError from exc
+                    if result.get("status") != "unchanged":
+                        state.leads.pop(lead_id, None)  # changed: read again when next needed
                     results.append(result)
                     continue
                 try:
