@@ -320,8 +320,14 @@ def main() -> int:
     parser.add_argument(
         "--automations-only",
         action="store_true",
-        help="captures with 20 active automations against none (paired by round), and the automation "
-        "consumer's lag while captures and events run (issue 20)",
+        help="captures with 20 active automations and 5 tracks against none (paired by round), and the "
+        "automation consumer's lag while captures and events run (issue 20)",
+    )
+    parser.add_argument(
+        "--tracks-only",
+        action="store_true",
+        help="the track step sweep alone: rounds over 1,000,000 enrolments with 1,000 steps due (issue "
+        "20), on a database kept between runs (BENCH_DATABASE, default leadapi_bench_tracks)",
     )
     parser.add_argument(
         "--capture-only",
@@ -336,6 +342,8 @@ def main() -> int:
     (HERE / "results").mkdir(exist_ok=True)
     if args.reads_only:
         return _reads_only(args)
+    if args.tracks_only:
+        return _tracks_only(args)
     asyncio.run(_fresh_database())
     if args.automations_only:
         return _automations_only(args)
@@ -665,18 +673,39 @@ AUTOMATION_TRIGGERS = (
 )  # fmt: skip
 
 
-def _automation(i: int) -> dict[str, object]:
-    """Event-triggered, half tagging and half notifying; a third only for leads of one country."""
-    action: dict[str, object] = (
-        {"type": "add_tags", "tags": [f"auto{i}"]}
-        if i % 2 == 0
-        else {"type": "notify", "message": f"{{{{lead.email}}}} did {{{{event.type}}}} ({i})"}
-    )
+TRACKS = 5
+
+
+def _track(i: int) -> dict[str, object]:
+    """A nurture track of three steps a day or more apart (its first due at once: the step sweep
+    runs during the bench); leads may be in several (the enrolling automations take five)."""
+    return {
+        "name": f"bench track {i}",
+        "steps": [
+            {"channel": "email", "ref": f"intro-{i}", "wait_minutes": 0},
+            {"channel": "linkedin", "ref": f"connect-{i}", "wait_minutes": 1440},
+            {"channel": "email", "ref": f"case-{i}", "wait_minutes": 2880},
+        ],
+        "allow_concurrent": True,
+    }
+
+
+def _automation(i: int, tracks: list[str]) -> dict[str, object]:
+    """Event-triggered: tagging, notifying, and one in four enrolling in one of the tracks (once
+    per lead); a third only for leads of one country."""
+    action: dict[str, object]
     body: dict[str, object] = {
         "name": f"bench {i}",
         "trigger": {"event": AUTOMATION_TRIGGERS[i % len(AUTOMATION_TRIGGERS)]},
-        "actions": [action],
     }
+    if i % 4 == 3:
+        action = {"type": "enroll", "track_id": tracks[(i // 4) % len(tracks)]}
+        body["limits"] = {"once_per_lead": True}
+    elif i % 2 == 0:
+        action = {"type": "add_tags", "tags": [f"auto{i}"]}
+    else:
+        action = {"type": "notify", "message": f"{{{{lead.email}}}} did {{{{event.type}}}} ({i})"}
+    body["actions"] = [action]
     if i % 3 == 2:
         body["when"] = {"field": "country", "op": "eq", "value": "fr"}
     return body
@@ -748,9 +777,14 @@ def _automations_only(args: argparse.Namespace) -> int:
     events: list[Run] = []
     lags: list[float] = []
     with serving([leadapi, "serve"], env, port) as session:
+        tracks = []
+        for i in range(TRACKS):
+            made = httpx.post(f"{base}/v1/tracks", json=_track(i), headers=headers)
+            made.raise_for_status()
+            tracks.append(made.json()["id"])
         ids = []
         for i in range(AUTOMATIONS):
-            created = httpx.post(f"{base}/v1/automations", json=_automation(i), headers=headers)
+            created = httpx.post(f"{base}/v1/automations", json=_automation(i, tracks), headers=headers)
             created.raise_for_status()
             ids.append(created.json()["id"])
 
@@ -778,6 +812,11 @@ def _automations_only(args: argparse.Namespace) -> int:
                 flush=True,
             )
         drained_at = time.monotonic()
+        # What a run costs, read while the backlog drains with no request coming in: the server's
+        # CPU (the automations' consumer and every other background loop it sets off: the
+        # sequencer, segments, the exit watch, webhooks) and PostgreSQL's, per run stored.
+        runs_before = asyncio.run(_count(DSN, "SELECT count(*) FROM automation_runs"))
+        cpu_before = _cpu_seconds(session)
         while True:  # the backlog left when the load stops, worked off
             text = httpx.get(f"{base}/metrics", timeout=5).text
             match = re.search(r"^leadapi_automation_lag_events ([\d.e+-]+)$", text, re.MULTILINE)
@@ -785,7 +824,12 @@ def _automations_only(args: argparse.Namespace) -> int:
                 break
             time.sleep(0.5)
         drain = time.monotonic() - drained_at
+        cpu_after = _cpu_seconds(session)
         runs_stored = asyncio.run(_count(DSN, "SELECT count(*) FROM automation_runs"))
+    drained = max(1, runs_stored - runs_before)
+    run_server_ms, run_database_ms = (
+        (b - a) / drained * 1000 for a, b in zip(cpu_before, cpu_after, strict=True)
+    )
     costs = [a.requests_per_second / b.requests_per_second - 1 for a, b in zip(off, on, strict=True)]
     cost = _median(costs)
     p50, p99 = _quantile(lags, 0.5), _quantile(lags, 0.99)
@@ -795,6 +839,15 @@ def _automations_only(args: argparse.Namespace) -> int:
         f"{', '.join(f'{r.requests_per_second:.0f}' for r in events)} req/s"
     )
     print(f"automation runs stored: {runs_stored:,}; backlog worked off {drain:.1f} s after the load stopped")
+    capture_server, capture_database = (
+        _median([r.server_cpu_ms for r in off]),
+        _median([r.database_cpu_ms for r in off]),
+    )
+    print(
+        f"while it drained: {drained:,} runs, {drained / max(drain, 0.001):.0f} runs/s; CPU per run: server "
+        f"{run_server_ms:.2f} ms, PostgreSQL {run_database_ms:.2f} ms (a capture with the automations off: "
+        f"server {capture_server:.2f} ms, PostgreSQL {capture_database:.2f} ms)"
+    )
     verdict = "met" if cost <= AUTOMATION_COST_TARGET else "NOT met"
     print(
         f"target: {AUTOMATIONS} active automations cost <= {AUTOMATION_COST_TARGET:.0%} of the capture "
@@ -823,9 +876,31 @@ def _automations_only(args: argparse.Namespace) -> int:
                 "lag_samples": lags,
                 "drain_s": drain,
                 "runs": runs_stored,
+                "drained_runs": drained,
+                "run_server_cpu_ms": run_server_ms,
+                "run_database_cpu_ms": run_database_ms,
             },
             indent=2,
         )
+    )
+    return 0
+
+
+def _tracks_only(args: argparse.Namespace) -> int:
+    """Issue 20: the track sweep over a million enrolments, 1,000 steps due, on PostgreSQL."""
+    import asyncio
+
+    from bench import tracks
+
+    database = os.environ.get("BENCH_DATABASE", "leadapi_bench_tracks")
+    dsn = ADMIN_DSN.rsplit("/", 1)[0] + f"/{database}"
+    async_dsn = dsn.replace("postgresql://", "postgresql+asyncpg://", 1)
+    asyncio.run(_database_kept(database))
+    run([str(VENV_BIN / "leadapi"), "migrate"], env={**os.environ, "LEADAPI_DATABASE_URL": async_dsn})
+    timings = [tracks.run(dsn, async_dsn) for _ in range(args.rounds)]
+    print(f"load average (1, 5, 15 min): {', '.join(f'{v:.1f}' for v in os.getloadavg())}")
+    (HERE / "results" / "tracks.json").write_text(
+        json.dumps({"args": vars(args), "runs": [t._asdict() for t in timings]}, indent=2)
     )
     return 0
 

@@ -388,6 +388,36 @@ async def test_move_stage_applies_the_rules(app: FastAPI, client: httpx.AsyncCli
     assert stages[0]["by"] == {"kind": "api_key", "id": automation["id"]}
 
 
+async def test_a_refusal_after_other_leads_actions_applies_each_of_them_once(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    """A batch runs its actions without a savepoint each, and is run again with them when one is
+    refused: what the leads before the refusal got is not doubled by the second pass."""
+    automation = await add_automation(
+        client,
+        tenant,
+        trigger={"event": "meeting_booked"},
+        actions=[{"type": "add_tags", "tags": ["met"]}, NOTIFY, {"type": "move_stage", "stage": "mql"}],
+    )
+    first = await new_lead(client, tenant, "first@acme.com")
+    refusing = await new_lead(client, tenant, "refusing@acme.com")
+    assert (await move(client, tenant, refusing["id"], to="sql")).status_code == 200
+    for lead in (first, refusing):
+        await post_event(client, tenant, lead["id"], "meeting_booked")
+    await run_automations(app, tenant)
+    runs = {r["lead_id"]: r for r in await runs_of(client, tenant, automation["id"])}
+    assert [a["status"] for a in runs[first["id"]]["actions"]] == ["done", "done", "done"]
+    assert [a["status"] for a in runs[refusing["id"]]["actions"]] == ["done", "done", "refused"]
+    notices = await events_of(app, tenant, "automation.notified")
+    assert sorted(n["lead_id"] for n in notices) == sorted([first["id"], refusing["id"]])
+    updates = await events_of(app, tenant, "lead.updated", "lead.stage_changed")
+    assert sorted((e["lead_id"], e["type"]) for e in updates if e["caused_by"]) == sorted(
+        [(first["id"], "lead.updated"), (first["id"], "lead.stage_changed"), (refusing["id"], "lead.updated")]
+    )
+    stages = (await client.get(f"/v1/leads/{first['id']}/stages", headers=tenant.read)).json()["data"]
+    assert [s["to_stage"] for s in stages].count("mql") == 1
+
+
 async def test_assign_and_route(app: FastAPI, client: httpx.AsyncClient, tenant: Tenant) -> None:
     ada = await add_owner(client, tenant, "Ada")
     bob = await add_owner(client, tenant, "Bob")

@@ -18,6 +18,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from leadapi.automations.models import AutomationCursor, AutomationRun
+from leadapi.events.models import EventSequence
 from leadapi.webhooks.models import WebhookDelivery
 from tests.conftest import Clock, Tenant, make_tenant
 from tests.factories import (
@@ -31,6 +32,7 @@ from tests.factories import (
     post_event,
     run_automations,
     runs_of,
+    services,
     subscribe,
 )
 
@@ -425,8 +427,9 @@ async def test_a_batch_cut_short_leaves_nothing_and_runs_once_later(
     app: FastAPI, client: httpx.AsyncClient, tenant: Tenant, database_url: str, postgres_only: None
 ) -> None:
     """The process dies mid-batch (here: its task is cancelled while it waits for a lead another
-    transaction holds, half the batch's actions done): nothing of the batch stays, and the next
-    round applies every run once."""
+    transaction holds; the batch locks its leads together, before its first action, so the
+    actions half done are the kill -9 test's, tests/e2e/test_automation_crash.py): nothing of
+    the batch stays, and the next round applies every run once."""
     automation = await add_automation(client, tenant, trigger={"event": "ping"}, actions=[TAG_HOT, NOTIFY])
     leads = [await new_lead(client, tenant, f"cut{i}@acme.com") for i in range(10)]
     for lead in leads:
@@ -438,7 +441,7 @@ async def test_a_batch_cut_short_leaves_nothing_and_runs_once_later(
         await transaction.start()
         await holder.execute("SELECT 1 FROM leads WHERE id = $1 FOR UPDATE", leads[5]["id"])
         cut = asyncio.create_task(consumer(app).run_once(tenant.workspace_id))
-        for _ in range(200):  # until it waits on the held lead, five leads' actions done
+        for _ in range(200):  # until it waits on the held lead
             waiting = await holder.fetchval(
                 "SELECT count(*) FROM pg_locks WHERE NOT granted AND locktype = 'transactionid' "
                 "AND pid <> pg_backend_pid()"
@@ -461,6 +464,60 @@ async def test_a_batch_cut_short_leaves_nothing_and_runs_once_later(
     assert sorted(r["lead_id"] for r in runs) == sorted(lead["id"] for lead in leads)
     assert len(await events_of(app, tenant, "automation.notified")) == len(leads)
     assert [(await get_lead(client, tenant, lead["id"]))["tags"] for lead in leads] == [["hot"]] * len(leads)
+
+
+# ---- what a batch reads and writes ----------------------------------------------------------------
+
+
+async def test_it_reads_only_the_types_its_triggers_take_and_moves_past_the_rest(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    automation = await add_automation(client, tenant, trigger={"event": "ping"}, actions=[NOTIFY])
+    lead = await new_lead(client, tenant, "types@acme.com")
+    await run_automations(app, tenant)
+    for name in ("pong", "ping", "pong", "pong", "ping", "pong"):
+        await post_event(client, tenant, lead["id"], name)
+    await app.state.sequencer.drain()
+    flow = services(app).automation_flow
+    async with app.state.db.transaction() as conn:
+        read = await flow.consume(conn, tenant.workspace_id)
+    assert read == 2  # the pings: no pong was read
+    async with app.state.db.read() as conn:
+        ws = tenant.workspace_id
+        position = await conn.scalar(
+            select(AutomationCursor.position).where(AutomationCursor.workspace_id == ws)
+        )
+        last = await conn.scalar(select(EventSequence.last_seq).where(EventSequence.workspace_id == ws))
+    assert position == last  # past the pongs after the last ping too
+    assert [r["event_type"] for r in await runs_of(client, tenant, automation["id"])] == ["ping", "ping"]
+
+
+async def test_a_later_event_in_the_batch_sees_what_an_earlier_run_did_to_the_lead(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    """The batch reads its leads once; a lead an action changed is read again before the next
+    event's conditions decide on it."""
+    await add_automation(client, tenant, trigger={"event": "ping"}, actions=[TAG_HOT])
+    hot = await add_automation(
+        client,
+        tenant,
+        trigger={"event": "pong"},
+        when={"field": "tags", "op": "contains", "value": "hot"},
+        actions=[NOTIFY, {"type": "add_tags", "tags": ["hot"]}],
+    )
+    lead = await new_lead(client, tenant, "seen@acme.com")
+    await post_event(client, tenant, lead["id"], "pong")  # not hot yet
+    await post_event(client, tenant, lead["id"], "ping")
+    await post_event(client, tenant, lead["id"], "pong")  # hot now, in the same batch
+    await app.state.sequencer.drain()
+    assert await consumer(app).run_once(tenant.workspace_id) is False  # one batch took them all
+    runs = await runs_of(client, tenant, hot["id"])
+    assert [(r["status"], r["reason"]) for r in runs] == [("skipped", "condition"), ("fired", None)]
+    notified, tagged = runs[1]["actions"]
+    assert notified["status"] == "done"
+    assert tagged["status"] == "unchanged"
+    notices = await events_of(app, tenant, "automation.notified")
+    assert [(n["id"], n["caused_by"]) for n in notices] == [(notified["changes"]["event_id"], runs[1]["id"])]
 
 
 # ---- create_task ---------------------------------------------------------------------------------

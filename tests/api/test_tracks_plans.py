@@ -178,6 +178,20 @@ async def test_the_weekly_cap_reads_a_leads_touches_by_index(postgres_only: None
     assert "ix_track_touches_lead_id_at" in {node.get("Index Name") for node in nodes(plan)}
 
 
+async def test_the_sweep_reads_its_leads_touches_by_index(postgres_only: None, plans: Plans) -> None:
+    """A round reads the touches of all its leads in one statement: one index range per lead."""
+    repo = TrackRepository(None, plans.tenant.workspace_id)  # type: ignore[arg-type]  # builds, never runs
+    statement = repo.touches_of_statement([f"ld_t{n:09d}" for n in range(1, 400, 2)], NOW)
+    compiled = statement.compile(dialect=pg_dialect(), compile_kwargs={"render_postcompile": True})  # type: ignore[no-untyped-call]
+    args = tuple(compiled.params[key] for key in compiled.positiontup or ())
+    plan = await plans.plan(str(compiled), args)
+    kinds = [(node["Node Type"], node.get("Relation Name")) for node in nodes(plan)]
+    assert ("Seq Scan", "track_touches") not in kinds, json.dumps(plan, indent=1)
+    assert "ix_track_touches_lead_id_at" in {node.get("Index Name") for node in nodes(plan)}, json.dumps(
+        plan, indent=1
+    )
+
+
 async def test_the_exit_watch_reads_the_leads_enrolments_by_index(postgres_only: None, plans: Plans) -> None:
     repo = TrackRepository(None, plans.tenant.workspace_id)  # type: ignore[arg-type]  # builds, never runs
     statement = repo.live_statement({f"ld_t{n:09d}" for n in range(1, 200, 7)})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -136,3 +137,21 @@ def test_when_reads_the_lead_and_the_event() -> None:
     with pytest.raises(ConditionError) as raised:
         engine.compile_when({"field": "event.secret", "op": "exists"})
     assert raised.value.path == "when.field"
+
+
+def test_trigger_types_are_what_the_consumer_reads() -> None:
+    """Every type a trigger may take is among them (the consumer reads no other), and a `*`
+    anywhere means every type."""
+    triggers: list[dict[str, Any]] = [
+        {"event": "pricing_*"},
+        {"score_crossed": {"field": "score", "threshold": 60, "direction": "up"}},
+        {"inactive_for_days": 30},
+        {"segment_entered": "seg_1"},
+        {"intent_spike": {"points": 25, "within_hours": 48}},
+        {"intent_spike": {"events": 3, "types": ["demo_request", "webinar_*"], "within_hours": 24}},
+    ]
+    assert engine.trigger_types(triggers) == sorted(
+        {"pricing_*", engine.SCORED, engine.INACTIVITY, engine.SEGMENT_ENTERED, "demo_request", "webinar_*"}
+    )
+    assert engine.trigger_types([{"event": "ping"}, {"event": "*"}]) is None
+    assert engine.trigger_types([]) == []

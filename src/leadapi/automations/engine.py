@@ -89,6 +89,33 @@ def may_fire(trigger: Mapping[str, Any], event: Mapping[str, Any]) -> bool:
     return type_matches(spec.get("types") or [], event_type)
 
 
+def trigger_types(triggers: Sequence[Mapping[str, Any]]) -> list[str] | None:
+    """The event types (or `*` patterns) that any of these triggers may take, for the consumer to
+    read only those from the log (None: every type). A superset of what `may_fire` says yes to:
+    it still decides each event, this only spares reading the ones no trigger can take (most of
+    the log is the changes automations and requests make: `lead.updated`, notifications)."""
+    types: set[str] = set()
+    for trigger in triggers:
+        kind = trigger_kind(trigger)
+        if kind == "event":
+            types.add(str(trigger["event"]))
+        elif kind in ("score_crossed",):
+            types.add(SCORED)
+        elif kind == "inactive_for_days":
+            types.add(INACTIVITY)
+        elif kind == "segment_entered":
+            types.add(SEGMENT_ENTERED)
+        else:
+            spec = trigger["intent_spike"]
+            if spec.get("points") is not None:
+                types.add(SCORED)
+            else:
+                types.update(str(t) for t in spec.get("types") or [])
+    if "*" in types:
+        return None
+    return sorted(types)
+
+
 def meant_for(automation: Mapping[str, Any], event: Mapping[str, Any]) -> bool:
     """An inactivity event is one automation's finding: only that automation's trigger takes it
     (another with the same days finds the lead on its own mark)."""

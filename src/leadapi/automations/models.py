@@ -42,6 +42,8 @@ class AutomationRun(Base):
     __table_args__ = (
         # The second guard of exactly once: the consumer's position is the first.
         UniqueConstraint("automation_id", "event_id"),
+        # The consumer's check of that guard: a batch's runs, by the range of its event numbers.
+        Index("ix_automation_runs_workspace_id_event_seq", "workspace_id", "event_seq"),
         Index(
             "ix_automation_runs_workspace_id_automation_id_at_id", "workspace_id", "automation_id", "at", "id"
         ),

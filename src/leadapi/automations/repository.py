@@ -138,14 +138,11 @@ class AutomationRepository(WorkspaceRepository):
         row = (await self.conn.execute(stmt)).mappings().first()
         return dict(row) if row else None
 
-    async def runs_done(
-        self, automation_ids: Sequence[str], event_ids: Sequence[str]
-    ) -> set[tuple[str, str]]:
-        """(automation, event) pairs among these that have a run already (by the unique index)."""
-        if not event_ids or not automation_ids:
-            return set()
+    async def runs_done(self, after_seq: int, upto_seq: int) -> set[tuple[str, str]]:
+        """(automation, event) pairs that have a run already among the events numbered after
+        `after_seq` up to `upto_seq` (one range of the event number index)."""
         stmt = self.scoped_select(runs, runs.c.automation_id, runs.c.event_id).where(
-            runs.c.automation_id.in_(list(automation_ids)), runs.c.event_id.in_(list(event_ids))
+            runs.c.event_seq > after_seq, runs.c.event_seq <= upto_seq
         )
         return {(str(a), str(e)) for a, e in await self.conn.execute(stmt)}
 

@@ -131,9 +131,11 @@ class EventRepository(WorkspaceRepository):
             )
         return [dict(row) for row in (await self.conn.execute(stmt)).mappings()]
 
-    async def feed(self, after: int, patterns: Sequence[str] | None, limit: int) -> list[dict[str, Any]]:
-        """Numbered events after `after`, in sequence order; `patterns` are types with `*`
-        wildcards (None: every type)."""
+    async def feed(
+        self, after: int, patterns: Sequence[str] | None, limit: int, upto: int | None = None
+    ) -> list[dict[str, Any]]:
+        """Numbered events after `after` (and up to `upto`), in sequence order; `patterns` are
+        types with `*` wildcards (None: every type)."""
         stmt = (
             self.scoped_select(
                 events,
@@ -154,7 +156,14 @@ class EventRepository(WorkspaceRepository):
         )
         if patterns is not None:
             stmt = stmt.where(or_(*(_type_matches(p) for p in patterns)))
+        if upto is not None:
+            stmt = stmt.where(events.c.seq <= upto)
         return [dict(row) for row in (await self.conn.execute(stmt)).mappings()]
+
+    async def append_rows(self, rows: Sequence[EventRow]) -> None:
+        """Append events whose rows `event_row` made earlier (each then carried the run that was
+        running), in one statement."""
+        await self.insert_rows(events, rows)
 
     async def all_for_lead(self, lead_id: str) -> list[EventRow]:
         stmt = self.scoped_select(events).where(events.c.lead_id == lead_id)

@@ -23,8 +23,9 @@ It lives here, beside the lead-change flow, because it calls across leads, stage
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -40,7 +41,8 @@ from leadapi.conditions import ConditionError, Predicate
 from leadapi.db import Database
 from leadapi.errors import ProblemError, not_found, validation_errors
 from leadapi.events.consumers import claim_position, run_round
-from leadapi.events.repository import EventRepository, NewEvent, caused_by
+from leadapi.events.repository import EventRepository, NewEvent, caused_by, event_row
+from leadapi.events.rows import EventRow
 from leadapi.flows.automation_refs import disable_if_stale
 from leadapi.flows.lead_change import LeadChangeFlow
 from leadapi.ids import new_id
@@ -86,10 +88,24 @@ def _refusal(exc: ProblemError | ValidationError) -> str:
 
 @dataclass
 class _Batch:
-    """What one batch of a workspace has read once: compiled conditions, the runs events name."""
+    """What one batch of a workspace reads once and writes once: the compiled conditions, the runs
+    events name, the leads (locked), and the runs and notifications it makes, written together
+    at its end (one statement each, not one per run). The limits read the runs this batch made
+    from here, as they are not in the table yet."""
 
     predicates: dict[str, Predicate | None]
-    causes: dict[str, engine.Cause | None]
+    causes: dict[str, engine.Cause | None] = field(default_factory=dict)
+    leads: dict[str, dict[str, Any]] = field(default_factory=dict)
+    runs: list[dict[str, Any]] = field(default_factory=list)
+    notices: list[EventRow] = field(default_factory=list)
+    fired: dict[tuple[str, str], datetime] = field(default_factory=dict)
+    fired_count: Counter[str] = field(default_factory=Counter)
+    careful: bool = False  # a savepoint per action (see AutomationFlow.consume)
+
+
+class _RetryWithSavepointsError(Exception):
+    """An action failed or was refused in a batch run without a savepoint per action: the batch is
+    run again with them."""
 
 
 class AutomationFlow:
@@ -120,24 +136,32 @@ class AutomationFlow:
     # ---- the consumer's unit of work -------------------------------------------------------------
 
     async def consume(self, conn: AsyncConnection, workspace_id: str, limit: int = BATCH) -> int | None:
-        """One batch of the workspace's events in the caller's transaction: how many events it went
-        through (None: another worker holds the workspace now)."""
+        """One batch of the workspace's events in the caller's transaction: how many events it ran
+        automations over (None: another worker holds the workspace now). Only the events of types
+        some active trigger takes are read; the position moves past the others too."""
         position = await claim_position(conn, cursors, workspace_id)
         if position is None:
             return None
         now = self.clock()
         repo = AutomationRepository(conn, workspace_id)
         active = await repo.active()
+        # Read before the events, and the events read up to it: an event numbered meanwhile is
+        # after the position this batch moves to, never skipped.
+        last = await repo.last_seq()
         if not active:  # nothing to run: straight to the end of the log
-            last = await repo.last_seq()
             if last > position:
                 await repo.move_cursor(last, now)
             return 0
-        batch = await EventRepository(conn, workspace_id).feed(position, None, limit)
+        types = engine.trigger_types([a["trigger"] for a in active])
+        batch = await EventRepository(conn, workspace_id).feed(position, types, limit, upto=last)
+        # A full batch stops at its last event; a short one read every event up to `last`.
+        reached = int(batch[-1]["seq"]) if len(batch) == limit else last
         if not batch:
+            if reached > position:
+                await repo.move_cursor(reached, now)
             return 0
-        done = await repo.runs_done([a["id"] for a in active], [event["id"] for event in batch])
-        state = _Batch({a["id"]: self._predicate(a) for a in active}, {})
+        done = await repo.runs_done(position, reached)
+        work: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
         for event in batch:
             if event["lead_id"] is None:
                 continue
@@ -150,9 +174,39 @@ class AutomationFlow:
                 and engine.meant_for(automation, event)
             ]
             if candidates:
-                await self._event(conn, workspace_id, candidates, event, state)
-        await repo.move_cursor(batch[-1]["seq"], now)
+                work.append((event, candidates))
+        predicates = {a["id"]: self._predicate(a) for a in active}
+        try:
+            # Every action without a savepoint of its own, the batch in one: an action that fails
+            # or is refused (rare) sends the batch back to it, to be run again with a savepoint
+            # per action, so that one undoes only itself, as the runs then record.
+            async with conn.begin_nested():
+                state = await self._run(conn, workspace_id, work, _Batch(predicates))
+        except _RetryWithSavepointsError:
+            state = await self._run(conn, workspace_id, work, _Batch(predicates, careful=True))
+        if state.notices:
+            await EventRepository(conn, workspace_id).append_rows(state.notices)
+        if state.runs:
+            await repo.add_runs(state.runs)
+        await repo.move_cursor(reached, now)
         return len(batch)
+
+    async def _run(
+        self,
+        conn: AsyncConnection,
+        workspace_id: str,
+        work: list[tuple[dict[str, Any], list[dict[str, Any]]]],
+        state: _Batch,
+    ) -> _Batch:
+        """The batch's events with their candidate automations, run in order (the runs and
+        notifications left in `state` for the caller to write)."""
+        if work:
+            state.leads = await LeadRepository(conn, workspace_id).get_many(
+                [event["lead_id"] for event, _ in work], for_update=True
+            )
+        for event, candidates in work:
+            await self._event(conn, workspace_id, candidates, event, state)
+        return state
 
     def _predicate(self, automation: Mapping[str, Any]) -> Predicate | None:
         """The automation's condition, compiled once per version of it."""
@@ -218,7 +272,7 @@ class AutomationFlow:
         lead as it is before any of them acts (so one's effect does not decide another's condition
         on the same event), then the actions of those that fire, in the automations' order."""
         repo = AutomationRepository(conn, workspace_id)
-        lead = await LeadRepository(conn, workspace_id).get(event["lead_id"], for_update=True)
+        lead = await self._lead(conn, workspace_id, event["lead_id"], state)
         if lead is None:  # erased or merged away since
             return
         now = self.clock()
@@ -238,48 +292,68 @@ class AutomationFlow:
                         "condition", "The automation's `when` is false for this lead and event."
                     )
             if skip is None:
-                skip = await self._limit(repo, automation, lead["id"], now)
+                skip = await self._limit(repo, automation, lead["id"], now, state)
             decided.append((automation, depth, skip))
         for automation, depth, skip in decided:
             run_id = new_id("automation_run")
             results: list[dict[str, Any]] = []
             if skip is None:
-                results = await self._act(conn, workspace_id, automation, run_id, lead, event)
+                results = await self._act(conn, workspace_id, automation, run_id, lead["id"], event, state)
                 if any(result.get("status") == "refused" for result in results):
                     # An owner or stage gone without the hook seeing it (a race with its removal).
                     await disable_if_stale(conn, workspace_id, automation, now, automation["id"])
-            await repo.add_runs(
-                [
-                    {
-                        "id": run_id,
-                        "automation_id": automation["id"],
-                        "event_id": event["id"],
-                        "event_seq": event["seq"],
-                        "event_type": event["type"],
-                        "lead_id": lead["id"],
-                        "status": "fired" if skip is None else "skipped",
-                        "reason": None if skip is None else skip.reason,
-                        "detail": None if skip is None else skip.detail[:500],
-                        "actions": results,
-                        "depth": depth,
-                        "caused_by": None if cause is None else cause.run_id,
-                        "at": now,
-                    }
-                ]
+                state.fired[(automation["id"], lead["id"])] = now
+                state.fired_count[automation["id"]] += 1
+            state.runs.append(
+                {
+                    "id": run_id,
+                    "automation_id": automation["id"],
+                    "event_id": event["id"],
+                    "event_seq": event["seq"],
+                    "event_type": event["type"],
+                    "lead_id": lead["id"],
+                    "status": "fired" if skip is None else "skipped",
+                    "reason": None if skip is None else skip.reason,
+                    "detail": None if skip is None else skip.detail[:500],
+                    "actions": results,
+                    "depth": depth,
+                    "caused_by": None if cause is None else cause.run_id,
+                    "at": now,
+                }
             )
 
+    async def _lead(
+        self, conn: AsyncConnection, workspace_id: str, lead_id: str, state: _Batch
+    ) -> dict[str, Any] | None:
+        """The lead as it is now, locked: as the batch read it, or read again once an action
+        changed it."""
+        if lead_id not in state.leads:
+            found = await LeadRepository(conn, workspace_id).get(lead_id, for_update=True)
+            if found is None:
+                return None
+            state.leads[lead_id] = found
+        return state.leads[lead_id]
+
     async def _limit(
-        self, repo: AutomationRepository, automation: Mapping[str, Any], lead_id: str, now: datetime
+        self,
+        repo: AutomationRepository,
+        automation: Mapping[str, Any],
+        lead_id: str,
+        now: datetime,
+        state: _Batch | None = None,
     ) -> engine.Skip | None:
+        """Whether a limit stops the run: the runs stored, and those this batch made (`state`)."""
         limits = automation["limits"] or {}
-        last = None
-        if limits.get("once_per_lead") or limits.get("cooldown_minutes"):
+        made = state.fired.get((automation["id"], lead_id)) if state is not None else None
+        last = made
+        if last is None and (limits.get("once_per_lead") or limits.get("cooldown_minutes")):
             last = await repo.last_fired(automation["id"], lead_id)
         fired = 0
         if limits.get("max_runs_per_day"):
-            fired = await repo.fired_since(
-                automation["id"], now - engine.DAY, int(limits["max_runs_per_day"])
-            )
+            cap = int(limits["max_runs_per_day"])
+            fired = 0 if state is None else state.fired_count[automation["id"]]
+            if fired < cap:
+                fired += await repo.fired_since(automation["id"], now - engine.DAY, cap - fired)
         return engine.limit_skip(limits, last, fired, now)
 
     # ---- the inactivity sweep --------------------------------------------------------------------
@@ -333,20 +407,52 @@ class AutomationFlow:
         workspace_id: str,
         automation: Mapping[str, Any],
         run_id: str,
-        lead: dict[str, Any],
+        lead_id: str,
         event: Mapping[str, Any],
+        state: _Batch,
     ) -> list[dict[str, Any]]:
-        """Run the actions in order, each in a savepoint (a refused one undoes only itself); every
-        event they append carries the run."""
+        """Run the actions in order; every event they append carries the run. In a careful batch
+        each runs in a savepoint (a refused one undoes only itself); otherwise a refusal or a
+        failure sends the whole batch back to run carefully. A notification (its event is appended
+        with the batch's runs) and a change the lead has already write nothing here."""
         principal = Principal(workspace_id, automation["id"], effective_scopes(["admin"]))
         results: list[dict[str, Any]] = []
         with caused_by(run_id):
             for index, action in enumerate(automation["actions"]):
                 result: dict[str, Any] = {"index": index, "type": action["type"]}
+                lead = await self._lead(conn, workspace_id, lead_id, state)
+                if lead is None:
+                    result.update(status="refused", detail=f"Lead {lead_id!r} no longer exists.")
+                    results.append(result)
+                    continue
+                done = _without_writes(action, lead)
+                if done is None and action["type"] == "notify":
+                    data = engine.notification(action, automation, run_id, lead, event)
+                    notice = NewEvent("automation.notified", lead_id, self.clock(), data, principal.key_id)
+                    row = event_row(workspace_id, notice)
+                    state.notices.append(row)
+                    done = {"status": "done", "changes": {"event_id": row["id"], "message": data["message"]}}
+                if done is not None:
+                    result.update(done)
+                    results.append(result)
+                    continue
+                if not state.careful:
+                    try:
+                        result.update(
+                            await self._action(conn, principal, automation, run_id, lead, action, event)
+                        )
+                    except Exception as exc:
+                        if _transient(exc):
+                            raise  # the batch rolls back and is taken again
+                        raise _RetryWithSavepointsError from exc
+                    if result.get("status") != "unchanged":
+                        state.leads.pop(lead_id, None)  # changed: read again when next needed
+                    results.append(result)
+                    continue
                 try:
                     async with conn.begin_nested():
                         result.update(
-                            await self._action(conn, principal, automation, run_id, lead["id"], action, event)
+                            await self._action(conn, principal, automation, run_id, lead, action, event)
                         )
                 except (ProblemError, ValidationError) as exc:
                     result.update(status="refused", detail=_refusal(exc)[:500])
@@ -355,6 +461,8 @@ class AutomationFlow:
                         raise  # the batch rolls back and is taken again
                     log.exception("automation %s action %d failed", automation["id"], index)
                     result.update(status="failed", detail=f"{type(exc).__name__}: {str(exc)[:300]}")
+                if result.get("status") not in ("unchanged", "refused", "failed"):
+                    state.leads.pop(lead_id, None)  # changed: read again when next needed
                 results.append(result)
         return results
 
@@ -364,14 +472,12 @@ class AutomationFlow:
         principal: Principal,
         automation: Mapping[str, Any],
         run_id: str,
-        lead_id: str,
+        lead: dict[str, Any],
         action: Mapping[str, Any],
         event: Mapping[str, Any],
     ) -> dict[str, Any]:
         kind = action["type"]
-        lead = await LeadRepository(conn, principal.workspace_id).get(lead_id, for_update=True)
-        if lead is None:
-            raise ProblemError(404, f"Lead {lead_id!r} no longer exists.")
+        lead_id = lead["id"]
         if kind in ("add_tags", "remove_tags", "set_fields"):
             if kind == "set_fields":
                 update = engine.field_update(action["fields"])
@@ -448,12 +554,7 @@ class AutomationFlow:
             if not ended:
                 return {"status": "unchanged", "detail": "The lead is in no such track."}
             return {"status": "done", "changes": {"enrollment_ids": [e["id"] for e in ended]}}
-        # notify
-        data = engine.notification(action, automation, run_id, lead, event)
-        [appended] = await EventRepository(conn, principal.workspace_id).append(
-            [NewEvent("automation.notified", lead_id, self.clock(), data, principal.key_id)]
-        )
-        return {"status": "done", "changes": {"event_id": appended["id"], "message": data["message"]}}
+        raise AssertionError(f"an action the consumer does without writes: {kind}")  # notify: _act
 
     # ---- a dry run -------------------------------------------------------------------------------
 
@@ -675,6 +776,18 @@ async def _dry_track_result(
             return {"status": "would_refuse", "detail": f"Track {track_id!r} is inactive."}
         return {"status": "would", "changes": {"track_id": track_id}}
     return {"status": "would", "changes": {"track_id": track_id, "reason": action["reason"]}}
+
+
+def _without_writes(action: Mapping[str, Any], lead: Mapping[str, Any]) -> dict[str, Any] | None:
+    """An action's result when the lead has what it asks already (tags it would add or remove),
+    so it needs no savepoint and no update; None: it has work to do."""
+    kind = action["type"]
+    if kind not in ("add_tags", "remove_tags"):
+        return None
+    change = engine.tags_added if kind == "add_tags" else engine.tags_removed
+    if change(lead["tags"] or [], action["tags"]) != list(lead["tags"] or []):
+        return None
+    return _changed(lead, lead, {"tags": lead["tags"]})
 
 
 def _changed(

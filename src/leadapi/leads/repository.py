@@ -84,6 +84,13 @@ _LOCK_PHONE = text("SELECT pg_advisory_xact_lock(:lock_class, hashtext(:_ws || '
 _GET = select(leads).where(in_workspace(leads), leads.c.id == bindparam("_id"))
 _GET_FOR_UPDATE = _GET.with_for_update()
 _GET_SKIP_LOCKED = _GET.with_for_update(skip_locked=True)
+# In id order, so two transactions locking overlapping sets take the locks in the same order.
+_GET_MANY = (
+    select(leads)
+    .where(in_workspace(leads), leads.c.id.in_(bindparam("_ids", expanding=True)))
+    .order_by(leads.c.id)
+)
+_GET_MANY_FOR_UPDATE = _GET_MANY.with_for_update()
 _UPDATE = update(leads).where(in_workspace(leads), leads.c.id == bindparam("_id"))
 _OWNERS_OF_EXTERNAL_IDS = select(
     external_ids.c.system, external_ids.c.external_id, external_ids.c.lead_id
@@ -153,6 +160,17 @@ class LeadRepository(WorkspaceRepository):
             stmt = _GET_SKIP_LOCKED if skip_locked else _GET_FOR_UPDATE
         row = (await self.conn.execute(stmt, self.params(_id=lead_id))).mappings().first()
         return dict(row) if row else None
+
+    async def get_many(
+        self, lead_ids: Sequence[str], *, for_update: bool = False
+    ) -> dict[str, dict[str, Any]]:
+        """The leads among these that exist, by id, in one statement; `for_update` locks them
+        (PostgreSQL)."""
+        if not lead_ids:
+            return {}
+        stmt = _GET_MANY_FOR_UPDATE if for_update and self.lock else _GET_MANY
+        rows = (await self.conn.execute(stmt, self.params(_ids=sorted(set(lead_ids))))).mappings()
+        return {str(row["id"]): dict(row) for row in rows}
 
     async def require(self, lead_id: str) -> None:
         """A 404 problem unless the workspace has the lead: for what lists a lead's history."""

@@ -3,10 +3,11 @@ across workspaces."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, select
+from sqlalchemy import Select, Table, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from leadapi.db import constant
@@ -108,6 +109,21 @@ class TrackRepository(WorkspaceRepository):
             self.scoped_update(enrollments).where(enrollments.c.id == enrollment_id).values(**values)
         )
 
+    async def move_enrollments(self, moves: Sequence[Mapping[str, Any]]) -> None:
+        """Enrolments moved on (`id`, `step`, `next_due_at`, `updated_at` each), in one statement."""
+        if not moves:
+            return
+        stmt = (
+            self.scoped_update(enrollments)
+            .where(enrollments.c.id == bindparam("_id"))
+            .values(step=bindparam("_step"), next_due_at=bindparam("_due"), updated_at=bindparam("_at"))
+        )
+        params = [
+            {"_id": m["id"], "_step": m["step"], "_due": m["next_due_at"], "_at": m["updated_at"]}
+            for m in moves
+        ]
+        await self.conn.execute(stmt, params)
+
     async def lead_enrollments(
         self, lead_id: str, *, limit: int | None = None, after_id: str | None = None
     ) -> list[dict[str, Any]]:
@@ -175,6 +191,27 @@ class TrackRepository(WorkspaceRepository):
 
     async def add_touch(self, row: dict[str, Any]) -> None:
         await self.insert_row(touches, row)
+
+    async def add_touches(self, rows: Sequence[Mapping[str, Any]]) -> None:
+        await self.insert_rows(touches, rows)
+
+    def touches_of_statement(self, lead_ids: Sequence[str], now: datetime) -> Select[Any]:
+        return (
+            self.scoped_select(touches, touches.c.lead_id, touches.c.at)
+            .where(touches.c.lead_id.in_(sorted(set(lead_ids))), touches.c.at > now - WINDOW)
+            .order_by(touches.c.lead_id, touches.c.at)
+        )
+
+    async def touches_of(self, lead_ids: Sequence[str], now: datetime) -> dict[str, list[datetime]]:
+        """These leads' touches in the 7 days before `now`, oldest first, by lead: one range of an
+        index per lead, in one statement."""
+        if not lead_ids:
+            return {}
+        stmt = self.touches_of_statement(lead_ids, now)
+        found: dict[str, list[datetime]] = {}
+        for lead_id, at in await self.conn.execute(stmt):
+            found.setdefault(str(lead_id), []).append(cast(datetime, at))
+        return found
 
     async def weekly_cap(self) -> int | None:
         stmt = self.scoped_select(settings, settings.c.weekly_touch_cap)

@@ -21,6 +21,7 @@ ProblemError they may catch.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -491,7 +492,11 @@ class TrackService:
     async def run_due(self, conn: AsyncConnection, now: datetime, limit: int) -> int:
         """Up to `limit` active enrolments whose step is due by `now`, in any workspace, each taken
         one step on (due, skipped, deferred by the weekly cap, or exited), in the caller's
-        transaction. Enrolments a request holds wait for a later round. Returns how many."""
+        transaction. Enrolments a request holds wait for a later round. Returns how many.
+
+        Per workspace, the round reads its enrolments, their leads and the leads' touches in one
+        statement each, and writes the steps' events, touches and moves in one statement each
+        (an enrolment that ends is written as it ends)."""
         due = await claim_due(conn, now, limit)
         by_workspace: dict[str, list[str]] = {}
         for item in due:
@@ -501,7 +506,13 @@ class TrackService:
             pipeline = await StageRepository(conn, workspace_id).pipeline()
             cap = (await self.settings(conn, workspace_id))["weekly_touch_cap"]
             tracks: dict[str, dict[str, Any] | None] = {}
-            for row in await repo.enrollments_by_ids(ids):
+            rows = await repo.enrollments_by_ids(ids)
+            lead_ids = [row["lead_id"] for row in rows]
+            steps = _Steps(
+                await LeadRepository(conn, workspace_id).get_many(lead_ids),
+                await repo.touches_of(lead_ids, now),
+            )
+            for row in rows:
                 if row["track_id"] not in tracks:
                     tracks[row["track_id"]] = await repo.get(row["track_id"])
                 track = tracks[row["track_id"]]
@@ -513,37 +524,40 @@ class TrackService:
                 for _ in range(len(track["steps"]) + 1):
                     if current is None or current["next_due_at"] is None or current["next_due_at"] > now:
                         break
-                    current = await self._step(conn, workspace_id, repo, pipeline, cap, track, current, now)
+                    current = await self._step(conn, workspace_id, steps, pipeline, cap, track, current, now)
+            await EventRepository(conn, workspace_id).append(steps.events)
+            await repo.add_touches(steps.touches)
+            await repo.move_enrollments(list(steps.moves.values()))
         return len(due)
 
     async def _step(
         self,
         conn: AsyncConnection,
         workspace_id: str,
-        repo: TrackRepository,
+        steps: _Steps,
         pipeline: Pipeline,
         cap: int,
         track: Mapping[str, Any],
         row: dict[str, Any],
         now: datetime,
     ) -> dict[str, Any] | None:
-        """One step on; the enrolment as it is then (None: it ended, or is gone)."""
-        lead = await LeadRepository(conn, workspace_id).get(row["lead_id"])
+        """One step on; the enrolment as it is then (None: it ended, or is gone). Its event, touch
+        and move wait in `steps` for the round's writes; an end is written now."""
+        lead = steps.leads.get(row["lead_id"])
         if lead is None:
             return None  # erased meanwhile: its enrolments went with it
         if not track["active"]:
             # An inactive track sends nothing: its enrolments wait, checked again a day later.
-            await repo.update_enrollment(
-                row["id"], {"next_due_at": now + timedelta(days=1), "updated_at": now}
-            )
+            steps.move(row, row["step"], now + timedelta(days=1), now)
             return None
-        steps = track["steps"]
+        track_steps = track["steps"]
         index = row["step"]
-        if index >= len(steps):  # the track lost steps since: nothing left
-            await self._end(conn, workspace_id, row, "completed", None, now, None)
+        if index >= len(track_steps):  # the track lost steps since: nothing left
+            await self._ended(conn, workspace_id, steps, row, "completed", None, now)
             return None
-        step = steps[index]
+        step = track_steps[index]
         skip_node = step.get("skip_when")
+        touches = steps.touches_by_lead.setdefault(lead["id"], [])
         outcome = engine.decide(
             step=step,
             lead=lead,
@@ -554,11 +568,10 @@ class TrackService:
             skip_when=None
             if skip_node is None
             else self._predicate(track, f"steps[{index}].skip_when", skip_node),
-            touches=await repo.touches_since(lead["id"], now),
+            touches=list(touches),
             cap=cap,
             now=now,
         )
-        events = EventRepository(conn, workspace_id)
         about = {
             "enrollment_id": row["id"],
             "track_id": track["id"],
@@ -567,34 +580,65 @@ class TrackService:
             "ref": step["ref"],
         }
         if outcome.kind == "exit":
-            await self._end(conn, workspace_id, row, "exited", outcome.reason, now, None)
+            await self._ended(conn, workspace_id, steps, row, "exited", outcome.reason, now)
             return None
         if outcome.kind == "defer":
             assert outcome.until is not None
-            await repo.update_enrollment(row["id"], {"next_due_at": outcome.until, "updated_at": now})
+            steps.move(row, index, outcome.until, now)
             data = {**about, "reason": outcome.reason, "until": outcome.until.isoformat()}
-            await events.append([NewEvent("track.step_deferred", lead["id"], now, data)])
+            steps.events.append(NewEvent("track.step_deferred", lead["id"], now, data))
             return None
         if outcome.kind == "skip":
-            await events.append(
-                [NewEvent("track.step_skipped", lead["id"], now, {**about, "reason": outcome.reason})]
+            steps.events.append(
+                NewEvent("track.step_skipped", lead["id"], now, {**about, "reason": outcome.reason})
             )
         else:
             summary = {name: lead.get(name) for name in LEAD_SUMMARY}
-            await events.append([NewEvent("track.step_due", lead["id"], now, {**about, "lead": summary})])
-            await repo.add_touch(
+            steps.events.append(NewEvent("track.step_due", lead["id"], now, {**about, "lead": summary}))
+            steps.touches.append(
                 {"id": new_id("touch"), "lead_id": lead["id"], "enrollment_id": row["id"], "at": now}
             )
+            touches.append(now)  # the cap counts it for the lead's next step in this round
         following = index + 1
-        if following >= len(steps):
-            await self._end(conn, workspace_id, {**row, "step": following}, "completed", None, now, None)
+        if following >= len(track_steps):
+            await self._ended(conn, workspace_id, steps, {**row, "step": following}, "completed", None, now)
             return None
-        values = {
-            "step": following,
-            "next_due_at": engine.due_after(now, steps[following]),
-            "updated_at": now,
-        }
-        await repo.update_enrollment(row["id"], values)
+        return steps.move(row, following, engine.due_after(now, track_steps[following]), now)
+
+    async def _ended(
+        self,
+        conn: AsyncConnection,
+        workspace_id: str,
+        steps: _Steps,
+        row: Mapping[str, Any],
+        status: str,
+        reason: str | None,
+        now: datetime,
+    ) -> None:
+        """An enrolment the round ends: written now, its waiting move dropped, and the events
+        the round made before it written first, so its `track.completed` or `track.exited` comes
+        after them."""
+        steps.moves.pop(row["id"], None)
+        await EventRepository(conn, workspace_id).append(steps.events)
+        steps.events = []
+        await self._end(conn, workspace_id, row, status, reason, now, None)
+
+
+@dataclass
+class _Steps:
+    """A sweep round's reads of a workspace (its leads, their touches in the week) and the writes
+    its steps wait to make together: events, touches, and each enrolment's move."""
+
+    leads: dict[str, dict[str, Any]]
+    touches_by_lead: dict[str, list[datetime]]
+    events: list[NewEvent] = field(default_factory=list)
+    touches: list[dict[str, Any]] = field(default_factory=list)
+    moves: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def move(self, row: Mapping[str, Any], step: int, next_due_at: datetime, now: datetime) -> dict[str, Any]:
+        """The enrolment at `step`, next due at `next_due_at`, to be written with the round."""
+        values = {"step": step, "next_due_at": next_due_at, "updated_at": now}
+        self.moves[row["id"]] = {"id": row["id"], **values}
         return {**row, **values}
 
 
