@@ -131,6 +131,14 @@ ENDPOINTS = [
     Endpoint("GET", "/v1/tasks/{task}", "read"),
     Endpoint("PATCH", "/v1/tasks/{task}", "write", {"note": "left a voicemail"}),
     Endpoint("GET", "/v1/leads/{lead}/tasks", "read"),
+    Endpoint(
+        "POST",
+        "/v1/leads/{lead}/consents",
+        "write",
+        {"channel": "email", "status": "granted", "source": "form", "proof": {"ip": "192.0.2.1"}},
+    ),
+    Endpoint("GET", "/v1/leads/{lead}/consents", "read"),
+    Endpoint("GET", "/v1/leads/{lead}/export", "read"),
     Endpoint("POST", "/v1/automations", "admin", AUTOMATION),
     Endpoint("GET", "/v1/automations", "read"),
     Endpoint(
@@ -261,7 +269,7 @@ MCP_TOOLS = {
     "reject_lead", "list_owners", "set_out_of_office", "list_sla_breaches", "funnel_report",
     "speed_to_lead_report", "list_tasks", "complete_task", "enroll_lead", "exit_track",
     "list_automations", "preview_automation",
-    "list_segments", "routing_fairness",
+    "list_segments", "routing_fairness", "export_lead",
 }  # fmt: skip
 
 

@@ -32,6 +32,8 @@ PREFIXES = {
     "submission": "sub",
     "audit": "aud",
     "task": "tsk",
+    "consent": "cns",
+    "suppression": "sup",
     "automation": "aut",
     "automation_run": "arun",
     "score_adjustment": "sadj",

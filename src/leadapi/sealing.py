@@ -12,6 +12,8 @@ generates on first start (next to the SQLite database), so `make run` needs no s
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 import os
 from collections.abc import Sequence
@@ -45,6 +47,14 @@ class Sealer:
             ) from exc
         self._primary = fernets[0]
         self._ring = MultiFernet(fernets)
+        # Keys for keyed hashes (suppressions), derived from the sealing keys so that no second
+        # secret needs managing; a key of its own per purpose, never the Fernet key itself.
+        self._hash_keys = [hmac.digest(key.encode(), b"leadapi:keyed-hash", "sha256") for key in keys]
+
+    def keyed_hashes(self, message: str) -> list[str]:
+        """HMAC-SHA256 of `message` under each key of the ring, the first key's first: store the
+        first, look up all (a value hashed before a rotation is still recognised)."""
+        return [hmac.new(key, message.encode(), hashlib.sha256).hexdigest() for key in self._hash_keys]
 
     def seal(self, plaintext: str) -> str:
         return PREFIX + self._ring.encrypt(plaintext.encode()).decode()

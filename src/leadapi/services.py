@@ -9,6 +9,8 @@ from datetime import datetime, timedelta
 from leadapi.automations.service import AutomationService
 from leadapi.conditions.offload import EvaluationLimits, Evaluator
 from leadapi.config import Settings
+from leadapi.consent.service import ConsentService
+from leadapi.consent.suppression import Suppressions
 from leadapi.db import Database, create_engine
 from leadapi.events.sequencer import EventSequencer
 from leadapi.events.service import EventService
@@ -62,6 +64,7 @@ class Services:
     automation_flow: AutomationFlow
     segments: SegmentService
     segment_flow: SegmentFlow
+    consents: ConsentService
     metrics: Metrics
     sealer: Sealer
 
@@ -90,6 +93,7 @@ def build_services(settings: Settings, clock: Callable[[], datetime]) -> Service
         flow,
         metrics,
         export_chunk_rows=settings.export_chunk_rows,
+        suppressions=Suppressions(sealer),
     )
     events = EventService(db, clock, leads, scorer, stages, flow, metrics)
     automations = AutomationService(clock)
@@ -142,6 +146,7 @@ def build_services(settings: Settings, clock: Callable[[], datetime]) -> Service
         ),
         segments=segments,
         segment_flow=SegmentFlow(clock, segments),
+        consents=ConsentService(clock),
         metrics=metrics,
         sealer=sealer,
     )

@@ -298,10 +298,23 @@ async def update_lead(
 
 
 @router.delete("/{lead_id}", operation_id="delete_lead", status_code=204, summary="Erase a lead")
-async def delete_lead(services: ServicesDep, conn: Tx, lead_id: str, principal: Writer) -> Response:
+async def delete_lead(
+    services: ServicesDep,
+    conn: Tx,
+    lead_id: str,
+    principal: Writer,
+    suppress: Annotated[
+        bool,
+        Query(
+            description="Also suppress the person: keep only a keyed hash of the email and phone, "
+            "and refuse (409) any later capture of them."
+        ),
+    ] = False,
+) -> Response:
     """Right to erasure: the lead and everything about it go; a `lead.deleted` event without
-    personal data records that it happened."""
-    await services.leads.delete(conn, principal, lead_id)
+    personal data records that it happened. With `suppress=true` the person is not captured
+    again (REST, batch, forms, imports, events): a 409 `suppressed` problem."""
+    await services.leads.delete(conn, principal, lead_id, suppress=suppress)
     return Response(status_code=204)
 
 

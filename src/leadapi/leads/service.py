@@ -20,6 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from leadapi.api.filters import Filter, parse_filters, parse_sort
 from leadapi.api.pagination import bad_cursor, decode_cursor, encode_cursor
 from leadapi.automations.repository import AutomationRepository
+from leadapi.consent.repository import ConsentRepository
+from leadapi.consent.suppression import Suppressions
 from leadapi.db import Database, retrying
 from leadapi.errors import ProblemError, attempt_item, not_found, validation_problem
 from leadapi.events.repository import EventRepository, NewEvent
@@ -101,8 +103,10 @@ class LeadService:
         flow: LeadChangeFlow,
         metrics: Metrics | None = None,
         export_chunk_rows: int = EXPORT_CHUNK_ROWS,
+        suppressions: Suppressions | None = None,
     ) -> None:
         self.db = db
+        self.suppressions = suppressions
         self.export_chunk_rows = export_chunk_rows
         self.clock = clock
         self.metrics = metrics or Metrics()
@@ -130,7 +134,11 @@ class LeadService:
         overwrite: bool = False,
     ) -> Captured:
         """Capture a lead (`fields` as `prepare` normalised them) in the caller's transaction:
-        merged into the lead it matches (locked), or new."""
+        merged into the lead it matches (locked), or new. A suppressed person: a 409 problem."""
+        if self.suppressions is not None:
+            # Before either path (the one-statement insert below and the general one): neither
+            # may store an erased person again, nor merge one into a lead.
+            await self.suppressions.refuse_suppressed(conn, principal.workspace_id, fields)
         captured = await self._capture(conn, principal, fields, overwrite)
         if not captured.merged:
             self.metrics.leads_created.inc()
@@ -314,6 +322,8 @@ class LeadService:
             return await leads.get(found, for_update=True)
         if not create:
             return None
+        if self.suppressions is not None:
+            await self.suppressions.refuse_suppressed(conn, principal.workspace_id, {"email": address})
         return await self._insert_new(conn, principal, {"email": address}, self.clock())
 
     async def mark_unsubscribed(
@@ -577,11 +587,22 @@ class LeadService:
             reason="lead_changed",
         )
 
-    async def delete(self, conn: AsyncConnection, principal: Principal, lead_id: str) -> None:
+    async def delete(
+        self, conn: AsyncConnection, principal: Principal, lead_id: str, *, suppress: bool = False
+    ) -> None:
+        """Erase the lead and everything about it; with `suppress`, keep a keyed hash of its email
+        and phone so that the person is refused at capture from now on."""
         now = self.clock()
         leads, events = self._repos(conn, principal)
-        if await leads.get(lead_id, for_update=True) is None:
+        lead = await leads.get(lead_id, for_update=True)
+        if lead is None:
             raise not_found("Lead", lead_id)
+        suppressed: list[str] = []
+        if suppress:
+            if self.suppressions is None:
+                raise ProblemError(503, "Suppression is not available in this process.")
+            suppressed = await self.suppressions.suppress(conn, principal.workspace_id, lead, now)
+        await ConsentRepository(conn, principal.workspace_id).erase_lead(lead_id)
         await events.erase_lead(lead_id)
         await RoutingRepository(conn, principal.workspace_id).erase_lead(lead_id)
         await StageRepository(conn, principal.workspace_id).erase_lead(lead_id)
@@ -591,8 +612,12 @@ class LeadService:
         await AutomationRepository(conn, principal.workspace_id).erase_lead(lead_id)
         await SegmentRepository(conn, principal.workspace_id).erase_lead(lead_id)
         await leads.delete(lead_id)
-        # Only the id survives: the erasure is recorded, the person is not.
-        await events.append([NewEvent("lead.deleted", lead_id, now, {"lead_id": lead_id}, principal.key_id)])
+        # Only the id survives: the erasure is recorded, the person is not (nor which of their
+        # fields were suppressed beyond their kinds).
+        data: dict[str, Any] = {"lead_id": lead_id}
+        if suppress:
+            data["suppressed"] = suppressed
+        await events.append([NewEvent("lead.deleted", lead_id, now, data, principal.key_id)])
 
     async def merge(
         self, conn: AsyncConnection, principal: Principal, lead_id: str, duplicate_id: str
@@ -636,6 +661,8 @@ class LeadService:
         await StageRepository(conn, principal.workspace_id).move_to_lead(duplicate_id, lead_id)
         # So do its tasks (the duplicate's deletion would cascade to them).
         await TaskRepository(conn, principal.workspace_id).move_to_lead(duplicate_id, lead_id)
+        # And its consent history, which stays the proof of what the person agreed to.
+        await ConsentRepository(conn, principal.workspace_id).move_to_lead(duplicate_id, lead_id)
         await AutomationRepository(conn, principal.workspace_id).move_to_lead(duplicate_id, lead_id)
         # Its manual score adjustments too: their events, which the scorer reads, moved above.
         await ScoringRepository(conn, principal.workspace_id).move_adjustments(duplicate_id, lead_id)

@@ -35,6 +35,7 @@ from leadapi.automations.schemas import (
     AutomationPreviewEvent,
     AutomationPreviewIn,
 )
+from leadapi.consent.schemas import LeadExport
 from leadapi.errors import ProblemError, validation_errors, validation_problem
 from leadapi.events.schemas import EventIn
 from leadapi.leads.repository import LEAD_FIELDS
@@ -390,6 +391,16 @@ def _lead_tools(server: _Server, services: Services) -> None:
                 TimelineEvent.model_validate(row).model_dump(mode="json", exclude={"seq"}) for row in recent
             ],
         }
+
+    @_tool(server, title="Export everything held about a person", read_only=True, idempotent=True)
+    async def export_lead(lead_id: LeadId) -> Json:
+        """A data-subject access request: everything the workspace holds about the lead (its
+        fields, external ids, events, score adjustments, stage changes, assignments, tasks, track
+        enrolments and consent history) as one document, the same as GET /v1/leads/{id}/export."""
+        principal = caller("read")
+        async with services.db.read() as conn:
+            document = await services.consents.export(conn, principal, lead_id)
+        return LeadExport.model_validate(document).model_dump(mode="json")
 
     @_tool(server, title="Create a lead")
     async def create_lead(

@@ -1,0 +1,1 @@
+"""Consent per channel, suppression of erased people, and the data-subject access export."""

@@ -1,0 +1,73 @@
+"""Consent records and suppressions of one workspace."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import Table, and_, or_
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from leadapi.consent.models import LeadConsent, Suppression
+from leadapi.repository import WorkspaceRepository
+
+consents = cast(Table, LeadConsent.__table__)
+suppressions = cast(Table, Suppression.__table__)
+
+
+class ConsentRepository(WorkspaceRepository):
+    def __init__(self, conn: AsyncConnection, workspace_id: str) -> None:
+        super().__init__(conn, workspace_id)
+
+    async def add(self, row: dict[str, Any]) -> None:
+        await self.insert_row(consents, row)
+
+    async def history(
+        self, lead_id: str, limit: int | None = None, before: tuple[datetime, str] | None = None
+    ) -> list[dict[str, Any]]:
+        """A lead's records, newest first (by `at`, then id): one range of the lead's index."""
+        stmt = (
+            self.scoped_select(consents)
+            .where(consents.c.lead_id == lead_id)
+            .order_by(consents.c.at.desc(), consents.c.id.desc())
+        )
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        if before is not None:
+            stmt = stmt.where(
+                or_(consents.c.at < before[0], and_(consents.c.at == before[0], consents.c.id < before[1]))
+            )
+        return [dict(row) for row in (await self.conn.execute(stmt)).mappings()]
+
+    async def move_to_lead(self, from_lead_id: str, to_lead_id: str) -> None:
+        """A merged duplicate's consent history is the survivor's."""
+        await self.conn.execute(
+            self.scoped_update(consents).where(consents.c.lead_id == from_lead_id).values(lead_id=to_lead_id)
+        )
+
+    async def erase_lead(self, lead_id: str) -> None:
+        await self.conn.execute(self.scoped_delete(consents).where(consents.c.lead_id == lead_id))
+
+
+class SuppressionRepository(WorkspaceRepository):
+    async def suppressed(self, digests: Sequence[str]) -> str | None:
+        """The kind (email, phone) of the first of `digests` suppressed in the workspace, or None."""
+        if not digests:
+            return None
+        stmt = (
+            self.scoped_select(suppressions, suppressions.c.kind)
+            .where(suppressions.c.digest.in_(list(digests)))
+            .limit(1)
+        )
+        return cast(str | None, await self.conn.scalar(stmt))
+
+    async def add(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Suppress these digests; one already suppressed (the same person erased before) stays."""
+        if not rows:
+            return
+        stmt = self.scoped_select(suppressions, suppressions.c.digest).where(
+            suppressions.c.digest.in_([r["digest"] for r in rows])
+        )
+        held = set((await self.conn.execute(stmt)).scalars())
+        await self.insert_rows(suppressions, [r for r in rows if r["digest"] not in held])

@@ -1,0 +1,72 @@
+"""Consent and the data-subject access export over HTTP: thin over ConsentService."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
+
+from leadapi.api.auth import Reader, Writer
+from leadapi.api.deps import ServicesDep, Snapshot, Tx
+from leadapi.api.pagination import next_time_cursor, time_cursor
+from leadapi.consent.schemas import Consent, ConsentCreate, ConsentList, LeadExport
+from leadapi.consent.service import shown
+from leadapi.errors import PROBLEM_RESPONSES
+
+lead_router = APIRouter(prefix="/v1/leads", tags=["consent"], responses=PROBLEM_RESPONSES)
+
+
+@lead_router.post(
+    "/{lead_id}/consents",
+    operation_id="record_consent",
+    status_code=201,
+    response_model=Consent,
+    summary="Record a consent",
+)
+async def record_consent(
+    lead_id: str, body: ConsentCreate, principal: Writer, services: ServicesDep, conn: Tx
+) -> JSONResponse:
+    """A grant, a denial or a pending request on one channel, with its source, time and proof;
+    appended to the lead's consent history (nothing is overwritten) with `consent.recorded`.
+    The channel's status is its latest record."""
+    row = await services.consents.record(conn, principal, lead_id, body)
+    return JSONResponse(shown(row), status_code=201)
+
+
+@lead_router.get(
+    "/{lead_id}/consents",
+    operation_id="list_consents",
+    response_model=ConsentList,
+    summary="A lead's consents",
+)
+async def list_consents(
+    lead_id: str,
+    principal: Reader,
+    services: ServicesDep,
+    conn: Snapshot,
+    limit: Annotated[int, Query(ge=1, le=200, description="Page size of the history.")] = 50,
+    cursor: Annotated[
+        str | None, Query(max_length=2000, description="`next_cursor` of the previous page.")
+    ] = None,
+) -> ConsentList:
+    """Each channel's status now (`current`) and the history, newest first."""
+    current, history = await services.consents.page(conn, principal, lead_id, limit + 1, time_cursor(cursor))
+    return ConsentList(
+        current=[Consent.model_validate(r) for r in current],
+        data=[Consent.model_validate(r) for r in history[:limit]],
+        next_cursor=next_time_cursor(history, limit, "at"),
+    )
+
+
+@lead_router.get(
+    "/{lead_id}/export",
+    operation_id="export_lead",
+    response_model=LeadExport,
+    summary="Everything held about a person",
+)
+async def export_lead(lead_id: str, principal: Reader, services: ServicesDep, conn: Snapshot) -> LeadExport:
+    """A data-subject access request: the lead's fields and external ids, its timeline, score
+    adjustments, stage changes, assignments, tasks, track enrolments and consent history, as one
+    JSON document."""
+    return LeadExport.model_validate(await services.consents.export(conn, principal, lead_id))

@@ -1,0 +1,58 @@
+"""Suppression of erased people: `DELETE /v1/leads/{id}?suppress=true` keeps a keyed hash of the
+lead's normalised email and phone, and every capture path (REST, batch, forms, the import CLI,
+events naming a new email, MCP) asks `refuse_suppressed` before it stores anything.
+
+Keyed (HMAC under the server's sealing keys), not a plain hash: a plain SHA-256 of an email is
+reversed by hashing a list of addresses; without the key the table names nobody."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from leadapi.consent.engine import suppression_messages
+from leadapi.consent.repository import SuppressionRepository
+from leadapi.errors import ProblemError
+from leadapi.ids import new_id
+from leadapi.sealing import Sealer
+
+
+class Suppressions:
+    def __init__(self, sealer: Sealer) -> None:
+        self.sealer = sealer
+
+    async def suppress(
+        self, conn: AsyncConnection, workspace_id: str, lead: Mapping[str, Any], now: datetime
+    ) -> list[str]:
+        """Remember the lead's email and phone (as keyed hashes) so they are refused from now on;
+        returns the kinds suppressed."""
+        kinds: list[str] = []
+        rows: list[dict[str, Any]] = []
+        for kind, message in suppression_messages(workspace_id, lead.get("email"), lead.get("phone")):
+            digest = self.sealer.keyed_hashes(message)[0]
+            rows.append({"id": new_id("suppression"), "kind": kind, "digest": digest, "created_at": now})
+            kinds.append(kind)
+        await SuppressionRepository(conn, workspace_id).add(rows)
+        return kinds
+
+    async def refuse_suppressed(
+        self, conn: AsyncConnection, workspace_id: str, fields: Mapping[str, Any]
+    ) -> None:
+        """A 409 problem when the (normalised) email or phone of `fields` was suppressed."""
+        digests = [
+            digest
+            for _, message in suppression_messages(workspace_id, fields.get("email"), fields.get("phone"))
+            for digest in self.sealer.keyed_hashes(message)
+        ]
+        kind = await SuppressionRepository(conn, workspace_id).suppressed(digests)
+        if kind is not None:
+            raise ProblemError(
+                409,
+                f"This person was erased with suppression: a lead with this {kind} is not captured again.",
+                slug="suppressed",
+                title="Suppressed person",
+                errors=[{"field": kind, "message": "erased and suppressed: not captured again"}],
+            )
