@@ -40,6 +40,12 @@ class ConsentRepository(WorkspaceRepository):
             )
         return [dict(row) for row in (await self.conn.execute(stmt)).mappings()]
 
+    async def all_of(self, lead_id: str) -> list[dict[str, Any]]:
+        """Every record of the lead, in no order (a lead's records are few: a handful of channels
+        changed now and then)."""
+        stmt = self.scoped_select(consents).where(consents.c.lead_id == lead_id)
+        return [dict(row) for row in (await self.conn.execute(stmt)).mappings()]
+
     async def move_to_lead(self, from_lead_id: str, to_lead_id: str) -> None:
         """A merged duplicate's consent history is the survivor's."""
         await self.conn.execute(

@@ -106,8 +106,7 @@ class ConsentService:
         await LeadRepository(conn, principal.workspace_id).require(lead_id)
         consents = ConsentRepository(conn, principal.workspace_id)
         history = await consents.history(lead_id, limit, before)
-        # A lead's records are few (a handful of channels, changed now and then).
-        current = current_by_channel(await consents.history(lead_id))
+        current = current_by_channel(await consents.all_of(lead_id))
         return current, history
 
     async def export(self, conn: AsyncConnection, principal: Principal, lead_id: str) -> dict[str, Any]:

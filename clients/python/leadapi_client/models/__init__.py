@@ -58,6 +58,12 @@ from .business_hours_days_item import BusinessHoursDaysItem
 from .changed_by import ChangedBy
 from .changed_by_kind import ChangedByKind
 from .company_size import CompanySize
+from .consent import Consent
+from .consent_create import ConsentCreate
+from .consent_create_status import ConsentCreateStatus
+from .consent_list import ConsentList
+from .consent_proof import ConsentProof
+from .consent_proof_type_0 import ConsentProofType0
 from .create_scoring_model_document import CreateScoringModelDocument
 from .create_task import CreateTask
 from .create_task_task_type import CreateTaskTaskType
@@ -121,6 +127,16 @@ from .lead_captured_seniority import LeadCapturedSeniority
 from .lead_create import LeadCreate
 from .lead_create_attributes_type_0 import LeadCreateAttributesType0
 from .lead_create_external_ids_type_0 import LeadCreateExternalIdsType0
+from .lead_export import LeadExport
+from .lead_export_assignments_item import LeadExportAssignmentsItem
+from .lead_export_consents_item import LeadExportConsentsItem
+from .lead_export_enrollments_item import LeadExportEnrollmentsItem
+from .lead_export_events_item import LeadExportEventsItem
+from .lead_export_external_ids import LeadExportExternalIds
+from .lead_export_lead import LeadExportLead
+from .lead_export_score_adjustments_item import LeadExportScoreAdjustmentsItem
+from .lead_export_stage_changes_item import LeadExportStageChangesItem
+from .lead_export_tasks_item import LeadExportTasksItem
 from .lead_external_ids import LeadExternalIds
 from .lead_external_ref import LeadExternalRef
 from .lead_fields import LeadFields
@@ -380,6 +396,12 @@ __all__ = (
     "ChangedBy",
     "ChangedByKind",
     "CompanySize",
+    "Consent",
+    "ConsentCreate",
+    "ConsentCreateStatus",
+    "ConsentList",
+    "ConsentProof",
+    "ConsentProofType0",
     "CreateScoringModelDocument",
     "CreateTask",
     "CreateTaskTaskType",
@@ -443,6 +465,16 @@ __all__ = (
     "LeadCreate",
     "LeadCreateAttributesType0",
     "LeadCreateExternalIdsType0",
+    "LeadExport",
+    "LeadExportAssignmentsItem",
+    "LeadExportConsentsItem",
+    "LeadExportEnrollmentsItem",
+    "LeadExportEventsItem",
+    "LeadExportExternalIds",
+    "LeadExportLead",
+    "LeadExportScoreAdjustmentsItem",
+    "LeadExportStageChangesItem",
+    "LeadExportTasksItem",
     "LeadExternalIds",
     "LeadExternalRef",
     "LeadFields",

@@ -7,18 +7,27 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.problem import Problem
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     lead_id: str,
+    *,
+    suppress: bool | Unset = False,
 ) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["suppress"] = suppress
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
         "method": "delete",
         "url": "/v1/leads/{lead_id}".format(
             lead_id=quote(str(lead_id), safe=""),
         ),
+        "params": params,
     }
 
     return _kwargs
@@ -98,14 +107,18 @@ def sync_detailed(
     lead_id: str,
     *,
     client: AuthenticatedClient,
+    suppress: bool | Unset = False,
 ) -> Response[Any | Problem]:
     """Erase a lead
 
      Right to erasure: the lead and everything about it go; a `lead.deleted` event without
-    personal data records that it happened.
+    personal data records that it happened. With `suppress=true` the person is not captured
+    again (REST, batch, forms, imports, events): a 409 `suppressed` problem.
 
     Args:
         lead_id (str):
+        suppress (bool | Unset): Also suppress the person: keep only a keyed hash of the email and
+            phone, and refuse (409) any later capture of them. Default: False.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -117,6 +130,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         lead_id=lead_id,
+        suppress=suppress,
     )
 
     response = client.get_httpx_client().request(
@@ -130,14 +144,18 @@ def sync(
     lead_id: str,
     *,
     client: AuthenticatedClient,
+    suppress: bool | Unset = False,
 ) -> Any | Problem | None:
     """Erase a lead
 
      Right to erasure: the lead and everything about it go; a `lead.deleted` event without
-    personal data records that it happened.
+    personal data records that it happened. With `suppress=true` the person is not captured
+    again (REST, batch, forms, imports, events): a 409 `suppressed` problem.
 
     Args:
         lead_id (str):
+        suppress (bool | Unset): Also suppress the person: keep only a keyed hash of the email and
+            phone, and refuse (409) any later capture of them. Default: False.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -150,6 +168,7 @@ def sync(
     return sync_detailed(
         lead_id=lead_id,
         client=client,
+        suppress=suppress,
     ).parsed
 
 
@@ -157,14 +176,18 @@ async def asyncio_detailed(
     lead_id: str,
     *,
     client: AuthenticatedClient,
+    suppress: bool | Unset = False,
 ) -> Response[Any | Problem]:
     """Erase a lead
 
      Right to erasure: the lead and everything about it go; a `lead.deleted` event without
-    personal data records that it happened.
+    personal data records that it happened. With `suppress=true` the person is not captured
+    again (REST, batch, forms, imports, events): a 409 `suppressed` problem.
 
     Args:
         lead_id (str):
+        suppress (bool | Unset): Also suppress the person: keep only a keyed hash of the email and
+            phone, and refuse (409) any later capture of them. Default: False.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -176,6 +199,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         lead_id=lead_id,
+        suppress=suppress,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -187,14 +211,18 @@ async def asyncio(
     lead_id: str,
     *,
     client: AuthenticatedClient,
+    suppress: bool | Unset = False,
 ) -> Any | Problem | None:
     """Erase a lead
 
      Right to erasure: the lead and everything about it go; a `lead.deleted` event without
-    personal data records that it happened.
+    personal data records that it happened. With `suppress=true` the person is not captured
+    again (REST, batch, forms, imports, events): a 409 `suppressed` problem.
 
     Args:
         lead_id (str):
+        suppress (bool | Unset): Also suppress the person: keep only a keyed hash of the email and
+            phone, and refuse (409) any later capture of them. Default: False.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -208,5 +236,6 @@ async def asyncio(
         await asyncio_detailed(
             lead_id=lead_id,
             client=client,
+            suppress=suppress,
         )
     ).parsed
