@@ -38,6 +38,7 @@ def upgrade() -> None:
         sa.Column("at", UTCDateTime(), nullable=False),
         sa.Column("proof", JSONDoc, nullable=True),
         sa.Column("actor", sa.String(64), nullable=True),
+        sa.Column("token_digest", sa.String(64), nullable=True),
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["workspace_id"],

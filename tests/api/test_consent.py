@@ -295,3 +295,73 @@ async def test_unknown_lead_is_404(client: httpx.AsyncClient, tenant: Tenant, pa
     response = await client.get(f"/v1/leads/ld_nope/{path}", headers=tenant.read)
     assert response.status_code == 404
     assert response.headers["content-type"].startswith("application/problem+json")
+
+
+# ---- double opt-in ---------------------------------------------------------------------------------
+
+
+async def test_a_double_opt_in_source_makes_email_pending_until_confirmed(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant, other_tenant: Tenant, clock: Clock
+) -> None:
+    newsletter = await add_source(client, tenant, name="newsletter", mapping={"mail": "email"})
+    plain = await add_source(client, tenant, name="contact", mapping={"mail": "email"})
+    assert (await client.get("/v1/consent/settings", headers=tenant.read)).json() == {
+        "double_opt_in_sources": [], "updated_at": None,
+    }  # fmt: skip
+    saved = await client.put(
+        "/v1/consent/settings", json={"double_opt_in_sources": [newsletter["id"]]}, headers=tenant.admin
+    )
+    assert saved.status_code == 200, saved.text
+    assert saved.json()["double_opt_in_sources"] == [newsletter["id"]]
+    stamp = int(clock().timestamp())
+    # The other source's captures are not asked to confirm.
+    other = await post_generic(client, plain, {"mail": "contact@acme.com"}, stamp)
+    assert other.status_code == 200, other.text
+    assert (await consents_of(client, tenant, other.json()["lead_id"]))["data"] == []
+    response = await post_generic(client, newsletter, {"mail": "optin@acme.com"}, stamp)
+    assert response.status_code == 200, response.text
+    lead_id = response.json()["lead_id"]
+    [pending] = (await consents_of(client, tenant, lead_id))["current"]
+    assert (pending["channel"], pending["status"], pending["source"]) == (
+        "email",
+        "pending",
+        "form:newsletter",
+    )
+    [requested] = await events_of(app, tenant, "consent.requested")
+    token = requested["data"]["token"]
+    assert requested["lead_id"] == lead_id
+    assert requested["data"]["consent"]["id"] == pending["id"]
+    assert requested["data"]["confirm_url"] == f"/v1/leads/{lead_id}/consents/confirm"
+    url = f"/v1/leads/{lead_id}/consents/confirm"
+    wrong = await client.post(url, json={"token": "guessed"}, headers=tenant.write)
+    assert wrong.status_code == 422
+    assert wrong.json()["errors"][0]["field"] == "token"
+    assert (await client.post(url, json={"token": token}, headers=other_tenant.write)).status_code == 404
+    confirmed = await client.post(url, json={"token": token}, headers=tenant.write)
+    assert confirmed.status_code == 201, confirmed.text
+    assert (confirmed.json()["status"], confirmed.json()["source"]) == ("granted", "double_opt_in")
+    listing = await consents_of(client, tenant, lead_id)
+    assert [(c["channel"], c["status"]) for c in listing["current"]] == [("email", "granted")]
+    assert [c["status"] for c in listing["data"]] == ["granted", "pending"]
+    # A token is spent once.
+    again = await client.post(url, json={"token": token}, headers=tenant.write)
+    assert again.status_code == 422
+
+
+async def test_consent_settings_bad_input(
+    client: httpx.AsyncClient, tenant: Tenant, other_tenant: Tenant
+) -> None:
+    theirs = await add_source(client, other_tenant, name="theirs", mapping={"mail": "email"})
+    for body, field in (
+        ({"double_opt_in_sources": [theirs["id"]]}, "double_opt_in_sources[0]"),
+        ({"double_opt_in_sources": "src_1"}, "double_opt_in_sources"),
+        ({"double_opt_in_sources": ["x" * 33]}, "double_opt_in_sources[0]"),
+        ({"double_opt_in_sources": ["s"] * 101}, "double_opt_in_sources"),
+        ({}, "double_opt_in_sources"),
+    ):
+        response = await client.put("/v1/consent/settings", json=body, headers=tenant.admin)
+        assert response.status_code == 422, (body, response.text)
+        assert field in [e["field"] for e in response.json()["errors"]], response.json()
+    body = {"double_opt_in_sources": []}
+    assert (await client.put("/v1/consent/settings", json=body, headers=tenant.write)).status_code == 403
+    assert (await client.get("/v1/consent/settings", headers=tenant.read)).json()["updated_at"] is None

@@ -33,7 +33,23 @@ class LeadConsent(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime)
     proof: Mapped[dict[str, Any] | None] = mapped_column(JSONDoc)
     actor: Mapped[str | None] = mapped_column(String(64))
+    # A pending double opt-in: the SHA-256 of the token sent in `consent.requested` (the token
+    # itself is not kept); cleared once confirmed.
+    token_digest: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ConsentSettings(Base):
+    """A workspace's consent settings; no row: the defaults (no double opt-in)."""
+
+    __tablename__ = "consent_settings"
+
+    workspace_id: Mapped[str] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
+    )
+    # Form sources whose captures are pending for email until the person confirms.
+    double_opt_in_sources: Mapped[list[str]] = mapped_column(JSONDoc)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class Suppression(Base):

@@ -9,11 +9,12 @@ from typing import Any, cast
 from sqlalchemy import Table, and_, or_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from leadapi.consent.models import LeadConsent, Suppression
+from leadapi.consent.models import ConsentSettings, LeadConsent, Suppression
 from leadapi.repository import WorkspaceRepository
 
 consents = cast(Table, LeadConsent.__table__)
 suppressions = cast(Table, Suppression.__table__)
+settings = cast(Table, ConsentSettings.__table__)
 
 
 class ConsentRepository(WorkspaceRepository):
@@ -45,6 +46,34 @@ class ConsentRepository(WorkspaceRepository):
         changed now and then)."""
         stmt = self.scoped_select(consents).where(consents.c.lead_id == lead_id)
         return [dict(row) for row in (await self.conn.execute(stmt)).mappings()]
+
+    async def pending_by_token(self, lead_id: str, token_digest: str) -> dict[str, Any] | None:
+        """The lead's pending double opt-in whose token hashes to `token_digest`, locked."""
+        stmt = (
+            self.scoped_select(consents)
+            .where(consents.c.lead_id == lead_id, consents.c.token_digest == token_digest)
+            .with_for_update()
+        )
+        row = (await self.conn.execute(stmt)).mappings().first()
+        return dict(row) if row else None
+
+    async def spend_token(self, consent_id: str) -> None:
+        await self.conn.execute(
+            self.scoped_update(consents).where(consents.c.id == consent_id).values(token_digest=None)
+        )
+
+    async def settings(self, *, lock: bool = False) -> dict[str, Any] | None:
+        stmt = self.scoped_select(settings)
+        if lock:
+            stmt = stmt.with_for_update()
+        row = (await self.conn.execute(stmt)).mappings().first()
+        return dict(row) if row else None
+
+    async def save_settings(self, values: dict[str, Any], *, exists: bool) -> None:
+        if exists:
+            await self.conn.execute(self.scoped_update(settings).values(**values))
+        else:
+            await self.insert_row(settings, values)
 
     async def move_to_lead(self, from_lead_id: str, to_lead_id: str) -> None:
         """A merged duplicate's consent history is the survivor's."""

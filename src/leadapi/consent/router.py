@@ -7,14 +7,23 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
-from leadapi.api.auth import Reader, Writer
+from leadapi.api.auth import Admin, Reader, Writer
 from leadapi.api.deps import ServicesDep, Snapshot, Tx
 from leadapi.api.pagination import next_time_cursor, time_cursor
-from leadapi.consent.schemas import Consent, ConsentCreate, ConsentList, LeadExport
+from leadapi.consent.schemas import (
+    Consent,
+    ConsentConfirm,
+    ConsentCreate,
+    ConsentList,
+    ConsentSettingsIn,
+    ConsentSettingsOut,
+    LeadExport,
+)
 from leadapi.consent.service import shown
 from leadapi.errors import PROBLEM_RESPONSES
 
 lead_router = APIRouter(prefix="/v1/leads", tags=["consent"], responses=PROBLEM_RESPONSES)
+settings_router = APIRouter(prefix="/v1/consent", tags=["consent"], responses=PROBLEM_RESPONSES)
 
 
 @lead_router.post(
@@ -70,3 +79,45 @@ async def export_lead(lead_id: str, principal: Reader, services: ServicesDep, co
     adjustments, stage changes, assignments, tasks, track enrolments and consent history, as one
     JSON document."""
     return LeadExport.model_validate(await services.consents.export(conn, principal, lead_id))
+
+
+@lead_router.post(
+    "/{lead_id}/consents/confirm",
+    operation_id="confirm_consent",
+    status_code=201,
+    response_model=Consent,
+    summary="Confirm a double opt-in",
+)
+async def confirm_consent(
+    lead_id: str, body: ConsentConfirm, principal: Writer, services: ServicesDep, conn: Tx
+) -> JSONResponse:
+    """The token of the lead's `consent.requested` grants the pending channel (email), once: a
+    `granted` record (source `double_opt_in`) and `consent.recorded`. 422 naming `token` when no
+    pending confirmation of the lead has it (wrong, or spent)."""
+    row = await services.consents.confirm(conn, principal, lead_id, body.token)
+    return JSONResponse(shown(row), status_code=201)
+
+
+@settings_router.get(
+    "/settings",
+    operation_id="get_consent_settings",
+    response_model=ConsentSettingsOut,
+    summary="Consent settings",
+)
+async def get_consent_settings(
+    principal: Reader, services: ServicesDep, conn: Snapshot
+) -> ConsentSettingsOut:
+    return ConsentSettingsOut.model_validate(await services.consents.settings(conn, principal))
+
+
+@settings_router.put(
+    "/settings",
+    operation_id="put_consent_settings",
+    response_model=ConsentSettingsOut,
+    summary="Set consent settings",
+)
+async def put_consent_settings(
+    body: ConsentSettingsIn, principal: Admin, services: ServicesDep, conn: Tx
+) -> ConsentSettingsOut:
+    """Which form sources' captures are pending for email until confirmed (double opt-in)."""
+    return ConsentSettingsOut.model_validate(await services.consents.save_settings(conn, principal, body))

@@ -54,6 +54,28 @@ class ConsentCreate(RequestModel):
     proof: ConsentProof | None = None
 
 
+class ConsentConfirm(RequestModel):
+    token: Annotated[str, StringConstraints(min_length=1, max_length=200)] = Field(
+        description="The token of the lead's `consent.requested` event."
+    )
+
+
+SourceId = Annotated[str, StringConstraints(min_length=1, max_length=32)]
+
+
+class ConsentSettingsIn(RequestModel):
+    double_opt_in_sources: list[SourceId] = Field(
+        max_length=100,
+        description="Form sources (`src_...`) whose captures are pending for email until the person "
+        "confirms (double opt-in).",
+    )
+
+
+class ConsentSettingsOut(BaseModel):
+    double_opt_in_sources: list[str]
+    updated_at: datetime | None = Field(description="Null: never set (the defaults).")
+
+
 class Consent(BaseModel):
     id: str = Field(examples=["cns_01jd8x7k2m3n4p5q6r7s8t9v0w"])
     lead_id: str

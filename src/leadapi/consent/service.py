@@ -17,9 +17,10 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from leadapi.consent.double_opt_in import token_digest
 from leadapi.consent.engine import current_by_channel
 from leadapi.consent.repository import ConsentRepository
-from leadapi.consent.schemas import Consent, ConsentCreate
+from leadapi.consent.schemas import Consent, ConsentCreate, ConsentSettingsIn
 from leadapi.errors import not_found, validation_problem
 from leadapi.events.repository import EventRepository, NewEvent
 from leadapi.ids import new_id
@@ -28,6 +29,7 @@ from leadapi.leads.schemas import Lead
 from leadapi.principal import Principal
 from leadapi.routing.repository import RoutingRepository
 from leadapi.scoring.repository import ScoringRepository
+from leadapi.sources.repository import SourceRepository
 from leadapi.stages.repository import StageRepository
 from leadapi.tasks.repository import TaskRepository
 from leadapi.tracks.repository import TrackRepository
@@ -86,6 +88,7 @@ class ConsentService:
             "at": body.at or now,
             "proof": body.proof.model_dump(exclude_none=True) if body.proof is not None else None,
             "actor": principal.key_id,
+            "token_digest": None,
             "created_at": now,
         }
         await ConsentRepository(conn, principal.workspace_id).add(row)
@@ -93,6 +96,63 @@ class ConsentService:
             [NewEvent("consent.recorded", lead_id, now, {"consent": shown(row)}, principal.key_id)]
         )
         return row
+
+    async def confirm(
+        self, conn: AsyncConnection, principal: Principal, lead_id: str, token: str
+    ) -> dict[str, Any]:
+        """Grant email consent on the pending double opt-in the token belongs to (once)."""
+        now = self.clock()
+        if await LeadRepository(conn, principal.workspace_id).get(lead_id, for_update=True) is None:
+            raise not_found("Lead", lead_id)
+        consents = ConsentRepository(conn, principal.workspace_id)
+        pending = await consents.pending_by_token(lead_id, token_digest(token))
+        if pending is None:
+            raise validation_problem(
+                [{"field": "token", "message": "no pending confirmation of this lead has this token"}]
+            )
+        await consents.spend_token(pending["id"])
+        row: dict[str, Any] = {
+            "id": new_id("consent"),
+            "lead_id": lead_id,
+            "channel": pending["channel"],
+            "status": "granted",
+            "source": "double_opt_in",
+            "at": now,
+            "proof": {**(pending["proof"] or {}), "text": f"confirmed {pending['id']}"},
+            "actor": principal.key_id,
+            "token_digest": None,
+            "created_at": now,
+        }
+        await consents.add(row)
+        await EventRepository(conn, principal.workspace_id).append(
+            [NewEvent("consent.recorded", lead_id, now, {"consent": shown(row)}, principal.key_id)]
+        )
+        return row
+
+    async def settings(self, conn: AsyncConnection, principal: Principal) -> dict[str, Any]:
+        held = await ConsentRepository(conn, principal.workspace_id).settings()
+        return held or {"double_opt_in_sources": [], "updated_at": None}
+
+    async def save_settings(
+        self, conn: AsyncConnection, principal: Principal, body: ConsentSettingsIn
+    ) -> dict[str, Any]:
+        """Replace the settings; 422 naming each source that is not the workspace's."""
+        sources = SourceRepository(conn, principal.workspace_id)
+        errors = [
+            {"field": f"double_opt_in_sources[{i}]", "message": "no such source"}
+            for i, source_id in enumerate(body.double_opt_in_sources)
+            if await sources.get(source_id) is None
+        ]
+        if errors:
+            raise validation_problem(errors)
+        consents = ConsentRepository(conn, principal.workspace_id)
+        held = await consents.settings(lock=True)
+        values = {
+            "double_opt_in_sources": sorted(set(body.double_opt_in_sources)),
+            "updated_at": self.clock(),
+        }
+        await consents.save_settings(values, exists=held is not None)
+        return values
 
     async def page(
         self,

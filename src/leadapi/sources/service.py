@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from leadapi.audit.service import record_for
+from leadapi.consent.double_opt_in import request_if_opted_in
 from leadapi.db import retrying
 from leadapi.errors import ProblemError, not_found, validation_problem
 from leadapi.events.schemas import EventIn
@@ -322,6 +323,9 @@ class SourceService:
             failed = SubmissionFailedError(submission["id"], reason)
         else:
             captured = await self.leads.capture(conn, principal, fields, overwrite=False)
+            await request_if_opted_in(
+                conn, principal.workspace_id, captured.lead["id"], source, self.clock(), principal.key_id
+            )
             event = EventIn(type="form_submit", properties=properties, source=source["name"][:100])
             row, _ = await self.events.record_locked(conn, principal, captured.lead, event, self.clock())
             values = {

@@ -59,11 +59,14 @@ from .changed_by import ChangedBy
 from .changed_by_kind import ChangedByKind
 from .company_size import CompanySize
 from .consent import Consent
+from .consent_confirm import ConsentConfirm
 from .consent_create import ConsentCreate
 from .consent_create_status import ConsentCreateStatus
 from .consent_list import ConsentList
 from .consent_proof import ConsentProof
 from .consent_proof_type_0 import ConsentProofType0
+from .consent_settings_in import ConsentSettingsIn
+from .consent_settings_out import ConsentSettingsOut
 from .create_scoring_model_document import CreateScoringModelDocument
 from .create_task import CreateTask
 from .create_task_task_type import CreateTaskTaskType
@@ -397,11 +400,14 @@ __all__ = (
     "ChangedByKind",
     "CompanySize",
     "Consent",
+    "ConsentConfirm",
     "ConsentCreate",
     "ConsentCreateStatus",
     "ConsentList",
     "ConsentProof",
     "ConsentProofType0",
+    "ConsentSettingsIn",
+    "ConsentSettingsOut",
     "CreateScoringModelDocument",
     "CreateTask",
     "CreateTaskTaskType",
