@@ -21,11 +21,14 @@ from tests.conftest import Clock, Tenant
 from tests.factories import (
     add_source,
     add_task,
+    add_track,
+    enroll,
     events_of,
     new_lead,
     post_generic,
     sales_ready_lead,
     services,
+    sweep_steps,
     two_owners,
 )
 
@@ -306,7 +309,7 @@ async def test_a_double_opt_in_source_makes_email_pending_until_confirmed(
     newsletter = await add_source(client, tenant, name="newsletter", mapping={"mail": "email"})
     plain = await add_source(client, tenant, name="contact", mapping={"mail": "email"})
     assert (await client.get("/v1/consent/settings", headers=tenant.read)).json() == {
-        "double_opt_in_sources": [], "updated_at": None,
+        "double_opt_in_sources": [], "require_email_consent": False, "updated_at": None,
     }  # fmt: skip
     saved = await client.put(
         "/v1/consent/settings", json={"double_opt_in_sources": [newsletter["id"]]}, headers=tenant.admin
@@ -365,3 +368,37 @@ async def test_consent_settings_bad_input(
     body = {"double_opt_in_sources": []}
     assert (await client.put("/v1/consent/settings", json=body, headers=tenant.write)).status_code == 403
     assert (await client.get("/v1/consent/settings", headers=tenant.read)).json()["updated_at"] is None
+
+
+async def test_required_email_consent_skips_tracks_email_steps(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    steps = [{"channel": "email", "ref": "e1"}, {"channel": "linkedin", "ref": "l2"}]
+    track = await add_track(client, tenant, steps=steps)
+    required = await client.put(
+        "/v1/consent/settings",
+        json={"double_opt_in_sources": [], "require_email_consent": True},
+        headers=tenant.admin,
+    )
+    assert required.status_code == 200, required.text
+    assert required.json()["require_email_consent"] is True
+    granted = await new_lead(client, tenant, "granted@acme.com")
+    denied = await new_lead(client, tenant, "denied@acme.com")
+    unknown = await new_lead(client, tenant, "unknown@acme.com")
+    await consent(client, tenant, granted["id"], channel="email", status="granted")
+    await consent(client, tenant, denied["id"], channel="email", status="granted", at="2026-01-01T00:00:00Z")
+    await consent(client, tenant, denied["id"], channel="email", status="denied")  # the latest wins
+    await consent(client, tenant, unknown["id"], channel="sms", status="granted")  # not email
+    for lead in (granted, denied, unknown):
+        assert (await enroll(client, tenant, lead["id"], track["id"])).status_code == 201
+    await sweep_steps(app)
+    first = {
+        e["lead_id"]: (e["type"], e["data"].get("reason"))
+        for e in await events_of(app, tenant, "track.step_due", "track.step_skipped")
+        if e["data"]["step"] == 0
+    }
+    assert first == {
+        granted["id"]: ("track.step_due", None),
+        denied["id"]: ("track.step_skipped", "no_email_consent"),
+        unknown["id"]: ("track.step_skipped", "no_email_consent"),
+    }

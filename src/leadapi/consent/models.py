@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import Boolean, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from leadapi.db import Base, JSONDoc, UTCDateTime
@@ -49,6 +49,8 @@ class ConsentSettings(Base):
     )
     # Form sources whose captures are pending for email until the person confirms.
     double_opt_in_sources: Mapped[list[str]] = mapped_column(JSONDoc)
+    # Tracks' email steps skip a lead without granted email consent (reason no_email_consent).
+    require_email_consent: Mapped[bool] = mapped_column(Boolean)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

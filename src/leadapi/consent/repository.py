@@ -47,6 +47,20 @@ class ConsentRepository(WorkspaceRepository):
         stmt = self.scoped_select(consents).where(consents.c.lead_id == lead_id)
         return [dict(row) for row in (await self.conn.execute(stmt)).mappings()]
 
+    async def email_consented(self, lead_ids: Sequence[str]) -> set[str]:
+        """Those of `lead_ids` whose email consent is granted now (their latest email record)."""
+        if not lead_ids:
+            return set()
+        stmt = self.scoped_select(consents).where(
+            consents.c.lead_id.in_(list(lead_ids)), consents.c.channel == "email"
+        )
+        latest: dict[str, tuple[Any, str, str]] = {}
+        for row in (await self.conn.execute(stmt)).mappings():
+            key = (row["at"], row["id"], row["status"])
+            if row["lead_id"] not in latest or key[:2] > latest[row["lead_id"]][:2]:
+                latest[row["lead_id"]] = key
+        return {lead_id for lead_id, (_, _, status) in latest.items() if status == "granted"}
+
     async def pending_by_token(self, lead_id: str, token_digest: str) -> dict[str, Any] | None:
         """The lead's pending double opt-in whose token hashes to `token_digest`, locked."""
         stmt = (

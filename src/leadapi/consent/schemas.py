@@ -69,10 +69,16 @@ class ConsentSettingsIn(RequestModel):
         description="Form sources (`src_...`) whose captures are pending for email until the person "
         "confirms (double opt-in).",
     )
+    require_email_consent: bool = Field(
+        False,
+        description="Nurture tracks' email steps skip leads whose email consent is not granted "
+        "(`track.step_skipped`, reason `no_email_consent`).",
+    )
 
 
 class ConsentSettingsOut(BaseModel):
     double_opt_in_sources: list[str]
+    require_email_consent: bool
     updated_at: datetime | None = Field(description="Null: never set (the defaults).")
 
 

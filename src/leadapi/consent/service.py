@@ -131,7 +131,7 @@ class ConsentService:
 
     async def settings(self, conn: AsyncConnection, principal: Principal) -> dict[str, Any]:
         held = await ConsentRepository(conn, principal.workspace_id).settings()
-        return held or {"double_opt_in_sources": [], "updated_at": None}
+        return held or {"double_opt_in_sources": [], "require_email_consent": False, "updated_at": None}
 
     async def save_settings(
         self, conn: AsyncConnection, principal: Principal, body: ConsentSettingsIn
@@ -149,6 +149,7 @@ class ConsentService:
         held = await consents.settings(lock=True)
         values = {
             "double_opt_in_sources": sorted(set(body.double_opt_in_sources)),
+            "require_email_consent": body.require_email_consent,
             "updated_at": self.clock(),
         }
         await consents.save_settings(values, exists=held is not None)

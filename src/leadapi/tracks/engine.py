@@ -79,9 +79,11 @@ def decide(
     touches: Sequence[datetime],
     cap: int,
     now: datetime,
+    email_consent: bool = True,
 ) -> Outcome:
     """The order: sales has it, then the track's exit condition, then the step's own skip, then
-    consent (no email to an unsubscribed lead), then the weekly cap."""
+    consent (no email to an unsubscribed lead, nor, when the workspace requires it, to one whose
+    email consent is not granted: `email_consent` False), then the weekly cap."""
     if sales:
         return Outcome("exit", "sales")
     if exit_when is not None and exit_when(lead):
@@ -90,6 +92,8 @@ def decide(
         return Outcome("skip", "skip_when")
     if step["channel"] == "email" and lead.get("unsubscribed"):
         return Outcome("skip", "unsubscribed")
+    if step["channel"] == "email" and not email_consent:
+        return Outcome("skip", "no_email_consent")
     until = deferred_until(touches, cap, now)
     if until is not None:
         return Outcome("defer", "weekly_cap", until)

@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from leadapi.audit.service import record_for
 from leadapi.conditions import ConditionError, Predicate
+from leadapi.consent.repository import ConsentRepository
 from leadapi.errors import ProblemError, not_found, validation_problem
 from leadapi.events.consumers import claim_position
 from leadapi.events.repository import EventRepository, NewEvent
@@ -512,6 +513,10 @@ class TrackService:
                 await LeadRepository(conn, workspace_id).get_many(lead_ids),
                 await repo.touches_of(lead_ids, now),
             )
+            consents = ConsentRepository(conn, workspace_id)
+            consent_settings = await consents.settings()
+            if consent_settings is not None and consent_settings["require_email_consent"]:
+                steps.email_consented = await consents.email_consented(lead_ids)
             for row in rows:
                 if row["track_id"] not in tracks:
                     tracks[row["track_id"]] = await repo.get(row["track_id"])
@@ -571,6 +576,7 @@ class TrackService:
             touches=list(touches),
             cap=cap,
             now=now,
+            email_consent=steps.email_consented is None or lead["id"] in steps.email_consented,
         )
         about = {
             "enrollment_id": row["id"],
@@ -634,6 +640,8 @@ class _Steps:
     events: list[NewEvent] = field(default_factory=list)
     touches: list[dict[str, Any]] = field(default_factory=list)
     moves: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # The leads with granted email consent, when the workspace requires it (None: it does not).
+    email_consented: set[str] | None = None
 
     def move(self, row: Mapping[str, Any], step: int, next_due_at: datetime, now: datetime) -> dict[str, Any]:
         """The enrolment at `step`, next due at `next_due_at`, to be written with the round."""

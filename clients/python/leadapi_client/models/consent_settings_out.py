@@ -15,15 +15,19 @@ class ConsentSettingsOut:
     """
     Attributes:
         double_opt_in_sources (list[str]):
+        require_email_consent (bool):
         updated_at (datetime.datetime | None): Null: never set (the defaults).
     """
 
     double_opt_in_sources: list[str]
+    require_email_consent: bool
     updated_at: datetime.datetime | None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         double_opt_in_sources = self.double_opt_in_sources
+
+        require_email_consent = self.require_email_consent
 
         updated_at: None | str
         if isinstance(self.updated_at, datetime.datetime):
@@ -36,6 +40,7 @@ class ConsentSettingsOut:
         field_dict.update(
             {
                 "double_opt_in_sources": double_opt_in_sources,
+                "require_email_consent": require_email_consent,
                 "updated_at": updated_at,
             }
         )
@@ -46,6 +51,8 @@ class ConsentSettingsOut:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         double_opt_in_sources = cast(list[str], d.pop("double_opt_in_sources"))
+
+        require_email_consent = d.pop("require_email_consent")
 
         def _parse_updated_at(data: object) -> datetime.datetime | None:
             if data is None:
@@ -64,6 +71,7 @@ class ConsentSettingsOut:
 
         consent_settings_out = cls(
             double_opt_in_sources=double_opt_in_sources,
+            require_email_consent=require_email_consent,
             updated_at=updated_at,
         )
 
