@@ -141,6 +141,7 @@ ENDPOINTS = [
     Endpoint("GET", "/v1/leads/{lead}/export", "read"),
     Endpoint("POST", "/v1/leads/{lead}/consents/confirm", "write", {"token": "not-a-token"}),
     Endpoint("GET", "/v1/consent/settings", "read"),
+    Endpoint("GET", "/v1/reports/data-quality", "read"),
     Endpoint("PUT", "/v1/consent/settings", "admin", {"double_opt_in_sources": []}),
     Endpoint("POST", "/v1/automations", "admin", AUTOMATION),
     Endpoint("GET", "/v1/automations", "read"),

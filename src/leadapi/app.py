@@ -29,6 +29,7 @@ from leadapi.automations.router import router as automations_router
 from leadapi.background import loops
 from leadapi.config import Settings
 from leadapi.consent.router import lead_router as lead_consent_router
+from leadapi.consent.router import report_router as quality_report_router
 from leadapi.consent.router import settings_router as consent_settings_router
 from leadapi.db import Database, utcnow
 from leadapi.errors import PROBLEM_JSON, ProblemError
@@ -180,6 +181,7 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
         lead_tasks_router,
         lead_consent_router,
         consent_settings_router,
+        quality_report_router,
         automations_router,
         lead_automations_router,
         tracks_router,

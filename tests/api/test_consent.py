@@ -402,3 +402,39 @@ async def test_required_email_consent_skips_tracks_email_steps(
         denied["id"]: ("track.step_skipped", "no_email_consent"),
         unknown["id"]: ("track.step_skipped", "no_email_consent"),
     }
+
+
+# ---- data quality --------------------------------------------------------------------------------
+
+
+async def test_the_data_quality_report_shows_which_source_sends_bad_data(
+    client: httpx.AsyncClient, tenant: Tenant, other_tenant: Tenant
+) -> None:
+    empty = await client.get("/v1/reports/data-quality", headers=tenant.read)
+    assert empty.status_code == 200, empty.text
+    assert empty.json()["overall"]["leads"] == 0
+    assert empty.json()["by_source"] == []
+    good = await new_lead(
+        client, tenant, "good@acme.com", source="webinar", first_name="A", phone="+14155550111"
+    )
+    await new_lead(client, tenant, "poor1@acme.com", source="list")
+    await new_lead(client, tenant, "poor2@acme.com", source="list", consent=True)
+    await new_lead(client, other_tenant, "theirs@acme.com", source="list")
+    await consent(client, tenant, good["id"], channel="email", status="granted")
+    report = (await client.get("/v1/reports/data-quality", headers=tenant.read)).json()
+    by_source = {row["source"]: row for row in report["by_source"]}
+    assert set(by_source) == {"webinar", "list"}
+    assert by_source["webinar"]["leads"] == 1
+    assert by_source["webinar"]["completeness"]["phone"] == 1.0
+    assert by_source["webinar"]["completeness"]["first_name"] == 1.0
+    assert by_source["webinar"]["unconsented_share"] == 0.0
+    assert by_source["list"]["leads"] == 2
+    assert by_source["list"]["completeness"]["phone"] == 0.0
+    assert by_source["list"]["completeness"]["email"] == 1.0
+    assert by_source["list"]["unconsented_share"] == 0.5  # one has the consent field set
+    assert report["overall"]["leads"] == 3
+    assert report["overall"]["completeness"]["phone"] == round(1 / 3, 4)
+    # A later denial takes the grant back.
+    await consent(client, tenant, good["id"], channel="email", status="denied")
+    again = (await client.get("/v1/reports/data-quality", headers=tenant.read)).json()
+    assert {r["source"]: r["unconsented_share"] for r in again["by_source"]}["webinar"] == 1.0

@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from leadapi.api.auth import Admin, Reader, Writer
 from leadapi.api.deps import ServicesDep, Snapshot, Tx
 from leadapi.api.pagination import next_time_cursor, time_cursor
+from leadapi.consent.quality import data_quality
 from leadapi.consent.schemas import (
     Consent,
     ConsentConfirm,
@@ -17,6 +18,7 @@ from leadapi.consent.schemas import (
     ConsentList,
     ConsentSettingsIn,
     ConsentSettingsOut,
+    DataQualityReport,
     LeadExport,
 )
 from leadapi.consent.service import shown
@@ -24,6 +26,7 @@ from leadapi.errors import PROBLEM_RESPONSES
 
 lead_router = APIRouter(prefix="/v1/leads", tags=["consent"], responses=PROBLEM_RESPONSES)
 settings_router = APIRouter(prefix="/v1/consent", tags=["consent"], responses=PROBLEM_RESPONSES)
+report_router = APIRouter(prefix="/v1/reports", tags=["reports"], responses=PROBLEM_RESPONSES)
 
 
 @lead_router.post(
@@ -121,3 +124,15 @@ async def put_consent_settings(
 ) -> ConsentSettingsOut:
     """Which form sources' captures are pending for email until confirmed (double opt-in)."""
     return ConsentSettingsOut.model_validate(await services.consents.save_settings(conn, principal, body))
+
+
+@report_router.get(
+    "/data-quality",
+    operation_id="data_quality_report",
+    response_model=DataQualityReport,
+    summary="Data quality by source",
+)
+async def data_quality_report(principal: Reader, conn: Snapshot) -> DataQualityReport:
+    """Per lead source and overall: the share of leads that have each field, and the share without
+    granted email consent. Which source sends bad data."""
+    return DataQualityReport.model_validate(await data_quality(conn, principal.workspace_id))

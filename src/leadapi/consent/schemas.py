@@ -113,3 +113,21 @@ class LeadExport(BaseModel):
     enrollments: list[dict[str, Any]]
     consents: list[dict[str, Any]] = Field(description="The consent history, oldest first.")
     exported_at: datetime
+
+
+class QualityFigures(BaseModel):
+    leads: int
+    completeness: dict[str, float] = Field(description="Per field, the share of leads that have it (0..1).")
+    unconsented_share: float = Field(
+        description="The share of leads whose email consent is not granted (latest email record), "
+        "and whose `consent` field is not true."
+    )
+
+
+class SourceQuality(QualityFigures):
+    source: str | None = Field(description="The leads' `source`; null: none given.")
+
+
+class DataQualityReport(BaseModel):
+    overall: QualityFigures
+    by_source: list[SourceQuality]

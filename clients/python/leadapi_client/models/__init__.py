@@ -70,6 +70,7 @@ from .consent_settings_out import ConsentSettingsOut
 from .create_scoring_model_document import CreateScoringModelDocument
 from .create_task import CreateTask
 from .create_task_task_type import CreateTaskTaskType
+from .data_quality_report import DataQualityReport
 from .decision import Decision
 from .decision_reason_type_0 import DecisionReasonType0
 from .decision_weights_type_0 import DecisionWeightsType0
@@ -201,6 +202,8 @@ from .preview_in import PreviewIn
 from .preview_in_model_type_0 import PreviewInModelType0
 from .problem import Problem
 from .problem_errors_item import ProblemErrorsItem
+from .quality_figures import QualityFigures
+from .quality_figures_completeness import QualityFiguresCompleteness
 from .reenroll_after import ReenrollAfter
 from .reject_in import RejectIn
 from .remove_tags import RemoveTags
@@ -279,6 +282,8 @@ from .source_group import SourceGroup
 from .source_kind import SourceKind
 from .source_list import SourceList
 from .source_mapping import SourceMapping
+from .source_quality import SourceQuality
+from .source_quality_completeness import SourceQualityCompleteness
 from .source_update import SourceUpdate
 from .source_update_mapping import SourceUpdateMapping
 from .source_with_secret import SourceWithSecret
@@ -411,6 +416,7 @@ __all__ = (
     "CreateScoringModelDocument",
     "CreateTask",
     "CreateTaskTaskType",
+    "DataQualityReport",
     "Decision",
     "DecisionReasonType0",
     "DecisionWeightsType0",
@@ -542,6 +548,8 @@ __all__ = (
     "PreviewInModelType0",
     "Problem",
     "ProblemErrorsItem",
+    "QualityFigures",
+    "QualityFiguresCompleteness",
     "ReenrollAfter",
     "RejectIn",
     "RemoveTags",
@@ -620,6 +628,8 @@ __all__ = (
     "SourceKind",
     "SourceList",
     "SourceMapping",
+    "SourceQuality",
+    "SourceQualityCompleteness",
     "SourcesReport",
     "SourcesReportFilters",
     "SourceUpdate",
