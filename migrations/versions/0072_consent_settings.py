@@ -1,8 +1,9 @@
 """consent settings
 
 A workspace's consent settings: the form sources whose captures are pending for email until the
-person confirms (double opt-in), and whether tracks' email steps need granted email consent. One
-row per workspace; none: the defaults.
+person confirms (double opt-in), whether tracks' email steps need granted email consent, and
+whether a suppressed person's capture is refused or flagged. One row per workspace; none: the
+defaults.
 
 Revision ID: 0072
 Revises: 0071
@@ -30,6 +31,7 @@ def upgrade() -> None:
         sa.Column("workspace_id", sa.String(32), nullable=False),
         sa.Column("double_opt_in_sources", JSONDoc, nullable=False),
         sa.Column("require_email_consent", sa.Boolean(), nullable=False),
+        sa.Column("suppressed_capture", sa.String(10), nullable=False),
         sa.Column("updated_at", UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["workspace_id"],

@@ -309,7 +309,8 @@ async def test_a_double_opt_in_source_makes_email_pending_until_confirmed(
     newsletter = await add_source(client, tenant, name="newsletter", mapping={"mail": "email"})
     plain = await add_source(client, tenant, name="contact", mapping={"mail": "email"})
     assert (await client.get("/v1/consent/settings", headers=tenant.read)).json() == {
-        "double_opt_in_sources": [], "require_email_consent": False, "updated_at": None,
+        "double_opt_in_sources": [], "require_email_consent": False, "suppressed_capture": "refuse",
+        "updated_at": None,
     }  # fmt: skip
     saved = await client.put(
         "/v1/consent/settings", json={"double_opt_in_sources": [newsletter["id"]]}, headers=tenant.admin
@@ -361,6 +362,7 @@ async def test_consent_settings_bad_input(
         ({"double_opt_in_sources": ["x" * 33]}, "double_opt_in_sources[0]"),
         ({"double_opt_in_sources": ["s"] * 101}, "double_opt_in_sources"),
         ({}, "double_opt_in_sources"),
+        ({"double_opt_in_sources": [], "suppressed_capture": "ignore"}, "suppressed_capture"),
     ):
         response = await client.put("/v1/consent/settings", json=body, headers=tenant.admin)
         assert response.status_code == 422, (body, response.text)
@@ -438,3 +440,22 @@ async def test_the_data_quality_report_shows_which_source_sends_bad_data(
     await consent(client, tenant, good["id"], channel="email", status="denied")
     again = (await client.get("/v1/reports/data-quality", headers=tenant.read)).json()
     assert {r["source"]: r["unconsented_share"] for r in again["by_source"]}["webinar"] == 1.0
+
+
+async def test_a_workspace_may_flag_suppressed_captures_instead(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    lead = await new_lead(client, tenant, "flagged@acme.com", tags=["vip"])
+    erased = await client.delete(f"/v1/leads/{lead['id']}", params={"suppress": "true"}, headers=tenant.write)
+    assert erased.status_code == 204
+    body = {"double_opt_in_sources": [], "suppressed_capture": "flag"}
+    saved = await client.put("/v1/consent/settings", json=body, headers=tenant.admin)
+    assert saved.status_code == 200, saved.text
+    assert saved.json()["suppressed_capture"] == "flag"
+    back = await new_lead(client, tenant, "flagged@acme.com", tags=["webinar"])
+    assert back["tags"] == ["webinar", "suppressed"]
+    # Refusing again: the person (now captured again) is still suppressed, so merges refuse too.
+    body = {"double_opt_in_sources": [], "suppressed_capture": "refuse"}
+    assert (await client.put("/v1/consent/settings", json=body, headers=tenant.admin)).status_code == 200
+    refused = await client.post("/v1/leads", json={"email": "flagged@acme.com"}, headers=tenant.write)
+    assert refused.status_code == 409

@@ -51,6 +51,8 @@ class ConsentSettings(Base):
     double_opt_in_sources: Mapped[list[str]] = mapped_column(JSONDoc)
     # Tracks' email steps skip a lead without granted email consent (reason no_email_consent).
     require_email_consent: Mapped[bool] = mapped_column(Boolean)
+    # A capture of a suppressed person: `refuse` (409) or `flag` (stored, tagged `suppressed`).
+    suppressed_capture: Mapped[str] = mapped_column(String(10))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

@@ -75,10 +75,17 @@ class ConsentSettingsIn(RequestModel):
         "(`track.step_skipped`, reason `no_email_consent`).",
     )
 
+    suppressed_capture: Literal["refuse", "flag"] = Field(
+        "refuse",
+        description="A capture of a person erased with suppress=true: `refuse` (409 `suppressed`) "
+        "or `flag` (stored, tagged `suppressed`).",
+    )
+
 
 class ConsentSettingsOut(BaseModel):
     double_opt_in_sources: list[str]
     require_email_consent: bool
+    suppressed_capture: str
     updated_at: datetime | None = Field(description="Null: never set (the defaults).")
 
 

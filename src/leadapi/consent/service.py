@@ -131,7 +131,12 @@ class ConsentService:
 
     async def settings(self, conn: AsyncConnection, principal: Principal) -> dict[str, Any]:
         held = await ConsentRepository(conn, principal.workspace_id).settings()
-        return held or {"double_opt_in_sources": [], "require_email_consent": False, "updated_at": None}
+        return held or {
+            "double_opt_in_sources": [],
+            "require_email_consent": False,
+            "suppressed_capture": "refuse",
+            "updated_at": None,
+        }
 
     async def save_settings(
         self, conn: AsyncConnection, principal: Principal, body: ConsentSettingsIn
@@ -150,6 +155,7 @@ class ConsentService:
         values = {
             "double_opt_in_sources": sorted(set(body.double_opt_in_sources)),
             "require_email_consent": body.require_email_consent,
+            "suppressed_capture": body.suppressed_capture,
             "updated_at": self.clock(),
         }
         await consents.save_settings(values, exists=held is not None)

@@ -14,10 +14,13 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from leadapi.consent.engine import suppression_messages
-from leadapi.consent.repository import SuppressionRepository
+from leadapi.consent.repository import ConsentRepository, SuppressionRepository
 from leadapi.errors import ProblemError
 from leadapi.ids import new_id
 from leadapi.sealing import Sealer
+
+# The tag a flagged capture of a suppressed person carries.
+SUPPRESSED_TAG = "suppressed"
 
 
 class Suppressions:
@@ -40,19 +43,25 @@ class Suppressions:
 
     async def refuse_suppressed(
         self, conn: AsyncConnection, workspace_id: str, fields: Mapping[str, Any]
-    ) -> None:
-        """A 409 problem when the (normalised) email or phone of `fields` was suppressed."""
+    ) -> Mapping[str, Any]:
+        """A 409 problem when the (normalised) email or phone of `fields` was suppressed, unless
+        the workspace flags such captures: then `fields` tagged `suppressed`. Otherwise `fields`."""
         digests = [
             digest
             for _, message in suppression_messages(workspace_id, fields.get("email"), fields.get("phone"))
             for digest in self.sealer.keyed_hashes(message)
         ]
         kind = await SuppressionRepository(conn, workspace_id).suppressed(digests)
-        if kind is not None:
-            raise ProblemError(
-                409,
-                f"This person was erased with suppression: a lead with this {kind} is not captured again.",
-                slug="suppressed",
-                title="Suppressed person",
-                errors=[{"field": kind, "message": "erased and suppressed: not captured again"}],
-            )
+        if kind is None:
+            return fields
+        held = await ConsentRepository(conn, workspace_id).settings()
+        if held is not None and held["suppressed_capture"] == "flag":
+            tags = list(fields.get("tags") or [])
+            return {**fields, "tags": [*tags, SUPPRESSED_TAG] if SUPPRESSED_TAG not in tags else tags}
+        raise ProblemError(
+            409,
+            f"This person was erased with suppression: a lead with this {kind} is not captured again.",
+            slug="suppressed",
+            title="Suppressed person",
+            errors=[{"field": kind, "message": "erased and suppressed: not captured again"}],
+        )

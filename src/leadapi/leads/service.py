@@ -138,7 +138,7 @@ class LeadService:
         if self.suppressions is not None:
             # Before either path (the one-statement insert below and the general one): neither
             # may store an erased person again, nor merge one into a lead.
-            await self.suppressions.refuse_suppressed(conn, principal.workspace_id, fields)
+            fields = await self.suppressions.refuse_suppressed(conn, principal.workspace_id, fields)
         captured = await self._capture(conn, principal, fields, overwrite)
         if not captured.merged:
             self.metrics.leads_created.inc()

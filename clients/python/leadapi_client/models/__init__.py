@@ -66,6 +66,7 @@ from .consent_list import ConsentList
 from .consent_proof import ConsentProof
 from .consent_proof_type_0 import ConsentProofType0
 from .consent_settings_in import ConsentSettingsIn
+from .consent_settings_in_suppressed_capture import ConsentSettingsInSuppressedCapture
 from .consent_settings_out import ConsentSettingsOut
 from .create_scoring_model_document import CreateScoringModelDocument
 from .create_task import CreateTask
@@ -412,6 +413,7 @@ __all__ = (
     "ConsentProof",
     "ConsentProofType0",
     "ConsentSettingsIn",
+    "ConsentSettingsInSuppressedCapture",
     "ConsentSettingsOut",
     "CreateScoringModelDocument",
     "CreateTask",

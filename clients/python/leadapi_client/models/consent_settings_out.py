@@ -16,11 +16,13 @@ class ConsentSettingsOut:
     Attributes:
         double_opt_in_sources (list[str]):
         require_email_consent (bool):
+        suppressed_capture (str):
         updated_at (datetime.datetime | None): Null: never set (the defaults).
     """
 
     double_opt_in_sources: list[str]
     require_email_consent: bool
+    suppressed_capture: str
     updated_at: datetime.datetime | None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -28,6 +30,8 @@ class ConsentSettingsOut:
         double_opt_in_sources = self.double_opt_in_sources
 
         require_email_consent = self.require_email_consent
+
+        suppressed_capture = self.suppressed_capture
 
         updated_at: None | str
         if isinstance(self.updated_at, datetime.datetime):
@@ -41,6 +45,7 @@ class ConsentSettingsOut:
             {
                 "double_opt_in_sources": double_opt_in_sources,
                 "require_email_consent": require_email_consent,
+                "suppressed_capture": suppressed_capture,
                 "updated_at": updated_at,
             }
         )
@@ -53,6 +58,8 @@ class ConsentSettingsOut:
         double_opt_in_sources = cast(list[str], d.pop("double_opt_in_sources"))
 
         require_email_consent = d.pop("require_email_consent")
+
+        suppressed_capture = d.pop("suppressed_capture")
 
         def _parse_updated_at(data: object) -> datetime.datetime | None:
             if data is None:
@@ -72,6 +79,7 @@ class ConsentSettingsOut:
         consent_settings_out = cls(
             double_opt_in_sources=double_opt_in_sources,
             require_email_consent=require_email_consent,
+            suppressed_capture=suppressed_capture,
             updated_at=updated_at,
         )
 
