@@ -133,14 +133,17 @@ class RollupRepository(ReportRepository):
             await self.insert_rows(snapshots, rows[i : i + WRITE_CHUNK])
 
     async def forget_days(self, first_day: str, end_day: str) -> None:
-        """The snapshots and rollup rows of the days in [first_day, end_day) and of their months
-        (a rebuild goes over whole months)."""
+        """The snapshots and rollup rows of the whole months in [first_day, end_day) (a rebuild
+        goes over whole months: both days are firsts of a month)."""
         await self.conn.execute(
             self.scoped_delete(snapshots).where(snapshots.c.day >= first_day, snapshots.c.day < end_day)
         )
-        # Day periods sort between their month's ('2026-03' < '2026-03-01'): one range takes both.
+        # A month's day periods sort after it and before the next month ('2026-03' < '2026-03-01'
+        # < '2026-04'): one range of periods takes both.
         await self.conn.execute(
-            self.scoped_delete(rollups).where(rollups.c.period >= first_day[:7], rollups.c.period < end_day)
+            self.scoped_delete(rollups).where(
+                rollups.c.period >= first_day[:7], rollups.c.period < end_day[:7]
+            )
         )
 
     # -- rollup rows --------------------------------------------------------------------------
@@ -246,12 +249,14 @@ class RollupRepository(ReportRepository):
             keys.append(q.group_by)
         return len(keys) <= 1
 
-    async def _facet(self, facet: str) -> dict[Any, dict[str, list[float]]]:
-        """Per group of the report: each value of `facet` with its [leads, amount], the whole days
-        from rollups and the partial first and last days from the leads themselves."""
+    async def _facet(self, facet: str, *, grouped: bool = True) -> dict[Any, dict[str, list[float]]]:
+        """Per group of the report (or for the whole range, unless `grouped`): each value of
+        `facet` with its [leads, amount], the whole days from rollups and the partial first and
+        last days from the leads themselves."""
         q = self.q
-        unit = q.group_by if q.group_by in TIME_BUCKETS else None
-        split = DIMENSIONS.get(q.group_by or "")
+        group_by = q.group_by if grouped else None
+        unit = group_by if group_by in TIME_BUCKETS else None
+        split = DIMENSIONS.get(group_by or "")
         dimension, key = TOTAL, "-"
         for name in ("source", "owner_id", "utm_campaign"):
             if getattr(q, name) is not None:
@@ -301,11 +306,11 @@ class RollupRepository(ReportRepository):
             for g, values in found.items()
         }
 
-    async def rollup_touches(self) -> Keyed:
+    async def rollup_touches(self, *, grouped: bool) -> Keyed:
         """As `touches`, from rollups: the counts exact, the percentiles from the merged sketches."""
         self.approximated = True
         out: Keyed = {}
-        for g, values in (await self._facet("touch")).items():
+        for g, values in (await self._facet("touch", grouped=grouped)).items():
             figures = {"leads": 0, "touched": 0, "within_5m": 0, "within_1h": 0}
             buckets: dict[tuple[int, int], int] = {}
             for value, (n, _) in values.items():

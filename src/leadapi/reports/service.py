@@ -192,7 +192,11 @@ class ReportService:
                 lead_group = group if group is None else self._lead_dimension(repo)
                 assignment_group = group if group is None else self._assignment_dimension(repo)
                 rollups = _rollups(repo)
-                touched = await (rollups.rollup_touches() if rollups else repo.touches(lead_group))
+                touched = await (
+                    rollups.rollup_touches(grouped=lead_group is not None)
+                    if rollups
+                    else repo.touches(lead_group)
+                )
                 assigned = await repo.assignment_figures(assignment_group)
                 out: dict[Any, Report] = {}
                 for g in _keys(group, touched, assigned):
