@@ -31,6 +31,7 @@ from leadapi.reports.rollup_repository import RollupRepository, cursors, missing
 
 BATCH = 1000  # events per workspace per transaction
 REBUILD_BATCH = 5000  # leads per statement of a rebuild
+REBUILD_ROWS = 200_000  # rollup rows a rebuild holds before it writes them
 
 
 def behind_statement(limit: int) -> Select[Any]:
@@ -91,15 +92,20 @@ class RollupFlow:
         until = datetime.combine(last, time(), UTC)
         counted = 0
         cursor: tuple[datetime, str] | None = None
+        # Rows added up over many batches before they are written: leads come by creation time,
+        # so a day's and a month's rows are written about once, not once per batch.
+        delta: Delta = {}
         while True:
             batch = await repo.leads_created(since, until, cursor, REBUILD_BATCH)
-            delta: Delta = {}
             for _, c, _ in batch:
                 add_delta(delta, c, +1)
-            await repo.add(delta)
             await repo.save_snapshots({lead_id: c for lead_id, c, _ in batch}, [])
             counted += len(batch)
-            if len(batch) < REBUILD_BATCH:
+            done = len(batch) < REBUILD_BATCH
+            if done or len(delta) >= REBUILD_ROWS:
+                await repo.add(delta)
+                delta = {}
+            if done:
                 return counted
             cursor = (batch[-1][2], batch[-1][0])
 
