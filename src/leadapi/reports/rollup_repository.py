@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import BigInteger, ColumnElement, Table, and_, func, literal, or_, select, text
+from sqlalchemy import BigInteger, ColumnElement, Table, and_, func, literal, or_, select, text, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -133,12 +133,9 @@ class RollupRepository(ReportRepository):
         """A batch of the workspace's leads created in [start, end), by (created_at, id)."""
         stmt = self._lead_rows().where(leads.c.created_at >= start, leads.c.created_at < end)
         if after is not None:
-            stmt = stmt.where(
-                or_(
-                    leads.c.created_at > after[0],
-                    and_(leads.c.created_at == after[0], leads.c.id > after[1]),
-                )
-            )
+            # A row comparison: the index's bounds under a generic plan too (an OR of the two
+            # columns' conditions made every batch read the range from its start again).
+            stmt = stmt.where(tuple_(leads.c.created_at, leads.c.id) > tuple_(*after))
         stmt = stmt.order_by(leads.c.created_at, leads.c.id).limit(limit)
         rows = (await self.conn.execute(stmt)).mappings()
         return [(r["id"], contribution(dict(r)), r["created_at"]) for r in rows]
