@@ -8,6 +8,8 @@ The consumer is driven here directly (its run-once), as the background loop runs
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
 import random
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -268,3 +270,23 @@ async def test_exact_must_be_a_boolean(client: httpx.AsyncClient, tenant: Tenant
     assert response.status_code == 422
     assert response.headers["content-type"].startswith("application/problem+json")
     assert response.json()["errors"][0]["field"] == "exact"
+
+
+async def test_csv_says_whether_percentiles_are_sketched(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    lead = await new_lead(client, tenant, "csv@acme.com", source="ads")
+    await post_event(client, tenant, lead["id"], "call")
+    await run_rollups(app, tenant)
+    for exact, expected in (("false", ("True", "0.01")), ("true", ("False", ""))):
+        response = await client.get(
+            "/v1/reports/speed-to-lead",
+            params={"exact": exact},
+            headers={**tenant.read, "Accept": "text/csv"},
+        )
+        assert response.status_code == 200, response.text
+        rows = list(csv.DictReader(io.StringIO(response.text)))
+        assert rows
+        assert {(r["approximate"], r["relative_error"]) for r in rows} == {expected}
+        total = next(r for r in rows if r["section"] == "total")
+        assert total["after_creation.leads"] == "1"

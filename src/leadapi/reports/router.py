@@ -78,6 +78,10 @@ Raw = Annotated[ReportParams, Depends(raw_query)]
 def _respond(request: Request, model: type[BaseModel], body: Report, sections: tuple[str, ...]) -> Any:
     if CSV in request.headers.get("accept", ""):
         columns, lines = csv_rows(body, sections)
+        # Whether the percentiles are sketched is the whole answer's, said on every line.
+        frame = {"approximate": body.get("approximate", False), "relative_error": body.get("relative_error")}
+        columns += list(frame)
+        lines = [{**line, **frame} for line in lines]
         out = io.StringIO()
         writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
         writer.writeheader()
