@@ -115,6 +115,22 @@ class Contribution:
         )
 
 
+def facet_value(lead: Mapping[str, Any], facet: str) -> str:
+    """What a lead adds to one facet (a report over partial days works out only the one it reads)."""
+    if facet == "mask":
+        return str(int(lead["stages_mask"] or 0))
+    if facet == "score":
+        return _pack(lead["band"], score_bucket(lead["score"]), lead["stage"])
+    if facet == "touch":
+        return touch_value(None if lead["wait"] is None else float(lead["wait"]))
+    return _pack(int(lead["d7"] or 0), int(lead["d30"] or 0))
+
+
+# A split's snapshot column -> the lead's column.
+LEAD_COLUMN = {"source": "source", "owner": "owner_id", "utm_campaign": "utm_campaign",
+               "utm_source": "utm_source", "utm_medium": "utm_medium"}  # fmt: skip
+
+
 def contribution(lead: Mapping[str, Any]) -> Contribution:
     """A lead's contribution from its report columns (`wait`, `d7`, `d30` computed by the same SQL
     as the exact reports', so both count the same leads as fast or active)."""
@@ -127,11 +143,11 @@ def contribution(lead: Mapping[str, Any]) -> Contribution:
             "utm_source": encode_key(lead["utm_source"]),
             "utm_medium": encode_key(lead["utm_medium"]),
         },
-        mask=str(int(lead["stages_mask"] or 0)),
+        mask=facet_value(lead, "mask"),
         amount=float(lead["won_amount"] or 0.0),
-        score=_pack(lead["band"], score_bucket(lead["score"]), lead["stage"]),
-        touch=touch_value(None if lead["wait"] is None else float(lead["wait"])),
-        active=_pack(int(lead["d7"] or 0), int(lead["d30"] or 0)),
+        score=facet_value(lead, "score"),
+        touch=facet_value(lead, "touch"),
+        active=facet_value(lead, "active"),
     )
 
 

@@ -25,12 +25,15 @@ from leadapi.reports.repository import Keyed, ReportRepository, leads
 from leadapi.reports.rollup_engine import (
     DIMENSIONS,
     KEY_COLUMNS,
+    LEAD_COLUMN,
     TOTAL,
     Contribution,
     Delta,
     contribution,
+    day_of,
     decode_key,
     encode_key,
+    facet_value,
     plan,
     quantile,
     time_bucket,
@@ -85,7 +88,7 @@ class RollupRepository(ReportRepository):
     def __init__(self, conn: AsyncConnection, workspace_id: str, query: ReportQuery | None = None) -> None:
         super().__init__(conn, workspace_id, query or ReportQuery(_EPOCH, _EPOCH))
         self.approximated = False  # whether a figure read came from a sketch
-        self._raw: list[Contribution] | None = None  # the partial days' leads, read once
+        self._raw: list[dict[str, Any]] | None = None  # the partial days' leads, read once
 
     # -- what leads add ---------------------------------------------------------------------
 
@@ -120,12 +123,12 @@ class RollupRepository(ReportRepository):
         stmt = self._lead_rows().where(leads.c.id.in_(list(lead_ids)))
         return {r["id"]: contribution(dict(r)) for r in (await self.conn.execute(stmt)).mappings()}
 
-    async def raw_contributions(self, start: datetime, end: datetime) -> list[Contribution]:
-        """What the leads created in [start, end) that pass the report's filters add."""
+    async def raw_rows(self, start: datetime, end: datetime) -> list[dict[str, Any]]:
+        """The report columns of the leads created in [start, end) that pass the report's filters."""
         stmt = self._lead_rows().where(
             *self.lead_filters(), leads.c.created_at >= start, leads.c.created_at < end
         )
-        return [contribution(dict(r)) for r in (await self.conn.execute(stmt)).mappings()]
+        return [dict(r) for r in (await self.conn.execute(stmt)).mappings()]
 
     async def leads_created(
         self, start: datetime, end: datetime, after: tuple[datetime, str] | None, limit: int
@@ -343,13 +346,15 @@ class RollupRepository(ReportRepository):
                 group = decode_key(stored_key) if split is not None and stored_key is not None else None
             count(group, value, leads_, amount)
         if self._raw is None:
-            self._raw = [c for start, end in reading.raw for c in await self.raw_contributions(start, end)]
-        for c in self._raw:
+            self._raw = [row for start, end in reading.raw for row in await self.raw_rows(start, end)]
+        column = LEAD_COLUMN[split] if split is not None else None
+        for row in self._raw:
             if unit is not None:
-                group = time_bucket(c.day, unit)
+                group = time_bucket(day_of(row["created_at"]), unit)
             else:
-                group = decode_key(c.keys[split]) if split is not None else None
-            count(group, c.facets()[facet], 1, c.amount if facet == "mask" else 0.0)
+                group = row[column] if column is not None else None
+            amount = float(row["won_amount"] or 0.0) if facet == "mask" else 0.0
+            count(group, facet_value(row, facet), 1, amount)
         # A row taken back to 0 (its leads changed since) is no figure; nor is a group without one.
         kept = {g: {v: c for v, c in values.items() if c[0]} for g, values in out.items()}
         return {g: values for g, values in kept.items() if values}
