@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from leadapi.events.models import Event
 from leadapi.flows.automations import AutomationConsumer, InactivitySweep
+from leadapi.flows.rollups import RollupConsumer
 from leadapi.flows.segments import SegmentConsumer
 from leadapi.flows.sla_sweep import sweep_once
 from leadapi.services import Services
@@ -421,6 +422,18 @@ async def run_segments(app: FastAPI, tenant: Tenant, rounds: int = 50) -> int:
         if not more and not appended:
             return n
     raise AssertionError(f"segments still had work after {rounds} rounds")
+
+
+async def run_rollups(app: FastAPI, tenant: Tenant | None = None, rounds: int = 100) -> int:
+    """Number events and bring the report rollups up to them (the tenant's, or every workspace's),
+    until nothing is left; returns the rounds it took."""
+    keeper = RollupConsumer(app.state.db, services(app).rollup_flow)
+    await app.state.sequencer.drain()
+    for n in range(1, rounds + 1):
+        more = await keeper.run_once(None if tenant is None else tenant.workspace_id)
+        if not more:
+            return n
+    raise AssertionError(f"rollups still had work after {rounds} rounds")
 
 
 async def segment_members(client: httpx.AsyncClient, tenant: Tenant, segment_id: str) -> list[str]:

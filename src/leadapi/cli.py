@@ -11,6 +11,7 @@ import sys
 import tempfile
 from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager, contextmanager
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -137,6 +138,15 @@ async def _list_keys(settings: Settings, workspace: str | None) -> list[dict[str
 async def _revoke_key(settings: Settings, key_id: str, workspace: str | None) -> None:
     async with _workspaces(settings) as (service, conn):
         await service.revoke_key(conn, await _operator(service, conn, workspace), key_id)
+
+
+async def _rebuild_rollups(settings: Settings, workspace: str | None, start: date, end: date) -> int:
+    scopes = frozenset({"admin"})
+    async with (
+        _lead_services(settings, workspace, scopes) as (services, principal),
+        services.db.transaction() as conn,
+    ):
+        return await services.rollup_flow.rebuild(conn, principal.workspace_id, start, end)
 
 
 @asynccontextmanager
@@ -453,6 +463,19 @@ def build_parser() -> argparse.ArgumentParser:
         "sweeps, rescoring) until the agent hangs up; for an agent with no `leadapi serve` or "
         "`leadapi worker` on its database",
     )
+    rollups = sub.add_parser("rollups", help="the report rollups").add_subparsers(
+        dest="rollups_command", required=True
+    )
+    rebuild = rollups.add_parser(
+        "rebuild",
+        help="make a range's report rollups again from the leads (whole UTC months over --from, --to), "
+        "holding the rollup consumer's position meanwhile",
+    )
+    rebuild.add_argument("--from", dest="start", type=date.fromisoformat, required=True, help="YYYY-MM-DD")
+    rebuild.add_argument(
+        "--to", dest="end", type=date.fromisoformat, required=True, help="YYYY-MM-DD (exclusive)"
+    )
+    rebuild.add_argument("--workspace", help="workspace id (default: the first)")
     oa = sub.add_parser("openapi", help="print the OpenAPI document")
     oa.add_argument("--output", "-o", help="write to this file instead of stdout")
     return parser
@@ -542,6 +565,11 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         print(f"leadapi: exported {written} leads", file=sys.stderr)
     elif args.command == "mcp":
         return asyncio.run(_serve_mcp(settings, args.background))
+    elif args.command == "rollups":
+        if args.start >= args.end:
+            raise UsageError("--from must be before --to")
+        counted = asyncio.run(_rebuild_rollups(settings, args.workspace, args.start, args.end))
+        print(f"leadapi: rollups rebuilt over {counted} leads", file=sys.stderr)
     elif args.command == "openapi":
         from leadapi.app import create_app
 

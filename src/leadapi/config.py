@@ -130,6 +130,12 @@ class Settings(BaseSettings):
         "filling new or changed segments (a round with work goes again at once); 0 turns it off in this "
         "process (run it elsewhere).",
     )
+    rollup_interval: float = Field(
+        default=1.0,
+        ge=0,
+        description="Seconds between rounds of bringing the report rollups up to new events (a round with "
+        "work goes again at once); 0 turns it off in this process (run it elsewhere).",
+    )
     automation_max_depth: int = Field(
         default=5,
         ge=1,

@@ -28,6 +28,7 @@ from leadapi.automations.models import AutomationCursor
 from leadapi.db import Database, constant
 from leadapi.events.models import Event, EventSequence
 from leadapi.jobs.models import Job
+from leadapi.reports.models import RollupCursor
 from leadapi.routing.models import Assignment
 from leadapi.segments.models import SegmentCursor
 from leadapi.webhooks.models import WebhookDelivery
@@ -115,6 +116,8 @@ class Gauges:
     automation_lag_seconds: float = 0.0
     segment_lag_events: int = 0
     segment_lag_seconds: float = 0.0
+    rollup_lag_events: int = 0
+    rollup_lag_seconds: float = 0.0
 
 
 class _Gauges(Collector):
@@ -145,6 +148,16 @@ class _Gauges(Collector):
             "leadapi_segment_lag_seconds",
             "How long the oldest event segment membership has not gone through has waited (0: caught up).",
             value=self.gauges.segment_lag_seconds,
+        )
+        yield GaugeMetricFamily(
+            "leadapi_rollup_lag_events",
+            "Numbered events the report rollups have not taken in yet, over all workspaces.",
+            value=self.gauges.rollup_lag_events,
+        )
+        yield GaugeMetricFamily(
+            "leadapi_rollup_lag_seconds",
+            "How long the oldest event the report rollups have not taken in has waited (0: caught up).",
+            value=self.gauges.rollup_lag_seconds,
         )
 
 
@@ -216,7 +229,10 @@ async def read_gauges(db: Database, now: datetime) -> Gauges:
         segments_behind, segment_seconds = await _lag(
             conn, lag_statements(cast(Table, SegmentCursor.__table__)), now
         )
-    return Gauges(depths, behind, seconds, segments_behind, segment_seconds)
+        rollups_behind, rollup_seconds = await _lag(
+            conn, lag_statements(cast(Table, RollupCursor.__table__)), now
+        )
+    return Gauges(depths, behind, seconds, segments_behind, segment_seconds, rollups_behind, rollup_seconds)
 
 
 async def _lag(conn: AsyncConnection, lag: dict[str, Select[Any]], now: datetime) -> tuple[int, float]:

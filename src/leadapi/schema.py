@@ -8,6 +8,7 @@ from leadapi.events import models as events_models
 from leadapi.jobs import models as jobs_models
 from leadapi.leads import models as leads_models
 from leadapi.owners import models as owners_models
+from leadapi.reports import models as reports_models
 from leadapi.routing import models as routing_models
 from leadapi.scoring import models as scoring_models
 from leadapi.segments import models as segments_models
@@ -45,6 +46,7 @@ __all__ = [
     "leads_models",
     "metadata",
     "owners_models",
+    "reports_models",
     "routing_models",
     "scoring_models",
     "segments_models",

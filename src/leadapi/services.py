@@ -14,6 +14,7 @@ from leadapi.events.sequencer import EventSequencer
 from leadapi.events.service import EventService
 from leadapi.flows.automations import AutomationFlow
 from leadapi.flows.lead_change import LeadChangeFlow
+from leadapi.flows.rollups import RollupFlow
 from leadapi.flows.segments import SegmentFlow
 from leadapi.jobs.service import JobService
 from leadapi.leads.service import LeadService
@@ -62,6 +63,7 @@ class Services:
     automation_flow: AutomationFlow
     segments: SegmentService
     segment_flow: SegmentFlow
+    rollup_flow: RollupFlow
     metrics: Metrics
     sealer: Sealer
 
@@ -142,6 +144,7 @@ def build_services(settings: Settings, clock: Callable[[], datetime]) -> Service
         ),
         segments=segments,
         segment_flow=SegmentFlow(clock, segments),
+        rollup_flow=RollupFlow(clock),
         metrics=metrics,
         sealer=sealer,
     )

@@ -261,6 +261,12 @@ ReportOwner = Annotated[str | None, Field(max_length=32, description="Only leads
 Campaign = Annotated[str | None, Field(max_length=200, description="Only leads of this utm_campaign.")]
 Tag = Annotated[str | None, Field(max_length=50, description="Only leads with this tag.")]
 GroupBy = Annotated[GroupByName | None, Field(description="Split the figures.")]
+Exact = Annotated[
+    bool,
+    Field(
+        description="Percentiles sorted over every row, not from the rollups' sketches (slower; same counts)."
+    ),
+]
 FILTERABLE = ", ".join(sorted(LEAD_FIELDS))
 
 
@@ -662,11 +668,12 @@ def _owner_and_report_tools(server: _Server, services: Services) -> None:
         utm_campaign: Campaign = None,
         tag: Tag = None,
         group_by: GroupBy = None,
+        exact: Exact = False,
     ) -> Json:
         """Of the leads created in the range: how many entered and reached each stage, conversion
         between consecutive stages, lead-to-MQL, MQL-to-SQL, SQL acceptance and lead-to-customer."""
         split = None if group_by is None else group_by.value
-        params = ReportParams(start, end, source, owner_id, utm_campaign, tag, split)
+        params = ReportParams(start, end, source, owner_id, utm_campaign, tag, split, exact)
         principal, query = caller("read"), report_query(params)
         async with services.db.read() as conn:
             body = await reports.funnel(conn, principal, query)
@@ -681,11 +688,12 @@ def _owner_and_report_tools(server: _Server, services: Services) -> None:
         utm_campaign: Campaign = None,
         tag: Tag = None,
         group_by: GroupBy = None,
+        exact: Exact = False,
     ) -> Json:
         """How fast leads are first touched, after creation and after assignment: median, p90,
         share within 5 minutes and within an hour, share never touched; overall and per owner."""
         split = None if group_by is None else group_by.value
-        params = ReportParams(start, end, source, owner_id, utm_campaign, tag, split)
+        params = ReportParams(start, end, source, owner_id, utm_campaign, tag, split, exact)
         principal, query = caller("read"), report_query(params)
         async with services.db.read() as conn:
             body = await reports.speed_to_lead(conn, principal, query)

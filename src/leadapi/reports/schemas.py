@@ -17,6 +17,14 @@ class ReportFrame(BaseModel):
     to: datetime = Field(description="End of the range (exclusive).")
     filters: dict[str, str] = Field(description="The lead filters applied.")
     group_by: str | None = Field(description="How `groups` splits the range; null: not split.")
+    approximate: bool = Field(
+        False,
+        description="True when percentiles come from mergeable sketches over the rollups (counts are "
+        "exact either way); `exact=true` asks for the sorted computation over the rows.",
+    )
+    relative_error: float | None = Field(
+        None, description="The most an approximate percentile is off, as a share of its value (0.01: 1%)."
+    )
 
 
 class GroupKey(BaseModel):
