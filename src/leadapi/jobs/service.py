@@ -27,8 +27,9 @@ Handler = Callable[[dict[str, Any], Report], Awaitable[dict[str, Any]]]
 class JobService:
     """Jobs, in the caller's transaction; jobs/loop.py runs them."""
 
-    def __init__(self, clock: Callable[[], datetime]) -> None:
+    def __init__(self, clock: Callable[[], datetime], lease: timedelta = LEASE) -> None:
         self.clock = clock
+        self.lease = lease
         self.handlers: dict[str, Handler] = {}
 
     def register(self, kind: str, handler: Handler) -> None:
@@ -70,11 +71,11 @@ class JobService:
     async def claim(self, conn: AsyncConnection) -> dict[str, Any] | None:
         """Lease the next due job, or None."""
         now = self.clock()
-        return await JobRepository(conn).claim(now, now + LEASE)
+        return await JobRepository(conn).claim(now, now + self.lease)
 
     async def report(self, conn: AsyncConnection, job_id: str, progress: dict[str, Any]) -> None:
         """Store a running job's progress and extend its lease."""
-        await JobRepository(conn).report(job_id, progress, self.clock() + LEASE)
+        await JobRepository(conn).report(job_id, progress, self.clock() + self.lease)
 
     async def failed(
         self, conn: AsyncConnection, job: dict[str, Any], exc: Exception, *, final: bool
