@@ -3,10 +3,10 @@ capture (`POST /v1/leads`) takes it, so a file and its rows posted one by one gi
 leads: the same normalising, dedupe and merge, score, stage, routing turn, SLA clock and events.
 
 A chunk is one transaction: its rows (each in a savepoint, so a bad row sinks nothing), the
-report's refused rows, the import's counts and its position (the last row done), and the job's
-lease extended. A worker killed mid-chunk loses that chunk alone; the job, taken over when the
-lease runs out, reads the spooled file again and starts after the committed position, so no row
-is captured twice and none is lost. A cancel waits for the chunk in flight (it locks the import
+report's refused rows, the import's counts and its position (the last row done); then the job's
+progress is reported, which extends its lease. A worker killed mid-chunk loses that chunk alone;
+the job, taken over when the lease runs out, reads the spooled file again and starts after the
+committed position, so no row is captured twice and none is lost. A cancel waits for the chunk in flight (it locks the import
 row the chunk holds) and the next chunk stops there.
 
 A dry run goes through the same rows and decisions without writing a lead: each row's dedupe
@@ -30,7 +30,7 @@ from leadapi.imports.engine import DryRunKeys, RowRules, dedupe_decision, record
 from leadapi.imports.repository import ImportRepository
 from leadapi.imports.schemas import ImportOptions
 from leadapi.imports.service import FINAL
-from leadapi.jobs.service import JobService, Report
+from leadapi.jobs.service import Report
 from leadapi.leads.schemas import Lead, LeadCreate
 from leadapi.leads.service import Captured, LeadService
 from leadapi.leads.transfer import RowError
@@ -50,13 +50,11 @@ class ImportRunner:
         db: Database,
         clock: Callable[[], datetime],
         leads: LeadService,
-        jobs: JobService,
         chunk_rows: int,
     ) -> None:
         self.db = db
         self.clock = clock
         self.leads = leads
-        self.jobs = jobs
         self.chunk_rows = chunk_rows
 
     async def run(self, job: dict[str, Any], report: Report) -> dict[str, Any]:
@@ -95,10 +93,10 @@ class ImportRunner:
                 continue
             chunk.append((number, record))
             if len(chunk) >= self.chunk_rows:
-                if await self._chunk(job, principal, rules, options, chunk, keys):
+                if await self._chunk(job, principal, rules, options, chunk, keys, report):
                     return {"import_id": import_id, "status": "cancelled"}
                 chunk = []
-        if chunk and await self._chunk(job, principal, rules, options, chunk, keys):
+        if chunk and await self._chunk(job, principal, rules, options, chunk, keys, report):
             return {"import_id": import_id, "status": "cancelled"}
         async with self.db.transaction() as conn:
             repo = ImportRepository(conn, workspace_id)
@@ -129,6 +127,7 @@ class ImportRunner:
         options: ImportOptions,
         chunk: list[tuple[int, list[str] | str]],
         keys: DryRunKeys,
+        report: Report,
     ) -> bool:
         """One chunk in one transaction; True when the import was cancelled (nothing done)."""
         import_id = job["params"]["import_id"]
@@ -143,6 +142,11 @@ class ImportRunner:
                         import_id, {"status": "cancelled", "finished_at": now, "updated_at": now}
                     )
                 return True
+            # Rows another run of the job committed meanwhile (a worker whose lease ran out while
+            # it was still working) are not taken twice.
+            chunk = [(number, record) for number, record in chunk if number > current["rows_read"]]
+            if not chunk:
+                return False
             counts = {"created": 0, "merged": 0, "refused": 0, "skipped": 0}
             outcomes: list[dict[str, Any]] = []
             for number, record in chunk:
@@ -188,9 +192,7 @@ class ImportRunner:
                 "updated_at": now,
             }
             await repo.update(import_id, values)
-            await self.jobs.report(
-                conn, job["id"], {"done": values["rows_read"], "total": current["rows_estimated"]}
-            )
+        await report({"done": values["rows_read"], "total": current["rows_estimated"]})  # extends the lease
         return False
 
     def _fields(self, rules: RowRules, record: list[str] | str) -> dict[str, Any]:

@@ -37,10 +37,25 @@ async def run_job(db: Database, jobs: JobService) -> bool:
         job = await jobs.claim(conn)
     if job is None:
         return False
+    await execute(db, jobs, job)
+    return True
+
+
+async def execute(
+    db: Database,
+    jobs: JobService,
+    job: dict[str, Any],
+    on_progress: Callable[[dict[str, Any]], None] | None = None,
+) -> dict[str, Any] | None:
+    """Run a job this process has claimed: its result, or None when it failed (queued again, or
+    failed for good once out of attempts). `on_progress` sees each report once it is stored (the
+    command line's progress bar)."""
 
     async def report(progress: dict[str, Any]) -> None:
         async with db.transaction() as conn:
             await jobs.report(conn, job["id"], progress)
+        if on_progress is not None:
+            on_progress(progress)
 
     handler = jobs.handlers.get(job["kind"])
     try:
@@ -52,7 +67,7 @@ async def run_job(db: Database, jobs: JobService) -> bool:
         final = job["attempts"] >= MAX_ATTEMPTS or handler is None
         async with db.transaction() as conn:
             await jobs.failed(conn, job, exc, final=final)
-        return True
+        return None
     async with db.transaction() as conn:
         await jobs.succeeded(conn, job, result)
-    return True
+    return result

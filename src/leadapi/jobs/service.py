@@ -73,6 +73,11 @@ class JobService:
         now = self.clock()
         return await JobRepository(conn).claim(now, now + self.lease)
 
+    async def claim_one(self, conn: AsyncConnection, job_id: str) -> dict[str, Any] | None:
+        """Lease this job if it is queued (the command line runs the job it queued), or None."""
+        now = self.clock()
+        return await JobRepository(conn).claim(now, now + self.lease, job_id=job_id)
+
     async def report(self, conn: AsyncConnection, job_id: str, progress: dict[str, Any]) -> None:
         """Store a running job's progress and extend its lease."""
         await JobRepository(conn).report(job_id, progress, self.clock() + self.lease)
