@@ -6,8 +6,8 @@ A chunk is one transaction: its rows (each in a savepoint, so a bad row sinks no
 report's refused rows, the import's counts and its position (the last row done); then the job's
 progress is reported, which extends its lease. A worker killed mid-chunk loses that chunk alone;
 the job, taken over when the lease runs out, reads the spooled file again and starts after the
-committed position, so no row is captured twice and none is lost. A cancel waits for the chunk in flight (it locks the import
-row the chunk holds) and the next chunk stops there.
+committed position, so no row is captured twice and none is lost. A cancel waits for the chunk
+in flight (it locks the import row the chunk holds) and the next chunk stops there.
 
 A dry run goes through the same rows and decisions without writing a lead: each row's dedupe
 keys are looked up among the leads and the file's earlier rows, and its outcome (created, merged
