@@ -1,7 +1,7 @@
 """Imports over HTTP on SQLite and PostgreSQL: a file gives the same leads as its rows posted one
-by one (fields, scores, stages, owners and events); the job's chunks, its resumption after the
-committed position, cancel, dry runs, dedupe modes, the error report, and bad input (wrong
-encoding, a ragged row, a file over the limit, an unknown mapped column, a header and no rows).
+by one (fields, scores, stages, owners and events); cancel, dry runs, dedupe modes, the error
+report, and bad input (wrong encoding, a ragged row, a file over the limit, an unknown mapped
+column, a header and no rows). A worker killed mid-import: tests/e2e/test_import_crash.py.
 """
 
 from __future__ import annotations
@@ -231,45 +231,6 @@ async def test_row_errors_are_reported_and_the_rest_imported(
     assert "3 cells" in errors[0]["message"]
     assert "header has 2" in errors[0]["message"]
     assert {lead["company"] for lead in await leads_of(app, tenant)} == {"X", "multi\nline"}
-
-
-async def test_chunks_commit_with_the_position_and_a_rerun_resumes_after_it(
-    client: httpx.AsyncClient, app: FastAPI, tenant: Tenant
-) -> None:
-    """A run that stopped after its first chunk committed (as a killed worker does) is taken up
-    again from the committed position: no row twice, none lost."""
-    runner_jobs = services(app).jobs
-    handler = runner_jobs.handlers["leads.import"]
-    rows = [{"email": f"p{i}@resume.com"} for i in range(7)]
-    response = await upload(client, tenant, csv_text(rows, ["email"]))
-    import_id = response.json()["id"]
-    runner = handler.__self__  # type: ignore[attr-defined]
-    saved = runner.chunk_rows
-    runner.chunk_rows = 3
-    calls = 0
-    original = runner._chunk
-
-    async def dies_on_second_chunk(*args: Any) -> bool:
-        nonlocal calls
-        calls += 1
-        if calls == 2:
-            raise RuntimeError("worker killed")
-        result: bool = await original(*args)
-        return result
-
-    runner._chunk = dies_on_second_chunk
-    try:
-        assert await run_job(app.state.db, runner_jobs)
-        status = (await client.get(f"/v1/imports/{import_id}", headers=tenant.read)).json()
-        assert (status["status"], status["rows_read"], status["rows_created"]) == ("running", 3, 3)
-        assert len(await leads_of(app, tenant)) == 3
-        await run_jobs(app)  # the job, queued again, resumes
-    finally:
-        runner._chunk = original
-        runner.chunk_rows = saved
-    status = (await client.get(f"/v1/imports/{import_id}", headers=tenant.read)).json()
-    assert (status["status"], status["rows_read"], status["rows_created"]) == ("succeeded", 7, 7)
-    assert sorted(lead["email"] for lead in await leads_of(app, tenant)) == sorted(r["email"] for r in rows)
 
 
 async def test_cancel(client: httpx.AsyncClient, app: FastAPI, tenant: Tenant) -> None:

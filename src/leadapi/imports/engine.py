@@ -29,9 +29,10 @@ MAX_MAPPING = 200
 
 def format_of(media_type: str | None, declared: str | None) -> str | None:
     """The file's format from its Content-Type, or from the `format` option for a body sent as
-    `application/gzip` (whose Content-Type names no format); None: not a format we read."""
+    `application/gzip` or `application/octet-stream` (which name no format; generated clients
+    send files as the latter); None: not a format we read."""
     media = (media_type or "").split(";", 1)[0].strip().lower()
-    if media == "application/gzip":
+    if media in ("application/gzip", "application/octet-stream"):
         return declared or "csv"
     return FORMATS.get(media)
 

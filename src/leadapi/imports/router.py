@@ -30,10 +30,11 @@ UPLOAD_BODY: dict[str, Any] = {
     "requestBody": {
         "required": True,
         "description": "The file: CSV (a header line, then a row per lead) or NDJSON (a JSON object "
-        "per line), UTF-8; gzip with `Content-Encoding: gzip` or as `application/gzip`.",
+        "per line), UTF-8; gzip with `Content-Encoding: gzip`, or as `application/gzip`. "
+        "`application/octet-stream` (and gzip) take the format from the `format` parameter.",
         "content": {
             media: {"schema": {"type": "string", "format": "binary"}}
-            for media in ("text/csv", NDJSON, "application/gzip")
+            for media in ("text/csv", NDJSON, "application/octet-stream")
         },
     }
 }
@@ -106,7 +107,7 @@ async def create_import(
     if fmt is None:
         raise ProblemError(
             415,
-            "Send the file as text/csv, application/x-ndjson or application/gzip.",
+            "Send the file as text/csv, application/x-ndjson, application/gzip or application/octet-stream.",
             slug="unsupported-media-type",
         )
     declared = request.headers.get("content-length")
