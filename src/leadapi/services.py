@@ -100,7 +100,7 @@ def build_services(settings: Settings, clock: Callable[[], datetime]) -> Service
     tracks = TrackService(clock)
     segments = SegmentService(clock)
     imports = ImportService(clock, jobs, settings.import_max_bytes, WRITABLE, READ_ONLY)
-    jobs.register(IMPORT_JOB, ImportRunner(db, clock, leads, settings.import_chunk_rows).run)
+    jobs.register(IMPORT_JOB, ImportRunner(db, clock, leads, jobs, settings.import_chunk_rows).run)
     return Services(
         settings=settings,
         clock=clock,

@@ -364,3 +364,28 @@ async def test_a_job_that_fails_for_good_fails_its_import(
         )
     status = (await client.get(f"/v1/imports/{import_id}", headers=tenant.read)).json()
     assert (status["status"], status["error"]) == ("failed", "RuntimeError: boom")
+
+
+async def test_a_stopping_process_leaves_the_job_after_a_committed_chunk(
+    client: httpx.AsyncClient, app: FastAPI, tenant: Tenant
+) -> None:
+    """Shutdown does not wait for a whole file: the job stops after the chunk under way commits,
+    goes back to the queue without counting an attempt, and the next run resumes after it."""
+    rows = [{"email": f"s{i}@stop.com"} for i in range(4)]
+    response = await upload(client, tenant, csv_text(rows, ["email"]))
+    import_id = response.json()["id"]
+    jobs = services(app).jobs
+    jobs.stopping.set()
+    try:
+        assert await run_job(app.state.db, jobs)
+    finally:
+        jobs.stopping.clear()
+    status = (await client.get(f"/v1/imports/{import_id}", headers=tenant.read)).json()
+    assert (status["status"], status["rows_read"], status["rows_created"]) == ("running", 4, 4)
+    async with app.state.db.read() as conn:
+        stmt = select(Job.status, Job.attempts).where(Job.workspace_id == tenant.workspace_id)
+        assert tuple((await conn.execute(stmt)).one()) == ("queued", 0)
+    await run_jobs(app)
+    status = (await client.get(f"/v1/imports/{import_id}", headers=tenant.read)).json()
+    assert (status["status"], status["rows_read"], status["rows_created"]) == ("succeeded", 4, 4)
+    assert len(await leads_of(app, tenant)) == 4

@@ -30,7 +30,7 @@ from leadapi.imports.engine import DryRunKeys, RowRules, dedupe_decision, record
 from leadapi.imports.repository import ImportRepository
 from leadapi.imports.schemas import ImportOptions
 from leadapi.imports.service import FINAL
-from leadapi.jobs.service import Report
+from leadapi.jobs.service import JobInterrupted, JobService, Report
 from leadapi.leads.schemas import Lead, LeadCreate
 from leadapi.leads.service import Captured, LeadService
 from leadapi.leads.transfer import RowError
@@ -50,11 +50,13 @@ class ImportRunner:
         db: Database,
         clock: Callable[[], datetime],
         leads: LeadService,
+        jobs: JobService,
         chunk_rows: int,
     ) -> None:
         self.db = db
         self.clock = clock
         self.leads = leads
+        self.jobs = jobs
         self.chunk_rows = chunk_rows
 
     async def run(self, job: dict[str, Any], report: Report) -> dict[str, Any]:
@@ -193,6 +195,8 @@ class ImportRunner:
             }
             await repo.update(import_id, values)
         await report({"done": values["rows_read"], "total": current["rows_estimated"]})  # extends the lease
+        if self.jobs.stopping.is_set():
+            raise JobInterrupted  # after a committed chunk: the next run starts after it
         return False
 
     def _fields(self, rules: RowRules, record: list[str] | str) -> dict[str, Any]:

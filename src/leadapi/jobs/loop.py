@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from leadapi.db import Database
-from leadapi.jobs.service import MAX_ATTEMPTS, JobService
+from leadapi.jobs.service import MAX_ATTEMPTS, JobInterrupted, JobService
 
 log = logging.getLogger("leadapi.jobs")
 
@@ -62,6 +62,10 @@ async def execute(
         if handler is None:
             raise LookupError(f"no handler for job kind {job['kind']!r}")
         result = await handler(job, report)
+    except JobInterrupted:
+        async with db.transaction() as conn:
+            await jobs.released(conn, job)
+        return None
     except Exception as exc:
         log.exception("job %s (%s) failed, attempt %d", job["id"], job["kind"], job["attempts"])
         final = job["attempts"] >= MAX_ATTEMPTS or handler is None
