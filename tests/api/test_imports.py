@@ -389,3 +389,44 @@ async def test_a_stopping_process_leaves_the_job_after_a_committed_chunk(
     status = (await client.get(f"/v1/imports/{import_id}", headers=tenant.read)).json()
     assert (status["status"], status["rows_read"], status["rows_created"]) == ("succeeded", 4, 4)
     assert len(await leads_of(app, tenant)) == 4
+
+
+async def test_multipart_upload_with_an_options_part(
+    client: httpx.AsyncClient, app: FastAPI, tenant: Tenant
+) -> None:
+    options = {"mapping": {"E-mail": "email", "Firm": "company"}, "tags": ["fair"], "dedupe": "merge"}
+    files = {
+        "options": (None, json.dumps(options), "application/json"),
+        "file": ("leads.csv", b"E-mail,Firm,Ignored\nm@multi.com,Multi,x\n", "text/csv"),
+    }
+    response = await client.post("/v1/imports", files=files, headers=tenant.write)
+    assert response.status_code == 202, response.text
+    assert response.json()["options"]["mapping"] == options["mapping"]
+    await run_jobs(app)
+    [lead] = await leads_of(app, tenant)
+    assert (lead["email"], lead["company"], lead["tags"]) == ("m@multi.com", "Multi", ["fair"])
+
+    ndjson = {"file": ("l.ndjson", b'{"email": "n@multi.com"}\n', "application/x-ndjson")}
+    assert (await client.post("/v1/imports", files=ndjson, headers=tenant.write)).status_code == 202
+    await run_jobs(app)
+    assert len(await leads_of(app, tenant)) == 2
+
+    for bad, status in (
+        ({"file": ("l.csv", b"email\na@b.c\n", "text/csv"), "options": files["options"]}, 400),  # after
+        ({"options": (None, "{nope", "application/json"), "file": files["file"]}, 422),
+        ({"options": (None, '{"dedupe": "often"}', "application/json"), "file": files["file"]}, 422),
+        ({"options": (None, '{"colour": "red"}', "application/json"), "file": files["file"]}, 422),
+        ({"other": (None, "x", "text/plain")}, 400),
+    ):
+        refused = await client.post("/v1/imports", files=bad, headers=tenant.write)
+        assert refused.status_code == status, (bad, refused.text)
+        assert refused.headers["content-type"].startswith("application/problem+json")
+    broken = await client.post(
+        "/v1/imports",
+        content=b"--b\r\n"
+        + b'Content-Disposition: form-data; name="file"\r\n'
+        + b"Content-Type: text/csv\r\n\r\nemail\n",
+        headers={**tenant.write, "Content-Type": "multipart/form-data; boundary=b"},
+    )
+    assert broken.status_code == 400, broken.text
+    assert len(await leads_of(app, tenant)) == 2

@@ -17,6 +17,7 @@ from leadapi.api.deps import Reads, ServicesDep, Tx
 from leadapi.api.pagination import decode_cursor, encode_cursor
 from leadapi.errors import PROBLEM_RESPONSES, ProblemError, validation_errors, validation_problem
 from leadapi.imports.engine import format_of
+from leadapi.imports.multipart import MultipartUpload
 from leadapi.imports.schemas import Import, ImportList, ImportOptions
 from leadapi.imports.service import too_large
 from leadapi.principal import Principal
@@ -31,7 +32,9 @@ UPLOAD_BODY: dict[str, Any] = {
         "required": True,
         "description": "The file: CSV (a header line, then a row per lead) or NDJSON (a JSON object "
         "per line), UTF-8; gzip with `Content-Encoding: gzip`, or as `application/gzip`. "
-        "`application/octet-stream` (and gzip) take the format from the `format` parameter.",
+        "`application/octet-stream` (and gzip) take the format from the `format` parameter. Or "
+        "`multipart/form-data`: an optional `options` part first (JSON: the options below, `mapping` "
+        "an object), then the `file` part, its format by its Content-Type.",
         "content": {
             media: {"schema": {"type": "string", "format": "binary"}}
             for media in ("text/csv", NDJSON, "application/octet-stream")
@@ -62,6 +65,21 @@ def _options(
             raise validation_problem([{"field": "mapping", "message": "not a JSON object"}]) from exc
     try:
         return ImportOptions.model_validate(raw, strict=True)
+    except ValidationError as exc:
+        raise validation_problem(validation_errors(exc.errors())) from exc
+
+
+def _boundary(content_type: str) -> str:
+    for item in content_type.split(";")[1:]:
+        key, _, value = item.strip().partition("=")
+        if key.lower() == "boundary" and value:
+            return value.strip('"')
+    raise ProblemError(400, "The multipart Content-Type has no boundary.", slug="bad-multipart")
+
+
+def _part_options(given: dict[str, Any]) -> ImportOptions:
+    try:
+        return ImportOptions.model_validate(given, strict=True)
     except ValidationError as exc:
         raise validation_problem(validation_errors(exc.errors())) from exc
 
@@ -101,24 +119,35 @@ async def create_import(
     background job captures its rows as `POST /v1/leads` captures one: dedupe and merge, score,
     stage, routing, events. Follow it at the Location; refused rows are in its `errors` report.
     With `Idempotency-Key`, a retry of the same upload gets the first answer and imports nothing."""
-    options = _options(mapping, dedupe, overwrite, dry_run, source, tags)
+    content_type = request.headers.get("content-type", "")
+    declared = request.headers.get("content-length")
+    limit = services.settings.import_max_bytes
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise too_large(limit)  # before a byte of it is read
+    body: AsyncIterator[bytes] = request.stream()
+    if content_type.lower().startswith("multipart/form-data"):
+        boundary = _boundary(content_type)
+        upload = MultipartUpload(body, boundary, limit)
+        given, content_type, body = await upload.options_and_file()
+        if given is not None:
+            options = _part_options(given)
+        else:
+            options = _options(mapping, dedupe, overwrite, dry_run, source, tags)
+    else:
+        options = _options(mapping, dedupe, overwrite, dry_run, source, tags)
     services.imports.check_options(options)
-    fmt = format_of(request.headers.get("content-type"), format)
+    fmt = format_of(content_type, format)
     if fmt is None:
         raise ProblemError(
             415,
             "Send the file as text/csv, application/x-ndjson, application/gzip or application/octet-stream.",
             slug="unsupported-media-type",
         )
-    declared = request.headers.get("content-length")
-    limit = services.settings.import_max_bytes
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise too_large(limit)  # before a byte of it is read
     encoding = (request.headers.get("content-encoding") or "identity").strip().lower()
     if encoding not in ("identity", "gzip"):
         raise ProblemError(415, "Content-Encoding may be gzip or none.", slug="unsupported-media-type")
-    gzipped = encoding == "gzip" or request.headers.get("content-type", "").startswith("application/gzip")
-    row = await services.imports.start(conn, principal, fmt, gzipped, request.stream(), options)
+    gzipped = encoding == "gzip" or content_type.lower().startswith("application/gzip")
+    row = await services.imports.start(conn, principal, fmt, gzipped, body, options)
     shown = await services.imports.get(conn, principal, row["id"])
     return Response(
         shown.model_dump_json(),

@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 Status = Literal["queued", "running", "succeeded", "failed", "cancelled"]
 
 
 class ImportOptions(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # a misspelt option is refused, not ignored
+
     mapping: dict[str, str] | None = Field(
         None,
         description="Column (NDJSON key) -> a lead field, `tags`, `attributes.<name>` or "
