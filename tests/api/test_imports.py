@@ -395,7 +395,7 @@ async def test_multipart_upload_with_an_options_part(
     client: httpx.AsyncClient, app: FastAPI, tenant: Tenant
 ) -> None:
     options = {"mapping": {"E-mail": "email", "Firm": "company"}, "tags": ["fair"], "dedupe": "merge"}
-    files = {
+    files: dict[str, Any] = {
         "options": (None, json.dumps(options), "application/json"),
         "file": ("leads.csv", b"E-mail,Firm,Ignored\nm@multi.com,Multi,x\n", "text/csv"),
     }
@@ -411,13 +411,14 @@ async def test_multipart_upload_with_an_options_part(
     await run_jobs(app)
     assert len(await leads_of(app, tenant)) == 2
 
-    for bad, status in (
+    cases: list[tuple[dict[str, Any], int]] = [
         ({"file": ("l.csv", b"email\na@b.c\n", "text/csv"), "options": files["options"]}, 400),  # after
         ({"options": (None, "{nope", "application/json"), "file": files["file"]}, 422),
         ({"options": (None, '{"dedupe": "often"}', "application/json"), "file": files["file"]}, 422),
         ({"options": (None, '{"colour": "red"}', "application/json"), "file": files["file"]}, 422),
         ({"other": (None, "x", "text/plain")}, 400),
-    ):
+    ]
+    for bad, status in cases:
         refused = await client.post("/v1/imports", files=bad, headers=tenant.write)
         assert refused.status_code == status, (bad, refused.text)
         assert refused.headers["content-type"].startswith("application/problem+json")
