@@ -6,12 +6,16 @@ databases, real processes."""
 
 from __future__ import annotations
 
+import asyncio
 import signal
+import sqlite3
 import subprocess
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
+import asyncpg
 import httpx
 import pytest
 
@@ -23,9 +27,30 @@ from tests.e2e.processes import (
     served_database,
     wait_until_serving,
 )
-from tests.e2e.test_automation_crash import _query
 
 ROWS = 1500
+
+
+def _query(url: str) -> Callable[[str], list[tuple[Any, ...]]]:
+    """Reads straight from the database the processes write, as another client would."""
+    if url.startswith("sqlite"):
+        path = url.split(":///", 1)[1]
+
+        def on_sqlite(sql: str) -> list[tuple[Any, ...]]:
+            with sqlite3.connect(path, timeout=30) as conn:
+                return [tuple(row) for row in conn.execute(sql).fetchall()]
+
+        return on_sqlite
+    dsn = url.replace("postgresql+asyncpg://", "postgresql://", 1)
+
+    async def fetch(sql: str) -> list[tuple[Any, ...]]:
+        conn = await asyncpg.connect(dsn)
+        try:
+            return [tuple(row) for row in await conn.fetch(sql)]
+        finally:
+            await conn.close()
+
+    return lambda sql: asyncio.run(fetch(sql))
 
 
 def _wait(condition: Callable[[], bool], timeout: float, what: str, log: Path) -> None:
