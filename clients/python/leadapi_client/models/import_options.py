@@ -4,7 +4,6 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
-from attrs import field as _attrs_field
 
 from ..models.import_options_dedupe import ImportOptionsDedupe
 from ..types import UNSET, Unset
@@ -38,7 +37,6 @@ class ImportOptions:
     route: bool | Unset = True
     source: None | str | Unset = UNSET
     tags: list[str] | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.import_options_mapping_type_0 import ImportOptionsMappingType0  # noqa: PLC0415
@@ -72,7 +70,7 @@ class ImportOptions:
             tags = self.tags
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update({})
         if dedupe is not UNSET:
             field_dict["dedupe"] = dedupe
@@ -147,21 +145,4 @@ class ImportOptions:
             tags=tags,
         )
 
-        import_options.additional_properties = d
         return import_options
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
