@@ -47,6 +47,7 @@ SEED_LEADS = 50_000
 ASYNC_DSN = DSN.replace("postgresql://", "postgresql+asyncpg://", 1)
 REPORT_LEADS = 1_000_000
 READ_LEADS = 1_000_000
+IMPORT_ROWS = 1_000_000  # issue 22's file
 READ_TARGET = 0.5  # the first page and a rep's queue against the read baseline (issue 26)
 DEEP_TARGET = 0.9  # a page half-way down the cursor chain against the first page
 SEARCH_P50_MS, SEARCH_P99_MS = 50.0, 200.0
@@ -335,11 +336,23 @@ def main() -> int:
         help="the capture scenarios (REST, events, routed, MCP) and the engines, without the reports "
         "and the reads over a million leads",
     )
+    parser.add_argument(
+        "--imports-only",
+        action="store_true",
+        help="a CSV of new leads through POST /v1/imports and its job, plain and routed, against raw "
+        "COPY of the same rows, with the server's peak memory (issue 22)",
+    )
+    parser.add_argument(
+        "--rows", type=int, default=IMPORT_ROWS, help="with --imports-only: rows in the imported file"
+    )
     args = parser.parse_args()
 
     import asyncio
 
     (HERE / "results").mkdir(exist_ok=True)
+    if args.imports_only:
+        asyncio.run(_fresh_database())
+        return _imports_only(args)
     if args.reads_only:
         return _reads_only(args)
     if args.tracks_only:
@@ -482,6 +495,61 @@ def main() -> int:
         )
     )
     return 0
+
+
+def _imports_only(args: argparse.Namespace) -> int:
+    """Issue 22: the import job against raw COPY of the same file, in the same run."""
+    import asyncio
+    import tempfile
+
+    from bench import imports
+
+    env = {
+        **os.environ,
+        "LEADAPI_DATABASE_URL": ASYNC_DSN,
+        "LEADAPI_BOOTSTRAP": "false",
+        "LEADAPI_LOG_LEVEL": "warning",
+        "LEADAPI_WORKERS": "1",
+        "LEADAPI_WORKER_INTERVAL": "0.1",
+        "LEADAPI_IMPORT_MAX_BYTES": str(4 * 1024**3),
+    }
+    leadapi = str(VENV_BIN / "leadapi")
+    run([leadapi, "migrate"], env=env)
+    key = run([leadapi, "keys", "create", "--scopes", "write", "--name", "bench", "--quiet"], env=env).strip()
+    asyncio.run(_routed_workspace())
+    routed_key = run(
+        [leadapi, "keys", "create", "--scopes", "admin", "--workspace", ROUTED_WORKSPACE, "--quiet"], env=env
+    ).strip()
+    with tempfile.TemporaryDirectory(prefix="leadapi-bench-") as tmp:
+        plain_file, routed_file = Path(tmp) / "plain.csv", Path(tmp) / "routed.csv"
+        imports.write_file(plain_file, args.rows, "plain")
+        imports.write_file(routed_file, args.rows, "routed")
+        copy = imports.copy_run(DSN, plain_file)
+        print(
+            f"raw COPY: {copy.rows:,} rows in {copy.seconds:.2f} s, {copy.rows_per_second:,.0f} rows/s",
+            flush=True,
+        )
+        base = "http://127.0.0.1:8092"
+        with serving([leadapi, "serve"], {**env, "LEADAPI_PORT": "8092"}, 8092) as session:
+            _routing_setup(base, routed_key)
+            plain = imports.measure_import(
+                "leadapi import (dedupe + score + events)", base, key, plain_file, session
+            )
+            print(
+                f"import: {plain.rows:,} rows in {plain.seconds:.1f} s, peak {plain.rss_peak_mb:.0f} MB",
+                flush=True,
+            )
+            routed = imports.measure_import(
+                "leadapi import, every lead routed", base, routed_key, routed_file, session
+            )
+            print(
+                f"routed: {routed.rows:,} rows in {routed.seconds:.1f} s, peak {routed.rss_peak_mb:.0f} MB",
+                flush=True,
+            )
+    runs = [copy, plain, routed]
+    met = imports.report(runs)
+    (HERE / "results" / "imports.json").write_text(json.dumps([asdict(r) for r in runs], indent=2) + "\n")
+    return 0 if met else 1
 
 
 def _reads_only(args: argparse.Namespace) -> int:

@@ -209,6 +209,7 @@ def settings(database_url: str) -> Settings:
         database_url=database_url,
         bootstrap=False,
         max_body_bytes=256 * 1024,
+        import_max_bytes=256 * 1024,
         sequencer_interval=0,
         worker_interval=0,
         sla_sweep_interval=0,

@@ -163,6 +163,13 @@ ENDPOINTS = [
     Endpoint("PATCH", "/v1/segments/{segment}", "admin", {"name": "renamed"}),
     Endpoint("DELETE", "/v1/segments/{segment}", "admin"),
     Endpoint("GET", "/v1/segments/{segment}/leads", "read"),
+    # The file is the body (CSV or NDJSON, not JSON): tests/api/test_imports.py covers its bad input.
+    Endpoint("POST", "/v1/imports", "write"),
+    Endpoint("GET", "/v1/imports", "read"),
+    Endpoint("GET", "/v1/imports/{import}", "read"),
+    Endpoint("GET", "/v1/imports/{import}/errors", "read"),
+    Endpoint("GET", "/v1/imports/{import}/outcomes", "read"),
+    Endpoint("POST", "/v1/imports/{import}/cancel", "write"),
     Endpoint("POST", "/v1/api-keys", "admin", {"name": "k", "scopes": ["read"]}),
     Endpoint("GET", "/v1/api-keys", "admin"),
     Endpoint("DELETE", "/v1/api-keys/{key}", "admin"),
@@ -251,6 +258,14 @@ async def make_world(app: FastAPI, client: httpx.AsyncClient) -> World:
     ids.update(track=track["id"], spare_track=spare["id"], enrollment=enrollment["id"])
     segment = (await client.post("/v1/segments", json=SEGMENT, headers=tenant.admin)).json()
     ids.update(segment=segment["id"])
+    upload = await client.post(
+        "/v1/imports",
+        content=b"email,company\nimported@acme.com,Acme\nnot-an-email,X\n",
+        headers={**tenant.write, "Content-Type": "text/csv"},
+    )
+    while await run_job(app.state.db, app.state.jobs):  # done: no queued job left behind
+        pass
+    ids["import"] = upload.json()["id"]
     return World(tenant, ids)
 
 
@@ -278,7 +293,7 @@ PATH_IDS = {
     "source_id": "source", "webhook_id": "webhook", "delivery_id": "delivery", "key_id": "key",
     "model_id": "model", "job_id": "job", "submission_id": "submission", "task_id": "task",
     "automation_id": "automation", "track_id": "track", "enrollment_id": "enrollment",
-    "segment_id": "segment",
+    "segment_id": "segment", "import_id": "import",
 }  # fmt: skip
 
 

@@ -31,6 +31,7 @@ from leadapi.config import Settings
 from leadapi.db import Database, utcnow
 from leadapi.errors import PROBLEM_JSON, ProblemError
 from leadapi.events.router import router as events_router
+from leadapi.imports.router import router as imports_router
 from leadapi.jobs.router import router as jobs_router
 from leadapi.leads.router import router as leads_router
 from leadapi.metrics import Metrics, RequestMetrics, read_gauges
@@ -181,6 +182,7 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
         tracks_router,
         lead_tracks_router,
         segments_router,
+        imports_router,
     )
     for router in strict:
         app.include_router(router, dependencies=STRICT_QUERY)
@@ -208,6 +210,9 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
         max_body_bytes=settings.max_body_bytes,
         body_timeout=settings.body_timeout,
         non_json_prefixes=("/v1/hooks/",),
+        # An import's file may be far larger than any other body: its route streams it to
+        # storage, with a limit of its own (import_max_bytes).
+        streamed_paths=("/v1/imports",),
     )
     # Before the body is read and before an Idempotency-Key is claimed: a refused request costs
     # little and leaves nothing behind.

@@ -47,6 +47,11 @@ def loops(services: Services, stop: asyncio.Event) -> list[Coroutine[Any, Any, N
         return await run_job(services.db, services.jobs)
 
     work.append((settings.worker_interval, jobs, "jobs"))
+    stopping = services.jobs.stopping
+
+    async def propagate_stop() -> None:  # a job under way stops at its next safe point
+        await stop.wait()
+        stopping.set()
 
     async def sla_sweep() -> bool:
         _, more = await sweep_once(services.db, services.flow, services.clock())
@@ -82,6 +87,7 @@ def loops(services: Services, stop: asyncio.Event) -> list[Coroutine[Any, Any, N
     rollups = RollupConsumer(services.db, services.rollup_flow)
     work.append((settings.rollup_interval, rollups.run_once, "report rollups"))
     running = [every(interval, fn, stop, name) for interval, fn, name in work if interval > 0]
+    running.append(propagate_stop())
     if settings.webhook_interval > 0:
         running.append(_webhooks(services, stop))
     return running

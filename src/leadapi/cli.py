@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from leadapi.config import Settings
-from leadapi.leads.transfer import FORMATS, RowError, count_rows, export_header, export_lines, read_documents
+from leadapi.leads.transfer import FORMATS, export_header, export_lines
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -169,70 +169,71 @@ async def _lead_services(
 
 
 async def _import_leads(settings: Settings, args: argparse.Namespace) -> int:
-    """Each row is captured by the lead service in its own transaction, as POST /v1/leads does;
-    a refused row is reported and the rest go on. The file is streamed, a row at a time (read
-    twice: a count for the progress bar, then the rows), and refused rows go to --errors as
-    they come, so a file of millions of rows takes no more memory than one of ten."""
-    from pydantic import ValidationError
+    """The file goes through the import job as `POST /v1/imports` takes one: spooled (checked as
+    UTF-8, its header against the lead's fields) and queued in one transaction, then this process
+    claims that job and runs it, chunk by chunk, with a progress bar; the refused rows are the
+    import's error report (`GET /v1/imports/{id}/errors`), written to --errors. Interrupted, the
+    job stays queued with its committed position: a worker (`leadapi serve` or `leadapi worker`)
+    finishes it once its lease runs out."""
     from rich.console import Console
     from rich.progress import Progress
 
-    from leadapi.errors import ProblemError, validation_errors
-    from leadapi.leads.schemas import Lead, LeadCreate
+    from leadapi.imports.schemas import ImportOptions
+    from leadapi.imports.service import FINAL
+    from leadapi.jobs.loop import execute
 
     fmt = args.format or ("ndjson" if args.file.suffix in (".ndjson", ".jsonl") else "csv")
-    # What an export holds but a capture does not take (id, score, ...): dropped, so an export
-    # imports back; any other unknown column is refused.
-    read_only = set(Lead.model_fields) - set(LeadCreate.model_fields)
-    counts = {"created": 0, "merged": 0, "refused": 0}
-    shown: list[dict[str, Any]] = []  # the first refused rows, for stderr when there is no --errors
     async with AsyncExitStack() as stack:
         source = stack.enter_context(_seekable(args.file))
-        with source.open(encoding="utf-8-sig", newline="") as counting:
-            total = count_rows(counting, fmt)
-        rows = stack.enter_context(source.open(encoding="utf-8-sig", newline=""))
-        errors_out = stack.enter_context(args.errors.open("w")) if args.errors is not None else None
         services, principal = await stack.enter_async_context(
             _lead_services(settings, args.workspace, frozenset({"read", "write"}))
         )
+
+        async def chunks() -> AsyncIterator[bytes]:
+            with source.open("rb") as file:
+                while chunk := file.read(1024 * 1024):
+                    yield chunk
+
+        async with services.db.transaction() as conn:
+            options = ImportOptions(overwrite=args.overwrite)
+            gzipped = source.suffix == ".gz"
+            started = await services.imports.start(conn, principal, fmt, gzipped, chunks(), options)
+        async with services.db.transaction() as conn:
+            job = await services.jobs.claim_one(conn, started["job_id"])
         progress = stack.enter_context(
             Progress(console=Console(stderr=True), disable=args.quiet, transient=True)
         )
+        total = started["rows_estimated"]
         task = progress.add_task(f"importing {total} rows", total=total)
-        for number, document in read_documents(rows, fmt):
-            errors: list[dict[str, str]] = []
-            if isinstance(document, RowError):
-                errors = [{"field": "", "message": str(document)}]
-            else:
-                fields = {k: v for k, v in document.items() if k not in read_only}
-                try:
-                    # A CSV cell is text by nature ("12", "true"); NDJSON is as strict as the API.
-                    data = LeadCreate.model_validate(fields, strict=False if fmt == "csv" else None)
-                    prepared = services.leads.prepare(data)
-                    async with services.db.transaction() as conn:  # one per row: a bad row sinks nothing
-                        captured = await services.leads.capture(
-                            conn, principal, prepared, overwrite=args.overwrite
-                        )
-                    counts["merged" if captured.merged else "created"] += 1
-                except ValidationError as exc:
-                    errors = validation_errors(exc.errors())
-                except ProblemError as exc:
-                    errors = list(exc.errors or []) or [{"field": "", "message": exc.detail}]
-            if errors:
-                counts["refused"] += 1
-                if errors_out is not None:
-                    errors_out.write(json.dumps({"row": number, "errors": errors}) + "\n")
-                elif len(shown) < 10:
-                    shown.append({"row": number, "errors": errors})
-            progress.advance(task)
-    for row in shown:
-        details = "; ".join(
-            f"{e['field']}: {e['message']}" if e["field"] else e["message"] for e in row["errors"]
-        )
-        print(f"leadapi: row {row['row']}: {details}", file=sys.stderr)
-    summary = ", ".join(f"{n} {what}" for what, n in counts.items())
-    print(f"leadapi: {total} rows: {summary}", file=sys.stderr)
-    return 3 if counts["refused"] else 0
+        if job is not None:
+            await execute(
+                services.db, services.jobs, job, lambda done: progress.update(task, completed=done["done"])
+            )
+        async with services.db.read_statements() as conn:
+            status = await services.imports.get(conn, principal, started["id"])
+            refused: list[dict[str, Any]] = []
+            after = (0, -1)
+            while page := await services.imports.outcome_page(
+                conn, principal, started["id"], after, 1000, refused_only=True
+            ):
+                refused += [{"row": r["row"], "field": r["field"], "message": r["message"]} for r in page]
+                after = (page[-1]["row"], page[-1]["ordinal"])
+    if args.errors is not None:
+        with args.errors.open("w") as out:
+            out.writelines(json.dumps(line) + "\n" for line in refused)
+    else:
+        for line in refused[:10]:
+            where = f"{line['field']}: " if line["field"] else ""
+            print(f"leadapi: row {line['row']}: {where}{line['message']}", file=sys.stderr)
+    summary = (
+        f"{status.rows_read} rows: {status.rows_created} created, {status.rows_merged} merged, "
+        f"{status.rows_refused} refused"
+    )
+    print(f"leadapi: {summary}", file=sys.stderr)
+    if status.status not in FINAL or status.status == "failed":
+        print(f"leadapi: the import {status.id} is {status.status}: {status.error or ''}", file=sys.stderr)
+        return 1
+    return 3 if status.rows_refused else 0
 
 
 @contextmanager

@@ -67,6 +67,25 @@ class Settings(BaseSettings):
         description="Leads an export (`GET /v1/leads` as CSV or NDJSON, `leadapi export`) reads per "
         "statement; each statement checks a connection out for itself alone.",
     )
+    import_max_bytes: int = Field(
+        default=1024 * 1024 * 1024,
+        ge=1024,
+        description="Largest file `POST /v1/imports` takes (as sent, and once decompressed); larger "
+        "gets 413, from Content-Length before the body is read, or as soon as the stream passes it.",
+    )
+    import_chunk_rows: int = Field(
+        default=500,
+        ge=1,
+        le=100_000,
+        description="Rows an import captures per transaction; the import's position commits with "
+        "them, so a crash loses at most the chunk in flight and a restart resumes after it.",
+    )
+    job_lease_seconds: float = Field(
+        default=300,
+        gt=0,
+        description="How long a claimed background job is its worker's before another worker may "
+        "take it over (a worker that died); each committed import chunk extends it.",
+    )
     db_pool_size: int = Field(
         default=30,
         ge=1,

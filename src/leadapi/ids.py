@@ -39,6 +39,7 @@ PREFIXES = {
     "enrollment": "enr",
     "touch": "tch",
     "segment": "seg",
+    "import": "imp",
 }
 
 _lock = threading.Lock()

@@ -5,6 +5,7 @@ from leadapi.audit import models as audit_models
 from leadapi.automations import models as automations_models
 from leadapi.db import Base
 from leadapi.events import models as events_models
+from leadapi.imports import models as imports_models
 from leadapi.jobs import models as jobs_models
 from leadapi.leads import models as leads_models
 from leadapi.owners import models as owners_models
@@ -41,6 +42,7 @@ __all__ = [
     "audit_models",
     "automations_models",
     "events_models",
+    "imports_models",
     "include_name",
     "jobs_models",
     "leads_models",

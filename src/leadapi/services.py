@@ -13,9 +13,12 @@ from leadapi.db import Database, create_engine
 from leadapi.events.sequencer import EventSequencer
 from leadapi.events.service import EventService
 from leadapi.flows.automations import AutomationFlow
+from leadapi.flows.imports import READ_ONLY, WRITABLE, ImportRunner
 from leadapi.flows.lead_change import LeadChangeFlow
 from leadapi.flows.rollups import RollupFlow
 from leadapi.flows.segments import SegmentFlow
+from leadapi.imports.service import JOB_KIND as IMPORT_JOB
+from leadapi.imports.service import ImportService
 from leadapi.jobs.service import JobService
 from leadapi.leads.service import LeadService
 from leadapi.metrics import Metrics
@@ -64,6 +67,7 @@ class Services:
     segments: SegmentService
     segment_flow: SegmentFlow
     rollup_flow: RollupFlow
+    imports: ImportService
     metrics: Metrics
     sealer: Sealer
 
@@ -77,7 +81,7 @@ def build_services(settings: Settings, clock: Callable[[], datetime]) -> Service
     )
     metrics = Metrics()
     sealer = load_sealer(settings)
-    jobs = JobService(clock)
+    jobs = JobService(clock, timedelta(seconds=settings.job_lease_seconds))
     scorer = Scorer(clock)
     evaluator = Evaluator(EvaluationLimits(settings.preview_match_budget, settings.preview_cpu_seconds))
     routing = RoutingService(db, clock, evaluator)
@@ -100,6 +104,8 @@ def build_services(settings: Settings, clock: Callable[[], datetime]) -> Service
     scoring = ScoringService(db, clock, leads, scorer, jobs, flow, evaluator)
     tracks = TrackService(clock)
     segments = SegmentService(clock)
+    imports = ImportService(clock, jobs, settings.import_max_bytes, WRITABLE, READ_ONLY)
+    jobs.register(IMPORT_JOB, ImportRunner(db, clock, leads, jobs, settings.import_chunk_rows).run)
     return Services(
         settings=settings,
         clock=clock,
@@ -145,6 +151,7 @@ def build_services(settings: Settings, clock: Callable[[], datetime]) -> Service
         segments=segments,
         segment_flow=SegmentFlow(clock, segments),
         rollup_flow=RollupFlow(clock),
+        imports=imports,
         metrics=metrics,
         sealer=sealer,
     )

@@ -338,6 +338,18 @@ class LeadService:
         async with conn.begin_nested():
             return await self.capture(conn, principal, fields, overwrite=overwrite)
 
+    async def existing_match(
+        self, conn: AsyncConnection, principal: Principal, fields: Mapping[str, Any]
+    ) -> str | None:
+        """The id of the lead a capture of `fields` (as `prepare` normalised them) would merge
+        into, by the same keys and order as capture; nothing is locked or written."""
+        leads = LeadRepository(conn, principal.workspace_id)
+        ext_ids = {k: v for k, v in (fields.get("external_ids") or {}).items() if v is not None}
+        matches = await leads.find_matches(fields.get("email"), fields.get("phone"), ext_ids)
+        owners = await leads.lead_ids_by_external_ids(ext_ids)
+        target, _ = pick_match(matches, fields, owners)
+        return None if target is None else str(target["id"])
+
     async def capture_batch(
         self, conn: AsyncConnection, principal: Principal, items: Sequence[Any], *, overwrite: bool
     ) -> list[tuple[str, str | None, list[dict[str, str]] | None]]:

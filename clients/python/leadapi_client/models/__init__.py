@@ -58,6 +58,8 @@ from .business_hours_days_item import BusinessHoursDaysItem
 from .changed_by import ChangedBy
 from .changed_by_kind import ChangedByKind
 from .company_size import CompanySize
+from .create_import_dedupe import CreateImportDedupe
+from .create_import_format_type_0 import CreateImportFormatType0
 from .create_scoring_model_document import CreateScoringModelDocument
 from .create_task import CreateTask
 from .create_task_task_type import CreateTaskTaskType
@@ -100,6 +102,13 @@ from .funnel_stage import FunnelStage
 from .group_by import GroupBy
 from .healthz_response_healthz import HealthzResponseHealthz
 from .hook_reply import HookReply
+from .import_ import Import
+from .import_format import ImportFormat
+from .import_list import ImportList
+from .import_options import ImportOptions
+from .import_options_dedupe import ImportOptionsDedupe
+from .import_options_mapping_type_0 import ImportOptionsMappingType0
+from .import_status import ImportStatus
 from .inactive_trigger import InactiveTrigger
 from .intent_spike_spec import IntentSpikeSpec
 from .intent_spike_trigger import IntentSpikeTrigger
@@ -380,6 +389,8 @@ __all__ = (
     "ChangedBy",
     "ChangedByKind",
     "CompanySize",
+    "CreateImportDedupe",
+    "CreateImportFormatType0",
     "CreateScoringModelDocument",
     "CreateTask",
     "CreateTaskTaskType",
@@ -422,6 +433,13 @@ __all__ = (
     "GroupBy",
     "HealthzResponseHealthz",
     "HookReply",
+    "Import",
+    "ImportFormat",
+    "ImportList",
+    "ImportOptions",
+    "ImportOptionsDedupe",
+    "ImportOptionsMappingType0",
+    "ImportStatus",
     "InactiveTrigger",
     "IntentSpikeSpec",
     "IntentSpikeTrigger",
