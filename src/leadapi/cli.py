@@ -89,13 +89,18 @@ async def reseal_secrets(settings: Settings) -> int:
 async def _workspaces(settings: Settings) -> AsyncIterator[tuple[WorkspaceService, AsyncConnection]]:
     """A WorkspaceService and one transaction on its own short-lived engine, for one CLI command:
     what the command does commits together, or not at all."""
+    from leadapi.automations.service import AutomationService
     from leadapi.db import Database, create_engine, utcnow
+    from leadapi.flows.activation import ActivationFlow
+    from leadapi.tracks.service import TrackService
     from leadapi.workspaces.service import WorkspaceService
 
     db = Database(create_engine(settings.database_url))
+    # A workspace the command makes gets the activation defaults, as one the app makes does.
+    activation = ActivationFlow(utcnow, AutomationService(utcnow), TrackService(utcnow))
     try:
         async with db.transaction() as conn:
-            yield WorkspaceService(db, utcnow, 0), conn
+            yield WorkspaceService(db, utcnow, 0, seed=activation.install), conn
     finally:
         await db.dispose()
 

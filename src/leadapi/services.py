@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from leadapi.automations.service import AutomationService
+from leadapi.flows.activation import ActivationFlow
 from leadapi.conditions.offload import EvaluationLimits, Evaluator
 from leadapi.config import Settings
 from leadapi.db import Database, create_engine
@@ -60,6 +61,7 @@ class Services:
     automation_flow: AutomationFlow
     segments: SegmentService
     segment_flow: SegmentFlow
+    activation: ActivationFlow
     metrics: Metrics
     sealer: Sealer
 
@@ -95,11 +97,12 @@ def build_services(settings: Settings, clock: Callable[[], datetime]) -> Service
     scoring = ScoringService(db, clock, leads, scorer, jobs, flow, evaluator)
     tracks = TrackService(clock)
     segments = SegmentService(clock)
+    activation = ActivationFlow(clock, automations, tracks)
     return Services(
         settings=settings,
         clock=clock,
         db=db,
-        workspaces=WorkspaceService(db, clock, settings.auth_cache_seconds),
+        workspaces=WorkspaceService(db, clock, settings.auth_cache_seconds, seed=activation.install),
         sequencer=EventSequencer(db),
         jobs=jobs,
         scorer=scorer,
@@ -138,6 +141,7 @@ def build_services(settings: Settings, clock: Callable[[], datetime]) -> Service
         ),
         segments=segments,
         segment_flow=SegmentFlow(clock, segments),
+        activation=activation,
         metrics=metrics,
         sealer=sealer,
     )
