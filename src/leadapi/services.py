@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from leadapi.automations.service import AutomationService
-from leadapi.flows.activation import ActivationFlow
 from leadapi.conditions.offload import EvaluationLimits, Evaluator
 from leadapi.config import Settings
 from leadapi.db import Database, create_engine
 from leadapi.events.sequencer import EventSequencer
 from leadapi.events.service import EventService
+from leadapi.flows.activation import ActivationFlow
 from leadapi.flows.automations import AutomationFlow
 from leadapi.flows.lead_change import LeadChangeFlow
 from leadapi.flows.segments import SegmentFlow

@@ -58,7 +58,8 @@ async def test_a_new_workspace_has_the_defaults_inactive(app: FastAPI, client: h
     tenant = await make_tenant(app, "fresh", seeded=True)
     automations = await listed(client, tenant, "automations")
     tracks = await listed(client, tenant, "tracks")
-    assert len(automations) == 3 and len(tracks) == 2
+    assert len(automations) == 3
+    assert len(tracks) == 2
     assert all(a["active"] is False and a["inactive_reason"] is None for a in automations.values())
     assert all(t["active"] is True for t in tracks.values())
     again = await install(client, tenant)  # all there: nothing made twice
