@@ -140,7 +140,7 @@ def build_services(settings: Settings, clock: Callable[[], datetime]) -> Service
             max_depth=settings.automation_max_depth,
         ),
         segments=segments,
-        segment_flow=SegmentFlow(clock, segments),
+        segment_flow=SegmentFlow(clock, segments, tracks),
         activation=activation,
         metrics=metrics,
         sealer=sealer,

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from leadapi.automations.repository import AutomationRepository
 from leadapi.events.repository import EventRepository, NewEvent
 from leadapi.owners.repository import OwnerRepository
+from leadapi.segments.repository import SegmentRepository
 from leadapi.stages.repository import StageRepository
 from leadapi.tracks.repository import TrackRepository
 
@@ -106,7 +107,8 @@ async def track_deleted(
     conn: AsyncConnection, workspace_id: str, track_id: str, now: datetime, actor: str | None
 ) -> list[str]:
     """The track was deleted: the automations enrolling leads in it (or taking them out of it)
-    are switched off."""
+    are switched off, and the segments enrolling their entering leads in it enrol them in none."""
+    await SegmentRepository(conn, workspace_id).clear_track(track_id)
     return await _disable(conn, workspace_id, now, actor, tracks={track_id}, why="was deleted")
 
 
