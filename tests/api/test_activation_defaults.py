@@ -217,3 +217,43 @@ async def test_a_rejected_lead_is_nurtured(app: FastAPI, client: httpx.AsyncClie
         "data"
     ]
     assert (enrolment["track_id"], enrolment["status"]) == (defaults["nurture_track"]["id"], "active")
+
+
+async def test_the_readme_example_pricing_spike_task_call_accepted(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    """README's worked example, step by step: a pricing-page spike -> a call task -> the call ->
+    accepted, and the activation report counting it."""
+    tenant = await make_tenant(app, "readme", seeded=True)
+    automations = await listed(client, tenant, "automations")
+    [spike] = [a for a in automations.values() if "intent_spike" in a["trigger"]]
+    await switch_on(client, tenant, spike["id"])
+    owner = await add_owner(client, tenant, "Olivia")
+    lead = await new_lead(client, tenant, "ada@analytical-engines.co.uk", title="CTO", country="GB")
+    assert lead["score"] == 35
+    patched = await client.patch(
+        f"/v1/leads/{lead['id']}", json={"owner_id": owner["id"]}, headers=tenant.write
+    )
+    assert patched.status_code == 200, patched.text
+    await post_event(client, tenant, lead["id"], "page_view", properties={"path": "/pricing"})
+    await post_event(client, tenant, lead["id"], "email_click", properties={"campaign": "pricing"})
+    shown = await get_lead(client, tenant, lead["id"])
+    assert (shown["score"], shown["band"]) == (60, "mql")
+    await run_automations(app, tenant)
+    runs = (await client.get(f"/v1/leads/{lead['id']}/automation-runs", headers=tenant.read)).json()["data"]
+    assert [a["status"] for a in runs[0]["actions"]] == ["done", "done"]
+    [task] = (await client.get(f"/v1/leads/{lead['id']}/tasks", headers=tenant.read)).json()["data"]
+    done = await client.patch(
+        f"/v1/tasks/{task['id']}", json={"status": "done"}, headers={**tenant.write, "If-Match": '"1"'}
+    )
+    assert done.status_code == 200, done.text
+    accepted = await client.post(
+        f"/v1/leads/{lead['id']}/accept", json={"note": "budget confirmed on the call"}, headers=tenant.write
+    )
+    assert accepted.status_code == 200, accepted.text
+    assert (await get_lead(client, tenant, lead["id"]))["stage"] == "accepted"
+    report = await client.get("/v1/reports/activation", headers=tenant.read)
+    intent = report.json()["intent"]
+    assert (intent["spikes"], intent["spike_leads"]) == (1, 1)
+    assert (intent["tasks_created"], intent["tasks_by_automations"]) == (1, 1)
+    assert (intent["tasks_done"], intent["tasks_done_on_time"]) == (1, 1)
