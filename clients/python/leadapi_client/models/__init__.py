@@ -99,6 +99,10 @@ from .group_by import GroupBy
 from .healthz_response_healthz import HealthzResponseHealthz
 from .hook_reply import HookReply
 from .inactive_trigger import InactiveTrigger
+from .installed_default import InstalledDefault
+from .installed_default_kind import InstalledDefaultKind
+from .installed_defaults import InstalledDefaults
+from .intent_figures import IntentFigures
 from .intent_spike_spec import IntentSpikeSpec
 from .intent_spike_trigger import IntentSpikeTrigger
 from .job import Job
@@ -302,6 +306,8 @@ from .track import Track
 from .track_create import TrackCreate
 from .track_create_exit_when_type_0 import TrackCreateExitWhenType0
 from .track_exit_when_type_0 import TrackExitWhenType0
+from .track_figures import TrackFigures
+from .track_figures_exit_reasons import TrackFiguresExitReasons
 from .track_list import TrackList
 from .track_reenroll_type_1 import TrackReenrollType1
 from .track_steps_item import TrackStepsItem
@@ -415,6 +421,10 @@ __all__ = (
     "HealthzResponseHealthz",
     "HookReply",
     "InactiveTrigger",
+    "InstalledDefault",
+    "InstalledDefaultKind",
+    "InstalledDefaults",
+    "IntentFigures",
     "IntentSpikeSpec",
     "IntentSpikeTrigger",
     "Job",
@@ -620,6 +630,8 @@ __all__ = (
     "TrackedEventIn",
     "TrackedEventInProperties",
     "TrackExitWhenType0",
+    "TrackFigures",
+    "TrackFiguresExitReasons",
     "TrackList",
     "TrackReenrollType1",
     "TrackStepsItem",

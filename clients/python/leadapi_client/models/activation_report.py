@@ -11,6 +11,8 @@ if TYPE_CHECKING:
     from ..models.activation_figures import ActivationFigures
     from ..models.activation_group import ActivationGroup
     from ..models.activation_report_filters import ActivationReportFilters
+    from ..models.intent_figures import IntentFigures
+    from ..models.track_figures import TrackFigures
 
 
 T = TypeVar("T", bound="ActivationReport")
@@ -24,16 +26,20 @@ class ActivationReport:
         from_ (datetime.datetime): Start of the range (inclusive).
         group_by (None | str): How `groups` splits the range; null: not split.
         groups (list[ActivationGroup]):
+        intent (IntentFigures): What leadapi did about intent in the range (not split by `group_by`).
         to (datetime.datetime): End of the range (exclusive).
         total (ActivationFigures):
+        tracks (list[TrackFigures]): Tracks with enrolments in the range.
     """
 
     filters: ActivationReportFilters
     from_: datetime.datetime
     group_by: None | str
     groups: list[ActivationGroup]
+    intent: IntentFigures
     to: datetime.datetime
     total: ActivationFigures
+    tracks: list[TrackFigures]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -49,9 +55,16 @@ class ActivationReport:
             groups_item = groups_item_data.to_dict()
             groups.append(groups_item)
 
+        intent = self.intent.to_dict()
+
         to = self.to.isoformat()
 
         total = self.total.to_dict()
+
+        tracks = []
+        for tracks_item_data in self.tracks:
+            tracks_item = tracks_item_data.to_dict()
+            tracks.append(tracks_item)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -61,8 +74,10 @@ class ActivationReport:
                 "from": from_,
                 "group_by": group_by,
                 "groups": groups,
+                "intent": intent,
                 "to": to,
                 "total": total,
+                "tracks": tracks,
             }
         )
 
@@ -73,6 +88,8 @@ class ActivationReport:
         from ..models.activation_figures import ActivationFigures  # noqa: PLC0415
         from ..models.activation_group import ActivationGroup  # noqa: PLC0415
         from ..models.activation_report_filters import ActivationReportFilters  # noqa: PLC0415
+        from ..models.intent_figures import IntentFigures  # noqa: PLC0415
+        from ..models.track_figures import TrackFigures  # noqa: PLC0415
 
         d = dict(src_dict)
         filters = ActivationReportFilters.from_dict(d.pop("filters"))
@@ -93,17 +110,28 @@ class ActivationReport:
 
             groups.append(groups_item)
 
+        intent = IntentFigures.from_dict(d.pop("intent"))
+
         to = datetime.datetime.fromisoformat(d.pop("to"))
 
         total = ActivationFigures.from_dict(d.pop("total"))
+
+        tracks = []
+        _tracks = d.pop("tracks")
+        for tracks_item_data in _tracks:
+            tracks_item = TrackFigures.from_dict(tracks_item_data)
+
+            tracks.append(tracks_item)
 
         activation_report = cls(
             filters=filters,
             from_=from_,
             group_by=group_by,
             groups=groups,
+            intent=intent,
             to=to,
             total=total,
+            tracks=tracks,
         )
 
         activation_report.additional_properties = d
