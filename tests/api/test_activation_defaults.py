@@ -6,6 +6,7 @@ each does what it says: an intent spike on an MQL notifies the owner and makes a
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -257,3 +258,16 @@ async def test_the_readme_example_pricing_spike_task_call_accepted(
     assert (intent["spikes"], intent["spike_leads"]) == (1, 1)
     assert (intent["tasks_created"], intent["tasks_by_automations"]) == (1, 1)
     assert (intent["tasks_done"], intent["tasks_done_on_time"]) == (1, 1)
+
+
+async def test_two_installs_at_once_make_each_default_once(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    answers = await asyncio.gather(
+        *(client.post("/v1/automations/defaults", headers=tenant.admin) for _ in range(3))
+    )
+    assert [a.status_code for a in answers] == [200, 200, 200], [a.text for a in answers]
+    made = [row for a in answers for row in a.json()["data"] if row["installed"]]
+    assert sorted(row["template"] for row in made) == sorted(TEMPLATES)
+    assert len(await listed(client, tenant, "automations")) == 3
+    assert len(await listed(client, tenant, "tracks")) == 2

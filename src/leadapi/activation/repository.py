@@ -4,23 +4,23 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table, func, select
 
 from leadapi.activation.models import InstalledDefault
 from leadapi.repository import WorkspaceRepository
-from leadapi.workspaces.models import Workspace
 
 installed = cast(Table, InstalledDefault.__table__)
-workspaces = cast(Table, Workspace.__table__)
 
 
 class ActivationRepository(WorkspaceRepository):
     async def lock_workspace(self) -> None:
         """Two installs into one workspace at once take turns (PostgreSQL; SQLite has one writer),
-        so the second finds what the first installed instead of failing on its key."""
+        so the second finds what the first installed instead of failing on its key. An advisory
+        lock, not the workspace's row: the rows other transactions add to the workspace meanwhile
+        (their foreign keys lock that row for key share) do not wait for the install."""
         if self.conn.dialect.name == "postgresql":
-            stmt = select(workspaces.c.id).where(workspaces.c.id == self.workspace_id).with_for_update()
-            await self.conn.execute(stmt)
+            key = func.hashtext("activation_defaults:" + self.workspace_id)
+            await self.conn.execute(select(func.pg_advisory_xact_lock(key)))
 
     async def installed(self) -> dict[str, dict[str, Any]]:
         """template -> its row."""
