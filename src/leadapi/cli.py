@@ -1,4 +1,5 @@
-"""The `leadapi` command: serve, worker, migrate, init, secrets, keys, import, export, mcp, openapi."""
+"""The `leadapi` command: serve, worker, migrate, init, secrets, keys, defaults, import, export, mcp,
+openapi."""
 
 from __future__ import annotations
 
@@ -142,6 +143,19 @@ async def _list_keys(settings: Settings, workspace: str | None) -> list[dict[str
 async def _revoke_key(settings: Settings, key_id: str, workspace: str | None) -> None:
     async with _workspaces(settings) as (service, conn):
         await service.revoke_key(conn, await _operator(service, conn, workspace), key_id)
+
+
+async def _install_defaults(settings: Settings, workspace: str | None) -> list[dict[str, Any]]:
+    """The activation defaults the workspace was never given, installed (as POST
+    /v1/automations/defaults does); each default listed."""
+    from leadapi.automations.service import AutomationService
+    from leadapi.db import utcnow
+    from leadapi.flows.activation import ActivationFlow
+    from leadapi.tracks.service import TrackService
+
+    activation = ActivationFlow(utcnow, AutomationService(utcnow), TrackService(utcnow))
+    async with _workspaces(settings) as (service, conn):
+        return await activation.install(conn, await _operator(service, conn, workspace))
 
 
 @asynccontextmanager
@@ -412,6 +426,12 @@ def build_parser() -> argparse.ArgumentParser:
     revoke = keys.add_parser("revoke", help="revoke an API key")
     revoke.add_argument("key_id")
     revoke.add_argument("--workspace")
+    defaults = sub.add_parser(
+        "defaults",
+        help="install the activation defaults (inactive automations and the tracks they name) in a "
+        "workspace made before them; idempotent: what it was given once is not made again (JSON)",
+    )
+    defaults.add_argument("--workspace", help="workspace id (default: the first)")
     imp = sub.add_parser(
         "import",
         help="capture leads from a CSV or NDJSON file (deduplicated and scored as over the API); "
@@ -538,6 +558,8 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         else:
             asyncio.run(_revoke_key(settings, args.key_id, args.workspace))
             print(f"revoked {args.key_id}")
+    elif args.command == "defaults":
+        print(json.dumps(asyncio.run(_install_defaults(settings, args.workspace)), indent=2))
     elif args.command == "import":
         if str(args.file) != "-" and not args.file.is_file():
             raise UsageError(f"no such file: {args.file}")
