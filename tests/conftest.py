@@ -271,11 +271,13 @@ class Tenant:
     read: dict[str, str]
 
 
-async def make_tenant(app: FastAPI, name: str = "test") -> Tenant:
+async def make_tenant(app: FastAPI, name: str = "test", *, seeded: bool = False) -> Tenant:
+    """A bare workspace by default (each test sees only what it makes); `seeded`: with the
+    defaults a real new workspace gets (the activation automations and tracks)."""
     service = app.state.workspaces
     headers = {}
     async with app.state.db.transaction() as conn:
-        workspace_id = await service.create_workspace(conn, name)
+        workspace_id = await service.create_workspace(conn, name, seeded=seeded)
         for scope in ("admin", "write", "read"):
             _, secret = await service.create_key(conn, operator(workspace_id), f"{scope} key", [scope])
             headers[scope] = {"Authorization": f"Bearer {secret}"}

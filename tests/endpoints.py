@@ -133,6 +133,7 @@ ENDPOINTS = [
     Endpoint("GET", "/v1/leads/{lead}/tasks", "read"),
     Endpoint("POST", "/v1/automations", "admin", AUTOMATION),
     Endpoint("GET", "/v1/automations", "read"),
+    Endpoint("POST", "/v1/automations/defaults", "admin"),
     Endpoint(
         "POST",
         "/v1/automations/preview",

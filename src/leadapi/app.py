@@ -16,6 +16,7 @@ from sqlalchemy import text
 from starlette.routing import Route
 
 from leadapi import __version__
+from leadapi.activation.router import router as activation_router
 from leadapi.api.auth import SECURITY_SCHEMES
 from leadapi.api.idempotency import Idempotency
 from leadapi.api.middleware import RequestGuard
@@ -177,6 +178,7 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
         audit_router,
         tasks_router,
         lead_tasks_router,
+        activation_router,
         automations_router,
         lead_automations_router,
         tracks_router,

@@ -1,4 +1,5 @@
-"""The `leadapi` command: serve, worker, migrate, init, secrets, keys, import, export, mcp, openapi."""
+"""The `leadapi` command: serve, worker, migrate, init, secrets, keys, defaults, import, export, mcp,
+openapi."""
 
 from __future__ import annotations
 
@@ -90,13 +91,18 @@ async def reseal_secrets(settings: Settings) -> int:
 async def _workspaces(settings: Settings) -> AsyncIterator[tuple[WorkspaceService, AsyncConnection]]:
     """A WorkspaceService and one transaction on its own short-lived engine, for one CLI command:
     what the command does commits together, or not at all."""
+    from leadapi.automations.service import AutomationService
     from leadapi.db import Database, create_engine, utcnow
+    from leadapi.flows.activation import ActivationFlow
+    from leadapi.tracks.service import TrackService
     from leadapi.workspaces.service import WorkspaceService
 
     db = Database(create_engine(settings.database_url))
+    # A workspace the command makes gets the activation defaults, as one the app makes does.
+    activation = ActivationFlow(utcnow, AutomationService(utcnow), TrackService(utcnow))
     try:
         async with db.transaction() as conn:
-            yield WorkspaceService(db, utcnow, 0), conn
+            yield WorkspaceService(db, utcnow, 0, seed=activation.install), conn
     finally:
         await db.dispose()
 
@@ -147,6 +153,19 @@ async def _rebuild_rollups(settings: Settings, workspace: str | None, start: dat
         services.db.transaction() as conn,
     ):
         return await services.rollup_flow.rebuild(conn, principal.workspace_id, start, end)
+
+
+async def _install_defaults(settings: Settings, workspace: str | None) -> list[dict[str, Any]]:
+    """The activation defaults the workspace was never given, installed (as POST
+    /v1/automations/defaults does); each default listed."""
+    from leadapi.automations.service import AutomationService
+    from leadapi.db import utcnow
+    from leadapi.flows.activation import ActivationFlow
+    from leadapi.tracks.service import TrackService
+
+    activation = ActivationFlow(utcnow, AutomationService(utcnow), TrackService(utcnow))
+    async with _workspaces(settings) as (service, conn):
+        return await activation.install(conn, await _operator(service, conn, workspace))
 
 
 @asynccontextmanager
@@ -418,6 +437,12 @@ def build_parser() -> argparse.ArgumentParser:
     revoke = keys.add_parser("revoke", help="revoke an API key")
     revoke.add_argument("key_id")
     revoke.add_argument("--workspace")
+    defaults = sub.add_parser(
+        "defaults",
+        help="install the activation defaults (inactive automations and the tracks they name) in a "
+        "workspace made before them; idempotent: what it was given once is not made again (JSON)",
+    )
+    defaults.add_argument("--workspace", help="workspace id (default: the first)")
     imp = sub.add_parser(
         "import",
         help="capture leads from a CSV or NDJSON file (deduplicated and scored as over the API); "
@@ -557,6 +582,8 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         else:
             asyncio.run(_revoke_key(settings, args.key_id, args.workspace))
             print(f"revoked {args.key_id}")
+    elif args.command == "defaults":
+        print(json.dumps(asyncio.run(_install_defaults(settings, args.workspace)), indent=2))
     elif args.command == "import":
         if str(args.file) != "-" and not args.file.is_file():
             raise UsageError(f"no such file: {args.file}")

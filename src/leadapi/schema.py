@@ -1,5 +1,6 @@
 """Every domain's tables, so `Base.metadata` is complete (for Alembic and schema checks)."""
 
+from leadapi.activation import models as activation_models
 from leadapi.api import models as api_models
 from leadapi.audit import models as audit_models
 from leadapi.automations import models as automations_models
@@ -38,6 +39,7 @@ def include_name(name: str | None, type_: str, _parents: object) -> bool:
 
 
 __all__ = [
+    "activation_models",
     "api_models",
     "audit_models",
     "automations_models",

@@ -12,6 +12,7 @@ from leadapi.config import Settings
 from leadapi.db import Database, create_engine
 from leadapi.events.sequencer import EventSequencer
 from leadapi.events.service import EventService
+from leadapi.flows.activation import ActivationFlow
 from leadapi.flows.automations import AutomationFlow
 from leadapi.flows.imports import READ_ONLY, WRITABLE, ImportRunner
 from leadapi.flows.lead_change import LeadChangeFlow
@@ -68,6 +69,7 @@ class Services:
     segment_flow: SegmentFlow
     rollup_flow: RollupFlow
     imports: ImportService
+    activation: ActivationFlow
     metrics: Metrics
     sealer: Sealer
 
@@ -106,11 +108,12 @@ def build_services(settings: Settings, clock: Callable[[], datetime]) -> Service
     segments = SegmentService(clock)
     imports = ImportService(clock, jobs, settings.import_max_bytes, WRITABLE, READ_ONLY)
     jobs.register(IMPORT_JOB, ImportRunner(db, clock, leads, jobs, settings.import_chunk_rows).run)
+    activation = ActivationFlow(clock, automations, tracks)
     return Services(
         settings=settings,
         clock=clock,
         db=db,
-        workspaces=WorkspaceService(db, clock, settings.auth_cache_seconds),
+        workspaces=WorkspaceService(db, clock, settings.auth_cache_seconds, seed=activation.install),
         sequencer=EventSequencer(db),
         jobs=jobs,
         scorer=scorer,
@@ -149,9 +152,10 @@ def build_services(settings: Settings, clock: Callable[[], datetime]) -> Service
             max_depth=settings.automation_max_depth,
         ),
         segments=segments,
-        segment_flow=SegmentFlow(clock, segments),
+        segment_flow=SegmentFlow(clock, segments, tracks),
         rollup_flow=RollupFlow(clock),
         imports=imports,
+        activation=activation,
         metrics=metrics,
         sealer=sealer,
     )

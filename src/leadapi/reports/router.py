@@ -264,7 +264,13 @@ async def activation_report(
     request: Request, principal: Reader, raw: Raw, services: ServicesDep, conn: Snapshot
 ) -> Any:
     """Of the leads created in the range, per source by default: the share with a behaviour
-    event within 7 and within 30 days of entry. Recent leads have not had their whole window."""
+    event within 7 and within 30 days of entry. Recent leads have not had their whole window.
+
+    `intent` (the whole range, the lead filters applied): intent spikes the intent-spike
+    automations found, the leads they were on and those that reached sql within 30 days of one;
+    tasks made, by automations, done and done on time. `tracks`: per nurture track, its enrolments
+    made in the range by how they stand (exits by reason) and the leads that reached sql after
+    enrolling. CSV (`Accept: text/csv`) has a line per section row."""
     return await _report(
         request,
         services,
@@ -274,4 +280,5 @@ async def activation_report(
         services.reports.activation,
         ActivationReport,
         default_group="source",
+        sections=("total", "groups", "intent", "tracks"),
     )

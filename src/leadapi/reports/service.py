@@ -30,6 +30,7 @@ from leadapi.reports.engine import (
     seconds,
     stage_reached,
 )
+from leadapi.reports.intent import IntentReportRepository
 from leadapi.reports.repository import Group, Keyed, ReportRepository, assignments, changes, leads
 from leadapi.reports.rollup_engine import RELATIVE_ERROR
 from leadapi.reports.rollup_repository import RollupRepository
@@ -352,6 +353,9 @@ class ReportService:
             body: Report = {"total": _activation(_summed(counted.values())), "groups": []}
             if group is not None:
                 body["groups"] = await _labelled(repo, {g: _activation(row) for g, row in counted.items()})
+            body.update(
+                await _intent_and_tracks(IntentReportRepository(repo.conn, repo.workspace_id, repo.q))
+            )
             return body
 
         return await self._run(conn, principal, q, build)
@@ -505,3 +509,46 @@ def _activation(row: Mapping[str, Any]) -> Report:
         out[f"activated_{days}d"] = active
         out[f"rate_{days}d"] = rate(active, total)
     return out
+
+
+async def _intent_and_tracks(repo: IntentReportRepository) -> Report:
+    """The activation report's `intent` and `tracks` sections (for the whole range, not split)."""
+    spikes = await repo.spikes(await repo.spike_automation_ids())
+    task_figures = await repo.task_figures()
+    intent: Report = {
+        **spikes,
+        "sql_rate_30d": rate(spikes["reached_sql_30d"], spikes["spike_leads"]),
+        **task_figures,
+        "on_time_rate": rate(task_figures["tasks_done_on_time"], task_figures["tasks_created"]),
+    }
+    return {"intent": intent, "tracks": _tracks(await repo.track_figures())}
+
+
+def _tracks(rows: Iterable[Mapping[str, Any]]) -> list[Report]:
+    """Rows per (track, status, exit reason) -> one entry per track."""
+    out: dict[str, Report] = {}
+    for row in rows:
+        track = out.setdefault(
+            row["track_id"],
+            {
+                "track_id": row["track_id"],
+                "name": row["name"],
+                "enrolled": 0,
+                "active": 0,
+                "paused": 0,
+                "completed": 0,
+                "exited": 0,
+                "exit_reasons": {},
+                "reached_sql": 0,
+            },
+        )
+        n = int(row["n"])
+        track["enrolled"] += n
+        track[row["status"]] += n
+        track["reached_sql"] += int(row["reached_sql"] or 0)
+        if row["status"] == "exited":
+            reason = row["reason"] or "unknown"
+            track["exit_reasons"][reason] = track["exit_reasons"].get(reason, 0) + n
+    for track in out.values():
+        track["sql_rate"] = rate(track["reached_sql"], track["enrolled"])
+    return list(out.values())

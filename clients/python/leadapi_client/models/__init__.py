@@ -110,6 +110,10 @@ from .import_options_dedupe import ImportOptionsDedupe
 from .import_options_mapping_type_0 import ImportOptionsMappingType0
 from .import_status import ImportStatus
 from .inactive_trigger import InactiveTrigger
+from .installed_default import InstalledDefault
+from .installed_default_kind import InstalledDefaultKind
+from .installed_defaults import InstalledDefaults
+from .intent_figures import IntentFigures
 from .intent_spike_spec import IntentSpikeSpec
 from .intent_spike_trigger import IntentSpikeTrigger
 from .job import Job
@@ -317,6 +321,8 @@ from .track import Track
 from .track_create import TrackCreate
 from .track_create_exit_when_type_0 import TrackCreateExitWhenType0
 from .track_exit_when_type_0 import TrackExitWhenType0
+from .track_figures import TrackFigures
+from .track_figures_exit_reasons import TrackFiguresExitReasons
 from .track_list import TrackList
 from .track_reenroll_type_1 import TrackReenrollType1
 from .track_steps_item import TrackStepsItem
@@ -441,6 +447,10 @@ __all__ = (
     "ImportOptionsMappingType0",
     "ImportStatus",
     "InactiveTrigger",
+    "InstalledDefault",
+    "InstalledDefaultKind",
+    "InstalledDefaults",
+    "IntentFigures",
     "IntentSpikeSpec",
     "IntentSpikeTrigger",
     "Job",
@@ -650,6 +660,8 @@ __all__ = (
     "TrackedEventIn",
     "TrackedEventInProperties",
     "TrackExitWhenType0",
+    "TrackFigures",
+    "TrackFiguresExitReasons",
     "TrackList",
     "TrackReenrollType1",
     "TrackStepsItem",

@@ -186,6 +186,12 @@ def sync_detailed(
      Of the leads created in the range, per source by default: the share with a behaviour
     event within 7 and within 30 days of entry. Recent leads have not had their whole window.
 
+    `intent` (the whole range, the lead filters applied): intent spikes the intent-spike
+    automations found, the leads they were on and those that reached sql within 30 days of one;
+    tasks made, by automations, done and done on time. `tracks`: per nurture track, its enrolments
+    made in the range by how they stand (exits by reason) and the leads that reached sql after
+    enrolling. CSV (`Accept: text/csv`) has a line per section row.
+
     Args:
         from_ (datetime.datetime | None | Unset): Range start (inclusive). Default: 30 days before
             `to`. No offset: UTC.
@@ -243,6 +249,12 @@ def sync(
      Of the leads created in the range, per source by default: the share with a behaviour
     event within 7 and within 30 days of entry. Recent leads have not had their whole window.
 
+    `intent` (the whole range, the lead filters applied): intent spikes the intent-spike
+    automations found, the leads they were on and those that reached sql within 30 days of one;
+    tasks made, by automations, done and done on time. `tracks`: per nurture track, its enrolments
+    made in the range by how they stand (exits by reason) and the leads that reached sql after
+    enrolling. CSV (`Accept: text/csv`) has a line per section row.
+
     Args:
         from_ (datetime.datetime | None | Unset): Range start (inclusive). Default: 30 days before
             `to`. No offset: UTC.
@@ -294,6 +306,12 @@ async def asyncio_detailed(
 
      Of the leads created in the range, per source by default: the share with a behaviour
     event within 7 and within 30 days of entry. Recent leads have not had their whole window.
+
+    `intent` (the whole range, the lead filters applied): intent spikes the intent-spike
+    automations found, the leads they were on and those that reached sql within 30 days of one;
+    tasks made, by automations, done and done on time. `tracks`: per nurture track, its enrolments
+    made in the range by how they stand (exits by reason) and the leads that reached sql after
+    enrolling. CSV (`Accept: text/csv`) has a line per section row.
 
     Args:
         from_ (datetime.datetime | None | Unset): Range start (inclusive). Default: 30 days before
@@ -349,6 +367,12 @@ async def asyncio(
 
      Of the leads created in the range, per source by default: the share with a behaviour
     event within 7 and within 30 days of entry. Recent leads have not had their whole window.
+
+    `intent` (the whole range, the lead filters applied): intent spikes the intent-spike
+    automations found, the leads they were on and those that reached sql within 30 days of one;
+    tasks made, by automations, done and done on time. `tracks`: per nurture track, its enrolments
+    made in the range by how they stand (exits by reason) and the leads that reached sql after
+    enrolling. CSV (`Accept: text/csv`) has a line per section row.
 
     Args:
         from_ (datetime.datetime | None | Unset): Range start (inclusive). Default: 30 days before
