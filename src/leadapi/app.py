@@ -29,6 +29,8 @@ from leadapi.automations.router import router as automations_router
 from leadapi.background import loops
 from leadapi.config import Settings
 from leadapi.db import Database, utcnow
+from leadapi.duplicates.router import lead_router as lead_duplicates_router
+from leadapi.duplicates.router import router as duplicates_router
 from leadapi.errors import PROBLEM_JSON, ProblemError
 from leadapi.events.router import router as events_router
 from leadapi.jobs.router import router as jobs_router
@@ -156,6 +158,7 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
     # Every REST route reads its query strictly (api/params.py); the inbound form hooks take
     # what form providers send.
     strict = (
+        lead_duplicates_router,
         leads_router,
         events_router,
         scoring_router,
@@ -172,6 +175,7 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
         reports_router,
         api_keys_router,
         audit_router,
+        duplicates_router,
         tasks_router,
         lead_tasks_router,
         automations_router,

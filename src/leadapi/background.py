@@ -15,6 +15,7 @@ from typing import Any
 
 from leadapi.api.idempotency import purge_expired
 from leadapi.flows.automations import AutomationConsumer, InactivitySweep
+from leadapi.flows.duplicates import DuplicateConsumer
 from leadapi.flows.segments import SegmentConsumer
 from leadapi.flows.sla_sweep import sweep_once
 from leadapi.jobs.loop import every, run_job
@@ -78,6 +79,8 @@ def loops(services: Services, stop: asyncio.Event) -> list[Coroutine[Any, Any, N
     )
     segments = SegmentConsumer(services.db, services.segment_flow)
     work.append((settings.segment_interval, segments.run_once, "segments"))
+    duplicates = DuplicateConsumer(services.db, services.duplicate_flow)
+    work.append((settings.duplicate_interval, duplicates.run_once, "duplicates"))
     running = [every(interval, fn, stop, name) for interval, fn, name in work if interval > 0]
     if settings.webhook_interval > 0:
         running.append(_webhooks(services, stop))

@@ -39,6 +39,7 @@ PREFIXES = {
     "enrollment": "enr",
     "touch": "tch",
     "segment": "seg",
+    "duplicate": "dup",
 }
 
 _lock = threading.Lock()

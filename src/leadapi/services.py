@@ -10,9 +10,11 @@ from leadapi.automations.service import AutomationService
 from leadapi.conditions.offload import EvaluationLimits, Evaluator
 from leadapi.config import Settings
 from leadapi.db import Database, create_engine
+from leadapi.duplicates.service import DuplicateService
 from leadapi.events.sequencer import EventSequencer
 from leadapi.events.service import EventService
 from leadapi.flows.automations import AutomationFlow
+from leadapi.flows.duplicates import DuplicateFlow
 from leadapi.flows.lead_change import LeadChangeFlow
 from leadapi.flows.segments import SegmentFlow
 from leadapi.jobs.service import JobService
@@ -60,6 +62,8 @@ class Services:
     automation_flow: AutomationFlow
     segments: SegmentService
     segment_flow: SegmentFlow
+    duplicates: DuplicateService
+    duplicate_flow: DuplicateFlow
     metrics: Metrics
     sealer: Sealer
 
@@ -95,6 +99,7 @@ def build_services(settings: Settings, clock: Callable[[], datetime]) -> Service
     scoring = ScoringService(db, clock, leads, scorer, jobs, flow, evaluator)
     tracks = TrackService(clock)
     segments = SegmentService(clock)
+    duplicates = DuplicateService(clock, settings.default_phone_region)
     return Services(
         settings=settings,
         clock=clock,
@@ -138,6 +143,8 @@ def build_services(settings: Settings, clock: Callable[[], datetime]) -> Service
         ),
         segments=segments,
         segment_flow=SegmentFlow(clock, segments),
+        duplicates=duplicates,
+        duplicate_flow=DuplicateFlow(duplicates, leads),
         metrics=metrics,
         sealer=sealer,
     )

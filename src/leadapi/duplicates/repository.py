@@ -1,0 +1,257 @@
+"""Duplicate queries, scoped to one workspace: the blocking keys, the pairs, the consumer's
+position."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import Insert, Table, func, or_, select, tuple_
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from leadapi.api.pagination import row_after
+from leadapi.duplicates.engine import Candidate
+from leadapi.duplicates.models import DuplicateCursor, DuplicateKey, DuplicatePair
+from leadapi.events.models import EventSequence
+from leadapi.ids import new_id
+from leadapi.leads.models import Lead
+from leadapi.repository import WorkspaceRepository
+
+keys = cast(Table, DuplicateKey.__table__)
+pairs = cast(Table, DuplicatePair.__table__)
+cursors = cast(Table, DuplicateCursor.__table__)
+leads = cast(Table, Lead.__table__)
+sequences = cast(Table, EventSequence.__table__)
+
+# What the rules compare (duplicates/engine.py), and what a match answer shows.
+COMPARED = (
+    leads.c.id,
+    leads.c.email,
+    leads.c.phone,
+    leads.c.first_name,
+    leads.c.last_name,
+    leads.c.company,
+    leads.c.domain,
+    leads.c.city,
+    leads.c.created_at,
+)
+# Statements with many bound values are cut into chunks below SQLite's variable limit.
+CHUNK = 500
+
+
+def _upsert(conn: AsyncConnection, table: Table) -> Any:
+    """The dialect's INSERT that can say ON CONFLICT."""
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)
+
+
+def _chunks(values: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def behind_statement(limit: int) -> Any:
+    """Workspaces whose duplicate position is behind their numbered events, or that have events
+    and no position yet (a workspace is followed from its first numbered event on)."""
+    position = (
+        select(cursors.c.position).where(cursors.c.workspace_id == sequences.c.workspace_id).scalar_subquery()
+    )
+    return (
+        select(sequences.c.workspace_id)
+        .where(sequences.c.last_seq > func.coalesce(position, 0))
+        .union(select(cursors.c.workspace_id).where(cursors.c.sweeping))
+        .order_by("workspace_id")
+        .limit(limit)
+    )
+
+
+class DuplicateRepository(WorkspaceRepository):
+    def __init__(self, conn: AsyncConnection, workspace_id: str) -> None:
+        super().__init__(conn, workspace_id)
+        self.lock = conn.dialect.name == "postgresql"
+
+    # ---- leads and their keys --------------------------------------------------------------------
+
+    async def leads_by_ids(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        found: dict[str, dict[str, Any]] = {}
+        for chunk in _chunks(sorted(set(ids))):
+            stmt = self.scoped_select(leads, *COMPARED).where(leads.c.id.in_(chunk))
+            found.update({row["id"]: dict(row) for row in (await self.conn.execute(stmt)).mappings()})
+        return found
+
+    async def leads_after(self, after: tuple[datetime, str] | None, limit: int) -> list[dict[str, Any]]:
+        """The workspace's next leads by creation (the sweep), on the leads' (workspace,
+        created_at, id) index."""
+        stmt = self.scoped_select(leads, *COMPARED)
+        if after is not None:
+            stmt = stmt.where(row_after([(leads.c.created_at, False), (leads.c.id, False)], after))
+        stmt = stmt.order_by(leads.c.created_at, leads.c.id).limit(limit)
+        return [dict(row) for row in (await self.conn.execute(stmt)).mappings()]
+
+    async def replace_keys(self, keys_by_lead: Mapping[str, Sequence[str]]) -> None:
+        """These leads filed under these keys (and no others)."""
+        ids = sorted(keys_by_lead)
+        for chunk in _chunks(ids):
+            await self.conn.execute(self.scoped_delete(keys).where(keys.c.lead_id.in_(chunk)))
+        rows = [
+            {"workspace_id": self.workspace_id, "key": key, "lead_id": lead_id}
+            for lead_id in ids
+            for key in keys_by_lead[lead_id]
+        ]
+        if rows:
+            # A concurrent sweep may have filed the same lead under the same key meanwhile.
+            stmt: Insert = _upsert(self.conn, keys).on_conflict_do_nothing()
+            for chunk in _chunks(rows):
+                await self.conn.execute(stmt, list(chunk))
+
+    async def sharing(self, wanted: Sequence[str]) -> dict[str, list[str]]:
+        """The leads filed under each of these keys (one primary-key range per key)."""
+        out: dict[str, list[str]] = {}
+        for chunk in _chunks(sorted(set(wanted))):
+            stmt = self.scoped_select(keys, keys.c.key, keys.c.lead_id).where(keys.c.key.in_(chunk))
+            for row in await self.conn.execute(stmt):
+                out.setdefault(row.key, []).append(row.lead_id)
+        return out
+
+    # ---- pairs -----------------------------------------------------------------------------------
+
+    async def store_pairs(self, found: Mapping[tuple[str, str], Candidate], now: datetime) -> None:
+        """New pairs queued; pending ones take their new score and reasons. A dismissed or merged
+        pair is left as it is: a dismissal is final."""
+        if not found:
+            return
+        rows = [
+            {
+                "id": new_id("duplicate"),
+                "workspace_id": self.workspace_id,
+                "lead_id": lead_id,
+                "other_lead_id": other_id,
+                "score": candidate.score,
+                "reasons": list(candidate.reasons),
+                "status": "pending",
+                "resolved_by": None,
+                "merged_into": None,
+                "created_at": now,
+                "updated_at": now,
+                "resolved_at": None,
+            }
+            for (lead_id, other_id), candidate in sorted(found.items())
+        ]
+        insert = _upsert(self.conn, pairs)
+        stmt = insert.on_conflict_do_update(
+            index_elements=[pairs.c.workspace_id, pairs.c.lead_id, pairs.c.other_lead_id],
+            set_={
+                "score": insert.excluded.score,
+                "reasons": insert.excluded.reasons,
+                "updated_at": insert.excluded.updated_at,
+            },
+            where=pairs.c.status == "pending",
+        )
+        for chunk in _chunks(rows):
+            await self.conn.execute(stmt, list(chunk))
+
+    async def drop_pending(self, lead_ids: Sequence[str], keep: Iterable[tuple[str, str]] = ()) -> None:
+        """The pending pairs of these leads but those in `keep`: they are no longer alike (or a
+        lead is gone)."""
+        kept = list(keep)
+        for chunk in _chunks(sorted(set(lead_ids))):
+            stmt = self.scoped_delete(pairs).where(
+                pairs.c.status == "pending",
+                or_(pairs.c.lead_id.in_(chunk), pairs.c.other_lead_id.in_(chunk)),
+            )
+            if kept:
+                stmt = stmt.where(tuple_(pairs.c.lead_id, pairs.c.other_lead_id).not_in(kept))
+            await self.conn.execute(stmt)
+
+    async def get(self, pair_id: str, *, lock: bool = False) -> dict[str, Any] | None:
+        stmt = self.scoped_select(pairs).where(pairs.c.id == pair_id)
+        if lock and self.lock:
+            stmt = stmt.with_for_update()
+        row = (await self.conn.execute(stmt)).mappings().first()
+        return dict(row) if row else None
+
+    async def resolve(self, pair_id: str, values: Mapping[str, Any]) -> None:
+        await self.conn.execute(self.scoped_update(pairs).where(pairs.c.id == pair_id).values(**values))
+
+    async def page(
+        self,
+        status: str,
+        min_score: int | None,
+        max_score: int | None,
+        after: tuple[int, str] | None,
+        limit: int,
+    ) -> list[dict[str, Any]]:
+        """A status's pairs, highest score first (then id): one range of the queue's index."""
+        order = [(pairs.c.score, True), (pairs.c.id, True)]
+        stmt = self.scoped_select(pairs).where(pairs.c.status == status)
+        if min_score is not None:
+            stmt = stmt.where(pairs.c.score >= min_score)
+        if max_score is not None:
+            stmt = stmt.where(pairs.c.score <= max_score)
+        if after is not None:
+            stmt = stmt.where(row_after(order, after))
+        stmt = stmt.order_by(pairs.c.score.desc(), pairs.c.id.desc()).limit(limit)
+        return [dict(row) for row in (await self.conn.execute(stmt)).mappings()]
+
+    async def pairs_of(self, lead_id: str) -> list[dict[str, Any]]:
+        """A lead's pairs of any status, from either side."""
+        stmt = self.scoped_select(pairs).where(
+            or_(pairs.c.lead_id == lead_id, pairs.c.other_lead_id == lead_id)
+        )
+        return [dict(row) for row in (await self.conn.execute(stmt)).mappings()]
+
+    # ---- the consumer's position -----------------------------------------------------------------
+
+    async def claim_position(self, now: datetime) -> int | None:
+        """The workspace's position, locked for this transaction (made at 0 on first use); None
+        when another worker holds it (PostgreSQL: SKIP LOCKED)."""
+        if (await self.sweep_state())["sweeping"] is None:
+            # A workspace met for the first time is followed from its latest event on, and swept
+            # once, which files the leads it had before.
+            made = _upsert(self.conn, cursors).on_conflict_do_nothing()
+            first = {"position": await self.last_seq(), "updated_at": now, "sweeping": True}
+            await self.conn.execute(made, self.row(first))
+        stmt = select(cursors.c.position).where(cursors.c.workspace_id == self.workspace_id)
+        if self.lock:
+            stmt = stmt.with_for_update(skip_locked=True)
+        found = (await self.conn.execute(stmt)).scalar_one_or_none()
+        return None if found is None else int(found)
+
+    async def move_position(self, position: int, now: datetime) -> None:
+        await self.conn.execute(self.scoped_update(cursors).values(position=position, updated_at=now))
+
+    async def sweep_state(self) -> dict[str, Any]:
+        """Whether a sweep is under way and where (`sweeping` None: no position yet)."""
+        stmt = select(cursors.c.sweeping, cursors.c.sweep_after_at, cursors.c.sweep_after).where(
+            cursors.c.workspace_id == self.workspace_id
+        )
+        row = (await self.conn.execute(stmt)).mappings().first()
+        return dict(row) if row else {"sweeping": None, "sweep_after_at": None, "sweep_after": None}
+
+    async def set_sweep(self, sweeping: bool, after: tuple[datetime, str] | None, now: datetime) -> None:
+        made = _upsert(self.conn, cursors).on_conflict_do_nothing()
+        first = {"position": await self.last_seq(), "updated_at": now, "sweeping": sweeping}
+        await self.conn.execute(made, self.row(first))
+        await self.conn.execute(
+            self.scoped_update(cursors).values(
+                sweeping=sweeping,
+                sweep_after_at=None if after is None else after[0],
+                sweep_after=None if after is None else after[1],
+                updated_at=now,
+            )
+        )
+
+    async def mark_merged(self, lead_id: str, other_id: str, actor: str | None, now: datetime) -> None:
+        """A pending pair of these two, merged (by any route)."""
+        low, high = sorted((lead_id, other_id))
+        await self.conn.execute(
+            self.scoped_update(pairs)
+            .where(pairs.c.lead_id == low, pairs.c.other_lead_id == high, pairs.c.status == "pending")
+            .values(status="merged", merged_into=lead_id, resolved_by=actor, resolved_at=now, updated_at=now)
+        )
+
+    async def last_seq(self) -> int:
+        stmt = select(sequences.c.last_seq).where(sequences.c.workspace_id == self.workspace_id)
+        return int((await self.conn.execute(stmt)).scalar_one_or_none() or 0)
