@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from leadapi.duplicates.models import DuplicateKey, DuplicatePair
 from leadapi.leads.models import Lead
 from tests.conftest import Tenant
-from tests.factories import events_of, new_lead, post_event, run_duplicates
+from tests.factories import add_track, enroll, events_of, new_lead, post_event, run_duplicates
 
 
 async def queue(client: httpx.AsyncClient, tenant: Tenant, **params: Any) -> list[dict[str, Any]]:
@@ -283,3 +283,39 @@ async def test_bad_input(
     assert malformed.status_code in (400, 422)
     # Nothing of it changed the pair.
     assert await queue(client, tenant) == [pair]
+
+
+async def test_a_merge_keeps_the_duplicates_track_enrolments(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    """The merged-away lead's enrolments are the survivor's history: a live one ends (`exited`,
+    reason `merged`) with its `track.exited` event, as every end of an enrolment has, instead of
+    vanishing with the lead."""
+    await run_duplicates(app, tenant)
+    older = await new_lead(client, tenant, "nur.ture@gmail.com")
+    newer = await new_lead(client, tenant, "nurture@gmail.com")
+    kept = await add_track(client, tenant, name="kept")
+    other = await add_track(client, tenant, name="other")
+    assert (await enroll(client, tenant, older["id"], kept["id"])).status_code == 201
+    theirs = (await enroll(client, tenant, newer["id"], other["id"])).json()
+    await run_duplicates(app, tenant)
+    [pair] = await queue(client, tenant)
+    assert (await client.post(f"/v1/duplicates/{pair['id']}/merge", headers=tenant.write)).status_code == 200
+    enrolments = (await client.get(f"/v1/leads/{older['id']}/enrollments", headers=tenant.read)).json()[
+        "data"
+    ]
+    by_track = {e["track_id"]: e for e in enrolments}
+    assert set(by_track) == {kept["id"], other["id"]}
+    assert by_track[kept["id"]]["status"] == "active"
+    moved = by_track[other["id"]]
+    assert (moved["id"], moved["lead_id"], moved["status"], moved["reason"]) == (
+        theirs["id"],
+        older["id"],
+        "exited",
+        "merged",
+    )
+    [exited] = await events_of(app, tenant, "track.exited")
+    assert exited["lead_id"] == older["id"]
+    assert exited["data"]["reason"] == "merged"
+    assert exited["data"]["merged_lead_id"] == newer["id"]
+    assert exited["data"]["enrollment"]["id"] == theirs["id"]

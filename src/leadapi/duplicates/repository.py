@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Insert, Table, func, or_, select, tuple_
+from sqlalchemy import Insert, String, Table, any_, bindparam, func, or_, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -52,6 +52,14 @@ def _chunks(values: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]
         yield values[start : start + size]
 
 
+def _among(column: Any, values: Sequence[str], postgres: bool) -> Any:
+    """`column` is one of `values`: on PostgreSQL one array parameter (`= ANY($1)`: one
+    statement text whatever the count, so it is prepared once), elsewhere a list of them."""
+    if postgres:
+        return column == any_(bindparam(None, list(values), type_=postgresql.ARRAY(String)))
+    return column.in_(list(values))
+
+
 def behind_statement(limit: int) -> Any:
     """Workspaces whose duplicate position is behind their numbered events, or that have events
     and no position yet (a workspace is followed from its first numbered event on)."""
@@ -70,14 +78,16 @@ def behind_statement(limit: int) -> Any:
 class DuplicateRepository(WorkspaceRepository):
     def __init__(self, conn: AsyncConnection, workspace_id: str) -> None:
         super().__init__(conn, workspace_id)
-        self.lock = conn.dialect.name == "postgresql"
+        self.lock = self.postgres = conn.dialect.name == "postgresql"
+        # SQLite counts every bound value against its variable limit; PostgreSQL takes an array.
+        self.chunk = 50_000 if self.postgres else CHUNK
 
     # ---- leads and their keys --------------------------------------------------------------------
 
     async def leads_by_ids(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
         found: dict[str, dict[str, Any]] = {}
-        for chunk in _chunks(sorted(set(ids))):
-            stmt = self.scoped_select(leads, *COMPARED).where(leads.c.id.in_(chunk))
+        for chunk in _chunks(sorted(set(ids)), self.chunk):
+            stmt = self.scoped_select(leads, *COMPARED).where(_among(leads.c.id, chunk, self.postgres))
             found.update({row["id"]: dict(row) for row in (await self.conn.execute(stmt)).mappings()})
         return found
 
@@ -93,8 +103,10 @@ class DuplicateRepository(WorkspaceRepository):
     async def replace_keys(self, keys_by_lead: Mapping[str, Sequence[str]]) -> None:
         """These leads filed under these keys (and no others)."""
         ids = sorted(keys_by_lead)
-        for chunk in _chunks(ids):
-            await self.conn.execute(self.scoped_delete(keys).where(keys.c.lead_id.in_(chunk)))
+        for chunk in _chunks(ids, self.chunk):
+            await self.conn.execute(
+                self.scoped_delete(keys).where(_among(keys.c.lead_id, chunk, self.postgres))
+            )
         rows = [
             {"workspace_id": self.workspace_id, "key": key, "lead_id": lead_id}
             for lead_id in ids
@@ -109,8 +121,9 @@ class DuplicateRepository(WorkspaceRepository):
     async def sharing(self, wanted: Sequence[str]) -> dict[str, list[str]]:
         """The leads filed under each of these keys (one primary-key range per key)."""
         out: dict[str, list[str]] = {}
-        for chunk in _chunks(sorted(set(wanted))):
-            stmt = self.scoped_select(keys, keys.c.key, keys.c.lead_id).where(keys.c.key.in_(chunk))
+        for chunk in _chunks(sorted(set(wanted)), self.chunk):
+            among = _among(keys.c.key, chunk, self.postgres)
+            stmt = self.scoped_select(keys, keys.c.key, keys.c.lead_id).where(among)
             for row in await self.conn.execute(stmt):
                 out.setdefault(row.key, []).append(row.lead_id)
         return out
@@ -156,10 +169,13 @@ class DuplicateRepository(WorkspaceRepository):
         """The pending pairs of these leads but those in `keep`: they are no longer alike (or a
         lead is gone)."""
         kept = list(keep)
-        for chunk in _chunks(sorted(set(lead_ids))):
+        for chunk in _chunks(sorted(set(lead_ids)), self.chunk):
             stmt = self.scoped_delete(pairs).where(
                 pairs.c.status == "pending",
-                or_(pairs.c.lead_id.in_(chunk), pairs.c.other_lead_id.in_(chunk)),
+                or_(
+                    _among(pairs.c.lead_id, chunk, self.postgres),
+                    _among(pairs.c.other_lead_id, chunk, self.postgres),
+                ),
             )
             if kept:
                 stmt = stmt.where(tuple_(pairs.c.lead_id, pairs.c.other_lead_id).not_in(kept))
