@@ -84,10 +84,6 @@ def fold(value: str | None) -> str:
     return str(default_process(ascii_text))
 
 
-def full_name(lead: Mapping[str, Any]) -> str:
-    return " ".join(part for part in (fold(lead.get("first_name")), fold(lead.get("last_name"))) if part)
-
-
 def _place(lead: Mapping[str, Any]) -> tuple[str, str]:
     """The company domain (None for free mail: derived so in leads/engine.py) and the city."""
     return (lead.get("domain") or "").lower(), fold(lead.get("city"))
@@ -98,55 +94,81 @@ def _hashed(kind: str, *parts: str) -> str:
     return hashlib.blake2b(raw, digest_size=12).hexdigest()
 
 
-def blocking_keys(lead: Mapping[str, Any]) -> list[str]:
-    """The keys a lead is filed under (hashed), without repeats."""
-    keys: list[str] = []
-    email = canonical_email(lead.get("email"))
-    if email:
-        keys.append(_hashed("email", email))
-    phone = base_phone(lead.get("phone"))
-    if phone:
-        keys.append(_hashed("phone", phone))
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """What the rules compare of a lead, folded once (a lead is compared with every lead that
+    shares a key with it)."""
+
+    email: str | None
+    phone: str | None
+    first: str
+    last: str
+    name: str
+    domain: str
+    city: str
+
+
+def profile(lead: Mapping[str, Any]) -> Profile:
     first, last = fold(lead.get("first_name")), fold(lead.get("last_name"))
-    name = full_name(lead)
     domain, city = _place(lead)
-    for kind, place in (("domain", domain), ("city", city)):
+    return Profile(
+        canonical_email(lead.get("email")),
+        base_phone(lead.get("phone")),
+        first,
+        last,
+        " ".join(part for part in (first, last) if part),
+        domain,
+        city,
+    )
+
+
+def blocking_keys(lead: Mapping[str, Any] | Profile) -> list[str]:
+    """The keys a lead is filed under (hashed), without repeats."""
+    seen = lead if isinstance(lead, Profile) else profile(lead)
+    keys: list[str] = []
+    if seen.email:
+        keys.append(_hashed("email", seen.email))
+    if seen.phone:
+        keys.append(_hashed("phone", seen.phone))
+    for kind, place in (("domain", seen.domain), ("city", seen.city)):
         if not place:
             continue
-        if first and last:
-            keys.append(_hashed(f"name+{kind}", name, place))
-        if first:
-            keys.append(_hashed(f"first+{kind}", first, place))
-        if last:
-            keys.append(_hashed(f"last+{kind}", last, place))
+        if seen.first and seen.last:
+            keys.append(_hashed(f"name+{kind}", seen.name, place))
+        if seen.first:
+            keys.append(_hashed(f"first+{kind}", seen.first, place))
+        if seen.last:
+            keys.append(_hashed(f"last+{kind}", seen.last, place))
     return list(dict.fromkeys(keys))
 
 
-def compare(a: Mapping[str, Any], b: Mapping[str, Any]) -> Candidate | None:
+def compare(a: Mapping[str, Any] | Profile, b: Mapping[str, Any] | Profile) -> Candidate | None:
     """How alike two leads are, or None when not enough to queue (below MIN_SCORE)."""
+    one = a if isinstance(a, Profile) else profile(a)
+    two = b if isinstance(b, Profile) else profile(b)
     reasons: list[str] = []
-    email_a, email_b = canonical_email(a.get("email")), canonical_email(b.get("email"))
-    if email_a and email_a == email_b:
+    if one.email and one.email == two.email:
         reasons.append("email_variant")
-    phone_a = base_phone(a.get("phone"))
-    if phone_a and phone_a == base_phone(b.get("phone")):
+    if one.phone and one.phone == two.phone:
         reasons.append("phone")
-    name_a, name_b = full_name(a), full_name(b)
-    (domain_a, city_a), (domain_b, city_b) = _place(a), _place(b)
-    if name_a and name_b:
-        same_name = name_a == name_b
-        similar = same_name or fuzz.token_sort_ratio(name_a, name_b) >= SIMILAR_NAME_RATIO
-        # A one-word name ("Alex") says too little to tie two leads by itself.
-        named = " " in name_a and " " in name_b
-        if named and similar and domain_a and domain_a == domain_b:
-            reasons.append("name_and_company_domain" if same_name else "similar_name_and_company_domain")
-        if named and similar and city_a and city_a == city_b:
-            reasons.append("name_and_city" if same_name else "similar_name_and_city")
+    # A one-word name ("Alex") says too little to tie two leads by itself.
+    if one.first and one.last and two.first and two.last:
+        same_domain = bool(one.domain) and one.domain == two.domain
+        same_city = bool(one.city) and one.city == two.city
+        if same_domain or same_city:
+            same_name = one.name == two.name
+            if same_name or fuzz.token_sort_ratio(one.name, two.name) >= SIMILAR_NAME_RATIO:
+                if same_domain:
+                    reasons.append(
+                        "name_and_company_domain" if same_name else "similar_name_and_company_domain"
+                    )
+                if same_city:
+                    reasons.append("name_and_city" if same_name else "similar_name_and_city")
     if not reasons:
         return None
     ranked = sorted(reasons, key=lambda r: -REASON_SCORES[r])
     score = REASON_SCORES[ranked[0]] + EXTRA_REASON_POINTS * (len(ranked) - 1)
-    if email_a and email_b and email_a != email_b:
+    if one.email and two.email and one.email != two.email:
         score -= DIFFERENT_EMAIL_PENALTY
     score = min(score, 100)
     return Candidate(score, tuple(ranked)) if score >= MIN_SCORE else None
@@ -166,6 +188,13 @@ def candidates_among(
     """Each pair of `leads` with a lead it shares a key with (`sharing`: lead id -> ids of the
     leads filed under one of its keys, `others`: those leads by id), scored; self-pairs skipped."""
     found: dict[tuple[str, str], Candidate] = {}
+    profiles: dict[str, Profile] = {}
+
+    def seen(lead_id: str, lead: Mapping[str, Any]) -> Profile:
+        if lead_id not in profiles:
+            profiles[lead_id] = profile(lead)
+        return profiles[lead_id]
+
     for lead in leads:
         for other_id in sharing.get(lead["id"], ()):
             if other_id == lead["id"] or other_id not in others:
@@ -173,7 +202,7 @@ def candidates_among(
             pair = ordered(lead["id"], other_id)
             if pair in found:
                 continue
-            candidate = compare(lead, others[other_id])
+            candidate = compare(seen(lead["id"], lead), seen(other_id, others[other_id]))
             if candidate is not None:
                 found[pair] = candidate
     return found

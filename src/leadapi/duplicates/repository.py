@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Insert, String, Table, any_, bindparam, func, or_, select, tuple_
+from sqlalchemy import Insert, String, Table, any_, bindparam, func, or_, select, text, union_all
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -60,6 +60,13 @@ def _among(column: Any, values: Sequence[str], postgres: bool) -> Any:
     return column.in_(list(values))
 
 
+_INSERT_KEYS = text(
+    "INSERT INTO duplicate_keys (workspace_id, key, lead_id) "
+    "SELECT :_ws, k, l FROM unnest(CAST(:_keys AS varchar[]), CAST(:_leads AS varchar[])) AS u(k, l) "
+    "ON CONFLICT DO NOTHING"
+)
+
+
 def behind_statement(limit: int) -> Any:
     """Workspaces whose duplicate position is behind their numbered events, or that have events
     and no position yet (a workspace is followed from its first numbered event on)."""
@@ -107,16 +114,21 @@ class DuplicateRepository(WorkspaceRepository):
             await self.conn.execute(
                 self.scoped_delete(keys).where(_among(keys.c.lead_id, chunk, self.postgres))
             )
-        rows = [
-            {"workspace_id": self.workspace_id, "key": key, "lead_id": lead_id}
-            for lead_id in ids
-            for key in keys_by_lead[lead_id]
-        ]
-        if rows:
-            # A concurrent sweep may have filed the same lead under the same key meanwhile.
-            stmt: Insert = _upsert(self.conn, keys).on_conflict_do_nothing()
-            for chunk in _chunks(rows):
-                await self.conn.execute(stmt, list(chunk))
+        pairs_ = [(key, lead_id) for lead_id in ids for key in keys_by_lead[lead_id]]
+        if not pairs_:
+            return
+        if self.postgres:
+            # One statement over two arrays, whatever the count: a row per value made it the
+            # sweep's largest cost. A concurrent sweep may have filed a lead under a key meanwhile.
+            await self.conn.execute(
+                _INSERT_KEYS,
+                self.params(_keys=[k for k, _ in pairs_], _leads=[lead for _, lead in pairs_]),
+            )
+            return
+        rows = [{"workspace_id": self.workspace_id, "key": key, "lead_id": lead} for key, lead in pairs_]
+        stmt: Insert = _upsert(self.conn, keys).on_conflict_do_nothing()
+        for chunk in _chunks(rows):
+            await self.conn.execute(stmt, list(chunk))
 
     async def sharing(self, wanted: Sequence[str]) -> dict[str, list[str]]:
         """The leads filed under each of these keys (one primary-key range per key)."""
@@ -167,19 +179,23 @@ class DuplicateRepository(WorkspaceRepository):
 
     async def drop_pending(self, lead_ids: Sequence[str], keep: Iterable[tuple[str, str]] = ()) -> None:
         """The pending pairs of these leads but those in `keep`: they are no longer alike (or a
-        lead is gone)."""
-        kept = list(keep)
+        lead is gone). Read first (from either side's index), then deleted by id."""
+        kept = set(keep)
+        stale: list[str] = []
+        columns = (pairs.c.id, pairs.c.lead_id, pairs.c.other_lead_id)
         for chunk in _chunks(sorted(set(lead_ids)), self.chunk):
-            stmt = self.scoped_delete(pairs).where(
-                pairs.c.status == "pending",
-                or_(
-                    _among(pairs.c.lead_id, chunk, self.postgres),
-                    _among(pairs.c.other_lead_id, chunk, self.postgres),
-                ),
+            # One branch per side, each a range of its own index: as one OR, PostgreSQL walked the
+            # workspace's pending pairs testing each against both lists.
+            pending = self.scoped_select(pairs, *columns).where(pairs.c.status == "pending")
+            stmt = union_all(
+                pending.where(_among(pairs.c.lead_id, chunk, self.postgres)),
+                pending.where(_among(pairs.c.other_lead_id, chunk, self.postgres)),
             )
-            if kept:
-                stmt = stmt.where(tuple_(pairs.c.lead_id, pairs.c.other_lead_id).not_in(kept))
-            await self.conn.execute(stmt)
+            for row in await self.conn.execute(stmt):
+                if (row.lead_id, row.other_lead_id) not in kept:
+                    stale.append(row.id)
+        for chunk in _chunks(sorted(set(stale)), self.chunk):
+            await self.conn.execute(self.scoped_delete(pairs).where(_among(pairs.c.id, chunk, self.postgres)))
 
     async def get(self, pair_id: str, *, lock: bool = False) -> dict[str, Any] | None:
         stmt = self.scoped_select(pairs).where(pairs.c.id == pair_id)
