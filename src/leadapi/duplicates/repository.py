@@ -245,7 +245,7 @@ class DuplicateRepository(WorkspaceRepository):
             made = _upsert(self.conn, cursors).on_conflict_do_nothing()
             first = {"position": await self.last_seq(), "updated_at": now, "sweeping": True}
             await self.conn.execute(made, self.row(first))
-        stmt = select(cursors.c.position).where(cursors.c.workspace_id == self.workspace_id)
+        stmt = self.scoped_select(cursors, cursors.c.position)
         if self.lock:
             stmt = stmt.with_for_update(skip_locked=True)
         found = (await self.conn.execute(stmt)).scalar_one_or_none()
@@ -256,8 +256,8 @@ class DuplicateRepository(WorkspaceRepository):
 
     async def sweep_state(self) -> dict[str, Any]:
         """Whether a sweep is under way and where (`sweeping` None: no position yet)."""
-        stmt = select(cursors.c.sweeping, cursors.c.sweep_after_at, cursors.c.sweep_after).where(
-            cursors.c.workspace_id == self.workspace_id
+        stmt = self.scoped_select(
+            cursors, cursors.c.sweeping, cursors.c.sweep_after_at, cursors.c.sweep_after
         )
         row = (await self.conn.execute(stmt)).mappings().first()
         return dict(row) if row else {"sweeping": None, "sweep_after_at": None, "sweep_after": None}
@@ -285,5 +285,5 @@ class DuplicateRepository(WorkspaceRepository):
         )
 
     async def last_seq(self) -> int:
-        stmt = select(sequences.c.last_seq).where(sequences.c.workspace_id == self.workspace_id)
+        stmt = self.scoped_select(sequences, sequences.c.last_seq)
         return int((await self.conn.execute(stmt)).scalar_one_or_none() or 0)
