@@ -331,6 +331,15 @@ def main() -> int:
         "20), on a database kept between runs (BENCH_DATABASE, default leadapi_bench_tracks)",
     )
     parser.add_argument(
+        "--duplicates-only",
+        action="store_true",
+        help="the duplicate sweep over --duplicate-leads leads and one capture's detection against them, "
+        "beside reading the same leads (issue 21)",
+    )
+    parser.add_argument(
+        "--duplicate-leads", type=int, default=READ_LEADS, help="leads in the duplicates workspace"
+    )
+    parser.add_argument(
         "--capture-only",
         action="store_true",
         help="the capture scenarios (REST, events, routed, MCP) and the engines, without the reports "
@@ -358,6 +367,8 @@ def main() -> int:
     if args.tracks_only:
         return _tracks_only(args)
     asyncio.run(_fresh_database())
+    if args.duplicates_only:
+        return _duplicates_only(args)
     if args.automations_only:
         return _automations_only(args)
     if args.reports_only:
@@ -814,6 +825,19 @@ def _quantile(values: list[float], q: float) -> float:
         return float("nan")
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def _duplicates_only(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from bench.duplicates import measure, report
+
+    run([str(VENV_BIN / "leadapi"), "migrate"], env={**os.environ, "LEADAPI_DATABASE_URL": ASYNC_DSN})
+    result = asyncio.run(measure(ASYNC_DSN, DSN, args.duplicate_leads))
+    for line in report(result):
+        print(line, flush=True)
+    (HERE / "results" / "duplicates.json").write_text(json.dumps(asdict(result), indent=2))
+    return 0
 
 
 def _automations_only(args: argparse.Namespace) -> int:

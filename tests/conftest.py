@@ -217,6 +217,7 @@ def settings(database_url: str) -> Settings:
         automation_interval=0,
         segment_interval=0,
         rollup_interval=0,
+        duplicate_interval=0,
         webhooks_allow_private=True,
         webhook_timeout=1.0,
         _env_file=None,

@@ -12,6 +12,7 @@ import httpx
 from fastapi import FastAPI
 from mcp.types import CallToolResult, TextContent
 
+from leadapi.flows.duplicates import DuplicateConsumer
 from leadapi.jobs.loop import run_job
 from tests.conftest import Tenant, make_tenant
 from tests.factories import post_generic
@@ -171,6 +172,12 @@ ENDPOINTS = [
     Endpoint("GET", "/v1/imports/{import}/errors", "read"),
     Endpoint("GET", "/v1/imports/{import}/outcomes", "read"),
     Endpoint("POST", "/v1/imports/{import}/cancel", "write"),
+    Endpoint("GET", "/v1/duplicates", "read"),
+    Endpoint("GET", "/v1/duplicates/{pair}", "read"),
+    Endpoint("POST", "/v1/duplicates/{pair}/dismiss", "write"),
+    Endpoint("POST", "/v1/duplicates/{pair}/merge", "write"),
+    Endpoint("POST", "/v1/duplicates/sweep", "admin"),
+    Endpoint("POST", "/v1/leads/match", "read", {"leads": [{"email": "new@acme.com"}]}),
     Endpoint("POST", "/v1/api-keys", "admin", {"name": "k", "scopes": ["read"]}),
     Endpoint("GET", "/v1/api-keys", "admin"),
     Endpoint("DELETE", "/v1/api-keys/{key}", "admin"),
@@ -267,6 +274,15 @@ async def make_world(app: FastAPI, client: httpx.AsyncClient) -> World:
     while await run_job(app.state.db, app.state.jobs):  # done: no queued job left behind
         pass
     ids["import"] = upload.json()["id"]
+    # Two leads alike enough to be queued as a pair, found by the duplicates' consumer.
+    for email in ("pair.one@gmail.com", "pairone+x@gmail.com"):
+        await client.post("/v1/leads", json={"email": email}, headers=tenant.write)
+    await app.state.sequencer.drain()
+    consumer = DuplicateConsumer(app.state.db, app.state.services.duplicate_flow)
+    while await consumer.run_once(tenant.workspace_id):
+        pass
+    [pair] = (await client.get("/v1/duplicates", headers=tenant.read)).json()["data"]
+    ids.update(pair=pair["id"])
     return World(tenant, ids)
 
 
@@ -277,7 +293,7 @@ MCP_TOOLS = {
     "reject_lead", "list_owners", "set_out_of_office", "list_sla_breaches", "funnel_report",
     "speed_to_lead_report", "list_tasks", "complete_task", "enroll_lead", "exit_track",
     "list_automations", "preview_automation",
-    "list_segments", "routing_fairness",
+    "list_segments", "routing_fairness", "find_duplicates", "merge_duplicate",
 }  # fmt: skip
 
 
@@ -294,7 +310,7 @@ PATH_IDS = {
     "source_id": "source", "webhook_id": "webhook", "delivery_id": "delivery", "key_id": "key",
     "model_id": "model", "job_id": "job", "submission_id": "submission", "task_id": "task",
     "automation_id": "automation", "track_id": "track", "enrollment_id": "enrollment",
-    "segment_id": "segment", "import_id": "import",
+    "segment_id": "segment", "import_id": "import", "pair_id": "pair",
 }  # fmt: skip
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from leadapi.events.models import Event
 from leadapi.flows.automations import AutomationConsumer, InactivitySweep
 from leadapi.flows.rollups import RollupConsumer
+from leadapi.flows.duplicates import DuplicateConsumer
 from leadapi.flows.segments import SegmentConsumer
 from leadapi.flows.sla_sweep import sweep_once
 from leadapi.services import Services
@@ -447,3 +448,17 @@ async def segment_members(client: httpx.AsyncClient, tenant: Tenant, segment_id:
         if response.json()["next_cursor"] is None:
             return ids
         params["cursor"] = response.json()["next_cursor"]
+
+
+# ---- duplicates ------------------------------------------------------------------------------
+
+
+async def run_duplicates(app: FastAPI, tenant: Tenant, rounds: int = 50) -> int:
+    """Number events and let the duplicate consumer go through them (and finish any sweep), until
+    nothing is left; returns the rounds it took."""
+    consumer = DuplicateConsumer(app.state.db, services(app).duplicate_flow)
+    await app.state.sequencer.drain()
+    for n in range(1, rounds + 1):
+        if not await consumer.run_once(tenant.workspace_id):
+            return n
+    raise AssertionError(f"duplicates still had work after {rounds} rounds")

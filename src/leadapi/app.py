@@ -30,6 +30,8 @@ from leadapi.automations.router import router as automations_router
 from leadapi.background import loops
 from leadapi.config import Settings
 from leadapi.db import Database, utcnow
+from leadapi.duplicates.router import lead_router as lead_duplicates_router
+from leadapi.duplicates.router import router as duplicates_router
 from leadapi.errors import PROBLEM_JSON, ProblemError
 from leadapi.events.router import router as events_router
 from leadapi.imports.router import router as imports_router
@@ -159,6 +161,7 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
     # Every REST route reads its query strictly (api/params.py); the inbound form hooks take
     # what form providers send.
     strict = (
+        lead_duplicates_router,
         leads_router,
         events_router,
         scoring_router,
@@ -176,6 +179,7 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
         fairness_router,
         api_keys_router,
         audit_router,
+        duplicates_router,
         tasks_router,
         lead_tasks_router,
         activation_router,

@@ -16,6 +16,7 @@ from typing import Any
 from leadapi.api.idempotency import purge_expired
 from leadapi.flows.automations import AutomationConsumer, InactivitySweep
 from leadapi.flows.rollups import RollupConsumer
+from leadapi.flows.duplicates import DuplicateConsumer
 from leadapi.flows.segments import SegmentConsumer
 from leadapi.flows.sla_sweep import sweep_once
 from leadapi.jobs.loop import every, run_job
@@ -86,6 +87,8 @@ def loops(services: Services, stop: asyncio.Event) -> list[Coroutine[Any, Any, N
     work.append((settings.segment_interval, segments.run_once, "segments"))
     rollups = RollupConsumer(services.db, services.rollup_flow)
     work.append((settings.rollup_interval, rollups.run_once, "report rollups"))
+    duplicates = DuplicateConsumer(services.db, services.duplicate_flow)
+    work.append((settings.duplicate_interval, duplicates.run_once, "duplicates"))
     running = [every(interval, fn, stop, name) for interval, fn, name in work if interval > 0]
     running.append(propagate_stop())
     if settings.webhook_interval > 0:

@@ -155,6 +155,13 @@ class Settings(BaseSettings):
         description="Seconds between rounds of bringing the report rollups up to new events (a round with "
         "work goes again at once); 0 turns it off in this process (run it elsewhere).",
     )
+    duplicate_interval: float = Field(
+        default=1.0,
+        ge=0,
+        description="Seconds between rounds of finding duplicate candidates among leads that changed "
+        "(and sweeping workspaces met for the first time or asked to); a round with work goes again at "
+        "once; 0 turns it off in this process (run it elsewhere).",
+    )
     automation_max_depth: int = Field(
         default=5,
         ge=1,

@@ -40,6 +40,7 @@ PREFIXES = {
     "touch": "tch",
     "segment": "seg",
     "import": "imp",
+    "duplicate": "dup",
 }
 
 _lock = threading.Lock()

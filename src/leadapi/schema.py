@@ -5,6 +5,7 @@ from leadapi.api import models as api_models
 from leadapi.audit import models as audit_models
 from leadapi.automations import models as automations_models
 from leadapi.db import Base
+from leadapi.duplicates import models as duplicates_models
 from leadapi.events import models as events_models
 from leadapi.imports import models as imports_models
 from leadapi.jobs import models as jobs_models
@@ -43,6 +44,7 @@ __all__ = [
     "api_models",
     "audit_models",
     "automations_models",
+    "duplicates_models",
     "events_models",
     "imports_models",
     "include_name",

@@ -10,11 +10,13 @@ from leadapi.automations.service import AutomationService
 from leadapi.conditions.offload import EvaluationLimits, Evaluator
 from leadapi.config import Settings
 from leadapi.db import Database, create_engine
+from leadapi.duplicates.service import DuplicateService
 from leadapi.events.sequencer import EventSequencer
 from leadapi.events.service import EventService
 from leadapi.flows.activation import ActivationFlow
 from leadapi.flows.automations import AutomationFlow
 from leadapi.flows.imports import READ_ONLY, WRITABLE, ImportRunner
+from leadapi.flows.duplicates import DuplicateFlow
 from leadapi.flows.lead_change import LeadChangeFlow
 from leadapi.flows.rollups import RollupFlow
 from leadapi.flows.segments import SegmentFlow
@@ -70,6 +72,8 @@ class Services:
     rollup_flow: RollupFlow
     imports: ImportService
     activation: ActivationFlow
+    duplicates: DuplicateService
+    duplicate_flow: DuplicateFlow
     metrics: Metrics
     sealer: Sealer
 
@@ -109,6 +113,7 @@ def build_services(settings: Settings, clock: Callable[[], datetime]) -> Service
     imports = ImportService(clock, jobs, settings.import_max_bytes, WRITABLE, READ_ONLY)
     jobs.register(IMPORT_JOB, ImportRunner(db, clock, leads, jobs, settings.import_chunk_rows).run)
     activation = ActivationFlow(clock, automations, tracks)
+    duplicates = DuplicateService(clock, settings.default_phone_region)
     return Services(
         settings=settings,
         clock=clock,
@@ -156,6 +161,8 @@ def build_services(settings: Settings, clock: Callable[[], datetime]) -> Service
         rollup_flow=RollupFlow(clock),
         imports=imports,
         activation=activation,
+        duplicates=duplicates,
+        duplicate_flow=DuplicateFlow(duplicates, leads),
         metrics=metrics,
         sealer=sealer,
     )

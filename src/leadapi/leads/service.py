@@ -50,6 +50,7 @@ from leadapi.sla.repository import SlaRepository
 from leadapi.sources.repository import SourceRepository
 from leadapi.stages.repository import StageRepository
 from leadapi.tasks.repository import TaskRepository
+from leadapi.tracks.repository import TrackRepository
 from leadapi.webhooks.repository import WebhookRepository
 
 log = logging.getLogger("leadapi.leads")
@@ -649,6 +650,20 @@ class LeadService:
         # So do its tasks (the duplicate's deletion would cascade to them).
         await TaskRepository(conn, principal.workspace_id).move_to_lead(duplicate_id, lead_id)
         await AutomationRepository(conn, principal.workspace_id).move_to_lead(duplicate_id, lead_id)
+        # Its nurture history too; a track it was still in ends, with `track.exited` as any end has.
+        ended = await TrackRepository(conn, principal.workspace_id).move_to_lead(duplicate_id, lead_id, now)
+        await events.append(
+            [
+                NewEvent(
+                    "track.exited",
+                    lead_id,
+                    now,
+                    {"enrollment": _jsonable_row(row), "reason": "merged", "merged_lead_id": duplicate_id},
+                    principal.key_id,
+                )
+                for row in ended
+            ]
+        )
         # Its manual score adjustments too: their events, which the scorer reads, moved above.
         await ScoringRepository(conn, principal.workspace_id).move_adjustments(duplicate_id, lead_id)
         await self.flow.stop_clock(conn, principal.workspace_id, duplicate_id, close_at=now)
@@ -690,6 +705,11 @@ class LeadService:
             actor=principal.key_id,
             reason="lead_changed",
         )
+
+
+def _jsonable_row(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A row with its times in ISO 8601, for an event's payload."""
+    return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in row.items() if k != "workspace_id"}
 
 
 def etag(version: int) -> str:

@@ -26,7 +26,14 @@ from pydantic_core import to_jsonable_python
 from starlette.requests import Request
 
 from leadapi import __version__
-from leadapi.api.pagination import id_cursor, next_id_cursor, next_time_cursor, time_cursor
+from leadapi.api.pagination import (
+    decode_cursor,
+    encode_cursor,
+    id_cursor,
+    next_id_cursor,
+    next_time_cursor,
+    time_cursor,
+)
 from leadapi.api.params import Kind, scalar_kind
 from leadapi.automations.matching import preview_matching
 from leadapi.automations.schemas import (
@@ -35,6 +42,7 @@ from leadapi.automations.schemas import (
     AutomationPreviewEvent,
     AutomationPreviewIn,
 )
+from leadapi.duplicates.schemas import DuplicatePair, MatchItem
 from leadapi.errors import ProblemError, validation_errors, validation_problem
 from leadapi.events.schemas import EventIn
 from leadapi.leads.repository import LEAD_FIELDS
@@ -337,6 +345,7 @@ def build_server(services: Services, authenticate: Authenticator) -> MCPServer[A
     _track_tools(server, services)
     _automation_tools(server, services)
     _segment_tools(server, services)
+    _duplicate_tools(server, services)
     _resources(server, services)
     return server
 
@@ -882,6 +891,63 @@ def _segment_tools(server: _Server, services: Services) -> None:
         return {
             "segments": [Segment.model_validate(r).model_dump(mode="json") for r in rows[:limit]],
             "next_cursor": next_id_cursor(rows, limit),
+        }
+
+
+def _duplicate_tools(server: _Server, services: Services) -> None:
+    duplicates, flow = services.duplicates, services.duplicate_flow
+
+    @_tool(server, title="Find duplicates", read_only=True, idempotent=True)
+    async def find_duplicates(
+        lead: Annotated[
+            LeadFields | None,
+            Field(description="A person not stored (yet): the leads it would merge into or resemble."),
+        ] = None,
+        min_score: Annotated[
+            int | None, Field(ge=0, le=100, description="Only pairs scoring this or more.")
+        ] = None,
+        limit: Annotated[int, Field(ge=1, le=200)] = 50,
+        cursor: Cursor = None,
+    ) -> Json:
+        """Without `lead`: the review queue, pending pairs of leads that look like one person,
+        highest score first, each with its score (0..100) and the reasons that matched
+        (email variants, phone, name with company domain or city, similar names); `next_cursor`
+        for the next page. With `lead`: the stored lead a capture of it would merge into
+        (`merges_into`) and the candidates that resemble it; nothing is stored."""
+        principal = caller("read")
+        async with services.db.read() as conn:
+            if lead is not None:
+                [result] = await duplicates.match(conn, principal, [lead.model_dump(exclude_unset=True)])
+                return MatchItem.model_validate(result).model_dump(mode="json", exclude={"index"})
+            after = None
+            if cursor:
+                score, pair_id = decode_cursor(cursor, ["int", "id"])
+                after = (int(score), str(pair_id))
+            rows = await duplicates.page(conn, principal, "pending", min_score, None, after, limit + 1)
+        more = len(rows) > limit
+        rows = rows[:limit]
+        return {
+            "pairs": [DuplicatePair.model_validate(r).model_dump(mode="json") for r in rows],
+            "next_cursor": encode_cursor([rows[-1]["score"], rows[-1]["id"]]) if more else None,
+        }
+
+    @_tool(server, title="Merge a duplicate pair", destructive=True)
+    async def merge_duplicate(
+        pair_id: Annotated[str, Field(min_length=1, max_length=32, description="The pair's id (dup_...).")],
+        confirm: Annotated[
+            bool, Field(description="Must be true: the newer lead is merged in and deleted.")
+        ] = False,
+    ) -> Json:
+        """Merge a pair from find_duplicates: the newer lead into the older one, whose empty fields
+        it fills and which keeps its whole history (events, scores, stage moves, assignments,
+        tasks, track enrolments). Needs `confirm: true`."""
+        principal = caller("write")
+        _confirmed(confirm, f"Merging duplicate pair {pair_id}")
+        async with services.db.transaction() as conn:
+            merged = await flow.merge(conn, principal, pair_id)
+        return {
+            "lead": _lead(merged["lead"]),
+            "pair": DuplicatePair.model_validate(merged["pair"]).model_dump(mode="json"),
         }
 
 

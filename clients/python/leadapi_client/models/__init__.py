@@ -55,6 +55,8 @@ from .breach_action import BreachAction
 from .breach_list import BreachList
 from .business_hours import BusinessHours
 from .business_hours_days_item import BusinessHoursDaysItem
+from .candidate_lead import CandidateLead
+from .candidate_lead_reasons_item import CandidateLeadReasonsItem
 from .changed_by import ChangedBy
 from .changed_by_kind import ChangedByKind
 from .company_size import CompanySize
@@ -72,6 +74,10 @@ from .delivery import Delivery
 from .delivery_list import DeliveryList
 from .delivery_payload import DeliveryPayload
 from .delivery_status import DeliveryStatus
+from .duplicate_pair import DuplicatePair
+from .duplicate_pair_list import DuplicatePairList
+from .duplicate_pair_reasons_item import DuplicatePairReasonsItem
+from .duplicate_pair_status import DuplicatePairStatus
 from .enroll import Enroll
 from .enrollment import Enrollment
 from .enrollment_action import EnrollmentAction
@@ -148,6 +154,7 @@ from .lead_update_attributes_type_0 import LeadUpdateAttributesType0
 from .lead_update_external_ids_type_0 import LeadUpdateExternalIdsType0
 from .limits import Limits
 from .list_audit_log_resource_type_0 import ListAuditLogResourceType0
+from .list_duplicates_status import ListDuplicatesStatus
 from .list_lead_tasks_status_type_0 import ListLeadTasksStatusType0
 from .list_leads_count_type_0 import ListLeadsCountType0
 from .list_sla_breaches_status_type_0 import ListSlaBreachesStatusType0
@@ -156,7 +163,14 @@ from .list_tasks_sort import ListTasksSort
 from .list_tasks_status_type_0 import ListTasksStatusType0
 from .list_track_enrollments_status_type_0 import ListTrackEnrollmentsStatusType0
 from .list_webhook_deliveries_status_type_0 import ListWebhookDeliveriesStatusType0
+from .match_in import MatchIn
+from .match_item import MatchItem
+from .match_item_status import MatchItemStatus
+from .match_out import MatchOut
+from .matched_lead import MatchedLead
+from .matched_lead_matched_on import MatchedLeadMatchedOn
 from .merge_in import MergeIn
+from .merged_pair import MergedPair
 from .model_ref import ModelRef
 from .move_stage import MoveStage
 from .notify import Notify
@@ -392,6 +406,8 @@ __all__ = (
     "BreachList",
     "BusinessHours",
     "BusinessHoursDaysItem",
+    "CandidateLead",
+    "CandidateLeadReasonsItem",
     "ChangedBy",
     "ChangedByKind",
     "CompanySize",
@@ -409,6 +425,10 @@ __all__ = (
     "DeliveryList",
     "DeliveryPayload",
     "DeliveryStatus",
+    "DuplicatePair",
+    "DuplicatePairList",
+    "DuplicatePairReasonsItem",
+    "DuplicatePairStatus",
     "Enroll",
     "Enrollment",
     "EnrollmentAction",
@@ -485,6 +505,7 @@ __all__ = (
     "LeadUpdateExternalIdsType0",
     "Limits",
     "ListAuditLogResourceType0",
+    "ListDuplicatesStatus",
     "ListLeadsCountType0",
     "ListLeadTasksStatusType0",
     "ListSlaBreachesStatusType0",
@@ -493,6 +514,13 @@ __all__ = (
     "ListTasksStatusType0",
     "ListTrackEnrollmentsStatusType0",
     "ListWebhookDeliveriesStatusType0",
+    "MatchedLead",
+    "MatchedLeadMatchedOn",
+    "MatchIn",
+    "MatchItem",
+    "MatchItemStatus",
+    "MatchOut",
+    "MergedPair",
     "MergeIn",
     "ModelRef",
     "MoveStage",
