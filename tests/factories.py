@@ -17,8 +17,8 @@ from sqlalchemy import select
 
 from leadapi.events.models import Event
 from leadapi.flows.automations import AutomationConsumer, InactivitySweep
-from leadapi.flows.rollups import RollupConsumer
 from leadapi.flows.duplicates import DuplicateConsumer
+from leadapi.flows.rollups import RollupConsumer
 from leadapi.flows.segments import SegmentConsumer
 from leadapi.flows.sla_sweep import sweep_once
 from leadapi.services import Services

@@ -15,8 +15,8 @@ from typing import Any
 
 from leadapi.api.idempotency import purge_expired
 from leadapi.flows.automations import AutomationConsumer, InactivitySweep
-from leadapi.flows.rollups import RollupConsumer
 from leadapi.flows.duplicates import DuplicateConsumer
+from leadapi.flows.rollups import RollupConsumer
 from leadapi.flows.segments import SegmentConsumer
 from leadapi.flows.sla_sweep import sweep_once
 from leadapi.jobs.loop import every, run_job

@@ -15,8 +15,8 @@ from leadapi.events.sequencer import EventSequencer
 from leadapi.events.service import EventService
 from leadapi.flows.activation import ActivationFlow
 from leadapi.flows.automations import AutomationFlow
-from leadapi.flows.imports import READ_ONLY, WRITABLE, ImportRunner
 from leadapi.flows.duplicates import DuplicateFlow
+from leadapi.flows.imports import READ_ONLY, WRITABLE, ImportRunner
 from leadapi.flows.lead_change import LeadChangeFlow
 from leadapi.flows.rollups import RollupFlow
 from leadapi.flows.segments import SegmentFlow
