@@ -4,8 +4,8 @@ Report rollups (leads per workspace, dimension, facet, UTC day or month, key and
 primary key serves every read), what each lead last added to them, and the rollup consumer's
 position in each workspace's event log.
 
-Revision ID: 0035
-Revises: 0023
+Revision ID: 0026
+Revises: 0025
 Create Date: 2026-12-03 13:00:00
 """
 
@@ -18,8 +18,8 @@ from alembic import op
 
 import leadapi.db
 
-revision: str = "0035"
-down_revision: str | None = "0023"
+revision: str = "0026"
+down_revision: str | None = "0025"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -5,8 +5,8 @@ What the activation report's intent and track figures read by time: tasks made i
 (`ix_track_enrollments_workspace_id_enrolled_at`), and a lead's band changes by time
 (`ix_events_band_changes`, partial: band changes alone).
 
-Revision ID: 0052
-Revises: 0051
+Revision ID: 0030
+Revises: 0029
 Create Date: 2026-12-03 14:00:00
 """
 
@@ -17,8 +17,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0052"
-down_revision: str | None = "0051"
+revision: str = "0030"
+down_revision: str | None = "0029"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -3,8 +3,8 @@
 `segments.enroll_track_id`: the nurture track the leads entering a segment are enrolled in (null:
 none). No foreign key: deleting the track clears it, in the transaction that deletes it.
 
-Revision ID: 0051
-Revises: 0050
+Revision ID: 0029
+Revises: 0028
 Create Date: 2026-12-03 13:40:00
 """
 
@@ -15,8 +15,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0051"
-down_revision: str | None = "0050"
+revision: str = "0029"
+down_revision: str | None = "0028"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

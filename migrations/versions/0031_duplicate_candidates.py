@@ -4,8 +4,8 @@ The blocking keys each lead is filed under (primary key workspace, key, lead: fi
 candidates is one range per key), the candidate pairs (the review queue by status and score),
 and the detecting consumer's position in each workspace's event log.
 
-Revision ID: 0065
-Revises: 0023
+Revision ID: 0031
+Revises: 0030
 Create Date: 2026-12-03 13:00:00
 """
 
@@ -19,8 +19,8 @@ from sqlalchemy.dialects import postgresql
 
 import leadapi.db
 
-revision: str = "0065"
-down_revision: str | None = "0023"
+revision: str = "0031"
+down_revision: str | None = "0030"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

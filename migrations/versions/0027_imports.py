@@ -3,8 +3,8 @@
 Imports of lead files: the import (options, counts, the committed position its job resumes
 from), the upload spooled in parts, and the per-row outcomes of its report.
 
-Revision ID: 0030
-Revises: 0023
+Revision ID: 0027
+Revises: 0026
 Create Date: 2026-12-05 13:00:00
 """
 
@@ -18,8 +18,8 @@ from sqlalchemy.dialects import postgresql
 
 import leadapi.db
 
-revision: str = "0030"
-down_revision: str | None = "0023"
+revision: str = "0027"
+down_revision: str | None = "0026"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -4,8 +4,8 @@
 tracks they name, flows/activation.py) a workspace was given, and what each became; installing
 again skips them, also once deleted.
 
-Revision ID: 0050
-Revises: 0023
+Revision ID: 0028
+Revises: 0027
 Create Date: 2026-12-03 13:30:00
 """
 
@@ -18,8 +18,8 @@ from alembic import op
 
 import leadapi.db
 
-revision: str = "0050"
-down_revision: str | None = "0023"
+revision: str = "0028"
+down_revision: str | None = "0027"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
