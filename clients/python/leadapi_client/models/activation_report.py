@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.activation_figures import ActivationFigures
     from ..models.activation_group import ActivationGroup
@@ -30,6 +32,10 @@ class ActivationReport:
         to (datetime.datetime): End of the range (exclusive).
         total (ActivationFigures):
         tracks (list[TrackFigures]): Tracks with enrolments in the range.
+        approximate (bool | Unset): True when percentiles come from mergeable sketches over the rollups (counts are
+            exact either way); `exact=true` asks for the sorted computation over the rows. Default: False.
+        relative_error (float | None | Unset): The most an approximate percentile is off, as a share of its value (0.01:
+            1%).
     """
 
     filters: ActivationReportFilters
@@ -40,6 +46,8 @@ class ActivationReport:
     to: datetime.datetime
     total: ActivationFigures
     tracks: list[TrackFigures]
+    approximate: bool | Unset = False
+    relative_error: float | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -66,6 +74,14 @@ class ActivationReport:
             tracks_item = tracks_item_data.to_dict()
             tracks.append(tracks_item)
 
+        approximate = self.approximate
+
+        relative_error: float | None | Unset
+        if isinstance(self.relative_error, Unset):
+            relative_error = UNSET
+        else:
+            relative_error = self.relative_error
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -80,6 +96,10 @@ class ActivationReport:
                 "tracks": tracks,
             }
         )
+        if approximate is not UNSET:
+            field_dict["approximate"] = approximate
+        if relative_error is not UNSET:
+            field_dict["relative_error"] = relative_error
 
         return field_dict
 
@@ -123,6 +143,17 @@ class ActivationReport:
 
             tracks.append(tracks_item)
 
+        approximate = d.pop("approximate", UNSET)
+
+        def _parse_relative_error(data: object) -> float | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(float | None | Unset, data)
+
+        relative_error = _parse_relative_error(d.pop("relative_error", UNSET))
+
         activation_report = cls(
             filters=filters,
             from_=from_,
@@ -132,6 +163,8 @@ class ActivationReport:
             to=to,
             total=total,
             tracks=tracks,
+            approximate=approximate,
+            relative_error=relative_error,
         )
 
         activation_report.additional_properties = d
