@@ -201,7 +201,7 @@ async def _import_leads(settings: Settings, args: argparse.Namespace) -> int:
                     prepared = services.leads.prepare(data)
                     async with services.db.transaction() as conn:  # one per row: a bad row sinks nothing
                         captured = await services.leads.capture(
-                            conn, principal, prepared, overwrite=args.overwrite
+                            conn, principal, prepared, overwrite=args.overwrite, origin="import"
                         )
                     counts["merged" if captured.merged else "created"] += 1
                 except ValidationError as exc:
