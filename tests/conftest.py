@@ -215,7 +215,9 @@ def settings(database_url: str) -> Settings:
         webhook_interval=0,
         automation_interval=0,
         segment_interval=0,
+        enrichment_interval=0,
         webhooks_allow_private=True,
+        enrichment_allow_private=True,
         webhook_timeout=1.0,
         _env_file=None,
     )

@@ -29,6 +29,8 @@ from leadapi.automations.router import router as automations_router
 from leadapi.background import loops
 from leadapi.config import Settings
 from leadapi.db import Database, utcnow
+from leadapi.enrichment.router import lead_router as lead_enrichment_router
+from leadapi.enrichment.router import router as enrichment_router
 from leadapi.errors import PROBLEM_JSON, ProblemError
 from leadapi.events.router import router as events_router
 from leadapi.jobs.router import router as jobs_router
@@ -123,6 +125,7 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
             stop.set()
             await asyncio.gather(*tasks)
             await services.webhooks.close()
+            await services.enrichment_flow.close()
             services.scoring.evaluator.close()
             await db.dispose()
 
@@ -179,6 +182,8 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
         tracks_router,
         lead_tracks_router,
         segments_router,
+        enrichment_router,
+        lead_enrichment_router,
     )
     for router in strict:
         app.include_router(router, dependencies=STRICT_QUERY)

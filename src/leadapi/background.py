@@ -15,6 +15,7 @@ from typing import Any
 
 from leadapi.api.idempotency import purge_expired
 from leadapi.flows.automations import AutomationConsumer, InactivitySweep
+from leadapi.flows.enrichment import EnrichmentConsumer
 from leadapi.flows.segments import SegmentConsumer
 from leadapi.flows.sla_sweep import sweep_once
 from leadapi.jobs.loop import every, run_job
@@ -78,6 +79,8 @@ def loops(services: Services, stop: asyncio.Event) -> list[Coroutine[Any, Any, N
     )
     segments = SegmentConsumer(services.db, services.segment_flow)
     work.append((settings.segment_interval, segments.run_once, "segments"))
+    enrichment = EnrichmentConsumer(services.db, services.enrichment_flow)
+    work.append((settings.enrichment_interval, enrichment.run_once, "enrichment"))
     running = [every(interval, fn, stop, name) for interval, fn, name in work if interval > 0]
     if settings.webhook_interval > 0:
         running.append(_webhooks(services, stop))
@@ -114,4 +117,5 @@ async def run_worker(services: Services, metrics_address: tuple[str, int] | None
         if stop_metrics is not None:
             await asyncio.to_thread(stop_metrics)  # a scrape in flight needs this loop to finish
         await services.webhooks.close()
+        await services.enrichment_flow.close()
         await services.db.dispose()

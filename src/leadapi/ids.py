@@ -39,6 +39,7 @@ PREFIXES = {
     "enrollment": "enr",
     "touch": "tch",
     "segment": "seg",
+    "enrichment_provider": "enp",
 }
 
 _lock = threading.Lock()

@@ -4,6 +4,7 @@ from leadapi.api import models as api_models
 from leadapi.audit import models as audit_models
 from leadapi.automations import models as automations_models
 from leadapi.db import Base
+from leadapi.enrichment import models as enrichment_models
 from leadapi.events import models as events_models
 from leadapi.jobs import models as jobs_models
 from leadapi.leads import models as leads_models
@@ -39,6 +40,7 @@ __all__ = [
     "api_models",
     "audit_models",
     "automations_models",
+    "enrichment_models",
     "events_models",
     "include_name",
     "jobs_models",

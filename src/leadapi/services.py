@@ -10,9 +10,11 @@ from leadapi.automations.service import AutomationService
 from leadapi.conditions.offload import EvaluationLimits, Evaluator
 from leadapi.config import Settings
 from leadapi.db import Database, create_engine
+from leadapi.enrichment.service import EnrichmentService
 from leadapi.events.sequencer import EventSequencer
 from leadapi.events.service import EventService
 from leadapi.flows.automations import AutomationFlow
+from leadapi.flows.enrichment import EnrichmentFlow
 from leadapi.flows.lead_change import LeadChangeFlow
 from leadapi.flows.segments import SegmentFlow
 from leadapi.jobs.service import JobService
@@ -60,6 +62,8 @@ class Services:
     automation_flow: AutomationFlow
     segments: SegmentService
     segment_flow: SegmentFlow
+    enrichment: EnrichmentService
+    enrichment_flow: EnrichmentFlow
     metrics: Metrics
     sealer: Sealer
 
@@ -138,6 +142,10 @@ def build_services(settings: Settings, clock: Callable[[], datetime]) -> Service
         ),
         segments=segments,
         segment_flow=SegmentFlow(clock, segments),
+        enrichment=EnrichmentService(clock, sealer, allow_private=settings.enrichment_allow_private),
+        enrichment_flow=EnrichmentFlow(
+            db, clock, leads, sealer, allow_private=settings.enrichment_allow_private
+        ),
         metrics=metrics,
         sealer=sealer,
     )

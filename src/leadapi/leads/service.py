@@ -355,6 +355,40 @@ class LeadService:
         await events.append([NewEvent("lead.updated", lead["id"], now, data, principal.key_id)])
         return {**lead, **values}
 
+    async def apply_changes(
+        self,
+        conn: AsyncConnection,
+        principal: Principal,
+        lead: Mapping[str, Any],
+        changes: Mapping[str, Any],
+        *,
+        origin: str,
+        event_type: str,
+        data: Mapping[str, Any],
+    ) -> tuple[dict[str, Any], dict[str, list[Any]]]:
+        """Field `changes` another domain decided (an enrichment), to a lead the caller has locked:
+        written with their provenance, `event_type` appended with `data` and what changed, and the
+        lead rescored through the lead-change flow. Returns (the lead as it now is, what changed);
+        nothing is written when nothing changes."""
+        changed = diff(lead, changes)
+        if not changed:
+            return dict(lead), {}
+        now = self.clock()
+        leads, events = self._repos(conn, principal)
+        values = revised(lead, {k: v for k, v in changes.items() if k in changed}, now, origin)
+        await leads.update(lead["id"], values)
+        payload = {**data, "changes": changed, "version": values["version"]}
+        await events.append([NewEvent(event_type, lead["id"], now, payload, principal.key_id)])
+        after = await self.flow.changed(
+            conn,
+            principal.workspace_id,
+            lead,
+            {**lead, **values},
+            actor=principal.key_id,
+            reason="lead_changed",
+        )
+        return after, changed
+
     async def _capture_item(
         self, conn: AsyncConnection, principal: Principal, item: Any, overwrite: bool
     ) -> Captured:
