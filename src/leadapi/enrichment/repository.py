@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, delete, func, select, update
+from sqlalchemy import Select, Table, bindparam, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -170,20 +171,28 @@ class EnrichmentRepository(WorkspaceRepository):
         await self.conn.execute(self.scoped_update(cursors).values(position=position, updated_at=now))
 
 
+@lru_cache(maxsize=2)
+def due_runs(skip_locked: bool) -> Select[Any]:
+    """The runs due by `:now`, the earliest first, at most `:limit`, across workspaces (the sweep's
+    queue: ix_enrichment_runs_due_at); locked rows are skipped on PostgreSQL."""
+    stmt = (
+        select(runs.c.workspace_id, runs.c.lead_id, runs.c.provider_id, runs.c.attempts)
+        .where(runs.c.due_at <= bindparam("now"))
+        .order_by(runs.c.due_at)
+        .limit(bindparam("limit"))
+    )
+    return stmt.with_for_update(skip_locked=True) if skip_locked else stmt
+
+
 class RunQueue(Repository):
     """The runs due, across workspaces: claimed by moving their due time past a lease, so a
     worker that dies mid-call leaves them to be tried again when the lease ends."""
 
     async def claim_due(self, now: datetime, lease_until: datetime, limit: int) -> list[dict[str, Any]]:
-        stmt = (
-            select(runs.c.workspace_id, runs.c.lead_id, runs.c.provider_id, runs.c.attempts)
-            .where(runs.c.due_at <= now)
-            .order_by(runs.c.due_at)
-            .limit(limit)
-        )
-        if self.conn.dialect.name == "postgresql":
-            stmt = stmt.with_for_update(skip_locked=True)
-        claimed = [dict(row) for row in (await self.conn.execute(stmt)).mappings()]
+        stmt = due_runs(self.conn.dialect.name == "postgresql")
+        claimed = [
+            dict(row) for row in (await self.conn.execute(stmt, {"now": now, "limit": limit})).mappings()
+        ]
         for run in claimed:
             await self.conn.execute(
                 update(runs)

@@ -69,6 +69,7 @@ from .delivery import Delivery
 from .delivery_list import DeliveryList
 from .delivery_payload import DeliveryPayload
 from .delivery_status import DeliveryStatus
+from .enrich_result import EnrichResult
 from .enroll import Enroll
 from .enrollment import Enrollment
 from .enrollment_action import EnrollmentAction
@@ -89,6 +90,7 @@ from .feed_event import FeedEvent
 from .feed_event_data import FeedEventData
 from .feed_page import FeedPage
 from .field_message import FieldMessage
+from .field_source import FieldSource
 from .funnel_figures import FunnelFigures
 from .funnel_group import FunnelGroup
 from .funnel_rates import FunnelRates
@@ -119,6 +121,11 @@ from .lead_captured_seniority import LeadCapturedSeniority
 from .lead_create import LeadCreate
 from .lead_create_attributes_type_0 import LeadCreateAttributesType0
 from .lead_create_external_ids_type_0 import LeadCreateExternalIdsType0
+from .lead_detail import LeadDetail
+from .lead_detail_attributes import LeadDetailAttributes
+from .lead_detail_external_ids import LeadDetailExternalIds
+from .lead_detail_provenance_type_0 import LeadDetailProvenanceType0
+from .lead_detail_seniority import LeadDetailSeniority
 from .lead_external_ids import LeadExternalIds
 from .lead_external_ref import LeadExternalRef
 from .lead_fields import LeadFields
@@ -179,6 +186,24 @@ from .preview_in import PreviewIn
 from .preview_in_model_type_0 import PreviewInModelType0
 from .problem import Problem
 from .problem_errors_item import ProblemErrorsItem
+from .provider import Provider
+from .provider_create import ProviderCreate
+from .provider_create_headers import ProviderCreateHeaders
+from .provider_create_kind import ProviderCreateKind
+from .provider_create_mapping import ProviderCreateMapping
+from .provider_create_when_type_0 import ProviderCreateWhenType0
+from .provider_headers import ProviderHeaders
+from .provider_kind import ProviderKind
+from .provider_list import ProviderList
+from .provider_mapping import ProviderMapping
+from .provider_result import ProviderResult
+from .provider_result_changes import ProviderResultChanges
+from .provider_result_outcome import ProviderResultOutcome
+from .provider_update import ProviderUpdate
+from .provider_update_headers import ProviderUpdateHeaders
+from .provider_update_mapping import ProviderUpdateMapping
+from .provider_update_when_type_0 import ProviderUpdateWhenType0
+from .provider_when_type_0 import ProviderWhenType0
 from .reenroll_after import ReenrollAfter
 from .reject_in import RejectIn
 from .remove_tags import RemoveTags
@@ -385,6 +410,7 @@ __all__ = (
     "DeliveryList",
     "DeliveryPayload",
     "DeliveryStatus",
+    "EnrichResult",
     "Enroll",
     "Enrollment",
     "EnrollmentAction",
@@ -405,6 +431,7 @@ __all__ = (
     "FeedEventData",
     "FeedPage",
     "FieldMessage",
+    "FieldSource",
     "FunnelFigures",
     "FunnelGroup",
     "FunnelRates",
@@ -435,6 +462,11 @@ __all__ = (
     "LeadCreate",
     "LeadCreateAttributesType0",
     "LeadCreateExternalIdsType0",
+    "LeadDetail",
+    "LeadDetailAttributes",
+    "LeadDetailExternalIds",
+    "LeadDetailProvenanceType0",
+    "LeadDetailSeniority",
     "LeadExternalIds",
     "LeadExternalRef",
     "LeadFields",
@@ -495,6 +527,24 @@ __all__ = (
     "PreviewInModelType0",
     "Problem",
     "ProblemErrorsItem",
+    "Provider",
+    "ProviderCreate",
+    "ProviderCreateHeaders",
+    "ProviderCreateKind",
+    "ProviderCreateMapping",
+    "ProviderCreateWhenType0",
+    "ProviderHeaders",
+    "ProviderKind",
+    "ProviderList",
+    "ProviderMapping",
+    "ProviderResult",
+    "ProviderResultChanges",
+    "ProviderResultOutcome",
+    "ProviderUpdate",
+    "ProviderUpdateHeaders",
+    "ProviderUpdateMapping",
+    "ProviderUpdateWhenType0",
+    "ProviderWhenType0",
     "ReenrollAfter",
     "RejectIn",
     "RemoveTags",
