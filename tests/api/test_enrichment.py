@@ -21,7 +21,16 @@ from leadapi.errors import ProblemError
 from leadapi.flows.enrichment import EnrichmentConsumer
 from tests.api.enrichment_provider import Provider, start_provider
 from tests.conftest import Clock, Tenant
-from tests.factories import events_of, get_lead, new_lead, services
+from tests.factories import (
+    add_automation,
+    add_source,
+    events_of,
+    get_lead,
+    new_lead,
+    post_generic,
+    run_automations,
+    services,
+)
 
 
 async def lead_with_provenance(client: httpx.AsyncClient, tenant: Tenant, lead_id: str) -> dict[str, Any]:
@@ -99,6 +108,29 @@ async def test_provenance_names_who_set_each_field(client: httpx.AsyncClient, te
     await client.patch(f"/v1/leads/{lead['id']}", json={"title": None}, headers=tenant.write)
     cleared = await lead_with_provenance(client, tenant, lead["id"])
     assert "title" not in cleared["provenance"]
+
+
+async def test_forms_and_automations_are_named_as_sources(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant, clock: Clock
+) -> None:
+    source = await add_source(client, tenant, name="Website", mapping={"mail": "email", "role": "title"})
+    response = await post_generic(
+        client, source, {"mail": "ola@acme.com", "role": "CTO"}, int(clock().timestamp())
+    )
+    assert response.status_code in (200, 201), response.text
+    lead_id = response.json()["lead_id"]
+    await add_automation(
+        client,
+        tenant,
+        trigger={"event": "lead.created"},
+        actions=[{"type": "set_fields", "fields": {"industry": "Software"}}],
+    )
+    lead = await new_lead(client, tenant, "per@acme.com")
+    await run_automations(app, tenant)
+    form = (await lead_with_provenance(client, tenant, lead_id))["provenance"]
+    assert (form["email"]["source"], form["title"]["source"]) == ("form:Website", "form:Website")
+    automated = (await lead_with_provenance(client, tenant, lead["id"]))["provenance"]
+    assert (automated["email"]["source"], automated["industry"]["source"]) == ("api", "automation")
 
 
 async def test_include_takes_only_provenance(client: httpx.AsyncClient, tenant: Tenant) -> None:
