@@ -846,10 +846,6 @@ async def _count(dsn: str, sql: str) -> int:
         await conn.close()
 
 
-if __name__ == "__main__":
-    raise SystemExit(main())
-
-
 # ---- enrichment (issue 21) -----------------------------------------------------------------------
 
 ENRICHMENT_COST_TARGET = 0.1  # captures with the built-in enrichments on within 10% of them off
@@ -939,3 +935,7 @@ def _enrichment_only(args: argparse.Namespace) -> int:
         )
     )
     return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
+from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import update
 
 from leadapi.enrichment import engine
@@ -475,3 +476,32 @@ async def test_enrich_now(
     ).status_code == 404
     assert (await client.post(f"/v1/leads/{lead['id']}/enrich", headers=tenant.read)).status_code == 403
     assert (await client.post("/v1/leads/ld_nope/enrich", headers=tenant.write)).status_code == 404
+
+
+async def _gauges(client: httpx.AsyncClient) -> dict[str, float]:
+    response = await client.get("/metrics")
+    assert response.status_code == 200
+    return {
+        sample.name if not sample.labels else f"{sample.name}:{sample.labels.get('queue')}": sample.value
+        for family in text_string_to_metric_families(response.text)
+        for sample in family.samples
+        if sample.name.startswith(("leadapi_enrichment_lag", "leadapi_queue_depth"))
+    }
+
+
+async def test_lag_and_runs_due_are_in_metrics(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant, clock: Clock
+) -> None:
+    await add_provider(client, tenant, name="company", kind="company_from_domain")
+    await run_enrichment(app, tenant)
+    before = await _gauges(client)
+    assert "leadapi_queue_depth:enrichment_runs" in before
+    await new_lead(client, tenant, "lag@initech.no")
+    await app.state.sequencer.drain()
+    with clock.travel(seconds=120):
+        behind = await _gauges(client)
+        assert behind["leadapi_enrichment_lag_events"] >= before["leadapi_enrichment_lag_events"] + 1
+        assert behind["leadapi_enrichment_lag_seconds"] >= 120
+        await run_enrichment(app, tenant)
+        after = await _gauges(client)
+    assert after["leadapi_enrichment_lag_events"] <= before["leadapi_enrichment_lag_events"]
