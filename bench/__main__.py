@@ -183,7 +183,7 @@ def serving(cmd: list[str], env: dict[str, str], port: int) -> Iterator[int]:
     log = (HERE / "results" / f"server-{port}.log").open("w")
     process = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90  # a loaded machine (a suite running beside) starts slowly
         while True:
             try:
                 if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
