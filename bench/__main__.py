@@ -184,7 +184,7 @@ def serving(cmd: list[str], env: dict[str, str], port: int) -> Iterator[int]:
     log = (HERE / "results" / f"server-{port}.log").open("w")
     process = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90  # a loaded machine (a suite running beside) starts slowly
         while True:
             try:
                 if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
@@ -340,6 +340,12 @@ def main() -> int:
         "--duplicate-leads", type=int, default=READ_LEADS, help="leads in the duplicates workspace"
     )
     parser.add_argument(
+        "--enrichment-only",
+        action="store_true",
+        help="captures with the built-in enrichment providers on against off (paired by round), the "
+        "enrichment consumer running in the server meanwhile (issue 21)",
+    )
+    parser.add_argument(
         "--capture-only",
         action="store_true",
         help="the capture scenarios (REST, events, routed, MCP) and the engines, without the reports "
@@ -371,6 +377,8 @@ def main() -> int:
         return _duplicates_only(args)
     if args.automations_only:
         return _automations_only(args)
+    if args.enrichment_only:
+        return _enrichment_only(args)
     if args.reports_only:
         run([str(VENV_BIN / "leadapi"), "migrate"], env={**os.environ, "LEADAPI_DATABASE_URL": ASYNC_DSN})
         _report_timings(args)
@@ -1003,6 +1011,97 @@ async def _count(dsn: str, sql: str) -> int:
         return int(await conn.fetchval(sql))
     finally:
         await conn.close()
+
+
+# ---- enrichment (issue 21) -----------------------------------------------------------------------
+
+ENRICHMENT_COST_TARGET = 0.1  # captures with the built-in enrichments on within 10% of them off
+BUILT_IN_PROVIDERS = (
+    {"name": "phone", "kind": "phone_location"},
+    {"name": "company", "kind": "company_from_domain"},
+)
+
+
+def _enrichment_only(args: argparse.Namespace) -> int:
+    """Captures with the built-in providers inactive, then active, in each round (paired, as the
+    automations' bench is); the disposable and role flags are set at capture in both. Enrichment runs
+    in `leadapi serve` (background work in serve, the default) on the bench's workspace, so its
+    consumer's work on the new leads competes with the captures for the same cores and database."""
+    import asyncio
+
+    port = int(os.environ.get("BENCH_PORT", "8092"))
+    base = f"http://127.0.0.1:{port}"
+    wrk = ensure_wrk()
+    env = {
+        **os.environ,
+        "LEADAPI_DATABASE_URL": ASYNC_DSN,
+        "LEADAPI_BOOTSTRAP": "false",
+        "LEADAPI_LOG_LEVEL": "warning",
+        "LEADAPI_WORKERS": str(args.workers),
+        "LEADAPI_PORT": str(port),
+    }
+    leadapi = str(VENV_BIN / "leadapi")
+    run([leadapi, "migrate"], env=env)
+    key = run([leadapi, "keys", "create", "--scopes", "admin", "--name", "bench", "--quiet"], env=env).strip()
+    asyncio.run(_seed(args.seed))
+    headers = {"Authorization": f"Bearer {key}"}
+    off: list[Run] = []
+    on: list[Run] = []
+    with serving([leadapi, "serve"], env, port) as session:
+        ids = []
+        for body in BUILT_IN_PROVIDERS:
+            created = httpx.post(f"{base}/v1/enrichment/providers", json=body, headers=headers)
+            created.raise_for_status()
+            ids.append(created.json()["id"])
+
+        def switch(active: bool) -> None:
+            for provider_id in ids:
+                response = httpx.patch(
+                    f"{base}/v1/enrichment/providers/{provider_id}", json={"active": active}, headers=headers
+                )
+                response.raise_for_status()
+
+        for round_number in range(1, args.rounds + 1):
+            switch(False)
+            off.append(drive(wrk, f"{base}/v1/leads", key, "post_lead.lua", args, session))
+            switch(True)
+            on.append(drive(wrk, f"{base}/v1/leads", key, "post_lead.lua", args, session))
+            print(
+                f"round {round_number}: captures {off[-1].requests_per_second:.0f} req/s off, "
+                f"{on[-1].requests_per_second:.0f} on; load average {os.getloadavg()[0]:.1f}",
+                flush=True,
+            )
+        enriched = asyncio.run(_count(DSN, "SELECT count(*) FROM events WHERE type = 'lead.enriched'"))
+    costs = [a.requests_per_second / b.requests_per_second - 1 for a, b in zip(off, on, strict=True)]
+    cost = _median(costs)
+    ratio = _median([b.requests_per_second / a.requests_per_second for a, b in zip(off, on, strict=True)])
+    print(
+        f"\ncaptures, enrichment off: {', '.join(f'{r.requests_per_second:.0f}' for r in off)} req/s; "
+        f"on: {', '.join(f'{r.requests_per_second:.0f}' for r in on)} req/s; "
+        f"lead.enriched events: {enriched:,}"
+    )
+    verdict = "met" if cost <= ENRICHMENT_COST_TARGET else "NOT met"
+    print(
+        f"target: the built-in enrichments cost <= {ENRICHMENT_COST_TARGET:.0%} of the capture rate: "
+        f"{verdict} ({cost:.0%}, the median of each round's run with them on against the run with them "
+        f"off just before it; on/off ratio {ratio:.2f})"
+    )
+    errors = sum(r.errors for r in off + on)
+    if errors:
+        print(f"WARNING: {errors} requests failed; figures with errors are not comparable", file=sys.stderr)
+    (HERE / "results" / "enrichment.json").write_text(
+        json.dumps(
+            {
+                "args": vars(args),
+                "captures_off": [r._asdict() for r in off],
+                "captures_on": [r._asdict() for r in on],
+                "cost": cost,
+                "enriched_events": enriched,
+            },
+            indent=2,
+        )
+    )
+    return 0
 
 
 if __name__ == "__main__":

@@ -218,7 +218,9 @@ def settings(database_url: str) -> Settings:
         segment_interval=0,
         rollup_interval=0,
         duplicate_interval=0,
+        enrichment_interval=0,
         webhooks_allow_private=True,
+        enrichment_allow_private=True,
         webhook_timeout=1.0,
         _env_file=None,
     )

@@ -46,6 +46,8 @@ AUTOMATION = {
 
 TRACK = {"name": "t", "steps": [{"channel": "email", "ref": "tmpl_1", "wait_minutes": 60}]}
 SEGMENT = {"name": "s", "when": {"all": [{"field": "band", "op": "eq", "value": "mql"}]}}
+# Built in: needs no network, so the generated requests to /enrich call nobody.
+PROVIDER = {"name": "p", "kind": "company_from_domain"}
 
 REPORTS = (
     "funnel", "speed-to-lead", "sla", "stage-velocity", "sources", "owners", "scores", "activation",
@@ -178,6 +180,12 @@ ENDPOINTS = [
     Endpoint("POST", "/v1/duplicates/{pair}/merge", "write"),
     Endpoint("POST", "/v1/duplicates/sweep", "admin"),
     Endpoint("POST", "/v1/leads/match", "read", {"leads": [{"email": "new@acme.com"}]}),
+    Endpoint("POST", "/v1/enrichment/providers", "admin", PROVIDER),
+    Endpoint("GET", "/v1/enrichment/providers", "admin"),
+    Endpoint("GET", "/v1/enrichment/providers/{provider}", "admin"),
+    Endpoint("PATCH", "/v1/enrichment/providers/{provider}", "admin", {"name": "renamed"}),
+    Endpoint("DELETE", "/v1/enrichment/providers/{provider}", "admin"),
+    Endpoint("POST", "/v1/leads/{lead}/enrich", "write"),
     Endpoint("POST", "/v1/api-keys", "admin", {"name": "k", "scopes": ["read"]}),
     Endpoint("GET", "/v1/api-keys", "admin"),
     Endpoint("DELETE", "/v1/api-keys/{key}", "admin"),
@@ -283,6 +291,8 @@ async def make_world(app: FastAPI, client: httpx.AsyncClient) -> World:
         pass
     [pair] = (await client.get("/v1/duplicates", headers=tenant.read)).json()["data"]
     ids.update(pair=pair["id"])
+    provider = (await client.post("/v1/enrichment/providers", json=PROVIDER, headers=tenant.admin)).json()
+    ids.update(provider=provider["id"])
     return World(tenant, ids)
 
 
@@ -310,7 +320,7 @@ PATH_IDS = {
     "source_id": "source", "webhook_id": "webhook", "delivery_id": "delivery", "key_id": "key",
     "model_id": "model", "job_id": "job", "submission_id": "submission", "task_id": "task",
     "automation_id": "automation", "track_id": "track", "enrollment_id": "enrollment",
-    "segment_id": "segment", "import_id": "import", "pair_id": "pair",
+    "segment_id": "segment", "import_id": "import", "pair_id": "pair", "provider_id": "provider",
 }  # fmt: skip
 
 

@@ -32,6 +32,8 @@ from leadapi.config import Settings
 from leadapi.db import Database, utcnow
 from leadapi.duplicates.router import lead_router as lead_duplicates_router
 from leadapi.duplicates.router import router as duplicates_router
+from leadapi.enrichment.router import lead_router as lead_enrichment_router
+from leadapi.enrichment.router import router as enrichment_router
 from leadapi.errors import PROBLEM_JSON, ProblemError
 from leadapi.events.router import router as events_router
 from leadapi.imports.router import router as imports_router
@@ -128,6 +130,7 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
             stop.set()
             await asyncio.gather(*tasks)
             await services.webhooks.close()
+            await services.enrichment_flow.close()
             services.scoring.evaluator.close()
             await db.dispose()
 
@@ -189,6 +192,8 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
         lead_tracks_router,
         segments_router,
         imports_router,
+        enrichment_router,
+        lead_enrichment_router,
     )
     for router in strict:
         app.include_router(router, dependencies=STRICT_QUERY)

@@ -162,6 +162,18 @@ class Settings(BaseSettings):
         "(and sweeping workspaces met for the first time or asked to); a round with work goes again at "
         "once; 0 turns it off in this process (run it elsewhere).",
     )
+    enrichment_interval: float = Field(
+        default=1.0,
+        ge=0,
+        description="Seconds between rounds of enriching new leads (queueing them from new events, and "
+        "calling the providers of the runs due; a round with work goes again at once); 0 turns it off in "
+        "this process (run it elsewhere).",
+    )
+    enrichment_allow_private: bool = Field(
+        default=False,
+        description="Let enrichment providers be called at addresses that are not globally routable "
+        "(as `webhooks_allow_private` does for webhooks: tests, closed networks).",
+    )
     automation_max_depth: int = Field(
         default=5,
         ge=1,

@@ -41,6 +41,7 @@ PREFIXES = {
     "segment": "seg",
     "import": "imp",
     "duplicate": "dup",
+    "enrichment_provider": "enp",
 }
 
 _lock = threading.Lock()

@@ -26,6 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from leadapi.automations.models import AutomationCursor
 from leadapi.db import Database, constant
+from leadapi.enrichment.models import EnrichmentCursor, EnrichmentRun
 from leadapi.events.models import Event, EventSequence
 from leadapi.jobs.models import Job
 from leadapi.reports.models import RollupCursor
@@ -118,6 +119,8 @@ class Gauges:
     segment_lag_seconds: float = 0.0
     rollup_lag_events: int = 0
     rollup_lag_seconds: float = 0.0
+    enrichment_lag_events: int = 0
+    enrichment_lag_seconds: float = 0.0
 
 
 class _Gauges(Collector):
@@ -158,6 +161,17 @@ class _Gauges(Collector):
             "leadapi_rollup_lag_seconds",
             "How long the oldest event the report rollups have not taken in has waited (0: caught up).",
             value=self.gauges.rollup_lag_seconds,
+        )
+        yield GaugeMetricFamily(
+            "leadapi_enrichment_lag_events",
+            "Numbered events enrichment has not gone through yet (new leads not yet queued), over all "
+            "workspaces with providers.",
+            value=self.gauges.enrichment_lag_events,
+        )
+        yield GaugeMetricFamily(
+            "leadapi_enrichment_lag_seconds",
+            "How long the oldest event enrichment has not gone through has waited (0: caught up).",
+            value=self.gauges.enrichment_lag_seconds,
         )
 
 
@@ -232,7 +246,20 @@ async def read_gauges(db: Database, now: datetime) -> Gauges:
         rollups_behind, rollup_seconds = await _lag(
             conn, lag_statements(cast(Table, RollupCursor.__table__)), now
         )
-    return Gauges(depths, behind, seconds, segments_behind, segment_seconds, rollups_behind, rollup_seconds)
+        enrichment_behind, enrichment_seconds = await _lag(
+            conn, lag_statements(cast(Table, EnrichmentCursor.__table__)), now
+        )
+    return Gauges(
+        depths,
+        behind,
+        seconds,
+        segments_behind,
+        segment_seconds,
+        rollups_behind,
+        rollup_seconds,
+        enrichment_behind,
+        enrichment_seconds,
+    )
 
 
 async def _lag(conn: AsyncConnection, lag: dict[str, Select[Any]], now: datetime) -> tuple[int, float]:
@@ -251,6 +278,7 @@ def queue_depth_statements(now: datetime) -> dict[str, Select[Any]]:
     deliveries = cast(Table, WebhookDelivery.__table__)
     events = cast(Table, Event.__table__)
     assignments = cast(Table, Assignment.__table__)
+    runs = cast(Table, EnrichmentRun.__table__)
     return {
         "jobs": select(func.count()).where(jobs.c.status == constant("queued")),
         "webhook_deliveries": select(func.count()).where(deliveries.c.status == constant("pending")),
@@ -258,6 +286,8 @@ def queue_depth_statements(now: datetime) -> dict[str, Select[Any]]:
         "sla_overdue": select(func.count()).where(
             assignments.c.sla_state == constant("running"), assignments.c.due_at <= now
         ),
+        # Leads waiting for a provider's call now (ix_enrichment_runs_due_at).
+        "enrichment_runs": select(func.count()).where(runs.c.due_at <= now),
     }
 
 

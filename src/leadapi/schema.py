@@ -6,6 +6,7 @@ from leadapi.audit import models as audit_models
 from leadapi.automations import models as automations_models
 from leadapi.db import Base
 from leadapi.duplicates import models as duplicates_models
+from leadapi.enrichment import models as enrichment_models
 from leadapi.events import models as events_models
 from leadapi.imports import models as imports_models
 from leadapi.jobs import models as jobs_models
@@ -45,6 +46,7 @@ __all__ = [
     "audit_models",
     "automations_models",
     "duplicates_models",
+    "enrichment_models",
     "events_models",
     "imports_models",
     "include_name",

@@ -11,11 +11,13 @@ from leadapi.conditions.offload import EvaluationLimits, Evaluator
 from leadapi.config import Settings
 from leadapi.db import Database, create_engine
 from leadapi.duplicates.service import DuplicateService
+from leadapi.enrichment.service import EnrichmentService
 from leadapi.events.sequencer import EventSequencer
 from leadapi.events.service import EventService
 from leadapi.flows.activation import ActivationFlow
 from leadapi.flows.automations import AutomationFlow
 from leadapi.flows.duplicates import DuplicateFlow
+from leadapi.flows.enrichment import EnrichmentFlow
 from leadapi.flows.imports import READ_ONLY, WRITABLE, ImportRunner
 from leadapi.flows.lead_change import LeadChangeFlow
 from leadapi.flows.rollups import RollupFlow
@@ -74,6 +76,8 @@ class Services:
     activation: ActivationFlow
     duplicates: DuplicateService
     duplicate_flow: DuplicateFlow
+    enrichment: EnrichmentService
+    enrichment_flow: EnrichmentFlow
     metrics: Metrics
     sealer: Sealer
 
@@ -163,6 +167,10 @@ def build_services(settings: Settings, clock: Callable[[], datetime]) -> Service
         activation=activation,
         duplicates=duplicates,
         duplicate_flow=DuplicateFlow(duplicates, leads),
+        enrichment=EnrichmentService(clock, sealer, allow_private=settings.enrichment_allow_private),
+        enrichment_flow=EnrichmentFlow(
+            db, clock, leads, sealer, allow_private=settings.enrichment_allow_private
+        ),
         metrics=metrics,
         sealer=sealer,
     )

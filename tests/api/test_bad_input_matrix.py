@@ -11,6 +11,7 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import func, select
 
+from leadapi.enrichment.models import EnrichmentProvider
 from leadapi.events.models import Event
 from leadapi.jobs.models import Job
 from leadapi.leads.models import Lead
@@ -58,7 +59,7 @@ async def _counts(app: FastAPI, workspace_id: str) -> dict[str, int]:
     async with app.state.db.read() as conn:
         for table in (
             Lead, Event, Job, Owner, RoutingRule, Assignment, StageChange, SlaPolicy, SlaBreach,
-            WebhookSubscription, WebhookDelivery, Source, SourceSubmission,
+            WebhookSubscription, WebhookDelivery, Source, SourceSubmission, EnrichmentProvider,
         ):  # fmt: skip
             found = await conn.scalar(
                 select(func.count()).select_from(table).where(table.workspace_id == workspace_id)

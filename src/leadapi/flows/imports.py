@@ -31,6 +31,7 @@ from leadapi.imports.repository import ImportRepository
 from leadapi.imports.schemas import ImportOptions
 from leadapi.imports.service import FINAL
 from leadapi.jobs.service import JobInterrupted, JobService, Report
+from leadapi.leads import provenance
 from leadapi.leads.schemas import Lead, LeadCreate
 from leadapi.leads.service import Captured, LeadService
 from leadapi.leads.transfer import RowError
@@ -252,7 +253,9 @@ class ImportRunner:
         self, conn: AsyncConnection, principal: Principal, fields: dict[str, Any], overwrite: bool
     ) -> Captured:
         async with conn.begin_nested():  # a row that fails undoes itself alone
-            return await self.leads.capture(conn, principal, fields, overwrite=overwrite)
+            return await self.leads.capture(
+                conn, principal, fields, overwrite=overwrite, origin=provenance.IMPORT
+            )
 
     async def _dry_row(
         self,

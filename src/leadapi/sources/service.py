@@ -321,7 +321,8 @@ class SourceService:
             values = {"status": "failed", "error": reason, "lead_id": None, "event_id": None}
             failed = SubmissionFailedError(submission["id"], reason)
         else:
-            captured = await self.leads.capture(conn, principal, fields, overwrite=False)
+            origin = f"form:{source['name']}"  # its provenance (leads/provenance.py)
+            captured = await self.leads.capture(conn, principal, fields, overwrite=False, origin=origin)
             event = EventIn(type="form_submit", properties=properties, source=source["name"][:100])
             row, _ = await self.events.record_locked(conn, principal, captured.lead, event, self.clock())
             values = {
