@@ -5,8 +5,8 @@
 set them is one UPDATE an operator can run, not a migration's hidden minutes on a large table).
 `leads.provenance`: where each field's value came from, and when.
 
-Revision ID: 0060
-Revises: 0023
+Revision ID: 0032
+Revises: 0031
 Create Date: 2026-12-03 13:30:00
 """
 
@@ -18,8 +18,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = "0060"
-down_revision: str | None = "0023"
+revision: str = "0032"
+down_revision: str | None = "0031"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -5,8 +5,8 @@ their cached answers (`enrichment_cache`), calls counted per calendar month (`en
 the runs waiting for a provider's call (`enrichment_runs`, swept by due time) and the enrichment
 consumer's position in each workspace's event log (`enrichment_cursors`).
 
-Revision ID: 0061
-Revises: 0060
+Revision ID: 0033
+Revises: 0032
 Create Date: 2026-12-03 13:45:00
 """
 
@@ -20,8 +20,8 @@ from sqlalchemy.dialects import postgresql
 
 import leadapi.db
 
-revision: str = "0061"
-down_revision: str | None = "0060"
+revision: str = "0033"
+down_revision: str | None = "0032"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
