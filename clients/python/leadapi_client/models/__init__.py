@@ -55,20 +55,29 @@ from .breach_action import BreachAction
 from .breach_list import BreachList
 from .business_hours import BusinessHours
 from .business_hours_days_item import BusinessHoursDaysItem
+from .candidate_lead import CandidateLead
+from .candidate_lead_reasons_item import CandidateLeadReasonsItem
 from .changed_by import ChangedBy
 from .changed_by_kind import ChangedByKind
 from .company_size import CompanySize
+from .create_import_dedupe import CreateImportDedupe
+from .create_import_format_type_0 import CreateImportFormatType0
 from .create_scoring_model_document import CreateScoringModelDocument
 from .create_task import CreateTask
 from .create_task_task_type import CreateTaskTaskType
 from .decision import Decision
 from .decision_reason_type_0 import DecisionReasonType0
+from .decision_weights_type_0 import DecisionWeightsType0
 from .defaults import Defaults
 from .defaults_attributes import DefaultsAttributes
 from .delivery import Delivery
 from .delivery_list import DeliveryList
 from .delivery_payload import DeliveryPayload
 from .delivery_status import DeliveryStatus
+from .duplicate_pair import DuplicatePair
+from .duplicate_pair_list import DuplicatePairList
+from .duplicate_pair_reasons_item import DuplicatePairReasonsItem
+from .duplicate_pair_status import DuplicatePairStatus
 from .enrich_result import EnrichResult
 from .enroll import Enroll
 from .enrollment import Enrollment
@@ -86,6 +95,7 @@ from .event_in import EventIn
 from .event_in_properties import EventInProperties
 from .event_properties import EventProperties
 from .event_trigger import EventTrigger
+from .fairness_total import FairnessTotal
 from .feed_event import FeedEvent
 from .feed_event_data import FeedEventData
 from .feed_page import FeedPage
@@ -100,7 +110,18 @@ from .funnel_stage import FunnelStage
 from .group_by import GroupBy
 from .healthz_response_healthz import HealthzResponseHealthz
 from .hook_reply import HookReply
+from .import_ import Import
+from .import_format import ImportFormat
+from .import_list import ImportList
+from .import_options import ImportOptions
+from .import_options_dedupe import ImportOptionsDedupe
+from .import_options_mapping_type_0 import ImportOptionsMappingType0
+from .import_status import ImportStatus
 from .inactive_trigger import InactiveTrigger
+from .installed_default import InstalledDefault
+from .installed_default_kind import InstalledDefaultKind
+from .installed_defaults import InstalledDefaults
+from .intent_figures import IntentFigures
 from .intent_spike_spec import IntentSpikeSpec
 from .intent_spike_trigger import IntentSpikeTrigger
 from .job import Job
@@ -140,6 +161,7 @@ from .lead_update_attributes_type_0 import LeadUpdateAttributesType0
 from .lead_update_external_ids_type_0 import LeadUpdateExternalIdsType0
 from .limits import Limits
 from .list_audit_log_resource_type_0 import ListAuditLogResourceType0
+from .list_duplicates_status import ListDuplicatesStatus
 from .list_lead_tasks_status_type_0 import ListLeadTasksStatusType0
 from .list_leads_count_type_0 import ListLeadsCountType0
 from .list_sla_breaches_status_type_0 import ListSlaBreachesStatusType0
@@ -148,7 +170,14 @@ from .list_tasks_sort import ListTasksSort
 from .list_tasks_status_type_0 import ListTasksStatusType0
 from .list_track_enrollments_status_type_0 import ListTrackEnrollmentsStatusType0
 from .list_webhook_deliveries_status_type_0 import ListWebhookDeliveriesStatusType0
+from .match_in import MatchIn
+from .match_item import MatchItem
+from .match_item_status import MatchItemStatus
+from .match_out import MatchOut
+from .matched_lead import MatchedLead
+from .matched_lead_matched_on import MatchedLeadMatchedOn
 from .merge_in import MergeIn
+from .merged_pair import MergedPair
 from .model_ref import ModelRef
 from .move_stage import MoveStage
 from .notify import Notify
@@ -158,6 +187,7 @@ from .nurture_settings_update import NurtureSettingsUpdate
 from .out_of_office import OutOfOffice
 from .owner import Owner
 from .owner_create import OwnerCreate
+from .owner_fairness import OwnerFairness
 from .owner_figures import OwnerFigures
 from .owner_list import OwnerList
 from .owner_out_of_office_type_0 import OwnerOutOfOfficeType0
@@ -211,6 +241,7 @@ from .route import Route
 from .route_in import RouteIn
 from .route_out import RouteOut
 from .routing_preview_in import RoutingPreviewIn
+from .routing_report import RoutingReport
 from .routing_rule import RoutingRule
 from .routing_rule_list import RoutingRuleList
 from .routing_rule_pool import RoutingRulePool
@@ -223,8 +254,10 @@ from .rule_create import RuleCreate
 from .rule_create_strategy import RuleCreateStrategy
 from .rule_create_tie_breaker_type_0 import RuleCreateTieBreakerType0
 from .rule_create_when_type_0 import RuleCreateWhenType0
+from .rule_fairness import RuleFairness
 from .rule_hit import RuleHit
 from .rule_hit_evidence import RuleHitEvidence
+from .rule_owner_figures import RuleOwnerFigures
 from .rule_tried import RuleTried
 from .rule_tried_outcome import RuleTriedOutcome
 from .rule_update import RuleUpdate
@@ -327,6 +360,8 @@ from .track import Track
 from .track_create import TrackCreate
 from .track_create_exit_when_type_0 import TrackCreateExitWhenType0
 from .track_exit_when_type_0 import TrackExitWhenType0
+from .track_figures import TrackFigures
+from .track_figures_exit_reasons import TrackFiguresExitReasons
 from .track_list import TrackList
 from .track_reenroll_type_1 import TrackReenrollType1
 from .track_steps_item import TrackStepsItem
@@ -396,20 +431,29 @@ __all__ = (
     "BreachList",
     "BusinessHours",
     "BusinessHoursDaysItem",
+    "CandidateLead",
+    "CandidateLeadReasonsItem",
     "ChangedBy",
     "ChangedByKind",
     "CompanySize",
+    "CreateImportDedupe",
+    "CreateImportFormatType0",
     "CreateScoringModelDocument",
     "CreateTask",
     "CreateTaskTaskType",
     "Decision",
     "DecisionReasonType0",
+    "DecisionWeightsType0",
     "Defaults",
     "DefaultsAttributes",
     "Delivery",
     "DeliveryList",
     "DeliveryPayload",
     "DeliveryStatus",
+    "DuplicatePair",
+    "DuplicatePairList",
+    "DuplicatePairReasonsItem",
+    "DuplicatePairStatus",
     "EnrichResult",
     "Enroll",
     "Enrollment",
@@ -427,6 +471,7 @@ __all__ = (
     "EventInProperties",
     "EventProperties",
     "EventTrigger",
+    "FairnessTotal",
     "FeedEvent",
     "FeedEventData",
     "FeedPage",
@@ -441,7 +486,18 @@ __all__ = (
     "GroupBy",
     "HealthzResponseHealthz",
     "HookReply",
+    "Import",
+    "ImportFormat",
+    "ImportList",
+    "ImportOptions",
+    "ImportOptionsDedupe",
+    "ImportOptionsMappingType0",
+    "ImportStatus",
     "InactiveTrigger",
+    "InstalledDefault",
+    "InstalledDefaultKind",
+    "InstalledDefaults",
+    "IntentFigures",
     "IntentSpikeSpec",
     "IntentSpikeTrigger",
     "Job",
@@ -481,6 +537,7 @@ __all__ = (
     "LeadUpdateExternalIdsType0",
     "Limits",
     "ListAuditLogResourceType0",
+    "ListDuplicatesStatus",
     "ListLeadsCountType0",
     "ListLeadTasksStatusType0",
     "ListSlaBreachesStatusType0",
@@ -489,6 +546,13 @@ __all__ = (
     "ListTasksStatusType0",
     "ListTrackEnrollmentsStatusType0",
     "ListWebhookDeliveriesStatusType0",
+    "MatchedLead",
+    "MatchedLeadMatchedOn",
+    "MatchIn",
+    "MatchItem",
+    "MatchItemStatus",
+    "MatchOut",
+    "MergedPair",
     "MergeIn",
     "ModelRef",
     "MoveStage",
@@ -499,6 +563,7 @@ __all__ = (
     "OutOfOffice",
     "Owner",
     "OwnerCreate",
+    "OwnerFairness",
     "OwnerFigures",
     "OwnerList",
     "OwnerOutOfOfficeType0",
@@ -552,6 +617,7 @@ __all__ = (
     "RouteIn",
     "RouteOut",
     "RoutingPreviewIn",
+    "RoutingReport",
     "RoutingRule",
     "RoutingRuleList",
     "RoutingRulePool",
@@ -564,8 +630,10 @@ __all__ = (
     "RuleCreateStrategy",
     "RuleCreateTieBreakerType0",
     "RuleCreateWhenType0",
+    "RuleFairness",
     "RuleHit",
     "RuleHitEvidence",
+    "RuleOwnerFigures",
     "RuleTried",
     "RuleTriedOutcome",
     "RuleUpdate",
@@ -670,6 +738,8 @@ __all__ = (
     "TrackedEventIn",
     "TrackedEventInProperties",
     "TrackExitWhenType0",
+    "TrackFigures",
+    "TrackFiguresExitReasons",
     "TrackList",
     "TrackReenrollType1",
     "TrackStepsItem",
