@@ -13,6 +13,7 @@ from leadapi.db import Database, create_engine
 from leadapi.events.sequencer import EventSequencer
 from leadapi.events.service import EventService
 from leadapi.flows.automations import AutomationFlow
+from leadapi.flows.backtest import BacktestFlow
 from leadapi.flows.lead_change import LeadChangeFlow
 from leadapi.flows.segments import SegmentFlow
 from leadapi.jobs.service import JobService
@@ -60,6 +61,7 @@ class Services:
     automation_flow: AutomationFlow
     segments: SegmentService
     segment_flow: SegmentFlow
+    backtests: BacktestFlow
     metrics: Metrics
     sealer: Sealer
 
@@ -138,6 +140,7 @@ def build_services(settings: Settings, clock: Callable[[], datetime]) -> Service
         ),
         segments=segments,
         segment_flow=SegmentFlow(clock, segments),
+        backtests=BacktestFlow(db, clock, scorer, stages, jobs, settings.backtest_inline_leads),
         metrics=metrics,
         sealer=sealer,
     )
