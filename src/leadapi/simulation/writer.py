@@ -89,10 +89,10 @@ async def write_population(
             )
     ids: dict[int, str] = {}
     ticks = sorted(set(captures) | set(later) | set(moves))
-    for done, tick in enumerate(ticks, 1):
-        move_clock(tick)
+    for done, moment in enumerate(moments, 1):
+        move_clock(moment)
         async with services.db.transaction() as conn:
-            batch = captures.get(tick, [])
+            batch = captures.get(moment, [])
             results = await services.leads.capture_batch(
                 conn, principal, [lead.fields for lead in batch], overwrite=False
             )
@@ -110,13 +110,13 @@ async def write_population(
                 ]
             events += [
                 {**event, "lead_id": ids[lead.number]}
-                for lead, event in later.get(tick, [])
+                for lead, event in later.get(moment, [])
                 if lead.number in ids
             ]
             recorded = await services.events.record_batch(conn, principal, events)
             written.events += sum(1 for status, _, _ in recorded if status == "created")
             written.refused += sum(1 for status, _, _ in recorded if status == "error")
-            for lead, move in moves.get(tick, []):
+            for lead, move in moves.get(moment, []):
                 if lead.number not in ids:
                     continue
                 try:
