@@ -88,7 +88,7 @@ async def write_population(
                 (lead, StageMoveIn(to="disqualified", reason="no_need"))
             )
     ids: dict[int, str] = {}
-    ticks = sorted(set(captures) | set(later) | set(moves))
+    moments = sorted(set(captures) | set(later) | set(moves))
     for done, moment in enumerate(moments, 1):
         move_clock(moment)
         async with services.db.transaction() as conn:
@@ -128,5 +128,5 @@ async def write_population(
                 written.won += move.to == "customer"
                 written.disqualified += move.to == "disqualified"
         if progress is not None:
-            progress(done, len(ticks))
+            progress(done, len(moments))
     return written
