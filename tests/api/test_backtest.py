@@ -5,6 +5,7 @@ workspace gets; bad input. Both databases."""
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -13,9 +14,12 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
+from mcp import Client
 
 from leadapi.jobs.loop import run_job
+from leadapi.mcp.server import build_server, key_authenticator
 from tests.conftest import Clock, Tenant, make_tenant
+from tests.endpoints import text_of
 from tests.factories import move
 
 T = datetime(2025, 6, 2, 9, 0, tzinfo=UTC)
@@ -351,3 +355,20 @@ async def test_nothing_in_range(client: httpx.AsyncClient, tenant: Tenant) -> No
         None,
         [],
     )
+
+
+async def test_the_mcp_tool_answers_as_rest_does(
+    app: FastAPI, client: httpx.AsyncClient, world: World
+) -> None:
+    services = app.state.services
+    secret = world.tenant.read["Authorization"].removeprefix("Bearer ")
+    rest = await backtest(client, world.tenant, model=TEST_MODEL, as_of="created")
+    async with Client(build_server(services, key_authenticator(services, secret))) as mcp:
+        result = await mcp.call_tool(
+            "backtest_model", {"model": TEST_MODEL, "since": RANGE["from"], "until": RANGE["to"]}
+        )
+        assert not result.is_error, text_of(result)
+        assert result.structured_content == rest
+        refused = await mcp.call_tool("backtest_model", {"model": "sm_nope"})
+        assert refused.is_error
+        assert json.loads(text_of(refused).split(": ", 1)[1])["status"] == 404

@@ -53,7 +53,7 @@ TOOLS = MCP_TOOLS
 READ_TOOLS = {
     "search_leads", "get_lead", "explain_score", "preview_routing", "list_owners",
     "list_sla_breaches", "funnel_report", "speed_to_lead_report", "list_tasks", "list_automations",
-    "preview_automation", "list_segments",
+    "preview_automation", "list_segments", "backtest_model",
 }  # fmt: skip
 WRITE_TOOLS = TOOLS - READ_TOOLS
 DESTRUCTIVE_TOOLS = {"delete_lead", "merge_leads"}
@@ -981,6 +981,7 @@ def valid_args(ids: dict[str, str]) -> dict[str, Json]:
         "list_automations": {"limit": 10},
         "preview_automation": {"automation": TAGGING, "lead_id": lead, "event": {"type": "demo_request"}},
         "list_segments": {"limit": 10},
+        "backtest_model": {"within_days": 30, "as_of": "created"},
     }
 
 
@@ -1018,6 +1019,7 @@ FOREIGN = sorted(
         "list_tasks",  # their owner filters to nothing, as in REST
         "list_automations",
         "list_segments",  # takes no id
+        "backtest_model",  # takes a model's id, not a lead's or an owner's (its own test)
     }
 )
 

@@ -27,7 +27,7 @@ from tests.api.test_backtest import rank_auc
 from tests.conftest import Clock, Tenant, make_tenant
 
 START = datetime(2025, 3, 1, tzinfo=UTC)
-LEADS, DAYS, SEED = 800, 60, 2
+LEADS, DAYS, SEED = 600, 60, 6
 WITHIN = {"within_days": 90}
 
 
