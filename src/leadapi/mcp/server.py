@@ -37,6 +37,7 @@ from leadapi.automations.schemas import (
 )
 from leadapi.errors import ProblemError, validation_errors, validation_problem
 from leadapi.events.schemas import EventIn
+from leadapi.jobs.schemas import Job
 from leadapi.leads.repository import LEAD_FIELDS
 from leadapi.leads.schemas import Lead, LeadCreate, LeadFields, LeadUpdate, TimelineEvent
 from leadapi.logs import root_logging_kept
@@ -48,7 +49,6 @@ from leadapi.reports.schemas import FunnelReport, SpeedReport
 from leadapi.reports.service import ReportParams
 from leadapi.routing.preview import preview_decision
 from leadapi.routing.schemas import Decision, RoutingRule
-from leadapi.jobs.schemas import Job
 from leadapi.scoring.schemas import BacktestIn, BacktestOut, ScoringModel
 from leadapi.scoring.service import lead_score
 from leadapi.segments.schemas import Segment
