@@ -110,7 +110,8 @@ async def test_the_suggested_model_predicts_better(client: httpx.AsyncClient, si
     # What the outcomes say and the default model does not: a careers-page visit and a student are
     # strong signs against, a company of 50-5000 a strong sign for.
     points = {c["rule_id"]: c["points_after"] for c in answer["coefficients"]}
-    assert points["careers_page"] < 0 and points["student_or_intern"] < 0
+    assert points["careers_page"] < 0
+    assert points["student_or_intern"] < 0
     assert points["company_size_match"] > 5
     # Nothing stored, nothing activated.
     models_after = (await client.get("/v1/scoring/models", headers=simulated.tenant.read)).json()["data"]
