@@ -48,15 +48,24 @@ from .automation_trigger import AutomationTrigger
 from .automation_update import AutomationUpdate
 from .automation_update_when_type_0 import AutomationUpdateWhenType0
 from .automation_when_type_0 import AutomationWhenType0
+from .backtest_in import BacktestIn
+from .backtest_in_as_of import BacktestInAsOf
+from .backtest_in_compare_with_type_1 import BacktestInCompareWithType1
+from .backtest_in_model_type_1 import BacktestInModelType1
+from .backtest_out import BacktestOut
+from .backtest_result import BacktestResult
 from .band_figures import BandFigures
 from .band_out import BandOut
+from .band_row import BandRow
 from .breach import Breach
 from .breach_action import BreachAction
 from .breach_list import BreachList
 from .business_hours import BusinessHours
 from .business_hours_days_item import BusinessHoursDaysItem
+from .calibration_row import CalibrationRow
 from .changed_by import ChangedBy
 from .changed_by_kind import ChangedByKind
+from .coefficient import Coefficient
 from .company_size import CompanySize
 from .create_scoring_model_document import CreateScoringModelDocument
 from .create_task import CreateTask
@@ -149,6 +158,7 @@ from .notify_data import NotifyData
 from .nurture_settings import NurtureSettings
 from .nurture_settings_update import NurtureSettingsUpdate
 from .out_of_office import OutOfOffice
+from .outcome_in import OutcomeIn
 from .owner import Owner
 from .owner_create import OwnerCreate
 from .owner_figures import OwnerFigures
@@ -173,12 +183,15 @@ from .policy_update_on_breach import PolicyUpdateOnBreach
 from .policy_update_when_type_0 import PolicyUpdateWhenType0
 from .policy_when_type_0 import PolicyWhenType0
 from .pool import Pool
+from .population import Population
+from .population_as_of import PopulationAsOf
 from .preview_event import PreviewEvent
 from .preview_event_properties import PreviewEventProperties
 from .preview_in import PreviewIn
 from .preview_in_model_type_0 import PreviewInModelType0
 from .problem import Problem
 from .problem_errors_item import ProblemErrorsItem
+from .rate_out import RateOut
 from .reenroll_after import ReenrollAfter
 from .reject_in import RejectIn
 from .remove_tags import RemoveTags
@@ -198,6 +211,7 @@ from .rule_create import RuleCreate
 from .rule_create_strategy import RuleCreateStrategy
 from .rule_create_tie_breaker_type_0 import RuleCreateTieBreakerType0
 from .rule_create_when_type_0 import RuleCreateWhenType0
+from .rule_evidence import RuleEvidence
 from .rule_hit import RuleHit
 from .rule_hit_evidence import RuleHitEvidence
 from .rule_tried import RuleTried
@@ -286,6 +300,12 @@ from .subscription_create import SubscriptionCreate
 from .subscription_list import SubscriptionList
 from .subscription_update import SubscriptionUpdate
 from .subscription_with_secret import SubscriptionWithSecret
+from .suggest_in import SuggestIn
+from .suggest_in_as_of import SuggestInAsOf
+from .suggest_in_compare_with_type_1 import SuggestInCompareWithType1
+from .suggest_in_model_type_1 import SuggestInModelType1
+from .suggest_out import SuggestOut
+from .suggest_out_draft import SuggestOutDraft
 from .task import Task
 from .task_create import TaskCreate
 from .task_create_type import TaskCreateType
@@ -364,15 +384,24 @@ __all__ = (
     "AutomationUpdate",
     "AutomationUpdateWhenType0",
     "AutomationWhenType0",
+    "BacktestIn",
+    "BacktestInAsOf",
+    "BacktestInCompareWithType1",
+    "BacktestInModelType1",
+    "BacktestOut",
+    "BacktestResult",
     "BandFigures",
     "BandOut",
+    "BandRow",
     "Breach",
     "BreachAction",
     "BreachList",
     "BusinessHours",
     "BusinessHoursDaysItem",
+    "CalibrationRow",
     "ChangedBy",
     "ChangedByKind",
+    "Coefficient",
     "CompanySize",
     "CreateScoringModelDocument",
     "CreateTask",
@@ -464,6 +493,7 @@ __all__ = (
     "NotifyData",
     "NurtureSettings",
     "NurtureSettingsUpdate",
+    "OutcomeIn",
     "OutOfOffice",
     "Owner",
     "OwnerCreate",
@@ -489,12 +519,15 @@ __all__ = (
     "PolicyUpdateWhenType0",
     "PolicyWhenType0",
     "Pool",
+    "Population",
+    "PopulationAsOf",
     "PreviewEvent",
     "PreviewEventProperties",
     "PreviewIn",
     "PreviewInModelType0",
     "Problem",
     "ProblemErrorsItem",
+    "RateOut",
     "ReenrollAfter",
     "RejectIn",
     "RemoveTags",
@@ -514,6 +547,7 @@ __all__ = (
     "RuleCreateStrategy",
     "RuleCreateTieBreakerType0",
     "RuleCreateWhenType0",
+    "RuleEvidence",
     "RuleHit",
     "RuleHitEvidence",
     "RuleTried",
@@ -602,6 +636,12 @@ __all__ = (
     "SubscriptionList",
     "SubscriptionUpdate",
     "SubscriptionWithSecret",
+    "SuggestIn",
+    "SuggestInAsOf",
+    "SuggestInCompareWithType1",
+    "SuggestInModelType1",
+    "SuggestOut",
+    "SuggestOutDraft",
     "Task",
     "TaskCreate",
     "TaskCreateType",
