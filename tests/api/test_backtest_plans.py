@@ -100,7 +100,7 @@ async def test_backtest_reads_use_their_indexes() -> None:
         assert "ORDER BY leads.created_at" in sent, sent  # the pages of leads
         assert "FROM events" in sent, sent
         assert "GROUP BY stage_changes.lead_id" in sent, sent  # the first moves into MQL stages
-        checked = {statement: parameters for statement, parameters in seen}  # each statement once
+        checked = dict(seen)  # each statement once
         for statement, parameters in checked.items():
             plan = await generic_plan(dsn, statement, parameters)
             kinds = [(node["Node Type"], node.get("Relation Name")) for node in nodes(plan)]
