@@ -24,7 +24,8 @@ MODEL = {
     "name": "m",
     "bands": [{"name": "hot", "min": 50}, {"name": "cold", "min": None}],
     "rules": [
-        {"id": "big", "kind": "fit", "points": 40, "when": {"field": "company_size", "op": "gte", "value": 100}},
+        {"id": "big", "kind": "fit", "points": 40,
+         "when": {"field": "company_size", "op": "gte", "value": 100}},
         {"id": "opens", "kind": "behavior", "points": 10, "event": {"type": "email_open"}, "per_event": True,
          "max_points": 30},
         {"id": "student", "kind": "fit", "points": -20,
