@@ -28,7 +28,7 @@ from leadapi.errors import ProblemError, not_found, validation_problem
 from leadapi.jobs.service import JobService, Report
 from leadapi.principal import Principal
 from leadapi.scoring.backtest import NotEnoughOutcomesError, Tally, fit_split, suggest
-from leadapi.scoring.engine import CompiledModel, EventFact
+from leadapi.scoring.engine import ADJUSTED, CompiledModel, EventFact
 from leadapi.scoring.repository import BacktestRepository, ScoringRepository
 from leadapi.scoring.schemas import BacktestIn, SuggestIn
 from leadapi.scoring.scorer import Scorer
@@ -212,6 +212,7 @@ class BacktestFlow:
         references: list[datetime] = []
         lead_ids: list[str] = []
         types = sorted(set().union(*(model.compiled.event_type_list for model in plan.models)))
+        with_data = sorted({ADJUSTED}.union(*(_looked_into(model.compiled) for model in plan.models)))
         done = 0
         async for every in self._batches(repo, plan):
             batch = every if only is None else [(lead, at) for lead, at in every if lead["id"] in only]
@@ -220,8 +221,10 @@ class BacktestFlow:
             ids = [lead["id"] for lead, _ in batch]
             latest = max(reference for _, reference in batch)
             facts: defaultdict[str, list[EventFact]] = defaultdict(list)
-            for row in await repo.events_of(ids, types, latest):
-                facts[row.lead_id].append(EventFact(row.id, row.type, row.occurred_at, row.data, row.source))
+            for row in await repo.events_of(ids, types, with_data, latest):
+                facts[row.lead_id].append(
+                    EventFact(row.id, row.type, row.occurred_at, row.data or {}, row.source)
+                )
             moves: defaultdict[str, list[datetime]] = defaultdict(list)
             for lead_id, at in await repo.moves_into(ids, plan.outcome_stages):
                 moves[lead_id].append(at)
@@ -323,6 +326,11 @@ class BacktestFlow:
             }
         )
         return result
+
+
+def _looked_into(model: CompiledModel) -> set[str]:
+    """The event types whose properties a model's rules read (the others' are only counted)."""
+    return {rule.event_type for rule in model.behavior if rule.where is not None}
 
 
 def _mql_or_later(pipeline: Pipeline) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, func, select, tuple_
+from sqlalchemy import Select, Table, case, func, null, select, tuple_, type_coerce
 
 from leadapi.events.models import Event
 from leadapi.leads.models import Lead
@@ -143,23 +143,30 @@ class BacktestRepository(WorkspaceRepository):
         stmt = self.scoped_select(leads).where(leads.c.id.in_(lead_ids))
         return [dict(row) for row in (await self.conn.execute(stmt)).mappings()]
 
-    def events_statement(self, lead_ids: list[str], types: list[str], until: datetime) -> Select[Any]:
+    def events_statement(
+        self, lead_ids: list[str], types: list[str], with_data: list[str], until: datetime
+    ) -> Select[Any]:
         """The batch's events of the types the models read, up to the latest reference time: ranges
-        of ix_events_workspace_id_lead_id_occurred_at."""
+        of ix_events_workspace_id_lead_id_occurred_at. Only the `with_data` types bring their data:
+        most events are counted, not looked into, and decoding their JSON was the read's largest
+        cost."""
+        data = case((events.c.type.in_(with_data), events.c.data), else_=null()) if with_data else null()
         return self.scoped_select(
             events,
             events.c.id,
             events.c.lead_id,
             events.c.type,
             events.c.occurred_at,
-            events.c.data,
+            type_coerce(data, events.c.data.type).label("data"),
             events.c.source,
         ).where(events.c.lead_id.in_(lead_ids), events.c.type.in_(types), events.c.occurred_at <= until)
 
-    async def events_of(self, lead_ids: list[str], types: list[str], until: datetime) -> list[Any]:
+    async def events_of(
+        self, lead_ids: list[str], types: list[str], with_data: list[str], until: datetime
+    ) -> list[Any]:
         if not types:
             return []
-        return list(await self.conn.execute(self.events_statement(lead_ids, types, until)))
+        return list(await self.conn.execute(self.events_statement(lead_ids, types, with_data, until)))
 
     def moves_statement(self, lead_ids: list[str], stages: list[str]) -> Select[Any]:
         """The batch's moves into the outcome stages: ranges of ix_stage_changes_workspace_id_lead_id_at."""
