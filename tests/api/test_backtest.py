@@ -21,6 +21,7 @@ from leadapi.mcp.server import build_server, key_authenticator
 from tests.conftest import Clock, Tenant, make_tenant
 from tests.endpoints import text_of
 from tests.factories import move
+from tests.reference import rank_auc
 
 T = datetime(2025, 6, 2, 9, 0, tzinfo=UTC)
 LEADS = 40
@@ -85,25 +86,6 @@ def expected_score(i: int) -> int:
 
 def band(score: int) -> str:
     return "sql" if score >= 75 else "mql" if score >= 40 else "not_ready"
-
-
-def rank_auc(scores: list[int], outcomes: list[bool]) -> float:
-    """Mann-Whitney: the positives' rank sum (ties get their average rank), less its minimum,
-    over the number of pairs."""
-    order = sorted(range(len(scores)), key=lambda k: scores[k])
-    ranks = [0.0] * len(scores)
-    start = 0
-    while start < len(order):
-        end = start
-        while end + 1 < len(order) and scores[order[end + 1]] == scores[order[start]]:
-            end += 1
-        for k in range(start, end + 1):
-            ranks[order[k]] = (start + end) / 2 + 1
-        start = end + 1
-    positives = sum(outcomes)
-    negatives = len(outcomes) - positives
-    rank_sum = sum(r for r, o in zip(ranks, outcomes, strict=True) if o)
-    return (rank_sum - positives * (positives + 1) / 2) / (positives * negatives)
 
 
 def wilson(successes: int, trials: int) -> tuple[float, float]:

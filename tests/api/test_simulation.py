@@ -23,8 +23,8 @@ from leadapi.scoring.defaults import DEFAULT_MODEL
 from leadapi.scoring.engine import EventFact, compile_model
 from leadapi.simulation.population import SimLead, generate
 from leadapi.simulation.writer import Written, write_population
-from tests.api.test_backtest import rank_auc
 from tests.conftest import Clock, Tenant, make_tenant
+from tests.reference import rank_auc
 
 START = datetime(2025, 3, 1, tzinfo=UTC)
 LEADS, DAYS, SEED = 600, 60, 6
