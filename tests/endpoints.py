@@ -73,6 +73,8 @@ ENDPOINTS = [
     Endpoint("GET", "/v1/scoring/active", "read"),
     Endpoint("POST", "/v1/scoring/preview", "read", {"lead_id": "{lead}"}),
     Endpoint("POST", "/v1/scoring/models/{model}/activate", "admin"),
+    Endpoint("POST", "/v1/scoring/backtest", "read", {"model": "{model}", "outcome": {"within_days": 30}}),
+    Endpoint("POST", "/v1/scoring/suggest", "read", {"model": "{model}", "as_of": "created"}),
     Endpoint("GET", "/v1/leads/{lead}/score", "read"),
     Endpoint("GET", "/v1/leads/{lead}/score/history", "read"),
     Endpoint("POST", "/v1/leads/{lead}/score-adjustments", "write", {"points": 5, "reason": "met at a fair"}),
@@ -303,7 +305,7 @@ MCP_TOOLS = {
     "reject_lead", "list_owners", "set_out_of_office", "list_sla_breaches", "funnel_report",
     "speed_to_lead_report", "list_tasks", "complete_task", "enroll_lead", "exit_track",
     "list_automations", "preview_automation",
-    "list_segments", "routing_fairness", "find_duplicates", "merge_duplicate",
+    "list_segments", "routing_fairness", "find_duplicates", "merge_duplicate", "backtest_model",
 }  # fmt: skip
 
 

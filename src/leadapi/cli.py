@@ -1,5 +1,5 @@
-"""The `leadapi` command: serve, worker, migrate, init, secrets, keys, defaults, import, export, mcp,
-openapi."""
+"""The `leadapi` command: serve, worker, migrate, init, secrets, keys, defaults, import, export, simulate,
+rollups, mcp, openapi."""
 
 from __future__ import annotations
 
@@ -255,6 +255,46 @@ async def _import_leads(settings: Settings, args: argparse.Namespace) -> int:
     return 3 if status.rows_refused else 0
 
 
+async def _simulate(settings: Settings, args: argparse.Namespace) -> dict[str, Any]:
+    """A synthetic population written through the services, under a clock the writer moves along
+    the simulated days (then given back to real time: the stored times are the simulated ones)."""
+    from dataclasses import asdict
+    from datetime import UTC, datetime, timedelta
+
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from leadapi.principal import Principal
+    from leadapi.services import build_services
+    from leadapi.simulation.population import generate
+    from leadapi.simulation.writer import write_population
+
+    now = datetime.now(UTC)
+    moment = [now]
+    services = build_services(settings, lambda: moment[0])
+    population = generate(args.leads, args.days, now - timedelta(days=args.days), args.seed)
+
+    def move_clock(at: datetime) -> None:
+        moment[0] = at
+
+    try:
+        async with services.db.transaction() as conn:
+            workspace_id = await services.workspaces.ensure_workspace(conn, args.workspace)
+        principal = Principal(workspace_id, "simulate", frozenset({"read", "write", "admin"}))
+        with Progress(console=Console(stderr=True), disable=args.quiet, transient=True) as bar:
+            task = bar.add_task(f"simulating {args.leads} leads over {args.days} days", total=1)
+            written = await write_population(
+                services,
+                principal,
+                population,
+                move_clock,
+                lambda done, total: bar.update(task, completed=done, total=total),
+            )
+    finally:
+        await services.db.dispose()
+    return {"workspace_id": workspace_id, **asdict(written)}
+
+
 @contextmanager
 def _seekable(path: Path) -> Iterator[Path]:
     """The import's input as a file that can be read twice: the file itself, or standard input
@@ -502,6 +542,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--to", dest="end", type=date.fromisoformat, required=True, help="YYYY-MM-DD (exclusive)"
     )
     rebuild.add_argument("--workspace", help="workspace id (default: the first)")
+    sim = sub.add_parser(
+        "simulate",
+        help="write a synthetic population into a workspace through the services (leads, behaviour, "
+        "owners, routing, conversions drawn from a hidden propensity), ending now: for demos, "
+        "backtests and tests",
+    )
+    sim.add_argument("--leads", type=int, default=10_000, help="how many leads (default 10000)")
+    sim.add_argument("--days", type=int, default=180, help="over how many days, ending now (default 180)")
+    sim.add_argument("--seed", type=int, default=1, help="the same seed writes the same population")
+    sim.add_argument("--workspace", help="workspace id (default: the first; created if none)")
+    sim.add_argument("--quiet", action="store_true", help="no progress bar")
     oa = sub.add_parser("openapi", help="print the OpenAPI document")
     oa.add_argument("--output", "-o", help="write to this file instead of stdout")
     return parser
@@ -598,6 +649,10 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
             raise UsageError("--from must be before --to")
         counted = asyncio.run(_rebuild_rollups(settings, args.workspace, args.start, args.end))
         print(f"leadapi: rollups rebuilt over {counted} leads", file=sys.stderr)
+    elif args.command == "simulate":
+        if args.leads < 1 or args.days < 1:
+            raise UsageError("--leads and --days must be at least 1")
+        print(json.dumps(asyncio.run(_simulate(settings, args))))
     elif args.command == "openapi":
         from leadapi.app import create_app
 

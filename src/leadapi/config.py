@@ -60,6 +60,13 @@ class Settings(BaseSettings):
         description="CPU seconds one scoring preview may take evaluating (off the event loop); "
         "beyond it the preview is a 422 problem (match-budget-exceeded).",
     )
+    backtest_inline_leads: int = Field(
+        default=20_000,
+        ge=0,
+        le=10_000_000,
+        description="A backtest or model suggestion over more leads than this runs as a background "
+        "job (202 and the job) instead of in the request.",
+    )
     export_chunk_rows: int = Field(
         default=2000,
         ge=1,

@@ -16,6 +16,7 @@ from leadapi.events.sequencer import EventSequencer
 from leadapi.events.service import EventService
 from leadapi.flows.activation import ActivationFlow
 from leadapi.flows.automations import AutomationFlow
+from leadapi.flows.backtest import BacktestFlow
 from leadapi.flows.duplicates import DuplicateFlow
 from leadapi.flows.enrichment import EnrichmentFlow
 from leadapi.flows.imports import READ_ONLY, WRITABLE, ImportRunner
@@ -78,6 +79,7 @@ class Services:
     duplicate_flow: DuplicateFlow
     enrichment: EnrichmentService
     enrichment_flow: EnrichmentFlow
+    backtests: BacktestFlow
     metrics: Metrics
     sealer: Sealer
 
@@ -171,6 +173,7 @@ def build_services(settings: Settings, clock: Callable[[], datetime]) -> Service
         enrichment_flow=EnrichmentFlow(
             db, clock, leads, sealer, allow_private=settings.enrichment_allow_private
         ),
+        backtests=BacktestFlow(db, clock, scorer, stages, jobs, settings.backtest_inline_leads),
         metrics=metrics,
         sealer=sealer,
     )

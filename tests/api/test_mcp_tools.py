@@ -54,7 +54,7 @@ TOOLS = MCP_TOOLS
 READ_TOOLS = {
     "search_leads", "get_lead", "explain_score", "preview_routing", "list_owners",
     "list_sla_breaches", "funnel_report", "speed_to_lead_report", "list_tasks", "list_automations",
-    "preview_automation", "list_segments", "routing_fairness", "find_duplicates",
+    "preview_automation", "list_segments", "routing_fairness", "find_duplicates", "backtest_model",
 }  # fmt: skip
 WRITE_TOOLS = TOOLS - READ_TOOLS
 DESTRUCTIVE_TOOLS = {"delete_lead", "merge_leads", "merge_duplicate"}
@@ -1011,6 +1011,7 @@ def valid_args(ids: dict[str, str]) -> dict[str, Json]:
         "routing_fairness": {"start": "2026-01-01T00:00:00Z"},
         "find_duplicates": {"lead": {"email": "held+x@acme.com"}},
         "merge_duplicate": {"pair_id": ids["pair"], "confirm": True},
+        "backtest_model": {"within_days": 30, "as_of": "created"},
     }
 
 
@@ -1055,6 +1056,7 @@ FOREIGN = sorted(
         "list_automations",
         "list_segments",  # takes no id
         "find_duplicates",  # takes no id
+        "backtest_model",  # takes a model's id, not a lead's or an owner's (its own test)
     }
 )
 

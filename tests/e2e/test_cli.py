@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import socket
@@ -212,3 +213,21 @@ def test_defaults_installs_the_activation_defaults_once(env: dict[str, str], tmp
     missing = run(env, "defaults", "--workspace", "ws_nope")
     assert missing.returncode == 1
     assert missing.stderr.startswith("leadapi: ")
+
+
+def test_simulate_writes_a_population(env: dict[str, str]) -> None:
+    assert run(env, "migrate").returncode == 0
+    done = run(env, "simulate", "--leads", "20", "--days", "1", "--seed", "3", "--quiet")
+    assert done.returncode == 0, done.stderr
+    written = json.loads(done.stdout)
+    assert written["leads"] == 20
+    assert written["refused"] == 0
+    assert written["events"] > 0
+    database = env["LEADAPI_DATABASE_URL"].removeprefix("sqlite+aiosqlite:///")
+    with sqlite3.connect(database) as db:
+        assert db.execute("SELECT count(*) FROM leads").fetchone() == (20,)
+        assert db.execute("SELECT count(*) FROM owners").fetchone() == (5,)
+        assert db.execute("SELECT count(*) FROM routing_rules").fetchone() == (1,)
+    again = run(env, "simulate", "--leads", "0")
+    assert again.returncode == 2
+    assert "--leads" in again.stderr

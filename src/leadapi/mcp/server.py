@@ -45,6 +45,7 @@ from leadapi.automations.schemas import (
 from leadapi.duplicates.schemas import DuplicatePair, MatchItem
 from leadapi.errors import ProblemError, validation_errors, validation_problem
 from leadapi.events.schemas import EventIn
+from leadapi.jobs.schemas import Job
 from leadapi.leads.repository import LEAD_FIELDS
 from leadapi.leads.schemas import Lead, LeadCreate, LeadFields, LeadUpdate, TimelineEvent
 from leadapi.logs import root_logging_kept
@@ -57,7 +58,7 @@ from leadapi.reports.schemas import FunnelReport, SpeedReport
 from leadapi.reports.service import ReportParams
 from leadapi.routing.preview import preview_decision
 from leadapi.routing.schemas import Decision, RoutingRule
-from leadapi.scoring.schemas import ScoringModel
+from leadapi.scoring.schemas import BacktestIn, BacktestOut, ScoringModel
 from leadapi.scoring.service import lead_score
 from leadapi.segments.schemas import Segment
 from leadapi.services import Services
@@ -346,6 +347,7 @@ def build_server(services: Services, authenticate: Authenticator) -> MCPServer[A
     _automation_tools(server, services)
     _segment_tools(server, services)
     _duplicate_tools(server, services)
+    _backtest_tools(server, services)
     _resources(server, services)
     return server
 
@@ -949,6 +951,62 @@ def _duplicate_tools(server: _Server, services: Services) -> None:
             "lead": _lead(merged["lead"]),
             "pair": DuplicatePair.model_validate(merged["pair"]).model_dump(mode="json"),
         }
+
+
+def _backtest_tools(server: _Server, services: Services) -> None:
+    @_tool(server, title="Backtest a scoring model", read_only=True, idempotent=True)
+    async def backtest_model(
+        model: Annotated[
+            str | dict[str, Any] | None,
+            Field(
+                description="A model version's id, or a draft model written out; default: the active model."
+            ),
+        ] = None,
+        compare_with: Annotated[
+            str | dict[str, Any] | None, Field(description="A second model, scored on the same leads.")
+        ] = None,
+        since: Annotated[
+            UtcDateTime | None, Field(description="Reference times at or after (ISO 8601).")
+        ] = None,
+        until: Annotated[
+            UtcDateTime | None, Field(description="Reference times before; default: now less the horizon.")
+        ] = None,
+        outcome_stage: Annotated[
+            str | None,
+            Field(max_length=50, description="The stage that counts as converted; default: won stages."),
+        ] = None,
+        within_days: Annotated[
+            int, Field(ge=1, le=3650, description="Converted within this many days.")
+        ] = 90,
+        as_of: Annotated[
+            Literal["created", "mql"],
+            Field(description="Score each lead as it was when created, or on becoming an MQL."),
+        ] = "created",
+    ) -> Json:
+        """How well a scoring model predicts conversion, as POST /v1/scoring/backtest: each lead
+        scored as it stood at its reference time, against whether it reached a won stage within
+        `within_days`. Per model: `auc` (0.5 is chance), `top_decile_lift`, conversion rate per
+        band, a calibration table, and per rule how often it fired and the conversion rate with and
+        without it. Many leads: answers {"job": ...}; read the result with the job's id later."""
+        principal = caller("read")
+        try:
+            body = BacktestIn.model_validate(
+                {
+                    "model": model,
+                    "compare_with": compare_with,
+                    "from": since,
+                    "to": until,
+                    "outcome": {"stage": outcome_stage, "within_days": within_days},
+                    "as_of": as_of,
+                }
+            )
+        except ValidationError as exc:
+            raise validation_problem(validation_errors(exc.errors())) from None
+        async with services.db.transaction() as conn:
+            result, job = await services.backtests.backtest(conn, principal, body)
+        if job is not None:
+            return {"job": Job.model_validate(job).model_dump(mode="json")}
+        return BacktestOut.model_validate(result).model_dump(mode="json", by_alias=True)
 
 
 def _resources(server: MCPServer[Any], services: Services) -> None:

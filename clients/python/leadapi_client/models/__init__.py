@@ -48,17 +48,26 @@ from .automation_trigger import AutomationTrigger
 from .automation_update import AutomationUpdate
 from .automation_update_when_type_0 import AutomationUpdateWhenType0
 from .automation_when_type_0 import AutomationWhenType0
+from .backtest_in import BacktestIn
+from .backtest_in_as_of import BacktestInAsOf
+from .backtest_in_compare_with_type_1 import BacktestInCompareWithType1
+from .backtest_in_model_type_1 import BacktestInModelType1
+from .backtest_out import BacktestOut
+from .backtest_result import BacktestResult
 from .band_figures import BandFigures
 from .band_out import BandOut
+from .band_row import BandRow
 from .breach import Breach
 from .breach_action import BreachAction
 from .breach_list import BreachList
 from .business_hours import BusinessHours
 from .business_hours_days_item import BusinessHoursDaysItem
+from .calibration_row import CalibrationRow
 from .candidate_lead import CandidateLead
 from .candidate_lead_reasons_item import CandidateLeadReasonsItem
 from .changed_by import ChangedBy
 from .changed_by_kind import ChangedByKind
+from .coefficient import Coefficient
 from .company_size import CompanySize
 from .create_import_dedupe import CreateImportDedupe
 from .create_import_format_type_0 import CreateImportFormatType0
@@ -185,6 +194,7 @@ from .notify_data import NotifyData
 from .nurture_settings import NurtureSettings
 from .nurture_settings_update import NurtureSettingsUpdate
 from .out_of_office import OutOfOffice
+from .outcome_in import OutcomeIn
 from .owner import Owner
 from .owner_create import OwnerCreate
 from .owner_fairness import OwnerFairness
@@ -210,6 +220,8 @@ from .policy_update_on_breach import PolicyUpdateOnBreach
 from .policy_update_when_type_0 import PolicyUpdateWhenType0
 from .policy_when_type_0 import PolicyWhenType0
 from .pool import Pool
+from .population import Population
+from .population_as_of import PopulationAsOf
 from .preview_event import PreviewEvent
 from .preview_event_properties import PreviewEventProperties
 from .preview_in import PreviewIn
@@ -234,6 +246,7 @@ from .provider_update_headers import ProviderUpdateHeaders
 from .provider_update_mapping import ProviderUpdateMapping
 from .provider_update_when_type_0 import ProviderUpdateWhenType0
 from .provider_when_type_0 import ProviderWhenType0
+from .rate_out import RateOut
 from .reenroll_after import ReenrollAfter
 from .reject_in import RejectIn
 from .remove_tags import RemoveTags
@@ -254,6 +267,7 @@ from .rule_create import RuleCreate
 from .rule_create_strategy import RuleCreateStrategy
 from .rule_create_tie_breaker_type_0 import RuleCreateTieBreakerType0
 from .rule_create_when_type_0 import RuleCreateWhenType0
+from .rule_evidence import RuleEvidence
 from .rule_fairness import RuleFairness
 from .rule_hit import RuleHit
 from .rule_hit_evidence import RuleHitEvidence
@@ -344,6 +358,12 @@ from .subscription_create import SubscriptionCreate
 from .subscription_list import SubscriptionList
 from .subscription_update import SubscriptionUpdate
 from .subscription_with_secret import SubscriptionWithSecret
+from .suggest_in import SuggestIn
+from .suggest_in_as_of import SuggestInAsOf
+from .suggest_in_compare_with_type_1 import SuggestInCompareWithType1
+from .suggest_in_model_type_1 import SuggestInModelType1
+from .suggest_out import SuggestOut
+from .suggest_out_draft import SuggestOutDraft
 from .task import Task
 from .task_create import TaskCreate
 from .task_create_type import TaskCreateType
@@ -424,17 +444,26 @@ __all__ = (
     "AutomationUpdate",
     "AutomationUpdateWhenType0",
     "AutomationWhenType0",
+    "BacktestIn",
+    "BacktestInAsOf",
+    "BacktestInCompareWithType1",
+    "BacktestInModelType1",
+    "BacktestOut",
+    "BacktestResult",
     "BandFigures",
     "BandOut",
+    "BandRow",
     "Breach",
     "BreachAction",
     "BreachList",
     "BusinessHours",
     "BusinessHoursDaysItem",
+    "CalibrationRow",
     "CandidateLead",
     "CandidateLeadReasonsItem",
     "ChangedBy",
     "ChangedByKind",
+    "Coefficient",
     "CompanySize",
     "CreateImportDedupe",
     "CreateImportFormatType0",
@@ -560,6 +589,7 @@ __all__ = (
     "NotifyData",
     "NurtureSettings",
     "NurtureSettingsUpdate",
+    "OutcomeIn",
     "OutOfOffice",
     "Owner",
     "OwnerCreate",
@@ -586,6 +616,8 @@ __all__ = (
     "PolicyUpdateWhenType0",
     "PolicyWhenType0",
     "Pool",
+    "Population",
+    "PopulationAsOf",
     "PreviewEvent",
     "PreviewEventProperties",
     "PreviewIn",
@@ -610,6 +642,7 @@ __all__ = (
     "ProviderUpdateMapping",
     "ProviderUpdateWhenType0",
     "ProviderWhenType0",
+    "RateOut",
     "ReenrollAfter",
     "RejectIn",
     "RemoveTags",
@@ -630,6 +663,7 @@ __all__ = (
     "RuleCreateStrategy",
     "RuleCreateTieBreakerType0",
     "RuleCreateWhenType0",
+    "RuleEvidence",
     "RuleFairness",
     "RuleHit",
     "RuleHitEvidence",
@@ -720,6 +754,12 @@ __all__ = (
     "SubscriptionList",
     "SubscriptionUpdate",
     "SubscriptionWithSecret",
+    "SuggestIn",
+    "SuggestInAsOf",
+    "SuggestInCompareWithType1",
+    "SuggestInModelType1",
+    "SuggestOut",
+    "SuggestOutDraft",
     "Task",
     "TaskCreate",
     "TaskCreateType",
