@@ -47,6 +47,7 @@ SEED_LEADS = 50_000
 ASYNC_DSN = DSN.replace("postgresql://", "postgresql+asyncpg://", 1)
 REPORT_LEADS = 1_000_000
 READ_LEADS = 1_000_000
+IMPORT_ROWS = 1_000_000  # issue 22's file
 READ_TARGET = 0.5  # the first page and a rep's queue against the read baseline (issue 26)
 DEEP_TARGET = 0.9  # a page half-way down the cursor chain against the first page
 SEARCH_P50_MS, SEARCH_P99_MS = 50.0, 200.0
@@ -183,7 +184,7 @@ def serving(cmd: list[str], env: dict[str, str], port: int) -> Iterator[int]:
     log = (HERE / "results" / f"server-{port}.log").open("w")
     process = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90  # a loaded machine (a suite running beside) starts slowly
         while True:
             try:
                 if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
@@ -330,23 +331,65 @@ def main() -> int:
         "20), on a database kept between runs (BENCH_DATABASE, default leadapi_bench_tracks)",
     )
     parser.add_argument(
+        "--duplicates-only",
+        action="store_true",
+        help="the duplicate sweep over --duplicate-leads leads and one capture's detection against them, "
+        "beside reading the same leads (issue 21)",
+    )
+    parser.add_argument(
+        "--duplicate-leads", type=int, default=READ_LEADS, help="leads in the duplicates workspace"
+    )
+    parser.add_argument(
+        "--enrichment-only",
+        action="store_true",
+        help="captures with the built-in enrichment providers on against off (paired by round), the "
+        "enrichment consumer running in the server meanwhile (issue 21)",
+    )
+    parser.add_argument(
+        "--backtest-only",
+        action="store_true",
+        help="a backtest of the default model over a seeded workspace (issue 23: 1,000,000 leads, "
+        "10,000,000 events, under 60 s); --backtest-leads for smaller sizes",
+    )
+    parser.add_argument(
+        "--backtest-leads", type=int, default=1_000_000, help="leads in the backtest workspace"
+    )
+    parser.add_argument(
         "--capture-only",
         action="store_true",
         help="the capture scenarios (REST, events, routed, MCP) and the engines, without the reports "
         "and the reads over a million leads",
+    )
+    parser.add_argument(
+        "--imports-only",
+        action="store_true",
+        help="a CSV of new leads through POST /v1/imports and its job, plain and routed, against raw "
+        "COPY of the same rows, with the server's peak memory (issue 22)",
+    )
+    parser.add_argument(
+        "--rows", type=int, default=IMPORT_ROWS, help="with --imports-only: rows in the imported file"
     )
     args = parser.parse_args()
 
     import asyncio
 
     (HERE / "results").mkdir(exist_ok=True)
+    if args.imports_only:
+        asyncio.run(_fresh_database())
+        return _imports_only(args)
     if args.reads_only:
         return _reads_only(args)
     if args.tracks_only:
         return _tracks_only(args)
     asyncio.run(_fresh_database())
+    if args.duplicates_only:
+        return _duplicates_only(args)
     if args.automations_only:
         return _automations_only(args)
+    if args.enrichment_only:
+        return _enrichment_only(args)
+    if args.backtest_only:
+        return _backtest_only(args)
     if args.reports_only:
         run([str(VENV_BIN / "leadapi"), "migrate"], env={**os.environ, "LEADAPI_DATABASE_URL": ASYNC_DSN})
         _report_timings(args)
@@ -482,6 +525,61 @@ def main() -> int:
         )
     )
     return 0
+
+
+def _imports_only(args: argparse.Namespace) -> int:
+    """Issue 22: the import job against raw COPY of the same file, in the same run."""
+    import asyncio
+    import tempfile
+
+    from bench import imports
+
+    env = {
+        **os.environ,
+        "LEADAPI_DATABASE_URL": ASYNC_DSN,
+        "LEADAPI_BOOTSTRAP": "false",
+        "LEADAPI_LOG_LEVEL": "warning",
+        "LEADAPI_WORKERS": "1",
+        "LEADAPI_WORKER_INTERVAL": "0.1",
+        "LEADAPI_IMPORT_MAX_BYTES": str(4 * 1024**3),
+    }
+    leadapi = str(VENV_BIN / "leadapi")
+    run([leadapi, "migrate"], env=env)
+    key = run([leadapi, "keys", "create", "--scopes", "write", "--name", "bench", "--quiet"], env=env).strip()
+    asyncio.run(_routed_workspace())
+    routed_key = run(
+        [leadapi, "keys", "create", "--scopes", "admin", "--workspace", ROUTED_WORKSPACE, "--quiet"], env=env
+    ).strip()
+    with tempfile.TemporaryDirectory(prefix="leadapi-bench-") as tmp:
+        plain_file, routed_file = Path(tmp) / "plain.csv", Path(tmp) / "routed.csv"
+        imports.write_file(plain_file, args.rows, "plain")
+        imports.write_file(routed_file, args.rows, "routed")
+        copy = imports.copy_run(DSN, plain_file)
+        print(
+            f"raw COPY: {copy.rows:,} rows in {copy.seconds:.2f} s, {copy.rows_per_second:,.0f} rows/s",
+            flush=True,
+        )
+        base = "http://127.0.0.1:8092"
+        with serving([leadapi, "serve"], {**env, "LEADAPI_PORT": "8092"}, 8092) as session:
+            _routing_setup(base, routed_key)
+            plain = imports.measure_import(
+                "leadapi import (dedupe + score + events)", base, key, plain_file, session
+            )
+            print(
+                f"import: {plain.rows:,} rows in {plain.seconds:.1f} s, peak {plain.rss_peak_mb:.0f} MB",
+                flush=True,
+            )
+            routed = imports.measure_import(
+                "leadapi import, every lead routed", base, routed_key, routed_file, session
+            )
+            print(
+                f"routed: {routed.rows:,} rows in {routed.seconds:.1f} s, peak {routed.rss_peak_mb:.0f} MB",
+                flush=True,
+            )
+    runs = [copy, plain, routed]
+    met = imports.report(runs)
+    (HERE / "results" / "imports.json").write_text(json.dumps([asdict(r) for r in runs], indent=2) + "\n")
+    return 0 if met else 1
 
 
 def _reads_only(args: argparse.Namespace) -> int:
@@ -661,6 +759,19 @@ def _report_timings(args: argparse.Namespace) -> list[Timing]:
     return timings
 
 
+def _backtest_only(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from bench.backtest import describe
+    from bench.backtest import measure as measure_backtest
+
+    run([str(VENV_BIN / "leadapi"), "migrate"], env={**os.environ, "LEADAPI_DATABASE_URL": ASYNC_DSN})
+    timing = asyncio.run(measure_backtest(ASYNC_DSN, DSN, args.backtest_leads))
+    print("\n".join(describe(timing)))
+    (HERE / "results" / "backtest.json").write_text(json.dumps(asdict(timing), indent=2))
+    return 0
+
+
 # ---- automations (issue 20) ----------------------------------------------------------------------
 
 AUTOMATIONS = 20
@@ -746,6 +857,19 @@ def _quantile(values: list[float], q: float) -> float:
         return float("nan")
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def _duplicates_only(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from bench.duplicates import measure, report
+
+    run([str(VENV_BIN / "leadapi"), "migrate"], env={**os.environ, "LEADAPI_DATABASE_URL": ASYNC_DSN})
+    result = asyncio.run(measure(ASYNC_DSN, DSN, args.duplicate_leads))
+    for line in report(result):
+        print(line, flush=True)
+    (HERE / "results" / "duplicates.json").write_text(json.dumps(asdict(result), indent=2))
+    return 0
 
 
 def _automations_only(args: argparse.Namespace) -> int:
@@ -911,6 +1035,97 @@ async def _count(dsn: str, sql: str) -> int:
         return int(await conn.fetchval(sql))
     finally:
         await conn.close()
+
+
+# ---- enrichment (issue 21) -----------------------------------------------------------------------
+
+ENRICHMENT_COST_TARGET = 0.1  # captures with the built-in enrichments on within 10% of them off
+BUILT_IN_PROVIDERS = (
+    {"name": "phone", "kind": "phone_location"},
+    {"name": "company", "kind": "company_from_domain"},
+)
+
+
+def _enrichment_only(args: argparse.Namespace) -> int:
+    """Captures with the built-in providers inactive, then active, in each round (paired, as the
+    automations' bench is); the disposable and role flags are set at capture in both. Enrichment runs
+    in `leadapi serve` (background work in serve, the default) on the bench's workspace, so its
+    consumer's work on the new leads competes with the captures for the same cores and database."""
+    import asyncio
+
+    port = int(os.environ.get("BENCH_PORT", "8092"))
+    base = f"http://127.0.0.1:{port}"
+    wrk = ensure_wrk()
+    env = {
+        **os.environ,
+        "LEADAPI_DATABASE_URL": ASYNC_DSN,
+        "LEADAPI_BOOTSTRAP": "false",
+        "LEADAPI_LOG_LEVEL": "warning",
+        "LEADAPI_WORKERS": str(args.workers),
+        "LEADAPI_PORT": str(port),
+    }
+    leadapi = str(VENV_BIN / "leadapi")
+    run([leadapi, "migrate"], env=env)
+    key = run([leadapi, "keys", "create", "--scopes", "admin", "--name", "bench", "--quiet"], env=env).strip()
+    asyncio.run(_seed(args.seed))
+    headers = {"Authorization": f"Bearer {key}"}
+    off: list[Run] = []
+    on: list[Run] = []
+    with serving([leadapi, "serve"], env, port) as session:
+        ids = []
+        for body in BUILT_IN_PROVIDERS:
+            created = httpx.post(f"{base}/v1/enrichment/providers", json=body, headers=headers)
+            created.raise_for_status()
+            ids.append(created.json()["id"])
+
+        def switch(active: bool) -> None:
+            for provider_id in ids:
+                response = httpx.patch(
+                    f"{base}/v1/enrichment/providers/{provider_id}", json={"active": active}, headers=headers
+                )
+                response.raise_for_status()
+
+        for round_number in range(1, args.rounds + 1):
+            switch(False)
+            off.append(drive(wrk, f"{base}/v1/leads", key, "post_lead.lua", args, session))
+            switch(True)
+            on.append(drive(wrk, f"{base}/v1/leads", key, "post_lead.lua", args, session))
+            print(
+                f"round {round_number}: captures {off[-1].requests_per_second:.0f} req/s off, "
+                f"{on[-1].requests_per_second:.0f} on; load average {os.getloadavg()[0]:.1f}",
+                flush=True,
+            )
+        enriched = asyncio.run(_count(DSN, "SELECT count(*) FROM events WHERE type = 'lead.enriched'"))
+    costs = [a.requests_per_second / b.requests_per_second - 1 for a, b in zip(off, on, strict=True)]
+    cost = _median(costs)
+    ratio = _median([b.requests_per_second / a.requests_per_second for a, b in zip(off, on, strict=True)])
+    print(
+        f"\ncaptures, enrichment off: {', '.join(f'{r.requests_per_second:.0f}' for r in off)} req/s; "
+        f"on: {', '.join(f'{r.requests_per_second:.0f}' for r in on)} req/s; "
+        f"lead.enriched events: {enriched:,}"
+    )
+    verdict = "met" if cost <= ENRICHMENT_COST_TARGET else "NOT met"
+    print(
+        f"target: the built-in enrichments cost <= {ENRICHMENT_COST_TARGET:.0%} of the capture rate: "
+        f"{verdict} ({cost:.0%}, the median of each round's run with them on against the run with them "
+        f"off just before it; on/off ratio {ratio:.2f})"
+    )
+    errors = sum(r.errors for r in off + on)
+    if errors:
+        print(f"WARNING: {errors} requests failed; figures with errors are not comparable", file=sys.stderr)
+    (HERE / "results" / "enrichment.json").write_text(
+        json.dumps(
+            {
+                "args": vars(args),
+                "captures_off": [r._asdict() for r in off],
+                "captures_on": [r._asdict() for r in on],
+                "cost": cost,
+                "enriched_events": enriched,
+            },
+            indent=2,
+        )
+    )
+    return 0
 
 
 if __name__ == "__main__":

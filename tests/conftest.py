@@ -209,13 +209,18 @@ def settings(database_url: str) -> Settings:
         database_url=database_url,
         bootstrap=False,
         max_body_bytes=256 * 1024,
+        import_max_bytes=256 * 1024,
         sequencer_interval=0,
         worker_interval=0,
         sla_sweep_interval=0,
         webhook_interval=0,
         automation_interval=0,
         segment_interval=0,
+        rollup_interval=0,
+        duplicate_interval=0,
+        enrichment_interval=0,
         webhooks_allow_private=True,
+        enrichment_allow_private=True,
         webhook_timeout=1.0,
         _env_file=None,
     )
@@ -269,11 +274,13 @@ class Tenant:
     read: dict[str, str]
 
 
-async def make_tenant(app: FastAPI, name: str = "test") -> Tenant:
+async def make_tenant(app: FastAPI, name: str = "test", *, seeded: bool = False) -> Tenant:
+    """A bare workspace by default (each test sees only what it makes); `seeded`: with the
+    defaults a real new workspace gets (the activation automations and tracks)."""
     service = app.state.workspaces
     headers = {}
     async with app.state.db.transaction() as conn:
-        workspace_id = await service.create_workspace(conn, name)
+        workspace_id = await service.create_workspace(conn, name, seeded=seeded)
         for scope in ("admin", "write", "read"):
             _, secret = await service.create_key(conn, operator(workspace_id), f"{scope} key", [scope])
             headers[scope] = {"Authorization": f"Bearer {secret}"}

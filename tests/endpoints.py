@@ -12,6 +12,7 @@ import httpx
 from fastapi import FastAPI
 from mcp.types import CallToolResult, TextContent
 
+from leadapi.flows.duplicates import DuplicateConsumer
 from leadapi.jobs.loop import run_job
 from tests.conftest import Tenant, make_tenant
 from tests.factories import post_generic
@@ -45,6 +46,8 @@ AUTOMATION = {
 
 TRACK = {"name": "t", "steps": [{"channel": "email", "ref": "tmpl_1", "wait_minutes": 60}]}
 SEGMENT = {"name": "s", "when": {"all": [{"field": "band", "op": "eq", "value": "mql"}]}}
+# Built in: needs no network, so the generated requests to /enrich call nobody.
+PROVIDER = {"name": "p", "kind": "company_from_domain"}
 
 REPORTS = (
     "funnel", "speed-to-lead", "sla", "stage-velocity", "sources", "owners", "scores", "activation",
@@ -70,6 +73,8 @@ ENDPOINTS = [
     Endpoint("GET", "/v1/scoring/active", "read"),
     Endpoint("POST", "/v1/scoring/preview", "read", {"lead_id": "{lead}"}),
     Endpoint("POST", "/v1/scoring/models/{model}/activate", "admin"),
+    Endpoint("POST", "/v1/scoring/backtest", "read", {"model": "{model}", "outcome": {"within_days": 30}}),
+    Endpoint("POST", "/v1/scoring/suggest", "read", {"model": "{model}", "as_of": "created"}),
     Endpoint("GET", "/v1/leads/{lead}/score", "read"),
     Endpoint("GET", "/v1/leads/{lead}/score/history", "read"),
     Endpoint("POST", "/v1/leads/{lead}/score-adjustments", "write", {"points": 5, "reason": "met at a fair"}),
@@ -145,6 +150,7 @@ ENDPOINTS = [
     Endpoint("PUT", "/v1/consent/settings", "admin", {"double_opt_in_sources": []}),
     Endpoint("POST", "/v1/automations", "admin", AUTOMATION),
     Endpoint("GET", "/v1/automations", "read"),
+    Endpoint("POST", "/v1/automations/defaults", "admin"),
     Endpoint(
         "POST",
         "/v1/automations/preview",
@@ -175,6 +181,25 @@ ENDPOINTS = [
     Endpoint("PATCH", "/v1/segments/{segment}", "admin", {"name": "renamed"}),
     Endpoint("DELETE", "/v1/segments/{segment}", "admin"),
     Endpoint("GET", "/v1/segments/{segment}/leads", "read"),
+    # The file is the body (CSV or NDJSON, not JSON): tests/api/test_imports.py covers its bad input.
+    Endpoint("POST", "/v1/imports", "write"),
+    Endpoint("GET", "/v1/imports", "read"),
+    Endpoint("GET", "/v1/imports/{import}", "read"),
+    Endpoint("GET", "/v1/imports/{import}/errors", "read"),
+    Endpoint("GET", "/v1/imports/{import}/outcomes", "read"),
+    Endpoint("POST", "/v1/imports/{import}/cancel", "write"),
+    Endpoint("GET", "/v1/duplicates", "read"),
+    Endpoint("GET", "/v1/duplicates/{pair}", "read"),
+    Endpoint("POST", "/v1/duplicates/{pair}/dismiss", "write"),
+    Endpoint("POST", "/v1/duplicates/{pair}/merge", "write"),
+    Endpoint("POST", "/v1/duplicates/sweep", "admin"),
+    Endpoint("POST", "/v1/leads/match", "read", {"leads": [{"email": "new@acme.com"}]}),
+    Endpoint("POST", "/v1/enrichment/providers", "admin", PROVIDER),
+    Endpoint("GET", "/v1/enrichment/providers", "admin"),
+    Endpoint("GET", "/v1/enrichment/providers/{provider}", "admin"),
+    Endpoint("PATCH", "/v1/enrichment/providers/{provider}", "admin", {"name": "renamed"}),
+    Endpoint("DELETE", "/v1/enrichment/providers/{provider}", "admin"),
+    Endpoint("POST", "/v1/leads/{lead}/enrich", "write"),
     Endpoint("POST", "/v1/api-keys", "admin", {"name": "k", "scopes": ["read"]}),
     Endpoint("GET", "/v1/api-keys", "admin"),
     Endpoint("DELETE", "/v1/api-keys/{key}", "admin"),
@@ -263,6 +288,25 @@ async def make_world(app: FastAPI, client: httpx.AsyncClient) -> World:
     ids.update(track=track["id"], spare_track=spare["id"], enrollment=enrollment["id"])
     segment = (await client.post("/v1/segments", json=SEGMENT, headers=tenant.admin)).json()
     ids.update(segment=segment["id"])
+    upload = await client.post(
+        "/v1/imports",
+        content=b"email,company\nimported@acme.com,Acme\nnot-an-email,X\n",
+        headers={**tenant.write, "Content-Type": "text/csv"},
+    )
+    while await run_job(app.state.db, app.state.jobs):  # done: no queued job left behind
+        pass
+    ids["import"] = upload.json()["id"]
+    # Two leads alike enough to be queued as a pair, found by the duplicates' consumer.
+    for email in ("pair.one@gmail.com", "pairone+x@gmail.com"):
+        await client.post("/v1/leads", json={"email": email}, headers=tenant.write)
+    await app.state.sequencer.drain()
+    consumer = DuplicateConsumer(app.state.db, app.state.services.duplicate_flow)
+    while await consumer.run_once(tenant.workspace_id):
+        pass
+    [pair] = (await client.get("/v1/duplicates", headers=tenant.read)).json()["data"]
+    ids.update(pair=pair["id"])
+    provider = (await client.post("/v1/enrichment/providers", json=PROVIDER, headers=tenant.admin)).json()
+    ids.update(provider=provider["id"])
     return World(tenant, ids)
 
 
@@ -273,7 +317,8 @@ MCP_TOOLS = {
     "reject_lead", "list_owners", "set_out_of_office", "list_sla_breaches", "funnel_report",
     "speed_to_lead_report", "list_tasks", "complete_task", "enroll_lead", "exit_track",
     "list_automations", "preview_automation",
-    "list_segments", "routing_fairness", "export_lead",
+    "list_segments", "routing_fairness", "find_duplicates", "merge_duplicate", "backtest_model",
+    "export_lead",
 }  # fmt: skip
 
 
@@ -290,7 +335,7 @@ PATH_IDS = {
     "source_id": "source", "webhook_id": "webhook", "delivery_id": "delivery", "key_id": "key",
     "model_id": "model", "job_id": "job", "submission_id": "submission", "task_id": "task",
     "automation_id": "automation", "track_id": "track", "enrollment_id": "enrollment",
-    "segment_id": "segment",
+    "segment_id": "segment", "import_id": "import", "pair_id": "pair", "provider_id": "provider",
 }  # fmt: skip
 
 

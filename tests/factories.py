@@ -17,6 +17,8 @@ from sqlalchemy import select
 
 from leadapi.events.models import Event
 from leadapi.flows.automations import AutomationConsumer, InactivitySweep
+from leadapi.flows.duplicates import DuplicateConsumer
+from leadapi.flows.rollups import RollupConsumer
 from leadapi.flows.segments import SegmentConsumer
 from leadapi.flows.sla_sweep import sweep_once
 from leadapi.services import Services
@@ -423,6 +425,18 @@ async def run_segments(app: FastAPI, tenant: Tenant, rounds: int = 50) -> int:
     raise AssertionError(f"segments still had work after {rounds} rounds")
 
 
+async def run_rollups(app: FastAPI, tenant: Tenant | None = None, rounds: int = 100) -> int:
+    """Number events and bring the report rollups up to them (the tenant's, or every workspace's),
+    until nothing is left; returns the rounds it took."""
+    keeper = RollupConsumer(app.state.db, services(app).rollup_flow)
+    await app.state.sequencer.drain()
+    for n in range(1, rounds + 1):
+        more = await keeper.run_once(None if tenant is None else tenant.workspace_id)
+        if not more:
+            return n
+    raise AssertionError(f"rollups still had work after {rounds} rounds")
+
+
 async def segment_members(client: httpx.AsyncClient, tenant: Tenant, segment_id: str) -> list[str]:
     """The segment's lead ids, every page."""
     ids: list[str] = []
@@ -434,3 +448,17 @@ async def segment_members(client: httpx.AsyncClient, tenant: Tenant, segment_id:
         if response.json()["next_cursor"] is None:
             return ids
         params["cursor"] = response.json()["next_cursor"]
+
+
+# ---- duplicates ------------------------------------------------------------------------------
+
+
+async def run_duplicates(app: FastAPI, tenant: Tenant, rounds: int = 50) -> int:
+    """Number events and let the duplicate consumer go through them (and finish any sweep), until
+    nothing is left; returns the rounds it took."""
+    consumer = DuplicateConsumer(app.state.db, services(app).duplicate_flow)
+    await app.state.sequencer.drain()
+    for n in range(1, rounds + 1):
+        if not await consumer.run_once(tenant.workspace_id):
+            return n
+    raise AssertionError(f"duplicates still had work after {rounds} rounds")

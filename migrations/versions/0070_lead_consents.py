@@ -5,7 +5,7 @@ pending, with source, time and proof; appended, never changed. Index: a lead's h
 (also what the cascade from `leads` and a merge look up).
 
 Revision ID: 0070
-Revises: 0045, 0055
+Revises: 0033
 Create Date: 2026-12-03 14:30:00
 """
 
@@ -19,9 +19,7 @@ from alembic import op
 from leadapi.db import JSONDoc, UTCDateTime
 
 revision: str = "0070"
-# main holds two heads (0045 and 0055, both on 0023): this merges them so that `upgrade head`
-# runs; the lead rechains on merge.
-down_revision: str | tuple[str, ...] | None = ("0045", "0055")
+down_revision: str | None = "0033"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -16,6 +16,7 @@ from sqlalchemy import text
 from starlette.routing import Route
 
 from leadapi import __version__
+from leadapi.activation.router import router as activation_router
 from leadapi.api.auth import SECURITY_SCHEMES
 from leadapi.api.idempotency import Idempotency
 from leadapi.api.middleware import RequestGuard
@@ -32,8 +33,13 @@ from leadapi.consent.router import lead_router as lead_consent_router
 from leadapi.consent.router import report_router as quality_report_router
 from leadapi.consent.router import settings_router as consent_settings_router
 from leadapi.db import Database, utcnow
+from leadapi.duplicates.router import lead_router as lead_duplicates_router
+from leadapi.duplicates.router import router as duplicates_router
+from leadapi.enrichment.router import lead_router as lead_enrichment_router
+from leadapi.enrichment.router import router as enrichment_router
 from leadapi.errors import PROBLEM_JSON, ProblemError
 from leadapi.events.router import router as events_router
+from leadapi.imports.router import router as imports_router
 from leadapi.jobs.router import router as jobs_router
 from leadapi.leads.router import router as leads_router
 from leadapi.metrics import Metrics, RequestMetrics, read_gauges
@@ -127,6 +133,7 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
             stop.set()
             await asyncio.gather(*tasks)
             await services.webhooks.close()
+            await services.enrichment_flow.close()
             services.scoring.evaluator.close()
             await db.dispose()
 
@@ -160,6 +167,7 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
     # Every REST route reads its query strictly (api/params.py); the inbound form hooks take
     # what form providers send.
     strict = (
+        lead_duplicates_router,
         leads_router,
         events_router,
         scoring_router,
@@ -177,8 +185,10 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
         fairness_router,
         api_keys_router,
         audit_router,
+        duplicates_router,
         tasks_router,
         lead_tasks_router,
+        activation_router,
         lead_consent_router,
         consent_settings_router,
         quality_report_router,
@@ -187,6 +197,9 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
         tracks_router,
         lead_tracks_router,
         segments_router,
+        imports_router,
+        enrichment_router,
+        lead_enrichment_router,
     )
     for router in strict:
         app.include_router(router, dependencies=STRICT_QUERY)
@@ -214,6 +227,9 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
         max_body_bytes=settings.max_body_bytes,
         body_timeout=settings.body_timeout,
         non_json_prefixes=("/v1/hooks/",),
+        # An import's file may be far larger than any other body: its route streams it to
+        # storage, with a limit of its own (import_max_bytes).
+        streamed_paths=("/v1/imports",),
     )
     # Before the body is read and before an Idempotency-Key is claimed: a refused request costs
     # little and leaves nothing behind.

@@ -15,6 +15,9 @@ from typing import Any
 
 from leadapi.api.idempotency import purge_expired
 from leadapi.flows.automations import AutomationConsumer, InactivitySweep
+from leadapi.flows.duplicates import DuplicateConsumer
+from leadapi.flows.enrichment import EnrichmentConsumer
+from leadapi.flows.rollups import RollupConsumer
 from leadapi.flows.segments import SegmentConsumer
 from leadapi.flows.sla_sweep import sweep_once
 from leadapi.jobs.loop import every, run_job
@@ -46,6 +49,11 @@ def loops(services: Services, stop: asyncio.Event) -> list[Coroutine[Any, Any, N
         return await run_job(services.db, services.jobs)
 
     work.append((settings.worker_interval, jobs, "jobs"))
+    stopping = services.jobs.stopping
+
+    async def propagate_stop() -> None:  # a job under way stops at its next safe point
+        await stop.wait()
+        stopping.set()
 
     async def sla_sweep() -> bool:
         _, more = await sweep_once(services.db, services.flow, services.clock())
@@ -78,7 +86,14 @@ def loops(services: Services, stop: asyncio.Event) -> list[Coroutine[Any, Any, N
     )
     segments = SegmentConsumer(services.db, services.segment_flow)
     work.append((settings.segment_interval, segments.run_once, "segments"))
+    rollups = RollupConsumer(services.db, services.rollup_flow)
+    work.append((settings.rollup_interval, rollups.run_once, "report rollups"))
+    duplicates = DuplicateConsumer(services.db, services.duplicate_flow)
+    work.append((settings.duplicate_interval, duplicates.run_once, "duplicates"))
+    enrichment = EnrichmentConsumer(services.db, services.enrichment_flow)
+    work.append((settings.enrichment_interval, enrichment.run_once, "enrichment"))
     running = [every(interval, fn, stop, name) for interval, fn, name in work if interval > 0]
+    running.append(propagate_stop())
     if settings.webhook_interval > 0:
         running.append(_webhooks(services, stop))
     return running
@@ -114,4 +129,5 @@ async def run_worker(services: Services, metrics_address: tuple[str, int] | None
         if stop_metrics is not None:
             await asyncio.to_thread(stop_metrics)  # a scrape in flight needs this loop to finish
         await services.webhooks.close()
+        await services.enrichment_flow.close()
         await services.db.dispose()

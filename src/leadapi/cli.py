@@ -1,4 +1,5 @@
-"""The `leadapi` command: serve, worker, migrate, init, secrets, keys, import, export, mcp, openapi."""
+"""The `leadapi` command: serve, worker, migrate, init, secrets, keys, defaults, import, export, simulate,
+rollups, mcp, openapi."""
 
 from __future__ import annotations
 
@@ -11,11 +12,12 @@ import sys
 import tempfile
 from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager, contextmanager
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from leadapi.config import Settings
-from leadapi.leads.transfer import FORMATS, RowError, count_rows, export_header, export_lines, read_documents
+from leadapi.leads.transfer import FORMATS, export_header, export_lines
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -89,13 +91,18 @@ async def reseal_secrets(settings: Settings) -> int:
 async def _workspaces(settings: Settings) -> AsyncIterator[tuple[WorkspaceService, AsyncConnection]]:
     """A WorkspaceService and one transaction on its own short-lived engine, for one CLI command:
     what the command does commits together, or not at all."""
+    from leadapi.automations.service import AutomationService
     from leadapi.db import Database, create_engine, utcnow
+    from leadapi.flows.activation import ActivationFlow
+    from leadapi.tracks.service import TrackService
     from leadapi.workspaces.service import WorkspaceService
 
     db = Database(create_engine(settings.database_url))
+    # A workspace the command makes gets the activation defaults, as one the app makes does.
+    activation = ActivationFlow(utcnow, AutomationService(utcnow), TrackService(utcnow))
     try:
         async with db.transaction() as conn:
-            yield WorkspaceService(db, utcnow, 0), conn
+            yield WorkspaceService(db, utcnow, 0, seed=activation.install), conn
     finally:
         await db.dispose()
 
@@ -139,6 +146,28 @@ async def _revoke_key(settings: Settings, key_id: str, workspace: str | None) ->
         await service.revoke_key(conn, await _operator(service, conn, workspace), key_id)
 
 
+async def _rebuild_rollups(settings: Settings, workspace: str | None, start: date, end: date) -> int:
+    scopes = frozenset({"admin"})
+    async with (
+        _lead_services(settings, workspace, scopes) as (services, principal),
+        services.db.transaction() as conn,
+    ):
+        return await services.rollup_flow.rebuild(conn, principal.workspace_id, start, end)
+
+
+async def _install_defaults(settings: Settings, workspace: str | None) -> list[dict[str, Any]]:
+    """The activation defaults the workspace was never given, installed (as POST
+    /v1/automations/defaults does); each default listed."""
+    from leadapi.automations.service import AutomationService
+    from leadapi.db import utcnow
+    from leadapi.flows.activation import ActivationFlow
+    from leadapi.tracks.service import TrackService
+
+    activation = ActivationFlow(utcnow, AutomationService(utcnow), TrackService(utcnow))
+    async with _workspaces(settings) as (service, conn):
+        return await activation.install(conn, await _operator(service, conn, workspace))
+
+
 @asynccontextmanager
 async def _lead_services(
     settings: Settings, workspace: str | None, scopes: frozenset[str]
@@ -159,70 +188,111 @@ async def _lead_services(
 
 
 async def _import_leads(settings: Settings, args: argparse.Namespace) -> int:
-    """Each row is captured by the lead service in its own transaction, as POST /v1/leads does;
-    a refused row is reported and the rest go on. The file is streamed, a row at a time (read
-    twice: a count for the progress bar, then the rows), and refused rows go to --errors as
-    they come, so a file of millions of rows takes no more memory than one of ten."""
-    from pydantic import ValidationError
+    """The file goes through the import job as `POST /v1/imports` takes one: spooled (checked as
+    UTF-8, its header against the lead's fields) and queued in one transaction, then this process
+    claims that job and runs it, chunk by chunk, with a progress bar; the refused rows are the
+    import's error report (`GET /v1/imports/{id}/errors`), written to --errors. Interrupted, the
+    job stays queued with its committed position: a worker (`leadapi serve` or `leadapi worker`)
+    finishes it once its lease runs out."""
     from rich.console import Console
     from rich.progress import Progress
 
-    from leadapi.errors import ProblemError, validation_errors
-    from leadapi.leads.schemas import Lead, LeadCreate
+    from leadapi.imports.schemas import ImportOptions
+    from leadapi.imports.service import FINAL
+    from leadapi.jobs.loop import execute
 
     fmt = args.format or ("ndjson" if args.file.suffix in (".ndjson", ".jsonl") else "csv")
-    # What an export holds but a capture does not take (id, score, ...): dropped, so an export
-    # imports back; any other unknown column is refused.
-    read_only = set(Lead.model_fields) - set(LeadCreate.model_fields)
-    counts = {"created": 0, "merged": 0, "refused": 0}
-    shown: list[dict[str, Any]] = []  # the first refused rows, for stderr when there is no --errors
     async with AsyncExitStack() as stack:
         source = stack.enter_context(_seekable(args.file))
-        with source.open(encoding="utf-8-sig", newline="") as counting:
-            total = count_rows(counting, fmt)
-        rows = stack.enter_context(source.open(encoding="utf-8-sig", newline=""))
-        errors_out = stack.enter_context(args.errors.open("w")) if args.errors is not None else None
         services, principal = await stack.enter_async_context(
             _lead_services(settings, args.workspace, frozenset({"read", "write"}))
         )
+
+        async def chunks() -> AsyncIterator[bytes]:
+            with source.open("rb") as file:
+                while chunk := file.read(1024 * 1024):
+                    yield chunk
+
+        async with services.db.transaction() as conn:
+            options = ImportOptions(overwrite=args.overwrite)
+            gzipped = source.suffix == ".gz"
+            started = await services.imports.start(conn, principal, fmt, gzipped, chunks(), options)
+        async with services.db.transaction() as conn:
+            job = await services.jobs.claim_one(conn, started["job_id"])
         progress = stack.enter_context(
             Progress(console=Console(stderr=True), disable=args.quiet, transient=True)
         )
+        total = started["rows_estimated"]
         task = progress.add_task(f"importing {total} rows", total=total)
-        for number, document in read_documents(rows, fmt):
-            errors: list[dict[str, str]] = []
-            if isinstance(document, RowError):
-                errors = [{"field": "", "message": str(document)}]
-            else:
-                fields = {k: v for k, v in document.items() if k not in read_only}
-                try:
-                    # A CSV cell is text by nature ("12", "true"); NDJSON is as strict as the API.
-                    data = LeadCreate.model_validate(fields, strict=False if fmt == "csv" else None)
-                    prepared = services.leads.prepare(data)
-                    async with services.db.transaction() as conn:  # one per row: a bad row sinks nothing
-                        captured = await services.leads.capture(
-                            conn, principal, prepared, overwrite=args.overwrite
-                        )
-                    counts["merged" if captured.merged else "created"] += 1
-                except ValidationError as exc:
-                    errors = validation_errors(exc.errors())
-                except ProblemError as exc:
-                    errors = list(exc.errors or []) or [{"field": "", "message": exc.detail}]
-            if errors:
-                counts["refused"] += 1
-                if errors_out is not None:
-                    errors_out.write(json.dumps({"row": number, "errors": errors}) + "\n")
-                elif len(shown) < 10:
-                    shown.append({"row": number, "errors": errors})
-            progress.advance(task)
-    for row in shown:
-        details = "; ".join(
-            f"{e['field']}: {e['message']}" if e["field"] else e["message"] for e in row["errors"]
-        )
-        print(f"leadapi: row {row['row']}: {details}", file=sys.stderr)
-    summary = ", ".join(f"{n} {what}" for what, n in counts.items())
-    print(f"leadapi: {total} rows: {summary}", file=sys.stderr)
-    return 3 if counts["refused"] else 0
+        if job is not None:
+            await execute(
+                services.db, services.jobs, job, lambda done: progress.update(task, completed=done["done"])
+            )
+        async with services.db.read_statements() as conn:
+            status = await services.imports.get(conn, principal, started["id"])
+            refused: list[dict[str, Any]] = []
+            after = (0, -1)
+            while page := await services.imports.outcome_page(
+                conn, principal, started["id"], after, 1000, refused_only=True
+            ):
+                refused += [{"row": r["row"], "field": r["field"], "message": r["message"]} for r in page]
+                after = (page[-1]["row"], page[-1]["ordinal"])
+    if args.errors is not None:
+        with args.errors.open("w") as out:
+            out.writelines(json.dumps(line) + "\n" for line in refused)
+    else:
+        for line in refused[:10]:
+            where = f"{line['field']}: " if line["field"] else ""
+            print(f"leadapi: row {line['row']}: {where}{line['message']}", file=sys.stderr)
+    summary = (
+        f"{status.rows_read} rows: {status.rows_created} created, {status.rows_merged} merged, "
+        f"{status.rows_refused} refused"
+    )
+    print(f"leadapi: {summary}", file=sys.stderr)
+    if status.status not in FINAL or status.status == "failed":
+        print(f"leadapi: the import {status.id} is {status.status}: {status.error or ''}", file=sys.stderr)
+        return 1
+    return 3 if status.rows_refused else 0
+
+
+async def _simulate(settings: Settings, args: argparse.Namespace) -> dict[str, Any]:
+    """A synthetic population written through the services, under a clock the writer moves along
+    the simulated days (then given back to real time: the stored times are the simulated ones)."""
+    from dataclasses import asdict
+    from datetime import UTC, datetime, timedelta
+
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from leadapi.principal import Principal
+    from leadapi.services import build_services
+    from leadapi.simulation.population import generate
+    from leadapi.simulation.writer import write_population
+
+    now = datetime.now(UTC)
+    moment = [now]
+    services = build_services(settings, lambda: moment[0])
+    population = generate(args.leads, args.days, now - timedelta(days=args.days), args.seed)
+
+    def move_clock(at: datetime) -> None:
+        moment[0] = at
+
+    try:
+        async with services.db.transaction() as conn:
+            workspace_id = await services.workspaces.ensure_workspace(conn, args.workspace)
+        principal = Principal(workspace_id, "simulate", frozenset({"read", "write", "admin"}))
+        with Progress(console=Console(stderr=True), disable=args.quiet, transient=True) as bar:
+            task = bar.add_task(f"simulating {args.leads} leads over {args.days} days", total=1)
+            written = await write_population(
+                services,
+                principal,
+                population,
+                move_clock,
+                lambda done, total: bar.update(task, completed=done, total=total),
+            )
+    finally:
+        await services.db.dispose()
+    return {"workspace_id": workspace_id, **asdict(written)}
 
 
 @contextmanager
@@ -407,6 +477,12 @@ def build_parser() -> argparse.ArgumentParser:
     revoke = keys.add_parser("revoke", help="revoke an API key")
     revoke.add_argument("key_id")
     revoke.add_argument("--workspace")
+    defaults = sub.add_parser(
+        "defaults",
+        help="install the activation defaults (inactive automations and the tracks they name) in a "
+        "workspace made before them; idempotent: what it was given once is not made again (JSON)",
+    )
+    defaults.add_argument("--workspace", help="workspace id (default: the first)")
     imp = sub.add_parser(
         "import",
         help="capture leads from a CSV or NDJSON file (deduplicated and scored as over the API); "
@@ -453,6 +529,30 @@ def build_parser() -> argparse.ArgumentParser:
         "sweeps, rescoring) until the agent hangs up; for an agent with no `leadapi serve` or "
         "`leadapi worker` on its database",
     )
+    rollups = sub.add_parser("rollups", help="the report rollups").add_subparsers(
+        dest="rollups_command", required=True
+    )
+    rebuild = rollups.add_parser(
+        "rebuild",
+        help="make a range's report rollups again from the leads (whole UTC months over --from, --to), "
+        "holding the rollup consumer's position meanwhile",
+    )
+    rebuild.add_argument("--from", dest="start", type=date.fromisoformat, required=True, help="YYYY-MM-DD")
+    rebuild.add_argument(
+        "--to", dest="end", type=date.fromisoformat, required=True, help="YYYY-MM-DD (exclusive)"
+    )
+    rebuild.add_argument("--workspace", help="workspace id (default: the first)")
+    sim = sub.add_parser(
+        "simulate",
+        help="write a synthetic population into a workspace through the services (leads, behaviour, "
+        "owners, routing, conversions drawn from a hidden propensity), ending now: for demos, "
+        "backtests and tests",
+    )
+    sim.add_argument("--leads", type=int, default=10_000, help="how many leads (default 10000)")
+    sim.add_argument("--days", type=int, default=180, help="over how many days, ending now (default 180)")
+    sim.add_argument("--seed", type=int, default=1, help="the same seed writes the same population")
+    sim.add_argument("--workspace", help="workspace id (default: the first; created if none)")
+    sim.add_argument("--quiet", action="store_true", help="no progress bar")
     oa = sub.add_parser("openapi", help="print the OpenAPI document")
     oa.add_argument("--output", "-o", help="write to this file instead of stdout")
     return parser
@@ -533,6 +633,8 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         else:
             asyncio.run(_revoke_key(settings, args.key_id, args.workspace))
             print(f"revoked {args.key_id}")
+    elif args.command == "defaults":
+        print(json.dumps(asyncio.run(_install_defaults(settings, args.workspace)), indent=2))
     elif args.command == "import":
         if str(args.file) != "-" and not args.file.is_file():
             raise UsageError(f"no such file: {args.file}")
@@ -542,6 +644,15 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         print(f"leadapi: exported {written} leads", file=sys.stderr)
     elif args.command == "mcp":
         return asyncio.run(_serve_mcp(settings, args.background))
+    elif args.command == "rollups":
+        if args.start >= args.end:
+            raise UsageError("--from must be before --to")
+        counted = asyncio.run(_rebuild_rollups(settings, args.workspace, args.start, args.end))
+        print(f"leadapi: rollups rebuilt over {counted} leads", file=sys.stderr)
+    elif args.command == "simulate":
+        if args.leads < 1 or args.days < 1:
+            raise UsageError("--leads and --days must be at least 1")
+        print(json.dumps(asyncio.run(_simulate(settings, args))))
     elif args.command == "openapi":
         from leadapi.app import create_app
 

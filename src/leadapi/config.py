@@ -60,12 +60,38 @@ class Settings(BaseSettings):
         description="CPU seconds one scoring preview may take evaluating (off the event loop); "
         "beyond it the preview is a 422 problem (match-budget-exceeded).",
     )
+    backtest_inline_leads: int = Field(
+        default=20_000,
+        ge=0,
+        le=10_000_000,
+        description="A backtest or model suggestion over more leads than this runs as a background "
+        "job (202 and the job) instead of in the request.",
+    )
     export_chunk_rows: int = Field(
         default=2000,
         ge=1,
         le=100_000,
         description="Leads an export (`GET /v1/leads` as CSV or NDJSON, `leadapi export`) reads per "
         "statement; each statement checks a connection out for itself alone.",
+    )
+    import_max_bytes: int = Field(
+        default=1024 * 1024 * 1024,
+        ge=1024,
+        description="Largest file `POST /v1/imports` takes (as sent, and once decompressed); larger "
+        "gets 413, from Content-Length before the body is read, or as soon as the stream passes it.",
+    )
+    import_chunk_rows: int = Field(
+        default=500,
+        ge=1,
+        le=100_000,
+        description="Rows an import captures per transaction; the import's position commits with "
+        "them, so a crash loses at most the chunk in flight and a restart resumes after it.",
+    )
+    job_lease_seconds: float = Field(
+        default=300,
+        gt=0,
+        description="How long a claimed background job is its worker's before another worker may "
+        "take it over (a worker that died); each committed import chunk extends it.",
     )
     db_pool_size: int = Field(
         default=30,
@@ -129,6 +155,31 @@ class Settings(BaseSettings):
         description="Seconds between rounds of keeping segment membership current over new events and "
         "filling new or changed segments (a round with work goes again at once); 0 turns it off in this "
         "process (run it elsewhere).",
+    )
+    rollup_interval: float = Field(
+        default=1.0,
+        ge=0,
+        description="Seconds between rounds of bringing the report rollups up to new events (a round with "
+        "work goes again at once); 0 turns it off in this process (run it elsewhere).",
+    )
+    duplicate_interval: float = Field(
+        default=1.0,
+        ge=0,
+        description="Seconds between rounds of finding duplicate candidates among leads that changed "
+        "(and sweeping workspaces met for the first time or asked to); a round with work goes again at "
+        "once; 0 turns it off in this process (run it elsewhere).",
+    )
+    enrichment_interval: float = Field(
+        default=1.0,
+        ge=0,
+        description="Seconds between rounds of enriching new leads (queueing them from new events, and "
+        "calling the providers of the runs due; a round with work goes again at once); 0 turns it off in "
+        "this process (run it elsewhere).",
+    )
+    enrichment_allow_private: bool = Field(
+        default=False,
+        description="Let enrichment providers be called at addresses that are not globally routable "
+        "(as `webhooks_allow_private` does for webhooks: tests, closed networks).",
     )
     automation_max_depth: int = Field(
         default=5,

@@ -41,6 +41,9 @@ PREFIXES = {
     "enrollment": "enr",
     "touch": "tch",
     "segment": "seg",
+    "import": "imp",
+    "duplicate": "dup",
+    "enrichment_provider": "enp",
 }
 
 _lock = threading.Lock()

@@ -26,8 +26,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from leadapi.automations.models import AutomationCursor
 from leadapi.db import Database, constant
+from leadapi.enrichment.models import EnrichmentCursor, EnrichmentRun
 from leadapi.events.models import Event, EventSequence
 from leadapi.jobs.models import Job
+from leadapi.reports.models import RollupCursor
 from leadapi.routing.models import Assignment
 from leadapi.segments.models import SegmentCursor
 from leadapi.webhooks.models import WebhookDelivery
@@ -115,6 +117,10 @@ class Gauges:
     automation_lag_seconds: float = 0.0
     segment_lag_events: int = 0
     segment_lag_seconds: float = 0.0
+    rollup_lag_events: int = 0
+    rollup_lag_seconds: float = 0.0
+    enrichment_lag_events: int = 0
+    enrichment_lag_seconds: float = 0.0
 
 
 class _Gauges(Collector):
@@ -145,6 +151,27 @@ class _Gauges(Collector):
             "leadapi_segment_lag_seconds",
             "How long the oldest event segment membership has not gone through has waited (0: caught up).",
             value=self.gauges.segment_lag_seconds,
+        )
+        yield GaugeMetricFamily(
+            "leadapi_rollup_lag_events",
+            "Numbered events the report rollups have not taken in yet, over all workspaces.",
+            value=self.gauges.rollup_lag_events,
+        )
+        yield GaugeMetricFamily(
+            "leadapi_rollup_lag_seconds",
+            "How long the oldest event the report rollups have not taken in has waited (0: caught up).",
+            value=self.gauges.rollup_lag_seconds,
+        )
+        yield GaugeMetricFamily(
+            "leadapi_enrichment_lag_events",
+            "Numbered events enrichment has not gone through yet (new leads not yet queued), over all "
+            "workspaces with providers.",
+            value=self.gauges.enrichment_lag_events,
+        )
+        yield GaugeMetricFamily(
+            "leadapi_enrichment_lag_seconds",
+            "How long the oldest event enrichment has not gone through has waited (0: caught up).",
+            value=self.gauges.enrichment_lag_seconds,
         )
 
 
@@ -216,7 +243,23 @@ async def read_gauges(db: Database, now: datetime) -> Gauges:
         segments_behind, segment_seconds = await _lag(
             conn, lag_statements(cast(Table, SegmentCursor.__table__)), now
         )
-    return Gauges(depths, behind, seconds, segments_behind, segment_seconds)
+        rollups_behind, rollup_seconds = await _lag(
+            conn, lag_statements(cast(Table, RollupCursor.__table__)), now
+        )
+        enrichment_behind, enrichment_seconds = await _lag(
+            conn, lag_statements(cast(Table, EnrichmentCursor.__table__)), now
+        )
+    return Gauges(
+        depths,
+        behind,
+        seconds,
+        segments_behind,
+        segment_seconds,
+        rollups_behind,
+        rollup_seconds,
+        enrichment_behind,
+        enrichment_seconds,
+    )
 
 
 async def _lag(conn: AsyncConnection, lag: dict[str, Select[Any]], now: datetime) -> tuple[int, float]:
@@ -235,6 +278,7 @@ def queue_depth_statements(now: datetime) -> dict[str, Select[Any]]:
     deliveries = cast(Table, WebhookDelivery.__table__)
     events = cast(Table, Event.__table__)
     assignments = cast(Table, Assignment.__table__)
+    runs = cast(Table, EnrichmentRun.__table__)
     return {
         "jobs": select(func.count()).where(jobs.c.status == constant("queued")),
         "webhook_deliveries": select(func.count()).where(deliveries.c.status == constant("pending")),
@@ -242,6 +286,8 @@ def queue_depth_statements(now: datetime) -> dict[str, Select[Any]]:
         "sla_overdue": select(func.count()).where(
             assignments.c.sla_state == constant("running"), assignments.c.due_at <= now
         ),
+        # Leads waiting for a provider's call now (ix_enrichment_runs_due_at).
+        "enrichment_runs": select(func.count()).where(runs.c.due_at <= now),
     }
 
 

@@ -1,14 +1,19 @@
 """Every domain's tables, so `Base.metadata` is complete (for Alembic and schema checks)."""
 
+from leadapi.activation import models as activation_models
 from leadapi.api import models as api_models
 from leadapi.audit import models as audit_models
 from leadapi.automations import models as automations_models
 from leadapi.consent import models as consent_models
 from leadapi.db import Base
+from leadapi.duplicates import models as duplicates_models
+from leadapi.enrichment import models as enrichment_models
 from leadapi.events import models as events_models
+from leadapi.imports import models as imports_models
 from leadapi.jobs import models as jobs_models
 from leadapi.leads import models as leads_models
 from leadapi.owners import models as owners_models
+from leadapi.reports import models as reports_models
 from leadapi.routing import models as routing_models
 from leadapi.scoring import models as scoring_models
 from leadapi.segments import models as segments_models
@@ -37,16 +42,21 @@ def include_name(name: str | None, type_: str, _parents: object) -> bool:
 
 
 __all__ = [
+    "activation_models",
     "api_models",
     "audit_models",
     "automations_models",
     "consent_models",
+    "duplicates_models",
+    "enrichment_models",
     "events_models",
+    "imports_models",
     "include_name",
     "jobs_models",
     "leads_models",
     "metadata",
     "owners_models",
+    "reports_models",
     "routing_models",
     "scoring_models",
     "segments_models",

@@ -12,11 +12,21 @@ from leadapi.config import Settings
 from leadapi.consent.service import ConsentService
 from leadapi.consent.suppression import Suppressions
 from leadapi.db import Database, create_engine
+from leadapi.duplicates.service import DuplicateService
+from leadapi.enrichment.service import EnrichmentService
 from leadapi.events.sequencer import EventSequencer
 from leadapi.events.service import EventService
+from leadapi.flows.activation import ActivationFlow
 from leadapi.flows.automations import AutomationFlow
+from leadapi.flows.backtest import BacktestFlow
+from leadapi.flows.duplicates import DuplicateFlow
+from leadapi.flows.enrichment import EnrichmentFlow
+from leadapi.flows.imports import READ_ONLY, WRITABLE, ImportRunner
 from leadapi.flows.lead_change import LeadChangeFlow
+from leadapi.flows.rollups import RollupFlow
 from leadapi.flows.segments import SegmentFlow
+from leadapi.imports.service import JOB_KIND as IMPORT_JOB
+from leadapi.imports.service import ImportService
 from leadapi.jobs.service import JobService
 from leadapi.leads.service import LeadService
 from leadapi.metrics import Metrics
@@ -64,6 +74,14 @@ class Services:
     automation_flow: AutomationFlow
     segments: SegmentService
     segment_flow: SegmentFlow
+    rollup_flow: RollupFlow
+    imports: ImportService
+    activation: ActivationFlow
+    duplicates: DuplicateService
+    duplicate_flow: DuplicateFlow
+    enrichment: EnrichmentService
+    enrichment_flow: EnrichmentFlow
+    backtests: BacktestFlow
     consents: ConsentService
     metrics: Metrics
     sealer: Sealer
@@ -78,7 +96,7 @@ def build_services(settings: Settings, clock: Callable[[], datetime]) -> Service
     )
     metrics = Metrics()
     sealer = load_sealer(settings)
-    jobs = JobService(clock)
+    jobs = JobService(clock, timedelta(seconds=settings.job_lease_seconds))
     scorer = Scorer(clock)
     evaluator = Evaluator(EvaluationLimits(settings.preview_match_budget, settings.preview_cpu_seconds))
     routing = RoutingService(db, clock, evaluator)
@@ -102,11 +120,15 @@ def build_services(settings: Settings, clock: Callable[[], datetime]) -> Service
     scoring = ScoringService(db, clock, leads, scorer, jobs, flow, evaluator)
     tracks = TrackService(clock)
     segments = SegmentService(clock)
+    imports = ImportService(clock, jobs, settings.import_max_bytes, WRITABLE, READ_ONLY)
+    jobs.register(IMPORT_JOB, ImportRunner(db, clock, leads, jobs, settings.import_chunk_rows).run)
+    activation = ActivationFlow(clock, automations, tracks)
+    duplicates = DuplicateService(clock, settings.default_phone_region)
     return Services(
         settings=settings,
         clock=clock,
         db=db,
-        workspaces=WorkspaceService(db, clock, settings.auth_cache_seconds),
+        workspaces=WorkspaceService(db, clock, settings.auth_cache_seconds, seed=activation.install),
         sequencer=EventSequencer(db),
         jobs=jobs,
         scorer=scorer,
@@ -145,7 +167,17 @@ def build_services(settings: Settings, clock: Callable[[], datetime]) -> Service
             max_depth=settings.automation_max_depth,
         ),
         segments=segments,
-        segment_flow=SegmentFlow(clock, segments),
+        segment_flow=SegmentFlow(clock, segments, tracks),
+        rollup_flow=RollupFlow(clock),
+        imports=imports,
+        activation=activation,
+        duplicates=duplicates,
+        duplicate_flow=DuplicateFlow(duplicates, leads),
+        enrichment=EnrichmentService(clock, sealer, allow_private=settings.enrichment_allow_private),
+        enrichment_flow=EnrichmentFlow(
+            db, clock, leads, sealer, allow_private=settings.enrichment_allow_private
+        ),
+        backtests=BacktestFlow(db, clock, scorer, stages, jobs, settings.backtest_inline_leads),
         consents=ConsentService(clock),
         metrics=metrics,
         sealer=sealer,

@@ -1,6 +1,7 @@
-"""An automation whose action names an owner who is deleted or deactivated, or a stage removed from
-the pipeline, is switched off at that moment: the reason on it and in an `automation.disabled`
-event; it runs no more, and an admin switches it back on only once nothing it names is gone."""
+"""An automation whose action names an owner who is deleted or deactivated, a stage removed from
+the pipeline, or a nurture track that is deleted, is switched off at that moment: the reason on it
+and in an `automation.disabled` event; it runs no more, and an admin switches it back on only once
+nothing it names is gone."""
 
 from __future__ import annotations
 
@@ -11,11 +12,13 @@ from fastapi import FastAPI
 from sqlalchemy import delete
 
 from leadapi.owners.models import Owner
+from leadapi.tracks.models import Track
 from tests.conftest import Tenant
 from tests.factories import (
     CUSTOM,
     add_automation,
     add_owner,
+    add_track,
     events_of,
     new_lead,
     post_event,
@@ -196,3 +199,82 @@ async def test_the_consumer_switches_off_an_automation_whose_owner_went_unseen(
     await post_event(client, tenant, leads[0]["id"], "demo_request")
     await run_automations(app, tenant)
     assert len(await runs_of(client, tenant, tasking["id"])) == 2  # off: no more runs
+
+
+async def test_a_deleted_track_switches_off_the_automations_enrolling_in_it(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant, other_tenant: Tenant
+) -> None:
+    gone = await add_track(client, tenant, name="gone")
+    stays = await add_track(client, tenant, name="stays")
+    enrolling = await add_automation(
+        client, tenant, trigger=TRIGGER, actions=[NOTIFY, {"type": "enroll", "track_id": gone["id"]}]
+    )
+    leaving = await add_automation(
+        client,
+        tenant,
+        trigger=TRIGGER,
+        actions=[{"type": "unenroll", "track_id": gone["id"], "reason": "replied"}],
+    )
+    kept = await add_automation(
+        client, tenant, trigger=TRIGGER, actions=[{"type": "enroll", "track_id": stays["id"]}]
+    )
+    everywhere = await add_automation(  # no track named: leaves every track, none of which is gone
+        client, tenant, trigger=TRIGGER, actions=[{"type": "unenroll", "reason": "replied"}]
+    )
+    theirs = await add_track(client, other_tenant, name="theirs")
+    their_automation = await add_automation(
+        client, other_tenant, trigger=TRIGGER, actions=[{"type": "enroll", "track_id": theirs["id"]}]
+    )
+    assert (await client.delete(f"/v1/tracks/{theirs['id']}", headers=tenant.admin)).status_code == 404
+
+    deleted = await client.delete(f"/v1/tracks/{gone['id']}", headers=tenant.admin)
+    assert deleted.status_code == 204, deleted.text
+
+    off = {a["id"]: await automation(client, tenant, a["id"]) for a in (enrolling, leaving)}
+    assert off[enrolling["id"]]["active"] is False
+    why = f"the track {gone['id']} was deleted"
+    assert off[enrolling["id"]]["inactive_reason"] == f"actions[1].track_id: {why}"
+    assert off[leaving["id"]]["inactive_reason"] == f"actions[0].track_id: {why}"
+    for on in (kept, everywhere):
+        shown = await automation(client, tenant, on["id"])
+        assert (shown["active"], shown["inactive_reason"]) == (True, None)
+    assert (await automation(client, other_tenant, their_automation["id"]))["active"] is True
+    disabled = await events_of(app, tenant, "automation.disabled")
+    assert sorted((e["data"]["automation_id"], e["data"]["reason"]) for e in disabled) == sorted(
+        (a["id"], a["inactive_reason"]) for a in off.values()
+    )
+    assert await events_of(app, other_tenant, "automation.disabled") == []
+
+    # Off means off; back on only naming a track that exists.
+    lead = await new_lead(client, tenant, "track-gone@acme.com")
+    await post_event(client, tenant, lead["id"], "demo_request")
+    await run_automations(app, tenant)
+    assert await runs_of(client, tenant, enrolling["id"]) == []
+    again = await client.patch(
+        f"/v1/automations/{enrolling['id']}", json={"active": True}, headers=tenant.admin
+    )
+    assert again.status_code == 422, again.text
+    assert again.json()["errors"][0]["field"] == "actions[1].track_id"
+
+
+async def test_the_consumer_switches_off_an_automation_whose_track_went_unseen(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    """A track removed without the hook (the row deleted under it): the refused enrolment switches
+    the automation off."""
+    track = await add_track(client, tenant, name="raced")
+    enrolling = await add_automation(
+        client, tenant, trigger=TRIGGER, actions=[{"type": "enroll", "track_id": track["id"]}]
+    )
+    async with app.state.db.transaction() as conn:
+        await conn.execute(delete(Track).where(Track.id == track["id"]))
+    lead = await new_lead(client, tenant, "raced-track@acme.com")
+    await post_event(client, tenant, lead["id"], "demo_request")
+    await run_automations(app, tenant)
+    [run] = await runs_of(client, tenant, enrolling["id"])
+    assert run["actions"][0]["status"] == "refused"
+    shown = await automation(client, tenant, enrolling["id"])
+    assert (shown["active"], shown["inactive_reason"]) == (
+        False,
+        f"actions[0].track_id: the track {track['id']} is gone",
+    )

@@ -270,6 +270,7 @@ async def test_the_export_holds_everything_about_the_person(
     document = response.json()
     shown = (await client.get(f"/v1/leads/{lead['id']}", headers=tenant.read)).json()
     assert document["lead"] == shown
+    assert "email" in document["provenance"]
     types = [e["type"] for e in document["events"]]
     assert types[0] == "lead.created"
     assert {"consent.recorded", "page_view", "task.created"} <= set(types)
@@ -436,6 +437,9 @@ async def test_the_data_quality_report_shows_which_source_sends_bad_data(
     assert by_source["list"]["unconsented_share"] == 0.5  # one has the consent field set
     assert report["overall"]["leads"] == 3
     assert report["overall"]["completeness"]["phone"] == round(1 / 3, 4)
+    assert report["overall"]["disposable_email_share"] == 0.0
+    assert report["overall"]["role_email_share"] == 0.0
+    assert report["pending_duplicates"] == 0
     # A later denial takes the grant back.
     await consent(client, tenant, good["id"], channel="email", status="denied")
     again = (await client.get("/v1/reports/data-quality", headers=tenant.read)).json()

@@ -43,6 +43,7 @@ from tests.factories import (
     enroll,
     new_lead,
     post_event,
+    run_duplicates,
     sweep,
 )
 
@@ -53,10 +54,10 @@ TOOLS = MCP_TOOLS
 READ_TOOLS = {
     "search_leads", "get_lead", "explain_score", "preview_routing", "list_owners",
     "list_sla_breaches", "funnel_report", "speed_to_lead_report", "list_tasks", "list_automations",
-    "preview_automation", "list_segments", "routing_fairness",
+    "preview_automation", "list_segments", "routing_fairness", "find_duplicates", "backtest_model",
 }  # fmt: skip
 WRITE_TOOLS = TOOLS - READ_TOOLS
-DESTRUCTIVE_TOOLS = {"delete_lead", "merge_leads"}
+DESTRUCTIVE_TOOLS = {"delete_lead", "merge_leads", "merge_duplicate"}
 RESOURCES = {"leadapi://scoring/model", "leadapi://stages", "leadapi://routing/rules"}
 EXEC = {"title": "CTO", "country": "US"}  # 35 points under the default model
 TAGGING = {
@@ -230,7 +231,7 @@ async def test_every_tool_declares_and_enforces_its_arguments(
 ) -> None:
     """An argument a tool does not have is refused (422 naming it), as the schema says, before
     anything runs: a misspelt `filter` must not find every lead, nor a report ignore `from`."""
-    ids = await world(client, tenant)
+    ids = await world(app, client, tenant)
     before = await footprint(app, tenant.workspace_id)
     async with Client(mcp_server(tenant.admin)) as mcp:
         schemas = {tool.name: tool.input_schema for tool in (await mcp.list_tools()).tools}
@@ -722,6 +723,8 @@ async def test_destructive_tools_need_confirmation(
     args: Json = {"lead_id": lead["id"]}
     if tool == "merge_leads":
         args["duplicate_id"] = dup["id"]
+    if tool == "merge_duplicate":  # a pair of the two (the check comes before the pair is read)
+        args = {"pair_id": "dup_0"}
     if confirm is not None:
         args["confirm"] = confirm
     stored = [await rest_lead(client, tenant, lead["id"]), await rest_lead(client, tenant, dup["id"])]
@@ -1006,10 +1009,13 @@ def valid_args(ids: dict[str, str]) -> dict[str, Json]:
         "preview_automation": {"automation": TAGGING, "lead_id": lead, "event": {"type": "demo_request"}},
         "list_segments": {"limit": 10},
         "routing_fairness": {"start": "2026-01-01T00:00:00Z"},
+        "find_duplicates": {"lead": {"email": "held+x@acme.com"}},
+        "merge_duplicate": {"pair_id": ids["pair"], "confirm": True},
+        "backtest_model": {"within_days": 30, "as_of": "created"},
     }
 
 
-async def world(client: httpx.AsyncClient, tenant: Tenant) -> dict[str, str]:
+async def world(app: FastAPI, client: httpx.AsyncClient, tenant: Tenant) -> dict[str, str]:
     """A lead an owner holds (sql) with a call to make, a second lead, and the owner under a rule."""
     owner = await add_owner(client, tenant, "Ada")
     await add_rule(client, tenant, name="all", position=1, strategy="round_robin")
@@ -1021,7 +1027,12 @@ async def world(client: httpx.AsyncClient, tenant: Tenant) -> dict[str, str]:
     # The held lead is nurtured in another track, for exit_track to take it out.
     nurturing = await add_track(client, tenant, name="nurturing")
     assert (await enroll(client, tenant, lead["id"], nurturing["id"])).status_code == 201
+    # Two leads alike enough to be queued as a pair, for merge_duplicate.
+    await new_lead(client, tenant, "held+promo@acme.com")
+    await run_duplicates(app, tenant)
+    [pair] = [p["id"] for p in (await client.get("/v1/duplicates", headers=tenant.read)).json()["data"]]
     return {
+        "pair": pair,
         "lead": lead["id"],
         "dup": dup["id"],
         "owner": owner["id"],
@@ -1044,6 +1055,8 @@ FOREIGN = sorted(
         "list_tasks",  # their owner filters to nothing, as in REST
         "list_automations",
         "list_segments",  # takes no id
+        "find_duplicates",  # takes no id
+        "backtest_model",  # takes a model's id, not a lead's or an owner's (its own test)
     }
 )
 
@@ -1057,8 +1070,8 @@ async def test_another_workspaces_ids_are_not_found(
     other_tenant: Tenant,
     tool: str,
 ) -> None:
-    mine = await world(client, tenant)
-    theirs = await world(client, other_tenant)
+    mine = await world(app, client, tenant)
+    theirs = await world(app, client, other_tenant)
     args = valid_args(theirs)[tool]
     if tool == "merge_leads":  # their lead, my duplicate (mine into theirs: see the next test)
         args = {**args, "duplicate_id": mine["dup"]}
@@ -1081,8 +1094,8 @@ async def test_another_workspaces_owners_and_leads_are_not_in_filters(
 ) -> None:
     """As in REST: assigning to their owner, merging their lead in or reporting on their owner is a
     422, and breaches filtered by their owner or lead are none."""
-    mine = await world(client, tenant)
-    theirs = await world(client, other_tenant)
+    mine = await world(app, client, tenant)
+    theirs = await world(app, client, other_tenant)
     with clock.travel(minutes=6):
         await sweep(app)  # both workspaces breach (the default policy: 5 minutes)
     async with Client(mcp_server(tenant.admin)) as mcp:
@@ -1108,7 +1121,7 @@ async def test_another_workspaces_owners_and_leads_are_not_in_filters(
 async def test_a_read_key_cannot_write(
     app: FastAPI, client: httpx.AsyncClient, mcp_server: ServerFor, tenant: Tenant, tool: str
 ) -> None:
-    ids = await world(client, tenant)
+    ids = await world(app, client, tenant)
     before = await footprint(app, tenant.workspace_id)
     async with Client(mcp_server(tenant.read)) as mcp:
         body = await problem(mcp, tool, valid_args(ids)[tool], 403)
@@ -1119,8 +1132,10 @@ async def test_a_read_key_cannot_write(
     assert await footprint(app, tenant.workspace_id) != before
 
 
-async def test_a_read_key_reads(client: httpx.AsyncClient, mcp_server: ServerFor, tenant: Tenant) -> None:
-    ids = await world(client, tenant)
+async def test_a_read_key_reads(
+    app: FastAPI, client: httpx.AsyncClient, mcp_server: ServerFor, tenant: Tenant
+) -> None:
+    ids = await world(app, client, tenant)
     async with Client(mcp_server(tenant.read)) as mcp:
         for tool in sorted(READ_TOOLS):
             await call(mcp, tool, valid_args(ids)[tool])
@@ -1129,7 +1144,7 @@ async def test_a_read_key_reads(client: httpx.AsyncClient, mcp_server: ServerFor
 async def test_a_revoked_or_unknown_key_is_refused(
     app: FastAPI, client: httpx.AsyncClient, mcp_server: ServerFor, tenant: Tenant
 ) -> None:
-    ids = await world(client, tenant)
+    ids = await world(app, client, tenant)
     key = await rest(
         client, "POST", "/v1/api-keys", tenant.admin, 201, json={"name": "agent", "scopes": ["write"]}
     )

@@ -25,7 +25,7 @@ import pytest
 from fastapi import FastAPI
 
 from tests.conftest import Clock, Tenant, make_tenant
-from tests.factories import add_owner, add_rule, get_lead, move, new_lead, post_event, sweep
+from tests.factories import add_owner, add_rule, get_lead, move, new_lead, post_event, run_rollups, sweep
 
 T = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 RANGE = {"from": "2026-03-02T00:00:00Z", "to": "2026-03-16T00:00:00Z"}
@@ -101,6 +101,8 @@ async def population(app: FastAPI, client: httpx.AsyncClient, clock: Clock) -> P
         at(days=10)
         await post_event(client, tenant, l4["id"], "app_login")
 
+    # The reports read rollups over whole days: bring them up to the story.
+    await run_rollups(app, tenant)
     # The story went as told: scores, stages and owners.
     found = {
         name: await get_lead(client, tenant, lead["id"])
@@ -206,7 +208,8 @@ async def test_funnel_filters_and_groups(client: httpx.AsyncClient, population: 
 
 
 async def test_speed_to_lead(client: httpx.AsyncClient, population: Population) -> None:
-    body = await report(client, population, "speed-to-lead")
+    body = await report(client, population, "speed-to-lead", exact="true")
+    assert (body["approximate"], body["relative_error"]) == (False, None)
     # From creation: L1 3 min, L2 30 min (T+1h -> T+1h30m); L3 and L4 never. p90 interpolates
     # 90% of the way from the lower value to the higher.
     assert body["total"]["after_creation"] == {
@@ -248,6 +251,20 @@ async def test_speed_to_lead(client: httpx.AsyncClient, population: Population) 
     assert groups["ads"]["after_creation"]["touched"] == 2
     assert groups["ads"]["after_assignment"]["assignments"] == 3
     assert groups["webinar"]["after_creation"]["never_touched"] == 1.0
+
+
+async def test_speed_to_lead_percentiles_from_sketches(
+    client: httpx.AsyncClient, population: Population
+) -> None:
+    exact = await report(client, population, "speed-to-lead", exact="true")
+    body = await report(client, population, "speed-to-lead")
+    assert (body["approximate"], body["relative_error"]) == (True, 0.01)
+    approximate, sorted_ = body["total"]["after_creation"], exact["total"]["after_creation"]
+    for name in ("median_seconds", "p90_seconds"):
+        assert approximate[name] == pytest.approx(sorted_[name], rel=0.01)
+        assert approximate[name] != sorted_[name]  # from the sketch, not the rows
+    counts = ("leads", "touched", "within_5m", "within_1h", "never_touched")
+    assert {k: approximate[k] for k in counts} == {k: sorted_[k] for k in counts}
 
 
 async def test_sla(client: httpx.AsyncClient, population: Population) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import socket
@@ -188,3 +189,45 @@ def test_worker_runs_background_work_the_server_left_to_it(env: dict[str, str], 
             worker.kill()
         server.terminate()
         server.wait(timeout=15)
+
+
+def test_defaults_installs_the_activation_defaults_once(env: dict[str, str], tmp_path: Path) -> None:
+    """A workspace made before the defaults existed (here: their records and rows removed) gets
+    them from `leadapi defaults`, once; a workspace the command line makes has them already."""
+    assert run(env, "migrate").returncode == 0
+    assert run(env, "keys", "create", "--quiet").returncode == 0  # makes the first workspace
+    database = tmp_path / "data" / "leadapi.db"
+    with sqlite3.connect(database) as db:
+        assert db.execute("SELECT count(*) FROM automations WHERE active = 0").fetchone() == (3,)
+        for table in ("activation_defaults", "automations", "tracks"):
+            db.execute(f"DELETE FROM {table}")
+    first = run(env, "defaults")
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.count('"installed": true') == 5
+    again = run(env, "defaults")
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.count('"installed": false') == 5
+    with sqlite3.connect(database) as db:
+        assert db.execute("SELECT count(*) FROM automations").fetchone() == (3,)
+        assert db.execute("SELECT count(*) FROM tracks").fetchone() == (2,)
+    missing = run(env, "defaults", "--workspace", "ws_nope")
+    assert missing.returncode == 1
+    assert missing.stderr.startswith("leadapi: ")
+
+
+def test_simulate_writes_a_population(env: dict[str, str]) -> None:
+    assert run(env, "migrate").returncode == 0
+    done = run(env, "simulate", "--leads", "20", "--days", "1", "--seed", "3", "--quiet")
+    assert done.returncode == 0, done.stderr
+    written = json.loads(done.stdout)
+    assert written["leads"] == 20
+    assert written["refused"] == 0
+    assert written["events"] > 0
+    database = env["LEADAPI_DATABASE_URL"].removeprefix("sqlite+aiosqlite:///")
+    with sqlite3.connect(database) as db:
+        assert db.execute("SELECT count(*) FROM leads").fetchone() == (20,)
+        assert db.execute("SELECT count(*) FROM owners").fetchone() == (5,)
+        assert db.execute("SELECT count(*) FROM routing_rules").fetchone() == (1,)
+    again = run(env, "simulate", "--leads", "0")
+    assert again.returncode == 2
+    assert "--leads" in again.stderr

@@ -23,9 +23,9 @@ from leadapi_client.models import (
     Event,
     EventIn,
     FunnelReport,
-    Lead,
     LeadCaptured,
     LeadCreate,
+    LeadDetail,
     Owner,
     OwnerCreate,
     Problem,
@@ -81,14 +81,14 @@ def test_the_core_flow_with_the_generated_client(live: tuple[str, str]) -> None:
         assert (lead.score, lead.band, lead.owner_id) == (35, "not_ready", None)
 
         ok(record_lead_event.sync(lead.id, client=api, body=EventIn(type_="demo_request")), Event)
-        routed = ok(get_lead.sync(lead.id, client=api), Lead)
+        routed = ok(get_lead.sync(lead.id, client=api), LeadDetail)
         assert (routed.score, routed.band, routed.stage) == (85, "sql", "sql")
         assert routed.owner_id in {ada.id, bob.id}
         [assignment] = ok(list_lead_assignments.sync(lead.id, client=api), AssignmentList).data
         assert assignment.owner_id == routed.owner_id
 
         ok(record_lead_event.sync(lead.id, client=api, body=EventIn(type_="call")), Event)
-        touched = ok(get_lead.sync(lead.id, client=api), Lead)
+        touched = ok(get_lead.sync(lead.id, client=api), LeadDetail)
         assert touched.first_touch_at is not None
 
         funnel = ok(funnel_report.sync(client=api), FunnelReport)

@@ -90,6 +90,8 @@ def test_every_problem_is_reported_at_once() -> None:
 
 # ---- derived ----------------------------------------------------------------------------------
 
+PERSON = {"is_disposable_email": False, "is_role_email": False}  # a person's own, lasting address
+
 
 @pytest.mark.parametrize(
     ("row", "expected"),
@@ -97,20 +99,59 @@ def test_every_problem_is_reported_at_once() -> None:
         # The company's domain comes from the website, else from a work email.
         (
             {"email": "ada@acme.com", "website": None, "title": "VP Sales"},
-            {"domain": "acme.com", "is_free_email": False, "seniority": "vp"},
+            {"domain": "acme.com", "is_free_email": False, **PERSON, "seniority": "vp"},
         ),
         # A free email's domain is nobody's company.
         (
             {"email": "ada@gmail.com", "website": None, "title": "CEO"},
-            {"domain": None, "is_free_email": True, "seniority": "c_level"},
+            {"domain": None, "is_free_email": True, **PERSON, "seniority": "c_level"},
         ),
         # The website wins over the email, and the email is still free.
         (
             {"email": "ada@gmail.com", "website": "acme.com", "title": "Sales Manager"},
-            {"domain": "acme.com", "is_free_email": True, "seniority": "manager"},
+            {"domain": "acme.com", "is_free_email": True, **PERSON, "seniority": "manager"},
         ),
-        ({}, {"domain": None, "is_free_email": False, "seniority": "unknown"}),
-        ({"email": None, "title": "  "}, {"domain": None, "is_free_email": False, "seniority": "unknown"}),
+        ({}, {"domain": None, "is_free_email": False, **PERSON, "seniority": "unknown"}),
+        (
+            {"email": None, "title": "  "},
+            {"domain": None, "is_free_email": False, **PERSON, "seniority": "unknown"},
+        ),
+        # A throwaway inbox (a subdomain of one too), and a shared mailbox (whatever its +tag).
+        (
+            {"email": "x@guerrillamail.com"},
+            {
+                "domain": None,
+                "is_free_email": False,
+                "is_disposable_email": True,
+                "is_role_email": False,
+                "seniority": "unknown",
+            },
+        ),
+        (
+            {"email": "x@box.mailinator.com"},
+            {
+                "domain": None,
+                "is_free_email": False,
+                "is_disposable_email": True,
+                "is_role_email": False,
+                "seniority": "unknown",
+            },
+        ),
+        (
+            {"email": "Sales+eu@acme.com"},
+            {
+                "domain": "acme.com",
+                "is_free_email": False,
+                "is_disposable_email": False,
+                "is_role_email": True,
+                "seniority": "unknown",
+            },
+        ),
+        # A person in sales is a person.
+        (
+            {"email": "sales.anna@acme.com"},
+            {"domain": "acme.com", "is_free_email": False, **PERSON, "seniority": "unknown"},
+        ),
     ],
 )
 def test_derived_fields(row: dict[str, Any], expected: dict[str, Any]) -> None:

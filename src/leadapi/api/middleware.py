@@ -112,11 +112,13 @@ class RequestGuard:
         max_body_bytes: int,
         body_timeout: float = 30.0,
         non_json_prefixes: tuple[str, ...] = (),
+        streamed_paths: tuple[str, ...] = (),
     ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
         self.body_timeout = body_timeout
         self.non_json_prefixes = non_json_prefixes
+        self.streamed_paths = streamed_paths
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -127,7 +129,7 @@ class RequestGuard:
             # PostgreSQL text cannot hold NUL; refuse it here rather than fail in the database.
             await send_problem(send, ProblemError(400, "The URL contains a NUL character (%00)."), path)
             return
-        if scope["method"] not in BODY_METHODS:
+        if scope["method"] not in BODY_METHODS or path in self.streamed_paths:
             await self.app(scope, receive, send)
             return
         declared = header(scope, b"content-length")

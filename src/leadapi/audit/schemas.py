@@ -21,6 +21,7 @@ Resource = Literal[
     "track",
     "nurture_settings",
     "segment",
+    "enrichment_provider",
 ]
 Action = Literal["created", "updated", "deleted", "revoked", "activated", "rotated", "replaced"]
 

@@ -36,6 +36,7 @@ RESOURCES = (
     "webhook",
     "automation",
     "segment",
+    "enrichment_provider",
 )
 MASK = "[masked]"
 # A name holding any of these is a secret (or a hash of one): its value is never logged.

@@ -112,6 +112,7 @@ class LeadExport(BaseModel):
 
     lead: dict[str, Any]
     external_ids: dict[str, str]
+    provenance: dict[str, Any] = Field(description="Where each field's value came from, and when.")
     events: list[dict[str, Any]] = Field(description="The timeline, oldest first.")
     score_adjustments: list[dict[str, Any]]
     stage_changes: list[dict[str, Any]]
@@ -129,6 +130,8 @@ class QualityFigures(BaseModel):
         description="The share of leads whose email consent is not granted (latest email record), "
         "and whose `consent` field is not true."
     )
+    disposable_email_share: float = Field(description="The share with a disposable email address.")
+    role_email_share: float = Field(description="The share with a role address (info@, sales@).")
 
 
 class SourceQuality(QualityFigures):
@@ -137,4 +140,5 @@ class SourceQuality(QualityFigures):
 
 class DataQualityReport(BaseModel):
     overall: QualityFigures
+    pending_duplicates: int = Field(description="Candidate duplicate pairs waiting for review.")
     by_source: list[SourceQuality]

@@ -193,6 +193,7 @@ class ConsentService:
         return {
             "lead": Lead.model_validate(lead).model_dump(mode="json"),
             "external_ids": dict(lead["external_ids"] or {}),
+            "provenance": dict(lead.get("provenance") or {}),
             "events": _json(await _every(lambda n, b: events.for_lead(lead_id, n, b), "occurred_at")),
             "score_adjustments": _json(
                 await _every(lambda n, b: scoring.adjustments(lead_id, n, b), "created_at")

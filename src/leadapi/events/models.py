@@ -59,6 +59,16 @@ class Event(Base):
             postgresql_where=text("type = 'lead.rejected'"),
             sqlite_where=text("type = 'lead.rejected'"),
         ),
+        # Reports: a lead's band changes by time (did it reach sql after a spike, an enrolment?);
+        # few events are band changes, so the partial index is small.
+        Index(
+            "ix_events_band_changes",
+            "workspace_id",
+            "lead_id",
+            "occurred_at",
+            postgresql_where=text("type = 'lead.band_changed'"),
+            sqlite_where=text("type = 'lead.band_changed'"),
+        ),
         # The sequencer's work queue: small, because events leave it within moments.
         # The routing fairness report: the picks no rule could make, by time.
         Index(

@@ -1,9 +1,10 @@
 """Automations whose actions name something that is gone: switched off, with the reason on them and
 in an `automation.disabled` event, in the transaction that removes the thing.
 
-Owners (deleted or deactivated) and stages (removed from the pipeline) call this at that moment, so
-an automation never goes on firing actions that can only be refused. It lives in flows/ because the
-owners and stages domains do not call the automations domain; they tell this module what went.
+Owners (deleted or deactivated), stages (removed from the pipeline) and nurture tracks (deleted)
+call this at that moment, so an automation never goes on firing actions that can only be refused.
+It lives in flows/ because the owners, stages and tracks domains do not call the automations
+domain; they tell this module what went.
 """
 
 from __future__ import annotations
@@ -17,11 +18,14 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from leadapi.automations.repository import AutomationRepository
 from leadapi.events.repository import EventRepository, NewEvent
 from leadapi.owners.repository import OwnerRepository
+from leadapi.segments.repository import SegmentRepository
 from leadapi.stages.repository import StageRepository
+from leadapi.tracks.repository import TrackRepository
 
-# Actions that name an owner, and those that name a stage (as automations/service.py checks them).
+# Actions that name an owner, a stage or a track (as automations/service.py checks them).
 OWNER_ACTIONS = ("assign", "create_task")
 STAGE_ACTIONS = ("move_stage",)
+TRACK_ACTIONS = ("enroll", "unenroll")
 
 
 def stale_reference(
@@ -29,9 +33,10 @@ def stale_reference(
     *,
     owners: Collection[str] = (),
     stages: Collection[str] = (),
+    tracks: Collection[str] = (),
     why: str = "is gone",
 ) -> str | None:
-    """The first action naming one of these owners or stages, said as an inactive reason."""
+    """The first action naming one of these owners, stages or tracks, said as an inactive reason."""
     for index, action in enumerate(actions):
         owner = action.get("owner_id")
         if action["type"] in OWNER_ACTIONS and owner is not None and owner in owners:
@@ -39,6 +44,9 @@ def stale_reference(
         stage = action.get("stage")
         if action["type"] in STAGE_ACTIONS and stage is not None and stage in stages:
             return f"actions[{index}].stage: the stage {stage!r} {why}"
+        track = action.get("track_id")
+        if action["type"] in TRACK_ACTIONS and track is not None and track in tracks:
+            return f"actions[{index}].track_id: the track {track} {why}"
     return None
 
 
@@ -50,6 +58,7 @@ async def _disable(
     *,
     owners: Collection[str] = (),
     stages: Collection[str] = (),
+    tracks: Collection[str] = (),
     why: str,
 ) -> list[str]:
     repo = AutomationRepository(conn, workspace_id)
@@ -57,7 +66,7 @@ async def _disable(
     new_events: list[NewEvent] = []
     # The active automations of one workspace: a few hundred at most (automations/service.py).
     for automation in await repo.active():
-        reason = stale_reference(automation["actions"], owners=owners, stages=stages, why=why)
+        reason = stale_reference(automation["actions"], owners=owners, stages=stages, tracks=tracks, why=why)
         if reason is None:
             continue
         await repo.update(automation["id"], {"active": False, "inactive_reason": reason, "updated_at": now})
@@ -94,11 +103,21 @@ async def stages_removed(
     )
 
 
+async def track_deleted(
+    conn: AsyncConnection, workspace_id: str, track_id: str, now: datetime, actor: str | None
+) -> list[str]:
+    """The track was deleted: the automations enrolling leads in it (or taking them out of it)
+    are switched off, and the segments enrolling their entering leads in it enrol them in none."""
+    await SegmentRepository(conn, workspace_id).clear_track(track_id)
+    return await _disable(conn, workspace_id, now, actor, tracks={track_id}, why="was deleted")
+
+
 async def disable_if_stale(
     conn: AsyncConnection, workspace_id: str, automation: Mapping[str, Any], now: datetime, actor: str | None
 ) -> str | None:
-    """The consumer's check, at the latest, after an action was refused: an owner or a stage the
-    automation names that is gone (removed in a race with the hook above) switches it off too."""
+    """The consumer's check, at the latest, after an action was refused: an owner, a stage or a
+    track the automation names that is gone (removed in a race with the hooks above) switches it
+    off too."""
     actions = automation["actions"]
     named = {a["owner_id"] for a in actions if a["type"] in OWNER_ACTIONS and a.get("owner_id")}
     owners = named - await OwnerRepository(conn, workspace_id).existing_ids(named)
@@ -108,7 +127,9 @@ async def disable_if_stale(
         stages = {
             a["stage"] for a in actions if a["type"] in STAGE_ACTIONS and pipeline.stage(a["stage"]) is None
         }
-    reason = stale_reference(actions, owners=owners, stages=stages, why="is gone")
+    named_tracks = {a["track_id"] for a in actions if a["type"] in TRACK_ACTIONS and a.get("track_id")}
+    tracks = named_tracks - await TrackRepository(conn, workspace_id).existing_ids(named_tracks)
+    reason = stale_reference(actions, owners=owners, stages=stages, tracks=tracks, why="is gone")
     if reason is None:
         return None
     repo = AutomationRepository(conn, workspace_id)

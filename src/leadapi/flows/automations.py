@@ -46,6 +46,7 @@ from leadapi.events.rows import EventRow
 from leadapi.flows.automation_refs import disable_if_stale
 from leadapi.flows.lead_change import LeadChangeFlow
 from leadapi.ids import new_id
+from leadapi.leads.provenance import AUTOMATION
 from leadapi.leads.repository import LeadRepository
 from leadapi.leads.schemas import LeadUpdate
 from leadapi.leads.service import LeadService
@@ -484,7 +485,9 @@ class AutomationFlow:
             else:
                 change = engine.tags_added if kind == "add_tags" else engine.tags_removed
                 update = {"tags": change(lead["tags"], action["tags"])}
-            after = await self.leads.update(conn, principal, lead_id, LeadUpdate.model_validate(update), None)
+            after = await self.leads.update(
+                conn, principal, lead_id, LeadUpdate.model_validate(update), None, origin=AUTOMATION
+            )
             return _changed(lead, after, update)
         if kind == "move_stage":
             if lead["stage"] == action["stage"]:
@@ -496,7 +499,9 @@ class AutomationFlow:
             if lead["owner_id"] == action["owner_id"]:
                 return {"status": "unchanged", "detail": "The lead has this owner already."}
             update = {"owner_id": action["owner_id"]}
-            after = await self.leads.update(conn, principal, lead_id, LeadUpdate.model_validate(update), None)
+            after = await self.leads.update(
+                conn, principal, lead_id, LeadUpdate.model_validate(update), None, origin=AUTOMATION
+            )
             return _changed(lead, after, update)
         if kind == "route":
             after, decision = await self.routing.route(conn, principal, lead_id, bool(action.get("force")))

@@ -11,6 +11,12 @@ exactly once whatever crashes, and the membership table's primary key is the sec
 
 Events of the segments' own kind are skipped: they change no lead.
 
+A segment with `enroll_track_id` enrols each lead that enters it in that track, in the same
+transaction (so once per entry), through the tracks' service and its rules; an enrolment the
+rules refuse undoes only itself and appends `segment.enrollment_refused` with why. The enrolment
+names the segment as what enrolled the lead (`caused_by`), and its events carry the automation
+run behind the entry, if one was, as the entry's own do.
+
 The backfill goes over a new (or changed) segment's workspace by creation time, a batch per
 transaction once the events are gone through, inserting and removing memberships without events:
 the segment's definition changed, not the leads, so `segment.entered` stays the news that a lead
@@ -21,7 +27,8 @@ reads it, enters silently.)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager, nullcontext
 from datetime import datetime
 from typing import Any
 
@@ -38,17 +45,20 @@ from leadapi.principal import Principal
 from leadapi.segments import engine
 from leadapi.segments.repository import SegmentRepository, behind_statement, cursors
 from leadapi.segments.service import SegmentService
+from leadapi.tracks.service import TrackService
 
 BATCH = 500  # events (or leads, for a backfill) per workspace per transaction
 ENTERED = "segment.entered"
 EXITED = "segment.exited"
+ENROLLMENT_REFUSED = "segment.enrollment_refused"
 ACTOR = "segments"
 
 
 class SegmentFlow:
-    def __init__(self, clock: Callable[[], datetime], segments: SegmentService) -> None:
+    def __init__(self, clock: Callable[[], datetime], segments: SegmentService, tracks: TrackService) -> None:
         self.clock = clock
         self.segments = segments
+        self.tracks = tracks
         self._compiled: dict[tuple[str, datetime], Predicate] = {}
 
     async def delete(self, conn: AsyncConnection, principal: Principal, segment_id: str) -> None:
@@ -88,6 +98,7 @@ class SegmentFlow:
         rows = await repo.all()
         predicates = self._predicates(rows)
         names = {r["id"]: r["name"] for r in rows}
+        enrolling = {r["id"]: r["enroll_track_id"] for r in rows if r["enroll_track_id"] is not None}
         deltas: dict[str, int] = {}
         if not rows:  # nothing to keep: straight to the end of the log
             last = await repo.last_seq()
@@ -103,7 +114,13 @@ class SegmentFlow:
                 if e["lead_id"] is not None and not e["type"].startswith("segment."):
                     causes.pop(e["lead_id"], None)
                     causes[e["lead_id"]] = e["caused_by"]
-            await self._decide(conn, repo, workspace_id, causes, predicates, names, deltas, now)
+            entered = await self._decide(conn, repo, workspace_id, causes, predicates, names, deltas, now)
+            for segment_id, lead_id in entered:
+                if segment_id in enrolling:
+                    await self._enroll(
+                        conn, workspace_id, segment_id, names, enrolling[segment_id], lead_id,
+                        causes[lead_id], now,
+                    )  # fmt: skip
             await repo.move_cursor(batch[-1]["seq"], now)
         if len(batch) < limit:
             # Caught up with the log: the leads that changed since the segment was made entered
@@ -124,12 +141,13 @@ class SegmentFlow:
         names: Mapping[str, str],
         deltas: dict[str, int],
         now: datetime,
-    ) -> None:
+    ) -> list[tuple[str, str]]:
         """These leads' memberships made to match the segments' conditions on them now; the events
-        of each lead's entries and exits carry what caused the lead's change."""
+        of each lead's entries and exits carry what caused the lead's change. Returns the entries
+        (segment, lead), in lead order."""
         lead_ids = sorted(causes)
         if not lead_ids:
-            return
+            return []
         found = await repo.leads_by_id(lead_ids)
         current = await repo.memberships(lead_ids)
         entering: list[tuple[str, str]] = []
@@ -155,11 +173,39 @@ class SegmentFlow:
         for cause, appended in news.items():
             if not appended:
                 continue
-            if cause is None:
+            with _caused_by(cause):
                 await events.append(appended)
-            else:
-                with caused_by(cause):
-                    await events.append(appended)
+        return entering
+
+    async def _enroll(
+        self,
+        conn: AsyncConnection,
+        workspace_id: str,
+        segment_id: str,
+        names: Mapping[str, str],
+        track_id: str,
+        lead_id: str,
+        cause: str | None,
+        now: datetime,
+    ) -> None:
+        """The lead that entered the segment enrolled in its track; a refusal (the track's rules,
+        an inactive track) undoes only itself and is told in `segment.enrollment_refused`."""
+        with _caused_by(cause):
+            try:
+                async with conn.begin_nested():
+                    await self.tracks.enroll(
+                        conn, workspace_id, lead_id, track_id, actor=ACTOR, caused_by=segment_id
+                    )
+            except ProblemError as exc:
+                data = {
+                    "segment_id": segment_id,
+                    "segment_name": names.get(segment_id),
+                    "track_id": track_id,
+                    "reason": exc.detail,
+                }
+                await EventRepository(conn, workspace_id).append(
+                    [NewEvent(ENROLLMENT_REFUSED, lead_id, now, data, actor=ACTOR)]
+                )
 
     @staticmethod
     def _event(kind: str, segment_id: str, names: Mapping[str, str], lead_id: str, now: datetime) -> NewEvent:
@@ -197,6 +243,13 @@ class SegmentFlow:
                 "fill_after": None if last is None else last["id"],
             },
         )
+
+
+@contextmanager
+def _caused_by(cause: str | None) -> Iterator[None]:
+    """Events appended in the block carry the automation run `cause`, when there is one."""
+    with caused_by(cause) if cause is not None else nullcontext():
+        yield
 
 
 class SegmentConsumer:

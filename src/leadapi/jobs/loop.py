@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from leadapi.db import Database
-from leadapi.jobs.service import MAX_ATTEMPTS, JobService
+from leadapi.jobs.service import MAX_ATTEMPTS, JobInterrupted, JobService
 
 log = logging.getLogger("leadapi.jobs")
 
@@ -37,22 +37,41 @@ async def run_job(db: Database, jobs: JobService) -> bool:
         job = await jobs.claim(conn)
     if job is None:
         return False
+    await execute(db, jobs, job)
+    return True
+
+
+async def execute(
+    db: Database,
+    jobs: JobService,
+    job: dict[str, Any],
+    on_progress: Callable[[dict[str, Any]], None] | None = None,
+) -> dict[str, Any] | None:
+    """Run a job this process has claimed: its result, or None when it failed (queued again, or
+    failed for good once out of attempts). `on_progress` sees each report once it is stored (the
+    command line's progress bar)."""
 
     async def report(progress: dict[str, Any]) -> None:
         async with db.transaction() as conn:
             await jobs.report(conn, job["id"], progress)
+        if on_progress is not None:
+            on_progress(progress)
 
     handler = jobs.handlers.get(job["kind"])
     try:
         if handler is None:
             raise LookupError(f"no handler for job kind {job['kind']!r}")
         result = await handler(job, report)
+    except JobInterrupted:
+        async with db.transaction() as conn:
+            await jobs.released(conn, job)
+        return None
     except Exception as exc:
         log.exception("job %s (%s) failed, attempt %d", job["id"], job["kind"], job["attempts"])
         final = job["attempts"] >= MAX_ATTEMPTS or handler is None
         async with db.transaction() as conn:
             await jobs.failed(conn, job, exc, final=final)
-        return True
+        return None
     async with db.transaction() as conn:
         await jobs.succeeded(conn, job, result)
-    return True
+    return result

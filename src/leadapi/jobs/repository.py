@@ -42,13 +42,19 @@ class JobRepository(Repository):
         row = (await self.conn.execute(stmt)).mappings().first()
         return dict(row) if row else None
 
-    async def claim(self, now: datetime, lease_until: datetime) -> dict[str, Any] | None:
+    async def claim(
+        self, now: datetime, lease_until: datetime, job_id: str | None = None
+    ) -> dict[str, Any] | None:
         """The oldest job that is queued, or whose worker's lease ran out; leased to the caller.
 
         SKIP LOCKED lets several workers on PostgreSQL claim different jobs at once (SQLite has
         one writer at a time anyway).
         """
-        stmt = claim_statement(now)
+        if job_id is None:
+            stmt = claim_statement(now)
+        else:
+            queued = (jobs.c.id == job_id) & (jobs.c.status == constant("queued"))
+            stmt = select(jobs).where(queued).with_for_update(skip_locked=True)
         row = (await self.conn.execute(stmt)).mappings().first()
         if row is None:
             return None

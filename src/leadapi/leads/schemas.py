@@ -174,10 +174,33 @@ class Lead(BaseModel):
     )
     domain: str | None = Field(description="Company domain: the website's, else a work email's.")
     is_free_email: bool
+    is_disposable_email: bool = Field(
+        description="The email's domain hands out throwaway inboxes (a maintained list); set at capture."
+    )
+    is_role_email: bool = Field(
+        description="The email is a shared mailbox (`info@`, `sales@`), not a person's; set at capture."
+    )
     seniority: Seniority
     created_at: datetime
     updated_at: datetime
     version: int = Field(description="Increases on every change; the ETag is derived from it.")
+
+
+class FieldSource(BaseModel):
+    source: str = Field(
+        description="Who set the value: `api`, `import`, `form:<source>`, `enrichment:<provider>`, `merge` "
+        "or `automation`.",
+        examples=["enrichment:clearbit"],
+    )
+    at: datetime = Field(description="When the value was set.")
+
+
+class LeadDetail(Lead):
+    provenance: dict[str, FieldSource] | None = Field(
+        None,
+        description="With `include=provenance`: each field that has a value (a field of `attributes` as "
+        "`attributes.<key>`), where that value came from and when; else absent.",
+    )
 
 
 class LeadCaptured(Lead):

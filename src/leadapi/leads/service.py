@@ -27,6 +27,7 @@ from leadapi.errors import ProblemError, attempt_item, not_found, validation_pro
 from leadapi.events.repository import EventRepository, NewEvent
 from leadapi.flows.lead_change import LeadChangeFlow
 from leadapi.ids import new_id
+from leadapi.leads import provenance
 from leadapi.leads.engine import (
     derived,
     diff,
@@ -52,6 +53,7 @@ from leadapi.sla.repository import SlaRepository
 from leadapi.sources.repository import SourceRepository
 from leadapi.stages.repository import StageRepository
 from leadapi.tasks.repository import TaskRepository
+from leadapi.tracks.repository import TrackRepository
 from leadapi.webhooks.repository import WebhookRepository
 
 log = logging.getLogger("leadapi.leads")
@@ -132,37 +134,49 @@ class LeadService:
         fields: Mapping[str, Any],
         *,
         overwrite: bool = False,
+        origin: str = provenance.API,
     ) -> Captured:
         """Capture a lead (`fields` as `prepare` normalised them) in the caller's transaction:
-        merged into the lead it matches (locked), or new. A suppressed person: a 409 problem."""
+        merged into the lead it matches (locked), or new. `origin`: where its values come from
+        (their provenance). A suppressed person: a 409 problem (or, flagged, tagged)."""
         if self.suppressions is not None:
             # Before either path (the one-statement insert below and the general one): neither
             # may store an erased person again, nor merge one into a lead.
             fields = await self.suppressions.refuse_suppressed(conn, principal.workspace_id, fields)
-        captured = await self._capture(conn, principal, fields, overwrite)
+        captured = await self._capture(conn, principal, fields, overwrite, origin)
         if not captured.merged:
             self.metrics.leads_created.inc()
         return captured
 
     async def _capture(
-        self, conn: AsyncConnection, principal: Principal, fields: Mapping[str, Any], overwrite: bool
+        self,
+        conn: AsyncConnection,
+        principal: Principal,
+        fields: Mapping[str, Any],
+        overwrite: bool,
+        origin: str,
     ) -> Captured:
         model = await self.scorer.ensure_active(conn, principal.workspace_id, principal.key_id)
         if self.db.fast_paths and not fields.get("external_ids"):
-            created = await self._create_in_one_statement(conn, principal, fields, model)
+            created = await self._create_in_one_statement(conn, principal, fields, model, origin)
             if created is not None:
                 return created
         # A concurrent capture of the same person can win the race to insert; the unique index
         # refuses ours, and the retry then finds that lead and merges into it.
         return await retrying(
             conn,
-            partial(self._capture_once, conn, principal, fields, overwrite),
+            partial(self._capture_once, conn, principal, fields, overwrite, origin),
             retry_on=(IntegrityError, MatchVanishedError),
             attempts=CAPTURE_ATTEMPTS,
         )
 
     async def _capture_once(
-        self, conn: AsyncConnection, principal: Principal, fields: Mapping[str, Any], overwrite: bool
+        self,
+        conn: AsyncConnection,
+        principal: Principal,
+        fields: Mapping[str, Any],
+        overwrite: bool,
+        origin: str,
     ) -> Captured:
         """One attempt: the lead merged into is locked, a new one is the transaction's own
         uncommitted row. A lost insert race raises IntegrityError; a match merged away
@@ -178,7 +192,7 @@ class LeadService:
         owners = await leads.lead_ids_by_external_ids(ext_ids)
         target, matched_on = pick_match(matches, fields, owners)
         if target is None:
-            row = await self._insert_new(conn, principal, fields, now)
+            row = await self._insert_new(conn, principal, fields, now, origin)
             return Captured(row, merged=False)
 
         # Only the lead merged into is locked, and re-read under the lock: concurrent merges
@@ -192,7 +206,7 @@ class LeadService:
         changes = merge_values(target, incoming, overwrite)
         changed = diff(target, changes)
         if changes:
-            changes = revised(target, changes, now)
+            changes = revised(target, changes, now, origin)
             await leads.update(target["id"], changes)
             await self._sync_external_ids(leads, target, changes)
         data: dict[str, Any] = {"via": "capture", "matched_on": matched_on, "changes": changed}
@@ -207,7 +221,12 @@ class LeadService:
         return Captured(merged, merged=True)
 
     async def _create_in_one_statement(
-        self, conn: AsyncConnection, principal: Principal, fields: Mapping[str, Any], model: ActiveModel
+        self,
+        conn: AsyncConnection,
+        principal: Principal,
+        fields: Mapping[str, Any],
+        model: ActiveModel,
+        origin: str,
     ) -> Captured | None:
         """The common case, a new person, in one round trip on the caller's connection; None
         when the lead must be merged (or an insert race was lost, or something the plan read
@@ -217,7 +236,7 @@ class LeadService:
         if cached is None:
             return None  # the general path reads them (and remembers them)
         pipeline, route_on = cached
-        row = {**self._new_row(fields, self.clock()), "stage": pipeline.entry}
+        row = {**self._new_row(fields, self.clock(), origin), "stage": pipeline.entry}
         capture = self.flow.plan_fast_capture(
             workspace_id, row, model, pipeline, route_on, principal.key_id, public
         )
@@ -239,7 +258,7 @@ class LeadService:
             shown = {**shown, "owner_id": owner_id, "version": row["version"]}
         return Captured({**row, "workspace_id": workspace_id}, merged=False, shown=shown)
 
-    def _new_row(self, fields: Mapping[str, Any], now: datetime) -> dict[str, Any]:
+    def _new_row(self, fields: Mapping[str, Any], now: datetime, origin: str) -> dict[str, Any]:
         """A new lead's row before the flow's plan: unscored, no stage yet."""
         row: dict[str, Any] = {name: fields.get(name) for name in SCALAR_FIELDS}
         row.update(
@@ -260,16 +279,22 @@ class LeadService:
             version=1,
         )
         row.update(derived(row))
+        row["provenance"] = provenance.stamped(None, {}, row, origin, now)
         return row
 
     async def _insert_new(
-        self, conn: AsyncConnection, principal: Principal, fields: Mapping[str, Any], now: datetime
+        self,
+        conn: AsyncConnection,
+        principal: Principal,
+        fields: Mapping[str, Any],
+        now: datetime,
+        origin: str,
     ) -> dict[str, Any]:
         """A new lead in the caller's transaction: the flow plans it (score, stage, routing), this
         stores the row, its external ids and `lead.created`, and the flow writes the rest."""
         leads, _ = self._repos(conn, principal)
         plan, pipeline = await self.flow.plan(
-            conn, principal.workspace_id, self._new_row(fields, now), principal.key_id
+            conn, principal.workspace_id, self._new_row(fields, now, origin), principal.key_id
         )
         row = plan.row
         await leads.insert(row)
@@ -324,7 +349,7 @@ class LeadService:
             return None
         if self.suppressions is not None:
             await self.suppressions.refuse_suppressed(conn, principal.workspace_id, {"email": address})
-        return await self._insert_new(conn, principal, {"email": address}, self.clock())
+        return await self._insert_new(conn, principal, {"email": address}, self.clock(), provenance.API)
 
     async def mark_unsubscribed(
         self, conn: AsyncConnection, principal: Principal, lead: Mapping[str, Any]
@@ -341,12 +366,58 @@ class LeadService:
         await events.append([NewEvent("lead.updated", lead["id"], now, data, principal.key_id)])
         return {**lead, **values}
 
+    async def apply_changes(
+        self,
+        conn: AsyncConnection,
+        principal: Principal,
+        lead: Mapping[str, Any],
+        changes: Mapping[str, Any],
+        *,
+        origin: str,
+        event_type: str,
+        data: Mapping[str, Any],
+    ) -> tuple[dict[str, Any], dict[str, list[Any]]]:
+        """Field `changes` another domain decided (an enrichment), to a lead the caller has locked:
+        written with their provenance, `event_type` appended with `data` and what changed, and the
+        lead rescored through the lead-change flow. Returns (the lead as it now is, what changed);
+        nothing is written when nothing changes."""
+        changed = diff(lead, changes)
+        if not changed:
+            return dict(lead), {}
+        now = self.clock()
+        leads, events = self._repos(conn, principal)
+        values = revised(lead, {k: v for k, v in changes.items() if k in changed}, now, origin)
+        await leads.update(lead["id"], values)
+        payload = {**data, "changes": changed, "version": values["version"]}
+        await events.append([NewEvent(event_type, lead["id"], now, payload, principal.key_id)])
+        after = await self.flow.changed(
+            conn,
+            principal.workspace_id,
+            lead,
+            {**lead, **values},
+            actor=principal.key_id,
+            reason="lead_changed",
+        )
+        return after, changed
+
     async def _capture_item(
         self, conn: AsyncConnection, principal: Principal, item: Any, overwrite: bool
     ) -> Captured:
         fields = self.prepare(LeadCreate.model_validate(item))
         async with conn.begin_nested():
             return await self.capture(conn, principal, fields, overwrite=overwrite)
+
+    async def existing_match(
+        self, conn: AsyncConnection, principal: Principal, fields: Mapping[str, Any]
+    ) -> str | None:
+        """The id of the lead a capture of `fields` (as `prepare` normalised them) would merge
+        into, by the same keys and order as capture; nothing is locked or written."""
+        leads = LeadRepository(conn, principal.workspace_id)
+        ext_ids = {k: v for k, v in (fields.get("external_ids") or {}).items() if v is not None}
+        matches = await leads.find_matches(fields.get("email"), fields.get("phone"), ext_ids)
+        owners = await leads.lead_ids_by_external_ids(ext_ids)
+        target, _ = pick_match(matches, fields, owners)
+        return None if target is None else str(target["id"])
 
     async def capture_batch(
         self, conn: AsyncConnection, principal: Principal, items: Sequence[Any], *, overwrite: bool
@@ -371,7 +442,7 @@ class LeadService:
         now = self.clock()
         await self.scorer.ensure_active(conn, principal.workspace_id, principal.key_id)
         plan, _ = await self.flow.plan(
-            conn, principal.workspace_id, self._new_row(self.prepare(data), now), None
+            conn, principal.workspace_id, self._new_row(self.prepare(data), now, provenance.API), None
         )
         return plan.entry
 
@@ -508,7 +579,10 @@ class LeadService:
         lead_id: str,
         data: LeadUpdate,
         if_match: int | None,
+        *,
+        origin: str = provenance.API,
     ) -> dict[str, Any]:
+        """A change by PATCH (or an automation's action: `origin`)."""
         fields = self.prepare(data)
         assigning = "owner_id" in fields
         new_owner = fields.pop("owner_id", None)
@@ -548,7 +622,7 @@ class LeadService:
                 )
         changed = diff(lead, changes)
         if changed:
-            lead = await self._apply_update(conn, principal, lead, changes, changed, now)
+            lead = await self._apply_update(conn, principal, lead, changes, changed, now, origin)
         if assigning and new_owner != lead["owner_id"]:
             lead = await self.flow.owner_set(conn, principal.workspace_id, lead, new_owner, principal.key_id)
         return lead
@@ -561,10 +635,11 @@ class LeadService:
         changes: dict[str, Any],
         changed: dict[str, list[Any]],
         now: datetime,
+        origin: str,
     ) -> dict[str, Any]:
         leads, events = self._repos(conn, principal)
         lead_id = lead["id"]
-        changes = revised(lead, changes, now)
+        changes = revised(lead, changes, now, origin)
         await leads.update(lead_id, changes)
         await self._sync_external_ids(leads, lead, changes)
         await events.append(
@@ -664,6 +739,20 @@ class LeadService:
         # And its consent history, which stays the proof of what the person agreed to.
         await ConsentRepository(conn, principal.workspace_id).move_to_lead(duplicate_id, lead_id)
         await AutomationRepository(conn, principal.workspace_id).move_to_lead(duplicate_id, lead_id)
+        # Its nurture history too; a track it was still in ends, with `track.exited` as any end has.
+        ended = await TrackRepository(conn, principal.workspace_id).move_to_lead(duplicate_id, lead_id, now)
+        await events.append(
+            [
+                NewEvent(
+                    "track.exited",
+                    lead_id,
+                    now,
+                    {"enrollment": _jsonable_row(row), "reason": "merged", "merged_lead_id": duplicate_id},
+                    principal.key_id,
+                )
+                for row in ended
+            ]
+        )
         # Its manual score adjustments too: their events, which the scorer reads, moved above.
         await ScoringRepository(conn, principal.workspace_id).move_adjustments(duplicate_id, lead_id)
         await self.flow.stop_clock(conn, principal.workspace_id, duplicate_id, close_at=now)
@@ -671,7 +760,7 @@ class LeadService:
         await SegmentRepository(conn, principal.workspace_id).erase_lead(duplicate_id)
         await leads.delete(duplicate_id)
         changed = diff(lead, changes)
-        changes = revised(lead, changes, now)
+        changes = revised(lead, changes, now, provenance.MERGE)
         # The duplicate's behaviour is the survivor's now.
         activity = [t for t in (lead["last_activity_at"], duplicate["last_activity_at"]) if t]
         changes["last_activity_at"] = max(activity, default=None)
@@ -705,6 +794,11 @@ class LeadService:
             actor=principal.key_id,
             reason="lead_changed",
         )
+
+
+def _jsonable_row(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A row with its times in ISO 8601, for an event's payload."""
+    return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in row.items() if k != "workspace_id"}
 
 
 def etag(version: int) -> str:

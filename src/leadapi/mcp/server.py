@@ -26,7 +26,14 @@ from pydantic_core import to_jsonable_python
 from starlette.requests import Request
 
 from leadapi import __version__
-from leadapi.api.pagination import id_cursor, next_id_cursor, next_time_cursor, time_cursor
+from leadapi.api.pagination import (
+    decode_cursor,
+    encode_cursor,
+    id_cursor,
+    next_id_cursor,
+    next_time_cursor,
+    time_cursor,
+)
 from leadapi.api.params import Kind, scalar_kind
 from leadapi.automations.matching import preview_matching
 from leadapi.automations.schemas import (
@@ -36,8 +43,10 @@ from leadapi.automations.schemas import (
     AutomationPreviewIn,
 )
 from leadapi.consent.schemas import LeadExport
+from leadapi.duplicates.schemas import DuplicatePair, MatchItem
 from leadapi.errors import ProblemError, validation_errors, validation_problem
 from leadapi.events.schemas import EventIn
+from leadapi.jobs.schemas import Job
 from leadapi.leads.repository import LEAD_FIELDS
 from leadapi.leads.schemas import Lead, LeadCreate, LeadFields, LeadUpdate, TimelineEvent
 from leadapi.logs import root_logging_kept
@@ -50,7 +59,7 @@ from leadapi.reports.schemas import FunnelReport, SpeedReport
 from leadapi.reports.service import ReportParams
 from leadapi.routing.preview import preview_decision
 from leadapi.routing.schemas import Decision, RoutingRule
-from leadapi.scoring.schemas import ScoringModel
+from leadapi.scoring.schemas import BacktestIn, BacktestOut, ScoringModel
 from leadapi.scoring.service import lead_score
 from leadapi.segments.schemas import Segment
 from leadapi.services import Services
@@ -262,6 +271,12 @@ ReportOwner = Annotated[str | None, Field(max_length=32, description="Only leads
 Campaign = Annotated[str | None, Field(max_length=200, description="Only leads of this utm_campaign.")]
 Tag = Annotated[str | None, Field(max_length=50, description="Only leads with this tag.")]
 GroupBy = Annotated[GroupByName | None, Field(description="Split the figures.")]
+Exact = Annotated[
+    bool,
+    Field(
+        description="Percentiles sorted over every row, not from the rollups' sketches (slower; same counts)."
+    ),
+]
 FILTERABLE = ", ".join(sorted(LEAD_FIELDS))
 
 
@@ -332,6 +347,8 @@ def build_server(services: Services, authenticate: Authenticator) -> MCPServer[A
     _track_tools(server, services)
     _automation_tools(server, services)
     _segment_tools(server, services)
+    _duplicate_tools(server, services)
+    _backtest_tools(server, services)
     _resources(server, services)
     return server
 
@@ -673,11 +690,12 @@ def _owner_and_report_tools(server: _Server, services: Services) -> None:
         utm_campaign: Campaign = None,
         tag: Tag = None,
         group_by: GroupBy = None,
+        exact: Exact = False,
     ) -> Json:
         """Of the leads created in the range: how many entered and reached each stage, conversion
         between consecutive stages, lead-to-MQL, MQL-to-SQL, SQL acceptance and lead-to-customer."""
         split = None if group_by is None else group_by.value
-        params = ReportParams(start, end, source, owner_id, utm_campaign, tag, split)
+        params = ReportParams(start, end, source, owner_id, utm_campaign, tag, split, exact)
         principal, query = caller("read"), report_query(params)
         async with services.db.read() as conn:
             body = await reports.funnel(conn, principal, query)
@@ -692,11 +710,12 @@ def _owner_and_report_tools(server: _Server, services: Services) -> None:
         utm_campaign: Campaign = None,
         tag: Tag = None,
         group_by: GroupBy = None,
+        exact: Exact = False,
     ) -> Json:
         """How fast leads are first touched, after creation and after assignment: median, p90,
         share within 5 minutes and within an hour, share never touched; overall and per owner."""
         split = None if group_by is None else group_by.value
-        params = ReportParams(start, end, source, owner_id, utm_campaign, tag, split)
+        params = ReportParams(start, end, source, owner_id, utm_campaign, tag, split, exact)
         principal, query = caller("read"), report_query(params)
         async with services.db.read() as conn:
             body = await reports.speed_to_lead(conn, principal, query)
@@ -886,6 +905,119 @@ def _segment_tools(server: _Server, services: Services) -> None:
             "segments": [Segment.model_validate(r).model_dump(mode="json") for r in rows[:limit]],
             "next_cursor": next_id_cursor(rows, limit),
         }
+
+
+def _duplicate_tools(server: _Server, services: Services) -> None:
+    duplicates, flow = services.duplicates, services.duplicate_flow
+
+    @_tool(server, title="Find duplicates", read_only=True, idempotent=True)
+    async def find_duplicates(
+        lead: Annotated[
+            LeadFields | None,
+            Field(description="A person not stored (yet): the leads it would merge into or resemble."),
+        ] = None,
+        min_score: Annotated[
+            int | None, Field(ge=0, le=100, description="Only pairs scoring this or more.")
+        ] = None,
+        limit: Annotated[int, Field(ge=1, le=200)] = 50,
+        cursor: Cursor = None,
+    ) -> Json:
+        """Without `lead`: the review queue, pending pairs of leads that look like one person,
+        highest score first, each with its score (0..100) and the reasons that matched
+        (email variants, phone, name with company domain or city, similar names); `next_cursor`
+        for the next page. With `lead`: the stored lead a capture of it would merge into
+        (`merges_into`) and the candidates that resemble it; nothing is stored."""
+        principal = caller("read")
+        async with services.db.read() as conn:
+            if lead is not None:
+                [result] = await duplicates.match(conn, principal, [lead.model_dump(exclude_unset=True)])
+                return MatchItem.model_validate(result).model_dump(mode="json", exclude={"index"})
+            after = None
+            if cursor:
+                score, pair_id = decode_cursor(cursor, ["int", "id"])
+                after = (int(score), str(pair_id))
+            rows = await duplicates.page(conn, principal, "pending", min_score, None, after, limit + 1)
+        more = len(rows) > limit
+        rows = rows[:limit]
+        return {
+            "pairs": [DuplicatePair.model_validate(r).model_dump(mode="json") for r in rows],
+            "next_cursor": encode_cursor([rows[-1]["score"], rows[-1]["id"]]) if more else None,
+        }
+
+    @_tool(server, title="Merge a duplicate pair", destructive=True)
+    async def merge_duplicate(
+        pair_id: Annotated[str, Field(min_length=1, max_length=32, description="The pair's id (dup_...).")],
+        confirm: Annotated[
+            bool, Field(description="Must be true: the newer lead is merged in and deleted.")
+        ] = False,
+    ) -> Json:
+        """Merge a pair from find_duplicates: the newer lead into the older one, whose empty fields
+        it fills and which keeps its whole history (events, scores, stage moves, assignments,
+        tasks, track enrolments). Needs `confirm: true`."""
+        principal = caller("write")
+        _confirmed(confirm, f"Merging duplicate pair {pair_id}")
+        async with services.db.transaction() as conn:
+            merged = await flow.merge(conn, principal, pair_id)
+        return {
+            "lead": _lead(merged["lead"]),
+            "pair": DuplicatePair.model_validate(merged["pair"]).model_dump(mode="json"),
+        }
+
+
+def _backtest_tools(server: _Server, services: Services) -> None:
+    @_tool(server, title="Backtest a scoring model", read_only=True, idempotent=True)
+    async def backtest_model(
+        model: Annotated[
+            str | dict[str, Any] | None,
+            Field(
+                description="A model version's id, or a draft model written out; default: the active model."
+            ),
+        ] = None,
+        compare_with: Annotated[
+            str | dict[str, Any] | None, Field(description="A second model, scored on the same leads.")
+        ] = None,
+        since: Annotated[
+            UtcDateTime | None, Field(description="Reference times at or after (ISO 8601).")
+        ] = None,
+        until: Annotated[
+            UtcDateTime | None, Field(description="Reference times before; default: now less the horizon.")
+        ] = None,
+        outcome_stage: Annotated[
+            str | None,
+            Field(max_length=50, description="The stage that counts as converted; default: won stages."),
+        ] = None,
+        within_days: Annotated[
+            int, Field(ge=1, le=3650, description="Converted within this many days.")
+        ] = 90,
+        as_of: Annotated[
+            Literal["created", "mql"],
+            Field(description="Score each lead as it was when created, or on becoming an MQL."),
+        ] = "created",
+    ) -> Json:
+        """How well a scoring model predicts conversion, as POST /v1/scoring/backtest: each lead
+        scored as it stood at its reference time, against whether it reached a won stage within
+        `within_days`. Per model: `auc` (0.5 is chance), `top_decile_lift`, conversion rate per
+        band, a calibration table, and per rule how often it fired and the conversion rate with and
+        without it. Many leads: answers {"job": ...}; read the result with the job's id later."""
+        principal = caller("read")
+        try:
+            body = BacktestIn.model_validate(
+                {
+                    "model": model,
+                    "compare_with": compare_with,
+                    "from": since,
+                    "to": until,
+                    "outcome": {"stage": outcome_stage, "within_days": within_days},
+                    "as_of": as_of,
+                }
+            )
+        except ValidationError as exc:
+            raise validation_problem(validation_errors(exc.errors())) from None
+        async with services.db.transaction() as conn:
+            result, job = await services.backtests.backtest(conn, principal, body)
+        if job is not None:
+            return {"job": Job.model_validate(job).model_dump(mode="json")}
+        return BacktestOut.model_validate(result).model_dump(mode="json", by_alias=True)
 
 
 def _resources(server: MCPServer[Any], services: Services) -> None:

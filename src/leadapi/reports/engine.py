@@ -54,6 +54,8 @@ class ReportQuery:
     utm_campaign: str | None = None
     tag: str | None = None
     group_by: str | None = None
+    # The sorted computation of percentiles over the raw rows, not rollups and sketches.
+    exact: bool = False
 
     def filters(self) -> dict[str, str]:
         pairs = {

@@ -31,7 +31,7 @@ from leadapi.times import UtcDateTime
 
 router = APIRouter(prefix="/v1/reports", tags=["reports"], responses=PROBLEM_RESPONSES)
 
-QUERY_NAMES = frozenset({"from", "to", "source", "owner_id", "utm_campaign", "tag", "group_by"})
+QUERY_NAMES = frozenset({"from", "to", "source", "owner_id", "utm_campaign", "tag", "group_by", "exact"})
 CSV = "text/csv"
 CSV_RESPONSE: dict[int | str, dict[str, Any]] = {
     200: {"content": {CSV: {"schema": {"type": "string"}}}, "description": "JSON, or CSV on request."}
@@ -54,6 +54,13 @@ def raw_query(
     group_by: Annotated[
         GroupBy | None, Query(description="Split the figures (where the report allows; 422 otherwise).")
     ] = None,
+    exact: Annotated[
+        bool,
+        Query(
+            description="Percentiles by sorting every duration of the range, not from the rollups' "
+            "sketches (slower over long ranges; counts are the same either way)."
+        ),
+    ] = False,
 ) -> ReportParams:
     unknown = sorted(set(request.query_params) - QUERY_NAMES)
     if unknown:
@@ -62,7 +69,7 @@ def raw_query(
             [{"field": name, "message": f"not a report parameter (known: {allowed})"} for name in unknown]
         )
     split = None if group_by is None else group_by.value
-    return ReportParams(from_, to, source, owner_id, utm_campaign, tag, split)
+    return ReportParams(from_, to, source, owner_id, utm_campaign, tag, split, exact)
 
 
 Raw = Annotated[ReportParams, Depends(raw_query)]
@@ -71,6 +78,10 @@ Raw = Annotated[ReportParams, Depends(raw_query)]
 def _respond(request: Request, model: type[BaseModel], body: Report, sections: tuple[str, ...]) -> Any:
     if CSV in request.headers.get("accept", ""):
         columns, lines = csv_rows(body, sections)
+        # Whether the percentiles are sketched is the whole answer's, said on every line.
+        frame = {"approximate": body.get("approximate", False), "relative_error": body.get("relative_error")}
+        columns += list(frame)
+        lines = [{**line, **frame} for line in lines]
         out = io.StringIO()
         writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
         writer.writeheader()
@@ -253,7 +264,13 @@ async def activation_report(
     request: Request, principal: Reader, raw: Raw, services: ServicesDep, conn: Snapshot
 ) -> Any:
     """Of the leads created in the range, per source by default: the share with a behaviour
-    event within 7 and within 30 days of entry. Recent leads have not had their whole window."""
+    event within 7 and within 30 days of entry. Recent leads have not had their whole window.
+
+    `intent` (the whole range, the lead filters applied): intent spikes the intent-spike
+    automations found, the leads they were on and those that reached sql within 30 days of one;
+    tasks made, by automations, done and done on time. `tracks`: per nurture track, its enrolments
+    made in the range by how they stand (exits by reason) and the leads that reached sql after
+    enrolling. CSV (`Accept: text/csv`) has a line per section row."""
     return await _report(
         request,
         services,
@@ -263,4 +280,5 @@ async def activation_report(
         services.reports.activation,
         ActivationReport,
         default_group="source",
+        sections=("total", "groups", "intent", "tracks"),
     )

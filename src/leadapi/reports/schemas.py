@@ -17,6 +17,14 @@ class ReportFrame(BaseModel):
     to: datetime = Field(description="End of the range (exclusive).")
     filters: dict[str, str] = Field(description="The lead filters applied.")
     group_by: str | None = Field(description="How `groups` splits the range; null: not split.")
+    approximate: bool = Field(
+        False,
+        description="True when percentiles come from mergeable sketches over the rollups (counts are "
+        "exact either way); `exact=true` asks for the sorted computation over the rows.",
+    )
+    relative_error: float | None = Field(
+        None, description="The most an approximate percentile is off, as a share of its value (0.01: 1%)."
+    )
 
 
 class GroupKey(BaseModel):
@@ -261,6 +269,39 @@ class ActivationGroup(GroupKey, ActivationFigures):
     pass
 
 
+class IntentFigures(BaseModel):
+    """What leadapi did about intent in the range (not split by `group_by`)."""
+
+    spikes: int = Field(description="Intent spikes found: runs of intent-spike automations, fired or not.")
+    spike_leads: int = Field(description="Leads a spike was found on.")
+    reached_sql_30d: int = Field(description="Of those, leads whose band became sql within 30 days of one.")
+    sql_rate_30d: Share
+    tasks_created: int = Field(description="Tasks made in the range (by anyone).")
+    tasks_by_automations: int = Field(description="Of those, made by an automation's `create_task`.")
+    tasks_done: int
+    tasks_done_on_time: int = Field(description="Done by their due time.")
+    on_time_rate: Share = Field(description="Done on time, of the tasks made.")
+
+
+class TrackFigures(BaseModel):
+    """A nurture track's enrolments made in the range, by how they stand now."""
+
+    track_id: str
+    name: str
+    enrolled: int
+    active: int
+    paused: int
+    completed: int
+    exited: int
+    exit_reasons: dict[str, int] = Field(
+        description="Exits by reason: exit_when, sales, manual, or the reason given."
+    )
+    reached_sql: int = Field(description="Enrolled leads whose band became sql after enrolling.")
+    sql_rate: Share
+
+
 class ActivationReport(ReportFrame):
     total: ActivationFigures
     groups: list[ActivationGroup]
+    intent: IntentFigures
+    tracks: list[TrackFigures] = Field(description="Tracks with enrolments in the range.")

@@ -30,7 +30,10 @@ from leadapi.reports.engine import (
     seconds,
     stage_reached,
 )
+from leadapi.reports.intent import IntentReportRepository
 from leadapi.reports.repository import Group, Keyed, ReportRepository, assignments, changes, leads
+from leadapi.reports.rollup_engine import RELATIVE_ERROR
+from leadapi.reports.rollup_repository import RollupRepository
 from leadapi.stages.engine import Pipeline
 from leadapi.stages.service import StageService
 
@@ -49,6 +52,7 @@ class ReportParams:
     utm_campaign: str | None = None
     tag: str | None = None
     group_by: str | None = None
+    exact: bool = False
 
 
 class ReportService:
@@ -84,7 +88,14 @@ class ReportService:
         if errors:
             raise validation_problem(errors)
         return ReportQuery(
-            start, end, params.source, params.owner_id, params.utm_campaign, params.tag, group_by
+            start,
+            end,
+            params.source,
+            params.owner_id,
+            params.utm_campaign,
+            params.tag,
+            group_by,
+            exact=params.exact,
         )
 
     # -- the shared frame -------------------------------------------------------------------
@@ -104,7 +115,7 @@ class ReportService:
             await conn.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
             await conn.execute(text("SET LOCAL work_mem = '64MB'"))
             await conn.execute(text("SET LOCAL jit = off"))
-        repo = ReportRepository(conn, principal.workspace_id, q)
+        repo = RollupRepository(conn, principal.workspace_id, q)
         if q.owner_id is not None and q.owner_id not in await repo.owner_names():
             raise validation_problem([{"field": "owner_id", "message": "no such owner in this workspace"}])
         pipeline = await self.stages.pipeline(conn, principal.workspace_id)
@@ -114,6 +125,8 @@ class ReportService:
             "to": q.end,
             "filters": q.filters(),
             "group_by": q.group_by,
+            "approximate": repo.approximated,
+            "relative_error": RELATIVE_ERROR if repo.approximated else None,
             **body,
         }
 
@@ -143,7 +156,8 @@ class ReportService:
         stages_mask add up across groups, and so do won amounts."""
         order = FunnelOrder.of(pipeline)
         group = self._lead_dimension(repo)
-        found = await repo.stage_masks(group)
+        rollups = _rollups(repo)
+        found = await (rollups.rollup_stage_masks() if rollups else repo.stage_masks(group))
         counts = {g: {mask: n for mask, (n, _) in masks.items()} for g, masks in found.items()}
         revenue = {g: sum(amount for _, amount in masks.values()) for g, masks in found.items()}
         total = _funnel(order, pipeline, merge_counts(counts.values()), sum(revenue.values()))
@@ -178,7 +192,12 @@ class ReportService:
                 # assignment figures (by owner: the lead's owner, then the assignee).
                 lead_group = group if group is None else self._lead_dimension(repo)
                 assignment_group = group if group is None else self._assignment_dimension(repo)
-                touched = await repo.touches(lead_group)
+                rollups = _rollups(repo)
+                touched = await (
+                    rollups.rollup_touches(grouped=lead_group is not None)
+                    if rollups
+                    else repo.touches(lead_group)
+                )
                 assigned = await repo.assignment_figures(assignment_group)
                 out: dict[Any, Report] = {}
                 for g in _keys(group, touched, assigned):
@@ -311,7 +330,8 @@ class ReportService:
 
             # Counts add up across groups: one query, the total summed from its groups.
             group = self._lead_dimension(repo)
-            found = await repo.score_bands(group, won)
+            rollups = _rollups(repo)
+            found = await (rollups.rollup_score_bands(won) if rollups else repo.score_bands(group, won))
             body: Report = {"total": _scores(lambda g: True, found), "groups": []}
             if group is not None:
                 per_group = {g: _scores(partial(operator.eq, g), found) for g in {g for g, _, _ in found}}
@@ -326,13 +346,24 @@ class ReportService:
         async def build(repo: ReportRepository, pipeline: Pipeline) -> Report:
             # Counts add up across groups: one query, the total summed from its groups.
             group = self._lead_dimension(repo)
-            counted = await repo.activation(group, ACTIVATION_WINDOWS_DAYS)
+            rollups = _rollups(repo)
+            counted = await (
+                rollups.rollup_activation() if rollups else repo.activation(group, ACTIVATION_WINDOWS_DAYS)
+            )
             body: Report = {"total": _activation(_summed(counted.values())), "groups": []}
             if group is not None:
                 body["groups"] = await _labelled(repo, {g: _activation(row) for g, row in counted.items()})
+            body.update(
+                await _intent_and_tracks(IntentReportRepository(repo.conn, repo.workspace_id, repo.q))
+            )
             return body
 
         return await self._run(conn, principal, q, build)
+
+
+def _rollups(repo: ReportRepository) -> RollupRepository | None:
+    """The repository to read lead figures from rollups with, when the query allows it."""
+    return repo if isinstance(repo, RollupRepository) and repo.reads_rollups else None
 
 
 async def _labelled(repo: ReportRepository, per_group: Mapping[Any, Report]) -> list[Report]:
@@ -478,3 +509,46 @@ def _activation(row: Mapping[str, Any]) -> Report:
         out[f"activated_{days}d"] = active
         out[f"rate_{days}d"] = rate(active, total)
     return out
+
+
+async def _intent_and_tracks(repo: IntentReportRepository) -> Report:
+    """The activation report's `intent` and `tracks` sections (for the whole range, not split)."""
+    spikes = await repo.spikes(await repo.spike_automation_ids())
+    task_figures = await repo.task_figures()
+    intent: Report = {
+        **spikes,
+        "sql_rate_30d": rate(spikes["reached_sql_30d"], spikes["spike_leads"]),
+        **task_figures,
+        "on_time_rate": rate(task_figures["tasks_done_on_time"], task_figures["tasks_created"]),
+    }
+    return {"intent": intent, "tracks": _tracks(await repo.track_figures())}
+
+
+def _tracks(rows: Iterable[Mapping[str, Any]]) -> list[Report]:
+    """Rows per (track, status, exit reason) -> one entry per track."""
+    out: dict[str, Report] = {}
+    for row in rows:
+        track = out.setdefault(
+            row["track_id"],
+            {
+                "track_id": row["track_id"],
+                "name": row["name"],
+                "enrolled": 0,
+                "active": 0,
+                "paused": 0,
+                "completed": 0,
+                "exited": 0,
+                "exit_reasons": {},
+                "reached_sql": 0,
+            },
+        )
+        n = int(row["n"])
+        track["enrolled"] += n
+        track[row["status"]] += n
+        track["reached_sql"] += int(row["reached_sql"] or 0)
+        if row["status"] == "exited":
+            reason = row["reason"] or "unknown"
+            track["exit_reasons"][reason] = track["exit_reasons"].get(reason, 0) + n
+    for track in out.values():
+        track["sql_rate"] = rate(track["reached_sql"], track["enrolled"])
+    return list(out.values())

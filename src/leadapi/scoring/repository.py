@@ -5,14 +5,20 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, func, select, tuple_
+from sqlalchemy import Select, Table, case, func, null, select, tuple_, type_coerce
 
+from leadapi.events.models import Event
+from leadapi.leads.models import Lead
 from leadapi.repository import WorkspaceRepository
 from leadapi.scoring.models import ScoreAdjustment, ScoringModel, ScoringSettings
+from leadapi.stages.models import StageChange
 
 models = cast(Table, ScoringModel.__table__)
 settings = cast(Table, ScoringSettings.__table__)
 adjustments = cast(Table, ScoreAdjustment.__table__)
+leads = cast(Table, Lead.__table__)
+events = cast(Table, Event.__table__)
+stage_changes = cast(Table, StageChange.__table__)
 
 
 def adjustments_statement(
@@ -76,3 +82,99 @@ class ScoringRepository(WorkspaceRepository):
             .where(adjustments.c.lead_id == from_lead_id)
             .values(lead_id=to_lead_id)
         )
+
+
+class BacktestRepository(WorkspaceRepository):
+    """What a backtest reads: leads by reference time, their scoring events and their stage moves,
+    a batch of leads per statement (never a statement per lead)."""
+
+    def created_page_statement(
+        self, start: datetime | None, end: datetime, after: tuple[datetime, str] | None, limit: int
+    ) -> Select[Any]:
+        """Leads created in [start, end), oldest first, after the keyset `after` (created_at, id):
+        one range of ix_leads_workspace_id_created_at_id."""
+        stmt = (
+            self.scoped_select(leads)
+            .where(leads.c.created_at < end)
+            .order_by(leads.c.created_at, leads.c.id)
+            .limit(limit)
+        )
+        if start is not None:
+            stmt = stmt.where(leads.c.created_at >= start)
+        if after is not None:
+            stmt = stmt.where(tuple_(leads.c.created_at, leads.c.id) > tuple_(*after))
+        return stmt
+
+    async def created_page(
+        self, start: datetime | None, end: datetime, after: tuple[datetime, str] | None, limit: int
+    ) -> list[dict[str, Any]]:
+        result = await self.conn.execute(self.created_page_statement(start, end, after, limit))
+        return [dict(row) for row in result.mappings()]
+
+    async def count_created(self, start: datetime | None, end: datetime) -> int:
+        stmt = self.scoped_select(leads, func.count()).where(leads.c.created_at < end)
+        if start is not None:
+            stmt = stmt.where(leads.c.created_at >= start)
+        return int((await self.conn.execute(stmt)).scalar_one())
+
+    def first_entries_statement(
+        self, stages: list[str], start: datetime | None, end: datetime
+    ) -> Select[Any]:
+        """Each lead's first move into any of `stages`, for the leads whose first one is in
+        [start, end): ranges of ix_stage_changes_workspace_id_to_stage_at, grouped by lead."""
+        first = func.min(stage_changes.c.at)
+        stmt = (
+            self.scoped_select(stage_changes, stage_changes.c.lead_id, first.label("at"))
+            .where(stage_changes.c.to_stage.in_(stages), stage_changes.c.at < end)
+            .group_by(stage_changes.c.lead_id)
+        )
+        if start is not None:
+            stmt = stmt.having(first >= start)
+        return stmt
+
+    async def first_entries(
+        self, stages: list[str], start: datetime | None, end: datetime
+    ) -> list[tuple[str, datetime]]:
+        """(lead id, first entry), earliest first (then by id)."""
+        rows = await self.conn.execute(self.first_entries_statement(stages, start, end))
+        return sorted(((row.lead_id, row.at) for row in rows), key=lambda pair: (pair[1], pair[0]))
+
+    async def leads_by_id(self, lead_ids: list[str]) -> list[dict[str, Any]]:
+        stmt = self.scoped_select(leads).where(leads.c.id.in_(lead_ids))
+        return [dict(row) for row in (await self.conn.execute(stmt)).mappings()]
+
+    def events_statement(
+        self, lead_ids: list[str], types: list[str], with_data: list[str], until: datetime
+    ) -> Select[Any]:
+        """The batch's events of the types the models read, up to the latest reference time: ranges
+        of ix_events_workspace_id_lead_id_occurred_at. Only the `with_data` types bring their data:
+        most events are counted, not looked into, and decoding their JSON was the read's largest
+        cost."""
+        data = case((events.c.type.in_(with_data), events.c.data), else_=null()) if with_data else null()
+        return self.scoped_select(
+            events,
+            events.c.id,
+            events.c.lead_id,
+            events.c.type,
+            events.c.occurred_at,
+            type_coerce(data, events.c.data.type).label("data"),
+            events.c.source,
+        ).where(events.c.lead_id.in_(lead_ids), events.c.type.in_(types), events.c.occurred_at <= until)
+
+    async def events_of(
+        self, lead_ids: list[str], types: list[str], with_data: list[str], until: datetime
+    ) -> list[Any]:
+        if not types:
+            return []
+        return list(await self.conn.execute(self.events_statement(lead_ids, types, with_data, until)))
+
+    def moves_statement(self, lead_ids: list[str], stages: list[str]) -> Select[Any]:
+        """The batch's moves into the outcome stages: ranges of ix_stage_changes_workspace_id_lead_id_at."""
+        return self.scoped_select(stage_changes, stage_changes.c.lead_id, stage_changes.c.at).where(
+            stage_changes.c.lead_id.in_(lead_ids), stage_changes.c.to_stage.in_(stages)
+        )
+
+    async def moves_into(self, lead_ids: list[str], stages: list[str]) -> list[tuple[str, datetime]]:
+        return [
+            (row.lead_id, row.at) for row in await self.conn.execute(self.moves_statement(lead_ids, stages))
+        ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query, Response
+from fastapi.responses import JSONResponse
 
 from leadapi.api.auth import Admin, Reader, Writer
 from leadapi.api.deps import ServicesDep, Snapshot, Tx
@@ -13,6 +14,8 @@ from leadapi.errors import PROBLEM_RESPONSES
 from leadapi.jobs.schemas import Job
 from leadapi.scoring.schemas import (
     MODEL_DESCRIPTION,
+    BacktestIn,
+    BacktestOut,
     LeadScore,
     ModelRef,
     PreviewIn,
@@ -24,6 +27,8 @@ from leadapi.scoring.schemas import (
     ScoreOut,
     ScoringModel,
     ScoringModelList,
+    SuggestIn,
+    SuggestOut,
 )
 from leadapi.scoring.service import lead_score, rule_hits, shown_adjustment
 
@@ -102,6 +107,61 @@ async def preview_score(services: ServicesDep, conn: Tx, body: PreviewIn, princi
         breakdown=rule_hits(result),
         model=ModelRef.model_validate(ref),
     )
+
+
+def _job_accepted(job: dict[str, Any]) -> JSONResponse:
+    return JSONResponse(
+        Job.model_validate(job).model_dump(mode="json"),
+        status_code=202,
+        headers={"Location": f"/v1/jobs/{job['id']}"},
+    )
+
+
+_AS_JOB = {202: {"model": Job, "description": "Too many leads for one request: a job (follow `Location`)."}}
+
+
+@router.post(
+    "/backtest",
+    operation_id="backtest_scoring_model",
+    response_model=BacktestOut,
+    responses=_AS_JOB,  # type: ignore[arg-type]
+    summary="How well a model predicts conversion",
+)
+async def backtest_scoring_model(
+    services: ServicesDep, conn: Tx, body: BacktestIn, principal: Reader
+) -> BacktestOut | JSONResponse:
+    """Score every lead as it stood at its reference time (creation, or becoming an MQL) under a
+    model (a version's id or an inline draft; default: the active one), and set the scores against
+    the outcome: a move into a won stage (or `outcome.stage`) within `outcome.within_days`. Per
+    model: ROC AUC, the top decile's lift, each band's conversion rate, a calibration table and,
+    per rule, how often it fired and the conversion rate with and without it (95% intervals).
+    `compare_with` scores a second model on the same leads. Leads whose horizon is not over are
+    left out. A workspace with many leads in range answers 202 with a job whose result is this."""
+    result, job = await services.backtests.backtest(conn, principal, body)
+    if job is not None:
+        return _job_accepted(job)
+    return BacktestOut.model_validate(result)
+
+
+@router.post(
+    "/suggest",
+    operation_id="suggest_scoring_model",
+    response_model=SuggestOut,
+    responses=_AS_JOB,  # type: ignore[arg-type]
+    summary="A model fitted to your outcomes",
+)
+async def suggest_scoring_model(
+    services: ServicesDep, conn: Tx, body: SuggestIn, principal: Reader
+) -> SuggestOut | JSONResponse:
+    """Fit a logistic regression of the outcome on the model's rule hits (the earlier 70% of the
+    leads by reference time) and propose a draft: the same rules, points from the coefficients
+    rescaled to the score range, the bands kept. Nothing is stored or activated: the draft and the
+    current model are backtested side by side on the later 30%. Create the draft with
+    `POST /v1/scoring/models` to keep it. Large workspaces: 202 and a job, as for a backtest."""
+    result, job = await services.backtests.suggest(conn, principal, body)
+    if job is not None:
+        return _job_accepted(job)
+    return SuggestOut.model_validate(result)
 
 
 @router.post(

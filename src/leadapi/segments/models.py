@@ -37,6 +37,9 @@ class Segment(Base):
     fill_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     fill_after_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     fill_after: Mapped[str | None] = mapped_column(String(32))
+    # Leads that enter (`segment.entered`) are enrolled in this nurture track, by the consumer that
+    # records the entry. No foreign key: deleting the track clears it (flows/automation_refs.py).
+    enroll_track_id: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

@@ -75,6 +75,14 @@ class SegmentRepository(WorkspaceRepository):
             self.scoped_update(segments).where(segments.c.id == segment_id).values(**values)
         )
 
+    async def clear_track(self, track_id: str) -> None:
+        """The segments enrolling entering leads in this track (deleted) enrol them in none."""
+        await self.conn.execute(
+            self.scoped_update(segments)
+            .where(segments.c.enroll_track_id == track_id)
+            .values(enroll_track_id=None)
+        )
+
     async def delete(self, segment_id: str) -> None:
         await self.conn.execute(self.scoped_delete(members).where(members.c.segment_id == segment_id))
         await self.conn.execute(self.scoped_delete(segments).where(segments.c.id == segment_id))

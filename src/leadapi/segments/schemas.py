@@ -20,9 +20,21 @@ WHEN_EXAMPLE = {
 }
 
 
+ENROLL_DESCRIPTION = (
+    "A nurture track the leads that enter the segment are enrolled in, as they enter "
+    "(`segment.entered`), with the track's rules (one track at a time, reenroll, not while sales has "
+    "the lead): a refused enrolment appends `segment.enrollment_refused` with why. Leads in the "
+    "segment already when this is set are not enrolled. Null: none. Deleting the track clears it."
+)
+TrackId = Annotated[str, StringConstraints(min_length=1, max_length=32)]
+
+
 class SegmentCreate(RequestModel):
     name: Name
     when: dict[str, Any] = Field(description=WHEN_DESCRIPTION, examples=[WHEN_EXAMPLE])
+    enroll_track_id: TrackId | None = Field(
+        None, description=ENROLL_DESCRIPTION, examples=["trk_01jd8x7k2m3n4p5q6r7s8t9v0w"]
+    )
 
 
 class SegmentUpdate(RequestModel):
@@ -32,12 +44,14 @@ class SegmentUpdate(RequestModel):
 
     name: Name | None = None
     when: dict[str, Any] | None = Field(None, description=WHEN_DESCRIPTION)
+    enroll_track_id: TrackId | None = Field(None, description=ENROLL_DESCRIPTION)
 
 
 class Segment(BaseModel):
     id: str = Field(examples=["seg_01jd8x7k2m3n4p5q6r7s8t9v0w"])
     name: str
     when: dict[str, Any]
+    enroll_track_id: str | None = Field(None, description="The track entering leads are enrolled in.")
     member_count: int = Field(description="Leads in the segment now.")
     filling: bool = Field(
         description="True while the segment's members are still being found among the workspace's leads "

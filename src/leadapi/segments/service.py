@@ -17,6 +17,7 @@ from leadapi.principal import Principal
 from leadapi.segments import engine
 from leadapi.segments.repository import SegmentRepository
 from leadapi.segments.schemas import SegmentCreate, SegmentUpdate
+from leadapi.tracks.repository import TrackRepository
 
 # Every event's lead is checked against each of the workspace's segments: a bound on that work.
 MAX_SEGMENTS = 100
@@ -30,6 +31,12 @@ def check_when(when: Any) -> None:
         raise validation_problem([{"field": exc.path, "message": exc.message}]) from None
 
 
+async def check_track(conn: AsyncConnection, workspace_id: str, track_id: str | None) -> None:
+    """422 (`enroll_track_id`) for a track the workspace does not have."""
+    if track_id is not None and not await TrackRepository(conn, workspace_id).existing_ids({track_id}):
+        raise validation_problem([{"field": "enroll_track_id", "message": f"no track {track_id!r}"}])
+
+
 class SegmentService:
     """Segments, in the caller's transaction."""
 
@@ -40,6 +47,7 @@ class SegmentService:
         self, conn: AsyncConnection, principal: Principal, data: SegmentCreate
     ) -> dict[str, Any]:
         check_when(data.when)
+        await check_track(conn, principal.workspace_id, data.enroll_track_id)
         now = self.clock()
         repo = SegmentRepository(conn, principal.workspace_id)
         if await repo.count() >= MAX_SEGMENTS:
@@ -48,6 +56,7 @@ class SegmentService:
             "id": new_id("segment"),
             "name": data.name,
             "when": data.when,
+            "enroll_track_id": data.enroll_track_id,
             "member_count": 0,
             "filling": True,
             "fill_until": now,
@@ -83,6 +92,8 @@ class SegmentService:
                 raise validation_problem([{"field": name, "message": "cannot be null"}])
         if "when" in changes:
             check_when(changes["when"])
+        if "enroll_track_id" in changes:
+            await check_track(conn, principal.workspace_id, changes["enroll_track_id"])
         repo = SegmentRepository(conn, principal.workspace_id)
         row = await repo.get(segment_id, lock=True)
         if row is None:

@@ -322,7 +322,8 @@ class SourceService:
             values = {"status": "failed", "error": reason, "lead_id": None, "event_id": None}
             failed = SubmissionFailedError(submission["id"], reason)
         else:
-            captured = await self.leads.capture(conn, principal, fields, overwrite=False)
+            origin = f"form:{source['name']}"  # its provenance (leads/provenance.py)
+            captured = await self.leads.capture(conn, principal, fields, overwrite=False, origin=origin)
             await request_if_opted_in(
                 conn, principal.workspace_id, captured.lead["id"], source, self.clock(), principal.key_id
             )

@@ -29,6 +29,8 @@ class Task(Base):
         # A lead's tasks, and what the lead's deletion (the cascade) and a merge look up: lead ids
         # are unique across workspaces, so the lead leads.
         Index("ix_tasks_lead_id_due_at_id", "lead_id", "due_at", "id"),
+        # The activation report: the tasks made in a range.
+        Index("ix_tasks_workspace_id_created_at", "workspace_id", "created_at"),
         # The overdue sweep's queue, across workspaces: open tasks not yet reported overdue, by
         # due time. A task leaves it when it is reported, done or cancelled.
         Index(

@@ -42,6 +42,8 @@ class Enrollment(Base):
         Index("ix_track_enrollments_track_id_status_id", "track_id", "status", "id"),
         # A lead's enrolments (the one-track rule, reenrolment, its list, the cascade).
         Index("ix_track_enrollments_lead_id_id", "lead_id", "id"),
+        # The activation report: the enrolments made in a range.
+        Index("ix_track_enrollments_workspace_id_enrolled_at", "workspace_id", "enrolled_at"),
         # The step sweep's queue, across workspaces: active enrolments by their next due time.
         # Paused, completed and exited ones are not in it.
         Index(

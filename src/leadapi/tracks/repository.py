@@ -136,6 +136,32 @@ class TrackRepository(WorkspaceRepository):
             stmt = stmt.limit(limit)
         return [dict(row) for row in (await self.conn.execute(stmt)).mappings()]
 
+    async def move_to_lead(self, from_lead_id: str, to_lead_id: str, now: Any) -> list[dict[str, Any]]:
+        """A merged duplicate's enrolments and touches are the survivor's history: its live
+        enrolments end (`exited`, reason `merged`: the survivor's own tracks go on), and every one
+        moves under the survivor. Returns the ones it ended, as they are now."""
+        ended: list[dict[str, Any]] = []
+        values = {
+            "status": "exited",
+            "reason": "merged",
+            "next_due_at": None,
+            "ended_at": now,
+            "updated_at": now,
+        }
+        for row in await self.lead_enrollments(from_lead_id):
+            if row["status"] in LIVE:
+                await self.update_enrollment(row["id"], values)
+                ended.append({**row, **values, "lead_id": to_lead_id})
+        await self.conn.execute(
+            self.scoped_update(enrollments)
+            .where(enrollments.c.lead_id == from_lead_id)
+            .values(lead_id=to_lead_id)
+        )
+        await self.conn.execute(
+            self.scoped_update(touches).where(touches.c.lead_id == from_lead_id).values(lead_id=to_lead_id)
+        )
+        return ended
+
     async def track_enrollments(
         self, track_id: str, *, status: str | None, limit: int, after_id: str | None
     ) -> list[dict[str, Any]]:

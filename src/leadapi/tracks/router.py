@@ -99,7 +99,8 @@ async def update_track(
 
 @router.delete("/{track_id}", operation_id="delete_track", status_code=204, summary="Delete a track")
 async def delete_track(track_id: str, principal: Admin, services: ServicesDep, conn: Tx) -> Response:
-    """Its enrolments go with it."""
+    """Its enrolments go with it. The automations that enrol leads in it (or take them out of it)
+    are switched off, with the reason on them and in an `automation.disabled` event."""
     await services.tracks.delete(conn, principal, track_id)
     return Response(status_code=204)
 

@@ -33,6 +33,7 @@ from leadapi.consent.repository import ConsentRepository
 from leadapi.errors import ProblemError, not_found, validation_problem
 from leadapi.events.consumers import claim_position
 from leadapi.events.repository import EventRepository, NewEvent
+from leadapi.flows.automation_refs import track_deleted
 from leadapi.ids import new_id
 from leadapi.leads.repository import LeadRepository
 from leadapi.principal import Principal
@@ -161,15 +162,15 @@ class TrackService:
         return shown_track(after)
 
     async def delete(self, conn: AsyncConnection, principal: Principal, track_id: str) -> None:
-        """Its enrolments go with it."""
+        """Its enrolments go with it, and the automations enrolling leads in it are switched off."""
         repo = TrackRepository(conn, principal.workspace_id)
         before = await repo.get(track_id, lock=True)
         if before is None:
             raise not_found("Track", track_id)
+        now = self.clock()
         await repo.delete(track_id)
-        await record_for(
-            conn, principal, self.clock(), "deleted", "track", track_id, shown_track(before), None
-        )
+        await track_deleted(conn, principal.workspace_id, track_id, now, principal.key_id)
+        await record_for(conn, principal, now, "deleted", "track", track_id, shown_track(before), None)
 
     # ---- settings --------------------------------------------------------------------------------
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import asdict, replace
 from datetime import datetime
 from typing import Any
@@ -23,6 +23,9 @@ from leadapi.workspaces import repository as repo
 from leadapi.workspaces.repository import ApiKeyRepository, ApiKeyRow
 
 KEY_PREFIX = "lk_"
+# What a new workspace is given beyond its own rows (the activation defaults: flows/activation.py),
+# in the transaction that makes it, as its operator.
+Seed = Callable[[AsyncConnection, Principal], Awaitable[object]]
 
 
 def hash_secret(secret: str) -> str:
@@ -51,19 +54,30 @@ class WorkspaceService:
     `authenticate` runs before any unit of work exists (the auth dependency, the rate limiter and
     the idempotency middleware call it with only the secret), so it reads on its own."""
 
-    def __init__(self, db: Database, clock: Callable[[], datetime], auth_cache_seconds: float) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Callable[[], datetime],
+        auth_cache_seconds: float,
+        seed: Seed | None = None,
+    ) -> None:
         self.db = db  # for `authenticate` alone
         self.clock = clock
+        self.seed = seed
         self.cache_ttl = auth_cache_seconds
         # secret hash -> (principal or None for unknown/revoked, monotonic expiry)
         self._auth_cache: dict[str, tuple[Principal | None, float]] = {}
 
-    async def create_workspace(self, conn: AsyncConnection, name: str) -> str:
+    async def create_workspace(self, conn: AsyncConnection, name: str, *, seeded: bool = True) -> str:
+        """A new workspace with its defaults: SLA policies, and (`seeded`) the activation
+        defaults. Tests make bare ones (`seeded=False`) so each sees only what it makes."""
         workspace_id = new_id("workspace")
         now = self.clock()
         await repo.insert_workspace(conn, workspace_id, name, now)
         await EventRepository(conn, workspace_id).start_sequence()
         await SlaRepository(conn, workspace_id).seed_defaults(now)
+        if seeded and self.seed is not None:
+            await self.seed(conn, operator(workspace_id))
         return workspace_id
 
     async def ensure_workspace(

@@ -48,15 +48,26 @@ from .automation_trigger import AutomationTrigger
 from .automation_update import AutomationUpdate
 from .automation_update_when_type_0 import AutomationUpdateWhenType0
 from .automation_when_type_0 import AutomationWhenType0
+from .backtest_in import BacktestIn
+from .backtest_in_as_of import BacktestInAsOf
+from .backtest_in_compare_with_type_1 import BacktestInCompareWithType1
+from .backtest_in_model_type_1 import BacktestInModelType1
+from .backtest_out import BacktestOut
+from .backtest_result import BacktestResult
 from .band_figures import BandFigures
 from .band_out import BandOut
+from .band_row import BandRow
 from .breach import Breach
 from .breach_action import BreachAction
 from .breach_list import BreachList
 from .business_hours import BusinessHours
 from .business_hours_days_item import BusinessHoursDaysItem
+from .calibration_row import CalibrationRow
+from .candidate_lead import CandidateLead
+from .candidate_lead_reasons_item import CandidateLeadReasonsItem
 from .changed_by import ChangedBy
 from .changed_by_kind import ChangedByKind
+from .coefficient import Coefficient
 from .company_size import CompanySize
 from .consent import Consent
 from .consent_confirm import ConsentConfirm
@@ -68,6 +79,8 @@ from .consent_proof_type_0 import ConsentProofType0
 from .consent_settings_in import ConsentSettingsIn
 from .consent_settings_in_suppressed_capture import ConsentSettingsInSuppressedCapture
 from .consent_settings_out import ConsentSettingsOut
+from .create_import_dedupe import CreateImportDedupe
+from .create_import_format_type_0 import CreateImportFormatType0
 from .create_scoring_model_document import CreateScoringModelDocument
 from .create_task import CreateTask
 from .create_task_task_type import CreateTaskTaskType
@@ -81,6 +94,11 @@ from .delivery import Delivery
 from .delivery_list import DeliveryList
 from .delivery_payload import DeliveryPayload
 from .delivery_status import DeliveryStatus
+from .duplicate_pair import DuplicatePair
+from .duplicate_pair_list import DuplicatePairList
+from .duplicate_pair_reasons_item import DuplicatePairReasonsItem
+from .duplicate_pair_status import DuplicatePairStatus
+from .enrich_result import EnrichResult
 from .enroll import Enroll
 from .enrollment import Enrollment
 from .enrollment_action import EnrollmentAction
@@ -102,6 +120,7 @@ from .feed_event import FeedEvent
 from .feed_event_data import FeedEventData
 from .feed_page import FeedPage
 from .field_message import FieldMessage
+from .field_source import FieldSource
 from .funnel_figures import FunnelFigures
 from .funnel_group import FunnelGroup
 from .funnel_rates import FunnelRates
@@ -111,7 +130,18 @@ from .funnel_stage import FunnelStage
 from .group_by import GroupBy
 from .healthz_response_healthz import HealthzResponseHealthz
 from .hook_reply import HookReply
+from .import_ import Import
+from .import_format import ImportFormat
+from .import_list import ImportList
+from .import_options import ImportOptions
+from .import_options_dedupe import ImportOptionsDedupe
+from .import_options_mapping_type_0 import ImportOptionsMappingType0
+from .import_status import ImportStatus
 from .inactive_trigger import InactiveTrigger
+from .installed_default import InstalledDefault
+from .installed_default_kind import InstalledDefaultKind
+from .installed_defaults import InstalledDefaults
+from .intent_figures import IntentFigures
 from .intent_spike_spec import IntentSpikeSpec
 from .intent_spike_trigger import IntentSpikeTrigger
 from .job import Job
@@ -132,6 +162,11 @@ from .lead_captured_seniority import LeadCapturedSeniority
 from .lead_create import LeadCreate
 from .lead_create_attributes_type_0 import LeadCreateAttributesType0
 from .lead_create_external_ids_type_0 import LeadCreateExternalIdsType0
+from .lead_detail import LeadDetail
+from .lead_detail_attributes import LeadDetailAttributes
+from .lead_detail_external_ids import LeadDetailExternalIds
+from .lead_detail_provenance_type_0 import LeadDetailProvenanceType0
+from .lead_detail_seniority import LeadDetailSeniority
 from .lead_export import LeadExport
 from .lead_export_assignments_item import LeadExportAssignmentsItem
 from .lead_export_consents_item import LeadExportConsentsItem
@@ -139,6 +174,7 @@ from .lead_export_enrollments_item import LeadExportEnrollmentsItem
 from .lead_export_events_item import LeadExportEventsItem
 from .lead_export_external_ids import LeadExportExternalIds
 from .lead_export_lead import LeadExportLead
+from .lead_export_provenance import LeadExportProvenance
 from .lead_export_score_adjustments_item import LeadExportScoreAdjustmentsItem
 from .lead_export_stage_changes_item import LeadExportStageChangesItem
 from .lead_export_tasks_item import LeadExportTasksItem
@@ -156,6 +192,7 @@ from .lead_update_attributes_type_0 import LeadUpdateAttributesType0
 from .lead_update_external_ids_type_0 import LeadUpdateExternalIdsType0
 from .limits import Limits
 from .list_audit_log_resource_type_0 import ListAuditLogResourceType0
+from .list_duplicates_status import ListDuplicatesStatus
 from .list_lead_tasks_status_type_0 import ListLeadTasksStatusType0
 from .list_leads_count_type_0 import ListLeadsCountType0
 from .list_sla_breaches_status_type_0 import ListSlaBreachesStatusType0
@@ -164,7 +201,14 @@ from .list_tasks_sort import ListTasksSort
 from .list_tasks_status_type_0 import ListTasksStatusType0
 from .list_track_enrollments_status_type_0 import ListTrackEnrollmentsStatusType0
 from .list_webhook_deliveries_status_type_0 import ListWebhookDeliveriesStatusType0
+from .match_in import MatchIn
+from .match_item import MatchItem
+from .match_item_status import MatchItemStatus
+from .match_out import MatchOut
+from .matched_lead import MatchedLead
+from .matched_lead_matched_on import MatchedLeadMatchedOn
 from .merge_in import MergeIn
+from .merged_pair import MergedPair
 from .model_ref import ModelRef
 from .move_stage import MoveStage
 from .notify import Notify
@@ -172,6 +216,7 @@ from .notify_data import NotifyData
 from .nurture_settings import NurtureSettings
 from .nurture_settings_update import NurtureSettingsUpdate
 from .out_of_office import OutOfOffice
+from .outcome_in import OutcomeIn
 from .owner import Owner
 from .owner_create import OwnerCreate
 from .owner_fairness import OwnerFairness
@@ -197,14 +242,35 @@ from .policy_update_on_breach import PolicyUpdateOnBreach
 from .policy_update_when_type_0 import PolicyUpdateWhenType0
 from .policy_when_type_0 import PolicyWhenType0
 from .pool import Pool
+from .population import Population
+from .population_as_of import PopulationAsOf
 from .preview_event import PreviewEvent
 from .preview_event_properties import PreviewEventProperties
 from .preview_in import PreviewIn
 from .preview_in_model_type_0 import PreviewInModelType0
 from .problem import Problem
 from .problem_errors_item import ProblemErrorsItem
+from .provider import Provider
+from .provider_create import ProviderCreate
+from .provider_create_headers import ProviderCreateHeaders
+from .provider_create_kind import ProviderCreateKind
+from .provider_create_mapping import ProviderCreateMapping
+from .provider_create_when_type_0 import ProviderCreateWhenType0
+from .provider_headers import ProviderHeaders
+from .provider_kind import ProviderKind
+from .provider_list import ProviderList
+from .provider_mapping import ProviderMapping
+from .provider_result import ProviderResult
+from .provider_result_changes import ProviderResultChanges
+from .provider_result_outcome import ProviderResultOutcome
+from .provider_update import ProviderUpdate
+from .provider_update_headers import ProviderUpdateHeaders
+from .provider_update_mapping import ProviderUpdateMapping
+from .provider_update_when_type_0 import ProviderUpdateWhenType0
+from .provider_when_type_0 import ProviderWhenType0
 from .quality_figures import QualityFigures
 from .quality_figures_completeness import QualityFiguresCompleteness
+from .rate_out import RateOut
 from .reenroll_after import ReenrollAfter
 from .reject_in import RejectIn
 from .remove_tags import RemoveTags
@@ -225,6 +291,7 @@ from .rule_create import RuleCreate
 from .rule_create_strategy import RuleCreateStrategy
 from .rule_create_tie_breaker_type_0 import RuleCreateTieBreakerType0
 from .rule_create_when_type_0 import RuleCreateWhenType0
+from .rule_evidence import RuleEvidence
 from .rule_fairness import RuleFairness
 from .rule_hit import RuleHit
 from .rule_hit_evidence import RuleHitEvidence
@@ -317,6 +384,12 @@ from .subscription_create import SubscriptionCreate
 from .subscription_list import SubscriptionList
 from .subscription_update import SubscriptionUpdate
 from .subscription_with_secret import SubscriptionWithSecret
+from .suggest_in import SuggestIn
+from .suggest_in_as_of import SuggestInAsOf
+from .suggest_in_compare_with_type_1 import SuggestInCompareWithType1
+from .suggest_in_model_type_1 import SuggestInModelType1
+from .suggest_out import SuggestOut
+from .suggest_out_draft import SuggestOutDraft
 from .task import Task
 from .task_create import TaskCreate
 from .task_create_type import TaskCreateType
@@ -333,6 +406,8 @@ from .track import Track
 from .track_create import TrackCreate
 from .track_create_exit_when_type_0 import TrackCreateExitWhenType0
 from .track_exit_when_type_0 import TrackExitWhenType0
+from .track_figures import TrackFigures
+from .track_figures_exit_reasons import TrackFiguresExitReasons
 from .track_list import TrackList
 from .track_reenroll_type_1 import TrackReenrollType1
 from .track_steps_item import TrackStepsItem
@@ -395,15 +470,26 @@ __all__ = (
     "AutomationUpdate",
     "AutomationUpdateWhenType0",
     "AutomationWhenType0",
+    "BacktestIn",
+    "BacktestInAsOf",
+    "BacktestInCompareWithType1",
+    "BacktestInModelType1",
+    "BacktestOut",
+    "BacktestResult",
     "BandFigures",
     "BandOut",
+    "BandRow",
     "Breach",
     "BreachAction",
     "BreachList",
     "BusinessHours",
     "BusinessHoursDaysItem",
+    "CalibrationRow",
+    "CandidateLead",
+    "CandidateLeadReasonsItem",
     "ChangedBy",
     "ChangedByKind",
+    "Coefficient",
     "CompanySize",
     "Consent",
     "ConsentConfirm",
@@ -415,6 +501,8 @@ __all__ = (
     "ConsentSettingsIn",
     "ConsentSettingsInSuppressedCapture",
     "ConsentSettingsOut",
+    "CreateImportDedupe",
+    "CreateImportFormatType0",
     "CreateScoringModelDocument",
     "CreateTask",
     "CreateTaskTaskType",
@@ -428,6 +516,11 @@ __all__ = (
     "DeliveryList",
     "DeliveryPayload",
     "DeliveryStatus",
+    "DuplicatePair",
+    "DuplicatePairList",
+    "DuplicatePairReasonsItem",
+    "DuplicatePairStatus",
+    "EnrichResult",
     "Enroll",
     "Enrollment",
     "EnrollmentAction",
@@ -449,6 +542,7 @@ __all__ = (
     "FeedEventData",
     "FeedPage",
     "FieldMessage",
+    "FieldSource",
     "FunnelFigures",
     "FunnelGroup",
     "FunnelRates",
@@ -458,7 +552,18 @@ __all__ = (
     "GroupBy",
     "HealthzResponseHealthz",
     "HookReply",
+    "Import",
+    "ImportFormat",
+    "ImportList",
+    "ImportOptions",
+    "ImportOptionsDedupe",
+    "ImportOptionsMappingType0",
+    "ImportStatus",
     "InactiveTrigger",
+    "InstalledDefault",
+    "InstalledDefaultKind",
+    "InstalledDefaults",
+    "IntentFigures",
     "IntentSpikeSpec",
     "IntentSpikeTrigger",
     "Job",
@@ -479,6 +584,11 @@ __all__ = (
     "LeadCreate",
     "LeadCreateAttributesType0",
     "LeadCreateExternalIdsType0",
+    "LeadDetail",
+    "LeadDetailAttributes",
+    "LeadDetailExternalIds",
+    "LeadDetailProvenanceType0",
+    "LeadDetailSeniority",
     "LeadExport",
     "LeadExportAssignmentsItem",
     "LeadExportConsentsItem",
@@ -486,6 +596,7 @@ __all__ = (
     "LeadExportEventsItem",
     "LeadExportExternalIds",
     "LeadExportLead",
+    "LeadExportProvenance",
     "LeadExportScoreAdjustmentsItem",
     "LeadExportStageChangesItem",
     "LeadExportTasksItem",
@@ -503,6 +614,7 @@ __all__ = (
     "LeadUpdateExternalIdsType0",
     "Limits",
     "ListAuditLogResourceType0",
+    "ListDuplicatesStatus",
     "ListLeadsCountType0",
     "ListLeadTasksStatusType0",
     "ListSlaBreachesStatusType0",
@@ -511,6 +623,13 @@ __all__ = (
     "ListTasksStatusType0",
     "ListTrackEnrollmentsStatusType0",
     "ListWebhookDeliveriesStatusType0",
+    "MatchedLead",
+    "MatchedLeadMatchedOn",
+    "MatchIn",
+    "MatchItem",
+    "MatchItemStatus",
+    "MatchOut",
+    "MergedPair",
     "MergeIn",
     "ModelRef",
     "MoveStage",
@@ -518,6 +637,7 @@ __all__ = (
     "NotifyData",
     "NurtureSettings",
     "NurtureSettingsUpdate",
+    "OutcomeIn",
     "OutOfOffice",
     "Owner",
     "OwnerCreate",
@@ -544,14 +664,35 @@ __all__ = (
     "PolicyUpdateWhenType0",
     "PolicyWhenType0",
     "Pool",
+    "Population",
+    "PopulationAsOf",
     "PreviewEvent",
     "PreviewEventProperties",
     "PreviewIn",
     "PreviewInModelType0",
     "Problem",
     "ProblemErrorsItem",
+    "Provider",
+    "ProviderCreate",
+    "ProviderCreateHeaders",
+    "ProviderCreateKind",
+    "ProviderCreateMapping",
+    "ProviderCreateWhenType0",
+    "ProviderHeaders",
+    "ProviderKind",
+    "ProviderList",
+    "ProviderMapping",
+    "ProviderResult",
+    "ProviderResultChanges",
+    "ProviderResultOutcome",
+    "ProviderUpdate",
+    "ProviderUpdateHeaders",
+    "ProviderUpdateMapping",
+    "ProviderUpdateWhenType0",
+    "ProviderWhenType0",
     "QualityFigures",
     "QualityFiguresCompleteness",
+    "RateOut",
     "ReenrollAfter",
     "RejectIn",
     "RemoveTags",
@@ -572,6 +713,7 @@ __all__ = (
     "RuleCreateStrategy",
     "RuleCreateTieBreakerType0",
     "RuleCreateWhenType0",
+    "RuleEvidence",
     "RuleFairness",
     "RuleHit",
     "RuleHitEvidence",
@@ -664,6 +806,12 @@ __all__ = (
     "SubscriptionList",
     "SubscriptionUpdate",
     "SubscriptionWithSecret",
+    "SuggestIn",
+    "SuggestInAsOf",
+    "SuggestInCompareWithType1",
+    "SuggestInModelType1",
+    "SuggestOut",
+    "SuggestOutDraft",
     "Task",
     "TaskCreate",
     "TaskCreateType",
@@ -682,6 +830,8 @@ __all__ = (
     "TrackedEventIn",
     "TrackedEventInProperties",
     "TrackExitWhenType0",
+    "TrackFigures",
+    "TrackFiguresExitReasons",
     "TrackList",
     "TrackReenrollType1",
     "TrackStepsItem",

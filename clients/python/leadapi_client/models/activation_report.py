@@ -7,10 +7,14 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.activation_figures import ActivationFigures
     from ..models.activation_group import ActivationGroup
     from ..models.activation_report_filters import ActivationReportFilters
+    from ..models.intent_figures import IntentFigures
+    from ..models.track_figures import TrackFigures
 
 
 T = TypeVar("T", bound="ActivationReport")
@@ -24,16 +28,26 @@ class ActivationReport:
         from_ (datetime.datetime): Start of the range (inclusive).
         group_by (None | str): How `groups` splits the range; null: not split.
         groups (list[ActivationGroup]):
+        intent (IntentFigures): What leadapi did about intent in the range (not split by `group_by`).
         to (datetime.datetime): End of the range (exclusive).
         total (ActivationFigures):
+        tracks (list[TrackFigures]): Tracks with enrolments in the range.
+        approximate (bool | Unset): True when percentiles come from mergeable sketches over the rollups (counts are
+            exact either way); `exact=true` asks for the sorted computation over the rows. Default: False.
+        relative_error (float | None | Unset): The most an approximate percentile is off, as a share of its value (0.01:
+            1%).
     """
 
     filters: ActivationReportFilters
     from_: datetime.datetime
     group_by: None | str
     groups: list[ActivationGroup]
+    intent: IntentFigures
     to: datetime.datetime
     total: ActivationFigures
+    tracks: list[TrackFigures]
+    approximate: bool | Unset = False
+    relative_error: float | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -49,9 +63,24 @@ class ActivationReport:
             groups_item = groups_item_data.to_dict()
             groups.append(groups_item)
 
+        intent = self.intent.to_dict()
+
         to = self.to.isoformat()
 
         total = self.total.to_dict()
+
+        tracks = []
+        for tracks_item_data in self.tracks:
+            tracks_item = tracks_item_data.to_dict()
+            tracks.append(tracks_item)
+
+        approximate = self.approximate
+
+        relative_error: float | None | Unset
+        if isinstance(self.relative_error, Unset):
+            relative_error = UNSET
+        else:
+            relative_error = self.relative_error
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -61,10 +90,16 @@ class ActivationReport:
                 "from": from_,
                 "group_by": group_by,
                 "groups": groups,
+                "intent": intent,
                 "to": to,
                 "total": total,
+                "tracks": tracks,
             }
         )
+        if approximate is not UNSET:
+            field_dict["approximate"] = approximate
+        if relative_error is not UNSET:
+            field_dict["relative_error"] = relative_error
 
         return field_dict
 
@@ -73,6 +108,8 @@ class ActivationReport:
         from ..models.activation_figures import ActivationFigures  # noqa: PLC0415
         from ..models.activation_group import ActivationGroup  # noqa: PLC0415
         from ..models.activation_report_filters import ActivationReportFilters  # noqa: PLC0415
+        from ..models.intent_figures import IntentFigures  # noqa: PLC0415
+        from ..models.track_figures import TrackFigures  # noqa: PLC0415
 
         d = dict(src_dict)
         filters = ActivationReportFilters.from_dict(d.pop("filters"))
@@ -93,17 +130,41 @@ class ActivationReport:
 
             groups.append(groups_item)
 
+        intent = IntentFigures.from_dict(d.pop("intent"))
+
         to = datetime.datetime.fromisoformat(d.pop("to"))
 
         total = ActivationFigures.from_dict(d.pop("total"))
+
+        tracks = []
+        _tracks = d.pop("tracks")
+        for tracks_item_data in _tracks:
+            tracks_item = TrackFigures.from_dict(tracks_item_data)
+
+            tracks.append(tracks_item)
+
+        approximate = d.pop("approximate", UNSET)
+
+        def _parse_relative_error(data: object) -> float | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(float | None | Unset, data)
+
+        relative_error = _parse_relative_error(d.pop("relative_error", UNSET))
 
         activation_report = cls(
             filters=filters,
             from_=from_,
             group_by=group_by,
             groups=groups,
+            intent=intent,
             to=to,
             total=total,
+            tracks=tracks,
+            approximate=approximate,
+            relative_error=relative_error,
         )
 
         activation_report.additional_properties = d

@@ -20,10 +20,12 @@ class DataQualityReport:
     Attributes:
         by_source (list[SourceQuality]):
         overall (QualityFigures):
+        pending_duplicates (int): Candidate duplicate pairs waiting for review.
     """
 
     by_source: list[SourceQuality]
     overall: QualityFigures
+    pending_duplicates: int
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -34,12 +36,15 @@ class DataQualityReport:
 
         overall = self.overall.to_dict()
 
+        pending_duplicates = self.pending_duplicates
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "by_source": by_source,
                 "overall": overall,
+                "pending_duplicates": pending_duplicates,
             }
         )
 
@@ -60,9 +65,12 @@ class DataQualityReport:
 
         overall = QualityFigures.from_dict(d.pop("overall"))
 
+        pending_duplicates = d.pop("pending_duplicates")
+
         data_quality_report = cls(
             by_source=by_source,
             overall=overall,
+            pending_duplicates=pending_duplicates,
         )
 
         data_quality_report.additional_properties = d

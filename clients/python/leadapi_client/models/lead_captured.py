@@ -40,7 +40,9 @@ class LeadCaptured:
         fit_score (float | None): Points from who the lead is.
         id (str):
         industry (None | str):
+        is_disposable_email (bool): The email's domain hands out throwaway inboxes (a maintained list); set at capture.
         is_free_email (bool):
+        is_role_email (bool): The email is a shared mailbox (`info@`, `sales@`), not a person's; set at capture.
         last_activity_at (datetime.datetime | None): When the lead's latest behaviour event happened.
         last_name (None | str):
         merged (bool): True when the lead matched an existing one and was merged into it.
@@ -87,7 +89,9 @@ class LeadCaptured:
     fit_score: float | None
     id: str
     industry: None | str
+    is_disposable_email: bool
     is_free_email: bool
+    is_role_email: bool
     last_activity_at: datetime.datetime | None
     last_name: None | str
     merged: bool
@@ -172,7 +176,11 @@ class LeadCaptured:
         industry: None | str
         industry = self.industry
 
+        is_disposable_email = self.is_disposable_email
+
         is_free_email = self.is_free_email
+
+        is_role_email = self.is_role_email
 
         last_activity_at: None | str
         if isinstance(self.last_activity_at, datetime.datetime):
@@ -273,7 +281,9 @@ class LeadCaptured:
                 "fit_score": fit_score,
                 "id": id,
                 "industry": industry,
+                "is_disposable_email": is_disposable_email,
                 "is_free_email": is_free_email,
+                "is_role_email": is_role_email,
                 "last_activity_at": last_activity_at,
                 "last_name": last_name,
                 "merged": merged,
@@ -432,7 +442,11 @@ class LeadCaptured:
 
         industry = _parse_industry(d.pop("industry"))
 
+        is_disposable_email = d.pop("is_disposable_email")
+
         is_free_email = d.pop("is_free_email")
+
+        is_role_email = d.pop("is_role_email")
 
         def _parse_last_activity_at(data: object) -> datetime.datetime | None:
             if data is None:
@@ -617,7 +631,9 @@ class LeadCaptured:
             fit_score=fit_score,
             id=id,
             industry=industry,
+            is_disposable_email=is_disposable_email,
             is_free_email=is_free_email,
+            is_role_email=is_role_email,
             last_activity_at=last_activity_at,
             last_name=last_name,
             merged=merged,

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from ..models.lead_export_events_item import LeadExportEventsItem
     from ..models.lead_export_external_ids import LeadExportExternalIds
     from ..models.lead_export_lead import LeadExportLead
+    from ..models.lead_export_provenance import LeadExportProvenance
     from ..models.lead_export_score_adjustments_item import LeadExportScoreAdjustmentsItem
     from ..models.lead_export_stage_changes_item import LeadExportStageChangesItem
     from ..models.lead_export_tasks_item import LeadExportTasksItem
@@ -34,6 +35,7 @@ class LeadExport:
         exported_at (datetime.datetime):
         external_ids (LeadExportExternalIds):
         lead (LeadExportLead):
+        provenance (LeadExportProvenance): Where each field's value came from, and when.
         score_adjustments (list[LeadExportScoreAdjustmentsItem]):
         stage_changes (list[LeadExportStageChangesItem]):
         tasks (list[LeadExportTasksItem]):
@@ -46,6 +48,7 @@ class LeadExport:
     exported_at: datetime.datetime
     external_ids: LeadExportExternalIds
     lead: LeadExportLead
+    provenance: LeadExportProvenance
     score_adjustments: list[LeadExportScoreAdjustmentsItem]
     stage_changes: list[LeadExportStageChangesItem]
     tasks: list[LeadExportTasksItem]
@@ -78,6 +81,8 @@ class LeadExport:
 
         lead = self.lead.to_dict()
 
+        provenance = self.provenance.to_dict()
+
         score_adjustments = []
         for score_adjustments_item_data in self.score_adjustments:
             score_adjustments_item = score_adjustments_item_data.to_dict()
@@ -104,6 +109,7 @@ class LeadExport:
                 "exported_at": exported_at,
                 "external_ids": external_ids,
                 "lead": lead,
+                "provenance": provenance,
                 "score_adjustments": score_adjustments,
                 "stage_changes": stage_changes,
                 "tasks": tasks,
@@ -120,6 +126,7 @@ class LeadExport:
         from ..models.lead_export_events_item import LeadExportEventsItem  # noqa: PLC0415
         from ..models.lead_export_external_ids import LeadExportExternalIds  # noqa: PLC0415
         from ..models.lead_export_lead import LeadExportLead  # noqa: PLC0415
+        from ..models.lead_export_provenance import LeadExportProvenance  # noqa: PLC0415
         from ..models.lead_export_score_adjustments_item import LeadExportScoreAdjustmentsItem  # noqa: PLC0415
         from ..models.lead_export_stage_changes_item import LeadExportStageChangesItem  # noqa: PLC0415
         from ..models.lead_export_tasks_item import LeadExportTasksItem  # noqa: PLC0415
@@ -159,6 +166,8 @@ class LeadExport:
 
         lead = LeadExportLead.from_dict(d.pop("lead"))
 
+        provenance = LeadExportProvenance.from_dict(d.pop("provenance"))
+
         score_adjustments = []
         _score_adjustments = d.pop("score_adjustments")
         for score_adjustments_item_data in _score_adjustments:
@@ -188,6 +197,7 @@ class LeadExport:
             exported_at=exported_at,
             external_ids=external_ids,
             lead=lead,
+            provenance=provenance,
             score_adjustments=score_adjustments,
             stage_changes=stage_changes,
             tasks=tasks,

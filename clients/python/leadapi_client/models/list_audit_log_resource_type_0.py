@@ -4,6 +4,7 @@ from enum import StrEnum
 class ListAuditLogResourceType0(StrEnum):
     API_KEY = "api_key"
     AUTOMATION = "automation"
+    ENRICHMENT_PROVIDER = "enrichment_provider"
     LIFECYCLE_STAGES = "lifecycle_stages"
     NURTURE_SETTINGS = "nurture_settings"
     OWNER = "owner"

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.owner_figures import OwnerFigures
     from ..models.owners_report_filters import OwnersReportFilters
@@ -24,6 +26,10 @@ class OwnersReport:
         group_by (None | str): How `groups` splits the range; null: not split.
         owners (list[OwnerFigures]):
         to (datetime.datetime): End of the range (exclusive).
+        approximate (bool | Unset): True when percentiles come from mergeable sketches over the rollups (counts are
+            exact either way); `exact=true` asks for the sorted computation over the rows. Default: False.
+        relative_error (float | None | Unset): The most an approximate percentile is off, as a share of its value (0.01:
+            1%).
     """
 
     filters: OwnersReportFilters
@@ -31,6 +37,8 @@ class OwnersReport:
     group_by: None | str
     owners: list[OwnerFigures]
     to: datetime.datetime
+    approximate: bool | Unset = False
+    relative_error: float | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -48,6 +56,14 @@ class OwnersReport:
 
         to = self.to.isoformat()
 
+        approximate = self.approximate
+
+        relative_error: float | None | Unset
+        if isinstance(self.relative_error, Unset):
+            relative_error = UNSET
+        else:
+            relative_error = self.relative_error
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -59,6 +75,10 @@ class OwnersReport:
                 "to": to,
             }
         )
+        if approximate is not UNSET:
+            field_dict["approximate"] = approximate
+        if relative_error is not UNSET:
+            field_dict["relative_error"] = relative_error
 
         return field_dict
 
@@ -88,12 +108,25 @@ class OwnersReport:
 
         to = datetime.datetime.fromisoformat(d.pop("to"))
 
+        approximate = d.pop("approximate", UNSET)
+
+        def _parse_relative_error(data: object) -> float | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(float | None | Unset, data)
+
+        relative_error = _parse_relative_error(d.pop("relative_error", UNSET))
+
         owners_report = cls(
             filters=filters,
             from_=from_,
             group_by=group_by,
             owners=owners,
             to=to,
+            approximate=approximate,
+            relative_error=relative_error,
         )
 
         owners_report.additional_properties = d

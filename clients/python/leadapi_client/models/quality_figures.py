@@ -18,20 +18,28 @@ class QualityFigures:
     """
     Attributes:
         completeness (QualityFiguresCompleteness): Per field, the share of leads that have it (0..1).
+        disposable_email_share (float): The share with a disposable email address.
         leads (int):
+        role_email_share (float): The share with a role address (info@, sales@).
         unconsented_share (float): The share of leads whose email consent is not granted (latest email record), and
             whose `consent` field is not true.
     """
 
     completeness: QualityFiguresCompleteness
+    disposable_email_share: float
     leads: int
+    role_email_share: float
     unconsented_share: float
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         completeness = self.completeness.to_dict()
 
+        disposable_email_share = self.disposable_email_share
+
         leads = self.leads
+
+        role_email_share = self.role_email_share
 
         unconsented_share = self.unconsented_share
 
@@ -40,7 +48,9 @@ class QualityFigures:
         field_dict.update(
             {
                 "completeness": completeness,
+                "disposable_email_share": disposable_email_share,
                 "leads": leads,
+                "role_email_share": role_email_share,
                 "unconsented_share": unconsented_share,
             }
         )
@@ -54,13 +64,19 @@ class QualityFigures:
         d = dict(src_dict)
         completeness = QualityFiguresCompleteness.from_dict(d.pop("completeness"))
 
+        disposable_email_share = d.pop("disposable_email_share")
+
         leads = d.pop("leads")
+
+        role_email_share = d.pop("role_email_share")
 
         unconsented_share = d.pop("unconsented_share")
 
         quality_figures = cls(
             completeness=completeness,
+            disposable_email_share=disposable_email_share,
             leads=leads,
+            role_email_share=role_email_share,
             unconsented_share=unconsented_share,
         )
 

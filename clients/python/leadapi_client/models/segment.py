@@ -2,10 +2,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.segment_when import SegmentWhen
@@ -26,6 +28,7 @@ class Segment:
         name (str):
         updated_at (datetime.datetime):
         when (SegmentWhen):
+        enroll_track_id (None | str | Unset): The track entering leads are enrolled in.
     """
 
     created_at: datetime.datetime
@@ -35,6 +38,7 @@ class Segment:
     name: str
     updated_at: datetime.datetime
     when: SegmentWhen
+    enroll_track_id: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -52,6 +56,12 @@ class Segment:
 
         when = self.when.to_dict()
 
+        enroll_track_id: None | str | Unset
+        if isinstance(self.enroll_track_id, Unset):
+            enroll_track_id = UNSET
+        else:
+            enroll_track_id = self.enroll_track_id
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -65,6 +75,8 @@ class Segment:
                 "when": when,
             }
         )
+        if enroll_track_id is not UNSET:
+            field_dict["enroll_track_id"] = enroll_track_id
 
         return field_dict
 
@@ -87,6 +99,15 @@ class Segment:
 
         when = SegmentWhen.from_dict(d.pop("when"))
 
+        def _parse_enroll_track_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        enroll_track_id = _parse_enroll_track_id(d.pop("enroll_track_id", UNSET))
+
         segment = cls(
             created_at=created_at,
             filling=filling,
@@ -95,6 +116,7 @@ class Segment:
             name=name,
             updated_at=updated_at,
             when=when,
+            enroll_track_id=enroll_track_id,
         )
 
         segment.additional_properties = d

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.sla_figures import SlaFigures
     from ..models.sla_group import SlaGroup
@@ -30,6 +32,10 @@ class SlaReport:
         policies (list[SlaPolicyFigures]):
         to (datetime.datetime): End of the range (exclusive).
         total (SlaFigures):
+        approximate (bool | Unset): True when percentiles come from mergeable sketches over the rollups (counts are
+            exact either way); `exact=true` asks for the sorted computation over the rows. Default: False.
+        relative_error (float | None | Unset): The most an approximate percentile is off, as a share of its value (0.01:
+            1%).
     """
 
     filters: SlaReportFilters
@@ -40,6 +46,8 @@ class SlaReport:
     policies: list[SlaPolicyFigures]
     to: datetime.datetime
     total: SlaFigures
+    approximate: bool | Unset = False
+    relative_error: float | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -69,6 +77,14 @@ class SlaReport:
 
         total = self.total.to_dict()
 
+        approximate = self.approximate
+
+        relative_error: float | None | Unset
+        if isinstance(self.relative_error, Unset):
+            relative_error = UNSET
+        else:
+            relative_error = self.relative_error
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -83,6 +99,10 @@ class SlaReport:
                 "total": total,
             }
         )
+        if approximate is not UNSET:
+            field_dict["approximate"] = approximate
+        if relative_error is not UNSET:
+            field_dict["relative_error"] = relative_error
 
         return field_dict
 
@@ -131,6 +151,17 @@ class SlaReport:
 
         total = SlaFigures.from_dict(d.pop("total"))
 
+        approximate = d.pop("approximate", UNSET)
+
+        def _parse_relative_error(data: object) -> float | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(float | None | Unset, data)
+
+        relative_error = _parse_relative_error(d.pop("relative_error", UNSET))
+
         sla_report = cls(
             filters=filters,
             from_=from_,
@@ -140,6 +171,8 @@ class SlaReport:
             policies=policies,
             to=to,
             total=total,
+            approximate=approximate,
+            relative_error=relative_error,
         )
 
         sla_report.additional_properties = d

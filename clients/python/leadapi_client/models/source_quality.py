@@ -18,14 +18,18 @@ class SourceQuality:
     """
     Attributes:
         completeness (SourceQualityCompleteness): Per field, the share of leads that have it (0..1).
+        disposable_email_share (float): The share with a disposable email address.
         leads (int):
+        role_email_share (float): The share with a role address (info@, sales@).
         source (None | str): The leads' `source`; null: none given.
         unconsented_share (float): The share of leads whose email consent is not granted (latest email record), and
             whose `consent` field is not true.
     """
 
     completeness: SourceQualityCompleteness
+    disposable_email_share: float
     leads: int
+    role_email_share: float
     source: None | str
     unconsented_share: float
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -33,7 +37,11 @@ class SourceQuality:
     def to_dict(self) -> dict[str, Any]:
         completeness = self.completeness.to_dict()
 
+        disposable_email_share = self.disposable_email_share
+
         leads = self.leads
+
+        role_email_share = self.role_email_share
 
         source: None | str
         source = self.source
@@ -45,7 +53,9 @@ class SourceQuality:
         field_dict.update(
             {
                 "completeness": completeness,
+                "disposable_email_share": disposable_email_share,
                 "leads": leads,
+                "role_email_share": role_email_share,
                 "source": source,
                 "unconsented_share": unconsented_share,
             }
@@ -60,7 +70,11 @@ class SourceQuality:
         d = dict(src_dict)
         completeness = SourceQualityCompleteness.from_dict(d.pop("completeness"))
 
+        disposable_email_share = d.pop("disposable_email_share")
+
         leads = d.pop("leads")
+
+        role_email_share = d.pop("role_email_share")
 
         def _parse_source(data: object) -> None | str:
             if data is None:
@@ -73,7 +87,9 @@ class SourceQuality:
 
         source_quality = cls(
             completeness=completeness,
+            disposable_email_share=disposable_email_share,
             leads=leads,
+            role_email_share=role_email_share,
             source=source,
             unconsented_share=unconsented_share,
         )

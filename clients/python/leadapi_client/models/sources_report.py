@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.source_figures import SourceFigures
     from ..models.source_group import SourceGroup
@@ -26,6 +28,10 @@ class SourcesReport:
         groups (list[SourceGroup]):
         to (datetime.datetime): End of the range (exclusive).
         total (SourceFigures):
+        approximate (bool | Unset): True when percentiles come from mergeable sketches over the rollups (counts are
+            exact either way); `exact=true` asks for the sorted computation over the rows. Default: False.
+        relative_error (float | None | Unset): The most an approximate percentile is off, as a share of its value (0.01:
+            1%).
     """
 
     filters: SourcesReportFilters
@@ -34,6 +40,8 @@ class SourcesReport:
     groups: list[SourceGroup]
     to: datetime.datetime
     total: SourceFigures
+    approximate: bool | Unset = False
+    relative_error: float | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -53,6 +61,14 @@ class SourcesReport:
 
         total = self.total.to_dict()
 
+        approximate = self.approximate
+
+        relative_error: float | None | Unset
+        if isinstance(self.relative_error, Unset):
+            relative_error = UNSET
+        else:
+            relative_error = self.relative_error
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -65,6 +81,10 @@ class SourcesReport:
                 "total": total,
             }
         )
+        if approximate is not UNSET:
+            field_dict["approximate"] = approximate
+        if relative_error is not UNSET:
+            field_dict["relative_error"] = relative_error
 
         return field_dict
 
@@ -97,6 +117,17 @@ class SourcesReport:
 
         total = SourceFigures.from_dict(d.pop("total"))
 
+        approximate = d.pop("approximate", UNSET)
+
+        def _parse_relative_error(data: object) -> float | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(float | None | Unset, data)
+
+        relative_error = _parse_relative_error(d.pop("relative_error", UNSET))
+
         sources_report = cls(
             filters=filters,
             from_=from_,
@@ -104,6 +135,8 @@ class SourcesReport:
             groups=groups,
             to=to,
             total=total,
+            approximate=approximate,
+            relative_error=relative_error,
         )
 
         sources_report.additional_properties = d

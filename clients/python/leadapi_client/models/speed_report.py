@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.owner_speed import OwnerSpeed
     from ..models.speed_figures import SpeedFigures
@@ -28,6 +30,10 @@ class SpeedReport:
         owners (list[OwnerSpeed]):
         to (datetime.datetime): End of the range (exclusive).
         total (SpeedFigures):
+        approximate (bool | Unset): True when percentiles come from mergeable sketches over the rollups (counts are
+            exact either way); `exact=true` asks for the sorted computation over the rows. Default: False.
+        relative_error (float | None | Unset): The most an approximate percentile is off, as a share of its value (0.01:
+            1%).
     """
 
     filters: SpeedReportFilters
@@ -37,6 +43,8 @@ class SpeedReport:
     owners: list[OwnerSpeed]
     to: datetime.datetime
     total: SpeedFigures
+    approximate: bool | Unset = False
+    relative_error: float | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -61,6 +69,14 @@ class SpeedReport:
 
         total = self.total.to_dict()
 
+        approximate = self.approximate
+
+        relative_error: float | None | Unset
+        if isinstance(self.relative_error, Unset):
+            relative_error = UNSET
+        else:
+            relative_error = self.relative_error
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -74,6 +90,10 @@ class SpeedReport:
                 "total": total,
             }
         )
+        if approximate is not UNSET:
+            field_dict["approximate"] = approximate
+        if relative_error is not UNSET:
+            field_dict["relative_error"] = relative_error
 
         return field_dict
 
@@ -114,6 +134,17 @@ class SpeedReport:
 
         total = SpeedFigures.from_dict(d.pop("total"))
 
+        approximate = d.pop("approximate", UNSET)
+
+        def _parse_relative_error(data: object) -> float | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(float | None | Unset, data)
+
+        relative_error = _parse_relative_error(d.pop("relative_error", UNSET))
+
         speed_report = cls(
             filters=filters,
             from_=from_,
@@ -122,6 +153,8 @@ class SpeedReport:
             owners=owners,
             to=to,
             total=total,
+            approximate=approximate,
+            relative_error=relative_error,
         )
 
         speed_report.additional_properties = d

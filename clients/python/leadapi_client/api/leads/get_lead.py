@@ -1,33 +1,47 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import quote
 
 import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.lead import Lead
+from ...models.lead_detail import LeadDetail
 from ...models.problem import Problem
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     lead_id: str,
+    *,
+    include: Literal["provenance"] | None | Unset = UNSET,
 ) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    json_include: Literal["provenance"] | None | Unset
+    if isinstance(include, Unset):
+        json_include = UNSET
+    else:
+        json_include = include
+    params["include"] = json_include
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/v1/leads/{lead_id}".format(
             lead_id=quote(str(lead_id), safe=""),
         ),
+        "params": params,
     }
 
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Lead | Problem | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> LeadDetail | Problem | None:
     if response.status_code == 200:
-        response_200 = Lead.from_dict(response.json())
+        response_200 = LeadDetail.from_dict(response.json())
 
         return response_200
 
@@ -87,7 +101,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Lead | Problem]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[LeadDetail | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -100,22 +116,26 @@ def sync_detailed(
     lead_id: str,
     *,
     client: AuthenticatedClient,
-) -> Response[Lead | Problem]:
+    include: Literal["provenance"] | None | Unset = UNSET,
+) -> Response[LeadDetail | Problem]:
     """Get a lead
 
     Args:
         lead_id (str):
+        include (Literal['provenance'] | None | Unset): `provenance`: also where each field's
+            value came from, and when.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Lead | Problem]
+        Response[LeadDetail | Problem]
     """
 
     kwargs = _get_kwargs(
         lead_id=lead_id,
+        include=include,
     )
 
     response = client.get_httpx_client().request(
@@ -129,23 +149,27 @@ def sync(
     lead_id: str,
     *,
     client: AuthenticatedClient,
-) -> Lead | Problem | None:
+    include: Literal["provenance"] | None | Unset = UNSET,
+) -> LeadDetail | Problem | None:
     """Get a lead
 
     Args:
         lead_id (str):
+        include (Literal['provenance'] | None | Unset): `provenance`: also where each field's
+            value came from, and when.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Lead | Problem
+        LeadDetail | Problem
     """
 
     return sync_detailed(
         lead_id=lead_id,
         client=client,
+        include=include,
     ).parsed
 
 
@@ -153,22 +177,26 @@ async def asyncio_detailed(
     lead_id: str,
     *,
     client: AuthenticatedClient,
-) -> Response[Lead | Problem]:
+    include: Literal["provenance"] | None | Unset = UNSET,
+) -> Response[LeadDetail | Problem]:
     """Get a lead
 
     Args:
         lead_id (str):
+        include (Literal['provenance'] | None | Unset): `provenance`: also where each field's
+            value came from, and when.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Lead | Problem]
+        Response[LeadDetail | Problem]
     """
 
     kwargs = _get_kwargs(
         lead_id=lead_id,
+        include=include,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -180,23 +208,27 @@ async def asyncio(
     lead_id: str,
     *,
     client: AuthenticatedClient,
-) -> Lead | Problem | None:
+    include: Literal["provenance"] | None | Unset = UNSET,
+) -> LeadDetail | Problem | None:
     """Get a lead
 
     Args:
         lead_id (str):
+        include (Literal['provenance'] | None | Unset): `provenance`: also where each field's
+            value came from, and when.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Lead | Problem
+        LeadDetail | Problem
     """
 
     return (
         await asyncio_detailed(
             lead_id=lead_id,
             client=client,
+            include=include,
         )
     ).parsed

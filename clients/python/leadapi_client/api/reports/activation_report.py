@@ -21,6 +21,7 @@ def _get_kwargs(
     utm_campaign: None | str | Unset = UNSET,
     tag: None | str | Unset = UNSET,
     group_by: GroupBy | None | Unset = UNSET,
+    exact: bool | Unset = False,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -79,6 +80,8 @@ def _get_kwargs(
     else:
         json_group_by = group_by
     params["group_by"] = json_group_by
+
+    params["exact"] = exact
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -176,11 +179,18 @@ def sync_detailed(
     utm_campaign: None | str | Unset = UNSET,
     tag: None | str | Unset = UNSET,
     group_by: GroupBy | None | Unset = UNSET,
+    exact: bool | Unset = False,
 ) -> Response[ActivationReport | Problem]:
     """Activation
 
      Of the leads created in the range, per source by default: the share with a behaviour
     event within 7 and within 30 days of entry. Recent leads have not had their whole window.
+
+    `intent` (the whole range, the lead filters applied): intent spikes the intent-spike
+    automations found, the leads they were on and those that reached sql within 30 days of one;
+    tasks made, by automations, done and done on time. `tracks`: per nurture track, its enrolments
+    made in the range by how they stand (exits by reason) and the leads that reached sql after
+    enrolling. CSV (`Accept: text/csv`) has a line per section row.
 
     Args:
         from_ (datetime.datetime | None | Unset): Range start (inclusive). Default: 30 days before
@@ -192,6 +202,9 @@ def sync_detailed(
         tag (None | str | Unset): Only leads with this tag.
         group_by (GroupBy | None | Unset): Split the figures (where the report allows; 422
             otherwise).
+        exact (bool | Unset): Percentiles by sorting every duration of the range, not from the
+            rollups' sketches (slower over long ranges; counts are the same either way). Default:
+            False.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -209,6 +222,7 @@ def sync_detailed(
         utm_campaign=utm_campaign,
         tag=tag,
         group_by=group_by,
+        exact=exact,
     )
 
     response = client.get_httpx_client().request(
@@ -228,11 +242,18 @@ def sync(
     utm_campaign: None | str | Unset = UNSET,
     tag: None | str | Unset = UNSET,
     group_by: GroupBy | None | Unset = UNSET,
+    exact: bool | Unset = False,
 ) -> ActivationReport | Problem | None:
     """Activation
 
      Of the leads created in the range, per source by default: the share with a behaviour
     event within 7 and within 30 days of entry. Recent leads have not had their whole window.
+
+    `intent` (the whole range, the lead filters applied): intent spikes the intent-spike
+    automations found, the leads they were on and those that reached sql within 30 days of one;
+    tasks made, by automations, done and done on time. `tracks`: per nurture track, its enrolments
+    made in the range by how they stand (exits by reason) and the leads that reached sql after
+    enrolling. CSV (`Accept: text/csv`) has a line per section row.
 
     Args:
         from_ (datetime.datetime | None | Unset): Range start (inclusive). Default: 30 days before
@@ -244,6 +265,9 @@ def sync(
         tag (None | str | Unset): Only leads with this tag.
         group_by (GroupBy | None | Unset): Split the figures (where the report allows; 422
             otherwise).
+        exact (bool | Unset): Percentiles by sorting every duration of the range, not from the
+            rollups' sketches (slower over long ranges; counts are the same either way). Default:
+            False.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -262,6 +286,7 @@ def sync(
         utm_campaign=utm_campaign,
         tag=tag,
         group_by=group_by,
+        exact=exact,
     ).parsed
 
 
@@ -275,11 +300,18 @@ async def asyncio_detailed(
     utm_campaign: None | str | Unset = UNSET,
     tag: None | str | Unset = UNSET,
     group_by: GroupBy | None | Unset = UNSET,
+    exact: bool | Unset = False,
 ) -> Response[ActivationReport | Problem]:
     """Activation
 
      Of the leads created in the range, per source by default: the share with a behaviour
     event within 7 and within 30 days of entry. Recent leads have not had their whole window.
+
+    `intent` (the whole range, the lead filters applied): intent spikes the intent-spike
+    automations found, the leads they were on and those that reached sql within 30 days of one;
+    tasks made, by automations, done and done on time. `tracks`: per nurture track, its enrolments
+    made in the range by how they stand (exits by reason) and the leads that reached sql after
+    enrolling. CSV (`Accept: text/csv`) has a line per section row.
 
     Args:
         from_ (datetime.datetime | None | Unset): Range start (inclusive). Default: 30 days before
@@ -291,6 +323,9 @@ async def asyncio_detailed(
         tag (None | str | Unset): Only leads with this tag.
         group_by (GroupBy | None | Unset): Split the figures (where the report allows; 422
             otherwise).
+        exact (bool | Unset): Percentiles by sorting every duration of the range, not from the
+            rollups' sketches (slower over long ranges; counts are the same either way). Default:
+            False.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -308,6 +343,7 @@ async def asyncio_detailed(
         utm_campaign=utm_campaign,
         tag=tag,
         group_by=group_by,
+        exact=exact,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -325,11 +361,18 @@ async def asyncio(
     utm_campaign: None | str | Unset = UNSET,
     tag: None | str | Unset = UNSET,
     group_by: GroupBy | None | Unset = UNSET,
+    exact: bool | Unset = False,
 ) -> ActivationReport | Problem | None:
     """Activation
 
      Of the leads created in the range, per source by default: the share with a behaviour
     event within 7 and within 30 days of entry. Recent leads have not had their whole window.
+
+    `intent` (the whole range, the lead filters applied): intent spikes the intent-spike
+    automations found, the leads they were on and those that reached sql within 30 days of one;
+    tasks made, by automations, done and done on time. `tracks`: per nurture track, its enrolments
+    made in the range by how they stand (exits by reason) and the leads that reached sql after
+    enrolling. CSV (`Accept: text/csv`) has a line per section row.
 
     Args:
         from_ (datetime.datetime | None | Unset): Range start (inclusive). Default: 30 days before
@@ -341,6 +384,9 @@ async def asyncio(
         tag (None | str | Unset): Only leads with this tag.
         group_by (GroupBy | None | Unset): Split the figures (where the report allows; 422
             otherwise).
+        exact (bool | Unset): Percentiles by sorting every duration of the range, not from the
+            rollups' sketches (slower over long ranges; counts are the same either way). Default:
+            False.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -360,5 +406,6 @@ async def asyncio(
             utm_campaign=utm_campaign,
             tag=tag,
             group_by=group_by,
+            exact=exact,
         )
     ).parsed

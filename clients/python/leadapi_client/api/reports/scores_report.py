@@ -21,6 +21,7 @@ def _get_kwargs(
     utm_campaign: None | str | Unset = UNSET,
     tag: None | str | Unset = UNSET,
     group_by: GroupBy | None | Unset = UNSET,
+    exact: bool | Unset = False,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -79,6 +80,8 @@ def _get_kwargs(
     else:
         json_group_by = group_by
     params["group_by"] = json_group_by
+
+    params["exact"] = exact
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -174,6 +177,7 @@ def sync_detailed(
     utm_campaign: None | str | Unset = UNSET,
     tag: None | str | Unset = UNSET,
     group_by: GroupBy | None | Unset = UNSET,
+    exact: bool | Unset = False,
 ) -> Response[Problem | ScoresReport]:
     """Scores
 
@@ -190,6 +194,9 @@ def sync_detailed(
         tag (None | str | Unset): Only leads with this tag.
         group_by (GroupBy | None | Unset): Split the figures (where the report allows; 422
             otherwise).
+        exact (bool | Unset): Percentiles by sorting every duration of the range, not from the
+            rollups' sketches (slower over long ranges; counts are the same either way). Default:
+            False.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -207,6 +214,7 @@ def sync_detailed(
         utm_campaign=utm_campaign,
         tag=tag,
         group_by=group_by,
+        exact=exact,
     )
 
     response = client.get_httpx_client().request(
@@ -226,6 +234,7 @@ def sync(
     utm_campaign: None | str | Unset = UNSET,
     tag: None | str | Unset = UNSET,
     group_by: GroupBy | None | Unset = UNSET,
+    exact: bool | Unset = False,
 ) -> Problem | ScoresReport | None:
     """Scores
 
@@ -242,6 +251,9 @@ def sync(
         tag (None | str | Unset): Only leads with this tag.
         group_by (GroupBy | None | Unset): Split the figures (where the report allows; 422
             otherwise).
+        exact (bool | Unset): Percentiles by sorting every duration of the range, not from the
+            rollups' sketches (slower over long ranges; counts are the same either way). Default:
+            False.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -260,6 +272,7 @@ def sync(
         utm_campaign=utm_campaign,
         tag=tag,
         group_by=group_by,
+        exact=exact,
     ).parsed
 
 
@@ -273,6 +286,7 @@ async def asyncio_detailed(
     utm_campaign: None | str | Unset = UNSET,
     tag: None | str | Unset = UNSET,
     group_by: GroupBy | None | Unset = UNSET,
+    exact: bool | Unset = False,
 ) -> Response[Problem | ScoresReport]:
     """Scores
 
@@ -289,6 +303,9 @@ async def asyncio_detailed(
         tag (None | str | Unset): Only leads with this tag.
         group_by (GroupBy | None | Unset): Split the figures (where the report allows; 422
             otherwise).
+        exact (bool | Unset): Percentiles by sorting every duration of the range, not from the
+            rollups' sketches (slower over long ranges; counts are the same either way). Default:
+            False.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -306,6 +323,7 @@ async def asyncio_detailed(
         utm_campaign=utm_campaign,
         tag=tag,
         group_by=group_by,
+        exact=exact,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -323,6 +341,7 @@ async def asyncio(
     utm_campaign: None | str | Unset = UNSET,
     tag: None | str | Unset = UNSET,
     group_by: GroupBy | None | Unset = UNSET,
+    exact: bool | Unset = False,
 ) -> Problem | ScoresReport | None:
     """Scores
 
@@ -339,6 +358,9 @@ async def asyncio(
         tag (None | str | Unset): Only leads with this tag.
         group_by (GroupBy | None | Unset): Split the figures (where the report allows; 422
             otherwise).
+        exact (bool | Unset): Percentiles by sorting every duration of the range, not from the
+            rollups' sketches (slower over long ranges; counts are the same either way). Default:
+            False.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -358,5 +380,6 @@ async def asyncio(
             utm_campaign=utm_campaign,
             tag=tag,
             group_by=group_by,
+            exact=exact,
         )
     ).parsed

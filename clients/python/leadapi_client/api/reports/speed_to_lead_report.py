@@ -21,6 +21,7 @@ def _get_kwargs(
     utm_campaign: None | str | Unset = UNSET,
     tag: None | str | Unset = UNSET,
     group_by: GroupBy | None | Unset = UNSET,
+    exact: bool | Unset = False,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -79,6 +80,8 @@ def _get_kwargs(
     else:
         json_group_by = group_by
     params["group_by"] = json_group_by
+
+    params["exact"] = exact
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -174,6 +177,7 @@ def sync_detailed(
     utm_campaign: None | str | Unset = UNSET,
     tag: None | str | Unset = UNSET,
     group_by: GroupBy | None | Unset = UNSET,
+    exact: bool | Unset = False,
 ) -> Response[Problem | SpeedReport]:
     """Speed to lead
 
@@ -191,6 +195,9 @@ def sync_detailed(
         tag (None | str | Unset): Only leads with this tag.
         group_by (GroupBy | None | Unset): Split the figures (where the report allows; 422
             otherwise).
+        exact (bool | Unset): Percentiles by sorting every duration of the range, not from the
+            rollups' sketches (slower over long ranges; counts are the same either way). Default:
+            False.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -208,6 +215,7 @@ def sync_detailed(
         utm_campaign=utm_campaign,
         tag=tag,
         group_by=group_by,
+        exact=exact,
     )
 
     response = client.get_httpx_client().request(
@@ -227,6 +235,7 @@ def sync(
     utm_campaign: None | str | Unset = UNSET,
     tag: None | str | Unset = UNSET,
     group_by: GroupBy | None | Unset = UNSET,
+    exact: bool | Unset = False,
 ) -> Problem | SpeedReport | None:
     """Speed to lead
 
@@ -244,6 +253,9 @@ def sync(
         tag (None | str | Unset): Only leads with this tag.
         group_by (GroupBy | None | Unset): Split the figures (where the report allows; 422
             otherwise).
+        exact (bool | Unset): Percentiles by sorting every duration of the range, not from the
+            rollups' sketches (slower over long ranges; counts are the same either way). Default:
+            False.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -262,6 +274,7 @@ def sync(
         utm_campaign=utm_campaign,
         tag=tag,
         group_by=group_by,
+        exact=exact,
     ).parsed
 
 
@@ -275,6 +288,7 @@ async def asyncio_detailed(
     utm_campaign: None | str | Unset = UNSET,
     tag: None | str | Unset = UNSET,
     group_by: GroupBy | None | Unset = UNSET,
+    exact: bool | Unset = False,
 ) -> Response[Problem | SpeedReport]:
     """Speed to lead
 
@@ -292,6 +306,9 @@ async def asyncio_detailed(
         tag (None | str | Unset): Only leads with this tag.
         group_by (GroupBy | None | Unset): Split the figures (where the report allows; 422
             otherwise).
+        exact (bool | Unset): Percentiles by sorting every duration of the range, not from the
+            rollups' sketches (slower over long ranges; counts are the same either way). Default:
+            False.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -309,6 +326,7 @@ async def asyncio_detailed(
         utm_campaign=utm_campaign,
         tag=tag,
         group_by=group_by,
+        exact=exact,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -326,6 +344,7 @@ async def asyncio(
     utm_campaign: None | str | Unset = UNSET,
     tag: None | str | Unset = UNSET,
     group_by: GroupBy | None | Unset = UNSET,
+    exact: bool | Unset = False,
 ) -> Problem | SpeedReport | None:
     """Speed to lead
 
@@ -343,6 +362,9 @@ async def asyncio(
         tag (None | str | Unset): Only leads with this tag.
         group_by (GroupBy | None | Unset): Split the figures (where the report allows; 422
             otherwise).
+        exact (bool | Unset): Percentiles by sorting every duration of the range, not from the
+            rollups' sketches (slower over long ranges; counts are the same either way). Default:
+            False.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -362,5 +384,6 @@ async def asyncio(
             utm_campaign=utm_campaign,
             tag=tag,
             group_by=group_by,
+            exact=exact,
         )
     ).parsed

@@ -21,6 +21,7 @@ def _get_kwargs(
     utm_campaign: None | str | Unset = UNSET,
     tag: None | str | Unset = UNSET,
     group_by: GroupBy | None | Unset = UNSET,
+    exact: bool | Unset = False,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -79,6 +80,8 @@ def _get_kwargs(
     else:
         json_group_by = group_by
     params["group_by"] = json_group_by
+
+    params["exact"] = exact
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -176,6 +179,7 @@ def sync_detailed(
     utm_campaign: None | str | Unset = UNSET,
     tag: None | str | Unset = UNSET,
     group_by: GroupBy | None | Unset = UNSET,
+    exact: bool | Unset = False,
 ) -> Response[Problem | VelocityReport]:
     """Stage velocity
 
@@ -193,6 +197,9 @@ def sync_detailed(
         tag (None | str | Unset): Only leads with this tag.
         group_by (GroupBy | None | Unset): Split the figures (where the report allows; 422
             otherwise).
+        exact (bool | Unset): Percentiles by sorting every duration of the range, not from the
+            rollups' sketches (slower over long ranges; counts are the same either way). Default:
+            False.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -210,6 +217,7 @@ def sync_detailed(
         utm_campaign=utm_campaign,
         tag=tag,
         group_by=group_by,
+        exact=exact,
     )
 
     response = client.get_httpx_client().request(
@@ -229,6 +237,7 @@ def sync(
     utm_campaign: None | str | Unset = UNSET,
     tag: None | str | Unset = UNSET,
     group_by: GroupBy | None | Unset = UNSET,
+    exact: bool | Unset = False,
 ) -> Problem | VelocityReport | None:
     """Stage velocity
 
@@ -246,6 +255,9 @@ def sync(
         tag (None | str | Unset): Only leads with this tag.
         group_by (GroupBy | None | Unset): Split the figures (where the report allows; 422
             otherwise).
+        exact (bool | Unset): Percentiles by sorting every duration of the range, not from the
+            rollups' sketches (slower over long ranges; counts are the same either way). Default:
+            False.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -264,6 +276,7 @@ def sync(
         utm_campaign=utm_campaign,
         tag=tag,
         group_by=group_by,
+        exact=exact,
     ).parsed
 
 
@@ -277,6 +290,7 @@ async def asyncio_detailed(
     utm_campaign: None | str | Unset = UNSET,
     tag: None | str | Unset = UNSET,
     group_by: GroupBy | None | Unset = UNSET,
+    exact: bool | Unset = False,
 ) -> Response[Problem | VelocityReport]:
     """Stage velocity
 
@@ -294,6 +308,9 @@ async def asyncio_detailed(
         tag (None | str | Unset): Only leads with this tag.
         group_by (GroupBy | None | Unset): Split the figures (where the report allows; 422
             otherwise).
+        exact (bool | Unset): Percentiles by sorting every duration of the range, not from the
+            rollups' sketches (slower over long ranges; counts are the same either way). Default:
+            False.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -311,6 +328,7 @@ async def asyncio_detailed(
         utm_campaign=utm_campaign,
         tag=tag,
         group_by=group_by,
+        exact=exact,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -328,6 +346,7 @@ async def asyncio(
     utm_campaign: None | str | Unset = UNSET,
     tag: None | str | Unset = UNSET,
     group_by: GroupBy | None | Unset = UNSET,
+    exact: bool | Unset = False,
 ) -> Problem | VelocityReport | None:
     """Stage velocity
 
@@ -345,6 +364,9 @@ async def asyncio(
         tag (None | str | Unset): Only leads with this tag.
         group_by (GroupBy | None | Unset): Split the figures (where the report allows; 422
             otherwise).
+        exact (bool | Unset): Percentiles by sorting every duration of the range, not from the
+            rollups' sketches (slower over long ranges; counts are the same either way). Default:
+            False.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -364,5 +386,6 @@ async def asyncio(
             utm_campaign=utm_campaign,
             tag=tag,
             group_by=group_by,
+            exact=exact,
         )
     ).parsed

@@ -101,7 +101,8 @@ def sync_detailed(
 ) -> Response[Any | Problem]:
     """Delete a track
 
-     Its enrolments go with it.
+     Its enrolments go with it. The automations that enrol leads in it (or take them out of it)
+    are switched off, with the reason on them and in an `automation.disabled` event.
 
     Args:
         track_id (str):
@@ -132,7 +133,8 @@ def sync(
 ) -> Any | Problem | None:
     """Delete a track
 
-     Its enrolments go with it.
+     Its enrolments go with it. The automations that enrol leads in it (or take them out of it)
+    are switched off, with the reason on them and in an `automation.disabled` event.
 
     Args:
         track_id (str):
@@ -158,7 +160,8 @@ async def asyncio_detailed(
 ) -> Response[Any | Problem]:
     """Delete a track
 
-     Its enrolments go with it.
+     Its enrolments go with it. The automations that enrol leads in it (or take them out of it)
+    are switched off, with the reason on them and in an `automation.disabled` event.
 
     Args:
         track_id (str):
@@ -187,7 +190,8 @@ async def asyncio(
 ) -> Any | Problem | None:
     """Delete a track
 
-     Its enrolments go with it.
+     Its enrolments go with it. The automations that enrol leads in it (or take them out of it)
+    are switched off, with the reason on them and in an `automation.disabled` event.
 
     Args:
         track_id (str):

@@ -5,8 +5,8 @@ has a run yet (the second guard of exactly once) reads one range of it, the batc
 it probed the unique (automation_id, event_id) index once per pair, or (as PostgreSQL planned it)
 walked every run of each automation.
 
-Revision ID: 0055
-Revises: 0023
+Revision ID: 0025
+Revises: 0024
 Create Date: 2026-12-03 13:30:00
 """
 
@@ -16,8 +16,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0055"
-down_revision: str | None = "0023"
+revision: str = "0025"
+down_revision: str | None = "0024"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -4,7 +4,7 @@ The routing fairness report (GET /v1/reports/routing) reads the assignments made
 them (the touched-only partial index serves speed to lead), and the `lead.unassigned` events of the
 range (the picks no rule could make: their rules tried say who was at capacity or away).
 
-Revision ID: 0045
+Revision ID: 0024
 Revises: 0023
 Create Date: 2026-12-03 13:10:00
 """
@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0045"
+revision: str = "0024"
 down_revision: str | None = "0023"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

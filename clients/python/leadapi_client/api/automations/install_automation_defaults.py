@@ -1,0 +1,207 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.installed_defaults import InstalledDefaults
+from ...models.problem import Problem
+from ...types import Response
+
+
+def _get_kwargs() -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/v1/automations/defaults",
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> InstalledDefaults | Problem | None:
+    if response.status_code == 200:
+        response_200 = InstalledDefaults.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 412:
+        response_412 = Problem.from_dict(response.json())
+
+        return response_412
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = Problem.from_dict(response.json())
+
+        return response_415
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[InstalledDefaults | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+) -> Response[InstalledDefaults | Problem]:
+    """Install the activation defaults
+
+     The automations a new workspace starts with, **inactive** until an admin switches them on,
+    and the nurture tracks they enrol leads in: an intent spike on an MQL notifies the owner and
+    makes a call task due in 60 minutes; a lead quiet for 90 days moves to the recycle stage and
+    enters the re-engagement track; a rejected lead enters the nurture track. For workspaces made
+    before they existed. Idempotent: what the workspace was given already (even if deleted since)
+    is not made again; each is listed with `installed: false`.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[InstalledDefaults | Problem]
+    """
+
+    kwargs = _get_kwargs()
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+) -> InstalledDefaults | Problem | None:
+    """Install the activation defaults
+
+     The automations a new workspace starts with, **inactive** until an admin switches them on,
+    and the nurture tracks they enrol leads in: an intent spike on an MQL notifies the owner and
+    makes a call task due in 60 minutes; a lead quiet for 90 days moves to the recycle stage and
+    enters the re-engagement track; a rejected lead enters the nurture track. For workspaces made
+    before they existed. Idempotent: what the workspace was given already (even if deleted since)
+    is not made again; each is listed with `installed: false`.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        InstalledDefaults | Problem
+    """
+
+    return sync_detailed(
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+) -> Response[InstalledDefaults | Problem]:
+    """Install the activation defaults
+
+     The automations a new workspace starts with, **inactive** until an admin switches them on,
+    and the nurture tracks they enrol leads in: an intent spike on an MQL notifies the owner and
+    makes a call task due in 60 minutes; a lead quiet for 90 days moves to the recycle stage and
+    enters the re-engagement track; a rejected lead enters the nurture track. For workspaces made
+    before they existed. Idempotent: what the workspace was given already (even if deleted since)
+    is not made again; each is listed with `installed: false`.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[InstalledDefaults | Problem]
+    """
+
+    kwargs = _get_kwargs()
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+) -> InstalledDefaults | Problem | None:
+    """Install the activation defaults
+
+     The automations a new workspace starts with, **inactive** until an admin switches them on,
+    and the nurture tracks they enrol leads in: an intent spike on an MQL notifies the owner and
+    makes a call task due in 60 minutes; a lead quiet for 90 days moves to the recycle stage and
+    enters the re-engagement track; a rejected lead enters the nurture track. For workspaces made
+    before they existed. Idempotent: what the workspace was given already (even if deleted since)
+    is not made again; each is listed with `installed: false`.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        InstalledDefaults | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+        )
+    ).parsed

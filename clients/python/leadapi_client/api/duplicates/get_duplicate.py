@@ -1,0 +1,206 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.duplicate_pair import DuplicatePair
+from ...models.problem import Problem
+from ...types import Response
+
+
+def _get_kwargs(
+    pair_id: str,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v1/duplicates/{pair_id}".format(
+            pair_id=quote(str(pair_id), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> DuplicatePair | Problem | None:
+    if response.status_code == 200:
+        response_200 = DuplicatePair.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 412:
+        response_412 = Problem.from_dict(response.json())
+
+        return response_412
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = Problem.from_dict(response.json())
+
+        return response_415
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[DuplicatePair | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    pair_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> Response[DuplicatePair | Problem]:
+    """One pair
+
+    Args:
+        pair_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[DuplicatePair | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        pair_id=pair_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    pair_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> DuplicatePair | Problem | None:
+    """One pair
+
+    Args:
+        pair_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        DuplicatePair | Problem
+    """
+
+    return sync_detailed(
+        pair_id=pair_id,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    pair_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> Response[DuplicatePair | Problem]:
+    """One pair
+
+    Args:
+        pair_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[DuplicatePair | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        pair_id=pair_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    pair_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> DuplicatePair | Problem | None:
+    """One pair
+
+    Args:
+        pair_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        DuplicatePair | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            pair_id=pair_id,
+            client=client,
+        )
+    ).parsed

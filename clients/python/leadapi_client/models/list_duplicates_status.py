@@ -1,0 +1,10 @@
+from enum import StrEnum
+
+
+class ListDuplicatesStatus(StrEnum):
+    DISMISSED = "dismissed"
+    MERGED = "merged"
+    PENDING = "pending"
+
+    def __str__(self) -> str:
+        return str(self.value)

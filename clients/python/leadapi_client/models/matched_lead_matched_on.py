@@ -1,0 +1,10 @@
+from enum import StrEnum
+
+
+class MatchedLeadMatchedOn(StrEnum):
+    EMAIL = "email"
+    EXTERNAL_ID = "external_id"
+    PHONE = "phone"
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+T = TypeVar("T", bound="SuggestInCompareWithType1")
+
+
+@_attrs_define
+class SuggestInCompareWithType1:
+    """A scoring model: `name`, `score_range` {min, max}, `bands` (highest minimum first; the last may have `min: null`)
+    and `rules` (fit: `when`; behavior: `event` {type, where}, `min_count`, `per_event`, `max_points`, `within_days`,
+    `half_life_days`; inactivity: `days`). Invalid models answer 422 naming the exact node, e.g.
+    `rules[3].when.any[1].op`.
+
+    """
+
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        suggest_in_compare_with_type_1 = cls()
+
+        suggest_in_compare_with_type_1.additional_properties = d
+        return suggest_in_compare_with_type_1
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,1 @@
+"""The defaults a workspace starts with: inactive automations and the nurture tracks they name."""

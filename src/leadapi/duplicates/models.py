@@ -1,0 +1,84 @@
+"""Duplicate candidates: the blocking keys each lead is filed under, the pairs found through
+them (the review queue), and the detecting consumer's position in each workspace's event log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from leadapi.db import Base, JSONDoc, UTCDateTime
+
+PENDING = text("status = 'pending'")
+
+
+class DuplicateKey(Base):
+    """A lead filed under one blocking key (duplicates/engine.py): the leads that share a key are
+    one index range, so finding a lead's candidates reads only them."""
+
+    __tablename__ = "duplicate_keys"
+    __table_args__ = (
+        # A lead's keys, replaced when it changes (and the cascade when it goes).
+        Index("ix_duplicate_keys_lead_id", "lead_id"),
+    )
+
+    # The primary key is the lookup: a workspace's leads under a key.
+    workspace_id: Mapped[str] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
+    )
+    key: Mapped[str] = mapped_column(String(32), primary_key=True)
+    lead_id: Mapped[str] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), primary_key=True)
+
+
+class DuplicatePair(Base):
+    """Two leads that look like one person: `lead_id` the older (ids sort by creation). A pair is
+    stored once; once dismissed it stays dismissed, once merged it records the merge. No foreign
+    keys to the leads: a merged pair outlives the lead merged away."""
+
+    __tablename__ = "duplicate_pairs"
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "lead_id", "other_lead_id"),
+        # The review queue: a status's pairs by score (then id), in either direction.
+        Index("ix_duplicate_pairs_workspace_id_status_score_id", "workspace_id", "status", "score", "id"),
+        # A lead's pending pairs, from either side (decided again when it changes or goes).
+        Index(
+            "ix_duplicate_pairs_workspace_id_other_lead_id",
+            "workspace_id",
+            "other_lead_id",
+            postgresql_where=PENDING,
+            sqlite_where=PENDING,
+        ),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    lead_id: Mapped[str] = mapped_column(String(32))
+    other_lead_id: Mapped[str] = mapped_column(String(32))
+    score: Mapped[int] = mapped_column(Integer)
+    reasons: Mapped[list[str]] = mapped_column(JSONDoc)
+    status: Mapped[str] = mapped_column(String(20))  # pending | merged | dismissed
+    # Who merged or dismissed it (a key id), and which lead survived a merge.
+    resolved_by: Mapped[str | None] = mapped_column(String(32))
+    merged_into: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class DuplicateCursor(Base):
+    """The detecting consumer's position in a workspace's event log (events.seq)."""
+
+    __tablename__ = "duplicate_cursors"
+
+    workspace_id: Mapped[str] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(BigInteger, default=0)
+    # A sweep files every lead of the workspace (by creation, after `sweep_after_at`,
+    # `sweep_after`) and finds their pairs, a batch per transaction, until `sweeping` is false:
+    # once when the workspace is first met, and again on request.
+    sweeping: Mapped[bool] = mapped_column(Boolean, default=False)
+    sweep_after_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sweep_after: Mapped[str | None] = mapped_column(String(32))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

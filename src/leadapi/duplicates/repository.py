@@ -1,0 +1,289 @@
+"""Duplicate queries, scoped to one workspace: the blocking keys, the pairs, the consumer's
+position."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import Insert, String, Table, any_, bindparam, func, or_, select, text, union_all
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from leadapi.api.pagination import row_after
+from leadapi.duplicates.engine import Candidate
+from leadapi.duplicates.models import DuplicateCursor, DuplicateKey, DuplicatePair
+from leadapi.events.models import EventSequence
+from leadapi.ids import new_id
+from leadapi.leads.models import Lead
+from leadapi.repository import WorkspaceRepository
+
+keys = cast(Table, DuplicateKey.__table__)
+pairs = cast(Table, DuplicatePair.__table__)
+cursors = cast(Table, DuplicateCursor.__table__)
+leads = cast(Table, Lead.__table__)
+sequences = cast(Table, EventSequence.__table__)
+
+# What the rules compare (duplicates/engine.py), and what a match answer shows.
+COMPARED = (
+    leads.c.id,
+    leads.c.email,
+    leads.c.phone,
+    leads.c.first_name,
+    leads.c.last_name,
+    leads.c.company,
+    leads.c.domain,
+    leads.c.city,
+    leads.c.created_at,
+)
+# Statements with many bound values are cut into chunks below SQLite's variable limit.
+CHUNK = 500
+
+
+def _upsert(conn: AsyncConnection, table: Table) -> Any:
+    """The dialect's INSERT that can say ON CONFLICT."""
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)
+
+
+def _chunks(values: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _among(column: Any, values: Sequence[str], postgres: bool) -> Any:
+    """`column` is one of `values`: on PostgreSQL one array parameter (`= ANY($1)`: one
+    statement text whatever the count, so it is prepared once), elsewhere a list of them."""
+    if postgres:
+        return column == any_(bindparam(None, list(values), type_=postgresql.ARRAY(String)))
+    return column.in_(list(values))
+
+
+_INSERT_KEYS = text(
+    "INSERT INTO duplicate_keys (workspace_id, key, lead_id) "
+    "SELECT :_ws, k, l FROM unnest(CAST(:_keys AS varchar[]), CAST(:_leads AS varchar[])) AS u(k, l) "
+    "ON CONFLICT DO NOTHING"
+)
+
+
+def behind_statement(limit: int) -> Any:
+    """Workspaces whose duplicate position is behind their numbered events, or that have events
+    and no position yet (a workspace is followed from its first numbered event on)."""
+    position = (
+        select(cursors.c.position).where(cursors.c.workspace_id == sequences.c.workspace_id).scalar_subquery()
+    )
+    return (
+        select(sequences.c.workspace_id)
+        .where(sequences.c.last_seq > func.coalesce(position, 0))
+        .union(select(cursors.c.workspace_id).where(cursors.c.sweeping))
+        .order_by("workspace_id")
+        .limit(limit)
+    )
+
+
+class DuplicateRepository(WorkspaceRepository):
+    def __init__(self, conn: AsyncConnection, workspace_id: str) -> None:
+        super().__init__(conn, workspace_id)
+        self.lock = self.postgres = conn.dialect.name == "postgresql"
+        # SQLite counts every bound value against its variable limit; PostgreSQL takes an array.
+        self.chunk = 50_000 if self.postgres else CHUNK
+
+    # ---- leads and their keys --------------------------------------------------------------------
+
+    async def leads_by_ids(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        found: dict[str, dict[str, Any]] = {}
+        for chunk in _chunks(sorted(set(ids)), self.chunk):
+            stmt = self.scoped_select(leads, *COMPARED).where(_among(leads.c.id, chunk, self.postgres))
+            found.update({row["id"]: dict(row) for row in (await self.conn.execute(stmt)).mappings()})
+        return found
+
+    async def leads_after(self, after: tuple[datetime, str] | None, limit: int) -> list[dict[str, Any]]:
+        """The workspace's next leads by creation (the sweep), on the leads' (workspace,
+        created_at, id) index."""
+        stmt = self.scoped_select(leads, *COMPARED)
+        if after is not None:
+            stmt = stmt.where(row_after([(leads.c.created_at, False), (leads.c.id, False)], after))
+        stmt = stmt.order_by(leads.c.created_at, leads.c.id).limit(limit)
+        return [dict(row) for row in (await self.conn.execute(stmt)).mappings()]
+
+    async def replace_keys(self, keys_by_lead: Mapping[str, Sequence[str]]) -> None:
+        """These leads filed under these keys (and no others)."""
+        ids = sorted(keys_by_lead)
+        for chunk in _chunks(ids, self.chunk):
+            await self.conn.execute(
+                self.scoped_delete(keys).where(_among(keys.c.lead_id, chunk, self.postgres))
+            )
+        pairs_ = [(key, lead_id) for lead_id in ids for key in keys_by_lead[lead_id]]
+        if not pairs_:
+            return
+        if self.postgres:
+            # One statement over two arrays, whatever the count: a row per value made it the
+            # sweep's largest cost. A concurrent sweep may have filed a lead under a key meanwhile.
+            await self.conn.execute(
+                _INSERT_KEYS,
+                self.params(_keys=[k for k, _ in pairs_], _leads=[lead for _, lead in pairs_]),
+            )
+            return
+        rows = [{"workspace_id": self.workspace_id, "key": key, "lead_id": lead} for key, lead in pairs_]
+        stmt: Insert = _upsert(self.conn, keys).on_conflict_do_nothing()
+        for chunk in _chunks(rows):
+            await self.conn.execute(stmt, list(chunk))
+
+    async def sharing(self, wanted: Sequence[str]) -> dict[str, list[str]]:
+        """The leads filed under each of these keys (one primary-key range per key)."""
+        out: dict[str, list[str]] = {}
+        for chunk in _chunks(sorted(set(wanted)), self.chunk):
+            among = _among(keys.c.key, chunk, self.postgres)
+            stmt = self.scoped_select(keys, keys.c.key, keys.c.lead_id).where(among)
+            for row in await self.conn.execute(stmt):
+                out.setdefault(row.key, []).append(row.lead_id)
+        return out
+
+    # ---- pairs -----------------------------------------------------------------------------------
+
+    async def store_pairs(self, found: Mapping[tuple[str, str], Candidate], now: datetime) -> None:
+        """New pairs queued; pending ones take their new score and reasons. A dismissed or merged
+        pair is left as it is: a dismissal is final."""
+        if not found:
+            return
+        rows = [
+            {
+                "id": new_id("duplicate"),
+                "workspace_id": self.workspace_id,
+                "lead_id": lead_id,
+                "other_lead_id": other_id,
+                "score": candidate.score,
+                "reasons": list(candidate.reasons),
+                "status": "pending",
+                "resolved_by": None,
+                "merged_into": None,
+                "created_at": now,
+                "updated_at": now,
+                "resolved_at": None,
+            }
+            for (lead_id, other_id), candidate in sorted(found.items())
+        ]
+        insert = _upsert(self.conn, pairs)
+        stmt = insert.on_conflict_do_update(
+            index_elements=[pairs.c.workspace_id, pairs.c.lead_id, pairs.c.other_lead_id],
+            set_={
+                "score": insert.excluded.score,
+                "reasons": insert.excluded.reasons,
+                "updated_at": insert.excluded.updated_at,
+            },
+            where=pairs.c.status == "pending",
+        )
+        for chunk in _chunks(rows):
+            await self.conn.execute(stmt, list(chunk))
+
+    async def drop_pending(self, lead_ids: Sequence[str], keep: Iterable[tuple[str, str]] = ()) -> None:
+        """The pending pairs of these leads but those in `keep`: they are no longer alike (or a
+        lead is gone). Read first (from either side's index), then deleted by id."""
+        kept = set(keep)
+        stale: list[str] = []
+        columns = (pairs.c.id, pairs.c.lead_id, pairs.c.other_lead_id)
+        for chunk in _chunks(sorted(set(lead_ids)), self.chunk):
+            # One branch per side, each a range of its own index: as one OR, PostgreSQL walked the
+            # workspace's pending pairs testing each against both lists.
+            pending = self.scoped_select(pairs, *columns).where(pairs.c.status == "pending")
+            stmt = union_all(
+                pending.where(_among(pairs.c.lead_id, chunk, self.postgres)),
+                pending.where(_among(pairs.c.other_lead_id, chunk, self.postgres)),
+            )
+            for row in await self.conn.execute(stmt):
+                if (row.lead_id, row.other_lead_id) not in kept:
+                    stale.append(row.id)
+        for chunk in _chunks(sorted(set(stale)), self.chunk):
+            await self.conn.execute(self.scoped_delete(pairs).where(_among(pairs.c.id, chunk, self.postgres)))
+
+    async def get(self, pair_id: str, *, lock: bool = False) -> dict[str, Any] | None:
+        stmt = self.scoped_select(pairs).where(pairs.c.id == pair_id)
+        if lock and self.lock:
+            stmt = stmt.with_for_update()
+        row = (await self.conn.execute(stmt)).mappings().first()
+        return dict(row) if row else None
+
+    async def resolve(self, pair_id: str, values: Mapping[str, Any]) -> None:
+        await self.conn.execute(self.scoped_update(pairs).where(pairs.c.id == pair_id).values(**values))
+
+    async def page(
+        self,
+        status: str,
+        min_score: int | None,
+        max_score: int | None,
+        after: tuple[int, str] | None,
+        limit: int,
+    ) -> list[dict[str, Any]]:
+        """A status's pairs, highest score first (then id): one range of the queue's index."""
+        order = [(pairs.c.score, True), (pairs.c.id, True)]
+        stmt = self.scoped_select(pairs).where(pairs.c.status == status)
+        if min_score is not None:
+            stmt = stmt.where(pairs.c.score >= min_score)
+        if max_score is not None:
+            stmt = stmt.where(pairs.c.score <= max_score)
+        if after is not None:
+            stmt = stmt.where(row_after(order, after))
+        stmt = stmt.order_by(pairs.c.score.desc(), pairs.c.id.desc()).limit(limit)
+        return [dict(row) for row in (await self.conn.execute(stmt)).mappings()]
+
+    async def pairs_of(self, lead_id: str) -> list[dict[str, Any]]:
+        """A lead's pairs of any status, from either side."""
+        stmt = self.scoped_select(pairs).where(
+            or_(pairs.c.lead_id == lead_id, pairs.c.other_lead_id == lead_id)
+        )
+        return [dict(row) for row in (await self.conn.execute(stmt)).mappings()]
+
+    # ---- the consumer's position -----------------------------------------------------------------
+
+    async def claim_position(self, now: datetime) -> int | None:
+        """The workspace's position, locked for this transaction (made at 0 on first use); None
+        when another worker holds it (PostgreSQL: SKIP LOCKED)."""
+        if (await self.sweep_state())["sweeping"] is None:
+            # A workspace met for the first time is followed from its latest event on, and swept
+            # once, which files the leads it had before.
+            made = _upsert(self.conn, cursors).on_conflict_do_nothing()
+            first = {"position": await self.last_seq(), "updated_at": now, "sweeping": True}
+            await self.conn.execute(made, self.row(first))
+        stmt = self.scoped_select(cursors, cursors.c.position)
+        if self.lock:
+            stmt = stmt.with_for_update(skip_locked=True)
+        found = (await self.conn.execute(stmt)).scalar_one_or_none()
+        return None if found is None else int(found)
+
+    async def move_position(self, position: int, now: datetime) -> None:
+        await self.conn.execute(self.scoped_update(cursors).values(position=position, updated_at=now))
+
+    async def sweep_state(self) -> dict[str, Any]:
+        """Whether a sweep is under way and where (`sweeping` None: no position yet)."""
+        stmt = self.scoped_select(
+            cursors, cursors.c.sweeping, cursors.c.sweep_after_at, cursors.c.sweep_after
+        )
+        row = (await self.conn.execute(stmt)).mappings().first()
+        return dict(row) if row else {"sweeping": None, "sweep_after_at": None, "sweep_after": None}
+
+    async def set_sweep(self, sweeping: bool, after: tuple[datetime, str] | None, now: datetime) -> None:
+        made = _upsert(self.conn, cursors).on_conflict_do_nothing()
+        first = {"position": await self.last_seq(), "updated_at": now, "sweeping": sweeping}
+        await self.conn.execute(made, self.row(first))
+        await self.conn.execute(
+            self.scoped_update(cursors).values(
+                sweeping=sweeping,
+                sweep_after_at=None if after is None else after[0],
+                sweep_after=None if after is None else after[1],
+                updated_at=now,
+            )
+        )
+
+    async def mark_merged(self, lead_id: str, other_id: str, actor: str | None, now: datetime) -> None:
+        """A pending pair of these two, merged (by any route)."""
+        low, high = sorted((lead_id, other_id))
+        await self.conn.execute(
+            self.scoped_update(pairs)
+            .where(pairs.c.lead_id == low, pairs.c.other_lead_id == high, pairs.c.status == "pending")
+            .values(status="merged", merged_into=lead_id, resolved_by=actor, resolved_at=now, updated_at=now)
+        )
+
+    async def last_seq(self) -> int:
+        stmt = self.scoped_select(sequences, sequences.c.last_seq)
+        return int((await self.conn.execute(stmt)).scalar_one_or_none() or 0)

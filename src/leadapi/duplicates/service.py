@@ -1,0 +1,207 @@
+"""Duplicate use cases: filing leads under their blocking keys and finding their pairs (for the
+consumer of the event log and the sweep), the review queue, dismissing a pair, and the batch
+match that stores nothing. A merge of a pair is the duplicates flow's (flows/duplicates.py): it
+is a lead merge.
+
+Each use case runs in the caller's transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from leadapi.duplicates import engine
+from leadapi.duplicates.repository import DuplicateRepository
+from leadapi.errors import ProblemError, not_found, validation_errors
+from leadapi.leads.engine import derived, normalize_fields, pick_match
+from leadapi.leads.repository import LeadRepository
+from leadapi.leads.schemas import LeadFields
+from leadapi.principal import Principal
+
+# Leads per transaction of the sweep.
+SWEEP_BATCH = 1000
+
+
+class DuplicateService:
+    def __init__(self, clock: Callable[[], datetime], phone_region: str) -> None:
+        self.clock = clock
+        self.phone_region = phone_region
+
+    # ---- detection -------------------------------------------------------------------------------
+
+    async def detect(self, conn: AsyncConnection, workspace_id: str, lead_ids: Iterable[str]) -> int:
+        """These leads filed under their keys as they are now and their pairs decided again (a
+        lead that is gone loses its pending pairs): how many pairs they have."""
+        repo = DuplicateRepository(conn, workspace_id)
+        ids = sorted(set(lead_ids))
+        if not ids:
+            return 0
+        rows = await repo.leads_by_ids(ids)
+        return await self._detect_rows(repo, list(rows.values()), gone=[i for i in ids if i not in rows])
+
+    async def sweep_step(self, conn: AsyncConnection, workspace_id: str, limit: int = SWEEP_BATCH) -> bool:
+        """The sweep's next batch of the workspace's leads (by creation) filed and paired, when a
+        sweep is under way: True while there are more."""
+        repo = DuplicateRepository(conn, workspace_id)
+        state = await repo.sweep_state()
+        if not state["sweeping"]:
+            return False
+        after = None if state["sweep_after"] is None else (state["sweep_after_at"], state["sweep_after"])
+        batch = await repo.leads_after(after, limit)
+        await self._detect_rows(repo, batch, gone=[])
+        done = len(batch) < limit
+        last = None if done else (batch[-1]["created_at"], batch[-1]["id"])
+        await repo.set_sweep(not done, last, self.clock())
+        return not done
+
+    async def start_sweep(self, conn: AsyncConnection, principal: Principal) -> None:
+        """Every lead of the workspace filed and paired again from the first, in the background."""
+        await DuplicateRepository(conn, principal.workspace_id).set_sweep(True, None, self.clock())
+
+    async def _detect_rows(
+        self, repo: DuplicateRepository, rows: Sequence[Mapping[str, Any]], gone: Sequence[str]
+    ) -> int:
+        keys_by_lead = {row["id"]: engine.blocking_keys(row) for row in rows}
+        await repo.replace_keys(keys_by_lead)
+        found = await self._pairs(repo, rows, keys_by_lead)
+        await repo.drop_pending([*keys_by_lead, *gone], keep=found)
+        await repo.store_pairs(found, self.clock())
+        return len(found)
+
+    async def _pairs(
+        self,
+        repo: DuplicateRepository,
+        rows: Sequence[Mapping[str, Any]],
+        keys_by_lead: Mapping[str, Sequence[str]],
+    ) -> dict[tuple[str, str], engine.Candidate]:
+        """Each row's candidates among the leads filed under its keys, scored."""
+        shared = await repo.sharing([k for keys in keys_by_lead.values() for k in keys])
+        sharing: dict[str, set[str]] = {}
+        for lead_id, keys in keys_by_lead.items():
+            near = sharing.setdefault(lead_id, set())
+            for key in keys:
+                block = shared.get(key, [])
+                if len(block) <= engine.MAX_BLOCK:  # a key that common tells nothing
+                    near.update(block)
+        known = {row["id"]: row for row in rows}
+        wanted = {i for near in sharing.values() for i in near if i not in known}
+        others = {**known, **(await repo.leads_by_ids(sorted(wanted)))}
+        return engine.candidates_among(rows, others, sharing)
+
+    # ---- the review queue ------------------------------------------------------------------------
+
+    async def page(
+        self,
+        conn: AsyncConnection,
+        principal: Principal,
+        status: str,
+        min_score: int | None,
+        max_score: int | None,
+        after: tuple[int, str] | None,
+        limit: int,
+    ) -> list[dict[str, Any]]:
+        repo = DuplicateRepository(conn, principal.workspace_id)
+        return await repo.page(status, min_score, max_score, after, limit)
+
+    async def get(
+        self, conn: AsyncConnection, principal: Principal, pair_id: str, *, lock: bool = False
+    ) -> dict[str, Any]:
+        row = await DuplicateRepository(conn, principal.workspace_id).get(pair_id, lock=lock)
+        if row is None:
+            raise not_found("Duplicate pair", pair_id)
+        return row
+
+    async def dismiss(self, conn: AsyncConnection, principal: Principal, pair_id: str) -> dict[str, Any]:
+        """Not the same person: the pair is never queued again, whatever the two leads become.
+        Dismissing a dismissed pair again changes nothing; a merged one cannot be."""
+        row = await self.get(conn, principal, pair_id, lock=True)
+        if row["status"] == "dismissed":
+            return row
+        if row["status"] != "pending":
+            raise ProblemError(409, f"Duplicate pair {pair_id!r} is {row['status']} already.")
+        now = self.clock()
+        values = {
+            "status": "dismissed",
+            "resolved_by": principal.key_id,
+            "resolved_at": now,
+            "updated_at": now,
+        }
+        await DuplicateRepository(conn, principal.workspace_id).resolve(pair_id, values)
+        return {**row, **values}
+
+    async def merged(
+        self, conn: AsyncConnection, workspace_id: str, pair: Mapping[str, Any], actor: str | None
+    ) -> dict[str, Any]:
+        """The pair recorded as merged into its older lead."""
+        now = self.clock()
+        values = {
+            "status": "merged",
+            "merged_into": pair["lead_id"],
+            "resolved_by": actor,
+            "resolved_at": now,
+            "updated_at": now,
+        }
+        await DuplicateRepository(conn, workspace_id).resolve(pair["id"], values)
+        return {**pair, **values}
+
+    async def mark_merged(
+        self, conn: AsyncConnection, workspace_id: str, survivor: str, merged: str, actor: str | None
+    ) -> None:
+        await DuplicateRepository(conn, workspace_id).mark_merged(survivor, merged, actor, self.clock())
+
+    # ---- the batch match -------------------------------------------------------------------------
+
+    async def match(
+        self, conn: AsyncConnection, principal: Principal, items: Sequence[Any]
+    ) -> list[dict[str, Any]]:
+        """For each input: the lead a capture would merge into (the exact keys, as capture decides),
+        and the other leads that look like the same person. Stores nothing."""
+        repo = DuplicateRepository(conn, principal.workspace_id)
+        leads = LeadRepository(conn, principal.workspace_id)
+        results: list[dict[str, Any]] = []
+        inputs: dict[int, dict[str, Any]] = {}
+        for index, item in enumerate(items):
+            try:
+                fields = normalize_fields(
+                    LeadFields.model_validate(item).model_dump(exclude_unset=True), self.phone_region
+                )
+            except ValidationError as exc:
+                results.append({"index": index, "status": "error", "errors": validation_errors(exc.errors())})
+                continue
+            except ProblemError as exc:
+                results.append({"index": index, "status": "error", "errors": exc.errors})
+                continue
+            ext_ids = {k: v for k, v in (fields.get("external_ids") or {}).items() if v is not None}
+            matches = await leads.find_matches(fields.get("email"), fields.get("phone"), ext_ids)
+            owners = await leads.lead_ids_by_external_ids(ext_ids)
+            target, matched_on = pick_match(matches, fields, owners)
+            row = {**fields, "id": f"input:{index}"}
+            row.update(derived(row))
+            inputs[index] = row
+            merges = None if target is None else {"lead_id": target["id"], "matched_on": matched_on}
+            results.append({"index": index, "status": "ok", "merges_into": merges, "candidates": []})
+        keys_by_input = {row["id"]: engine.blocking_keys(row) for row in inputs.values()}
+        found = await self._pairs(repo, list(inputs.values()), keys_by_input)
+        by_input: dict[str, list[dict[str, Any]]] = {}
+        for pair, candidate in found.items():
+            existing, given = pair if pair[1].startswith("input:") else (pair[1], pair[0])
+            if existing.startswith("input:"):
+                continue  # two inputs alike: not an existing lead
+            by_input.setdefault(given, []).append(
+                {"lead_id": existing, "score": candidate.score, "reasons": list(candidate.reasons)}
+            )
+        for result in results:
+            if result["status"] != "ok":
+                continue
+            merges_into = (result["merges_into"] or {}).get("lead_id")
+            found_for = by_input.get(f"input:{result['index']}", [])
+            result["candidates"] = sorted(
+                (c for c in found_for if c["lead_id"] != merges_into),
+                key=lambda c: (-c["score"], c["lead_id"]),
+            )
+        return sorted(results, key=lambda r: r["index"])

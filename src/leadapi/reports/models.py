@@ -1,0 +1,73 @@
+"""Report rollups: counts per workspace, period, grouping key and facet, kept by a consumer of the
+numbered event log, with what each lead last added to them and the consumer's position.
+
+A period is a UTC day ('2026-03-04') or a UTC month ('2026-03'): a report over whole months reads
+a dozen rows per key where whole days would read thirty. Every lead of the cohort reports adds 1
+to one row per (dimension, facet): its creation's day and month, under the total ('') and under
+each key it can be split or filtered by (its source, owner, utm fields).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Float, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from leadapi.db import Base, UTCDateTime
+
+
+class ReportRollup(Base):
+    """How many leads created in `period` have `value` for `facet`, under `dimension` = `key`."""
+
+    __tablename__ = "report_rollups"
+
+    # The primary key serves every read: a workspace's rows of one dimension and facet over a
+    # range of periods.
+    workspace_id: Mapped[str] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
+    )
+    dimension: Mapped[str] = mapped_column(String(16), primary_key=True)
+    facet: Mapped[str] = mapped_column(String(8), primary_key=True)
+    period: Mapped[str] = mapped_column(String(10), primary_key=True)
+    # The group's value with a one-letter prefix ('=' + value, or '-' for none): primary key
+    # columns cannot be NULL, and an empty source is not a missing one.
+    key: Mapped[str] = mapped_column(String(260), primary_key=True)
+    value: Mapped[str] = mapped_column(String(160), primary_key=True)
+    leads: Mapped[int] = mapped_column(BigInteger, default=0)
+    amount: Mapped[float] = mapped_column(Float, default=0.0)
+
+
+class RollupLead(Base):
+    """What a lead adds to the rollups now: taken back when it changes, is merged away or erased.
+    No foreign key to the lead: its erasure must leave this for the consumer to take back."""
+
+    __tablename__ = "rollup_leads"
+
+    workspace_id: Mapped[str] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
+    )
+    lead_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    day: Mapped[str] = mapped_column(String(10))
+    source: Mapped[str] = mapped_column(String(260))
+    owner: Mapped[str] = mapped_column(String(260))
+    utm_campaign: Mapped[str] = mapped_column(String(260))
+    utm_source: Mapped[str] = mapped_column(String(260))
+    utm_medium: Mapped[str] = mapped_column(String(260))
+    mask: Mapped[str] = mapped_column(String(160))
+    amount: Mapped[float] = mapped_column(Float, default=0.0)
+    score: Mapped[str] = mapped_column(String(160))
+    touch: Mapped[str] = mapped_column(String(160))
+    active: Mapped[str] = mapped_column(String(160))
+
+
+class RollupCursor(Base):
+    """The last event of a workspace (by its sequence) the rollups have been brought up to."""
+
+    __tablename__ = "rollup_cursors"
+
+    workspace_id: Mapped[str] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(BigInteger, default=0)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

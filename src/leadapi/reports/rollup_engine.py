@@ -1,0 +1,262 @@
+"""Rollup arithmetic that needs no database: what one lead adds to the rollups, which periods a
+range reads from them, and percentiles from their sketches. Pure.
+
+Percentiles come from DDSketch's logarithmic mapping (the `ddsketch` library): a wait of v seconds
+is counted in bucket key(v), and value(key) is within RELATIVE_ERROR of every v in that bucket.
+The buckets are rows the database sums (a sketch per period and key is its rows), so sketches
+merge with GROUP BY, and a quantile is read off the merged counts here.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from ddsketch.mapping import LogarithmicMapping
+
+from leadapi.reports.engine import FAST_SECONDS, HOUR_SECONDS
+
+RELATIVE_ERROR = 0.01
+MAPPING = LogarithmicMapping(relative_accuracy=RELATIVE_ERROR)
+
+TOTAL = ""  # the dimension of the figures not split by a lead's key
+# Split or filter name -> the rollup dimension (and the snapshot column) that holds it.
+DIMENSIONS = {
+    "source": "source",
+    "owner": "owner",
+    "owner_id": "owner",
+    "utm_campaign": "utm_campaign",
+    "utm_source": "utm_source",
+    "utm_medium": "utm_medium",
+}
+KEY_COLUMNS = ("source", "owner", "utm_campaign", "utm_source", "utm_medium")
+FACETS = ("mask", "score", "touch", "active")
+
+
+def encode_key(value: str | None) -> str:
+    """A group's value as a primary key column: '-' for none, '=' + the value otherwise."""
+    return "-" if value is None else f"={value}"
+
+
+def decode_key(stored: str) -> str | None:
+    return None if stored == "-" else stored[1:]
+
+
+def day_of(at: datetime) -> str:
+    return at.astimezone(UTC).strftime("%Y-%m-%d")
+
+
+def _pack(*parts: Any) -> str:
+    return json.dumps(parts, separators=(",", ":"))
+
+
+def unpack(value: str) -> list[Any]:
+    found: list[Any] = json.loads(value)
+    return found
+
+
+def score_bucket(score: int | None) -> int | None:
+    """Scores in tens, as the scores report counts them (90-100 is the last)."""
+    if score is None:
+        return None
+    return 9 if score >= 90 else int(score) // 10
+
+
+def touch_value(wait: float | None) -> str:
+    """A lead's first touch: never, within 5 minutes, within the hour, or later; and the sketch
+    bucket of its wait (sign, key: waits can be 0, and negative when a touch is backdated)."""
+    if wait is None:
+        return _pack("n", 0, 0)
+    speed = "5" if wait <= FAST_SECONDS else "h" if wait <= HOUR_SECONDS else "l"
+    if wait > 0:
+        return _pack(speed, 1, MAPPING.key(wait))
+    if wait < 0:
+        return _pack(speed, -1, MAPPING.key(-wait))
+    return _pack(speed, 0, 0)
+
+
+def bucket_estimate(sign: int, key: int) -> float:
+    return 0.0 if sign == 0 else sign * float(MAPPING.value(key))
+
+
+@dataclass(frozen=True, slots=True)
+class Contribution:
+    """What one lead adds: 1 to one row per facet, under its creation's day and its keys."""
+
+    day: str
+    keys: dict[str, str]  # snapshot column -> encoded key
+    mask: str
+    amount: float
+    score: str
+    touch: str
+    active: str
+
+    def facets(self) -> dict[str, str]:
+        return {"mask": self.mask, "score": self.score, "touch": self.touch, "active": self.active}
+
+    def as_row(self) -> dict[str, Any]:
+        return {"day": self.day, **self.keys, "amount": self.amount, **self.facets()}
+
+    @classmethod
+    def of_row(cls, row: Mapping[str, Any]) -> Contribution:
+        """From a stored snapshot row."""
+        return cls(
+            row["day"],
+            {c: row[c] for c in KEY_COLUMNS},
+            row["mask"],
+            float(row["amount"] or 0.0),
+            row["score"],
+            row["touch"],
+            row["active"],
+        )
+
+
+def facet_value(lead: Mapping[str, Any], facet: str) -> str:
+    """What a lead adds to one facet (a report over partial days works out only the one it reads)."""
+    if facet == "mask":
+        return str(int(lead["stages_mask"] or 0))
+    if facet == "score":
+        return _pack(lead["band"], score_bucket(lead["score"]), lead["stage"])
+    if facet == "touch":
+        return touch_value(None if lead["wait"] is None else float(lead["wait"]))
+    return _pack(int(lead["d7"] or 0), int(lead["d30"] or 0))
+
+
+# A split's snapshot column -> the lead's column.
+LEAD_COLUMN = {"source": "source", "owner": "owner_id", "utm_campaign": "utm_campaign",
+               "utm_source": "utm_source", "utm_medium": "utm_medium"}  # fmt: skip
+
+
+def contribution(lead: Mapping[str, Any]) -> Contribution:
+    """A lead's contribution from its report columns (`wait`, `d7`, `d30` computed by the same SQL
+    as the exact reports', so both count the same leads as fast or active)."""
+    return Contribution(
+        day=day_of(lead["created_at"]),
+        keys={
+            "source": encode_key(lead["source"]),
+            "owner": encode_key(lead["owner_id"]),
+            "utm_campaign": encode_key(lead["utm_campaign"]),
+            "utm_source": encode_key(lead["utm_source"]),
+            "utm_medium": encode_key(lead["utm_medium"]),
+        },
+        mask=facet_value(lead, "mask"),
+        amount=float(lead["won_amount"] or 0.0),
+        score=facet_value(lead, "score"),
+        touch=facet_value(lead, "touch"),
+        active=facet_value(lead, "active"),
+    )
+
+
+RowKey = tuple[str, str, str, str, str]  # dimension, facet, period, key, value
+Delta = dict[RowKey, list[float]]  # -> [leads, amount]
+
+
+def rows_of(c: Contribution) -> Iterable[tuple[RowKey, float]]:
+    """The rollup rows a contribution adds 1 to (with its amount on the mask facet)."""
+    periods = (c.day, c.day[:7])
+    dims = ((TOTAL, "-"), *((name, c.keys[name]) for name in KEY_COLUMNS))
+    for facet, value in c.facets().items():
+        amount = c.amount if facet == "mask" else 0.0
+        for period in periods:
+            for dimension, key in dims:
+                yield (dimension, facet, period, key, value), amount
+
+
+def add_delta(delta: Delta, c: Contribution, sign: int) -> None:
+    for row, amount in rows_of(c):
+        counts = delta.setdefault(row, [0, 0.0])
+        counts[0] += sign
+        counts[1] += sign * amount
+
+
+def changes(before: Contribution | None, after: Contribution | None, delta: Delta) -> None:
+    """What the rollups must add when a lead goes from `before` to `after` (None: not counted)."""
+    if before == after:
+        return
+    if before is not None:
+        add_delta(delta, before, -1)
+    if after is not None:
+        add_delta(delta, after, +1)
+
+
+# -- reading ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """How a range is read: `raw` sub-ranges from the rows, whole `months` and `days` from rollups."""
+
+    raw: tuple[tuple[datetime, datetime], ...]
+    months: tuple[str, ...]
+    days: tuple[str, ...]
+
+
+def _midnight(d: date) -> datetime:
+    return datetime.combine(d, time(), UTC)
+
+
+def plan(start: datetime, end: datetime, *, days_only: bool) -> Plan:
+    """The whole UTC days of [start, end) read rollups (whole months as month rows unless
+    `days_only`); the partial first and last days read raw rows."""
+    first = start.astimezone(UTC).date()
+    if _midnight(first) < start:
+        first += timedelta(days=1)
+    last = end.astimezone(UTC).date()  # exclusive
+    if first >= last:
+        return Plan(((start, end),), (), ())
+    raw = tuple(r for r in ((start, _midnight(first)), (_midnight(last), end)) if r[0] < r[1])
+    months: list[str] = []
+    days: list[str] = []
+    d = first
+    while d < last:
+        month_end = (d.replace(day=28) + timedelta(days=4)).replace(day=1)
+        if not days_only and d.day == 1 and month_end <= last:
+            months.append(d.strftime("%Y-%m"))
+            d = month_end
+        else:
+            days.append(d.isoformat())
+            d += timedelta(days=1)
+    return Plan(raw, tuple(months), tuple(days))
+
+
+def time_bucket(day: str, unit: str) -> str:
+    """The report's UTC time bucket (YYYY-MM-DD) of a day: itself, its Monday, its month's first."""
+    if unit == "day":
+        return day
+    if unit == "month":
+        return f"{day[:7]}-01"
+    d = date.fromisoformat(day)
+    return (d - timedelta(days=d.weekday())).isoformat()
+
+
+def quantile(buckets: Mapping[tuple[int, int], int], q: float) -> float | None:
+    """The q-quantile, interpolated between the two nearest ranks as percentile_cont does, of the
+    waits counted in (sign, key) buckets; each of the two ranks is read as its bucket's estimate,
+    within RELATIVE_ERROR of the wait, so their interpolation is too."""
+    ordered = sorted(
+        ((bucket_estimate(sign, key), n) for (sign, key), n in buckets.items() if n > 0),
+        key=lambda pair: pair[0],
+    )
+    total = sum(n for _, n in ordered)
+    if total == 0:
+        return None
+    position = q * (total - 1)
+    low = math.floor(position)
+    fraction = position - low
+    low_value = _at_rank(ordered, low)
+    if fraction == 0:
+        return low_value
+    return low_value * (1 - fraction) + _at_rank(ordered, low + 1) * fraction
+
+
+def _at_rank(ordered: Sequence[tuple[float, int]], rank: int) -> float:
+    seen = 0
+    for value, n in ordered:
+        seen += n
+        if rank < seen:
+            return value
+    return ordered[-1][0]

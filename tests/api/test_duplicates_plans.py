@@ -1,0 +1,134 @@
+"""PostgreSQL's plans for what duplicates read and delete: the review queue (by score, in pages, with
+score filters), the consumer's reads per batch (the leads of its events, the leads under their
+blocking keys, their pending pairs), the sweep's next batch of leads, the batch match, and the
+consumer's queue, each through an index under a generic plan, never by scanning the leads, the
+keys or the pairs.
+
+The statements are the ones the app sends (recorded from its engine while the requests and
+consumer rounds run), over a workspace, and a neighbour, seeded with many leads, keys and pairs."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import asyncpg
+import httpx
+from bench.reads import seed_leads
+from sqlalchemy import event
+from sqlalchemy.dialects.postgresql.asyncpg import dialect
+
+from leadapi.app import create_app
+from leadapi.cli import migrate
+from leadapi.config import Settings
+from leadapi.duplicates.repository import behind_statement
+from leadapi.flows.duplicates import DuplicateConsumer
+from tests.conftest import PG_TEST_DB, Clock, fresh_pg_database, make_tenant, require_postgres, serving
+from tests.factories import new_lead
+from tests.plans import generic_plan
+
+DATABASE = f"{PG_TEST_DB}_duplicate_plans"
+LEADS = 20_000
+BIG_TABLES = {"leads", "duplicate_keys", "duplicate_pairs", "events"}
+
+
+def nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    yield plan
+    for child in plan.get("Plans", []):
+        yield from nodes(child)
+
+
+async def test_duplicate_reads_use_their_indexes() -> None:
+    await asyncio.to_thread(require_postgres)
+    url = await fresh_pg_database(DATABASE)
+    await asyncio.to_thread(migrate, Settings(database_url=url, _env_file=None))
+    dsn = url.replace("postgresql+asyncpg://", "postgresql://", 1)
+    settings = Settings(database_url=url, bootstrap=False, sequencer_interval=0, worker_interval=0,
+                        sla_sweep_interval=0, webhook_interval=0, automation_interval=0,
+                        segment_interval=0, duplicate_interval=0, _env_file=None)  # fmt: skip
+    async with serving(create_app(settings, clock=Clock())) as app:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://leadapi.test") as client:
+            tenant = await make_tenant(app, "plans")
+            neighbour = await make_tenant(app, "neighbour")
+            ws = tenant.workspace_id
+            conn = await asyncpg.connect(dsn)
+            try:
+                await seed_leads(conn, ws, LEADS, "ld_s")
+                await seed_leads(conn, neighbour.workspace_id, LEADS, "ld_n")
+            finally:
+                await conn.close()
+            consumer = DuplicateConsumer(app.state.db, app.state.services.duplicate_flow)
+            for workspace in (ws, neighbour.workspace_id):  # the first look sweeps every lead
+                while await consumer.run_once(workspace):
+                    pass
+            conn = await asyncpg.connect(dsn)
+            try:
+                # A queue of many pairs in both workspaces, a fifth of them dismissed.
+                for workspace, prefix in ((ws, "ld_s"), (neighbour.workspace_id, "ld_n")):
+                    await conn.execute(
+                        "INSERT INTO duplicate_pairs (id, workspace_id, lead_id, other_lead_id, score, "
+                        "reasons, "
+                        "status, created_at, updated_at) SELECT $2 || '_dup' || g, $1, "
+                        "$2 || lpad(g::text, 9, '0'), $2 || lpad((g + 1)::text, 9, '0'), 60 + g % 41, "
+                        "'[\"phone\"]'::jsonb, CASE WHEN g % 5 = 0 THEN 'dismissed' ELSE 'pending' END, "
+                        "now(), now() FROM generate_series(1, $3, 2) AS g",
+                        workspace,
+                        prefix,
+                        LEADS - 1,
+                    )
+                await conn.execute("ANALYZE")
+            finally:
+                await conn.close()
+            await new_lead(client, tenant, "plans@acme.com", first_name="Ada", last_name="Plans")
+            await app.state.sequencer.drain()
+            # A sweep under way, half-way through: its next batch is planned too.
+            await client.post("/v1/duplicates/sweep", headers=tenant.admin)
+
+            seen: list[tuple[str, tuple[Any, ...]]] = []
+
+            def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+                text = statement.lstrip().upper()
+                if text.startswith(("SELECT", "DELETE")) and (
+                    "duplicate_" in statement or "FROM leads" in statement
+                ):
+                    seen.append((statement, tuple(parameters)))
+
+            engine = app.state.db.engine.sync_engine
+            event.listen(engine, "before_cursor_execute", record)
+            try:
+                await consumer.run_once(ws)
+                first = await client.get("/v1/duplicates", params={"limit": 5}, headers=tenant.read)
+                assert first.status_code == 200, first.text
+                assert first.json()["next_cursor"]
+                pages: list[dict[str, str | int]] = [
+                    {"cursor": first.json()["next_cursor"]},
+                    {"min_score": 70},
+                    {"max_score": 80, "status": "dismissed"},
+                ]
+                for params in pages:
+                    response = await client.get("/v1/duplicates", params=params, headers=tenant.read)
+                    assert response.status_code == 200, response.text
+                match = {"leads": [{"email": "u7@acme.com", "first_name": "Ada", "last_name": "Plans"}]}
+                response = await client.post("/v1/leads/match", json=match, headers=tenant.read)
+                assert response.status_code == 200, response.text
+            finally:
+                event.remove(engine, "before_cursor_execute", record)
+        sent = "\n".join(statement for statement, _ in seen)
+        assert "FROM duplicate_keys" in sent, sent  # the leads under a lead's keys
+        assert "ORDER BY duplicate_pairs.score DESC" in sent, sent  # the queue
+        assert "ORDER BY leads.created_at" in sent, sent  # the sweep's batch
+        assert "DELETE FROM duplicate_pairs" in sent, sent  # pairs no longer alike
+        compiled = behind_statement(50).compile(dialect=dialect())  # type: ignore[no-untyped-call]
+        seen.append((str(compiled), tuple(compiled.params[k] for k in compiled.positiontup or ())))
+        for statement, parameters in seen:
+            plan = await generic_plan(dsn, statement, parameters)
+            kinds = [(node["Node Type"], node.get("Relation Name")) for node in nodes(plan)]
+            scanned = [table for kind, table in kinds if kind == "Seq Scan" and table in BIG_TABLES]
+            assert not scanned, statement + "\n" + json.dumps(plan, indent=1)
+            if "ORDER BY duplicate_pairs.score" in statement or "ORDER BY leads.created_at" in statement:
+                assert not any(kind in ("Sort", "Incremental Sort") for kind, _ in kinds), (
+                    statement + "\n" + json.dumps(plan, indent=1)
+                )

@@ -1,0 +1,127 @@
+"""PostgreSQL's plans for what the rollups read: the consumer's batch (its events, the leads they
+are about, their snapshots), the reports' rollup rows (the primary key: workspace, dimension,
+facet, period range) and partial days' leads (by creation time), and the consumer's queue and
+lag, each through an index under a generic plan, never by scanning a big table.
+
+The statements are the ones the app sends (recorded from its engine while a consumer round and
+the reports run), over a workspace, and a neighbour, seeded with many leads and their rollups."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any, cast
+
+import asyncpg
+import httpx
+from bench.reads import seed_leads
+from sqlalchemy import Table, event
+from sqlalchemy.dialects.postgresql.asyncpg import dialect
+
+from leadapi.app import create_app
+from leadapi.cli import migrate
+from leadapi.config import Settings
+from leadapi.flows.rollups import RollupConsumer, behind_statement
+from leadapi.metrics import lag_statements
+from leadapi.reports.models import RollupCursor
+from tests.conftest import PG_TEST_DB, Clock, fresh_pg_database, make_tenant, require_postgres, serving
+from tests.factories import new_lead, post_event
+from tests.plans import generic_plan
+
+DATABASE = f"{PG_TEST_DB}_rollup_plans"
+LEADS = 5_000
+BIG_TABLES = {"leads", "events", "report_rollups", "rollup_leads"}
+WATCHED = ("report_rollups", "rollup_leads", "FROM leads", "FROM events")
+
+
+def nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    yield plan
+    for child in plan.get("Plans", []):
+        yield from nodes(child)
+
+
+async def test_rollup_reads_use_their_indexes() -> None:
+    await asyncio.to_thread(require_postgres)
+    url = await fresh_pg_database(DATABASE)
+    await asyncio.to_thread(migrate, Settings(database_url=url, _env_file=None))
+    dsn = url.replace("postgresql+asyncpg://", "postgresql://", 1)
+    settings = Settings(database_url=url, bootstrap=False, sequencer_interval=0, worker_interval=0,
+                        sla_sweep_interval=0, webhook_interval=0, automation_interval=0,
+                        segment_interval=0, rollup_interval=0, _env_file=None)  # fmt: skip
+    async with serving(create_app(settings, clock=Clock())) as app:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://leadapi.test") as client:
+            tenant = await make_tenant(app, "plans")
+            neighbour = await make_tenant(app, "neighbour")
+            ws = tenant.workspace_id
+            conn = await asyncpg.connect(dsn)
+            try:
+                await seed_leads(conn, ws, LEADS, "ld_s")
+                await seed_leads(conn, neighbour.workspace_id, LEADS, "ld_n")
+            finally:
+                await conn.close()
+            now = datetime.now(UTC)
+            for workspace in (ws, neighbour.workspace_id):
+                async with app.state.db.transaction() as tx:
+                    await app.state.services.rollup_flow.rebuild(
+                        tx, workspace, (now - timedelta(days=800)).date(), (now + timedelta(days=1)).date()
+                    )
+            conn = await asyncpg.connect(dsn)
+            try:
+                for workspace, prefix in ((ws, "ld_s"), (neighbour.workspace_id, "ld_n")):
+                    await conn.execute(
+                        "INSERT INTO events (id, workspace_id, seq, type, lead_id, occurred_at, data) "
+                        "SELECT 'ev_' || $3 || g, $1, NULL, 'page_view', $3 || lpad(g::text, 9, '0'), "
+                        "now() - make_interval(secs => g), '{}'::jsonb FROM generate_series(1, $2) AS g",
+                        workspace,
+                        LEADS,
+                        prefix,
+                    )
+                await app.state.sequencer.drain()
+                # History: the rollups were rebuilt over it, the consumer starts after it.
+                await conn.execute(
+                    "UPDATE rollup_cursors SET position = s.last_seq FROM event_sequences AS s "
+                    "WHERE s.workspace_id = rollup_cursors.workspace_id"
+                )
+                await conn.execute("ANALYZE")
+            finally:
+                await conn.close()
+            lead = await new_lead(client, tenant, "plans@acme.com")
+            await post_event(client, tenant, lead["id"], "call")
+            await app.state.sequencer.drain()
+
+            seen: list[tuple[str, tuple[Any, ...]]] = []
+
+            def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+                if statement.lstrip().upper().startswith("SELECT") and any(w in statement for w in WATCHED):
+                    seen.append((statement, tuple(parameters)))
+
+            engine = app.state.db.engine.sync_engine
+            event.listen(engine, "before_cursor_execute", record)
+            try:
+                await RollupConsumer(app.state.db, app.state.services.rollup_flow).run_once(ws)
+                year = {"from": (now - timedelta(days=365)).isoformat(), "to": now.isoformat()}
+                for report, params in (
+                    ("funnel", year),
+                    ("speed-to-lead", year),
+                    ("scores", {**year, "group_by": "owner"}),
+                    ("activation", {**year, "group_by": "day"}),
+                ):
+                    response = await client.get(f"/v1/reports/{report}", params=params, headers=tenant.read)
+                    assert response.status_code == 200, response.text
+            finally:
+                event.remove(engine, "before_cursor_execute", record)
+        sent = "\n".join(statement for statement, _ in seen)
+        assert "FROM report_rollups" in sent, sent
+        assert "FROM rollup_leads" in sent, sent
+        lag = lag_statements(cast(Table, RollupCursor.__table__))
+        for built in (behind_statement(50), *lag.values()):
+            compiled = built.compile(dialect=dialect())  # type: ignore[no-untyped-call]
+            seen.append((str(compiled), tuple(compiled.params[k] for k in compiled.positiontup or ())))
+        for statement, parameters in seen:
+            plan = await generic_plan(dsn, statement, parameters)
+            kinds = [(node["Node Type"], node.get("Relation Name")) for node in nodes(plan)]
+            scanned = [table for kind, table in kinds if kind == "Seq Scan" and table in BIG_TABLES]
+            assert not scanned, statement + "\n" + json.dumps(plan, indent=1)
