@@ -7,6 +7,7 @@ Consent records are appended and the latest per channel is the status; an erasur
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import httpx
@@ -16,6 +17,7 @@ from mcp import Client
 from sqlalchemy import select
 
 from leadapi.consent.models import LeadConsent, Suppression
+from leadapi.jobs.loop import run_job
 from leadapi.mcp.server import build_server, key_authenticator
 from tests.conftest import Clock, Tenant
 from tests.factories import (
@@ -219,6 +221,19 @@ async def test_a_suppressed_person_is_refused_on_every_capture_path(
     source = await add_source(client, tenant, name="web", mapping={"mail": "email"})
     form = await post_generic(client, source, {"mail": "erase.me@acme.com"}, int(clock().timestamp()))
     refused(form, "email")
+    # An import job (POST /v1/imports, the path `leadapi import` takes too): that row is refused.
+    upload = await client.post(
+        "/v1/imports",
+        content=b"email,company\nerase.me@acme.com,X\nnew.person@acme.com,Y\n",
+        headers={**tenant.write, "Content-Type": "text/csv"},
+    )
+    assert upload.status_code == 202, upload.text
+    while await run_job(app.state.db, services(app).jobs):
+        pass
+    job = (await client.get(f"/v1/imports/{upload.json()['id']}", headers=tenant.read)).json()
+    assert (job["rows_created"], job["rows_refused"]) == (1, 1)
+    errors = await client.get(f"/v1/imports/{upload.json()['id']}/errors", headers=tenant.read)
+    assert [json.loads(line)["field"] for line in errors.text.splitlines()] == ["email"]
     # MCP.
     app_services = services(app)
     secret = tenant.write["Authorization"].removeprefix("Bearer ")
