@@ -4,7 +4,7 @@ A lead's consent records per channel (email, sms, phone, linkedin, custom): gran
 pending, with source, time and proof; appended, never changed. Index: a lead's history by time
 (also what the cascade from `leads` and a merge look up).
 
-Revision ID: 0070
+Revision ID: 0034
 Revises: 0033
 Create Date: 2026-12-03 14:30:00
 """
@@ -18,7 +18,7 @@ from alembic import op
 
 from leadapi.db import JSONDoc, UTCDateTime
 
-revision: str = "0070"
+revision: str = "0034"
 down_revision: str | None = "0033"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

@@ -3,8 +3,8 @@
 Keyed hashes (HMAC) of erased people's normalised email and phone, per workspace, so that a
 later capture of the same person is refused. Unique index: the capture's lookup.
 
-Revision ID: 0071
-Revises: 0070
+Revision ID: 0035
+Revises: 0034
 Create Date: 2026-12-03 14:30:00
 """
 
@@ -17,8 +17,8 @@ from alembic import op
 
 from leadapi.db import UTCDateTime
 
-revision: str = "0071"
-down_revision: str | None = "0070"
+revision: str = "0035"
+down_revision: str | None = "0034"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -5,8 +5,8 @@ person confirms (double opt-in), whether tracks' email steps need granted email 
 whether a suppressed person's capture is refused or flagged. One row per workspace; none: the
 defaults.
 
-Revision ID: 0072
-Revises: 0071
+Revision ID: 0036
+Revises: 0035
 Create Date: 2026-12-03 14:40:00
 """
 
@@ -19,8 +19,8 @@ from alembic import op
 
 from leadapi.db import JSONDoc, UTCDateTime
 
-revision: str = "0072"
-down_revision: str | None = "0071"
+revision: str = "0036"
+down_revision: str | None = "0035"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
