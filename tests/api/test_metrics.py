@@ -64,7 +64,8 @@ async def test_leads_events_and_requests_are_counted(client: httpx.AsyncClient, 
     queued = value(after, "leadapi_queue_depth", queue="unsequenced_events")
     assert queued >= value(before, "leadapi_queue_depth", queue="unsequenced_events") + 2
     assert {labels for name, labels in after if name == "leadapi_queue_depth"} == {
-        (("queue", q),) for q in ("jobs", "sla_overdue", "unsequenced_events", "webhook_deliveries")
+        (("queue", q),)
+        for q in ("enrichment_runs", "jobs", "sla_overdue", "unsequenced_events", "webhook_deliveries")
     }
 
 
