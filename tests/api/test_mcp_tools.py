@@ -55,6 +55,7 @@ READ_TOOLS = {
     "search_leads", "get_lead", "explain_score", "preview_routing", "list_owners",
     "list_sla_breaches", "funnel_report", "speed_to_lead_report", "list_tasks", "list_automations",
     "preview_automation", "list_segments", "routing_fairness", "find_duplicates", "backtest_model",
+    "export_lead",
 }  # fmt: skip
 WRITE_TOOLS = TOOLS - READ_TOOLS
 DESTRUCTIVE_TOOLS = {"delete_lead", "merge_leads", "merge_duplicate"}
@@ -985,6 +986,7 @@ def valid_args(ids: dict[str, str]) -> dict[str, Json]:
     return {
         "search_leads": {"query": "acme"},
         "get_lead": {"lead_id": lead},
+        "export_lead": {"lead_id": lead},
         "create_lead": {"lead": {"email": "fresh@acme.com"}},
         "update_lead": {"lead_id": lead, "changes": {"city": "Oslo"}},
         "record_event": {"lead_id": lead, "event": {"type": "demo_request"}},
