@@ -41,17 +41,21 @@ class Suppressions:
         await SuppressionRepository(conn, workspace_id).add(rows)
         return kinds
 
+    def digests(self, workspace_id: str, fields: Mapping[str, Any]) -> list[str]:
+        """The keyed hashes, under every key of the keyring, a suppression of these fields'
+        email and phone would have stored."""
+        return [
+            digest
+            for _, message in suppression_messages(workspace_id, fields.get("email"), fields.get("phone"))
+            for digest in self.sealer.keyed_hashes(message)
+        ]
+
     async def refuse_suppressed(
         self, conn: AsyncConnection, workspace_id: str, fields: Mapping[str, Any]
     ) -> Mapping[str, Any]:
         """A 409 problem when the (normalised) email or phone of `fields` was suppressed, unless
         the workspace flags such captures: then `fields` tagged `suppressed`. Otherwise `fields`."""
-        digests = [
-            digest
-            for _, message in suppression_messages(workspace_id, fields.get("email"), fields.get("phone"))
-            for digest in self.sealer.keyed_hashes(message)
-        ]
-        kind = await SuppressionRepository(conn, workspace_id).suppressed(digests)
+        kind = await SuppressionRepository(conn, workspace_id).suppressed(self.digests(workspace_id, fields))
         if kind is None:
             return fields
         held = await ConsentRepository(conn, workspace_id).settings()

@@ -139,10 +139,6 @@ class LeadService:
         """Capture a lead (`fields` as `prepare` normalised them) in the caller's transaction:
         merged into the lead it matches (locked), or new. `origin`: where its values come from
         (their provenance). A suppressed person: a 409 problem (or, flagged, tagged)."""
-        if self.suppressions is not None:
-            # Before either path (the one-statement insert below and the general one): neither
-            # may store an erased person again, nor merge one into a lead.
-            fields = await self.suppressions.refuse_suppressed(conn, principal.workspace_id, fields)
         captured = await self._capture(conn, principal, fields, overwrite, origin)
         if not captured.merged:
             self.metrics.leads_created.inc()
@@ -158,9 +154,13 @@ class LeadService:
     ) -> Captured:
         model = await self.scorer.ensure_active(conn, principal.workspace_id, principal.key_id)
         if self.db.fast_paths and not fields.get("external_ids"):
+            # Its statement stores nothing for a suppressed person (the digests are its guard).
             created = await self._create_in_one_statement(conn, principal, fields, model, origin)
             if created is not None:
                 return created
+        if self.suppressions is not None:
+            # Neither path may store an erased person again, nor merge one into a lead.
+            fields = await self.suppressions.refuse_suppressed(conn, principal.workspace_id, fields)
         # A concurrent capture of the same person can win the race to insert; the unique index
         # refuses ours, and the retry then finds that lead and merges into it.
         return await retrying(
@@ -243,8 +243,9 @@ class LeadService:
         if capture is None:
             return None  # the routing decision needs the database
         driver = await self.db.driver(conn)
+        digests = [] if self.suppressions is None else self.suppressions.digests(workspace_id, fields)
         outcome, owner_id = await FastCreate(driver, workspace_id).create_if_new(
-            capture, model.id, route_on, pipeline.version
+            capture, model.id, route_on, pipeline.version, digests
         )
         if outcome != "created":
             self.flow.forget_setting(workspace_id)  # the general path reads it afresh
