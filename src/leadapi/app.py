@@ -42,7 +42,7 @@ from leadapi.events.router import router as events_router
 from leadapi.imports.router import router as imports_router
 from leadapi.jobs.router import router as jobs_router
 from leadapi.leads.router import router as leads_router
-from leadapi.metrics import Metrics, RequestMetrics, read_gauges
+from leadapi.metrics import RequestMetrics, read_gauges
 from leadapi.owners.router import router as owners_router
 from leadapi.reports.fairness.router import router as fairness_router
 from leadapi.reports.router import router as reports_router
@@ -135,6 +135,7 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
             await services.webhooks.close()
             await services.enrichment_flow.close()
             services.scoring.evaluator.close()
+            await services.reads.dispose()
             await db.dispose()
 
     app = _application(
@@ -147,6 +148,7 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
     app.state.settings = settings
     app.state.services = services
     app.state.db = db
+    app.state.reads = services.reads
     app.state.clock = clock
     app.state.workspaces = services.workspaces
     app.state.sequencer = services.sequencer
@@ -210,7 +212,7 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
         # stays out of the OpenAPI document.
         app.router.routes.append(Route(mcp.path, endpoint=mcp))
     if settings.metrics_enabled:
-        _add_metrics(app, db, services.metrics, clock)
+        _add_metrics(app, services, clock)
 
     # The middleware added last runs first: RequestGuard reads and checks the body once, then
     # Idempotency hashes the same bytes.
@@ -287,7 +289,7 @@ def _add_health(app: FastAPI, db: Database) -> None:
         return JSONResponse({"status": "ok", "database": db.dialect})
 
 
-def _add_metrics(app: FastAPI, db: Database, metrics: Metrics, clock: Callable[[], datetime]) -> None:
+def _add_metrics(app: FastAPI, services: Services, clock: Callable[[], datetime]) -> None:
     @app.get(
         "/metrics",
         tags=["health"],
@@ -298,9 +300,10 @@ def _add_metrics(app: FastAPI, db: Database, metrics: Metrics, clock: Callable[[
     )
     async def prometheus_metrics() -> Response:
         """Request counts and latencies, leads created, events ingested, webhook deliveries by
-        outcome, SLA breaches, queue depths and the automations' lag, in Prometheus' text format."""
-        gauges = await read_gauges(db, clock())
-        return Response(metrics.exposition(gauges), media_type=CONTENT_TYPE_LATEST)
+        outcome, SLA breaches, queue depths, the automations' lag and the read replica's, in
+        Prometheus' text format."""
+        gauges = await read_gauges(services.db, clock(), services.reads)
+        return Response(services.metrics.exposition(gauges), media_type=CONTENT_TYPE_LATEST)
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:

@@ -130,4 +130,5 @@ async def run_worker(services: Services, metrics_address: tuple[str, int] | None
             await asyncio.to_thread(stop_metrics)  # a scrape in flight needs this loop to finish
         await services.webhooks.close()
         await services.enrichment_flow.close()
+        await services.reads.dispose()
         await services.db.dispose()

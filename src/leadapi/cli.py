@@ -184,6 +184,7 @@ async def _lead_services(
             workspace_id = await services.workspaces.ensure_workspace(conn, workspace)
         yield services, Principal(workspace_id, "cli", scopes)
     finally:
+        await services.reads.dispose()
         await services.db.dispose()
 
 
@@ -291,6 +292,7 @@ async def _simulate(settings: Settings, args: argparse.Namespace) -> dict[str, A
                 lambda done, total: bar.update(task, completed=done, total=total),
             )
     finally:
+        await services.reads.dispose()
         await services.db.dispose()
     return {"workspace_id": workspace_id, **asdict(written)}
 
@@ -369,6 +371,7 @@ async def _serve_mcp(settings: Settings, background: bool = False) -> int:
         stop.set()
         await asyncio.gather(*tasks)
         await services.webhooks.close()
+        await services.reads.dispose()
         await services.db.dispose()
     return 0
 

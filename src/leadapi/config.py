@@ -6,7 +6,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -16,6 +16,25 @@ class Settings(BaseSettings):
     database_url: str = Field(
         default="sqlite+aiosqlite:///./data/leadapi.db",
         description="SQLAlchemy async URL: sqlite+aiosqlite:///path or postgresql+asyncpg://user@host/db",
+    )
+    read_database_url: str | None = Field(
+        default=None,
+        description="A PostgreSQL streaming replica (postgresql+asyncpg://...) that reports, lead "
+        "lists, search, exports and the change feed read from; writes, and reads that must see the "
+        "caller's own writes, stay on `database_url`. Unset: everything reads the primary. While "
+        "the replica is unreachable those reads go to the primary (a warning is logged).",
+    )
+    read_database_retry_seconds: float = Field(
+        default=5.0,
+        ge=0,
+        description="After the replica failed to answer, seconds its reads go to the primary before "
+        "it is tried again.",
+    )
+    read_database_connect_timeout: float = Field(
+        default=2.0,
+        gt=0,
+        le=60,
+        description="Seconds a connection to the replica may take before its reads go to the primary.",
     )
     host: str = Field(default="127.0.0.1", description="Interface `leadapi serve` binds to.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port `leadapi serve` listens on.")
@@ -264,6 +283,15 @@ class Settings(BaseSettings):
         "redis://host:port/db (shared by every process). If Redis fails, requests pass unlimited "
         "and one warning is logged.",
     )
+
+    @model_validator(mode="after")
+    def _read_database(self) -> Settings:
+        # A replica is a PostgreSQL hot standby of the primary; SQLite has none.
+        if self.read_database_url is not None and not (
+            self.read_database_url.startswith("postgresql") and self.database_url.startswith("postgresql")
+        ):
+            raise ValueError("read_database_url needs PostgreSQL for both it and database_url")
+        return self
 
     @field_validator("rate_limit", "rate_limit_sources")
     @classmethod

@@ -92,7 +92,13 @@ def utcnow() -> datetime:
 
 
 def create_engine(
-    url: str, *, pool_size: int = 10, max_overflow: int = 10, echo: bool = False
+    url: str,
+    *,
+    pool_size: int = 10,
+    max_overflow: int = 10,
+    echo: bool = False,
+    pre_ping: bool = False,
+    connect_timeout: float = 60.0,
 ) -> AsyncEngine:
     if url.startswith("sqlite"):
         engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
@@ -103,8 +109,12 @@ def create_engine(
         echo=echo,
         pool_size=pool_size,
         max_overflow=max_overflow,
-        pool_pre_ping=False,
+        # The primary's connections are trusted (a lost one fails its request); a replica's are
+        # checked at checkout, so a replica that restarted is met at the checkout, where its
+        # reads can still go to the primary, not in the middle of a request.
+        pool_pre_ping=pre_ping,
         connect_args={
+            "timeout": connect_timeout,
             # Statements are prepared once per connection and reused: most of our hot path.
             "prepared_statement_cache_size": 500,
             # Plans from the average workspace, not from the one in the parameters: a workspace

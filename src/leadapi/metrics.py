@@ -29,6 +29,7 @@ from leadapi.db import Database, constant
 from leadapi.enrichment.models import EnrichmentCursor, EnrichmentRun
 from leadapi.events.models import Event, EventSequence
 from leadapi.jobs.models import Job
+from leadapi.replica import ReadDatabase, ReplicaLag
 from leadapi.reports.models import RollupCursor
 from leadapi.routing.models import Assignment
 from leadapi.segments.models import SegmentCursor
@@ -63,6 +64,12 @@ class Metrics:
             registry=r,
         )
         self.sla_breaches = Counter("leadapi_sla_breaches", "First-touch SLA breaches recorded.", registry=r)
+        self.replica_fallbacks = Counter(
+            "leadapi_replica_fallback_reads",
+            "Reads meant for the read replica that went to the primary because the replica could not "
+            "be reached.",
+            registry=r,
+        )
 
     def counted(self) -> CollectorRegistry:
         """This process's metrics, or in multiprocess mode every process's."""
@@ -121,6 +128,7 @@ class Gauges:
     rollup_lag_seconds: float = 0.0
     enrichment_lag_events: int = 0
     enrichment_lag_seconds: float = 0.0
+    replica: ReplicaLag | None = None  # None: no read replica configured
 
 
 class _Gauges(Collector):
@@ -172,6 +180,30 @@ class _Gauges(Collector):
             "leadapi_enrichment_lag_seconds",
             "How long the oldest event enrichment has not gone through has waited (0: caught up).",
             value=self.gauges.enrichment_lag_seconds,
+        )
+        yield from _replica_gauges(self.gauges.replica)
+
+
+def _replica_gauges(replica: ReplicaLag | None) -> Iterator[Metric]:
+    if replica is None:
+        return
+    yield GaugeMetricFamily(
+        "leadapi_replica_up",
+        "1 when the read replica answered this scrape, 0 when its reads go to the primary.",
+        value=1 if replica.up else 0,
+    )
+    if replica.bytes is not None:
+        yield GaugeMetricFamily(
+            "leadapi_replica_lag_bytes",
+            "Write-ahead log the primary has written and the read replica has not replayed yet.",
+            value=replica.bytes,
+        )
+    if replica.seconds is not None:
+        yield GaugeMetricFamily(
+            "leadapi_replica_lag_seconds",
+            "0 when the read replica has replayed everything; else how long ago the last transaction "
+            "it replayed committed on the primary.",
+            value=replica.seconds,
         )
 
 
@@ -235,8 +267,10 @@ def lag_statements(cursors: Table | None = None) -> dict[str, Select[Any]]:
     }
 
 
-async def read_gauges(db: Database, now: datetime) -> Gauges:
-    """What a scrape shows of the database, whichever process answers it."""
+async def read_gauges(db: Database, now: datetime, reads: ReadDatabase | None = None) -> Gauges:
+    """What a scrape shows of the database, whichever process answers it (and of the read replica,
+    when `reads` has one)."""
+    replica = None if reads is None else await reads.lag()
     async with db.read() as conn:
         depths = await queue_depths(conn, now)
         behind, seconds = await _lag(conn, lag_statements(), now)
@@ -259,6 +293,7 @@ async def read_gauges(db: Database, now: datetime) -> Gauges:
         rollup_seconds,
         enrichment_behind,
         enrichment_seconds,
+        replica,
     )
 
 

@@ -31,6 +31,7 @@ from leadapi.jobs.service import JobService
 from leadapi.leads.service import LeadService
 from leadapi.metrics import Metrics
 from leadapi.owners.service import OwnerService
+from leadapi.replica import ReadDatabase
 from leadapi.reports.fairness.service import FairnessService
 from leadapi.reports.service import ReportService
 from leadapi.routing.service import RoutingService
@@ -52,6 +53,8 @@ class Services:
     settings: Settings
     clock: Callable[[], datetime]
     db: Database
+    # Reads that may lag the primary (reports, lists, search, exports, the change feed).
+    reads: ReadDatabase
     workspaces: WorkspaceService
     sequencer: EventSequencer
     jobs: JobService
@@ -95,6 +98,21 @@ def build_services(settings: Settings, clock: Callable[[], datetime]) -> Service
         fast_paths=settings.fast_paths,
     )
     metrics = Metrics()
+    reads = ReadDatabase(
+        db,
+        None
+        if settings.read_database_url is None
+        else create_engine(
+            settings.read_database_url,
+            pool_size=settings.db_pool_size,
+            max_overflow=settings.db_max_overflow,
+            pre_ping=True,
+            connect_timeout=settings.read_database_connect_timeout,
+        ),
+        clock=clock,
+        retry_after=timedelta(seconds=settings.read_database_retry_seconds),
+        fallbacks=metrics.replica_fallbacks,
+    )
     sealer = load_sealer(settings)
     jobs = JobService(clock, timedelta(seconds=settings.job_lease_seconds))
     scorer = Scorer(clock)
@@ -112,8 +130,9 @@ def build_services(settings: Settings, clock: Callable[[], datetime]) -> Service
         metrics,
         export_chunk_rows=settings.export_chunk_rows,
         suppressions=Suppressions(sealer),
+        reads=reads,
     )
-    events = EventService(db, clock, leads, scorer, stages, flow, metrics)
+    events = EventService(db, clock, leads, scorer, stages, flow, metrics, reads=reads)
     automations = AutomationService(clock)
     tasks = TaskService(clock, flow)
     reports = ReportService(clock, stages)
@@ -128,6 +147,7 @@ def build_services(settings: Settings, clock: Callable[[], datetime]) -> Service
         settings=settings,
         clock=clock,
         db=db,
+        reads=reads,
         workspaces=WorkspaceService(db, clock, settings.auth_cache_seconds, seed=activation.install),
         sequencer=EventSequencer(db),
         jobs=jobs,

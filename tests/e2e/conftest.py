@@ -16,6 +16,7 @@ from tests.e2e.processes import (
     served_database,
     wait_until_serving,
 )
+from tests.replica import streaming_replica  # noqa: F401  (the fixture, for the modules here)
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])

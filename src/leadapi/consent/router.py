@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
 from leadapi.api.auth import Admin, Reader, Writer
-from leadapi.api.deps import ServicesDep, Snapshot, Tx
+from leadapi.api.deps import ReplicaSnapshot, ServicesDep, Snapshot, Tx
 from leadapi.api.pagination import next_time_cursor, time_cursor
 from leadapi.consent.quality import data_quality
 from leadapi.consent.schemas import (
@@ -132,7 +132,7 @@ async def put_consent_settings(
     response_model=DataQualityReport,
     summary="Data quality by source",
 )
-async def data_quality_report(principal: Reader, conn: Snapshot) -> DataQualityReport:
+async def data_quality_report(principal: Reader, conn: ReplicaSnapshot) -> DataQualityReport:
     """Per lead source and overall: the share of leads that have each field, and the share without
     granted email consent. Which source sends bad data."""
     return DataQualityReport.model_validate(await data_quality(conn, principal.workspace_id))

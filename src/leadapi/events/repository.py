@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, or_
+from sqlalchemy import ScalarSelect, Select, Table, and_, or_
 
 from leadapi.events.models import Event, EventSequence
 from leadapi.events.rows import EventRow
@@ -131,11 +131,30 @@ class EventRepository(WorkspaceRepository):
             )
         return [dict(row) for row in (await self.conn.execute(stmt)).mappings()]
 
+    def numbered_upto(self) -> ScalarSelect[int]:
+        """The workspace's last number handed out, as the database read has it: on a replica,
+        the numbers it has replayed (a subquery, read in the same statement as what it bounds)."""
+        return self.scoped_select(sequences, sequences.c.last_seq).scalar_subquery()
+
     async def feed(
-        self, after: int, patterns: Sequence[str] | None, limit: int, upto: int | None = None
+        self,
+        after: int,
+        patterns: Sequence[str] | None,
+        limit: int,
+        upto: int | ScalarSelect[int] | None = None,
     ) -> list[dict[str, Any]]:
         """Numbered events after `after` (and up to `upto`), in sequence order; `patterns` are
         types with `*` wildcards (None: every type)."""
+        stmt = self.feed_statement(after, patterns, limit, upto)
+        return [dict(row) for row in (await self.conn.execute(stmt)).mappings()]
+
+    def feed_statement(
+        self,
+        after: int,
+        patterns: Sequence[str] | None,
+        limit: int,
+        upto: int | ScalarSelect[int] | None = None,
+    ) -> Select[Any]:
         stmt = (
             self.scoped_select(
                 events,
@@ -158,7 +177,7 @@ class EventRepository(WorkspaceRepository):
             stmt = stmt.where(or_(*(_type_matches(p) for p in patterns)))
         if upto is not None:
             stmt = stmt.where(events.c.seq <= upto)
-        return [dict(row) for row in (await self.conn.execute(stmt)).mappings()]
+        return stmt
 
     async def append_rows(self, rows: Sequence[EventRow]) -> None:
         """Append events whose rows `event_row` made earlier (each then carried the run that was

@@ -24,6 +24,7 @@ from leadapi.ids import new_id
 from leadapi.leads.service import LeadService
 from leadapi.metrics import Metrics
 from leadapi.principal import Principal
+from leadapi.replica import ReadDatabase
 from leadapi.scoring.engine import EventFact
 from leadapi.scoring.scorer import ActiveModel, Scorer
 from leadapi.stages.service import StageService
@@ -64,8 +65,11 @@ class EventService:
         stages: StageService,
         flow: LeadChangeFlow,
         metrics: Metrics | None = None,
+        *,
+        reads: ReadDatabase | None = None,
     ) -> None:
         self.db = db
+        self.reads = reads or ReadDatabase(db)
         self.clock = clock
         self.metrics = metrics or Metrics()
         self.leads = leads
@@ -273,8 +277,14 @@ class EventService:
         process are seen)."""
         deadline = time.monotonic() + wait
         while True:
-            async with self.db.read() as conn:
-                rows = await EventRepository(conn, principal.workspace_id).feed(after, patterns, limit)
+            # On the read replica when there is one. It hands out only the numbers it has replayed:
+            # the sequencer's rounds commit in order, each numbering its events and advancing the
+            # counter in one transaction, so the counter as this statement sees it bounds a prefix
+            # with no gaps. A reader that moves between the replica and the primary (a fallback)
+            # may be told "nothing new" for a while, but is never handed an event past a gap.
+            async with self.reads.statements() as conn:
+                repo = EventRepository(conn, principal.workspace_id)
+                rows = await repo.feed(after, patterns, limit, upto=repo.numbered_upto())
             left = deadline - time.monotonic()
             if rows or left <= 0:
                 return rows

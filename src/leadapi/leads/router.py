@@ -11,7 +11,7 @@ from pydantic_core import to_json
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from leadapi.api.auth import Reader, Writer
-from leadapi.api.deps import Reads, ServicesDep, Snapshot, Tx
+from leadapi.api.deps import Reads, ReplicaReads, ServicesDep, Snapshot, Tx
 from leadapi.api.pagination import decode_cursor, encode_cursor
 from leadapi.errors import PROBLEM_JSON, PROBLEM_RESPONSES, ProblemError
 from leadapi.leads.schemas import (
@@ -127,7 +127,7 @@ async def create_leads_batch(
 async def list_leads(
     request: Request,
     services: ServicesDep,
-    conn: Reads,
+    conn: ReplicaReads,
     principal: Reader,
     limit: Limit = 50,
     cursor: Cursor = None,

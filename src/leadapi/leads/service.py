@@ -45,6 +45,7 @@ from leadapi.leads.schemas import Lead, LeadCreate, LeadFields, LeadUpdate
 from leadapi.leads.versions import bumped
 from leadapi.metrics import Metrics
 from leadapi.principal import Principal
+from leadapi.replica import ReadDatabase
 from leadapi.routing.repository import RoutingRepository
 from leadapi.scoring.repository import ScoringRepository
 from leadapi.scoring.scorer import SCORE_COLUMNS, ActiveModel, Scorer
@@ -106,8 +107,10 @@ class LeadService:
         metrics: Metrics | None = None,
         export_chunk_rows: int = EXPORT_CHUNK_ROWS,
         suppressions: Suppressions | None = None,
+        reads: ReadDatabase | None = None,
     ) -> None:
         self.db = db
+        self.reads = reads or ReadDatabase(db)
         self.suppressions = suppressions
         self.export_chunk_rows = export_chunk_rows
         self.clock = clock
@@ -552,7 +555,7 @@ class LeadService:
                 chunk = await LeadReads(first, principal.workspace_id, LEAD_FIELDS).read(spec, size, after)
                 first = None
             else:
-                async with self.db.read_statements() as conn:
+                async with self.reads.statements() as conn:
                     chunk = await LeadReads(conn, principal.workspace_id, LEAD_FIELDS).read(spec, size, after)
             if chunk.records:
                 yield chunk

@@ -384,7 +384,7 @@ def _lead_tools(server: _Server, services: Services) -> None:
         for the next page; read a lead in full with get_lead."""
         principal = caller("read")
         pairs = list((filters or {}).items())
-        async with services.db.read_statements() as conn:
+        async with services.reads.statements() as conn:
             rows, next_cursor = await leads.search(conn, principal, pairs, sort, query, limit, cursor)
         return {"leads": [_summary(row) for row in rows], "next_cursor": next_cursor}
 

@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from leadapi.api.auth import Reader
-from leadapi.api.deps import ServicesDep, Snapshot
+from leadapi.api.deps import ReplicaSnapshot, ServicesDep
 from leadapi.errors import PROBLEM_RESPONSES, validation_problem
 from leadapi.principal import Principal
 from leadapi.reports.engine import GROUP_BYS, GroupBy, ReportQuery, csv_rows
@@ -118,7 +118,7 @@ async def _report(
     summary="Funnel",
 )
 async def funnel_report(
-    request: Request, principal: Reader, raw: Raw, services: ServicesDep, conn: Snapshot
+    request: Request, principal: Reader, raw: Raw, services: ServicesDep, conn: ReplicaSnapshot
 ) -> Any:
     """Of the leads created in the range: how many entered and reached each stage, the
     conversion between consecutive funnel stages, lead-to-MQL, MQL-to-SQL, SQL acceptance and
@@ -134,7 +134,7 @@ async def funnel_report(
     summary="Speed to lead",
 )
 async def speed_to_lead_report(
-    request: Request, principal: Reader, raw: Raw, services: ServicesDep, conn: Snapshot
+    request: Request, principal: Reader, raw: Raw, services: ServicesDep, conn: ReplicaSnapshot
 ) -> Any:
     """First touch after creation (leads created in the range) and after assignment
     (assignments made in the range): median, p90, share within 5 minutes and within an hour,
@@ -155,7 +155,7 @@ async def speed_to_lead_report(
     "/sla", operation_id="sla_report", response_model=SlaReport, responses=CSV_RESPONSE, summary="SLA"
 )
 async def sla_report(
-    request: Request, principal: Reader, raw: Raw, services: ServicesDep, conn: Snapshot
+    request: Request, principal: Reader, raw: Raw, services: ServicesDep, conn: ReplicaSnapshot
 ) -> Any:
     """First-touch SLA clocks of the assignments made in the range: covered, met, breached,
     running, stopped, and compliance (met / decided); per policy and per owner."""
@@ -179,7 +179,7 @@ async def sla_report(
     summary="Stage velocity",
 )
 async def stage_velocity_report(
-    request: Request, principal: Reader, raw: Raw, services: ServicesDep, conn: Snapshot
+    request: Request, principal: Reader, raw: Raw, services: ServicesDep, conn: ReplicaSnapshot
 ) -> Any:
     """Median and p90 time spent in each open stage, over the stays that ended in the range
     (a move ends one), and from creation to won, over the leads won in the range. Split by
@@ -197,7 +197,7 @@ async def stage_velocity_report(
     summary="Sources",
 )
 async def sources_report(
-    request: Request, principal: Reader, raw: Raw, services: ServicesDep, conn: Snapshot
+    request: Request, principal: Reader, raw: Raw, services: ServicesDep, conn: ReplicaSnapshot
 ) -> Any:
     """Per source (or `group_by=utm_campaign`, `utm_source`, `utm_medium`...): leads created in
     the range, how many reached MQL, SQL and customer, the rates between, and won revenue."""
@@ -221,7 +221,7 @@ async def sources_report(
     summary="Owners",
 )
 async def owners_report(
-    request: Request, principal: Reader, raw: Raw, services: ServicesDep, conn: Snapshot
+    request: Request, principal: Reader, raw: Raw, services: ServicesDep, conn: ReplicaSnapshot
 ) -> Any:
     """Per owner: assignments in the range and how many were touched, open leads now, leads
     accepted, rejected and won in the range, SLA compliance and median speed to lead."""
@@ -246,7 +246,7 @@ async def owners_report(
     summary="Scores",
 )
 async def scores_report(
-    request: Request, principal: Reader, raw: Raw, services: ServicesDep, conn: Snapshot
+    request: Request, principal: Reader, raw: Raw, services: ServicesDep, conn: ReplicaSnapshot
 ) -> Any:
     """Of the leads created in the range: a histogram of current scores in 10-point buckets,
     the share in each band, and each band's conversion to customer (is the model predictive?)."""
@@ -261,7 +261,7 @@ async def scores_report(
     summary="Activation",
 )
 async def activation_report(
-    request: Request, principal: Reader, raw: Raw, services: ServicesDep, conn: Snapshot
+    request: Request, principal: Reader, raw: Raw, services: ServicesDep, conn: ReplicaSnapshot
 ) -> Any:
     """Of the leads created in the range, per source by default: the share with a behaviour
     event within 7 and within 30 days of entry. Recent leads have not had their whole window.

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response
 
 from leadapi.api.auth import Reader
-from leadapi.api.deps import ServicesDep, Snapshot
+from leadapi.api.deps import ReplicaSnapshot, ServicesDep
 from leadapi.errors import PROBLEM_RESPONSES, validation_problem
 from leadapi.reports.fairness.engine import csv_lines
 from leadapi.reports.fairness.schemas import RoutingReport
@@ -35,7 +35,7 @@ async def routing_report(
     request: Request,
     principal: Reader,
     services: ServicesDep,
-    conn: Snapshot,
+    conn: ReplicaSnapshot,
     from_: Annotated[
         UtcDateTime | None,
         Query(

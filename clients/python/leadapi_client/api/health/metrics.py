@@ -45,7 +45,8 @@ def sync_detailed(
     """Prometheus metrics
 
      Request counts and latencies, leads created, events ingested, webhook deliveries by
-    outcome, SLA breaches, queue depths and the automations' lag, in Prometheus' text format.
+    outcome, SLA breaches, queue depths, the automations' lag and the read replica's, in
+    Prometheus' text format.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -71,7 +72,8 @@ def sync(
     """Prometheus metrics
 
      Request counts and latencies, leads created, events ingested, webhook deliveries by
-    outcome, SLA breaches, queue depths and the automations' lag, in Prometheus' text format.
+    outcome, SLA breaches, queue depths, the automations' lag and the read replica's, in
+    Prometheus' text format.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -93,7 +95,8 @@ async def asyncio_detailed(
     """Prometheus metrics
 
      Request counts and latencies, leads created, events ingested, webhook deliveries by
-    outcome, SLA breaches, queue depths and the automations' lag, in Prometheus' text format.
+    outcome, SLA breaches, queue depths, the automations' lag and the read replica's, in
+    Prometheus' text format.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -117,7 +120,8 @@ async def asyncio(
     """Prometheus metrics
 
      Request counts and latencies, leads created, events ingested, webhook deliveries by
-    outcome, SLA breaches, queue depths and the automations' lag, in Prometheus' text format.
+    outcome, SLA breaches, queue depths, the automations' lag and the read replica's, in
+    Prometheus' text format.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
