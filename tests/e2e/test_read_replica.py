@@ -2,8 +2,8 @@
 
 Each test proves where a read was served by stopping the replica's replay: what the primary
 wrote after the pause is absent from an answer the replica gave, and present in one the primary
-gave. Its own database on the primary (replicated with the rest of the server), so that the
-sequencer's rounds are this module's alone.
+gave. The primary is the tests' own (tests/replica.py) and its database this module's, so that
+the sequencer's rounds are this module's alone.
 """
 
 from __future__ import annotations
@@ -25,10 +25,8 @@ from leadapi.cli import migrate
 from leadapi.config import Settings
 from leadapi.events.repository import EventRepository
 from tests.conftest import (
-    PG_TEST_DB,
     Clock,
     Tenant,
-    fresh_pg_database,
     make_tenant,
     require_postgres,
     serving,
@@ -37,14 +35,14 @@ from tests.factories import new_lead, post_event, run_rollups
 from tests.plans import generic_plan
 from tests.replica import StreamingReplica
 
-DATABASE = f"{PG_TEST_DB}_replica"
+DATABASE = "leadapi_replica"
 RETRY_SECONDS = 5.0
 
 
 @pytest.fixture(scope="module")
-def primary_url() -> str:
+def primary_url(streaming_replica: StreamingReplica) -> str:
     require_postgres()
-    url = asyncio.run(fresh_pg_database(DATABASE))
+    url = asyncio.run(streaming_replica.fresh_database(DATABASE))
     migrate(Settings(database_url=url, _env_file=None))
     return url
 
