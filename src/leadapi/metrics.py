@@ -63,6 +63,13 @@ class Metrics:
             registry=r,
         )
         self.sla_breaches = Counter("leadapi_sla_breaches", "First-touch SLA breaches recorded.", registry=r)
+        # The background work this process did: with several workers, each one's share.
+        self.events_sequenced = Counter(
+            "leadapi_events_sequenced", "Events this process numbered for the change feed.", registry=r
+        )
+        self.jobs_run = Counter(
+            "leadapi_jobs_run", "Background jobs this process claimed and ran.", registry=r
+        )
 
     def counted(self) -> CollectorRegistry:
         """This process's metrics, or in multiprocess mode every process's."""
