@@ -51,10 +51,7 @@ def loops(services: Services, stop: asyncio.Event) -> list[Coroutine[Any, Any, N
     work.append((settings.sequencer_interval, sequence, "sequencer"))
 
     async def jobs() -> bool:
-        ran = await run_job(services.db, services.jobs)
-        if ran:
-            services.metrics.jobs_run.inc()
-        return ran
+        return await run_job(services.db, services.jobs, services.metrics.jobs_claimed.inc)
 
     work.append((settings.worker_interval, jobs, "jobs"))
     stopping = services.jobs.stopping

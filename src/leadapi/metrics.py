@@ -67,8 +67,8 @@ class Metrics:
         self.events_sequenced = Counter(
             "leadapi_events_sequenced", "Events this process numbered for the change feed.", registry=r
         )
-        self.jobs_run = Counter(
-            "leadapi_jobs_run", "Background jobs this process claimed and ran.", registry=r
+        self.jobs_claimed = Counter(
+            "leadapi_jobs_claimed", "Background jobs this process claimed to run.", registry=r
         )
 
     def counted(self) -> CollectorRegistry:
