@@ -29,6 +29,7 @@ from bench.engines import routing_per_second, scoring_per_second
 from bench.exports import EXPORT_TARGET, FLAT_MB, ExportRun, measure_export
 from bench.reads import READS_WORKSPACE, deep_cursor, ensure_seeded, search_terms
 from bench.reports import TARGET_SECONDS, Timing, measure
+from bench.scale import Harness, add_arguments, run_scale
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -369,6 +370,7 @@ def main() -> int:
     parser.add_argument(
         "--rows", type=int, default=IMPORT_ROWS, help="with --imports-only: rows in the imported file"
     )
+    add_arguments(parser)
     args = parser.parse_args()
 
     import asyncio
@@ -407,6 +409,9 @@ def main() -> int:
     run([leadapi, "migrate"], env=env)
     key = run([leadapi, "keys", "create", "--scopes", "write", "--name", "bench", "--quiet"], env=env).strip()
     asyncio.run(_seed(args.seed))
+    if args.scale:
+        harness = Harness(wrk, leadapi, HERE / "results", drive, serving)
+        return run_scale(args, env, ASYNC_DSN, DSN, key, harness)
     # A second workspace routes every new lead (route_on=created: what a sales-ready lead costs).
     asyncio.run(_routed_workspace())
     routed_key = run(

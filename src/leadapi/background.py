@@ -2,7 +2,10 @@
 breaches, overdue tasks and nurture steps due, cleaning up.
 
 It runs inside `leadapi serve` by default and in `leadapi worker` when that is set apart. Every
-piece is safe with several processes on one PostgreSQL (advisory lock, SKIP LOCKED, leases).
+piece is shared by any number of processes on one PostgreSQL, with no leader: each claims its
+part (rows or per-workspace positions with SKIP LOCKED, leases for work that outlives a
+transaction) and passes over what another process holds, so adding workers adds throughput and
+killing one loses nothing (its leases run out, its transactions roll back).
 """
 
 from __future__ import annotations
@@ -34,7 +37,9 @@ def loops(services: Services, stop: asyncio.Event) -> list[Coroutine[Any, Any, N
     work: list[tuple[float, Callable[[], Awaitable[bool]], str]] = []
 
     async def sequence() -> bool:
-        return await services.sequencer.run_once() == services.sequencer.batch
+        numbered = await services.sequencer.run_once()
+        services.metrics.events_sequenced.inc(numbered)
+        return numbered == services.sequencer.batch
 
     async def purge() -> bool:
         ttl = timedelta(hours=settings.idempotency_ttl_hours)
@@ -46,7 +51,7 @@ def loops(services: Services, stop: asyncio.Event) -> list[Coroutine[Any, Any, N
     work.append((settings.sequencer_interval, sequence, "sequencer"))
 
     async def jobs() -> bool:
-        return await run_job(services.db, services.jobs)
+        return await run_job(services.db, services.jobs, services.metrics.jobs_claimed.inc)
 
     work.append((settings.worker_interval, jobs, "jobs"))
     stopping = services.jobs.stopping

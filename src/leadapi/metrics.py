@@ -70,6 +70,13 @@ class Metrics:
             "be reached.",
             registry=r,
         )
+        # The background work this process did: with several workers, each one's share.
+        self.events_sequenced = Counter(
+            "leadapi_events_sequenced", "Events this process numbered for the change feed.", registry=r
+        )
+        self.jobs_claimed = Counter(
+            "leadapi_jobs_claimed", "Background jobs this process claimed to run.", registry=r
+        )
 
     def counted(self) -> CollectorRegistry:
         """This process's metrics, or in multiprocess mode every process's."""

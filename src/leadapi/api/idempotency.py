@@ -50,8 +50,13 @@ def request_fingerprint(method: str, path: str, query: bytes, body: bytes) -> st
 async def purge_expired(db: Database, now: datetime, ttl: timedelta, batch: int = 5000) -> int:
     """Delete stored responses older than the TTL (they would no longer be replayed anyway), a
     bounded batch per call so one sweep never holds locks for long."""
+    # Rows another process's purge holds are passed over (PostgreSQL; SQLite renders no lock), so
+    # purges in several workers split the rows instead of queueing behind each other.
     oldest = (
-        select(records.c.workspace_id, records.c.key).where(records.c.created_at < now - ttl).limit(batch)
+        select(records.c.workspace_id, records.c.key)
+        .where(records.c.created_at < now - ttl)
+        .limit(batch)
+        .with_for_update(skip_locked=True)
     )
     async with db.transaction() as conn:
         result = await conn.execute(

@@ -3,8 +3,10 @@
 Writers append events with `seq` NULL, so no two writes of a workspace wait on each other. The
 sequencer only ever sees committed events, and hands out numbers above every number it handed
 out before; so a change-feed reader that remembers the last `seq` it saw never misses an event,
-even one whose transaction committed late. One sequencer runs at a time (a PostgreSQL advisory
-lock; SQLite has a single writer anyway); every API process and worker may try.
+even one whose transaction committed late. Every API process and worker may number: on
+PostgreSQL each round locks the counters of the workspaces it numbers (SKIP LOCKED), so rounds
+in several processes split the workspaces between them and a workspace is numbered by one round
+at a time; SQLite has a single writer anyway.
 """
 
 from __future__ import annotations
@@ -29,21 +31,32 @@ _NUMBER_ONE = (
     .values(seq=bindparam("new_seq"))
     .execution_options(synchronize_session=False)
 )
-ADVISORY_LOCK_KEY = 0x1EAD_5E0  # any constant no other code uses
 BATCH = 5000
 
-# PostgreSQL's round: the lock, in a statement of its own, then one statement for the batch,
-# each workspace's counter advanced by its count, and the events numbered in id order above the
-# counter's old value. The lock comes first because a statement sees the database as it was when
-# the statement began: a round that took the lock inside its own statement could begin before
-# the previous holder committed, see that holder's events still unnumbered, and number them a
-# second time. Per event, nothing crosses to Python: fetching and sending back ids was most of
-# the sequencer's cost, and the sequencer's cost grows with the events a capture appends.
-_TRY_LOCK_PG = text(f"SELECT pg_try_advisory_xact_lock({ADVISORY_LOCK_KEY})")
+# PostgreSQL's round, in two statements. The first locks the counters of the workspaces with
+# events waiting (among the first batch of them), skipping counters another process holds: that
+# process is numbering those workspaces, and this one takes the others, so any number of
+# processes share the numbering with no leader and none waits on another. The second numbers the
+# waiting events of the workspaces locked, each workspace's counter advanced by its count and its
+# events numbered in id order above the counter's old value. The lock takes a statement of its
+# own because a statement sees the database as it was when the statement began: a round that
+# locked inside its own statement could begin before the previous holder committed, see that
+# holder's events still unnumbered, and number them a second time. Per event, nothing crosses to
+# Python: fetching and sending back ids was most of the sequencer's cost, and the sequencer's cost
+# grows with the events a capture appends.
+_CLAIM_PG = text("""
+SELECT counter.workspace_id FROM event_sequences AS counter
+WHERE counter.workspace_id IN (
+    SELECT pending.workspace_id FROM (
+        SELECT workspace_id FROM events WHERE seq IS NULL ORDER BY id LIMIT :batch
+    ) AS pending
+)
+FOR UPDATE SKIP LOCKED
+""")
 _ROUND_PG = text("""
 WITH pending AS (
     SELECT id, workspace_id FROM events
-    WHERE seq IS NULL
+    WHERE seq IS NULL AND workspace_id = ANY(:workspaces)
     ORDER BY id LIMIT :batch
 ), counted AS (
     SELECT workspace_id, count(*) AS n FROM pending GROUP BY workspace_id
@@ -52,11 +65,13 @@ WITH pending AS (
     FROM counted WHERE counter.workspace_id = counted.workspace_id
     RETURNING counter.workspace_id, counter.last_seq - counted.n AS before
 ), numbered AS (
-    SELECT pending.id,
+    SELECT pending.id, pending.workspace_id,
            advanced.before + row_number() OVER (PARTITION BY pending.workspace_id ORDER BY pending.id) AS seq
     FROM pending JOIN advanced ON advanced.workspace_id = pending.workspace_id
 ), done AS (
-    UPDATE events SET seq = numbered.seq FROM numbered WHERE events.id = numbered.id RETURNING 1
+    UPDATE events SET seq = numbered.seq FROM numbered
+    WHERE events.workspace_id = numbered.workspace_id AND events.id = numbered.id
+    RETURNING 1
 )
 SELECT count(*) FROM done
 """)
@@ -69,12 +84,14 @@ class EventSequencer:
 
     async def run_once(self) -> int:
         """Number the events committed so far (up to one batch); returns how many (0 also
-        when another process is sequencing right now)."""
+        when other processes are numbering every workspace with events waiting)."""
         async with self.db.transaction() as conn:
             if self.db.is_postgres:
-                if not (await conn.execute(_TRY_LOCK_PG)).scalar_one():
-                    return 0  # another process is numbering right now
-                return cast(int, (await conn.execute(_ROUND_PG, {"batch": self.batch})).scalar_one())
+                claimed = list((await conn.execute(_CLAIM_PG, {"batch": self.batch})).scalars())
+                if not claimed:
+                    return 0  # nothing waits, or other processes are numbering all of it
+                done = await conn.execute(_ROUND_PG, {"batch": self.batch, "workspaces": claimed})
+                return cast(int, done.scalar_one())
             pending = (
                 await conn.execute(
                     select(events.c.id, events.c.workspace_id)

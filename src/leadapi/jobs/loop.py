@@ -29,14 +29,16 @@ async def every(interval: float, work: Callable[[], Awaitable[bool]], stop: asyn
                 await asyncio.wait_for(stop.wait(), timeout=interval)
 
 
-async def run_job(db: Database, jobs: JobService) -> bool:
+async def run_job(db: Database, jobs: JobService, claimed: Callable[[], object] | None = None) -> bool:
     """Claim and run one due job; False when there was none. The claim commits before the
     handler runs (another worker must not take it), each progress report commits as it comes,
-    and the outcome commits at the end."""
+    and the outcome commits at the end. `claimed` is called once a job is this process's."""
     async with db.transaction() as conn:
         job = await jobs.claim(conn)
     if job is None:
         return False
+    if claimed is not None:
+        claimed()
     await execute(db, jobs, job)
     return True
 
