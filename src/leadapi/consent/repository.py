@@ -111,6 +111,16 @@ class SuppressionRepository(WorkspaceRepository):
         )
         return cast(str | None, await self.conn.scalar(stmt))
 
+    async def present(self, digests: Sequence[str]) -> set[str]:
+        """Those of `digests` suppressed in the workspace (a bulk capture's check, by the same
+        index as a single one's)."""
+        if not digests:
+            return set()
+        stmt = self.scoped_select(suppressions, suppressions.c.digest).where(
+            suppressions.c.digest.in_(sorted(set(digests)))
+        )
+        return set((await self.conn.execute(stmt)).scalars())
+
     async def add(self, rows: Sequence[dict[str, Any]]) -> None:
         """Suppress these digests; one already suppressed (the same person erased before) stays."""
         if not rows:

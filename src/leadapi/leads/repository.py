@@ -8,6 +8,7 @@ from functools import lru_cache
 from typing import Any, cast
 
 from sqlalchemy import (
+    ARRAY,
     Boolean,
     Column,
     CompoundSelect,
@@ -16,6 +17,7 @@ from sqlalchemy import (
     Select,
     String,
     Table,
+    any_,
     bindparam,
     func,
     or_,
@@ -77,6 +79,11 @@ MAX_MATCHES = 25
 # commits. The one-statement capture takes it in `leadapi_phone_matches` (migration 0014).
 PHONE_LOCK_CLASS = 19539
 _LOCK_PHONE = text("SELECT pg_advisory_xact_lock(:lock_class, hashtext(:_ws || ' ' || :phone))")
+# Many phones' locks, taken in the order of the (sorted) array.
+_LOCK_PHONES = text(
+    "SELECT count(pg_advisory_xact_lock(:lock_class, hashtext(:_ws || ' ' || p))) "
+    "FROM unnest(CAST(:phones AS text[])) AS p"
+)
 
 
 # Hot-path statements are built once with bind parameters: constructing a statement per call
@@ -198,6 +205,43 @@ class LeadRepository(WorkspaceRepository):
         unique = {row["id"]: dict(row) for row in (await self.conn.execute(stmt, params)).mappings()}
         return sorted(unique.values(), key=lambda row: (row["created_at"], row["id"]))
 
+    async def lock_phones(self, phones: Sequence[str]) -> None:
+        """`lock_phone` for many phones in one statement, in sorted order (two bulk writers
+        then never wait on each other in a cycle)."""
+        if self.lock and phones:
+            await self.conn.execute(
+                _LOCK_PHONES, self.params(lock_class=PHONE_LOCK_CLASS, phones=sorted(set(phones)))
+            )
+
+    async def taken_keys(
+        self, emails: Sequence[str], phones: Sequence[str], ext_ids: Sequence[tuple[str, str]]
+    ) -> tuple[set[str], set[str], set[tuple[str, str]]]:
+        """Which of these dedupe keys some lead of the workspace holds (emails, phones, external
+        ids): a statement per kind of key, each by the index a single capture's lookup uses."""
+        found: tuple[set[str], set[str], set[tuple[str, str]]] = (set(), set(), set())
+        if emails:
+            found[0].update(await self._present(leads.c.email, emails))
+        if phones:
+            found[1].update(await self._present(leads.c.phone, phones))
+        if ext_ids:
+            owners = await self.conn.execute(_OWNERS_OF_EXTERNAL_IDS, self.params(_ext=list(set(ext_ids))))
+            found[2].update((r.system, r.external_id) for r in owners)
+        return found
+
+    async def _present(self, column: Column[Any], values: Sequence[str]) -> list[str]:
+        # PostgreSQL: one array parameter, so the statement is the same whatever the chunk holds.
+        matches = (
+            column == any_(bindparam("_values", type_=ARRAY(String)))
+            if self.lock
+            else column.in_(bindparam("_values", expanding=True))
+        )
+        stmt = select(column).where(in_workspace(leads, _WS_UNSEEN), matches)
+        return list((await self.conn.execute(stmt, self.params(_values=sorted(set(values))))).scalars())
+
+    async def add_external_ids_many(self, rows: Sequence[Mapping[str, str]]) -> None:
+        """(lead_id, system, external_id) rows of new leads, in one statement."""
+        await self.insert_rows(external_ids, rows)
+
     async def lead_ids_by_external_ids(self, ext_ids: Mapping[str, str]) -> dict[tuple[str, str], str]:
         if not ext_ids:
             return {}
@@ -211,6 +255,10 @@ class LeadRepository(WorkspaceRepository):
     async def insert(self, row: LeadRow | Mapping[str, Any]) -> None:
         """A new lead (its `workspace_id` is this repository's, whatever `row` says)."""
         await self.insert_row(leads, row)
+
+    async def insert_many(self, rows: Sequence[LeadRow | Mapping[str, Any]]) -> None:
+        """New leads in one statement (executemany)."""
+        await self.insert_rows(leads, rows)
 
     async def update(self, lead_id: str, values: Mapping[str, Any]) -> None:
         await self.conn.execute(_UPDATE, self.params(**values, _id=lead_id))

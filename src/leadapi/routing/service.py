@@ -438,6 +438,28 @@ class RoutingService:
         )
         return updated, decision
 
+    async def route_many(
+        self,
+        conn: AsyncConnection,
+        workspace_id: str,
+        leads: Sequence[dict[str, Any]],
+        *,
+        by: str,
+        actor: str | None,
+    ) -> list[dict[str, Any]]:
+        """`route_locked` for new leads the caller has just inserted, in their order (each takes
+        its rule's next turn, as single captures in that order would), under the routing lock
+        taken once and the config read once. Returns the leads as they now are."""
+        if not leads:
+            return []
+        state = await RoutingRepository(conn, workspace_id).lock()
+        held = HeldLock(state, await self.config(conn, workspace_id, state.config_version))
+        routed = []
+        for lead in leads:
+            after, _ = await self.route_locked(conn, workspace_id, lead, by=by, actor=actor, held=held)
+            routed.append(after)
+        return routed
+
     async def _assign(
         self,
         conn: AsyncConnection,
