@@ -263,6 +263,13 @@ class LeadRepository(WorkspaceRepository):
     async def update(self, lead_id: str, values: Mapping[str, Any]) -> None:
         await self.conn.execute(_UPDATE, self.params(**values, _id=lead_id))
 
+    async def update_many(self, changes: Sequence[tuple[str, Mapping[str, Any]]]) -> None:
+        """(lead id, values) pairs, every values of the same columns, in one executemany."""
+        if changes:
+            await self.conn.execute(
+                _UPDATE, [self.params(**values, _id=lead_id) for lead_id, values in changes]
+            )
+
     async def delete(self, lead_id: str) -> None:
         await self.conn.execute(self.scoped_delete(leads).where(leads.c.id == lead_id))
 
