@@ -401,10 +401,23 @@ async def test_idempotency_key_imports_once(client: httpx.AsyncClient, app: Fast
     assert first.status_code == again.status_code == 202
     assert again.headers.get("idempotent-replayed") == "true"
     assert again.json()["id"] == first.json()["id"]
+    other_file = csv_text([{"email": "twice@idem.com"}], ["email"])
+    reused = await upload(client, tenant, other_file, headers={"Idempotency-Key": "upload-1"})
+    assert reused.status_code == 422, reused.text
+    assert reused.headers["content-type"].startswith("application/problem+json")
+    assert "another request" in reused.json()["detail"]
+    other_options = await upload(client, tenant, body, headers={"Idempotency-Key": "upload-1"}, route="false")
+    assert other_options.status_code == 422, "the options are part of the request too"
     await run_jobs(app)
     listed = (await client.get("/v1/imports", headers=tenant.read)).json()["data"]
     assert len(listed) == 1
     assert len(await leads_of(app, tenant)) == 1
+    too_large = await upload(
+        client, tenant, "email\n" + "x@y.z\n" * 50_000, headers={"Idempotency-Key": "upload-2"}
+    )
+    assert too_large.status_code == 413
+    fits = await upload(client, tenant, body, headers={"Idempotency-Key": "upload-2"})
+    assert fits.status_code == 202, "a refusal before the body was read stores nothing under the key"
 
 
 @pytest.mark.parametrize(
