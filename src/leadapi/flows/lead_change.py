@@ -216,7 +216,7 @@ class LeadChangeFlow:
                 events.append(NewEvent("lead.stage_changed", plan.row["id"], now, data, actor))
                 if pipeline.category(plan.promoted) != "open":
                     left_funnel.append((plan.row["id"], now))
-        await EventRepository(conn, workspace_id).append(events)
+        await EventRepository(conn, workspace_id).append_many(events)
         await self.stages.record_many(conn, workspace_id, moves)
         for lead_id, at in left_funnel:  # step 4 after such a promotion, as `_after_move` does
             await self.sla.stop(conn, workspace_id, lead_id, close_at=at)

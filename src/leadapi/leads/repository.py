@@ -240,7 +240,7 @@ class LeadRepository(WorkspaceRepository):
 
     async def add_external_ids_many(self, rows: Sequence[Mapping[str, str]]) -> None:
         """(lead_id, system, external_id) rows of new leads, in one statement."""
-        await self.insert_rows(external_ids, rows)
+        await self.copy_rows(external_ids, rows)
 
     async def lead_ids_by_external_ids(self, ext_ids: Mapping[str, str]) -> dict[tuple[str, str], str]:
         if not ext_ids:
@@ -257,8 +257,8 @@ class LeadRepository(WorkspaceRepository):
         await self.insert_row(leads, row)
 
     async def insert_many(self, rows: Sequence[LeadRow | Mapping[str, Any]]) -> None:
-        """New leads in one statement (executemany)."""
-        await self.insert_rows(leads, rows)
+        """New leads in one statement (COPY on PostgreSQL)."""
+        await self.copy_rows(leads, rows)
 
     async def update(self, lead_id: str, values: Mapping[str, Any]) -> None:
         await self.conn.execute(_UPDATE, self.params(**values, _id=lead_id))

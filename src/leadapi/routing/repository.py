@@ -233,7 +233,7 @@ class RoutingRepository(WorkspaceRepository):
         await self.insert_row(assignments, row)
 
     async def add_assignments(self, rows: list[dict[str, Any]]) -> None:
-        await self.insert_rows(assignments, rows)
+        await self.copy_rows(assignments, rows)
 
     async def write_assignment(
         self,

@@ -508,7 +508,7 @@ class RoutingService:
             routed.append({**lead, **values})
         await LeadRepository(conn, workspace_id).update_many(updates)
         await routing.add_assignments(records)
-        await EventRepository(conn, workspace_id).append(events)
+        await EventRepository(conn, workspace_id).append_many(events)
         return routed
 
     async def _assign(

@@ -54,7 +54,7 @@ class StageRepository(WorkspaceRepository):
         await self.insert_row(changes, row)
 
     async def record_many(self, rows: Sequence[dict[str, Any]]) -> None:
-        await self.insert_rows(changes, rows)
+        await self.copy_rows(changes, rows)
 
     async def history(
         self, lead_id: str, limit: int, before: tuple[datetime, str] | None
