@@ -431,6 +431,7 @@ async def test_idempotency_key_imports_once(client: httpx.AsyncClient, app: Fast
         (b"email\na@b.c\n", CSV, {"mapping": '{"email": "owner_id"}'}, 422, "mapping.email"),
         (b"email\na@b.c\n", CSV, {"mapping": "[1"}, 422, "mapping"),
         (b"email\na@b.c\n", CSV, {"dedupe": "sometimes"}, 422, "dedupe"),
+        (b"email\na@b.c\n", CSV, {"route": "sometimes"}, 422, "route"),
         (b"email\na@b.c\n", "application/pdf", {}, 415, "text/csv"),
         (b"not gzip", "application/gzip", {}, 400, "gzip"),
     ],
