@@ -114,12 +114,13 @@ class SuppressionRepository(WorkspaceRepository):
     async def present(self, digests: Sequence[str]) -> set[str]:
         """Those of `digests` suppressed in the workspace (a bulk capture's check, by the same
         index as a single one's)."""
-        if not digests:
-            return set()
-        stmt = self.scoped_select(suppressions, suppressions.c.digest).where(
-            suppressions.c.digest.in_(sorted(set(digests)))
-        )
-        return set((await self.conn.execute(stmt)).scalars())
+        unique, found = sorted(set(digests)), set[str]()
+        for at in range(0, len(unique), 5000):  # within SQLite's limit of bound parameters
+            stmt = self.scoped_select(suppressions, suppressions.c.digest).where(
+                suppressions.c.digest.in_(unique[at : at + 5000])
+            )
+            found.update((await self.conn.execute(stmt)).scalars())
+        return found
 
     async def add(self, rows: Sequence[dict[str, Any]]) -> None:
         """Suppress these digests; one already suppressed (the same person erased before) stays."""

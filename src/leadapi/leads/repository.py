@@ -79,6 +79,9 @@ MAX_MATCHES = 25
 # commits. The one-statement capture takes it in `leadapi_phone_matches` (migration 0014).
 PHONE_LOCK_CLASS = 19539
 _LOCK_PHONE = text("SELECT pg_advisory_xact_lock(:lock_class, hashtext(:_ws || ' ' || :phone))")
+# Keys per statement of a bulk lookup: within SQLite's limit of bound parameters, whatever the
+# import's chunk size.
+_LOOKUP_SLICE = 5000
 # Many phones' locks, taken in the order of the (sorted) array.
 _LOCK_PHONES = text(
     "SELECT count(pg_advisory_xact_lock(:lock_class, hashtext(:_ws || ' ' || p))) "
@@ -223,8 +226,11 @@ class LeadRepository(WorkspaceRepository):
             found[0].update(await self._present(leads.c.email, emails))
         if phones:
             found[1].update(await self._present(leads.c.phone, phones))
-        if ext_ids:
-            owners = await self.conn.execute(_OWNERS_OF_EXTERNAL_IDS, self.params(_ext=list(set(ext_ids))))
+        unique = sorted(set(ext_ids))
+        for at in range(0, len(unique), _LOOKUP_SLICE):
+            owners = await self.conn.execute(
+                _OWNERS_OF_EXTERNAL_IDS, self.params(_ext=unique[at : at + _LOOKUP_SLICE])
+            )
             found[2].update((r.system, r.external_id) for r in owners)
         return found
 
@@ -236,7 +242,11 @@ class LeadRepository(WorkspaceRepository):
             else column.in_(bindparam("_values", expanding=True))
         )
         stmt = select(column).where(in_workspace(leads, _WS_UNSEEN), matches)
-        return list((await self.conn.execute(stmt, self.params(_values=sorted(set(values))))).scalars())
+        unique, present = sorted(set(values)), []
+        for at in range(0, len(unique), _LOOKUP_SLICE):
+            params = self.params(_values=unique[at : at + _LOOKUP_SLICE])
+            present += list((await self.conn.execute(stmt, params)).scalars())
+        return present
 
     async def add_external_ids_many(self, rows: Sequence[Mapping[str, str]]) -> None:
         """(lead_id, system, external_id) rows of new leads, in one statement."""
