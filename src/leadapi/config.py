@@ -100,7 +100,7 @@ class Settings(BaseSettings):
         "gets 413, from Content-Length before the body is read, or as soon as the stream passes it.",
     )
     import_chunk_rows: int = Field(
-        default=500,
+        default=2000,
         ge=1,
         le=100_000,
         description="Rows an import captures per transaction; the import's position commits with "

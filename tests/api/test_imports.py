@@ -116,6 +116,14 @@ async def event_shapes(app: FastAPI, tenant: Tenant, owners: dict[str, str]) -> 
     return shapes
 
 
+def timelines(shapes: list[tuple[Any, ...]]) -> dict[Any, list[tuple[Any, ...]]]:
+    """Event shapes by lead (its email), each lead's in the log's order."""
+    by_lead: dict[Any, list[tuple[Any, ...]]] = {}
+    for shape in shapes:
+        by_lead.setdefault(shape[1], []).append(shape)
+    return by_lead
+
+
 async def routed_tenant(client: httpx.AsyncClient, tenant: Tenant) -> dict[str, str]:
     """Two owners in a round robin, and leads routed from MQL on: owner id -> name."""
     ada = await add_owner(client, tenant, "Ada")
@@ -160,9 +168,124 @@ async def test_a_file_gives_the_leads_its_rows_posted_one_by_one_give(
         assert posted_owners.get(one["owner_id"]) == imported_owners.get(other["owner_id"])
     assert any(lead["owner_id"] for lead in posted), "the comparison must include routed leads"
     await fan_out(app)
-    assert await event_shapes(app, tenant, posted_owners) == await event_shapes(
-        app, other_tenant, imported_owners
+    posted_events = await event_shapes(app, tenant, posted_owners)
+    imported_events = await event_shapes(app, other_tenant, imported_owners)
+    # Each lead's timeline is the same, event for event and in order. Across leads the import
+    # appends a run of new leads' events together and routes them after (in the rows' order, so
+    # the rotation gives the same owners): the workspace's log interleaves leads differently.
+    assert timelines(imported_events) == timelines(posted_events)
+    assert sorted(map(repr, imported_events)) == sorted(map(repr, posted_events))
+
+
+WIDE = ["email", "first_name", "title", "country", "company_size", "phone", "external_ids.crm", "tags"]
+TITLES = ("VP Sales", "Intern", "Director of Marketing", "CEO", "Engineer", "Head of Growth")
+
+
+def wide_rows() -> list[Json]:
+    """New people, and rows that meet an earlier row or a lead already there by each key: an
+    email (another case), a phone (without an email), an external id."""
+    rows: list[Json] = []
+    for i in range(36):
+        row: Json = {
+            "email": f"p{i}@firm{i % 4}.com",
+            "first_name": f"P{i}",
+            "title": TITLES[i % 6],
+            "country": ("US", "DE", "France", "GB")[i % 4],
+            "company_size": str((i % 5) * 120),
+            "tags": f"t{i % 3}",
+        }
+        if i % 5 == 0:
+            row["phone"] = f"+1 415 555 {1000 + i}"
+        if i % 7 == 0:
+            row["external_ids.crm"] = f"C{i}"
+        rows.append(row)
+    rows[10] = {"email": "P2@FIRM2.com", "title": "CEO"}  # an earlier row's email
+    rows[16] = {"phone": "+1 415 555 1005", "first_name": "Phone only"}  # row 5's phone
+    rows[22] = {"email": "crm@match.com", "external_ids.crm": "C7"}  # row 7's external id
+    rows[30] = {"email": "there@already.com", "company_size": "900"}  # a lead before the file
+    return rows
+
+
+def posted_body(row: Json) -> Json:
+    body: Json = {}
+    for key, value in row.items():
+        if value == "":
+            continue
+        if key == "company_size":
+            body[key] = int(value)
+        elif key == "tags":
+            body[key] = value.split("|")
+        elif key == "external_ids.crm":
+            body["external_ids"] = {"crm": value}
+        else:
+            body[key] = value
+    return body
+
+
+async def routing_setup(client: httpx.AsyncClient, tenant: Tenant, setup: str) -> dict[str, str]:
+    """Owner id -> name. `weighted`: two rules, a weighted rotation for the US and a round
+    robin for the rest (decided from the config alone, turns taken set-based); `capacity`: a
+    capped owner (decided by counting open leads: routed one by one)."""
+    names = ("Ada", "Bob", "Cy")
+    weights = {"Ada": 3} if setup == "weighted" else {}
+    capacity = {"Bob": 4} if setup == "capacity" else {}
+    owners = {}
+    for name in names:
+        fields = {k: v for k, v in (("weight", weights.get(name)), ("capacity", capacity.get(name))) if v}
+        owners[(await add_owner(client, tenant, name, **fields))["id"]] = name
+    if setup == "weighted":
+        await add_rule(
+            client, tenant, name="us", position=1, strategy="weighted",
+            when={"field": "country", "op": "eq", "value": "US"},
+        )  # fmt: skip
+    await add_rule(client, tenant, name="all", position=2, strategy="round_robin")
+    await route_on(client, tenant, "created")
+    return owners
+
+
+@pytest.mark.parametrize("setup", ["weighted", "capacity"])
+async def test_a_wide_file_gives_the_leads_posting_gives(
+    client: httpx.AsyncClient, app: FastAPI, tenant: Tenant, other_tenant: Tenant, setup: str
+) -> None:
+    rows = wide_rows()
+    posted_owners = await routing_setup(client, tenant, setup)
+    imported_owners = await routing_setup(client, other_tenant, setup)
+    for who in (tenant, other_tenant):
+        before = await client.post("/v1/leads", json={"email": "there@already.com"}, headers=who.write)
+        assert before.status_code == 201, before.text
+    for row in rows:
+        response = await client.post("/v1/leads", json=posted_body(row), headers=tenant.write)
+        assert response.status_code in (200, 201), response.text
+    lines = [",".join(WIDE)] + [",".join(str(row.get(c, "")) for c in WIDE) for row in rows]
+    result = await imported(client, app, other_tenant, "\n".join(lines) + "\n")
+    assert (result["status"], result["rows_created"], result["rows_merged"]) == ("succeeded", 32, 4)
+
+    posted, from_file = await leads_of(app, tenant), await leads_of(app, other_tenant)
+    assert len(posted) == len(from_file) == 33
+    for one, other in zip(posted, from_file, strict=True):
+        compared = (*COMPARED, "external_ids", "attributes")
+        assert {k: one[k] for k in compared} == {k: other[k] for k in compared}, one["email"]
+        assert posted_owners.get(one["owner_id"]) == imported_owners.get(other["owner_id"]), one["email"]
+    assert len({lead["owner_id"] for lead in posted}) == 3
+    await fan_out(app)
+    posted_events = await event_shapes(app, tenant, posted_owners)
+    imported_events = await event_shapes(app, other_tenant, imported_owners)
+    assert timelines(imported_events) == timelines(posted_events)
+
+
+async def test_route_false_creates_leads_unassigned(
+    client: httpx.AsyncClient, app: FastAPI, tenant: Tenant
+) -> None:
+    await routing_setup(client, tenant, "weighted")
+    text = csv_text(
+        [{"email": "u1@route.com"}, {"email": "u2@route.com"}, {"email": "U1@route.com"}], ["email"]
     )
+    result = await imported(client, app, tenant, text, route="false")
+    assert (result["rows_created"], result["rows_merged"]) == (2, 1)
+    assert [lead["owner_id"] for lead in await leads_of(app, tenant)] == [None, None]
+    routed = await imported(client, app, tenant, csv_text([{"email": "u3@route.com"}], ["email"]))
+    assert routed["rows_created"] == 1
+    assert (await leads_of(app, tenant))[-1]["owner_id"] is not None, "route defaults to true"
 
 
 async def test_ndjson_and_gzip_and_options(client: httpx.AsyncClient, app: FastAPI, tenant: Tenant) -> None:
@@ -278,10 +401,23 @@ async def test_idempotency_key_imports_once(client: httpx.AsyncClient, app: Fast
     assert first.status_code == again.status_code == 202
     assert again.headers.get("idempotent-replayed") == "true"
     assert again.json()["id"] == first.json()["id"]
+    other_file = csv_text([{"email": "twice@idem.com"}], ["email"])
+    reused = await upload(client, tenant, other_file, headers={"Idempotency-Key": "upload-1"})
+    assert reused.status_code == 422, reused.text
+    assert reused.headers["content-type"].startswith("application/problem+json")
+    assert "another request" in reused.json()["detail"]
+    other_options = await upload(client, tenant, body, headers={"Idempotency-Key": "upload-1"}, route="false")
+    assert other_options.status_code == 422, "the options are part of the request too"
     await run_jobs(app)
     listed = (await client.get("/v1/imports", headers=tenant.read)).json()["data"]
     assert len(listed) == 1
     assert len(await leads_of(app, tenant)) == 1
+    too_large = await upload(
+        client, tenant, "email\n" + "x@y.z\n" * 50_000, headers={"Idempotency-Key": "upload-2"}
+    )
+    assert too_large.status_code == 413
+    fits = await upload(client, tenant, body, headers={"Idempotency-Key": "upload-2"})
+    assert fits.status_code == 202, "a refusal before the body was read stores nothing under the key"
 
 
 @pytest.mark.parametrize(
@@ -295,6 +431,7 @@ async def test_idempotency_key_imports_once(client: httpx.AsyncClient, app: Fast
         (b"email\na@b.c\n", CSV, {"mapping": '{"email": "owner_id"}'}, 422, "mapping.email"),
         (b"email\na@b.c\n", CSV, {"mapping": "[1"}, 422, "mapping"),
         (b"email\na@b.c\n", CSV, {"dedupe": "sometimes"}, 422, "dedupe"),
+        (b"email\na@b.c\n", CSV, {"route": "sometimes"}, 422, "route"),
         (b"email\na@b.c\n", "application/pdf", {}, 415, "text/csv"),
         (b"not gzip", "application/gzip", {}, 400, "gzip"),
     ],

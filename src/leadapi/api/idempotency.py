@@ -4,6 +4,12 @@ A retry with the same key and the same request gets the stored response (header
 `Idempotent-Replayed: true`); the same key with a different request is a 422; a retry that arrives
 while the first is still running gets 409 and should try again shortly.
 
+A streamed upload (`POST /v1/imports`, whose body the request guard does not hold in memory) is
+fingerprinted by a digest of its body taken as the route reads it: the record is stored only
+when the route has read the body to its end (otherwise a retry runs again), and a retry with a
+stored key has its body read and digested before it is compared, so the same key with another
+file is a 422 as for any other request.
+
 The request runs in one database transaction (Database.shared_transaction: every unit of work of
 the request joins it as a savepoint), and its response is stored in that same transaction, then
 sent only after the commit. So the stored response commits with the effect it describes or not at
@@ -37,6 +43,32 @@ MAX_KEY_LENGTH = 255
 # A record without a response (left by an earlier version) this old is from a crash: the key is free.
 ABANDONED_AFTER = timedelta(minutes=2)
 REPLAYED_HEADERS = ("content-type", "location", "etag")
+
+
+class _BodyDigest:
+    """The `receive` of a streamed request, digesting the body as it is read."""
+
+    def __init__(self, receive: Receive) -> None:
+        self.receive = receive
+        self.digest = hashlib.sha256()
+        self.complete = False
+
+    async def __call__(self) -> Message:
+        message = await self.receive()
+        if message["type"] == "http.request" and not self.complete:
+            self.digest.update(message.get("body", b""))
+            self.complete = not message.get("more_body", False)
+        return message
+
+    async def drain(self) -> bool:
+        """Read (and digest) the rest of the body; False when the client went away first."""
+        while not self.complete:
+            if (await self())["type"] == "http.disconnect":
+                return False
+        return True
+
+    def fingerprint(self, path: str, query: bytes) -> str:
+        return request_fingerprint("POST", path, query, b"sha256:" + self.digest.digest())
 
 
 def request_fingerprint(method: str, path: str, query: bytes, body: bytes) -> str:
@@ -112,8 +144,14 @@ class Idempotency:
             await self.app(scope, receive, send)  # the route answers 401 itself
             return
         scope.setdefault("state", {})["principal"] = principal
-        body: bytes = scope["state"].get("body", b"")
-        fingerprint = request_fingerprint("POST", path, scope.get("query_string", b""), body)
+        query = scope.get("query_string", b"")
+        streamed: _BodyDigest | None = None
+        fingerprint: str | None = None
+        if "body" in scope["state"]:
+            fingerprint = request_fingerprint("POST", path, query, scope["state"]["body"])
+        else:  # a streamed upload: its digest, once read
+            streamed = _BodyDigest(receive)
+            receive = streamed
         ws = principal.workspace_id
 
         # The response waits here until its transaction has committed.
@@ -131,12 +169,16 @@ class Idempotency:
         verdict: ProblemError | dict[str, Any] | None = None
         try:
             async with self.db.shared_transaction() as conn:
-                verdict = await self._lookup(conn, ws, key, fingerprint)
+                verdict = await self._lookup(conn, ws, key, fingerprint, streamed, path, query)
                 if verdict is None:
                     await self.app(scope, receive, capture)
                     if status >= 500:
                         raise _RolledBackError
-                    await self._store(conn, ws, key, path, fingerprint, status, headers, messages)
+                    if streamed is not None:
+                        # Only a body read to its end names the request (a 413 stops early).
+                        fingerprint = streamed.fingerprint(path, query) if streamed.complete else None
+                    if fingerprint is not None:
+                        await self._store(conn, ws, key, path, fingerprint, status, headers, messages)
         except _RolledBackError:
             pass
         if isinstance(verdict, ProblemError):
@@ -147,10 +189,17 @@ class Idempotency:
             await send(message)
 
     async def _lookup(
-        self, conn: AsyncConnection, ws: str, key: str, fingerprint: str
+        self,
+        conn: AsyncConnection,
+        ws: str,
+        key: str,
+        fingerprint: str | None,
+        streamed: _BodyDigest | None,
+        path: str,
+        query: bytes,
     ) -> ProblemError | dict[str, Any] | None:
         """What to answer instead of running the request (a problem, or the stored record to
-        replay), or None: run it."""
+        replay), or None: run it. A streamed body (`fingerprint` None) is read to be compared."""
         if self.db.is_postgres:
             locked = await conn.scalar(select(func.pg_try_advisory_xact_lock(key_lock_id(ws, key))))
             if not locked:
@@ -166,6 +215,10 @@ class Idempotency:
         if expired or abandoned:
             await conn.execute(delete(records).where(*where))
             return None
+        if streamed is not None:
+            if not await streamed.drain():
+                return ProblemError(400, "The request body ended before it was complete.")
+            fingerprint = streamed.fingerprint(path, query)
         if row["request_hash"] != fingerprint:
             return ProblemError(
                 422,

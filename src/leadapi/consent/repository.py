@@ -111,6 +111,17 @@ class SuppressionRepository(WorkspaceRepository):
         )
         return cast(str | None, await self.conn.scalar(stmt))
 
+    async def present(self, digests: Sequence[str]) -> set[str]:
+        """Those of `digests` suppressed in the workspace (a bulk capture's check, by the same
+        index as a single one's)."""
+        unique, found = sorted(set(digests)), set[str]()
+        for at in range(0, len(unique), 5000):  # within SQLite's limit of bound parameters
+            stmt = self.scoped_select(suppressions, suppressions.c.digest).where(
+                suppressions.c.digest.in_(unique[at : at + 5000])
+            )
+            found.update((await self.conn.execute(stmt)).scalars())
+        return found
+
     async def add(self, rows: Sequence[dict[str, Any]]) -> None:
         """Suppress these digests; one already suppressed (the same person erased before) stays."""
         if not rows:

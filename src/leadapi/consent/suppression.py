@@ -7,7 +7,7 @@ reversed by hashing a list of addresses; without the key the table names nobody.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -49,6 +49,12 @@ class Suppressions:
             for _, message in suppression_messages(workspace_id, fields.get("email"), fields.get("phone"))
             for digest in self.sealer.keyed_hashes(message)
         ]
+
+    async def suppressed_digests(
+        self, conn: AsyncConnection, workspace_id: str, digests: Sequence[str]
+    ) -> set[str]:
+        """Those of `digests` (as `digests` makes them) that are suppressed in the workspace."""
+        return await SuppressionRepository(conn, workspace_id).present(digests)
 
     async def refuse_suppressed(
         self, conn: AsyncConnection, workspace_id: str, fields: Mapping[str, Any]

@@ -90,6 +90,10 @@ class EventRepository(WorkspaceRepository):
         # The services still read the rows they get back as plain dicts.
         return cast(list[dict[str, Any]], rows)
 
+    async def append_many(self, new_events: Sequence[NewEvent]) -> None:
+        """`append` for a bulk write's many events (COPY on PostgreSQL)."""
+        await self.copy_rows(events, [event_row(self.workspace_id, ev) for ev in new_events])
+
     async def by_external_id(self, external_id: str) -> dict[str, Any] | None:
         stmt = self.scoped_select(events).where(events.c.external_id == external_id)
         row = (await self.conn.execute(stmt)).mappings().first()

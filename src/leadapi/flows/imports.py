@@ -22,6 +22,7 @@ from functools import partial
 from typing import Any
 
 from pydantic import ValidationError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from leadapi.db import Database
@@ -43,6 +44,7 @@ READ_ONLY = frozenset(Lead.model_fields) - frozenset(LeadCreate.model_fields)
 WRITABLE = frozenset(LeadCreate.model_fields)
 
 Errors = list[dict[str, str]]
+Outcome = tuple[str, str | None, Errors | None]  # created | merged | skipped | refused, lead, why
 
 
 class ImportRunner:
@@ -152,13 +154,14 @@ class ImportRunner:
                 return False
             counts = {"created": 0, "merged": 0, "refused": 0, "skipped": 0}
             outcomes: list[dict[str, Any]] = []
-            for number, record in chunk:
-                if options.dry_run:
-                    outcome, lead_id, errors = await self._dry_row(
-                        conn, principal, rules, options, number, record, keys
-                    )
-                else:
-                    outcome, lead_id, errors = await self._row(conn, principal, rules, options, record)
+            if options.dry_run:
+                results = [
+                    await self._dry_row(conn, principal, rules, options, number, record, keys)
+                    for number, record in chunk
+                ]
+            else:
+                results = await self._rows(conn, principal, rules, options, [record for _, record in chunk])
+            for (number, _), (outcome, lead_id, errors) in zip(chunk, results, strict=True):
                 counts[outcome] += 1
                 if outcome == "refused":
                     outcomes += [
@@ -220,17 +223,70 @@ class ImportRunner:
         except ProblemError as exc:
             return None, list(exc.errors or []) or [{"field": "", "message": exc.detail}]
 
-    async def _row(
+    async def _rows(
         self,
         conn: AsyncConnection,
         principal: Principal,
         rules: RowRules,
         options: ImportOptions,
-        record: list[str] | str,
-    ) -> tuple[str, str | None, Errors | None]:
-        fields, errors = self._refusal(rules, record)
-        if fields is None:
-            return "refused", None, errors
+        records: list[list[str] | str],
+    ) -> list[Outcome]:
+        """A chunk's rows, in order: the runs of rows that are certainly new people created
+        together (`capture_new_many`: a statement per table, routing in the rows' order), each
+        other row (a merge, a match, a suppressed person) captured alone where it stands, so
+        every row meets the leads the rows before it made, as posted one by one."""
+        prepared = [self._refusal(rules, record) for record in records]
+        accepted = [fields for fields, _ in prepared if fields is not None]
+        new = iter(await self.leads.new_people(conn, principal, accepted))
+        results: list[Outcome | None] = [None] * len(prepared)
+        run: list[tuple[int, dict[str, Any]]] = []
+        for i, (fields, errors) in enumerate(prepared):
+            if fields is None:
+                results[i] = ("refused", None, errors)
+            elif next(new):
+                run.append((i, fields))
+            else:
+                await self._create_run(conn, principal, options, run, results)
+                run = []
+                results[i] = await self._row(conn, principal, options, fields)
+        await self._create_run(conn, principal, options, run, results)
+        return [result for result in results if result is not None]
+
+    async def _create_run(
+        self,
+        conn: AsyncConnection,
+        principal: Principal,
+        options: ImportOptions,
+        run: list[tuple[int, dict[str, Any]]],
+        results: list[Outcome | None],
+    ) -> None:
+        if not run:
+            return
+        try:
+            async with conn.begin_nested():
+                created = await self.leads.capture_new_many(
+                    conn,
+                    principal,
+                    [fields for _, fields in run],
+                    origin=provenance.IMPORT,
+                    route=options.route,
+                )
+        except IntegrityError:
+            # A capture elsewhere took one of these people's email or external id since they
+            # were looked up: one by one, that row merges into it.
+            for i, fields in run:
+                results[i] = await self._row(conn, principal, options, fields)
+            return
+        for (i, _), lead in zip(run, created, strict=True):
+            results[i] = ("created", str(lead["id"]), None)
+
+    async def _row(
+        self,
+        conn: AsyncConnection,
+        principal: Principal,
+        options: ImportOptions,
+        fields: dict[str, Any],
+    ) -> Outcome:
         if options.dedupe != "merge":
             existing = await self.leads.existing_match(conn, principal, fields)
             decision = dedupe_decision(options.dedupe, existing is not None)
@@ -243,18 +299,23 @@ class ImportRunner:
                     [{"field": "", "message": f"matches lead {existing} (create_only)"}],
                 )
         captured, errors = await attempt_item(
-            partial(self._capture, conn, principal, fields, options.overwrite)
+            partial(self._capture, conn, principal, fields, options.overwrite, options.route)
         )
         if captured is None:
             return "refused", None, errors
         return ("merged" if captured.merged else "created"), str(captured.lead["id"]), None
 
     async def _capture(
-        self, conn: AsyncConnection, principal: Principal, fields: dict[str, Any], overwrite: bool
+        self,
+        conn: AsyncConnection,
+        principal: Principal,
+        fields: dict[str, Any],
+        overwrite: bool,
+        route: bool,
     ) -> Captured:
         async with conn.begin_nested():  # a row that fails undoes itself alone
             return await self.leads.capture(
-                conn, principal, fields, overwrite=overwrite, origin=provenance.IMPORT
+                conn, principal, fields, overwrite=overwrite, origin=provenance.IMPORT, route=route
             )
 
     async def _dry_row(

@@ -155,6 +155,7 @@ class LeadChangeFlow:
         actor: str | None,
         *,
         first: Sequence[NewEvent] = (),
+        route: bool = True,
     ) -> dict[str, Any]:
         """The rest of a new lead the caller has inserted as `plan.row`: its score event (after
         the caller's `first`, its `lead.created`, in one statement), its promotion's record, its
@@ -166,9 +167,69 @@ class LeadChangeFlow:
                 conn, workspace_id, pipeline, plan.entry, plan.promoted, actor, stored=True
             )
             await self._after_move(conn, workspace_id, move, actor)
-        if plan.routes:
+        if plan.routes and route:
             lead, _ = await self.routing.route_locked(conn, workspace_id, lead, by="routing", actor=actor)
         return lead
+
+    async def plan_many(
+        self, conn: AsyncConnection, workspace_id: str, rows: Sequence[Mapping[str, Any]], actor: str | None
+    ) -> tuple[list[NewLead], Pipeline]:
+        """`plan` for many new leads at once: the model (compiled once per version), pipeline
+        and route_on read once, each row decided by `plan_new` as a single capture's is."""
+        pipeline = await self.stages.pipeline(conn, workspace_id)
+        model = await self._model(conn, workspace_id, actor)
+        route_on = await self.routing.route_on(conn, workspace_id)
+        plans = [
+            self.plan_new({**row, "stage": pipeline.entry}, model, pipeline, route_on, actor) for row in rows
+        ]
+        return plans, pipeline
+
+    async def created_many(
+        self,
+        conn: AsyncConnection,
+        workspace_id: str,
+        plans: Sequence[NewLead],
+        pipeline: Pipeline,
+        actor: str | None,
+        *,
+        first: Sequence[NewEvent],
+        route: bool = True,
+    ) -> list[dict[str, Any]]:
+        """`created` for new leads the caller has inserted (`plans[i].row`, `first[i]` its
+        `lead.created`), set-based: each lead's events in a single capture's order (created,
+        scored, stage_changed) appended in one statement, the promotions' records in another,
+        then the leads that go to sales routed in their order (`route` False: none is). Returns
+        the leads as they now are."""
+        events: list[NewEvent] = []
+        moves: list[dict[str, Any]] = []
+        left_funnel: list[tuple[str, datetime]] = []
+        for plan, created in zip(plans, first, strict=True):
+            events.append(created)
+            if plan.scored is not None:
+                events.append(plan.scored)
+            if plan.promoted is not None:
+                now = self.stages.clock()
+                change, data = change_record(
+                    pipeline, plan.entry, plan.promoted, PROMOTED_BY, now, reason="band_changed"
+                )
+                moves.append(change)
+                events.append(NewEvent("lead.stage_changed", plan.row["id"], now, data, actor))
+                if pipeline.category(plan.promoted) != "open":
+                    left_funnel.append((plan.row["id"], now))
+        await EventRepository(conn, workspace_id).append_many(events)
+        await self.stages.record_many(conn, workspace_id, moves)
+        for lead_id, at in left_funnel:  # step 4 after such a promotion, as `_after_move` does
+            await self.sla.stop(conn, workspace_id, lead_id, close_at=at)
+        leads = [{**plan.row, "workspace_id": workspace_id} for plan in plans]
+        if not route:
+            return leads
+        routed = [i for i, plan in enumerate(plans) if plan.routes]
+        after = await self.routing.route_many(
+            conn, workspace_id, [leads[i] for i in routed], by="routing", actor=actor
+        )
+        for i, lead in zip(routed, after, strict=True):
+            leads[i] = lead
+        return leads
 
     def cached_setting(self, workspace_id: str) -> tuple[Pipeline, str] | None:
         """The pipeline and route_on this process last saw for the workspace, for the

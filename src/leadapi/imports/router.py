@@ -47,6 +47,7 @@ def _options(
     mapping: str | None,
     dedupe: str,
     overwrite: bool,
+    route: bool,
     dry_run: bool,
     source: str | None,
     tags: list[str] | None,
@@ -54,6 +55,7 @@ def _options(
     raw: dict[str, Any] = {
         "dedupe": dedupe,
         "overwrite": overwrite,
+        "route": route,
         "dry_run": dry_run,
         "source": source,
         "tags": tags or [],
@@ -111,6 +113,9 @@ async def create_import(
     ] = None,
     dedupe: Annotated[Literal["merge", "skip_existing", "create_only"], Query()] = "merge",
     overwrite: Annotated[bool, Query(description="A merge replaces non-empty values.")] = False,
+    route: Annotated[
+        bool, Query(description="false: new leads are created unassigned (routing skipped).")
+    ] = True,
     dry_run: Annotated[bool, Query(description="Report what would happen; write no lead.")] = False,
     source: Annotated[str | None, Query(max_length=100, description="`source` of rows without one.")] = None,
     tags: Annotated[list[str] | None, Query(max_length=50, description="Added to every row.")] = None,
@@ -132,9 +137,9 @@ async def create_import(
         if given is not None:
             options = _part_options(given)
         else:
-            options = _options(mapping, dedupe, overwrite, dry_run, source, tags)
+            options = _options(mapping, dedupe, overwrite, route, dry_run, source, tags)
     else:
-        options = _options(mapping, dedupe, overwrite, dry_run, source, tags)
+        options = _options(mapping, dedupe, overwrite, route, dry_run, source, tags)
     services.imports.check_options(options)
     fmt = format_of(content_type, format)
     if fmt is None:

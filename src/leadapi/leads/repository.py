@@ -8,6 +8,7 @@ from functools import lru_cache
 from typing import Any, cast
 
 from sqlalchemy import (
+    ARRAY,
     Boolean,
     Column,
     CompoundSelect,
@@ -16,6 +17,7 @@ from sqlalchemy import (
     Select,
     String,
     Table,
+    any_,
     bindparam,
     func,
     or_,
@@ -77,6 +79,14 @@ MAX_MATCHES = 25
 # commits. The one-statement capture takes it in `leadapi_phone_matches` (migration 0014).
 PHONE_LOCK_CLASS = 19539
 _LOCK_PHONE = text("SELECT pg_advisory_xact_lock(:lock_class, hashtext(:_ws || ' ' || :phone))")
+# Keys per statement of a bulk lookup: within SQLite's limit of bound parameters, whatever the
+# import's chunk size.
+_LOOKUP_SLICE = 5000
+# Many phones' locks, taken in the order of the (sorted) array.
+_LOCK_PHONES = text(
+    "SELECT count(pg_advisory_xact_lock(:lock_class, hashtext(:_ws || ' ' || p))) "
+    "FROM unnest(CAST(:phones AS text[])) AS p"
+)
 
 
 # Hot-path statements are built once with bind parameters: constructing a statement per call
@@ -198,6 +208,50 @@ class LeadRepository(WorkspaceRepository):
         unique = {row["id"]: dict(row) for row in (await self.conn.execute(stmt, params)).mappings()}
         return sorted(unique.values(), key=lambda row: (row["created_at"], row["id"]))
 
+    async def lock_phones(self, phones: Sequence[str]) -> None:
+        """`lock_phone` for many phones in one statement, in sorted order (two bulk writers
+        then never wait on each other in a cycle)."""
+        if self.lock and phones:
+            await self.conn.execute(
+                _LOCK_PHONES, self.params(lock_class=PHONE_LOCK_CLASS, phones=sorted(set(phones)))
+            )
+
+    async def taken_keys(
+        self, emails: Sequence[str], phones: Sequence[str], ext_ids: Sequence[tuple[str, str]]
+    ) -> tuple[set[str], set[str], set[tuple[str, str]]]:
+        """Which of these dedupe keys some lead of the workspace holds (emails, phones, external
+        ids): a statement per kind of key, each by the index a single capture's lookup uses."""
+        found: tuple[set[str], set[str], set[tuple[str, str]]] = (set(), set(), set())
+        if emails:
+            found[0].update(await self._present(leads.c.email, emails))
+        if phones:
+            found[1].update(await self._present(leads.c.phone, phones))
+        unique = sorted(set(ext_ids))
+        for at in range(0, len(unique), _LOOKUP_SLICE):
+            owners = await self.conn.execute(
+                _OWNERS_OF_EXTERNAL_IDS, self.params(_ext=unique[at : at + _LOOKUP_SLICE])
+            )
+            found[2].update((r.system, r.external_id) for r in owners)
+        return found
+
+    async def _present(self, column: Column[Any], values: Sequence[str]) -> list[str]:
+        # PostgreSQL: one array parameter, so the statement is the same whatever the chunk holds.
+        matches = (
+            column == any_(bindparam("_values", type_=ARRAY(String)))
+            if self.lock
+            else column.in_(bindparam("_values", expanding=True))
+        )
+        stmt = select(column).where(in_workspace(leads, _WS_UNSEEN), matches)
+        unique, present = sorted(set(values)), []
+        for at in range(0, len(unique), _LOOKUP_SLICE):
+            params = self.params(_values=unique[at : at + _LOOKUP_SLICE])
+            present += list((await self.conn.execute(stmt, params)).scalars())
+        return present
+
+    async def add_external_ids_many(self, rows: Sequence[Mapping[str, str]]) -> None:
+        """(lead_id, system, external_id) rows of new leads, in one statement."""
+        await self.copy_rows(external_ids, rows)
+
     async def lead_ids_by_external_ids(self, ext_ids: Mapping[str, str]) -> dict[tuple[str, str], str]:
         if not ext_ids:
             return {}
@@ -212,8 +266,19 @@ class LeadRepository(WorkspaceRepository):
         """A new lead (its `workspace_id` is this repository's, whatever `row` says)."""
         await self.insert_row(leads, row)
 
+    async def insert_many(self, rows: Sequence[LeadRow | Mapping[str, Any]]) -> None:
+        """New leads in one statement (COPY on PostgreSQL)."""
+        await self.copy_rows(leads, rows)
+
     async def update(self, lead_id: str, values: Mapping[str, Any]) -> None:
         await self.conn.execute(_UPDATE, self.params(**values, _id=lead_id))
+
+    async def update_many(self, changes: Sequence[tuple[str, Mapping[str, Any]]]) -> None:
+        """(lead id, values) pairs, every values of the same columns, in one executemany."""
+        if changes:
+            await self.conn.execute(
+                _UPDATE, [self.params(**values, _id=lead_id) for lead_id, values in changes]
+            )
 
     async def delete(self, lead_id: str) -> None:
         await self.conn.execute(self.scoped_delete(leads).where(leads.c.id == lead_id))

@@ -87,6 +87,10 @@ class Captured:
         return self.shown if self.shown is not None else public(self.lead)
 
 
+def _ext_ids(fields: Mapping[str, Any]) -> dict[str, str]:
+    return {k: v for k, v in (fields.get("external_ids") or {}).items() if v is not None}
+
+
 def public(row: Mapping[str, Any]) -> dict[str, Any]:
     """The lead as the API shows it, JSON-ready (for event payloads and replies).
 
@@ -138,11 +142,13 @@ class LeadService:
         *,
         overwrite: bool = False,
         origin: str = provenance.API,
+        route: bool = True,
     ) -> Captured:
         """Capture a lead (`fields` as `prepare` normalised them) in the caller's transaction:
         merged into the lead it matches (locked), or new. `origin`: where its values come from
-        (their provenance). A suppressed person: a 409 problem (or, flagged, tagged)."""
-        captured = await self._capture(conn, principal, fields, overwrite, origin)
+        (their provenance); `route` False: a new lead is not routed (an import's option). A
+        suppressed person: a 409 problem (or, flagged, tagged)."""
+        captured = await self._capture(conn, principal, fields, overwrite, origin, route)
         if not captured.merged:
             self.metrics.leads_created.inc()
         return captured
@@ -154,9 +160,10 @@ class LeadService:
         fields: Mapping[str, Any],
         overwrite: bool,
         origin: str,
+        route: bool = True,
     ) -> Captured:
         model = await self.scorer.ensure_active(conn, principal.workspace_id, principal.key_id)
-        if self.db.fast_paths and not fields.get("external_ids"):
+        if self.db.fast_paths and not fields.get("external_ids") and route:
             # Its statement stores nothing for a suppressed person (the digests are its guard).
             created = await self._create_in_one_statement(conn, principal, fields, model, origin)
             if created is not None:
@@ -168,7 +175,7 @@ class LeadService:
         # refuses ours, and the retry then finds that lead and merges into it.
         return await retrying(
             conn,
-            partial(self._capture_once, conn, principal, fields, overwrite, origin),
+            partial(self._capture_once, conn, principal, fields, overwrite, origin, route),
             retry_on=(IntegrityError, MatchVanishedError),
             attempts=CAPTURE_ATTEMPTS,
         )
@@ -180,6 +187,7 @@ class LeadService:
         fields: Mapping[str, Any],
         overwrite: bool,
         origin: str,
+        route: bool = True,
     ) -> Captured:
         """One attempt: the lead merged into is locked, a new one is the transaction's own
         uncommitted row. A lost insert race raises IntegrityError; a match merged away
@@ -195,7 +203,7 @@ class LeadService:
         owners = await leads.lead_ids_by_external_ids(ext_ids)
         target, matched_on = pick_match(matches, fields, owners)
         if target is None:
-            row = await self._insert_new(conn, principal, fields, now, origin)
+            row = await self._insert_new(conn, principal, fields, now, origin, route)
             return Captured(row, merged=False)
 
         # Only the lead merged into is locked, and re-read under the lock: concurrent merges
@@ -293,6 +301,7 @@ class LeadService:
         fields: Mapping[str, Any],
         now: datetime,
         origin: str,
+        route: bool = True,
     ) -> dict[str, Any]:
         """A new lead in the caller's transaction: the flow plans it (score, stage, routing), this
         stores the row, its external ids and `lead.created`, and the flow writes the rest."""
@@ -305,8 +314,88 @@ class LeadService:
         await leads.add_external_ids(row["id"], row["external_ids"])
         created = NewEvent("lead.created", row["id"], now, {"lead": public(row)}, principal.key_id)
         return await self.flow.created(
-            conn, principal.workspace_id, plan, pipeline, principal.key_id, first=[created]
+            conn, principal.workspace_id, plan, pipeline, principal.key_id, first=[created], route=route
         )
+
+    # ---- many new people at once (imports) ---------------------------------------------------
+
+    async def new_people(
+        self, conn: AsyncConnection, principal: Principal, rows: Sequence[Mapping[str, Any]]
+    ) -> list[bool]:
+        """For each of `rows` (as `prepare` normalised them), in order: True when a capture of it
+        is certainly a new lead that `capture_new_many` may create with the others: no lead of
+        the workspace holds one of its dedupe keys (email, phone, external id), no earlier row
+        of `rows` has one of them either, and its email and phone are not suppressed. False: the
+        row goes through `capture` (a merge, a suppression, a match under the phone rule), which
+        decides. The phones' dedupe locks are taken first and held to the caller's commit, as a
+        single capture holds its phone's: no capture elsewhere adds one of them meanwhile."""
+        ws = principal.workspace_id
+        leads = LeadRepository(conn, ws)
+        phones = [row["phone"] for row in rows if row.get("phone")]
+        await leads.lock_phones(phones)
+        emails = [row["email"] for row in rows if row.get("email")]
+        exts = [(s, v) for row in rows for s, v in _ext_ids(row).items()]
+        taken_emails, taken_phones, taken_exts = await leads.taken_keys(emails, phones, exts)
+        digests = [] if self.suppressions is None else [self.suppressions.digests(ws, row) for row in rows]
+        suppressed: set[str] = set()
+        if self.suppressions is not None:
+            suppressed = await self.suppressions.suppressed_digests(
+                conn, ws, [d for ds in digests for d in ds]
+            )
+        new: list[bool] = []
+        for i, row in enumerate(rows):
+            email, phone, ext = row.get("email"), row.get("phone"), _ext_ids(row).items()
+            clear = (
+                (not email or email not in taken_emails)
+                and (not phone or phone not in taken_phones)
+                and not any(pair in taken_exts for pair in ext)
+                and not (digests and suppressed.intersection(digests[i]))
+            )
+            new.append(clear)
+            # Later rows with one of these keys merge into this row's lead (or are decided by it).
+            if email:
+                taken_emails.add(email)
+            if phone:
+                taken_phones.add(phone)
+            taken_exts.update(ext)
+        return new
+
+    async def capture_new_many(
+        self,
+        conn: AsyncConnection,
+        principal: Principal,
+        rows: Sequence[Mapping[str, Any]],
+        *,
+        origin: str,
+        route: bool = True,
+    ) -> list[dict[str, Any]]:
+        """New leads of rows `new_people` found new, in the caller's transaction, as `capture`
+        makes each (the same row, score, stage, events and routing turn, in the rows' order),
+        with a statement per table for them all. An insert race lost to a capture elsewhere
+        fails the whole set (IntegrityError): the caller captures its rows one by one instead."""
+        if not rows:
+            return []
+        ws, actor = principal.workspace_id, principal.key_id
+        new_rows = [self._new_row(fields, self.clock(), origin) for fields in rows]
+        plans, pipeline = await self.flow.plan_many(conn, ws, new_rows, actor)
+        leads = LeadRepository(conn, ws)
+        await leads.insert_many([plan.row for plan in plans])
+        await leads.add_external_ids_many(
+            [
+                {"lead_id": plan.row["id"], "system": system, "external_id": value}
+                for plan in plans
+                for system, value in plan.row["external_ids"].items()
+            ]
+        )
+        created = [
+            NewEvent(
+                "lead.created", plan.row["id"], plan.row["created_at"], {"lead": public(plan.row)}, actor
+            )
+            for plan in plans
+        ]
+        done = await self.flow.created_many(conn, ws, plans, pipeline, actor, first=created, route=route)
+        self.metrics.leads_created.inc(len(done))
+        return done
 
     @staticmethod
     async def _sync_external_ids(

@@ -159,6 +159,22 @@ class RoutingRepository(WorkspaceRepository):
         state.rotations[rule_id] = {"turn": turn + 1}  # a second pick in this transaction follows on
         return turn
 
+    async def next_turns(self, rule_id: str, state: RoutingState, count: int) -> list[int]:
+        """`next_turn` taken `count` times in one statement, in order (the picks of a run of new
+        leads, each its own turn, as `count` single captures would take them)."""
+        if self.conn.dialect.name == "postgresql":
+            name = turns_sequence(rule_id)
+            taken = text("SELECT nextval(to_regclass(:name)) - 1 FROM generate_series(1, :count)")
+            turns = list((await self.conn.execute(taken, {"name": name, "count": count})).scalars())
+            if turns and turns[0] is None:  # the rotation's first picks
+                await self.conn.execute(text(f"CREATE SEQUENCE IF NOT EXISTS {name}"))
+                turns = list((await self.conn.execute(taken, {"name": name, "count": count})).scalars())
+            return sorted(int(turn) for turn in turns)
+        turn = _stored_turn(state, rule_id)
+        await self._update_settings({"rotations": {**state.rotations, rule_id: {"turn": turn + count}}})
+        state.rotations[rule_id] = {"turn": turn + count}
+        return list(range(turn, turn + count))
+
     async def peek_turn(self, rule_id: str, state: RoutingState) -> int:
         """The turn a rotating rule's next pick would take (previews: nothing moves)."""
         if self.conn.dialect.name == "postgresql":
@@ -215,6 +231,9 @@ class RoutingRepository(WorkspaceRepository):
 
     async def add_assignment(self, row: dict[str, Any]) -> None:
         await self.insert_row(assignments, row)
+
+    async def add_assignments(self, rows: list[dict[str, Any]]) -> None:
+        await self.copy_rows(assignments, rows)
 
     async def write_assignment(
         self,

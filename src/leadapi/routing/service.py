@@ -124,6 +124,17 @@ class HeldLock:
     config: RoutingConfig
 
 
+def _decides_alone(config: RoutingConfig) -> bool:
+    """Whether a decision under `config` needs nothing but the config and a rotation's turn:
+    no owner's open leads to count (capacities, least-loaded balancing), no account owner to
+    look up."""
+    return not any(row["capacity"] is not None for row in config.owners) and not any(
+        r["strategy"] in ("least_loaded", "account_owner")
+        or (r["strategy"] == "territory" and r["tie_breaker"] == "least_loaded")
+        for r in config.rules
+    )
+
+
 def _assignment_record(
     lead: Mapping[str, Any],
     owner_id: str | None,
@@ -437,6 +448,68 @@ class RoutingService:
             conn, workspace_id, lead, decision.owner_id, by, actor, decision.explanation(), config
         )
         return updated, decision
+
+    async def route_many(
+        self,
+        conn: AsyncConnection,
+        workspace_id: str,
+        leads: Sequence[dict[str, Any]],
+        *,
+        by: str,
+        actor: str | None,
+    ) -> list[dict[str, Any]]:
+        """`route_locked` for new leads the caller has just inserted (no owner yet), in their
+        order, under the routing lock taken once. When the decisions need nothing but the config
+        (no capacities to count, no load to balance, no account owners: the one-statement
+        capture's case), they are made in Python, each rotating rule's turns taken in one
+        statement (the leads' picks in their order, as single captures in that order would
+        take them) and the assignments written with a statement per table; otherwise each lead
+        is routed in turn. Returns the leads as they now are."""
+        if not leads:
+            return []
+        routing = RoutingRepository(conn, workspace_id)
+        state = await routing.lock()
+        config = await self.config(conn, workspace_id, state.config_version)
+        if not _decides_alone(config) or any(lead.get("owner_id") for lead in leads):
+            held = HeldLock(state, config)
+            routed = []
+            for lead in leads:
+                after, _ = await self.route_locked(conn, workspace_id, lead, by=by, actor=actor, held=held)
+                routed.append(after)
+            return routed
+        rules = [self._rule(row) for row in config.rules]
+        decisions = [engine.decide(lead, rules, config.uncounted_owners, self.clock()) for lead in leads]
+        needed: dict[str, int] = {}
+        for decision in decisions:
+            if decision.awaits_turn and decision.rule_id is not None:
+                needed[decision.rule_id] = needed.get(decision.rule_id, 0) + 1
+        turns = {rule_id: iter(await routing.next_turns(rule_id, state, n)) for rule_id, n in needed.items()}
+        for decision in decisions:
+            if decision.awaits_turn and decision.rule_id is not None:
+                decision.at_turn(next(turns[decision.rule_id]))
+        updates: list[tuple[str, dict[str, Any]]] = []
+        records: list[dict[str, Any]] = []
+        events: list[NewEvent] = []
+        routed = []
+        for lead, decision in zip(leads, decisions, strict=True):
+            now = self.clock()
+            if decision.owner_id is None:
+                data = {"reason": decision.reason, "rules_tried": decision.rules_tried}
+                events.append(NewEvent("lead.unassigned", lead["id"], now, data, actor))
+                routed.append(lead)
+                continue
+            values = bumped(lead, {"owner_id": decision.owner_id}, now)
+            assignment, data = _assignment_record(
+                lead, decision.owner_id, by, actor, decision.explanation(), config, now
+            )
+            updates.append((lead["id"], values))
+            records.append(assignment)
+            events.append(NewEvent("lead.assigned", lead["id"], now, data, actor))
+            routed.append({**lead, **values})
+        await LeadRepository(conn, workspace_id).update_many(updates)
+        await routing.add_assignments(records)
+        await EventRepository(conn, workspace_id).append_many(events)
+        return routed
 
     async def _assign(
         self,

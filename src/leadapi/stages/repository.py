@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, cast
 
@@ -52,6 +52,9 @@ class StageRepository(WorkspaceRepository):
 
     async def record(self, row: dict[str, Any]) -> None:
         await self.insert_row(changes, row)
+
+    async def record_many(self, rows: Sequence[dict[str, Any]]) -> None:
+        await self.copy_rows(changes, rows)
 
     async def history(
         self, lead_id: str, limit: int, before: tuple[datetime, str] | None

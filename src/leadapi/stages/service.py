@@ -10,7 +10,7 @@ clock, an acceptance is a touch) is the lead-change flow's, which callers go thr
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -186,6 +186,13 @@ class StageService:
             reason="band_changed",
             stored=stored,
         )
+
+    async def record_many(
+        self, conn: AsyncConnection, workspace_id: str, changes: Sequence[dict[str, Any]]
+    ) -> None:
+        """The records of promotions of new leads stored in their stage already (a bulk
+        `promote(stored=True)`: the caller appends their `lead.stage_changed`)."""
+        await StageRepository(conn, workspace_id).record_many(changes)
 
     # ---- moves ----------------------------------------------------------------------------------
 

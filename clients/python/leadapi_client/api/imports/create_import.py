@@ -19,6 +19,7 @@ def _get_kwargs(
     mapping: None | str | Unset = UNSET,
     dedupe: CreateImportDedupe | Unset = CreateImportDedupe.MERGE,
     overwrite: bool | Unset = False,
+    route: bool | Unset = True,
     dry_run: bool | Unset = False,
     source: None | str | Unset = UNSET,
     tags: list[str] | None | Unset = UNSET,
@@ -50,6 +51,8 @@ def _get_kwargs(
     params["dedupe"] = json_dedupe
 
     params["overwrite"] = overwrite
+
+    params["route"] = route
 
     params["dry_run"] = dry_run
 
@@ -164,6 +167,7 @@ def sync_detailed(
     mapping: None | str | Unset = UNSET,
     dedupe: CreateImportDedupe | Unset = CreateImportDedupe.MERGE,
     overwrite: bool | Unset = False,
+    route: bool | Unset = True,
     dry_run: bool | Unset = False,
     source: None | str | Unset = UNSET,
     tags: list[str] | None | Unset = UNSET,
@@ -182,6 +186,8 @@ def sync_detailed(
             "Tier": "attributes.tier"}`.
         dedupe (CreateImportDedupe | Unset):  Default: CreateImportDedupe.MERGE.
         overwrite (bool | Unset): A merge replaces non-empty values. Default: False.
+        route (bool | Unset): false: new leads are created unassigned (routing skipped). Default:
+            True.
         dry_run (bool | Unset): Report what would happen; write no lead. Default: False.
         source (None | str | Unset): `source` of rows without one.
         tags (list[str] | None | Unset): Added to every row.
@@ -201,6 +207,7 @@ def sync_detailed(
         mapping=mapping,
         dedupe=dedupe,
         overwrite=overwrite,
+        route=route,
         dry_run=dry_run,
         source=source,
         tags=tags,
@@ -221,6 +228,7 @@ def sync(
     mapping: None | str | Unset = UNSET,
     dedupe: CreateImportDedupe | Unset = CreateImportDedupe.MERGE,
     overwrite: bool | Unset = False,
+    route: bool | Unset = True,
     dry_run: bool | Unset = False,
     source: None | str | Unset = UNSET,
     tags: list[str] | None | Unset = UNSET,
@@ -239,6 +247,8 @@ def sync(
             "Tier": "attributes.tier"}`.
         dedupe (CreateImportDedupe | Unset):  Default: CreateImportDedupe.MERGE.
         overwrite (bool | Unset): A merge replaces non-empty values. Default: False.
+        route (bool | Unset): false: new leads are created unassigned (routing skipped). Default:
+            True.
         dry_run (bool | Unset): Report what would happen; write no lead. Default: False.
         source (None | str | Unset): `source` of rows without one.
         tags (list[str] | None | Unset): Added to every row.
@@ -259,6 +269,7 @@ def sync(
         mapping=mapping,
         dedupe=dedupe,
         overwrite=overwrite,
+        route=route,
         dry_run=dry_run,
         source=source,
         tags=tags,
@@ -273,6 +284,7 @@ async def asyncio_detailed(
     mapping: None | str | Unset = UNSET,
     dedupe: CreateImportDedupe | Unset = CreateImportDedupe.MERGE,
     overwrite: bool | Unset = False,
+    route: bool | Unset = True,
     dry_run: bool | Unset = False,
     source: None | str | Unset = UNSET,
     tags: list[str] | None | Unset = UNSET,
@@ -291,6 +303,8 @@ async def asyncio_detailed(
             "Tier": "attributes.tier"}`.
         dedupe (CreateImportDedupe | Unset):  Default: CreateImportDedupe.MERGE.
         overwrite (bool | Unset): A merge replaces non-empty values. Default: False.
+        route (bool | Unset): false: new leads are created unassigned (routing skipped). Default:
+            True.
         dry_run (bool | Unset): Report what would happen; write no lead. Default: False.
         source (None | str | Unset): `source` of rows without one.
         tags (list[str] | None | Unset): Added to every row.
@@ -310,6 +324,7 @@ async def asyncio_detailed(
         mapping=mapping,
         dedupe=dedupe,
         overwrite=overwrite,
+        route=route,
         dry_run=dry_run,
         source=source,
         tags=tags,
@@ -328,6 +343,7 @@ async def asyncio(
     mapping: None | str | Unset = UNSET,
     dedupe: CreateImportDedupe | Unset = CreateImportDedupe.MERGE,
     overwrite: bool | Unset = False,
+    route: bool | Unset = True,
     dry_run: bool | Unset = False,
     source: None | str | Unset = UNSET,
     tags: list[str] | None | Unset = UNSET,
@@ -346,6 +362,8 @@ async def asyncio(
             "Tier": "attributes.tier"}`.
         dedupe (CreateImportDedupe | Unset):  Default: CreateImportDedupe.MERGE.
         overwrite (bool | Unset): A merge replaces non-empty values. Default: False.
+        route (bool | Unset): false: new leads are created unassigned (routing skipped). Default:
+            True.
         dry_run (bool | Unset): Report what would happen; write no lead. Default: False.
         source (None | str | Unset): `source` of rows without one.
         tags (list[str] | None | Unset): Added to every row.
@@ -367,6 +385,7 @@ async def asyncio(
             mapping=mapping,
             dedupe=dedupe,
             overwrite=overwrite,
+            route=route,
             dry_run=dry_run,
             source=source,
             tags=tags,
