@@ -22,15 +22,20 @@ import httpx
 
 from bench.reports import bench_settings
 from leadapi.app import create_app
-from leadapi.flows.rollups import RollupConsumer
+from leadapi.flows.rollups import BATCH, RollupConsumer
 from leadapi.workspaces.service import operator
 
 DEFAULT_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/leadapi_bench_rollups"
 
 
-async def measure(database_url: str, leads: int, concurrency: int) -> dict[str, float]:
+async def measure(database_url: str, leads: int, concurrency: int, batch: int = BATCH) -> dict[str, float]:
     # The other consumers off too: the rates are the capture's and the rollups' alone.
-    quiet = {"automation_interval": 0, "segment_interval": 0, "duplicate_interval": 0, "enrichment_interval": 0}
+    quiet = {
+        "automation_interval": 0,
+        "segment_interval": 0,
+        "duplicate_interval": 0,
+        "enrichment_interval": 0,
+    }
     app = create_app(bench_settings(database_url).model_copy(update=quiet))
     async with app.router.lifespan_context(app):
         async with app.state.db.transaction() as conn:
@@ -74,7 +79,7 @@ async def measure(database_url: str, leads: int, concurrency: int) -> dict[str, 
             await asyncio.gather(*(capture() for _ in range(concurrency)))
             capture_seconds = time.perf_counter() - started
         numbered = await app.state.sequencer.drain()
-        consumer = RollupConsumer(app.state.db, app.state.services.rollup_flow)
+        consumer = RollupConsumer(app.state.db, app.state.services.rollup_flow, batch=batch)
         rounds: list[float] = []
         started = time.perf_counter()
         while True:
@@ -85,6 +90,7 @@ async def measure(database_url: str, leads: int, concurrency: int) -> dict[str, 
                 break
         consume_seconds = time.perf_counter() - started
     return {
+        "batch": batch,
         "leads": leads,
         "events": numbered,
         "capture_events_per_s": numbered / capture_seconds,
@@ -99,9 +105,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--leads", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--batch", type=int, default=BATCH, help="events per consumer transaction")
     args = parser.parse_args()
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
-    result = asyncio.run(measure(url, args.leads, args.concurrency))
+    result = asyncio.run(measure(url, args.leads, args.concurrency, args.batch))
     for name, value in result.items():
         print(f"rollup lag: {name}: {value:,.3f}")
 

@@ -29,7 +29,7 @@ from leadapi.events.consumers import claim_position, run_round
 from leadapi.reports.rollup_engine import Contribution, Delta, changes
 from leadapi.reports.rollup_repository import RollupRepository, cursors, missing_cursors_statement
 
-BATCH = 1000  # events per workspace per transaction
+BATCH = 5000  # events per workspace per transaction
 REBUILD_BATCH = 5000  # leads per statement of a rebuild
 REBUILD_ROWS = 200_000  # rollup rows a rebuild holds before it writes them
 

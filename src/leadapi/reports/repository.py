@@ -39,6 +39,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import Select, Subquery
 
 from leadapi.api.filters import Filter, filter_clause
+from leadapi.db import constant
 from leadapi.events.models import Event
 from leadapi.leads.models import Lead
 from leadapi.leads.repository import LEAD_FIELDS
@@ -369,7 +370,7 @@ class ReportRepository(WorkspaceRepository):
         """lead.rejected events in the range (joined to their lead when the report filters)."""
         start, end = between or (self.q.start, self.q.end)
         rows = self.scoped_select(events, *columns).where(
-            events.c.type == "lead.rejected",
+            events.c.type == constant("lead.rejected"),  # the partial index's predicate, as SQL text
             events.c.occurred_at >= start,
             events.c.occurred_at < end,
         )

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
@@ -242,40 +243,71 @@ RowKey = tuple[str, str, str, str, str]  # dimension, facet, period, key, value
 Delta = dict[RowKey, list[float]]  # -> [leads, amount]
 
 
-def rows_of(c: Contribution) -> Iterable[tuple[RowKey, float]]:
-    """The rollup rows a contribution adds 1 to (with its amount on the mask facet)."""
-    if not c.day:  # gone: what it left behind, under the total alone
-        for facet, day, value in c.extra:
-            for period in (day,) if day == NOW else (day, day[:7]):
-                yield (TOTAL, facet, period, GONE, value), 0.0
-        return
-    dims = ((TOTAL, "-"), *((name, c.keys[name]) for name in KEY_COLUMNS))
-    for facet, value in c.facets().items():
+def _dims(c: Contribution) -> tuple[tuple[str, str], ...]:
+    """The (dimension, key) pairs a contribution counts under: the total, and each of its keys;
+    a gone lead's, the total alone (key GONE)."""
+    if not c.day:
+        return ((TOTAL, GONE),)
+    return ((TOTAL, "-"), *((name, c.keys[name]) for name in KEY_COLUMNS))
+
+
+def _facet_rows(c: Contribution, facets: Iterable[str]) -> Iterable[tuple[RowKey, float]]:
+    values = c.facets()
+    dims = _dims(c)
+    for facet in facets:
         amount = c.amount if facet == "mask" else 0.0
         for period in (c.day, c.day[:7]):
             for dimension, key in dims:
-                yield (dimension, facet, period, key, value), amount
-    for facet, day, value in c.extra:
+                yield (dimension, facet, period, key, values[facet]), amount
+
+
+def _extra_rows(c: Contribution, extra: Iterable[Extra]) -> Iterable[tuple[RowKey, float]]:
+    dims = _dims(c)
+    for facet, day, value in extra:
         for period in (day,) if day == NOW else (day, day[:7]):
             for dimension, key in dims:
                 yield (dimension, facet, period, key, value), 0.0
 
 
-def add_delta(delta: Delta, c: Contribution, sign: int) -> None:
-    for row, amount in rows_of(c):
+def rows_of(c: Contribution) -> Iterable[tuple[RowKey, float]]:
+    """The rollup rows a contribution adds 1 to (with its amount on the mask facet)."""
+    if c.day:
+        yield from _facet_rows(c, FACETS)
+    yield from _extra_rows(c, c.extra)
+
+
+def _add(delta: Delta, rows: Iterable[tuple[RowKey, float]], sign: int) -> None:
+    for row, amount in rows:
         counts = delta.setdefault(row, [0, 0.0])
         counts[0] += sign
         counts[1] += sign * amount
 
 
+def add_delta(delta: Delta, c: Contribution, sign: int) -> None:
+    _add(delta, rows_of(c), sign)
+
+
 def changes(before: Contribution | None, after: Contribution | None, delta: Delta) -> None:
-    """What the rollups must add when a lead goes from `before` to `after` (None: not counted)."""
+    """What the rollups must add when a lead goes from `before` to `after` (None: not counted).
+    When its day and keys are the same (most events: a touch, a move, a page view), only the facets
+    and extras that differ move: a handful of rows, not the hundred or so the lead counts in."""
     if before == after:
         return
-    if before is not None:
-        add_delta(delta, before, -1)
-    if after is not None:
-        add_delta(delta, after, +1)
+    if before is None or after is None or before.day != after.day or before.keys != after.keys:
+        if before is not None:
+            add_delta(delta, before, -1)
+        if after is not None:
+            add_delta(delta, after, +1)
+        return
+    if after.day:
+        old, new = before.facets(), after.facets()
+        moved = [f for f in FACETS if old[f] != new[f] or (f == "mask" and before.amount != after.amount)]
+        _add(delta, _facet_rows(before, moved), -1)
+        _add(delta, _facet_rows(after, moved), +1)
+    if before.extra != after.extra:
+        was, now = Counter(before.extra), Counter(after.extra)
+        _add(delta, _extra_rows(before, (was - now).elements()), -1)
+        _add(delta, _extra_rows(after, (now - was).elements()), +1)
 
 
 # -- reading ----------------------------------------------------------------------------------

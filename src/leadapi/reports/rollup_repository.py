@@ -17,7 +17,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from leadapi.db import UTCDateTime
+from leadapi.db import UTCDateTime, constant
 from leadapi.events.models import Event, EventSequence
 from leadapi.reports.engine import TIME_BUCKETS, ReportQuery
 from leadapi.reports.models import ReportRollup, ReportSettings, RollupCursor, RollupLead
@@ -220,7 +220,7 @@ class RollupRepository(ReportRepository):
         )
         if between is not None:
             return self.rejections(*columns, between=between)
-        return self.scoped_select(events, *columns).where(events.c.type == "lead.rejected")
+        return self.scoped_select(events, *columns).where(events.c.type == constant("lead.rejected"))
 
     async def contributions_of(self, lead_ids: Sequence[str]) -> dict[str, Contribution]:
         """What these leads add now (a lead that no longer exists adds what it left behind: a
