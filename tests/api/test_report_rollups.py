@@ -211,7 +211,7 @@ async def test_reports_from_rollups_match_the_rows_over_random_histories(
     params = {"from": _iso(start), "to": _iso(end), "exact": "true"}
     sla = await fetch(client, tenant, "sla", params)
     assert sla["total"]["covered"] > 0
-    assert {o["owner_id"] for o in sla["owners"]} and len(sla["owners"]) == 2
+    assert len(sla["owners"]) == 2  # both owners held leads
     velocity = await fetch(client, tenant, "stage-velocity", params)
     assert any(s["stays"] for s in velocity["total"]["stages"])
     owners = (await fetch(client, tenant, "owners", params))["owners"]

@@ -152,7 +152,8 @@ async def test_rollup_reads_use_their_indexes() -> None:
         sent = "\n".join(statement for statement, _ in seen)
         assert "FROM report_rollups" in sent, sent
         assert "FROM rollup_leads" in sent, sent
-        assert "FROM assignments" in sent and "FROM stage_changes" in sent, sent
+        assert "FROM assignments" in sent, sent
+        assert "FROM stage_changes" in sent, sent
         lag = lag_statements(cast(Table, RollupCursor.__table__))
         for built in (behind_statement(50), *lag.values()):
             compiled = built.compile(dialect=dialect())  # type: ignore[no-untyped-call]
