@@ -188,6 +188,7 @@ async def set_zone(client: httpx.AsyncClient, tenant: Tenant, zone: str) -> dict
     assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()
     assert body["time_zone"] == zone
+    assert body["updated_at"] is not None
     return body
 
 
@@ -347,7 +348,7 @@ async def test_report_days_follow_the_workspace_time_zone(
 ) -> None:
     settings = await client.get("/v1/reports/settings", headers=tenant.read)
     assert settings.status_code == 200
-    assert settings.json()["time_zone"] == "UTC"
+    assert (settings.json()["time_zone"], settings.json()["updated_at"]) == ("UTC", None)
     await set_zone(client, tenant, "America/New_York")
     for at in ("2026-05-05T02:00:00Z", "2026-05-05T05:00:00Z"):  # 22:00 on the 4th, 01:00 on the 5th
         with clock.freeze(datetime.fromisoformat(at)):

@@ -125,6 +125,7 @@ class RollupRepository(ReportRepository):
         self.approximated = False  # whether a figure read came from a sketch
         self.ready = True  # whether the rollups are up to the workspace's time zone (see prepare)
         self.zone: tzinfo = UTC
+        self.zone_set_at: datetime | None = None
         self._raw: list[dict[str, Any]] | None = None  # the partial days' leads, read once
         # The partial days' assignments, moves, rejections: (group, facet, value), read once each.
         self._raw_extra: dict[tuple[str, bool], list[tuple[Any, str, str]]] = {}
@@ -140,11 +141,13 @@ class RollupRepository(ReportRepository):
             func.coalesce(one(report_settings.c.time_zone, report_settings), "UTC").label("zone"),
             one(cursors.c.position, cursors).label("position"),
             one(cursors.c.ready_at, cursors).label("ready_at"),
+            one(report_settings.c.updated_at, report_settings).label("set_at"),
         )
         row = (await self.conn.execute(stmt)).mappings().first()
         name = str(row["zone"]) if row is not None else "UTC"
         self.zone_name = name
         self.zone = zone_of(name)
+        self.zone_set_at = None if row is None else row["set_at"]
         self.ready = row is not None and row["position"] is not None and row["position"] >= row["ready_at"]
 
     def _among(self, column: Any, ids: Sequence[str]) -> ColumnElement[bool]:
@@ -711,9 +714,7 @@ class RollupRepository(ReportRepository):
     async def settings(self) -> dict[str, Any]:
         """The time zone (UTC unless set), when it was set, and whether reports read rollups."""
         await self.prepare()
-        stmt = self.scoped_select(report_settings, report_settings.c.updated_at)
-        updated_at = (await self.conn.execute(stmt)).scalar_one_or_none()
-        return {"time_zone": self.zone_name, "rollups_ready": self.ready, "updated_at": updated_at}
+        return {"time_zone": self.zone_name, "rollups_ready": self.ready, "updated_at": self.zone_set_at}
 
     async def save_time_zone(self, name: str, now: datetime) -> None:
         """A new zone: every day the rollups count moves, so the consumer goes through the log again
