@@ -126,6 +126,8 @@ ENDPOINTS = [
     Endpoint("GET", "/v1/sources/{source}/submissions", "read"),
     Endpoint("POST", "/v1/sources/{source}/submissions/{submission}/replay", "write"),
     *(Endpoint("GET", f"/v1/reports/{name}", "read") for name in REPORTS),
+    Endpoint("GET", "/v1/reports/settings", "read"),
+    Endpoint("PUT", "/v1/reports/settings", "admin", {"time_zone": "Europe/Paris"}),
     Endpoint(
         "POST",
         "/v1/tasks",

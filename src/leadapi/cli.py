@@ -537,8 +537,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     rebuild = rollups.add_parser(
         "rebuild",
-        help="make a range's report rollups again from the leads (whole UTC months over --from, --to), "
-        "holding the rollup consumer's position meanwhile",
+        help="work out again what each lead created over the days --from, --to (in the workspace's "
+        "report time zone) adds to the report rollups, and move what changed, holding the rollup "
+        "consumer's position meanwhile",
     )
     rebuild.add_argument("--from", dest="start", type=date.fromisoformat, required=True, help="YYYY-MM-DD")
     rebuild.add_argument(

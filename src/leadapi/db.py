@@ -13,8 +13,9 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import JSON, ColumnElement, DateTime, MetaData, event, literal_column
 from sqlalchemy.dialects.postgresql import JSONB
@@ -127,6 +128,19 @@ def create_engine(
     )
 
 
+def local_day(stored: str | None, zone: str, unit: str) -> str | None:
+    """SQLite's stored naive-UTC text time -> the first day (YYYY-MM-DD) of its day, Monday-started
+    week or month in the IANA zone."""
+    if stored is None:
+        return None
+    local = datetime.fromisoformat(stored).replace(tzinfo=UTC).astimezone(ZoneInfo(zone)).date()
+    if unit == "week":
+        local -= timedelta(days=local.weekday())
+    elif unit == "month":
+        local = local.replace(day=1)
+    return local.isoformat()
+
+
 def _configure_sqlite(engine: AsyncEngine) -> None:
     """WAL, foreign keys, and BEGIN IMMEDIATE.
 
@@ -144,6 +158,8 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
+        # SQLite knows no time zones: report days in a workspace's zone come from Python.
+        dbapi_connection.create_function("leadapi_local_day", 3, local_day, deterministic=True)
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Any) -> None:

@@ -44,6 +44,7 @@ from tests.factories import (
     new_lead,
     post_event,
     run_duplicates,
+    run_rollups,
     sweep,
 )
 
@@ -618,9 +619,18 @@ async def test_sla_breaches(
 @pytest.mark.parametrize(
     ("tool", "path"), [("funnel_report", "funnel"), ("speed_to_lead_report", "speed-to-lead")]
 )
+@pytest.mark.parametrize("rolled_up", [False, True])
 async def test_reports_equal_the_rest_reports(
-    client: httpx.AsyncClient, mcp_server: ServerFor, tenant: Tenant, clock: Clock, tool: str, path: str
+    app: FastAPI,
+    client: httpx.AsyncClient,
+    mcp_server: ServerFor,
+    tenant: Tenant,
+    clock: Clock,
+    tool: str,
+    path: str,
+    rolled_up: bool,
 ) -> None:
+    """The same answers as REST, from the rows and (`rolled_up`) from rollups and sketches."""
     start = datetime(2026, 4, 6, 9, 0, tzinfo=UTC)
     with clock.freeze(start):
         ada, _ = await two_owners(client, tenant)
@@ -635,6 +645,8 @@ async def test_reports_equal_the_rest_reports(
         # Touched late: its SLA clock stops here (a running one would be swept, and reassigned,
         # by later tests that sweep every workspace).
         await post_event(client, tenant, late["id"], "call")
+        if rolled_up:
+            await run_rollups(app, tenant)
         queries: list[Json] = [
             {},
             {"group_by": "source"},
@@ -654,6 +666,10 @@ async def test_reports_equal_the_rest_reports(
             assert (await call(mcp, tool, empty))["total"] != default_range["total"]
     if tool == "funnel_report":
         assert default_range["total"]["leads"] == 3
+    else:
+        assert (default_range["approximate"], default_range["relative_error"]) == (
+            (True, 0.01) if rolled_up else (False, None)
+        )
 
 
 async def test_routing_fairness_equals_the_rest_report(

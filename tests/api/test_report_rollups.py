@@ -27,8 +27,9 @@ from tests.conftest import Clock, Tenant, make_tenant
 from tests.factories import add_owner, add_rule, move, new_lead, post_event, run_rollups
 
 T0 = datetime(2026, 5, 4, tzinfo=UTC)  # a Monday; the history runs into June
-LEAD_REPORTS = ("funnel", "sources", "scores", "activation", "speed-to-lead")
-PERCENTILES = ("median_seconds", "p90_seconds")
+REPORTS = ("funnel", "sources", "scores", "activation", "speed-to-lead", "sla", "stage-velocity", "owners")
+UNSPLIT = ("owners",)  # reports that take no group_by
+PERCENTILES = ("median_seconds", "p90_seconds", "median_speed_seconds")
 VP = {"title": "VP Sales", "country": "US"}
 
 
@@ -65,8 +66,9 @@ async def random_history(
     to them; then late events, merges, erasures and moves that change the days already rolled up."""
     rng = random.Random(seed)
     with clock.freeze(T0):
-        ada = (await add_owner(client, tenant, "Ada"))["id"]
-        await add_rule(client, tenant, name="all", position=1, strategy="owner", owner_id=ada)
+        await add_owner(client, tenant, "Ada")
+        await add_owner(client, tenant, "Bob")
+        await add_rule(client, tenant, name="all", position=1, strategy="round_robin")
         offsets = sorted(timedelta(days=rng.uniform(0, 40), seconds=rng.random()) for _ in range(26))
         leads: list[dict[str, Any]] = []
         for i, offset in enumerate(offsets):
@@ -109,6 +111,14 @@ async def random_history(
                 body["reason"] = "no_budget"
             response = await move(client, tenant, lead["id"], **body)
             assert response.status_code in (200, 409, 422), response.text
+        for lead in alive[16:]:  # sales accepts or rejects the leads it was given
+            now = (await client.get(f"/v1/leads/{lead['id']}", headers=tenant.read)).json()
+            if now["owner_id"] is None:
+                continue
+            verb = rng.choice(["accept", "reject"])
+            body = {"reason": "not_ready"} if verb == "reject" else {}
+            response = await client.post(f"/v1/leads/{lead['id']}/{verb}", json=body, headers=tenant.write)
+            assert response.status_code == 200, response.text
         for survivor, duplicate in ((alive[10], alive[11]), (alive[12], alive[13])):
             response = await client.post(
                 f"/v1/leads/{survivor['id']}/merge",
@@ -154,13 +164,15 @@ def assert_same(approximate: Any, exact: Any, where: str = "") -> None:
 
 
 async def assert_reports_agree(client: httpx.AsyncClient, tenant: Tenant) -> int:
-    """Every lead report, range and query from rollups against the exact computation; returns how
+    """Every report, range and query from rollups against the exact computation; returns how
     many answers came from sketches."""
     sketched = 0
     for start, end in RANGES:
         for query in QUERIES:
             params = {"from": _iso(start), "to": _iso(end), **query}
-            for name in LEAD_REPORTS:
+            for name in REPORTS:
+                if name in UNSPLIT and "group_by" in query:
+                    continue
                 exact = await fetch(client, tenant, name, {**params, "exact": "true"})
                 assert (exact["approximate"], exact["relative_error"]) == (False, None)
                 answer = await fetch(client, tenant, name, params)
@@ -171,14 +183,43 @@ async def assert_reports_agree(client: httpx.AsyncClient, tenant: Tenant) -> int
     return sketched
 
 
-@pytest.mark.parametrize("seed", [7, 2026])
+async def set_zone(client: httpx.AsyncClient, tenant: Tenant, zone: str) -> dict[str, Any]:
+    response = await client.put("/v1/reports/settings", json={"time_zone": zone}, headers=tenant.admin)
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    assert body["time_zone"] == zone
+    assert body["updated_at"] is not None
+    return body
+
+
+# The second history's days are Kolkata's (+05:30: no range's UTC midnight is a local one), set after
+# its rollups were made, so they are made again.
+@pytest.mark.parametrize(("seed", "zone"), [(7, None), (2026, "Asia/Kolkata")])
 async def test_reports_from_rollups_match_the_rows_over_random_histories(
-    app: FastAPI, client: httpx.AsyncClient, clock: Clock, seed: int
+    app: FastAPI, client: httpx.AsyncClient, clock: Clock, seed: int, zone: str | None
 ) -> None:
     tenant = await make_tenant(app, f"rollups{seed}")
     await random_history(app, client, clock, tenant, seed)
     await run_rollups(app, tenant)
+    if zone is not None:
+        assert not (await set_zone(client, tenant, zone))["rollups_ready"]
+        await run_rollups(app, tenant)
+        settings = await client.get("/v1/reports/settings", headers=tenant.read)
+        assert settings.json()["rollups_ready"], settings.text
     assert await assert_reports_agree(client, tenant) > 0
+    # The history gives every report something to count.
+    start, end = RANGES[0]
+    params = {"from": _iso(start), "to": _iso(end), "exact": "true"}
+    sla = await fetch(client, tenant, "sla", params)
+    assert sla["total"]["covered"] > 0
+    assert len(sla["owners"]) == 2  # both owners held leads
+    velocity = await fetch(client, tenant, "stage-velocity", params)
+    assert any(s["stays"] for s in velocity["total"]["stages"])
+    owners = (await fetch(client, tenant, "owners", params))["owners"]
+    assert sum(o["assigned"] for o in owners) > 0
+    assert sum(o["rejected"] + o["won"] for o in owners) > 0
+    speed = await fetch(client, tenant, "speed-to-lead", params)
+    assert speed["total"]["after_assignment"]["touched"] > 0
 
 
 async def _rows(app: FastAPI, tenant: Tenant) -> dict[tuple[str, ...], tuple[int, float]]:
@@ -290,3 +331,55 @@ async def test_csv_says_whether_percentiles_are_sketched(
         assert {(r["approximate"], r["relative_error"]) for r in rows} == {expected}
         total = next(r for r in rows if r["section"] == "total")
         assert total["after_creation.leads"] == "1"
+
+
+async def _days(client: httpx.AsyncClient, tenant: Tenant) -> tuple[dict[str, int], bool]:
+    body = await fetch(
+        client,
+        tenant,
+        "speed-to-lead",
+        {"from": "2026-05-01T00:00:00Z", "to": "2026-05-10T00:00:00Z", "group_by": "day"},
+    )
+    return {g["key"]: g["after_creation"]["leads"] for g in body["groups"]}, body["approximate"]
+
+
+async def test_report_days_follow_the_workspace_time_zone(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant, clock: Clock
+) -> None:
+    settings = await client.get("/v1/reports/settings", headers=tenant.read)
+    assert settings.status_code == 200
+    assert (settings.json()["time_zone"], settings.json()["updated_at"]) == ("UTC", None)
+    await set_zone(client, tenant, "America/New_York")
+    for at in ("2026-05-05T02:00:00Z", "2026-05-05T05:00:00Z"):  # 22:00 on the 4th, 01:00 on the 5th
+        with clock.freeze(datetime.fromisoformat(at)):
+            await new_lead(client, tenant, f"tz{at[11:13]}@acme.com")
+    await run_rollups(app, tenant)
+    assert await _days(client, tenant) == ({"2026-05-04": 1, "2026-05-05": 1}, True)
+
+    # Tokyo: both on the 5th. Until the rollups are made again the rows answer, exactly.
+    assert not (await set_zone(client, tenant, "Asia/Tokyo"))["rollups_ready"]
+    assert await _days(client, tenant) == ({"2026-05-05": 2}, False)
+    await run_rollups(app, tenant)
+    assert await _days(client, tenant) == ({"2026-05-05": 2}, True)
+    # Setting the same zone again changes nothing.
+    assert (await set_zone(client, tenant, "Asia/Tokyo"))["rollups_ready"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"time_zone": "Mars/Olympus"},
+        {"time_zone": 5},
+        {},
+        {"time_zone": "x" * 65},
+        {"time_zone": "UTC", "x": 1},
+    ],
+)
+async def test_report_settings_refuse_bad_input(
+    client: httpx.AsyncClient, tenant: Tenant, body: dict[str, Any]
+) -> None:
+    response = await client.put("/v1/reports/settings", json=body, headers=tenant.admin)
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    response = await client.put("/v1/reports/settings", json={"time_zone": "UTC"}, headers=tenant.read)
+    assert response.status_code == 403

@@ -1,7 +1,8 @@
 """PostgreSQL's plans for what the rollups read: the consumer's batch (its events, the leads they
-are about, their snapshots), the reports' rollup rows (the primary key: workspace, dimension,
-facet, period range) and partial days' leads (by creation time), and the consumer's queue and
-lag, each through an index under a generic plan, never by scanning a big table.
+are about with their assignments, moves and rejections, their snapshots), the reports' rollup rows
+(the primary key: workspace, dimension, facet, period range) and partial days' leads, assignments
+and moves (by their time), and the consumer's queue and lag, each through an index under a generic
+plan, never by scanning a big table.
 
 The statements are the ones the app sends (recorded from its engine while a consumer round and
 the reports run), over a workspace, and a neighbour, seeded with many leads and their rollups."""
@@ -32,8 +33,37 @@ from tests.plans import generic_plan
 
 DATABASE = f"{PG_TEST_DB}_rollup_plans"
 LEADS = 5_000
-BIG_TABLES = {"leads", "events", "report_rollups", "rollup_leads"}
-WATCHED = ("report_rollups", "rollup_leads", "FROM leads", "FROM events")
+BIG_TABLES = {"leads", "events", "report_rollups", "rollup_leads", "assignments", "stage_changes"}
+WATCHED = (
+    "report_rollups",
+    "rollup_leads",
+    "FROM leads",
+    "FROM events",
+    "FROM assignments",
+    "FROM stage_changes",
+)
+# Each seeded lead assigned an hour after its creation, and moved from new to mql a day after.
+HISTORY = (
+    """
+    INSERT INTO owners (id, workspace_id, name, email, active, capacity, weight, tags, territories,
+                        created_at, updated_at)
+    VALUES ('ow_' || right($1, 20), $1, 'Ada', 'ada@sales.acme.com', true, NULL, 1, '[]', '[]', now(), now())
+    """,
+    """
+    INSERT INTO assignments (id, workspace_id, lead_id, owner_id, previous_owner_id, by, rule_id, strategy,
+                             explanation, created_at, actor, sla_policy_id, due_at, touched_at, sla_state)
+    SELECT 'as_' || id, workspace_id, id, 'ow_' || right($1, 20), NULL, 'routing', NULL, 'round_robin', '{}',
+           created_at + interval '1 hour', NULL, NULL, NULL, NULL, NULL
+    FROM leads WHERE workspace_id = $1
+    """,
+    """
+    INSERT INTO stage_changes (id, workspace_id, lead_id, from_stage, to_stage, at, since, by_kind, by_id,
+                               reason, note, amount)
+    SELECT 'sc_' || id, workspace_id, id, 'new', 'mql', created_at + interval '1 day', created_at, 'system',
+           NULL, NULL, NULL, NULL
+    FROM leads WHERE workspace_id = $1
+    """,
+)
 
 
 def nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
@@ -60,6 +90,9 @@ async def test_rollup_reads_use_their_indexes() -> None:
             try:
                 await seed_leads(conn, ws, LEADS, "ld_s")
                 await seed_leads(conn, neighbour.workspace_id, LEADS, "ld_n")
+                for workspace in (ws, neighbour.workspace_id):
+                    for statement in HISTORY:
+                        await conn.execute(statement, workspace)
             finally:
                 await conn.close()
             now = datetime.now(UTC)
@@ -108,6 +141,9 @@ async def test_rollup_reads_use_their_indexes() -> None:
                     ("speed-to-lead", year),
                     ("scores", {**year, "group_by": "owner"}),
                     ("activation", {**year, "group_by": "day"}),
+                    ("sla", {**year, "group_by": "owner"}),
+                    ("stage-velocity", {**year, "group_by": "week"}),
+                    ("owners", year),
                 ):
                     response = await client.get(f"/v1/reports/{report}", params=params, headers=tenant.read)
                     assert response.status_code == 200, response.text
@@ -116,6 +152,8 @@ async def test_rollup_reads_use_their_indexes() -> None:
         sent = "\n".join(statement for statement, _ in seen)
         assert "FROM report_rollups" in sent, sent
         assert "FROM rollup_leads" in sent, sent
+        assert "FROM assignments" in sent, sent
+        assert "FROM stage_changes" in sent, sent
         lag = lag_statements(cast(Table, RollupCursor.__table__))
         for built in (behind_statement(50), *lag.values()):
             compiled = built.compile(dialect=dialect())  # type: ignore[no-untyped-call]

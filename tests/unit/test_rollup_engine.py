@@ -4,15 +4,23 @@ and how a range splits into raw partial days, whole days and whole months."""
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from leadapi.reports.rollup_engine import (
+    KEY_COLUMNS,
     MAPPING,
     RELATIVE_ERROR,
+    Contribution,
+    add_delta,
+    changes,
+    gone,
     plan,
     quantile,
     time_bucket,
@@ -92,3 +100,73 @@ def test_time_buckets_are_the_reports() -> None:
     assert time_bucket("2026-03-04", "day") == "2026-03-04"
     assert time_bucket("2026-03-04", "week") == "2026-03-02"  # Monday
     assert time_bucket("2026-03-04", "month") == "2026-03-01"
+
+
+def _random_contribution(rng: random.Random) -> Contribution:
+    extra = [
+        rng.choice(
+            [
+                ("asg", "2026-05-04", '["ow_a",null,"met","5"]'),
+                ("asw", "2026-05-04", '["ow_a",1,300]'),
+                ("stay", "2026-05-06", '["new",1,120]'),
+                ("mv", "2026-06-01", '["mql",null,null]'),
+                ("open", "now", '["ow_a","new"]'),
+            ]
+        )
+        for _ in range(rng.randint(0, 4))
+    ]
+    day = rng.choice(["2026-05-04", "2026-05-05", ""])
+    if not day:
+        found = gone(extra)
+        if found is not None:
+            return found
+        day = "2026-05-04"
+    return Contribution(
+        day,
+        {c: rng.choice(["-", "=ads", "=web"]) for c in KEY_COLUMNS},
+        rng.choice(["1", "3"]),
+        rng.choice([0.0, 10.5]),
+        rng.choice(["a", "b"]),
+        rng.choice(["x", "y"]),
+        "[0,0]",
+        tuple(sorted(extra)),
+    )
+
+
+def _nonzero(delta: dict[Any, list[float]]) -> dict[Any, tuple[int, float]]:
+    return {k: (int(v[0]), round(v[1], 6)) for k, v in delta.items() if v[0] or round(v[1], 6)}
+
+
+def test_changes_move_only_what_differs_and_add_up_as_taking_all_back_and_adding_all_again() -> None:
+    rng = random.Random(25)
+    for _ in range(2000):
+        before, after = _random_contribution(rng), _random_contribution(rng)
+        if rng.random() < 0.5:  # the same day and keys: the facet-by-facet path
+            after = replace(after, day=before.day, keys=before.keys) if before.day else after
+        full: dict[Any, list[float]] = {}
+        add_delta(full, before, -1)
+        add_delta(full, after, +1)
+        found: dict[Any, list[float]] = {}
+        changes(before, after, found)
+        assert _nonzero(found) == _nonzero(full)
+
+
+def test_whole_days_are_the_time_zones() -> None:
+    kolkata = ZoneInfo("Asia/Kolkata")  # +05:30
+    found = plan(
+        datetime(2026, 5, 3, 18, 30, tzinfo=UTC),
+        datetime(2026, 5, 5, 20, tzinfo=UTC),
+        days_only=True,
+        zone=kolkata,
+    )
+    assert found.days == ("2026-05-04", "2026-05-05")
+    assert found.raw == ((datetime(2026, 5, 5, 18, 30, tzinfo=UTC), datetime(2026, 5, 5, 20, tzinfo=UTC)),)
+    # New York's spring-forward day is 23 hours long: its whole day ends at its next local midnight.
+    new_york = ZoneInfo("America/New_York")
+    found = plan(
+        datetime(2026, 3, 8, 5, tzinfo=UTC),
+        datetime(2026, 3, 9, 4, tzinfo=UTC),
+        days_only=True,
+        zone=new_york,
+    )
+    assert (found.days, found.raw) == (("2026-03-08",), ())

@@ -17,7 +17,7 @@ day the lead was created, however long ago: the lead's contribution moves, not t
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from sqlalchemy import Select
@@ -26,10 +26,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from leadapi.db import Database
 from leadapi.events.consumers import behind_statement as consumers_behind
 from leadapi.events.consumers import claim_position, run_round
-from leadapi.reports.rollup_engine import Contribution, Delta, add_delta, changes
+from leadapi.reports.rollup_engine import Contribution, Delta, changes
 from leadapi.reports.rollup_repository import RollupRepository, cursors, missing_cursors_statement
 
-BATCH = 1000  # events per workspace per transaction
+BATCH = 5000  # events per workspace per transaction
 REBUILD_BATCH = 5000  # leads per statement of a rebuild
 REBUILD_ROWS = 200_000  # rollup rows a rebuild holds before it writes them
 
@@ -51,6 +51,8 @@ class RollupFlow:
             return None
         repo = RollupRepository(conn, workspace_id)
         batch = await repo.feed(position, limit)
+        if batch:
+            await repo.prepare()
         if not batch:
             return 0
         lead_ids = sorted(
@@ -74,12 +76,11 @@ class RollupFlow:
         return len(batch)
 
     async def rebuild(self, conn: AsyncConnection, workspace_id: str, start: date, end: date) -> int:
-        """The rollups of the leads created in the whole UTC months over [start, end) made again
-        from the leads, in the caller's transaction, holding the consumer's position meanwhile (it
-        waits for a worker's batch to end, and the worker for it). Returns the leads counted."""
-        first = start.replace(day=1)
-        after_last = (end - timedelta(days=1)).replace(day=28) + timedelta(days=4)
-        last = after_last.replace(day=1)
+        """Each lead created over the days [start, end) of the workspace's time zone made again:
+        its contribution worked out anew and the difference from its snapshot added (so the
+        rollups of other leads, and days outside the range these leads count on, stay right), in
+        the caller's transaction, holding the consumer's position meanwhile (it waits for a
+        worker's batch to end, and the worker for it). Returns the leads counted."""
         repo = RollupRepository(conn, workspace_id)
         await repo.ensure_cursor(self.clock())
         await conn.execute(
@@ -87,9 +88,9 @@ class RollupFlow:
             if conn.dialect.name == "postgresql"
             else cursors.select().where(cursors.c.workspace_id == workspace_id)
         )
-        await repo.forget_days(first.isoformat(), last.isoformat())
-        since = datetime.combine(first, time(), UTC)
-        until = datetime.combine(last, time(), UTC)
+        await repo.prepare()
+        since = datetime.combine(start, time(), repo.zone).astimezone(UTC)
+        until = datetime.combine(end, time(), repo.zone).astimezone(UTC)
         counted = 0
         cursor: tuple[datetime, str] | None = None
         # Rows added up over many batches before they are written: leads come by creation time,
@@ -97,9 +98,13 @@ class RollupFlow:
         delta: Delta = {}
         while True:
             batch = await repo.leads_created(since, until, cursor, REBUILD_BATCH)
-            for _, c, _ in batch:
-                add_delta(delta, c, +1)
-            await repo.save_snapshots({lead_id: c for lead_id, c, _ in batch}, [])
+            before = await repo.snapshots_of([lead_id for lead_id, _, _ in batch])
+            saved: dict[str, Contribution] = {}
+            for lead_id, c, _ in batch:
+                if before.get(lead_id) != c:
+                    changes(before.get(lead_id), c, delta)
+                    saved[lead_id] = c
+            await repo.save_snapshots(saved, [])
             counted += len(batch)
             done = len(batch) < REBUILD_BATCH
             if done or len(delta) >= REBUILD_ROWS:

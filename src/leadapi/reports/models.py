@@ -1,17 +1,19 @@
 """Report rollups: counts per workspace, period, grouping key and facet, kept by a consumer of the
-numbered event log, with what each lead last added to them and the consumer's position.
+numbered event log, with what each lead last added to them and the consumer's position; and the
+workspace's report settings (the time zone whose days the rollups count).
 
-A period is a UTC day ('2026-03-04') or a UTC month ('2026-03'): a report over whole months reads
-a dozen rows per key where whole days would read thirty. Every lead of the cohort reports adds 1
-to one row per (dimension, facet): its creation's day and month, under the total ('') and under
-each key it can be split or filtered by (its source, owner, utm fields).
+A period is a day ('2026-03-04') or a month ('2026-03') of the workspace's time zone, or 'now': a
+report over whole months reads a dozen rows per key where whole days would read thirty. Every lead
+of the cohort reports adds 1 to one row per (dimension, facet): its creation's day and month, under
+the total ('') and under each key it can be split or filtered by (its source, owner, utm fields);
+and so does each of its assignments, stage moves and rejections, on the day it happened.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Float, ForeignKey, String
+from sqlalchemy import BigInteger, Float, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from leadapi.db import Base, UTCDateTime
@@ -59,6 +61,9 @@ class RollupLead(Base):
     score: Mapped[str] = mapped_column(String(160))
     touch: Mapped[str] = mapped_column(String(160))
     active: Mapped[str] = mapped_column(String(160))
+    # What happened to it since, as JSON [[facet, day, value], ...]: its assignments, moves,
+    # rejections and its owner now.
+    extra: Mapped[str] = mapped_column(Text, default="[]")
 
 
 class RollupCursor(Base):
@@ -70,4 +75,21 @@ class RollupCursor(Base):
         ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
     )
     position: Mapped[int] = mapped_column(BigInteger, default=0)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The position the rollups must reach before reports read them: after a change of the time
+    # zone, the log is gone through again from its start, and until then the rollups mix days of
+    # both zones.
+    ready_at: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class ReportSettings(Base):
+    """A workspace's report settings; no row: the defaults (UTC)."""
+
+    __tablename__ = "report_settings"
+
+    workspace_id: Mapped[str] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
+    )
+    # An IANA name: report days (rollups, day/week/month splits) run midnight to midnight there.
+    time_zone: Mapped[str] = mapped_column(String(64), default="UTC")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -16,7 +16,7 @@ Filters (source, owner, utm campaign, tag) are always on the lead.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, cast
 
@@ -39,6 +39,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import Select, Subquery
 
 from leadapi.api.filters import Filter, filter_clause
+from leadapi.db import constant
 from leadapi.events.models import Event
 from leadapi.leads.models import Lead
 from leadapi.leads.repository import LEAD_FIELDS
@@ -80,6 +81,9 @@ class ReportRepository(WorkspaceRepository):
         super().__init__(conn, workspace_id)
         self.q = query
         self.pg = conn.dialect.name == "postgresql"
+        # The workspace's report time zone (an IANA name, checked when set): day, week and month
+        # splits run midnight to midnight there.
+        self.zone_name = "UTC"
 
     # -- building blocks -------------------------------------------------------------------
 
@@ -103,7 +107,8 @@ class ReportRepository(WorkspaceRepository):
         return [*self.lead_filters(), leads.c.created_at >= self.q.start, leads.c.created_at < self.q.end]
 
     def dimension(self, group_by: str | None, *, at: Any, owner: Any) -> Group:
-        """The group key: a UTC time bucket of `at` as YYYY-MM-DD, the `owner`, or a lead column."""
+        """The group key: a time bucket of `at` (in the workspace's zone) as YYYY-MM-DD, the
+        `owner`, or a lead column."""
         if group_by is None:
             return None
         if group_by in TIME_BUCKETS:
@@ -114,11 +119,14 @@ class ReportRepository(WorkspaceRepository):
 
     def _bucket(self, at: Any, unit: str) -> ColumnElement[str]:
         if self.pg:
-            # Constants as SQL text, not parameters: PostgreSQL must see one expression.
+            # Constants as SQL text, not parameters: PostgreSQL must see one expression. (The
+            # zone's name was checked against the IANA database when it was set.)
             truncated = func.date_trunc(
-                literal_column(f"'{unit}'"), func.timezone(literal_column("'UTC'"), at)
+                literal_column(f"'{unit}'"), func.timezone(literal_column(f"'{self.zone_name}'"), at)
             )
             return func.to_char(truncated, literal_column("'YYYY-MM-DD'"))
+        if self.zone_name != "UTC":
+            return cast(ColumnElement[str], func.leadapi_local_day(at, self.zone_name, unit))
         if unit == "day":
             return func.strftime("%Y-%m-%d", at)
         if unit == "month":
@@ -276,10 +284,13 @@ class ReportRepository(WorkspaceRepository):
         filter by it, or to split by one of `splits`, the lead's columns for that report."""
         return bool(self.q.filters()) or self.q.group_by in splits
 
-    def _assignment_rows(self, *columns: Any) -> Select[Any]:
+    def _assignment_rows(
+        self, *columns: Any, between: tuple[datetime, datetime] | None = None
+    ) -> Select[Any]:
+        start, end = between or (self.q.start, self.q.end)
         stmt = self.scoped_select(assignments, *columns).where(
-            assignments.c.created_at >= self.q.start,
-            assignments.c.created_at < self.q.end,
+            assignments.c.created_at >= start,
+            assignments.c.created_at < end,
         )
         if self._reads_lead(LEAD_COLUMNS):  # by owner: the assignee, on the assignment
             joined = assignments.join(
@@ -355,29 +366,37 @@ class ReportRepository(WorkspaceRepository):
             )
         return await self._counts(self._moves(leads.c.owner_id.label("g"), to_stages=to_stages, lead=True))
 
-    async def rejections_by_owner(self) -> dict[Any, int]:
-        """lead.rejected events in the range, per the owner who rejected."""
-        rows = self.scoped_select(events, self._json_text(events.c.data, "owner_id").label("g")).where(
-            events.c.type == "lead.rejected",
-            events.c.occurred_at >= self.q.start,
-            events.c.occurred_at < self.q.end,
+    def rejections(self, *columns: Any, between: tuple[datetime, datetime] | None = None) -> Select[Any]:
+        """lead.rejected events in the range (joined to their lead when the report filters)."""
+        start, end = between or (self.q.start, self.q.end)
+        rows = self.scoped_select(events, *columns).where(
+            events.c.type == constant("lead.rejected"),  # the partial index's predicate, as SQL text
+            events.c.occurred_at >= start,
+            events.c.occurred_at < end,
         )
         if self.q.filters():
             rows = rows.select_from(events.join(leads, leads.c.id == events.c.lead_id)).where(
                 *self.lead_filters()
             )
-        return await self._counts(rows)
+        return rows
+
+    async def rejections_by_owner(self) -> dict[Any, int]:
+        """lead.rejected events in the range, per the owner who rejected."""
+        return await self._counts(self.rejections(self._json_text(events.c.data, "owner_id").label("g")))
 
     # -- stage velocity ---------------------------------------------------------------------
 
     def _moves(
-        self, *columns: Any, to_stages: Sequence[str] | None = None, lead: bool = False
+        self,
+        *columns: Any,
+        to_stages: Sequence[str] | None = None,
+        lead: bool = False,
+        between: tuple[datetime, datetime] | None = None,
     ) -> Select[Any]:
         """Moves made in the range (into `to_stages`), joined to their lead when `lead` or when
         the report filters or splits by the lead."""
-        stmt = self.scoped_select(changes, *columns).where(
-            changes.c.at >= self.q.start, changes.c.at < self.q.end
-        )
+        start, end = between or (self.q.start, self.q.end)
+        stmt = self.scoped_select(changes, *columns).where(changes.c.at >= start, changes.c.at < end)
         if to_stages is not None:
             stmt = stmt.where(changes.c.to_stage.in_(list(to_stages)))
         if lead or self._reads_lead(LEAD_DIMENSIONS):  # by owner: the lead's owner

@@ -1,6 +1,9 @@
 """Rollup arithmetic that needs no database: what one lead adds to the rollups, which periods a
 range reads from them, and percentiles from their sketches. Pure.
 
+Days are the workspace's time zone's: a lead created at 23:30 in New York counts on that day there,
+and a range's whole days are its local midnights to midnights.
+
 Percentiles come from DDSketch's logarithmic mapping (the `ddsketch` library): a wait of v seconds
 is counted in bucket key(v), and value(key) is within RELATIVE_ERROR of every v in that bucket.
 The buckets are rows the database sums (a sketch per period and key is its rows), so sketches
@@ -11,10 +14,12 @@ from __future__ import annotations
 
 import json
 import math
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from ddsketch.mapping import LogarithmicMapping
 
@@ -24,6 +29,7 @@ RELATIVE_ERROR = 0.01
 MAPPING = LogarithmicMapping(relative_accuracy=RELATIVE_ERROR)
 
 TOTAL = ""  # the dimension of the figures not split by a lead's key
+GONE = "x"  # its key for what a lead no longer there left behind ('-' for the others)
 # Split or filter name -> the rollup dimension (and the snapshot column) that holds it.
 DIMENSIONS = {
     "source": "source",
@@ -35,6 +41,18 @@ DIMENSIONS = {
 }
 KEY_COLUMNS = ("source", "owner", "utm_campaign", "utm_source", "utm_medium")
 FACETS = ("mask", "score", "touch", "active")
+# Facets of what happens to a lead after its creation, each on the day it happened: assignments
+# (counts, and the sketch of the wait for their touch), stage moves (the stay each one ended, the
+# time from the lead's creation to it, who made it), rejections, and the lead's owner and stage now
+# (period NOW: a figure of the present, not of a day).
+ASSIGNMENT_FACETS = ("asg", "asw")
+MOVE_FACETS = ("stay", "to", "mv")
+NOW = "now"
+UTC_ZONE: tzinfo = UTC
+
+
+def zone_of(name: str | None) -> tzinfo:
+    return UTC if name in (None, "UTC") else ZoneInfo(name)
 
 
 def encode_key(value: str | None) -> str:
@@ -46,8 +64,8 @@ def decode_key(stored: str) -> str | None:
     return None if stored == "-" else stored[1:]
 
 
-def day_of(at: datetime) -> str:
-    return at.astimezone(UTC).strftime("%Y-%m-%d")
+def day_of(at: datetime, zone: tzinfo = UTC) -> str:
+    return at.astimezone(zone).strftime("%Y-%m-%d")
 
 
 def _pack(*parts: Any) -> str:
@@ -79,13 +97,36 @@ def touch_value(wait: float | None) -> str:
     return _pack(speed, 0, 0)
 
 
+def speed_of(wait: float | None) -> str:
+    """Never touched ('n'), within 5 minutes ('5'), within the hour ('h'), later ('l')."""
+    if wait is None:
+        return "n"
+    return "5" if wait <= FAST_SECONDS else "h" if wait <= HOUR_SECONDS else "l"
+
+
+def sketch_key(wait: float) -> tuple[int, int]:
+    """A duration's sketch bucket as (sign, key)."""
+    if wait > 0:
+        return 1, int(MAPPING.key(wait))
+    if wait < 0:
+        return -1, int(MAPPING.key(-wait))
+    return 0, 0
+
+
 def bucket_estimate(sign: int, key: int) -> float:
     return 0.0 if sign == 0 else sign * float(MAPPING.value(key))
 
 
+Extra = tuple[str, str, str]  # facet, day (or NOW), value
+
+
 @dataclass(frozen=True, slots=True)
 class Contribution:
-    """What one lead adds: 1 to one row per facet, under its creation's day and its keys."""
+    """What one lead adds: 1 to one row per facet, under its creation's day and its keys, and 1 per
+    `extra` (its assignments, moves, rejections, owner now) under that one's day and the same keys.
+    A lead that is gone but left assignments behind (a merged duplicate's) has no day ('') and
+    counts those under the total alone, as the rows' computation, which cannot join them to a
+    lead, does."""
 
     day: str
     keys: dict[str, str]  # snapshot column -> encoded key
@@ -94,12 +135,14 @@ class Contribution:
     score: str
     touch: str
     active: str
+    extra: tuple[Extra, ...] = ()
 
     def facets(self) -> dict[str, str]:
         return {"mask": self.mask, "score": self.score, "touch": self.touch, "active": self.active}
 
     def as_row(self) -> dict[str, Any]:
-        return {"day": self.day, **self.keys, "amount": self.amount, **self.facets()}
+        extra = json.dumps([list(e) for e in self.extra], separators=(",", ":"))
+        return {"day": self.day, **self.keys, "amount": self.amount, **self.facets(), "extra": extra}
 
     @classmethod
     def of_row(cls, row: Mapping[str, Any]) -> Contribution:
@@ -112,7 +155,17 @@ class Contribution:
             row["score"],
             row["touch"],
             row["active"],
+            tuple((f, d, v) for f, d, v in json.loads(row["extra"] or "[]")),
         )
+
+
+def gone(extra: Iterable[Extra]) -> Contribution | None:
+    """What a lead no longer there adds: the rows it left behind, under the total alone."""
+    found = tuple(sorted(extra))
+    if not found:
+        return None
+    none = encode_key(None)
+    return Contribution("", dict.fromkeys(KEY_COLUMNS, none), "", 0.0, "", "", "", found)
 
 
 def facet_value(lead: Mapping[str, Any], facet: str) -> str:
@@ -131,11 +184,45 @@ LEAD_COLUMN = {"source": "source", "owner": "owner_id", "utm_campaign": "utm_cam
                "utm_source": "utm_source", "utm_medium": "utm_medium"}  # fmt: skip
 
 
-def contribution(lead: Mapping[str, Any]) -> Contribution:
+def assignment_extras(a: Mapping[str, Any], zone: tzinfo = UTC) -> list[Extra]:
+    """An assignment: its owner, SLA policy and clock, how fast it was touched; and its wait's
+    sketch bucket, per owner, when it was."""
+    day = day_of(a["created_at"], zone)
+    wait = None if a["wait"] is None else float(a["wait"])
+    out = [("asg", day, _pack(a["owner_id"], a["policy_id"], a["sla_state"], speed_of(wait)))]
+    if wait is not None:
+        out.append(("asw", day, _pack(a["owner_id"], *sketch_key(wait))))
+    return out
+
+
+def move_extras(m: Mapping[str, Any], zone: tzinfo = UTC) -> list[Extra]:
+    """A stage move: where to, the owner who made it (if one did) and the lead's owner; the stay it
+    ended in its from-stage; the time from the lead's creation to it."""
+    day = day_of(m["at"], zone)
+    by_owner = m["by_id"] if m["by_kind"] == "owner" else None
+    out = [("mv", day, _pack(m["to_stage"], by_owner, m["lead_owner"]))]
+    if m["stay"] is not None:
+        out.append(("stay", day, _pack(m["from_stage"], *sketch_key(float(m["stay"])))))
+    if m["to_wait"] is not None:
+        out.append(("to", day, _pack(m["to_stage"], *sketch_key(float(m["to_wait"])))))
+    return out
+
+
+def rejection_extra(e: Mapping[str, Any], zone: tzinfo = UTC) -> Extra:
+    return ("rej", day_of(e["occurred_at"], zone), _pack(e["owner_id"]))
+
+
+def open_extra(lead: Mapping[str, Any]) -> list[Extra]:
+    """The lead's owner and stage now (the owners report's open leads), when it has an owner."""
+    return [] if lead["owner_id"] is None else [("open", NOW, _pack(lead["owner_id"], lead["stage"]))]
+
+
+def contribution(lead: Mapping[str, Any], zone: tzinfo = UTC, extra: Iterable[Extra] = ()) -> Contribution:
     """A lead's contribution from its report columns (`wait`, `d7`, `d30` computed by the same SQL
-    as the exact reports', so both count the same leads as fast or active)."""
+    as the exact reports', so both count the same leads as fast or active), and what happened to
+    it since (`extra`)."""
     return Contribution(
-        day=day_of(lead["created_at"]),
+        day=day_of(lead["created_at"], zone),
         keys={
             "source": encode_key(lead["source"]),
             "owner": encode_key(lead["owner_id"]),
@@ -148,6 +235,7 @@ def contribution(lead: Mapping[str, Any]) -> Contribution:
         score=facet_value(lead, "score"),
         touch=facet_value(lead, "touch"),
         active=facet_value(lead, "active"),
+        extra=tuple(sorted([*extra, *open_extra(lead)])),
     )
 
 
@@ -155,32 +243,71 @@ RowKey = tuple[str, str, str, str, str]  # dimension, facet, period, key, value
 Delta = dict[RowKey, list[float]]  # -> [leads, amount]
 
 
+def _dims(c: Contribution) -> tuple[tuple[str, str], ...]:
+    """The (dimension, key) pairs a contribution counts under: the total, and each of its keys;
+    a gone lead's, the total alone (key GONE)."""
+    if not c.day:
+        return ((TOTAL, GONE),)
+    return ((TOTAL, "-"), *((name, c.keys[name]) for name in KEY_COLUMNS))
+
+
+def _facet_rows(c: Contribution, facets: Iterable[str]) -> Iterable[tuple[RowKey, float]]:
+    values = c.facets()
+    dims = _dims(c)
+    for facet in facets:
+        amount = c.amount if facet == "mask" else 0.0
+        for period in (c.day, c.day[:7]):
+            for dimension, key in dims:
+                yield (dimension, facet, period, key, values[facet]), amount
+
+
+def _extra_rows(c: Contribution, extra: Iterable[Extra]) -> Iterable[tuple[RowKey, float]]:
+    dims = _dims(c)
+    for facet, day, value in extra:
+        for period in (day,) if day == NOW else (day, day[:7]):
+            for dimension, key in dims:
+                yield (dimension, facet, period, key, value), 0.0
+
+
 def rows_of(c: Contribution) -> Iterable[tuple[RowKey, float]]:
     """The rollup rows a contribution adds 1 to (with its amount on the mask facet)."""
-    periods = (c.day, c.day[:7])
-    dims = ((TOTAL, "-"), *((name, c.keys[name]) for name in KEY_COLUMNS))
-    for facet, value in c.facets().items():
-        amount = c.amount if facet == "mask" else 0.0
-        for period in periods:
-            for dimension, key in dims:
-                yield (dimension, facet, period, key, value), amount
+    if c.day:
+        yield from _facet_rows(c, FACETS)
+    yield from _extra_rows(c, c.extra)
 
 
-def add_delta(delta: Delta, c: Contribution, sign: int) -> None:
-    for row, amount in rows_of(c):
+def _add(delta: Delta, rows: Iterable[tuple[RowKey, float]], sign: int) -> None:
+    for row, amount in rows:
         counts = delta.setdefault(row, [0, 0.0])
         counts[0] += sign
         counts[1] += sign * amount
 
 
+def add_delta(delta: Delta, c: Contribution, sign: int) -> None:
+    _add(delta, rows_of(c), sign)
+
+
 def changes(before: Contribution | None, after: Contribution | None, delta: Delta) -> None:
-    """What the rollups must add when a lead goes from `before` to `after` (None: not counted)."""
+    """What the rollups must add when a lead goes from `before` to `after` (None: not counted).
+    When its day and keys are the same (most events: a touch, a move, a page view), only the facets
+    and extras that differ move: a handful of rows, not the hundred or so the lead counts in."""
     if before == after:
         return
-    if before is not None:
-        add_delta(delta, before, -1)
-    if after is not None:
-        add_delta(delta, after, +1)
+    if before is None or after is None or before.day != after.day or before.keys != after.keys:
+        if before is not None:
+            add_delta(delta, before, -1)
+        if after is not None:
+            add_delta(delta, after, +1)
+        return
+    if after.day:
+        old, new = before.facets(), after.facets()
+        moved = [f for f in FACETS if old[f] != new[f] or (f == "mask" and before.amount != after.amount)]
+        _add(delta, _facet_rows(before, moved), -1)
+        _add(delta, _facet_rows(after, moved), +1)
+    if before.extra != after.extra:
+        was, now = Counter(before.extra), Counter(after.extra)
+        _add(delta, _extra_rows(before, (was - now).elements()), -1)
+        _add(delta, _extra_rows(after, (now - was).elements()), +1)
 
 
 # -- reading ----------------------------------------------------------------------------------
@@ -195,20 +322,21 @@ class Plan:
     days: tuple[str, ...]
 
 
-def _midnight(d: date) -> datetime:
-    return datetime.combine(d, time(), UTC)
+def _midnight(d: date, zone: tzinfo = UTC) -> datetime:
+    """The day's first instant in the zone (after a gap, if one skips midnight), in UTC."""
+    return datetime.combine(d, time(), zone).astimezone(UTC)
 
 
-def plan(start: datetime, end: datetime, *, days_only: bool) -> Plan:
-    """The whole UTC days of [start, end) read rollups (whole months as month rows unless
+def plan(start: datetime, end: datetime, *, days_only: bool, zone: tzinfo = UTC) -> Plan:
+    """The whole days (in the zone) of [start, end) read rollups (whole months as month rows unless
     `days_only`); the partial first and last days read raw rows."""
-    first = start.astimezone(UTC).date()
-    if _midnight(first) < start:
+    first = start.astimezone(zone).date()
+    if _midnight(first, zone) < start:
         first += timedelta(days=1)
-    last = end.astimezone(UTC).date()  # exclusive
+    last = end.astimezone(zone).date()  # exclusive
     if first >= last:
         return Plan(((start, end),), (), ())
-    raw = tuple(r for r in ((start, _midnight(first)), (_midnight(last), end)) if r[0] < r[1])
+    raw = tuple(r for r in ((start, _midnight(first, zone)), (_midnight(last, zone), end)) if r[0] < r[1])
     months: list[str] = []
     days: list[str] = []
     d = first
@@ -231,6 +359,15 @@ def time_bucket(day: str, unit: str) -> str:
         return f"{day[:7]}-01"
     d = date.fromisoformat(day)
     return (d - timedelta(days=d.weekday())).isoformat()
+
+
+def spread(buckets: Mapping[tuple[int, int], int]) -> dict[str, Any]:
+    """n, median and p90 of the durations counted in (sign, key) buckets."""
+    return {
+        "n": sum(buckets.values()),
+        "p50": quantile(buckets, 0.5),
+        "p90": quantile(buckets, 0.9),
+    }
 
 
 def quantile(buckets: Mapping[tuple[int, int], int], q: float) -> float | None:

@@ -8,46 +8,81 @@ INSERT ... ON CONFLICT DO UPDATE, so a batch of events is a handful of statement
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from datetime import UTC, date, datetime, timedelta
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any, cast
 
-from sqlalchemy import BigInteger, ColumnElement, Table, and_, func, literal, or_, select, text, tuple_
+from sqlalchemy import (
+    ARRAY,
+    BigInteger,
+    ColumnElement,
+    String,
+    Table,
+    and_,
+    any_,
+    func,
+    literal,
+    or_,
+    select,
+    text,
+    tuple_,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from leadapi.db import UTCDateTime
+from leadapi.db import UTCDateTime, constant
 from leadapi.events.models import Event, EventSequence
 from leadapi.reports.engine import TIME_BUCKETS, ReportQuery
-from leadapi.reports.models import ReportRollup, RollupCursor, RollupLead
-from leadapi.reports.repository import Keyed, ReportRepository, leads
+from leadapi.reports.models import ReportRollup, ReportSettings, RollupCursor, RollupLead
+from leadapi.reports.repository import (
+    LEAD_COLUMNS,
+    Group,
+    Keyed,
+    ReportRepository,
+    assignments,
+    changes,
+    leads,
+)
 from leadapi.reports.rollup_engine import (
     DIMENSIONS,
     KEY_COLUMNS,
     LEAD_COLUMN,
+    NOW,
     TOTAL,
     Contribution,
     Delta,
+    Extra,
+    assignment_extras,
     contribution,
     day_of,
     decode_key,
     encode_key,
     facet_value,
+    gone,
+    move_extras,
     plan,
     quantile,
+    rejection_extra,
+    spread,
     time_bucket,
     unpack,
+    zone_of,
 )
 
 rollups = cast(Table, ReportRollup.__table__)
 snapshots = cast(Table, RollupLead.__table__)
 cursors = cast(Table, RollupCursor.__table__)
+report_settings = cast(Table, ReportSettings.__table__)
 events = cast(Table, Event.__table__)
 sequences = cast(Table, EventSequence.__table__)
 
 ROLLUP_KEY = ("workspace_id", "dimension", "facet", "period", "key", "value")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_ASSIGNMENT_COUNTS = (
+    "assignments", "touched", "within_5m", "within_1h", "covered", "met", "breached", "running", "stopped",
+)  # fmt: skip
+_FAMILY = {"asg": "assignments", "asw": "assignments", "stay": "moves", "to": "moves", "mv": "moves"}
 WRITE_CHUNK = 2000  # rows per executemany: bounded statements, whatever a batch or rebuild holds
 PG_CHUNK = 20_000  # rows per array statement on PostgreSQL
 
@@ -67,7 +102,7 @@ _ADD_ROWS = text(
 )
 _SNAPSHOT_COLUMNS = (
     "lead_id", "day", "source", "owner", "utm_campaign", "utm_source", "utm_medium", "mask", "amount",
-    "score", "touch", "active",
+    "score", "touch", "active", "extra",
 )  # fmt: skip
 _ARRAY_TYPES = {"amount": "double precision"}
 _SAVE_SNAPSHOTS = text(
@@ -88,7 +123,40 @@ class RollupRepository(ReportRepository):
     def __init__(self, conn: AsyncConnection, workspace_id: str, query: ReportQuery | None = None) -> None:
         super().__init__(conn, workspace_id, query or ReportQuery(_EPOCH, _EPOCH))
         self.approximated = False  # whether a figure read came from a sketch
+        self.ready = True  # whether the rollups are up to the workspace's time zone (see prepare)
+        self.zone: tzinfo = UTC
+        self.zone_set_at: datetime | None = None
         self._raw: list[dict[str, Any]] | None = None  # the partial days' leads, read once
+        # The partial days' assignments, moves, rejections: (group, facet, value), read once each.
+        self._raw_extra: dict[tuple[str, bool], list[tuple[Any, str, str]]] = {}
+
+    async def prepare(self) -> None:
+        """The workspace's report time zone, and whether its rollups can be read: a position
+        exists and has reached the one a change of zone set (one statement)."""
+
+        def one(column: Any, table: Table) -> Any:
+            return select(column).where(table.c.workspace_id == self.workspace_id).scalar_subquery()
+
+        stmt = select(
+            func.coalesce(one(report_settings.c.time_zone, report_settings), "UTC").label("zone"),
+            one(cursors.c.position, cursors).label("position"),
+            one(cursors.c.ready_at, cursors).label("ready_at"),
+            one(report_settings.c.updated_at, report_settings).label("set_at"),
+        )
+        row = (await self.conn.execute(stmt)).mappings().first()
+        name = str(row["zone"]) if row is not None else "UTC"
+        self.zone_name = name
+        self.zone = zone_of(name)
+        self.zone_set_at = None if row is None else row["set_at"]
+        self.ready = row is not None and row["position"] is not None and row["position"] >= row["ready_at"]
+
+    def _among(self, column: Any, ids: Sequence[str]) -> ColumnElement[bool]:
+        """`column` is one of `ids`: on PostgreSQL one array parameter (= ANY), which the index
+        serves under a generic plan; a list of thousands of parameters made each batch of a
+        rebuild take seconds to plan."""
+        if self.pg:
+            return cast(ColumnElement[bool], column == any_(literal(list(ids), ARRAY(String))))
+        return cast(ColumnElement[bool], column.in_(list(ids)))
 
     # -- what leads add ---------------------------------------------------------------------
 
@@ -116,12 +184,86 @@ class RollupRepository(ReportRepository):
             ),
         )
 
+    async def extras_of(self, lead_ids: Sequence[str]) -> dict[str, list[Extra]]:
+        """What happened to these leads after their creation: assignments, moves, rejections."""
+        out: dict[str, list[Extra]] = {}
+        if not lead_ids:
+            return out
+        ids = list(lead_ids)
+        for a in (
+            await self.conn.execute(self._assignment_columns().where(self._among(assignments.c.lead_id, ids)))
+        ).mappings():
+            out.setdefault(a["lead_id"], []).extend(assignment_extras(dict(a), self.zone))
+        for m in (
+            await self.conn.execute(self._move_columns().where(self._among(changes.c.lead_id, ids)))
+        ).mappings():
+            out.setdefault(m["lead_id"], []).extend(move_extras(dict(m), self.zone))
+        for e in (
+            await self.conn.execute(self._rejection_columns().where(self._among(events.c.lead_id, ids)))
+        ).mappings():
+            out.setdefault(e["lead_id"], []).append(rejection_extra(dict(e), self.zone))
+        return out
+
+    def _assignment_columns(self, *group: Any, between: tuple[datetime, datetime] | None = None) -> Any:
+        columns = (
+            *group,
+            assignments.c.lead_id,
+            assignments.c.created_at,
+            assignments.c.owner_id,
+            assignments.c.sla_policy_id.label("policy_id"),
+            assignments.c.sla_state,
+            self.seconds_between(assignments.c.touched_at, assignments.c.created_at).label("wait"),
+        )
+        if between is not None:
+            return self._assignment_rows(*columns, between=between)
+        return self.scoped_select(assignments, *columns)
+
+    def _move_columns(self, *group: Any, between: tuple[datetime, datetime] | None = None) -> Any:
+        columns = (
+            *group,
+            changes.c.lead_id,
+            changes.c.at,
+            changes.c.from_stage,
+            changes.c.to_stage,
+            changes.c.by_kind,
+            changes.c.by_id,
+            leads.c.owner_id.label("lead_owner"),
+            self.seconds_between(changes.c.at, changes.c.since).label("stay"),
+            self.seconds_between(changes.c.at, leads.c.created_at).label("to_wait"),
+        )
+        if between is not None:
+            return self._moves(*columns, lead=True, between=between)
+        joined = changes.join(
+            leads, and_(leads.c.workspace_id == changes.c.workspace_id, leads.c.id == changes.c.lead_id)
+        )
+        return self.scoped_select(changes, *columns).select_from(joined)
+
+    def _rejection_columns(self, *group: Any, between: tuple[datetime, datetime] | None = None) -> Any:
+        columns = (
+            *group,
+            events.c.lead_id,
+            events.c.occurred_at,
+            self._json_text(events.c.data, "owner_id").label("owner_id"),
+        )
+        if between is not None:
+            return self.rejections(*columns, between=between)
+        return self.scoped_select(events, *columns).where(events.c.type == constant("lead.rejected"))
+
     async def contributions_of(self, lead_ids: Sequence[str]) -> dict[str, Contribution]:
-        """What these leads add now (a lead that no longer exists adds nothing)."""
+        """What these leads add now (a lead that no longer exists adds what it left behind: a
+        merged duplicate's assignments)."""
         if not lead_ids:
             return {}
-        stmt = self._lead_rows().where(leads.c.id.in_(list(lead_ids)))
-        return {r["id"]: contribution(dict(r)) for r in (await self.conn.execute(stmt)).mappings()}
+        stmt = self._lead_rows().where(self._among(leads.c.id, lead_ids))
+        found = {r["id"]: dict(r) for r in (await self.conn.execute(stmt)).mappings()}
+        extras = await self.extras_of(lead_ids)
+        out: dict[str, Contribution] = {}
+        for lead_id in lead_ids:
+            if lead_id in found:
+                out[lead_id] = contribution(found[lead_id], self.zone, extras.get(lead_id, ()))
+            elif (left := gone(extras.get(lead_id, ()))) is not None:
+                out[lead_id] = left
+        return out
 
     async def raw_rows(self, start: datetime, end: datetime) -> list[dict[str, Any]]:
         """The report columns of the leads created in [start, end) that pass the report's filters."""
@@ -140,15 +282,16 @@ class RollupRepository(ReportRepository):
             # columns' conditions made every batch read the range from its start again).
             stmt = stmt.where(tuple_(leads.c.created_at, leads.c.id) > tuple_(*after))
         stmt = stmt.order_by(leads.c.created_at, leads.c.id).limit(limit)
-        rows = (await self.conn.execute(stmt)).mappings()
-        return [(r["id"], contribution(dict(r)), r["created_at"]) for r in rows]
+        rows = [dict(r) for r in (await self.conn.execute(stmt)).mappings()]
+        extras = await self.extras_of([r["id"] for r in rows])
+        return [(r["id"], contribution(r, self.zone, extras.get(r["id"], ())), r["created_at"]) for r in rows]
 
     # -- snapshots ----------------------------------------------------------------------------
 
     async def snapshots_of(self, lead_ids: Sequence[str]) -> dict[str, Contribution]:
         if not lead_ids:
             return {}
-        stmt = self.scoped_select(snapshots).where(snapshots.c.lead_id.in_(list(lead_ids)))
+        stmt = self.scoped_select(snapshots).where(self._among(snapshots.c.lead_id, lead_ids))
         return {
             r["lead_id"]: Contribution.of_row(dict(r)) for r in (await self.conn.execute(stmt)).mappings()
         }
@@ -184,20 +327,6 @@ class RollupRepository(ReportRepository):
                 for name, value in c.as_row().items():
                     columns.setdefault(name, []).append(value)
             await self.conn.execute(_SAVE_SNAPSHOTS, self.params(**columns))
-
-    async def forget_days(self, first_day: str, end_day: str) -> None:
-        """The snapshots and rollup rows of the whole months in [first_day, end_day) (a rebuild
-        goes over whole months: both days are firsts of a month)."""
-        await self.conn.execute(
-            self.scoped_delete(snapshots).where(snapshots.c.day >= first_day, snapshots.c.day < end_day)
-        )
-        # A month's day periods sort after it and before the next month ('2026-03' < '2026-03-01'
-        # < '2026-04'): one range of periods takes both.
-        await self.conn.execute(
-            self.scoped_delete(rollups).where(
-                rollups.c.period >= first_day[:7], rollups.c.period < end_day[:7]
-            )
-        )
 
     # -- rollup rows --------------------------------------------------------------------------
 
@@ -301,28 +430,49 @@ class RollupRepository(ReportRepository):
         a rollup key), and at most one lead key among the filters and the split (rollups are kept
         per key, not per pair of keys). Other queries read the raw rows."""
         q = self.q
-        if q.exact or q.tag is not None:
+        if q.exact or q.tag is not None or not self.ready:
             return False
         keys = [name for name in ("source", "owner_id", "utm_campaign") if getattr(q, name) is not None]
         if q.group_by in DIMENSIONS:
             keys.append(q.group_by)
         return len(keys) <= 1
 
-    async def _facet(self, facet: str, *, grouped: bool = True) -> dict[Any, dict[str, list[float]]]:
+    async def _facet(
+        self,
+        facet: str,
+        *,
+        grouped: bool = True,
+        by_value_owner: bool = False,
+        raw: Callable[[tuple[datetime, datetime], Group], Awaitable[list[tuple[Any, str, str]]]]
+        | None = None,
+    ) -> dict[Any, dict[str, list[float]]]:
         """Per group of the report (or for the whole range, unless `grouped`): each value of
         `facet` with its [leads, amount], the whole days from rollups and the partial first and
-        last days from the leads themselves."""
+        last days from the rows themselves: the leads', or what `raw` reads over a partial day
+        ((group, facet, value) rows). `by_value_owner`: a split by owner is by the owner the value
+        names first (an assignment's assignee), not the lead's."""
         q = self.q
         group_by = q.group_by if grouped else None
         unit = group_by if group_by in TIME_BUCKETS else None
-        split = DIMENSIONS.get(group_by or "")
+        owner_in_value = by_value_owner and group_by == "owner"
+        split = None if owner_in_value else DIMENSIONS.get(group_by or "")
         dimension, key = TOTAL, "-"
         for name in ("source", "owner_id", "utm_campaign"):
             if getattr(q, name) is not None:
                 dimension, key = DIMENSIONS[name], encode_key(getattr(q, name))
         if split is not None:
             dimension, key = split, None  # type: ignore[assignment]
-        reading = plan(q.start, q.end, days_only=unit in ("day", "week"))
+        if facet in ("asg", "asw") and dimension == TOTAL and not self._reads_lead(LEAD_COLUMNS):
+            # Unjoined to their lead, as the rows' computation counts them: merged duplicates'
+            # assignments too (key GONE).
+            key = None  # type: ignore[assignment]
+        if facet == "open":  # a figure of now: no days, no partial ones
+            months: Sequence[str] = (NOW,)
+            days: Sequence[str] = ()
+            raw_ranges: tuple[tuple[datetime, datetime], ...] = ()
+        else:
+            reading = plan(q.start, q.end, days_only=unit in ("day", "week"), zone=self.zone)
+            months, days, raw_ranges = reading.months, reading.days, reading.raw
         out: dict[Any, dict[str, list[float]]] = {}
 
         def count(group: Any, value: str, leads_: int, amount: float) -> None:
@@ -331,33 +481,178 @@ class RollupRepository(ReportRepository):
             counts[1] += amount
 
         rows = await self.summed(
-            dimension,
-            facet,
-            reading.months,
-            reading.days,
-            key,
-            by_period=unit is not None,
-            by_key=split is not None,
+            dimension, facet, months, days, key, by_period=unit is not None, by_key=split is not None
         )
         for period, stored_key, value, leads_, amount in rows:
             if unit is not None and period is not None:
                 group: Any = time_bucket(period if len(period) == 10 else f"{period}-01", unit)
+            elif owner_in_value:
+                group = unpack(value)[0]
             else:
                 group = decode_key(stored_key) if split is not None and stored_key is not None else None
             count(group, value, leads_, amount)
-        if self._raw is None:
-            self._raw = [row for start, end in reading.raw for row in await self.raw_rows(start, end)]
-        column = LEAD_COLUMN[split] if split is not None else None
-        for row in self._raw:
-            if unit is not None:
-                group = time_bucket(day_of(row["created_at"]), unit)
-            else:
-                group = row[column] if column is not None else None
-            amount = float(row["won_amount"] or 0.0) if facet == "mask" else 0.0
-            count(group, facet_value(row, facet), 1, amount)
+        if raw is not None:
+            cache = (_FAMILY.get(facet, facet), grouped)
+            if cache not in self._raw_extra:
+                found: list[tuple[Any, str, str]] = []
+                for between in raw_ranges:
+                    found.extend(await raw(between, self._extra_group(facet, group_by)))
+                self._raw_extra[cache] = found
+            for group, found_facet, value in self._raw_extra[cache]:
+                if found_facet == facet:
+                    count(group if group_by is not None else None, value, 1, 0.0)
+        else:
+            if self._raw is None:
+                self._raw = [row for start, end in raw_ranges for row in await self.raw_rows(start, end)]
+            column = LEAD_COLUMN[split] if split is not None else None
+            for row in self._raw:
+                if unit is not None:
+                    group = time_bucket(day_of(row["created_at"], self.zone), unit)
+                else:
+                    group = row[column] if column is not None else None
+                amount = float(row["won_amount"] or 0.0) if facet == "mask" else 0.0
+                count(group, facet_value(row, facet), 1, amount)
         # A row taken back to 0 (its leads changed since) is no figure; nor is a group without one.
         kept = {g: {v: c for v, c in values.items() if c[0]} for g, values in out.items()}
         return {g: values for g, values in kept.items() if values}
+
+    def _extra_group(self, facet: str, group_by: str | None) -> Group:
+        """The exact computation's group expression for a partial day's rows of this facet."""
+        if facet in ("asg", "asw"):
+            return self.dimension(group_by, at=assignments.c.created_at, owner=assignments.c.owner_id)
+        if facet in ("stay", "to", "mv"):
+            return self.dimension(group_by, at=changes.c.at, owner=leads.c.owner_id)
+        return None
+
+    async def _raw_assignments(
+        self, between: tuple[datetime, datetime], group: Group
+    ) -> list[tuple[Any, str, str]]:
+        stmt = self._assignment_columns(self._g(group), between=between)
+        return [
+            (a["g"], facet, value)
+            for a in (await self.conn.execute(stmt)).mappings()
+            for facet, _, value in assignment_extras(dict(a), self.zone)
+        ]
+
+    async def _raw_moves(
+        self, between: tuple[datetime, datetime], group: Group
+    ) -> list[tuple[Any, str, str]]:
+        stmt = self._move_columns(self._g(group), between=between)
+        return [
+            (m["g"], facet, value)
+            for m in (await self.conn.execute(stmt)).mappings()
+            for facet, _, value in move_extras(dict(m), self.zone)
+        ]
+
+    async def _raw_rejections(
+        self, between: tuple[datetime, datetime], group: Group
+    ) -> list[tuple[Any, str, str]]:
+        stmt = self._rejection_columns(self._g(group), between=between)
+        out = []
+        for e in (await self.conn.execute(stmt)).mappings():
+            facet, _, value = rejection_extra(dict(e), self.zone)
+            out.append((e["g"], facet, value))
+        return out
+
+    # -- assignments, moves, owners from rollups -------------------------------------------------
+
+    async def rollup_assignment_figures(
+        self, *, grouped: bool, keys: Sequence[str] = ("g",), spread_: bool = True
+    ) -> Keyed:
+        """As `assignment_figures`: per group (`grouped`), or per owner_id, or per (policy_id,
+        owner_id); the counts exact, the percentiles from the merged sketches."""
+
+        def key_of(group: Any, owner: Any, policy: Any) -> Any:
+            if tuple(keys) == ("owner_id",):
+                return owner
+            if tuple(keys) == ("policy_id", "owner_id"):
+                return (policy, owner)
+            return group
+
+        by_group = grouped and tuple(keys) == ("g",)
+        out: Keyed = {}
+        for g, values in (
+            await self._facet("asg", grouped=by_group, by_value_owner=True, raw=self._raw_assignments)
+        ).items():
+            for value, (n, _) in values.items():
+                owner, policy, state, speed = unpack(value)
+                row = out.setdefault(
+                    key_of(g, owner, policy),
+                    dict.fromkeys(_ASSIGNMENT_COUNTS, 0),
+                )
+                n = int(n)
+                row["assignments"] += n
+                row["touched"] += n if speed != "n" else 0
+                row["within_5m"] += n if speed == "5" else 0
+                row["within_1h"] += n if speed in ("5", "h") else 0
+                row["covered"] += n if policy is not None else 0
+                if state in ("met", "breached", "running", "stopped"):
+                    row[state] += n
+        if spread_ and tuple(keys) != ("policy_id", "owner_id"):
+            self.approximated = True
+            buckets: dict[Any, dict[tuple[int, int], int]] = {}
+            for g, values in (
+                await self._facet("asw", grouped=by_group, by_value_owner=True, raw=self._raw_assignments)
+            ).items():
+                for value, (n, _) in values.items():
+                    owner, sign, key = unpack(value)
+                    per = buckets.setdefault(key_of(g, owner, None), {})
+                    per[(sign, key)] = per.get((sign, key), 0) + int(n)
+            for k, per in buckets.items():
+                out.setdefault(k, {}).update(spread(per))
+        return out
+
+    async def rollup_stage_stays(self, *, grouped: bool) -> Keyed:
+        """As `stage_stays`: per (group, from-stage), the stays' spread from the sketches."""
+        self.approximated = True
+        buckets: dict[Any, dict[tuple[int, int], int]] = {}
+        for g, values in (await self._facet("stay", grouped=grouped, raw=self._raw_moves)).items():
+            for value, (n, _) in values.items():
+                stage, sign, key = unpack(value)
+                per = buckets.setdefault((g, stage), {})
+                per[(sign, key)] = per.get((sign, key), 0) + int(n)
+        return {k: spread(per) for k, per in buckets.items()}
+
+    async def rollup_time_to_won(self, won: Sequence[str], *, grouped: bool) -> Keyed:
+        """As `time_to_won`, from the sketches of the moves into the won stages."""
+        self.approximated = True
+        buckets: dict[Any, dict[tuple[int, int], int]] = {}
+        for g, values in (await self._facet("to", grouped=grouped, raw=self._raw_moves)).items():
+            for value, (n, _) in values.items():
+                stage, sign, key = unpack(value)
+                if stage in won:
+                    per = buckets.setdefault(g, {})
+                    per[(sign, key)] = per.get((sign, key), 0) + int(n)
+        return {k: spread(per) for k, per in buckets.items()}
+
+    async def rollup_moves_by_owner(self, to_stages: Sequence[str], *, by_owner: bool) -> dict[Any, int]:
+        """As `moves_by_owner`: moves into `to_stages`, per the owner who made them or the lead's."""
+        out: dict[Any, int] = {}
+        for values in (await self._facet("mv", grouped=False, raw=self._raw_moves)).values():
+            for value, (n, _) in values.items():
+                stage, maker, lead_owner = unpack(value)
+                if stage not in to_stages or (by_owner and maker is None):
+                    continue
+                k = maker if by_owner else lead_owner
+                out[k] = out.get(k, 0) + int(n)
+        return out
+
+    async def rollup_rejections_by_owner(self) -> dict[Any, int]:
+        out: dict[Any, int] = {}
+        for values in (await self._facet("rej", grouped=False, raw=self._raw_rejections)).values():
+            for value, (n, _) in values.items():
+                (owner,) = unpack(value)
+                out[owner] = out.get(owner, 0) + int(n)
+        return out
+
+    async def rollup_open_leads_by_owner(self, open_stages: Sequence[str]) -> dict[Any, int]:
+        out: dict[Any, int] = {}
+        for values in (await self._facet("open", grouped=False)).values():
+            for value, (n, _) in values.items():
+                owner, stage = unpack(value)
+                if stage in open_stages:
+                    out[owner] = out.get(owner, 0) + int(n)
+        return out
 
     async def rollup_stage_masks(self) -> dict[Any, dict[int, tuple[int, float]]]:
         """As `stage_masks`, from rollups."""
@@ -413,6 +708,38 @@ class RollupRepository(ReportRepository):
                 row["d7"] += int(n) * d7
                 row["d30"] += int(n) * d30
         return out
+
+    # -- settings -------------------------------------------------------------------------------
+
+    async def settings(self) -> dict[str, Any]:
+        """The time zone (UTC unless set), when it was set, and whether reports read rollups."""
+        await self.prepare()
+        return {"time_zone": self.zone_name, "rollups_ready": self.ready, "updated_at": self.zone_set_at}
+
+    async def save_time_zone(self, name: str, now: datetime) -> None:
+        """A new zone: every day the rollups count moves, so the consumer goes through the log again
+        from its start (each event re-reads its lead, so the lead's contribution moves to its new
+        days), and reports read the rows until it has reached where the log is now."""
+        await self.prepare()
+        if name == self.zone_name:
+            return
+        found = (
+            await self.conn.execute(self.scoped_select(report_settings, report_settings.c.workspace_id))
+        ).first()
+        if found is None:
+            await self.insert_row(report_settings, {"time_zone": name, "updated_at": now})
+        else:
+            await self.conn.execute(
+                self.scoped_update(report_settings).values(time_zone=name, updated_at=now)
+            )
+        last = (
+            select(sequences.c.last_seq)
+            .where(sequences.c.workspace_id == self.workspace_id)
+            .scalar_subquery()
+        )
+        await self.conn.execute(
+            self.scoped_update(cursors).values(position=0, ready_at=func.coalesce(last, 0), updated_at=now)
+        )
 
     # -- the consumer's position --------------------------------------------------------------
 

@@ -11,8 +11,8 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from leadapi.api.auth import Reader
-from leadapi.api.deps import ReplicaSnapshot, ServicesDep
+from leadapi.api.auth import Admin, Reader
+from leadapi.api.deps import ReplicaSnapshot, ServicesDep, Snapshot, Tx
 from leadapi.errors import PROBLEM_RESPONSES, validation_problem
 from leadapi.principal import Principal
 from leadapi.reports.engine import GROUP_BYS, GroupBy, ReportQuery, csv_rows
@@ -20,6 +20,8 @@ from leadapi.reports.schemas import (
     ActivationReport,
     FunnelReport,
     OwnersReport,
+    ReportSettingsIn,
+    ReportSettingsOut,
     ScoresReport,
     SlaReport,
     SourcesReport,
@@ -281,4 +283,32 @@ async def activation_report(
         ActivationReport,
         default_group="source",
         sections=("total", "groups", "intent", "tracks"),
+    )
+
+
+@router.get(
+    "/settings",
+    operation_id="get_report_settings",
+    response_model=ReportSettingsOut,
+    summary="Report settings",
+)
+async def get_report_settings(principal: Reader, services: ServicesDep, conn: Snapshot) -> ReportSettingsOut:
+    """The time zone report days run in (UTC unless set), and whether reports read rollups now."""
+    return ReportSettingsOut.model_validate(await services.reports.settings(conn, principal))
+
+
+@router.put(
+    "/settings",
+    operation_id="put_report_settings",
+    response_model=ReportSettingsOut,
+    summary="Set report settings",
+)
+async def put_report_settings(
+    body: ReportSettingsIn, principal: Admin, services: ServicesDep, conn: Tx
+) -> ReportSettingsOut:
+    """Set the time zone of report days. A change makes the rollups again in the background (the
+    rollup consumer goes through the event log from its start); reports answer from the rows,
+    exactly, until it is done (`rollups_ready`)."""
+    return ReportSettingsOut.model_validate(
+        await services.reports.save_settings(conn, principal, body.time_zone)
     )

@@ -4,10 +4,45 @@ nothing to divide by; durations are in seconds."""
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
+from zoneinfo import ZoneInfo, available_timezones
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from leadapi.api.schemas import RequestModel
 
 Share = float | None
+
+
+@cache
+def _zones() -> frozenset[str]:
+    return frozenset(available_timezones()) | {"UTC"}
+
+
+class ReportSettingsIn(RequestModel):
+    time_zone: str = Field(
+        max_length=64,
+        description="An IANA time zone (e.g. America/New_York): report days, and the day, week and "
+        "month splits, run from midnight to midnight there. Changing it makes the rollups again "
+        "(reports read the rows meanwhile; `rollups_ready` says when they are back).",
+    )
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        if value not in _zones():
+            raise ValueError(f"unknown time zone {value!r} (use an IANA name such as Europe/Paris)")
+        ZoneInfo(value)
+        return value
+
+
+class ReportSettingsOut(BaseModel):
+    time_zone: str
+    rollups_ready: bool = Field(
+        description="Whether reports read rollups: false while they are being made again after a "
+        "change of time zone (or before the first events were taken in)."
+    )
+    updated_at: datetime | None = Field(description="Null: never set (UTC).")
 
 
 class ReportFrame(BaseModel):
@@ -28,7 +63,10 @@ class ReportFrame(BaseModel):
 
 
 class GroupKey(BaseModel):
-    key: str | None = Field(description="The group: a UTC date (YYYY-MM-DD) or the value split by.")
+    key: str | None = Field(
+        description="The group: a date (YYYY-MM-DD, in the workspace's report time zone) or the value "
+        "split by."
+    )
     label: str | None = Field(None, description="The owner's name, when split by owner.")
 
 

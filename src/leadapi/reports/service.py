@@ -98,6 +98,18 @@ class ReportService:
             exact=params.exact,
         )
 
+    # -- settings ---------------------------------------------------------------------------
+
+    async def settings(self, conn: AsyncConnection, principal: Principal) -> dict[str, Any]:
+        return await RollupRepository(conn, principal.workspace_id).settings()
+
+    async def save_settings(
+        self, conn: AsyncConnection, principal: Principal, time_zone: str
+    ) -> dict[str, Any]:
+        repo = RollupRepository(conn, principal.workspace_id)
+        await repo.save_time_zone(time_zone, self.clock())
+        return await repo.settings()
+
     # -- the shared frame -------------------------------------------------------------------
 
     async def _run(
@@ -116,6 +128,7 @@ class ReportService:
             await conn.execute(text("SET LOCAL work_mem = '64MB'"))
             await conn.execute(text("SET LOCAL jit = off"))
         repo = RollupRepository(conn, principal.workspace_id, q)
+        await repo.prepare()
         if q.owner_id is not None and q.owner_id not in await repo.owner_names():
             raise validation_problem([{"field": "owner_id", "message": "no such owner in this workspace"}])
         pipeline = await self.stages.pipeline(conn, principal.workspace_id)
@@ -198,7 +211,11 @@ class ReportService:
                     if rollups
                     else repo.touches(lead_group)
                 )
-                assigned = await repo.assignment_figures(assignment_group)
+                assigned = await (
+                    rollups.rollup_assignment_figures(grouped=group is not None)
+                    if rollups
+                    else repo.assignment_figures(assignment_group)
+                )
                 out: dict[Any, Report] = {}
                 for g in _keys(group, touched, assigned):
                     out[g] = {
@@ -209,7 +226,12 @@ class ReportService:
 
             body = await self._total_and_groups(repo, self._lead_dimension(repo), figures)
             names = await repo.owner_names()
-            by_owner = await repo.assignment_figures(None, keys=("owner_id",))
+            rollups = _rollups(repo)
+            by_owner = await (
+                rollups.rollup_assignment_figures(grouped=False, keys=("owner_id",))
+                if rollups
+                else repo.assignment_figures(None, keys=("owner_id",))
+            )
             body["owners"] = [
                 {
                     "owner_id": owner_id,
@@ -228,7 +250,14 @@ class ReportService:
         async def build(repo: ReportRepository, pipeline: Pipeline) -> Report:
             # Clock counts add up: the total, each policy's and each owner's come from one
             # query by (policy, owner).
-            counted = await repo.assignment_figures(None, keys=("policy_id", "owner_id"), spread=False)
+            rollups = _rollups(repo)
+            counted = await (
+                rollups.rollup_assignment_figures(
+                    grouped=False, keys=("policy_id", "owner_id"), spread_=False
+                )
+                if rollups
+                else repo.assignment_figures(None, keys=("policy_id", "owner_id"), spread=False)
+            )
             per_policy: dict[Any, list[Mapping[str, Any]]] = {}
             per_owner: dict[Any, list[Mapping[str, Any]]] = {}
             for (policy_id, owner_id), row in counted.items():
@@ -239,7 +268,11 @@ class ReportService:
             body: Report = {"total": _sla(_summed(counted.values())), "groups": []}
             group = self._assignment_dimension(repo)
             if group is not None:
-                by_group = await repo.assignment_figures(group, spread=False)
+                by_group = await (
+                    rollups.rollup_assignment_figures(grouped=True, spread_=False)
+                    if rollups
+                    else repo.assignment_figures(group, spread=False)
+                )
                 body["groups"] = await _labelled(repo, {g: _sla(row) for g, row in by_group.items()})
             body["policies"] = [
                 {"policy_id": pid, "name": policy_names.get(pid), **_sla(_summed(rows))}
@@ -263,8 +296,13 @@ class ReportService:
             won = [s.key for s in pipeline.stages if s.category == "won"]
 
             async def figures(group: Group) -> dict[Any, Report]:
-                stays = await repo.stage_stays(group)
-                to_won = await repo.time_to_won(group, won) if won else {}
+                rollups = _rollups(repo)
+                if rollups:
+                    stays = await rollups.rollup_stage_stays(grouped=group is not None)
+                    to_won = await rollups.rollup_time_to_won(won, grouped=group is not None) if won else {}
+                else:
+                    stays = await repo.stage_stays(group)
+                    to_won = await repo.time_to_won(group, won) if won else {}
                 out: dict[Any, Report] = {}
                 for g in _keys(group, {g for g, _ in stays}, to_won):
                     out[g] = {
@@ -287,14 +325,21 @@ class ReportService:
     async def owners(self, conn: AsyncConnection, principal: Principal, q: ReportQuery) -> Report:
         async def build(repo: ReportRepository, pipeline: Pipeline) -> Report:
             names = await repo.owner_names()
-            counted = await repo.assignment_figures(None, keys=("owner_id",))
             open_stages = [s.key for s in pipeline.stages if s.category == "open"]
-            open_leads = await repo.open_leads_by_owner(open_stages)
-            accepted = await repo.moves_by_owner([pipeline.accepted_stage], by_owner=True)
-            rejected = await repo.rejections_by_owner()
-            won = await repo.moves_by_owner(
-                [s.key for s in pipeline.stages if s.category == "won"], by_owner=False
-            )
+            won_stages = [s.key for s in pipeline.stages if s.category == "won"]
+            rollups = _rollups(repo)
+            if rollups:
+                counted = await rollups.rollup_assignment_figures(grouped=False, keys=("owner_id",))
+                open_leads = await rollups.rollup_open_leads_by_owner(open_stages)
+                accepted = await rollups.rollup_moves_by_owner([pipeline.accepted_stage], by_owner=True)
+                rejected = await rollups.rollup_rejections_by_owner()
+                won = await rollups.rollup_moves_by_owner(won_stages, by_owner=False)
+            else:
+                counted = await repo.assignment_figures(None, keys=("owner_id",))
+                open_leads = await repo.open_leads_by_owner(open_stages)
+                accepted = await repo.moves_by_owner([pipeline.accepted_stage], by_owner=True)
+                rejected = await repo.rejections_by_owner()
+                won = await repo.moves_by_owner(won_stages, by_owner=False)
             ids = set(names) | set(counted) | set(open_leads) | set(accepted) | set(rejected) | set(won)
             if q.owner_id is not None:
                 ids = {q.owner_id}

@@ -274,6 +274,8 @@ from .rate_out import RateOut
 from .reenroll_after import ReenrollAfter
 from .reject_in import RejectIn
 from .remove_tags import RemoveTags
+from .report_settings_in import ReportSettingsIn
+from .report_settings_out import ReportSettingsOut
 from .route import Route
 from .route_in import RouteIn
 from .route_out import RouteOut
@@ -696,6 +698,8 @@ __all__ = (
     "ReenrollAfter",
     "RejectIn",
     "RemoveTags",
+    "ReportSettingsIn",
+    "ReportSettingsOut",
     "Route",
     "RouteIn",
     "RouteOut",

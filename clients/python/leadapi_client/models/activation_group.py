@@ -17,7 +17,7 @@ class ActivationGroup:
     Attributes:
         activated_30d (int):
         activated_7d (int): Leads with a behaviour event within 7 days of entry.
-        key (None | str): The group: a UTC date (YYYY-MM-DD) or the value split by.
+        key (None | str): The group: a date (YYYY-MM-DD, in the workspace's report time zone) or the value split by.
         leads (int):
         rate_30d (float | None):
         rate_7d (float | None):

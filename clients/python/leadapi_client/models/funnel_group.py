@@ -22,7 +22,7 @@ class FunnelGroup:
     Attributes:
         accepted (int): Leads of the cohort that sales accepted.
         customers (int): Leads that reached a won stage.
-        key (None | str): The group: a UTC date (YYYY-MM-DD) or the value split by.
+        key (None | str): The group: a date (YYYY-MM-DD, in the workspace's report time zone) or the value split by.
         leads (int): Leads created in the range (the cohort).
         rates (FunnelRates):
         rejected (int): Leads of the cohort that sales rejected (at least once).

@@ -22,7 +22,7 @@ class ScoreGroup:
     Attributes:
         bands (list[BandFigures]):
         buckets (list[ScoreBucket]):
-        key (None | str): The group: a UTC date (YYYY-MM-DD) or the value split by.
+        key (None | str): The group: a date (YYYY-MM-DD, in the workspace's report time zone) or the value split by.
         leads (int):
         scored (int):
         label (None | str | Unset): The owner's name, when split by owner.

@@ -18,7 +18,7 @@ class SlaGroup:
         breached (int):
         compliance (float | None): met / (met + breached).
         covered (int): Assignments made in the range with an SLA clock.
-        key (None | str): The group: a UTC date (YYYY-MM-DD) or the value split by.
+        key (None | str): The group: a date (YYYY-MM-DD, in the workspace's report time zone) or the value split by.
         met (int):
         running (int):
         stopped (int): The lead moved on (reassigned, rejected, won, lost) before a verdict.

@@ -16,7 +16,7 @@ class SourceGroup:
     """
     Attributes:
         customers (int):
-        key (None | str): The group: a UTC date (YYYY-MM-DD) or the value split by.
+        key (None | str): The group: a date (YYYY-MM-DD, in the workspace's report time zone) or the value split by.
         lead_to_customer (float | None):
         lead_to_mql (float | None):
         leads (int):

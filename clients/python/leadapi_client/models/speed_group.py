@@ -22,7 +22,7 @@ class SpeedGroup:
     Attributes:
         after_assignment (AssignmentSpeed):
         after_creation (LeadSpeed):
-        key (None | str): The group: a UTC date (YYYY-MM-DD) or the value split by.
+        key (None | str): The group: a date (YYYY-MM-DD, in the workspace's report time zone) or the value split by.
         label (None | str | Unset): The owner's name, when split by owner.
     """
 

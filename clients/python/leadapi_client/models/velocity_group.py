@@ -20,7 +20,7 @@ T = TypeVar("T", bound="VelocityGroup")
 class VelocityGroup:
     """
     Attributes:
-        key (None | str): The group: a UTC date (YYYY-MM-DD) or the value split by.
+        key (None | str): The group: a date (YYYY-MM-DD, in the workspace's report time zone) or the value split by.
         stages (list[StageTime]):
         to_customer (TimeToCustomer):
         label (None | str | Unset): The owner's name, when split by owner.
