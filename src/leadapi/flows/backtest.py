@@ -14,6 +14,7 @@ long request; the job runs the same code on its own read transaction.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, replace
@@ -28,6 +29,7 @@ from leadapi.errors import ProblemError, not_found, validation_problem
 from leadapi.jobs.service import JobService, Report
 from leadapi.principal import Principal
 from leadapi.scoring.backtest import NotEnoughOutcomesError, Tally, fit_split, suggest
+from leadapi.scoring.counting import FIXED_COLUMNS, CountPlan, NotCountableError, count_plan
 from leadapi.scoring.engine import ADJUSTED, CompiledModel, EventFact
 from leadapi.scoring.repository import BacktestRepository, ScoringRepository
 from leadapi.scoring.schemas import BacktestIn, SuggestIn
@@ -86,6 +88,9 @@ class BacktestFlow:
         self.stages = stages
         self.jobs = jobs
         self.inline_leads = inline_leads
+        # On PostgreSQL, count each lead's events in the statement rather than read them; off, the
+        # engine scores from the events everywhere (what the counting is compared with in tests).
+        self.count_in_database = True
         jobs.register(BACKTEST_JOB, self._run_backtest_job)
         jobs.register(SUGGEST_JOB, self._run_suggest_job)
 
@@ -213,44 +218,131 @@ class BacktestFlow:
         lead_ids: list[str] = []
         types = sorted(set().union(*(model.compiled.event_type_list for model in plan.models)))
         with_data = sorted({ADJUSTED}.union(*(_looked_into(model.compiled) for model in plan.models)))
+        counting: CountPlan | None = None
+        if self.count_in_database and conn.dialect.name == "postgresql":
+            try:
+                counting = count_plan([model.compiled for model in plan.models])
+            except NotCountableError:
+                counting = None
         done = 0
-        async for every in self._batches(repo, plan):
+        columns = None if counting is None else counting.lead_columns
+        async for every in self._batches(repo, plan, columns):
             batch = every if only is None else [(lead, at) for lead, at in every if lead["id"] in only]
             if not batch:
                 continue
             ids = [lead["id"] for lead, _ in batch]
-            latest = max(reference for _, reference in batch)
-            facts: defaultdict[str, list[EventFact]] = defaultdict(list)
-            for row in await repo.events_of(ids, types, with_data, latest):
-                facts[row.lead_id].append(
-                    EventFact(row.id, row.type, row.occurred_at, row.data or {}, row.source)
-                )
-            moves: defaultdict[str, list[datetime]] = defaultdict(list)
-            for lead_id, at in await repo.moves_into(ids, plan.outcome_stages):
-                moves[lead_id].append(at)
-            for lead, reference in batch:
-                before = [fact for fact in facts.get(lead["id"], ()) if fact.occurred_at <= reference]
-                deadline = reference + plan.within
-                converted = any(reference <= at <= deadline for at in moves.get(lead["id"], ()))
-                for tally in tallies:
-                    tally.add(tally.model.score(lead, before, reference), converted)
-                references.append(reference)
-                lead_ids.append(lead["id"])
+            outcomes = await self._outcomes(repo, plan, batch, counting is not None)
+            if counting is not None:
+                try:
+                    await self._score_counted(repo, counting, plan, batch, outcomes, tallies)
+                except NotCountableError:  # too many combinations of properties to judge
+                    counting = None
+            if counting is None:
+                await self._score_events(repo, plan, batch, outcomes, tallies, types, with_data)
+            references.extend(reference for _, reference in batch)
+            lead_ids.extend(ids)
             done += len(batch)
             if report is not None:
                 await report({"done": done})
         return Scored(tallies, references, lead_ids)
 
+    async def _outcomes(
+        self, repo: BacktestRepository, plan: Plan, batch: list[tuple[dict[str, Any], datetime]], arrays: bool
+    ) -> list[bool]:
+        """Whether each lead of the batch moved into an outcome stage within the horizon."""
+        if arrays:  # PostgreSQL
+            refs = [reference for _, reference in batch]
+            deadlines = [reference + plan.within for reference in refs]
+            ids = [lead["id"] for lead, _ in batch]
+            won = await repo.converted(ids, refs, deadlines, plan.outcome_stages)
+            return [lead_id in won for lead_id in ids]
+        moves: defaultdict[str, list[datetime]] = defaultdict(list)
+        for lead_id, at in await repo.moves_into([lead["id"] for lead, _ in batch], plan.outcome_stages):
+            moves[lead_id].append(at)
+        return [
+            any(reference <= at <= reference + plan.within for at in moves.get(lead["id"], ()))
+            for lead, reference in batch
+        ]
+
+    async def _score_events(
+        self,
+        repo: BacktestRepository,
+        plan: Plan,
+        batch: list[tuple[dict[str, Any], datetime]],
+        outcomes: list[bool],
+        tallies: list[Tally],
+        types: list[str],
+        with_data: list[str],
+    ) -> None:
+        """Score a batch by the engine from the leads' events (SQLite, or what counting cannot)."""
+        ids = [lead["id"] for lead, _ in batch]
+        latest = max(reference for _, reference in batch)
+        facts: defaultdict[str, list[EventFact]] = defaultdict(list)
+        for row in await repo.events_of(ids, types, with_data, latest):
+            facts[row.lead_id].append(
+                EventFact(row.id, row.type, row.occurred_at, row.data or {}, row.source)
+            )
+        for (lead, reference), converted in zip(batch, outcomes, strict=True):
+            before = [fact for fact in facts.get(lead["id"], ()) if fact.occurred_at <= reference]
+            for tally in tallies:
+                tally.add(tally.model.score(lead, before, reference), converted)
+
+    async def _score_counted(
+        self,
+        repo: BacktestRepository,
+        counting: CountPlan,
+        plan: Plan,
+        batch: list[tuple[dict[str, Any], datetime]],
+        outcomes: list[bool],
+        tallies: list[Tally],
+    ) -> None:
+        """Score a batch from its leads' counts (PostgreSQL): one row per lead, not per event. A
+        batch whose events show combinations of properties not judged yet is counted again once
+        they are. Raises NotCountableError."""
+        ids = [lead["id"] for lead, _ in batch]
+        refs = [reference for _, reference in batch]
+        sinces = [[reference - window for reference in refs] for window in counting.windows]
+        while True:
+            rows = await repo.counts(counting, ids, refs, sinces)
+            unknown = {item for row in rows if row[5] for item in row[5]}
+            if not unknown:
+                break
+            counting.judge(sorted(unknown))
+        found = {row[0]: row for row in rows}
+        width = FIXED_COLUMNS + sum(
+            1 + (last is not None) + (times is not None) for _, last, times in counting.places
+        )
+        nothing: list[Any] = [None] * width
+        for count_at, _, _ in counting.places:
+            nothing[count_at] = 0
+        models = [
+            (tally, tally.model, columns) for tally, columns in zip(tallies, counting.columns, strict=True)
+        ]
+        for (lead, reference), converted in zip(batch, outcomes, strict=True):
+            row = found.get(lead["id"], nothing)
+            adjustments = (
+                [
+                    EventFact(event_id, ADJUSTED, at, (None if data is None else json.loads(data)) or {})
+                    for event_id, at, data in zip(row[2], row[3], row[4], strict=True)
+                ]
+                if row[2]
+                else []
+            )
+            for tally, model, columns in models:
+                score, band, hits = model.score_counted(lead, reference, row, columns, row[1], adjustments)
+                tally.add_hits(score, band, dict(hits), converted)
+
     async def _batches(
-        self, repo: BacktestRepository, plan: Plan
+        self, repo: BacktestRepository, plan: Plan, columns: list[str] | None = None
     ) -> AsyncIterator[list[tuple[dict[str, Any], datetime]]]:
-        """Batches of (lead, reference time), in reference-time order."""
+        """Batches of (lead, reference time), in reference-time order; the leads with only
+        `columns`, if given."""
         if plan.start is not None and plan.start >= plan.end:
             return
         if plan.as_of == "created":
             after: tuple[datetime, str] | None = None
             while True:
-                rows = await repo.created_page(plan.start, plan.end, after, BATCH)
+                rows = await repo.created_page(plan.start, plan.end, after, BATCH, columns)
                 if not rows:
                     return
                 yield [(row, row["created_at"]) for row in rows]
@@ -259,7 +351,10 @@ class BacktestFlow:
             entries = await repo.first_entries(plan.reference_stages, plan.start, plan.end)
             for index in range(0, len(entries), BATCH):
                 part = entries[index : index + BATCH]
-                found = {row["id"]: row for row in await repo.leads_by_id([lead_id for lead_id, _ in part])}
+                found = {
+                    row["id"]: row
+                    for row in await repo.leads_by_id([lead_id for lead_id, _ in part], columns)
+                }
                 yield [(found[lead_id], at) for lead_id, at in part if lead_id in found]
 
     # ---- results ----------------------------------------------------------------------------------

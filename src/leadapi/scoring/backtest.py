@@ -66,10 +66,14 @@ class Tally:
         self._nominal = dict(rules)
 
     def add(self, result: ScoreResult, converted: bool) -> None:
-        self._scores.append(float(result.score))
-        self._bands.append(result.band)
-        self._outcomes.append(converted)
         hits = {hit.rule_id: hit.points for hit in result.hits if hit.kind != "adjustment"}
+        self.add_hits(result.score, result.band, hits, converted)
+
+    def add_hits(self, score: int, band: str, hits: Mapping[str, float], converted: bool) -> None:
+        """A lead's row from its score, band and the rules that fired (no adjustments)."""
+        self._scores.append(float(score))
+        self._bands.append(band)
+        self._outcomes.append(converted)
         row = []
         for rule_id in self.rule_ids:
             points = hits.get(rule_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
@@ -10,6 +11,8 @@ from sqlalchemy import Select, Table, case, func, null, select, tuple_, type_coe
 from leadapi.events.models import Event
 from leadapi.leads.models import Lead
 from leadapi.repository import WorkspaceRepository
+from leadapi.scoring.counting import CountPlan
+from leadapi.scoring.engine import ADJUSTED
 from leadapi.scoring.models import ScoreAdjustment, ScoringModel, ScoringSettings
 from leadapi.stages.models import StageChange
 
@@ -106,9 +109,19 @@ class BacktestRepository(WorkspaceRepository):
         return stmt
 
     async def created_page(
-        self, start: datetime | None, end: datetime, after: tuple[datetime, str] | None, limit: int
+        self,
+        start: datetime | None,
+        end: datetime,
+        after: tuple[datetime, str] | None,
+        limit: int,
+        columns: Sequence[str] | None = None,
     ) -> list[dict[str, Any]]:
-        result = await self.conn.execute(self.created_page_statement(start, end, after, limit))
+        """The page's leads, with only `columns` if given (those the models read: decoding the
+        JSON columns of whole rows was most of the page's cost)."""
+        stmt = self.created_page_statement(start, end, after, limit)
+        if columns is not None:
+            stmt = stmt.with_only_columns(*(leads.c[name] for name in columns))
+        result = await self.conn.execute(stmt)
         return [dict(row) for row in result.mappings()]
 
     async def count_created(self, start: datetime | None, end: datetime) -> int:
@@ -139,8 +152,12 @@ class BacktestRepository(WorkspaceRepository):
         rows = await self.conn.execute(self.first_entries_statement(stages, start, end))
         return sorted(((row.lead_id, row.at) for row in rows), key=lambda pair: (pair[1], pair[0]))
 
-    async def leads_by_id(self, lead_ids: list[str]) -> list[dict[str, Any]]:
+    async def leads_by_id(
+        self, lead_ids: list[str], columns: Sequence[str] | None = None
+    ) -> list[dict[str, Any]]:
         stmt = self.scoped_select(leads).where(leads.c.id.in_(lead_ids))
+        if columns is not None:
+            stmt = stmt.with_only_columns(*(leads.c[name] for name in columns))
         return [dict(row) for row in (await self.conn.execute(stmt)).mappings()]
 
     def events_statement(
@@ -178,3 +195,103 @@ class BacktestRepository(WorkspaceRepository):
         return [
             (row.lead_id, row.at) for row in await self.conn.execute(self.moves_statement(lead_ids, stages))
         ]
+
+    def counts_statement(self, plan: CountPlan) -> tuple[str, list[Any]]:
+        """PostgreSQL: the batch's figures per lead as `plan` lays them out, in one grouped pass
+        over the leads' events up to each one's reference time (ranges of
+        ix_events_workspace_id_lead_id_occurred_at): the latest behaviour event, the score
+        adjustments, the combinations of properties not judged yet, and each input's count (and
+        latest time, or times). The SQL and the values of its parameters after the first ones:
+        the workspace, the leads' ids, their reference times and each window's start per lead."""
+        windows = len(plan.windows)
+        values: list[Any] = []
+
+        def bind(value: Any, cast_to: str) -> str:
+            values.append(value)
+            return f"${3 + windows + len(values)}::{cast_to}"
+
+        sinces = "".join(f", ${4 + i}::timestamptz[]" for i in range(windows))
+        columns = ", ".join(["lead_id", "ref", *(f"since{i}" for i in range(windows))])
+        adjusted = bind(ADJUSTED, "text")
+        order = "ORDER BY e.occurred_at, e.id"
+        select_list = [
+            "b.lead_id",
+            f"max(e.occurred_at) FILTER (WHERE e.type <> {adjusted})",
+            f"array_agg(e.id {order}) FILTER (WHERE e.type = {adjusted})",
+            f"array_agg(e.occurred_at {order}) FILTER (WHERE e.type = {adjusted})",
+            f"array_agg(e.data::text {order}) FILTER (WHERE e.type = {adjusted})",
+        ]
+        joins = ""
+        if plan.judged:
+            select_list.append(
+                "array_agg(DISTINCT jsonb_build_array(e.type, k.key)::text) "
+                "FILTER (WHERE k.key IS NOT NULL AND m.bits IS NULL)"
+            )
+            cases = " ".join(
+                f"WHEN e.type = {bind(judged.event_type, 'text')} THEN jsonb_build_array(e.source"
+                + "".join(f", e.data -> {bind(key, 'text')}" for key in judged.keys)
+                + ")::text"
+                for judged in plan.judged.values()
+            )
+            known = list(plan.known.items())
+            joins = (
+                f" CROSS JOIN LATERAL (SELECT CASE {cases} END AS key) AS k"
+                f" LEFT JOIN unnest({bind([t for (t, _), _ in known], 'text[]')}, "
+                f"{bind([k for (_, k), _ in known], 'text[]')}, {bind([b for _, b in known], 'bigint[]')})"
+                " AS m(type, key, bits) ON m.type = e.type AND m.key = k.key"
+            )
+        else:
+            select_list.append("NULL::text[]")
+        for wanted, (_, last, times) in zip(plan.inputs, plan.places, strict=True):
+            if wanted.event_type == ADJUSTED:  # never behaviour: the engine counts none
+                select_list += ["0"] + ["NULL"] * ((last is not None) + (times is not None))
+                continue
+            where = [f"e.type = {bind(wanted.event_type, 'text')}"]
+            if wanted.bit is not None:
+                where.append(f"(m.bits & {bind(1 << wanted.bit, 'bigint')}) <> 0")
+            if wanted.window is not None:
+                where.append(f"e.occurred_at >= b.since{wanted.window}")
+            matched = " AND ".join(where)
+            select_list.append(f"count(*) FILTER (WHERE {matched})")
+            if last is not None:
+                select_list.append(f"max(e.occurred_at) FILTER (WHERE {matched})")
+            if times is not None:
+                select_list.append(
+                    f"array_agg(e.occurred_at ORDER BY e.occurred_at) FILTER (WHERE {matched})"
+                )
+        types = bind(plan.types, "text[]")
+        sql = (
+            f"SELECT {', '.join(select_list)} "
+            f"FROM unnest($2::text[], $3::timestamptz[]{sinces}) AS b({columns}) "
+            "JOIN events AS e ON e.workspace_id = $1 AND e.lead_id = b.lead_id "
+            f"AND e.occurred_at <= b.ref AND e.type = ANY({types}){joins} "
+            "GROUP BY b.lead_id"
+        )
+        return sql, values
+
+    async def counts(
+        self, plan: CountPlan, lead_ids: list[str], refs: list[datetime], sinces: list[list[datetime]]
+    ) -> list[Any]:
+        """The rows of `counts_statement` for a batch of leads (only those with events)."""
+        sql, values = self.counts_statement(plan)
+        raw: Any = (await self.conn.get_raw_connection()).driver_connection
+        rows: list[Any] = await raw.fetch(sql, self.workspace_id, lead_ids, refs, *sinces, *values)
+        return rows
+
+    async def converted(
+        self, lead_ids: list[str], refs: list[datetime], deadlines: list[datetime], stages: list[str]
+    ) -> set[str]:
+        """PostgreSQL: the batch's leads that moved into one of `stages` between their reference
+        time and their deadline (both included): ranges of ix_stage_changes_workspace_id_lead_id_at.
+        An array, not an IN of a parameter per lead: SQLAlchemy's expanding of those was most of
+        the moves' cost."""
+        raw: Any = (await self.conn.get_raw_connection()).driver_connection
+        rows = await raw.fetch(CONVERTED, self.workspace_id, lead_ids, refs, deadlines, stages)
+        return {row[0] for row in rows}
+
+
+CONVERTED = (
+    "SELECT DISTINCT b.lead_id FROM unnest($2::text[], $3::timestamptz[], $4::timestamptz[]) "
+    "AS b(lead_id, ref, deadline) JOIN stage_changes AS s ON s.workspace_id = $1 "
+    "AND s.lead_id = b.lead_id AND s.at >= b.ref AND s.at <= b.deadline AND s.to_stage = ANY($5::text[])"
+)
