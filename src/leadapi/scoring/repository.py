@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
@@ -22,6 +23,7 @@ adjustments = cast(Table, ScoreAdjustment.__table__)
 leads = cast(Table, Lead.__table__)
 events = cast(Table, Event.__table__)
 stage_changes = cast(Table, StageChange.__table__)
+_log = logging.getLogger(__name__)
 
 
 def adjustments_statement(
@@ -274,8 +276,15 @@ class BacktestRepository(WorkspaceRepository):
     ) -> list[Any]:
         """The rows of `counts_statement` for a batch of leads (only those with events)."""
         sql, values = self.counts_statement(plan)
+        return await self._fetch(sql, (self.workspace_id, lead_ids, refs, *sinces, *values))
+
+    async def _fetch(self, sql: str, args: tuple[Any, ...]) -> list[Any]:
+        """A statement straight on asyncpg: SQLAlchemy's per-row processing and its expanding of
+        a parameter per lead cost more than the statement."""
+        if _log.isEnabledFor(logging.DEBUG):  # what tests/api/test_backtest_plans.py explains
+            _log.debug("backtest statement", extra={"statement": sql, "parameters": args})
         raw: Any = (await self.conn.get_raw_connection()).driver_connection
-        rows: list[Any] = await raw.fetch(sql, self.workspace_id, lead_ids, refs, *sinces, *values)
+        rows: list[Any] = await raw.fetch(sql, *args)
         return rows
 
     async def converted(
@@ -283,10 +292,8 @@ class BacktestRepository(WorkspaceRepository):
     ) -> set[str]:
         """PostgreSQL: the batch's leads that moved into one of `stages` between their reference
         time and their deadline (both included): ranges of ix_stage_changes_workspace_id_lead_id_at.
-        An array, not an IN of a parameter per lead: SQLAlchemy's expanding of those was most of
-        the moves' cost."""
-        raw: Any = (await self.conn.get_raw_connection()).driver_connection
-        rows = await raw.fetch(CONVERTED, self.workspace_id, lead_ids, refs, deadlines, stages)
+        """
+        rows = await self._fetch(CONVERTED, (self.workspace_id, lead_ids, refs, deadlines, stages))
         return {row[0] for row in rows}
 
 
