@@ -14,6 +14,7 @@ long request; the job runs the same code on its own read transaction.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections import defaultdict
 from collections.abc import AsyncIterator, Callable, Mapping
@@ -29,9 +30,9 @@ from leadapi.errors import ProblemError, not_found, validation_problem
 from leadapi.jobs.service import JobService, Report
 from leadapi.principal import Principal
 from leadapi.scoring.backtest import NotEnoughOutcomesError, Tally, fit_split, suggest
-from leadapi.scoring.counting import FIXED_COLUMNS, CountPlan, NotCountableError, count_plan
+from leadapi.scoring.counting import FIXED_COLUMNS, CountPlan, FitJudge, NotCountableError, count_plan
 from leadapi.scoring.engine import ADJUSTED, CompiledModel, EventFact
-from leadapi.scoring.repository import BacktestRepository, ScoringRepository
+from leadapi.scoring.repository import JSON_LEAD_COLUMNS, BacktestRepository, ScoringRepository
 from leadapi.scoring.schemas import BacktestIn, SuggestIn
 from leadapi.scoring.scorer import Scorer
 from leadapi.scoring.service import compile_document
@@ -211,43 +212,60 @@ class BacktestFlow:
         report: Report | None = None,
         only: frozenset[str] | None = None,
     ) -> Scored:
-        """Score the plan's leads (those in `only`, if given) by each of its models."""
+        """Score the plan's leads (those in `only`, if given) by each of its models: on PostgreSQL
+        from counts per lead, when the models can be counted; otherwise, or once the counting gives
+        up, by the engine from the events."""
+        if self.count_in_database and conn.dialect.name == "postgresql":
+            try:
+                counting = count_plan([model.compiled for model in plan.models])
+                return await self._score_all(conn, plan, report, only, counting)
+            except NotCountableError:
+                pass
+        return await self._score_all(conn, plan, report, only, None)
+
+    async def _score_all(
+        self,
+        conn: AsyncConnection,
+        plan: Plan,
+        report: Report | None,
+        only: frozenset[str] | None,
+        counting: CountPlan | None,
+    ) -> Scored:
+        """Raises NotCountableError (counting only)."""
         repo = BacktestRepository(conn, plan.workspace_id)
         tallies = [Tally(model.compiled) for model in plan.models]
         references: list[datetime] = []
         lead_ids: list[str] = []
         types = sorted(set().union(*(model.compiled.event_type_list for model in plan.models)))
         with_data = sorted({ADJUSTED}.union(*(_looked_into(model.compiled) for model in plan.models)))
-        counting: CountPlan | None = None
-        if self.count_in_database and conn.dialect.name == "postgresql":
-            try:
-                counting = count_plan([model.compiled for model in plan.models])
-            except NotCountableError:
-                counting = None
+        judges = [FitJudge(model.compiled, JSON_LEAD_COLUMNS) for model in plan.models]
         done = 0
-        columns = None if counting is None else counting.lead_columns
-        async for every in self._batches(repo, plan, columns):
+        # Counting, the batch before is scored while the database counts this one.
+        counted: tuple[list[tuple[Any, datetime]], tuple[dict[str, Any], list[bool]]] | None = None
+        async for every in self._batches(repo, plan, counting):
             batch = every if only is None else [(lead, at) for lead, at in every if lead["id"] in only]
             if not batch:
                 continue
-            ids = [lead["id"] for lead, _ in batch]
-            outcomes = await self._outcomes(repo, plan, batch, counting is not None)
-            if counting is not None:
-                try:
-                    await self._score_counted(repo, counting, plan, batch, outcomes, tallies)
-                except NotCountableError:  # too many combinations of properties to judge
-                    counting = None
             if counting is None:
+                outcomes = await self._outcomes(repo, plan, batch, False)
                 await self._score_events(repo, plan, batch, outcomes, tallies, types, with_data)
+            else:
+                counting_it = asyncio.ensure_future(self._counted(repo, counting, plan, batch))
+                await asyncio.sleep(0)  # its statement sent
+                if counted is not None:
+                    self._score_counted(counting, judges, counted[0], *counted[1], tallies)
+                counted = (batch, await counting_it)
             references.extend(reference for _, reference in batch)
-            lead_ids.extend(ids)
+            lead_ids.extend(lead["id"] for lead, _ in batch)
             done += len(batch)
             if report is not None:
                 await report({"done": done})
+        if counting is not None and counted is not None:
+            self._score_counted(counting, judges, counted[0], *counted[1], tallies)
         return Scored(tallies, references, lead_ids)
 
     async def _outcomes(
-        self, repo: BacktestRepository, plan: Plan, batch: list[tuple[dict[str, Any], datetime]], arrays: bool
+        self, repo: BacktestRepository, plan: Plan, batch: list[tuple[Any, datetime]], arrays: bool
     ) -> list[bool]:
         """Whether each lead of the batch moved into an outcome stage within the horizon."""
         if arrays:  # PostgreSQL
@@ -268,7 +286,7 @@ class BacktestFlow:
         self,
         repo: BacktestRepository,
         plan: Plan,
-        batch: list[tuple[dict[str, Any], datetime]],
+        batch: list[tuple[Any, datetime]],
         outcomes: list[bool],
         tallies: list[Tally],
         types: list[str],
@@ -287,18 +305,13 @@ class BacktestFlow:
             for tally in tallies:
                 tally.add(tally.model.score(lead, before, reference), converted)
 
-    async def _score_counted(
-        self,
-        repo: BacktestRepository,
-        counting: CountPlan,
-        plan: Plan,
-        batch: list[tuple[dict[str, Any], datetime]],
-        outcomes: list[bool],
-        tallies: list[Tally],
-    ) -> None:
-        """Score a batch from its leads' counts (PostgreSQL): one row per lead, not per event. A
-        batch whose events show combinations of properties not judged yet is counted again once
-        they are. Raises NotCountableError."""
+    async def _counted(
+        self, repo: BacktestRepository, counting: CountPlan, plan: Plan, batch: list[tuple[Any, datetime]]
+    ) -> tuple[dict[str, Any], list[bool]]:
+        """A batch's counts per lead (PostgreSQL): one row per lead, not per event, by lead id
+        (a lead with no events has none), and its outcomes. A batch whose events show
+        combinations of properties not judged yet is counted again once they are. Raises
+        NotCountableError."""
         ids = [lead["id"] for lead, _ in batch]
         refs = [reference for _, reference in batch]
         sinces = [[reference - window for reference in refs] for window in counting.windows]
@@ -308,16 +321,25 @@ class BacktestFlow:
             if not unknown:
                 break
             counting.judge(sorted(unknown))
-        found = {row[0]: row for row in rows}
+        return {row[0]: row for row in rows}, await self._outcomes(repo, plan, batch, True)
+
+    def _score_counted(
+        self,
+        counting: CountPlan,
+        judges: list[FitJudge],
+        batch: list[tuple[Any, datetime]],
+        found: dict[str, Any],
+        outcomes: list[bool],
+        tallies: list[Tally],
+    ) -> None:
+        """Score a batch from its leads' counts."""
         width = FIXED_COLUMNS + sum(
             1 + (last is not None) + (times is not None) for _, last, times in counting.places
         )
         nothing: list[Any] = [None] * width
         for count_at, _, _ in counting.places:
             nothing[count_at] = 0
-        models = [
-            (tally, tally.model, columns) for tally, columns in zip(tallies, counting.columns, strict=True)
-        ]
+        models = list(zip(tallies, judges, counting.columns, strict=True))
         for (lead, reference), converted in zip(batch, outcomes, strict=True):
             row = found.get(lead["id"], nothing)
             adjustments = (
@@ -328,21 +350,27 @@ class BacktestFlow:
                 if row[2]
                 else []
             )
-            for tally, model, columns in models:
-                score, band, hits = model.score_counted(lead, reference, row, columns, row[1], adjustments)
-                tally.add_hits(score, band, dict(hits), converted)
+            for tally, judge, columns in models:
+                fired = judge.fired(lead)
+                score, band, hits = tally.model.score_counted(
+                    lead, reference, fired, row, columns, row[1], adjustments
+                )
+                tally.add_hits(score, band, hits, converted)
 
     async def _batches(
-        self, repo: BacktestRepository, plan: Plan, columns: list[str] | None = None
-    ) -> AsyncIterator[list[tuple[dict[str, Any], datetime]]]:
-        """Batches of (lead, reference time), in reference-time order; the leads with only
-        `columns`, if given."""
+        self, repo: BacktestRepository, plan: Plan, counting: CountPlan | None = None
+    ) -> AsyncIterator[list[tuple[Any, datetime]]]:
+        """Batches of (lead, reference time), in reference-time order; with `counting`, the leads
+        with only the columns its models read, as `BacktestRepository.lead_page` reads them."""
         if plan.start is not None and plan.start >= plan.end:
             return
         if plan.as_of == "created":
             after: tuple[datetime, str] | None = None
             while True:
-                rows = await repo.created_page(plan.start, plan.end, after, BATCH, columns)
+                if counting is None:
+                    rows: list[Any] = await repo.created_page(plan.start, plan.end, after, BATCH)
+                else:
+                    rows = await repo.lead_page(counting.lead_columns, plan.start, plan.end, after, BATCH)
                 if not rows:
                     return
                 yield [(row, row["created_at"]) for row in rows]
@@ -351,10 +379,12 @@ class BacktestFlow:
             entries = await repo.first_entries(plan.reference_stages, plan.start, plan.end)
             for index in range(0, len(entries), BATCH):
                 part = entries[index : index + BATCH]
-                found = {
-                    row["id"]: row
-                    for row in await repo.leads_by_id([lead_id for lead_id, _ in part], columns)
-                }
+                ids = [lead_id for lead_id, _ in part]
+                if counting is None:
+                    leads: list[Any] = await repo.leads_by_id(ids)
+                else:
+                    leads = await repo.leads_of(counting.lead_columns, ids)
+                found = {row["id"]: row for row in leads}
                 yield [(found[lead_id], at) for lead_id, at in part if lead_id in found]
 
     # ---- results ----------------------------------------------------------------------------------

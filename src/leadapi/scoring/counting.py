@@ -152,3 +152,53 @@ def count_plan(models: Sequence[CompiledModel]) -> CountPlan:
     for mine in chosen:
         plan.columns.append([Counted(*plan.places[index[wanted]]) for wanted, _ in mine])
     return plan
+
+
+class FitJudge:
+    """Which of a model's fit rules a lead meets, the lead as a page of them is read (its JSON
+    columns as text). Rules are grouped by the columns they read, and each group judged once per
+    distinct value of its columns: most leads share their title, country or industry with many
+    others, and decoding every lead's JSON was most of the page's cost."""
+
+    MAX_REMEMBERED = 100_000  # per group: beyond, it starts over
+
+    def __init__(self, model: CompiledModel, json_columns: frozenset[str]) -> None:
+        self.json_columns = json_columns
+        self.size = len(model.fit)
+        grouped: dict[tuple[str, ...], list[int]] = {}
+        for index, rule in enumerate(model.fit):
+            columns = tuple(sorted({name.split(".", 1)[0] for name in rule.fields}))
+            grouped.setdefault(columns, []).append(index)
+        self.groups: list[tuple[tuple[str, ...], list[tuple[int, Any]], dict[Any, list[tuple[int, bool]]]]]
+        self.groups = [
+            (columns, [(index, model.fit[index].when) for index in indexes], {})
+            for columns, indexes in grouped.items()
+        ]
+
+    def fired(self, lead: Any) -> list[bool]:
+        met = [False] * self.size
+        for columns, rules, remembered in self.groups:
+            key = lead.get(columns[0]) if len(columns) == 1 else tuple(lead.get(c) for c in columns)
+            try:
+                known = remembered.get(key)
+            except TypeError:  # not hashable: judged each time
+                known = None
+                remembered = {}
+                key = None
+            if known is None:
+                if len(remembered) >= self.MAX_REMEMBERED:
+                    remembered.clear()
+                known = remembered[key] = self._judge(lead, columns, rules)
+            for index, hit in known:
+                met[index] = hit
+        return met
+
+    def _judge(
+        self, lead: Any, columns: tuple[str, ...], rules: list[tuple[int, Any]]
+    ) -> list[tuple[int, bool]]:
+        """The group's rules on the lead's columns they read, JSON decoded."""
+        seen = {}
+        for column in columns:
+            value = lead.get(column)
+            seen[column] = json.loads(value) if column in self.json_columns and value is not None else value
+        return [(index, bool(when(seen))) for index, when in rules]

@@ -248,20 +248,23 @@ class CompiledModel:
         self,
         lead: Mapping[str, Any],
         now: datetime,
+        fired: Sequence[bool],
         row: Sequence[Any],
         columns: Sequence[Counted],
         last_activity: datetime | None,
         adjustments: Sequence[EventFact],
     ) -> tuple[int, str, list[tuple[str, float]]]:
         """`score` from counts instead of events, with the same figures: (score, band, each rule
-        that fired with its points). `columns` are the behaviour rules' places in `row`, in the
+        that fired with its points). `fired` says which fit rules the lead meets, in the model's
+        order (the caller may know it cheaper than asking each rule); `columns` are the behaviour
+        rules' places in `row`, in the
         model's order; `last_activity` is the latest behaviour event up to `now`, `adjustments`
         the score adjustments made up to then. The points add up in `score`'s order (fit,
         behaviour, inactivity, adjustments), so the float sums are the same too."""
         hits: list[tuple[str, float]] = []
         points: list[float] = []
-        for fit in self.fit:
-            if fit.when(lead):
+        for fit, met in zip(self.fit, fired, strict=True):
+            if met:
                 hits.append((fit.id, fit.points))
                 points.append(fit.points)
         fit_total = sum(points)

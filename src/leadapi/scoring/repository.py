@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, case, func, null, select, tuple_, type_coerce
+from sqlalchemy import JSON, Select, Table, case, func, null, select, tuple_, type_coerce
 
 from leadapi.events.models import Event
 from leadapi.leads.models import Lead
@@ -111,19 +111,9 @@ class BacktestRepository(WorkspaceRepository):
         return stmt
 
     async def created_page(
-        self,
-        start: datetime | None,
-        end: datetime,
-        after: tuple[datetime, str] | None,
-        limit: int,
-        columns: Sequence[str] | None = None,
+        self, start: datetime | None, end: datetime, after: tuple[datetime, str] | None, limit: int
     ) -> list[dict[str, Any]]:
-        """The page's leads, with only `columns` if given (those the models read: decoding the
-        JSON columns of whole rows was most of the page's cost)."""
-        stmt = self.created_page_statement(start, end, after, limit)
-        if columns is not None:
-            stmt = stmt.with_only_columns(*(leads.c[name] for name in columns))
-        result = await self.conn.execute(stmt)
+        result = await self.conn.execute(self.created_page_statement(start, end, after, limit))
         return [dict(row) for row in result.mappings()]
 
     async def count_created(self, start: datetime | None, end: datetime) -> int:
@@ -154,12 +144,8 @@ class BacktestRepository(WorkspaceRepository):
         rows = await self.conn.execute(self.first_entries_statement(stages, start, end))
         return sorted(((row.lead_id, row.at) for row in rows), key=lambda pair: (pair[1], pair[0]))
 
-    async def leads_by_id(
-        self, lead_ids: list[str], columns: Sequence[str] | None = None
-    ) -> list[dict[str, Any]]:
+    async def leads_by_id(self, lead_ids: list[str]) -> list[dict[str, Any]]:
         stmt = self.scoped_select(leads).where(leads.c.id.in_(lead_ids))
-        if columns is not None:
-            stmt = stmt.with_only_columns(*(leads.c[name] for name in columns))
         return [dict(row) for row in (await self.conn.execute(stmt)).mappings()]
 
     def events_statement(
@@ -287,6 +273,32 @@ class BacktestRepository(WorkspaceRepository):
         rows: list[Any] = await raw.fetch(sql, *args)
         return rows
 
+    async def lead_page(
+        self,
+        columns: Sequence[str],
+        start: datetime | None,
+        end: datetime,
+        after: tuple[datetime, str] | None,
+        limit: int,
+    ) -> list[Any]:
+        """PostgreSQL: `created_page`'s leads with only `columns`, the JSON ones as text (see
+        FitJudge), as asyncpg records."""
+        sql = f"SELECT {_lead_columns(columns)} FROM leads WHERE workspace_id = $1 AND created_at < $2"
+        args: list[Any] = [self.workspace_id, end]
+        if start is not None:
+            args.append(start)
+            sql += f" AND created_at >= ${len(args)}"
+        if after is not None:
+            args += after
+            sql += f" AND (created_at, id) > (${len(args) - 1}, ${len(args)})"
+        args.append(limit)
+        return await self._fetch(f"{sql} ORDER BY created_at, id LIMIT ${len(args)}", tuple(args))
+
+    async def leads_of(self, columns: Sequence[str], lead_ids: list[str]) -> list[Any]:
+        """PostgreSQL: `leads_by_id` as `lead_page` reads them."""
+        sql = f"SELECT {_lead_columns(columns)} FROM leads WHERE workspace_id = $1 AND id = ANY($2::text[])"
+        return await self._fetch(sql, (self.workspace_id, lead_ids))
+
     async def converted(
         self, lead_ids: list[str], refs: list[datetime], deadlines: list[datetime], stages: list[str]
     ) -> set[str]:
@@ -302,3 +314,16 @@ CONVERTED = (
     "AS b(lead_id, ref, deadline) JOIN stage_changes AS s ON s.workspace_id = $1 "
     "AND s.lead_id = b.lead_id AND s.at >= b.ref AND s.at <= b.deadline AND s.to_stage = ANY($5::text[])"
 )
+
+# The lead columns stored as JSON: read as text by `lead_page`.
+JSON_LEAD_COLUMNS = frozenset(column.name for column in leads.c if isinstance(column.type, JSON))
+
+
+def _lead_columns(columns: Sequence[str]) -> str:
+    """The select list of `columns` (names of the leads table's columns, checked), JSON as text."""
+    return ", ".join(
+        f'"{leads.c[name].name}"::text AS "{name}"'
+        if name in JSON_LEAD_COLUMNS
+        else f'"{leads.c[name].name}"'
+        for name in columns
+    )
