@@ -15,6 +15,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from leadapi.scoring.counting import MAX_COMBINATIONS
 from tests.conftest import Clock, Tenant, make_tenant
 from tests.factories import move
 
@@ -25,7 +26,12 @@ MODEL: dict[str, Any] = {
     "score_range": {"min": -20, "max": 80},
     "bands": [{"name": "hot", "min": 50}, {"name": "warm", "min": 20.5}, {"name": "cold", "min": None}],
     "rules": [
-        {"id": "size", "kind": "fit", "points": 12.5, "when": {"field": "company_size", "op": "gte", "value": 200}},
+        {
+            "id": "size",
+            "kind": "fit",
+            "points": 12.5,
+            "when": {"field": "company_size", "op": "gte", "value": 200},
+        },
         {
             "id": "stack",
             "kind": "fit",
@@ -36,7 +42,10 @@ MODEL: dict[str, Any] = {
             "id": "pricing",
             "kind": "behavior",
             "points": 15,
-            "event": {"type": "page_view", "where": {"field": "properties.path", "op": "starts_with", "value": "/pricing"}},
+            "event": {
+                "type": "page_view",
+                "where": {"field": "properties.path", "op": "starts_with", "value": "/pricing"},
+            },
         },
         {
             "id": "pricing_ads",
@@ -58,7 +67,10 @@ MODEL: dict[str, Any] = {
             "id": "careers",
             "kind": "behavior",
             "points": -15,
-            "event": {"type": "page_view", "where": {"field": "properties.path", "op": "starts_with", "value": "/careers"}},
+            "event": {
+                "type": "page_view",
+                "where": {"field": "properties.path", "op": "starts_with", "value": "/careers"},
+            },
         },
         {
             "id": "clicks",
@@ -70,18 +82,34 @@ MODEL: dict[str, Any] = {
             "half_life_days": 10,
             "event": {"type": "email_click"},
         },
-        {"id": "clicks_all", "kind": "behavior", "points": 1.1, "per_event": True, "event": {"type": "email_click"}},
-        {"id": "opens", "kind": "behavior", "points": 8, "min_count": 3, "half_life_days": 20, "event": {"type": "email_open"}},
+        {
+            "id": "clicks_all",
+            "kind": "behavior",
+            "points": 1.1,
+            "per_event": True,
+            "event": {"type": "email_click"},
+        },
+        {
+            "id": "opens",
+            "kind": "behavior",
+            "points": 8,
+            "min_count": 3,
+            "half_life_days": 20,
+            "event": {"type": "email_open"},
+        },
         {
             "id": "contact",
             "kind": "behavior",
             "points": 20,
-            "event": {"type": "form_submit", "where": {"field": "properties.form.kind", "op": "eq", "value": "contact"}},
+            "event": {
+                "type": "form_submit",
+                "where": {"field": "properties.form.kind", "op": "eq", "value": "contact"},
+            },
         },
         {"id": "adjusted", "kind": "behavior", "points": 5, "event": {"type": "lead.score_adjusted"}},
         {"id": "idle", "kind": "inactivity", "points": -10, "days": 30},
     ],
-}  # fmt: skip
+}
 PATHS = ["/pricing", "/Pricing/teams", "/careers", "/blog", None]
 SOURCES = ["ads", "web", None]
 
@@ -227,3 +255,22 @@ async def test_two_models_alike_the_default_only(
     body = {"from": (T - timedelta(hours=1)).isoformat(), "to": (T + timedelta(days=5)).isoformat()}
     counted, engine = await both_ways(app, client, world, body)
     assert counted == {**engine, "population": {**engine["population"], "to": counted["population"]["to"]}}
+
+
+async def test_too_many_combinations_to_judge_fall_back_to_the_events(
+    app: FastAPI, client: httpx.AsyncClient, world: Tenant
+) -> None:
+    body = {
+        "from": (T - timedelta(hours=1)).isoformat(),
+        "to": (T + timedelta(days=5)).isoformat(),
+        "model": MODEL,
+    }
+    flow = app.state.services.backtests
+    counted, engine = await both_ways(app, client, world, body)
+    flow.max_combinations = 1  # the page views' paths and sources are more than that
+    try:
+        response = await client.post("/v1/scoring/backtest", json=body, headers=world.read)
+    finally:
+        flow.max_combinations = MAX_COMBINATIONS
+    assert response.status_code == 200, response.text
+    assert response.json()["results"] == engine["results"] == counted["results"]

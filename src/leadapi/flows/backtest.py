@@ -30,7 +30,14 @@ from leadapi.errors import ProblemError, not_found, validation_problem
 from leadapi.jobs.service import JobService, Report
 from leadapi.principal import Principal
 from leadapi.scoring.backtest import NotEnoughOutcomesError, Tally, fit_split, suggest
-from leadapi.scoring.counting import FIXED_COLUMNS, CountPlan, FitJudge, NotCountableError, count_plan
+from leadapi.scoring.counting import (
+    FIXED_COLUMNS,
+    MAX_COMBINATIONS,
+    CountPlan,
+    FitJudge,
+    NotCountableError,
+    count_plan,
+)
 from leadapi.scoring.engine import ADJUSTED, CompiledModel, EventFact
 from leadapi.scoring.repository import JSON_LEAD_COLUMNS, BacktestRepository, ScoringRepository
 from leadapi.scoring.schemas import BacktestIn, SuggestIn
@@ -92,6 +99,7 @@ class BacktestFlow:
         # On PostgreSQL, count each lead's events in the statement rather than read them; off, the
         # engine scores from the events everywhere (what the counting is compared with in tests).
         self.count_in_database = True
+        self.max_combinations = MAX_COMBINATIONS
         jobs.register(BACKTEST_JOB, self._run_backtest_job)
         jobs.register(SUGGEST_JOB, self._run_suggest_job)
 
@@ -217,7 +225,7 @@ class BacktestFlow:
         up, by the engine from the events."""
         if self.count_in_database and conn.dialect.name == "postgresql":
             try:
-                counting = count_plan([model.compiled for model in plan.models])
+                counting = count_plan([model.compiled for model in plan.models], self.max_combinations)
                 return await self._score_all(conn, plan, report, only, counting)
             except NotCountableError:
                 pass

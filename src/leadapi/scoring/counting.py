@@ -79,6 +79,7 @@ class CountPlan:
     columns: list[list[Counted]] = field(default_factory=list)  # per model, per behaviour rule
     # Judged combinations: (type, key as the statement writes it) -> bits.
     known: dict[tuple[str, str], int] = field(default_factory=dict)
+    limit: int = MAX_COMBINATIONS
 
     def judge(self, unknown: Sequence[str]) -> None:
         """Judge combinations the statement sent back (each `[type, key]` as JSON text)."""
@@ -86,8 +87,8 @@ class CountPlan:
             event_type, key = json.loads(item)
             source, *values = json.loads(key)
             self.known[(event_type, key)] = self.judged[event_type].bits(source, values)
-        if len(self.known) > MAX_COMBINATIONS:
-            raise NotCountableError(f"more than {MAX_COMBINATIONS} combinations of properties")
+        if len(self.known) > self.limit:
+            raise NotCountableError(f"more than {self.limit} combinations of properties")
 
 
 def _property_key(name: str) -> str | None:
@@ -100,7 +101,7 @@ def _property_key(name: str) -> str | None:
     return rest.split(".", 1)[0]
 
 
-def count_plan(models: Sequence[CompiledModel]) -> CountPlan:
+def count_plan(models: Sequence[CompiledModel], limit: int = MAX_COMBINATIONS) -> CountPlan:
     """The plan for scoring `models` from counts. Raises NotCountableError."""
     types = sorted(set().union(*(model.event_type_list for model in models)))
     windows = sorted({rule.within for model in models for rule in model.behavior if rule.within is not None})
@@ -119,7 +120,7 @@ def count_plan(models: Sequence[CompiledModel]) -> CountPlan:
     unknown_columns = read - LEAD_COLUMNS
     if unknown_columns:
         raise NotCountableError(f"unknown lead fields {sorted(unknown_columns)}")
-    plan = CountPlan(types, sorted(read | {"id", "created_at"}), windows, [], judged)
+    plan = CountPlan(types, sorted(read | {"id", "created_at"}), windows, [], judged, limit=limit)
     index: dict[Input, int] = {}
     needs: dict[Input, tuple[bool, bool]] = {}
     chosen: list[list[tuple[Input, _BehaviorRule]]] = []
