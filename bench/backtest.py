@@ -37,7 +37,7 @@ SELECT 'ld_b' || n, $1, 'b' || n || '@b' || (n % 5000) || '.com', '[]', '{}',
        n % 5 = 0, (ARRAY['c_level','vp','director','manager','individual','student_intern'])[1 + n % 6],
        (ARRAY['US','GB','DE','IN','BR','FR'])[1 + n % 6],
        (ARRAY['software','finance','retail','education','saas'])[1 + n % 5],
-       (n * 7919) % 8000, now() - interval '800 days' + (n % 600) * interval '1 day', now(), 1,
+       (n::bigint * 7919) % 8000, now() - interval '800 days' + (n % 600) * interval '1 day', now(), 1,
        0, 0, 0, 'not_ready', 1
 FROM generate_series(1, $2) AS n
 """

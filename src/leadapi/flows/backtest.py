@@ -8,6 +8,11 @@ per statement. The outcome is a move into a won stage (or the stage asked for) w
 after the reference; a lead whose horizon is not over yet is left out, so a recent lead never
 counts as a failure it has not had time to turn into a success.
 
+On PostgreSQL a batch's events are not read but counted per lead in the database (see
+scoring.counting: one row per lead, scored by CompiledModel.score_counted with the engine's
+figures), the next batch counted while this one is scored; SQLite, and models or data the counting
+cannot take, are scored by the engine from the events.
+
 A workspace with more leads in range than `backtest_inline_leads` gets a job (202) instead of a
 long request; the job runs the same code on its own read transaction.
 """
