@@ -265,8 +265,13 @@ class BacktestFlow:
             else:
                 counting_it = asyncio.ensure_future(self._counted(repo, counting, plan, batch))
                 await asyncio.sleep(0)  # its statement sent
-                if counted is not None:
-                    self._score_counted(counting, judges, counted[0], *counted[1], tallies)
+                try:
+                    if counted is not None:
+                        self._score_counted(counting, judges, counted[0], *counted[1], tallies)
+                except BaseException:  # the connection is the statement's until it is done
+                    counting_it.cancel()
+                    await asyncio.gather(counting_it, return_exceptions=True)
+                    raise
                 counted = (batch, await counting_it)
             references.extend(reference for _, reference in batch)
             lead_ids.extend(lead["id"] for lead, _ in batch)
