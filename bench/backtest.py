@@ -3,7 +3,8 @@ in under 60 s).
 
 The workspace is made by the service (its defaults: pipeline, model) and filled in SQL, server
 side: leads over two years with the fields the default model reads, ten behaviour events each
-(some before capture, so a score at creation has something to count), a move into the MQL stage
+(some before capture, so a score at creation has something to count; a demo request and a contact
+form for a third of them, blog pages for the others: 50 distinct paths), a move into the MQL stage
 for a third of them and into the won stage for a tenth. The backtest is then run through the real
 app's flow, as the job a workspace this large gets runs it, and timed; the yardstick, measured in
 the same run, is reading the same events alone (one statement per batch of leads, the rows
@@ -36,21 +37,22 @@ SELECT 'ld_b' || n, $1, 'b' || n || '@b' || (n % 5000) || '.com', '[]', '{}',
        n % 5 = 0, (ARRAY['c_level','vp','director','manager','individual','student_intern'])[1 + n % 6],
        (ARRAY['US','GB','DE','IN','BR','FR'])[1 + n % 6],
        (ARRAY['software','finance','retail','education','saas'])[1 + n % 5],
-       (n * 7919) % 8000, now() - interval '800 days' + (n % 600) * interval '1 day', now(), 1,
+       (n::bigint * 7919) % 8000, now() - interval '800 days' + (n % 600) * interval '1 day', now(), 1,
        0, 0, 0, 'not_ready', 1
 FROM generate_series(1, $2) AS n
 """
 SEED_EVENTS = """
 INSERT INTO events (id, workspace_id, seq, type, lead_id, occurred_at, data)
 SELECT 'ev_b' || n || '_' || k, $1, NULL,
-       (ARRAY['page_view','page_view','email_open','email_open','email_click','content_download',
-              'webinar_attended','page_view','demo_request','form_submit'])[k],
+       CASE WHEN k > 8 AND n % 3 <> 0 THEN 'page_view'
+            ELSE (ARRAY['page_view','page_view','email_open','email_open','email_click','content_download',
+                        'webinar_attended','page_view','demo_request','form_submit'])[k] END,
        'ld_b' || n,
        now() - interval '800 days' + (n % 600) * interval '1 day' + (k - 4) * interval '1 day',
-       CASE k WHEN 1 THEN '{"path": "/pricing"}' WHEN 2 THEN '{"path": "/careers"}'
-              WHEN 10 THEN '{"form": "contact"}' ELSE '{}' END::jsonb
+       CASE WHEN k = 1 THEN '{"path": "/pricing"}' WHEN k = 2 THEN '{"path": "/careers"}'
+            WHEN k > 8 AND n % 3 <> 0 THEN '{"path": "/blog/' || (n % 50) || '"}'
+            WHEN k = 10 THEN '{"form": "contact"}' ELSE '{}' END::jsonb
 FROM generate_series(1, $2) AS n, generate_series(1, $3) AS k
-WHERE k <= 8 OR n % 3 = 0
 """
 SEED_MOVES = """
 INSERT INTO stage_changes (id, workspace_id, lead_id, from_stage, to_stage, at, since, by_kind)

@@ -8,12 +8,19 @@ per statement. The outcome is a move into a won stage (or the stage asked for) w
 after the reference; a lead whose horizon is not over yet is left out, so a recent lead never
 counts as a failure it has not had time to turn into a success.
 
+On PostgreSQL a batch's events are not read but counted per lead in the database (see
+scoring.counting: one row per lead, scored by CompiledModel.score_counted with the engine's
+figures), the next batch counted while this one is scored; SQLite, and models or data the counting
+cannot take, are scored by the engine from the events.
+
 A workspace with more leads in range than `backtest_inline_leads` gets a job (202) instead of a
 long request; the job runs the same code on its own read transaction.
 """
 
 from __future__ import annotations
 
+import asyncio
+import json
 from collections import defaultdict
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, replace
@@ -28,8 +35,16 @@ from leadapi.errors import ProblemError, not_found, validation_problem
 from leadapi.jobs.service import JobService, Report
 from leadapi.principal import Principal
 from leadapi.scoring.backtest import NotEnoughOutcomesError, Tally, fit_split, suggest
+from leadapi.scoring.counting import (
+    FIXED_COLUMNS,
+    MAX_COMBINATIONS,
+    CountPlan,
+    FitJudge,
+    NotCountableError,
+    count_plan,
+)
 from leadapi.scoring.engine import ADJUSTED, CompiledModel, EventFact
-from leadapi.scoring.repository import BacktestRepository, ScoringRepository
+from leadapi.scoring.repository import JSON_LEAD_COLUMNS, BacktestRepository, ScoringRepository
 from leadapi.scoring.schemas import BacktestIn, SuggestIn
 from leadapi.scoring.scorer import Scorer
 from leadapi.scoring.service import compile_document
@@ -86,6 +101,10 @@ class BacktestFlow:
         self.stages = stages
         self.jobs = jobs
         self.inline_leads = inline_leads
+        # On PostgreSQL, count each lead's events in the statement rather than read them; off, the
+        # engine scores from the events everywhere (what the counting is compared with in tests).
+        self.count_in_database = True
+        self.max_combinations = MAX_COMBINATIONS
         jobs.register(BACKTEST_JOB, self._run_backtest_job)
         jobs.register(SUGGEST_JOB, self._run_suggest_job)
 
@@ -206,51 +225,170 @@ class BacktestFlow:
         report: Report | None = None,
         only: frozenset[str] | None = None,
     ) -> Scored:
-        """Score the plan's leads (those in `only`, if given) by each of its models."""
+        """Score the plan's leads (those in `only`, if given) by each of its models: on PostgreSQL
+        from counts per lead, when the models can be counted; otherwise, or once the counting gives
+        up, by the engine from the events."""
+        if self.count_in_database and conn.dialect.name == "postgresql":
+            try:
+                counting = count_plan([model.compiled for model in plan.models], self.max_combinations)
+                return await self._score_all(conn, plan, report, only, counting)
+            except NotCountableError:
+                pass
+        return await self._score_all(conn, plan, report, only, None)
+
+    async def _score_all(
+        self,
+        conn: AsyncConnection,
+        plan: Plan,
+        report: Report | None,
+        only: frozenset[str] | None,
+        counting: CountPlan | None,
+    ) -> Scored:
+        """Raises NotCountableError (counting only)."""
         repo = BacktestRepository(conn, plan.workspace_id)
         tallies = [Tally(model.compiled) for model in plan.models]
         references: list[datetime] = []
         lead_ids: list[str] = []
         types = sorted(set().union(*(model.compiled.event_type_list for model in plan.models)))
         with_data = sorted({ADJUSTED}.union(*(_looked_into(model.compiled) for model in plan.models)))
+        judges = [FitJudge(model.compiled, JSON_LEAD_COLUMNS) for model in plan.models]
         done = 0
-        async for every in self._batches(repo, plan):
+        # Counting, the batch before is scored while the database counts this one.
+        counted: tuple[list[tuple[Any, datetime]], tuple[dict[str, Any], list[bool]]] | None = None
+        async for every in self._batches(repo, plan, counting):
             batch = every if only is None else [(lead, at) for lead, at in every if lead["id"] in only]
             if not batch:
                 continue
-            ids = [lead["id"] for lead, _ in batch]
-            latest = max(reference for _, reference in batch)
-            facts: defaultdict[str, list[EventFact]] = defaultdict(list)
-            for row in await repo.events_of(ids, types, with_data, latest):
-                facts[row.lead_id].append(
-                    EventFact(row.id, row.type, row.occurred_at, row.data or {}, row.source)
-                )
-            moves: defaultdict[str, list[datetime]] = defaultdict(list)
-            for lead_id, at in await repo.moves_into(ids, plan.outcome_stages):
-                moves[lead_id].append(at)
-            for lead, reference in batch:
-                before = [fact for fact in facts.get(lead["id"], ()) if fact.occurred_at <= reference]
-                deadline = reference + plan.within
-                converted = any(reference <= at <= deadline for at in moves.get(lead["id"], ()))
-                for tally in tallies:
-                    tally.add(tally.model.score(lead, before, reference), converted)
-                references.append(reference)
-                lead_ids.append(lead["id"])
+            if counting is None:
+                outcomes = await self._outcomes(repo, plan, batch, False)
+                await self._score_events(repo, plan, batch, outcomes, tallies, types, with_data)
+            else:
+                counting_it = asyncio.ensure_future(self._counted(repo, counting, plan, batch))
+                await asyncio.sleep(0)  # its statement sent
+                try:
+                    if counted is not None:
+                        self._score_counted(counting, judges, counted[0], *counted[1], tallies)
+                except BaseException:  # the connection is the statement's until it is done
+                    counting_it.cancel()
+                    await asyncio.gather(counting_it, return_exceptions=True)
+                    raise
+                counted = (batch, await counting_it)
+            references.extend(reference for _, reference in batch)
+            lead_ids.extend(lead["id"] for lead, _ in batch)
             done += len(batch)
             if report is not None:
                 await report({"done": done})
+        if counting is not None and counted is not None:
+            self._score_counted(counting, judges, counted[0], *counted[1], tallies)
         return Scored(tallies, references, lead_ids)
 
+    async def _outcomes(
+        self, repo: BacktestRepository, plan: Plan, batch: list[tuple[Any, datetime]], arrays: bool
+    ) -> list[bool]:
+        """Whether each lead of the batch moved into an outcome stage within the horizon."""
+        if arrays:  # PostgreSQL
+            refs = [reference for _, reference in batch]
+            deadlines = [reference + plan.within for reference in refs]
+            ids = [lead["id"] for lead, _ in batch]
+            won = await repo.converted(ids, refs, deadlines, plan.outcome_stages)
+            return [lead_id in won for lead_id in ids]
+        moves: defaultdict[str, list[datetime]] = defaultdict(list)
+        for lead_id, at in await repo.moves_into([lead["id"] for lead, _ in batch], plan.outcome_stages):
+            moves[lead_id].append(at)
+        return [
+            any(reference <= at <= reference + plan.within for at in moves.get(lead["id"], ()))
+            for lead, reference in batch
+        ]
+
+    async def _score_events(
+        self,
+        repo: BacktestRepository,
+        plan: Plan,
+        batch: list[tuple[Any, datetime]],
+        outcomes: list[bool],
+        tallies: list[Tally],
+        types: list[str],
+        with_data: list[str],
+    ) -> None:
+        """Score a batch by the engine from the leads' events (SQLite, or what counting cannot)."""
+        ids = [lead["id"] for lead, _ in batch]
+        latest = max(reference for _, reference in batch)
+        facts: defaultdict[str, list[EventFact]] = defaultdict(list)
+        for row in await repo.events_of(ids, types, with_data, latest):
+            facts[row.lead_id].append(
+                EventFact(row.id, row.type, row.occurred_at, row.data or {}, row.source)
+            )
+        for (lead, reference), converted in zip(batch, outcomes, strict=True):
+            before = [fact for fact in facts.get(lead["id"], ()) if fact.occurred_at <= reference]
+            for tally in tallies:
+                tally.add(tally.model.score(lead, before, reference), converted)
+
+    async def _counted(
+        self, repo: BacktestRepository, counting: CountPlan, plan: Plan, batch: list[tuple[Any, datetime]]
+    ) -> tuple[dict[str, Any], list[bool]]:
+        """A batch's counts per lead (PostgreSQL): one row per lead, not per event, by lead id
+        (a lead with no events has none), and its outcomes. A batch whose events show
+        combinations of properties not judged yet is counted again once they are. Raises
+        NotCountableError."""
+        ids = [lead["id"] for lead, _ in batch]
+        refs = [reference for _, reference in batch]
+        sinces = [[reference - window for reference in refs] for window in counting.windows]
+        while True:
+            rows = await repo.counts(counting, ids, refs, sinces)
+            unknown = {item for row in rows if row[5] for item in row[5]}
+            if not unknown:
+                break
+            counting.judge(sorted(unknown))
+        return {row[0]: row for row in rows}, await self._outcomes(repo, plan, batch, True)
+
+    def _score_counted(
+        self,
+        counting: CountPlan,
+        judges: list[FitJudge],
+        batch: list[tuple[Any, datetime]],
+        found: dict[str, Any],
+        outcomes: list[bool],
+        tallies: list[Tally],
+    ) -> None:
+        """Score a batch from its leads' counts."""
+        width = FIXED_COLUMNS + sum(
+            1 + (last is not None) + (times is not None) for _, last, times in counting.places
+        )
+        nothing: list[Any] = [None] * width
+        for count_at, _, _ in counting.places:
+            nothing[count_at] = 0
+        models = list(zip(tallies, judges, counting.columns, strict=True))
+        for (lead, reference), converted in zip(batch, outcomes, strict=True):
+            row = found.get(lead["id"], nothing)
+            adjustments = (
+                [
+                    EventFact(event_id, ADJUSTED, at, (None if data is None else json.loads(data)) or {})
+                    for event_id, at, data in zip(row[2], row[3], row[4], strict=True)
+                ]
+                if row[2]
+                else []
+            )
+            for tally, judge, columns in models:
+                fired = judge.fired(lead)
+                score, band, hits = tally.model.score_counted(
+                    lead, reference, fired, row, columns, row[1], adjustments
+                )
+                tally.add_hits(score, band, hits, converted)
+
     async def _batches(
-        self, repo: BacktestRepository, plan: Plan
-    ) -> AsyncIterator[list[tuple[dict[str, Any], datetime]]]:
-        """Batches of (lead, reference time), in reference-time order."""
+        self, repo: BacktestRepository, plan: Plan, counting: CountPlan | None = None
+    ) -> AsyncIterator[list[tuple[Any, datetime]]]:
+        """Batches of (lead, reference time), in reference-time order; with `counting`, the leads
+        with only the columns its models read, as `BacktestRepository.lead_page` reads them."""
         if plan.start is not None and plan.start >= plan.end:
             return
         if plan.as_of == "created":
             after: tuple[datetime, str] | None = None
             while True:
-                rows = await repo.created_page(plan.start, plan.end, after, BATCH)
+                if counting is None:
+                    rows: list[Any] = await repo.created_page(plan.start, plan.end, after, BATCH)
+                else:
+                    rows = await repo.lead_page(counting.lead_columns, plan.start, plan.end, after, BATCH)
                 if not rows:
                     return
                 yield [(row, row["created_at"]) for row in rows]
@@ -259,7 +397,12 @@ class BacktestFlow:
             entries = await repo.first_entries(plan.reference_stages, plan.start, plan.end)
             for index in range(0, len(entries), BATCH):
                 part = entries[index : index + BATCH]
-                found = {row["id"]: row for row in await repo.leads_by_id([lead_id for lead_id, _ in part])}
+                ids = [lead_id for lead_id, _ in part]
+                if counting is None:
+                    leads: list[Any] = await repo.leads_by_id(ids)
+                else:
+                    leads = await repo.leads_of(counting.lead_columns, ids)
+                found = {row["id"]: row for row in leads}
                 yield [(found[lead_id], at) for lead_id, at in part if lead_id in found]
 
     # ---- results ----------------------------------------------------------------------------------

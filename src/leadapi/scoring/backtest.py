@@ -16,7 +16,7 @@ draft ranks leads as the fitted model does (up to the clamp at the bottom of the
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,7 +52,7 @@ class Tally:
 
     model: CompiledModel
     rule_ids: tuple[str, ...] = field(init=False)
-    _nominal: dict[str, float] = field(init=False, repr=False)
+    _columns: dict[str, tuple[int, float]] = field(init=False, repr=False)
     _scores: list[float] = field(default_factory=list, repr=False)
     _bands: list[str] = field(default_factory=list, repr=False)
     _outcomes: list[bool] = field(default_factory=list, repr=False)
@@ -63,18 +63,22 @@ class Tally:
         rules += [(r.id, r.points) for r in self.model.behavior]
         rules += [(r.id, r.points) for r in self.model.inactivity]
         self.rule_ids = tuple(rule_id for rule_id, _ in rules)
-        self._nominal = dict(rules)
+        self._columns = {rule_id: (index, points) for index, (rule_id, points) in enumerate(rules)}
 
     def add(self, result: ScoreResult, converted: bool) -> None:
-        self._scores.append(float(result.score))
-        self._bands.append(result.band)
+        hits = [(hit.rule_id, hit.points) for hit in result.hits if hit.kind != "adjustment"]
+        self.add_hits(result.score, result.band, hits, converted)
+
+    def add_hits(self, score: int, band: str, hits: Iterable[tuple[str, float]], converted: bool) -> None:
+        """A lead's row from its score, band and the rules that fired, with their points (no
+        adjustments)."""
+        self._scores.append(float(score))
+        self._bands.append(band)
         self._outcomes.append(converted)
-        hits = {hit.rule_id: hit.points for hit in result.hits if hit.kind != "adjustment"}
-        row = []
-        for rule_id in self.rule_ids:
-            points = hits.get(rule_id)
-            nominal = self._nominal[rule_id]
-            row.append(0.0 if points is None else (1.0 if nominal == 0 else points / nominal))
+        row = [0.0] * len(self.rule_ids)
+        for rule_id, points in hits:
+            column, nominal = self._columns[rule_id]
+            row[column] = 1.0 if nominal == 0 else points / nominal
         self._strengths.append(row)
 
     def __len__(self) -> int:

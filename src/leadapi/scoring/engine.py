@@ -15,8 +15,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import cached_property, partial
+from itertools import repeat
 from operator import attrgetter
-from typing import Any
+from typing import Any, cast
 
 from leadapi.conditions import ConditionError, FieldSet, PatternTally, Predicate, compile_condition
 from leadapi.leads.fields import CONDITION_FIELDS
@@ -116,6 +117,8 @@ class _BehaviorRule:
     max_points: float | None
     within: timedelta | None
     half_life_days: float | None
+    # The fields `where` reads (`type`, `source`, `properties.x...`): all it can tell events by.
+    where_fields: tuple[str, ...] = ()
     # Fires at once for its points when enough events of its type exist: no filter, window, decay.
     simple: bool = field(init=False)
 
@@ -129,6 +132,17 @@ class _InactivityRule:
     id: str
     points: float
     days: timedelta
+
+
+@dataclass(frozen=True, slots=True)
+class Counted:
+    """Where a behaviour rule's facts are in a row counted elsewhere (a backtest's grouped
+    statement): the number of the lead's events the rule matches up to the moment scored, and,
+    when the rule needs them, the latest one's time and every one's time, oldest first."""
+
+    count: int
+    last: int | None = None
+    times: int | None = None
 
 
 @dataclass(frozen=True)
@@ -230,6 +244,63 @@ class CompiledModel:
             min(changes) if changes else None,
         )
 
+    def score_counted(
+        self,
+        lead: Mapping[str, Any],
+        now: datetime,
+        fired: Sequence[bool],
+        row: Sequence[Any],
+        columns: Sequence[Counted],
+        last_activity: datetime | None,
+        adjustments: Sequence[EventFact],
+    ) -> tuple[int, str, list[tuple[str, float]]]:
+        """`score` from counts instead of events, with the same figures: (score, band, each rule
+        that fired with its points). `fired` says which fit rules the lead meets, in the model's
+        order (the caller may know it cheaper than asking each rule); `columns` are the behaviour
+        rules' places in `row`, in the
+        model's order; `last_activity` is the latest behaviour event up to `now`, `adjustments`
+        the score adjustments made up to then. The points add up in `score`'s order (fit,
+        behaviour, inactivity, adjustments), so the float sums are the same too."""
+        hits: list[tuple[str, float]] = []
+        points: list[float] = []
+        for fit, met in zip(self.fit, fired, strict=True):
+            if met:
+                hits.append((fit.id, fit.points))
+                points.append(fit.points)
+        fit_total = sum(points)
+        for rule, column in zip(self.behavior, columns, strict=True):
+            count: int = row[column.count]
+            if count < rule.min_count:
+                continue
+            gained: float
+            if rule.per_event:
+                if rule.half_life_days is None:
+                    gained = sum(repeat(rule.points, count))
+                else:
+                    half_life = rule.half_life_days
+                    times: Sequence[datetime] = row[cast(int, column.times)]
+                    gained = sum(_decayed(rule.points, at, now, half_life) for at in times)
+                if rule.max_points is not None:
+                    gained = max(-rule.max_points, min(rule.max_points, gained))
+            elif rule.half_life_days is None:
+                gained = rule.points
+            else:
+                gained = _decayed(rule.points, row[cast(int, column.last)], now, rule.half_life_days)
+            hits.append((rule.id, gained))
+            points.append(gained)
+        for idle in self.inactivity:
+            hit = _inactivity_hit(idle, lead, last_activity, now, [])
+            if hit is not None:
+                hits.append((hit.rule_id, hit.points))
+                points.append(hit.points)
+        for adjustment in sorted(adjustments, key=_EVENT_ORDER):
+            hit = _adjustment_hit(adjustment, now, [])
+            if hit is not None:
+                points.append(hit.points)
+        unclamped = fit_total + (sum(points) - fit_total)
+        score = round(min(self.maximum, max(self.minimum, unclamped)))
+        return score, self.band_of(score), hits
+
 
 def _lookup(data: Mapping[str, Any], name: str) -> Any:
     value: Any = data
@@ -256,10 +327,10 @@ def _event_views(events: Sequence[EventFact]) -> list[Mapping[str, Any]]:
     return [{"type": e.type, "source": e.source, "properties": e.properties} for e in events]
 
 
-def _decayed(points: float, event: EventFact, now: datetime, half_life_days: float | None) -> float:
+def _decayed(points: float, occurred_at: datetime, now: datetime, half_life_days: float | None) -> float:
     if half_life_days is None:
         return points
-    age_days = max(0.0, (now - event.occurred_at).total_seconds() / 86400)
+    age_days = max(0.0, (now - occurred_at).total_seconds() / 86400)
     return points * math.pow(0.5, age_days / half_life_days)
 
 
@@ -293,11 +364,11 @@ def _behavior_hit(
     if rule.within is not None:  # the oldest event leaving the window changes (or may end) the hit
         changes.append(matching[0].occurred_at + rule.within)
     if rule.per_event:
-        points = sum(_decayed(rule.points, event, now, rule.half_life_days) for event in matching)
+        points = sum(_decayed(rule.points, event.occurred_at, now, rule.half_life_days) for event in matching)
         if rule.max_points is not None:
             points = max(-rule.max_points, min(rule.max_points, points))
     else:
-        points = _decayed(rule.points, matching[-1], now, rule.half_life_days)
+        points = _decayed(rule.points, matching[-1].occurred_at, now, rule.half_life_days)
     if rule.half_life_days is not None and abs(points) >= 0.5:
         step = timedelta(days=rule.half_life_days / 8)
         changes.append(now + max(DECAY_REFRESH_MIN, min(DECAY_REFRESH_MAX, step)))
@@ -534,4 +605,5 @@ def _behavior_rule(
     window = None if within is None else timedelta(days=_number(within, f"{path}.within_days", positive=True))
     half_life = rule.get("half_life_days")
     decay = None if half_life is None else _number(half_life, f"{path}.half_life_days", positive=True)
-    return _BehaviorRule(rule_id, points, event_type, where, min_count, per_event, cap, window, decay)
+    fields = _condition_fields(event["where"]) if "where" in event else ()
+    return _BehaviorRule(rule_id, points, event_type, where, min_count, per_event, cap, window, decay, fields)
