@@ -6,6 +6,7 @@ so, keeps the rows of a database it upgrades."""
 from __future__ import annotations
 
 import asyncio
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -232,3 +233,14 @@ def test_0110_keeps_the_rows_of_a_populated_database(kind: str, tmp_path: Path) 
     _, ext, tasks, *_ = asyncio.run(_run(url, _AFTER))
     assert [row[1] for row in ext] == ["ld_a2", "ld_b1"]
     assert tasks == []
+
+
+def test_docs_scaling_distributes_every_table() -> None:
+    """docs/scaling.md's Citus commands name every table once: the reference tables as reference,
+    every other as distributed by workspace_id and co-located with leads."""
+    doc = (Path(__file__).parents[2] / "docs" / "scaling.md").read_text()
+    reference = set(re.findall(r"create_reference_table\('(\w+)'\)", doc))
+    distributed = re.findall(r"create_distributed_table\('(\w+)', 'workspace_id'", doc)
+    assert reference == set(REFERENCE_TABLES)
+    assert len(distributed) == len(set(distributed))
+    assert set(distributed) == set(metadata.tables) - set(REFERENCE_TABLES)

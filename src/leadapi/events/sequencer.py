@@ -25,7 +25,7 @@ sequences = cast(Table, EventSequence.__table__)
 
 _NUMBER_ONE = (
     update(events)
-    .where(events.c.id == bindparam("event_id"))
+    .where(events.c.id == bindparam("event_id"), events.c.workspace_id == bindparam("workspace_id"))
     .values(seq=bindparam("new_seq"))
     .execution_options(synchronize_session=False)
 )
@@ -52,11 +52,12 @@ WITH pending AS (
     FROM counted WHERE counter.workspace_id = counted.workspace_id
     RETURNING counter.workspace_id, counter.last_seq - counted.n AS before
 ), numbered AS (
-    SELECT pending.id,
+    SELECT pending.id, pending.workspace_id,
            advanced.before + row_number() OVER (PARTITION BY pending.workspace_id ORDER BY pending.id) AS seq
     FROM pending JOIN advanced ON advanced.workspace_id = pending.workspace_id
 ), done AS (
-    UPDATE events SET seq = numbered.seq FROM numbered WHERE events.id = numbered.id RETURNING 1
+    UPDATE events SET seq = numbered.seq FROM numbered
+    WHERE events.id = numbered.id AND events.workspace_id = numbered.workspace_id RETURNING 1
 )
 SELECT count(*) FROM done
 """)
@@ -99,7 +100,10 @@ class EventSequencer:
                     )
                 ).scalar_one()
                 first = last - len(ids) + 1
-                numbered += [{"event_id": event_id, "new_seq": first + i} for i, event_id in enumerate(ids)]
+                numbered += [
+                    {"event_id": event_id, "workspace_id": workspace_id, "new_seq": first + i}
+                    for i, event_id in enumerate(ids)
+                ]
             await conn.execute(_NUMBER_ONE, numbered)
             return len(pending)
 
