@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import JSON, ColumnElement, DateTime, MetaData, event, literal_column
+from sqlalchemy import JSON, ColumnElement, DateTime, ForeignKeyConstraint, MetaData, event, literal_column
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.engine import Dialect as SyncDialect
@@ -54,6 +54,14 @@ log = logging.getLogger("leadapi.db")
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def workspace_fk(column: str, target: str, **options: Any) -> ForeignKeyConstraint:
+    """A foreign key that stays inside the row's workspace: (column, workspace_id) references
+    (target, its workspace_id). The distribution key rule (docs/scaling.md): a row and the row it
+    points to live on the same shard, and the key itself says so, not just the application."""
+    table = target.split(".")[0]
+    return ForeignKeyConstraint([column, "workspace_id"], [target, f"{table}.workspace_id"], **options)
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -23,6 +23,7 @@ from sqlalchemy import (
     JSON,
     ColumnElement,
     Delete,
+    FromClause,
     Insert,
     Select,
     Table,
@@ -45,6 +46,13 @@ WS: BindParameter[str] = bindparam(WS_PARAM)
 def in_workspace(table: Table, workspace: Any = WS) -> ColumnElement[bool]:
     """`table`'s rows of the workspace (by default, the bound `WS`)."""
     return table.c.workspace_id == workspace  # type: ignore[no-any-return]
+
+
+def same_workspace(table: FromClause, other: FromClause) -> ColumnElement[bool]:
+    """`table`'s row and `other`'s are of one workspace: part of every join and correlation
+    between two tables, next to the id they meet on. The composite foreign keys say the same, and a
+    database sharded by workspace_id (docs/scaling.md) joins on one shard only when told so."""
+    return table.c.workspace_id == other.c.workspace_id
 
 
 @cache

@@ -27,6 +27,21 @@ from leadapi.workspaces import models as workspaces_models
 
 metadata = Base.metadata
 
+# Every other table is distributed by `workspace_id`: it is in its primary key, its unique
+# constraints and its foreign keys (tests/api/test_distribution_key.py checks the migrated schema).
+# These are reference tables (one copy on every node under Citus), each for its reason;
+# docs/scaling.md has the commands.
+REFERENCE_TABLES = {
+    "workspaces": (
+        "the tenants themselves: their id is the distribution key of every other table, and every "
+        "table's foreign key to it (the cascade on deletion) needs it on every node"
+    ),
+    "api_keys": (
+        "authentication finds a key by its hash before any workspace is known (the unique "
+        "secret_hash), on every request; few rows, rarely written"
+    ),
+}
+
 # Made by migrations but not by the models (one database only, or expression-based): schema
 # comparisons (Alembic's autogenerate, tests/api/test_migrations.py) leave them out.
 UNMODELLED_INDEXES = frozenset({"ix_leads_tags_gin", "ix_leads_attributes_gin", "ix_leads_search_trgm"})
@@ -42,6 +57,7 @@ def include_name(name: str | None, type_: str, _parents: object) -> bool:
 
 
 __all__ = [
+    "REFERENCE_TABLES",
     "activation_models",
     "api_models",
     "audit_models",

@@ -68,16 +68,19 @@ async def test_import_reads_use_their_indexes() -> None:
                         IMPORTS,
                     )
                     await conn.execute(
-                        "INSERT INTO import_parts SELECT id, 0, 'x'::bytea FROM imports "
+                        "INSERT INTO import_parts (workspace_id, import_id, seq, data) "
+                        "SELECT workspace_id, id, 0, 'x'::bytea FROM imports "
                         "WHERE workspace_id = $1 AND starts_with(id, $2)",
                         ws,
                         prefix,
                     )
                     await conn.execute(
-                        "INSERT INTO import_outcomes SELECT $1 || '000000001', g, 0, 'refused', NULL, "
+                        "INSERT INTO import_outcomes (workspace_id, import_id, row, ordinal, outcome, "
+                        "lead_id, field, message) SELECT $3, $1 || '000000001', g, 0, 'refused', NULL, "
                         "'email', 'bad' FROM generate_series(1, $2) AS g",
                         prefix,
                         OUTCOMES,
+                        ws,
                     )
                 await conn.execute("ANALYZE")
             finally:

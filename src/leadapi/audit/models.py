@@ -29,7 +29,9 @@ class AuditEntry(Base):
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    workspace_id: Mapped[str] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
+    )
     at: Mapped[datetime] = mapped_column(UTCDateTime)
     # The API key that made the change; None for the command line (`leadapi keys ...`).
     key_id: Mapped[str | None] = mapped_column(String(32), nullable=True)

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from leadapi.db import Base, JSONDoc, UTCDateTime
+from leadapi.db import Base, JSONDoc, UTCDateTime, workspace_fk
 
 FIRED = text("status = 'fired'")
 
@@ -18,7 +18,9 @@ class Automation(Base):
     __table_args__ = (Index("ix_automations_workspace_id_id", "workspace_id", "id"),)
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    workspace_id: Mapped[str] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
+    )
     name: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     trigger: Mapped[dict[str, Any]] = mapped_column(JSONDoc)
@@ -41,7 +43,7 @@ class AutomationRun(Base):
     __tablename__ = "automation_runs"
     __table_args__ = (
         # The second guard of exactly once: the consumer's position is the first.
-        UniqueConstraint("automation_id", "event_id"),
+        UniqueConstraint("workspace_id", "automation_id", "event_id"),
         # The consumer's check of that guard: a batch's runs, by the range of its event numbers.
         Index("ix_automation_runs_workspace_id_event_seq", "workspace_id", "event_seq"),
         Index(
@@ -59,11 +61,14 @@ class AutomationRun(Base):
             sqlite_where=FIRED,
         ),
         Index("ix_automation_runs_fired", "automation_id", "at", postgresql_where=FIRED, sqlite_where=FIRED),
+        workspace_fk("automation_id", "automations.id", ondelete="CASCADE"),
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
-    automation_id: Mapped[str] = mapped_column(ForeignKey("automations.id", ondelete="CASCADE"))
+    workspace_id: Mapped[str] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
+    )
+    automation_id: Mapped[str] = mapped_column(String(32))
     event_id: Mapped[str] = mapped_column(String(32))
     event_seq: Mapped[int] = mapped_column(BigInteger)
     event_type: Mapped[str] = mapped_column(String(100))
@@ -104,12 +109,15 @@ class InactivityMark(Base):
     """
 
     __tablename__ = "automation_inactivity_marks"
-    __table_args__ = (Index("ix_automation_inactivity_marks_due_at", "due_at"),)
-
-    automation_id: Mapped[str] = mapped_column(
-        ForeignKey("automations.id", ondelete="CASCADE"), primary_key=True
+    __table_args__ = (
+        Index("ix_automation_inactivity_marks_due_at", "due_at"),
+        workspace_fk("automation_id", "automations.id", ondelete="CASCADE"),
     )
-    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+
+    automation_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
+    )
     days: Mapped[int] = mapped_column(Integer)
     active_at: Mapped[datetime] = mapped_column(UTCDateTime)
     active_id: Mapped[str] = mapped_column(String(32))

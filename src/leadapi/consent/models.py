@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Boolean, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from leadapi.db import Base, JSONDoc, UTCDateTime
+from leadapi.db import Base, JSONDoc, UTCDateTime, workspace_fk
 
 
 class LeadConsent(Base):
@@ -21,11 +21,14 @@ class LeadConsent(Base):
         # A lead's history, newest first (the list's keyset), and what the cascade from `leads`
         # and a merge look up: lead ids are unique across workspaces, so the lead leads.
         Index("ix_lead_consents_lead_id_at_id", "lead_id", "at", "id"),
+        workspace_fk("lead_id", "leads.id", ondelete="CASCADE"),
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
-    lead_id: Mapped[str] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"))
+    workspace_id: Mapped[str] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
+    )
+    lead_id: Mapped[str] = mapped_column(String(32))
     channel: Mapped[str] = mapped_column(String(40))
     status: Mapped[str] = mapped_column(String(10))  # granted | denied | pending
     source: Mapped[str | None] = mapped_column(String(200))
@@ -68,7 +71,9 @@ class Suppression(Base):
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    workspace_id: Mapped[str] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
+    )
     kind: Mapped[str] = mapped_column(String(10))  # email | phone
     digest: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from leadapi.db import Base, JSONDoc, UTCDateTime
+from leadapi.db import Base, JSONDoc, UTCDateTime, workspace_fk
 
 PENDING = text("status = 'pending'")
 
@@ -21,6 +21,7 @@ class DuplicateKey(Base):
     __table_args__ = (
         # A lead's keys, replaced when it changes (and the cascade when it goes).
         Index("ix_duplicate_keys_lead_id", "lead_id"),
+        workspace_fk("lead_id", "leads.id", ondelete="CASCADE"),
     )
 
     # The primary key is the lookup: a workspace's leads under a key.
@@ -28,7 +29,7 @@ class DuplicateKey(Base):
         ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
     )
     key: Mapped[str] = mapped_column(String(32), primary_key=True)
-    lead_id: Mapped[str] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), primary_key=True)
+    lead_id: Mapped[str] = mapped_column(String(32), primary_key=True)
 
 
 class DuplicatePair(Base):
@@ -52,7 +53,9 @@ class DuplicatePair(Base):
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    workspace_id: Mapped[str] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
+    )
     lead_id: Mapped[str] = mapped_column(String(32))
     other_lead_id: Mapped[str] = mapped_column(String(32))
     score: Mapped[int] = mapped_column(Integer)

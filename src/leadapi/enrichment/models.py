@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import BigInteger, Boolean, Float, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from leadapi.db import Base, JSONDoc, UTCDateTime
+from leadapi.db import Base, JSONDoc, UTCDateTime, workspace_fk
 
 
 class EnrichmentProvider(Base):
@@ -17,7 +17,9 @@ class EnrichmentProvider(Base):
     __table_args__ = (Index("ix_enrichment_providers_workspace_id_id", "workspace_id", "id"),)
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    workspace_id: Mapped[str] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
+    )
     name: Mapped[str] = mapped_column(String(100))
     # `http`, or a built-in kind that needs no network (enrichment/engine.py BUILT_IN).
     kind: Mapped[str] = mapped_column(String(30))
@@ -41,14 +43,15 @@ class EnrichmentCacheEntry(Base):
     """A provider's answer for one key (the URL it called), until `expires_at`."""
 
     __tablename__ = "enrichment_cache"
-    __table_args__ = (Index("ix_enrichment_cache_expires_at", "expires_at"),)
+    __table_args__ = (
+        Index("ix_enrichment_cache_expires_at", "expires_at"),
+        workspace_fk("provider_id", "enrichment_providers.id", ondelete="CASCADE"),
+    )
 
     workspace_id: Mapped[str] = mapped_column(
         ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
     )
-    provider_id: Mapped[str] = mapped_column(
-        ForeignKey("enrichment_providers.id", ondelete="CASCADE"), primary_key=True
-    )
+    provider_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     key: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the URL called
     response: Mapped[Any] = mapped_column(JSONDoc)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -58,13 +61,12 @@ class EnrichmentUsage(Base):
     """Calls a provider was sent in a calendar month (UTC), against its `monthly_budget`."""
 
     __tablename__ = "enrichment_usage"
+    __table_args__ = (workspace_fk("provider_id", "enrichment_providers.id", ondelete="CASCADE"),)
 
     workspace_id: Mapped[str] = mapped_column(
         ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
     )
-    provider_id: Mapped[str] = mapped_column(
-        ForeignKey("enrichment_providers.id", ondelete="CASCADE"), primary_key=True
-    )
+    provider_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     month: Mapped[str] = mapped_column(String(7), primary_key=True)  # 2026-12
     calls: Mapped[int] = mapped_column(Integer, default=0)
 
@@ -76,15 +78,15 @@ class EnrichmentRun(Base):
     __table_args__ = (
         # The sweep's queue across workspaces, by due time.
         Index("ix_enrichment_runs_due_at", "due_at"),
+        workspace_fk("lead_id", "leads.id", ondelete="CASCADE"),
+        workspace_fk("provider_id", "enrichment_providers.id", ondelete="CASCADE"),
     )
 
     workspace_id: Mapped[str] = mapped_column(
         ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
     )
-    lead_id: Mapped[str] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), primary_key=True)
-    provider_id: Mapped[str] = mapped_column(
-        ForeignKey("enrichment_providers.id", ondelete="CASCADE"), primary_key=True
-    )
+    lead_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    provider_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(String(500))

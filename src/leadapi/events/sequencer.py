@@ -27,7 +27,7 @@ sequences = cast(Table, EventSequence.__table__)
 
 _NUMBER_ONE = (
     update(events)
-    .where(events.c.id == bindparam("event_id"))
+    .where(events.c.id == bindparam("event_id"), events.c.workspace_id == bindparam("event_ws"))
     .values(seq=bindparam("new_seq"))
     .execution_options(synchronize_session=False)
 )
@@ -116,7 +116,10 @@ class EventSequencer:
                     )
                 ).scalar_one()
                 first = last - len(ids) + 1
-                numbered += [{"event_id": event_id, "new_seq": first + i} for i, event_id in enumerate(ids)]
+                numbered += [
+                    {"event_id": event_id, "event_ws": workspace_id, "new_seq": first + i}
+                    for i, event_id in enumerate(ids)
+                ]
             await conn.execute(_NUMBER_ONE, numbered)
             return len(pending)
 

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from leadapi.db import Base, JSONDoc, UTCDateTime
+from leadapi.db import Base, JSONDoc, UTCDateTime, workspace_fk
 
 
 class Import(Base):
@@ -18,7 +18,9 @@ class Import(Base):
     __table_args__ = (Index("ix_imports_workspace_id_created_at_id", "workspace_id", "created_at", "id"),)
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    workspace_id: Mapped[str] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
+    )
     job_id: Mapped[str] = mapped_column(String(32))
     status: Mapped[str] = mapped_column(String(20))  # queued | running | succeeded | failed | cancelled
     format: Mapped[str] = mapped_column(String(10))  # csv | ndjson
@@ -45,8 +47,12 @@ class ImportPart(Base):
     """A piece of the uploaded file, as UTF-8 text (decompressed), in upload order."""
 
     __tablename__ = "import_parts"
+    __table_args__ = (workspace_fk("import_id", "imports.id", ondelete="CASCADE"),)
 
-    import_id: Mapped[str] = mapped_column(ForeignKey("imports.id", ondelete="CASCADE"), primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
+    )
+    import_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     seq: Mapped[int] = mapped_column(Integer, primary_key=True)
     data: Mapped[bytes] = mapped_column(LargeBinary)
 
@@ -56,8 +62,12 @@ class ImportOutcome(Base):
     in a dry run, every row (created, merged into which lead, refused)."""
 
     __tablename__ = "import_outcomes"
+    __table_args__ = (workspace_fk("import_id", "imports.id", ondelete="CASCADE"),)
 
-    import_id: Mapped[str] = mapped_column(ForeignKey("imports.id", ondelete="CASCADE"), primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
+    )
+    import_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     row: Mapped[int] = mapped_column(Integer, primary_key=True)
     ordinal: Mapped[int] = mapped_column(Integer, primary_key=True)
     outcome: Mapped[str] = mapped_column(String(10))  # created | merged | refused

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, insert, or_, select
+from sqlalchemy import Table, and_, or_
 
 from leadapi.imports.models import Import, ImportOutcome, ImportPart
 from leadapi.repository import WorkspaceRepository
@@ -21,7 +21,7 @@ class ImportRepository(WorkspaceRepository):
         await self.insert_row(imports, row)
 
     async def add_part(self, import_id: str, seq: int, data: bytes) -> None:
-        await self.conn.execute(insert(parts).values(import_id=import_id, seq=seq, data=data))
+        await self.insert_row(parts, {"import_id": import_id, "seq": seq, "data": data})
 
     async def get(self, import_id: str, *, for_update: bool = False) -> dict[str, Any] | None:
         stmt = self.scoped_select(imports).where(imports.c.id == import_id)
@@ -34,18 +34,18 @@ class ImportRepository(WorkspaceRepository):
         await self.conn.execute(self.scoped_update(imports).where(imports.c.id == import_id).values(**values))
 
     async def part(self, import_id: str, seq: int) -> bytes | None:
-        # The import is the workspace's (checked by the caller reading it): parts carry no
-        # workspace of their own.
-        stmt = select(parts.c.data).where(parts.c.import_id == import_id, parts.c.seq == seq)
+        stmt = self.scoped_select(parts, parts.c.data).where(
+            parts.c.import_id == import_id, parts.c.seq == seq
+        )
         data = await self.conn.scalar(stmt)
         return None if data is None else bytes(data)
 
     async def drop_parts(self, import_id: str) -> None:
-        await self.conn.execute(parts.delete().where(parts.c.import_id == import_id))
+        await self.conn.execute(self.scoped_delete(parts).where(parts.c.import_id == import_id))
 
     async def add_outcomes(self, import_id: str, rows: Sequence[dict[str, Any]]) -> None:
         if rows:
-            await self.conn.execute(insert(outcomes), [{"import_id": import_id, **row} for row in rows])
+            await self.insert_rows(outcomes, [{"import_id": import_id, **row} for row in rows])
 
     async def outcomes_after(
         self, import_id: str, after: tuple[int, int], limit: int, *, refused_only: bool
@@ -53,7 +53,8 @@ class ImportRepository(WorkspaceRepository):
         """Outcomes in row order after (row, ordinal), by the primary key."""
         row, ordinal = after
         stmt = (
-            select(
+            self.scoped_select(
+                outcomes,
                 outcomes.c.row,
                 outcomes.c.ordinal,
                 outcomes.c.outcome,

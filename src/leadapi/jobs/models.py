@@ -20,7 +20,9 @@ class Job(Base):
     __table_args__ = (Index("ix_jobs_status_created_at", "status", "created_at"),)
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    workspace_id: Mapped[str] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
+    )
     kind: Mapped[str] = mapped_column(String(50))
     status: Mapped[str] = mapped_column(String(20))  # queued | running | succeeded | failed
     params: Mapped[dict[str, Any]] = mapped_column(JSONDoc)

@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from leadapi.db import Base, JSONDoc, UTCDateTime
+from leadapi.db import Base, JSONDoc, UTCDateTime, workspace_fk
 
 
 class Lead(Base):
@@ -85,7 +85,9 @@ class Lead(Base):
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    workspace_id: Mapped[str] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
+    )
     email: Mapped[str | None] = mapped_column(String(254))
     first_name: Mapped[str | None] = mapped_column(String(100))
     last_name: Mapped[str | None] = mapped_column(String(100))
@@ -152,16 +154,20 @@ class Lead(Base):
 
 
 class LeadExternalId(Base):
-    """Index of `external_ids`: makes (system, id) unique per workspace and findable."""
+    """Index of `external_ids`: makes (system, id) unique per workspace and findable.
+
+    The primary key is that uniqueness: a counter of its own would be one sequence shared by
+    every workspace, which a database sharded by workspace cannot keep (docs/scaling.md)."""
 
     __tablename__ = "lead_external_ids"
     __table_args__ = (
-        UniqueConstraint("workspace_id", "system", "external_id"),
         Index("ix_lead_external_ids_lead_id", "lead_id"),
+        workspace_fk("lead_id", "leads.id", ondelete="CASCADE"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
-    lead_id: Mapped[str] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"))
-    system: Mapped[str] = mapped_column(String(50))
-    external_id: Mapped[str] = mapped_column(String(200))
+    workspace_id: Mapped[str] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
+    )
+    lead_id: Mapped[str] = mapped_column(String(32))
+    system: Mapped[str] = mapped_column(String(50), primary_key=True)
+    external_id: Mapped[str] = mapped_column(String(200), primary_key=True)

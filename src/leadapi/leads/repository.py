@@ -17,6 +17,7 @@ from sqlalchemy import (
     Select,
     String,
     Table,
+    and_,
     any_,
     bindparam,
     func,
@@ -35,7 +36,7 @@ from leadapi.db import UTCDateTime
 from leadapi.errors import not_found
 from leadapi.leads.fields import PUBLIC_FIELDS, LeadRow
 from leadapi.leads.models import Lead, LeadExternalId
-from leadapi.repository import WS, WorkspaceRepository, in_workspace
+from leadapi.repository import WS, WorkspaceRepository, in_workspace, same_workspace
 
 leads = cast(Table, Lead.__table__)
 external_ids = cast(Table, LeadExternalId.__table__)
@@ -142,7 +143,9 @@ def _match_statement(by_email: bool, by_phone: bool, by_external_id: bool) -> Co
     if by_external_id:
         branches.append(
             select(leads)
-            .join(external_ids, external_ids.c.lead_id == leads.c.id)
+            .join(
+                external_ids, and_(external_ids.c.lead_id == leads.c.id, same_workspace(external_ids, leads))
+            )
             .where(
                 of_workspace,
                 in_workspace(external_ids, _WS_UNSEEN),

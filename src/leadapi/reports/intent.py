@@ -19,6 +19,7 @@ from sqlalchemy import ColumnElement, Table, and_, exists, func, select
 from leadapi.automations.models import Automation, AutomationRun
 from leadapi.db import constant
 from leadapi.reports.repository import ReportRepository, events, leads
+from leadapi.repository import same_workspace
 from leadapi.tasks.models import Task
 from leadapi.tracks.models import Enrollment, Track
 
@@ -62,8 +63,8 @@ class IntentReportRepository(ReportRepository):
         trigger = events.alias("trigger_event")
         found = (
             select(runs.c.lead_id, trigger.c.occurred_at.label("at"))
-            .join(leads, leads.c.id == runs.c.lead_id)
-            .join(trigger, trigger.c.id == runs.c.event_id)
+            .join(leads, and_(leads.c.id == runs.c.lead_id, same_workspace(leads, runs)))
+            .join(trigger, and_(trigger.c.id == runs.c.event_id, same_workspace(trigger, runs)))
             .where(
                 runs.c.workspace_id == self.workspace_id,
                 runs.c.automation_id.in_(automation_ids),
@@ -92,7 +93,7 @@ class IntentReportRepository(ReportRepository):
                 self._count_if(done, "tasks_done"),
                 self._count_if(and_(done, tasks.c.completed_at <= tasks.c.due_at), "tasks_done_on_time"),
             )
-            .join(leads, leads.c.id == tasks.c.lead_id)
+            .join(leads, and_(leads.c.id == tasks.c.lead_id, same_workspace(leads, tasks)))
             .where(
                 tasks.c.workspace_id == self.workspace_id,
                 tasks.c.created_at >= self.q.start,
@@ -116,8 +117,8 @@ class IntentReportRepository(ReportRepository):
                 func.count().label("n"),
                 self._count_if(reached, "reached_sql"),
             )
-            .join(leads, leads.c.id == enrollments.c.lead_id)
-            .join(tracks, tracks.c.id == enrollments.c.track_id)
+            .join(leads, and_(leads.c.id == enrollments.c.lead_id, same_workspace(leads, enrollments)))
+            .join(tracks, and_(tracks.c.id == enrollments.c.track_id, same_workspace(tracks, enrollments)))
             .where(
                 enrollments.c.workspace_id == self.workspace_id,
                 enrollments.c.enrolled_at >= self.q.start,

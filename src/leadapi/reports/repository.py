@@ -51,7 +51,7 @@ from leadapi.reports.engine import (
     TIME_BUCKETS,
     ReportQuery,
 )
-from leadapi.repository import WorkspaceRepository
+from leadapi.repository import WorkspaceRepository, same_workspace
 from leadapi.routing.models import Assignment
 from leadapi.sla.models import SlaPolicy
 from leadapi.stages.models import StageChange
@@ -375,9 +375,8 @@ class ReportRepository(WorkspaceRepository):
             events.c.occurred_at < end,
         )
         if self.q.filters():
-            rows = rows.select_from(events.join(leads, leads.c.id == events.c.lead_id)).where(
-                *self.lead_filters()
-            )
+            joined = events.join(leads, and_(leads.c.id == events.c.lead_id, same_workspace(leads, events)))
+            rows = rows.select_from(joined).where(*self.lead_filters())
         return rows
 
     async def rejections_by_owner(self) -> dict[Any, int]:

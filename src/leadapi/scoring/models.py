@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from leadapi.db import Base, JSONDoc, UTCDateTime
+from leadapi.db import Base, JSONDoc, UTCDateTime, workspace_fk
 
 
 class ScoringModel(Base):
@@ -16,7 +16,9 @@ class ScoringModel(Base):
     __table_args__ = (UniqueConstraint("workspace_id", "version"),)
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    workspace_id: Mapped[str] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
+    )
     version: Mapped[int] = mapped_column(Integer)
     name: Mapped[str] = mapped_column(String(200))
     document: Mapped[dict[str, Any]] = mapped_column(JSONDoc)
@@ -26,11 +28,12 @@ class ScoringModel(Base):
 
 class ScoringSettings(Base):
     __tablename__ = "scoring_settings"
+    __table_args__ = (workspace_fk("active_model_id", "scoring_models.id"),)
 
     workspace_id: Mapped[str] = mapped_column(
         ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
     )
-    active_model_id: Mapped[str] = mapped_column(ForeignKey("scoring_models.id"))
+    active_model_id: Mapped[str] = mapped_column(String(32))
 
 
 class ScoreAdjustment(Base):
@@ -43,11 +46,14 @@ class ScoreAdjustment(Base):
         # A lead's adjustments, newest first (GET /v1/leads/{id}/score-adjustments), and what the
         # lead's deletion (the cascade) looks up: lead ids are unique across workspaces.
         Index("ix_score_adjustments_lead_id_created_at_id", "lead_id", "created_at", "id"),
+        workspace_fk("lead_id", "leads.id", ondelete="CASCADE"),
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
-    lead_id: Mapped[str] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"))
+    workspace_id: Mapped[str] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
+    )
+    lead_id: Mapped[str] = mapped_column(String(32))
     points: Mapped[int] = mapped_column(Integer)
     reason: Mapped[str] = mapped_column(String(200))
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from leadapi.db import Base, JSONDoc, UTCDateTime
+from leadapi.db import Base, JSONDoc, UTCDateTime, workspace_fk
 
 FILLING = text("filling")
 
@@ -22,7 +22,9 @@ class Segment(Base):
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    workspace_id: Mapped[str] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
+    )
     name: Mapped[str] = mapped_column(String(200))
     when: Mapped[dict[str, Any]] = mapped_column(JSONDoc)
     # The live count, moved in the transaction that moves the memberships (the consumer, the fill,
@@ -51,15 +53,17 @@ class SegmentMember(Base):
     __table_args__ = (
         # Which segments a lead is in (the consumer, for every lead an event is about).
         Index("ix_segment_members_workspace_id_lead_id", "workspace_id", "lead_id"),
+        workspace_fk("segment_id", "segments.id", ondelete="CASCADE"),
+        # An erased lead, or one merged away, leaves its segments with it.
+        workspace_fk("lead_id", "leads.id", ondelete="CASCADE"),
     )
 
     # The primary key serves the members list (keyset by lead id) and the count (index only).
     workspace_id: Mapped[str] = mapped_column(
         ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
     )
-    segment_id: Mapped[str] = mapped_column(ForeignKey("segments.id", ondelete="CASCADE"), primary_key=True)
-    # An erased lead, or one merged away, leaves its segments with it.
-    lead_id: Mapped[str] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), primary_key=True)
+    segment_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    lead_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     entered_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

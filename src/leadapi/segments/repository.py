@@ -6,12 +6,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, func, select, tuple_
+from sqlalchemy import Select, Table, and_, func, select, tuple_
 
 from leadapi.events import consumers
 from leadapi.events.models import EventSequence
 from leadapi.leads.models import Lead
-from leadapi.repository import WorkspaceRepository
+from leadapi.repository import WorkspaceRepository, same_workspace
 from leadapi.segments.models import Segment, SegmentCursor, SegmentMember
 
 segments = cast(Table, Segment.__table__)
@@ -110,7 +110,7 @@ class SegmentRepository(WorkspaceRepository):
     def members_statement(self, segment_id: str, limit: int, after_lead_id: str | None) -> Select[Any]:
         stmt = (
             self.scoped_select(members, members.c.lead_id, members.c.entered_at, *MEMBER_COLUMNS)
-            .join(leads, leads.c.id == members.c.lead_id)
+            .join(leads, and_(leads.c.id == members.c.lead_id, same_workspace(leads, members)))
             .where(members.c.segment_id == segment_id)
             .order_by(members.c.lead_id)
             .limit(limit)

@@ -16,7 +16,9 @@ class SlaPolicy(Base):
     __table_args__ = (UniqueConstraint("workspace_id", "position"),)
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    workspace_id: Mapped[str] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
+    )
     name: Mapped[str] = mapped_column(String(200))
     position: Mapped[int] = mapped_column(Integer)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -35,13 +37,15 @@ class SlaBreach(Base):
 
     __tablename__ = "sla_breaches"
     __table_args__ = (
-        UniqueConstraint("assignment_id"),
+        UniqueConstraint("workspace_id", "assignment_id"),
         Index("ix_sla_breaches_workspace_id_breached_at", "workspace_id", "breached_at"),
         Index("ix_sla_breaches_workspace_id_lead_id", "workspace_id", "lead_id"),
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    workspace_id: Mapped[str] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
+    )
     assignment_id: Mapped[str] = mapped_column(String(32))
     lead_id: Mapped[str] = mapped_column(String(32))
     owner_id: Mapped[str] = mapped_column(String(32))

@@ -44,7 +44,9 @@ class StageChange(Base):
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    workspace_id: Mapped[str] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
+    )
     lead_id: Mapped[str] = mapped_column(String(32))
     from_stage: Mapped[str | None] = mapped_column(String(50))
     to_stage: Mapped[str] = mapped_column(String(50))

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from leadapi.db import Base, UTCDateTime
+from leadapi.db import Base, UTCDateTime, workspace_fk
 
 
 class Task(Base):
@@ -39,12 +39,15 @@ class Task(Base):
             postgresql_where=text("status = 'open' AND overdue_at IS NULL"),
             sqlite_where=text("status = 'open' AND overdue_at IS NULL"),
         ),
+        workspace_fk("lead_id", "leads.id", ondelete="CASCADE"),
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    workspace_id: Mapped[str] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
+    )
     # An erased lead takes its tasks with it; a merged one hands them to the survivor first.
-    lead_id: Mapped[str] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"))
+    lead_id: Mapped[str] = mapped_column(String(32))
     # No foreign key: a removed owner's tasks stay on record (as their assignments do), to be
     # handed to someone else by PATCH.
     owner_id: Mapped[str] = mapped_column(String(32))

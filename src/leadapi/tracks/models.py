@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from leadapi.db import Base, JSONDoc, UTCDateTime
+from leadapi.db import Base, JSONDoc, UTCDateTime, workspace_fk
 
 ACTIVE = text("status = 'active'")
 
@@ -19,7 +19,9 @@ class Track(Base):
     __table_args__ = (Index("ix_tracks_workspace_id_id", "workspace_id", "id"),)
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    workspace_id: Mapped[str] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
+    )
     name: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean)
     steps: Mapped[list[dict[str, Any]]] = mapped_column(JSONDoc)
@@ -52,13 +54,17 @@ class Enrollment(Base):
             postgresql_where=ACTIVE,
             sqlite_where=ACTIVE,
         ),
+        # Deleting a track ends its enrolments with it; erasing a lead takes its enrolments.
+        workspace_fk("track_id", "tracks.id", ondelete="CASCADE"),
+        workspace_fk("lead_id", "leads.id", ondelete="CASCADE"),
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
-    # Deleting a track ends its enrolments with it; erasing a lead takes its enrolments.
-    track_id: Mapped[str] = mapped_column(ForeignKey("tracks.id", ondelete="CASCADE"))
-    lead_id: Mapped[str] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"))
+    workspace_id: Mapped[str] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
+    )
+    track_id: Mapped[str] = mapped_column(String(32))
+    lead_id: Mapped[str] = mapped_column(String(32))
     status: Mapped[str] = mapped_column(String(20))  # active | paused | completed | exited
     step: Mapped[int] = mapped_column(Integer)  # the index of the next step
     next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -73,11 +79,16 @@ class Touch(Base):
     """A step that was due (`track.step_due`): what the weekly cap counts, per lead."""
 
     __tablename__ = "track_touches"
-    __table_args__ = (Index("ix_track_touches_lead_id_at", "lead_id", "at"),)
+    __table_args__ = (
+        Index("ix_track_touches_lead_id_at", "lead_id", "at"),
+        workspace_fk("lead_id", "leads.id", ondelete="CASCADE"),
+    )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
-    lead_id: Mapped[str] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"))
+    workspace_id: Mapped[str] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
+    )
+    lead_id: Mapped[str] = mapped_column(String(32))
     enrollment_id: Mapped[str] = mapped_column(String(32))
     at: Mapped[datetime] = mapped_column(UTCDateTime)
 

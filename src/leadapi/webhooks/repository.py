@@ -32,7 +32,7 @@ from sqlalchemy.orm import aliased
 
 from leadapi.db import constant
 from leadapi.events.models import EventSequence
-from leadapi.repository import WorkspaceRepository
+from leadapi.repository import WorkspaceRepository, same_workspace
 from leadapi.webhooks.models import WebhookDelivery, WebhookSubscription
 
 subscriptions = cast(Table, WebhookSubscription.__table__)
@@ -68,6 +68,7 @@ def due_subscriptions_statement(
         select(deliveries.c.id)
         .where(
             deliveries.c.subscription_id == subscriptions.c.id,
+            same_workspace(deliveries, subscriptions),
             deliveries.c.status == constant("pending"),
             deliveries.c.next_attempt_at <= now,
         )
@@ -117,6 +118,7 @@ def _claimable(
         select(earlier.c.id)
         .where(
             earlier.c.subscription_id == table.c.subscription_id,
+            same_workspace(earlier, table),
             earlier.c.lead_id == table.c.lead_id,
             earlier.c.status == constant("pending"),
             earlier.c.event_seq < table.c.event_seq,
@@ -165,7 +167,7 @@ def claim_due_statement(
     taken = select(share, nth.label(_NTH)).select_from(wanted.join(share, true())).cte("taken")
     return (
         update(deliveries)
-        .where(deliveries.c.id == taken.c.id, taken.c[_NTH] <= free)
+        .where(deliveries.c.id == taken.c.id, same_workspace(deliveries, taken), taken.c[_NTH] <= free)
         .values(next_attempt_at=lease_until, attempts=deliveries.c.attempts + 1)
         .returning(*(taken.c[c.name] for c in deliveries.c), taken.c[_NTH])
     )
