@@ -168,7 +168,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 # Modules whose servers hold many connections at once: the four-process fleet, 40; the webhook
 # crash test's server and workers, about 20.
 CONNECTION_HUNGRY = ("tests/e2e/test_routing_processes.py", "tests/e2e/test_routing_races.py",
-                     "tests/e2e/test_webhook_crash.py", "tests/e2e/test_dedupe_races.py")  # fmt: skip
+                     "tests/e2e/test_webhook_crash.py", "tests/e2e/test_dedupe_races.py",
+                     "tests/e2e/test_workers_scale_out.py")  # fmt: skip
 
 
 class _SuiteScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist ships no types
