@@ -189,6 +189,8 @@ ENDPOINTS = [
     Endpoint("GET", "/v1/imports/{import}/outcomes", "read"),
     Endpoint("POST", "/v1/imports/{import}/cancel", "write"),
     Endpoint("GET", "/v1/duplicates", "read"),
+    Endpoint("GET", "/v1/duplicates/policy", "read"),
+    Endpoint("PUT", "/v1/duplicates/policy", "admin", {"mode": "auto_merge"}),
     Endpoint("GET", "/v1/duplicates/{pair}", "read"),
     Endpoint("POST", "/v1/duplicates/{pair}/dismiss", "write"),
     Endpoint("POST", "/v1/duplicates/{pair}/merge", "write"),

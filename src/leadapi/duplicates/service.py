@@ -17,11 +17,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from leadapi.duplicates import engine
 from leadapi.duplicates.repository import DuplicateRepository
-from leadapi.errors import ProblemError, not_found, validation_errors
-from leadapi.leads.engine import derived, normalize_fields, pick_match
+from leadapi.duplicates.schemas import DedupePolicyIn
+from leadapi.errors import ProblemError, not_found, validation_errors, validation_problem
+from leadapi.leads.engine import DEFAULT_DEDUPE_KEYS, derived, normalize_fields, pick_match
 from leadapi.leads.repository import LeadRepository
 from leadapi.leads.schemas import LeadFields
 from leadapi.principal import Principal
+from leadapi.sources.repository import SourceRepository
 
 # Leads per transaction of the sweep.
 SWEEP_BATCH = 1000
@@ -69,7 +71,7 @@ class DuplicateService:
         keys_by_lead = {row["id"]: engine.blocking_keys(row) for row in rows}
         await repo.replace_keys(keys_by_lead)
         found = await self._pairs(repo, rows, keys_by_lead)
-        await repo.drop_pending([*keys_by_lead, *gone], keep=found)
+        await repo.drop_pending([*keys_by_lead, *gone], keep=found, gone=gone)
         await repo.store_pairs(found, self.clock())
         return len(found)
 
@@ -153,6 +155,44 @@ class DuplicateService:
         self, conn: AsyncConnection, workspace_id: str, survivor: str, merged: str, actor: str | None
     ) -> None:
         await DuplicateRepository(conn, workspace_id).mark_merged(survivor, merged, actor, self.clock())
+
+    # ---- the dedupe policy ----------------------------------------------------------------------
+
+    async def policy(self, conn: AsyncConnection, principal: Principal) -> dict[str, Any]:
+        held = await DuplicateRepository(conn, principal.workspace_id).policy_settings()
+        if held is None:
+            return {
+                "mode": "auto_merge",
+                "keys": sorted(DEFAULT_DEDUPE_KEYS),
+                "attribute": None,
+                "sources": {},
+                "updated_at": None,
+            }
+        return {name: held[name] for name in ("mode", "keys", "attribute", "sources", "updated_at")}
+
+    async def save_policy(
+        self, conn: AsyncConnection, principal: Principal, body: DedupePolicyIn
+    ) -> dict[str, Any]:
+        """Replace the policy; 422 naming each source that is not the workspace's."""
+        sources = SourceRepository(conn, principal.workspace_id)
+        errors = [
+            {"field": f"sources.{source_id}", "message": "no such source"}
+            for source_id in sorted(body.sources)
+            if await sources.get(source_id) is None
+        ]
+        if errors:
+            raise validation_problem(errors)
+        rules = [body, *body.sources.values()]
+        values = {
+            "mode": body.mode,
+            "keys": list(body.keys),
+            "attribute": body.attribute,
+            "sources": {k: v.model_dump() for k, v in sorted(body.sources.items())},
+            "attribute_keys": sorted({r.attribute for r in rules if r.attribute is not None}),
+            "updated_at": self.clock(),
+        }
+        await DuplicateRepository(conn, principal.workspace_id).put_policy_settings(values)
+        return values
 
     # ---- the batch match -------------------------------------------------------------------------
 

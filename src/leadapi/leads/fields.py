@@ -67,6 +67,7 @@ class LeadRow(TypedDict):
     updated_at: datetime
     version: int
     provenance: dict[str, Any]
+    dedupe_slot: str
 
 
 # Every field of a stored lead.
@@ -76,7 +77,7 @@ LEAD_ROW_FIELDS: tuple[str, ...] = tuple(LeadRow.__annotations__)
 # time, what the funnel report counts from, and where each field's value came from (shown on
 # request: `?include=provenance`).
 INTERNAL_FIELDS: frozenset[str] = frozenset(
-    {"workspace_id", "rescore_at", "stages_mask", "won_amount", "provenance"}
+    {"workspace_id", "rescore_at", "stages_mask", "won_amount", "provenance", "dedupe_slot"}
 )
 
 # What the API shows of a lead, in its order.

@@ -23,6 +23,7 @@ from leadapi.automations.repository import AutomationRepository
 from leadapi.consent.repository import ConsentRepository
 from leadapi.consent.suppression import Suppressions
 from leadapi.db import Database, retrying
+from leadapi.duplicates.repository import DuplicateRepository
 from leadapi.errors import ProblemError, attempt_item, not_found, validation_problem
 from leadapi.events.repository import EventRepository, NewEvent
 from leadapi.flows.lead_change import LeadChangeFlow
@@ -31,10 +32,12 @@ from leadapi.leads import provenance
 from leadapi.leads.engine import (
     derived,
     diff,
+    holds_email,
     merge_values,
     normalize_fields,
     patch_values,
     pick_match,
+    policy_for,
     revised,
 )
 from leadapi.leads.fast import FastCreate
@@ -135,11 +138,14 @@ class LeadService:
         *,
         overwrite: bool = False,
         origin: str = provenance.API,
+        source_id: str | None = None,
     ) -> Captured:
         """Capture a lead (`fields` as `prepare` normalised them) in the caller's transaction:
         merged into the lead it matches (locked), or new. `origin`: where its values come from
-        (their provenance). A suppressed person: a 409 problem (or, flagged, tagged)."""
-        captured = await self._capture(conn, principal, fields, overwrite, origin)
+        (their provenance); `source_id`: the form source it came through, whose dedupe policy
+        (else the workspace's) decides which keys match and whether a match merges or is flagged.
+        A suppressed person: a 409 problem (or, flagged, tagged)."""
+        captured = await self._capture(conn, principal, fields, overwrite, origin, source_id)
         if not captured.merged:
             self.metrics.leads_created.inc()
         return captured
@@ -151,6 +157,7 @@ class LeadService:
         fields: Mapping[str, Any],
         overwrite: bool,
         origin: str,
+        source_id: str | None = None,
     ) -> Captured:
         model = await self.scorer.ensure_active(conn, principal.workspace_id, principal.key_id)
         if self.db.fast_paths and not fields.get("external_ids"):
@@ -165,7 +172,7 @@ class LeadService:
         # refuses ours, and the retry then finds that lead and merges into it.
         return await retrying(
             conn,
-            partial(self._capture_once, conn, principal, fields, overwrite, origin),
+            partial(self._capture_once, conn, principal, fields, overwrite, origin, source_id),
             retry_on=(IntegrityError, MatchVanishedError),
             attempts=CAPTURE_ATTEMPTS,
         )
@@ -177,6 +184,7 @@ class LeadService:
         fields: Mapping[str, Any],
         overwrite: bool,
         origin: str,
+        source_id: str | None = None,
     ) -> Captured:
         """One attempt: the lead merged into is locked, a new one is the transaction's own
         uncommitted row. A lost insert race raises IntegrityError; a match merged away
@@ -186,13 +194,34 @@ class LeadService:
             k: v for k, v in (fields.get("external_ids") or {}).items() if v is not None
         }
         leads, events = self._repos(conn, principal)
+        dedupe = DuplicateRepository(conn, principal.workspace_id)
+        policy = policy_for(await dedupe.policy_settings(), source_id)
         if fields.get("phone"):
             await leads.lock_phone(fields["phone"])
-        matches = await leads.find_matches(fields.get("email"), fields.get("phone"), ext_ids)
+        wanted = policy.attribute_value(fields)
+        attribute = None if wanted is None or policy.attribute is None else (policy.attribute, wanted)
+        matches = await leads.find_matches(fields.get("email"), fields.get("phone"), ext_ids, attribute)
         owners = await leads.lead_ids_by_external_ids(ext_ids)
-        target, matched_on = pick_match(matches, fields, owners)
-        if target is None:
-            row = await self._insert_new(conn, principal, fields, now, origin)
+        target, matched_on = pick_match(matches, fields, owners, policy)
+        if target is None or policy.mode == "flag_only":
+            # A new lead, also beside the one it matches under flag_only (the pair is queued): it
+            # takes its own email slot when a lead holds the email, and leaves external ids another
+            # lead owns to that lead.
+            taken = {s: v for s, v in ext_ids.items() if (s, v) in owners}
+            if taken:
+                fields = {**fields, "external_ids": {s: v for s, v in ext_ids.items() if s not in taken}}
+            flagged = None if target is None else {"lead_id": target["id"], "matched_on": matched_on}
+            row = await self._insert_new(
+                conn,
+                principal,
+                fields,
+                now,
+                origin,
+                own_slot=holds_email(matches, fields.get("email")),
+                dedupe={"flagged": flagged, "external_id_conflicts": taken} if flagged or taken else None,
+            )
+            if target is not None and matched_on is not None:
+                await dedupe.flag(target["id"], row["id"], matched_on, now)
             return Captured(row, merged=False)
 
         # Only the lead merged into is locked, and re-read under the lock: concurrent merges
@@ -278,6 +307,7 @@ class LeadService:
             **dict.fromkeys(SCORE_COLUMNS),
             updated_at=now,
             version=1,
+            dedupe_slot="",
         )
         row.update(derived(row))
         row["provenance"] = provenance.stamped(None, {}, row, origin, now)
@@ -290,17 +320,26 @@ class LeadService:
         fields: Mapping[str, Any],
         now: datetime,
         origin: str,
+        *,
+        own_slot: bool = False,
+        dedupe: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
         """A new lead in the caller's transaction: the flow plans it (score, stage, routing), this
-        stores the row, its external ids and `lead.created`, and the flow writes the rest."""
+        stores the row, its external ids and `lead.created`, and the flow writes the rest.
+        `own_slot`: another lead holds its email (a flag_only capture); `dedupe`: what its
+        `lead.created` says of the lead it was flagged beside."""
         leads, _ = self._repos(conn, principal)
-        plan, pipeline = await self.flow.plan(
-            conn, principal.workspace_id, self._new_row(fields, now, origin), principal.key_id
-        )
+        new = self._new_row(fields, now, origin)
+        if own_slot:
+            new["dedupe_slot"] = new["id"]
+        plan, pipeline = await self.flow.plan(conn, principal.workspace_id, new, principal.key_id)
         row = plan.row
         await leads.insert(row)
         await leads.add_external_ids(row["id"], row["external_ids"])
-        created = NewEvent("lead.created", row["id"], now, {"lead": public(row)}, principal.key_id)
+        data: dict[str, Any] = {"lead": public(row)}
+        if dedupe is not None:
+            data["dedupe"] = dict(dedupe)
+        created = NewEvent("lead.created", row["id"], now, data, principal.key_id)
         return await self.flow.created(
             conn, principal.workspace_id, plan, pipeline, principal.key_id, first=[created]
         )
@@ -775,6 +814,13 @@ class LeadService:
         changes["stages_mask"] = (lead["stages_mask"] or 0) | (duplicate["stages_mask"] or 0)
         touches = [t for t in (lead["first_touch_at"], duplicate["first_touch_at"]) if t]
         changes["first_touch_at"] = min(touches, default=None)
+        # The email's slot (leads/models.py): the survivor takes the one the duplicate held for their
+        # shared email, and keeps its own when the email it takes over is another lead's too.
+        email = changes.get("email", lead["email"])
+        if lead["dedupe_slot"] and email == duplicate["email"] and not duplicate["dedupe_slot"]:
+            changes["dedupe_slot"] = ""
+        elif lead["email"] is None and email is not None and duplicate["dedupe_slot"]:
+            changes["dedupe_slot"] = lead_id
         await leads.update(lead_id, changes)
         await events.append(
             [
