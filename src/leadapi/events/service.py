@@ -14,11 +14,12 @@ import asyncpg
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from leadapi.consent.double_opt_in import confirm_pending
 from leadapi.db import Database, retrying
 from leadapi.errors import attempt_item, not_found, validation_problem
 from leadapi.events.fast import FastEvents
 from leadapi.events.repository import EventRepository, NewEvent
-from leadapi.events.schemas import EventIn, TrackedEventIn
+from leadapi.events.schemas import CONSENT_CONFIRM, EventIn, TrackedEventIn
 from leadapi.flows.lead_change import LeadChangeFlow
 from leadapi.ids import new_id
 from leadapi.leads.service import LeadService
@@ -38,7 +39,7 @@ FAST_ATTEMPTS = 3
 # How often a long-polling feed request looks for new events.
 FEED_POLL_SECONDS = 0.2
 # Types whose recording changes the lead beyond its score: always the general path.
-SPECIAL_TYPES = frozenset({"unsubscribe"})
+SPECIAL_TYPES = frozenset({"unsubscribe", CONSENT_CONFIRM})
 
 
 def shown(row: dict[str, Any], replayed: bool) -> dict[str, Any]:
@@ -171,6 +172,20 @@ class EventService:
         transaction: the event, then what it changes on the lead (unsubscribe, activity), then
         the lead-change flow (score, stage, routing, first touch). Returns (the stored event,
         the lead as it now is)."""
+        if data.type == CONSENT_CONFIRM:
+            # Granted first: a token that confirms nothing refuses the event (422, nothing kept).
+            granted = await confirm_pending(
+                conn,
+                principal.workspace_id,
+                lead["id"],
+                str(data.properties["token"]),
+                self.clock(),
+                principal.key_id,
+                field="properties.token",
+            )
+            kept = {k: v for k, v in data.properties.items() if k != "token"}
+            properties = {**kept, "consent_id": granted["id"], "channel": granted["channel"]}
+            data = data.model_copy(update={"properties": properties})
         [row] = await EventRepository(conn, principal.workspace_id).append(
             [
                 NewEvent(
