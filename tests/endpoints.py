@@ -146,6 +146,8 @@ ENDPOINTS = [
     Endpoint("GET", "/v1/leads/{lead}/export", "read"),
     Endpoint("POST", "/v1/leads/{lead}/consents/confirm", "write", {"token": "not-a-token"}),
     Endpoint("GET", "/v1/consent/settings", "read"),
+    Endpoint("GET", "/v1/hygiene/settings", "read"),
+    Endpoint("PUT", "/v1/hygiene/settings", "admin", {"archive_inactive_after_days": 30}),
     Endpoint("GET", "/v1/reports/data-quality", "read"),
     Endpoint("PUT", "/v1/consent/settings", "admin", {"double_opt_in_sources": []}),
     Endpoint("POST", "/v1/automations", "admin", AUTOMATION),

@@ -55,7 +55,7 @@ async def test_flag_only_creates_the_lead_and_queues_the_pair(
     status, first = await capture(client, tenant, email="twice@acme.com", first_name="Ada")
     assert status == 201
     status, second = await capture(client, tenant, email="twice@acme.com", first_name="Grace")
-    assert status == 201 and second["id"] != first["id"]
+    assert (status, second["id"] != first["id"]) == (201, True)
     assert (second["email"], second["first_name"]) == ("twice@acme.com", "Grace")
     # Queued in the capture's own transaction, before any consumer looked.
     [pair] = await pending(client, tenant)
@@ -111,13 +111,13 @@ async def test_which_keys_count(client: httpx.AsyncClient, tenant: Tenant) -> No
     await set_policy(client, tenant, keys=["email"])
     _, by_phone = await capture(client, tenant, phone="+4722334455", first_name="A")
     status, other = await capture(client, tenant, phone="+4722334455", first_name="B")
-    assert status == 201 and other["id"] != by_phone["id"]  # the phone does not count
+    assert (status, other["id"] != by_phone["id"]) == (201, True)  # the phone does not count
     await set_policy(client, tenant, keys=["attribute"], attribute="crm_id")
     _, crm = await capture(client, tenant, email="crm.one@acme.com", attributes={"crm_id": "C-7"})
     status, same = await capture(client, tenant, email="crm.two@acme.com", attributes={"crm_id": "C-7"})
     assert (status, same["id"]) == (200, crm["id"])  # the attribute counts
     status, again = await capture(client, tenant, email="crm.one@acme.com")
-    assert status == 201 and again["id"] != crm["id"]  # the email does not
+    assert (status, again["id"] != crm["id"]) == (201, True)  # the email does not
     assert again["email"] == "crm.one@acme.com"
     status, numeric = await capture(client, tenant, attributes={"crm_id": 7})
     assert status == 201  # 7 is not "C-7"
@@ -166,6 +166,7 @@ async def test_flag_only_pairs_dismissed_stay_dismissed(client: httpx.AsyncClien
     _, first = await capture(client, tenant, phone="+4799887766")
     _, second = await capture(client, tenant, phone="+4799887766")
     [pair] = await pending(client, tenant)
+    assert (pair["lead_id"], pair["other_lead_id"]) == (first["id"], second["id"])
     assert pair["reasons"] == ["same_phone"]
     dismissed = await client.post(f"/v1/duplicates/{pair['id']}/dismiss", headers=tenant.write)
     assert dismissed.status_code == 200, dismissed.text

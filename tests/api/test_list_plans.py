@@ -129,6 +129,10 @@ FAST: list[dict[str, str]] = [
     {"sort": "-score", "stage": "mql"},
     {"sort": "-score", "owner_id": "ow_seed3"},
     {"sort": "-score", "owner_id": "ow_seed3", "stage[in]": "new,mql,sql"},
+    # Archived leads: with the others, or alone (by when they were archived).
+    {"include_archived": "true"},
+    {"sort": "-score", "include_archived": "true"},
+    {"sort": "-archived_at", "archived_at[exists]": "true"},
 ]
 
 

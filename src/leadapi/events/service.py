@@ -200,6 +200,8 @@ class EventService:
             ]
         )
         before = lead
+        if lead.get("archived_at") is not None:
+            lead = await self.leads.unarchive(conn, principal, lead, f"event:{data.type}")
         if data.type == "unsubscribe":
             lead = await self.leads.mark_unsubscribed(conn, principal, lead)
         lead = self._with_activity(lead, occurred_at)
@@ -242,6 +244,8 @@ class EventService:
         fast = FastEvents(await self.db.driver(conn), principal.workspace_id)
         for _ in range(FAST_ATTEMPTS):
             snapshot = await fast.read(lead_id, data.external_id, model.compiled.event_type_list)
+            if snapshot is not None and snapshot.lead.get("archived_at") is not None:
+                return None  # back from the archive: the general path writes `lead.unarchived`
             if snapshot is None or snapshot.replayed or snapshot.active_model_id != model.id:
                 # (An unknown lead too: the general path also answers replays of its events.)
                 self.scorer.forget_active(principal.workspace_id)

@@ -56,6 +56,7 @@ class LeadRow(TypedDict):
     first_touch_at: datetime | None
     first_activity_at: datetime | None
     stage_entered_at: datetime | None
+    archived_at: datetime | None
     stages_mask: int
     won_amount: float | None
     domain: str | None

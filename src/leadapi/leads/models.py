@@ -78,6 +78,16 @@ class Lead(Base):
             postgresql_where=text("last_activity_at IS NOT NULL"),
             sqlite_where=text("last_activity_at IS NOT NULL"),
         ),
+        # The archived leads (`archived_at[exists]=true`, by archiving time). Partial: a lead that
+        # is not archived (every new one) has no entry, so captures do not pay for it.
+        Index(
+            "ix_leads_workspace_id_archived_at_id",
+            "workspace_id",
+            "archived_at",
+            "id",
+            postgresql_where=text("archived_at IS NOT NULL"),
+            sqlite_where=text("archived_at IS NOT NULL"),
+        ),
         # The time-based rescoring sweep's queue, across workspaces.
         Index(
             "ix_leads_rescore_at",
@@ -154,6 +164,9 @@ class Lead(Base):
     provenance: Mapped[dict[str, Any]] = mapped_column(JSONDoc, default=dict, server_default=text("'{}'"))
     # '' for the lead that owns its email; its own id for one a flag_only policy (duplicates/
     # policy.py) created although a lead had the email: the pair waits in the duplicates queue.
+    # When a hygiene sweep archived the lead for inactivity (flows/hygiene.py); its next activity
+    # clears it. Archived leads leave lists (unless asked for), reports and routing.
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     dedupe_slot: Mapped[str] = mapped_column(String(32), default="", server_default=text("''"))
 
 

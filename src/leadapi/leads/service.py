@@ -62,6 +62,8 @@ from leadapi.webhooks.repository import WebhookRepository
 log = logging.getLogger("leadapi.leads")
 
 CAPTURE_ATTEMPTS = 3
+# The list parameter that shows archived leads too.
+INCLUDE_ARCHIVED = "include_archived"
 # Leads per statement of an export: big enough that a statement's round trip is a small part of
 # its rows' cost, small enough that formatting one chunk holds the event loop only briefly.
 EXPORT_CHUNK_ROWS = 2000
@@ -243,6 +245,8 @@ class LeadService:
             data["external_id_conflicts"] = conflicts
         await events.append([NewEvent("lead.merged", target["id"], now, data, principal.key_id)])
         merged = {**target, **changes}
+        if merged.get("archived_at") is not None:  # captured again: activity
+            merged = await self.unarchive(conn, principal, merged, "captured")
         if changes:
             merged = await self.flow.changed(
                 conn, principal.workspace_id, target, merged, actor=principal.key_id, reason="lead_changed"
@@ -302,6 +306,7 @@ class LeadService:
             first_touch_at=None,
             stages_mask=0,  # set once the stage it is stored in is known
             stage_entered_at=now,
+            archived_at=None,
             won_amount=None,
             created_at=now,
             **dict.fromkeys(SCORE_COLUMNS),
@@ -404,6 +409,25 @@ class LeadService:
         await leads.update(lead["id"], values)
         data = {"changes": {"unsubscribed": [False, True]}, "version": values["version"]}
         await events.append([NewEvent("lead.updated", lead["id"], now, data, principal.key_id)])
+        return {**lead, **values}
+
+    async def unarchive(
+        self, conn: AsyncConnection, principal: Principal, lead: Mapping[str, Any], reason: str
+    ) -> dict[str, Any]:
+        """A lead hygiene archived, back on new activity (`reason`), in the caller's transaction
+        (the lead locked): `lead.unarchived`; returns the lead as it now is."""
+        if lead.get("archived_at") is None:
+            return dict(lead)
+        now = self.clock()
+        leads, events = self._repos(conn, principal)
+        values = bumped(lead, {"archived_at": None}, now)
+        await leads.update(lead["id"], values)
+        data = {
+            "reason": reason,
+            "archived_at": lead["archived_at"].isoformat(),
+            "version": values["version"],
+        }
+        await events.append([NewEvent("lead.unarchived", lead["id"], now, data, principal.key_id)])
         return {**lead, **values}
 
     async def apply_changes(
@@ -569,8 +593,18 @@ class LeadService:
         self, filter_params: Sequence[tuple[str, str]], sort: str | None, query: str | None
     ) -> ListSpec:
         """A list's filters (`field[op]=value` pairs), sort spec (`company,-score`) and search,
-        checked (422 or 400 problems otherwise)."""
-        filters = parse_filters(filter_params, LEAD_FIELDS, ignore=())
+        checked (422 or 400 problems otherwise). Archived leads are left out unless the pairs say
+        `include_archived=true` or filter on `archived_at` themselves."""
+        flags = [value for name, value in filter_params if name == INCLUDE_ARCHIVED]
+        if any(value not in ("true", "false") for value in flags):
+            raise validation_problem([{"field": INCLUDE_ARCHIVED, "message": "true or false"}])
+        filters = parse_filters(
+            [(name, value) for name, value in filter_params if name != INCLUDE_ARCHIVED],
+            LEAD_FIELDS,
+            ignore=(),
+        )
+        if "true" not in flags and not any(f.field == "archived_at" for f in filters):
+            filters = [*filters, Filter("archived_at", "exists", False)]
         order = parse_sort(sort, LEAD_FIELDS)
         return ListSpec(filters, order, query, ranked=bool(query) and sort is None and self.db.is_postgres)
 
