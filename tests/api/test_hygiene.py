@@ -106,7 +106,9 @@ async def test_only_the_given_stages_are_archived_in_batches(
 async def test_archived_leads_are_no_routing_load(
     app: FastAPI, client: httpx.AsyncClient, tenant: Tenant, clock: Clock
 ) -> None:
-    owner = await client.post("/v1/owners", json={"name": "Rep", "email": "rep@acme.com", "capacity": 1}, headers=tenant.admin)
+    owner = await client.post(
+        "/v1/owners", json={"name": "Rep", "email": "rep@acme.com", "capacity": 1}, headers=tenant.admin
+    )
     assert owner.status_code == 201, owner.text
     lead = await new_lead(client, tenant, "load@acme.com")
     assigned = await client.patch(
