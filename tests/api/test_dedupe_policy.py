@@ -215,3 +215,26 @@ async def test_bad_input(client: httpx.AsyncClient, tenant: Tenant, other_tenant
     assert (await client.get("/v1/duplicates/policy", headers=tenant.read)).json()["updated_at"] is None
     await set_policy(client, other_tenant, mode="flag_only")
     assert (await client.get("/v1/duplicates/policy", headers=tenant.read)).json()["mode"] == "auto_merge"
+
+
+async def test_the_batch_match_follows_the_policy(client: httpx.AsyncClient, tenant: Tenant) -> None:
+    _, lead = await capture(client, tenant, email="match.policy@acme.com", attributes={"crm_id": "M-1"})
+
+    async def match(**body: Any) -> dict[str, Any]:
+        response = await client.post("/v1/leads/match", json={"leads": [body]}, headers=tenant.read)
+        assert response.status_code == 200, response.text
+        result: dict[str, Any] = response.json()["results"][0]
+        return result
+
+    assert (await match(email="match.policy@acme.com"))["merges_into"] == {
+        "lead_id": lead["id"], "matched_on": "email",
+    }  # fmt: skip
+    await set_policy(client, tenant, keys=["attribute"], attribute="crm_id")
+    assert (await match(email="other@acme.com", attributes={"crm_id": "M-1"}))["merges_into"] == {
+        "lead_id": lead["id"], "matched_on": "attribute",
+    }  # fmt: skip
+    await set_policy(client, tenant, mode="flag_only")
+    flagged = await match(email="match.policy@acme.com")
+    assert flagged["merges_into"] is None
+    assert flagged["candidates"][0] == {"lead_id": lead["id"], "score": 100, "reasons": ["same_email"]}
+    assert [c["lead_id"] for c in flagged["candidates"]].count(lead["id"]) == 1

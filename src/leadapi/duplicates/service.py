@@ -19,7 +19,7 @@ from leadapi.duplicates import engine
 from leadapi.duplicates.repository import DuplicateRepository
 from leadapi.duplicates.schemas import DedupePolicyIn
 from leadapi.errors import ProblemError, not_found, validation_errors, validation_problem
-from leadapi.leads.engine import DEFAULT_DEDUPE_KEYS, derived, normalize_fields, pick_match
+from leadapi.leads.engine import DEFAULT_DEDUPE_KEYS, derived, normalize_fields, pick_match, policy_for
 from leadapi.leads.repository import LeadRepository
 from leadapi.leads.schemas import LeadFields
 from leadapi.principal import Principal
@@ -203,6 +203,8 @@ class DuplicateService:
         and the other leads that look like the same person. Stores nothing."""
         repo = DuplicateRepository(conn, principal.workspace_id)
         leads = LeadRepository(conn, principal.workspace_id)
+        # The workspace's dedupe policy (a form source's own applies to its captures alone).
+        policy = policy_for(await repo.policy_settings(), None)
         results: list[dict[str, Any]] = []
         inputs: dict[int, dict[str, Any]] = {}
         for index, item in enumerate(items):
@@ -217,14 +219,23 @@ class DuplicateService:
                 results.append({"index": index, "status": "error", "errors": exc.errors})
                 continue
             ext_ids = {k: v for k, v in (fields.get("external_ids") or {}).items() if v is not None}
-            matches = await leads.find_matches(fields.get("email"), fields.get("phone"), ext_ids)
+            wanted = policy.attribute_value(fields)
+            attribute = None if wanted is None or policy.attribute is None else (policy.attribute, wanted)
+            matches = await leads.find_matches(fields.get("email"), fields.get("phone"), ext_ids, attribute)
             owners = await leads.lead_ids_by_external_ids(ext_ids)
-            target, matched_on = pick_match(matches, fields, owners)
+            target, matched_on = pick_match(matches, fields, owners, policy)
             row = {**fields, "id": f"input:{index}"}
             row.update(derived(row))
             inputs[index] = row
             merges = None if target is None else {"lead_id": target["id"], "matched_on": matched_on}
-            results.append({"index": index, "status": "ok", "merges_into": merges, "candidates": []})
+            flagged: list[dict[str, Any]] = []
+            if merges is not None and policy.mode == "flag_only":
+                # Under flag_only a capture would not merge: the lead it matches is a candidate.
+                flagged = [{"lead_id": merges["lead_id"], "score": 100, "reasons": [f"same_{matched_on}"]}]
+                merges = None
+            results.append(
+                {"index": index, "status": "ok", "merges_into": merges, "candidates": [], "_flagged": flagged}
+            )
         keys_by_input = {row["id"]: engine.blocking_keys(row) for row in inputs.values()}
         found = await self._pairs(repo, list(inputs.values()), keys_by_input)
         by_input: dict[str, list[dict[str, Any]]] = {}
@@ -239,9 +250,11 @@ class DuplicateService:
             if result["status"] != "ok":
                 continue
             merges_into = (result["merges_into"] or {}).get("lead_id")
+            flagged = result.pop("_flagged")
+            exact = {c["lead_id"] for c in flagged}
             found_for = by_input.get(f"input:{result['index']}", [])
             result["candidates"] = sorted(
-                (c for c in found_for if c["lead_id"] != merges_into),
+                [*flagged, *(c for c in found_for if c["lead_id"] not in {merges_into, *exact})],
                 key=lambda c: (-c["score"], c["lead_id"]),
             )
         return sorted(results, key=lambda r: r["index"])
