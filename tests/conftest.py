@@ -219,6 +219,7 @@ def settings(database_url: str) -> Settings:
         segment_interval=0,
         rollup_interval=0,
         duplicate_interval=0,
+        hygiene_interval=0,
         enrichment_interval=0,
         webhooks_allow_private=True,
         enrichment_allow_private=True,

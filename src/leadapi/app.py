@@ -39,6 +39,7 @@ from leadapi.enrichment.router import lead_router as lead_enrichment_router
 from leadapi.enrichment.router import router as enrichment_router
 from leadapi.errors import PROBLEM_JSON, ProblemError
 from leadapi.events.router import router as events_router
+from leadapi.hygiene.router import router as hygiene_router
 from leadapi.imports.router import router as imports_router
 from leadapi.jobs.router import router as jobs_router
 from leadapi.leads.router import router as leads_router
@@ -194,6 +195,7 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
         lead_consent_router,
         consent_settings_router,
         quality_report_router,
+        hygiene_router,
         automations_router,
         lead_automations_router,
         tracks_router,

@@ -20,6 +20,7 @@ from leadapi.api.idempotency import purge_expired
 from leadapi.flows.automations import AutomationConsumer, InactivitySweep
 from leadapi.flows.duplicates import DuplicateConsumer
 from leadapi.flows.enrichment import EnrichmentConsumer
+from leadapi.flows.hygiene import HygieneSweep
 from leadapi.flows.rollups import RollupConsumer
 from leadapi.flows.segments import SegmentConsumer
 from leadapi.flows.sla_sweep import sweep_once
@@ -95,6 +96,8 @@ def loops(services: Services, stop: asyncio.Event) -> list[Coroutine[Any, Any, N
     work.append((settings.rollup_interval, rollups.run_once, "report rollups"))
     duplicates = DuplicateConsumer(services.db, services.duplicate_flow)
     work.append((settings.duplicate_interval, duplicates.run_once, "duplicates"))
+    hygiene = HygieneSweep(services.db, services.clock)
+    work.append((settings.hygiene_interval, hygiene.run_once, "hygiene sweep"))
     enrichment = EnrichmentConsumer(services.db, services.enrichment_flow)
     work.append((settings.enrichment_interval, enrichment.run_once, "enrichment"))
     running = [every(interval, fn, stop, name) for interval, fn, name in work if interval > 0]

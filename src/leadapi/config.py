@@ -181,6 +181,13 @@ class Settings(BaseSettings):
         description="Seconds between rounds of bringing the report rollups up to new events (a round with "
         "work goes again at once); 0 turns it off in this process (run it elsewhere).",
     )
+    hygiene_interval: float = Field(
+        default=60.0,
+        ge=0,
+        description="Seconds between rounds of the hygiene sweep that archives inactive leads (in "
+        "workspaces whose settings ask for it); a round with work goes again at once; 0 turns it off "
+        "in this process (run it elsewhere).",
+    )
     duplicate_interval: float = Field(
         default=1.0,
         ge=0,

@@ -26,6 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from leadapi.automations.models import AutomationCursor
 from leadapi.db import Database, constant
+from leadapi.duplicates.models import DuplicateCursor
 from leadapi.enrichment.models import EnrichmentCursor, EnrichmentRun
 from leadapi.events.models import Event, EventSequence
 from leadapi.jobs.models import Job
@@ -135,6 +136,8 @@ class Gauges:
     rollup_lag_seconds: float = 0.0
     enrichment_lag_events: int = 0
     enrichment_lag_seconds: float = 0.0
+    duplicate_lag_events: int = 0
+    duplicate_lag_seconds: float = 0.0
     replica: ReplicaLag | None = None  # None: no read replica configured
 
 
@@ -187,6 +190,17 @@ class _Gauges(Collector):
             "leadapi_enrichment_lag_seconds",
             "How long the oldest event enrichment has not gone through has waited (0: caught up).",
             value=self.gauges.enrichment_lag_seconds,
+        )
+        yield GaugeMetricFamily(
+            "leadapi_duplicate_lag_events",
+            "Numbered events duplicate detection has not gone through yet (changed leads not yet "
+            "filed under their keys), over all workspaces it follows.",
+            value=self.gauges.duplicate_lag_events,
+        )
+        yield GaugeMetricFamily(
+            "leadapi_duplicate_lag_seconds",
+            "How long the oldest event duplicate detection has not gone through has waited (0: caught up).",
+            value=self.gauges.duplicate_lag_seconds,
         )
         yield from _replica_gauges(self.gauges.replica)
 
@@ -290,6 +304,9 @@ async def read_gauges(db: Database, now: datetime, reads: ReadDatabase | None = 
         enrichment_behind, enrichment_seconds = await _lag(
             conn, lag_statements(cast(Table, EnrichmentCursor.__table__)), now
         )
+        duplicates_behind, duplicate_seconds = await _lag(
+            conn, lag_statements(cast(Table, DuplicateCursor.__table__)), now
+        )
     return Gauges(
         depths,
         behind,
@@ -300,6 +317,8 @@ async def read_gauges(db: Database, now: datetime, reads: ReadDatabase | None = 
         rollup_seconds,
         enrichment_behind,
         enrichment_seconds,
+        duplicates_behind,
+        duplicate_seconds,
         replica,
     )
 

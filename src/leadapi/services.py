@@ -25,6 +25,7 @@ from leadapi.flows.imports import READ_ONLY, WRITABLE, ImportRunner
 from leadapi.flows.lead_change import LeadChangeFlow
 from leadapi.flows.rollups import RollupFlow
 from leadapi.flows.segments import SegmentFlow
+from leadapi.hygiene.service import HygieneService
 from leadapi.imports.service import JOB_KIND as IMPORT_JOB
 from leadapi.imports.service import ImportService
 from leadapi.jobs.service import JobService
@@ -86,6 +87,7 @@ class Services:
     enrichment_flow: EnrichmentFlow
     backtests: BacktestFlow
     consents: ConsentService
+    hygiene: HygieneService
     metrics: Metrics
     sealer: Sealer
 
@@ -199,6 +201,7 @@ def build_services(settings: Settings, clock: Callable[[], datetime]) -> Service
         ),
         backtests=BacktestFlow(db, clock, scorer, stages, jobs, settings.backtest_inline_leads),
         consents=ConsentService(clock),
+        hygiene=HygieneService(clock),
         metrics=metrics,
         sealer=sealer,
     )

@@ -11,11 +11,12 @@ from typing import Any
 
 import httpx
 from fastapi import FastAPI
+from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import func, select
 
 from leadapi.duplicates.models import DuplicateKey, DuplicatePair
 from leadapi.leads.models import Lead
-from tests.conftest import Tenant
+from tests.conftest import Clock, Tenant
 from tests.factories import add_track, enroll, events_of, new_lead, post_event, run_duplicates
 
 
@@ -319,3 +320,30 @@ async def test_a_merge_keeps_the_duplicates_track_enrolments(
     assert exited["data"]["reason"] == "merged"
     assert exited["data"]["merged_lead_id"] == newer["id"]
     assert exited["data"]["enrollment"]["id"] == theirs["id"]
+
+
+async def _lag(client: httpx.AsyncClient) -> dict[str, float]:
+    response = await client.get("/metrics")
+    assert response.status_code == 200
+    return {
+        sample.name: sample.value
+        for family in text_string_to_metric_families(response.text)
+        for sample in family.samples
+        if sample.name.startswith("leadapi_duplicate_lag")
+    }
+
+
+async def test_the_consumers_lag_is_in_metrics(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant, clock: Clock
+) -> None:
+    await run_duplicates(app, tenant)  # the workspace is followed from here on
+    before = await _lag(client)
+    await new_lead(client, tenant, "lag@acme.com")
+    await app.state.sequencer.drain()
+    with clock.travel(seconds=90):
+        behind = await _lag(client)
+        assert behind["leadapi_duplicate_lag_events"] >= before["leadapi_duplicate_lag_events"] + 1
+        assert behind["leadapi_duplicate_lag_seconds"] >= 90
+        await run_duplicates(app, tenant)
+        after = await _lag(client)
+    assert after["leadapi_duplicate_lag_events"] <= before["leadapi_duplicate_lag_events"]

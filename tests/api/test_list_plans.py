@@ -20,11 +20,14 @@ import httpx
 import pytest
 from bench.reads import seed_leads
 from sqlalchemy import event
+from sqlalchemy.dialects.postgresql.asyncpg import dialect
 
 from leadapi.api.pagination import encode_cursor
 from leadapi.app import create_app
 from leadapi.cli import migrate
 from leadapi.config import Settings
+from leadapi.hygiene.repository import archiving_statement, inactive_statement
+from leadapi.hygiene.repository import leads as leads_table
 from tests.conftest import (
     PG_TEST_DB,
     Clock,
@@ -129,6 +132,10 @@ FAST: list[dict[str, str]] = [
     {"sort": "-score", "stage": "mql"},
     {"sort": "-score", "owner_id": "ow_seed3"},
     {"sort": "-score", "owner_id": "ow_seed3", "stage[in]": "new,mql,sql"},
+    # Archived leads: with the others, or alone (by when they were archived).
+    {"include_archived": "true"},
+    {"sort": "-score", "include_archived": "true"},
+    {"sort": "-archived_at", "archived_at[exists]": "true"},
 ]
 
 
@@ -183,6 +190,27 @@ async def test_every_chunk_of_an_export_reads_an_index_in_order(plans: Plans, pa
     assert any("<" in statement or ">" in statement for statement in distinct)  # a keyset continuation
     for statement, parameters in distinct.items():
         plan = await plans.plan(statement, parameters)
+        kinds = [(node["Node Type"], node.get("Relation Name")) for node in nodes(plan)]
+        assert ("Seq Scan", "leads") not in kinds, json.dumps(plan, indent=1)
+        assert not any(kind in ("Sort", "Incremental Sort") for kind, _ in kinds), json.dumps(plan, indent=1)
+
+
+async def test_the_hygiene_sweep_reads_an_index_in_order(plans: Plans) -> None:
+    """The archiving sweep's next leads, by last activity and never active by creation, from a
+    mark up to the cutoff: a range of an index, in order, whatever the workspace's size."""
+    mark = (datetime.fromisoformat("2025-06-01T00:00:00+00:00"), "ld_s000015000")
+    cutoff = datetime.fromisoformat("2026-06-01T00:00:00+00:00")
+    built = [
+        inactive_statement(plans.tenant.workspace_id, by, at, cutoff, 500).with_for_update(
+            of=leads_table, skip_locked=True
+        )
+        for by in ("activity", "created")
+        for at in (None, mark)
+    ]
+    for statement in (*built, archiving_statement(50)):
+        compiled = statement.compile(dialect=dialect())  # type: ignore[no-untyped-call]
+        parameters = tuple(compiled.params[k] for k in compiled.positiontup or ())
+        plan = await plans.plan(str(compiled), parameters)
         kinds = [(node["Node Type"], node.get("Relation Name")) for node in nodes(plan)]
         assert ("Seq Scan", "leads") not in kinds, json.dumps(plan, indent=1)
         assert not any(kind in ("Sort", "Incremental Sort") for kind, _ in kinds), json.dumps(plan, indent=1)

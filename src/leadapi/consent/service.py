@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from leadapi.consent.double_opt_in import token_digest
+from leadapi.consent.double_opt_in import confirm_pending
 from leadapi.consent.engine import current_by_channel
 from leadapi.consent.repository import ConsentRepository
 from leadapi.consent.schemas import Consent, ConsentCreate, ConsentSettingsIn
@@ -104,30 +104,7 @@ class ConsentService:
         now = self.clock()
         if await LeadRepository(conn, principal.workspace_id).get(lead_id, for_update=True) is None:
             raise not_found("Lead", lead_id)
-        consents = ConsentRepository(conn, principal.workspace_id)
-        pending = await consents.pending_by_token(lead_id, token_digest(token))
-        if pending is None:
-            raise validation_problem(
-                [{"field": "token", "message": "no pending confirmation of this lead has this token"}]
-            )
-        await consents.spend_token(pending["id"])
-        row: dict[str, Any] = {
-            "id": new_id("consent"),
-            "lead_id": lead_id,
-            "channel": pending["channel"],
-            "status": "granted",
-            "source": "double_opt_in",
-            "at": now,
-            "proof": {**(pending["proof"] or {}), "text": f"confirmed {pending['id']}"},
-            "actor": principal.key_id,
-            "token_digest": None,
-            "created_at": now,
-        }
-        await consents.add(row)
-        await EventRepository(conn, principal.workspace_id).append(
-            [NewEvent("consent.recorded", lead_id, now, {"consent": shown(row)}, principal.key_id)]
-        )
-        return row
+        return await confirm_pending(conn, principal.workspace_id, lead_id, token, now, principal.key_id)
 
     async def settings(self, conn: AsyncConnection, principal: Principal) -> dict[str, Any]:
         held = await ConsentRepository(conn, principal.workspace_id).settings()

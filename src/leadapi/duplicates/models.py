@@ -4,6 +4,7 @@ them (the review queue), and the detecting consumer's position in each workspace
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -67,6 +68,9 @@ class DuplicatePair(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The exact key a capture matched on when a flag_only dedupe policy created the newer lead
+    # instead of merging it: such a pair waits for a reviewer whatever the detection rules say.
+    flagged_on: Mapped[str | None] = mapped_column(String(20))
 
 
 class DuplicateCursor(Base):
@@ -84,4 +88,25 @@ class DuplicateCursor(Base):
     sweeping: Mapped[bool] = mapped_column(Boolean, default=False)
     sweep_after_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sweep_after: Mapped[str | None] = mapped_column(String(32))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class DedupeSettings(Base):
+    """A workspace's dedupe policy (duplicates/policy.py): what a capture does when it matches a
+    lead by an exact key, and which keys count, for the workspace and per form source. One row
+    per workspace; none: today's default (auto_merge on email, phone and external ids)."""
+
+    __tablename__ = "dedupe_settings"
+
+    workspace_id: Mapped[str] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
+    )
+    mode: Mapped[str] = mapped_column(String(20))  # auto_merge | flag_only
+    keys: Mapped[list[str]] = mapped_column(JSONDoc)
+    attribute: Mapped[str | None] = mapped_column(String(100))
+    # Source id -> {mode, keys, attribute}: a form source's own policy instead of the workspace's.
+    sources: Mapped[dict[str, Any]] = mapped_column(JSONDoc)
+    # Every attribute any of these policies counts as a key: the one-statement capture leaves a
+    # lead carrying one of them to the general path, which looks it up.
+    attribute_keys: Mapped[list[str]] = mapped_column(JSONDoc)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

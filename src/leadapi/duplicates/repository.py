@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from leadapi.api.pagination import row_after
 from leadapi.duplicates.engine import Candidate
-from leadapi.duplicates.models import DuplicateCursor, DuplicateKey, DuplicatePair
+from leadapi.duplicates.models import DedupeSettings, DuplicateCursor, DuplicateKey, DuplicatePair
 from leadapi.events.models import EventSequence
 from leadapi.ids import new_id
 from leadapi.leads.models import Lead
@@ -22,6 +22,7 @@ from leadapi.repository import WorkspaceRepository
 keys = cast(Table, DuplicateKey.__table__)
 pairs = cast(Table, DuplicatePair.__table__)
 cursors = cast(Table, DuplicateCursor.__table__)
+dedupe_settings = cast(Table, DedupeSettings.__table__)
 leads = cast(Table, Lead.__table__)
 sequences = cast(Table, EventSequence.__table__)
 
@@ -161,10 +162,12 @@ class DuplicateRepository(WorkspaceRepository):
                 "created_at": now,
                 "updated_at": now,
                 "resolved_at": None,
+                "flagged_on": None,
             }
             for (lead_id, other_id), candidate in sorted(found.items())
         ]
         insert = _upsert(self.conn, pairs)
+        # A pair a flag_only policy queued keeps its exact key as its reason.
         stmt = insert.on_conflict_do_update(
             index_elements=[pairs.c.workspace_id, pairs.c.lead_id, pairs.c.other_lead_id],
             set_={
@@ -172,17 +175,21 @@ class DuplicateRepository(WorkspaceRepository):
                 "reasons": insert.excluded.reasons,
                 "updated_at": insert.excluded.updated_at,
             },
-            where=pairs.c.status == "pending",
+            where=(pairs.c.status == "pending") & pairs.c.flagged_on.is_(None),
         )
         for chunk in _chunks(rows):
             await self.conn.execute(stmt, list(chunk))
 
-    async def drop_pending(self, lead_ids: Sequence[str], keep: Iterable[tuple[str, str]] = ()) -> None:
+    async def drop_pending(
+        self, lead_ids: Sequence[str], keep: Iterable[tuple[str, str]] = (), gone: Iterable[str] = ()
+    ) -> None:
         """The pending pairs of these leads but those in `keep`: they are no longer alike (or a
-        lead is gone). Read first (from either side's index), then deleted by id."""
+        lead is gone). A pair a flag_only policy queued stays until reviewed, unless one of its
+        leads is `gone`. Read first (from either side's index), then deleted by id."""
         kept = set(keep)
+        away = set(gone)
         stale: list[str] = []
-        columns = (pairs.c.id, pairs.c.lead_id, pairs.c.other_lead_id)
+        columns = (pairs.c.id, pairs.c.lead_id, pairs.c.other_lead_id, pairs.c.flagged_on)
         for chunk in _chunks(sorted(set(lead_ids)), self.chunk):
             # One branch per side, each a range of its own index: as one OR, PostgreSQL walked the
             # workspace's pending pairs testing each against both lists.
@@ -192,8 +199,11 @@ class DuplicateRepository(WorkspaceRepository):
                 pending.where(_among(pairs.c.other_lead_id, chunk, self.postgres)),
             )
             for row in await self.conn.execute(stmt):
-                if (row.lead_id, row.other_lead_id) not in kept:
-                    stale.append(row.id)
+                if (row.lead_id, row.other_lead_id) in kept:
+                    continue
+                if row.flagged_on is not None and not ({row.lead_id, row.other_lead_id} & away):
+                    continue
+                stale.append(row.id)
         for chunk in _chunks(sorted(set(stale)), self.chunk):
             await self.conn.execute(self.scoped_delete(pairs).where(_among(pairs.c.id, chunk, self.postgres)))
 
@@ -233,6 +243,53 @@ class DuplicateRepository(WorkspaceRepository):
             or_(pairs.c.lead_id == lead_id, pairs.c.other_lead_id == lead_id)
         )
         return [dict(row) for row in (await self.conn.execute(stmt)).mappings()]
+
+    async def flag(self, lead_id: str, other_id: str, matched_on: str, now: datetime) -> None:
+        """The pair a flag_only capture made (`other_id` new, sharing `matched_on` with
+        `lead_id`) queued at the top score; a pair dismissed before stays dismissed."""
+        low, high = sorted((lead_id, other_id))
+        row = {
+            "id": new_id("duplicate"),
+            "workspace_id": self.workspace_id,
+            "lead_id": low,
+            "other_lead_id": high,
+            "score": 100,
+            "reasons": [f"same_{matched_on}"],
+            "status": "pending",
+            "resolved_by": None,
+            "merged_into": None,
+            "created_at": now,
+            "updated_at": now,
+            "resolved_at": None,
+            "flagged_on": matched_on,
+        }
+        insert = _upsert(self.conn, pairs)
+        stmt = insert.on_conflict_do_update(
+            index_elements=[pairs.c.workspace_id, pairs.c.lead_id, pairs.c.other_lead_id],
+            set_={
+                "score": insert.excluded.score,
+                "reasons": insert.excluded.reasons,
+                "flagged_on": insert.excluded.flagged_on,
+                "updated_at": insert.excluded.updated_at,
+            },
+            where=pairs.c.status == "pending",
+        )
+        await self.conn.execute(stmt, row)
+
+    # ---- the dedupe policy -----------------------------------------------------------------------
+
+    async def policy_settings(self) -> dict[str, Any] | None:
+        """The workspace's dedupe policy row (None: the default), by its primary key."""
+        row = (await self.conn.execute(self.scoped_select(dedupe_settings))).mappings().first()
+        return dict(row) if row else None
+
+    async def put_policy_settings(self, values: Mapping[str, Any]) -> None:
+        insert = _upsert(self.conn, dedupe_settings)
+        stmt = insert.values(self.row(values)).on_conflict_do_update(
+            index_elements=[dedupe_settings.c.workspace_id],
+            set_={name: insert.excluded[name] for name in values},
+        )
+        await self.conn.execute(stmt)
 
     # ---- the consumer's position -----------------------------------------------------------------
 

@@ -10,7 +10,15 @@ from pydantic import BaseModel, Field
 from leadapi.api.auth import Admin, Reader, Writer
 from leadapi.api.deps import ServicesDep, Snapshot, Tx
 from leadapi.api.pagination import decode_cursor, encode_cursor
-from leadapi.duplicates.schemas import DuplicatePair, DuplicatePairList, MatchIn, MatchItem, MatchOut
+from leadapi.duplicates.schemas import (
+    DedupePolicy,
+    DedupePolicyIn,
+    DuplicatePair,
+    DuplicatePairList,
+    MatchIn,
+    MatchItem,
+    MatchOut,
+)
 from leadapi.errors import PROBLEM_RESPONSES
 from leadapi.leads.schemas import Lead
 
@@ -60,6 +68,25 @@ async def sweep_duplicates(principal: Admin, services: ServicesDep, conn: Tx) ->
     when duplicates first look at it."""
     await services.duplicates.start_sweep(conn, principal)
     return Response(status_code=202)
+
+
+@router.get("/policy", operation_id="get_dedupe_policy", response_model=DedupePolicy, summary="Dedupe policy")
+async def get_dedupe_policy(principal: Reader, services: ServicesDep, conn: Snapshot) -> DedupePolicy:
+    """What a capture does when it matches a lead by an exact key (merge, or create and queue the
+    pair), and which keys count: the workspace's, and each form source's own."""
+    return DedupePolicy.model_validate(await services.duplicates.policy(conn, principal))
+
+
+@router.put(
+    "/policy", operation_id="put_dedupe_policy", response_model=DedupePolicy, summary="Set the dedupe policy"
+)
+async def put_dedupe_policy(
+    body: DedupePolicyIn, principal: Admin, services: ServicesDep, conn: Tx
+) -> DedupePolicy:
+    """Replace the dedupe policy. `flag_only` creates the new lead although it matches one and
+    queues the pair (reason `same_<key>`, score 100) for a reviewer; `sources` gives a form
+    source its own policy. 422 naming a source that is not the workspace's."""
+    return DedupePolicy.model_validate(await services.duplicates.save_policy(conn, principal, body))
 
 
 @router.get("/{pair_id}", operation_id="get_duplicate", response_model=DuplicatePair, summary="One pair")

@@ -17,11 +17,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from leadapi.duplicates import engine
 from leadapi.duplicates.repository import DuplicateRepository
-from leadapi.errors import ProblemError, not_found, validation_errors
-from leadapi.leads.engine import derived, normalize_fields, pick_match
+from leadapi.duplicates.schemas import DedupePolicyIn
+from leadapi.errors import ProblemError, not_found, validation_errors, validation_problem
+from leadapi.leads.engine import DEFAULT_DEDUPE_KEYS, derived, normalize_fields, pick_match, policy_for
 from leadapi.leads.repository import LeadRepository
 from leadapi.leads.schemas import LeadFields
 from leadapi.principal import Principal
+from leadapi.sources.repository import SourceRepository
 
 # Leads per transaction of the sweep.
 SWEEP_BATCH = 1000
@@ -69,7 +71,7 @@ class DuplicateService:
         keys_by_lead = {row["id"]: engine.blocking_keys(row) for row in rows}
         await repo.replace_keys(keys_by_lead)
         found = await self._pairs(repo, rows, keys_by_lead)
-        await repo.drop_pending([*keys_by_lead, *gone], keep=found)
+        await repo.drop_pending([*keys_by_lead, *gone], keep=found, gone=gone)
         await repo.store_pairs(found, self.clock())
         return len(found)
 
@@ -154,6 +156,44 @@ class DuplicateService:
     ) -> None:
         await DuplicateRepository(conn, workspace_id).mark_merged(survivor, merged, actor, self.clock())
 
+    # ---- the dedupe policy ----------------------------------------------------------------------
+
+    async def policy(self, conn: AsyncConnection, principal: Principal) -> dict[str, Any]:
+        held = await DuplicateRepository(conn, principal.workspace_id).policy_settings()
+        if held is None:
+            return {
+                "mode": "auto_merge",
+                "keys": sorted(DEFAULT_DEDUPE_KEYS),
+                "attribute": None,
+                "sources": {},
+                "updated_at": None,
+            }
+        return {name: held[name] for name in ("mode", "keys", "attribute", "sources", "updated_at")}
+
+    async def save_policy(
+        self, conn: AsyncConnection, principal: Principal, body: DedupePolicyIn
+    ) -> dict[str, Any]:
+        """Replace the policy; 422 naming each source that is not the workspace's."""
+        sources = SourceRepository(conn, principal.workspace_id)
+        errors = [
+            {"field": f"sources.{source_id}", "message": "no such source"}
+            for source_id in sorted(body.sources)
+            if await sources.get(source_id) is None
+        ]
+        if errors:
+            raise validation_problem(errors)
+        rules = [body, *body.sources.values()]
+        values = {
+            "mode": body.mode,
+            "keys": list(body.keys),
+            "attribute": body.attribute,
+            "sources": {k: v.model_dump() for k, v in sorted(body.sources.items())},
+            "attribute_keys": sorted({r.attribute for r in rules if r.attribute is not None}),
+            "updated_at": self.clock(),
+        }
+        await DuplicateRepository(conn, principal.workspace_id).put_policy_settings(values)
+        return values
+
     # ---- the batch match -------------------------------------------------------------------------
 
     async def match(
@@ -163,6 +203,8 @@ class DuplicateService:
         and the other leads that look like the same person. Stores nothing."""
         repo = DuplicateRepository(conn, principal.workspace_id)
         leads = LeadRepository(conn, principal.workspace_id)
+        # The workspace's dedupe policy (a form source's own applies to its captures alone).
+        policy = policy_for(await repo.policy_settings(), None)
         results: list[dict[str, Any]] = []
         inputs: dict[int, dict[str, Any]] = {}
         for index, item in enumerate(items):
@@ -177,14 +219,23 @@ class DuplicateService:
                 results.append({"index": index, "status": "error", "errors": exc.errors})
                 continue
             ext_ids = {k: v for k, v in (fields.get("external_ids") or {}).items() if v is not None}
-            matches = await leads.find_matches(fields.get("email"), fields.get("phone"), ext_ids)
+            wanted = policy.attribute_value(fields)
+            attribute = None if wanted is None or policy.attribute is None else (policy.attribute, wanted)
+            matches = await leads.find_matches(fields.get("email"), fields.get("phone"), ext_ids, attribute)
             owners = await leads.lead_ids_by_external_ids(ext_ids)
-            target, matched_on = pick_match(matches, fields, owners)
+            target, matched_on = pick_match(matches, fields, owners, policy)
             row = {**fields, "id": f"input:{index}"}
             row.update(derived(row))
             inputs[index] = row
             merges = None if target is None else {"lead_id": target["id"], "matched_on": matched_on}
-            results.append({"index": index, "status": "ok", "merges_into": merges, "candidates": []})
+            flagged: list[dict[str, Any]] = []
+            if merges is not None and policy.mode == "flag_only":
+                # Under flag_only a capture would not merge: the lead it matches is a candidate.
+                flagged = [{"lead_id": merges["lead_id"], "score": 100, "reasons": [f"same_{matched_on}"]}]
+                merges = None
+            results.append(
+                {"index": index, "status": "ok", "merges_into": merges, "candidates": [], "_flagged": flagged}
+            )
         keys_by_input = {row["id"]: engine.blocking_keys(row) for row in inputs.values()}
         found = await self._pairs(repo, list(inputs.values()), keys_by_input)
         by_input: dict[str, list[dict[str, Any]]] = {}
@@ -199,9 +250,11 @@ class DuplicateService:
             if result["status"] != "ok":
                 continue
             merges_into = (result["merges_into"] or {}).get("lead_id")
+            flagged = result.pop("_flagged")
+            exact = {c["lead_id"] for c in flagged}
             found_for = by_input.get(f"input:{result['index']}", [])
             result["candidates"] = sorted(
-                (c for c in found_for if c["lead_id"] != merges_into),
+                [*flagged, *(c for c in found_for if c["lead_id"] not in {merges_into, *exact})],
                 key=lambda c: (-c["score"], c["lead_id"]),
             )
         return sorted(results, key=lambda r: r["index"])

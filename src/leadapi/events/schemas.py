@@ -7,7 +7,8 @@ import re
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, StringConstraints, WithJsonSchema, field_validator
+from pydantic import BaseModel, Field, StringConstraints, WithJsonSchema, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from leadapi.api.schemas import RequestModel
 from leadapi.times import UtcDateTime
@@ -22,6 +23,10 @@ STANDARD_TYPES = (
     "page_view", "form_submit", "email_open", "email_click", "content_download", "webinar_attended",
     "demo_request", "unsubscribe", "call", "email_sent", "meeting",
 )  # fmt: skip
+# An inbound confirmation of a double opt-in: `properties.token` is the token `consent.requested`
+# carried; recorded, the event keeps which consent it granted instead of the token.
+CONSENT_CONFIRM = "consent.confirm"
+MAX_TOKEN = 200
 MAX_PROPERTIES = 50
 MAX_PROPERTIES_BYTES = 16 * 1024
 MAX_BATCH = 1000
@@ -68,6 +73,17 @@ class EventIn(RequestModel):
         if len(json.dumps(value, separators=(",", ":"))) > MAX_PROPERTIES_BYTES:
             raise ValueError(f"properties are at most {MAX_PROPERTIES_BYTES} bytes as JSON")
         return value
+
+    @model_validator(mode="after")
+    def _confirmation_has_token(self) -> EventIn:
+        if self.type == CONSENT_CONFIRM:
+            token = self.properties.get("token")
+            if not isinstance(token, str) or not 0 < len(token) <= MAX_TOKEN:
+                raise PydanticCustomError(
+                    "consent_token",
+                    "`consent.confirm` needs properties.token: the token of `consent.requested`",
+                )
+        return self
 
 
 class LeadExternalRef(RequestModel):

@@ -14,11 +14,12 @@ import asyncpg
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from leadapi.consent.double_opt_in import confirm_pending
 from leadapi.db import Database, retrying
 from leadapi.errors import attempt_item, not_found, validation_problem
 from leadapi.events.fast import FastEvents
 from leadapi.events.repository import EventRepository, NewEvent
-from leadapi.events.schemas import EventIn, TrackedEventIn
+from leadapi.events.schemas import CONSENT_CONFIRM, EventIn, TrackedEventIn
 from leadapi.flows.lead_change import LeadChangeFlow
 from leadapi.ids import new_id
 from leadapi.leads.service import LeadService
@@ -39,7 +40,7 @@ FAST_ATTEMPTS = 3
 # How often a long-polling feed request looks for new events.
 FEED_POLL_SECONDS = 0.2
 # Types whose recording changes the lead beyond its score: always the general path.
-SPECIAL_TYPES = frozenset({"unsubscribe"})
+SPECIAL_TYPES = frozenset({"unsubscribe", CONSENT_CONFIRM})
 
 
 def shown(row: dict[str, Any], replayed: bool) -> dict[str, Any]:
@@ -175,6 +176,20 @@ class EventService:
         transaction: the event, then what it changes on the lead (unsubscribe, activity), then
         the lead-change flow (score, stage, routing, first touch). Returns (the stored event,
         the lead as it now is)."""
+        if data.type == CONSENT_CONFIRM:
+            # Granted first: a token that confirms nothing refuses the event (422, nothing kept).
+            granted = await confirm_pending(
+                conn,
+                principal.workspace_id,
+                lead["id"],
+                str(data.properties["token"]),
+                self.clock(),
+                principal.key_id,
+                field="properties.token",
+            )
+            kept = {k: v for k, v in data.properties.items() if k != "token"}
+            properties = {**kept, "consent_id": granted["id"], "channel": granted["channel"]}
+            data = data.model_copy(update={"properties": properties})
         [row] = await EventRepository(conn, principal.workspace_id).append(
             [
                 NewEvent(
@@ -189,6 +204,8 @@ class EventService:
             ]
         )
         before = lead
+        if lead.get("archived_at") is not None:
+            lead = await self.leads.unarchive(conn, principal, lead, f"event:{data.type}")
         if data.type == "unsubscribe":
             lead = await self.leads.mark_unsubscribed(conn, principal, lead)
         lead = self._with_activity(lead, occurred_at)
@@ -231,6 +248,8 @@ class EventService:
         fast = FastEvents(await self.db.driver(conn), principal.workspace_id)
         for _ in range(FAST_ATTEMPTS):
             snapshot = await fast.read(lead_id, data.external_id, model.compiled.event_type_list)
+            if snapshot is not None and snapshot.lead.get("archived_at") is not None:
+                return None  # back from the archive: the general path writes `lead.unarchived`
             if snapshot is None or snapshot.replayed or snapshot.active_model_id != model.id:
                 # (An unknown lead too: the general path also answers replays of its events.)
                 self.scorer.forget_active(principal.workspace_id)

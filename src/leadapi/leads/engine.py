@@ -5,6 +5,7 @@ loads the rows and writes what these decide."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -100,10 +101,51 @@ def diff(before: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, lis
     }
 
 
+# The exact keys a capture can match an existing lead by, and those that count by default.
+DEDUPE_KEYS = ("email", "phone", "external_ids", "attribute")
+DEFAULT_DEDUPE_KEYS = frozenset({"email", "phone", "external_ids"})
+
+
+@dataclass(frozen=True, slots=True)
+class DedupePolicy:
+    """What a capture does with a lead it matches by an exact key: `auto_merge` merges into it,
+    `flag_only` creates the new lead anyway and queues the pair for review; `keys`: which exact
+    keys count (`attribute`: the value of `attributes.<attribute>`)."""
+
+    mode: str = "auto_merge"
+    keys: frozenset[str] = DEFAULT_DEDUPE_KEYS
+    attribute: str | None = None
+
+    def attribute_value(self, fields: Mapping[str, Any]) -> Any:
+        """The capture's value of the policy's attribute, when it counts (strings and numbers:
+        what two systems would both call an id)."""
+        if "attribute" not in self.keys or self.attribute is None:
+            return None
+        value = (fields.get("attributes") or {}).get(self.attribute)
+        return value if isinstance(value, (str, int, float)) and not isinstance(value, bool) else None
+
+
+DEFAULT_POLICY = DedupePolicy()
+
+
+def policy_for(settings: Mapping[str, Any] | None, source_id: str | None) -> DedupePolicy:
+    """The policy a capture follows: its form source's own, else the workspace's, else the
+    default."""
+    if settings is None:
+        return DEFAULT_POLICY
+    rule = (settings.get("sources") or {}).get(source_id) if source_id else None
+    chosen = rule if rule is not None else settings
+    return DedupePolicy(chosen["mode"], frozenset(chosen["keys"]), chosen.get("attribute"))
+
+
 def pick_match(
-    matches: Sequence[dict[str, Any]], fields: Mapping[str, Any], owners: Mapping[tuple[str, str], str]
+    matches: Sequence[dict[str, Any]],
+    fields: Mapping[str, Any],
+    owners: Mapping[tuple[str, str], str],
+    policy: DedupePolicy = DEFAULT_POLICY,
 ) -> tuple[dict[str, Any] | None, str | None]:
-    """Dedupe order: same email, else same external id, else same phone.
+    """Dedupe order: same email, else same external id, else same chosen attribute, else same
+    phone; only the keys the policy counts.
 
     A phone alone is weak evidence (switchboards, shared numbers): it matches only when the
     two leads cannot be told apart by email, i.e. one of them has none.
@@ -112,20 +154,32 @@ def pick_match(
         return None, None
     by_id = {m["id"]: m for m in matches}
     email = fields.get("email")
-    if email:
-        for lead in matches:
+    if email and "email" in policy.keys:
+        # The lead holding the email's slot first (a flagged lead may share its email).
+        for lead in sorted(matches, key=lambda m: m.get("dedupe_slot") or ""):
             if lead["email"] == email:
                 return lead, "email"
-    for system, value in (fields.get("external_ids") or {}).items():
-        lead_id = owners.get((system, value))
-        if lead_id in by_id:
-            return by_id[lead_id], "external_id"
+    if "external_ids" in policy.keys:
+        for system, value in (fields.get("external_ids") or {}).items():
+            lead_id = owners.get((system, value))
+            if lead_id in by_id:
+                return by_id[lead_id], "external_id"
+    wanted = policy.attribute_value(fields)
+    if wanted is not None and policy.attribute is not None:
+        for lead in matches:
+            if (lead.get("attributes") or {}).get(policy.attribute) == wanted:
+                return lead, "attribute"
     phone = fields.get("phone")
-    if phone:
+    if phone and "phone" in policy.keys:
         for lead in matches:
             if lead["phone"] == phone and (not email or not lead["email"]):
                 return lead, "phone"
     return None, None
+
+
+def holds_email(matches: Sequence[Mapping[str, Any]], email: str | None) -> bool:
+    """Whether one of these leads holds `email`'s slot: a new lead with it needs its own."""
+    return bool(email) and any(m["email"] == email and not m.get("dedupe_slot") for m in matches)
 
 
 def patch_values(lead: Mapping[str, Any], fields: Mapping[str, Any]) -> dict[str, Any]:

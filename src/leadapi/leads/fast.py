@@ -58,6 +58,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.sql.elements import Grouping
 
 from leadapi.consent.models import Suppression
+from leadapi.duplicates.models import DedupeSettings
 from leadapi.events.models import Event
 from leadapi.events.rows import EVENT_COLUMNS
 from leadapi.leads.models import Lead
@@ -76,6 +77,7 @@ scoring_settings = cast(Table, ScoringSettings.__table__)
 routing_settings = cast(Table, RoutingSettings.__table__)
 lifecycle_settings = cast(Table, LifecycleSettings.__table__)
 suppressions = cast(Table, Suppression.__table__)
+dedupe_settings = cast(Table, DedupeSettings.__table__)
 
 # What each event the statement appends binds: its columns but the workspace and the lead (the
 # statement's), `seq` (numbered after commit), what only an inbound event has, and `caused_by`
@@ -172,9 +174,9 @@ def _matches(by_email: bool, by_phone: bool) -> Select[Any] | CompoundSelect[Any
     return union_all(EMAIL_MATCH_IDS, by_phone_ids)
 
 
-@lru_cache(maxsize=32)
+@lru_cache(maxsize=64)
 def _statement(
-    by_email: bool, by_phone: bool, promoted: bool, routed: bool
+    by_email: bool, by_phone: bool, promoted: bool, routed: bool, attributed: bool = False
 ) -> Select[Any] | CompoundSelect[Any]:
     lead_values = {
         c.name: bindparam(f"l_{c.name}", type_=c.type) for c in leads.c if c.name != "workspace_id"
@@ -212,6 +214,18 @@ def _statement(
         pipeline_version == bindparam("_pipeline_version"),
         ~suppressed,
     ]
+    if attributed:
+        # A dedupe policy that counts one of the lead's attributes as a key: the general path
+        # looks the value up (duplicates/repository.py's policy, leads/engine.py's pick_match).
+        keyed = (
+            select(dedupe_settings.c.workspace_id)
+            .where(
+                dedupe_settings.c.workspace_id == WS,
+                dedupe_settings.c.attribute_keys.op("?|")(bindparam("_attributes", type_=ARRAY(String))),
+            )
+            .exists()
+        )
+        guards.append(~keyed)
     matches = None
     if by_email or by_phone:  # with no dedupe key, every capture is a new lead
         matches = _matches(by_email, by_phone).cte("matches")
@@ -305,11 +319,12 @@ class _Compiled:
     arguments: tuple[tuple[str | None, str, Any], ...]
 
 
-@lru_cache(maxsize=32)
-def _compiled(by_email: bool, by_phone: bool, promoted: bool, routed: bool) -> _Compiled:
+@lru_cache(maxsize=64)
+def _compiled(by_email: bool, by_phone: bool, promoted: bool, routed: bool, attributed: bool) -> _Compiled:
     from sqlalchemy.dialects.postgresql.asyncpg import dialect
 
-    compiled = _statement(by_email, by_phone, promoted, routed).compile(dialect=dialect())  # type: ignore[no-untyped-call]
+    statement = _statement(by_email, by_phone, promoted, routed, attributed)
+    compiled = statement.compile(dialect=dialect())  # type: ignore[no-untyped-call]
     arguments: list[tuple[str | None, str, Any]] = []
     for name in compiled.positiontup or ():
         bind = compiled.binds[name]
@@ -345,7 +360,10 @@ class FastCreate:
         row = capture.row
         assigned = capture.assigned
         promoted = capture.stage_change is not None
-        compiled = _compiled(bool(row.get("email")), bool(row.get("phone")), promoted, assigned is not None)
+        attributes = sorted(row.get("attributes") or {})
+        compiled = _compiled(
+            bool(row.get("email")), bool(row.get("phone")), promoted, assigned is not None, bool(attributes)
+        )
         parts: dict[str, Mapping[str, Any]] = {
             "l": row,
             "e": capture.created,
@@ -361,6 +379,7 @@ class FastCreate:
             "_route_on": route_on,
             "_pipeline_version": pipeline_version,
             "_digests": suppression_digests,
+            "_attributes": attributes,
         }
         if assigned is not None:
             parts.update(a=assigned.assignment, g=assigned.event)

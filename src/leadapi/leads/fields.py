@@ -56,6 +56,7 @@ class LeadRow(TypedDict):
     first_touch_at: datetime | None
     first_activity_at: datetime | None
     stage_entered_at: datetime | None
+    archived_at: datetime | None
     stages_mask: int
     won_amount: float | None
     domain: str | None
@@ -67,6 +68,7 @@ class LeadRow(TypedDict):
     updated_at: datetime
     version: int
     provenance: dict[str, Any]
+    dedupe_slot: str
 
 
 # Every field of a stored lead.
@@ -76,7 +78,7 @@ LEAD_ROW_FIELDS: tuple[str, ...] = tuple(LeadRow.__annotations__)
 # time, what the funnel report counts from, and where each field's value came from (shown on
 # request: `?include=provenance`).
 INTERNAL_FIELDS: frozenset[str] = frozenset(
-    {"workspace_id", "rescore_at", "stages_mask", "won_amount", "provenance"}
+    {"workspace_id", "rescore_at", "stages_mask", "won_amount", "provenance", "dedupe_slot"}
 )
 
 # What the API shows of a lead, in its order.

@@ -27,7 +27,10 @@ class Lead(Base):
     __tablename__ = "leads"
     __table_args__ = (
         # NULLs are distinct in unique indexes on both databases: leads without email coexist.
-        UniqueConstraint("workspace_id", "email"),
+        # One lead per email holds the slot '' (the one captures merge into); a lead a flag_only
+        # dedupe policy created beside it holds its own id there. Lookups by email read the
+        # (workspace_id, email) prefix, so the one index serves them all.
+        UniqueConstraint("workspace_id", "email", "dedupe_slot"),
         Index("ix_leads_workspace_id_phone", "workspace_id", "phone"),
         Index("ix_leads_workspace_id_created_at_id", "workspace_id", "created_at", "id"),
         Index("ix_leads_workspace_id_domain", "workspace_id", "domain"),
@@ -74,6 +77,16 @@ class Lead(Base):
             "id",
             postgresql_where=text("last_activity_at IS NOT NULL"),
             sqlite_where=text("last_activity_at IS NOT NULL"),
+        ),
+        # The archived leads (`archived_at[exists]=true`, by archiving time). Partial: a lead that
+        # is not archived (every new one) has no entry, so captures do not pay for it.
+        Index(
+            "ix_leads_workspace_id_archived_at_id",
+            "workspace_id",
+            "archived_at",
+            "id",
+            postgresql_where=text("archived_at IS NOT NULL"),
+            sqlite_where=text("archived_at IS NOT NULL"),
         ),
         # The time-based rescoring sweep's queue, across workspaces.
         Index(
@@ -151,6 +164,12 @@ class Lead(Base):
     # Where each field's current value came from and when: {field: {"source", "at"}}, a field of
     # `attributes` as `attributes.<key>` (leads/provenance.py). Never read by the hot paths.
     provenance: Mapped[dict[str, Any]] = mapped_column(JSONDoc, default=dict, server_default=text("'{}'"))
+    # '' for the lead that owns its email; its own id for one a flag_only policy (duplicates/
+    # policy.py) created although a lead had the email: the pair waits in the duplicates queue.
+    # When a hygiene sweep archived the lead for inactivity (flows/hygiene.py); its next activity
+    # clears it. Archived leads leave lists (unless asked for), reports and routing.
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    dedupe_slot: Mapped[str] = mapped_column(String(32), default="", server_default=text("''"))
 
 
 class LeadExternalId(Base):

@@ -11,6 +11,7 @@ from sqlalchemy import (
     ARRAY,
     Boolean,
     Column,
+    ColumnElement,
     CompoundSelect,
     Float,
     Integer,
@@ -28,6 +29,7 @@ from sqlalchemy import (
     union_all,
     update,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from leadapi.api.filters import FieldKind, FieldSpec
@@ -126,7 +128,9 @@ EMAIL_MATCH_IDS = select(leads.c.id).where(
 
 
 @lru_cache(maxsize=16)
-def _match_statement(by_email: bool, by_phone: bool, by_external_id: bool) -> CompoundSelect[Any]:
+def _match_statement(
+    by_email: bool, by_phone: bool, by_external_id: bool, by_attribute: bool = False, postgres: bool = True
+) -> CompoundSelect[Any]:
     """The matching leads themselves, one branch per key as above (a lead matched by two keys
     comes twice; the few matches are deduplicated and ordered in Python). Rows come straight
     from each branch's index: an outer `id IN (matches)` over the workspace let PostgreSQL walk
@@ -154,6 +158,17 @@ def _match_statement(by_email: bool, by_phone: bool, by_external_id: bool) -> Co
                 ),
             )
         )
+    if by_attribute:
+        # A dedupe policy's chosen attribute: on PostgreSQL `attributes @> {name: value}`, through
+        # the GIN index on attributes; SQLite compares the extracted value.
+        has_value: ColumnElement[bool]
+        if postgres:
+            has_value = leads.c.attributes.op("@>")(bindparam("_attr_doc", type_=JSONB))
+        else:
+            has_value = func.json_extract(leads.c.attributes, bindparam("_attr_path")) == bindparam(
+                "_attr_value"
+            )
+        branches.append(select(leads).where(of_workspace, has_value))
     return union_all(*branches).limit(MAX_MATCHES)
 
 
@@ -199,15 +214,26 @@ class LeadRepository(WorkspaceRepository):
             await self.conn.execute(_LOCK_PHONE, self.params(lock_class=PHONE_LOCK_CLASS, phone=phone))
 
     async def find_matches(
-        self, email: str | None, phone: str | None, ext_ids: Mapping[str, str]
+        self,
+        email: str | None,
+        phone: str | None,
+        ext_ids: Mapping[str, str],
+        attribute: tuple[str, Any] | None = None,
     ) -> list[dict[str, Any]]:
-        """Leads sharing a dedupe key with the request, oldest first (unlocked: lock the pick)."""
-        if not (email or phone or ext_ids):
+        """Leads sharing a dedupe key with the request (`attribute`: a dedupe policy's chosen
+        attribute and the request's value of it), oldest first (unlocked: lock the pick)."""
+        if not (email or phone or ext_ids or attribute):
             return []
-        stmt = _match_statement(bool(email), bool(phone), bool(ext_ids))
+        stmt = _match_statement(bool(email), bool(phone), bool(ext_ids), attribute is not None, self.lock)
         params = self.params(_email=email, _phone=phone)
         if ext_ids:
             params["_ext"] = list(ext_ids.items())
+        if attribute is not None:
+            name, value = attribute
+            if self.lock:
+                params["_attr_doc"] = {name: value}
+            else:
+                params.update(_attr_path=f'$."{name}"', _attr_value=value)
         unique = {row["id"]: dict(row) for row in (await self.conn.execute(stmt, params)).mappings()}
         return sorted(unique.values(), key=lambda row: (row["created_at"], row["id"]))
 
@@ -262,7 +288,14 @@ class LeadRepository(WorkspaceRepository):
         return {(r.system, r.external_id): r.lead_id for r in result}
 
     async def email_owner(self, email: str) -> str | None:
-        stmt = self.scoped_select(leads, leads.c.id).where(leads.c.email == email)
+        """The lead holding the email's slot (others may share the email under a flag_only
+        dedupe policy), else the oldest that has it."""
+        stmt = (
+            self.scoped_select(leads, leads.c.id)
+            .where(leads.c.email == email)
+            .order_by(leads.c.dedupe_slot, leads.c.created_at)
+            .limit(1)
+        )
         return (await self.conn.execute(stmt)).scalar_one_or_none()
 
     async def insert(self, row: LeadRow | Mapping[str, Any]) -> None:

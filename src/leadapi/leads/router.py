@@ -154,6 +154,10 @@ async def list_leads(
             "`exact` counts every matching lead."
         ),
     ] = None,
+    include_archived: Annotated[
+        Literal["true", "false"] | None,
+        Query(description="`true`: archived leads too (by default a list leaves them out)."),
+    ] = None,
 ) -> Response:
     """Filters: `field[op]=value` with eq, ne, gt, gte, lt, lte, in (comma-separated), contains,
     starts_with, exists; on lead fields, `tags`, and `attributes.<name>`. A bare `field=value` means eq.

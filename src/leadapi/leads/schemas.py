@@ -172,6 +172,11 @@ class Lead(BaseModel):
     stage_entered_at: datetime | None = Field(
         description="When the lead entered its current stage: with `stage`, how long it has been there."
     )
+    archived_at: datetime | None = Field(
+        None,
+        description="When hygiene archived the lead for inactivity (null: not archived); its next "
+        "activity brings it back.",
+    )
     domain: str | None = Field(description="Company domain: the website's, else a work email's.")
     is_free_email: bool
     is_disposable_email: bool = Field(

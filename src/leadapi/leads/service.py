@@ -23,6 +23,7 @@ from leadapi.automations.repository import AutomationRepository
 from leadapi.consent.repository import ConsentRepository
 from leadapi.consent.suppression import Suppressions
 from leadapi.db import Database, retrying
+from leadapi.duplicates.repository import DuplicateRepository
 from leadapi.errors import ProblemError, attempt_item, not_found, validation_problem
 from leadapi.events.repository import EventRepository, NewEvent
 from leadapi.flows.lead_change import LeadChangeFlow
@@ -31,10 +32,12 @@ from leadapi.leads import provenance
 from leadapi.leads.engine import (
     derived,
     diff,
+    holds_email,
     merge_values,
     normalize_fields,
     patch_values,
     pick_match,
+    policy_for,
     revised,
 )
 from leadapi.leads.fast import FastCreate
@@ -60,6 +63,8 @@ from leadapi.webhooks.repository import WebhookRepository
 log = logging.getLogger("leadapi.leads")
 
 CAPTURE_ATTEMPTS = 3
+# The list parameter that shows archived leads too.
+INCLUDE_ARCHIVED = "include_archived"
 # Leads per statement of an export: big enough that a statement's round trip is a small part of
 # its rows' cost, small enough that formatting one chunk holds the event loop only briefly.
 EXPORT_CHUNK_ROWS = 2000
@@ -143,12 +148,15 @@ class LeadService:
         overwrite: bool = False,
         origin: str = provenance.API,
         route: bool = True,
+        source_id: str | None = None,
     ) -> Captured:
         """Capture a lead (`fields` as `prepare` normalised them) in the caller's transaction:
         merged into the lead it matches (locked), or new. `origin`: where its values come from
-        (their provenance); `route` False: a new lead is not routed (an import's option). A
-        suppressed person: a 409 problem (or, flagged, tagged)."""
-        captured = await self._capture(conn, principal, fields, overwrite, origin, route)
+        (their provenance); `route` False: a new lead is not routed (an import's option);
+        `source_id`: the form source it came through, whose dedupe policy (else the workspace's)
+        decides which keys match and whether a match merges or is flagged. A suppressed person: a
+        409 problem (or, flagged, tagged)."""
+        captured = await self._capture(conn, principal, fields, overwrite, origin, route, source_id)
         if not captured.merged:
             self.metrics.leads_created.inc()
         return captured
@@ -161,6 +169,7 @@ class LeadService:
         overwrite: bool,
         origin: str,
         route: bool = True,
+        source_id: str | None = None,
     ) -> Captured:
         model = await self.scorer.ensure_active(conn, principal.workspace_id, principal.key_id)
         if self.db.fast_paths and not fields.get("external_ids") and route:
@@ -175,7 +184,7 @@ class LeadService:
         # refuses ours, and the retry then finds that lead and merges into it.
         return await retrying(
             conn,
-            partial(self._capture_once, conn, principal, fields, overwrite, origin, route),
+            partial(self._capture_once, conn, principal, fields, overwrite, origin, route, source_id),
             retry_on=(IntegrityError, MatchVanishedError),
             attempts=CAPTURE_ATTEMPTS,
         )
@@ -188,6 +197,7 @@ class LeadService:
         overwrite: bool,
         origin: str,
         route: bool = True,
+        source_id: str | None = None,
     ) -> Captured:
         """One attempt: the lead merged into is locked, a new one is the transaction's own
         uncommitted row. A lost insert race raises IntegrityError; a match merged away
@@ -197,13 +207,35 @@ class LeadService:
             k: v for k, v in (fields.get("external_ids") or {}).items() if v is not None
         }
         leads, events = self._repos(conn, principal)
+        dedupe = DuplicateRepository(conn, principal.workspace_id)
+        policy = policy_for(await dedupe.policy_settings(), source_id)
         if fields.get("phone"):
             await leads.lock_phone(fields["phone"])
-        matches = await leads.find_matches(fields.get("email"), fields.get("phone"), ext_ids)
+        wanted = policy.attribute_value(fields)
+        attribute = None if wanted is None or policy.attribute is None else (policy.attribute, wanted)
+        matches = await leads.find_matches(fields.get("email"), fields.get("phone"), ext_ids, attribute)
         owners = await leads.lead_ids_by_external_ids(ext_ids)
-        target, matched_on = pick_match(matches, fields, owners)
-        if target is None:
-            row = await self._insert_new(conn, principal, fields, now, origin, route)
+        target, matched_on = pick_match(matches, fields, owners, policy)
+        if target is None or policy.mode == "flag_only":
+            # A new lead, also beside the one it matches under flag_only (the pair is queued): it
+            # takes its own email slot when a lead holds the email, and leaves external ids another
+            # lead owns to that lead.
+            taken = {s: v for s, v in ext_ids.items() if (s, v) in owners}
+            if taken:
+                fields = {**fields, "external_ids": {s: v for s, v in ext_ids.items() if s not in taken}}
+            flagged = None if target is None else {"lead_id": target["id"], "matched_on": matched_on}
+            row = await self._insert_new(
+                conn,
+                principal,
+                fields,
+                now,
+                origin,
+                route,
+                own_slot=holds_email(matches, fields.get("email")),
+                dedupe={"flagged": flagged, "external_id_conflicts": taken} if flagged or taken else None,
+            )
+            if target is not None and matched_on is not None:
+                await dedupe.flag(target["id"], row["id"], matched_on, now)
             return Captured(row, merged=False)
 
         # Only the lead merged into is locked, and re-read under the lock: concurrent merges
@@ -225,6 +257,8 @@ class LeadService:
             data["external_id_conflicts"] = conflicts
         await events.append([NewEvent("lead.merged", target["id"], now, data, principal.key_id)])
         merged = {**target, **changes}
+        if merged.get("archived_at") is not None:  # captured again: activity
+            merged = await self.unarchive(conn, principal, merged, "captured")
         if changes:
             merged = await self.flow.changed(
                 conn, principal.workspace_id, target, merged, actor=principal.key_id, reason="lead_changed"
@@ -284,11 +318,13 @@ class LeadService:
             first_touch_at=None,
             stages_mask=0,  # set once the stage it is stored in is known
             stage_entered_at=now,
+            archived_at=None,
             won_amount=None,
             created_at=now,
             **dict.fromkeys(SCORE_COLUMNS),
             updated_at=now,
             version=1,
+            dedupe_slot="",
         )
         row.update(derived(row))
         row["provenance"] = provenance.stamped(None, {}, row, origin, now)
@@ -302,17 +338,26 @@ class LeadService:
         now: datetime,
         origin: str,
         route: bool = True,
+        *,
+        own_slot: bool = False,
+        dedupe: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
         """A new lead in the caller's transaction: the flow plans it (score, stage, routing), this
-        stores the row, its external ids and `lead.created`, and the flow writes the rest."""
+        stores the row, its external ids and `lead.created`, and the flow writes the rest.
+        `own_slot`: another lead holds its email (a flag_only capture); `dedupe`: what its
+        `lead.created` says of the lead it was flagged beside."""
         leads, _ = self._repos(conn, principal)
-        plan, pipeline = await self.flow.plan(
-            conn, principal.workspace_id, self._new_row(fields, now, origin), principal.key_id
-        )
+        new = self._new_row(fields, now, origin)
+        if own_slot:
+            new["dedupe_slot"] = new["id"]
+        plan, pipeline = await self.flow.plan(conn, principal.workspace_id, new, principal.key_id)
         row = plan.row
         await leads.insert(row)
         await leads.add_external_ids(row["id"], row["external_ids"])
-        created = NewEvent("lead.created", row["id"], now, {"lead": public(row)}, principal.key_id)
+        data: dict[str, Any] = {"lead": public(row)}
+        if dedupe is not None:
+            data["dedupe"] = dict(dedupe)
+        created = NewEvent("lead.created", row["id"], now, data, principal.key_id)
         return await self.flow.created(
             conn, principal.workspace_id, plan, pipeline, principal.key_id, first=[created], route=route
         )
@@ -328,9 +373,12 @@ class LeadService:
         of `rows` has one of them either, and its email and phone are not suppressed. False: the
         row goes through `capture` (a merge, a suppression, a match under the phone rule), which
         decides. The phones' dedupe locks are taken first and held to the caller's commit, as a
-        single capture holds its phone's: no capture elsewhere adds one of them meanwhile."""
+        single capture holds its phone's: no capture elsewhere adds one of them meanwhile. A row
+        carrying the attribute the workspace's dedupe policy counts is never certainly new: its
+        capture looks that attribute up."""
         ws = principal.workspace_id
         leads = LeadRepository(conn, ws)
+        policy = policy_for(await DuplicateRepository(conn, ws).policy_settings(), None)
         phones = [row["phone"] for row in rows if row.get("phone")]
         await leads.lock_phones(phones)
         emails = [row["email"] for row in rows if row.get("email")]
@@ -350,6 +398,7 @@ class LeadService:
                 and (not phone or phone not in taken_phones)
                 and not any(pair in taken_exts for pair in ext)
                 and not (digests and suppressed.intersection(digests[i]))
+                and policy.attribute_value(row) is None
             )
             new.append(clear)
             # Later rows with one of these keys merge into this row's lead (or are decided by it).
@@ -457,6 +506,25 @@ class LeadService:
         await leads.update(lead["id"], values)
         data = {"changes": {"unsubscribed": [False, True]}, "version": values["version"]}
         await events.append([NewEvent("lead.updated", lead["id"], now, data, principal.key_id)])
+        return {**lead, **values}
+
+    async def unarchive(
+        self, conn: AsyncConnection, principal: Principal, lead: Mapping[str, Any], reason: str
+    ) -> dict[str, Any]:
+        """A lead hygiene archived, back on new activity (`reason`), in the caller's transaction
+        (the lead locked): `lead.unarchived`; returns the lead as it now is."""
+        if lead.get("archived_at") is None:
+            return dict(lead)
+        now = self.clock()
+        leads, events = self._repos(conn, principal)
+        values = bumped(lead, {"archived_at": None}, now)
+        await leads.update(lead["id"], values)
+        data = {
+            "reason": reason,
+            "archived_at": lead["archived_at"].isoformat(),
+            "version": values["version"],
+        }
+        await events.append([NewEvent("lead.unarchived", lead["id"], now, data, principal.key_id)])
         return {**lead, **values}
 
     async def apply_changes(
@@ -622,8 +690,18 @@ class LeadService:
         self, filter_params: Sequence[tuple[str, str]], sort: str | None, query: str | None
     ) -> ListSpec:
         """A list's filters (`field[op]=value` pairs), sort spec (`company,-score`) and search,
-        checked (422 or 400 problems otherwise)."""
-        filters = parse_filters(filter_params, LEAD_FIELDS, ignore=())
+        checked (422 or 400 problems otherwise). Archived leads are left out unless the pairs say
+        `include_archived=true` or filter on `archived_at` themselves."""
+        flags = [value for name, value in filter_params if name == INCLUDE_ARCHIVED]
+        if any(value not in ("true", "false") for value in flags):
+            raise validation_problem([{"field": INCLUDE_ARCHIVED, "message": "true or false"}])
+        filters = parse_filters(
+            [(name, value) for name, value in filter_params if name != INCLUDE_ARCHIVED],
+            LEAD_FIELDS,
+            ignore=(),
+        )
+        if "true" not in flags and not any(f.field == "archived_at" for f in filters):
+            filters = [*filters, Filter("archived_at", "exists", False)]
         order = parse_sort(sort, LEAD_FIELDS)
         return ListSpec(filters, order, query, ranked=bool(query) and sort is None and self.db.is_postgres)
 
@@ -867,6 +945,13 @@ class LeadService:
         changes["stages_mask"] = (lead["stages_mask"] or 0) | (duplicate["stages_mask"] or 0)
         touches = [t for t in (lead["first_touch_at"], duplicate["first_touch_at"]) if t]
         changes["first_touch_at"] = min(touches, default=None)
+        # The email's slot (leads/models.py): the survivor takes the one the duplicate held for their
+        # shared email, and keeps its own when the email it takes over is another lead's too.
+        email = changes.get("email", lead["email"])
+        if lead["dedupe_slot"] and email == duplicate["email"] and not duplicate["dedupe_slot"]:
+            changes["dedupe_slot"] = ""
+        elif lead["email"] is None and email is not None and duplicate["dedupe_slot"]:
+            changes["dedupe_slot"] = lead_id
         await leads.update(lead_id, changes)
         await events.append(
             [

@@ -72,6 +72,8 @@ class OwnerRepository(WorkspaceRepository):
             .where(
                 leads.c.owner_id.is_not(None),
                 leads.c.stage.not_in(sorted(closed_stages)),
+                # Archived for inactivity: no one is working it, so it is no load.
+                leads.c.archived_at.is_(None),
             )
             .group_by(leads.c.owner_id)
         )

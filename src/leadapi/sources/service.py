@@ -323,7 +323,9 @@ class SourceService:
             failed = SubmissionFailedError(submission["id"], reason)
         else:
             origin = f"form:{source['name']}"  # its provenance (leads/provenance.py)
-            captured = await self.leads.capture(conn, principal, fields, overwrite=False, origin=origin)
+            captured = await self.leads.capture(
+                conn, principal, fields, overwrite=False, origin=origin, source_id=source["id"]
+            )
             await request_if_opted_in(
                 conn, principal.workspace_id, captured.lead["id"], source, self.clock(), principal.key_id
             )

@@ -88,6 +88,17 @@ from .data_quality_report import DataQualityReport
 from .decision import Decision
 from .decision_reason_type_0 import DecisionReasonType0
 from .decision_weights_type_0 import DecisionWeightsType0
+from .dedupe_policy import DedupePolicy
+from .dedupe_policy_in import DedupePolicyIn
+from .dedupe_policy_in_keys_item import DedupePolicyInKeysItem
+from .dedupe_policy_in_mode import DedupePolicyInMode
+from .dedupe_policy_in_sources import DedupePolicyInSources
+from .dedupe_policy_keys_item import DedupePolicyKeysItem
+from .dedupe_policy_mode import DedupePolicyMode
+from .dedupe_policy_sources import DedupePolicySources
+from .dedupe_rule import DedupeRule
+from .dedupe_rule_keys_item import DedupeRuleKeysItem
+from .dedupe_rule_mode import DedupeRuleMode
 from .defaults import Defaults
 from .defaults_attributes import DefaultsAttributes
 from .delivery import Delivery
@@ -95,6 +106,7 @@ from .delivery_list import DeliveryList
 from .delivery_payload import DeliveryPayload
 from .delivery_status import DeliveryStatus
 from .duplicate_pair import DuplicatePair
+from .duplicate_pair_flagged_on_type_0 import DuplicatePairFlaggedOnType0
 from .duplicate_pair_list import DuplicatePairList
 from .duplicate_pair_reasons_item import DuplicatePairReasonsItem
 from .duplicate_pair_status import DuplicatePairStatus
@@ -130,6 +142,8 @@ from .funnel_stage import FunnelStage
 from .group_by import GroupBy
 from .healthz_response_healthz import HealthzResponseHealthz
 from .hook_reply import HookReply
+from .hygiene_settings import HygieneSettings
+from .hygiene_settings_in import HygieneSettingsIn
 from .import_ import Import
 from .import_format import ImportFormat
 from .import_list import ImportList
@@ -195,6 +209,7 @@ from .list_audit_log_resource_type_0 import ListAuditLogResourceType0
 from .list_duplicates_status import ListDuplicatesStatus
 from .list_lead_tasks_status_type_0 import ListLeadTasksStatusType0
 from .list_leads_count_type_0 import ListLeadsCountType0
+from .list_leads_include_archived_type_0 import ListLeadsIncludeArchivedType0
 from .list_sla_breaches_status_type_0 import ListSlaBreachesStatusType0
 from .list_source_submissions_status_type_0 import ListSourceSubmissionsStatusType0
 from .list_tasks_sort import ListTasksSort
@@ -512,6 +527,17 @@ __all__ = (
     "Decision",
     "DecisionReasonType0",
     "DecisionWeightsType0",
+    "DedupePolicy",
+    "DedupePolicyIn",
+    "DedupePolicyInKeysItem",
+    "DedupePolicyInMode",
+    "DedupePolicyInSources",
+    "DedupePolicyKeysItem",
+    "DedupePolicyMode",
+    "DedupePolicySources",
+    "DedupeRule",
+    "DedupeRuleKeysItem",
+    "DedupeRuleMode",
     "Defaults",
     "DefaultsAttributes",
     "Delivery",
@@ -519,6 +545,7 @@ __all__ = (
     "DeliveryPayload",
     "DeliveryStatus",
     "DuplicatePair",
+    "DuplicatePairFlaggedOnType0",
     "DuplicatePairList",
     "DuplicatePairReasonsItem",
     "DuplicatePairStatus",
@@ -554,6 +581,8 @@ __all__ = (
     "GroupBy",
     "HealthzResponseHealthz",
     "HookReply",
+    "HygieneSettings",
+    "HygieneSettingsIn",
     "Import",
     "ImportFormat",
     "ImportList",
@@ -618,6 +647,7 @@ __all__ = (
     "ListAuditLogResourceType0",
     "ListDuplicatesStatus",
     "ListLeadsCountType0",
+    "ListLeadsIncludeArchivedType0",
     "ListLeadTasksStatusType0",
     "ListSlaBreachesStatusType0",
     "ListSourceSubmissionsStatusType0",

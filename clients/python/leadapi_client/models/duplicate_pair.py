@@ -7,8 +7,10 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.duplicate_pair_flagged_on_type_0 import DuplicatePairFlaggedOnType0
 from ..models.duplicate_pair_reasons_item import DuplicatePairReasonsItem
 from ..models.duplicate_pair_status import DuplicatePairStatus
+from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="DuplicatePair")
 
@@ -28,6 +30,8 @@ class DuplicatePair:
         score (int): How alike the two are, 0..100.
         status (DuplicatePairStatus):
         updated_at (datetime.datetime):
+        flagged_on (DuplicatePairFlaggedOnType0 | None | Unset): The exact key the two share when a flag_only dedupe
+            policy created the newer lead instead of merging it (such a pair waits for review).
     """
 
     created_at: datetime.datetime
@@ -41,6 +45,7 @@ class DuplicatePair:
     score: int
     status: DuplicatePairStatus
     updated_at: datetime.datetime
+    flagged_on: DuplicatePairFlaggedOnType0 | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -75,6 +80,14 @@ class DuplicatePair:
 
         updated_at = self.updated_at.isoformat()
 
+        flagged_on: None | str | Unset
+        if isinstance(self.flagged_on, Unset):
+            flagged_on = UNSET
+        elif isinstance(self.flagged_on, DuplicatePairFlaggedOnType0):
+            flagged_on = self.flagged_on.value
+        else:
+            flagged_on = self.flagged_on
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -92,6 +105,8 @@ class DuplicatePair:
                 "updated_at": updated_at,
             }
         )
+        if flagged_on is not UNSET:
+            field_dict["flagged_on"] = flagged_on
 
         return field_dict
 
@@ -148,6 +163,23 @@ class DuplicatePair:
 
         updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
 
+        def _parse_flagged_on(data: object) -> DuplicatePairFlaggedOnType0 | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                flagged_on_type_0 = DuplicatePairFlaggedOnType0(data)
+
+                return flagged_on_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(DuplicatePairFlaggedOnType0 | None | Unset, data)
+
+        flagged_on = _parse_flagged_on(d.pop("flagged_on", UNSET))
+
         duplicate_pair = cls(
             created_at=created_at,
             id=id,
@@ -160,6 +192,7 @@ class DuplicatePair:
             score=score,
             status=status,
             updated_at=updated_at,
+            flagged_on=flagged_on,
         )
 
         duplicate_pair.additional_properties = d

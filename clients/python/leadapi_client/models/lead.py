@@ -8,6 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.lead_seniority import LeadSeniority
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.lead_attributes import LeadAttributes
@@ -68,6 +69,8 @@ class Lead:
         utm_term (None | str):
         version (int): Increases on every change; the ETag is derived from it.
         website (None | str):
+        archived_at (datetime.datetime | None | Unset): When hygiene archived the lead for inactivity (null: not
+            archived); its next activity brings it back.
     """
 
     attributes: LeadAttributes
@@ -115,6 +118,7 @@ class Lead:
     utm_term: None | str
     version: int
     website: None | str
+    archived_at: datetime.datetime | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -255,6 +259,14 @@ class Lead:
         website: None | str
         website = self.website
 
+        archived_at: None | str | Unset
+        if isinstance(self.archived_at, Unset):
+            archived_at = UNSET
+        elif isinstance(self.archived_at, datetime.datetime):
+            archived_at = self.archived_at.isoformat()
+        else:
+            archived_at = self.archived_at
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -306,6 +318,8 @@ class Lead:
                 "website": website,
             }
         )
+        if archived_at is not UNSET:
+            field_dict["archived_at"] = archived_at
 
         return field_dict
 
@@ -605,6 +619,23 @@ class Lead:
 
         website = _parse_website(d.pop("website"))
 
+        def _parse_archived_at(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                archived_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return archived_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        archived_at = _parse_archived_at(d.pop("archived_at", UNSET))
+
         lead = cls(
             attributes=attributes,
             band=band,
@@ -651,6 +682,7 @@ class Lead:
             utm_term=utm_term,
             version=version,
             website=website,
+            archived_at=archived_at,
         )
 
         lead.additional_properties = d

@@ -70,6 +70,8 @@ class LeadDetail:
         utm_term (None | str):
         version (int): Increases on every change; the ETag is derived from it.
         website (None | str):
+        archived_at (datetime.datetime | None | Unset): When hygiene archived the lead for inactivity (null: not
+            archived); its next activity brings it back.
         provenance (LeadDetailProvenanceType0 | None | Unset): With `include=provenance`: each field that has a value (a
             field of `attributes` as `attributes.<key>`), where that value came from and when; else absent.
     """
@@ -119,6 +121,7 @@ class LeadDetail:
     utm_term: None | str
     version: int
     website: None | str
+    archived_at: datetime.datetime | None | Unset = UNSET
     provenance: LeadDetailProvenanceType0 | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -262,6 +265,14 @@ class LeadDetail:
         website: None | str
         website = self.website
 
+        archived_at: None | str | Unset
+        if isinstance(self.archived_at, Unset):
+            archived_at = UNSET
+        elif isinstance(self.archived_at, datetime.datetime):
+            archived_at = self.archived_at.isoformat()
+        else:
+            archived_at = self.archived_at
+
         provenance: dict[str, Any] | None | Unset
         if isinstance(self.provenance, Unset):
             provenance = UNSET
@@ -321,6 +332,8 @@ class LeadDetail:
                 "website": website,
             }
         )
+        if archived_at is not UNSET:
+            field_dict["archived_at"] = archived_at
         if provenance is not UNSET:
             field_dict["provenance"] = provenance
 
@@ -623,6 +636,23 @@ class LeadDetail:
 
         website = _parse_website(d.pop("website"))
 
+        def _parse_archived_at(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                archived_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return archived_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        archived_at = _parse_archived_at(d.pop("archived_at", UNSET))
+
         def _parse_provenance(data: object) -> LeadDetailProvenanceType0 | None | Unset:
             if data is None:
                 return data
@@ -686,6 +716,7 @@ class LeadDetail:
             utm_term=utm_term,
             version=version,
             website=website,
+            archived_at=archived_at,
             provenance=provenance,
         )
 

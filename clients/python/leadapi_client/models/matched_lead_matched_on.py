@@ -2,6 +2,7 @@ from enum import StrEnum
 
 
 class MatchedLeadMatchedOn(StrEnum):
+    ATTRIBUTE = "attribute"
     EMAIL = "email"
     EXTERNAL_ID = "external_id"
     PHONE = "phone"

@@ -7,6 +7,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.lead_list import LeadList
 from ...models.list_leads_count_type_0 import ListLeadsCountType0
+from ...models.list_leads_include_archived_type_0 import ListLeadsIncludeArchivedType0
 from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
@@ -18,6 +19,7 @@ def _get_kwargs(
     sort: None | str | Unset = UNSET,
     q: None | str | Unset = UNSET,
     count: ListLeadsCountType0 | None | Unset = UNSET,
+    include_archived: ListLeadsIncludeArchivedType0 | None | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -53,6 +55,15 @@ def _get_kwargs(
     else:
         json_count = count
     params["count"] = json_count
+
+    json_include_archived: None | str | Unset
+    if isinstance(include_archived, Unset):
+        json_include_archived = UNSET
+    elif isinstance(include_archived, ListLeadsIncludeArchivedType0):
+        json_include_archived = include_archived.value
+    else:
+        json_include_archived = include_archived
+    params["include_archived"] = json_include_archived
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -149,6 +160,7 @@ def sync_detailed(
     sort: None | str | Unset = UNSET,
     q: None | str | Unset = UNSET,
     count: ListLeadsCountType0 | None | Unset = UNSET,
+    include_archived: ListLeadsIncludeArchivedType0 | None | Unset = UNSET,
 ) -> Response[LeadList | Problem]:
     """List and filter leads, or export them
 
@@ -171,6 +183,8 @@ def sync_detailed(
             tolerated on PostgreSQL).
         count (ListLeadsCountType0 | None | Unset): Also return `total`: `estimate` is the
             planner's (reads no rows), `exact` counts every matching lead.
+        include_archived (ListLeadsIncludeArchivedType0 | None | Unset): `true`: archived leads
+            too (by default a list leaves them out).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -186,6 +200,7 @@ def sync_detailed(
         sort=sort,
         q=q,
         count=count,
+        include_archived=include_archived,
     )
 
     response = client.get_httpx_client().request(
@@ -203,6 +218,7 @@ def sync(
     sort: None | str | Unset = UNSET,
     q: None | str | Unset = UNSET,
     count: ListLeadsCountType0 | None | Unset = UNSET,
+    include_archived: ListLeadsIncludeArchivedType0 | None | Unset = UNSET,
 ) -> LeadList | Problem | None:
     """List and filter leads, or export them
 
@@ -225,6 +241,8 @@ def sync(
             tolerated on PostgreSQL).
         count (ListLeadsCountType0 | None | Unset): Also return `total`: `estimate` is the
             planner's (reads no rows), `exact` counts every matching lead.
+        include_archived (ListLeadsIncludeArchivedType0 | None | Unset): `true`: archived leads
+            too (by default a list leaves them out).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -241,6 +259,7 @@ def sync(
         sort=sort,
         q=q,
         count=count,
+        include_archived=include_archived,
     ).parsed
 
 
@@ -252,6 +271,7 @@ async def asyncio_detailed(
     sort: None | str | Unset = UNSET,
     q: None | str | Unset = UNSET,
     count: ListLeadsCountType0 | None | Unset = UNSET,
+    include_archived: ListLeadsIncludeArchivedType0 | None | Unset = UNSET,
 ) -> Response[LeadList | Problem]:
     """List and filter leads, or export them
 
@@ -274,6 +294,8 @@ async def asyncio_detailed(
             tolerated on PostgreSQL).
         count (ListLeadsCountType0 | None | Unset): Also return `total`: `estimate` is the
             planner's (reads no rows), `exact` counts every matching lead.
+        include_archived (ListLeadsIncludeArchivedType0 | None | Unset): `true`: archived leads
+            too (by default a list leaves them out).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -289,6 +311,7 @@ async def asyncio_detailed(
         sort=sort,
         q=q,
         count=count,
+        include_archived=include_archived,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -304,6 +327,7 @@ async def asyncio(
     sort: None | str | Unset = UNSET,
     q: None | str | Unset = UNSET,
     count: ListLeadsCountType0 | None | Unset = UNSET,
+    include_archived: ListLeadsIncludeArchivedType0 | None | Unset = UNSET,
 ) -> LeadList | Problem | None:
     """List and filter leads, or export them
 
@@ -326,6 +350,8 @@ async def asyncio(
             tolerated on PostgreSQL).
         count (ListLeadsCountType0 | None | Unset): Also return `total`: `estimate` is the
             planner's (reads no rows), `exact` counts every matching lead.
+        include_archived (ListLeadsIncludeArchivedType0 | None | Unset): `true`: archived leads
+            too (by default a list leaves them out).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -343,5 +369,6 @@ async def asyncio(
             sort=sort,
             q=q,
             count=count,
+            include_archived=include_archived,
         )
     ).parsed

@@ -1,0 +1,11 @@
+from enum import StrEnum
+
+
+class DedupePolicyKeysItem(StrEnum):
+    ATTRIBUTE = "attribute"
+    EMAIL = "email"
+    EXTERNAL_IDS = "external_ids"
+    PHONE = "phone"
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -1,0 +1,9 @@
+from enum import StrEnum
+
+
+class DedupePolicyMode(StrEnum):
+    AUTO_MERGE = "auto_merge"
+    FLAG_ONLY = "flag_only"
+
+    def __str__(self) -> str:
+        return str(self.value)
