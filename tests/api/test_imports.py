@@ -288,6 +288,25 @@ async def test_route_false_creates_leads_unassigned(
     assert (await leads_of(app, tenant))[-1]["owner_id"] is not None, "route defaults to true"
 
 
+async def test_a_row_with_the_policys_attribute_merges_as_its_capture_would(
+    client: httpx.AsyncClient, app: FastAPI, tenant: Tenant
+) -> None:
+    policy = await client.put(
+        "/v1/duplicates/policy", json={"keys": ["attribute"], "attribute": "crm_id"}, headers=tenant.admin
+    )
+    assert policy.status_code == 200, policy.text
+    first = await client.post(
+        "/v1/leads", json={"email": "first@crm.com", "attributes": {"crm_id": "C-9"}}, headers=tenant.write
+    )
+    assert first.status_code == 201, first.text
+    text = "email,crm\nsecond@crm.com,C-9\nthird@crm.com,C-10\n"
+    result = await imported(client, app, tenant, text, mapping=json.dumps({"crm": "attributes.crm_id"}))
+    assert (result["rows_created"], result["rows_merged"]) == (1, 1)
+    by_crm = {lead["attributes"]["crm_id"]: lead for lead in await leads_of(app, tenant)}
+    assert set(by_crm) == {"C-9", "C-10"}
+    assert by_crm["C-9"]["id"] == first.json()["id"]
+
+
 async def test_ndjson_and_gzip_and_options(client: httpx.AsyncClient, app: FastAPI, tenant: Tenant) -> None:
     lines = [{"mail": "a@one.com", "co": "One", "tier": "gold"}, {"mail": "b@two.com", "co": "Two"}]
     body = gzip.compress("\n".join(json.dumps(line) for line in lines).encode())
