@@ -462,3 +462,95 @@ async def run_duplicates(app: FastAPI, tenant: Tenant, rounds: int = 50) -> int:
         if not await consumer.run_once(tenant.workspace_id):
             return n
     raise AssertionError(f"duplicates still had work after {rounds} rounds")
+
+
+# A model using every kind of rule (the backtest tests count it in the database and in Python).
+EVERY_RULE_KIND_MODEL: dict[str, Any] = {
+    "name": "every kind of rule",
+    "score_range": {"min": -20, "max": 80},
+    "bands": [{"name": "hot", "min": 50}, {"name": "warm", "min": 20.5}, {"name": "cold", "min": None}],
+    "rules": [
+        {
+            "id": "size",
+            "kind": "fit",
+            "points": 12.5,
+            "when": {"field": "company_size", "op": "gte", "value": 200},
+        },
+        {
+            "id": "stack",
+            "kind": "fit",
+            "points": 7,
+            "when": {"field": "attributes.tech_stack", "op": "contains_any", "value": ["python"]},
+        },
+        {
+            "id": "pricing",
+            "kind": "behavior",
+            "points": 15,
+            "event": {
+                "type": "page_view",
+                "where": {"field": "properties.path", "op": "starts_with", "value": "/pricing"},
+            },
+        },
+        {
+            "id": "pricing_ads",
+            "kind": "behavior",
+            "points": 9.3,
+            "min_count": 2,
+            "within_days": 30,
+            "event": {
+                "type": "page_view",
+                "where": {
+                    "all": [
+                        {"field": "source", "op": "eq", "value": "ads"},
+                        {"field": "properties.path", "op": "starts_with", "value": "/pricing"},
+                    ]
+                },
+            },
+        },
+        {
+            "id": "careers",
+            "kind": "behavior",
+            "points": -15,
+            "event": {
+                "type": "page_view",
+                "where": {"field": "properties.path", "op": "starts_with", "value": "/careers"},
+            },
+        },
+        {
+            "id": "clicks",
+            "kind": "behavior",
+            "points": 3.7,
+            "per_event": True,
+            "max_points": 20,
+            "within_days": 45,
+            "half_life_days": 10,
+            "event": {"type": "email_click"},
+        },
+        {
+            "id": "clicks_all",
+            "kind": "behavior",
+            "points": 1.1,
+            "per_event": True,
+            "event": {"type": "email_click"},
+        },
+        {
+            "id": "opens",
+            "kind": "behavior",
+            "points": 8,
+            "min_count": 3,
+            "half_life_days": 20,
+            "event": {"type": "email_open"},
+        },
+        {
+            "id": "contact",
+            "kind": "behavior",
+            "points": 20,
+            "event": {
+                "type": "form_submit",
+                "where": {"field": "properties.form.kind", "op": "eq", "value": "contact"},
+            },
+        },
+        {"id": "adjusted", "kind": "behavior", "points": 5, "event": {"type": "lead.score_adjusted"}},
+        {"id": "idle", "kind": "inactivity", "points": -10, "days": 30},
+    ],
+}

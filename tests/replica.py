@@ -30,12 +30,13 @@ from tests.conftest import IN_CI, PG_ADMIN_URL
 from tests.e2e.processes import free_port
 
 # Both instances: throwaway copies (nothing survives a crash of this machine), small, and the
-# primary ships its WAL to a hot standby whose replay never cancels a test's read.
+# primary ships its WAL to a hot standby whose replay never cancels a test's read. Commits stay
+# synchronous: `caught_up` waits for the primary's WAL position, which an asynchronous commit's
+# record may not have reached yet.
 _SETTINGS = (
     "listen_addresses = '127.0.0.1'",
     "ssl = off",
     "fsync = off",
-    "synchronous_commit = off",
     "full_page_writes = off",
     "shared_buffers = 32MB",
     "max_connections = 100",

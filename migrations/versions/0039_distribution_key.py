@@ -22,12 +22,13 @@ Create Date: 2026-12-03 16:30:00
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 from alembic.operations import BatchOperations
+
+from leadapi.db import sqlite_foreign_keys_off
 
 revision: str = "0039"
 down_revision: str | None = "0038"
@@ -153,29 +154,6 @@ def _changes(up: bool) -> dict[str, _Change]:
     return changes
 
 
-@contextmanager
-def _foreign_keys_off() -> Iterator[None]:
-    """SQLite: foreign keys off while tables are rebuilt. The pragma is ignored inside a
-    transaction, so the one open is committed first (what ran before is complete) and a new one
-    begun; the rebuilt tables are checked before it commits."""
-    bind = op.get_bind()
-    bind.exec_driver_sql("COMMIT")
-    bind.exec_driver_sql("PRAGMA foreign_keys=OFF")
-    bind.exec_driver_sql("BEGIN IMMEDIATE")
-    try:
-        yield
-        broken = bind.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-        if broken:
-            raise RuntimeError(f"foreign keys broken by the rebuild: {broken[:10]}")
-        bind.exec_driver_sql("COMMIT")
-    except BaseException:
-        bind.exec_driver_sql("ROLLBACK")
-        raise
-    finally:
-        bind.exec_driver_sql("PRAGMA foreign_keys=ON")
-        bind.exec_driver_sql("BEGIN IMMEDIATE")
-
-
 def _apply(batch: BatchOperations, table: str, change: _Change, *, keys: bool, fks: bool) -> None:
     if keys:
         for name in change.drop_uniques:
@@ -200,7 +178,7 @@ def _fill_workspace(table: str) -> None:
 def upgrade() -> None:
     changes = _changes(up=True)
     if op.get_bind().dialect.name == "sqlite":
-        with _foreign_keys_off():
+        with sqlite_foreign_keys_off(op.get_bind()):
             for table in GAINS_WORKSPACE:
                 with op.batch_alter_table(table) as batch:
                     batch.add_column(sa.Column("workspace_id", sa.String(32), nullable=True))
@@ -256,7 +234,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     changes = _changes(up=False)
     if op.get_bind().dialect.name == "sqlite":
-        with _foreign_keys_off():
+        with sqlite_foreign_keys_off(op.get_bind()):
             with op.batch_alter_table(EXTERNAL_IDS, recreate="always") as batch:
                 batch.drop_constraint(f"pk_{EXTERNAL_IDS}", type_="primary")
                 # NULL into an INTEGER PRIMARY KEY: SQLite numbers the copied rows.

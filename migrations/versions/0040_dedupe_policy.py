@@ -14,16 +14,24 @@ Create Date: 2026-12-03 16:40:00
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractContextManager, nullcontext
 
 import sqlalchemy as sa
 from alembic import op
 
-from leadapi.db import JSONDoc, UTCDateTime
+from leadapi.db import JSONDoc, UTCDateTime, sqlite_foreign_keys_off
 
 revision: str = "0040"
 down_revision: str | None = "0039"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+
+
+def _rebuilding_leads() -> AbstractContextManager[None]:
+    """SQLite rebuilds `leads` to change its unique constraint: without foreign keys, so that its
+    children's ON DELETE CASCADE does not empty them as the old table is dropped."""
+    bind = op.get_bind()
+    return sqlite_foreign_keys_off(bind) if bind.dialect.name == "sqlite" else nullcontext()
 
 
 def upgrade() -> None:
@@ -44,7 +52,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("workspace_id", name="pk_dedupe_settings"),
     )
-    with op.batch_alter_table("leads") as batch:
+    with _rebuilding_leads(), op.batch_alter_table("leads") as batch:
         batch.add_column(
             sa.Column("dedupe_slot", sa.String(32), nullable=False, server_default=sa.text("''"))
         )
@@ -61,7 +69,7 @@ def downgrade() -> None:
         batch.drop_column("flagged_on")
     # Leads sharing an email (flag_only) cannot all keep it under the old unique constraint.
     op.execute("UPDATE leads SET email = NULL WHERE dedupe_slot <> ''")
-    with op.batch_alter_table("leads") as batch:
+    with _rebuilding_leads(), op.batch_alter_table("leads") as batch:
         batch.drop_constraint("uq_leads_workspace_id_email_dedupe_slot", type_="unique")
         batch.create_unique_constraint("uq_leads_workspace_id_email", ["workspace_id", "email"])
         batch.drop_column("dedupe_slot")

@@ -9,8 +9,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import JSON, ColumnElement, DateTime, ForeignKeyConstraint, MetaData, event, literal_column
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.engine import Dialect as SyncDialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncTransaction, create_async_engine
 from sqlalchemy.orm import DeclarativeBase
@@ -450,3 +450,27 @@ async def retrying(
                 raise
             log.debug("lost a race, retrying (attempt %d)", attempt)
     raise AssertionError("unreachable")
+
+
+@contextmanager
+def sqlite_foreign_keys_off(bind: Connection) -> Iterator[None]:
+    """For a migration that rebuilds SQLite tables (batch mode copies a table, drops it, renames
+    the copy): foreign keys off meanwhile, or dropping `leads` would delete every child row through
+    its ON DELETE CASCADE. The pragma is ignored inside a transaction, so the one open is committed
+    first (what ran before is complete) and a new one begun; the rebuilt tables are checked before
+    it commits."""
+    bind.exec_driver_sql("COMMIT")
+    bind.exec_driver_sql("PRAGMA foreign_keys=OFF")
+    bind.exec_driver_sql("BEGIN IMMEDIATE")
+    try:
+        yield
+        broken = bind.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise RuntimeError(f"foreign keys broken by the rebuild: {broken[:10]}")
+        bind.exec_driver_sql("COMMIT")
+    except BaseException:
+        bind.exec_driver_sql("ROLLBACK")
+        raise
+    finally:
+        bind.exec_driver_sql("PRAGMA foreign_keys=ON")
+        bind.exec_driver_sql("BEGIN IMMEDIATE")

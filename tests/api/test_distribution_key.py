@@ -1,6 +1,6 @@
 """The distribution key (issue 24, docs/scaling.md): in the migrated schema, every table carries
 `workspace_id`, and every primary key, unique constraint (or unique index) and foreign key
-includes it, unless the table is one of schema.REFERENCE_TABLES. And revision 0110, which made it
+includes it, unless the table is one of schema.REFERENCE_TABLES. And revision 0039, which made it
 so, keeps the rows of a database it upgrades."""
 
 from __future__ import annotations
@@ -183,7 +183,7 @@ _AFTER: list[tuple[str, dict[str, Any]]] = [
 
 
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
-def test_0110_keeps_the_rows_of_a_populated_database(kind: str, tmp_path: Path) -> None:
+def test_0039_keeps_the_rows_of_a_populated_database(kind: str, tmp_path: Path) -> None:
     """Upgrading from 0036 with rows in place: the rows stay (FTS search included on SQLite), the
     new column is filled from the parent, and the new keys are enforced."""
     if kind == "sqlite":

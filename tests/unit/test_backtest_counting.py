@@ -14,7 +14,7 @@ import pytest
 from leadapi.scoring.counting import FIXED_COLUMNS, FitJudge, NotCountableError, count_plan
 from leadapi.scoring.defaults import DEFAULT_MODEL
 from leadapi.scoring.engine import ADJUSTED, EventFact, compile_model
-from tests.api.test_backtest_counted import MODEL
+from tests.factories import EVERY_RULE_KIND_MODEL as MODEL
 
 NOW = datetime(2025, 5, 1, tzinfo=UTC)
 TYPES = ["page_view", "email_click", "email_open", "form_submit", "demo_request", "webinar_attended"]
