@@ -170,6 +170,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 CONNECTION_HUNGRY = ("tests/e2e/test_routing_processes.py", "tests/e2e/test_routing_races.py",
                      "tests/e2e/test_webhook_crash.py", "tests/e2e/test_dedupe_races.py",
                      "tests/e2e/test_workers_scale_out.py")  # fmt: skip
+# API modules whose module fixtures take seconds (the simulation writes a population through the
+# services): their half on one database is one unit, as an end-to-end module's, or each worker
+# that runs one of their tests would set them up again, once per switch of module.
+COSTLY_MODULE_FIXTURES = ("tests/api/test_simulation.py",)
 
 
 class _SuiteScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist ships no types
@@ -186,7 +190,7 @@ class _SuiteScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist ship
         module = nodeid.split("::", 1)[0]
         if module in CONNECTION_HUNGRY:
             return "connection-hungry end-to-end modules"
-        if not module.startswith("tests/e2e/"):
+        if not module.startswith("tests/e2e/") and module not in COSTLY_MODULE_FIXTURES:
             return nodeid
         # A module's SQLite and PostgreSQL halves set up apart anyway (their fixtures are
         # parametrised by database), so they can go to different workers.
