@@ -33,6 +33,7 @@ async def put_hygiene_settings(
 ) -> HygieneSettings:
     """A sweep archives leads with no activity for `archive_inactive_after_days` (in `only_stages`,
     when given), in batches, each with `lead.archived`. Archived leads leave lead lists (unless
-    `include_archived=true`), reports and routing, and come back on their next activity
-    (`lead.unarchived`). 422 naming a stage the pipeline does not have."""
+    `include_archived=true`) and count as no one's load in least-loaded routing (reports still
+    count them), and come back on their next activity (`lead.unarchived`). 422 naming a stage
+    the pipeline does not have."""
     return HygieneSettings.model_validate(await services.hygiene.save_settings(conn, principal, body))

@@ -114,8 +114,9 @@ def sync_detailed(
 
      A sweep archives leads with no activity for `archive_inactive_after_days` (in `only_stages`,
     when given), in batches, each with `lead.archived`. Archived leads leave lead lists (unless
-    `include_archived=true`), reports and routing, and come back on their next activity
-    (`lead.unarchived`). 422 naming a stage the pipeline does not have.
+    `include_archived=true`) and count as no one's load in least-loaded routing (reports still
+    count them), and come back on their next activity (`lead.unarchived`). 422 naming a stage
+    the pipeline does not have.
 
     Args:
         body (HygieneSettingsIn):
@@ -148,8 +149,9 @@ def sync(
 
      A sweep archives leads with no activity for `archive_inactive_after_days` (in `only_stages`,
     when given), in batches, each with `lead.archived`. Archived leads leave lead lists (unless
-    `include_archived=true`), reports and routing, and come back on their next activity
-    (`lead.unarchived`). 422 naming a stage the pipeline does not have.
+    `include_archived=true`) and count as no one's load in least-loaded routing (reports still
+    count them), and come back on their next activity (`lead.unarchived`). 422 naming a stage
+    the pipeline does not have.
 
     Args:
         body (HygieneSettingsIn):
@@ -177,8 +179,9 @@ async def asyncio_detailed(
 
      A sweep archives leads with no activity for `archive_inactive_after_days` (in `only_stages`,
     when given), in batches, each with `lead.archived`. Archived leads leave lead lists (unless
-    `include_archived=true`), reports and routing, and come back on their next activity
-    (`lead.unarchived`). 422 naming a stage the pipeline does not have.
+    `include_archived=true`) and count as no one's load in least-loaded routing (reports still
+    count them), and come back on their next activity (`lead.unarchived`). 422 naming a stage
+    the pipeline does not have.
 
     Args:
         body (HygieneSettingsIn):
@@ -209,8 +212,9 @@ async def asyncio(
 
      A sweep archives leads with no activity for `archive_inactive_after_days` (in `only_stages`,
     when given), in batches, each with `lead.archived`. Archived leads leave lead lists (unless
-    `include_archived=true`), reports and routing, and come back on their next activity
-    (`lead.unarchived`). 422 naming a stage the pipeline does not have.
+    `include_archived=true`) and count as no one's load in least-loaded routing (reports still
+    count them), and come back on their next activity (`lead.unarchived`). 422 naming a stage
+    the pipeline does not have.
 
     Args:
         body (HygieneSettingsIn):
