@@ -22,9 +22,6 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy.stats import binomtest
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import roc_auc_score
 
 from leadapi.scoring.engine import CompiledModel, ScoreResult
 
@@ -38,6 +35,9 @@ MIN_CONVERSIONS = 10  # in the fitted part and the compared part each: fewer fit
 # L2 strength: enough to keep coefficients finite when a rule separates the outcome perfectly.
 REGULARISATION_C = 1.0
 
+# STARTUP: SciPy and scikit-learn are imported by the functions that use them. Imported with this
+# module they would add about a second to the start of every leadapi process (server, worker, each
+# CLI command), for the backtests few requests ask for.
 Floats = npt.NDArray[np.float64]
 Bools = npt.NDArray[np.bool_]
 
@@ -114,6 +114,8 @@ def roc_auc(scores: Floats, outcomes: Bools) -> float | None:
     kinds of lead are there."""
     if outcomes.all() or not outcomes.any():
         return None
+    from sklearn.metrics import roc_auc_score  # see STARTUP below
+
     return float(roc_auc_score(outcomes, scores))
 
 
@@ -138,6 +140,8 @@ def rate_interval(successes: int, trials: int) -> tuple[float, float] | None:
     """The Wilson score interval of a rate: sound for small counts and rates near 0 or 1."""
     if trials == 0:
         return None
+    from scipy.stats import binomtest  # see STARTUP below
+
     interval = binomtest(successes, trials).proportion_ci(confidence_level=CONFIDENCE, method="wilson")
     return float(interval.low), float(interval.high)
 
@@ -251,6 +255,8 @@ def suggest(
             f"{converted} conversions among {len(outcomes)} leads: at least {MIN_CONVERSIONS} "
             "converted and as many not converted are needed to fit"
         )
+    from sklearn.linear_model import LogisticRegression  # see STARTUP below
+
     fitted = LogisticRegression(C=REGULARISATION_C, max_iter=1000).fit(strengths, outcomes)
     coefficients = fitted.coef_[0]
     strongest = strengths.max(axis=0) if len(strengths) else np.zeros(len(rule_ids))

@@ -29,8 +29,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from scipy.stats import chi2
-
 DIGITS = 6
 
 
@@ -271,6 +269,10 @@ def chi_square(observed: list[int], expected: list[float]) -> tuple[float | None
         return None, None, None
     statistic = sum((o - e) ** 2 / e for o, e in zip(observed, expected, strict=True))
     freedom = len(expected) - 1
+    # Imported here: SciPy takes most of a second to import, which every leadapi process would
+    # pay at start for a report few requests ask for.
+    from scipy.stats import chi2
+
     return round(statistic, DIGITS), freedom, float(chi2.sf(statistic, freedom))
 
 
