@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -19,6 +20,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from mcp import Client
+from mcp.server.context import ServerRequestContext
 from mcp.server.mcpserver import MCPServer
 from mcp.shared.exceptions import MCPError
 from mcp.types import TextResourceContents
@@ -28,6 +30,7 @@ from leadapi.events.models import Event
 from leadapi.leads.models import Lead
 from leadapi.mcp.server import build_server, key_authenticator
 from leadapi.owners.models import Owner
+from leadapi.principal import Principal
 from leadapi.routing.models import Assignment
 from leadapi.services import Services
 from leadapi.sla.models import SlaBreach
@@ -73,14 +76,28 @@ TAGGING = {
 # ---- helpers -----------------------------------------------------------------------------------
 
 
+# The key the next in-process client's server acts as. Building a server registers every tool
+# (about 0.1 s), so one server per app serves every test: a client's server runs in tasks started
+# when the client connects, which copy this variable as it is then, and each message is checked
+# against that key through `key_authenticator`, as `leadapi mcp` checks LEADAPI_API_KEY.
+_acting_as: ContextVar[str] = ContextVar("acting_as")
+_servers: dict[FastAPI, MCPServer[Any]] = {}
+
+
 @pytest.fixture
 def mcp_server(app: FastAPI) -> ServerFor:
-    """A server acting as the API key of these headers, as `leadapi mcp` does with LEADAPI_API_KEY."""
+    """A server acting as the API key of these headers, as `leadapi mcp` does with LEADAPI_API_KEY:
+    connect a client to it before asking for another key's."""
     services: Services = app.state.services
 
+    async def authenticate(ctx: ServerRequestContext[Any, Any]) -> Principal | None:
+        return await key_authenticator(services, _acting_as.get())(ctx)
+
     def build(headers: dict[str, str]) -> MCPServer[Any]:
-        secret = headers["Authorization"].removeprefix("Bearer ")
-        return build_server(services, key_authenticator(services, secret))
+        _acting_as.set(headers["Authorization"].removeprefix("Bearer "))
+        if app not in _servers:
+            _servers[app] = build_server(services, authenticate)
+        return _servers[app]
 
     return build
 
