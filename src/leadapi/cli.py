@@ -114,7 +114,7 @@ async def _operator(service: WorkspaceService, conn: AsyncConnection, workspace:
     return operator(await service.ensure_workspace(conn, workspace))
 
 
-async def _create_key(
+async def create_key(
     settings: Settings, name: str, scopes: Sequence[str], workspace: str | None, rate_limit: str | None = None
 ) -> str:
     async with _workspaces(settings) as (service, conn):
@@ -629,7 +629,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     elif args.command == "keys":
         if args.keys_command == "create":
             secret = asyncio.run(
-                _create_key(settings, args.name, args.scopes, args.workspace, args.rate_limit)
+                create_key(settings, args.name, args.scopes, args.workspace, args.rate_limit)
             )
             print(secret if args.quiet else f"API key (shown once): {secret}")
         elif args.keys_command == "list":

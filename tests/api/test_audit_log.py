@@ -17,9 +17,7 @@ from sqlalchemy import event
 from sqlalchemy.dialects.postgresql import dialect as pg_dialect
 
 from leadapi.audit.service import entries_statement
-from leadapi.cli import migrate
-from leadapi.config import Settings
-from tests.conftest import PG_TEST_DB, Clock, Tenant, fresh_pg_database, require_postgres
+from tests.conftest import PG_TEST_DB, Clock, Tenant, migrated_pg_database, require_postgres
 from tests.factories import CUSTOM, SIMPLE, add_owner, add_rule, add_source, subscribe
 
 SOURCE_SECRET = "form-secret-form-secret-form-secret"
@@ -352,8 +350,7 @@ def test_the_audit_log_pages_are_served_by_its_indexes() -> None:
     the cursor chain, a time range, one resource's and one key's history read audit_log through
     an index, and the listing needs no sort."""
     require_postgres()
-    url = asyncio.run(fresh_pg_database(f"{PG_TEST_DB}_audit_plans"))
-    migrate(Settings(database_url=url, _env_file=None))
+    url = asyncio.run(migrated_pg_database(f"{PG_TEST_DB}_audit_plans"))
     found = asyncio.run(_audit_plans(url))
     assert found == {}, found
 

@@ -22,14 +22,13 @@ from sqlalchemy.dialects.postgresql.asyncpg import dialect as pg_dialect
 
 from leadapi.app import create_app
 from leadapi.automations.repository import due_mark_statement, quiet_leads_statement
-from leadapi.cli import migrate
 from leadapi.config import Settings
 from tests.conftest import (
     PG_TEST_DB,
     Clock,
     Tenant,
-    fresh_pg_database,
     make_tenant,
+    migrated_pg_database,
     require_postgres,
     serving,
 )
@@ -194,8 +193,7 @@ def test_the_sweep_reads_index_ranges_under_a_generic_plan() -> None:
 
 
 async def _plans() -> None:
-    url = await fresh_pg_database(f"{PG_TEST_DB}_inactivity_plans")
-    await asyncio.to_thread(migrate, Settings(database_url=url, _env_file=None))
+    url = await migrated_pg_database(f"{PG_TEST_DB}_inactivity_plans")
     settings = Settings(database_url=url, bootstrap=False, sequencer_interval=0, worker_interval=0,
                         sla_sweep_interval=0, webhook_interval=0, _env_file=None)  # fmt: skip
     dsn = url.replace("postgresql+asyncpg://", "postgresql://", 1)

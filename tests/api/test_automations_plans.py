@@ -21,10 +21,9 @@ from sqlalchemy.dialects.postgresql.asyncpg import dialect
 
 from leadapi.app import create_app
 from leadapi.automations.repository import behind_statement
-from leadapi.cli import migrate
 from leadapi.config import Settings
 from leadapi.metrics import lag_statements
-from tests.conftest import PG_TEST_DB, Clock, fresh_pg_database, make_tenant, require_postgres, serving
+from tests.conftest import PG_TEST_DB, Clock, make_tenant, migrated_pg_database, require_postgres, serving
 from tests.factories import add_automation, consumer, new_lead, post_event
 from tests.plans import generic_plan
 
@@ -41,8 +40,7 @@ def nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
 
 async def test_automation_reads_use_their_indexes() -> None:
     await asyncio.to_thread(require_postgres)
-    url = await fresh_pg_database(DATABASE)
-    await asyncio.to_thread(migrate, Settings(database_url=url, _env_file=None))
+    url = await migrated_pg_database(DATABASE)
     dsn = url.replace("postgresql+asyncpg://", "postgresql://", 1)
     settings = Settings(database_url=url, bootstrap=False, sequencer_interval=0, worker_interval=0,
                         sla_sweep_interval=0, webhook_interval=0, automation_interval=0,

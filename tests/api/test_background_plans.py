@@ -22,13 +22,12 @@ from sqlalchemy import Select, Update
 from sqlalchemy.dialects.postgresql.asyncpg import dialect
 
 from leadapi.app import create_app
-from leadapi.cli import migrate
 from leadapi.config import Settings
 from leadapi.jobs.repository import claim_statement
 from leadapi.metrics import queue_depth_statements
 from leadapi.sla.repository import due_clocks_statement
 from leadapi.webhooks.repository import claim_due_statement, due_subscriptions_statement
-from tests.conftest import PG_TEST_DB, fresh_pg_database, make_tenant, require_postgres, serving
+from tests.conftest import PG_TEST_DB, make_tenant, migrated_pg_database, require_postgres, serving
 
 DATABASE = f"{PG_TEST_DB}_background_plans"
 ROWS = 30_000  # per big table; one in a hundred is waiting work
@@ -39,8 +38,7 @@ BIG_TABLES = {"webhook_deliveries", "jobs", "assignments"}
 
 def test_background_queries_use_their_indexes_under_a_generic_plan() -> None:
     require_postgres()
-    url = asyncio.run(fresh_pg_database(DATABASE))
-    migrate(Settings(database_url=url, _env_file=None))
+    url = asyncio.run(migrated_pg_database(DATABASE))
     scans = asyncio.run(_sequential_scans(url))
     assert scans == {}, json.dumps(scans, indent=1)
 

@@ -14,10 +14,8 @@ from bench.reads import seed_leads
 from sqlalchemy import Select
 from sqlalchemy.dialects.postgresql.asyncpg import dialect
 
-from leadapi.cli import migrate
-from leadapi.config import Settings
 from leadapi.enrichment.repository import EnrichmentRepository, cache, due_runs, providers
-from tests.conftest import PG_TEST_DB, fresh_pg_database, require_postgres
+from tests.conftest import PG_TEST_DB, migrated_pg_database, require_postgres
 from tests.plans import generic_plan
 
 DATABASE = f"{PG_TEST_DB}_enrichment_plans"
@@ -43,8 +41,7 @@ def scans(plan: dict[str, Any]) -> list[tuple[str, str | None]]:
 
 async def test_enrichment_reads_use_their_indexes() -> None:
     await asyncio.to_thread(require_postgres)
-    url = await fresh_pg_database(DATABASE)
-    await asyncio.to_thread(migrate, Settings(database_url=url, _env_file=None))
+    url = await migrated_pg_database(DATABASE)
     dsn = url.replace("postgresql+asyncpg://", "postgresql://", 1)
     conn = await asyncpg.connect(dsn)
     try:

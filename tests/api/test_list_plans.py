@@ -24,7 +24,6 @@ from sqlalchemy.dialects.postgresql.asyncpg import dialect
 
 from leadapi.api.pagination import encode_cursor
 from leadapi.app import create_app
-from leadapi.cli import migrate
 from leadapi.config import Settings
 from leadapi.hygiene.repository import archiving_statement, inactive_statement
 from leadapi.hygiene.repository import leads as leads_table
@@ -32,8 +31,8 @@ from tests.conftest import (
     PG_TEST_DB,
     Clock,
     Tenant,
-    fresh_pg_database,
     make_tenant,
+    migrated_pg_database,
     require_postgres,
     serving,
 )
@@ -91,8 +90,7 @@ def nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
 @pytest.fixture(scope="module")
 async def plans() -> AsyncIterator[Plans]:
     await asyncio.to_thread(require_postgres)
-    url = await fresh_pg_database(f"{PG_TEST_DB}_plans")
-    await asyncio.to_thread(migrate, Settings(database_url=url, _env_file=None))
+    url = await migrated_pg_database(f"{PG_TEST_DB}_plans")
     # Exports read even a rep's queue in a few chunks: the first statement and its continuations.
     settings = Settings(database_url=url, bootstrap=False, sequencer_interval=0, worker_interval=0,
                         sla_sweep_interval=0, webhook_interval=0, export_chunk_rows=SEEDED // 100,

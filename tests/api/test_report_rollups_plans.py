@@ -22,12 +22,11 @@ from sqlalchemy import Table, event
 from sqlalchemy.dialects.postgresql.asyncpg import dialect
 
 from leadapi.app import create_app
-from leadapi.cli import migrate
 from leadapi.config import Settings
 from leadapi.flows.rollups import RollupConsumer, behind_statement
 from leadapi.metrics import lag_statements
 from leadapi.reports.models import RollupCursor
-from tests.conftest import PG_TEST_DB, Clock, fresh_pg_database, make_tenant, require_postgres, serving
+from tests.conftest import PG_TEST_DB, Clock, make_tenant, migrated_pg_database, require_postgres, serving
 from tests.factories import new_lead, post_event
 from tests.plans import generic_plan
 
@@ -74,8 +73,7 @@ def nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
 
 async def test_rollup_reads_use_their_indexes() -> None:
     await asyncio.to_thread(require_postgres)
-    url = await fresh_pg_database(DATABASE)
-    await asyncio.to_thread(migrate, Settings(database_url=url, _env_file=None))
+    url = await migrated_pg_database(DATABASE)
     dsn = url.replace("postgresql+asyncpg://", "postgresql://", 1)
     settings = Settings(database_url=url, bootstrap=False, sequencer_interval=0, worker_interval=0,
                         sla_sweep_interval=0, webhook_interval=0, automation_interval=0,

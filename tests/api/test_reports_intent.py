@@ -20,14 +20,13 @@ from fastapi import FastAPI
 from sqlalchemy import event
 
 from leadapi.app import create_app
-from leadapi.cli import migrate
 from leadapi.config import Settings
 from tests.conftest import (
     PG_TEST_DB,
     Clock,
     Tenant,
-    fresh_pg_database,
     make_tenant,
+    migrated_pg_database,
     require_postgres,
     serving,
 )
@@ -179,8 +178,7 @@ def nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
 
 async def test_the_figures_read_through_indexes() -> None:
     await asyncio.to_thread(require_postgres)
-    url = await fresh_pg_database(DATABASE)
-    await asyncio.to_thread(migrate, Settings(database_url=url, _env_file=None))
+    url = await migrated_pg_database(DATABASE)
     dsn = url.replace("postgresql+asyncpg://", "postgresql://", 1)
     settings = Settings(database_url=url, bootstrap=False, sequencer_interval=0, worker_interval=0,
                         sla_sweep_interval=0, webhook_interval=0, automation_interval=0,

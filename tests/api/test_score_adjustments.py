@@ -26,7 +26,6 @@ from fastapi import FastAPI
 from sqlalchemy.dialects.postgresql.asyncpg import dialect as pg_dialect
 
 from leadapi.app import create_app
-from leadapi.cli import migrate
 from leadapi.config import Settings
 from leadapi.scoring.repository import adjustments_statement
 from leadapi.scoring.service import RESCORE_BATCH
@@ -34,8 +33,8 @@ from tests.conftest import (
     PG_TEST_DB,
     Clock,
     Tenant,
-    fresh_pg_database,
     make_tenant,
+    migrated_pg_database,
     require_postgres,
     serving,
 )
@@ -299,8 +298,7 @@ def test_the_list_reads_its_index_under_a_generic_plan() -> None:
 
 
 async def _list_plan() -> None:
-    url = await fresh_pg_database(f"{PG_TEST_DB}_adjustment_plans")
-    await asyncio.to_thread(migrate, Settings(database_url=url, _env_file=None))
+    url = await migrated_pg_database(f"{PG_TEST_DB}_adjustment_plans")
     settings = Settings(database_url=url, bootstrap=False, sequencer_interval=0, worker_interval=0,
                         sla_sweep_interval=0, webhook_interval=0, _env_file=None)  # fmt: skip
     dsn = url.replace("postgresql+asyncpg://", "postgresql://", 1)

@@ -21,13 +21,12 @@ from sqlalchemy.dialects.postgresql.asyncpg import dialect
 
 from leadapi.api.pagination import encode_cursor
 from leadapi.app import create_app
-from leadapi.cli import migrate
 from leadapi.config import Settings
 from leadapi.flows.segments import SegmentConsumer
 from leadapi.metrics import lag_statements
 from leadapi.segments.models import SegmentCursor
 from leadapi.segments.repository import behind_statement
-from tests.conftest import PG_TEST_DB, Clock, fresh_pg_database, make_tenant, require_postgres, serving
+from tests.conftest import PG_TEST_DB, Clock, make_tenant, migrated_pg_database, require_postgres, serving
 from tests.factories import add_segment, new_lead, post_event
 from tests.plans import generic_plan
 
@@ -45,8 +44,7 @@ def nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
 
 async def test_segment_reads_use_their_indexes() -> None:
     await asyncio.to_thread(require_postgres)
-    url = await fresh_pg_database(DATABASE)
-    await asyncio.to_thread(migrate, Settings(database_url=url, _env_file=None))
+    url = await migrated_pg_database(DATABASE)
     dsn = url.replace("postgresql+asyncpg://", "postgresql://", 1)
     settings = Settings(database_url=url, bootstrap=False, sequencer_interval=0, worker_interval=0,
                         sla_sweep_interval=0, webhook_interval=0, automation_interval=0,

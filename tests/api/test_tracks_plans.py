@@ -19,15 +19,14 @@ from sqlalchemy.dialects.postgresql.asyncpg import dialect as pg_dialect
 
 from leadapi.api.pagination import encode_cursor
 from leadapi.app import create_app
-from leadapi.cli import migrate
 from leadapi.config import Settings
 from leadapi.tracks.repository import TrackRepository, due_statement
 from tests.conftest import (
     PG_TEST_DB,
     Clock,
     Tenant,
-    fresh_pg_database,
     make_tenant,
+    migrated_pg_database,
     require_postgres,
     serving,
 )
@@ -75,8 +74,7 @@ def nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
 @pytest.fixture(scope="module")
 async def plans() -> AsyncIterator[Plans]:
     await asyncio.to_thread(require_postgres)
-    url = await fresh_pg_database(f"{PG_TEST_DB}_track_plans")
-    await asyncio.to_thread(migrate, Settings(database_url=url, _env_file=None))
+    url = await migrated_pg_database(f"{PG_TEST_DB}_track_plans")
     settings = Settings(database_url=url, bootstrap=False, sequencer_interval=0, worker_interval=0,
                         sla_sweep_interval=0, webhook_interval=0, _env_file=None)  # fmt: skip
     dsn = url.replace("postgresql+asyncpg://", "postgresql://", 1)

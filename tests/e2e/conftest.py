@@ -10,8 +10,8 @@ import pytest
 
 from tests.e2e.processes import (
     LEADAPI,
+    api_key,
     free_port,
-    migrated_with_admin_key,
     serve_env,
     served_database,
     wait_until_serving,
@@ -27,7 +27,7 @@ def live(
     tmp = tmp_path_factory.mktemp("fuzz")
     port = free_port()
     env = serve_env(served_database(request.param, tmp, "fuzz"), port)
-    key = migrated_with_admin_key(env)
+    key = api_key(env)
     log = Path(tmp / "serve.log")
     with log.open("w") as out:
         process = subprocess.Popen([*LEADAPI, "serve"], env=env, stdout=out, stderr=subprocess.STDOUT)

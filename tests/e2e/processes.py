@@ -18,7 +18,9 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import PG_TEST_DB, fresh_pg_database, require_postgres
+from leadapi.cli import create_key
+from leadapi.config import Settings
+from tests.conftest import PG_TEST_DB, migrated_database, require_postgres
 from tests.factories import EXECUTIVES_MODEL
 
 LEADAPI = [sys.executable, "-m", "leadapi.cli"]
@@ -35,11 +37,9 @@ def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def served_database(kind: str, tmp: Path, name: str) -> str:
-    """A new, empty database for a served process: a SQLite file in `tmp`, or a PostgreSQL one."""
-    if kind == "sqlite":
-        return f"sqlite+aiosqlite:///{tmp / f'{name}.db'}"
-    require_postgres()
-    return asyncio.run(fresh_pg_database(f"{PG_TEST_DB}_{name}"))
+    """A new database at the schema's head for a served process: a SQLite file in `tmp`, or a
+    PostgreSQL one. (`leadapi migrate` as a process is tests/e2e/test_cli.py's.)"""
+    return migrated_database(kind, tmp, name if kind == "sqlite" else f"{PG_TEST_DB}_{name}")
 
 
 def serve_env(url: str, port: int, **settings: str) -> dict[str, str]:
@@ -55,10 +55,11 @@ def serve_env(url: str, port: int, **settings: str) -> dict[str, str]:
     }
 
 
-def migrated_with_admin_key(env: dict[str, str]) -> str:
-    """Migrates the environment's database and returns a new admin key for it."""
-    assert run(env, "migrate").returncode == 0
-    return run(env, "keys", "create", "--scopes", "admin", "--quiet").stdout.strip()
+def api_key(env: dict[str, str], scopes: tuple[str, ...] = ("admin",)) -> str:
+    """A new key for the environment's database, made as `leadapi keys create --scopes ...` makes
+    one (in the first workspace, or a new one with the defaults), without a process's start."""
+    settings = Settings(database_url=env["LEADAPI_DATABASE_URL"], _env_file=None)
+    return asyncio.run(create_key(settings, "tests", scopes, None))
 
 
 def wait_until_serving(base: str, log: Path) -> None:
@@ -79,7 +80,7 @@ def four_processes_on(database: str, log_dir: Path) -> Iterator[tuple[str, dict[
     """`leadapi serve` with four worker processes on a fresh PostgreSQL database of this name:
     its address and an admin key's headers."""
     require_postgres()
-    url = asyncio.run(fresh_pg_database(database))
+    url = migrated_database("postgresql", log_dir, database)
     port = free_port()
     env = {
         **os.environ,
@@ -93,8 +94,7 @@ def four_processes_on(database: str, log_dir: Path) -> Iterator[tuple[str, dict[
         "LEADAPI_BOOTSTRAP": "false",
         "LEADAPI_WORKER_INTERVAL": "0.05",
     }
-    assert run(env, "migrate").returncode == 0
-    key = run(env, "keys", "create", "--scopes", "admin", "--quiet").stdout.strip()
+    key = api_key(env)
     log = log_dir / "serve.log"
     with log.open("w") as out:
         # A session of its own: if the server does not stop, its workers are killed with it.

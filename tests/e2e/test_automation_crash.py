@@ -19,8 +19,8 @@ import pytest
 
 from tests.e2e.processes import (
     LEADAPI,
+    api_key,
     free_port,
-    migrated_with_admin_key,
     serve_env,
     served_database,
     wait_until_serving,
@@ -76,7 +76,7 @@ def server(database: str, tmp_path: Path) -> Iterator[tuple[str, dict[str, str],
         LEADAPI_SEQUENCER_INTERVAL="0.05",
         LEADAPI_WEBHOOK_INTERVAL="0",
     )
-    key = migrated_with_admin_key(env)
+    key = api_key(env)
     log = tmp_path / "serve.log"
     with log.open("w") as out:
         process = subprocess.Popen([*LEADAPI, "serve"], env=env, stdout=out, stderr=subprocess.STDOUT)

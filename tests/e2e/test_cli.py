@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.conftest import migrated_database
 from tests.e2e.processes import LEADAPI, free_port, run, wait_until_serving
 
 
@@ -26,6 +27,14 @@ def env(tmp_path: Path) -> dict[str, str]:
         "LEADAPI_PORT": str(free_port()),
         "LEADAPI_LOG_LEVEL": "warning",
     }
+
+
+@pytest.fixture
+def migrated_env(env: dict[str, str], tmp_path: Path) -> dict[str, str]:
+    """`env` with its database at the schema's head already, for the commands other than
+    `migrate` (which the server fixture's `leadapi migrate` covers)."""
+    migrated_database("sqlite", tmp_path / "data", "leadapi")
+    return env
 
 
 @pytest.fixture
@@ -54,8 +63,8 @@ def test_first_start_prints_a_working_admin_key(server: tuple[str, Path]) -> Non
     assert httpx.get(f"{base}/docs").status_code == 200
 
 
-def test_keys_commands(env: dict[str, str]) -> None:
-    assert run(env, "migrate").returncode == 0
+def test_keys_commands(migrated_env: dict[str, str]) -> None:
+    env = migrated_env
     created = run(env, "keys", "create", "--scopes", "read", "--quiet")
     assert created.returncode == 0, created.stderr
     key = created.stdout.strip()
@@ -70,8 +79,8 @@ def test_keys_commands(env: dict[str, str]) -> None:
     assert missing.stderr.startswith("leadapi: ")
 
 
-def test_keys_create_sets_a_rate_limit(env: dict[str, str]) -> None:
-    assert run(env, "migrate").returncode == 0
+def test_keys_create_sets_a_rate_limit(migrated_env: dict[str, str]) -> None:
+    env = migrated_env
     created = run(env, "keys", "create", "--scopes", "read", "--rate-limit", "5/second;100/hour", "--quiet")
     assert created.returncode == 0, created.stderr
     assert '"rate_limit": "5/second;100/hour"' in run(env, "keys", "list").stdout
@@ -80,9 +89,9 @@ def test_keys_create_sets_a_rate_limit(env: dict[str, str]) -> None:
     assert "rate limit" in bad.stderr
 
 
-def test_worker_metrics_bad_arguments_fail_clearly(env: dict[str, str]) -> None:
+def test_worker_metrics_bad_arguments_fail_clearly(migrated_env: dict[str, str]) -> None:
     """A metrics port that is taken, or not a port: one line and an exit code, no traceback."""
-    assert run(env, "migrate").returncode == 0
+    env = migrated_env
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
@@ -95,18 +104,19 @@ def test_worker_metrics_bad_arguments_fail_clearly(env: dict[str, str]) -> None:
     assert "--metrics-port" in not_a_port.stderr
 
 
-def test_worker_runs_background_work_the_server_left_to_it(env: dict[str, str], tmp_path: Path) -> None:
+def test_worker_runs_background_work_the_server_left_to_it(
+    migrated_env: dict[str, str], tmp_path: Path
+) -> None:
     """`leadapi serve` with LEADAPI_BACKGROUND_IN_SERVE=false leaves jobs queued and SLA clocks
     unjudged; a separate `leadapi worker` runs them (here: rescoring every lead after a model
     activation, and reporting a first-touch breach), counts them on its own /metrics, and stops
     cleanly on SIGTERM."""
     env = {
-        **env,
+        **migrated_env,
         "LEADAPI_BACKGROUND_IN_SERVE": "false",
         "LEADAPI_WORKER_INTERVAL": "0.05",
         "LEADAPI_SLA_SWEEP_INTERVAL": "0.05",
     }
-    assert run(env, "migrate").returncode == 0
     key = run(env, "keys", "create", "--scopes", "admin", "--quiet").stdout.strip()
     headers = {"Authorization": f"Bearer {key}"}
     base = f"http://127.0.0.1:{env['LEADAPI_PORT']}"
@@ -191,10 +201,10 @@ def test_worker_runs_background_work_the_server_left_to_it(env: dict[str, str], 
         server.wait(timeout=15)
 
 
-def test_defaults_installs_the_activation_defaults_once(env: dict[str, str], tmp_path: Path) -> None:
+def test_defaults_installs_the_activation_defaults_once(migrated_env: dict[str, str], tmp_path: Path) -> None:
     """A workspace made before the defaults existed (here: their records and rows removed) gets
     them from `leadapi defaults`, once; a workspace the command line makes has them already."""
-    assert run(env, "migrate").returncode == 0
+    env = migrated_env
     assert run(env, "keys", "create", "--quiet").returncode == 0  # makes the first workspace
     database = tmp_path / "data" / "leadapi.db"
     with sqlite3.connect(database) as db:
@@ -215,8 +225,8 @@ def test_defaults_installs_the_activation_defaults_once(env: dict[str, str], tmp
     assert missing.stderr.startswith("leadapi: ")
 
 
-def test_simulate_writes_a_population(env: dict[str, str]) -> None:
-    assert run(env, "migrate").returncode == 0
+def test_simulate_writes_a_population(migrated_env: dict[str, str]) -> None:
+    env = migrated_env
     done = run(env, "simulate", "--leads", "20", "--days", "1", "--seed", "3", "--quiet")
     assert done.returncode == 0, done.stderr
     written = json.loads(done.stdout)

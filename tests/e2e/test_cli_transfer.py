@@ -4,7 +4,6 @@ the exit code saying so, and an export imports back into another workspace as it
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import io
 import json
@@ -14,8 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PG_TEST_DB, fresh_pg_database, require_postgres
-from tests.e2e.processes import LEADAPI, run
+from tests.e2e.processes import LEADAPI, run, served_database
 
 LEADS_CSV = """email,first_name,title,country,company_size,tags,attributes.plan,consent,external_ids.crm
 Ada@Analytical-Engines.co.uk,Ada,CTO,united kingdom,250,vip|emea,pro,yes,crm-1
@@ -29,14 +27,8 @@ dan@acme.com,Dan,,,,,,maybe,
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def cli_env(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, str]:
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path / 'leadapi.db'}"
-    else:
-        require_postgres()
-        url = asyncio.run(fresh_pg_database(f"{PG_TEST_DB}_transfer"))
-    env = {**os.environ, "LEADAPI_DATABASE_URL": url, "LEADAPI_LOG_LEVEL": "warning"}
-    assert run(env, "migrate").returncode == 0
-    return env
+    url = served_database(request.param, tmp_path, "transfer")
+    return {**os.environ, "LEADAPI_DATABASE_URL": url, "LEADAPI_LOG_LEVEL": "warning"}
 
 
 def test_import_reports_each_refused_row_and_export_round_trips(

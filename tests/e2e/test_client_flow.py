@@ -45,8 +45,8 @@ def ok(answer: T | Problem | None, kind: type[T]) -> T:
 
 
 def test_the_core_flow_with_the_generated_client(live: tuple[str, str]) -> None:
-    base, admin_key = live
-    with AuthenticatedClient(base_url=base, token=admin_key, raise_on_unexpected_status=True) as admin:
+    base, api_key = live
+    with AuthenticatedClient(base_url=base, token=api_key, raise_on_unexpected_status=True) as admin:
         created = create_api_key.sync(
             client=admin,
             body=ApiKeyCreate(name="script", scopes=[ApiKeyCreateScopesItem.WRITE]),
@@ -67,7 +67,7 @@ def test_the_core_flow_with_the_generated_client(live: tuple[str, str]) -> None:
         # Rules need the admin scope: the write key is refused, the admin key is not.
         rule = RuleCreate(name="everyone", position=1, strategy=RuleCreateStrategy.ROUND_ROBIN)
         assert isinstance(create_routing_rule.sync(client=api, body=rule), Problem)
-    with AuthenticatedClient(base_url=base, token=admin_key) as admin:
+    with AuthenticatedClient(base_url=base, token=api_key) as admin:
         ok(create_routing_rule.sync(client=admin, body=rule), RoutingRule)
 
     with AuthenticatedClient(base_url=base, token=key, raise_on_unexpected_status=True) as api:

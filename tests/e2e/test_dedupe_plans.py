@@ -16,10 +16,9 @@ import httpx
 from sqlalchemy.dialects.postgresql.asyncpg import dialect
 
 from leadapi.app import create_app
-from leadapi.cli import migrate
 from leadapi.config import Settings
 from leadapi.leads.repository import EMAIL_MATCH_IDS, _match_statement
-from tests.conftest import PG_TEST_DB, Tenant, fresh_pg_database, make_tenant, require_postgres, serving
+from tests.conftest import PG_TEST_DB, Tenant, make_tenant, migrated_pg_database, require_postgres, serving
 
 DATABASE = f"{PG_TEST_DB}_dedupe_plans"
 COPIES = 2000
@@ -27,8 +26,7 @@ COPIES = 2000
 
 def test_dedupe_goes_to_the_key_in_a_workspace_newer_than_the_statistics() -> None:
     require_postgres()
-    url = asyncio.run(fresh_pg_database(DATABASE))
-    migrate(Settings(database_url=url, _env_file=None))
+    url = asyncio.run(migrated_pg_database(DATABASE))
     walked = asyncio.run(_walked_by_dedupe(url))
     # Each lookup reads the rows of its key (none here), not the workspace's 2,001 leads.
     assert walked == {"capture": 0, "merge": 0}

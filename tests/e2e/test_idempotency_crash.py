@@ -20,8 +20,8 @@ import pytest
 
 from tests.e2e.crash_before_response import DIE_HEADER
 from tests.e2e.processes import (
+    api_key,
     free_port,
-    migrated_with_admin_key,
     serve_env,
     served_database,
     wait_until_serving,
@@ -78,7 +78,7 @@ def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Server]:
         port,
         LEADAPI_BACKGROUND_IN_SERVE="false",
     )
-    key = migrated_with_admin_key(env)
+    key = api_key(env)
     server = Server(
         env, f"http://127.0.0.1:{port}", tmp_path / "serve.log", {"Authorization": f"Bearer {key}"}
     )

@@ -21,8 +21,8 @@ import pytest
 
 from tests.e2e.processes import (
     LEADAPI,
+    api_key,
     free_port,
-    migrated_with_admin_key,
     serve_env,
     served_database,
     wait_until_serving,
@@ -80,7 +80,7 @@ def server(database: str, tmp_path: Path) -> Iterator[tuple[str, dict[str, str],
         LEADAPI_IMPORT_CHUNK_ROWS="50",
         LEADAPI_JOB_LEASE_SECONDS="2",
     )
-    key = migrated_with_admin_key(env)
+    key = api_key(env)
     log = tmp_path / "serve.log"
     with log.open("w") as out:
         process = subprocess.Popen([*LEADAPI, "serve"], env=env, stdout=out, stderr=subprocess.STDOUT)

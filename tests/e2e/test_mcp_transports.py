@@ -28,8 +28,7 @@ from mcp.types import CallToolResult, TextResourceContents
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from tests.conftest import PG_TEST_DB, fresh_pg_database, require_postgres
-from tests.e2e.processes import LEADAPI, run
+from tests.e2e.processes import LEADAPI, run, served_database
 from tests.endpoints import MCP_TOOLS, text_of
 
 Json = dict[str, Any]
@@ -93,9 +92,9 @@ def bearer(key: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {key}"}
 
 
-def rest_key(base: str, admin_key: str, scopes: list[str]) -> Json:
+def rest_key(base: str, api_key: str, scopes: list[str]) -> Json:
     created = httpx.post(
-        f"{base}/v1/api-keys", json={"name": "agent", "scopes": scopes}, headers=bearer(admin_key)
+        f"{base}/v1/api-keys", json={"name": "agent", "scopes": scopes}, headers=bearer(api_key)
     )
     assert created.status_code == 201, created.text
     key: Json = created.json()
@@ -124,15 +123,9 @@ TOOLS_LIST = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "tools/list"}).enc
 @pytest.fixture(params=["sqlite", "postgresql"])
 def migrated(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, str]:
     """The environment of a freshly migrated database (no key yet)."""
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path / 'data' / 'leadapi.db'}"
-    else:
-        require_postgres()
-        url = asyncio.run(fresh_pg_database(f"{PG_TEST_DB}_mcp"))
+    url = served_database(request.param, tmp_path, "mcp")
     env = {**os.environ, "LEADAPI_DATABASE_URL": url, "LEADAPI_LOG_LEVEL": "warning"}
     env.pop("LEADAPI_API_KEY", None)
-    done = run(env, "migrate")
-    assert done.returncode == 0, done.stderr
     return env
 
 
@@ -142,12 +135,10 @@ def sqlite_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     tmp = tmp_path_factory.mktemp("mcp-stdio")
     env = {
         **os.environ,
-        "LEADAPI_DATABASE_URL": f"sqlite+aiosqlite:///{tmp / 'leadapi.db'}",
+        "LEADAPI_DATABASE_URL": served_database("sqlite", tmp, "leadapi"),
         "LEADAPI_LOG_LEVEL": "warning",
     }
     env.pop("LEADAPI_API_KEY", None)
-    done = run(env, "migrate")
-    assert done.returncode == 0, done.stderr
     return env
 
 
@@ -406,13 +397,13 @@ async def over_http(base: str, key: str, mode: str, email: str) -> tuple[str, Js
 
 @pytest.mark.parametrize("mode", ["auto", "legacy"])
 def test_http_agents_modern_and_legacy(live: tuple[str, str], mode: str) -> None:
-    base, admin_key = live
+    base, api_key = live
     email = f"ada-{mode}@http-corp.com"
-    version, lead, model = asyncio.run(over_http(base, admin_key, mode, email))
+    version, lead, model = asyncio.run(over_http(base, api_key, mode, email))
     assert (version >= MODERN) == (mode == "auto"), version
     assert (lead["score"], lead["band"], lead["stage"]) == (85, "sql", "sql")
     # REST, the same process's other door, sees the lead and its score, and the same model.
-    rest = httpx.get(f"{base}/v1/leads/{lead['id']}", headers=bearer(admin_key))
+    rest = httpx.get(f"{base}/v1/leads/{lead['id']}", headers=bearer(api_key))
     assert rest.status_code == 200, rest.text
     assert (rest.json()["email"], rest.json()["score"], rest.json()["band"]) == (email, 85, "sql")
     assert rest.json()["score_model_id"] == model["id"]
@@ -438,9 +429,9 @@ def test_http_without_a_valid_key_is_401_problem(live: tuple[str, str]) -> None:
 def test_http_only_post_is_served(live: tuple[str, str]) -> None:
     """Stateless: no stream to GET (it would stay open and idle) and no session to DELETE; both
     are 405 problems that name the method to use, with or without a key."""
-    base, admin_key = live
+    base, api_key = live
     for method in ("GET", "DELETE", "PUT"):
-        for headers in ({}, bearer(admin_key)):
+        for headers in ({}, bearer(api_key)):
             response = httpx.request(
                 method, f"{base}/mcp", headers={**headers, "Accept": "text/event-stream"}, timeout=10
             )
@@ -452,22 +443,22 @@ def test_http_only_post_is_served(live: tuple[str, str]) -> None:
 def test_http_malformed_json_is_a_parse_error(live: tuple[str, str]) -> None:
     """With a valid key, a body that is not JSON gets a JSON-RPC parse error (a 4xx), whichever
     protocol version the client announces (none, a handshake one, a modern one)."""
-    base, admin_key = live
+    base, api_key = live
     for version in ({}, {"MCP-Protocol-Version": "2025-11-25"}, {"MCP-Protocol-Version": "2026-07-28"}):
-        response = raw_post(base, b'{"jsonrpc": "2.0", "id": 1,', {**bearer(admin_key), **version})
+        response = raw_post(base, b'{"jsonrpc": "2.0", "id": 1,', {**bearer(api_key), **version})
         assert 400 <= response.status_code < 500, (version, response.status_code, response.text)
         assert response.headers["content-type"].startswith("application/json"), response.headers
         assert response.json()["error"]["code"] == PARSE_ERROR, response.text
     # The key is fine: a well-formed message with it is answered (as with REST, in either header).
-    for headers in (bearer(admin_key), {"X-API-Key": admin_key}):
+    for headers in (bearer(api_key), {"X-API-Key": api_key}):
         listed = raw_post(base, TOOLS_LIST, headers)
         assert listed.status_code == 200, listed.text
         assert {tool["name"] for tool in listed.json()["result"]["tools"]} == TOOLS
 
 
 def test_http_read_key_cannot_write_and_a_revoked_key_is_refused(live: tuple[str, str]) -> None:
-    base, admin_key = live
-    reader = rest_key(base, admin_key, ["read"])
+    base, api_key = live
+    reader = rest_key(base, api_key, ["read"])
     email = "refused@readonly-corp.com"
 
     async def attempt() -> tuple[CallToolResult, CallToolResult]:
@@ -483,9 +474,9 @@ def test_http_read_key_cannot_write_and_a_revoked_key_is_refused(live: tuple[str
     created, searched = asyncio.run(attempt())
     assert "'write'" in refusal(created, "create_lead", 403)["detail"]
     assert answer(searched)["leads"] == []  # reading is allowed
-    assert rest_search(base, admin_key, "readonly-corp") == []
+    assert rest_search(base, api_key, "readonly-corp") == []
 
-    revoked = httpx.delete(f"{base}/v1/api-keys/{reader['id']}", headers=bearer(admin_key))
+    revoked = httpx.delete(f"{base}/v1/api-keys/{reader['id']}", headers=bearer(api_key))
     assert revoked.status_code == 204, revoked.text
     refused = raw_post(base, TOOLS_LIST, bearer(reader["key"]))
     assert refused.status_code == 401, refused.text
@@ -495,10 +486,10 @@ def test_http_read_key_cannot_write_and_a_revoked_key_is_refused(live: tuple[str
 def test_http_concurrent_agents_act_as_their_own_keys(live: tuple[str, str]) -> None:
     """Requests of a read key and a write key in flight at once through one server: each is
     judged as its own key (the caller never leaks from one request to another)."""
-    base, admin_key = live
+    base, api_key = live
     keys = {
-        "read": rest_key(base, admin_key, ["read"])["key"],
-        "write": rest_key(base, admin_key, ["write"])["key"],
+        "read": rest_key(base, api_key, ["read"])["key"],
+        "write": rest_key(base, api_key, ["write"])["key"],
     }
 
     async def capture(scope: str, number: int) -> tuple[str, str, CallToolResult]:
@@ -519,5 +510,5 @@ def test_http_concurrent_agents_act_as_their_own_keys(live: tuple[str, str]) -> 
             refusal(result, "create_lead", 403)
         else:
             assert answer(result)["lead"]["email"] == email
-    stored = {lead["email"] for lead in rest_search(base, admin_key, "concurrent-corp")}
+    stored = {lead["email"] for lead in rest_search(base, api_key, "concurrent-corp")}
     assert stored == {email for scope, email, _ in outcomes if scope == "write"}

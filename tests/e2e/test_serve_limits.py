@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.processes import LEADAPI, free_port, run, serve_env, served_database, wait_until_serving
+from tests.e2e.processes import LEADAPI, api_key, free_port, serve_env, served_database, wait_until_serving
 
 HEADER_TIMEOUT = 1.0
 BODY_TIMEOUT = 1.0
@@ -38,8 +38,7 @@ def limited(
         LEADAPI_BODY_TIMEOUT=str(BODY_TIMEOUT),
         LEADAPI_MAX_BODY_BYTES=str(MAX_BODY),
     )
-    assert run(env, "migrate").returncode == 0
-    key = run(env, "keys", "create", "--scopes", "read,write", "--quiet").stdout.strip()
+    key = api_key(env, ("read", "write"))
     log = tmp / "serve.log"
     with log.open("w") as out:
         process = subprocess.Popen([*LEADAPI, "serve"], env=env, stdout=subprocess.DEVNULL, stderr=out)
@@ -196,8 +195,7 @@ def roomy(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[int,
         LEADAPI_MCP_ENABLED="false",
         LEADAPI_MAX_BODY_BYTES=str(8 * 1024 * 1024),
     )
-    assert run(env, "migrate").returncode == 0
-    key = run(env, "keys", "create", "--scopes", "read,write", "--quiet").stdout.strip()
+    key = api_key(env, ("read", "write"))
     log = tmp_path / "serve.log"
     with log.open("w") as out:
         process = subprocess.Popen([*LEADAPI, "serve"], env=env, stdout=out, stderr=subprocess.STDOUT)

@@ -19,8 +19,8 @@ import httpx
 import pytest
 import uvicorn
 
-from tests.conftest import PG_TEST_DB, fresh_pg_database, require_postgres
-from tests.e2e.processes import LEADAPI, free_port, run, wait_until_serving
+from tests.conftest import PG_TEST_DB, migrated_database, require_postgres
+from tests.e2e.processes import LEADAPI, api_key, free_port, wait_until_serving
 
 DATABASE = f"{PG_TEST_DB}_webhook_crash"
 
@@ -73,7 +73,7 @@ def _wait(condition: Any, timeout: float, what: str, log: Path) -> None:
 def test_a_killed_worker_loses_no_delivery(tmp_path: Path, receiver: tuple[str, SlowReceiver]) -> None:
     require_postgres()
     target, endpoint = receiver
-    url = asyncio.run(fresh_pg_database(DATABASE))
+    url = migrated_database("postgresql", tmp_path, DATABASE)
     port = free_port()
     env = {
         **os.environ,
@@ -87,8 +87,7 @@ def test_a_killed_worker_loses_no_delivery(tmp_path: Path, receiver: tuple[str, 
         "LEADAPI_WEBHOOK_TIMEOUT": "1",
         "LEADAPI_SEQUENCER_INTERVAL": "0.05",
     }
-    assert run(env, "migrate").returncode == 0
-    key = run(env, "keys", "create", "--scopes", "admin", "--quiet").stdout.strip()
+    key = api_key(env)
     headers = {"Authorization": f"Bearer {key}"}
     base = f"http://127.0.0.1:{port}"
     serve_log, worker_log = tmp_path / "serve.log", tmp_path / "worker.log"
