@@ -1,13 +1,15 @@
 """Three `leadapi worker` processes on one PostgreSQL share the background work with no leader, and
-killing one (SIGKILL) mid-way loses nothing.
+killing one (SIGKILL) with a delivery in flight loses nothing.
 
 Several workspaces capture sales-ready leads (numbered events, routing, SLA clocks, webhook
 deliveries to a receiver this test runs) and import files (jobs) while the workers run. Each
 worker's own counters on its `--metrics-port` show it numbered events, ran jobs, delivered
-webhooks and recorded SLA breaches. Then one is killed with work in flight, more work comes, and
-at the end: every event is numbered once (per workspace 1..n, no gap, no repeat), every delivery
-reached the receiver at least once, every import finished with every row, and every clock made
-due was breached exactly once."""
+webhooks and recorded SLA breaches. Then two are stopped, the receiver holds every request
+unanswered, and more work comes: the one worker left sends a delivery, and is killed while the
+receiver holds it. Two new workers take over and the receiver answers again. At the end: every
+event is numbered once (per workspace 1..n, no gap, no repeat), every delivery reached the
+receiver at least once (the killed worker's held one too, re-sent), every import finished with
+every row, and every clock made due was breached exactly once."""
 
 from __future__ import annotations
 
@@ -32,8 +34,8 @@ import uvicorn
 from leadapi.config import Settings
 from leadapi.services import build_services
 from leadapi.workspaces.service import operator
-from tests.conftest import PG_TEST_DB, fresh_pg_database, require_postgres
-from tests.e2e.processes import LEADAPI, free_port, run, serve_env, wait_until_serving
+from tests.conftest import PG_TEST_DB, migrated_database, require_postgres
+from tests.e2e.processes import LEADAPI, free_port, serve_env, wait_until_serving
 
 DATABASE = f"{PG_TEST_DB}_scale_out"
 WORKSPACES = 6
@@ -43,12 +45,22 @@ HOOKED = ["lead.assigned", "sla.breached"]
 
 
 class Receiver:
-    """Records each delivery (webhook-id, the event's id) after a short pause, so deliveries are
-    in flight when a worker dies."""
+    """Records each delivery (webhook-id, the event's id) after a short pause. While held, it
+    answers nothing: a request stays in flight (listed in `held`, never counted as received)
+    until `release`, then gets a 503."""
 
     def __init__(self) -> None:
         self.received: list[tuple[str, str]] = []
+        self.held: list[tuple[str, str]] = []
         self.lock = threading.Lock()
+        self.answering = threading.Event()
+        self.answering.set()
+
+    def hold(self) -> None:
+        self.answering.clear()
+
+    def release(self) -> None:
+        self.answering.set()
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -60,9 +72,17 @@ class Receiver:
             if not message.get("more_body"):
                 break
         headers = {k.decode(): v.decode() for k, v in scope["headers"]}
+        delivery = (headers["webhook-id"], json.loads(body)["data"]["id"])
+        if not self.answering.is_set():
+            with self.lock:
+                self.held.append(delivery)
+            await asyncio.to_thread(self.answering.wait)  # the test's hand, in another thread
+            await send({"type": "http.response.start", "status": 503, "headers": []})
+            await send({"type": "http.response.body", "body": b"held"})
+            return
         await asyncio.sleep(0.05)
         with self.lock:
-            self.received.append((headers["webhook-id"], json.loads(body)["data"]["id"]))
+            self.received.append(delivery)
         await send({"type": "http.response.start", "status": 200, "headers": []})
         await send({"type": "http.response.body", "body": b"ok"})
 
@@ -81,6 +101,7 @@ def receiver() -> Iterator[tuple[str, Receiver]]:
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{sock.getsockname()[1]}", app
+    app.release()  # a held request's thread must end, or the interpreter waits on it at exit
     server.should_exit = True
     thread.join(timeout=10)
 
@@ -194,7 +215,7 @@ def test_three_workers_share_the_work_and_a_killed_one_loses_nothing(
 ) -> None:
     require_postgres()
     target, endpoint = receiver
-    url = asyncio.run(fresh_pg_database(DATABASE))
+    url = migrated_database("postgresql", tmp_path, DATABASE)
     query = _query(url.replace("postgresql+asyncpg://", "postgresql://", 1))
     port = free_port()
     env = serve_env(
@@ -203,7 +224,9 @@ def test_three_workers_share_the_work_and_a_killed_one_loses_nothing(
         LEADAPI_BACKGROUND_IN_SERVE="false",
         LEADAPI_DB_POOL_SIZE="8",
         LEADAPI_WEBHOOKS_ALLOW_PRIVATE="true",
-        LEADAPI_WEBHOOK_TIMEOUT="1",
+        # Long enough for the kill to land while the worker waits on its held request; its lease
+        # runs out 10 s after the timeout, and a live worker sends the delivery again.
+        LEADAPI_WEBHOOK_TIMEOUT="3",
         LEADAPI_WEBHOOK_INTERVAL="0.05",
         LEADAPI_SEQUENCER_INTERVAL="0.05",
         LEADAPI_WORKER_INTERVAL="0.05",
@@ -211,7 +234,6 @@ def test_three_workers_share_the_work_and_a_killed_one_loses_nothing(
         LEADAPI_IMPORT_CHUNK_ROWS="10",
         LEADAPI_JOB_LEASE_SECONDS="2",
     )
-    assert run(env, "migrate").returncode == 0
     tenants = asyncio.run(_workspaces(url, WORKSPACES))
     base = f"http://127.0.0.1:{port}"
     serve_log = tmp_path / "serve.log"
@@ -220,27 +242,29 @@ def test_three_workers_share_the_work_and_a_killed_one_loses_nothing(
         server = subprocess.Popen([*LEADAPI, "serve"], env=env, stdout=out, stderr=subprocess.STDOUT)
     workers: list[subprocess.Popen[bytes]] = []
     metrics_ports = [free_port() for _ in range(3)]
+
+    def start_worker(metrics_port: int) -> subprocess.Popen[bytes]:
+        log = tmp_path / f"worker{len(workers)}.log"
+        logs.append(log)
+        with log.open("w") as out:
+            worker = subprocess.Popen(
+                [*LEADAPI, "worker", "--metrics-port", str(metrics_port)],
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        workers.append(worker)
+        return worker
+
+    def answering(port: int) -> bool:
+        try:
+            return httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=10).status_code == 200
+        except httpx.TransportError:
+            return False
+
     try:
         wait_until_serving(base, serve_log)
-        for n, metrics_port in enumerate(metrics_ports):
-            log = tmp_path / f"worker{n}.log"
-            logs.append(log)
-            with log.open("w") as out:
-                workers.append(
-                    subprocess.Popen(
-                        [*LEADAPI, "worker", "--metrics-port", str(metrics_port)],
-                        env=env,
-                        stdout=out,
-                        stderr=subprocess.STDOUT,
-                    )
-                )
-
-        def answering(port: int) -> bool:
-            try:
-                return httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=10).status_code == 200
-            except httpx.TransportError:
-                return False
-
+        first = [start_worker(port) for port in metrics_ports]
         # Generous: a bound for a hung worker, not a speed test (as wait_until_serving).
         _wait(lambda: all(answering(p) for p in metrics_ports), 120, "a worker did not start", logs)
         with ThreadPoolExecutor(WORKSPACES) as pool:
@@ -259,14 +283,21 @@ def test_three_workers_share_the_work_and_a_killed_one_loses_nothing(
             logs,
         )
         shares = [_share(p) for p in metrics_ports]
-        workers[0].send_signal(signal.SIGKILL)
-        assert workers[0].wait(timeout=10) == -signal.SIGKILL
-        # Whether the killed worker held work at that instant is up to timing (the other two may
-        # have finished everything already), so what it held is not asserted; the work made
-        # below, after the kill, is what the two left must do in full.
-
+        # Two stop; the one left is alone to take what comes next, and the receiver holds it.
+        _stop(first[1:])
+        endpoint.hold()
         with ThreadPoolExecutor(WORKSPACES) as pool:
             list(pool.map(lambda headers: _capture(base, headers, "after", LEADS_AFTER), tenants))
+        _wait(lambda: bool(endpoint.held), 60, "the worker left sent nothing", logs)
+        first[0].send_signal(signal.SIGKILL)
+        assert first[0].wait(timeout=10) == -signal.SIGKILL
+        in_flight = {event_id for _, event_id in endpoint.held}
+        # Two new workers take over, and the receiver answers again.
+        replacements = [free_port() for _ in range(2)]
+        for port in replacements:
+            start_worker(port)
+        _wait(lambda: all(answering(p) for p in replacements), 120, "a new worker did not start", logs)
+        endpoint.release()
         made_due = query(
             "WITH due AS (UPDATE assignments SET due_at = now() - interval '1 hour'"
             " WHERE sla_state = 'running' RETURNING 1) SELECT count(*) FROM due"
@@ -285,7 +316,7 @@ def test_three_workers_share_the_work_and_a_killed_one_loses_nothing(
             wanted = {row[0] for row in query(f"SELECT id FROM events WHERE type IN {tuple(HOOKED)}")}
             return wanted <= endpoint.event_ids()
 
-        # Generous: the killed worker's leases (job: 2 s, delivery: the 1 s timeout + 10 s) run
+        # Generous: the killed worker's leases (job: 2 s, delivery: the 3 s timeout + 10 s) run
         # out within seconds; the bound is for a hung worker on a loaded machine, not a speed test.
         _wait(all_done, 120, "work was left undone after the kill", logs)
     finally:
@@ -308,6 +339,9 @@ def test_three_workers_share_the_work_and_a_killed_one_loses_nothing(
         query("SELECT count(*) FROM assignments WHERE sla_state = 'breached'")[0][0]
         == (query("SELECT count(*) FROM sla_breaches")[0][0])
     )
+    # What the killed worker held in flight was sent again, and answered.
+    assert in_flight
+    assert in_flight <= endpoint.event_ids()
     # Every delivery arrived (at least once; its webhook-id is stable across a re-send).
     deliveries = query("SELECT id, event_id FROM webhook_deliveries")
     received = {webhook_id for webhook_id, _ in endpoint.received}
