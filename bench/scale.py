@@ -41,7 +41,15 @@ class CaptureRow:
     p50_ms: float
     p99_ms: float
     errors: int
+    server_cpu_ms: float  # per capture, the API processes' CPU (see bench/__main__.py's Run)
+    database_cpu_ms: float  # per capture, PostgreSQL's
     ratio: float = 0.0
+
+    @property
+    def cores_busy(self) -> float:
+        """Cores the server and PostgreSQL kept busy: near the machine's count (less wrk's share),
+        throughput is bounded by CPU, not by anything in leadapi waiting on something else."""
+        return (self.server_cpu_ms + self.database_cpu_ms) * self.requests_per_second / 1000
 
 
 @dataclass
@@ -154,6 +162,8 @@ def run_scale(
                 median.p50_ms,
                 median.p99_ms,
                 sum(r.errors for r in runs),
+                median.server_cpu_ms,
+                median.database_cpu_ms,
             )
         )
         print(f"scale: {processes} API process(es): {median.requests_per_second:.0f} captures/s", flush=True)
@@ -191,10 +201,30 @@ def run_scale(
             )
             reports.append(ReportRow(f"captures alone ({name} setting)", 0.0, 0.0, alone.requests_per_second))
 
-    header = ("API processes", "captures/s", "x 1 process", "p50 ms", "p99 ms", "errors")
+    header = (
+        "API processes",
+        "captures/s",
+        "x 1 process",
+        "p50 ms",
+        "p99 ms",
+        "errors",
+        "CPU ms: API",
+        "PostgreSQL",
+        "cores busy",
+    )
     print("\n" + " ".join(f"{h:>13}" for h in header))
     for c in captures:
-        values = (c.processes, f"{c.requests_per_second:.0f}", f"{c.ratio:.2f}", c.p50_ms, c.p99_ms, c.errors)
+        values = (
+            c.processes,
+            f"{c.requests_per_second:.0f}",
+            f"{c.ratio:.2f}",
+            c.p50_ms,
+            c.p99_ms,
+            c.errors,
+            f"{c.server_cpu_ms:.2f}",
+            f"{c.database_cpu_ms:.2f}",
+            f"{c.cores_busy:.2f} of {os.cpu_count()}",
+        )
         print(" ".join(f"{v:>13}" for v in values))
     print(
         f"\nreports ({', '.join(SCALE_REPORTS)}, a year) over {args.scale_leads:,} leads, {processes} procs"
@@ -206,7 +236,7 @@ def run_scale(
     if not args.read_url:
         print("(no --read-url: the replica rows need a streaming replica of the bench database)")
     out: dict[str, Any] = {
-        "captures": [asdict(c) for c in captures],
+        "captures": [{**asdict(c), "cores_busy": c.cores_busy} for c in captures],
         "reports": [asdict(r) for r in reports],
         "scale_leads": args.scale_leads,
     }
