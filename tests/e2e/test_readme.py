@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from mcp import Client, StdioServerParameters
 
+from tests.conftest import migrated_database
 from tests.e2e.processes import run
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -51,7 +52,7 @@ def workdir(tmp_path: Path) -> tuple[Path, dict[str, str]]:
         "LEADAPI_LOG_LEVEL": "warning",
     }
     assert shutil.which("leadapi", path=path) is None
-    assert run(env, "migrate").returncode == 0
+    migrated_database("sqlite", tmp_path / "data", "leadapi")
     return tmp_path, env
 
 
