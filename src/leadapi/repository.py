@@ -34,6 +34,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import BindParameter
@@ -59,6 +60,12 @@ def same_workspace(table: FromClause, other: FromClause) -> ColumnElement[bool]:
 def _insert(table: Table) -> Insert:
     # Built once per table: constructing the statement per call costs more than executing it.
     return insert(table)
+
+
+def upsert_insert(conn: AsyncConnection, table: Table) -> Any:
+    """The dialect's INSERT into `table` that can say ON CONFLICT (PostgreSQL's or SQLite's)."""
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)
 
 
 class Repository:
@@ -97,6 +104,18 @@ class WorkspaceRepository(Repository):
     def row(self, values: Mapping[str, Any]) -> dict[str, Any]:
         """`values` stamped with the workspace (it wins over any `workspace_id` in them)."""
         return {**values, "workspace_id": self.workspace_id}
+
+    async def upsert_settings(self, table: Table, values: Mapping[str, Any]) -> None:
+        """The workspace's row of a settings table (one row per workspace, keyed by workspace_id)
+        given `values`, in one statement: INSERT ... ON CONFLICT (workspace_id) DO UPDATE. Two
+        first writes at once then both succeed, the later one's values standing, where reading
+        and then inserting let the second meet the primary key (a 500). Columns not in `values`
+        keep their value (or take their default on the first write)."""
+        stmt = upsert_insert(self.conn, table).values(self.row(values))
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[table.c.workspace_id], set_={name: stmt.excluded[name] for name in values}
+        )
+        await self.conn.execute(stmt)
 
     async def insert_row(self, table: Table, values: Mapping[str, Any]) -> None:
         """One row into `table`, in the workspace."""

@@ -76,18 +76,13 @@ class ConsentRepository(WorkspaceRepository):
             self.scoped_update(consents).where(consents.c.id == consent_id).values(token_digest=None)
         )
 
-    async def settings(self, *, lock: bool = False) -> dict[str, Any] | None:
-        stmt = self.scoped_select(settings)
-        if lock:
-            stmt = stmt.with_for_update()
-        row = (await self.conn.execute(stmt)).mappings().first()
+    async def settings(self) -> dict[str, Any] | None:
+        row = (await self.conn.execute(self.scoped_select(settings))).mappings().first()
         return dict(row) if row else None
 
-    async def save_settings(self, values: dict[str, Any], *, exists: bool) -> None:
-        if exists:
-            await self.conn.execute(self.scoped_update(settings).values(**values))
-        else:
-            await self.insert_row(settings, values)
+    async def save_settings(self, values: dict[str, Any]) -> None:
+        """The settings replaced (made on the first write)."""
+        await self.upsert_settings(settings, values)
 
     async def move_to_lead(self, from_lead_id: str, to_lead_id: str) -> None:
         """A merged duplicate's consent history is the survivor's."""

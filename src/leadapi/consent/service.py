@@ -127,15 +127,13 @@ class ConsentService:
         ]
         if errors:
             raise validation_problem(errors)
-        consents = ConsentRepository(conn, principal.workspace_id)
-        held = await consents.settings(lock=True)
         values = {
             "double_opt_in_sources": sorted(set(body.double_opt_in_sources)),
             "require_email_consent": body.require_email_consent,
             "suppressed_capture": body.suppressed_capture,
             "updated_at": self.clock(),
         }
-        await consents.save_settings(values, exists=held is not None)
+        await ConsentRepository(conn, principal.workspace_id).save_settings(values)
         return values
 
     async def page(

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Insert, String, Table, any_, bindparam, func, or_, select, text, union_all
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from leadapi.api.pagination import row_after
@@ -17,7 +17,7 @@ from leadapi.duplicates.models import DedupeSettings, DuplicateCursor, Duplicate
 from leadapi.events.models import EventSequence
 from leadapi.ids import new_id
 from leadapi.leads.models import Lead
-from leadapi.repository import WorkspaceRepository
+from leadapi.repository import WorkspaceRepository, upsert_insert
 
 keys = cast(Table, DuplicateKey.__table__)
 pairs = cast(Table, DuplicatePair.__table__)
@@ -40,12 +40,6 @@ COMPARED = (
 )
 # Statements with many bound values are cut into chunks below SQLite's variable limit.
 CHUNK = 500
-
-
-def _upsert(conn: AsyncConnection, table: Table) -> Any:
-    """The dialect's INSERT that can say ON CONFLICT."""
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    return dialect.insert(table)
 
 
 def _chunks(values: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
@@ -127,7 +121,7 @@ class DuplicateRepository(WorkspaceRepository):
             )
             return
         rows = [{"workspace_id": self.workspace_id, "key": key, "lead_id": lead} for key, lead in pairs_]
-        stmt: Insert = _upsert(self.conn, keys).on_conflict_do_nothing()
+        stmt: Insert = upsert_insert(self.conn, keys).on_conflict_do_nothing()
         for chunk in _chunks(rows):
             await self.conn.execute(stmt, list(chunk))
 
@@ -166,7 +160,7 @@ class DuplicateRepository(WorkspaceRepository):
             }
             for (lead_id, other_id), candidate in sorted(found.items())
         ]
-        insert = _upsert(self.conn, pairs)
+        insert = upsert_insert(self.conn, pairs)
         # A pair a flag_only policy queued keeps its exact key as its reason.
         stmt = insert.on_conflict_do_update(
             index_elements=[pairs.c.workspace_id, pairs.c.lead_id, pairs.c.other_lead_id],
@@ -263,7 +257,7 @@ class DuplicateRepository(WorkspaceRepository):
             "resolved_at": None,
             "flagged_on": matched_on,
         }
-        insert = _upsert(self.conn, pairs)
+        insert = upsert_insert(self.conn, pairs)
         stmt = insert.on_conflict_do_update(
             index_elements=[pairs.c.workspace_id, pairs.c.lead_id, pairs.c.other_lead_id],
             set_={
@@ -284,12 +278,7 @@ class DuplicateRepository(WorkspaceRepository):
         return dict(row) if row else None
 
     async def put_policy_settings(self, values: Mapping[str, Any]) -> None:
-        insert = _upsert(self.conn, dedupe_settings)
-        stmt = insert.values(self.row(values)).on_conflict_do_update(
-            index_elements=[dedupe_settings.c.workspace_id],
-            set_={name: insert.excluded[name] for name in values},
-        )
-        await self.conn.execute(stmt)
+        await self.upsert_settings(dedupe_settings, values)
 
     # ---- the consumer's position -----------------------------------------------------------------
 
@@ -299,7 +288,7 @@ class DuplicateRepository(WorkspaceRepository):
         if (await self.sweep_state())["sweeping"] is None:
             # A workspace met for the first time is followed from its latest event on, and swept
             # once, which files the leads it had before.
-            made = _upsert(self.conn, cursors).on_conflict_do_nothing()
+            made = upsert_insert(self.conn, cursors).on_conflict_do_nothing()
             first = {"position": await self.last_seq(), "updated_at": now, "sweeping": True}
             await self.conn.execute(made, self.row(first))
         stmt = self.scoped_select(cursors, cursors.c.position)
@@ -320,7 +309,7 @@ class DuplicateRepository(WorkspaceRepository):
         return dict(row) if row else {"sweeping": None, "sweep_after_at": None, "sweep_after": None}
 
     async def set_sweep(self, sweeping: bool, after: tuple[datetime, str] | None, now: datetime) -> None:
-        made = _upsert(self.conn, cursors).on_conflict_do_nothing()
+        made = upsert_insert(self.conn, cursors).on_conflict_do_nothing()
         first = {"position": await self.last_seq(), "updated_at": now, "sweeping": sweeping}
         await self.conn.execute(made, self.row(first))
         await self.conn.execute(

@@ -65,5 +65,5 @@ class HygieneSweep:
                 ]
             )
         if marks:
-            await repo.save(marks, exists=True)
+            await repo.move_marks(marks)
         return more

@@ -62,11 +62,13 @@ class HygieneRepository(WorkspaceRepository):
         row = (await self.conn.execute(stmt)).mappings().first()
         return dict(row) if row else None
 
-    async def save(self, values: Mapping[str, Any], exists: bool) -> None:
-        if exists:
-            await self.conn.execute(self.scoped_update(settings).values(**values))
-        else:
-            await self.insert_row(settings, values)
+    async def save(self, values: Mapping[str, Any]) -> None:
+        """The settings replaced (made on the first write)."""
+        await self.upsert_settings(settings, values)
+
+    async def move_marks(self, marks: Mapping[str, Any]) -> None:
+        """How far the sweep has read, on the settings row it claimed."""
+        await self.conn.execute(self.scoped_update(settings).values(**marks))
 
     async def inactive(
         self, by: str, mark: tuple[datetime, str] | None, cutoff: datetime, limit: int

@@ -41,12 +41,10 @@ class HygieneService:
         ]
         if errors:
             raise validation_problem(errors)
-        repo = HygieneRepository(conn, principal.workspace_id)
-        held = await repo.settings()
         values = {
             "archive_inactive_after_days": body.archive_inactive_after_days,
             "only_stages": sorted(set(body.only_stages)),
             "updated_at": self.clock(),
         }
-        await repo.save({**values, **_NO_MARKS}, exists=held is not None)
+        await HygieneRepository(conn, principal.workspace_id).save({**values, **_NO_MARKS})
         return values

@@ -723,15 +723,7 @@ class RollupRepository(ReportRepository):
         await self.prepare()
         if name == self.zone_name:
             return
-        found = (
-            await self.conn.execute(self.scoped_select(report_settings, report_settings.c.workspace_id))
-        ).first()
-        if found is None:
-            await self.insert_row(report_settings, {"time_zone": name, "updated_at": now})
-        else:
-            await self.conn.execute(
-                self.scoped_update(report_settings).values(time_zone=name, updated_at=now)
-            )
+        await self.upsert_settings(report_settings, {"time_zone": name, "updated_at": now})
         last = (
             select(sequences.c.last_seq)
             .where(sequences.c.workspace_id == self.workspace_id)

@@ -245,8 +245,4 @@ class TrackRepository(WorkspaceRepository):
         return None if found is None else int(found)
 
     async def set_weekly_cap(self, cap: int, now: datetime) -> None:
-        changed = await self.conn.execute(
-            self.scoped_update(settings).values(weekly_touch_cap=cap, updated_at=now)
-        )
-        if changed.rowcount == 0:
-            await self.insert_row(settings, {"weekly_touch_cap": cap, "updated_at": now})
+        await self.upsert_settings(settings, {"weekly_touch_cap": cap, "updated_at": now})
