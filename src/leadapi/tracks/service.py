@@ -199,13 +199,19 @@ class TrackService:
         *,
         actor: str | None,
         caused_by: str | None = None,
+        locked: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
-        """The lead enrolled in the track, its first step due after its wait, and `track.enrolled`;
+        """The lead enrolled in the track, its first step due after its wait, and `track.enrolled`
+        (`locked`: the lead as the caller holds it, locked and current, so it is not read again);
         if sales has the lead or the track's exit condition holds already, it exits at once. 404
         for a lead not in the workspace, 422 (`track_id`) for a track not in it, 409 for an
         inactive track, a lead in another track (unless this one allows concurrent enrolments),
         in this one already, or enrolled before where the track does not take it again."""
-        lead = await LeadRepository(conn, workspace_id).get(lead_id, for_update=True)
+        lead = (
+            locked
+            if locked is not None
+            else await LeadRepository(conn, workspace_id).get(lead_id, for_update=True)
+        )
         if lead is None:
             raise not_found("Lead", lead_id)
         repo = TrackRepository(conn, workspace_id)
