@@ -55,6 +55,7 @@ from leadapi.principal import Principal, effective_scopes
 from leadapi.routing.service import RoutingService
 from leadapi.scoring.schemas import ScoreAdjustmentIn
 from leadapi.scoring.service import ScoringService
+from leadapi.stages.engine import Pipeline
 from leadapi.stages.repository import StageRepository
 from leadapi.stages.schemas import StageMoveIn
 from leadapi.tasks.service import TaskService
@@ -106,6 +107,9 @@ class _Batch:
     stored_fired: dict[tuple[str, str], datetime] = field(default_factory=dict)
     limited: set[tuple[str, str]] = field(default_factory=set)
     careful: bool = False  # a savepoint per action (see AutomationFlow.consume)
+    # Read once per batch for the enrolments (no action changes them).
+    tracks: dict[str, dict[str, Any] | None] = field(default_factory=dict)
+    pipeline: Pipeline | None = None
 
 
 class _RetryWithSavepointsError(Exception):
@@ -458,9 +462,10 @@ class AutomationFlow:
                     continue
                 if not state.careful:
                     try:
-                        result.update(
-                            await self._action(conn, principal, automation, run_id, lead, action, event)
+                        done = await self._action(
+                            conn, principal, automation, run_id, lead, action, event, state
                         )
+                        result.update(done)
                     except Exception as exc:
                         if _transient(exc):
                             raise  # the batch rolls back and is taken again
@@ -470,9 +475,10 @@ class AutomationFlow:
                     continue
                 try:
                     async with conn.begin_nested():
-                        result.update(
-                            await self._action(conn, principal, automation, run_id, lead, action, event)
+                        done = await self._action(
+                            conn, principal, automation, run_id, lead, action, event, state
                         )
+                        result.update(done)
                 except (ProblemError, ValidationError) as exc:
                     result.update(status="refused", detail=_refusal(exc)[:500])
                 except Exception as exc:
@@ -493,6 +499,7 @@ class AutomationFlow:
         lead: dict[str, Any],
         action: Mapping[str, Any],
         event: Mapping[str, Any],
+        state: _Batch,
     ) -> dict[str, Any]:
         kind = action["type"]
         lead_id = lead["id"]
@@ -566,6 +573,11 @@ class AutomationFlow:
                 },
             }
         if kind == "enroll":
+            track_id = action["track_id"]
+            if track_id not in state.tracks:
+                state.tracks[track_id] = await TrackRepository(conn, principal.workspace_id).get(track_id)
+            if state.pipeline is None:
+                state.pipeline = await StageRepository(conn, principal.workspace_id).pipeline()
             entry = await self.nurture.enroll(
                 conn,
                 principal.workspace_id,
@@ -574,6 +586,8 @@ class AutomationFlow:
                 actor=principal.key_id,
                 caused_by=run_id,
                 locked=lead,
+                known_track=state.tracks[track_id],
+                pipeline=state.pipeline,
             )
             changes = {"enrollment_id": entry["id"], "status": entry["status"]}
             return {"status": "done", "changes": changes}
