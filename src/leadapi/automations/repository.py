@@ -146,6 +146,32 @@ class AutomationRepository(WorkspaceRepository):
         )
         return {(str(a), str(e)) for a, e in await self.conn.execute(stmt)}
 
+    async def runs_by_id(self, run_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """The runs named, by id (the causes of a batch's events, read at once)."""
+        if not run_ids:
+            return {}
+        stmt = self.scoped_select(runs).where(runs.c.id.in_(sorted(set(run_ids))))
+        return {str(row["id"]): dict(row) for row in (await self.conn.execute(stmt)).mappings()}
+
+    async def last_fired_many(
+        self, automation_ids: Sequence[str], lead_ids: Sequence[str]
+    ) -> dict[tuple[str, str], datetime]:
+        """When each of the automations last fired for each of the leads (pairs that never did are
+        absent): a batch's once-per-lead and cooldown limits, read at once from the partial index
+        of fired runs per lead, as `last_fired` reads one pair."""
+        if not automation_ids or not lead_ids:
+            return {}
+        stmt = (
+            select(runs.c.automation_id, runs.c.lead_id, func.max(runs.c.at))
+            .where(
+                runs.c.automation_id.in_(sorted(set(automation_ids))),
+                runs.c.lead_id.in_(sorted(set(lead_ids))),
+                runs.c.status == constant("fired"),
+            )
+            .group_by(runs.c.automation_id, runs.c.lead_id)
+        )
+        return {(str(a), str(lead)): at for a, lead, at in await self.conn.execute(stmt)}
+
     async def last_fired(self, automation_id: str, lead_id: str) -> datetime | None:
         stmt = (
             select(runs.c.at)

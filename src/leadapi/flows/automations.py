@@ -55,6 +55,7 @@ from leadapi.principal import Principal, effective_scopes
 from leadapi.routing.service import RoutingService
 from leadapi.scoring.schemas import ScoreAdjustmentIn
 from leadapi.scoring.service import ScoringService
+from leadapi.stages.engine import Pipeline
 from leadapi.stages.repository import StageRepository
 from leadapi.stages.schemas import StageMoveIn
 from leadapi.tasks.service import TaskService
@@ -101,7 +102,14 @@ class _Batch:
     notices: list[EventRow] = field(default_factory=list)
     fired: dict[tuple[str, str], datetime] = field(default_factory=dict)
     fired_count: Counter[str] = field(default_factory=Counter)
+    # When each (automation, lead) pair of the batch with a once-per-lead or cooldown limit last
+    # fired before it (`limited`: the pairs read; those absent from `stored_fired` never fired).
+    stored_fired: dict[tuple[str, str], datetime] = field(default_factory=dict)
+    limited: set[tuple[str, str]] = field(default_factory=set)
     careful: bool = False  # a savepoint per action (see AutomationFlow.consume)
+    # Read once per batch for the enrolments (no action changes them).
+    tracks: dict[str, dict[str, Any] | None] = field(default_factory=dict)
+    pipeline: Pipeline | None = None
 
 
 class _RetryWithSavepointsError(Exception):
@@ -177,14 +185,31 @@ class AutomationFlow:
             if candidates:
                 work.append((event, candidates))
         predicates = {a["id"]: self._predicate(a) for a in active}
+        # What the batch's runs read of the runs stored, each in one statement: the runs that
+        # caused its events (the loop guards), and when its limited pairs last fired.
+        stored = await repo.runs_by_id([e["caused_by"] for e, _ in work if e.get("caused_by")])
+        causes = {run_id: _cause_of(stored.get(run_id)) for e, _ in work if (run_id := e.get("caused_by"))}
+        limited = {
+            (a["id"], str(e["lead_id"]))
+            for e, candidates in work
+            for a in candidates
+            if (a["limits"] or {}).get("once_per_lead") or (a["limits"] or {}).get("cooldown_minutes")
+        }
+        stored_fired = await repo.last_fired_many([a for a, _ in limited], [lead for _, lead in limited])
+
+        def fresh(careful: bool = False) -> _Batch:
+            return _Batch(
+                predicates, dict(causes), stored_fired=stored_fired, limited=limited, careful=careful
+            )
+
         try:
             # Every action without a savepoint of its own, the batch in one: an action that fails
             # or is refused (rare) sends the batch back to it, to be run again with a savepoint
             # per action, so that one undoes only itself, as the runs then record.
             async with conn.begin_nested():
-                state = await self._run(conn, workspace_id, work, _Batch(predicates))
+                state = await self._run(conn, workspace_id, work, fresh())
         except _RetryWithSavepointsError:
-            state = await self._run(conn, workspace_id, work, _Batch(predicates, careful=True))
+            state = await self._run(conn, workspace_id, work, fresh(careful=True))
         if state.notices:
             await EventRepository(conn, workspace_id).append_rows(state.notices)
         if state.runs:
@@ -227,12 +252,7 @@ class AutomationFlow:
         if run_id is None:
             return None
         if run_id not in state.causes:
-            run = await repo.run(run_id)
-            state.causes[run_id] = (
-                None
-                if run is None
-                else engine.Cause(run["id"], run["automation_id"], run["lead_id"], run["depth"], run["at"])
-            )
+            state.causes[run_id] = _cause_of(await repo.run(run_id))
         return state.causes[run_id]
 
     async def _triggered(
@@ -345,10 +365,13 @@ class AutomationFlow:
     ) -> engine.Skip | None:
         """Whether a limit stops the run: the runs stored, and those this batch made (`state`)."""
         limits = automation["limits"] or {}
-        made = state.fired.get((automation["id"], lead_id)) if state is not None else None
-        last = made
+        pair = (automation["id"], lead_id)
+        last = state.fired.get(pair) if state is not None else None
         if last is None and (limits.get("once_per_lead") or limits.get("cooldown_minutes")):
-            last = await repo.last_fired(automation["id"], lead_id)
+            if state is not None and pair in state.limited:
+                last = state.stored_fired.get(pair)
+            else:
+                last = await repo.last_fired(automation["id"], lead_id)
         fired = 0
         if limits.get("max_runs_per_day"):
             cap = int(limits["max_runs_per_day"])
@@ -439,22 +462,23 @@ class AutomationFlow:
                     continue
                 if not state.careful:
                     try:
-                        result.update(
-                            await self._action(conn, principal, automation, run_id, lead, action, event)
+                        done = await self._action(
+                            conn, principal, automation, run_id, lead, action, event, state
                         )
+                        result.update(done)
                     except Exception as exc:
                         if _transient(exc):
                             raise  # the batch rolls back and is taken again
                         raise _RetryWithSavepointsError from exc
-                    if result.get("status") != "unchanged":
-                        state.leads.pop(lead_id, None)  # changed: read again when next needed
+                    _keep_lead(state, lead_id, action, result)
                     results.append(result)
                     continue
                 try:
                     async with conn.begin_nested():
-                        result.update(
-                            await self._action(conn, principal, automation, run_id, lead, action, event)
+                        done = await self._action(
+                            conn, principal, automation, run_id, lead, action, event, state
                         )
+                        result.update(done)
                 except (ProblemError, ValidationError) as exc:
                     result.update(status="refused", detail=_refusal(exc)[:500])
                 except Exception as exc:
@@ -462,8 +486,7 @@ class AutomationFlow:
                         raise  # the batch rolls back and is taken again
                     log.exception("automation %s action %d failed", automation["id"], index)
                     result.update(status="failed", detail=f"{type(exc).__name__}: {str(exc)[:300]}")
-                if result.get("status") not in ("unchanged", "refused", "failed"):
-                    state.leads.pop(lead_id, None)  # changed: read again when next needed
+                _keep_lead(state, lead_id, action, result)
                 results.append(result)
         return results
 
@@ -476,6 +499,7 @@ class AutomationFlow:
         lead: dict[str, Any],
         action: Mapping[str, Any],
         event: Mapping[str, Any],
+        state: _Batch,
     ) -> dict[str, Any]:
         kind = action["type"]
         lead_id = lead["id"]
@@ -486,9 +510,15 @@ class AutomationFlow:
                 change = engine.tags_added if kind == "add_tags" else engine.tags_removed
                 update = {"tags": change(lead["tags"], action["tags"])}
             after = await self.leads.update(
-                conn, principal, lead_id, LeadUpdate.model_validate(update), None, origin=AUTOMATION
+                conn,
+                principal,
+                lead_id,
+                LeadUpdate.model_validate(update),
+                None,
+                origin=AUTOMATION,
+                locked=lead,
             )
-            return _changed(lead, after, update)
+            return {**_changed(lead, after, update), AFTER: after}
         if kind == "move_stage":
             if lead["stage"] == action["stage"]:
                 return {"status": "unchanged", "detail": f"The lead is in {action['stage']!r} already."}
@@ -500,9 +530,15 @@ class AutomationFlow:
                 return {"status": "unchanged", "detail": "The lead has this owner already."}
             update = {"owner_id": action["owner_id"]}
             after = await self.leads.update(
-                conn, principal, lead_id, LeadUpdate.model_validate(update), None, origin=AUTOMATION
+                conn,
+                principal,
+                lead_id,
+                LeadUpdate.model_validate(update),
+                None,
+                origin=AUTOMATION,
+                locked=lead,
             )
-            return _changed(lead, after, update)
+            return {**_changed(lead, after, update), AFTER: after}
         if kind == "route":
             after, decision = await self.routing.route(conn, principal, lead_id, bool(action.get("force")))
             if decision.owner_id is None:
@@ -537,6 +573,11 @@ class AutomationFlow:
                 },
             }
         if kind == "enroll":
+            track_id = action["track_id"]
+            if track_id not in state.tracks:
+                state.tracks[track_id] = await TrackRepository(conn, principal.workspace_id).get(track_id)
+            if state.pipeline is None:
+                state.pipeline = await StageRepository(conn, principal.workspace_id).pipeline()
             entry = await self.nurture.enroll(
                 conn,
                 principal.workspace_id,
@@ -544,6 +585,9 @@ class AutomationFlow:
                 action["track_id"],
                 actor=principal.key_id,
                 caused_by=run_id,
+                locked=lead,
+                known_track=state.tracks[track_id],
+                pipeline=state.pipeline,
             )
             changes = {"enrollment_id": entry["id"], "status": entry["status"]}
             return {"status": "done", "changes": changes}
@@ -781,6 +825,30 @@ async def _dry_track_result(
             return {"status": "would_refuse", "detail": f"Track {track_id!r} is inactive."}
         return {"status": "would", "changes": {"track_id": track_id}}
     return {"status": "would", "changes": {"track_id": track_id, "reason": action["reason"]}}
+
+
+# Where an action's result carries the lead as the action left it (taken out before it is stored).
+AFTER = "_after"
+# Actions whose writes leave the lead's row as it was (enrolments, tasks).
+ROW_UNCHANGED = frozenset({"enroll", "unenroll", "create_task"})
+
+
+def _keep_lead(state: _Batch, lead_id: str, action: Mapping[str, Any], result: dict[str, Any]) -> None:
+    """The batch's copy of the lead after an action: as the action returned it when it changed the
+    lead's row, kept when it did not, otherwise read again when next needed."""
+    after = result.pop(AFTER, None)
+    if result.get("status") in ("unchanged", "refused", "failed") or action["type"] in ROW_UNCHANGED:
+        return
+    if after is not None:
+        state.leads[lead_id] = dict(after)
+    else:
+        state.leads.pop(lead_id, None)
+
+
+def _cause_of(run: Mapping[str, Any] | None) -> engine.Cause | None:
+    if run is None:
+        return None
+    return engine.Cause(run["id"], run["automation_id"], run["lead_id"], run["depth"], run["at"])
 
 
 def _without_writes(action: Mapping[str, Any], lead: Mapping[str, Any]) -> dict[str, Any] | None:

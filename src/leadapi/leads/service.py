@@ -752,8 +752,10 @@ class LeadService:
         if_match: int | None,
         *,
         origin: str = provenance.API,
+        locked: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
-        """A change by PATCH (or an automation's action: `origin`)."""
+        """A change by PATCH (or an automation's action: `origin`). `locked`: the lead as the
+        caller holds it, locked and current in this transaction, so it is not read again."""
         fields = self.prepare(data)
         assigning = "owner_id" in fields
         new_owner = fields.pop("owner_id", None)
@@ -762,7 +764,7 @@ class LeadService:
         await self.scorer.ensure_active(conn, principal.workspace_id, principal.key_id)
         now = self.clock()
         leads = LeadRepository(conn, principal.workspace_id)
-        lead = await leads.get(lead_id, for_update=True)
+        lead = dict(locked) if locked is not None else await leads.get(lead_id, for_update=True)
         if lead is None:
             raise not_found("Lead", lead_id)
         if if_match is not None and if_match != lead["version"]:

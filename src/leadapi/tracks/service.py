@@ -199,17 +199,26 @@ class TrackService:
         *,
         actor: str | None,
         caused_by: str | None = None,
+        locked: Mapping[str, Any] | None = None,
+        known_track: Mapping[str, Any] | None = None,
+        pipeline: Pipeline | None = None,
     ) -> dict[str, Any]:
-        """The lead enrolled in the track, its first step due after its wait, and `track.enrolled`;
+        """The lead enrolled in the track, its first step due after its wait, and `track.enrolled`
+        (`locked`: the lead as the caller holds it, locked and current; `known_track`, `pipeline`:
+        the track and the pipeline as the caller read them in this transaction; none read again);
         if sales has the lead or the track's exit condition holds already, it exits at once. 404
         for a lead not in the workspace, 422 (`track_id`) for a track not in it, 409 for an
         inactive track, a lead in another track (unless this one allows concurrent enrolments),
         in this one already, or enrolled before where the track does not take it again."""
-        lead = await LeadRepository(conn, workspace_id).get(lead_id, for_update=True)
+        lead = (
+            locked
+            if locked is not None
+            else await LeadRepository(conn, workspace_id).get(lead_id, for_update=True)
+        )
         if lead is None:
             raise not_found("Lead", lead_id)
         repo = TrackRepository(conn, workspace_id)
-        track = await repo.get(track_id)
+        track = dict(known_track) if known_track is not None else await repo.get(track_id)
         if track is None:
             raise ProblemError(
                 422,
@@ -269,7 +278,7 @@ class TrackService:
                 )
             ]
         )
-        pipeline = await StageRepository(conn, workspace_id).pipeline()
+        pipeline = pipeline or await StageRepository(conn, workspace_id).pipeline()
         reason = self._exit_reason(pipeline, track, lead)
         if reason is not None:
             row = await self._end(conn, workspace_id, row, "exited", reason, now, actor)
