@@ -326,6 +326,19 @@ def main() -> int:
         "automation consumer's lag while captures and events run (issue 20)",
     )
     parser.add_argument(
+        "--rebuild-only",
+        action="store_true",
+        help="the report rollups rebuilt over --report-leads leads, set-based against lead by lead "
+        "(--set-based-only: the first alone), next to the seeding's time (issue 25)",
+    )
+    parser.add_argument("--set-based-only", action="store_true", help="with --rebuild-only")
+    parser.add_argument(
+        "--rollup-lag-only",
+        action="store_true",
+        help="the report rollups' consumer's lag, sampled from /metrics, while captures and then "
+        "behaviour events run at the bench's rate against leadapi serve (issue 25: under 2 s)",
+    )
+    parser.add_argument(
         "--tracks-only",
         action="store_true",
         help="the track step sweep alone: rounds over 1,000,000 enrolments with 1,000 steps due (issue "
@@ -388,6 +401,10 @@ def main() -> int:
         return _duplicates_only(args)
     if args.automations_only:
         return _automations_only(args)
+    if args.rollup_lag_only:
+        return _rollup_lag_only(args)
+    if args.rebuild_only:
+        return _rebuild_only(args)
     if args.enrichment_only:
         return _enrichment_only(args)
     if args.backtest_only:
@@ -764,6 +781,20 @@ def _report_timings(args: argparse.Namespace) -> list[Timing]:
     return timings
 
 
+def _rebuild_only(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from bench.rebuild import describe
+    from bench.rebuild import measure as measure_rebuild
+
+    run([str(VENV_BIN / "leadapi"), "migrate"], env={**os.environ, "LEADAPI_DATABASE_URL": ASYNC_DSN})
+    timing = asyncio.run(measure_rebuild(ASYNC_DSN, DSN, args.report_leads, not args.set_based_only))
+    print("\n".join(describe(timing)))
+    print(f"load average (1, 5, 15 min): {', '.join(f'{v:.1f}' for v in os.getloadavg())}")
+    (HERE / "results" / "rebuild.json").write_text(json.dumps(asdict(timing), indent=2))
+    return 0
+
+
 def _backtest_only(args: argparse.Namespace) -> int:
     import asyncio
 
@@ -828,12 +859,14 @@ def _automation(i: int, tracks: list[str]) -> dict[str, object]:
 
 
 class LagSampler:
-    """Reads `leadapi_automation_lag_seconds` from /metrics every 0.5 s while a run goes on."""
+    """Reads a consumer's lag gauge (`leadapi_automation_lag_seconds` unless told) from /metrics
+    every 0.5 s while a run goes on."""
 
-    def __init__(self, base: str) -> None:
+    def __init__(self, base: str, gauge: str = "leadapi_automation_lag_seconds") -> None:
         import threading
 
         self.base = base
+        self.gauge = gauge
         self.samples: list[float] = []
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._poll, daemon=True)
@@ -844,7 +877,7 @@ class LagSampler:
                 text = httpx.get(f"{self.base}/metrics", timeout=5).text
             except httpx.TransportError:
                 continue
-            match = re.search(r"^leadapi_automation_lag_seconds ([\d.e+-]+)$", text, re.MULTILINE)
+            match = re.search(rf"^{self.gauge} ([\d.e+-]+)$", text, re.MULTILINE)
             if match:
                 self.samples.append(float(match.group(1)))
 
@@ -1008,6 +1041,95 @@ def _automations_only(args: argparse.Namespace) -> int:
                 "drained_runs": drained,
                 "run_server_cpu_ms": run_server_ms,
                 "run_database_cpu_ms": run_database_ms,
+            },
+            indent=2,
+        )
+    )
+    return 0
+
+
+ROLLUP_LAG_TARGET = 2.0  # seconds: the rollups' consumer keeps up with the capture rate
+
+
+def _rollup_lag_only(args: argparse.Namespace) -> int:
+    """Captures, then behaviour events, at wrk's rate against `leadapi serve` (background work in
+    serve, the default: the rollups' consumer competes with the requests for the same cores), the
+    consumer's lag (`leadapi_rollup_lag_seconds`: how long the oldest event it has not taken in has
+    waited) sampled every 0.5 s meanwhile; then the time the backlog takes to drain."""
+    import asyncio
+
+    port = int(os.environ.get("BENCH_PORT", "8092"))
+    base = f"http://127.0.0.1:{port}"
+    wrk = ensure_wrk()
+    env = {
+        **os.environ,
+        "LEADAPI_DATABASE_URL": ASYNC_DSN,
+        "LEADAPI_BOOTSTRAP": "false",
+        "LEADAPI_LOG_LEVEL": "warning",
+        "LEADAPI_WORKERS": str(args.workers),
+        "LEADAPI_PORT": str(port),
+    }
+    leadapi = str(VENV_BIN / "leadapi")
+    run([leadapi, "migrate"], env=env)
+    key = run([leadapi, "keys", "create", "--scopes", "admin", "--name", "bench", "--quiet"], env=env).strip()
+    asyncio.run(_seed(args.seed))
+    captures: list[Run] = []
+    events: list[Run] = []
+    lags: dict[str, list[float]] = {"captures": [], "events": []}
+
+    def caught_up(limit: float) -> float:
+        """Seconds until the consumer has taken in every numbered event (or `limit` passed)."""
+        since = time.monotonic()
+        while time.monotonic() - since < limit:
+            text = httpx.get(f"{base}/metrics", timeout=30).text
+            match = re.search(r"^leadapi_rollup_lag_events ([\d.e+-]+)$", text, re.MULTILINE)
+            if match is not None and float(match.group(1)) == 0:
+                break
+            time.sleep(0.5)
+        return time.monotonic() - since
+
+    with serving([leadapi, "serve"], env, port) as session:
+        # The seeded workspace's events are a backlog of their own: taken in before the load starts.
+        print(f"seeded events taken in after {caught_up(600):.1f} s", flush=True)
+        for round_number in range(1, args.rounds + 1):
+            with LagSampler(base, "leadapi_rollup_lag_seconds") as during_captures:
+                captures.append(drive(wrk, f"{base}/v1/leads", key, "post_lead.lua", args, session))
+            with LagSampler(base, "leadapi_rollup_lag_seconds") as during_events:
+                events.append(drive(wrk, base, key, "post_event.lua", args, session))
+            lags["captures"].extend(during_captures.samples)
+            lags["events"].extend(during_events.samples)
+            c, e = during_captures.samples, during_events.samples
+            print(
+                f"round {round_number}: captures {captures[-1].requests_per_second:.0f} req/s, lag p50 "
+                f"{_quantile(c, 0.5):.2f} s, p99 {_quantile(c, 0.99):.2f} s; events "
+                f"{events[-1].requests_per_second:.0f} req/s, lag p50 {_quantile(e, 0.5):.2f} s, p99 "
+                f"{_quantile(e, 0.99):.2f} s; load average {os.getloadavg()[0]:.1f}",
+                flush=True,
+            )
+        drain = caught_up(120)  # the backlog left when the load stops, worked off
+    every = lags["captures"] + lags["events"]
+    p50, p99 = _quantile(every, 0.5), _quantile(every, 0.99)
+    print(f"\nbacklog worked off {drain:.1f} s after the load stopped")
+    verdict = "met" if p99 <= ROLLUP_LAG_TARGET else "NOT met"
+    print(
+        f"target: the rollups' consumer's lag p99 <= {ROLLUP_LAG_TARGET:.0f} s while captures and events "
+        f"run: {verdict} (p50 {p50:.2f} s, p99 {p99:.2f} s, max {max(every, default=0):.2f} s, "
+        f"{len(every)} samples every 0.5 s)"
+    )
+    print(f"load average (1, 5, 15 min): {', '.join(f'{v:.1f}' for v in os.getloadavg())}")
+    errors = sum(r.errors for r in captures + events)
+    if errors:
+        print(f"WARNING: {errors} requests failed; figures with errors are not comparable", file=sys.stderr)
+    (HERE / "results" / "rollup_lag.json").write_text(
+        json.dumps(
+            {
+                "args": vars(args),
+                "captures": [r._asdict() for r in captures],
+                "events": [r._asdict() for r in events],
+                "lag_p50_s": p50,
+                "lag_p99_s": p99,
+                "lag_samples": lags,
+                "drain_s": drain,
             },
             indent=2,
         )

@@ -27,6 +27,8 @@ from leadapi.reports.engine import FAST_SECONDS, HOUR_SECONDS
 
 RELATIVE_ERROR = 0.01
 MAPPING = LogarithmicMapping(relative_accuracy=RELATIVE_ERROR)
+# key(v) = ceil(log2(v) * SKETCH_MULTIPLIER): the factor the SQL of a rebuild computes keys with.
+SKETCH_MULTIPLIER = float(MAPPING._multiplier)
 
 TOTAL = ""  # the dimension of the figures not split by a lead's key
 GONE = "x"  # its key for what a lead no longer there left behind ('-' for the others)

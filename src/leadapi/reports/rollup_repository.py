@@ -33,7 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from leadapi.db import UTCDateTime, constant
 from leadapi.events.models import Event, EventSequence
-from leadapi.reports.engine import TIME_BUCKETS, ReportQuery
+from leadapi.reports.engine import FAST_SECONDS, HOUR_SECONDS, TIME_BUCKETS, ReportQuery
 from leadapi.reports.models import ReportRollup, ReportSettings, RollupCursor, RollupLead
 from leadapi.reports.repository import (
     LEAD_COLUMNS,
@@ -49,6 +49,7 @@ from leadapi.reports.rollup_engine import (
     KEY_COLUMNS,
     LEAD_COLUMN,
     NOW,
+    SKETCH_MULTIPLIER,
     TOTAL,
     Contribution,
     Delta,
@@ -285,6 +286,31 @@ class RollupRepository(ReportRepository):
         rows = [dict(r) for r in (await self.conn.execute(stmt)).mappings()]
         extras = await self.extras_of([r["id"] for r in rows])
         return [(r["id"], contribution(r, self.zone, extras.get(r["id"], ())), r["created_at"]) for r in rows]
+
+    async def rebuild_batch(
+        self, since: datetime, until: datetime, after: tuple[datetime, str] | None, limit: int
+    ) -> tuple[int, tuple[datetime, str] | None]:
+        """PostgreSQL: a batch of the leads created in [since, until), by (created_at, id) after
+        `after`, made again in SQL: each one's contribution worked out, and for those that differ
+        from their snapshot the difference added to the rollup rows and the snapshot replaced. Returns
+        the leads in the batch and the last one's (created_at, id)."""
+        for statement in _REBUILD_TABLES:
+            await self.conn.exec_driver_sql(statement)
+        bounds: dict[str, Any] = {"since": since, "until": until, "limit": limit}
+        if after is not None:
+            bounds.update(after_at=after[0], after_id=after[1])
+        await self.conn.execute(
+            text(_contributions_sql(after is not None)),
+            self.params(**bounds, zone=self.zone_name, multiplier=SKETCH_MULTIPLIER),
+        )
+        last = (await self.conn.execute(text(_LAST_SQL))).first()
+        if last is None:
+            return 0, None
+        await self.conn.exec_driver_sql("ANALYZE rollup_rebuild")
+        await self.conn.execute(text(_CHANGED_SQL), self.params())
+        await self.conn.execute(text(_ADD_CHANGED_SQL), self.params())
+        await self.conn.execute(text(_SAVE_CHANGED_SQL), self.params())
+        return int(last[0]), (last[1], last[2])
 
     # -- snapshots ----------------------------------------------------------------------------
 
@@ -752,6 +778,223 @@ class RollupRepository(ReportRepository):
     async def ensure_cursor(self, now: datetime) -> None:
         if (await self.conn.execute(self.scoped_select(cursors, cursors.c.position))).first() is None:
             await self.insert_row(cursors, {"position": 0, "updated_at": now})
+
+
+# -- the set-based rebuild (PostgreSQL) -----------------------------------------------------------
+#
+# What `contribution` and `rows_of` work out lead by lead in Python, written as SQL so a rebuild
+# never reads a lead's rows into the process: the snapshot columns packed as `_pack` (json.dumps
+# with no spaces) writes them, and the rollup rows a snapshot adds summed with GROUP BY. The packed
+# values hold identifiers and stage keys (ASCII), which to_json writes as json.dumps does. A sketch
+# key is DDSketch's logarithmic mapping, ceil(log(v) / log(2) * multiplier), on the same doubles and
+# the same libm, so it falls in the same bucket.
+
+
+def _j(expr: str) -> str:
+    """A value packed as JSON (null for NULL)."""
+    return f"COALESCE(CAST(to_json(CAST({expr} AS text)) AS text), 'null')"
+
+
+def _packed(*parts: str) -> str:
+    return "'[' || " + " || ',' || ".join(parts) + " || ']'"
+
+
+def _day(at: str) -> str:
+    return f"to_char({at} AT TIME ZONE CAST(:zone AS text), 'YYYY-MM-DD')"
+
+
+def _key(column: str) -> str:
+    return f"CASE WHEN {column} IS NULL THEN '-' ELSE '=' || {column} END"
+
+
+def _seconds(later: str, earlier: str) -> str:
+    return f"CAST(extract(epoch FROM {later} - {earlier}) AS double precision)"
+
+
+def _speed(wait: str) -> str:
+    return (
+        f"CASE WHEN {wait} IS NULL THEN 'n' WHEN {wait} <= {FAST_SECONDS} THEN '5' "
+        f"WHEN {wait} <= {HOUR_SECONDS} THEN 'h' ELSE 'l' END"
+    )
+
+
+def _sketch(wait: str) -> str:
+    """A duration's (sign, key) as `sign,key` (see sketch_key)."""
+
+    def key(v: str) -> str:
+        return (
+            f"CAST(CAST(ceil(ln({v}) / ln(CAST(2 AS double precision))"
+            " * CAST(:multiplier AS double precision)) AS bigint) AS text)"
+        )
+
+    return (
+        f"CASE WHEN {wait} > 0 THEN '1,' || {key(wait)} "
+        f"WHEN {wait} < 0 THEN '-1,' || {key('-' + wait)} ELSE '0,0' END"
+    )
+
+
+_SNAPSHOT_VALUES = ("day", "source", "owner", "utm_campaign", "utm_source", "utm_medium", "mask", "amount",
+                    "score", "touch", "active", "extra")  # fmt: skip
+
+
+def _columns(prefix: str = "") -> str:
+    return ", ".join(
+        f"{prefix}{c} {'double precision' if c == 'amount' else 'text'}" for c in _SNAPSHOT_VALUES
+    )
+
+
+_REBUILD_TABLES = (
+    # A batch's aggregates fit in memory, and plans this size are not worth compiling (JIT).
+    "SET LOCAL work_mem = '64MB'",
+    "SET LOCAL jit = off",
+    f"CREATE TEMP TABLE IF NOT EXISTS rollup_rebuild (lead_id text, created_at timestamptz, {_columns()}) "
+    "ON COMMIT DROP",
+    "CREATE TEMP TABLE IF NOT EXISTS rollup_rebuild_changed "
+    f"(lead_id text, known boolean, {_columns()}, {_columns('old_')}) ON COMMIT DROP",
+    "TRUNCATE rollup_rebuild, rollup_rebuild_changed",
+)
+
+
+# score_bucket: tens, 90-100 the last.
+_SCORE_BUCKET = (
+    "CASE WHEN l.score IS NULL THEN 'null' WHEN l.score >= 90 THEN '9' "
+    "ELSE CAST(CAST(floor(l.score / 10.0) AS integer) AS text) END"
+)
+
+
+def _contributions_sql(after: bool) -> str:
+    """A batch of leads created in [:since, :until) (after (:after_at, :after_id) when `after`), by
+    (created_at, id), and what each adds now: `contribution`'s columns, extras included."""
+    keyset = "AND (created_at, id) > (CAST(:after_at AS timestamptz), CAST(:after_id AS text))"
+    return f"""
+    INSERT INTO rollup_rebuild
+    WITH l AS MATERIALIZED (
+        SELECT id, created_at, source, owner_id, utm_campaign, utm_source, utm_medium, stages_mask,
+               won_amount, band, score, stage,
+               {_seconds("first_touch_at", "created_at")} AS wait,
+               first_activity_at <= created_at + interval '7 days' AS d7,
+               first_activity_at <= created_at + interval '30 days' AS d30
+        FROM leads
+        WHERE workspace_id = :_ws AND created_at >= :since AND created_at < :until {keyset if after else ""}
+        ORDER BY created_at, id
+        LIMIT :limit
+    ),
+    a AS (
+        SELECT a.lead_id, a.created_at, a.owner_id, a.sla_policy_id, a.sla_state,
+               {_seconds("a.touched_at", "a.created_at")} AS wait
+        FROM assignments AS a JOIN l ON l.id = a.lead_id
+        WHERE a.workspace_id = :_ws
+    ),
+    m AS (
+        SELECT c.lead_id, c.at, c.from_stage, c.to_stage,
+               CASE WHEN c.by_kind = 'owner' THEN c.by_id END AS by_owner, l.owner_id AS lead_owner,
+               {_seconds("c.at", "c.since")} AS stay, {_seconds("c.at", "l.created_at")} AS to_wait
+        FROM stage_changes AS c JOIN l ON l.id = c.lead_id
+        WHERE c.workspace_id = :_ws
+    ),
+    x (lead_id, facet, day, value) AS (
+        SELECT lead_id, 'asg', {_day("created_at")},
+               {_packed(_j("owner_id"), _j("sla_policy_id"), _j("sla_state"), _j(_speed("wait")))}
+        FROM a
+        UNION ALL
+        SELECT lead_id, 'asw', {_day("created_at")}, {_packed(_j("owner_id"), _sketch("wait"))}
+        FROM a WHERE wait IS NOT NULL
+        UNION ALL
+        SELECT lead_id, 'mv', {_day("at")}, {_packed(_j("to_stage"), _j("by_owner"), _j("lead_owner"))}
+        FROM m
+        UNION ALL
+        SELECT lead_id, 'stay', {_day("at")}, {_packed(_j("from_stage"), _sketch("stay"))}
+        FROM m WHERE stay IS NOT NULL
+        UNION ALL
+        SELECT lead_id, 'to', {_day("at")}, {_packed(_j("to_stage"), _sketch("to_wait"))}
+        FROM m WHERE to_wait IS NOT NULL
+        UNION ALL
+        SELECT e.lead_id, 'rej', {_day("e.occurred_at")}, {_packed(_j("e.data ->> 'owner_id'"))}
+        FROM events AS e JOIN l ON l.id = e.lead_id
+        WHERE e.workspace_id = :_ws AND e.type = 'lead.rejected'
+        UNION ALL
+        SELECT id, 'open', '{NOW}', {_packed(_j("owner_id"), _j("stage"))}
+        FROM l WHERE owner_id IS NOT NULL
+    ),
+    xs AS (
+        SELECT lead_id,
+               '[' || string_agg(
+                   {_packed(_j("facet"), _j("day"), _j("value"))}, ','
+                   ORDER BY facet COLLATE "C", day COLLATE "C", value COLLATE "C"
+               ) || ']' AS extra
+        FROM x GROUP BY lead_id
+    )
+    SELECT l.id, l.created_at, {_day("l.created_at")},
+           {_key("l.source")}, {_key("l.owner_id")}, {_key("l.utm_campaign")}, {_key("l.utm_source")},
+           {_key("l.utm_medium")},
+           CAST(COALESCE(l.stages_mask, 0) AS text),
+           CAST(COALESCE(l.won_amount, 0) AS double precision),
+           {_packed(_j("l.band"), _SCORE_BUCKET, _j("l.stage"))},
+           CASE WHEN l.wait IS NULL THEN '["n",0,0]'
+                ELSE {_packed(_j(_speed("l.wait")), _sketch("l.wait"))} END,
+           {_packed("CASE WHEN l.d7 THEN '1' ELSE '0' END", "CASE WHEN l.d30 THEN '1' ELSE '0' END")},
+           COALESCE(xs.extra, '[]')
+    FROM l LEFT JOIN xs ON xs.lead_id = l.id
+    """
+
+
+_CHANGED_SQL = f"""
+    INSERT INTO rollup_rebuild_changed
+    SELECT n.lead_id, o.lead_id IS NOT NULL, {", ".join(f"n.{c}" for c in _SNAPSHOT_VALUES)},
+           {", ".join(f"o.{c}" for c in _SNAPSHOT_VALUES)}
+    FROM rollup_rebuild AS n
+    LEFT JOIN rollup_leads AS o ON o.workspace_id = :_ws AND o.lead_id = n.lead_id
+    WHERE o.lead_id IS NULL
+       OR ({", ".join(f"n.{c}" for c in _SNAPSHOT_VALUES)})
+          IS DISTINCT FROM ({", ".join(f"o.{c}" for c in _SNAPSHOT_VALUES)})
+    """
+# The rollup rows of the new snapshots (+1) and the old ones (-1): first per lead day, keys, facet
+# and value (leads of a day share most), then spread over both periods and the six dimensions;
+# written in the primary key's order, as `add` sorts them, so each insert lands beside the last.
+_DIMENSIONS_SQL = ", ".join(
+    ["('', CASE WHEN f.lday = '' THEN 'x' ELSE '-' END)", *(f"('{c}', f.{c})" for c in KEY_COLUMNS)]
+)
+_ADD_CHANGED_SQL = f"""
+    INSERT INTO report_rollups (workspace_id, dimension, facet, period, key, value, leads, amount)
+    SELECT :_ws, d.dimension, f.facet, p.period, d.key, f.value, sum(f.n), sum(f.a)
+    FROM (
+        SELECT s.day AS lday, {", ".join(f"s.{c}" for c in KEY_COLUMNS)}, r.facet, r.day, r.value,
+               sum(s.sign) AS n, sum(s.sign * r.amount) AS a
+        FROM (
+            SELECT 1 AS sign, {", ".join(_SNAPSHOT_VALUES)} FROM rollup_rebuild_changed
+            UNION ALL
+            SELECT -1, {", ".join(f"old_{c}" for c in _SNAPSHOT_VALUES)}
+            FROM rollup_rebuild_changed WHERE known
+        ) AS s
+        CROSS JOIN LATERAL (
+            SELECT 'mask', s.day, s.mask, s.amount WHERE s.day <> ''
+            UNION ALL SELECT 'score', s.day, s.score, CAST(0 AS double precision) WHERE s.day <> ''
+            UNION ALL SELECT 'touch', s.day, s.touch, CAST(0 AS double precision) WHERE s.day <> ''
+            UNION ALL SELECT 'active', s.day, s.active, CAST(0 AS double precision) WHERE s.day <> ''
+            UNION ALL SELECT e ->> 0, e ->> 1, e ->> 2, CAST(0 AS double precision)
+            FROM json_array_elements(CAST(s.extra AS json)) AS e
+        ) AS r (facet, day, value, amount)
+        GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
+    ) AS f
+    CROSS JOIN LATERAL (VALUES (f.day), (CASE WHEN f.day <> '{NOW}' THEN left(f.day, 7) END)) AS p (period)
+    CROSS JOIN LATERAL (VALUES {_DIMENSIONS_SQL}) AS d (dimension, key)
+    WHERE p.period IS NOT NULL AND (f.lday <> '' OR d.dimension = '')
+    GROUP BY d.dimension, f.facet, p.period, d.key, f.value
+    HAVING sum(f.n) <> 0 OR sum(f.a) <> 0
+    ORDER BY d.dimension, f.facet, p.period, d.key, f.value
+    ON CONFLICT (workspace_id, dimension, facet, period, key, value) DO UPDATE
+    SET leads = report_rollups.leads + excluded.leads, amount = report_rollups.amount + excluded.amount
+    """
+_SAVE_CHANGED_SQL = f"""
+    INSERT INTO rollup_leads (workspace_id, lead_id, {", ".join(_SNAPSHOT_VALUES)})
+    SELECT :_ws, lead_id, {", ".join(_SNAPSHOT_VALUES)} FROM rollup_rebuild_changed ORDER BY lead_id
+    ON CONFLICT (workspace_id, lead_id) DO UPDATE
+    SET {", ".join(f"{c} = excluded.{c}" for c in _SNAPSHOT_VALUES)}
+    """
+_LAST_SQL = (
+    "SELECT (SELECT count(*) FROM rollup_rebuild) AS n, created_at, lead_id FROM rollup_rebuild "
+    "ORDER BY created_at DESC, lead_id DESC LIMIT 1"
+)
 
 
 def day_runs(days: Sequence[str]) -> list[tuple[str, str]]:
