@@ -22,7 +22,7 @@ def sql_literal(value: Any, kind: str) -> str:
     if isinstance(value, datetime):
         value = value.isoformat()
     if isinstance(value, list | tuple):
-        inner = ", ".join("'" + str(v).replace("'", "''") + "'" for v in value)
+        inner = ", ".join("NULL" if v is None else "'" + str(v).replace("'", "''") + "'" for v in value)
         return f"ARRAY[{inner}]::{kind}"
     return "'" + str(value).replace("'", "''") + "'::" + kind
 

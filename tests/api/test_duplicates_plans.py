@@ -116,6 +116,8 @@ async def test_duplicate_reads_use_their_indexes() -> None:
                 event.remove(engine, "before_cursor_execute", record)
         sent = "\n".join(statement for statement, _ in seen)
         assert "FROM duplicate_keys" in sent, sent  # the leads under a lead's keys
+        # ...read and filtered in one statement, a range of the keys' primary key per key.
+        assert "CROSS JOIN LATERAL" in sent, sent
         assert "ORDER BY duplicate_pairs.score DESC" in sent, sent  # the queue
         assert "ORDER BY leads.created_at" in sent, sent  # the sweep's batch
         assert "DELETE FROM duplicate_pairs" in sent, sent  # pairs no longer alike

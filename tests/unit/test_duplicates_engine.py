@@ -5,7 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from leadapi.duplicates.engine import blocking_keys, canonical_email, compare
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from leadapi.duplicates.engine import (
+    blocking_keys,
+    canonical_email,
+    compare,
+    may_be_alike,
+    profile,
+    signature,
+)
 
 
 def lead(**fields: Any) -> dict[str, Any]:
@@ -89,3 +99,48 @@ def test_scores_and_reasons() -> None:
     assert apart is not None
     assert apart.score == 60
     assert compare(lead(phone="+14155550100"), lead(phone="+14155550100;ext=3")) is not None
+
+
+# Names a few edits apart (and some not): letters, accents, punctuation, repeated spaces.
+_NAMES = st.text(alphabet="abcdeéo .'-AB12", min_size=0, max_size=12)
+
+
+@given(
+    first=st.tuples(_NAMES, _NAMES),
+    last=st.tuples(_NAMES, _NAMES),
+    email=st.tuples(st.sampled_from([None, "a@x.org", "b@x.org"]), st.sampled_from([None, "a@x.org"])),
+    phone=st.tuples(st.sampled_from([None, "+14155550100"]), st.sampled_from([None, "+14155550100"])),
+    city=st.sampled_from([None, "Paris"]),
+)
+@settings(max_examples=400, deadline=None)
+def test_the_signature_filter_never_drops_a_pair_that_scores(
+    first: tuple[str, str],
+    last: tuple[str, str],
+    email: tuple[str | None, str | None],
+    phone: tuple[str | None, str | None],
+    city: str | None,
+) -> None:
+    """What the keys' statement leaves in the database (may_be_alike false) is never a pair."""
+    a, b = (
+        lead(
+            first_name=first[i],
+            last_name=last[i],
+            email=email[i],
+            phone=phone[i],
+            domain="acme.com",
+            city=city,
+        )
+        for i in (0, 1)
+    )
+    if compare(a, b) is not None:
+        assert may_be_alike(signature(profile(a)), signature(profile(b)))
+
+
+def test_the_signature_filter_drops_strangers_under_a_shared_first_name() -> None:
+    a = lead(first_name="Alice", last_name="3f2a9bc", domain="acme.com")
+    b = lead(first_name="Alice", last_name="8e1d0a2", domain="acme.com")
+    typo = lead(first_name="Alice", last_name="3f2a9bd", domain="acme.com")
+    assert compare(a, b) is None
+    assert not may_be_alike(signature(profile(a)), signature(profile(b)))
+    assert compare(a, typo) is not None
+    assert may_be_alike(signature(profile(a)), signature(profile(typo)))

@@ -61,9 +61,11 @@ def canonical_email(email: str | None) -> str | None:
     if not email or "@" not in email:
         return None
     local, _, domain = email.strip().lower().rpartition("@")
-    # A domain the codec refuses is kept as given: it still compares to itself.
-    with contextlib.suppress(UnicodeError):
-        domain = domain.encode("idna").decode("ascii")
+    # A domain the codec refuses is kept as given: it still compares to itself. An ASCII domain
+    # is its own ASCII form (the codec only checks its labels' lengths), so it skips the codec.
+    if not domain.isascii():
+        with contextlib.suppress(UnicodeError):
+            domain = domain.encode("idna").decode("ascii")
     local = local.split("+", 1)[0]
     if domain in _DOTLESS_DOMAINS:
         domain = _DOTLESS_DOMAINS[domain]
@@ -80,8 +82,9 @@ def fold(value: str | None) -> str:
     """A name or a place as compared: accents off, lower case, punctuation to single spaces."""
     if not value:
         return ""
-    ascii_text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode("ascii")
-    return str(default_process(ascii_text))
+    if not value.isascii():  # ASCII is its own decomposition
+        value = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode("ascii")
+    return str(default_process(value))
 
 
 def _place(lead: Mapping[str, Any]) -> tuple[str, str]:
@@ -120,6 +123,68 @@ def profile(lead: Mapping[str, Any]) -> Profile:
         domain,
         city,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Signature:
+    """What the database compares of two leads under one key before Python does (a necessary
+    condition of `compare`, never a sufficient one): hashes of the mailbox and the phone (equal
+    when the addresses are), and the characters present in the full name as the fuzzy match sees
+    it with its length (0: not a full name, which no name reason takes)."""
+
+    email_hash: int | None
+    phone_hash: int | None
+    name_mask: int
+    name_len: int
+
+
+def _hash63(value: str | None) -> int | None:
+    """A signed 64-bit column's worth of hash (63 bits, never negative)."""
+    if not value:
+        return None
+    return int.from_bytes(hashlib.blake2b(value.encode(), digest_size=8).digest(), "big") >> 1
+
+
+def _bit(char: str) -> int:
+    """A character's bit in a name mask: digits, letters and the space have one each; anything
+    else shares the rest (two characters on one bit only make the bound looser)."""
+    if "0" <= char <= "9":
+        return ord(char) - 48
+    if "a" <= char <= "z":
+        return ord(char) - 87
+    if char == " ":
+        return 36
+    return 37 + ord(char) % 26
+
+
+def signature(seen: Profile) -> Signature:
+    if not (seen.first and seen.last):
+        return Signature(_hash63(seen.email), _hash63(seen.phone), 0, 0)
+    # The string token_sort_ratio compares: the name's words sorted, joined by single spaces.
+    compared = " ".join(sorted(seen.name.split()))
+    mask = 0
+    for char in set(compared):
+        mask |= 1 << _bit(char)
+    return Signature(_hash63(seen.email), _hash63(seen.phone), mask, len(compared))
+
+
+def may_be_alike(one: Signature, two: Signature) -> bool:
+    """False only when `compare` cannot find a reason for the two: different mailboxes and
+    phones, and full names too far apart for SIMILAR_NAME_RATIO. The ratio is 200 * LCS / (sum
+    of lengths), and the longest common subsequence has at most a string's length less one
+    character for each character only it has: the bound, loosened a point for rounding, is what
+    the keys' pair filter computes in SQL (duplicates/repository.py)."""
+    if one.email_hash is not None and one.email_hash == two.email_hash:
+        return True
+    if one.phone_hash is not None and one.phone_hash == two.phone_hash:
+        return True
+    if not (one.name_len and two.name_len):
+        return False
+    common = min(
+        one.name_len - (one.name_mask & ~two.name_mask).bit_count(),
+        two.name_len - (two.name_mask & ~one.name_mask).bit_count(),
+    )
+    return 200 * common >= (SIMILAR_NAME_RATIO - 1) * (one.name_len + two.name_len)
 
 
 def blocking_keys(lead: Mapping[str, Any] | Profile) -> list[str]:

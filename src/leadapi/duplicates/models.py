@@ -21,7 +21,7 @@ class DuplicateKey(Base):
     __tablename__ = "duplicate_keys"
     __table_args__ = (
         # A lead's keys, replaced when it changes (and the cascade when it goes).
-        Index("ix_duplicate_keys_lead_id", "lead_id"),
+        Index("ix_duplicate_keys_workspace_id_lead_id", "workspace_id", "lead_id"),
         workspace_fk("lead_id", "leads.id", ondelete="CASCADE"),
     )
 
@@ -31,6 +31,13 @@ class DuplicateKey(Base):
     )
     key: Mapped[str] = mapped_column(String(32), primary_key=True)
     lead_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    # The lead's signature (duplicates/engine.py): what the pair filter compares in the database
+    # while it reads the leads under a key, so that only pairs that can score reach Python. NULL
+    # (filed before these columns): the pair is compared.
+    email_hash: Mapped[int | None] = mapped_column(BigInteger)
+    phone_hash: Mapped[int | None] = mapped_column(BigInteger)
+    name_mask: Mapped[int | None] = mapped_column(BigInteger)
+    name_len: Mapped[int | None] = mapped_column(Integer)
 
 
 class DuplicatePair(Base):

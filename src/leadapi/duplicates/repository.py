@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from leadapi.api.pagination import row_after
-from leadapi.duplicates.engine import Candidate
+from leadapi.duplicates.engine import MAX_BLOCK, SIMILAR_NAME_RATIO, Candidate, Signature
 from leadapi.duplicates.models import DedupeSettings, DuplicateCursor, DuplicateKey, DuplicatePair
 from leadapi.events.models import EventSequence
 from leadapi.ids import new_id
@@ -55,11 +55,67 @@ def _among(column: Any, values: Sequence[str], postgres: bool) -> Any:
     return column.in_(list(values))
 
 
+# A batch's keys with their leads' signatures, as parallel arrays (one row per key of a lead).
+_UNNEST_KEYS = (
+    "unnest(CAST(:_keys AS varchar[]), CAST(:_leads AS varchar[]), CAST(:_email AS bigint[]), "
+    "CAST(:_phone AS bigint[]), CAST(:_mask AS bigint[]), CAST(:_len AS integer[])) "
+    "AS m(key, lead_id, email_hash, phone_hash, name_mask, name_len)"
+)
 _INSERT_KEYS = text(
-    "INSERT INTO duplicate_keys (workspace_id, key, lead_id) "
-    "SELECT :_ws, k, l FROM unnest(CAST(:_keys AS varchar[]), CAST(:_leads AS varchar[])) AS u(k, l) "
+    "INSERT INTO duplicate_keys (workspace_id, key, lead_id, email_hash, phone_hash, name_mask, name_len) "
+    f"SELECT :_ws, m.key, m.lead_id, m.email_hash, m.phone_hash, m.name_mask, m.name_len FROM {_UNNEST_KEYS} "
     "ON CONFLICT DO NOTHING"
 )
+# A batch's keys, found by one probe of (workspace_id, lead_id) per lead, through a LATERAL
+# subquery that cannot be flattened (OFFSET 0), and deleted by their row addresses: `lead_id =
+# ANY(ids)` left PostgreSQL the choice of one range over the whole workspace filtered by the ids,
+# which it took whenever its statistics were older than the table (a sweep's keys grow from
+# nothing), reading every key of the workspace per batch.
+_DELETE_KEYS = text(
+    "DELETE FROM duplicate_keys WHERE workspace_id = :_ws AND ctid = ANY(ARRAY("
+    "SELECT k.ctid FROM unnest(CAST(:_ids AS varchar[])) AS u(id) CROSS JOIN LATERAL ("
+    "SELECT k.ctid FROM duplicate_keys AS k WHERE k.workspace_id = :_ws AND k.lead_id = u.id OFFSET 0"
+    ") AS k))"
+)
+# For each key of a batch, the other leads filed under it that may be alike (engine.may_be_alike,
+# the same bound in SQL; a row filed before the signature columns always may), unless the key has
+# more than MAX_BLOCK leads (its first MAX_BLOCK + 1 are read to know): one range of the keys'
+# primary key per key, filtered where it is read, so the pairs that cannot score (a common first
+# name at a company, a hundred times) never leave the database.
+_NEAR = text(
+    "SELECT m.lead_id, b.near "
+    f"FROM {_UNNEST_KEYS} "
+    "CROSS JOIN LATERAL ("
+    " SELECT count(*) AS block, array_agg(k.lead_id) FILTER (WHERE k.lead_id <> m.lead_id AND ("
+    "  k.name_len IS NULL OR k.email_hash = m.email_hash OR k.phone_hash = m.phone_hash"
+    "  OR (k.name_len > 0 AND m.name_len > 0 AND 200 * least("
+    "   m.name_len - bit_count(CAST(m.name_mask & ~k.name_mask AS bit(64))),"
+    "   k.name_len - bit_count(CAST(k.name_mask & ~m.name_mask AS bit(64)))"
+    "  ) >= :_ratio * (m.name_len + k.name_len)))) AS near"
+    " FROM (SELECT k.lead_id, k.email_hash, k.phone_hash, k.name_mask, k.name_len"
+    "  FROM duplicate_keys AS k WHERE k.workspace_id = :_ws AND k.key = m.key LIMIT :_read) AS k"
+    ") AS b "
+    "WHERE b.block <= :_block AND b.near IS NOT NULL"
+)
+
+
+def _key_arrays(
+    keys_by_lead: Mapping[str, Sequence[str]], signatures: Mapping[str, Signature]
+) -> dict[str, list[Any]]:
+    """The parallel arrays of `_UNNEST_KEYS`: a row per key of each lead, by lead id."""
+    arrays: dict[str, list[Any]] = {
+        name: [] for name in ("_keys", "_leads", "_email", "_phone", "_mask", "_len")
+    }
+    for lead_id in sorted(keys_by_lead):
+        sig = signatures[lead_id]
+        for key in keys_by_lead[lead_id]:
+            arrays["_keys"].append(key)
+            arrays["_leads"].append(lead_id)
+            arrays["_email"].append(sig.email_hash)
+            arrays["_phone"].append(sig.phone_hash)
+            arrays["_mask"].append(sig.name_mask)
+            arrays["_len"].append(sig.name_len)
+    return arrays
 
 
 def behind_statement(limit: int) -> Any:
@@ -102,28 +158,57 @@ class DuplicateRepository(WorkspaceRepository):
         stmt = stmt.order_by(leads.c.created_at, leads.c.id).limit(limit)
         return [dict(row) for row in (await self.conn.execute(stmt)).mappings()]
 
-    async def replace_keys(self, keys_by_lead: Mapping[str, Sequence[str]]) -> None:
-        """These leads filed under these keys (and no others)."""
+    async def replace_keys(
+        self, keys_by_lead: Mapping[str, Sequence[str]], signatures: Mapping[str, Signature]
+    ) -> None:
+        """These leads filed under these keys (and no others), with their signatures."""
         ids = sorted(keys_by_lead)
         for chunk in _chunks(ids, self.chunk):
-            await self.conn.execute(
-                self.scoped_delete(keys).where(_among(keys.c.lead_id, chunk, self.postgres))
-            )
-        pairs_ = [(key, lead_id) for lead_id in ids for key in keys_by_lead[lead_id]]
-        if not pairs_:
+            if self.postgres:
+                await self.conn.execute(_DELETE_KEYS, self.params(_ids=list(chunk)))
+            else:
+                await self.conn.execute(self.scoped_delete(keys).where(keys.c.lead_id.in_(list(chunk))))
+        if not any(keys_by_lead.values()):
             return
         if self.postgres:
-            # One statement over two arrays, whatever the count: a row per value made it the
+            # One statement over parallel arrays, whatever the count: a row per value made it the
             # sweep's largest cost. A concurrent sweep may have filed a lead under a key meanwhile.
-            await self.conn.execute(
-                _INSERT_KEYS,
-                self.params(_keys=[k for k, _ in pairs_], _leads=[lead for _, lead in pairs_]),
-            )
+            await self.conn.execute(_INSERT_KEYS, self.params(**_key_arrays(keys_by_lead, signatures)))
             return
-        rows = [{"workspace_id": self.workspace_id, "key": key, "lead_id": lead} for key, lead in pairs_]
+        rows = [
+            {
+                "workspace_id": self.workspace_id,
+                "key": key,
+                "lead_id": lead,
+                "email_hash": signatures[lead].email_hash,
+                "phone_hash": signatures[lead].phone_hash,
+                "name_mask": signatures[lead].name_mask,
+                "name_len": signatures[lead].name_len,
+            }
+            for lead in ids
+            for key in keys_by_lead[lead]
+        ]
         stmt: Insert = upsert_insert(self.conn, keys).on_conflict_do_nothing()
         for chunk in _chunks(rows):
             await self.conn.execute(stmt, list(chunk))
+
+    async def near(
+        self, keys_by_lead: Mapping[str, Sequence[str]], signatures: Mapping[str, Signature]
+    ) -> dict[str, set[str]]:
+        """PostgreSQL: for each lead, the other leads filed under one of its keys (a key of at
+        most MAX_BLOCK leads) that may be alike, in one statement (`_NEAR`)."""
+        out: dict[str, set[str]] = {lead_id: set() for lead_id in keys_by_lead}
+        if not any(keys_by_lead.values()):
+            return out
+        params = self.params(
+            **_key_arrays(keys_by_lead, signatures),
+            _ratio=int(SIMILAR_NAME_RATIO) - 1,
+            _read=MAX_BLOCK + 1,
+            _block=MAX_BLOCK,
+        )
+        for row in await self.conn.execute(_NEAR, params):
+            out[row.lead_id].update(row.near)
+        return out
 
     async def sharing(self, wanted: Sequence[str]) -> dict[str, list[str]]:
         """The leads filed under each of these keys (one primary-key range per key)."""

@@ -68,9 +68,11 @@ class DuplicateService:
     async def _detect_rows(
         self, repo: DuplicateRepository, rows: Sequence[Mapping[str, Any]], gone: Sequence[str]
     ) -> int:
-        keys_by_lead = {row["id"]: engine.blocking_keys(row) for row in rows}
-        await repo.replace_keys(keys_by_lead)
-        found = await self._pairs(repo, rows, keys_by_lead)
+        profiles = {row["id"]: engine.profile(row) for row in rows}
+        keys_by_lead = {lead_id: engine.blocking_keys(seen) for lead_id, seen in profiles.items()}
+        signatures = {lead_id: engine.signature(seen) for lead_id, seen in profiles.items()}
+        await repo.replace_keys(keys_by_lead, signatures)
+        found = await self._pairs(repo, rows, keys_by_lead, signatures)
         await repo.drop_pending([*keys_by_lead, *gone], keep=found, gone=gone)
         await repo.store_pairs(found, self.clock())
         return len(found)
@@ -80,16 +82,23 @@ class DuplicateService:
         repo: DuplicateRepository,
         rows: Sequence[Mapping[str, Any]],
         keys_by_lead: Mapping[str, Sequence[str]],
+        signatures: Mapping[str, engine.Signature],
     ) -> dict[tuple[str, str], engine.Candidate]:
-        """Each row's candidates among the leads filed under its keys, scored."""
-        shared = await repo.sharing([k for keys in keys_by_lead.values() for k in keys])
-        sharing: dict[str, set[str]] = {}
-        for lead_id, keys in keys_by_lead.items():
-            near = sharing.setdefault(lead_id, set())
-            for key in keys:
-                block = shared.get(key, [])
-                if len(block) <= engine.MAX_BLOCK:  # a key that common tells nothing
-                    near.update(block)
+        """Each row's candidates among the leads filed under its keys, scored. On PostgreSQL the
+        keys' statement leaves out the leads that cannot be alike (engine.may_be_alike), so only
+        the rest are read and compared; elsewhere every lead under the keys is."""
+        sharing: dict[str, set[str]]
+        if repo.postgres:
+            sharing = await repo.near(keys_by_lead, signatures)
+        else:
+            shared = await repo.sharing([k for keys in keys_by_lead.values() for k in keys])
+            sharing = {}
+            for lead_id, keys in keys_by_lead.items():
+                near = sharing.setdefault(lead_id, set())
+                for key in keys:
+                    block = shared.get(key, [])
+                    if len(block) <= engine.MAX_BLOCK:  # a key that common tells nothing
+                        near.update(block)
         known = {row["id"]: row for row in rows}
         wanted = {i for near in sharing.values() for i in near if i not in known}
         others = {**known, **(await repo.leads_by_ids(sorted(wanted)))}
@@ -236,8 +245,10 @@ class DuplicateService:
             results.append(
                 {"index": index, "status": "ok", "merges_into": merges, "candidates": [], "_flagged": flagged}
             )
-        keys_by_input = {row["id"]: engine.blocking_keys(row) for row in inputs.values()}
-        found = await self._pairs(repo, list(inputs.values()), keys_by_input)
+        profiles = {row["id"]: engine.profile(row) for row in inputs.values()}
+        keys_by_input = {input_id: engine.blocking_keys(seen) for input_id, seen in profiles.items()}
+        signatures = {input_id: engine.signature(seen) for input_id, seen in profiles.items()}
+        found = await self._pairs(repo, list(inputs.values()), keys_by_input, signatures)
         by_input: dict[str, list[dict[str, Any]]] = {}
         for pair, candidate in found.items():
             existing, given = pair if pair[1].startswith("input:") else (pair[1], pair[0])
