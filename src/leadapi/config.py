@@ -124,6 +124,12 @@ class Settings(BaseSettings):
         description="Extra connections beyond the pool under bursts; each is closed after use, and that "
         "churn cost 25% of capture throughput in the benchmark, so the default is none.",
     )
+    db_pool_timeout: float = Field(
+        default=30.0,
+        gt=0,
+        description="How long a request waits for a free PostgreSQL connection of its process; past it "
+        "the request is answered 503 with Retry-After (the process is at capacity), not 500.",
+    )
     auth_cache_seconds: float = Field(
         default=5.0,
         ge=0,

@@ -108,6 +108,7 @@ def create_engine(
     echo: bool = False,
     pre_ping: bool = False,
     connect_timeout: float = 60.0,
+    pool_timeout: float = 30.0,
 ) -> AsyncEngine:
     if url.startswith("sqlite"):
         engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
@@ -118,6 +119,7 @@ def create_engine(
         echo=echo,
         pool_size=pool_size,
         max_overflow=max_overflow,
+        pool_timeout=pool_timeout,
         # The primary's connections are trusted (a lost one fails its request); a replica's are
         # checked at checkout, so a replica that restarted is met at the checkout, where its
         # reads can still go to the primary, not in the middle of a request.

@@ -95,7 +95,10 @@ class Services:
 def build_services(settings: Settings, clock: Callable[[], datetime]) -> Services:
     db = Database(
         create_engine(
-            settings.database_url, pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow
+            settings.database_url,
+            pool_size=settings.db_pool_size,
+            max_overflow=settings.db_max_overflow,
+            pool_timeout=settings.db_pool_timeout,
         ),
         fast_paths=settings.fast_paths,
     )
@@ -108,6 +111,7 @@ def build_services(settings: Settings, clock: Callable[[], datetime]) -> Service
             settings.read_database_url,
             pool_size=settings.db_pool_size,
             max_overflow=settings.db_max_overflow,
+            pool_timeout=settings.db_pool_timeout,
             pre_ping=True,
             connect_timeout=settings.read_database_connect_timeout,
         ),

@@ -14,6 +14,8 @@ import time
 import uuid
 from collections.abc import Callable
 
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
 from leadapi.api.middleware import ASGIApp, Message, Receive, Scope, Send, header, send_problem
 from leadapi.errors import ProblemError
 from leadapi.logs import RequestInfo, current_request
@@ -75,9 +77,20 @@ class RequestLog:
                 # Half an answer is out: nothing to do but let the server drop the connection.
                 log.error("unhandled error after the response started", exc_info=exc)
                 raise
-            info.status = 500
-            log.error("unhandled error on %s %s", info.method, info.route, exc_info=exc)
-            problem = ProblemError(500, "Something went wrong on our side; it has been logged.")
+            if isinstance(exc, PoolTimeout):
+                # Every connection of this process is busy: overload, which a client retries,
+                # not a fault of ours or of the request.
+                info.status = 503
+                log.warning("no database connection free on %s %s", info.method, info.route)
+                problem = ProblemError(
+                    503,
+                    "The server is at capacity: no database connection came free in time. Retry shortly.",
+                    headers={"Retry-After": "1"},
+                )
+            else:
+                info.status = 500
+                log.error("unhandled error on %s %s", info.method, info.route, exc_info=exc)
+                problem = ProblemError(500, "Something went wrong on our side; it has been logged.")
             await send_problem(send_with_id, problem, scope["path"])
         else:
             self._finish(scope, info, started)
