@@ -503,9 +503,13 @@ class AutomationFlow:
     ) -> dict[str, Any]:
         kind = action["type"]
         lead_id = lead["id"]
-        if kind in ("add_tags", "remove_tags", "set_fields"):
+        if kind in ("add_tags", "remove_tags", "set_fields", "assign"):
+            if kind == "assign" and lead["owner_id"] == action["owner_id"]:
+                return {"status": "unchanged", "detail": "The lead has this owner already."}
             if kind == "set_fields":
                 update = engine.field_update(action["fields"])
+            elif kind == "assign":
+                update = {"owner_id": action["owner_id"]}
             else:
                 change = engine.tags_added if kind == "add_tags" else engine.tags_removed
                 update = {"tags": change(lead["tags"], action["tags"])}
@@ -525,20 +529,6 @@ class AutomationFlow:
             move = StageMoveIn(to=action["stage"], reason=action.get("reason"), note=action.get("note"))
             after, _ = await self.flow.move_stage(conn, principal, lead_id, move)
             return {"status": "done", "changes": {"stage": [lead["stage"], after["stage"]]}}
-        if kind == "assign":
-            if lead["owner_id"] == action["owner_id"]:
-                return {"status": "unchanged", "detail": "The lead has this owner already."}
-            update = {"owner_id": action["owner_id"]}
-            after = await self.leads.update(
-                conn,
-                principal,
-                lead_id,
-                LeadUpdate.model_validate(update),
-                None,
-                origin=AUTOMATION,
-                locked=lead,
-            )
-            return {**_changed(lead, after, update), AFTER: after}
         if kind == "route":
             after, decision = await self.routing.route(conn, principal, lead_id, bool(action.get("force")))
             if decision.owner_id is None:
