@@ -11,26 +11,12 @@ from leadapi.config import Settings
 from tests.conftest import Clock, make_tenant, serving
 
 
-async def test_no_free_connection_is_a_503_to_retry(database_url: str, postgres_only: None) -> None:
-    settings = Settings(
-        database_url=database_url,
-        bootstrap=False,
-        db_pool_size=1,
-        db_max_overflow=0,
-        db_pool_timeout=0.2,
-        sequencer_interval=0,
-        worker_interval=0,
-        sla_sweep_interval=0,
-        webhook_interval=0,
-        automation_interval=0,
-        segment_interval=0,
-        rollup_interval=0,
-        duplicate_interval=0,
-        hygiene_interval=0,
-        enrichment_interval=0,
-        _env_file=None,
+async def test_no_free_connection_is_a_503_to_retry(settings: Settings, postgres_only: None) -> None:
+    """A process of its own with one connection, the suite's settings otherwise."""
+    one_connection = settings.model_copy(
+        update={"db_pool_size": 1, "db_max_overflow": 0, "db_pool_timeout": 0.2}
     )
-    async with serving(create_app(settings, clock=Clock())) as app:
+    async with serving(create_app(one_connection, clock=Clock())) as app:
         tenant = await make_tenant(app, "pool")
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://leadapi.test") as client:
