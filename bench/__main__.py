@@ -910,16 +910,14 @@ def _duplicates_only(args: argparse.Namespace) -> int:
     return 0
 
 
-def _automations_only(args: argparse.Namespace) -> int:
-    """Captures with the automations off, then on, in each round (paired: the machine's drift
-    cancels out of each round's ratio), then events with them on; the consumer's lag sampled from
-    /metrics during the runs with them on. Automations run in `leadapi serve` (background work
-    in serve, the default), on the bench's workspace."""
+def _served_bench(args: argparse.Namespace) -> tuple[int, str, str, dict[str, str], str, str]:
+    """What the scenarios that drive `leadapi serve` with its background work share: the bench's
+    database migrated and seeded, an admin key, wrk, and the server's environment on BENCH_PORT
+    (default 8092). Returns the port, the base address, wrk, the environment, the `leadapi`
+    command and the key."""
     import asyncio
 
     port = int(os.environ.get("BENCH_PORT", "8092"))
-    base = f"http://127.0.0.1:{port}"
-    asyncio.run(_fresh_database())
     wrk = ensure_wrk()
     env = {
         **os.environ,
@@ -933,6 +931,18 @@ def _automations_only(args: argparse.Namespace) -> int:
     run([leadapi, "migrate"], env=env)
     key = run([leadapi, "keys", "create", "--scopes", "admin", "--name", "bench", "--quiet"], env=env).strip()
     asyncio.run(_seed(args.seed))
+    return port, f"http://127.0.0.1:{port}", wrk, env, leadapi, key
+
+
+def _automations_only(args: argparse.Namespace) -> int:
+    """Captures with the automations off, then on, in each round (paired: the machine's drift
+    cancels out of each round's ratio), then events with them on; the consumer's lag sampled from
+    /metrics during the runs with them on. Automations run in `leadapi serve` (background work
+    in serve, the default), on the bench's workspace."""
+    import asyncio
+
+    asyncio.run(_fresh_database())
+    port, base, wrk, env, leadapi, key = _served_bench(args)
     headers = {"Authorization": f"Bearer {key}"}
     off: list[Run] = []
     on: list[Run] = []
@@ -1056,23 +1066,7 @@ def _rollup_lag_only(args: argparse.Namespace) -> int:
     serve, the default: the rollups' consumer competes with the requests for the same cores), the
     consumer's lag (`leadapi_rollup_lag_seconds`: how long the oldest event it has not taken in has
     waited) sampled every 0.5 s meanwhile; then the time the backlog takes to drain."""
-    import asyncio
-
-    port = int(os.environ.get("BENCH_PORT", "8092"))
-    base = f"http://127.0.0.1:{port}"
-    wrk = ensure_wrk()
-    env = {
-        **os.environ,
-        "LEADAPI_DATABASE_URL": ASYNC_DSN,
-        "LEADAPI_BOOTSTRAP": "false",
-        "LEADAPI_LOG_LEVEL": "warning",
-        "LEADAPI_WORKERS": str(args.workers),
-        "LEADAPI_PORT": str(port),
-    }
-    leadapi = str(VENV_BIN / "leadapi")
-    run([leadapi, "migrate"], env=env)
-    key = run([leadapi, "keys", "create", "--scopes", "admin", "--name", "bench", "--quiet"], env=env).strip()
-    asyncio.run(_seed(args.seed))
+    port, base, wrk, env, leadapi, key = _served_bench(args)
     captures: list[Run] = []
     events: list[Run] = []
     lags: dict[str, list[float]] = {"captures": [], "events": []}
@@ -1180,21 +1174,7 @@ def _enrichment_only(args: argparse.Namespace) -> int:
     consumer's work on the new leads competes with the captures for the same cores and database."""
     import asyncio
 
-    port = int(os.environ.get("BENCH_PORT", "8092"))
-    base = f"http://127.0.0.1:{port}"
-    wrk = ensure_wrk()
-    env = {
-        **os.environ,
-        "LEADAPI_DATABASE_URL": ASYNC_DSN,
-        "LEADAPI_BOOTSTRAP": "false",
-        "LEADAPI_LOG_LEVEL": "warning",
-        "LEADAPI_WORKERS": str(args.workers),
-        "LEADAPI_PORT": str(port),
-    }
-    leadapi = str(VENV_BIN / "leadapi")
-    run([leadapi, "migrate"], env=env)
-    key = run([leadapi, "keys", "create", "--scopes", "admin", "--name", "bench", "--quiet"], env=env).strip()
-    asyncio.run(_seed(args.seed))
+    port, base, wrk, env, leadapi, key = _served_bench(args)
     headers = {"Authorization": f"Bearer {key}"}
     off: list[Run] = []
     on: list[Run] = []
