@@ -342,6 +342,20 @@ async def test_lag_is_in_metrics(
     assert after["leadapi_rollup_lag_seconds"] == 0
 
 
+async def test_a_round_that_took_in_events_goes_again_at_once(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    # Under a steady inflow, waiting out the interval after a part batch would add the interval
+    # to every event's lag: only a round that found nothing waits.
+    lead = await new_lead(client, tenant, "again@acme.com")
+    await run_rollups(app, tenant)
+    await post_event(client, tenant, lead["id"], "ping")
+    await app.state.sequencer.drain()
+    keeper = RollupConsumer(app.state.db, app.state.services.rollup_flow, batch=1000)
+    assert await keeper.run_once(tenant.workspace_id) is True  # one event of a batch of 1,000
+    assert await keeper.run_once(tenant.workspace_id) is False  # nothing new: wait the interval
+
+
 async def test_exact_must_be_a_boolean(client: httpx.AsyncClient, tenant: Tenant) -> None:
     response = await client.get("/v1/reports/speed-to-lead", params={"exact": "maybe"}, headers=tenant.read)
     assert response.status_code == 422
