@@ -17,7 +17,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -205,6 +205,23 @@ def serving(cmd: list[str], env: dict[str, str], port: int) -> Iterator[int]:
         log.close()
 
 
+@contextmanager
+def _worker_process(cmd: list[str], env: dict[str, str]) -> Iterator[None]:
+    """`leadapi worker` in a session of its own while the block runs (it serves nothing to wait
+    for: its loops start with it)."""
+    log = (HERE / "results" / "worker.log").open("w")
+    process = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        yield
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+        log.close()
+
+
 def _cpu_seconds(session: int) -> tuple[float, float]:
     """CPU seconds used so far by the processes of a session, and by PostgreSQL's processes."""
     tick = os.sysconf("SC_CLK_TCK")
@@ -337,6 +354,12 @@ def main() -> int:
         action="store_true",
         help="the report rollups' consumer's lag, sampled from /metrics, while captures and then "
         "behaviour events run at the bench's rate against leadapi serve (issue 25: under 2 s)",
+    )
+    parser.add_argument(
+        "--separate-worker",
+        action="store_true",
+        help="with --rollup-lag-only: the background work in a `leadapi worker` process of its own "
+        "(LEADAPI_BACKGROUND_IN_SERVE=false), as a deployment under that load would run it",
     )
     parser.add_argument(
         "--tracks-only",
@@ -1070,6 +1093,10 @@ def _rollup_lag_only(args: argparse.Namespace) -> int:
     captures: list[Run] = []
     events: list[Run] = []
     lags: dict[str, list[float]] = {"captures": [], "events": []}
+    worker: AbstractContextManager[None] = nullcontext()
+    if args.separate_worker:
+        env = {**env, "LEADAPI_BACKGROUND_IN_SERVE": "false"}
+        worker = _worker_process([leadapi, "worker"], env)
 
     def caught_up(limit: float) -> float:
         """Seconds until the consumer has taken in every numbered event (or `limit` passed)."""
@@ -1082,7 +1109,7 @@ def _rollup_lag_only(args: argparse.Namespace) -> int:
             time.sleep(0.5)
         return time.monotonic() - since
 
-    with serving([leadapi, "serve"], env, port) as session:
+    with worker, serving([leadapi, "serve"], env, port) as session:
         # The seeded workspace's events are a backlog of their own: taken in before the load starts.
         print(f"seeded events taken in after {caught_up(600):.1f} s", flush=True)
         for round_number in range(1, args.rounds + 1):
