@@ -20,7 +20,7 @@ import pwd
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import asyncpg
@@ -60,8 +60,11 @@ CATCH_UP_SECONDS = 30.0
 class Instance:
     """One PostgreSQL server of the tests' own: its data directory, port and `pg_ctl`."""
 
-    def __init__(self, bindir: Path, root: Path, name: str, run_as: str | None) -> None:
+    def __init__(
+        self, bindir: Path, root: Path, name: str, run_as: str | None, settings: Sequence[str] = ()
+    ) -> None:
         self.bindir = bindir
+        self.settings = settings
         self.root = root
         self.data = root / name
         self.log = root / f"{name}.log"
@@ -81,7 +84,13 @@ class Instance:
 
     def configure(self) -> None:
         """This instance's own configuration, whatever initdb or the base backup left."""
-        lines = [f"port = {self.port}", f"unix_socket_directories = '{self.root}'", *_SETTINGS]
+        # Later lines win: `settings` overrides the small defaults.
+        lines = [
+            f"port = {self.port}",
+            f"unix_socket_directories = '{self.root}'",
+            *_SETTINGS,
+            *self.settings,
+        ]
         self._write("postgresql.conf", "\n".join(lines) + "\n")
         self._write("pg_hba.conf", _HBA)
         (self.data / "postmaster.pid").unlink(missing_ok=True)
@@ -205,7 +214,9 @@ async def _major_version() -> int:
         await conn.close()
 
 
-def start_replica() -> StreamingReplica:
+def start_replica(settings: Sequence[str] = ()) -> StreamingReplica:
+    """A primary and its hot standby, both configured with `settings` (postgresql.conf lines)
+    over the small defaults."""
     bindir_setting = os.environ.get("LEADAPI_TEST_PG_BINDIR")
     bindir = Path(bindir_setting or f"/usr/lib/postgresql/{asyncio.run(_major_version())}/bin")
     run_as = "postgres" if os.geteuid() == 0 else None
@@ -214,8 +225,8 @@ def start_replica() -> StreamingReplica:
         user = pwd.getpwnam(run_as)
         os.chown(root, user.pw_uid, user.pw_gid)
     root.chmod(0o700)
-    primary = Instance(bindir, root, "primary", run_as)
-    standby = Instance(bindir, root, "standby", run_as)
+    primary = Instance(bindir, root, "primary", run_as, settings)
+    standby = Instance(bindir, root, "standby", run_as, settings)
     replica = StreamingReplica(primary, standby)
     try:
         made = primary.tool(
