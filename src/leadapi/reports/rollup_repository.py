@@ -13,13 +13,10 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any, cast
 
 from sqlalchemy import (
-    ARRAY,
     BigInteger,
     ColumnElement,
-    String,
     Table,
     and_,
-    any_,
     func,
     literal,
     or_,
@@ -70,6 +67,7 @@ from leadapi.reports.rollup_engine import (
     unpack,
     zone_of,
 )
+from leadapi.repository import one_of
 
 rollups = cast(Table, ReportRollup.__table__)
 snapshots = cast(Table, RollupLead.__table__)
@@ -152,12 +150,9 @@ class RollupRepository(ReportRepository):
         self.ready = row is not None and row["position"] is not None and row["position"] >= row["ready_at"]
 
     def _among(self, column: Any, ids: Sequence[str]) -> ColumnElement[bool]:
-        """`column` is one of `ids`: on PostgreSQL one array parameter (= ANY), which the index
-        serves under a generic plan; a list of thousands of parameters made each batch of a
-        rebuild take seconds to plan."""
-        if self.pg:
-            return cast(ColumnElement[bool], column == any_(literal(list(ids), ARRAY(String))))
-        return cast(ColumnElement[bool], column.in_(list(ids)))
+        """`column` is one of `ids`: on PostgreSQL one array parameter (a list of thousands of
+        parameters made each batch of a rebuild take seconds to plan)."""
+        return one_of(column, ids, postgres=self.pg)
 
     # -- what leads add ---------------------------------------------------------------------
 
