@@ -17,7 +17,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -206,6 +206,21 @@ def serving(cmd: list[str], env: dict[str, str], port: int) -> Iterator[int]:
 
 
 @contextmanager
+def _serve_with_background(
+    args: argparse.Namespace, leadapi: str, env: dict[str, str], port: int
+) -> Iterator[int]:
+    """`leadapi serve` while the block runs, its background work in the process (the default) or,
+    with --separate-worker, in a `leadapi worker` beside it; yields the server's session."""
+    if not args.separate_worker:
+        with serving([leadapi, "serve"], env, port) as session:
+            yield session
+        return
+    apart = {**env, "LEADAPI_BACKGROUND_IN_SERVE": "false"}
+    with _worker_process([leadapi, "worker"], apart), serving([leadapi, "serve"], apart, port) as session:
+        yield session
+
+
+@contextmanager
 def _worker_process(cmd: list[str], env: dict[str, str]) -> Iterator[None]:
     """`leadapi worker` in a session of its own while the block runs (it serves nothing to wait
     for: its loops start with it)."""
@@ -358,8 +373,9 @@ def main() -> int:
     parser.add_argument(
         "--separate-worker",
         action="store_true",
-        help="with --rollup-lag-only: the background work in a `leadapi worker` process of its own "
-        "(LEADAPI_BACKGROUND_IN_SERVE=false), as a deployment under that load would run it",
+        help="with --rollup-lag-only, --automations-only or --enrichment-only: the background work in "
+        "a `leadapi worker` process of its own (LEADAPI_BACKGROUND_IN_SERVE=false), as a deployment "
+        "under saturating load would run it (the CPU figures count the server's session only)",
     )
     parser.add_argument(
         "--tracks-only",
@@ -971,7 +987,7 @@ def _automations_only(args: argparse.Namespace) -> int:
     on: list[Run] = []
     events: list[Run] = []
     lags: list[float] = []
-    with serving([leadapi, "serve"], env, port) as session:
+    with _serve_with_background(args, leadapi, env, port) as session:
         tracks = []
         for i in range(TRACKS):
             made = httpx.post(f"{base}/v1/tracks", json=_track(i), headers=headers)
@@ -1093,10 +1109,6 @@ def _rollup_lag_only(args: argparse.Namespace) -> int:
     captures: list[Run] = []
     events: list[Run] = []
     lags: dict[str, list[float]] = {"captures": [], "events": []}
-    worker: AbstractContextManager[None] = nullcontext()
-    if args.separate_worker:
-        env = {**env, "LEADAPI_BACKGROUND_IN_SERVE": "false"}
-        worker = _worker_process([leadapi, "worker"], env)
 
     def caught_up(limit: float) -> float:
         """Seconds until the consumer has taken in every numbered event (or `limit` passed)."""
@@ -1109,7 +1121,7 @@ def _rollup_lag_only(args: argparse.Namespace) -> int:
             time.sleep(0.5)
         return time.monotonic() - since
 
-    with worker, serving([leadapi, "serve"], env, port) as session:
+    with _serve_with_background(args, leadapi, env, port) as session:
         # The seeded workspace's events are a backlog of their own: taken in before the load starts.
         print(f"seeded events taken in after {caught_up(600):.1f} s", flush=True)
         for round_number in range(1, args.rounds + 1):
@@ -1205,7 +1217,7 @@ def _enrichment_only(args: argparse.Namespace) -> int:
     headers = {"Authorization": f"Bearer {key}"}
     off: list[Run] = []
     on: list[Run] = []
-    with serving([leadapi, "serve"], env, port) as session:
+    with _serve_with_background(args, leadapi, env, port) as session:
         ids = []
         for body in BUILT_IN_PROVIDERS:
             created = httpx.post(f"{base}/v1/enrichment/providers", json=body, headers=headers)
