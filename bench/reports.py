@@ -50,131 +50,165 @@ class Timing:
     median_ms: float
 
 
+SEEDED_TABLES = ("leads", "stage_changes", "assignments", "events")
+# Over this many leads the seed loads the tables without their secondary indexes and builds them
+# after, as a bulk load should: maintaining a dozen indexes of 10,000,000 leads row by row, with
+# the index pages long out of the buffer cache, wrote 9.7 GB in 21 minutes and had not finished.
+BULK_LEADS = 2_000_000
+
+
+async def _secondary_indexes(conn: asyncpg.Connection) -> list[tuple[str, str]]:
+    """The seeded tables' indexes that back no constraint: (name, CREATE INDEX statement)."""
+    rows = await conn.fetch(
+        "SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS definition "
+        "FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid "
+        "LEFT JOIN pg_constraint c ON c.conindid = i.indexrelid "
+        "WHERE t.relname = ANY($1::text[]) AND c.oid IS NULL AND t.relnamespace = 'public'::regnamespace",
+        list(SEEDED_TABLES),
+    )
+    return [(r["name"], r["definition"]) for r in rows]
+
+
 async def seed(dsn: str, workspace_id: str, count: int) -> None:
     conn = await asyncpg.connect(dsn)
+    dropped: list[tuple[str, str]] = []
     try:
-        await conn.execute(
-            "INSERT INTO owners (id, workspace_id, name, email, active, capacity, weight, tags, "
-            "territories, created_at, updated_at) "
-            "SELECT 'ow_r' || g, $1, 'Owner ' || g, 'owner' || g || '@bench.test', true, NULL, 1, "
-            "'[]', '[]', now(), now() FROM generate_series(0, $2 - 1) AS g",
-            workspace_id,
-            OWNERS,
-        )
-        # Leads: created over the past year; stage, score and band follow the path.
-        await conn.execute(
-            f"""
-            INSERT INTO leads (id, workspace_id, email, tags, external_ids, attributes, unsubscribed,
-                               stage, is_free_email, seniority, created_at, updated_at, version, score,
-                               fit_score, behavior_score, band, scored_at, source, utm_campaign, owner_id,
-                               first_touch_at, stages_mask, first_activity_at, stage_entered_at)
-            SELECT 'ld_r' || n, $1, 'r' || n || '@r' || (n % 5000) || '.com',
-                   CASE WHEN n % 10 = 0 THEN '["vip"]' ELSE '[]' END::jsonb, '{{}}', '{{}}', false,
-                   path[array_length(path, 1)], false, 'unknown', created, created, 1,
-                   CASE array_length(path, 1) WHEN 1 THEN n % 40 WHEN 2 THEN 40 + n % 35 ELSE 75 + n % 26 END,
-                   0, 0,
-                   CASE array_length(path, 1) WHEN 1 THEN 'not_ready' WHEN 2 THEN 'mql' ELSE 'sql' END,
-                   created,
-                   (ARRAY['ads','webinar','organic','referral','events'])[1 + n % 5],
-                   'campaign_' || (n % 20),
-                   CASE WHEN path[array_length(path, 1)] IN ('accepted','customer')
-                        THEN 'ow_r' || (n % {OWNERS}) END,
-                   CASE WHEN array_length(path, 1) >= 4
-                        THEN created + interval '2 hours' + (n % 3600) * interval '1 second' END,
-                   -- The milestones the app keeps: each stage's bit (the default pipeline's
-                   -- bits are their positions), and bit 62 for the rejected ones.
-                   (SELECT sum(DISTINCT 1::bigint << array_position(ARRAY['new','mql','sql','accepted',
-                           'opportunity','customer','nurturing','disqualified'], p) - 1)::bigint
-                    FROM unnest(path) AS p)
-                   | CASE WHEN path[array_length(path, 1)] = 'nurturing' THEN 1::bigint << 62 ELSE 0 END,
-                   CASE WHEN n % 10 < 7
-                        THEN created + (n % 20) * interval '1 day' + interval '1 minute' END,
-                   created + (array_length(path, 1) - 1) * (1 + n % 50) * interval '1 hour'
-            FROM (
-                SELECT n, {PATHS} AS path,
-                       now() - (n % 365) * interval '1 day' - (n % 86400) * interval '1 second' AS created
-                FROM generate_series(1, $2) AS n
-            ) AS l
-            """,
-            workspace_id,
-            count,
-        )
-        # One move per step of the path, an hour or more apart; wins carry an amount.
-        await conn.execute(
-            f"""
-            INSERT INTO stage_changes (id, workspace_id, lead_id, from_stage, to_stage, at, since, by_kind,
-                                       by_id, reason, note, amount)
-            SELECT 'sc_r' || n || '_' || s, $1, 'ld_r' || n, path[s], path[s + 1],
-                   created + s * (1 + n % 50) * interval '1 hour',
-                   created + (s - 1) * (1 + n % 50) * interval '1 hour',
-                   CASE WHEN path[s + 1] = 'accepted' THEN 'owner' ELSE 'system' END,
-                   CASE WHEN path[s + 1] = 'accepted' THEN 'ow_r' || (n % {OWNERS}) END,
-                   NULL, NULL,
-                   CASE WHEN path[s + 1] = 'customer' THEN 1000 + n % 9000 END
-            FROM (
-                SELECT n, {PATHS} AS path,
-                       now() - (n % 365) * interval '1 day' - (n % 86400) * interval '1 second' AS created
-                FROM generate_series(1, $2) AS n
-            ) AS l
-            CROSS JOIN LATERAL generate_series(1, array_length(path, 1) - 1) AS s
-            """,
-            workspace_id,
-            count,
-        )
-        policy = await conn.fetchval(
-            "SELECT id FROM sla_policies WHERE workspace_id = $1 ORDER BY position LIMIT 1", workspace_id
-        )
-        # Leads that reached sql were assigned then: accepted ones met their SLA, rejected ones not.
-        await conn.execute(
-            f"""
-            INSERT INTO assignments (id, workspace_id, lead_id, owner_id, previous_owner_id, by, rule_id,
-                                     strategy, explanation, created_at, actor, sla_policy_id, due_at,
-                                     touched_at, sla_state)
-            SELECT 'as_r' || id, workspace_id, id, 'ow_r' || (substr(id, 5)::int % {OWNERS}), NULL, 'routing',
-                   NULL, 'round_robin', '{{}}', created_at + interval '1 hour', NULL, $2,
-                   created_at + interval '1 hour 5 minutes',
-                   CASE WHEN first_touch_at IS NOT NULL AND stage IN ('accepted','customer')
-                        THEN first_touch_at END,
-                   CASE WHEN stage IN ('accepted','customer') THEN 'met' ELSE 'breached' END
-            FROM leads WHERE workspace_id = $1 AND band = 'sql'
-            """,
-            workspace_id,
-            policy,
-        )
-        # Events: lead.created for each, a behaviour event for 70% within days, rejections.
-        await conn.execute(
-            """
-            INSERT INTO events (id, workspace_id, seq, type, lead_id, occurred_at, data)
-            SELECT 'ev_rc' || substr(id, 5), workspace_id, NULL, 'lead.created', id, created_at, '{}'
-            FROM leads WHERE workspace_id = $1
-            """,
-            workspace_id,
-        )
-        await conn.execute(
-            """
-            INSERT INTO events (id, workspace_id, seq, type, lead_id, occurred_at, data)
-            SELECT 'ev_rb' || substr(id, 5), workspace_id, NULL, 'page_view', id,
-                   created_at + (substr(id, 5)::int % 20) * interval '1 day' + interval '1 minute', '{}'
-            FROM leads WHERE workspace_id = $1 AND substr(id, 5)::int % 10 < 7
-            """,
-            workspace_id,
-        )
-        await conn.execute(
-            """
-            INSERT INTO events (id, workspace_id, seq, type, lead_id, occurred_at, data)
-            SELECT 'ev_rr' || substr(id, 5), workspace_id, NULL, 'lead.rejected', id,
-                   created_at + interval '3 hours',
-                   jsonb_build_object('owner_id', 'ow_r' || (substr(id, 5)::int % 50), 'reason', 'not_ready')
-            FROM leads WHERE workspace_id = $1 AND stage = 'nurturing'
-            """,
-            workspace_id,
-        )
-        # A database in use has been vacuumed (autovacuum): visibility maps set, as index-only
-        # scans need, and statistics fresh.
-        for table in ("leads", "stage_changes", "assignments", "events"):
-            await conn.execute(f"VACUUM ANALYZE {table}")
+        if count > BULK_LEADS:
+            dropped = await _secondary_indexes(conn)
+            for name, _ in dropped:
+                await conn.execute(f"DROP INDEX {name}")
+        await _seed_rows(conn, workspace_id, count)
     finally:
-        await conn.close()
+        try:
+            if dropped:
+                await conn.execute("SET maintenance_work_mem = '1GB'")
+                for _, definition in dropped:
+                    await conn.execute(definition)
+            # A database in use has been vacuumed (autovacuum): visibility maps set, as index-only
+            # scans need, and statistics fresh.
+            for table in SEEDED_TABLES:
+                await conn.execute(f"VACUUM ANALYZE {table}")
+        finally:
+            await conn.close()
+
+
+async def _seed_rows(conn: asyncpg.Connection, workspace_id: str, count: int) -> None:
+    await conn.execute(
+        "INSERT INTO owners (id, workspace_id, name, email, active, capacity, weight, tags, "
+        "territories, created_at, updated_at) "
+        "SELECT 'ow_r' || g, $1, 'Owner ' || g, 'owner' || g || '@bench.test', true, NULL, 1, "
+        "'[]', '[]', now(), now() FROM generate_series(0, $2 - 1) AS g",
+        workspace_id,
+        OWNERS,
+    )
+    # Leads: created over the past year; stage, score and band follow the path.
+    await conn.execute(
+        f"""
+        INSERT INTO leads (id, workspace_id, email, tags, external_ids, attributes, unsubscribed,
+                           stage, is_free_email, seniority, created_at, updated_at, version, score,
+                           fit_score, behavior_score, band, scored_at, source, utm_campaign, owner_id,
+                           first_touch_at, stages_mask, first_activity_at, stage_entered_at)
+        SELECT 'ld_r' || n, $1, 'r' || n || '@r' || (n % 5000) || '.com',
+               CASE WHEN n % 10 = 0 THEN '["vip"]' ELSE '[]' END::jsonb, '{{}}', '{{}}', false,
+               path[array_length(path, 1)], false, 'unknown', created, created, 1,
+               CASE array_length(path, 1) WHEN 1 THEN n % 40 WHEN 2 THEN 40 + n % 35 ELSE 75 + n % 26 END,
+               0, 0,
+               CASE array_length(path, 1) WHEN 1 THEN 'not_ready' WHEN 2 THEN 'mql' ELSE 'sql' END,
+               created,
+               (ARRAY['ads','webinar','organic','referral','events'])[1 + n % 5],
+               'campaign_' || (n % 20),
+               CASE WHEN path[array_length(path, 1)] IN ('accepted','customer')
+                    THEN 'ow_r' || (n % {OWNERS}) END,
+               CASE WHEN array_length(path, 1) >= 4
+                    THEN created + interval '2 hours' + (n % 3600) * interval '1 second' END,
+               -- The milestones the app keeps: each stage's bit (the default pipeline's
+               -- bits are their positions), and bit 62 for the rejected ones.
+               (SELECT sum(DISTINCT 1::bigint << array_position(ARRAY['new','mql','sql','accepted',
+                       'opportunity','customer','nurturing','disqualified'], p) - 1)::bigint
+                FROM unnest(path) AS p)
+               | CASE WHEN path[array_length(path, 1)] = 'nurturing' THEN 1::bigint << 62 ELSE 0 END,
+               CASE WHEN n % 10 < 7
+                    THEN created + (n % 20) * interval '1 day' + interval '1 minute' END,
+               created + (array_length(path, 1) - 1) * (1 + n % 50) * interval '1 hour'
+        FROM (
+            SELECT n, {PATHS} AS path,
+                   now() - (n % 365) * interval '1 day' - (n % 86400) * interval '1 second' AS created
+            FROM generate_series(1, $2) AS n
+        ) AS l
+        """,
+        workspace_id,
+        count,
+    )
+    # One move per step of the path, an hour or more apart; wins carry an amount.
+    await conn.execute(
+        f"""
+        INSERT INTO stage_changes (id, workspace_id, lead_id, from_stage, to_stage, at, since, by_kind,
+                                   by_id, reason, note, amount)
+        SELECT 'sc_r' || n || '_' || s, $1, 'ld_r' || n, path[s], path[s + 1],
+               created + s * (1 + n % 50) * interval '1 hour',
+               created + (s - 1) * (1 + n % 50) * interval '1 hour',
+               CASE WHEN path[s + 1] = 'accepted' THEN 'owner' ELSE 'system' END,
+               CASE WHEN path[s + 1] = 'accepted' THEN 'ow_r' || (n % {OWNERS}) END,
+               NULL, NULL,
+               CASE WHEN path[s + 1] = 'customer' THEN 1000 + n % 9000 END
+        FROM (
+            SELECT n, {PATHS} AS path,
+                   now() - (n % 365) * interval '1 day' - (n % 86400) * interval '1 second' AS created
+            FROM generate_series(1, $2) AS n
+        ) AS l
+        CROSS JOIN LATERAL generate_series(1, array_length(path, 1) - 1) AS s
+        """,
+        workspace_id,
+        count,
+    )
+    policy = await conn.fetchval(
+        "SELECT id FROM sla_policies WHERE workspace_id = $1 ORDER BY position LIMIT 1", workspace_id
+    )
+    # Leads that reached sql were assigned then: accepted ones met their SLA, rejected ones not.
+    await conn.execute(
+        f"""
+        INSERT INTO assignments (id, workspace_id, lead_id, owner_id, previous_owner_id, by, rule_id,
+                                 strategy, explanation, created_at, actor, sla_policy_id, due_at,
+                                 touched_at, sla_state)
+        SELECT 'as_r' || id, workspace_id, id, 'ow_r' || (substr(id, 5)::int % {OWNERS}), NULL, 'routing',
+               NULL, 'round_robin', '{{}}', created_at + interval '1 hour', NULL, $2,
+               created_at + interval '1 hour 5 minutes',
+               CASE WHEN first_touch_at IS NOT NULL AND stage IN ('accepted','customer')
+                    THEN first_touch_at END,
+               CASE WHEN stage IN ('accepted','customer') THEN 'met' ELSE 'breached' END
+        FROM leads WHERE workspace_id = $1 AND band = 'sql'
+        """,
+        workspace_id,
+        policy,
+    )
+    # Events: lead.created for each, a behaviour event for 70% within days, rejections.
+    await conn.execute(
+        """
+        INSERT INTO events (id, workspace_id, seq, type, lead_id, occurred_at, data)
+        SELECT 'ev_rc' || substr(id, 5), workspace_id, NULL, 'lead.created', id, created_at, '{}'
+        FROM leads WHERE workspace_id = $1
+        """,
+        workspace_id,
+    )
+    await conn.execute(
+        """
+        INSERT INTO events (id, workspace_id, seq, type, lead_id, occurred_at, data)
+        SELECT 'ev_rb' || substr(id, 5), workspace_id, NULL, 'page_view', id,
+               created_at + (substr(id, 5)::int % 20) * interval '1 day' + interval '1 minute', '{}'
+        FROM leads WHERE workspace_id = $1 AND substr(id, 5)::int % 10 < 7
+        """,
+        workspace_id,
+    )
+    await conn.execute(
+        """
+        INSERT INTO events (id, workspace_id, seq, type, lead_id, occurred_at, data)
+        SELECT 'ev_rr' || substr(id, 5), workspace_id, NULL, 'lead.rejected', id,
+               created_at + interval '3 hours',
+               jsonb_build_object('owner_id', 'ow_r' || (substr(id, 5)::int % 50), 'reason', 'not_ready')
+        FROM leads WHERE workspace_id = $1 AND stage = 'nurturing'
+        """,
+        workspace_id,
+    )
 
 
 def bench_settings(database_url: str) -> Settings:
