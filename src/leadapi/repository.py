@@ -69,10 +69,12 @@ def one_of(column: Any, values: Sequence[str] | BindParameter[Any], *, postgres:
     Elsewhere, a list of parameters. A statement built once passes its parameter: an array-typed
     one on PostgreSQL (`bindparam(name, type_=ARRAY(String))`), an expanding one elsewhere."""
     if isinstance(values, BindParameter):
-        return column.in_(select(func.unnest(values)) if postgres else values)  # type: ignore[no-any-return]
-    if not postgres:
+        array = values
+    elif postgres:
+        array = bindparam(None, list(values), type_=postgresql.ARRAY(String))
+    else:
         return column.in_(list(values))  # type: ignore[no-any-return]
-    return column.in_(select(func.unnest(bindparam(None, list(values), type_=postgresql.ARRAY(String)))))  # type: ignore[no-any-return]
+    return column.in_(select(func.unnest(array)) if postgres else array)  # type: ignore[no-any-return]
 
 
 @cache
