@@ -108,10 +108,6 @@ class WorkspaceRepository(Repository):
         """The workspace filter on `table`, for joins and statements the builders cannot start."""
         return in_workspace(table, self.workspace_id)
 
-    def among(self, column: Any, values: Sequence[str]) -> ColumnElement[bool]:
-        """`column` is one of `values` (`one_of` on this connection's database)."""
-        return one_of(column, values, postgres=self.conn.dialect.name == "postgresql")
-
     def params(self, **values: Any) -> dict[str, Any]:
         """Parameters for a statement scoped by `WS` or `:_ws`: the workspace and `values`."""
         return {**values, WS_PARAM: self.workspace_id}

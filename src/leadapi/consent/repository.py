@@ -52,7 +52,7 @@ class ConsentRepository(WorkspaceRepository):
         if not lead_ids:
             return set()
         stmt = self.scoped_select(consents).where(
-            self.among(consents.c.lead_id, list(lead_ids)), consents.c.channel == "email"
+            consents.c.lead_id.in_(list(lead_ids)), consents.c.channel == "email"
         )
         latest: dict[str, tuple[Any, str, str]] = {}
         for row in (await self.conn.execute(stmt)).mappings():

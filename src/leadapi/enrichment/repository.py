@@ -122,7 +122,7 @@ class EnrichmentRepository(WorkspaceRepository):
     # ---- runs ---------------------------------------------------------------------------------------
 
     async def existing_leads(self, lead_ids: Sequence[str]) -> set[str]:
-        stmt = self.scoped_select(leads, leads.c.id).where(self.among(leads.c.id, list(lead_ids)))
+        stmt = self.scoped_select(leads, leads.c.id).where(leads.c.id.in_(list(lead_ids)))
         return {str(i) for i in (await self.conn.execute(stmt)).scalars()}
 
     async def queue(self, pairs: Sequence[tuple[str, str]], due_at: datetime) -> None:

@@ -82,6 +82,6 @@ class HygieneRepository(WorkspaceRepository):
         if lead_ids:
             await self.conn.execute(
                 self.scoped_update(leads)
-                .where(self.among(leads.c.id, list(lead_ids)), leads.c.archived_at.is_(None))
+                .where(leads.c.id.in_(list(lead_ids)), leads.c.archived_at.is_(None))
                 .values(archived_at=now, updated_at=now, version=leads.c.version + 1)
             )

@@ -145,7 +145,7 @@ class BacktestRepository(WorkspaceRepository):
         return sorted(((row.lead_id, row.at) for row in rows), key=lambda pair: (pair[1], pair[0]))
 
     async def leads_by_id(self, lead_ids: list[str]) -> list[dict[str, Any]]:
-        stmt = self.scoped_select(leads).where(self.among(leads.c.id, lead_ids))
+        stmt = self.scoped_select(leads).where(leads.c.id.in_(lead_ids))
         return [dict(row) for row in (await self.conn.execute(stmt)).mappings()]
 
     def events_statement(
@@ -164,9 +164,7 @@ class BacktestRepository(WorkspaceRepository):
             events.c.occurred_at,
             type_coerce(data, events.c.data.type).label("data"),
             events.c.source,
-        ).where(
-            self.among(events.c.lead_id, lead_ids), events.c.type.in_(types), events.c.occurred_at <= until
-        )
+        ).where(events.c.lead_id.in_(lead_ids), events.c.type.in_(types), events.c.occurred_at <= until)
 
     async def events_of(
         self, lead_ids: list[str], types: list[str], with_data: list[str], until: datetime
@@ -178,7 +176,7 @@ class BacktestRepository(WorkspaceRepository):
     def moves_statement(self, lead_ids: list[str], stages: list[str]) -> Select[Any]:
         """The batch's moves into the outcome stages: ranges of ix_stage_changes_workspace_id_lead_id_at."""
         return self.scoped_select(stage_changes, stage_changes.c.lead_id, stage_changes.c.at).where(
-            self.among(stage_changes.c.lead_id, lead_ids), stage_changes.c.to_stage.in_(stages)
+            stage_changes.c.lead_id.in_(lead_ids), stage_changes.c.to_stage.in_(stages)
         )
 
     async def moves_into(self, lead_ids: list[str], stages: list[str]) -> list[tuple[str, datetime]]:

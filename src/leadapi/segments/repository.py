@@ -131,7 +131,7 @@ class SegmentRepository(WorkspaceRepository):
         if not lead_ids:
             return out
         stmt = self.scoped_select(members, members.c.lead_id, members.c.segment_id).where(
-            self.among(members.c.lead_id, list(lead_ids))
+            members.c.lead_id.in_(list(lead_ids))
         )
         for lead_id, segment_id in await self.conn.execute(stmt):
             out.setdefault(str(lead_id), set()).add(str(segment_id))
@@ -160,7 +160,7 @@ class SegmentRepository(WorkspaceRepository):
         if not lead_ids:
             return {}
         # In id order, the order a merge locks its two leads in: neither waits on the other in turn.
-        stmt = self.scoped_select(leads).where(self.among(leads.c.id, list(lead_ids))).order_by(leads.c.id)
+        stmt = self.scoped_select(leads).where(leads.c.id.in_(list(lead_ids))).order_by(leads.c.id)
         if self.conn.dialect.name == "postgresql":
             stmt = stmt.with_for_update(key_share=True)
         return {str(row["id"]): dict(row) for row in (await self.conn.execute(stmt)).mappings()}
@@ -186,7 +186,7 @@ class SegmentRepository(WorkspaceRepository):
         if not lead_ids:
             return set()
         stmt = self.scoped_select(members, members.c.lead_id).where(
-            members.c.segment_id == segment_id, self.among(members.c.lead_id, list(lead_ids))
+            members.c.segment_id == segment_id, members.c.lead_id.in_(list(lead_ids))
         )
         return {str(i) for i in (await self.conn.execute(stmt)).scalars()}
 
