@@ -7,17 +7,17 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Insert, Table, func, or_, select, text, union_all
+from sqlalchemy import Insert, String, Table, any_, bindparam, func, or_, select, text, union_all
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from leadapi.api.pagination import row_after
-from leadapi.db import constant
 from leadapi.duplicates.engine import MAX_BLOCK, SIMILAR_NAME_RATIO, Candidate, Signature
 from leadapi.duplicates.models import DedupeSettings, DuplicateCursor, DuplicateKey, DuplicatePair
 from leadapi.events.models import EventSequence
 from leadapi.ids import new_id
 from leadapi.leads.models import Lead
-from leadapi.repository import WorkspaceRepository, one_of, upsert_insert
+from leadapi.repository import WorkspaceRepository, upsert_insert
 
 keys = cast(Table, DuplicateKey.__table__)
 pairs = cast(Table, DuplicatePair.__table__)
@@ -48,9 +48,11 @@ def _chunks(values: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]
 
 
 def _among(column: Any, values: Sequence[str], postgres: bool) -> Any:
-    """`column` is one of `values`: on PostgreSQL one array parameter (one statement text whatever
-    the count, so it is prepared once), elsewhere a list of them."""
-    return one_of(column, values, postgres=postgres)
+    """`column` is one of `values`: on PostgreSQL one array parameter (`= ANY($1)`: one
+    statement text whatever the count, so it is prepared once), elsewhere a list of them."""
+    if postgres:
+        return column == any_(bindparam(None, list(values), type_=postgresql.ARRAY(String)))
+    return column.in_(list(values))
 
 
 # A batch's keys with their leads' signatures, as parallel arrays (one row per key of a lead).
@@ -270,8 +272,7 @@ class DuplicateRepository(WorkspaceRepository):
         for chunk in _chunks(sorted(set(lead_ids)), self.chunk):
             # One branch per side, each a range of its own index: as one OR, PostgreSQL walked the
             # workspace's pending pairs testing each against both lists.
-            # 'pending' written into the SQL: the other side's index is partial on it.
-            pending = self.scoped_select(pairs, *columns).where(pairs.c.status == constant("pending"))
+            pending = self.scoped_select(pairs, *columns).where(pairs.c.status == "pending")
             stmt = union_all(
                 pending.where(_among(pairs.c.lead_id, chunk, self.postgres)),
                 pending.where(_among(pairs.c.other_lead_id, chunk, self.postgres)),

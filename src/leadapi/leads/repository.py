@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Table,
     and_,
+    any_,
     bindparam,
     func,
     or_,
@@ -37,7 +38,7 @@ from leadapi.db import UTCDateTime
 from leadapi.errors import not_found
 from leadapi.leads.fields import PUBLIC_FIELDS, LeadRow
 from leadapi.leads.models import Lead, LeadExternalId
-from leadapi.repository import WS, WorkspaceRepository, in_workspace, one_of, same_workspace
+from leadapi.repository import WS, WorkspaceRepository, in_workspace, same_workspace
 
 leads = cast(Table, Lead.__table__)
 external_ids = cast(Table, LeadExternalId.__table__)
@@ -264,10 +265,11 @@ class LeadRepository(WorkspaceRepository):
 
     async def _present(self, column: Column[Any], values: Sequence[str]) -> list[str]:
         # PostgreSQL: one array parameter, so the statement is the same whatever the chunk holds.
-        values_param = (
-            bindparam("_values", type_=ARRAY(String)) if self.lock else bindparam("_values", expanding=True)
+        matches = (
+            column == any_(bindparam("_values", type_=ARRAY(String)))
+            if self.lock
+            else column.in_(bindparam("_values", expanding=True))
         )
-        matches = one_of(column, values_param, postgres=self.lock)
         stmt = select(column).where(in_workspace(leads, _WS_UNSEEN), matches)
         unique, present = sorted(set(values)), []
         for at in range(0, len(unique), _LOOKUP_SLICE):
