@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import NamedTuple
+from typing import IO, NamedTuple
 
 import asyncpg
 import httpx
@@ -182,9 +182,7 @@ def _routing_setup(base: str, key: str) -> None:
 def serving(cmd: list[str], env: dict[str, str], port: int) -> Iterator[int]:
     """Runs a server in a session of its own while the block runs; yields the session's id
     (the CPU its processes use is counted by it)."""
-    log = (HERE / "results" / f"server-{port}.log").open("w")
-    process = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    try:
+    with _session(cmd, env, f"server-{port}.log") as (process, log):
         deadline = time.monotonic() + 90  # a loaded machine (a suite running beside) starts slowly
         while True:
             try:
@@ -196,13 +194,6 @@ def serving(cmd: list[str], env: dict[str, str], port: int) -> Iterator[int]:
                 raise SystemExit(f"bench: {' '.join(cmd)} did not start; see {log.name}")
             time.sleep(0.2)
         yield process.pid  # start_new_session: the session's id is the leader's pid
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-        log.close()
 
 
 @contextmanager
@@ -224,10 +215,20 @@ def _serve_with_background(
 def _worker_process(cmd: list[str], env: dict[str, str]) -> Iterator[None]:
     """`leadapi worker` in a session of its own while the block runs (it serves nothing to wait
     for: its loops start with it)."""
-    log = (HERE / "results" / "worker.log").open("w")
+    with _session(cmd, env, "worker.log"):
+        yield
+
+
+@contextmanager
+def _session(
+    cmd: list[str], env: dict[str, str], log_name: str
+) -> Iterator[tuple[subprocess.Popen[bytes], IO[str]]]:
+    """`cmd` in a session of its own, its output in results/`log_name`, while the block runs;
+    then the whole session stopped (SIGTERM, SIGKILL after 15 s)."""
+    log = (HERE / "results" / log_name).open("w")
     process = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        yield
+        yield process, log
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:
