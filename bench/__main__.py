@@ -211,6 +211,19 @@ def _serve_with_background(
         yield session
 
 
+def _served_results(
+    name: str, args: argparse.Namespace, runs: dict[str, list[Run]], figures: dict[str, object]
+) -> int:
+    """The end of a scenario against `leadapi serve`: a warning when requests failed, and
+    results/`name`.json with the arguments, every wrk run by kind and the scenario's figures."""
+    errors = sum(r.errors for kind in runs.values() for r in kind)
+    if errors:
+        print(f"WARNING: {errors} requests failed; figures with errors are not comparable", file=sys.stderr)
+    document = {"args": vars(args), **{k: [r._asdict() for r in v] for k, v in runs.items()}, **figures}
+    (HERE / "results" / f"{name}.json").write_text(json.dumps(document, indent=2))
+    return 0
+
+
 @contextmanager
 def _worker_process(cmd: list[str], env: dict[str, str]) -> Iterator[None]:
     """`leadapi worker` in a session of its own while the block runs (it serves nothing to wait
@@ -1072,30 +1085,22 @@ def _automations_only(args: argparse.Namespace) -> int:
         f"events run: {verdict} (p50 {p50:.2f} s, p99 {p99:.2f} s, {len(lags)} samples every 0.5 s)"
     )
     print(f"load average (1, 5, 15 min): {', '.join(f'{v:.1f}' for v in os.getloadavg())}")
-    errors = sum(r.errors for r in off + on + events)
-    if errors:
-        print(f"WARNING: {errors} requests failed; figures with errors are not comparable", file=sys.stderr)
-    (HERE / "results" / "automations.json").write_text(
-        json.dumps(
-            {
-                "args": vars(args),
-                "captures_off": [r._asdict() for r in off],
-                "captures_on": [r._asdict() for r in on],
-                "events_on": [r._asdict() for r in events],
-                "cost": cost,
-                "lag_p50_s": p50,
-                "lag_p99_s": p99,
-                "lag_samples": lags,
-                "drain_s": drain,
-                "runs": runs_stored,
-                "drained_runs": drained,
-                "run_server_cpu_ms": run_server_ms,
-                "run_database_cpu_ms": run_database_ms,
-            },
-            indent=2,
-        )
+    return _served_results(
+        "automations",
+        args,
+        {"captures_off": off, "captures_on": on, "events_on": events},
+        {
+            "cost": cost,
+            "lag_p50_s": p50,
+            "lag_p99_s": p99,
+            "lag_samples": lags,
+            "drain_s": drain,
+            "runs": runs_stored,
+            "drained_runs": drained,
+            "run_server_cpu_ms": run_server_ms,
+            "run_database_cpu_ms": run_database_ms,
+        },
     )
-    return 0
 
 
 ROLLUP_LAG_TARGET = 2.0  # seconds: the rollups' consumer keeps up with the capture rate
@@ -1151,24 +1156,12 @@ def _rollup_lag_only(args: argparse.Namespace) -> int:
         f"{len(every)} samples every 0.5 s)"
     )
     print(f"load average (1, 5, 15 min): {', '.join(f'{v:.1f}' for v in os.getloadavg())}")
-    errors = sum(r.errors for r in captures + events)
-    if errors:
-        print(f"WARNING: {errors} requests failed; figures with errors are not comparable", file=sys.stderr)
-    (HERE / "results" / "rollup_lag.json").write_text(
-        json.dumps(
-            {
-                "args": vars(args),
-                "captures": [r._asdict() for r in captures],
-                "events": [r._asdict() for r in events],
-                "lag_p50_s": p50,
-                "lag_p99_s": p99,
-                "lag_samples": lags,
-                "drain_s": drain,
-            },
-            indent=2,
-        )
+    return _served_results(
+        "rollup_lag",
+        args,
+        {"captures": captures, "events": events},
+        {"lag_p50_s": p50, "lag_p99_s": p99, "lag_samples": lags, "drain_s": drain},
     )
-    return 0
 
 
 def _tracks_only(args: argparse.Namespace) -> int:
@@ -1257,22 +1250,12 @@ def _enrichment_only(args: argparse.Namespace) -> int:
         f"{verdict} ({cost:.0%}, the median of each round's run with them on against the run with them "
         f"off just before it; on/off ratio {ratio:.2f})"
     )
-    errors = sum(r.errors for r in off + on)
-    if errors:
-        print(f"WARNING: {errors} requests failed; figures with errors are not comparable", file=sys.stderr)
-    (HERE / "results" / "enrichment.json").write_text(
-        json.dumps(
-            {
-                "args": vars(args),
-                "captures_off": [r._asdict() for r in off],
-                "captures_on": [r._asdict() for r in on],
-                "cost": cost,
-                "enriched_events": enriched,
-            },
-            indent=2,
-        )
+    return _served_results(
+        "enrichment",
+        args,
+        {"captures_off": off, "captures_on": on},
+        {"cost": cost, "enriched_events": enriched},
     )
-    return 0
 
 
 if __name__ == "__main__":
