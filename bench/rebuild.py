@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 import asyncpg
 
-from bench.reports import bench_settings, seed
+from bench.reports import bench_settings, seeded_workspace
 from leadapi.app import create_app
 
 
@@ -54,11 +54,7 @@ async def _rows(dsn: str, workspace_id: str) -> list[tuple[object, ...]]:
 async def measure(database_url: str, dsn: str, count: int, lead_by_lead: bool = True) -> RebuildTiming:
     app = create_app(bench_settings(database_url))
     async with app.router.lifespan_context(app):
-        async with app.state.db.transaction() as conn:
-            workspace_id = await app.state.workspaces.create_workspace(conn, "rebuild bench")
-        started = time.perf_counter()
-        await seed(dsn, workspace_id, count)
-        seed_s = time.perf_counter() - started
+        workspace_id, seed_s = await seeded_workspace(app, dsn, "rebuild bench", count)
         print(f"rebuild: seeded {count:,} leads with history in {seed_s:.1f} s", flush=True)
         flow = app.state.services.rollup_flow
         now = datetime.now(UTC)

@@ -224,18 +224,21 @@ def bench_settings(database_url: str) -> Settings:
     )
 
 
+async def seeded_workspace(app: FastAPI, dsn: str, name: str, count: int) -> tuple[str, float]:
+    """A new workspace made by the service (its defaults: pipeline, SLA policies), filled in SQL
+    with `count` leads and their history; its id and the seconds the seeding took."""
+    async with app.state.db.transaction() as conn:
+        workspace_id = await app.state.workspaces.create_workspace(conn, name)
+    started = time.perf_counter()
+    await seed(dsn, workspace_id, count)
+    return workspace_id, time.perf_counter() - started
+
+
 async def measure(database_url: str, dsn: str, count: int, runs: int = 3) -> list[Timing]:
     app = create_app(bench_settings(database_url))
     async with app.router.lifespan_context(app):
-        workspaces = app.state.workspaces
-        async with app.state.db.transaction() as conn:
-            workspace_id = await workspaces.create_workspace(conn, "reports bench")
-        started = time.perf_counter()
-        await seed(dsn, workspace_id, count)
-        print(
-            f"reports: seeded {count:,} leads with history in {time.perf_counter() - started:.0f} s",
-            flush=True,
-        )
+        workspace_id, seconds = await seeded_workspace(app, dsn, "reports bench", count)
+        print(f"reports: seeded {count:,} leads with history in {seconds:.0f} s", flush=True)
         return await rollups_and_timings(app, dsn, workspace_id, runs)
 
 

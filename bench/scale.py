@@ -28,7 +28,7 @@ from typing import Any
 
 import httpx
 
-from bench.reports import bench_settings, seed
+from bench.reports import bench_settings, seeded_workspace
 
 SCALE_REPORTS = ("funnel", "sources", "owners")
 SCALE_PORT = 8093
@@ -68,10 +68,8 @@ async def _reports_workspace(async_dsn: str, dsn: str, leads: int) -> str:
 
     app = create_app(bench_settings(async_dsn))
     async with app.router.lifespan_context(app):
-        async with app.state.db.transaction() as conn:
-            workspace_id = await app.state.workspaces.create_workspace(conn, "scale reports")
         started = time.perf_counter()
-        await seed(dsn, workspace_id, leads)
+        workspace_id, _ = await seeded_workspace(app, dsn, "scale reports", leads)
         now = datetime.now(UTC)
         async with app.state.db.transaction() as conn:
             await app.state.services.rollup_flow.rebuild(
