@@ -32,10 +32,13 @@ from tests.conftest import PG_ADMIN_URL, PG_TEST_DB
 from tests.e2e.processes import activate_executives_model, four_processes_on, set_up_routing
 
 DATABASE = f"{PG_TEST_DB}_routing_races"
-STORM = 400  # leads captured per storm, warm-up included
 WARM_UP = 100  # captured at once before the storm: a fifth of them reach each of 5 owners
 IN_FLIGHT = 64  # requests at a time: 16 per process, more than its 10 connections, so some always wait
 BEFORE = 50  # captured in the storm before the config change goes out
+# The storm goes on until this many were sent after the change answered, however long the change
+# takes on a slow machine (a fixed count of leads could all be in before it answers), up to LIMIT.
+AFTER = 100
+LIMIT = 4_000
 PATHS = ["one_statement", "transactional"]
 
 Server = tuple[str, dict[str, str]]
@@ -84,10 +87,10 @@ async def _storm(
     prefix: str,
     change: Callable[[httpx.AsyncClient], Awaitable[httpx.Response]],
 ) -> Storm:
-    """Capture WARM_UP sales-ready leads, then the rest of STORM, IN_FLIGHT at a time, and make
-    `change` once BEFORE of those are in, while the rest are in flight. Returns each lead with
-    whether its request went out after the change had answered (so after it committed), and the
-    change's response.
+    """Capture WARM_UP sales-ready leads, then more, IN_FLIGHT at a time, and make `change` once
+    BEFORE of those are in, while the rest are in flight; stop once AFTER requests sent after the
+    change answered are in (or LIMIT leads in all). Returns each lead with whether its request went
+    out after the change had answered (so after it committed), and the change's response.
 
     The warm-up settles every process: a process routes in a transaction until it has cached
     the routing config (and after a one-statement capture found its caches stale), so without it
@@ -95,7 +98,8 @@ async def _storm(
     changed = asyncio.Event()
     before = asyncio.Event()
     captured: list[tuple[dict[str, Any], bool]] = []
-    todo = iter(range(WARM_UP, STORM))
+    late: list[dict[str, Any]] = []
+    todo = iter(range(WARM_UP, LIMIT))
     async with (
         httpx.AsyncClient(base_url=base, headers=headers, timeout=60) as client,
         # The change gets a connection of its own, not one a capture has to let go of first.
@@ -118,6 +122,8 @@ async def _storm(
                         raise
             assert response.status_code == 201, response.text
             captured.append((response.json(), after_change))
+            if after_change:
+                late.append(response.json())
             if len(captured) >= WARM_UP + BEFORE:
                 before.set()
 
@@ -125,6 +131,8 @@ async def _storm(
             # A fixed number of senders rather than a task per lead: requests are sent when they
             # are made, not queued in the client's pool, so `after_change` is what it says.
             for i in todo:
+                if len(late) >= AFTER:
+                    return
                 await capture(i)
 
         async def senders() -> None:
@@ -258,7 +266,7 @@ def test_a_committed_pool_change_routes_every_later_capture(server: Server) -> N
     early = [lead for lead, after in storm.captured if not after]
     late = [lead for lead, after in storm.captured if after]
     assert sum(lead["owner_id"] == team[0] for lead in early) >= WARM_UP // 10
-    assert len(late) >= STORM // 4  # else the race was not run: the storm was over first
+    assert len(late) >= AFTER  # else the race was not run: the storm was over first
     assert {lead["owner_id"] for lead in late} <= set(team[1:]), [
         lead["id"] for lead in late if lead["owner_id"] not in team[1:]
     ]
