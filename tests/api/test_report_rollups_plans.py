@@ -181,9 +181,9 @@ async def test_a_batch_read_by_ids_never_filters_the_workspace_against_the_array
         try:
             await conn.execute("ANALYZE rollup_leads")  # empty: what the statistics will say
             await conn.execute(
-                "INSERT INTO rollup_leads (workspace_id, lead_id, day, source, owner, utm_campaign, "
+                "INSERT INTO rollup_leads (workspace_id, lead_id, hour, source, owner, utm_campaign, "
                 "utm_source, utm_medium, mask, amount, score, touch, active, extra) "
-                "SELECT $1, 'ld_' || lpad(g::text, 9, '0'), '2026-05-04', '', '', '', '', '', '', 0, "
+                "SELECT $1, 'ld_' || lpad(g::text, 9, '0'), '2026-05-04T10', '', '', '', '', '', '', 0, "
                 "'', '', '', '[]' FROM generate_series(1, $2) AS g",
                 tenant.workspace_id,
                 LEADS,

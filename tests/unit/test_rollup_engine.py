@@ -21,6 +21,8 @@ from leadapi.reports.rollup_engine import (
     add_delta,
     changes,
     gone,
+    hour_of,
+    periods,
     plan,
     quantile,
     time_bucket,
@@ -82,18 +84,39 @@ def test_touch_classes_follow_the_reports_thresholds() -> None:
     assert unpack(touch_value(3600.5)) == ["l", 1, MAPPING.key(3600.5)]
 
 
-def test_a_range_reads_partial_days_raw_whole_months_as_months() -> None:
-    found = plan(datetime(2026, 1, 30, 12, tzinfo=UTC), datetime(2026, 4, 2, 6, tzinfo=UTC), days_only=False)
-    assert found.raw == (
-        (datetime(2026, 1, 30, 12, tzinfo=UTC), datetime(2026, 1, 31, tzinfo=UTC)),
-        (datetime(2026, 4, 2, tzinfo=UTC), datetime(2026, 4, 2, 6, tzinfo=UTC)),
+def _hours(day: str, first: int, last: int) -> tuple[str, ...]:
+    return tuple(f"{day}T{h:02d}" for h in range(first, last + 1))
+
+
+def test_a_range_reads_whole_months_as_months_partial_days_as_hours_and_partial_hours_raw() -> None:
+    found = plan(
+        datetime(2026, 1, 30, 12, 17, tzinfo=UTC), datetime(2026, 4, 2, 6, 40, tzinfo=UTC), days_only=False
     )
+    assert found.raw == (
+        (datetime(2026, 1, 30, 12, 17, tzinfo=UTC), datetime(2026, 1, 30, 13, tzinfo=UTC)),
+        (datetime(2026, 4, 2, 6, tzinfo=UTC), datetime(2026, 4, 2, 6, 40, tzinfo=UTC)),
+    )
+    assert found.hours == _hours("2026-01-30", 13, 23) + _hours("2026-04-02", 0, 5)
     assert found.months == ("2026-02", "2026-03")
     assert found.days == ("2026-01-31", "2026-04-01")
     by_day = plan(datetime(2026, 1, 30, tzinfo=UTC), datetime(2026, 4, 1, tzinfo=UTC), days_only=True)
-    assert (by_day.raw, by_day.months, len(by_day.days)) == ((), (), 61)
+    assert (by_day.raw, by_day.months, len(by_day.days), by_day.hours) == ((), (), 61, ())
     inside = plan(datetime(2026, 1, 30, 1, tzinfo=UTC), datetime(2026, 1, 30, 2, tzinfo=UTC), days_only=False)
-    assert (inside.months, inside.days) == ((), ())
+    assert (inside.months, inside.days, inside.hours, inside.raw) == ((), (), ("2026-01-30T01",), ())
+    no_hours = plan(
+        datetime(2026, 1, 30, 12, 17, tzinfo=UTC),
+        datetime(2026, 4, 2, 6, 40, tzinfo=UTC),
+        days_only=False,
+        hours=False,
+    )
+    assert no_hours.hours == ()
+    assert no_hours.raw == (
+        (datetime(2026, 1, 30, 12, 17, tzinfo=UTC), datetime(2026, 1, 31, tzinfo=UTC)),
+        (datetime(2026, 4, 2, tzinfo=UTC), datetime(2026, 4, 2, 6, 40, tzinfo=UTC)),
+    )
+    start, end = datetime(2026, 1, 30, 1, 5, tzinfo=UTC), datetime(2026, 1, 30, 1, 55, tzinfo=UTC)
+    minutes = plan(start, end, days_only=False)
+    assert (minutes.hours, minutes.raw) == ((), ((start, end),))
 
 
 def test_time_buckets_are_the_reports() -> None:
@@ -106,23 +129,23 @@ def _random_contribution(rng: random.Random) -> Contribution:
     extra = [
         rng.choice(
             [
-                ("asg", "2026-05-04", '["ow_a",null,"met","5"]'),
-                ("asw", "2026-05-04", '["ow_a",1,300]'),
-                ("stay", "2026-05-06", '["new",1,120]'),
-                ("mv", "2026-06-01", '["mql",null,null]'),
+                ("asg", "2026-05-04T10", '["ow_a",null,"met","5"]'),
+                ("asw", "2026-05-04T10", '["ow_a",1,300]'),
+                ("stay", "2026-05-06T23", '["new",1,120]'),
+                ("mv", "2026-06-01T00", '["mql",null,null]'),
                 ("open", "now", '["ow_a","new"]'),
             ]
         )
         for _ in range(rng.randint(0, 4))
     ]
-    day = rng.choice(["2026-05-04", "2026-05-05", ""])
-    if not day:
+    hour = rng.choice(["2026-05-04T10", "2026-05-04T11", "2026-05-05T00", ""])
+    if not hour:
         found = gone(extra)
         if found is not None:
             return found
-        day = "2026-05-04"
+        hour = "2026-05-04T10"
     return Contribution(
-        day,
+        hour,
         {c: rng.choice(["-", "=ads", "=web"]) for c in KEY_COLUMNS},
         rng.choice(["1", "3"]),
         rng.choice([0.0, 10.5]),
@@ -141,8 +164,8 @@ def test_changes_move_only_what_differs_and_add_up_as_taking_all_back_and_adding
     rng = random.Random(25)
     for _ in range(2000):
         before, after = _random_contribution(rng), _random_contribution(rng)
-        if rng.random() < 0.5:  # the same day and keys: the facet-by-facet path
-            after = replace(after, day=before.day, keys=before.keys) if before.day else after
+        if rng.random() < 0.5:  # the same hour and keys: the facet-by-facet path
+            after = replace(after, hour=before.hour, keys=before.keys) if before.hour else after
         full: dict[Any, list[float]] = {}
         add_delta(full, before, -1)
         add_delta(full, after, +1)
@@ -160,7 +183,9 @@ def test_whole_days_are_the_time_zones() -> None:
         zone=kolkata,
     )
     assert found.days == ("2026-05-04", "2026-05-05")
-    assert found.raw == ((datetime(2026, 5, 5, 18, 30, tzinfo=UTC), datetime(2026, 5, 5, 20, tzinfo=UTC)),)
+    # After the last local midnight (18:30 UTC), the local hour 00:00-01:00 ends at 19:30 UTC.
+    assert found.hours == ("2026-05-06T00",)
+    assert found.raw == ((datetime(2026, 5, 5, 19, 30, tzinfo=UTC), datetime(2026, 5, 5, 20, tzinfo=UTC)),)
     # New York's spring-forward day is 23 hours long: its whole day ends at its next local midnight.
     new_york = ZoneInfo("America/New_York")
     found = plan(
@@ -170,3 +195,46 @@ def test_whole_days_are_the_time_zones() -> None:
         zone=new_york,
     )
     assert (found.days, found.raw) == (("2026-03-08",), ())
+
+
+def test_partial_days_read_local_hours_across_summer_time() -> None:
+    new_york = ZoneInfo("America/New_York")
+    # Summer time ends at 2:00 EDT on 2026-11-01: the local hour 01 runs twice (05:00-07:00 UTC),
+    # so it is whole only when the range holds both passes.
+    both = plan(
+        datetime(2026, 11, 1, 4, 30, tzinfo=UTC),
+        datetime(2026, 11, 1, 8, 0, tzinfo=UTC),
+        days_only=True,
+        zone=new_york,
+    )
+    assert both.hours == ("2026-11-01T01", "2026-11-01T02")
+    assert both.raw == ((datetime(2026, 11, 1, 4, 30, tzinfo=UTC), datetime(2026, 11, 1, 5, tzinfo=UTC)),)
+    first_pass = plan(
+        datetime(2026, 11, 1, 5, tzinfo=UTC),
+        datetime(2026, 11, 1, 6, tzinfo=UTC),
+        days_only=True,
+        zone=new_york,
+    )
+    assert first_pass.hours == ()
+    assert first_pass.raw == ((datetime(2026, 11, 1, 5, tzinfo=UTC), datetime(2026, 11, 1, 6, tzinfo=UTC)),)
+    # Summer time begins at 2:00 EST on 2026-03-08: the local hour 02 never happens; 01 and 03 are
+    # whole, and nothing is read twice or left out.
+    spring = plan(
+        datetime(2026, 3, 8, 6, tzinfo=UTC),
+        datetime(2026, 3, 8, 8, tzinfo=UTC),
+        days_only=True,
+        zone=new_york,
+    )
+    assert spring.raw == ()
+    assert spring.hours == ("2026-03-08T01", "2026-03-08T02", "2026-03-08T03")
+
+
+def test_hour_of_is_the_local_wall_clock_hour() -> None:
+    new_york = ZoneInfo("America/New_York")
+    assert hour_of(datetime(2026, 11, 1, 5, 30, tzinfo=UTC), new_york) == "2026-11-01T01"  # EDT
+    assert hour_of(datetime(2026, 11, 1, 6, 30, tzinfo=UTC), new_york) == "2026-11-01T01"  # EST
+    assert hour_of(datetime(2026, 5, 3, 18, 45, tzinfo=UTC), ZoneInfo("Asia/Kolkata")) == "2026-05-04T00"
+    assert periods("2026-05-04T00") == ("h2026-05-04T00", "2026-05-04", "2026-05")
+    assert periods("2026-05-04T00", "source") == ("h2026-05-04T00", "2026-05-04", "2026-05")
+    assert periods("2026-05-04T00", "owner") == ("2026-05-04", "2026-05")  # no hours per owner
+    assert periods("now") == ("now",)

@@ -2,11 +2,15 @@
 numbered event log, with what each lead last added to them and the consumer's position; and the
 workspace's report settings (the time zone whose days the rollups count).
 
-A period is a day ('2026-03-04') or a month ('2026-03') of the workspace's time zone, or 'now': a
-report over whole months reads a dozen rows per key where whole days would read thirty. Every lead
-of the cohort reports adds 1 to one row per (dimension, facet): its creation's day and month, under
-the total ('') and under each key it can be split or filtered by (its source, owner, utm fields);
-and so does each of its assignments, stage moves and rejections, on the day it happened.
+A period is a day ('2026-03-04') or a month ('2026-03') of the workspace's time zone, an hour there
+('h2026-03-04T23', sorted after all days and months) for the figures not split by a key and those
+by source, or 'now': a report over whole months reads a dozen rows per key where whole days would
+read thirty, and the partial first and last days of a report unsplit or by source read hours, not
+every lead created on them. Every lead of the cohort reports adds 1 to one row per (dimension,
+facet) and period of its creation's hour (its day and month, and under the total ('') and source
+the hour) and under each key it can be split or
+filtered by (its source, owner, utm fields); and so does each of its assignments, stage moves and
+rejections, in the hour it happened.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ class ReportRollup(Base):
     )
     dimension: Mapped[str] = mapped_column(String(16), primary_key=True)
     facet: Mapped[str] = mapped_column(String(8), primary_key=True)
-    period: Mapped[str] = mapped_column(String(10), primary_key=True)
+    period: Mapped[str] = mapped_column(String(14), primary_key=True)
     # The group's value with a one-letter prefix ('=' + value, or '-' for none): primary key
     # columns cannot be NULL, and an empty source is not a missing one.
     key: Mapped[str] = mapped_column(String(260), primary_key=True)
@@ -50,7 +54,7 @@ class RollupLead(Base):
         ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
     )
     lead_id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    day: Mapped[str] = mapped_column(String(10))
+    hour: Mapped[str] = mapped_column(String(13))  # its creation's local hour ('' when gone)
     source: Mapped[str] = mapped_column(String(260))
     owner: Mapped[str] = mapped_column(String(260))
     utm_campaign: Mapped[str] = mapped_column(String(260))
@@ -61,7 +65,7 @@ class RollupLead(Base):
     score: Mapped[str] = mapped_column(String(160))
     touch: Mapped[str] = mapped_column(String(160))
     active: Mapped[str] = mapped_column(String(160))
-    # What happened to it since, as JSON [[facet, day, value], ...]: its assignments, moves,
+    # What happened to it since, as JSON [[facet, hour, value], ...]: its assignments, moves,
     # rejections and its owner now.
     extra: Mapped[str] = mapped_column(Text, default="[]")
 

@@ -2,7 +2,12 @@
 range reads from them, and percentiles from their sketches. Pure.
 
 Days are the workspace's time zone's: a lead created at 23:30 in New York counts on that day there,
-and a range's whole days are its local midnights to midnights.
+and a range's whole days are its local midnights to midnights. The figures not split by a key, and
+those by source (the sources and activation reports' default split), are kept per local hour too
+('2026-03-04T23'), so the partial first and last days of such a report read hour rows and only its
+partial hours raw rows: what it reads stays bounded however many leads a day holds. Hours under
+every key would be about as many rows again as leads (most hours' values are few leads'), so
+reports split or filtered by another key read their partial days raw.
 
 Percentiles come from DDSketch's logarithmic mapping (the `ddsketch` library): a wait of v seconds
 is counted in bucket key(v), and value(key) is within RELATIVE_ERROR of every v in that bucket.
@@ -42,6 +47,8 @@ DIMENSIONS = {
     "utm_medium": "utm_medium",
 }
 KEY_COLUMNS = ("source", "owner", "utm_campaign", "utm_source", "utm_medium")
+# The dimensions kept per hour too: the unsplit figures and the default split of two reports.
+HOURLY_DIMENSIONS = (TOTAL, "source")
 FACETS = ("mask", "score", "touch", "active")
 # Facets of what happens to a lead after its creation, each on the day it happened: assignments
 # (counts, and the sketch of the wait for their touch), stage moves (the stay each one ended, the
@@ -50,6 +57,7 @@ FACETS = ("mask", "score", "touch", "active")
 ASSIGNMENT_FACETS = ("asg", "asw")
 MOVE_FACETS = ("stay", "to", "mv")
 NOW = "now"
+HOUR_PREFIX = "h"  # an hour's period: 'h2026-03-04T23' (see hour_period)
 UTC_ZONE: tzinfo = UTC
 
 
@@ -68,6 +76,35 @@ def decode_key(stored: str) -> str | None:
 
 def day_of(at: datetime, zone: tzinfo = UTC) -> str:
     return at.astimezone(zone).strftime("%Y-%m-%d")
+
+
+def hour_of(at: datetime, zone: tzinfo = UTC) -> str:
+    """The local hour an instant falls in ('2026-03-04T23'); the repeated hour of a change back
+    from summer time is one hour key over both."""
+    return at.astimezone(zone).strftime("%Y-%m-%dT%H")
+
+
+def hour_period(hour: str) -> str:
+    """An hour's rollup period: prefixed so that a facet's hours sort after all its days and months,
+    and a range of days reads no hour rows in between."""
+    return f"{HOUR_PREFIX}{hour}"
+
+
+def periods(hour: str, dimension: str = TOTAL) -> tuple[str, ...]:
+    """The rollup periods a count at this hour (or NOW) goes to under a dimension: its day and
+    month, and under an hourly dimension the hour itself."""
+    if hour == NOW:
+        return (NOW,)
+    if dimension in HOURLY_DIMENSIONS:
+        return (hour_period(hour), hour[:10], hour[:7])
+    return (hour[:10], hour[:7])
+
+
+def period_day(period: str) -> str:
+    """The day a stored period starts on (an hour's, a day itself, a month's first)."""
+    if period.startswith(HOUR_PREFIX):
+        return period[len(HOUR_PREFIX) : len(HOUR_PREFIX) + 10]
+    return period if len(period) == 10 else f"{period}-01"
 
 
 def _pack(*parts: Any) -> str:
@@ -119,18 +156,19 @@ def bucket_estimate(sign: int, key: int) -> float:
     return 0.0 if sign == 0 else sign * float(MAPPING.value(key))
 
 
-Extra = tuple[str, str, str]  # facet, day (or NOW), value
+Extra = tuple[str, str, str]  # facet, local hour (or NOW), value
 
 
 @dataclass(frozen=True, slots=True)
 class Contribution:
-    """What one lead adds: 1 to one row per facet, under its creation's day and its keys, and 1 per
-    `extra` (its assignments, moves, rejections, owner now) under that one's day and the same keys.
-    A lead that is gone but left assignments behind (a merged duplicate's) has no day ('') and
+    """What one lead adds: 1 to one row per facet and period of its creation's hour (its day and
+    month, and under the hourly dimensions the hour) under its keys, and 1 per `extra` (its
+    assignments, moves, rejections, owner now) under that one's periods and the same keys.
+    A lead that is gone but left assignments behind (a merged duplicate's) has no hour ('') and
     counts those under the total alone, as the rows' computation, which cannot join them to a
     lead, does."""
 
-    day: str
+    hour: str
     keys: dict[str, str]  # snapshot column -> encoded key
     mask: str
     amount: float
@@ -144,20 +182,20 @@ class Contribution:
 
     def as_row(self) -> dict[str, Any]:
         extra = json.dumps([list(e) for e in self.extra], separators=(",", ":"))
-        return {"day": self.day, **self.keys, "amount": self.amount, **self.facets(), "extra": extra}
+        return {"hour": self.hour, **self.keys, "amount": self.amount, **self.facets(), "extra": extra}
 
     @classmethod
     def of_row(cls, row: Mapping[str, Any]) -> Contribution:
         """From a stored snapshot row."""
         return cls(
-            row["day"],
+            row["hour"],
             {c: row[c] for c in KEY_COLUMNS},
             row["mask"],
             float(row["amount"] or 0.0),
             row["score"],
             row["touch"],
             row["active"],
-            tuple((f, d, v) for f, d, v in json.loads(row["extra"] or "[]")),
+            tuple((f, h, v) for f, h, v in json.loads(row["extra"] or "[]")),
         )
 
 
@@ -189,29 +227,29 @@ LEAD_COLUMN = {"source": "source", "owner": "owner_id", "utm_campaign": "utm_cam
 def assignment_extras(a: Mapping[str, Any], zone: tzinfo = UTC) -> list[Extra]:
     """An assignment: its owner, SLA policy and clock, how fast it was touched; and its wait's
     sketch bucket, per owner, when it was."""
-    day = day_of(a["created_at"], zone)
+    hour = hour_of(a["created_at"], zone)
     wait = None if a["wait"] is None else float(a["wait"])
-    out = [("asg", day, _pack(a["owner_id"], a["policy_id"], a["sla_state"], speed_of(wait)))]
+    out = [("asg", hour, _pack(a["owner_id"], a["policy_id"], a["sla_state"], speed_of(wait)))]
     if wait is not None:
-        out.append(("asw", day, _pack(a["owner_id"], *sketch_key(wait))))
+        out.append(("asw", hour, _pack(a["owner_id"], *sketch_key(wait))))
     return out
 
 
 def move_extras(m: Mapping[str, Any], zone: tzinfo = UTC) -> list[Extra]:
     """A stage move: where to, the owner who made it (if one did) and the lead's owner; the stay it
     ended in its from-stage; the time from the lead's creation to it."""
-    day = day_of(m["at"], zone)
+    hour = hour_of(m["at"], zone)
     by_owner = m["by_id"] if m["by_kind"] == "owner" else None
-    out = [("mv", day, _pack(m["to_stage"], by_owner, m["lead_owner"]))]
+    out = [("mv", hour, _pack(m["to_stage"], by_owner, m["lead_owner"]))]
     if m["stay"] is not None:
-        out.append(("stay", day, _pack(m["from_stage"], *sketch_key(float(m["stay"])))))
+        out.append(("stay", hour, _pack(m["from_stage"], *sketch_key(float(m["stay"])))))
     if m["to_wait"] is not None:
-        out.append(("to", day, _pack(m["to_stage"], *sketch_key(float(m["to_wait"])))))
+        out.append(("to", hour, _pack(m["to_stage"], *sketch_key(float(m["to_wait"])))))
     return out
 
 
 def rejection_extra(e: Mapping[str, Any], zone: tzinfo = UTC) -> Extra:
-    return ("rej", day_of(e["occurred_at"], zone), _pack(e["owner_id"]))
+    return ("rej", hour_of(e["occurred_at"], zone), _pack(e["owner_id"]))
 
 
 def open_extra(lead: Mapping[str, Any]) -> list[Extra]:
@@ -224,7 +262,7 @@ def contribution(lead: Mapping[str, Any], zone: tzinfo = UTC, extra: Iterable[Ex
     as the exact reports', so both count the same leads as fast or active), and what happened to
     it since (`extra`)."""
     return Contribution(
-        day=day_of(lead["created_at"], zone),
+        hour=hour_of(lead["created_at"], zone),
         keys={
             "source": encode_key(lead["source"]),
             "owner": encode_key(lead["owner_id"]),
@@ -248,7 +286,7 @@ Delta = dict[RowKey, list[float]]  # -> [leads, amount]
 def _dims(c: Contribution) -> tuple[tuple[str, str], ...]:
     """The (dimension, key) pairs a contribution counts under: the total, and each of its keys;
     a gone lead's, the total alone (key GONE)."""
-    if not c.day:
+    if not c.hour:
         return ((TOTAL, GONE),)
     return ((TOTAL, "-"), *((name, c.keys[name]) for name in KEY_COLUMNS))
 
@@ -258,22 +296,22 @@ def _facet_rows(c: Contribution, facets: Iterable[str]) -> Iterable[tuple[RowKey
     dims = _dims(c)
     for facet in facets:
         amount = c.amount if facet == "mask" else 0.0
-        for period in (c.day, c.day[:7]):
-            for dimension, key in dims:
+        for dimension, key in dims:
+            for period in periods(c.hour, dimension):
                 yield (dimension, facet, period, key, values[facet]), amount
 
 
 def _extra_rows(c: Contribution, extra: Iterable[Extra]) -> Iterable[tuple[RowKey, float]]:
     dims = _dims(c)
-    for facet, day, value in extra:
-        for period in (day,) if day == NOW else (day, day[:7]):
-            for dimension, key in dims:
+    for facet, hour, value in extra:
+        for dimension, key in dims:
+            for period in periods(hour, dimension):
                 yield (dimension, facet, period, key, value), 0.0
 
 
 def rows_of(c: Contribution) -> Iterable[tuple[RowKey, float]]:
     """The rollup rows a contribution adds 1 to (with its amount on the mask facet)."""
-    if c.day:
+    if c.hour:
         yield from _facet_rows(c, FACETS)
     yield from _extra_rows(c, c.extra)
 
@@ -291,17 +329,17 @@ def add_delta(delta: Delta, c: Contribution, sign: int) -> None:
 
 def changes(before: Contribution | None, after: Contribution | None, delta: Delta) -> None:
     """What the rollups must add when a lead goes from `before` to `after` (None: not counted).
-    When its day and keys are the same (most events: a touch, a move, a page view), only the facets
+    When its hour and keys are the same (most events: a touch, a move, a page view), only the facets
     and extras that differ move: a handful of rows, not the hundred or so the lead counts in."""
     if before == after:
         return
-    if before is None or after is None or before.day != after.day or before.keys != after.keys:
+    if before is None or after is None or before.hour != after.hour or before.keys != after.keys:
         if before is not None:
             add_delta(delta, before, -1)
         if after is not None:
             add_delta(delta, after, +1)
         return
-    if after.day:
+    if after.hour:
         old, new = before.facets(), after.facets()
         moved = [f for f in FACETS if old[f] != new[f] or (f == "mask" and before.amount != after.amount)]
         _add(delta, _facet_rows(before, moved), -1)
@@ -317,11 +355,13 @@ def changes(before: Contribution | None, after: Contribution | None, delta: Delt
 
 @dataclass(frozen=True, slots=True)
 class Plan:
-    """How a range is read: `raw` sub-ranges from the rows, whole `months` and `days` from rollups."""
+    """How a range is read: `raw` sub-ranges from the rows, whole `months`, `days` and local `hours`
+    from rollups."""
 
     raw: tuple[tuple[datetime, datetime], ...]
     months: tuple[str, ...]
     days: tuple[str, ...]
+    hours: tuple[str, ...] = ()
 
 
 def _midnight(d: date, zone: tzinfo = UTC) -> datetime:
@@ -329,16 +369,50 @@ def _midnight(d: date, zone: tzinfo = UTC) -> datetime:
     return datetime.combine(d, time(), zone).astimezone(UTC)
 
 
-def plan(start: datetime, end: datetime, *, days_only: bool, zone: tzinfo = UTC) -> Plan:
+def _hour_start(wall: datetime, zone: tzinfo) -> datetime:
+    """The first instant of a local hour (a naive wall-clock hour), in UTC: the hour repeated when
+    summer time ends starts at its first pass, and an hour skipped when it begins is empty."""
+    return datetime.combine(wall.date(), time(wall.hour), zone).astimezone(UTC)
+
+
+def _whole_hours(
+    start: datetime, end: datetime, zone: tzinfo
+) -> tuple[tuple[tuple[datetime, datetime], ...], tuple[str, ...]]:
+    """The local hours wholly inside [start, end) (consecutive), and the parts of it outside them."""
+    local = start.astimezone(zone)
+    wall = datetime(local.year, local.month, local.day, local.hour)
+    hours: list[str] = []
+    first: datetime | None = None
+    last = start
+    while (hour_end := _hour_start(wall + timedelta(hours=1), zone)) <= end:
+        if _hour_start(wall, zone) >= start:
+            first = first or _hour_start(wall, zone)
+            last = hour_end
+            hours.append(wall.strftime("%Y-%m-%dT%H"))
+        wall += timedelta(hours=1)
+    if first is None:
+        return ((start, end),), ()
+    return tuple(r for r in ((start, first), (last, end)) if r[0] < r[1]), tuple(hours)
+
+
+def plan(start: datetime, end: datetime, *, days_only: bool, zone: tzinfo = UTC, hours: bool = True) -> Plan:
     """The whole days (in the zone) of [start, end) read rollups (whole months as month rows unless
-    `days_only`); the partial first and last days read raw rows."""
+    `days_only`); of the partial first and last days, the whole local hours read hour rows (if
+    `hours`: the figures have them) and the rest raw rows."""
     first = start.astimezone(zone).date()
     if _midnight(first, zone) < start:
         first += timedelta(days=1)
     last = end.astimezone(zone).date()  # exclusive
     if first >= last:
-        return Plan(((start, end),), (), ())
-    raw = tuple(r for r in ((start, _midnight(first, zone)), (_midnight(last, zone), end)) if r[0] < r[1])
+        raw, whole = _whole_hours(start, end, zone) if hours else (((start, end),), ())
+        return Plan(raw, (), (), whole)
+    raw_parts: list[tuple[datetime, datetime]] = []
+    hour_parts: list[str] = []
+    for edge in ((start, _midnight(first, zone)), (_midnight(last, zone), end)):
+        if edge[0] < edge[1]:
+            raw, whole = _whole_hours(*edge, zone) if hours else ((edge,), ())
+            raw_parts.extend(raw)
+            hour_parts.extend(whole)
     months: list[str] = []
     days: list[str] = []
     d = first
@@ -350,7 +424,7 @@ def plan(start: datetime, end: datetime, *, days_only: bool, zone: tzinfo = UTC)
         else:
             days.append(d.isoformat())
             d += timedelta(days=1)
-    return Plan(raw, tuple(months), tuple(days))
+    return Plan(tuple(raw_parts), tuple(months), tuple(days), tuple(hour_parts))
 
 
 def time_bucket(day: str, unit: str) -> str:

@@ -9,7 +9,7 @@ INSERT ... ON CONFLICT DO UPDATE, so a batch of events is a handful of statement
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any, cast
 
 from sqlalchemy import (
@@ -43,6 +43,8 @@ from leadapi.reports.repository import (
 )
 from leadapi.reports.rollup_engine import (
     DIMENSIONS,
+    HOUR_PREFIX,
+    HOURLY_DIMENSIONS,
     KEY_COLUMNS,
     LEAD_COLUMN,
     NOW,
@@ -58,7 +60,9 @@ from leadapi.reports.rollup_engine import (
     encode_key,
     facet_value,
     gone,
+    hour_period,
     move_extras,
+    period_day,
     plan,
     quantile,
     rejection_extra,
@@ -100,7 +104,7 @@ _ADD_ROWS = text(
     """
 )
 _SNAPSHOT_COLUMNS = (
-    "lead_id", "day", "source", "owner", "utm_campaign", "utm_source", "utm_medium", "mask", "amount",
+    "lead_id", "hour", "source", "owner", "utm_campaign", "utm_source", "utm_medium", "mask", "amount",
     "score", "touch", "active", "extra",
 )  # fmt: skip
 _ARRAY_TYPES = {"amount": "double precision"}
@@ -125,9 +129,13 @@ class RollupRepository(ReportRepository):
         self.ready = True  # whether the rollups are up to the workspace's time zone (see prepare)
         self.zone: tzinfo = UTC
         self.zone_set_at: datetime | None = None
-        self._raw: list[dict[str, Any]] | None = None  # the partial days' leads, read once
-        # The partial days' assignments, moves, rejections: (group, facet, value), read once each.
-        self._raw_extra: dict[tuple[str, bool], list[tuple[Any, str, str]]] = {}
+        # The leads of the ranges read raw (partial days, or hours), read once per set of ranges: a
+        # report split by owner reads whole partial days for its groups, partial hours for its total.
+        self._raw: dict[tuple[tuple[datetime, datetime], ...], list[dict[str, Any]]] = {}
+        # Their assignments, moves, rejections: (group, facet, value), read once each.
+        self._raw_extra: dict[
+            tuple[str, bool, tuple[tuple[datetime, datetime], ...]], list[tuple[Any, str, str]]
+        ] = {}
 
     async def prepare(self) -> None:
         """The workspace's report time zone, and whether its rollups can be read: a position
@@ -396,18 +404,25 @@ class RollupRepository(ReportRepository):
         *,
         by_period: bool,
         by_key: bool,
+        hours: Sequence[str] = (),
     ) -> list[tuple[str | None, str | None, str, int, float]]:
         """(period, key, value, leads, amount) summed over these periods (and this key, if one),
         per period when `by_period` and per key when `by_key` (None in the unsplit columns)."""
-        if not months and not days:
+        if not months and not days and not hours:
             return []
         spans: list[ColumnElement[bool]] = []
         if months:
             spans.append(rollups.c.period.in_(list(months)))
-        for first, last in day_runs(days):
-            # A range over consecutive days: the months inside it are left out by their length.
+        runs = [*period_runs(days), *((hour_period(a), hour_period(b)) for a, b in period_runs(hours))]
+        for first, last in runs:
+            # A range over consecutive days or hours: the months inside a range of days are left
+            # out by their length.
             spans.append(
-                and_(rollups.c.period >= first, rollups.c.period <= last, func.length(rollups.c.period) == 10)
+                and_(
+                    rollups.c.period >= first,
+                    rollups.c.period <= last,
+                    func.length(rollups.c.period) == len(first),
+                )
             )
         where: list[ColumnElement[bool]] = [
             self.scope(rollups),
@@ -469,9 +484,10 @@ class RollupRepository(ReportRepository):
     ) -> dict[Any, dict[str, list[float]]]:
         """Per group of the report (or for the whole range, unless `grouped`): each value of
         `facet` with its [leads, amount], the whole days from rollups and the partial first and
-        last days from the rows themselves: the leads', or what `raw` reads over a partial day
-        ((group, facet, value) rows). `by_value_owner`: a split by owner is by the owner the value
-        names first (an assignment's assignee), not the lead's."""
+        last days from the rows themselves (under an hourly dimension: their whole hours from
+        rollups, and only the partial hours from the rows): the leads', or what `raw` reads over a
+        partial day or hour ((group, facet, value) rows). `by_value_owner`: a split by owner is by
+        the owner the value names first (an assignment's assignee), not the lead's."""
         q = self.q
         group_by = q.group_by if grouped else None
         unit = group_by if group_by in TIME_BUCKETS else None
@@ -490,10 +506,17 @@ class RollupRepository(ReportRepository):
         if facet == "open":  # a figure of now: no days, no partial ones
             months: Sequence[str] = (NOW,)
             days: Sequence[str] = ()
+            hours: Sequence[str] = ()
             raw_ranges: tuple[tuple[datetime, datetime], ...] = ()
         else:
-            reading = plan(q.start, q.end, days_only=unit in ("day", "week"), zone=self.zone)
-            months, days, raw_ranges = reading.months, reading.days, reading.raw
+            reading = plan(
+                q.start,
+                q.end,
+                days_only=unit in ("day", "week"),
+                zone=self.zone,
+                hours=dimension in HOURLY_DIMENSIONS,
+            )
+            months, days, hours, raw_ranges = reading.months, reading.days, reading.hours, reading.raw
         out: dict[Any, dict[str, list[float]]] = {}
 
         def count(group: Any, value: str, leads_: int, amount: float) -> None:
@@ -502,18 +525,25 @@ class RollupRepository(ReportRepository):
             counts[1] += amount
 
         rows = await self.summed(
-            dimension, facet, months, days, key, by_period=unit is not None, by_key=split is not None
+            dimension,
+            facet,
+            months,
+            days,
+            key,
+            by_period=unit is not None,
+            by_key=split is not None,
+            hours=hours,
         )
         for period, stored_key, value, leads_, amount in rows:
             if unit is not None and period is not None:
-                group: Any = time_bucket(period if len(period) == 10 else f"{period}-01", unit)
+                group: Any = time_bucket(period_day(period), unit)
             elif owner_in_value:
                 group = unpack(value)[0]
             else:
                 group = decode_key(stored_key) if split is not None and stored_key is not None else None
             count(group, value, leads_, amount)
         if raw is not None:
-            cache = (_FAMILY.get(facet, facet), grouped)
+            cache = (_FAMILY.get(facet, facet), grouped, raw_ranges)
             if cache not in self._raw_extra:
                 found: list[tuple[Any, str, str]] = []
                 for between in raw_ranges:
@@ -523,10 +553,12 @@ class RollupRepository(ReportRepository):
                 if found_facet == facet:
                     count(group if group_by is not None else None, value, 1, 0.0)
         else:
-            if self._raw is None:
-                self._raw = [row for start, end in raw_ranges for row in await self.raw_rows(start, end)]
+            if raw_ranges not in self._raw:
+                self._raw[raw_ranges] = [
+                    row for start, end in raw_ranges for row in await self.raw_rows(start, end)
+                ]
             column = LEAD_COLUMN[split] if split is not None else None
-            for row in self._raw:
+            for row in self._raw[raw_ranges]:
                 if unit is not None:
                     group = time_bucket(day_of(row["created_at"], self.zone), unit)
                 else:
@@ -794,8 +826,9 @@ def _packed(*parts: str) -> str:
     return "'[' || " + " || ',' || ".join(parts) + " || ']'"
 
 
-def _day(at: str) -> str:
-    return f"to_char({at} AT TIME ZONE CAST(:zone AS text), 'YYYY-MM-DD')"
+def _hour(at: str) -> str:
+    """hour_of in SQL: the local hour 'YYYY-MM-DDTHH'."""
+    return f"to_char({at} AT TIME ZONE CAST(:zone AS text), 'YYYY-MM-DD\"T\"HH24')"
 
 
 def _key(column: str) -> str:
@@ -828,7 +861,7 @@ def _sketch(wait: str) -> str:
     )
 
 
-_SNAPSHOT_VALUES = ("day", "source", "owner", "utm_campaign", "utm_source", "utm_medium", "mask", "amount",
+_SNAPSHOT_VALUES = ("hour", "source", "owner", "utm_campaign", "utm_source", "utm_medium", "mask", "amount",
                     "score", "touch", "active", "extra")  # fmt: skip
 
 
@@ -887,24 +920,24 @@ def _contributions_sql(after: bool) -> str:
         FROM stage_changes AS c JOIN l ON l.id = c.lead_id
         WHERE c.workspace_id = :_ws
     ),
-    x (lead_id, facet, day, value) AS (
-        SELECT lead_id, 'asg', {_day("created_at")},
+    x (lead_id, facet, hour, value) AS (
+        SELECT lead_id, 'asg', {_hour("created_at")},
                {_packed(_j("owner_id"), _j("sla_policy_id"), _j("sla_state"), _j(_speed("wait")))}
         FROM a
         UNION ALL
-        SELECT lead_id, 'asw', {_day("created_at")}, {_packed(_j("owner_id"), _sketch("wait"))}
+        SELECT lead_id, 'asw', {_hour("created_at")}, {_packed(_j("owner_id"), _sketch("wait"))}
         FROM a WHERE wait IS NOT NULL
         UNION ALL
-        SELECT lead_id, 'mv', {_day("at")}, {_packed(_j("to_stage"), _j("by_owner"), _j("lead_owner"))}
+        SELECT lead_id, 'mv', {_hour("at")}, {_packed(_j("to_stage"), _j("by_owner"), _j("lead_owner"))}
         FROM m
         UNION ALL
-        SELECT lead_id, 'stay', {_day("at")}, {_packed(_j("from_stage"), _sketch("stay"))}
+        SELECT lead_id, 'stay', {_hour("at")}, {_packed(_j("from_stage"), _sketch("stay"))}
         FROM m WHERE stay IS NOT NULL
         UNION ALL
-        SELECT lead_id, 'to', {_day("at")}, {_packed(_j("to_stage"), _sketch("to_wait"))}
+        SELECT lead_id, 'to', {_hour("at")}, {_packed(_j("to_stage"), _sketch("to_wait"))}
         FROM m WHERE to_wait IS NOT NULL
         UNION ALL
-        SELECT e.lead_id, 'rej', {_day("e.occurred_at")}, {_packed(_j("e.data ->> 'owner_id'"))}
+        SELECT e.lead_id, 'rej', {_hour("e.occurred_at")}, {_packed(_j("e.data ->> 'owner_id'"))}
         FROM events AS e JOIN l ON l.id = e.lead_id
         WHERE e.workspace_id = :_ws AND e.type = 'lead.rejected'
         UNION ALL
@@ -914,12 +947,12 @@ def _contributions_sql(after: bool) -> str:
     xs AS (
         SELECT lead_id,
                '[' || string_agg(
-                   {_packed(_j("facet"), _j("day"), _j("value"))}, ','
-                   ORDER BY facet COLLATE "C", day COLLATE "C", value COLLATE "C"
+                   {_packed(_j("facet"), _j("hour"), _j("value"))}, ','
+                   ORDER BY facet COLLATE "C", hour COLLATE "C", value COLLATE "C"
                ) || ']' AS extra
         FROM x GROUP BY lead_id
     )
-    SELECT l.id, l.created_at, {_day("l.created_at")},
+    SELECT l.id, l.created_at, {_hour("l.created_at")},
            {_key("l.source")}, {_key("l.owner_id")}, {_key("l.utm_campaign")}, {_key("l.utm_source")},
            {_key("l.utm_medium")},
            CAST(COALESCE(l.stages_mask, 0) AS text),
@@ -943,17 +976,19 @@ _CHANGED_SQL = f"""
        OR ({", ".join(f"n.{c}" for c in _SNAPSHOT_VALUES)})
           IS DISTINCT FROM ({", ".join(f"o.{c}" for c in _SNAPSHOT_VALUES)})
     """
-# The rollup rows of the new snapshots (+1) and the old ones (-1): first per lead day, keys, facet
-# and value (leads of a day share most), then spread over both periods and the six dimensions;
+# The rollup rows of the new snapshots (+1) and the old ones (-1): first per lead hour, keys, facet
+# and value (leads of an hour share most), then spread over the periods (the hour under the hourly
+# dimensions alone) and the six dimensions;
 # written in the primary key's order, as `add` sorts them, so each insert lands beside the last.
+_HOURLY_SQL = ", ".join(f"'{dimension}'" for dimension in HOURLY_DIMENSIONS)
 _DIMENSIONS_SQL = ", ".join(
-    ["('', CASE WHEN f.lday = '' THEN 'x' ELSE '-' END)", *(f"('{c}', f.{c})" for c in KEY_COLUMNS)]
+    ["('', CASE WHEN f.lhour = '' THEN 'x' ELSE '-' END)", *(f"('{c}', f.{c})" for c in KEY_COLUMNS)]
 )
 _ADD_CHANGED_SQL = f"""
     INSERT INTO report_rollups (workspace_id, dimension, facet, period, key, value, leads, amount)
     SELECT :_ws, d.dimension, f.facet, p.period, d.key, f.value, sum(f.n), sum(f.a)
     FROM (
-        SELECT s.day AS lday, {", ".join(f"s.{c}" for c in KEY_COLUMNS)}, r.facet, r.day, r.value,
+        SELECT s.hour AS lhour, {", ".join(f"s.{c}" for c in KEY_COLUMNS)}, r.facet, r.hour, r.value,
                sum(s.sign) AS n, sum(s.sign * r.amount) AS a
         FROM (
             SELECT 1 AS sign, {", ".join(_SNAPSHOT_VALUES)} FROM rollup_rebuild_changed
@@ -962,18 +997,23 @@ _ADD_CHANGED_SQL = f"""
             FROM rollup_rebuild_changed WHERE known
         ) AS s
         CROSS JOIN LATERAL (
-            SELECT 'mask', s.day, s.mask, s.amount WHERE s.day <> ''
-            UNION ALL SELECT 'score', s.day, s.score, CAST(0 AS double precision) WHERE s.day <> ''
-            UNION ALL SELECT 'touch', s.day, s.touch, CAST(0 AS double precision) WHERE s.day <> ''
-            UNION ALL SELECT 'active', s.day, s.active, CAST(0 AS double precision) WHERE s.day <> ''
+            SELECT 'mask', s.hour, s.mask, s.amount WHERE s.hour <> ''
+            UNION ALL SELECT 'score', s.hour, s.score, CAST(0 AS double precision) WHERE s.hour <> ''
+            UNION ALL SELECT 'touch', s.hour, s.touch, CAST(0 AS double precision) WHERE s.hour <> ''
+            UNION ALL SELECT 'active', s.hour, s.active, CAST(0 AS double precision) WHERE s.hour <> ''
             UNION ALL SELECT e ->> 0, e ->> 1, e ->> 2, CAST(0 AS double precision)
             FROM json_array_elements(CAST(s.extra AS json)) AS e
-        ) AS r (facet, day, value, amount)
+        ) AS r (facet, hour, value, amount)
         GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
     ) AS f
-    CROSS JOIN LATERAL (VALUES (f.day), (CASE WHEN f.day <> '{NOW}' THEN left(f.day, 7) END)) AS p (period)
+    CROSS JOIN LATERAL (
+        VALUES (CASE WHEN f.hour <> '{NOW}' THEN '{HOUR_PREFIX}' || f.hour ELSE f.hour END),
+               (CASE WHEN f.hour <> '{NOW}' THEN left(f.hour, 10) END),
+               (CASE WHEN f.hour <> '{NOW}' THEN left(f.hour, 7) END)
+    ) AS p (period)
     CROSS JOIN LATERAL (VALUES {_DIMENSIONS_SQL}) AS d (dimension, key)
-    WHERE p.period IS NOT NULL AND (f.lday <> '' OR d.dimension = '')
+    WHERE p.period IS NOT NULL AND (f.lhour <> '' OR d.dimension = '')
+      AND (p.period NOT LIKE '{HOUR_PREFIX}%' OR d.dimension IN ({_HOURLY_SQL}))
     GROUP BY d.dimension, f.facet, p.period, d.key, f.value
     HAVING sum(f.n) <> 0 OR sum(f.a) <> 0
     ORDER BY d.dimension, f.facet, p.period, d.key, f.value
@@ -992,15 +1032,17 @@ _LAST_SQL = (
 )
 
 
-def day_runs(days: Sequence[str]) -> list[tuple[str, str]]:
-    """Sorted ISO days as runs of consecutive days (first, last): a range's days outside its whole
-    months are two runs at most."""
+def period_runs(periods: Sequence[str]) -> list[tuple[str, str]]:
+    """Sorted ISO days ('2026-03-04') or local hours ('2026-03-04T05') as runs of consecutive ones
+    (first, last): a range's days outside its whole months are two runs at most, and so are the
+    hours of its partial days."""
     runs: list[tuple[str, str]] = []
-    for day in days:
-        if runs and date.fromisoformat(runs[-1][1]) + timedelta(days=1) == date.fromisoformat(day):
-            runs[-1] = (runs[-1][0], day)
+    for period in periods:
+        step = timedelta(hours=1) if len(period) > 10 else timedelta(days=1)
+        if runs and datetime.fromisoformat(runs[-1][1]) + step == datetime.fromisoformat(period):
+            runs[-1] = (runs[-1][0], period)
         else:
-            runs.append((day, day))
+            runs.append((period, period))
     return runs
 
 
