@@ -69,7 +69,7 @@ async def _secondary_indexes(conn: asyncpg.Connection) -> list[tuple[str, str]]:
     return [(r["name"], r["definition"]) for r in rows]
 
 
-async def seed(dsn: str, workspace_id: str, count: int) -> None:
+async def seed(dsn: str, workspace_id: str, count: int, days: int = 365) -> None:
     conn = await asyncpg.connect(dsn)
     dropped: list[tuple[str, str]] = []
     try:
@@ -77,7 +77,7 @@ async def seed(dsn: str, workspace_id: str, count: int) -> None:
             dropped = await _secondary_indexes(conn)
             for name, _ in dropped:
                 await conn.execute(f"DROP INDEX {name}")
-        await _seed_rows(conn, workspace_id, count)
+        await _seed_rows(conn, workspace_id, count, days)
     finally:
         try:
             if dropped:
@@ -92,7 +92,7 @@ async def seed(dsn: str, workspace_id: str, count: int) -> None:
             await conn.close()
 
 
-async def _seed_rows(conn: asyncpg.Connection, workspace_id: str, count: int) -> None:
+async def _seed_rows(conn: asyncpg.Connection, workspace_id: str, count: int, days: int) -> None:
     await conn.execute(
         "INSERT INTO owners (id, workspace_id, name, email, active, capacity, weight, tags, "
         "territories, created_at, updated_at) "
@@ -132,7 +132,7 @@ async def _seed_rows(conn: asyncpg.Connection, workspace_id: str, count: int) ->
                created + (array_length(path, 1) - 1) * (1 + n % 50) * interval '1 hour'
         FROM (
             SELECT n, {PATHS} AS path,
-                   now() - (n % 365) * interval '1 day' - (n % 86400) * interval '1 second' AS created
+                   now() - (n % {days}) * interval '1 day' - (n % 86400) * interval '1 second' AS created
             FROM generate_series(1, $2) AS n
         ) AS l
         """,
@@ -153,7 +153,7 @@ async def _seed_rows(conn: asyncpg.Connection, workspace_id: str, count: int) ->
                CASE WHEN path[s + 1] = 'customer' THEN 1000 + n % 9000 END
         FROM (
             SELECT n, {PATHS} AS path,
-                   now() - (n % 365) * interval '1 day' - (n % 86400) * interval '1 second' AS created
+                   now() - (n % {days}) * interval '1 day' - (n % 86400) * interval '1 second' AS created
             FROM generate_series(1, $2) AS n
         ) AS l
         CROSS JOIN LATERAL generate_series(1, array_length(path, 1) - 1) AS s
@@ -224,21 +224,24 @@ def bench_settings(database_url: str) -> Settings:
     )
 
 
-async def seeded_workspace(app: FastAPI, dsn: str, name: str, count: int) -> tuple[str, float]:
+async def seeded_workspace(
+    app: FastAPI, dsn: str, name: str, count: int, days: int = 365
+) -> tuple[str, float]:
     """A new workspace made by the service (its defaults: pipeline, SLA policies), filled in SQL
-    with `count` leads and their history; its id and the seconds the seeding took."""
+    with `count` leads and their history, created over the past `days`; its id and the seconds the
+    seeding took."""
     async with app.state.db.transaction() as conn:
         workspace_id = await app.state.workspaces.create_workspace(conn, name)
     started = time.perf_counter()
-    await seed(dsn, workspace_id, count)
+    await seed(dsn, workspace_id, count, days)
     return workspace_id, time.perf_counter() - started
 
 
-async def measure(database_url: str, dsn: str, count: int, runs: int = 3) -> list[Timing]:
+async def measure(database_url: str, dsn: str, count: int, runs: int = 3, days: int = 365) -> list[Timing]:
     app = create_app(bench_settings(database_url))
     async with app.router.lifespan_context(app):
-        workspace_id, seconds = await seeded_workspace(app, dsn, "reports bench", count)
-        print(f"reports: seeded {count:,} leads with history in {seconds:.0f} s", flush=True)
+        workspace_id, seconds = await seeded_workspace(app, dsn, "reports bench", count, days)
+        print(f"reports: seeded {count:,} leads over {days} days with history in {seconds:.0f} s", flush=True)
         return await rollups_and_timings(app, dsn, workspace_id, runs)
 
 
