@@ -50,7 +50,7 @@ KEY_COLUMNS = ("source", "owner", "utm_campaign", "utm_source", "utm_medium")
 # The dimensions kept per hour too: the unsplit figures and the default split of two reports.
 HOURLY_DIMENSIONS = (TOTAL, "source")
 FACETS = ("mask", "score", "touch", "active")
-# Facets of what happens to a lead after its creation, each on the day it happened: assignments
+# Facets of what happens to a lead after its creation, each in the hour it happened: assignments
 # (counts, and the sketch of the wait for their touch), stage moves (the stay each one ended, the
 # time from the lead's creation to it, who made it), rejections, and the lead's owner and stage now
 # (period NOW: a figure of the present, not of a day).
