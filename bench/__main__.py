@@ -81,6 +81,14 @@ class Result:
     database_cpu_ms: float = 0.0
 
 
+def _positive(text: str) -> int:
+    """An argument that must be a whole number above 0 (a count of days: the seed divides by it)."""
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not above 0")
+    return value
+
+
 def run(cmd: list[str], **kwargs: object) -> str:
     return subprocess.run(cmd, check=True, capture_output=True, text=True, **kwargs).stdout  # type: ignore[call-overload, no-any-return]
 
@@ -345,7 +353,7 @@ def main() -> int:
     )
     parser.add_argument(
         "--report-days",
-        type=int,
+        type=_positive,
         default=365,
         help="the reports' leads are created over this many past days (36 with 1,000,000 leads: the "
         "leads per day of 10,000,000 over a year, for the 30-day reports)",

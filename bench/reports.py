@@ -1,7 +1,7 @@
 """Report latency on PostgreSQL over a workspace of a million leads (issue 7: each under 1 s).
 
 The workspace is made by the service (so it has its defaults: pipeline, SLA policies) and then
-filled in SQL, server side: leads spread over a year along six paths through the funnel, their
+filled in SQL, server side: leads spread over a year (or `days`) along six paths through the funnel, their
 stage history, assignments with SLA clocks, and behaviour and system events. Each report is
 then asked through the real app over ASGI, for the whole year and for the last 30 days; the
 median of a few runs is reported, next to a bare `count(*)` of the workspace's leads measured in

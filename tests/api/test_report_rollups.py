@@ -237,8 +237,8 @@ HOURLY_RANGES = [
 async def test_partial_days_read_from_hour_rows_answer_as_the_rows(
     app: FastAPI, client: httpx.AsyncClient, clock: Clock, zone: str | None
 ) -> None:
-    """Forty leads over two days, each with its assignment, touch and behaviour in later minutes;
-    reports over ranges that cut those days at whole and partial hours (in Kolkata, +05:30, local
+    """Forty leads over two days, most of them routed, each touched by a behaviour event minutes
+    later; reports over ranges that cut those days at whole and partial hours (in Kolkata, +05:30, local
     hours are not UTC's) answer as the exact computation does."""
     tenant = await make_tenant(app, f"hours{zone or 'utc'}")
     rng = random.Random(12)

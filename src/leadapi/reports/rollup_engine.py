@@ -353,12 +353,15 @@ def changes(before: Contribution | None, after: Contribution | None, delta: Delt
 # -- reading ----------------------------------------------------------------------------------
 
 
+Ranges = tuple[tuple[datetime, datetime], ...]  # [start, end) instants, in order
+
+
 @dataclass(frozen=True, slots=True)
 class Plan:
     """How a range is read: `raw` sub-ranges from the rows, whole `months`, `days` and local `hours`
     from rollups."""
 
-    raw: tuple[tuple[datetime, datetime], ...]
+    raw: Ranges
     months: tuple[str, ...]
     days: tuple[str, ...]
     hours: tuple[str, ...] = ()
@@ -375,9 +378,7 @@ def _hour_start(wall: datetime, zone: tzinfo) -> datetime:
     return datetime.combine(wall.date(), time(wall.hour), zone).astimezone(UTC)
 
 
-def _whole_hours(
-    start: datetime, end: datetime, zone: tzinfo
-) -> tuple[tuple[tuple[datetime, datetime], ...], tuple[str, ...]]:
+def _whole_hours(start: datetime, end: datetime, zone: tzinfo) -> tuple[Ranges, tuple[str, ...]]:
     """The local hours wholly inside [start, end) (consecutive), and the parts of it outside them."""
     local = start.astimezone(zone)
     wall = datetime(local.year, local.month, local.day, local.hour)
@@ -385,8 +386,9 @@ def _whole_hours(
     first: datetime | None = None
     last = start
     while (hour_end := _hour_start(wall + timedelta(hours=1), zone)) <= end:
-        if _hour_start(wall, zone) >= start:
-            first = first or _hour_start(wall, zone)
+        hour_start = _hour_start(wall, zone)
+        if hour_start >= start:
+            first = hour_start if first is None else first
             last = hour_end
             hours.append(wall.strftime("%Y-%m-%dT%H"))
         wall += timedelta(hours=1)

@@ -53,6 +53,7 @@ from leadapi.reports.rollup_engine import (
     Contribution,
     Delta,
     Extra,
+    Ranges,
     assignment_extras,
     contribution,
     day_of,
@@ -131,11 +132,9 @@ class RollupRepository(ReportRepository):
         self.zone_set_at: datetime | None = None
         # The leads of the ranges read raw (partial days, or hours), read once per set of ranges: a
         # report split by owner reads whole partial days for its groups, partial hours for its total.
-        self._raw: dict[tuple[tuple[datetime, datetime], ...], list[dict[str, Any]]] = {}
+        self._raw: dict[Ranges, list[dict[str, Any]]] = {}
         # Their assignments, moves, rejections: (group, facet, value), read once each.
-        self._raw_extra: dict[
-            tuple[str, bool, tuple[tuple[datetime, datetime], ...]], list[tuple[Any, str, str]]
-        ] = {}
+        self._raw_extra: dict[tuple[str, bool, Ranges], list[tuple[Any, str, str]]] = {}
 
     async def prepare(self) -> None:
         """The workspace's report time zone, and whether its rollups can be read: a position
@@ -507,7 +506,7 @@ class RollupRepository(ReportRepository):
             months: Sequence[str] = (NOW,)
             days: Sequence[str] = ()
             hours: Sequence[str] = ()
-            raw_ranges: tuple[tuple[datetime, datetime], ...] = ()
+            raw_ranges: Ranges = ()
         else:
             reading = plan(
                 q.start,
