@@ -64,6 +64,13 @@ async def test_duplicate_reads_use_their_indexes() -> None:
                     pass
             conn = await asyncpg.connect(dsn)
             try:
+                # The sweeps analysed the keys they filed from nothing (so their statements are
+                # planned on the keys' real size), each time the keys had about doubled, not
+                # every batch: 80 batches, 4 keys a lead.
+                analysed = await conn.fetchval(
+                    "SELECT analyze_count FROM pg_stat_user_tables WHERE relname = 'duplicate_keys'"
+                )
+                assert 1 <= analysed <= 10, analysed
                 # A queue of many pairs in both workspaces, a fifth of them dismissed.
                 for workspace, prefix in ((ws, "ld_s"), (neighbour.workspace_id, "ld_n")):
                     await conn.execute(
@@ -128,6 +135,12 @@ async def test_duplicate_reads_use_their_indexes() -> None:
             kinds = [(node["Node Type"], node.get("Relation Name")) for node in nodes(plan)]
             scanned = [table for kind, table in kinds if kind == "Seq Scan" and table in BIG_TABLES]
             assert not scanned, statement + "\n" + json.dumps(plan, indent=1)
+            if "FROM duplicate_pairs AS p" in statement:  # a lead's pending pairs, by side
+                probed = {node.get("Index Name") for node in nodes(plan) if node.get("Relation Name")}
+                assert probed == {
+                    "uq_duplicate_pairs_workspace_id_lead_id_other_lead_id",
+                    "ix_duplicate_pairs_workspace_id_other_lead_id",
+                }, statement + "\n" + json.dumps(plan, indent=1)
             if "ORDER BY duplicate_pairs.score" in statement or "ORDER BY leads.created_at" in statement:
                 assert not any(kind in ("Sort", "Incremental Sort") for kind, _ in kinds), (
                     statement + "\n" + json.dumps(plan, indent=1)

@@ -77,6 +77,33 @@ _DELETE_KEYS = text(
     "SELECT k.ctid FROM duplicate_keys AS k WHERE k.workspace_id = :_ws AND k.lead_id = u.id OFFSET 0"
     ") AS k))"
 )
+# The pending pairs of a batch's leads, from either side: one probe of a side's index per id,
+# through LATERAL subqueries that cannot be flattened (OFFSET 0), with the status written in so
+# the other side's partial index applies. As `= ANY(ids)` on each side, the plan PostgreSQL kept
+# for the statement was made while the sweep's first batches filled an empty table, and scanned
+# every pair of the table, comparing each with the whole array, for as long as the sweep ran.
+_PENDING_OF = text(
+    " UNION ALL ".join(
+        "SELECT p.id, p.lead_id, p.other_lead_id, p.flagged_on "
+        "FROM unnest(CAST(:_ids AS varchar[])) AS u(id) CROSS JOIN LATERAL ("
+        "SELECT p.id, p.lead_id, p.other_lead_id, p.flagged_on FROM duplicate_pairs AS p "
+        f"WHERE p.workspace_id = :_ws AND p.{side} = u.id AND p.status = 'pending' OFFSET 0) AS p"
+        for side in ("lead_id", "other_lead_id")
+    )
+)
+# The duplicate tables changed by more rows than they held at their last ANALYZE (never analysed:
+# more than a thousand). A sweep fills them from nothing, and PostgreSQL keeps the plans it made
+# for them while they were empty (every index of an empty table costs the same, so it picked the
+# review queue's index for "the pending pairs of this lead" and read every pair per lead) until
+# their statistics change. Autovacuum analyses a table once a tenth of it has changed, but it may
+# be off or behind; so the sweep analyses them itself each time they have about doubled.
+_GROWN = text(
+    "SELECT c.relname FROM pg_class AS c "
+    "WHERE c.oid IN (CAST('duplicate_keys' AS regclass), CAST('duplicate_pairs' AS regclass)) "
+    "AND pg_stat_get_mod_since_analyze(c.oid) > greatest(c.reltuples, :_least)"
+)
+_GROWN_LEAST = 1000
+
 # For each key of a batch, the other leads filed under it that may be alike (engine.may_be_alike,
 # the same bound in SQL; a row filed before the signature columns always may), unless the key has
 # more than MAX_BLOCK leads (its first MAX_BLOCK + 1 are read to know): one range of the keys'
@@ -192,6 +219,16 @@ class DuplicateRepository(WorkspaceRepository):
         for chunk in _chunks(rows):
             await self.conn.execute(stmt, list(chunk))
 
+    async def refresh_statistics(self) -> list[str]:
+        """PostgreSQL: ANALYZE the duplicate tables that have grown since their statistics were
+        taken (`_GROWN`), which also makes PostgreSQL plan their statements again: their names."""
+        if not self.postgres:
+            return []
+        grown = [row.relname for row in await self.conn.execute(_GROWN, {"_least": _GROWN_LEAST})]
+        for table in grown:  # one of the two names above
+            await self.conn.exec_driver_sql(f"ANALYZE {table}")
+        return grown
+
     async def near(
         self, keys_by_lead: Mapping[str, Sequence[str]], signatures: Mapping[str, Signature]
     ) -> dict[str, set[str]]:
@@ -270,14 +307,19 @@ class DuplicateRepository(WorkspaceRepository):
         stale: list[str] = []
         columns = (pairs.c.id, pairs.c.lead_id, pairs.c.other_lead_id, pairs.c.flagged_on)
         for chunk in _chunks(sorted(set(lead_ids)), self.chunk):
-            # One branch per side, each a range of its own index: as one OR, PostgreSQL walked the
-            # workspace's pending pairs testing each against both lists.
-            pending = self.scoped_select(pairs, *columns).where(pairs.c.status == "pending")
-            stmt = union_all(
-                pending.where(_among(pairs.c.lead_id, chunk, self.postgres)),
-                pending.where(_among(pairs.c.other_lead_id, chunk, self.postgres)),
-            )
-            for row in await self.conn.execute(stmt):
+            if self.postgres:
+                found = await self.conn.execute(_PENDING_OF, self.params(_ids=list(chunk)))
+            else:
+                # One branch per side, each a range of its own index: as one OR, the workspace's
+                # pending pairs were walked testing each against both lists.
+                pending = self.scoped_select(pairs, *columns).where(pairs.c.status == "pending")
+                found = await self.conn.execute(
+                    union_all(
+                        pending.where(pairs.c.lead_id.in_(list(chunk))),
+                        pending.where(pairs.c.other_lead_id.in_(list(chunk))),
+                    )
+                )
+            for row in found:
                 if (row.lead_id, row.other_lead_id) in kept:
                     continue
                 if row.flagged_on is not None and not ({row.lead_id, row.other_lead_id} & away):

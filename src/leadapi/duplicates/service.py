@@ -54,6 +54,7 @@ class DuplicateService:
         if not state["sweeping"]:
             return False
         after = None if state["sweep_after"] is None else (state["sweep_after_at"], state["sweep_after"])
+        await repo.refresh_statistics()
         batch = await repo.leads_after(after, limit)
         await self._detect_rows(repo, batch, gone=[])
         done = len(batch) < limit
