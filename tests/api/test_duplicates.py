@@ -12,12 +12,15 @@ from typing import Any
 import httpx
 from fastapi import FastAPI
 from prometheus_client.parser import text_string_to_metric_families
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
+from leadapi.duplicates import engine
+from leadapi.duplicates.engine import MAX_BLOCK
 from leadapi.duplicates.models import DuplicateKey, DuplicatePair
+from leadapi.duplicates.repository import DuplicateRepository
 from leadapi.leads.models import Lead
 from tests.conftest import Clock, Tenant
-from tests.factories import add_track, enroll, events_of, new_lead, post_event, run_duplicates
+from tests.factories import add_track, enroll, events_of, new_lead, post_event, run_duplicates, services
 
 
 async def queue(client: httpx.AsyncClient, tenant: Tenant, **params: Any) -> list[dict[str, Any]]:
@@ -347,3 +350,55 @@ async def test_the_consumers_lag_is_in_metrics(
         await run_duplicates(app, tenant)
         after = await _lag(client)
     assert after["leadapi_duplicate_lag_events"] <= before["leadapi_duplicate_lag_events"]
+
+
+async def test_a_sweep_in_small_batches_skips_crowded_keys_and_finds_the_same_pairs(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    """A key shared by more than MAX_BLOCK leads tells nothing; a sweep remembers it once found,
+    so its later batches do not read that key's leads again, and finds what one batch finds."""
+    await run_duplicates(app, tenant)  # met and swept empty
+    smiths = [
+        {"email": f"p{i}@acme.io", "first_name": f"Person{i:03d}", "last_name": "Smith", "website": "acme.io"}
+        for i in range(MAX_BLOCK + 40)
+    ]
+    # Two pairs on keys of two leads each, one filed before the crowd and one after it.
+    body = [{"email": "ann.lee@gmail.com"}, *smiths, {"email": "annlee@gmail.com"}]
+    body[5:5] = [{"email": "jo.ann@gmail.com"}]
+    body.append({"email": "joann+list@gmail.com"})
+    response = await client.post("/v1/leads/batch", json={"leads": body}, headers=tenant.write)
+    assert response.status_code == 200, response.text
+    await app.state.sequencer.drain()
+    duplicates = services(app).duplicates
+    one, two = ({"first_name": f"P{i}", "last_name": "Smith", "domain": "acme.io"} for i in (1, 2))
+    [crowded_key] = set(engine.blocking_keys(one)) & set(engine.blocking_keys(two))
+
+    keys_read: list[list[str]] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if statement.startswith("SELECT m.key, m.lead_id, b.block"):
+            keys_read.append(list(parameters[0]))  # the batch's keys: the statement's first array
+
+    async def sweep(limit: int) -> set[tuple[str, str, int]]:
+        async with app.state.db.transaction() as conn:
+            await DuplicateRepository(conn, tenant.workspace_id).set_sweep(True, None, app.state.clock())
+        more = True
+        while more:
+            async with app.state.db.transaction() as conn:
+                more = await duplicates.sweep_step(conn, tenant.workspace_id, limit)
+        return {(p["lead_id"], p["other_lead_id"], p["score"]) for p in await queue(client, tenant)}
+
+    at_once = await sweep(1000)
+    sync_engine = app.state.db.engine.sync_engine
+    event.listen(sync_engine, "before_cursor_execute", record)
+    try:
+        in_small_batches = await sweep(10)
+    finally:
+        event.remove(sync_engine, "before_cursor_execute", record)
+    assert len(at_once) == 2, at_once
+    assert in_small_batches == at_once
+    if app.state.db.engine.dialect.name == "postgresql":
+        # The keys were filed by the first sweep: the crowd is known crowded in the first batch
+        # of the second, and its key read there alone (each of its 15 batches holds a Smith).
+        assert len(keys_read) == 15, len(keys_read)
+        assert [crowded_key in keys for keys in keys_read] == [True] + [False] * 14

@@ -106,11 +106,12 @@ _GROWN_LEAST = 1000
 
 # For each key of a batch, the other leads filed under it that may be alike (engine.may_be_alike,
 # the same bound in SQL; a row filed before the signature columns always may), unless the key has
-# more than MAX_BLOCK leads (its first MAX_BLOCK + 1 are read to know): one range of the keys'
-# primary key per key, filtered where it is read, so the pairs that cannot score (a common first
-# name at a company, a hundred times) never leave the database.
+# more than MAX_BLOCK leads (its first MAX_BLOCK + 1 are read to know, and the key is answered
+# with no leads): one range of the keys' primary key per key, filtered where it is read, so the
+# pairs that cannot score (a common first name at a company, a hundred times) never leave the
+# database.
 _NEAR = text(
-    "SELECT m.lead_id, b.near "
+    "SELECT m.key, m.lead_id, b.block, b.near "
     f"FROM {_UNNEST_KEYS} "
     "CROSS JOIN LATERAL ("
     " SELECT count(*) AS block, array_agg(k.lead_id) FILTER (WHERE k.lead_id <> m.lead_id AND ("
@@ -122,7 +123,7 @@ _NEAR = text(
     " FROM (SELECT k.lead_id, k.email_hash, k.phone_hash, k.name_mask, k.name_len"
     "  FROM duplicate_keys AS k WHERE k.workspace_id = :_ws AND k.key = m.key LIMIT :_read) AS k"
     ") AS b "
-    "WHERE b.block <= :_block AND b.near IS NOT NULL"
+    "WHERE b.block > :_block OR b.near IS NOT NULL"
 )
 
 
@@ -224,17 +225,26 @@ class DuplicateRepository(WorkspaceRepository):
         taken (`_GROWN`), which also makes PostgreSQL plan their statements again: their names."""
         if not self.postgres:
             return []
-        grown = [row.relname for row in await self.conn.execute(_GROWN, {"_least": _GROWN_LEAST})]
+        # In one order, so two sweeps' analyses (each holds its tables' lock to its commit) queue.
+        grown = sorted(row.relname for row in await self.conn.execute(_GROWN, {"_least": _GROWN_LEAST}))
         for table in grown:  # one of the two names above
             await self.conn.exec_driver_sql(f"ANALYZE {table}")
         return grown
 
     async def near(
-        self, keys_by_lead: Mapping[str, Sequence[str]], signatures: Mapping[str, Signature]
+        self,
+        keys_by_lead: Mapping[str, Sequence[str]],
+        signatures: Mapping[str, Signature],
+        crowded: set[str],
     ) -> dict[str, set[str]]:
         """PostgreSQL: for each lead, the other leads filed under one of its keys (a key of at
-        most MAX_BLOCK leads) that may be alike, in one statement (`_NEAR`)."""
+        most MAX_BLOCK leads) that may be alike, in one statement (`_NEAR`). Keys in `crowded`
+        are known to have more and are not read; those found to have more are added to it."""
         out: dict[str, set[str]] = {lead_id: set() for lead_id in keys_by_lead}
+        keys_by_lead = {
+            lead_id: [key for key in lead_keys if key not in crowded]
+            for lead_id, lead_keys in keys_by_lead.items()
+        }
         if not any(keys_by_lead.values()):
             return out
         params = self.params(
@@ -244,7 +254,10 @@ class DuplicateRepository(WorkspaceRepository):
             _block=MAX_BLOCK,
         )
         for row in await self.conn.execute(_NEAR, params):
-            out[row.lead_id].update(row.near)
+            if row.block > MAX_BLOCK:
+                crowded.add(row.key)
+            else:
+                out[row.lead_id].update(row.near)
         return out
 
     async def sharing(self, wanted: Sequence[str]) -> dict[str, list[str]]:

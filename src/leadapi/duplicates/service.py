@@ -27,12 +27,20 @@ from leadapi.sources.repository import SourceRepository
 
 # Leads per transaction of the sweep.
 SWEEP_BATCH = 1000
+# Keys a sweep remembers as shared by more than MAX_BLOCK leads, per workspace (about 5 MB).
+CROWDED_KEYS_KEPT = 100_000
 
 
 class DuplicateService:
     def __init__(self, clock: Callable[[], datetime], phone_region: str) -> None:
         self.clock = clock
         self.phone_region = phone_region
+        # A sweep's keys known to be shared by more than MAX_BLOCK leads, by workspace: reading a
+        # key's first MAX_BLOCK + 1 leads only to skip it was most of a sweep's reads where many
+        # leads share one (a company's common first names), once per batch that has one. Kept for
+        # the sweep alone, in this process: a key's block that shrinks under the bound meanwhile
+        # is skipped until the sweep ends, and changed leads are decided again without it.
+        self._crowded: dict[str, set[str]] = {}
 
     # ---- detection -------------------------------------------------------------------------------
 
@@ -44,7 +52,8 @@ class DuplicateService:
         if not ids:
             return 0
         rows = await repo.leads_by_ids(ids)
-        return await self._detect_rows(repo, list(rows.values()), gone=[i for i in ids if i not in rows])
+        gone = [i for i in ids if i not in rows]
+        return await self._detect_rows(repo, list(rows.values()), gone=gone, crowded=set())
 
     async def sweep_step(self, conn: AsyncConnection, workspace_id: str, limit: int = SWEEP_BATCH) -> bool:
         """The sweep's next batch of the workspace's leads (by creation) filed and paired, when a
@@ -55,9 +64,16 @@ class DuplicateService:
             return False
         after = None if state["sweep_after"] is None else (state["sweep_after_at"], state["sweep_after"])
         await repo.refresh_statistics()
+        if after is None:
+            self._crowded.pop(workspace_id, None)
+        crowded = self._crowded.setdefault(workspace_id, set())
         batch = await repo.leads_after(after, limit)
-        await self._detect_rows(repo, batch, gone=[])
+        await self._detect_rows(repo, batch, gone=[], crowded=crowded)
+        if len(crowded) > CROWDED_KEYS_KEPT:
+            crowded.clear()
         done = len(batch) < limit
+        if done:
+            self._crowded.pop(workspace_id, None)
         last = None if done else (batch[-1]["created_at"], batch[-1]["id"])
         await repo.set_sweep(not done, last, self.clock())
         return not done
@@ -67,13 +83,17 @@ class DuplicateService:
         await DuplicateRepository(conn, principal.workspace_id).set_sweep(True, None, self.clock())
 
     async def _detect_rows(
-        self, repo: DuplicateRepository, rows: Sequence[Mapping[str, Any]], gone: Sequence[str]
+        self,
+        repo: DuplicateRepository,
+        rows: Sequence[Mapping[str, Any]],
+        gone: Sequence[str],
+        crowded: set[str],
     ) -> int:
         profiles = {row["id"]: engine.profile(row) for row in rows}
         keys_by_lead = {lead_id: engine.blocking_keys(seen) for lead_id, seen in profiles.items()}
         signatures = {lead_id: engine.signature(seen) for lead_id, seen in profiles.items()}
         await repo.replace_keys(keys_by_lead, signatures)
-        found = await self._pairs(repo, rows, keys_by_lead, signatures)
+        found = await self._pairs(repo, rows, keys_by_lead, signatures, crowded)
         await repo.drop_pending([*keys_by_lead, *gone], keep=found, gone=gone)
         await repo.store_pairs(found, self.clock())
         return len(found)
@@ -84,13 +104,14 @@ class DuplicateService:
         rows: Sequence[Mapping[str, Any]],
         keys_by_lead: Mapping[str, Sequence[str]],
         signatures: Mapping[str, engine.Signature],
+        crowded: set[str],
     ) -> dict[tuple[str, str], engine.Candidate]:
         """Each row's candidates among the leads filed under its keys, scored. On PostgreSQL the
         keys' statement leaves out the leads that cannot be alike (engine.may_be_alike), so only
         the rest are read and compared; elsewhere every lead under the keys is."""
         sharing: dict[str, set[str]]
         if repo.postgres:
-            sharing = await repo.near(keys_by_lead, signatures)
+            sharing = await repo.near(keys_by_lead, signatures, crowded)
         else:
             shared = await repo.sharing([k for keys in keys_by_lead.values() for k in keys])
             sharing = {}
@@ -249,7 +270,7 @@ class DuplicateService:
         profiles = {row["id"]: engine.profile(row) for row in inputs.values()}
         keys_by_input = {input_id: engine.blocking_keys(seen) for input_id, seen in profiles.items()}
         signatures = {input_id: engine.signature(seen) for input_id, seen in profiles.items()}
-        found = await self._pairs(repo, list(inputs.values()), keys_by_input, signatures)
+        found = await self._pairs(repo, list(inputs.values()), keys_by_input, signatures, set())
         by_input: dict[str, list[dict[str, Any]]] = {}
         for pair, candidate in found.items():
             existing, given = pair if pair[1].startswith("input:") else (pair[1], pair[0])
