@@ -362,7 +362,7 @@ async def test_a_sweep_in_small_batches_skips_crowded_keys_and_finds_the_same_pa
         {"email": f"p{i}@acme.io", "first_name": f"Person{i:03d}", "last_name": "Smith", "website": "acme.io"}
         for i in range(MAX_BLOCK + 40)
     ]
-    # Two pairs on keys of two leads each, one filed before the crowd and one after it.
+    # Two pairs on keys of two leads each, each pair's second lead filed after the crowd.
     body = [{"email": "ann.lee@gmail.com"}, *smiths, {"email": "annlee@gmail.com"}]
     body[5:5] = [{"email": "jo.ann@gmail.com"}]
     body.append({"email": "joann+list@gmail.com"})
