@@ -242,10 +242,15 @@ def move_extras(m: Mapping[str, Any], zone: tzinfo = UTC) -> list[Extra]:
     by_owner = m["by_id"] if m["by_kind"] == "owner" else None
     out = [("mv", hour, _pack(m["to_stage"], by_owner, m["lead_owner"]))]
     if m["stay"] is not None:
-        out.append(("stay", hour, _pack(m["from_stage"], *sketch_key(float(m["stay"])))))
+        out.append(("stay", hour, stay_value(m["from_stage"], float(m["stay"]))))
     if m["to_wait"] is not None:
         out.append(("to", hour, _pack(m["to_stage"], *sketch_key(float(m["to_wait"])))))
     return out
+
+
+def stay_value(from_stage: str, stay: float) -> str:
+    """A stay that a move ended: its stage and its duration's sketch bucket."""
+    return _pack(from_stage, *sketch_key(stay))
 
 
 def rejection_extra(e: Mapping[str, Any], zone: tzinfo = UTC) -> Extra:

@@ -72,6 +72,7 @@ from leadapi.reports.rollup_engine import (
     quantile,
     rejection_extra,
     spread,
+    stay_value,
     time_bucket,
     unpack,
     zone_of,
@@ -92,11 +93,14 @@ _ASSIGNMENT_COUNTS = (
 )  # fmt: skip
 _FAMILY = {
     "asg": "assignments", "asw": "assignments",
-    "stay": "moves", "to": "moves", "mv": "moves",
+    "stay": "stays", "to": "moves", "mv": "moves",
     "rej": "rejections",
 }  # fmt: skip
 # A partial range's (group, facet, value) with how many of its rows have it.
 Tally = tuple[Any, str, str, int]
+# What reads a family's rows over a partial range, for a report's group expression: moves into
+# these stages only when some are named (a report that counts moves into won stages reads those).
+RawReader = Callable[[tuple[datetime, datetime], Group, tuple[str, ...] | None], Awaitable[list[Tally]]]
 
 
 def _tally(found: Iterable[tuple[Any, str, str]]) -> list[Tally]:
@@ -150,7 +154,7 @@ class RollupRepository(ReportRepository):
         # report split by owner reads whole partial days for its groups, partial hours for its total.
         self._raw: dict[Ranges, list[dict[str, Any]]] = {}
         # Their assignments, moves, rejections: (group, facet, value, count), read once each.
-        self._raw_extra: dict[tuple[str, bool, Ranges], list[Tally]] = {}
+        self._raw_extra: dict[tuple[str, tuple[str, ...] | None, bool, Ranges], list[Tally]] = {}
 
     async def prepare(self) -> None:
         """The workspace's report time zone, and whether its rollups can be read: a position
@@ -237,7 +241,12 @@ class RollupRepository(ReportRepository):
             return self._assignment_rows(*columns, between=between)
         return self.scoped_select(assignments, *columns)
 
-    def _move_columns(self, *group: Any, between: tuple[datetime, datetime] | None = None) -> Any:
+    def _move_columns(
+        self,
+        *group: Any,
+        between: tuple[datetime, datetime] | None = None,
+        to_stages: Sequence[str] | None = None,
+    ) -> Any:
         columns = (
             *group,
             changes.c.lead_id,
@@ -251,7 +260,7 @@ class RollupRepository(ReportRepository):
             self.seconds_between(changes.c.at, leads.c.created_at).label("to_wait"),
         )
         if between is not None:
-            return self._moves(*columns, lead=True, between=between)
+            return self._moves(*columns, to_stages=to_stages, lead=True, between=between)
         joined = changes.join(
             leads, and_(leads.c.workspace_id == changes.c.workspace_id, leads.c.id == changes.c.lead_id)
         )
@@ -494,13 +503,15 @@ class RollupRepository(ReportRepository):
         *,
         grouped: bool = True,
         by_value_owner: bool = False,
-        raw: Callable[[tuple[datetime, datetime], Group], Awaitable[list[Tally]]] | None = None,
+        raw: RawReader | None = None,
+        to_stages: Sequence[str] | None = None,
     ) -> dict[Any, dict[str, list[float]]]:
         """Per group of the report (or for the whole range, unless `grouped`): each value of
         `facet` with its [leads, amount], the whole days from rollups and the partial first and
         last days from the rows themselves (under an hourly dimension: their whole hours from
         rollups, and only the partial hours from the rows): the leads', or what `raw` reads over a
-        partial day or hour ((group, facet, value, count) rows). `by_value_owner`: a split by owner is by
+        partial day or hour ((group, facet, value, count) rows), of moves into `to_stages` alone
+        when named (the caller keeps only those values). `by_value_owner`: a split by owner is by
         the owner the value names first (an assignment's assignee), not the lead's."""
         q = self.q
         group_by = q.group_by if grouped else None
@@ -557,11 +568,12 @@ class RollupRepository(ReportRepository):
                 group = decode_key(stored_key) if split is not None and stored_key is not None else None
             count(group, value, leads_, amount)
         if raw is not None:
-            cache = (_FAMILY.get(facet, facet), grouped, raw_ranges)
+            stages = None if to_stages is None else tuple(sorted(to_stages))
+            cache = (_FAMILY.get(facet, facet), stages, grouped, raw_ranges)
             if cache not in self._raw_extra:
                 found: list[Tally] = []
                 for between in raw_ranges:
-                    found.extend(await raw(between, self._extra_group(facet, group_by)))
+                    found.extend(await raw(between, self._extra_group(facet, group_by), stages))
                 self._raw_extra[cache] = found
             for group, found_facet, value, n in self._raw_extra[cache]:
                 if found_facet == facet:
@@ -591,7 +603,9 @@ class RollupRepository(ReportRepository):
             return self.dimension(group_by, at=changes.c.at, owner=leads.c.owner_id)
         return None
 
-    async def _raw_assignments(self, between: tuple[datetime, datetime], group: Group) -> list[Tally]:
+    async def _raw_assignments(
+        self, between: tuple[datetime, datetime], group: Group, _stages: tuple[str, ...] | None
+    ) -> list[Tally]:
         stmt = self._assignment_columns(self._g(group), between=between)
         if self.pg:
             return await self._tallied(stmt, "assignments")
@@ -601,17 +615,40 @@ class RollupRepository(ReportRepository):
             for facet, _, value in assignment_extras(dict(a), self.zone)
         )
 
-    async def _raw_moves(self, between: tuple[datetime, datetime], group: Group) -> list[Tally]:
-        stmt = self._move_columns(self._g(group), between=between)
+    async def _raw_moves(
+        self, between: tuple[datetime, datetime], group: Group, to_stages: tuple[str, ...] | None
+    ) -> list[Tally]:
+        """Moves (into `to_stages`) with their lead: where they went, who made them, the lead's
+        owner and age (the stays they ended are `_raw_stays`')."""
+        stmt = self._move_columns(self._g(group), between=between, to_stages=to_stages)
         if self.pg:
             return await self._tallied(stmt, "moves")
         return _tally(
             (m["g"], facet, value)
             for m in (await self.conn.execute(stmt)).mappings()
             for facet, _, value in move_extras(dict(m), self.zone)
+            if facet != "stay"
         )
 
-    async def _raw_rejections(self, between: tuple[datetime, datetime], group: Group) -> list[Tally]:
+    async def _raw_stays(
+        self, between: tuple[datetime, datetime], group: Group, _stages: tuple[str, ...] | None
+    ) -> list[Tally]:
+        """The stays the moves ended, from the moves alone (joined to their lead only to filter or
+        split by it, as the exact computation reads them): a range of the moves' index, not a probe
+        of the leads per move."""
+        stay = self.seconds_between(changes.c.at, changes.c.since).label("stay")
+        stmt = self._moves(self._g(group), changes.c.from_stage, stay, between=between)
+        if self.pg:
+            return await self._tallied(stmt, "stays")
+        return _tally(
+            (m["g"], "stay", stay_value(m["from_stage"], float(m["stay"])))
+            for m in (await self.conn.execute(stmt)).mappings()
+            if m["stay"] is not None
+        )
+
+    async def _raw_rejections(
+        self, between: tuple[datetime, datetime], group: Group, _stages: tuple[str, ...] | None
+    ) -> list[Tally]:
         stmt = self._rejection_columns(self._g(group), between=between)
         if self.pg:
             return await self._tallied(stmt, "rejections")
@@ -691,7 +728,7 @@ class RollupRepository(ReportRepository):
         """As `stage_stays`: per (group, from-stage), the stays' spread from the sketches."""
         self.approximated = True
         buckets: dict[Any, dict[tuple[int, int], int]] = {}
-        for g, values in (await self._facet("stay", grouped=grouped, raw=self._raw_moves)).items():
+        for g, values in (await self._facet("stay", grouped=grouped, raw=self._raw_stays)).items():
             for value, (n, _) in values.items():
                 stage, sign, key = unpack(value)
                 per = buckets.setdefault((g, stage), {})
@@ -702,7 +739,9 @@ class RollupRepository(ReportRepository):
         """As `time_to_won`, from the sketches of the moves into the won stages."""
         self.approximated = True
         buckets: dict[Any, dict[tuple[int, int], int]] = {}
-        for g, values in (await self._facet("to", grouped=grouped, raw=self._raw_moves)).items():
+        for g, values in (
+            await self._facet("to", grouped=grouped, raw=self._raw_moves, to_stages=won)
+        ).items():
             for value, (n, _) in values.items():
                 stage, sign, key = unpack(value)
                 if stage in won:
@@ -713,7 +752,9 @@ class RollupRepository(ReportRepository):
     async def rollup_moves_by_owner(self, to_stages: Sequence[str], *, by_owner: bool) -> dict[Any, int]:
         """As `moves_by_owner`: moves into `to_stages`, per the owner who made them or the lead's."""
         out: dict[Any, int] = {}
-        for values in (await self._facet("mv", grouped=False, raw=self._raw_moves)).values():
+        for values in (
+            await self._facet("mv", grouped=False, raw=self._raw_moves, to_stages=to_stages)
+        ).values():
             for value, (n, _) in values.items():
                 stage, maker, lead_owner = unpack(value)
                 if stage not in to_stages or (by_owner and maker is None):
@@ -911,9 +952,9 @@ _RAW_FACETS: dict[str, tuple[tuple[str, str, str | None], ...]] = {
             ),
             None,
         ),
-        ("stay", _packed(_j("r.from_stage"), _sketch("r.stay", _MULTIPLIER)), "stay"),
         ("to", _packed(_j("r.to_stage"), _sketch("r.to_wait", _MULTIPLIER)), "to_wait"),
     ),
+    "stays": (("stay", _packed(_j("r.from_stage"), _sketch("r.stay", _MULTIPLIER)), "stay"),),
     "rejections": (("rej", _packed(_j("r.owner_id")), None),),
 }
 
