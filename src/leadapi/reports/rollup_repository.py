@@ -156,6 +156,9 @@ class RollupRepository(ReportRepository):
         self._raw: dict[Ranges, list[dict[str, Any]]] = {}
         # Their assignments, moves, rejections: (group, facet, value, count), read once each.
         self._raw_extra: dict[tuple[str, tuple[str, ...] | None, bool, Ranges], list[Tally]] = {}
+        # Rollup rows summed, by what `summed` was asked: the owners report reads the moves twice
+        # (into the accepted stage, into the won ones).
+        self._summed: dict[tuple[Any, ...], list[tuple[str | None, str | None, str, int, float]]] = {}
 
     async def prepare(self) -> None:
         """The workspace's report time zone, and whether its rollups can be read: a position
@@ -435,6 +438,9 @@ class RollupRepository(ReportRepository):
         per period when `by_period` and per key when `by_key` (None in the unsplit columns)."""
         if not months and not days and not hours:
             return []
+        asked = (dimension, facet, tuple(months), tuple(days), key, by_period, by_key, tuple(hours))
+        if asked in self._summed:
+            return self._summed[asked]
         spans: list[ColumnElement[bool]] = []
         if months:
             spans.append(rollups.c.period.in_(list(months)))
@@ -481,6 +487,7 @@ class RollupRepository(ReportRepository):
                     float(row["a"] or 0.0),
                 )
             )
+        self._summed[asked] = out
         return out
 
     # -- reports from rollups ------------------------------------------------------------------
