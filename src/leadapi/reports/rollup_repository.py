@@ -973,7 +973,8 @@ def _sketch(wait: str, multiplier: str = ":multiplier") -> str:
 
 
 # What a partial range's assignments, moves and rejections add (assignment_extras, move_extras,
-# rejection_extra): per family, (facet, its value as SQL over the rows `r`, the column it needs).
+# rejection_extra): per family, (facet, its value as SQL over the rows `r`, the column a row needs
+# non-null to add to it).
 # The multiplier is written in: these run in statements SQLAlchemy builds, where `:name` is no
 # parameter; Python's repr of a float reads back as the same double.
 _MULTIPLIER = repr(SKETCH_MULTIPLIER)
