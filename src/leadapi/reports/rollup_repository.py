@@ -151,8 +151,9 @@ class RollupRepository(ReportRepository):
         self.ready = True  # whether the rollups are up to the workspace's time zone (see prepare)
         self.zone: tzinfo = UTC
         self.zone_set_at: datetime | None = None
-        # The leads of the ranges read raw (partial days, or hours), read once per set of ranges: a
-        # report split by owner reads whole partial days for its groups, partial hours for its total.
+        # SQLite: the leads of the ranges read raw (partial days, or hours), read once per set of
+        # ranges (PostgreSQL counts them in the database, `_lead_tallies`): a report split by owner
+        # reads whole partial days for its groups, partial hours for its total.
         self._raw: dict[Ranges, list[dict[str, Any]]] = {}
         # Their assignments, moves, rejections: (group, facet, value, count), read once each.
         self._raw_extra: dict[tuple[str, tuple[str, ...] | None, bool, Ranges], list[Tally]] = {}
@@ -703,9 +704,9 @@ class RollupRepository(ReportRepository):
         not a row per move: an hour of ten million leads a year holds over a thousand."""
         found = rows.cte("r")
         parts = [
-            select(
-                found.c.g, literal_column(f"'{facet}'").label("facet"), literal_column(value).label("value")
-            ).where(*(() if present is None else (found.c[present].is_not(None),)))
+            select(found.c.g, constant(facet).label("facet"), literal_column(value).label("value")).where(
+                *(() if present is None else (found.c[present].is_not(None),))
+            )
             for facet, value, present in _RAW_FACETS[family]
         ]
         facets = union_all(*parts).subquery("f")
