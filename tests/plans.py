@@ -48,3 +48,14 @@ async def generic_plan(
         return document
     finally:
         await conn.close()
+
+
+def rows_read(node: dict[str, Any]) -> int:
+    """The rows a node of an analysed plan read over all its loops: those it returned and those its
+    filter or recheck dropped."""
+    each = (
+        node["Actual Rows"]
+        + node.get("Rows Removed by Filter", 0)
+        + node.get("Rows Removed by Index Recheck", 0)
+    )
+    return int(each * node["Actual Loops"])

@@ -33,7 +33,9 @@ from sqlalchemy import (
     delete,
     func,
     insert,
+    literal_column,
     select,
+    true,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
@@ -74,6 +76,23 @@ def one_of(column: Any, values: Sequence[str], *, postgres: bool) -> ColumnEleme
         return column.in_(list(values))  # type: ignore[no-any-return]
     array = bindparam(None, list(values), type_=postgresql.ARRAY(String))
     return column.in_(select(func.unnest(array)))  # type: ignore[no-any-return]
+
+
+def probed(stmt: Select[Any], column: Any, values: Sequence[str], *, postgres: bool) -> Select[Any]:
+    """`stmt`'s rows whose `column` is one of `values`, with the same columns.
+
+    PostgreSQL: one index probe per value, whatever the statistics say, as a LATERAL subquery per
+    element of one array parameter (OFFSET 0 keeps the planner from flattening it back into a join
+    it may hash). For a table keyed by (workspace, id), where `one_of` hashes the values against
+    the workspace's whole range when the statistics think the workspace small, so the read costs
+    what the workspace holds rather than what was asked: 33 ms against 5 ms for 1,000 ids among
+    57,000 snapshots, and growing with the workspace. Elsewhere, a list of parameters."""
+    if not postgres:
+        return stmt.where(column.in_(list(values)))
+    array = bindparam(None, list(values), type_=postgresql.ARRAY(String))
+    wanted = func.unnest(array).table_valued("value").render_derived(name="wanted")
+    each = stmt.where(column == wanted.c.value).offset(literal_column("0")).lateral("probe")
+    return select(*each.c).select_from(wanted).join(each, true())
 
 
 @cache

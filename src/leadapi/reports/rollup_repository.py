@@ -78,7 +78,7 @@ from leadapi.reports.rollup_engine import (
     unpack,
     zone_of,
 )
-from leadapi.repository import one_of
+from leadapi.repository import one_of, probed
 
 rollups = cast(Table, ReportRollup.__table__)
 snapshots = cast(Table, RollupLead.__table__)
@@ -349,7 +349,7 @@ class RollupRepository(ReportRepository):
     async def snapshots_of(self, lead_ids: Sequence[str]) -> dict[str, Contribution]:
         if not lead_ids:
             return {}
-        stmt = self.scoped_select(snapshots).where(self._among(snapshots.c.lead_id, lead_ids))
+        stmt = probed(self.scoped_select(snapshots), snapshots.c.lead_id, lead_ids, postgres=self.pg)
         return {
             r["lead_id"]: Contribution.of_row(dict(r)) for r in (await self.conn.execute(stmt)).mappings()
         }
