@@ -22,11 +22,11 @@ from sqlalchemy.dialects.postgresql.asyncpg import dialect
 
 from leadapi.app import create_app
 from leadapi.config import Settings
-from leadapi.duplicates.repository import behind_statement
+from leadapi.duplicates.repository import DuplicateRepository, behind_statement
 from leadapi.flows.duplicates import DuplicateConsumer
 from tests.conftest import PG_TEST_DB, Clock, make_tenant, migrated_pg_database, require_postgres, serving
 from tests.factories import new_lead
-from tests.plans import generic_plan
+from tests.plans import generic_plan, rows_read
 
 DATABASE = f"{PG_TEST_DB}_duplicate_plans"
 LEADS = 20_000
@@ -145,3 +145,64 @@ async def test_duplicate_reads_use_their_indexes() -> None:
                 assert not any(kind in ("Sort", "Incremental Sort") for kind, _ in kinds), (
                     statement + "\n" + json.dumps(plan, indent=1)
                 )
+
+
+async def test_a_batch_reads_its_pending_pairs_by_probes_on_statistics_of_an_empty_table() -> None:
+    """The consumer fills `duplicate_pairs` as fast as a sweep does (each capture of a common name at
+    a company pairs it with up to MAX_BLOCK leads), on statistics taken while the table was empty.
+    On those, every index of the table looks the same size; the pending pairs of a batch's leads,
+    from their own side, were read through the other side's partial index (the smallest) by
+    workspace alone and filtered by lead: every pending pair of the workspace once per id, 10 s a
+    batch in the rollup lag bench. Each id is one probe of its side's index: the rows read are the
+    batch's pairs."""
+    await asyncio.to_thread(require_postgres)
+    url = await migrated_pg_database(f"{DATABASE}_stale")
+    dsn = url.replace("postgresql+asyncpg://", "postgresql://", 1)
+    settings = Settings(database_url=url, bootstrap=False, sequencer_interval=0, worker_interval=0,
+                        sla_sweep_interval=0, webhook_interval=0, automation_interval=0,
+                        segment_interval=0, duplicate_interval=0, _env_file=None)  # fmt: skip
+    pending = 20_000
+    async with serving(create_app(settings, clock=Clock())) as app:
+        tenant = await make_tenant(app, "stale")
+        conn = await asyncpg.connect(dsn)
+        try:
+            await conn.execute("ANALYZE duplicate_pairs")  # empty: what the statistics will say
+            # Lead n paired with lead n + 1: a batch's id is on each side of one pair.
+            await conn.execute(
+                "INSERT INTO duplicate_pairs (id, workspace_id, lead_id, other_lead_id, score, reasons, "
+                "status, created_at, updated_at) SELECT 'dp_' || g, $1, 'ld_' || lpad(g::text, 9, '0'), "
+                "'ld_' || lpad((g + 1)::text, 9, '0'), 85, '[\"name_and_company_domain\"]'::jsonb, "
+                "'pending', now(), now() FROM generate_series(1, $2) AS g",
+                tenant.workspace_id,
+                pending,
+            )
+        finally:
+            await conn.close()
+        ids = [f"ld_{n:09d}" for n in range(2, 1000, 2)]
+        seen: list[tuple[str, tuple[Any, ...]]] = []
+
+        def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+            seen.append((statement, tuple(parameters)))
+
+        engine = app.state.db.engine.sync_engine
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            async with app.state.db.engine.connect() as tx:  # recorded, then rolled back
+                await DuplicateRepository(tx, tenant.workspace_id).drop_pending(ids)
+                await tx.rollback()
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+        [(statement, parameters)] = [(s, p) for s, p in seen if "FROM duplicate_pairs AS p" in s]
+        plan = await generic_plan(dsn, statement, parameters, analyze=True)
+        async with app.state.db.transaction() as tx:
+            await DuplicateRepository(tx, tenant.workspace_id).drop_pending(ids)
+        conn = await asyncpg.connect(dsn)
+        try:
+            left = await conn.fetchval("SELECT count(*) FROM duplicate_pairs")
+        finally:
+            await conn.close()
+    assert left == pending - 2 * len(ids)  # each id's pair from either side, dropped
+    read = [node for node in nodes(plan) if node.get("Relation Name") == "duplicate_pairs"]
+    assert len(read) == 2, json.dumps(plan, indent=1)  # one probe per side
+    # The workspace holds twenty times as many.
+    assert sum(rows_read(n) for n in read) == 2 * len(ids), json.dumps(plan, indent=1)
