@@ -4,6 +4,7 @@ written in as literals of the types PostgreSQL inferred for them."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import datetime
 from typing import Any
@@ -59,3 +60,33 @@ def rows_read(node: dict[str, Any]) -> int:
         + node.get("Rows Removed by Index Recheck", 0)
     )
     return int(each * node["Actual Loops"])
+
+
+async def analysed_count(dsn: str, table: str) -> tuple[int, float]:
+    """How many times `table` was analysed, and the rows its statistics say it holds."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        row = await conn.fetchrow(
+            "SELECT s.analyze_count, c.reltuples FROM pg_stat_user_tables AS s "
+            "JOIN pg_class AS c ON c.oid = s.relid WHERE s.relname = $1",
+            table,
+        )
+    finally:
+        await conn.close()
+    assert row is not None
+    return int(row["analyze_count"]), float(row["reltuples"])
+
+
+async def changes_counted(dsn: str, table: str, at_least: int) -> None:
+    """Until PostgreSQL's statistics count `at_least` rows changed in `table` since its last ANALYZE
+    (a backend reports its changes when it ends, not as it commits)."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        for _ in range(200):
+            changed = await conn.fetchval("SELECT pg_stat_get_mod_since_analyze(CAST($1 AS regclass))", table)
+            if changed >= at_least:
+                return
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"{table}: {changed} rows changed, not {at_least}")
+    finally:
+        await conn.close()

@@ -35,6 +35,7 @@ from sqlalchemy import (
     insert,
     literal_column,
     select,
+    text,
     true,
     update,
 )
@@ -93,6 +94,33 @@ def probed(stmt: Select[Any], column: Any, values: Sequence[str], *, postgres: b
     wanted = func.unnest(array).table_valued("value").render_derived(name="wanted")
     each = stmt.where(column == wanted.c.value).offset(literal_column("0")).lateral("probe")
     return select(*each.c).select_from(wanted).join(each, true())
+
+
+# Tables changed by more rows than they held at their last ANALYZE (never analysed: more than
+# `least`). A consumer fills its tables from nothing, and the pool's generic plans (db.py) are made
+# once per connection: one made while a table was empty costs reading it at nothing, so a probe per
+# id became a scan of the whole table per id (6-11 s a batch of the rollups' consumer, the table at
+# 60,000 rows), kept until the table's statistics change. Autovacuum analyses a table once a tenth
+# of it has changed, but it may be off or behind; so the consumers analyse their tables themselves
+# each time they have about doubled, which also makes PostgreSQL plan their statements again.
+_GROWN = text(
+    "SELECT c.relname FROM pg_class AS c WHERE c.oid = ANY(CAST(CAST(:_tables AS text[]) AS regclass[])) "
+    "AND pg_stat_get_mod_since_analyze(c.oid) > greatest(c.reltuples, :_least)"
+)
+GROWN_LEAST = 1000
+
+
+async def analyze_grown(conn: AsyncConnection, tables: Sequence[str], least: int = GROWN_LEAST) -> list[str]:
+    """PostgreSQL: ANALYZE those of `tables` that have grown since their statistics were taken
+    (`_GROWN`), in the caller's transaction: their names. Elsewhere nothing."""
+    if conn.dialect.name != "postgresql":
+        return []
+    found = await conn.execute(_GROWN, {"_tables": list(tables), "_least": least})
+    # In one order, so two consumers' analyses (each holds its tables' lock to its commit) queue.
+    grown = sorted(str(name) for name in found.scalars() if name in tables)
+    for table in grown:  # one of `tables`, which are the callers' own names
+        await conn.exec_driver_sql(f"ANALYZE {table}")
+    return grown
 
 
 @cache

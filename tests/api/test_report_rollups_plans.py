@@ -29,7 +29,7 @@ from leadapi.reports.models import RollupCursor
 from leadapi.reports.rollup_repository import RollupRepository
 from tests.conftest import PG_TEST_DB, Clock, make_tenant, migrated_pg_database, require_postgres, serving
 from tests.factories import new_lead, post_event
-from tests.plans import generic_plan, rows_read
+from tests.plans import analysed_count, changes_counted, generic_plan, rows_read
 
 DATABASE = f"{PG_TEST_DB}_rollup_plans"
 LEADS = 5_000
@@ -219,3 +219,58 @@ async def test_a_batch_read_by_ids_probes_each_id_whatever_the_statistics() -> N
     assert read, json.dumps(plan, indent=1)
     # The workspace holds five times as many.
     assert sum(rows_read(n) for n in read) == len(ids), json.dumps(plan, indent=1)
+
+
+async def test_the_consumer_analyses_its_tables_once_they_have_doubled() -> None:
+    """The pool's generic plans are made once per connection: one made while `rollup_leads` was
+    empty reads it whole per lead of a batch (6-11 s a round in the rollup lag bench) until the
+    table's statistics change. Autovacuum may be off or behind, so the consumer analyses its tables
+    when they have grown past what their statistics say (and a thousand rows), not every round."""
+    await asyncio.to_thread(require_postgres)
+    url = await migrated_pg_database(f"{DATABASE}_grown")
+    dsn = url.replace("postgresql+asyncpg://", "postgresql://", 1)
+    settings = Settings(database_url=url, bootstrap=False, sequencer_interval=0, worker_interval=0,
+                        sla_sweep_interval=0, webhook_interval=0, automation_interval=0,
+                        segment_interval=0, rollup_interval=0, _env_file=None)  # fmt: skip
+    async with serving(create_app(settings, clock=Clock())) as app:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://leadapi.test") as client:
+            tenant = await make_tenant(app, "grown")
+            consumer = RollupConsumer(app.state.db, app.state.services.rollup_flow)
+            conn = await asyncpg.connect(dsn)
+            try:
+                await conn.execute("ANALYZE rollup_leads")  # empty: what the statistics will say
+            finally:
+                await conn.close()
+            analysed, _ = await analysed_count(dsn, "rollup_leads")
+
+            await new_lead(client, tenant, "first@acme.com")
+            await app.state.sequencer.drain()
+            await consumer.run_once(tenant.workspace_id)
+            await changes_counted(dsn, "rollup_leads", 1)
+            assert (await analysed_count(dsn, "rollup_leads"))[0] == analysed  # one row: not grown
+
+            conn = await asyncpg.connect(dsn)
+            try:  # snapshots of leads a rebuild counted, say (the consumer's own, in bulk)
+                await conn.execute(
+                    "INSERT INTO rollup_leads (workspace_id, lead_id, hour, source, owner, utm_campaign, "
+                    "utm_source, utm_medium, mask, amount, score, touch, active, extra) "
+                    "SELECT $1, 'ld_' || lpad(g::text, 9, '0'), '2026-05-04T10', '', '', '', '', '', '', 0, "
+                    "'', '', '', '[]' FROM generate_series(1, $2) AS g",
+                    tenant.workspace_id,
+                    LEADS,
+                )
+            finally:
+                await conn.close()
+            await changes_counted(dsn, "rollup_leads", LEADS)
+            await new_lead(client, tenant, "second@acme.com")
+            await app.state.sequencer.drain()
+            await consumer.run_once(tenant.workspace_id)
+            count, rows = await analysed_count(dsn, "rollup_leads")
+            assert count == analysed + 1
+            assert rows >= LEADS  # its statistics see the rows now
+
+            await new_lead(client, tenant, "third@acme.com")
+            await app.state.sequencer.drain()
+            await consumer.run_once(tenant.workspace_id)
+            assert (await analysed_count(dsn, "rollup_leads"))[0] == analysed + 1  # not every round

@@ -17,7 +17,7 @@ from leadapi.duplicates.models import DedupeSettings, DuplicateCursor, Duplicate
 from leadapi.events.models import EventSequence
 from leadapi.ids import new_id
 from leadapi.leads.models import Lead
-from leadapi.repository import WorkspaceRepository, upsert_insert
+from leadapi.repository import WorkspaceRepository, analyze_grown, upsert_insert
 
 keys = cast(Table, DuplicateKey.__table__)
 pairs = cast(Table, DuplicatePair.__table__)
@@ -98,18 +98,6 @@ _PENDING_OF = text(
     "SELECT p.id, p.lead_id, p.other_lead_id, p.flagged_on FROM duplicate_pairs AS p "
     "WHERE p.workspace_id = :_ws AND p.other_lead_id = u.id AND p.status = 'pending' OFFSET 0) AS p"
 )
-# The duplicate tables changed by more rows than they held at their last ANALYZE (never analysed:
-# more than a thousand). A sweep fills them from nothing, and PostgreSQL keeps the plans it made
-# for them while they were empty (every index of an empty table costs the same, so it picked the
-# review queue's index for "the pending pairs of this lead" and read every pair per lead) until
-# their statistics change. Autovacuum analyses a table once a tenth of it has changed, but it may
-# be off or behind; so the sweep analyses them itself each time they have about doubled.
-_GROWN = text(
-    "SELECT c.relname FROM pg_class AS c "
-    "WHERE c.oid IN (CAST('duplicate_keys' AS regclass), CAST('duplicate_pairs' AS regclass)) "
-    "AND pg_stat_get_mod_since_analyze(c.oid) > greatest(c.reltuples, :_least)"
-)
-_GROWN_LEAST = 1000
 
 # For each key of a batch, the other leads filed under it that may be alike (engine.may_be_alike,
 # the same bound in SQL; a row filed before the signature columns always may), unless the key has
@@ -228,15 +216,9 @@ class DuplicateRepository(WorkspaceRepository):
             await self.conn.execute(stmt, list(chunk))
 
     async def refresh_statistics(self) -> list[str]:
-        """PostgreSQL: ANALYZE the duplicate tables that have grown since their statistics were
-        taken (`_GROWN`), which also makes PostgreSQL plan their statements again: their names."""
-        if not self.postgres:
-            return []
-        # In one order, so two sweeps' analyses (each holds its tables' lock to its commit) queue.
-        grown = sorted(row.relname for row in await self.conn.execute(_GROWN, {"_least": _GROWN_LEAST}))
-        for table in grown:  # one of the two names above
-            await self.conn.exec_driver_sql(f"ANALYZE {table}")
-        return grown
+        """The duplicate tables analysed when they have grown (repository.analyze_grown): a sweep
+        and the consumer both fill them from nothing. Their names."""
+        return await analyze_grown(self.conn, ("duplicate_keys", "duplicate_pairs"))
 
     async def near(
         self,

@@ -51,6 +51,7 @@ class DuplicateService:
         ids = sorted(set(lead_ids))
         if not ids:
             return 0
+        await repo.refresh_statistics()  # a flood of captures fills the pairs as fast as a sweep
         rows = await repo.leads_by_ids(ids)
         gone = [i for i in ids if i not in rows]
         return await self._detect_rows(repo, list(rows.values()), gone=gone, crowded=set())

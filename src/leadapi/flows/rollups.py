@@ -54,6 +54,7 @@ class RollupFlow:
         batch = await repo.feed(position, limit)
         if batch:
             await repo.prepare()
+            await repo.refresh_statistics()
         if not batch:
             return 0
         lead_ids = sorted(

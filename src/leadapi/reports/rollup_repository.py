@@ -78,7 +78,7 @@ from leadapi.reports.rollup_engine import (
     unpack,
     zone_of,
 )
-from leadapi.repository import one_of, probed
+from leadapi.repository import analyze_grown, one_of, probed
 
 rollups = cast(Table, ReportRollup.__table__)
 snapshots = cast(Table, RollupLead.__table__)
@@ -345,6 +345,11 @@ class RollupRepository(ReportRepository):
         return int(last[0]), (last[1], last[2])
 
     # -- snapshots ----------------------------------------------------------------------------
+
+    async def refresh_statistics(self) -> list[str]:
+        """The consumer's tables analysed when they have grown (repository.analyze_grown): it fills
+        them from nothing. Their names."""
+        return await analyze_grown(self.conn, (snapshots.name, rollups.name))
 
     async def snapshots_of(self, lead_ids: Sequence[str]) -> dict[str, Contribution]:
         if not lead_ids:
