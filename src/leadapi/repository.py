@@ -82,12 +82,14 @@ def one_of(column: Any, values: Sequence[str], *, postgres: bool) -> ColumnEleme
 def probed(stmt: Select[Any], column: Any, values: Sequence[str], *, postgres: bool) -> Select[Any]:
     """`stmt`'s rows whose `column` is one of `values`, with the same columns.
 
-    PostgreSQL: one index probe per value, whatever the statistics say, as a LATERAL subquery per
-    element of one array parameter (OFFSET 0 keeps the planner from flattening it back into a join
-    it may hash). For a table keyed by (workspace, id), where `one_of` hashes the values against
-    the workspace's whole range when the statistics think the workspace small, so the read costs
-    what the workspace holds rather than what was asked: 33 ms against 5 ms for 1,000 ids among
-    57,000 snapshots, and growing with the workspace. Elsewhere, a list of parameters."""
+    PostgreSQL: one index probe per value, as a LATERAL subquery per element of one array
+    parameter (OFFSET 0 keeps the planner from flattening it back into a join it may hash). For a
+    table keyed by (workspace, id), where `one_of` hashes the values against the workspace's whole
+    range when the statistics think the workspace small, so the read costs what the workspace holds
+    rather than what was asked: 33 ms against 5 ms for 1,000 ids among 57,000 snapshots, and
+    growing with the workspace. The one plan worse than that is a scan per value, made while the
+    table was empty: a table filled in the background needs `analyze_grown`. Elsewhere, a list of
+    parameters."""
     if not postgres:
         return stmt.where(column.in_(list(values)))
     array = bindparam(None, list(values), type_=postgresql.ARRAY(String))
