@@ -3,6 +3,7 @@ position."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, cast
@@ -97,6 +98,22 @@ _PENDING_OF = text(
     "FROM unnest(CAST(:_ids AS varchar[])) AS u(id) CROSS JOIN LATERAL ("
     "SELECT p.id, p.lead_id, p.other_lead_id, p.flagged_on FROM duplicate_pairs AS p "
     "WHERE p.workspace_id = :_ws AND p.other_lead_id = u.id AND p.status = 'pending' OFFSET 0) AS p"
+)
+
+# A batch's pairs over parallel arrays, in one statement: new ones queued, pending ones rescored (a
+# dismissed or merged pair, or one a flag_only policy queued, is left as it is). Sent as rows, each
+# pair was an execution of its own: 60 us a pair, and a capture of a common name at a company pairs
+# it with up to MAX_BLOCK leads.
+_STORE_PAIRS = text(
+    "INSERT INTO duplicate_pairs (id, workspace_id, lead_id, other_lead_id, score, reasons, status, "
+    "created_at, updated_at) "
+    "SELECT p.id, :_ws, p.lead_id, p.other_lead_id, p.score, CAST(p.reasons AS jsonb), 'pending', "
+    ":_now, :_now FROM unnest(CAST(:_ids AS varchar[]), CAST(:_leads AS varchar[]), "
+    "CAST(:_others AS varchar[]), CAST(:_scores AS integer[]), CAST(:_reasons AS text[])) "
+    "AS p(id, lead_id, other_lead_id, score, reasons) "
+    "ON CONFLICT (workspace_id, lead_id, other_lead_id) DO UPDATE SET score = excluded.score, "
+    "reasons = excluded.reasons, updated_at = excluded.updated_at "
+    "WHERE duplicate_pairs.status = 'pending' AND duplicate_pairs.flagged_on IS NULL"
 )
 
 # For each key of a batch, the other leads filed under it that may be alike (engine.may_be_alike,
@@ -265,6 +282,18 @@ class DuplicateRepository(WorkspaceRepository):
         """New pairs queued; pending ones take their new score and reasons. A dismissed or merged
         pair is left as it is: a dismissal is final."""
         if not found:
+            return
+        if self.postgres:
+            ordered = sorted(found.items())
+            for chunk in _chunks(ordered, self.chunk):
+                arrays = {
+                    "_ids": [new_id("duplicate") for _ in chunk],
+                    "_leads": [lead_id for (lead_id, _), _ in chunk],
+                    "_others": [other_id for (_, other_id), _ in chunk],
+                    "_scores": [candidate.score for _, candidate in chunk],
+                    "_reasons": [json.dumps(list(candidate.reasons)) for _, candidate in chunk],
+                }
+                await self.conn.execute(_STORE_PAIRS, self.params(**arrays, _now=now))
             return
         rows = [
             {
