@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
 import asyncpg
+from sqlalchemy import Engine, event
 
 
 def sql_literal(value: Any, kind: str) -> str:
@@ -90,3 +93,18 @@ async def changes_counted(dsn: str, table: str, at_least: int) -> None:
         raise AssertionError(f"{table}: {changed} rows changed, not {at_least}")
     finally:
         await conn.close()
+
+
+@contextmanager
+def statements_sent(engine: Engine) -> Iterator[list[tuple[str, tuple[Any, ...]]]]:
+    """The statements `engine` sends while the block runs, with their parameters."""
+    seen: list[tuple[str, tuple[Any, ...]]] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        seen.append((statement, tuple(parameters)))
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)

@@ -26,7 +26,7 @@ from leadapi.duplicates.repository import DuplicateRepository, behind_statement
 from leadapi.flows.duplicates import DuplicateConsumer
 from tests.conftest import PG_TEST_DB, Clock, make_tenant, migrated_pg_database, require_postgres, serving
 from tests.factories import new_lead
-from tests.plans import analysed_count, changes_counted, generic_plan, rows_read
+from tests.plans import analysed_count, changes_counted, generic_plan, rows_read, statements_sent
 
 DATABASE = f"{PG_TEST_DB}_duplicate_plans"
 LEADS = 20_000
@@ -179,19 +179,10 @@ async def test_a_batch_reads_its_pending_pairs_by_probes_on_statistics_of_an_emp
         finally:
             await conn.close()
         ids = [f"ld_{n:09d}" for n in range(2, 1000, 2)]
-        seen: list[tuple[str, tuple[Any, ...]]] = []
-
-        def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
-            seen.append((statement, tuple(parameters)))
-
-        engine = app.state.db.engine.sync_engine
-        event.listen(engine, "before_cursor_execute", record)
-        try:
+        with statements_sent(app.state.db.engine.sync_engine) as seen:
             async with app.state.db.engine.connect() as tx:  # recorded, then rolled back
                 await DuplicateRepository(tx, tenant.workspace_id).drop_pending(ids)
                 await tx.rollback()
-        finally:
-            event.remove(engine, "before_cursor_execute", record)
         [(statement, parameters)] = [(s, p) for s, p in seen if "FROM duplicate_pairs AS p" in s]
         plan = await generic_plan(dsn, statement, parameters, analyze=True)
         # The consumer's detection analyses the pairs it finds grown past their statistics, as

@@ -29,7 +29,7 @@ from leadapi.reports.models import RollupCursor
 from leadapi.reports.rollup_repository import RollupRepository
 from tests.conftest import PG_TEST_DB, Clock, make_tenant, migrated_pg_database, require_postgres, serving
 from tests.factories import new_lead, post_event
-from tests.plans import analysed_count, changes_counted, generic_plan, rows_read
+from tests.plans import analysed_count, changes_counted, generic_plan, rows_read, statements_sent
 
 DATABASE = f"{PG_TEST_DB}_rollup_plans"
 LEADS = 5_000
@@ -72,14 +72,30 @@ def nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
         yield from nodes(child)
 
 
+def _settings(url: str) -> Settings:
+    """The app on `url` with no background loop: the tests run the consumer's rounds themselves."""
+    return Settings(database_url=url, bootstrap=False, sequencer_interval=0, worker_interval=0,
+                    sla_sweep_interval=0, webhook_interval=0, automation_interval=0,
+                    segment_interval=0, rollup_interval=0, _env_file=None)  # fmt: skip
+
+
+async def _snapshots(conn: asyncpg.Connection, workspace_id: str, count: int) -> None:
+    """`count` snapshots in the workspace, of leads ld_000000001 on (none exists: only the rows)."""
+    await conn.execute(
+        "INSERT INTO rollup_leads (workspace_id, lead_id, hour, source, owner, utm_campaign, "
+        "utm_source, utm_medium, mask, amount, score, touch, active, extra) "
+        "SELECT $1, 'ld_' || lpad(g::text, 9, '0'), '2026-05-04T10', '', '', '', '', '', '', 0, "
+        "'', '', '', '[]' FROM generate_series(1, $2) AS g",
+        workspace_id,
+        count,
+    )
+
+
 async def test_rollup_reads_use_their_indexes() -> None:
     await asyncio.to_thread(require_postgres)
     url = await migrated_pg_database(DATABASE)
     dsn = url.replace("postgresql+asyncpg://", "postgresql://", 1)
-    settings = Settings(database_url=url, bootstrap=False, sequencer_interval=0, worker_interval=0,
-                        sla_sweep_interval=0, webhook_interval=0, automation_interval=0,
-                        segment_interval=0, rollup_interval=0, _env_file=None)  # fmt: skip
-    async with serving(create_app(settings, clock=Clock())) as app:
+    async with serving(create_app(_settings(url), clock=Clock())) as app:
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://leadapi.test") as client:
             tenant = await make_tenant(app, "plans")
@@ -179,37 +195,18 @@ async def test_a_batch_read_by_ids_probes_each_id_whatever_the_statistics() -> N
     await asyncio.to_thread(require_postgres)
     url = await migrated_pg_database(f"{DATABASE}_stale")
     dsn = url.replace("postgresql+asyncpg://", "postgresql://", 1)
-    settings = Settings(database_url=url, bootstrap=False, sequencer_interval=0, worker_interval=0,
-                        sla_sweep_interval=0, webhook_interval=0, automation_interval=0,
-                        segment_interval=0, rollup_interval=0, _env_file=None)  # fmt: skip
-    async with serving(create_app(settings, clock=Clock())) as app:
+    async with serving(create_app(_settings(url), clock=Clock())) as app:
         tenant = await make_tenant(app, "stale")
         conn = await asyncpg.connect(dsn)
         try:
             await conn.execute("ANALYZE rollup_leads")  # empty: what the statistics will say
-            await conn.execute(
-                "INSERT INTO rollup_leads (workspace_id, lead_id, hour, source, owner, utm_campaign, "
-                "utm_source, utm_medium, mask, amount, score, touch, active, extra) "
-                "SELECT $1, 'ld_' || lpad(g::text, 9, '0'), '2026-05-04T10', '', '', '', '', '', '', 0, "
-                "'', '', '', '[]' FROM generate_series(1, $2) AS g",
-                tenant.workspace_id,
-                LEADS,
-            )
+            await _snapshots(conn, tenant.workspace_id, LEADS)
         finally:
             await conn.close()
         ids = [f"ld_{n:09d}" for n in range(1, LEADS, 5)]
-        seen: list[tuple[str, tuple[Any, ...]]] = []
-
-        def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
-            seen.append((statement, tuple(parameters)))
-
-        engine = app.state.db.engine.sync_engine
-        event.listen(engine, "before_cursor_execute", record)
-        try:
+        with statements_sent(app.state.db.engine.sync_engine) as seen:
             async with app.state.db.transaction() as tx:
                 found = await RollupRepository(tx, tenant.workspace_id).snapshots_of(ids)
-        finally:
-            event.remove(engine, "before_cursor_execute", record)
     assert len(found) == len(ids)
     [(statement, parameters)] = [(s, p) for s, p in seen if "FROM rollup_leads" in s]
     plan = await generic_plan(dsn, statement, parameters, analyze=True)
@@ -229,10 +226,7 @@ async def test_the_consumer_analyses_its_tables_once_they_have_doubled() -> None
     await asyncio.to_thread(require_postgres)
     url = await migrated_pg_database(f"{DATABASE}_grown")
     dsn = url.replace("postgresql+asyncpg://", "postgresql://", 1)
-    settings = Settings(database_url=url, bootstrap=False, sequencer_interval=0, worker_interval=0,
-                        sla_sweep_interval=0, webhook_interval=0, automation_interval=0,
-                        segment_interval=0, rollup_interval=0, _env_file=None)  # fmt: skip
-    async with serving(create_app(settings, clock=Clock())) as app:
+    async with serving(create_app(_settings(url), clock=Clock())) as app:
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://leadapi.test") as client:
             tenant = await make_tenant(app, "grown")
@@ -252,14 +246,7 @@ async def test_the_consumer_analyses_its_tables_once_they_have_doubled() -> None
 
             conn = await asyncpg.connect(dsn)
             try:  # snapshots of leads a rebuild counted, say (the consumer's own, in bulk)
-                await conn.execute(
-                    "INSERT INTO rollup_leads (workspace_id, lead_id, hour, source, owner, utm_campaign, "
-                    "utm_source, utm_medium, mask, amount, score, touch, active, extra) "
-                    "SELECT $1, 'ld_' || lpad(g::text, 9, '0'), '2026-05-04T10', '', '', '', '', '', '', 0, "
-                    "'', '', '', '[]' FROM generate_series(1, $2) AS g",
-                    tenant.workspace_id,
-                    LEADS,
-                )
+                await _snapshots(conn, tenant.workspace_id, LEADS)
             finally:
                 await conn.close()
             await changes_counted(dsn, "rollup_leads", LEADS)
