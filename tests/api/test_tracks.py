@@ -14,9 +14,14 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import select
 
+from leadapi.events.models import EventSequence
+from leadapi.tracks.models import TrackCursor
+from leadapi.tracks.sweep import ExitWatch
 from tests.conftest import Clock, Tenant
 from tests.factories import add_track, enroll, events_of, move, new_lead, sweep_steps, watch_exits
+from tests.plans import statements_sent
 
 Json = dict[str, Any]
 EMAIL = {"channel": "email", "ref": "tmpl_1"}
@@ -497,6 +502,58 @@ async def test_clients_may_not_forge_track_events(client: httpx.AsyncClient, ten
             f"/v1/leads/{lead['id']}/events", json={"type": kind}, headers=tenant.write
         )
         assert forged.status_code == 422, forged.text
+
+
+async def _watch_position(app: FastAPI, tenant: Tenant) -> tuple[int, int]:
+    """The exit watch's position and the workspace's last numbered event."""
+    async with app.state.db.read() as conn:
+        position = (
+            await conn.execute(
+                select(TrackCursor.position).where(TrackCursor.workspace_id == tenant.workspace_id)
+            )
+        ).scalar_one()
+        last = (
+            await conn.execute(
+                select(EventSequence.last_seq).where(EventSequence.workspace_id == tenant.workspace_id)
+            )
+        ).scalar_one()
+    return int(position), int(last)
+
+
+async def test_the_exit_watch_passes_over_events_unread_while_no_enrolment_is_live(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    """Every workspace has tracks (activation's defaults), most with no live enrolment: no event
+    can end one, so the watch moves past them without reading them. Once a lead is enrolled, a
+    change to it ends its enrolment as before."""
+    track = await add_track(
+        client,
+        tenant,
+        steps=[{**EMAIL, "wait_minutes": 600}],
+        exit_when={"field": "tags", "op": "contains", "value": "replied"},
+    )
+    lead = await new_lead(client, tenant, "quiet@acme.com")
+    patched = await client.patch(f"/v1/leads/{lead['id']}", json={"tags": ["replied"]}, headers=tenant.write)
+    assert patched.status_code == 200, patched.text
+    await app.state.sequencer.drain()
+    position, last = await _watch_position(app, tenant)
+    assert position < last  # the capture and the change, not gone through yet
+    with statements_sent(app.state.db.engine.sync_engine) as seen:
+        assert not await ExitWatch(app.state.db, app.state.services.tracks).run_once(tenant.workspace_id)
+    assert not [statement for statement, _ in seen if "FROM events" in statement]
+    assert await _watch_position(app, tenant) == (last, last)
+
+    entry = await enrolled(client, tenant, lead["id"], track["id"])
+    dropped = await client.patch(f"/v1/leads/{lead['id']}", json={"tags": []}, headers=tenant.write)
+    assert dropped.status_code == 200, dropped.text
+    replied = await client.patch(f"/v1/leads/{lead['id']}", json={"tags": ["replied"]}, headers=tenant.write)
+    assert replied.status_code == 200, replied.text
+    await watch_exits(app, tenant)
+    assert (await enrollment(client, tenant, lead["id"]))["status"] == "exited"
+    exited = await events_of(app, tenant, "track.exited")
+    assert [(e["data"]["enrollment"]["id"], e["data"]["reason"]) for e in exited] == [
+        (entry["id"], "exit_when")
+    ]
 
 
 async def test_a_lead_change_exits_at_once_through_the_event_log(

@@ -201,3 +201,20 @@ async def test_the_exit_watch_reads_the_leads_enrolments_by_index(postgres_only:
     assert "ix_track_enrollments_lead_id_id" in {node.get("Index Name") for node in nodes(plan)}, json.dumps(
         plan, indent=1
     )
+
+
+async def test_the_exit_watch_asks_for_a_live_enrolment_by_index(postgres_only: None, plans: Plans) -> None:
+    """Whether any enrolment of the workspace is live, asked each round the watch has events: its
+    tracks probed by (track, status), never the enrolments scanned."""
+    repo = TrackRepository(None, plans.tenant.workspace_id)  # type: ignore[arg-type]  # builds, never runs
+    statement = repo.any_live_statement(postgres=True)
+    dialect = pg_dialect()  # type: ignore[no-untyped-call]
+    compiled = statement.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
+    args = tuple(compiled.params[key] for key in compiled.positiontup or ())
+    plan = await plans.plan(str(compiled), args, analyze=True)
+    kinds = [(node["Node Type"], node.get("Relation Name")) for node in nodes(plan)]
+    assert ("Seq Scan", "track_enrollments") not in kinds, json.dumps(plan, indent=1)
+    assert "ix_track_enrollments_track_id_status_id" in {node.get("Index Name") for node in nodes(plan)}, (
+        json.dumps(plan, indent=1)
+    )
+    assert plan["Actual Rows"] == 1  # one in ten of the seeded enrolments is active

@@ -7,13 +7,13 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, bindparam, select
+from sqlalchemy import CompoundSelect, Select, Table, bindparam, select, true, union_all
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from leadapi.db import constant
 from leadapi.events import consumers
 from leadapi.events.models import EventSequence
-from leadapi.repository import WorkspaceRepository
+from leadapi.repository import WorkspaceRepository, analyze_grown, same_workspace
 from leadapi.tracks.engine import WINDOW
 from leadapi.tracks.models import Enrollment, NurtureSettings, Touch, Track, TrackCursor
 
@@ -182,6 +182,47 @@ class TrackRepository(WorkspaceRepository):
             .order_by(enrollments.c.id)
         )
 
+    def any_live_statement(
+        self, *, postgres: bool
+    ) -> Select[*tuple[Any, ...]] | CompoundSelect[*tuple[Any, ...]]:
+        """One active or paused enrolment of the workspace, if any: for each of its tracks (a
+        handful) and each live status, the first enrolment by id, read from the (track, status, id)
+        index. By id, so that index is the cheapest plan whatever share of enrolments the
+        statistics think live: asked for any row, PostgreSQL chose to scan the enrolments and stop
+        at the first live one, which reads them all when none is. SQLite (no LATERAL): the same
+        tracks joined to their live enrolments."""
+        if not postgres:
+            joined = tracks.join(
+                enrollments, same_workspace(enrollments, tracks) & (enrollments.c.track_id == tracks.c.id)
+            )
+            live = enrollments.c.status.in_(LIVE)
+            return select(enrollments.c.id).select_from(joined).where(self.scope(tracks), live).limit(1)
+        firsts = []
+        for status in LIVE:
+            first = (
+                select(enrollments.c.id)
+                .where(
+                    same_workspace(enrollments, tracks),
+                    enrollments.c.track_id == tracks.c.id,
+                    enrollments.c.status == constant(status),
+                )
+                .order_by(enrollments.c.id)
+                .limit(1)
+                .lateral()
+            )
+            of_tracks = select(first.c.id).select_from(tracks).join(first, true())
+            firsts.append(of_tracks.where(self.scope(tracks)))
+        return union_all(*firsts).limit(1)
+
+    async def any_live(self) -> bool:
+        stmt = self.any_live_statement(postgres=self.conn.dialect.name == "postgresql")
+        return (await self.conn.execute(stmt)).first() is not None
+
+    async def refresh_statistics(self) -> list[str]:
+        """The enrolments analysed when they have grown (repository.analyze_grown): a plan of the
+        statement above made while they were few would read them all each round."""
+        return await analyze_grown(self.conn, (enrollments.name,))
+
     async def live_for_leads(self, lead_ids: set[str]) -> list[dict[str, Any]]:
         if not lead_ids:
             return []
@@ -194,11 +235,15 @@ class TrackRepository(WorkspaceRepository):
         """The workspace's position, made with its first track at the end of its log (what
         happened before is history); nothing when it has one."""
         if (await self.conn.execute(self.scoped_select(cursors, cursors.c.position))).first() is None:
-            last = (await self.conn.execute(self.scoped_select(sequences, sequences.c.last_seq))).scalar()
-            await self.insert_row(cursors, {"position": int(last or 0), "updated_at": now})
+            await self.insert_row(cursors, {"position": await self.last_seq(), "updated_at": now})
 
     async def move_cursor(self, position: int, now: datetime) -> None:
         await self.conn.execute(self.scoped_update(cursors).values(position=position, updated_at=now))
+
+    async def last_seq(self) -> int:
+        """The workspace's last numbered event (0: none yet)."""
+        found = (await self.conn.execute(self.scoped_select(sequences, sequences.c.last_seq))).scalar()
+        return int(found or 0)
 
     # ---- touches and settings --------------------------------------------------------------------
 

@@ -471,11 +471,21 @@ class TrackService:
         position = await claim_position(conn, cursors, workspace_id)
         if position is None:
             return None
+        now = self.clock()
+        repo = TrackRepository(conn, workspace_id)
+        await repo.refresh_statistics()
+        # Every workspace has tracks from its first day (activation's defaults) and most have no
+        # live enrolment: then no event can end one, and the events are passed over unread (the
+        # last number is read first). One enrolled meanwhile is checked at its next due step, as
+        # the step sweep checks the same rules for a watch that lags.
+        last = await repo.last_seq()
+        if not await repo.any_live():
+            if last > position:
+                await repo.move_cursor(last, now)
+            return 0
         batch = await EventRepository(conn, workspace_id).feed(position, None, limit)
         if not batch:
             return 0
-        now = self.clock()
-        repo = TrackRepository(conn, workspace_id)
         # Its own events (track.*) change no lead: what they say was decided already.
         lead_ids = {e["lead_id"] for e in batch if e["lead_id"] and not str(e["type"]).startswith("track.")}
         live = await repo.live_for_leads(lead_ids)
