@@ -13,14 +13,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from leadapi.automations.models import Automation, AutomationCursor, AutomationRun, InactivityMark
 from leadapi.db import constant
 from leadapi.events import consumers
-from leadapi.events.models import Event, EventSequence
+from leadapi.events.models import Event
 from leadapi.leads.models import Lead
 from leadapi.repository import WorkspaceRepository
 
 automations = cast(Table, Automation.__table__)
 runs = cast(Table, AutomationRun.__table__)
 cursors = cast(Table, AutomationCursor.__table__)
-sequences = cast(Table, EventSequence.__table__)
 events = cast(Table, Event.__table__)
 marks = cast(Table, InactivityMark.__table__)
 leads = cast(Table, Lead.__table__)
@@ -112,8 +111,7 @@ class AutomationRepository(WorkspaceRepository):
     # ---- the consumer's position -----------------------------------------------------------------
 
     async def last_seq(self) -> int:
-        stmt = self.scoped_select(sequences, sequences.c.last_seq)
-        return int((await self.conn.execute(stmt)).scalar_one_or_none() or 0)
+        return await consumers.last_seq(self.conn, self.workspace_id)
 
     async def has_cursor(self) -> bool:
         stmt = self.scoped_select(cursors, cursors.c.position)

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from leadapi.api.pagination import row_after
 from leadapi.duplicates.engine import MAX_BLOCK, SIMILAR_NAME_RATIO, Candidate, Signature
 from leadapi.duplicates.models import DedupeSettings, DuplicateCursor, DuplicateKey, DuplicatePair
+from leadapi.events import consumers
 from leadapi.events.models import EventSequence
 from leadapi.ids import new_id
 from leadapi.leads.models import Lead
@@ -489,5 +490,4 @@ class DuplicateRepository(WorkspaceRepository):
         )
 
     async def last_seq(self) -> int:
-        stmt = self.scoped_select(sequences, sequences.c.last_seq)
-        return int((await self.conn.execute(stmt)).scalar_one_or_none() or 0)
+        return await consumers.last_seq(self.conn, self.workspace_id)

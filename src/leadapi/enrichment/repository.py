@@ -20,7 +20,6 @@ from leadapi.enrichment.models import (
     EnrichmentUsage,
 )
 from leadapi.events import consumers
-from leadapi.events.models import EventSequence
 from leadapi.leads.models import Lead
 from leadapi.repository import Repository, WorkspaceRepository
 
@@ -29,7 +28,6 @@ cache = cast(Table, EnrichmentCacheEntry.__table__)
 usage = cast(Table, EnrichmentUsage.__table__)
 runs = cast(Table, EnrichmentRun.__table__)
 cursors = cast(Table, EnrichmentCursor.__table__)
-sequences = cast(Table, EventSequence.__table__)
 leads = cast(Table, Lead.__table__)
 
 # A workspace has few providers: a list of them is one page, and every new lead reads them all.
@@ -159,8 +157,7 @@ class EnrichmentRepository(WorkspaceRepository):
     # ---- the consumer's position -------------------------------------------------------------------
 
     async def last_seq(self) -> int:
-        stmt = self.scoped_select(sequences, sequences.c.last_seq)
-        return int((await self.conn.execute(stmt)).scalar_one_or_none() or 0)
+        return await consumers.last_seq(self.conn, self.workspace_id)
 
     async def start_cursor(self, position: int, now: datetime) -> None:
         """The workspace's position, made with its first provider; nothing when it has one."""

@@ -34,6 +34,13 @@ def behind_statement(cursors: Table, limit: int, *pending: ColumnElement[bool]) 
     )
 
 
+async def last_seq(conn: AsyncConnection, workspace_id: str) -> int:
+    """The workspace's last numbered event (0: none yet): where a new position starts, and how far
+    a consumer with nothing to do may move."""
+    stmt = select(sequences.c.last_seq).where(sequences.c.workspace_id == workspace_id)
+    return int((await conn.execute(stmt)).scalar_one_or_none() or 0)
+
+
 async def claim_position(conn: AsyncConnection, cursors: Table, workspace_id: str) -> int | None:
     """The workspace's position, locked for this transaction; None when another worker holds it
     (PostgreSQL: SKIP LOCKED) or there is none."""

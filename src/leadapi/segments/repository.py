@@ -9,7 +9,6 @@ from typing import Any, cast
 from sqlalchemy import Select, Table, and_, func, select, tuple_
 
 from leadapi.events import consumers
-from leadapi.events.models import EventSequence
 from leadapi.leads.models import Lead
 from leadapi.repository import WorkspaceRepository, same_workspace
 from leadapi.segments.models import Segment, SegmentCursor, SegmentMember
@@ -17,7 +16,6 @@ from leadapi.segments.models import Segment, SegmentCursor, SegmentMember
 segments = cast(Table, Segment.__table__)
 members = cast(Table, SegmentMember.__table__)
 cursors = cast(Table, SegmentCursor.__table__)
-sequences = cast(Table, EventSequence.__table__)
 leads = cast(Table, Lead.__table__)
 
 MEMBER_COLUMNS = (
@@ -197,8 +195,7 @@ class SegmentRepository(WorkspaceRepository):
     # ---- the consumer's position -----------------------------------------------------------------
 
     async def last_seq(self) -> int:
-        stmt = self.scoped_select(sequences, sequences.c.last_seq)
-        return int((await self.conn.execute(stmt)).scalar_one_or_none() or 0)
+        return await consumers.last_seq(self.conn, self.workspace_id)
 
     async def start_cursor(self, position: int, now: datetime) -> None:
         """The workspace's position, made with its first segment; nothing when it has one."""

@@ -12,7 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from leadapi.db import constant
 from leadapi.events import consumers
-from leadapi.events.models import EventSequence
 from leadapi.repository import WorkspaceRepository, analyze_grown, same_workspace
 from leadapi.tracks.engine import WINDOW
 from leadapi.tracks.models import Enrollment, NurtureSettings, Touch, Track, TrackCursor
@@ -22,7 +21,6 @@ enrollments = cast(Table, Enrollment.__table__)
 touches = cast(Table, Touch.__table__)
 settings = cast(Table, NurtureSettings.__table__)
 cursors = cast(Table, TrackCursor.__table__)
-sequences = cast(Table, EventSequence.__table__)
 
 LIVE = ("active", "paused")
 
@@ -241,9 +239,7 @@ class TrackRepository(WorkspaceRepository):
         await self.conn.execute(self.scoped_update(cursors).values(position=position, updated_at=now))
 
     async def last_seq(self) -> int:
-        """The workspace's last numbered event (0: none yet)."""
-        found = (await self.conn.execute(self.scoped_select(sequences, sequences.c.last_seq))).scalar()
-        return int(found or 0)
+        return await consumers.last_seq(self.conn, self.workspace_id)
 
     # ---- touches and settings --------------------------------------------------------------------
 

@@ -31,6 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm import aliased
 
 from leadapi.db import constant
+from leadapi.events import consumers
 from leadapi.events.models import EventSequence
 from leadapi.repository import WorkspaceRepository, same_workspace
 from leadapi.webhooks.models import WebhookDelivery, WebhookSubscription
@@ -229,8 +230,7 @@ async def set_delivery(conn: AsyncConnection, delivery_id: str, values: dict[str
 
 class WebhookRepository(WorkspaceRepository):
     async def last_seq(self) -> int:
-        stmt = self.scoped_select(sequences, sequences.c.last_seq)
-        return int((await self.conn.execute(stmt)).scalar_one_or_none() or 0)
+        return await consumers.last_seq(self.conn, self.workspace_id)
 
     async def add(self, row: dict[str, Any]) -> None:
         await self.insert_row(subscriptions, row)
