@@ -35,6 +35,7 @@ from tests.factories import (
     services,
     subscribe,
 )
+from tests.plans import statements_sent
 
 TAG_HOT = {"type": "add_tags", "tags": ["hot"]}
 NOTIFY = {"type": "notify", "message": "{{lead.email}}"}
@@ -518,6 +519,118 @@ async def test_a_later_event_in_the_batch_sees_what_an_earlier_run_did_to_the_le
     assert tagged["status"] == "unchanged"
     notices = await events_of(app, tenant, "automation.notified")
     assert [(n["id"], n["caused_by"]) for n in notices] == [(notified["changes"]["event_id"], runs[1]["id"])]
+
+
+# ---- tag changes kept by the batch ---------------------------------------------------------------
+
+# Tags alone decide this model's score: "warm" keeps a lead in its band, "hot" moves it to mql.
+TAGGED = {
+    "name": "tags",
+    "score_range": {"min": 0, "max": 100},
+    "bands": [{"name": "sql", "min": 75}, {"name": "mql", "min": 40}, {"name": "not_ready", "min": None}],
+    "rules": [
+        {
+            "id": "warm",
+            "kind": "fit",
+            "points": 10,
+            "when": {"field": "tags", "op": "contains", "value": "warm"},
+        },
+        {
+            "id": "hot",
+            "kind": "fit",
+            "points": 50,
+            "when": {"field": "tags", "op": "contains", "value": "hot"},
+        },
+    ],
+}
+
+
+async def activate_tagged_model(client: httpx.AsyncClient, tenant: Tenant) -> None:
+    made = await client.post("/v1/scoring/models", json=TAGGED, headers=tenant.admin)
+    assert made.status_code == 201, made.text
+    activated = await client.post(f"/v1/scoring/models/{made.json()['id']}/activate", headers=tenant.admin)
+    assert activated.status_code == 202, activated.text  # active now; a job rescores the leads before it
+
+
+async def test_a_batchs_tag_changes_are_rescored_and_written_as_one_change_after_another(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    """Tag changes that leave the band are kept on the batch's copy of the lead and written when it
+    ends (flows/tag_writes.py): each lead comes out rescored, at the version its changes make,
+    with each change's `lead.updated` and the rescore's `lead.scored` carrying their runs; one
+    UPDATE writes every lead."""
+    await activate_tagged_model(client, tenant)
+    warm = await add_automation(
+        client, tenant, trigger={"event": "ping"}, actions=[{"type": "add_tags", "tags": ["warm"]}]
+    )
+    cool = await add_automation(
+        client,
+        tenant,
+        trigger={"event": "ping"},
+        actions=[{"type": "add_tags", "tags": ["cool"]}, {"type": "remove_tags", "tags": ["seed"]}],
+    )
+    leads = [await new_lead(client, tenant, f"kept{n}@acme.com", tags=["seed"]) for n in range(3)]
+    for lead in leads:
+        await post_event(client, tenant, lead["id"], "ping")
+    await app.state.sequencer.drain()
+    with statements_sent(app.state.db.engine.sync_engine) as seen:
+        assert await consumer(app).run_once(tenant.workspace_id) is False  # one batch took them all
+    assert len([s for s, _ in seen if s.lstrip().upper().startswith("UPDATE LEADS")]) == 1
+    runs = {r["lead_id"]: r["id"] for r in await runs_of(client, tenant, warm["id"])}
+    cool_runs = {r["lead_id"]: r["id"] for r in await runs_of(client, tenant, cool["id"])}
+    updated = await events_of(app, tenant, "lead.updated")
+    scored = await events_of(app, tenant, "lead.scored")
+    for lead in leads:
+        stored = await get_lead(client, tenant, lead["id"])
+        assert stored["tags"] == ["warm", "cool"]
+        assert (stored["score"], stored["band"]) == (10, "not_ready")
+        assert stored["version"] == lead["version"] + 3
+        mine = [e for e in updated if e["lead_id"] == lead["id"]]
+        assert [(e["data"]["version"], e["caused_by"]) for e in mine] == [
+            (lead["version"] + 1, runs[lead["id"]]),
+            (lead["version"] + 2, cool_runs[lead["id"]]),
+            (lead["version"] + 3, cool_runs[lead["id"]]),
+        ]
+        assert [e["data"]["changes"]["tags"] for e in mine] == [
+            [["seed"], ["seed", "warm"]],
+            [["seed", "warm"], ["seed", "warm", "cool"]],
+            [["seed", "warm", "cool"], ["warm", "cool"]],
+        ]
+        [rescored] = [e for e in scored if e["lead_id"] == lead["id"] and e["caused_by"]]
+        assert (rescored["data"]["old"], rescored["data"]["new"]) == (0, 10)
+        assert rescored["caused_by"] == runs[lead["id"]]
+
+
+async def test_a_tag_change_that_moves_the_band_does_what_a_patch_of_the_tags_does(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    """A change the rescore would take to another band goes the general way: the band's events,
+    the promotion its pipeline makes, as a PATCH of the same tags gives a twin lead."""
+    await activate_tagged_model(client, tenant)
+    hot = await add_automation(
+        client, tenant, trigger={"event": "ping"}, actions=[{"type": "add_tags", "tags": ["warm", "hot"]}]
+    )
+    lead = await new_lead(client, tenant, "hot@acme.com")
+    twin = await new_lead(client, tenant, "twin@acme.com")
+    patched = await client.patch(
+        f"/v1/leads/{twin['id']}", json={"tags": ["warm", "hot"]}, headers=tenant.write
+    )
+    assert patched.status_code == 200, patched.text
+    await post_event(client, tenant, lead["id"], "ping")
+    await run_automations(app, tenant)
+    [run] = await runs_of(client, tenant, hot["id"])
+    stored, patched_twin = (
+        await get_lead(client, tenant, lead["id"]),
+        await get_lead(client, tenant, twin["id"]),
+    )
+    fields = ("tags", "score", "band", "stage", "owner_id", "version")
+    assert {f: stored[f] for f in fields} == {f: patched_twin[f] for f in fields}
+    assert stored["band"] == "mql"
+    moved = await events_of(app, tenant, "lead.band_changed", "lead.stage_changed")
+    assert sorted(e["type"] for e in moved if e["lead_id"] == lead["id"]) == sorted(
+        e["type"] for e in moved if e["lead_id"] == twin["id"]
+    )
+    assert {e["caused_by"] for e in moved if e["lead_id"] == lead["id"]} == {run["id"]}
 
 
 # ---- create_task ---------------------------------------------------------------------------------

@@ -45,6 +45,7 @@ from leadapi.events.repository import EventRepository, NewEvent, caused_by, even
 from leadapi.events.rows import EventRow
 from leadapi.flows.automation_refs import disable_if_stale
 from leadapi.flows.lead_change import LeadChangeFlow
+from leadapi.flows.tag_writes import WRITTEN_HERE, PendingWrites, tag_change
 from leadapi.ids import new_id
 from leadapi.leads.provenance import AUTOMATION
 from leadapi.leads.repository import LeadRepository
@@ -54,6 +55,7 @@ from leadapi.owners.repository import OwnerRepository
 from leadapi.principal import Principal, effective_scopes
 from leadapi.routing.service import RoutingService
 from leadapi.scoring.schemas import ScoreAdjustmentIn
+from leadapi.scoring.scorer import ActiveModel
 from leadapi.scoring.service import ScoringService
 from leadapi.stages.engine import Pipeline
 from leadapi.stages.repository import StageRepository
@@ -96,6 +98,7 @@ class _Batch:
     from here, as they are not in the table yet."""
 
     predicates: dict[str, Predicate | None]
+    writes: PendingWrites
     causes: dict[str, engine.Cause | None] = field(default_factory=dict)
     leads: dict[str, dict[str, Any]] = field(default_factory=dict)
     runs: list[dict[str, Any]] = field(default_factory=list)
@@ -110,6 +113,7 @@ class _Batch:
     # Read once per batch for the enrolments (no action changes them).
     tracks: dict[str, dict[str, Any] | None] = field(default_factory=dict)
     pipeline: Pipeline | None = None
+    model: ActiveModel | None = None  # the active scoring model, read once for the kept tag changes
 
 
 class _RetryWithSavepointsError(Exception):
@@ -197,9 +201,16 @@ class AutomationFlow:
         }
         stored_fired = await repo.last_fired_many([a for a, _ in limited], [lead for _, lead in limited])
 
+        lead_ids = list(dict.fromkeys(str(e["lead_id"]) for e, _ in work))
+
         def fresh(careful: bool = False) -> _Batch:
             return _Batch(
-                predicates, dict(causes), stored_fired=stored_fired, limited=limited, careful=careful
+                predicates,
+                PendingWrites(workspace_id, lead_ids),
+                dict(causes),
+                stored_fired=stored_fired,
+                limited=limited,
+                careful=careful,
             )
 
         try:
@@ -232,6 +243,7 @@ class AutomationFlow:
             )
         for event, candidates in work:
             await self._event(conn, workspace_id, candidates, event, state)
+        await state.writes.flush(conn, state.leads)
         return state
 
     def _predicate(self, automation: Mapping[str, Any]) -> Predicate | None:
@@ -456,10 +468,15 @@ class AutomationFlow:
                     row = event_row(workspace_id, notice)
                     state.notices.append(row)
                     done = {"status": "done", "changes": {"event_id": row["id"], "message": data["message"]}}
+                if done is None and action["type"] in TAG_ACTIONS:
+                    done = await self._tags_kept(conn, principal, lead, action, state)
                 if done is not None:
                     result.update(done)
                     results.append(result)
                     continue
+                if action["type"] not in STORED_LEAD_UNREAD:
+                    await state.writes.flush(conn, state.leads)
+                state.writes.events_changed(lead_id, APPENDS.get(action["type"]), state.model)
                 if not state.careful:
                     try:
                         done = await self._action(
@@ -489,6 +506,38 @@ class AutomationFlow:
                 _keep_lead(state, lead_id, action, result)
                 results.append(result)
         return results
+
+    async def _tags_kept(
+        self,
+        conn: AsyncConnection,
+        principal: Principal,
+        lead: dict[str, Any],
+        action: Mapping[str, Any],
+        state: _Batch,
+    ) -> dict[str, Any] | None:
+        """A tag change kept on the batch's copy of the lead, written when the batch ends
+        (flows/tag_writes.py): its result, or None when it takes the general path."""
+        change = engine.tags_added if action["type"] == "add_tags" else engine.tags_removed
+        update = {"tags": change(lead["tags"], action["tags"])}
+        try:
+            fields = self.leads.prepare(LeadUpdate.model_validate(update))
+        except (ValidationError, ProblemError):
+            return None  # refused the general way, with its detail
+        if state.model is None:
+            state.model = await self.flow.active_model(conn, principal.workspace_id, principal.key_id)
+        if state.model.compiled.event_types & WRITTEN_HERE:
+            return None
+        facts = await state.writes.lead_facts(conn, self.scoring.scorer, state.model, lead["id"])
+        planned = tag_change(
+            principal.workspace_id, state.model, lead, fields, facts, self.clock(), principal.key_id
+        )
+        if planned is None:
+            return None
+        after, rows, columns = planned
+        if columns:
+            state.writes.keep(lead["id"], columns, rows)
+            state.leads[lead["id"]] = after
+        return _changed(lead, after, update)
 
     async def _action(
         self,
@@ -821,6 +870,13 @@ async def _dry_track_result(
 AFTER = "_after"
 # Actions whose writes leave the lead's row as it was (enrolments, tasks).
 ROW_UNCHANGED = frozenset({"enroll", "unenroll", "create_task"})
+# Actions a batch keeps on its copy of the lead, written at its end (flows/tag_writes.py).
+TAG_ACTIONS = frozenset({"add_tags", "remove_tags"})
+# Actions that read the lead only from the batch's copy (given `locked`), never as stored, so
+# the batch's pending writes need not go first.
+STORED_LEAD_UNREAD = frozenset({"enroll"})
+# The events an action appends to its lead, where they are known to be only these (tracks/service.py).
+APPENDS = {"enroll": frozenset({"track.enrolled", "track.exited", "track.completed"})}
 
 
 def _keep_lead(state: _Batch, lead_id: str, action: Mapping[str, Any], result: dict[str, Any]) -> None:

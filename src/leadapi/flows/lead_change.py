@@ -142,7 +142,7 @@ class LeadChangeFlow:
         """`plan_new` under the model, pipeline and route_on the caller's transaction sees; `row`
         in any stage (it is put in the pipeline's entry stage)."""
         pipeline = await self.stages.pipeline(conn, workspace_id)
-        model = await self._model(conn, workspace_id, actor)
+        model = await self.active_model(conn, workspace_id, actor)
         route_on = await self.routing.route_on(conn, workspace_id)
         return self.plan_new({**row, "stage": pipeline.entry}, model, pipeline, route_on, actor), pipeline
 
@@ -177,7 +177,7 @@ class LeadChangeFlow:
         """`plan` for many new leads at once: the model (compiled once per version), pipeline
         and route_on read once, each row decided by `plan_new` as a single capture's is."""
         pipeline = await self.stages.pipeline(conn, workspace_id)
-        model = await self._model(conn, workspace_id, actor)
+        model = await self.active_model(conn, workspace_id, actor)
         route_on = await self.routing.route_on(conn, workspace_id)
         plans = [
             self.plan_new({**row, "stage": pipeline.entry}, model, pipeline, route_on, actor) for row in rows
@@ -296,7 +296,7 @@ class LeadChangeFlow:
         """Steps 1-4 for a lead (locked) the caller has changed from `before` to `after` (written,
         not yet rescored): returns the lead as it now is. `touched_at`: the change is a touch by
         sales (an event of a touch type) at that time."""
-        model = await self._model(conn, workspace_id, actor)
+        model = await self.active_model(conn, workspace_id, actor)
         [lead] = await self.scorer.rescore(
             conn, workspace_id, [after], reason=reason, actor=actor, model=model
         )
@@ -351,7 +351,7 @@ class LeadChangeFlow:
             return None
         return score, changes
 
-    async def _model(self, conn: AsyncConnection, workspace_id: str, actor: str | None) -> ActiveModel:
+    async def active_model(self, conn: AsyncConnection, workspace_id: str, actor: str | None) -> ActiveModel:
         """The active model; the default one when the workspace has none (it predates scoring, or
         the transaction that made its default rolled back)."""
         # Read in the caller's transaction even when the caller has just asked `ensure_active`:

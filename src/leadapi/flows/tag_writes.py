@@ -1,0 +1,111 @@
+"""The tag changes of an automation batch, kept on the batch's copy of each lead and written once.
+
+Tagging is most of what automations do. Through LeadService.update each tag change sends five
+statements: the lead's row, its `lead.updated`, the active model's id, the lead's events for the
+rescore, its score. A batch needs none of them at the time of the change: it holds its leads
+locked, so its copy of a lead is the stored lead plus what is pending; the rescore is the scoring
+model's, run in memory over the lead's events (read once for the batch's leads); the events wait
+with the batch's other appends, their rows made when the change was, so each carries its run.
+
+What is pending is written before any action that reads the lead as stored, and when the batch
+ends: one UPDATE for every lead changed, one INSERT for the events. A change the rescore would
+move to another band goes the general way (promotion, routing), after what was pending is
+written, as does one under a model that scores the events written here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from leadapi.events.repository import EventRepository, NewEvent, event_row
+from leadapi.events.rows import EventRow
+from leadapi.leads.engine import diff, patch_values, revised
+from leadapi.leads.provenance import AUTOMATION
+from leadapi.leads.repository import LeadRepository
+from leadapi.scoring.engine import EventFact
+from leadapi.scoring.scorer import ActiveModel, Scorer
+
+# The events a kept change appends itself: a model that scores any of them needs each change's
+# events stored before the next rescore reads them, which only the general path does.
+WRITTEN_HERE = frozenset({"lead.updated", "lead.scored", "lead.band_changed"})
+
+
+@dataclass
+class PendingWrites:
+    """A batch's changes not yet written: the columns of each lead changed since it was stored,
+    the events to append, and the scored events of the batch's leads as read for the rescore."""
+
+    workspace_id: str
+    lead_ids: Sequence[str]  # the batch's leads: their events are read together, once
+    columns: dict[str, set[str]] = field(default_factory=dict)
+    events: list[EventRow] = field(default_factory=list)
+    facts: dict[str, Sequence[EventFact]] | None = None
+    stale: set[str] = field(default_factory=set)  # leads whose events changed since `facts`
+
+    async def lead_facts(
+        self, conn: AsyncConnection, scorer: Scorer, model: ActiveModel, lead_id: str
+    ) -> Sequence[EventFact]:
+        facts = self.facts
+        if facts is None:
+            facts = self.facts = dict(await scorer.facts(conn, self.workspace_id, model, list(self.lead_ids)))
+        if lead_id in self.stale:
+            facts[lead_id] = (await scorer.facts(conn, self.workspace_id, model, [lead_id])).get(lead_id, ())
+            self.stale.discard(lead_id)
+        return facts.get(lead_id, ())
+
+    def keep(self, lead_id: str, columns: set[str], rows: Sequence[EventRow]) -> None:
+        self.columns.setdefault(lead_id, set()).update(columns)
+        self.events.extend(rows)
+
+    def events_changed(self, lead_id: str, types: frozenset[str] | None, model: ActiveModel | None) -> None:
+        """An action wrote through the general path, appending events of `types` (None: of any
+        type) to the lead: those the model scores are read again before its next kept change."""
+        if self.facts is None or lead_id not in self.lead_ids:
+            return  # not read yet: the first read will see them
+        if types is None or model is None or types & model.compiled.event_types:
+            self.stale.add(lead_id)
+
+    async def flush(self, conn: AsyncConnection, leads: Mapping[str, Mapping[str, Any]]) -> None:
+        """Write what is pending: each changed lead as the batch holds it, then the events."""
+        if self.columns:
+            names = sorted(set().union(*self.columns.values()))
+            await LeadRepository(conn, self.workspace_id).update_many(
+                [(lead_id, {name: leads[lead_id][name] for name in names}) for lead_id in self.columns]
+            )
+            self.columns.clear()
+        if self.events:
+            await EventRepository(conn, self.workspace_id).append_rows(self.events)
+            self.events.clear()
+
+
+def tag_change(
+    workspace_id: str,
+    model: ActiveModel,
+    lead: Mapping[str, Any],
+    fields: Mapping[str, Any],
+    facts: Sequence[EventFact],
+    now: datetime,
+    actor: str,
+) -> tuple[dict[str, Any], list[EventRow], set[str]] | None:
+    """The lead after `fields` (its tags, as LeadService.prepare made them), rescored, with the
+    rows of the events the general path appends for it (`lead.updated`, and `lead.scored` when
+    the score moved) and the columns that changed (none: the lead has these tags). None: the
+    change needs the general path (the band moves)."""
+    changes = patch_values(lead, fields)
+    changed = diff(lead, changes)
+    if not changed:
+        return dict(lead), [], set()
+    written = revised(lead, changes, now, AUTOMATION)
+    after = {**lead, **written}
+    score, score_events = Scorer.rescored(model, after, facts, now, "lead_changed", actor)
+    if score["band"] != lead.get("band"):
+        return None
+    data = {"changes": changed, "version": written["version"]}
+    updated = NewEvent("lead.updated", lead["id"], now, data, actor)
+    rows = [event_row(workspace_id, updated), *(event_row(workspace_id, e) for e in score_events)]
+    return {**after, **score}, rows, set(written) | set(score)
