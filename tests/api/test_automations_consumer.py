@@ -556,7 +556,7 @@ async def test_a_batchs_tag_changes_are_rescored_and_written_as_one_change_after
     app: FastAPI, client: httpx.AsyncClient, tenant: Tenant
 ) -> None:
     """Tag changes that leave the band are kept on the batch's copy of the lead and written when it
-    ends (flows/tag_writes.py): each lead comes out rescored, at the version its changes make,
+    ends (flows/batch_writes.py): each lead comes out rescored, at the version its changes make,
     with each change's `lead.updated` and the rescore's `lead.scored` carrying their runs; one
     UPDATE writes every lead."""
     await activate_tagged_model(client, tenant)

@@ -12,12 +12,14 @@ from tests.conftest import Tenant
 from tests.factories import (
     add_automation,
     add_track,
+    consumer,
     events_of,
     new_lead,
     post_event,
     run_automations,
     runs_of,
 )
+from tests.plans import statements_sent
 
 
 async def test_enroll_and_unenroll_actions(app: FastAPI, client: httpx.AsyncClient, tenant: Tenant) -> None:
@@ -74,6 +76,86 @@ async def test_enroll_and_unenroll_actions(app: FastAPI, client: httpx.AsyncClie
     await post_event(client, tenant, lead["id"], "reply")
     await run_automations(app, tenant)
     assert (await runs_of(client, tenant, leaves["id"]))[-1]["actions"][0]["status"] == "unchanged"
+
+
+async def test_a_batchs_enrolments_are_read_once_and_written_together(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    """The consumer's batch reads its leads' enrolments in one statement and writes its new ones in
+    one (tracks.service.EnrollmentBatch); one that the track's exit condition lets go at once is
+    written at once, and exits; each enrolment and its event carry their run."""
+    welcome = await add_track(client, tenant, name="welcome", allow_concurrent=True)
+    quick = await add_track(
+        client,
+        tenant,
+        name="quick",
+        allow_concurrent=True,
+        exit_when={"field": "tags", "op": "contains", "value": "done"},
+    )
+    automations = [
+        await add_automation(
+            client, tenant, trigger={"event": "signup"}, actions=[{"type": "enroll", "track_id": t["id"]}]
+        )
+        for t in (welcome, quick)
+    ]
+    leads = [await new_lead(client, tenant, f"batch{n}@acme.com") for n in range(3)]
+    done = await new_lead(client, tenant, "done@acme.com", tags=["done"])
+    for lead in [*leads, done]:
+        await post_event(client, tenant, lead["id"], "signup")
+    await app.state.sequencer.drain()
+    with statements_sent(app.state.db.engine.sync_engine) as seen:
+        assert await consumer(app).run_once(tenant.workspace_id) is False  # one batch took them all
+    reads = [s for s, _ in seen if "FROM track_enrollments" in s]
+    inserts = [s for s, _ in seen if s.lstrip().upper().startswith("INSERT INTO TRACK_ENROLLMENTS")]
+    assert len(reads) == 1
+    assert len(inserts) == 2  # the one that exited at once, then the batch's seven
+
+    caused = {r["id"]: r for a in automations for r in await runs_of(client, tenant, a["id"])}
+    assert len(caused) == 8
+    assert {r["actions"][0]["status"] for r in caused.values()} == {"done"}
+    enrolled = await events_of(app, tenant, "track.enrolled")
+    assert len(enrolled) == 8
+    for lead in [*leads, done]:
+        listed = (await client.get(f"/v1/leads/{lead['id']}/enrollments", headers=tenant.read)).json()["data"]
+        assert sorted((e["track_id"], e["status"]) for e in listed) == sorted(
+            [(welcome["id"], "active"), (quick["id"], "exited" if lead is done else "active")]
+        )
+        for enrolment in listed:
+            run = caused[enrolment["caused_by"]]
+            assert run["lead_id"] == lead["id"]
+            assert run["actions"][0]["changes"]["enrollment_id"] == enrolment["id"]
+            [event] = [e for e in enrolled if e["data"]["enrollment"]["id"] == enrolment["id"]]
+            assert event["caused_by"] == run["id"]
+    [exited] = await events_of(app, tenant, "track.exited")
+    assert (exited["lead_id"], exited["data"]["reason"]) == (done["id"], "exit_when")
+
+
+async def test_a_lead_enrolled_earlier_in_the_batch_is_in_the_track_for_its_later_runs(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    """The batch's copy of a lead's enrolments takes the ones it makes: signing up twice in one
+    batch enrols once, and the second run is refused as in the track already."""
+    track = await add_track(client, tenant, name="welcome")
+    enrols = await add_automation(
+        client, tenant, trigger={"event": "signup"}, actions=[{"type": "enroll", "track_id": track["id"]}]
+    )
+    lead = await new_lead(client, tenant, "twice@acme.com")
+    other = await new_lead(client, tenant, "once@acme.com")
+    for enrolling in (lead, other, lead):
+        await post_event(client, tenant, enrolling["id"], "signup")
+    await app.state.sequencer.drain()
+    assert await consumer(app).run_once(tenant.workspace_id) is False  # one batch took them all
+    runs = await runs_of(client, tenant, enrols["id"])
+    assert [(r["lead_id"], r["actions"][0]["status"]) for r in runs] == [
+        (lead["id"], "done"),
+        (other["id"], "done"),
+        (lead["id"], "refused"),
+    ]
+    assert "already" in runs[-1]["actions"][0]["detail"]
+    for enrolled in (lead, other):
+        listed = (await client.get(f"/v1/leads/{enrolled['id']}/enrollments", headers=tenant.read)).json()
+        assert [e["caused_by"] for e in listed["data"]] == [runs[0 if enrolled is lead else 1]["id"]]
+    assert len(await events_of(app, tenant, "track.enrolled")) == 2
 
 
 async def test_a_track_named_on_write_must_exist(

@@ -218,3 +218,26 @@ async def test_the_exit_watch_asks_for_a_live_enrolment_by_index(postgres_only: 
         json.dumps(plan, indent=1)
     )
     assert plan["Actual Rows"] == 1  # one in ten of the seeded enrolments is active
+
+
+async def test_an_automation_batch_reads_its_leads_enrolments_by_index(
+    postgres_only: None, plans: Plans
+) -> None:
+    """One probe of the lead's index per lead (`probed`), generic plan included, reading no
+    enrolment of another lead."""
+    repo = TrackRepository(None, plans.tenant.workspace_id)  # type: ignore[arg-type]  # builds, never runs
+    lead_ids = [f"ld_t{n:09d}" for n in range(1, 200, 7)]
+    statement = repo.enrollments_of_statement(lead_ids, postgres=True)
+    compiled = statement.compile(dialect=pg_dialect())  # type: ignore[no-untyped-call]
+    args = tuple(compiled.params[key] for key in compiled.positiontup or ())
+    plan = await plans.plan(str(compiled), args, analyze=True)
+    shown = json.dumps(plan, indent=1)
+    [scan] = [node for node in nodes(plan) if node.get("Relation Name") == "track_enrollments"]
+    assert scan["Node Type"] != "Seq Scan", shown
+    assert {node.get("Index Name") for node in nodes(scan)} - {None} == {"ix_track_enrollments_lead_id_id"}, (
+        shown
+    )
+    # 30,000 enrolments over 2,000 leads: 15 a lead, each lead probed once and nothing else read.
+    per_lead = SEEDED_ENROLLMENTS // SEEDED_LEADS
+    assert (scan["Actual Rows"], scan["Actual Loops"]) == (per_lead, len(lead_ids)), shown
+    assert scan.get("Rows Removed by Filter", 0) == 0, shown

@@ -44,8 +44,8 @@ from leadapi.events.consumers import claim_position, run_round
 from leadapi.events.repository import EventRepository, NewEvent, caused_by, event_row
 from leadapi.events.rows import EventRow
 from leadapi.flows.automation_refs import disable_if_stale
+from leadapi.flows.batch_writes import WRITTEN_HERE, PendingWrites, tag_change
 from leadapi.flows.lead_change import LeadChangeFlow
-from leadapi.flows.tag_writes import WRITTEN_HERE, PendingWrites, tag_change
 from leadapi.ids import new_id
 from leadapi.leads.provenance import AUTOMATION
 from leadapi.leads.repository import LeadRepository
@@ -62,7 +62,7 @@ from leadapi.stages.repository import StageRepository
 from leadapi.stages.schemas import StageMoveIn
 from leadapi.tasks.service import TaskService
 from leadapi.tracks.repository import TrackRepository
-from leadapi.tracks.service import TrackService
+from leadapi.tracks.service import EnrollmentBatch, TrackService
 
 log = logging.getLogger("leadapi.automations")
 
@@ -206,7 +206,7 @@ class AutomationFlow:
         def fresh(careful: bool = False) -> _Batch:
             return _Batch(
                 predicates,
-                PendingWrites(workspace_id, lead_ids),
+                PendingWrites(workspace_id, lead_ids, EnrollmentBatch(lead_ids)),
                 dict(causes),
                 stored_fired=stored_fired,
                 limited=limited,
@@ -476,7 +476,7 @@ class AutomationFlow:
                     continue
                 if action["type"] not in STORED_LEAD_UNREAD:
                     await state.writes.flush(conn, state.leads)
-                state.writes.events_changed(lead_id, APPENDS.get(action["type"]), state.model)
+                state.writes.general_action(lead_id, action["type"], state.model)
                 if not state.careful:
                     try:
                         done = await self._action(
@@ -516,7 +516,7 @@ class AutomationFlow:
         state: _Batch,
     ) -> dict[str, Any] | None:
         """A tag change kept on the batch's copy of the lead, written when the batch ends
-        (flows/tag_writes.py): its result, or None when it takes the general path."""
+        (flows/batch_writes.py): its result, or None when it takes the general path."""
         change = engine.tags_added if action["type"] == "add_tags" else engine.tags_removed
         update = {"tags": change(lead["tags"], action["tags"])}
         try:
@@ -627,6 +627,7 @@ class AutomationFlow:
                 locked=lead,
                 known_track=state.tracks[track_id],
                 pipeline=state.pipeline,
+                batch=state.writes.enrollments,
             )
             changes = {"enrollment_id": entry["id"], "status": entry["status"]}
             return {"status": "done", "changes": changes}
@@ -870,13 +871,11 @@ async def _dry_track_result(
 AFTER = "_after"
 # Actions whose writes leave the lead's row as it was (enrolments, tasks).
 ROW_UNCHANGED = frozenset({"enroll", "unenroll", "create_task"})
-# Actions a batch keeps on its copy of the lead, written at its end (flows/tag_writes.py).
+# Actions a batch keeps on its copy of the lead, written at its end (flows/batch_writes.py).
 TAG_ACTIONS = frozenset({"add_tags", "remove_tags"})
 # Actions that read the lead only from the batch's copy (given `locked`), never as stored, so
 # the batch's pending writes need not go first.
 STORED_LEAD_UNREAD = frozenset({"enroll"})
-# The events an action appends to its lead, where they are known to be only these (tracks/service.py).
-APPENDS = {"enroll": frozenset({"track.enrolled", "track.exited", "track.completed"})}
 
 
 def _keep_lead(state: _Batch, lead_id: str, action: Mapping[str, Any], result: dict[str, Any]) -> None:

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from leadapi.db import constant
 from leadapi.events import consumers
-from leadapi.repository import WorkspaceRepository, analyze_grown, same_workspace
+from leadapi.repository import WorkspaceRepository, analyze_grown, probed, same_workspace
 from leadapi.tracks.engine import WINDOW
 from leadapi.tracks.models import Enrollment, NurtureSettings, Touch, Track, TrackCursor
 
@@ -133,6 +133,24 @@ class TrackRepository(WorkspaceRepository):
         if limit is not None:
             stmt = stmt.limit(limit)
         return [dict(row) for row in (await self.conn.execute(stmt)).mappings()]
+
+    def enrollments_of_statement(self, lead_ids: Sequence[str], *, postgres: bool) -> Select[Any]:
+        """The leads' enrolments: on PostgreSQL a probe of the lead's index per lead (`probed`),
+        whatever the table's statistics say."""
+        return probed(self.scoped_select(enrollments), enrollments.c.lead_id, lead_ids, postgres=postgres)
+
+    async def enrollments_of_leads(self, lead_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+        """Each lead's enrolments, oldest first, in one statement."""
+        stmt = self.enrollments_of_statement(lead_ids, postgres=self.conn.dialect.name == "postgresql")
+        found: dict[str, list[dict[str, Any]]] = {lead_id: [] for lead_id in lead_ids}
+        for row in (await self.conn.execute(stmt)).mappings():
+            found[row["lead_id"]].append(dict(row))
+        for rows in found.values():
+            rows.sort(key=lambda row: str(row["id"]))
+        return found
+
+    async def add_enrollments(self, rows: Sequence[dict[str, Any]]) -> None:
+        await self.insert_rows(enrollments, rows)
 
     async def move_to_lead(self, from_lead_id: str, to_lead_id: str, now: Any) -> list[dict[str, Any]]:
         """A merged duplicate's enrolments and touches are the survivor's history: its live

@@ -20,7 +20,7 @@ ProblemError they may catch.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -32,7 +32,8 @@ from leadapi.conditions import ConditionError, Predicate
 from leadapi.consent.repository import ConsentRepository
 from leadapi.errors import ProblemError, not_found, validation_problem
 from leadapi.events.consumers import claim_position
-from leadapi.events.repository import EventRepository, NewEvent
+from leadapi.events.repository import EventRepository, NewEvent, event_row
+from leadapi.events.rows import EventRow
 from leadapi.flows.automation_refs import track_deleted
 from leadapi.ids import new_id
 from leadapi.leads.repository import LeadRepository
@@ -95,6 +96,39 @@ def check(row: Mapping[str, Any]) -> None:
 
 def _conflict(detail: str, field: str = "track_id") -> ProblemError:
     return ProblemError(409, detail, slug="enrollment-conflict", errors=[{"field": field, "message": detail}])
+
+
+@dataclass
+class EnrollmentBatch:
+    """The enrolments a caller's batch makes (the automations' consumer): its leads' enrolments
+    read in one statement at its first enrolment and kept current, the new ones and their
+    `track.enrolled` written together when the caller flushes the batch. An enrolment that exits
+    at once is written at once. A caller that changes a lead's enrolments another way forgets
+    them (`forget`), to be read again."""
+
+    lead_ids: Sequence[str]
+    known: dict[str, list[dict[str, Any]]] | None = None
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    events: list[EventRow] = field(default_factory=list)
+
+    async def earlier(self, repo: TrackRepository, lead_id: str) -> list[dict[str, Any]]:
+        if self.known is None:
+            self.known = await repo.enrollments_of_leads(self.lead_ids)
+        if lead_id not in self.known:
+            self.known[lead_id] = await repo.lead_enrollments(lead_id)
+        return self.known[lead_id]
+
+    def forget(self, lead_id: str) -> None:
+        if self.known is not None:
+            self.known.pop(lead_id, None)
+
+    async def flush(self, conn: AsyncConnection, workspace_id: str) -> None:
+        if self.rows:
+            await TrackRepository(conn, workspace_id).add_enrollments(self.rows)
+            self.rows.clear()
+        if self.events:
+            await EventRepository(conn, workspace_id).append_rows(self.events)
+            self.events.clear()
 
 
 class TrackService:
@@ -202,10 +236,12 @@ class TrackService:
         locked: Mapping[str, Any] | None = None,
         known_track: Mapping[str, Any] | None = None,
         pipeline: Pipeline | None = None,
+        batch: EnrollmentBatch | None = None,
     ) -> dict[str, Any]:
         """The lead enrolled in the track, its first step due after its wait, and `track.enrolled`
         (`locked`: the lead as the caller holds it, locked and current; `known_track`, `pipeline`:
-        the track and the pipeline as the caller read them in this transaction; none read again);
+        the track and the pipeline as the caller read them in this transaction; none read again;
+        `batch`: the caller's batch, which reads the lead's enrolments and writes the new one);
         if sales has the lead or the track's exit condition holds already, it exits at once. 404
         for a lead not in the workspace, 422 (`track_id`) for a track not in it, 409 for an
         inactive track, a lead in another track (unless this one allows concurrent enrolments),
@@ -228,7 +264,10 @@ class TrackService:
         if not track["active"]:
             raise _conflict(f"Track {track_id!r} is inactive.")
         now = self.clock()
-        earlier = await repo.lead_enrollments(lead_id)
+        if batch is not None:
+            earlier = await batch.earlier(repo, lead_id)
+        else:
+            earlier = await repo.lead_enrollments(lead_id)
         live = [e for e in earlier if e["status"] in LIVE]
         if any(e["track_id"] == track_id for e in live):
             raise _conflict(f"The lead is in track {track_id!r} already.")
@@ -266,22 +305,22 @@ class TrackService:
             "ended_at": None,
             "updated_at": now,
         }
-        await repo.add_enrollment(row)
-        await EventRepository(conn, workspace_id).append(
-            [
-                NewEvent(
-                    "track.enrolled",
-                    lead_id,
-                    now,
-                    {"enrollment": shown(row), "track_name": track["name"]},
-                    actor,
-                )
-            ]
+        enrolled = NewEvent(
+            "track.enrolled", lead_id, now, {"enrollment": shown(row), "track_name": track["name"]}, actor
         )
         pipeline = pipeline or await StageRepository(conn, workspace_id).pipeline()
         reason = self._exit_reason(pipeline, track, lead)
+        if batch is not None and reason is None:
+            batch.rows.append(row)
+            batch.events.append(event_row(workspace_id, enrolled))
+            earlier.append(row)
+            return row
+        await repo.add_enrollment(row)
+        await EventRepository(conn, workspace_id).append([enrolled])
         if reason is not None:
             row = await self._end(conn, workspace_id, row, "exited", reason, now, actor)
+        if batch is not None:
+            earlier.append(row)
         return row
 
     def _predicate(self, track: Mapping[str, Any], path: str, node: Any) -> Predicate:

@@ -1,16 +1,18 @@
-"""The tag changes of an automation batch, kept on the batch's copy of each lead and written once.
+"""What an automation batch writes for its tag changes and enrolments, kept and written once.
 
-Tagging is most of what automations do. Through LeadService.update each tag change sends five
-statements: the lead's row, its `lead.updated`, the active model's id, the lead's events for the
-rescore, its score. A batch needs none of them at the time of the change: it holds its leads
-locked, so its copy of a lead is the stored lead plus what is pending; the rescore is the scoring
-model's, run in memory over the lead's events (read once for the batch's leads); the events wait
-with the batch's other appends, their rows made when the change was, so each carries its run.
+Tagging and enrolling are most of what automations do. Through LeadService.update each tag change
+sent five statements (the lead's row, its `lead.updated`, the active model's id, the lead's events
+for the rescore, its score), and each enrolment three (the lead's enrolments, the new one, its
+`track.enrolled`). A batch needs none of them at the time: it holds its leads locked, so its copy
+of a lead is the stored lead plus what is pending; the rescore is the scoring model's, run in
+memory over the lead's events (read once for the batch's leads); the leads' enrolments are read
+once too (tracks.service.EnrollmentBatch); the events wait with the batch's other appends, their
+rows made when the change was, so each carries its run.
 
 What is pending is written before any action that reads the lead as stored, and when the batch
-ends: one UPDATE for every lead changed, one INSERT for the events. A change the rescore would
-move to another band goes the general way (promotion, routing), after what was pending is
-written, as does one under a model that scores the events written here.
+ends: one UPDATE for every lead changed, one INSERT each for the enrolments and the events. A tag
+change the rescore would move to another band goes the general way (promotion, routing), after
+what was pending is written, as does one under a model that scores the events written here.
 """
 
 from __future__ import annotations
@@ -29,19 +31,24 @@ from leadapi.leads.provenance import AUTOMATION
 from leadapi.leads.repository import LeadRepository
 from leadapi.scoring.engine import EventFact
 from leadapi.scoring.scorer import ActiveModel, Scorer
+from leadapi.tracks.service import EnrollmentBatch
 
 # The events a kept change appends itself: a model that scores any of them needs each change's
 # events stored before the next rescore reads them, which only the general path does.
 WRITTEN_HERE = frozenset({"lead.updated", "lead.scored", "lead.band_changed"})
+# The events an action appends to its lead, where they are known to be only these (tracks/service.py).
+APPENDS = {"enroll": frozenset({"track.enrolled", "track.exited", "track.completed"})}
 
 
 @dataclass
 class PendingWrites:
     """A batch's changes not yet written: the columns of each lead changed since it was stored,
-    the events to append, and the scored events of the batch's leads as read for the rescore."""
+    the events to append, the enrolments, and the scored events of the batch's leads as read for
+    the rescore."""
 
     workspace_id: str
-    lead_ids: Sequence[str]  # the batch's leads: their events are read together, once
+    lead_ids: Sequence[str]  # the batch's leads: their events and enrolments are read together, once
+    enrollments: EnrollmentBatch
     columns: dict[str, set[str]] = field(default_factory=dict)
     events: list[EventRow] = field(default_factory=list)
     facts: dict[str, Sequence[EventFact]] | None = None
@@ -62,16 +69,20 @@ class PendingWrites:
         self.columns.setdefault(lead_id, set()).update(columns)
         self.events.extend(rows)
 
-    def events_changed(self, lead_id: str, types: frozenset[str] | None, model: ActiveModel | None) -> None:
-        """An action wrote through the general path, appending events of `types` (None: of any
-        type) to the lead: those the model scores are read again before its next kept change."""
-        if self.facts is None or lead_id not in self.lead_ids:
+    def general_action(self, lead_id: str, kind: str, model: ActiveModel | None) -> None:
+        """An action of `kind` is about to write to the lead through the general path: the events
+        it may append that the model scores, and the enrolments it may change (all but an
+        enrolment, which keeps the batch's copy), are read again when next needed."""
+        if kind != "enroll":
+            self.enrollments.forget(lead_id)
+        types = APPENDS.get(kind)
+        if self.facts is None:
             return  # not read yet: the first read will see them
         if types is None or model is None or types & model.compiled.event_types:
             self.stale.add(lead_id)
 
     async def flush(self, conn: AsyncConnection, leads: Mapping[str, Mapping[str, Any]]) -> None:
-        """Write what is pending: each changed lead as the batch holds it, then the events."""
+        """Write what is pending: each changed lead as the batch holds it, the events, the enrolments."""
         if self.columns:
             names = sorted(set().union(*self.columns.values()))
             await LeadRepository(conn, self.workspace_id).update_many(
@@ -81,6 +92,7 @@ class PendingWrites:
         if self.events:
             await EventRepository(conn, self.workspace_id).append_rows(self.events)
             self.events.clear()
+        await self.enrollments.flush(conn, self.workspace_id)
 
 
 def tag_change(
