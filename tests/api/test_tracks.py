@@ -556,6 +556,40 @@ async def test_the_exit_watch_passes_over_events_unread_while_no_enrolment_is_li
     ]
 
 
+async def test_the_exit_watch_reads_a_batchs_leads_in_one_statement(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    """The leads with live enrolments that a batch's events are about are read together, and
+    each exits by its own state."""
+    track = await add_track(
+        client,
+        tenant,
+        steps=[{**EMAIL, "wait_minutes": 600}],
+        exit_when={"field": "tags", "op": "contains", "value": "replied"},
+    )
+    leads = [await new_lead(client, tenant, f"watched{n}@acme.com") for n in range(4)]
+    for lead in leads:
+        await enrolled(client, tenant, lead["id"], track["id"])
+    await watch_exits(app, tenant)
+    for lead in leads[:2]:
+        patched = await client.patch(
+            f"/v1/leads/{lead['id']}", json={"tags": ["replied"]}, headers=tenant.write
+        )
+        assert patched.status_code == 200, patched.text
+    for lead in leads[2:]:
+        patched = await client.patch(
+            f"/v1/leads/{lead['id']}", json={"tags": ["asked"]}, headers=tenant.write
+        )
+        assert patched.status_code == 200, patched.text
+    await app.state.sequencer.drain()
+    with statements_sent(app.state.db.engine.sync_engine) as seen:
+        await watch_exits(app, tenant)
+    lead_reads = [s for s, _ in seen if s.lstrip().upper().startswith("SELECT") and "FROM leads" in s]
+    assert len(lead_reads) == 1
+    statuses = [(await enrollment(client, tenant, lead["id"]))["status"] for lead in leads]
+    assert statuses == ["exited", "exited", "active", "active"]
+
+
 async def test_a_lead_change_exits_at_once_through_the_event_log(
     app: FastAPI, client: httpx.AsyncClient, tenant: Tenant
 ) -> None:

@@ -531,11 +531,11 @@ class TrackService:
         if live:
             pipeline = await StageRepository(conn, workspace_id).pipeline()
             tracks: dict[str, dict[str, Any] | None] = {}
-            leads = LeadRepository(conn, workspace_id)
+            leads = await LeadRepository(conn, workspace_id).get_many([row["lead_id"] for row in live])
             for row in live:
                 if row["track_id"] not in tracks:
                     tracks[row["track_id"]] = await repo.get(row["track_id"])
-                track, lead = tracks[row["track_id"]], await leads.get(row["lead_id"])
+                track, lead = tracks[row["track_id"]], leads.get(row["lead_id"])
                 if track is None or lead is None:
                     continue
                 reason = self._exit_reason(pipeline, track, lead)
