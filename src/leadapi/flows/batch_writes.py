@@ -11,8 +11,9 @@ rows made when the change was, so each carries its run.
 
 What is pending is written before any action that reads the lead as stored, and when the batch
 ends: one UPDATE for every lead changed, one INSERT each for the enrolments and the events. A tag
-change the rescore would move to another band goes the general way (promotion, routing), after
-what was pending is written, as does one under a model that scores the events written here.
+change that the rescore (the lead-change flow's first step, LeadChangeFlow.plan_rescore) would move
+to another band goes the general way (promotion, routing), after what was pending is written; so
+does every tag change under a model that scores the events written here.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from leadapi.events.repository import EventRepository, NewEvent, event_row
 from leadapi.events.rows import EventRow
+from leadapi.flows.lead_change import LeadChangeFlow
 from leadapi.leads.engine import diff, patch_values, revised
 from leadapi.leads.provenance import AUTOMATION
 from leadapi.leads.repository import LeadRepository
@@ -96,6 +98,7 @@ class PendingWrites:
 
 
 def tag_change(
+    flow: LeadChangeFlow,
     workspace_id: str,
     model: ActiveModel,
     lead: Mapping[str, Any],
@@ -104,19 +107,20 @@ def tag_change(
     now: datetime,
     actor: str,
 ) -> tuple[dict[str, Any], list[EventRow], set[str]] | None:
-    """The lead after `fields` (its tags, as LeadService.prepare made them), rescored, with the
-    rows of the events the general path appends for it (`lead.updated`, and `lead.scored` when
-    the score moved) and the columns that changed (none: the lead has these tags). None: the
-    change needs the general path (the band moves)."""
+    """The lead after `fields` (its tags, as LeadService.prepare made them), rescored by the
+    lead-change flow's first step, with the rows of the events the general path appends for it
+    (`lead.updated`, and `lead.scored` when the score moved) and the columns that changed (none:
+    the lead has these tags). None: the change needs the general path (the band moves)."""
     changes = patch_values(lead, fields)
     changed = diff(lead, changes)
     if not changed:
         return dict(lead), [], set()
     written = revised(lead, changes, now, AUTOMATION)
     after = {**lead, **written}
-    score, score_events = Scorer.rescored(model, after, facts, now, "lead_changed", actor)
-    if score["band"] != lead.get("band"):
+    planned = flow.plan_rescore(model, lead, after, facts, now, actor, "lead_changed")
+    if planned is None:
         return None
+    score, score_events = planned
     data = {"changes": changed, "version": written["version"]}
     updated = NewEvent("lead.updated", lead["id"], now, data, actor)
     rows = [event_row(workspace_id, updated), *(event_row(workspace_id, e) for e in score_events)]

@@ -346,8 +346,24 @@ class LeadChangeFlow:
         """Step 1 for an event on PostgreSQL's fast path (events/fast.py), which writes the lead's
         score columns and these events in one statement: (the score columns, their events). None
         when the band changes, so that steps 2 and 3 may have work: the general path takes it."""
-        score, changes = self.scorer.rescored(model, lead, facts, now, "event", actor)
-        if score["band"] != lead.get("band"):
+        return self.plan_rescore(model, lead, lead, facts, now, actor, "event")
+
+    def plan_rescore(
+        self,
+        model: ActiveModel,
+        before: Mapping[str, Any],
+        after: Mapping[str, Any],
+        facts: Sequence[EventFact],
+        now: datetime,
+        actor: str | None,
+        reason: str,
+    ) -> tuple[dict[str, Any], list[NewEvent]] | None:
+        """Step 1 for a lead changed from `before` to `after` by a caller that writes the score
+        columns and these events itself (the fast path; an automation batch's kept tag changes,
+        flows/batch_writes.py): (the score columns, their events). None when the band changes, so
+        that steps 2 and 3 may have work: the general path takes it."""
+        score, changes = self.scorer.rescored(model, after, facts, now, reason, actor)
+        if score["band"] != before.get("band"):
             return None
         return score, changes
 
