@@ -268,8 +268,9 @@ class Settings(BaseSettings):
     fast_paths: bool = Field(
         default=True,
         description="On PostgreSQL, take the one-statement paths for the common capture (a new person) "
-        "and behaviour event; false forces the general path everywhere, which stores the same rows "
-        "(the parity tests compare the two).",
+        "and behaviour event; on both databases, let the automations' consumer keep a batch's tag "
+        "changes and enrolments and write them once; false forces the general path everywhere, which "
+        "stores the same rows (the parity tests compare the two).",
     )
     secret_keys: SecretStr = Field(
         default=SecretStr(""),

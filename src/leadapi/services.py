@@ -191,6 +191,7 @@ def build_services(settings: Settings, clock: Callable[[], datetime]) -> Service
             scoring=scoring,
             nurture=tracks,
             max_depth=settings.automation_max_depth,
+            keep_writes=settings.fast_paths,
         ),
         segments=segments,
         segment_flow=SegmentFlow(clock, segments, tracks),

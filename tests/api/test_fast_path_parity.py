@@ -33,11 +33,21 @@ from leadapi.leads.models import Lead, LeadExternalId
 from leadapi.routing.models import Assignment
 from leadapi.stages.models import StageChange
 from tests.conftest import Clock, Tenant, make_tenant, serving
-from tests.factories import EXECUTIVES_MODEL, add_owner, add_rule, new_lead, post_event, route_on
+from tests.factories import (
+    EXECUTIVES_MODEL,
+    add_automation,
+    add_owner,
+    add_rule,
+    add_track,
+    consumer,
+    new_lead,
+    post_event,
+    route_on,
+)
 
 pytestmark = pytest.mark.usefixtures("postgres_only")
 
-ID = re.compile(r"^[a-z]{2,3}_[0-9a-z]{26}$")
+ID = re.compile(r"^[a-z]{2,4}_[0-9a-z]{26}$")
 ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}")
 
 
@@ -284,12 +294,84 @@ async def band_changing_event(side: Side, tenant: Tenant) -> list[str]:
     return [lead["id"]]
 
 
+# Tags alone decide this model's score: "warm" keeps a lead in its band, "hot" takes it to mql.
+TAGS_MODEL = {
+    "name": "tags",
+    "score_range": {"min": 0, "max": 100},
+    "bands": [{"name": "sql", "min": 75}, {"name": "mql", "min": 40}, {"name": "not_ready", "min": None}],
+    "rules": [
+        {
+            "id": "warm",
+            "kind": "fit",
+            "points": 10,
+            "when": {"field": "tags", "op": "contains", "value": "warm"},
+        },
+        {
+            "id": "hot",
+            "kind": "fit",
+            "points": 50,
+            "when": {"field": "tags", "op": "contains", "value": "hot"},
+        },
+    ],
+}
+
+
+async def automation_batch(side: Side, tenant: Tenant) -> list[str]:
+    """One batch of the automations' consumer: tag changes that leave the band (kept on the batch's
+    copy of the lead and written at its end on the fast side), enrolments (read and written per
+    batch there), a notification, and a tag change that moves the band (promoted: the general path
+    on both sides), over three leads, two events each for the first."""
+    created = await side.client.post("/v1/scoring/models", json=TAGS_MODEL, headers=tenant.admin)
+    assert created.status_code == 201, created.text
+    activated = await side.client.post(
+        f"/v1/scoring/models/{created.json()['id']}/activate", headers=tenant.admin
+    )
+    assert activated.status_code == 202, activated.text
+    while await run_job(side.app.state.db, side.app.state.jobs):
+        pass
+    track = await add_track(side.client, tenant, name="welcome", allow_concurrent=True)
+    ping = {"event": "ping"}
+    await add_automation(
+        side.client,
+        tenant,
+        trigger=ping,
+        actions=[{"type": "add_tags", "tags": ["warm", "x"]}, {"type": "remove_tags", "tags": ["seed"]}],
+    )
+    await add_automation(
+        side.client,
+        tenant,
+        trigger=ping,
+        actions=[
+            {"type": "enroll", "track_id": track["id"]},
+            {"type": "notify", "message": "{{lead.email}}"},
+        ],
+    )
+    await add_automation(
+        side.client, tenant, trigger={"event": "pong"}, actions=[{"type": "add_tags", "tags": ["hot"]}]
+    )
+    leads = [await new_lead(side.client, tenant, f"auto{n}@acme.com", tags=["seed"]) for n in range(3)]
+    side.clock.advance(minutes=5)
+    for lead in leads:
+        await post_event(side.client, tenant, lead["id"], "ping")
+    await post_event(side.client, tenant, leads[0]["id"], "pong")
+    await side.app.state.sequencer.drain()
+    side.clock.advance(minutes=1)
+    with side.watching():
+        assert await consumer(side.app).run_once(tenant.workspace_id) is False  # one batch
+    # Six tag changes leave the band: the fast side writes them in one UPDATE, before the change
+    # that moves it (whose own writes are the general path's); the general path two each.
+    updates = [s for s in side.statements if s.lstrip().upper().startswith("UPDATE LEADS")]
+    assert (len(updates) < 6) is side.app.state.services.automation_flow.keep_writes, updates
+    return [lead["id"] for lead in leads]
+
+
 SCENARIOS: dict[str, Scenario] = {
     "plain capture": plain_capture,
     "capture that merges": merging_capture,
     "routed capture": routed_capture,
     "behaviour event that rescores": rescoring_event,
     "event that changes the band": band_changing_event,
+    "automations' batch": automation_batch,
 }
 
 

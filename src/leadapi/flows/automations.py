@@ -134,6 +134,7 @@ class AutomationFlow:
         nurture: TrackService,
         scoring: ScoringService,
         max_depth: int = 5,
+        keep_writes: bool = True,
     ) -> None:
         self.clock = clock
         self.automations = automations
@@ -144,6 +145,9 @@ class AutomationFlow:
         self.nurture = nurture
         self.max_depth = max_depth
         self.scoring = scoring
+        # Tag changes and enrolments kept on the batch and written once (flows/batch_writes.py);
+        # off (settings.fast_paths): each through the general path, as an API call's.
+        self.keep_writes = keep_writes
         self._compiled: dict[tuple[str, datetime], Predicate | None] = {}
 
     # ---- the consumer's unit of work -------------------------------------------------------------
@@ -468,7 +472,7 @@ class AutomationFlow:
                     row = event_row(workspace_id, notice)
                     state.notices.append(row)
                     done = {"status": "done", "changes": {"event_id": row["id"], "message": data["message"]}}
-                if done is None and action["type"] in TAG_ACTIONS:
+                if done is None and action["type"] in TAG_ACTIONS and self.keep_writes:
                     done = await self._tags_kept(conn, principal, lead, action, state)
                 if done is not None:
                     result.update(done)
@@ -529,7 +533,14 @@ class AutomationFlow:
             return None
         facts = await state.writes.lead_facts(conn, self.scoring.scorer, state.model, lead["id"])
         planned = tag_change(
-            principal.workspace_id, state.model, lead, fields, facts, self.clock(), principal.key_id
+            self.flow,
+            principal.workspace_id,
+            state.model,
+            lead,
+            fields,
+            facts,
+            self.clock(),
+            principal.key_id,
         )
         if planned is None:
             return None
@@ -627,7 +638,7 @@ class AutomationFlow:
                 locked=lead,
                 known_track=state.tracks[track_id],
                 pipeline=state.pipeline,
-                batch=state.writes.enrollments,
+                batch=state.writes.enrollments if self.keep_writes else None,
             )
             changes = {"enrollment_id": entry["id"], "status": entry["status"]}
             return {"status": "done", "changes": changes}
