@@ -25,7 +25,7 @@ from leadapi.config import Settings
 from leadapi.metrics import lag_statements
 from tests.conftest import PG_TEST_DB, Clock, make_tenant, migrated_pg_database, require_postgres, serving
 from tests.factories import add_automation, consumer, new_lead, post_event
-from tests.plans import generic_plan
+from tests.plans import analysed_count, changes_counted, generic_plan, rows_read, statements_sent
 
 DATABASE = f"{PG_TEST_DB}_automation_plans"
 ROWS = 30_000
@@ -139,3 +139,71 @@ async def test_automation_reads_use_their_indexes() -> None:
                 assert not any(kind in ("Sort", "Incremental Sort") for kind, _ in kinds), json.dumps(
                     plan, indent=1
                 )
+
+
+async def test_the_consumer_analyses_the_runs_once_they_have_grown() -> None:
+    """The consumer fills `automation_runs` from nothing, and the pool plans each statement once
+    per connection, generically: on the statistics of an empty table, the batch's read of when its
+    limited pairs last fired walked every fired run of their automations, filtering by lead (190 ms
+    a batch at 23,000 of them in the automations bench). Autovacuum may be off or behind, so the
+    consumer analyses the runs once they have grown past what their statistics say (and a thousand
+    rows), not every batch; the read then probes the pairs asked for."""
+    await asyncio.to_thread(require_postgres)
+    url = await migrated_pg_database(f"{DATABASE}_grown")
+    dsn = url.replace("postgresql+asyncpg://", "postgresql://", 1)
+    settings = Settings(database_url=url, bootstrap=False, sequencer_interval=0, worker_interval=0,
+                        sla_sweep_interval=0, webhook_interval=0, automation_interval=0,
+                        _env_file=None)  # fmt: skip
+    async with serving(create_app(settings, clock=Clock())) as app:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://leadapi.test") as client:
+            tenant = await make_tenant(app, "grown")
+            ws = tenant.workspace_id
+            once = await add_automation(client, tenant, trigger={"event": "ping"},
+                                        limits={"once_per_lead": True},
+                                        actions=[{"type": "notify", "message": "first ping"}])  # fmt: skip
+            lead = await new_lead(client, tenant, "grown@acme.com")
+            conn = await asyncpg.connect(dsn)
+            try:
+                await conn.execute("ANALYZE automation_runs")  # empty: what the statistics will say
+            finally:
+                await conn.close()
+            analysed, _ = await analysed_count(dsn, "automation_runs")
+
+            await post_event(client, tenant, lead["id"], "ping")
+            await app.state.sequencer.drain()
+            await consumer(app).run_once(ws)
+            await changes_counted(dsn, "automation_runs", 1)
+            assert (await analysed_count(dsn, "automation_runs"))[0] == analysed  # one run: not grown
+
+            conn = await asyncpg.connect(dsn)
+            try:  # the automation's fired runs over many other leads
+                await conn.execute(
+                    "INSERT INTO automation_runs (id, workspace_id, automation_id, event_id, event_seq, "
+                    "event_type, lead_id, status, actions, depth, at) "
+                    "SELECT 'arun_seed' || g, $1, $2, 'ev_seed' || g, 1000000 + g, 'ping', "
+                    "'ld_seed' || g, 'fired', '[]'::jsonb, 0, now() FROM generate_series(1, $3) AS g",
+                    ws,
+                    once["id"],
+                    ROWS,
+                )
+            finally:
+                await conn.close()
+            await changes_counted(dsn, "automation_runs", ROWS)
+            await post_event(client, tenant, lead["id"], "ping")
+            await app.state.sequencer.drain()
+            with statements_sent(app.state.db.engine.sync_engine) as seen:
+                await consumer(app).run_once(ws)
+            count, rows = await analysed_count(dsn, "automation_runs")
+            assert count == analysed + 1
+            assert rows >= ROWS  # its statistics see the runs now
+
+            await post_event(client, tenant, lead["id"], "ping")
+            await app.state.sequencer.drain()
+            await consumer(app).run_once(ws)
+            assert (await analysed_count(dsn, "automation_runs"))[0] == analysed + 1  # not every batch
+    [(statement, parameters)] = [(s, p) for s, p in seen if "max(automation_runs.at)" in s]
+    plan = await generic_plan(dsn, statement, parameters, analyze=True)
+    read = [node for node in nodes(plan) if node.get("Relation Name") == "automation_runs"]
+    assert read, json.dumps(plan, indent=1)
+    assert sum(rows_read(node) for node in read) == 1, json.dumps(plan, indent=1)  # the lead's one run

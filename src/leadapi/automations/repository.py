@@ -15,7 +15,7 @@ from leadapi.db import constant
 from leadapi.events import consumers
 from leadapi.events.models import Event
 from leadapi.leads.models import Lead
-from leadapi.repository import WorkspaceRepository
+from leadapi.repository import WorkspaceRepository, analyze_grown
 
 automations = cast(Table, Automation.__table__)
 runs = cast(Table, AutomationRun.__table__)
@@ -135,6 +135,13 @@ class AutomationRepository(WorkspaceRepository):
         stmt = self.scoped_select(runs).where(runs.c.id == run_id)
         row = (await self.conn.execute(stmt)).mappings().first()
         return dict(row) if row else None
+
+    async def refresh_statistics(self) -> list[str]:
+        """The runs analysed when they have grown (repository.analyze_grown): the consumer fills
+        them from nothing, and a generic plan of `last_fired_many` made on the statistics of an
+        empty table reads every fired run of the batch's automations, filtering by lead (190 ms a
+        batch at 23,000 of them in the automations bench, against 0.2 ms)."""
+        return await analyze_grown(self.conn, (runs.name,))
 
     async def runs_done(self, after_seq: int, upto_seq: int) -> set[tuple[str, str]]:
         """(automation, event) pairs that have a run already among the events numbered after

@@ -169,6 +169,7 @@ class AutomationFlow:
             if last > position:
                 await repo.move_cursor(last, now)
             return 0
+        await repo.refresh_statistics()
         types = engine.trigger_types([a["trigger"] for a in active])
         batch = await EventRepository(conn, workspace_id).feed(position, types, limit, upto=last)
         # A full batch stops at its last event; a short one read every event up to `last`.
