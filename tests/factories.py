@@ -21,6 +21,7 @@ from leadapi.flows.duplicates import DuplicateConsumer
 from leadapi.flows.rollups import RollupConsumer
 from leadapi.flows.segments import SegmentConsumer
 from leadapi.flows.sla_sweep import sweep_once
+from leadapi.jobs.loop import run_job
 from leadapi.services import Services
 from leadapi.tasks.sweep import sweep_once as overdue_sweep_once
 from leadapi.tracks.sweep import ExitWatch
@@ -243,6 +244,39 @@ EXECUTIVES_MODEL = {
         }
     ],
 }
+
+# Tags alone decide this model's score: "warm" keeps a lead in its band, "hot" takes it to mql.
+TAGS_MODEL = {
+    "name": "tags",
+    "score_range": {"min": 0, "max": 100},
+    "bands": [{"name": "sql", "min": 75}, {"name": "mql", "min": 40}, {"name": "not_ready", "min": None}],
+    "rules": [
+        {
+            "id": "warm",
+            "kind": "fit",
+            "points": 10,
+            "when": {"field": "tags", "op": "contains", "value": "warm"},
+        },
+        {
+            "id": "hot",
+            "kind": "fit",
+            "points": 50,
+            "when": {"field": "tags", "op": "contains", "value": "hot"},
+        },
+    ],
+}
+
+
+async def activate_model(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant, model: dict[str, Any]
+) -> None:
+    """The model made and activated, and the job that rescores the leads before it run."""
+    created = await client.post("/v1/scoring/models", json=model, headers=tenant.admin)
+    assert created.status_code == 201, created.text
+    activated = await client.post(f"/v1/scoring/models/{created.json()['id']}/activate", headers=tenant.admin)
+    assert activated.status_code == 202, activated.text
+    while await run_job(app.state.db, app.state.jobs):
+        pass
 
 
 # ---- webhooks --------------------------------------------------------------------------------

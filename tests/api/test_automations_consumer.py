@@ -22,6 +22,8 @@ from leadapi.events.models import EventSequence
 from leadapi.webhooks.models import WebhookDelivery
 from tests.conftest import Clock, Tenant, make_tenant
 from tests.factories import (
+    TAGS_MODEL,
+    activate_model,
     add_automation,
     add_owner,
     consumer,
@@ -523,34 +525,6 @@ async def test_a_later_event_in_the_batch_sees_what_an_earlier_run_did_to_the_le
 
 # ---- tag changes kept by the batch ---------------------------------------------------------------
 
-# Tags alone decide this model's score: "warm" keeps a lead in its band, "hot" moves it to mql.
-TAGGED = {
-    "name": "tags",
-    "score_range": {"min": 0, "max": 100},
-    "bands": [{"name": "sql", "min": 75}, {"name": "mql", "min": 40}, {"name": "not_ready", "min": None}],
-    "rules": [
-        {
-            "id": "warm",
-            "kind": "fit",
-            "points": 10,
-            "when": {"field": "tags", "op": "contains", "value": "warm"},
-        },
-        {
-            "id": "hot",
-            "kind": "fit",
-            "points": 50,
-            "when": {"field": "tags", "op": "contains", "value": "hot"},
-        },
-    ],
-}
-
-
-async def activate_tagged_model(client: httpx.AsyncClient, tenant: Tenant) -> None:
-    made = await client.post("/v1/scoring/models", json=TAGGED, headers=tenant.admin)
-    assert made.status_code == 201, made.text
-    activated = await client.post(f"/v1/scoring/models/{made.json()['id']}/activate", headers=tenant.admin)
-    assert activated.status_code == 202, activated.text  # active now; a job rescores the leads before it
-
 
 async def test_a_batchs_tag_changes_are_rescored_and_written_as_one_change_after_another(
     app: FastAPI, client: httpx.AsyncClient, tenant: Tenant
@@ -559,7 +533,7 @@ async def test_a_batchs_tag_changes_are_rescored_and_written_as_one_change_after
     ends (flows/batch_writes.py): each lead comes out rescored, at the version its changes make,
     with each change's `lead.updated` and the rescore's `lead.scored` carrying their runs; one
     UPDATE writes every lead."""
-    await activate_tagged_model(client, tenant)
+    await activate_model(app, client, tenant, TAGS_MODEL)
     warm = await add_automation(
         client, tenant, trigger={"event": "ping"}, actions=[{"type": "add_tags", "tags": ["warm"]}]
     )
@@ -606,7 +580,7 @@ async def test_a_tag_change_that_moves_the_band_does_what_a_patch_of_the_tags_do
 ) -> None:
     """A change the rescore would take to another band goes the general way: the band's events,
     the promotion its pipeline makes, as a PATCH of the same tags gives a twin lead."""
-    await activate_tagged_model(client, tenant)
+    await activate_model(app, client, tenant, TAGS_MODEL)
     hot = await add_automation(
         client, tenant, trigger={"event": "ping"}, actions=[{"type": "add_tags", "tags": ["warm", "hot"]}]
     )

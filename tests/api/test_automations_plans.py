@@ -32,6 +32,13 @@ ROWS = 30_000
 BIG_TABLES = {"automation_runs", "events"}
 
 
+def _settings(url: str) -> Settings:
+    """The app with no background loop of its own: the test drives the consumer."""
+    return Settings(database_url=url, bootstrap=False, sequencer_interval=0, worker_interval=0,
+                    sla_sweep_interval=0, webhook_interval=0, automation_interval=0,
+                    _env_file=None)  # fmt: skip
+
+
 def nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
     yield plan
     for child in plan.get("Plans", []):
@@ -42,9 +49,7 @@ async def test_automation_reads_use_their_indexes() -> None:
     await asyncio.to_thread(require_postgres)
     url = await migrated_pg_database(DATABASE)
     dsn = url.replace("postgresql+asyncpg://", "postgresql://", 1)
-    settings = Settings(database_url=url, bootstrap=False, sequencer_interval=0, worker_interval=0,
-                        sla_sweep_interval=0, webhook_interval=0, automation_interval=0,
-                        _env_file=None)  # fmt: skip
+    settings = _settings(url)
     async with serving(create_app(settings, clock=Clock())) as app:
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://leadapi.test") as client:
@@ -151,9 +156,7 @@ async def test_the_consumer_analyses_the_runs_once_they_have_grown() -> None:
     await asyncio.to_thread(require_postgres)
     url = await migrated_pg_database(f"{DATABASE}_grown")
     dsn = url.replace("postgresql+asyncpg://", "postgresql://", 1)
-    settings = Settings(database_url=url, bootstrap=False, sequencer_interval=0, worker_interval=0,
-                        sla_sweep_interval=0, webhook_interval=0, automation_interval=0,
-                        _env_file=None)  # fmt: skip
+    settings = _settings(url)
     async with serving(create_app(settings, clock=Clock())) as app:
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://leadapi.test") as client:

@@ -28,13 +28,14 @@ from sqlalchemy import Column, Table, event, select
 from leadapi.app import create_app
 from leadapi.config import Settings
 from leadapi.events.models import Event
-from leadapi.jobs.loop import run_job
 from leadapi.leads.models import Lead, LeadExternalId
 from leadapi.routing.models import Assignment
 from leadapi.stages.models import StageChange
 from tests.conftest import Clock, Tenant, make_tenant, serving
 from tests.factories import (
     EXECUTIVES_MODEL,
+    TAGS_MODEL,
+    activate_model,
     add_automation,
     add_owner,
     add_rule,
@@ -239,14 +240,7 @@ async def routed_capture(side: Side, tenant: Tenant) -> list[str]:
     await add_owner(side.client, tenant, "Bob")
     await add_rule(side.client, tenant, name="all", position=1, strategy="round_robin")
     await route_on(side.client, tenant, "mql")
-    created = await side.client.post("/v1/scoring/models", json=EXECUTIVES_MODEL, headers=tenant.admin)
-    assert created.status_code == 201, created.text
-    activated = await side.client.post(
-        f"/v1/scoring/models/{created.json()['id']}/activate", headers=tenant.admin
-    )
-    assert activated.status_code == 202, activated.text
-    while await run_job(side.app.state.db, side.app.state.jobs):
-        pass
+    await activate_model(side.app, side.client, tenant, EXECUTIVES_MODEL)
     await _warm_up(side, tenant)
     # The first routed capture takes the general path on both sides: routing reads its config
     # there, and the process keeps it for the fast path, which the next two take (Bob's turn,
@@ -294,41 +288,12 @@ async def band_changing_event(side: Side, tenant: Tenant) -> list[str]:
     return [lead["id"]]
 
 
-# Tags alone decide this model's score: "warm" keeps a lead in its band, "hot" takes it to mql.
-TAGS_MODEL = {
-    "name": "tags",
-    "score_range": {"min": 0, "max": 100},
-    "bands": [{"name": "sql", "min": 75}, {"name": "mql", "min": 40}, {"name": "not_ready", "min": None}],
-    "rules": [
-        {
-            "id": "warm",
-            "kind": "fit",
-            "points": 10,
-            "when": {"field": "tags", "op": "contains", "value": "warm"},
-        },
-        {
-            "id": "hot",
-            "kind": "fit",
-            "points": 50,
-            "when": {"field": "tags", "op": "contains", "value": "hot"},
-        },
-    ],
-}
-
-
 async def automation_batch(side: Side, tenant: Tenant) -> list[str]:
     """One batch of the automations' consumer: tag changes that leave the band (kept on the batch's
     copy of the lead and written at its end on the fast side), enrolments (read and written per
     batch there), a notification, and a tag change that moves the band (promoted: the general path
     on both sides), over three leads, two events each for the first."""
-    created = await side.client.post("/v1/scoring/models", json=TAGS_MODEL, headers=tenant.admin)
-    assert created.status_code == 201, created.text
-    activated = await side.client.post(
-        f"/v1/scoring/models/{created.json()['id']}/activate", headers=tenant.admin
-    )
-    assert activated.status_code == 202, activated.text
-    while await run_job(side.app.state.db, side.app.state.jobs):
-        pass
+    await activate_model(side.app, side.client, tenant, TAGS_MODEL)
     track = await add_track(side.client, tenant, name="welcome", allow_concurrent=True)
     ping = {"event": "ping"}
     await add_automation(
