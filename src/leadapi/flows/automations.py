@@ -62,7 +62,7 @@ from leadapi.stages.repository import StageRepository
 from leadapi.stages.schemas import StageMoveIn
 from leadapi.tasks.service import TaskService
 from leadapi.tracks.repository import TrackRepository
-from leadapi.tracks.service import EnrollmentBatch, TrackService
+from leadapi.tracks.service import TrackService
 
 log = logging.getLogger("leadapi.automations")
 
@@ -211,7 +211,7 @@ class AutomationFlow:
         def fresh(careful: bool = False) -> _Batch:
             return _Batch(
                 predicates,
-                PendingWrites(workspace_id, lead_ids, EnrollmentBatch(lead_ids)),
+                PendingWrites(workspace_id, lead_ids),
                 dict(causes),
                 stored_fired=stored_fired,
                 limited=limited,

@@ -25,12 +25,13 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from leadapi.events.repository import EventRepository, NewEvent, event_row
+from leadapi.events.repository import EventRepository, event_row
 from leadapi.events.rows import EventRow
 from leadapi.flows.lead_change import LeadChangeFlow
 from leadapi.leads.engine import diff, patch_values, revised
 from leadapi.leads.provenance import AUTOMATION
 from leadapi.leads.repository import LeadRepository
+from leadapi.leads.service import updated_event
 from leadapi.scoring.engine import EventFact
 from leadapi.scoring.scorer import ActiveModel, Scorer
 from leadapi.tracks.service import EnrollmentBatch
@@ -50,11 +51,14 @@ class PendingWrites:
 
     workspace_id: str
     lead_ids: Sequence[str]  # the batch's leads: their events and enrolments are read together, once
-    enrollments: EnrollmentBatch
+    enrollments: EnrollmentBatch = field(init=False)
     columns: dict[str, set[str]] = field(default_factory=dict)
     events: list[EventRow] = field(default_factory=list)
     facts: dict[str, Sequence[EventFact]] | None = None
     stale: set[str] = field(default_factory=set)  # leads whose events changed since `facts`
+
+    def __post_init__(self) -> None:
+        self.enrollments = EnrollmentBatch(self.lead_ids)
 
     async def lead_facts(
         self, conn: AsyncConnection, scorer: Scorer, model: ActiveModel, lead_id: str
@@ -91,10 +95,11 @@ class PendingWrites:
                 [(lead_id, {name: leads[lead_id][name] for name in names}) for lead_id in self.columns]
             )
             self.columns.clear()
-        if self.events:
-            await EventRepository(conn, self.workspace_id).append_rows(self.events)
+        await self.enrollments.write(conn, self.workspace_id)
+        events = [*self.events, *self.enrollments.take_events()]
+        if events:
+            await EventRepository(conn, self.workspace_id).append_rows(events)
             self.events.clear()
-        await self.enrollments.flush(conn, self.workspace_id)
 
 
 def tag_change(
@@ -121,7 +126,6 @@ def tag_change(
     if planned is None:
         return None
     score, score_events = planned
-    data = {"changes": changed, "version": written["version"]}
-    updated = NewEvent("lead.updated", lead["id"], now, data, actor)
+    updated = updated_event(lead["id"], changed, written["version"], now, actor)
     rows = [event_row(workspace_id, updated), *(event_row(workspace_id, e) for e in score_events)]
     return {**after, **score}, rows, set(written) | set(score)

@@ -105,6 +105,13 @@ def public(row: Mapping[str, Any]) -> dict[str, Any]:
     return Lead.model_construct(**{name: row[name] for name in PUBLIC_FIELDS}).model_dump(mode="json")
 
 
+def updated_event(
+    lead_id: str, changed: Mapping[str, Any], version: int, now: datetime, actor: str | None
+) -> NewEvent:
+    """`lead.updated`: each field changed, [old, new], and the version the change made."""
+    return NewEvent("lead.updated", lead_id, now, {"changes": dict(changed), "version": version}, actor)
+
+
 class LeadService:
     def __init__(
         self,
@@ -504,8 +511,8 @@ class LeadService:
         leads, events = self._repos(conn, principal)
         values = bumped(lead, {"unsubscribed": True}, now)
         await leads.update(lead["id"], values)
-        data = {"changes": {"unsubscribed": [False, True]}, "version": values["version"]}
-        await events.append([NewEvent("lead.updated", lead["id"], now, data, principal.key_id)])
+        changed = {"unsubscribed": [False, True]}
+        await events.append([updated_event(lead["id"], changed, values["version"], now, principal.key_id)])
         return {**lead, **values}
 
     async def unarchive(
@@ -815,17 +822,7 @@ class LeadService:
         changes = revised(lead, changes, now, origin)
         await leads.update(lead_id, changes)
         await self._sync_external_ids(leads, lead, changes)
-        await events.append(
-            [
-                NewEvent(
-                    "lead.updated",
-                    lead_id,
-                    now,
-                    {"changes": changed, "version": changes["version"]},
-                    principal.key_id,
-                )
-            ]
-        )
+        await events.append([updated_event(lead_id, changed, changes["version"], now, principal.key_id)])
         return await self.flow.changed(
             conn,
             principal.workspace_id,

@@ -102,7 +102,7 @@ def _conflict(detail: str, field: str = "track_id") -> ProblemError:
 class EnrollmentBatch:
     """The enrolments a caller's batch makes (the automations' consumer): its leads' enrolments
     read in one statement at its first enrolment and kept current, the new ones and their
-    `track.enrolled` written together when the caller flushes the batch. An enrolment that exits
+    `track.enrolled` written when the caller flushes the batch. An enrolment that exits
     at once is written at once. A caller that changes a lead's enrolments another way forgets
     them (`forget`), to be read again."""
 
@@ -122,13 +122,16 @@ class EnrollmentBatch:
         if self.known is not None:
             self.known.pop(lead_id, None)
 
-    async def flush(self, conn: AsyncConnection, workspace_id: str) -> None:
+    async def write(self, conn: AsyncConnection, workspace_id: str) -> None:
+        """The new enrolments written; their events are the caller's to append (`take_events`),
+        with its own in one statement."""
         if self.rows:
             await TrackRepository(conn, workspace_id).add_enrollments(self.rows)
             self.rows.clear()
-        if self.events:
-            await EventRepository(conn, workspace_id).append_rows(self.events)
-            self.events.clear()
+
+    def take_events(self) -> list[EventRow]:
+        taken, self.events = self.events, []
+        return taken
 
 
 class TrackService:
