@@ -23,6 +23,7 @@ import asyncpg
 from bench.reads import seed_leads
 from leadapi.config import Settings
 from leadapi.duplicates.repository import DuplicateRepository
+from leadapi.duplicates.service import SWEEP_BATCH
 from leadapi.services import build_services
 
 WORKSPACE = "ws_bench_duplicates"
@@ -69,7 +70,7 @@ async def seed(dsn: str, count: int) -> None:
         await conn.close()
 
 
-async def measure(database_url: str, dsn: str, count: int, batch: int = 1000) -> DuplicateRun:
+async def measure(database_url: str, dsn: str, count: int, batch: int = SWEEP_BATCH) -> DuplicateRun:
     await seed(dsn, count)
     settings = Settings(database_url=database_url, bootstrap=False, _env_file=None)
     services = build_services(settings, lambda: datetime.now(UTC))

@@ -249,11 +249,13 @@ def candidates_among(
     leads: Iterable[Mapping[str, Any]],
     others: Mapping[str, Mapping[str, Any]],
     sharing: Mapping[str, set[str]],
+    known: Mapping[str, Profile] | None = None,
 ) -> dict[tuple[str, str], Candidate]:
     """Each pair of `leads` with a lead it shares a key with (`sharing`: lead id -> ids of the
-    leads filed under one of its keys, `others`: those leads by id), scored; self-pairs skipped."""
+    leads filed under one of its keys, `others`: those leads by id), scored; self-pairs skipped.
+    `known`: profiles made already (their keys' own), by lead id."""
     found: dict[tuple[str, str], Candidate] = {}
-    profiles: dict[str, Profile] = {}
+    profiles: dict[str, Profile] = dict(known or {})
 
     def seen(lead_id: str, lead: Mapping[str, Any]) -> Profile:
         if lead_id not in profiles:

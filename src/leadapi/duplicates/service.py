@@ -94,7 +94,7 @@ class DuplicateService:
         keys_by_lead = {lead_id: engine.blocking_keys(seen) for lead_id, seen in profiles.items()}
         signatures = {lead_id: engine.signature(seen) for lead_id, seen in profiles.items()}
         await repo.replace_keys(keys_by_lead, signatures)
-        found = await self._pairs(repo, rows, keys_by_lead, signatures, crowded)
+        found = await self._pairs(repo, rows, profiles, keys_by_lead, signatures, crowded)
         await repo.drop_pending([*keys_by_lead, *gone], keep=found, gone=gone)
         await repo.store_pairs(found, self.clock())
         return len(found)
@@ -103,6 +103,7 @@ class DuplicateService:
         self,
         repo: DuplicateRepository,
         rows: Sequence[Mapping[str, Any]],
+        profiles: Mapping[str, engine.Profile],
         keys_by_lead: Mapping[str, Sequence[str]],
         signatures: Mapping[str, engine.Signature],
         crowded: set[str],
@@ -125,7 +126,7 @@ class DuplicateService:
         known = {row["id"]: row for row in rows}
         wanted = {i for near in sharing.values() for i in near if i not in known}
         others = {**known, **(await repo.leads_by_ids(sorted(wanted)))}
-        return engine.candidates_among(rows, others, sharing)
+        return engine.candidates_among(rows, others, sharing, profiles)
 
     # ---- the review queue ------------------------------------------------------------------------
 
@@ -271,7 +272,7 @@ class DuplicateService:
         profiles = {row["id"]: engine.profile(row) for row in inputs.values()}
         keys_by_input = {input_id: engine.blocking_keys(seen) for input_id, seen in profiles.items()}
         signatures = {input_id: engine.signature(seen) for input_id, seen in profiles.items()}
-        found = await self._pairs(repo, list(inputs.values()), keys_by_input, signatures, set())
+        found = await self._pairs(repo, list(inputs.values()), profiles, keys_by_input, signatures, set())
         by_input: dict[str, list[dict[str, Any]]] = {}
         for pair, candidate in found.items():
             existing, given = pair if pair[1].startswith("input:") else (pair[1], pair[0])
