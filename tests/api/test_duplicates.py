@@ -43,6 +43,12 @@ async def count(app: FastAPI, table: Any, tenant: Tenant) -> int:
         return int((await conn.execute(stmt)).scalar_one())
 
 
+async def keys_of(app: FastAPI, lead_id: str) -> int:
+    async with app.state.db.read() as conn:
+        keys = select(func.count()).where(DuplicateKey.lead_id == lead_id)
+        return int((await conn.execute(keys)).scalar_one())
+
+
 async def test_candidates_are_found_after_capture_with_score_and_reasons(
     app: FastAPI, client: httpx.AsyncClient, tenant: Tenant
 ) -> None:
@@ -109,13 +115,13 @@ async def test_a_pair_that_is_no_longer_alike_leaves_the_queue(
     [again] = await queue(client, tenant)
     assert again["reasons"] == ["name_and_city", "phone"]
     assert again["score"] == 80
-    # Erasing a lead takes its pending pairs (and its keys) with it.
+    # Erasing a lead takes its keys with it at once (hashes of its e-mail and name), and its
+    # pending pairs once the consumer looks.
+    assert await keys_of(app, a["id"]) > 0
     assert (await client.delete(f"/v1/leads/{a['id']}", headers=tenant.admin)).status_code == 204
+    assert await keys_of(app, a["id"]) == 0
     await run_duplicates(app, tenant)
     assert await queue(client, tenant) == []
-    async with app.state.db.read() as conn:
-        keys = select(func.count()).where(DuplicateKey.lead_id == a["id"])
-        assert (await conn.execute(keys)).scalar_one() == 0
 
 
 async def test_dismissed_pairs_never_come_back(
@@ -165,6 +171,8 @@ async def test_merging_a_pair_keeps_both_histories(
         "CTO",
     )
     assert (await client.get(f"/v1/leads/{newer['id']}", headers=tenant.read)).status_code == 404
+    assert await keys_of(app, newer["id"]) == 0  # the merged-away lead's keys went with it
+    assert await keys_of(app, older["id"]) > 0
     # lead.merged names both; the newer lead's events read under the survivor now.
     [event] = [e for e in await events_of(app, tenant, "lead.merged") if e["data"].get("via") == "merge"]
     assert (event["lead_id"], event["data"]["merged_lead_id"]) == (older["id"], newer["id"])
