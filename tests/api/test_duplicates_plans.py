@@ -93,13 +93,9 @@ async def test_duplicate_reads_use_their_indexes() -> None:
             await client.post("/v1/duplicates/sweep", headers=tenant.admin)
 
             seen: list[tuple[str, tuple[Any, ...]]] = []
-            keys_sent: list[list[str]] = []
 
             def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
                 text = statement.lstrip().upper()
-                if text.startswith(("INSERT INTO DUPLICATE_KEYS", "SELECT M.KEY, M.LEAD_ID, B.BLOCK")):
-                    # The batch's keys: the statement's first array.
-                    keys_sent.append(next(list(p) for p in parameters if isinstance(p, list)))
                 if text.startswith(("SELECT", "DELETE")) and (
                     "duplicate_" in statement or "FROM leads" in statement
                 ):
@@ -132,11 +128,6 @@ async def test_duplicate_reads_use_their_indexes() -> None:
         assert "ORDER BY duplicate_pairs.score DESC" in sent, sent  # the queue
         assert "ORDER BY leads.created_at" in sent, sent  # the sweep's batch
         assert "DELETE FROM duplicate_pairs" in sent, sent  # pairs no longer alike
-        # A batch's keys are filed and probed in the primary key's order: page after page of the
-        # keys' index, not a random page per key (the sweep's batch has thousands).
-        assert len(keys_sent) >= 2, keys_sent
-        assert max(len(keys) for keys in keys_sent) > 1000, keys_sent
-        assert all(keys == sorted(keys) for keys in keys_sent), keys_sent
         compiled = behind_statement(50).compile(dialect=dialect())  # type: ignore[no-untyped-call]
         seen.append((str(compiled), tuple(compiled.params[k] for k in compiled.positiontup or ())))
         for statement, parameters in seen:

@@ -147,17 +147,15 @@ def _key_arrays(
     arrays: dict[str, list[Any]] = {
         name: [] for name in ("_keys", "_leads", "_email", "_phone", "_mask", "_len")
     }
-    # In the keys' order, as the primary key holds them: a batch's inserts and probes then go
-    # through the index once, page after page, where in the leads' order each key is a random
-    # page of an index that outgrows shared_buffers.
-    for key, lead_id in sorted((key, lead_id) for lead_id, keys in keys_by_lead.items() for key in keys):
+    for lead_id in sorted(keys_by_lead):
         sig = signatures[lead_id]
-        arrays["_keys"].append(key)
-        arrays["_leads"].append(lead_id)
-        arrays["_email"].append(sig.email_hash)
-        arrays["_phone"].append(sig.phone_hash)
-        arrays["_mask"].append(sig.name_mask)
-        arrays["_len"].append(sig.name_len)
+        for key in keys_by_lead[lead_id]:
+            arrays["_keys"].append(key)
+            arrays["_leads"].append(lead_id)
+            arrays["_email"].append(sig.email_hash)
+            arrays["_phone"].append(sig.phone_hash)
+            arrays["_mask"].append(sig.name_mask)
+            arrays["_len"].append(sig.name_len)
     return arrays
 
 
