@@ -80,6 +80,17 @@ async def analysed_count(dsn: str, table: str) -> tuple[int, float]:
     return int(row["analyze_count"]), float(row["reltuples"])
 
 
+async def analysed_while_empty(dsn: str, table: str) -> int:
+    """`table` analysed while still empty (the statistics a table filled from nothing plans on
+    until analysed again): its analyse count after."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        await conn.execute(f"ANALYZE {table}")
+    finally:
+        await conn.close()
+    return (await analysed_count(dsn, table))[0]
+
+
 async def changes_counted(dsn: str, table: str, at_least: int) -> None:
     """Until PostgreSQL's statistics count `at_least` rows changed in `table` since its last ANALYZE
     (a backend reports its changes when it ends, not as it commits)."""

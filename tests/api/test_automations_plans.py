@@ -25,7 +25,14 @@ from leadapi.config import Settings
 from leadapi.metrics import lag_statements
 from tests.conftest import PG_TEST_DB, Clock, make_tenant, migrated_pg_database, require_postgres, serving
 from tests.factories import add_automation, consumer, new_lead, post_event
-from tests.plans import analysed_count, changes_counted, generic_plan, rows_read, statements_sent
+from tests.plans import (
+    analysed_count,
+    analysed_while_empty,
+    changes_counted,
+    generic_plan,
+    rows_read,
+    statements_sent,
+)
 
 DATABASE = f"{PG_TEST_DB}_automation_plans"
 ROWS = 30_000
@@ -166,12 +173,7 @@ async def test_the_consumer_analyses_the_runs_once_they_have_grown() -> None:
                                         limits={"once_per_lead": True},
                                         actions=[{"type": "notify", "message": "first ping"}])  # fmt: skip
             lead = await new_lead(client, tenant, "grown@acme.com")
-            conn = await asyncpg.connect(dsn)
-            try:
-                await conn.execute("ANALYZE automation_runs")  # empty: what the statistics will say
-            finally:
-                await conn.close()
-            analysed, _ = await analysed_count(dsn, "automation_runs")
+            analysed = await analysed_while_empty(dsn, "automation_runs")
 
             await post_event(client, tenant, lead["id"], "ping")
             await app.state.sequencer.drain()

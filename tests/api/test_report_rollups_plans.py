@@ -29,7 +29,14 @@ from leadapi.reports.models import RollupCursor
 from leadapi.reports.rollup_repository import RollupRepository
 from tests.conftest import PG_TEST_DB, Clock, make_tenant, migrated_pg_database, require_postgres, serving
 from tests.factories import new_lead, post_event
-from tests.plans import analysed_count, changes_counted, generic_plan, rows_read, statements_sent
+from tests.plans import (
+    analysed_count,
+    analysed_while_empty,
+    changes_counted,
+    generic_plan,
+    rows_read,
+    statements_sent,
+)
 
 DATABASE = f"{PG_TEST_DB}_rollup_plans"
 LEADS = 5_000
@@ -231,12 +238,7 @@ async def test_the_consumer_analyses_its_tables_once_they_have_doubled() -> None
         async with httpx.AsyncClient(transport=transport, base_url="http://leadapi.test") as client:
             tenant = await make_tenant(app, "grown")
             consumer = RollupConsumer(app.state.db, app.state.services.rollup_flow)
-            conn = await asyncpg.connect(dsn)
-            try:
-                await conn.execute("ANALYZE rollup_leads")  # empty: what the statistics will say
-            finally:
-                await conn.close()
-            analysed, _ = await analysed_count(dsn, "rollup_leads")
+            analysed = await analysed_while_empty(dsn, "rollup_leads")
 
             await new_lead(client, tenant, "first@acme.com")
             await app.state.sequencer.drain()
