@@ -12,11 +12,11 @@ from typing import Any
 import httpx
 from fastapi import FastAPI
 from prometheus_client.parser import text_string_to_metric_families
-from sqlalchemy import event, func, select
+from sqlalchemy import func, insert, select
 
 from leadapi.duplicates import engine
 from leadapi.duplicates.engine import MAX_BLOCK
-from leadapi.duplicates.models import DuplicateKey, DuplicatePair
+from leadapi.duplicates.models import DuplicateKey, DuplicatePair, DuplicateSweepKey
 from leadapi.duplicates.repository import DuplicateRepository
 from leadapi.leads.models import Lead
 from tests.conftest import Clock, Tenant
@@ -360,32 +360,34 @@ async def test_the_consumers_lag_is_in_metrics(
     assert after["leadapi_duplicate_lag_events"] <= before["leadapi_duplicate_lag_events"]
 
 
-async def test_a_sweep_in_small_batches_skips_crowded_keys_and_finds_the_same_pairs(
+async def test_a_sweep_judges_each_key_by_its_final_block_in_batches_of_any_size(
     app: FastAPI, client: httpx.AsyncClient, tenant: Tenant
 ) -> None:
-    """A key shared by more than MAX_BLOCK leads tells nothing; a sweep remembers it once found,
-    so its later batches do not read that key's leads again, and finds what one batch finds."""
+    """A key shared by more than MAX_BLOCK leads tells nothing, however few it had when a batch
+    of them was filed: the sweep pairs once every lead is filed, so its batch size changes
+    nothing, and the pairs the consumer queued while the crowd was small are dropped."""
     await run_duplicates(app, tenant)  # met and swept empty
-    smiths = [
-        {"email": f"p{i}@acme.io", "first_name": f"Person{i:03d}", "last_name": "Smith", "website": "acme.io"}
+    pats = [
+        {"email": f"p{i}@acme.io", "first_name": "Pat", "last_name": "Smith", "website": "acme.io"}
         for i in range(MAX_BLOCK + 40)
     ]
-    # Two pairs on keys of two leads each, each pair's second lead filed after the crowd.
-    body = [{"email": "ann.lee@gmail.com"}, *smiths, {"email": "annlee@gmail.com"}]
-    body[5:5] = [{"email": "jo.ann@gmail.com"}]
-    body.append({"email": "joann+list@gmail.com"})
+    # The consumer meets the first thirty Pat Smiths alone: a block of thirty, every two a pair.
+    first = await client.post("/v1/leads/batch", json={"leads": pats[:30]}, headers=tenant.write)
+    assert first.status_code == 200, first.text
+    await run_duplicates(app, tenant)
+    assert await count(app, DuplicatePair.__table__, tenant) == 30 * 29 // 2
+    # Gmail twins, each pair on a key of its two leads, each second lead filed after the crowd:
+    # more than a step of 10 leads holds, so the pairing streams its blocks and stores in rounds.
+    twins = 12
+    body = [
+        *({"email": f"ann.lee{i}@gmail.com"} for i in range(twins)),
+        *pats[30:],
+        *({"email": f"annlee{i}+list@gmail.com"} for i in range(twins)),
+    ]
     response = await client.post("/v1/leads/batch", json={"leads": body}, headers=tenant.write)
     assert response.status_code == 200, response.text
     await app.state.sequencer.drain()
     duplicates = services(app).duplicates
-    one, two = ({"first_name": f"P{i}", "last_name": "Smith", "domain": "acme.io"} for i in (1, 2))
-    [crowded_key] = set(engine.blocking_keys(one)) & set(engine.blocking_keys(two))
-
-    keys_read: list[list[str]] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
-        if statement.startswith("SELECT m.key, m.lead_id, b.block"):
-            keys_read.append(list(parameters[0]))  # the batch's keys: the statement's first array
 
     async def sweep(limit: int) -> set[tuple[str, str, int]]:
         async with app.state.db.transaction() as conn:
@@ -394,19 +396,64 @@ async def test_a_sweep_in_small_batches_skips_crowded_keys_and_finds_the_same_pa
         while more:
             async with app.state.db.transaction() as conn:
                 more = await duplicates.sweep_step(conn, tenant.workspace_id, limit)
-        return {(p["lead_id"], p["other_lead_id"], p["score"]) for p in await queue(client, tenant)}
+        found = await queue(client, tenant)
+        assert await count(app, DuplicatePair.__table__, tenant) == len(found)
+        return {(p["lead_id"], p["other_lead_id"], p["score"]) for p in found}
 
-    at_once = await sweep(1000)
-    sync_engine = app.state.db.engine.sync_engine
-    event.listen(sync_engine, "before_cursor_execute", record)
-    try:
-        in_small_batches = await sweep(10)
-    finally:
-        event.remove(sync_engine, "before_cursor_execute", record)
-    assert len(at_once) == 2, at_once
-    assert in_small_batches == at_once
-    if app.state.db.engine.dialect.name == "postgresql":
-        # The keys were filed by the first sweep: the crowd is known crowded in the first batch
-        # of the second, and its key read there alone (each of its 15 batches holds a Smith).
-        assert len(keys_read) == 15, len(keys_read)
-        assert [crowded_key in keys for keys in keys_read] == [True] + [False] * 14
+    in_small_batches = await sweep(10)
+    assert len(in_small_batches) == twins, in_small_batches
+    assert {score for *_, score in in_small_batches} == {95}  # the Gmail twins alone
+    assert await sweep(1000) == in_small_batches
+
+
+async def key_set(app: FastAPI, lead_id: str) -> set[str]:
+    async with app.state.db.read() as conn:
+        return set(
+            (await conn.execute(select(DuplicateKey.key).where(DuplicateKey.lead_id == lead_id))).scalars()
+        )
+
+
+async def test_a_sweep_loads_its_keys_as_the_leads_are_when_it_loads_them(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    """The sweep makes every lead's keys first and loads them all at once after: a lead changed
+    in between is filed as it is now, an erased one not at all, and a key a lead no longer has
+    goes (a sweep again over leads filed before)."""
+    await run_duplicates(app, tenant)
+    moved = await new_lead(client, tenant, "ann.lee@gmail.com", first_name="Ann", last_name="Lee")
+    erased = await new_lead(client, tenant, "carl@acme.io", first_name="Carl", last_name="Ash")
+    kept = await new_lead(client, tenant, "bo@acme.io", first_name="Bo", last_name="Ek")
+    await run_duplicates(app, tenant)
+    kept_keys = await key_set(app, kept["id"])
+    assert kept_keys
+    async with app.state.db.transaction() as conn:
+        # A key of `kept` that no lead has any more (made by older rules, say).
+        await conn.execute(
+            insert(DuplicateKey).values(workspace_id=tenant.workspace_id, key="stale", lead_id=kept["id"])
+        )
+        await DuplicateRepository(conn, tenant.workspace_id).set_sweep(True, None, app.state.clock())
+    duplicates = services(app).duplicates
+    async with app.state.db.transaction() as conn:
+        assert await duplicates.sweep_step(conn, tenant.workspace_id)  # every lead's keys made
+    # Meanwhile (before the sweep loads them, and before the consumer looks): one lead moves,
+    # one is erased.
+    patched = await client.patch(
+        f"/v1/leads/{moved['id']}", json={"email": "ann@lee.org", "city": "Oslo"}, headers=tenant.write
+    )
+    assert patched.status_code == 200, patched.text
+    assert (await client.delete(f"/v1/leads/{erased['id']}", headers=tenant.admin)).status_code == 204
+    async with app.state.db.read() as conn:  # the erased lead's staged keys went with it
+        staged = select(DuplicateSweepKey.lead_id).where(
+            DuplicateSweepKey.workspace_id == tenant.workspace_id
+        )
+        assert set((await conn.execute(staged)).scalars()) == {moved["id"], kept["id"]}
+    more = True
+    while more:
+        async with app.state.db.transaction() as conn:
+            more = await duplicates.sweep_step(conn, tenant.workspace_id)
+    now = (await client.get(f"/v1/leads/{moved['id']}", headers=tenant.read)).json()
+    assert (now["email"], now["city"]) == ("ann@lee.org", "Oslo")
+    assert await key_set(app, moved["id"]) == set(engine.blocking_keys(now))
+    assert await key_set(app, erased["id"]) == set()
+    assert await key_set(app, kept["id"]) == kept_keys
+    assert await count(app, DuplicateSweepKey.__table__, tenant) == 0  # the staged keys went

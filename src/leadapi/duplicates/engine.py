@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -185,6 +185,22 @@ def may_be_alike(one: Signature, two: Signature) -> bool:
         two.name_len - (two.name_mask & ~one.name_mask).bit_count(),
     )
     return 200 * common >= (SIMILAR_NAME_RATIO - 1) * (one.name_len + two.name_len)
+
+
+def alike_in_blocks(blocks: Iterable[Sequence[tuple[str, Signature | None]]]) -> dict[str, set[str]]:
+    """For each lead in one of `blocks` (the leads filed under one key, with their signatures,
+    each block of at most MAX_BLOCK; None: no signature, always compared), the others of its
+    blocks that may be alike: the pairs `compare` is worth running on."""
+    near: dict[str, set[str]] = {}
+    for block in blocks:
+        for index, (lead_id, seen) in enumerate(block):
+            for other_id, other in block[index + 1 :]:
+                if lead_id == other_id:
+                    continue
+                if seen is None or other is None or may_be_alike(seen, other):
+                    near.setdefault(lead_id, set()).add(other_id)
+                    near.setdefault(other_id, set()).add(lead_id)
+    return near
 
 
 def blocking_keys(lead: Mapping[str, Any] | Profile) -> list[str]:

@@ -9,25 +9,28 @@ from typing import Any
 from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from leadapi.db import Base, JSONDoc, UTCDateTime, workspace_fk
+from leadapi.db import Base, JSONDoc, UTCDateTime
 
 PENDING = text("status = 'pending'")
 
 
 class DuplicateKey(Base):
     """A lead filed under one blocking key (duplicates/engine.py): the leads that share a key are
-    one index range, so finding a lead's candidates reads only them."""
+    one index range, so finding a lead's candidates reads only them.
+
+    No foreign key: a sweep files a workspace's keys in one statement in key order, and a key's
+    check of its lead was then a random read and a row lock of the lead per key, more than half
+    of the statement. A lead's keys go with it where a lead is deleted (its erasure and its
+    merge, leads/service.py) and again when the consumer meets its `lead.deleted` or
+    `lead.merged` (so keys a sweep filed while the lead was being deleted go too)."""
 
     __tablename__ = "duplicate_keys"
     __table_args__ = (
-        # A lead's keys, replaced when it changes (and the cascade when it goes).
+        # A lead's keys, replaced when it changes, deleted when it goes.
         Index("ix_duplicate_keys_workspace_id_lead_id", "workspace_id", "lead_id"),
-        workspace_fk("lead_id", "leads.id", ondelete="CASCADE"),
     )
 
-    # The primary key is the lookup: a workspace's leads under a key. The workspace has no foreign
-    # key of its own: the lead's holds the row in it (and a workspace's cascade comes through its
-    # leads), and a second check per key was a tenth of a sweep's time.
+    # The primary key is the lookup: a workspace's leads under a key.
     workspace_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     key: Mapped[str] = mapped_column(String(32), primary_key=True)
     lead_id: Mapped[str] = mapped_column(String(32), primary_key=True)
@@ -38,6 +41,24 @@ class DuplicateKey(Base):
     phone_hash: Mapped[int | None] = mapped_column(BigInteger)
     name_mask: Mapped[int | None] = mapped_column(BigInteger)
     name_len: Mapped[int | None] = mapped_column(Integer)
+
+
+class DuplicateSweepKey(Base):
+    """A sweep's keys as it files the workspace's leads, a batch per transaction, with the version
+    of the lead each was made from: once every lead is filed they replace the workspace's keys in
+    one statement, in key order (a lead changed meanwhile is filed again from its row)."""
+
+    __tablename__ = "duplicate_sweep_keys"
+
+    # In the order the sweep files them (by lead), so staging them appends to the index.
+    workspace_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    lead_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    key: Mapped[str] = mapped_column(String(32), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    email_hash: Mapped[int | None] = mapped_column(BigInteger)
+    phone_hash: Mapped[int | None] = mapped_column(BigInteger)
+    name_mask: Mapped[int] = mapped_column(BigInteger)
+    name_len: Mapped[int] = mapped_column(Integer)
 
 
 class DuplicatePair(Base):
@@ -89,10 +110,15 @@ class DuplicateCursor(Base):
         ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
     )
     position: Mapped[int] = mapped_column(BigInteger, default=0)
-    # A sweep files every lead of the workspace (by creation, after `sweep_after_at`,
-    # `sweep_after`) and finds their pairs, a batch per transaction, until `sweeping` is false:
-    # once when the workspace is first met, and again on request.
+    # A sweep, once when the workspace is first met and again on request, until `sweeping` is
+    # false: first it makes the keys of every lead of the workspace (`sweep_phase` 'file', by
+    # creation after `sweep_after_at`, `sweep_after`), a batch per transaction; then ('load') they
+    # replace the workspace's keys at once; then ('pair') it finds the pairs of every block of
+    # keys at once and drops the pending pairs it did not find again (those not stored since
+    # `sweep_started_at`).
     sweeping: Mapped[bool] = mapped_column(Boolean, default=False)
+    sweep_phase: Mapped[str | None] = mapped_column(String(10))
+    sweep_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sweep_after_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sweep_after: Mapped[str | None] = mapped_column(String(32))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -8,13 +8,20 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Insert, String, Table, any_, bindparam, func, or_, select, text, union_all
+from sqlalchemy import Insert, String, Table, any_, bindparam, exists, func, or_, select, text, union_all
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from leadapi.api.pagination import row_after
-from leadapi.duplicates.engine import MAX_BLOCK, SIMILAR_NAME_RATIO, Candidate, Signature
-from leadapi.duplicates.models import DedupeSettings, DuplicateCursor, DuplicateKey, DuplicatePair
+from leadapi.duplicates.engine import MAX_BLOCK, SIMILAR_NAME_RATIO, Candidate, Signature, alike_in_blocks
+from leadapi.duplicates.models import (
+    PENDING,
+    DedupeSettings,
+    DuplicateCursor,
+    DuplicateKey,
+    DuplicatePair,
+    DuplicateSweepKey,
+)
 from leadapi.events import consumers
 from leadapi.events.models import EventSequence
 from leadapi.ids import new_id
@@ -22,6 +29,7 @@ from leadapi.leads.models import Lead
 from leadapi.repository import WorkspaceRepository, analyze_grown, upsert_insert
 
 keys = cast(Table, DuplicateKey.__table__)
+staged = cast(Table, DuplicateSweepKey.__table__)
 pairs = cast(Table, DuplicatePair.__table__)
 cursors = cast(Table, DuplicateCursor.__table__)
 dedupe_settings = cast(Table, DedupeSettings.__table__)
@@ -159,6 +167,11 @@ def _key_arrays(
     return arrays
 
 
+def _merge_near(near: dict[str, set[str]], more: Mapping[str, set[str]]) -> None:
+    for lead_id, others in more.items():
+        near.setdefault(lead_id, set()).update(others)
+
+
 def behind_statement(limit: int) -> Any:
     """Workspaces whose duplicate position is behind their numbered events, or that have events
     and no position yet (a workspace is followed from its first numbered event on)."""
@@ -193,7 +206,7 @@ class DuplicateRepository(WorkspaceRepository):
     async def leads_after(self, after: tuple[datetime, str] | None, limit: int) -> list[dict[str, Any]]:
         """The workspace's next leads by creation (the sweep), on the leads' (workspace,
         created_at, id) index."""
-        stmt = self.scoped_select(leads, *COMPARED)
+        stmt = self.scoped_select(leads, *COMPARED, leads.c.version)
         if after is not None:
             stmt = stmt.where(row_after([(leads.c.created_at, False), (leads.c.id, False)], after))
         stmt = stmt.order_by(leads.c.created_at, leads.c.id).limit(limit)
@@ -204,11 +217,7 @@ class DuplicateRepository(WorkspaceRepository):
     ) -> None:
         """These leads filed under these keys (and no others), with their signatures."""
         ids = sorted(keys_by_lead)
-        for chunk in _chunks(ids, self.chunk):
-            if self.postgres:
-                await self.conn.execute(_DELETE_KEYS, self.params(_ids=list(chunk)))
-            else:
-                await self.conn.execute(self.scoped_delete(keys).where(keys.c.lead_id.in_(list(chunk))))
+        await self._delete_keys(ids)
         if not any(keys_by_lead.values()):
             return
         if self.postgres:
@@ -233,25 +242,110 @@ class DuplicateRepository(WorkspaceRepository):
         for chunk in _chunks(rows):
             await self.conn.execute(stmt, list(chunk))
 
-    async def refresh_statistics(self) -> list[str]:
-        """The duplicate tables analysed when they have grown (repository.analyze_grown): a sweep
-        and the consumer both fill them from nothing. Their names."""
-        return await analyze_grown(self.conn, ("duplicate_keys", "duplicate_pairs"))
+    async def forget_leads(self, lead_ids: Sequence[str]) -> None:
+        """These leads' keys deleted (the leads are gone), and those a sweep staged for them: an
+        erased lead's keys, hashes of its e-mail and name, go at once."""
+        await self._delete_keys(lead_ids)
+        for chunk in _chunks(sorted(set(lead_ids)), self.chunk):
+            among = _among(staged.c.lead_id, chunk, self.postgres)
+            await self.conn.execute(self.scoped_delete(staged).where(among))
 
-    async def near(
+    async def _delete_keys(self, lead_ids: Sequence[str]) -> None:
+        """These leads' keys deleted, by the (workspace, lead) index."""
+        for chunk in _chunks(sorted(set(lead_ids)), self.chunk):
+            if self.postgres:
+                await self.conn.execute(_DELETE_KEYS, self.params(_ids=list(chunk)))
+            else:
+                await self.conn.execute(self.scoped_delete(keys).where(keys.c.lead_id.in_(list(chunk))))
+
+    async def stage_keys(
         self,
         keys_by_lead: Mapping[str, Sequence[str]],
         signatures: Mapping[str, Signature],
-        crowded: set[str],
+        versions: Mapping[str, int],
+    ) -> None:
+        """A sweep's batch of leads' keys, staged with their signatures and the leads' versions."""
+        rows = [
+            {
+                "lead_id": lead_id,
+                "key": key,
+                "version": versions[lead_id],
+                "email_hash": signatures[lead_id].email_hash,
+                "phone_hash": signatures[lead_id].phone_hash,
+                "name_mask": signatures[lead_id].name_mask,
+                "name_len": signatures[lead_id].name_len,
+            }
+            for lead_id in sorted(keys_by_lead)
+            for key in sorted(keys_by_lead[lead_id])
+        ]
+        if rows:
+            await self.copy_rows(staged, rows)
+
+    async def clear_staged(self) -> None:
+        await self.conn.execute(self.scoped_delete(staged))
+
+    async def load_staged(self, since: datetime | None) -> list[str]:
+        """The staged keys of each lead still at the version they were made from replace its
+        keys: its keys not staged are deleted, and the staged ones inserted in key order (so the
+        primary key grows from one end instead of at a random page per key). The staged leads
+        changed since (a lead is changed after `since`, the sweep's start, if at all: found on
+        the leads' (workspace, updated_at) index) are answered, to be filed again from their
+        rows; a lead gone since has no keys."""
+        current = exists(
+            select(1).where(
+                leads.c.workspace_id == staged.c.workspace_id,
+                leads.c.id == staged.c.lead_id,
+                leads.c.version == staged.c.version,
+            )
+        )
+        # A re-sweep's keys that its leads no longer have.
+        lead_staged = exists(
+            select(1)
+            .select_from(
+                staged.join(
+                    leads,
+                    (leads.c.workspace_id == staged.c.workspace_id)
+                    & (leads.c.id == staged.c.lead_id)
+                    & (leads.c.version == staged.c.version),
+                )
+            )
+            .where(staged.c.workspace_id == keys.c.workspace_id, staged.c.lead_id == keys.c.lead_id)
+        )
+        key_staged = exists(
+            select(1).where(
+                staged.c.workspace_id == keys.c.workspace_id,
+                staged.c.lead_id == keys.c.lead_id,
+                staged.c.key == keys.c.key,
+            )
+        )
+        await self.conn.execute(self.scoped_delete(keys).where(lead_staged, ~key_staged))
+        columns = ("workspace_id", "key", "lead_id", "email_hash", "phone_hash", "name_mask", "name_len")
+        rows = self.scoped_select(staged, *(staged.c[name] for name in columns)).where(current)
+        insert = upsert_insert(self.conn, keys).from_select(list(columns), rows.order_by(staged.c.key))
+        await self.conn.execute(insert.on_conflict_do_nothing())
+        moved_on = exists(
+            select(1).where(
+                staged.c.workspace_id == leads.c.workspace_id,
+                staged.c.lead_id == leads.c.id,
+                staged.c.version != leads.c.version,
+            )
+        )
+        changed = self.scoped_select(leads, leads.c.id).where(moved_on)
+        if since is not None:  # None: a sweep begun before sweeps had a start
+            changed = changed.where(leads.c.updated_at >= since)
+        return sorted((await self.conn.execute(changed)).scalars())
+
+    async def refresh_statistics(self) -> list[str]:
+        """The duplicate tables analysed when they have grown (repository.analyze_grown): a sweep
+        and the consumer both fill them from nothing. Their names."""
+        return await analyze_grown(self.conn, ("duplicate_keys", "duplicate_pairs", "duplicate_sweep_keys"))
+
+    async def near(
+        self, keys_by_lead: Mapping[str, Sequence[str]], signatures: Mapping[str, Signature]
     ) -> dict[str, set[str]]:
         """PostgreSQL: for each lead, the other leads filed under one of its keys (a key of at
-        most MAX_BLOCK leads) that may be alike, in one statement (`_NEAR`). Keys in `crowded`
-        are known to have more and are not read; those found to have more are added to it."""
+        most MAX_BLOCK leads) that may be alike, in one statement (`_NEAR`)."""
         out: dict[str, set[str]] = {lead_id: set() for lead_id in keys_by_lead}
-        keys_by_lead = {
-            lead_id: [key for key in lead_keys if key not in crowded]
-            for lead_id, lead_keys in keys_by_lead.items()
-        }
         if not any(keys_by_lead.values()):
             return out
         params = self.params(
@@ -261,11 +355,57 @@ class DuplicateRepository(WorkspaceRepository):
             _block=MAX_BLOCK,
         )
         for row in await self.conn.execute(_NEAR, params):
-            if row.block > MAX_BLOCK:
-                crowded.add(row.key)
-            else:
+            if row.block <= MAX_BLOCK:
                 out[row.lead_id].update(row.near)
         return out
+
+    async def near_in_blocks(self, rows_per_round: int = 10_000) -> dict[str, set[str]]:
+        """For each lead filed under a key of 2 to MAX_BLOCK leads of the workspace, the others
+        under those keys that may be alike (engine.alike_in_blocks; a row filed before the
+        signature columns is always compared). One statement, streamed in key order so that a
+        block is held only until it is paired: PostgreSQL finds the blocks by scanning the keys
+        and hashing them (a range of the primary key in key order read the rows in random order,
+        twice the time over a million leads). A sweep's pairing, once its leads are filed."""
+        small = (
+            self.scoped_select(keys, keys.c.key)
+            .group_by(keys.c.key)
+            .having(func.count().between(2, MAX_BLOCK))
+            .subquery("small")
+        )
+        stmt = (
+            self.scoped_select(
+                keys,
+                keys.c.key,
+                keys.c.lead_id,
+                keys.c.email_hash,
+                keys.c.phone_hash,
+                keys.c.name_mask,
+                keys.c.name_len,
+            )
+            .join(small, small.c.key == keys.c.key)
+            .order_by(keys.c.key, keys.c.lead_id)
+        )
+        near: dict[str, set[str]] = {}
+        blocks: list[list[tuple[str, Signature | None]]] = []
+        held = 0
+        key = None
+        result = await self.conn.stream(stmt.execution_options(yield_per=rows_per_round))
+        async for row in result:
+            if row.key != key:
+                if held >= rows_per_round:  # the blocks so far are whole: paired and let go
+                    _merge_near(near, alike_in_blocks(blocks))
+                    blocks, held = [], 0
+                blocks.append([])
+                key = row.key
+            seen = (
+                None
+                if row.name_len is None
+                else Signature(row.email_hash, row.phone_hash, row.name_mask, row.name_len)
+            )
+            blocks[-1].append((row.lead_id, seen))
+            held += 1
+        _merge_near(near, alike_in_blocks(blocks))
+        return near
 
     async def sharing(self, wanted: Sequence[str]) -> dict[str, list[str]]:
         """The leads filed under each of these keys (one primary-key range per key)."""
@@ -448,7 +588,13 @@ class DuplicateRepository(WorkspaceRepository):
             # A workspace met for the first time is followed from its latest event on, and swept
             # once, which files the leads it had before.
             made = upsert_insert(self.conn, cursors).on_conflict_do_nothing()
-            first = {"position": await self.last_seq(), "updated_at": now, "sweeping": True}
+            first = {
+                "position": await self.last_seq(),
+                "updated_at": now,
+                "sweeping": True,
+                "sweep_phase": "file",
+                "sweep_started_at": now,
+            }
             await self.conn.execute(made, self.row(first))
         stmt = self.scoped_select(cursors, cursors.c.position)
         if self.lock:
@@ -460,24 +606,59 @@ class DuplicateRepository(WorkspaceRepository):
         await self.conn.execute(self.scoped_update(cursors).values(position=position, updated_at=now))
 
     async def sweep_state(self) -> dict[str, Any]:
-        """Whether a sweep is under way and where (`sweeping` None: no position yet)."""
+        """Whether a sweep is under way, in which phase and where (`sweeping` None: no position
+        yet)."""
         stmt = self.scoped_select(
-            cursors, cursors.c.sweeping, cursors.c.sweep_after_at, cursors.c.sweep_after
+            cursors,
+            cursors.c.sweeping,
+            cursors.c.sweep_phase,
+            cursors.c.sweep_started_at,
+            cursors.c.sweep_after_at,
+            cursors.c.sweep_after,
         )
         row = (await self.conn.execute(stmt)).mappings().first()
-        return dict(row) if row else {"sweeping": None, "sweep_after_at": None, "sweep_after": None}
+        if row:
+            return dict(row)
+        return {
+            "sweeping": None,
+            "sweep_phase": None,
+            "sweep_started_at": None,
+            "sweep_after_at": None,
+            "sweep_after": None,
+        }
 
     async def set_sweep(self, sweeping: bool, after: tuple[datetime, str] | None, now: datetime) -> None:
+        """A sweep started (`sweeping`, no `after`: filing from the first lead, started now), moved
+        on to file the leads after `after`, or ended (not `sweeping`)."""
         made = upsert_insert(self.conn, cursors).on_conflict_do_nothing()
         first = {"position": await self.last_seq(), "updated_at": now, "sweeping": sweeping}
         await self.conn.execute(made, self.row(first))
+        values: dict[str, Any] = {
+            "sweeping": sweeping,
+            "sweep_after_at": None if after is None else after[0],
+            "sweep_after": None if after is None else after[1],
+            "updated_at": now,
+        }
+        if not sweeping:
+            values["sweep_phase"] = None
+        elif after is None:
+            values.update(sweep_phase="file", sweep_started_at=now)
+        await self.conn.execute(self.scoped_update(cursors).values(**values))
+
+    async def set_sweep_phase(self, phase: str, now: datetime) -> None:
+        """The sweep on to its next phase ('load', 'pair')."""
         await self.conn.execute(
             self.scoped_update(cursors).values(
-                sweeping=sweeping,
-                sweep_after_at=None if after is None else after[0],
-                sweep_after=None if after is None else after[1],
-                updated_at=now,
+                sweep_phase=phase, sweep_after_at=None, sweep_after=None, updated_at=now
             )
+        )
+
+    async def drop_unseen(self, since: datetime) -> None:
+        """The pending pairs not stored since `since` (a sweep's start): its pairing did not find
+        them again. A pair a flag_only policy queued stays until reviewed. The status is written
+        as the pending pairs' partial index says it, so the workspace's range of it is a plan."""
+        await self.conn.execute(
+            self.scoped_delete(pairs).where(PENDING, pairs.c.flagged_on.is_(None), pairs.c.updated_at < since)
         )
 
     async def mark_merged(self, lead_id: str, other_id: str, actor: str | None, now: datetime) -> None:

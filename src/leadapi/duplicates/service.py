@@ -25,79 +25,102 @@ from leadapi.leads.schemas import LeadFields
 from leadapi.principal import Principal
 from leadapi.sources.repository import SourceRepository
 
-# Leads per transaction of the sweep.
-SWEEP_BATCH = 1000
-# Keys a sweep remembers as shared by more than MAX_BLOCK leads, per workspace (about 5 MB).
-CROWDED_KEYS_KEPT = 100_000
+# Leads whose keys a step of the sweep makes (in the duplicate consumer's transaction).
+SWEEP_BATCH = 10_000
 
 
 class DuplicateService:
     def __init__(self, clock: Callable[[], datetime], phone_region: str) -> None:
         self.clock = clock
         self.phone_region = phone_region
-        # A sweep's keys known to be shared by more than MAX_BLOCK leads, by workspace: reading a
-        # key's first MAX_BLOCK + 1 leads only to skip it was most of a sweep's reads where many
-        # leads share one (a company's common first names), once per batch that has one. Kept for
-        # the sweep alone, in this process: a key's block that shrinks under the bound meanwhile
-        # is skipped until the sweep ends, and changed leads are decided again without it.
-        self._crowded: dict[str, set[str]] = {}
 
     # ---- detection -------------------------------------------------------------------------------
 
     async def detect(self, conn: AsyncConnection, workspace_id: str, lead_ids: Iterable[str]) -> int:
         """These leads filed under their keys as they are now and their pairs decided again (a
-        lead that is gone loses its pending pairs): how many pairs they have."""
+        lead that is gone loses its keys and its pending pairs): how many pairs they have."""
         repo = DuplicateRepository(conn, workspace_id)
         ids = sorted(set(lead_ids))
         if not ids:
             return 0
         await repo.refresh_statistics()  # a flood of captures fills the pairs as fast as a sweep
-        rows = await repo.leads_by_ids(ids)
-        gone = [i for i in ids if i not in rows]
-        return await self._detect_rows(repo, list(rows.values()), gone=gone, crowded=set())
+        found_rows = await repo.leads_by_ids(ids)
+        gone = [i for i in ids if i not in found_rows]
+        rows = list(found_rows.values())
+        profiles = {row["id"]: engine.profile(row) for row in rows}
+        keys_by_lead, signatures = await self._file(repo, profiles)
+        await repo.forget_leads(gone)
+        found = await self._pairs(repo, rows, profiles, keys_by_lead, signatures)
+        await repo.drop_pending([*keys_by_lead, *gone], keep=found, gone=gone)
+        await repo.store_pairs(found, self.clock())
+        return len(found)
 
     async def sweep_step(self, conn: AsyncConnection, workspace_id: str, limit: int = SWEEP_BATCH) -> bool:
-        """The sweep's next batch of the workspace's leads (by creation) filed and paired, when a
-        sweep is under way: True while there are more."""
+        """The sweep's next step, when one is under way: True while there are more.
+
+        First the keys of the workspace's leads are made, `limit` leads a step (by creation),
+        and staged. Then one step replaces the workspace's keys with them, in key order (a lead
+        changed since its keys were made is filed again from its row). Then one step pairs them:
+        every key's block of leads is read in one statement, in its final size (a key that ends
+        up with more than MAX_BLOCK leads tells nothing, however few it had when its first leads
+        were filed), so each pair is found and compared once, where pairing each batch as it was
+        filed read and compared the leads under its keys again for every batch that shared one;
+        the pending pairs it does not find again are dropped."""
         repo = DuplicateRepository(conn, workspace_id)
         state = await repo.sweep_state()
         if not state["sweeping"]:
             return False
-        after = None if state["sweep_after"] is None else (state["sweep_after_at"], state["sweep_after"])
         await repo.refresh_statistics()
+        if state["sweep_phase"] == "load":
+            changed = await repo.load_staged(state["sweep_started_at"])
+            rows = await repo.leads_by_ids(changed)
+            await self._file(repo, {lead_id: engine.profile(row) for lead_id, row in rows.items()})
+            await repo.clear_staged()
+            await repo.set_sweep_phase("pair", self.clock())
+            return True
+        if state["sweep_phase"] == "pair":
+            near = await repo.near_in_blocks(limit)
+            # Each pair from its older lead (ids sort by creation), so a round's leads hold it once.
+            later = {lead_id: {o for o in others if o > lead_id} for lead_id, others in sorted(near.items())}
+            ids = [lead_id for lead_id, others in later.items() if others]
+            for start in range(0, len(ids), limit):  # `limit` leads compared and stored at a time
+                round_ids = ids[start : start + limit]
+                wanted = set(round_ids).union(*(later[lead_id] for lead_id in round_ids))
+                rows = await repo.leads_by_ids(sorted(wanted))
+                mine = [rows[lead_id] for lead_id in round_ids if lead_id in rows]
+                await repo.store_pairs(engine.candidates_among(mine, rows, later), self.clock())
+            if state["sweep_started_at"] is not None:  # None: begun before sweeps had phases
+                await repo.drop_unseen(state["sweep_started_at"])
+            await repo.set_sweep(False, None, self.clock())
+            return False
+        after = None if state["sweep_after"] is None else (state["sweep_after_at"], state["sweep_after"])
         if after is None:
-            self._crowded.pop(workspace_id, None)
-        crowded = self._crowded.setdefault(workspace_id, set())
+            await repo.clear_staged()  # what an abandoned sweep left
         batch = await repo.leads_after(after, limit)
-        await self._detect_rows(repo, batch, gone=[], crowded=crowded)
-        if len(crowded) > CROWDED_KEYS_KEPT:
-            crowded.clear()
-        done = len(batch) < limit
-        if done:
-            self._crowded.pop(workspace_id, None)
-        last = None if done else (batch[-1]["created_at"], batch[-1]["id"])
-        await repo.set_sweep(not done, last, self.clock())
-        return not done
+        profiles = {row["id"]: engine.profile(row) for row in batch}
+        await repo.stage_keys(
+            {lead_id: engine.blocking_keys(seen) for lead_id, seen in profiles.items()},
+            {lead_id: engine.signature(seen) for lead_id, seen in profiles.items()},
+            {row["id"]: row["version"] for row in batch},
+        )
+        if len(batch) < limit:
+            await repo.set_sweep_phase("load", self.clock())
+        else:
+            await repo.set_sweep(True, (batch[-1]["created_at"], batch[-1]["id"]), self.clock())
+        return True
 
     async def start_sweep(self, conn: AsyncConnection, principal: Principal) -> None:
         """Every lead of the workspace filed and paired again from the first, in the background."""
         await DuplicateRepository(conn, principal.workspace_id).set_sweep(True, None, self.clock())
 
-    async def _detect_rows(
-        self,
-        repo: DuplicateRepository,
-        rows: Sequence[Mapping[str, Any]],
-        gone: Sequence[str],
-        crowded: set[str],
-    ) -> int:
-        profiles = {row["id"]: engine.profile(row) for row in rows}
+    async def _file(
+        self, repo: DuplicateRepository, profiles: Mapping[str, engine.Profile]
+    ) -> tuple[dict[str, list[str]], dict[str, engine.Signature]]:
+        """These leads filed under their keys (and no others): their keys and signatures."""
         keys_by_lead = {lead_id: engine.blocking_keys(seen) for lead_id, seen in profiles.items()}
         signatures = {lead_id: engine.signature(seen) for lead_id, seen in profiles.items()}
         await repo.replace_keys(keys_by_lead, signatures)
-        found = await self._pairs(repo, rows, profiles, keys_by_lead, signatures, crowded)
-        await repo.drop_pending([*keys_by_lead, *gone], keep=found, gone=gone)
-        await repo.store_pairs(found, self.clock())
-        return len(found)
+        return keys_by_lead, signatures
 
     async def _pairs(
         self,
@@ -106,14 +129,13 @@ class DuplicateService:
         profiles: Mapping[str, engine.Profile],
         keys_by_lead: Mapping[str, Sequence[str]],
         signatures: Mapping[str, engine.Signature],
-        crowded: set[str],
     ) -> dict[tuple[str, str], engine.Candidate]:
         """Each row's candidates among the leads filed under its keys, scored. On PostgreSQL the
         keys' statement leaves out the leads that cannot be alike (engine.may_be_alike), so only
         the rest are read and compared; elsewhere every lead under the keys is."""
         sharing: dict[str, set[str]]
         if repo.postgres:
-            sharing = await repo.near(keys_by_lead, signatures, crowded)
+            sharing = await repo.near(keys_by_lead, signatures)
         else:
             shared = await repo.sharing([k for keys in keys_by_lead.values() for k in keys])
             sharing = {}
@@ -272,7 +294,7 @@ class DuplicateService:
         profiles = {row["id"]: engine.profile(row) for row in inputs.values()}
         keys_by_input = {input_id: engine.blocking_keys(seen) for input_id, seen in profiles.items()}
         signatures = {input_id: engine.signature(seen) for input_id, seen in profiles.items()}
-        found = await self._pairs(repo, list(inputs.values()), profiles, keys_by_input, signatures, set())
+        found = await self._pairs(repo, list(inputs.values()), profiles, keys_by_input, signatures)
         by_input: dict[str, list[dict[str, Any]]] = {}
         for pair, candidate in found.items():
             existing, given = pair if pair[1].startswith("input:") else (pair[1], pair[0])

@@ -6,7 +6,8 @@ its blocking keys again and decides its pairs (duplicates/service.py), and moves
 past the batch; keys, pairs and position commit together. So a capture costs nothing more in its
 own request (its one-statement fast path stays one statement), and a lead's candidates are found
 moments after it is captured or changed. A workspace met for the first time is followed from its
-latest event and swept once (its leads from before, a batch per transaction, by creation).
+latest event and swept once (its leads from before: a step of the sweep per transaction, after
+the batch of events, duplicates/service.py).
 
 A merge of a pair is a lead merge (LeadService.merge: the older lead keeps the newer one's history)
 with the pair recorded as merged in the same transaction.

@@ -856,6 +856,8 @@ class LeadService:
         await SourceRepository(conn, principal.workspace_id).erase_lead(lead_id)
         await AutomationRepository(conn, principal.workspace_id).erase_lead(lead_id)
         await SegmentRepository(conn, principal.workspace_id).erase_lead(lead_id)
+        # Its blocking keys are hashes of its e-mail and name.
+        await DuplicateRepository(conn, principal.workspace_id).forget_leads([lead_id])
         await leads.delete(lead_id)
         # Only the id survives: the erasure is recorded, the person is not (nor which of their
         # fields were suppressed beyond their kinds).
@@ -928,6 +930,7 @@ class LeadService:
         await self.flow.stop_clock(conn, principal.workspace_id, duplicate_id, close_at=now)
         # Its segments lose it; the survivor is decided again on the lead.merged event below.
         await SegmentRepository(conn, principal.workspace_id).erase_lead(duplicate_id)
+        await DuplicateRepository(conn, principal.workspace_id).forget_leads([duplicate_id])
         await leads.delete(duplicate_id)
         changed = diff(lead, changes)
         changes = revised(lead, changes, now, provenance.MERGE)
