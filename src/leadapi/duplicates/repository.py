@@ -127,8 +127,8 @@ _STORE_PAIRS = text(
 
 # For each key of a batch, the other leads filed under it that may be alike (engine.may_be_alike,
 # the same bound in SQL; a row filed before the signature columns always may), unless the key has
-# more than MAX_BLOCK leads (its first MAX_BLOCK + 1 are read to know, and the key is answered
-# with no leads): one range of the keys' primary key per key, filtered where it is read, so the
+# more than MAX_BLOCK leads (its first MAX_BLOCK + 1 are read to know, and the key is not
+# answered): one range of the keys' primary key per key, filtered where it is read, so the
 # pairs that cannot score (a common first name at a company, a hundred times) never leave the
 # database.
 _NEAR = text(
@@ -144,7 +144,7 @@ _NEAR = text(
     " FROM (SELECT k.lead_id, k.email_hash, k.phone_hash, k.name_mask, k.name_len"
     "  FROM duplicate_keys AS k WHERE k.workspace_id = :_ws AND k.key = m.key LIMIT :_read) AS k"
     ") AS b "
-    "WHERE b.block > :_block OR b.near IS NOT NULL"
+    "WHERE b.block <= :_block AND b.near IS NOT NULL"
 )
 
 
@@ -355,8 +355,7 @@ class DuplicateRepository(WorkspaceRepository):
             _block=MAX_BLOCK,
         )
         for row in await self.conn.execute(_NEAR, params):
-            if row.block <= MAX_BLOCK:
-                out[row.lead_id].update(row.near)
+            out[row.lead_id].update(row.near)
         return out
 
     async def near_in_blocks(self, rows_per_round: int = 10_000) -> dict[str, set[str]]:
