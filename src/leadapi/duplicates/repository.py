@@ -8,7 +8,20 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Insert, String, Table, any_, bindparam, exists, func, or_, select, text, union_all
+from sqlalchemy import (
+    Insert,
+    String,
+    Table,
+    and_,
+    any_,
+    bindparam,
+    exists,
+    func,
+    or_,
+    select,
+    text,
+    union_all,
+)
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -132,7 +145,7 @@ _STORE_PAIRS = text(
 # pairs that cannot score (a common first name at a company, a hundred times) never leave the
 # database.
 _NEAR = text(
-    "SELECT m.key, m.lead_id, b.block, b.near "
+    "SELECT m.lead_id, b.near "
     f"FROM {_UNNEST_KEYS} "
     "CROSS JOIN LATERAL ("
     " SELECT count(*) AS block, array_agg(k.lead_id) FILTER (WHERE k.lead_id <> m.lead_id AND ("
@@ -291,24 +304,16 @@ class DuplicateRepository(WorkspaceRepository):
         changed since (a lead is changed after `since`, the sweep's start, if at all: found on
         the leads' (workspace, updated_at) index) are answered, to be filed again from their
         rows; a lead gone since has no keys."""
-        current = exists(
-            select(1).where(
-                leads.c.workspace_id == staged.c.workspace_id,
-                leads.c.id == staged.c.lead_id,
-                leads.c.version == staged.c.version,
-            )
+        as_staged = and_(
+            leads.c.workspace_id == staged.c.workspace_id,
+            leads.c.id == staged.c.lead_id,
+            leads.c.version == staged.c.version,
         )
+        current = exists(select(1).where(as_staged))
         # A re-sweep's keys that its leads no longer have.
         lead_staged = exists(
             select(1)
-            .select_from(
-                staged.join(
-                    leads,
-                    (leads.c.workspace_id == staged.c.workspace_id)
-                    & (leads.c.id == staged.c.lead_id)
-                    & (leads.c.version == staged.c.version),
-                )
-            )
+            .select_from(staged.join(leads, as_staged))
             .where(staged.c.workspace_id == keys.c.workspace_id, staged.c.lead_id == keys.c.lead_id)
         )
         key_staged = exists(
