@@ -1,9 +1,10 @@
 """Duplicate detection (issue 21): the sweep over a workspace of many leads, and the detection of
 one captured lead's candidates against them, each beside a baseline measured in the same run.
 
-- The sweep files every lead under its blocking keys and pairs it, a batch per transaction (what
-  the consumer does on a workspace's first look, and `POST /v1/duplicates/sweep`). Its baseline
-  is reading the same leads in the same batches and nothing else.
+- The sweep (what the consumer does on a workspace's first look, and `POST /v1/duplicates/sweep`)
+  makes every lead's keys a batch per step, loads them all in one step, and pairs every key's
+  leads in another (duplicates/service.py). Its baseline is reading the same leads in the same
+  batches and nothing else.
 - Detection at capture is the consumer's work for newly captured leads (their keys replaced, the
   leads under them read and scored, their pairs stored): per lead in a batch, as the consumer
   runs it, and for one lead alone per transaction, beside a transaction reading that lead by
