@@ -2,9 +2,9 @@
 one captured lead's candidates against them, each beside a baseline measured in the same run.
 
 - The sweep (what the consumer does on a workspace's first look, and `POST /v1/duplicates/sweep`)
-  makes every lead's keys a batch per step, loads them all in one step, and pairs every key's
-  leads in another (duplicates/service.py). Its baseline is reading the same leads in the same
-  batches and nothing else.
+  makes every lead's filing (keys and signature) a batch per step, loads them all in one step, and
+  pairs every key's leads in another (duplicates/service.py). Its baseline is reading the same
+  leads in the same batches and nothing else.
 - Detection at capture is the consumer's work for newly captured leads (their keys replaced, the
   leads under them read and scored, their pairs stored): per lead in a batch, as the consumer
   runs it, and for one lead alone per transaction, beside a transaction reading that lead by

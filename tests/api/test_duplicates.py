@@ -12,15 +12,16 @@ from typing import Any
 import httpx
 from fastapi import FastAPI
 from prometheus_client.parser import text_string_to_metric_families
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 
 from leadapi.duplicates import engine
 from leadapi.duplicates.engine import MAX_BLOCK
-from leadapi.duplicates.models import DuplicateKey, DuplicatePair, DuplicateSweepKey
+from leadapi.duplicates.models import DuplicateFiling, DuplicateKey, DuplicatePair, DuplicateSweepFiling
 from leadapi.duplicates.repository import DuplicateRepository
 from leadapi.leads.models import Lead
 from tests.conftest import Clock, Tenant
 from tests.factories import add_track, enroll, events_of, new_lead, post_event, run_duplicates, services
+from tests.plans import statements_sent
 
 
 async def queue(client: httpx.AsyncClient, tenant: Tenant, **params: Any) -> list[dict[str, Any]]:
@@ -44,9 +45,17 @@ async def count(app: FastAPI, table: Any, tenant: Tenant) -> int:
 
 
 async def keys_of(app: FastAPI, lead_id: str) -> int:
+    """How many keys the lead is filed under; and they are those its filing lists (none: no
+    filing)."""
     async with app.state.db.read() as conn:
-        keys = select(func.count()).where(DuplicateKey.lead_id == lead_id)
-        return int((await conn.execute(keys)).scalar_one())
+        keys = set(
+            (await conn.execute(select(DuplicateKey.key).where(DuplicateKey.lead_id == lead_id))).scalars()
+        )
+        filed = select(DuplicateFiling.keys).where(DuplicateFiling.lead_id == lead_id)
+        listed = (await conn.execute(filed)).scalar_one_or_none()
+    assert sorted(keys) == (listed or []), (keys, listed)
+    assert (listed is None) == (not keys)
+    return len(keys)
 
 
 async def test_candidates_are_found_after_capture_with_score_and_reasons(
@@ -122,6 +131,36 @@ async def test_a_pair_that_is_no_longer_alike_leaves_the_queue(
     assert await keys_of(app, a["id"]) == 0
     await run_duplicates(app, tenant)
     assert await queue(client, tenant) == []
+
+
+async def test_a_change_that_keeps_a_leads_keys_writes_none(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    """A lead is filed again only when its keys or its signature change: a new title, tags or
+    score (most of the changes the consumer sees) leave its keys as they are, unwritten."""
+    await run_duplicates(app, tenant)
+    lead = await new_lead(client, tenant, "ann@acme.io", first_name="Ann", last_name="Lee", city="Oslo")
+    await run_duplicates(app, tenant)
+    before = await key_set(app, lead["id"])
+    assert before
+
+    async def keys_written_by(change: dict[str, Any]) -> list[str]:
+        patched = await client.patch(f"/v1/leads/{lead['id']}", json=change, headers=tenant.write)
+        assert patched.status_code == 200, patched.text
+        with statements_sent(app.state.db.engine.sync_engine) as seen:
+            await run_duplicates(app, tenant)
+        return [
+            statement
+            for statement, _ in seen
+            if "duplicate_keys" in statement and statement.lstrip().upper().startswith(("INSERT", "DELETE"))
+        ]
+
+    assert await keys_written_by({"title": "CTO", "tags": ["vip"]}) == []
+    assert await key_set(app, lead["id"]) == before
+    assert await keys_written_by({"city": "Bergen"}) != []
+    now = (await client.get(f"/v1/leads/{lead['id']}", headers=tenant.read)).json()
+    assert await key_set(app, lead["id"]) == set(engine.blocking_keys(now)) != before
+    assert await keys_of(app, lead["id"]) == len(engine.blocking_keys(now))
 
 
 async def test_dismissed_pairs_never_come_back(
@@ -406,7 +445,7 @@ async def test_a_sweep_judges_each_key_by_its_final_block_in_batches_of_any_size
     assert await sweep(1000) == in_small_batches
 
 
-async def key_set(app: FastAPI, lead_id: str) -> set[str]:
+async def key_set(app: FastAPI, lead_id: str) -> set[int]:
     async with app.state.db.read() as conn:
         return set(
             (await conn.execute(select(DuplicateKey.key).where(DuplicateKey.lead_id == lead_id))).scalars()
@@ -416,9 +455,10 @@ async def key_set(app: FastAPI, lead_id: str) -> set[str]:
 async def test_a_sweep_loads_its_keys_as_the_leads_are_when_it_loads_them(
     app: FastAPI, client: httpx.AsyncClient, tenant: Tenant
 ) -> None:
-    """The sweep makes every lead's keys first and loads them all at once after: a lead changed
-    in between is filed as it is now, an erased one not at all, and a key a lead no longer has
-    goes (a sweep again over leads filed before)."""
+    """The sweep makes every lead's filing first and loads them all at once after: a lead changed
+    in between is filed as it is now, an erased one not at all, and a lead filed differently
+    before (by older rules, say) loses the keys it no longer has; keys its filing did not list
+    do not stop the load."""
     await run_duplicates(app, tenant)
     moved = await new_lead(client, tenant, "ann.lee@gmail.com", first_name="Ann", last_name="Lee")
     erased = await new_lead(client, tenant, "carl@acme.io", first_name="Carl", last_name="Ash")
@@ -426,10 +466,19 @@ async def test_a_sweep_loads_its_keys_as_the_leads_are_when_it_loads_them(
     await run_duplicates(app, tenant)
     kept_keys = await key_set(app, kept["id"])
     assert kept_keys
+    stale = 12345
     async with app.state.db.transaction() as conn:
-        # A key of `kept` that no lead has any more (made by older rules, say).
+        # `kept` filed under a key no lead has any more, its filing listing that key alone (so
+        # the keys it does have are keys its filing does not list).
         await conn.execute(
-            insert(DuplicateKey).values(workspace_id=tenant.workspace_id, key="stale", lead_id=kept["id"])
+            insert(DuplicateKey).values(
+                workspace_id=tenant.workspace_id, key=stale, lead_id=kept["id"], name_mask=0, name_len=0
+            )
+        )
+        await conn.execute(
+            update(DuplicateFiling)
+            .where(DuplicateFiling.workspace_id == tenant.workspace_id, DuplicateFiling.lead_id == kept["id"])
+            .values(keys=[stale])
         )
         await DuplicateRepository(conn, tenant.workspace_id).set_sweep(True, None, app.state.clock())
     duplicates = services(app).duplicates
@@ -443,8 +492,8 @@ async def test_a_sweep_loads_its_keys_as_the_leads_are_when_it_loads_them(
     assert patched.status_code == 200, patched.text
     assert (await client.delete(f"/v1/leads/{erased['id']}", headers=tenant.admin)).status_code == 204
     async with app.state.db.read() as conn:  # the erased lead's staged keys went with it
-        staged = select(DuplicateSweepKey.lead_id).where(
-            DuplicateSweepKey.workspace_id == tenant.workspace_id
+        staged = select(DuplicateSweepFiling.lead_id).where(
+            DuplicateSweepFiling.workspace_id == tenant.workspace_id
         )
         assert set((await conn.execute(staged)).scalars()) == {moved["id"], kept["id"]}
     more = True
@@ -456,4 +505,7 @@ async def test_a_sweep_loads_its_keys_as_the_leads_are_when_it_loads_them(
     assert await key_set(app, moved["id"]) == set(engine.blocking_keys(now))
     assert await key_set(app, erased["id"]) == set()
     assert await key_set(app, kept["id"]) == kept_keys
-    assert await count(app, DuplicateSweepKey.__table__, tenant) == 0  # the staged keys went
+    async with app.state.db.read() as conn:
+        filed = select(DuplicateFiling.keys).where(DuplicateFiling.lead_id.in_([kept["id"], erased["id"]]))
+        assert list((await conn.execute(filed)).scalars()) == [sorted(kept_keys)]
+    assert await count(app, DuplicateSweepFiling.__table__, tenant) == 0  # the staged filings went

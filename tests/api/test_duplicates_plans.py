@@ -31,7 +31,7 @@ from tests.plans import analysed_count, changes_counted, generic_plan, rows_read
 
 DATABASE = f"{PG_TEST_DB}_duplicate_plans"
 LEADS = 20_000
-BIG_TABLES = {"leads", "duplicate_keys", "duplicate_pairs", "events"}
+BIG_TABLES = {"leads", "duplicate_keys", "duplicate_filings", "duplicate_pairs", "events"}
 
 
 def nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
@@ -130,18 +130,16 @@ async def test_duplicate_reads_use_their_indexes() -> None:
         assert "ORDER BY duplicate_pairs.score DESC" in sent, sent  # the queue
         assert "ORDER BY leads.created_at" in sent, sent  # the sweep's batch
         assert "DELETE FROM duplicate_pairs" in sent, sent  # pairs no longer alike
-        # Once a sweep, statements over the whole workspace: its keys no longer made deleted as
-        # the staged ones load (beside its leads' versions), every key grouped to pair them, and
-        # the pending pairs not found again dropped. Each reads the workspace's share of its
-        # tables, which here is half of them: a scan is the planner's to choose.
+        # Once a sweep, statements over the whole workspace: the keys of filings that differ from
+        # the staged ones deleted as they load, every key grouped to pair them, and the pending
+        # pairs not found again dropped. Each reads the workspace's share of its tables, which
+        # here is half of them: a scan is the planner's to choose.
         pairing = [
             statement
             for statement, _ in seen
             if "GROUP BY duplicate_keys.key" in statement
             or "duplicate_pairs.updated_at <" in statement
-            or statement.startswith(
-                "DELETE FROM duplicate_keys WHERE duplicate_keys.workspace_id = $1::VARCHAR AND (EXISTS"
-            )
+            or statement.startswith("DELETE FROM duplicate_keys AS k USING duplicate_sweep_filings")
         ]
         assert len(pairing) == 3, pairing
         compiled = behind_statement(50).compile(dialect=dialect())  # type: ignore[no-untyped-call]
@@ -151,7 +149,8 @@ async def test_duplicate_reads_use_their_indexes() -> None:
             kinds = [(node["Node Type"], node.get("Relation Name")) for node in nodes(plan)]
             scanned = [table for kind, table in kinds if kind == "Seq Scan" and table in BIG_TABLES]
             if statement in pairing:
-                scanned = [t for t in scanned if t not in ("duplicate_keys", "duplicate_pairs", "leads")]
+                whole = ("duplicate_keys", "duplicate_filings", "duplicate_pairs", "leads")
+                scanned = [t for t in scanned if t not in whole]
             assert not scanned, statement + "\n" + json.dumps(plan, indent=1)
             if "FROM duplicate_pairs AS p" in statement:  # a lead's pending pairs, by side
                 probed = {node.get("Index Name") for node in nodes(plan) if node.get("Relation Name")}

@@ -9,18 +9,20 @@ Two leads are candidates when they share a blocking key:
 - `name+domain` and `name+city`: the full name with the company's domain, or with the city;
 - `first+domain`, `last+domain`, `first+city`, `last+city`: one name with the place, so two
   names a typo apart (one of them right) still meet; the score then asks how alike the names are.
-Keys are hashed: the index holds short fixed-width values whatever the fields' lengths.
+Keys are hashed to 63-bit integers: the index holds short fixed-width values whatever the fields'
+lengths, compared as integers (two keys colliding only make a block the comparison then sorts
+out).
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import xxhash
 from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
 
@@ -92,9 +94,13 @@ def _place(lead: Mapping[str, Any]) -> tuple[str, str]:
     return (lead.get("domain") or "").lower(), fold(lead.get("city"))
 
 
-def _hashed(kind: str, *parts: str) -> str:
-    raw = "\x1f".join((kind, *parts)).encode()
-    return hashlib.blake2b(raw, digest_size=12).hexdigest()
+def _digest63(raw: bytes) -> int:
+    """A signed 64-bit column's worth of hash (63 bits, never negative)."""
+    return xxhash.xxh3_64_intdigest(raw) >> 1
+
+
+def _hashed(kind: str, *parts: str) -> int:
+    return _digest63("\x1f".join((kind, *parts)).encode())
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,10 +145,7 @@ class Signature:
 
 
 def _hash63(value: str | None) -> int | None:
-    """A signed 64-bit column's worth of hash (63 bits, never negative)."""
-    if not value:
-        return None
-    return int.from_bytes(hashlib.blake2b(value.encode(), digest_size=8).digest(), "big") >> 1
+    return _digest63(value.encode()) if value else None
 
 
 def _bit(char: str) -> int:
@@ -157,6 +160,10 @@ def _bit(char: str) -> int:
     return 37 + ord(char) % 26
 
 
+# The ASCII characters' mask bits, looked up once (a sweep makes a million signatures).
+_ASCII_BITS = {chr(code): 1 << _bit(chr(code)) for code in range(128)}
+
+
 def signature(seen: Profile) -> Signature:
     if not (seen.first and seen.last):
         return Signature(_hash63(seen.email), _hash63(seen.phone), 0, 0)
@@ -164,7 +171,7 @@ def signature(seen: Profile) -> Signature:
     compared = " ".join(sorted(seen.name.split()))
     mask = 0
     for char in set(compared):
-        mask |= 1 << _bit(char)
+        mask |= _ASCII_BITS.get(char) or 1 << _bit(char)
     return Signature(_hash63(seen.email), _hash63(seen.phone), mask, len(compared))
 
 
@@ -187,26 +194,26 @@ def may_be_alike(one: Signature, two: Signature) -> bool:
     return 200 * common >= (SIMILAR_NAME_RATIO - 1) * (one.name_len + two.name_len)
 
 
-def alike_in_blocks(blocks: Iterable[Sequence[tuple[str, Signature | None]]]) -> dict[str, set[str]]:
+def alike_in_blocks(blocks: Iterable[Sequence[tuple[str, Signature]]]) -> dict[str, set[str]]:
     """For each lead in one of `blocks` (the leads filed under one key, with their signatures,
-    each block of at most MAX_BLOCK; None: no signature, always compared), the others of its
-    blocks that may be alike: the pairs `compare` is worth running on."""
+    each block of at most MAX_BLOCK), the others of its blocks that may be alike: the pairs
+    `compare` is worth running on."""
     near: dict[str, set[str]] = {}
     for block in blocks:
         for index, (lead_id, seen) in enumerate(block):
             for other_id, other in block[index + 1 :]:
                 if lead_id == other_id:
                     continue
-                if seen is None or other is None or may_be_alike(seen, other):
+                if may_be_alike(seen, other):
                     near.setdefault(lead_id, set()).add(other_id)
                     near.setdefault(other_id, set()).add(lead_id)
     return near
 
 
-def blocking_keys(lead: Mapping[str, Any] | Profile) -> list[str]:
+def blocking_keys(lead: Mapping[str, Any] | Profile) -> list[int]:
     """The keys a lead is filed under (hashed), without repeats."""
     seen = lead if isinstance(lead, Profile) else profile(lead)
-    keys: list[str] = []
+    keys: list[int] = []
     if seen.email:
         keys.append(_hashed("email", seen.email))
     if seen.phone:
@@ -221,6 +228,19 @@ def blocking_keys(lead: Mapping[str, Any] | Profile) -> list[str]:
         if seen.last:
             keys.append(_hashed(f"last+{kind}", seen.last, place))
     return list(dict.fromkeys(keys))
+
+
+@dataclass(frozen=True, slots=True)
+class Filing:
+    """What a lead is filed under: its keys (sorted, so two filings of one lead compare equal
+    when nothing the keys and the signature are made from changed) and its signature."""
+
+    keys: tuple[int, ...]
+    signature: Signature
+
+
+def filing(seen: Profile) -> Filing:
+    return Filing(tuple(sorted(blocking_keys(seen))), signature(seen))
 
 
 def compare(a: Mapping[str, Any] | Profile, b: Mapping[str, Any] | Profile) -> Candidate | None:

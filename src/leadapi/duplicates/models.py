@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, UniqueConstraint, text
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, UniqueConstraint, text
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Mapped, mapped_column
 
 from leadapi.db import Base, JSONDoc, UTCDateTime
@@ -14,47 +15,64 @@ from leadapi.db import Base, JSONDoc, UTCDateTime
 PENDING = text("status = 'pending'")
 
 
+# A lead's keys, in order: an integer array on PostgreSQL (a sweep's load unnests a workspace's
+# in one statement), a JSON list on SQLite.
+KeyList = postgresql.ARRAY(BigInteger).with_variant(JSON(), "sqlite")
+
+
 class DuplicateKey(Base):
     """A lead filed under one blocking key (duplicates/engine.py): the leads that share a key are
     one index range, so finding a lead's candidates reads only them.
 
-    No foreign key: a sweep files a workspace's keys in one statement in key order, and a key's
-    check of its lead was then a random read and a row lock of the lead per key, more than half
-    of the statement. A lead's keys go with it where a lead is deleted (its erasure and its
-    merge, leads/service.py) and again when the consumer meets its `lead.deleted` or
-    `lead.merged` (so keys a sweep filed while the lead was being deleted go too)."""
+    The primary key is the table's only index: a lead's keys are found through its filing
+    (`DuplicateFiling`), so a sweep loading a workspace's keys in key order grows one index from
+    one end; a second index by lead took each key at a random page of it. No foreign key either:
+    checked once per key, it was a random read and a row lock of the lead per key. A lead's keys
+    go with it where a lead is deleted (its erasure and its merge, leads/service.py) and again
+    when the consumer meets its `lead.deleted` or `lead.merged` (so keys filed while the lead was
+    being deleted go too)."""
 
     __tablename__ = "duplicate_keys"
-    __table_args__ = (
-        # A lead's keys, replaced when it changes, deleted when it goes.
-        Index("ix_duplicate_keys_workspace_id_lead_id", "workspace_id", "lead_id"),
-    )
 
-    # The primary key is the lookup: a workspace's leads under a key.
+    # The lookup: a workspace's leads under a key.
     workspace_id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    key: Mapped[str] = mapped_column(String(32), primary_key=True)
+    key: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     lead_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     # The lead's signature (duplicates/engine.py): what the pair filter compares in the database
-    # while it reads the leads under a key, so that only pairs that can score reach Python. NULL
-    # (filed before these columns): the pair is compared.
+    # while it reads the leads under a key, so that only pairs that can score reach Python.
     email_hash: Mapped[int | None] = mapped_column(BigInteger)
     phone_hash: Mapped[int | None] = mapped_column(BigInteger)
-    name_mask: Mapped[int | None] = mapped_column(BigInteger)
-    name_len: Mapped[int | None] = mapped_column(Integer)
+    name_mask: Mapped[int] = mapped_column(BigInteger)
+    name_len: Mapped[int] = mapped_column(Integer)
 
 
-class DuplicateSweepKey(Base):
-    """A sweep's keys as it files the workspace's leads, a batch per transaction, with the version
-    of the lead each was made from: once every lead is filed they replace the workspace's keys in
-    one statement, in key order (a lead changed meanwhile is filed again from its row)."""
+class DuplicateFiling(Base):
+    """What a lead is filed under: its keys (sorted) and its signature, one row per lead. A lead
+    changed is filed again only when these differ, by deleting its old keys (each found by the
+    keys' primary key) and inserting the new ones."""
 
-    __tablename__ = "duplicate_sweep_keys"
+    __tablename__ = "duplicate_filings"
 
-    # In the order the sweep files them (by lead), so staging them appends to the index.
     workspace_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     lead_id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    key: Mapped[str] = mapped_column(String(32), primary_key=True)
-    version: Mapped[int] = mapped_column(Integer)
+    keys: Mapped[list[int]] = mapped_column(KeyList)
+    email_hash: Mapped[int | None] = mapped_column(BigInteger)
+    phone_hash: Mapped[int | None] = mapped_column(BigInteger)
+    name_mask: Mapped[int] = mapped_column(BigInteger)
+    name_len: Mapped[int] = mapped_column(Integer)
+
+
+class DuplicateSweepFiling(Base):
+    """A sweep's filings as it makes them, a batch of leads per transaction: once every lead's are
+    made they replace the workspace's filings and keys at once (a lead changed since
+    the sweep began is filed again from its row)."""
+
+    __tablename__ = "duplicate_sweep_filings"
+
+    # In the order the sweep makes them (by lead), so staging them appends to the index.
+    workspace_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    lead_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    keys: Mapped[list[int]] = mapped_column(KeyList)
     email_hash: Mapped[int | None] = mapped_column(BigInteger)
     phone_hash: Mapped[int | None] = mapped_column(BigInteger)
     name_mask: Mapped[int] = mapped_column(BigInteger)
@@ -111,11 +129,11 @@ class DuplicateCursor(Base):
     )
     position: Mapped[int] = mapped_column(BigInteger, default=0)
     # A sweep, once when the workspace is first met and again on request, until `sweeping` is
-    # false: first it makes the keys of every lead of the workspace (`sweep_phase` 'file', by
+    # false: first it makes the filings of every lead of the workspace (`sweep_phase` 'file', by
     # creation after `sweep_after_at`, `sweep_after`), a batch per transaction; then ('load') they
-    # replace the workspace's keys at once; then ('pair') it finds the pairs of every block of
-    # keys at once and drops the pending pairs it did not find again (those not stored since
-    # `sweep_started_at`).
+    # replace the workspace's filings and keys at once; then ('pair') it finds the pairs of every
+    # block of keys at once and drops the pending pairs it did not find again (those not stored
+    # since `sweep_started_at`).
     sweeping: Mapped[bool] = mapped_column(Boolean, default=False)
     sweep_phase: Mapped[str | None] = mapped_column(String(10))
     sweep_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

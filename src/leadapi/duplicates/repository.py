@@ -12,28 +12,36 @@ from sqlalchemy import (
     Insert,
     String,
     Table,
-    and_,
     any_,
     bindparam,
-    exists,
     func,
     or_,
     select,
     text,
+    tuple_,
     union_all,
 )
 from sqlalchemy.dialects import postgresql
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from leadapi.api.pagination import row_after
-from leadapi.duplicates.engine import MAX_BLOCK, SIMILAR_NAME_RATIO, Candidate, Signature, alike_in_blocks
+from leadapi.duplicates.engine import (
+    MAX_BLOCK,
+    SIMILAR_NAME_RATIO,
+    Candidate,
+    Filing,
+    Signature,
+    alike_in_blocks,
+)
 from leadapi.duplicates.models import (
     PENDING,
     DedupeSettings,
     DuplicateCursor,
+    DuplicateFiling,
     DuplicateKey,
     DuplicatePair,
-    DuplicateSweepKey,
+    DuplicateSweepFiling,
 )
 from leadapi.events import consumers
 from leadapi.events.models import EventSequence
@@ -42,7 +50,8 @@ from leadapi.leads.models import Lead
 from leadapi.repository import WorkspaceRepository, analyze_grown, upsert_insert
 
 keys = cast(Table, DuplicateKey.__table__)
-staged = cast(Table, DuplicateSweepKey.__table__)
+filings = cast(Table, DuplicateFiling.__table__)
+staged = cast(Table, DuplicateSweepFiling.__table__)
 pairs = cast(Table, DuplicatePair.__table__)
 cursors = cast(Table, DuplicateCursor.__table__)
 dedupe_settings = cast(Table, DedupeSettings.__table__)
@@ -80,26 +89,70 @@ def _among(column: Any, values: Sequence[str], postgres: bool) -> Any:
 
 # A batch's keys with their leads' signatures, as parallel arrays (one row per key of a lead).
 _UNNEST_KEYS = (
-    "unnest(CAST(:_keys AS varchar[]), CAST(:_leads AS varchar[]), CAST(:_email AS bigint[]), "
+    "unnest(CAST(:_keys AS bigint[]), CAST(:_leads AS varchar[]), CAST(:_email AS bigint[]), "
     "CAST(:_phone AS bigint[]), CAST(:_mask AS bigint[]), CAST(:_len AS integer[])) "
     "AS m(key, lead_id, email_hash, phone_hash, name_mask, name_len)"
 )
+# A key a lead already has is left as it is: the filings say a lead's keys, and keys of a lead
+# with no filing (filed while it was being deleted) are not worth failing a batch for.
 _INSERT_KEYS = text(
     "INSERT INTO duplicate_keys (workspace_id, key, lead_id, email_hash, phone_hash, name_mask, name_len) "
     f"SELECT :_ws, m.key, m.lead_id, m.email_hash, m.phone_hash, m.name_mask, m.name_len FROM {_UNNEST_KEYS} "
     "ON CONFLICT DO NOTHING"
 )
-# A batch's keys, found by one probe of (workspace_id, lead_id) per lead, through a LATERAL
-# subquery that cannot be flattened (OFFSET 0), and deleted by their row addresses: `lead_id =
-# ANY(ids)` left PostgreSQL the choice of one range over the whole workspace filtered by the ids,
-# which it took whenever its statistics were older than the table (a sweep's keys grow from
-# nothing), reading every key of the workspace per batch.
+# Keys by (key, lead) over parallel arrays: one probe of the primary key each, through a LATERAL
+# subquery that cannot be flattened (OFFSET 0), deleted by their row addresses. As a join or `IN`,
+# the plan was PostgreSQL's choice on statistics that may be older than the table (a sweep's keys
+# grow from nothing), and a hash join over the workspace's keys reads all of them per batch.
 _DELETE_KEYS = text(
     "DELETE FROM duplicate_keys WHERE workspace_id = :_ws AND ctid = ANY(ARRAY("
-    "SELECT k.ctid FROM unnest(CAST(:_ids AS varchar[])) AS u(id) CROSS JOIN LATERAL ("
-    "SELECT k.ctid FROM duplicate_keys AS k WHERE k.workspace_id = :_ws AND k.lead_id = u.id OFFSET 0"
-    ") AS k))"
+    "SELECT k.ctid FROM unnest(CAST(:_keys AS bigint[]), CAST(:_leads AS varchar[])) AS u(key, lead_id) "
+    "CROSS JOIN LATERAL (SELECT k.ctid FROM duplicate_keys AS k WHERE k.workspace_id = :_ws "
+    "AND k.key = u.key AND k.lead_id = u.lead_id OFFSET 0) AS k))"
 )
+
+# A sweep's load (PostgreSQL), in four statements over the workspace's staged filings, each
+# staged lead's filed anew only where it differs from the one it has (a re-sweep of leads that
+# did not change writes nothing). Its old keys go first, each found by the primary key.
+_STAGED_DIFFERS = (
+    "(s.keys, s.email_hash, s.phone_hash, s.name_mask, s.name_len) IS DISTINCT FROM "
+    "(f.keys, f.email_hash, f.phone_hash, f.name_mask, f.name_len)"
+)
+_LOAD_DROP_KEYS = text(
+    "DELETE FROM duplicate_keys AS k USING duplicate_sweep_filings AS s "
+    "JOIN duplicate_filings AS f ON f.workspace_id = s.workspace_id AND f.lead_id = s.lead_id "
+    "CROSS JOIN unnest(f.keys) AS u(key) "
+    f"WHERE s.workspace_id = :_ws AND {_STAGED_DIFFERS} "
+    "AND k.workspace_id = :_ws AND k.key = u.key AND k.lead_id = f.lead_id"
+)
+# The new keys in key order, so the primary key grows from one end instead of at a random page
+# per key. ON CONFLICT costs a speculative insertion per key (17.8 s instead of 10.8 s for four
+# million): it is the fallback (`load_staged`).
+_LOAD_KEYS = (
+    "INSERT INTO duplicate_keys (workspace_id, key, lead_id, email_hash, phone_hash, name_mask, name_len) "
+    "SELECT s.workspace_id, u.key, s.lead_id, s.email_hash, s.phone_hash, s.name_mask, s.name_len "
+    "FROM duplicate_sweep_filings AS s LEFT JOIN duplicate_filings AS f "
+    "ON f.workspace_id = s.workspace_id AND f.lead_id = s.lead_id "
+    "CROSS JOIN unnest(s.keys) AS u(key) "
+    f"WHERE s.workspace_id = :_ws AND {_STAGED_DIFFERS} ORDER BY u.key"
+)
+# Then the filings: those that differ updated, the new ones inserted (as one INSERT ... ON
+# CONFLICT, a speculative insertion per lead: 4.1 s for a million new ones, not 2).
+_LOAD_CHANGED_FILINGS = text(
+    "UPDATE duplicate_filings AS f SET keys = s.keys, email_hash = s.email_hash, "
+    "phone_hash = s.phone_hash, name_mask = s.name_mask, name_len = s.name_len "
+    "FROM duplicate_sweep_filings AS s WHERE f.workspace_id = :_ws AND s.workspace_id = :_ws "
+    f"AND f.lead_id = s.lead_id AND {_STAGED_DIFFERS}"
+)
+_LOAD_NEW_FILINGS = text(
+    "INSERT INTO duplicate_filings "
+    "(workspace_id, lead_id, keys, email_hash, phone_hash, name_mask, name_len) "
+    "SELECT s.workspace_id, s.lead_id, s.keys, s.email_hash, s.phone_hash, s.name_mask, s.name_len "
+    "FROM duplicate_sweep_filings AS s WHERE s.workspace_id = :_ws AND NOT EXISTS ("
+    "SELECT 1 FROM duplicate_filings AS f WHERE f.workspace_id = :_ws AND f.lead_id = s.lead_id) "
+    "ORDER BY s.lead_id"
+)
+
 # The pending pairs of a batch's leads, from either side: one probe of a side's index per id,
 # through LATERAL subqueries that cannot be flattened (OFFSET 0). As `= ANY(ids)` on each side, the
 # plan PostgreSQL kept for the statement was made while the sweep's first batches filled an empty
@@ -139,17 +192,16 @@ _STORE_PAIRS = text(
 )
 
 # For each key of a batch, the other leads filed under it that may be alike (engine.may_be_alike,
-# the same bound in SQL; a row filed before the signature columns always may), unless the key has
-# more than MAX_BLOCK leads (its first MAX_BLOCK + 1 are read to know, and the key is not
-# answered): one range of the keys' primary key per key, filtered where it is read, so the
-# pairs that cannot score (a common first name at a company, a hundred times) never leave the
-# database.
+# the same bound in SQL), unless the key has more than MAX_BLOCK leads (its first MAX_BLOCK + 1
+# are read to know, and the key is not answered): one range of the keys' primary key per key,
+# filtered where it is read, so the pairs that cannot score (a common first name at a company, a
+# hundred times) never leave the database.
 _NEAR = text(
     "SELECT m.lead_id, b.near "
     f"FROM {_UNNEST_KEYS} "
     "CROSS JOIN LATERAL ("
     " SELECT count(*) AS block, array_agg(k.lead_id) FILTER (WHERE k.lead_id <> m.lead_id AND ("
-    "  k.name_len IS NULL OR k.email_hash = m.email_hash OR k.phone_hash = m.phone_hash"
+    "  k.email_hash = m.email_hash OR k.phone_hash = m.phone_hash"
     "  OR (k.name_len > 0 AND m.name_len > 0 AND 200 * least("
     "   m.name_len - bit_count(CAST(m.name_mask & ~k.name_mask AS bit(64))),"
     "   k.name_len - bit_count(CAST(k.name_mask & ~m.name_mask AS bit(64)))"
@@ -161,16 +213,15 @@ _NEAR = text(
 )
 
 
-def _key_arrays(
-    keys_by_lead: Mapping[str, Sequence[str]], signatures: Mapping[str, Signature]
-) -> dict[str, list[Any]]:
+def _key_arrays(filings: Mapping[str, Filing]) -> dict[str, list[Any]]:
     """The parallel arrays of `_UNNEST_KEYS`: a row per key of each lead, by lead id."""
     arrays: dict[str, list[Any]] = {
         name: [] for name in ("_keys", "_leads", "_email", "_phone", "_mask", "_len")
     }
-    for lead_id in sorted(keys_by_lead):
-        sig = signatures[lead_id]
-        for key in keys_by_lead[lead_id]:
+    for lead_id in sorted(filings):
+        filed = filings[lead_id]
+        sig = filed.signature
+        for key in filed.keys:
             arrays["_keys"].append(key)
             arrays["_leads"].append(lead_id)
             arrays["_email"].append(sig.email_hash)
@@ -178,6 +229,23 @@ def _key_arrays(
             arrays["_mask"].append(sig.name_mask)
             arrays["_len"].append(sig.name_len)
     return arrays
+
+
+# A staged filing's columns, in the order `stage_filings` makes its records.
+_FILING_COLUMNS = ("workspace_id", "lead_id", "keys", "email_hash", "phone_hash", "name_mask", "name_len")
+
+
+def _signature_columns(sig: Signature) -> dict[str, Any]:
+    return {
+        "email_hash": sig.email_hash,
+        "phone_hash": sig.phone_hash,
+        "name_mask": sig.name_mask,
+        "name_len": sig.name_len,
+    }
+
+
+def _filing_row(lead_id: str, filed: Filing) -> dict[str, Any]:
+    return {"lead_id": lead_id, "keys": list(filed.keys), **_signature_columns(filed.signature)}
 
 
 def _merge_near(near: dict[str, set[str]], more: Mapping[str, set[str]]) -> None:
@@ -216,126 +284,148 @@ class DuplicateRepository(WorkspaceRepository):
             found.update({row["id"]: dict(row) for row in (await self.conn.execute(stmt)).mappings()})
         return found
 
-    async def leads_after(self, after: tuple[datetime, str] | None, limit: int) -> list[dict[str, Any]]:
+    async def leads_after(
+        self, after: tuple[datetime, str] | None, limit: int
+    ) -> Sequence[Mapping[str, Any]]:
         """The workspace's next leads by creation (the sweep), on the leads' (workspace,
         created_at, id) index."""
-        stmt = self.scoped_select(leads, *COMPARED, leads.c.version)
+        stmt = self.scoped_select(leads, *COMPARED)
         if after is not None:
             stmt = stmt.where(row_after([(leads.c.created_at, False), (leads.c.id, False)], after))
         stmt = stmt.order_by(leads.c.created_at, leads.c.id).limit(limit)
-        return [dict(row) for row in (await self.conn.execute(stmt)).mappings()]
+        # The rows as read, not copied into dicts: a sweep reads a million.
+        return cast(Sequence[Mapping[str, Any]], (await self.conn.execute(stmt)).mappings().all())
 
-    async def replace_keys(
-        self, keys_by_lead: Mapping[str, Sequence[str]], signatures: Mapping[str, Signature]
-    ) -> None:
-        """These leads filed under these keys (and no others), with their signatures."""
-        ids = sorted(keys_by_lead)
-        await self._delete_keys(ids)
-        if not any(keys_by_lead.values()):
+    async def filings_of(self, lead_ids: Sequence[str], *, lock: bool = False) -> dict[str, Filing]:
+        """These leads' filings, by their primary key; `lock`: held for the transaction (filing a
+        lead again and forgetting it, in two transactions at once, then take turns, and neither
+        leaves keys the other's filing does not list)."""
+        found: dict[str, Filing] = {}
+        for chunk in _chunks(sorted(set(lead_ids)), self.chunk):
+            stmt = self.scoped_select(filings).where(_among(filings.c.lead_id, chunk, self.postgres))
+            if lock and self.lock:
+                stmt = stmt.with_for_update()
+            for row in await self.conn.execute(stmt):
+                sig = Signature(row.email_hash, row.phone_hash, row.name_mask, row.name_len)
+                found[row.lead_id] = Filing(tuple(row.keys), sig)
+        return found
+
+    async def refile(self, wanted: Mapping[str, Filing]) -> None:
+        """These leads filed as `wanted` says: a lead whose filing differs loses its old keys and
+        gets the new ones; one whose filing is the same (a change to its score, its stage, its
+        owner) writes nothing."""
+        held = await self.filings_of(list(wanted), lock=True)
+        changed = {lead_id: filed for lead_id, filed in wanted.items() if held.get(lead_id) != filed}
+        if not changed:
             return
+        await self._delete_keys(
+            [(key, lead_id) for lead_id in sorted(changed) if lead_id in held for key in held[lead_id].keys]
+        )
         if self.postgres:
             # One statement over parallel arrays, whatever the count: a row per value made it the
-            # sweep's largest cost. A concurrent sweep may have filed a lead under a key meanwhile.
-            await self.conn.execute(_INSERT_KEYS, self.params(**_key_arrays(keys_by_lead, signatures)))
-            return
-        rows = [
-            {
-                "workspace_id": self.workspace_id,
-                "key": key,
-                "lead_id": lead,
-                "email_hash": signatures[lead].email_hash,
-                "phone_hash": signatures[lead].phone_hash,
-                "name_mask": signatures[lead].name_mask,
-                "name_len": signatures[lead].name_len,
-            }
-            for lead in ids
-            for key in keys_by_lead[lead]
-        ]
-        stmt: Insert = upsert_insert(self.conn, keys).on_conflict_do_nothing()
+            # sweep's largest cost.
+            for chunk in _chunks(sorted(changed), self.chunk):
+                some = {lead_id: changed[lead_id] for lead_id in chunk}
+                await self.conn.execute(_INSERT_KEYS, self.params(**_key_arrays(some)))
+        else:
+            rows = [
+                self.row({"key": key, "lead_id": lead_id, **_signature_columns(filed.signature)})
+                for lead_id, filed in sorted(changed.items())
+                for key in filed.keys
+            ]
+            stmt: Insert = upsert_insert(self.conn, keys).on_conflict_do_nothing()
+            for chunk in _chunks(rows):
+                await self.conn.execute(stmt, list(chunk))
+        insert = upsert_insert(self.conn, filings)
+        upsert = insert.on_conflict_do_update(
+            index_elements=[filings.c.workspace_id, filings.c.lead_id],
+            set_={
+                name: insert.excluded[name]
+                for name in ("keys", "email_hash", "phone_hash", "name_mask", "name_len")
+            },
+        )
+        rows = [self.row(_filing_row(lead_id, filed)) for lead_id, filed in sorted(changed.items())]
         for chunk in _chunks(rows):
-            await self.conn.execute(stmt, list(chunk))
+            await self.conn.execute(upsert, list(chunk))
 
     async def forget_leads(self, lead_ids: Sequence[str]) -> None:
-        """These leads' keys deleted (the leads are gone), and those a sweep staged for them: an
-        erased lead's keys, hashes of its e-mail and name, go at once."""
-        await self._delete_keys(lead_ids)
+        """These leads' keys and filings deleted (the leads are gone), and what a sweep staged for
+        them: an erased lead's keys, hashes of its e-mail and name, go at once."""
+        held = await self.filings_of(lead_ids, lock=True)
+        await self._delete_keys(
+            [(key, lead_id) for lead_id, filed in sorted(held.items()) for key in filed.keys]
+        )
         for chunk in _chunks(sorted(set(lead_ids)), self.chunk):
-            among = _among(staged.c.lead_id, chunk, self.postgres)
-            await self.conn.execute(self.scoped_delete(staged).where(among))
+            for table in (filings, staged):
+                among = _among(table.c.lead_id, chunk, self.postgres)
+                await self.conn.execute(self.scoped_delete(table).where(among))
 
-    async def _delete_keys(self, lead_ids: Sequence[str]) -> None:
-        """These leads' keys deleted, by the (workspace, lead) index."""
-        for chunk in _chunks(sorted(set(lead_ids)), self.chunk):
+    async def _delete_keys(self, filed: Sequence[tuple[int, str]]) -> None:
+        """These (key, lead) rows deleted, each by the primary key."""
+        for chunk in _chunks(filed, self.chunk):
             if self.postgres:
-                await self.conn.execute(_DELETE_KEYS, self.params(_ids=list(chunk)))
+                arrays = {"_keys": [key for key, _ in chunk], "_leads": [lead_id for _, lead_id in chunk]}
+                await self.conn.execute(_DELETE_KEYS, self.params(**arrays))
             else:
-                await self.conn.execute(self.scoped_delete(keys).where(keys.c.lead_id.in_(list(chunk))))
+                await self.conn.execute(
+                    self.scoped_delete(keys).where(tuple_(keys.c.key, keys.c.lead_id).in_(list(chunk)))
+                )
 
-    async def stage_keys(
-        self,
-        keys_by_lead: Mapping[str, Sequence[str]],
-        signatures: Mapping[str, Signature],
-        versions: Mapping[str, int],
-    ) -> None:
-        """A sweep's batch of leads' keys, staged with their signatures and the leads' versions."""
-        rows = [
-            {
-                "lead_id": lead_id,
-                "key": key,
-                "version": versions[lead_id],
-                "email_hash": signatures[lead_id].email_hash,
-                "phone_hash": signatures[lead_id].phone_hash,
-                "name_mask": signatures[lead_id].name_mask,
-                "name_len": signatures[lead_id].name_len,
-            }
-            for lead_id in sorted(keys_by_lead)
-            for key in sorted(keys_by_lead[lead_id])
-        ]
-        if rows:
-            await self.copy_rows(staged, rows)
+    async def stage_filings(self, made: Mapping[str, Filing]) -> None:
+        """A sweep's batch of leads' filings, staged (PostgreSQL: COPY from tuples, a million of
+        them in a sweep)."""
+        if not self.postgres:
+            await self.insert_rows(
+                staged, [_filing_row(lead_id, filed) for lead_id, filed in sorted(made.items())]
+            )
+            return
+        records = (
+            (self.workspace_id, lead_id, f.keys, s.email_hash, s.phone_hash, s.name_mask, s.name_len)
+            for lead_id, f in sorted(made.items())
+            for s in (f.signature,)
+        )
+        await self.copy_records(staged, _FILING_COLUMNS, records)
+
+    async def staged_after(self, after: str | None, limit: int) -> dict[str, Filing]:
+        """The staged filings of the leads after `after` (by id), `limit` of them."""
+        stmt = self.scoped_select(staged)
+        if after is not None:
+            stmt = stmt.where(staged.c.lead_id > after)
+        found: dict[str, Filing] = {}
+        for row in await self.conn.execute(stmt.order_by(staged.c.lead_id).limit(limit)):
+            sig = Signature(row.email_hash, row.phone_hash, row.name_mask, row.name_len)
+            found[row.lead_id] = Filing(tuple(row.keys), sig)
+        return found
 
     async def clear_staged(self) -> None:
         await self.conn.execute(self.scoped_delete(staged))
 
     async def load_staged(self, since: datetime | None) -> list[str]:
-        """The staged keys of each lead still at the version they were made from replace its
-        keys: its keys not staged are deleted, and the staged ones inserted in key order (so the
-        primary key grows from one end instead of at a random page per key). The staged leads
-        changed since (a lead is changed after `since`, the sweep's start, if at all: found on
-        the leads' (workspace, updated_at) index) are answered, to be filed again from their
-        rows; a lead gone since has no keys."""
-        as_staged = and_(
-            leads.c.workspace_id == staged.c.workspace_id,
-            leads.c.id == staged.c.lead_id,
-            leads.c.version == staged.c.version,
-        )
-        current = exists(select(1).where(as_staged))
-        # A re-sweep's keys that its leads no longer have.
-        lead_staged = exists(
-            select(1)
-            .select_from(staged.join(leads, as_staged))
-            .where(staged.c.workspace_id == keys.c.workspace_id, staged.c.lead_id == keys.c.lead_id)
-        )
-        key_staged = exists(
-            select(1).where(
-                staged.c.workspace_id == keys.c.workspace_id,
-                staged.c.lead_id == keys.c.lead_id,
-                staged.c.key == keys.c.key,
-            )
-        )
-        await self.conn.execute(self.scoped_delete(keys).where(lead_staged, ~key_staged))
-        columns = ("workspace_id", "key", "lead_id", "email_hash", "phone_hash", "name_mask", "name_len")
-        rows = self.scoped_select(staged, *(staged.c[name] for name in columns)).where(current)
-        insert = upsert_insert(self.conn, keys).from_select(list(columns), rows.order_by(staged.c.key))
-        await self.conn.execute(insert.on_conflict_do_nothing())
-        moved_on = exists(
-            select(1).where(
-                staged.c.workspace_id == leads.c.workspace_id,
-                staged.c.lead_id == leads.c.id,
-                staged.c.version != leads.c.version,
-            )
-        )
-        changed = self.scoped_select(leads, leads.c.id).where(moved_on)
+        """The staged filings replace the leads' filings and keys, where they differ. Answers the
+        leads changed since `since` (the sweep's start: found on the leads' (workspace,
+        updated_at) index), to be filed again from their rows: a lead changed after its filing
+        was made is filed as it is now. A lead gone since has no filing (its erasure deleted
+        what was staged for it).
+
+        PostgreSQL: four statements over the whole workspace (`_LOAD_*`), the keys inserted in
+        key order. Elsewhere the staged filings are filed a batch at a time."""
+        if self.postgres:
+            await self.conn.execute(_LOAD_DROP_KEYS, self.params())
+            try:
+                async with self.conn.begin_nested():
+                    await self.conn.execute(text(_LOAD_KEYS), self.params())
+            except IntegrityError:
+                # A key the lead's filing does not list (filed while the lead was being deleted, or
+                # by a version before filings): the keys the leads already have are left as they are.
+                await self.conn.execute(text(_LOAD_KEYS + " ON CONFLICT DO NOTHING"), self.params())
+            await self.conn.execute(_LOAD_CHANGED_FILINGS, self.params())
+            await self.conn.execute(_LOAD_NEW_FILINGS, self.params())
+        else:
+            after: str | None = None
+            while batch := await self.staged_after(after, self.chunk):
+                await self.refile(batch)
+                after = max(batch)
+        changed = self.scoped_select(leads, leads.c.id)
         if since is not None:  # None: a sweep begun before sweeps had a start
             changed = changed.where(leads.c.updated_at >= since)
         return sorted((await self.conn.execute(changed)).scalars())
@@ -343,18 +433,18 @@ class DuplicateRepository(WorkspaceRepository):
     async def refresh_statistics(self) -> list[str]:
         """The duplicate tables analysed when they have grown (repository.analyze_grown): a sweep
         and the consumer both fill them from nothing. Their names."""
-        return await analyze_grown(self.conn, ("duplicate_keys", "duplicate_pairs", "duplicate_sweep_keys"))
+        return await analyze_grown(
+            self.conn, ("duplicate_keys", "duplicate_filings", "duplicate_pairs", "duplicate_sweep_filings")
+        )
 
-    async def near(
-        self, keys_by_lead: Mapping[str, Sequence[str]], signatures: Mapping[str, Signature]
-    ) -> dict[str, set[str]]:
+    async def near(self, filed: Mapping[str, Filing]) -> dict[str, set[str]]:
         """PostgreSQL: for each lead, the other leads filed under one of its keys (a key of at
         most MAX_BLOCK leads) that may be alike, in one statement (`_NEAR`)."""
-        out: dict[str, set[str]] = {lead_id: set() for lead_id in keys_by_lead}
-        if not any(keys_by_lead.values()):
+        out: dict[str, set[str]] = {lead_id: set() for lead_id in filed}
+        if not any(f.keys for f in filed.values()):
             return out
         params = self.params(
-            **_key_arrays(keys_by_lead, signatures),
+            **_key_arrays(filed),
             _ratio=int(SIMILAR_NAME_RATIO) - 1,
             _read=MAX_BLOCK + 1,
             _block=MAX_BLOCK,
@@ -365,11 +455,10 @@ class DuplicateRepository(WorkspaceRepository):
 
     async def near_in_blocks(self, rows_per_round: int = 10_000) -> dict[str, set[str]]:
         """For each lead filed under a key of 2 to MAX_BLOCK leads of the workspace, the others
-        under those keys that may be alike (engine.alike_in_blocks; a row filed before the
-        signature columns is always compared). One statement, streamed in key order so that a
-        block is held only until it is paired: PostgreSQL finds the blocks by scanning the keys
-        and hashing them (a range of the primary key in key order read the rows in random order,
-        twice the time over a million leads). A sweep's pairing, once its leads are filed."""
+        under those keys that may be alike (engine.alike_in_blocks). One statement, streamed in
+        key order so that a block is held only until it is paired: PostgreSQL finds the blocks by
+        scanning the keys and hashing them (a range of the primary key in key order read the rows
+        in random order, twice the time over a million leads). A sweep's pairing, once its leads are filed."""
         small = (
             self.scoped_select(keys, keys.c.key)
             .group_by(keys.c.key)
@@ -390,7 +479,7 @@ class DuplicateRepository(WorkspaceRepository):
             .order_by(keys.c.key, keys.c.lead_id)
         )
         near: dict[str, set[str]] = {}
-        blocks: list[list[tuple[str, Signature | None]]] = []
+        blocks: list[list[tuple[str, Signature]]] = []
         held = 0
         key = None
         result = await self.conn.stream(stmt.execution_options(yield_per=rows_per_round))
@@ -401,21 +490,17 @@ class DuplicateRepository(WorkspaceRepository):
                     blocks, held = [], 0
                 blocks.append([])
                 key = row.key
-            seen = (
-                None
-                if row.name_len is None
-                else Signature(row.email_hash, row.phone_hash, row.name_mask, row.name_len)
-            )
+            seen = Signature(row.email_hash, row.phone_hash, row.name_mask, row.name_len)
             blocks[-1].append((row.lead_id, seen))
             held += 1
         _merge_near(near, alike_in_blocks(blocks))
         return near
 
-    async def sharing(self, wanted: Sequence[str]) -> dict[str, list[str]]:
+    async def sharing(self, wanted: Sequence[int]) -> dict[int, list[str]]:
         """The leads filed under each of these keys (one primary-key range per key)."""
-        out: dict[str, list[str]] = {}
+        out: dict[int, list[str]] = {}
         for chunk in _chunks(sorted(set(wanted)), self.chunk):
-            among = _among(keys.c.key, chunk, self.postgres)
+            among = keys.c.key.in_(list(chunk))
             stmt = self.scoped_select(keys, keys.c.key, keys.c.lead_id).where(among)
             for row in await self.conn.execute(stmt):
                 out.setdefault(row.key, []).append(row.lead_id)

@@ -48,19 +48,20 @@ class DuplicateService:
         gone = [i for i in ids if i not in found_rows]
         rows = list(found_rows.values())
         profiles = {row["id"]: engine.profile(row) for row in rows}
-        keys_by_lead, signatures = await self._file(repo, profiles)
+        filed = await self._file(repo, profiles)
         await repo.forget_leads(gone)
-        found = await self._pairs(repo, rows, profiles, keys_by_lead, signatures)
-        await repo.drop_pending([*keys_by_lead, *gone], keep=found, gone=gone)
+        found = await self._pairs(repo, rows, profiles, filed)
+        await repo.drop_pending([*filed, *gone], keep=found, gone=gone)
         await repo.store_pairs(found, self.clock())
         return len(found)
 
     async def sweep_step(self, conn: AsyncConnection, workspace_id: str, limit: int = SWEEP_BATCH) -> bool:
         """The sweep's next step, when one is under way: True while there are more.
 
-        First the keys of the workspace's leads are made, `limit` leads a step (by creation),
-        and staged. Then one step replaces the workspace's keys with them, in key order (a lead
-        changed since its keys were made is filed again from its row). Then one step pairs them:
+        First the filings (keys and signature) of the workspace's leads are made, `limit` leads
+        a step (by creation), and staged. Then one step files the leads as staged, the keys in key
+        order (a lead changed since the sweep began is filed again from its row). Then one step
+        pairs them:
         every key's block of leads is read in one statement, in its final size (a key that ends
         up with more than MAX_BLOCK leads tells nothing, however few it had when its first leads
         were filed), so each pair is found and compared once, where pairing each batch as it was
@@ -97,12 +98,7 @@ class DuplicateService:
         if after is None:
             await repo.clear_staged()  # what an abandoned sweep left
         batch = await repo.leads_after(after, limit)
-        profiles = {row["id"]: engine.profile(row) for row in batch}
-        await repo.stage_keys(
-            {lead_id: engine.blocking_keys(seen) for lead_id, seen in profiles.items()},
-            {lead_id: engine.signature(seen) for lead_id, seen in profiles.items()},
-            {row["id"]: row["version"] for row in batch},
-        )
+        await repo.stage_filings({row["id"]: engine.filing(engine.profile(row)) for row in batch})
         if len(batch) < limit:
             await repo.set_sweep_phase("load", self.clock())
         else:
@@ -115,33 +111,31 @@ class DuplicateService:
 
     async def _file(
         self, repo: DuplicateRepository, profiles: Mapping[str, engine.Profile]
-    ) -> tuple[dict[str, list[str]], dict[str, engine.Signature]]:
-        """These leads filed under their keys (and no others): their keys and signatures."""
-        keys_by_lead = {lead_id: engine.blocking_keys(seen) for lead_id, seen in profiles.items()}
-        signatures = {lead_id: engine.signature(seen) for lead_id, seen in profiles.items()}
-        await repo.replace_keys(keys_by_lead, signatures)
-        return keys_by_lead, signatures
+    ) -> dict[str, engine.Filing]:
+        """These leads filed under their keys (and no others): their filings."""
+        filed = {lead_id: engine.filing(seen) for lead_id, seen in profiles.items()}
+        await repo.refile(filed)
+        return filed
 
     async def _pairs(
         self,
         repo: DuplicateRepository,
         rows: Sequence[Mapping[str, Any]],
         profiles: Mapping[str, engine.Profile],
-        keys_by_lead: Mapping[str, Sequence[str]],
-        signatures: Mapping[str, engine.Signature],
+        filed: Mapping[str, engine.Filing],
     ) -> dict[tuple[str, str], engine.Candidate]:
         """Each row's candidates among the leads filed under its keys, scored. On PostgreSQL the
         keys' statement leaves out the leads that cannot be alike (engine.may_be_alike), so only
         the rest are read and compared; elsewhere every lead under the keys is."""
         sharing: dict[str, set[str]]
         if repo.postgres:
-            sharing = await repo.near(keys_by_lead, signatures)
+            sharing = await repo.near(filed)
         else:
-            shared = await repo.sharing([k for keys in keys_by_lead.values() for k in keys])
+            shared = await repo.sharing([k for filing in filed.values() for k in filing.keys])
             sharing = {}
-            for lead_id, keys in keys_by_lead.items():
+            for lead_id, filing in filed.items():
                 near = sharing.setdefault(lead_id, set())
-                for key in keys:
+                for key in filing.keys:
                     block = shared.get(key, [])
                     if len(block) <= engine.MAX_BLOCK:  # a key that common tells nothing
                         near.update(block)
@@ -292,9 +286,8 @@ class DuplicateService:
                 {"index": index, "status": "ok", "merges_into": merges, "candidates": [], "_flagged": flagged}
             )
         profiles = {row["id"]: engine.profile(row) for row in inputs.values()}
-        keys_by_input = {input_id: engine.blocking_keys(seen) for input_id, seen in profiles.items()}
-        signatures = {input_id: engine.signature(seen) for input_id, seen in profiles.items()}
-        found = await self._pairs(repo, list(inputs.values()), profiles, keys_by_input, signatures)
+        filed = {input_id: engine.filing(seen) for input_id, seen in profiles.items()}
+        found = await self._pairs(repo, list(inputs.values()), profiles, filed)
         by_input: dict[str, list[dict[str, Any]]] = {}
         for pair, candidate in found.items():
             existing, given = pair if pair[1].startswith("input:") else (pair[1], pair[0])
