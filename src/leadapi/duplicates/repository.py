@@ -310,14 +310,14 @@ class DuplicateRepository(WorkspaceRepository):
                 found[row.lead_id] = Filing(tuple(row.keys), sig)
         return found
 
-    async def refile(self, wanted: Mapping[str, Filing]) -> None:
+    async def refile(self, wanted: Mapping[str, Filing]) -> set[str]:
         """These leads filed as `wanted` says: a lead whose filing differs loses its old keys and
-        gets the new ones; one whose filing is the same (a change to its score, its stage, its
-        owner) writes nothing."""
+        gets the new ones; one whose filing is the same (a change to its title, its tags, its
+        owner) writes nothing. The leads whose filing changed."""
         held = await self.filings_of(list(wanted), lock=True)
         changed = {lead_id: filed for lead_id, filed in wanted.items() if held.get(lead_id) != filed}
         if not changed:
-            return
+            return set()
         await self._delete_keys(
             [(key, lead_id) for lead_id in sorted(changed) if lead_id in held for key in held[lead_id].keys]
         )
@@ -347,6 +347,7 @@ class DuplicateRepository(WorkspaceRepository):
         rows = [self.row(_filing_row(lead_id, filed)) for lead_id, filed in sorted(changed.items())]
         for chunk in _chunks(rows):
             await self.conn.execute(upsert, list(chunk))
+        return set(changed)
 
     async def forget_leads(self, lead_ids: Sequence[str]) -> None:
         """These leads' keys and filings deleted (the leads are gone), and what a sweep staged for

@@ -37,8 +37,11 @@ class DuplicateService:
     # ---- detection -------------------------------------------------------------------------------
 
     async def detect(self, conn: AsyncConnection, workspace_id: str, lead_ids: Iterable[str]) -> int:
-        """These leads filed under their keys as they are now and their pairs decided again (a
-        lead that is gone loses its keys and its pending pairs): how many pairs they have."""
+        """These leads filed under their keys as they are now and, for those whose filing changed,
+        their pairs decided again (a lead that is gone loses its keys and its pending pairs): how
+        many pairs those have. A lead whose filing is the same keeps the pairs it has: everything
+        the comparison reads of a lead is in its keys and its signature (a name counts only with
+        a domain or a city, which make keys of it), so no pair of it can have changed."""
         repo = DuplicateRepository(conn, workspace_id)
         ids = sorted(set(lead_ids))
         if not ids:
@@ -48,10 +51,11 @@ class DuplicateService:
         gone = [i for i in ids if i not in found_rows]
         rows = list(found_rows.values())
         profiles = {row["id"]: engine.profile(row) for row in rows}
-        filed = await self._file(repo, profiles)
+        filed, refiled = await self._file(repo, profiles)
         await repo.forget_leads(gone)
-        found = await self._pairs(repo, rows, profiles, filed)
-        await repo.drop_pending([*filed, *gone], keep=found, gone=gone)
+        moved = [row for row in rows if row["id"] in refiled]
+        found = await self._pairs(repo, moved, profiles, {lead_id: filed[lead_id] for lead_id in refiled})
+        await repo.drop_pending([*refiled, *gone], keep=found, gone=gone)
         await repo.store_pairs(found, self.clock())
         return len(found)
 
@@ -111,11 +115,11 @@ class DuplicateService:
 
     async def _file(
         self, repo: DuplicateRepository, profiles: Mapping[str, engine.Profile]
-    ) -> dict[str, engine.Filing]:
-        """These leads filed under their keys (and no others): their filings."""
+    ) -> tuple[dict[str, engine.Filing], set[str]]:
+        """These leads filed under their keys (and no others): their filings, and the leads whose
+        filing changed."""
         filed = {lead_id: engine.filing(seen) for lead_id, seen in profiles.items()}
-        await repo.refile(filed)
-        return filed
+        return filed, await repo.refile(filed)
 
     async def _pairs(
         self,
