@@ -95,10 +95,24 @@ _UNNEST_KEYS = (
 )
 # A key a lead already has is left as it is: the filings say a lead's keys, and keys of a lead
 # with no filing (filed while it was being deleted) are not worth failing a batch for.
-_INSERT_KEYS = text(
+_INSERT_KEYS = (
     "INSERT INTO duplicate_keys (workspace_id, key, lead_id, email_hash, phone_hash, name_mask, name_len) "
     f"SELECT :_ws, m.key, m.lead_id, m.email_hash, m.phone_hash, m.name_mask, m.name_len FROM {_UNNEST_KEYS} "
     "ON CONFLICT DO NOTHING"
+)
+# Leads filed anew (PostgreSQL): their filings written and their keys inserted in one statement,
+# a round trip less in every detection, the filings as parallel arrays (a lead's keys as an
+# array's text: arrays of arrays must all have one length).
+_REFILE = text(
+    "WITH filed AS (INSERT INTO duplicate_filings "
+    "(workspace_id, lead_id, keys, email_hash, phone_hash, name_mask, name_len) "
+    "SELECT :_ws, f.lead_id, CAST(f.keys AS bigint[]), f.email_hash, f.phone_hash, f.name_mask, f.name_len "
+    "FROM unnest(CAST(:_f_leads AS varchar[]), CAST(:_f_keys AS text[]), CAST(:_f_email AS bigint[]), "
+    "CAST(:_f_phone AS bigint[]), CAST(:_f_mask AS bigint[]), CAST(:_f_len AS integer[])) "
+    "AS f(lead_id, keys, email_hash, phone_hash, name_mask, name_len) "
+    "ON CONFLICT (workspace_id, lead_id) DO UPDATE SET keys = excluded.keys, "
+    "email_hash = excluded.email_hash, phone_hash = excluded.phone_hash, "
+    "name_mask = excluded.name_mask, name_len = excluded.name_len) " + _INSERT_KEYS
 )
 # Keys by (key, lead) over parallel arrays: one probe of the primary key each, through a LATERAL
 # subquery that cannot be flattened (OFFSET 0), deleted by their row addresses. As a join or `IN`,
@@ -235,6 +249,19 @@ def _key_arrays(filings: Mapping[str, Filing]) -> dict[str, list[Any]]:
 _FILING_COLUMNS = ("workspace_id", "lead_id", "keys", "email_hash", "phone_hash", "name_mask", "name_len")
 
 
+def _filing_arrays(filings: Mapping[str, Filing]) -> dict[str, list[Any]]:
+    """The parallel arrays of `_REFILE`'s filings: a row per lead, its keys as an array's text."""
+    ordered = sorted(filings.items())
+    return {
+        "_f_leads": [lead_id for lead_id, _ in ordered],
+        "_f_keys": ["{" + ",".join(map(str, filed.keys)) + "}" for _, filed in ordered],
+        "_f_email": [filed.signature.email_hash for _, filed in ordered],
+        "_f_phone": [filed.signature.phone_hash for _, filed in ordered],
+        "_f_mask": [filed.signature.name_mask for _, filed in ordered],
+        "_f_len": [filed.signature.name_len for _, filed in ordered],
+    }
+
+
 def _signature_columns(sig: Signature) -> dict[str, Any]:
     return {
         "email_hash": sig.email_hash,
@@ -326,16 +353,16 @@ class DuplicateRepository(WorkspaceRepository):
             # sweep's largest cost.
             for chunk in _chunks(sorted(changed), self.chunk):
                 some = {lead_id: changed[lead_id] for lead_id in chunk}
-                await self.conn.execute(_INSERT_KEYS, self.params(**_key_arrays(some)))
-        else:
-            rows = [
-                self.row({"key": key, "lead_id": lead_id, **_signature_columns(filed.signature)})
-                for lead_id, filed in sorted(changed.items())
-                for key in filed.keys
-            ]
-            stmt: Insert = upsert_insert(self.conn, keys).on_conflict_do_nothing()
-            for chunk in _chunks(rows):
-                await self.conn.execute(stmt, list(chunk))
+                await self.conn.execute(_REFILE, self.params(**_key_arrays(some), **_filing_arrays(some)))
+            return set(changed)
+        rows = [
+            self.row({"key": key, "lead_id": lead_id, **_signature_columns(filed.signature)})
+            for lead_id, filed in sorted(changed.items())
+            for key in filed.keys
+        ]
+        stmt: Insert = upsert_insert(self.conn, keys).on_conflict_do_nothing()
+        for chunk in _chunks(rows):
+            await self.conn.execute(stmt, list(chunk))
         insert = upsert_insert(self.conn, filings)
         upsert = insert.on_conflict_do_update(
             index_elements=[filings.c.workspace_id, filings.c.lead_id],
