@@ -88,7 +88,7 @@ async def test_duplicate_reads_use_their_indexes() -> None:
                 await conn.execute("ANALYZE")
             finally:
                 await conn.close()
-            await new_lead(client, tenant, "plans@acme.com", first_name="Ada", last_name="Plans")
+            ada = await new_lead(client, tenant, "plans@acme.com", first_name="Ada", last_name="Plans")
             await app.state.sequencer.drain()
             # A sweep under way, half-way through: its next batch is planned too.
             await client.post("/v1/duplicates/sweep", headers=tenant.admin)
@@ -106,6 +106,14 @@ async def test_duplicate_reads_use_their_indexes() -> None:
             event.listen(engine, "before_cursor_execute", record)
             try:
                 while await consumer.run_once(ws):  # the capture, then the sweep to its end
+                    pass
+                # A lead moving city: its old keys deleted, each by the keys' primary key.
+                moved = await client.patch(
+                    f"/v1/leads/{ada['id']}", json={"city": "Oslo"}, headers=tenant.write
+                )
+                assert moved.status_code == 200, moved.text
+                await app.state.sequencer.drain()
+                while await consumer.run_once(ws):
                     pass
                 first = await client.get("/v1/duplicates", params={"limit": 5}, headers=tenant.read)
                 assert first.status_code == 200, first.text
@@ -130,6 +138,7 @@ async def test_duplicate_reads_use_their_indexes() -> None:
         assert "ORDER BY duplicate_pairs.score DESC" in sent, sent  # the queue
         assert "ORDER BY leads.created_at" in sent, sent  # the sweep's batch
         assert "DELETE FROM duplicate_pairs" in sent, sent  # pairs no longer alike
+        assert "DELETE FROM duplicate_keys WHERE workspace_id" in sent, sent  # a lead's old keys
         # Once a sweep, statements over the whole workspace: the keys of filings that differ from
         # the staged ones deleted as they load, every key grouped to pair them, and the pending
         # pairs not found again dropped. Each reads the workspace's share of its tables, which

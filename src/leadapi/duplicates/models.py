@@ -64,8 +64,8 @@ class DuplicateFiling(Base):
 
 class DuplicateSweepFiling(Base):
     """A sweep's filings as it makes them, a batch of leads per transaction: once every lead's are
-    made they replace the workspace's filings and keys at once (a lead changed since
-    the sweep began is filed again from its row)."""
+    made they replace the workspace's filings and keys at once (a lead changed since the sweep
+    began is filed again from its row)."""
 
     __tablename__ = "duplicate_sweep_filings"
 

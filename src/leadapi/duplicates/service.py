@@ -65,12 +65,11 @@ class DuplicateService:
         First the filings (keys and signature) of the workspace's leads are made, `limit` leads
         a step (by creation), and staged. Then one step files the leads as staged, the keys in key
         order (a lead changed since the sweep began is filed again from its row). Then one step
-        pairs them:
-        every key's block of leads is read in one statement, in its final size (a key that ends
-        up with more than MAX_BLOCK leads tells nothing, however few it had when its first leads
-        were filed), so each pair is found and compared once, where pairing each batch as it was
-        filed read and compared the leads under its keys again for every batch that shared one;
-        the pending pairs it does not find again are dropped."""
+        pairs them: every key's block of leads is read in one statement, in its final size (a key
+        that ends up with more than MAX_BLOCK leads tells nothing, however few it had when its
+        first leads were filed), so each pair is found and compared once, where pairing each
+        batch as it was filed read and compared the leads under its keys again for every batch
+        that shared one; the pending pairs it does not find again are dropped."""
         repo = DuplicateRepository(conn, workspace_id)
         state = await repo.sweep_state()
         if not state["sweeping"]:
