@@ -46,37 +46,32 @@ class DuplicateKey(Base):
     name_len: Mapped[int] = mapped_column(Integer)
 
 
-class DuplicateFiling(Base):
-    """What a lead is filed under: its keys (sorted) and its signature, one row per lead. A lead
-    changed is filed again only when these differ, by deleting its old keys (each found by the
-    keys' primary key) and inserting the new ones."""
+class _Filed:
+    """The columns of a lead's filing: its keys (sorted) and its signature, one row per lead."""
+
+    workspace_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    lead_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    keys: Mapped[list[int]] = mapped_column(KeyList)
+    email_hash: Mapped[int | None] = mapped_column(BigInteger)
+    phone_hash: Mapped[int | None] = mapped_column(BigInteger)
+    name_mask: Mapped[int] = mapped_column(BigInteger)
+    name_len: Mapped[int] = mapped_column(Integer)
+
+
+class DuplicateFiling(_Filed, Base):
+    """What a lead is filed under. A lead changed is filed again only when its filing differs, by
+    deleting its old keys (each found by the keys' primary key) and inserting the new ones."""
 
     __tablename__ = "duplicate_filings"
 
-    workspace_id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    lead_id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    keys: Mapped[list[int]] = mapped_column(KeyList)
-    email_hash: Mapped[int | None] = mapped_column(BigInteger)
-    phone_hash: Mapped[int | None] = mapped_column(BigInteger)
-    name_mask: Mapped[int] = mapped_column(BigInteger)
-    name_len: Mapped[int] = mapped_column(Integer)
 
-
-class DuplicateSweepFiling(Base):
-    """A sweep's filings as it makes them, a batch of leads per transaction: once every lead's are
-    made they replace the workspace's filings and keys at once (a lead changed since the sweep
-    began is filed again from its row)."""
+class DuplicateSweepFiling(_Filed, Base):
+    """A sweep's filings as it makes them, a batch of leads per transaction (by lead, so staging
+    them appends to the primary key): once every lead's are made they replace the workspace's
+    filings and keys at once (a lead changed since the sweep began is filed again from its
+    row)."""
 
     __tablename__ = "duplicate_sweep_filings"
-
-    # In the order the sweep makes them (by lead), so staging them appends to the index.
-    workspace_id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    lead_id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    keys: Mapped[list[int]] = mapped_column(KeyList)
-    email_hash: Mapped[int | None] = mapped_column(BigInteger)
-    phone_hash: Mapped[int | None] = mapped_column(BigInteger)
-    name_mask: Mapped[int] = mapped_column(BigInteger)
-    name_len: Mapped[int] = mapped_column(Integer)
 
 
 class DuplicatePair(Base):

@@ -262,6 +262,11 @@ def _filing_arrays(filings: Mapping[str, Filing]) -> dict[str, list[Any]]:
     }
 
 
+def _filing_of(row: Any) -> Filing:
+    """A filing as a row of `duplicate_filings` or `duplicate_sweep_filings` holds it."""
+    return Filing(tuple(row.keys), Signature(row.email_hash, row.phone_hash, row.name_mask, row.name_len))
+
+
 def _signature_columns(sig: Signature) -> dict[str, Any]:
     return {
         "email_hash": sig.email_hash,
@@ -332,9 +337,7 @@ class DuplicateRepository(WorkspaceRepository):
             stmt = self.scoped_select(filings).where(_among(filings.c.lead_id, chunk, self.postgres))
             if lock and self.lock:
                 stmt = stmt.with_for_update()
-            for row in await self.conn.execute(stmt):
-                sig = Signature(row.email_hash, row.phone_hash, row.name_mask, row.name_len)
-                found[row.lead_id] = Filing(tuple(row.keys), sig)
+            found.update({row.lead_id: _filing_of(row) for row in await self.conn.execute(stmt)})
         return found
 
     async def refile(self, wanted: Mapping[str, Filing]) -> set[str]:
@@ -419,16 +422,13 @@ class DuplicateRepository(WorkspaceRepository):
         stmt = self.scoped_select(staged)
         if after is not None:
             stmt = stmt.where(staged.c.lead_id > after)
-        found: dict[str, Filing] = {}
-        for row in await self.conn.execute(stmt.order_by(staged.c.lead_id).limit(limit)):
-            sig = Signature(row.email_hash, row.phone_hash, row.name_mask, row.name_len)
-            found[row.lead_id] = Filing(tuple(row.keys), sig)
-        return found
+        rows = await self.conn.execute(stmt.order_by(staged.c.lead_id).limit(limit))
+        return {row.lead_id: _filing_of(row) for row in rows}
 
     async def clear_staged(self) -> None:
         await self.conn.execute(self.scoped_delete(staged))
 
-    async def load_staged(self, since: datetime | None) -> list[str]:
+    async def load_staged(self, since: datetime) -> list[str]:
         """The staged filings replace the leads' filings and keys, where they differ. Answers the
         leads changed since `since` (the sweep's start: found on the leads' (workspace,
         updated_at) index), to be filed again from their rows: a lead changed after its filing
@@ -453,9 +453,7 @@ class DuplicateRepository(WorkspaceRepository):
             while batch := await self.staged_after(after, self.chunk):
                 await self.refile(batch)
                 after = max(batch)
-        changed = self.scoped_select(leads, leads.c.id)
-        if since is not None:  # None: a sweep begun before sweeps had a start
-            changed = changed.where(leads.c.updated_at >= since)
+        changed = self.scoped_select(leads, leads.c.id).where(leads.c.updated_at >= since)
         return sorted((await self.conn.execute(changed)).scalars())
 
     async def refresh_statistics(self) -> list[str]:

@@ -93,8 +93,7 @@ class DuplicateService:
                 rows = await repo.leads_by_ids(sorted(wanted))
                 mine = [rows[lead_id] for lead_id in round_ids if lead_id in rows]
                 await repo.store_pairs(engine.candidates_among(mine, rows, later), self.clock())
-            if state["sweep_started_at"] is not None:  # None: begun before sweeps had phases
-                await repo.drop_unseen(state["sweep_started_at"])
+            await repo.drop_unseen(state["sweep_started_at"])
             await repo.set_sweep(False, None, self.clock())
             return False
         after = None if state["sweep_after"] is None else (state["sweep_after_at"], state["sweep_after"])
