@@ -3,19 +3,33 @@
 local counter = 0
 local tid = 0
 local threads = 0
+-- A different person each time (names drawn per request, the phone's exchange per thread): leads
+-- that share a name at a domain are candidates for the duplicates consumer, as a real stream's few
+-- are, where one name for every lead made each capture a duplicate of up to 100 others.
+local firsts = {"Ada", "Grace", "Alan", "Linus", "Margaret", "Edsger", "Barbara", "Donald", "Frances", "John",
+                "Radia", "Ken", "Hedy", "Dennis", "Katherine", "Tim", "Annie", "Niklaus", "Shafi", "Leslie"}
+local syllables = {"lo", "ve", "la", "ce", "hop", "per", "tur", "ing", "ham", "il", "ton", "lis", "kov", "nes",
+                   "ber", "gard", "mor", "sen", "dah", "ric"}
+local exchange = 0
+local function person()
+  local last = syllables[math.random(#syllables)] .. syllables[math.random(#syllables)] .. syllables[math.random(#syllables)]
+  return firsts[math.random(#firsts)], string.upper(last:sub(1, 1)) .. last:sub(2)
+end
 function setup(thread)
   threads = threads + 1
   thread:set("tid", threads)
 end
 function init(args)
-  math.randomseed(os.time() * 100 + tid)
+  math.randomseed(os.time() * 100 + wrk.thread:get("tid"))
   tid = tostring(os.time()) .. "-" .. tostring(wrk.thread:get("tid")) .. "-" .. tostring(math.random(1, 1e9))
+  exchange = math.random(200, 999)
 end
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer " .. (os.getenv("BENCH_KEY") or "")
 request = function()
   counter = counter + 1
-  local body = string.format('{"email": "u%s-%d@acme-%d.com", "first_name": "Ada", "last_name": "Lovelace", "company": "Acme", "title": "VP Sales", "country": "FR", "phone": "+1 415 555 %04d", "website": "https://acme-%d.com", "source": "bench", "tags": ["bench"]}', tid, counter, counter % 50, counter % 10000, counter % 50)
+  local first, last = person()
+  local body = string.format('{"email": "u%s-%d@acme-%d.com", "first_name": "%s", "last_name": "%s", "company": "Acme", "title": "VP Sales", "country": "FR", "phone": "+1 415 %03d %04d", "website": "https://acme-%d.com", "source": "bench", "tags": ["bench"]}', tid, counter, counter % 50, first, last, exchange, counter % 10000, counter % 50)
   return wrk.format(nil, nil, nil, body)
 end
