@@ -20,6 +20,7 @@ from leadapi.reports.rollup_engine import (
     Contribution,
     add_delta,
     changes,
+    changes_of,
     gone,
     hour_of,
     periods,
@@ -238,3 +239,16 @@ def test_hour_of_is_the_local_wall_clock_hour() -> None:
     assert periods("2026-05-04T00", "source") == ("h2026-05-04T00", "2026-05-04", "2026-05")
     assert periods("2026-05-04T00", "owner") == ("2026-05-04", "2026-05")  # no hours per owner
     assert periods("now") == ("now",)
+
+
+def test_changes_of_many_leads_add_up_as_each_leads_changes() -> None:
+    rng = random.Random(26)
+    for _ in range(200):
+        pool = [_random_contribution(rng) for _ in range(3)]
+        moves = [(rng.choice([None, *pool]), rng.choice([None, *pool])) for _ in range(rng.randint(1, 30))]
+        one_by_one: dict[Any, list[float]] = {}
+        for before, after in moves:
+            changes(before, after, one_by_one)
+        together: dict[Any, list[float]] = {}
+        changes_of(moves, together)
+        assert _nonzero(together) == _nonzero(one_by_one)

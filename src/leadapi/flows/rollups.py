@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from leadapi.db import Database
 from leadapi.events.consumers import behind_statement as consumers_behind
 from leadapi.events.consumers import claim_position, run_round
-from leadapi.reports.rollup_engine import Contribution, Delta, changes
+from leadapi.reports.rollup_engine import Contribution, Delta, changes_of
 from leadapi.reports.rollup_repository import RollupRepository, cursors, missing_cursors_statement
 
 BATCH = 5000  # events per workspace per transaction
@@ -64,13 +64,15 @@ class RollupFlow:
         after = await repo.contributions_of(lead_ids)
         delta: Delta = {}
         saved: dict[str, Contribution] = {}
+        moves: list[tuple[Contribution | None, Contribution | None]] = []
         for lead_id in lead_ids:
             old, new = before.get(lead_id), after.get(lead_id)
             if old == new:
                 continue
-            changes(old, new, delta)
+            moves.append((old, new))
             if new is not None:
                 saved[lead_id] = new
+        changes_of(moves, delta)
         await repo.add(delta)
         gone = [i for i in lead_ids if i in before and i not in after]
         await repo.save_snapshots(saved, gone)
@@ -108,11 +110,8 @@ class RollupFlow:
         while True:
             batch = await repo.leads_created(since, until, cursor, REBUILD_BATCH)
             before = await repo.snapshots_of([lead_id for lead_id, _, _ in batch])
-            saved: dict[str, Contribution] = {}
-            for lead_id, c, _ in batch:
-                if before.get(lead_id) != c:
-                    changes(before.get(lead_id), c, delta)
-                    saved[lead_id] = c
+            saved = {lead_id: c for lead_id, c, _ in batch if before.get(lead_id) != c}
+            changes_of([(before.get(lead_id), c) for lead_id, c in saved.items()], delta)
             await repo.save_snapshots(saved, [])
             counted += len(batch)
             done = len(batch) < REBUILD_BATCH

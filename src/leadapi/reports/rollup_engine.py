@@ -180,6 +180,11 @@ class Contribution:
     def facets(self) -> dict[str, str]:
         return {"mask": self.mask, "score": self.score, "touch": self.touch, "active": self.active}
 
+    def identity(self) -> tuple[Any, ...]:
+        """Everything the contribution is, hashable (its keys are a dict)."""
+        keys = tuple(sorted(self.keys.items()))
+        return (self.hour, keys, self.mask, self.amount, self.score, self.touch, self.active, self.extra)
+
     def as_row(self) -> dict[str, Any]:
         extra = json.dumps([list(e) for e in self.extra], separators=(",", ":"))
         return {"hour": self.hour, **self.keys, "amount": self.amount, **self.facets(), "extra": extra}
@@ -321,38 +326,55 @@ def rows_of(c: Contribution) -> Iterable[tuple[RowKey, float]]:
     yield from _extra_rows(c, c.extra)
 
 
-def _add(delta: Delta, rows: Iterable[tuple[RowKey, float]], sign: int) -> None:
+def _add(delta: Delta, rows: Iterable[tuple[RowKey, float]], times: int) -> None:
     for row, amount in rows:
         counts = delta.setdefault(row, [0, 0.0])
-        counts[0] += sign
-        counts[1] += sign * amount
+        counts[0] += times
+        counts[1] += times * amount
 
 
-def add_delta(delta: Delta, c: Contribution, sign: int) -> None:
-    _add(delta, rows_of(c), sign)
+def add_delta(delta: Delta, c: Contribution, times: int) -> None:
+    _add(delta, rows_of(c), times)
 
 
-def changes(before: Contribution | None, after: Contribution | None, delta: Delta) -> None:
-    """What the rollups must add when a lead goes from `before` to `after` (None: not counted).
-    When its hour and keys are the same (most events: a touch, a move, a page view), only the facets
-    and extras that differ move: a handful of rows, not the hundred or so the lead counts in."""
+def changes(before: Contribution | None, after: Contribution | None, delta: Delta, times: int = 1) -> None:
+    """What the rollups must add when a lead (or `times` leads) goes from `before` to `after`
+    (None: not counted). When its hour and keys are the same (most events: a touch, a move, a page
+    view), only the facets and extras that differ move: a handful of rows, not the hundred or so the
+    lead counts in."""
     if before == after:
         return
     if before is None or after is None or before.hour != after.hour or before.keys != after.keys:
         if before is not None:
-            add_delta(delta, before, -1)
+            add_delta(delta, before, -times)
         if after is not None:
-            add_delta(delta, after, +1)
+            add_delta(delta, after, times)
         return
     if after.hour:
         old, new = before.facets(), after.facets()
         moved = [f for f in FACETS if old[f] != new[f] or (f == "mask" and before.amount != after.amount)]
-        _add(delta, _facet_rows(before, moved), -1)
-        _add(delta, _facet_rows(after, moved), +1)
+        _add(delta, _facet_rows(before, moved), -times)
+        _add(delta, _facet_rows(after, moved), times)
     if before.extra != after.extra:
         was, now = Counter(before.extra), Counter(after.extra)
-        _add(delta, _extra_rows(before, (was - now).elements()), -1)
-        _add(delta, _extra_rows(after, (now - was).elements()), +1)
+        _add(delta, _extra_rows(before, (was - now).elements()), -times)
+        _add(delta, _extra_rows(after, (now - was).elements()), times)
+
+
+def changes_of(moves: Iterable[tuple[Contribution | None, Contribution | None]], delta: Delta) -> None:
+    """What the rollups must add for many leads' changes (`changes` of each). Leads that make the
+    same change are worked out once and counted that many times: the new leads of a batch mostly
+    share their hour, keys and facets, and each would otherwise add its hundred or so rows."""
+    alike: dict[tuple[Any, Any], list[Any]] = {}
+    for before, after in moves:
+        key = (None if before is None else before.identity(), None if after is None else after.identity())
+        same = alike.get(key)
+        if same is None:
+            alike[key] = [before, after, 1]
+        else:
+            same[2] += 1
+    for before, after, times in alike.values():
+        changes(before, after, delta, times)
 
 
 # -- reading ----------------------------------------------------------------------------------
