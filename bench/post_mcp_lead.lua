@@ -3,18 +3,9 @@
 local counter = 0
 local tid = 0
 local threads = 0
--- A different person each time (names drawn per request, the phone's exchange per thread): leads
--- that share a name at a domain are candidates for the duplicates consumer, as a real stream's few
--- are, where one name for every lead made each capture a duplicate of up to 100 others.
-local firsts = {"Ada", "Grace", "Alan", "Linus", "Margaret", "Edsger", "Barbara", "Donald", "Frances", "John",
-                "Radia", "Ken", "Hedy", "Dennis", "Katherine", "Tim", "Annie", "Niklaus", "Shafi", "Leslie"}
-local syllables = {"lo", "ve", "la", "ce", "hop", "per", "tur", "ing", "ham", "il", "ton", "lis", "kov", "nes",
-                   "ber", "gard", "mor", "sen", "dah", "ric"}
+-- The phone's exchange is drawn per thread, so two threads' numbers do not meet.
+local people = dofile(debug.getinfo(1, "S").source:match("^@(.*/)") .. "people.lua")
 local exchange = 0
-local function person()
-  local last = syllables[math.random(#syllables)] .. syllables[math.random(#syllables)] .. syllables[math.random(#syllables)]
-  return firsts[math.random(#firsts)], string.upper(last:sub(1, 1)) .. last:sub(2)
-end
 function setup(thread)
   threads = threads + 1
   thread:set("tid", threads)
@@ -30,7 +21,7 @@ wrk.headers["Accept"] = "application/json, text/event-stream"
 wrk.headers["Authorization"] = "Bearer " .. (os.getenv("BENCH_KEY") or "")
 request = function()
   counter = counter + 1
-  local first, last = person()
+  local first, last = people.person()
   local lead = string.format('{"email": "m%s-%d@acme-%d.com", "first_name": "%s", "last_name": "%s", "company": "Acme", "title": "VP Sales", "country": "FR", "phone": "+1 415 %03d %04d", "website": "https://acme-%d.com", "source": "bench", "tags": ["bench"]}', tid, counter, counter % 50, first, last, exchange, counter % 10000, counter % 50)
   local body = string.format('{"jsonrpc": "2.0", "id": %d, "method": "tools/call", "params": {"name": "create_lead", "arguments": {"lead": %s}}}', counter, lead)
   return wrk.format(nil, nil, nil, body)
