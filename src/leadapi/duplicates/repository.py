@@ -245,8 +245,10 @@ def _key_arrays(filings: Mapping[str, Filing]) -> dict[str, list[Any]]:
     return arrays
 
 
-# A staged filing's columns, in the order `stage_filings` makes its records.
-_FILING_COLUMNS = ("workspace_id", "lead_id", "keys", "email_hash", "phone_hash", "name_mask", "name_len")
+# What a filing holds of a lead, and a staged filing's columns in the order `stage_filings` makes
+# its records.
+_FILED = ("keys", "email_hash", "phone_hash", "name_mask", "name_len")
+_FILING_COLUMNS = ("workspace_id", "lead_id", *_FILED)
 
 
 def _filing_arrays(filings: Mapping[str, Filing]) -> dict[str, list[Any]]:
@@ -267,13 +269,13 @@ def _filing_of(row: Any) -> Filing:
     return Filing(tuple(row.keys), Signature(row.email_hash, row.phone_hash, row.name_mask, row.name_len))
 
 
+def _signature_values(sig: Signature) -> tuple[int | None, int | None, int, int]:
+    """A signature's columns' values, in `_FILED`'s order (after the keys)."""
+    return sig.email_hash, sig.phone_hash, sig.name_mask, sig.name_len
+
+
 def _signature_columns(sig: Signature) -> dict[str, Any]:
-    return {
-        "email_hash": sig.email_hash,
-        "phone_hash": sig.phone_hash,
-        "name_mask": sig.name_mask,
-        "name_len": sig.name_len,
-    }
+    return dict(zip(_FILED[1:], _signature_values(sig), strict=True))
 
 
 def _filing_row(lead_id: str, filed: Filing) -> dict[str, Any]:
@@ -369,10 +371,7 @@ class DuplicateRepository(WorkspaceRepository):
         insert = upsert_insert(self.conn, filings)
         upsert = insert.on_conflict_do_update(
             index_elements=[filings.c.workspace_id, filings.c.lead_id],
-            set_={
-                name: insert.excluded[name]
-                for name in ("keys", "email_hash", "phone_hash", "name_mask", "name_len")
-            },
+            set_={name: insert.excluded[name] for name in _FILED},
         )
         rows = [self.row(_filing_row(lead_id, filed)) for lead_id, filed in sorted(changed.items())]
         for chunk in _chunks(rows):
@@ -411,9 +410,8 @@ class DuplicateRepository(WorkspaceRepository):
             )
             return
         records = (
-            (self.workspace_id, lead_id, f.keys, s.email_hash, s.phone_hash, s.name_mask, s.name_len)
+            (self.workspace_id, lead_id, f.keys, *_signature_values(f.signature))
             for lead_id, f in sorted(made.items())
-            for s in (f.signature,)
         )
         await self.copy_records(staged, _FILING_COLUMNS, records)
 
