@@ -6,6 +6,7 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tests.e2e.processes import (
@@ -23,18 +24,30 @@ from tests.replica import streaming_replica  # noqa: F401  (the fixture, for the
 def live(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[str, str]]:
-    """A `leadapi serve` per database, shared by a module's tests: its address and an admin key."""
+    """A `leadapi serve` per database, shared by a module's tests: its address and an admin key.
+
+    The port is free when chosen, not when the server binds it: a server another xdist worker
+    started meanwhile may hold it, and would answer in this one's place (its database does not
+    know this key). So the server is taken only once the key is known on that port; else it is
+    stopped and started again on another."""
     tmp = tmp_path_factory.mktemp("fuzz")
-    port = free_port()
-    env = serve_env(served_database(request.param, tmp, "fuzz"), port)
-    key = api_key(env)
-    log = Path(tmp / "serve.log")
-    with log.open("w") as out:
-        process = subprocess.Popen([*LEADAPI, "serve"], env=env, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        base = f"http://127.0.0.1:{port}"
-        wait_until_serving(base, log)
-        yield base, key
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
+    url = served_database(request.param, tmp, "fuzz")
+    key = api_key(serve_env(url, 0))
+    for attempt in range(3):
+        port = free_port()
+        log = Path(tmp / f"serve-{attempt}.log")
+        with log.open("w") as out:
+            process = subprocess.Popen(
+                [*LEADAPI, "serve"], env=serve_env(url, port), stdout=out, stderr=subprocess.STDOUT
+            )
+        try:
+            base = f"http://127.0.0.1:{port}"
+            wait_until_serving(base, log)
+            ours = httpx.get(f"{base}/v1/api-keys", headers={"Authorization": f"Bearer {key}"}, timeout=10)
+            if ours.status_code == 200 and process.poll() is None:
+                yield base, key
+                return
+        finally:
+            process.terminate()
+            process.wait(timeout=15)
+    pytest.fail(f"no port of three was this server's: {log.read_text()}")
