@@ -1022,6 +1022,9 @@ def _automations_only(args: argparse.Namespace) -> int:
     in serve, the default), on the bench's workspace."""
     import asyncio
 
+    from bench.automation_floor import describe as describe_floor
+    from bench.automation_floor import floor as automation_floor
+
     asyncio.run(_fresh_database())
     port, base, wrk, env, leadapi, key = _served_bench(args)
     headers = {"Authorization": f"Bearer {key}"}
@@ -1101,6 +1104,11 @@ def _automations_only(args: argparse.Namespace) -> int:
         f"{run_server_ms:.2f} ms, PostgreSQL {run_database_ms:.2f} ms (a capture with the automations off: "
         f"server {capture_server:.2f} ms, PostgreSQL {capture_database:.2f} ms)"
     )
+    # What writing the runs' rows costs PostgreSQL alone (bench/automation_floor.py), with the load
+    # drained and nothing else running.
+    least = asyncio.run(automation_floor(DSN))
+    for line in describe_floor(least, capture_server + capture_database):
+        print(line)
     verdict = "met" if cost <= AUTOMATION_COST_TARGET else "NOT met"
     print(
         f"target: {AUTOMATIONS} active automations cost <= {AUTOMATION_COST_TARGET:.0%} of the capture "
@@ -1127,6 +1135,8 @@ def _automations_only(args: argparse.Namespace) -> int:
             "drained_runs": drained,
             "run_server_cpu_ms": run_server_ms,
             "run_database_cpu_ms": run_database_ms,
+            "floor": asdict(least),
+            "floor_ms_per_request": least.ms_per_request,
         },
     )
 
