@@ -26,10 +26,10 @@ def live(
 ) -> Iterator[tuple[str, str]]:
     """A `leadapi serve` per database, shared by a module's tests: its address and an admin key.
 
-    The port is free when chosen, not when the server binds it: a server another xdist worker
-    started meanwhile may hold it, and would answer in this one's place (its database does not
-    know this key). So the server is taken only once the key is known on that port; else it is
-    stopped and started again on another."""
+    The port is free when chosen (free_port: no other test process hands it out), not
+    necessarily when the server binds it: whatever else on the machine took it meanwhile would
+    answer in this one's place (its database does not know this key). So the server is taken only
+    once the key is known on that port; else it is stopped and started again on another."""
     tmp = tmp_path_factory.mktemp("fuzz")
     url = served_database(request.param, tmp, "fuzz")
     key = api_key(serve_env(url, 0))

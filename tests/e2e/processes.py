@@ -4,6 +4,7 @@ server to answer, and the four-worker server the routing and dedupe races run on
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import signal
 import socket
@@ -26,10 +27,39 @@ from tests.factories import EXECUTIVES_MODEL
 LEADAPI = [sys.executable, "-m", "leadapi.cli"]
 
 
+# Each xdist worker hands out ports from a block of its own, below the kernel's ephemeral range.
+# A port the kernel picks (a bind to port 0) is free only when picked: until the server binds it,
+# the kernel may pick it again for another worker's server or for any outgoing connection (the
+# database clients' among them), and a server that finds it taken, or another that answers on
+# it, fails a test that did nothing wrong.
+_FIRST_PORT = 10_000
+_BLOCK = 1_000
+_handed_out = itertools.count()
+
+
+def _ephemeral_low() -> int:
+    try:
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32_768  # Linux's default
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    """A port for a server a test starts, that no other test process hands out (see above); one
+    something else listens on is passed over."""
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+    start = _FIRST_PORT + worker * _BLOCK
+    if start + _BLOCK > _ephemeral_low():
+        raise RuntimeError(f"no block of ports below the ephemeral range for xdist worker {worker}")
+    for _ in range(_BLOCK):
+        port = start + next(_handed_out) % _BLOCK
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"every port from {start} to {start + _BLOCK - 1} is taken")
 
 
 def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
