@@ -39,6 +39,9 @@ DATABASE = os.environ.get("BENCH_DATABASE", "leadapi_bench")  # ours alone: drop
 DSN = ADMIN_DSN.rsplit("/", 1)[0] + f"/{DATABASE}"
 TARGET_RATIO = 0.5  # POST /v1/leads against the baseline (the foundation issue)
 BASELINE_URL = "http://127.0.0.1:8091/v1/leads"
+# The same app writing a new lead's rows into leadapi's schema, nothing else (bench/baseline_app.py).
+FLOOR_URL = "http://127.0.0.1:8091/floor/leads"
+FLOOR = "floor: baseline app writing a lead + 2 events"
 EVENTS_TARGET = 0.4  # POST /v1/leads/{id}/events against the same baseline (issue 3)
 ROUTED = "leadapi POST /v1/leads, routed"
 MCP = "leadapi MCP create_lead (POST /mcp)"
@@ -517,6 +520,7 @@ def main() -> int:
     # (name, url, key, wrk script, target ratio to the baseline)
     scenarios: list[tuple[str, str, str, str, float | None]] = [
         ("baseline POST (FastAPI + 1 asyncpg INSERT)", BASELINE_URL, "", "post_lead.lua", None),
+        (FLOOR, FLOOR_URL, "", "post_lead.lua", None),
         ("leadapi POST /v1/leads", "http://127.0.0.1:8092/v1/leads", key, "post_lead.lua", TARGET_RATIO),
         # Events for random seeded leads: rescoring each lead in its transaction included.
         ("leadapi POST /v1/leads/{id}/events", "http://127.0.0.1:8092", key, "post_event.lua", EVENTS_TARGET),
@@ -537,7 +541,7 @@ def main() -> int:
         _routing_setup("http://127.0.0.1:8092", routed_key)
         for round_number in range(1, args.rounds + 1):
             for name, url, scenario_key, script, _ in scenarios:
-                session = baseline_session if url.startswith(BASELINE_URL) else leadapi_session
+                session = baseline_session if url.startswith((BASELINE_URL, FLOOR_URL)) else leadapi_session
                 measured = drive(wrk, url, scenario_key, script, args, session)
                 runs[name].append(measured)
                 print(
@@ -583,6 +587,12 @@ def main() -> int:
             print(f"target: {name} >= {target:.0%} of the baseline's req/s: {verdict} ({ratio:.0%})")
     by_name = {result.name: result for result in results}
     plain, routed = by_name["leadapi POST /v1/leads"], by_name[ROUTED]
+    if (least := by_name.get(FLOOR)) is not None and least.requests_per_second:
+        print(
+            f"the floor (the baseline's app writing what a new lead must store, one statement) makes "
+            f"{least.ratio or 0:.0%} of the baseline's req/s; POST /v1/leads runs at "
+            f"{plain.requests_per_second / least.requests_per_second:.0%} of the floor"
+        )
     added = _routing_added(runs["leadapi POST /v1/leads"], runs[ROUTED])
     if added is not None:
         throughput, cpu = added
