@@ -292,6 +292,8 @@ def _cpu_seconds(session: int) -> tuple[float, float]:
 
 def drive(wrk: str, url: str, key: str, script_name: str, args: argparse.Namespace, session: int) -> Run:
     env = {**os.environ, "BENCH_KEY": key, "BENCH_SEEDED": str(args.seed)}
+    if args.rate:  # a connection's pause after each response: connections / rate, less the latency
+        env["BENCH_DELAY_MS"] = f"{args.connections / args.rate * 1000:.1f}"
     script = str(HERE / script_name)
     base = [wrk, f"-t{args.threads}", f"-c{args.connections}", "-s", script]
     run([*base, f"-d{args.warmup}s", url], env=env)
@@ -417,6 +419,13 @@ def main() -> int:
         help="with --rollup-lag-only, --automations-only or --enrichment-only: the background work in "
         "a `leadapi worker` process of its own (LEADAPI_BACKGROUND_IN_SERVE=false), as a deployment "
         "under saturating load would run it (the CPU figures count the server's session only)",
+    )
+    parser.add_argument(
+        "--rate",
+        type=float,
+        help="with --automations-only (or any wrk scenario): about this many requests/s in all, each "
+        "connection pausing between requests (BENCH_DELAY_MS in the wrk scripts), instead of as many "
+        "as the server answers: the lag at a rate below saturation",
     )
     parser.add_argument(
         "--tracks-only",
@@ -904,6 +913,7 @@ def _backtest_only(args: argparse.Namespace) -> int:
 AUTOMATIONS = 20
 AUTOMATION_LAG_TARGET = 2.0  # seconds, p99 of the consumer's lag at the bench's rate
 AUTOMATION_COST_TARGET = 0.1  # captures with automations on within 10% of them off
+DRAIN_LEAST = 1000  # runs left when the load stops: fewer say nothing of a run's CPU
 # What post_lead.lua and post_event.lua send: each automation takes one of these.
 AUTOMATION_TRIGGERS = (
     "lead.created", "page_view", "email_open", "email_click", "content_download", "form_submit",
@@ -1098,22 +1108,36 @@ def _automations_only(args: argparse.Namespace) -> int:
     )
     costs = [a.requests_per_second / b.requests_per_second - 1 for a, b in zip(off, on, strict=True)]
     cost = _median(costs)
+    # What the automations add to a capture's CPU, their background work included (it runs in the
+    # server's session): at a rate below saturation the rates are alike, and this is the cost.
+    cpu_costs = [
+        (b.server_cpu_ms + b.database_cpu_ms) / (a.server_cpu_ms + a.database_cpu_ms) - 1
+        for a, b in zip(off, on, strict=True)
+    ]
     p50, p99 = _quantile(lags, 0.5), _quantile(lags, 0.99)
     print(
         f"\ncaptures, automations off: {', '.join(f'{r.requests_per_second:.0f}' for r in off)} req/s; "
         f"on: {', '.join(f'{r.requests_per_second:.0f}' for r in on)} req/s; events on: "
         f"{', '.join(f'{r.requests_per_second:.0f}' for r in events)} req/s"
     )
+    print(
+        f"CPU per capture (server and PostgreSQL, background work included), automations on against off: "
+        f"{', '.join(f'{c:+.0%}' for c in cpu_costs)}"
+        + (f" (paced at about {args.rate:.0f} requests/s)" if args.rate else "")
+    )
     print(f"automation runs stored: {runs_stored:,}; backlog worked off {drain:.1f} s after the load stopped")
     capture_server, capture_database = (
         _median([r.server_cpu_ms for r in off]),
         _median([r.database_cpu_ms for r in off]),
     )
-    print(
-        f"while it drained: {drained:,} runs, {drained / max(drain, 0.001):.0f} runs/s; CPU per run: server "
-        f"{run_server_ms:.2f} ms, PostgreSQL {run_database_ms:.2f} ms (a capture with the automations off: "
-        f"server {capture_server:.2f} ms, PostgreSQL {capture_database:.2f} ms)"
-    )
+    if drained < DRAIN_LEAST:  # the consumer kept up: nothing left to measure a run by
+        print(f"while it drained: {drained:,} runs, too few to say what a run costs")
+    else:
+        print(
+            f"while it drained: {drained:,} runs, {drained / max(drain, 0.001):.0f} runs/s; CPU per run: "
+            f"server {run_server_ms:.2f} ms, PostgreSQL {run_database_ms:.2f} ms (a capture with the "
+            f"automations off: server {capture_server:.2f} ms, PostgreSQL {capture_database:.2f} ms)"
+        )
     # What writing the runs' rows costs PostgreSQL alone (bench/automation_floor.py), with the load
     # drained and nothing else running.
     least = asyncio.run(automation_floor(DSN))
@@ -1137,6 +1161,7 @@ def _automations_only(args: argparse.Namespace) -> int:
         {"captures_off": off, "captures_on": on, "events_on": events},
         {
             "cost": cost,
+            "cpu_costs": cpu_costs,
             "lag_p50_s": p50,
             "lag_p99_s": p99,
             "lag_samples": lags,

@@ -15,6 +15,12 @@ function init(args)
   tid = tostring(os.time()) .. "-" .. tostring(wrk.thread:get("tid")) .. "-" .. tostring(math.random(1, 1e9))
   exchange = math.random(200, 999)
 end
+-- Paced (BENCH_DELAY_MS: the bench's --rate): each connection waits that long after a response
+-- before its next request; unset, wrk sends as fast as the server answers.
+local pause = tonumber(os.getenv("BENCH_DELAY_MS") or "")
+if pause then
+  delay = function() return pause end
+end
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer " .. (os.getenv("BENCH_KEY") or "")
