@@ -19,6 +19,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
@@ -114,7 +115,7 @@ async def floor_lead(body: LeadIn) -> Response:
     suffix = _ordered_id()
     lead_id = f"ld_{suffix}"
     fields = body.model_dump()
-    now = time.time()
+    now = datetime.now(UTC).isoformat()
     provenance = {name: {"at": now, "source": "api"} for name, value in fields.items() if value}
     lead = {
         **_DOCUMENT,
