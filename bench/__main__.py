@@ -292,7 +292,7 @@ def _cpu_seconds(session: int) -> tuple[float, float]:
 
 def drive(wrk: str, url: str, key: str, script_name: str, args: argparse.Namespace, session: int) -> Run:
     env = {**os.environ, "BENCH_KEY": key, "BENCH_SEEDED": str(args.seed)}
-    if args.rate:  # a connection's pause after each response: connections / rate, less the latency
+    if args.rate:  # each connection's pause after a response (the latency comes on top: a little under)
         env["BENCH_DELAY_MS"] = f"{args.connections / args.rate * 1000:.1f}"
     script = str(HERE / script_name)
     base = [wrk, f"-t{args.threads}", f"-c{args.connections}", "-s", script]
@@ -423,9 +423,9 @@ def main() -> int:
     parser.add_argument(
         "--rate",
         type=float,
-        help="with --automations-only (or any wrk scenario): about this many requests/s in all, each "
-        "connection pausing between requests (BENCH_DELAY_MS in the wrk scripts), instead of as many "
-        "as the server answers: the lag at a rate below saturation",
+        help="with --automations-only: captures and events at about this many requests/s in all, each "
+        "connection pausing between requests (BENCH_DELAY_MS in post_lead.lua and post_event.lua), "
+        "instead of as many as the server answers: the lag and the cost below saturation",
     )
     parser.add_argument(
         "--tracks-only",

@@ -9,6 +9,8 @@ store in leadapi's schema, in one autocommitted statement: its row in `leads` (t
 capture sets, with its provenance) and its `lead.created` (the lead as a document) and
 `lead.scored` events, with ids in creation order as leadapi's are. No key checked, no dedupe,
 no normalising or scoring, no background work: any capture into this schema costs at least this.
+It writes a little less than a capture does (no scoring model id or rescoring time on the lead, so
+no entry in the rescoring index, and a shorter `lead.scored`), so it errs on the fast side.
 """
 
 from __future__ import annotations
