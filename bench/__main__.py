@@ -36,6 +36,7 @@ ROOT = HERE.parent
 VENV_BIN = Path(sys.executable).parent
 ADMIN_DSN = os.environ.get("BENCH_ADMIN_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
 DATABASE = os.environ.get("BENCH_DATABASE", "leadapi_bench")  # ours alone: dropped and created on every run
+BARE_DATABASE = f"{DATABASE}_bare"  # the baseline app's copy of it (_bare_copy)
 DSN = ADMIN_DSN.rsplit("/", 1)[0] + f"/{DATABASE}"
 TARGET_RATIO = 0.5  # POST /v1/leads against the baseline (the foundation issue)
 BASELINE_URL = "http://127.0.0.1:8091/v1/leads"
@@ -127,6 +128,35 @@ async def _fresh_database() -> None:
         )
     finally:
         await conn.close()
+
+
+async def _bare_copy() -> str:
+    """A copy of the seeded database for the baseline's app, its address: its rows (the baseline's,
+    and the floor's leads and events) are then nobody's to process. In leadapi's own database the
+    floor's events were numbered and taken in by leadapi's background work (rollups, duplicates,
+    ...), which then ran during the scenarios after it."""
+    admin = await asyncpg.connect(ADMIN_DSN)
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{BARE_DATABASE}" WITH (FORCE)')
+        await admin.execute(f'CREATE DATABASE "{BARE_DATABASE}" TEMPLATE "{DATABASE}"')
+    finally:
+        await admin.close()
+    return DSN.rsplit("/", 1)[0] + f"/{BARE_DATABASE}"
+
+
+def _wait_quiet(session: int, limit: float = 60.0) -> float:
+    """Seconds waited until leadapi's processes and PostgreSQL's together use under a tenth of a
+    core (the background work the last scenario set off has finished), `limit` at most: each
+    scenario starts on a machine that is not still working for the one before."""
+    started = time.monotonic()
+    before = sum(_cpu_seconds(session))
+    while time.monotonic() - started < limit:
+        time.sleep(0.5)
+        now = sum(_cpu_seconds(session))
+        if now - before < 0.05:
+            break
+        before = now
+    return time.monotonic() - started
 
 
 async def _seed(count: int) -> None:
@@ -523,6 +553,7 @@ def main() -> int:
     routed_key = run(
         [leadapi, "keys", "create", "--scopes", "admin", "--workspace", ROUTED_WORKSPACE, "--quiet"], env=env
     ).strip()
+    bare_env = {**env, "PYTHONPATH": str(ROOT), "BENCH_DSN": asyncio.run(_bare_copy())}
 
     uvicorn_opts = ["--workers", str(args.workers), "--log-level", "warning", "--no-access-log"]
     baseline_cmd = [str(VENV_BIN / "uvicorn"), "bench.baseline_app:app", "--port", "8091", *uvicorn_opts]
@@ -544,19 +575,20 @@ def main() -> int:
     # Both serve at once but are driven in turns (an idle server costs nothing), several rounds,
     # and the median round is reported: single runs on a shared 2-core machine vary by +-20%.
     with (
-        serving(baseline_cmd, {**env, "PYTHONPATH": str(ROOT)}, 8091) as baseline_session,
+        serving(baseline_cmd, bare_env, 8091) as baseline_session,
         serving([leadapi, "serve"], {**env, "LEADAPI_PORT": "8092"}, 8092) as leadapi_session,
     ):
         _routing_setup("http://127.0.0.1:8092", routed_key)
         for round_number in range(1, args.rounds + 1):
             for name, url, scenario_key, script, _ in scenarios:
                 session = baseline_session if url.startswith((BASELINE_URL, FLOOR_URL)) else leadapi_session
+                waited = _wait_quiet(leadapi_session)
                 measured = drive(wrk, url, scenario_key, script, args, session)
                 runs[name].append(measured)
                 print(
                     f"round {round_number}: {name}: {measured.requests_per_second:.0f} req/s, CPU per "
                     f"request {measured.server_cpu_ms:.2f} ms server + {measured.database_cpu_ms:.2f} ms "
-                    "PostgreSQL",
+                    f"PostgreSQL (after {waited:.1f} s for the machine to go quiet)",
                     flush=True,
                 )
     results = [
