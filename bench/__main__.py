@@ -25,6 +25,7 @@ from typing import IO, NamedTuple
 import asyncpg
 import httpx
 
+from bench.databases import recreate
 from bench.engines import routing_per_second, scoring_per_second
 from bench.exports import EXPORT_TARGET, FLAT_MB, ExportRun, measure_export
 from bench.reads import READS_WORKSPACE, deep_cursor, ensure_seeded, search_terms
@@ -114,12 +115,7 @@ def ensure_wrk() -> str:
 
 
 async def _fresh_database() -> None:
-    admin = await asyncpg.connect(ADMIN_DSN)
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
-        await admin.execute(f'CREATE DATABASE "{DATABASE}"')
-    finally:
-        await admin.close()
+    await recreate(ADMIN_DSN, DATABASE)
     conn = await asyncpg.connect(DSN)
     try:
         await conn.execute(
@@ -135,12 +131,7 @@ async def _bare_copy() -> str:
     and the floor's leads and events) are then nobody's to process. In leadapi's own database the
     floor's events were numbered and taken in by leadapi's background work (rollups, duplicates,
     ...), which then ran during the scenarios after it."""
-    admin = await asyncpg.connect(ADMIN_DSN)
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{BARE_DATABASE}" WITH (FORCE)')
-        await admin.execute(f'CREATE DATABASE "{BARE_DATABASE}" TEMPLATE "{DATABASE}"')
-    finally:
-        await admin.close()
+    await recreate(ADMIN_DSN, BARE_DATABASE, DATABASE)
     return DSN.rsplit("/", 1)[0] + f"/{BARE_DATABASE}"
 
 

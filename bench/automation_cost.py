@@ -29,6 +29,7 @@ import httpx
 from sqlalchemy import event
 
 from bench.__main__ import AUTOMATIONS, TRACKS, _automation, _track
+from bench.databases import recreate
 from bench.reports import bench_settings
 from leadapi.app import create_app
 from leadapi.config import Settings
@@ -64,20 +65,10 @@ def _settings(database: str) -> Settings:
     return bench_settings(_url(database)).model_copy(update=quiet)
 
 
-async def _recreate(name: str, template: str | None = None) -> None:
-    admin = await asyncpg.connect(ADMIN)
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        suffix = f' TEMPLATE "{template}"' if template else ""
-        await admin.execute(f'CREATE DATABASE "{name}"{suffix}')
-    finally:
-        await admin.close()
-
-
 async def setup(leads: int, events: int) -> None:
     from leadapi.cli import migrate
 
-    await _recreate(TEMPLATE)
+    await recreate(ADMIN, TEMPLATE)
     settings = _settings(TEMPLATE)
     await asyncio.to_thread(migrate, settings)
     app = create_app(settings)
@@ -171,7 +162,7 @@ def _loops(app: Any) -> list[tuple[str, Any]]:
 
 
 async def drain(profile: str | None, loops: bool = False) -> dict[str, Any]:
-    await _recreate(COPY, TEMPLATE)
+    await recreate(ADMIN, COPY, TEMPLATE)
     app = create_app(_settings(COPY))
     statements: Counter[str] = Counter()
     async with app.router.lifespan_context(app):

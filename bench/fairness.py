@@ -26,6 +26,7 @@ from pathlib import Path
 import asyncpg
 import httpx
 
+from bench.databases import recreate
 from leadapi.app import create_app
 from leadapi.cli import migrate
 from leadapi.config import Settings
@@ -102,12 +103,7 @@ class Timing:
 
 
 async def fresh_database() -> None:
-    admin = await asyncpg.connect(ADMIN_DSN)
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
-        await admin.execute(f'CREATE DATABASE "{DATABASE}"')
-    finally:
-        await admin.close()
+    await recreate(ADMIN_DSN, DATABASE)
 
 
 async def seed(workspace_id: str, assignments: int, events: int) -> None:
