@@ -24,6 +24,7 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
+from bench.databases import recreate
 from fastapi import FastAPI
 from xdist.scheduler import LoadScopeScheduling
 
@@ -91,13 +92,7 @@ async def _pg_reachable() -> str | None:
 async def fresh_pg_database(name: str, template: str | None = None) -> str:
     """(Re)create a database that belongs to the tests alone, empty or a copy of `template`;
     returns its SQLAlchemy URL."""
-    admin = await asyncpg.connect(PG_ADMIN_URL)
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        copy = f' TEMPLATE "{template}"' if template else ""
-        await admin.execute(f'CREATE DATABASE "{name}"{copy}')
-    finally:
-        await admin.close()
+    await recreate(PG_ADMIN_URL, name, template)
     base = PG_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://", 1)
     return f"{base}/{name}"
 
