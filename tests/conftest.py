@@ -251,28 +251,29 @@ def clock() -> Clock:
     return Clock()
 
 
+# Every background loop's interval: a test's app runs none of them, so nothing races the test's
+# own steps (draining the sequencer, running a consumer or a sweep); a new loop is off here too.
+LOOPS = tuple(name for name in Settings.model_fields if name.endswith("_interval"))
+
+
+def quiet_settings(database_url: str, **changes: Any) -> Settings:
+    """Settings for a test's app: its database, no bootstrap, every background loop off."""
+    loops_off: dict[str, Any] = dict.fromkeys(LOOPS, 0)
+    return Settings(
+        **{"database_url": database_url, "bootstrap": False, **loops_off, **changes}, _env_file=None
+    )
+
+
 @pytest.fixture(scope="session")
 def settings(database_url: str) -> Settings:
-    # Background loops are off: tests drain the sequencer, run jobs and sweeps themselves, deterministically.
-    return Settings(
-        database_url=database_url,
-        bootstrap=False,
+    # Tests drain the sequencer, run jobs and sweeps themselves, deterministically.
+    return quiet_settings(
+        database_url,
         max_body_bytes=256 * 1024,
         import_max_bytes=256 * 1024,
-        sequencer_interval=0,
-        worker_interval=0,
-        sla_sweep_interval=0,
-        webhook_interval=0,
-        automation_interval=0,
-        segment_interval=0,
-        rollup_interval=0,
-        duplicate_interval=0,
-        hygiene_interval=0,
-        enrichment_interval=0,
         webhooks_allow_private=True,
         enrichment_allow_private=True,
         webhook_timeout=1.0,
-        _env_file=None,
     )
 
 

@@ -22,13 +22,13 @@ from sqlalchemy.dialects.postgresql.asyncpg import dialect as pg_dialect
 
 from leadapi.app import create_app
 from leadapi.automations.repository import due_mark_statement, quiet_leads_statement
-from leadapi.config import Settings
 from tests.conftest import (
     PG_TEST_DB,
     Clock,
     Tenant,
     make_tenant,
     migrated_pg_database,
+    quiet_settings,
     require_postgres,
     serving,
 )
@@ -194,8 +194,7 @@ def test_the_sweep_reads_index_ranges_under_a_generic_plan() -> None:
 
 async def _plans() -> None:
     url = await migrated_pg_database(f"{PG_TEST_DB}_inactivity_plans")
-    settings = Settings(database_url=url, bootstrap=False, sequencer_interval=0, worker_interval=0,
-                        sla_sweep_interval=0, webhook_interval=0, _env_file=None)  # fmt: skip
+    settings = quiet_settings(url)
     dsn = url.replace("postgresql+asyncpg://", "postgresql://", 1)
     async with serving(create_app(settings, clock=Clock())) as app:
         tenant = await make_tenant(app, "seeded")

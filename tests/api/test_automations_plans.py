@@ -23,7 +23,15 @@ from leadapi.app import create_app
 from leadapi.automations.repository import behind_statement
 from leadapi.config import Settings
 from leadapi.metrics import lag_statements
-from tests.conftest import PG_TEST_DB, Clock, make_tenant, migrated_pg_database, require_postgres, serving
+from tests.conftest import (
+    PG_TEST_DB,
+    Clock,
+    make_tenant,
+    migrated_pg_database,
+    quiet_settings,
+    require_postgres,
+    serving,
+)
 from tests.factories import add_automation, consumer, new_lead, post_event
 from tests.plans import (
     analysed_count,
@@ -41,9 +49,7 @@ BIG_TABLES = {"automation_runs", "events"}
 
 def _settings(url: str) -> Settings:
     """The app with no background loop of its own: the test drives the consumer."""
-    return Settings(database_url=url, bootstrap=False, sequencer_interval=0, worker_interval=0,
-                    sla_sweep_interval=0, webhook_interval=0, automation_interval=0,
-                    _env_file=None)  # fmt: skip
+    return quiet_settings(url)
 
 
 def nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:

@@ -22,12 +22,18 @@ from sqlalchemy import Select, Update
 from sqlalchemy.dialects.postgresql.asyncpg import dialect
 
 from leadapi.app import create_app
-from leadapi.config import Settings
 from leadapi.jobs.repository import claim_statement
 from leadapi.metrics import queue_depth_statements
 from leadapi.sla.repository import due_clocks_statement
 from leadapi.webhooks.repository import claim_due_statement, due_subscriptions_statement
-from tests.conftest import PG_TEST_DB, make_tenant, migrated_pg_database, require_postgres, serving
+from tests.conftest import (
+    PG_TEST_DB,
+    make_tenant,
+    migrated_pg_database,
+    quiet_settings,
+    require_postgres,
+    serving,
+)
 
 DATABASE = f"{PG_TEST_DB}_background_plans"
 ROWS = 30_000  # per big table; one in a hundred is waiting work
@@ -65,16 +71,7 @@ def _seq_scans(node: dict[str, Any]) -> list[str]:
 
 
 async def _sequential_scans(url: str) -> dict[str, list[str]]:
-    settings = Settings(
-        database_url=url,
-        bootstrap=False,
-        sequencer_interval=0,
-        worker_interval=0,
-        sla_sweep_interval=0,
-        webhook_interval=0,
-        webhooks_allow_private=True,
-        _env_file=None,
-    )
+    settings = quiet_settings(url, webhooks_allow_private=True)
     async with serving(create_app(settings)) as app:
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://leadapi.test") as client:

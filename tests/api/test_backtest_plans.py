@@ -21,8 +21,15 @@ from bench.reads import seed_leads
 from sqlalchemy import event
 
 from leadapi.app import create_app
-from leadapi.config import Settings
-from tests.conftest import PG_TEST_DB, Clock, make_tenant, migrated_pg_database, require_postgres, serving
+from tests.conftest import (
+    PG_TEST_DB,
+    Clock,
+    make_tenant,
+    migrated_pg_database,
+    quiet_settings,
+    require_postgres,
+    serving,
+)
 from tests.plans import generic_plan
 
 DATABASE = f"{PG_TEST_DB}_backtest_plans"
@@ -51,9 +58,7 @@ async def test_backtest_reads_use_their_indexes() -> None:
     await asyncio.to_thread(require_postgres)
     url = await migrated_pg_database(DATABASE)
     dsn = url.replace("postgresql+asyncpg://", "postgresql://", 1)
-    settings = Settings(database_url=url, bootstrap=False, sequencer_interval=0, worker_interval=0,
-                        sla_sweep_interval=0, webhook_interval=0, automation_interval=0,
-                        segment_interval=0, _env_file=None)  # fmt: skip
+    settings = quiet_settings(url)
     async with serving(create_app(settings, clock=Clock())) as app:
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://leadapi.test") as client:

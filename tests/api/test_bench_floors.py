@@ -23,7 +23,15 @@ from bench.automation_floor import floor
 from leadapi.app import create_app
 from leadapi.config import Settings
 from leadapi.workspaces.service import operator
-from tests.conftest import PG_TEST_DB, Clock, make_tenant, migrated_pg_database, require_postgres, serving
+from tests.conftest import (
+    PG_TEST_DB,
+    Clock,
+    make_tenant,
+    migrated_pg_database,
+    quiet_settings,
+    require_postgres,
+    serving,
+)
 from tests.factories import (
     add_automation,
     add_track,
@@ -49,8 +57,7 @@ CAPTURE = {
 
 
 def _settings(url: str) -> Settings:
-    return Settings(database_url=url, bootstrap=False, sequencer_interval=0, worker_interval=0,
-                    sla_sweep_interval=0, webhook_interval=0, _env_file=None)  # fmt: skip
+    return quiet_settings(url)
 
 
 async def test_the_capture_floor_stores_a_lead_leadapi_reads_as_its_own(

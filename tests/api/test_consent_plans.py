@@ -17,13 +17,13 @@ from sqlalchemy import event
 
 from leadapi.api.pagination import encode_cursor
 from leadapi.app import create_app
-from leadapi.config import Settings
 from tests.conftest import (
     PG_TEST_DB,
     Clock,
     Tenant,
     make_tenant,
     migrated_pg_database,
+    quiet_settings,
     require_postgres,
     serving,
 )
@@ -67,9 +67,7 @@ def nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
 async def plans() -> AsyncIterator[Plans]:
     await asyncio.to_thread(require_postgres)
     url = await migrated_pg_database(f"{PG_TEST_DB}_consent_plans")
-    settings = Settings(database_url=url, bootstrap=False, sequencer_interval=0, worker_interval=0,
-                        sla_sweep_interval=0, webhook_interval=0, automation_interval=0,
-                        segment_interval=0, _env_file=None)  # fmt: skip
+    settings = quiet_settings(url)
     dsn = url.replace("postgresql+asyncpg://", "postgresql://", 1)
     async with serving(create_app(settings, clock=Clock())) as app:
         tenant = await make_tenant(app, "seeded")

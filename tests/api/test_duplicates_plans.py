@@ -22,10 +22,17 @@ from sqlalchemy import event
 from sqlalchemy.dialects.postgresql.asyncpg import dialect
 
 from leadapi.app import create_app
-from leadapi.config import Settings
 from leadapi.duplicates.repository import DuplicateRepository, behind_statement
 from leadapi.flows.duplicates import DuplicateConsumer
-from tests.conftest import PG_TEST_DB, Clock, make_tenant, migrated_pg_database, require_postgres, serving
+from tests.conftest import (
+    PG_TEST_DB,
+    Clock,
+    make_tenant,
+    migrated_pg_database,
+    quiet_settings,
+    require_postgres,
+    serving,
+)
 from tests.factories import new_lead
 from tests.plans import analysed_count, changes_counted, generic_plan, rows_read, statements_sent
 
@@ -44,9 +51,7 @@ async def test_duplicate_reads_use_their_indexes() -> None:
     await asyncio.to_thread(require_postgres)
     url = await migrated_pg_database(DATABASE)
     dsn = url.replace("postgresql+asyncpg://", "postgresql://", 1)
-    settings = Settings(database_url=url, bootstrap=False, sequencer_interval=0, worker_interval=0,
-                        sla_sweep_interval=0, webhook_interval=0, automation_interval=0,
-                        segment_interval=0, duplicate_interval=0, _env_file=None)  # fmt: skip
+    settings = quiet_settings(url)
     async with serving(create_app(settings, clock=Clock())) as app:
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://leadapi.test") as client:
@@ -184,9 +189,7 @@ async def test_a_batch_reads_its_pending_pairs_by_probes_on_statistics_of_an_emp
     await asyncio.to_thread(require_postgres)
     url = await migrated_pg_database(f"{DATABASE}_stale")
     dsn = url.replace("postgresql+asyncpg://", "postgresql://", 1)
-    settings = Settings(database_url=url, bootstrap=False, sequencer_interval=0, worker_interval=0,
-                        sla_sweep_interval=0, webhook_interval=0, automation_interval=0,
-                        segment_interval=0, duplicate_interval=0, _env_file=None)  # fmt: skip
+    settings = quiet_settings(url)
     pending = 20_000
     async with serving(create_app(settings, clock=Clock())) as app:
         tenant = await make_tenant(app, "stale")

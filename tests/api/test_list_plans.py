@@ -24,7 +24,6 @@ from sqlalchemy.dialects.postgresql.asyncpg import dialect
 
 from leadapi.api.pagination import encode_cursor
 from leadapi.app import create_app
-from leadapi.config import Settings
 from leadapi.hygiene.repository import archiving_statement, inactive_statement
 from leadapi.hygiene.repository import leads as leads_table
 from tests.conftest import (
@@ -33,6 +32,7 @@ from tests.conftest import (
     Tenant,
     make_tenant,
     migrated_pg_database,
+    quiet_settings,
     require_postgres,
     serving,
 )
@@ -92,9 +92,7 @@ async def plans() -> AsyncIterator[Plans]:
     await asyncio.to_thread(require_postgres)
     url = await migrated_pg_database(f"{PG_TEST_DB}_plans")
     # Exports read even a rep's queue in a few chunks: the first statement and its continuations.
-    settings = Settings(database_url=url, bootstrap=False, sequencer_interval=0, worker_interval=0,
-                        sla_sweep_interval=0, webhook_interval=0, export_chunk_rows=SEEDED // 100,
-                        _env_file=None)  # fmt: skip
+    settings = quiet_settings(url, export_chunk_rows=SEEDED // 100)
     dsn = url.replace("postgresql+asyncpg://", "postgresql://", 1)
     async with serving(create_app(settings, clock=Clock())) as app:
         tenant = await make_tenant(app, "seeded")

@@ -27,7 +27,15 @@ from leadapi.flows.rollups import RollupConsumer, behind_statement
 from leadapi.metrics import lag_statements
 from leadapi.reports.models import RollupCursor
 from leadapi.reports.rollup_repository import RollupRepository
-from tests.conftest import PG_TEST_DB, Clock, make_tenant, migrated_pg_database, require_postgres, serving
+from tests.conftest import (
+    PG_TEST_DB,
+    Clock,
+    make_tenant,
+    migrated_pg_database,
+    quiet_settings,
+    require_postgres,
+    serving,
+)
 from tests.factories import new_lead, post_event
 from tests.plans import (
     analysed_count,
@@ -81,9 +89,7 @@ def nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
 
 def _settings(url: str) -> Settings:
     """The app on `url` with no background loop: the tests run the consumer's rounds themselves."""
-    return Settings(database_url=url, bootstrap=False, sequencer_interval=0, worker_interval=0,
-                    sla_sweep_interval=0, webhook_interval=0, automation_interval=0,
-                    segment_interval=0, rollup_interval=0, _env_file=None)  # fmt: skip
+    return quiet_settings(url)
 
 
 async def _snapshots(conn: asyncpg.Connection, workspace_id: str, count: int) -> None:

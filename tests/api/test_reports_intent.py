@@ -20,13 +20,13 @@ from fastapi import FastAPI
 from sqlalchemy import event
 
 from leadapi.app import create_app
-from leadapi.config import Settings
 from tests.conftest import (
     PG_TEST_DB,
     Clock,
     Tenant,
     make_tenant,
     migrated_pg_database,
+    quiet_settings,
     require_postgres,
     serving,
 )
@@ -180,9 +180,7 @@ async def test_the_figures_read_through_indexes() -> None:
     await asyncio.to_thread(require_postgres)
     url = await migrated_pg_database(DATABASE)
     dsn = url.replace("postgresql+asyncpg://", "postgresql://", 1)
-    settings = Settings(database_url=url, bootstrap=False, sequencer_interval=0, worker_interval=0,
-                        sla_sweep_interval=0, webhook_interval=0, automation_interval=0,
-                        segment_interval=0, _env_file=None)  # fmt: skip
+    settings = quiet_settings(url)
     async with serving(create_app(settings, clock=Clock())) as app:
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://leadapi.test") as client:

@@ -18,8 +18,15 @@ import httpx
 from sqlalchemy import event
 
 from leadapi.app import create_app
-from leadapi.config import Settings
-from tests.conftest import PG_TEST_DB, Clock, make_tenant, migrated_pg_database, require_postgres, serving
+from tests.conftest import (
+    PG_TEST_DB,
+    Clock,
+    make_tenant,
+    migrated_pg_database,
+    quiet_settings,
+    require_postgres,
+    serving,
+)
 from tests.factories import services
 from tests.plans import generic_plan
 
@@ -59,9 +66,7 @@ async def test_the_routing_report_reads_its_indexes_in_order() -> None:
     await asyncio.to_thread(require_postgres)
     url = await migrated_pg_database(DATABASE)
     dsn = url.replace("postgresql+asyncpg://", "postgresql://", 1)
-    settings = Settings(database_url=url, bootstrap=False, sequencer_interval=0, worker_interval=0,
-                        sla_sweep_interval=0, webhook_interval=0, automation_interval=0,
-                        segment_interval=0, _env_file=None)  # fmt: skip
+    settings = quiet_settings(url)
     async with serving(create_app(settings, clock=Clock())) as app:
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://leadapi.test") as client:

@@ -26,7 +26,6 @@ from fastapi import FastAPI
 from sqlalchemy.dialects.postgresql.asyncpg import dialect as pg_dialect
 
 from leadapi.app import create_app
-from leadapi.config import Settings
 from leadapi.scoring.repository import adjustments_statement
 from leadapi.scoring.service import RESCORE_BATCH
 from tests.conftest import (
@@ -35,6 +34,7 @@ from tests.conftest import (
     Tenant,
     make_tenant,
     migrated_pg_database,
+    quiet_settings,
     require_postgres,
     serving,
 )
@@ -299,8 +299,7 @@ def test_the_list_reads_its_index_under_a_generic_plan() -> None:
 
 async def _list_plan() -> None:
     url = await migrated_pg_database(f"{PG_TEST_DB}_adjustment_plans")
-    settings = Settings(database_url=url, bootstrap=False, sequencer_interval=0, worker_interval=0,
-                        sla_sweep_interval=0, webhook_interval=0, _env_file=None)  # fmt: skip
+    settings = quiet_settings(url)
     dsn = url.replace("postgresql+asyncpg://", "postgresql://", 1)
     async with serving(create_app(settings, clock=Clock())) as app:
         tenant = await make_tenant(app, "seeded")

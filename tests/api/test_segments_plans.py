@@ -21,12 +21,19 @@ from sqlalchemy.dialects.postgresql.asyncpg import dialect
 
 from leadapi.api.pagination import encode_cursor
 from leadapi.app import create_app
-from leadapi.config import Settings
 from leadapi.flows.segments import SegmentConsumer
 from leadapi.metrics import lag_statements
 from leadapi.segments.models import SegmentCursor
 from leadapi.segments.repository import behind_statement
-from tests.conftest import PG_TEST_DB, Clock, make_tenant, migrated_pg_database, require_postgres, serving
+from tests.conftest import (
+    PG_TEST_DB,
+    Clock,
+    make_tenant,
+    migrated_pg_database,
+    quiet_settings,
+    require_postgres,
+    serving,
+)
 from tests.factories import add_segment, new_lead, post_event
 from tests.plans import generic_plan
 
@@ -46,9 +53,7 @@ async def test_segment_reads_use_their_indexes() -> None:
     await asyncio.to_thread(require_postgres)
     url = await migrated_pg_database(DATABASE)
     dsn = url.replace("postgresql+asyncpg://", "postgresql://", 1)
-    settings = Settings(database_url=url, bootstrap=False, sequencer_interval=0, worker_interval=0,
-                        sla_sweep_interval=0, webhook_interval=0, automation_interval=0,
-                        segment_interval=0, _env_file=None)  # fmt: skip
+    settings = quiet_settings(url)
     async with serving(create_app(settings, clock=Clock())) as app:
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://leadapi.test") as client:

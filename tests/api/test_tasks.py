@@ -27,7 +27,6 @@ from sqlalchemy.dialects.postgresql.asyncpg import dialect as pg_dialect
 
 from leadapi.api.pagination import encode_cursor
 from leadapi.app import create_app
-from leadapi.config import Settings
 from leadapi.errors import ProblemError
 from leadapi.mcp.server import build_server, key_authenticator
 from leadapi.tasks.repository import overdue_statement
@@ -37,6 +36,7 @@ from tests.conftest import (
     Tenant,
     make_tenant,
     migrated_pg_database,
+    quiet_settings,
     require_postgres,
     serving,
 )
@@ -638,8 +638,7 @@ def nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
 async def plans() -> AsyncIterator[Plans]:
     await asyncio.to_thread(require_postgres)
     url = await migrated_pg_database(f"{PG_TEST_DB}_task_plans")
-    settings = Settings(database_url=url, bootstrap=False, sequencer_interval=0, worker_interval=0,
-                        sla_sweep_interval=0, webhook_interval=0, _env_file=None)  # fmt: skip
+    settings = quiet_settings(url)
     dsn = url.replace("postgresql+asyncpg://", "postgresql://", 1)
     async with serving(create_app(settings, clock=Clock())) as app:
         tenant = await make_tenant(app, "seeded")

@@ -16,9 +16,16 @@ import httpx
 from sqlalchemy.dialects.postgresql.asyncpg import dialect
 
 from leadapi.app import create_app
-from leadapi.config import Settings
 from leadapi.leads.repository import EMAIL_MATCH_IDS, _match_statement
-from tests.conftest import PG_TEST_DB, Tenant, make_tenant, migrated_pg_database, require_postgres, serving
+from tests.conftest import (
+    PG_TEST_DB,
+    Tenant,
+    make_tenant,
+    migrated_pg_database,
+    quiet_settings,
+    require_postgres,
+    serving,
+)
 
 DATABASE = f"{PG_TEST_DB}_dedupe_plans"
 COPIES = 2000
@@ -33,15 +40,7 @@ def test_dedupe_goes_to_the_key_in_a_workspace_newer_than_the_statistics() -> No
 
 
 async def _walked_by_dedupe(url: str) -> dict[str, int]:
-    settings = Settings(
-        database_url=url,
-        bootstrap=False,
-        sequencer_interval=0,
-        worker_interval=0,
-        sla_sweep_interval=0,
-        webhook_interval=0,
-        _env_file=None,
-    )
+    settings = quiet_settings(url)
     async with serving(create_app(settings)) as app:
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://leadapi.test") as client:

@@ -28,6 +28,7 @@ from tests.conftest import (
     Clock,
     Tenant,
     make_tenant,
+    quiet_settings,
     require_postgres,
     serving,
 )
@@ -58,22 +59,11 @@ async def replica_app(
 ) -> AsyncIterator[FastAPI]:
     # The database made after the replica started reaches it by replay too.
     await streaming_replica.caught_up()
-    settings = Settings(
-        database_url=primary_url,
+    settings = quiet_settings(
+        primary_url,
         read_database_url=streaming_replica.url(DATABASE),
         read_database_retry_seconds=RETRY_SECONDS,
-        bootstrap=False,
-        sequencer_interval=0,
-        worker_interval=0,
-        sla_sweep_interval=0,
-        webhook_interval=0,
-        automation_interval=0,
-        segment_interval=0,
-        rollup_interval=0,
-        duplicate_interval=0,
-        enrichment_interval=0,
         mcp_enabled=False,
-        _env_file=None,
     )
     async with serving(create_app(settings, clock=replica_clock)) as application:
         yield application
