@@ -44,6 +44,9 @@ BASELINE_URL = "http://127.0.0.1:8091/v1/leads"
 # The same app writing a new lead's rows into leadapi's schema, nothing else (bench/baseline_app.py).
 FLOOR_URL = "http://127.0.0.1:8091/floor/leads"
 FLOOR = "floor: baseline app writing a lead + 2 events"
+# The floor's statement behind leadapi's request path (bench/stack_floor.py), on the same copy.
+STACK_FLOOR_URL = "http://127.0.0.1:8094/v1/floor/leads"
+STACK_FLOOR = "floor behind leadapi's request path"
 EVENTS_TARGET = 0.4  # POST /v1/leads/{id}/events against the same baseline (issue 3)
 ROUTED = "leadapi POST /v1/leads, routed"
 MCP = "leadapi MCP create_lead (POST /mcp)"
@@ -449,6 +452,12 @@ def main() -> int:
         "instead of as many as the server answers: the lag and the cost below saturation",
     )
     parser.add_argument(
+        "--floors-only",
+        action="store_true",
+        help="the baseline, the capture's floor, the floor behind leadapi's request path "
+        "(bench/stack_floor.py) and POST /v1/leads: where a capture's cost lies (issue 19)",
+    )
+    parser.add_argument(
         "--tracks-only",
         action="store_true",
         help="the track step sweep alone: rounds over 1,000,000 enrolments with 1,000 steps due (issue "
@@ -545,13 +554,25 @@ def main() -> int:
         [leadapi, "keys", "create", "--scopes", "admin", "--workspace", ROUTED_WORKSPACE, "--quiet"], env=env
     ).strip()
     bare_env = {**env, "PYTHONPATH": str(ROOT), "BENCH_DSN": asyncio.run(_bare_copy())}
+    stack_env = {
+        **bare_env,
+        "LEADAPI_DATABASE_URL": bare_env["BENCH_DSN"].replace("postgresql://", "postgresql+asyncpg://", 1),
+        "LEADAPI_BACKGROUND_IN_SERVE": "false",
+        "LEADAPI_DB_POOL_SIZE": "16",
+    }
 
     uvicorn_opts = ["--workers", str(args.workers), "--log-level", "warning", "--no-access-log"]
     baseline_cmd = [str(VENV_BIN / "uvicorn"), "bench.baseline_app:app", "--port", "8091", *uvicorn_opts]
+    # As `leadapi serve` runs leadapi's app (leadapi/cli.py serve).
+    stack_cmd = [
+        str(VENV_BIN / "uvicorn"), "--factory", "bench.stack_floor:make_app", "--port", "8094", *uvicorn_opts,
+        "--proxy-headers", "--http", "leadapi.serving:HeaderTimeoutProtocol",
+    ]  # fmt: skip
     # (name, url, key, wrk script, target ratio to the baseline)
     scenarios: list[tuple[str, str, str, str, float | None]] = [
         ("baseline POST (FastAPI + 1 asyncpg INSERT)", BASELINE_URL, "", "post_lead.lua", None),
         (FLOOR, FLOOR_URL, "", "post_lead.lua", None),
+        (STACK_FLOOR, STACK_FLOOR_URL, key, "post_lead.lua", None),
         ("leadapi POST /v1/leads", "http://127.0.0.1:8092/v1/leads", key, "post_lead.lua", TARGET_RATIO),
         # Events for random seeded leads: rescoring each lead in its transaction included.
         ("leadapi POST /v1/leads/{id}/events", "http://127.0.0.1:8092", key, "post_event.lua", EVENTS_TARGET),
@@ -560,7 +581,10 @@ def main() -> int:
         (MCP, "http://127.0.0.1:8092/mcp", key, "post_mcp_lead.lua", None),
     ]
     if args.routing_only:
-        kept = (scenarios[0][0], "leadapi POST /v1/leads", ROUTED)
+        kept: tuple[str, ...] = (scenarios[0][0], "leadapi POST /v1/leads", ROUTED)
+        scenarios = [scenario for scenario in scenarios if scenario[0] in kept]
+    if args.floors_only:
+        kept = (scenarios[0][0], FLOOR, STACK_FLOOR, "leadapi POST /v1/leads")
         scenarios = [scenario for scenario in scenarios if scenario[0] in kept]
     runs: dict[str, list[Run]] = {name: [] for name, *_ in scenarios}
     # Both serve at once but are driven in turns (an idle server costs nothing), several rounds,
@@ -572,9 +596,16 @@ def main() -> int:
         _routing_setup("http://127.0.0.1:8092", routed_key)
         for round_number in range(1, args.rounds + 1):
             for name, url, scenario_key, script, _ in scenarios:
-                session = baseline_session if url.startswith((BASELINE_URL, FLOOR_URL)) else leadapi_session
                 waited = _wait_quiet(leadapi_session)
-                measured = drive(wrk, url, scenario_key, script, args, session)
+                if url == STACK_FLOOR_URL:
+                    # Up only while measured: the three servers' pools together would pass
+                    # PostgreSQL's max_connections (100), and what was refused would count as served.
+                    with serving(stack_cmd, stack_env, 8094) as stack_session:
+                        measured = drive(wrk, url, scenario_key, script, args, stack_session)
+                else:
+                    on_baseline = url.startswith((BASELINE_URL, FLOOR_URL))
+                    session = baseline_session if on_baseline else leadapi_session
+                    measured = drive(wrk, url, scenario_key, script, args, session)
                 runs[name].append(measured)
                 print(
                     f"round {round_number}: {name}: {measured.requests_per_second:.0f} req/s, CPU per "
@@ -618,13 +649,22 @@ def main() -> int:
             verdict = "met" if ratio >= target else "NOT met"
             print(f"target: {name} >= {target:.0%} of the baseline's req/s: {verdict} ({ratio:.0%})")
     by_name = {result.name: result for result in results}
-    plain, routed = by_name["leadapi POST /v1/leads"], by_name[ROUTED]
+    plain = by_name["leadapi POST /v1/leads"]
     if (least := by_name.get(FLOOR)) is not None and least.requests_per_second:
         print(
             f"the floor (the baseline's app writing what a new lead must store, one statement) makes "
             f"{least.ratio or 0:.0%} of the baseline's req/s; POST /v1/leads runs at "
             f"{plain.requests_per_second / least.requests_per_second:.0%} of the floor"
         )
+    if (stacked := by_name.get(STACK_FLOOR)) is not None and stacked.requests_per_second:
+        print(
+            f"the floor behind leadapi's request path (middlewares, key, LeadCreate, transaction; no lead "
+            f"work, no background) makes {stacked.ratio or 0:.0%} of the baseline's req/s; POST /v1/leads "
+            f"runs at {plain.requests_per_second / stacked.requests_per_second:.0%} of it"
+        )
+    if args.floors_only:
+        return 0
+    routed = by_name[ROUTED]
     added = _routing_added(runs["leadapi POST /v1/leads"], runs[ROUTED])
     if added is not None:
         throughput, cpu = added

@@ -50,7 +50,10 @@ state: dict[str, Any] = {}
 
 @asynccontextmanager
 async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-    state["pool"] = await asyncpg.create_pool(DSN, min_size=10, max_size=20)
+    # Idle connections close soon: the bench's other servers need PostgreSQL's connections next.
+    state["pool"] = await asyncpg.create_pool(
+        DSN, min_size=10, max_size=20, max_inactive_connection_lifetime=1
+    )
     try:  # the floor writes into the workspace of the capture bench's key (`bench`)
         state["workspace"] = await state["pool"].fetchval(
             "SELECT workspace_id FROM api_keys WHERE name = 'bench' ORDER BY created_at LIMIT 1"
@@ -110,13 +113,16 @@ def _ordered_id() -> str:
     return f"{time.time_ns():016x}{os.getpid() % 4096:03x}{next(_made) % 4096:03x}"
 
 
-@app.post("/floor/leads", status_code=201)
-async def floor_lead(body: LeadIn) -> Response:
-    if state["workspace"] is None:
-        return Response(status_code=503)
+# FLOOR_SQL's $3-$11, in order.
+_FLOOR_COLUMNS = (
+    "email", "first_name", "last_name", "phone", "title", "company", "website", "country", "source",
+)  # fmt: skip
+
+
+def floor_arguments(workspace_id: str, fields: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
+    """FLOOR_SQL's arguments for a new lead of `fields` (the body's), and the lead's document."""
     suffix = _ordered_id()
     lead_id = f"ld_{suffix}"
-    fields = body.model_dump()
     now = datetime.now(UTC).isoformat()
     provenance = {name: {"at": now, "source": "api"} for name, value in fields.items() if value}
     lead = {
@@ -129,25 +135,25 @@ async def floor_lead(body: LeadIn) -> Response:
         "version": 1,
     }
     scored = {"new": 0, "old": None, "band": "not_ready", "reason": "lead_created", "fit_score": 0.0}
-    await state["pool"].execute(
-        FLOOR_SQL,
+    arguments = [
         lead_id,
-        state["workspace"],
-        body.email,
-        body.first_name,
-        body.last_name,
-        body.phone,
-        body.title,
-        body.company,
-        body.website,
-        body.country,
-        body.source,
-        to_json(body.tags).decode(),
+        workspace_id,
+        *(fields.get(column) for column in _FLOOR_COLUMNS),
+        to_json(fields.get("tags") or []).decode(),
         to_json(provenance).decode(),
         f"ev_{suffix}",
         to_json({"lead": lead}).decode(),
         to_json(scored).decode(),
-    )
+    ]
+    return arguments, lead
+
+
+@app.post("/floor/leads", status_code=201)
+async def floor_lead(body: LeadIn) -> Response:
+    if state["workspace"] is None:
+        return Response(status_code=503)
+    arguments, lead = floor_arguments(state["workspace"], body.model_dump())
+    await state["pool"].execute(FLOOR_SQL, *arguments)
     return Response(to_json(lead), status_code=201, media_type="application/json")
 
 

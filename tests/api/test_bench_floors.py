@@ -4,6 +4,8 @@ run must store breaks them here rather than at the next `make bench`.
 
 - The capture's floor (`POST /floor/leads` of bench/baseline_app.py) stores a lead that leadapi
   reads back as its own, with its `lead.created` and `lead.scored` events.
+- The same floor behind leadapi's request path (bench/stack_floor.py) stores the same lead, and
+  only for a request that request path lets through (a key with the write scope).
 - The automations' floor (bench/automation_floor.py) writes again exactly the rows the runs wrote
   (runs, the events their actions appended, enrolments, steps due, touches, each tag update) and
   keeps none of them.
@@ -19,6 +21,7 @@ import httpx
 import pytest
 from bench import baseline_app
 from bench.automation_floor import floor
+from bench.stack_floor import with_floor
 
 from leadapi.app import create_app
 from leadapi.config import Settings
@@ -95,6 +98,35 @@ async def test_the_capture_floor_stores_a_lead_leadapi_reads_as_its_own(
             ("lead.scored", lead_id),
         ]
         assert events[0]["data"]["lead"]["email"] == CAPTURE["email"]
+
+
+async def test_the_floor_behind_leadapis_request_path_stores_the_same_lead_for_a_writer_only() -> None:
+    await asyncio.to_thread(require_postgres)
+    url = await migrated_pg_database(f"{PG_TEST_DB}_stack_floor")
+    async with serving(with_floor(create_app(_settings(url), clock=Clock()))) as app:
+        tenant = await make_tenant(app, "floor")
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://leadapi.test") as client:
+            for refused, headers in ((401, {}), (403, tenant.read)):
+                response = await client.post("/v1/floor/leads", json=CAPTURE, headers=headers)
+                assert response.status_code == refused, response.text
+                assert response.headers["content-type"] == "application/problem+json"
+            response = await client.post("/v1/floor/leads", json=CAPTURE, headers=tenant.write)
+            assert response.status_code == 201, response.text
+            assert response.headers["x-request-id"]  # the request log's middleware ran
+            lead = await get_lead(client, tenant, response.json()["id"])
+            assert (await client.get("/v1/leads", headers=tenant.read)).json()["data"] == [lead]
+            not_in_the_document = await client.get("/openapi.json")
+        assert "/v1/floor/leads" not in not_in_the_document.json()["paths"]
+        assert {k: lead[k] for k in ("email", "first_name", "domain", "tags", "stage")} == {
+            "email": CAPTURE["email"],
+            "first_name": "Ada",
+            "domain": "acme-1.com",
+            "tags": ["bench"],
+            "stage": "new",
+        }
+        events = await events_of(app, tenant, "lead.created", "lead.scored")
+        assert sorted(e["type"] for e in events) == ["lead.created", "lead.scored"]
 
 
 # The rows each part of the automations' floor writes again, counted from what the runs left.
