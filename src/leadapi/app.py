@@ -13,7 +13,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import text
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
 from leadapi import __version__
 from leadapi.activation.router import router as activation_router
@@ -207,6 +207,7 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
     )
     for router in strict:
         app.include_router(router, dependencies=STRICT_QUERY)
+    rest = len(app.router.routes)
     app.include_router(hook_router)
     _add_health(app, db)
     if mcp is not None:
@@ -215,6 +216,11 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
         app.router.routes.append(Route(mcp.path, endpoint=mcp))
     if settings.metrics_enabled:
         _add_metrics(app, services, clock)
+    # The document lists the routes as registered. Requests try them in order, and passing over
+    # an included router costs FastAPI a few microseconds (about 0.2 ms for a route behind all
+    # 35), so the form hooks, MCP and the probes, whose paths no REST route shares, go first.
+    documented = list(app.router.routes)
+    app.router.routes[:] = documented[rest:] + documented[:rest]
 
     # The middleware added last runs first: RequestGuard reads and checks the body once, then
     # Idempotency hashes the same bytes.
@@ -248,7 +254,7 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
     app.add_middleware(RequestMetrics, metrics=services.metrics)
     # Outside everything: the request id for every response and log record, and the 500s.
     app.add_middleware(RequestLog)
-    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    app.openapi = lambda: _openapi(app, documented)  # type: ignore[method-assign]
     return app
 
 
@@ -308,10 +314,10 @@ def _add_metrics(app: FastAPI, services: Services, clock: Callable[[], datetime]
         return Response(services.metrics.exposition(gauges), media_type=CONTENT_TYPE_LATEST)
 
 
-def _openapi(app: FastAPI) -> dict[str, Any]:
+def _openapi(app: FastAPI, routes: list[BaseRoute]) -> dict[str, Any]:
     if app.openapi_schema:
         return app.openapi_schema
-    schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+    schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=routes)
     schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
     schema["components"]["securitySchemes"] = SECURITY_SCHEMES
     for path_name, path in schema.get("paths", {}).items():
