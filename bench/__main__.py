@@ -558,7 +558,9 @@ def main() -> int:
         **bare_env,
         "LEADAPI_DATABASE_URL": bare_env["BENCH_DSN"].replace("postgresql://", "postgresql+asyncpg://", 1),
         "LEADAPI_BACKGROUND_IN_SERVE": "false",
-        "LEADAPI_DB_POOL_SIZE": "16",
+        # 12 a process: with leadapi's serve (up to 30 a process) and the baseline's idle
+        # connections, under PostgreSQL's 100.
+        "LEADAPI_DB_POOL_SIZE": "12",
     }
 
     uvicorn_opts = ["--workers", str(args.workers), "--log-level", "warning", "--no-access-log"]

@@ -50,9 +50,10 @@ state: dict[str, Any] = {}
 
 @asynccontextmanager
 async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-    # Idle connections close soon: the bench's other servers need PostgreSQL's connections next.
+    # Idle connections close soon, down to few: the bench's other servers need PostgreSQL's
+    # connections next (max_connections is 100).
     state["pool"] = await asyncpg.create_pool(
-        DSN, min_size=10, max_size=20, max_inactive_connection_lifetime=1
+        DSN, min_size=2, max_size=20, max_inactive_connection_lifetime=1
     )
     try:  # the floor writes into the workspace of the capture bench's key (`bench`)
         state["workspace"] = await state["pool"].fetchval(
