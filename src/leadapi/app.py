@@ -216,9 +216,10 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
         app.router.routes.append(Route(mcp.path, endpoint=mcp))
     if settings.metrics_enabled:
         _add_metrics(app, services, clock)
-    # The document lists the routes as registered. Requests try them in order, and passing over
-    # an included router costs FastAPI a few microseconds (about 0.2 ms for a route behind all
-    # 35), so the form hooks, MCP and the probes, whose paths no REST route shares, go first.
+    # The document lists the routes as registered. Requests try them in order, and FastAPI
+    # works through an included router's candidates to pass over it, so a route behind all the
+    # REST routers pays for each: the form hooks, MCP and the probes, captures and checks whose
+    # paths no REST route shares, go first.
     documented = list(app.router.routes)
     app.router.routes[:] = documented[rest:] + documented[:rest]
 
